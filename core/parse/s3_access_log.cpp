@@ -1,0 +1,283 @@
+#include "core/parse/s3_access_log.hpp"
+
+#include <array>
+#include <limits>
+
+#include "core/parse/clf_time.hpp"
+#include "core/parse/uri.hpp"
+
+namespace s3top {
+namespace {
+
+constexpr std::string_view absent(std::string_view v) { return v == "-" ? std::string_view{} : v; }
+
+// How many closing-quote candidates of the request-URI we try in full before giving up. Real
+// lines need one or two; the bound keeps a hostile line full of quotes linear.
+constexpr int kMaxUriCandidates = 8;
+
+// The tail after the user agent: version id ... source region, and room to see extras.
+constexpr std::size_t kTailKnown = kS3FieldCount - kS3VersionId;
+
+struct Cursor {
+    std::string_view line;
+    std::size_t pos = 0;
+
+    void skip_spaces() {
+        while (pos < line.size() && line[pos] == ' ') ++pos;
+    }
+    bool at_end() const { return pos >= line.size(); }
+    std::uint32_t column() const { return static_cast<std::uint32_t>(pos); }
+    /// The next space-separated token; empty at the end of the line.
+    std::string_view token() {
+        skip_spaces();
+        const std::size_t start = pos;
+        while (pos < line.size() && line[pos] != ' ') ++pos;
+        return line.substr(start, pos - start);
+    }
+};
+
+ParseError error(RejectReason reason, std::size_t column, std::uint16_t field) {
+    return ParseError{reason, static_cast<std::uint32_t>(column), field};
+}
+
+bool parse_u64(std::string_view t, std::uint64_t& out) {
+    if (t.empty() || t.size() > 20) return false;
+    std::uint64_t v = 0;
+    for (const char c : t) {
+        if (c < '0' || c > '9') return false;
+        const auto d = static_cast<std::uint64_t>(c - '0');
+        if (v > (std::numeric_limits<std::uint64_t>::max() - d) / 10) return false;
+        v = v * 10 + d;
+    }
+    out = v;
+    return true;
+}
+
+// A numeric field: "-" leaves `present` false. Returns false on garbage or overflow.
+bool parse_optional_u64(std::string_view t, std::uint64_t& out, bool& present) {
+    present = false;
+    out = 0;
+    if (t == "-") return true;
+    present = parse_u64(t, out);
+    return present;
+}
+
+bool parse_optional_u32(std::string_view t, std::uint32_t& out, bool& present) {
+    std::uint64_t v = 0;
+    if (!parse_optional_u64(t, v, present)) return false;
+    if (v > std::numeric_limits<std::uint32_t>::max()) return false;
+    out = static_cast<std::uint32_t>(v);
+    return true;
+}
+
+bool is_signature_version(std::string_view t) { return t == "SigV2" || t == "SigV4" || t == "-"; }
+
+// Finds the end of a quoted referrer that starts at `open`, given that the user agent closes
+// at `last_quote`: the first `"` followed by spaces and another `"`. Returns npos when the
+// referrer runs to last_quote (no user agent on the line).
+std::size_t referrer_close(std::string_view line, std::size_t open, std::size_t last_quote) {
+    std::size_t q = open + 1;
+    while (true) {
+        q = line.find('"', q);
+        if (q == std::string_view::npos || q >= last_quote) return std::string_view::npos;
+        std::size_t n = q + 1;
+        if (n < line.size() && line[n] == ' ') {
+            while (n < line.size() && line[n] == ' ') ++n;
+            if (n < last_quote && line[n] == '"') return q;
+        }
+        ++q;
+    }
+}
+
+// Everything after the request-URI: status ... user agent, then the tail.
+// `c` stands just after the URI.
+std::optional<ParseError> parse_after_uri(Cursor c, std::size_t last_quote, Record& r) {
+    auto need = [&](std::uint16_t field, std::string_view& out) -> std::optional<ParseError> {
+        out = c.token();
+        if (out.empty()) return error(RejectReason::TooFewFields, c.pos, field);
+        return std::nullopt;
+    };
+    std::string_view t;
+    if (auto e = need(kS3Status, t)) return e;
+    if (t != "-") {
+        if (t.size() != 3 || t[0] < '1' || t[0] > '5' || t[1] < '0' || t[1] > '9' || t[2] < '0' || t[2] > '9')
+            return error(RejectReason::BadStatus, c.pos - t.size(), kS3Status);
+        r.status = static_cast<std::uint16_t>((t[0] - '0') * 100 + (t[1] - '0') * 10 + (t[2] - '0'));
+    }
+    if (auto e = need(kS3ErrorCode, t)) return e;
+    r.error_code = absent(t);
+
+    bool present = false;
+    if (auto e = need(kS3BytesSent, t)) return e;
+    if (!parse_optional_u64(t, r.bytes_sent, present)) return error(RejectReason::BadNumber, c.pos - t.size(), kS3BytesSent);
+    if (auto e = need(kS3ObjectSize, t)) return e;
+    if (!parse_optional_u64(t, r.object_size, r.has_object_size))
+        return error(RejectReason::BadNumber, c.pos - t.size(), kS3ObjectSize);
+    if (auto e = need(kS3TotalTime, t)) return e;
+    if (!parse_optional_u32(t, r.total_time_ms, r.has_total_time))
+        return error(RejectReason::BadNumber, c.pos - t.size(), kS3TotalTime);
+    if (auto e = need(kS3TurnAround, t)) return e;
+    if (!parse_optional_u32(t, r.turnaround_ms, r.has_turnaround))
+        return error(RejectReason::BadNumber, c.pos - t.size(), kS3TurnAround);
+
+    // Referrer: quoted, or a bare "-" (seen in real logs).
+    c.skip_spaces();
+    if (c.at_end()) return error(RejectReason::TooFewFields, c.pos, kS3Referrer);
+    bool have_agent = true;
+    if (c.line[c.pos] == '"') {
+        if (last_quote == std::string_view::npos || last_quote <= c.pos)
+            return error(RejectReason::UnterminatedQuote, c.pos, kS3Referrer);
+        const std::size_t close = referrer_close(c.line, c.pos, last_quote);
+        if (close == std::string_view::npos) {
+            r.referrer = absent(c.line.substr(c.pos + 1, last_quote - c.pos - 1));
+            c.pos = last_quote + 1;
+            have_agent = false;
+        } else {
+            r.referrer = absent(c.line.substr(c.pos + 1, close - c.pos - 1));
+            c.pos = close + 1;
+        }
+    } else {
+        r.referrer = absent(c.token());
+    }
+
+    std::uint16_t fields = kS3Referrer + 1;
+    if (have_agent) {
+        c.skip_spaces();
+        if (c.at_end()) return error(RejectReason::TooFewFields, c.pos, kS3UserAgent);
+        if (c.line[c.pos] == '"') {
+            if (last_quote == std::string_view::npos || last_quote <= c.pos)
+                return error(RejectReason::UnterminatedQuote, c.pos, kS3UserAgent);
+            r.user_agent = absent(c.line.substr(c.pos + 1, last_quote - c.pos - 1));
+            c.pos = last_quote + 1;
+        } else {
+            r.user_agent = absent(c.token());
+        }
+        fields = kS3UserAgent + 1;
+    }
+    if (!c.at_end() && c.line[c.pos] != ' ') return error(RejectReason::BadField, c.pos, fields);
+
+    // The tail: unquoted tokens, as many as this line's vintage has.
+    std::array<std::string_view, kTailKnown + 1> tail{};
+    std::size_t n = 0;
+    std::uint16_t extra = 0;
+    for (std::string_view tok = c.token(); !tok.empty(); tok = c.token()) {
+        if (n < tail.size()) {
+            tail[n++] = tok;
+        } else {
+            ++extra;
+        }
+    }
+    // A known damaged shape: one stray token between version id and host id, which shifts the
+    // signature version out of place. Drop the stray token when that realigns the line.
+    if (n >= 4 && !is_signature_version(tail[2]) && is_signature_version(tail[3])) {
+        for (std::size_t i = 1; i + 1 < n; ++i) tail[i] = tail[i + 1];
+        --n;
+        ++extra;
+    }
+    if (n > kTailKnown) {
+        extra = static_cast<std::uint16_t>(extra + (n - kTailKnown));
+        n = kTailKnown;
+    }
+    std::string_view* dest[kTailKnown] = {&r.version_id,   &r.host_id,          &r.signature_version,
+                                          &r.cipher_suite, &r.auth_type,        &r.host_header,
+                                          &r.tls_version,  &r.access_point_arn, &r.acl_required,
+                                          &r.source_region};
+    for (std::size_t i = 0; i < n; ++i) *dest[i] = absent(tail[i]);
+    r.field_count = static_cast<std::uint16_t>(fields + n + extra);
+    r.extra_fields = extra;
+    return std::nullopt;
+}
+
+}  // namespace
+
+bool s3_is_upload_operation(std::string_view op) {
+    return op == "REST.PUT.OBJECT" || op == "REST.PUT.PART" || op == "REST.POST.OBJECT" || op == "SOAP.PUT.OBJECT";
+}
+
+ParseResult parse_s3_access_log(std::string_view line) {
+    while (!line.empty() && (line.back() == '\n' || line.back() == '\r' || line.back() == ' ')) line.remove_suffix(1);
+    if (line.empty()) return std::unexpected(error(RejectReason::EmptyLine, 0, 0));
+
+    Record r;
+    Cursor c{line};
+    std::string_view t;
+    auto need = [&](std::uint16_t field) -> std::optional<ParseError> {
+        t = c.token();
+        if (t.empty()) return error(RejectReason::TooFewFields, c.pos, field);
+        if (t.find('"') != std::string_view::npos) return error(RejectReason::BadField, c.pos - t.size(), field);
+        return std::nullopt;
+    };
+
+    if (auto e = need(kS3BucketOwner)) return std::unexpected(*e);
+    r.bucket_owner = absent(t);
+    if (auto e = need(kS3Bucket)) return std::unexpected(*e);
+    r.bucket = absent(t);
+
+    c.skip_spaces();
+    if (c.at_end()) return std::unexpected(error(RejectReason::TooFewFields, c.pos, kS3Time));
+    if (line[c.pos] != '[') return std::unexpected(error(RejectReason::BadTimestamp, c.pos, kS3Time));
+    const std::size_t close = line.find(']', c.pos);
+    if (close == std::string_view::npos || close - c.pos > 40)
+        return std::unexpected(error(RejectReason::BadTimestamp, c.pos, kS3Time));
+    const auto time = parse_clf_time(line.substr(c.pos + 1, close - c.pos - 1));
+    if (!time) return std::unexpected(error(RejectReason::BadTimestamp, c.pos, kS3Time));
+    r.time = *time;
+    c.pos = close + 1;
+
+    if (auto e = need(kS3RemoteIp)) return std::unexpected(*e);
+    r.remote_ip = absent(t);
+    if (auto e = need(kS3Requester)) return std::unexpected(*e);
+    r.requester = absent(t);
+    if (auto e = need(kS3RequestId)) return std::unexpected(*e);
+    r.request_id = absent(t);
+    if (auto e = need(kS3Operation)) return std::unexpected(*e);
+    r.operation = absent(t);
+    if (auto e = need(kS3Key)) return std::unexpected(*e);
+    r.key = absent(t);
+
+    c.skip_spaces();
+    if (c.at_end()) return std::unexpected(error(RejectReason::TooFewFields, c.pos, kS3RequestUri));
+    const std::size_t last_quote = line.rfind('"');
+    if (line[c.pos] != '"') {
+        r.request_uri = absent(c.token());
+        if (auto e = parse_after_uri(c, last_quote, r)) return std::unexpected(*e);
+    } else {
+        // The URI's closing quote is the first `"` after which the rest of the line parses.
+        const std::size_t open = c.pos;
+        std::optional<ParseError> first_error;
+        int tries = 0;
+        for (std::size_t q = line.find('"', open + 1); q != std::string_view::npos && tries < kMaxUriCandidates;
+             q = line.find('"', q + 1)) {
+            std::size_t n = q + 1;
+            if (n < line.size() && line[n] != ' ') continue;
+            while (n < line.size() && line[n] == ' ') ++n;
+            if (n < line.size() && line[n] != '-' && (line[n] < '0' || line[n] > '9')) continue;
+            ++tries;
+            Record attempt = r;
+            attempt.request_uri = absent(line.substr(open + 1, q - open - 1));
+            Cursor after{line, q + 1};
+            if (auto e = parse_after_uri(after, last_quote, attempt)) {
+                if (!first_error) first_error = e;
+                continue;
+            }
+            r = attempt;
+            first_error.reset();
+            tries = -1;
+            break;
+        }
+        if (tries != -1) {
+            return std::unexpected(first_error ? *first_error
+                                               : error(RejectReason::UnterminatedQuote, open, kS3RequestUri));
+        }
+    }
+
+    const RequestLine rl = split_request_line(r.request_uri);
+    r.method = rl.method;
+    r.path = rl.path;
+    r.query = rl.query;
+    r.protocol = rl.protocol;
+    if (r.has_object_size && s3_is_upload_operation(r.operation)) r.bytes_in = r.object_size;
+    return r;
+}
+
+}  // namespace s3top

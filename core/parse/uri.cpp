@@ -1,0 +1,91 @@
+#include "core/parse/uri.hpp"
+
+namespace s3top {
+
+RequestLine split_request_line(std::string_view uri) {
+    RequestLine r;
+    if (uri.empty() || uri == "-") return r;
+    const auto sp = uri.find(' ');
+    if (sp == std::string_view::npos) {  // "GET" or a bare target
+        r.path = uri;
+    } else {
+        r.method = uri.substr(0, sp);
+        std::string_view target = uri.substr(sp + 1);
+        const auto last = target.rfind(' ');
+        if (last != std::string_view::npos && target.substr(last + 1).starts_with("HTTP/")) {
+            r.protocol = target.substr(last + 1);
+            target = target.substr(0, last);
+        }
+        r.path = target;
+    }
+    if (const auto q = r.path.find('?'); q != std::string_view::npos) {
+        r.query = r.path.substr(q + 1);
+        r.path = r.path.substr(0, q);
+    }
+    return r;
+}
+
+namespace {
+int hex_value(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+}  // namespace
+
+bool needs_url_decode(std::string_view in, bool plus_is_space) {
+    return in.find('%') != std::string_view::npos || (plus_is_space && in.find('+') != std::string_view::npos);
+}
+
+void url_decode(std::string_view in, std::string& out, bool plus_is_space) {
+    out.clear();
+    out.reserve(in.size());
+    for (std::size_t i = 0; i < in.size(); ++i) {
+        const char c = in[i];
+        if (c == '%' && i + 2 < in.size()) {
+            const int hi = hex_value(in[i + 1]), lo = hex_value(in[i + 2]);
+            if (hi >= 0 && lo >= 0) {
+                out.push_back(static_cast<char>(hi * 16 + lo));
+                i += 2;
+                continue;
+            }
+        }
+        out.push_back(c == '+' && plus_is_space ? ' ' : c);
+    }
+}
+
+namespace {
+// Compares a possibly-encoded query name with a plain one without allocating in the common case.
+bool name_equals(std::string_view encoded, std::string_view plain) {
+    if (!needs_url_decode(encoded, true)) return encoded == plain;
+    std::string tmp;
+    url_decode(encoded, tmp, true);
+    return tmp == plain;
+}
+}  // namespace
+
+std::optional<std::string_view> query_param_raw(std::string_view query, std::string_view name) {
+    std::size_t pos = 0;
+    while (pos <= query.size()) {
+        auto amp = query.find('&', pos);
+        if (amp == std::string_view::npos) amp = query.size();
+        const std::string_view pair = query.substr(pos, amp - pos);
+        const auto eq = pair.find('=');
+        const std::string_view k = eq == std::string_view::npos ? pair : pair.substr(0, eq);
+        if (!k.empty() && name_equals(k, name)) {
+            return eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1);
+        }
+        pos = amp + 1;
+    }
+    return std::nullopt;
+}
+
+std::optional<std::string_view> query_param(std::string_view query, std::string_view name, std::string& scratch) {
+    auto raw = query_param_raw(query, name);
+    if (!raw || !needs_url_decode(*raw, true)) return raw;
+    url_decode(*raw, scratch, true);
+    return std::string_view{scratch};
+}
+
+}  // namespace s3top
