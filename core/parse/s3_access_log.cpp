@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "core/parse/clf_time.hpp"
+#include "core/parse/log_format.hpp"
 #include "core/parse/uri.hpp"
 
 namespace s3top {
@@ -280,4 +281,8 @@ ParseResult parse_s3_access_log(std::string_view line) {
     return r;
 }
 
+}  // namespace s3top
+
+namespace s3top {
+ParseResult S3LineParser::parse(std::string_view line) { return parse_s3_access_log(line); }
 }  // namespace s3top
