@@ -1,0 +1,126 @@
+#include "core/agg/batch.hpp"
+
+#include <algorithm>
+
+#include "core/agg/metrics.hpp"
+#include "core/parse/record.hpp"
+#include "core/parse/uri.hpp"
+#include "core/agg/dimension.hpp"
+
+namespace s3top {
+
+std::optional<OrgSource> parse_org_source(std::string_view spec, std::string& error) {
+    OrgSource o;
+    auto split_params = [&](std::string_view list) -> bool {
+        o.params.clear();
+        std::size_t pos = 0;
+        while (pos <= list.size()) {
+            auto comma = list.find(',', pos);
+            if (comma == std::string_view::npos) comma = list.size();
+            const auto name = list.substr(pos, comma - pos);
+            if (!name.empty()) o.params.emplace_back(name);
+            pos = comma + 1;
+        }
+        if (o.params.empty()) {
+            error = "no query parameter name given";
+            return false;
+        }
+        return true;
+    };
+    if (spec == "requester") {
+        o.kind = OrgSource::Kind::Requester;
+    } else if (spec == "access-point" || spec == "access_point") {
+        o.kind = OrgSource::Kind::AccessPoint;
+    } else if (spec == "ip" || spec == "client") {
+        o.kind = OrgSource::Kind::RemoteIp;
+    } else if (spec == "bucket") {
+        o.kind = OrgSource::Kind::Bucket;
+    } else if (spec == "host") {
+        o.kind = OrgSource::Kind::HostHeader;
+    } else if (spec.starts_with("prefix")) {
+        o.kind = OrgSource::Kind::KeyPrefix;
+        o.depth = 1;
+        if (spec.size() > 6) {
+            const auto d = spec.substr(7);
+            if (spec[6] != ':' || d.size() != 1 || d[0] < '1' || d[0] > '9') {
+                error = "org source prefix takes a depth from 1 to 9, as prefix:2";
+                return std::nullopt;
+            }
+            o.depth = static_cast<std::uint8_t>(d[0] - '0');
+        }
+    } else if (spec.starts_with("param:")) {
+        if (!split_params(spec.substr(6))) return std::nullopt;
+    } else {
+        if (spec.find(':') != std::string_view::npos) {
+            error = "unknown org source '" + std::string(spec) +
+                    "' (use param:NAME[,NAME], requester, prefix:N, access-point, ip, bucket or host)";
+            return std::nullopt;
+        }
+        if (!split_params(spec)) return std::nullopt;
+    }
+    return o;
+}
+
+std::string_view BatchBuilder::org_of(const Record& r, const OrgSource& org, std::string& scratch) {
+    switch (org.kind) {
+        case OrgSource::Kind::QueryParam:
+            for (const auto& name : org.params) {
+                if (auto v = query_param(r.query, name, scratch)) return *v;
+            }
+            return {};
+        case OrgSource::Kind::Requester: return r.requester;
+        case OrgSource::Kind::KeyPrefix: return key_prefix(r.key, org.depth);
+        case OrgSource::Kind::AccessPoint: return r.access_point_arn;
+        case OrgSource::Kind::RemoteIp: return r.remote_ip;
+        case OrgSource::Kind::Bucket: return r.bucket;
+        case OrgSource::Kind::HostHeader: return r.host_header;
+    }
+    return {};
+}
+
+BatchBuilder::BatchBuilder(const OrgSource& org, const DimMask& keep) : org_(org), keep_(keep) {}
+
+void BatchBuilder::add(const Record& r) {
+    Batch& b = batch_;
+    ++b.counters.read;
+    ++b.counters.parsed;
+    Columns& c = b.columns;
+    c.time.push_back(r.time);
+    c.bytes_sent.push_back(r.bytes_sent);
+    c.bytes_in.push_back(r.bytes_in);
+    c.total_time_ms.push_back(r.has_total_time ? std::min(r.total_time_ms, kNoTotalTime - 1) : kNoTotalTime);
+    c.status.push_back(r.status);
+    c.tier.push_back(static_cast<std::uint8_t>(classify_operation(r.operation, r.method)));
+    auto put = [&](Dim d, std::string_view v) {
+        const auto i = index(d);
+        if (keep_[i]) c.ids[i].push_back(b.pools[i].intern(v));
+    };
+    if (keep_[index(Dim::Org)]) put(Dim::Org, org_of(r, org_, scratch_));
+    put(Dim::Requester, r.requester);
+    put(Dim::RemoteIp, r.remote_ip);
+    put(Dim::Bucket, r.bucket);
+    put(Dim::Operation, r.operation);
+    put(Dim::ErrorCode, r.error_code);
+    put(Dim::Key, r.key);
+    put(Dim::UserAgent, r.user_agent);
+    put(Dim::Referrer, r.referrer);
+    put(Dim::HostHeader, r.host_header);
+    put(Dim::AuthType, r.auth_type);
+    put(Dim::TlsVersion, r.tls_version);
+    put(Dim::Method, r.method);
+}
+
+void BatchBuilder::reject(std::uint32_t source, std::uint64_t line_no, std::string_view line, ParseError e) {
+    ++batch_.counters.read;
+    ++batch_.counters.rejected[static_cast<std::size_t>(e.reason)];
+    if (line.size() > kMaxRejectText) line = line.substr(0, kMaxRejectText);
+    batch_.rejects.push_back(RejectedLine{source, line_no, e, std::string(line)});
+}
+
+Batch BatchBuilder::take() {
+    Batch out = std::move(batch_);
+    batch_ = Batch{};
+    return out;
+}
+
+}  // namespace s3top

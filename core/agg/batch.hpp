@@ -1,0 +1,93 @@
+#pragma once
+// A batch of parsed lines from one parse worker, with its own string pools (ids local to the
+// batch). The engine merges a batch by interning each distinct local string once into its
+// global pools and remapping the id columns: parse workers never share a lock per line.
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/agg/columns.hpp"
+#include "core/parse/parse_error.hpp"
+
+namespace s3top {
+
+/// Where a request's org comes from.
+struct OrgSource {
+    enum class Kind : std::uint8_t { QueryParam, Requester, KeyPrefix, AccessPoint, RemoteIp, Bucket, HostHeader };
+    Kind kind = Kind::QueryParam;
+    std::vector<std::string> params{"org"};  ///< QueryParam: names tried in order
+    std::uint8_t depth = 1;                  ///< KeyPrefix: leading key segments
+};
+
+/// Parses "param:org,x-org", "org,x-org" (params), "requester", "prefix:2", "access-point",
+/// "ip", "bucket", "host". Returns an error text when malformed.
+std::optional<OrgSource> parse_org_source(std::string_view spec, std::string& error);
+
+/// A line that was rejected, kept for the user to audit.
+struct RejectedLine {
+    std::uint32_t source = 0;  ///< index into the ingest's source list
+    std::uint64_t line_no = 0; ///< 1-based line number in the source
+    ParseError error;
+    std::string text;  ///< the line, cut at kMaxRejectText bytes
+};
+inline constexpr std::size_t kMaxRejectText = 16 * 1024;
+
+/// Lines read and their fate. parsed + sum(rejected) == read.
+struct LineCounters {
+    std::uint64_t read = 0;
+    std::uint64_t parsed = 0;
+    std::array<std::uint64_t, kRejectReasonCount> rejected{};
+    std::uint64_t bytes = 0;
+
+    std::uint64_t rejected_total() const {
+        std::uint64_t n = 0;
+        for (auto r : rejected) n += r;
+        return n;
+    }
+    void merge(const LineCounters& o) {
+        read += o.read;
+        parsed += o.parsed;
+        bytes += o.bytes;
+        for (std::size_t i = 0; i < rejected.size(); ++i) rejected[i] += o.rejected[i];
+    }
+};
+
+struct Batch {
+    Columns columns;
+    Pools pools;
+    LineCounters counters;
+    std::vector<RejectedLine> rejects;
+    std::int64_t newest_source_mtime = 0;  ///< for "late records" notes
+};
+
+struct Record;
+
+/// Fills a Batch from parsed records. One per worker; reusable after take().
+class BatchBuilder {
+public:
+    BatchBuilder(const OrgSource& org, const DimMask& keep);
+
+    /// Counts and stores one parsed record.
+    void add(const Record& r);
+    /// Counts one rejected line, keeping its text for the rejects list.
+    void reject(std::uint32_t source, std::uint64_t line_no, std::string_view line, ParseError e);
+    /// Counts bytes read (whole lines including newlines).
+    void add_bytes(std::uint64_t n) { batch_.counters.bytes += n; }
+    std::size_t size() const { return batch_.columns.size(); }
+    std::size_t pending_lines() const { return static_cast<std::size_t>(batch_.counters.read); }
+    /// Hands over the batch and starts a new one.
+    Batch take();
+
+    /// The org of a record per `org` (views `r` or `scratch`); empty when absent.
+    static std::string_view org_of(const Record& r, const OrgSource& org, std::string& scratch);
+
+private:
+    OrgSource org_;
+    DimMask keep_;
+    Batch batch_;
+    std::string scratch_;
+};
+
+}  // namespace s3top

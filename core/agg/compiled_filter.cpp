@@ -1,0 +1,45 @@
+#include "core/agg/compiled_filter.hpp"
+
+namespace s3top {
+
+CompiledFilter::CompiledFilter(const Filter& filter) {
+    if (filter.from) from_ = *filter.from;
+    if (filter.to) to_ = *filter.to;
+    for (const auto& ft : filter.terms) {
+        Term t{ft, Keyer(ft.dim), !is_time_dim(ft.dim.dim), {}, nullptr};
+        if (ft.op == FilterTerm::Op::Regex || ft.op == FilterTerm::Op::NotRegex) {
+            t.re = std::make_shared<std::regex>(ft.values.front(), std::regex::ECMAScript | std::regex::optimize);
+        }
+        terms_.push_back(std::move(t));
+    }
+}
+
+bool CompiledFilter::decide(const Term& t, std::string_view value) {
+    if (t.re) {
+        const std::string_view capped = value.substr(0, 2048);
+        const bool m = std::regex_search(capped.begin(), capped.end(), *t.re);
+        return t.term.op == FilterTerm::Op::Regex ? m : !m;
+    }
+    return term_matches_value(t.term, value);
+}
+
+void CompiledFilter::prepare(const Pools& pools) {
+    pools_ = &pools;
+    for (auto& t : terms_) {
+        if (!t.keyed) continue;
+        t.keyer.prepare(pools);
+        const std::size_t n = t.keyer.dense_size(pools);
+        while (t.verdict.size() < n) {
+            const auto k = static_cast<std::int64_t>(t.verdict.size());
+            t.verdict.push_back(decide(t, t.keyer.label(k, pools)) ? 1 : 0);
+        }
+    }
+}
+
+DimMask CompiledFilter::needed() const {
+    DimMask m;
+    for (const auto& t : terms_) t.keyer.add_needed(m);
+    return m;
+}
+
+}  // namespace s3top

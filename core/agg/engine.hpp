@@ -1,0 +1,115 @@
+#pragma once
+// The aggregation engine: owns every ingested record in columnar form with interned strings,
+// answers views (the dashboard, incrementally) and reports (one pass). Thread-safe: ingest
+// workers append batches while the UI thread asks for snapshots.
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <shared_mutex>
+#include <string>
+#include <vector>
+
+#include "core/agg/batch.hpp"
+#include "core/agg/columns.hpp"
+#include "core/agg/snapshot.hpp"
+
+namespace s3top {
+
+struct EngineConfig {
+    OrgSource org;
+    DimMask keep = DimMask{}.set();  ///< string dimensions to store; others are not interned
+    std::size_t max_recent_rejects = 1000;  ///< rejected lines kept in memory for display
+};
+
+/// What a report asks for.
+struct ReportSpec {
+    std::vector<DimSpec> by{DimSpec{Dim::Org, 0}};
+    Filter filter;
+    std::size_t top = 0;  ///< 0 = every group
+    SortBy sort = SortBy::Bytes;
+    bool distinct_clients = true;  ///< per group (needs the ip column)
+    bool percentiles = true;       ///< p50/p95 of total time per group
+};
+
+struct ReportGroup {
+    std::vector<std::string> key;  ///< one value per `by` dimension; empty = absent
+    Metrics metrics;
+    std::uint64_t distinct_clients = 0;
+    std::uint32_t p50_ms = 0, p95_ms = 0;  ///< of requests that logged a total time
+    std::uint64_t timed_requests = 0;
+};
+
+struct ReportResult {
+    LineCounters lines;
+    std::vector<DimSpec> by;
+    Filter filter;
+    Metrics totals;  ///< of the records that pass the filter
+    std::uint64_t distinct_clients = 0;
+    std::uint64_t total_groups = 0;
+    std::vector<ReportGroup> groups;
+    std::int64_t min_time = 0, max_time = 0;
+    std::int64_t newest_source_mtime = 0;
+};
+
+class ViewState;
+
+/// A dashboard view kept current incrementally: pass it to Engine::refresh().
+class View {
+public:
+    explicit View(ViewSpec spec);
+    ~View();
+    View(View&&) noexcept;
+    View& operator=(View&&) noexcept;
+    const ViewSpec& spec() const { return spec_; }
+
+private:
+    friend class Engine;
+    ViewSpec spec_;
+    std::unique_ptr<ViewState> state_;
+};
+
+class Engine {
+public:
+    explicit Engine(EngineConfig config);
+    ~Engine();
+    Engine(const Engine&) = delete;
+    Engine& operator=(const Engine&) = delete;
+
+    const EngineConfig& config() const { return config_; }
+
+    /// Merges a worker's batch: interns its distinct strings into the global pools, remaps
+    /// and appends its records, counts its lines, keeps its rejects. Thread-safe.
+    void append(Batch&& batch);
+
+    /// Bumped by every append; cheap to poll.
+    std::uint64_t version() const { return version_.load(std::memory_order_acquire); }
+
+    /// Brings `view` up to date with records appended since its last refresh (all of them
+    /// the first time) and returns a new snapshot of it. Thread-safe against append().
+    Snapshot refresh(View& view, std::uint64_t generation) const;
+
+    /// One pass over every record. Thread-safe against append().
+    ReportResult report(const ReportSpec& spec) const;
+
+    LineCounters lines() const;
+    std::uint64_t records() const;
+    /// The most recent rejected lines (at most config().max_recent_rejects).
+    std::vector<RejectedLine> recent_rejects() const;
+    /// Bytes held by records, pools and tables.
+    std::size_t memory_bytes() const;
+    /// Distinct values seen of a string dimension, sorted (the org picker).
+    std::vector<std::string> values(Dim dim) const;
+
+private:
+    friend class ViewState;
+    EngineConfig config_;
+    mutable std::shared_mutex mutex_;
+    Columns columns_;
+    Pools pools_;
+    LineCounters lines_;
+    std::vector<RejectedLine> recent_rejects_;
+    std::int64_t newest_source_mtime_ = 0;
+    std::atomic<std::uint64_t> version_{0};
+};
+
+}  // namespace s3top

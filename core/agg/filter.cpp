@@ -1,0 +1,230 @@
+#include "core/agg/filter.hpp"
+
+#include <algorithm>
+#include <regex>
+
+#include "core/util/civil_time.hpp"
+
+namespace s3top {
+namespace {
+
+// Splits on spaces outside double quotes; unquotes and unescapes.
+std::expected<std::vector<std::string>, std::string> tokenize(std::string_view text) {
+    std::vector<std::string> out;
+    std::size_t i = 0;
+    while (i < text.size()) {
+        while (i < text.size() && (text[i] == ' ' || text[i] == '\t')) ++i;
+        if (i >= text.size()) break;
+        std::string tok;
+        bool in_quotes = false;
+        for (; i < text.size(); ++i) {
+            const char c = text[i];
+            if (in_quotes) {
+                if (c == '\\' && i + 1 < text.size()) {
+                    tok.push_back(text[++i]);
+                } else if (c == '"') {
+                    in_quotes = false;
+                } else {
+                    tok.push_back(c);
+                }
+            } else if (c == '"') {
+                in_quotes = true;
+            } else if (c == ' ' || c == '\t') {
+                break;
+            } else {
+                tok.push_back(c);
+            }
+        }
+        if (in_quotes) return std::unexpected("unterminated quote in filter");
+        out.push_back(std::move(tok));
+    }
+    return out;
+}
+
+std::vector<std::string> split_values(std::string_view v) {
+    std::vector<std::string> out;
+    std::size_t pos = 0;
+    while (true) {
+        const auto comma = v.find(',', pos);
+        out.emplace_back(v.substr(pos, comma == std::string_view::npos ? std::string_view::npos : comma - pos));
+        if (comma == std::string_view::npos) break;
+        pos = comma + 1;
+    }
+    return out;
+}
+
+std::string quote_if_needed(std::string_view v) {
+    if (!v.empty() && v.find_first_of(" \t\"\\") == std::string_view::npos) return std::string(v);
+    std::string q = "\"";
+    for (const char c : v) {
+        if (c == '"' || c == '\\') q.push_back('\\');
+        q.push_back(c);
+    }
+    q.push_back('"');
+    return q;
+}
+
+bool icontains(std::string_view hay, std::string_view needle) {
+    if (needle.empty()) return true;
+    const auto it = std::search(hay.begin(), hay.end(), needle.begin(), needle.end(), [](char a, char b) {
+        const auto la = (a >= 'A' && a <= 'Z') ? static_cast<char>(a + 32) : a;
+        const auto lb = (b >= 'A' && b <= 'Z') ? static_cast<char>(b + 32) : b;
+        return la == lb;
+    });
+    return it != hay.end();
+}
+
+}  // namespace
+
+std::expected<Filter, std::string> parse_filter(std::string_view text) {
+    auto tokens = tokenize(text);
+    if (!tokens) return std::unexpected(tokens.error());
+    Filter f;
+    for (const std::string& tok : *tokens) {
+        // Find the operator: the first of "!=", "!~", "=", "~".
+        const auto op_pos = tok.find_first_of("=~!");
+        if (op_pos == std::string::npos || op_pos == 0)
+            return std::unexpected("filter term '" + tok + "' is not dimension=value (e.g. org=acme-17)");
+        FilterTerm term;
+        std::string_view name = std::string_view(tok).substr(0, op_pos);
+        std::string_view rest = std::string_view(tok).substr(op_pos);
+        if (rest.starts_with("!=")) {
+            term.op = FilterTerm::Op::NotEq;
+            rest.remove_prefix(2);
+        } else if (rest.starts_with("!~")) {
+            term.op = FilterTerm::Op::NotContains;
+            rest.remove_prefix(2);
+        } else if (rest.starts_with("=")) {
+            term.op = FilterTerm::Op::Eq;
+            rest.remove_prefix(1);
+        } else if (rest.starts_with("~")) {
+            term.op = FilterTerm::Op::Contains;
+            rest.remove_prefix(1);
+        } else {
+            return std::unexpected("filter term '" + tok + "' has no = or ~");
+        }
+        if (name == "from" || name == "to") {
+            if (term.op != FilterTerm::Op::Eq) return std::unexpected("'" + tok + "': use from=DATE / to=DATE");
+            const auto t = parse_iso8601(rest);
+            if (!t) return std::unexpected("'" + tok + "': not a date (YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS])");
+            (name == "from" ? f.from : f.to) = *t;
+            continue;
+        }
+        auto dim = parse_dim(name);
+        if (!dim) {
+            return std::unexpected("unknown dimension '" + std::string(name) + "' in filter (known: " +
+                                   std::string(dim_names_help()) + ", from, to)");
+        }
+        term.dim = *dim;
+        if (term.op == FilterTerm::Op::Contains || term.op == FilterTerm::Op::NotContains) {
+            if (rest.size() >= 2 && rest.front() == '/' && rest.back() == '/') {
+                term.op = term.op == FilterTerm::Op::Contains ? FilterTerm::Op::Regex : FilterTerm::Op::NotRegex;
+                term.values.emplace_back(rest.substr(1, rest.size() - 2));
+                try {
+                    std::regex check(term.values.back(), std::regex::ECMAScript);
+                } catch (const std::regex_error& e) {
+                    return std::unexpected("bad regular expression in '" + tok + "': " + e.what());
+                }
+            } else {
+                term.values.emplace_back(rest);
+            }
+        } else {
+            term.values = split_values(rest);
+        }
+        // status=5xx means the class.
+        if (term.dim.dim == Dim::Status && !term.values.empty() &&
+            std::all_of(term.values.begin(), term.values.end(),
+                        [](const std::string& v) { return v.size() == 3 && v[1] == 'x' && v[2] == 'x'; })) {
+            term.dim.dim = Dim::StatusClass;
+        }
+        f.terms.push_back(std::move(term));
+    }
+    return f;
+}
+
+std::string Filter::to_string() const {
+    std::string out;
+    auto sep = [&] {
+        if (!out.empty()) out.push_back(' ');
+    };
+    for (const auto& t : terms) {
+        sep();
+        out += dim_name(t.dim);
+        switch (t.op) {
+            case FilterTerm::Op::Eq: out += "="; break;
+            case FilterTerm::Op::NotEq: out += "!="; break;
+            case FilterTerm::Op::Contains:
+            case FilterTerm::Op::Regex: out += "~"; break;
+            case FilterTerm::Op::NotContains:
+            case FilterTerm::Op::NotRegex: out += "!~"; break;
+        }
+        if (t.op == FilterTerm::Op::Regex || t.op == FilterTerm::Op::NotRegex) {
+            out += quote_if_needed("/" + t.values.front() + "/");
+            continue;
+        }
+        std::string joined;
+        for (std::size_t i = 0; i < t.values.size(); ++i) {
+            if (i) joined.push_back(',');
+            joined += t.values[i];
+        }
+        out += quote_if_needed(joined);
+    }
+    if (from) {
+        sep();
+        out += "from=" + format_iso8601(*from);
+    }
+    if (to) {
+        sep();
+        out += "to=" + format_iso8601(*to);
+    }
+    return out;
+}
+
+void Filter::add_eq(DimSpec dim, std::string value) {
+    terms.push_back(FilterTerm{dim, FilterTerm::Op::Eq, {value.empty() ? std::string("-") : std::move(value)}});
+}
+
+void Filter::pop() {
+    if (!terms.empty()) {
+        terms.pop_back();
+    } else if (to) {
+        to.reset();
+    } else {
+        from.reset();
+    }
+}
+
+Filter combine(const Filter& a, const Filter& b) {
+    Filter f = a;
+    f.terms.insert(f.terms.end(), b.terms.begin(), b.terms.end());
+    if (b.from) f.from = f.from ? std::max(*f.from, *b.from) : *b.from;
+    if (b.to) f.to = f.to ? std::min(*f.to, *b.to) : *b.to;
+    return f;
+}
+
+bool term_matches_value(const FilterTerm& term, std::string_view value) {
+    // Absent values are written "-" by users and stored empty.
+    const std::string_view shown = value.empty() ? std::string_view("-") : value;
+    switch (term.op) {
+        case FilterTerm::Op::Eq:
+        case FilterTerm::Op::NotEq: {
+            const bool any = std::any_of(term.values.begin(), term.values.end(),
+                                         [&](const std::string& v) { return v == shown; });
+            return term.op == FilterTerm::Op::Eq ? any : !any;
+        }
+        case FilterTerm::Op::Contains: return icontains(value, term.values.front());
+        case FilterTerm::Op::NotContains: return !icontains(value, term.values.front());
+        case FilterTerm::Op::Regex:
+        case FilterTerm::Op::NotRegex: {
+            // Evaluated once per distinct value by the engine; the length cap keeps libstdc++'s
+            // recursive matcher away from deep recursion on hostile strings.
+            const std::regex re(term.values.front(), std::regex::ECMAScript | std::regex::optimize);
+            const std::string_view capped = value.substr(0, 2048);
+            const bool m = std::regex_search(capped.begin(), capped.end(), re);
+            return term.op == FilterTerm::Op::Regex ? m : !m;
+        }
+    }
+    return false;
+}
+
+}  // namespace s3top

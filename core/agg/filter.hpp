@@ -1,0 +1,57 @@
+#pragma once
+// The filter expression language shared by `--filter`, the dashboard's `/` prompt and
+// drill-down. Terms are separated by spaces and all must hold:
+//
+//   org=acme-17            dimension equals a value ("-" matches an absent value)
+//   org=acme-17,globex-3   ... one of several values
+//   org!=acme-17           ... none of them
+//   ua~curl                contains (case-insensitive)
+//   key!~.tmp              does not contain
+//   key~/\.mp4$/           matches a regular expression (ECMAScript)
+//   status=5xx  status=404,403  class=4xx  tier=put  prefix:2=data/2024
+//   from=2024-03-01 to=2024-03-02T12:00   time range, UTC, `to` exclusive
+//   ua="Mozilla/5.0 (X11)"  values with spaces in double quotes (\" and \\ escape)
+#include <cstdint>
+#include <expected>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/agg/dimension.hpp"
+
+namespace s3top {
+
+struct FilterTerm {
+    enum class Op : std::uint8_t { Eq, NotEq, Contains, NotContains, Regex, NotRegex };
+    DimSpec dim;
+    Op op = Op::Eq;
+    std::vector<std::string> values;  ///< Regex: exactly one pattern
+    friend bool operator==(const FilterTerm&, const FilterTerm&) = default;
+};
+
+struct Filter {
+    std::vector<FilterTerm> terms;
+    std::optional<std::int64_t> from;  ///< inclusive, UTC epoch seconds
+    std::optional<std::int64_t> to;    ///< exclusive
+
+    bool empty() const { return terms.empty() && !from && !to; }
+    /// Canonical text that parse_filter() reads back to an equal Filter.
+    std::string to_string() const;
+    /// Adds `dim=value` (drill-down).
+    void add_eq(DimSpec dim, std::string value);
+    /// Removes the last term added (drill-down undo); the time range goes last.
+    void pop();
+    friend bool operator==(const Filter&, const Filter&) = default;
+};
+
+/// Parses an expression. On error returns a one-line message naming the offending term.
+std::expected<Filter, std::string> parse_filter(std::string_view text);
+
+/// Merges two filters (both must hold).
+Filter combine(const Filter& a, const Filter& b);
+
+/// Whether a single value (as shown in panels; "" = absent) satisfies one term.
+bool term_matches_value(const FilterTerm& term, std::string_view value);
+
+}  // namespace s3top

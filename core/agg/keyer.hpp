@@ -1,0 +1,49 @@
+#pragma once
+// Maps a stored record to its group key for one dimension, and a key back to its label.
+// Keys are dense small integers for string dimensions, status codes, classes and tiers
+// (accumulate in arrays) and bucket starts for time dimensions (accumulate in hash maps).
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/agg/columns.hpp"
+#include "core/agg/dimension.hpp"
+
+namespace s3top {
+
+class Keyer {
+public:
+    explicit Keyer(DimSpec dim) : dim_(dim) {}
+    DimSpec dim() const { return dim_; }
+    /// Extends derived tables (key prefixes) to cover every id now in `pools`.
+    void prepare(const Pools& pools);
+    /// True when keys are small dense integers (see dense_size()).
+    bool dense() const { return !is_time_dim(dim_.dim); }
+    /// Upper bound of dense keys right now (after prepare()).
+    std::size_t dense_size(const Pools& pools) const;
+    std::int64_t key(const Columns& c, std::size_t row) const {
+        switch (dim_.dim) {
+            case Dim::Status: return c.status[row];
+            case Dim::StatusClass: return c.status[row] / 100;
+            case Dim::Tier: return c.tier[row];
+            case Dim::KeyPrefix: return key_to_prefix_[c.ids[index(Dim::Key)][row]];
+            case Dim::Minute:
+            case Dim::Hour:
+            case Dim::Day:
+            case Dim::Month: return time_key(c.time[row]);
+            default: return c.ids[index(dim_.dim)][row];
+        }
+    }
+    /// The value as a user sees and filters it ("" = absent).
+    std::string label(std::int64_t key, const Pools& pools) const;
+    /// The column(s) this keyer reads.
+    void add_needed(DimMask& mask) const;
+
+private:
+    std::int64_t time_key(std::int64_t t) const;
+    DimSpec dim_;
+    StringPool prefixes_;
+    std::vector<std::uint32_t> key_to_prefix_;
+};
+
+}  // namespace s3top

@@ -1,0 +1,96 @@
+#include "core/util/string_pool.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <random>
+
+#include "core/util/hash.hpp"
+
+namespace s3top {
+namespace {
+constexpr std::size_t kBlockSize = 64 * 1024;
+
+std::uint64_t process_seed() {
+    static const std::uint64_t seed = [] {
+        std::random_device rd;
+        return (static_cast<std::uint64_t>(rd()) << 32) ^ rd();
+    }();
+    return seed;
+}
+}  // namespace
+
+StringPool::StringPool() : seed_(process_seed()) { clear(); }
+
+void StringPool::clear() {
+    views_.assign(1, std::string_view{});
+    hashes_.assign(1, 0);
+    table_.assign(16, 0);
+    blocks_.clear();
+    block_used_ = block_size_ = stored_bytes_ = 0;
+}
+
+char* StringPool::store(std::string_view s) {
+    if (s.size() > block_size_ - block_used_) {
+        const std::size_t size = std::max(kBlockSize, s.size());
+        blocks_.push_back(std::make_unique<char[]>(size));
+        block_size_ = size;
+        block_used_ = 0;
+    }
+    char* p = blocks_.back().get() + block_used_;
+    std::memcpy(p, s.data(), s.size());
+    block_used_ += s.size();
+    stored_bytes_ += s.size();
+    return p;
+}
+
+void StringPool::grow() {
+    std::vector<std::uint32_t> bigger(table_.size() * 2, 0);
+    const std::size_t mask = bigger.size() - 1;
+    for (std::uint32_t id = 1; id < views_.size(); ++id) {
+        std::size_t slot = hash_bytes(views_[id], seed_) & mask;
+        while (bigger[slot] != 0) slot = (slot + 1) & mask;
+        bigger[slot] = id + 1;
+    }
+    table_.swap(bigger);
+}
+
+std::uint32_t StringPool::intern(std::string_view s) {
+    if (s.empty()) return 0;
+    const std::uint64_t h = hash_bytes(s, seed_);
+    const auto h32 = static_cast<std::uint32_t>(h);
+    std::size_t mask = table_.size() - 1;
+    std::size_t slot = h & mask;
+    while (const std::uint32_t entry = table_[slot]) {
+        const std::uint32_t id = entry - 1;
+        if (hashes_[id] == h32 && views_[id] == s) return id;
+        slot = (slot + 1) & mask;
+    }
+    const auto id = static_cast<std::uint32_t>(views_.size());
+    views_.emplace_back(store(s), s.size());
+    hashes_.push_back(h32);
+    table_[slot] = id + 1;
+    if (views_.size() * 4 > table_.size() * 3) grow();  // keep load under 3/4
+    return id;
+}
+
+std::optional<std::uint32_t> StringPool::find(std::string_view s) const {
+    if (s.empty()) return 0;
+    const std::uint64_t h = hash_bytes(s, seed_);
+    const auto h32 = static_cast<std::uint32_t>(h);
+    const std::size_t mask = table_.size() - 1;
+    std::size_t slot = h & mask;
+    while (const std::uint32_t entry = table_[slot]) {
+        const std::uint32_t id = entry - 1;
+        if (hashes_[id] == h32 && views_[id] == s) return id;
+        slot = (slot + 1) & mask;
+    }
+    return std::nullopt;
+}
+
+std::size_t StringPool::memory_bytes() const {
+    std::size_t blocks = 0;
+    for (std::size_t i = 0; i < blocks_.size(); ++i) blocks += i + 1 == blocks_.size() ? block_size_ : kBlockSize;
+    return blocks + views_.capacity() * sizeof(std::string_view) + hashes_.capacity() * 4 + table_.capacity() * 4;
+}
+
+}  // namespace s3top
