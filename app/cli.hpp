@@ -1,0 +1,31 @@
+#pragma once
+// Command line: `s3top [OPTIONS] PATH...` (dashboard) and `s3top report [OPTIONS] PATH...`.
+#include <string>
+#include <vector>
+
+namespace s3top::app {
+
+enum class OutputFormat { Table, Csv, Json };
+
+/// Everything the command line sets, typed.
+struct Options {
+    std::vector<std::string> paths;
+    std::vector<std::string> by{"org"};
+    std::string filter;
+    std::size_t top = 0;
+    std::string org_from = "org";  ///< query parameter names, or requester / prefix:N / ...
+    std::string sort = "bytes";
+    OutputFormat format = OutputFormat::Table;
+    std::string output;   ///< -o FILE; empty = stdout
+    std::string rejects;  ///< --rejects FILE
+    std::string log_format = "auto";
+    std::string date_format, time_format;
+    bool exact = false;
+    bool no_color = false;
+    unsigned workers = 0;
+};
+
+/// Runs the program; returns the exit status (0 ok, 1 no input could be read, 2 bad usage).
+int run(int argc, char** argv);
+
+}  // namespace s3top::app

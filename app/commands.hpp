@@ -1,0 +1,9 @@
+#pragma once
+#include "app/cli.hpp"
+
+namespace s3top::app {
+/// `s3top report`: one pass, one report. Exit status as run().
+int run_report(const Options& opt);
+/// `s3top PATH...`: the dashboard on a terminal.
+int run_dashboard_command(const Options& opt);
+}  // namespace s3top::app

@@ -1,0 +1,70 @@
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <cstdio>
+
+#include "app/commands.hpp"
+#include "app/session.hpp"
+#include "core/report/report_writer.hpp"
+#include "core/util/atomic_file.hpp"
+
+namespace s3top::app {
+
+int run_report(const Options& opt) {
+    ReportSpec spec;
+    spec.by.clear();
+    DimMask needed;
+    for (const auto& name : opt.by) {
+        auto d = parse_dim(name);
+        if (!d) throw UsageError{fmt::format("--by: unknown dimension '{}' (known: {})", name, dim_names_help())};
+        spec.by.push_back(*d);
+        if (is_string_dim(d->dim)) needed.set(index(d->dim));
+        if (d->dim == Dim::KeyPrefix) needed.set(index(Dim::Key));
+    }
+    needed.set(index(Dim::RemoteIp));  // distinct clients
+    auto filter = parse_filter(opt.filter);
+    if (!filter) throw UsageError{"--filter: " + filter.error()};
+    spec.filter = *filter;
+    spec.top = opt.top;
+    spec.sort = opt.sort == "requests" ? SortBy::Requests : opt.sort == "key" ? SortBy::Key : SortBy::Bytes;
+
+    Session s = make_session(opt, needed);
+    if (!load_all(s, opt)) {
+        fmt::print(stderr, "s3top: no input could be read\n");
+        return 1;
+    }
+    const ReportResult result = s.engine->report(spec);
+    std::string text;
+    switch (opt.format) {
+        case OutputFormat::Json: text = report_json(result); break;
+        case OutputFormat::Csv: text = report_csv(result); break;
+        case OutputFormat::Table: text = report_table(result, TableOptions{!opt.exact, 48}); break;
+    }
+    if (!opt.output.empty()) {
+        std::string err;
+        if (!write_file_atomic(opt.output, text, err)) {
+            fmt::print(stderr, "s3top: {}\n", err);
+            return 1;
+        }
+        return 0;
+    }
+    if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size() || std::fflush(stdout) != 0) {
+        fmt::print(stderr, "s3top: cannot write the report to standard output\n");
+        return 1;
+    }
+    return 0;
+}
+
+int run_dashboard_command(const Options& opt) {
+    if (!::isatty(STDOUT_FILENO) || !::isatty(STDIN_FILENO)) {
+        fmt::print(stderr,
+                   "s3top: the dashboard needs a terminal; for a report on a pipe or file use\n"
+                   "  s3top report [--format table|csv|json] PATH...\n");
+        return 2;
+    }
+    // Until the dashboard is wired in, show the report of the same data.
+    Options r = opt;
+    return run_report(r);
+}
+
+}  // namespace s3top::app

@@ -1,0 +1,36 @@
+#pragma once
+// Wiring shared by every command: options -> engine config, inputs, loader, rejects file.
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#include "app/cli.hpp"
+#include "core/agg/engine.hpp"
+#include "core/ingest/loader.hpp"
+
+namespace s3top::app {
+
+/// A usage error: printed as one line, exit status 2.
+struct UsageError {
+    std::string message;
+};
+
+struct Session {
+    std::unique_ptr<Engine> engine;
+    std::vector<InputFile> inputs;
+    std::vector<InputProblem> problems;
+    struct FileCloser {
+        void operator()(std::FILE* f) const { std::fclose(f); }
+    };
+    std::unique_ptr<std::FILE, FileCloser> rejects;  ///< --rejects FILE
+};
+
+/// Builds the engine (keeping only the columns `needed` plus those the filter reads) and
+/// lists the inputs. Throws UsageError on bad options.
+Session make_session(const Options& opt, const DimMask& needed);
+
+/// Reads every input into the session's engine. Problems are reported on stderr as
+/// "s3top: PATH: message". Returns false when nothing at all could be read.
+bool load_all(Session& s, const Options& opt);
+
+}  // namespace s3top::app

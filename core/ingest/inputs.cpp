@@ -1,0 +1,104 @@
+#include "core/ingest/inputs.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <system_error>
+
+namespace s3top {
+namespace fs = std::filesystem;
+
+bool is_temporary_name(const std::string& name) {
+    if (name.empty() || name.front() == '.') return true;
+    auto ends = [&](std::string_view s) { return name.size() >= s.size() && name.compare(name.size() - s.size(), s.size(), s) == 0; };
+    if (ends(".tmp") || ends(".part") || ends(".partial") || ends(".s3cmd.tmp") || ends("-s3cmd") || ends(".crdownload") ||
+        ends("~"))
+        return true;
+    // aws s3 sync writes "<name>.<8 alphanumerics>" then renames; S3 log names never contain '.'
+    // followed by exactly 8 alphanumerics at the end unless they are such temp files.
+    const auto dot = name.rfind('.');
+    if (dot != std::string::npos && name.size() - dot - 1 == 8 && dot > 0) {
+        const std::string_view tail = std::string_view(name).substr(dot + 1);
+        const bool alnum = std::all_of(tail.begin(), tail.end(), [](char c) {
+            return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+        });
+        const bool digit = std::any_of(tail.begin(), tail.end(), [](char c) { return c >= '0' && c <= '9'; });
+        const bool letter = std::any_of(tail.begin(), tail.end(), [](char c) { return c > '9'; });
+        if (alnum && digit && letter) return true;  // not a date suffix like ".20240301"
+    }
+    return false;
+}
+
+namespace {
+
+std::int64_t to_epoch(fs::file_time_type t) {
+    const auto sys = std::chrono::file_clock::to_sys(t);
+    return std::chrono::duration_cast<std::chrono::seconds>(sys.time_since_epoch()).count();
+}
+
+void add_file(const fs::path& p, std::vector<InputFile>& out, std::vector<InputProblem>& problems) {
+    std::error_code ec;
+    InputFile f;
+    f.path = p;
+    f.size = fs::file_size(p, ec);
+    if (ec) {
+        problems.push_back({p.string(), ec.message()});
+        return;
+    }
+    f.mtime = to_epoch(fs::last_write_time(p, ec));
+    f.gzip = p.extension() == ".gz";
+    out.push_back(std::move(f));
+}
+
+}  // namespace
+
+std::vector<InputFile> collect_inputs(const std::vector<std::string>& paths, std::vector<InputProblem>& problems) {
+    std::vector<InputFile> out;
+    for (const auto& name : paths) {
+        if (name == "-") {
+            out.push_back(InputFile{"-", 0, 0, false});
+            continue;
+        }
+        const fs::path p(name);
+        std::error_code ec;
+        const auto st = fs::status(p, ec);
+        if (ec || !fs::exists(st)) {
+            problems.push_back({name, ec ? ec.message() : "no such file or directory"});
+            continue;
+        }
+        if (fs::is_regular_file(st)) {
+            add_file(p, out, problems);
+            continue;
+        }
+        if (!fs::is_directory(st)) {
+            problems.push_back({name, "not a regular file or folder"});
+            continue;
+        }
+        std::vector<InputFile> found;
+        fs::recursive_directory_iterator it(p, fs::directory_options::skip_permission_denied, ec);
+        if (ec) {
+            problems.push_back({name, ec.message()});
+            continue;
+        }
+        for (const fs::recursive_directory_iterator end; it != end; it.increment(ec)) {
+            if (ec) {
+                problems.push_back({it->path().string(), ec.message()});
+                ec.clear();
+                continue;
+            }
+            const auto& entry = *it;
+            const std::string fname = entry.path().filename().string();
+            std::error_code e2;
+            if (entry.is_directory(e2)) {
+                if (!fname.empty() && fname.front() == '.') it.disable_recursion_pending();  // .git, .s3top
+                continue;
+            }
+            if (!entry.is_regular_file(e2) || is_temporary_name(fname)) continue;
+            add_file(entry.path(), found, problems);
+        }
+        std::sort(found.begin(), found.end(), [](const InputFile& a, const InputFile& b) { return a.path < b.path; });
+        out.insert(out.end(), std::make_move_iterator(found.begin()), std::make_move_iterator(found.end()));
+    }
+    return out;
+}
+
+}  // namespace s3top

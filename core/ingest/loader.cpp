@@ -1,0 +1,306 @@
+#include "core/ingest/loader.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <algorithm>
+#include <condition_variable>
+#include <cstring>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+namespace s3top {
+
+bool LoadResult::any_read() const {
+    return std::any_of(files.begin(), files.end(), [](const FileResult& f) { return f.error.empty() || f.bytes > 0; });
+}
+
+namespace {
+
+constexpr std::size_t kDetectLines = 20;
+constexpr std::size_t kFlushRows = 1 << 16;
+
+/// Per file: the parser choice and the header lines every block's parser must see first.
+struct FileCtx {
+    std::uint32_t index = 0;
+    std::string format;                ///< empty: no format matched
+    std::vector<std::string> headers;  ///< "#..." lines from the file's start
+};
+
+struct Block {
+    std::shared_ptr<const FileCtx> file;
+    std::string data;
+    std::uint64_t first_line = 1;
+    bool too_long = false;  ///< data is the start of one over-long line
+};
+
+class BlockQueue {
+public:
+    explicit BlockQueue(std::size_t cap) : cap_(cap) {}
+    void push(Block b) {
+        std::unique_lock l(m_);
+        not_full_.wait(l, [&] { return q_.size() < cap_; });
+        q_.push_back(std::move(b));
+        not_empty_.notify_one();
+    }
+    std::optional<Block> pop() {
+        std::unique_lock l(m_);
+        not_empty_.wait(l, [&] { return !q_.empty() || closed_; });
+        if (q_.empty()) return std::nullopt;
+        Block b = std::move(q_.front());
+        q_.pop_front();
+        not_full_.notify_one();
+        return b;
+    }
+    void close() {
+        std::lock_guard l(m_);
+        closed_ = true;
+        not_empty_.notify_all();
+    }
+
+private:
+    std::mutex m_;
+    std::condition_variable not_full_, not_empty_;
+    std::deque<Block> q_;
+    std::size_t cap_;
+    bool closed_ = false;
+};
+
+/// Reads a plain file, a gzip file (by magic bytes) or stdin.
+class ByteSource {
+public:
+    bool open(const InputFile& f, std::string& error) {
+        if (f.path == "-") {
+            fd_ = 0;
+        } else {
+            fd_ = ::open(f.path.c_str(), O_RDONLY | O_CLOEXEC);
+            if (fd_ < 0) {
+                error = std::strerror(errno);
+                return false;
+            }
+            unsigned char magic[2] = {0, 0};
+            const ssize_t n = ::pread(fd_, magic, 2, 0);
+            if (n == 2 && magic[0] == 0x1f && magic[1] == 0x8b) {
+                gz_ = gzdopen(fd_, "rb");
+                if (!gz_) {
+                    error = "cannot open gzip stream";
+                    return false;
+                }
+                gzbuffer(gz_, 256 * 1024);
+            }
+        }
+        return true;
+    }
+    /// Bytes read, 0 at the end, -1 on error (error set).
+    long read(char* buf, std::size_t n, std::string& error) {
+        if (gz_) {
+            const int got = gzread(gz_, buf, static_cast<unsigned>(std::min<std::size_t>(n, 1u << 30)));
+            int code = Z_OK;
+            const char* msg = gzerror(gz_, &code);
+            if (got < 0 || (code != Z_OK && code != Z_STREAM_END)) {
+                error = std::string("gzip: ") + (msg ? msg : "corrupt data");
+                return -1;
+            }
+            return got;
+        }
+        while (true) {
+            const ssize_t got = ::read(fd_, buf, n);
+            if (got < 0 && errno == EINTR) continue;
+            if (got < 0) error = std::strerror(errno);
+            return static_cast<long>(got);
+        }
+    }
+    ~ByteSource() {
+        if (gz_) {
+            gzclose_r(gz_);  // closes fd_
+        } else if (fd_ > 0) {
+            ::close(fd_);
+        }
+    }
+
+private:
+    int fd_ = -1;
+    gzFile gz_ = nullptr;
+};
+
+std::vector<std::string_view> first_lines(std::string_view data, std::size_t max) {
+    std::vector<std::string_view> out;
+    std::size_t pos = 0;
+    while (pos < data.size() && out.size() < max) {
+        auto nl = data.find('\n', pos);
+        if (nl == std::string_view::npos) nl = data.size();
+        out.push_back(data.substr(pos, nl - pos));
+        pos = nl + 1;
+    }
+    return out;
+}
+
+}  // namespace
+
+ParserFactory default_parser_factory() {
+    return [](std::string_view format, const std::vector<std::string_view>&, const FormatOptions&, std::string& chosen,
+              std::string& error) -> std::unique_ptr<LineParser> {
+        if (format == "auto" || format == "s3") {
+            chosen = "s3";
+            return std::make_unique<S3LineParser>();
+        }
+        error = "unknown log format '" + std::string(format) + "'";
+        return nullptr;
+    };
+}
+
+Loader::Loader(Engine& engine, LoaderOptions options)
+    : engine_(engine), options_(std::move(options)), factory_(default_parser_factory()) {}
+
+LoadResult Loader::load(const std::vector<InputFile>& files, const std::atomic<bool>* cancel) {
+    LoadResult result;
+    result.files.resize(files.size());
+    BlockQueue queue(8);
+    std::mutex sink_mutex;
+    const unsigned nworkers = options_.workers ? options_.workers : std::max(1u, std::thread::hardware_concurrency());
+
+    auto worker = [&] {
+        BatchBuilder builder(engine_.config().org, engine_.config().keep);
+        std::unique_ptr<LineParser> parser;
+        const FileCtx* parser_for = nullptr;
+        auto flush = [&] {
+            Batch b = builder.take();
+            if (reject_sink_ && !b.rejects.empty()) {
+                std::lock_guard l(sink_mutex);
+                for (const auto& r : b.rejects) reject_sink_(r, files[r.source].path.string());
+            }
+            engine_.append(std::move(b));
+        };
+        while (auto block = queue.pop()) {
+            const FileCtx& fc = *block->file;
+            if (block->too_long) {
+                builder.add_bytes(block->data.size());
+                builder.reject(fc.index, block->first_line, block->data,
+                               ParseError{RejectReason::LineTooLong, static_cast<std::uint32_t>(options_.max_line_bytes), 0});
+                continue;
+            }
+            if (parser_for != &fc || !parser) {
+                parser.reset();
+                if (!fc.format.empty()) {
+                    std::string chosen, error;
+                    parser = factory_(fc.format, {}, options_.format_options, chosen, error);
+                    if (parser) {
+                        for (const auto& h : fc.headers) (void)parser->parse(h);
+                    }
+                }
+                parser_for = &fc;
+            }
+            builder.add_bytes(block->data.size());
+            std::string_view data = block->data;
+            std::uint64_t line_no = block->first_line;
+            std::size_t pos = 0;
+            while (pos < data.size()) {
+                auto nl = data.find('\n', pos);
+                if (nl == std::string_view::npos) nl = data.size();
+                const std::string_view line = data.substr(pos, nl - pos);
+                pos = nl + 1;
+                if (!parser) {
+                    builder.reject(fc.index, line_no++, line, ParseError{RejectReason::NoFormat, 0, 0});
+                    continue;
+                }
+                auto r = parser->parse(line);
+                if (r) {
+                    builder.add(*r);
+                } else {
+                    builder.reject(fc.index, line_no, line, r.error());
+                }
+                ++line_no;
+            }
+            if (builder.pending_lines() >= kFlushRows) flush();
+        }
+        flush();
+    };
+    std::vector<std::thread> threads;
+    for (unsigned i = 0; i < nworkers; ++i) threads.emplace_back(worker);
+
+    // The reader: cut every file into blocks of whole lines.
+    const std::size_t block_bytes = options_.block_bytes;
+    for (std::size_t fi = 0; fi < files.size(); ++fi) {
+        if (cancel && cancel->load()) break;
+        FileResult& fr = result.files[fi];
+        fr.path = files[fi].path.string();
+        ByteSource src;
+        if (!src.open(files[fi], fr.error)) continue;
+        auto ctx = std::make_shared<FileCtx>();
+        ctx->index = static_cast<std::uint32_t>(fi);
+        bool detected = false;
+        std::string buf;
+        std::uint64_t next_line = 1;
+        bool skipping_long = false;  // discarding the rest of an over-long line
+        std::string chunk(std::min<std::size_t>(block_bytes, 1 << 20), '\0');
+        auto emit = [&](std::string data) {
+            if (data.empty()) return;
+            if (!detected) {
+                detected = true;
+                const auto lines = first_lines(data, kDetectLines);
+                std::string chosen, error;
+                auto p = factory_(options_.format, lines, options_.format_options, chosen, error);
+                if (p) {
+                    ctx->format = chosen;
+                    for (const auto& l : lines) {
+                        if (!l.empty() && l.front() == '#') ctx->headers.emplace_back(l);
+                    }
+                } else {
+                    fr.error = error.empty() ? "no known log format matched" : error;
+                }
+                fr.format = ctx->format;
+            }
+            const auto lines = static_cast<std::uint64_t>(std::count(data.begin(), data.end(), '\n')) +
+                               (data.back() == '\n' ? 0 : 1);
+            fr.lines += lines;
+            queue.push(Block{ctx, std::move(data), next_line, false});
+            next_line += lines;
+        };
+        while (true) {
+            if (cancel && cancel->load()) break;
+            std::string err;
+            const long got = src.read(chunk.data(), chunk.size(), err);
+            if (got < 0) {
+                fr.error = err;
+                break;
+            }
+            if (got == 0) break;
+            fr.bytes += static_cast<std::uint64_t>(got);
+            std::string_view in(chunk.data(), static_cast<std::size_t>(got));
+            if (skipping_long) {
+                const auto nl = in.find('\n');
+                if (nl == std::string_view::npos) continue;
+                in.remove_prefix(nl + 1);
+                skipping_long = false;
+            }
+            buf.append(in);
+            const auto last_nl = buf.rfind('\n');
+            if (last_nl == std::string::npos) {
+                if (buf.size() > options_.max_line_bytes) {
+                    // One line longer than we accept: reject it once, keep an excerpt.
+                    queue.push(Block{ctx, buf.substr(0, kMaxRejectText), next_line, true});
+                    ++next_line;
+                    ++fr.lines;
+                    buf.clear();
+                    skipping_long = true;
+                }
+                continue;
+            }
+            if (buf.size() >= block_bytes) {
+                std::string rest = buf.substr(last_nl + 1);
+                buf.resize(last_nl + 1);
+                emit(std::move(buf));
+                buf = std::move(rest);
+            }
+        }
+        emit(std::move(buf));
+    }
+    queue.close();
+    for (auto& t : threads) t.join();
+    return result;
+}
+
+}  // namespace s3top

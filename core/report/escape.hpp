@@ -1,0 +1,36 @@
+#pragma once
+// Escaping for every output that carries log content (written by strangers).
+#include <string>
+#include <string_view>
+
+namespace s3top {
+
+/// JSON string body (without the surrounding quotes): escapes ", \, control characters and
+/// U+2028/2029; invalid UTF-8 becomes U+FFFD, so the output is always valid UTF-8.
+void append_json_escaped(std::string& out, std::string_view s);
+std::string json_quote(std::string_view s);
+
+/// One RFC 4180 CSV cell, quoted when needed. Cells from log content that begin with = + - @
+/// TAB or CR get a leading apostrophe so spreadsheets do not run them as formulas.
+std::string csv_cell(std::string_view s);
+/// A number cell: never neutralised.
+std::string csv_number(std::uint64_t v);
+
+/// HTML text/attribute escaping (& < > " ') with invalid UTF-8 replaced and control
+/// characters shown as U+FFFD.
+std::string html_escape(std::string_view s);
+
+/// Valid UTF-8 with invalid sequences replaced by U+FFFD.
+std::string to_valid_utf8(std::string_view s);
+
+/// Length in bytes of the valid UTF-8 sequence at s[i], or 0 when invalid there.
+std::size_t utf8_sequence_length(std::string_view s, std::size_t i);
+
+}  // namespace s3top
+
+namespace s3top {
+/// For plain-text output that may reach a terminal: C0/C1 controls, DEL and ESC become
+/// visible escapes (\n, \t, \x1b, \u009b ...), a backslash becomes "\\", invalid UTF-8
+/// becomes U+FFFD. Nothing in the result can move the cursor or change terminal state.
+std::string terminal_safe(std::string_view s);
+}  // namespace s3top

@@ -1,0 +1,185 @@
+#include "core/report/report_writer.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "core/report/escape.hpp"
+#include "core/report/units.hpp"
+#include "core/util/civil_time.hpp"
+
+namespace s3top {
+namespace {
+
+std::string shown(const std::string& v) { return v.empty() ? std::string("-") : v; }
+
+// Display width of already terminal-safe text: code points (wide glyphs are rare in keys;
+// the dashboard measures exactly).
+std::size_t width(std::string_view s) {
+    std::size_t w = 0;
+    for (const char c : s) w += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
+    return w;
+}
+
+std::string fit(std::string s, std::size_t max) {
+    if (width(s) <= max) return s;
+    std::string out;
+    std::size_t w = 0;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        const bool start = (static_cast<unsigned char>(s[i]) & 0xC0) != 0x80;
+        if (start && ++w > max - 1) break;
+        out.push_back(s[i]);
+    }
+    return out + "\xE2\x80\xA6";
+}
+
+std::string pad_right(const std::string& s, std::size_t w) {
+    const std::size_t have = width(s);
+    return have >= w ? s : s + std::string(w - have, ' ');
+}
+std::string pad_left(const std::string& s, std::size_t w) {
+    const std::size_t have = width(s);
+    return have >= w ? s : std::string(w - have, ' ') + s;
+}
+
+}  // namespace
+
+std::string report_table(const ReportResult& r, const TableOptions& opt) {
+    auto bytes = [&](std::uint64_t v) { return opt.human ? human_bytes(v) : grouped(v); };
+    auto count = [&](std::uint64_t v) { return opt.human ? human_count(v) : grouped(v); };
+    std::vector<std::string> headers;
+    for (const auto& d : r.by) headers.push_back(dim_title(d));
+    for (const char* h : {"Requests", "Bytes sent", "Uploaded", "4xx", "5xx", "Clients", "p50 ms", "p95 ms", "Share"})
+        headers.emplace_back(h);
+    const std::size_t nkeys = r.by.size();
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& g : r.groups) {
+        std::vector<std::string> row;
+        for (const auto& k : g.key) row.push_back(fit(terminal_safe(shown(k)), opt.max_key_width));
+        const double share = r.totals.bytes_sent ? 100.0 * static_cast<double>(g.metrics.bytes_sent) /
+                                                       static_cast<double>(r.totals.bytes_sent)
+                                                 : 0.0;
+        row.push_back(count(g.metrics.requests));
+        row.push_back(bytes(g.metrics.bytes_sent));
+        row.push_back(bytes(g.metrics.bytes_in));
+        row.push_back(count(g.metrics.errors_4xx));
+        row.push_back(count(g.metrics.errors_5xx));
+        row.push_back(count(g.distinct_clients));
+        row.push_back(g.timed_requests ? std::to_string(g.p50_ms) : "-");
+        row.push_back(g.timed_requests ? std::to_string(g.p95_ms) : "-");
+        row.push_back(fmt::format("{:.1f}%", share));
+        rows.push_back(std::move(row));
+    }
+    std::vector<std::string> total_row(nkeys, "");
+    if (nkeys) total_row[0] = "TOTAL";
+    for (auto v : {count(r.totals.requests), bytes(r.totals.bytes_sent), bytes(r.totals.bytes_in),
+                   count(r.totals.errors_4xx), count(r.totals.errors_5xx), count(r.distinct_clients)})
+        total_row.push_back(v);
+    total_row.insert(total_row.end(), {"", "", "100.0%"});
+
+    std::vector<std::size_t> w(headers.size());
+    for (std::size_t i = 0; i < headers.size(); ++i) w[i] = width(headers[i]);
+    for (const auto& row : rows)
+        for (std::size_t i = 0; i < row.size(); ++i) w[i] = std::max(w[i], width(row[i]));
+    for (std::size_t i = 0; i < total_row.size(); ++i) w[i] = std::max(w[i], width(total_row[i]));
+
+    std::string out;
+    auto line = [&](const std::vector<std::string>& cells) {
+        for (std::size_t i = 0; i < cells.size(); ++i) {
+            if (i) out += "  ";
+            out += i < nkeys ? pad_right(cells[i], w[i]) : pad_left(cells[i], w[i]);
+        }
+        while (!out.empty() && out.back() == ' ') out.pop_back();
+        out += "\n";
+    };
+    line(headers);
+    std::size_t total_w = 0;
+    for (auto x : w) total_w += x + 2;
+    out += std::string(total_w - 2, '-') + "\n";
+    for (const auto& row : rows) line(row);
+    out += std::string(total_w - 2, '-') + "\n";
+    line(total_row);
+    out += fmt::format("{} groups{}; lines read {}, parsed {}, rejected {}", grouped(r.total_groups),
+                       r.groups.size() < r.total_groups ? fmt::format(" (top {} shown)", r.groups.size()) : "",
+                       grouped(r.lines.read), grouped(r.lines.parsed), grouped(r.lines.rejected_total()));
+    if (r.totals.requests)
+        out += fmt::format("; {} .. {}", format_iso8601(r.min_time), format_iso8601(r.max_time));
+    if (!r.filter.empty()) out += "; filter: " + terminal_safe(r.filter.to_string());
+    out += "\n";
+    return out;
+}
+
+std::string report_csv(const ReportResult& r) {
+    std::string out;
+    for (const auto& d : r.by) out += csv_cell(dim_name(d)) + ",";
+    out += "requests,bytes_sent,bytes_uploaded,errors_4xx,errors_5xx,get_class,put_class,distinct_clients,total_time_ms,"
+           "p50_ms,p95_ms\r\n";
+    for (const auto& g : r.groups) {
+        for (const auto& k : g.key) out += csv_cell(shown(k)) + ",";
+        const Metrics& m = g.metrics;
+        out += fmt::format("{},{},{},{},{},{},{},{},{},{},{}\r\n", m.requests, m.bytes_sent, m.bytes_in, m.errors_4xx,
+                           m.errors_5xx, m.get_class, m.put_class, g.distinct_clients, m.total_time_ms,
+                           g.timed_requests ? std::to_string(g.p50_ms) : "", g.timed_requests ? std::to_string(g.p95_ms) : "");
+    }
+    return out;
+}
+
+namespace {
+void metrics_json(std::string& out, const Metrics& m) {
+    out += fmt::format(
+        "\"requests\":{},\"bytes_sent\":{},\"bytes_uploaded\":{},\"errors_4xx\":{},\"errors_5xx\":{},"
+        "\"get_class\":{},\"put_class\":{},\"total_time_ms\":{}",
+        m.requests, m.bytes_sent, m.bytes_in, m.errors_4xx, m.errors_5xx, m.get_class, m.put_class, m.total_time_ms);
+}
+}  // namespace
+
+std::string report_json(const ReportResult& r) {
+    std::string out = "{";
+    out += fmt::format("\"lines\":{{\"read\":{},\"parsed\":{},\"rejected\":{},\"bytes\":{},\"rejected_by_reason\":{{",
+                       r.lines.read, r.lines.parsed, r.lines.rejected_total(), r.lines.bytes);
+    bool first = true;
+    for (std::size_t i = 0; i < kRejectReasonCount; ++i) {
+        if (!r.lines.rejected[i]) continue;
+        if (!first) out += ",";
+        first = false;
+        out += fmt::format("\"{}\":{}", reject_reason_name(static_cast<RejectReason>(i)), r.lines.rejected[i]);
+    }
+    out += "}},\"totals\":{";
+    metrics_json(out, r.totals);
+    out += fmt::format(",\"distinct_clients\":{}}}", r.distinct_clients);
+    out += ",\"by\":[";
+    for (std::size_t i = 0; i < r.by.size(); ++i) out += (i ? "," : "") + json_quote(dim_name(r.by[i]));
+    out += "],\"filter\":" + json_quote(r.filter.to_string());
+    if (r.totals.requests) {
+        out += ",\"time\":{\"first\":" + json_quote(format_iso8601(r.min_time)) +
+               ",\"last\":" + json_quote(format_iso8601(r.max_time)) + "}";
+    } else {
+        out += ",\"time\":null";
+    }
+    out += fmt::format(",\"total_groups\":{},\"groups\":[", r.total_groups);
+    for (std::size_t gi = 0; gi < r.groups.size(); ++gi) {
+        const auto& g = r.groups[gi];
+        out += gi ? ",{" : "{";
+        out += "\"key\":";
+        if (g.key.size() == 1) {
+            out += json_quote(shown(g.key[0]));
+        } else {
+            out += "[";
+            for (std::size_t k = 0; k < g.key.size(); ++k) out += (k ? "," : "") + json_quote(shown(g.key[k]));
+            out += "]";
+        }
+        out += ",";
+        metrics_json(out, g.metrics);
+        out += fmt::format(",\"distinct_clients\":{}", g.distinct_clients);
+        if (g.timed_requests) {
+            out += fmt::format(",\"p50_ms\":{},\"p95_ms\":{}", g.p50_ms, g.p95_ms);
+        } else {
+            out += ",\"p50_ms\":null,\"p95_ms\":null";
+        }
+        out += "}";
+    }
+    out += "]}\n";
+    return out;
+}
+
+}  // namespace s3top

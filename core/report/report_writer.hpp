@@ -1,0 +1,21 @@
+#pragma once
+// The headless report in its three forms. Writers append to a string; the app writes it.
+#include <string>
+
+#include "core/agg/engine.hpp"
+
+namespace s3top {
+
+struct TableOptions {
+    bool human = true;  ///< KiB/MiB and k/M; false: exact integers
+    std::size_t max_key_width = 48;
+};
+
+/// Aligned text table; every log-derived string made terminal-safe.
+std::string report_table(const ReportResult& r, const TableOptions& opt);
+/// RFC 4180 CSV with a header row; exact integers; formula-prefixed cells neutralised.
+std::string report_csv(const ReportResult& r);
+/// One JSON object (see README "JSON report"); exact integers; valid UTF-8.
+std::string report_json(const ReportResult& r);
+
+}  // namespace s3top

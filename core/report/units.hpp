@@ -1,0 +1,15 @@
+#pragma once
+// Numbers for people: binary byte units and short counts.
+#include <cstdint>
+#include <string>
+
+namespace s3top {
+
+/// "0 B", "999 B", "1.0 KiB", "12.3 MiB", "4.00 GiB" (three significant digits from KiB up).
+std::string human_bytes(std::uint64_t bytes);
+/// "999", "1.2k", "12.3M", "1.00G".
+std::string human_count(std::uint64_t n);
+/// "1,234,567".
+std::string grouped(std::uint64_t n);
+
+}  // namespace s3top
