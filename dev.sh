@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# s3top developer entry point. The README's two commands:
+#   ./dev.sh demo   install what is missing, build (Release), run s3top on the demo logs
+#   ./dev.sh test   install what is missing, build, run every test (also under ASan+UBSan)
+# Both are idempotent and quick on a second run.
+set -euo pipefail
+cd "$(dirname "$0")"
+ROOT=$PWD
+JOBS=${JOBS:-2}
+
+PACKAGES=(build-essential cmake ninja-build pkg-config libfmt-dev libcli11-dev libsimdjson-dev zlib1g-dev
+          libncurses-dev libgtest-dev libgmock-dev libbenchmark-dev libtomlplusplus-dev tmux python3)
+TEST_PACKAGES=(clang libclang-rt-14-dev)
+
+install_missing() {
+  local missing=()
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+  if ((${#missing[@]})); then
+    echo "dev.sh: installing ${missing[*]}" >&2
+    local sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+}
+
+configure() {  # dir build-type extra-args...
+  local dir=$1 type=$2; shift 2
+  local launcher=()
+  command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+  if [ ! -f "$dir/build.ninja" ]; then
+    cmake -S "$ROOT" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE="$type" "${launcher[@]}" "$@" >/dev/null
+  fi
+}
+
+build_release() {
+  configure build/release Release
+  cmake --build build/release -j"$JOBS"
+}
+
+demo() {
+  install_missing "${PACKAGES[@]}"
+  build_release
+  local demo=build/demo
+  if [ ! -f "$demo/.complete" ]; then
+    rm -rf "$demo"
+    S3GEN=build/release/tools/s3gen bash tools/make-demo.sh "$demo" >/dev/null
+    touch "$demo/.complete"
+  fi
+  if [ -t 1 ] && [ -t 0 ]; then
+    exec build/release/app/s3top "$demo"
+  else
+    exec build/release/app/s3top report "$demo"
+  fi
+}
+
+run_tests() {
+  install_missing "${PACKAGES[@]}" "${TEST_PACKAGES[@]}"
+  build_release
+  echo "== tests (Release)"
+  (cd build/release && ctest --output-on-failure -j"$JOBS" --timeout 600)
+  echo "== unit tests under AddressSanitizer + UndefinedBehaviorSanitizer"
+  configure build/asan Debug -DS3TOP_SANITIZE=ON -DS3TOP_BUILD_BENCH=OFF
+  cmake --build build/asan -j"$JOBS" --target s3top_core_tests $(grep -q s3top_tui_tests build/asan/build.ninja && echo s3top_tui_tests)
+  export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+  (cd build/asan && ctest --output-on-failure -j"$JOBS" --timeout 600 -E '^e2e\.')
+  if [ -x fuzz/run.sh ] || [ -f fuzz/run.sh ]; then
+    echo "== fuzzing (short bounded run)"
+    bash fuzz/run.sh "${FUZZ_SECONDS:-20}"
+  fi
+}
+
+case "${1:-}" in
+  demo) demo ;;
+  test) run_tests ;;
+  build) install_missing "${PACKAGES[@]}"; build_release ;;
+  *) echo "usage: ./dev.sh demo | test | build" >&2; exit 2 ;;
+esac
