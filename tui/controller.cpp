@@ -1,0 +1,349 @@
+#include "tui/controller.hpp"
+
+#include <algorithm>
+
+namespace s3top::tui {
+namespace {
+
+bool printable(Key k) { return k >= 0x20 && k != 0x7F && k < 0x110000 && !(k >= 0x80 && k < 0xA0); }
+bool is_backspace(Key k) { return k == keys::Backspace || k == 0x08; }
+bool is_enter(Key k) { return k == keys::Enter || k == 0x0A; }
+
+Dim next_resolution(Dim d) {
+    switch (d) {
+        case Dim::Minute: return Dim::Hour;
+        case Dim::Hour: return Dim::Day;
+        case Dim::Day: return Dim::Month;
+        default: return Dim::Minute;
+    }
+}
+
+SortBy next_sort(SortBy s) {
+    switch (s) {
+        case SortBy::Bytes: return SortBy::Requests;
+        case SortBy::Requests: return SortBy::Key;
+        case SortBy::Key: break;
+    }
+    return SortBy::Bytes;
+}
+
+}  // namespace
+
+std::size_t panel_row_count(const Snapshot& s, std::size_t panel) {
+    return panel < s.panels.size() ? s.panels[panel].rows.size() : 0;
+}
+
+Controller::Controller(UiState state, std::function<std::vector<std::string>()> org_values)
+    : ui_(std::move(state)), org_values_(std::move(org_values)) {
+    ui_.cursors.resize(ui_.slots.size());
+    if (ui_.focus >= ui_.slots.size()) ui_.focus = 0;
+}
+
+void Controller::on_resize(int width, int height) {
+    ui_.screen_w = width;
+    ui_.screen_h = height;
+    ui_.grid_top = compute_layout(ui_).grid_top;
+    for (std::size_t i = 0; i < ui_.cursors.size(); ++i) keep_visible(i, -1);
+}
+
+int Controller::page_rows() const { return std::max(1, compute_layout(ui_).rows_per_panel); }
+
+void Controller::keep_visible(std::size_t panel, int rows_in_panel) {
+    PanelCursor& c = ui_.cursors[panel];
+    const int page = page_rows();
+    if (rows_in_panel >= 0) c.scroll = std::min(c.scroll, std::max(0, rows_in_panel - page));
+    if (c.selected >= 0 && c.selected < c.scroll) c.scroll = c.selected;
+    if (c.selected >= c.scroll + page) c.scroll = c.selected - page + 1;
+    c.scroll = std::max(0, c.scroll);
+}
+
+void Controller::on_snapshot(const Snapshot& snap) {
+    for (std::size_t i = 0; i < ui_.cursors.size() && i < snap.panels.size(); ++i) {
+        PanelCursor& c = ui_.cursors[i];
+        const auto& rows = snap.panels[i].rows;
+        const int n = static_cast<int>(rows.size());
+        if (c.selected >= 0) {
+            if (c.has_label) {
+                const auto it = std::find_if(rows.begin(), rows.end(), [&](const PanelRow& r) { return r.label == c.selected_label; });
+                if (it != rows.end()) c.selected = static_cast<int>(it - rows.begin());
+            }
+            c.selected = std::clamp(c.selected, 0, std::max(0, n - 1));
+            c.has_label = c.selected < n;
+            if (c.has_label) c.selected_label = rows[static_cast<std::size_t>(c.selected)].label;
+        }
+        keep_visible(i, n);
+    }
+}
+
+void Controller::focus_panel(std::size_t panel) {
+    if (panel >= ui_.slots.size()) return;
+    ui_.focus = panel;
+    ui_.grid_top = compute_layout(ui_).grid_top;
+}
+
+Action Controller::move_selection(int delta, const Snapshot& shown) {
+    PanelCursor& c = ui_.cursors[ui_.focus];
+    const int n = static_cast<int>(panel_row_count(shown, ui_.focus));
+    const int before = c.selected;
+    c.selected = std::clamp(c.selected + delta, -1, std::max(0, n - 1));
+    c.has_label = c.selected >= 0 && c.selected < n;
+    if (c.has_label) c.selected_label = shown.panels[ui_.focus].rows[static_cast<std::size_t>(c.selected)].label;
+    keep_visible(ui_.focus, n);
+    return c.selected == before ? Action::None : Action::Redraw;
+}
+
+Action Controller::drill_down(const Snapshot& shown) {
+    const std::size_t p = ui_.focus;
+    const PanelCursor& c = ui_.cursors[p];
+    if (p >= shown.panels.size() || c.selected < 0) return Action::None;
+    const auto& rows = shown.panels[p].rows;
+    if (static_cast<std::size_t>(c.selected) >= rows.size()) return Action::None;
+    Filter f = ui_.filter;
+    f.add_eq(shown.panels[p].spec.dim, rows[static_cast<std::size_t>(c.selected)].label);
+    if (std::find(ui_.filter.terms.begin(), ui_.filter.terms.end(), f.terms.back()) != ui_.filter.terms.end()) {
+        ui_.message = "already filtered on that";
+        return Action::Redraw;
+    }
+    ui_.filter = std::move(f);
+    for (auto& cur : ui_.cursors) cur = PanelCursor{};
+    ui_.message = "drill-down: Backspace to undo";
+    return Action::ViewChanged;
+}
+
+void Controller::open_picker() {
+    ui_.picker = OrgPicker{};
+    if (org_values_) ui_.picker.all = org_values_();
+    ui_.picker.refilter();
+    ui_.overlay = Overlay::OrgPicker;
+}
+
+Action Controller::on_key(Key key, const Snapshot& shown) {
+    const bool had_message = !ui_.message.empty();
+    ui_.message.clear();
+    Action a = Action::None;
+    switch (ui_.overlay) {
+        case Overlay::Help:
+            ui_.overlay = Overlay::None;
+            a = (key == 'q' || key == keys::CtrlC) ? Action::Quit : Action::Redraw;
+            break;
+        case Overlay::FilterPrompt: a = key_prompt(key); break;
+        case Overlay::OrgPicker: a = key_picker(key); break;
+        case Overlay::None: a = key_grid(key, shown); break;
+    }
+    return (a == Action::None && had_message) ? Action::Redraw : a;
+}
+
+Action Controller::key_grid(Key key, const Snapshot& shown) {
+    const std::size_t n = ui_.slots.size();
+    if (n == 0) return key == 'q' || key == keys::CtrlC ? Action::Quit : Action::None;
+    const int columns = compute_layout(ui_).columns;
+    switch (key) {
+        case 'q':
+        case keys::CtrlC: return Action::Quit;
+        case '?':
+        case keys::F1: ui_.overlay = Overlay::Help; return Action::Redraw;
+        case keys::Tab:
+        case keys::Right: focus_panel((ui_.focus + 1) % n); return Action::Redraw;
+        case keys::BackTab:
+        case keys::Left: focus_panel((ui_.focus + n - 1) % n); return Action::Redraw;
+        case keys::Up:
+        case 'k':
+            if (ui_.cursors[ui_.focus].selected < 0 && !ui_.expanded) {
+                if (ui_.focus < static_cast<std::size_t>(columns)) return Action::None;
+                focus_panel(ui_.focus - static_cast<std::size_t>(columns));
+                return Action::Redraw;
+            }
+            return move_selection(-1, shown);
+        case keys::Down:
+        case 'j': return move_selection(1, shown);
+        case keys::PageUp: return move_selection(-page_rows(), shown);
+        case keys::PageDown: return move_selection(page_rows(), shown);
+        case keys::Home: return move_selection(-ui_.cursors[ui_.focus].selected, shown);
+        case keys::End: return move_selection(static_cast<int>(panel_row_count(shown, ui_.focus)), shown);
+        case keys::Enter:
+        case 0x0A:
+            if (ui_.cursors[ui_.focus].selected < 0) {
+                ui_.expanded = !ui_.expanded;
+                on_resize(ui_.screen_w, ui_.screen_h);
+                return Action::Redraw;
+            }
+            return drill_down(shown);
+        case 'e':
+            ui_.expanded = !ui_.expanded;
+            on_resize(ui_.screen_w, ui_.screen_h);
+            return Action::Redraw;
+        case keys::Backspace:
+        case 0x08:
+            if (ui_.filter.empty()) return Action::None;
+            ui_.filter.pop();
+            return Action::ViewChanged;
+        case keys::Escape:
+            if (ui_.expanded) {
+                ui_.expanded = false;
+                on_resize(ui_.screen_w, ui_.screen_h);
+                return Action::Redraw;
+            }
+            if (ui_.filter.empty()) return Action::None;
+            ui_.filter = Filter{};
+            return Action::ViewChanged;
+        case '/': {
+            const std::string current = ui_.filter.to_string();
+            ui_.prompt.set(current.empty() ? current : current + " ");
+            ui_.prompt_error.clear();
+            ui_.overlay = Overlay::FilterPrompt;
+            return Action::Redraw;
+        }
+        case 'o': open_picker(); return Action::Redraw;
+        case 's': ui_.sort = next_sort(ui_.sort); return Action::ViewChanged;
+        case 't': ui_.resolution = next_resolution(ui_.resolution); return Action::ViewChanged;
+        case 'm':
+            ui_.chart = ui_.chart == ChartMetric::BytesSent ? ChartMetric::Requests : ChartMetric::BytesSent;
+            return Action::Redraw;
+        case 'x': ui_.exact = !ui_.exact; return Action::Redraw;
+        case 'd': {
+            PanelSlot& slot = ui_.slots[ui_.focus];
+            if (slot.choices.size() < 2) return Action::None;
+            slot.current = (slot.current + 1) % slot.choices.size();
+            ui_.cursors[ui_.focus] = PanelCursor{};
+            return Action::ViewChanged;
+        }
+        case ' ': return Action::TogglePause;
+        case '+':
+        case '=': return Action::Faster;
+        case '-': return Action::Slower;
+        case '.': return Action::Step;
+        case keys::CtrlL: return Action::Redraw;
+        default: return Action::None;
+    }
+}
+
+Action Controller::key_prompt(Key key) {
+    LineEdit& e = ui_.prompt;
+    if (key == keys::Escape || key == keys::CtrlC) {
+        ui_.overlay = Overlay::None;
+        ui_.prompt_error.clear();
+        return Action::Redraw;
+    }
+    if (is_enter(key)) {
+        auto parsed = parse_filter(e.text);
+        if (!parsed) {
+            ui_.prompt_error = parsed.error();
+            return Action::Redraw;
+        }
+        ui_.overlay = Overlay::None;
+        ui_.prompt_error.clear();
+        if (*parsed == ui_.filter) return Action::Redraw;
+        ui_.filter = std::move(*parsed);
+        for (auto& cur : ui_.cursors) cur = PanelCursor{};
+        return Action::ViewChanged;
+    }
+    if (is_backspace(key)) e.backspace();
+    else if (key == keys::Delete) e.erase();
+    else if (key == keys::Left) e.left();
+    else if (key == keys::Right) e.right();
+    else if (key == keys::Home || key == 0x01) e.home();
+    else if (key == keys::End || key == 0x05) e.end();
+    else if (key == keys::CtrlU) e.kill_line();
+    else if (key == keys::CtrlW) e.kill_word();
+    else if (printable(key)) e.insert(key);
+    else return Action::None;
+    ui_.prompt_error.clear();
+    return Action::Redraw;
+}
+
+Action Controller::key_picker(Key key) {
+    OrgPicker& p = ui_.picker;
+    const int n = static_cast<int>(p.matches.size());
+    const int page = picker_list_rows(ui_.screen_h);
+    auto select = [&](int to) {
+        p.selected = std::clamp(to, 0, std::max(0, n - 1));
+        if (p.selected < p.scroll) p.scroll = p.selected;
+        if (p.selected >= p.scroll + page) p.scroll = p.selected - page + 1;
+        return Action::Redraw;
+    };
+    if (key == keys::Escape || key == keys::CtrlC) {
+        ui_.overlay = Overlay::None;
+        return Action::Redraw;
+    }
+    if (is_enter(key)) {
+        if (n == 0) return Action::None;
+        const std::string org = p.all[p.matches[static_cast<std::size_t>(p.selected)]];
+        // Picking an org replaces an org chosen before (the picker answers "show me this customer").
+        auto& terms = ui_.filter.terms;
+        std::erase_if(terms, [](const FilterTerm& t) { return t.dim.dim == Dim::Org && t.op == FilterTerm::Op::Eq; });
+        ui_.filter.add_eq(DimSpec{Dim::Org}, org);
+        ui_.overlay = Overlay::None;
+        for (auto& cur : ui_.cursors) cur = PanelCursor{};
+        return Action::ViewChanged;
+    }
+    switch (key) {
+        case keys::Up: return select(p.selected - 1);
+        case keys::Down: return select(p.selected + 1);
+        case keys::PageUp: return select(p.selected - page);
+        case keys::PageDown: return select(p.selected + page);
+        default: break;
+    }
+    LineEdit& q = p.query;
+    if (is_backspace(key)) q.backspace();
+    else if (key == keys::Delete) q.erase();
+    else if (key == keys::Left) q.left();
+    else if (key == keys::Right) q.right();
+    else if (key == keys::Home) q.home();
+    else if (key == keys::End) q.end();
+    else if (key == keys::CtrlU) q.kill_line();
+    else if (key == keys::CtrlW) q.kill_word();
+    else if (printable(key)) q.insert(key);
+    else return Action::None;
+    p.selected = 0;
+    p.scroll = 0;
+    p.refilter();
+    return Action::Redraw;
+}
+
+Action Controller::on_mouse(const MouseEvent& ev, const Snapshot& shown) {
+    ui_.message.clear();
+    if (ui_.overlay == Overlay::Help) {
+        ui_.overlay = Overlay::None;
+        return Action::Redraw;
+    }
+    if (ui_.overlay == Overlay::OrgPicker) {
+        const Rect box = picker_box(ui_.screen_w, ui_.screen_h);
+        const int row = ev.y - (box.y + 3) + ui_.picker.scroll;
+        if (ev.kind == MouseEvent::Kind::WheelUp) return key_picker(keys::Up);
+        if (ev.kind == MouseEvent::Kind::WheelDown) return key_picker(keys::Down);
+        if (!box.contains(ev.x, ev.y)) {
+            ui_.overlay = Overlay::None;
+            return Action::Redraw;
+        }
+        if (ev.y < box.y + 3 || row >= static_cast<int>(ui_.picker.matches.size())) return Action::None;
+        if (row == ui_.picker.selected) return key_picker(keys::Enter);
+        ui_.picker.selected = row;
+        return Action::Redraw;
+    }
+    if (ui_.overlay != Overlay::None) return Action::None;
+    const Layout l = compute_layout(ui_);
+    for (const PanelBox& b : l.panels) {
+        if (!b.rect.contains(ev.x, ev.y)) continue;
+        const bool was_focused = ui_.focus == b.panel;
+        if (!was_focused) focus_panel(b.panel);
+        if (ev.kind == MouseEvent::Kind::WheelUp) return move_selection(-3, shown);
+        if (ev.kind == MouseEvent::Kind::WheelDown) return move_selection(3, shown);
+        if (ev.y == b.rect.y) {  // title line
+            if (was_focused) {
+                ui_.expanded = !ui_.expanded;
+                on_resize(ui_.screen_w, ui_.screen_h);
+            }
+            return Action::Redraw;
+        }
+        const int first_row_y = b.rect.y + (ui_.expanded ? 2 : 1);
+        if (ev.y < first_row_y) return Action::Redraw;
+        PanelCursor& c = ui_.cursors[b.panel];
+        const int row = c.scroll + (ev.y - first_row_y);
+        if (row >= static_cast<int>(panel_row_count(shown, b.panel))) return Action::Redraw;
+        if (was_focused && row == c.selected) return drill_down(shown);
+        return move_selection(row - c.selected, shown);
+    }
+    return Action::None;
+}
+
+}  // namespace s3top::tui

@@ -1,0 +1,178 @@
+#include "tui/dashboard.hpp"
+
+#include <poll.h>
+#include <unistd.h>
+
+#include <algorithm>
+
+#include "tui/controller.hpp"
+#include "tui/render.hpp"
+#include "tui/terminal.hpp"
+
+namespace s3top::tui {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+void drain(int fd) {
+    char buf[256];
+    while (::read(fd, buf, sizeof buf) > 0) {
+    }
+}
+
+/// The event loop's state: engine view, latest snapshot, controller. One per run.
+class Dashboard {
+public:
+    Dashboard(Engine& engine, DashboardOptions& opts, Terminal& term)
+        : engine_(engine), opts_(opts), term_(term), ctl_(initial_state(opts, term), [&e = engine] { return e.values(Dim::Org); }),
+          view_(ctl_.state().view_spec()), canvas_(term.width(), term.height(), term.unicode()) {
+        ctl_.on_resize(term.width(), term.height());
+    }
+
+    int run() {
+        refresh(true);
+        for (;;) {
+            if (!(ctl_.state().view_spec() == view_.spec())) {
+                view_ = View(ctl_.state().view_spec());  // folds every record again on the next refresh
+                refresh(true);
+            } else if (engine_.version() != seen_version_ && Clock::now() - last_refresh_ >= opts_.min_refresh) {
+                refresh(false);
+            }
+            poll_status();
+            if (dirty_) draw();
+            if (const int code = wait_and_handle(); code >= 0) return code;
+        }
+    }
+
+private:
+    static UiState initial_state(const DashboardOptions& opts, const Terminal& term) {
+        UiState ui = UiState::defaults();
+        ui.filter = opts.filter;
+        ui.resolution = opts.resolution;
+        ui.unicode = term.unicode();
+        return ui;
+    }
+
+    void refresh(bool force) {
+        const std::uint64_t version = engine_.version();
+        if (!force && version == seen_version_) return;
+        seen_version_ = version;
+        snap_ = engine_.refresh(view_, ++generation_);
+        last_refresh_ = Clock::now();
+        ctl_.on_snapshot(snap_);
+        if (snap_.generation != drawn_generation_) dirty_ = true;
+    }
+
+    void poll_status() {
+        SourceStatus s = opts_.status ? opts_.status() : SourceStatus{};
+        if (!(s == ctl_.state().source)) {
+            ctl_.state().source = std::move(s);
+            dirty_ = true;
+        }
+        last_status_ = Clock::now();
+    }
+
+    void draw() {
+        canvas_.resize(term_.width(), term_.height());
+        render(snap_, ctl_.state(), canvas_);
+        term_.draw(canvas_);
+        drawn_generation_ = snap_.generation;
+        dirty_ = false;
+    }
+
+    /// Waits for input, a wake-up, a signal or a timer; handles what came. Returns an exit code
+    /// to stop, or -1 to go on.
+    int wait_and_handle() {
+        const auto now = Clock::now();
+        auto timeout = opts_.poll_interval - (now - last_status_);
+        if (engine_.version() != seen_version_) timeout = std::min<Clock::duration>(timeout, opts_.min_refresh - (now - last_refresh_));
+        const int timeout_ms = static_cast<int>(std::clamp<long long>(
+            std::chrono::duration_cast<std::chrono::milliseconds>(timeout).count(), 0, 60'000));
+
+        pollfd fds[3] = {{term_.input_fd(), POLLIN, 0}, {term_.signal_fd(), POLLIN, 0}, {opts_.wake_fd, POLLIN, 0}};
+        const nfds_t n = opts_.wake_fd >= 0 ? 3 : 2;
+        const int ready = ::poll(fds, n, timeout_ms);
+        if (ready < 0) return -1;  // EINTR: go round
+
+        if (fds[1].revents) {
+            bool resized = false;
+            if (const auto sig = term_.take_signals(resized)) return 128 + *sig;
+            if (resized) resize(term_.width(), term_.height());
+        }
+        if (n == 3 && fds[2].revents) drain(opts_.wake_fd);
+        if (fds[0].revents & (POLLHUP | POLLERR)) return 0;  // the terminal went away
+        if (fds[0].revents) {
+            // Everything buffered, so a burst of keys is one redraw.
+            while (auto ev = term_.read_event()) {
+                if (const int code = handle(*ev); code >= 0) return code;
+            }
+        }
+        return -1;
+    }
+
+    void resize(int w, int h) {
+        ctl_.on_resize(w, h);
+        term_.invalidate();
+        dirty_ = true;
+    }
+
+    int handle(const InputEvent& ev) {
+        if (const auto* r = std::get_if<Resize>(&ev)) {
+            resize(r->width, r->height);
+            return -1;
+        }
+        Action a = Action::None;
+        if (const auto* m = std::get_if<MouseEvent>(&ev)) {
+            a = ctl_.on_mouse(*m, snap_);
+        } else {
+            const Key k = std::get<Key>(ev);
+            if (k == 0) return -1;
+            if (k == 0x1A) {  // Ctrl-Z
+                term_.suspend();
+                dirty_ = true;
+                return -1;
+            }
+            if (k == keys::CtrlL) term_.invalidate();
+            a = ctl_.on_key(k, snap_);
+        }
+        auto call = [](const std::function<void()>& f) {
+            if (f) f();
+        };
+        switch (a) {
+            case Action::None: break;
+            case Action::Quit: return 0;
+            case Action::Redraw:
+            case Action::ViewChanged: dirty_ = true; break;
+            case Action::TogglePause: call(opts_.toggle_pause); break;
+            case Action::Faster: call(opts_.faster); break;
+            case Action::Slower: call(opts_.slower); break;
+            case Action::Step: call(opts_.step); break;
+        }
+        return -1;
+    }
+
+    Engine& engine_;
+    DashboardOptions& opts_;
+    Terminal& term_;
+    Controller ctl_;
+    View view_;
+    Canvas canvas_;
+    Snapshot snap_;
+    std::uint64_t generation_ = 0;
+    std::uint64_t drawn_generation_ = 0;
+    std::uint64_t seen_version_ = 0;
+    Clock::time_point last_refresh_{};
+    Clock::time_point last_status_{};
+    bool dirty_ = true;
+};
+
+}  // namespace
+
+int run_dashboard(Engine& engine, DashboardOptions options) {
+    Terminal term(TerminalOptions{options.no_color, options.ascii, options.mouse});
+    if (!term.ok()) return 2;
+    Dashboard d(engine, options, term);
+    return d.run();
+}
+
+}  // namespace s3top::tui

@@ -1,0 +1,59 @@
+#pragma once
+// The live ncurses dashboard. The app builds the Engine, starts ingest on its own threads and
+// calls run_dashboard() on the thread that owns the terminal.
+#include <chrono>
+#include <functional>
+
+#include "core/agg/engine.hpp"
+#include "core/agg/filter.hpp"
+#include "tui/ui_state.hpp"
+
+namespace s3top::tui {
+
+struct DashboardOptions {
+    /// Read end of the app's self-pipe: ingest threads write a byte to it after Engine::append()
+    /// (or when SourceStatus changed); the dashboard drains it. -1: no pipe, the dashboard polls
+    /// engine.version() every `poll_interval`. The dashboard never closes it.
+    int wake_fd = -1;
+    /// What the header shows about the input; called on the UI thread (so it must be
+    /// thread-safe against ingest). Null: an empty SourceStatus.
+    std::function<SourceStatus()> status;
+
+    /// Replay controls (space, +, -, .), called on the UI thread. Null when not replaying: the
+    /// keys then do nothing.
+    std::function<void()> toggle_pause;
+    std::function<void()> faster;
+    std::function<void()> slower;
+    std::function<void()> step;
+
+    Filter filter;                   ///< initial filter (--filter)
+    Dim resolution = Dim::Hour;      ///< initial chart resolution (Minute, Hour, Day, Month)
+    bool no_color = false;           ///< also honoured: the NO_COLOR environment variable
+    bool ascii = false;              ///< force ASCII drawing even in a UTF-8 locale
+    bool mouse = true;
+    /// At most one engine refresh per interval while ingest runs (a refresh re-ranks every group).
+    std::chrono::milliseconds min_refresh{150};
+    /// How often SourceStatus is polled for changes without a wake-up.
+    std::chrono::milliseconds poll_interval{500};
+};
+
+/// Runs the interactive dashboard on the controlling terminal until the user quits (q, Ctrl-C)
+/// or SIGINT/SIGTERM arrives. All curses calls happen on the calling thread. Reads keys from
+/// stdin, or from /dev/tty when stdin is not a terminal (logs piped in); draws on stdout, or
+/// /dev/tty when stdout is not a terminal.
+///
+/// Installs handlers for SIGINT, SIGTERM and SIGWINCH for its duration (restoring the previous
+/// ones on return) and calls setlocale(LC_ALL, "") once. The terminal is restored on every
+/// return path and when an exception escapes (it is rethrown).
+///
+/// Returns 0 when the user quit, 128 + the signal number when SIGINT/SIGTERM ended it, and 2
+/// when no terminal could be opened (nothing was drawn; curses may have printed why).
+int run_dashboard(Engine& engine, DashboardOptions options);
+
+/// Puts the terminal back the way run_dashboard() found it (leaves the alternate screen, shows
+/// the cursor, disables mouse reporting, restores tty modes). For the app's crash paths (fatal
+/// signal handlers, std::terminate): async-signal-safe, idempotent, a no-op when no dashboard
+/// is running.
+void restore_terminal() noexcept;
+
+}  // namespace s3top::tui

@@ -1,0 +1,187 @@
+#include "tui/render.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+
+#include "tui/format.hpp"
+#include "tui/sanitize.hpp"
+
+namespace s3top::tui {
+
+namespace draw {
+
+void box(Canvas& c, Rect r, Style style, std::string_view title) {
+    if (r.w < 2 || r.h < 2) return;
+    const std::string_view h = c.glyph("─", "-"), v = c.glyph("│", "|");
+    c.fill(r.x, r.y, r.w, r.h, style);
+    for (int x = r.x + 1; x < r.x + r.w - 1; ++x) {
+        c.put(x, r.y, h, style);
+        c.put(x, r.y + r.h - 1, h, style);
+    }
+    for (int y = r.y + 1; y < r.y + r.h - 1; ++y) {
+        c.put(r.x, y, v, style);
+        c.put(r.x + r.w - 1, y, v, style);
+    }
+    c.put(r.x, r.y, c.glyph("┌", "+"), style);
+    c.put(r.x + r.w - 1, r.y, c.glyph("┐", "+"), style);
+    c.put(r.x, r.y + r.h - 1, c.glyph("└", "+"), style);
+    c.put(r.x + r.w - 1, r.y + r.h - 1, c.glyph("┘", "+"), style);
+    if (!title.empty() && r.w > 6) {
+        Style t = style;
+        t.bold = true;
+        c.put(r.x + 2, r.y, " ", t);
+        const int used = c.put_fit(r.x + 3, r.y, title, r.w - 6, t);
+        c.put(r.x + 3 + used, r.y, " ", t);
+    }
+}
+
+void hbar(Canvas& c, int x, int y, int width, double fraction, Style style) {
+    if (width <= 0) return;
+    fraction = std::clamp(fraction, 0.0, 1.0);
+    if (!c.unicode()) {
+        const auto n = static_cast<int>(std::lround(fraction * width));
+        for (int i = 0; i < n; ++i) c.put(x + i, y, "#", style);
+        if (n == 0 && fraction > 0) c.put(x, y, ".", style);
+        return;
+    }
+    static constexpr std::array<std::string_view, 8> kEighths = {"▏", "▎", "▍", "▌", "▋", "▊", "▉", "█"};
+    auto eighths = static_cast<int>(std::lround(fraction * width * 8));
+    if (eighths == 0 && fraction > 0) eighths = 1;  // something, however little, shows
+    for (int i = 0; i < width && eighths > 0; ++i, eighths -= 8)
+        c.put(x + i, y, kEighths[static_cast<std::size_t>(std::min(eighths, 8) - 1)], style);
+}
+
+Line& Line::add(std::string_view text, Style style) {
+    if (x_ < right_) x_ += c_.put(x_, y_, text, style, right_ - x_);
+    return *this;
+}
+
+Line& Line::gap(int n) {
+    x_ = std::min(right_, x_ + n);
+    return *this;
+}
+
+}  // namespace draw
+
+std::string_view resolution_name(Dim resolution) {
+    switch (resolution) {
+        case Dim::Minute: return "minute";
+        case Dim::Hour: return "hour";
+        case Dim::Day: return "day";
+        case Dim::Month: return "month";
+        default: return "?";
+    }
+}
+
+std::string chart_title(ChartMetric metric, Dim resolution) {
+    return std::string(metric == ChartMetric::BytesSent ? "Bytes sent" : "Requests") + " per " +
+           std::string(resolution_name(resolution));
+}
+
+namespace {
+
+void render_too_small(const UiState& ui, Canvas& c) {
+    (void)ui;
+    const std::string a = "Terminal too small: " + std::to_string(c.width()) + "x" + std::to_string(c.height());
+    const std::string b = "s3top needs at least " + std::to_string(kMinWidth) + "x" + std::to_string(kMinHeight);
+    const std::string q = "q quits";
+    const int y = std::max(0, c.height() / 2 - 1);
+    c.put(std::max(0, (c.width() - display_width(a)) / 2), y, a, Style{Role::Warn, true});
+    c.put(std::max(0, (c.width() - display_width(b)) / 2), y + 1, b);
+    c.put(std::max(0, (c.width() - display_width(q)) / 2), y + 2, q, Style{Role::Dim});
+}
+
+void render_prompt(const UiState& ui, Canvas& c, Rect r) {
+    const Style label{Role::Prompt, true};
+    c.fill(r.x, r.y, r.w, 1, Style{Role::Prompt});
+    const std::string_view head = "Filter: ";
+    c.put(r.x, r.y, head, label);
+    const int x0 = r.x + static_cast<int>(head.size());
+    const int room = r.w - static_cast<int>(head.size()) - 1;
+    const std::string& text = ui.prompt.text;
+    const std::string_view before = std::string_view(text).substr(0, ui.prompt.cursor);
+    // Scroll the text left so the cursor stays visible.
+    const int cursor_col = display_width(before, !c.unicode());
+    const int shift = std::max(0, cursor_col - room + 1);
+    int col = 0;
+    for_each_glyph(text, !c.unicode(), [&](const Glyph& g) {
+        if (col >= shift && col - shift + g.width <= room) c.put(x0 + col - shift, r.y, g.text, Style{Role::Prompt});
+        col += g.width;
+    });
+    // The cursor as a reversed cell (curses' own cursor stays hidden).
+    const int cx = x0 + cursor_col - shift;
+    if (cx < r.x + r.w) {
+        const Cell& under = c.at(cx, r.y);
+        Style cs{Role::Prompt};
+        cs.reverse = true;
+        c.put(cx, r.y, under.width == 1 ? std::string_view(under.text) : std::string_view(" "), cs);
+    }
+    if (!ui.prompt_error.empty() && r.y > 0) {
+        c.fill(r.x, r.y - 1, r.w, 1, Style{Role::Bad});
+        c.put_fit(r.x, r.y - 1, "error: " + ui.prompt_error, r.w, Style{Role::Bad, true});
+    }
+}
+
+}  // namespace
+
+void render_hint_bar(const UiState& ui, Canvas& c, Rect r, std::string_view right_note) {
+    if (ui.overlay == Overlay::FilterPrompt) return render_prompt(ui, c, r);
+    c.fill(r.x, r.y, r.w, 1);
+    const int note_w = right_note.empty() ? 0 : display_width(right_note) + 1;
+    if (note_w) c.put(r.x + r.w - note_w + 1, r.y, right_note, Style{Role::Dim});
+    draw::Line line(c, r.x, r.y, r.x + r.w - note_w);
+    if (!ui.message.empty()) {
+        line.add(ui.message, Style{Role::Warn, true});
+        return;
+    }
+    const Style key{Role::Hotkey, true}, text{Role::Dim};
+    std::vector<std::pair<std::string, std::string>> hints;
+    if (ui.overlay == Overlay::OrgPicker) {
+        hints = {{"type", "search"}, {"↑↓", "select"}, {"Enter", "apply org"}, {"Esc", "cancel"}};
+    } else {
+        hints = {{"q", "quit"}, {"?", "help"}, {"Tab", "panel"}, {"Enter", "drill"}, {"Bksp", "back"},
+                 {"/", "filter"}, {"o", "org"}};
+        static constexpr std::array<std::string_view, 3> kSort = {"bytes", "reqs", "name"};
+        hints.push_back({"s", "sort:" + std::string(kSort[static_cast<std::size_t>(ui.sort)])});
+        hints.push_back({"t", std::string(resolution_name(ui.resolution))});
+        hints.push_back({"m", ui.chart == ChartMetric::BytesSent ? "chart:bytes" : "chart:reqs"});
+        hints.push_back({"e", ui.expanded ? "collapse" : "expand"});
+        hints.push_back({"d", "dim"});
+        hints.push_back({"x", ui.exact ? "human" : "exact"});
+        if (ui.source.mode == SourceStatus::Mode::Replay) {
+            hints.push_back({"space", ui.source.paused ? "resume" : "pause"});
+            hints.push_back({"+/-", "speed"});
+            hints.push_back({".", "step"});
+        }
+    }
+    for (const auto& [k, label] : hints) {
+        const int need = display_width(k) + 1 + display_width(label);
+        if (line.remaining() < need) break;
+        line.add(k, key).add(" ").add(label, text).gap(2);
+    }
+}
+
+void render(const Snapshot& snap, const UiState& ui, Canvas& c) {
+    c.clear();
+    const Layout l = compute_layout(ui, c.width(), c.height());
+    if (l.too_small) return render_too_small(ui, c);
+    render_header(snap, ui, c, l.header);
+    if (ui.expanded) {
+        render_panel(snap, ui, ui.focus, c, l.body, true);
+    } else {
+        render_chart(snap, ui, c, l.chart);
+        for (const PanelBox& b : l.panels) render_panel(snap, ui, b.panel, c, b.rect, false);
+    }
+    std::string note;
+    if (!ui.expanded && !l.panels.empty() && l.panels.size() < ui.slots.size()) {
+        // Not every panel fits: say which are shown.
+        note = "panels " + std::to_string(l.panels.front().panel + 1) + "-" + std::to_string(l.panels.back().panel + 1) +
+               "/" + std::to_string(ui.slots.size());
+    }
+    render_hint_bar(ui, c, l.hint, note);
+    if (ui.overlay == Overlay::Help) render_help(ui, c);
+    if (ui.overlay == Overlay::OrgPicker) render_org_picker(ui, c);
+}
+
+}  // namespace s3top::tui

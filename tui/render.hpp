@@ -1,0 +1,57 @@
+#pragma once
+// The dashboard as plain functions of (snapshot, UI state) onto a Canvas: no terminal here, so
+// tests render real engine snapshots and compare text.
+#include <string>
+#include <string_view>
+
+#include "core/agg/snapshot.hpp"
+#include "tui/canvas.hpp"
+#include "tui/layout.hpp"
+#include "tui/ui_state.hpp"
+
+namespace s3top::tui {
+
+/// Draws the whole screen into `canvas` (cleared first; its size is the screen's): header,
+/// chart, panel grid or the expanded panel, key hints, and the open overlay. Below
+/// kMinWidth x kMinHeight draws a "terminal too small" notice instead. Deterministic: the same
+/// inputs give the same cells. Every label from the snapshot is drawn sanitized.
+void render(const Snapshot& snap, const UiState& ui, Canvas& canvas);
+
+// The parts, for tests and for the layout's rectangles.
+void render_header(const Snapshot& snap, const UiState& ui, Canvas& c, Rect r);
+void render_chart(const Snapshot& snap, const UiState& ui, Canvas& c, Rect r);
+/// One ranked panel (slot `panel`) in `r`: title line then rows; expanded adds column headings
+/// and more columns.
+void render_panel(const Snapshot& snap, const UiState& ui, std::size_t panel, Canvas& c, Rect r, bool expanded);
+/// Key hints (or the filter prompt, or a message); `right_note` right-aligned when given.
+void render_hint_bar(const UiState& ui, Canvas& c, Rect r, std::string_view right_note = {});
+void render_help(const UiState& ui, Canvas& c);
+void render_org_picker(const UiState& ui, Canvas& c);
+
+/// "Bytes sent per hour", "Requests per day" ...
+std::string chart_title(ChartMetric metric, Dim resolution);
+/// "minute", "hour", "day", "month".
+std::string_view resolution_name(Dim resolution);
+
+// Drawing helpers shared by the render files.
+namespace draw {
+/// A box border around `r` with an optional title in the top edge.
+void box(Canvas& c, Rect r, Style style, std::string_view title = {});
+/// A horizontal share bar of `width` cells filled `fraction` (0..1), in eighths when unicode.
+void hbar(Canvas& c, int x, int y, int width, double fraction, Style style);
+/// Writes pieces left to right on one line, stopping at the right edge.
+class Line {
+public:
+    Line(Canvas& c, int x, int y, int right) : c_(c), x_(x), y_(y), right_(right) {}
+    Line& add(std::string_view text, Style style = {});
+    Line& gap(int n = 2);
+    int x() const { return x_; }
+    int remaining() const { return right_ - x_; }
+
+private:
+    Canvas& c_;
+    int x_, y_, right_;
+};
+}  // namespace draw
+
+}  // namespace s3top::tui

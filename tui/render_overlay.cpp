@@ -1,0 +1,112 @@
+// Overlays drawn over the dashboard: help and the org picker.
+#include <algorithm>
+#include <array>
+
+#include "tui/render.hpp"
+#include "tui/sanitize.hpp"
+
+namespace s3top::tui {
+namespace {
+
+struct HelpLine {
+    std::string_view keys;
+    std::string_view what;
+};
+
+constexpr std::array<HelpLine, 24> kHelp = {{
+    {"Tab  Shift-Tab  ←  →", "focus the next / previous panel"},
+    {"↑ ↓  PgUp PgDn  Home End", "move in the focused panel (↑ past the top: title)"},
+    {"Enter", "drill down: filter everything on the selected row"},
+    {"Enter on a title, e", "expand the panel full screen / back"},
+    {"Backspace", "undo the last filter term"},
+    {"Esc", "collapse the panel, else clear the filter"},
+    {"/", "type a filter, e.g. org=acme status=5xx ua~curl"},
+    {"o", "pick an org (type to search, Enter applies)"},
+    {"s", "sort panels by bytes / requests / name"},
+    {"d", "switch the panel's dimension (IP/requester, key/prefix ...)"},
+    {"m", "chart bytes sent / requests"},
+    {"t", "chart resolution minute / hour / day / month"},
+    {"x", "exact numbers / human units"},
+    {"space  +  -  .", "replay: pause, faster, slower, step"},
+    {"mouse", "click a panel or row; click again to drill; wheel scrolls"},
+    {"Ctrl-L", "repaint the screen"},
+    {"q", "quit"},
+    {"", ""},
+    {"Filter terms", "dim=v  dim=v1,v2  dim!=v  dim~text  dim!~text  dim~/regex/"},
+    {"", "from=2024-03-01 to=2024-03-02T12:00 (UTC)"},
+    {"Dimensions", "org requester ip bucket operation error key prefix:N"},
+    {"", "ua referrer host auth tls method status class tier"},
+    {"", ""},
+    {"Numbers", "B KiB MiB GiB (1024), k M G (1000); share = of the filtered total"},
+}};
+
+}  // namespace
+
+void render_help(const UiState& ui, Canvas& c) {
+    (void)ui;
+    int keys_w = 0, what_w = 0;
+    for (const auto& l : kHelp) {
+        keys_w = std::max(keys_w, display_width(l.keys));
+        what_w = std::max(what_w, display_width(l.what));
+    }
+    const int w = std::min(c.width() - 2, keys_w + what_w + 7);
+    const int h = std::min(c.height() - 2, static_cast<int>(kHelp.size()) + 4);
+    const Rect box{(c.width() - w) / 2, (c.height() - h) / 2, w, h};
+    const Style frame{Role::Prompt};
+    draw::box(c, box, frame, "s3top help");
+    const int rows = h - 4;
+    for (int i = 0; i < rows && i < static_cast<int>(kHelp.size()); ++i) {
+        const HelpLine& l = kHelp[static_cast<std::size_t>(i)];
+        const int y = box.y + 2 + i;
+        c.put_fit(box.x + 2, y, l.keys, keys_w, Style{Role::Hotkey, true});
+        c.put_fit(box.x + 4 + keys_w, y, l.what, box.w - keys_w - 6, frame);
+    }
+    c.put_fit(box.x + 2, box.y + h - 1, " any key closes ", box.w - 4, Style{Role::Dim});
+}
+
+void render_org_picker(const UiState& ui, Canvas& c) {
+    const OrgPicker& p = ui.picker;
+    const Rect box = picker_box(c.width(), c.height());
+    const Style frame{Role::Prompt};
+    draw::box(c, box, frame, "Pick an org");
+    // Query line with a block cursor at its end.
+    draw::Line q(c, box.x + 2, box.y + 1, box.x + box.w - 2);
+    q.add("Search: ", Style{Role::Prompt, true});
+    const std::string count = std::to_string(p.matches.size()) + " of " + std::to_string(p.all.size());
+    const int count_w = display_width(count);
+    const int room = q.remaining() - count_w - 2;
+    const std::string shown = truncate_to_width(p.query.text, room, !c.unicode());
+    q.add(shown, frame);
+    Style cursor = frame;
+    cursor.reverse = true;
+    q.add(" ", cursor);
+    c.put(box.x + box.w - 2 - count_w, box.y + 1, count, Style{Role::Dim});
+    for (int x = box.x + 1; x < box.x + box.w - 1; ++x) c.put(x, box.y + 2, c.glyph("─", "-"), frame);
+    c.put(box.x, box.y + 2, c.glyph("├", "+"), frame);
+    c.put(box.x + box.w - 1, box.y + 2, c.glyph("┤", "+"), frame);
+
+    const int rows = picker_list_rows(c.height());
+    if (p.matches.empty()) {
+        c.put(box.x + 2, box.y + 3, p.all.empty() ? "no orgs seen yet" : "no org matches", Style{Role::Dim});
+        return;
+    }
+    const int n = static_cast<int>(p.matches.size());
+    int scroll = std::clamp(p.scroll, 0, std::max(0, n - rows));
+    if (p.selected < scroll) scroll = p.selected;
+    if (p.selected >= scroll + rows) scroll = p.selected - rows + 1;
+    for (int i = 0; i < rows && scroll + i < n; ++i) {
+        const int idx = scroll + i;
+        const std::string& org = p.all[p.matches[static_cast<std::size_t>(idx)]];
+        const int y = box.y + 3 + i;
+        Style s = frame;
+        if (idx == p.selected) {
+            s = Style{Role::Selected, true, true};
+            c.fill(box.x + 1, y, box.w - 2, 1, s);
+        }
+        c.put_fit(box.x + 2, y, org.empty() ? "-" : std::string_view(org), box.w - 4, s);
+    }
+    if (scroll > 0) c.put(box.x + box.w - 2, box.y + 3, c.glyph("↑", "^"), Style{Role::Dim});
+    if (scroll + rows < n) c.put(box.x + box.w - 2, box.y + 2 + rows, c.glyph("↓", "v"), Style{Role::Dim});
+}
+
+}  // namespace s3top::tui

@@ -1,0 +1,160 @@
+// Ranked panels: the grid's compact lists and the expanded full-screen table.
+#include <algorithm>
+#include <array>
+
+#include "tui/format.hpp"
+#include "tui/render.hpp"
+#include "tui/sanitize.hpp"
+
+namespace s3top::tui {
+namespace {
+
+std::string_view sort_name(SortBy s) {
+    switch (s) {
+        case SortBy::Bytes: return "by bytes";
+        case SortBy::Requests: return "by requests";
+        case SortBy::Key: return "by name";
+    }
+    return "";
+}
+
+/// Color for a status value ("404", "5xx") so errors stand out.
+Role status_role(DimSpec d, std::string_view label) {
+    if ((d.dim != Dim::Status && d.dim != Dim::StatusClass) || label.empty()) return Role::Normal;
+    switch (label.front()) {
+        case '2': return Role::Good;
+        case '4': return Role::Warn;
+        case '5': return Role::Bad;
+        default: return Role::Normal;
+    }
+}
+
+/// One right-aligned numeric column.
+struct Column {
+    std::string heading;
+    int width = 0;
+    std::vector<std::string> cells;  ///< one per visible row
+};
+
+}  // namespace
+
+void render_panel(const Snapshot& snap, const UiState& ui, std::size_t panel, Canvas& c, Rect r, bool expanded) {
+    if (r.h < 1 || r.w < 4 || panel >= ui.slots.size()) return;
+    const PanelData* pd = panel < snap.panels.size() ? &snap.panels[panel] : nullptr;
+    const bool focused = ui.focus == panel;
+    const PanelCursor cursor = panel < ui.cursors.size() ? ui.cursors[panel] : PanelCursor{};
+    const DimSpec dim = pd ? pd->spec.dim : ui.slots[panel].dim();
+    const int n = pd ? static_cast<int>(pd->rows.size()) : 0;
+
+    const int y0 = r.y + 1 + (expanded ? 1 : 0);
+    const int visible = std::max(0, r.y + r.h - y0);
+    int scroll = std::clamp(cursor.scroll, 0, std::max(0, n - visible));
+    if (cursor.selected >= 0 && cursor.selected < scroll) scroll = cursor.selected;
+    if (cursor.selected >= scroll + visible && visible > 0) scroll = cursor.selected - visible + 1;
+    const int shown = std::clamp(n - scroll, 0, visible);
+
+    // Title line.
+    const bool title_selected = focused && cursor.selected < 0;
+    const Style title_style{focused ? Role::Focus : Role::Title, true, focused};
+    c.fill(r.x, r.y, r.w, 1, title_style);
+    std::string right = std::string(sort_name(pd ? pd->spec.sort : ui.sort));
+    if (pd) right = format_count(pd->groups, ui.exact) + (pd->groups == 1 ? " group  " : " groups  ") + right;
+    if (expanded && n > 0) right = std::to_string(scroll + 1) + "-" + std::to_string(scroll + shown) + " of " + std::to_string(n) + "  " + right;
+    if (title_selected) right = "Enter: " + std::string(expanded ? "collapse  " : "expand  ") + right;
+    const std::string title = std::string(title_selected ? c.glyph("▸ ", "> ") : " ") + dim_title(dim);
+    const int right_w = std::min(display_width(right), std::max(0, r.w - display_width(title) - 2));
+    const int used = c.put_fit(r.x, r.y, title, r.w - right_w - 1, title_style);
+    (void)used;
+    Style right_style = title_style;
+    right_style.bold = false;
+    c.put_fit(r.x + r.w - right_w - 1, r.y, right, right_w, right_style, true);
+
+    if (!pd) {
+        c.put(r.x + 1, r.y + 1, "updating…", Style{Role::Dim});
+        return;
+    }
+    if (n == 0) {
+        if (r.h > 1) c.put(r.x + 1, r.y + 1 + (expanded ? 1 : 0), "no data", Style{Role::Dim});
+        return;
+    }
+
+    // Columns from the rows on screen, so widths fit the numbers shown.
+    const bool by_requests = pd->spec.sort == SortBy::Requests || snap.totals.bytes_sent == 0;
+    const std::uint64_t total = by_requests ? snap.totals.requests : snap.totals.bytes_sent;
+    std::vector<Column> cols;
+    auto add_col = [&](std::string heading, auto&& value) {
+        Column col{std::move(heading), 0, {}};
+        for (int i = 0; i < shown; ++i) col.cells.push_back(value(pd->rows[static_cast<std::size_t>(scroll + i)].metrics));
+        col.width = expanded ? display_width(col.heading) : 0;
+        for (const auto& s : col.cells) col.width = std::max(col.width, display_width(s));
+        cols.push_back(std::move(col));
+    };
+    const bool x = ui.exact;
+    add_col("Requests", [&](const Metrics& m) { return format_count(m.requests, x); });
+    add_col("Sent", [&](const Metrics& m) { return format_bytes(m.bytes_sent, x); });
+    if (expanded) {
+        add_col("Uploaded", [&](const Metrics& m) { return format_bytes(m.bytes_in, x); });
+        add_col("4xx", [&](const Metrics& m) { return format_count(m.errors_4xx, x); });
+        add_col("5xx", [&](const Metrics& m) { return format_count(m.errors_5xx, x); });
+    }
+    add_col("Share", [&](const Metrics& m) { return format_percent(by_requests ? m.requests : m.bytes_sent, total); });
+    auto numbers_w = [&] {
+        int w = 0;
+        for (const auto& col : cols) w += col.width + 1;
+        return w;
+    };
+    int bar_w = expanded ? std::clamp(r.w / 6, 0, 24) : (r.w >= 56 ? 10 : r.w >= 44 ? 6 : r.w >= 40 ? 4 : 0);
+    int label_w = r.w - 2 - numbers_w() - (bar_w ? bar_w + 1 : 0);
+    if (label_w < 12 && bar_w) {
+        bar_w = 0;
+        label_w = r.w - 2 - numbers_w();
+    }
+    while (label_w < 8 && cols.size() > 1) {  // very narrow: drop columns from the right
+        cols.pop_back();
+        label_w = r.w - 2 - numbers_w();
+    }
+
+    if (expanded) {
+        const Style head{Role::Dim, false, false, true};
+        c.put_fit(r.x + 1, r.y + 1, dim_title(dim), label_w, head);
+        int cx = r.x + 1 + label_w;
+        for (const auto& col : cols) {
+            c.put_fit(cx + 1, r.y + 1, col.heading, col.width, head, true);
+            cx += col.width + 1;
+        }
+    }
+    for (int i = 0; i < shown; ++i) {
+        const int y = y0 + i;
+        const int row = scroll + i;
+        const PanelRow& pr = pd->rows[static_cast<std::size_t>(row)];
+        const bool selected = focused && row == cursor.selected;
+        Style base{Role::Normal};
+        if (selected) base = Style{Role::Selected, false, true};
+        if (selected) c.fill(r.x, y, r.w, 1, base);
+        Style label_style = base;
+        if (!selected) label_style.role = status_role(dim, pr.label);
+        if (pr.label.empty()) {
+            label_style.role = selected ? Role::Selected : Role::Dim;
+            c.put(r.x + 1, y, "-", label_style);
+        } else {
+            c.put_fit(r.x + 1, y, pr.label, label_w, label_style);
+        }
+        int cx = r.x + 1 + label_w;
+        for (const auto& col : cols) {
+            c.put_fit(cx + 1, y, col.cells[static_cast<std::size_t>(i)], col.width, base, true);
+            cx += col.width + 1;
+        }
+        if (bar_w) {
+            const std::uint64_t part = by_requests ? pr.metrics.requests : pr.metrics.bytes_sent;
+            const double frac = total ? static_cast<double>(part) / static_cast<double>(total) : 0.0;
+            Style bs = base;
+            if (!selected) bs.role = Role::Bar;
+            draw::hbar(c, cx + 1, y, std::min(bar_w, r.x + r.w - cx - 1), frac, bs);
+        }
+    }
+    // More rows below / above than fit: a marker in the last column.
+    if (scroll > 0) c.put(r.x + r.w - 1, y0, c.glyph("↑", "^"), Style{Role::Dim});
+    if (scroll + shown < n) c.put(r.x + r.w - 1, y0 + shown - 1, c.glyph("↓", "v"), Style{Role::Dim});
+}
+
+}  // namespace s3top::tui

@@ -1,0 +1,187 @@
+#include "tui/sanitize.hpp"
+
+#include <locale.h>
+#include <wchar.h>
+
+#include <array>
+#include <memory>
+
+namespace s3top::tui {
+namespace {
+
+// Widths come from the C.UTF-8 locale whatever the process locale is, so tests and the
+// dashboard measure alike; ncursesw measures with the same glibc tables.
+class WidthTable {
+public:
+    WidthTable() : loc_(newlocale(LC_CTYPE_MASK, "C.UTF-8", locale_t{})) {
+        for (std::size_t cp = 0; cp < bmp_.size(); ++cp) bmp_[cp] = static_cast<std::int8_t>(lookup(static_cast<char32_t>(cp)));
+    }
+    ~WidthTable() {
+        if (loc_) freelocale(loc_);
+    }
+    WidthTable(const WidthTable&) = delete;
+    WidthTable& operator=(const WidthTable&) = delete;
+
+    int width(char32_t cp) const {
+        if (cp < bmp_.size()) return bmp_[cp];
+        return lookup(cp);
+    }
+
+private:
+    int lookup(char32_t cp) const {
+        if (cp >= 0xD800 && cp <= 0xDFFF) return -1;
+        if (!loc_) return cp < 0x7F && cp >= 0x20 ? 1 : -1;
+        const locale_t old = uselocale(loc_);  // thread-local switch; restored below
+        const int w = wcwidth(static_cast<wchar_t>(cp));
+        uselocale(old);
+        return w;
+    }
+    locale_t loc_;
+    std::array<std::int8_t, 0x10000> bmp_{};
+};
+
+const WidthTable& widths() {
+    static const WidthTable table;
+    return table;
+}
+
+// Characters terminals disagree on, or that hide or reorder text: always shown escaped.
+bool always_escape(char32_t cp) {
+    return (cp >= 0x80 && cp <= 0x9F)          // C1 controls (CSI = U+009B ...)
+           || cp == 0xAD                       // soft hyphen
+           || (cp >= 0x200B && cp <= 0x200F)   // zero-width space/joiners, LRM, RLM
+           || (cp >= 0x2028 && cp <= 0x202E)   // line/paragraph separators, bidi embeddings/overrides
+           || (cp >= 0x2060 && cp <= 0x206F)   // word joiner, invisible operators, bidi isolates
+           || cp == 0x3164 || cp == 0xFFA0     // Hangul fillers (invisible)
+           || (cp >= 0xFE00 && cp <= 0xFE0F)   // variation selectors (change emoji width)
+           || cp == 0xFEFF                     // BOM / zero-width no-break space
+           || (cp >= 0xFFF9 && cp <= 0xFFFB)   // interlinear annotations
+           || (cp >= 0x1F1E6 && cp <= 0x1F1FF) // regional indicators (flag pairs)
+           || (cp >= 0xE0000 && cp <= 0xE007F) // tag characters
+           || (cp >= 0xE0100 && cp <= 0xE01EF);  // variation selectors supplement
+}
+
+}  // namespace
+
+int codepoint_width(char32_t cp) { return widths().width(cp); }
+
+namespace detail {
+
+int classify(char32_t cp, bool ascii) {
+    if (cp < 0x80) return (cp >= 0x20 && cp < 0x7F) ? 1 : -1;
+    if (ascii || always_escape(cp)) return -1;
+    const int w = codepoint_width(cp);
+    return w > 2 ? -1 : w;
+}
+
+std::string_view c0_escape(unsigned char c) {
+    static constexpr std::array<std::string_view, 32> kC0 = {
+        "\\x00", "\\x01", "\\x02", "\\x03", "\\x04", "\\x05", "\\x06", "\\a",   // BEL shown as \a
+        "\\b",   "\\t",   "\\n",   "\\v",   "\\f",   "\\r",   "\\x0e", "\\x0f",
+        "\\x10", "\\x11", "\\x12", "\\x13", "\\x14", "\\x15", "\\x16", "\\x17",
+        "\\x18", "\\x19", "\\x1a", "\\e",   "\\x1c", "\\x1d", "\\x1e", "\\x1f",
+    };
+    if (c < 0x20) return kC0[c];
+    return "\\x7f";
+}
+
+std::string_view unicode_escape(char32_t cp, char* buf) {
+    static constexpr char kHex[] = "0123456789ABCDEF";
+    int digits = 4;
+    while (digits < 6 && (cp >> (4 * digits)) != 0) ++digits;
+    char* p = buf;
+    *p++ = '\\';
+    *p++ = 'u';
+    *p++ = '{';
+    for (int d = digits - 1; d >= 0; --d) *p++ = kHex[(cp >> (4 * d)) & 0xF];
+    *p++ = '}';
+    return {buf, static_cast<std::size_t>(p - buf)};
+}
+
+}  // namespace detail
+
+void append_utf8(std::string& out, char32_t cp) {
+    if (cp < 0x80) {
+        out.push_back(static_cast<char>(cp));
+    } else if (cp < 0x800) {
+        out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
+        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    } else if (cp < 0x10000) {
+        out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
+        out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    } else {
+        out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
+        out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+        out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    }
+}
+
+Decoded decode_utf8(std::string_view s) {
+    const auto b0 = static_cast<unsigned char>(s[0]);
+    if (b0 < 0x80) return {b0, 1, true};
+    int len = 0;
+    char32_t cp = 0;
+    unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the second byte (excludes overlongs, surrogates)
+    if (b0 >= 0xC2 && b0 <= 0xDF) {
+        len = 2;
+        cp = b0 & 0x1Fu;
+    } else if (b0 >= 0xE0 && b0 <= 0xEF) {
+        len = 3;
+        cp = b0 & 0x0Fu;
+        if (b0 == 0xE0) lo = 0xA0;
+        if (b0 == 0xED) hi = 0x9F;
+    } else if (b0 >= 0xF0 && b0 <= 0xF4) {
+        len = 4;
+        cp = b0 & 0x07u;
+        if (b0 == 0xF0) lo = 0x90;
+        if (b0 == 0xF4) hi = 0x8F;
+    } else {
+        return {0xFFFD, 1, false};
+    }
+    for (int k = 1; k < len; ++k) {
+        if (static_cast<std::size_t>(k) >= s.size()) return {0xFFFD, k, false};
+        const auto b = static_cast<unsigned char>(s[static_cast<std::size_t>(k)]);
+        const unsigned char min = k == 1 ? lo : 0x80, max = k == 1 ? hi : 0xBF;
+        if (b < min || b > max) return {0xFFFD, k, false};
+        cp = (cp << 6) | (b & 0x3Fu);
+    }
+    return {cp, len, true};
+}
+
+std::string sanitize_for_terminal(std::string_view raw, bool ascii) {
+    std::string out;
+    out.reserve(raw.size());
+    for_each_glyph(raw, ascii, [&](const Glyph& g) { out += g.text; });
+    return out;
+}
+
+int display_width(std::string_view raw, bool ascii) {
+    int w = 0;
+    for_each_glyph(raw, ascii, [&](const Glyph& g) { w += g.width; });
+    return w;
+}
+
+std::string truncate_to_width(std::string_view raw, int width, bool ascii) {
+    if (width <= 0) return {};
+    const std::string_view ellipsis = ascii ? "~" : "\xE2\x80\xA6";  // U+2026
+    const int total = display_width(raw, ascii);
+    if (total <= width) return sanitize_for_terminal(raw, ascii);
+    std::string out;
+    int used = 0;
+    bool full = false;
+    for_each_glyph(raw, ascii, [&](const Glyph& g) {
+        if (full) return;
+        if (used + g.width > width - 1) {
+            full = true;
+            return;
+        }
+        out += g.text;
+        used += g.width;
+    });
+    out += ellipsis;
+    return out;
+}
+
+}  // namespace s3top::tui

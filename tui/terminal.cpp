@@ -1,0 +1,314 @@
+#include "tui/terminal.hpp"
+// Project headers first: term.h defines macros named like ordinary words (lines, columns).
+#include "tui/dashboard.hpp"
+
+#include <curses.h>
+#include <fcntl.h>
+#include <langinfo.h>
+#include <sys/ioctl.h>
+#include <term.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <clocale>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
+namespace s3top::tui {
+namespace {
+
+// Signal handlers and crash paths cannot be handed an object, so the few facts they need live
+// here: the signal pipe's write end, and what restore_terminal() must undo. Written only by
+// the UI thread while it sets up or tears down a Terminal.
+std::atomic<int> g_signal_pipe{-1};
+
+struct CrashRestore {
+    std::atomic<bool> active{false};
+    int fd = -1;  // the terminal
+    termios saved{};
+    char seq[256] = {};  // leaves mouse mode, alternate screen, shows the cursor
+    std::size_t seq_len = 0;
+};
+CrashRestore g_restore;
+
+extern "C" void on_signal(int sig) {
+    const int saved_errno = errno;
+    const int fd = g_signal_pipe.load(std::memory_order_relaxed);
+    if (fd >= 0) {
+        const auto b = static_cast<unsigned char>(sig);
+        [[maybe_unused]] const auto n = ::write(fd, &b, 1);  // full pipe: a byte is already waiting
+    }
+    errno = saved_errno;
+}
+
+void append_seq(std::string_view s) {
+    const std::size_t room = sizeof g_restore.seq - g_restore.seq_len;
+    const std::size_t n = std::min(room, s.size());
+    std::memcpy(g_restore.seq + g_restore.seq_len, s.data(), n);
+    g_restore.seq_len += n;
+}
+
+/// The capability string when the terminal has it (tigetstr returns -1 / 0 otherwise).
+std::string_view capability(const char* name) {
+    char* s = tigetstr(const_cast<char*>(name));
+    if (s == nullptr || s == reinterpret_cast<char*>(-1)) return {};
+    return s;
+}
+
+enum Pair : short { kPairNone, kPairTitle, kPairFocus, kPairBar, kPairChart, kPairGood, kPairWarn, kPairBad, kPairKey, kPairCount };
+
+attr_t attrs_for(const Style& s, bool colors) {
+    attr_t a = A_NORMAL;
+    if (s.bold) a |= A_BOLD;
+    if (s.reverse) a |= A_REVERSE;
+    if (s.underline) a |= A_UNDERLINE;
+    short pair = kPairNone;
+    switch (s.role) {
+        case Role::Normal:
+        case Role::Prompt: break;
+        case Role::Dim: a |= A_DIM; break;
+        case Role::Title: pair = kPairTitle; break;
+        case Role::Focus: pair = kPairFocus; break;
+        case Role::Selected: a |= A_REVERSE; break;
+        case Role::Bar: pair = kPairBar; break;
+        case Role::Chart: pair = kPairChart; break;
+        case Role::Good: pair = kPairGood; break;
+        case Role::Warn: pair = kPairWarn; break;
+        case Role::Bad: pair = kPairBad; break;
+        case Role::Hotkey: pair = kPairKey; break;
+        case Role::Count_: break;
+    }
+    if (!colors) {
+        // Without colors, only attributes tell roles apart.
+        if (s.role == Role::Title || s.role == Role::Hotkey || s.role == Role::Bad || s.role == Role::Warn) a |= A_BOLD;
+        if (s.role == Role::Focus) a |= A_REVERSE | A_BOLD;
+        return a;
+    }
+    return a | static_cast<attr_t>(COLOR_PAIR(pair));
+}
+
+Key translate_key(int rc, wint_t ch) {
+    if (rc == KEY_CODE_YES) {
+        switch (ch) {
+            case KEY_UP: return keys::Up;
+            case KEY_DOWN: return keys::Down;
+            case KEY_LEFT: return keys::Left;
+            case KEY_RIGHT: return keys::Right;
+            case KEY_PPAGE: return keys::PageUp;
+            case KEY_NPAGE: return keys::PageDown;
+            case KEY_HOME: return keys::Home;
+            case KEY_END: return keys::End;
+            case KEY_BTAB: return keys::BackTab;
+            case KEY_DC: return keys::Delete;
+            case KEY_BACKSPACE: return keys::Backspace;
+            case KEY_ENTER: return keys::Enter;
+            case KEY_F(1): return keys::F1;
+            default: return 0;
+        }
+    }
+    if (ch == 0x08 || ch == 0x7F) return keys::Backspace;
+    if (ch == 0x0A || ch == 0x0D) return keys::Enter;
+    return static_cast<Key>(ch);
+}
+
+}  // namespace
+
+void restore_terminal() noexcept {
+    if (!g_restore.active.exchange(false)) return;
+    // Only async-signal-safe calls: this may run in a fatal signal handler.
+    if (g_restore.seq_len) [[maybe_unused]] const auto n = ::write(g_restore.fd, g_restore.seq, g_restore.seq_len);
+    ::tcsetattr(g_restore.fd, TCSANOW, &g_restore.saved);
+}
+
+Terminal::Terminal(const TerminalOptions& options) {
+    std::setlocale(LC_ALL, "");
+    in_fd_ = STDIN_FILENO;
+    out_fd_ = STDOUT_FILENO;
+    in_file_ = stdin;
+    out_file_ = stdout;
+    if (!::isatty(in_fd_) || !::isatty(out_fd_)) {
+        // Logs piped in or output redirected: talk to the controlling terminal directly.
+        tty_fd_ = ::open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY);
+        if (tty_fd_ < 0) return;
+        const int in_dup = ::dup(tty_fd_), out_dup = ::dup(tty_fd_);
+        in_file_ = in_dup >= 0 ? ::fdopen(in_dup, "r") : nullptr;
+        out_file_ = out_dup >= 0 ? ::fdopen(out_dup, "w") : nullptr;
+        own_files_ = true;
+        if (!in_file_ || !out_file_) return;
+        in_fd_ = ::fileno(in_file_);
+        out_fd_ = ::fileno(out_file_);
+    }
+
+    int fds[2];
+    if (::pipe2(fds, O_CLOEXEC | O_NONBLOCK) != 0) return;
+    sig_read_fd_ = fds[0];
+    sig_write_fd_ = fds[1];
+    g_signal_pipe.store(sig_write_fd_);
+    // Installed before newterm(): curses then leaves these signals to us (it only catches
+    // signals still at their default).
+    struct sigaction sa {};
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESTART;  // ingest threads' reads are not interrupted
+    sigaction(SIGINT, &sa, &old_int_);
+    sigaction(SIGTERM, &sa, &old_term_);
+    sigaction(SIGWINCH, &sa, &old_winch_);
+
+    ::tcgetattr(in_fd_, &g_restore.saved);
+    screen_ = newterm(nullptr, out_file_, in_file_);
+    if (!screen_) return;
+    set_term(screen_);
+    ok_ = true;
+
+    g_restore.fd = out_fd_;
+    g_restore.seq_len = 0;
+    append_seq("\x1b[?1006l\x1b[?1002l\x1b[?1000l\x1b[0m");
+    append_seq(capability("cnorm"));
+    append_seq(capability("rmcup"));
+    g_restore.active.store(true);
+
+    const char* codeset = nl_langinfo(CODESET);
+    unicode_ = !options.ascii && codeset && std::strcmp(codeset, "UTF-8") == 0;
+
+    raw();  // Ctrl-C and Ctrl-Z arrive as keys: no signal handler runs curses code
+    noecho();
+    nonl();
+    intrflush(stdscr, FALSE);
+    keypad(stdscr, TRUE);
+    nodelay(stdscr, TRUE);
+    set_escdelay(25);
+    curs_set(0);
+    const char* no_color_env = std::getenv("NO_COLOR");
+    const bool no_color = options.no_color || (no_color_env && *no_color_env);
+    if (!no_color && has_colors()) {
+        start_color();
+        use_default_colors();
+        colors_ = true;
+        init_pair(kPairTitle, COLOR_CYAN, -1);
+        init_pair(kPairFocus, COLOR_CYAN, -1);
+        init_pair(kPairBar, COLOR_BLUE, -1);
+        init_pair(kPairChart, COLOR_GREEN, -1);
+        init_pair(kPairGood, COLOR_GREEN, -1);
+        init_pair(kPairWarn, COLOR_YELLOW, -1);
+        init_pair(kPairBad, COLOR_RED, -1);
+        init_pair(kPairKey, COLOR_CYAN, -1);
+    }
+    if (options.mouse) {
+        mousemask(BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED, nullptr);
+        mouseinterval(0);  // no click detection delay: a press is a click
+    }
+}
+
+Terminal::~Terminal() {
+    if (ok_) {
+        g_restore.active.store(false);
+        mousemask(0, nullptr);
+        endwin();
+        delscreen(screen_);
+    }
+    g_signal_pipe.store(-1);
+    if (sig_write_fd_ >= 0) {
+        sigaction(SIGINT, &old_int_, nullptr);
+        sigaction(SIGTERM, &old_term_, nullptr);
+        sigaction(SIGWINCH, &old_winch_, nullptr);
+        ::close(sig_write_fd_);
+        ::close(sig_read_fd_);
+    }
+    if (own_files_) {
+        if (in_file_) std::fclose(in_file_);
+        if (out_file_) std::fclose(out_file_);
+    }
+    if (tty_fd_ >= 0) ::close(tty_fd_);
+}
+
+int Terminal::width() const { return COLS; }
+int Terminal::height() const { return LINES; }
+
+std::optional<int> Terminal::take_signals(bool& resized) {
+    std::optional<int> stop;
+    unsigned char buf[64];
+    ssize_t n;
+    while ((n = ::read(sig_read_fd_, buf, sizeof buf)) > 0) {
+        for (ssize_t i = 0; i < n; ++i) {
+            if (buf[i] == SIGWINCH) {
+                resized = true;
+            } else {
+                stop = buf[i];
+            }
+        }
+    }
+    if (resized) {
+        winsize ws{};
+        if (::ioctl(out_fd_, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0) resize_term(ws.ws_row, ws.ws_col);
+    }
+    return stop;
+}
+
+std::optional<InputEvent> Terminal::read_event() {
+    wint_t ch = 0;
+    const int rc = wget_wch(stdscr, &ch);
+    if (rc == ERR) return std::nullopt;
+    if (rc == KEY_CODE_YES && ch == KEY_RESIZE) return Resize{COLS, LINES};
+    if (rc == KEY_CODE_YES && ch == KEY_MOUSE) {
+        MEVENT me{};
+        if (getmouse(&me) != OK) return Key{0};
+        MouseEvent ev;
+        ev.x = me.x;
+        ev.y = me.y;
+        if (me.bstate & BUTTON4_PRESSED) {
+            ev.kind = MouseEvent::Kind::WheelUp;
+        } else if (me.bstate & BUTTON5_PRESSED) {
+            ev.kind = MouseEvent::Kind::WheelDown;
+        } else if (me.bstate & BUTTON1_PRESSED) {
+            ev.kind = MouseEvent::Kind::Press;
+        } else {
+            return Key{0};
+        }
+        return ev;
+    }
+    return translate_key(rc, ch);
+}
+
+void Terminal::draw(const Canvas& canvas) {
+    std::string run;
+    for (int y = 0; y < canvas.height() && y < LINES; ++y) {
+        wmove(stdscr, y, 0);
+        Style style = canvas.at(0, y).style;
+        run.clear();
+        auto flush = [&] {
+            if (run.empty()) return;
+            wattrset(stdscr, static_cast<int>(attrs_for(style, colors_)));
+            waddnstr(stdscr, run.data(), static_cast<int>(run.size()));  // ERR at the last cell is expected
+            run.clear();
+        };
+        for (int x = 0; x < canvas.width() && x < COLS; ++x) {
+            const Cell& cell = canvas.at(x, y);
+            if (cell.width == 0) continue;
+            if (!(cell.style == style)) {
+                flush();
+                style = cell.style;
+            }
+            run += cell.text;
+        }
+        flush();
+    }
+    wnoutrefresh(stdscr);
+    doupdate();
+}
+
+void Terminal::invalidate() { clearok(curscr, TRUE); }
+
+void Terminal::suspend() {
+    def_prog_mode();
+    endwin();
+    g_restore.active.store(false);
+    ::kill(::getpid(), SIGTSTP);  // stops here until SIGCONT
+    g_restore.active.store(true);
+    reset_prog_mode();
+    invalidate();
+}
+
+}  // namespace s3top::tui

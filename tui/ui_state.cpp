@@ -1,0 +1,107 @@
+#include "tui/ui_state.hpp"
+
+#include <algorithm>
+
+#include "tui/sanitize.hpp"
+
+namespace s3top::tui {
+namespace {
+
+bool is_continuation(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
+
+char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
+
+bool icontains(std::string_view hay, std::string_view needle) {
+    if (needle.empty()) return true;
+    return std::search(hay.begin(), hay.end(), needle.begin(), needle.end(),
+                       [](char a, char b) { return ascii_lower(a) == ascii_lower(b); }) != hay.end();
+}
+
+}  // namespace
+
+void LineEdit::set(std::string t) {
+    text = std::move(t);
+    cursor = text.size();
+}
+
+void LineEdit::insert(char32_t cp) {
+    std::string enc;
+    append_utf8(enc, cp);
+    text.insert(cursor, enc);
+    cursor += enc.size();
+}
+
+void LineEdit::backspace() {
+    if (cursor == 0) return;
+    const std::size_t end = cursor;
+    left();
+    text.erase(cursor, end - cursor);
+}
+
+void LineEdit::erase() {
+    if (cursor >= text.size()) return;
+    const std::size_t start = cursor;
+    right();
+    text.erase(start, cursor - start);
+    cursor = start;
+}
+
+void LineEdit::left() {
+    if (cursor == 0) return;
+    --cursor;
+    while (cursor > 0 && is_continuation(text[cursor])) --cursor;
+}
+
+void LineEdit::right() {
+    if (cursor >= text.size()) return;
+    ++cursor;
+    while (cursor < text.size() && is_continuation(text[cursor])) ++cursor;
+}
+
+void LineEdit::kill_line() {
+    text.erase(0, cursor);
+    cursor = 0;
+}
+
+void LineEdit::kill_word() {
+    std::size_t start = cursor;
+    while (start > 0 && text[start - 1] == ' ') --start;
+    while (start > 0 && text[start - 1] != ' ') --start;
+    text.erase(start, cursor - start);
+    cursor = start;
+}
+
+void OrgPicker::refilter() {
+    matches.clear();
+    for (std::size_t i = 0; i < all.size(); ++i) {
+        if (icontains(all[i], query.text)) matches.push_back(i);
+    }
+    const int n = static_cast<int>(matches.size());
+    selected = std::clamp(selected, 0, std::max(0, n - 1));
+    scroll = std::clamp(scroll, 0, std::max(0, n - 1));
+}
+
+UiState UiState::defaults() {
+    UiState ui;
+    auto slot = [&](std::initializer_list<DimSpec> dims) { ui.slots.push_back(PanelSlot{dims, 0}); };
+    slot({{Dim::Org}});
+    slot({{Dim::RemoteIp}, {Dim::Requester}});
+    slot({{Dim::Status}, {Dim::StatusClass}});
+    slot({{Dim::Operation}, {Dim::Tier}, {Dim::Method}});
+    slot({{Dim::Key}, {Dim::KeyPrefix, 1}, {Dim::KeyPrefix, 2}, {Dim::KeyPrefix, 3}});
+    slot({{Dim::ErrorCode}});
+    slot({{Dim::UserAgent}, {Dim::Referrer}});
+    slot({{Dim::Bucket}, {Dim::HostHeader}});
+    ui.cursors.resize(ui.slots.size());
+    return ui;
+}
+
+ViewSpec UiState::view_spec() const {
+    ViewSpec v;
+    v.filter = filter;
+    v.resolution = resolution;
+    for (const auto& s : slots) v.panels.push_back(PanelSpec{s.dim(), panel_limit, sort});
+    return v;
+}
+
+}  // namespace s3top::tui

@@ -1,0 +1,116 @@
+#pragma once
+// Everything the dashboard shows besides the snapshot: which panels, which filter, focus,
+// selection, overlays. Plain data, no curses: the Controller changes it, render() reads it.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/agg/filter.hpp"
+#include "core/agg/snapshot.hpp"
+
+namespace s3top::tui {
+
+/// What the app tells the dashboard about its input, for the header. Line counts come from the
+/// engine's snapshot; this is what only the app knows.
+struct SourceStatus {
+    enum class Mode : std::uint8_t {
+        Loading,  ///< reading files, not done yet
+        Loaded,   ///< every file read, nothing more coming
+        Follow,   ///< tailing files for new lines
+        Replay,   ///< feeding records at log-time speed
+    };
+    Mode mode = Mode::Loaded;
+    std::size_t files = 0;     ///< inputs opened
+    bool paused = false;       ///< Replay: paused
+    double speed = 1.0;        ///< Replay: log seconds per wall-clock second
+    std::int64_t clock = 0;    ///< Replay: log time reached (UTC epoch seconds); 0 = unknown
+    std::string note;          ///< short free text ("reading a.log 45%"); shown sanitized
+    friend bool operator==(const SourceStatus&, const SourceStatus&) = default;
+};
+
+enum class ChartMetric : std::uint8_t { BytesSent, Requests };
+enum class Overlay : std::uint8_t { None, Help, FilterPrompt, OrgPicker };
+
+/// A one-line text editor (filter prompt, org search). Cursor is a byte offset on a UTF-8
+/// character boundary.
+struct LineEdit {
+    std::string text;
+    std::size_t cursor = 0;
+
+    void set(std::string t);
+    void insert(char32_t cp);
+    void backspace();
+    void erase();      ///< the character under the cursor
+    void left();
+    void right();
+    void home() { cursor = 0; }
+    void end() { cursor = text.size(); }
+    void kill_line();  ///< Ctrl-U: everything before the cursor
+    void kill_word();  ///< Ctrl-W: the word before the cursor
+};
+
+/// The `o` overlay: every org, narrowed by a case-insensitive substring as the user types.
+struct OrgPicker {
+    std::vector<std::string> all;      ///< sorted (Engine::values(Dim::Org))
+    LineEdit query;
+    std::vector<std::size_t> matches;  ///< indices into `all`
+    int selected = 0;
+    int scroll = 0;
+    /// Recomputes matches from the query; keeps the selection in range.
+    void refilter();
+};
+
+/// One panel position and the dimensions the user can switch it between with `d`.
+struct PanelSlot {
+    std::vector<DimSpec> choices;
+    std::size_t current = 0;
+    DimSpec dim() const { return choices[current]; }
+};
+
+/// Selection within one panel. selected = -1 is the title line (Enter there expands).
+struct PanelCursor {
+    int selected = 0;
+    int scroll = 0;               ///< first row shown
+    std::string selected_label;   ///< row label under the selection, to follow it across refreshes
+    bool has_label = false;
+};
+
+struct UiState {
+    // Set by the dashboard.
+    int screen_w = 80;
+    int screen_h = 24;
+    bool unicode = true;  ///< the terminal takes UTF-8
+    SourceStatus source;
+
+    // The view asked of the engine (see view_spec()).
+    Filter filter;
+    Dim resolution = Dim::Hour;
+    SortBy sort = SortBy::Bytes;
+    std::vector<PanelSlot> slots;
+    std::size_t panel_limit = 500;  ///< rows kept per panel (the expanded panel scrolls through them)
+
+    // Presentation.
+    bool exact = false;
+    ChartMetric chart = ChartMetric::BytesSent;
+    std::size_t focus = 0;
+    bool expanded = false;
+    std::vector<PanelCursor> cursors;  ///< one per slot
+    int grid_top = 0;                  ///< first panel row shown when the grid does not fit
+    Overlay overlay = Overlay::None;
+    LineEdit prompt;
+    std::string prompt_error;  ///< parse error of the last Enter in the filter prompt
+    OrgPicker picker;
+    std::string message;  ///< one-line notice shown in the hint bar until the next key
+
+    /// The default dashboard: orgs, clients, status, operations, keys, error codes, user
+    /// agents, buckets.
+    static UiState defaults();
+    /// The core view these settings ask for.
+    ViewSpec view_spec() const;
+};
+
+/// Minimum terminal size the layout supports; below it a "too small" notice is shown.
+inline constexpr int kMinWidth = 60;
+inline constexpr int kMinHeight = 20;
+
+}  // namespace s3top::tui
