@@ -1,0 +1,362 @@
+// Renders real engine snapshots to a canvas and checks the text.
+#include <gtest/gtest.h>
+
+#include "tests/tui/tui_fixture.hpp"
+#include "tui/sanitize.hpp"
+
+namespace s3top::tui {
+namespace {
+
+using test::kT0;
+using test::Req;
+
+constexpr std::uint64_t KiB = 1024, MiB = 1024 * 1024;
+
+std::vector<Req> three_orgs() {
+    return {
+        Req{.org = "acme-big", .sent = MiB, .time = kT0, .ip = "10.0.0.1"},
+        Req{.org = "acme-big", .sent = MiB, .time = kT0 + 3600, .ip = "10.0.0.1"},
+        Req{.org = "acme-big", .sent = MiB, .time = kT0 + 3600, .ip = "10.0.0.1"},
+        Req{.org = "globex", .sent = 512 * KiB, .status = 404, .time = kT0, .ip = "10.0.0.2", .error = "NoSuchKey"},
+        Req{.org = "initech", .sent = 100, .status = 503, .time = kT0 + 7200, .ip = "10.0.0.3", .error = "SlowDown"},
+    };
+}
+
+/// Every row of the canvas is exactly its width: wide glyphs are followed by their right half
+/// and nothing else ever carries a control byte.
+void expect_well_formed(const Canvas& c) {
+    for (int y = 0; y < c.height(); ++y) {
+        for (int x = 0; x < c.width(); ++x) {
+            const Cell& cell = c.at(x, y);
+            if (cell.width == 2) {
+                ASSERT_LT(x + 1, c.width()) << "wide glyph cut at row " << y;
+                EXPECT_EQ(c.at(x + 1, y).width, 0) << "row " << y << " col " << x;
+            }
+            for (const char ch : cell.text) {
+                const auto b = static_cast<unsigned char>(ch);
+                ASSERT_FALSE(b < 0x20 || b == 0x7F) << "control byte in row " << y << ": " << c.row(y);
+            }
+            EXPECT_EQ(sanitize_for_terminal(cell.text), cell.text);
+        }
+    }
+}
+
+/// Column of the first '%' in a canvas row segment (the right-aligned share column ends there).
+int percent_col(const Canvas& c, Rect r, int dy) {
+    for (int x = r.x; x < r.x + r.w; ++x) {
+        if (c.at(x, r.y + dy).text == "%") return x;
+    }
+    return -1;
+}
+
+TEST(Render, HeaderShowsLinesAndFilteredTotals) {
+    const auto engine = test::make_engine(three_orgs());
+    const UiState ui = test::ui_of(120, 40);
+    const Canvas c = test::render_to_canvas(test::snapshot_of(*engine, ui), ui);
+    EXPECT_NE(c.row(0).find("lines 5"), std::string::npos) << c.row(0);
+    EXPECT_NE(c.row(0).find("parsed 5"), std::string::npos);
+    EXPECT_NE(c.row(0).find("rejected 0"), std::string::npos);
+    EXPECT_NE(c.row(1).find("Filter none"), std::string::npos) << c.row(1);
+    const std::string totals = c.row(2);
+    EXPECT_NE(totals.find("Requests 5"), std::string::npos) << totals;
+    EXPECT_NE(totals.find("Sent 3.50 MiB"), std::string::npos) << totals;
+    EXPECT_NE(totals.find("4xx 1"), std::string::npos) << totals;
+    EXPECT_NE(totals.find("5xx 1"), std::string::npos) << totals;
+    EXPECT_NE(totals.find("Clients 3"), std::string::npos) << totals;
+    expect_well_formed(c);
+}
+
+TEST(Render, ExactNumbersToggle) {
+    const auto engine = test::make_engine(three_orgs());
+    UiState ui = test::ui_of(120, 40);
+    ui.exact = true;
+    const Canvas c = test::render_to_canvas(test::snapshot_of(*engine, ui), ui);
+    EXPECT_NE(c.row(2).find("Sent 3,670,116 B"), std::string::npos) << c.row(2);
+}
+
+TEST(Render, HeaderShowsSourceStatus) {
+    const auto engine = test::make_engine(three_orgs());
+    UiState ui = test::ui_of(120, 40);
+    ui.source = SourceStatus{SourceStatus::Mode::Replay, 3, false, 4.0, kT0, "reading\x1b[2J"};
+    Canvas c = test::render_to_canvas(test::snapshot_of(*engine, ui), ui);
+    EXPECT_NE(c.row(0).find("replay ▶ 4x"), std::string::npos) << c.row(0);
+    EXPECT_NE(c.row(0).find("3 files"), std::string::npos);
+    EXPECT_NE(c.row(0).find("reading\\e[2J"), std::string::npos) << c.row(0);
+    ui.source.paused = true;
+    ui.source.mode = SourceStatus::Mode::Replay;
+    c = test::render_to_canvas(test::snapshot_of(*engine, ui), ui);
+    EXPECT_NE(c.row(0).find("paused"), std::string::npos) << c.row(0);
+}
+
+TEST(Render, PanelsListRowsRankedWithShares) {
+    const auto engine = test::make_engine(three_orgs());
+    UiState ui = test::ui_of(120, 40);
+    const Canvas c = test::render_to_canvas(test::snapshot_of(*engine, ui), ui);
+    const Rect org = test::panel_rect(ui, 0);
+    ASSERT_GT(org.w, 0);
+    EXPECT_NE(test::rect_row(c, org, 0).find("Org"), std::string::npos);
+    EXPECT_NE(test::rect_row(c, org, 0).find("3 groups"), std::string::npos) << test::rect_row(c, org, 0);
+    EXPECT_TRUE(test::rect_row(c, org, 1).starts_with(" acme-big")) << test::rect_row(c, org, 1);
+    EXPECT_TRUE(test::rect_row(c, org, 2).starts_with(" globex")) << test::rect_row(c, org, 2);
+    EXPECT_TRUE(test::rect_row(c, org, 3).starts_with(" initech")) << test::rect_row(c, org, 3);
+    EXPECT_NE(test::rect_row(c, org, 1).find("3.00 MiB"), std::string::npos);
+    EXPECT_NE(test::rect_row(c, org, 1).find("86%"), std::string::npos) << test::rect_row(c, org, 1);
+    EXPECT_NE(test::rect_row(c, org, 2).find("14%"), std::string::npos) << test::rect_row(c, org, 2);
+
+    const Rect status = test::panel_rect(ui, 2);
+    EXPECT_TRUE(test::rect_row(c, status, 1).starts_with(" 200")) << test::rect_row(c, status, 1);
+    EXPECT_TRUE(test::rect_row(c, status, 2).starts_with(" 404"));
+    EXPECT_EQ(c.at(status.x + 1, status.y + 2).style.role, Role::Warn);
+    EXPECT_EQ(c.at(status.x + 1, status.y + 3).style.role, Role::Bad);
+}
+
+TEST(Render, SortByRequestsReordersAndSharesFollow) {
+    std::vector<Req> reqs = {Req{.org = "big-bytes", .sent = 10 * MiB}};
+    for (int i = 0; i < 3; ++i) reqs.push_back(Req{.org = "many-requests", .sent = 1});
+    const auto engine = test::make_engine(reqs);
+    UiState ui = test::ui_of(120, 40);
+    ui.sort = SortBy::Requests;
+    const Canvas c = test::render_to_canvas(test::snapshot_of(*engine, ui), ui);
+    const Rect org = test::panel_rect(ui, 0);
+    EXPECT_TRUE(test::rect_row(c, org, 1).starts_with(" many-requests")) << test::rect_row(c, org, 1);
+    EXPECT_NE(test::rect_row(c, org, 1).find("75%"), std::string::npos) << test::rect_row(c, org, 1);
+    EXPECT_NE(test::rect_row(c, org, 0).find("by requests"), std::string::npos);
+}
+
+TEST(Render, SelectedRowOfTheFocusedPanelIsHighlighted) {
+    const auto engine = test::make_engine(three_orgs());
+    UiState ui = test::ui_of(120, 40);
+    ui.cursors[0].selected = 1;
+    const Canvas c = test::render_to_canvas(test::snapshot_of(*engine, ui), ui);
+    const Rect org = test::panel_rect(ui, 0);
+    EXPECT_EQ(c.at(org.x + 1, org.y + 2).style.role, Role::Selected);
+    EXPECT_TRUE(c.at(org.x + 1, org.y + 2).style.reverse);
+    EXPECT_NE(c.at(org.x + 1, org.y + 1).style.role, Role::Selected);
+    EXPECT_EQ(c.at(org.x + 1, org.y).style.role, Role::Focus);
+}
+
+// One column per row of bars; its height in cells (partial blocks count).
+std::vector<int> bar_heights(const Canvas& c, Rect chart) {
+    std::vector<int> heights;
+    for (int x = chart.x; x < chart.x + chart.w; ++x) {
+        int h = 0;
+        for (int y = chart.y + 1; y < chart.y + chart.h - 1; ++y) {
+            const std::string& t = c.at(x, y).text;
+            if (t.starts_with("\xE2\x96")) ++h;  // U+2580..U+25BF block elements
+        }
+        heights.push_back(h);
+    }
+    return heights;
+}
+
+TEST(Render, ChartBarsAreTallerWhereMoreBytesWereSent) {
+    const auto engine = test::make_engine({
+        Req{.sent = 1 * MiB, .time = kT0},
+        Req{.sent = 4 * MiB, .time = kT0 + 3600},
+        Req{.sent = 2 * MiB, .time = kT0 + 7200 + 59},
+    });
+    const UiState ui = test::ui_of(120, 40);
+    const Canvas c = test::render_to_canvas(test::snapshot_of(*engine, ui), ui);
+    const Layout l = compute_layout(ui);
+    EXPECT_NE(c.row(l.chart.y).find("Bytes sent per hour"), std::string::npos) << c.row(l.chart.y);
+    EXPECT_NE(c.row(l.chart.y).find("peak 4.00 MiB"), std::string::npos) << c.row(l.chart.y);
+    EXPECT_NE(c.row(l.chart.y).find("2024-03-01T00 → 2024-03-01T02 UTC"), std::string::npos);
+    // Three bars (runs of non-empty columns), middle one full height.
+    const std::vector<int> h = bar_heights(c, l.chart);
+    std::vector<int> bars;
+    for (std::size_t x = 0; x < h.size(); ++x) {
+        if (h[x] > 0 && (x == 0 || h[x - 1] == 0)) bars.push_back(h[x]);
+    }
+    ASSERT_EQ(bars.size(), 3u);
+    EXPECT_EQ(bars[1], l.chart.h - 2);
+    EXPECT_GT(bars[2], bars[0]);
+    EXPECT_GT(bars[1], bars[2]);
+    // The axis names the first and last bucket.
+    const std::string axis = c.row(l.chart.y + l.chart.h - 1);
+    EXPECT_NE(axis.find("2024-03-01T00"), std::string::npos) << axis;
+    EXPECT_NE(axis.find("2024-03-01T02"), std::string::npos) << axis;
+}
+
+TEST(Render, ChartShowsRequestsAndOtherResolutions) {
+    const auto engine = test::make_engine({Req{.sent = 10, .time = kT0}, Req{.sent = 10, .time = kT0 + 86400 * 2}});
+    UiState ui = test::ui_of(120, 40);
+    ui.chart = ChartMetric::Requests;
+    ui.resolution = Dim::Day;
+    const Canvas c = test::render_to_canvas(test::snapshot_of(*engine, ui), ui);
+    const Layout l = compute_layout(ui);
+    EXPECT_NE(c.row(l.chart.y).find("Requests per day"), std::string::npos) << c.row(l.chart.y);
+    const std::vector<int> h = bar_heights(c, l.chart);
+    std::vector<int> bars;
+    for (std::size_t x = 0; x < h.size(); ++x) {
+        if (h[x] > 0 && (x == 0 || h[x - 1] == 0)) bars.push_back(h[x]);
+    }
+    EXPECT_EQ(bars, (std::vector<int>{l.chart.h - 2, l.chart.h - 2}));  // the empty middle day has no bar
+}
+
+TEST(Render, LongRangesFoldBucketsIntoColumns) {
+    std::vector<Req> reqs;
+    for (int m = 0; m < 600; ++m) reqs.push_back(Req{.sent = 1, .time = kT0 + m * 60});
+    const auto engine = test::make_engine(reqs);
+    UiState ui = test::ui_of(120, 40);
+    ui.resolution = Dim::Minute;
+    const Canvas c = test::render_to_canvas(test::snapshot_of(*engine, ui), ui);
+    const Layout l = compute_layout(ui);
+    EXPECT_NE(c.row(l.chart.y).find("6 minutes per column"), std::string::npos) << c.row(l.chart.y);
+    expect_well_formed(c);
+}
+
+TEST(Render, LongLabelsAreCutWithAnEllipsisAndColumnsStayAligned) {
+    const std::string long_org = "a-very-long-organisation-name-that-cannot-possibly-fit-in-a-panel";
+    const auto engine = test::make_engine({Req{.org = long_org, .sent = 2 * MiB}, Req{.org = "short", .sent = MiB}});
+    const UiState ui = test::ui_of(120, 40);
+    const Canvas c = test::render_to_canvas(test::snapshot_of(*engine, ui), ui);
+    const Rect org = test::panel_rect(ui, 0);
+    const std::string row = test::rect_row(c, org, 1);
+    EXPECT_TRUE(row.starts_with(" a-very-long-")) << row;
+    EXPECT_NE(row.find("…"), std::string::npos) << row;
+    EXPECT_EQ(row.find("possibly"), std::string::npos) << row;
+    EXPECT_EQ(percent_col(c, org, 1), percent_col(c, org, 2));
+    EXPECT_GT(percent_col(c, org, 1), 0);
+}
+
+TEST(Render, HostileStringsAreEscapedAndDoNotShiftColumns) {
+    const std::vector<std::string> uas = {
+        "clear\x1b[2Jscreen", "osc52\x1b]52;c;aGVsbG8=\x07", "bell\x07", "cr\rlf\nend", "bad\xff\xfeutf8",
+        "中文客户端", "rocket🚀ua", "\xc2\x9b" "31mc1", "rtl\u202Eexe", "plain-agent",
+    };
+    std::vector<Req> reqs;
+    for (std::size_t i = 0; i < uas.size(); ++i) reqs.push_back(Req{.sent = (i + 1) * KiB, .ua = uas[i]});
+    const auto engine = test::make_engine(reqs);
+    UiState ui = test::ui_of(120, 40);
+    ui.focus = 6;  // user agents
+    ui.expanded = true;
+    const Canvas c = test::render_to_canvas(test::snapshot_of(*engine, ui), ui);
+    expect_well_formed(c);
+    const std::string text = c.to_string();
+    EXPECT_EQ(text.find('\x1b'), std::string::npos);
+    EXPECT_EQ(text.find('\x07'), std::string::npos);
+    EXPECT_EQ(text.find('\r'), std::string::npos);
+    for (const char* shown : {"clear\\e[2Jscreen", "osc52\\e]52;c;aGVsbG8=\\a", "bell\\a", "cr\\rlf\\nend",
+                              "bad\uFFFD\uFFFDutf8", "中文客户端", "rocket🚀ua", "\\u{009B}31mc1", "rtl\\u{202E}exe"}) {
+        EXPECT_NE(text.find(shown), std::string::npos) << shown << "\n" << text;
+    }
+    const Rect body = compute_layout(ui).body;
+    const int col = percent_col(c, body, 2);
+    ASSERT_GT(col, 0);
+    for (int i = 0; i < static_cast<int>(uas.size()); ++i) EXPECT_EQ(percent_col(c, body, 2 + i), col) << c.row(body.y + 2 + i);
+}
+
+TEST(Render, FitsAn80x24Terminal) {
+    const auto engine = test::make_engine(three_orgs());
+    const UiState ui = test::ui_of(80, 24);
+    const Canvas c = test::render_to_canvas(test::snapshot_of(*engine, ui), ui);
+    expect_well_formed(c);
+    EXPECT_TRUE(c.row(0).starts_with(" s3top")) << c.row(0);
+    EXPECT_NE(c.row(2).find("Requests 5"), std::string::npos);
+    EXPECT_TRUE(c.row(23).starts_with("q quit")) << c.row(23);
+    EXPECT_NE(c.row(23).find("panels 1-6/8"), std::string::npos) << c.row(23);
+    const Rect org = test::panel_rect(ui, 0);
+    EXPECT_EQ(org.w, 40);
+    EXPECT_TRUE(test::rect_row(c, org, 1).starts_with(" acme-big")) << c.to_string();
+    for (int y = 0; y < 24; ++y) EXPECT_LE(display_width(c.row(y)), 80);
+}
+
+TEST(Render, ScrolledGridShowsTheFocusedPanel) {
+    const auto engine = test::make_engine(three_orgs());
+    UiState ui = test::ui_of(80, 24);
+    ui.focus = 7;  // buckets: last grid row
+    const Canvas c = test::render_to_canvas(test::snapshot_of(*engine, ui), ui);
+    const Rect bucket = test::panel_rect(ui, 7);
+    ASSERT_GT(bucket.w, 0);
+    EXPECT_NE(test::rect_row(c, bucket, 0).find("Bucket"), std::string::npos) << c.to_string();
+}
+
+TEST(Render, TooSmallTerminalSaysSo) {
+    const auto engine = test::make_engine(three_orgs());
+    const UiState ui = test::ui_of(50, 12);
+    const Canvas c = test::render_to_canvas(test::snapshot_of(*engine, ui), ui);
+    EXPECT_NE(c.to_string().find("Terminal too small: 50x12"), std::string::npos) << c.to_string();
+}
+
+TEST(Render, AsciiTerminalGetsNoNonAsciiBytes) {
+    std::vector<Req> reqs = three_orgs();
+    reqs.push_back(Req{.org = "中文", .sent = MiB, .ua = "🚀"});
+    const auto engine = test::make_engine(reqs);
+    UiState ui = test::ui_of(120, 40);
+    ui.unicode = false;
+    const Canvas c = test::render_to_canvas(test::snapshot_of(*engine, ui), ui);
+    const std::string text = c.to_string();
+    for (const char ch : text) ASSERT_LT(static_cast<unsigned char>(ch), 0x80) << text;
+    EXPECT_NE(text.find("\\u{4E2D}\\u{6587}"), std::string::npos);
+    EXPECT_NE(text.find('#'), std::string::npos);  // chart bars
+}
+
+TEST(Render, DrillDownFilterNarrowsEverything) {
+    const auto engine = test::make_engine(three_orgs());
+    UiState ui = test::ui_of(120, 40);
+    ui.filter.add_eq(DimSpec{Dim::Org}, "globex");
+    const Canvas c = test::render_to_canvas(test::snapshot_of(*engine, ui), ui);
+    EXPECT_NE(c.row(1).find("Filter org=globex"), std::string::npos) << c.row(1);
+    EXPECT_NE(c.row(2).find("Requests 1"), std::string::npos) << c.row(2);
+    EXPECT_NE(c.row(2).find("Sent 512 KiB"), std::string::npos) << c.row(2);
+    const Rect org = test::panel_rect(ui, 0);
+    EXPECT_TRUE(test::rect_row(c, org, 1).starts_with(" globex"));
+    EXPECT_EQ(test::rect_row(c, org, 2), "");
+    const Rect err = test::panel_rect(ui, 5);
+    EXPECT_TRUE(test::rect_row(c, err, 1).starts_with(" NoSuchKey")) << test::rect_row(c, err, 1);
+}
+
+TEST(Render, EmptyEngineRendersPlaceholders) {
+    Engine engine{EngineConfig{}};
+    const UiState ui = test::ui_of(120, 40);
+    const Canvas c = test::render_to_canvas(test::snapshot_of(engine, ui), ui);
+    EXPECT_NE(c.to_string().find("no requests match"), std::string::npos);
+    EXPECT_NE(c.to_string().find("no data"), std::string::npos);
+    expect_well_formed(c);
+}
+
+TEST(Render, OverlaysHelpPickerAndPromptError) {
+    const auto engine = test::make_engine(three_orgs());
+    UiState ui = test::ui_of(120, 40);
+    const Snapshot snap = test::snapshot_of(*engine, ui);
+
+    ui.overlay = Overlay::Help;
+    EXPECT_NE(test::render_to_canvas(snap, ui).to_string().find("s3top help"), std::string::npos);
+
+    ui.overlay = Overlay::OrgPicker;
+    ui.picker.all = {"acme-big", "globex", "initech"};
+    ui.picker.query.set("GLO");
+    ui.picker.refilter();
+    std::string text = test::render_to_canvas(snap, ui).to_string();
+    EXPECT_NE(text.find("Search: GLO"), std::string::npos) << text;
+    EXPECT_NE(text.find("1 of 3"), std::string::npos);
+    EXPECT_NE(text.find("│ globex"), std::string::npos) << text;
+
+    ui.overlay = Overlay::FilterPrompt;
+    ui.prompt.set("org=acme bogus");
+    ui.prompt_error = "filter term 'bogus' is not dimension=value";
+    const Canvas c = test::render_to_canvas(snap, ui);
+    EXPECT_TRUE(c.row(39).starts_with("Filter: org=acme bogus")) << c.row(39);
+    EXPECT_TRUE(c.row(38).starts_with("error: filter term 'bogus'")) << c.row(38);
+}
+
+TEST(Render, ExpandedPanelHasHeadingsAndScrolls) {
+    std::vector<Req> reqs;
+    for (int i = 0; i < 100; ++i) reqs.push_back(Req{.org = "org-" + std::to_string(100 + i), .sent = 1000u + static_cast<unsigned>(i)});
+    const auto engine = test::make_engine(reqs);
+    UiState ui = test::ui_of(120, 40);
+    ui.expanded = true;
+    ui.cursors[0].selected = 60;
+    ui.cursors[0].scroll = 40;
+    const Canvas c = test::render_to_canvas(test::snapshot_of(*engine, ui), ui);
+    const Rect body = compute_layout(ui).body;
+    const std::string head = test::rect_row(c, body, 1);
+    for (const char* h : {"Org", "Requests", "Sent", "Uploaded", "4xx", "5xx", "Share"})
+        EXPECT_NE(head.find(h), std::string::npos) << h << " in " << head;
+    EXPECT_NE(test::rect_row(c, body, 0).find("41-74 of 100"), std::string::npos) << test::rect_row(c, body, 0);
+    EXPECT_TRUE(test::rect_row(c, body, 2).starts_with(" org-159")) << test::rect_row(c, body, 2);  // rank 41
+    EXPECT_EQ(c.at(body.x + 1, body.y + 2 + 20).style.role, Role::Selected);
+}
+
+}  // namespace
+}  // namespace s3top::tui

@@ -1,0 +1,113 @@
+#include "tui/sanitize.hpp"
+
+#include <gtest/gtest.h>
+
+#include <random>
+
+namespace s3top::tui {
+namespace {
+
+// Every byte of sanitized output is printable: no C0, DEL, and it decodes as valid UTF-8 with
+// no C1 controls.
+void expect_terminal_safe(std::string_view s) {
+    for (std::size_t i = 0; i < s.size();) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        ASSERT_FALSE(c < 0x20 || c == 0x7F) << "control byte " << int(c) << " at " << i << " in " << s;
+        const Decoded d = decode_utf8(s.substr(i));
+        ASSERT_TRUE(d.valid) << "invalid UTF-8 at " << i;
+        ASSERT_FALSE(d.cp >= 0x80 && d.cp < 0xA0) << "C1 control at " << i;
+        i += static_cast<std::size_t>(d.len);
+    }
+}
+
+TEST(Sanitize, PlainTextIsUnchanged) {
+    EXPECT_EQ(sanitize_for_terminal("aws-cli/2.15.0 Python/3.11"), "aws-cli/2.15.0 Python/3.11");
+    EXPECT_EQ(sanitize_for_terminal("Grüße 中文 🚀"), "Grüße 中文 🚀");
+    EXPECT_EQ(sanitize_for_terminal(""), "");
+}
+
+TEST(Sanitize, ControlCharactersBecomeVisibleEscapes) {
+    EXPECT_EQ(sanitize_for_terminal("a\x1b[2Jb"), "a\\e[2Jb");
+    EXPECT_EQ(sanitize_for_terminal("\x1b]52;c;aGVsbG8=\x07"), "\\e]52;c;aGVsbG8=\\a");  // OSC 52 clipboard write
+    EXPECT_EQ(sanitize_for_terminal("line\r\nnext\tcol"), "line\\r\\nnext\\tcol");
+    EXPECT_EQ(sanitize_for_terminal(std::string_view("nul\0byte", 8)), "nul\\x00byte");
+    EXPECT_EQ(sanitize_for_terminal("del\x7f"), "del\\x7f");
+    EXPECT_EQ(sanitize_for_terminal("\x08\x0e\x1f"), "\\b\\x0e\\x1f");
+}
+
+TEST(Sanitize, C1ControlsAndInvisibleOrReorderingCharactersAreEscaped) {
+    EXPECT_EQ(sanitize_for_terminal("\xc2\x9b" "31m"), "\\u{009B}31m");  // 8-bit CSI
+    EXPECT_EQ(sanitize_for_terminal("\xc2\x9d" "52;c;x"), "\\u{009D}52;c;x");  // 8-bit OSC
+    EXPECT_EQ(sanitize_for_terminal("abc\u202Egnp.exe"), "abc\\u{202E}gnp.exe");  // right-to-left override
+    EXPECT_EQ(sanitize_for_terminal("a\u200Bb"), "a\\u{200B}b");
+    EXPECT_EQ(sanitize_for_terminal("\U0001F469\u200D\U0001F4BB"), "\U0001F469\\u{200D}\U0001F4BB");  // ZWJ
+    EXPECT_EQ(sanitize_for_terminal("\u2764\uFE0F"), "\u2764\\u{FE0F}");
+    EXPECT_EQ(sanitize_for_terminal("\U0001F1FA\U0001F1F8"), "\\u{1F1FA}\\u{1F1F8}");  // flag pair
+}
+
+TEST(Sanitize, InvalidUtf8BecomesReplacementCharacters) {
+    EXPECT_EQ(sanitize_for_terminal("a\xff" "b"), "a\uFFFDb");
+    EXPECT_EQ(sanitize_for_terminal("\xe4\xb8"), "\uFFFD");               // truncated 3-byte sequence
+    EXPECT_EQ(sanitize_for_terminal("\xc0\xaf"), "\uFFFD\uFFFD");         // overlong '/'
+    EXPECT_EQ(sanitize_for_terminal("\xed\xa0\x80"), "\uFFFD\uFFFD\uFFFD");  // surrogate
+    EXPECT_EQ(sanitize_for_terminal("\xf4\x90\x80\x80"), "\uFFFD\uFFFD\uFFFD\uFFFD");  // > U+10FFFF
+    EXPECT_EQ(sanitize_for_terminal("\x80x"), "\uFFFDx");                  // stray continuation (raw C1 byte)
+}
+
+TEST(Sanitize, AsciiModeEscapesEverythingNonAscii) {
+    EXPECT_EQ(sanitize_for_terminal("Grüße", true), "Gr\\u{00FC}\\u{00DF}e");
+    EXPECT_EQ(sanitize_for_terminal("\xff", true), "?");
+    EXPECT_EQ(display_width("中", true), 8);
+}
+
+TEST(Sanitize, DisplayWidthCountsCellsAsShown) {
+    EXPECT_EQ(display_width("abc"), 3);
+    EXPECT_EQ(display_width("中文"), 4);
+    EXPECT_EQ(display_width("🚀"), 2);
+    EXPECT_EQ(display_width("e\u0301"), 1);  // combining acute joins the e
+    EXPECT_EQ(display_width("\u0301"), 8);   // ... but alone is escaped: \u{0301}
+    EXPECT_EQ(display_width("\x1b[2J"), 5);  // \e[2J
+    EXPECT_EQ(display_width("\xff"), 1);
+}
+
+TEST(Sanitize, CombiningMarksAreCapped) {
+    std::string zalgo = "z";
+    for (int i = 0; i < 40; ++i) zalgo += "\u0301";
+    const std::string out = sanitize_for_terminal(zalgo);
+    EXPECT_EQ(display_width(out), 1);
+    EXPECT_LE(out.size(), 1 + 2 * 4u);
+}
+
+TEST(Truncate, FitsAndEndsWithEllipsis) {
+    EXPECT_EQ(truncate_to_width("hello", 5), "hello");
+    EXPECT_EQ(truncate_to_width("hello world", 5), "hell…");
+    EXPECT_EQ(display_width(truncate_to_width("hello world", 5)), 5);
+    EXPECT_EQ(truncate_to_width("hello world", 5, true), "hell~");
+    EXPECT_EQ(truncate_to_width("hello", 1), "…");
+    EXPECT_EQ(truncate_to_width("hello", 0), "");
+}
+
+TEST(Truncate, NeverSplitsWideGlyphsOrEscapes) {
+    EXPECT_EQ(truncate_to_width("中文中文", 5), "中文…");
+    EXPECT_EQ(truncate_to_width("中文中文", 4), "中…");  // 3 cells: half a glyph is never shown
+    EXPECT_EQ(truncate_to_width("a\x1b[2Jxyz", 4), "a\\e…");
+    EXPECT_EQ(truncate_to_width("\x1b[2J", 2), "…");
+    EXPECT_LE(display_width(truncate_to_width("🚀🚀🚀", 4)), 4);
+}
+
+TEST(Sanitize, RandomBytesAlwaysComeOutSafeAndMeasured) {
+    std::mt19937 rng(1234);
+    for (int round = 0; round < 2000; ++round) {
+        std::string raw(rng() % 40, '\0');
+        for (auto& ch : raw) ch = static_cast<char>(rng() % 256);
+        const std::string out = sanitize_for_terminal(raw);
+        expect_terminal_safe(out);
+        EXPECT_EQ(display_width(out), display_width(raw));
+        EXPECT_EQ(sanitize_for_terminal(out), out) << "sanitizing twice changes nothing";
+        const int w = static_cast<int>(rng() % 20);
+        EXPECT_LE(display_width(truncate_to_width(raw, w)), w);
+    }
+}
+
+}  // namespace
+}  // namespace s3top::tui
