@@ -92,7 +92,9 @@ std::size_t referrer_close(std::string_view line, std::size_t open, std::size_t 
 
 // Everything after the request-URI: status ... user agent, then the tail.
 // `c` stands just after the URI.
-std::optional<ParseError> parse_after_uri(Cursor c, std::size_t last_quote, Record& r) {
+// `uri_quoted`: S3 quotes the user agent whenever it quotes the request-URI, so a bare agent
+// then means the URI's closing quote was guessed wrong (or the line is damaged).
+std::optional<ParseError> parse_after_uri(Cursor c, std::size_t last_quote, bool uri_quoted, Record& r) {
     auto need = [&](std::uint16_t field, std::string_view& out) -> std::optional<ParseError> {
         out = c.token();
         if (out.empty()) return error(RejectReason::TooFewFields, c.pos, field);
@@ -151,6 +153,7 @@ std::optional<ParseError> parse_after_uri(Cursor c, std::size_t last_quote, Reco
             r.user_agent = absent(c.line.substr(c.pos + 1, last_quote - c.pos - 1));
             c.pos = last_quote + 1;
         } else {
+            if (uri_quoted) return error(RejectReason::BadField, c.pos, kS3UserAgent);
             r.user_agent = absent(c.token());
         }
         fields = kS3UserAgent + 1;
@@ -241,7 +244,7 @@ ParseResult parse_s3_access_log(std::string_view line) {
     const std::size_t last_quote = line.rfind('"');
     if (line[c.pos] != '"') {
         r.request_uri = absent(c.token());
-        if (auto e = parse_after_uri(c, last_quote, r)) return std::unexpected(*e);
+        if (auto e = parse_after_uri(c, last_quote, false, r)) return std::unexpected(*e);
     } else {
         // The URI's closing quote is the first `"` after which the rest of the line parses.
         const std::size_t open = c.pos;
@@ -257,7 +260,7 @@ ParseResult parse_s3_access_log(std::string_view line) {
             Record attempt = r;
             attempt.request_uri = absent(line.substr(open + 1, q - open - 1));
             Cursor after{line, q + 1};
-            if (auto e = parse_after_uri(after, last_quote, attempt)) {
+            if (auto e = parse_after_uri(after, last_quote, true, attempt)) {
                 if (!first_error) first_error = e;
                 continue;
             }

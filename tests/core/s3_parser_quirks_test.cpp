@@ -225,3 +225,20 @@ TEST(S3Parser, HostileLineOfQuotesStaysLinear) {
 
 }  // namespace
 }  // namespace s3top
+
+namespace s3top {
+namespace {
+// A damaged status after a quoted "-" request-URI must not be "repaired" by taking a later
+// quote (the user agent's) as the URI's end: that would count a garbage line.
+TEST(S3Parser, NoFalseAcceptByLaterQuoteCandidate) {
+    const std::string l =
+        "221961a4 logs [01/Mar/2024:09:24:07 +0000] - AmazonS3 51299AEF34F92C89 S3.EXPIRE.OBJECT data/f.bin \"-\" "
+        "2OO - - 102931 - - \"-\" \"-\" - VHBrV+Yff= - - - ";
+    const auto r = parse(l);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().reason, RejectReason::BadStatus);
+    const std::string short_line = "o b [01/Mar/2024:03:40:12 +0000] - AmazonS3 X S3.EXPIRE.OBJECT k \"-\" 20x - -";
+    EXPECT_EQ(parse(short_line).error().reason, RejectReason::BadStatus);
+}
+}  // namespace
+}  // namespace s3top
