@@ -30,12 +30,52 @@ struct FileCtx {
     std::vector<std::string> headers;  ///< "#..." lines from the file's start
 };
 
+/// Reusable block buffers: the reader takes one, a worker gives it back after parsing, so
+/// steady-state ingest allocates (and page-faults) nothing.
+class BufferPool {
+public:
+    explicit BufferPool(std::size_t size) : size_(size) {}
+    std::unique_ptr<char[]> get() {
+        std::lock_guard l(m_);
+        if (free_.empty()) return std::make_unique_for_overwrite<char[]>(size_);
+        auto b = std::move(free_.back());
+        free_.pop_back();
+        return b;
+    }
+    void put(std::unique_ptr<char[]> b) {
+        if (!b) return;
+        std::lock_guard l(m_);
+        if (free_.size() < 16) free_.push_back(std::move(b));
+    }
+    std::size_t size() const { return size_; }
+
+private:
+    std::mutex m_;
+    std::vector<std::unique_ptr<char[]>> free_;
+    std::size_t size_;
+};
+
 struct Block {
     std::shared_ptr<const FileCtx> file;
-    std::string data;
+    std::unique_ptr<char[]> buf;
+    std::size_t size = 0;
     std::uint64_t first_line = 1;
     bool too_long = false;  ///< data is the start of one over-long line
+    std::string_view data() const { return {buf.get(), size}; }
 };
+
+std::uint64_t count_lines(std::string_view d) {
+    std::uint64_t n = 0;
+    const char* p = d.data();
+    const char* end = p + d.size();
+    while (p < end) {
+        const void* nl = std::memchr(p, '\n', static_cast<std::size_t>(end - p));
+        if (!nl) break;
+        ++n;
+        p = static_cast<const char*>(nl) + 1;
+    }
+    return n;
+}
 
 class BlockQueue {
 public:
@@ -159,6 +199,8 @@ LoadResult Loader::load(const std::vector<InputFile>& files, const std::atomic<b
     LoadResult result;
     result.files.resize(files.size());
     BlockQueue queue(8);
+    const std::size_t chunk_bytes = std::min<std::size_t>(options_.block_bytes, 1 << 20);
+    BufferPool pool(options_.block_bytes + chunk_bytes);
     std::mutex sink_mutex;
     const unsigned nworkers = options_.workers ? options_.workers : std::max(1u, std::thread::hardware_concurrency());
 
@@ -177,8 +219,8 @@ LoadResult Loader::load(const std::vector<InputFile>& files, const std::atomic<b
         while (auto block = queue.pop()) {
             const FileCtx& fc = *block->file;
             if (block->too_long) {
-                builder.add_bytes(block->data.size());
-                builder.reject(fc.index, block->first_line, block->data,
+                builder.add_bytes(block->size);
+                builder.reject(fc.index, block->first_line, block->data(),
                                ParseError{RejectReason::LineTooLong, static_cast<std::uint32_t>(options_.max_line_bytes), 0});
                 continue;
             }
@@ -193,8 +235,8 @@ LoadResult Loader::load(const std::vector<InputFile>& files, const std::atomic<b
                 }
                 parser_for = &fc;
             }
-            builder.add_bytes(block->data.size());
-            std::string_view data = block->data;
+            builder.add_bytes(block->size);
+            std::string_view data = block->data();
             std::uint64_t line_no = block->first_line;
             std::size_t pos = 0;
             while (pos < data.size()) {
@@ -214,6 +256,7 @@ LoadResult Loader::load(const std::vector<InputFile>& files, const std::atomic<b
                 }
                 ++line_no;
             }
+            pool.put(std::move(block->buf));
             if (builder.pending_lines() >= kFlushRows) flush();
         }
         flush();
@@ -221,7 +264,8 @@ LoadResult Loader::load(const std::vector<InputFile>& files, const std::atomic<b
     std::vector<std::thread> threads;
     for (unsigned i = 0; i < nworkers; ++i) threads.emplace_back(worker);
 
-    // The reader: cut every file into blocks of whole lines.
+    // The reader: cut every file into blocks of whole lines, reading straight into pooled
+    // buffers; only the partial last line of a block is copied into the next one.
     const std::size_t block_bytes = options_.block_bytes;
     for (std::size_t fi = 0; fi < files.size(); ++fi) {
         if (cancel && cancel->load()) break;
@@ -232,12 +276,16 @@ LoadResult Loader::load(const std::vector<InputFile>& files, const std::atomic<b
         auto ctx = std::make_shared<FileCtx>();
         ctx->index = static_cast<std::uint32_t>(fi);
         bool detected = false;
-        std::string buf;
         std::uint64_t next_line = 1;
         bool skipping_long = false;  // discarding the rest of an over-long line
-        std::string chunk(std::min<std::size_t>(block_bytes, 1 << 20), '\0');
-        auto emit = [&](std::string data) {
-            if (data.empty()) return;
+        std::unique_ptr<char[]> cur = pool.get();
+        std::size_t used = 0;
+        auto emit = [&](std::unique_ptr<char[]> buf, std::size_t size) {
+            if (size == 0) {
+                pool.put(std::move(buf));
+                return;
+            }
+            const std::string_view data(buf.get(), size);
             if (!detected) {
                 detected = true;
                 const auto lines = first_lines(data, kDetectLines);
@@ -253,50 +301,60 @@ LoadResult Loader::load(const std::vector<InputFile>& files, const std::atomic<b
                 }
                 fr.format = ctx->format;
             }
-            const auto lines = static_cast<std::uint64_t>(std::count(data.begin(), data.end(), '\n')) +
-                               (data.back() == '\n' ? 0 : 1);
+            const std::uint64_t lines = count_lines(data) + (data.back() == '\n' ? 0 : 1);
             fr.lines += lines;
-            queue.push(Block{ctx, std::move(data), next_line, false});
+            queue.push(Block{ctx, std::move(buf), size, next_line, false});
             next_line += lines;
         };
         while (true) {
             if (cancel && cancel->load()) break;
             std::string err;
-            const long got = src.read(chunk.data(), chunk.size(), err);
+            const long got = src.read(cur.get() + used, std::min(chunk_bytes, pool.size() - used), err);
             if (got < 0) {
                 fr.error = err;
                 break;
             }
             if (got == 0) break;
             fr.bytes += static_cast<std::uint64_t>(got);
-            std::string_view in(chunk.data(), static_cast<std::size_t>(got));
+            std::size_t start = used;
+            used += static_cast<std::size_t>(got);
             if (skipping_long) {
-                const auto nl = in.find('\n');
-                if (nl == std::string_view::npos) continue;
-                in.remove_prefix(nl + 1);
+                const void* nl = std::memchr(cur.get() + start, '\n', used - start);
+                if (!nl) {
+                    used = 0;
+                    continue;
+                }
+                const std::size_t after = static_cast<std::size_t>(static_cast<const char*>(nl) - cur.get()) + 1;
+                std::memmove(cur.get(), cur.get() + after, used - after);
+                used -= after;
                 skipping_long = false;
             }
-            buf.append(in);
-            const auto last_nl = buf.rfind('\n');
-            if (last_nl == std::string::npos) {
-                if (buf.size() > options_.max_line_bytes) {
+            if (used < block_bytes && pool.size() - used >= chunk_bytes / 4) continue;
+            const char* base = cur.get();
+            const void* last = memrchr(base, '\n', used);
+            if (!last) {
+                if (used > options_.max_line_bytes || used == pool.size()) {
                     // One line longer than we accept: reject it once, keep an excerpt.
-                    queue.push(Block{ctx, buf.substr(0, kMaxRejectText), next_line, true});
+                    auto excerpt = pool.get();
+                    const std::size_t keep = std::min(used, kMaxRejectText);
+                    std::memcpy(excerpt.get(), base, keep);
+                    queue.push(Block{ctx, std::move(excerpt), keep, next_line, true});
                     ++next_line;
                     ++fr.lines;
-                    buf.clear();
+                    used = 0;
                     skipping_long = true;
                 }
                 continue;
             }
-            if (buf.size() >= block_bytes) {
-                std::string rest = buf.substr(last_nl + 1);
-                buf.resize(last_nl + 1);
-                emit(std::move(buf));
-                buf = std::move(rest);
-            }
+            const std::size_t cut = static_cast<std::size_t>(static_cast<const char*>(last) - base) + 1;
+            auto next = pool.get();
+            std::memcpy(next.get(), base + cut, used - cut);
+            const std::size_t carry = used - cut;
+            emit(std::move(cur), cut);
+            cur = std::move(next);
+            used = carry;
         }
-        emit(std::move(buf));
+        emit(std::move(cur), used);
     }
     queue.close();
     for (auto& t : threads) t.join();

@@ -95,6 +95,11 @@ std::size_t referrer_close(std::string_view line, std::size_t open, std::size_t 
 // `uri_quoted`: S3 quotes the user agent whenever it quotes the request-URI, so a bare agent
 // then means the URI's closing quote was guessed wrong (or the line is damaged).
 std::optional<ParseError> parse_after_uri(Cursor c, std::size_t last_quote, bool uri_quoted, Record& r) {
+    // Reset what an earlier, failed attempt on the same line may have set.
+    r.status = 0;
+    r.error_code = r.referrer = r.user_agent = {};
+    r.version_id = r.host_id = r.signature_version = r.cipher_suite = r.auth_type = r.host_header = {};
+    r.tls_version = r.access_point_arn = r.acl_required = r.source_region = {};
     auto need = [&](std::uint16_t field, std::string_view& out) -> std::optional<ParseError> {
         out = c.token();
         if (out.empty()) return error(RejectReason::TooFewFields, c.pos, field);
@@ -257,14 +262,12 @@ ParseResult parse_s3_access_log(std::string_view line) {
             while (n < line.size() && line[n] == ' ') ++n;
             if (n < line.size() && line[n] != '-' && (line[n] < '0' || line[n] > '9')) continue;
             ++tries;
-            Record attempt = r;
-            attempt.request_uri = absent(line.substr(open + 1, q - open - 1));
+            r.request_uri = absent(line.substr(open + 1, q - open - 1));
             Cursor after{line, q + 1};
-            if (auto e = parse_after_uri(after, last_quote, true, attempt)) {
+            if (auto e = parse_after_uri(after, last_quote, true, r)) {
                 if (!first_error) first_error = e;
                 continue;
             }
-            r = attempt;
             first_error.reset();
             tries = -1;
             break;
