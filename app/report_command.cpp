@@ -1,7 +1,11 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdio>
+#include <thread>
+
+#include "tui/dashboard.hpp"
 
 #include "app/commands.hpp"
 #include "app/session.hpp"
@@ -56,15 +60,41 @@ int run_report(const Options& opt) {
 }
 
 int run_dashboard_command(const Options& opt) {
-    if (!::isatty(STDOUT_FILENO) || !::isatty(STDIN_FILENO)) {
+    if (!::isatty(STDOUT_FILENO)) {
         fmt::print(stderr,
                    "s3top: the dashboard needs a terminal; for a report on a pipe or file use\n"
                    "  s3top report [--format table|csv|json] PATH...\n");
         return 2;
     }
-    // Until the dashboard is wired in, show the report of the same data.
-    Options r = opt;
-    return run_report(r);
+    auto filter = parse_filter(opt.filter);
+    if (!filter) throw UsageError{"--filter: " + filter.error()};
+    Session s = make_session(opt, DimMask{}.set());
+
+    // Ingest on its own thread; the dashboard polls the engine's version.
+    std::atomic<bool> cancel{false}, done{false};
+    std::vector<std::string> messages;
+    bool any = false;
+    std::thread ingest([&] {
+        any = load_all(s, opt, &messages, &cancel);
+        done = true;
+    });
+    tui::DashboardOptions d;
+    d.filter = *filter;
+    d.no_color = opt.no_color;
+    d.poll_interval = std::chrono::milliseconds(200);
+    const std::size_t nfiles = s.inputs.size();
+    d.status = [&] {
+        tui::SourceStatus st;
+        st.mode = done ? tui::SourceStatus::Mode::Loaded : tui::SourceStatus::Mode::Loading;
+        st.files = nfiles;
+        return st;
+    };
+    const int rc = tui::run_dashboard(*s.engine, d);
+    cancel = true;
+    ingest.join();
+    for (const auto& m : messages) fmt::print(stderr, "{}\n", m);
+    if (rc == 2) return 2;
+    return any || nfiles == 0 ? 0 : 1;
 }
 
 }  // namespace s3top::app

@@ -29,8 +29,15 @@ Session make_session(const Options& opt, const DimMask& needed) {
     return s;
 }
 
-bool load_all(Session& s, const Options& opt) {
-    for (const auto& p : s.problems) fmt::print(stderr, "s3top: {}: {}\n", p.path, p.message);
+bool load_all(Session& s, const Options& opt, std::vector<std::string>* messages, const std::atomic<bool>* cancel) {
+    auto say = [&](std::string line) {
+        if (messages) {
+            messages->push_back(std::move(line));
+        } else {
+            fmt::print(stderr, "{}\n", line);
+        }
+    };
+    for (const auto& p : s.problems) say(fmt::format("s3top: {}: {}", p.path, p.message));
     LoaderOptions lo;
     lo.format = opt.log_format;
     lo.format_options = FormatOptions{opt.log_format, opt.date_format, opt.time_format};
@@ -45,12 +52,12 @@ bool load_all(Session& s, const Options& opt) {
             std::fputc('\n', f);
         });
     }
-    const LoadResult res = loader.load(s.inputs);
+    const LoadResult res = loader.load(s.inputs, cancel);
     for (const auto& f : res.files) {
-        if (!f.error.empty()) fmt::print(stderr, "s3top: {}: {}\n", f.path, f.error);
+        if (!f.error.empty()) say(fmt::format("s3top: {}: {}", f.path, f.error));
     }
     if (s.rejects && std::fflush(s.rejects.get()) != 0)
-        fmt::print(stderr, "s3top: --rejects {}: {}\n", opt.rejects, std::strerror(errno));
+        say(fmt::format("s3top: --rejects {}: {}", opt.rejects, std::strerror(errno)));
     return res.any_read();
 }
 

@@ -29,8 +29,10 @@ struct Session {
 /// lists the inputs. Throws UsageError on bad options.
 Session make_session(const Options& opt, const DimMask& needed);
 
-/// Reads every input into the session's engine. Problems are reported on stderr as
-/// "s3top: PATH: message". Returns false when nothing at all could be read.
-bool load_all(Session& s, const Options& opt);
+/// Reads every input into the session's engine. Problems go to `messages` as
+/// "s3top: PATH: message" lines (to stderr when `messages` is null). Returns false when
+/// nothing at all could be read. `cancel` stops it early.
+bool load_all(Session& s, const Options& opt, std::vector<std::string>* messages = nullptr,
+              const std::atomic<bool>* cancel = nullptr);
 
 }  // namespace s3top::app
