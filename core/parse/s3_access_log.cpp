@@ -73,6 +73,18 @@ bool parse_optional_u32(std::string_view t, std::uint32_t& out, bool& present) {
 
 bool is_signature_version(std::string_view t) { return t == "SigV2" || t == "SigV4" || t == "-"; }
 
+// Whether `t` can be the tail field at index `i` (0 = version id). Loose on purpose: any
+// "SigV..." is a signature version, so a future one does not push the line's tail into extras.
+bool fits_tail_slot(std::size_t i, std::string_view t) {
+    if (t == "-") return true;
+    switch (i + kS3VersionId) {
+        case kS3SignatureVersion: return t.starts_with("SigV");
+        case kS3AccessPointArn: return t.starts_with("arn:");
+        case kS3AclRequired: return t == "Yes";
+        default: return true;
+    }
+}
+
 // Finds the end of a quoted referrer that starts at `open`, given that the user agent closes
 // at `last_quote`: the first `"` followed by spaces and another `"`. Returns npos when the
 // referrer runs to last_quote (no user agent on the line).
@@ -182,6 +194,19 @@ std::optional<ParseError> parse_after_uri(Cursor c, std::size_t last_quote, bool
         for (std::size_t i = 1; i + 1 < n; ++i) tail[i] = tail[i + 1];
         --n;
         ++extra;
+    }
+    // Tokens past the last field a line's vintage has (a test harness's or a pipeline's
+    // appendix) would otherwise land in the next known slots. The slots with a documented value
+    // set tell them apart: signature version ("SigV..."), access point ARN ("arn:..."),
+    // aclRequired ("Yes"), each or "-". From the first token that does not fit, the rest are
+    // extras; the host id came in with the signature version, so it goes with it.
+    for (std::size_t i = 0; i < n && i < kTailKnown; ++i) {
+        if (!fits_tail_slot(i, tail[i])) {
+            const std::size_t keep = i == kS3SignatureVersion - kS3VersionId ? i - 1 : i;
+            extra = static_cast<std::uint16_t>(extra + (n - keep));
+            n = keep;
+            break;
+        }
     }
     if (n > kTailKnown) {
         extra = static_cast<std::uint16_t>(extra + (n - kTailKnown));
