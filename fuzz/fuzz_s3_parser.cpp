@@ -1,0 +1,79 @@
+// libFuzzer target for the S3 access-log parser (and the URI helpers it feeds).
+// Properties, checked on every input (a violation aborts, so libFuzzer keeps the input):
+//   - no crash, no sanitizer report (the input buffer is exactly `size` bytes, so ASan sees any
+//     read past it), no hang;
+//   - an accepted record's string views all lie inside the input;
+//   - a rejection's column is <= the input length and its field is a real field index.
+// The bounded CI version of this is tests/core/s3_mutation_test.cpp.
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+
+#include "core/parse/s3_access_log.hpp"
+#include "core/parse/uri.hpp"
+
+namespace {
+
+[[noreturn]] void fail(const char* what) {
+    std::fprintf(stderr, "fuzz_s3_parser: property violated: %s\n", what);
+    std::abort();
+}
+
+void inside(std::string_view v, std::string_view line, const char* name) {
+    if (v.empty()) return;
+    if (v.data() < line.data() || v.data() + v.size() > line.data() + line.size()) fail(name);
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    const std::string_view line(reinterpret_cast<const char*>(data), size);
+    const s3top::ParseResult r = s3top::parse_s3_access_log(line);
+    if (!r) {
+        if (r.error().column > size) fail("rejection column past the end of the line");
+        if (r.error().field >= s3top::kS3FieldCount) fail("rejection field out of range");
+        return 0;
+    }
+    const s3top::Record& rec = *r;
+#define S3TOP_FUZZ_INSIDE(f) inside(rec.f, line, #f)
+    S3TOP_FUZZ_INSIDE(bucket_owner);
+    S3TOP_FUZZ_INSIDE(bucket);
+    S3TOP_FUZZ_INSIDE(remote_ip);
+    S3TOP_FUZZ_INSIDE(requester);
+    S3TOP_FUZZ_INSIDE(request_id);
+    S3TOP_FUZZ_INSIDE(operation);
+    S3TOP_FUZZ_INSIDE(key);
+    S3TOP_FUZZ_INSIDE(request_uri);
+    S3TOP_FUZZ_INSIDE(method);
+    S3TOP_FUZZ_INSIDE(path);
+    S3TOP_FUZZ_INSIDE(query);
+    S3TOP_FUZZ_INSIDE(protocol);
+    S3TOP_FUZZ_INSIDE(error_code);
+    S3TOP_FUZZ_INSIDE(referrer);
+    S3TOP_FUZZ_INSIDE(user_agent);
+    S3TOP_FUZZ_INSIDE(version_id);
+    S3TOP_FUZZ_INSIDE(host_id);
+    S3TOP_FUZZ_INSIDE(signature_version);
+    S3TOP_FUZZ_INSIDE(cipher_suite);
+    S3TOP_FUZZ_INSIDE(auth_type);
+    S3TOP_FUZZ_INSIDE(host_header);
+    S3TOP_FUZZ_INSIDE(tls_version);
+    S3TOP_FUZZ_INSIDE(access_point_arn);
+    S3TOP_FUZZ_INSIDE(acl_required);
+    S3TOP_FUZZ_INSIDE(source_region);
+#undef S3TOP_FUZZ_INSIDE
+    if (rec.extra_fields > rec.field_count) fail("extra_fields > field_count");
+    if (rec.status != 0 && (rec.status < 100 || rec.status > 599)) fail("status out of range");
+
+    // What the rest of the program does with a record next.
+    std::string scratch;
+    s3top::url_decode(rec.key, scratch, false);
+    (void)s3top::query_param(rec.query, "versionId", scratch);
+    (void)s3top::query_param(rec.query, "x-id", scratch);
+    const s3top::RequestLine rl = s3top::split_request_line(rec.request_uri);
+    if (rl.path != rec.path || rl.query != rec.query) fail("split_request_line is not deterministic");
+    return 0;
+}

@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets (fuzz/fuzz_*.cpp) with clang into build-fuzz/ and runs each one
+# for SECONDS, on a corpus seeded from the shared S3 corpus (../shared/corpus/s3 or
+# $S3TOP_CORPUS/s3, one line per file, when present) plus fuzz/seeds/.
+#
+#   fuzz/run.sh SECONDS            e.g. fuzz/run.sh 120
+#
+# Environment: CXX (a clang++ that can use std::expected; default: the newest clang++-NN found
+# that can), S3TOP_FUZZ_BUILD (build folder, default build-fuzz), FUZZ_ARGS (more libFuzzer
+# flags). The working corpus (build-fuzz/corpus/<target>) is kept between runs. Crashing inputs
+# are written to build-fuzz/artifacts/; the script then exits 1 and lists them.
+set -euo pipefail
+
+secs=${1:-}
+if ! [[ $secs =~ ^[0-9]+$ ]] || [[ $secs -eq 0 ]]; then
+    echo "usage: $0 SECONDS" >&2
+    exit 2
+fi
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(dirname "$here")
+build=${S3TOP_FUZZ_BUILD:-$root/build-fuzz}
+
+# A clang++ whose C++23 mode can use libstdc++'s std::expected (Debian 12's clang 14 cannot).
+can_build() {
+    local cxx=$1 tmp
+    command -v "$cxx" >/dev/null 2>&1 || return 1
+    tmp=$(mktemp -d)
+    printf '%s\n' '#include <cstddef>' '#include <cstdint>' '#include <expected>' \
+        'extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t*, std::size_t n) {' \
+        '    std::expected<int, int> e{static_cast<int>(n)}; return *e * 0; }' >"$tmp/t.cpp"
+    if "$cxx" -std=c++2b -fsanitize=fuzzer,address,undefined "$tmp/t.cpp" -o "$tmp/t" >/dev/null 2>&1; then
+        rm -rf "$tmp"
+        return 0
+    fi
+    rm -rf "$tmp"
+    return 1
+}
+cxx=${CXX:-}
+if [[ -z $cxx ]]; then
+    for c in clang++-22 clang++-21 clang++-20 clang++-19 clang++-18 clang++-17 clang++-16 clang++; do
+        if can_build "$c"; then cxx=$c; break; fi
+    done
+fi
+if [[ -z $cxx ]] || ! can_build "$cxx"; then
+    echo "fuzz/run.sh: no clang++ that can build this project with libFuzzer${cxx:+ (tried $cxx)}." >&2
+    echo "  Debian 12: apt-get install clang-19 libclang-rt-19-dev   (then CXX=clang++-19, or let the script find it)" >&2
+    exit 2
+fi
+cc=${cxx/clang++/clang}
+echo "== compiler: $cxx ($("$cxx" --version | head -n1))"
+
+generator=()
+command -v ninja >/dev/null 2>&1 && generator=(-G Ninja)
+# -O1 -g without NDEBUG: fast enough to fuzz, asserts stay on.
+cmake -S "$root" -B "$build" "${generator[@]}" \
+    -DCMAKE_CXX_COMPILER="$cxx" -DCMAKE_C_COMPILER="$cc" \
+    -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g" \
+    -DS3TOP_FUZZ=ON -DS3TOP_BUILD_TESTS=OFF -DS3TOP_BUILD_BENCH=OFF >"$build.configure.log" 2>&1 || {
+    cat "$build.configure.log" >&2
+    exit 1
+}
+
+targets=()
+for src in "$here"/fuzz_*.cpp; do targets+=("$(basename "$src" .cpp)"); done
+cmake --build "$build" -j"$(nproc)" --target "${targets[@]}"
+
+corpus_src=""
+if [[ -n ${S3TOP_CORPUS:-} && -d ${S3TOP_CORPUS}/s3 ]]; then
+    corpus_src=$S3TOP_CORPUS/s3
+elif [[ -d $root/../shared/corpus/s3 ]]; then
+    corpus_src=$(cd "$root/../shared/corpus/s3" && pwd)
+fi
+
+mkdir -p "$build/artifacts"
+marker=$build/artifacts/.run-start
+touch "$marker"
+status=0
+for t in "${targets[@]}"; do
+    dir=$build/corpus/$t
+    mkdir -p "$dir"
+    cp "$here"/seeds/* "$dir"/
+    if [[ -n $corpus_src ]]; then
+        # One line per file, byte-exact (a CRLF line keeps its CR).
+        for f in "$corpus_src"/*.log; do
+            awk -v out="$dir/shared-$(basename "$f" .log)" \
+                '{ name = sprintf("%s-%04d", out, NR); printf "%s\n", $0 > name; close(name) }' "$f"
+        done
+    else
+        echo "== $t: shared corpus not found; seeding from fuzz/seeds only"
+    fi
+    dict=()
+    [[ -f $here/s3.dict ]] && dict=(-dict="$here/s3.dict")
+    echo "== $t: $(find "$dir" -type f | wc -l) corpus files, ${secs}s"
+    log=$build/$t.log
+    set +e
+    # shellcheck disable=SC2086 # FUZZ_ARGS is a list of flags
+    "$build/fuzz/$t" "$dir" "${dict[@]}" -max_total_time="$secs" -max_len=16384 -timeout=10 -rss_limit_mb=4096 \
+        -artifact_prefix="$build/artifacts/$t-" -print_final_stats=1 ${FUZZ_ARGS:-} 2>&1 | tee "$log" |
+        grep -E '^#[0-9]+[[:space:]]+(INITED|DONE|pulse)|^(==|stat::)|ERROR|SUMMARY|artifact|Test unit written'
+    rc=${PIPESTATUS[0]}
+    set -e
+    runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n1)
+    speed=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -n1)
+    echo "== $t: exit $rc, ${runs:-?} runs, ${speed:-?} exec/s (log: $log)"
+    [[ $rc -eq 0 ]] || status=1
+done
+
+crashes=$(find "$build/artifacts" -type f -newer "$marker" \( -name '*crash-*' -o -name '*leak-*' -o -name '*timeout-*' \
+    -o -name '*oom-*' \) 2>/dev/null || true)
+if [[ -n $crashes ]]; then
+    echo "== artifacts (reproduce: build-fuzz/fuzz/<target> FILE):"
+    echo "$crashes"
+    status=1
+fi
+exit $status
