@@ -65,8 +65,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     S3TOP_FUZZ_INSIDE(acl_required);
     S3TOP_FUZZ_INSIDE(source_region);
 #undef S3TOP_FUZZ_INSIDE
+    for (const std::string_view bare : {rec.bucket_owner, rec.bucket, rec.remote_ip, rec.requester, rec.request_id,
+                                        rec.operation, rec.key, rec.error_code, rec.version_id, rec.host_id,
+                                        rec.signature_version, rec.cipher_suite, rec.auth_type, rec.host_header,
+                                        rec.tls_version, rec.access_point_arn, rec.acl_required, rec.source_region}) {
+        if (bare.find(' ') != std::string_view::npos) fail("a bare-token field holds a space");
+    }
+    // 16 fields: a line that ends at a quoted referrer, which the parser takes (see the test).
+    if (rec.field_count < 16) fail("accepted with fewer than 16 fields");
+    if (rec.field_count == 16 && (!rec.user_agent.empty() || !rec.version_id.empty())) fail("16 fields but more");
     if (rec.extra_fields > rec.field_count) fail("extra_fields > field_count");
     if (rec.status != 0 && (rec.status < 100 || rec.status > 599)) fail("status out of range");
+    if (!rec.has_object_size && rec.object_size != 0) fail("object_size without has_object_size");
+    if (rec.bytes_in != 0 && rec.bytes_in != rec.object_size) fail("bytes_in is not the object size");
 
     // What the rest of the program does with a record next.
     std::string scratch;

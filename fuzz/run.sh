@@ -5,10 +5,11 @@
 #
 #   fuzz/run.sh SECONDS            e.g. fuzz/run.sh 120
 #
-# Environment: CXX (a clang++ that can use std::expected; default: the newest clang++-NN found
-# that can), S3TOP_FUZZ_BUILD (build folder, default build-fuzz), FUZZ_ARGS (more libFuzzer
-# flags). The working corpus (build-fuzz/corpus/<target>) is kept between runs. Crashing inputs
-# are written to build-fuzz/artifacts/; the script then exits 1 and lists them.
+# Environment: CXX (a clang++ that can use std::expected; otherwise the newest clang++-NN found
+# that can; as root with none found, Debian's clang-19 is installed unless S3TOP_FUZZ_NO_INSTALL
+# is set), S3TOP_FUZZ_BUILD (build folder, default build-fuzz), FUZZ_ARGS (more libFuzzer flags).
+# The working corpus (build-fuzz/corpus/<target>) is kept between runs. Crashing inputs are
+# written to build-fuzz/artifacts/; the script then exits 1 and lists them.
 set -euo pipefail
 
 secs=${1:-}
@@ -36,28 +37,47 @@ can_build() {
     rm -rf "$tmp"
     return 1
 }
-cxx=${CXX:-}
-if [[ -z $cxx ]]; then
+find_cxx() {
+    local c
     for c in clang++-22 clang++-21 clang++-20 clang++-19 clang++-18 clang++-17 clang++-16 clang++; do
-        if can_build "$c"; then cxx=$c; break; fi
+        if can_build "$c"; then echo "$c"; return; fi
     done
+}
+cxx=""
+if [[ -n ${CXX:-} ]]; then
+    if can_build "$CXX"; then
+        cxx=$CXX
+    else
+        echo "fuzz/run.sh: CXX=$CXX cannot build the fuzz targets (needs clang with std::expected); looking further" >&2
+    fi
 fi
-if [[ -z $cxx ]] || ! can_build "$cxx"; then
-    echo "fuzz/run.sh: no clang++ that can build this project with libFuzzer${cxx:+ (tried $cxx)}." >&2
+[[ -n $cxx ]] || cxx=$(find_cxx)
+# None here (a new Debian 12 machine has only clang 14): install Debian's clang 19, as root,
+# unless told not to.
+if [[ -z $cxx && -z ${S3TOP_FUZZ_NO_INSTALL:-} && $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
+    echo "fuzz/run.sh: installing clang-19 libclang-rt-19-dev" >&2
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends clang-19 libclang-rt-19-dev >/dev/null
+    cxx=$(find_cxx)
+fi
+if [[ -z $cxx ]]; then
+    echo "fuzz/run.sh: no clang++ that can build this project with libFuzzer." >&2
     echo "  Debian 12: apt-get install clang-19 libclang-rt-19-dev   (then CXX=clang++-19, or let the script find it)" >&2
     exit 2
 fi
 cc=${cxx/clang++/clang}
 echo "== compiler: $cxx ($("$cxx" --version | head -n1))"
 
+mkdir -p "$build"
 generator=()
 command -v ninja >/dev/null 2>&1 && generator=(-G Ninja)
-# -O1 -g without NDEBUG: fast enough to fuzz, asserts stay on.
+# -O1 -g without NDEBUG: fast enough to fuzz, asserts stay on. Warnings are not errors here:
+# the gcc builds police them, and a clang-only warning elsewhere must not stop the fuzzing.
 cmake -S "$root" -B "$build" "${generator[@]}" \
     -DCMAKE_CXX_COMPILER="$cxx" -DCMAKE_C_COMPILER="$cc" \
     -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g" \
-    -DS3TOP_FUZZ=ON -DS3TOP_BUILD_TESTS=OFF -DS3TOP_BUILD_BENCH=OFF >"$build.configure.log" 2>&1 || {
-    cat "$build.configure.log" >&2
+    -DS3TOP_FUZZ=ON -DS3TOP_BUILD_TESTS=OFF -DS3TOP_BUILD_BENCH=OFF -DS3TOP_WERROR=OFF >"$build/configure.log" 2>&1 || {
+    cat "$build/configure.log" >&2
     exit 1
 }
 
@@ -103,7 +123,15 @@ for t in "${targets[@]}"; do
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n1)
     speed=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -n1)
     echo "== $t: exit $rc, ${runs:-?} runs, ${speed:-?} exec/s (log: $log)"
-    [[ $rc -eq 0 ]] || status=1
+    if [[ $rc -eq 0 ]]; then
+        # Keep the working corpus minimal (same coverage, fewer files) for the next run.
+        rm -rf "$dir.min" && mkdir -p "$dir.min"
+        if "$build/fuzz/$t" -merge=1 "$dir.min" "$dir" >"$build/$t.merge.log" 2>&1; then
+            rm -rf "$dir" && mv "$dir.min" "$dir"
+        fi
+    else
+        status=1
+    fi
 done
 
 crashes=$(find "$build/artifacts" -type f -newer "$marker" \( -name '*crash-*' -o -name '*leak-*' -o -name '*timeout-*' \
