@@ -343,11 +343,14 @@ TEST(S3Mutation, BoundedDeterministicLoop) {
     EXPECT_LT(accepted, kMutations);
 }
 
-// Inputs found by the mutation loop or by fuzz/fuzz_s3_parser.cpp, kept so they stay fixed.
+// Inputs that crashed or broke a property in the mutation loop or in fuzz/fuzz_s3_parser.cpp go
+// here, so they stay fixed. None has so far (2 x 120 s of libFuzzer, ~10M executions); these are
+// hand-picked edge shapes: lone bytes, truncation inside the time / URI / referrer, empty and
+// unbalanced quotes, a NUL inside the request, and a line ending at a quoted referrer (accepted
+// with 16 fields, the shape the loop first flagged).
 TEST(S3Mutation, Regressions) {
     using namespace std::string_literals;
     const std::string cases[] = {
-        // hand-picked edge shapes
         "\0"s,
         "\"",
         "- - [",
