@@ -37,47 +37,87 @@ void Canvas::set(int x, int y, std::string_view text, Style style, std::uint8_t 
     if (width == 2) cells_[index(x + 1, y)] = Cell{std::string(), style, 0};
 }
 
-int Canvas::put(int x, int y, std::string_view text, Style style, int max_width) {
-    if (y < 0 || y >= height_) return 0;
-    const int limit = max_width < 0 ? width_ : std::min(width_, x + max_width);
-    int col = x;
-    bool done = false;
-    auto place = [&](std::string_view t, int w) {
-        if (done) return;
-        if (col + w > limit) {
-            if (w == 2 && col < limit && col >= 0) {  // half a wide glyph would show: blank it
-                set(col, y, " ", style, 1);
+void Canvas::put_glyph(int x, int y, const Glyph& g, Style style) {
+    if (y < 0 || y >= height_) return;
+    if (g.escape && g.text != "\xEF\xBF\xBD") {  // escapes are ASCII: one cell per character
+        for (std::size_t i = 0; i < g.text.size(); ++i) {
+            if (inside(x + static_cast<int>(i), y)) set(x + static_cast<int>(i), y, g.text.substr(i, 1), style, 1);
+        }
+        return;
+    }
+    if (x < 0 || x + g.width > width_) {
+        if (g.width == 2 && inside(x, y)) set(x, y, " ", style, 1);  // would be cut: blank
+        if (g.width == 2 && inside(x + 1, y)) set(x + 1, y, " ", style, 1);
+        return;
+    }
+    set(x, y, g.text, style, static_cast<std::uint8_t>(g.width));
+}
+
+int Canvas::place(int x, int y, std::string_view text, Style style, int limit, bool ellipsis) {
+    const bool ascii = !unicode_;
+    // With an ellipsis, keep whole glyphs up to limit - 1 cells, then the ellipsis.
+    const int budget = ellipsis ? limit - 1 : limit;
+    int col = 0;
+    bool stopped = false;
+    for_each_glyph(text, ascii, [&](const Glyph& g) {
+        if (stopped) return;
+        if (col + g.width > budget) {
+            // Clipping (no ellipsis) may cut an escape between its characters, never a wide glyph.
+            const int room = budget - col;
+            if (!ellipsis && g.escape && g.text != "\xEF\xBF\xBD") {
+                put_glyph(x + col, y, Glyph{g.text.substr(0, static_cast<std::size_t>(room)), room, true}, style);
+                col += room;
+            } else if (!ellipsis && room > 0) {  // half a wide glyph would show: a blank instead
+                put_glyph(x + col, y, Glyph{" ", 1, false}, style);
                 ++col;
             }
-            done = true;
+            stopped = true;
             return;
         }
-        if (col >= 0) {
-            set(col, y, t, style, static_cast<std::uint8_t>(w));
-        } else if (col + w > 0) {
-            set(0, y, " ", style, 1);  // a wide glyph cut by the left edge
-        }
-        col += w;
-    };
-    for_each_glyph(text, !unicode_, [&](const Glyph& g) {
-        if (g.escape) {
-            // Escapes are ASCII (or U+FFFD): one cell per character.
-            if (g.text == "\xEF\xBF\xBD") return place(g.text, 1);
-            for (std::size_t i = 0; i < g.text.size(); ++i) place(g.text.substr(i, 1), 1);
-        } else {
-            place(g.text, g.width);
-        }
+        put_glyph(x + col, y, g, style);
+        col += g.width;
     });
-    return std::max(0, col - std::max(x, 0));
+    if (ellipsis) {
+        put_glyph(x + col, y, Glyph{ascii ? "~" : "\xE2\x80\xA6", 1, false}, style);  // U+2026
+        ++col;
+    }
+    return col;
+}
+
+int Canvas::put(int x, int y, std::string_view text, Style style, int max_width) {
+    if (y < 0 || y >= height_) return 0;
+    const int limit = max_width < 0 ? width_ - x : std::min(width_ - x, max_width);
+    if (limit <= 0) return 0;
+    if (x < 0) {
+        // Starting left of the canvas: draw into a scratch row and copy the visible part.
+        Canvas row(limit, 1, unicode_);
+        const int w = row.place(0, 0, text, style, limit, false);
+        for (int i = -x; i < w; ++i) {
+            const Cell& cell = row.at(i, 0);
+            if (cell.width == 0 && i == -x) {
+                set(0, y, " ", style, 1);
+            } else if (cell.width) {
+                put_glyph(x + i, y, Glyph{cell.text, cell.width, false}, style);
+            }
+        }
+        return std::max(0, w + x);
+    }
+    return place(x, y, text, style, limit, false);
 }
 
 int Canvas::put_fit(int x, int y, std::string_view text, int width, Style style, bool right, bool pad) {
-    if (width <= 0) return 0;
-    const std::string fitted = truncate_to_width(text, width, !unicode_);
-    const int w = display_width(fitted, !unicode_);
+    width = std::min(width, width_ - x);
+    if (width <= 0 || y < 0 || y >= height_) return 0;
+    const int total = display_width(text, !unicode_);
+    const bool cut = total > width;
     if (pad) fill(x, y, width, 1, style);
-    const int start = right ? x + width - w : x;
-    put(start, y, fitted, style, width);
+    int start = x;
+    if (right) {
+        // Measure first: the cut text may come out a cell short of `width` (a wide glyph).
+        Canvas probe(width, 1, unicode_);
+        start = x + width - (cut ? probe.place(0, 0, text, style, width, true) : total);
+    }
+    const int w = place(start, y, text, style, width - (start - x), cut);
     return (pad || right) ? width : w;
 }
 

@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "tui/sanitize.hpp"
+
 namespace s3top::tui {
 
 /// What a cell is, not how it looks: the terminal layer maps roles to colors (or to plain
@@ -63,8 +65,12 @@ public:
     /// half is replaced by a space. Returns the columns advanced (the clipped width).
     int put(int x, int y, std::string_view text, Style style = {}, int max_width = -1);
     /// put() with an ellipsis when `text` is wider than `width`; pads with spaces to `width`
-    /// when `pad`. Right-aligns when `right`. Returns the columns written.
+    /// when `pad`. Right-aligns when `right`. Returns the columns written (`width` when
+    /// right-aligned or padded).
     int put_fit(int x, int y, std::string_view text, int width, Style style = {}, bool right = false, bool pad = false);
+    /// Draws one glyph already made safe by for_each_glyph() (an escape: one cell per
+    /// character). A wide glyph that would be cut by an edge becomes blanks.
+    void put_glyph(int x, int y, const Glyph& g, Style style = {});
     /// Fills a rectangle with a glyph (default space) in `style`.
     void fill(int x, int y, int w, int h, Style style = {}, std::string_view glyph = " ");
     /// Changes the style of existing cells (e.g. to highlight a row) without touching text.
@@ -90,6 +96,9 @@ private:
     /// Clears any wide glyph that overlaps cell (x, y) so it can be overwritten.
     void split_wide(int x, int y);
     void set(int x, int y, std::string_view text, Style style, std::uint8_t width);
+    /// Sanitized `text` from (x, y) within `limit` cells (x >= 0), with an ellipsis at the end
+    /// when `ellipsis`. Returns the cells used.
+    int place(int x, int y, std::string_view text, Style style, int limit, bool ellipsis);
 
     int width_;
     int height_;

@@ -106,7 +106,7 @@ void render_prompt(const UiState& ui, Canvas& c, Rect r) {
     const int shift = std::max(0, cursor_col - room + 1);
     int col = 0;
     for_each_glyph(text, !c.unicode(), [&](const Glyph& g) {
-        if (col >= shift && col - shift + g.width <= room) c.put(x0 + col - shift, r.y, g.text, Style{Role::Prompt});
+        if (col >= shift && col - shift + g.width <= room) c.put_glyph(x0 + col - shift, r.y, g, Style{Role::Prompt});
         col += g.width;
     });
     // The cursor as a reversed cell (curses' own cursor stays hidden).
@@ -115,7 +115,8 @@ void render_prompt(const UiState& ui, Canvas& c, Rect r) {
         const Cell& under = c.at(cx, r.y);
         Style cs{Role::Prompt};
         cs.reverse = true;
-        c.put(cx, r.y, under.width == 1 ? std::string_view(under.text) : std::string_view(" "), cs);
+        const std::string under_text = under.width == 1 ? under.text : std::string(" ");
+        c.put_glyph(cx, r.y, Glyph{under_text, 1, false}, cs);
     }
     if (!ui.prompt_error.empty() && r.y > 0) {
         c.fill(r.x, r.y - 1, r.w, 1, Style{Role::Bad});

@@ -75,8 +75,7 @@ void render_org_picker(const UiState& ui, Canvas& c) {
     const std::string count = std::to_string(p.matches.size()) + " of " + std::to_string(p.all.size());
     const int count_w = display_width(count);
     const int room = q.remaining() - count_w - 2;
-    const std::string shown = truncate_to_width(p.query.text, room, !c.unicode());
-    q.add(shown, frame);
+    q.gap(c.put_fit(q.x(), box.y + 1, p.query.text, room, frame));
     Style cursor = frame;
     cursor.reverse = true;
     q.add(" ", cursor);

@@ -76,25 +76,23 @@ int classify(char32_t cp, bool ascii) {
 
 std::string_view c0_escape(unsigned char c) {
     static constexpr std::array<std::string_view, 32> kC0 = {
-        "\\x00", "\\x01", "\\x02", "\\x03", "\\x04", "\\x05", "\\x06", "\\a",   // BEL shown as \a
-        "\\b",   "\\t",   "\\n",   "\\v",   "\\f",   "\\r",   "\\x0e", "\\x0f",
+        "\\x00", "\\x01", "\\x02", "\\x03", "\\x04", "\\x05", "\\x06", "\\x07",
+        "\\x08", "\\t",   "\\n",   "\\x0b", "\\x0c", "\\r",   "\\x0e", "\\x0f",
         "\\x10", "\\x11", "\\x12", "\\x13", "\\x14", "\\x15", "\\x16", "\\x17",
-        "\\x18", "\\x19", "\\x1a", "\\e",   "\\x1c", "\\x1d", "\\x1e", "\\x1f",
+        "\\x18", "\\x19", "\\x1a", "\\x1b", "\\x1c", "\\x1d", "\\x1e", "\\x1f",
     };
     if (c < 0x20) return kC0[c];
+    if (c == '\\') return "\\\\";
     return "\\x7f";
 }
 
 std::string_view unicode_escape(char32_t cp, char* buf) {
-    static constexpr char kHex[] = "0123456789ABCDEF";
-    int digits = 4;
-    while (digits < 6 && (cp >> (4 * digits)) != 0) ++digits;
+    static constexpr char kHex[] = "0123456789abcdef";
+    const int digits = cp > 0xFFFF ? 8 : 4;
     char* p = buf;
     *p++ = '\\';
-    *p++ = 'u';
-    *p++ = '{';
+    *p++ = digits == 8 ? 'U' : 'u';
     for (int d = digits - 1; d >= 0; --d) *p++ = kHex[(cp >> (4 * d)) & 0xF];
-    *p++ = '}';
     return {buf, static_cast<std::size_t>(p - buf)};
 }
 

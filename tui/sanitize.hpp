@@ -22,14 +22,18 @@ struct Glyph {
 /// Calls `fn(const Glyph&)` for each glyph of `raw` as it would be shown. `ascii` also escapes
 /// every non-ASCII character (terminals without UTF-8). Glyph views are valid during the call.
 ///
-/// Escapes: `\t \n \r \e` for TAB, LF, CR, ESC; `\xHH` for other C0 controls and DEL;
-/// `\u{HHHH}` for C1 controls, bidirectional overrides/isolates, line/paragraph separators,
-/// zero-width joiners and variation selectors, regional indicators, stray combining marks and
-/// anything the C.UTF-8 locale calls unprintable; U+FFFD for each invalid UTF-8 sequence.
+/// Escapes, spelled as core's terminal_safe() spells them so the dashboard and text reports
+/// show a hostile value alike: `\t \n \r` for TAB, LF, CR; `\xHH` for other C0 controls
+/// (ESC = `\x1b`) and DEL; `\\` for a backslash (so an escape is never ambiguous);
+/// `\uHHHH` / `\UHHHHHHHH` for C1 controls, bidirectional overrides/isolates, line/paragraph
+/// separators, zero-width joiners and variation selectors, regional indicators, stray
+/// combining marks and anything the C.UTF-8 locale calls unprintable; U+FFFD for each invalid
+/// UTF-8 sequence.
 template <class Fn>
 void for_each_glyph(std::string_view raw, bool ascii, Fn&& fn);
 
-/// `raw` as it is shown: escapes spelled out, valid printable UTF-8 only.
+/// `raw` as it is shown: escapes spelled out, valid printable UTF-8 only. Escaping is not
+/// idempotent (a backslash doubles): Canvas::put() takes raw text, never this result.
 std::string sanitize_for_terminal(std::string_view raw, bool ascii = false);
 
 /// Cells `raw` takes once sanitized.
@@ -62,9 +66,9 @@ Decoded decode_utf8(std::string_view s);
 namespace detail {
 /// Classifies a decoded character: >= 0 = its width; -1 = show as `\u{...}` escape.
 int classify(char32_t cp, bool ascii);
-/// The escape text for a C0 control or DEL, as a static string.
+/// The escape text for a C0 control, DEL or backslash, as a static string.
 std::string_view c0_escape(unsigned char c);
-/// Formats `\u{HHHH}` into `buf` (at least 12 bytes); returns the view.
+/// Formats `\uHHHH` or `\UHHHHHHHH` into `buf` (at least 10 bytes); returns the view.
 std::string_view unicode_escape(char32_t cp, char* buf);
 inline constexpr int kMaxCombining = 4;  ///< marks kept per glyph (Zalgo text is capped)
 inline constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
@@ -85,7 +89,7 @@ void for_each_glyph(std::string_view raw, bool ascii, Fn&& fn) {
     std::size_t i = 0;
     while (i < raw.size()) {
         const auto c = static_cast<unsigned char>(raw[i]);
-        if (c < 0x20 || c == 0x7F) {
+        if (c < 0x20 || c == 0x7F || c == '\\') {
             flush();
             const std::string_view e = detail::c0_escape(c);
             fn(Glyph{e, static_cast<int>(e.size()), true});

@@ -36,7 +36,10 @@ void expect_well_formed(const Canvas& c) {
                 const auto b = static_cast<unsigned char>(ch);
                 ASSERT_FALSE(b < 0x20 || b == 0x7F) << "control byte in row " << y << ": " << c.row(y);
             }
-            EXPECT_EQ(sanitize_for_terminal(cell.text), cell.text);
+            if (!cell.text.empty()) {
+                const Decoded d = decode_utf8(cell.text);
+                EXPECT_TRUE(d.valid && !(d.cp >= 0x80 && d.cp < 0xA0)) << "row " << y << ": " << c.row(y);
+            }
         }
     }
 }
@@ -81,7 +84,7 @@ TEST(Render, HeaderShowsSourceStatus) {
     Canvas c = test::render_to_canvas(test::snapshot_of(*engine, ui), ui);
     EXPECT_NE(c.row(0).find("replay ▶ 4x"), std::string::npos) << c.row(0);
     EXPECT_NE(c.row(0).find("3 files"), std::string::npos);
-    EXPECT_NE(c.row(0).find("reading\\e[2J"), std::string::npos) << c.row(0);
+    EXPECT_NE(c.row(0).find("reading\\x1b[2J"), std::string::npos) << c.row(0);
     ui.source.paused = true;
     ui.source.mode = SourceStatus::Mode::Replay;
     c = test::render_to_canvas(test::snapshot_of(*engine, ui), ui);
@@ -236,8 +239,8 @@ TEST(Render, HostileStringsAreEscapedAndDoNotShiftColumns) {
     EXPECT_EQ(text.find('\x1b'), std::string::npos);
     EXPECT_EQ(text.find('\x07'), std::string::npos);
     EXPECT_EQ(text.find('\r'), std::string::npos);
-    for (const char* shown : {"clear\\e[2Jscreen", "osc52\\e]52;c;aGVsbG8=\\a", "bell\\a", "cr\\rlf\\nend",
-                              "bad\uFFFD\uFFFDutf8", "中文客户端", "rocket🚀ua", "\\u{009B}31mc1", "rtl\\u{202E}exe"}) {
+    for (const char* shown : {"clear\\x1b[2Jscreen", "osc52\\x1b]52;c;aGVsbG8=\\x07", "bell\\x07", "cr\\rlf\\nend",
+                              "bad\uFFFD\uFFFDutf8", "中文客户端", "rocket🚀ua", "\\u009b31mc1", "rtl\\u202eexe"}) {
         EXPECT_NE(text.find(shown), std::string::npos) << shown << "\n" << text;
     }
     const Rect body = compute_layout(ui).body;
@@ -287,7 +290,7 @@ TEST(Render, AsciiTerminalGetsNoNonAsciiBytes) {
     const Canvas c = test::render_to_canvas(test::snapshot_of(*engine, ui), ui);
     const std::string text = c.to_string();
     for (const char ch : text) ASSERT_LT(static_cast<unsigned char>(ch), 0x80) << text;
-    EXPECT_NE(text.find("\\u{4E2D}\\u{6587}"), std::string::npos);
+    EXPECT_NE(text.find("\\u4e2d\\u6587"), std::string::npos);
     EXPECT_NE(text.find('#'), std::string::npos);  // chart bars
 }
 

@@ -20,6 +20,17 @@ void expect_terminal_safe(std::string_view s) {
     }
 }
 
+// Cells the sanitized text takes when a terminal prints it as is.
+int printed_width(std::string_view s) {
+    int w = 0;
+    for (std::size_t i = 0; i < s.size();) {
+        const Decoded d = decode_utf8(s.substr(i));
+        w += std::max(0, codepoint_width(d.cp));
+        i += static_cast<std::size_t>(d.len);
+    }
+    return w;
+}
+
 TEST(Sanitize, PlainTextIsUnchanged) {
     EXPECT_EQ(sanitize_for_terminal("aws-cli/2.15.0 Python/3.11"), "aws-cli/2.15.0 Python/3.11");
     EXPECT_EQ(sanitize_for_terminal("Grüße 中文 🚀"), "Grüße 中文 🚀");
@@ -27,22 +38,23 @@ TEST(Sanitize, PlainTextIsUnchanged) {
 }
 
 TEST(Sanitize, ControlCharactersBecomeVisibleEscapes) {
-    EXPECT_EQ(sanitize_for_terminal("a\x1b[2Jb"), "a\\e[2Jb");
-    EXPECT_EQ(sanitize_for_terminal("\x1b]52;c;aGVsbG8=\x07"), "\\e]52;c;aGVsbG8=\\a");  // OSC 52 clipboard write
+    EXPECT_EQ(sanitize_for_terminal("a\x1b[2Jb"), "a\\x1b[2Jb");
+    EXPECT_EQ(sanitize_for_terminal("\x1b]52;c;aGVsbG8=\x07"), "\\x1b]52;c;aGVsbG8=\\x07");  // OSC 52 clipboard write
     EXPECT_EQ(sanitize_for_terminal("line\r\nnext\tcol"), "line\\r\\nnext\\tcol");
     EXPECT_EQ(sanitize_for_terminal(std::string_view("nul\0byte", 8)), "nul\\x00byte");
     EXPECT_EQ(sanitize_for_terminal("del\x7f"), "del\\x7f");
-    EXPECT_EQ(sanitize_for_terminal("\x08\x0e\x1f"), "\\b\\x0e\\x1f");
+    EXPECT_EQ(sanitize_for_terminal("\x08\x0e\x1f"), "\\x08\\x0e\\x1f");
+    EXPECT_EQ(sanitize_for_terminal("C:\\dir"), "C:\\\\dir");  // a backslash is doubled: escapes stay unambiguous
 }
 
 TEST(Sanitize, C1ControlsAndInvisibleOrReorderingCharactersAreEscaped) {
-    EXPECT_EQ(sanitize_for_terminal("\xc2\x9b" "31m"), "\\u{009B}31m");  // 8-bit CSI
-    EXPECT_EQ(sanitize_for_terminal("\xc2\x9d" "52;c;x"), "\\u{009D}52;c;x");  // 8-bit OSC
-    EXPECT_EQ(sanitize_for_terminal("abc\u202Egnp.exe"), "abc\\u{202E}gnp.exe");  // right-to-left override
-    EXPECT_EQ(sanitize_for_terminal("a\u200Bb"), "a\\u{200B}b");
-    EXPECT_EQ(sanitize_for_terminal("\U0001F469\u200D\U0001F4BB"), "\U0001F469\\u{200D}\U0001F4BB");  // ZWJ
-    EXPECT_EQ(sanitize_for_terminal("\u2764\uFE0F"), "\u2764\\u{FE0F}");
-    EXPECT_EQ(sanitize_for_terminal("\U0001F1FA\U0001F1F8"), "\\u{1F1FA}\\u{1F1F8}");  // flag pair
+    EXPECT_EQ(sanitize_for_terminal("\xc2\x9b" "31m"), "\\u009b31m");  // 8-bit CSI
+    EXPECT_EQ(sanitize_for_terminal("\xc2\x9d" "52;c;x"), "\\u009d52;c;x");  // 8-bit OSC
+    EXPECT_EQ(sanitize_for_terminal("abc\u202Egnp.exe"), "abc\\u202egnp.exe");  // right-to-left override
+    EXPECT_EQ(sanitize_for_terminal("a\u200Bb"), "a\\u200bb");
+    EXPECT_EQ(sanitize_for_terminal("\U0001F469\u200D\U0001F4BB"), "\U0001F469\\u200d\U0001F4BB");  // ZWJ
+    EXPECT_EQ(sanitize_for_terminal("\u2764\uFE0F"), "\u2764\\ufe0f");
+    EXPECT_EQ(sanitize_for_terminal("\U0001F1FA\U0001F1F8"), "\\U0001f1fa\\U0001f1f8");  // flag pair
 }
 
 TEST(Sanitize, InvalidUtf8BecomesReplacementCharacters) {
@@ -55,9 +67,9 @@ TEST(Sanitize, InvalidUtf8BecomesReplacementCharacters) {
 }
 
 TEST(Sanitize, AsciiModeEscapesEverythingNonAscii) {
-    EXPECT_EQ(sanitize_for_terminal("Grüße", true), "Gr\\u{00FC}\\u{00DF}e");
+    EXPECT_EQ(sanitize_for_terminal("Grüße", true), "Gr\\u00fc\\u00dfe");
     EXPECT_EQ(sanitize_for_terminal("\xff", true), "?");
-    EXPECT_EQ(display_width("中", true), 8);
+    EXPECT_EQ(display_width("中", true), 6);
 }
 
 TEST(Sanitize, DisplayWidthCountsCellsAsShown) {
@@ -65,8 +77,8 @@ TEST(Sanitize, DisplayWidthCountsCellsAsShown) {
     EXPECT_EQ(display_width("中文"), 4);
     EXPECT_EQ(display_width("🚀"), 2);
     EXPECT_EQ(display_width("e\u0301"), 1);  // combining acute joins the e
-    EXPECT_EQ(display_width("\u0301"), 8);   // ... but alone is escaped: \u{0301}
-    EXPECT_EQ(display_width("\x1b[2J"), 5);  // \e[2J
+    EXPECT_EQ(display_width("\u0301"), 6);   // ... but alone is escaped: \u0301
+    EXPECT_EQ(display_width("\x1b[2J"), 7);  // \x1b[2J
     EXPECT_EQ(display_width("\xff"), 1);
 }
 
@@ -90,7 +102,8 @@ TEST(Truncate, FitsAndEndsWithEllipsis) {
 TEST(Truncate, NeverSplitsWideGlyphsOrEscapes) {
     EXPECT_EQ(truncate_to_width("中文中文", 5), "中文…");
     EXPECT_EQ(truncate_to_width("中文中文", 4), "中…");  // 3 cells: half a glyph is never shown
-    EXPECT_EQ(truncate_to_width("a\x1b[2Jxyz", 4), "a\\e…");
+    EXPECT_EQ(truncate_to_width("a\x1b[2Jxyz", 6), "a\\x1b…");
+    EXPECT_EQ(truncate_to_width("a\x1b[2Jxyz", 5), "a…");
     EXPECT_EQ(truncate_to_width("\x1b[2J", 2), "…");
     EXPECT_LE(display_width(truncate_to_width("🚀🚀🚀", 4)), 4);
 }
@@ -102,10 +115,9 @@ TEST(Sanitize, RandomBytesAlwaysComeOutSafeAndMeasured) {
         for (auto& ch : raw) ch = static_cast<char>(rng() % 256);
         const std::string out = sanitize_for_terminal(raw);
         expect_terminal_safe(out);
-        EXPECT_EQ(display_width(out), display_width(raw));
-        EXPECT_EQ(sanitize_for_terminal(out), out) << "sanitizing twice changes nothing";
+        EXPECT_EQ(printed_width(out), display_width(raw));
         const int w = static_cast<int>(rng() % 20);
-        EXPECT_LE(display_width(truncate_to_width(raw, w)), w);
+        EXPECT_LE(printed_width(truncate_to_width(raw, w)), w);
     }
 }
 
