@@ -63,13 +63,15 @@ void Controller::on_snapshot(const Snapshot& snap) {
         const auto& rows = snap.panels[i].rows;
         const int n = static_cast<int>(rows.size());
         if (c.selected >= 0) {
-            if (c.has_label) {
+            if (c.pinned) {
                 const auto it = std::find_if(rows.begin(), rows.end(), [&](const PanelRow& r) { return r.label == c.selected_label; });
-                if (it != rows.end()) c.selected = static_cast<int>(it - rows.begin());
+                if (it != rows.end()) {
+                    c.selected = static_cast<int>(it - rows.begin());
+                } else {
+                    c.pinned = false;  // the row is gone: stay at its place
+                }
             }
             c.selected = std::clamp(c.selected, 0, std::max(0, n - 1));
-            c.has_label = c.selected < n;
-            if (c.has_label) c.selected_label = rows[static_cast<std::size_t>(c.selected)].label;
         }
         keep_visible(i, n);
     }
@@ -86,8 +88,8 @@ Action Controller::move_selection(int delta, const Snapshot& shown) {
     const int n = static_cast<int>(panel_row_count(shown, ui_.focus));
     const int before = c.selected;
     c.selected = std::clamp(c.selected + delta, -1, std::max(0, n - 1));
-    c.has_label = c.selected >= 0 && c.selected < n;
-    if (c.has_label) c.selected_label = shown.panels[ui_.focus].rows[static_cast<std::size_t>(c.selected)].label;
+    c.pinned = c.selected >= 0 && c.selected < n;
+    if (c.pinned) c.selected_label = shown.panels[ui_.focus].rows[static_cast<std::size_t>(c.selected)].label;
     keep_visible(ui_.focus, n);
     return c.selected == before ? Action::None : Action::Redraw;
 }

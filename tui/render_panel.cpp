@@ -103,12 +103,16 @@ void render_panel(const Snapshot& snap, const UiState& ui, std::size_t panel, Ca
         for (const auto& col : cols) w += col.width + 1;
         return w;
     };
-    int bar_w = expanded ? std::clamp(r.w / 6, 0, 24) : (r.w >= 56 ? 10 : r.w >= 44 ? 6 : r.w >= 40 ? 4 : 0);
-    int label_w = r.w - 2 - numbers_w() - (bar_w ? bar_w + 1 : 0);
-    if (label_w < 12 && bar_w) {
-        bar_w = 0;
-        label_w = r.w - 2 - numbers_w();
-    }
+    // Labels come first: the share bar gives up room (down to nothing) for them.
+    int widest_label = 1;
+    for (int i = 0; i < shown; ++i)
+        widest_label = std::max(widest_label, display_width(pd->rows[static_cast<std::size_t>(scroll + i)].label, !c.unicode()));
+    const int room = r.w - 2 - numbers_w();  // the last column is kept for scroll marks
+    int bar_w = expanded ? std::clamp(r.w / 6, 0, 24) : (r.w >= 56 ? 10 : r.w >= 44 ? 6 : r.w >= 38 ? 4 : 0);
+    const int min_bar = expanded ? std::min(bar_w, 10) : 0;  // the full-screen table keeps a bar
+    if (room - bar_w - 1 < widest_label) bar_w = std::max(min_bar, std::min(bar_w, room - widest_label - 1));
+    if (bar_w < 3) bar_w = 0;
+    int label_w = room - (bar_w ? bar_w + 1 : 0);
     while (label_w < 8 && cols.size() > 1) {  // very narrow: drop columns from the right
         cols.pop_back();
         label_w = r.w - 2 - numbers_w();

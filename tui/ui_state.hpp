@@ -71,8 +71,10 @@ struct PanelSlot {
 struct PanelCursor {
     int selected = 0;
     int scroll = 0;               ///< first row shown
-    std::string selected_label;   ///< row label under the selection, to follow it across refreshes
-    bool has_label = false;
+    /// Set when the user picked a row: the selection then follows that row's label as live
+    /// data re-ranks it. Untouched panels keep their position (the top rows stay in view).
+    bool pinned = false;
+    std::string selected_label;
 };
 
 struct UiState {

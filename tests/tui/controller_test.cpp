@@ -233,7 +233,17 @@ TEST_F(ControllerTest, SelectionFollowsItsLabelAndClampsWhenDataShrinks) {
     s = test::snapshot_of(*fewer, ui());
     ctl_.on_snapshot(s);
     EXPECT_EQ(ui().cursors[0].selected, 0);
-    EXPECT_EQ(ui().cursors[0].selected_label, "solo");
+    EXPECT_FALSE(ui().cursors[0].pinned);
+}
+
+TEST_F(ControllerTest, UntouchedPanelsKeepTheirPosition) {
+    // Nobody moved in the org panel: when the top org drops, the selection stays on the top row.
+    EXPECT_EQ(ui().cursors[0].selected, 0);
+    auto reranked = test::make_engine({Req{.org = "acme", .sent = 1}, Req{.org = "globex", .sent = 2}});
+    const Snapshot s = test::snapshot_of(*reranked, ui());
+    ctl_.on_snapshot(s);
+    EXPECT_EQ(ui().cursors[0].selected, 0);
+    EXPECT_EQ(ui().cursors[0].scroll, 0);
 }
 
 TEST_F(ControllerTest, HelpQuitAndReplayKeys) {
