@@ -139,7 +139,7 @@ void render_hint_bar(const UiState& ui, Canvas& c, Rect r, std::string_view righ
     const Style key{Role::Hotkey, true}, text{Role::Dim};
     std::vector<std::pair<std::string, std::string>> hints;
     if (ui.overlay == Overlay::OrgPicker) {
-        hints = {{"type", "search"}, {"↑↓", "select"}, {"Enter", "apply org"}, {"Esc", "cancel"}};
+        hints = {{"type", "search"}, {std::string(c.glyph("↑↓", "Up/Down")), "select"}, {"Enter", "apply org"}, {"Esc", "cancel"}};
     } else {
         hints = {{"q", "quit"}, {"?", "help"}, {"Tab", "panel"}, {"Enter", "drill"}, {"Bksp", "back"},
                  {"/", "filter"}, {"o", "org"}};

@@ -14,8 +14,8 @@ struct HelpLine {
 };
 
 constexpr std::array<HelpLine, 24> kHelp = {{
-    {"Tab  Shift-Tab  ←  →", "focus the next / previous panel"},
-    {"↑ ↓  PgUp PgDn  Home End", "move in the focused panel (↑ past the top: title)"},
+    {"Tab  Shift-Tab  Left Right", "focus the next / previous panel"},
+    {"Up Down  PgUp PgDn  Home End", "move in the focused panel (Up past the top: title)"},
     {"Enter", "drill down: filter everything on the selected row"},
     {"Enter on a title, e", "expand the panel full screen / back"},
     {"Backspace", "undo the last filter term"},

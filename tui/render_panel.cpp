@@ -70,7 +70,7 @@ void render_panel(const Snapshot& snap, const UiState& ui, std::size_t panel, Ca
     c.put_fit(r.x + r.w - right_w - 1, r.y, right, right_w, right_style, true);
 
     if (!pd) {
-        c.put(r.x + 1, r.y + 1, "updating…", Style{Role::Dim});
+        c.put(r.x + 1, r.y + 1, c.glyph("updating…", "updating..."), Style{Role::Dim});
         return;
     }
     if (n == 0) {

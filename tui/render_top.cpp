@@ -26,7 +26,7 @@ void source_line(const Snapshot& snap, const UiState& ui, Canvas& c, Rect r) {
         case SourceStatus::Mode::Loaded: line.add("loaded", Style{Role::Dim}); break;
         case SourceStatus::Mode::Follow: line.add("following", Style{Role::Good, true}); break;
         case SourceStatus::Mode::Replay: {
-            const std::string state = s.paused ? std::string(c.glyph("⏸ paused", "|| paused")) : std::string(c.glyph("▶ ", "> ")) + speed_text(s.speed);
+            const std::string state = s.paused ? std::string("paused") : std::string(c.glyph("▶ ", "> ")) + speed_text(s.speed);
             line.add("replay ", Style{Role::Good, true}).add(state, Style{s.paused ? Role::Warn : Role::Good, true});
             if (s.clock) line.add(" at ", Style{Role::Dim}).add(format_iso8601(s.clock));
             break;
@@ -58,7 +58,7 @@ void filter_line(const Snapshot& snap, const UiState& ui, Canvas& c, Rect r) {
     const int room = line.remaining() - (pending ? 12 : 0);
     const int used = c.put_fit(line.x(), r.y, f.to_string(), room, Style{Role::Warn, true});
     line.gap(used);
-    if (pending) line.gap(2).add("updating…", Style{Role::Dim});
+    if (pending) line.gap(2).add(c.glyph("updating…", "updating..."), Style{Role::Dim});
 }
 
 void totals_line(const Snapshot& snap, const UiState& ui, Canvas& c, Rect r) {

@@ -292,6 +292,19 @@ TEST(Render, AsciiTerminalGetsNoNonAsciiBytes) {
     for (const char ch : text) ASSERT_LT(static_cast<unsigned char>(ch), 0x80) << text;
     EXPECT_NE(text.find("\\u4e2d\\u6587"), std::string::npos);
     EXPECT_NE(text.find('#'), std::string::npos);  // chart bars
+    // Overlays, the prompt and replay state too.
+    const Snapshot snap = test::snapshot_of(*engine, ui);
+    ui.source = SourceStatus{SourceStatus::Mode::Replay, 1, true, 2.0, kT0, "é"};
+    for (const Overlay o : {Overlay::Help, Overlay::OrgPicker, Overlay::FilterPrompt}) {
+        ui.overlay = o;
+        ui.picker.all = {"中文", "acme-big"};
+        ui.picker.query.set("中");
+        ui.picker.refilter();
+        ui.prompt.set("org=中文");
+        ui.prompt_error = "bad ü";
+        const std::string t = test::render_to_canvas(snap, ui).to_string();
+        for (const char ch : t) ASSERT_LT(static_cast<unsigned char>(ch), 0x80) << t;
+    }
 }
 
 TEST(Render, DrillDownFilterNarrowsEverything) {
