@@ -14,10 +14,11 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+/// Empties a wake pipe that poll() reported readable. One read: the app's pipe may be
+/// blocking, and whatever is left wakes the next poll() at once.
 void drain(int fd) {
-    char buf[256];
-    while (::read(fd, buf, sizeof buf) > 0) {
-    }
+    char buf[512];
+    [[maybe_unused]] const auto n = ::read(fd, buf, sizeof buf);
 }
 
 /// The event loop's state: engine view, latest snapshot, controller. One per run.

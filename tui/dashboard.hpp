@@ -12,8 +12,9 @@ namespace s3top::tui {
 
 struct DashboardOptions {
     /// Read end of the app's self-pipe: ingest threads write a byte to it after Engine::append()
-    /// (or when SourceStatus changed); the dashboard drains it. -1: no pipe, the dashboard polls
-    /// engine.version() every `poll_interval`. The dashboard never closes it.
+    /// (or when SourceStatus changed); the dashboard drains it (blocking or not, it never
+    /// blocks on it). -1: no pipe, the dashboard polls engine.version() every
+    /// `poll_interval`. The dashboard never closes it.
     int wake_fd = -1;
     /// What the header shows about the input; called on the UI thread (so it must be
     /// thread-safe against ingest). Null: an empty SourceStatus.

@@ -1,0 +1,193 @@
+// run_dashboard() on a real pseudo-terminal: the curses layer, the event loop, signals and the
+// wake pipe, checked from the bytes the terminal receives. (The app's end-to-end tests drive
+// the binary through tmux; these need no binary.)
+#include <fcntl.h>
+#include <poll.h>
+#include <pty.h>
+#include <sys/ioctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <csignal>
+#include <thread>
+
+#include "tests/tui/tui_fixture.hpp"
+#include "tui/dashboard.hpp"
+
+namespace s3top::tui {
+namespace {
+
+using namespace std::chrono_literals;
+
+/// A child process running the dashboard on a pty of 100x30.
+class PtyDashboard {
+public:
+    /// `late_org`: when not empty, the child appends one request of that org after 300 ms and
+    /// writes to the wake pipe, as ingest threads do.
+    explicit PtyDashboard(std::string late_org = {}) {
+        winsize ws{};
+        ws.ws_row = 30;
+        ws.ws_col = 100;
+        pid_ = ::forkpty(&master_, nullptr, nullptr, &ws);
+        if (pid_ == 0) child(late_org);  // never returns
+        ::fcntl(master_, F_SETFL, O_NONBLOCK);
+    }
+    ~PtyDashboard() {
+        if (pid_ > 0 && !reaped_) {
+            ::kill(pid_, SIGKILL);
+            ::waitpid(pid_, nullptr, 0);
+        }
+        if (master_ >= 0) ::close(master_);
+    }
+    PtyDashboard(const PtyDashboard&) = delete;
+    PtyDashboard& operator=(const PtyDashboard&) = delete;
+
+    bool started() const { return pid_ > 0; }
+    pid_t pid() const { return pid_; }
+
+    /// Reads terminal output until `needle` shows up in what came since the last wait_for (or
+    /// the timeout passes). Returns whether it did.
+    bool wait_for(std::string_view needle, std::chrono::milliseconds timeout = 5000ms) {
+        const auto deadline = std::chrono::steady_clock::now() + timeout;
+        while (true) {
+            if (const auto at = output_.find(needle, consumed_); at != std::string::npos) {
+                consumed_ = at + needle.size();
+                return true;
+            }
+            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+            if (left.count() <= 0) return false;
+            pollfd p{master_, POLLIN, 0};
+            if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) continue;
+            char buf[4096];
+            const ssize_t n = ::read(master_, buf, sizeof buf);
+            if (n <= 0) return false;  // the child closed the terminal
+            output_.append(buf, static_cast<std::size_t>(n));
+        }
+    }
+    void send(std::string_view keys) { ASSERT_EQ(::write(master_, keys.data(), keys.size()), static_cast<ssize_t>(keys.size())); }
+    void resize(int cols, int rows) {
+        winsize ws{};
+        ws.ws_row = static_cast<unsigned short>(rows);
+        ws.ws_col = static_cast<unsigned short>(cols);
+        ::ioctl(master_, TIOCSWINSZ, &ws);  // the kernel sends SIGWINCH to the child
+    }
+    /// Waits for the child to exit; returns its exit status (-1 on timeout or a signal death).
+    int exit_code(std::chrono::milliseconds timeout = 5000ms) {
+        const auto deadline = std::chrono::steady_clock::now() + timeout;
+        while (std::chrono::steady_clock::now() < deadline) {
+            drain();
+            int status = 0;
+            const pid_t r = ::waitpid(pid_, &status, WNOHANG);
+            if (r == pid_) {
+                reaped_ = true;
+                drain();
+                return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+            }
+            std::this_thread::sleep_for(10ms);
+        }
+        return -1;
+    }
+    const std::string& output() const { return output_; }
+
+private:
+    void drain() {
+        char buf[4096];
+        ssize_t n;
+        while ((n = ::read(master_, buf, sizeof buf)) > 0) output_.append(buf, static_cast<std::size_t>(n));
+    }
+
+    [[noreturn]] static void child(const std::string& late_org) {
+        ::setenv("TERM", "xterm-256color", 1);
+        ::setenv("LANG", "C.UTF-8", 1);
+        ::setenv("LC_ALL", "C.UTF-8", 1);
+        ::unsetenv("NO_COLOR");
+        auto engine = test::make_engine({test::Req{.org = "first-org", .sent = 1000}});
+        int wake[2];
+        if (::pipe(wake) != 0) ::_exit(90);  // blocking, as an app might make it
+        std::thread ingest;
+        if (!late_org.empty()) {
+            ingest = std::thread([&] {
+                std::this_thread::sleep_for(300ms);
+                BatchBuilder bb(engine->config().org, engine->config().keep);
+                const std::string query = "org=" + late_org;
+                Record r;
+                r.time = test::kT0;
+                r.query = query;
+                r.bytes_sent = 5000;
+                r.status = 200;
+                bb.add(r);
+                engine->append(bb.take());
+                const char b = 1;
+                [[maybe_unused]] const auto n = ::write(wake[1], &b, 1);
+            });
+        }
+        DashboardOptions opts;
+        opts.wake_fd = wake[0];
+        opts.status = [] { return SourceStatus{SourceStatus::Mode::Follow, 1, false, 1.0, 0, {}}; };
+        const int rc = run_dashboard(*engine, opts);
+        if (ingest.joinable()) ingest.join();
+        ::_exit(rc);
+    }
+
+    int master_ = -1;
+    pid_t pid_ = -1;
+    bool reaped_ = false;
+    std::string output_;
+    std::size_t consumed_ = 0;
+};
+
+TEST(DashboardPty, DrawsAndQuitsOnQRestoringTheTerminal) {
+    PtyDashboard d;
+    if (!d.started()) GTEST_SKIP() << "no pseudo-terminal available";
+    ASSERT_TRUE(d.wait_for("following")) << d.output();  // the header, then the panels
+    ASSERT_TRUE(d.wait_for("first-org")) << d.output();
+    d.send("q");
+    EXPECT_EQ(d.exit_code(), 0);
+    // xterm's rmcup (leave the alternate screen) came after the last frame.
+    const auto last_smcup = d.output().rfind("\x1b[?1049h");
+    const auto last_rmcup = d.output().rfind("\x1b[?1049l");
+    ASSERT_NE(last_rmcup, std::string::npos);
+    EXPECT_TRUE(last_smcup == std::string::npos || last_smcup < last_rmcup);
+}
+
+TEST(DashboardPty, SigtermEndsTheLoopCleanly) {
+    PtyDashboard d;
+    if (!d.started()) GTEST_SKIP() << "no pseudo-terminal available";
+    ASSERT_TRUE(d.wait_for("first-org")) << d.output();
+    ::kill(d.pid(), SIGTERM);
+    EXPECT_EQ(d.exit_code(), 128 + SIGTERM);
+    EXPECT_NE(d.output().rfind("\x1b[?1049l"), std::string::npos);
+}
+
+TEST(DashboardPty, WakePipeRedrawsWithNewRecords) {
+    PtyDashboard d("late-org");
+    if (!d.started()) GTEST_SKIP() << "no pseudo-terminal available";
+    ASSERT_TRUE(d.wait_for("first-org")) << d.output();
+    EXPECT_TRUE(d.wait_for("late-org")) << d.output();
+    d.send("q");
+    EXPECT_EQ(d.exit_code(), 0);
+}
+
+TEST(DashboardPty, KeysOpenOverlaysAndResizeReflows) {
+    PtyDashboard d;
+    if (!d.started()) GTEST_SKIP() << "no pseudo-terminal available";
+    ASSERT_TRUE(d.wait_for("first-org")) << d.output();
+    d.send("?");
+    EXPECT_TRUE(d.wait_for("s3top help")) << d.output();
+    d.send("x");  // closes help
+    d.send("o");
+    EXPECT_TRUE(d.wait_for("Pick an org")) << d.output();
+    d.send("\x1b");
+    d.resize(40, 10);
+    EXPECT_TRUE(d.wait_for("Terminal too small")) << d.output();
+    d.resize(100, 30);
+    EXPECT_TRUE(d.wait_for("first-org")) << d.output();
+    d.send("\x03");  // Ctrl-C arrives as a key in raw mode: quit
+    EXPECT_EQ(d.exit_code(), 0);
+}
+
+}  // namespace
+}  // namespace s3top::tui
