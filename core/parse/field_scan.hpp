@@ -1,0 +1,77 @@
+#pragma once
+// Small scanning helpers shared by the line parsers (numbers, times, quoted fields, addresses).
+// Internal to core/parse: every function is allocation-free and reads only inside its input.
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+#include "core/parse/parse_error.hpp"
+
+namespace s3top::scan {
+
+/// "-" (the logs' spelling of "absent") as an empty view; anything else unchanged.
+constexpr std::string_view absent(std::string_view v) { return v == "-" ? std::string_view{} : v; }
+
+/// The line without its trailing "\n" / "\r\n" (only those: tabs and spaces may be fields).
+constexpr std::string_view strip_eol(std::string_view line) {
+    if (!line.empty() && line.back() == '\n') line.remove_suffix(1);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    return line;
+}
+
+constexpr ParseError error(RejectReason reason, std::size_t column, std::uint16_t field) {
+    return ParseError{reason, static_cast<std::uint32_t>(column), field};
+}
+
+/// Unsigned decimal; false on empty, non-digits or overflow.
+bool parse_u64(std::string_view t, std::uint64_t& out);
+
+/// Three-digit HTTP status (100..599); "-" gives 0. False on anything else.
+bool parse_status(std::string_view t, std::uint16_t& out);
+
+/// A decimal number of `unit`s ("0.036" seconds, "1.5" ms, "120" us) as whole microseconds,
+/// rounded to nearest. "-", "-1" and other negatives leave `present` false and return true.
+/// Unit scale: 1'000'000 for seconds, 1'000 for milliseconds, 1 for microseconds.
+bool parse_duration_us(std::string_view t, std::uint64_t scale_us, std::uint64_t& us, bool& present);
+
+/// Microseconds to the Record's whole milliseconds, rounded to nearest, saturated.
+std::uint32_t us_to_ms(std::uint64_t us);
+
+/// Fixed-layout ISO 8601 "YYYY-MM-DDTHH:MM:SS[.frac][Z|+hh:mm|+hhmm]" (also ' ' for 'T') to UTC
+/// epoch seconds (fraction dropped). nullopt when malformed or out of range.
+std::optional<std::int64_t> parse_iso8601_utc(std::string_view s);
+
+/// "YYYY-MM-DD" and "HH:MM:SS" as separate columns (CloudFront, W3C) to UTC epoch seconds.
+std::optional<std::int64_t> parse_date_time_columns(std::string_view date, std::string_view time);
+
+/// Splits "ip:port", "[v6]:port", bare "v6:port" (ALB writes IPv6 with the port appended
+/// unbracketed) into the address; a value without a port is returned as it is.
+/// `always_port`: the writer always appends a port, so the last ':' group of a bare IPv6 is it.
+std::string_view host_without_port(std::string_view hp, bool always_port);
+
+/// Index of the closing '"' of a quoted field whose opening quote is at `open`, skipping
+/// backslash-escaped characters (\" and \\). npos when there is none.
+std::size_t closing_quote(std::string_view line, std::size_t open);
+
+/// For absolute-form request targets ("http://host:80/p?q"): the authority ("host:80") and the
+/// origin-form rest ("/p?q", possibly empty). Targets not starting with a scheme are unchanged
+/// and give an empty authority.
+struct TargetParts {
+    std::string_view authority;
+    std::string_view rest;
+};
+TargetParts split_absolute_target(std::string_view target);
+
+/// `path` without its leading '/', as formats without a key field define the key.
+constexpr std::string_view key_from_path(std::string_view path) {
+    if (!path.empty() && path.front() == '/') path.remove_prefix(1);
+    return path;
+}
+
+/// True when `v` is entirely inside `outer` (or empty): the Records' view contract.
+inline bool view_inside(std::string_view v, std::string_view outer) {
+    if (v.empty()) return true;
+    return v.data() >= outer.data() && v.data() + v.size() <= outer.data() + outer.size();
+}
+
+}  // namespace s3top::scan

@@ -1,0 +1,367 @@
+#include "core/parse/goaccess_format.hpp"
+
+#include <array>
+
+#include "core/parse/field_scan.hpp"
+#include "core/parse/uri.hpp"
+
+namespace s3top {
+namespace {
+
+using scan::error;
+
+// GoAccess 1.7's definitions (src/settings.c), byte for byte; "\\t" is GoAccess's TAB escape.
+constexpr std::string_view kApacheDate = "%d/%b/%Y";
+constexpr std::string_view kW3cDate = "%Y-%m-%d";
+constexpr std::string_view kTime24 = "%H:%M:%S";
+constexpr std::array<GoAccessPreset, 12> kPresets{{
+    {"COMBINED", R"(%h %^[%d:%t %^] "%r" %s %b "%R" "%u")", kApacheDate, kTime24},
+    {"VCOMBINED", R"(%v:%^ %h %^[%d:%t %^] "%r" %s %b "%R" "%u")", kApacheDate, kTime24},
+    {"COMMON", R"(%h %^[%d:%t %^] "%r" %s %b)", kApacheDate, kTime24},
+    {"VCOMMON", R"(%v:%^ %h %^[%d:%t %^] "%r" %s %b)", kApacheDate, kTime24},
+    {"W3C", "%d %t %^ %m %U %q %^ %^ %h %u %R %s %^ %^ %L", kW3cDate, kTime24},
+    {"CLOUDFRONT",
+     R"(%d\t%t\t%^\t%b\t%h\t%m\t%v\t%U\t%s\t%R\t%u\t%q\t%^\t%C\t%^\t%^\t%^\t%^\t%T\t%^\t%K\t%k\t%^\t%H\t%^)",
+     kW3cDate, kTime24},
+    {"CLOUDSTORAGE", R"("%x","%h",%^,%^,"%m","%U","%s",%^,"%b","%D",%^,"%R","%u")", "%f", "%f"},
+    {"AWSELB", R"(%^ %dT%t.%^ %^ %h:%^ %^ %^ %T %^ %s %^ %^ %b "%r" "%u" %k %K %^ "%^" "%v")", kW3cDate, kTime24},
+    {"SQUID", "%^ %^ %^ %v %^: %x.%^ %~%L %h %^/%s %b %m %U", "%s", "%s"},
+    {"AWSS3", R"(%^ %v [%d:%t %^] %h %^"%r" %s %^ %b %^ %L %^ "%R" "%u")", kApacheDate, kTime24},
+    {"CADDY",
+     R"({ "ts": "%x.%^", "request": { "remote_ip": "%h", "proto":"%H", "method": "%m", "host": "%v", "uri": "%U", )"
+     R"("headers": {"User-Agent": ["%u"], "Referer": ["%R"] }, "tls": { "cipher_suite":"%k", "proto": "%K" } }, )"
+     R"("duration": "%T", "size": "%b","status": "%s", "resp_headers": { "Content-Type": ["%M"] } })",
+     "%s", "%s"},
+    {"AWSALB", R"(%^ %dT%t.%^ %v %h:%^ %^ %^ %T %^ %s %^ %^ %b "%r" "%u" %k %K %^)", kW3cDate, kTime24},
+}};
+
+bool iequals(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        const auto up = [](char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 32) : c; };
+        if (up(a[i]) != up(b[i])) return false;
+    }
+    return true;
+}
+
+std::optional<GoSpec> spec_of(char c) {
+    switch (c) {
+        case 'h': return GoSpec::Host;
+        case 'd': return GoSpec::Date;
+        case 't': return GoSpec::Time;
+        case 'x': return GoSpec::DateTime;
+        case 'r': return GoSpec::Request;
+        case 'm': return GoSpec::Method;
+        case 'U': return GoSpec::Url;
+        case 'q': return GoSpec::Query;
+        case 'H': return GoSpec::Protocol;
+        case 's': return GoSpec::Status;
+        case 'b': return GoSpec::Bytes;
+        case 'R': return GoSpec::Referrer;
+        case 'u': return GoSpec::UserAgent;
+        case 'v': return GoSpec::VHost;
+        case 'e': return GoSpec::User;
+        case 'T': return GoSpec::ServeSec;
+        case 'D': return GoSpec::ServeUs;
+        case 'L': return GoSpec::ServeMs;
+        case 'K': return GoSpec::TlsVersion;
+        case 'k': return GoSpec::TlsCipher;
+        case '^': case 'C': case 'M': case 'n': return GoSpec::Skip;
+        default: return std::nullopt;
+    }
+}
+
+// Fields that are single tokens: when one ends the format it stops at a space.
+bool is_token(GoSpec s) {
+    switch (s) {
+        case GoSpec::Host: case GoSpec::Status: case GoSpec::Bytes: case GoSpec::ServeSec: case GoSpec::ServeUs:
+        case GoSpec::ServeMs: case GoSpec::Skip: case GoSpec::TlsVersion: case GoSpec::TlsCipher: case GoSpec::Method:
+        case GoSpec::Protocol:
+            return true;
+        default: return false;
+    }
+}
+
+std::string unescape_tabs(std::string_view s) {
+    std::string out;
+    out.reserve(s.size());
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (s[i] == '\\' && i + 1 < s.size() && s[i + 1] == 't') {
+            out.push_back('\t');
+            ++i;
+        } else {
+            out.push_back(s[i]);
+        }
+    }
+    return out;
+}
+
+constexpr int kMaxQuoteCandidates = 8;
+
+}  // namespace
+
+std::optional<GoAccessPreset> goaccess_preset(std::string_view name) {
+    for (const auto& p : kPresets) {
+        if (iequals(name, p.name)) return p;
+    }
+    return std::nullopt;
+}
+
+std::expected<CompiledFormat, std::string> compile_goaccess_format(std::string_view log_format,
+                                                                   std::string_view date_format,
+                                                                   std::string_view time_format) {
+    if (auto p = goaccess_preset(log_format)) {
+        log_format = p->log_format;
+        if (date_format.empty()) date_format = p->date_format;
+        if (time_format.empty()) time_format = p->time_format;
+    }
+    if (auto p = goaccess_preset(date_format)) date_format = p->date_format;
+    if (auto p = goaccess_preset(time_format)) time_format = p->time_format;
+    while (!log_format.empty() && log_format.front() == ' ') log_format.remove_prefix(1);
+    if (log_format.empty()) return std::unexpected(std::string("empty log format"));
+
+    CompiledFormat f;
+    if (log_format.front() == '{') {
+        f.json = true;
+        return f;
+    }
+    const std::string fmt = unescape_tabs(log_format);
+    bool has_date = false, has_time = false, has_datetime = false;
+    std::string literal;
+    auto flush = [&]() {
+        if (literal.empty()) return;
+        GoStep s;
+        s.kind = GoStep::Kind::Literal;
+        s.literal = std::move(literal);
+        literal.clear();
+        f.steps.push_back(std::move(s));
+    };
+    for (std::size_t i = 0; i < fmt.size(); ++i) {
+        const char c = fmt[i];
+        GoStep s;
+        s.kind = GoStep::Kind::Field;
+        if (c == '~' && i + 2 < fmt.size() && fmt[i + 1] == 'h' && fmt[i + 2] == '{') {
+            const auto close = fmt.find('}', i + 3);
+            if (close == std::string::npos || close == i + 3)
+                return std::unexpected("unterminated or empty ~h{...} at column " + std::to_string(i));
+            s.spec = GoSpec::Host;
+            s.xff_delims = fmt.substr(i + 3, close - i - 3);
+            i = close;
+        } else if (c == '%') {
+            if (i + 1 == fmt.size()) return std::unexpected(std::string("log format ends with '%'"));
+            const char sc = fmt[++i];
+            if (sc == '~') {
+                flush();
+                GoStep sk;
+                sk.kind = GoStep::Kind::SkipSpaces;
+                f.steps.push_back(std::move(sk));
+                continue;
+            }
+            const auto spec = spec_of(sc);
+            if (!spec) return std::unexpected("unknown log format specifier %" + std::string(1, sc) + " at column " +
+                                              std::to_string(i - 1));
+            s.spec = *spec;
+        } else {
+            literal.push_back(c);
+            continue;
+        }
+        // A field: its delimiter is the character that follows it in the format.
+        flush();
+        if (i + 1 == fmt.size()) {
+            s.to_end = true;
+        } else {
+            s.delim = fmt[i + 1];
+            if (s.delim == '%' && !(i + 2 < fmt.size() && fmt[i + 2] == '~'))
+                return std::unexpected("specifier at column " + std::to_string(i - 1) +
+                                       " must be followed by a delimiter, not another specifier");
+            if (s.delim == '%') s.delim = ' ';  // "%L" before "%~": a token
+            if (s.delim == '~') return std::unexpected("a field may not be followed by '~'");
+        }
+        if (s.spec == GoSpec::Date) has_date = true;
+        if (s.spec == GoSpec::Time) has_time = true;
+        if (s.spec == GoSpec::DateTime) has_datetime = true;
+        const std::size_t n = f.steps.size();
+        if (s.spec == GoSpec::Skip && n >= 2 && f.steps[n - 1].kind == GoStep::Kind::Literal &&
+            f.steps[n - 1].literal == " " && f.steps[n - 2].kind == GoStep::Kind::Field &&
+            f.steps[n - 2].spec == GoSpec::Time)
+            s.offset_skip = true;
+        f.steps.push_back(std::move(s));
+    }
+    flush();
+
+    if (!has_date && !has_datetime) return std::unexpected(std::string("log format has no date (%d or %x)"));
+    if (has_date || has_datetime) {
+        if (date_format.empty()) return std::unexpected(std::string("a date format is required"));
+        auto d = TimeFormat::compile(date_format);
+        if (!d) return std::unexpected(d.error());
+        f.date = std::move(*d);
+    }
+    if (has_time || (has_datetime && !time_format.empty() && time_format != date_format)) {
+        if (time_format.empty()) return std::unexpected(std::string("a time format is required"));
+        auto t = TimeFormat::compile(time_format);
+        if (!t) return std::unexpected(t.error());
+        f.time = std::move(*t);
+    }
+    if (has_datetime) {
+        const std::string dt = time_format.empty() || time_format == date_format
+                                   ? std::string(date_format)
+                                   : std::string(date_format) + " " + std::string(time_format);
+        auto x = TimeFormat::compile(dt);
+        if (!x) return std::unexpected(x.error());
+        f.date_time = std::move(*x);
+    }
+    return f;
+}
+
+ParseResult parse_goaccess_line(const CompiledFormat& f, std::string_view line) {
+    line = scan::strip_eol(line);
+    if (line.empty()) return std::unexpected(error(RejectReason::EmptyLine, 0, 0));
+    if (f.json) return std::unexpected(error(RejectReason::NoFormat, 0, 0));
+
+    Record r;
+    std::string_view date, time, datetime, offset, request, method, url, query, protocol;
+    bool have_serve = false;
+    std::size_t pos = 0;
+    std::uint16_t field = 0;
+    for (std::size_t si = 0; si < f.steps.size(); ++si) {
+        const GoStep& st = f.steps[si];
+        if (st.kind == GoStep::Kind::Literal) {
+            if (line.substr(pos, st.literal.size()) != st.literal) {
+                return std::unexpected(error(pos >= line.size() ? RejectReason::TooFewFields : RejectReason::BadField,
+                                             pos, field));
+            }
+            pos += st.literal.size();
+            continue;
+        }
+        if (st.kind == GoStep::Kind::SkipSpaces) {
+            while (pos < line.size() && (line[pos] == ' ' || line[pos] == '\t')) ++pos;
+            continue;
+        }
+        std::size_t end = std::string_view::npos;
+        if (st.to_end) {
+            end = is_token(st.spec) ? line.find(' ', pos) : line.size();
+            if (end == std::string_view::npos) end = line.size();
+        } else if (st.delim == '"') {
+            // The closing quote: unescaped, and followed by what the format says comes next.
+            const std::string_view next =
+                si + 1 < f.steps.size() && f.steps[si + 1].kind == GoStep::Kind::Literal ? f.steps[si + 1].literal
+                                                                                          : std::string_view("\"");
+            std::size_t q = pos;
+            for (int tries = 0; tries < kMaxQuoteCandidates && q < line.size(); ++q) {
+                if (line[q] == '\\') {
+                    ++q;
+                    continue;
+                }
+                if (line[q] != '"') continue;
+                ++tries;
+                if (line.substr(q, next.size()) == next || si + 2 >= f.steps.size()) {
+                    end = q;
+                    break;
+                }
+            }
+            if (end == std::string_view::npos) return std::unexpected(error(RejectReason::UnterminatedQuote, pos, field));
+        } else {
+            end = line.find(st.delim, pos);
+            if (end == std::string_view::npos) return std::unexpected(error(RejectReason::TooFewFields, line.size(), field));
+        }
+        const std::string_view v = line.substr(pos, end - pos);
+        const std::size_t col = pos;
+        pos = end;
+        const auto fail = [&](RejectReason why) { return std::unexpected(error(why, col, field)); };
+        switch (st.spec) {
+            case GoSpec::Skip:
+                if (st.offset_skip) offset = v;
+                break;
+            case GoSpec::Host: {
+                std::string_view h = v;
+                if (!st.xff_delims.empty()) {
+                    const auto cut = h.find_first_of(st.xff_delims);
+                    h = h.substr(0, cut);
+                } else if (h.ends_with(',')) {
+                    h.remove_suffix(1);  // "a, b ..." X-Forwarded-For list: the client is the first
+                }
+                while (!h.empty() && h.front() == ' ') h.remove_prefix(1);
+                if (h.empty() || h.find('"') != std::string_view::npos) return fail(RejectReason::BadField);
+                r.remote_ip = scan::absent(h);
+                break;
+            }
+            case GoSpec::Date: date = v; break;
+            case GoSpec::Time: time = v; break;
+            case GoSpec::DateTime: datetime = v; break;
+            case GoSpec::Request: request = v; break;
+            case GoSpec::Method: method = scan::absent(v); break;
+            case GoSpec::Url: url = scan::absent(v); break;
+            case GoSpec::Query: query = scan::absent(v); break;
+            case GoSpec::Protocol: protocol = scan::absent(v); break;
+            case GoSpec::Status:
+                if (!scan::parse_status(v, r.status)) return fail(RejectReason::BadStatus);
+                break;
+            case GoSpec::Bytes:
+                if (v != "-" && !scan::parse_u64(v, r.bytes_sent)) return fail(RejectReason::BadNumber);
+                break;
+            case GoSpec::Referrer: r.referrer = scan::absent(v); break;
+            case GoSpec::UserAgent: r.user_agent = scan::absent(v); break;
+            case GoSpec::VHost: r.host_header = scan::absent(v); break;
+            case GoSpec::User: r.requester = scan::absent(v); break;
+            case GoSpec::ServeSec:
+            case GoSpec::ServeUs:
+            case GoSpec::ServeMs: {
+                if (have_serve) break;  // the first time-served specifier wins
+                have_serve = true;
+                const std::uint64_t scale = st.spec == GoSpec::ServeSec ? 1'000'000 : st.spec == GoSpec::ServeMs ? 1'000 : 1;
+                std::uint64_t us = 0;
+                if (!scan::parse_duration_us(v, scale, us, r.has_total_time)) return fail(RejectReason::BadNumber);
+                r.total_time_ms = scan::us_to_ms(us);
+                break;
+            }
+            case GoSpec::TlsVersion: r.tls_version = scan::absent(v); break;
+            case GoSpec::TlsCipher: r.cipher_suite = scan::absent(v); break;
+        }
+        ++field;
+    }
+
+    TimeParts tp;
+    bool ok = false;
+    if (!datetime.empty() || date.empty()) {
+        ok = !datetime.empty() && f.date_time.parse(datetime, tp);
+    } else {
+        ok = f.date.parse(date, tp) && (time.empty() || f.time.empty() || f.time.parse(time, tp));
+    }
+    if (ok && !tp.has_offset && offset.size() == 5 && (offset[0] == '+' || offset[0] == '-')) {
+        TimeParts off;
+        static const TimeFormat kOffset = *TimeFormat::compile("%z");
+        if (kOffset.parse(offset, off)) {
+            tp.has_offset = true;
+            tp.offset_s = off.offset_s;
+        }
+    }
+    const auto epoch = ok ? time_parts_to_epoch(tp) : std::nullopt;
+    if (!epoch) return std::unexpected(error(RejectReason::BadTimestamp, 0, 0));
+    r.time = *epoch;
+
+    if (!request.empty()) {
+        r.request_uri = scan::absent(request);
+        const RequestLine rl = split_request_line(r.request_uri);
+        r.method = rl.method;
+        r.path = rl.path;
+        r.query = rl.query;
+        r.protocol = rl.protocol;
+    }
+    if (!method.empty()) r.method = method;
+    if (!protocol.empty()) r.protocol = protocol;
+    if (!url.empty()) {
+        const auto q = url.find('?');
+        r.path = url.substr(0, q);
+        if (q != std::string_view::npos) r.query = url.substr(q + 1);
+    }
+    if (!query.empty()) r.query = query.front() == '?' ? query.substr(1) : query;
+    r.key = scan::key_from_path(r.path);
+    r.field_count = field;
+    if (pos < line.size()) {
+        r.extra_fields = 1;
+        ++r.field_count;
+    }
+    return r;
+}
+
+}  // namespace s3top
