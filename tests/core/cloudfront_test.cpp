@@ -1,0 +1,205 @@
+// CloudFront standard logs: hand-written lines for each quirk, then the shared corpus.
+#include <gtest/gtest.h>
+
+#include "core/parse/cloudfront_log.hpp"
+#include "core/parse/uri.hpp"
+#include "parse_test_util.hpp"
+#include "support/test_support.hpp"
+
+namespace s3top {
+namespace {
+
+using test::describe;
+using test::keep;
+
+std::string tabs(std::initializer_list<std::string_view> fields) {
+    std::string s;
+    for (const auto f : fields) {
+        if (!s.empty()) s += '\t';
+        s += f;
+    }
+    return s;
+}
+
+// A 33-field line as AWS documents it (2019).
+std::string line33(std::string_view ua = "curl/8.0", std::string_view query = "-") {
+    return tabs({"2019-12-04", "21:02:31", "LAX1", "392", "192.0.2.100", "GET", "d111111abcdef8.cloudfront.net",
+                 "/photos/cat%20one.jpg", "200", "https://example.com/", ua, query, "-", "Hit", "reqid==",
+                 "assets.example.com", "https", "23", "0.036", "-", "TLSv1.3", "TLS_AES_128_GCM_SHA256", "Hit",
+                 "HTTP/2.0", "-", "-", "11040", "0.001", "Hit", "text/html", "78", "-", "-"});
+}
+
+TEST(CloudFront, Parses33FieldLine) {
+    CloudFrontLineParser p;
+    const auto r = p.parse(keep(line33("Mozilla/5.0%20(X11)", "org=acme&x=1")));
+    ASSERT_TRUE(r) << describe(r);
+    EXPECT_EQ(r->time, 1575493351);
+    EXPECT_EQ(r->remote_ip, "192.0.2.100");
+    EXPECT_EQ(r->method, "GET");
+    EXPECT_EQ(r->path, "/photos/cat%20one.jpg");  // kept encoded
+    EXPECT_EQ(r->key, "photos/cat%20one.jpg");
+    EXPECT_EQ(r->query, "org=acme&x=1");
+    EXPECT_EQ(r->protocol, "HTTP/2.0");
+    EXPECT_EQ(r->status, 200);
+    EXPECT_EQ(r->bytes_sent, 392u);
+    EXPECT_EQ(r->bytes_in, 23u);
+    EXPECT_TRUE(r->has_total_time);
+    EXPECT_EQ(r->total_time_ms, 36u);
+    EXPECT_EQ(r->referrer, "https://example.com/");
+    EXPECT_EQ(r->user_agent, "Mozilla/5.0%20(X11)");
+    EXPECT_EQ(r->host_header, "assets.example.com");
+    EXPECT_EQ(r->tls_version, "TLSv1.3");
+    EXPECT_EQ(r->cipher_suite, "TLS_AES_128_GCM_SHA256");
+    EXPECT_EQ(r->request_id, "reqid==");
+    EXPECT_TRUE(r->request_uri.empty());
+    EXPECT_EQ(r->field_count, 33);
+    EXPECT_EQ(r->extra_fields, 0);
+}
+
+TEST(CloudFront, DoubleEncodedUserAgentIsKeptAsLogged) {
+    CloudFrontLineParser p;
+    const auto r = p.parse(keep(line33("Mozilla/5.0%2520(Windows%2520NT)")));
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->user_agent, "Mozilla/5.0%2520(Windows%2520NT)");
+    std::string once, twice;
+    url_decode(r->user_agent, once, false);
+    url_decode(once, twice, false);
+    EXPECT_EQ(twice, "Mozilla/5.0 (Windows NT)");
+}
+
+TEST(CloudFront, HeaderLinesSetTheLayout) {
+    CloudFrontLineParser p;
+    auto h = p.parse(keep("#Version: 1.0\n"));
+    ASSERT_FALSE(h);
+    EXPECT_EQ(h.error().reason, RejectReason::HeaderLine);
+    // A custom field order: bytes first, no date/time columns but a timestamp.
+    h = p.parse(keep("#Fields: sc-bytes timestamp c-ip cs-method cs-uri-stem sc-status cs-bytes time-taken\r\n"));
+    ASSERT_FALSE(h);
+    EXPECT_EQ(h.error().reason, RejectReason::HeaderLine);
+    ASSERT_EQ(p.layout().size(), 8u);
+    const auto r = p.parse(keep(tabs({"500", "1575493351.123", "2001:db8::1", "PUT", "/up", "201", "4096", "1.5"})));
+    ASSERT_TRUE(r) << describe(r);
+    EXPECT_EQ(r->time, 1575493351);
+    EXPECT_EQ(r->bytes_sent, 500u);
+    EXPECT_EQ(r->bytes_in, 4096u);
+    EXPECT_EQ(r->remote_ip, "2001:db8::1");
+    EXPECT_EQ(r->method, "PUT");
+    EXPECT_EQ(r->status, 201);
+    EXPECT_EQ(r->total_time_ms, 1500u);
+}
+
+TEST(CloudFront, OlderShorterLinesParseWithTheDefaultLayout) {
+    CloudFrontLineParser p;
+    // 2014: 24 fields, cs-bytes "-".
+    const auto r = p.parse(keep(tabs({"2014-05-23", "01:13:12", "LAX1", "2390282", "192.0.2.202", "GET",
+                                      "d111111abcdef8.cloudfront.net", "/soundtrack/happy.mp3", "304",
+                                      "www.unknownsingers.com", "Mozilla/4.0", "a=b&c=d", "zip=98101", "Hit", "id==",
+                                      "d111111abcdef8.cloudfront.net", "http", "-", "0.002", "-", "-", "-", "Hit",
+                                      "HTTP/1.1"})));
+    ASSERT_TRUE(r) << describe(r);
+    EXPECT_EQ(r->bytes_sent, 2390282u);
+    EXPECT_EQ(r->bytes_in, 0u);
+    EXPECT_EQ(r->query, "a=b&c=d");
+    EXPECT_TRUE(r->tls_version.empty());
+    EXPECT_EQ(r->field_count, 24);
+}
+
+TEST(CloudFront, TrailingTabIsAnEmptyExtraField) {
+    CloudFrontLineParser p;
+    const auto r = p.parse(keep(line33() + "\t"));
+    ASSERT_TRUE(r) << describe(r);
+    EXPECT_EQ(r->field_count, 34);
+    EXPECT_EQ(r->extra_fields, 1);
+}
+
+TEST(CloudFront, ErrorResultGivesTheDetailedType) {
+    CloudFrontLineParser p;
+    std::string l = line33();
+    l.replace(l.find("\tHit\treqid"), 4, "\tError");
+    l.replace(l.rfind("\tHit\t"), 5, "\tOriginDnsError\t");
+    const auto r = p.parse(keep(l));
+    ASSERT_TRUE(r) << describe(r);
+    EXPECT_EQ(r->error_code, "OriginDnsError");
+}
+
+TEST(CloudFront, Rejections) {
+    CloudFrontLineParser p;
+    EXPECT_EQ(p.parse("").error().reason, RejectReason::EmptyLine);
+    EXPECT_EQ(p.parse(keep("2019-12-04\t21:02:31\tLAX1")).error().reason, RejectReason::TooFewFields);
+    std::string l = line33();
+    l.replace(0, 10, "2019-13-04");
+    EXPECT_EQ(p.parse(keep(l)).error().reason, RejectReason::BadTimestamp);
+    l = line33();
+    l.replace(l.find("\t392\t"), 5, "\tx92\t");
+    const auto r = p.parse(keep(l));
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().reason, RejectReason::BadNumber);
+    EXPECT_EQ(r.error().field, 3);
+    EXPECT_EQ(r.error().column, l.find("x92"));
+}
+
+// The shared corpus: every record parses, with the values SOURCES.md names.
+TEST(CloudFrontCorpus, EveryRealLineParses) {
+    S3TOP_REQUIRE_CORPUS(corpus);
+    for (const char* file : {"real-samples.log", "dpetzold-cloudfront-multiple.log"}) {
+        CloudFrontLineParser p;
+        const auto lines = test::read_lines(corpus / "cloudfront" / file);
+        ASSERT_FALSE(lines.empty());
+        std::size_t records = 0, headers = 0;
+        for (std::size_t i = 0; i < lines.size(); ++i) {
+            const auto r = p.parse(lines[i]);
+            if (!r && r.error().reason == RejectReason::HeaderLine) {
+                ++headers;
+                continue;
+            }
+            ASSERT_TRUE(r) << file << ":" << i + 1 << " " << describe(r) << "\n" << lines[i];
+            ++records;
+            EXPECT_GT(r->time, 1388534400) << i;
+            EXPECT_FALSE(r->remote_ip.empty()) << i;
+            EXPECT_EQ(r->method, "GET") << i;
+            EXPECT_GT(r->status, 0) << i;
+            EXPECT_TRUE(test::views_inside(*r, lines[i]));
+        }
+        EXPECT_EQ(headers, std::string_view(file) == "real-samples.log" ? 0u : 2u);
+        EXPECT_GT(records, 5u);
+    }
+}
+
+TEST(CloudFrontCorpus, ValuesNamedInSources) {
+    S3TOP_REQUIRE_CORPUS(corpus);
+    const auto lines = test::read_lines(corpus / "cloudfront" / "real-samples.log");
+    ASSERT_GE(lines.size(), 11u);
+    CloudFrontLineParser p;
+    // Line 9 (logstash spec): IAD53, Miss, time_taken 0.036, TLSv1.2, double-encoded UA.
+    auto r = p.parse(lines[8]);
+    ASSERT_TRUE(r) << describe(r);
+    EXPECT_EQ(r->total_time_ms, 36u);
+    EXPECT_EQ(r->tls_version, "TLSv1.2");
+    EXPECT_EQ(r->path, "/content/sample/thing.pdf");
+    EXPECT_EQ(r->bytes_sent, 224281u);
+    EXPECT_EQ(r->host_header, "host.example.com");
+    EXPECT_NE(r->user_agent.find("%2520"), std::string_view::npos);
+    EXPECT_EQ(r->field_count, 23);
+    // Line 10: 33 fields, 192.0.2.100.
+    r = p.parse(lines[9]);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->remote_ip, "192.0.2.100");
+    EXPECT_EQ(r->time, 1575493351);
+    // Line 11: IPv6 client, line ends with a TAB.
+    r = p.parse(lines[10]);
+    ASSERT_TRUE(r) << describe(r);
+    EXPECT_EQ(r->remote_ip, "2001:db8:85a3:8d3:1319:8a2e:370:7348");
+    EXPECT_EQ(r->tls_version, "TLSv1.3");
+    EXPECT_EQ(r->extra_fields, 1);
+    // Line 4: 502 OriginDnsError from www.example.com.
+    r = p.parse(lines[3]);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 502);
+    EXPECT_EQ(r->error_code, "OriginDnsError");
+    EXPECT_EQ(r->host_header, "www.example.com");
+    EXPECT_EQ(r->bytes_in, 675u);
+    EXPECT_EQ(r->total_time_ms, 102u);
+}
+
+}  // namespace
+}  // namespace s3top

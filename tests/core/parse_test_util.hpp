@@ -1,0 +1,67 @@
+#pragma once
+// Helpers for the format parser tests: keeping lines alive, printing rejections, comparing
+// Records field by field.
+#include <gtest/gtest.h>
+
+#include <deque>
+#include <string>
+#include <string_view>
+
+#include "core/parse/parse_error.hpp"
+
+namespace s3top::test {
+
+/// Records view their line: keeps every line a test parses alive for the whole run.
+inline std::string_view keep(std::string line) {
+    static std::deque<std::string> lines;
+    lines.push_back(std::move(line));
+    return lines.back();
+}
+
+inline std::string describe(const ParseResult& r) {
+    if (r) return "ok";
+    return std::string(reject_reason_name(r.error().reason)) + " at column " + std::to_string(r.error().column) +
+           " field " + std::to_string(r.error().field);
+}
+
+/// Every string field of `r` views `line` (or is empty).
+inline bool views_inside(const Record& r, std::string_view line) {
+    const std::string_view fields[] = {
+        r.bucket_owner, r.bucket,     r.remote_ip,         r.requester,    r.request_id,   r.operation,
+        r.key,          r.request_uri, r.method,           r.path,         r.query,        r.protocol,
+        r.error_code,   r.referrer,   r.user_agent,        r.version_id,   r.host_id,      r.signature_version,
+        r.cipher_suite, r.auth_type,  r.host_header,       r.tls_version,  r.access_point_arn,
+        r.acl_required, r.source_region};
+    for (const auto f : fields) {
+        if (f.empty()) continue;
+        if (f.data() < line.data() || f.data() + f.size() > line.data() + line.size()) return false;
+    }
+    return true;
+}
+
+/// The fields two parsers of one line must agree on.
+inline void expect_same_record(const Record& a, const Record& b, bool compare_requester = true) {
+    EXPECT_EQ(a.time, b.time);
+    EXPECT_EQ(a.remote_ip, b.remote_ip);
+    if (compare_requester) {
+        EXPECT_EQ(a.requester, b.requester);
+    }
+    EXPECT_EQ(a.request_uri, b.request_uri);
+    EXPECT_EQ(a.method, b.method);
+    EXPECT_EQ(a.path, b.path);
+    EXPECT_EQ(a.query, b.query);
+    EXPECT_EQ(a.protocol, b.protocol);
+    EXPECT_EQ(a.key, b.key);
+    EXPECT_EQ(a.status, b.status);
+    EXPECT_EQ(a.bytes_sent, b.bytes_sent);
+    EXPECT_EQ(a.bytes_in, b.bytes_in);
+    EXPECT_EQ(a.total_time_ms, b.total_time_ms);
+    EXPECT_EQ(a.has_total_time, b.has_total_time);
+    EXPECT_EQ(a.referrer, b.referrer);
+    EXPECT_EQ(a.user_agent, b.user_agent);
+    EXPECT_EQ(a.host_header, b.host_header);
+    EXPECT_EQ(a.tls_version, b.tls_version);
+    EXPECT_EQ(a.cipher_suite, b.cipher_suite);
+}
+
+}  // namespace s3top::test
