@@ -1,5 +1,6 @@
 #include "core/parse/goaccess_format.hpp"
 
+#include <algorithm>
 #include <array>
 
 #include "core/parse/field_scan.hpp"
@@ -226,9 +227,11 @@ ParseResult parse_goaccess_line(const CompiledFormat& f, std::string_view line) 
     for (std::size_t si = 0; si < f.steps.size(); ++si) {
         const GoStep& st = f.steps[si];
         if (st.kind == GoStep::Kind::Literal) {
-            if (line.substr(pos, st.literal.size()) != st.literal) {
-                return std::unexpected(error(pos >= line.size() ? RejectReason::TooFewFields : RejectReason::BadField,
-                                             pos, field));
+            const std::string_view have = line.substr(std::min(pos, line.size()), st.literal.size());
+            if (have != st.literal) {
+                // The line ending inside the literal means fields are missing, not wrong.
+                const bool cut = have.size() < st.literal.size() && std::string_view(st.literal).starts_with(have);
+                return std::unexpected(error(cut ? RejectReason::TooFewFields : RejectReason::BadField, pos, field));
             }
             pos += st.literal.size();
             continue;
