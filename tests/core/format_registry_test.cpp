@@ -1,0 +1,137 @@
+// Format detection and the parser factory.
+#include <gtest/gtest.h>
+
+#include <vector>
+
+#include "core/parse/format_registry.hpp"
+#include "parse_test_util.hpp"
+#include "support/test_support.hpp"
+
+namespace s3top {
+namespace {
+
+std::optional<std::string> detect(const std::vector<std::string>& lines) {
+    std::vector<std::string_view> views(lines.begin(), lines.end());
+    return detect_format(views);
+}
+
+std::optional<std::string> detect_file(const std::filesystem::path& p, std::size_t n = 50) {
+    auto lines = test::read_lines(p);
+    if (lines.size() > n) lines.resize(n);
+    return detect(lines);
+}
+
+const std::string kS3 =
+    "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be bucket [06/Feb/2019:00:00:38 +0000] 192.0.2.3 "
+    "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be 3E57427F3EXAMPLE REST.GET.VERSIONING - "
+    "\"GET /bucket?versioning HTTP/1.1\" 200 - 113 - 7 - \"-\" \"S3Console/0.4\" - hostid= SigV4 "
+    "ECDHE-RSA-AES128-GCM-SHA256 AuthHeader bucket.s3.us-west-1.amazonaws.com TLSv1.2";
+const std::string kCombined =
+    R"(192.0.2.7 - - [10/Oct/2023:13:55:36 -0700] "GET / HTTP/1.1" 200 5 "-" "curl/8")";
+const std::string kCommon = R"(192.0.2.7 - - [10/Oct/2023:13:55:36 -0700] "GET / HTTP/1.1" 200 5)";
+const std::string kVCombined =
+    R"(example.com:443 192.0.2.7 - - [10/Oct/2023:13:55:36 -0700] "GET / HTTP/1.1" 200 5 "-" "curl/8")";
+const std::string kAlb =
+    R"(h2 2018-07-02T22:23:00.186641Z app/lb/50dc 10.0.1.252:48160 10.0.0.66:9000 0.000 0.002 0.000 200 200 5 257 )"
+    R"("GET https://10.0.2.105:773/ HTTP/2.0" "curl/7.46.0" ECDHE-RSA-AES128-GCM-SHA256 TLSv1.2 arn "Root=1-5" "-" "-" 1)";
+const std::string kElb =
+    R"(2015-05-13T23:39:43.945958Z my-lb 192.168.131.39:2817 10.0.0.1:80 0.000086 0.001048 0.001337 200 200 0 57 "GET https://www.example.com:443/ HTTP/1.1")";
+const std::string kCf =
+    "2019-12-04\t21:02:31\tLAX1\t392\t192.0.2.100\tGET\td1.cloudfront.net\t/index.html\t200\t-\tcurl/8\t-\t-\tHit\tid";
+const std::string kCaddy = R"({"ts":1646861401.52,"request":{"remote_ip":"192.0.2.44","method":"GET","uri":"/"},"status":200,"size":1})";
+
+TEST(Detect, EachFormatFromOneLine) {
+    EXPECT_EQ(detect({kS3}), "s3");
+    EXPECT_EQ(detect({kCombined}), "combined");
+    EXPECT_EQ(detect({kCommon}), "common");
+    EXPECT_EQ(detect({kVCombined}), "vcombined");
+    EXPECT_EQ(detect({R"(example.com 192.0.2.7 - - [10/Oct/2023:13:55:36 -0700] "GET / HTTP/1.1" 200 5)"}), "vcommon");
+    EXPECT_EQ(detect({kAlb}), "alb");
+    EXPECT_EQ(detect({kElb}), "elb");
+    EXPECT_EQ(detect({kCf}), "cloudfront");
+    EXPECT_EQ(detect({"#Version: 1.0", "#Fields: date time"}), "cloudfront");
+    EXPECT_EQ(detect({kCaddy}), "jsonl");
+    EXPECT_EQ(detect({"{", "  \"Records\": ["}), "cloudtrail");
+    EXPECT_EQ(detect({R"({"eventVersion":"1.09","eventSource":"s3.amazonaws.com"})"}), "cloudtrail");
+    EXPECT_EQ(detect({"hello world", "nothing here"}), std::nullopt);
+    EXPECT_EQ(detect({}), std::nullopt);
+    EXPECT_EQ(detect({"", "  "}), std::nullopt);
+}
+
+TEST(Detect, MajorityWinsAndTiesFollowTheOrder) {
+    EXPECT_EQ(detect({kCombined, kCombined, kS3}), "combined");
+    EXPECT_EQ(detect({kCombined, kS3}), "s3");         // tie: S3 comes first
+    EXPECT_EQ(detect({kCommon, kCombined}), "combined");  // tie: combined before common
+    EXPECT_EQ(detect({"garbage", kAlb, "more garbage"}), "alb");
+    // Deterministic: the same input gives the same answer.
+    const std::vector<std::string> mixed{kCommon, kCombined, kAlb, kElb, kS3, kCf};
+    const auto first = detect(mixed);
+    for (int i = 0; i < 5; ++i) EXPECT_EQ(detect(mixed), first);
+}
+
+TEST(DetectCorpus, EveryCorpusFileIsRecognised) {
+    S3TOP_REQUIRE_CORPUS(corpus);
+    EXPECT_EQ(detect_file(corpus / "s3" / "real-samples.log"), "s3");
+    EXPECT_EQ(detect_file(corpus / "s3" / "real-samples-crlf.log"), "s3");
+    EXPECT_EQ(detect_file(corpus / "cloudfront" / "real-samples.log"), "cloudfront");
+    EXPECT_EQ(detect_file(corpus / "cloudfront" / "dpetzold-cloudfront-multiple.log"), "cloudfront");
+    EXPECT_EQ(detect_file(corpus / "alb" / "real-samples.log"), "alb");
+    EXPECT_EQ(detect_file(corpus / "alb" / "classic-elb-samples.log"), "elb");
+    EXPECT_EQ(detect_file(corpus / "combined" / "real-samples.log"), "combined");
+    for (const char* f : {"aws-docs-s3-management-events.json", "aws-docs-s3-outposts-putobject.json",
+                          "elastic-integrations-copy-object.json"}) {
+        EXPECT_EQ(detect_file(corpus / "cloudtrail" / f), "cloudtrail") << f;
+    }
+    // Every real S3 line on its own is S3, never another format.
+    for (const auto& line : test::read_lines(corpus / "s3" / "real-samples.log")) {
+        EXPECT_EQ(detect({line}), "s3") << line;
+    }
+}
+
+TEST(Registry, MakesEveryLineParser) {
+    for (const std::string_view name : line_format_names()) {
+        FormatOptions o;
+        if (name == "goaccess") o.log_format = "COMBINED";
+        const auto p = make_line_parser(name, o);
+        ASSERT_TRUE(p) << name << ": " << p.error();
+        if (name != "goaccess") {
+            EXPECT_EQ((*p)->name(), name);
+        }
+    }
+    const auto s3 = make_line_parser("s3", {});
+    EXPECT_TRUE((*s3)->parse(kS3));
+    const auto combined = make_line_parser("combined", {});
+    EXPECT_TRUE((*combined)->parse(kCombined));
+}
+
+TEST(Registry, GoAccessOptionsAndErrors) {
+    FormatOptions o;
+    o.log_format = "%h %^[%d:%t %^] \"%r\" %s %b";
+    o.date_format = "%d/%b/%Y";
+    o.time_format = "%H:%M:%S";
+    auto p = make_line_parser("goaccess", o);
+    ASSERT_TRUE(p) << p.error();
+    const auto r = (*p)->parse(kCommon);
+    ASSERT_TRUE(r) << test::describe(r);
+    EXPECT_EQ(r->time, 1696971336);
+    o.log_format = "CADDY";
+    p = make_line_parser("goaccess", o);
+    ASSERT_TRUE(p) << p.error();
+    EXPECT_EQ((*p)->name(), "jsonl");
+    EXPECT_TRUE((*p)->parse(kCaddy));
+    o.log_format = "%h %Q";
+    p = make_line_parser("goaccess", o);
+    ASSERT_FALSE(p);
+    EXPECT_NE(p.error().find("%Q"), std::string::npos);
+    EXPECT_FALSE(make_line_parser("goaccess", {}));
+    EXPECT_NE(make_line_parser("auto", {}).error().find("detect"), std::string::npos);
+    EXPECT_NE(make_line_parser("cloudtrail", {}).error().find("document"), std::string::npos);
+    EXPECT_NE(make_line_parser("nginx", {}).error().find("unknown"), std::string::npos);
+    EXPECT_TRUE(make_document_parser("cloudtrail"));
+    EXPECT_FALSE(make_document_parser("s3"));
+    EXPECT_TRUE(is_document_format("cloudtrail"));
+    EXPECT_FALSE(is_document_format("jsonl"));
+}
+
+}  // namespace
+}  // namespace s3top
