@@ -1,5 +1,7 @@
 #include "core/parse/cloudtrail_log.hpp"
 
+#include <fmt/format.h>
+
 #include <array>
 #include <cstring>
 #include <string>
@@ -139,12 +141,12 @@ bool CloudTrailParser::parse(std::string_view document, const std::function<void
         if (pos >= document.size()) return true;
         const char open = document[pos];
         if (open != '{' && open != '[') {
-            error = "CloudTrail: expected a JSON object or array at byte " + std::to_string(pos);
+            error = fmt::format("CloudTrail: expected a JSON object or array at byte {}", pos);
             return false;
         }
         const std::size_t end = value_end(document, pos);
         if (end == std::string_view::npos) {
-            error = "CloudTrail: unterminated JSON value starting at byte " + std::to_string(pos);
+            error = fmt::format("CloudTrail: unterminated JSON value starting at byte {}", pos);
             return false;
         }
         const std::string_view text = document.substr(pos, end - pos);
@@ -161,8 +163,7 @@ bool CloudTrailParser::parse(std::string_view document, const std::function<void
             return text.substr(off, kExcerpt);
         };
         const auto fail = [&](error_code e) {
-            error = std::string("CloudTrail: malformed JSON in the value at byte ") + std::to_string(base) + ": " +
-                    error_message(e);
+            error = fmt::format("CloudTrail: malformed JSON in the value at byte {}: {}", base, error_message(e));
             return false;
         };
 

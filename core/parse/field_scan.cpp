@@ -1,5 +1,6 @@
 #include "core/parse/field_scan.hpp"
 
+#include <cstring>
 #include <limits>
 
 #include "core/util/civil_time.hpp"
@@ -155,17 +156,23 @@ std::string_view host_without_port(std::string_view hp, bool always_port) {
     return hp.substr(0, last);
 }
 
-std::size_t closing_quote(std::string_view line, std::size_t open) {
-    for (std::size_t i = open + 1; i < line.size(); ++i) {
-        const char c = line[i];
-        if (c == '\\') {
-            ++i;
-        } else if (c == '"') {
-            return i;
-        }
+std::size_t next_unescaped_quote(std::string_view line, std::size_t from) {
+    const char* const base = line.data();
+    std::size_t pos = from;
+    while (pos < line.size()) {
+        const void* hit = std::memchr(base + pos, '"', line.size() - pos);
+        if (!hit) return std::string_view::npos;
+        const auto q = static_cast<std::size_t>(static_cast<const char*>(hit) - base);
+        // Escaped when an odd number of backslashes (back to `from`) stands right before it.
+        std::size_t b = q;
+        while (b > from && line[b - 1] == '\\') --b;
+        if ((q - b) % 2 == 0) return q;
+        pos = q + 1;
     }
     return std::string_view::npos;
 }
+
+std::size_t closing_quote(std::string_view line, std::size_t open) { return next_unescaped_quote(line, open + 1); }
 
 TargetParts split_absolute_target(std::string_view target) {
     TargetParts p{{}, target};

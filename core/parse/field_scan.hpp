@@ -53,6 +53,10 @@ std::string_view host_without_port(std::string_view hp, bool always_port);
 /// backslash-escaped characters (\" and \\). npos when there is none.
 std::size_t closing_quote(std::string_view line, std::size_t open);
 
+/// The first '"' at or after `from` not escaped by a backslash (backslashes before `from` do
+/// not count); npos when there is none.
+std::size_t next_unescaped_quote(std::string_view line, std::size_t from);
+
 /// For absolute-form request targets ("http://host:80/p?q"): the authority ("host:80") and the
 /// origin-form rest ("/p?q", possibly empty). Targets not starting with a scheme are unchanged
 /// and give an empty authority.

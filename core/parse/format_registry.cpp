@@ -1,5 +1,7 @@
 #include "core/parse/format_registry.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <array>
 
@@ -97,21 +99,22 @@ std::expected<std::unique_ptr<LineParser>, std::string> make_line_parser(std::st
     if (name == "jsonl") return std::make_unique<JsonLineParser>();
     if (name == "goaccess") {
         auto compiled = compile_goaccess_format(options.log_format, options.date_format, options.time_format);
-        if (!compiled) return std::unexpected("--log-format: " + compiled.error());
+        if (!compiled) return std::unexpected(fmt::format("--log-format: {}", compiled.error()));
         if (compiled->json) return std::make_unique<JsonLineParser>();  // CADDY: Caddy's JSON, by the jsonl parser
         return std::make_unique<GoAccessLineParser>(std::move(*compiled));
     }
     if (name == "auto") return std::unexpected(std::string("\"auto\" is not a parser: detect the format first"));
     if (name == "cloudtrail")
         return std::unexpected(std::string("cloudtrail is a document format: use make_document_parser"));
-    return std::unexpected("unknown log format \"" + std::string(name) +
-                           "\" (known: s3, cloudfront, alb, elb, combined, common, vcombined, vcommon, jsonl, "
-                           "goaccess, cloudtrail)");
+    return std::unexpected(fmt::format(
+        "unknown log format \"{}\" (known: s3, cloudfront, alb, elb, combined, common, vcombined, vcommon, jsonl, "
+        "goaccess, cloudtrail)",
+        name));
 }
 
 std::expected<std::unique_ptr<DocumentParser>, std::string> make_document_parser(std::string_view name) {
     if (name == "cloudtrail") return std::make_unique<CloudTrailParser>();
-    return std::unexpected("\"" + std::string(name) + "\" is not a document format (known: cloudtrail)");
+    return std::unexpected(fmt::format("\"{}\" is not a document format (known: cloudtrail)", name));
 }
 
 }  // namespace s3top

@@ -1,5 +1,7 @@
 #include "core/parse/goaccess_format.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <array>
 
@@ -144,7 +146,7 @@ std::expected<CompiledFormat, std::string> compile_goaccess_format(std::string_v
         if (c == '~' && i + 2 < fmt.size() && fmt[i + 1] == 'h' && fmt[i + 2] == '{') {
             const auto close = fmt.find('}', i + 3);
             if (close == std::string::npos || close == i + 3)
-                return std::unexpected("unterminated or empty ~h{...} at column " + std::to_string(i));
+                return std::unexpected(fmt::format("unterminated or empty ~h{{...}} at column {}", i));
             s.spec = GoSpec::Host;
             s.xff_delims = fmt.substr(i + 3, close - i - 3);
             i = close;
@@ -159,8 +161,7 @@ std::expected<CompiledFormat, std::string> compile_goaccess_format(std::string_v
                 continue;
             }
             const auto spec = spec_of(sc);
-            if (!spec) return std::unexpected("unknown log format specifier %" + std::string(1, sc) + " at column " +
-                                              std::to_string(i - 1));
+            if (!spec) return std::unexpected(fmt::format("unknown log format specifier %{} at column {}", sc, i - 1));
             s.spec = *spec;
         } else {
             literal.push_back(c);
@@ -173,8 +174,8 @@ std::expected<CompiledFormat, std::string> compile_goaccess_format(std::string_v
         } else {
             s.delim = fmt[i + 1];
             if (s.delim == '%' && !(i + 2 < fmt.size() && fmt[i + 2] == '~'))
-                return std::unexpected("specifier at column " + std::to_string(i - 1) +
-                                       " must be followed by a delimiter, not another specifier");
+                return std::unexpected(fmt::format(
+                    "specifier at column {} must be followed by a delimiter, not another specifier", i - 1));
             if (s.delim == '%') s.delim = ' ';  // "%L" before "%~": a token
             if (s.delim == '~') return std::unexpected("a field may not be followed by '~'");
         }
@@ -206,7 +207,7 @@ std::expected<CompiledFormat, std::string> compile_goaccess_format(std::string_v
     if (has_datetime) {
         const std::string dt = time_format.empty() || time_format == date_format
                                    ? std::string(date_format)
-                                   : std::string(date_format) + " " + std::string(time_format);
+                                   : fmt::format("{} {}", date_format, time_format);
         auto x = TimeFormat::compile(dt);
         if (!x) return std::unexpected(x.error());
         f.date_time = std::move(*x);
@@ -250,17 +251,14 @@ ParseResult parse_goaccess_line(const CompiledFormat& f, std::string_view line) 
                 si + 1 < f.steps.size() && f.steps[si + 1].kind == GoStep::Kind::Literal ? f.steps[si + 1].literal
                                                                                           : std::string_view("\"");
             std::size_t q = pos;
-            for (int tries = 0; tries < kMaxQuoteCandidates && q < line.size(); ++q) {
-                if (line[q] == '\\') {
-                    ++q;
-                    continue;
-                }
-                if (line[q] != '"') continue;
-                ++tries;
-                if (line.substr(q, next.size()) == next || si + 2 >= f.steps.size()) {
+            for (int tries = 0; tries < kMaxQuoteCandidates; ++tries) {
+                q = scan::next_unescaped_quote(line, q);
+                if (q == std::string_view::npos) break;
+                if (line.substr(q, next.size()) == next) {
                     end = q;
                     break;
                 }
+                ++q;
             }
             if (end == std::string_view::npos) return std::unexpected(error(RejectReason::UnterminatedQuote, pos, field));
         } else {

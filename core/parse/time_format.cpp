@@ -1,5 +1,7 @@
 #include "core/parse/time_format.hpp"
 
+#include <fmt/format.h>
+
 #include "core/util/civil_time.hpp"
 
 namespace s3top {
@@ -68,7 +70,7 @@ std::expected<TimeFormat, std::string> TimeFormat::compile(std::string_view fmt)
             case 'f': add(Kind::EpochUs); break;
             case '*': add(Kind::EpochMs); break;
             case '%': add(Kind::Literal, '%'); break;
-            default: return std::unexpected("unsupported date/time specifier %" + std::string(1, fmt[i]));
+            default: return std::unexpected(fmt::format("unsupported date/time specifier %{}", fmt[i]));
         }
     }
     return f;
