@@ -27,12 +27,14 @@ class PtyDashboard {
 public:
     /// `late_org`: when not empty, the child appends one request of that org after 300 ms and
     /// writes to the wake pipe, as ingest threads do.
-    explicit PtyDashboard(std::string late_org = {}) {
+    /// `env`: extra "NAME=value" settings for the child (after TERM=xterm-256color,
+    /// LC_ALL=C.UTF-8).
+    explicit PtyDashboard(std::string late_org = {}, std::vector<std::string> env = {}) {
         winsize ws{};
         ws.ws_row = 30;
         ws.ws_col = 100;
         pid_ = ::forkpty(&master_, nullptr, nullptr, &ws);
-        if (pid_ == 0) child(late_org);  // never returns
+        if (pid_ == 0) child(late_org, env);  // never returns
         ::fcntl(master_, F_SETFL, O_NONBLOCK);
     }
     ~PtyDashboard() {
@@ -99,11 +101,15 @@ private:
         while ((n = ::read(master_, buf, sizeof buf)) > 0) output_.append(buf, static_cast<std::size_t>(n));
     }
 
-    [[noreturn]] static void child(const std::string& late_org) {
+    [[noreturn]] static void child(const std::string& late_org, const std::vector<std::string>& env) {
         ::setenv("TERM", "xterm-256color", 1);
         ::setenv("LANG", "C.UTF-8", 1);
         ::setenv("LC_ALL", "C.UTF-8", 1);
         ::unsetenv("NO_COLOR");
+        for (const auto& kv : env) {
+            const auto eq = kv.find('=');
+            ::setenv(kv.substr(0, eq).c_str(), kv.substr(eq + 1).c_str(), 1);
+        }
         auto engine = test::make_engine({test::Req{.org = "first-org", .sent = 1000}});
         int wake[2];
         if (::pipe(wake) != 0) ::_exit(90);  // blocking, as an app might make it
@@ -187,6 +193,28 @@ TEST(DashboardPty, KeysOpenOverlaysAndResizeReflows) {
     EXPECT_TRUE(d.wait_for("first-org")) << d.output();
     d.send("\x03");  // Ctrl-C arrives as a key in raw mode: quit
     EXPECT_EQ(d.exit_code(), 0);
+}
+
+TEST(DashboardPty, NoColorEnvironmentMeansNoColors) {
+    PtyDashboard d({}, {"NO_COLOR=1"});
+    if (!d.started()) GTEST_SKIP() << "no pseudo-terminal available";
+    ASSERT_TRUE(d.wait_for("first-org")) << d.output();
+    d.send("q");
+    EXPECT_EQ(d.exit_code(), 0);
+    for (const char* fg : {"\x1b[31m", "\x1b[32m", "\x1b[33m", "\x1b[34m", "\x1b[36m"})
+        EXPECT_EQ(d.output().find(fg), std::string::npos) << "color " << fg + 1;
+    const bool reverse = d.output().find(";7m") != std::string::npos || d.output().find("\x1b[7m") != std::string::npos;
+    EXPECT_TRUE(reverse) << "attributes still mark the focus";
+}
+
+TEST(DashboardPty, NonUtf8LocaleGetsAsciiOnly) {
+    PtyDashboard d({}, {"LC_ALL=C", "LANG=C"});
+    if (!d.started()) GTEST_SKIP() << "no pseudo-terminal available";
+    ASSERT_TRUE(d.wait_for("first-org")) << d.output();
+    d.send("q");
+    EXPECT_EQ(d.exit_code(), 0);
+    for (const char ch : d.output()) ASSERT_LT(static_cast<unsigned char>(ch), 0x80) << d.output();
+    EXPECT_NE(d.output().find("######"), std::string::npos);  // share bars in ASCII
 }
 
 }  // namespace
