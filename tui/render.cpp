@@ -81,8 +81,7 @@ std::string chart_title(ChartMetric metric, Dim resolution) {
 
 namespace {
 
-void render_too_small(const UiState& ui, Canvas& c) {
-    (void)ui;
+void render_too_small(Canvas& c) {
     const std::string a = "Terminal too small: " + std::to_string(c.width()) + "x" + std::to_string(c.height());
     const std::string b = "s3top needs at least " + std::to_string(kMinWidth) + "x" + std::to_string(kMinHeight);
     const std::string q = "q quits";
@@ -166,7 +165,7 @@ void render_hint_bar(const UiState& ui, Canvas& c, Rect r, std::string_view righ
 void render(const Snapshot& snap, const UiState& ui, Canvas& c) {
     c.clear();
     const Layout l = compute_layout(ui, c.width(), c.height());
-    if (l.too_small) return render_too_small(ui, c);
+    if (l.too_small) return render_too_small(c);
     render_header(snap, ui, c, l.header);
     if (ui.expanded) {
         render_panel(snap, ui, ui.focus, c, l.body, true);
@@ -181,7 +180,7 @@ void render(const Snapshot& snap, const UiState& ui, Canvas& c) {
                "/" + std::to_string(ui.slots.size());
     }
     render_hint_bar(ui, c, l.hint, note);
-    if (ui.overlay == Overlay::Help) render_help(ui, c);
+    if (ui.overlay == Overlay::Help) render_help(c);
     if (ui.overlay == Overlay::OrgPicker) render_org_picker(ui, c);
 }
 

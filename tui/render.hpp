@@ -25,7 +25,7 @@ void render_chart(const Snapshot& snap, const UiState& ui, Canvas& c, Rect r);
 void render_panel(const Snapshot& snap, const UiState& ui, std::size_t panel, Canvas& c, Rect r, bool expanded);
 /// Key hints (or the filter prompt, or a message); `right_note` right-aligned when given.
 void render_hint_bar(const UiState& ui, Canvas& c, Rect r, std::string_view right_note = {});
-void render_help(const UiState& ui, Canvas& c);
+void render_help(Canvas& c);
 void render_org_picker(const UiState& ui, Canvas& c);
 
 /// "Bytes sent per hour", "Requests per day" ...

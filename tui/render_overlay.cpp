@@ -42,8 +42,7 @@ constexpr std::array<HelpLine, 24> kHelp = {{
 
 }  // namespace
 
-void render_help(const UiState& ui, Canvas& c) {
-    (void)ui;
+void render_help(Canvas& c) {
     int keys_w = 0, what_w = 0;
     for (const auto& l : kHelp) {
         keys_w = std::max(keys_w, display_width(l.keys));

@@ -63,8 +63,7 @@ void render_panel(const Snapshot& snap, const UiState& ui, std::size_t panel, Ca
     if (title_selected) right = "Enter: " + std::string(expanded ? "collapse  " : "expand  ") + right;
     const std::string title = std::string(title_selected ? c.glyph("▸ ", "> ") : " ") + dim_title(dim);
     const int right_w = std::min(display_width(right), std::max(0, r.w - display_width(title) - 2));
-    const int used = c.put_fit(r.x, r.y, title, r.w - right_w - 1, title_style);
-    (void)used;
+    c.put_fit(r.x, r.y, title, r.w - right_w - 1, title_style);
     Style right_style = title_style;
     right_style.bold = false;
     c.put_fit(r.x + r.w - right_w - 1, r.y, right, right_w, right_style, true);
