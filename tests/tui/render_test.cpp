@@ -1,6 +1,8 @@
 // Renders real engine snapshots to a canvas and checks the text.
 #include <gtest/gtest.h>
 
+#include <random>
+
 #include "tests/tui/tui_fixture.hpp"
 #include "tui/sanitize.hpp"
 
@@ -372,6 +374,50 @@ TEST(Render, ExpandedPanelHasHeadingsAndScrolls) {
     EXPECT_NE(test::rect_row(c, body, 0).find("41-74 of 100"), std::string::npos) << test::rect_row(c, body, 0);
     EXPECT_TRUE(test::rect_row(c, body, 2).starts_with(" org-159")) << test::rect_row(c, body, 2);  // rank 41
     EXPECT_EQ(c.at(body.x + 1, body.y + 2 + 20).style.role, Role::Selected);
+}
+
+TEST(Render, RandomDataSizesAndStatesStayWellFormed) {
+    std::mt19937 rng(99);
+    auto junk = [&] {
+        std::string s(rng() % 60, '\0');
+        for (auto& ch : s) ch = static_cast<char>(rng() % 4 ? 'a' + rng() % 26 : rng() % 256);
+        return s;
+    };
+    for (int round = 0; round < 60; ++round) {
+        std::vector<Req> reqs;
+        const int n = static_cast<int>(rng() % 40);
+        for (int i = 0; i < n; ++i) {
+            reqs.push_back(Req{.org = junk(), .sent = rng() % (1ull << (rng() % 50)), .status = static_cast<std::uint16_t>(100 + rng() % 500),
+                               .time = kT0 + static_cast<std::int64_t>(rng() % 500000), .ip = junk(), .ua = junk(), .key = junk()});
+        }
+        const auto engine = test::make_engine(reqs);
+        UiState ui = test::ui_of(static_cast<int>(50 + rng() % 200), static_cast<int>(15 + rng() % 60));
+        ui.unicode = rng() % 4 != 0;
+        ui.exact = rng() % 2;
+        ui.expanded = rng() % 3 == 0;
+        ui.focus = rng() % ui.slots.size();
+        ui.resolution = std::array{Dim::Minute, Dim::Hour, Dim::Day, Dim::Month}[rng() % 4];
+        ui.chart = rng() % 2 ? ChartMetric::Requests : ChartMetric::BytesSent;
+        ui.cursors[ui.focus].selected = static_cast<int>(rng() % 50) - 1;
+        ui.cursors[ui.focus].scroll = static_cast<int>(rng() % 50);
+        ui.grid_top = static_cast<int>(rng() % 5);
+        ui.overlay = static_cast<Overlay>(rng() % 4);
+        ui.picker.all = {junk(), junk(), junk()};
+        ui.picker.query.set(junk().substr(0, 2));
+        ui.picker.refilter();
+        ui.picker.selected = static_cast<int>(rng() % 5);
+        ui.prompt.set(junk());
+        ui.prompt.cursor = 0;
+        ui.prompt_error = junk();
+        ui.message = rng() % 3 ? std::string() : junk();
+        if (rng() % 3 == 0) ui.filter.add_eq(DimSpec{Dim::UserAgent}, reqs.empty() || rng() % 2 ? junk() : reqs[0].ua);
+        const Snapshot snap = test::snapshot_of(*engine, ui);
+        ui.source.note = junk();
+        ui.source.mode = static_cast<SourceStatus::Mode>(rng() % 4);
+        const Canvas c = test::render_to_canvas(snap, ui);
+        expect_well_formed(c);
+        if (::testing::Test::HasFatalFailure()) return;
+    }
 }
 
 }  // namespace
