@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <shared_mutex>
 #include <string>
 #include <vector>
@@ -15,12 +16,6 @@
 
 namespace s3top {
 
-struct EngineConfig {
-    OrgSource org;
-    DimMask keep = DimMask{}.set();  ///< string dimensions to store; others are not interned
-    std::size_t max_recent_rejects = 1000;  ///< rejected lines kept in memory for display
-};
-
 /// What a report asks for.
 struct ReportSpec {
     std::vector<DimSpec> by{DimSpec{Dim::Org, 0}};
@@ -29,6 +24,15 @@ struct ReportSpec {
     SortBy sort = SortBy::Bytes;
     bool distinct_clients = true;  ///< per group (needs the ip column)
     bool percentiles = true;       ///< p50/p95 of total time per group
+};
+
+struct EngineConfig {
+    OrgSource org;
+    DimMask keep = DimMask{}.set();  ///< string dimensions to store; others are not interned
+    std::size_t max_recent_rejects = 1000;  ///< rejected lines kept in memory for display
+    /// Streaming mode: fold every batch into this one report as it arrives and keep no
+    /// records (report() then answers this spec). For one-shot reports over big inputs.
+    std::optional<ReportSpec> stream;
 };
 
 struct ReportGroup {
@@ -52,6 +56,7 @@ struct ReportResult {
 };
 
 class ViewState;
+class ReportAccumulator;
 
 /// A dashboard view kept current incrementally: pass it to Engine::refresh().
 class View {
@@ -88,7 +93,8 @@ public:
     /// the first time) and returns a new snapshot of it. Thread-safe against append().
     Snapshot refresh(View& view, std::uint64_t generation) const;
 
-    /// One pass over every record. Thread-safe against append().
+    /// One pass over every record (streaming mode: the folded report, whatever `spec`).
+    /// Thread-safe against append().
     ReportResult report(const ReportSpec& spec) const;
 
     LineCounters lines() const;
@@ -110,6 +116,7 @@ private:
     std::vector<RejectedLine> recent_rejects_;
     std::int64_t newest_source_mtime_ = 0;
     std::atomic<std::uint64_t> version_{0};
+    std::unique_ptr<ReportAccumulator> stream_;
 };
 
 }  // namespace s3top

@@ -1,0 +1,153 @@
+#include "core/agg/report_acc.hpp"
+
+#include <algorithm>
+#include <bit>
+
+#include "core/agg/ranking.hpp"
+
+namespace s3top {
+
+std::uint32_t latency_bucket(std::uint32_t ms) {
+    if (ms < 128) return ms;
+    const auto e = static_cast<std::uint32_t>(std::bit_width(ms) - 1);  // >= 7
+    const std::uint32_t shift = e - 6;
+    const std::uint32_t mantissa = (ms >> shift) & 63u;
+    return 128 + (e - 7) * 64 + mantissa;
+}
+
+std::uint32_t latency_bucket_value(std::uint32_t bucket) {
+    if (bucket < 128) return bucket;
+    const std::uint32_t e = (bucket - 128) / 64 + 7;
+    const std::uint32_t mantissa = (bucket - 128) % 64;
+    const std::uint32_t shift = e - 6;
+    const std::uint64_t low = static_cast<std::uint64_t>(64 + mantissa) << shift;
+    return static_cast<std::uint32_t>(std::min<std::uint64_t>(low + ((std::uint64_t{1} << shift) - 1) / 2, UINT32_MAX));
+}
+
+std::size_t ReportAccumulator::KeyHash::operator()(const std::vector<std::int64_t>& k) const {
+    std::uint64_t h = 0x9E3779B97F4A7C15ULL;
+    for (auto v : k) h = mix64(h ^ static_cast<std::uint64_t>(v));
+    return static_cast<std::size_t>(h);
+}
+
+ReportAccumulator::ReportAccumulator(const ReportSpec& spec) : spec_(spec), filter_(spec.filter) {
+    for (const auto& d : spec.by) keyers_.emplace_back(d);
+    single_dense_ = keyers_.size() == 1 && keyers_[0].dense();
+    key_.resize(keyers_.size());
+}
+
+DimMask ReportAccumulator::needed() const {
+    DimMask m = filter_.needed();
+    for (const auto& k : keyers_) k.add_needed(m);
+    if (spec_.distinct_clients) m.set(index(Dim::RemoteIp));
+    return m;
+}
+
+std::uint32_t ReportAccumulator::group_of(const Columns& c, std::size_t row) {
+    if (single_dense_) {
+        const auto k = static_cast<std::size_t>(keyers_[0].key(c, row));
+        if (k >= dense_group_.size()) dense_group_.resize(k + 1, UINT32_MAX);
+        std::uint32_t& g = dense_group_[k];
+        if (g == UINT32_MAX) {
+            g = static_cast<std::uint32_t>(metrics_.size());
+            group_keys_.push_back({static_cast<std::int64_t>(k)});
+            metrics_.emplace_back();
+            group_clients_.push_back(0);
+            group_timed_.push_back(0);
+        }
+        return g;
+    }
+    for (std::size_t i = 0; i < keyers_.size(); ++i) key_[i] = keyers_[i].key(c, row);
+    const auto [it, fresh] = group_index_.try_emplace(key_, static_cast<std::uint32_t>(metrics_.size()));
+    if (fresh) {
+        group_keys_.push_back(key_);
+        metrics_.emplace_back();
+        group_clients_.push_back(0);
+        group_timed_.push_back(0);
+    }
+    return it->second;
+}
+
+void ReportAccumulator::fold(const Columns& c, const Pools& pools, std::size_t begin, std::size_t end) {
+    filter_.prepare(pools);
+    for (auto& k : keyers_) k.prepare(pools);
+    const auto& ips = c.ids[index(Dim::RemoteIp)];
+    const bool have_ip = spec_.distinct_clients && !ips.empty();
+    if (have_ip) client_bits_.resize((pools[index(Dim::RemoteIp)].size() + 63) / 64, 0);
+    for (std::size_t row = begin; row < end; ++row) {
+        if (!filter_.matches(c, row)) continue;
+        const std::int64_t t = c.time[row];
+        if (totals_.requests == 0 || t < min_time_) min_time_ = t;
+        if (totals_.requests == 0 || t > max_time_) max_time_ = t;
+        totals_.add(c.bytes_sent[row], c.bytes_in[row], c.status[row], c.tier[row], c.total_time_ms[row]);
+        const std::uint32_t g = group_of(c, row);
+        metrics_[g].add(c.bytes_sent[row], c.bytes_in[row], c.status[row], c.tier[row], c.total_time_ms[row]);
+        const std::uint64_t gk = (std::uint64_t{g} + 1) << 32;
+        if (have_ip && ips[row] != 0) {
+            const std::uint32_t ip = ips[row];
+            std::uint64_t& word = client_bits_[ip / 64];
+            const std::uint64_t bit = std::uint64_t{1} << (ip % 64);
+            if (!(word & bit)) {
+                word |= bit;
+                ++distinct_clients_;
+            }
+            if (group_ip_.insert(gk | ip)) ++group_clients_[g];
+        }
+        if (spec_.percentiles && c.total_time_ms[row] != kNoTotalTime) {
+            sketch_.add(gk | latency_bucket(c.total_time_ms[row]));
+            ++group_timed_[g];
+        }
+    }
+}
+
+ReportResult ReportAccumulator::finish(const Pools& pools) const {
+    ReportResult out;
+    out.by = spec_.by;
+    out.filter = spec_.filter;
+    out.totals = totals_;
+    out.distinct_clients = distinct_clients_;
+    out.min_time = min_time_;
+    out.max_time = max_time_;
+    std::vector<ReportGroup> groups(metrics_.size());
+    for (std::size_t g = 0; g < metrics_.size(); ++g) {
+        groups[g].metrics = metrics_[g];
+        groups[g].distinct_clients = group_clients_[g];
+        groups[g].timed_requests = group_timed_[g];
+        for (std::size_t i = 0; i < keyers_.size(); ++i) groups[g].key.push_back(keyers_[i].label(group_keys_[g][i], pools));
+    }
+    if (spec_.percentiles) {
+        // Nearest-rank percentiles from each group's sketch.
+        std::vector<std::vector<std::pair<std::uint32_t, std::uint64_t>>> per_group(metrics_.size());
+        sketch_.for_each([&](std::uint64_t key, std::uint64_t count) {
+            per_group[(key >> 32) - 1].emplace_back(static_cast<std::uint32_t>(key), count);
+        });
+        for (std::size_t g = 0; g < per_group.size(); ++g) {
+            auto& buckets = per_group[g];
+            if (buckets.empty()) continue;
+            std::sort(buckets.begin(), buckets.end());
+            const std::uint64_t n = group_timed_[g];
+            auto value_at_rank = [&](std::uint64_t rank) {
+                std::uint64_t seen = 0;
+                for (const auto& [b, cnt] : buckets) {
+                    seen += cnt;
+                    if (seen >= rank) return latency_bucket_value(b);
+                }
+                return latency_bucket_value(buckets.back().first);
+            };
+            groups[g].p50_ms = value_at_rank((n * 50 + 99) / 100);
+            groups[g].p95_ms = value_at_rank((n * 95 + 99) / 100);
+        }
+    }
+    std::sort(groups.begin(), groups.end(), [&](const ReportGroup& a, const ReportGroup& b) {
+        if (spec_.sort != SortBy::Key &&
+            (a.metrics.bytes_sent != b.metrics.bytes_sent || a.metrics.requests != b.metrics.requests))
+            return ranks_before(a.metrics, {}, b.metrics, {}, spec_.sort);
+        return a.key < b.key;
+    });
+    out.total_groups = groups.size();
+    if (spec_.top && groups.size() > spec_.top) groups.resize(spec_.top);
+    out.groups = std::move(groups);
+    return out;
+}
+
+}  // namespace s3top

@@ -1,0 +1,58 @@
+#pragma once
+// One report's aggregation as a fold: rows in, groups out. Engine::report() folds the stored
+// columns through it; in streaming mode the engine folds each batch as it arrives and keeps no
+// records at all (memory then grows with distinct values, not with lines).
+#include <cstdint>
+#include <unordered_map>
+#include <vector>
+
+#include "core/agg/columns.hpp"
+#include "core/agg/compiled_filter.hpp"
+#include "core/agg/engine.hpp"
+#include "core/agg/keyer.hpp"
+#include "core/util/flat_hash.hpp"
+
+namespace s3top {
+
+/// Latency sketch buckets: exact below 128 ms, then 64 buckets per power of two, so a
+/// reported percentile is within 1/128 (0.8%) of the true nearest-rank value.
+std::uint32_t latency_bucket(std::uint32_t ms);
+/// The value reported for a bucket: the middle of its range (exact below 128).
+std::uint32_t latency_bucket_value(std::uint32_t bucket);
+
+class ReportAccumulator {
+public:
+    explicit ReportAccumulator(const ReportSpec& spec);
+    /// Folds rows [begin, end) of `c`, whose ids live in `pools`.
+    void fold(const Columns& c, const Pools& pools, std::size_t begin, std::size_t end);
+    /// The groups, sorted and cut per the spec. `pools` must be those fold() saw.
+    ReportResult finish(const Pools& pools) const;
+    const ReportSpec& spec() const { return spec_; }
+    /// Columns a fold reads (to keep in streaming mode).
+    DimMask needed() const;
+
+private:
+    std::uint32_t group_of(const Columns& c, std::size_t row);
+    struct KeyHash {
+        std::size_t operator()(const std::vector<std::int64_t>& k) const;
+    };
+    ReportSpec spec_;
+    CompiledFilter filter_;
+    std::vector<Keyer> keyers_;
+    bool single_dense_ = false;
+    std::vector<std::uint32_t> dense_group_;
+    std::unordered_map<std::vector<std::int64_t>, std::uint32_t, KeyHash> group_index_;
+    std::vector<std::vector<std::int64_t>> group_keys_;
+    std::vector<Metrics> metrics_;
+    std::vector<std::uint64_t> group_clients_;
+    std::vector<std::uint64_t> group_timed_;
+    FlatSet64 group_ip_;        // (group + 1) << 32 | ip
+    FlatCounter64 sketch_;      // (group + 1) << 32 | bucket
+    Metrics totals_;
+    std::vector<std::uint64_t> client_bits_;
+    std::uint64_t distinct_clients_ = 0;
+    std::int64_t min_time_ = 0, max_time_ = 0;
+    std::vector<std::int64_t> key_;
+};
+
+}  // namespace s3top
