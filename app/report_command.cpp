@@ -32,7 +32,7 @@ int run_report(const Options& opt) {
     spec.top = opt.top;
     spec.sort = opt.sort == "requests" ? SortBy::Requests : opt.sort == "key" ? SortBy::Key : SortBy::Bytes;
 
-    Session s = make_session(opt, needed);
+    Session s = make_session(opt, needed, spec);
     if (!load_all(s, opt)) {
         fmt::print(stderr, "s3top: no input could be read\n");
         return 1;

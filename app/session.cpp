@@ -9,7 +9,7 @@
 
 namespace s3top::app {
 
-Session make_session(const Options& opt, const DimMask& needed) {
+Session make_session(const Options& opt, const DimMask& needed, std::optional<ReportSpec> stream) {
     Session s;
     EngineConfig cfg;
     std::string err;
@@ -19,6 +19,7 @@ Session make_session(const Options& opt, const DimMask& needed) {
     auto filter = parse_filter(opt.filter);
     if (!filter) throw UsageError{"--filter: " + filter.error()};
     cfg.keep = needed | CompiledFilter(*filter).needed();
+    cfg.stream = std::move(stream);
     s.engine = std::make_unique<Engine>(cfg);
     if (opt.paths.empty()) throw UsageError{"no input: name log files or folders, or - for standard input"};
     s.inputs = collect_inputs(opt.paths, s.problems);

@@ -2,6 +2,7 @@
 // Wiring shared by every command: options -> engine config, inputs, loader, rejects file.
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "app/cli.hpp"
@@ -27,7 +28,8 @@ struct Session {
 
 /// Builds the engine (keeping only the columns `needed` plus those the filter reads) and
 /// lists the inputs. Throws UsageError on bad options.
-Session make_session(const Options& opt, const DimMask& needed);
+/// With `stream`, the engine folds that one report as batches arrive and keeps no records.
+Session make_session(const Options& opt, const DimMask& needed, std::optional<ReportSpec> stream = std::nullopt);
 
 /// Reads every input into the session's engine. Problems go to `messages` as
 /// "s3top: PATH: message" lines (to stderr when `messages` is null). Returns false when
