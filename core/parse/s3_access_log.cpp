@@ -1,6 +1,11 @@
 #include "core/parse/s3_access_log.hpp"
 
 #include <array>
+#include <bit>
+#include <cstring>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include <limits>
 
 #include "core/parse/clf_time.hpp"
@@ -19,6 +24,31 @@ constexpr int kMaxUriCandidates = 8;
 // The tail after the user agent: version id ... source region, and room to see extras.
 constexpr std::size_t kTailKnown = kS3FieldCount - kS3VersionId;
 
+// The index of the first ' ' in d[pos, n), or n. With `quote`, also reports whether a '"'
+// comes before it. Sixteen bytes at a time where SSE2 is there (every x86-64).
+inline std::size_t find_space(const char* d, std::size_t pos, std::size_t n, bool* quote) {
+#if defined(__SSE2__)
+    const __m128i space = _mm_set1_epi8(' ');
+    const __m128i dquote = _mm_set1_epi8('"');
+    while (pos + 16 <= n) {
+        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(d + pos));
+        const auto spaces = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, space)));
+        if (quote) {
+            auto quotes = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, dquote)));
+            if (spaces) quotes &= (spaces & (0u - spaces)) - 1;  // only those before the space
+            if (quotes) *quote = true;
+        }
+        if (spaces) return pos + static_cast<std::size_t>(std::countr_zero(spaces));
+        pos += 16;
+    }
+#endif
+    for (; pos < n; ++pos) {
+        if (d[pos] == ' ') return pos;
+        if (quote && d[pos] == '"') *quote = true;
+    }
+    return n;
+}
+
 struct Cursor {
     std::string_view line;
     std::size_t pos = 0;
@@ -29,10 +59,10 @@ struct Cursor {
     bool at_end() const { return pos >= line.size(); }
     std::uint32_t column() const { return static_cast<std::uint32_t>(pos); }
     /// The next space-separated token; empty at the end of the line.
-    std::string_view token() {
+    std::string_view token(bool* quote = nullptr) {
         skip_spaces();
         const std::size_t start = pos;
-        while (pos < line.size() && line[pos] != ' ') ++pos;
+        pos = find_space(line.data(), pos, line.size(), quote);
         return line.substr(start, pos - start);
     }
 };
@@ -236,9 +266,10 @@ ParseResult parse_s3_access_log(std::string_view line) {
     Cursor c{line};
     std::string_view t;
     auto need = [&](std::uint16_t field) -> std::optional<ParseError> {
-        t = c.token();
+        bool quote = false;
+        t = c.token(&quote);
         if (t.empty()) return error(RejectReason::TooFewFields, c.pos, field);
-        if (t.find('"') != std::string_view::npos) return error(RejectReason::BadField, c.pos - t.size(), field);
+        if (quote) return error(RejectReason::BadField, c.pos - t.size(), field);
         return std::nullopt;
     };
 
@@ -271,7 +302,9 @@ ParseResult parse_s3_access_log(std::string_view line) {
 
     c.skip_spaces();
     if (c.at_end()) return std::unexpected(error(RejectReason::TooFewFields, c.pos, kS3RequestUri));
-    const std::size_t last_quote = line.rfind('"');
+    const void* lq = memrchr(line.data(), '"', line.size());
+    const std::size_t last_quote =
+        lq ? static_cast<std::size_t>(static_cast<const char*>(lq) - line.data()) : std::string_view::npos;
     if (line[c.pos] != '"') {
         r.request_uri = absent(c.token());
         if (auto e = parse_after_uri(c, last_quote, false, r)) return std::unexpected(*e);
