@@ -1,7 +1,9 @@
 #include "core/agg/engine.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <mutex>
+#include <thread>
 #include <unordered_map>
 
 #include "core/agg/compiled_filter.hpp"
@@ -28,6 +30,16 @@ public:
     }
     void reserve(std::size_t n) {
         if (dense_ && by_key_.size() < n) by_key_.resize(n);
+    }
+    void merge(const GroupAcc& o) {
+        if (dense_) {
+            if (by_key_.size() < o.by_key_.size()) by_key_.resize(o.by_key_.size());
+            for (std::size_t i = 0; i < o.by_key_.size(); ++i) {
+                if (o.by_key_[i].requests) by_key_[i].merge(o.by_key_[i]);
+            }
+        } else {
+            for (const auto& [k, m] : o.sparse_) sparse_[k].merge(m);
+        }
     }
     template <class F>
     void for_each(F&& f) const {
@@ -61,55 +73,99 @@ void add_row(Metrics& m, const Columns& c, std::size_t row) {
 // ---------------------------------------------------------------------------------------
 // Views
 
-class ViewState {
-public:
-    explicit ViewState(const ViewSpec& spec) : filter(spec.filter), resolution(spec.resolution) {
-        for (const auto& p : spec.panels) {
-            keyers.emplace_back(p.dim);
-            accs.emplace_back(keyers.back().dense());
-        }
-    }
-
-    void fold(const Columns& c, const Pools& pools, std::size_t end) {
-        filter.prepare(pools);
-        for (std::size_t i = 0; i < keyers.size(); ++i) {
-            keyers[i].prepare(pools);
-            accs[i].reserve(keyers[i].dense_size(pools));
-        }
-        const bool have_ip = !c.ids[index(Dim::RemoteIp)].empty();
-        if (have_ip) client_bits.resize((pools[index(Dim::RemoteIp)].size() + 63) / 64, 0);
-        for (std::size_t row = processed; row < end; ++row) {
-            if (!filter.matches(c, row)) continue;
-            add_row(totals, c, row);
-            const std::int64_t t = c.time[row];
-            if (totals.requests == 1 || t < min_time) min_time = t;
-            if (totals.requests == 1 || t > max_time) max_time = t;
-            for (std::size_t i = 0; i < keyers.size(); ++i) add_row(accs[i].at(keyers[i].key(c, row)), c, row);
-            SeriesPoint& s = series[bucket_start(resolution, t)];
-            ++s.requests;
-            s.bytes_sent += c.bytes_sent[row];
-            s.bytes_in += c.bytes_in[row];
-            if (have_ip) {
-                const std::uint32_t ip = c.ids[index(Dim::RemoteIp)][row];
-                std::uint64_t& word = client_bits[ip / 64];
-                const std::uint64_t bit = std::uint64_t{1} << (ip % 64);
-                if (ip != 0 && !(word & bit)) {
-                    word |= bit;
-                    ++distinct_clients;
-                }
-            }
-        }
-        processed = end;
-    }
-
-    CompiledFilter filter;
-    Dim resolution;
-    std::vector<Keyer> keyers;
+/// What folding rows into a view accumulates; two partials over disjoint rows merge.
+struct ViewPartial {
     std::vector<GroupAcc> accs;
     Metrics totals;
     std::int64_t min_time = 0, max_time = 0;
     std::unordered_map<std::int64_t, SeriesPoint> series;
     std::vector<std::uint64_t> client_bits;
+
+    void merge(const ViewPartial& o) {
+        for (std::size_t i = 0; i < accs.size(); ++i) accs[i].merge(o.accs[i]);
+        if (o.totals.requests) {
+            if (!totals.requests || o.min_time < min_time) min_time = o.min_time;
+            if (!totals.requests || o.max_time > max_time) max_time = o.max_time;
+        }
+        totals.merge(o.totals);
+        for (const auto& [k, p] : o.series) {
+            SeriesPoint& s = series[k];
+            s.requests += p.requests;
+            s.bytes_sent += p.bytes_sent;
+            s.bytes_in += p.bytes_in;
+        }
+        if (client_bits.size() < o.client_bits.size()) client_bits.resize(o.client_bits.size(), 0);
+        for (std::size_t w = 0; w < o.client_bits.size(); ++w) client_bits[w] |= o.client_bits[w];
+    }
+};
+
+class ViewState {
+public:
+    explicit ViewState(const ViewSpec& spec) : filter(spec.filter), resolution(spec.resolution) {
+        for (const auto& p : spec.panels) {
+            keyers.emplace_back(p.dim);
+            main.accs.emplace_back(keyers.back().dense());
+        }
+    }
+
+    /// Folds rows [processed, end). A large range (a new view over many records) is split
+    /// over two threads whose partials merge; keyers and filter are read-only meanwhile.
+    void fold(const Columns& c, const Pools& pools, std::size_t end) {
+        filter.prepare(pools);
+        for (auto& k : keyers) k.prepare(pools);
+        const std::size_t ips = (pools[index(Dim::RemoteIp)].size() + 63) / 64;
+        auto ready = [&](ViewPartial& p) {
+            for (std::size_t i = 0; i < keyers.size(); ++i) p.accs[i].reserve(keyers[i].dense_size(pools));
+            if (p.client_bits.size() < ips) p.client_bits.resize(ips, 0);
+        };
+        ready(main);
+        constexpr std::size_t kSplit = 1 << 20;
+        if (end - processed >= kSplit && std::thread::hardware_concurrency() > 1) {
+            const std::size_t mid = processed + (end - processed) / 2;
+            ViewPartial other;
+            for (const auto& k : keyers) other.accs.emplace_back(k.dense());
+            ready(other);
+            std::thread t([&] { fold_range(other, c, mid, end); });
+            fold_range(main, c, processed, mid);
+            t.join();
+            main.merge(other);
+        } else {
+            fold_range(main, c, processed, end);
+        }
+        distinct_clients = 0;
+        for (const auto w : main.client_bits) distinct_clients += static_cast<std::uint64_t>(std::popcount(w));
+        processed = end;
+    }
+
+    void fold_range(ViewPartial& p, const Columns& c, std::size_t begin, std::size_t end) const {
+        const auto& ips = c.ids[index(Dim::RemoteIp)];
+        const bool have_ip = !ips.empty();
+        // Rows come roughly in time order: remember the current chart bucket.
+        std::int64_t lo = 1, hi = 0;
+        SeriesPoint* bucket = nullptr;
+        for (std::size_t row = begin; row < end; ++row) {
+            if (!filter.matches(c, row)) continue;
+            const std::int64_t t = c.time[row];
+            if (!p.totals.requests || t < p.min_time) p.min_time = t;
+            if (!p.totals.requests || t > p.max_time) p.max_time = t;
+            add_row(p.totals, c, row);
+            for (std::size_t i = 0; i < keyers.size(); ++i) add_row(p.accs[i].at(keyers[i].key(c, row)), c, row);
+            if (t < lo || t >= hi) {
+                lo = bucket_start(resolution, t);
+                hi = next_bucket(resolution, lo);
+                bucket = &p.series[lo];
+            }
+            ++bucket->requests;
+            bucket->bytes_sent += c.bytes_sent[row];
+            bucket->bytes_in += c.bytes_in[row];
+            if (have_ip && ips[row] != 0) p.client_bits[ips[row] / 64] |= std::uint64_t{1} << (ips[row] % 64);
+        }
+    }
+
+    CompiledFilter filter;
+    Dim resolution;
+    std::vector<Keyer> keyers;
+    ViewPartial main;
     std::uint64_t distinct_clients = 0;
     std::size_t processed = 0;
 };
@@ -190,15 +246,15 @@ Snapshot Engine::refresh(View& view, std::uint64_t generation) const {
     s.view = view.spec_;
     s.lines = lines_;
     s.records = columns_.size();
-    s.totals = st.totals;
+    s.totals = st.main.totals;
     s.distinct_clients = st.distinct_clients;
-    s.min_time = st.min_time;
-    s.max_time = st.max_time;
-    if (st.totals.requests) {
+    s.min_time = st.main.min_time;
+    s.max_time = st.main.max_time;
+    if (st.main.totals.requests) {
         const Dim res = view.spec_.resolution;
-        for (std::int64_t b = bucket_start(res, st.min_time); b <= st.max_time; b = next_bucket(res, b)) {
+        for (std::int64_t b = bucket_start(res, st.main.min_time); b <= st.main.max_time; b = next_bucket(res, b)) {
             SeriesPoint p;
-            if (const auto it = st.series.find(b); it != st.series.end()) p = it->second;
+            if (const auto it = st.main.series.find(b); it != st.main.series.end()) p = it->second;
             p.start = b;
             s.series.push_back(p);
         }
@@ -206,7 +262,7 @@ Snapshot Engine::refresh(View& view, std::uint64_t generation) const {
     for (std::size_t i = 0; i < st.keyers.size(); ++i) {
         const PanelSpec& spec = view.spec_.panels[i];
         std::vector<Ranked> items;
-        st.accs[i].for_each([&](std::int64_t k, const Metrics& m) { items.push_back({k, &m, {}}); });
+        st.main.accs[i].for_each([&](std::int64_t k, const Metrics& m) { items.push_back({k, &m, {}}); });
         for (auto& it : items) it.label = st.keyers[i].label(it.key, pools_);
         const std::size_t keep = spec.limit == 0 ? items.size() : std::min(spec.limit, items.size());
         std::partial_sort(items.begin(), items.begin() + static_cast<std::ptrdiff_t>(keep), items.end(),
