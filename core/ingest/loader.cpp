@@ -1,5 +1,8 @@
 #include "core/ingest/loader.hpp"
 
+#include "core/parse/format_registry.hpp"
+#include "core/parse/goaccess_format.hpp"
+
 #include <fcntl.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -28,6 +31,7 @@ struct FileCtx {
     std::uint32_t index = 0;
     std::string format;                ///< empty: no format matched
     std::vector<std::string> headers;  ///< "#..." lines from the file's start
+    bool document = false;             ///< parsed whole (CloudTrail), not line by line
 };
 
 /// Reusable block buffers: the reader takes one, a worker gives it back after parsing, so
@@ -61,6 +65,7 @@ struct Block {
     std::size_t size = 0;
     std::uint64_t first_line = 1;
     bool too_long = false;  ///< data is the start of one over-long line
+    std::string document;   ///< a whole document-format file (buf is then null)
     std::string_view data() const { return {buf.get(), size}; }
 };
 
@@ -181,19 +186,44 @@ std::vector<std::string_view> first_lines(std::string_view data, std::size_t max
 }  // namespace
 
 ParserFactory default_parser_factory() {
-    return [](std::string_view format, const std::vector<std::string_view>&, const FormatOptions&, std::string& chosen,
-              std::string& error) -> std::unique_ptr<LineParser> {
-        if (format == "auto" || format == "s3") {
-            chosen = "s3";
-            return std::make_unique<S3LineParser>();
+    return [](std::string_view format, const std::vector<std::string_view>& first, const FormatOptions& options,
+              std::string& chosen, std::string& error) -> std::unique_ptr<LineParser> {
+        std::string name(format);
+        if (name == "auto") {
+            auto detected = detect_format(first);
+            if (!detected) {
+                error = "no known log format matched its first lines (use --log-format)";
+                return nullptr;
+            }
+            name = *detected;
+        } else {
+            const auto known = line_format_names();
+            const bool ours = std::find(known.begin(), known.end(), std::string_view(name)) != known.end() ||
+                              is_document_format(name);
+            if (!ours && (name.find('%') != std::string::npos || goaccess_preset(name))) {
+                name = "goaccess";  // a GoAccess format string or predefined name (COMBINED, AWSS3 ...)
+            }
         }
-        error = "unknown log format '" + std::string(format) + "'";
-        return nullptr;
+        chosen = name;
+        if (is_document_format(name)) return nullptr;  // the loader reads it whole
+        FormatOptions opts = options;
+        if (name == "goaccess" && opts.log_format.empty()) opts.log_format = std::string(format);
+        auto p = make_line_parser(name, opts);
+        if (!p) {
+            error = p.error();
+            return nullptr;
+        }
+        return std::move(*p);
     };
 }
 
 Loader::Loader(Engine& engine, LoaderOptions options)
-    : engine_(engine), options_(std::move(options)), factory_(default_parser_factory()) {}
+    : engine_(engine), options_(std::move(options)), factory_(default_parser_factory()) {
+    // `--log-format COMBINED` (or a specifier string) names the GoAccess format itself.
+    if (options_.format_options.log_format.empty() && options_.format != "auto") {
+        options_.format_options.log_format = options_.format;
+    }
+}
 
 LoadResult Loader::load(const std::vector<InputFile>& files, const std::atomic<bool>* cancel) {
     LoadResult result;
@@ -203,6 +233,22 @@ LoadResult Loader::load(const std::vector<InputFile>& files, const std::atomic<b
     BufferPool pool(options_.block_bytes + chunk_bytes);
     std::mutex sink_mutex;
     const unsigned nworkers = options_.workers ? options_.workers : std::max(1u, std::thread::hardware_concurrency());
+
+    // A whole document (CloudTrail): every record counts as a line read; a malformed document
+    // counts as one rejected line carrying the parser's message.
+    auto parse_document = [&](const FileCtx& fc, std::string_view doc, BatchBuilder& builder) {
+        auto parser = make_document_parser(fc.format);
+        if (!parser) {
+            builder.reject(fc.index, 1, parser.error(), ParseError{RejectReason::NoFormat, 0, 0});
+            return;
+        }
+        std::uint64_t element = 0;
+        std::string error;
+        const bool ok = (*parser)->parse(
+            doc, [&](const Record& r) { ++element; builder.add(r); },
+            [&](std::string_view excerpt, ParseError e) { builder.reject(fc.index, ++element, excerpt, e); }, error);
+        if (!ok) builder.reject(fc.index, element + 1, error, ParseError{RejectReason::BadField, 0, 0});
+    };
 
     auto worker = [&] {
         BatchBuilder builder(engine_.config().org, engine_.config().keep);
@@ -222,6 +268,12 @@ LoadResult Loader::load(const std::vector<InputFile>& files, const std::atomic<b
                 builder.add_bytes(block->size);
                 builder.reject(fc.index, block->first_line, block->data(),
                                ParseError{RejectReason::LineTooLong, static_cast<std::uint32_t>(options_.max_line_bytes), 0});
+                continue;
+            }
+            if (fc.document) {
+                builder.add_bytes(block->document.size());
+                parse_document(fc, block->document, builder);
+                if (builder.pending_lines() >= kFlushRows) flush();
                 continue;
             }
             if (parser_for != &fc || !parser) {
@@ -246,6 +298,12 @@ LoadResult Loader::load(const std::vector<InputFile>& files, const std::atomic<b
                 pos = nl + 1;
                 if (!parser) {
                     builder.reject(fc.index, line_no++, line, ParseError{RejectReason::NoFormat, 0, 0});
+                    continue;
+                }
+                if (line.size() > options_.max_line_bytes) {
+                    builder.reject(fc.index, line_no++, line,
+                                   ParseError{RejectReason::LineTooLong,
+                                              static_cast<std::uint32_t>(options_.max_line_bytes), 0});
                     continue;
                 }
                 auto r = parser->parse(line);
@@ -280,30 +338,65 @@ LoadResult Loader::load(const std::vector<InputFile>& files, const std::atomic<b
         bool skipping_long = false;  // discarding the rest of an over-long line
         std::unique_ptr<char[]> cur = pool.get();
         std::size_t used = 0;
+        auto detect = [&](std::string_view data) {
+            detected = true;
+            const auto lines = first_lines(data, kDetectLines);
+            std::string chosen, error;
+            auto p = factory_(options_.format, lines, options_.format_options, chosen, error);
+            if (p || is_document_format(chosen)) {
+                ctx->format = chosen;
+                ctx->document = !p;
+                for (const auto& l : lines) {
+                    if (!l.empty() && l.front() == '#') ctx->headers.emplace_back(l);
+                }
+            } else {
+                fr.error = error.empty() ? "no known log format matched" : error;
+            }
+            fr.format = ctx->format;
+        };
+        // Look at the file's start first: a document format is read whole.
+        {
+            std::string err;
+            const long got = src.read(cur.get(), chunk_bytes, err);
+            if (got < 0) {
+                fr.error = err;
+                pool.put(std::move(cur));
+                continue;
+            }
+            used = static_cast<std::size_t>(got);
+            fr.bytes += used;
+            if (used > 0) detect({cur.get(), used});
+            if (ctx->document) {
+                std::string doc(cur.get(), used);
+                pool.put(std::move(cur));
+                constexpr std::size_t kMaxDocument = std::size_t{1} << 31;
+                std::string chunk(chunk_bytes, '\0');
+                while (doc.size() <= kMaxDocument) {
+                    const long n = src.read(chunk.data(), chunk.size(), err);
+                    if (n < 0) fr.error = err;
+                    if (n <= 0) break;
+                    doc.append(chunk.data(), static_cast<std::size_t>(n));
+                    fr.bytes += static_cast<std::uint64_t>(n);
+                }
+                if (doc.size() > kMaxDocument) {
+                    fr.error = "document larger than 2 GiB: not read";
+                    continue;
+                }
+                Block b{ctx, nullptr, 0, 1, false, std::move(doc)};
+                queue.push(std::move(b));
+                continue;
+            }
+        }
         auto emit = [&](std::unique_ptr<char[]> buf, std::size_t size) {
             if (size == 0) {
                 pool.put(std::move(buf));
                 return;
             }
             const std::string_view data(buf.get(), size);
-            if (!detected) {
-                detected = true;
-                const auto lines = first_lines(data, kDetectLines);
-                std::string chosen, error;
-                auto p = factory_(options_.format, lines, options_.format_options, chosen, error);
-                if (p) {
-                    ctx->format = chosen;
-                    for (const auto& l : lines) {
-                        if (!l.empty() && l.front() == '#') ctx->headers.emplace_back(l);
-                    }
-                } else {
-                    fr.error = error.empty() ? "no known log format matched" : error;
-                }
-                fr.format = ctx->format;
-            }
+            if (!detected) detect(data);
             const std::uint64_t lines = count_lines(data) + (data.back() == '\n' ? 0 : 1);
             fr.lines += lines;
-            queue.push(Block{ctx, std::move(buf), size, next_line, false});
+            queue.push(Block{ctx, std::move(buf), size, next_line, false, {}});
             next_line += lines;
         };
         while (true) {
@@ -338,7 +431,7 @@ LoadResult Loader::load(const std::vector<InputFile>& files, const std::atomic<b
                     auto excerpt = pool.get();
                     const std::size_t keep = std::min(used, kMaxRejectText);
                     std::memcpy(excerpt.get(), base, keep);
-                    queue.push(Block{ctx, std::move(excerpt), keep, next_line, true});
+                    queue.push(Block{ctx, std::move(excerpt), keep, next_line, true, {}});
                     ++next_line;
                     ++fr.lines;
                     used = 0;

@@ -1,0 +1,114 @@
+// The loader: formats detected per file, documents read whole, gzip, over-long lines,
+// unmatched files reported, and read == parsed + rejected across it all.
+#include <gtest/gtest.h>
+#include <zlib.h>
+
+#include "core/ingest/loader.hpp"
+#include "support/test_support.hpp"
+
+namespace s3top {
+namespace {
+
+const char* kS3 =
+    "owner bkt [06/Feb/2019:00:00:38 +0000] 192.0.2.3 - REQ REST.GET.OBJECT k \"GET /bkt/k?org=a HTTP/1.1\" 200 - 100 "
+    "100 5 1 \"-\" \"curl/8\" - hid SigV4 C AuthHeader h TLSv1.2 - -\n";
+const char* kCombined =
+    "203.0.113.9 - - [10/Oct/2023:13:55:36 +0000] \"GET /a.png?org=b HTTP/1.1\" 200 2326 \"-\" \"Mozilla/5.0\"\n";
+const char* kCloudTrail = R"({"Records":[{"eventVersion":"1.08","eventSource":"s3.amazonaws.com","eventName":"GetObject",
+"eventTime":"2024-03-01T00:00:00Z","sourceIPAddress":"198.51.100.1","userAgent":"aws-cli",
+"userIdentity":{"type":"IAMUser","arn":"arn:aws:iam::1:user/x"},
+"requestParameters":{"bucketName":"b","key":"k"},"additionalEventData":{"bytesTransferredOut":42}}]})";
+
+std::string gzip(const std::string& s) {
+    uLongf n = compressBound(static_cast<uLong>(s.size())) + 64;
+    std::string out(n, '\0');
+    z_stream z{};
+    deflateInit2(&z, 6, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY);
+    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(s.data()));
+    z.avail_in = static_cast<uInt>(s.size());
+    z.next_out = reinterpret_cast<Bytef*>(out.data());
+    z.avail_out = static_cast<uInt>(out.size());
+    deflate(&z, Z_FINISH);
+    out.resize(z.total_out);
+    deflateEnd(&z);
+    return out;
+}
+
+struct Loaded {
+    LoadResult result;
+    ReportResult report;
+};
+
+Loaded load(const test::TempDir& dir, const std::string& format = "auto", std::size_t max_line = 1 << 20) {
+    Engine e(EngineConfig{});
+    LoaderOptions o;
+    o.format = format;
+    o.max_line_bytes = max_line;
+    o.workers = 2;
+    Loader l(e, o);
+    std::vector<InputProblem> problems;
+    const auto files = collect_inputs({dir.path().string()}, problems);
+    Loaded out{l.load(files), {}};
+    out.report = e.report(ReportSpec{});
+    return out;
+}
+
+const FileResult& file(const Loaded& l, std::string_view name) {
+    for (const auto& f : l.result.files) {
+        if (f.path.ends_with(name)) return f;
+    }
+    throw std::runtime_error("no file " + std::string(name));
+}
+
+TEST(Loader, DetectsFormatsPerFileAndReadsDocumentsWhole) {
+    test::TempDir d;
+    d.write("a-s3.log", std::string(kS3) + kS3);
+    d.write("b-access.log", kCombined);
+    d.write("c-trail.json", kCloudTrail);
+    d.write("d-notes.txt", "hello\nworld\n");
+    d.write("e-s3.log.gz", gzip(std::string(kS3) + kS3 + kS3));
+    const Loaded l = load(d);
+    EXPECT_EQ(file(l, "a-s3.log").format, "s3");
+    EXPECT_EQ(file(l, "b-access.log").format, "combined");
+    EXPECT_EQ(file(l, "c-trail.json").format, "cloudtrail");
+    EXPECT_EQ(file(l, "e-s3.log.gz").format, "s3");
+    EXPECT_NE(file(l, "d-notes.txt").error.find("no known log format"), std::string::npos);
+    const auto& lines = l.report.lines;
+    EXPECT_EQ(lines.parsed, 2u + 1 + 1 + 3);
+    EXPECT_EQ(lines.rejected[static_cast<std::size_t>(RejectReason::NoFormat)], 2u);
+    EXPECT_EQ(lines.read, lines.parsed + lines.rejected_total());
+    EXPECT_EQ(l.report.totals.bytes_sent, 5 * 100u + 2326 + 42);
+}
+
+TEST(Loader, OverLongLineIsRejectedOnceAndTheRestCounts) {
+    test::TempDir d;
+    d.write("big.log", std::string(kS3) + std::string(3000, 'x') + "\n" + kS3);
+    const Loaded l = load(d, "s3", 1000);
+    EXPECT_EQ(l.report.lines.parsed, 2u);
+    EXPECT_EQ(l.report.lines.rejected[static_cast<std::size_t>(RejectReason::LineTooLong)], 1u);
+    EXPECT_EQ(l.report.lines.read, 3u);
+}
+
+TEST(Loader, CorruptGzipIsReportedAndOtherFilesGoOn) {
+    test::TempDir d;
+    std::string gz = gzip(std::string(kS3) + kS3);
+    gz.resize(gz.size() / 2);  // truncated
+    d.write("bad.log.gz", gz);
+    d.write("good.log", kS3);
+    const Loaded l = load(d, "s3");
+    EXPECT_FALSE(file(l, "bad.log.gz").error.empty());
+    EXPECT_TRUE(file(l, "good.log").error.empty());
+    EXPECT_GE(l.report.lines.parsed, 1u);
+    EXPECT_EQ(l.report.lines.read, l.report.lines.parsed + l.report.lines.rejected_total());
+}
+
+TEST(Loader, GoAccessPresetNameSelectsGoAccessParser) {
+    test::TempDir d;
+    d.write("access.log", std::string(kCombined) + kCombined);
+    const Loaded l = load(d, "COMBINED");
+    EXPECT_EQ(file(l, "access.log").format, "goaccess");
+    EXPECT_EQ(l.report.lines.parsed, 2u);
+}
+
+}  // namespace
+}  // namespace s3top
