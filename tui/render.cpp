@@ -181,7 +181,7 @@ void render(const Snapshot& snap, const UiState& ui, Canvas& c) {
     }
     render_hint_bar(ui, c, l.hint, note);
     if (ui.overlay == Overlay::Help) render_help(c);
-    if (ui.overlay == Overlay::OrgPicker) render_org_picker(ui, c);
+    if (ui.overlay == Overlay::OrgPicker) render_org_picker(snap, ui, c);
 }
 
 }  // namespace s3top::tui

@@ -26,7 +26,8 @@ void render_panel(const Snapshot& snap, const UiState& ui, std::size_t panel, Ca
 /// Key hints (or the filter prompt, or a message); `right_note` right-aligned when given.
 void render_hint_bar(const UiState& ui, Canvas& c, Rect r, std::string_view right_note = {});
 void render_help(Canvas& c);
-void render_org_picker(const UiState& ui, Canvas& c);
+/// The org picker; orgs that are in the snapshot's Org panel show their requests and bytes.
+void render_org_picker(const Snapshot& snap, const UiState& ui, Canvas& c);
 
 /// "Bytes sent per hour", "Requests per day" ...
 std::string chart_title(ChartMetric metric, Dim resolution);

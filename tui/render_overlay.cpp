@@ -1,7 +1,10 @@
 // Overlays drawn over the dashboard: help and the org picker.
 #include <algorithm>
 #include <array>
+#include <optional>
+#include <unordered_map>
 
+#include "tui/format.hpp"
 #include "tui/render.hpp"
 #include "tui/sanitize.hpp"
 
@@ -63,7 +66,7 @@ void render_help(Canvas& c) {
     c.put_fit(box.x + 2, box.y + h - 1, " any key closes ", box.w - 4, Style{Role::Dim});
 }
 
-void render_org_picker(const UiState& ui, Canvas& c) {
+void render_org_picker(const Snapshot& snap, const UiState& ui, Canvas& c) {
     const OrgPicker& p = ui.picker;
     const Rect box = picker_box(c.width(), c.height());
     const Style frame{Role::Prompt};
@@ -88,11 +91,37 @@ void render_org_picker(const UiState& ui, Canvas& c) {
         c.put(box.x + 2, box.y + 3, p.all.empty() ? "no orgs seen yet" : "no org matches", Style{Role::Dim});
         return;
     }
+    // Numbers for the orgs the view ranks (its Org panel, within the current filter).
+    std::unordered_map<std::string_view, const Metrics*> known;
+    for (const PanelData& pd : snap.panels) {
+        if (pd.spec.dim.dim != Dim::Org) continue;
+        for (const PanelRow& r : pd.rows) known.emplace(r.label, &r.metrics);
+        break;
+    }
     const int n = static_cast<int>(p.matches.size());
     int scroll = std::clamp(p.scroll, 0, std::max(0, n - rows));
     if (p.selected < scroll) scroll = p.selected;
     if (p.selected >= scroll + rows) scroll = p.selected - rows + 1;
+    // Two right-aligned number columns sized to the rows on screen.
+    struct Numbers {
+        std::string req, bytes;
+    };
+    std::vector<std::optional<Numbers>> numbers;
+    int req_w = 0, bytes_w = 0;
     for (int i = 0; i < rows && scroll + i < n; ++i) {
+        const std::string& org = p.all[p.matches[static_cast<std::size_t>(scroll + i)]];
+        const auto it = known.find(org);
+        if (it == known.end() || box.w < 40) {
+            numbers.emplace_back();
+            continue;
+        }
+        Numbers num{format_count(it->second->requests, ui.exact) + " req", format_bytes(it->second->bytes_sent, ui.exact)};
+        req_w = std::max(req_w, display_width(num.req));
+        bytes_w = std::max(bytes_w, display_width(num.bytes));
+        numbers.push_back(std::move(num));
+    }
+    const int numbers_w = req_w ? req_w + bytes_w + 4 : 0;
+    for (int i = 0; i < static_cast<int>(numbers.size()); ++i) {
         const int idx = scroll + i;
         const std::string& org = p.all[p.matches[static_cast<std::size_t>(idx)]];
         const int y = box.y + 3 + i;
@@ -101,7 +130,14 @@ void render_org_picker(const UiState& ui, Canvas& c) {
             s = Style{Role::Selected, true, true};
             c.fill(box.x + 1, y, box.w - 2, 1, s);
         }
-        c.put_fit(box.x + 2, y, org.empty() ? "-" : std::string_view(org), box.w - 4, s);
+        if (const auto& num = numbers[static_cast<std::size_t>(i)]) {
+            Style ns = s;
+            if (idx != p.selected) ns.role = Role::Dim;
+            const int right = box.x + box.w - 3;
+            c.put_fit(right - bytes_w, y, num->bytes, bytes_w, ns, true);
+            c.put_fit(right - bytes_w - 2 - req_w, y, num->req, req_w, ns, true);
+        }
+        c.put_fit(box.x + 2, y, org.empty() ? "-" : std::string_view(org), box.w - 4 - numbers_w, s);
     }
     if (scroll > 0) c.put(box.x + box.w - 2, box.y + 3, c.glyph("↑", "^"), Style{Role::Dim});
     if (scroll + rows < n) c.put(box.x + box.w - 2, box.y + 2 + rows, c.glyph("↓", "v"), Style{Role::Dim});

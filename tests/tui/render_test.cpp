@@ -349,6 +349,7 @@ TEST(Render, OverlaysHelpPickerAndPromptError) {
     EXPECT_NE(text.find("Search: GLO"), std::string::npos) << text;
     EXPECT_NE(text.find("1 of 3"), std::string::npos);
     EXPECT_NE(text.find("│ globex"), std::string::npos) << text;
+    EXPECT_NE(text.find("1 req  512 KiB"), std::string::npos) << text;  // its numbers from the Org panel
 
     ui.overlay = Overlay::FilterPrompt;
     ui.prompt.set("org=acme bogus");
