@@ -14,6 +14,7 @@
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <vector>
 
 namespace s3top {
 
@@ -66,6 +67,7 @@ struct Block {
     std::uint64_t first_line = 1;
     bool too_long = false;  ///< data is the start of one over-long line
     std::string document;   ///< a whole document-format file (buf is then null)
+    std::uint64_t offset = 0, offset_end = 0;  ///< the stream bytes the block stands for
     std::string_view data() const { return {buf.get(), size}; }
 };
 
@@ -158,6 +160,21 @@ public:
             return static_cast<long>(got);
         }
     }
+    /// Skips the first `n` bytes (seek for a plain file, read and discard otherwise).
+    bool skip(std::uint64_t n, std::string& error) {
+        if (!gz_ && fd_ > 0 && ::lseek(fd_, static_cast<off_t>(n), SEEK_SET) >= 0) return true;
+        std::vector<char> tmp(1 << 16);
+        while (n > 0) {
+            const long got = read(tmp.data(), static_cast<std::size_t>(std::min<std::uint64_t>(n, tmp.size())), error);
+            if (got < 0) return false;
+            if (got == 0) {
+                error = "shorter than before (truncated?)";
+                return false;
+            }
+            n -= static_cast<std::uint64_t>(got);
+        }
+        return true;
+    }
     ~ByteSource() {
         if (gz_) {
             gzclose_r(gz_);  // closes fd_
@@ -226,8 +243,19 @@ Loader::Loader(Engine& engine, LoaderOptions options)
 }
 
 LoadResult Loader::load(const std::vector<InputFile>& files, const std::atomic<bool>* cancel) {
+    std::vector<ReadJob> jobs;
+    jobs.reserve(files.size());
+    for (const auto& f : files) {
+        ReadJob j;
+        j.file = f;
+        jobs.push_back(std::move(j));
+    }
+    return load_jobs(jobs, cancel);
+}
+
+LoadResult Loader::load_jobs(const std::vector<ReadJob>& jobs, const std::atomic<bool>* cancel) {
     LoadResult result;
-    result.files.resize(files.size());
+    result.files.resize(jobs.size());
     BlockQueue queue(8);
     const std::size_t chunk_bytes = std::min<std::size_t>(options_.block_bytes, 1 << 20);
     BufferPool pool(options_.block_bytes + chunk_bytes);
@@ -252,27 +280,45 @@ LoadResult Loader::load(const std::vector<InputFile>& files, const std::atomic<b
 
     auto worker = [&] {
         BatchBuilder builder(engine_.config().org, engine_.config().keep);
+        std::vector<Span> spans;
         std::unique_ptr<LineParser> parser;
         const FileCtx* parser_for = nullptr;
         auto flush = [&] {
             Batch b = builder.take();
             if (reject_sink_ && !b.rejects.empty()) {
                 std::lock_guard l(sink_mutex);
-                for (const auto& r : b.rejects) reject_sink_(r, files[r.source].path.string());
+                for (const auto& r : b.rejects) reject_sink_(r, jobs[r.source].file.path.string());
             }
-            engine_.append(std::move(b));
+            if (commit_) {
+                commit_(std::move(b), std::move(spans));
+                spans = {};
+            } else {
+                engine_.append(std::move(b));
+            }
+        };
+        auto add_span = [&](const Block& blk, std::uint64_t lines) {
+            const std::uint32_t job = blk.file->index;
+            if (!spans.empty() && spans.back().job == job && spans.back().end == blk.offset) {
+                spans.back().end = blk.offset_end;
+                spans.back().lines += lines;
+            } else {
+                spans.push_back(Span{job, blk.offset, blk.offset_end, blk.first_line, lines});
+            }
         };
         while (auto block = queue.pop()) {
             const FileCtx& fc = *block->file;
             if (block->too_long) {
-                builder.add_bytes(block->size);
+                builder.add_bytes(block->offset_end - block->offset);
                 builder.reject(fc.index, block->first_line, block->data(),
                                ParseError{RejectReason::LineTooLong, static_cast<std::uint32_t>(options_.max_line_bytes), 0});
+                add_span(*block, 1);
+                pool.put(std::move(block->buf));
                 continue;
             }
             if (fc.document) {
                 builder.add_bytes(block->document.size());
                 parse_document(fc, block->document, builder);
+                add_span(*block, 1);
                 if (builder.pending_lines() >= kFlushRows) flush();
                 continue;
             }
@@ -314,10 +360,11 @@ LoadResult Loader::load(const std::vector<InputFile>& files, const std::atomic<b
                 }
                 ++line_no;
             }
+            add_span(*block, line_no - block->first_line);
             pool.put(std::move(block->buf));
             if (builder.pending_lines() >= kFlushRows) flush();
         }
-        flush();
+        if (builder.pending_lines() > 0 || builder.size() > 0 || !spans.empty()) flush();
     };
     std::vector<std::thread> threads;
     for (unsigned i = 0; i < nworkers; ++i) threads.emplace_back(worker);
@@ -325,17 +372,28 @@ LoadResult Loader::load(const std::vector<InputFile>& files, const std::atomic<b
     // The reader: cut every file into blocks of whole lines, reading straight into pooled
     // buffers; only the partial last line of a block is copied into the next one.
     const std::size_t block_bytes = options_.block_bytes;
-    for (std::size_t fi = 0; fi < files.size(); ++fi) {
+    for (std::size_t fi = 0; fi < jobs.size(); ++fi) {
         if (cancel && cancel->load()) break;
+        const ReadJob& job = jobs[fi];
         FileResult& fr = result.files[fi];
-        fr.path = files[fi].path.string();
+        fr.path = job.file.path.string();
+        fr.end = job.begin;
+        fr.next_line = job.first_line;
         ByteSource src;
-        if (!src.open(files[fi], fr.error)) continue;
+        if (!src.open(job.file, fr.error)) continue;
+        if (job.begin > 0 && !src.skip(job.begin, fr.error)) continue;
+        StreamHash hasher;
+        bool hashing = job.begin == 0 || job.hash_before.has_value();
+        if (job.hash_before) hasher = StreamHash::restore(*job.hash_before);
+        const std::uint64_t limit = job.end == ReadJob::kToEnd ? ReadJob::kToEnd : job.end - job.begin;
+        std::uint64_t taken = 0;  // bytes read from the source so far
         auto ctx = std::make_shared<FileCtx>();
         ctx->index = static_cast<std::uint32_t>(fi);
         bool detected = false;
-        std::uint64_t next_line = 1;
-        bool skipping_long = false;  // discarding the rest of an over-long line
+        std::uint64_t next_line = job.first_line;
+        std::uint64_t emitted_to = job.begin;  // stream offset after the last byte handed on
+        bool skipping_long = false;            // discarding the rest of an over-long line
+        std::optional<Block> long_line;        // its excerpt, sent once its end is known
         std::unique_ptr<char[]> cur = pool.get();
         std::size_t used = 0;
         auto detect = [&](std::string_view data) {
@@ -357,13 +415,15 @@ LoadResult Loader::load(const std::vector<InputFile>& files, const std::atomic<b
         // Look at the file's start first: a document format is read whole.
         {
             std::string err;
-            const long got = src.read(cur.get(), chunk_bytes, err);
+            const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(chunk_bytes, limit));
+            const long got = want == 0 ? 0 : src.read(cur.get(), want, err);
             if (got < 0) {
                 fr.error = err;
                 pool.put(std::move(cur));
                 continue;
             }
             used = static_cast<std::size_t>(got);
+            taken = used;
             fr.bytes += used;
             if (used > 0) detect({cur.get(), used});
             if (ctx->document) {
@@ -382,7 +442,12 @@ LoadResult Loader::load(const std::vector<InputFile>& files, const std::atomic<b
                     fr.error = "document larger than 2 GiB: not read";
                     continue;
                 }
-                Block b{ctx, nullptr, 0, 1, false, std::move(doc)};
+                if (hashing) hasher.update(doc);
+                fr.end = job.begin + doc.size();
+                fr.next_line = 2;
+                fr.hashed = hashing;
+                if (hashing) fr.hash = hasher.state();
+                Block b{ctx, nullptr, 0, 1, false, std::move(doc), job.begin, fr.end};
                 queue.push(std::move(b));
                 continue;
             }
@@ -394,30 +459,40 @@ LoadResult Loader::load(const std::vector<InputFile>& files, const std::atomic<b
             }
             const std::string_view data(buf.get(), size);
             if (!detected) detect(data);
+            if (hashing) hasher.update(data);
             const std::uint64_t lines = count_lines(data) + (data.back() == '\n' ? 0 : 1);
             fr.lines += lines;
-            queue.push(Block{ctx, std::move(buf), size, next_line, false, {}});
+            queue.push(Block{ctx, std::move(buf), size, next_line, false, {}, emitted_to, emitted_to + size});
+            emitted_to += size;
             next_line += lines;
         };
         while (true) {
             if (cancel && cancel->load()) break;
             std::string err;
-            const long got = src.read(cur.get() + used, std::min(chunk_bytes, pool.size() - used), err);
+            const std::size_t want = static_cast<std::size_t>(
+                std::min<std::uint64_t>(std::min(chunk_bytes, pool.size() - used), limit - taken));
+            const long got = want == 0 ? 0 : src.read(cur.get() + used, want, err);
             if (got < 0) {
                 fr.error = err;
                 break;
             }
             if (got == 0) break;
+            taken += static_cast<std::uint64_t>(got);
             fr.bytes += static_cast<std::uint64_t>(got);
             std::size_t start = used;
             used += static_cast<std::size_t>(got);
             if (skipping_long) {
                 const void* nl = std::memchr(cur.get() + start, '\n', used - start);
                 if (!nl) {
+                    emitted_to += used;
                     used = 0;
                     continue;
                 }
                 const std::size_t after = static_cast<std::size_t>(static_cast<const char*>(nl) - cur.get()) + 1;
+                emitted_to += after;
+                long_line->offset_end = emitted_to;
+                queue.push(std::move(*long_line));
+                long_line.reset();
                 std::memmove(cur.get(), cur.get() + after, used - after);
                 used -= after;
                 skipping_long = false;
@@ -431,7 +506,9 @@ LoadResult Loader::load(const std::vector<InputFile>& files, const std::atomic<b
                     auto excerpt = pool.get();
                     const std::size_t keep = std::min(used, kMaxRejectText);
                     std::memcpy(excerpt.get(), base, keep);
-                    queue.push(Block{ctx, std::move(excerpt), keep, next_line, true, {}});
+                    long_line = Block{ctx, std::move(excerpt), keep, next_line, true, {}, emitted_to, 0};
+                    emitted_to += used;
+                    hashing = false;  // the skipped bytes are not hashed
                     ++next_line;
                     ++fr.lines;
                     used = 0;
@@ -447,7 +524,31 @@ LoadResult Loader::load(const std::vector<InputFile>& files, const std::atomic<b
             cur = std::move(next);
             used = carry;
         }
-        emit(std::move(cur), used);
+        const bool stopped = cancel && cancel->load();
+        if (long_line) {  // the file ended inside the over-long line
+            if (job.take_partial_tail && !stopped) {
+                long_line->offset_end = emitted_to;
+                queue.push(std::move(*long_line));
+            } else {
+                --next_line;
+                --fr.lines;
+                emitted_to = long_line->offset;
+                pool.put(std::move(long_line->buf));
+            }
+            long_line.reset();
+            pool.put(std::move(cur));
+        } else if (used > 0 && (stopped || !job.take_partial_tail)) {
+            // Follow mode (or cancelled): whole lines only; an unterminated tail waits.
+            const void* last = memrchr(cur.get(), '\n', used);
+            const std::size_t cut = last ? static_cast<std::size_t>(static_cast<const char*>(last) - cur.get()) + 1 : 0;
+            emit(std::move(cur), cut);
+        } else {
+            emit(std::move(cur), used);
+        }
+        fr.end = emitted_to;
+        fr.next_line = next_line;
+        fr.hashed = hashing;
+        if (hashing) fr.hash = hasher.state();
     }
     queue.close();
     for (auto& t : threads) t.join();

@@ -5,12 +5,14 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "core/agg/engine.hpp"
 #include "core/ingest/inputs.hpp"
 #include "core/parse/log_format.hpp"
+#include "core/util/stream_hash.hpp"
 
 namespace s3top {
 
@@ -22,13 +24,39 @@ struct LoaderOptions {
     std::size_t max_line_bytes = 1 << 20;  ///< longer lines are rejected (line_too_long)
 };
 
+/// A byte range of one input to read: [begin, end) of its stream (decompressed for gzip).
+/// `begin` must be 0 or the start of a line; `end` the end of one (or kToEnd).
+struct ReadJob {
+    static constexpr std::uint64_t kToEnd = ~std::uint64_t{0};
+    InputFile file;
+    std::uint64_t begin = 0;
+    std::uint64_t end = kToEnd;
+    std::uint64_t first_line = 1;  ///< line number of the line at `begin`
+    /// False (follow mode): an unterminated last line is left unread until its newline comes.
+    bool take_partial_tail = true;
+    /// Hash state of the stream's bytes before `begin`, to continue the file's content hash;
+    /// without it (and begin > 0) the result has no content hash.
+    std::optional<StreamHash::State> hash_before;
+};
+
+/// A run of whole lines of one job that went into one batch: [begin, end) of its stream.
+struct Span {
+    std::uint32_t job = 0;
+    std::uint64_t begin = 0, end = 0;
+    std::uint64_t first_line = 0, lines = 0;
+};
+
 /// What happened to one input file.
 struct FileResult {
     std::string path;
     std::string format;  ///< the format used ("" when none)
-    std::uint64_t bytes = 0;
+    std::uint64_t bytes = 0;  ///< bytes read (decompressed)
     std::uint64_t lines = 0;
     std::string error;  ///< empty when read completely
+    std::uint64_t end = 0;        ///< stream offset after the last line taken
+    std::uint64_t next_line = 1;  ///< line number of the line at `end`
+    bool hashed = false;          ///< `hash` covers exactly [0, end)
+    StreamHash::State hash;
 };
 
 struct LoadResult {
@@ -50,20 +78,29 @@ using ParserFactory =
 /// The factory used unless another is set: every format the core knows, with detection.
 ParserFactory default_parser_factory();
 
+/// Takes a finished batch with the spans of input it holds, instead of Engine::append (a
+/// ledger stores both together). Called from worker threads, one batch at a time per worker.
+using CommitSink = std::function<void(Batch&&, std::vector<Span>&&)>;
+
 class Loader {
 public:
     Loader(Engine& engine, LoaderOptions options);
     void set_reject_sink(RejectSink sink) { reject_sink_ = std::move(sink); }
     void set_parser_factory(ParserFactory f) { factory_ = std::move(f); }
+    void set_commit_sink(CommitSink sink) { commit_ = std::move(sink); }
     /// Reads every file to its end. Blocking; safe to call from a background thread while
     /// others query the engine. `cancel` (optional) stops it early.
     LoadResult load(const std::vector<InputFile>& files, const std::atomic<bool>* cancel = nullptr);
+    /// Reads byte ranges of files (result.files[i] is jobs[i]). Every batch goes to the commit
+    /// sink when one is set, else to Engine::append. Blocking.
+    LoadResult load_jobs(const std::vector<ReadJob>& jobs, const std::atomic<bool>* cancel = nullptr);
 
 private:
     Engine& engine_;
     LoaderOptions options_;
     RejectSink reject_sink_;
     ParserFactory factory_;
+    CommitSink commit_;
 };
 
 }  // namespace s3top
