@@ -25,6 +25,15 @@ void add_common(CLI::App& cmd, Options& o) {
     cmd.add_option("--time-format", o.time_format, "GoAccess-style time format (with a custom --log-format)");
     cmd.add_option("--rejects", o.rejects, "Write rejected lines to FILE (path, line, reason, column, text)");
     cmd.add_option("--workers", o.workers, "Parse threads (default: one per core)");
+    cmd.add_option("--state", o.state_dir,
+                   "State folder: what was ingested, so nothing is counted twice and restarts are instant "
+                   "(default: $XDG_STATE_HOME/s3top or ~/.local/state/s3top)");
+    cmd.add_flag("--no-state", o.no_state, "Remember nothing between runs (every run reads everything)");
+    cmd.add_flag("-f,--follow", o.follow, "Keep watching the inputs for new files and lines");
+    cmd.add_flag("--no-follow", o.no_follow, "Read the inputs once (the dashboard follows folders by default)");
+    cmd.add_flag("--replay", o.replay, "Play the records back in timestamp order across all files");
+    cmd.add_option("--speed", o.speed, "Replay speed: log seconds per second (60, 3600); default: as fast as possible")
+        ->check(CLI::NonNegativeNumber);
 }
 
 }  // namespace
@@ -50,6 +59,8 @@ int run(int argc, char** argv) {
         ->check(CLI::IsMember({"table", "csv", "json"}));
     report->add_option("-o,--output", r.output, "Write the report to FILE (atomically) instead of standard output");
     report->add_flag("--exact", r.exact, "Exact integers in the table instead of KiB/MiB and k/M");
+    report->add_option("--every", r.every, "With --follow: print a report every interval (5s, 1m, 500ms)")
+        ->capture_default_str();
 
     try {
         app.parse(argc, argv);

@@ -23,6 +23,14 @@ struct Options {
     bool exact = false;
     bool no_color = false;
     unsigned workers = 0;
+    // Sources (see README "Following, replay and the state folder").
+    std::string state_dir;   ///< --state DIR; empty = the XDG state folder
+    bool no_state = false;   ///< --no-state: no ledger file, nothing remembered between runs
+    bool follow = false;     ///< --follow: keep reading new files and lines
+    bool no_follow = false;  ///< --no-follow: the dashboard loads once even given a folder
+    std::string every = "5s";  ///< report --follow: interval between reports
+    bool replay = false;     ///< --replay: play records back in time order
+    double speed = 0;        ///< --speed X: log seconds per second; 0 = as fast as possible
 };
 
 /// Runs the program; returns the exit status (0 ok, 1 no input could be read, 2 bad usage).

@@ -2,12 +2,34 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
 #include "core/agg/compiled_filter.hpp"
+#include "core/util/hash.hpp"
 
 namespace s3top::app {
+namespace {
+
+/// Everything that changes what the state file holds: the org source, the format, the
+/// columns kept and the inputs named (each set of inputs has its own totals).
+std::uint64_t state_fingerprint(const Options& opt, const DimMask& keep) {
+    std::vector<std::string> roots;
+    for (const auto& p : opt.paths) {
+        std::error_code ec;
+        auto abs = std::filesystem::weakly_canonical(p, ec);
+        roots.push_back(ec ? p : abs.string());
+    }
+    std::sort(roots.begin(), roots.end());
+    roots.erase(std::unique(roots.begin(), roots.end()), roots.end());
+    std::string key = fmt::format("v1\n{}\n{}\n{}\n{}\n{}\n", opt.org_from, opt.log_format, opt.date_format,
+                                  opt.time_format, keep.to_string());
+    for (const auto& r : roots) key += r + "\n";
+    return hash_bytes(key, 0x5333746f70ULL);
+}
+
+}  // namespace
 
 Session make_session(const Options& opt, const DimMask& needed, std::optional<ReportSpec> stream) {
     Session s;
@@ -27,7 +49,27 @@ Session make_session(const Options& opt, const DimMask& needed, std::optional<Re
         s.rejects.reset(std::fopen(opt.rejects.c_str(), "wb"));
         if (!s.rejects) throw UsageError{fmt::format("--rejects {}: {}", opt.rejects, std::strerror(errno))};
     }
+    LoaderOptions lo;
+    lo.format = opt.log_format;
+    lo.format_options = FormatOptions{opt.log_format, opt.date_format, opt.time_format};
+    lo.workers = opt.workers;
+    s.ingestor = std::make_unique<Ingestor>(*s.engine, lo);
+    const bool uses_stdin = std::find(opt.paths.begin(), opt.paths.end(), "-") != opt.paths.end();
+    if (!opt.no_state && !uses_stdin && !opt.replay) {
+        const std::filesystem::path dir = opt.state_dir.empty() ? default_state_dir() : std::filesystem::path(opt.state_dir);
+        if (!dir.empty()) {
+            const auto fp = state_fingerprint(opt, cfg.keep);
+            std::string error;
+            if (!s.ingestor->open_state(state_file_for(dir, fp), fp, s.state_notes, error))
+                s.state_notes.push_back(error + " (running without a state file)");
+        }
+    }
     return s;
+}
+
+std::vector<InputFile> relist_inputs(const Options& opt) {
+    std::vector<InputProblem> ignored;
+    return collect_inputs(opt.paths, ignored);
 }
 
 bool load_all(Session& s, const Options& opt, std::vector<std::string>* messages, const std::atomic<bool>* cancel) {
@@ -39,27 +81,26 @@ bool load_all(Session& s, const Options& opt, std::vector<std::string>* messages
         }
     };
     for (const auto& p : s.problems) say(fmt::format("s3top: {}: {}", p.path, p.message));
-    LoaderOptions lo;
-    lo.format = opt.log_format;
-    lo.format_options = FormatOptions{opt.log_format, opt.date_format, opt.time_format};
-    lo.workers = opt.workers;
-    Loader loader(*s.engine, lo);
+    for (const auto& n : s.state_notes) say(fmt::format("s3top: state: {}", n));
     if (s.rejects) {
         std::FILE* f = s.rejects.get();
-        loader.set_reject_sink([f](const RejectedLine& r, const std::string& path) {
+        s.ingestor->set_reject_sink([f](const RejectedLine& r, const std::string& path) {
             // path, line, reason, column, then the raw line as it was (a file, not a terminal).
             fmt::print(f, "{}\t{}\t{}\t{}\t", path, r.line_no, reject_reason_name(r.error.reason), r.error.column);
             std::fwrite(r.text.data(), 1, r.text.size(), f);
             std::fputc('\n', f);
         });
     }
-    const LoadResult res = loader.load(s.inputs, cancel);
-    for (const auto& f : res.files) {
+    const IngestResult res = s.ingestor->ingest(s.inputs, opt.follow, cancel);
+    for (const auto& p : res.load.problems) say(fmt::format("s3top: {}: {}", p.path, p.message));
+    for (const auto& f : res.load.files) {
         if (!f.error.empty()) say(fmt::format("s3top: {}: {}", f.path, f.error));
     }
+    for (const auto& n : res.notes) say(fmt::format("s3top: state: {}", n));
     if (s.rejects && std::fflush(s.rejects.get()) != 0)
         say(fmt::format("s3top: --rejects {}: {}", opt.rejects, std::strerror(errno)));
-    return res.any_read();
+    const auto& c = res.counts;
+    return res.load.any_read() || c.unchanged + c.duplicate > 0 || (s.ingestor->has_state() && s.engine->lines().read > 0);
 }
 
 }  // namespace s3top::app

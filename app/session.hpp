@@ -7,6 +7,7 @@
 
 #include "app/cli.hpp"
 #include "core/agg/engine.hpp"
+#include "core/ingest/ingestor.hpp"
 #include "core/ingest/loader.hpp"
 
 namespace s3top::app {
@@ -24,12 +25,17 @@ struct Session {
         void operator()(std::FILE* f) const { std::fclose(f); }
     };
     std::unique_ptr<std::FILE, FileCloser> rejects;  ///< --rejects FILE
+    std::unique_ptr<Ingestor> ingestor;  ///< ledger + state file; the follower reuses it
+    std::vector<std::string> state_notes;  ///< state file problems, for the user
 };
 
 /// Builds the engine (keeping only the columns `needed` plus those the filter reads) and
 /// lists the inputs. Throws UsageError on bad options.
 /// With `stream`, the engine folds that one report as batches arrive and keeps no records.
 Session make_session(const Options& opt, const DimMask& needed, std::optional<ReportSpec> stream = std::nullopt);
+
+/// Lists the inputs again (follow mode); problems are dropped.
+std::vector<InputFile> relist_inputs(const Options& opt);
 
 /// Reads every input into the session's engine. Problems go to `messages` as
 /// "s3top: PATH: message" lines (to stderr when `messages` is null). Returns false when

@@ -1,0 +1,67 @@
+#include "core/ingest/ingestor.hpp"
+
+#include <fmt/format.h>
+
+#include <cstdlib>
+#include <mutex>
+
+namespace s3top {
+
+std::filesystem::path state_file_for(const std::filesystem::path& dir, std::uint64_t fingerprint) {
+    return dir / fmt::format("{:016x}.state", fingerprint);
+}
+
+std::filesystem::path default_state_dir() {
+    if (const char* x = std::getenv("XDG_STATE_HOME"); x && *x == '/') return std::filesystem::path(x) / "s3top";
+    if (const char* h = std::getenv("HOME"); h && *h) return std::filesystem::path(h) / ".local" / "state" / "s3top";
+    return {};
+}
+
+Ingestor::Ingestor(Engine& engine, LoaderOptions options)
+    : engine_(engine), options_(std::move(options)), factory_(default_parser_factory()) {}
+
+Ingestor::~Ingestor() = default;
+
+bool Ingestor::open_state(const std::filesystem::path& file, std::uint64_t fingerprint, std::vector<std::string>& notes,
+                          std::string& error) {
+    return store_.open(file, fingerprint, engine_, ledger_, notes, error);
+}
+
+IngestResult Ingestor::ingest(const std::vector<InputFile>& inputs, bool follow, const std::atomic<bool>* cancel) {
+    IngestResult out;
+    const std::vector<PlannedJob> planned = ledger_.plan(inputs, follow, out.counts, out.load.problems);
+    std::vector<ReadJob> jobs;
+    jobs.reserve(planned.size());
+    for (const auto& p : planned) jobs.push_back(p.job);
+    Loader loader(engine_, options_);
+    loader.set_parser_factory(factory_);
+    if (reject_sink_) loader.set_reject_sink(reject_sink_);
+    std::mutex error_mutex;
+    std::string store_error;
+    if (store_.is_open()) {
+        loader.set_commit_sink([&](Batch&& b, std::vector<Span>&& spans) {
+            std::string err;
+            if (!store_.append_batch(b, spans, planned, err)) {
+                std::lock_guard l(error_mutex);
+                if (store_error.empty()) store_error = err;
+            }
+            engine_.append(std::move(b));
+        });
+    }
+    if (!jobs.empty()) out.load = [&] {
+        LoadResult r = loader.load_jobs(jobs, cancel);
+        r.problems.insert(r.problems.begin(), out.load.problems.begin(), out.load.problems.end());
+        return r;
+    }();
+    for (std::size_t i = 0; i < planned.size(); ++i) ledger_.record(planned[i], out.load.files[i]);
+    auto dirty = ledger_.take_dirty();
+    if (store_.is_open()) {
+        std::string err;
+        if (!store_.append_entries(dirty, err) && store_error.empty()) store_error = err;
+        store_.sync();
+    }
+    if (!store_error.empty()) out.notes.push_back(store_error);
+    return out;
+}
+
+}  // namespace s3top

@@ -1,0 +1,64 @@
+#pragma once
+// Ingest with memory: a Ledger decides what of each input is new, the Loader reads just that,
+// and every batch is stored in the state file (when there is one) together with the spans of
+// input it holds before it reaches the engine. Used for the first load and by the Follower.
+#include <atomic>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/agg/engine.hpp"
+#include "core/ingest/ledger.hpp"
+#include "core/ingest/loader.hpp"
+#include "core/ingest/state_store.hpp"
+
+namespace s3top {
+
+struct IngestResult {
+    LoadResult load;     ///< what was read this time
+    PlanCounts counts;   ///< how each input was handled
+    std::vector<std::string> notes;  ///< state file problems
+};
+
+class Ingestor {
+public:
+    Ingestor(Engine& engine, LoaderOptions options);
+    ~Ingestor();
+    Ingestor(const Ingestor&) = delete;
+    Ingestor& operator=(const Ingestor&) = delete;
+
+    void set_reject_sink(RejectSink sink) { reject_sink_ = std::move(sink); }
+    void set_parser_factory(ParserFactory f) { factory_ = std::move(f); }
+
+    /// Opens the state file (see StateStore::open): loads stored records into the engine.
+    /// `fingerprint` names everything that changes what is stored (org source, format,
+    /// columns kept). Returns false (error set) when it cannot be used; ingest then works
+    /// without one.
+    bool open_state(const std::filesystem::path& file, std::uint64_t fingerprint, std::vector<std::string>& notes,
+                    std::string& error);
+
+    /// Reads what is new in `inputs`. `follow`: an unterminated last line waits for its
+    /// newline. Not reentrant: one caller at a time.
+    IngestResult ingest(const std::vector<InputFile>& inputs, bool follow, const std::atomic<bool>* cancel = nullptr);
+
+    const Ledger& ledger() const { return ledger_; }
+    bool has_state() const { return store_.is_open(); }
+
+private:
+    Engine& engine_;
+    LoaderOptions options_;
+    RejectSink reject_sink_;
+    ParserFactory factory_;
+    Ledger ledger_;
+    StateStore store_;
+};
+
+/// The state file for a configuration: DIR/<16 hex digits of the fingerprint>.state.
+std::filesystem::path state_file_for(const std::filesystem::path& dir, std::uint64_t fingerprint);
+
+/// $XDG_STATE_HOME/s3top, else $HOME/.local/state/s3top; empty when neither is set.
+std::filesystem::path default_state_dir();
+
+}  // namespace s3top

@@ -1,0 +1,110 @@
+#pragma once
+// What has been ingested, file by file, so nothing is counted twice: a re-run, a restart, the
+// same file synced again or the same content under another name adds nothing; a file that
+// grew is read from where it stopped; a truncated or replaced file is read again as a new one.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+#include "core/ingest/inputs.hpp"
+#include "core/ingest/loader.hpp"
+#include "core/util/stream_hash.hpp"
+
+namespace s3top {
+
+/// A file as stat(2) sees it.
+struct FileStat {
+    std::uint64_t dev = 0, ino = 0, size = 0;
+    std::int64_t mtime_ns = 0;
+    friend bool operator==(const FileStat&, const FileStat&) = default;
+};
+
+/// stat(2) of a path; nullopt when it cannot be read.
+std::optional<FileStat> stat_file(const std::filesystem::path& p);
+
+inline constexpr std::size_t kEdgeBytes = 1024;  ///< head and tail hashes cover this much
+
+/// One file's ingest state. Offsets are in the file's stream (decompressed for gzip).
+struct LedgerEntry {
+    std::string path;
+    FileStat stat;             ///< when last looked at
+    bool gzip = false;
+    std::uint64_t offset = 0;  ///< [0, offset) is in the totals
+    std::uint64_t next_line = 1;
+    std::uint64_t head_hash = 0;  ///< of the first min(offset, 1 KiB) bytes
+    std::uint64_t tail_hash = 0;  ///< of the last min(offset, 1 KiB) bytes before offset
+    bool edges = false;           ///< head_hash and tail_hash are known
+    bool hashed = false;          ///< `hash` covers [0, offset)
+    StreamHash::State hash;
+    /// Ranges before `offset` not yet read (only after a crash mid-file).
+    std::vector<std::pair<std::uint64_t, std::uint64_t>> gaps;
+    std::string error;  ///< why the file could not be read to its end (a corrupt .gz)
+};
+
+/// What ingest decided for one file.
+enum class PlanKind : std::uint8_t { Unchanged, Read, Appended, Replaced, Duplicate };
+
+struct PlannedJob {
+    std::size_t input = 0;  ///< index into the inputs given to plan()
+    PlanKind kind = PlanKind::Read;
+    ReadJob job;
+    FileStat stat;
+    std::uint64_t head_hash = 0;
+    bool gap = false;  ///< reads a range missed by a crash; the file's offset is unchanged
+};
+
+struct PlanCounts {
+    std::size_t unchanged = 0, read = 0, appended = 0, replaced = 0, duplicate = 0;
+};
+
+class Ledger {
+public:
+    /// Decides what to read of each input. `follow`: unterminated last lines wait.
+    /// Duplicates get their entry right away (nothing to read); the rest after record().
+    std::vector<PlannedJob> plan(const std::vector<InputFile>& inputs, bool follow, PlanCounts& counts,
+                                 std::vector<InputProblem>& problems);
+    /// Notes what a job read (the loader's result). Returns the entry to persist.
+    const LedgerEntry& record(const PlannedJob& planned, const FileResult& result);
+
+    /// Loading from the state file.
+    void put(LedgerEntry e);
+    /// A span of records already committed (state file) for `path` with that identity.
+    void add_committed_span(const std::string& path, std::uint64_t dev, std::uint64_t ino, bool gzip,
+                            std::uint64_t begin, std::uint64_t end, std::uint64_t end_line);
+    /// After loading: turns committed spans beyond each entry's offset into offsets and gaps.
+    void settle();
+
+    const LedgerEntry* find(const std::string& path) const;
+    std::size_t size() const { return by_path_.size(); }
+    /// Entries touched since the last call (to persist).
+    std::vector<LedgerEntry> take_dirty();
+
+private:
+    struct Content {
+        std::uint64_t length, digest;
+        friend bool operator==(const Content&, const Content&) = default;
+    };
+    struct ContentHash {
+        std::size_t operator()(const Content& c) const { return static_cast<std::size_t>(mix64(c.length ^ c.digest)); }
+    };
+    struct Pending {  // committed spans not yet folded into an entry
+        std::uint64_t dev = 0, ino = 0;
+        bool gzip = false;
+        std::vector<std::pair<std::uint64_t, std::uint64_t>> ranges;
+        std::uint64_t end_line = 1, max_end = 0;
+    };
+    void index_content(const LedgerEntry& e);
+    bool known_content(std::uint64_t length, std::uint64_t head) const;
+
+    std::unordered_map<std::string, LedgerEntry> by_path_;
+    std::unordered_set<Content, ContentHash> contents_;
+    std::unordered_set<std::uint64_t> heads_;  ///< length ^ head hash of every content
+    std::unordered_map<std::string, Pending> pending_;
+    std::vector<std::string> dirty_;
+};
+
+}  // namespace s3top
