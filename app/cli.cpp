@@ -5,9 +5,11 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <cstdlib>
 
 #include "app/commands.hpp"
 #include "app/session.hpp"
+#include "app/settings.hpp"
 
 namespace s3top::app {
 namespace {
@@ -34,6 +36,42 @@ void add_common(CLI::App& cmd, Options& o) {
     cmd.add_flag("--replay", o.replay, "Play the records back in timestamp order across all files");
     cmd.add_option("--speed", o.speed, "Replay speed: log seconds per second (60, 3600); default: as fast as possible")
         ->check(CLI::NonNegativeNumber);
+    cmd.add_option("--config", o.config_file,
+                   "Config file (default: $XDG_CONFIG_HOME/s3top/s3top.conf when it exists); options given here win");
+}
+
+/// Billing options shared by `bill` and `report --billing`.
+void add_billing(CLI::App& cmd, Options& o) {
+    cmd.add_option("--month", o.month, "Bill one calendar month, UTC: 2024-03");
+    cmd.add_option("--from", o.from, "Bill from this time on, UTC: 2024-03-01 or 2024-03-01T12:00");
+    cmd.add_option("--to", o.to, "Bill up to this time, exclusive, UTC");
+    cmd.add_option("--prices", o.prices, "Price table file (TOML; see config/prices/); default: the config's");
+    cmd.add_flag("--exclude-errors", o.exclude_errors, "Do not bill 4xx and 5xx responses (shown apart)");
+    cmd.add_option("--tier-scope", o.tier_scope, "Egress tiers apply to the total of all orgs, or per org")
+        ->check(CLI::IsMember({"total", "per_group", "per_org"}));
+}
+
+/// Which of the command's options were given on the command line.
+GivenOnCommandLine given_options(const CLI::App& cmd) {
+    return GivenOnCommandLine{cmd.get_option("--org-from")->count() > 0, cmd.get_option("--log-format")->count() > 0};
+}
+
+/// "a,b" -> {"a", "b"}
+std::vector<std::string> split_commas(const std::string& s) {
+    std::vector<std::string> out;
+    std::size_t pos = 0;
+    while (pos <= s.size()) {
+        auto comma = s.find(',', pos);
+        if (comma == std::string::npos) comma = s.size();
+        if (comma > pos) out.push_back(s.substr(pos, comma - pos));
+        pos = comma + 1;
+    }
+    return out;
+}
+
+OutputFormat format_of(const std::string& f) {
+    return f == "csv" ? OutputFormat::Csv : f == "json" ? OutputFormat::Json : f == "html" ? OutputFormat::Html
+                                                                                          : OutputFormat::Table;
 }
 
 }  // namespace
@@ -55,12 +93,25 @@ int run(int argc, char** argv) {
     report->add_option("--top", r.top, "Only the N largest groups (default: all)");
     report->add_option("--sort", r.sort, "bytes, requests or key")->capture_default_str()->check(
         CLI::IsMember({"bytes", "requests", "key"}));
-    report->add_option("--format", format, "table, csv or json (default: table)")
-        ->check(CLI::IsMember({"table", "csv", "json"}));
+    report->add_option("--format", format, "table, csv, json or html (default: table)")
+        ->check(CLI::IsMember({"table", "csv", "json", "html"}));
     report->add_option("-o,--output", r.output, "Write the report to FILE (atomically) instead of standard output");
     report->add_flag("--exact", r.exact, "Exact integers in the table instead of KiB/MiB and k/M");
     report->add_option("--every", r.every, "With --follow: print a report every interval (5s, 1m, 500ms)")
         ->capture_default_str();
+    report->add_flag("--billing", r.billing, "A billing statement instead (as s3top bill)");
+    add_billing(*report, r);
+
+    auto* bill = app.add_subcommand("bill", "Print a billing statement per org for a period (table, CSV, JSON, HTML)");
+    Options b;
+    add_common(*bill, b);
+    add_billing(*bill, b);
+    std::string bill_by = "org";
+    std::string bill_format;
+    bill->add_option("--by", bill_by, "Bill per dimension(s), comma separated")->capture_default_str();
+    bill->add_option("--format", bill_format, "table, csv, json or html (default: table)")
+        ->check(CLI::IsMember({"table", "csv", "json", "html"}));
+    bill->add_option("-o,--output", b.output, "Write the statement to FILE (atomically) instead of standard output");
 
     try {
         app.parse(argc, argv);
@@ -73,18 +124,22 @@ int run(int argc, char** argv) {
         return 2;
     }
     try {
-        if (*report) {
-            r.by.clear();
-            std::size_t pos = 0;
-            while (pos <= by.size()) {
-                auto comma = by.find(',', pos);
-                if (comma == std::string::npos) comma = by.size();
-                if (comma > pos) r.by.push_back(by.substr(pos, comma - pos));
-                pos = comma + 1;
-            }
-            r.format = format == "csv" ? OutputFormat::Csv : format == "json" ? OutputFormat::Json : OutputFormat::Table;
-            return run_report(r);
+        const char* xdg = std::getenv("XDG_CONFIG_HOME");
+        const char* home = std::getenv("HOME");
+        if (*bill) {
+            b.by = split_commas(bill_by);
+            b.format = format_of(bill_format);
+            b.billing = true;
+            load_config(b, given_options(*bill), xdg, home);
+            return run_bill(b);
         }
+        if (*report) {
+            r.by = split_commas(by);
+            r.format = format_of(format);
+            load_config(r, given_options(*report), xdg, home);
+            return r.billing ? run_bill(r) : run_report(r);
+        }
+        load_config(o, given_options(app), xdg, home);
         return run_dashboard_command(o);
     } catch (const UsageError& e) {
         fmt::print(stderr, "s3top: {}\n", e.message);

@@ -3,9 +3,11 @@
 #include <string>
 #include <vector>
 
+#include "core/config/config.hpp"
+
 namespace s3top::app {
 
-enum class OutputFormat { Table, Csv, Json };
+enum class OutputFormat { Table, Csv, Json, Html };
 
 /// Everything the command line sets, typed.
 struct Options {
@@ -31,6 +33,18 @@ struct Options {
     std::string every = "5s";  ///< report --follow: interval between reports
     bool replay = false;     ///< --replay: play records back in time order
     double speed = 0;        ///< --speed X: log seconds per second; 0 = as fast as possible
+
+    // Config file (--config FILE, else the user's file) with command-line values applied over it.
+    std::string config_file;  ///< --config
+    Config config;            ///< built-in defaults + the config file; see load_config()
+
+    // `s3top bill` / `report --billing`
+    bool billing = false;
+    std::string month;             ///< --month 2024-03
+    std::string from, to;          ///< --from/--to (UTC; `to` exclusive)
+    std::string prices;            ///< --prices FILE
+    bool exclude_errors = false;   ///< --exclude-errors
+    std::string tier_scope;        ///< --tier-scope total|per_group
 };
 
 /// Runs the program; returns the exit status (0 ok, 1 no input could be read, 2 bad usage).

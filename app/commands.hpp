@@ -4,6 +4,8 @@
 namespace s3top::app {
 /// `s3top report`: one pass, one report. Exit status as run().
 int run_report(const Options& opt);
+/// `s3top bill` (and `report --billing`): a billing statement. Exit status as run().
+int run_bill(const Options& opt);
 /// `s3top PATH...`: the dashboard on a terminal.
 int run_dashboard_command(const Options& opt);
 }  // namespace s3top::app

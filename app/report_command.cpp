@@ -43,6 +43,7 @@ int run_report(const Options& opt) {
         case OutputFormat::Json: text = report_json(result); break;
         case OutputFormat::Csv: text = report_csv(result); break;
         case OutputFormat::Table: text = report_table(result, TableOptions{!opt.exact, 48}); break;
+        case OutputFormat::Html: throw UsageError{"--format html: not available yet"};
     }
     if (!opt.output.empty()) {
         std::string err;

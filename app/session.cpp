@@ -38,6 +38,7 @@ Session make_session(const Options& opt, const DimMask& needed, std::optional<Re
     auto org = parse_org_source(opt.org_from, err);
     if (!org) throw UsageError{"--org-from: " + err};
     cfg.org = *org;
+    cfg.tiers = opt.config.tiers;
     auto filter = parse_filter(opt.filter);
     if (!filter) throw UsageError{"--filter: " + filter.error()};
     cfg.keep = needed | CompiledFilter(*filter).needed();

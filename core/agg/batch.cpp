@@ -78,7 +78,23 @@ std::string_view BatchBuilder::org_of(const Record& r, const OrgSource& org, std
     return {};
 }
 
-BatchBuilder::BatchBuilder(const OrgSource& org, const DimMask& keep) : org_(org), keep_(keep) {}
+BatchBuilder::BatchBuilder(const OrgSource& org, const DimMask& keep, const TierMap& tiers)
+    : org_(org), keep_(keep), tiers_(tiers) {}
+
+Tier BatchBuilder::tier_of(const Record& r) {
+    if (!r.operation.empty()) {
+        if (const auto it = tier_cache_.find(r.operation); it != tier_cache_.end()) return it->second;
+        const Tier t = tiers_.classify(r.operation, r.method);
+        if (tier_cache_.size() < 4096) tier_cache_.emplace(std::string(r.operation), t);
+        return t;
+    }
+    method_key_.assign(1, '\0');
+    method_key_.append(r.method);
+    if (const auto it = tier_cache_.find(method_key_); it != tier_cache_.end()) return it->second;
+    const Tier t = tiers_.classify({}, r.method);
+    if (tier_cache_.size() < 4096) tier_cache_.emplace(method_key_, t);
+    return t;
+}
 
 void BatchBuilder::add(const Record& r) {
     Batch& b = batch_;
@@ -90,7 +106,7 @@ void BatchBuilder::add(const Record& r) {
     c.bytes_in.push_back(r.bytes_in);
     c.total_time_ms.push_back(r.has_total_time ? std::min(r.total_time_ms, kNoTotalTime - 1) : kNoTotalTime);
     c.status.push_back(r.status);
-    c.tier.push_back(static_cast<std::uint8_t>(classify_operation(r.operation, r.method)));
+    c.tier.push_back(static_cast<std::uint8_t>(tier_of(r)));
     auto put = [&](Dim d, std::string_view v) {
         const auto i = index(d);
         if (keep_[i]) c.ids[i].push_back(b.pools[i].intern(v));

@@ -6,9 +6,11 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "core/agg/columns.hpp"
+#include "core/agg/tier_map.hpp"
 #include "core/parse/parse_error.hpp"
 
 namespace s3top {
@@ -67,7 +69,8 @@ struct Record;
 /// Fills a Batch from parsed records. One per worker; reusable after take().
 class BatchBuilder {
 public:
-    BatchBuilder(const OrgSource& org, const DimMask& keep);
+    /// `tiers` classifies each request into a price tier (S3's defaults unless configured).
+    BatchBuilder(const OrgSource& org, const DimMask& keep, const TierMap& tiers = TierMap::defaults());
 
     /// Counts and stores one parsed record.
     void add(const Record& r);
@@ -84,10 +87,21 @@ public:
     static std::string_view org_of(const Record& r, const OrgSource& org, std::string& scratch);
 
 private:
+    Tier tier_of(const Record& r);
+
     OrgSource org_;
     DimMask keep_;
+    TierMap tiers_;
+    // Operations are few and repeat: each distinct one is classified once ("\0" + method for
+    // records without an operation).
+    struct StringHash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+    };
+    std::unordered_map<std::string, Tier, StringHash, std::equal_to<>> tier_cache_;
     Batch batch_;
     std::string scratch_;
+    std::string method_key_;
 };
 
 }  // namespace s3top

@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "core/agg/tier_map.hpp"
+
 namespace s3top {
 namespace {
 
@@ -120,20 +122,7 @@ std::string_view key_prefix(std::string_view key, unsigned depth) {
 }
 
 Tier classify_operation(std::string_view op, std::string_view method) {
-    if (op.empty()) {  // formats without S3 operations: classify by HTTP method
-        if (method == "DELETE") return Tier::Free;
-        if (method == "PUT" || method == "POST" || method == "COPY") return Tier::Put;
-        return Tier::Get;
-    }
-    if (op.starts_with("S3.") || op.find(".DELETE.") != std::string_view::npos) return Tier::Free;
-    if (op.find(".PUT.") != std::string_view::npos || op.find(".POST.") != std::string_view::npos ||
-        op.find(".COPY.") != std::string_view::npos)
-        return Tier::Put;
-    // LIST requests are billed with PUT: bucket listings, version listings, upload/part listings.
-    if (op == "REST.GET.BUCKET" || op == "REST.GET.BUCKETVERSIONS" || op == "REST.GET.UPLOADS" ||
-        op == "REST.GET.UPLOAD" || op == "REST.GET.LIST_BUCKETS" || op == "REST.GET.SERVICE")
-        return Tier::Put;
-    return Tier::Get;
+    return TierMap::defaults().classify(op, method);
 }
 
 }  // namespace s3top

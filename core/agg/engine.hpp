@@ -28,6 +28,7 @@ struct ReportSpec {
 
 struct EngineConfig {
     OrgSource org;
+    TierMap tiers = TierMap::defaults();  ///< request price tiers (config's [request_tiers])
     DimMask keep = DimMask{}.set();  ///< string dimensions to store; others are not interned
     std::size_t max_recent_rejects = 1000;  ///< rejected lines kept in memory for display
     /// Streaming mode: fold every batch into this one report as it arrives and keep no

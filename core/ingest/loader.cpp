@@ -279,7 +279,7 @@ LoadResult Loader::load_jobs(const std::vector<ReadJob>& jobs, const std::atomic
     };
 
     auto worker = [&] {
-        BatchBuilder builder(engine_.config().org, engine_.config().keep);
+        BatchBuilder builder(engine_.config().org, engine_.config().keep, engine_.config().tiers);
         std::vector<Span> spans;
         std::unique_ptr<LineParser> parser;
         const FileCtx* parser_for = nullptr;

@@ -1,0 +1,35 @@
+#include "app/settings.hpp"
+
+#include <filesystem>
+#include <system_error>
+
+#include "app/session.hpp"
+
+namespace s3top::app {
+
+void load_config(Options& opt, const GivenOnCommandLine& given, const char* xdg_config_home, const char* home) {
+    Config c = builtin_config();
+    std::filesystem::path file = opt.config_file;
+    if (file.empty()) {
+        file = user_config_path(xdg_config_home, home);
+        std::error_code ec;
+        if (!file.empty() && !std::filesystem::exists(file, ec)) file.clear();  // no user file: defaults
+    }
+    if (!file.empty()) {
+        auto applied = apply_config_file(std::move(c), file);
+        if (!applied) throw UsageError{"config: " + applied.error().to_string()};
+        c = std::move(*applied);
+    }
+    if (!opt.prices.empty()) {
+        auto table = load_price_table_file(opt.prices);
+        if (!table) throw UsageError{"--prices: " + table.error().to_string()};
+        c.prices = std::move(*table);
+    }
+    if (!opt.tier_scope.empty()) c.prices.egress_scope = opt.tier_scope == "total" ? TierScope::Total : TierScope::PerGroup;
+    if (opt.exclude_errors) c.exclude.errors = true;
+    if (!given.org_from) opt.org_from = c.org_from;
+    if (!given.log_format) opt.log_format = c.log_format;
+    opt.config = std::move(c);
+}
+
+}  // namespace s3top::app

@@ -1,0 +1,69 @@
+#include "core/agg/tier_map.hpp"
+
+namespace s3top {
+
+bool glob_match(std::string_view p, std::string_view t) {
+    // Iterative matcher with one backtrack point: linear enough for short patterns.
+    std::size_t pi = 0, ti = 0, star = std::string_view::npos, mark = 0;
+    while (ti < t.size()) {
+        if (pi < p.size() && p[pi] == '*') {
+            star = pi++;
+            mark = ti;
+        } else if (pi < p.size() && p[pi] == t[ti]) {
+            ++pi;
+            ++ti;
+        } else if (star != std::string_view::npos) {
+            pi = star + 1;
+            ti = ++mark;
+        } else {
+            return false;
+        }
+    }
+    while (pi < p.size() && p[pi] == '*') ++pi;
+    return pi == p.size();
+}
+
+std::optional<Tier> parse_tier(std::string_view name) {
+    if (name == "get" || name == "get_class") return Tier::Get;
+    if (name == "put" || name == "put_class") return Tier::Put;
+    if (name == "free") return Tier::Free;
+    return std::nullopt;
+}
+
+Tier TierMap::classify(std::string_view operation, std::string_view method) const {
+    const auto& rules = operation.empty() ? methods : operations;
+    const std::string_view subject = operation.empty() ? method : operation;
+    for (const auto& r : rules) {
+        if (glob_match(r.pattern, subject)) return r.tier;
+    }
+    return fallback;
+}
+
+const TierMap& TierMap::defaults() {
+    static const TierMap m{
+        {
+            {"S3.*", Tier::Free},  // S3's own lifecycle and replication work
+            {"*.DELETE.*", Tier::Free},
+            {"*.PUT.*", Tier::Put},
+            {"*.POST.*", Tier::Put},
+            {"*.COPY.*", Tier::Put},
+            // LIST requests are billed with PUT: bucket, version, upload and part listings.
+            {"REST.GET.BUCKET", Tier::Put},
+            {"REST.GET.BUCKETVERSIONS", Tier::Put},
+            {"REST.GET.UPLOADS", Tier::Put},
+            {"REST.GET.UPLOAD", Tier::Put},
+            {"REST.GET.LIST_BUCKETS", Tier::Put},
+            {"REST.GET.SERVICE", Tier::Put},
+        },
+        {
+            {"DELETE", Tier::Free},
+            {"PUT", Tier::Put},
+            {"POST", Tier::Put},
+            {"COPY", Tier::Put},
+        },
+        Tier::Get,
+    };
+    return m;
+}
+
+}  // namespace s3top

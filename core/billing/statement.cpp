@@ -1,0 +1,258 @@
+#include "core/billing/statement.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+
+#include "core/agg/snapshot.hpp"
+#include "core/billing/money.hpp"
+#include "core/util/civil_time.hpp"
+
+namespace s3top {
+namespace {
+
+/// ^(glob|glob)$ as an ECMAScript regex.
+std::string globs_to_regex(const std::vector<std::string>& globs) {
+    std::string re = "^(";
+    for (std::size_t i = 0; i < globs.size(); ++i) {
+        if (i) re += '|';
+        for (const char c : globs[i]) {
+            if (c == '*') {
+                re += ".*";
+            } else {
+                if (std::string_view("\\^$.|?+()[]{}").find(c) != std::string_view::npos) re += '\\';
+                re += c;
+            }
+        }
+    }
+    return re + ")$";
+}
+
+FilterTerm regex_term(Dim d, const std::vector<std::string>& globs, bool negate) {
+    FilterTerm t;
+    t.dim = DimSpec{d, 0};
+    t.op = negate ? FilterTerm::Op::NotRegex : FilterTerm::Op::Regex;
+    t.values = {globs_to_regex(globs)};
+    return t;
+}
+
+FilterTerm class_term(std::vector<std::string> classes, bool negate) {
+    FilterTerm t;
+    t.dim = DimSpec{Dim::StatusClass, 0};
+    t.op = negate ? FilterTerm::Op::NotEq : FilterTerm::Op::Eq;
+    t.values = std::move(classes);
+    return t;
+}
+
+Metrics minus_time(Metrics m) {
+    m.total_time_ms = 0;  // not a billed quantity; kept out of the reconciliation
+    return m;
+}
+
+std::string key_text(const std::vector<std::string>& key) {
+    std::string s;
+    for (std::size_t i = 0; i < key.size(); ++i) s += (i ? " / " : "") + (key[i].empty() ? std::string("-") : key[i]);
+    return s;
+}
+
+}  // namespace
+
+std::vector<BillingPeriod> periods_between(std::int64_t from, std::int64_t to) {
+    std::vector<BillingPeriod> out;
+    for (std::int64_t m = bucket_start(Dim::Month, from); m < to; m = next_bucket(Dim::Month, m)) {
+        BillingPeriod p;
+        p.from = std::max(m, from);
+        p.to = std::min(next_bucket(Dim::Month, m), to);
+        if (p.from == m && p.to == next_bucket(Dim::Month, m)) {
+            p.label = bucket_label(Dim::Month, m);
+        } else {
+            auto short_time = [](std::int64_t t) {
+                std::string s = format_iso8601(t);  // 2024-03-05T00:00:00Z
+                if (s.ends_with(":00Z")) s = s.substr(0, s.size() - 4) + "Z";
+                return s;
+            };
+            p.label = short_time(p.from) + "/" + short_time(p.to);
+        }
+        out.push_back(std::move(p));
+    }
+    return out;
+}
+
+void Charges::add(const Charges& o) {
+    egress += o.egress;
+    ingress += o.ingress;
+    get_requests += o.get_requests;
+    put_requests += o.put_requests;
+    markup += o.markup;
+    fee += o.fee;
+    total += o.total;
+    amount += o.amount;
+}
+
+std::string_view exclusion_reason_name(ExclusionReason r) {
+    switch (r) {
+        case ExclusionReason::AwsRequester: return "aws_requester";
+        case ExclusionReason::AwsOperation: return "aws_operation";
+        case ExclusionReason::Error4xx: return "error_4xx";
+        case ExclusionReason::Error5xx: return "error_5xx";
+    }
+    return "?";
+}
+
+bool Statement::reconciled() const {
+    return std::all_of(periods.begin(), periods.end(), [](const PeriodSummary& p) { return p.reconciled; });
+}
+
+std::string rounding_rule(const PriceTable& t) {
+    return fmt::format(
+        "Money is exact: integer micro-{0} (1e-6), prices in nano-{0}; each charge (egress, uploads, GET-class, "
+        "PUT-class, markup) is computed from exact usage and rounded half up to the micro-{0} once; a line's amount "
+        "is its total rounded half up to the cent; period totals are sums of line amounts. Egress tiers apply to {1}{2}; "
+        "1 GB = {3} bytes.",
+        t.currency,
+        t.egress_scope == TierScope::Total ? "the period's total billable egress of all groups" : "each group's egress separately",
+        t.egress_scope == TierScope::Total
+            ? ", whose charge is shared in proportion to bytes sent (largest remainder, ties to the first in key order)"
+            : "",
+        t.gb_bytes);
+}
+
+std::string late_note(const PeriodSummary& p, std::int64_t grace_seconds) {
+    if (!p.provisional) return "";
+    return fmt::format(
+        "provisional: the period ends {} and the newest log file or record seen is from {}; S3 may deliver records "
+        "up to {}h late, so this period may still receive records",
+        format_iso8601(p.period.to), p.newest_evidence ? format_iso8601(p.newest_evidence) : std::string("(unknown)"),
+        grace_seconds / 3600);
+}
+
+Statement compute_statement(const Engine& engine, const BillingSpec& spec) {
+    Statement st;
+    st.by = spec.by;
+    st.filter = spec.filter;
+    st.exclude = spec.exclude;
+    st.prices = spec.prices;
+    const PriceTable& prices = spec.prices;
+
+    // Newest evidence of what S3 has delivered: file times and record times.
+    ReportSpec probe;
+    probe.by = {DimSpec{Dim::Tier, 0}};
+    probe.distinct_clients = false;
+    probe.percentiles = false;
+    const ReportResult everything = engine.report(probe);
+    st.lines = everything.lines;
+    const std::int64_t newest =
+        std::max(spec.newest_source_mtime, everything.totals.requests ? everything.max_time : std::int64_t{0});
+
+    const bool has_req = !spec.exclude.requesters.empty();
+    const bool has_op = !spec.exclude.operations.empty();
+    auto run = [&](const Filter& f) {
+        ReportSpec r;
+        r.by = spec.by;
+        r.filter = f;
+        r.sort = SortBy::Key;
+        r.distinct_clients = false;
+        r.percentiles = false;
+        return engine.report(r);
+    };
+
+    for (std::size_t pi = 0; pi < spec.periods.size(); ++pi) {
+        const BillingPeriod& period = spec.periods[pi];
+        Filter base = spec.filter;
+        Filter range;
+        range.from = period.from;
+        range.to = period.to;
+        base = combine(base, range);
+        Filter not_aws = base;
+        if (has_req) not_aws.terms.push_back(regex_term(Dim::Requester, spec.exclude.requesters, true));
+        if (has_op) not_aws.terms.push_back(regex_term(Dim::Operation, spec.exclude.operations, true));
+
+        PeriodSummary sum;
+        sum.period = period;
+        sum.all = minus_time(run(base).totals);
+
+        // Excluded usage, by disjoint reasons.
+        auto exclude = [&](ExclusionReason reason, const Filter& f) {
+            const ReportResult r = run(f);
+            sum.excluded.merge(minus_time(r.totals));
+            for (const auto& g : r.groups) st.excluded.push_back(ExcludedLine{pi, reason, g.key, minus_time(g.metrics)});
+        };
+        if (has_req) {
+            Filter f = base;
+            f.terms.push_back(regex_term(Dim::Requester, spec.exclude.requesters, false));
+            exclude(ExclusionReason::AwsRequester, f);
+        }
+        if (has_op) {
+            Filter f = base;
+            if (has_req) f.terms.push_back(regex_term(Dim::Requester, spec.exclude.requesters, true));
+            f.terms.push_back(regex_term(Dim::Operation, spec.exclude.operations, false));
+            exclude(ExclusionReason::AwsOperation, f);
+        }
+        Filter billable = not_aws;
+        if (spec.exclude.errors) {
+            Filter f4 = not_aws, f5 = not_aws;
+            f4.terms.push_back(class_term({"4xx"}, false));
+            f5.terms.push_back(class_term({"5xx"}, false));
+            exclude(ExclusionReason::Error4xx, f4);
+            exclude(ExclusionReason::Error5xx, f5);
+            billable.terms.push_back(class_term({"4xx", "5xx"}, true));
+        }
+        const ReportResult bill = run(billable);
+        sum.billable = minus_time(bill.totals);
+        Metrics check = sum.billable;
+        check.merge(sum.excluded);
+        sum.reconciled = check == sum.all;
+        sum.groups = bill.groups.size();
+        sum.newest_evidence = newest;
+        sum.provisional = newest < period.to + spec.late_grace_seconds;
+
+        // Charges per line.
+        std::vector<StatementLine> lines;
+        for (const auto& g : bill.groups) lines.push_back(StatementLine{pi, g.key, minus_time(g.metrics), {}});
+        if (prices.egress_scope == TierScope::Total && !lines.empty()) {
+            // One tiered charge for the period, shared by bytes (largest remainder).
+            const std::int64_t total = egress_charge_micros(prices, sum.billable.bytes_sent);
+            const Int128 denom = sum.billable.bytes_sent;
+            std::int64_t given = 0;
+            std::vector<std::pair<Int128, std::size_t>> rem;
+            for (std::size_t i = 0; i < lines.size(); ++i) {
+                if (denom == 0) break;
+                const Int128 num = Int128{total} * lines[i].usage.bytes_sent;
+                lines[i].charges.egress = static_cast<std::int64_t>(num / denom);
+                given += lines[i].charges.egress;
+                rem.emplace_back(num % denom, i);
+            }
+            std::stable_sort(rem.begin(), rem.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+            for (std::size_t k = 0; given < total && k < rem.size(); ++k, ++given) ++lines[rem[k].second].charges.egress;
+        } else {
+            for (auto& l : lines) l.charges.egress = egress_charge_micros(prices, l.usage.bytes_sent);
+        }
+        for (auto& l : lines) {
+            Charges& c = l.charges;
+            c.ingress = ingress_charge_micros(prices, l.usage.bytes_in);
+            c.get_requests = request_charge_micros(prices.get_nanos_per_1000, l.usage.get_class);
+            c.put_requests = request_charge_micros(prices.put_nanos_per_1000, l.usage.put_class);
+            std::int64_t markup_ppm = prices.markup_ppm;
+            c.fee = prices.fee_micros;
+            if (const auto it = prices.groups.find(key_text(l.key)); it != prices.groups.end()) {
+                if (it->second.markup_ppm) markup_ppm = *it->second.markup_ppm;
+                if (it->second.fee_micros) c.fee = *it->second.fee_micros;
+            }
+            const std::int64_t usage = c.egress + c.ingress + c.get_requests + c.put_requests;
+            c.markup = div_round_half_up(Int128{usage} * markup_ppm, Int128{1'000'000});
+            c.total = usage + c.markup + c.fee;
+            c.amount = round_to_cents(c.total);
+            sum.charges.add(c);
+        }
+        std::stable_sort(lines.begin(), lines.end(), [](const StatementLine& a, const StatementLine& b) {
+            if (a.charges.amount != b.charges.amount) return a.charges.amount > b.charges.amount;
+            return a.key < b.key;
+        });
+        st.lines_billed.insert(st.lines_billed.end(), lines.begin(), lines.end());
+        st.periods.push_back(std::move(sum));
+    }
+    return st;
+}
+
+}  // namespace s3top

@@ -1,0 +1,96 @@
+#pragma once
+// A billing statement: per period and group, billable usage (requests by price tier, bytes
+// out and in) and its cost from a price table; usage excluded from billing (S3's own
+// requests, optionally errors) shown apart, and a check that billable + excluded = all.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/agg/engine.hpp"
+#include "core/billing/price_table.hpp"
+
+namespace s3top {
+
+/// A half-open UTC time range [from, to) billed as one.
+struct BillingPeriod {
+    std::int64_t from = 0, to = 0;
+    std::string label;  ///< "2024-03" for a calendar month, else "2024-03-05T00:00Z/2024-03-09T00:00Z"
+};
+
+/// The calendar months overlapping [from, to), each cut to the range (tiers are monthly).
+std::vector<BillingPeriod> periods_between(std::int64_t from, std::int64_t to);
+
+/// What is not billed. Patterns are globs ('*' = any run).
+struct ExclusionRules {
+    std::vector<std::string> requesters{"AmazonS3", "svc:*"};  ///< AWS itself
+    std::vector<std::string> operations{"S3.*"};               ///< lifecycle, replication
+    bool errors = false;                                       ///< 4xx and 5xx responses
+};
+
+struct BillingSpec {
+    std::vector<BillingPeriod> periods;
+    std::vector<DimSpec> by{DimSpec{Dim::Org, 0}};
+    Filter filter;  ///< the user's, on top of the period
+    ExclusionRules exclude;
+    PriceTable prices;
+    std::int64_t newest_source_mtime = 0;         ///< newest input file's mtime (0 = unknown)
+    std::int64_t late_grace_seconds = 48 * 3600;  ///< how late S3 may still deliver records
+};
+
+/// Charges in micro-units, each rounded half up once.
+struct Charges {
+    std::int64_t egress = 0, ingress = 0, get_requests = 0, put_requests = 0, markup = 0, fee = 0;
+    std::int64_t total = 0;   ///< sum of the above
+    std::int64_t amount = 0;  ///< total rounded half up to the cent (what is billed)
+    void add(const Charges& o);
+};
+
+struct StatementLine {
+    std::size_t period = 0;  ///< index into Statement::periods
+    std::vector<std::string> key;
+    Metrics usage;
+    Charges charges;
+};
+
+/// Why usage is not billed; the reasons are disjoint, tried in this order.
+enum class ExclusionReason : std::uint8_t { AwsRequester, AwsOperation, Error4xx, Error5xx };
+std::string_view exclusion_reason_name(ExclusionReason r);
+
+struct ExcludedLine {
+    std::size_t period = 0;
+    ExclusionReason reason{};
+    std::vector<std::string> key;
+    Metrics usage;
+};
+
+struct PeriodSummary {
+    BillingPeriod period;
+    Metrics all, billable, excluded;
+    Charges charges;  ///< sum of the lines' charges; amount = sum of line amounts
+    std::uint64_t groups = 0;
+    bool reconciled = false;  ///< billable + excluded == all, field by field
+    bool provisional = false; ///< S3 may still deliver records for this period
+    std::int64_t newest_evidence = 0;  ///< newest file mtime or record time seen
+};
+
+struct Statement {
+    std::vector<DimSpec> by;
+    Filter filter;
+    ExclusionRules exclude;
+    PriceTable prices;
+    LineCounters lines;
+    std::vector<PeriodSummary> periods;
+    std::vector<StatementLine> lines_billed;  ///< per period: amount descending, ties by key
+    std::vector<ExcludedLine> excluded;       ///< per period and reason, by key
+    bool reconciled() const;
+};
+
+/// The rounding and allocation rules, one paragraph, printed with every statement.
+std::string rounding_rule(const PriceTable& t);
+/// Why a period is provisional (empty when it is not).
+std::string late_note(const PeriodSummary& p, std::int64_t grace_seconds);
+
+/// Computes the statement in a few report passes per period. Thread-safe against ingest.
+Statement compute_statement(const Engine& engine, const BillingSpec& spec);
+
+}  // namespace s3top

@@ -1,0 +1,237 @@
+#include "core/billing/statement_writer.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+
+#include "core/billing/money.hpp"
+#include "core/report/escape.hpp"
+#include "core/report/units.hpp"
+#include "core/util/civil_time.hpp"
+
+namespace s3top {
+namespace {
+
+std::string shown(const std::string& v) { return v.empty() ? std::string("-") : v; }
+std::string money6(std::int64_t micros) { return format_scaled_decimal(micros, 6, 6); }
+std::string money2(std::int64_t micros) { return format_scaled_decimal(micros, 6, 2); }
+
+std::size_t width(std::string_view s) {
+    std::size_t w = 0;
+    for (const char c : s) w += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
+    return w;
+}
+
+/// Renders rows with the first `nleft` columns left-aligned, the rest right-aligned.
+std::string aligned(const std::vector<std::vector<std::string>>& rows, std::size_t nleft, std::size_t rule_after_header,
+                    std::size_t rule_before_last) {
+    std::vector<std::size_t> w;
+    for (const auto& r : rows) {
+        if (w.size() < r.size()) w.resize(r.size(), 0);
+        for (std::size_t i = 0; i < r.size(); ++i) w[i] = std::max(w[i], width(r[i]));
+    }
+    std::size_t total = 0;
+    for (auto x : w) total += x + 2;
+    const std::string rule = std::string(total >= 2 ? total - 2 : 0, '-') + "\n";
+    std::string out;
+    for (std::size_t ri = 0; ri < rows.size(); ++ri) {
+        if (rule_before_last && ri + 1 == rows.size()) out += rule;
+        std::string line;
+        for (std::size_t i = 0; i < rows[ri].size(); ++i) {
+            if (i) line += "  ";
+            const std::string& c = rows[ri][i];
+            const std::string pad(w[i] - width(c), ' ');
+            line += i < nleft ? c + pad : pad + c;
+        }
+        while (!line.empty() && line.back() == ' ') line.pop_back();
+        out += line + "\n";
+        if (rule_after_header && ri == 0) out += rule;
+    }
+    return out;
+}
+
+void usage_json(std::string& out, const Metrics& m) {
+    out += fmt::format(
+        "\"requests\":{},\"get_class\":{},\"put_class\":{},\"free_class\":{},\"bytes_sent\":{},\"bytes_uploaded\":{},"
+        "\"errors_4xx\":{},\"errors_5xx\":{}",
+        m.requests, m.get_class, m.put_class, m.requests - m.get_class - m.put_class, m.bytes_sent, m.bytes_in,
+        m.errors_4xx, m.errors_5xx);
+}
+
+void charges_json(std::string& out, const Charges& c) {
+    out += "\"charges_micros\":";
+    out += fmt::format(
+        "{{\"egress\":{},\"upload\":{},\"get_requests\":{},\"put_requests\":{},\"markup\":{},\"fee\":{},\"total\":{},"
+        "\"amount\":{}}}",
+        c.egress, c.ingress, c.get_requests, c.put_requests, c.markup, c.fee, c.total, c.amount);
+    out += ",\"total\":" + json_quote(money6(c.total)) + ",\"amount\":" + json_quote(money2(c.amount));
+}
+
+void key_json(std::string& out, const std::vector<std::string>& key) {
+    if (key.size() == 1) {
+        out += json_quote(shown(key[0]));
+        return;
+    }
+    out += "[";
+    for (std::size_t k = 0; k < key.size(); ++k) out += (k ? "," : "") + json_quote(shown(key[k]));
+    out += "]";
+}
+
+}  // namespace
+
+std::string statement_table(const Statement& s, std::int64_t grace) {
+    std::string out;
+    const std::string& cur = s.prices.currency;
+    out += fmt::format("Billing statement · prices: {} ({}, {}; {})\n", terminal_safe(s.prices.name),
+                       terminal_safe(s.prices.source), terminal_safe(s.prices.date), terminal_safe(s.prices.origin));
+    if (!s.filter.empty()) out += "Filter: " + terminal_safe(s.filter.to_string()) + "\n";
+    for (std::size_t pi = 0; pi < s.periods.size(); ++pi) {
+        const PeriodSummary& p = s.periods[pi];
+        out += fmt::format("\nPeriod {} ({} .. {}, UTC)\n", p.period.label, format_iso8601(p.period.from),
+                           format_iso8601(p.period.to));
+        std::vector<std::vector<std::string>> rows;
+        std::vector<std::string> header;
+        for (const auto& d : s.by) header.push_back(dim_title(d));
+        for (const char* h : {"Requests", "GET-class", "PUT-class", "Bytes sent", "Uploaded", "Egress", "Requests $",
+                              "Markup+fee", "Amount"})
+            header.emplace_back(h);
+        header.back() = "Amount " + terminal_safe(cur);
+        rows.push_back(header);
+        for (const auto& l : s.lines_billed) {
+            if (l.period != pi) continue;
+            std::vector<std::string> row;
+            for (const auto& k : l.key) row.push_back(terminal_safe(shown(k)));
+            const Charges& c = l.charges;
+            row.insert(row.end(), {grouped(l.usage.requests), grouped(l.usage.get_class), grouped(l.usage.put_class),
+                                   grouped(l.usage.bytes_sent), grouped(l.usage.bytes_in), money6(c.egress + c.ingress),
+                                   money6(c.get_requests + c.put_requests), money6(c.markup + c.fee), money2(c.amount)});
+            rows.push_back(std::move(row));
+        }
+        std::vector<std::string> total(s.by.size(), "");
+        if (!total.empty()) total[0] = "TOTAL";
+        const Charges& c = p.charges;
+        total.insert(total.end(), {grouped(p.billable.requests), grouped(p.billable.get_class), grouped(p.billable.put_class),
+                                   grouped(p.billable.bytes_sent), grouped(p.billable.bytes_in), money6(c.egress + c.ingress),
+                                   money6(c.get_requests + c.put_requests), money6(c.markup + c.fee), money2(c.amount)});
+        rows.push_back(total);
+        out += aligned(rows, s.by.size(), 1, 1);
+
+        // Excluded usage by reason, and the reconciliation.
+        std::map<ExclusionReason, Metrics> by_reason;
+        for (const auto& e : s.excluded)
+            if (e.period == pi) by_reason[e.reason].merge(e.usage);
+        out += fmt::format("Not billed: {} requests, {} bytes sent", grouped(p.excluded.requests),
+                           grouped(p.excluded.bytes_sent));
+        for (const auto& [reason, m] : by_reason)
+            out += fmt::format("; {} {} req / {} B", exclusion_reason_name(reason), grouped(m.requests), grouped(m.bytes_sent));
+        out += "\n";
+        out += fmt::format("Reconciled: billable {} + not billed {} = all {} requests; bytes sent {} + {} = {}: {}\n",
+                           grouped(p.billable.requests), grouped(p.excluded.requests), grouped(p.all.requests),
+                           grouped(p.billable.bytes_sent), grouped(p.excluded.bytes_sent), grouped(p.all.bytes_sent),
+                           p.reconciled ? "yes" : "NO (please report this)");
+        if (p.provisional) out += "Note: " + late_note(p, grace) + ".\n";
+    }
+    out += "\nColumns: Egress = data transfer out (+ uploads if priced), Requests $ = GET-class + PUT-class request "
+           "charges, in " + terminal_safe(cur) + ".\n";
+    out += "Rounding: " + rounding_rule(s.prices) + "\n";
+    return out;
+}
+
+std::string statement_csv(const Statement& s) {
+    std::string out = "period,";
+    for (const auto& d : s.by) out += csv_cell(dim_name(d)) + ",";
+    out += "status,requests,get_class,put_class,free_class,bytes_sent,bytes_uploaded,egress,upload,get_requests,"
+           "put_requests,markup,fee,total,amount,currency,provisional\r\n";
+    auto money_cells = [](const Charges& c) {
+        return fmt::format("{},{},{},{},{},{},{},{}", money6(c.egress), money6(c.ingress), money6(c.get_requests),
+                           money6(c.put_requests), money6(c.markup), money6(c.fee), money6(c.total), money2(c.amount));
+    };
+    auto usage_cells = [](const Metrics& m) {
+        return fmt::format("{},{},{},{},{},{}", m.requests, m.get_class, m.put_class, m.requests - m.get_class - m.put_class,
+                           m.bytes_sent, m.bytes_in);
+    };
+    for (const auto& l : s.lines_billed) {
+        const PeriodSummary& p = s.periods[l.period];
+        out += csv_cell(p.period.label) + ",";
+        for (const auto& k : l.key) out += csv_cell(shown(k)) + ",";
+        out += "billable," + usage_cells(l.usage) + "," + money_cells(l.charges) + "," + csv_cell(s.prices.currency) + "," +
+               (p.provisional ? "yes" : "no") + "\r\n";
+    }
+    for (const auto& e : s.excluded) {
+        const PeriodSummary& p = s.periods[e.period];
+        out += csv_cell(p.period.label) + ",";
+        for (const auto& k : e.key) out += csv_cell(shown(k)) + ",";
+        out += "excluded:" + std::string(exclusion_reason_name(e.reason)) + "," + usage_cells(e.usage) + "," +
+               money_cells(Charges{}) + "," + csv_cell(s.prices.currency) + "," + (p.provisional ? "yes" : "no") + "\r\n";
+    }
+    return out;
+}
+
+std::string statement_json(const Statement& s, std::int64_t grace) {
+    std::string out = "{";
+    out += fmt::format("\"lines\":{{\"read\":{},\"parsed\":{},\"rejected\":{}}}", s.lines.read, s.lines.parsed,
+                       s.lines.rejected_total());
+    out += ",\"by\":[";
+    for (std::size_t i = 0; i < s.by.size(); ++i) out += (i ? "," : "") + json_quote(dim_name(s.by[i]));
+    out += "],\"filter\":" + json_quote(s.filter.to_string());
+    out += ",\"price_table\":{\"name\":" + json_quote(s.prices.name) + ",\"source\":" + json_quote(s.prices.source) +
+           ",\"date\":" + json_quote(s.prices.date) + ",\"file\":" + json_quote(s.prices.origin) +
+           ",\"currency\":" + json_quote(s.prices.currency) +
+           fmt::format(",\"gb_bytes\":{},\"egress_tier_scope\":", s.prices.gb_bytes) +
+           json_quote(s.prices.egress_scope == TierScope::Total ? "total" : "per_group") + "}";
+    out += ",\"rounding\":" + json_quote(rounding_rule(s.prices));
+    out += ",\"exclusions\":{\"requesters\":[";
+    for (std::size_t i = 0; i < s.exclude.requesters.size(); ++i) out += (i ? "," : "") + json_quote(s.exclude.requesters[i]);
+    out += "],\"operations\":[";
+    for (std::size_t i = 0; i < s.exclude.operations.size(); ++i) out += (i ? "," : "") + json_quote(s.exclude.operations[i]);
+    out += fmt::format("],\"errors\":{}}}", s.exclude.errors ? "true" : "false");
+    out += ",\"periods\":[";
+    for (std::size_t pi = 0; pi < s.periods.size(); ++pi) {
+        const PeriodSummary& p = s.periods[pi];
+        out += pi ? ",{" : "{";
+        out += "\"period\":" + json_quote(p.period.label) + ",\"from\":" + json_quote(format_iso8601(p.period.from)) +
+               ",\"to\":" + json_quote(format_iso8601(p.period.to));
+        out += fmt::format(",\"provisional\":{}", p.provisional ? "true" : "false");
+        out += ",\"late_note\":" + (p.provisional ? json_quote(late_note(p, grace)) : std::string("null"));
+        out += fmt::format(",\"reconciled\":{}", p.reconciled ? "true" : "false");
+        out += ",\"all\":{";
+        usage_json(out, p.all);
+        out += "},\"billable\":{";
+        usage_json(out, p.billable);
+        out += "},\"excluded\":{";
+        usage_json(out, p.excluded);
+        out += "},\"totals\":{";
+        charges_json(out, p.charges);
+        out += "},\"groups\":[";
+        bool first = true;
+        for (const auto& l : s.lines_billed) {
+            if (l.period != pi) continue;
+            out += first ? "{\"key\":" : ",{\"key\":";
+            first = false;
+            key_json(out, l.key);
+            out += ",";
+            usage_json(out, l.usage);
+            out += ",";
+            charges_json(out, l.charges);
+            out += "}";
+        }
+        out += "],\"excluded_groups\":[";
+        first = true;
+        for (const auto& e : s.excluded) {
+            if (e.period != pi) continue;
+            out += first ? "{\"reason\":" : ",{\"reason\":";
+            first = false;
+            out += json_quote(exclusion_reason_name(e.reason)) + ",\"key\":";
+            key_json(out, e.key);
+            out += ",";
+            usage_json(out, e.usage);
+            out += "}";
+        }
+        out += "]}";
+    }
+    out += "]}\n";
+    return out;
+}
+
+}  // namespace s3top
