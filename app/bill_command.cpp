@@ -66,7 +66,7 @@ int run_bill(const Options& opt) {
         case OutputFormat::Json: text = statement_json(st, spec.late_grace_seconds); break;
         case OutputFormat::Csv: text = statement_csv(st); break;
         case OutputFormat::Table: text = statement_table(st, spec.late_grace_seconds); break;
-        case OutputFormat::Html: throw UsageError{"--format html: not available yet"};
+        case OutputFormat::Html: text = statement_html(st, spec.late_grace_seconds); break;
     }
     if (!opt.output.empty()) {
         std::string err;

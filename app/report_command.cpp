@@ -9,6 +9,7 @@
 
 #include "app/commands.hpp"
 #include "app/session.hpp"
+#include "core/report/html.hpp"
 #include "core/report/report_writer.hpp"
 #include "core/util/atomic_file.hpp"
 
@@ -32,7 +33,19 @@ int run_report(const Options& opt) {
     spec.top = opt.top;
     spec.sort = opt.sort == "requests" ? SortBy::Requests : opt.sort == "key" ? SortBy::Key : SortBy::Bytes;
 
-    Session s = make_session(opt, needed, spec);
+    // HTML adds the time chart and the config's panels: it needs the records, not a stream.
+    std::vector<PanelSpec> panels;
+    if (opt.format == OutputFormat::Html) {
+        for (const auto& name : opt.config.panels) {
+            const auto d = parse_dim(name);  // validated when the config was read
+            if (!d) continue;
+            panels.push_back(PanelSpec{*d, 50, spec.sort});
+            if (is_string_dim(d->dim)) needed.set(index(d->dim));
+            if (d->dim == Dim::KeyPrefix) needed.set(index(Dim::Key));
+            if (d->dim == Dim::Tier) needed.set(index(Dim::Operation));
+        }
+    }
+    Session s = opt.format == OutputFormat::Html ? make_session(opt, needed) : make_session(opt, needed, spec);
     if (!load_all(s, opt)) {
         fmt::print(stderr, "s3top: no input could be read\n");
         return 1;
@@ -43,7 +56,18 @@ int run_report(const Options& opt) {
         case OutputFormat::Json: text = report_json(result); break;
         case OutputFormat::Csv: text = report_csv(result); break;
         case OutputFormat::Table: text = report_table(result, TableOptions{!opt.exact, 48}); break;
-        case OutputFormat::Html: throw UsageError{"--format html: not available yet"};
+        case OutputFormat::Html: {
+            ViewSpec vs;
+            vs.filter = spec.filter;
+            vs.panels = panels;
+            // A chart of at most a few hundred bars.
+            const std::int64_t span = result.max_time - result.min_time;
+            vs.resolution = span <= 6 * 3600 ? Dim::Minute : span <= 14 * 86400 ? Dim::Hour : span <= 400 * 86400 ? Dim::Day
+                                                                                                                    : Dim::Month;
+            View view(vs);
+            text = report_html(result, s.engine->refresh(view, 1));
+            break;
+        }
     }
     if (!opt.output.empty()) {
         std::string err;

@@ -235,3 +235,107 @@ std::string statement_json(const Statement& s, std::int64_t grace) {
 }
 
 }  // namespace s3top
+
+#include "core/report/html.hpp"
+
+namespace s3top {
+
+std::string statement_html(const Statement& s, std::int64_t grace) {
+    using html::Cell;
+    std::string body = "<h1>s3top billing statement</h1>\n<p class=\"meta\">Prices: " + html_escape(s.prices.name) + " (" +
+                       html_escape(s.prices.source) + ", " + html_escape(s.prices.date) + "; " +
+                       html_escape(s.prices.origin) + ")";
+    if (!s.filter.empty()) body += " · filter: <code>" + html_escape(s.filter.to_string()) + "</code>";
+    body += "</p>\n";
+    const std::string& cur = s.prices.currency;
+    for (std::size_t pi = 0; pi < s.periods.size(); ++pi) {
+        const PeriodSummary& p = s.periods[pi];
+        body += "<h2>Period " + html_escape(p.period.label) + "</h2>\n<p class=\"meta\">" +
+                html_escape(format_iso8601(p.period.from)) + " .. " + html_escape(format_iso8601(p.period.to)) +
+                " (UTC, end exclusive)</p>\n";
+        if (p.provisional) body += "<p class=\"note\">" + html_escape(late_note(p, grace)) + ".</p>\n";
+        std::string top = "-";
+        for (const auto& l : s.lines_billed) {
+            if (l.period != pi) continue;
+            std::string k;
+            for (std::size_t i = 0; i < l.key.size(); ++i) k += (i ? " / " : "") + shown(l.key[i]);
+            top = k;
+            break;
+        }
+        body += html::totals({{"Amount " + cur, money2(p.charges.amount)},
+                              {"Billable requests", grouped(p.billable.requests)},
+                              {"Bytes sent", grouped(p.billable.bytes_sent)},
+                              {"Uploaded", grouped(p.billable.bytes_in)},
+                              {"Not billed requests", grouped(p.excluded.requests)},
+                              {"Largest amount", top}});
+        std::vector<std::string> headers;
+        std::vector<bool> numeric;
+        for (const auto& d : s.by) {
+            headers.push_back(dim_title(d));
+            numeric.push_back(false);
+        }
+        for (const char* h : {"Requests", "GET-class", "PUT-class", "Bytes sent", "Uploaded", "Egress", "Upload",
+                              "GET requests", "PUT requests", "Markup", "Fee", "Total", "Amount"}) {
+            headers.emplace_back(h);
+            numeric.push_back(true);
+        }
+        auto usage_money = [&](const Metrics& m, const Charges& c) {
+            return std::vector<Cell>{Cell::number(m.requests, grouped(m.requests)),
+                                     Cell::number(m.get_class, grouped(m.get_class)),
+                                     Cell::number(m.put_class, grouped(m.put_class)),
+                                     Cell::number(m.bytes_sent, grouped(m.bytes_sent)),
+                                     Cell::number(m.bytes_in, grouped(m.bytes_in)),
+                                     Cell::signed_number(c.egress, money6(c.egress)),
+                                     Cell::signed_number(c.ingress, money6(c.ingress)),
+                                     Cell::signed_number(c.get_requests, money6(c.get_requests)),
+                                     Cell::signed_number(c.put_requests, money6(c.put_requests)),
+                                     Cell::signed_number(c.markup, money6(c.markup)),
+                                     Cell::signed_number(c.fee, money6(c.fee)),
+                                     Cell::signed_number(c.total, money6(c.total)),
+                                     Cell::signed_number(c.amount, money2(c.amount))};
+        };
+        std::vector<std::vector<Cell>> rows;
+        for (const auto& l : s.lines_billed) {
+            if (l.period != pi) continue;
+            std::vector<Cell> row;
+            for (const auto& k : l.key) row.push_back(Cell::text_of(shown(k)));
+            for (auto& c : usage_money(l.usage, l.charges)) row.push_back(std::move(c));
+            rows.push_back(std::move(row));
+        }
+        std::vector<Cell> footer(s.by.size(), Cell::text_of(""));
+        if (!footer.empty()) footer[0] = Cell::text_of("TOTAL");
+        for (auto& c : usage_money(p.billable, p.charges)) footer.push_back(std::move(c));
+        body += html::table(fmt::format("bill-{}", pi), headers, numeric, rows, footer);
+
+        // Not billed, by reason and group.
+        std::vector<std::string> xh{"Reason"};
+        std::vector<bool> xn{false};
+        for (const auto& d : s.by) {
+            xh.push_back(dim_title(d));
+            xn.push_back(false);
+        }
+        for (const char* h : {"Requests", "Bytes sent", "Uploaded"}) {
+            xh.emplace_back(h);
+            xn.push_back(true);
+        }
+        std::vector<std::vector<Cell>> xrows;
+        for (const auto& e : s.excluded) {
+            if (e.period != pi) continue;
+            std::vector<Cell> row{Cell::text_of(std::string(exclusion_reason_name(e.reason)))};
+            for (const auto& k : e.key) row.push_back(Cell::text_of(shown(k)));
+            row.push_back(Cell::number(e.usage.requests, grouped(e.usage.requests)));
+            row.push_back(Cell::number(e.usage.bytes_sent, grouped(e.usage.bytes_sent)));
+            row.push_back(Cell::number(e.usage.bytes_in, grouped(e.usage.bytes_in)));
+            xrows.push_back(std::move(row));
+        }
+        body += "<h3>Not billed</h3>\n" + html::table(fmt::format("excluded-{}", pi), xh, xn, xrows);
+        body += fmt::format("<p class=\"meta\">Reconciled: billable {} + not billed {} = all {} requests; bytes sent {} + {} = {}: ",
+                            grouped(p.billable.requests), grouped(p.excluded.requests), grouped(p.all.requests),
+                            grouped(p.billable.bytes_sent), grouped(p.excluded.bytes_sent), grouped(p.all.bytes_sent));
+        body += p.reconciled ? "yes</p>\n" : "<span class=\"bad\">NO</span></p>\n";
+    }
+    body += "<p class=\"meta\">Rounding: " + html_escape(rounding_rule(s.prices)) + "</p>\n";
+    return html::page("s3top billing statement", body);
+}
+
+}  // namespace s3top

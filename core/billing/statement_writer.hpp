@@ -17,3 +17,8 @@ std::string statement_csv(const Statement& s);
 std::string statement_json(const Statement& s, std::int64_t late_grace_seconds);
 
 }  // namespace s3top
+
+namespace s3top {
+/// The statement as one self-contained HTML page (see core/report/html.hpp).
+std::string statement_html(const Statement& s, std::int64_t late_grace_seconds);
+}  // namespace s3top

@@ -1,0 +1,44 @@
+#pragma once
+// Self-contained HTML pages: no network, no external assets, a strict Content-Security-Policy
+// that lets only s3top's own style and sorting script apply. Every string goes through
+// html_escape; data never enters script context (sort keys are integers in data-v).
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/agg/engine.hpp"
+#include "core/agg/snapshot.hpp"
+
+namespace s3top::html {
+
+/// A table cell: text (raw; escaped when written) and an optional integer sort key.
+struct Cell {
+    std::string text;
+    std::optional<std::string> sort;  ///< decimal integer, for numeric columns
+    static Cell text_of(std::string s) { return Cell{std::move(s), std::nullopt}; }
+    static Cell number(std::uint64_t v, std::string shown);
+    static Cell signed_number(std::int64_t v, std::string shown);
+};
+
+/// A whole document around `body` (already HTML), titled `title` (raw).
+std::string page(std::string_view title, std::string_view body);
+
+/// A sortable table; `numeric[i]` right-aligns column i. `footer` (optional) stays below.
+std::string table(std::string_view id, const std::vector<std::string>& headers, const std::vector<bool>& numeric,
+                  const std::vector<std::vector<Cell>>& rows, const std::vector<Cell>& footer = {});
+
+/// Bars of bytes sent per time bucket as inline SVG, with a <title> per bar.
+std::string time_chart_svg(const std::vector<SeriesPoint>& series, Dim resolution);
+
+/// A definition list of labelled totals.
+std::string totals(const std::vector<std::pair<std::string, std::string>>& items);
+
+}  // namespace s3top::html
+
+namespace s3top {
+/// The report as one HTML page: totals, the time chart, the grouped table and the snapshot's
+/// panels as sortable tables.
+std::string report_html(const ReportResult& r, const Snapshot& s);
+}  // namespace s3top
