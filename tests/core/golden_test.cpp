@@ -69,7 +69,7 @@ TEST(Golden, Report) {
     check_golden("report.csv", report_csv(r));
     check_golden("report.json", report_json(r));
     ViewSpec vs;
-    vs.resolution = Dim::Hour;
+    vs.resolution = Dim::Day;
     for (const char* d : {"org", "operation", "ua", "key", "status"}) vs.panels.push_back(PanelSpec{*parse_dim(d), 10});
     View view(vs);
     check_golden("report.html", report_html(r, e->refresh(view, 1)));
