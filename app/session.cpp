@@ -13,7 +13,7 @@ namespace s3top::app {
 namespace {
 
 /// Everything that changes what the state file holds: the org source, the format, the
-/// columns kept and the inputs named (each set of inputs has its own totals).
+/// columns kept, the request tier rules and the inputs named (each set of inputs has its own totals).
 std::uint64_t state_fingerprint(const Options& opt, const DimMask& keep) {
     std::vector<std::string> roots;
     for (const auto& p : opt.paths) {
@@ -25,6 +25,12 @@ std::uint64_t state_fingerprint(const Options& opt, const DimMask& keep) {
     roots.erase(std::unique(roots.begin(), roots.end()), roots.end());
     std::string key = fmt::format("v1\n{}\n{}\n{}\n{}\n{}\n", opt.org_from, opt.log_format, opt.date_format,
                                   opt.time_format, keep.to_string());
+    // The request tiers are stored per record, so a changed [request_tiers] needs a fresh state.
+    for (const auto* rules : {&opt.config.tiers.operations, &opt.config.tiers.methods}) {
+        for (const auto& r : *rules) key += fmt::format("tier {} {}\n", r.pattern, tier_name(r.tier));
+        key += "--\n";
+    }
+    key += fmt::format("tier fallback {}\n", tier_name(opt.config.tiers.fallback));
     for (const auto& r : roots) key += r + "\n";
     return hash_bytes(key, 0x5333746f70ULL);
 }

@@ -99,6 +99,15 @@ assert any(g["key"].startswith("arn:") for g in x["periods"][0]["groups"]), "org
 assert not any(g["key"].startswith("arn:") for g in c["periods"][0]["groups"]), "--org-from wins"
 print("config precedence ok")
 PY
+# a changed [request_tiers] is applied even over a state file from an earlier run
+printf '[request_tiers]\noperations = [{ pattern = "*", tier = "free" }]\nmethods = []\nfallback = "free"\n' > "$work/free.conf"
+"$S3TOP" bill --month 2024-03 --format json --config "$work/free.conf" "$work/logs" > "$work/free.json"
+python3 - "$work" <<'PY'
+import json, sys
+p = json.load(open(f"{sys.argv[1]}/free.json"))["periods"][0]["billable"]
+assert p["requests"] > 0 and p["get_class"] == 0 and p["put_class"] == 0, p
+print("configured request tiers applied")
+PY
 # errors: bad config names file, line and key; bad usage exits 2
 printf '[billing]\nexclude_errors = 3\n' > "$work/bad.conf"
 set +e
