@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <deque>
 #include <mutex>
 #include <thread>
 #include <unordered_map>
@@ -31,6 +32,9 @@ public:
     void reserve(std::size_t n) {
         if (dense_ && by_key_.size() < n) by_key_.resize(n);
     }
+    /// True when dense keys below `n` index data() directly (reserve(n) was called).
+    bool dense_ready(std::size_t n) const { return dense_ && by_key_.size() >= n; }
+    Metrics* data() { return by_key_.data(); }
     void merge(const GroupAcc& o) {
         if (dense_) {
             if (by_key_.size() < o.by_key_.size()) by_key_.resize(o.by_key_.size());
@@ -61,7 +65,7 @@ private:
 struct Ranked {
     std::int64_t key;
     const Metrics* m;
-    std::string label;
+    std::string_view label;
 };
 
 void add_row(Metrics& m, const Columns& c, std::size_t row) {
@@ -138,18 +142,28 @@ public:
     }
 
     void fold_range(ViewPartial& p, const Columns& c, std::size_t begin, std::size_t end) const {
+        // The rows that pass, once; then one tight loop per consumer (totals and chart, each
+        // panel) instead of one loop touching every panel per row.
+        std::vector<std::uint32_t> sel;
+        sel.reserve(end - begin);
+        if (filter.empty()) {
+            for (std::size_t row = begin; row < end; ++row) sel.push_back(static_cast<std::uint32_t>(row));
+        } else {
+            for (std::size_t row = begin; row < end; ++row) {
+                if (filter.matches(c, row)) sel.push_back(static_cast<std::uint32_t>(row));
+            }
+        }
+        if (sel.empty()) return;
         const auto& ips = c.ids[index(Dim::RemoteIp)];
         const bool have_ip = !ips.empty();
         // Rows come roughly in time order: remember the current chart bucket.
         std::int64_t lo = 1, hi = 0;
         SeriesPoint* bucket = nullptr;
-        for (std::size_t row = begin; row < end; ++row) {
-            if (!filter.matches(c, row)) continue;
+        for (const std::uint32_t row : sel) {
             const std::int64_t t = c.time[row];
             if (!p.totals.requests || t < p.min_time) p.min_time = t;
             if (!p.totals.requests || t > p.max_time) p.max_time = t;
             add_row(p.totals, c, row);
-            for (std::size_t i = 0; i < keyers.size(); ++i) add_row(p.accs[i].at(keyers[i].key(c, row)), c, row);
             if (t < lo || t >= hi) {
                 lo = bucket_start(resolution, t);
                 hi = next_bucket(resolution, lo);
@@ -159,6 +173,16 @@ public:
             bucket->bytes_sent += c.bytes_sent[row];
             bucket->bytes_in += c.bytes_in[row];
             if (have_ip && ips[row] != 0) p.client_bits[ips[row] / 64] |= std::uint64_t{1} << (ips[row] % 64);
+        }
+        for (std::size_t i = 0; i < keyers.size(); ++i) {
+            const DimSpec d = keyers[i].dim();
+            if (is_string_dim(d.dim) && p.accs[i].dense_ready(keyers[i].dense_size_hint())) {
+                const std::uint32_t* ids = c.ids[index(d.dim)].data();
+                Metrics* acc = p.accs[i].data();
+                for (const std::uint32_t row : sel) add_row(acc[ids[row]], c, row);
+            } else {
+                for (const std::uint32_t row : sel) add_row(p.accs[i].at(keyers[i].key(c, row)), c, row);
+            }
         }
     }
 
@@ -261,9 +285,15 @@ Snapshot Engine::refresh(View& view, std::uint64_t generation) const {
     }
     for (std::size_t i = 0; i < st.keyers.size(); ++i) {
         const PanelSpec& spec = view.spec_.panels[i];
+        // Rank on views of the pooled strings; only derived labels (status, time ...) are
+        // built, and only the kept rows' labels are copied into the snapshot.
         std::vector<Ranked> items;
-        st.main.accs[i].for_each([&](std::int64_t k, const Metrics& m) { items.push_back({k, &m, {}}); });
-        for (auto& it : items) it.label = st.keyers[i].label(it.key, pools_);
+        std::deque<std::string> built;
+        st.main.accs[i].for_each([&](std::int64_t k, const Metrics& m) {
+            std::string_view label;
+            if (!st.keyers[i].label_view(k, pools_, label)) label = built.emplace_back(st.keyers[i].label(k, pools_));
+            items.push_back({k, &m, label});
+        });
         const std::size_t keep = spec.limit == 0 ? items.size() : std::min(spec.limit, items.size());
         std::partial_sort(items.begin(), items.begin() + static_cast<std::ptrdiff_t>(keep), items.end(),
                           [&](const Ranked& a, const Ranked& b) { return ranks_before(*a.m, a.label, *b.m, b.label, spec.sort); });
@@ -271,7 +301,7 @@ Snapshot Engine::refresh(View& view, std::uint64_t generation) const {
         pd.spec = spec;
         pd.groups = items.size();
         pd.rows.reserve(keep);
-        for (std::size_t r = 0; r < keep; ++r) pd.rows.push_back(PanelRow{std::move(items[r].label), *items[r].m});
+        for (std::size_t r = 0; r < keep; ++r) pd.rows.push_back(PanelRow{std::string(items[r].label), *items[r].m});
         s.panels.push_back(std::move(pd));
     }
     return s;

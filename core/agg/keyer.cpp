@@ -5,6 +5,7 @@
 namespace s3top {
 
 void Keyer::prepare(const Pools& pools) {
+    if (is_string_dim(dim_.dim)) prepared_size_ = pools[index(dim_.dim)].size();
     if (dim_.dim != Dim::KeyPrefix) return;
     const StringPool& keys = pools[index(Dim::Key)];
     while (key_to_prefix_.size() < keys.size()) {

@@ -34,6 +34,19 @@ public:
             default: return c.ids[index(dim_.dim)][row];
         }
     }
+    /// dense_size() as of the last prepare() (string dimensions: the pool's size then).
+    std::size_t dense_size_hint() const { return prepared_size_; }
+    /// Sets `out` to a view of the label when it is a pooled string (string dimensions, key
+    /// prefixes) and returns true; false for derived labels (use label()).
+    bool label_view(std::int64_t key, const Pools& pools, std::string_view& out) const {
+        if (dim_.dim == Dim::KeyPrefix) {
+            out = prefixes_.view(static_cast<std::uint32_t>(key));
+            return true;
+        }
+        if (!is_string_dim(dim_.dim)) return false;
+        out = pools[index(dim_.dim)].view(static_cast<std::uint32_t>(key));
+        return true;
+    }
     /// The value as a user sees and filters it ("" = absent).
     std::string label(std::int64_t key, const Pools& pools) const;
     /// The column(s) this keyer reads.
@@ -42,6 +55,7 @@ public:
 private:
     std::int64_t time_key(std::int64_t t) const;
     DimSpec dim_;
+    std::size_t prepared_size_ = 0;
     StringPool prefixes_;
     std::vector<std::uint32_t> key_to_prefix_;
 };
