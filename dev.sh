@@ -69,7 +69,7 @@ run_tests() {
   (cd build/asan && ctest --output-on-failure -j"$JOBS" --timeout 600 -E '^e2e\.')
   if [ -x fuzz/run.sh ] || [ -f fuzz/run.sh ]; then
     echo "== fuzzing (short bounded run)"
-    bash fuzz/run.sh "${FUZZ_SECONDS:-20}"
+    bash fuzz/run.sh "${FUZZ_SECONDS:-8}"
   fi
 }
 
