@@ -10,7 +10,7 @@ JOBS=${JOBS:-2}
 
 PACKAGES=(build-essential cmake ninja-build pkg-config libfmt-dev libcli11-dev libsimdjson-dev zlib1g-dev
           libncurses-dev libgtest-dev libgmock-dev libbenchmark-dev libtomlplusplus-dev tmux python3)
-TEST_PACKAGES=(clang-19 libclang-rt-19-dev chromium)  # clang 14 cannot use libstdc++ 12's std::expected;
+TEST_PACKAGES=(clang-19 libclang-rt-19-dev chromium goaccess)  # clang 14 cannot use libstdc++ 12's std::expected;
 # chromium: the HTML report test in a real browser (tests/e2e/html_report.sh, ~15 s)
 
 install_missing() {
