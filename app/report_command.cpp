@@ -1,13 +1,18 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <fcntl.h>
+
 #include <atomic>
+#include <filesystem>
+#include <mutex>
 #include <cstdio>
 #include <thread>
 
 #include "tui/dashboard.hpp"
 
 #include "app/commands.hpp"
+#include "app/follow.hpp"
 #include "app/session.hpp"
 #include "core/report/html.hpp"
 #include "core/report/report_writer.hpp"
@@ -46,6 +51,7 @@ int run_report(const Options& opt) {
         }
     }
     Session s = opt.format == OutputFormat::Html ? make_session(opt, needed) : make_session(opt, needed, spec);
+    if (opt.follow) return report_follow(s, opt, spec);
     if (!load_all(s, opt)) {
         fmt::print(stderr, "s3top: no input could be read\n");
         return 1;
@@ -94,32 +100,72 @@ int run_dashboard_command(const Options& opt) {
     auto filter = parse_filter(opt.filter);
     if (!filter) throw UsageError{"--filter: " + filter.error()};
     Session s = make_session(opt, DimMask{}.set());
+    // The dashboard follows by default when given a folder.
+    bool follow = wants_follow(opt);
+    if (!opt.no_follow && !opt.replay) {
+        for (const auto& p : opt.paths) {
+            std::error_code ec;
+            if (std::filesystem::is_directory(p, ec)) follow = true;
+        }
+    }
 
-    // Ingest on its own thread; the dashboard polls the engine's version.
+    // Ingest on its own thread (then follow there); it wakes the dashboard through a pipe.
+    int wake[2] = {-1, -1};
+    if (::pipe2(wake, O_CLOEXEC | O_NONBLOCK) != 0) wake[0] = wake[1] = -1;
+    auto poke = [&] {
+        if (wake[1] >= 0) {
+            const char c = 1;
+            [[maybe_unused]] const auto n = ::write(wake[1], &c, 1);
+        }
+    };
     std::atomic<bool> cancel{false}, done{false};
     std::vector<std::string> messages;
+    std::mutex messages_mutex;
     bool any = false;
+    Follower follower(*s.ingestor, follow_options(opt));
+    std::atomic<std::size_t> nfiles{s.inputs.size()};
     std::thread ingest([&] {
-        any = load_all(s, opt, &messages, &cancel);
+        {
+            std::vector<std::string> m;
+            any = load_all(s, opt, &m, &cancel);
+            std::lock_guard l(messages_mutex);
+            messages.insert(messages.end(), m.begin(), m.end());
+        }
         done = true;
+        poke();
+        if (follow && !cancel) {
+            follower.run([&](const IngestResult& r) {
+                nfiles += r.counts.read + r.counts.replaced;
+                std::lock_guard l(messages_mutex);
+                for (const auto& f : r.load.files) {
+                    if (!f.error.empty()) messages.push_back(fmt::format("s3top: {}: {}", f.path, f.error));
+                }
+                poke();
+            });
+        }
     });
     tui::DashboardOptions d;
     d.filter = *filter;
     d.no_color = opt.no_color;
     d.poll_interval = std::chrono::milliseconds(200);
-    const std::size_t nfiles = s.inputs.size();
+    d.wake_fd = wake[0];
     d.status = [&] {
         tui::SourceStatus st;
-        st.mode = done ? tui::SourceStatus::Mode::Loaded : tui::SourceStatus::Mode::Loading;
+        st.mode = !done ? tui::SourceStatus::Mode::Loading
+                        : follow ? tui::SourceStatus::Mode::Follow : tui::SourceStatus::Mode::Loaded;
         st.files = nfiles;
         return st;
     };
     const int rc = tui::run_dashboard(*s.engine, d);
     cancel = true;
+    follower.stop();
     ingest.join();
+    for (int fd : wake) {
+        if (fd >= 0) ::close(fd);
+    }
     for (const auto& m : messages) fmt::print(stderr, "{}\n", m);
     if (rc == 2) return 2;
-    return any || nfiles == 0 ? 0 : 1;
+    return any || s.inputs.empty() ? 0 : 1;
 }
 
 }  // namespace s3top::app

@@ -65,7 +65,7 @@ Session make_session(const Options& opt, const DimMask& needed, std::optional<Re
     if (!opt.no_state && !uses_stdin && !opt.replay) {
         const std::filesystem::path dir = opt.state_dir.empty() ? default_state_dir() : std::filesystem::path(opt.state_dir);
         if (!dir.empty()) {
-            const auto fp = state_fingerprint(opt, cfg.keep);
+            const auto fp = state_fingerprint(opt, s.engine->config().keep);
             std::string error;
             if (!s.ingestor->open_state(state_file_for(dir, fp), fp, s.state_notes, error))
                 s.state_notes.push_back(error + " (running without a state file)");

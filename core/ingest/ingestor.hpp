@@ -43,6 +43,8 @@ public:
     /// newline. Not reentrant: one caller at a time.
     IngestResult ingest(const std::vector<InputFile>& inputs, bool follow, const std::atomic<bool>* cancel = nullptr);
 
+    /// Flushes the state file to disk.
+    void sync();
     const Ledger& ledger() const { return ledger_; }
     bool has_state() const { return store_.is_open(); }
 

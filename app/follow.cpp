@@ -1,0 +1,100 @@
+// Follow mode for both commands: after the first load, a Follower thread ingests what is new;
+// `report --follow` prints a report per interval, the dashboard is woken through a self-pipe.
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <charconv>
+#include <cstdio>
+#include <thread>
+
+#include "app/follow.hpp"
+#include "core/report/report_writer.hpp"
+
+namespace s3top::app {
+
+std::chrono::milliseconds parse_interval(const std::string& text) {
+    std::size_t pos = 0;
+    double n = 0;
+    try {
+        n = std::stod(text, &pos);
+    } catch (...) {
+        throw UsageError{"--every: not a duration: '" + text + "' (use 5s, 1m, 500ms)"};
+    }
+    const std::string unit = text.substr(pos);
+    double ms = 0;
+    if (unit == "ms") ms = n;
+    else if (unit.empty() || unit == "s") ms = n * 1000;
+    else if (unit == "m") ms = n * 60000;
+    else if (unit == "h") ms = n * 3600000;
+    else throw UsageError{"--every: unknown unit in '" + text + "' (use ms, s, m or h)"};
+    if (!(ms >= 10)) throw UsageError{"--every: at least 10ms"};
+    return std::chrono::milliseconds(static_cast<long long>(ms));
+}
+
+bool wants_follow(const Options& opt) {
+    if (opt.follow) return true;
+    if (opt.no_follow || opt.replay) return false;
+    return false;
+}
+
+FollowOptions follow_options(const Options& opt) {
+    FollowOptions f;
+    f.roots = opt.paths;
+    std::erase(f.roots, std::string("-"));
+    return f;
+}
+
+int report_follow(Session& s, const Options& opt, const ReportSpec& spec) {
+    const auto every = parse_interval(opt.every);
+    // SIGINT/SIGTERM end the loop: blocked in every thread, taken with sigtimedwait here.
+    sigset_t sigs;
+    sigemptyset(&sigs);
+    sigaddset(&sigs, SIGINT);
+    sigaddset(&sigs, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &sigs, nullptr);
+    if (!load_all(s, opt)) fmt::print(stderr, "s3top: nothing could be read yet; following\n");
+    Follower follower(*s.ingestor, follow_options(opt));
+    std::thread watcher([&] {
+        follower.run([&](const IngestResult& r) {
+            for (const auto& f : r.load.files) {
+                if (!f.error.empty()) fmt::print(stderr, "s3top: {}: {}\n", f.path, f.error);
+            }
+            for (const auto& n : r.notes) fmt::print(stderr, "s3top: state: {}\n", n);
+        });
+    });
+    auto print = [&] {
+        const ReportResult result = s.engine->report(spec);
+        std::string text;
+        switch (opt.format) {
+            case OutputFormat::Json: text = report_json(result); break;
+            case OutputFormat::Csv: text = report_csv(result); break;
+            case OutputFormat::Table: text = report_table(result, TableOptions{!opt.exact, 48}) + "\n"; break;
+        }
+        return std::fwrite(text.data(), 1, text.size(), stdout) == text.size() && std::fflush(stdout) == 0;
+    };
+    int rc = 0;
+    auto next = std::chrono::steady_clock::now() + every;
+    while (true) {
+        const auto left = std::chrono::duration_cast<std::chrono::nanoseconds>(next - std::chrono::steady_clock::now());
+        if (left.count() > 0) {
+            timespec ts{static_cast<time_t>(left.count() / 1000000000), static_cast<long>(left.count() % 1000000000)};
+            const int sig = sigtimedwait(&sigs, nullptr, &ts);
+            if (sig == SIGINT || sig == SIGTERM) break;
+            if (sig < 0 && errno == EINTR) continue;
+            if (sig >= 0) continue;
+        }
+        next += every;
+        if (!print()) {
+            rc = 1;  // the reader went away
+            break;
+        }
+    }
+    follower.stop();
+    watcher.join();
+    return rc;
+}
+
+}  // namespace s3top::app
