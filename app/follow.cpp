@@ -72,6 +72,7 @@ int report_follow(Session& s, const Options& opt, const ReportSpec& spec) {
             case OutputFormat::Json: text = report_json(result); break;
             case OutputFormat::Csv: text = report_csv(result); break;
             case OutputFormat::Table: text = report_table(result, TableOptions{!opt.exact, 48}) + "\n"; break;
+            case OutputFormat::Html: throw UsageError{"--format html: not available with --follow"};
         }
         return std::fwrite(text.data(), 1, text.size(), stdout) == text.size() && std::fflush(stdout) == 0;
     };
