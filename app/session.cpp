@@ -1,5 +1,7 @@
 #include "app/session.hpp"
 
+#include "core/parse/jsonl_log.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -58,7 +60,8 @@ Session make_session(const Options& opt, const DimMask& needed, std::optional<Re
     }
     LoaderOptions lo;
     lo.format = opt.log_format;
-    lo.format_options = FormatOptions{opt.log_format, opt.date_format, opt.time_format};
+    lo.format_options = FormatOptions{opt.log_format, opt.date_format, opt.time_format,
+                                      std::make_shared<const JsonFieldMap>(opt.config.json_fields)};
     lo.workers = opt.workers;
     s.ingestor = std::make_unique<Ingestor>(*s.engine, lo);
     const bool uses_stdin = std::find(opt.paths.begin(), opt.paths.end(), "-") != opt.paths.end();

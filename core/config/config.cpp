@@ -175,6 +175,47 @@ public:
         return out;
     }
 
+    // [log.json]: a JSON pointer ("/request/remote_ip") per field, and the duration's unit.
+    void json_fields(JsonFieldMap& m, const toml::table& t) const {
+        const std::pair<const char*, std::string JsonFieldMap::*> fields[] = {
+            {"time", &JsonFieldMap::time},           {"remote_ip", &JsonFieldMap::remote_ip},
+            {"requester", &JsonFieldMap::requester}, {"method", &JsonFieldMap::method},
+            {"uri", &JsonFieldMap::uri},             {"protocol", &JsonFieldMap::protocol},
+            {"host", &JsonFieldMap::host},           {"status", &JsonFieldMap::status},
+            {"bytes_sent", &JsonFieldMap::bytes_sent}, {"bytes_in", &JsonFieldMap::bytes_in},
+            {"duration", &JsonFieldMap::duration},   {"user_agent", &JsonFieldMap::user_agent},
+            {"referrer", &JsonFieldMap::referrer},   {"tls_version", &JsonFieldMap::tls_version},
+            {"cipher_suite", &JsonFieldMap::cipher_suite}, {"bucket", &JsonFieldMap::bucket},
+            {"key", &JsonFieldMap::key},             {"operation", &JsonFieldMap::operation},
+        };
+        only(t, "log.json",
+             {"time", "remote_ip", "requester", "method", "uri", "protocol", "host", "status", "bytes_sent", "bytes_in",
+              "duration", "user_agent", "referrer", "tls_version", "cipher_suite", "bucket", "key", "operation",
+              "duration_unit"});
+        for (const auto& [name, member] : fields) {
+            if (const auto* v = t.get(name)) {
+                const std::string key = std::string("log.json.") + name;
+                std::string ptr = str(*v, key);
+                if (!ptr.empty() && ptr.front() != '/') fail(v, key, "expected a JSON pointer such as \"/request/uri\" (or \"\" for none)");
+                m.*member = std::move(ptr);
+            }
+        }
+        if (const auto* v = t.get("duration_unit")) {
+            const std::string u = str(*v, "log.json.duration_unit");
+            if (u == "s") {
+                m.duration_unit = JsonFieldMap::Unit::Seconds;
+            } else if (u == "ms") {
+                m.duration_unit = JsonFieldMap::Unit::Milliseconds;
+            } else if (u == "us") {
+                m.duration_unit = JsonFieldMap::Unit::Microseconds;
+            } else if (u == "ns") {
+                m.duration_unit = JsonFieldMap::Unit::Nanoseconds;
+            } else {
+                fail(v, "log.json.duration_unit", "expected \"s\", \"ms\", \"us\" or \"ns\"");
+            }
+        }
+    }
+
     void apply(Config& c, const toml::table& root, const std::filesystem::path& dir) const {
         only(root, "", {"org", "log", "billing", "request_tiers", "dashboard"});
         if (const auto* n = root.get("org")) {
@@ -188,8 +229,9 @@ public:
         }
         if (const auto* n = root.get("log")) {
             const auto& t = table(*n, "log");
-            only(t, "log", {"format"});
+            only(t, "log", {"format", "json"});
             if (const auto* s = t.get("format")) c.log_format = str(*s, "log.format");
+            if (const auto* j = t.get("json")) json_fields(c.json_fields, table(*j, "log.json"));
         }
         if (const auto* n = root.get("billing")) {
             const auto& t = table(*n, "billing");

@@ -5,6 +5,8 @@
 #include <expected>
 #include <filesystem>
 #include <map>
+
+#include "core/parse/jsonl_log.hpp"
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,6 +29,7 @@ struct ConfigError {
 struct Config {
     std::string org_from = "org";      ///< [org] source (as --org-from)
     std::string log_format = "auto";   ///< [log] format
+    JsonFieldMap json_fields;          ///< [log.json] JSON pointers of each field, for "jsonl" logs
     ExclusionRules exclude;            ///< [billing] exclude_*
     std::int64_t late_grace_hours = 48;
     TierMap tiers = TierMap::defaults();  ///< [request_tiers]

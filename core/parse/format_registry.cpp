@@ -96,7 +96,13 @@ std::expected<std::unique_ptr<LineParser>, std::string> make_line_parser(std::st
     if (name == "elb") return std::make_unique<ElbLineParser>();
     if (name == "combined" || name == "common" || name == "vcombined" || name == "vcommon")
         return std::make_unique<ClfLineParser>(std::string(name));
-    if (name == "jsonl") return std::make_unique<JsonLineParser>();
+    if (name == "jsonl") {
+        try {
+            return std::make_unique<JsonLineParser>(options.json_fields ? *options.json_fields : JsonFieldMap{});
+        } catch (const std::invalid_argument& e) {
+            return std::unexpected(std::string("jsonl field map: ") + e.what());
+        }
+    }
     if (name == "goaccess") {
         auto compiled = compile_goaccess_format(options.log_format, options.date_format, options.time_format);
         if (!compiled) return std::unexpected(fmt::format("--log-format: {}", compiled.error()));

@@ -13,11 +13,14 @@
 
 namespace s3top {
 
+struct JsonFieldMap;
+
 /// Options a format may need: GoAccess-style format strings, a JSON field mapping.
 struct FormatOptions {
     std::string log_format;   ///< GoAccess --log-format (a specifier string or a predefined name)
     std::string date_format;  ///< GoAccess --date-format
     std::string time_format;  ///< GoAccess --time-format
+    std::shared_ptr<const JsonFieldMap> json_fields = {};  ///< "jsonl": where each field is; null = Caddy's
 };
 
 /// Parses one line-oriented log format.
