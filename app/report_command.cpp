@@ -1,8 +1,9 @@
 #include <fmt/format.h>
+#include <pthread.h>
 #include <unistd.h>
 
 #include <fcntl.h>
-
+#include <csignal>
 #include <atomic>
 #include <filesystem>
 #include <mutex>
@@ -76,8 +77,16 @@ int run_report(const Options& opt) {
         }
     }
     if (!opt.output.empty()) {
+        // A signal that ends the program mid-write would leave the temp file behind: hold the
+        // terminating ones until the rename is done (they act then; the file is whole).
+        sigset_t stop, old;
+        sigemptyset(&stop);
+        for (const int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE}) sigaddset(&stop, sig);
+        pthread_sigmask(SIG_BLOCK, &stop, &old);
         std::string err;
-        if (!write_file_atomic(opt.output, text, err)) {
+        const bool ok = write_file_atomic(opt.output, text, err);
+        pthread_sigmask(SIG_SETMASK, &old, nullptr);
+        if (!ok) {
             fmt::print(stderr, "s3top: {}\n", err);
             return 1;
         }

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets (fuzz/fuzz_*.cpp) with clang into build-fuzz/ and runs each one
-# for SECONDS, on a corpus seeded from the shared S3 corpus (../shared/corpus/s3 or
-# $S3TOP_CORPUS/s3, one line per file, when present) plus fuzz/seeds/.
+# for SECONDS. A target with its own seed folder (fuzz/seeds/<target>/: filter expressions,
+# times, URIs ...) starts from that; the log parsers start from the files in fuzz/seeds/ plus
+# the shared S3 corpus (../shared/corpus/s3 or $S3TOP_CORPUS/s3, one line per file).
 #
-#   fuzz/run.sh SECONDS            e.g. fuzz/run.sh 120
+#   fuzz/run.sh SECONDS            each target for SECONDS, e.g. fuzz/run.sh 120
+#   fuzz/run.sh --total SECONDS    SECONDS shared by all targets (at least 5 s each): what CI
+#                                  runs, so adding a target does not lengthen CI
 #
 # Environment: CXX (a clang++ that can use std::expected; otherwise the newest clang++-NN found
 # that can; as root with none found, Debian's clang-19 is installed unless S3TOP_FUZZ_NO_INSTALL
@@ -12,9 +15,15 @@
 # written to build-fuzz/artifacts/; the script then exits 1 and lists them.
 set -euo pipefail
 
-secs=${1:-}
+total=""
+if [[ ${1:-} == --total ]]; then
+    total=${2:-}
+    secs=$total
+else
+    secs=${1:-}
+fi
 if ! [[ $secs =~ ^[0-9]+$ ]] || [[ $secs -eq 0 ]]; then
-    echo "usage: $0 SECONDS" >&2
+    echo "usage: $0 SECONDS | --total SECONDS" >&2
     exit 2
 fi
 
@@ -84,6 +93,11 @@ cmake -S "$root" -B "$build" "${generator[@]}" \
 targets=()
 for src in "$here"/fuzz_*.cpp; do targets+=("$(basename "$src" .cpp)"); done
 cmake --build "$build" -j"$(nproc)" --target "${targets[@]}"
+if [[ -n $total ]]; then
+    secs=$((total / ${#targets[@]}))
+    ((secs >= 5)) || secs=5
+    echo "== ${#targets[@]} targets, ${secs}s each (--total $total)"
+fi
 
 corpus_src=""
 if [[ -n ${S3TOP_CORPUS:-} && -d ${S3TOP_CORPUS}/s3 ]]; then
@@ -99,8 +113,14 @@ status=0
 for t in "${targets[@]}"; do
     dir=$build/corpus/$t
     mkdir -p "$dir"
-    cp "$here"/seeds/* "$dir"/
-    if [[ -n $corpus_src ]]; then
+    if [[ -d $here/seeds/$t ]]; then
+        cp "$here/seeds/$t"/* "$dir"/
+    else
+        find "$here/seeds" -maxdepth 1 -type f -exec cp {} "$dir"/ \;
+    fi
+    if [[ -d $here/seeds/$t ]]; then
+        :  # its own seeds only: log lines are not filter expressions
+    elif [[ -n $corpus_src ]]; then
         # One line per file, byte-exact (a CRLF line keeps its CR).
         for f in "$corpus_src"/*.log; do
             awk -v out="$dir/shared-$(basename "$f" .log)" \
@@ -110,7 +130,11 @@ for t in "${targets[@]}"; do
         echo "== $t: shared corpus not found; seeding from fuzz/seeds only"
     fi
     dict=()
-    [[ -f $here/s3.dict ]] && dict=(-dict="$here/s3.dict")
+    if [[ -f $here/$t.dict ]]; then
+        dict=(-dict="$here/$t.dict")
+    elif [[ ! -d $here/seeds/$t && -f $here/s3.dict ]]; then
+        dict=(-dict="$here/s3.dict")
+    fi
     echo "== $t: $(find "$dir" -type f | wc -l) corpus files, ${secs}s"
     log=$build/$t.log
     set +e

@@ -39,15 +39,15 @@ struct DashboardOptions {
 };
 
 /// Runs the interactive dashboard on the controlling terminal until the user quits (q, Ctrl-C)
-/// or SIGINT/SIGTERM arrives. All curses calls happen on the calling thread. Reads keys from
+/// or SIGINT/SIGTERM/SIGHUP arrives. All curses calls happen on the calling thread. Reads keys from
 /// stdin, or from /dev/tty when stdin is not a terminal (logs piped in); draws on stdout, or
 /// /dev/tty when stdout is not a terminal.
 ///
-/// Installs handlers for SIGINT, SIGTERM and SIGWINCH for its duration (restoring the previous
+/// Installs handlers for SIGINT, SIGTERM, SIGHUP and SIGWINCH for its duration (restoring the previous
 /// ones on return) and calls setlocale(LC_ALL, "") once. The terminal is restored on every
 /// return path and when an exception escapes (it is rethrown).
 ///
-/// Returns 0 when the user quit, 128 + the signal number when SIGINT/SIGTERM ended it, and 2
+/// Returns 0 when the user quit, 128 + the signal number when SIGINT/SIGTERM/SIGHUP ended it, and 2
 /// when no terminal could be opened (nothing was drawn; curses may have printed why).
 int run_dashboard(Engine& engine, DashboardOptions options);
 

@@ -155,6 +155,7 @@ Terminal::Terminal(const TerminalOptions& options) {
     sa.sa_flags = SA_RESTART;  // ingest threads' reads are not interrupted
     sigaction(SIGINT, &sa, &old_int_);
     sigaction(SIGTERM, &sa, &old_term_);
+    sigaction(SIGHUP, &sa, &old_hup_);  // the terminal closed: restore what is left, exit
     sigaction(SIGWINCH, &sa, &old_winch_);
 
     ::tcgetattr(in_fd_, &g_restore.saved);
@@ -213,6 +214,7 @@ Terminal::~Terminal() {
     if (sig_write_fd_ >= 0) {
         sigaction(SIGINT, &old_int_, nullptr);
         sigaction(SIGTERM, &old_term_, nullptr);
+        sigaction(SIGHUP, &old_hup_, nullptr);
         sigaction(SIGWINCH, &old_winch_, nullptr);
         ::close(sig_write_fd_);
         ::close(sig_read_fd_);

@@ -43,7 +43,7 @@ public:
 
     /// fd to poll for key input.
     int input_fd() const { return in_fd_; }
-    /// fd to poll for signals (SIGINT/SIGTERM/SIGWINCH); drain it with take_signals().
+    /// fd to poll for signals (SIGINT/SIGTERM/SIGHUP/SIGWINCH); drain it with take_signals().
     int signal_fd() const { return sig_read_fd_; }
     /// Reads the signal pipe. Returns the terminating signal if one arrived; sets `resized`
     /// when SIGWINCH did (and resizes curses to the new size).
@@ -70,7 +70,7 @@ private:
     std::FILE* in_file_ = nullptr;  ///< given to newterm
     std::FILE* out_file_ = nullptr;
     bool own_files_ = false;
-    struct sigaction old_int_{}, old_term_{}, old_winch_{};
+    struct sigaction old_int_{}, old_term_{}, old_hup_{}, old_winch_{};
 };
 
 }  // namespace s3top::tui

@@ -1,7 +1,11 @@
 #include "core/ingest/inputs.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <system_error>
 
 namespace s3top {
@@ -81,18 +85,31 @@ std::vector<InputFile> collect_inputs(const std::vector<std::string>& paths, std
         }
         for (const fs::recursive_directory_iterator end; it != end; it.increment(ec)) {
             if (ec) {
-                problems.push_back({it->path().string(), ec.message()});
-                ec.clear();
-                continue;
+                // The iterator cannot be trusted after an error: name it, stop this folder.
+                problems.push_back({name, ec.message()});
+                break;
             }
             const auto& entry = *it;
             const std::string fname = entry.path().filename().string();
             std::error_code e2;
             if (entry.is_directory(e2)) {
-                if (!fname.empty() && fname.front() == '.') it.disable_recursion_pending();  // .git, .s3top
+                if (!fname.empty() && fname.front() == '.') {
+                    it.disable_recursion_pending();  // .git, .s3top
+                } else if (!entry.is_symlink(e2) && ::access(entry.path().c_str(), R_OK | X_OK) != 0) {
+                    // skip_permission_denied would pass over it in silence: a folder of logs
+                    // not read must be named.
+                    problems.push_back({entry.path().string(), std::strerror(errno)});
+                    it.disable_recursion_pending();
+                }
                 continue;
             }
-            if (!entry.is_regular_file(e2) || is_temporary_name(fname)) continue;
+            const bool regular = entry.is_regular_file(e2);
+            if (e2) {
+                // A symlink loop or a dangling link: named, not skipped in silence.
+                if (!is_temporary_name(fname)) problems.push_back({entry.path().string(), e2.message()});
+                continue;
+            }
+            if (!regular || is_temporary_name(fname)) continue;
             add_file(entry.path(), found, problems);
         }
         std::sort(found.begin(), found.end(), [](const InputFile& a, const InputFile& b) { return a.path < b.path; });

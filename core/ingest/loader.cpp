@@ -119,6 +119,7 @@ private:
 /// Reads a plain file, a gzip file (by magic bytes) or stdin.
 class ByteSource {
 public:
+    explicit ByteSource(const LoaderOptions& o) : options_(o) {}
     bool open(const InputFile& f, std::string& error) {
         if (f.path == "-") {
             fd_ = 0;
@@ -151,7 +152,7 @@ public:
                 error = std::string("gzip: ") + (msg ? msg : "corrupt data");
                 return -1;
             }
-            return got;
+            return check_gzip_limits(got, error);
         }
         while (true) {
             const ssize_t got = ::read(fd_, buf, n);
@@ -184,8 +185,31 @@ public:
     }
 
 private:
+    /// Decompressed bytes are bounded per file, so a small .gz cannot make us read (and parse)
+    /// without end: -1 with the reason once a limit is passed.
+    long check_gzip_limits(int got, std::string& error) {
+        out_ += static_cast<std::uint64_t>(got);
+        const std::uint64_t mib = 1 << 20;
+        if (options_.max_decompressed_bytes && out_ > options_.max_decompressed_bytes) {
+            error = "gzip: stopped after " + std::to_string(out_ / mib) + " MiB decompressed, the limit per file";
+            return -1;
+        }
+        if (options_.max_gzip_ratio && out_ > options_.bomb_check_bytes) {
+            const auto in = static_cast<std::uint64_t>(std::max<z_off_t>(gzoffset(gz_), 1));
+            if (out_ / in > options_.max_gzip_ratio) {
+                error = "gzip: stopped after " + std::to_string(out_ / mib) + " MiB decompressed from " +
+                        std::to_string(in / 1024) + " KiB: expands more than " + std::to_string(options_.max_gzip_ratio) +
+                        ":1 (a decompression bomb?)";
+                return -1;
+            }
+        }
+        return got;
+    }
+
+    const LoaderOptions& options_;
     int fd_ = -1;
     gzFile gz_ = nullptr;
+    std::uint64_t out_ = 0;  ///< decompressed so far
 };
 
 std::vector<std::string_view> first_lines(std::string_view data, std::size_t max) {
@@ -379,7 +403,7 @@ LoadResult Loader::load_jobs(const std::vector<ReadJob>& jobs, const std::atomic
         fr.path = job.file.path.string();
         fr.end = job.begin;
         fr.next_line = job.first_line;
-        ByteSource src;
+        ByteSource src(options_);
         if (!src.open(job.file, fr.error)) continue;
         if (job.begin > 0 && !src.skip(job.begin, fr.error)) continue;
         StreamHash hasher;

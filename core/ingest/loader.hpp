@@ -22,6 +22,13 @@ struct LoaderOptions {
     unsigned workers = 0;  ///< parse threads; 0 = one per core
     std::size_t block_bytes = 4 << 20;
     std::size_t max_line_bytes = 1 << 20;  ///< longer lines are rejected (line_too_long)
+    /// A gzip file is stopped (with a per-file error; the lines before count) once it has
+    /// decompressed to more than this many bytes (0 = no limit) ...
+    std::uint64_t max_decompressed_bytes = std::uint64_t{64} << 30;
+    /// ... or once past `bomb_check_bytes` it expands more than this ratio (0 = no check).
+    /// Real logs compress 5-30:1; a decompression bomb (zeros, one repeated line) ~1000:1.
+    std::uint32_t max_gzip_ratio = 200;
+    std::uint64_t bomb_check_bytes = std::uint64_t{256} << 20;
 };
 
 /// A byte range of one input to read: [begin, end) of its stream (decompressed for gzip).
