@@ -69,7 +69,12 @@ run_tests() {
   (cd build/asan && ctest --output-on-failure -j"$JOBS" --timeout 600 -E '^e2e\.')
   if [ -x fuzz/run.sh ] || [ -f fuzz/run.sh ]; then
     echo "== fuzzing (short bounded run)"
-    bash fuzz/run.sh "${FUZZ_SECONDS:-8}"
+    # FUZZ_SECONDS: each target that long; otherwise FUZZ_TOTAL_SECONDS shared by all of them.
+    if [ -n "${FUZZ_SECONDS:-}" ]; then
+      bash fuzz/run.sh "$FUZZ_SECONDS"
+    else
+      bash fuzz/run.sh --total "${FUZZ_TOTAL_SECONDS:-90}"  # ~8 s per target
+    fi
   fi
 }
 
