@@ -17,7 +17,7 @@ work=$(mktemp -d)
 sock="s3top-hostile-$$"
 mnt=""
 cleanup() {
-  tmux -L "$sock" kill-server 2>/dev/null || true
+  for sig in TERM INT HUP; do tmux -L "$sock-$sig" kill-server 2>/dev/null || true; done
   [[ -n $mnt ]] && umount "$mnt" 2>/dev/null || true
   chmod -R u+rwx "$work" 2>/dev/null || true
   rm -rf "$work"
@@ -253,24 +253,25 @@ if command -v tmux >/dev/null; then
   "$S3GEN" --out "$work/dash" --lines 3000 --files 3 --seed 9 >/dev/null
   for sig in TERM INT HUP; do
     rm -f "$work/pid" "$work/stty.before" "$work/stty.after"
-    tmux -L "$sock" kill-server 2>/dev/null || true
-    tmux -L "$sock" new -d -s t -x 100 -y 30 "bash --norc --noprofile"
-    tmux -L "$sock" send-keys -t t "stty -a > $work/stty.before; sh -c 'echo \$\$ > $work/pid; exec env LANG=C.UTF-8 $S3TOP $work/dash'; echo EXITED-\$?" Enter
+    # A server per signal: a new one on a socket whose server is still exiting can fail.
+    tm=(tmux -L "$sock-$sig")
+    "${tm[@]}" new -d -s t -x 100 -y 30 "bash --norc --noprofile"
+    "${tm[@]}" send-keys -t t "stty -a > $work/stty.before; sh -c 'echo \$\$ > $work/pid; exec env LANG=C.UTF-8 $S3TOP $work/dash'; echo EXITED-\$?" Enter
     for _ in $(seq 1 100); do
-      [[ -s $work/pid ]] && tmux -L "$sock" capture-pane -t t -p | grep -q "loaded" && break
+      [[ -s $work/pid ]] && "${tm[@]}" capture-pane -t t -p | grep -q "loaded" && break
       sleep 0.1
     done
-    [[ $(tmux -L "$sock" display -p -t t '#{alternate_on}') == 1 ]] || fail "SIG$sig: dashboard not on the alternate screen"
+    [[ $("${tm[@]}" display -p -t t '#{alternate_on}') == 1 ]] || fail "SIG$sig: dashboard not on the alternate screen"
     kill -s "$sig" "$(cat "$work/pid")"
-    for _ in $(seq 1 50); do tmux -L "$sock" capture-pane -t t -p | grep -q "EXITED-" && break; sleep 0.1; done
-    tmux -L "$sock" capture-pane -t t -p | grep -q "EXITED-" || fail "SIG$sig: the dashboard did not exit"
-    [[ $(tmux -L "$sock" display -p -t t '#{alternate_on}') == 0 ]] || fail "SIG$sig: alternate screen not left"
-    [[ $(tmux -L "$sock" display -p -t t '#{cursor_flag}') == 1 ]] || fail "SIG$sig: cursor still hidden"
-    tmux -L "$sock" send-keys -t t "stty -a > $work/stty.after" Enter
+    for _ in $(seq 1 50); do "${tm[@]}" capture-pane -t t -p | grep -q "EXITED-" && break; sleep 0.1; done
+    "${tm[@]}" capture-pane -t t -p | grep -q "EXITED-" || fail "SIG$sig: the dashboard did not exit"
+    [[ $("${tm[@]}" display -p -t t '#{alternate_on}') == 0 ]] || fail "SIG$sig: alternate screen not left"
+    [[ $("${tm[@]}" display -p -t t '#{cursor_flag}') == 1 ]] || fail "SIG$sig: cursor still hidden"
+    "${tm[@]}" send-keys -t t "stty -a > $work/stty.after" Enter
     for _ in $(seq 1 50); do [[ -s $work/stty.after ]] && break; sleep 0.1; done
     diff "$work/stty.before" "$work/stty.after" >/dev/null || fail "SIG$sig: tty modes not restored: $(diff "$work/stty.before" "$work/stty.after")"
+    "${tm[@]}" kill-server 2>/dev/null || true
   done
-  tmux -L "$sock" kill-server 2>/dev/null || true
 else
   echo "   tmux not installed: skipped"
 fi
