@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <map>
 #include <cstring>
 
 #include "core/agg/compiled_filter.hpp"
@@ -105,6 +106,18 @@ bool load_all(Session& s, const Options& opt, std::vector<std::string>* messages
     for (const auto& p : res.load.problems) say(fmt::format("s3top: {}: {}", p.path, p.message));
     for (const auto& f : res.load.files) {
         if (!f.error.empty()) say(fmt::format("s3top: {}: {}", f.path, f.error));
+    }
+    // Say which formats auto-detection chose, unless every file was plain S3.
+    if (opt.log_format == "auto") {
+        std::map<std::string, std::size_t> formats;
+        for (const auto& f : res.load.files) {
+            if (!f.format.empty()) ++formats[f.format];
+        }
+        if (!formats.empty() && !(formats.size() == 1 && formats.begin()->first == "s3")) {
+            std::string list;
+            for (const auto& [name, n] : formats) list += fmt::format("{}{} ({} file{})", list.empty() ? "" : ", ", name, n, n == 1 ? "" : "s");
+            say("s3top: formats detected: " + list);
+        }
     }
     for (const auto& n : res.notes) say(fmt::format("s3top: state: {}", n));
     if (s.rejects && std::fflush(s.rejects.get()) != 0)

@@ -306,7 +306,9 @@ LoadResult Loader::load_jobs(const std::vector<ReadJob>& jobs, const std::atomic
         BatchBuilder builder(engine_.config().org, engine_.config().keep, engine_.config().tiers);
         std::vector<Span> spans;
         std::unique_ptr<LineParser> parser;
-        const FileCtx* parser_for = nullptr;
+        // The file the parser was made for, by index: a FileCtx's address can be reused by the
+        // next file once the last block of the previous one is done.
+        std::optional<std::uint32_t> parser_for;
         auto flush = [&] {
             Batch b = builder.take();
             if (reject_sink_ && !b.rejects.empty()) {
@@ -346,7 +348,7 @@ LoadResult Loader::load_jobs(const std::vector<ReadJob>& jobs, const std::atomic
                 if (builder.pending_lines() >= kFlushRows) flush();
                 continue;
             }
-            if (parser_for != &fc || !parser) {
+            if (parser_for != fc.index || !parser) {
                 parser.reset();
                 if (!fc.format.empty()) {
                     std::string chosen, error;
@@ -355,7 +357,7 @@ LoadResult Loader::load_jobs(const std::vector<ReadJob>& jobs, const std::atomic
                         for (const auto& h : fc.headers) (void)parser->parse(h);
                     }
                 }
-                parser_for = &fc;
+                parser_for = fc.index;
             }
             builder.add_bytes(block->size);
             std::string_view data = block->data();
