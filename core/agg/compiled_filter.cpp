@@ -15,12 +15,8 @@ CompiledFilter::CompiledFilter(const Filter& filter) {
 }
 
 bool CompiledFilter::decide(const Term& t, std::string_view value) {
-    if (t.re) {
-        const std::string_view capped = value.substr(0, 2048);
-        const bool m = std::regex_search(capped.begin(), capped.end(), *t.re);
-        return t.term.op == FilterTerm::Op::Regex ? m : !m;
-    }
-    return term_matches_value(t.term, value);
+    static const std::regex kNone;
+    return term_matches_value(t.term, value, t.re ? *t.re : kNone);
 }
 
 void CompiledFilter::prepare(const Pools& pools) {

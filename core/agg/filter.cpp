@@ -202,7 +202,7 @@ Filter combine(const Filter& a, const Filter& b) {
     return f;
 }
 
-bool term_matches_value(const FilterTerm& term, std::string_view value) {
+bool term_matches_value(const FilterTerm& term, std::string_view value, const std::regex& re) {
     // Absent values are written "-" by users and stored empty.
     const std::string_view shown = value.empty() ? std::string_view("-") : value;
     switch (term.op) {
@@ -218,7 +218,6 @@ bool term_matches_value(const FilterTerm& term, std::string_view value) {
         case FilterTerm::Op::NotRegex: {
             // Evaluated once per distinct value by the engine; the length cap keeps libstdc++'s
             // recursive matcher away from deep recursion on hostile strings.
-            const std::regex re(term.values.front(), std::regex::ECMAScript | std::regex::optimize);
             const std::string_view capped = value.substr(0, 2048);
             const bool m = std::regex_search(capped.begin(), capped.end(), re);
             return term.op == FilterTerm::Op::Regex ? m : !m;

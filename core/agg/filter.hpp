@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <expected>
 #include <optional>
+#include <regex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -51,7 +52,8 @@ std::expected<Filter, std::string> parse_filter(std::string_view text);
 /// Merges two filters (both must hold).
 Filter combine(const Filter& a, const Filter& b);
 
-/// Whether a single value (as shown in panels; "" = absent) satisfies one term.
-bool term_matches_value(const FilterTerm& term, std::string_view value);
+/// Whether a single value (as shown in panels; "" = absent) satisfies one term. `re` is the
+/// term's compiled pattern (Regex/NotRegex terms; ignored otherwise): compile it once per term.
+bool term_matches_value(const FilterTerm& term, std::string_view value, const std::regex& re);
 
 }  // namespace s3top

@@ -111,7 +111,6 @@ std::string csv_cell(std::string_view raw) {
     return out;
 }
 
-std::string csv_number(std::uint64_t v) { return std::to_string(v); }
 
 std::string html_escape(std::string_view raw) {
     const std::string s = to_valid_utf8(raw);

@@ -13,8 +13,6 @@ std::string json_quote(std::string_view s);
 /// One RFC 4180 CSV cell, quoted when needed. Cells from log content that begin with = + - @
 /// TAB or CR get a leading apostrophe so spreadsheets do not run them as formulas.
 std::string csv_cell(std::string_view s);
-/// A number cell: never neutralised.
-std::string csv_number(std::uint64_t v);
 
 /// HTML text/attribute escaping (& < > " ') with invalid UTF-8 replaced and control
 /// characters shown as U+FFFD.
