@@ -81,7 +81,9 @@ int run(int argc, char** argv) {
     app.set_version_flag("--version", "s3top 0.1.0");
     Options o;
     add_common(app, o);
-    app.add_flag("--no-color", o.no_color, "No colors (NO_COLOR is honoured too)");
+    app.add_flag("--no-color", o.no_color, "No colors (NO_COLOR is honoured too; both win over the config's colors)");
+    std::string panels;
+    app.add_option("--panels", panels, "Dashboard panels in order, comma separated (org,ip,status ...); default: the config's");
 
     auto* report = app.add_subcommand("report", "Print a usage report (table, CSV or JSON) and exit");
     Options r;
@@ -139,6 +141,7 @@ int run(int argc, char** argv) {
             load_config(r, given_options(*report), xdg, home);
             return r.billing ? run_bill(r) : run_report(r);
         }
+        o.panels = split_commas(panels);
         load_config(o, given_options(app), xdg, home);
         return run_dashboard_command(o);
     } catch (const UsageError& e) {

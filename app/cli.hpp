@@ -24,6 +24,7 @@ struct Options {
     std::string date_format, time_format;
     bool exact = false;
     bool no_color = false;
+    std::vector<std::string> panels;  ///< --panels (dashboard): over the config's [dashboard] panels
     unsigned workers = 0;
     // Sources (see README "Following, replay and the state folder").
     std::string state_dir;   ///< --state DIR; empty = the XDG state folder

@@ -15,6 +15,7 @@
 #include "app/commands.hpp"
 #include "app/follow.hpp"
 #include "app/session.hpp"
+#include "app/settings.hpp"
 #include "core/report/html.hpp"
 #include "core/report/report_writer.hpp"
 #include "core/util/atomic_file.hpp"
@@ -108,6 +109,9 @@ int run_dashboard_command(const Options& opt) {
     }
     auto filter = parse_filter(opt.filter);
     if (!filter) throw UsageError{"--filter: " + filter.error()};
+    tui::DashboardOptions d;
+    d.filter = *filter;
+    apply_dashboard_config(opt, d);  // before any thread starts: it may throw
     Session s = make_session(opt, DimMask{}.set());
     // The dashboard follows by default when given a folder.
     bool follow = wants_follow(opt);
@@ -153,9 +157,6 @@ int run_dashboard_command(const Options& opt) {
             });
         }
     });
-    tui::DashboardOptions d;
-    d.filter = *filter;
-    d.no_color = opt.no_color;
     d.poll_interval = std::chrono::milliseconds(200);
     d.wake_fd = wake[0];
     d.status = [&] {

@@ -2,6 +2,7 @@
 // The config file under the command line: built-in defaults, then the user's file (or
 // --config FILE), then the options given on the command line.
 #include "app/cli.hpp"
+#include "tui/dashboard.hpp"
 
 namespace s3top::app {
 
@@ -15,5 +16,10 @@ struct GivenOnCommandLine {
 /// fills the options the command line left unset from it. Throws UsageError naming the
 /// file, line and key on a bad file.
 void load_config(Options& opt, const GivenOnCommandLine& given, const char* xdg_config_home, const char* home);
+
+/// Sets the dashboard's panels, keys and colors from opt.config's [dashboard] section (which
+/// load_config() already validated and put --panels over). --no-color stays in d.no_color and
+/// wins over the colors. Throws UsageError should a value still be unusable.
+void apply_dashboard_config(const Options& opt, tui::DashboardOptions& d);
 
 }  // namespace s3top::app

@@ -126,7 +126,7 @@ Action Controller::on_key(Key key, const Snapshot& shown) {
     switch (ui_.overlay) {
         case Overlay::Help:
             ui_.overlay = Overlay::None;
-            a = (key == 'q' || key == keys::CtrlC) ? Action::Quit : Action::Redraw;
+            a = (key == ui_.keys.key(Command::Quit) || key == keys::CtrlC) ? Action::Quit : Action::Redraw;
             break;
         case Overlay::FilterPrompt: a = key_prompt(key); break;
         case Overlay::OrgPicker: a = key_picker(key); break;
@@ -135,80 +135,85 @@ Action Controller::on_key(Key key, const Snapshot& shown) {
     return (a == Action::None && had_message) ? Action::Redraw : a;
 }
 
-Action Controller::key_grid(Key key, const Snapshot& shown) {
-    const std::size_t n = ui_.slots.size();
-    if (n == 0) return key == 'q' || key == keys::CtrlC ? Action::Quit : Action::None;
-    const int columns = compute_layout(ui_).columns;
-    switch (key) {
-        case 'q':
-        case keys::CtrlC: return Action::Quit;
-        case '?':
-        case keys::F1: ui_.overlay = Overlay::Help; return Action::Redraw;
-        case keys::Tab:
-        case keys::Right: focus_panel((ui_.focus + 1) % n); return Action::Redraw;
-        case keys::BackTab:
-        case keys::Left: focus_panel((ui_.focus + n - 1) % n); return Action::Redraw;
-        case keys::Up:
-        case 'k':
+Action Controller::toggle_expanded() {
+    ui_.expanded = !ui_.expanded;
+    on_resize(ui_.screen_w, ui_.screen_h);
+    return Action::Redraw;
+}
+
+Action Controller::run(Command command, const Snapshot& shown) {
+    switch (command) {
+        case Command::Quit: return Action::Quit;
+        case Command::Help: ui_.overlay = Overlay::Help; return Action::Redraw;
+        case Command::Up:
             if (ui_.cursors[ui_.focus].selected < 0 && !ui_.expanded) {
-                if (ui_.focus < static_cast<std::size_t>(columns)) return Action::None;
-                focus_panel(ui_.focus - static_cast<std::size_t>(columns));
+                const auto columns = static_cast<std::size_t>(compute_layout(ui_).columns);
+                if (ui_.focus < columns) return Action::None;
+                focus_panel(ui_.focus - columns);
                 return Action::Redraw;
             }
             return move_selection(-1, shown);
-        case keys::Down:
-        case 'j': return move_selection(1, shown);
-        case keys::PageUp: return move_selection(-page_rows(), shown);
-        case keys::PageDown: return move_selection(page_rows(), shown);
-        case keys::Home: return move_selection(-ui_.cursors[ui_.focus].selected, shown);
-        case keys::End: return move_selection(static_cast<int>(panel_row_count(shown, ui_.focus)), shown);
-        case keys::Enter:
-        case 0x0A:
-            if (ui_.cursors[ui_.focus].selected < 0) {
-                ui_.expanded = !ui_.expanded;
-                on_resize(ui_.screen_w, ui_.screen_h);
-                return Action::Redraw;
-            }
-            return drill_down(shown);
-        case 'e':
-            ui_.expanded = !ui_.expanded;
-            on_resize(ui_.screen_w, ui_.screen_h);
-            return Action::Redraw;
-        case keys::Backspace:
-        case 0x08:
-            if (ui_.filter.empty()) return Action::None;
-            ui_.filter.pop();
-            return Action::ViewChanged;
-        case keys::Escape:
-            if (ui_.expanded) {
-                ui_.expanded = false;
-                on_resize(ui_.screen_w, ui_.screen_h);
-                return Action::Redraw;
-            }
-            if (ui_.filter.empty()) return Action::None;
-            ui_.filter = Filter{};
-            return Action::ViewChanged;
-        case '/': {
+        case Command::Down: return move_selection(1, shown);
+        case Command::Expand: return toggle_expanded();
+        case Command::Filter: {
             const std::string current = ui_.filter.to_string();
             ui_.prompt.set(current.empty() ? current : current + " ");
             ui_.prompt_error.clear();
             ui_.overlay = Overlay::FilterPrompt;
             return Action::Redraw;
         }
-        case 'o': open_picker(); return Action::Redraw;
-        case 's': ui_.sort = next_sort(ui_.sort); return Action::ViewChanged;
-        case 't': ui_.resolution = next_resolution(ui_.resolution); return Action::ViewChanged;
-        case 'm':
+        case Command::OrgPicker: open_picker(); return Action::Redraw;
+        case Command::Sort: ui_.sort = next_sort(ui_.sort); return Action::ViewChanged;
+        case Command::Resolution: ui_.resolution = next_resolution(ui_.resolution); return Action::ViewChanged;
+        case Command::ChartMetric:
             ui_.chart = ui_.chart == ChartMetric::BytesSent ? ChartMetric::Requests : ChartMetric::BytesSent;
             return Action::Redraw;
-        case 'x': ui_.exact = !ui_.exact; return Action::Redraw;
-        case 'd': {
+        case Command::Exact: ui_.exact = !ui_.exact; return Action::Redraw;
+        case Command::CycleDimension: {
             PanelSlot& slot = ui_.slots[ui_.focus];
             if (slot.choices.size() < 2) return Action::None;
             slot.current = (slot.current + 1) % slot.choices.size();
             ui_.cursors[ui_.focus] = PanelCursor{};
             return Action::ViewChanged;
         }
+        case Command::Count_: break;
+    }
+    return Action::None;
+}
+
+Action Controller::key_grid(Key key, const Snapshot& shown) {
+    const std::size_t n = ui_.slots.size();
+    const auto command = ui_.keys.command(key);
+    if (n == 0) return key == keys::CtrlC || command == Command::Quit ? Action::Quit : Action::None;
+    // The user's bindings first: a key bound to a command does that, whatever it does by default.
+    if (command) return run(*command, shown);
+    switch (key) {
+        case keys::CtrlC: return Action::Quit;
+        case keys::F1: return run(Command::Help, shown);
+        case keys::Tab:
+        case keys::Right: focus_panel((ui_.focus + 1) % n); return Action::Redraw;
+        case keys::BackTab:
+        case keys::Left: focus_panel((ui_.focus + n - 1) % n); return Action::Redraw;
+        case keys::Up: return run(Command::Up, shown);
+        case keys::Down: return run(Command::Down, shown);
+        case keys::PageUp: return move_selection(-page_rows(), shown);
+        case keys::PageDown: return move_selection(page_rows(), shown);
+        case keys::Home: return move_selection(-ui_.cursors[ui_.focus].selected, shown);
+        case keys::End: return move_selection(static_cast<int>(panel_row_count(shown, ui_.focus)), shown);
+        case keys::Enter:
+        case 0x0A:
+            if (ui_.cursors[ui_.focus].selected < 0) return toggle_expanded();
+            return drill_down(shown);
+        case keys::Backspace:
+        case 0x08:
+            if (ui_.filter.empty()) return Action::None;
+            ui_.filter.pop();
+            return Action::ViewChanged;
+        case keys::Escape:
+            if (ui_.expanded) return toggle_expanded();
+            if (ui_.filter.empty()) return Action::None;
+            ui_.filter = Filter{};
+            return Action::ViewChanged;
         case ' ': return Action::TogglePause;
         case '+':
         case '=': return Action::Faster;
@@ -332,8 +337,7 @@ Action Controller::on_mouse(const MouseEvent& ev, const Snapshot& shown) {
         if (ev.kind == MouseEvent::Kind::WheelDown) return move_selection(3, shown);
         if (ev.y == b.rect.y) {  // title line
             if (was_focused) {
-                ui_.expanded = !ui_.expanded;
-                on_resize(ui_.screen_w, ui_.screen_h);
+                toggle_expanded();
             }
             return Action::Redraw;
         }

@@ -7,24 +7,12 @@
 #include <vector>
 
 #include "core/agg/snapshot.hpp"
+#include "tui/keymap.hpp"
 #include "tui/layout.hpp"
 #include "tui/ui_state.hpp"
 
 namespace s3top::tui {
 
-/// A key: a Unicode character (control characters as themselves, Ctrl-U = 0x15) or one of the
-/// named keys below (outside the Unicode range).
-using Key = char32_t;
-namespace keys {
-inline constexpr Key Tab = 0x09;
-inline constexpr Key Enter = 0x0D;
-inline constexpr Key Escape = 0x1B;
-inline constexpr Key Backspace = 0x7F;
-inline constexpr Key Up = 0x110000, Down = 0x110001, Left = 0x110002, Right = 0x110003;
-inline constexpr Key PageUp = 0x110004, PageDown = 0x110005, Home = 0x110006, End = 0x110007;
-inline constexpr Key BackTab = 0x110008, Delete = 0x110009, F1 = 0x11000A;
-inline constexpr Key CtrlC = 0x03, CtrlL = 0x0C, CtrlU = 0x15, CtrlW = 0x17;
-}  // namespace keys
 
 struct MouseEvent {
     enum class Kind : std::uint8_t { Press, WheelUp, WheelDown };
@@ -64,8 +52,10 @@ public:
 
 private:
     Action key_grid(Key key, const Snapshot& shown);
+    Action toggle_expanded();
     Action key_prompt(Key key);
     Action key_picker(Key key);
+    Action run(Command command, const Snapshot& shown);
     Action move_selection(int delta, const Snapshot& shown);
     Action drill_down(const Snapshot& shown);
     void open_picker();

@@ -47,7 +47,8 @@ public:
 
 private:
     static UiState initial_state(const DashboardOptions& opts, const Terminal& term) {
-        UiState ui = UiState::defaults();
+        UiState ui = UiState::with_panels(opts.panels);
+        ui.keys = opts.keys;
         ui.filter = opts.filter;
         ui.resolution = opts.resolution;
         ui.unicode = term.unicode();
@@ -170,7 +171,7 @@ private:
 }  // namespace
 
 int run_dashboard(Engine& engine, DashboardOptions options) {
-    Terminal term(TerminalOptions{options.no_color, options.ascii, options.mouse});
+    Terminal term(TerminalOptions{options.no_color, options.ascii, options.mouse, options.theme});
     if (!term.ok()) return 2;
     Dashboard d(engine, options, term);
     return d.run();

@@ -6,6 +6,7 @@
 
 #include "core/agg/engine.hpp"
 #include "core/agg/filter.hpp"
+#include "tui/theme.hpp"
 #include "tui/ui_state.hpp"
 
 namespace s3top::tui {
@@ -32,6 +33,11 @@ struct DashboardOptions {
     bool no_color = false;           ///< also honoured: the NO_COLOR environment variable
     bool ascii = false;              ///< force ASCII drawing even in a UTF-8 locale
     bool mouse = true;
+    /// The config's [dashboard] section (with command-line options over it): panels in order
+    /// (empty: UiState::defaults()), key bindings, colors (unused when no_color or NO_COLOR).
+    std::vector<DimSpec> panels;
+    KeyMap keys = KeyMap::defaults();
+    Theme theme = Theme::defaults();
     /// At most one engine refresh per interval while ingest runs (a refresh re-ranks every group).
     std::chrono::milliseconds min_refresh{150};
     /// How often SourceStatus is polled for changes without a wake-up.

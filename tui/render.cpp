@@ -81,10 +81,10 @@ std::string chart_title(ChartMetric metric, Dim resolution) {
 
 namespace {
 
-void render_too_small(Canvas& c) {
+void render_too_small(const UiState& ui, Canvas& c) {
     const std::string a = "Terminal too small: " + std::to_string(c.width()) + "x" + std::to_string(c.height());
     const std::string b = "s3top needs at least " + std::to_string(kMinWidth) + "x" + std::to_string(kMinHeight);
-    const std::string q = "q quits";
+    const std::string q = key_label(ui.keys.key(Command::Quit)) + " quits";
     const int y = std::max(0, c.height() / 2 - 1);
     c.put(std::max(0, (c.width() - display_width(a)) / 2), y, a, Style{Role::Warn, true});
     c.put(std::max(0, (c.width() - display_width(b)) / 2), y + 1, b);
@@ -140,15 +140,17 @@ void render_hint_bar(const UiState& ui, Canvas& c, Rect r, std::string_view righ
     if (ui.overlay == Overlay::OrgPicker) {
         hints = {{"type", "search"}, {std::string(c.glyph("↑↓", "Up/Down")), "select"}, {"Enter", "apply org"}, {"Esc", "cancel"}};
     } else {
-        hints = {{"q", "quit"}, {"?", "help"}, {"Tab", "panel"}, {"Enter", "drill"}, {"Bksp", "back"},
-                 {"/", "filter"}, {"o", "org"}};
+        // The user's keys ([dashboard.keys]), not the defaults.
+        auto k = [&](Command cmd) { return key_label(ui.keys.key(cmd)); };
+        hints = {{k(Command::Quit), "quit"}, {k(Command::Help), "help"}, {"Tab", "panel"}, {"Enter", "drill"},
+                 {"Bksp", "back"}, {k(Command::Filter), "filter"}, {k(Command::OrgPicker), "org"}};
         static constexpr std::array<std::string_view, 3> kSort = {"bytes", "reqs", "name"};
-        hints.push_back({"s", "sort:" + std::string(kSort[static_cast<std::size_t>(ui.sort)])});
-        hints.push_back({"t", std::string(resolution_name(ui.resolution))});
-        hints.push_back({"m", ui.chart == ChartMetric::BytesSent ? "chart:bytes" : "chart:reqs"});
-        hints.push_back({"e", ui.expanded ? "collapse" : "expand"});
-        hints.push_back({"d", "dim"});
-        hints.push_back({"x", ui.exact ? "human" : "exact"});
+        hints.push_back({k(Command::Sort), "sort:" + std::string(kSort[static_cast<std::size_t>(ui.sort)])});
+        hints.push_back({k(Command::Resolution), std::string(resolution_name(ui.resolution))});
+        hints.push_back({k(Command::ChartMetric), ui.chart == ChartMetric::BytesSent ? "chart:bytes" : "chart:reqs"});
+        hints.push_back({k(Command::Expand), ui.expanded ? "collapse" : "expand"});
+        hints.push_back({k(Command::CycleDimension), "dim"});
+        hints.push_back({k(Command::Exact), ui.exact ? "human" : "exact"});
         if (ui.source.mode == SourceStatus::Mode::Replay) {
             hints.push_back({"space", ui.source.paused ? "resume" : "pause"});
             hints.push_back({"+/-", "speed"});
@@ -165,7 +167,7 @@ void render_hint_bar(const UiState& ui, Canvas& c, Rect r, std::string_view righ
 void render(const Snapshot& snap, const UiState& ui, Canvas& c) {
     c.clear();
     const Layout l = compute_layout(ui, c.width(), c.height());
-    if (l.too_small) return render_too_small(c);
+    if (l.too_small) return render_too_small(ui, c);
     render_header(snap, ui, c, l.header);
     if (ui.expanded) {
         render_panel(snap, ui, ui.focus, c, l.body, true);
@@ -180,7 +182,7 @@ void render(const Snapshot& snap, const UiState& ui, Canvas& c) {
                "/" + std::to_string(ui.slots.size());
     }
     render_hint_bar(ui, c, l.hint, note);
-    if (ui.overlay == Overlay::Help) render_help(c);
+    if (ui.overlay == Overlay::Help) render_help(ui.keys, c);
     if (ui.overlay == Overlay::OrgPicker) render_org_picker(snap, ui, c);
 }
 

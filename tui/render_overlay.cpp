@@ -2,7 +2,9 @@
 #include <algorithm>
 #include <array>
 #include <optional>
+#include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "tui/format.hpp"
 #include "tui/render.hpp"
@@ -12,53 +14,65 @@ namespace s3top::tui {
 namespace {
 
 struct HelpLine {
-    std::string_view keys;
+    std::string keys;
     std::string_view what;
 };
 
-constexpr std::array<HelpLine, 24> kHelp = {{
-    {"Tab  Shift-Tab  Left Right", "focus the next / previous panel"},
-    {"Up Down  PgUp PgDn  Home End", "move in the focused panel (Up past the top: title)"},
-    {"Enter", "drill down: filter everything on the selected row"},
-    {"Enter on a title, e", "expand the panel full screen / back"},
-    {"Backspace", "undo the last filter term"},
-    {"Esc", "collapse the panel, else clear the filter"},
-    {"/", "type a filter, e.g. org=acme status=5xx ua~curl"},
-    {"o", "pick an org (type to search, Enter applies)"},
-    {"s", "sort panels by bytes / requests / name"},
-    {"d", "switch the panel's dimension (IP/requester, key/prefix ...)"},
-    {"m", "chart bytes sent / requests"},
-    {"t", "chart resolution minute / hour / day / month"},
-    {"x", "exact numbers / human units"},
-    {"space  +  -  .", "replay: pause, faster, slower, step"},
-    {"mouse", "click a panel or row; click again to drill; wheel scrolls"},
-    {"Ctrl-L", "repaint the screen"},
-    {"q", "quit"},
-    {"", ""},
-    {"Filter terms", "dim=v  dim=v1,v2  dim!=v  dim~text  dim!~text  dim~/regex/"},
-    {"", "from=2024-03-01 to=2024-03-02T12:00 (UTC)"},
-    {"Dimensions", "org requester ip bucket operation error key prefix:N"},
-    {"", "ua referrer host auth tls method status class tier"},
-    {"", ""},
-    {"Numbers", "B KiB MiB GiB (1024), k M G (1000); share = of the filtered total"},
-}};
+/// The help text with the keys as bound: a rebound command shows its new key, fixed keys
+/// (arrows, Tab, Enter ...) stay.
+std::vector<HelpLine> help_lines(const KeyMap& keys) {
+    auto k = [&](Command c) { return key_label(keys.key(c)); };
+    // Up/Down always move; the bound keys are named too unless they are the arrows themselves.
+    std::string move = "Up Down";
+    for (const Command c : {Command::Up, Command::Down}) {
+        if (const std::string l = k(c); l != "Up" && l != "Down") move += " " + l;
+    }
+    return {
+        {"Tab  Shift-Tab  Left Right", "focus the next / previous panel"},
+        {move + "  PgUp PgDn  Home End", "move in the focused panel (Up past the top: title)"},
+        {"Enter", "drill down: filter everything on the selected row"},
+        {"Enter on a title, " + k(Command::Expand), "expand the panel full screen / back"},
+        {"Backspace", "undo the last filter term"},
+        {"Esc", "collapse the panel, else clear the filter"},
+        {k(Command::Filter), "type a filter, e.g. org=acme status=5xx ua~curl"},
+        {k(Command::OrgPicker), "pick an org (type to search, Enter applies)"},
+        {k(Command::Sort), "sort panels by bytes / requests / name"},
+        {k(Command::CycleDimension), "switch the panel's dimension (IP/requester, key/prefix ...)"},
+        {k(Command::ChartMetric), "chart bytes sent / requests"},
+        {k(Command::Resolution), "chart resolution minute / hour / day / month"},
+        {k(Command::Exact), "exact numbers / human units"},
+        {"space  +  -  .", "replay: pause, faster, slower, step"},
+        {"mouse", "click a panel or row; click again to drill; wheel scrolls"},
+        {"Ctrl-L", "repaint the screen"},
+        {k(Command::Help) + "  F1", "this help"},
+        {k(Command::Quit) + "  Ctrl-C", "quit"},
+        {"", ""},
+        {"Filter terms", "dim=v  dim=v1,v2  dim!=v  dim~text  dim!~text  dim~/regex/"},
+        {"", "from=2024-03-01 to=2024-03-02T12:00 (UTC)"},
+        {"Dimensions", "org requester ip bucket operation error key prefix:N"},
+        {"", "ua referrer host auth tls method status class tier"},
+        {"", ""},
+        {"Numbers", "B KiB MiB GiB (1024), k M G (1000); share = of the filtered total"},
+    };
+}
 
 }  // namespace
 
-void render_help(Canvas& c) {
+void render_help(const KeyMap& keys, Canvas& c) {
+    const std::vector<HelpLine> lines = help_lines(keys);
     int keys_w = 0, what_w = 0;
-    for (const auto& l : kHelp) {
+    for (const auto& l : lines) {
         keys_w = std::max(keys_w, display_width(l.keys));
         what_w = std::max(what_w, display_width(l.what));
     }
     const int w = std::min(c.width() - 2, keys_w + what_w + 7);
-    const int h = std::min(c.height() - 2, static_cast<int>(kHelp.size()) + 4);
+    const int h = std::min(c.height() - 2, static_cast<int>(lines.size()) + 4);
     const Rect box{(c.width() - w) / 2, (c.height() - h) / 2, w, h};
     const Style frame{Role::Prompt};
     draw::box(c, box, frame, "s3top help");
     const int rows = h - 4;
-    for (int i = 0; i < rows && i < static_cast<int>(kHelp.size()); ++i) {
-        const HelpLine& l = kHelp[static_cast<std::size_t>(i)];
+    for (int i = 0; i < rows && i < static_cast<int>(lines.size()); ++i) {
+        const HelpLine& l = lines[static_cast<std::size_t>(i)];
         const int y = box.y + 2 + i;
         c.put_fit(box.x + 2, y, l.keys, keys_w, Style{Role::Hotkey, true});
         c.put_fit(box.x + 4 + keys_w, y, l.what, box.w - keys_w - 6, frame);

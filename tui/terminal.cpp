@@ -58,36 +58,20 @@ std::string_view capability(const char* name) {
     return s;
 }
 
-enum Pair : short { kPairNone, kPairTitle, kPairFocus, kPairBar, kPairChart, kPairGood, kPairWarn, kPairBad, kPairKey, kPairCount };
-
 attr_t attrs_for(const Style& s, bool colors) {
     attr_t a = A_NORMAL;
     if (s.bold) a |= A_BOLD;
     if (s.reverse) a |= A_REVERSE;
     if (s.underline) a |= A_UNDERLINE;
-    short pair = kPairNone;
-    switch (s.role) {
-        case Role::Normal:
-        case Role::Prompt: break;
-        case Role::Dim: a |= A_DIM; break;
-        case Role::Title: pair = kPairTitle; break;
-        case Role::Focus: pair = kPairFocus; break;
-        case Role::Selected: a |= A_REVERSE; break;
-        case Role::Bar: pair = kPairBar; break;
-        case Role::Chart: pair = kPairChart; break;
-        case Role::Good: pair = kPairGood; break;
-        case Role::Warn: pair = kPairWarn; break;
-        case Role::Bad: pair = kPairBad; break;
-        case Role::Hotkey: pair = kPairKey; break;
-        case Role::Count_: break;
-    }
+    if (s.role == Role::Dim) a |= A_DIM;
+    if (s.role == Role::Selected) a |= A_REVERSE;
     if (!colors) {
         // Without colors, only attributes tell roles apart.
         if (s.role == Role::Title || s.role == Role::Hotkey || s.role == Role::Bad || s.role == Role::Warn) a |= A_BOLD;
         if (s.role == Role::Focus) a |= A_REVERSE | A_BOLD;
         return a;
     }
-    return a | static_cast<attr_t>(COLOR_PAIR(pair));
+    return a | static_cast<attr_t>(COLOR_PAIR(color_pair_of(s.role)));
 }
 
 Key translate_key(int rc, wint_t ch) {
@@ -105,8 +89,11 @@ Key translate_key(int rc, wint_t ch) {
             case KEY_DC: return keys::Delete;
             case KEY_BACKSPACE: return keys::Backspace;
             case KEY_ENTER: return keys::Enter;
-            case KEY_F(1): return keys::F1;
-            default: return 0;
+            default:
+                for (int n = 1; n <= 12; ++n) {
+                    if (ch == static_cast<wint_t>(KEY_F(n))) return keys::function(n);
+                }
+                return 0;
         }
     }
     if (ch == 0x08 || ch == 0x7F) return keys::Backspace;
@@ -182,20 +169,11 @@ Terminal::Terminal(const TerminalOptions& options) {
     nodelay(stdscr, TRUE);
     set_escdelay(25);
     curs_set(0);
-    const char* no_color_env = std::getenv("NO_COLOR");
-    const bool no_color = options.no_color || (no_color_env && *no_color_env);
-    if (!no_color && has_colors()) {
+    if (colors_wanted(options.no_color, std::getenv("NO_COLOR")) && has_colors()) {
         start_color();
-        use_default_colors();
+        const bool default_colors = use_default_colors() == OK;
+        for (const ColorPair& p : color_pairs(options.theme, COLORS, default_colors)) init_pair(p.pair, p.fg, p.bg);
         colors_ = true;
-        init_pair(kPairTitle, COLOR_CYAN, -1);
-        init_pair(kPairFocus, COLOR_CYAN, -1);
-        init_pair(kPairBar, COLOR_BLUE, -1);
-        init_pair(kPairChart, COLOR_GREEN, -1);
-        init_pair(kPairGood, COLOR_GREEN, -1);
-        init_pair(kPairWarn, COLOR_YELLOW, -1);
-        init_pair(kPairBad, COLOR_RED, -1);
-        init_pair(kPairKey, COLOR_CYAN, -1);
     }
     if (options.mouse) {
         mousemask(BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED, nullptr);

@@ -9,6 +9,7 @@
 
 #include "tui/canvas.hpp"
 #include "tui/controller.hpp"
+#include "tui/theme.hpp"
 
 struct screen;  // curses' SCREEN
 
@@ -18,6 +19,7 @@ struct TerminalOptions {
     bool no_color = false;
     bool ascii = false;
     bool mouse = true;
+    Theme theme = Theme::defaults();  ///< used unless colors are off (no_color, NO_COLOR, no color terminal)
 };
 
 /// An input event: a key, a mouse event, or a resize to (width, height).

@@ -96,6 +96,33 @@ UiState UiState::defaults() {
     return ui;
 }
 
+UiState UiState::with_panels(const std::vector<DimSpec>& panels) {
+    UiState ui = defaults();
+    if (panels.empty()) return ui;
+    const std::vector<PanelSlot> families = std::move(ui.slots);
+    ui.slots.clear();
+    for (const DimSpec& d : panels) {
+        PanelSlot slot{{d}, 0};
+        for (const PanelSlot& f : families) {
+            // The family of the same dimension (prefix:4 joins key's family, after its choices).
+            const auto same = std::find(f.choices.begin(), f.choices.end(), d);
+            const auto kin = std::find_if(f.choices.begin(), f.choices.end(), [&](const DimSpec& c) { return c.dim == d.dim; });
+            if (same != f.choices.end()) {
+                slot = PanelSlot{f.choices, static_cast<std::size_t>(same - f.choices.begin())};
+                break;
+            }
+            if (kin != f.choices.end()) {
+                slot = PanelSlot{f.choices, f.choices.size()};
+                slot.choices.push_back(d);
+                break;
+            }
+        }
+        ui.slots.push_back(std::move(slot));
+    }
+    ui.cursors.assign(ui.slots.size(), PanelCursor{});
+    return ui;
+}
+
 ViewSpec UiState::view_spec() const {
     ViewSpec v;
     v.filter = filter;

@@ -7,6 +7,7 @@
 
 #include "core/agg/filter.hpp"
 #include "core/agg/snapshot.hpp"
+#include "tui/keymap.hpp"
 
 namespace s3top::tui {
 
@@ -103,10 +104,15 @@ struct UiState {
     std::string prompt_error;  ///< parse error of the last Enter in the filter prompt
     OrgPicker picker;
     std::string message;  ///< one-line notice shown in the hint bar until the next key
+    KeyMap keys = KeyMap::defaults();  ///< [dashboard.keys]: what the controller runs, the hints show
 
     /// The default dashboard: orgs, clients, status, operations, keys, error codes, user
     /// agents, buckets.
     static UiState defaults();
+    /// The defaults with these panels, in this order (the config's [dashboard] panels). Each
+    /// panel keeps the `d` alternatives of its default slot (ip <-> requester, key <-> prefix:N
+    /// ...); a dimension with none gets a slot of its own. Empty: the defaults' panels.
+    static UiState with_panels(const std::vector<DimSpec>& panels);
     /// The core view these settings ask for.
     ViewSpec view_spec() const;
 };

@@ -306,6 +306,8 @@ public:
                     if (!valid_key(name))
                         fail(&v, key, fmt::format("unknown key '{}' (one character, or enter, esc, tab, backtab, space, up, down, "
                                                   "left, right, pgup, pgdn, home, end, f1..f12, ctrl-a..ctrl-z)", name));
+                    if (const std::string_view why = reserved_key(name); !why.empty())
+                        fail(&v, key, fmt::format("'{}' cannot be bound: {}", name, why));
                     keys[std::string(k.str())] = name;
                 }
                 std::map<std::string, std::string> used;
@@ -330,6 +332,15 @@ public:
             v = v * 10 + (ch - '0');
         }
         return v <= 255;
+    }
+    /// Keys the terminal sends as another key, or that the dashboard keeps: why, or "".
+    static std::string_view reserved_key(std::string_view k) {
+        if (k == "ctrl-c") return "it always quits";
+        if (k == "ctrl-z") return "it suspends s3top";
+        if (k == "ctrl-h") return "terminals send it as backspace";
+        if (k == "ctrl-i") return "terminals send it as tab";
+        if (k == "ctrl-j" || k == "ctrl-m") return "terminals send it as enter";
+        return {};
     }
     static bool valid_key(std::string_view k) {
         if (k.size() == 1) return k[0] > 0x20 && k[0] < 0x7f;

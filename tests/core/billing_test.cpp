@@ -304,6 +304,8 @@ TEST(Config, ErrorsNameFileLineAndKey) {
     EXPECT_EQ(error_of("[dashboard.colors]\nbar = \"mauve\"\n").substr(0, 46), "my.conf:2: dashboard.colors.bar: unknown color");
     EXPECT_EQ(error_of("[dashboard.keys]\nquit = \"o\"\n"),
               "my.conf:2: dashboard.keys.quit: 'o' is already bound to org_picker");
+    EXPECT_EQ(error_of("[dashboard.keys]\nhelp = \"ctrl-h\"\n"),
+              "my.conf:2: dashboard.keys.help: 'ctrl-h' cannot be bound: terminals send it as backspace");
     EXPECT_EQ(error_of("[request_tiers]\nfallback = \"cheap\"\n"),
               "my.conf:2: request_tiers.fallback: expected \"get\", \"put\" or \"free\"");
     EXPECT_EQ(error_of("[org]\nsource = \"prefix:x\"\n").substr(0, 23), "my.conf:2: org.source: ");
