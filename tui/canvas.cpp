@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "tui/sanitize.hpp"
+#include "core/report/terminal_text.hpp"
 
 namespace s3top::tui {
 

@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "tui/sanitize.hpp"
+#include "core/report/terminal_text.hpp"
 
 namespace s3top::tui {
 

@@ -5,7 +5,7 @@
 #include <cmath>
 
 #include "tui/format.hpp"
-#include "tui/sanitize.hpp"
+#include "core/report/terminal_text.hpp"
 
 namespace s3top::tui {
 

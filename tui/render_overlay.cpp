@@ -8,7 +8,7 @@
 
 #include "tui/format.hpp"
 #include "tui/render.hpp"
-#include "tui/sanitize.hpp"
+#include "core/report/terminal_text.hpp"
 
 namespace s3top::tui {
 namespace {

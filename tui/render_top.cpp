@@ -6,7 +6,7 @@
 #include "core/util/civil_time.hpp"
 #include "tui/format.hpp"
 #include "tui/render.hpp"
-#include "tui/sanitize.hpp"
+#include "core/report/terminal_text.hpp"
 
 namespace s3top::tui {
 namespace {

@@ -7,6 +7,7 @@
 
 #include "core/billing/money.hpp"
 #include "core/report/escape.hpp"
+#include "core/report/text_table.hpp"
 #include "core/report/units.hpp"
 #include "core/util/civil_time.hpp"
 
@@ -16,40 +17,6 @@ namespace {
 std::string shown(const std::string& v) { return v.empty() ? std::string("-") : v; }
 std::string money6(std::int64_t micros) { return format_scaled_decimal(micros, 6, 6); }
 std::string money2(std::int64_t micros) { return format_scaled_decimal(micros, 6, 2); }
-
-std::size_t width(std::string_view s) {
-    std::size_t w = 0;
-    for (const char c : s) w += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
-    return w;
-}
-
-/// Renders rows with the first `nleft` columns left-aligned, the rest right-aligned.
-std::string aligned(const std::vector<std::vector<std::string>>& rows, std::size_t nleft, std::size_t rule_after_header,
-                    std::size_t rule_before_last) {
-    std::vector<std::size_t> w;
-    for (const auto& r : rows) {
-        if (w.size() < r.size()) w.resize(r.size(), 0);
-        for (std::size_t i = 0; i < r.size(); ++i) w[i] = std::max(w[i], width(r[i]));
-    }
-    std::size_t total = 0;
-    for (auto x : w) total += x + 2;
-    const std::string rule = std::string(total >= 2 ? total - 2 : 0, '-') + "\n";
-    std::string out;
-    for (std::size_t ri = 0; ri < rows.size(); ++ri) {
-        if (rule_before_last && ri + 1 == rows.size()) out += rule;
-        std::string line;
-        for (std::size_t i = 0; i < rows[ri].size(); ++i) {
-            if (i) line += "  ";
-            const std::string& c = rows[ri][i];
-            const std::string pad(w[i] - width(c), ' ');
-            line += i < nleft ? c + pad : pad + c;
-        }
-        while (!line.empty() && line.back() == ' ') line.pop_back();
-        out += line + "\n";
-        if (rule_after_header && ri == 0) out += rule;
-    }
-    return out;
-}
 
 void usage_json(std::string& out, const Metrics& m) {
     out += fmt::format(
@@ -115,7 +82,7 @@ std::string statement_table(const Statement& s, std::int64_t grace) {
                                    grouped(p.billable.bytes_sent), grouped(p.billable.bytes_in), money6(c.egress + c.ingress),
                                    money6(c.get_requests + c.put_requests), money6(c.markup + c.fee), money2(c.amount)});
         rows.push_back(total);
-        out += aligned(rows, s.by.size(), 1, 1);
+        out += text_table(rows, s.by.size(), true, true);
 
         // Excluded usage by reason, and the reconciliation.
         std::map<ExclusionReason, Metrics> by_reason;

@@ -3,6 +3,8 @@
 #include <string>
 #include <string_view>
 
+#include "core/report/terminal_text.hpp"  // terminal_safe(), for text that may reach a terminal
+
 namespace s3top {
 
 /// JSON string body (without the surrounding quotes): escapes ", \, control characters and
@@ -24,11 +26,4 @@ std::string to_valid_utf8(std::string_view s);
 /// Length in bytes of the valid UTF-8 sequence at s[i], or 0 when invalid there.
 std::size_t utf8_sequence_length(std::string_view s, std::size_t i);
 
-}  // namespace s3top
-
-namespace s3top {
-/// For plain-text output that may reach a terminal: C0/C1 controls, DEL and ESC become
-/// visible escapes (\n, \t, \x1b, \u009b ...), a backslash becomes "\\", invalid UTF-8
-/// becomes U+FFFD. Nothing in the result can move the cursor or change terminal state.
-std::string terminal_safe(std::string_view s);
 }  // namespace s3top

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "core/report/escape.hpp"
+#include "core/report/text_table.hpp"
 #include "core/report/units.hpp"
 #include "core/util/civil_time.hpp"
 
@@ -12,35 +13,6 @@ namespace s3top {
 namespace {
 
 std::string shown(const std::string& v) { return v.empty() ? std::string("-") : v; }
-
-// Display width of already terminal-safe text: code points (wide glyphs are rare in keys;
-// the dashboard measures exactly).
-std::size_t width(std::string_view s) {
-    std::size_t w = 0;
-    for (const char c : s) w += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
-    return w;
-}
-
-std::string fit(std::string s, std::size_t max) {
-    if (width(s) <= max) return s;
-    std::string out;
-    std::size_t w = 0;
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        const bool start = (static_cast<unsigned char>(s[i]) & 0xC0) != 0x80;
-        if (start && ++w > max - 1) break;
-        out.push_back(s[i]);
-    }
-    return out + "\xE2\x80\xA6";
-}
-
-std::string pad_right(const std::string& s, std::size_t w) {
-    const std::size_t have = width(s);
-    return have >= w ? s : s + std::string(w - have, ' ');
-}
-std::string pad_left(const std::string& s, std::size_t w) {
-    const std::size_t have = width(s);
-    return have >= w ? s : std::string(w - have, ' ') + s;
-}
 
 }  // namespace
 
@@ -55,7 +27,7 @@ std::string report_table(const ReportResult& r, const TableOptions& opt) {
     std::vector<std::vector<std::string>> rows;
     for (const auto& g : r.groups) {
         std::vector<std::string> row;
-        for (const auto& k : g.key) row.push_back(fit(terminal_safe(shown(k)), opt.max_key_width));
+        for (const auto& k : g.key) row.push_back(truncate_to_width(shown(k), static_cast<int>(opt.max_key_width)));
         const double share = r.totals.bytes_sent ? 100.0 * static_cast<double>(g.metrics.bytes_sent) /
                                                        static_cast<double>(r.totals.bytes_sent)
                                                  : 0.0;
@@ -77,28 +49,9 @@ std::string report_table(const ReportResult& r, const TableOptions& opt) {
         total_row.push_back(v);
     total_row.insert(total_row.end(), {"", "", "100.0%"});
 
-    std::vector<std::size_t> w(headers.size());
-    for (std::size_t i = 0; i < headers.size(); ++i) w[i] = width(headers[i]);
-    for (const auto& row : rows)
-        for (std::size_t i = 0; i < row.size(); ++i) w[i] = std::max(w[i], width(row[i]));
-    for (std::size_t i = 0; i < total_row.size(); ++i) w[i] = std::max(w[i], width(total_row[i]));
-
-    std::string out;
-    auto line = [&](const std::vector<std::string>& cells) {
-        for (std::size_t i = 0; i < cells.size(); ++i) {
-            if (i) out += "  ";
-            out += i < nkeys ? pad_right(cells[i], w[i]) : pad_left(cells[i], w[i]);
-        }
-        while (!out.empty() && out.back() == ' ') out.pop_back();
-        out += "\n";
-    };
-    line(headers);
-    std::size_t total_w = 0;
-    for (auto x : w) total_w += x + 2;
-    out += std::string(total_w - 2, '-') + "\n";
-    for (const auto& row : rows) line(row);
-    out += std::string(total_w - 2, '-') + "\n";
-    line(total_row);
+    rows.insert(rows.begin(), std::move(headers));
+    rows.push_back(std::move(total_row));
+    std::string out = text_table(rows, nkeys, true, true);
     out += fmt::format("{} groups{}; lines read {}, parsed {}, rejected {}", grouped(r.total_groups),
                        r.groups.size() < r.total_groups ? fmt::format(" (top {} shown)", r.groups.size()) : "",
                        grouped(r.lines.read), grouped(r.lines.parsed), grouped(r.lines.rejected_total()));

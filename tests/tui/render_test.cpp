@@ -4,7 +4,7 @@
 #include <random>
 
 #include "tests/tui/tui_fixture.hpp"
-#include "tui/sanitize.hpp"
+#include "core/report/terminal_text.hpp"
 
 namespace s3top::tui {
 namespace {
