@@ -61,6 +61,8 @@ public:
     void bind(Command c, Key k) { keys_[static_cast<std::size_t>(c)] = k; }
     /// The command bound to `k`, if any.
     std::optional<Command> command(Key k) const;
+    /// Whether `k` runs a command here (a bound key no longer does its fixed job).
+    bool bound(Key k) const { return command(k).has_value(); }
     friend bool operator==(const KeyMap&, const KeyMap&) = default;
 
 private:

@@ -152,9 +152,10 @@ void render_hint_bar(const UiState& ui, Canvas& c, Rect r, std::string_view righ
         hints.push_back({k(Command::CycleDimension), "dim"});
         hints.push_back({k(Command::Exact), ui.exact ? "human" : "exact"});
         if (ui.source.mode == SourceStatus::Mode::Replay) {
-            hints.push_back({"space", ui.source.paused ? "resume" : "pause"});
-            hints.push_back({"+/-", "speed"});
-            hints.push_back({".", "step"});
+            // Only the replay keys no binding took over.
+            if (!ui.keys.bound(' ')) hints.push_back({"space", ui.source.paused ? "resume" : "pause"});
+            if (!ui.keys.bound('+') && !ui.keys.bound('-')) hints.push_back({"+/-", "speed"});
+            if (!ui.keys.bound('.')) hints.push_back({".", "step"});
         }
     }
     for (const auto& [k, label] : hints) {

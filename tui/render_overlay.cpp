@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <array>
 #include <optional>
+#include <tuple>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -15,7 +16,7 @@ namespace {
 
 struct HelpLine {
     std::string keys;
-    std::string_view what;
+    std::string what;
 };
 
 /// The help text with the keys as bound: a rebound command shows its new key, fixed keys
@@ -27,7 +28,15 @@ std::vector<HelpLine> help_lines(const KeyMap& keys) {
     for (const Command c : {Command::Up, Command::Down}) {
         if (const std::string l = k(c); l != "Up" && l != "Down") move += " " + l;
     }
-    return {
+    // The replay keys that are still theirs (space, say, may be bound to a command).
+    std::string replay_keys, replay_what;
+    for (const auto& [key, label, what] : {std::tuple{Key{' '}, "space", "pause"}, std::tuple{Key{'+'}, "+", "faster"},
+                                           std::tuple{Key{'-'}, "-", "slower"}, std::tuple{Key{'.'}, ".", "step"}}) {
+        if (keys.bound(key)) continue;
+        replay_keys += (replay_keys.empty() ? "" : "  ") + std::string(label);
+        replay_what += (replay_what.empty() ? "replay: " : ", ") + std::string(what);
+    }
+    std::vector<HelpLine> lines = {
         {"Tab  Shift-Tab  Left Right", "focus the next / previous panel"},
         {move + "  PgUp PgDn  Home End", "move in the focused panel (Up past the top: title)"},
         {"Enter", "drill down: filter everything on the selected row"},
@@ -41,7 +50,7 @@ std::vector<HelpLine> help_lines(const KeyMap& keys) {
         {k(Command::ChartMetric), "chart bytes sent / requests"},
         {k(Command::Resolution), "chart resolution minute / hour / day / month"},
         {k(Command::Exact), "exact numbers / human units"},
-        {"space  +  -  .", "replay: pause, faster, slower, step"},
+        {"", ""},  // replay keys, below
         {"mouse", "click a panel or row; click again to drill; wheel scrolls"},
         {"Ctrl-L", "repaint the screen"},
         {k(Command::Help) + "  F1", "this help"},
@@ -54,6 +63,13 @@ std::vector<HelpLine> help_lines(const KeyMap& keys) {
         {"", ""},
         {"Numbers", "B KiB MiB GiB (1024), k M G (1000); share = of the filtered total"},
     };
+    const auto replay = std::find_if(lines.begin(), lines.end(), [](const HelpLine& l) { return l.what.empty(); });
+    if (replay_keys.empty()) {
+        lines.erase(replay);
+    } else {
+        *replay = HelpLine{replay_keys, replay_what};
+    }
+    return lines;
 }
 
 }  // namespace

@@ -51,7 +51,9 @@ void filter_line(const Snapshot& snap, const UiState& ui, Canvas& c, Rect r) {
     // The snapshot's filter is what the numbers show; the UI's may be newer (refresh pending).
     const Filter& f = ui.filter;
     if (f.empty()) {
-        line.add("none", Style{Role::Dim}).gap(2).add("(Enter drills into a row, / types a filter, o picks an org)", Style{Role::Dim});
+        const std::string how = "(Enter drills into a row, " + key_label(ui.keys.key(Command::Filter)) + " types a filter, " +
+                                key_label(ui.keys.key(Command::OrgPicker)) + " picks an org)";
+        line.add("none", Style{Role::Dim}).gap(2).add(how, Style{Role::Dim});
         return;
     }
     const bool pending = !(f == snap.view.filter);

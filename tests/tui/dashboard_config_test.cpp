@@ -73,7 +73,7 @@ protected:
     RemappedKeys()
         : engine_(test::make_engine({Req{.org = "acme", .sent = 300}, Req{.org = "globex", .sent = 200, .status = 503}})) {
         const Config c = config_of("[dashboard.keys]\nquit = \"Q\"\nhelp = \"h\"\nfilter = \"f\"\nsort = \"ctrl-s\"\n"
-                                   "down = \"n\"\n");
+                                   "down = \"n\"\nexpand = \"space\"\n");
         UiState ui = test::ui_of(120, 40);
         ui.keys = keymap_from_config(c.keys).value();
         ctl_ = Controller(ui, [this] { return engine_->values(Dim::Org); });
@@ -101,6 +101,9 @@ TEST_F(RemappedKeys, TheNewKeyRunsTheCommandAndTheOldOneNoLonger) {
     EXPECT_EQ(ctl_.state().cursors[0].selected, 1);
     EXPECT_EQ(key(keys::Down), Action::None);  // the arrow still moves: already on the last row
     EXPECT_EQ(key('j'), Action::None);         // j is free now
+    EXPECT_EQ(key(' '), Action::Redraw);  // bound to expand: no longer replay's pause
+    EXPECT_TRUE(ctl_.state().expanded);
+    key(' ');
     EXPECT_EQ(key('Q'), Action::Quit);
     EXPECT_EQ(key(keys::CtrlC), Action::Quit);  // always
 }
@@ -112,6 +115,7 @@ TEST_F(RemappedKeys, HelpAndHintBarShowTheUsersKeys) {
     EXPECT_NE(hints.find("f filter"), std::string::npos) << hints;
     EXPECT_NE(hints.find("Ctrl-S sort:bytes"), std::string::npos) << hints;
     EXPECT_EQ(hints.find("q quit"), std::string::npos) << hints;
+    EXPECT_TRUE(screen_has(screen(), "f types a filter, o picks an org")) << screen().to_string();
 
     EXPECT_EQ(key('?'), Action::None);  // ? is no longer help
     EXPECT_EQ(key('h'), Action::Redraw);
@@ -121,6 +125,9 @@ TEST_F(RemappedKeys, HelpAndHintBarShowTheUsersKeys) {
     EXPECT_TRUE(screen_has(help, "h  F1")) << help.to_string();
     EXPECT_TRUE(screen_has(help, "Up Down k n")) << help.to_string();
     EXPECT_FALSE(screen_has(help, "q  Ctrl-C")) << help.to_string();
+    EXPECT_TRUE(screen_has(help, "Enter on a title, Space")) << help.to_string();
+    EXPECT_TRUE(screen_has(help, "+  -  .")) << help.to_string();  // space is taken
+    EXPECT_TRUE(screen_has(help, "replay: faster, slower, step")) << help.to_string();
     // In help, the bound quit key quits; any other key closes it.
     EXPECT_EQ(key('q'), Action::Redraw);
     EXPECT_EQ(ctl_.state().overlay, Overlay::None);
