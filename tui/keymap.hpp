@@ -11,23 +11,13 @@
 #include <string>
 #include <string_view>
 
+#include "core/config/dashboard_names.hpp"
+
 namespace s3top::tui {
 
-/// A key: a Unicode character (control characters as themselves, Ctrl-U = 0x15) or one of the
-/// named keys below (outside the Unicode range).
+/// A key code (core/config/dashboard_names.hpp: the `keys` constants, parse_key_name(),
+/// key_label(), shared with the config reader).
 using Key = char32_t;
-namespace keys {
-inline constexpr Key Tab = 0x09;
-inline constexpr Key Enter = 0x0D;
-inline constexpr Key Escape = 0x1B;
-inline constexpr Key Backspace = 0x7F;
-inline constexpr Key Up = 0x110000, Down = 0x110001, Left = 0x110002, Right = 0x110003;
-inline constexpr Key PageUp = 0x110004, PageDown = 0x110005, Home = 0x110006, End = 0x110007;
-inline constexpr Key BackTab = 0x110008, Delete = 0x110009, F1 = 0x11000A;  ///< F1..F12 follow F1
-inline constexpr Key CtrlC = 0x03, CtrlL = 0x0C, CtrlU = 0x15, CtrlW = 0x17;
-/// Function key Fn, n in 1..12.
-constexpr Key function(int n) { return F1 + static_cast<Key>(n - 1); }
-}  // namespace keys
 
 /// What a rebindable key does. The config names are command_name()'s.
 enum class Command : std::uint8_t {
@@ -46,10 +36,10 @@ enum class Command : std::uint8_t {
     Count_
 };
 inline constexpr std::size_t kCommandCount = static_cast<std::size_t>(Command::Count_);
+static_assert(kCommandCount == kKeyCommandNames.size(), "one config name per command");
 
-/// "quit", "help", "filter", "org_picker", "sort", "resolution", "exact", "up", "down",
-/// "expand", "chart_metric", "cycle_dimension" (the keys of [dashboard.keys]).
-std::string_view command_name(Command c);
+/// The command's key in [dashboard.keys] ("quit", "org_picker" ...).
+inline std::string_view command_name(Command c) { return kKeyCommandNames[static_cast<std::size_t>(c)]; }
 
 /// One key per command.
 class KeyMap {
@@ -68,12 +58,6 @@ public:
 private:
     std::array<Key, kCommandCount> keys_{};
 };
-
-/// A config key name: one printable ASCII character, or enter, esc, tab, backtab, space, up,
-/// down, left, right, pgup, pgdn, home, end, f1..f12, ctrl-a..ctrl-z. nullopt when unknown.
-std::optional<Key> parse_key_name(std::string_view name);
-/// How a key is shown to the user: "q", "Enter", "Space", "Shift-Tab", "PgUp", "F5", "Ctrl-A".
-std::string key_label(Key k);
 
 /// The defaults with [dashboard.keys] (command name -> key name) applied. An error names the
 /// entry when a command or key name is unknown or two commands share a key (the config reader

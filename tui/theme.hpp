@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/config/dashboard_names.hpp"
 #include "tui/canvas.hpp"
 
 namespace s3top::tui {
@@ -25,11 +26,10 @@ struct Theme {
     friend bool operator==(const Theme&, const Theme&) = default;
 };
 
-/// The role a [dashboard.colors] element colors: title, focus, bar, chart, good, warn, bad,
-/// key (the hint bar's and help's key names).
+/// The role a [dashboard.colors] element (kColorElementNames) colors: title, focus, bar,
+/// chart, good, warn, bad, key (the hint bar's and help's key names). Colors are
+/// parse_color_name()'s (core/config/dashboard_names.hpp).
 std::optional<Role> color_element_role(std::string_view element);
-/// "default" -> -1, black red green yellow blue magenta cyan white -> 0..7, "0".."255".
-std::optional<short> parse_color(std::string_view name);
 /// The defaults with [dashboard.colors] (element -> color name) applied; an error names the
 /// entry that is unknown (the config reader already refuses these, with file and line).
 std::expected<Theme, std::string> theme_from_config(const std::map<std::string, std::string>& colors);

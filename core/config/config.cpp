@@ -5,12 +5,14 @@
 #include <algorithm>
 #include <fstream>
 #include <set>
+#include <span>
 #include <sstream>
 #include <toml++/toml.h>
 
 #include "core/agg/batch.hpp"
 #include "core/billing/money.hpp"
 #include "core/config/builtin_files.hpp"
+#include "core/config/dashboard_names.hpp"
 
 namespace s3top {
 
@@ -44,6 +46,9 @@ public:
 
     /// Rejects keys of `t` not in `known`.
     void only(const toml::table& t, const std::string& path, std::initializer_list<std::string_view> known) const {
+        only(t, path, std::span<const std::string_view>(known.begin(), known.size()));
+    }
+    void only(const toml::table& t, const std::string& path, std::span<const std::string_view> known) const {
         for (auto&& [k, v] : t) {
             if (std::find(known.begin(), known.end(), k.str()) == known.end()) {
                 std::string list;
@@ -285,25 +290,23 @@ public:
             }
             if (const auto* s = t.get("colors")) {
                 const auto& ct = table(*s, "dashboard.colors");
-                only(ct, "dashboard.colors", {"title", "focus", "bar", "chart", "good", "warn", "bad", "key"});
+                only(ct, "dashboard.colors", kColorElementNames);
                 for (auto&& [k, v] : ct) {
                     const std::string key = join("dashboard.colors", k.str());
                     const std::string color = str(v, key);
-                    if (!valid_color(color))
+                    if (!parse_color_name(color))
                         fail(&v, key, fmt::format("unknown color '{}' (default, black, red, green, yellow, blue, magenta, cyan, white, or 0..255)", color));
                     c.colors[std::string(k.str())] = color;
                 }
             }
             if (const auto* s = t.get("keys")) {
                 const auto& kt = table(*s, "dashboard.keys");
-                only(kt, "dashboard.keys",
-                     {"quit", "help", "filter", "org_picker", "sort", "resolution", "exact", "up", "down", "expand",
-                      "chart_metric", "cycle_dimension"});
+                only(kt, "dashboard.keys", kKeyCommandNames);
                 std::map<std::string, std::string> keys = c.keys;
                 for (auto&& [k, v] : kt) {
                     const std::string key = join("dashboard.keys", k.str());
                     const std::string name = str(v, key);
-                    if (!valid_key(name))
+                    if (!parse_key_name(name))
                         fail(&v, key, fmt::format("unknown key '{}' (one character, or enter, esc, tab, backtab, space, up, down, "
                                                   "left, right, pgup, pgdn, home, end, f1..f12, ctrl-a..ctrl-z)", name));
                     if (const std::string_view why = reserved_key(name); !why.empty())
@@ -320,42 +323,6 @@ public:
                 c.keys = std::move(keys);
             }
         }
-    }
-
-    static bool valid_color(std::string_view c) {
-        for (auto n : {"default", "black", "red", "green", "yellow", "blue", "magenta", "cyan", "white"})
-            if (c == n) return true;
-        if (c.empty() || c.size() > 3) return false;
-        int v = 0;
-        for (const char ch : c) {
-            if (ch < '0' || ch > '9') return false;
-            v = v * 10 + (ch - '0');
-        }
-        return v <= 255;
-    }
-    /// Keys the terminal sends as another key, or that the dashboard keeps: why, or "".
-    static std::string_view reserved_key(std::string_view k) {
-        if (k == "ctrl-c") return "it always quits";
-        if (k == "ctrl-z") return "it suspends s3top";
-        if (k == "ctrl-h") return "terminals send it as backspace";
-        if (k == "ctrl-i") return "terminals send it as tab";
-        if (k == "ctrl-j" || k == "ctrl-m") return "terminals send it as enter";
-        return {};
-    }
-    static bool valid_key(std::string_view k) {
-        if (k.size() == 1) return k[0] > 0x20 && k[0] < 0x7f;
-        for (auto n : {"enter", "esc", "tab", "backtab", "space", "up", "down", "left", "right", "pgup", "pgdn", "home", "end"})
-            if (k == n) return true;
-        if (k.size() == 6 && k.starts_with("ctrl-") && k[5] >= 'a' && k[5] <= 'z') return true;
-        if (k.size() >= 2 && k.size() <= 3 && k[0] == 'f') {
-            int v = 0;
-            for (const char ch : k.substr(1)) {
-                if (ch < '0' || ch > '9') return false;
-                v = v * 10 + (ch - '0');
-            }
-            return v >= 1 && v <= 12;
-        }
-        return false;
     }
 
 private:
