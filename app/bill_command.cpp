@@ -78,6 +78,12 @@ int run_bill(const Options& opt) {
         fmt::print(stderr, "s3top: cannot write the statement to standard output\n");
         return 1;
     }
+    if (st.overflow()) {
+        fmt::print(stderr,
+                   "s3top: usage passed 2^64-1 bytes in some period (the logs claim implausible byte counts); "
+                   "the amounts are wrong: do not bill them\n");
+        return 1;
+    }
     if (!st.reconciled()) {
         fmt::print(stderr, "s3top: billable + excluded usage does not add up to all usage; the statement is wrong\n");
         return 1;

@@ -18,6 +18,7 @@
 #include "app/settings.hpp"
 #include "core/report/html.hpp"
 #include "core/report/report_writer.hpp"
+#include "core/report/units.hpp"
 #include "core/util/atomic_file.hpp"
 
 namespace s3top::app {
@@ -59,6 +60,7 @@ int run_report(const Options& opt) {
         return 1;
     }
     const ReportResult result = s.engine->report(spec);
+    if (result.totals.overflow) fmt::print(stderr, "s3top: warning: {}\n", overflow_note());
     std::string text;
     switch (opt.format) {
         case OutputFormat::Json: text = report_json(result); break;

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <array>
 
+#include "core/report/units.hpp"
 #include "tui/format.hpp"
 #include "tui/render.hpp"
 #include "core/report/terminal_text.hpp"
@@ -90,9 +91,9 @@ void render_panel(const Snapshot& snap, const UiState& ui, std::size_t panel, Ca
     };
     const bool x = ui.exact;
     add_col("Requests", [&](const Metrics& m) { return format_count(m.requests, x); });
-    add_col("Sent", [&](const Metrics& m) { return format_bytes(m.bytes_sent, x); });
+    add_col("Sent", [&](const Metrics& m) { return bound(m, m.bytes_sent, format_bytes(m.bytes_sent, x)); });
     if (expanded) {
-        add_col("Uploaded", [&](const Metrics& m) { return format_bytes(m.bytes_in, x); });
+        add_col("Uploaded", [&](const Metrics& m) { return bound(m, m.bytes_in, format_bytes(m.bytes_in, x)); });
         add_col("4xx", [&](const Metrics& m) { return format_count(m.errors_4xx, x); });
         add_col("5xx", [&](const Metrics& m) { return format_count(m.errors_5xx, x); });
     }

@@ -3,6 +3,7 @@
 #include <array>
 #include <cmath>
 
+#include "core/report/units.hpp"
 #include "core/util/civil_time.hpp"
 #include "tui/format.hpp"
 #include "tui/render.hpp"
@@ -69,11 +70,13 @@ void totals_line(const Snapshot& snap, const UiState& ui, Canvas& c, Rect r) {
     const bool x = ui.exact;
     const Style label{Role::Dim}, value{Role::Normal, true};
     line.add(" Requests ", label).add(format_count(t.requests, x), value).gap(2);
-    line.add("Sent ", label).add(format_bytes(t.bytes_sent, x), value).gap(2);
-    line.add("Uploaded ", label).add(format_bytes(t.bytes_in, x), value).gap(2);
+    line.add("Sent ", label).add(bound(t, t.bytes_sent, format_bytes(t.bytes_sent, x)), value).gap(2);
+    line.add("Uploaded ", label).add(bound(t, t.bytes_in, format_bytes(t.bytes_in, x)), value).gap(2);
     line.add("4xx ", label).add(format_count(t.errors_4xx, x), Style{t.errors_4xx ? Role::Warn : Role::Normal, true}).gap(2);
     line.add("5xx ", label).add(format_count(t.errors_5xx, x), Style{t.errors_5xx ? Role::Bad : Role::Normal, true}).gap(2);
     line.add("Clients ", label).add(format_count(snap.distinct_clients, x), value);
+    // A sum that stopped at 2^64-1 is a lower bound: say so where the totals are.
+    if (t.overflow) line.gap(2).add("OVERFLOW: sums passed 2^64-1, not exact", Style{Role::Bad, true});
 }
 
 std::uint64_t metric_of(const SeriesPoint& p, ChartMetric m) { return m == ChartMetric::BytesSent ? p.bytes_sent : p.requests; }

@@ -95,8 +95,8 @@ struct ViewPartial {
         for (const auto& [k, p] : o.series) {
             SeriesPoint& s = series[k];
             s.requests += p.requests;
-            s.bytes_sent += p.bytes_sent;
-            s.bytes_in += p.bytes_in;
+            add_saturating(s.bytes_sent, p.bytes_sent);  // an overflow is flagged in the totals
+            add_saturating(s.bytes_in, p.bytes_in);
         }
         if (client_bits.size() < o.client_bits.size()) client_bits.resize(o.client_bits.size(), 0);
         for (std::size_t w = 0; w < o.client_bits.size(); ++w) client_bits[w] |= o.client_bits[w];
@@ -170,8 +170,8 @@ public:
                 bucket = &p.series[lo];
             }
             ++bucket->requests;
-            bucket->bytes_sent += c.bytes_sent[row];
-            bucket->bytes_in += c.bytes_in[row];
+            add_saturating(bucket->bytes_sent, c.bytes_sent[row]);  // flagged in the totals
+            add_saturating(bucket->bytes_in, c.bytes_in[row]);
             if (have_ip && ips[row] != 0) p.client_bits[ips[row] / 64] |= std::uint64_t{1} << (ips[row] % 64);
         }
         for (std::size_t i = 0; i < keyers.size(); ++i) {

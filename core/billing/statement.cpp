@@ -104,6 +104,10 @@ bool Statement::reconciled() const {
     return std::all_of(periods.begin(), periods.end(), [](const PeriodSummary& p) { return p.reconciled; });
 }
 
+bool Statement::overflow() const {
+    return std::any_of(periods.begin(), periods.end(), [](const PeriodSummary& p) { return p.overflow; });
+}
+
 std::string rounding_rule(const PriceTable& t) {
     return fmt::format(
         "Money is exact: integer micro-{0} (1e-6), prices in nano-{0}; each charge (egress, uploads, GET-class, "
@@ -203,6 +207,7 @@ Statement compute_statement(const Engine& engine, const BillingSpec& spec) {
         Metrics check = sum.billable;
         check.merge(sum.excluded);
         sum.reconciled = check == sum.all;
+        sum.overflow = sum.all.overflow || sum.billable.overflow || sum.excluded.overflow;
         sum.groups = bill.groups.size();
         sum.newest_evidence = newest;
         sum.provisional = newest < period.to + spec.late_grace_seconds;

@@ -70,6 +70,7 @@ struct PeriodSummary {
     std::uint64_t groups = 0;
     bool reconciled = false;  ///< billable + excluded == all, field by field
     bool provisional = false; ///< S3 may still deliver records for this period
+    bool overflow = false;    ///< a usage sum stopped at 2^64-1: not billable (Metrics::overflow)
     std::int64_t newest_evidence = 0;  ///< newest file mtime or record time seen
 };
 
@@ -83,6 +84,8 @@ struct Statement {
     std::vector<StatementLine> lines_billed;  ///< per period: amount descending, ties by key
     std::vector<ExcludedLine> excluded;       ///< per period and reason, by key
     bool reconciled() const;
+    /// True when some period's usage passed 2^64-1: its amounts are wrong and must not be billed.
+    bool overflow() const;
 };
 
 /// The rounding and allocation rules, one paragraph, printed with every statement.

@@ -24,6 +24,7 @@ void usage_json(std::string& out, const Metrics& m) {
         "\"errors_4xx\":{},\"errors_5xx\":{}",
         m.requests, m.get_class, m.put_class, m.requests - m.get_class - m.put_class, m.bytes_sent, m.bytes_in,
         m.errors_4xx, m.errors_5xx);
+    if (m.overflow) out += ",\"overflow\":true";  // the fields at 2^64-1 are lower bounds
 }
 
 void charges_json(std::string& out, const Charges& c) {
@@ -71,7 +72,8 @@ std::string statement_table(const Statement& s, std::int64_t grace) {
             for (const auto& k : l.key) row.push_back(terminal_safe(shown(k)));
             const Charges& c = l.charges;
             row.insert(row.end(), {grouped(l.usage.requests), grouped(l.usage.get_class), grouped(l.usage.put_class),
-                                   grouped(l.usage.bytes_sent), grouped(l.usage.bytes_in), money6(c.egress + c.ingress),
+                                   bound(l.usage, l.usage.bytes_sent, grouped(l.usage.bytes_sent)),
+                                   bound(l.usage, l.usage.bytes_in, grouped(l.usage.bytes_in)), money6(c.egress + c.ingress),
                                    money6(c.get_requests + c.put_requests), money6(c.markup + c.fee), money2(c.amount)});
             rows.push_back(std::move(row));
         }
@@ -79,7 +81,9 @@ std::string statement_table(const Statement& s, std::int64_t grace) {
         if (!total.empty()) total[0] = "TOTAL";
         const Charges& c = p.charges;
         total.insert(total.end(), {grouped(p.billable.requests), grouped(p.billable.get_class), grouped(p.billable.put_class),
-                                   grouped(p.billable.bytes_sent), grouped(p.billable.bytes_in), money6(c.egress + c.ingress),
+                                   bound(p.billable, p.billable.bytes_sent, grouped(p.billable.bytes_sent)),
+                                   bound(p.billable, p.billable.bytes_in, grouped(p.billable.bytes_in)),
+                                   money6(c.egress + c.ingress),
                                    money6(c.get_requests + c.put_requests), money6(c.markup + c.fee), money2(c.amount)});
         rows.push_back(total);
         out += text_table(rows, s.by.size(), true, true);
@@ -98,6 +102,7 @@ std::string statement_table(const Statement& s, std::int64_t grace) {
                            grouped(p.billable.bytes_sent), grouped(p.excluded.bytes_sent), grouped(p.all.bytes_sent),
                            p.reconciled ? "yes" : "NO (please report this)");
         if (p.provisional) out += "Note: " + late_note(p, grace) + ".\n";
+        if (p.overflow) out += std::string(overflow_note()) + ": NOT BILLABLE.\n";
     }
     out += "\nColumns: Egress = data transfer out (+ uploads if priced), Requests $ = GET-class + PUT-class request "
            "charges, in " + terminal_safe(cur) + ".\n";
@@ -116,7 +121,8 @@ std::string statement_csv(const Statement& s) {
     };
     auto usage_cells = [](const Metrics& m) {
         return fmt::format("{},{},{},{},{},{}", m.requests, m.get_class, m.put_class, m.requests - m.get_class - m.put_class,
-                           m.bytes_sent, m.bytes_in);
+                           bound(m, m.bytes_sent, std::to_string(m.bytes_sent)),
+                           bound(m, m.bytes_in, std::to_string(m.bytes_in)));
     };
     for (const auto& l : s.lines_billed) {
         const PeriodSummary& p = s.periods[l.period];
@@ -162,6 +168,7 @@ std::string statement_json(const Statement& s, std::int64_t grace) {
         out += fmt::format(",\"provisional\":{}", p.provisional ? "true" : "false");
         out += ",\"late_note\":" + (p.provisional ? json_quote(late_note(p, grace)) : std::string("null"));
         out += fmt::format(",\"reconciled\":{}", p.reconciled ? "true" : "false");
+        if (p.overflow) out += ",\"overflow\":true,\"overflow_note\":" + json_quote(overflow_note());
         out += ",\"all\":{";
         usage_json(out, p.all);
         out += "},\"billable\":{";
@@ -300,6 +307,7 @@ std::string statement_html(const Statement& s, std::int64_t grace) {
                             grouped(p.billable.requests), grouped(p.excluded.requests), grouped(p.all.requests),
                             grouped(p.billable.bytes_sent), grouped(p.excluded.bytes_sent), grouped(p.all.bytes_sent));
         body += p.reconciled ? "yes</p>\n" : "<span class=\"bad\">NO</span></p>\n";
+        if (p.overflow) body += "<p class=\"bad\">" + html_escape(overflow_note()) + ": not billable.</p>\n";
     }
     body += "<p class=\"meta\">Rounding: " + html_escape(rounding_rule(s.prices)) + "</p>\n";
     return html::page("s3top billing statement", body);

@@ -104,8 +104,10 @@ std::string shown(const std::string& v) { return v.empty() ? std::string("-") : 
 
 std::vector<html::Cell> metric_cells(const Metrics& m) {
     using html::Cell;
-    return {Cell::number(m.requests, grouped(m.requests)),     Cell::number(m.bytes_sent, human_bytes(m.bytes_sent)),
-            Cell::number(m.bytes_in, human_bytes(m.bytes_in)), Cell::number(m.errors_4xx, grouped(m.errors_4xx)),
+    return {Cell::number(m.requests, grouped(m.requests)),
+            Cell::number(m.bytes_sent, bound(m, m.bytes_sent, human_bytes(m.bytes_sent))),
+            Cell::number(m.bytes_in, bound(m, m.bytes_in, human_bytes(m.bytes_in))),
+            Cell::number(m.errors_4xx, grouped(m.errors_4xx)),
             Cell::number(m.errors_5xx, grouped(m.errors_5xx)), Cell::number(m.get_class, grouped(m.get_class)),
             Cell::number(m.put_class, grouped(m.put_class))};
 }
@@ -121,13 +123,14 @@ std::string report_html(const ReportResult& r, const Snapshot& s) {
     body += fmt::format(" · lines read {}, parsed {}, rejected {}</p>\n", grouped(r.lines.read), grouped(r.lines.parsed),
                         grouped(r.lines.rejected_total()));
     body += html::totals({{"Requests", grouped(r.totals.requests)},
-                          {"Bytes sent", human_bytes(r.totals.bytes_sent)},
-                          {"Uploaded", human_bytes(r.totals.bytes_in)},
+                          {"Bytes sent", bound(r.totals, r.totals.bytes_sent, human_bytes(r.totals.bytes_sent))},
+                          {"Uploaded", bound(r.totals, r.totals.bytes_in, human_bytes(r.totals.bytes_in))},
                           {"4xx", grouped(r.totals.errors_4xx)},
                           {"5xx", grouped(r.totals.errors_5xx)},
                           {"GET-class", grouped(r.totals.get_class)},
                           {"PUT-class", grouped(r.totals.put_class)},
                           {"Clients", grouped(r.distinct_clients)}});
+    if (r.totals.overflow) body += "<p class=\"bad\">" + html_escape(overflow_note()) + "</p>\n";
     body += "<h2>Over time</h2>\n" + html::time_chart_svg(s.series, s.view.resolution);
 
     // The grouped table (the report itself).

@@ -32,8 +32,8 @@ std::string report_table(const ReportResult& r, const TableOptions& opt) {
                                                        static_cast<double>(r.totals.bytes_sent)
                                                  : 0.0;
         row.push_back(count(g.metrics.requests));
-        row.push_back(bytes(g.metrics.bytes_sent));
-        row.push_back(bytes(g.metrics.bytes_in));
+        row.push_back(bound(g.metrics, g.metrics.bytes_sent, bytes(g.metrics.bytes_sent)));
+        row.push_back(bound(g.metrics, g.metrics.bytes_in, bytes(g.metrics.bytes_in)));
         row.push_back(count(g.metrics.errors_4xx));
         row.push_back(count(g.metrics.errors_5xx));
         row.push_back(count(g.distinct_clients));
@@ -44,7 +44,8 @@ std::string report_table(const ReportResult& r, const TableOptions& opt) {
     }
     std::vector<std::string> total_row(nkeys, "");
     if (nkeys) total_row[0] = "TOTAL";
-    for (auto v : {count(r.totals.requests), bytes(r.totals.bytes_sent), bytes(r.totals.bytes_in),
+    for (auto v : {count(r.totals.requests), bound(r.totals, r.totals.bytes_sent, bytes(r.totals.bytes_sent)),
+                   bound(r.totals, r.totals.bytes_in, bytes(r.totals.bytes_in)),
                    count(r.totals.errors_4xx), count(r.totals.errors_5xx), count(r.distinct_clients)})
         total_row.push_back(v);
     total_row.insert(total_row.end(), {"", "", "100.0%"});
@@ -59,6 +60,7 @@ std::string report_table(const ReportResult& r, const TableOptions& opt) {
         out += fmt::format("; {} .. {}", format_iso8601(r.min_time), format_iso8601(r.max_time));
     if (!r.filter.empty()) out += "; filter: " + terminal_safe(r.filter.to_string());
     out += "\n";
+    if (r.totals.overflow) out += std::string(overflow_note()) + "\n";
     return out;
 }
 
@@ -70,8 +72,10 @@ std::string report_csv(const ReportResult& r) {
     for (const auto& g : r.groups) {
         for (const auto& k : g.key) out += csv_cell(shown(k)) + ",";
         const Metrics& m = g.metrics;
-        out += fmt::format("{},{},{},{},{},{},{},{},{},{},{}\r\n", m.requests, m.bytes_sent, m.bytes_in, m.errors_4xx,
-                           m.errors_5xx, m.get_class, m.put_class, g.distinct_clients, m.total_time_ms,
+        auto exact = [&](std::uint64_t v) { return bound(m, v, std::to_string(v)); };
+        out += fmt::format("{},{},{},{},{},{},{},{},{},{},{}\r\n", m.requests, exact(m.bytes_sent), exact(m.bytes_in),
+                           m.errors_4xx, m.errors_5xx, m.get_class, m.put_class, g.distinct_clients,
+                           exact(m.total_time_ms),
                            g.timed_requests ? std::to_string(g.p50_ms) : "", g.timed_requests ? std::to_string(g.p95_ms) : "");
     }
     return out;
@@ -83,6 +87,7 @@ void metrics_json(std::string& out, const Metrics& m) {
         "\"requests\":{},\"bytes_sent\":{},\"bytes_uploaded\":{},\"errors_4xx\":{},\"errors_5xx\":{},"
         "\"get_class\":{},\"put_class\":{},\"total_time_ms\":{}",
         m.requests, m.bytes_sent, m.bytes_in, m.errors_4xx, m.errors_5xx, m.get_class, m.put_class, m.total_time_ms);
+    if (m.overflow) out += ",\"overflow\":true";  // the fields at 2^64-1 are lower bounds
 }
 }  // namespace
 

@@ -39,4 +39,13 @@ std::string grouped(std::uint64_t n) {
     return out;
 }
 
+std::string bound(const Metrics& m, std::uint64_t v, std::string text) {
+    return m.saturated(v) ? ">" + text : text;
+}
+
+std::string_view overflow_note() {
+    return "OVERFLOW: a sum passed 2^64-1 (the logs claim implausible byte counts); values marked \">\" stopped "
+           "there and are lower bounds, not exact totals";
+}
+
 }  // namespace s3top
