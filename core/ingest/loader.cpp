@@ -368,14 +368,14 @@ LoadResult Loader::load_jobs(const std::vector<ReadJob>& jobs, const std::atomic
                 if (nl == std::string_view::npos) nl = data.size();
                 const std::string_view line = data.substr(pos, nl - pos);
                 pos = nl + 1;
-                if (!parser) {
-                    builder.reject(fc.index, line_no++, line, ParseError{RejectReason::NoFormat, 0, 0});
-                    continue;
-                }
                 if (line.size() > options_.max_line_bytes) {
                     builder.reject(fc.index, line_no++, line,
                                    ParseError{RejectReason::LineTooLong,
                                               static_cast<std::uint32_t>(options_.max_line_bytes), 0});
+                    continue;
+                }
+                if (!parser) {
+                    builder.reject(fc.index, line_no++, line, ParseError{RejectReason::NoFormat, 0, 0});
                     continue;
                 }
                 auto r = parser->parse(line);
@@ -422,12 +422,24 @@ LoadResult Loader::load_jobs(const std::vector<ReadJob>& jobs, const std::atomic
         std::optional<Block> long_line;        // its excerpt, sent once its end is known
         std::unique_ptr<char[]> cur = pool.get();
         std::size_t used = 0;
-        auto detect = [&](std::string_view data) {
-            detected = true;
-            const auto lines = first_lines(data, kDetectLines);
+        // `more`: the file goes on past `data`. Over-long lines (rejected as line_too_long
+        // whatever the format) do not vote. When nothing matched and `data` is the start of one
+        // unfinished line, or nothing but over-long or blank lines, the decision waits for the
+        // lines after them (which are rejected meanwhile: line_too_long, no_format).
+        auto detect = [&](std::string_view data, bool more) {
+            auto lines = first_lines(data, kDetectLines);
+            std::erase_if(lines, [&](std::string_view l) { return l.size() > options_.max_line_bytes; });
             std::string chosen, error;
             auto p = factory_(options_.format, lines, options_.format_options, chosen, error);
-            if (p || is_document_format(chosen)) {
+            const bool matched = p || is_document_format(chosen);
+            const bool nothing_to_judge =
+                data.find('\n') == std::string_view::npos ||
+                std::all_of(lines.begin(), lines.end(), [](std::string_view l) { return l.find_first_not_of(" \t\r") == std::string_view::npos; });
+            if (!matched && more && nothing_to_judge) return;
+            detected = true;
+            // Blocks already queued keep the undecided context; workers may be reading it.
+            ctx = std::make_shared<FileCtx>(*ctx);
+            if (matched) {
                 ctx->format = chosen;
                 ctx->document = !p;
                 for (const auto& l : lines) {
@@ -451,7 +463,7 @@ LoadResult Loader::load_jobs(const std::vector<ReadJob>& jobs, const std::atomic
             used = static_cast<std::size_t>(got);
             taken = used;
             fr.bytes += used;
-            if (used > 0) detect({cur.get(), used});
+            if (used > 0) detect({cur.get(), used}, used == want);
             if (ctx->document) {
                 std::string doc(cur.get(), used);
                 pool.put(std::move(cur));
@@ -478,13 +490,13 @@ LoadResult Loader::load_jobs(const std::vector<ReadJob>& jobs, const std::atomic
                 continue;
             }
         }
-        auto emit = [&](std::unique_ptr<char[]> buf, std::size_t size) {
+        auto emit = [&](std::unique_ptr<char[]> buf, std::size_t size, bool last) {
             if (size == 0) {
                 pool.put(std::move(buf));
                 return;
             }
             const std::string_view data(buf.get(), size);
-            if (!detected) detect(data);
+            if (!detected) detect(data, !last);
             if (hashing) hasher.update(data);
             const std::uint64_t lines = count_lines(data) + (data.back() == '\n' ? 0 : 1);
             fr.lines += lines;
@@ -546,7 +558,7 @@ LoadResult Loader::load_jobs(const std::vector<ReadJob>& jobs, const std::atomic
             auto next = pool.get();
             std::memcpy(next.get(), base + cut, used - cut);
             const std::size_t carry = used - cut;
-            emit(std::move(cur), cut);
+            emit(std::move(cur), cut, false);
             cur = std::move(next);
             used = carry;
         }
@@ -567,9 +579,9 @@ LoadResult Loader::load_jobs(const std::vector<ReadJob>& jobs, const std::atomic
             // Follow mode (or cancelled): whole lines only; an unterminated tail waits.
             const void* last = memrchr(cur.get(), '\n', used);
             const std::size_t cut = last ? static_cast<std::size_t>(static_cast<const char*>(last) - cur.get()) + 1 : 0;
-            emit(std::move(cur), cut);
+            emit(std::move(cur), cut, true);
         } else {
-            emit(std::move(cur), used);
+            emit(std::move(cur), used, true);
         }
         fr.end = emitted_to;
         fr.next_line = next_line;

@@ -158,6 +158,45 @@ TEST(HostileInput, AHundredMebibyteLineWithoutANewlineIsOneRejectionInBoundedMem
     EXPECT_LT(grown_mib, 64) << "peak RSS grew by " << grown_mib << " MiB reading a 100 MiB line";
 }
 
+TEST(HostileInput, AnOverLongFirstLineDoesNotHideTheFormatOfTheLinesAfterIt) {
+    // Detection skips the over-long line (one line_too_long) and decides from the lines after
+    // it; the file is read in bounded memory either way.
+    for (const std::size_t first : {(std::size_t{1} << 20) + 1, std::size_t{100} << 20}) {
+        test::TempDir d;
+        const fs::path p = d.path() / "first-line-long.log";
+        append_fill(p, first, 'q');
+        std::string good = "\n";
+        for (int i = 0; i < 12; ++i) good += s3_line();
+        append_text(p, good);
+        const long before = peak_rss_kib();
+        const Loaded l = load_dir(d);
+        const long grown_mib = (peak_rss_kib() - before) / 1024;
+        const auto& c = l.report.lines;
+        expect_exact(c);
+        EXPECT_EQ(c.rejected[kTooLong], 1u) << first << " bytes:\n" << l.rejects;
+        EXPECT_EQ(c.parsed, 12u) << first << " bytes:\n" << l.rejects;
+        EXPECT_EQ(c.read, 13u);
+        EXPECT_EQ(l.report.totals.bytes_sent, 12u * 100);
+        EXPECT_EQ(c.bytes, fs::file_size(p));
+        const FileResult& f = l.result.files.at(0);
+        EXPECT_EQ(f.format, "s3");
+        EXPECT_TRUE(f.error.empty()) << f.error;
+        EXPECT_LT(grown_mib, 64) << "peak RSS grew by " << grown_mib << " MiB";
+    }
+}
+
+TEST(HostileInput, AFileOfOnlyOneOverLongLineIsOneRejectionAndNoError) {
+    test::TempDir d;
+    const fs::path p = d.path() / "only-long.log";
+    append_fill(p, (std::size_t{3} << 20) + 5, 'w');  // no newline at all
+    const Loaded l = load_dir(d);
+    const auto& c = l.report.lines;
+    expect_exact(c);
+    EXPECT_EQ(c.read, 1u);
+    EXPECT_EQ(c.rejected[kTooLong], 1u);
+    EXPECT_EQ(c.bytes, fs::file_size(p));
+}
+
 // ---------------------------------------------------------------------------------------------
 // Bytes that attack terminals, spreadsheets and browsers
 
