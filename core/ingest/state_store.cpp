@@ -338,8 +338,13 @@ bool StateStore::write_record(std::uint8_t type, const std::string& payload, std
     std::memcpy(h + 16, &sum, 8);
     std::lock_guard l(mutex_);
     if (fd_ < 0) return true;
+    if (!failed_.empty()) {
+        error = failed_;
+        return false;
+    }
     if (!write_all(fd_, h, sizeof h) || !write_all(fd_, payload.data(), payload.size())) {
-        error = std::string("state file: ") + std::strerror(errno);
+        failed_ = error = std::string("state file: ") + std::strerror(errno) +
+                          " (not written to again in this run; what it lacks is read again next time)";
         // Cut back to the last whole record so the file stays readable.
         if (::ftruncate(fd_, static_cast<off_t>(size_)) == 0) (void)::lseek(fd_, static_cast<off_t>(size_), SEEK_SET);
         return false;

@@ -49,6 +49,10 @@ private:
     bool write_record(std::uint8_t type, const std::string& payload, std::string& error);
     int fd_ = -1;
     std::uint64_t size_ = 0;
+    /// The first failed write (a full disk): nothing is appended after it, so the file stays a
+    /// prefix of what was ingested. (A later, smaller record that fit — ledger entries saying a
+    /// file was read to its end — would claim lines whose batch is not there.)
+    std::string failed_;
     std::mutex mutex_;
 };
 

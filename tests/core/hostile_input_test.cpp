@@ -9,6 +9,7 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <csignal>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -16,6 +17,7 @@
 #include <thread>
 
 #include "core/agg/engine.hpp"
+#include "core/ingest/ingestor.hpp"
 #include "core/ingest/loader.hpp"
 #include "core/parse/record.hpp"
 #include "core/report/escape.hpp"
@@ -578,6 +580,62 @@ TEST(HostileInput, ATruncatedGzipFileIsNamedAndItsWholeLinesCount) {
     expect_exact(c);
     EXPECT_FALSE(l.result.files.at(0).error.empty());
     EXPECT_EQ(l.report.totals.bytes_sent, 100 * c.parsed);
+}
+
+// ---------------------------------------------------------------------------------------------
+// A full disk under the state file
+
+/// Totals of one run over `dir` with the state file `state`; `notes` gets its complaints.
+std::uint64_t ingest_with_state(const fs::path& dir, const fs::path& state, std::vector<std::string>& notes) {
+    Engine e(EngineConfig{});
+    LoaderOptions lo;
+    lo.workers = 2;
+    Ingestor ing(e, lo);
+    std::string err;
+    EXPECT_TRUE(ing.open_state(state, 5, notes, err)) << err;
+    std::vector<InputProblem> problems;
+    const IngestResult r = ing.ingest(collect_inputs({dir.string()}, problems), false);
+    notes.insert(notes.end(), r.notes.begin(), r.notes.end());
+    return e.report(ReportSpec{}).totals.requests;
+}
+
+TEST(HostileInput, AFullDiskUnderTheStateFileLosesNothingOnTheNextRun) {
+    // The file size limit (RLIMIT_FSIZE) stands in for a full disk: a write past it fails
+    // (EFBIG) as it would with ENOSPC. The first batch does not fit; the small ledger record
+    // after it would, and must not be written without it.
+    test::TempDir d;
+    fs::create_directories(d.path() / "logs");
+    write_good_lines(d, "logs/a.log", 3000);
+    const fs::path state = d.path() / "state" / "s.state";
+    std::vector<std::string> notes;
+    ASSERT_EQ(ingest_with_state(d.path() / "logs", d.path() / "state" / "probe.state", notes), 3000u);
+    {
+        std::vector<std::string> n;
+        Engine e(EngineConfig{});
+        Ingestor ing(e, LoaderOptions{});
+        std::string err;
+        ASSERT_TRUE(ing.open_state(state, 5, n, err)) << err;  // creates it with its header
+    }
+    rlimit old{};
+    ASSERT_EQ(::getrlimit(RLIMIT_FSIZE, &old), 0);
+    const auto old_handler = std::signal(SIGXFSZ, SIG_IGN);
+    rlimit small = old;
+    small.rlim_cur = static_cast<rlim_t>(fs::file_size(state) + (16 << 10));
+    ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &small), 0);
+    notes.clear();
+    const std::uint64_t first = ingest_with_state(d.path() / "logs", state, notes);
+    ::setrlimit(RLIMIT_FSIZE, &old);
+    std::signal(SIGXFSZ, old_handler);
+    EXPECT_EQ(first, 3000u) << "this run's totals do not depend on the state file";
+    std::string all;
+    for (const auto& n : notes) all += n + "\n";
+    EXPECT_NE(all.find("state file"), std::string::npos) << "the failed write is reported: " << all;
+    EXPECT_LE(fs::file_size(state), static_cast<std::uintmax_t>(small.rlim_cur));
+
+    notes.clear();
+    EXPECT_EQ(ingest_with_state(d.path() / "logs", state, notes), 3000u) << "the next run reads again what is missing";
+    notes.clear();
+    EXPECT_EQ(ingest_with_state(d.path() / "logs", state, notes), 3000u) << "and then never twice";
 }
 
 }  // namespace

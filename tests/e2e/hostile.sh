@@ -3,12 +3,15 @@
 # tests/core/hostile_input_test.cpp):
 #   - the table report on stdout never carries a raw ESC or other control byte from the logs;
 #   - a 100 MiB line without a newline, a .gz bomb: bounded memory (peak RSS), a clear message;
-#   - 100,000 empty files (S3TOP_MANY_FILES; 20,000 unless set): bounded time;
+#   - 100,000 empty files (S3TOP_MANY_FILES to change it): bounded time;
 #   - unreadable files and folders (as root: run s3top as nobody via setpriv), symlink loops;
 #   - SIGTERM / SIGINT / SIGHUP at any moment of `report -o FILE`: FILE is the old one or the
 #     complete new one, never partial, and no temp file is left;
+#   - SIGTERM / SIGINT / SIGHUP mid-ingest with a state file, six times in a row: the restart
+#     gives the generator's exact totals, and a second one too;
 #   - a full disk (a small tmpfs, as root) and /dev/full on stdout: exit 1, a clear message, no
-#     half-written file in place of the old one;
+#     half-written file in place of the old one; the state folder on a full disk: the report
+#     stays exact, and the runs after it too;
 #   - the dashboard restores the terminal on SIGTERM / SIGINT / SIGHUP (tmux).
 # Every step runs under `timeout`: a hang fails the test instead of stalling CI.
 set -euo pipefail
@@ -125,7 +128,7 @@ grep -q "decompression bomb" "$work/bomb.json.err" || fail "no bomb message: $(c
 [[ $(json_get "$work/bomb.json" 'r["totals"]["bytes_sent"]') == 7 ]] || fail "good file lost"
 
 # ---------------------------------------------------------------------------------------------
-nfiles=${S3TOP_MANY_FILES:-20000}
+nfiles=${S3TOP_MANY_FILES:-100000}
 step "$nfiles empty files: bounded time"
 mkdir -p "$work/many"
 python3 -c '
@@ -222,6 +225,37 @@ done
 echo "   outcomes seen: ${!seen[*]}"
 
 # ---------------------------------------------------------------------------------------------
+step "SIGTERM / SIGINT / SIGHUP mid-ingest with a state file, again and again: the restart is exact"
+"$S3GEN" --out "$work/sig" --lines 200000 --files 40 --seed 5 --truth "$work/sig-truth.json" >/dev/null
+truth_req=$(json_get "$work/sig-truth.json" 'r["totals"]["requests"]')
+requests_of() { json_get "$1" 'r["totals"]["requests"]'; }
+for sig in TERM INT HUP; do
+  rm -rf "$work/sigstate"
+  killed=0
+  # Each run resumes from what the one before stored, and is killed in its turn.
+  for delay in 0.05 0.15 0.3 0.2 0.45 0.1; do
+    "$S3TOP" report --state "$work/sigstate" --workers 1 --format json "$work/sig" >/dev/null 2>&1 &
+    pid=$!
+    sleep "$delay"
+    kill -s "$sig" "$pid" 2>/dev/null && killed=$((killed + 1)) || true
+    set +e
+    timeout $T tail --pid="$pid" -f /dev/null
+    wait "$pid" 2>/dev/null
+    rc=$?
+    set -e
+    [[ $rc -eq 0 || $rc -ge 128 ]] || fail "SIG$sig after ${delay}s: exit $rc"
+    [[ $rc -ne 134 && $rc -ne 139 ]] || fail "SIG$sig after ${delay}s: crashed (exit $rc)"
+  done
+  timeout $T "$S3TOP" report --state "$work/sigstate" --format json "$work/sig" >"$work/sig1.json" 2>"$work/sig1.err" ||
+    fail "restart after SIG$sig: exit $?: $(cat "$work/sig1.err")"
+  [[ $(requests_of "$work/sig1.json") == "$truth_req" ]] ||
+    fail "after SIG$sig x$killed: $(requests_of "$work/sig1.json") requests, want $truth_req"
+  timeout $T "$S3TOP" report --state "$work/sigstate" --format json "$work/sig" >"$work/sig2.json"
+  [[ $(requests_of "$work/sig2.json") == "$truth_req" ]] || fail "second restart after SIG$sig: counted twice"
+  echo "   SIG$sig: killed $killed runs, restart exact ($truth_req requests)"
+done
+
+# ---------------------------------------------------------------------------------------------
 step "a full disk: exit 1, a clear message, the old file intact"
 set +e
 timeout $T "$S3TOP" report --by key "$work/big" >/dev/full 2>"$work/full.err"
@@ -242,8 +276,26 @@ if [[ $(id -u) -eq 0 ]] && mount -t tmpfs -o size=64k tmpfs "$mnt" 2>/dev/null; 
   [[ $(cat "$mnt/usage.json") == OLD ]] || fail "full tmpfs: the old file was replaced"
   [[ $(ls -A "$mnt" | wc -l) -eq 1 ]] || fail "full tmpfs: left $(ls -A "$mnt")"
   umount "$mnt"
+  # The state folder on a full disk: the report is still exact and says the state file could
+  # not be written; with room again, the next runs are exact and never count twice.
+  mount -t tmpfs -o size=1m tmpfs "$mnt"
+  set +e
+  timeout $T "$S3TOP" report --state "$mnt/st" --format json "$work/sig" >"$work/fullst.json" 2>"$work/fullst.err"
+  rc=$?
+  set -e
+  [[ $rc -eq 0 ]] || fail "state on a full disk: exit $rc: $(cat "$work/fullst.err")"
+  grep -q "No space left" "$work/fullst.err" || fail "state on a full disk: no message: $(cat "$work/fullst.err")"
+  [[ $(requests_of "$work/fullst.json") == "$truth_req" ]] || fail "state on a full disk: report not exact"
+  mount -o remount,size=256m "$mnt"
+  for run in 1 2; do
+    timeout $T "$S3TOP" report --state "$mnt/st" --format json "$work/sig" >"$work/fullst.json" 2>"$work/fullst.err"
+    [[ $(requests_of "$work/fullst.json") == "$truth_req" ]] ||
+      fail "state after a full disk, run $run: $(requests_of "$work/fullst.json") requests, want $truth_req"
+  done
+  echo "   state on a 1 MiB tmpfs: exact, then exact after room was made"
+  umount "$mnt"
 else
-  echo "   cannot mount a tmpfs (not root): full-disk file case skipped"
+  echo "   cannot mount a tmpfs (not root): full-disk file and state cases skipped"
 fi
 mnt=""
 
