@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # s3top developer entry point. The README's two commands:
 #   ./dev.sh demo   install what is missing, build (Release), run s3top on the demo logs
-#   ./dev.sh test   install what is missing, build, run every test (also under ASan+UBSan)
+#   ./dev.sh test   install what is missing, build, run every test (also under ASan+UBSan,
+#                   and the threaded ones under TSan)
 # Both are idempotent and quick on a second run.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -57,6 +58,26 @@ demo() {
   fi
 }
 
+# The threaded code (parse workers, ingestor + state file, follower, engine views beside
+# appends, the dashboard loop and its ingest thread) under ThreadSanitizer: one small test
+# executable (tests/CMakeLists.txt, tests named tsan.*). A report anywhere, also in a forked
+# child, lands in build/tsan/reports and fails the stage.
+run_tsan() {
+  echo "== threaded tests under ThreadSanitizer"
+  configure build/tsan RelWithDebInfo -DS3TOP_TSAN=ON -DS3TOP_BUILD_BENCH=OFF
+  cmake --build build/tsan -j"$JOBS" --target s3top_tsan_tests
+  local reports=$ROOT/build/tsan/reports rc=0
+  rm -rf "$reports" && mkdir -p "$reports"
+  (cd build/tsan && TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:log_path=$reports/tsan" \
+    ctest --output-on-failure -j"$JOBS" --timeout 600 -R '^tsan\.') || rc=$?
+  if compgen -G "$reports/tsan*" >/dev/null; then
+    cat "$reports"/tsan* >&2
+    echo "dev.sh: ThreadSanitizer reported a data race (above)" >&2
+    return 1
+  fi
+  return "$rc"
+}
+
 run_tests() {
   install_missing "${PACKAGES[@]}" "${TEST_PACKAGES[@]}"
   build_release
@@ -67,6 +88,7 @@ run_tests() {
   cmake --build build/asan -j"$JOBS" --target s3top_core_tests $(grep -q s3top_tui_tests build/asan/build.ninja && echo s3top_tui_tests)
   export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
   (cd build/asan && ctest --output-on-failure -j"$JOBS" --timeout 600 -E '^e2e\.')
+  run_tsan
   if [ -x fuzz/run.sh ] || [ -f fuzz/run.sh ]; then
     echo "== fuzzing (short bounded run)"
     # FUZZ_SECONDS: each target that long; otherwise FUZZ_TOTAL_SECONDS shared by all of them.
@@ -82,5 +104,6 @@ case "${1:-}" in
   demo) demo ;;
   test) run_tests ;;
   build) install_missing "${PACKAGES[@]}"; build_release ;;
-  *) echo "usage: ./dev.sh demo | test | build" >&2; exit 2 ;;
+  tsan) install_missing "${PACKAGES[@]}"; run_tsan ;;
+  *) echo "usage: ./dev.sh demo | test | build | tsan" >&2; exit 2 ;;
 esac

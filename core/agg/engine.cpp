@@ -114,7 +114,7 @@ public:
 
     /// Folds rows [processed, end). A large range (a new view over many records) is split
     /// over two threads whose partials merge; keyers and filter are read-only meanwhile.
-    void fold(const Columns& c, const Pools& pools, std::size_t end) {
+    void fold(const Columns& c, const Pools& pools, std::size_t end, std::size_t split_rows) {
         filter.prepare(pools);
         for (auto& k : keyers) k.prepare(pools);
         const std::size_t ips = (pools[index(Dim::RemoteIp)].size() + 63) / 64;
@@ -123,8 +123,7 @@ public:
             if (p.client_bits.size() < ips) p.client_bits.resize(ips, 0);
         };
         ready(main);
-        constexpr std::size_t kSplit = 1 << 20;
-        if (end - processed >= kSplit && std::thread::hardware_concurrency() > 1) {
+        if (end - processed >= split_rows && std::thread::hardware_concurrency() > 1) {
             const std::size_t mid = processed + (end - processed) / 2;
             ViewPartial other;
             for (const auto& k : keyers) other.accs.emplace_back(k.dense());
@@ -263,7 +262,7 @@ void Engine::append(Batch&& b) {
 Snapshot Engine::refresh(View& view, std::uint64_t generation) const {
     std::shared_lock lock(mutex_);
     ViewState& st = *view.state_;
-    st.fold(columns_, pools_, columns_.size());
+    st.fold(columns_, pools_, columns_.size(), config_.split_fold_rows);
 
     Snapshot s;
     s.generation = generation;
