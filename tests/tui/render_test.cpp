@@ -79,6 +79,21 @@ TEST(Render, ExactNumbersToggle) {
     EXPECT_NE(c.row(2).find("Sent 3,670,116 B"), std::string::npos) << c.row(2);
 }
 
+TEST(Render, SumsPastTwoToTheSixtyFourAreMarkedNotWrapped) {
+    constexpr std::uint64_t kMax = ~std::uint64_t{0};
+    const auto engine = test::make_engine({Req{.org = "evil", .sent = kMax}, Req{.org = "evil", .sent = kMax},
+                                           Req{.org = "good", .sent = 100}});
+    UiState ui = test::ui_of(160, 40);
+    ui.exact = true;
+    const Canvas c = test::render_to_canvas(test::snapshot_of(*engine, ui), ui);
+    EXPECT_NE(c.row(2).find("Sent >18,446,744,073,709,551,615 B"), std::string::npos) << c.row(2);
+    EXPECT_NE(c.row(2).find("OVERFLOW"), std::string::npos) << c.row(2);
+    std::string all;
+    for (int y = 0; y < c.height(); ++y) all += c.row(y) + "\n";
+    EXPECT_NE(all.find(">18,446,744,073,709,551,615"), std::string::npos) << "the org panel marks the evil row";
+    expect_well_formed(c);
+}
+
 TEST(Render, HeaderShowsSourceStatus) {
     const auto engine = test::make_engine(three_orgs());
     UiState ui = test::ui_of(120, 40);
