@@ -26,6 +26,17 @@ std::optional<Command> KeyMap::command(Key k) const {
     return static_cast<Command>(it - keys_.begin());
 }
 
+std::string free_keys(const KeyMap& map, std::initializer_list<std::pair<Key, std::string_view>> fixed,
+                      std::string_view separator) {
+    std::string out;
+    for (const auto& [key, label] : fixed) {
+        if (map.bound(key)) continue;
+        if (!out.empty()) out += separator;
+        out += label;
+    }
+    return out;
+}
+
 std::expected<KeyMap, std::string> keymap_from_config(const std::map<std::string, std::string>& bindings) {
     KeyMap m = KeyMap::defaults();
     for (const auto& [command, name] : bindings) {

@@ -6,10 +6,12 @@
 #include <array>
 #include <cstdint>
 #include <expected>
+#include <initializer_list>
 #include <map>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "core/config/dashboard_names.hpp"
 
@@ -58,6 +60,11 @@ public:
 private:
     std::array<Key, kCommandCount> keys_{};
 };
+
+/// The labels of those of `fixed` (key, label) that no command is bound to, joined by
+/// `separator`: what the help and hint bar may still promise of the fixed keys.
+std::string free_keys(const KeyMap& map, std::initializer_list<std::pair<Key, std::string_view>> fixed,
+                      std::string_view separator = "  ");
 
 /// The defaults with [dashboard.keys] (command name -> key name) applied. An error names the
 /// entry when a command or key name is unknown or two commands share a key (the config reader

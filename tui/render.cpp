@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <tuple>
 
 #include "tui/format.hpp"
 #include "core/report/terminal_text.hpp"
@@ -142,8 +143,14 @@ void render_hint_bar(const UiState& ui, Canvas& c, Rect r, std::string_view righ
     } else {
         // The user's keys ([dashboard.keys]), not the defaults.
         auto k = [&](Command cmd) { return key_label(ui.keys.key(cmd)); };
-        hints = {{k(Command::Quit), "quit"}, {k(Command::Help), "help"}, {"Tab", "panel"}, {"Enter", "drill"},
-                 {"Bksp", "back"}, {k(Command::Filter), "filter"}, {k(Command::OrgPicker), "org"}};
+        hints = {{k(Command::Quit), "quit"}, {k(Command::Help), "help"}};
+        // Fixed keys only while no binding took them over.
+        for (const auto& [fixed, label, what] : {std::tuple{keys::Tab, "Tab", "panel"}, std::tuple{keys::Enter, "Enter", "drill"},
+                                               std::tuple{keys::Backspace, "Bksp", "back"}}) {
+            if (!ui.keys.bound(fixed)) hints.push_back({label, what});
+        }
+        hints.push_back({k(Command::Filter), "filter"});
+        hints.push_back({k(Command::OrgPicker), "org"});
         static constexpr std::array<std::string_view, 3> kSort = {"bytes", "reqs", "name"};
         hints.push_back({k(Command::Sort), "sort:" + std::string(kSort[static_cast<std::size_t>(ui.sort)])});
         hints.push_back({k(Command::Resolution), std::string(resolution_name(ui.resolution))});

@@ -17,32 +17,36 @@ namespace {
 struct HelpLine {
     std::string keys;
     std::string what;
+    bool continued = false;  ///< goes on the line above (its keys are that line's)
 };
 
 /// The help text with the keys as bound: a rebound command shows its new key, fixed keys
 /// (arrows, Tab, Enter ...) stay.
-std::vector<HelpLine> help_lines(const KeyMap& keys) {
-    auto k = [&](Command c) { return key_label(keys.key(c)); };
-    // Up/Down always move; the bound keys are named too unless they are the arrows themselves.
-    std::string move = "Up Down";
-    for (const Command c : {Command::Up, Command::Down}) {
-        if (const std::string l = k(c); l != "Up" && l != "Down") move += " " + l;
-    }
+std::vector<HelpLine> help_lines(const KeyMap& map) {
+    auto k = [&](Command c) { return key_label(map.key(c)); };
+    // Fixed keys are named only while no binding took them over.
+    const std::string focus = free_keys(map, {{keys::Tab, "Tab"}, {keys::BackTab, "Shift-Tab"}, {keys::Left, "Left"},
+                                               {keys::Right, "Right"}});
+    std::string move = free_keys(map, {{keys::Up, "Up"}, {keys::Down, "Down"}}, " ");
+    for (const Command c : {Command::Up, Command::Down}) move += (move.empty() ? "" : " ") + k(c);
+    const std::string paging = free_keys(map, {{keys::PageUp, "PgUp"}, {keys::PageDown, "PgDn"}}, " ") + "  " +
+                               free_keys(map, {{keys::Home, "Home"}, {keys::End, "End"}}, " ");
+    const std::string enter = free_keys(map, {{keys::Enter, "Enter"}});
     // The replay keys that are still theirs (space, say, may be bound to a command).
     std::string replay_keys, replay_what;
     for (const auto& [key, label, what] : {std::tuple{Key{' '}, "space", "pause"}, std::tuple{Key{'+'}, "+", "faster"},
                                            std::tuple{Key{'-'}, "-", "slower"}, std::tuple{Key{'.'}, ".", "step"}}) {
-        if (keys.bound(key)) continue;
+        if (map.bound(key)) continue;
         replay_keys += (replay_keys.empty() ? "" : "  ") + std::string(label);
         replay_what += (replay_what.empty() ? "replay: " : ", ") + std::string(what);
     }
     std::vector<HelpLine> lines = {
-        {"Tab  Shift-Tab  Left Right", "focus the next / previous panel"},
-        {move + "  PgUp PgDn  Home End", "move in the focused panel (Up past the top: title)"},
-        {"Enter", "drill down: filter everything on the selected row"},
-        {"Enter on a title, " + k(Command::Expand), "expand the panel full screen / back"},
-        {"Backspace", "undo the last filter term"},
-        {"Esc", "collapse the panel, else clear the filter"},
+        {focus, "focus the next / previous panel"},
+        {move + "  " + paging, "move in the focused panel (up past the top: title)"},
+        {enter, "drill down: filter everything on the selected row"},
+        {(enter.empty() ? "" : enter + " on a title, ") + k(Command::Expand), "expand the panel full screen / back"},
+        {free_keys(map, {{keys::Backspace, "Backspace"}}), "undo the last filter term"},
+        {free_keys(map, {{keys::Escape, "Esc"}}), "collapse the panel, else clear the filter"},
         {k(Command::Filter), "type a filter, e.g. org=acme status=5xx ua~curl"},
         {k(Command::OrgPicker), "pick an org (type to search, Enter applies)"},
         {k(Command::Sort), "sort panels by bytes / requests / name"},
@@ -52,14 +56,14 @@ std::vector<HelpLine> help_lines(const KeyMap& keys) {
         {k(Command::Exact), "exact numbers / human units"},
         {"", ""},  // replay keys, below
         {"mouse", "click a panel or row; click again to drill; wheel scrolls"},
-        {"Ctrl-L", "repaint the screen"},
-        {k(Command::Help) + "  F1", "this help"},
+        {free_keys(map, {{keys::CtrlL, "Ctrl-L"}}), "repaint the screen"},
+        {k(Command::Help) + (map.bound(keys::F1) ? "" : "  F1"), "this help"},
         {k(Command::Quit) + "  Ctrl-C", "quit"},
         {"", ""},
         {"Filter terms", "dim=v  dim=v1,v2  dim!=v  dim~text  dim!~text  dim~/regex/"},
-        {"", "from=2024-03-01 to=2024-03-02T12:00 (UTC)"},
+        {"", "from=2024-03-01 to=2024-03-02T12:00 (UTC)", true},
         {"Dimensions", "org requester ip bucket operation error key prefix:N"},
-        {"", "ua referrer host auth tls method status class tier"},
+        {"", "ua referrer host auth tls method status class tier", true},
         {"", ""},
         {"Numbers", "B KiB MiB GiB (1024), k M G (1000); share = of the filtered total"},
     };
@@ -69,6 +73,8 @@ std::vector<HelpLine> help_lines(const KeyMap& keys) {
     } else {
         *replay = HelpLine{replay_keys, replay_what};
     }
+    // A fixed key's line whose keys bindings all took over goes.
+    std::erase_if(lines, [](const HelpLine& l) { return l.keys.empty() && !l.what.empty() && !l.continued; });
     return lines;
 }
 

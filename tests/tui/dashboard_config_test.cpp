@@ -217,3 +217,35 @@ TEST(DashboardConfig, NoColorWinsOverTheConfig) {
 
 }  // namespace
 }  // namespace s3top::tui
+
+namespace s3top::tui {
+namespace {
+
+TEST(DashboardConfig, FixedKeysABindingTookOverAreNoLongerPromised) {
+    const Config c = config_of("[dashboard.keys]\nquit = \"tab\"\nhelp = \"esc\"\n");
+    UiState ui = test::ui_of(120, 40);
+    ui.keys = keymap_from_config(c.keys).value();
+    auto engine = test::make_engine({Req{.org = "acme", .sent = 1}});
+    Controller ctl(ui);
+    const Snapshot snap = test::snapshot_of(*engine, ctl.state());
+    EXPECT_EQ(ctl.on_key(keys::Tab, snap), Action::Quit);
+    EXPECT_EQ(ctl.on_key(keys::Right, snap), Action::Redraw);  // the other focus keys still work
+    EXPECT_EQ(ctl.state().focus, 1u);
+
+    const std::string hints = test::render_to_canvas(snap, ctl.state()).row(39);
+    EXPECT_NE(hints.find("Tab quit"), std::string::npos) << hints;
+    EXPECT_NE(hints.find("Esc help"), std::string::npos) << hints;
+    EXPECT_EQ(hints.find("Tab panel"), std::string::npos) << hints;
+
+    EXPECT_EQ(ctl.on_key(keys::Escape, snap), Action::Redraw);
+    ASSERT_EQ(ctl.state().overlay, Overlay::Help);
+    const Canvas help = test::render_to_canvas(snap, ctl.state());
+    EXPECT_TRUE(screen_has(help, "Shift-Tab  Left  Right")) << help.to_string();
+    EXPECT_FALSE(screen_has(help, "Tab  Shift-Tab")) << help.to_string();
+    EXPECT_FALSE(screen_has(help, "collapse the panel, else clear the filter")) << help.to_string();  // Esc's job
+    EXPECT_TRUE(screen_has(help, "Tab  Ctrl-C")) << help.to_string();
+    EXPECT_TRUE(screen_has(help, "Esc  F1")) << help.to_string();
+}
+
+}  // namespace
+}  // namespace s3top::tui
