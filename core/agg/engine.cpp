@@ -224,6 +224,10 @@ void Engine::append(Batch&& b) {
             ids.assign(n, 0);
             continue;
         }
+        if (pools_[d].size() <= 1) {  // nothing interned yet (a restart's one big batch): take its pool
+            pools_[d] = std::move(b.pools[d]);
+            continue;
+        }
         const StringPool& local = b.pools[d];
         remap.resize(local.size());
         for (std::uint32_t id = 0; id < local.size(); ++id) remap[id] = pools_[d].intern(local.view(id));

@@ -5,6 +5,7 @@
 #include <sys/inotify.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 
 namespace s3top {
@@ -38,7 +39,9 @@ IngestResult Follower::round() {
 void Follower::add_watches(const std::string& dir) {
     // Files appear (closed after writing, or renamed in), folders appear, plain logs grow.
     constexpr std::uint32_t kMask = IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_MODIFY | IN_DELETE_SELF | IN_ONLYDIR;
-    if (::inotify_add_watch(inotify_fd_, dir.c_str(), kMask) < 0) return;
+    const int root = ::inotify_add_watch(inotify_fd_, dir.c_str(), kMask);
+    if (root < 0) return;
+    watched_[root] = dir;
     std::error_code ec;
     for (fs::recursive_directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec), end; !ec && it != end;
          it.increment(ec)) {
@@ -49,8 +52,45 @@ void Follower::add_watches(const std::string& dir) {
             it.disable_recursion_pending();
             continue;
         }
-        (void)::inotify_add_watch(inotify_fd_, it->path().c_str(), kMask);
+        const int wd = ::inotify_add_watch(inotify_fd_, it->path().c_str(), kMask);
+        if (wd >= 0) watched_[wd] = it->path().string();
     }
+}
+
+std::optional<std::string> Follower::input_path(const std::string& path) const {
+    const fs::path p(path);
+    if (is_temporary_name(p.filename().string())) return std::nullopt;
+    const fs::path normal = p.lexically_normal();
+    for (const auto& r : options_.roots) {
+        if (r == "-") continue;
+        const fs::path root(r);
+        std::error_code ec;
+        if (fs::is_directory(root, ec)) {
+            const fs::path rel = normal.lexically_relative(root.lexically_normal());
+            if (!rel.empty() && *rel.begin() != "..") return path;
+        } else if (normal == root.lexically_normal()) {
+            return r;  // the file as the user named it: the ledger knows it by that name
+        }
+    }
+    return std::nullopt;
+}
+
+IngestResult Follower::round(const std::vector<std::string>& paths) {
+    std::vector<std::string> files;
+    for (const auto& p : paths) {
+        if (auto in = input_path(p)) files.push_back(std::move(*in));
+    }
+    std::sort(files.begin(), files.end());
+    files.erase(std::unique(files.begin(), files.end()), files.end());
+    std::vector<InputFile> inputs;
+    std::vector<InputProblem> problems;
+    for (const auto& f : files) {
+        std::error_code ec;
+        if (!fs::is_regular_file(f, ec)) continue;  // gone again, or a folder
+        auto one = collect_inputs({f}, problems);
+        inputs.insert(inputs.end(), std::make_move_iterator(one.begin()), std::make_move_iterator(one.end()));
+    }
+    return ingestor_.ingest(inputs, true, &stopped_);
 }
 
 void Follower::run(const std::function<void(const IngestResult&)>& on_round) {
@@ -70,19 +110,36 @@ void Follower::run(const std::function<void(const IngestResult&)>& on_round) {
             watching_.store(true);
         }
     }
-    auto do_round = [&] {
-        IngestResult r = round();
+    using Clock = std::chrono::steady_clock;
+    auto report = [&](const IngestResult& r) {
         if (!r.load.files.empty() || !r.notes.empty()) on_round(r);
     };
-    do_round();  // whatever arrived since the caller's own load
+    Clock::time_point last_full;
+    Clock::duration full_cost{};
+    auto full_round = [&] {
+        const auto t0 = Clock::now();
+        report(round());
+        last_full = Clock::now();
+        full_cost = last_full - t0;
+    };
+    full_round();  // whatever arrived since the caller's own load
     alignas(inotify_event) char buf[64 * 1024];
     while (!stopped_.load()) {
+        // Without inotify a full look every poll interval; with it, the events name the files
+        // and a full look (a safety net) comes at most every 20 times its own cost (<= 60 s).
+        const Clock::duration interval =
+            inotify_fd_ >= 0 ? std::clamp<Clock::duration>(20 * full_cost, options_.poll_interval,
+                                                            std::max<Clock::duration>(options_.poll_interval, std::chrono::seconds(60)))
+                             : options_.poll_interval;
+        const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(last_full + interval - Clock::now());
         pollfd fds[2] = {{stop_pipe_[0], POLLIN, 0}, {inotify_fd_, POLLIN, 0}};
         const int nfds = inotify_fd_ >= 0 ? 2 : 1;
-        const int n = ::poll(fds, static_cast<nfds_t>(nfds), static_cast<int>(options_.poll_interval.count()));
+        const int n = ::poll(fds, static_cast<nfds_t>(nfds), static_cast<int>(std::max<std::int64_t>(0, wait.count())));
         if (stopped_.load()) break;
+        std::vector<std::string> changed;
+        bool rescan = false;
         if (n > 0 && nfds == 2 && (fds[1].revents & POLLIN)) {
-            // Let a burst of events settle, then read them all; new folders get watches.
+            // Let a burst of events settle, then read them all.
             ::poll(nullptr, 0, static_cast<int>(options_.settle.count()));
             while (true) {
                 const ssize_t len = ::read(inotify_fd_, buf, sizeof buf);
@@ -90,16 +147,32 @@ void Follower::run(const std::function<void(const IngestResult&)>& on_round) {
                 for (ssize_t off = 0; off < len;) {
                     const auto* ev = reinterpret_cast<const inotify_event*>(buf + off);
                     off += static_cast<ssize_t>(sizeof(inotify_event) + ev->len);
-                    (void)ev;
+                    if (ev->mask & IN_Q_OVERFLOW) rescan = true;  // events lost: look at everything
+                    const auto dir = watched_.find(ev->wd);
+                    if (ev->mask & IN_IGNORED) {
+                        if (dir != watched_.end()) watched_.erase(dir);
+                        continue;
+                    }
+                    if (dir == watched_.end() || ev->len == 0) continue;
+                    const std::string name(ev->name);
+                    if (name.front() == '.' && (ev->mask & IN_ISDIR)) continue;  // .git, .s3top: not read
+                    const std::string path = (fs::path(dir->second) / name).string();
+                    if (ev->mask & IN_ISDIR) {
+                        if (ev->mask & (IN_CREATE | IN_MOVED_TO)) {
+                            add_watches(path);  // a new folder: watch it, and read what it holds
+                            rescan = true;
+                        }
+                    } else if (ev->mask & (IN_CLOSE_WRITE | IN_MOVED_TO | IN_MODIFY)) {
+                        changed.push_back(path);
+                    }
                 }
             }
-            // New folders: watch them (adding an existing watch is harmless).
-            for (const auto& r : options_.roots) {
-                std::error_code ec;
-                if (r != "-" && fs::is_directory(r, ec)) add_watches(r);
-            }
         }
-        do_round();
+        if (rescan || Clock::now() >= last_full + interval) {
+            full_round();
+        } else if (!changed.empty()) {
+            report(round(changed));
+        }
     }
     ingestor_.sync();
 }

@@ -62,6 +62,9 @@ IngestResult Ingestor::ingest(const std::vector<InputFile>& inputs, bool follow,
         // (a killed process loses nothing written; only a power cut can, and then the torn
         // tail is cut off and read again).
         if (!follow) store_.sync();
+        // Many records since the last snapshot (a first load, hours of follow rounds): fold
+        // them into one, so the next start loads one compact record.
+        if (store_error.empty() && store_.needs_compaction() && !store_.compact(err)) out.notes.push_back(err);
     }
     if (!store_error.empty()) out.notes.push_back(store_error);
     return out;

@@ -47,6 +47,7 @@ public:
     void sync();
     const Ledger& ledger() const { return ledger_; }
     bool has_state() const { return store_.is_open(); }
+    StateStore& state() { return store_; }
 
 private:
     Engine& engine_;

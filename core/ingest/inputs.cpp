@@ -1,10 +1,10 @@
 #include "core/ingest/inputs.hpp"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
-#include <chrono>
 #include <cstring>
 #include <system_error>
 
@@ -34,21 +34,16 @@ bool is_temporary_name(const std::string& name) {
 
 namespace {
 
-std::int64_t to_epoch(fs::file_time_type t) {
-    const auto sys = std::chrono::file_clock::to_sys(t);
-    return std::chrono::duration_cast<std::chrono::seconds>(sys.time_since_epoch()).count();
-}
-
 void add_file(const fs::path& p, std::vector<InputFile>& out, std::vector<InputProblem>& problems) {
-    std::error_code ec;
-    InputFile f;
-    f.path = p;
-    f.size = fs::file_size(p, ec);
-    if (ec) {
-        problems.push_back({p.string(), ec.message()});
+    struct stat st {};
+    if (::stat(p.c_str(), &st) != 0) {  // one stat per file: a folder may hold 100,000
+        problems.push_back({p.string(), std::strerror(errno)});
         return;
     }
-    f.mtime = to_epoch(fs::last_write_time(p, ec));
+    InputFile f;
+    f.path = p;
+    f.size = static_cast<std::uint64_t>(st.st_size);
+    f.mtime = static_cast<std::int64_t>(st.st_mtim.tv_sec);
     f.gzip = p.extension() == ".gz";
     out.push_back(std::move(f));
 }

@@ -6,6 +6,7 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 
 namespace s3top {
@@ -56,6 +57,28 @@ StreamDigest stream_digest(const std::filesystem::path& p, std::uint64_t limit) 
     gzclose(gz);
     out.length = h.length();
     out.digest = h.digest();
+    out.ok = true;
+    return out;
+}
+
+/// stream_digest(p, kEdgeBytes) with one open and one read for a plain file (most logs).
+StreamDigest head_digest(const std::filesystem::path& p) {
+    StreamDigest out;
+    const int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return out;
+    char buf[kEdgeBytes];
+    std::size_t done = 0;
+    while (done < sizeof buf) {
+        const ssize_t n = ::pread(fd, buf + done, sizeof buf - done, static_cast<off_t>(done));
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        done += static_cast<std::size_t>(n);
+    }
+    ::close(fd);
+    if (done >= 2 && static_cast<unsigned char>(buf[0]) == 0x1f && static_cast<unsigned char>(buf[1]) == 0x8b)
+        return stream_digest(p, kEdgeBytes);  // gzip: the hash is of the decompressed start
+    out.length = done;
+    out.digest = StreamHash::of({buf, done});
     out.ok = true;
     return out;
 }
@@ -163,7 +186,7 @@ std::vector<PlannedJob> Ledger::plan(const std::vector<InputFile>& inputs, bool 
             replaced = true;  // truncated or replaced: read again from the start as a new file
         }
         pj.kind = replaced ? PlanKind::Replaced : PlanKind::Read;
-        const StreamDigest head = stream_digest(f.path, kEdgeBytes);
+        const StreamDigest head = head_digest(f.path);
         pj.head_hash = head.digest;
         // The same content under another name (or synced again): known already, or planned.
         bool duplicate = false;
@@ -221,14 +244,19 @@ const LedgerEntry& Ledger::record(const PlannedJob& pj, const FileResult& r) {
         e.path = path;
     }
     e.stat = pj.stat;
-    e.gzip = e.gzip || is_gzip(pj.job.file.path);
+    e.gzip = e.gzip || r.gzip || (r.bytes == 0 && is_gzip(pj.job.file.path));
     e.offset = std::max(e.offset, r.end);
     e.next_line = r.next_line;
     e.hashed = r.hashed && r.end == e.offset;
     e.hash = r.hash;
     e.error = r.error;
     e.edges = false;
-    if (e.offset > 0) {
+    if (e.offset > 0 && r.end == e.offset && r.head_hash && (e.gzip || r.tail_hash)) {
+        // The loader saw both edges while reading: no need to open the file again.
+        e.head_hash = *r.head_hash;
+        if (!e.gzip) e.tail_hash = *r.tail_hash;
+        e.edges = true;
+    } else if (e.offset > 0) {
         const std::uint64_t k = std::min<std::uint64_t>(e.offset, kEdgeBytes);
         if (e.gzip) {
             const StreamDigest h = stream_digest(pj.job.file.path, k);

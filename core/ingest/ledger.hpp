@@ -26,8 +26,6 @@ struct FileStat {
 /// stat(2) of a path; nullopt when it cannot be read.
 std::optional<FileStat> stat_file(const std::filesystem::path& p);
 
-inline constexpr std::size_t kEdgeBytes = 1024;  ///< head and tail hashes cover this much
-
 /// One file's ingest state. Offsets are in the file's stream (decompressed for gzip).
 struct LedgerEntry {
     std::string path;
@@ -80,6 +78,11 @@ public:
 
     const LedgerEntry* find(const std::string& path) const;
     std::size_t size() const { return by_path_.size(); }
+    /// Every entry, in no particular order (the state file's compact form stores them all).
+    template <class F>
+    void for_each(F&& f) const {
+        for (const auto& [path, e] : by_path_) f(e);
+    }
     /// Entries touched since the last call (to persist).
     std::vector<LedgerEntry> take_dirty();
 

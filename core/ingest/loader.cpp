@@ -120,6 +120,7 @@ private:
 class ByteSource {
 public:
     explicit ByteSource(const LoaderOptions& o) : options_(o) {}
+    bool gzip() const { return gz_ != nullptr; }
     bool open(const InputFile& f, std::string& error) {
         if (f.path == "-") {
             fd_ = 0;
@@ -407,6 +408,10 @@ LoadResult Loader::load_jobs(const std::vector<ReadJob>& jobs, const std::atomic
         fr.next_line = job.first_line;
         ByteSource src(options_);
         if (!src.open(job.file, fr.error)) continue;
+        fr.gzip = src.gzip();
+        // The first and last kEdgeBytes of what is handed on, for the ledger's edge hashes.
+        std::string head, tail;
+        bool edges = true;
         if (job.begin > 0 && !src.skip(job.begin, fr.error)) continue;
         StreamHash hasher;
         bool hashing = job.begin == 0 || job.hash_before.has_value();
@@ -485,6 +490,9 @@ LoadResult Loader::load_jobs(const std::vector<ReadJob>& jobs, const std::atomic
                 fr.next_line = 2;
                 fr.hashed = hashing;
                 if (hashing) fr.hash = hasher.state();
+                const std::size_t k = std::min(doc.size(), kEdgeBytes);
+                if (job.begin == 0) fr.head_hash = StreamHash::of(std::string_view(doc).substr(0, k));
+                fr.tail_hash = StreamHash::of(std::string_view(doc).substr(doc.size() - k));
                 Block b{ctx, nullptr, 0, 1, false, std::move(doc), job.begin, fr.end};
                 queue.push(std::move(b));
                 continue;
@@ -498,6 +506,13 @@ LoadResult Loader::load_jobs(const std::vector<ReadJob>& jobs, const std::atomic
             const std::string_view data(buf.get(), size);
             if (!detected) detect(data, !last);
             if (hashing) hasher.update(data);
+            if (job.begin == 0 && head.size() < kEdgeBytes) head.append(data.substr(0, kEdgeBytes - head.size()));
+            if (data.size() >= kEdgeBytes) {
+                tail.assign(data.substr(data.size() - kEdgeBytes));
+            } else {
+                tail.append(data);
+                if (tail.size() > kEdgeBytes) tail.erase(0, tail.size() - kEdgeBytes);
+            }
             const std::uint64_t lines = count_lines(data) + (data.back() == '\n' ? 0 : 1);
             fr.lines += lines;
             queue.push(Block{ctx, std::move(buf), size, next_line, false, {}, emitted_to, emitted_to + size});
@@ -547,6 +562,7 @@ LoadResult Loader::load_jobs(const std::vector<ReadJob>& jobs, const std::atomic
                     long_line = Block{ctx, std::move(excerpt), keep, next_line, true, {}, emitted_to, 0};
                     emitted_to += used;
                     hashing = false;  // the skipped bytes are not hashed
+                    edges = false;
                     ++next_line;
                     ++fr.lines;
                     used = 0;
@@ -587,6 +603,9 @@ LoadResult Loader::load_jobs(const std::vector<ReadJob>& jobs, const std::atomic
         fr.next_line = next_line;
         fr.hashed = hashing;
         if (hashing) fr.hash = hasher.state();
+        const std::uint64_t k = std::min<std::uint64_t>(emitted_to, kEdgeBytes);
+        if (edges && job.begin == 0 && head.size() == k) fr.head_hash = StreamHash::of(head);
+        if (edges && tail.size() == k && emitted_to - job.begin >= k) fr.tail_hash = StreamHash::of(tail);
     }
     queue.close();
     for (auto& t : threads) t.join();

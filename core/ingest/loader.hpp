@@ -31,6 +31,8 @@ struct LoaderOptions {
     std::uint64_t bomb_check_bytes = std::uint64_t{256} << 20;
 };
 
+inline constexpr std::size_t kEdgeBytes = 1024;  ///< a file's head and tail hashes cover this much
+
 /// A byte range of one input to read: [begin, end) of its stream (decompressed for gzip).
 /// `begin` must be 0 or the start of a line; `end` the end of one (or kToEnd).
 struct ReadJob {
@@ -64,6 +66,10 @@ struct FileResult {
     std::uint64_t next_line = 1;  ///< line number of the line at `end`
     bool hashed = false;          ///< `hash` covers exactly [0, end)
     StreamHash::State hash;
+    bool gzip = false;            ///< the file was gzip-compressed (by magic bytes)
+    /// Hashes of the first and of the last min(end, kEdgeBytes) stream bytes before `end`,
+    /// when this read saw them: the ledger needs them and need not open the file again.
+    std::optional<std::uint64_t> head_hash, tail_hash;
 };
 
 struct LoadResult {

@@ -2,9 +2,11 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <string_view>
@@ -16,7 +18,7 @@ namespace {
 
 constexpr char kMagic[8] = {'S', '3', 'T', 'O', 'P', 'S', 'T', '\n'};
 constexpr std::uint32_t kRecordMagic = 0x53335231;  // "S3R1"
-constexpr std::uint8_t kBatch = 1, kEntries = 2;
+constexpr std::uint8_t kBatch = 1, kEntries = 2, kSnapshot = 8;
 constexpr std::size_t kHeaderBytes = 8 + 4 + 8;
 constexpr std::size_t kRecordHeaderBytes = 4 + 4 + 8 + 8;  // magic, type, length, checksum
 
@@ -60,6 +62,12 @@ public:
         v.resize(n);
         std::memcpy(v.data(), d_.data() + pos_, n * sizeof(T));
         pos_ += n * sizeof(T);
+        return true;
+    }
+    bool bytes(std::uint64_t n, std::string_view& v) {
+        if (d_.size() - pos_ < n) return false;
+        v = d_.substr(pos_, static_cast<std::size_t>(n));
+        pos_ += static_cast<std::size_t>(n);
         return true;
     }
     bool done() const { return pos_ == d_.size(); }
@@ -113,21 +121,59 @@ bool get_entry(In& in, LedgerEntry& e) {
     return true;
 }
 
-std::string encode_batch(const Batch& b, const std::vector<Span>& spans, const std::vector<PlannedJob>& jobs) {
-    Out o;
-    const std::size_t n = b.columns.size();
-    o.s.reserve(64 + n * 96);
-    o.num(static_cast<std::uint32_t>(spans.size()));
-    for (const auto& sp : spans) {
-        const PlannedJob& pj = jobs[sp.job];
-        o.str(pj.job.file.path.string());
-        o.num(pj.stat.dev);
-        o.num(pj.stat.ino);
-        o.num(static_cast<std::uint8_t>(pj.job.file.gzip));
-        o.num(sp.begin);
-        o.num(sp.end);
-        o.num(sp.first_line + sp.lines);
+bool write_all(int fd, const char* p, std::size_t n) {
+    while (n > 0) {
+        const ssize_t w = ::write(fd, p, n);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) return false;
+        p += w;
+        n -= static_cast<std::size_t>(w);
     }
+    return true;
+}
+
+/// Output of a record's payload: in memory, or (a snapshot, hundreds of MB) streamed to a file
+/// with its checksum computed on the way.
+class Sink : public Out {
+public:
+    Sink() = default;
+    Sink(int fd, StreamHash* hash) : fd_(fd), hash_(hash) {}
+    template <class T>
+    void big_array(const std::vector<T>& v) {
+        const std::string_view bytes(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(T));
+        if (fd_ < 0 || bytes.size() < (1u << 20)) {
+            s.append(bytes);
+        } else {
+            flush();
+            put(bytes);
+        }
+        if (s.size() >= (8u << 20)) flush();
+    }
+    void flush() {
+        if (fd_ < 0 || s.empty()) return;
+        put(s);
+        s.clear();
+    }
+    bool ok() const { return ok_; }
+    std::uint64_t written() const { return written_; }
+
+private:
+    void put(std::string_view d) {
+        if (!ok_) return;
+        hash_->update(d);
+        ok_ = write_all(fd_, d.data(), d.size());
+        written_ += d.size();
+    }
+    int fd_ = -1;
+    StreamHash* hash_ = nullptr;
+    bool ok_ = true;
+    std::uint64_t written_ = 0;
+};
+
+/// The rows of a batch: line counters, columns, and per kept dimension its string pool (lengths,
+/// then bytes) and id column.
+void put_rows(Sink& o, const Batch& b) {
+    const std::size_t n = b.columns.size();
     o.num(b.counters.read);
     o.num(b.counters.parsed);
     o.num(b.counters.bytes);
@@ -135,40 +181,38 @@ std::string encode_batch(const Batch& b, const std::vector<Span>& spans, const s
     for (auto r : b.counters.rejected) o.num(r);
     o.num(b.newest_source_mtime);
     o.num(static_cast<std::uint64_t>(n));
-    o.array(b.columns.time);
-    o.array(b.columns.bytes_sent);
-    o.array(b.columns.bytes_in);
-    o.array(b.columns.total_time_ms);
-    o.array(b.columns.status);
-    o.array(b.columns.tier);
+    o.big_array(b.columns.time);
+    o.big_array(b.columns.bytes_sent);
+    o.big_array(b.columns.bytes_in);
+    o.big_array(b.columns.total_time_ms);
+    o.big_array(b.columns.status);
+    o.big_array(b.columns.tier);
     o.num(static_cast<std::uint32_t>(kStringDimCount));
+    std::vector<std::uint32_t> lengths;
     for (std::size_t d = 0; d < kStringDimCount; ++d) {
         const bool present = b.columns.ids[d].size() == n && n > 0;
         o.num(static_cast<std::uint8_t>(present));
         if (!present) continue;
         const StringPool& pool = b.pools[d];
         o.num(static_cast<std::uint32_t>(pool.size()));
-        for (std::uint32_t id = 1; id < pool.size(); ++id) o.str(pool.view(id));
-        o.array(b.columns.ids[d]);
+        lengths.clear();
+        std::uint64_t total = 0;
+        for (std::uint32_t id = 1; id < pool.size(); ++id) {
+            lengths.push_back(static_cast<std::uint32_t>(pool.view(id).size()));
+            total += lengths.back();
+        }
+        o.big_array(lengths);
+        o.num(total);
+        for (std::uint32_t id = 1; id < pool.size(); ++id) {
+            o.s.append(pool.view(id));
+            if (o.s.size() >= (8u << 20)) o.flush();
+        }
+        o.big_array(b.columns.ids[d]);
     }
-    return std::move(o.s);
 }
 
-bool decode_batch(std::string_view payload, Batch& b, Ledger& ledger) {
-    In in(payload);
-    std::uint32_t nspans = 0;
-    if (!in.num(nspans)) return false;
-    struct SpanRec {
-        std::string_view path;
-        std::uint64_t dev, ino, begin, end, end_line;
-        std::uint8_t gzip;
-    };
-    std::vector<SpanRec> spans(nspans);
-    for (auto& s : spans) {
-        if (!in.str(s.path) || !in.num(s.dev) || !in.num(s.ino) || !in.num(s.gzip) || !in.num(s.begin) || !in.num(s.end) ||
-            !in.num(s.end_line))
-            return false;
-    }
+/// Reads what put_rows wrote into an empty batch. False when malformed.
+bool get_rows(In& in, Batch& b) {
     std::uint32_t nreasons = 0;
     if (!in.num(b.counters.read) || !in.num(b.counters.parsed) || !in.num(b.counters.bytes) || !in.num(nreasons) ||
         nreasons != b.counters.rejected.size())
@@ -183,50 +227,263 @@ bool decode_batch(std::string_view payload, Batch& b, Ledger& ledger) {
         !in.array(c.bytes_in, n) || !in.array(c.total_time_ms, n) || !in.array(c.status, n) || !in.array(c.tier, n) ||
         !in.num(ndims) || ndims != kStringDimCount)
         return false;
+    std::vector<std::uint32_t> lengths;
     for (std::size_t d = 0; d < kStringDimCount; ++d) {
         std::uint8_t present = 0;
         if (!in.num(present)) return false;
         if (!present) continue;
         std::uint32_t npool = 0;
-        if (!in.num(npool)) return false;
+        std::uint64_t total = 0;
+        std::string_view bytes;
+        if (!in.num(npool) || npool == 0 || !in.array(lengths, npool - 1) || !in.num(total) || !in.bytes(total, bytes))
+            return false;
+        std::uint64_t at = 0;
         for (std::uint32_t id = 1; id < npool; ++id) {
-            std::string_view v;
-            if (!in.str(v) || b.pools[d].intern(v) != id) return false;
+            const std::uint32_t len = lengths[id - 1];
+            if (len == 0 || bytes.size() - at < len) return false;
+            // A string twice would make two ids one: not something we write.
+            if (b.pools[d].intern(bytes.substr(at, len)) != id) return false;
+            at += len;
         }
-        if (!in.array(c.ids[d], n)) return false;
-        for (auto id : c.ids[d]) {
-            if (id >= std::max<std::uint32_t>(npool, 1)) return false;
-        }
+        if (at != total || !in.array(c.ids[d], n)) return false;
+        std::uint32_t max_id = 0;
+        for (auto id : c.ids[d]) max_id = std::max(max_id, id);
+        if (max_id >= npool) return false;
     }
-    if (!in.done()) return false;
+    return true;
+}
+
+/// Appends the rows of `b` to `into`, interning b's strings into into's pools. A dimension
+/// absent on one side is absent (id 0) for those rows, as Engine::append treats it.
+void merge_rows(Batch& into, Batch&& b) {
+    into.counters.merge(b.counters);
+    into.newest_source_mtime = std::max(into.newest_source_mtime, b.newest_source_mtime);
+    const std::size_t old = into.columns.size(), n = b.columns.size();
+    if (n == 0) return;
+    if (old == 0) {
+        into.columns = std::move(b.columns);
+        into.pools = std::move(b.pools);
+        return;
+    }
+    auto append = [](auto& dst, const auto& src) { dst.insert(dst.end(), src.begin(), src.end()); };
+    auto& c = into.columns;
+    append(c.time, b.columns.time);
+    append(c.bytes_sent, b.columns.bytes_sent);
+    append(c.bytes_in, b.columns.bytes_in);
+    append(c.total_time_ms, b.columns.total_time_ms);
+    append(c.status, b.columns.status);
+    append(c.tier, b.columns.tier);
+    std::vector<std::uint32_t> remap;
+    for (std::size_t d = 0; d < kStringDimCount; ++d) {
+        auto& dst = c.ids[d];
+        const auto& src = b.columns.ids[d];
+        if (src.size() != n) {
+            if (!dst.empty()) dst.resize(old + n, 0);
+            continue;
+        }
+        dst.resize(old, 0);  // absent in the rows before: id 0
+        const StringPool& local = b.pools[d];
+        remap.resize(local.size());
+        for (std::uint32_t id = 0; id < local.size(); ++id) remap[id] = into.pools[d].intern(local.view(id));
+        dst.reserve(old + n);
+        for (auto id : src) dst.push_back(remap[id]);
+    }
+}
+
+std::string encode_batch(const Batch& b, const std::vector<Span>& spans, const std::vector<PlannedJob>& jobs) {
+    Sink o;
+    o.s.reserve(64 + b.columns.size() * 96);
+    o.num(static_cast<std::uint32_t>(spans.size()));
+    for (const auto& sp : spans) {
+        const PlannedJob& pj = jobs[sp.job];
+        o.str(pj.job.file.path.string());
+        o.num(pj.stat.dev);
+        o.num(pj.stat.ino);
+        o.num(static_cast<std::uint8_t>(pj.job.file.gzip));
+        o.num(sp.begin);
+        o.num(sp.end);
+        o.num(sp.first_line + sp.lines);
+    }
+    put_rows(o, b);
+    return std::move(o.s);
+}
+
+/// A Batch record: its spans go to the ledger, its rows are merged into `rows`.
+bool decode_batch(std::string_view payload, Batch& rows, Ledger& ledger) {
+    In in(payload);
+    std::uint32_t nspans = 0;
+    if (!in.num(nspans)) return false;
+    struct SpanRec {
+        std::string_view path;
+        std::uint64_t dev, ino, begin, end, end_line;
+        std::uint8_t gzip;
+    };
+    std::vector<SpanRec> spans(nspans);
+    for (auto& s : spans) {
+        if (!in.str(s.path) || !in.num(s.dev) || !in.num(s.ino) || !in.num(s.gzip) || !in.num(s.begin) || !in.num(s.end) ||
+            !in.num(s.end_line))
+            return false;
+    }
+    Batch b;
+    if (!get_rows(in, b) || !in.done()) return false;
+    merge_rows(rows, std::move(b));
     for (const auto& s : spans) ledger.add_committed_span(std::string(s.path), s.dev, s.ino, s.gzip, s.begin, s.end, s.end_line);
     return true;
 }
 
-bool write_all(int fd, const char* p, std::size_t n) {
-    while (n > 0) {
-        const ssize_t w = ::write(fd, p, n);
-        if (w < 0 && errno == EINTR) continue;
-        if (w <= 0) return false;
-        p += w;
-        n -= static_cast<std::size_t>(w);
+bool decode_entries(In& in, Ledger& ledger) {
+    std::uint32_t count = 0;
+    if (!in.num(count)) return false;
+    for (std::uint32_t i = 0; i < count; ++i) {
+        LedgerEntry e;
+        if (!get_entry(in, e)) return false;
+        ledger.put(std::move(e));
     }
     return true;
 }
 
-bool read_all(int fd, std::string& out) {
+/// A Snapshot record: rows, then every ledger entry.
+bool decode_snapshot(std::string_view payload, Batch& rows, Ledger& ledger) {
+    In in(payload);
+    Batch b;
+    if (!get_rows(in, b) || !decode_entries(in, ledger) || !in.done()) return false;
+    merge_rows(rows, std::move(b));
+    return true;
+}
+
+struct RecordHeader {
+    std::uint32_t magic = kRecordMagic, type = 0;
+    std::uint64_t len = 0, sum = 0;
+    void to(char* h) const {
+        std::memcpy(h, &magic, 4);
+        std::memcpy(h + 4, &type, 4);
+        std::memcpy(h + 8, &len, 8);
+        std::memcpy(h + 16, &sum, 8);
+    }
+    void from(const char* h) {
+        std::memcpy(&magic, h, 4);
+        std::memcpy(&type, h + 4, 4);
+        std::memcpy(&len, h + 8, 8);
+        std::memcpy(&sum, h + 16, 8);
+    }
+};
+
+std::string file_header(std::uint64_t fingerprint) {
+    Out o;
+    o.s.append(kMagic, 8);
+    o.num(StateStore::kVersion);
+    o.num(fingerprint);
+    return std::move(o.s);
+}
+
+struct Decoded {
+    std::size_t good = 0;  ///< bytes of whole, valid records (from the file's start)
+    std::uint64_t snapshot_bytes = 0, log_bytes = 0, log_records = 0;
+};
+
+/// Decodes the records after the header: rows into `rows`, ledger data into `ledger`. Stops at
+/// the first torn, corrupt or undecodable record.
+Decoded decode_records(std::string_view data, Batch& rows, Ledger& ledger) {
+    Decoded out;
+    out.good = kHeaderBytes;
+    while (data.size() - out.good >= kRecordHeaderBytes) {
+        RecordHeader h;
+        const char* p = data.data() + out.good;
+        h.from(p);
+        if (h.magic != kRecordMagic || h.len > data.size() - out.good - kRecordHeaderBytes) break;
+        const std::string_view payload(p + kRecordHeaderBytes, static_cast<std::size_t>(h.len));
+        if (StreamHash::of(payload) != h.sum) break;
+        bool ok = false;
+        if (h.type == kBatch) {
+            ok = decode_batch(payload, rows, ledger);
+        } else if (h.type == kEntries) {
+            In in(payload);
+            ok = decode_entries(in, ledger) && in.done();
+        } else if (h.type == kSnapshot) {
+            ok = decode_snapshot(payload, rows, ledger);
+        }
+        if (!ok) break;  // checksummed but undecodable: treat as the end
+        const std::uint64_t bytes = kRecordHeaderBytes + h.len;
+        if (h.type == kSnapshot) {
+            out.snapshot_bytes += bytes;
+        } else {
+            out.log_bytes += bytes;
+            ++out.log_records;
+        }
+        out.good += static_cast<std::size_t>(bytes);
+    }
+    return out;
+}
+
+/// A read-only view of a whole file (mapped; empty when the file is).
+class MappedFile {
+public:
+    bool map(int fd, std::size_t size) {
+        if (size == 0) return true;
+        void* p = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+        if (p == MAP_FAILED) return false;
+        p_ = p;
+        size_ = size;
+        return true;
+    }
+    ~MappedFile() { unmap(); }
+    void unmap() {
+        if (p_) ::munmap(p_, size_);
+        p_ = nullptr;
+        size_ = 0;
+    }
+    std::string_view data() const { return {static_cast<const char*>(p_), size_}; }
+
+private:
+    void* p_ = nullptr;
+    std::size_t size_ = 0;
+};
+
+bool file_size(int fd, std::uint64_t& size) {
     struct stat st {};
     if (::fstat(fd, &st) != 0) return false;
-    out.resize(static_cast<std::size_t>(st.st_size));
-    std::size_t done = 0;
-    while (done < out.size()) {
-        const ssize_t n = ::pread(fd, out.data() + done, out.size() - done, static_cast<off_t>(done));
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) break;
-        done += static_cast<std::size_t>(n);
-    }
-    out.resize(done);
+    size = static_cast<std::uint64_t>(st.st_size);
     return true;
+}
+
+void sync_dir(const std::filesystem::path& file) {
+    const auto dir = file.has_parent_path() ? file.parent_path() : std::filesystem::path(".");
+    const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return;
+    (void)::fsync(fd);
+    ::close(fd);
+}
+
+std::filesystem::path temp_path(const std::filesystem::path& file) {
+    return std::filesystem::path(file.string() + ".compact");
+}
+
+}  // namespace
+
+namespace {
+
+/// Opens and locks `file`. When another s3top compacted it between our open and lock (renamed
+/// a new file over it), the lock is on a file no longer there: open again.
+int open_locked(const std::filesystem::path& file, std::string& error) {
+    for (int attempt = 0; attempt < 8; ++attempt) {
+        const int fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+        if (fd < 0) {
+            error = file.string() + ": " + std::strerror(errno);
+            return -1;
+        }
+        if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+            error = file.string() + ": in use by another s3top";
+            ::close(fd);
+            return -1;
+        }
+        struct stat held {}, now {};
+        if (::fstat(fd, &held) == 0 && ::stat(file.c_str(), &now) == 0 && held.st_dev == now.st_dev &&
+            held.st_ino == now.st_ino)
+            return fd;
+        ::close(fd);
+    }
+    error = file.string() + ": keeps being replaced";
+    return -1;
 }
 
 }  // namespace
@@ -239,23 +496,25 @@ bool StateStore::open(const std::filesystem::path& file, std::uint64_t fingerpri
                       std::vector<std::string>& notes, std::string& error) {
     std::error_code ec;
     std::filesystem::create_directories(file.parent_path(), ec);
-    fd_ = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-    if (fd_ < 0) {
+    path_ = file;
+    fingerprint_ = fingerprint;
+    fd_ = open_locked(file, error);
+    if (fd_ < 0) return false;
+    auto fail = [&] {
         error = file.string() + ": " + std::strerror(errno);
-        return false;
-    }
-    if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
-        error = file.string() + ": in use by another s3top";
         ::close(fd_);
         fd_ = -1;
         return false;
-    }
-    std::string data;
-    if (!read_all(fd_, data)) {
-        error = file.string() + ": " + std::strerror(errno);
-        return false;
-    }
-    std::size_t good = 0;  // bytes of the file that are kept
+    };
+    // A compaction killed before its rename leaves its temp file; we hold the lock, so no one
+    // is writing it.
+    std::filesystem::remove(temp_path(file), ec);
+    std::uint64_t file_bytes = 0;
+    MappedFile map;
+    if (!file_size(fd_, file_bytes) || !map.map(fd_, static_cast<std::size_t>(file_bytes))) return fail();
+    const std::string_view data = map.data();
+    Batch rows;
+    Decoded dec;  // good == 0: nothing kept
     const bool header_ok = data.size() >= kHeaderBytes && std::memcmp(data.data(), kMagic, 8) == 0;
     std::uint32_t version = 0;
     std::uint64_t fp = 0;
@@ -263,79 +522,153 @@ bool StateStore::open(const std::filesystem::path& file, std::uint64_t fingerpri
         std::memcpy(&version, data.data() + 8, 4);
         std::memcpy(&fp, data.data() + 12, 8);
     }
-    if (!data.empty() && (!header_ok || version != kVersion || fp != fingerprint)) {
-        notes.push_back(file.string() + (header_ok ? ": written by another version or settings; rebuilt"
-                                                   : ": not a state file or corrupt header; rebuilt"));
+    if (!data.empty() && !header_ok) {
+        notes.push_back(file.string() + ": not a state file or corrupt header; rebuilt");
+    } else if (header_ok && version != kVersion) {
+        notes.push_back(file.string() + ": state format " + std::to_string(version) + " of another s3top version (this one writes " +
+                        std::to_string(kVersion) + "); rebuilt: the logs are read again");
+    } else if (header_ok && fp != fingerprint) {
+        notes.push_back(file.string() + ": written for other settings; rebuilt");
     } else if (header_ok) {
-        good = kHeaderBytes;
-        std::size_t records = 0;
-        while (data.size() - good >= kRecordHeaderBytes) {
-            std::uint32_t magic = 0, type = 0;
-            std::uint64_t len = 0, sum = 0;
-            const char* h = data.data() + good;
-            std::memcpy(&magic, h, 4);
-            std::memcpy(&type, h + 4, 4);
-            std::memcpy(&len, h + 8, 8);
-            std::memcpy(&sum, h + 16, 8);
-            if (magic != kRecordMagic || len > data.size() - good - kRecordHeaderBytes) break;
-            const std::string_view payload(h + kRecordHeaderBytes, static_cast<std::size_t>(len));
-            if (StreamHash::of(payload) != sum) break;
-            bool ok = false;
-            if (type == kBatch) {
-                Batch b;
-                ok = decode_batch(payload, b, ledger);
-                if (ok) engine.append(std::move(b));
-            } else if (type == kEntries) {
-                In in(payload);
-                std::uint32_t count = 0;
-                ok = in.num(count);
-                for (std::uint32_t i = 0; ok && i < count; ++i) {
-                    LedgerEntry e;
-                    ok = get_entry(in, e);
-                    if (ok) ledger.put(std::move(e));
-                }
-            }
-            if (!ok) break;  // checksummed but undecodable: treat as the end
-            good += kRecordHeaderBytes + static_cast<std::size_t>(len);
-            ++records;
-        }
-        if (good < data.size())
-            notes.push_back(file.string() + ": " + std::to_string(data.size() - good) +
+        dec = decode_records(data, rows, ledger);
+        if (dec.good < data.size())
+            notes.push_back(file.string() + ": " + std::to_string(data.size() - dec.good) +
                             " bytes of an unfinished or corrupt record discarded (their lines are read again)");
     }
+    map.unmap();
     ledger.settle();
+    std::size_t good = dec.good;
     if (good < data.size() || data.empty()) {
         if (good == 0) {
-            Out o;
-            o.s.append(kMagic, 8);
-            o.num(kVersion);
-            o.num(fingerprint);
-            if (::ftruncate(fd_, 0) != 0 || ::pwrite(fd_, o.s.data(), o.s.size(), 0) != static_cast<ssize_t>(o.s.size())) {
-                error = file.string() + ": " + std::strerror(errno);
-                return false;
-            }
-            good = o.s.size();
+            const std::string h = file_header(fingerprint);
+            if (::ftruncate(fd_, 0) != 0 || ::pwrite(fd_, h.data(), h.size(), 0) != static_cast<ssize_t>(h.size())) return fail();
+            good = h.size();
         } else if (::ftruncate(fd_, static_cast<off_t>(good)) != 0) {
-            error = file.string() + ": " + std::strerror(errno);
+            return fail();
+        }
+    }
+    if (::lseek(fd_, static_cast<off_t>(good), SEEK_SET) < 0) return fail();
+    size_ = good;
+    synced_size_ = good == file_bytes ? good : 0;  // cut or new: not on disk yet
+    snapshot_bytes_ = dec.snapshot_bytes;
+    log_bytes_ = dec.log_bytes;
+    log_records_ = dec.log_records;
+    if (needs_compaction()) {
+        std::string err;
+        if (!write_snapshot(rows, ledger, err)) notes.push_back(err + " (the state file stays as it was)");
+    }
+    engine.append(std::move(rows));
+    if (fd_ < 0) {
+        error = file.string() + ": closed";
+        return false;
+    }
+    return true;
+}
+
+bool StateStore::needs_compaction() const {
+    constexpr std::uint64_t kMinBytes = 16 << 20, kMaxRecords = 4096;
+    return log_records_ > 0 && (log_records_ >= kMaxRecords || (log_bytes_ >= kMinBytes && log_bytes_ * 2 >= snapshot_bytes_));
+}
+
+bool StateStore::compact(std::string& error) {
+    std::lock_guard l(mutex_);
+    if (fd_ < 0) return false;
+    if (!failed_.empty()) {  // the disk is full: a second copy would not fit either
+        error = failed_;
+        return false;
+    }
+    Batch rows;
+    Ledger ledger;
+    {
+        MappedFile map;
+        if (!map.map(fd_, static_cast<std::size_t>(size_))) {
+            error = path_.string() + ": " + std::strerror(errno);
+            return false;
+        }
+        const Decoded dec = decode_records(map.data(), rows, ledger);
+        if (dec.good != size_) {
+            error = path_.string() + ": cannot be read back whole; not compacted";
             return false;
         }
     }
-    if (::lseek(fd_, static_cast<off_t>(good), SEEK_SET) < 0) {
-        error = file.string() + ": " + std::strerror(errno);
+    ledger.settle();
+    return write_snapshot(rows, ledger, error);
+}
+
+bool StateStore::write_snapshot(const Batch& rows, const Ledger& ledger, std::string& error) {
+    const std::filesystem::path tmp = temp_path(path_);
+    int fd = -1;
+    auto fail = [&](const char* what) {
+        error = tmp.string() + ": " + what + ": " + std::strerror(errno);
+        if (fd >= 0) ::close(fd);
+        std::error_code ec;
+        std::filesystem::remove(tmp, ec);
+        return false;
+    };
+    // Simulated kill -9 (tests): every descriptor closes, files stay as they are.
+    auto crash = [&] {
+        if (fd >= 0) ::close(fd);
+        ::close(fd_);
+        fd_ = -1;
+        error = "compaction stopped (simulated crash)";
+        return false;
+    };
+    fd = ::open(tmp.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0) return fail("cannot create");
+    // Locked before it is renamed into place: the file at the state path is always locked by
+    // the process using it.
+    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) return fail("cannot lock");
+    const std::string header = file_header(fingerprint_);
+    char record_header[kRecordHeaderBytes] = {};
+    if (!write_all(fd, header.data(), header.size()) || !write_all(fd, record_header, sizeof record_header))
+        return fail("cannot write");
+    StreamHash hash;
+    Sink o(fd, &hash);
+    put_rows(o, rows);
+    std::vector<const LedgerEntry*> entries;
+    ledger.for_each([&](const LedgerEntry& e) { entries.push_back(&e); });
+    std::sort(entries.begin(), entries.end(), [](const auto* a, const auto* b) { return a->path < b->path; });
+    o.num(static_cast<std::uint32_t>(entries.size()));
+    for (const auto* e : entries) {
+        put_entry(o, *e);
+        if (o.s.size() >= (8u << 20)) o.flush();
+    }
+    o.flush();
+    if (!o.ok()) return fail("cannot write");
+    RecordHeader h;
+    h.type = kSnapshot;
+    h.len = o.written();
+    h.sum = hash.digest();
+    h.to(record_header);
+    if (::pwrite(fd, record_header, sizeof record_header, static_cast<off_t>(header.size())) !=
+        static_cast<ssize_t>(sizeof record_header))
+        return fail("cannot write");
+    if (crash_at_ == CrashPoint::TempWritten) return crash();
+    if (::fdatasync(fd) != 0) return fail("cannot sync");
+    if (crash_at_ == CrashPoint::TempSynced) return crash();
+    if (::rename(tmp.c_str(), path_.c_str()) != 0) return fail("cannot rename");
+    sync_dir(path_);
+    if (crash_at_ == CrashPoint::Renamed) return crash();
+    ::close(fd_);  // the old file, and its lock
+    fd_ = fd;
+    const std::uint64_t record = sizeof record_header + o.written();
+    size_ = synced_size_ = header.size() + record;
+    snapshot_bytes_ = record;
+    log_bytes_ = log_records_ = 0;
+    if (::lseek(fd_, static_cast<off_t>(size_), SEEK_SET) < 0) {
+        error = path_.string() + ": " + std::strerror(errno);
         return false;
     }
-    size_ = good;
     return true;
 }
 
 bool StateStore::write_record(std::uint8_t type, const std::string& payload, std::string& error) {
     char h[kRecordHeaderBytes];
-    const std::uint32_t magic = kRecordMagic, t = type;
-    const std::uint64_t len = payload.size(), sum = StreamHash::of(payload);
-    std::memcpy(h, &magic, 4);
-    std::memcpy(h + 4, &t, 4);
-    std::memcpy(h + 8, &len, 8);
-    std::memcpy(h + 16, &sum, 8);
+    RecordHeader rh;
+    rh.type = type;
+    rh.len = payload.size();
+    rh.sum = StreamHash::of(payload);
+    rh.to(h);
     std::lock_guard l(mutex_);
     if (fd_ < 0) return true;
     if (!failed_.empty()) {
@@ -350,6 +683,8 @@ bool StateStore::write_record(std::uint8_t type, const std::string& payload, std
         return false;
     }
     size_ += sizeof h + payload.size();
+    log_bytes_ += sizeof h + payload.size();
+    ++log_records_;
     return true;
 }
 
@@ -368,7 +703,10 @@ bool StateStore::append_entries(const std::vector<LedgerEntry>& entries, std::st
 
 void StateStore::sync() {
     std::lock_guard l(mutex_);
-    if (fd_ >= 0) (void)::fdatasync(fd_);
+    // Nothing written since the last sync (a restart with nothing new): a busy disk can take
+    // a second to say so.
+    if (fd_ < 0 || synced_size_ == size_) return;
+    if (::fdatasync(fd_) == 0) synced_size_ = size_;
 }
 
 }  // namespace s3top

@@ -1,13 +1,20 @@
 #pragma once
-// The state file: an append-only log of checksummed records, so a restart reopens a month of
-// logs without reading them again, and a crash (even kill -9) loses at most the record being
-// written. Two kinds of record:
-//   Batch:  the records of some lines (the engine's columns and the batch's string pools) with
-//           the spans of input they came from, one write, so totals and offsets commit together;
-//   Entries: ledger entries (file identity, content hashes, offset), written after the
-//           batches they describe.
-// Loading replays both: batches into the engine, spans and entries into the ledger. A torn
-// or corrupt tail is cut off (and reported); a file of another version or config is rebuilt.
+// The state file: a log of checksummed records, so a restart reopens a month of logs without
+// reading them again, and a crash (even kill -9) loses at most the record being written.
+// Three kinds of record:
+//   Batch:    the records of some lines (the engine's columns and the batch's string pools)
+//             with the spans of input they came from, one write, so totals and offsets commit
+//             together;
+//   Entries:  ledger entries (file identity, content hashes, offset), written after the
+//             batches they describe;
+//   Snapshot: the compact form: every record so far as one set of columns with one string pool
+//             per dimension, and every ledger entry. A compacted file is one Snapshot; batches
+//             and entries appended later follow it.
+// Loading decodes every record into one batch (appended to the engine once) and the ledger.
+// When the appended records have grown (a first load, hours of follow rounds), compact()
+// rewrites the file as one Snapshot: temp file, fsync, rename — a crash at any point leaves
+// either the old file or the new one, each holding everything exactly once. A torn or corrupt
+// tail is cut off (and reported); a file of another version or config is rebuilt.
 #include <cstdint>
 #include <filesystem>
 #include <mutex>
@@ -21,7 +28,11 @@ namespace s3top {
 
 class StateStore {
 public:
-    static constexpr std::uint32_t kVersion = 1;
+    /// 2: the Snapshot record; pools stored as lengths + bytes.
+    static constexpr std::uint32_t kVersion = 2;
+
+    /// Where compaction stops early, to simulate a crash between its steps (tests only).
+    enum class CrashPoint : std::uint8_t { None, TempWritten, TempSynced, Renamed };
 
     StateStore() = default;
     ~StateStore();
@@ -29,9 +40,9 @@ public:
     StateStore& operator=(const StateStore&) = delete;
 
     /// Opens (creating folders) `file` for the config named by `fingerprint`, loads what it
-    /// holds into `engine` and `ledger`. Problems (a torn tail cut off, a corrupt or foreign
-    /// file rebuilt) go to `notes`. Returns false (with `error`) when the state cannot be used
-    /// at all: not writable, or locked by another s3top.
+    /// holds into `engine` and `ledger`, and compacts it when needs_compaction(). Problems (a
+    /// torn tail cut off, a corrupt or foreign file rebuilt) go to `notes`. Returns false (with
+    /// `error`) when the state cannot be used at all: not writable, or locked by another s3top.
     bool open(const std::filesystem::path& file, std::uint64_t fingerprint, Engine& engine, Ledger& ledger,
               std::vector<std::string>& notes, std::string& error);
 
@@ -42,13 +53,31 @@ public:
     bool append_entries(const std::vector<LedgerEntry>& entries, std::string& error);
     /// Flushes to disk (fdatasync).
     void sync();
+
+    /// True when the records appended since the last Snapshot are worth folding into one:
+    /// at least 16 MiB and half the snapshot's size, or 4096 records.
+    bool needs_compaction() const;
+    /// Rewrites the file as one Snapshot of everything it holds (read back from the file, so
+    /// what a restart loads is unchanged). Not while batches are being appended. On failure
+    /// the old file stays in use and `error` says why.
+    bool compact(std::string& error);
+    /// Tests: the next compaction stops at `p`, as if killed there (the store is then closed).
+    void crash_compaction_at(CrashPoint p) { crash_at_ = p; }
+
     bool is_open() const { return fd_ >= 0; }
     std::uint64_t size() const { return size_; }
+    /// Records after the snapshot (or all, when there is none).
+    std::uint64_t appended_records() const { return log_records_; }
 
 private:
     bool write_record(std::uint8_t type, const std::string& payload, std::string& error);
+    bool write_snapshot(const Batch& rows, const Ledger& ledger, std::string& error);
     int fd_ = -1;
-    std::uint64_t size_ = 0;
+    std::filesystem::path path_;
+    std::uint64_t fingerprint_ = 0;
+    std::uint64_t size_ = 0, synced_size_ = 0;
+    std::uint64_t snapshot_bytes_ = 0, log_bytes_ = 0, log_records_ = 0;
+    CrashPoint crash_at_ = CrashPoint::None;
     /// The first failed write (a full disk): nothing is appended after it, so the file stays a
     /// prefix of what was ingested. (A later, smaller record that fit — ledger entries saying a
     /// file was read to its end — would claim lines whose batch is not there.)

@@ -1,0 +1,75 @@
+// Follow rounds over the files inotify named: only inputs (under a root, not temp names) are
+// read, by the same names a full listing gives them, so the ledger never counts one twice.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "core/ingest/follower.hpp"
+#include "core/ingest/inputs.hpp"
+#include "support/test_support.hpp"
+
+namespace s3top {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string lines(const std::string& org, int n) {
+    std::string s;
+    for (int i = 0; i < n; ++i)
+        s += "b19c5acf04bde8335e181211ba6f7ff3 bucket [01/Mar/2024:00:00:1" + std::to_string(i % 10) +
+             " +0000] 10.0.0.1 - 235C7E3C30A0693F REST.GET.OBJECT k \"GET /bucket/k?org=" + org +
+             " HTTP/1.1\" 200 - 100 100 24 20 \"-\" \"curl\" -\n";
+    return s;
+}
+
+TEST(FollowerTest, RoundOverNamedPathsReadsOnlyInputsOnce) {
+    test::TempDir tmp;
+    const fs::path logs = tmp.path() / "logs";
+    tmp.write("logs/a", lines("a", 3));
+    tmp.write("outside/x", lines("x", 5));
+    EngineConfig cfg;
+    Engine engine(cfg);
+    Ingestor ing(engine, LoaderOptions{});
+    Follower f(ing, FollowOptions{{logs.string()}});
+    EXPECT_EQ(f.round().load.files.size(), 1u);
+    EXPECT_EQ(engine.lines().read, 3u);
+
+    tmp.write("logs/sub/b", lines("b", 4));
+    tmp.write("logs/.b.tmp", lines("t", 6));      // a temp name: waits for its rename
+    tmp.write("logs/c.part", lines("t", 6));
+    const auto r = f.round({(logs / "sub" / "b").string(), (logs / ".b.tmp").string(), (logs / "c.part").string(),
+                            (tmp.path() / "outside" / "x").string(), (logs / "a").string(), (logs / "gone").string()});
+    EXPECT_EQ(engine.lines().read, 7u);  // b only: a is unchanged, the rest are not inputs
+    ASSERT_EQ(r.load.files.size(), 1u);
+    EXPECT_EQ(r.load.files[0].path, (logs / "sub" / "b").string());
+    // A full round afterwards finds nothing new: the event round used the listing's names.
+    f.round();
+    EXPECT_EQ(engine.lines().read, 7u);
+}
+
+TEST(FollowerTest, RootFileIsKnownByItsGivenName) {
+    test::TempDir tmp;
+    const fs::path file = tmp.write("logs/one.log", lines("a", 2));
+    EngineConfig cfg;
+    Engine engine(cfg);
+    Ingestor ing(engine, LoaderOptions{});
+    Follower f(ing, FollowOptions{{file.string()}});
+    f.round();
+    EXPECT_EQ(engine.lines().read, 2u);
+    tmp.write("logs/sibling.log", lines("b", 9));  // beside the root file, not named: not read
+    f.round({(tmp.path() / "logs" / "." / "one.log").string(), (tmp.path() / "logs" / "sibling.log").string()});
+    EXPECT_EQ(engine.lines().read, 2u);
+    {
+        std::FILE* out = std::fopen(file.c_str(), "ab");
+        const std::string more = lines("a", 5);
+        std::fwrite(more.data(), 1, more.size(), out);
+        std::fclose(out);
+    }
+    f.round({(tmp.path() / "logs" / "." / "one.log").string()});
+    EXPECT_EQ(engine.lines().read, 7u);
+    f.round();
+    EXPECT_EQ(engine.lines().read, 7u);
+}
+
+}  // namespace
+}  // namespace s3top

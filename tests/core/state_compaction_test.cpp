@@ -1,0 +1,207 @@
+// The state file's compact form: compaction keeps every total and ledger offset, a restart
+// after it counts nothing twice, a crash at any step of it leaves a usable state, and an old
+// format is rebuilt with a note rather than misread.
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <filesystem>
+#include <functional>
+#include <fstream>
+
+#include "core/ingest/ingestor.hpp"
+#include "core/ingest/inputs.hpp"
+#include "support/test_support.hpp"
+
+namespace s3top {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string line(const std::string& org, std::uint64_t bytes, int i) {
+    return "b19c5acf04bde8335e181211ba6f7ff3 bucket [01/Mar/2024:00:" + std::to_string(10 + i / 60 % 50) + ":" +
+           std::to_string(10 + i % 50) + " +0000] 10.0." + std::to_string(i % 7) + "." + std::to_string(i % 250) +
+           " - 235C7E3C30A0693F REST.GET.OBJECT k" + std::to_string(i % 13) + " \"GET /bucket/k?org=" + org +
+           " HTTP/1.1\" 200 - " + std::to_string(bytes) + " " + std::to_string(bytes) + " 24 20 \"-\" \"curl\" -\n";
+}
+
+std::string lines(const std::string& org, int n, std::uint64_t bytes, int from = 0) {
+    std::string s;
+    for (int i = from; i < from + n; ++i) s += line(org, bytes, i);
+    return s;
+}
+
+/// What a run ends with: totals, per-org bytes, clients, lines read this time and before.
+struct Result {
+    std::uint64_t requests = 0, bytes = 0, read = 0, clients = 0;
+    std::vector<std::pair<std::string, std::uint64_t>> by_org;
+    std::size_t files_read = 0;
+    friend bool operator==(const Result&, const Result&) = default;
+};
+
+std::ostream& operator<<(std::ostream& o, const Result& r) {
+    o << "{requests " << r.requests << ", bytes " << r.bytes << ", read " << r.read << ", clients " << r.clients
+      << ", files read " << r.files_read << ", orgs";
+    for (const auto& [k, v] : r.by_org) o << " " << k << "=" << v;
+    return o << "}";
+}
+
+class CompactionTest : public ::testing::Test {
+protected:
+    test::TempDir tmp;
+    fs::path logs() const { return tmp.path() / "logs"; }
+    fs::path state() const { return tmp.path() / "state" / "x.state"; }
+
+    /// One run: open the state, optionally do something to the store, ingest, report.
+    Result run(const std::function<void(StateStore&)>& before = {}, const std::function<void(StateStore&)>& after = {},
+               std::vector<std::string>* notes = nullptr) {
+        EngineConfig cfg;
+        Engine engine(cfg);
+        LoaderOptions lo;
+        lo.workers = 2;
+        lo.block_bytes = 4096;  // many small batches, so the state holds many records
+        Ingestor ing(engine, lo);
+        std::vector<std::string> n;
+        std::string err;
+        EXPECT_TRUE(ing.open_state(state(), 7, n, err)) << err;
+        if (before) before(ing.state());
+        std::vector<InputProblem> problems;
+        const auto res = ing.ingest(collect_inputs({logs().string()}, problems), false);
+        if (after) after(ing.state());
+        for (auto& x : res.notes) n.push_back(x);
+        if (notes) *notes = n;
+        const auto r = engine.report(ReportSpec{});
+        Result out{r.totals.requests, r.totals.bytes_sent, engine.lines().read, r.distinct_clients, {}, 0};
+        for (const auto& g : r.groups) out.by_org.emplace_back(g.key.at(0), g.metrics.bytes_sent);
+        for (const auto& f : res.load.files) out.files_read += f.bytes > 0;
+        return out;
+    }
+    void write_logs(int files, int per_file) {
+        for (int f = 0; f < files; ++f)
+            tmp.write("logs/f" + std::to_string(f), lines("org" + std::to_string(f % 5), per_file, 10 + f, f * per_file));
+    }
+};
+
+/// Compares what must match across runs (not files_read, which is per run).
+void expect_same_totals(const Result& a, const Result& b) {
+    EXPECT_EQ(a.requests, b.requests);
+    EXPECT_EQ(a.bytes, b.bytes);
+    EXPECT_EQ(a.read, b.read);
+    EXPECT_EQ(a.clients, b.clients);
+    EXPECT_EQ(a.by_org, b.by_org);
+}
+
+TEST_F(CompactionTest, CompactedStateLoadsTheSameAndCountsNothingTwice) {
+    write_logs(30, 40);
+    const Result first = run();
+    EXPECT_EQ(first.requests, 1200u);
+    EXPECT_EQ(first.files_read, 30u);
+    std::uint64_t records_before = 0, size_before = 0;
+    const Result again = run([&](StateStore& s) { records_before = s.appended_records(); size_before = s.size(); });
+    expect_same_totals(first, again);
+    EXPECT_EQ(again.files_read, 0u);
+    EXPECT_GT(records_before, 10u);  // many small batch records
+
+    std::string err;
+    std::uint64_t size_after = 0;
+    const Result compacting = run([&](StateStore& s) {
+        ASSERT_TRUE(s.compact(err)) << err;
+        EXPECT_EQ(s.appended_records(), 0u);
+        size_after = s.size();
+    });
+    expect_same_totals(first, compacting);
+    EXPECT_EQ(compacting.files_read, 0u);
+    EXPECT_LT(size_after, size_before);  // one pool per dimension instead of one per batch
+
+    // Restart after compaction: same totals, nothing read; new and grown files read once.
+    const Result restarted = run();
+    expect_same_totals(first, restarted);
+    EXPECT_EQ(restarted.files_read, 0u);
+    {
+        std::ofstream out(logs() / "f3", std::ios::binary | std::ios::app);
+        out << lines("org3", 5, 1000, 9000);
+    }
+    tmp.write("logs/new", lines("neworg", 4, 7, 0));
+    const Result grown = run();
+    EXPECT_EQ(grown.requests, 1200u + 5 + 4);
+    EXPECT_EQ(grown.bytes, first.bytes + 5000 + 28);
+    EXPECT_EQ(grown.files_read, 2u);
+    // Batches appended after the snapshot, compacted again: still the same.
+    const Result recompacted = run([&](StateStore& s) { ASSERT_TRUE(s.compact(err)) << err; });
+    expect_same_totals(grown, recompacted);
+    EXPECT_EQ(recompacted.files_read, 0u);
+}
+
+TEST_F(CompactionTest, FileCutMidWayIsFinishedOnceAfterCompaction) {
+    write_logs(6, 50);
+    const Result whole = run();
+    // Drop the last record (the ledger entries): only the batches' spans say what was read,
+    // as after a kill -9 between the two writes.
+    const auto size = fs::file_size(state());
+    std::string data = test::read_file(state());
+    // Records are [magic u32, type u32, len u64, sum u64][payload]: walk to the last one.
+    std::size_t pos = 20, last = pos;
+    while (pos + 24 <= data.size()) {
+        std::uint64_t len = 0;
+        std::memcpy(&len, data.data() + pos + 8, 8);
+        last = pos;
+        pos += 24 + len;
+    }
+    ASSERT_EQ(pos, size);
+    fs::resize_file(state(), last);
+    std::string err;
+    const Result compacted = run([&](StateStore& s) { ASSERT_TRUE(s.compact(err)) << err; });
+    expect_same_totals(whole, compacted);
+    const Result restarted = run();
+    expect_same_totals(whole, restarted);
+    EXPECT_EQ(restarted.files_read, 0u);
+}
+
+TEST_F(CompactionTest, CrashAtEveryStepLeavesAUsableStateNeverCountingTwice) {
+    using CP = StateStore::CrashPoint;
+    for (CP point : {CP::TempWritten, CP::TempSynced, CP::Renamed}) {
+        SCOPED_TRACE(static_cast<int>(point));
+        fs::remove_all(tmp.path());
+        write_logs(12, 30);
+        const Result first = run();
+        // A new file arrives, is ingested, and the process dies while compacting.
+        tmp.write("logs/late", lines("late", 6, 3, 0));
+        std::string err;
+        const Result crashed = run({}, [&](StateStore& s) {
+            s.crash_compaction_at(point);
+            EXPECT_FALSE(s.compact(err));
+            EXPECT_FALSE(s.is_open());
+        });
+        EXPECT_EQ(crashed.requests, first.requests + 6);
+        EXPECT_EQ(fs::exists(fs::path(state().string() + ".compact")), point != CP::Renamed);
+        // The next start: the old log or the new snapshot, both whole: nothing twice, nothing lost.
+        const Result after = run();
+        expect_same_totals(crashed, after);
+        EXPECT_EQ(after.files_read, 0u);
+        EXPECT_FALSE(fs::exists(fs::path(state().string() + ".compact")));  // leftover removed
+        const Result again = run([&](StateStore& s) { ASSERT_TRUE(s.compact(err)) << err; });
+        expect_same_totals(crashed, again);
+    }
+}
+
+TEST_F(CompactionTest, OldFormatIsRebuiltWithANote) {
+    write_logs(3, 10);
+    const Result first = run();
+    // The same file as format 1 wrote it: header version 1.
+    {
+        std::fstream f(state(), std::ios::in | std::ios::out | std::ios::binary);
+        f.seekp(8);
+        const std::uint32_t v1 = 1;
+        f.write(reinterpret_cast<const char*>(&v1), 4);
+    }
+    std::vector<std::string> notes;
+    const Result rebuilt = run({}, {}, &notes);
+    expect_same_totals(first, rebuilt);
+    EXPECT_EQ(rebuilt.files_read, 3u);  // read again, not taken from a format it cannot read
+    ASSERT_FALSE(notes.empty());
+    EXPECT_NE(notes[0].find("state format 1"), std::string::npos) << notes[0];
+    EXPECT_NE(notes[0].find("rebuilt"), std::string::npos) << notes[0];
+    EXPECT_EQ(run().files_read, 0u);
+}
+
+}  // namespace
+}  // namespace s3top
