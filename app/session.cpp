@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <map>
+#include <thread>
 #include <cstring>
 
 #include "core/agg/compiled_filter.hpp"
@@ -54,7 +55,6 @@ Session make_session(const Options& opt, const DimMask& needed, std::optional<Re
     cfg.stream = std::move(stream);
     s.engine = std::make_unique<Engine>(cfg);
     if (opt.paths.empty()) throw UsageError{"no input: name log files or folders, or - for standard input"};
-    s.inputs = collect_inputs(opt.paths, s.problems);
     if (!opt.rejects.empty()) {
         s.rejects.reset(std::fopen(opt.rejects.c_str(), "wb"));
         if (!s.rejects) throw UsageError{fmt::format("--rejects {}: {}", opt.rejects, std::strerror(errno))};
@@ -70,11 +70,18 @@ Session make_session(const Options& opt, const DimMask& needed, std::optional<Re
         const std::filesystem::path dir = opt.state_dir.empty() ? default_state_dir() : std::filesystem::path(opt.state_dir);
         if (!dir.empty()) {
             const auto fp = state_fingerprint(opt, s.engine->config().keep);
-            std::string error;
-            if (!s.ingestor->open_state(state_file_for(dir, fp), fp, s.state_notes, error))
-                s.state_notes.push_back(error + " (running without a state file)");
+            // Loading the state and listing the inputs (100,000 files: a second each) overlap.
+            std::jthread loader([&s, file = state_file_for(dir, fp), fp] {
+                std::string error;
+                if (!s.ingestor->open_state(file, fp, s.state_notes, error))
+                    s.state_notes.push_back(error + " (running without a state file)");
+            });
+            s.inputs = collect_inputs(opt.paths, s.problems);
+            loader.join();  // before `s` is moved out
+            return s;
         }
     }
+    s.inputs = collect_inputs(opt.paths, s.problems);
     return s;
 }
 

@@ -12,6 +12,10 @@ struct InputFile {
     std::uint64_t size = 0;
     std::int64_t mtime = 0;  ///< UTC epoch seconds
     bool gzip = false;       ///< by name (.gz) or magic bytes
+    /// stat(2) when listed (stated = true): the ledger plans with it instead of asking again.
+    bool stated = false;
+    std::uint64_t dev = 0, ino = 0;
+    std::int64_t mtime_ns = 0;
 };
 
 struct InputProblem {

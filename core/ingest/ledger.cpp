@@ -138,7 +138,7 @@ std::vector<PlannedJob> Ledger::plan(const std::vector<InputFile>& inputs, bool 
             continue;
         }
         const std::string path = f.path.string();
-        const auto st = stat_file(f.path);
+        const auto st = f.stated ? std::optional<FileStat>(FileStat{f.dev, f.ino, f.size, f.mtime_ns}) : stat_file(f.path);
         if (!st) {
             problems.push_back({path, std::strerror(errno)});
             continue;
