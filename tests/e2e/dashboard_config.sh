@@ -7,8 +7,10 @@ set -euo pipefail
 : "${S3TOP:?}" "${S3GEN:?}"
 command -v tmux >/dev/null || { echo "tmux not installed: skipped"; exit 0; }
 work=$(mktemp -d)
-sock="s3top-e2e-cfg-$$"
-cleanup() { tmux -L "$sock" kill-server 2>/dev/null || true; rm -rf "$work"; }
+# One tmux server per dashboard run: a new server on a socket still shutting down can fail.
+runs=0
+sock="s3top-e2e-cfg-$$-0"
+cleanup() { for i in $(seq 0 "$runs"); do tmux -L "s3top-e2e-cfg-$$-$i" kill-server 2>/dev/null || true; done; rm -rf "$work"; }
 trap cleanup EXIT
 "$S3GEN" --out "$work/logs" --lines 2000 --files 2 --seed 9 >/dev/null
 cat >"$work/s3top.conf" <<'CONF'
@@ -28,6 +30,8 @@ wait_for() {  # text
 fail() { echo "$1"; screen; exit 1; }
 start() {  # environment and arguments
   tmux -L "$sock" kill-server 2>/dev/null || true
+  runs=$((runs + 1))
+  sock="s3top-e2e-cfg-$$-$runs"
   tmux -L "$sock" new -d -s t -x 120 -y 40 "env LANG=C.UTF-8 TERM=xterm-256color $* $work/logs --no-state; echo EXITED-\$?; sleep 30"
   wait_for "loaded"
 }
