@@ -36,6 +36,7 @@ bool is_gzip(const std::filesystem::path& p) {
 /// Hash of the stream (decompressed when gzip) from its start: the first `limit` bytes, or all.
 struct StreamDigest {
     std::uint64_t length = 0, digest = 0;
+    StreamHash::State state;
     bool ok = false;
 };
 StreamDigest stream_digest(const std::filesystem::path& p, std::uint64_t limit) {
@@ -57,6 +58,7 @@ StreamDigest stream_digest(const std::filesystem::path& p, std::uint64_t limit) 
     gzclose(gz);
     out.length = h.length();
     out.digest = h.digest();
+    out.state = h.state();
     out.ok = true;
     return out;
 }
@@ -100,6 +102,29 @@ std::optional<std::uint64_t> range_hash(const std::filesystem::path& p, std::uin
 }
 
 std::uint64_t head_key(std::uint64_t head_hash) { return mix64(head_hash); }
+
+/// Sets the head and tail hashes of [0, offset) from the file on disk (edges = false when it
+/// cannot be read that far).
+void fill_edges(LedgerEntry& e) {
+    e.edges = false;
+    if (e.offset == 0) return;
+    const std::uint64_t k = std::min<std::uint64_t>(e.offset, kEdgeBytes);
+    if (e.gzip) {
+        const StreamDigest h = stream_digest(e.path, k);
+        if (h.ok && h.length == k) {
+            e.head_hash = h.digest;
+            e.edges = true;
+        }
+        return;
+    }
+    const auto h = range_hash(e.path, 0, k);
+    const auto t = range_hash(e.path, e.offset - k, e.offset);
+    if (h && t) {
+        e.head_hash = *h;
+        e.tail_hash = *t;
+        e.edges = true;
+    }
+}
 
 }  // namespace
 
@@ -213,7 +238,8 @@ std::vector<PlannedJob> Ledger::plan(const std::vector<InputFile>& inputs, bool 
                 e.head_hash = head.digest;
                 e.tail_hash = e.gzip ? 0 : range_hash(f.path, full.length - std::min<std::uint64_t>(full.length, kEdgeBytes), full.length).value_or(0);
                 e.edges = true;
-                e.hashed = false;  // the original's entry holds the content hash
+                e.hashed = true;
+                e.hash = full.state;
                 by_path_[path] = std::move(e);
                 dirty_.push_back(path);
                 ++counts.duplicate;
@@ -256,23 +282,8 @@ const LedgerEntry& Ledger::record(const PlannedJob& pj, const FileResult& r) {
         e.head_hash = *r.head_hash;
         if (!e.gzip) e.tail_hash = *r.tail_hash;
         e.edges = true;
-    } else if (e.offset > 0) {
-        const std::uint64_t k = std::min<std::uint64_t>(e.offset, kEdgeBytes);
-        if (e.gzip) {
-            const StreamDigest h = stream_digest(pj.job.file.path, k);
-            if (h.ok && h.length == k) {
-                e.head_hash = h.digest;
-                e.edges = true;
-            }
-        } else {
-            const auto h = range_hash(pj.job.file.path, 0, k);
-            const auto t = range_hash(pj.job.file.path, e.offset - k, e.offset);
-            if (h && t) {
-                e.head_hash = *h;
-                e.tail_hash = *t;
-                e.edges = true;
-            }
-        }
+    } else {
+        fill_edges(e);
     }
     index_content(e);
     dirty_.push_back(path);
@@ -335,13 +346,27 @@ void Ledger::settle() {
     pending_.clear();
 }
 
+void Ledger::complete_hash(LedgerEntry& e) {
+    if (e.hashed || !e.gaps.empty() || e.offset == 0 || !e.error.empty()) return;
+    // Read in pieces (a crash, then gaps filled): hash what is now all counted, once.
+    const StreamDigest d = stream_digest(e.path, e.offset);
+    if (!d.ok || d.length != e.offset) return;
+    e.hash = d.state;
+    e.hashed = true;
+    if (!e.edges) fill_edges(e);
+    index_content(e);
+}
+
 std::vector<LedgerEntry> Ledger::take_dirty() {
     std::sort(dirty_.begin(), dirty_.end());
     dirty_.erase(std::unique(dirty_.begin(), dirty_.end()), dirty_.end());
     std::vector<LedgerEntry> out;
     out.reserve(dirty_.size());
     for (const auto& p : dirty_) {
-        if (auto it = by_path_.find(p); it != by_path_.end()) out.push_back(it->second);
+        if (auto it = by_path_.find(p); it != by_path_.end()) {
+            complete_hash(it->second);
+            out.push_back(it->second);
+        }
     }
     dirty_.clear();
     return out;

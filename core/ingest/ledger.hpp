@@ -89,7 +89,9 @@ public:
     void for_each(F&& f) const {
         for (const auto& [path, e] : by_path_) f(e);
     }
-    /// Entries touched since the last call (to persist).
+    /// Entries touched since the last call (to persist). An entry whose file was read in
+    /// pieces (a crash left gaps, now filled) gets its content hash here, by one read of the
+    /// file, so a copy of it is still known as one.
     std::vector<LedgerEntry> take_dirty();
 
 private:
@@ -107,6 +109,7 @@ private:
         std::uint64_t end_line = 1, max_end = 0;
     };
     void index_content(const LedgerEntry& e);
+    void complete_hash(LedgerEntry& e);
     bool known_content(std::uint64_t length, std::uint64_t head) const;
 
     std::unordered_map<std::string, LedgerEntry> by_path_;

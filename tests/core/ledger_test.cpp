@@ -61,6 +61,42 @@ void append(const fs::path& p, const std::string& s) {
     out << s;
 }
 
+/// What a kill -9 part-way through ingest leaves in the state file: batches (records with the
+/// spans of input they hold) for the byte ranges in `committed`, and no ledger entries (they
+/// are written after the batches). Each range is [begin, end) of the file, on line bounds.
+using Committed = std::vector<std::pair<fs::path, std::pair<std::uint64_t, std::uint64_t>>>;
+void crash_leaving(const fs::path& state, const Committed& committed) {
+    EngineConfig cfg;
+    Engine scratch(cfg), restored(cfg);
+    Ledger ledger;
+    StateStore store;
+    std::vector<std::string> notes;
+    std::string err;
+    ASSERT_TRUE(store.open(state, 42, restored, ledger, notes, err)) << err;
+    for (const auto& [path, range] : committed) {
+        PlannedJob pj;
+        pj.job.file.path = path;
+        pj.job.begin = range.first;
+        pj.job.end = range.second;
+        pj.stat = *stat_file(path);
+        LoaderOptions lo;
+        lo.workers = 1;
+        Loader loader(scratch, lo);
+        loader.set_commit_sink([&](Batch&& b, std::vector<Span>&& spans) {
+            ASSERT_TRUE(store.append_batch(b, spans, {pj}, err)) << err;
+        });
+        const LoadResult r = loader.load_jobs({pj.job});
+        ASSERT_EQ(r.files.at(0).end, range.second);
+    }
+}
+
+/// Bytes in the first `n` lines of a file.
+std::uint64_t line_bytes(const std::string& content, int n) {
+    std::size_t pos = 0;
+    for (int i = 0; i < n; ++i) pos = content.find('\n', pos) + 1;
+    return pos;
+}
+
 class LedgerTest : public ::testing::Test {
 protected:
     test::TempDir tmp;
@@ -85,6 +121,24 @@ TEST_F(LedgerTest, DuplicateContentUnderAnotherNameIsSkipped) {
     fs::copy_file(logs() / "a", logs() / "sub-again", fs::copy_options::overwrite_existing);  // synced again
     EXPECT_EQ(run(logs(), state()), (Totals{10, 1000, 10}));
     EXPECT_EQ(run(logs(), {}), (Totals{10, 1000, 10}));  // without a state file too
+}
+
+// A kill -9 with two workers can commit a later block of a file before an earlier one: the
+// file is then ingested in two ranges (restart reads the gap). Its content hash must still be
+// known afterwards, or a copy of it under another name is counted again (#4).
+TEST_F(LedgerTest, CopyOfAFileSplitByACrashIsADuplicate) {
+    const std::string a = lines("a", 40), b = lines("b", 10, 7);
+    tmp.write("logs/a", a);
+    tmp.write("logs/b", b);
+    const Totals want{50, 4070, 50};
+    crash_leaving(state(), {{logs() / "a", {0, line_bytes(a, 12)}},
+                            {logs() / "a", {line_bytes(a, 25), a.size()}},  // [12, 25) lines never committed
+                            {logs() / "b", {0, b.size()}}});                // whole, but no entry
+    EXPECT_EQ(run(logs(), state()), want);
+    fs::copy_file(logs() / "a", logs() / "a-copy");
+    fs::copy_file(logs() / "b", logs() / "b-copy");
+    EXPECT_EQ(run(logs(), state()), want);
+    EXPECT_EQ(run(logs(), state()), want);
 }
 
 TEST_F(LedgerTest, AppendedFileReadsOnlyTheNewLines) {

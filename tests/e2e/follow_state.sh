@@ -54,22 +54,38 @@ echo "follow: first report $first requests, all $want within ${ms} ms"
 # 2. kill -9 mid-ingest, restart: exact.
 "$S3GEN" --out "$work/big" --lines 300000 --files 60 --seed 22 --truth "$work/big.json" >/dev/null
 want=$(truth "$work/big.json")
-for delay in 0.15 0.4; do
+# Killed once the state file holds some batches (not after a fixed delay: on a slow or fast
+# machine that may hit before the first commit or after the last): one worker (the file being
+# read is cut at a line), then two (blocks of a file can commit out of order: gaps).
+for kill_at in "1 300000" "2 3000000"; do
+  set -- $kill_at
   rm -rf "$work/st2"
-  "$S3TOP" report --state "$work/st2" --format json --workers 1 "$work/big" > /dev/null &
+  "$S3TOP" report --state "$work/st2" --format json --workers "$1" "$work/big" > /dev/null &
   pid=$!
-  sleep "$delay"
+  for _ in $(seq 1 2000); do
+    size=$(stat -c %s "$work"/st2/*.state 2>/dev/null || echo 0)
+    [ "$size" -ge "$2" ] && break
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.01
+  done
   kill -9 "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; pid=""
+  echo "killed ($1 workers) with a state file of $(stat -c %s "$work"/st2/*.state) bytes"
   got=$("$S3TOP" report --state "$work/st2" --format json "$work/big" | total)
-  [ "$got" = "$want" ] || { echo "after kill -9 at ${delay}s: $got requests, want $want"; exit 1; }
+  [ "$got" = "$want" ] || { echo "after kill -9 ($1 workers): $got requests, want $want"; exit 1; }
   got=$("$S3TOP" report --state "$work/st2" --format json "$work/big" | total)
   [ "$got" = "$want" ] || { echo "second restart: $got, want $want"; exit 1; }
+  # a copy of every file under another name: whichever file the kill cut (read in two pieces)
+  # must still be known by its content
+  mkdir "$work/big/copies"
+  for f in $(ls "$work/big"); do [ -f "$work/big/$f" ] && cp "$work/big/$f" "$work/big/copies/zz-$f"; done
+  got=$("$S3TOP" report --state "$work/st2" --format json "$work/big" | total)
+  [ "$got" = "$want" ] || { echo "copies inflated totals after kill -9 ($1 workers): $got, want $want"; exit 1; }
+  rm -r "$work/big/copies"
 done
-# a copy of a file under another name, and the folder again: still exact. (On a fresh state:
-# after a kill -9 that split a file's ingest in two ranges, a copy of it is still counted in
-# part - a known ledger bug, see the session note, to be fixed and then checked here too.)
+# a copy of a file under another name, and the folder again: still exact (a state written in
+# one go; the state left by a kill -9 is checked above)
 "$S3TOP" report --state "$work/st3" --format json "$work/big" > /dev/null
-cp "$work/big/$(ls "$work/big" | head -1)" "$work/big/zz-copy"
+cp "$work/big/$(ls "$work/big" | sed -n 2p)" "$work/big/zz-copy"
 got=$("$S3TOP" report --state "$work/st3" --format json "$work/big" | total)
 [ "$got" = "$want" ] || { echo "copy inflated totals: $got, want $want"; exit 1; }
 echo "kill -9 and restart: exact ($want requests)"
