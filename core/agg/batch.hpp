@@ -62,6 +62,12 @@ struct Batch {
     LineCounters counters;
     std::vector<RejectedLine> rejects;
     std::int64_t newest_source_mtime = 0;  ///< for "late records" notes
+    /// Per record, where it came from (file index << 40 | line number), when the loader was
+    /// asked for it (LoaderOptions::record_origin, for replay's stable time order); else empty.
+    std::vector<std::uint64_t> origin;
+    /// The id columns already name the engine's global strings (Engine::intern); `pools` is
+    /// then unused and Engine::append does not remap.
+    bool interned = false;
 };
 
 struct Record;
@@ -78,6 +84,8 @@ public:
     void reject(std::uint32_t source, std::uint64_t line_no, std::string_view line, ParseError e);
     /// Counts bytes read (whole lines including newlines).
     void add_bytes(std::uint64_t n) { batch_.counters.bytes += n; }
+    /// Records where the record just added came from (see Batch::origin).
+    void add_origin(std::uint64_t origin) { batch_.origin.push_back(origin); }
     std::size_t size() const { return batch_.columns.size(); }
     std::size_t pending_lines() const { return static_cast<std::size_t>(batch_.counters.read); }
     /// Hands over the batch and starts a new one.

@@ -209,8 +209,7 @@ Engine::Engine(EngineConfig config) : config_(std::move(config)) {
 }
 Engine::~Engine() = default;
 
-void Engine::append(Batch&& b) {
-    std::unique_lock lock(mutex_);
+void Engine::intern_locked(Batch& b) {
     Columns& in = b.columns;
     const std::size_t n = in.size();
     std::vector<std::uint32_t> remap;
@@ -224,6 +223,7 @@ void Engine::append(Batch&& b) {
             ids.assign(n, 0);
             continue;
         }
+        if (b.interned) continue;
         if (pools_[d].size() <= 1) {  // nothing interned yet (a restart's one big batch): take its pool
             pools_[d] = std::move(b.pools[d]);
             continue;
@@ -233,6 +233,22 @@ void Engine::append(Batch&& b) {
         for (std::uint32_t id = 0; id < local.size(); ++id) remap[id] = pools_[d].intern(local.view(id));
         for (auto& id : ids) id = remap[id];
     }
+    b.interned = true;
+}
+
+void Engine::intern(Batch& b) {
+    {
+        std::unique_lock lock(mutex_);
+        intern_locked(b);
+    }
+    b.pools = Pools{};  // its strings are the engine's now
+}
+
+void Engine::append(Batch&& b) {
+    std::unique_lock lock(mutex_);
+    intern_locked(b);
+    Columns& in = b.columns;
+    const std::size_t n = in.size();
     if (stream_) {
         stream_->fold(in, pools_, 0, n);
     } else {

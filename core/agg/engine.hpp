@@ -89,6 +89,12 @@ public:
     /// and appends its records, counts its lines, keeps its rejects. Thread-safe.
     void append(Batch&& batch);
 
+    /// Interns a batch's distinct strings into the global pools and rewrites its id columns
+    /// to global ids (dropping columns not kept), without adding its records or lines: they
+    /// come later through append() (replay holds records back; strings are stored once).
+    /// Sets batch.interned and empties its pools. Thread-safe.
+    void intern(Batch& batch);
+
     /// Bumped by every append; cheap to poll.
     std::uint64_t version() const { return version_.load(std::memory_order_acquire); }
 
@@ -111,6 +117,8 @@ public:
 
 private:
     friend class ViewState;
+    /// Rewrites `b`'s id columns to global ids. Caller holds the unique lock.
+    void intern_locked(Batch& b);
     EngineConfig config_;
     mutable std::shared_mutex mutex_;
     Columns columns_;

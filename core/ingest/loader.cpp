@@ -298,7 +298,12 @@ LoadResult Loader::load_jobs(const std::vector<ReadJob>& jobs, const std::atomic
         std::uint64_t element = 0;
         std::string error;
         const bool ok = (*parser)->parse(
-            doc, [&](const Record& r) { ++element; builder.add(r); },
+            doc,
+            [&](const Record& r) {
+                ++element;
+                builder.add(r);
+                if (options_.record_origin) builder.add_origin(origin_key(fc.index, element));
+            },
             [&](std::string_view excerpt, ParseError e) { builder.reject(fc.index, ++element, excerpt, e); }, error);
         if (!ok) builder.reject(fc.index, element + 1, error, ParseError{RejectReason::BadField, 0, 0});
     };
@@ -382,6 +387,7 @@ LoadResult Loader::load_jobs(const std::vector<ReadJob>& jobs, const std::atomic
                 auto r = parser->parse(line);
                 if (r) {
                     builder.add(*r);
+                    if (options_.record_origin) builder.add_origin(origin_key(fc.index, line_no));
                 } else {
                     builder.reject(fc.index, line_no, line, r.error());
                 }
