@@ -34,7 +34,8 @@ void add_common(CLI::App& cmd, Options& o) {
     cmd.add_flag("-f,--follow", o.follow, "Keep watching the inputs for new files and lines");
     cmd.add_flag("--no-follow", o.no_follow, "Read the inputs once (the dashboard follows folders by default)");
     cmd.add_flag("--replay", o.replay, "Play the records back in timestamp order across all files");
-    cmd.add_option("--speed", o.speed, "Replay speed: log seconds per second (60, 3600); default: as fast as possible")
+    cmd.add_option("--speed", o.speed,
+                   "Replay speed: log seconds per second (60, 3600); 0 or none: as fast as possible")
         ->check(CLI::NonNegativeNumber);
     cmd.add_option("--config", o.config_file,
                    "Config file (default: $XDG_CONFIG_HOME/s3top/s3top.conf when it exists); options given here win");
@@ -99,7 +100,7 @@ int run(int argc, char** argv) {
         ->check(CLI::IsMember({"table", "csv", "json", "html"}));
     report->add_option("-o,--output", r.output, "Write the report to FILE (atomically) instead of standard output");
     report->add_flag("--exact", r.exact, "Exact integers in the table instead of KiB/MiB and k/M");
-    report->add_option("--every", r.every, "With --follow: print a report every interval (5s, 1m, 500ms)")
+    report->add_option("--every", r.every, "With --follow or --replay: print a report every interval (5s, 1m, 500ms)")
         ->capture_default_str();
     report->add_flag("--billing", r.billing, "A billing statement instead (as s3top bill)");
     add_billing(*report, r);
@@ -138,6 +139,7 @@ int run(int argc, char** argv) {
         if (*report) {
             r.by = split_commas(by);
             r.format = format_of(format);
+            r.every_given = report->get_option("--every")->count() > 0;
             load_config(r, given_options(*report), xdg, home);
             return r.billing ? run_bill(r) : run_report(r);
         }

@@ -31,7 +31,8 @@ struct Options {
     bool no_state = false;   ///< --no-state: no ledger file, nothing remembered between runs
     bool follow = false;     ///< --follow: keep reading new files and lines
     bool no_follow = false;  ///< --no-follow: the dashboard loads once even given a folder
-    std::string every = "5s";  ///< report --follow: interval between reports
+    std::string every = "5s";  ///< report --follow / --replay: interval between reports
+    bool every_given = false;  ///< --every was on the command line (report --replay prints per interval only then)
     bool replay = false;     ///< --replay: play records back in time order
     double speed = 0;        ///< --speed X: log seconds per second; 0 = as fast as possible
 

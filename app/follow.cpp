@@ -47,6 +47,18 @@ FollowOptions follow_options(const Options& opt) {
     return f;
 }
 
+bool write_interval_report(const Engine& engine, const ReportSpec& spec, const Options& opt, const char* mode) {
+    const ReportResult result = engine.report(spec);
+    std::string text;
+    switch (opt.format) {
+        case OutputFormat::Json: text = report_json(result); break;
+        case OutputFormat::Csv: text = report_csv(result); break;
+        case OutputFormat::Table: text = report_table(result, TableOptions{!opt.exact, 48}) + "\n"; break;
+        case OutputFormat::Html: throw UsageError{fmt::format("--format html: not available with {}", mode)};
+    }
+    return std::fwrite(text.data(), 1, text.size(), stdout) == text.size() && std::fflush(stdout) == 0;
+}
+
 int report_follow(Session& s, const Options& opt, const ReportSpec& spec) {
     const auto every = parse_interval(opt.every);
     // SIGINT/SIGTERM end the loop: blocked in every thread, taken with sigtimedwait here.
@@ -65,17 +77,7 @@ int report_follow(Session& s, const Options& opt, const ReportSpec& spec) {
             for (const auto& n : r.notes) fmt::print(stderr, "s3top: state: {}\n", n);
         });
     });
-    auto print = [&] {
-        const ReportResult result = s.engine->report(spec);
-        std::string text;
-        switch (opt.format) {
-            case OutputFormat::Json: text = report_json(result); break;
-            case OutputFormat::Csv: text = report_csv(result); break;
-            case OutputFormat::Table: text = report_table(result, TableOptions{!opt.exact, 48}) + "\n"; break;
-            case OutputFormat::Html: throw UsageError{"--format html: not available with --follow"};
-        }
-        return std::fwrite(text.data(), 1, text.size(), stdout) == text.size() && std::fflush(stdout) == 0;
-    };
+    auto print = [&] { return write_interval_report(*s.engine, spec, opt, "--follow"); };
     int rc = 0;
     auto next = std::chrono::steady_clock::now() + every;
     while (true) {

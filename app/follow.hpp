@@ -11,6 +11,9 @@ std::chrono::milliseconds parse_interval(const std::string& text);
 /// --follow given (the dashboard adds: a folder named and no --no-follow).
 bool wants_follow(const Options& opt);
 FollowOptions follow_options(const Options& opt);
+/// Prints one report of the engine as it is now to stdout (the --every output of --follow and
+/// --replay; `mode` names the option in the html error). False when stdout failed.
+bool write_interval_report(const Engine& engine, const ReportSpec& spec, const Options& opt, const char* mode);
 /// `report --follow`: load, then one report per --every interval until SIGINT/SIGTERM.
 int report_follow(Session& s, const Options& opt, const ReportSpec& spec);
 }  // namespace s3top::app

@@ -14,6 +14,7 @@
 
 #include "app/commands.hpp"
 #include "app/follow.hpp"
+#include "app/replay.hpp"
 #include "app/session.hpp"
 #include "app/settings.hpp"
 #include "core/report/html.hpp"
@@ -55,7 +56,7 @@ int run_report(const Options& opt) {
     }
     Session s = opt.format == OutputFormat::Html ? make_session(opt, needed) : make_session(opt, needed, spec);
     if (opt.follow) return report_follow(s, opt, spec);
-    if (!load_all(s, opt)) {
+    if (opt.replay ? !replay_for_report(s, opt, spec) : !load_all(s, opt)) {
         fmt::print(stderr, "s3top: no input could be read\n");
         return 1;
     }
@@ -139,7 +140,26 @@ int run_dashboard_command(const Options& opt) {
     bool any = false;
     Follower follower(*s.ingestor, follow_options(opt));
     std::atomic<std::size_t> nfiles{s.inputs.size()};
+    // --replay: read everything, then play it in time order on this same thread.
+    std::unique_ptr<Replay> replay;
+    if (opt.replay) {
+        ReplayOptions ro = replay_options(opt);
+        ro.on_change = poke;
+        replay = std::make_unique<Replay>(*s.engine, std::move(ro));
+    }
     std::thread ingest([&] {
+        if (replay) {
+            std::vector<std::string> m;
+            any = load_replay(s, *replay, opt, &m, &cancel);
+            {
+                std::lock_guard l(messages_mutex);
+                messages.insert(messages.end(), m.begin(), m.end());
+            }
+            done = true;
+            poke();
+            if (!cancel) replay->run();
+            return;
+        }
         {
             std::vector<std::string> m;
             any = load_all(s, opt, &m, &cancel);
@@ -164,12 +184,27 @@ int run_dashboard_command(const Options& opt) {
     d.status = [&] {
         tui::SourceStatus st;
         st.mode = !done ? tui::SourceStatus::Mode::Loading
-                        : follow ? tui::SourceStatus::Mode::Follow : tui::SourceStatus::Mode::Loaded;
+                        : replay ? tui::SourceStatus::Mode::Replay
+                                 : follow ? tui::SourceStatus::Mode::Follow : tui::SourceStatus::Mode::Loaded;
         st.files = nfiles;
+        if (replay && done) {
+            const ReplayStatus r = replay->status();
+            st.paused = r.paused;
+            st.speed = r.speed;
+            st.clock = r.clock;
+            st.done = r.done;
+        }
         return st;
     };
+    if (replay) {
+        d.toggle_pause = [&] { replay->toggle_pause(); };
+        d.faster = [&] { replay->faster(); };
+        d.slower = [&] { replay->slower(); };
+        d.step = [&] { replay->step(); };
+    }
     const int rc = tui::run_dashboard(*s.engine, d);
     cancel = true;
+    if (replay) replay->stop();
     follower.stop();
     ingest.join();
     for (int fd : wake) {

@@ -9,6 +9,7 @@
 #include <map>
 #include <thread>
 #include <cstring>
+#include <functional>
 
 #include "core/agg/compiled_filter.hpp"
 #include "core/util/hash.hpp"
@@ -54,6 +55,7 @@ Session make_session(const Options& opt, const DimMask& needed, std::optional<Re
     cfg.keep = needed | CompiledFilter(*filter).needed();
     cfg.stream = std::move(stream);
     s.engine = std::make_unique<Engine>(cfg);
+    if (opt.replay && opt.follow) throw UsageError{"--replay plays what is there: it cannot be combined with --follow"};
     if (opt.paths.empty()) throw UsageError{"no input: name log files or folders, or - for standard input"};
     if (!opt.rejects.empty()) {
         s.rejects.reset(std::fopen(opt.rejects.c_str(), "wb"));
@@ -64,6 +66,7 @@ Session make_session(const Options& opt, const DimMask& needed, std::optional<Re
     lo.format_options = FormatOptions{opt.log_format, opt.date_format, opt.time_format,
                                       std::make_shared<const JsonFieldMap>(opt.config.json_fields)};
     lo.workers = opt.workers;
+    s.loader_options = lo;
     s.ingestor = std::make_unique<Ingestor>(*s.engine, lo);
     const bool uses_stdin = std::find(opt.paths.begin(), opt.paths.end(), "-") != opt.paths.end();
     if (!opt.no_state && !uses_stdin && !opt.replay) {
@@ -90,34 +93,40 @@ std::vector<InputFile> relist_inputs(const Options& opt) {
     return collect_inputs(opt.paths, ignored);
 }
 
-bool load_all(Session& s, const Options& opt, std::vector<std::string>* messages, const std::atomic<bool>* cancel) {
-    auto say = [&](std::string line) {
+namespace {
+
+using Say = std::function<void(std::string)>;
+
+Say sayer(std::vector<std::string>* messages) {
+    return [messages](std::string line) {
         if (messages) {
             messages->push_back(std::move(line));
         } else {
             fmt::print(stderr, "{}\n", line);
         }
     };
-    for (const auto& p : s.problems) say(fmt::format("s3top: {}: {}", p.path, p.message));
-    for (const auto& n : s.state_notes) say(fmt::format("s3top: state: {}", n));
-    if (s.rejects) {
-        std::FILE* f = s.rejects.get();
-        s.ingestor->set_reject_sink([f](const RejectedLine& r, const std::string& path) {
-            // path, line, reason, column, then the raw line as it was (a file, not a terminal).
-            fmt::print(f, "{}\t{}\t{}\t{}\t", path, r.line_no, reject_reason_name(r.error.reason), r.error.column);
-            std::fwrite(r.text.data(), 1, r.text.size(), f);
-            std::fputc('\n', f);
-        });
-    }
-    const IngestResult res = s.ingestor->ingest(s.inputs, opt.follow, cancel);
-    for (const auto& p : res.load.problems) say(fmt::format("s3top: {}: {}", p.path, p.message));
-    for (const auto& f : res.load.files) {
+}
+
+/// --rejects FILE: path, line, reason, column, then the raw line as it was (a file, not a terminal).
+RejectSink rejects_file_sink(Session& s) {
+    if (!s.rejects) return {};
+    std::FILE* f = s.rejects.get();
+    return [f](const RejectedLine& r, const std::string& path) {
+        fmt::print(f, "{}\t{}\t{}\t{}\t", path, r.line_no, reject_reason_name(r.error.reason), r.error.column);
+        std::fwrite(r.text.data(), 1, r.text.size(), f);
+        std::fputc('\n', f);
+    };
+}
+
+/// Per-file errors, and which formats auto-detection chose unless every file was plain S3.
+void say_files(const LoadResult& load, const Options& opt, const Say& say) {
+    for (const auto& p : load.problems) say(fmt::format("s3top: {}: {}", p.path, p.message));
+    for (const auto& f : load.files) {
         if (!f.error.empty()) say(fmt::format("s3top: {}: {}", f.path, f.error));
     }
-    // Say which formats auto-detection chose, unless every file was plain S3.
     if (opt.log_format == "auto") {
         std::map<std::string, std::size_t> formats;
-        for (const auto& f : res.load.files) {
+        for (const auto& f : load.files) {
             if (!f.format.empty()) ++formats[f.format];
         }
         if (!formats.empty() && !(formats.size() == 1 && formats.begin()->first == "s3")) {
@@ -126,11 +135,38 @@ bool load_all(Session& s, const Options& opt, std::vector<std::string>* messages
             say("s3top: formats detected: " + list);
         }
     }
-    for (const auto& n : res.notes) say(fmt::format("s3top: state: {}", n));
+}
+
+void flush_rejects(Session& s, const Options& opt, const Say& say) {
     if (s.rejects && std::fflush(s.rejects.get()) != 0)
         say(fmt::format("s3top: --rejects {}: {}", opt.rejects, std::strerror(errno)));
+}
+
+}  // namespace
+
+bool load_all(Session& s, const Options& opt, std::vector<std::string>* messages, const std::atomic<bool>* cancel) {
+    const Say say = sayer(messages);
+    for (const auto& p : s.problems) say(fmt::format("s3top: {}: {}", p.path, p.message));
+    for (const auto& n : s.state_notes) say(fmt::format("s3top: state: {}", n));
+    if (auto sink = rejects_file_sink(s)) s.ingestor->set_reject_sink(std::move(sink));
+    const IngestResult res = s.ingestor->ingest(s.inputs, opt.follow, cancel);
+    say_files(res.load, opt, say);
+    for (const auto& n : res.notes) say(fmt::format("s3top: state: {}", n));
+    flush_rejects(s, opt, say);
     const auto& c = res.counts;
     return res.load.any_read() || c.unchanged + c.duplicate > 0 || (s.ingestor->has_state() && s.engine->lines().read > 0);
+}
+
+bool load_replay(Session& s, Replay& replay, const Options& opt, std::vector<std::string>* messages,
+                 const std::atomic<bool>* cancel) {
+    const Say say = sayer(messages);
+    for (const auto& p : s.problems) say(fmt::format("s3top: {}: {}", p.path, p.message));
+    std::string error;
+    const LoadResult load = replay.load(s.inputs, s.loader_options, rejects_file_sink(s), error, cancel);
+    if (!error.empty()) say("s3top: --replay: " + error);
+    say_files(load, opt, say);
+    flush_rejects(s, opt, say);
+    return load.any_read();
 }
 
 }  // namespace s3top::app

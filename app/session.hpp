@@ -9,6 +9,7 @@
 #include "core/agg/engine.hpp"
 #include "core/ingest/ingestor.hpp"
 #include "core/ingest/loader.hpp"
+#include "core/ingest/replay.hpp"
 
 namespace s3top::app {
 
@@ -27,6 +28,7 @@ struct Session {
     std::unique_ptr<std::FILE, FileCloser> rejects;  ///< --rejects FILE
     std::unique_ptr<Ingestor> ingestor;  ///< ledger + state file; the follower reuses it
     std::vector<std::string> state_notes;  ///< state file problems, for the user
+    LoaderOptions loader_options;  ///< how inputs are read (replay reads them itself)
 };
 
 /// Builds the engine (keeping only the columns `needed` plus those the filter reads) and
@@ -42,5 +44,10 @@ std::vector<InputFile> relist_inputs(const Options& opt);
 /// nothing at all could be read. `cancel` stops it early.
 bool load_all(Session& s, const Options& opt, std::vector<std::string>* messages = nullptr,
               const std::atomic<bool>* cancel = nullptr);
+
+/// --replay: reads every input into `replay` (records held back, to be played in time order),
+/// saying problems as load_all() does. Returns false when nothing at all could be read.
+bool load_replay(Session& s, Replay& replay, const Options& opt, std::vector<std::string>* messages = nullptr,
+                 const std::atomic<bool>* cancel = nullptr);
 
 }  // namespace s3top::app

@@ -27,8 +27,16 @@ void source_line(const Snapshot& snap, const UiState& ui, Canvas& c, Rect r) {
         case SourceStatus::Mode::Loaded: line.add("loaded", Style{Role::Dim}); break;
         case SourceStatus::Mode::Follow: line.add("following", Style{Role::Good, true}); break;
         case SourceStatus::Mode::Replay: {
-            const std::string state = s.paused ? std::string("paused") : std::string(c.glyph("▶ ", "> ")) + speed_text(s.speed);
-            line.add("replay ", Style{Role::Good, true}).add(state, Style{s.paused ? Role::Warn : Role::Good, true});
+            // "replay ▶ 60x", "replay 60x paused", "replay done"; speed 0 is "max".
+            const std::string speed = s.speed > 0 ? speed_text(s.speed) : std::string("max");
+            line.add("replay ", Style{Role::Good, true});
+            if (s.done) {
+                line.add("done", Style{Role::Dim, true});
+            } else if (s.paused) {
+                line.add(speed + " paused", Style{Role::Warn, true});
+            } else {
+                line.add(std::string(c.glyph("▶ ", "> ")) + speed, Style{Role::Good, true});
+            }
             if (s.clock) line.add(" at ", Style{Role::Dim}).add(format_iso8601(s.clock));
             break;
         }

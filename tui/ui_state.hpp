@@ -23,9 +23,10 @@ struct SourceStatus {
     Mode mode = Mode::Loaded;
     std::size_t files = 0;     ///< inputs opened
     bool paused = false;       ///< Replay: paused
-    double speed = 1.0;        ///< Replay: log seconds per wall-clock second
+    double speed = 1.0;        ///< Replay: log seconds per wall-clock second; 0 = as fast as possible
     std::int64_t clock = 0;    ///< Replay: log time reached (UTC epoch seconds); 0 = unknown
     std::string note;          ///< short free text ("reading a.log 45%"); shown sanitized
+    bool done = false;         ///< Replay: every record played
     friend bool operator==(const SourceStatus&, const SourceStatus&) = default;
 };
 

@@ -105,7 +105,14 @@ TEST(Render, HeaderShowsSourceStatus) {
     ui.source.paused = true;
     ui.source.mode = SourceStatus::Mode::Replay;
     c = test::render_to_canvas(test::snapshot_of(*engine, ui), ui);
-    EXPECT_NE(c.row(0).find("paused"), std::string::npos) << c.row(0);
+    EXPECT_NE(c.row(0).find("replay 4x paused at "), std::string::npos) << c.row(0);
+    ui.source.paused = false;
+    ui.source.speed = 0;  // as fast as possible
+    c = test::render_to_canvas(test::snapshot_of(*engine, ui), ui);
+    EXPECT_NE(c.row(0).find("replay ▶ max at "), std::string::npos) << c.row(0);
+    ui.source.done = true;
+    c = test::render_to_canvas(test::snapshot_of(*engine, ui), ui);
+    EXPECT_NE(c.row(0).find("replay done at "), std::string::npos) << c.row(0);
 }
 
 TEST(Render, PanelsListRowsRankedWithShares) {
