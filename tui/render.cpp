@@ -63,6 +63,35 @@ Line& Line::gap(int n) {
     return *this;
 }
 
+void fields(Canvas& c, Line& line, const std::vector<Field>& fields) {
+    std::vector<int> widths;
+    widths.reserve(fields.size());
+    for (const Field& f : fields) {
+        int w = 0;
+        for (const auto& [text, style] : f) w += display_width(text, !c.unicode());
+        widths.push_back(w);
+    }
+    auto total = [&](std::size_t n, int gap) {
+        int w = 0;
+        for (std::size_t i = 0; i < n; ++i) w += widths[i] + (i ? gap : 0);
+        return w;
+    };
+    const int room = line.remaining();
+    const int gap = total(fields.size(), 2) <= room ? 2 : 1;
+    std::size_t shown = fields.size();
+    const std::string_view more = c.glyph("…", "...");
+    const int more_w = display_width(more, !c.unicode());
+    while (shown > 0 && total(shown, gap) + (shown < fields.size() ? gap + more_w : 0) > room) --shown;
+    for (std::size_t i = 0; i < shown; ++i) {
+        if (i) line.gap(gap);
+        for (const auto& [text, style] : fields[i]) line.add(text, style);
+    }
+    if (shown < fields.size() && line.remaining() >= (shown ? gap : 0) + more_w) {
+        if (shown) line.gap(gap);
+        line.add(more, Style{Role::Dim});
+    }
+}
+
 }  // namespace draw
 
 std::string_view resolution_name(Dim resolution) {

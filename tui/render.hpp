@@ -54,6 +54,13 @@ private:
     Canvas& c_;
     int x_, y_, right_;
 };
+
+/// A label and its value (or any run of styled pieces) that must show whole or not at all.
+using Field = std::vector<std::pair<std::string, Style>>;
+/// Lays `fields` out on `line`, never cutting one: two cells apart when all fit, one when that
+/// makes them fit, and fields that still do not fit are left out whole, from the end, with a
+/// "…" in their place. A number cut short ("Clients 2" for 2.06k) would be read as a number.
+void fields(Canvas& c, Line& line, const std::vector<Field>& fields);
 }  // namespace draw
 
 }  // namespace s3top::tui

@@ -42,13 +42,18 @@ void source_line(const Snapshot& snap, const UiState& ui, Canvas& c, Rect r) {
         }
     }
     line.gap(2);
-    line.add(std::to_string(s.files)).add(s.files == 1 ? " file" : " files", Style{Role::Dim}).gap(2);
     const bool exact = ui.exact;
-    line.add("lines ", Style{Role::Dim}).add(format_count(snap.lines.read, exact)).gap(1);
-    line.add("parsed ", Style{Role::Dim}).add(format_count(snap.lines.parsed, exact)).gap(1);
+    const Style dim{Role::Dim}, normal{};
     const std::uint64_t rejected = snap.lines.rejected_total();
-    line.add("rejected ", Style{Role::Dim}).add(format_count(rejected, exact), Style{rejected ? Role::Bad : Role::Normal, rejected > 0});
-    if (!s.note.empty()) {
+    // Counts show whole or not at all; rejected comes before files so it is the last to go.
+    std::vector<draw::Field> counts = {
+        {{"lines ", dim}, {format_count(snap.lines.read, exact), normal}},
+        {{"parsed ", dim}, {format_count(snap.lines.parsed, exact), normal}},
+        {{"rejected ", dim}, {format_count(rejected, exact), Style{rejected ? Role::Bad : Role::Normal, rejected > 0}}},
+        {{std::to_string(s.files), normal}, {s.files == 1 ? " file" : " files", dim}},
+    };
+    draw::fields(c, line, counts);
+    if (!s.note.empty() && line.remaining() > 2) {
         line.gap(2);
         c.put_fit(line.x(), r.y, s.note, line.remaining(), Style{Role::Dim});
     }
@@ -77,14 +82,17 @@ void totals_line(const Snapshot& snap, const UiState& ui, Canvas& c, Rect r) {
     const Metrics& t = snap.totals;
     const bool x = ui.exact;
     const Style label{Role::Dim}, value{Role::Normal, true};
-    line.add(" Requests ", label).add(format_count(t.requests, x), value).gap(2);
-    line.add("Sent ", label).add(bound(t, t.bytes_sent, format_bytes(t.bytes_sent, x)), value).gap(2);
-    line.add("Uploaded ", label).add(bound(t, t.bytes_in, format_bytes(t.bytes_in, x)), value).gap(2);
-    line.add("4xx ", label).add(format_count(t.errors_4xx, x), Style{t.errors_4xx ? Role::Warn : Role::Normal, true}).gap(2);
-    line.add("5xx ", label).add(format_count(t.errors_5xx, x), Style{t.errors_5xx ? Role::Bad : Role::Normal, true}).gap(2);
-    line.add("Clients ", label).add(format_count(snap.distinct_clients, x), value);
-    // A sum that stopped at 2^64-1 is a lower bound: say so where the totals are.
-    if (t.overflow) line.gap(2).add("OVERFLOW: sums passed 2^64-1, not exact", Style{Role::Bad, true});
+    line.gap(1);
+    std::vector<draw::Field> totals;
+    // A sum that stopped at 2^64-1 is a lower bound: say so first, where it cannot be dropped.
+    if (t.overflow) totals.push_back({{"OVERFLOW: sums passed 2^64-1, not exact", Style{Role::Bad, true}}});
+    totals.push_back({{"Requests ", label}, {format_count(t.requests, x), value}});
+    totals.push_back({{"Sent ", label}, {bound(t, t.bytes_sent, format_bytes(t.bytes_sent, x)), value}});
+    totals.push_back({{"Uploaded ", label}, {bound(t, t.bytes_in, format_bytes(t.bytes_in, x)), value}});
+    totals.push_back({{"4xx ", label}, {format_count(t.errors_4xx, x), Style{t.errors_4xx ? Role::Warn : Role::Normal, true}}});
+    totals.push_back({{"5xx ", label}, {format_count(t.errors_5xx, x), Style{t.errors_5xx ? Role::Bad : Role::Normal, true}}});
+    totals.push_back({{"Clients ", label}, {format_count(snap.distinct_clients, x), value}});
+    draw::fields(c, line, totals);
 }
 
 std::uint64_t metric_of(const SeriesPoint& p, ChartMetric m) { return m == ChartMetric::BytesSent ? p.bytes_sent : p.requests; }

@@ -71,6 +71,38 @@ TEST(Render, HeaderShowsLinesAndFilteredTotals) {
     expect_well_formed(c);
 }
 
+TEST(Render, NarrowHeaderLeavesFieldsOutWholeNeverCutsANumber) {
+    std::vector<Req> reqs;
+    for (int i = 0; i < 2345; ++i)
+        reqs.push_back(Req{.org = "o", .sent = 123'456'789, .status = static_cast<std::uint16_t>(i % 7 ? 200 : 404), .time = kT0 + i,
+                           .ip = "10.0." + std::to_string(i / 250) + "." + std::to_string(i % 250)});
+    const auto engine = test::make_engine(reqs);
+    for (const int width : {120, 80, 60}) {
+        UiState ui = test::ui_of(width, 30);
+        ui.exact = true;  // the longest numbers
+        const Canvas c = test::render_to_canvas(test::snapshot_of(*engine, ui), ui);
+        const std::string totals = c.row(2);
+        // Each field is there whole, or not at all; a cut one would read as a smaller number.
+        for (const std::string field : {"Requests 2,345", "Sent 289,506,170,205 B", "4xx 335", "Clients 2,345"}) {
+            const std::string label = field.substr(0, field.find(' ') + 1);
+            if (totals.find(label) != std::string::npos) {
+                EXPECT_NE(totals.find(field), std::string::npos) << width << ": " << totals;
+            }
+        }
+        const std::string source = c.row(0);
+        if (source.find("rejected ") != std::string::npos) {
+            EXPECT_NE(source.find("rejected 0"), std::string::npos) << width << ": " << source;
+        }
+        if (width == 120) {
+            EXPECT_NE(totals.find("Clients 2,345"), std::string::npos) << totals;
+        }
+        if (width == 60) {
+            EXPECT_NE(totals.find("…"), std::string::npos) << "left-out fields are marked: " << totals;
+        }
+        expect_well_formed(c);
+    }
+}
+
 TEST(Render, ExactNumbersToggle) {
     const auto engine = test::make_engine(three_orgs());
     UiState ui = test::ui_of(120, 40);
