@@ -56,6 +56,13 @@ struct LineCounters {
     }
 };
 
+/// A record's dedupe key (see core/ingest/request_ids.hpp): a lossless S3 request id or a
+/// hash of another format's id, and a hash of the record's other fields.
+struct RequestKey {
+    std::uint64_t id = 0, rest = 0;
+    friend bool operator==(const RequestKey&, const RequestKey&) = default;
+};
+
 struct Batch {
     Columns columns;
     Pools pools;
@@ -68,6 +75,10 @@ struct Batch {
     /// The id columns already name the engine's global strings (Engine::intern); `pools` is
     /// then unused and Engine::append does not remap.
     bool interned = false;
+    /// --dedupe request-id: the keys of the records this batch counts (stored with them in the
+    /// state file), and how many of its records had no request id (never deduped).
+    std::vector<RequestKey> request_keys;
+    std::uint64_t no_request_id = 0;
 };
 
 struct Record;
@@ -86,6 +97,9 @@ public:
     void add_bytes(std::uint64_t n) { batch_.counters.bytes += n; }
     /// Records where the record just added came from (see Batch::origin).
     void add_origin(std::uint64_t origin) { batch_.origin.push_back(origin); }
+    /// Records the dedupe key of the record just added (or that it had no request id).
+    void add_request_key(const RequestKey& k) { batch_.request_keys.push_back(k); }
+    void count_no_request_id() { ++batch_.no_request_id; }
     std::size_t size() const { return batch_.columns.size(); }
     std::size_t pending_lines() const { return static_cast<std::size_t>(batch_.counters.read); }
     /// Hands over the batch and starts a new one.

@@ -24,6 +24,7 @@ Ingestor::~Ingestor() = default;
 
 bool Ingestor::open_state(const std::filesystem::path& file, std::uint64_t fingerprint, std::vector<std::string>& notes,
                           std::string& error) {
+    store_.set_request_ids(options_.dedupe.get());
     return store_.open(file, fingerprint, engine_, ledger_, notes, error);
 }
 

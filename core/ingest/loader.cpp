@@ -1,5 +1,6 @@
 #include "core/ingest/loader.hpp"
 
+#include "core/ingest/request_ids.hpp"
 #include "core/parse/format_registry.hpp"
 #include "core/parse/goaccess_format.hpp"
 
@@ -287,6 +288,13 @@ LoadResult Loader::load_jobs(const std::vector<ReadJob>& jobs, const std::atomic
     std::mutex sink_mutex;
     const unsigned nworkers = options_.workers ? options_.workers : std::max(1u, std::thread::hardware_concurrency());
 
+    // --dedupe request-id: true when `r` was counted before (the caller rejects it); else its
+    // key (or that it has none) goes with the batch.
+    RequestIdSet* const dedupe = options_.dedupe.get();
+    auto duplicate = [dedupe](const Record& r, BatchBuilder& builder) {
+        return dedupe && dedupe->admit(r, builder) == RequestIdSet::Verdict::Duplicate;
+    };
+
     // A whole document (CloudTrail): every record counts as a line read; a malformed document
     // counts as one rejected line carrying the parser's message.
     auto parse_document = [&](const FileCtx& fc, std::string_view doc, BatchBuilder& builder) {
@@ -301,6 +309,10 @@ LoadResult Loader::load_jobs(const std::vector<ReadJob>& jobs, const std::atomic
             doc,
             [&](const Record& r) {
                 ++element;
+                if (duplicate(r, builder)) {
+                    builder.reject(fc.index, element, r.request_id, ParseError{RejectReason::DuplicateRequestId, 0, 0});
+                    return;
+                }
                 builder.add(r);
                 if (options_.record_origin) builder.add_origin(origin_key(fc.index, element));
             },
@@ -385,7 +397,14 @@ LoadResult Loader::load_jobs(const std::vector<ReadJob>& jobs, const std::atomic
                     continue;
                 }
                 auto r = parser->parse(line);
-                if (r) {
+                if (r && duplicate(*r, builder)) {
+                    // The column of the request id, when it is a view into the line.
+                    const auto id_at = reinterpret_cast<std::uintptr_t>(r->request_id.data());
+                    const auto line_at = reinterpret_cast<std::uintptr_t>(line.data());
+                    const auto column = static_cast<std::uint32_t>(
+                        id_at >= line_at && id_at - line_at <= line.size() ? id_at - line_at : 0);
+                    builder.reject(fc.index, line_no, line, ParseError{RejectReason::DuplicateRequestId, column, 0});
+                } else if (r) {
                     builder.add(*r);
                     if (options_.record_origin) builder.add_origin(origin_key(fc.index, line_no));
                 } else {

@@ -16,6 +16,8 @@
 
 namespace s3top {
 
+class RequestIdSet;
+
 struct LoaderOptions {
     std::string format = "auto";  ///< a format name, or "auto" to detect per file
     FormatOptions format_options;
@@ -32,6 +34,9 @@ struct LoaderOptions {
     /// Fill Batch::origin (origin_key of each record's file index and line number) for
     /// replay's stable time order. Costs 8 bytes per record while the batch lives.
     bool record_origin = false;
+    /// --dedupe request-id: every parsed record is checked against (and added to) this set; a
+    /// record already there is rejected as duplicate_request_id. Null: no dedupe.
+    std::shared_ptr<RequestIdSet> dedupe;
 };
 
 inline constexpr std::size_t kEdgeBytes = 1024;  ///< a file's head and tail hashes cover this much

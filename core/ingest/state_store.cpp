@@ -12,6 +12,7 @@
 #include <cstring>
 #include <string_view>
 
+#include "core/ingest/request_ids.hpp"
 #include "core/util/stream_hash.hpp"
 
 namespace s3top {
@@ -20,6 +21,11 @@ namespace {
 constexpr char kMagic[8] = {'S', '3', 'T', 'O', 'P', 'S', 'T', '\n'};
 constexpr std::uint32_t kRecordMagic = 0x53335231;  // "S3R1"
 constexpr std::uint8_t kBatch = 1, kEntries = 2, kSnapshot = 8;
+/// The dedupe keys (--dedupe request-id) of the records of the Batch or Snapshot record that
+/// follows it: written in the same write() before it, and applied only once that record
+/// decodes, so a torn batch never leaves keys that would reject its own lines when they are
+/// read again.
+constexpr std::uint8_t kRequestIds = 3;
 constexpr std::size_t kHeaderBytes = 8 + 4 + 8;
 constexpr std::size_t kRecordHeaderBytes = 4 + 4 + 8 + 8;  // magic, type, length, checksum
 
@@ -238,11 +244,12 @@ void put_rows(Sink& o, const Batch& b) {
 /// Reads what put_rows wrote into an empty batch. False when malformed.
 bool get_rows(In& in, Batch& b) {
     std::uint32_t nreasons = 0;
+    // Reasons are only ever added at the end: a file written before one was added has fewer.
     if (!in.num(b.counters.read) || !in.num(b.counters.parsed) || !in.num(b.counters.bytes) || !in.num(nreasons) ||
-        nreasons != b.counters.rejected.size())
+        nreasons > b.counters.rejected.size())
         return false;
-    for (auto& r : b.counters.rejected) {
-        if (!in.num(r)) return false;
+    for (std::uint32_t i = 0; i < nreasons; ++i) {
+        if (!in.num(b.counters.rejected[i])) return false;
     }
     std::uint64_t n = 0;
     std::uint32_t ndims = 0;
@@ -376,6 +383,34 @@ bool decode_snapshot(std::string_view payload, Batch& rows, Ledger& ledger) {
     return true;
 }
 
+/// A RequestIds record: records without an id, then the keys (16 bytes each).
+void put_request_ids(Sink& o, std::uint64_t no_id, const std::vector<RequestKey>& keys) {
+    o.num(no_id);
+    o.num(static_cast<std::uint64_t>(keys.size()));
+    o.big_array(keys);
+}
+
+/// Checks a RequestIds payload; its keys are added by apply_request_ids.
+bool check_request_ids(std::string_view payload) {
+    In in(payload);
+    std::uint64_t no_id = 0, n = 0;
+    return in.num(no_id) && in.num(n) && in.left() / sizeof(RequestKey) == n && in.left() % sizeof(RequestKey) == 0;
+}
+
+void apply_request_ids(std::string_view payload, RequestIdSet& ids) {
+    In in(payload);
+    std::uint64_t no_id = 0, n = 0;
+    (void)in.num(no_id);
+    (void)in.num(n);
+    ids.add_no_id(no_id);
+    for (std::uint64_t i = 0; i < n; ++i) {
+        RequestKey k;
+        (void)in.num(k.id);
+        (void)in.num(k.rest);
+        ids.insert(k);
+    }
+}
+
 struct RecordHeader {
     std::uint32_t magic = kRecordMagic, type = 0;
     std::uint64_t len = 0, sum = 0;
@@ -406,18 +441,31 @@ struct Decoded {
     std::uint64_t snapshot_bytes = 0, log_bytes = 0, log_records = 0;
 };
 
-/// Decodes the records after the header: rows into `rows`, ledger data into `ledger`. Stops at
-/// the first torn, corrupt or undecodable record.
-Decoded decode_records(std::string_view data, Batch& rows, Ledger& ledger) {
+/// Decodes the records after the header: rows into `rows`, ledger data into `ledger`, dedupe
+/// keys into `ids`. Stops at the first torn, corrupt or undecodable record (a RequestIds record
+/// counts only with the Batch or Snapshot after it).
+Decoded decode_records(std::string_view data, Batch& rows, Ledger& ledger, RequestIdSet& ids) {
     Decoded out;
     out.good = kHeaderBytes;
-    while (data.size() - out.good >= kRecordHeaderBytes) {
+    std::size_t pos = out.good;
+    std::string_view pending_ids;  // a RequestIds payload waiting for its record
+    std::uint64_t pending_bytes = 0;
+    while (data.size() - pos >= kRecordHeaderBytes) {
         RecordHeader h;
-        const char* p = data.data() + out.good;
+        const char* p = data.data() + pos;
         h.from(p);
-        if (h.magic != kRecordMagic || h.len > data.size() - out.good - kRecordHeaderBytes) break;
+        if (h.magic != kRecordMagic || h.len > data.size() - pos - kRecordHeaderBytes) break;
         const std::string_view payload(p + kRecordHeaderBytes, static_cast<std::size_t>(h.len));
         if (StreamHash::of(payload) != h.sum) break;
+        const std::uint64_t bytes = kRecordHeaderBytes + h.len;
+        if (h.type == kRequestIds) {
+            if (pending_bytes > 0 || !check_request_ids(payload)) break;
+            pending_ids = payload;
+            pending_bytes = bytes;
+            pos += static_cast<std::size_t>(bytes);
+            continue;
+        }
+        if (pending_bytes > 0 && h.type != kBatch && h.type != kSnapshot) break;  // not what we write
         bool ok = false;
         if (h.type == kBatch) {
             ok = decode_batch(payload, rows, ledger);
@@ -428,14 +476,16 @@ Decoded decode_records(std::string_view data, Batch& rows, Ledger& ledger) {
             ok = decode_snapshot(payload, rows, ledger);
         }
         if (!ok) break;  // checksummed but undecodable: treat as the end
-        const std::uint64_t bytes = kRecordHeaderBytes + h.len;
+        if (pending_bytes > 0) apply_request_ids(pending_ids, ids);
         if (h.type == kSnapshot) {
-            out.snapshot_bytes += bytes;
+            out.snapshot_bytes += bytes + pending_bytes;
         } else {
-            out.log_bytes += bytes;
+            out.log_bytes += bytes + pending_bytes;
             ++out.log_records;
         }
-        out.good += static_cast<std::size_t>(bytes);
+        pending_bytes = 0;
+        pos += static_cast<std::size_t>(bytes);
+        out.good = pos;
     }
     return out;
 }
@@ -539,6 +589,8 @@ bool StateStore::open(const std::filesystem::path& file, std::uint64_t fingerpri
     if (!file_size(fd_, file_bytes) || !map.map(fd_, static_cast<std::size_t>(file_bytes))) return fail();
     const std::string_view data = map.data();
     Batch rows;
+    RequestIdSet unused_ids;  // a state without dedupe still carries the keys it holds
+    RequestIdSet& ids = ids_ ? *ids_ : unused_ids;
     Decoded dec;  // good == 0: nothing kept
     const bool header_ok = data.size() >= kHeaderBytes && std::memcmp(data.data(), kMagic, 8) == 0;
     std::uint32_t version = 0;
@@ -555,7 +607,7 @@ bool StateStore::open(const std::filesystem::path& file, std::uint64_t fingerpri
     } else if (header_ok && fp != fingerprint) {
         notes.push_back(file.string() + ": written for other settings; rebuilt");
     } else if (header_ok) {
-        dec = decode_records(data, rows, ledger);
+        dec = decode_records(data, rows, ledger, ids);
         if (dec.good < data.size())
             notes.push_back(file.string() + ": " + std::to_string(data.size() - dec.good) +
                             " bytes of an unfinished or corrupt record discarded (their lines are read again)");
@@ -580,7 +632,7 @@ bool StateStore::open(const std::filesystem::path& file, std::uint64_t fingerpri
     log_records_ = dec.log_records;
     if (needs_compaction()) {
         std::string err;
-        if (!write_snapshot(rows, ledger, err)) notes.push_back(err + " (the state file stays as it was)");
+        if (!write_snapshot(rows, ledger, ids, err)) notes.push_back(err + " (the state file stays as it was)");
     }
     engine.append(std::move(rows));
     if (fd_ < 0) {
@@ -604,23 +656,24 @@ bool StateStore::compact(std::string& error) {
     }
     Batch rows;
     Ledger ledger;
+    RequestIdSet ids;
     {
         MappedFile map;
         if (!map.map(fd_, static_cast<std::size_t>(size_))) {
             error = path_.string() + ": " + std::strerror(errno);
             return false;
         }
-        const Decoded dec = decode_records(map.data(), rows, ledger);
+        const Decoded dec = decode_records(map.data(), rows, ledger, ids);
         if (dec.good != size_) {
             error = path_.string() + ": cannot be read back whole; not compacted";
             return false;
         }
     }
     ledger.settle();
-    return write_snapshot(rows, ledger, error);
+    return write_snapshot(rows, ledger, ids, error);
 }
 
-bool StateStore::write_snapshot(const Batch& rows, const Ledger& ledger, std::string& error) {
+bool StateStore::write_snapshot(const Batch& rows, const Ledger& ledger, const RequestIdSet& ids, std::string& error) {
     const std::filesystem::path tmp = temp_path(path_);
     int fd = -1;
     auto fail = [&](const char* what) {
@@ -645,8 +698,32 @@ bool StateStore::write_snapshot(const Batch& rows, const Ledger& ledger, std::st
     if (::flock(fd, LOCK_EX | LOCK_NB) != 0) return fail("cannot lock");
     const std::string header = file_header(fingerprint_);
     char record_header[kRecordHeaderBytes] = {};
-    if (!write_all(fd, header.data(), header.size()) || !write_all(fd, record_header, sizeof record_header))
-        return fail("cannot write");
+    if (!write_all(fd, header.data(), header.size())) return fail("cannot write");
+    // The dedupe keys first: a RequestIds record counts with the Snapshot after it.
+    std::uint64_t ids_record = 0;
+    if (ids.size() > 0 || ids.no_id() > 0) {
+        std::vector<RequestKey> keys;
+        keys.reserve(ids.size());
+        ids.for_each([&](const RequestKey& k) { keys.push_back(k); });
+        StreamHash ids_hash;
+        if (!write_all(fd, record_header, sizeof record_header)) return fail("cannot write");
+        Sink o(fd, &ids_hash);
+        put_request_ids(o, ids.no_id(), keys);
+        o.flush();
+        if (!o.ok()) return fail("cannot write");
+        RecordHeader h;
+        h.type = kRequestIds;
+        h.len = o.written();
+        h.sum = ids_hash.digest();
+        h.to(record_header);
+        if (::pwrite(fd, record_header, sizeof record_header, static_cast<off_t>(header.size())) !=
+            static_cast<ssize_t>(sizeof record_header))
+            return fail("cannot write");
+        ids_record = sizeof record_header + o.written();
+    }
+    const auto snapshot_at = static_cast<off_t>(header.size() + ids_record);
+    std::memset(record_header, 0, sizeof record_header);
+    if (!write_all(fd, record_header, sizeof record_header)) return fail("cannot write");
     StreamHash hash;
     Sink o(fd, &hash);
     put_rows(o, rows);
@@ -665,8 +742,7 @@ bool StateStore::write_snapshot(const Batch& rows, const Ledger& ledger, std::st
     h.len = o.written();
     h.sum = hash.digest();
     h.to(record_header);
-    if (::pwrite(fd, record_header, sizeof record_header, static_cast<off_t>(header.size())) !=
-        static_cast<ssize_t>(sizeof record_header))
+    if (::pwrite(fd, record_header, sizeof record_header, snapshot_at) != static_cast<ssize_t>(sizeof record_header))
         return fail("cannot write");
     if (crash_at_ == CrashPoint::TempWritten) return crash();
     if (::fdatasync(fd) != 0) return fail("cannot sync");
@@ -676,7 +752,7 @@ bool StateStore::write_snapshot(const Batch& rows, const Ledger& ledger, std::st
     if (crash_at_ == CrashPoint::Renamed) return crash();
     ::close(fd_);  // the old file, and its lock
     fd_ = fd;
-    const std::uint64_t record = sizeof record_header + o.written();
+    const std::uint64_t record = ids_record + sizeof record_header + o.written();
     size_ = synced_size_ = header.size() + record;
     snapshot_bytes_ = record;
     log_bytes_ = log_records_ = 0;
@@ -688,34 +764,53 @@ bool StateStore::write_snapshot(const Batch& rows, const Ledger& ledger, std::st
 }
 
 bool StateStore::write_record(std::uint8_t type, const std::string& payload, std::string& error) {
-    char h[kRecordHeaderBytes];
-    RecordHeader rh;
-    rh.type = type;
-    rh.len = payload.size();
-    rh.sum = StreamHash::of(payload);
-    rh.to(h);
+    return write_records({{type, &payload}}, error);
+}
+
+bool StateStore::write_records(std::initializer_list<std::pair<std::uint8_t, const std::string*>> records,
+                               std::string& error) {
+    // One buffer, one write: records that belong together (dedupe keys and their batch) reach
+    // the file together, and a torn write tears the last of them (see decode_records).
+    std::string buf;
+    std::size_t bytes = 0;
+    for (const auto& [type, payload] : records) bytes += kRecordHeaderBytes + payload->size();
+    buf.reserve(bytes);
+    for (const auto& [type, payload] : records) {
+        char h[kRecordHeaderBytes];
+        RecordHeader rh;
+        rh.type = type;
+        rh.len = payload->size();
+        rh.sum = StreamHash::of(*payload);
+        rh.to(h);
+        buf.append(h, sizeof h);
+        buf.append(*payload);
+    }
     std::lock_guard l(mutex_);
     if (fd_ < 0) return true;
     if (!failed_.empty()) {
         error = failed_;
         return false;
     }
-    if (!write_all(fd_, h, sizeof h) || !write_all(fd_, payload.data(), payload.size())) {
+    if (!write_all(fd_, buf.data(), buf.size())) {
         failed_ = error = std::string("state file: ") + std::strerror(errno) +
                           " (not written to again in this run; what it lacks is read again next time)";
         // Cut back to the last whole record so the file stays readable.
         if (::ftruncate(fd_, static_cast<off_t>(size_)) == 0) (void)::lseek(fd_, static_cast<off_t>(size_), SEEK_SET);
         return false;
     }
-    size_ += sizeof h + payload.size();
-    log_bytes_ += sizeof h + payload.size();
+    size_ += buf.size();
+    log_bytes_ += buf.size();
     ++log_records_;
     return true;
 }
 
 bool StateStore::append_batch(const Batch& batch, const std::vector<Span>& spans, const std::vector<PlannedJob>& jobs,
                               std::string& error) {
-    return write_record(kBatch, encode_batch(batch, spans, jobs), error);
+    if (batch.request_keys.empty() && batch.no_request_id == 0) return write_record(kBatch, encode_batch(batch, spans, jobs), error);
+    Sink ids;
+    put_request_ids(ids, batch.no_request_id, batch.request_keys);
+    const std::string rows = encode_batch(batch, spans, jobs);
+    return write_records({{kRequestIds, &ids.s}, {kBatch, &rows}}, error);
 }
 
 bool StateStore::append_entries(const std::vector<LedgerEntry>& entries, std::string& error) {

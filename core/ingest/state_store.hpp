@@ -1,12 +1,14 @@
 #pragma once
 // The state file: a log of checksummed records, so a restart reopens a month of logs without
 // reading them again, and a crash (even kill -9) loses at most the record being written.
-// Three kinds of record:
+// Kinds of record:
 //   Batch:    the records of some lines (the engine's columns and the batch's string pools)
 //             with the spans of input they came from, one write, so totals and offsets commit
 //             together;
 //   Entries:  ledger entries (file identity, content hashes, offset), written after the
 //             batches they describe;
+//   RequestIds: the dedupe keys (--dedupe request-id) of the Batch or Snapshot record right
+//             after it, written in the same write() and counted only with it;
 //   Snapshot: the compact form: every record so far as one set of columns with one string pool
 //             per dimension, and every ledger entry. A compacted file is one Snapshot; batches
 //             and entries appended later follow it.
@@ -17,6 +19,7 @@
 // tail is cut off (and reported); a file of another version or config is rebuilt.
 #include <cstdint>
 #include <filesystem>
+#include <initializer_list>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -25,6 +28,8 @@
 #include "core/ingest/ledger.hpp"
 
 namespace s3top {
+
+class RequestIdSet;
 
 class StateStore {
 public:
@@ -61,6 +66,9 @@ public:
     /// what a restart loads is unchanged). Not while batches are being appended. On failure
     /// the old file stays in use and `error` says why.
     bool compact(std::string& error);
+    /// --dedupe request-id: open() loads the stored dedupe keys into `ids` (before it is called).
+    /// Without it the keys a file holds are still kept through compaction.
+    void set_request_ids(RequestIdSet* ids) { ids_ = ids; }
     /// Tests: the next compaction stops at `p`, as if killed there (the store is then closed).
     void crash_compaction_at(CrashPoint p) { crash_at_ = p; }
 
@@ -71,13 +79,15 @@ public:
 
 private:
     bool write_record(std::uint8_t type, const std::string& payload, std::string& error);
-    bool write_snapshot(const Batch& rows, const Ledger& ledger, std::string& error);
+    bool write_records(std::initializer_list<std::pair<std::uint8_t, const std::string*>> records, std::string& error);
+    bool write_snapshot(const Batch& rows, const Ledger& ledger, const RequestIdSet& ids, std::string& error);
     int fd_ = -1;
     std::filesystem::path path_;
     std::uint64_t fingerprint_ = 0;
     std::uint64_t size_ = 0, synced_size_ = 0;
     std::uint64_t snapshot_bytes_ = 0, log_bytes_ = 0, log_records_ = 0;
     CrashPoint crash_at_ = CrashPoint::None;
+    RequestIdSet* ids_ = nullptr;
     /// The first failed write (a full disk): nothing is appended after it, so the file stays a
     /// prefix of what was ingested. (A later, smaller record that fit — ledger entries saying a
     /// file was read to its end — would claim lines whose batch is not there.)

@@ -19,6 +19,7 @@ enum class RejectReason : std::uint8_t {
     LineTooLong,        ///< longer than the reader's line limit (set by the reader, not the parser)
     HeaderLine,         ///< a format's comment/header line ("#Fields: ...") rather than a record
     NoFormat,           ///< no known format matched the file (set by the format detector)
+    DuplicateRequestId, ///< a record already counted (same request id and content; --dedupe request-id)
     Count_
 };
 
@@ -37,6 +38,7 @@ constexpr std::string_view reject_reason_name(RejectReason r) {
         case RejectReason::LineTooLong: return "line_too_long";
         case RejectReason::HeaderLine: return "header_line";
         case RejectReason::NoFormat: return "no_format";
+        case RejectReason::DuplicateRequestId: return "duplicate_request_id";
         case RejectReason::Count_: break;
     }
     return "unknown";

@@ -240,6 +240,7 @@ std::string check(std::string_view line, bool* accepted = nullptr) {
             case RejectReason::LineTooLong:
             case RejectReason::HeaderLine:
             case RejectReason::NoFormat:
+            case RejectReason::DuplicateRequestId:
             case RejectReason::Count_: return "reason the S3 parser never gives: " + std::string(reject_reason_name(e.reason));
             default: break;
         }
