@@ -25,6 +25,9 @@ void add_common(CLI::App& cmd, Options& o) {
         ->capture_default_str();
     cmd.add_option("--date-format", o.date_format, "GoAccess-style date format (with a custom --log-format)");
     cmd.add_option("--time-format", o.time_format, "GoAccess-style time format (with a custom --log-format)");
+    cmd.add_option("--dedupe", o.dedupe,
+                   "Drop records delivered twice: off, or request-id (S3/CloudFront/ALB/CloudTrail request id "
+                   "and content); default: the config's [log] dedupe, off");
     cmd.add_option("--rejects", o.rejects, "Write rejected lines to FILE (path, line, reason, column, text)");
     cmd.add_option("--workers", o.workers, "Parse threads (default: one per core)");
     cmd.add_option("--state", o.state_dir,
@@ -54,7 +57,8 @@ void add_billing(CLI::App& cmd, Options& o) {
 
 /// Which of the command's options were given on the command line.
 GivenOnCommandLine given_options(const CLI::App& cmd) {
-    return GivenOnCommandLine{cmd.get_option("--org-from")->count() > 0, cmd.get_option("--log-format")->count() > 0};
+    return GivenOnCommandLine{cmd.get_option("--org-from")->count() > 0, cmd.get_option("--log-format")->count() > 0,
+                              cmd.get_option("--dedupe")->count() > 0};
 }
 
 /// "a,b" -> {"a", "b"}

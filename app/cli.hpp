@@ -21,6 +21,7 @@ struct Options {
     std::string output;   ///< -o FILE; empty = stdout
     std::string rejects;  ///< --rejects FILE
     std::string log_format = "auto";
+    std::string dedupe = "off";  ///< --dedupe off|request-id (or [log] dedupe)
     std::string date_format, time_format;
     bool exact = false;
     bool no_color = false;

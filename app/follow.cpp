@@ -47,8 +47,10 @@ FollowOptions follow_options(const Options& opt) {
     return f;
 }
 
-bool write_interval_report(const Engine& engine, const ReportSpec& spec, const Options& opt, const char* mode) {
-    const ReportResult result = engine.report(spec);
+bool write_interval_report(const Engine& engine, const ReportSpec& spec, const Options& opt, const char* mode,
+                           const RequestIdSet* dedupe) {
+    ReportResult result = engine.report(spec);
+    if (dedupe) result.no_request_id = dedupe->no_id();
     std::string text;
     switch (opt.format) {
         case OutputFormat::Json: text = report_json(result); break;
@@ -77,7 +79,7 @@ int report_follow(Session& s, const Options& opt, const ReportSpec& spec) {
             for (const auto& n : r.notes) fmt::print(stderr, "s3top: state: {}\n", n);
         });
     });
-    auto print = [&] { return write_interval_report(*s.engine, spec, opt, "--follow"); };
+    auto print = [&] { return write_interval_report(*s.engine, spec, opt, "--follow", s.loader_options.dedupe.get()); };
     int rc = 0;
     auto next = std::chrono::steady_clock::now() + every;
     while (true) {

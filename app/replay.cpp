@@ -29,7 +29,7 @@ bool replay_for_report(Session& s, const Options& opt, const ReportSpec& spec) {
     std::thread feeder([&] { replay.run(); });
     auto next = std::chrono::steady_clock::now() + every;
     while (!replay.wait_done(next)) {
-        if (!write_interval_report(*s.engine, spec, opt, "--every")) {
+        if (!write_interval_report(*s.engine, spec, opt, "--every", s.loader_options.dedupe.get())) {
             replay.stop();  // the reader went away; the final write says so
             break;
         }

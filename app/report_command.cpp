@@ -60,7 +60,8 @@ int run_report(const Options& opt) {
         fmt::print(stderr, "s3top: no input could be read\n");
         return 1;
     }
-    const ReportResult result = s.engine->report(spec);
+    ReportResult result = s.engine->report(spec);
+    if (s.loader_options.dedupe) result.no_request_id = s.loader_options.dedupe->no_id();
     if (result.totals.overflow) fmt::print(stderr, "s3top: warning: {}\n", overflow_note());
     std::string text;
     switch (opt.format) {

@@ -12,6 +12,7 @@
 #include <functional>
 
 #include "core/agg/compiled_filter.hpp"
+#include "core/ingest/request_ids.hpp"
 #include "core/util/hash.hpp"
 
 namespace s3top::app {
@@ -19,7 +20,7 @@ namespace {
 
 /// Everything that changes what the state file holds: the org source, the format, the
 /// columns kept, the request tier rules and the inputs named (each set of inputs has its own totals).
-std::uint64_t state_fingerprint(const Options& opt, const DimMask& keep) {
+std::uint64_t state_fingerprint(const Options& opt, const DimMask& keep, DedupeMode dedupe) {
     std::vector<std::string> roots;
     for (const auto& p : opt.paths) {
         std::error_code ec;
@@ -37,6 +38,9 @@ std::uint64_t state_fingerprint(const Options& opt, const DimMask& keep) {
     }
     key += fmt::format("tier fallback {}\n", tier_name(opt.config.tiers.fallback));
     for (const auto& r : roots) key += r + "\n";
+    // A state with dedupe holds every record's key; one without has none to dedupe against.
+    // Without dedupe the fingerprint is what it was before the option existed.
+    if (dedupe != DedupeMode::Off) key += fmt::format("dedupe {}\n", dedupe_mode_name(dedupe));
     return hash_bytes(key, 0x5333746f70ULL);
 }
 
@@ -66,13 +70,24 @@ Session make_session(const Options& opt, const DimMask& needed, std::optional<Re
     lo.format_options = FormatOptions{opt.log_format, opt.date_format, opt.time_format,
                                       std::make_shared<const JsonFieldMap>(opt.config.json_fields)};
     lo.workers = opt.workers;
+    const DedupeMode dedupe = parse_dedupe_mode(opt.dedupe).value_or(DedupeMode::Off);  // validated by load_config
+    if (dedupe == DedupeMode::RequestId) lo.dedupe = std::make_shared<RequestIdSet>();
     s.loader_options = lo;
     s.ingestor = std::make_unique<Ingestor>(*s.engine, lo);
     const bool uses_stdin = std::find(opt.paths.begin(), opt.paths.end(), "-") != opt.paths.end();
     if (!opt.no_state && !uses_stdin && !opt.replay) {
         const std::filesystem::path dir = opt.state_dir.empty() ? default_state_dir() : std::filesystem::path(opt.state_dir);
         if (!dir.empty()) {
-            const auto fp = state_fingerprint(opt, s.engine->config().keep);
+            const auto fp = state_fingerprint(opt, s.engine->config().keep, dedupe);
+            if (dedupe != DedupeMode::Off) {
+                std::error_code ec;
+                const auto without = state_file_for(dir, state_fingerprint(opt, s.engine->config().keep, DedupeMode::Off));
+                if (!std::filesystem::exists(state_file_for(dir, fp), ec) && std::filesystem::exists(without, ec))
+                    s.state_notes.push_back(without.string() +
+                                            " was built without --dedupe request-id and holds no request ids: a state "
+                                            "with them is built beside it (the logs are read again); it stays for runs "
+                                            "without --dedupe");
+            }
             // Loading the state and listing the inputs (100,000 files: a second each) overlap.
             std::jthread loader([&s, file = state_file_for(dir, fp), fp] {
                 std::string error;
@@ -137,6 +152,20 @@ void say_files(const LoadResult& load, const Options& opt, const Say& say) {
     }
 }
 
+/// --dedupe request-id: files of formats without a per-request id are named (by format), never
+/// passed over in silence.
+void say_not_deduped(const Session& s, const LoadResult& load, const Say& say) {
+    if (!s.loader_options.dedupe) return;
+    std::map<std::string, std::size_t> formats;
+    for (const auto& f : load.files) {
+        if (!f.format.empty() && !format_has_request_id(f.format)) ++formats[f.format];
+    }
+    for (const auto& [name, n] : formats)
+        say(fmt::format("s3top: --dedupe request-id: {} file{} of format {} not deduped (the format has no request id; "
+                        "their records count under no_request_id)",
+                        n, n == 1 ? "" : "s", name));
+}
+
 void flush_rejects(Session& s, const Options& opt, const Say& say) {
     if (s.rejects && std::fflush(s.rejects.get()) != 0)
         say(fmt::format("s3top: --rejects {}: {}", opt.rejects, std::strerror(errno)));
@@ -151,6 +180,7 @@ bool load_all(Session& s, const Options& opt, std::vector<std::string>* messages
     if (auto sink = rejects_file_sink(s)) s.ingestor->set_reject_sink(std::move(sink));
     const IngestResult res = s.ingestor->ingest(s.inputs, opt.follow, cancel);
     say_files(res.load, opt, say);
+    say_not_deduped(s, res.load, say);
     for (const auto& n : res.notes) say(fmt::format("s3top: state: {}", n));
     flush_rejects(s, opt, say);
     const auto& c = res.counts;
@@ -165,6 +195,7 @@ bool load_replay(Session& s, Replay& replay, const Options& opt, std::vector<std
     const LoadResult load = replay.load(s.inputs, s.loader_options, rejects_file_sink(s), error, cancel);
     if (!error.empty()) say("s3top: --replay: " + error);
     say_files(load, opt, say);
+    say_not_deduped(s, load, say);
     flush_rejects(s, opt, say);
     return load.any_read();
 }

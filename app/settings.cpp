@@ -7,6 +7,7 @@
 
 #include "app/session.hpp"
 #include "core/agg/dimension.hpp"
+#include "core/ingest/request_ids.hpp"
 
 namespace s3top::app {
 
@@ -38,6 +39,9 @@ void load_config(Options& opt, const GivenOnCommandLine& given, const char* xdg_
     }
     if (!given.org_from) opt.org_from = c.org_from;
     if (!given.log_format) opt.log_format = c.log_format;
+    if (!given.dedupe) opt.dedupe = c.dedupe;
+    if (!parse_dedupe_mode(opt.dedupe))
+        throw UsageError{fmt::format("--dedupe: unknown value '{}' (off or request-id)", opt.dedupe)};
     opt.config = std::move(c);
 }
 

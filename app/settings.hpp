@@ -10,6 +10,7 @@ namespace s3top::app {
 struct GivenOnCommandLine {
     bool org_from = false;
     bool log_format = false;
+    bool dedupe = false;
 };
 
 /// Loads opt.config (built-in, then --config FILE or the user's file when it exists) and

@@ -56,6 +56,9 @@ struct ReportResult {
     std::vector<ReportGroup> groups;
     std::int64_t min_time = 0, max_time = 0;
     std::int64_t newest_source_mtime = 0;
+    /// --dedupe request-id: records that had no request id (counted, never deduped), of all
+    /// records read; unset when dedupe is off. Set by the caller (the engine does not dedupe).
+    std::optional<std::uint64_t> no_request_id;
 };
 
 class ViewState;

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "core/ingest/request_ids.hpp"
+
 #include <algorithm>
 #include <fstream>
 #include <set>
@@ -234,8 +236,12 @@ public:
         }
         if (const auto* n = root.get("log")) {
             const auto& t = table(*n, "log");
-            only(t, "log", {"format", "json"});
+            only(t, "log", {"format", "dedupe", "json"});
             if (const auto* s = t.get("format")) c.log_format = str(*s, "log.format");
+            if (const auto* s = t.get("dedupe")) {
+                c.dedupe = str(*s, "log.dedupe");
+                if (!parse_dedupe_mode(c.dedupe)) fail(s, "log.dedupe", "expected \"off\" or \"request-id\"");
+            }
             if (const auto* j = t.get("json")) json_fields(c.json_fields, table(*j, "log.json"));
         }
         if (const auto* n = root.get("billing")) {

@@ -29,6 +29,7 @@ struct ConfigError {
 struct Config {
     std::string org_from = "org";      ///< [org] source (as --org-from)
     std::string log_format = "auto";   ///< [log] format
+    std::string dedupe = "off";        ///< [log] dedupe: "off" or "request-id" (as --dedupe)
     JsonFieldMap json_fields;          ///< [log.json] JSON pointers of each field, for "jsonl" logs
     ExclusionRules exclude;            ///< [billing] exclude_*
     std::int64_t late_grace_hours = 48;

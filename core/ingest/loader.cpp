@@ -291,8 +291,9 @@ LoadResult Loader::load_jobs(const std::vector<ReadJob>& jobs, const std::atomic
     // --dedupe request-id: true when `r` was counted before (the caller rejects it); else its
     // key (or that it has none) goes with the batch.
     RequestIdSet* const dedupe = options_.dedupe.get();
-    auto duplicate = [dedupe](const Record& r, BatchBuilder& builder) {
-        return dedupe && dedupe->admit(r, builder) == RequestIdSet::Verdict::Duplicate;
+    const std::uint32_t first_file = dedupe ? dedupe->begin_load(jobs.size()) : 0;
+    auto duplicate = [dedupe, first_file](const Record& r, std::uint32_t file, BatchBuilder& builder) {
+        return dedupe && dedupe->admit(r, first_file + file, builder) == RequestIdSet::Verdict::Duplicate;
     };
 
     // A whole document (CloudTrail): every record counts as a line read; a malformed document
@@ -309,7 +310,7 @@ LoadResult Loader::load_jobs(const std::vector<ReadJob>& jobs, const std::atomic
             doc,
             [&](const Record& r) {
                 ++element;
-                if (duplicate(r, builder)) {
+                if (duplicate(r, fc.index, builder)) {
                     builder.reject(fc.index, element, r.request_id, ParseError{RejectReason::DuplicateRequestId, 0, 0});
                     return;
                 }
@@ -397,7 +398,7 @@ LoadResult Loader::load_jobs(const std::vector<ReadJob>& jobs, const std::atomic
                     continue;
                 }
                 auto r = parser->parse(line);
-                if (r && duplicate(*r, builder)) {
+                if (r && duplicate(*r, fc.index, builder)) {
                     // The column of the request id, when it is a view into the line.
                     const auto id_at = reinterpret_cast<std::uintptr_t>(r->request_id.data());
                     const auto line_at = reinterpret_cast<std::uintptr_t>(line.data());

@@ -90,66 +90,112 @@ std::optional<RequestKey> request_key(const Record& r) {
 }
 
 RequestIdSet::RequestIdSet() {
-    for (auto& s : shards_) s.slots.assign(16, RequestKey{});
+    for (auto& s : shards_) s.slots.assign(16, Entry{});
 }
 
 namespace {
+RequestKey normal(const RequestKey& k) { return k == RequestKey{} ? RequestKey{0, 1} : k; }
 std::uint64_t slot_hash(const RequestKey& k) { return mix64(k.id ^ (k.rest * 0x9E3779B97F4A7C15ULL)); }
 }  // namespace
 
-bool RequestIdSet::place(std::vector<RequestKey>& slots, const RequestKey& k, std::uint64_t h) {
-    const std::size_t mask = slots.size() - 1;
-    for (std::size_t i = h & mask;; i = (i + 1) & mask) {
-        if (slots[i] == k) return false;
-        if (slots[i] == RequestKey{}) {
-            slots[i] = k;
-            return true;
-        }
-    }
+std::size_t RequestIdSet::PairHash::operator()(const std::pair<std::uint32_t, RequestKey>& p) const {
+    return static_cast<std::size_t>(slot_hash(p.second) ^ mix64(p.first));
 }
 
-bool RequestIdSet::insert(const RequestKey& key) {
-    RequestKey k = key;
-    if (k == RequestKey{}) k.rest = 1;
-    const std::uint64_t h = slot_hash(k);
-    Shard& s = shards_[h >> 58];  // the top 6 bits pick the shard, the low bits the slot
-    std::lock_guard l(s.m);
-    // Grow at 80% full: 20-40 bytes per key (linear probing stays short at that load).
+RequestIdSet::Entry& RequestIdSet::find_or_add(Shard& s, const RequestKey& k, std::uint64_t h, std::uint32_t owner,
+                                               bool& added) {
+    // Grow at 80% full (linear probing stays short at that load).
     if ((s.size + 1) * 5 > s.slots.size() * 4) {
-        std::vector<RequestKey> bigger(s.slots.size() * 2, RequestKey{});
-        for (const auto& old : s.slots) {
-            if (old != RequestKey{}) place(bigger, old, slot_hash(old));
+        std::vector<Entry> bigger(s.slots.size() * 2);
+        const std::size_t mask = bigger.size() - 1;
+        for (const auto& e : s.slots) {
+            if (e.key == RequestKey{}) continue;
+            std::size_t i = slot_hash(e.key) & mask;
+            while (bigger[i].key != RequestKey{}) i = (i + 1) & mask;
+            bigger[i] = e;
         }
         s.slots.swap(bigger);
     }
-    if (!place(s.slots, k, h)) return false;
-    ++s.size;
-    return true;
+    const std::size_t mask = s.slots.size() - 1;
+    for (std::size_t i = h & mask;; i = (i + 1) & mask) {
+        Entry& e = s.slots[i];
+        if (e.key == k) {
+            added = false;
+            return e;
+        }
+        if (e.key == RequestKey{}) {
+            e.key = k;
+            e.owner = owner;
+            ++s.size;
+            added = true;
+            return e;
+        }
+    }
 }
 
-bool RequestIdSet::contains(const RequestKey& key) const {
-    RequestKey k = key;
-    if (k == RequestKey{}) k.rest = 1;
+std::uint32_t RequestIdSet::begin_load(std::size_t files) {
+    const std::uint32_t base = next_file_;
+    next_file_ += static_cast<std::uint32_t>(files);
+    if (next_file_ == kStored) next_file_ = 0;
+    for (auto& s : shards_) {
+        std::lock_guard l(s.m);
+        s.others.clear();  // files of earlier loads are never read again under their ids
+    }
+    return base;
+}
+
+RequestIdSet::Verdict RequestIdSet::admit(const Record& r, std::uint32_t file, BatchBuilder& builder) {
+    const auto key = request_key(r);
+    if (!key) {
+        builder.count_no_request_id();
+        add_no_id(1);
+        return Verdict::NoId;
+    }
+    const RequestKey k = normal(*key);
+    const std::uint64_t h = slot_hash(k);
+    Shard& s = shards_[h >> 58];  // the top 6 bits pick the shard, the low bits the slot
+    bool fresh = false;
+    {
+        std::lock_guard l(s.m);
+        bool added = false;
+        Entry& e = find_or_add(s, k, h, file, added);
+        // How often this file has held the key so far; counted when more than any file before.
+        std::uint32_t seen = 0;
+        if (e.owner == file) {
+            seen = ++e.owner_seen;
+        } else {
+            seen = ++s.others[{file, k}];
+        }
+        if (seen > e.counted && e.counted < 0xffff) {
+            e.counted = static_cast<std::uint16_t>(seen);
+            fresh = true;
+        }
+    }
+    if (!fresh) return Verdict::Duplicate;
+    builder.add_request_key(k);
+    return Verdict::New;
+}
+
+void RequestIdSet::add_stored(const RequestKey& key) {
+    const RequestKey k = normal(key);
+    const std::uint64_t h = slot_hash(k);
+    Shard& s = shards_[h >> 58];
+    std::lock_guard l(s.m);
+    bool added = false;
+    Entry& e = find_or_add(s, k, h, kStored, added);
+    if (e.counted < 0xffff) ++e.counted;
+}
+
+std::uint32_t RequestIdSet::count(const RequestKey& key) const {
+    const RequestKey k = normal(key);
     const std::uint64_t h = slot_hash(k);
     const Shard& s = shards_[h >> 58];
     std::lock_guard l(s.m);
     const std::size_t mask = s.slots.size() - 1;
     for (std::size_t i = h & mask;; i = (i + 1) & mask) {
-        if (s.slots[i] == k) return true;
-        if (s.slots[i] == RequestKey{}) return false;
+        if (s.slots[i].key == k) return s.slots[i].counted;
+        if (s.slots[i].key == RequestKey{}) return 0;
     }
-}
-
-RequestIdSet::Verdict RequestIdSet::admit(const Record& r, BatchBuilder& builder) {
-    const auto k = request_key(r);
-    if (!k) {
-        builder.count_no_request_id();
-        add_no_id(1);
-        return Verdict::NoId;
-    }
-    if (!insert(*k)) return Verdict::Duplicate;
-    builder.add_request_key(*k);
-    return Verdict::New;
 }
 
 std::uint64_t RequestIdSet::size() const {
@@ -165,7 +211,7 @@ std::size_t RequestIdSet::memory_bytes() const {
     std::size_t n = 0;
     for (const auto& s : shards_) {
         std::lock_guard l(s.m);
-        n += s.slots.capacity() * sizeof(RequestKey);
+        n += s.slots.capacity() * sizeof(Entry) + s.others.size() * (sizeof(RequestKey) + 32);
     }
     return n;
 }

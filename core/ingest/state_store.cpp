@@ -407,7 +407,7 @@ void apply_request_ids(std::string_view payload, RequestIdSet& ids) {
         RequestKey k;
         (void)in.num(k.id);
         (void)in.num(k.rest);
-        ids.insert(k);
+        ids.add_stored(k);
     }
 }
 

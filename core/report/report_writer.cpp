@@ -56,6 +56,10 @@ std::string report_table(const ReportResult& r, const TableOptions& opt) {
     out += fmt::format("{} groups{}; lines read {}, parsed {}, rejected {}", grouped(r.total_groups),
                        r.groups.size() < r.total_groups ? fmt::format(" (top {} shown)", r.groups.size()) : "",
                        grouped(r.lines.read), grouped(r.lines.parsed), grouped(r.lines.rejected_total()));
+    if (r.no_request_id)
+        out += fmt::format(" (duplicate records {}); no request id {}",
+                           grouped(r.lines.rejected[static_cast<std::size_t>(RejectReason::DuplicateRequestId)]),
+                           grouped(*r.no_request_id));
     if (r.totals.requests)
         out += fmt::format("; {} .. {}", format_iso8601(r.min_time), format_iso8601(r.max_time));
     if (!r.filter.empty()) out += "; filter: " + terminal_safe(r.filter.to_string());
@@ -102,7 +106,11 @@ std::string report_json(const ReportResult& r) {
         first = false;
         out += fmt::format("\"{}\":{}", reject_reason_name(static_cast<RejectReason>(i)), r.lines.rejected[i]);
     }
-    out += "}},\"totals\":{";
+    out += "}";
+    if (r.no_request_id)  // --dedupe request-id: duplicates are also in rejected_by_reason
+        out += fmt::format(",\"duplicate_records\":{},\"no_request_id\":{}",
+                           r.lines.rejected[static_cast<std::size_t>(RejectReason::DuplicateRequestId)], *r.no_request_id);
+    out += "},\"totals\":{";
     metrics_json(out, r.totals);
     out += fmt::format(",\"distinct_clients\":{}}}", r.distinct_clients);
     out += ",\"by\":[";

@@ -259,7 +259,7 @@ struct Slot {
 class FileGen {
  public:
   FileGen(const World& w, const Config& cfg, const FileJob& job, Truth& truth)
-      : w_(w), cfg_(cfg), job_(job), truth_(truth), rng_(job.seed) {}
+      : w_(w), cfg_(cfg), job_(job), truth_(truth), rng_(job.seed), dup_rng_(job.seed ^ 0x6475706c69636174ULL) {}
 
   std::string run();
 
@@ -293,6 +293,8 @@ class FileGen {
   const FileJob& job_;
   Truth& truth_;
   Rng rng_;
+  Rng dup_rng_;             // its own stream: --duplicate-permille leaves the main output as it was
+  fmt::memory_buffer dup_;  // valid lines delivered again, in a second object
 
   fmt::memory_buffer line_;
   std::array<std::size_t, 32> fstart_{};
@@ -1205,14 +1207,20 @@ std::string FileGen::run() {
     if (rng_.below(n - j) < garbage_left) {  // exact count, uniform positions
       --garbage_left;
       emit_garbage(s.t);
-    } else if (batch_left_ > 0) {
-      --batch_left_;
-      batch_child(req_);
-      emit_valid(req_);
     } else {
-      new_request(req_, s.t, true);
-      if (batch_left_ > 0) parent_ = req_;
+      const std::size_t before = out_.size();
+      if (batch_left_ > 0) {
+        --batch_left_;
+        batch_child(req_);
+      } else {
+        new_request(req_, s.t, true);
+        if (batch_left_ > 0) parent_ = req_;
+      }
       emit_valid(req_);
+      if (cfg_.duplicate_permille > 0 && dup_rng_.below(1000) < cfg_.duplicate_permille) {
+        dup_.append(out_.data() + before, out_.data() + out_.size());
+        ++truth_.duplicates;
+      }
     }
     if (out_.size() >= (4U << 20U)) ok = flush(f);
   }
@@ -1228,6 +1236,12 @@ std::string FileGen::run() {
                                  dt.date.month, dt.date.day, dt.hour, dt.minute, dt.second,
                                  job_.hex);
   if (std::rename(tmp.c_str(), (cfg_.out_dir + "/" + name).c_str()) != 0) return {};
+  if (dup_.size() > 0) {  // S3 delivering some records a second time, in an object of its own
+    std::FILE* d = std::fopen((cfg_.out_dir + "/" + name + "-redelivered").c_str(), "wb");
+    if (d == nullptr) return {};
+    const bool wrote = std::fwrite(dup_.data(), 1, dup_.size(), d) == dup_.size();
+    if (std::fclose(d) != 0 || !wrote) return {};
+  }
   return name;
 }
 

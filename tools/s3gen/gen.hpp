@@ -21,6 +21,7 @@ struct Config {
   std::int64_t start = 0;  // Unix seconds, UTC
   std::uint64_t hours = 48;
   std::uint64_t garbage_permille = 5;
+  std::uint64_t duplicate_permille = 0;  // valid lines delivered a second time, in another file
   std::string truth_path;
   unsigned threads = 0;  // 0 = hardware concurrency
 };
@@ -131,6 +132,7 @@ struct Truth {
   std::uint64_t lines = 0;
   std::uint64_t valid = 0;
   std::uint64_t garbage = 0;
+  std::uint64_t duplicates = 0;  // extra copies of valid lines (not in lines/valid: counted once)
   std::uint64_t bytes_sent = 0;
   std::uint64_t bytes_uploaded = 0;
   std::uint64_t errors_4xx = 0;

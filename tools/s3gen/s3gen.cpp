@@ -49,6 +49,8 @@ constexpr std::string_view kUsage =
     "  --start TIME            UTC start, YYYY-MM-DDTHH:MM:SS (2024-03-01T00:00:00)\n"
     "  --hours H               time span of the records in hours (48)\n"
     "  --garbage-permille G    share of lines a strict parser must reject (5)\n"
+    "  --duplicate-permille D share of valid lines S3 delivers twice: copies go to NAME-redelivered\n"
+    "                          (truth counts each record once; \"duplicates\" = copies) (0)\n"
     "  --truth FILE            write the ground truth as JSON\n"
     "  --threads T             worker threads (0 = all cores); output does not depend on it\n"
     "  -h, --help              this help\n";
@@ -109,6 +111,8 @@ Config parse_args(int argc, char** argv) {
       if (cfg.hours == 0) die("--hours must be at least 1");
     } else if (a == "--garbage-permille") {
       cfg.garbage_permille = parse_u64(a, value(), 1000);
+    } else if (a == "--duplicate-permille") {
+      cfg.duplicate_permille = parse_u64(a, value(), 1000);
     } else if (a == "--truth") {
       cfg.truth_path = std::string(value());
     } else if (a == "--threads") {

@@ -408,6 +408,7 @@ void Truth::merge(const Truth& o) {
   lines += o.lines;
   valid += o.valid;
   garbage += o.garbage;
+  duplicates += o.duplicates;
   bytes_sent += o.bytes_sent;
   bytes_uploaded += o.bytes_uploaded;
   errors_4xx += o.errors_4xx;
@@ -474,6 +475,8 @@ std::string truth_json(const World& w, const Config& cfg, const Truth& t,
                  "  \"lines\": {},\n  \"valid\": {},\n  \"garbage\": {},\n  \"files\": {},\n"
                  "  \"seed\": {},\n",
                  t.lines, t.valid, t.garbage, file_count, cfg.seed);
+  if (cfg.duplicate_permille > 0)  // second deliveries: read, but every record counts once
+    fmt::format_to(std::back_inserter(out), "  \"duplicates\": {},\n", t.duplicates);
   const DateTime s = split_time(w.start);
   fmt::format_to(std::back_inserter(out),
                  "  \"start\": \"{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z\",\n  \"hours\": {},\n",
