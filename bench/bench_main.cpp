@@ -2,10 +2,12 @@
 // change over 10 million in-memory records (the dashboard's worst case).
 #include <benchmark/benchmark.h>
 
+#include <chrono>
 #include <string>
 #include <vector>
 
 #include "core/agg/engine.hpp"
+#include "core/ingest/request_ids.hpp"
 #include "core/parse/s3_access_log.hpp"
 
 namespace s3top {
@@ -100,6 +102,41 @@ void BM_FilterChange10M(benchmark::State& state) {
     state.counters["records"] = static_cast<double>(e.records());
 }
 BENCHMARK(BM_FilterChange10M)->Unit(benchmark::kMillisecond)->Iterations(8);
+
+// --dedupe request-id: 10 million records with distinct S3 request ids through
+// RequestIdSet::admit (key of every field, insert), then the set's bytes per id (the figure in
+// README Limits: it does not depend on the build type).
+void BM_Dedupe10M(benchmark::State& state) {
+    const auto& ls = lines();
+    std::vector<Record> records;
+    for (const auto& l : ls) records.push_back(*parse_s3_access_log(l));
+    constexpr std::size_t kRecords = 10'000'000;
+    for (auto _ : state) {
+        RequestIdSet set;
+        EngineConfig cfg;
+        BatchBuilder b(cfg.org, cfg.keep);
+        const std::uint32_t file = set.begin_load(1);
+        const auto start = std::chrono::steady_clock::now();
+        char id[16];
+        for (std::size_t i = 0; i < kRecords; ++i) {
+            Record r = records[i % records.size()];
+            std::uint64_t v = i * 0x9E3779B97F4A7C15ULL;
+            for (char& c : id) {
+                c = "0123456789ABCDEF"[v & 15];
+                v >>= 4;
+            }
+            r.request_id = std::string_view(id, 16);
+            benchmark::DoNotOptimize(set.admit(r, file, b));
+            if (i % 65536 == 0) benchmark::DoNotOptimize(b.take());
+        }
+        state.counters["ids"] = static_cast<double>(set.size());
+        state.counters["bytes_per_id"] = static_cast<double>(set.memory_bytes()) / static_cast<double>(set.size());
+        state.counters["ns_per_record"] =
+            static_cast<double>(std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start).count()) /
+            static_cast<double>(kRecords);
+    }
+}
+BENCHMARK(BM_Dedupe10M)->Unit(benchmark::kMillisecond)->Iterations(1);
 
 }  // namespace
 }  // namespace s3top

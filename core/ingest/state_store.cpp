@@ -343,7 +343,8 @@ std::string encode_batch(const Batch& b, const std::vector<Span>& spans, const s
 bool decode_batch(std::string_view payload, Batch& rows, Ledger& ledger) {
     In in(payload);
     std::uint32_t nspans = 0;
-    if (!in.num(nspans)) return false;
+    // A span takes at least 45 bytes: a count past that is corrupt, not an allocation to try.
+    if (!in.num(nspans) || nspans > in.left() / 45) return false;
     struct SpanRec {
         std::string_view path;
         std::uint64_t dev, ino, begin, end, end_line;

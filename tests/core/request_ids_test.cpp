@@ -14,6 +14,7 @@
 #include "core/ingest/request_ids.hpp"
 #include "core/ingest/replay.hpp"
 #include "core/parse/s3_access_log.hpp"
+#include "core/util/stream_hash.hpp"
 #include "support/test_support.hpp"
 
 namespace s3top {
@@ -359,6 +360,55 @@ TEST(Dedupe, TornOrCorruptKeysAreCutAndTheLinesReadAgainExactly) {
         const Result again = run(d.path() / "logs", state, 1);
         EXPECT_EQ(again.requests, static_cast<std::uint64_t>(2 * n)) << mode;
         EXPECT_TRUE(again.notes.empty()) << mode;
+    }
+}
+
+/// A state file (fingerprint 42) of records with valid checksums: {type, payload}.
+std::string state_file(const std::vector<std::pair<std::uint32_t, std::string>>& records) {
+    std::string out("S3TOPST\n", 8);
+    const std::uint32_t version = StateStore::kVersion;
+    const std::uint64_t fp = 42;
+    out.append(reinterpret_cast<const char*>(&version), 4);
+    out.append(reinterpret_cast<const char*>(&fp), 8);
+    for (const auto& [type, payload] : records) {
+        const std::uint32_t magic = 0x53335231;
+        const std::uint64_t len = payload.size(), sum = StreamHash::of(payload);
+        out.append(reinterpret_cast<const char*>(&magic), 4);
+        out.append(reinterpret_cast<const char*>(&type), 4);
+        out.append(reinterpret_cast<const char*>(&len), 8);
+        out.append(reinterpret_cast<const char*>(&sum), 8);
+        out += payload;
+    }
+    return out;
+}
+
+TEST(Dedupe, HostileStateRecordsAreCutNotTrusted) {
+    auto u64 = [](std::uint64_t v) { return std::string(reinterpret_cast<const char*>(&v), 8); };
+    const std::string huge_spans("\xff\xff\xff\xff", 4);  // a Batch claiming 4 billion spans
+    const std::string keys_lie = u64(0) + u64(1000000);      // RequestIds claiming a million keys
+    const std::string keys_one = u64(0) + u64(1) + u64(7) + u64(9);
+    const std::vector<std::vector<std::pair<std::uint32_t, std::string>>> files = {
+        {{1, huge_spans}},
+        {{3, keys_lie}, {1, huge_spans}},
+        {{3, keys_one}},               // keys without their batch
+        {{3, keys_one}, {2, u64(0)}},  // keys before a record that is not a batch
+        {{3, keys_one}, {3, keys_one}},
+    };
+    for (std::size_t i = 0; i < files.size(); ++i) {
+        test::TempDir d;
+        const fs::path state = d.write("s.state", state_file(files[i]));
+        Engine engine(EngineConfig{});
+        Ledger ledger;
+        RequestIdSet ids;
+        StateStore store;
+        store.set_request_ids(&ids);
+        std::vector<std::string> notes;
+        std::string err;
+        ASSERT_TRUE(store.open(state, 42, engine, ledger, notes, err)) << err;
+        EXPECT_EQ(ids.size(), 0u) << i;  // no key without its batch
+        EXPECT_EQ(engine.records(), 0u) << i;
+        ASSERT_EQ(notes.size(), 1u) << i;
+        EXPECT_NE(notes[0].find("discarded"), std::string::npos) << notes[0];
     }
 }
 
