@@ -89,7 +89,7 @@ public:
         v.reserve(n);
         prefault(v.data(), n * sizeof(T));
         v.resize(n);
-        std::memcpy(v.data(), d_.data() + pos_, n * sizeof(T));
+        if (n > 0) std::memcpy(v.data(), d_.data() + pos_, n * sizeof(T));  // an empty vector's data() may be null
         pos_ += n * sizeof(T);
         return true;
     }
