@@ -70,7 +70,8 @@ int report_follow(Session& s, const Options& opt, const ReportSpec& spec) {
     sigaddset(&sigs, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &sigs, nullptr);
     if (!load_all(s, opt)) fmt::print(stderr, "s3top: nothing could be read yet; following\n");
-    Follower follower(*s.ingestor, follow_options(opt));
+    if (!s.follower) s.follower = std::make_unique<Follower>(*s.ingestor, follow_options(opt));
+    Follower& follower = *s.follower;
     std::thread watcher([&] {
         follower.run([&](const IngestResult& r) {
             for (const auto& f : r.load.files) {

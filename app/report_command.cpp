@@ -54,7 +54,9 @@ int run_report(const Options& opt) {
             if (d->dim == Dim::Tier) needed.set(index(Dim::Operation));
         }
     }
-    Session s = opt.format == OutputFormat::Html ? make_session(opt, needed) : make_session(opt, needed, spec);
+    const auto follow = opt.follow ? std::optional<FollowOptions>(follow_options(opt)) : std::nullopt;
+    Session s = opt.format == OutputFormat::Html ? make_session(opt, needed, std::nullopt, follow)
+                                                 : make_session(opt, needed, spec, follow);
     if (opt.follow) return report_follow(s, opt, spec);
     if (opt.replay ? !replay_for_report(s, opt, spec) : !load_all(s, opt)) {
         fmt::print(stderr, "s3top: no input could be read\n");
@@ -116,7 +118,6 @@ int run_dashboard_command(const Options& opt) {
     tui::DashboardOptions d;
     d.filter = *filter;
     apply_dashboard_config(opt, d);  // before any thread starts: it may throw
-    Session s = make_session(opt, DimMask{}.set());
     // The dashboard follows by default when given a folder.
     bool follow = wants_follow(opt);
     if (!opt.no_follow && !opt.replay) {
@@ -125,6 +126,8 @@ int run_dashboard_command(const Options& opt) {
             if (std::filesystem::is_directory(p, ec)) follow = true;
         }
     }
+    Session s = make_session(opt, DimMask{}.set(), std::nullopt,
+                             follow ? std::optional<FollowOptions>(follow_options(opt)) : std::nullopt);
 
     // Ingest on its own thread (then follow there); it wakes the dashboard through a pipe.
     int wake[2] = {-1, -1};
@@ -139,7 +142,8 @@ int run_dashboard_command(const Options& opt) {
     std::vector<std::string> messages;
     std::mutex messages_mutex;
     bool any = false;
-    Follower follower(*s.ingestor, follow_options(opt));
+    if (!s.follower) s.follower = std::make_unique<Follower>(*s.ingestor, follow_options(opt));
+    Follower& follower = *s.follower;
     std::atomic<std::size_t> nfiles{s.inputs.size()};
     // --replay: read everything, then play it in time order on this same thread.
     std::unique_ptr<Replay> replay;

@@ -46,7 +46,8 @@ std::uint64_t state_fingerprint(const Options& opt, const DimMask& keep, DedupeM
 
 }  // namespace
 
-Session make_session(const Options& opt, const DimMask& needed, std::optional<ReportSpec> stream) {
+Session make_session(const Options& opt, const DimMask& needed, std::optional<ReportSpec> stream,
+                     const std::optional<FollowOptions>& follow) {
     Session s;
     EngineConfig cfg;
     std::string err;
@@ -74,6 +75,13 @@ Session make_session(const Options& opt, const DimMask& needed, std::optional<Re
     if (dedupe == DedupeMode::RequestId) lo.dedupe = std::make_shared<RequestIdSet>();
     s.loader_options = lo;
     s.ingestor = std::make_unique<Ingestor>(*s.engine, lo);
+    // Watching starts before the listing, so nothing that arrives meanwhile is missed and the
+    // follower need not list and plan everything again after the load.
+    auto watch = [&] {
+        if (!follow) return;
+        s.follower = std::make_unique<Follower>(*s.ingestor, *follow);
+        s.follower->watch();
+    };
     const bool uses_stdin = std::find(opt.paths.begin(), opt.paths.end(), "-") != opt.paths.end();
     if (!opt.no_state && !uses_stdin && !opt.replay) {
         const std::filesystem::path dir = opt.state_dir.empty() ? default_state_dir() : std::filesystem::path(opt.state_dir);
@@ -94,11 +102,13 @@ Session make_session(const Options& opt, const DimMask& needed, std::optional<Re
                 if (!s.ingestor->open_state(file, fp, s.state_notes, error))
                     s.state_notes.push_back(error + " (running without a state file)");
             });
+            watch();
             s.inputs = collect_inputs(opt.paths, s.problems);
             loader.join();  // before `s` is moved out
             return s;
         }
     }
+    watch();
     s.inputs = collect_inputs(opt.paths, s.problems);
     return s;
 }

@@ -7,6 +7,7 @@
 
 #include "app/cli.hpp"
 #include "core/agg/engine.hpp"
+#include "core/ingest/follower.hpp"
 #include "core/ingest/ingestor.hpp"
 #include "core/ingest/loader.hpp"
 #include "core/ingest/replay.hpp"
@@ -29,12 +30,16 @@ struct Session {
     std::unique_ptr<Ingestor> ingestor;  ///< ledger + state file; the follower reuses it
     std::vector<std::string> state_notes;  ///< state file problems, for the user
     LoaderOptions loader_options;  ///< how inputs are read (replay reads them itself)
+    /// Follow mode: watching since before the inputs were listed (see Follower::watch).
+    std::unique_ptr<Follower> follower;
 };
 
 /// Builds the engine (keeping only the columns `needed` plus those the filter reads) and
 /// lists the inputs. Throws UsageError on bad options.
 /// With `stream`, the engine folds that one report as batches arrive and keeps no records.
-Session make_session(const Options& opt, const DimMask& needed, std::optional<ReportSpec> stream = std::nullopt);
+/// With `follow`, the session's follower watches the inputs before they are listed.
+Session make_session(const Options& opt, const DimMask& needed, std::optional<ReportSpec> stream = std::nullopt,
+                     const std::optional<FollowOptions>& follow = std::nullopt);
 
 /// Lists the inputs again (follow mode); problems are dropped.
 std::vector<InputFile> relist_inputs(const Options& opt);

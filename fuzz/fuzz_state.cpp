@@ -4,7 +4,9 @@
 // RequestIds and Snapshot payloads rather than dying at the checksum), behind a valid file
 // header; the last input byte, when odd, also tears the file inside its last record.
 // Properties: open() never crashes, and what it keeps reopens with no note (the file was cut
-// back to whole records) and the same records, lines and dedupe keys.
+// back to whole records) and the same records, lines and dedupe keys. The same bytes are also
+// opened by a streaming report engine (report mode folds the rows straight from the map): it
+// must count the same lines and keys as the engine that keeps the records.
 #include <unistd.h>
 
 #include <cstddef>
@@ -51,8 +53,10 @@ struct Loaded {
     std::size_t notes = 0;
 };
 
-Loaded open_state(const std::filesystem::path& file) {
-    s3top::Engine engine(s3top::EngineConfig{});
+Loaded open_state(const std::filesystem::path& file, bool stream = false) {
+    s3top::EngineConfig cfg;
+    if (stream) cfg.stream = s3top::ReportSpec{};
+    s3top::Engine engine(cfg);
     s3top::Ledger ledger;
     s3top::RequestIdSet ids;
     s3top::StateStore store;
@@ -60,6 +64,7 @@ Loaded open_state(const std::filesystem::path& file) {
     std::vector<std::string> notes;
     std::string error;
     if (!store.open(file, 42, engine, ledger, notes, error)) __builtin_trap();
+    if (stream) (void)engine.report(s3top::ReportSpec{});
     return {engine.records(), engine.lines().read, ids.size(), ids.no_id(), notes.size()};
 }
 
@@ -72,11 +77,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         return std::filesystem::path(d ? d : "/tmp");
     }();
     const std::filesystem::path file = dir / "s.state";
+    const std::string bytes = state_bytes(data, size);
     {
         std::ofstream out(file, std::ios::binary | std::ios::trunc);
-        out << state_bytes(data, size);
+        out << bytes;
+    }
+    const Loaded streamed = open_state(file, true);
+    {
+        std::ofstream out(file, std::ios::binary | std::ios::trunc);
+        out << bytes;
     }
     const Loaded first = open_state(file);
+    if (streamed.read != first.read || streamed.keys != first.keys || streamed.notes != first.notes) __builtin_trap();
     const Loaded again = open_state(file);
     if (again.notes != 0 || again.records != first.records || again.read != first.read || again.keys != first.keys ||
         again.no_id != first.no_id)

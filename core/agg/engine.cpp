@@ -244,6 +244,37 @@ void Engine::intern(Batch& b) {
     b.pools = Pools{};  // its strings are the engine's now
 }
 
+std::array<std::vector<std::uint32_t>, kStringDimCount> Engine::intern_pools(Pools&& pools) {
+    std::unique_lock lock(mutex_);
+    std::array<std::vector<std::uint32_t>, kStringDimCount> remap;
+    for (std::size_t d = 0; d < kStringDimCount; ++d) {
+        if (!config_.keep[d]) continue;
+        StringPool& local = pools[d];
+        auto& to = remap[d];
+        to.resize(local.size());
+        if (pools_[d].size() <= 1) {  // nothing interned yet (a restart): take the pool as it is
+            for (std::uint32_t id = 0; id < to.size(); ++id) to[id] = id;
+            pools_[d] = std::move(local);
+            continue;
+        }
+        for (std::uint32_t id = 0; id < local.size(); ++id) to[id] = pools_[d].intern(local.view(id));
+    }
+    return remap;
+}
+
+void Engine::append_rows(const Columns& rows) {
+    if (!stream_) {
+        Batch b;
+        b.columns = rows;
+        b.interned = true;
+        append(std::move(b));
+        return;
+    }
+    std::unique_lock lock(mutex_);
+    stream_->fold(rows, pools_, 0, rows.size());
+    version_.fetch_add(1, std::memory_order_acq_rel);
+}
+
 void Engine::append(Batch&& b) {
     std::unique_lock lock(mutex_);
     intern_locked(b);

@@ -2,6 +2,7 @@
 // The aggregation engine: owns every ingested record in columnar form with interned strings,
 // answers views (the dashboard, incrementally) and reports (one pass). Thread-safe: ingest
 // workers append batches while the UI thread asks for snapshots.
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <memory>
@@ -97,6 +98,18 @@ public:
     /// come later through append() (replay holds records back; strings are stored once).
     /// Sets batch.interned and empties its pools. Thread-safe.
     void intern(Batch& batch);
+
+    /// Interns the strings of `pools` (a stored record's, ids local to it) into the global
+    /// pools and returns, per dimension, the global id of every local id (empty for a
+    /// dimension not kept). Rows of that record can then be appended in slices with
+    /// Batch::interned set and their ids mapped through it (a restart folds the state file's
+    /// columns that way without copying them whole). Thread-safe.
+    std::array<std::vector<std::uint32_t>, kStringDimCount> intern_pools(Pools&& pools);
+
+    /// Adds rows whose ids are already global (intern_pools) and whose lines were counted
+    /// (append of a batch without rows), leaving `rows` to the caller to refill: a streaming
+    /// engine folds them; one that keeps records copies them. Thread-safe.
+    void append_rows(const Columns& rows);
 
     /// Bumped by every append; cheap to poll.
     std::uint64_t version() const { return version_.load(std::memory_order_acquire); }

@@ -93,23 +93,29 @@ IngestResult Follower::round(const std::vector<std::string>& paths) {
     return ingestor_.ingest(inputs, true, &stopped_);
 }
 
-void Follower::run(const std::function<void(const IngestResult&)>& on_round) {
-    if (options_.use_inotify) {
-        inotify_fd_ = ::inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
-        if (inotify_fd_ >= 0) {
-            for (const auto& r : options_.roots) {
-                std::error_code ec;
-                if (r == "-") continue;
-                if (fs::is_directory(r, ec)) {
-                    add_watches(r);
-                } else {
-                    const auto parent = fs::path(r).parent_path();
-                    add_watches(parent.empty() ? "." : parent.string());
-                }
-            }
-            watching_.store(true);
+void Follower::watch() {
+    watch_called_ = true;
+    watched_at_ = std::chrono::steady_clock::now();
+    if (!options_.use_inotify || inotify_fd_ >= 0) return;
+    inotify_fd_ = ::inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+    if (inotify_fd_ < 0) return;
+    for (const auto& r : options_.roots) {
+        std::error_code ec;
+        if (r == "-") continue;
+        if (fs::is_directory(r, ec)) {
+            add_watches(r);
+        } else {
+            const auto parent = fs::path(r).parent_path();
+            add_watches(parent.empty() ? "." : parent.string());
         }
     }
+    watching_.store(true);
+}
+
+void Follower::run(const std::function<void(const IngestResult&)>& on_round) {
+    // Watched before the caller's own load: what arrived since then is in the event queue.
+    const bool caught_up = watch_called_ && inotify_fd_ >= 0;
+    if (!watch_called_) watch();
     using Clock = std::chrono::steady_clock;
     auto report = [&](const IngestResult& r) {
         if (!r.load.files.empty() || !r.notes.empty()) on_round(r);
@@ -121,8 +127,15 @@ void Follower::run(const std::function<void(const IngestResult&)>& on_round) {
         report(round());
         last_full = Clock::now();
         full_cost = last_full - t0;
+        ++full_rounds_;
     };
-    full_round();  // whatever arrived since the caller's own load
+    if (caught_up) {
+        // The caller's listing and load stand for the first full look; their cost bounds its own.
+        last_full = Clock::now();
+        full_cost = last_full - watched_at_;
+    } else {
+        full_round();  // whatever arrived since the caller's own load
+    }
     alignas(inotify_event) char buf[64 * 1024];
     while (!stopped_.load()) {
         // Without inotify a full look every poll interval; with it, the events name the files

@@ -32,6 +32,11 @@ public:
     Follower(const Follower&) = delete;
     Follower& operator=(const Follower&) = delete;
 
+    /// Sets up the inotify watches now. Called before the caller lists and loads the inputs,
+    /// every change after that is an event, so run() starts without a full round (which over
+    /// 100,000 files would list and plan them all again while a new file waits). Without this
+    /// call run() sets them up and begins with a full round. Not while run() is running.
+    void watch();
     /// Watches and ingests until stop(). `on_round` runs (on this thread) after every round
     /// that read something. Blocking: run it on its own thread.
     void run(const std::function<void(const IngestResult&)>& on_round);
@@ -44,6 +49,8 @@ public:
     IngestResult round(const std::vector<std::string>& paths);
     /// True once run() has set up inotify watches (false: polling).
     bool watching() const { return watching_.load(); }
+    /// Full rounds (listing and planning every input) run() has done so far.
+    std::size_t full_rounds() const { return full_rounds_.load(); }
 
 private:
     void add_watches(const std::string& dir);
@@ -55,6 +62,9 @@ private:
     int stop_pipe_[2] = {-1, -1};
     std::atomic<bool> stopped_{false};
     std::atomic<bool> watching_{false};
+    std::atomic<std::size_t> full_rounds_{0};
+    bool watch_called_ = false;
+    std::chrono::steady_clock::time_point watched_at_;
 };
 
 }  // namespace s3top

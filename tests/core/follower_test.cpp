@@ -2,7 +2,9 @@
 // read, by the same names a full listing gives them, so the ledger never counts one twice.
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <filesystem>
+#include <thread>
 
 #include "core/ingest/follower.hpp"
 #include "core/ingest/inputs.hpp"
@@ -69,6 +71,70 @@ TEST(FollowerTest, RootFileIsKnownByItsGivenName) {
     EXPECT_EQ(engine.lines().read, 7u);
     f.round();
     EXPECT_EQ(engine.lines().read, 7u);
+}
+
+// Watching from before the listing: a file renamed in right after the load is read by an event
+// round over just that file; nothing is listed or planned again (issue #4: over 100,000 files
+// that full round made it wait for seconds).
+TEST(FollowerTest, FileRenamedInAfterTheLoadIsReadWithoutAFullRound) {
+    test::TempDir tmp;
+    const fs::path logs = tmp.path() / "logs";
+    for (int i = 0; i < 20; ++i) tmp.write("logs/f" + std::to_string(100 + i), lines("a" + std::to_string(i), 2));
+    EngineConfig cfg;
+    Engine engine(cfg);
+    Ingestor ing(engine, LoaderOptions{});
+    Follower f(ing, FollowOptions{{logs.string()}});
+    f.watch();
+    if (!f.watching()) GTEST_SKIP() << "no inotify here";
+    std::vector<InputProblem> problems;
+    ing.ingest(collect_inputs({logs.string()}, problems), true);
+    ASSERT_EQ(engine.lines().read, 40u);
+
+    tmp.write("logs/.incoming", lines("b", 3));  // a temp name: not read until renamed
+    fs::rename(logs / ".incoming", logs / "new.log");
+    std::vector<IngestResult> rounds;
+    std::thread t([&] {
+        f.run([&](const IngestResult& r) {
+            rounds.push_back(r);
+            f.stop();
+        });
+    });
+    t.join();
+    ASSERT_EQ(rounds.size(), 1u);
+    ASSERT_EQ(rounds[0].load.files.size(), 1u);
+    EXPECT_EQ(rounds[0].load.files[0].path, (logs / "new.log").string());
+    EXPECT_EQ(rounds[0].counts.read, 1u);
+    EXPECT_EQ(rounds[0].counts.unchanged, 0u);  // the 20 loaded files were not planned again
+    EXPECT_EQ(f.full_rounds(), 0u);
+    EXPECT_EQ(engine.lines().read, 43u);
+}
+
+// Without watch() before the load, run() cannot know what arrived meanwhile: it starts with a
+// full round, which finds the new file (and plans every loaded one again).
+TEST(FollowerTest, WithoutEarlyWatchRunStartsWithAFullRound) {
+    test::TempDir tmp;
+    const fs::path logs = tmp.path() / "logs";
+    for (int i = 0; i < 5; ++i) tmp.write("logs/f" + std::to_string(100 + i), lines("a" + std::to_string(i), 2));
+    EngineConfig cfg;
+    Engine engine(cfg);
+    Ingestor ing(engine, LoaderOptions{});
+    std::vector<InputProblem> problems;
+    ing.ingest(collect_inputs({logs.string()}, problems), true);
+    tmp.write("logs/new.log", lines("b", 3));  // before any watch: no event names it
+    Follower f(ing, FollowOptions{{logs.string()}});
+    std::vector<IngestResult> rounds;
+    std::thread t([&] {
+        f.run([&](const IngestResult& r) {
+            rounds.push_back(r);
+            f.stop();
+        });
+    });
+    t.join();
+    ASSERT_EQ(rounds.size(), 1u);
+    EXPECT_EQ(rounds[0].counts.read, 1u);
+    EXPECT_EQ(rounds[0].counts.unchanged, 5u);
+    EXPECT_EQ(f.full_rounds(), 1u);
+    EXPECT_EQ(engine.lines().read, 13u);
 }
 
 }  // namespace
