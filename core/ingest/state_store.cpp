@@ -332,7 +332,7 @@ void copy_rows(const StoredRows& r, std::size_t begin, std::size_t end, Columns&
     auto copy = [&](std::string_view from, auto& to) {
         using T = typename std::remove_reference_t<decltype(to)>::value_type;
         size(to);
-        std::memcpy(to.data(), from.data() + begin * sizeof(T), n * sizeof(T));
+        if (n > 0) std::memcpy(to.data(), from.data() + begin * sizeof(T), n * sizeof(T));  // empty: data() may be null
     };
     copy(r.time, c.time);
     copy(r.bytes_sent, c.bytes_sent);
