@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <map>
 
 namespace s3top {
 
@@ -63,12 +64,18 @@ StreamDigest stream_digest(const std::filesystem::path& p, std::uint64_t limit) 
     return out;
 }
 
-/// stream_digest(p, kEdgeBytes) with one open and one read for a plain file (most logs).
-StreamDigest head_digest(const std::filesystem::path& p) {
-    StreamDigest out;
+/// The first bytes of a stream (decompressed when gzip): up to kEdgeBytes, one open and one
+/// read for a plain file.
+struct Head {
+    bool ok = false, gzip = false;
+    bool complete = false;  ///< the stream ends within `bytes`
+    std::string bytes;
+};
+Head read_head(const std::filesystem::path& p) {
+    Head out;
     const int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) return out;
-    char buf[kEdgeBytes];
+    char buf[kEdgeBytes + 1];
     std::size_t done = 0;
     while (done < sizeof buf) {
         const ssize_t n = ::pread(fd, buf + done, sizeof buf - done, static_cast<off_t>(done));
@@ -77,11 +84,132 @@ StreamDigest head_digest(const std::filesystem::path& p) {
         done += static_cast<std::size_t>(n);
     }
     ::close(fd);
-    if (done >= 2 && static_cast<unsigned char>(buf[0]) == 0x1f && static_cast<unsigned char>(buf[1]) == 0x8b)
-        return stream_digest(p, kEdgeBytes);  // gzip: the hash is of the decompressed start
-    out.length = done;
-    out.digest = StreamHash::of({buf, done});
+    if (done >= 2 && static_cast<unsigned char>(buf[0]) == 0x1f && static_cast<unsigned char>(buf[1]) == 0x8b) {
+        out.gzip = true;
+        gzFile gz = gzopen(p.c_str(), "rb");
+        if (!gz) return out;
+        const int got = gzread(gz, buf, sizeof buf);
+        gzclose(gz);
+        if (got < 0) return out;
+        done = static_cast<std::size_t>(got);
+    }
+    out.complete = done <= kEdgeBytes;
+    out.bytes.assign(buf, std::min(done, kEdgeBytes));
     out.ok = true;
+    return out;
+}
+
+/// A stream read from `from` (hash state `at` there, line number `line`) and hashed, asking
+/// `known(length, digest)` at every line end past `from` (and at a last unterminated line's
+/// end unless `follow`): the longest known prefix, and the whole counted stream when read to
+/// its end (in follow mode it ends at the last newline, as the loader reads it).
+struct Scan {
+    bool ok = false, matched = false, whole = false;
+    std::uint64_t match = 0, match_line = 1;
+    StreamHash::State match_state;
+    std::uint64_t length = 0, next_line = 1;
+    StreamHash::State state;
+};
+/// Reads a stream from an offset: a plain file with pread from there (no bytes before it
+/// read), a gzip file decompressed (skipping to the offset).
+class StreamReader {
+public:
+    bool open(const std::filesystem::path& p, std::uint64_t from) {
+        fd_ = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd_ < 0) return false;
+        unsigned char m[2] = {0, 0};
+        pos_ = from;
+        if (::pread(fd_, m, 2, 0) != 2 || m[0] != 0x1f || m[1] != 0x8b) return true;
+        gz_ = gzdopen(fd_, "rb");  // owns fd_ from here
+        if (!gz_) return false;
+        fd_ = -1;
+        return from == 0 || gzseek(gz_, static_cast<z_off_t>(from), SEEK_SET) == static_cast<z_off_t>(from);
+    }
+    ~StreamReader() {
+        if (gz_) gzclose(gz_);
+        if (fd_ >= 0) ::close(fd_);
+    }
+    StreamReader() = default;
+    StreamReader(const StreamReader&) = delete;
+    StreamReader& operator=(const StreamReader&) = delete;
+    /// Bytes read into `buf` (0 at the end, -1 on error).
+    long read(char* buf, std::size_t n) {
+        if (gz_) return gzread(gz_, buf, static_cast<unsigned>(n));
+        for (;;) {
+            const ssize_t got = ::pread(fd_, buf, n, static_cast<off_t>(pos_));
+            if (got < 0 && errno == EINTR) continue;
+            if (got > 0) pos_ += static_cast<std::uint64_t>(got);
+            return static_cast<long>(got);
+        }
+    }
+    /// Past `out` bytes of output, expanding more than 200:1 (a decompression bomb).
+    bool bomb(std::uint64_t out) const {
+        return gz_ && out > (std::uint64_t{256} << 20) && out > 200 * static_cast<std::uint64_t>(gzoffset(gz_) + 1);
+    }
+
+private:
+    int fd_ = -1;
+    gzFile gz_ = nullptr;
+    std::uint64_t pos_ = 0;
+};
+
+template <class Known>
+Scan scan_stream(const std::filesystem::path& p, std::uint64_t from, const StreamHash::State& at, std::uint64_t line,
+                 std::uint64_t stop, bool follow, Known&& known, std::uint64_t& hashed) {
+    Scan out;
+    StreamReader in;
+    if (!in.open(p, from)) return out;
+    StreamHash h = StreamHash::restore(at);
+    std::uint64_t pos = from, nl_pos = from, nl_line = line;
+    StreamHash::State nl_state = h.state();
+    std::vector<char> buf(1 << 16);
+    for (;;) {
+        const long got = in.read(buf.data(), buf.size());
+        if (got < 0) return out;
+        if (got == 0) break;
+        hashed += static_cast<std::uint64_t>(got);
+        std::string_view d(buf.data(), static_cast<std::size_t>(got));
+        while (!d.empty()) {
+            const std::size_t nl = d.find('\n');
+            const std::size_t n = nl == std::string_view::npos ? d.size() : nl + 1;
+            h.update(d.substr(0, n));
+            pos += n;
+            d.remove_prefix(n);
+            if (nl == std::string_view::npos) break;
+            ++line;
+            nl_pos = pos;
+            nl_line = line;
+            nl_state = h.state();
+            if (known(pos, h.digest())) {
+                out.matched = true;
+                out.match = pos;
+                out.match_line = line;
+                out.match_state = nl_state;
+            }
+            if (pos > stop) {  // nothing known reaches further
+                out.ok = true;
+                return out;
+            }
+        }
+        if (in.bomb(pos)) return out;  // not hashed to its end (the loader stops it too)
+    }
+    out.ok = true;
+    out.whole = true;
+    if (follow || pos == nl_pos) {
+        out.length = nl_pos;
+        out.state = nl_state;
+        out.next_line = nl_line;
+    } else {
+        out.length = pos;
+        out.state = h.state();
+        out.next_line = line + 1;
+        if (known(pos, h.digest())) {
+            out.matched = true;
+            out.match = pos;
+            out.match_line = out.next_line;
+            out.match_state = out.state;
+        }
+    }
     return out;
 }
 
@@ -134,23 +262,99 @@ const LedgerEntry* Ledger::find(const std::string& path) const {
 }
 
 void Ledger::index_content(const LedgerEntry& e) {
-    if (!e.hashed || !e.edges) return;
+    if (!e.hashed || !e.edges || e.offset == 0) return;
+    auto it = by_path_.find(e.path);
+    if (it == by_path_.end()) return;
     const auto h = StreamHash::restore(e.hash);
-    contents_.insert(Content{h.length(), h.digest()});
-    heads_.insert(head_key(e.head_hash));
+    ++contents_[Content{h.length(), h.digest()}];
+    Group& g = heads_[head_key(e.head_hash)];
+    g.paths.push_back(&it->first);
+    g.max_extent = std::max(g.max_extent, e.offset);
+}
+
+void Ledger::unindex_content(const LedgerEntry& e, bool keep) {
+    if (!e.hashed || !e.edges || e.offset == 0) return;
+    if (auto g = heads_.find(head_key(e.head_hash)); g != heads_.end()) {
+        auto& v = g->second.paths;
+        for (std::size_t i = v.size(); i-- > 0;) {  // the most recent are at the back
+            if (*v[i] == e.path) {
+                v.erase(v.begin() + static_cast<std::ptrdiff_t>(i));
+                break;
+            }
+        }
+        if (v.empty() && !keep) heads_.erase(g);  // kept: its extent still bounds the search
+    }
+    if (keep) return;
+    const auto h = StreamHash::restore(e.hash);
+    auto c = contents_.find(Content{h.length(), h.digest()});
+    if (c != contents_.end() && --c->second == 0) contents_.erase(c);
+}
+
+/// One plan's view of what will be counted once its jobs are read.
+struct Ledger::Search {
+    struct Planned {  // a file read (to its end) in this plan
+        std::string path;
+        std::uint64_t from = 0, line = 1;  ///< where hashing may start: its counted prefix
+        StreamHash::State at;
+        bool digested = false, ok = false;
+        std::uint64_t length = 0;  ///< its counted stream once digested
+    };
+    bool follow = false;
+    std::vector<Planned> planned;
+    std::unordered_map<std::uint64_t, std::vector<std::size_t>> heads;  ///< head key -> planned
+    std::unordered_map<Content, std::size_t, ContentHash> contents;    ///< digested planned files
+    std::unordered_set<std::string> trusted;  ///< grown inputs: counted bytes checked on disk
+    std::map<std::pair<std::string, std::uint64_t>, std::optional<std::uint64_t>> prefixes;
+
+    /// Digest of the first `n` stream bytes of `path` (memoised); nullopt when shorter.
+    std::optional<std::uint64_t> prefix(const std::string& path, std::uint64_t n, SearchStats& stats) {
+        auto [it, fresh] = prefixes.try_emplace({path, n});
+        if (fresh) {
+            ++stats.prefix_reads;
+            const StreamDigest d = stream_digest(path, n);
+            stats.bytes_hashed += d.length;
+            if (d.ok && d.length == n) it->second = d.digest;
+        }
+        return it->second;
+    }
+    /// Hashes a planned file to its end once, so later files can be matched against it.
+    void digest(std::size_t i, SearchStats& stats) {
+        Planned& p = planned[i];
+        if (p.digested) return;
+        p.digested = true;
+        const Scan sc = scan_stream(p.path, p.from, p.at, p.line, ReadJob::kToEnd, follow,
+                                    [](std::uint64_t, std::uint64_t) { return false; }, stats.bytes_hashed);
+        if (!sc.ok || !sc.whole) return;
+        p.ok = true;
+        p.length = sc.length;
+        contents.emplace(Content{sc.length, StreamHash::restore(sc.state).digest()}, i);
+    }
+};
+
+bool Ledger::counted_on_disk(const LedgerEntry& c, const Search& s) {
+    if (s.trusted.contains(c.path)) return true;
+    const auto st = stat_file(c.path);
+    if (!st || st->dev != c.stat.dev || st->ino != c.stat.ino) return false;
+    if (*st == c.stat) return true;
+    if (c.gzip || st->size < c.offset) return false;
+    const std::uint64_t k = std::min<std::uint64_t>(c.offset, kEdgeBytes);
+    return range_hash(c.path, 0, k) == c.head_hash && range_hash(c.path, c.offset - k, c.offset) == c.tail_hash;
 }
 
 std::vector<PlannedJob> Ledger::plan(const std::vector<InputFile>& inputs, bool follow, PlanCounts& counts,
                                      std::vector<InputProblem>& problems) {
     std::vector<PlannedJob> out;
-    // New files in this plan by head hash, to find copies among themselves.
-    std::unordered_map<std::uint64_t, std::vector<std::size_t>> new_heads;
-    std::unordered_map<std::size_t, StreamDigest> digests;  // by input index
-    auto digest_of = [&](std::size_t i) -> const StreamDigest& {
-        auto it = digests.find(i);
-        if (it == digests.end()) it = digests.emplace(i, stream_digest(inputs[i].path, ReadJob::kToEnd)).first;
-        return it->second;
+    // Pass 1 sorts inputs: unchanged, grown (same file, its counted head and tail still
+    // there), replaced (the path holds other bytes) or new. Pass 2 looks for counted content
+    // in the ones to read, grown first, then replaced, then new; each is matched only against
+    // content counted before or files planned before it, so two files never skip each other.
+    struct Todo {
+        PlannedJob pj;
+        LedgerEntry* own = nullptr;  ///< the path's entry (grown or replaced)
     };
+    std::vector<Todo> grown, replaced, fresh;
+    Search search;
+    search.follow = follow;
     for (std::size_t i = 0; i < inputs.size(); ++i) {
         const InputFile& f = inputs[i];
         PlannedJob pj;
@@ -170,85 +374,248 @@ std::vector<PlannedJob> Ledger::plan(const std::vector<InputFile>& inputs, bool 
         }
         pj.stat = *st;
         auto it = by_path_.find(path);
-        bool replaced = false;
-        if (it != by_path_.end()) {
-            LedgerEntry& e = it->second;
-            const bool same_file = e.stat.dev == st->dev && e.stat.ino == st->ino;
-            if (e.stat == *st && e.gaps.empty() && (e.gzip || follow || e.offset >= st->size)) {
-                if (!e.error.empty()) problems.push_back({path, e.error});
-                ++counts.unchanged;
-                continue;
-            }
-            bool grows = same_file && !e.gzip && st->size >= e.offset;
-            if (grows && e.edges && e.offset > 0) {
-                const std::uint64_t k = std::min<std::uint64_t>(e.offset, kEdgeBytes);
-                grows = range_hash(f.path, 0, k) == e.head_hash && range_hash(f.path, e.offset - k, e.offset) == e.tail_hash;
-            }
-            if (grows) {
-                for (const auto& [b, en] : e.gaps) {
-                    PlannedJob g = pj;
-                    g.kind = PlanKind::Appended;
-                    g.gap = true;
-                    g.job.begin = b;
-                    g.job.end = en;
-                    g.job.first_line = 0;  // unknown after a crash
-                    out.push_back(std::move(g));
-                }
-                if (st->size == e.offset && !follow) {
-                    e.stat = *st;
-                    dirty_.push_back(path);
-                    if (e.gaps.empty()) ++counts.unchanged;
-                    continue;
-                }
-                pj.kind = PlanKind::Appended;
-                pj.job.begin = e.offset;
-                pj.job.first_line = e.next_line;
-                if (e.hashed && e.gaps.empty()) pj.job.hash_before = e.hash;
-                ++counts.appended;
-                out.push_back(std::move(pj));
-                continue;
-            }
-            replaced = true;  // truncated or replaced: read again from the start as a new file
+        if (it == by_path_.end()) {
+            pj.kind = PlanKind::Read;
+            fresh.push_back({std::move(pj), nullptr});
+            continue;
         }
-        pj.kind = replaced ? PlanKind::Replaced : PlanKind::Read;
-        const StreamDigest head = head_digest(f.path);
-        pj.head_hash = head.digest;
-        // The same content under another name (or synced again): known already, or planned.
-        bool duplicate = false;
-        if (head.ok && head.length > 0) {
-            const bool known = heads_.contains(head_key(head.digest));
-            auto& same_head = new_heads[head.digest];
-            if (known || !same_head.empty()) {
-                const StreamDigest& full = digest_of(i);
-                if (full.ok) {
-                    duplicate = known && contents_.contains(Content{full.length, full.digest});
-                    for (std::size_t j : same_head) {
-                        const StreamDigest& o = digest_of(j);
-                        if (o.ok && o.length == full.length && o.digest == full.digest) duplicate = true;
+        LedgerEntry& e = it->second;
+        const bool same_file = e.stat.dev == st->dev && e.stat.ino == st->ino;
+        if (e.stat == *st && e.gaps.empty() && (e.gzip || follow || e.offset >= st->size)) {
+            if (!e.error.empty()) problems.push_back({path, e.error});
+            ++counts.unchanged;  // (no work here: a restart's unchanged files cost their stat only)
+            continue;
+        }
+        bool grows = same_file && !e.gzip && st->size >= e.offset;
+        if (grows && e.edges && e.offset > 0) {
+            const std::uint64_t k = std::min<std::uint64_t>(e.offset, kEdgeBytes);
+            grows = range_hash(f.path, 0, k) == e.head_hash && range_hash(f.path, e.offset - k, e.offset) == e.tail_hash;
+        }
+        if (!grows) {  // truncated or replaced (or a .gz rewritten): read unless its start is counted
+            pj.kind = PlanKind::Replaced;
+            replaced.push_back({std::move(pj), &e});
+            continue;
+        }
+        pj.kind = PlanKind::Appended;
+        pj.extends = true;
+        pj.job.begin = e.offset;
+        pj.job.first_line = e.next_line;
+        if (e.hashed && e.gaps.empty()) pj.job.hash_before = e.hash;
+        if (e.gaps.empty() && st->size == e.offset && !follow) {  // touched, or restored after a crash
+            e.stat = *st;
+            complete_hash(e);  // now (when a crash left it unhashed): a copy later in this plan is matched
+            dirty_.push_back(path);
+            ++counts.unchanged;
+            continue;
+        }
+        if (e.gaps.empty()) {
+            search.trusted.insert(path);
+            grown.push_back({std::move(pj), &e});
+            continue;
+        }
+        // After a crash: read the ranges it missed, then the rest; later files are matched
+        // against all of it.
+        if (const Head h = read_head(f.path); h.ok && !h.bytes.empty()) {
+            search.heads[head_key(StreamHash::of(h.bytes))].push_back(search.planned.size());
+            search.planned.push_back({path, 0, 1, {}, false, false, 0});
+        }
+        for (const auto& [b, en] : e.gaps) {
+            PlannedJob g = pj;
+            g.gap = true;
+            g.extends = false;
+            g.job.begin = b;
+            g.job.end = en;
+            g.job.first_line = 0;  // unknown after a crash
+            out.push_back(std::move(g));
+        }
+        if (st->size == e.offset && !follow) {
+            e.stat = *st;
+            dirty_.push_back(path);
+            continue;
+        }
+        ++counts.appended;
+        out.push_back(std::move(pj));
+    }
+
+    auto known = [&](std::uint64_t length, std::uint64_t digest) {
+        const Content c{length, digest};
+        return contents_.contains(c) || search.contents.contains(c);
+    };
+    for (auto* list : {&grown, &replaced, &fresh}) {
+        for (Todo& t : *list) {
+            PlannedJob& pj = t.pj;
+            const std::string path = pj.job.file.path.string();
+            const bool is_grown = pj.kind == PlanKind::Appended;
+            LedgerEntry* own = t.own;
+            const Content own_content = own && own->hashed && own->gaps.empty()
+                                            ? Content{own->offset, StreamHash::restore(own->hash).digest()}
+                                            : Content{ReadJob::kToEnd, 0};
+            bool own_prefix = is_grown;  // the path's counted content is a start of this one
+            auto known_here = [&](std::uint64_t length, std::uint64_t digest) {
+                if (Content{length, digest} == own_content) own_prefix = true;
+                return known(length, digest);
+            };
+            // Where reading can start so far, and the whole counted stream when known.
+            Scan best;
+            best.match = pj.job.begin;
+            bool gzip = own && own->gzip;
+            std::uint64_t key = 0;
+            bool have_key = false;
+            if (is_grown && own->edges && own->offset >= kEdgeBytes) {
+                pj.head_hash = own->head_hash;
+                key = head_key(own->head_hash);
+                have_key = true;
+            } else {
+                const Head head = read_head(pj.job.file.path);
+                gzip = head.gzip;
+                std::string_view counted = head.bytes;
+                if (head.complete && follow) counted = counted.substr(0, counted.rfind('\n') + 1);  // npos + 1 == 0
+                if (head.ok && !counted.empty()) {
+                    pj.head_hash = StreamHash::of(counted);
+                    key = head_key(pj.head_hash);
+                    have_key = true;
+                }
+                // Counted content shorter than 1 KiB has a key of its own: look for it at
+                // each line end of the head (no read: the bytes are here).
+                if (head.ok && !is_grown) {
+                    StreamHash h;
+                    std::uint64_t line = 1;
+                    std::string_view rest = counted;
+                    while (!rest.empty()) {
+                        const std::size_t nl = rest.find('\n');
+                        const std::size_t n = nl == std::string_view::npos ? rest.size() : nl + 1;
+                        h.update(rest.substr(0, n));
+                        rest.remove_prefix(n);
+                        if (nl != std::string_view::npos) ++line;
+                        const bool at_end = nl == std::string_view::npos;
+                        if (at_end && !head.complete) break;  // a line that goes on past the head
+                        if (known_here(h.length(), h.digest())) {
+                            best.matched = true;
+                            best.match = h.length();
+                            best.match_line = at_end ? line + 1 : line;
+                            best.match_state = h.state();
+                        }
+                    }
+                    if (head.complete) {
+                        best.whole = true;
+                        best.length = h.length();
+                        best.state = h.state();
+                        best.next_line = counted.empty() || counted.back() == '\n' ? line : line + 1;
                     }
                 }
             }
-            if (duplicate) {
-                const StreamDigest& full = digest_of(i);
+            // Past the head: only when content with the same first KiB is counted or planned.
+            auto group = have_key ? heads_.find(key) : heads_.end();
+            auto pgroup = have_key ? search.heads.find(key) : search.heads.end();
+            std::uint64_t reach = 0;  // the longest content that could be a start of this file
+            if (group != heads_.end()) reach = group->second.max_extent;
+            if (pgroup != search.heads.end()) {
+                auto& v = pgroup->second;
+                for (std::size_t k = v.size() > kMaxCandidates ? v.size() - kMaxCandidates : 0; k < v.size(); ++k) {
+                    search.digest(v[k], stats_);
+                    if (search.planned[v[k]].ok) reach = std::max(reach, search.planned[v[k]].length);
+                }
+            }
+            const std::uint64_t from = is_grown ? own->offset : 0;
+            if (!best.whole && reach > from) {
+                const StreamHash::State at = is_grown && pj.job.hash_before ? *pj.job.hash_before : StreamHash::State{};
+                const bool resumable = !is_grown || pj.job.hash_before.has_value();
+                if (resumable) {
+                    Scan sc = scan_stream(pj.job.file.path, from, at, is_grown ? own->next_line : 1, reach, follow, known_here,
+                                          stats_.bytes_hashed);
+                    if (sc.ok) {
+                        if (sc.matched && sc.match >= best.match) {
+                            best.matched = true;
+                            best.match = sc.match;
+                            best.match_line = sc.match_line;
+                            best.match_state = sc.match_state;
+                        }
+                        best.whole = sc.whole;
+                        best.length = sc.length;
+                        best.state = sc.state;
+                        best.next_line = sc.next_line;
+                    }
+                }
+            }
+            // All of it counted: the same bytes, or a start of a longer file counted or planned
+            // (still on disk as counted, so its start can be read and compared).
+            bool covered = best.whole && best.length > 0 && best.matched && best.match == best.length;
+            if (!covered && best.whole && best.length > 0 && reach > best.length) {
+                const std::uint64_t want = StreamHash::restore(best.state).digest();
+                std::size_t looked = 0;
+                auto try_path = [&](const std::string& other) {
+                    if (other == path || looked >= kMaxPrefixReads) return false;
+                    ++looked;
+                    return search.prefix(other, best.length, stats_) == want;
+                };
+                if (pgroup != search.heads.end()) {
+                    const auto& v = pgroup->second;
+                    for (std::size_t k = v.size(); !covered && k-- > 0 && v.size() - k <= kMaxCandidates;) {
+                        const auto& p = search.planned[v[k]];
+                        ++stats_.candidates;
+                        if (p.ok && p.length > best.length) covered = try_path(p.path);
+                    }
+                }
+                if (group != heads_.end()) {
+                    const auto& v = group->second.paths;
+                    for (std::size_t k = v.size(); !covered && k-- > 0 && v.size() - k <= kMaxCandidates;) {
+                        const LedgerEntry& c = by_path_.at(*v[k]);
+                        ++stats_.candidates;
+                        if (c.offset > best.length && c.path != path && counted_on_disk(c, search)) covered = try_path(c.path);
+                    }
+                }
+            }
+            if (covered) {
                 LedgerEntry e;
                 e.path = path;
-                e.stat = *st;
-                e.gzip = is_gzip(f.path);
-                e.offset = full.length;
-                e.head_hash = head.digest;
-                e.tail_hash = e.gzip ? 0 : range_hash(f.path, full.length - std::min<std::uint64_t>(full.length, kEdgeBytes), full.length).value_or(0);
-                e.edges = true;
+                e.stat = pj.stat;
+                e.gzip = gzip;
+                e.offset = best.length;
+                e.next_line = best.next_line;
                 e.hashed = true;
-                e.hash = full.state;
-                by_path_[path] = std::move(e);
+                e.hash = best.state;
+                fill_edges(e);
+                LedgerEntry& slot = by_path_[path];
+                unindex_content(slot, !(own_prefix && slot.stat.dev == pj.stat.dev && slot.stat.ino == pj.stat.ino));
+                slot = std::move(e);
+                index_content(slot);
                 dirty_.push_back(path);
                 ++counts.duplicate;
                 continue;
             }
-            same_head.push_back(i);
+            if (best.matched && best.match > pj.job.begin) {
+                pj.job.begin = best.match;
+                pj.job.first_line = best.match_line;
+                pj.job.hash_before = best.match_state;
+            }
+            if (own_prefix && !is_grown) {  // re-synced longer, or a .gz with a member appended
+                pj.kind = PlanKind::Appended;
+                pj.extends = true;
+            }
+            if (have_key) {
+                Search::Planned p{path, 0, 1, {}, false, false, 0};
+                if (best.whole) {
+                    p.digested = p.ok = true;
+                    p.length = best.length;
+                    search.contents.emplace(Content{best.length, StreamHash::restore(best.state).digest()},
+                                            search.planned.size());
+                } else if (is_grown && pj.job.hash_before) {
+                    p.from = own->offset;
+                    p.line = own->next_line;
+                    p.at = own->hash;
+                }
+                search.heads[key].push_back(search.planned.size());
+                search.planned.push_back(std::move(p));
+            }
+            if (pj.kind == PlanKind::Appended) {
+                ++counts.appended;
+            } else if (pj.kind == PlanKind::Replaced) {
+                ++counts.replaced;
+            } else {
+                ++counts.read;
+            }
+            out.push_back(std::move(pj));
         }
-        if (replaced) ++counts.replaced; else ++counts.read;
-        out.push_back(std::move(pj));
     }
     return out;
 }
@@ -265,6 +632,9 @@ const LedgerEntry& Ledger::record(const PlannedJob& pj, const FileResult& r) {
         }
         return e;
     }
+    // A grown file's content is extended in place; content a replaced path held (another
+    // inode, as load() sees it too) stays known.
+    unindex_content(e, !(pj.extends && e.stat.dev == pj.stat.dev && e.stat.ino == pj.stat.ino));
     if (pj.kind == PlanKind::Read || pj.kind == PlanKind::Replaced) {
         e = LedgerEntry{};
         e.path = path;
@@ -292,9 +662,14 @@ const LedgerEntry& Ledger::record(const PlannedJob& pj, const FileResult& r) {
 
 void Ledger::put(LedgerEntry e) {
     pending_.erase(e.path);
-    index_content(e);
     std::string path = e.path;
-    by_path_[path] = std::move(e);
+    LedgerEntry& slot = by_path_[path];
+    // A later entry of the same file (hours of follow rounds) replaces its content; one of
+    // another file under that name leaves the old content known.
+    const bool same_file = slot.stat.dev == e.stat.dev && slot.stat.ino == e.stat.ino && e.offset >= slot.offset;
+    unindex_content(slot, !same_file);
+    slot = std::move(e);
+    index_content(slot);
 }
 
 void Ledger::add_committed_span(const std::string& path, std::uint64_t dev, std::uint64_t ino, bool gzip,
@@ -317,6 +692,7 @@ void Ledger::settle() {
         LedgerEntry fresh;
         fresh.path = path;
         const bool extend = it != by_path_.end() && it->second.stat.dev == p.dev && it->second.stat.ino == p.ino;
+        if (it != by_path_.end()) unindex_content(it->second, !extend);
         LedgerEntry& e = extend ? it->second : (by_path_[path] = fresh);
         // Covered: [0, offset) less its gaps, plus the committed spans.
         std::uint64_t from = 0;

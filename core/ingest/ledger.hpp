@@ -53,15 +53,33 @@ struct PlannedJob {
     FileStat stat;
     std::uint64_t head_hash = 0;
     bool gap = false;  ///< reads a range missed by a crash; the file's offset is unchanged
+    /// The job continues what this path held before (grown, or re-synced longer with the same
+    /// start): recording it replaces the path's counted content in the index instead of
+    /// keeping the old one beside it.
+    bool extends = false;
 };
 
 struct PlanCounts {
     std::size_t unchanged = 0, read = 0, appended = 0, replaced = 0, duplicate = 0;
 };
 
+/// Work done looking for counted content inside files (plan), for tests and figures.
+struct SearchStats {
+    std::uint64_t bytes_hashed = 0;    ///< stream bytes hashed by the search (beyond the 1 KiB heads)
+    std::uint64_t candidates = 0;      ///< counted or planned files looked at as containing a file
+    std::uint64_t prefix_reads = 0;    ///< of those, prefixes read from disk to compare
+};
+
 class Ledger {
 public:
+    /// At most this many files sharing a first KiB are looked at per file as containing it
+    /// (the most recently counted first), and at most kMaxPrefixReads of them read.
+    static constexpr std::size_t kMaxCandidates = 64, kMaxPrefixReads = 8;
+
     /// Decides what to read of each input. `follow`: unterminated last lines wait.
+    /// A file whose start is content already counted (or read earlier in this plan) is read
+    /// from where that content ends; a file that is all counted content (the same bytes, or a
+    /// start of a longer counted file still on disk) is a Duplicate and read not at all.
     /// Duplicates get their entry right away (nothing to read); the rest after record().
     std::vector<PlannedJob> plan(const std::vector<InputFile>& inputs, bool follow, PlanCounts& counts,
                                  std::vector<InputProblem>& problems);
@@ -76,6 +94,10 @@ public:
         contents_.reserve(n);
         heads_.reserve(n);
     }
+    /// Distinct counted contents indexed: one per file content (a growing file's entry is
+    /// extended in place), plus contents a path held before it was replaced.
+    std::size_t content_count() const { return contents_.size(); }
+    const SearchStats& search_stats() const { return stats_; }
     /// A span of records already committed (state file) for `path` with that identity.
     void add_committed_span(const std::string& path, std::uint64_t dev, std::uint64_t ino, bool gzip,
                             std::uint64_t begin, std::uint64_t end, std::uint64_t end_line);
@@ -108,13 +130,26 @@ private:
         std::vector<std::pair<std::uint64_t, std::uint64_t>> ranges;
         std::uint64_t end_line = 1, max_end = 0;
     };
+    struct Group {  // counted contents sharing a first KiB
+        std::vector<const std::string*> paths;  ///< keys of by_path_, in the order indexed
+        std::uint64_t max_extent = 0;           ///< longest content ever indexed here (a bound)
+    };
+    struct Search;
+    /// Indexes `e`'s counted content (when hashed): in contents_ and under its head.
     void index_content(const LedgerEntry& e);
+    /// Takes `e` out of its head group; its content leaves contents_ too unless `keep`
+    /// (replaced: those bytes were counted and may come back under another name).
+    void unindex_content(const LedgerEntry& e, bool keep);
     void complete_hash(LedgerEntry& e);
-    bool known_content(std::uint64_t length, std::uint64_t head) const;
+    bool counted_on_disk(const LedgerEntry& e, const Search& s);
 
     std::unordered_map<std::string, LedgerEntry> by_path_;
-    std::unordered_set<Content, ContentHash> contents_;
-    std::unordered_set<std::uint64_t> heads_;  ///< length ^ head hash of every content
+    /// Every counted content (length, digest) with the number of entries holding it (a
+    /// replaced path leaves its old content here, held by no entry).
+    std::unordered_map<Content, std::uint32_t, ContentHash> contents_;
+    /// By mix64 of the hash of a content's first min(length, 1 KiB) bytes.
+    std::unordered_map<std::uint64_t, Group> heads_;
+    SearchStats stats_;
     std::unordered_map<std::string, Pending> pending_;
     std::vector<std::string> dirty_;
 };

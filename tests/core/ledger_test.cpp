@@ -31,6 +31,9 @@ std::string lines(const std::string& org, int n, std::uint64_t bytes = 100) {
 struct Totals {
     std::uint64_t requests = 0, bytes = 0, read = 0;
     friend bool operator==(const Totals&, const Totals&) = default;
+    friend std::ostream& operator<<(std::ostream& o, const Totals& t) {
+        return o << "{" << t.requests << " requests, " << t.bytes << " bytes, " << t.read << " read}";
+    }
 };
 
 /// One run of the program over `dir`: opens the state (when given), ingests, returns totals.
@@ -141,6 +144,19 @@ TEST_F(LedgerTest, CopyOfAFileSplitByACrashIsADuplicate) {
     EXPECT_EQ(run(logs(), state()), want);
 }
 
+// The same, with the copies already there when the crashed run restarts (one file read in two
+// pieces with a gap, one read whole but without its ledger entry).
+TEST_F(LedgerTest, CopyPresentAtRestartAfterACrashIsADuplicate) {
+    const std::string a = lines("a", 40), b = lines("b", 10, 7);
+    tmp.write("logs/a", a);
+    tmp.write("logs/b", b);
+    crash_leaving(state(), {{logs() / "a", {line_bytes(a, 20), a.size()}}, {logs() / "b", {0, b.size()}}});
+    fs::copy_file(logs() / "a", logs() / "a-copy");
+    fs::copy_file(logs() / "b", logs() / "b-copy");
+    EXPECT_EQ(run(logs(), state()), (Totals{50, 4070, 50}));
+    EXPECT_EQ(run(logs(), state()), (Totals{50, 4070, 50}));
+}
+
 TEST_F(LedgerTest, AppendedFileReadsOnlyTheNewLines) {
     tmp.write("logs/a", lines("a", 10));
     EXPECT_EQ(run(logs(), state()), (Totals{10, 1000, 10}));
@@ -221,6 +237,313 @@ TEST_F(LedgerTest, CorruptGzipIsReportedByNameAndTheRestGoesOn) {
     EXPECT_NE(notes[0].find("g.gz"), std::string::npos) << notes[0];
     EXPECT_GE(t.requests, 4u);
     EXPECT_EQ(run(logs(), state()), t);  // and never counted twice
+}
+
+// --- #4 step 2: every way a file can come back, totals exact each time ---
+
+/// Writes `content` to `p` as a new file (a new inode: written beside it, renamed over it), the
+/// way sync tools replace a file.
+void resync(const fs::path& p, const std::string& content) {
+    const fs::path t = p.parent_path().parent_path() / (p.filename().string() + ".sync");
+    std::ofstream(t, std::ios::binary) << content;
+    fs::rename(t, p);
+}
+
+/// `content` as one gzip member.
+std::string gz_member(const std::string& content, int level = 6) {
+    uLongf cap = compressBound(static_cast<uLong>(content.size())) + 64;
+    std::string out(cap, '\0');
+    z_stream z{};
+    deflateInit2(&z, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);  // gzip wrapper
+    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(content.data()));
+    z.avail_in = static_cast<uInt>(content.size());
+    z.next_out = reinterpret_cast<Bytef*>(out.data());
+    z.avail_out = static_cast<uInt>(out.size());
+    EXPECT_EQ(deflate(&z, Z_FINISH), Z_STREAM_END);
+    out.resize(z.total_out);
+    deflateEnd(&z);
+    return out;
+}
+
+TEST_F(LedgerTest, SameNameResyncedWithTheSameBytesAddsNothing) {
+    const std::string a = lines("a", 10), s = lines("s", 2);  // s: under 1 KiB
+    tmp.write("logs/a", a);
+    tmp.write("logs/s", s);
+    const Totals want{12, 1200, 12};
+    EXPECT_EQ(run(logs(), state()), want);
+    resync(logs() / "a", a);
+    resync(logs() / "s", s);
+    EXPECT_EQ(run(logs(), state()), want);
+    EXPECT_EQ(run(logs(), state()), want);
+}
+
+TEST_F(LedgerTest, SameNameResyncedWithOtherBytesCountsThem) {
+    tmp.write("logs/a", lines("a", 10));
+    tmp.write("logs/s", lines("s", 2));
+    EXPECT_EQ(run(logs(), state()), (Totals{12, 1200, 12}));
+    resync(logs() / "a", lines("z", 3, 5));  // other records under the old name: both count
+    resync(logs() / "s", lines("y", 1, 9));
+    EXPECT_EQ(run(logs(), state()), (Totals{16, 1224, 16}));
+    EXPECT_EQ(run(logs(), state()), (Totals{16, 1224, 16}));
+}
+
+// (a) The same name synced again, longer: only the new tail counts. If what was counted is not
+// its start (here: one counted line differs), it is another file and counts whole.
+TEST_F(LedgerTest, ResyncedLongerReadsOnlyTheNewTail) {
+    const std::string a = lines("a", 10), s = lines("s", 2);
+    tmp.write("logs/a", a);
+    tmp.write("logs/s", s);
+    EXPECT_EQ(run(logs(), state()), (Totals{12, 1200, 12}));
+    resync(logs() / "a", a + lines("a", 4, 1));  // the grown log synced again: a new inode
+    resync(logs() / "s", s + lines("s", 1, 1));  // under 1 KiB
+    EXPECT_EQ(run(logs(), state()), (Totals{17, 1205, 17}));
+    EXPECT_EQ(run(logs(), state()), (Totals{17, 1205, 17}));
+    EXPECT_EQ(run(logs(), state(), nullptr, true), (Totals{17, 1205, 17}));
+    // same length, its last line changed: what was counted last is not its start, but the
+    // 10 lines first counted under that name are: read from there (the longest counted start)
+    std::string b = a + lines("a", 4, 1);
+    b.replace(b.rfind("org=a"), 5, "org=b");
+    resync(logs() / "a", b);
+    EXPECT_EQ(run(logs(), state()), (Totals{21, 1209, 21}));
+    EXPECT_EQ(run(logs(), state()), (Totals{21, 1209, 21}));
+    // nothing counted is its start: another file, all of it counts
+    std::string c = b;
+    c.replace(c.find("org=a"), 5, "org=c");
+    resync(logs() / "a", c);
+    EXPECT_EQ(run(logs(), state()), (Totals{35, 2213, 35}));
+    EXPECT_EQ(run(logs(), state()), (Totals{35, 2213, 35}));
+}
+
+TEST_F(LedgerTest, TruncatedThenRewrittenCountsTheNewBytes) {
+    tmp.write("logs/a", lines("a", 10));
+    EXPECT_EQ(run(logs(), state()), (Totals{10, 1000, 10}));
+    fs::resize_file(logs() / "a", 0);  // copytruncate: same inode, emptied, then written again
+    EXPECT_EQ(run(logs(), state()), (Totals{10, 1000, 10}));
+    append(logs() / "a", lines("b", 12, 2));  // longer than before: still not a continuation
+    EXPECT_EQ(run(logs(), state()), (Totals{22, 1024, 22}));
+    append(logs() / "a", lines("b", 1, 3));
+    EXPECT_EQ(run(logs(), state()), (Totals{23, 1027, 23}));
+}
+
+// (b) A .gz compares by its decompressed lines: recompressed adds nothing, a member appended
+// (or the same lines written longer) adds only the new lines.
+TEST_F(LedgerTest, GzipRecompressedOrGrownCountsOnlyNewLines) {
+    const std::string a = lines("a", 10), more = lines("a", 5, 1), last = lines("z", 2, 3);
+    tmp.write("logs/a.gz", gz_member(a));
+    EXPECT_EQ(run(logs(), state()), (Totals{10, 1000, 10}));
+    tmp.write("logs/a.gz", gz_member(a, 9));  // recompressed in place: other bytes, same lines
+    EXPECT_EQ(run(logs(), state()), (Totals{10, 1000, 10}));
+    resync(logs() / "a.gz", gz_member(a, 1));  // and as a new file
+    EXPECT_EQ(run(logs(), state()), (Totals{10, 1000, 10}));
+    append(logs() / "a.gz", gz_member(more));  // a second gzip member appended
+    EXPECT_EQ(run(logs(), state()), (Totals{15, 1005, 15}));
+    resync(logs() / "a.gz", gz_member(a + more + last, 9));  // recompressed as one, longer
+    EXPECT_EQ(run(logs(), state()), (Totals{17, 1011, 17}));
+    tmp.write("logs/a-plain", a + more + last);  // the same lines, not compressed
+    EXPECT_EQ(run(logs(), state()), (Totals{17, 1011, 17}));
+    EXPECT_EQ(run(logs(), state()), (Totals{17, 1011, 17}));
+    EXPECT_EQ(run(logs(), {}), (Totals{17, 1011, 17}));  // one run, no state: the same
+}
+
+// (c) A copy under another name of a file that keeps growing: the copy is behind, level, or
+// ahead of its original; listed after it ("b") or before it ("0-copy"); across restarts.
+TEST_F(LedgerTest, CopyOfAGrowingFileIsCountedOnce) {
+    for (const std::string copy : {"b", "0-copy"}) {
+        test::TempDir t;
+        const fs::path dir = t.path() / "logs", st = t.path() / "state" / "x.state";
+        const std::string a10 = lines("a", 10), more = lines("m", 5, 1), late = lines("l", 3, 2);
+        t.write("logs/a", a10);
+        EXPECT_EQ(run(dir, st), (Totals{10, 1000, 10})) << copy;
+        append(dir / "a", more);  // a grows; a copy of it is taken before the next run
+        fs::copy_file(dir / "a", dir / copy);
+        append(dir / "a", more);  // and a grows past its copy
+        EXPECT_EQ(run(dir, st), (Totals{20, 1010, 20})) << copy;
+        append(dir / copy, more);  // the copy follows its original (a mirror): nothing new
+        EXPECT_EQ(run(dir, st), (Totals{20, 1010, 20})) << copy;
+        append(dir / copy, late);  // the copy runs ahead: its new lines count once ...
+        EXPECT_EQ(run(dir, st), (Totals{23, 1016, 23})) << copy;
+        append(dir / "a", late);  // ... and not again when the original gets them
+        EXPECT_EQ(run(dir, st), (Totals{23, 1016, 23})) << copy;
+        EXPECT_EQ(run(dir, st, nullptr, true), (Totals{23, 1016, 23})) << copy;
+        EXPECT_EQ(run(dir, {}), (Totals{23, 1016, 23})) << copy;  // one run over both, no state
+    }
+}
+
+// (c) The same within one run: the copy and the grown original are both planned together.
+TEST_F(LedgerTest, CopyOfAGrowingFileInOneRunIsCountedOnce) {
+    for (const std::string copy : {"b", "0-copy"}) {
+        for (const bool follow : {false, true}) {
+            test::TempDir t;
+            const fs::path dir = t.path() / "logs", st = t.path() / "state" / "x.state";
+            const std::string a = lines("a", 10), more = lines("m", 5, 1);
+            t.write("logs/a", a);
+            EXPECT_EQ(run(dir, st, nullptr, follow), (Totals{10, 1000, 10}));
+            t.write("logs/" + copy, a + more);  // taken while a grew by 5 lines ...
+            append(dir / "a", more + more);     // ... and a grew on
+            EXPECT_EQ(run(dir, st, nullptr, follow), (Totals{20, 1010, 20})) << copy << follow;
+            append(dir / copy, more + more);  // now the copy is ahead by 5
+            EXPECT_EQ(run(dir, st, nullptr, follow), (Totals{25, 1015, 25})) << copy << follow;
+            append(dir / "a", more + more);  // the original catches up and passes it
+            EXPECT_EQ(run(dir, st, nullptr, follow), (Totals{30, 1020, 30})) << copy << follow;
+        }
+    }
+}
+
+// (e) The same content under several names given together, and a start of it (a prefix)
+// listed before and after: one file's worth. A start under 1 KiB counted before the longer
+// file is found too (README Limits: not when it comes after).
+TEST_F(LedgerTest, CopiesAppearingInTheSameRunAreCountedOnce) {
+    const std::string a = lines("a", 10);
+    ASSERT_GT(line_bytes(a, 6), kEdgeBytes);
+    ASSERT_LT(line_bytes(a, 3), kEdgeBytes);
+    tmp.write("logs/0-head", a.substr(0, line_bytes(a, 6)));  // a start over 1 KiB
+    tmp.write("logs/+small", a.substr(0, line_bytes(a, 3)));  // a start under 1 KiB, listed first
+    tmp.write("logs/a", a);
+    tmp.write("logs/a-copy1", a);
+    tmp.write("logs/a-copy2", a);
+    tmp.write("logs/z-head", a.substr(0, line_bytes(a, 8)));  // a start over 1 KiB, listed last
+    EXPECT_EQ(run(logs(), state()), (Totals{10, 1000, 10}));
+    EXPECT_EQ(run(logs(), state()), (Totals{10, 1000, 10}));
+    EXPECT_EQ(run(logs(), {}), (Totals{10, 1000, 10}));  // without a state file too
+}
+
+TEST_F(LedgerTest, CountedStartUnder1KiBThenTheWholeFile) {
+    const std::string a = lines("a", 10);
+    tmp.write("logs/small", a.substr(0, line_bytes(a, 2)));
+    EXPECT_EQ(run(logs(), state()), (Totals{2, 200, 2}));
+    tmp.write("logs/whole", a);
+    EXPECT_EQ(run(logs(), state()), (Totals{10, 1000, 10}));
+    EXPECT_EQ(run(logs(), state()), (Totals{10, 1000, 10}));
+}
+
+// (d) logrotate without copytruncate: renamed, the server writes two more lines before it
+// reopens, then a new file grows under the old name; also with follow rounds.
+TEST_F(LedgerTest, RotatedByRenameCountsEachLineOnce) {
+    for (const bool follow : {false, true}) {
+        test::TempDir t;
+        const fs::path dir = t.path() / "logs", st = t.path() / "state" / "x.state";
+        t.write("logs/access.log", lines("a", 10));
+        EXPECT_EQ(run(dir, st, nullptr, follow), (Totals{10, 1000, 10}));
+        fs::rename(dir / "access.log", dir / "access.log.1");
+        append(dir / "access.log.1", lines("a", 2, 1));
+        t.write("logs/access.log", lines("n", 3, 2));
+        EXPECT_EQ(run(dir, st, nullptr, follow), (Totals{15, 1008, 15})) << follow;
+        append(dir / "access.log", lines("n", 2, 3));
+        EXPECT_EQ(run(dir, st, nullptr, follow), (Totals{17, 1014, 17})) << follow;
+        // the next rotation: .1 compressed to .2.gz (new bytes, same lines), access.log -> .1
+        fs::remove(dir / "access.log.1");
+        t.write("logs/access.log.2.gz", gz_member(lines("a", 10) + lines("a", 2, 1)));
+        fs::rename(dir / "access.log", dir / "access.log.1");
+        t.write("logs/access.log", lines("q", 1, 4));
+        EXPECT_EQ(run(dir, st, nullptr, follow), (Totals{18, 1018, 18})) << follow;
+        EXPECT_EQ(run(dir, st, nullptr, follow), (Totals{18, 1018, 18})) << follow;
+    }
+}
+
+// (4) A file growing over many follow rounds keeps one indexed content, also after a restart
+// that loads one ledger record per round.
+TEST_F(LedgerTest, GrowingFileKeepsOneContentOverFollowRounds) {
+    tmp.write("logs/a", lines("a", 10));
+    tmp.write("logs/b", lines("b", 10));
+    std::uint64_t want = 20;
+    {
+        EngineConfig cfg;
+        Engine engine(cfg);
+        LoaderOptions lo;
+        lo.workers = 1;
+        Ingestor ing(engine, lo);
+        std::vector<std::string> notes;
+        std::string err;
+        ASSERT_TRUE(ing.open_state(state(), 42, notes, err)) << err;
+        std::vector<InputProblem> problems;
+        ing.ingest(collect_inputs({logs().string()}, problems), true);
+        EXPECT_EQ(ing.ledger().content_count(), 2u);
+        for (int round = 0; round < 200; ++round) {
+            append(logs() / "a", line("a", 1, round % 60));
+            ++want;
+            ing.ingest(collect_inputs({logs().string()}, problems), true);
+            ASSERT_EQ(ing.ledger().content_count(), 2u) << "round " << round;
+        }
+        EXPECT_EQ(engine.lines().read, want);
+    }
+    EngineConfig cfg;
+    Engine engine(cfg);
+    LoaderOptions lo;
+    Ingestor ing(engine, lo);
+    std::vector<std::string> notes;
+    std::string err;
+    ASSERT_TRUE(ing.open_state(state(), 42, notes, err)) << err;
+    EXPECT_EQ(ing.ledger().content_count(), 2u);
+    EXPECT_EQ(engine.lines().read, want);
+}
+
+/// A CloudFront log with a header longer than 1 KiB (every such file's first KiB is alike)
+/// and `n` records of `bytes` bytes, told apart by `id`.
+std::string cloudfront(int id, int n, int bytes) {
+    std::string s = "#Version: 1.0\n#Fields: date time x-edge-location sc-bytes c-ip cs-method cs(Host) cs-uri-stem "
+                    "sc-status cs(Referer) cs(User-Agent) cs-uri-query cs(Cookie) x-edge-result-type x-edge-request-id "
+                    "x-host-header cs-protocol cs-bytes time-taken x-forwarded-for ssl-protocol ssl-cipher "
+                    "x-edge-response-result-type cs-protocol-version fle-status fle-encrypted-fields c-port "
+                    "time-to-first-byte x-edge-detailed-result-type sc-content-type sc-content-len sc-range-start "
+                    "sc-range-end\n";
+    while (s.size() < 1400) s += "#Remark: a long shared header, as some exporters write\n";
+    for (int i = 0; i < n; ++i) {
+        s += "2024-01-02\t03:04:" + std::string(i % 60 < 10 ? "0" : "") + std::to_string(i % 60) + "\tFRA2\t" +
+             std::to_string(bytes) + "\t198.51.100.4\tGET\td1.cloudfront.net\t/f" + std::to_string(id) +
+             "\t200\t-\tcurl\torg=acme\t-\tHit\treq" + std::to_string(id) + "x" + std::to_string(i) +
+             "\tmedia.example.com\thttps\t310\t0.012\t-\tTLSv1.3\tTLS_AES_128_GCM_SHA256\tHit\tHTTP/2.0\t-\t-\t443\t0.01\tHit\t"
+             "image/jpeg\t" + std::to_string(bytes) + "\t-\t-\n";
+    }
+    return s;
+}
+
+// (3) Many files sharing a long header: found content stays exact (copies, a longer version)
+// and the search per file is bounded (not every other file looked at and read).
+TEST_F(LedgerTest, SharedLongHeaderStaysLinearAndExact) {
+    constexpr int kFiles = 400;
+    std::uint64_t requests = 0, bytes = 0, read = 0, total_bytes = 0;
+    for (int i = 0; i < kFiles; ++i) {
+        const int n = 1 + i % 7;
+        const std::string c = cloudfront(i, n, 10 + i);
+        tmp.write("logs/cf" + std::to_string(1000 + i), c);
+        total_bytes += c.size();
+        requests += n;
+        bytes += static_cast<std::uint64_t>(n) * (10 + i);
+        read += static_cast<std::uint64_t>(std::count(c.begin(), c.end(), '\n'));  // header lines are read too
+    }
+    // a copy and a longer version of one of them, a start of another
+    tmp.write("logs/cf1003-copy", cloudfront(3, 4, 13));
+    tmp.write("logs/cf1005-longer", cloudfront(5, 9, 15));
+    requests += 3;
+    bytes += 3 * 15;
+    read += 3;
+    const std::string six = cloudfront(6, 7, 16);
+    tmp.write("logs/cf1006-start", six.substr(0, six.size() - 200));
+    total_bytes += 2 * six.size();
+    const Totals want{requests, bytes, read};
+    {
+    EngineConfig cfg;
+    Engine engine(cfg);
+    LoaderOptions lo;
+    lo.workers = 2;
+    Ingestor ing(engine, lo);
+    std::vector<std::string> notes;
+    std::string err;
+    ASSERT_TRUE(ing.open_state(state(), 42, notes, err)) << err;
+    std::vector<InputProblem> problems;
+    ing.ingest(collect_inputs({logs().string()}, problems), false);
+    const auto r = engine.report(ReportSpec{});
+    EXPECT_EQ((Totals{r.totals.requests, r.totals.bytes_sent, engine.lines().read}), want);
+    const SearchStats& s = ing.ledger().search_stats();
+    EXPECT_LE(s.candidates, Ledger::kMaxCandidates * (kFiles + 3));
+    EXPECT_LE(s.prefix_reads, Ledger::kMaxPrefixReads * (kFiles + 3));
+    EXPECT_LE(s.bytes_hashed, (2 + Ledger::kMaxPrefixReads) * total_bytes);
+    std::printf("search: %llu candidates, %llu prefix reads, %llu bytes hashed for %llu bytes of logs\n",
+                static_cast<unsigned long long>(s.candidates), static_cast<unsigned long long>(s.prefix_reads),
+                static_cast<unsigned long long>(s.bytes_hashed), static_cast<unsigned long long>(total_bytes));
+    }
+    EXPECT_EQ(run(logs(), state()), want);
+    EXPECT_EQ(run(logs(), {}), want);
 }
 
 }  // namespace
