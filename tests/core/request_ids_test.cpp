@@ -298,7 +298,9 @@ TEST(Dedupe, StateKeepsKeysAcrossRunsAndCompaction) {
         EXPECT_EQ(ing.state().appended_records(), 0u);
         EXPECT_EQ(lo.dedupe->size(), static_cast<std::uint64_t>(n + 1));
     }
-    d.write("logs/c.log", late + line("-", "REST.HEAD.OBJECT"));  // not a copy of b.log as a file
+    // not a copy of b.log as a file (one that starts with b.log's lines would be read from
+    // where they end: the ledger's "longest counted start", #4)
+    d.write("logs/c.log", line("-", "REST.HEAD.OBJECT") + late);
     Result r3 = run(d.path() / "logs", state);
     EXPECT_EQ(r3.requests, static_cast<std::uint64_t>(n + 4));  // only the two "-" records
     EXPECT_EQ(r3.ids, static_cast<std::uint64_t>(n + 1));
