@@ -74,6 +74,30 @@ std::vector<std::string> split_commas(const std::string& s) {
     return out;
 }
 
+bool given(const CLI::App& cmd, const char* name) { return cmd.get_option(name)->count() > 0; }
+
+/// An option the command would ignore is refused, never silently dropped: a user who asks for
+/// `bill --replay` or `--speed 60` without --replay would otherwise trust output that did not do
+/// what they asked.
+void refuse_ignored_options(const CLI::App& cmd, bool billing) {
+    if (billing) {
+        for (const char* name : {"--follow", "--replay", "--speed"})
+            if (given(cmd, name))
+                throw UsageError{fmt::format(
+                    "{}: a billing statement prices the whole period at once; it cannot follow or replay "
+                    "(s3top report --follow --every 1h prints usage as it arrives)",
+                    name)};
+        if (cmd.get_option_no_throw("--every") && given(cmd, "--every"))
+            throw UsageError{"--every: not available with a billing statement"};
+        return;
+    }
+    if (given(cmd, "--speed") && !given(cmd, "--replay"))
+        throw UsageError{"--speed sets the replay speed: add --replay"};
+    if (cmd.get_option_no_throw("--every") && given(cmd, "--every") && !given(cmd, "--follow") &&
+        !given(cmd, "--replay"))
+        throw UsageError{"--every prints a report per interval while following or replaying: add --follow or --replay"};
+}
+
 OutputFormat format_of(const std::string& f) {
     return f == "csv" ? OutputFormat::Csv : f == "json" ? OutputFormat::Json : f == "html" ? OutputFormat::Html
                                                                                           : OutputFormat::Table;
@@ -137,6 +161,7 @@ int run(int argc, char** argv) {
             b.by = split_commas(bill_by);
             b.format = format_of(bill_format);
             b.billing = true;
+            refuse_ignored_options(*bill, true);
             load_config(b, given_options(*bill), xdg, home);
             return run_bill(b);
         }
@@ -144,10 +169,12 @@ int run(int argc, char** argv) {
             r.by = split_commas(by);
             r.format = format_of(format);
             r.every_given = report->get_option("--every")->count() > 0;
+            refuse_ignored_options(*report, r.billing);
             load_config(r, given_options(*report), xdg, home);
             return r.billing ? run_bill(r) : run_report(r);
         }
         o.panels = split_commas(panels);
+        refuse_ignored_options(app, false);
         load_config(o, given_options(app), xdg, home);
         return run_dashboard_command(o);
     } catch (const UsageError& e) {

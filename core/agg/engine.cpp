@@ -399,8 +399,15 @@ std::vector<std::string> Engine::values(Dim dim) const {
     std::vector<std::string> out;
     if (!is_string_dim(dim)) return out;
     const StringPool& p = pools_[index(dim)];
+    // Only values some stored record has: a replay interns every string before it plays the
+    // records, so the pool alone would list orgs that are not on screen yet. One pass over the
+    // column (10 M rows: a few ms), on demand.
+    const auto& ids = columns_.ids[index(dim)];
+    std::vector<std::uint8_t> present(p.size(), 0);
+    for (const std::uint32_t id : ids) present[id] = 1;
     out.reserve(p.size());
-    for (std::uint32_t id = 1; id < p.size(); ++id) out.emplace_back(p.view(id));
+    for (std::uint32_t id = 1; id < p.size(); ++id)
+        if (present[id]) out.emplace_back(p.view(id));
     std::sort(out.begin(), out.end());
     return out;
 }

@@ -127,6 +127,27 @@ TEST(Replay, HoldsRecordsBackUntilPlayed) {
     EXPECT_FALSE(r.status().done);
 }
 
+TEST(Replay, OrgPickerListsOnlyOrgsAlreadyPlayed) {
+    // The strings are interned at load; the picker (Engine::values) must still list only orgs
+    // that some played record has, or picking one shows nothing.
+    test::TempDir d;
+    d.write("a.log", s3_line(0, "k1", "early") + s3_line(10, "k2", "late"));
+    d.write("b.log", s3_line(5, "k3", "middle"));
+    Engine e(EngineConfig{});
+    ReplayOptions ro;
+    ro.slice_rows = 1;
+    Replay r(e, ro);
+    std::string error;
+    r.load(inputs_of(d), loader_options(), {}, error);
+    EXPECT_EQ(e.values(Dim::Org), std::vector<std::string>{});
+    ASSERT_EQ(r.tick(), 1u);
+    EXPECT_EQ(e.values(Dim::Org), std::vector<std::string>{"early"});
+    ASSERT_EQ(r.tick(), 1u);
+    EXPECT_EQ(e.values(Dim::Org), (std::vector<std::string>{"early", "middle"}));
+    ASSERT_EQ(r.tick(), 1u);
+    EXPECT_EQ(e.values(Dim::Org), (std::vector<std::string>{"early", "late", "middle"}));
+}
+
 TEST(Replay, ClockFollowsSpeedPauseGapsAndSteps) {
     test::TempDir d;
     d.write("a.log", s3_line(0, "k0") + s3_line(30, "k30a") + s3_line(60, "k60") + s3_line(300, "k300") +

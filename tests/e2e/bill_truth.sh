@@ -116,4 +116,11 @@ msg=$("$S3TOP" bill --month 2024-03 --config "$work/bad.conf" "$work/logs" 2>&1)
 "$S3TOP" bill "$work/logs" 2>/dev/null; [ $? -eq 2 ] || { echo "bill without a period should exit 2"; exit 1; }
 "$S3TOP" bill --month 2024-13 "$work/logs" 2>/dev/null; [ $? -eq 2 ] || { echo "bad month should exit 2"; exit 1; }
 "$S3TOP" bill --month 2024-03 --config "$work/missing.conf" "$work/logs" 2>/dev/null; [ $? -eq 2 ] || { echo "missing --config should exit 2"; exit 1; }
+# options a statement cannot honour are refused by name, never ignored
+for opt in --replay --follow "--speed 60" ; do
+  msg=$("$S3TOP" bill --month 2024-03 $opt "$work/logs" 2>&1); rc=$?
+  [ $rc -eq 2 ] && [[ "$msg" == *"${opt%% *}: a billing statement prices the whole period"* ]] || { echo "bill $opt: rc=$rc $msg"; exit 1; }
+  msg=$("$S3TOP" report --billing --month 2024-03 $opt "$work/logs" 2>&1); rc=$?
+  [ $rc -eq 2 ] || { echo "report --billing $opt: rc=$rc $msg"; exit 1; }
+done
 echo "1 passed, 0 failed"

@@ -33,6 +33,11 @@ for l in lines:                               # every line is counted or rejecte
 EOF
 if "$S3TOP" report --replay --follow "$work/logs" 2>"$work/err"; then fail "--replay --follow accepted"; fi
 grep -q "cannot be combined" "$work/err" || fail "no reason for --replay --follow: $(cat "$work/err")"
+# --speed or --every alone would do nothing: refused with the missing option named
+if "$S3TOP" report --speed 60 "$work/logs" >/dev/null 2>"$work/err"; then fail "--speed without --replay accepted"; fi
+grep -q "add --replay" "$work/err" || fail "no reason for --speed alone: $(cat "$work/err")"
+if "$S3TOP" report --every 1s "$work/logs" >/dev/null 2>"$work/err"; then fail "--every alone accepted"; fi
+grep -q "add --follow or --replay" "$work/err" || fail "no reason for --every alone: $(cat "$work/err")"
 
 # --- dashboard in tmux --------------------------------------------------------------------
 command -v tmux >/dev/null || { echo "tmux not installed: dashboard part skipped"; echo "1 passed, 0 failed"; exit 0; }

@@ -52,7 +52,9 @@ public:
 
     /// Reads terminal output until `needle` shows up in what came since the last wait_for (or
     /// the timeout passes). Returns whether it did.
-    bool wait_for(std::string_view needle, std::chrono::milliseconds timeout = 5000ms) {
+    /// The timeouts only bound a failure: under ThreadSanitizer on a loaded machine a child
+    /// takes seconds to draw or to exit (5 s was once too short for an exit under TSan).
+    bool wait_for(std::string_view needle, std::chrono::milliseconds timeout = 30000ms) {
         const auto deadline = std::chrono::steady_clock::now() + timeout;
         while (true) {
             if (const auto at = output_.find(needle, consumed_); at != std::string::npos) {
@@ -77,7 +79,7 @@ public:
         ::ioctl(master_, TIOCSWINSZ, &ws);  // the kernel sends SIGWINCH to the child
     }
     /// Waits for the child to exit; returns its exit status (-1 on timeout or a signal death).
-    int exit_code(std::chrono::milliseconds timeout = 5000ms) {
+    int exit_code(std::chrono::milliseconds timeout = 30000ms) {
         const auto deadline = std::chrono::steady_clock::now() + timeout;
         while (std::chrono::steady_clock::now() < deadline) {
             drain();
