@@ -1,6 +1,8 @@
 #include "tui/controller.hpp"
+#include "tui/render.hpp"
 
 #include <algorithm>
+#include <optional>
 
 namespace s3top::tui {
 namespace {
@@ -124,10 +126,7 @@ Action Controller::on_key(Key key, const Snapshot& shown) {
     ui_.message.clear();
     Action a = Action::None;
     switch (ui_.overlay) {
-        case Overlay::Help:
-            ui_.overlay = Overlay::None;
-            a = (key == ui_.keys.key(Command::Quit) || key == keys::CtrlC) ? Action::Quit : Action::Redraw;
-            break;
+        case Overlay::Help: a = key_help(key); break;
         case Overlay::FilterPrompt: a = key_prompt(key); break;
         case Overlay::OrgPicker: a = key_picker(key); break;
         case Overlay::None: a = key_grid(key, shown); break;
@@ -144,7 +143,10 @@ Action Controller::toggle_expanded() {
 Action Controller::run(Command command, const Snapshot& shown) {
     switch (command) {
         case Command::Quit: return Action::Quit;
-        case Command::Help: ui_.overlay = Overlay::Help; return Action::Redraw;
+        case Command::Help:
+            ui_.overlay = Overlay::Help;
+            ui_.help_scroll = 0;
+            return Action::Redraw;
         case Command::Up:
             if (ui_.cursors[ui_.focus].selected < 0 && !ui_.expanded) {
                 const auto columns = static_cast<std::size_t>(compute_layout(ui_).columns);
@@ -307,9 +309,33 @@ Action Controller::key_picker(Key key) {
     return Action::Redraw;
 }
 
+Action Controller::key_help(Key key) {
+    // Scroll keys scroll a help taller than the screen; any other key closes it (quit quits).
+    const int max = help_max_scroll(ui_.keys, ui_.screen_w, ui_.screen_h);
+    const int page = std::max(1, ui_.screen_h - 6);
+    const int at = ui_.help_scroll;
+    std::optional<int> to;
+    if (key == keys::Up || key == ui_.keys.key(Command::Up)) to = at - 1;
+    else if (key == keys::Down || key == ui_.keys.key(Command::Down)) to = at + 1;
+    else if (key == keys::PageUp) to = at - page;
+    else if (key == keys::PageDown) to = at + page;
+    else if (key == keys::Home) to = 0;
+    else if (key == keys::End) to = max;
+    if (to && max > 0) {
+        const int clamped = std::clamp(*to, 0, max);
+        if (clamped == at) return Action::None;
+        ui_.help_scroll = clamped;
+        return Action::Redraw;
+    }
+    ui_.overlay = Overlay::None;
+    return (key == ui_.keys.key(Command::Quit) || key == keys::CtrlC) ? Action::Quit : Action::Redraw;
+}
+
 Action Controller::on_mouse(const MouseEvent& ev, const Snapshot& shown) {
     ui_.message.clear();
     if (ui_.overlay == Overlay::Help) {
+        if (ev.kind == MouseEvent::Kind::WheelUp) return key_help(keys::Up);
+        if (ev.kind == MouseEvent::Kind::WheelDown) return key_help(keys::Down);
         ui_.overlay = Overlay::None;
         return Action::Redraw;
     }

@@ -55,6 +55,7 @@ private:
     Action toggle_expanded();
     Action key_prompt(Key key);
     Action key_picker(Key key);
+    Action key_help(Key key);
     Action run(Command command, const Snapshot& shown);
     Action move_selection(int delta, const Snapshot& shown);
     Action drill_down(const Snapshot& shown);

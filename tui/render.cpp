@@ -219,7 +219,7 @@ void render(const Snapshot& snap, const UiState& ui, Canvas& c) {
                "/" + std::to_string(ui.slots.size());
     }
     render_hint_bar(ui, c, l.hint, note);
-    if (ui.overlay == Overlay::Help) render_help(ui.keys, c);
+    if (ui.overlay == Overlay::Help) render_help(ui.keys, ui.help_scroll, c);
     if (ui.overlay == Overlay::OrgPicker) render_org_picker(snap, ui, c);
 }
 

@@ -25,8 +25,11 @@ void render_chart(const Snapshot& snap, const UiState& ui, Canvas& c, Rect r);
 void render_panel(const Snapshot& snap, const UiState& ui, std::size_t panel, Canvas& c, Rect r, bool expanded);
 /// Key hints (or the filter prompt, or a message); `right_note` right-aligned when given.
 void render_hint_bar(const UiState& ui, Canvas& c, Rect r, std::string_view right_note = {});
-/// The help overlay, naming the keys as bound in `keys`.
-void render_help(const KeyMap& keys, Canvas& c);
+/// The help overlay, naming the keys as bound in `keys`, its text wrapped to the screen; when
+/// it is taller than the screen, from row `scroll` (clamped) with the rows shown in its footer.
+void render_help(const KeyMap& keys, int scroll, Canvas& c);
+/// The furthest the help scrolls on a screen of this size (0: it all fits).
+int help_max_scroll(const KeyMap& keys, int screen_w, int screen_h);
 /// The org picker; orgs that are in the snapshot's Org panel show their requests and bytes.
 void render_org_picker(const Snapshot& snap, const UiState& ui, Canvas& c);
 

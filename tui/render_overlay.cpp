@@ -80,26 +80,105 @@ std::vector<HelpLine> help_lines(const KeyMap& map) {
 
 }  // namespace
 
-void render_help(const KeyMap& keys, Canvas& c) {
+namespace {
+
+/// `text` in lines of at most `width` cells, broken at spaces (a word wider than `width` gets a
+/// line of its own, cut with an ellipsis when drawn). Empty text: one empty line.
+std::vector<std::string> wrap_words(const std::string& text, int width) {
+    std::vector<std::string> out(1);
+    int used = 0;
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+        const std::size_t gap_end = text.find_first_not_of(' ', pos);
+        if (gap_end == std::string::npos) break;
+        const std::size_t word_end = std::min(text.find(' ', gap_end), text.size());
+        const std::string word = text.substr(gap_end, word_end - gap_end);
+        const std::string gap = text.substr(pos, gap_end - pos);
+        const int word_w = display_width(word), gap_w = display_width(gap);
+        if (used > 0 && used + gap_w + word_w > width) {
+            out.emplace_back();
+            used = 0;
+        }
+        if (used > 0) {
+            out.back() += gap;
+            used += gap_w;
+        }
+        out.back() += word;
+        used += word_w;
+        pos = word_end;
+    }
+    return out;
+}
+
+struct HelpRow {
+    std::string keys, what;
+};
+
+struct HelpLayout {
+    Rect box;
+    int keys_w = 0;
+    int rows_shown = 0;  ///< rows of text the box has room for
+    std::vector<HelpRow> rows;
+    int max_scroll() const { return std::max(0, static_cast<int>(rows.size()) - rows_shown); }
+};
+
+/// The help box for a screen: as wide as the text needs (up to the screen), each entry's keys
+/// and description wrapped at spaces to their columns, as tall as the rows (up to the screen;
+/// the rest scrolls).
+HelpLayout help_layout(const KeyMap& keys, int screen_w, int screen_h) {
     const std::vector<HelpLine> lines = help_lines(keys);
     int keys_w = 0, what_w = 0;
     for (const auto& l : lines) {
         keys_w = std::max(keys_w, display_width(l.keys));
         what_w = std::max(what_w, display_width(l.what));
     }
-    const int w = std::min(c.width() - 2, keys_w + what_w + 7);
-    const int h = std::min(c.height() - 2, static_cast<int>(lines.size()) + 4);
-    const Rect box{(c.width() - w) / 2, (c.height() - h) / 2, w, h};
+    HelpLayout h;
+    const int w = std::min(screen_w - 2, keys_w + what_w + 7);
+    // The keys take at most a third of the box's text; the description the rest.
+    h.keys_w = std::min(keys_w, std::max(8, (w - 7) / 3));
+    const int what_room = std::max(8, w - h.keys_w - 6);
+    for (const auto& l : lines) {
+        const auto k = wrap_words(l.keys, h.keys_w);
+        const auto d = wrap_words(l.what, what_room);
+        for (std::size_t i = 0; i < std::max(k.size(), d.size()); ++i)
+            h.rows.push_back(HelpRow{i < k.size() ? k[i] : std::string(), i < d.size() ? d[i] : std::string()});
+    }
+    const int height = std::min(screen_h - 2, static_cast<int>(h.rows.size()) + 4);
+    h.box = Rect{(screen_w - w) / 2, (screen_h - height) / 2, w, height};
+    h.rows_shown = std::max(0, height - 4);
+    return h;
+}
+
+}  // namespace
+
+int help_max_scroll(const KeyMap& keys, int screen_w, int screen_h) {
+    return help_layout(keys, screen_w, screen_h).max_scroll();
+}
+
+void render_help(const KeyMap& keys, int scroll, Canvas& c) {
+    const HelpLayout h = help_layout(keys, c.width(), c.height());
+    const Rect& box = h.box;
+    scroll = std::clamp(scroll, 0, h.max_scroll());
     const Style frame{Role::Prompt};
     draw::box(c, box, frame, "s3top help");
-    const int rows = h - 4;
-    for (int i = 0; i < rows && i < static_cast<int>(lines.size()); ++i) {
-        const HelpLine& l = lines[static_cast<std::size_t>(i)];
+    for (int i = 0; i < h.rows_shown && scroll + i < static_cast<int>(h.rows.size()); ++i) {
+        const HelpRow& r = h.rows[static_cast<std::size_t>(scroll + i)];
         const int y = box.y + 2 + i;
-        c.put_fit(box.x + 2, y, l.keys, keys_w, Style{Role::Hotkey, true});
-        c.put_fit(box.x + 4 + keys_w, y, l.what, box.w - keys_w - 6, frame);
+        c.put_fit(box.x + 2, y, r.keys, h.keys_w, Style{Role::Hotkey, true});
+        c.put_fit(box.x + 4 + h.keys_w, y, r.what, box.w - h.keys_w - 6, frame);
     }
-    c.put_fit(box.x + 2, box.y + h - 1, " any key closes ", box.w - 4, Style{Role::Dim});
+    if (h.max_scroll() == 0) {
+        c.put_fit(box.x + 2, box.y + box.h - 1, " any key closes ", box.w - 4, Style{Role::Dim});
+        return;
+    }
+    // More than fits: say where we are and how to see the rest.
+    const int last = std::min(static_cast<int>(h.rows.size()), scroll + h.rows_shown);
+    const std::string where = " " + std::to_string(scroll + 1) + "-" + std::to_string(last) + " of " +
+                              std::to_string(h.rows.size()) + " ";
+    const int where_w = static_cast<int>(where.size());
+    c.put_fit(box.x + 2, box.y + box.h - 1, " Up/Down PgUp/PgDn scroll, other keys close ",
+              box.w - 5 - where_w, Style{Role::Dim});
+    c.put_fit(box.x + box.w - 2 - where_w, box.y + box.h - 1, where, where_w, Style{Role::Dim});
 }
 
 void render_org_picker(const Snapshot& snap, const UiState& ui, Canvas& c) {

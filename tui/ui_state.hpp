@@ -101,6 +101,7 @@ struct UiState {
     std::vector<PanelCursor> cursors;  ///< one per slot
     int grid_top = 0;                  ///< first panel row shown when the grid does not fit
     Overlay overlay = Overlay::None;
+    int help_scroll = 0;  ///< first help row shown when the help is taller than the screen
     LineEdit prompt;
     std::string prompt_error;  ///< parse error of the last Enter in the filter prompt
     OrgPicker picker;

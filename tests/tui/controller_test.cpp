@@ -1,5 +1,6 @@
 // Key and mouse handling on the curses-free controller.
 #include "tui/controller.hpp"
+#include "tui/render.hpp"
 
 #include <gtest/gtest.h>
 
@@ -258,6 +259,38 @@ TEST_F(ControllerTest, HelpQuitAndReplayKeys) {
     EXPECT_EQ(key('.'), Action::Step);
     EXPECT_EQ(key('q'), Action::Quit);
     EXPECT_EQ(key(keys::CtrlC), Action::Quit);
+}
+
+TEST_F(ControllerTest, HelpTallerThanTheScreenScrollsOtherKeysClose) {
+    ctl_.on_resize(80, 24);
+    const int max = help_max_scroll(ui().keys, 80, 24);
+    ASSERT_GT(max, 0);  // the whole help does not fit 80x24
+    EXPECT_EQ(key('?'), Action::Redraw);
+    EXPECT_EQ(key(keys::Up), Action::None);  // at the top already
+    EXPECT_EQ(key(keys::Down), Action::Redraw);
+    EXPECT_EQ(ui().help_scroll, 1);
+    EXPECT_EQ(key('j'), Action::Redraw);  // the bound Down key scrolls too
+    EXPECT_EQ(ui().help_scroll, 2);
+    EXPECT_EQ(key(keys::End), Action::Redraw);
+    EXPECT_EQ(ui().help_scroll, max);
+    EXPECT_EQ(key(keys::PageDown), Action::None);
+    EXPECT_EQ(ctl_.on_mouse(MouseEvent{MouseEvent::Kind::WheelUp, 10, 10}, snap_), Action::Redraw);
+    EXPECT_EQ(ui().help_scroll, max - 1);
+    EXPECT_EQ(key(keys::Home), Action::Redraw);
+    EXPECT_EQ(ui().help_scroll, 0);
+    EXPECT_EQ(ui().overlay, Overlay::Help);
+    EXPECT_EQ(key('x'), Action::Redraw);  // closes, and does not toggle exact numbers
+    EXPECT_EQ(ui().overlay, Overlay::None);
+    EXPECT_FALSE(ui().exact);
+    // Opened again, it starts at the top.
+    key(keys::End);
+    EXPECT_EQ(key('?'), Action::Redraw);
+    EXPECT_EQ(ui().help_scroll, 0);
+    // Where it all fits, a scroll key closes it as any key does.
+    ctl_.on_resize(120, 60);
+    ASSERT_EQ(help_max_scroll(ui().keys, 120, 60), 0);
+    EXPECT_EQ(key(keys::Down), Action::Redraw);
+    EXPECT_EQ(ui().overlay, Overlay::None);
 }
 
 TEST_F(ControllerTest, MouseSelectsPanelsAndRowsAndDrillsOnSecondClick) {

@@ -1,5 +1,7 @@
 // Renders real engine snapshots to a canvas and checks the text.
 #include <gtest/gtest.h>
+#include <fmt/format.h>
+#include <sstream>
 
 #include <random>
 
@@ -385,6 +387,47 @@ TEST(Render, EmptyEngineRendersPlaceholders) {
     EXPECT_NE(c.to_string().find("no requests match"), std::string::npos);
     EXPECT_NE(c.to_string().find("no data"), std::string::npos);
     expect_well_formed(c);
+}
+
+TEST(Render, HelpWrapsToTheScreenAndScrollsToEveryLine) {
+    // At 80x24 the help is taller than the screen and wider than its box: descriptions wrap at
+    // spaces (never cut with …) and scrolling reaches every row; the footer says which rows.
+    const auto engine = test::make_engine(three_orgs());
+    UiState ui = test::ui_of(80, 24);
+    const Snapshot snap = test::snapshot_of(*engine, ui);
+    ui.overlay = Overlay::Help;
+    const int max = help_max_scroll(ui.keys, 80, 24);
+    ASSERT_GT(max, 0);
+    std::string seen;
+    for (int scroll = 0; scroll <= max; ++scroll) {
+        ui.help_scroll = scroll;
+        const std::string t = test::render_to_canvas(snap, ui).to_string();
+        std::istringstream lines(t);
+        for (std::string line; std::getline(lines, line);) {
+            if (line.find("│") == std::string::npos) continue;
+            EXPECT_EQ(line.find("…"), std::string::npos) << line;  // wrapped, not cut
+            seen += line + "\n";
+        }
+        if (scroll == 0) {
+            EXPECT_NE(t.find(" 1-18 of "), std::string::npos) << t;
+        }
+        if (scroll == max) {
+            EXPECT_NE(t.find(fmt::format("-{} of {} ", 18 + max, 18 + max)), std::string::npos) << t;
+        }
+    }
+    for (const char* text : {"focus the next / previous panel", "this help", "Filter terms", "dim~/regex/", "Dimensions",
+                             "Numbers", "the filtered total"})
+        EXPECT_NE(seen.find(text), std::string::npos) << text << " never shown:\n" << seen;
+    // Past the end is clamped to the last rows.
+    ui.help_scroll = max + 50;
+    EXPECT_NE(test::render_to_canvas(snap, ui).to_string().find("the filtered total"), std::string::npos);
+    // On a big screen it all fits at once.
+    UiState big = test::ui_of(140, 60);
+    big.overlay = Overlay::Help;
+    EXPECT_EQ(help_max_scroll(big.keys, 140, 60), 0);
+    const std::string t = test::render_to_canvas(test::snapshot_of(*engine, big), big).to_string();
+    EXPECT_NE(t.find("any key closes"), std::string::npos);
+    EXPECT_NE(t.find("the filtered total"), std::string::npos);
 }
 
 TEST(Render, OverlaysHelpPickerAndPromptError) {
