@@ -60,7 +60,10 @@ void render_panel(const Snapshot& snap, const UiState& ui, std::size_t panel, Ca
     c.fill(r.x, r.y, r.w, 1, title_style);
     std::string right = std::string(sort_name(pd ? pd->spec.sort : ui.sort));
     if (pd) right = format_count(pd->groups, ui.exact) + (pd->groups == 1 ? " group  " : " groups  ") + right;
-    if (expanded && n > 0) right = std::to_string(scroll + 1) + "-" + std::to_string(scroll + shown) + " of " + std::to_string(n) + "  " + right;
+    // The panel keeps the top rows only (UiState::panel_limit): say so when groups are left out.
+    if (expanded && n > 0)
+        right = std::to_string(scroll + 1) + "-" + std::to_string(scroll + shown) +
+                (static_cast<std::uint64_t>(n) < pd->groups ? " of top " : " of ") + std::to_string(n) + "  " + right;
     if (title_selected) right = "Enter: " + std::string(expanded ? "collapse  " : "expand  ") + right;
     const std::string title = std::string(title_selected ? c.glyph("▸ ", "> ") : " ") + dim_title(dim);
     const int right_w = std::min(display_width(right), std::max(0, r.w - display_width(title) - 2));

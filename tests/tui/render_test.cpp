@@ -472,6 +472,10 @@ TEST(Render, ExpandedPanelHasHeadingsAndScrolls) {
     EXPECT_NE(test::rect_row(c, body, 0).find("41-74 of 100"), std::string::npos) << test::rect_row(c, body, 0);
     EXPECT_TRUE(test::rect_row(c, body, 2).starts_with(" org-159")) << test::rect_row(c, body, 2);  // rank 41
     EXPECT_EQ(c.at(body.x + 1, body.y + 2 + 20).style.role, Role::Selected);
+    // With fewer rows kept than groups exist, the title says they are the top ones.
+    ui.panel_limit = 50;
+    const Canvas top = test::render_to_canvas(test::snapshot_of(*engine, ui), ui);
+    EXPECT_NE(test::rect_row(top, body, 0).find("of top 50  100 groups"), std::string::npos) << test::rect_row(top, body, 0);
 }
 
 TEST(Render, RandomDataSizesAndStatesStayWellFormed) {
