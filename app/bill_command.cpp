@@ -7,6 +7,7 @@
 #include "app/commands.hpp"
 #include "app/session.hpp"
 #include "core/billing/statement_writer.hpp"
+#include "core/ingest/request_ids.hpp"
 #include "core/util/atomic_file.hpp"
 #include "core/util/civil_time.hpp"
 
@@ -60,7 +61,8 @@ int run_bill(const Options& opt) {
         return 1;
     }
     for (const auto& f : s.inputs) spec.newest_source_mtime = std::max(spec.newest_source_mtime, f.mtime);
-    const Statement st = compute_statement(*s.engine, spec);
+    Statement st = compute_statement(*s.engine, spec);
+    if (s.loader_options.dedupe) st.no_request_id = s.loader_options.dedupe->no_id();
     std::string text;
     switch (opt.format) {
         case OutputFormat::Json: text = statement_json(st, spec.late_grace_seconds); break;

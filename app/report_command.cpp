@@ -192,6 +192,7 @@ int run_dashboard_command(const Options& opt) {
                         : replay ? tui::SourceStatus::Mode::Replay
                                  : follow ? tui::SourceStatus::Mode::Follow : tui::SourceStatus::Mode::Loaded;
         st.files = nfiles;
+        st.dedupe = s.loader_options.dedupe != nullptr;
         if (replay && done) {
             const ReplayStatus r = replay->status();
             st.paused = r.paused;

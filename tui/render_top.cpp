@@ -44,14 +44,18 @@ void source_line(const Snapshot& snap, const UiState& ui, Canvas& c, Rect r) {
     line.gap(2);
     const bool exact = ui.exact;
     const Style dim{Role::Dim}, normal{};
-    const std::uint64_t rejected = snap.lines.rejected_total();
-    // Counts show whole or not at all; rejected comes before files so it is the last to go.
+    // With --dedupe request-id, records delivered twice are dropped as rejections: shown apart
+    // (`dup N`), so `rejected` is only lines that are wrong.
+    const std::uint64_t dups = s.dedupe ? snap.lines.rejected[static_cast<std::size_t>(RejectReason::DuplicateRequestId)] : 0;
+    const std::uint64_t rejected = snap.lines.rejected_total() - dups;
+    // Counts show whole or not at all; rejected comes before dup and files so it is the last to go.
     std::vector<draw::Field> counts = {
         {{"lines ", dim}, {format_count(snap.lines.read, exact), normal}},
         {{"parsed ", dim}, {format_count(snap.lines.parsed, exact), normal}},
         {{"rejected ", dim}, {format_count(rejected, exact), Style{rejected ? Role::Bad : Role::Normal, rejected > 0}}},
-        {{std::to_string(s.files), normal}, {s.files == 1 ? " file" : " files", dim}},
     };
+    if (s.dedupe) counts.push_back({{"dup ", dim}, {format_count(dups, exact), normal}});
+    counts.push_back({{std::to_string(s.files), normal}, {s.files == 1 ? " file" : " files", dim}});
     draw::fields(c, line, counts);
     if (!s.note.empty() && line.remaining() > 2) {
         line.gap(2);

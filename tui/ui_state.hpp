@@ -27,6 +27,7 @@ struct SourceStatus {
     std::int64_t clock = 0;    ///< Replay: log time reached (UTC epoch seconds); 0 = unknown
     std::string note;          ///< short free text ("reading a.log 45%"); shown sanitized
     bool done = false;         ///< Replay: every record played
+    bool dedupe = false;       ///< --dedupe request-id: duplicates are shown apart from rejected
     friend bool operator==(const SourceStatus&, const SourceStatus&) = default;
 };
 

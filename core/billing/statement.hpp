@@ -3,6 +3,7 @@
 // out and in) and its cost from a price table; usage excluded from billing (S3's own
 // requests, optionally errors) shown apart, and a check that billable + excluded = all.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -80,12 +81,19 @@ struct Statement {
     ExclusionRules exclude;
     PriceTable prices;
     LineCounters lines;
+    /// --dedupe request-id: records that had no request id (billed, could not be checked), of
+    /// all records read; unset when dedupe is off. Set by the caller, as ReportResult's.
+    /// The duplicates dropped are lines.rejected[DuplicateRequestId] (duplicate_records()).
+    std::optional<std::uint64_t> no_request_id;
     std::vector<PeriodSummary> periods;
     std::vector<StatementLine> lines_billed;  ///< per period: amount descending, ties by key
     std::vector<ExcludedLine> excluded;       ///< per period and reason, by key
     bool reconciled() const;
     /// True when some period's usage passed 2^64-1: its amounts are wrong and must not be billed.
     bool overflow() const;
+    std::uint64_t duplicate_records() const {
+        return lines.rejected[static_cast<std::size_t>(RejectReason::DuplicateRequestId)];
+    }
 };
 
 /// The rounding and allocation rules, one paragraph, printed with every statement.

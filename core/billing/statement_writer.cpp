@@ -54,6 +54,10 @@ std::string statement_table(const Statement& s, std::int64_t grace) {
     out += fmt::format("Billing statement · prices: {} ({}, {}; {})\n", terminal_safe(s.prices.name),
                        terminal_safe(s.prices.source), terminal_safe(s.prices.date), terminal_safe(s.prices.origin));
     if (!s.filter.empty()) out += "Filter: " + terminal_safe(s.filter.to_string()) + "\n";
+    if (s.no_request_id)
+        out += fmt::format("Dedupe by request id, of all {} lines read: {} duplicate records dropped (not billed); {} "
+                           "records had no request id (billed, could not be checked)\n",
+                           grouped(s.lines.read), grouped(s.duplicate_records()), grouped(*s.no_request_id));
     for (std::size_t pi = 0; pi < s.periods.size(); ++pi) {
         const PeriodSummary& p = s.periods[pi];
         out += fmt::format("\nPeriod {} ({} .. {}, UTC)\n", p.period.label, format_iso8601(p.period.from),
@@ -138,13 +142,17 @@ std::string statement_csv(const Statement& s) {
         out += "excluded:" + std::string(exclusion_reason_name(e.reason)) + "," + usage_cells(e.usage) + "," +
                money_cells(Charges{}) + "," + csv_cell(s.prices.currency) + "," + (p.provisional ? "yes" : "no") + "\r\n";
     }
+    if (s.no_request_id) out += csv_line_counters(s.duplicate_records(), *s.no_request_id);
     return out;
 }
 
 std::string statement_json(const Statement& s, std::int64_t grace) {
     std::string out = "{";
-    out += fmt::format("\"lines\":{{\"read\":{},\"parsed\":{},\"rejected\":{}}}", s.lines.read, s.lines.parsed,
+    out += fmt::format("\"lines\":{{\"read\":{},\"parsed\":{},\"rejected\":{}", s.lines.read, s.lines.parsed,
                        s.lines.rejected_total());
+    if (s.no_request_id)  // --dedupe request-id: the duplicates are among the rejected lines
+        out += fmt::format(",\"duplicate_records\":{},\"no_request_id\":{}", s.duplicate_records(), *s.no_request_id);
+    out += "}";
     out += ",\"by\":[";
     for (std::size_t i = 0; i < s.by.size(); ++i) out += (i ? "," : "") + json_quote(dim_name(s.by[i]));
     out += "],\"filter\":" + json_quote(s.filter.to_string());
@@ -221,6 +229,10 @@ std::string statement_html(const Statement& s, std::int64_t grace) {
                        html_escape(s.prices.origin) + ")";
     if (!s.filter.empty()) body += " · filter: <code>" + html_escape(s.filter.to_string()) + "</code>";
     body += "</p>\n";
+    if (s.no_request_id)
+        body += fmt::format("<p class=\"meta\">Dedupe by request id, of all {} lines read: {} duplicate records dropped "
+                            "(not billed); {} records had no request id (billed, could not be checked)</p>\n",
+                            grouped(s.lines.read), grouped(s.duplicate_records()), grouped(*s.no_request_id));
     const std::string& cur = s.prices.currency;
     for (std::size_t pi = 0; pi < s.periods.size(); ++pi) {
         const PeriodSummary& p = s.periods[pi];

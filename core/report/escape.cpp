@@ -45,6 +45,10 @@ std::string json_quote(std::string_view s) {
     return out;
 }
 
+std::string csv_line_counters(std::uint64_t duplicate_records, std::uint64_t no_request_id) {
+    return "\r\nline_counter,count\r\nduplicate_records," + std::to_string(duplicate_records) + "\r\nno_request_id," +
+           std::to_string(no_request_id) + "\r\n";
+}
 std::string csv_cell(std::string_view raw) {
     std::string s = to_valid_utf8(raw);
     if (!s.empty() && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r') &&

@@ -1,5 +1,6 @@
 #pragma once
 // Escaping for every output that carries log content (written by strangers).
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -15,6 +16,11 @@ std::string json_quote(std::string_view s);
 /// One RFC 4180 CSV cell, quoted when needed. Cells from log content that begin with = + - @
 /// TAB or CR get a leading apostrophe so spreadsheets do not run them as formulas.
 std::string csv_cell(std::string_view s);
+
+/// --dedupe request-id figures after a CSV table: an empty line, then a table of its own
+/// (`line_counter,count`, `duplicate_records,N`, `no_request_id,N`). Its header's non-numeric
+/// count cell keeps a reader that takes every row for data from adding it in.
+std::string csv_line_counters(std::uint64_t duplicate_records, std::uint64_t no_request_id);
 
 /// HTML text/attribute escaping (& < > " ') with invalid UTF-8 replaced and control
 /// characters shown as U+FFFD.

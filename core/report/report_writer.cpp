@@ -82,6 +82,9 @@ std::string report_csv(const ReportResult& r) {
                            exact(m.total_time_ms),
                            g.timed_requests ? std::to_string(g.p50_ms) : "", g.timed_requests ? std::to_string(g.p95_ms) : "");
     }
+    if (r.no_request_id)
+        out += csv_line_counters(r.lines.rejected[static_cast<std::size_t>(RejectReason::DuplicateRequestId)],
+                                 *r.no_request_id);
     return out;
 }
 

@@ -2,6 +2,7 @@
 // rejections (multi-object deletes and copies keep every record, "-" ids are never deduped,
 // copies across threads count once), and the state file: restarts, compaction, torn and
 // corrupt RequestIds records.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -9,11 +10,16 @@
 #include <fstream>
 #include <thread>
 
+#include "core/billing/statement_writer.hpp"
+#include "core/config/config.hpp"
 #include "core/ingest/ingestor.hpp"
 #include "core/ingest/inputs.hpp"
 #include "core/ingest/request_ids.hpp"
 #include "core/ingest/replay.hpp"
 #include "core/parse/s3_access_log.hpp"
+#include "core/report/report_writer.hpp"
+#include "core/report/units.hpp"
+#include "core/util/civil_time.hpp"
 #include "core/util/stream_hash.hpp"
 #include "support/test_support.hpp"
 
@@ -264,6 +270,67 @@ TEST(Dedupe, WithoutDedupeCopiesCountTwice) {
     std::vector<InputProblem> problems;
     loader.load(collect_inputs({(d.path() / "logs").string()}, problems));
     EXPECT_GT(engine.report(ReportSpec{}).totals.requests, 300u);
+}
+
+/// Ends with `tail`.
+bool ends_with(const std::string& s, const std::string& tail) {
+    return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
+}
+
+TEST(Dedupe, ReportsAndStatementsSayHowManyWereDroppedAndHowManyHadNoId) {
+    test::TempDir d;
+    constexpr int n = 600;
+    write_with_copies(d, n);
+    d.write("logs/2024-03-01-00-20-00-E", line("-") + line("-", "REST.PUT.OBJECT", "p"));
+    EngineConfig cfg;
+    Engine engine(cfg);
+    LoaderOptions lo;
+    lo.dedupe = std::make_shared<RequestIdSet>();
+    Loader loader(engine, lo);
+    std::vector<InputProblem> problems;
+    loader.load(collect_inputs({(d.path() / "logs").string()}, problems));
+    const std::uint64_t dups = dup_count(engine.lines());
+    ASSERT_EQ(dups, engine.lines().read - n - 2 - 1);  // all but the records, the "-" ones, the garbage
+    ASSERT_GT(dups, 0u);
+    ASSERT_EQ(lo.dedupe->no_id(), 2u);
+    const std::string counters = "\r\nline_counter,count\r\nduplicate_records," + std::to_string(dups) +
+                                 "\r\nno_request_id,2\r\n";
+
+    ReportSpec rs;
+    rs.by = {DimSpec{Dim::Org, 0}};
+    ReportResult r = engine.report(rs);
+    // Dedupe off (no figure set): none of it is printed.
+    EXPECT_EQ(report_csv(r).find("line_counter"), std::string::npos);
+    r.no_request_id = lo.dedupe->no_id();
+    const std::string csv = report_csv(r);
+    EXPECT_TRUE(ends_with(csv, counters)) << csv;
+    EXPECT_EQ(csv.find("acme," + std::to_string(n + 2) + ","), csv.find("\r\n") + 2) << "the data rows are unchanged: " << csv;
+    EXPECT_NE(report_json(r).find("\"duplicate_records\":" + std::to_string(dups) + ",\"no_request_id\":2"),
+              std::string::npos);
+
+    BillingSpec bs;
+    bs.periods = periods_between(*parse_iso8601("2024-03-01"), *parse_iso8601("2024-04-01"));
+    auto prices = parse_price_table(builtin_price_table_text(), "built-in");
+    ASSERT_TRUE(prices);
+    bs.prices = *prices;
+    Statement st = compute_statement(engine, bs);
+    EXPECT_EQ(st.periods[0].all.requests, static_cast<std::uint64_t>(n + 2));  // the copies are not billed
+    EXPECT_EQ(statement_csv(st).find("line_counter"), std::string::npos);
+    EXPECT_EQ(statement_table(st, 0).find("duplicate"), std::string::npos);
+    EXPECT_EQ(statement_json(st, 0).find("duplicate_records"), std::string::npos);
+    st.no_request_id = lo.dedupe->no_id();
+    EXPECT_TRUE(ends_with(statement_csv(st), counters)) << statement_csv(st);
+    const std::string table = statement_table(st, 0);
+    EXPECT_NE(table.find(fmt::format("of all {} lines read: {} duplicate records dropped (not billed); 2 records had no "
+                                     "request id (billed, could not be checked)",
+                                     grouped(engine.lines().read), grouped(dups))),
+              std::string::npos)
+        << table;
+    EXPECT_NE(statement_json(st, 0).find(fmt::format("\"rejected\":{},\"duplicate_records\":{},\"no_request_id\":2}}",
+                                                     dups + 1, dups)),
+              std::string::npos)
+        << statement_json(st, 0);
+    EXPECT_NE(statement_html(st, 0).find(fmt::format("{} duplicate records dropped", grouped(dups))), std::string::npos);
 }
 
 TEST(Dedupe, StateKeepsKeysAcrossRunsAndCompaction) {

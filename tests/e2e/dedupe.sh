@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # End to end: --dedupe request-id. s3gen delivers 5% of its records a second time in objects of
 # their own; with dedupe the report equals the truth (each record once), duplicates are
-# rejections (duplicate_request_id) in the JSON, the table and --rejects; it is the same with 1
+# rejections (duplicate_request_id) in the JSON, the table, the CSV, the billing statement
+# (bill, report --billing: table, CSV, JSON) and --rejects; it is the same with 1
 # or 2 workers and with --replay; a state folder keeps the request ids across runs, a
 # compaction and a torn state file; bad values exit 2.
 set -euo pipefail
@@ -19,6 +20,17 @@ cmp "$work/d2.json" "$work/replay.json"
 R --no-state "$work/logs" > "$work/plain.json"
 "$S3TOP" report --no-state --dedupe request-id "$work/logs" > "$work/table.txt"
 grep -q "duplicate records" "$work/table.txt" || { echo "the table does not show the duplicates"; exit 1; }
+# The CSV report and the billing statement (bill and report --billing) carry the figures too.
+"$S3TOP" report --no-state --dedupe request-id --by org --format csv "$work/logs" > "$work/report.csv"
+"$S3TOP" report --no-state --by org --format csv "$work/logs" > "$work/plain.csv"
+B() { "$S3TOP" bill --no-state --month 2024-03 "$@"; }
+B --dedupe request-id --format csv "$work/logs" > "$work/bill.csv"
+"$S3TOP" report --billing --no-state --month 2024-03 --dedupe request-id --format csv "$work/logs" > "$work/billing.csv"
+cmp "$work/bill.csv" "$work/billing.csv"
+B --dedupe request-id --format json "$work/logs" > "$work/bill.json"
+B --dedupe request-id "$work/logs" > "$work/bill.txt"
+B --format csv "$work/logs" > "$work/bill-plain.csv"
+B "$work/logs" > "$work/bill-plain.txt"
 
 # Restarts: the originals first, the second deliveries in later runs (a state folder).
 mkdir -p "$work/live"
@@ -68,7 +80,32 @@ assert "duplicate_records" not in plain["lines"]
 listed = sum(1 for l in open(f"{w}/rejects.tsv", encoding="utf-8", errors="replace")
              if l.split("\t")[2] == "duplicate_request_id")
 assert listed == dups, (listed, dups)
-print("dedupe equals the truth:", t["valid"], "records,", dups, "second deliveries rejected")
+import csv, re
+def csv_parts(name):
+    rows = list(csv.reader(open(f"{w}/{name}.csv", newline="", encoding="utf-8")))
+    if [] not in rows:
+        return rows, None
+    cut = rows.index([])
+    return rows[:cut], dict(rows[cut + 1:])
+rows, counters = csv_parts("report")
+assert counters == {"line_counter": "count", "duplicate_records": str(dups), "no_request_id": "0"}, counters
+assert {r[0]: (int(r[1]), int(r[2])) for r in rows[1:]} == want, "CSV per-org totals differ from the truth"
+assert csv_parts("plain")[1] is None and csv_parts("bill-plain")[1] is None, "no dedupe figures without dedupe"
+rows, counters = csv_parts("bill")
+assert counters == {"line_counter": "count", "duplicate_records": str(dups), "no_request_id": "0"}, counters
+head = rows[0]
+billed = sum(int(r[head.index("requests")]) for r in rows[1:])
+assert billed == t["totals"]["requests"], (billed, t["totals"]["requests"])
+b = json.load(open(f"{w}/bill.json"))
+assert b["lines"]["duplicate_records"] == dups and b["lines"]["no_request_id"] == 0, b["lines"]
+assert b["periods"][0]["all"]["requests"] == t["totals"]["requests"]
+text = open(f"{w}/bill.txt", encoding="utf-8").read()
+m = re.search(r"Dedupe by request id, of all ([\d,]+) lines read: ([\d,]+) duplicate records dropped \(not billed\); "
+              r"([\d,]+) records had no request id", text)
+assert m, text[:600]
+assert [int(x.replace(",", "")) for x in m.groups()] == [t["lines"] + dups, dups, 0], m.groups()
+assert "duplicate" not in open(f"{w}/bill-plain.txt", encoding="utf-8").read()
+print("dedupe equals the truth:", t["valid"], "records,", dups, "second deliveries rejected (JSON, CSV, bill)")
 PY
 
 # Formats without a request id are named, not passed over in silence.

@@ -105,6 +105,45 @@ TEST(Render, NarrowHeaderLeavesFieldsOutWholeNeverCutsANumber) {
     }
 }
 
+TEST(Render, DedupeShowsDuplicatesApartFromRejectedWholeOrNotAtAll) {
+    const auto engine = test::make_engine(three_orgs());
+    UiState ui = test::ui_of(120, 40);
+    ui.exact = true;
+    Snapshot snap = test::snapshot_of(*engine, ui);
+    snap.lines.rejected[static_cast<std::size_t>(RejectReason::DuplicateRequestId)] = 1'234'567;
+    snap.lines.rejected[static_cast<std::size_t>(RejectReason::BadTimestamp)] = 3;
+    snap.lines.read += 1'234'570;
+    // Dedupe off: a duplicate can only be a rejection, shown as such; no dup field.
+    Canvas c = test::render_to_canvas(snap, ui);
+    EXPECT_NE(c.row(0).find("rejected 1,234,570"), std::string::npos) << c.row(0);
+    EXPECT_EQ(c.row(0).find("dup "), std::string::npos) << c.row(0);
+    ui.source.dedupe = true;
+    ui.source.files = 12;
+    c = test::render_to_canvas(snap, ui);
+    EXPECT_NE(c.row(0).find("rejected 3  dup 1,234,567  12 files"), std::string::npos) << c.row(0);
+    bool dup_dropped = false;
+    for (int width = 120; width >= 40; --width) {
+        ui = test::ui_of(width, 30);
+        ui.exact = true;
+        ui.source.dedupe = true;
+        ui.source.files = 12;
+        c = test::render_to_canvas(snap, ui);
+        const std::string row = c.row(0);
+        // Whole or not at all: a cut "dup 1,23" would read as a smaller count.
+        if (row.find("dup ") != std::string::npos) {
+            EXPECT_NE(row.find("dup 1,234,567"), std::string::npos) << width << ": " << row;
+            EXPECT_NE(row.find("rejected 3"), std::string::npos) << "rejected goes last: " << width << ": " << row;
+        } else {
+            dup_dropped = true;
+        }
+        if (row.find("12 files") != std::string::npos) {
+            EXPECT_NE(row.find("dup 1,234,567"), std::string::npos) << "files goes before dup: " << row;
+        }
+        expect_well_formed(c);
+    }
+    EXPECT_TRUE(dup_dropped) << "at 40 columns the dup field no longer fits";
+}
+
 TEST(Render, ExactNumbersToggle) {
     const auto engine = test::make_engine(three_orgs());
     UiState ui = test::ui_of(120, 40);
