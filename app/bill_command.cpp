@@ -37,20 +37,11 @@ std::vector<BillingPeriod> periods_of(const Options& opt) {
 int run_bill(const Options& opt) {
     BillingSpec spec;
     spec.periods = periods_of(opt);
-    spec.by.clear();
     DimMask needed;
-    for (const auto& name : opt.by) {
-        auto d = parse_dim(name);
-        if (!d) throw UsageError{fmt::format("--by: unknown dimension '{}' (known: {})", name, dim_names_help())};
-        spec.by.push_back(*d);
-        if (is_string_dim(d->dim)) needed.set(index(d->dim));
-        if (d->dim == Dim::KeyPrefix) needed.set(index(Dim::Key));
-    }
+    spec.by = by_option(opt, needed);
     needed.set(index(Dim::Requester));  // exclusions
     needed.set(index(Dim::Operation));
-    auto filter = parse_filter(opt.filter);
-    if (!filter) throw UsageError{"--filter: " + filter.error()};
-    spec.filter = *filter;
+    spec.filter = filter_option(opt);
     spec.exclude = opt.config.exclude;
     spec.prices = opt.config.prices;
     spec.late_grace_seconds = opt.config.late_grace_hours * 3600;

@@ -26,19 +26,10 @@ namespace s3top::app {
 
 int run_report(const Options& opt) {
     ReportSpec spec;
-    spec.by.clear();
     DimMask needed;
-    for (const auto& name : opt.by) {
-        auto d = parse_dim(name);
-        if (!d) throw UsageError{fmt::format("--by: unknown dimension '{}' (known: {})", name, dim_names_help())};
-        spec.by.push_back(*d);
-        if (is_string_dim(d->dim)) needed.set(index(d->dim));
-        if (d->dim == Dim::KeyPrefix) needed.set(index(Dim::Key));
-    }
+    spec.by = by_option(opt, needed);
     needed.set(index(Dim::RemoteIp));  // distinct clients
-    auto filter = parse_filter(opt.filter);
-    if (!filter) throw UsageError{"--filter: " + filter.error()};
-    spec.filter = *filter;
+    spec.filter = filter_option(opt);
     spec.top = opt.top;
     spec.sort = opt.sort == "requests" ? SortBy::Requests : opt.sort == "key" ? SortBy::Key : SortBy::Bytes;
 
@@ -113,10 +104,8 @@ int run_dashboard_command(const Options& opt) {
                    "  s3top report [--format table|csv|json] PATH...\n");
         return 2;
     }
-    auto filter = parse_filter(opt.filter);
-    if (!filter) throw UsageError{"--filter: " + filter.error()};
     tui::DashboardOptions d;
-    d.filter = *filter;
+    d.filter = filter_option(opt);
     apply_dashboard_config(opt, d);  // before any thread starts: it may throw
     // The dashboard follows by default when given a folder.
     bool follow = wants_follow(opt);

@@ -46,6 +46,24 @@ std::uint64_t state_fingerprint(const Options& opt, const DimMask& keep, DedupeM
 
 }  // namespace
 
+std::vector<DimSpec> by_option(const Options& opt, DimMask& needed) {
+    std::vector<DimSpec> by;
+    for (const auto& name : opt.by) {
+        auto d = parse_dim(name);
+        if (!d) throw UsageError{fmt::format("--by: unknown dimension '{}' (known: {})", name, dim_names_help())};
+        by.push_back(*d);
+        if (is_string_dim(d->dim)) needed.set(index(d->dim));
+        if (d->dim == Dim::KeyPrefix) needed.set(index(Dim::Key));
+    }
+    return by;
+}
+
+Filter filter_option(const Options& opt) {
+    auto filter = parse_filter(opt.filter);
+    if (!filter) throw UsageError{"--filter: " + filter.error()};
+    return *std::move(filter);
+}
+
 Session make_session(const Options& opt, const DimMask& needed, std::optional<ReportSpec> stream,
                      const std::optional<FollowOptions>& follow) {
     Session s;
@@ -55,9 +73,7 @@ Session make_session(const Options& opt, const DimMask& needed, std::optional<Re
     if (!org) throw UsageError{"--org-from: " + err};
     cfg.org = *org;
     cfg.tiers = opt.config.tiers;
-    auto filter = parse_filter(opt.filter);
-    if (!filter) throw UsageError{"--filter: " + filter.error()};
-    cfg.keep = needed | CompiledFilter(*filter).needed();
+    cfg.keep = needed | CompiledFilter(filter_option(opt)).needed();
     cfg.stream = std::move(stream);
     s.engine = std::make_unique<Engine>(cfg);
     if (opt.replay && opt.follow) throw UsageError{"--replay plays what is there: it cannot be combined with --follow"};

@@ -34,6 +34,13 @@ struct Session {
     std::unique_ptr<Follower> follower;
 };
 
+/// --by: the dimensions named, each also marked in `needed` (with the key for a key prefix).
+/// Throws UsageError naming an unknown dimension.
+std::vector<DimSpec> by_option(const Options& opt, DimMask& needed);
+
+/// --filter, parsed; throws UsageError with the parser's message.
+Filter filter_option(const Options& opt);
+
 /// Builds the engine (keeping only the columns `needed` plus those the filter reads) and
 /// lists the inputs. Throws UsageError on bad options.
 /// With `stream`, the engine folds that one report as batches arrive and keeps no records.

@@ -7,19 +7,6 @@
 
 namespace s3top::scan {
 
-bool parse_u64(std::string_view t, std::uint64_t& out) {
-    if (t.empty() || t.size() > 20) return false;
-    std::uint64_t v = 0;
-    for (const char c : t) {
-        if (c < '0' || c > '9') return false;
-        const auto d = static_cast<std::uint64_t>(c - '0');
-        if (v > (std::numeric_limits<std::uint64_t>::max() - d) / 10) return false;
-        v = v * 10 + d;
-    }
-    out = v;
-    return true;
-}
-
 bool parse_status(std::string_view t, std::uint16_t& out) {
     if (t == "-") {
         out = 0;
@@ -77,17 +64,6 @@ std::uint32_t us_to_ms(std::uint64_t us) {
 }
 
 namespace {
-bool digits(std::string_view s, std::size_t pos, std::size_t n, int& out) {
-    if (pos + n > s.size()) return false;
-    int v = 0;
-    for (std::size_t i = pos; i < pos + n; ++i) {
-        const char c = s[i];
-        if (c < '0' || c > '9') return false;
-        v = v * 10 + (c - '0');
-    }
-    out = v;
-    return true;
-}
 
 std::optional<std::int64_t> civil_seconds(int y, int mo, int d, int h, int mi, int se) {
     if (y < 1970 || mo < 1 || mo > 12 || d < 1 || static_cast<unsigned>(d) > days_in_month(y, static_cast<unsigned>(mo)) ||

@@ -2,6 +2,7 @@
 // Small scanning helpers shared by the line parsers (numbers, times, quoted fields, addresses).
 // Internal to core/parse: every function is allocation-free and reads only inside its input.
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string_view>
 
@@ -23,8 +24,19 @@ constexpr ParseError error(RejectReason reason, std::size_t column, std::uint16_
     return ParseError{reason, static_cast<std::uint32_t>(column), field};
 }
 
-/// Unsigned decimal; false on empty, non-digits or overflow.
-bool parse_u64(std::string_view t, std::uint64_t& out);
+/// Unsigned decimal; false on empty, non-digits or overflow. Inline: the S3 parser's hot path.
+constexpr bool parse_u64(std::string_view t, std::uint64_t& out) {
+    if (t.empty() || t.size() > 20) return false;
+    std::uint64_t v = 0;
+    for (const char c : t) {
+        if (c < '0' || c > '9') return false;
+        const auto d = static_cast<std::uint64_t>(c - '0');
+        if (v > (std::numeric_limits<std::uint64_t>::max() - d) / 10) return false;
+        v = v * 10 + d;
+    }
+    out = v;
+    return true;
+}
 
 /// Three-digit HTTP status (100..599); "-" gives 0. False on anything else.
 bool parse_status(std::string_view t, std::uint16_t& out);

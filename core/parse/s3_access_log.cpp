@@ -9,6 +9,7 @@
 #include <limits>
 
 #include "core/parse/clf_time.hpp"
+#include "core/parse/field_scan.hpp"
 #include "core/parse/log_format.hpp"
 #include "core/parse/uri.hpp"
 
@@ -67,22 +68,8 @@ struct Cursor {
     }
 };
 
-ParseError error(RejectReason reason, std::size_t column, std::uint16_t field) {
-    return ParseError{reason, static_cast<std::uint32_t>(column), field};
-}
-
-bool parse_u64(std::string_view t, std::uint64_t& out) {
-    if (t.empty() || t.size() > 20) return false;
-    std::uint64_t v = 0;
-    for (const char c : t) {
-        if (c < '0' || c > '9') return false;
-        const auto d = static_cast<std::uint64_t>(c - '0');
-        if (v > (std::numeric_limits<std::uint64_t>::max() - d) / 10) return false;
-        v = v * 10 + d;
-    }
-    out = v;
-    return true;
-}
+using scan::error;
+using scan::parse_u64;
 
 // A numeric field: "-" leaves `present` false. Returns false on garbage or overflow.
 bool parse_optional_u64(std::string_view t, std::uint64_t& out, bool& present) {

@@ -12,20 +12,6 @@ std::string format_iso8601(std::int64_t t) {
                        secs / 60 % 60, secs % 60);
 }
 
-namespace {
-bool digits(std::string_view s, std::size_t pos, std::size_t n, int& out) {
-    if (pos + n > s.size()) return false;
-    int v = 0;
-    for (std::size_t i = pos; i < pos + n; ++i) {
-        const char c = s[i];
-        if (c < '0' || c > '9') return false;
-        v = v * 10 + (c - '0');
-    }
-    out = v;
-    return true;
-}
-}  // namespace
-
 std::optional<std::int64_t> parse_iso8601(std::string_view s) {
     int y = 0, mo = 0, d = 1, h = 0, mi = 0, se = 0;
     if (!digits(s, 0, 4, y) || s.size() < 7 || s[4] != '-' || !digits(s, 5, 2, mo)) return std::nullopt;

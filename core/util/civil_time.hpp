@@ -14,6 +14,20 @@ struct CivilDate {
     unsigned day = 1;    ///< 1..31
 };
 
+/// The `n` decimal digits at s[pos] (n small enough for an int); false when any is missing or
+/// not a digit.
+constexpr bool digits(std::string_view s, std::size_t pos, std::size_t n, int& out) {
+    if (pos > s.size() || n > s.size() - pos) return false;
+    int v = 0;
+    for (std::size_t i = pos; i < pos + n; ++i) {
+        const char c = s[i];
+        if (c < '0' || c > '9') return false;
+        v = v * 10 + (c - '0');
+    }
+    out = v;
+    return true;
+}
+
 /// Days since 1970-01-01 for a proleptic Gregorian date.
 constexpr std::int64_t days_from_civil(int y, unsigned m, unsigned d) {
     y -= m <= 2 ? 1 : 0;
