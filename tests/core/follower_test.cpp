@@ -73,6 +73,19 @@ TEST(FollowerTest, RootFileIsKnownByItsGivenName) {
     EXPECT_EQ(engine.lines().read, 7u);
 }
 
+/// Runs the follower on a thread until its first round has read something; that round.
+std::vector<IngestResult> first_round(Follower& f) {
+    std::vector<IngestResult> rounds;
+    std::thread t([&] {
+        f.run([&](const IngestResult& r) {
+            rounds.push_back(r);
+            f.stop();
+        });
+    });
+    t.join();
+    return rounds;
+}
+
 // Watching from before the listing: a file renamed in right after the load is read by an event
 // round over just that file; nothing is listed or planned again (issue #4: over 100,000 files
 // that full round made it wait for seconds).
@@ -92,14 +105,7 @@ TEST(FollowerTest, FileRenamedInAfterTheLoadIsReadWithoutAFullRound) {
 
     tmp.write("logs/.incoming", lines("b", 3));  // a temp name: not read until renamed
     fs::rename(logs / ".incoming", logs / "new.log");
-    std::vector<IngestResult> rounds;
-    std::thread t([&] {
-        f.run([&](const IngestResult& r) {
-            rounds.push_back(r);
-            f.stop();
-        });
-    });
-    t.join();
+    const std::vector<IngestResult> rounds = first_round(f);
     ASSERT_EQ(rounds.size(), 1u);
     ASSERT_EQ(rounds[0].load.files.size(), 1u);
     EXPECT_EQ(rounds[0].load.files[0].path, (logs / "new.log").string());
@@ -122,14 +128,7 @@ TEST(FollowerTest, WithoutEarlyWatchRunStartsWithAFullRound) {
     ing.ingest(collect_inputs({logs.string()}, problems), true);
     tmp.write("logs/new.log", lines("b", 3));  // before any watch: no event names it
     Follower f(ing, FollowOptions{{logs.string()}});
-    std::vector<IngestResult> rounds;
-    std::thread t([&] {
-        f.run([&](const IngestResult& r) {
-            rounds.push_back(r);
-            f.stop();
-        });
-    });
-    t.join();
+    const std::vector<IngestResult> rounds = first_round(f);
     ASSERT_EQ(rounds.size(), 1u);
     EXPECT_EQ(rounds[0].counts.read, 1u);
     EXPECT_EQ(rounds[0].counts.unchanged, 5u);

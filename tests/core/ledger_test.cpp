@@ -8,6 +8,7 @@
 
 #include "core/ingest/ingestor.hpp"
 #include "core/ingest/inputs.hpp"
+#include "support/ingest_run.hpp"
 #include "support/test_support.hpp"
 
 namespace s3top {
@@ -38,25 +39,12 @@ struct Totals {
 
 /// One run of the program over `dir`: opens the state (when given), ingests, returns totals.
 Totals run(const fs::path& dir, const fs::path& state, std::vector<std::string>* notes = nullptr, bool follow = false) {
-    EngineConfig cfg;
-    Engine engine(cfg);
-    LoaderOptions lo;
-    lo.workers = 2;
-    Ingestor ing(engine, lo);
-    std::vector<std::string> n;
-    std::string err;
-    if (!state.empty()) {
-        EXPECT_TRUE(ing.open_state(state, 42, n, err)) << err;
-    }
-    std::vector<InputProblem> problems;
-    auto res = ing.ingest(collect_inputs({dir.string()}, problems), follow);
-    for (auto& f : res.load.files) {
-        if (!f.error.empty()) n.push_back(f.path + ": " + f.error);
-    }
-    for (auto& x : res.notes) n.push_back(x);
-    if (notes) *notes = n;
-    const auto r = engine.report(ReportSpec{});
-    return {r.totals.requests, r.totals.bytes_sent, engine.lines().read};
+    test::IngestRun how;
+    how.state = state;
+    how.follow = follow;
+    auto out = test::ingest_and_report({dir.string()}, how);
+    if (notes) *notes = std::move(out.notes);
+    return {out.report.totals.requests, out.report.totals.bytes_sent, out.lines.read};
 }
 
 void append(const fs::path& p, const std::string& s) {

@@ -21,6 +21,7 @@
 #include "core/report/units.hpp"
 #include "core/util/civil_time.hpp"
 #include "core/util/stream_hash.hpp"
+#include "support/ingest_run.hpp"
 #include "support/test_support.hpp"
 
 namespace s3top {
@@ -170,35 +171,27 @@ std::uint64_t dup_count(const LineCounters& c) { return c.rejected[static_cast<s
 /// One run over `dir` with dedupe on (and a state file when `state` is given).
 Result run(const fs::path& dir, const fs::path& state = {}, unsigned workers = 2,
            std::vector<RejectedLine>* rejects = nullptr) {
-    EngineConfig cfg;
-    Engine engine(cfg);
-    LoaderOptions lo;
-    lo.workers = workers;
-    lo.block_bytes = 4096;  // many blocks: several workers see the copies
-    lo.dedupe = std::make_shared<RequestIdSet>();
-    Ingestor ing(engine, lo);
-    Result out;
-    std::string err;
-    if (!state.empty()) {
-        EXPECT_TRUE(ing.open_state(state, 42, out.notes, err)) << err;
-    }
+    test::IngestRun how;
+    how.state = state;
+    how.loader.workers = workers;
+    how.loader.block_bytes = 4096;  // many blocks: several workers see the copies
+    how.loader.dedupe = std::make_shared<RequestIdSet>();
     std::mutex m;
     if (rejects) {
-        ing.set_reject_sink([&](const RejectedLine& r, const std::string&) {
+        how.rejects = [&](const RejectedLine& r, const std::string&) {
             std::lock_guard l(m);
             rejects->push_back(r);
-        });
+        };
     }
-    std::vector<InputProblem> problems;
-    auto res = ing.ingest(collect_inputs({dir.string()}, problems), false);
-    for (auto& n : res.notes) out.notes.push_back(n);
-    const auto r = engine.report(ReportSpec{});
-    out.requests = r.totals.requests;
-    out.bytes = r.totals.bytes_sent;
-    out.read = engine.lines().read;
-    out.duplicates = dup_count(engine.lines());
-    out.no_id = lo.dedupe->no_id();
-    out.ids = lo.dedupe->size();
+    auto run = test::ingest_and_report({dir.string()}, how);
+    Result out;
+    out.notes = std::move(run.notes);
+    out.requests = run.report.totals.requests;
+    out.bytes = run.report.totals.bytes_sent;
+    out.read = run.lines.read;
+    out.duplicates = dup_count(run.lines);
+    out.no_id = how.loader.dedupe->no_id();
+    out.ids = how.loader.dedupe->size();
     return out;
 }
 

@@ -10,6 +10,7 @@
 
 #include "core/ingest/ingestor.hpp"
 #include "core/ingest/inputs.hpp"
+#include "support/ingest_run.hpp"
 #include "support/test_support.hpp"
 
 namespace s3top {
@@ -47,24 +48,17 @@ protected:
     /// One run: open the state, optionally do something to the store, ingest, report.
     Result run(const std::function<void(StateStore&)>& before = {}, const std::function<void(StateStore&)>& after = {},
                std::vector<std::string>* notes = nullptr) {
-        EngineConfig cfg;
-        Engine engine(cfg);
-        LoaderOptions lo;
-        lo.workers = 2;
-        Ingestor ing(engine, lo);
-        std::vector<std::string> n;
-        std::string err;
-        EXPECT_TRUE(ing.open_state(state(), 7, n, err)) << err;
-        if (before) before(ing.state());
-        std::vector<InputProblem> problems;
-        const auto res = ing.ingest(collect_inputs({logs().string()}, problems), false);
-        if (after) after(ing.state());
-        for (auto& x : res.notes) n.push_back(x);
-        if (notes) *notes = n;
-        const auto r = engine.report(ReportSpec{});
-        Result out{r.totals.requests, r.totals.bytes_sent, engine.lines().read, r.distinct_clients, {}, 0};
+        test::IngestRun how;
+        how.state = state();
+        how.fingerprint = 7;
+        how.before = before;
+        how.after = after;
+        auto run = test::ingest_and_report({logs().string()}, how);
+        if (notes) *notes = std::move(run.notes);
+        const auto& r = run.report;
+        Result out{r.totals.requests, r.totals.bytes_sent, run.lines.read, r.distinct_clients, {}, 0};
         for (const auto& g : r.groups) out.by_org.emplace_back(g.key.at(0), g.metrics.bytes_sent);
-        for (const auto& f : res.load.files) out.files_read += f.bytes > 0;
+        for (const auto& f : run.result.load.files) out.files_read += f.bytes > 0;
         return out;
     }
     void write_logs(int files, int per_file, int from = 0) {

@@ -11,6 +11,7 @@
 #include "core/ingest/ingestor.hpp"
 #include "core/ingest/inputs.hpp"
 #include "core/report/report_writer.hpp"
+#include "support/ingest_run.hpp"
 #include "support/test_support.hpp"
 
 namespace s3top {
@@ -43,21 +44,16 @@ protected:
     /// Ingests the folder with the state file (or without: `state` false), then reports `spec`
     /// from an engine that streams it (report mode) or keeps the records (dashboard, html).
     std::string report(const ReportSpec& spec, bool stream, bool with_state = true, bool clean = true) {
-        EngineConfig cfg;
-        if (stream) cfg.stream = spec;
-        Engine engine(cfg);
-        Ingestor ing(engine, LoaderOptions{});
-        if (with_state) {
-            std::vector<std::string> notes;
-            std::string err;
-            EXPECT_TRUE(ing.open_state(state(), 7, notes, err)) << err;
-            if (clean) {
-                EXPECT_TRUE(notes.empty()) << notes.front();
-            }
+        test::IngestRun how;
+        if (stream) how.engine.stream = spec;
+        how.loader = LoaderOptions{};
+        if (with_state) how.state = state();
+        how.fingerprint = 7;
+        const auto run = test::ingest_and_report({logs().string()}, how, spec);
+        if (with_state && clean) {
+            EXPECT_TRUE(run.notes.empty()) << run.notes.front();
         }
-        std::vector<InputProblem> problems;
-        ing.ingest(collect_inputs({logs().string()}, problems), false);
-        return report_json(engine.report(spec));
+        return report_json(run.report);
     }
 };
 

@@ -22,11 +22,7 @@ help = "h"
 [dashboard.colors]
 title = "magenta"
 CONF
-screen() { tmux -L "$sock" capture-pane -t t -p; }
-wait_for() {  # text
-  for _ in $(seq 1 50); do screen | grep -qF -- "$1" && return 0; sleep 0.2; done
-  echo "timed out waiting for: $1"; screen; exit 1
-}
+. "$(dirname "$0")/../support/e2e_tmux.sh"
 fail() { echo "$1"; screen; exit 1; }
 start() {  # environment and arguments
   tmux -L "$sock" kill-server 2>/dev/null || true

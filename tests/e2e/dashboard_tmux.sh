@@ -10,11 +10,7 @@ cleanup() { tmux -L "$sock" kill-server 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 "$S3GEN" --out "$work/logs" --lines 5000 --files 6 --seed 5 >/dev/null
 tmux -L "$sock" new -d -s t -x 120 -y 40 "LANG=C.UTF-8 $S3TOP $work/logs; echo EXITED-\$?; sleep 30"
-screen() { tmux -L "$sock" capture-pane -t t -p; }
-wait_for() {  # text
-  for _ in $(seq 1 50); do screen | grep -qF -- "$1" && return 0; sleep 0.2; done
-  echo "timed out waiting for: $1"; screen; exit 1
-}
+. "$(dirname "$0")/../support/e2e_tmux.sh"
 wait_for "loaded"
 json=$("$S3TOP" report --format json "$work/logs")
 req=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["totals"]["requests"])' "$json")

@@ -42,12 +42,8 @@ grep -q "add --follow or --replay" "$work/err" || fail "no reason for --every al
 # --- dashboard in tmux --------------------------------------------------------------------
 command -v tmux >/dev/null || { echo "tmux not installed: dashboard part skipped"; echo "1 passed, 0 failed"; exit 0; }
 tmux -L "$sock" new -d -s t -x 160 -y 40 "LANG=C.UTF-8 $S3TOP --replay --speed 300 $work/logs; echo EXITED-\$?; sleep 30"
-screen() { tmux -L "$sock" capture-pane -t t -p; }
+. "$(dirname "$0")/../support/e2e_tmux.sh"
 header() { screen | head -1; }
-wait_for() {  # text
-  for _ in $(seq 1 100); do screen | grep -qF -- "$1" && return 0; sleep 0.2; done
-  echo "timed out waiting for: $1"; screen; exit 1
-}
 lines_shown() { header | sed -n 's/.*lines \([0-9,]*\).*/\1/p'; }
 wait_for "replay ▶ 300x"
 tmux -L "$sock" send-keys -t t x   # exact numbers

@@ -1,0 +1,9 @@
+# Sourced by the e2e scripts that drive the dashboard in tmux (the session is "t" on the
+# server named by $sock). wait_for only bounds a failure: S3TOP_E2E_WAIT seconds (default 20;
+# the TSan stage, whose binary runs 5-15x slower, sets more).
+screen() { tmux -L "$sock" capture-pane -t t -p; }
+wait_for() {  # text
+  local i
+  for ((i = 0; i < ${S3TOP_E2E_WAIT:-20} * 5; i++)); do screen | grep -qF -- "$1" && return 0; sleep 0.2; done
+  echo "timed out waiting for: $1"; screen; exit 1
+}
