@@ -1,27 +1,27 @@
 #include "core/ingest/inputs.hpp"
 
+#include <dirent.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <system_error>
 
 namespace s3top {
-namespace fs = std::filesystem;
 
-bool is_temporary_name(const std::string& name) {
+bool is_temporary_name(std::string_view name) {
     if (name.empty() || name.front() == '.') return true;
-    auto ends = [&](std::string_view s) { return name.size() >= s.size() && name.compare(name.size() - s.size(), s.size(), s) == 0; };
+    auto ends = [&](std::string_view s) { return name.ends_with(s); };
     if (ends(".tmp") || ends(".part") || ends(".partial") || ends(".s3cmd.tmp") || ends("-s3cmd") || ends(".crdownload") ||
         ends("~"))
         return true;
     // aws s3 sync writes "<name>.<8 alphanumerics>" then renames; S3 log names never contain '.'
     // followed by exactly 8 alphanumerics at the end unless they are such temp files.
     const auto dot = name.rfind('.');
-    if (dot != std::string::npos && name.size() - dot - 1 == 8 && dot > 0) {
-        const std::string_view tail = std::string_view(name).substr(dot + 1);
+    if (dot != std::string_view::npos && name.size() - dot - 1 == 8 && dot > 0) {
+        const std::string_view tail = name.substr(dot + 1);
         const bool alnum = std::all_of(tail.begin(), tail.end(), [](char c) {
             return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
         });
@@ -34,22 +34,91 @@ bool is_temporary_name(const std::string& name) {
 
 namespace {
 
-void add_file(const fs::path& p, std::vector<InputFile>& out, std::vector<InputProblem>& problems) {
-    struct stat st {};
-    if (::stat(p.c_str(), &st) != 0) {  // one stat per file: a folder may hold 100,000
-        problems.push_back({p.string(), std::strerror(errno)});
-        return;
-    }
+InputFile input_of(std::string path, std::string_view filename, const struct stat& st) {
     InputFile f;
-    f.path = p;
+    f.path = std::move(path);
     f.size = static_cast<std::uint64_t>(st.st_size);
     f.mtime = static_cast<std::int64_t>(st.st_mtim.tv_sec);
-    f.gzip = p.extension() == ".gz";
+    f.gzip = filename.size() > 3 && filename.ends_with(".gz");  // "x.gz", not the hidden ".gz"
     f.stated = true;
     f.dev = static_cast<std::uint64_t>(st.st_dev);
     f.ino = static_cast<std::uint64_t>(st.st_ino);
     f.mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
-    out.push_back(std::move(f));
+    return f;
+}
+
+/// Lists the folder open as `fd` (closed here): `prefix` is its path ending in '/', `shown` its
+/// path as named in problems. Files are stat'ed relative to the folder (one fstatat each; none
+/// for temporary names the folder says are regular files). Files are sorted by path and
+/// subfolders by path plus '/', and merged: the whole walk comes out in the byte order of full
+/// paths (every path under folder "a" starts with "a/") without one sort of every path.
+void walk(int fd, const std::string& prefix, const std::string& shown, std::vector<InputFile>& out,
+          std::vector<InputProblem>& problems) {
+    DIR* dir = ::fdopendir(fd);
+    if (!dir) {
+        problems.push_back({shown, std::strerror(errno)});
+        ::close(fd);
+        return;
+    }
+    std::vector<InputFile> files;
+    std::vector<std::string> folders;  ///< their paths plus '/'
+    for (;;) {
+        errno = 0;
+        const dirent* de = ::readdir(dir);
+        if (!de) {
+            // The listing cannot be trusted after an error: name the folder, keep what was read.
+            if (errno != 0) problems.push_back({shown, std::strerror(errno)});
+            break;
+        }
+        const std::string_view name = de->d_name;
+        if (name == "." || name == "..") continue;
+        const unsigned char type = de->d_type;
+        if (type == DT_DIR) {
+            if (name.front() != '.') folders.push_back(prefix + std::string(name) + '/');  // not .git, .s3top
+            continue;
+        }
+        if (type != DT_REG && type != DT_LNK && type != DT_UNKNOWN) continue;  // a fifo, socket or device
+        const bool temporary = is_temporary_name(name);
+        if (type == DT_REG && temporary) continue;
+        struct stat st {};
+        if (::fstatat(fd, de->d_name, &st, 0) != 0) {  // follows a link: a loop or dangling link is named
+            if (!temporary) problems.push_back({prefix + std::string(name), std::strerror(errno)});
+            continue;
+        }
+        if (S_ISDIR(st.st_mode)) {
+            // A folder the file system did not type: recursed unless it is a link (not followed).
+            struct stat own {};
+            if (type == DT_UNKNOWN && name.front() != '.' && ::fstatat(fd, de->d_name, &own, AT_SYMLINK_NOFOLLOW) == 0 &&
+                S_ISDIR(own.st_mode))
+                folders.push_back(prefix + std::string(name) + '/');
+            continue;
+        }
+        if (!S_ISREG(st.st_mode) || temporary) continue;
+        files.push_back(input_of(prefix + std::string(name), name, st));
+    }
+    std::sort(files.begin(), files.end(), [](const InputFile& a, const InputFile& b) { return a.path < b.path; });
+    std::sort(folders.begin(), folders.end());
+    out.reserve(out.size() + files.size());
+    auto file = files.begin();
+    for (const auto& folder : folders) {
+        for (; file != files.end() && file->path < folder; ++file) out.push_back(std::move(*file));
+        const std::string name = folder.substr(prefix.size(), folder.size() - prefix.size() - 1);
+        std::string path = folder.substr(0, folder.size() - 1);
+        // skip_permission_denied would pass over it in silence: a folder of logs not read must
+        // be named.
+        if (::faccessat(fd, name.c_str(), R_OK | X_OK, 0) != 0) {
+            problems.push_back({std::move(path), std::strerror(errno)});
+            continue;
+        }
+        const int sub = ::openat(fd, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (sub < 0) {
+            problems.push_back({std::move(path), std::strerror(errno)});
+            continue;
+        }
+        walk(sub, folder, path, out, problems);
+    }
+    for (; file != files.end(); ++file) out.push_back(std::move(*file));
+    ::closedir(dir);  // closes fd
 }
 
 }  // namespace
@@ -61,60 +130,26 @@ std::vector<InputFile> collect_inputs(const std::vector<std::string>& paths, std
             out.push_back(InputFile{"-", 0, 0, false});
             continue;
         }
-        const fs::path p(name);
-        std::error_code ec;
-        const auto st = fs::status(p, ec);
-        if (ec || !fs::exists(st)) {
-            problems.push_back({name, ec ? ec.message() : "no such file or directory"});
+        struct stat st {};
+        if (::stat(name.c_str(), &st) != 0) {
+            problems.push_back({name, std::strerror(errno)});
             continue;
         }
-        if (fs::is_regular_file(st)) {
-            add_file(p, out, problems);
+        if (S_ISREG(st.st_mode)) {
+            const auto slash = name.rfind('/');
+            out.push_back(input_of(name, slash == std::string::npos ? std::string_view(name) : std::string_view(name).substr(slash + 1), st));
             continue;
         }
-        if (!fs::is_directory(st)) {
+        if (!S_ISDIR(st.st_mode)) {
             problems.push_back({name, "not a regular file or folder"});
             continue;
         }
-        std::vector<InputFile> found;
-        fs::recursive_directory_iterator it(p, fs::directory_options::skip_permission_denied, ec);
-        if (ec) {
-            problems.push_back({name, ec.message()});
+        const int fd = ::open(name.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0) {
+            problems.push_back({name, std::strerror(errno)});
             continue;
         }
-        for (const fs::recursive_directory_iterator end; it != end; it.increment(ec)) {
-            if (ec) {
-                // The iterator cannot be trusted after an error: name it, stop this folder.
-                problems.push_back({name, ec.message()});
-                break;
-            }
-            const auto& entry = *it;
-            const std::string fname = entry.path().filename().string();
-            std::error_code e2;
-            if (entry.is_directory(e2)) {
-                if (!fname.empty() && fname.front() == '.') {
-                    it.disable_recursion_pending();  // .git, .s3top
-                } else if (!entry.is_symlink(e2) && ::access(entry.path().c_str(), R_OK | X_OK) != 0) {
-                    // skip_permission_denied would pass over it in silence: a folder of logs
-                    // not read must be named.
-                    problems.push_back({entry.path().string(), std::strerror(errno)});
-                    it.disable_recursion_pending();
-                }
-                continue;
-            }
-            const bool regular = entry.is_regular_file(e2);
-            if (e2) {
-                // A symlink loop or a dangling link: named, not skipped in silence.
-                if (!is_temporary_name(fname)) problems.push_back({entry.path().string(), e2.message()});
-                continue;
-            }
-            if (!regular || is_temporary_name(fname)) continue;
-            add_file(entry.path(), found, problems);
-        }
-        // By the path's bytes: path::compare goes component by component, too slow for 100,000.
-        std::sort(found.begin(), found.end(),
-                  [](const InputFile& a, const InputFile& b) { return a.path.native() < b.path.native(); });
-        out.insert(out.end(), std::make_move_iterator(found.begin()), std::make_move_iterator(found.end()));
+        walk(fd, name.ends_with('/') ? name : name + '/', name, out, problems);
     }
     return out;
 }

@@ -1,14 +1,16 @@
 #pragma once
 // Turning what the user named (files, folders, "-") into the list of log files to read.
 #include <cstdint>
-#include <filesystem>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace s3top {
 
 struct InputFile {
-    std::filesystem::path path;  ///< "-" for standard input
+    /// "-" for standard input. A string, not a std::filesystem::path: a path splits itself
+    /// into components when made, and a restart lists 100,000 of these.
+    std::string path;
     std::uint64_t size = 0;
     std::int64_t mtime = 0;  ///< UTC epoch seconds
     bool gzip = false;       ///< by name (.gz) or magic bytes
@@ -26,12 +28,13 @@ struct InputProblem {
 /// True for names a sync tool uses while a file is still being written (s3cmd's
 /// ".s3cmd.tmp" / "-s3cmd", aws cli's ".XXXXXXXX" suffix files, rsync's ".name.XXXXXX",
 /// "*.tmp", "*.part", "*.partial", ".*"): they are skipped until renamed into place.
-bool is_temporary_name(const std::string& filename);
+bool is_temporary_name(std::string_view filename);
 
 /// Expands paths: files as they are, folders recursed (symlinked folders not followed, so a
-/// loop cannot hang us), "-" kept. Files come sorted by path within each named folder, so
-/// every run reads in the same order. Temporary files are skipped; unreadable entries are
-/// reported in `problems` and skipped.
+/// loop cannot hang us), "-" kept. Files come sorted by path (bytewise) within each named
+/// folder, so every run reads in the same order. Temporary files are skipped; unreadable
+/// entries are reported in `problems` and skipped. A folder is read with readdir and each
+/// file stat'ed relative to its folder (no path lookup from the root per file).
 std::vector<InputFile> collect_inputs(const std::vector<std::string>& paths, std::vector<InputProblem>& problems);
 
 }  // namespace s3top

@@ -264,11 +264,15 @@ const LedgerEntry* Ledger::find(const std::string& path) const {
 void Ledger::index_content(const LedgerEntry& e) {
     if (!e.hashed || !e.edges || e.offset == 0) return;
     auto it = by_path_.find(e.path);
-    if (it == by_path_.end()) return;
+    if (it != by_path_.end()) index_content(e, it->first);
+}
+
+void Ledger::index_content(const LedgerEntry& e, const std::string& key) {
+    if (!e.hashed || !e.edges || e.offset == 0) return;
     const auto h = StreamHash::restore(e.hash);
     ++contents_[Content{h.length(), h.digest()}];
     Group& g = heads_[head_key(e.head_hash)];
-    g.paths.push_back(&it->first);
+    g.paths.push_back(&key);
     g.max_extent = std::max(g.max_extent, e.offset);
 }
 
@@ -357,23 +361,37 @@ std::vector<PlannedJob> Ledger::plan(const std::vector<InputFile>& inputs, bool 
     search.follow = follow;
     for (std::size_t i = 0; i < inputs.size(); ++i) {
         const InputFile& f = inputs[i];
-        PlannedJob pj;
-        pj.input = i;
-        pj.job.file = f;
-        pj.job.take_partial_tail = !follow;
+        auto job = [&] {
+            PlannedJob pj;
+            pj.input = i;
+            pj.job.file = f;
+            pj.job.take_partial_tail = !follow;
+            return pj;
+        };
         if (f.path == "-") {
             ++counts.read;
-            out.push_back(std::move(pj));
+            out.push_back(job());
             continue;
         }
-        const std::string path = f.path.string();
+        const std::string& path = f.path;
         const auto st = f.stated ? std::optional<FileStat>(FileStat{f.dev, f.ino, f.size, f.mtime_ns}) : stat_file(f.path);
         if (!st) {
             problems.push_back({path, std::strerror(errno)});
             continue;
         }
-        pj.stat = *st;
         auto it = by_path_.find(path);
+        if (it != by_path_.end()) {
+            const LedgerEntry& e = it->second;
+            if (e.stat == *st && e.gaps.empty() && (e.gzip || follow || e.offset >= st->size)) {
+                if (!e.error.empty()) problems.push_back({path, e.error});
+                // No work here, not even a copy of the input: a restart's unchanged files cost
+                // their listing and one lookup.
+                ++counts.unchanged;
+                continue;
+            }
+        }
+        PlannedJob pj = job();
+        pj.stat = *st;
         if (it == by_path_.end()) {
             pj.kind = PlanKind::Read;
             fresh.push_back({std::move(pj), nullptr});
@@ -381,11 +399,6 @@ std::vector<PlannedJob> Ledger::plan(const std::vector<InputFile>& inputs, bool 
         }
         LedgerEntry& e = it->second;
         const bool same_file = e.stat.dev == st->dev && e.stat.ino == st->ino;
-        if (e.stat == *st && e.gaps.empty() && (e.gzip || follow || e.offset >= st->size)) {
-            if (!e.error.empty()) problems.push_back({path, e.error});
-            ++counts.unchanged;  // (no work here: a restart's unchanged files cost their stat only)
-            continue;
-        }
         bool grows = same_file && !e.gzip && st->size >= e.offset;
         if (grows && e.edges && e.offset > 0) {
             const std::uint64_t k = std::min<std::uint64_t>(e.offset, kEdgeBytes);
@@ -444,7 +457,7 @@ std::vector<PlannedJob> Ledger::plan(const std::vector<InputFile>& inputs, bool 
     for (auto* list : {&grown, &replaced, &fresh}) {
         for (Todo& t : *list) {
             PlannedJob& pj = t.pj;
-            const std::string path = pj.job.file.path.string();
+            const std::string path = pj.job.file.path;
             const bool is_grown = pj.kind == PlanKind::Appended;
             LedgerEntry* own = t.own;
             const Content own_content = own && own->hashed && own->gaps.empty()
@@ -622,7 +635,7 @@ std::vector<PlannedJob> Ledger::plan(const std::vector<InputFile>& inputs, bool 
 
 const LedgerEntry& Ledger::record(const PlannedJob& pj, const FileResult& r) {
     static const LedgerEntry none;
-    const std::string path = pj.job.file.path.string();
+    const std::string& path = pj.job.file.path;
     if (path == "-") return none;
     LedgerEntry& e = by_path_[path];
     if (pj.gap) {
@@ -661,15 +674,18 @@ const LedgerEntry& Ledger::record(const PlannedJob& pj, const FileResult& r) {
 }
 
 void Ledger::put(LedgerEntry e) {
-    pending_.erase(e.path);
-    std::string path = e.path;
-    LedgerEntry& slot = by_path_[path];
-    // A later entry of the same file (hours of follow rounds) replaces its content; one of
-    // another file under that name leaves the old content known.
-    const bool same_file = slot.stat.dev == e.stat.dev && slot.stat.ino == e.stat.ino && e.offset >= slot.offset;
-    unindex_content(slot, !same_file);
+    if (!pending_.empty()) pending_.erase(e.path);
+    // One lookup and no copy of the path beyond the key: a restart puts 100,000 of these.
+    const auto [it, fresh] = by_path_.try_emplace(e.path);
+    LedgerEntry& slot = it->second;
+    if (!fresh) {
+        // A later entry of the same file (hours of follow rounds) replaces its content; one of
+        // another file under that name leaves the old content known.
+        const bool same_file = slot.stat.dev == e.stat.dev && slot.stat.ino == e.stat.ino && e.offset >= slot.offset;
+        unindex_content(slot, !same_file);
+    }
     slot = std::move(e);
-    index_content(slot);
+    index_content(slot, it->first);
 }
 
 void Ledger::add_committed_span(const std::string& path, std::uint64_t dev, std::uint64_t ino, bool gzip,

@@ -3,6 +3,7 @@
 // same file synced again or the same content under another name adds nothing; a file that
 // grew is read from where it stopped; a truncated or replaced file is read again as a new one.
 #include <cstdint>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -137,6 +138,8 @@ private:
     struct Search;
     /// Indexes `e`'s counted content (when hashed): in contents_ and under its head.
     void index_content(const LedgerEntry& e);
+    /// The same for the entry stored under `key` (a key of by_path_), without looking it up.
+    void index_content(const LedgerEntry& e, const std::string& key);
     /// Takes `e` out of its head group; its content leaves contents_ too unless `keep`
     /// (replaced: those bytes were counted and may come back under another name).
     void unindex_content(const LedgerEntry& e, bool keep);

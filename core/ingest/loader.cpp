@@ -332,7 +332,7 @@ LoadResult Loader::load_jobs(const std::vector<ReadJob>& jobs, const std::atomic
             Batch b = builder.take();
             if (reject_sink_ && !b.rejects.empty()) {
                 std::lock_guard l(sink_mutex);
-                for (const auto& r : b.rejects) reject_sink_(r, jobs[r.source].file.path.string());
+                for (const auto& r : b.rejects) reject_sink_(r, jobs[r.source].file.path);
             }
             if (commit_) {
                 commit_(std::move(b), std::move(spans));
@@ -429,7 +429,7 @@ LoadResult Loader::load_jobs(const std::vector<ReadJob>& jobs, const std::atomic
         if (cancel && cancel->load()) break;
         const ReadJob& job = jobs[fi];
         FileResult& fr = result.files[fi];
-        fr.path = job.file.path.string();
+        fr.path = job.file.path;
         fr.end = job.begin;
         fr.next_line = job.first_line;
         ByteSource src(options_);

@@ -1,0 +1,127 @@
+// Listing inputs: folders walked with readdir and fstatat relative to each folder, files in the
+// byte order of their full paths, temporary and hidden names skipped, links to files followed,
+// links to folders not, what cannot be listed named.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "core/ingest/inputs.hpp"
+#include "support/test_support.hpp"
+
+namespace s3top {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::vector<std::string> paths_of(const std::vector<InputFile>& files) {
+    std::vector<std::string> out;
+    for (const auto& f : files) out.push_back(f.path);
+    return out;
+}
+
+TEST(Inputs, FilesComeInTheByteOrderOfTheirFullPaths) {
+    test::TempDir d;
+    // Names whose order as names differs from the order of the paths under them: '-' and '.'
+    // sort before '/', '0' after it, so "a/..." falls between "a.log" and "a0.log".
+    for (const char* name : {"b.log", "a0.log", "a/x.log", "a.log", "a-b.log", "ab/y.log", "a/b/z.log", "a/b.log",
+                             "a/a/deep/w.log", "Z.log", "a/b-c/v.log"})
+        d.write(std::string("logs/") + name, "x\n");
+    std::vector<InputProblem> problems;
+    const auto files = collect_inputs({(d.path() / "logs").string()}, problems);
+    EXPECT_TRUE(problems.empty());
+    const auto got = paths_of(files);
+    auto want = got;
+    std::sort(want.begin(), want.end());
+    EXPECT_EQ(got, want);
+    ASSERT_EQ(got.size(), 11u);
+    const std::string root = (d.path() / "logs").string() + "/";
+    EXPECT_EQ(got.front(), root + "Z.log");
+    EXPECT_EQ(got[1], root + "a-b.log");
+    EXPECT_EQ(got[2], root + "a.log");
+    EXPECT_EQ(got[3], root + "a/a/deep/w.log");
+    EXPECT_EQ(got.back(), root + "b.log");
+}
+
+TEST(Inputs, NamedPathsKeepTheirOrderAndSpelling) {
+    test::TempDir d;
+    d.write("one/b.log", "x\n");
+    d.write("one/a.log", "x\n");
+    const fs::path single = d.write("two.log.gz", "not really gzip\n");
+    std::vector<InputProblem> problems;
+    // A folder named with a trailing '/' gives "one/a.log", not "one//a.log"; a file named
+    // first stays first.
+    const auto files = collect_inputs({single.string(), (d.path() / "one").string() + "/", "-"}, problems);
+    EXPECT_TRUE(problems.empty());
+    ASSERT_EQ(files.size(), 4u);
+    EXPECT_EQ(files[0].path, single.string());
+    EXPECT_TRUE(files[0].gzip) << "a .gz name";
+    EXPECT_EQ(files[1].path, (d.path() / "one" / "a.log").string());
+    EXPECT_FALSE(files[1].gzip);
+    EXPECT_EQ(files[2].path, (d.path() / "one" / "b.log").string());
+    EXPECT_EQ(files[3].path, "-");
+}
+
+TEST(Inputs, EachFileCarriesItsStat) {
+    test::TempDir d;
+    const fs::path p = d.write("logs/sub/a.log", "hello\n");
+    std::vector<InputProblem> problems;
+    const auto files = collect_inputs({(d.path() / "logs").string()}, problems);
+    ASSERT_EQ(files.size(), 1u);
+    struct stat st {};
+    ASSERT_EQ(::stat(p.c_str(), &st), 0);
+    const InputFile& f = files[0];
+    EXPECT_TRUE(f.stated);
+    EXPECT_EQ(f.size, 6u);
+    EXPECT_EQ(f.dev, static_cast<std::uint64_t>(st.st_dev));
+    EXPECT_EQ(f.ino, static_cast<std::uint64_t>(st.st_ino));
+    EXPECT_EQ(f.mtime, static_cast<std::int64_t>(st.st_mtim.tv_sec));
+    EXPECT_EQ(f.mtime_ns, static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec);
+}
+
+TEST(Inputs, HiddenTemporaryAndSpecialEntriesAreSkippedLinksToFilesFollowed) {
+    test::TempDir d;
+    const fs::path logs = d.path() / "logs";
+    d.write("logs/good.log", "x\n");
+    d.write("logs/.git/hidden.log", "x\n");       // a hidden folder: not walked
+    d.write("logs/.hidden.log", "x\n");           // a hidden file
+    d.write("logs/c.log.s3cmd.tmp", "x\n");       // still being written
+    d.write("logs/d.log.a1b2c3d4", "x\n");        // aws s3 sync's temp name
+    d.write("logs/e.part", "x\n");
+    d.write("elsewhere/inner.log", "x\n");
+    d.write("target.log", "x\n");
+    fs::create_directory_symlink(d.path() / "elsewhere", logs / "linked-folder");  // not followed
+    fs::create_symlink(d.path() / "target.log", logs / "link.log");                 // followed
+    fs::create_symlink(logs / "nowhere", logs / "dangling.log");                   // named
+    fs::create_symlink(logs / "nowhere", logs / "dangling.tmp");                   // temporary: not named
+    ASSERT_EQ(::mkfifo((logs / "pipe.log").c_str(), 0600), 0);                      // not a file: skipped
+    std::vector<InputProblem> problems;
+    const auto files = collect_inputs({logs.string()}, problems);
+    EXPECT_EQ(paths_of(files), (std::vector<std::string>{(logs / "good.log").string(), (logs / "link.log").string()}));
+    EXPECT_EQ(files[1].size, 2u) << "the stat of the link's target";
+    ASSERT_EQ(problems.size(), 1u);
+    EXPECT_EQ(problems[0].path, (logs / "dangling.log").string());
+    EXPECT_FALSE(problems[0].message.empty());
+}
+
+TEST(Inputs, MissingPathsAreNamed) {
+    test::TempDir d;
+    std::vector<InputProblem> problems;
+    const auto files = collect_inputs({(d.path() / "missing").string()}, problems);
+    EXPECT_TRUE(files.empty());
+    ASSERT_EQ(problems.size(), 1u);
+    EXPECT_EQ(problems[0].path, (d.path() / "missing").string());
+    EXPECT_FALSE(problems[0].message.empty());
+}
+
+TEST(Inputs, TemporaryNames) {
+    for (const char* name : {".x", "a.tmp", "a.part", "a.partial", "a.s3cmd.tmp", "a-s3cmd", "a.crdownload", "a~", "a.Ab3dE5f7"})
+        EXPECT_TRUE(is_temporary_name(name)) << name;
+    for (const char* name : {"a.log", "a.log.gz", "2024-03-01-12-00-00-ABCDEF0123456789", "a.20240301", "a.abcdefgh"})
+        EXPECT_FALSE(is_temporary_name(name)) << name;
+}
+
+}  // namespace
+}  // namespace s3top
