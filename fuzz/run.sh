@@ -7,6 +7,8 @@
 #   fuzz/run.sh SECONDS            each target for SECONDS, e.g. fuzz/run.sh 120
 #   fuzz/run.sh --total SECONDS    SECONDS shared by all targets (at least 5 s each): what CI
 #                                  runs, so adding a target does not lengthen CI
+# Targets run one per core at a time (FUZZ_JOBS to choose), so the wall time is about
+# SECONDS / cores.
 #
 # Environment: CXX (a clang++ that can use std::expected; otherwise the newest clang++-NN found
 # that can; as root with none found, Debian's clang-19 is installed unless S3TOP_FUZZ_NO_INSTALL
@@ -109,9 +111,11 @@ fi
 mkdir -p "$build/artifacts"
 marker=$build/artifacts/.run-start
 touch "$marker"
-status=0
-for t in "${targets[@]}"; do
-    dir=$build/corpus/$t
+
+# One target: seed its corpus, fuzz it for $secs, minimise the corpus. Output to stdout;
+# returns libFuzzer's exit status.
+fuzz_one() {
+    local t=$1 dir=$build/corpus/$1 f
     mkdir -p "$dir"
     if [[ -d $here/seeds/$t ]]; then
         cp "$here/seeds/$t"/* "$dir"/
@@ -129,14 +133,14 @@ for t in "${targets[@]}"; do
     else
         echo "== $t: shared corpus not found; seeding from fuzz/seeds only"
     fi
-    dict=()
+    local dict=()
     if [[ -f $here/$t.dict ]]; then
         dict=(-dict="$here/$t.dict")
     elif [[ ! -d $here/seeds/$t && -f $here/s3.dict ]]; then
         dict=(-dict="$here/s3.dict")
     fi
     echo "== $t: $(find "$dir" -type f | wc -l) corpus files, ${secs}s"
-    log=$build/$t.log
+    local log=$build/$t.log rc runs speed
     set +e
     # shellcheck disable=SC2086 # FUZZ_ARGS is a list of flags
     "$build/fuzz/$t" "$dir" "${dict[@]}" -max_total_time="$secs" -max_len=16384 -timeout=10 -rss_limit_mb=4096 \
@@ -153,9 +157,27 @@ for t in "${targets[@]}"; do
         if "$build/fuzz/$t" -merge=1 "$dir.min" "$dir" >"$build/$t.merge.log" 2>&1; then
             rm -rf "$dir" && mv "$dir.min" "$dir"
         fi
-    else
-        status=1
     fi
+    return "$rc"
+}
+
+# Each libFuzzer process uses one core: run as many targets at a time as there are cores
+# (FUZZ_JOBS to choose). Each target still gets its $secs; outputs are printed in order.
+jobs_max=${FUZZ_JOBS:-$(nproc)}
+status=0
+running=0
+for t in "${targets[@]}"; do
+    if ((running >= jobs_max)); then
+        wait -n || true
+        running=$((running - 1))
+    fi
+    (rc=0; fuzz_one "$t" >"$build/$t.out" 2>&1 || rc=$?; echo "$rc" >"$build/$t.rc") &
+    running=$((running + 1))
+done
+wait
+for t in "${targets[@]}"; do
+    cat "$build/$t.out"
+    [[ $(cat "$build/$t.rc" 2>/dev/null) == 0 ]] || status=1
 done
 
 crashes=$(find "$build/artifacts" -type f -newer "$marker" \( -name '*crash-*' -o -name '*leak-*' -o -name '*timeout-*' \

@@ -1,12 +1,62 @@
 #include "core/agg/filter.hpp"
 
 #include <algorithm>
+#include <cstdint>
+#include <optional>
 #include <regex>
 
 #include "core/util/civil_time.hpp"
 
 namespace s3top {
 namespace {
+
+/// What std::regex must not be given, found before it is: libstdc++ reads a back-reference
+/// number or a {m,n} count into a signed long without an overflow check (undefined behaviour,
+/// found by fuzz_filter: key~/\4444444444444444444/), and it expands a count into that many
+/// copies of the repeated part (x{100000000} would take all memory). Counts over 1000 (RE2's
+/// limit too) and back-references over 99 are refused; everything else is left to std::regex,
+/// which throws regex_error for what it cannot parse. Nested counts still multiply: the
+/// pattern is the user's own, not log content.
+std::optional<std::string> regex_problem(std::string_view p) {
+    constexpr std::uint64_t kMaxCount = 1000;
+    const auto digits_at = [&](std::size_t i) {
+        std::size_t n = 0;
+        while (i + n < p.size() && p[i + n] >= '0' && p[i + n] <= '9') ++n;
+        return n;
+    };
+    bool in_class = false;
+    for (std::size_t i = 0; i < p.size(); ++i) {
+        const char c = p[i];
+        if (c == '\\') {
+            const std::size_t n = digits_at(i + 1);
+            if (n > 2) return "back-reference \\" + std::string(p.substr(i + 1, n)) + " (at most \\99)";
+            i += n > 0 ? n : 1;  // an escaped character is literal: skip it
+            continue;
+        }
+        if (in_class) {
+            in_class = c != ']';
+            continue;
+        }
+        if (c == '[') {
+            in_class = true;
+            if (i + 1 < p.size() && p[i + 1] == ']') ++i;  // "[]...]": a leading ] is literal
+            continue;
+        }
+        if (c != '{') continue;
+        // {m}, {m,} or {m,n}: each count at most kMaxCount.
+        for (std::size_t j = i + 1;;) {
+            const std::size_t n = digits_at(j);
+            if (n == 0) break;
+            std::uint64_t v = 0;
+            for (std::size_t k = j; k < j + n && v <= kMaxCount; ++k) v = v * 10 + static_cast<std::uint64_t>(p[k] - '0');
+            if (v > kMaxCount) return "repeat count " + std::string(p.substr(j, n)) + " (at most 1000)";
+            j += n;
+            if (j >= p.size() || p[j] != ',') break;
+            ++j;
+        }
+    }
+    return std::nullopt;
+}
 
 // Splits on spaces outside double quotes; unquotes and unescapes.
 std::expected<std::vector<std::string>, std::string> tokenize(std::string_view text) {
@@ -120,6 +170,9 @@ std::expected<Filter, std::string> parse_filter(std::string_view text) {
             if (rest.size() >= 2 && rest.front() == '/' && rest.back() == '/') {
                 term.op = term.op == FilterTerm::Op::Contains ? FilterTerm::Op::Regex : FilterTerm::Op::NotRegex;
                 term.values.emplace_back(rest.substr(1, rest.size() - 2));
+                if (const auto problem = regex_problem(term.values.back())) {
+                    return std::unexpected("regular expression in '" + tok + "' too large: " + *problem);
+                }
                 try {
                     std::regex check(term.values.back(), std::regex::ECMAScript);
                 } catch (const std::regex_error& e) {

@@ -156,6 +156,25 @@ TEST(Filter, ParsesAndPrintsBack) {
     EXPECT_NE(parse_filter("bogus=1").error().find("bogus"), std::string::npos);
 }
 
+// std::regex reads these numbers into a long without an overflow check (undefined behaviour:
+// fuzz_filter found the first one) or expands a count into that many states: refused first.
+TEST(Filter, RegexCountsAndBackReferencesTooLargeForStdRegexAreRefused) {
+    for (std::string_view text : {"key~/\\4444444444444444444444444444.mk/", "key~/a{99999999999999999999}/",
+                                  "ua~/x{2,99999999999999999999}/", "ua~/(x{1000}){1001}/", "key!~/a{1001,}/",
+                                  "key~/[\\99999999999999999999]/", "key~/\\100/"}) {
+        const auto f = parse_filter(text);
+        ASSERT_FALSE(f) << text;
+        EXPECT_NE(f.error().find("too large"), std::string::npos) << f.error();
+    }
+    // What std::regex is good at still works: counts up to 1000, small back-references,
+    // long literal digits (an account id), braces and digits that are literal.
+    for (std::string_view text : {"key~/a{1000}/", "key~/(a)(b)\\2\\1/", "requester~/123456789012345678901234/",
+                                  "key~/\\{123456789\\}/", "key~/[{]12345678901/", "key~/x{3,1000}y/"}) {
+        const auto f = parse_filter(text);
+        EXPECT_TRUE(f) << text << ": " << (f ? "" : f.error());
+    }
+}
+
 TEST(Filter, DrillDownAddsAndPops) {
     Filter f;
     f.add_eq(DimSpec{Dim::Org, 0}, "acme-17");
