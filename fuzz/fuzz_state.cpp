@@ -1,10 +1,10 @@
 // libFuzzer target: the state file reader (core/ingest/state_store.cpp), with dedupe keys on.
 // The input is cut into records — [type byte][u16 length][payload] each — that are wrapped with
 // a valid record header and checksum (so mutations reach the decoders of Batch, Entries,
-// RequestIds and Snapshot payloads rather than dying at the checksum), behind a valid file
+// HeadPrefixes, RequestIds and Snapshot payloads rather than dying at the checksum), behind a valid file
 // header; the last input byte, when odd, also tears the file inside its last record.
 // Properties: open() never crashes, and what it keeps reopens with no note (the file was cut
-// back to whole records) and the same records, lines and dedupe keys. The same bytes are also
+// back to whole records) and the same records, lines, dedupe keys and ledger entries. The same bytes are also
 // opened by a streaming report engine (report mode folds the rows straight from the map): it
 // must count the same lines and keys as the engine that keeps the records.
 #include <unistd.h>
@@ -50,7 +50,7 @@ std::string state_bytes(const std::uint8_t* data, std::size_t size) {
 
 struct Loaded {
     std::uint64_t records = 0, read = 0, keys = 0, no_id = 0;
-    std::size_t notes = 0;
+    std::size_t notes = 0, entries = 0;
 };
 
 Loaded open_state(const std::filesystem::path& file, bool stream = false) {
@@ -65,7 +65,7 @@ Loaded open_state(const std::filesystem::path& file, bool stream = false) {
     std::string error;
     if (!store.open(file, 42, engine, ledger, notes, error)) __builtin_trap();
     if (stream) (void)engine.report(s3top::ReportSpec{});
-    return {engine.records(), engine.lines().read, ids.size(), ids.no_id(), notes.size()};
+    return {engine.records(), engine.lines().read, ids.size(), ids.no_id(), notes.size(), ledger.size()};
 }
 
 }  // namespace
@@ -91,7 +91,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (streamed.read != first.read || streamed.keys != first.keys || streamed.notes != first.notes) __builtin_trap();
     const Loaded again = open_state(file);
     if (again.notes != 0 || again.records != first.records || again.read != first.read || again.keys != first.keys ||
-        again.no_id != first.no_id)
+        again.no_id != first.no_id || again.entries != first.entries)
         __builtin_trap();
     return 0;
 }

@@ -254,6 +254,14 @@ void fill_edges(LedgerEntry& e) {
     }
 }
 
+/// Sets the line-end starts of [0, offset) from the file on disk (none when it cannot be read).
+void fill_prefixes(LedgerEntry& e) {
+    e.prefixes.clear();
+    if (e.offset == 0) return;
+    const Head h = read_head(e.path);
+    if (h.ok) e.prefixes = head_prefixes(h.bytes, e.offset);
+}
+
 }  // namespace
 
 const LedgerEntry* Ledger::find(const std::string& path) const {
@@ -271,6 +279,7 @@ void Ledger::index_content(const LedgerEntry& e, const std::string& key) {
     if (!e.hashed || !e.edges || e.offset == 0) return;
     const auto h = StreamHash::restore(e.hash);
     ++contents_[Content{h.length(), h.digest()}];
+    for (const HeadPrefix& p : e.prefixes) ++starts_[Content{p.length, p.digest}];
     Group& g = heads_[head_key(e.head_hash)];
     g.paths.push_back(&key);
     g.max_extent = std::max(g.max_extent, e.offset);
@@ -292,6 +301,10 @@ void Ledger::unindex_content(const LedgerEntry& e, bool keep) {
     const auto h = StreamHash::restore(e.hash);
     auto c = contents_.find(Content{h.length(), h.digest()});
     if (c != contents_.end() && --c->second == 0) contents_.erase(c);
+    for (const HeadPrefix& p : e.prefixes) {
+        auto st = starts_.find(Content{p.length, p.digest});
+        if (st != starts_.end() && --st->second == 0) starts_.erase(st);
+    }
 }
 
 /// One plan's view of what will be counted once its jobs are read.
@@ -307,6 +320,7 @@ struct Ledger::Search {
     std::vector<Planned> planned;
     std::unordered_map<std::uint64_t, std::vector<std::size_t>> heads;  ///< head key -> planned
     std::unordered_map<Content, std::size_t, ContentHash> contents;    ///< digested planned files
+    std::unordered_set<Content, ContentHash> starts;  ///< line-end starts of planned files' heads
     std::unordered_set<std::string> trusted;  ///< grown inputs: counted bytes checked on disk
     std::map<std::pair<std::string, std::uint64_t>, std::optional<std::uint64_t>> prefixes;
 
@@ -472,6 +486,8 @@ std::vector<PlannedJob> Ledger::plan(const std::vector<InputFile>& inputs, bool 
             Scan best;
             best.match = pj.job.begin;
             bool gzip = own && own->gzip;
+            bool head_read = false;
+            std::vector<HeadPrefix> own_starts;  // this file's line-end starts in its first KiB
             std::uint64_t key = 0;
             bool have_key = false;
             if (is_grown && own->edges && own->offset >= kEdgeBytes) {
@@ -483,6 +499,8 @@ std::vector<PlannedJob> Ledger::plan(const std::vector<InputFile>& inputs, bool 
                 gzip = head.gzip;
                 std::string_view counted = head.bytes;
                 if (head.complete && follow) counted = counted.substr(0, counted.rfind('\n') + 1);  // npos + 1 == 0
+                head_read = head.ok;
+                if (head.ok) own_starts = head_prefixes(counted, head.complete ? counted.size() : ReadJob::kToEnd);
                 if (head.ok && !counted.empty()) {
                     pj.head_hash = StreamHash::of(counted);
                     key = head_key(pj.head_hash);
@@ -553,6 +571,12 @@ std::vector<PlannedJob> Ledger::plan(const std::vector<InputFile>& inputs, bool 
             // All of it counted: the same bytes, or a start of a longer file counted or planned
             // (still on disk as counted, so its start can be read and compared).
             bool covered = best.whole && best.length > 0 && best.matched && best.match == best.length;
+            // A short file that is a line-aligned start of a counted (or planned) file: its
+            // whole content is one of their kept starts (no read needed, whatever the order).
+            if (!covered && best.whole && best.length > 0 && best.length <= kEdgeBytes) {
+                const Content whole{best.length, StreamHash::restore(best.state).digest()};
+                covered = starts_.contains(whole) || search.starts.contains(whole);
+            }
             if (!covered && best.whole && best.length > 0 && reach > best.length) {
                 const std::uint64_t want = StreamHash::restore(best.state).digest();
                 std::size_t looked = 0;
@@ -588,6 +612,12 @@ std::vector<PlannedJob> Ledger::plan(const std::vector<InputFile>& inputs, bool 
                 e.hashed = true;
                 e.hash = best.state;
                 fill_edges(e);
+                if (head_read) {
+                    e.prefixes = own_starts;
+                    std::erase_if(e.prefixes, [&](const HeadPrefix& p) { return p.length >= e.offset; });
+                } else {
+                    fill_prefixes(e);
+                }
                 LedgerEntry& slot = by_path_[path];
                 unindex_content(slot, !(own_prefix && slot.stat.dev == pj.stat.dev && slot.stat.ino == pj.stat.ino));
                 slot = std::move(e);
@@ -605,6 +635,7 @@ std::vector<PlannedJob> Ledger::plan(const std::vector<InputFile>& inputs, bool 
                 pj.kind = PlanKind::Appended;
                 pj.extends = true;
             }
+            for (const HeadPrefix& p : own_starts) search.starts.insert(Content{p.length, p.digest});
             if (have_key) {
                 Search::Planned p{path, 0, 1, {}, false, false, 0};
                 if (best.whole) {
@@ -659,6 +690,12 @@ const LedgerEntry& Ledger::record(const PlannedJob& pj, const FileResult& r) {
     e.hashed = r.hashed && r.end == e.offset;
     e.hash = r.hash;
     e.error = r.error;
+    if (r.head_prefixes) {
+        e.prefixes = *r.head_prefixes;
+    } else if (pj.job.begin < kEdgeBytes || pj.kind == PlanKind::Read || pj.kind == PlanKind::Replaced) {
+        fill_prefixes(e);  // read from a counted start, or grown from under a KiB
+    }
+    std::erase_if(e.prefixes, [&](const HeadPrefix& p) { return p.length >= e.offset; });
     e.edges = false;
     if (e.offset > 0 && r.end == e.offset && r.head_hash && (e.gzip || r.tail_hash)) {
         // The loader saw both edges while reading: no need to open the file again.
@@ -686,6 +723,23 @@ void Ledger::put(LedgerEntry e) {
     }
     slot = std::move(e);
     index_content(slot, it->first);
+}
+
+void Ledger::set_prefixes(const std::string& path, std::vector<HeadPrefix> prefixes) {
+    auto it = by_path_.find(path);
+    if (it == by_path_.end()) return;
+    LedgerEntry& e = it->second;
+    const bool indexed = e.hashed && e.edges && e.offset > 0;  // as index_content()
+    std::erase_if(prefixes, [&](const HeadPrefix& p) { return p.length == 0 || p.length >= e.offset; });
+    if (prefixes.size() > kMaxHeadPrefixes) prefixes.resize(kMaxHeadPrefixes);
+    for (const HeadPrefix& p : e.prefixes) {
+        if (!indexed) break;
+        auto st = starts_.find(Content{p.length, p.digest});
+        if (st != starts_.end() && --st->second == 0) starts_.erase(st);
+    }
+    e.prefixes = std::move(prefixes);
+    if (indexed)
+        for (const HeadPrefix& p : e.prefixes) ++starts_[Content{p.length, p.digest}];
 }
 
 void Ledger::add_committed_span(const std::string& path, std::uint64_t dev, std::uint64_t ino, bool gzip,
@@ -746,6 +800,7 @@ void Ledger::complete_hash(LedgerEntry& e) {
     e.hash = d.state;
     e.hashed = true;
     if (!e.edges) fill_edges(e);
+    if (e.prefixes.empty()) fill_prefixes(e);
     index_content(e);
 }
 

@@ -42,6 +42,9 @@ struct LedgerEntry {
     /// Ranges before `offset` not yet read (only after a crash mid-file).
     std::vector<std::pair<std::uint64_t, std::uint64_t>> gaps;
     std::string error;  ///< why the file could not be read to its end (a corrupt .gz)
+    /// Line ends in the first KiB before `offset` (head_prefixes()): a short file equal to one
+    /// of these starts is counted content. Stored in a state record of their own.
+    std::vector<HeadPrefix> prefixes;
 };
 
 /// What ingest decided for one file.
@@ -89,6 +92,11 @@ public:
 
     /// Loading from the state file.
     void put(LedgerEntry e);
+    /// Loading from the state file: the line-end starts of `path`'s entry (ignored when there
+    /// is none).
+    void set_prefixes(const std::string& path, std::vector<HeadPrefix> prefixes);
+    /// Line-end starts of counted contents indexed (a start shared by files once).
+    std::size_t start_count() const { return starts_.size(); }
     /// Room for `n` entries (a state file of 100,000 files loads without rehashing).
     void reserve(std::size_t n) {
         by_path_.reserve(n);
@@ -150,6 +158,9 @@ private:
     /// Every counted content (length, digest) with the number of entries holding it (a
     /// replaced path leaves its old content here, held by no entry).
     std::unordered_map<Content, std::uint32_t, ContentHash> contents_;
+    /// The line-end starts (LedgerEntry::prefixes) of the contents in contents_, counted the
+    /// same way: a file whose whole content is one of them is counted content.
+    std::unordered_map<Content, std::uint32_t, ContentHash> starts_;
     /// By mix64 of the hash of a content's first min(length, 1 KiB) bytes.
     std::unordered_map<std::uint64_t, Group> heads_;
     SearchStats stats_;

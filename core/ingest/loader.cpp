@@ -19,6 +19,19 @@
 
 namespace s3top {
 
+std::vector<HeadPrefix> head_prefixes(std::string_view head, std::uint64_t end) {
+    std::vector<HeadPrefix> out;
+    head = head.substr(0, static_cast<std::size_t>(std::min<std::uint64_t>({head.size(), end, kEdgeBytes})));
+    StreamHash h;
+    for (std::size_t nl = head.find('\n'); nl != std::string_view::npos && out.size() < kMaxHeadPrefixes;
+         nl = head.find('\n', nl + 1)) {
+        if (nl + 1 >= end) break;  // the whole content: not a start of itself
+        h.update(head.substr(static_cast<std::size_t>(h.length()), nl + 1 - static_cast<std::size_t>(h.length())));
+        out.push_back(HeadPrefix{h.digest(), static_cast<std::uint16_t>(nl + 1)});
+    }
+    return out;
+}
+
 bool LoadResult::any_read() const {
     return std::any_of(files.begin(), files.end(), [](const FileResult& f) { return f.error.empty() || f.bytes > 0; });
 }
@@ -517,7 +530,10 @@ LoadResult Loader::load_jobs(const std::vector<ReadJob>& jobs, const std::atomic
                 fr.hashed = hashing;
                 if (hashing) fr.hash = hasher.state();
                 const std::size_t k = std::min(doc.size(), kEdgeBytes);
-                if (job.begin == 0) fr.head_hash = StreamHash::of(std::string_view(doc).substr(0, k));
+                if (job.begin == 0) {
+                    fr.head_hash = StreamHash::of(std::string_view(doc).substr(0, k));
+                    fr.head_prefixes = head_prefixes(std::string_view(doc).substr(0, k), fr.end);
+                }
                 fr.tail_hash = StreamHash::of(std::string_view(doc).substr(doc.size() - k));
                 Block b{ctx, nullptr, 0, 1, false, std::move(doc), job.begin, fr.end};
                 queue.push(std::move(b));
@@ -630,7 +646,10 @@ LoadResult Loader::load_jobs(const std::vector<ReadJob>& jobs, const std::atomic
         fr.hashed = hashing;
         if (hashing) fr.hash = hasher.state();
         const std::uint64_t k = std::min<std::uint64_t>(emitted_to, kEdgeBytes);
-        if (edges && job.begin == 0 && head.size() == k) fr.head_hash = StreamHash::of(head);
+        if (edges && job.begin == 0 && head.size() == k) {
+            fr.head_hash = StreamHash::of(head);
+            fr.head_prefixes = head_prefixes(head, emitted_to);
+        }
         if (edges && tail.size() == k && emitted_to - job.begin >= k) fr.tail_hash = StreamHash::of(tail);
     }
     queue.close();

@@ -41,6 +41,21 @@ struct LoaderOptions {
 
 inline constexpr std::size_t kEdgeBytes = 1024;  ///< a file's head and tail hashes cover this much
 
+/// A line end in a stream's first kEdgeBytes: the length of the start it ends, and its hash.
+/// The ledger keeps a few per counted file, so a short file that is a line-aligned start of
+/// one is known as counted content whatever order the two come in.
+struct HeadPrefix {
+    std::uint64_t digest = 0;
+    std::uint16_t length = 0;
+    friend bool operator==(const HeadPrefix&, const HeadPrefix&) = default;
+};
+/// At most this many line ends are kept per file (the first ones): S3 lines are 300-700 bytes,
+/// so a KiB holds 1-3 of them; a file of shorter lines keeps only its first 8.
+inline constexpr std::size_t kMaxHeadPrefixes = 8;
+/// The first kMaxHeadPrefixes line ends of `head` (a stream's first bytes) before `end`
+/// (the whole counted content is not a start of itself), within kEdgeBytes.
+std::vector<HeadPrefix> head_prefixes(std::string_view head, std::uint64_t end);
+
 /// Orders records as their files and lines do: file index in the high 24 bits, the line
 /// number (a document's element number) in the low 40.
 inline constexpr std::uint64_t origin_key(std::uint32_t file, std::uint64_t line) {
@@ -87,6 +102,8 @@ struct FileResult {
     /// Hashes of the first and of the last min(end, kEdgeBytes) stream bytes before `end`,
     /// when this read saw them: the ledger needs them and need not open the file again.
     std::optional<std::uint64_t> head_hash, tail_hash;
+    /// head_prefixes() of the stream before `end`, when this read started at 0.
+    std::optional<std::vector<HeadPrefix>> head_prefixes;
 };
 
 struct LoadResult {

@@ -29,6 +29,10 @@ constexpr std::uint8_t kBatch = 1, kEntries = 2, kSnapshot = 8;
 /// decodes, so a torn batch never leaves keys that would reject its own lines when they are
 /// read again.
 constexpr std::uint8_t kRequestIds = 3;
+/// Ledger entries' line-end starts (LedgerEntry::prefixes), by path: after the Entries record
+/// they belong to (in the same write()) and after a Snapshot. Entries decoded without theirs
+/// (a torn write) keep none: such a file's short start is then counted, as before version 3.
+constexpr std::uint8_t kHeadPrefixes = 4;
 constexpr std::size_t kHeaderBytes = 8 + 4 + 8;
 constexpr std::size_t kRecordHeaderBytes = 4 + 4 + 8 + 8;  // magic, type, length, checksum
 
@@ -159,6 +163,50 @@ bool get_entry(In& in, LedgerEntry& e) {
     }
     if (!in.str(error)) return false;
     e.error = std::string(error);
+    return true;
+}
+
+/// A HeadPrefixes payload: count, then per entry with starts its path, their number and each
+/// start's length (u16) and hash.
+template <class Entries>
+std::string encode_prefixes(const Entries& entries) {
+    Out o;
+    std::uint32_t count = 0;
+    for (const auto& e : entries) count += !e->prefixes.empty();
+    if (count == 0) return {};
+    o.num(count);
+    for (const auto& e : entries) {
+        if (e->prefixes.empty()) continue;
+        o.str(e->path);
+        o.num(static_cast<std::uint8_t>(e->prefixes.size()));
+        for (const HeadPrefix& p : e->prefixes) {
+            o.num(p.length);
+            o.num(p.digest);
+        }
+    }
+    return std::move(o.s);
+}
+
+/// Reads a HeadPrefixes payload whole (false when malformed: nothing is applied), then gives
+/// each entry its starts.
+bool decode_prefixes(std::string_view payload, Ledger& ledger) {
+    In in(payload);
+    std::uint32_t count = 0;
+    if (!in.num(count)) return false;
+    std::vector<std::pair<std::string_view, std::vector<HeadPrefix>>> all;
+    all.reserve(std::min<std::size_t>(count, in.left() / 15));  // each at least 4 + 1 + 10 bytes
+    for (std::uint32_t i = 0; i < count; ++i) {
+        std::string_view path;
+        std::uint8_t n = 0;
+        if (!in.str(path) || !in.num(n) || n == 0 || n > kMaxHeadPrefixes) return false;
+        std::vector<HeadPrefix> v(n);
+        for (HeadPrefix& p : v) {
+            if (!in.num(p.length) || !in.num(p.digest) || p.length == 0 || p.length > kEdgeBytes) return false;
+        }
+        all.emplace_back(path, std::move(v));
+    }
+    if (!in.done()) return false;
+    for (auto& [path, v] : all) ledger.set_prefixes(std::string(path), std::move(v));
     return true;
 }
 
@@ -587,6 +635,7 @@ Decoded decode_records(std::string_view data, const RowsTarget& rows, Ledger& le
     std::size_t pos = out.good;
     std::string_view pending_ids;  // a RequestIds payload waiting for its record
     std::uint64_t pending_bytes = 0;
+    std::uint32_t last_type = 0;  // of the last record decoded
     while (data.size() - pos >= kRecordHeaderBytes) {
         RecordHeader h;
         const char* p = data.data() + pos;
@@ -613,15 +662,18 @@ Decoded decode_records(std::string_view data, const RowsTarget& rows, Ledger& le
             if (ok) put_entries(std::move(entries), ledger);
         } else if (h.type == kSnapshot) {
             ok = decode_snapshot(payload, rows, ledger);
+        } else if (h.type == kHeadPrefixes) {  // belongs to the Entries or Snapshot before it
+            ok = (last_type == kEntries || last_type == kSnapshot) && decode_prefixes(payload, ledger);
         }
         if (!ok) break;  // checksummed but undecodable: treat as the end
         if (pending_bytes > 0) apply_request_ids(pending_ids, ids);
-        if (h.type == kSnapshot) {
+        if (h.type == kSnapshot || (h.type == kHeadPrefixes && last_type == kSnapshot)) {
             out.snapshot_bytes += bytes + pending_bytes;
         } else {
             out.log_bytes += bytes + pending_bytes;
-            ++out.log_records;
+            if (h.type != kHeadPrefixes) ++out.log_records;  // part of its Entries record's write
         }
+        last_type = h.type;
         pending_bytes = 0;
         pos += static_cast<std::size_t>(bytes);
         out.good = pos;
@@ -889,6 +941,18 @@ bool StateStore::write_snapshot(const Batch& rows, const Ledger& ledger, const R
     h.to(record_header);
     if (::pwrite(fd, record_header, sizeof record_header, snapshot_at) != static_cast<ssize_t>(sizeof record_header))
         return fail("cannot write");
+    // The entries' line-end starts, after the Snapshot (a few MB at 100,000 files).
+    std::uint64_t prefixes_record = 0;
+    if (const std::string starts = encode_prefixes(entries); !starts.empty()) {
+        RecordHeader ph;
+        ph.type = kHeadPrefixes;
+        ph.len = starts.size();
+        ph.sum = StreamHash::of(starts);
+        ph.to(record_header);
+        if (!write_all(fd, record_header, sizeof record_header) || !write_all(fd, starts.data(), starts.size()))
+            return fail("cannot write");
+        prefixes_record = sizeof record_header + starts.size();
+    }
     if (crash_at_ == CrashPoint::TempWritten) return crash();
     if (::fdatasync(fd) != 0) return fail("cannot sync");
     if (crash_at_ == CrashPoint::TempSynced) return crash();
@@ -897,7 +961,7 @@ bool StateStore::write_snapshot(const Batch& rows, const Ledger& ledger, const R
     if (crash_at_ == CrashPoint::Renamed) return crash();
     ::close(fd_);  // the old file, and its lock
     fd_ = fd;
-    const std::uint64_t record = ids_record + sizeof record_header + o.written();
+    const std::uint64_t record = ids_record + sizeof record_header + o.written() + prefixes_record;
     size_ = synced_size_ = header.size() + record;
     snapshot_bytes_ = record;
     log_bytes_ = log_records_ = 0;
@@ -963,7 +1027,12 @@ bool StateStore::append_entries(const std::vector<LedgerEntry>& entries, std::st
     Out o;
     o.num(static_cast<std::uint32_t>(entries.size()));
     for (const auto& e : entries) put_entry(o, e);
-    return write_record(kEntries, o.s, error);
+    std::vector<const LedgerEntry*> all;
+    all.reserve(entries.size());
+    for (const auto& e : entries) all.push_back(&e);
+    const std::string starts = encode_prefixes(all);
+    if (starts.empty()) return write_record(kEntries, o.s, error);
+    return write_records({{kEntries, &o.s}, {kHeadPrefixes, &starts}}, error);
 }
 
 void StateStore::sync() {

@@ -7,6 +7,8 @@
 //             together;
 //   Entries:  ledger entries (file identity, content hashes, offset), written after the
 //             batches they describe;
+//   HeadPrefixes: ledger entries' line-end starts in their first KiB, after the Entries
+//             record (same write()) or the Snapshot they belong to;
 //   RequestIds: the dedupe keys (--dedupe request-id) of the Batch or Snapshot record right
 //             after it, written in the same write() and counted only with it;
 //   Snapshot: the compact form: every record so far as one set of columns with one string pool
@@ -33,8 +35,10 @@ class RequestIdSet;
 
 class StateStore {
 public:
-    /// 2: the Snapshot record; pools stored as lengths + bytes.
-    static constexpr std::uint32_t kVersion = 2;
+    /// 2: the Snapshot record; pools stored as lengths + bytes. 3: HeadPrefixes records (the
+    /// ledger's line-end starts); a version 2 file is rebuilt (with a note), so every counted
+    /// file has its starts.
+    static constexpr std::uint32_t kVersion = 3;
 
     /// Where compaction stops early, to simulate a crash between its steps (tests only).
     enum class CrashPoint : std::uint8_t { None, TempWritten, TempSynced, Renamed };

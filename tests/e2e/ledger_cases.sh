@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # End to end (#4): the ways a file comes back never inflate a total. A file re-synced longer
 # (new inode), a .gz with a gzip member appended, two copies given together, a copy of a file
-# that goes on growing, logrotate by rename; in separate runs with a state folder and while
+# that goes on growing, logrotate by rename, short partial copies found after the whole file;
+# in separate runs with a state folder and while
 # following. Every total must equal a --no-state report over the distinct content.
 set -euo pipefail
 : "${S3TOP:?}" "${S3GEN:?}"
@@ -43,6 +44,10 @@ run_steps() {  # $1: logs folder; $2: a command run after each step (a report, o
   $after
   rest_of "$(f 3)" 500 >> "$logs/c.log"
   cat "$logs/c.log" > "$logs/.d.tmp" && mv "$logs/.d.tmp" "$logs/d-copy.log"  # the copy catches up
+  $after
+  # (f) short partial copies (under 1 KiB) of a file counted before them
+  head_of "$(f 0)" 1 > "$logs/e-part.log"
+  head_of "$(f 1)" 2 | gzip -c > "$logs/e-part.log.gz"
   $after
 }
 
