@@ -5,7 +5,9 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <charconv>
 #include <cstdio>
 #include <thread>
@@ -84,19 +86,20 @@ int report_follow(Session& s, const Options& opt, const ReportSpec& spec) {
     int rc = 0;
     auto next = std::chrono::steady_clock::now() + every;
     while (true) {
-        const auto left = std::chrono::duration_cast<std::chrono::nanoseconds>(next - std::chrono::steady_clock::now());
-        if (left.count() > 0) {
-            timespec ts{static_cast<time_t>(left.count() / 1000000000), static_cast<long>(left.count() % 1000000000)};
-            const int sig = sigtimedwait(&sigs, nullptr, &ts);
-            if (sig == SIGINT || sig == SIGTERM) break;
-            if (sig < 0 && errno == EINTR) continue;
-            if (sig >= 0) continue;
-        }
-        next += every;
+        // Always looks for a signal, with a zero wait when a report is due: a report that takes
+        // longer than --every (a big engine, a loaded machine) must not keep SIGINT waiting.
+        const auto left = std::max(std::chrono::nanoseconds(0), std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                                                    next - std::chrono::steady_clock::now()));
+        timespec ts{static_cast<time_t>(left.count() / 1000000000), static_cast<long>(left.count() % 1000000000)};
+        const int sig = sigtimedwait(&sigs, nullptr, &ts);
+        if (sig == SIGINT || sig == SIGTERM) break;
+        if (sig >= 0 || errno == EINTR) continue;
         if (!print()) {
             rc = 1;  // the reader went away
             break;
         }
+        // Behind by a whole interval (the report was slow): skip the missed ones.
+        next = std::max(next + every, std::chrono::steady_clock::now());
     }
     follower.stop();
     watcher.join();

@@ -89,4 +89,19 @@ cp "$work/big/$(ls "$work/big" | sed -n 2p)" "$work/big/zz-copy"
 got=$("$S3TOP" report --state "$work/st3" --format json "$work/big" | total)
 [ "$got" = "$want" ] || { echo "copy inflated totals: $got, want $want"; exit 1; }
 echo "kill -9 and restart: exact ($want requests)"
+
+# 3. A report slower than --every (300,000 records by key and user agent, every 10 ms) must
+# not keep SIGINT waiting: the loop once printed back to back and never looked at signals.
+"$S3TOP" report --follow --every 10ms --by key,ua --top 3 --format json --no-state "$work/big" > "$work/slow.jsonl" &
+pid=$!
+for _ in $(seq 1 600); do [ "$(wc -l < "$work/slow.jsonl")" -ge 3 ] && break; sleep 0.05; done
+[ "$(wc -l < "$work/slow.jsonl")" -ge 3 ] || { echo "slow follow: no reports"; exit 1; }
+kill -INT "$pid"
+for _ in $(seq 1 200); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+if kill -0 "$pid" 2>/dev/null; then
+  kill -9 "$pid"; echo "report --follow did not end within 10 s of SIGINT while its reports were slower than --every"; exit 1
+fi
+wait "$pid" || { echo "report --follow ended on SIGINT with status $?"; exit 1; }
+pid=""
+echo "slow reports: SIGINT ends follow"
 echo "1 passed, 0 failed"
