@@ -279,7 +279,7 @@ void Ledger::index_content(const LedgerEntry& e, const std::string& key) {
     if (!e.hashed || !e.edges || e.offset == 0) return;
     const auto h = StreamHash::restore(e.hash);
     ++contents_[Content{h.length(), h.digest()}];
-    for (const HeadPrefix& p : e.prefixes) ++starts_[Content{p.length, p.digest}];
+    index_starts(e.prefixes);
     Group& g = heads_[head_key(e.head_hash)];
     g.paths.push_back(&key);
     g.max_extent = std::max(g.max_extent, e.offset);
@@ -301,7 +301,15 @@ void Ledger::unindex_content(const LedgerEntry& e, bool keep) {
     const auto h = StreamHash::restore(e.hash);
     auto c = contents_.find(Content{h.length(), h.digest()});
     if (c != contents_.end() && --c->second == 0) contents_.erase(c);
-    for (const HeadPrefix& p : e.prefixes) {
+    unindex_starts(e.prefixes);
+}
+
+void Ledger::index_starts(const std::vector<HeadPrefix>& prefixes) {
+    for (const HeadPrefix& p : prefixes) ++starts_[Content{p.length, p.digest}];
+}
+
+void Ledger::unindex_starts(const std::vector<HeadPrefix>& prefixes) {
+    for (const HeadPrefix& p : prefixes) {
         auto st = starts_.find(Content{p.length, p.digest});
         if (st != starts_.end() && --st->second == 0) starts_.erase(st);
     }
@@ -732,14 +740,9 @@ void Ledger::set_prefixes(const std::string& path, std::vector<HeadPrefix> prefi
     const bool indexed = e.hashed && e.edges && e.offset > 0;  // as index_content()
     std::erase_if(prefixes, [&](const HeadPrefix& p) { return p.length == 0 || p.length >= e.offset; });
     if (prefixes.size() > kMaxHeadPrefixes) prefixes.resize(kMaxHeadPrefixes);
-    for (const HeadPrefix& p : e.prefixes) {
-        if (!indexed) break;
-        auto st = starts_.find(Content{p.length, p.digest});
-        if (st != starts_.end() && --st->second == 0) starts_.erase(st);
-    }
+    if (indexed) unindex_starts(e.prefixes);
     e.prefixes = std::move(prefixes);
-    if (indexed)
-        for (const HeadPrefix& p : e.prefixes) ++starts_[Content{p.length, p.digest}];
+    if (indexed) index_starts(e.prefixes);
 }
 
 void Ledger::add_committed_span(const std::string& path, std::uint64_t dev, std::uint64_t ino, bool gzip,

@@ -148,6 +148,9 @@ private:
     void index_content(const LedgerEntry& e);
     /// The same for the entry stored under `key` (a key of by_path_), without looking it up.
     void index_content(const LedgerEntry& e, const std::string& key);
+    /// Counts `prefixes` in starts_ / takes them out (dropping those no entry holds any more).
+    void index_starts(const std::vector<HeadPrefix>& prefixes);
+    void unindex_starts(const std::vector<HeadPrefix>& prefixes);
     /// Takes `e` out of its head group; its content leaves contents_ too unless `keep`
     /// (replaced: those bytes were counted and may come back under another name).
     void unindex_content(const LedgerEntry& e, bool keep);
