@@ -7,6 +7,7 @@
 #include <atomic>
 #include <filesystem>
 #include <mutex>
+#include <optional>
 #include <cstdio>
 #include <thread>
 
@@ -141,6 +142,9 @@ int run_dashboard_command(const Options& opt) {
         ro.on_change = poke;
         replay = std::make_unique<Replay>(*s.engine, std::move(ro));
     }
+    // The threads started from here (ingest, follow, replay, parse workers) leave the
+    // dashboard's signals to the UI thread; unblocked again once the dashboard is closed.
+    std::optional<tui::DashboardSignalBlock> signals_to_ui(std::in_place);
     std::thread ingest([&] {
         if (replay) {
             std::vector<std::string> m;
@@ -198,6 +202,7 @@ int run_dashboard_command(const Options& opt) {
         d.step = [&] { replay->step(); };
     }
     const int rc = tui::run_dashboard(*s.engine, d);
+    signals_to_ui.reset();  // a SIGTERM while ingest winds down ends the program, as before
     cancel = true;
     if (replay) replay->stop();
     follower.stop();

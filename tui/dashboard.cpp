@@ -93,8 +93,11 @@ private:
 
         pollfd fds[3] = {{term_.input_fd(), POLLIN, 0}, {term_.signal_fd(), POLLIN, 0}, {opts_.wake_fd, POLLIN, 0}};
         const nfds_t n = opts_.wake_fd >= 0 ? 3 : 2;
-        const int ready = ::poll(fds, n, timeout_ms);
-        if (ready < 0) return -1;  // EINTR: go round
+        // The dashboard's signals are unblocked only here: one that came since the last wait
+        // is taken now (its handler writes to the signal pipe) and ends this wait.
+        const timespec ts{timeout_ms / 1000, (timeout_ms % 1000) * 1'000'000L};
+        const int ready = ::ppoll(fds, n, &ts, &term_.wait_mask());
+        if (ready < 0) return -1;  // EINTR: go round, the signal pipe has the byte
 
         if (fds[1].revents) {
             bool resized = false;

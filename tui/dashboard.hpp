@@ -2,6 +2,7 @@
 // The live ncurses dashboard. The app builds the Engine, starts ingest on its own threads and
 // calls run_dashboard() on the thread that owns the terminal.
 #include <chrono>
+#include <csignal>
 #include <functional>
 
 #include "core/agg/engine.hpp"
@@ -56,6 +57,22 @@ struct DashboardOptions {
 /// Returns 0 when the user quit, 128 + the signal number when SIGINT/SIGTERM/SIGHUP ended it, and 2
 /// when no terminal could be opened (nothing was drawn; curses may have printed why).
 int run_dashboard(Engine& engine, DashboardOptions options);
+
+/// Blocks SIGINT, SIGTERM, SIGHUP and SIGWINCH on the calling thread until destroyed (then
+/// restores its mask). Threads started meanwhile inherit the block, so these signals reach the
+/// thread that runs run_dashboard(), which takes them only while it waits. Hold one while
+/// starting the threads that run beside the dashboard (ingest, follow, replay). Without it the
+/// dashboard still ends: a handler on any thread writes to its signal pipe.
+class DashboardSignalBlock {
+public:
+    DashboardSignalBlock();
+    ~DashboardSignalBlock();
+    DashboardSignalBlock(const DashboardSignalBlock&) = delete;
+    DashboardSignalBlock& operator=(const DashboardSignalBlock&) = delete;
+
+private:
+    sigset_t old_{};
+};
 
 /// Puts the terminal back the way run_dashboard() found it (leaves the alternate screen, shows
 /// the cursor, disables mouse reporting, restores tty modes). For the app's crash paths (fatal

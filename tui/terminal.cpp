@@ -4,6 +4,7 @@
 
 #include <curses.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <langinfo.h>
 #include <sys/ioctl.h>
 #include <term.h>
@@ -33,6 +34,15 @@ struct CrashRestore {
     std::size_t seq_len = 0;
 };
 CrashRestore g_restore;
+
+constexpr int kDashboardSignals[] = {SIGINT, SIGTERM, SIGHUP, SIGWINCH};
+
+sigset_t dashboard_signals() {
+    sigset_t set;
+    sigemptyset(&set);
+    for (const int sig : kDashboardSignals) sigaddset(&set, sig);
+    return set;
+}
 
 extern "C" void on_signal(int sig) {
     const int saved_errno = errno;
@@ -110,6 +120,13 @@ void restore_terminal() noexcept {
     ::tcsetattr(g_restore.fd, TCSANOW, &g_restore.saved);
 }
 
+DashboardSignalBlock::DashboardSignalBlock() {
+    const sigset_t ours = dashboard_signals();
+    pthread_sigmask(SIG_BLOCK, &ours, &old_);
+}
+
+DashboardSignalBlock::~DashboardSignalBlock() { pthread_sigmask(SIG_SETMASK, &old_, nullptr); }
+
 Terminal::Terminal(const TerminalOptions& options) {
     std::setlocale(LC_ALL, "");
     in_fd_ = STDIN_FILENO;
@@ -134,6 +151,14 @@ Terminal::Terminal(const TerminalOptions& options) {
     sig_read_fd_ = fds[0];
     sig_write_fd_ = fds[1];
     g_signal_pipe.store(sig_write_fd_);
+    // Blocked on this thread except while the loop waits in ppoll() with wait_mask(): a signal
+    // is then taken at one place, inside the wait. (ThreadSanitizer's runtime in GCC 12 lost a
+    // signal that came while it set up its per-thread signal state on the loop's first poll();
+    // blocked, none can come then.)
+    const sigset_t ours = dashboard_signals();
+    pthread_sigmask(SIG_BLOCK, &ours, &old_mask_);
+    wait_mask_ = old_mask_;
+    for (const int sig : kDashboardSignals) sigdelset(&wait_mask_, sig);
     // Installed before newterm(): curses then leaves these signals to us (it only catches
     // signals still at their default).
     struct sigaction sa {};
@@ -194,6 +219,9 @@ Terminal::~Terminal() {
         sigaction(SIGTERM, &old_term_, nullptr);
         sigaction(SIGHUP, &old_hup_, nullptr);
         sigaction(SIGWINCH, &old_winch_, nullptr);
+        // After the old handlers: a signal that came since the last wait now gets the action
+        // it would have had without the dashboard.
+        pthread_sigmask(SIG_SETMASK, &old_mask_, nullptr);
         ::close(sig_write_fd_);
         ::close(sig_read_fd_);
     }

@@ -47,6 +47,9 @@ public:
     int input_fd() const { return in_fd_; }
     /// fd to poll for signals (SIGINT/SIGTERM/SIGHUP/SIGWINCH); drain it with take_signals().
     int signal_fd() const { return sig_read_fd_; }
+    /// The signal mask to wait with (ppoll): the caller's, with SIGINT/SIGTERM/SIGHUP/SIGWINCH
+    /// unblocked. Outside that wait the Terminal keeps them blocked on its thread.
+    const sigset_t& wait_mask() const { return wait_mask_; }
     /// Reads the signal pipe. Returns the terminating signal if one arrived; sets `resized`
     /// when SIGWINCH did (and resizes curses to the new size).
     std::optional<int> take_signals(bool& resized);
@@ -73,6 +76,7 @@ private:
     std::FILE* out_file_ = nullptr;
     bool own_files_ = false;
     struct sigaction old_int_{}, old_term_{}, old_hup_{}, old_winch_{};
+    sigset_t old_mask_{}, wait_mask_{};
 };
 
 }  // namespace s3top::tui

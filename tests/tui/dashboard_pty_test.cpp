@@ -3,6 +3,7 @@
 // the binary through tmux; these need no binary.)
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <pty.h>
 #include <sys/ioctl.h>
 #include <sys/wait.h>
@@ -10,8 +11,10 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <csignal>
+#include <optional>
 #include <thread>
 
 #include "tests/tui/tui_fixture.hpp"
@@ -29,12 +32,15 @@ public:
     /// writes to the wake pipe, as ingest threads do.
     /// `env`: extra "NAME=value" settings for the child (after TERM=xterm-256color,
     /// LC_ALL=C.UTF-8).
-    explicit PtyDashboard(std::string late_org = {}, std::vector<std::string> env = {}) {
+    /// `block_signals`: the child holds a DashboardSignalBlock while it starts its ingest thread
+    /// and runs the dashboard, as the app does. It then exits 91 when the dashboard did not
+    /// give back the mask it found, 92 when the ingest thread did not have SIGTERM blocked.
+    explicit PtyDashboard(std::string late_org = {}, std::vector<std::string> env = {}, bool block_signals = false) {
         winsize ws{};
         ws.ws_row = 30;
         ws.ws_col = 100;
         pid_ = ::forkpty(&master_, nullptr, nullptr, &ws);
-        if (pid_ == 0) child(late_org, env);  // never returns
+        if (pid_ == 0) child(late_org, env, block_signals);  // never returns
         ::fcntl(master_, F_SETFL, O_NONBLOCK);
     }
     ~PtyDashboard() {
@@ -103,7 +109,13 @@ private:
         while ((n = ::read(master_, buf, sizeof buf)) > 0) output_.append(buf, static_cast<std::size_t>(n));
     }
 
-    [[noreturn]] static void child(const std::string& late_org, const std::vector<std::string>& env) {
+    static bool sigterm_blocked() {
+        sigset_t now;
+        pthread_sigmask(SIG_BLOCK, nullptr, &now);
+        return sigismember(&now, SIGTERM) == 1;
+    }
+
+    [[noreturn]] static void child(const std::string& late_org, const std::vector<std::string>& env, bool block_signals) {
         ::setenv("TERM", "xterm-256color", 1);
         ::setenv("LANG", "C.UTF-8", 1);
         ::setenv("LC_ALL", "C.UTF-8", 1);
@@ -115,9 +127,13 @@ private:
         auto engine = test::make_engine({test::Req{.org = "first-org", .sent = 1000}});
         int wake[2];
         if (::pipe(wake) != 0) ::_exit(90);  // blocking, as an app might make it
+        std::optional<DashboardSignalBlock> block;
+        if (block_signals) block.emplace();
+        std::atomic<bool> ingest_blocked{true};
         std::thread ingest;
         if (!late_org.empty()) {
             ingest = std::thread([&] {
+                ingest_blocked = sigterm_blocked();
                 std::this_thread::sleep_for(300ms);
                 BatchBuilder bb(engine->config().org, engine->config().keep);
                 const std::string query = "org=" + late_org;
@@ -137,6 +153,8 @@ private:
         opts.status = [] { return SourceStatus{SourceStatus::Mode::Follow, 1, false, 1.0, 0, {}}; };
         const int rc = run_dashboard(*engine, opts);
         if (ingest.joinable()) ingest.join();
+        if (sigterm_blocked() != block_signals) ::_exit(91);
+        if (block_signals && !ingest_blocked) ::_exit(92);
         ::_exit(rc);
     }
 
@@ -163,6 +181,19 @@ TEST(DashboardPty, DrawsAndQuitsOnQRestoringTheTerminal) {
 
 TEST(DashboardPty, SigtermEndsTheLoopCleanly) {
     PtyDashboard d;
+    if (!d.started()) GTEST_SKIP() << "no pseudo-terminal available";
+    ASSERT_TRUE(d.wait_for("first-org")) << d.output();
+    ::kill(d.pid(), SIGTERM);
+    EXPECT_EQ(d.exit_code(), 128 + SIGTERM);
+    EXPECT_NE(d.output().rfind("\x1b[?1049l"), std::string::npos);
+}
+
+// As in the app: every other thread blocks the dashboard's signals, the loop's thread has them
+// blocked too except while it waits (ppoll). A SIGTERM stays pending until that wait and ends
+// it; plain poll() with the signals blocked would never take it. The mask the dashboard found
+// is given back on return (exit 91 otherwise).
+TEST(DashboardPty, SigtermReachesTheLoopWhenEveryThreadBlocksIt) {
+    PtyDashboard d("late-org", {}, true);
     if (!d.started()) GTEST_SKIP() << "no pseudo-terminal available";
     ASSERT_TRUE(d.wait_for("first-org")) << d.output();
     ::kill(d.pid(), SIGTERM);
