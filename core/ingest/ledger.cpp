@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstring>
 #include <map>
+#include <thread>
 
 namespace s3top {
 
@@ -71,7 +72,7 @@ struct Head {
     bool complete = false;  ///< the stream ends within `bytes`
     std::string bytes;
 };
-Head read_head(const std::filesystem::path& p) {
+Head read_head(const std::string& p) {
     Head out;
     const int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) return out;
@@ -97,6 +98,23 @@ Head read_head(const std::filesystem::path& p) {
     out.bytes.assign(buf, std::min(done, kEdgeBytes));
     out.ok = true;
     return out;
+}
+
+/// read_head() of `paths[i]` into `heads[i]`, on every core when there are many: a folder of
+/// 100,000 new files is 100,000 opens before the first parse can start.
+void read_heads(const std::vector<const std::string*>& paths, std::vector<Head>& heads) {
+    heads.assign(paths.size(), Head{});
+    const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+    const unsigned n = paths.size() < 256 ? 1 : std::min<unsigned>(cores, 8);
+    std::atomic<std::size_t> next{0};
+    auto work = [&] {
+        for (std::size_t i; (i = next.fetch_add(64)) < paths.size();) {
+            for (std::size_t k = i; k < std::min(i + 64, paths.size()); ++k) heads[k] = read_head(*paths[k]);
+        }
+    };
+    std::vector<std::jthread> threads;
+    for (unsigned t = 1; t < n; ++t) threads.emplace_back(work);
+    work();
 }
 
 /// A stream read from `from` (hash state `at` there, line number `line`) and hashed, asking
@@ -374,9 +392,11 @@ std::vector<PlannedJob> Ledger::plan(const std::vector<InputFile>& inputs, bool 
     // there), replaced (the path holds other bytes) or new. Pass 2 looks for counted content
     // in the ones to read, grown first, then replaced, then new; each is matched only against
     // content counted before or files planned before it, so two files never skip each other.
+    constexpr std::size_t kNoHead = ~std::size_t{0};
     struct Todo {
         PlannedJob pj;
         LedgerEntry* own = nullptr;  ///< the path's entry (grown or replaced)
+        std::size_t head = kNoHead;  ///< its head in `heads`, when read ahead
     };
     std::vector<Todo> grown, replaced, fresh;
     Search search;
@@ -476,8 +496,27 @@ std::vector<PlannedJob> Ledger::plan(const std::vector<InputFile>& inputs, bool 
         const Content c{length, digest};
         return contents_.contains(c) || search.contents.contains(c);
     };
+    // A grown file whose counted start is known needs no head; every other one is read ahead
+    // in chunks, on every core.
+    auto needs_head = [](const Todo& t) {
+        return !(t.pj.kind == PlanKind::Appended && t.own->edges && t.own->offset >= kEdgeBytes);
+    };
+    constexpr std::size_t kHeadChunk = 4096;
+    std::vector<const std::string*> head_paths;
+    std::vector<Head> heads;
     for (auto* list : {&grown, &replaced, &fresh}) {
-        for (Todo& t : *list) {
+        for (std::size_t ti = 0; ti < list->size(); ++ti) {
+            if (ti % kHeadChunk == 0) {
+                head_paths.clear();
+                for (std::size_t k = ti; k < std::min(ti + kHeadChunk, list->size()); ++k) {
+                    Todo& u = (*list)[k];
+                    if (!needs_head(u)) continue;
+                    u.head = head_paths.size();
+                    head_paths.push_back(&u.pj.job.file.path);
+                }
+                read_heads(head_paths, heads);
+            }
+            Todo& t = (*list)[ti];
             PlannedJob& pj = t.pj;
             const std::string path = pj.job.file.path;
             const bool is_grown = pj.kind == PlanKind::Appended;
@@ -503,7 +542,7 @@ std::vector<PlannedJob> Ledger::plan(const std::vector<InputFile>& inputs, bool 
                 key = head_key(own->head_hash);
                 have_key = true;
             } else {
-                const Head head = read_head(pj.job.file.path);
+                const Head head = t.head != kNoHead ? std::move(heads[t.head]) : read_head(pj.job.file.path);
                 gzip = head.gzip;
                 std::string_view counted = head.bytes;
                 if (head.complete && follow) counted = counted.substr(0, counted.rfind('\n') + 1);  // npos + 1 == 0

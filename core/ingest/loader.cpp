@@ -15,6 +15,7 @@
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <variant>
 #include <vector>
 
 namespace s3top {
@@ -98,20 +99,26 @@ std::uint64_t count_lines(std::string_view d) {
     return n;
 }
 
-class BlockQueue {
+/// A file a worker reads whole (result.files[job]).
+struct WholeFile {
+    std::size_t job = 0;
+};
+using Task = std::variant<Block, WholeFile>;
+
+class TaskQueue {
 public:
-    explicit BlockQueue(std::size_t cap) : cap_(cap) {}
-    void push(Block b) {
+    explicit TaskQueue(std::size_t cap) : cap_(cap) {}
+    void push(Task b) {
         std::unique_lock l(m_);
         not_full_.wait(l, [&] { return q_.size() < cap_; });
         q_.push_back(std::move(b));
         not_empty_.notify_one();
     }
-    std::optional<Block> pop() {
+    std::optional<Task> pop() {
         std::unique_lock l(m_);
         not_empty_.wait(l, [&] { return !q_.empty() || closed_; });
         if (q_.empty()) return std::nullopt;
-        Block b = std::move(q_.front());
+        Task b = std::move(q_.front());
         q_.pop_front();
         not_full_.notify_one();
         return b;
@@ -125,7 +132,7 @@ public:
 private:
     std::mutex m_;
     std::condition_variable not_full_, not_empty_;
-    std::deque<Block> q_;
+    std::deque<Task> q_;
     std::size_t cap_;
     bool closed_ = false;
 };
@@ -295,7 +302,7 @@ LoadResult Loader::load(const std::vector<InputFile>& files, const std::atomic<b
 LoadResult Loader::load_jobs(const std::vector<ReadJob>& jobs, const std::atomic<bool>* cancel) {
     LoadResult result;
     result.files.resize(jobs.size());
-    BlockQueue queue(8);
+    TaskQueue queue(8);
     const std::size_t chunk_bytes = std::min<std::size_t>(options_.block_bytes, 1 << 20);
     BufferPool pool(options_.block_bytes + chunk_bytes);
     std::mutex sink_mutex;
@@ -334,124 +341,24 @@ LoadResult Loader::load_jobs(const std::vector<ReadJob>& jobs, const std::atomic
         if (!ok) builder.reject(fc.index, element + 1, error, ParseError{RejectReason::BadField, 0, 0});
     };
 
-    auto worker = [&] {
-        BatchBuilder builder(engine_.config().org, engine_.config().keep, engine_.config().tiers);
-        std::vector<Span> spans;
-        std::unique_ptr<LineParser> parser;
-        // The file the parser was made for, by index: a FileCtx's address can be reused by the
-        // next file once the last block of the previous one is done.
-        std::optional<std::uint32_t> parser_for;
-        auto flush = [&] {
-            Batch b = builder.take();
-            if (reject_sink_ && !b.rejects.empty()) {
-                std::lock_guard l(sink_mutex);
-                for (const auto& r : b.rejects) reject_sink_(r, jobs[r.source].file.path);
-            }
-            if (commit_) {
-                commit_(std::move(b), std::move(spans));
-                spans = {};
-            } else {
-                engine_.append(std::move(b));
-            }
-        };
-        auto add_span = [&](const Block& blk, std::uint64_t lines) {
-            const std::uint32_t job = blk.file->index;
-            if (!spans.empty() && spans.back().job == job && spans.back().end == blk.offset) {
-                spans.back().end = blk.offset_end;
-                spans.back().lines += lines;
-            } else {
-                spans.push_back(Span{job, blk.offset, blk.offset_end, blk.first_line, lines});
-            }
-        };
-        while (auto block = queue.pop()) {
-            const FileCtx& fc = *block->file;
-            if (block->too_long) {
-                builder.add_bytes(block->offset_end - block->offset);
-                builder.reject(fc.index, block->first_line, block->data(),
-                               ParseError{RejectReason::LineTooLong, static_cast<std::uint32_t>(options_.max_line_bytes), 0});
-                add_span(*block, 1);
-                pool.put(std::move(block->buf));
-                continue;
-            }
-            if (fc.document) {
-                builder.add_bytes(block->document.size());
-                parse_document(fc, block->document, builder);
-                add_span(*block, 1);
-                if (builder.pending_lines() >= kFlushRows) flush();
-                continue;
-            }
-            if (parser_for != fc.index || !parser) {
-                parser.reset();
-                if (!fc.format.empty()) {
-                    std::string chosen, error;
-                    parser = factory_(fc.format, {}, options_.format_options, chosen, error);
-                    if (parser) {
-                        for (const auto& h : fc.headers) (void)parser->parse(h);
-                    }
-                }
-                parser_for = fc.index;
-            }
-            builder.add_bytes(block->size);
-            std::string_view data = block->data();
-            std::uint64_t line_no = block->first_line;
-            std::size_t pos = 0;
-            while (pos < data.size()) {
-                auto nl = data.find('\n', pos);
-                if (nl == std::string_view::npos) nl = data.size();
-                const std::string_view line = data.substr(pos, nl - pos);
-                pos = nl + 1;
-                if (line.size() > options_.max_line_bytes) {
-                    builder.reject(fc.index, line_no++, line,
-                                   ParseError{RejectReason::LineTooLong,
-                                              static_cast<std::uint32_t>(options_.max_line_bytes), 0});
-                    continue;
-                }
-                if (!parser) {
-                    builder.reject(fc.index, line_no++, line, ParseError{RejectReason::NoFormat, 0, 0});
-                    continue;
-                }
-                auto r = parser->parse(line);
-                if (r && duplicate(*r, fc.index, builder)) {
-                    // The column of the request id, when it is a view into the line.
-                    const auto id_at = reinterpret_cast<std::uintptr_t>(r->request_id.data());
-                    const auto line_at = reinterpret_cast<std::uintptr_t>(line.data());
-                    const auto column = static_cast<std::uint32_t>(
-                        id_at >= line_at && id_at - line_at <= line.size() ? id_at - line_at : 0);
-                    builder.reject(fc.index, line_no, line, ParseError{RejectReason::DuplicateRequestId, column, 0});
-                } else if (r) {
-                    builder.add(*r);
-                    if (options_.record_origin) builder.add_origin(origin_key(fc.index, line_no));
-                } else {
-                    builder.reject(fc.index, line_no, line, r.error());
-                }
-                ++line_no;
-            }
-            add_span(*block, line_no - block->first_line);
-            pool.put(std::move(block->buf));
-            if (builder.pending_lines() >= kFlushRows) flush();
-        }
-        if (builder.pending_lines() > 0 || builder.size() > 0 || !spans.empty()) flush();
-    };
-    std::vector<std::thread> threads;
-    for (unsigned i = 0; i < nworkers; ++i) threads.emplace_back(worker);
-
-    // The reader: cut every file into blocks of whole lines, reading straight into pooled
-    // buffers; only the partial last line of a block is copied into the next one.
+    // Reads one file (job `fi`) into blocks of whole lines, reading straight into pooled
+    // buffers (only the partial last line of a block is copied into the next one), and hands
+    // each block to `deliver`: the queue (the reader, for a big file) or the worker's own
+    // parse (a small file a worker reads whole). Fills result.files[fi].
     const std::size_t block_bytes = options_.block_bytes;
-    for (std::size_t fi = 0; fi < jobs.size(); ++fi) {
-        if (cancel && cancel->load()) break;
+    auto read_file = [&](std::size_t fi, auto&& deliver) {
         const ReadJob& job = jobs[fi];
         FileResult& fr = result.files[fi];
         fr.path = job.file.path;
         fr.end = job.begin;
         fr.next_line = job.first_line;
         ByteSource src(options_);
-        if (!src.open(job.file, fr.error)) continue;
+        if (!src.open(job.file, fr.error)) return;
         fr.gzip = src.gzip();
         // The first and last kEdgeBytes of what is handed on, for the ledger's edge hashes.
         std::string head, tail;
         bool edges = true;
-        if (job.begin > 0 && !src.skip(job.begin, fr.error)) continue;
+        if (job.begin > 0 && !src.skip(job.begin, fr.error)) return;
         StreamHash hasher;
         bool hashing = job.begin == 0 || job.hash_before.has_value();
         if (job.hash_before) hasher = StreamHash::restore(*job.hash_before);
@@ -502,7 +409,7 @@ LoadResult Loader::load_jobs(const std::vector<ReadJob>& jobs, const std::atomic
             if (got < 0) {
                 fr.error = err;
                 pool.put(std::move(cur));
-                continue;
+                return;
             }
             used = static_cast<std::size_t>(got);
             taken = used;
@@ -522,7 +429,7 @@ LoadResult Loader::load_jobs(const std::vector<ReadJob>& jobs, const std::atomic
                 }
                 if (doc.size() > kMaxDocument) {
                     fr.error = "document larger than 2 GiB: not read";
-                    continue;
+                    return;
                 }
                 if (hashing) hasher.update(doc);
                 fr.end = job.begin + doc.size();
@@ -536,8 +443,8 @@ LoadResult Loader::load_jobs(const std::vector<ReadJob>& jobs, const std::atomic
                 }
                 fr.tail_hash = StreamHash::of(std::string_view(doc).substr(doc.size() - k));
                 Block b{ctx, nullptr, 0, 1, false, std::move(doc), job.begin, fr.end};
-                queue.push(std::move(b));
-                continue;
+                deliver(std::move(b));
+                return;
             }
         }
         auto emit = [&](std::unique_ptr<char[]> buf, std::size_t size, bool last) {
@@ -557,7 +464,7 @@ LoadResult Loader::load_jobs(const std::vector<ReadJob>& jobs, const std::atomic
             }
             const std::uint64_t lines = count_lines(data) + (data.back() == '\n' ? 0 : 1);
             fr.lines += lines;
-            queue.push(Block{ctx, std::move(buf), size, next_line, false, {}, emitted_to, emitted_to + size});
+            deliver(Block{ctx, std::move(buf), size, next_line, false, {}, emitted_to, emitted_to + size});
             emitted_to += size;
             next_line += lines;
         };
@@ -586,7 +493,7 @@ LoadResult Loader::load_jobs(const std::vector<ReadJob>& jobs, const std::atomic
                 const std::size_t after = static_cast<std::size_t>(static_cast<const char*>(nl) - cur.get()) + 1;
                 emitted_to += after;
                 long_line->offset_end = emitted_to;
-                queue.push(std::move(*long_line));
+                deliver(std::move(*long_line));
                 long_line.reset();
                 std::memmove(cur.get(), cur.get() + after, used - after);
                 used -= after;
@@ -624,7 +531,7 @@ LoadResult Loader::load_jobs(const std::vector<ReadJob>& jobs, const std::atomic
         if (long_line) {  // the file ended inside the over-long line
             if (job.take_partial_tail && !stopped) {
                 long_line->offset_end = emitted_to;
-                queue.push(std::move(*long_line));
+                deliver(std::move(*long_line));
             } else {
                 --next_line;
                 --fr.lines;
@@ -651,6 +558,135 @@ LoadResult Loader::load_jobs(const std::vector<ReadJob>& jobs, const std::atomic
             fr.head_prefixes = head_prefixes(head, emitted_to);
         }
         if (edges && tail.size() == k && emitted_to - job.begin >= k) fr.tail_hash = StreamHash::of(tail);
+    };
+
+    auto worker = [&] {
+        BatchBuilder builder(engine_.config().org, engine_.config().keep, engine_.config().tiers);
+        std::vector<Span> spans;
+        std::unique_ptr<LineParser> parser;
+        // The file the parser was made for, by index: a FileCtx's address can be reused by the
+        // next file once the last block of the previous one is done.
+        std::optional<std::uint32_t> parser_for;
+        auto flush = [&] {
+            Batch b = builder.take();
+            if (reject_sink_ && !b.rejects.empty()) {
+                std::lock_guard l(sink_mutex);
+                for (const auto& r : b.rejects) reject_sink_(r, jobs[r.source].file.path);
+            }
+            if (commit_) {
+                commit_(std::move(b), std::move(spans));
+                spans = {};
+            } else {
+                engine_.append(std::move(b));
+            }
+        };
+        auto add_span = [&](const Block& blk, std::uint64_t lines) {
+            const std::uint32_t job = blk.file->index;
+            if (!spans.empty() && spans.back().job == job && spans.back().end == blk.offset) {
+                spans.back().end = blk.offset_end;
+                spans.back().lines += lines;
+            } else {
+                spans.push_back(Span{job, blk.offset, blk.offset_end, blk.first_line, lines});
+            }
+        };
+        // One block of whole lines (or a document, or an over-long line's excerpt) into the batch.
+        auto process = [&](Block& blk) {
+            const FileCtx& fc = *blk.file;
+            if (blk.too_long) {
+                builder.add_bytes(blk.offset_end - blk.offset);
+                builder.reject(fc.index, blk.first_line, blk.data(),
+                               ParseError{RejectReason::LineTooLong, static_cast<std::uint32_t>(options_.max_line_bytes), 0});
+                add_span(blk, 1);
+                pool.put(std::move(blk.buf));
+                return;
+            }
+            if (fc.document) {
+                builder.add_bytes(blk.document.size());
+                parse_document(fc, blk.document, builder);
+                add_span(blk, 1);
+                if (builder.pending_lines() >= kFlushRows) flush();
+                return;
+            }
+            if (parser_for != fc.index || !parser) {
+                parser.reset();
+                if (!fc.format.empty()) {
+                    std::string chosen, error;
+                    parser = factory_(fc.format, {}, options_.format_options, chosen, error);
+                    if (parser) {
+                        for (const auto& h : fc.headers) (void)parser->parse(h);
+                    }
+                }
+                parser_for = fc.index;
+            }
+            builder.add_bytes(blk.size);
+            std::string_view data = blk.data();
+            std::uint64_t line_no = blk.first_line;
+            std::size_t pos = 0;
+            while (pos < data.size()) {
+                auto nl = data.find('\n', pos);
+                if (nl == std::string_view::npos) nl = data.size();
+                const std::string_view line = data.substr(pos, nl - pos);
+                pos = nl + 1;
+                if (line.size() > options_.max_line_bytes) {
+                    builder.reject(fc.index, line_no++, line,
+                                   ParseError{RejectReason::LineTooLong,
+                                              static_cast<std::uint32_t>(options_.max_line_bytes), 0});
+                    continue;
+                }
+                if (!parser) {
+                    builder.reject(fc.index, line_no++, line, ParseError{RejectReason::NoFormat, 0, 0});
+                    continue;
+                }
+                auto r = parser->parse(line);
+                if (r && duplicate(*r, fc.index, builder)) {
+                    // The column of the request id, when it is a view into the line.
+                    const auto id_at = reinterpret_cast<std::uintptr_t>(r->request_id.data());
+                    const auto line_at = reinterpret_cast<std::uintptr_t>(line.data());
+                    const auto column = static_cast<std::uint32_t>(
+                        id_at >= line_at && id_at - line_at <= line.size() ? id_at - line_at : 0);
+                    builder.reject(fc.index, line_no, line, ParseError{RejectReason::DuplicateRequestId, column, 0});
+                } else if (r) {
+                    builder.add(*r);
+                    if (options_.record_origin) builder.add_origin(origin_key(fc.index, line_no));
+                } else {
+                    builder.reject(fc.index, line_no, line, r.error());
+                }
+                ++line_no;
+            }
+            add_span(blk, line_no - blk.first_line);
+            pool.put(std::move(blk.buf));
+            if (builder.pending_lines() >= kFlushRows) flush();
+        };
+        while (auto task = queue.pop()) {
+            if (const auto* whole = std::get_if<WholeFile>(&*task)) {
+                read_file(whole->job, [&](Block&& b) { process(b); });
+            } else {
+                process(std::get<Block>(*task));
+            }
+        }
+        if (builder.pending_lines() > 0 || builder.size() > 0 || !spans.empty()) flush();
+    };
+    std::vector<std::thread> threads;
+    for (unsigned i = 0; i < nworkers; ++i) threads.emplace_back(worker);
+
+    // The reader. A small file goes whole to a worker, which reads, hashes, detects and parses
+    // it: a folder of 100,000 small files keeps every core busy, where one reader opening and
+    // hashing each file in turn was the bottleneck. A big file (or stdin) is cut into blocks
+    // here, and the workers parse its blocks side by side.
+    auto whole_by_worker = [&](const ReadJob& j) {
+        if (!j.file.stated || j.file.path == "-" || j.begin > j.file.size) return false;
+        // A .gz decompresses to 5-30 times its size: only small ones are read by one worker.
+        const std::uint64_t most = j.file.gzip ? block_bytes / 8 : block_bytes;
+        const std::uint64_t end = std::min(j.end, j.file.size);
+        return end - j.begin <= most;
+    };
+    for (std::size_t fi = 0; fi < jobs.size(); ++fi) {
+        if (cancel && cancel->load()) break;
+        if (whole_by_worker(jobs[fi])) {
+            queue.push(WholeFile{fi});
+        } else {
+            read_file(fi, [&](Block&& b) { queue.push(std::move(b)); });
+        }
     }
     queue.close();
     for (auto& t : threads) t.join();

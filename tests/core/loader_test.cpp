@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 #include <zlib.h>
 
+#include <algorithm>
+#include <mutex>
+
 #include "core/ingest/loader.hpp"
 #include "support/test_support.hpp"
 
@@ -108,6 +111,86 @@ TEST(Loader, GoAccessPresetNameSelectsGoAccessParser) {
     const Loaded l = load(d, "COMBINED");
     EXPECT_EQ(file(l, "access.log").format, "goaccess");
     EXPECT_EQ(l.report.lines.parsed, 2u);
+}
+
+/// Everything the ledger keeps of one file's read (FileResult minus the path).
+std::string describe(const FileResult& f) {
+    std::string s = f.format + "|" + std::to_string(f.bytes) + "|" + std::to_string(f.lines) + "|" + f.error + "|" +
+                    std::to_string(f.end) + "|" + std::to_string(f.next_line) + "|" + std::to_string(f.hashed) + "|" +
+                    std::to_string(f.gzip);
+    if (f.hashed) s += "|h" + std::to_string(StreamHash::restore(f.hash).digest());
+    s += "|" + (f.head_hash ? std::to_string(*f.head_hash) : "-") + "|" + (f.tail_hash ? std::to_string(*f.tail_hash) : "-");
+    if (f.head_prefixes) {
+        for (const auto& p : *f.head_prefixes) s += "|p" + std::to_string(p.length) + ":" + std::to_string(p.digest);
+    }
+    return s;
+}
+
+// A small file is read whole by a parse worker, a big one cut into blocks by the reader: the
+// same files read either way give the same results per file (what the ledger keeps), the same
+// counts and the same rejected lines.
+TEST(Loader, AFileReadWholeByAWorkerGivesWhatTheReaderGives) {
+    test::TempDir d;
+    std::string many;
+    for (int i = 0; i < 60; ++i) many += kS3;  // ~14 KB
+    d.write("a-s3.log", many);
+    d.write("b-s3-no-newline.log", many + std::string(kS3).substr(0, 40));
+    d.write("c-long-line.log", many + std::string(5000, 'x') + "\n" + many);
+    d.write("d-access.log", std::string(kCombined) + kCombined);
+    d.write("e-trail.json", kCloudTrail);
+    d.write("f-notes.txt", "hello\nworld\n");
+    d.write("g-s3.log.gz", gzip(many + many));
+    d.write("h-empty.log", "");
+    d.write("i-blank-first.log", "\n\n" + many);
+    std::vector<InputProblem> problems;
+    const auto files = collect_inputs({d.path().string()}, problems);
+    ASSERT_EQ(files.size(), 9u);
+
+    struct Run {
+        std::vector<std::string> files;
+        std::vector<std::string> rejects;
+        ReportResult report;
+    };
+    auto run = [&](std::size_t block_bytes, bool follow) {
+        Engine e(EngineConfig{});
+        LoaderOptions o;
+        o.max_line_bytes = 3000;
+        o.block_bytes = block_bytes;
+        o.workers = 2;
+        Loader l(e, o);
+        Run out;
+        std::mutex m;
+        l.set_reject_sink([&](const RejectedLine& r, const std::string& path) {
+            std::lock_guard g(m);
+            out.rejects.push_back(path + ":" + std::to_string(r.line_no) + ":" + r.text.substr(0, 50));
+        });
+        std::vector<ReadJob> jobs;
+        for (const auto& f : files) {
+            ReadJob j;
+            j.file = f;
+            j.take_partial_tail = !follow;
+            jobs.push_back(j);
+        }
+        for (const auto& f : l.load_jobs(jobs).files) out.files.push_back(describe(f));
+        std::sort(out.rejects.begin(), out.rejects.end());
+        out.report = e.report(ReportSpec{});
+        return out;
+    };
+    for (const bool follow : {false, true}) {
+        SCOPED_TRACE(follow ? "follow" : "to the end");
+        const Run whole = run(1 << 20, follow);  // every file under the block size: workers
+        const Run cut = run(4096, follow);       // every file over it (but e, f, h): the reader
+        EXPECT_EQ(whole.files, cut.files);
+        EXPECT_EQ(whole.rejects, cut.rejects);
+        EXPECT_EQ(whole.report.lines.read, cut.report.lines.read);
+        EXPECT_EQ(whole.report.lines.parsed, cut.report.lines.parsed);
+        EXPECT_EQ(whole.report.lines.rejected, cut.report.lines.rejected);
+        EXPECT_EQ(whole.report.totals.bytes_sent, cut.report.totals.bytes_sent);
+        EXPECT_EQ(whole.report.totals.requests, cut.report.totals.requests);
+        // Not vacuous: records, a line_too_long, no_format lines, a partial tail.
+        EXPECT_EQ(whole.report.lines.parsed, 60u * 7 + 2 + 1);  // s3 lines (a, b, c, g, i), d, e
+        EXPECT_EQ(whole.report.lines.rejected[static_cast<std::size_t>(RejectReason::LineTooLong)], 1u);
+    }
 }
 
 }  // namespace
