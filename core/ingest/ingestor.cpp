@@ -55,7 +55,7 @@ IngestResult Ingestor::ingest(const std::vector<InputFile>& inputs, bool follow,
         return r;
     }();
     for (std::size_t i = 0; i < planned.size(); ++i) ledger_.record(planned[i], out.load.files[i]);
-    auto dirty = ledger_.take_dirty();
+    auto dirty = ledger_.take_dirty(store_.is_open());
     if (store_.is_open()) {
         std::string err;
         if (!store_.append_entries(dirty, err) && store_error.empty()) store_error = err;

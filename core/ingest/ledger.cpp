@@ -492,6 +492,12 @@ std::vector<PlannedJob> Ledger::plan(const std::vector<InputFile>& inputs, bool 
         out.push_back(std::move(pj));
     }
 
+    // Room for what this plan's files add, at once: 100,000 new files would rehash these maps
+    // a dozen times while they are recorded.
+    by_path_.reserve(by_path_.size() + fresh.size());
+    contents_.reserve(contents_.size() + fresh.size() + replaced.size());
+    heads_.reserve(heads_.size() + fresh.size() + replaced.size());
+
     auto known = [&](std::uint64_t length, std::uint64_t digest) {
         const Content c{length, digest};
         return contents_.contains(c) || search.contents.contains(c);
@@ -846,15 +852,17 @@ void Ledger::complete_hash(LedgerEntry& e) {
     index_content(e);
 }
 
-std::vector<LedgerEntry> Ledger::take_dirty() {
-    std::sort(dirty_.begin(), dirty_.end());
-    dirty_.erase(std::unique(dirty_.begin(), dirty_.end()), dirty_.end());
+std::vector<LedgerEntry> Ledger::take_dirty(bool copies) {
     std::vector<LedgerEntry> out;
-    out.reserve(dirty_.size());
+    if (copies) {
+        std::sort(dirty_.begin(), dirty_.end());
+        dirty_.erase(std::unique(dirty_.begin(), dirty_.end()), dirty_.end());
+        out.reserve(dirty_.size());
+    }
     for (const auto& p : dirty_) {
         if (auto it = by_path_.find(p); it != by_path_.end()) {
-            complete_hash(it->second);
-            out.push_back(it->second);
+            complete_hash(it->second);  // once: a hashed entry returns at once
+            if (copies) out.push_back(it->second);
         }
     }
     dirty_.clear();

@@ -122,8 +122,9 @@ public:
     }
     /// Entries touched since the last call (to persist). An entry whose file was read in
     /// pieces (a crash left gaps, now filled) gets its content hash here, by one read of the
-    /// file, so a copy of it is still known as one.
-    std::vector<LedgerEntry> take_dirty();
+    /// file, so a copy of it is still known as one. `copies` false (no state file to write):
+    /// only that, and nothing is returned.
+    std::vector<LedgerEntry> take_dirty(bool copies = true);
 
 private:
     struct Content {
