@@ -49,12 +49,14 @@ IngestResult Ingestor::ingest(const std::vector<InputFile>& inputs, bool follow,
             engine_.append(std::move(b));
         });
     }
+    // Each file is recorded as soon as it and those before it are read (in plan order, on
+    // this thread), not all after the load: 100,000 files take half a second to record.
+    loader.set_file_done([&](std::size_t i, const FileResult& r) { ledger_.record(planned[i], r); });
     if (!jobs.empty()) out.load = [&] {
         LoadResult r = loader.load_jobs(jobs, cancel);
         r.problems.insert(r.problems.begin(), out.load.problems.begin(), out.load.problems.end());
         return r;
     }();
-    for (std::size_t i = 0; i < planned.size(); ++i) ledger_.record(planned[i], out.load.files[i]);
     auto dirty = ledger_.take_dirty(store_.is_open());
     if (store_.is_open()) {
         std::string err;

@@ -399,6 +399,8 @@ std::vector<PlannedJob> Ledger::plan(const std::vector<InputFile>& inputs, bool 
         std::size_t head = kNoHead;  ///< its head in `heads`, when read ahead
     };
     std::vector<Todo> grown, replaced, fresh;
+    // Paths the ledger does not know are new: usually all of a first run's, none of a restart's.
+    fresh.reserve(inputs.size() > by_path_.size() ? inputs.size() - by_path_.size() : 0);
     Search search;
     search.follow = follow;
     for (std::size_t i = 0; i < inputs.size(); ++i) {
@@ -493,10 +495,10 @@ std::vector<PlannedJob> Ledger::plan(const std::vector<InputFile>& inputs, bool 
     }
 
     // Room for what this plan's files add, at once: 100,000 new files would rehash these maps
-    // a dozen times while they are recorded.
-    by_path_.reserve(by_path_.size() + fresh.size());
-    contents_.reserve(contents_.size() + fresh.size() + replaced.size());
-    heads_.reserve(heads_.size() + fresh.size() + replaced.size());
+    // and grow these vectors a dozen times each.
+    if (fresh.size() > 1024) reserve(by_path_.size() + fresh.size());
+    out.reserve(out.size() + grown.size() + replaced.size() + fresh.size());
+    search.planned.reserve(grown.size() + replaced.size() + fresh.size());
 
     auto known = [&](std::uint64_t length, std::uint64_t digest) {
         const Content c{length, digest};

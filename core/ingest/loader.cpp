@@ -303,6 +303,8 @@ LoadResult Loader::load_jobs(const std::vector<ReadJob>& jobs, const std::atomic
     LoadResult result;
     result.files.resize(jobs.size());
     TaskQueue queue(8);
+    // done[i]: job i is read and result.files[i] final (set by whoever read it).
+    const auto done = std::make_unique<std::atomic<bool>[]>(jobs.size());
     const std::size_t chunk_bytes = std::min<std::size_t>(options_.block_bytes, 1 << 20);
     BufferPool pool(options_.block_bytes + chunk_bytes);
     std::mutex sink_mutex;
@@ -660,6 +662,7 @@ LoadResult Loader::load_jobs(const std::vector<ReadJob>& jobs, const std::atomic
         while (auto task = queue.pop()) {
             if (const auto* whole = std::get_if<WholeFile>(&*task)) {
                 read_file(whole->job, [&](Block&& b) { process(b); });
+                done[whole->job].store(true, std::memory_order_release);
             } else {
                 process(std::get<Block>(*task));
             }
@@ -668,6 +671,14 @@ LoadResult Loader::load_jobs(const std::vector<ReadJob>& jobs, const std::atomic
     };
     std::vector<std::thread> threads;
     for (unsigned i = 0; i < nworkers; ++i) threads.emplace_back(worker);
+    // Jobs read so far, told to the file-done callback in order: with `all`, the rest too.
+    std::size_t told = 0;
+    auto tell_done = [&](bool all) {
+        if (!file_done_) return;
+        for (; told < jobs.size() && (all || done[told].load(std::memory_order_acquire)); ++told) {
+            file_done_(told, result.files[told]);
+        }
+    };
 
     // The reader. A small file goes whole to a worker, which reads, hashes, detects and parses
     // it: a folder of 100,000 small files keeps every core busy, where one reader opening and
@@ -686,10 +697,13 @@ LoadResult Loader::load_jobs(const std::vector<ReadJob>& jobs, const std::atomic
             queue.push(WholeFile{fi});
         } else {
             read_file(fi, [&](Block&& b) { queue.push(std::move(b)); });
+            done[fi].store(true, std::memory_order_release);
         }
+        tell_done(false);
     }
     queue.close();
     for (auto& t : threads) t.join();
+    tell_done(true);
     return result;
 }
 

@@ -129,12 +129,19 @@ ParserFactory default_parser_factory();
 /// ledger stores both together). Called from worker threads, one batch at a time per worker.
 using CommitSink = std::function<void(Batch&&, std::vector<Span>&&)>;
 
+/// Told that job `job` is read (its FileResult is final; its records may still be parsing).
+using FileDone = std::function<void(std::size_t job, const FileResult&)>;
+
 class Loader {
 public:
     Loader(Engine& engine, LoaderOptions options);
     void set_reject_sink(RejectSink sink) { reject_sink_ = std::move(sink); }
     void set_parser_factory(ParserFactory f) { factory_ = std::move(f); }
     void set_commit_sink(CommitSink sink) { commit_ = std::move(sink); }
+    /// Called once per job, in job order, on the thread that called load_jobs, as soon as that
+    /// job and every one before it are read; for all of them (read, failed or cancelled) before
+    /// load_jobs returns. The ledger records files while later ones are still being read.
+    void set_file_done(FileDone f) { file_done_ = std::move(f); }
     /// Reads every file to its end. Blocking; safe to call from a background thread while
     /// others query the engine. `cancel` (optional) stops it early.
     LoadResult load(const std::vector<InputFile>& files, const std::atomic<bool>* cancel = nullptr);
@@ -148,6 +155,7 @@ private:
     RejectSink reject_sink_;
     ParserFactory factory_;
     CommitSink commit_;
+    FileDone file_done_;
 };
 
 }  // namespace s3top

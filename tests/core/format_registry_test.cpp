@@ -40,6 +40,34 @@ const std::string kCf =
     "2019-12-04\t21:02:31\tLAX1\t392\t192.0.2.100\tGET\td1.cloudfront.net\t/index.html\t200\t-\tcurl/8\t-\t-\tHit\tid";
 const std::string kCaddy = R"({"ts":1646861401.52,"request":{"remote_ip":"192.0.2.44","method":"GET","uri":"/"},"status":200,"size":1})";
 
+/// `n` copies of `line` then `m` of `other`.
+std::vector<std::string> mix(const std::string& line, std::size_t n, const std::string& other, std::size_t m) {
+    std::vector<std::string> v(n, line);
+    v.insert(v.end(), m, other);
+    return v;
+}
+
+// Detection stops parsing lines once one format leads out of reach; every order and mix must
+// still give what a full vote gives: the majority, ties to the earlier name (s3 before
+// combined), a CloudFront header wherever it is.
+TEST(Detect, TheMajorityWinsWhateverTheOrderAndAHeaderAnywhereDecides) {
+    EXPECT_EQ(detect(mix(kS3, 10, kCombined, 10)), "s3");
+    EXPECT_EQ(detect(mix(kCombined, 10, kS3, 10)), "s3");  // a tie: the earlier name
+    EXPECT_EQ(detect(mix(kCombined, 11, kS3, 9)), "combined");
+    EXPECT_EQ(detect(mix(kS3, 9, kCombined, 11)), "combined");
+    EXPECT_EQ(detect(mix(kCombined, 10, kCommon, 10)), "combined");
+    EXPECT_EQ(detect(mix(kCommon, 10, kCombined, 10)), "combined");
+    EXPECT_EQ(detect(mix(kCommon, 11, kCombined, 9)), "common");
+    auto s3_then_header = mix(kS3, 15, "#Fields: date time", 1);
+    EXPECT_EQ(detect(s3_then_header), "cloudfront");
+    auto s3_then_json = mix(kS3, 10, kCaddy, 10);
+    EXPECT_EQ(detect(s3_then_json), "s3");
+    EXPECT_EQ(detect(mix(kCaddy, 11, kS3, 9)), "jsonl");
+    // Lines no format takes do not vote, early or late.
+    EXPECT_EQ(detect(mix("junk", 12, kCombined, 3)), "combined");
+    EXPECT_EQ(detect(mix(kAlb, 3, "junk", 17)), "alb");
+}
+
 TEST(Detect, EachFormatFromOneLine) {
     EXPECT_EQ(detect({kS3}), "s3");
     EXPECT_EQ(detect({kCombined}), "combined");
