@@ -141,31 +141,32 @@ private:
 class ByteSource {
 public:
     explicit ByteSource(const LoaderOptions& o) : options_(o) {}
+    /// Gzip by magic bytes: known after the first read() (or skip()).
     bool gzip() const { return gz_ != nullptr; }
     bool open(const InputFile& f, std::string& error) {
         if (f.path == "-") {
             fd_ = 0;
-        } else {
-            fd_ = ::open(f.path.c_str(), O_RDONLY | O_CLOEXEC);
-            if (fd_ < 0) {
-                error = std::strerror(errno);
-                return false;
-            }
-            unsigned char magic[2] = {0, 0};
-            const ssize_t n = ::pread(fd_, magic, 2, 0);
-            if (n == 2 && magic[0] == 0x1f && magic[1] == 0x8b) {
-                gz_ = gzdopen(fd_, "rb");
-                if (!gz_) {
-                    error = "cannot open gzip stream";
-                    return false;
-                }
-                gzbuffer(gz_, 256 * 1024);
-            }
+            checked_ = true;  // standard input is read as it comes
+            return true;
         }
+        fd_ = ::open(f.path.c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd_ < 0) {
+            error = std::strerror(errno);
+            return false;
+        }
+        if (f.stated) size_ = f.size;
         return true;
     }
     /// Bytes read, 0 at the end, -1 on error (error set).
     long read(char* buf, std::size_t n, std::string& error) {
+        if (!checked_) {
+            // The magic bytes are looked for in the first read itself, not by a read of their
+            // own: over 100,000 small files every system call per file counts.
+            checked_ = true;
+            const long got = read_plain(buf, n, error);
+            if (got < 2 || static_cast<unsigned char>(buf[0]) != 0x1f || static_cast<unsigned char>(buf[1]) != 0x8b) return got;
+            if (::lseek(fd_, 0, SEEK_SET) < 0 || !open_gzip(error)) return -1;
+        }
         if (gz_) {
             const int got = gzread(gz_, buf, static_cast<unsigned>(std::min<std::size_t>(n, 1u << 30)));
             int code = Z_OK;
@@ -176,16 +177,19 @@ public:
             }
             return check_gzip_limits(got, error);
         }
-        while (true) {
-            const ssize_t got = ::read(fd_, buf, n);
-            if (got < 0 && errno == EINTR) continue;
-            if (got < 0) error = std::strerror(errno);
-            return static_cast<long>(got);
-        }
+        return read_plain(buf, n, error);
     }
     /// Skips the first `n` bytes (seek for a plain file, read and discard otherwise).
     bool skip(std::uint64_t n, std::string& error) {
-        if (!gz_ && fd_ > 0 && ::lseek(fd_, static_cast<off_t>(n), SEEK_SET) >= 0) return true;
+        if (!checked_) {
+            checked_ = true;
+            unsigned char magic[2] = {0, 0};
+            if (::pread(fd_, magic, 2, 0) == 2 && magic[0] == 0x1f && magic[1] == 0x8b && !open_gzip(error)) return false;
+        }
+        if (!gz_ && fd_ > 0 && ::lseek(fd_, static_cast<off_t>(n), SEEK_SET) >= 0) {
+            pos_ = n;
+            return true;
+        }
         std::vector<char> tmp(1 << 16);
         while (n > 0) {
             const long got = read(tmp.data(), static_cast<std::size_t>(std::min<std::uint64_t>(n, tmp.size())), error);
@@ -207,6 +211,28 @@ public:
     }
 
 private:
+    bool open_gzip(std::string& error) {
+        gz_ = gzdopen(fd_, "rb");
+        if (!gz_) {
+            error = "cannot open gzip stream";
+            return false;
+        }
+        gzbuffer(gz_, 256 * 1024);
+        return true;
+    }
+    long read_plain(char* buf, std::size_t n, std::string& error) {
+        if (at_end_) return 0;
+        while (true) {
+            const ssize_t got = ::read(fd_, buf, n);
+            if (got < 0 && errno == EINTR) continue;
+            if (got < 0) error = std::strerror(errno);
+            if (got > 0) pos_ += static_cast<std::uint64_t>(got);
+            // A short read that reached the listed size is the end: no read to be told so.
+            if (got > 0 && static_cast<std::size_t>(got) < n && size_ && pos_ >= *size_) at_end_ = true;
+            return static_cast<long>(got);
+        }
+    }
+
     /// Decompressed bytes are bounded per file, so a small .gz cannot make us read (and parse)
     /// without end: -1 with the reason once a limit is passed.
     long check_gzip_limits(int got, std::string& error) {
@@ -231,6 +257,10 @@ private:
     const LoaderOptions& options_;
     int fd_ = -1;
     gzFile gz_ = nullptr;
+    bool checked_ = false;                ///< gzip magic looked for
+    std::optional<std::uint64_t> size_;   ///< the size the listing saw
+    std::uint64_t pos_ = 0;               ///< plain file offset
+    bool at_end_ = false;
     std::uint64_t out_ = 0;  ///< decompressed so far
 };
 
@@ -356,7 +386,6 @@ LoadResult Loader::load_jobs(const std::vector<ReadJob>& jobs, const std::atomic
         fr.next_line = job.first_line;
         ByteSource src(options_);
         if (!src.open(job.file, fr.error)) return;
-        fr.gzip = src.gzip();
         // The first and last kEdgeBytes of what is handed on, for the ledger's edge hashes.
         std::string head, tail;
         bool edges = true;
@@ -408,6 +437,7 @@ LoadResult Loader::load_jobs(const std::vector<ReadJob>& jobs, const std::atomic
             std::string err;
             const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(chunk_bytes, limit));
             const long got = want == 0 ? 0 : src.read(cur.get(), want, err);
+            fr.gzip = src.gzip();
             if (got < 0) {
                 fr.error = err;
                 pool.put(std::move(cur));

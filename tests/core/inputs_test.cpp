@@ -106,6 +106,28 @@ TEST(Inputs, HiddenTemporaryAndSpecialEntriesAreSkippedLinksToFilesFollowed) {
     EXPECT_FALSE(problems[0].message.empty());
 }
 
+// Over 2048 entries a folder's files are stat'ed on every core: each file still gets its own
+// stat, in path order, and a dangling link among them is named once.
+TEST(Inputs, AFolderOfThousandsOfFilesGetsEachFilesOwnStat) {
+    test::TempDir d;
+    const fs::path logs = d.path() / "logs";
+    constexpr int kFiles = 3000;
+    for (int i = 0; i < kFiles; ++i) d.write("logs/f" + std::to_string(100000 + i), std::string(1 + i % 97, 'x'));
+    d.write("logs/busy.log.s3cmd.tmp", "x\n");
+    fs::create_symlink(logs / "nowhere", logs / "dangling.log");
+    fs::create_symlink(logs / "nowhere", logs / "dangling.tmp");
+    std::vector<InputProblem> problems;
+    const auto files = collect_inputs({logs.string()}, problems);
+    ASSERT_EQ(files.size(), static_cast<std::size_t>(kFiles));
+    for (int i = 0; i < kFiles; ++i) {
+        ASSERT_EQ(files[i].path, (logs / ("f" + std::to_string(100000 + i))).string());
+        ASSERT_EQ(files[i].size, static_cast<std::uint64_t>(1 + i % 97)) << files[i].path;
+        ASSERT_TRUE(files[i].stated);
+    }
+    ASSERT_EQ(problems.size(), 1u);
+    EXPECT_EQ(problems[0].path, (logs / "dangling.log").string());
+}
+
 TEST(Inputs, MissingPathsAreNamed) {
     test::TempDir d;
     std::vector<InputProblem> problems;
