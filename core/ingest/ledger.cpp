@@ -499,6 +499,7 @@ std::vector<PlannedJob> Ledger::plan(const std::vector<InputFile>& inputs, bool 
     if (fresh.size() > 1024) reserve(by_path_.size() + fresh.size());
     out.reserve(out.size() + grown.size() + replaced.size() + fresh.size());
     search.planned.reserve(grown.size() + replaced.size() + fresh.size());
+    search.heads.reserve(grown.size() + replaced.size() + fresh.size());
 
     auto known = [&](std::uint64_t length, std::uint64_t digest) {
         const Content c{length, digest};
@@ -526,7 +527,7 @@ std::vector<PlannedJob> Ledger::plan(const std::vector<InputFile>& inputs, bool 
             }
             Todo& t = (*list)[ti];
             PlannedJob& pj = t.pj;
-            const std::string path = pj.job.file.path;
+            const std::string& path = pj.job.file.path;  // pj is moved out only at the end
             const bool is_grown = pj.kind == PlanKind::Appended;
             LedgerEntry* own = t.own;
             const Content own_content = own && own->hashed && own->gaps.empty()
