@@ -1,0 +1,574 @@
+#include "core/ingest/state_records.hpp"
+
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <cstdint>
+#include <cstring>
+#include <string_view>
+#include <thread>
+#include <type_traits>
+
+#include "core/agg/engine.hpp"
+#include "core/ingest/request_ids.hpp"
+
+namespace s3top::state_records {
+
+bool write_all(int fd, const char* p, std::size_t n) {
+    while (n > 0) {
+        const ssize_t w = ::write(fd, p, n);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) return false;
+        p += w;
+        n -= static_cast<std::size_t>(w);
+    }
+    return true;
+}
+
+void put_entry(Out& o, const LedgerEntry& e) {
+    o.str(e.path);
+    o.num(e.stat.dev);
+    o.num(e.stat.ino);
+    o.num(e.stat.size);
+    o.num(e.stat.mtime_ns);
+    o.num(static_cast<std::uint8_t>(e.gzip | (e.hashed << 1) | (e.edges << 2)));
+    o.num(e.offset);
+    o.num(e.next_line);
+    o.num(e.head_hash);
+    o.num(e.tail_hash);
+    o.num(e.hash.h);
+    o.num(e.hash.len);
+    o.num(e.hash.carry);
+    o.num(static_cast<std::uint32_t>(e.gaps.size()));
+    for (const auto& [b, en] : e.gaps) {
+        o.num(b);
+        o.num(en);
+    }
+    o.str(e.error);
+}
+
+/// A HeadPrefixes payload: count, then per entry with starts its path, their number and each
+/// start's length (u16) and hash.
+std::string encode_prefixes(const std::vector<const LedgerEntry*>& entries) {
+    Out o;
+    std::uint32_t count = 0;
+    for (const auto& e : entries) count += !e->prefixes.empty();
+    if (count == 0) return {};
+    o.num(count);
+    for (const auto& e : entries) {
+        if (e->prefixes.empty()) continue;
+        o.str(e->path);
+        o.num(static_cast<std::uint8_t>(e->prefixes.size()));
+        for (const HeadPrefix& p : e->prefixes) {
+            o.num(p.length);
+            o.num(p.digest);
+        }
+    }
+    return std::move(o.s);
+}
+
+/// The rows of a batch: line counters, columns, and per kept dimension its string pool (lengths,
+/// then bytes) and id column.
+void put_rows(Sink& o, const Batch& b) {
+    const std::size_t n = b.columns.size();
+    o.num(b.counters.read);
+    o.num(b.counters.parsed);
+    o.num(b.counters.bytes);
+    o.num(static_cast<std::uint32_t>(b.counters.rejected.size()));
+    for (auto r : b.counters.rejected) o.num(r);
+    o.num(b.newest_source_mtime);
+    o.num(static_cast<std::uint64_t>(n));
+    o.big_array(b.columns.time);
+    o.big_array(b.columns.bytes_sent);
+    o.big_array(b.columns.bytes_in);
+    o.big_array(b.columns.total_time_ms);
+    o.big_array(b.columns.status);
+    o.big_array(b.columns.tier);
+    o.num(static_cast<std::uint32_t>(kStringDimCount));
+    std::vector<std::uint32_t> lengths;
+    for (std::size_t d = 0; d < kStringDimCount; ++d) {
+        const bool present = b.columns.ids[d].size() == n && n > 0;
+        o.num(static_cast<std::uint8_t>(present));
+        if (!present) continue;
+        const StringPool& pool = b.pools[d];
+        o.num(static_cast<std::uint32_t>(pool.size()));
+        lengths.clear();
+        std::uint64_t total = 0;
+        for (std::uint32_t id = 1; id < pool.size(); ++id) {
+            lengths.push_back(static_cast<std::uint32_t>(pool.view(id).size()));
+            total += lengths.back();
+        }
+        o.big_array(lengths);
+        o.num(total);
+        for (std::uint32_t id = 1; id < pool.size(); ++id) {
+            o.s.append(pool.view(id));
+            if (o.s.size() >= (8u << 20)) o.flush();
+        }
+        o.big_array(b.columns.ids[d]);
+    }
+}
+
+std::string encode_batch(const Batch& b, const std::vector<Span>& spans, const std::vector<PlannedJob>& jobs) {
+    Sink o;
+    o.s.reserve(64 + b.columns.size() * 96);
+    o.num(static_cast<std::uint32_t>(spans.size()));
+    for (const auto& sp : spans) {
+        const PlannedJob& pj = jobs[sp.job];
+        o.str(pj.job.file.path);
+        o.num(pj.stat.dev);
+        o.num(pj.stat.ino);
+        o.num(static_cast<std::uint8_t>(pj.job.file.gzip));
+        o.num(sp.begin);
+        o.num(sp.end);
+        o.num(sp.first_line + sp.lines);
+    }
+    put_rows(o, b);
+    return std::move(o.s);
+}
+
+/// A RequestIds record: records without an id, then the keys (16 bytes each).
+void put_request_ids(Sink& o, std::uint64_t no_id, const std::vector<RequestKey>& keys) {
+    o.num(no_id);
+    o.num(static_cast<std::uint64_t>(keys.size()));
+    o.big_array(keys);
+}
+
+namespace {
+
+/// Asks the kernel for the pages of a large fresh buffer in one call (huge pages where it
+/// can): a restart fills hundreds of MB of columns, and one page fault per 4 KiB costs more
+/// than the copy itself in a VM. Best effort: without it the pages fault in as usual.
+void prefault(void* p, std::size_t bytes) {
+    constexpr std::size_t kMin = std::size_t{2} << 20;
+    if (bytes < kMin) return;
+    const auto page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
+    const auto begin = (reinterpret_cast<std::uintptr_t>(p) + page - 1) & ~(page - 1);
+    const auto end = (reinterpret_cast<std::uintptr_t>(p) + bytes) & ~(page - 1);
+    if (end <= begin) return;
+#ifdef MADV_HUGEPAGE
+    (void)::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
+#endif
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23  // Linux 5.14
+#endif
+    (void)::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_POPULATE_WRITE);
+}
+
+class In {
+public:
+    explicit In(std::string_view d) : d_(d) {}
+    template <class T>
+    bool num(T& v) {
+        if (d_.size() - pos_ < sizeof v) return false;
+        std::memcpy(&v, d_.data() + pos_, sizeof v);
+        pos_ += sizeof v;
+        return true;
+    }
+    bool str(std::string_view& v) {
+        std::uint32_t n = 0;
+        if (!num(n) || d_.size() - pos_ < n) return false;
+        v = d_.substr(pos_, n);
+        pos_ += n;
+        return true;
+    }
+    template <class T>
+    bool array(std::vector<T>& v, std::size_t n) {
+        if ((d_.size() - pos_) / sizeof(T) < n) return false;
+        v.clear();
+        v.reserve(n);
+        prefault(v.data(), n * sizeof(T));
+        v.resize(n);
+        if (n > 0) std::memcpy(v.data(), d_.data() + pos_, n * sizeof(T));  // an empty vector's data() may be null
+        pos_ += n * sizeof(T);
+        return true;
+    }
+    /// `n` values of T as stored (unaligned), not copied.
+    template <class T>
+    bool column(std::uint64_t n, std::string_view& v) {
+        if ((d_.size() - pos_) / sizeof(T) < n) return false;
+        v = d_.substr(pos_, static_cast<std::size_t>(n) * sizeof(T));
+        pos_ += static_cast<std::size_t>(n) * sizeof(T);
+        return true;
+    }
+    bool bytes(std::uint64_t n, std::string_view& v) {
+        if (d_.size() - pos_ < n) return false;
+        v = d_.substr(pos_, static_cast<std::size_t>(n));
+        pos_ += static_cast<std::size_t>(n);
+        return true;
+    }
+    bool done() const { return pos_ == d_.size(); }
+    std::size_t left() const { return d_.size() - pos_; }
+
+private:
+    std::string_view d_;
+    std::size_t pos_ = 0;
+};
+
+bool get_entry(In& in, LedgerEntry& e) {
+    std::string_view path, error;
+    std::uint8_t flags = 0;
+    std::uint32_t ngaps = 0;
+    if (!in.str(path) || !in.num(e.stat.dev) || !in.num(e.stat.ino) || !in.num(e.stat.size) || !in.num(e.stat.mtime_ns) ||
+        !in.num(flags) || !in.num(e.offset) || !in.num(e.next_line) || !in.num(e.head_hash) || !in.num(e.tail_hash) ||
+        !in.num(e.hash.h) || !in.num(e.hash.len) || !in.num(e.hash.carry) || !in.num(ngaps))
+        return false;
+    e.path = std::string(path);
+    e.gzip = flags & 1;
+    e.hashed = flags & 2;
+    e.edges = flags & 4;
+    for (std::uint32_t i = 0; i < ngaps; ++i) {
+        std::uint64_t b = 0, en = 0;
+        if (!in.num(b) || !in.num(en)) return false;
+        e.gaps.emplace_back(b, en);
+    }
+    if (!in.str(error)) return false;
+    e.error = std::string(error);
+    return true;
+}
+
+/// Reads a HeadPrefixes payload whole (false when malformed: nothing is applied), then gives
+/// each entry its starts.
+bool decode_prefixes(std::string_view payload, Ledger& ledger) {
+    In in(payload);
+    std::uint32_t count = 0;
+    if (!in.num(count)) return false;
+    std::vector<std::pair<std::string_view, std::vector<HeadPrefix>>> all;
+    all.reserve(std::min<std::size_t>(count, in.left() / 15));  // each at least 4 + 1 + 10 bytes
+    for (std::uint32_t i = 0; i < count; ++i) {
+        std::string_view path;
+        std::uint8_t n = 0;
+        if (!in.str(path) || !in.num(n) || n == 0 || n > kMaxHeadPrefixes) return false;
+        std::vector<HeadPrefix> v(n);
+        for (HeadPrefix& p : v) {
+            if (!in.num(p.length) || !in.num(p.digest) || p.length == 0 || p.length > kEdgeBytes) return false;
+        }
+        all.emplace_back(path, std::move(v));
+    }
+    if (!in.done()) return false;
+    for (auto& [path, v] : all) ledger.set_prefixes(std::string(path), std::move(v));
+    return true;
+}
+
+/// A record's rows as read from the file: counters and string pools decoded, the columns still
+/// in place (n values each, as written: not aligned). Column views outlive this only as long as
+/// the mapping does.
+struct StoredRows {
+    LineCounters counters;
+    std::int64_t newest_source_mtime = 0;
+    std::uint64_t n = 0;
+    std::string_view time, bytes_sent, bytes_in, total_time_ms, status, tier;
+    std::array<std::string_view, kStringDimCount> ids;  ///< empty: the dimension is not stored
+    Pools pools;
+};
+
+template <class T>
+T load(const char* p) {
+    T v;
+    std::memcpy(&v, p, sizeof v);
+    return v;
+}
+
+/// Reads what put_rows wrote. False when malformed: sizes past the payload, a pool string empty
+/// or twice, an id past its pool. Everything is checked before a row is used.
+bool read_rows(In& in, StoredRows& r) {
+    std::uint32_t nreasons = 0;
+    // Reasons are only ever added at the end: a file written before one was added has fewer.
+    if (!in.num(r.counters.read) || !in.num(r.counters.parsed) || !in.num(r.counters.bytes) || !in.num(nreasons) ||
+        nreasons > r.counters.rejected.size())
+        return false;
+    for (std::uint32_t i = 0; i < nreasons; ++i) {
+        if (!in.num(r.counters.rejected[i])) return false;
+    }
+    std::uint32_t ndims = 0;
+    if (!in.num(r.newest_source_mtime) || !in.num(r.n) || !in.column<std::int64_t>(r.n, r.time) ||
+        !in.column<std::uint64_t>(r.n, r.bytes_sent) || !in.column<std::uint64_t>(r.n, r.bytes_in) ||
+        !in.column<std::uint32_t>(r.n, r.total_time_ms) || !in.column<std::uint16_t>(r.n, r.status) ||
+        !in.column<std::uint8_t>(r.n, r.tier) || !in.num(ndims) || ndims != kStringDimCount)
+        return false;
+    std::vector<std::uint32_t> lengths;
+    for (std::size_t d = 0; d < kStringDimCount; ++d) {
+        std::uint8_t present = 0;
+        if (!in.num(present)) return false;
+        if (!present) continue;
+        std::uint32_t npool = 0;
+        std::uint64_t total = 0;
+        std::string_view bytes;
+        if (!in.num(npool) || npool == 0 || !in.array(lengths, npool - 1) || !in.num(total) || !in.bytes(total, bytes))
+            return false;
+        std::uint64_t at = 0;
+        for (std::uint32_t id = 1; id < npool; ++id) {
+            const std::uint32_t len = lengths[id - 1];
+            if (len == 0 || bytes.size() - at < len) return false;
+            // A string twice would make two ids one: not something we write.
+            if (r.pools[d].intern(bytes.substr(at, len)) != id) return false;
+            at += len;
+        }
+        // A present column of no rows is written as absent: reading it so keeps one meaning.
+        if (at != total || !in.column<std::uint32_t>(r.n, r.ids[d]) || r.n == 0) return false;
+        std::uint32_t max_id = 0;
+        for (std::size_t i = 0; i < r.n; ++i) max_id = std::max(max_id, load<std::uint32_t>(r.ids[d].data() + 4 * i));
+        if (max_id >= npool) return false;
+    }
+    return true;
+}
+
+/// Rows [begin, end) of `r` into `c`, whose buffers are reused when big enough. Ids go
+/// through `remap` when it is given (intern_pools: empty for a dimension not kept, which then
+/// gets no column; a kept one not stored gets id 0, absent), else as stored.
+void copy_rows(const StoredRows& r, std::size_t begin, std::size_t end, Columns& c,
+               const std::array<std::vector<std::uint32_t>, kStringDimCount>* remap = nullptr) {
+    const std::size_t n = end - begin;
+    auto size = [&](auto& to) {
+        using T = typename std::remove_reference_t<decltype(to)>::value_type;
+        if (to.capacity() < n) {
+            to.clear();
+            to.reserve(n);
+            prefault(to.data(), n * sizeof(T));
+        }
+        to.resize(n);
+    };
+    auto copy = [&](std::string_view from, auto& to) {
+        using T = typename std::remove_reference_t<decltype(to)>::value_type;
+        size(to);
+        if (n > 0) std::memcpy(to.data(), from.data() + begin * sizeof(T), n * sizeof(T));  // empty: data() may be null
+    };
+    copy(r.time, c.time);
+    copy(r.bytes_sent, c.bytes_sent);
+    copy(r.bytes_in, c.bytes_in);
+    copy(r.total_time_ms, c.total_time_ms);
+    copy(r.status, c.status);
+    copy(r.tier, c.tier);
+    for (std::size_t d = 0; d < kStringDimCount; ++d) {
+        auto& ids = c.ids[d];
+        if (!remap) {
+            if (r.ids[d].empty()) {
+                ids.clear();
+            } else {
+                copy(r.ids[d], ids);
+            }
+            continue;
+        }
+        const auto& to = (*remap)[d];
+        if (to.empty()) {
+            ids.clear();
+            continue;
+        }
+        size(ids);
+        if (r.ids[d].empty()) {
+            std::fill(ids.begin(), ids.end(), 0u);
+            continue;
+        }
+        const char* from = r.ids[d].data() + begin * 4;
+        for (std::size_t i = 0; i < n; ++i) ids[i] = to[load<std::uint32_t>(from + 4 * i)];
+    }
+}
+
+/// Folds a record's rows into a streaming engine (report) straight from the mapped file, in
+/// slices: its strings interned once, then 64k rows at a time copied into one reused buffer
+/// (ids mapped) and folded, so the columns are never held whole (at 10 M rows: 390 MB neither
+/// allocated nor faulted in).
+void stream_rows(StoredRows&& r, Engine& engine) {
+    const auto remap = engine.intern_pools(std::move(r.pools));
+    Batch lines;  // the record's line counts, without rows
+    lines.counters = r.counters;
+    lines.newest_source_mtime = r.newest_source_mtime;
+    lines.interned = true;
+    engine.append(std::move(lines));
+    constexpr std::size_t kSlice = std::size_t{1} << 16;
+    const auto n = static_cast<std::size_t>(r.n);
+    Columns slice;
+    for (std::size_t begin = 0; begin < n; begin += kSlice) {
+        copy_rows(r, begin, std::min(n, begin + kSlice), slice, &remap);
+        engine.append_rows(slice);
+    }
+}
+
+/// Appends the rows of `b` to `into`, interning b's strings into into's pools. A dimension
+/// absent on one side is absent (id 0) for those rows, as Engine::append treats it.
+void merge_rows(Batch& into, Batch&& b) {
+    into.counters.merge(b.counters);
+    into.newest_source_mtime = std::max(into.newest_source_mtime, b.newest_source_mtime);
+    const std::size_t old = into.columns.size(), n = b.columns.size();
+    if (n == 0) return;
+    if (old == 0) {
+        into.columns = std::move(b.columns);
+        into.pools = std::move(b.pools);
+        return;
+    }
+    auto append = [](auto& dst, const auto& src) { dst.insert(dst.end(), src.begin(), src.end()); };
+    auto& c = into.columns;
+    append(c.time, b.columns.time);
+    append(c.bytes_sent, b.columns.bytes_sent);
+    append(c.bytes_in, b.columns.bytes_in);
+    append(c.total_time_ms, b.columns.total_time_ms);
+    append(c.status, b.columns.status);
+    append(c.tier, b.columns.tier);
+    std::vector<std::uint32_t> remap;
+    for (std::size_t d = 0; d < kStringDimCount; ++d) {
+        auto& dst = c.ids[d];
+        const auto& src = b.columns.ids[d];
+        if (src.size() != n) {
+            if (!dst.empty()) dst.resize(old + n, 0);
+            continue;
+        }
+        dst.resize(old, 0);  // absent in the rows before: id 0
+        const StringPool& local = b.pools[d];
+        remap.resize(local.size());
+        for (std::uint32_t id = 0; id < local.size(); ++id) remap[id] = into.pools[d].intern(local.view(id));
+        dst.reserve(old + n);
+        for (auto id : src) dst.push_back(remap[id]);
+    }
+}
+
+void deliver(StoredRows&& r, const RowsTarget& to) {
+    if (to.stream) {
+        stream_rows(std::move(r), *to.stream);
+        return;
+    }
+    Batch b;
+    b.counters = r.counters;
+    b.newest_source_mtime = r.newest_source_mtime;
+    copy_rows(r, 0, static_cast<std::size_t>(r.n), b.columns);
+    b.pools = std::move(r.pools);
+    merge_rows(*to.rows, std::move(b));
+}
+
+/// A Batch record: its spans go to the ledger, its rows to `rows`.
+bool decode_batch(std::string_view payload, const RowsTarget& rows, Ledger& ledger) {
+    In in(payload);
+    std::uint32_t nspans = 0;
+    // A span takes at least 45 bytes: a count past that is corrupt, not an allocation to try.
+    if (!in.num(nspans) || nspans > in.left() / 45) return false;
+    struct SpanRec {
+        std::string_view path;
+        std::uint64_t dev, ino, begin, end, end_line;
+        std::uint8_t gzip;
+    };
+    std::vector<SpanRec> spans(nspans);
+    for (auto& s : spans) {
+        if (!in.str(s.path) || !in.num(s.dev) || !in.num(s.ino) || !in.num(s.gzip) || !in.num(s.begin) || !in.num(s.end) ||
+            !in.num(s.end_line))
+            return false;
+    }
+    StoredRows r;
+    if (!read_rows(in, r) || !in.done()) return false;
+    deliver(std::move(r), rows);
+    for (const auto& s : spans) ledger.add_committed_span(std::string(s.path), s.dev, s.ino, s.gzip, s.begin, s.end, s.end_line);
+    return true;
+}
+
+/// Reads a count and that many entries. False when malformed (nothing is kept then).
+bool read_entries(In& in, std::vector<LedgerEntry>& out) {
+    std::uint32_t count = 0;
+    if (!in.num(count)) return false;
+    out.reserve(std::min<std::size_t>(count, in.left() / 64));
+    for (std::uint32_t i = 0; i < count; ++i) {
+        LedgerEntry e;
+        if (!get_entry(in, e)) return false;
+        out.push_back(std::move(e));
+    }
+    return true;
+}
+
+void put_entries(std::vector<LedgerEntry>&& entries, Ledger& ledger) {
+    if (entries.size() > 1024) ledger.reserve(ledger.size() + entries.size());
+    for (auto& e : entries) ledger.put(std::move(e));
+}
+
+/// A Snapshot record: rows, then every ledger entry.
+bool decode_snapshot(std::string_view payload, const RowsTarget& rows, Ledger& ledger) {
+    In in(payload);
+    StoredRows r;
+    std::vector<LedgerEntry> entries;
+    // All read and checked before anything is used: a record counts whole or not at all (rows
+    // folded into a streaming engine cannot be taken back).
+    if (!read_rows(in, r) || !read_entries(in, entries) || !in.done()) return false;
+    // The rows and the ledger entries share nothing: the fold of 10 M rows and the indexing of
+    // 100,000 entries run side by side.
+    std::jthread fold([&r, &rows] { deliver(std::move(r), rows); });
+    put_entries(std::move(entries), ledger);
+    return true;
+}
+
+/// Checks a RequestIds payload; its keys are added by apply_request_ids.
+bool check_request_ids(std::string_view payload) {
+    In in(payload);
+    std::uint64_t no_id = 0, n = 0;
+    return in.num(no_id) && in.num(n) && in.left() / sizeof(RequestKey) == n && in.left() % sizeof(RequestKey) == 0;
+}
+
+void apply_request_ids(std::string_view payload, RequestIdSet& ids) {
+    In in(payload);
+    std::uint64_t no_id = 0, n = 0;
+    (void)in.num(no_id);
+    (void)in.num(n);
+    ids.add_no_id(no_id);
+    for (std::uint64_t i = 0; i < n; ++i) {
+        RequestKey k;
+        (void)in.num(k.id);
+        (void)in.num(k.rest);
+        ids.add_stored(k);
+    }
+}
+
+}  // namespace
+
+/// Decodes the records after the header: rows to `rows`, ledger data into `ledger`, dedupe
+/// keys into `ids`. Stops at the first torn, corrupt or undecodable record (a RequestIds record
+/// counts only with the Batch or Snapshot after it).
+Decoded decode_records(std::string_view data, const RowsTarget& rows, Ledger& ledger, RequestIdSet& ids) {
+    Decoded out;
+    out.good = kHeaderBytes;
+    std::size_t pos = out.good;
+    std::string_view pending_ids;  // a RequestIds payload waiting for its record
+    std::uint64_t pending_bytes = 0;
+    std::uint32_t last_type = 0;  // of the last record decoded
+    while (data.size() - pos >= kRecordHeaderBytes) {
+        RecordHeader h;
+        const char* p = data.data() + pos;
+        h.from(p);
+        if (h.magic != kRecordMagic || h.len > data.size() - pos - kRecordHeaderBytes) break;
+        const std::string_view payload(p + kRecordHeaderBytes, static_cast<std::size_t>(h.len));
+        if (StreamHash::of(payload) != h.sum) break;
+        const std::uint64_t bytes = kRecordHeaderBytes + h.len;
+        if (h.type == kRequestIds) {
+            if (pending_bytes > 0 || !check_request_ids(payload)) break;
+            pending_ids = payload;
+            pending_bytes = bytes;
+            pos += static_cast<std::size_t>(bytes);
+            continue;
+        }
+        if (pending_bytes > 0 && h.type != kBatch && h.type != kSnapshot) break;  // not what we write
+        bool ok = false;
+        if (h.type == kBatch) {
+            ok = decode_batch(payload, rows, ledger);
+        } else if (h.type == kEntries) {
+            In in(payload);
+            std::vector<LedgerEntry> entries;
+            ok = read_entries(in, entries) && in.done();
+            if (ok) put_entries(std::move(entries), ledger);
+        } else if (h.type == kSnapshot) {
+            ok = decode_snapshot(payload, rows, ledger);
+        } else if (h.type == kHeadPrefixes) {  // belongs to the Entries or Snapshot before it
+            ok = (last_type == kEntries || last_type == kSnapshot) && decode_prefixes(payload, ledger);
+        }
+        if (!ok) break;  // checksummed but undecodable: treat as the end
+        if (pending_bytes > 0) apply_request_ids(pending_ids, ids);
+        if (h.type == kSnapshot || (h.type == kHeadPrefixes && last_type == kSnapshot)) {
+            out.snapshot_bytes += bytes + pending_bytes;
+        } else {
+            out.log_bytes += bytes + pending_bytes;
+            if (h.type != kHeadPrefixes) ++out.log_records;  // part of its Entries record's write
+        }
+        last_type = h.type;
+        pending_bytes = 0;
+        pos += static_cast<std::size_t>(bytes);
+        out.good = pos;
+    }
+    return out;
+}
+
+}  // namespace s3top::state_records

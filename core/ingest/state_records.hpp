@@ -1,0 +1,141 @@
+#pragma once
+// The state file's records (see state_store.hpp for the kinds and the file's life): their
+// constants, header, and the encoders and decoders of their payloads. Internal to the state
+// store (state_store.cpp and state_records.cpp); not an API.
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/agg/batch.hpp"
+#include "core/ingest/ledger.hpp"
+#include "core/util/stream_hash.hpp"
+
+namespace s3top {
+
+class Engine;
+class RequestIdSet;
+
+namespace state_records {
+
+inline constexpr char kMagic[8] = {'S', '3', 'T', 'O', 'P', 'S', 'T', '\n'};
+inline constexpr std::uint32_t kRecordMagic = 0x53335231;  // "S3R1"
+inline constexpr std::uint8_t kBatch = 1, kEntries = 2, kSnapshot = 8;
+/// The dedupe keys (--dedupe request-id) of the records of the Batch or Snapshot record that
+/// follows it: written in the same write() before it, and applied only once that record
+/// decodes, so a torn batch never leaves keys that would reject its own lines when they are
+/// read again.
+inline constexpr std::uint8_t kRequestIds = 3;
+/// Ledger entries' line-end starts (LedgerEntry::prefixes), by path: after the Entries record
+/// they belong to (in the same write()) and after a Snapshot. Entries decoded without theirs
+/// (a torn write) keep none: such a file's short start is then counted, as before version 3.
+inline constexpr std::uint8_t kHeadPrefixes = 4;
+inline constexpr std::size_t kHeaderBytes = 8 + 4 + 8;
+inline constexpr std::size_t kRecordHeaderBytes = 4 + 4 + 8 + 8;  // magic, type, length, checksum
+
+class Out {
+public:
+    std::string s;
+    template <class T>
+    void num(T v) {
+        s.append(reinterpret_cast<const char*>(&v), sizeof v);
+    }
+    void str(std::string_view v) {
+        num(static_cast<std::uint32_t>(v.size()));
+        s.append(v);
+    }
+    template <class T>
+    void array(const std::vector<T>& v) {
+        s.append(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(T));
+    }
+};
+
+/// Writes all of `p` to `fd` (retrying short writes and EINTR). False on an error.
+bool write_all(int fd, const char* p, std::size_t n);
+
+/// Output of a record's payload: in memory, or (a snapshot, hundreds of MB) streamed to a file
+/// with its checksum computed on the way.
+class Sink : public Out {
+public:
+    Sink() = default;
+    Sink(int fd, StreamHash* hash) : fd_(fd), hash_(hash) {}
+    template <class T>
+    void big_array(const std::vector<T>& v) {
+        const std::string_view bytes(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(T));
+        if (fd_ < 0 || bytes.size() < (1u << 20)) {
+            s.append(bytes);
+        } else {
+            flush();
+            put(bytes);
+        }
+        if (s.size() >= (8u << 20)) flush();
+    }
+    void flush() {
+        if (fd_ < 0 || s.empty()) return;
+        put(s);
+        s.clear();
+    }
+    bool ok() const { return ok_; }
+    std::uint64_t written() const { return written_; }
+
+private:
+    void put(std::string_view d) {
+        if (!ok_) return;
+        hash_->update(d);
+        ok_ = write_all(fd_, d.data(), d.size());
+        written_ += d.size();
+    }
+    int fd_ = -1;
+    StreamHash* hash_ = nullptr;
+    bool ok_ = true;
+    std::uint64_t written_ = 0;
+};
+
+struct RecordHeader {
+    std::uint32_t magic = kRecordMagic, type = 0;
+    std::uint64_t len = 0, sum = 0;
+    void to(char* h) const {
+        std::memcpy(h, &magic, 4);
+        std::memcpy(h + 4, &type, 4);
+        std::memcpy(h + 8, &len, 8);
+        std::memcpy(h + 16, &sum, 8);
+    }
+    void from(const char* h) {
+        std::memcpy(&magic, h, 4);
+        std::memcpy(&type, h + 4, 4);
+        std::memcpy(&len, h + 8, 8);
+        std::memcpy(&sum, h + 16, 8);
+    }
+};
+
+/// Where decoded rows go: merged into one batch (an engine that keeps records; compaction), or
+/// streamed into an engine that folds one report and keeps none.
+struct RowsTarget {
+    Batch* rows = nullptr;
+    Engine* stream = nullptr;
+};
+
+/// A ledger entry as written in Entries and Snapshot records.
+void put_entry(Out& o, const LedgerEntry& e);
+/// A HeadPrefixes payload for the entries that have starts (empty when none has).
+std::string encode_prefixes(const std::vector<const LedgerEntry*>& entries);
+/// The rows of a batch (Batch and Snapshot records).
+void put_rows(Sink& o, const Batch& b);
+/// A Batch record's payload: the spans (paths and identities from `jobs`), then the rows.
+std::string encode_batch(const Batch& b, const std::vector<Span>& spans, const std::vector<PlannedJob>& jobs);
+/// A RequestIds record's payload: records without an id, then the keys.
+void put_request_ids(Sink& o, std::uint64_t no_id, const std::vector<RequestKey>& keys);
+
+struct Decoded {
+    std::size_t good = 0;  ///< bytes of whole, valid records (from the file's start)
+    std::uint64_t snapshot_bytes = 0, log_bytes = 0, log_records = 0;
+};
+
+/// Decodes the records after the header: rows to `rows`, ledger data into `ledger`, dedupe
+/// keys into `ids`. Stops at the first torn, corrupt or undecodable record (a RequestIds record
+/// counts only with the Batch or Snapshot after it).
+Decoded decode_records(std::string_view data, const RowsTarget& rows, Ledger& ledger, RequestIdSet& ids);
+
+}  // namespace state_records
+}  // namespace s3top
