@@ -211,7 +211,9 @@ int run_dashboard_command(const Options& opt) {
         if (fd >= 0) ::close(fd);
     }
     for (const auto& m : messages) fmt::print(stderr, "{}\n", m);
-    if (rc == 2) return 2;
+    // 2: bad usage; 128 + N: signal N (SIGTERM, SIGHUP, a SIGINT from outside) ended it, as a
+    // shell reports a process a signal ended, so a supervisor can tell a stop from a quit.
+    if (rc == 2 || rc > 128) return rc;
     return any || s.inputs.empty() ? 0 : 1;
 }
 

@@ -42,4 +42,11 @@ screen | python3 -c 'import sys; w=max(len(l.rstrip("\n")) for l in sys.stdin); 
   || { echo "lines wider than 80 after resize"; screen; exit 1; }
 tmux -L "$sock" send-keys -t t q
 wait_for "EXITED-0"
+# SIGTERM from outside (a supervisor stopping it): the terminal is restored and the exit status
+# says a signal ended it (128 + 15).
+tmux -L "$sock" kill-session -t t
+tmux -L "$sock" new -d -s t -x 120 -y 40 "LANG=C.UTF-8 $S3TOP --no-follow $work/logs; echo EXITED-\$?; sleep 30"
+wait_for "loaded"
+pkill -TERM -x -f "$S3TOP --no-follow $work/logs"
+wait_for "EXITED-143"
 echo "1 passed, 0 failed"
