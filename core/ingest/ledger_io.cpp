@@ -1,0 +1,133 @@
+#include "core/ingest/ledger_io.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <thread>
+
+namespace s3top::ledger_io {
+
+bool is_gzip(const std::filesystem::path& p) {
+    const int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return false;
+    unsigned char m[2] = {0, 0};
+    const bool gz = ::pread(fd, m, 2, 0) == 2 && m[0] == 0x1f && m[1] == 0x8b;
+    ::close(fd);
+    return gz;
+}
+
+StreamDigest stream_digest(const std::filesystem::path& p, std::uint64_t limit) {
+    StreamDigest out;
+    gzFile gz = gzopen(p.c_str(), "rb");  // reads plain files as they are
+    if (!gz) return out;
+    StreamHash h;
+    std::vector<char> buf(1 << 16);
+    while (h.length() < limit) {
+        const auto want = static_cast<unsigned>(std::min<std::uint64_t>(buf.size(), limit - h.length()));
+        const int got = gzread(gz, buf.data(), want);
+        if (got < 0) {
+            gzclose(gz);
+            return out;
+        }
+        if (got == 0) break;
+        h.update({buf.data(), static_cast<std::size_t>(got)});
+    }
+    gzclose(gz);
+    out.length = h.length();
+    out.digest = h.digest();
+    out.state = h.state();
+    out.ok = true;
+    return out;
+}
+
+Head read_head(const std::string& p) {
+    Head out;
+    const int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return out;
+    char buf[kEdgeBytes + 1];
+    std::size_t done = 0;
+    while (done < sizeof buf) {
+        const ssize_t n = ::pread(fd, buf + done, sizeof buf - done, static_cast<off_t>(done));
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        done += static_cast<std::size_t>(n);
+    }
+    ::close(fd);
+    if (done >= 2 && static_cast<unsigned char>(buf[0]) == 0x1f && static_cast<unsigned char>(buf[1]) == 0x8b) {
+        out.gzip = true;
+        gzFile gz = gzopen(p.c_str(), "rb");
+        if (!gz) return out;
+        const int got = gzread(gz, buf, sizeof buf);
+        gzclose(gz);
+        if (got < 0) return out;
+        done = static_cast<std::size_t>(got);
+    }
+    out.complete = done <= kEdgeBytes;
+    out.bytes.assign(buf, std::min(done, kEdgeBytes));
+    out.ok = true;
+    return out;
+}
+
+void read_heads(const std::vector<const std::string*>& paths, std::vector<Head>& heads) {
+    heads.assign(paths.size(), Head{});
+    const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+    const unsigned n = paths.size() < 256 ? 1 : std::min<unsigned>(cores, 8);
+    std::atomic<std::size_t> next{0};
+    auto work = [&] {
+        for (std::size_t i; (i = next.fetch_add(64)) < paths.size();) {
+            for (std::size_t k = i; k < std::min(i + 64, paths.size()); ++k) heads[k] = read_head(*paths[k]);
+        }
+    };
+    std::vector<std::jthread> threads;
+    for (unsigned t = 1; t < n; ++t) threads.emplace_back(work);
+    work();
+}
+
+std::optional<std::uint64_t> range_hash(const std::filesystem::path& p, std::uint64_t begin, std::uint64_t end) {
+    const int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return std::nullopt;
+    std::string buf(static_cast<std::size_t>(end - begin), '\0');
+    std::size_t done = 0;
+    while (done < buf.size()) {
+        const ssize_t n = ::pread(fd, buf.data() + done, buf.size() - done, static_cast<off_t>(begin + done));
+        if (n <= 0) break;
+        done += static_cast<std::size_t>(n);
+    }
+    ::close(fd);
+    if (done != buf.size()) return std::nullopt;
+    return StreamHash::of(buf);
+}
+
+void fill_edges(LedgerEntry& e) {
+    e.edges = false;
+    if (e.offset == 0) return;
+    const std::uint64_t k = std::min<std::uint64_t>(e.offset, kEdgeBytes);
+    if (e.gzip) {
+        const StreamDigest h = stream_digest(e.path, k);
+        if (h.ok && h.length == k) {
+            e.head_hash = h.digest;
+            e.edges = true;
+        }
+        return;
+    }
+    const auto h = range_hash(e.path, 0, k);
+    const auto t = range_hash(e.path, e.offset - k, e.offset);
+    if (h && t) {
+        e.head_hash = *h;
+        e.tail_hash = *t;
+        e.edges = true;
+    }
+}
+
+void fill_prefixes(LedgerEntry& e) {
+    e.prefixes.clear();
+    if (e.offset == 0) return;
+    const Head h = read_head(e.path);
+    if (h.ok) e.prefixes = head_prefixes(h.bytes, e.offset);
+}
+
+}  // namespace s3top::ledger_io
