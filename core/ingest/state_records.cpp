@@ -519,7 +519,8 @@ void apply_request_ids(std::string_view payload, RequestIdSet& ids) {
 /// Decodes the records after the header: rows to `rows`, ledger data into `ledger`, dedupe
 /// keys into `ids`. Stops at the first torn, corrupt or undecodable record (a RequestIds record
 /// counts only with the Batch or Snapshot after it).
-Decoded decode_records(std::string_view data, const RowsTarget& rows, Ledger& ledger, RequestIdSet& ids) {
+Decoded decode_records(std::string_view data, const RowsTarget& rows, Ledger& ledger, RequestIdSet& ids,
+                       const std::function<void(std::size_t)>& consumed) {
     Decoded out;
     out.good = kHeaderBytes;
     std::size_t pos = out.good;
@@ -567,6 +568,7 @@ Decoded decode_records(std::string_view data, const RowsTarget& rows, Ledger& le
         pending_bytes = 0;
         pos += static_cast<std::size_t>(bytes);
         out.good = pos;
+        if (consumed) consumed(pos);
     }
     return out;
 }

@@ -4,6 +4,7 @@
 // store (state_store.cpp and state_records.cpp); not an API.
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -134,8 +135,10 @@ struct Decoded {
 
 /// Decodes the records after the header: rows to `rows`, ledger data into `ledger`, dedupe
 /// keys into `ids`. Stops at the first torn, corrupt or undecodable record (a RequestIds record
-/// counts only with the Batch or Snapshot after it).
-Decoded decode_records(std::string_view data, const RowsTarget& rows, Ledger& ledger, RequestIdSet& ids);
+/// counts only with the Batch or Snapshot after it). `consumed` (optional) is told, after each
+/// record, the offset before which `data` is not read again.
+Decoded decode_records(std::string_view data, const RowsTarget& rows, Ledger& ledger, RequestIdSet& ids,
+                       const std::function<void(std::size_t)>& consumed = {});
 
 }  // namespace state_records
 }  // namespace s3top
