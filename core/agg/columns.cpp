@@ -3,30 +3,20 @@
 namespace s3top {
 
 void Columns::reserve(std::size_t n, const DimMask& mask) {
-    time.reserve(n);
-    bytes_sent.reserve(n);
-    bytes_in.reserve(n);
-    total_time_ms.reserve(n);
-    status.reserve(n);
-    tier.reserve(n);
+    for_each_number_column(*this, [n](auto& c) { c.reserve(n); });
     for (std::size_t d = 0; d < kStringDimCount; ++d) {
         if (mask[d]) ids[d].reserve(n);
     }
 }
 
 void Columns::clear() {
-    time.clear();
-    bytes_sent.clear();
-    bytes_in.clear();
-    total_time_ms.clear();
-    status.clear();
-    tier.clear();
+    for_each_number_column(*this, [](auto& c) { c.clear(); });
     for (auto& c : ids) c.clear();
 }
 
 std::size_t Columns::memory_bytes() const {
-    std::size_t b = time.capacity() * 8 + bytes_sent.capacity() * 8 + bytes_in.capacity() * 8 +
-                    total_time_ms.capacity() * 4 + status.capacity() * 2 + tier.capacity();
+    std::size_t b = 0;
+    for_each_number_column(*this, [&b](const auto& c) { b += c.capacity() * sizeof(c[0]); });
     for (const auto& c : ids) b += c.capacity() * 4;
     return b;
 }

@@ -290,12 +290,7 @@ void Engine::append(Batch&& b) {
                 dst.insert(dst.end(), src.begin(), src.end());
             }
         };
-        move_append(columns_.time, in.time);
-        move_append(columns_.bytes_sent, in.bytes_sent);
-        move_append(columns_.bytes_in, in.bytes_in);
-        move_append(columns_.total_time_ms, in.total_time_ms);
-        move_append(columns_.status, in.status);
-        move_append(columns_.tier, in.tier);
+        for_each_number_column(columns_, in, move_append);
         for (std::size_t d = 0; d < kStringDimCount; ++d) {
             if (config_.keep[d]) move_append(columns_.ids[d], in.ids[d]);
         }

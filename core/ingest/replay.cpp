@@ -98,12 +98,7 @@ LoadResult Replay::load(const std::vector<InputFile>& files, LoaderOptions optio
         b.origin.resize(n, std::numeric_limits<std::uint64_t>::max());
         std::lock_guard l(staged_mutex);
         Columns& c = b.columns;
-        move_append(staged.time, c.time);
-        move_append(staged.bytes_sent, c.bytes_sent);
-        move_append(staged.bytes_in, c.bytes_in);
-        move_append(staged.total_time_ms, c.total_time_ms);
-        move_append(staged.status, c.status);
-        move_append(staged.tier, c.tier);
+        for_each_number_column(staged, c, [](auto& to, auto& from) { move_append(to, from); });
         for (std::size_t d = 0; d < kStringDimCount; ++d) move_append(staged.ids[d], c.ids[d]);
         move_append(origin, b.origin);
         prelude_.counters.merge(b.counters);
@@ -232,12 +227,7 @@ void Replay::feed(std::size_t begin, std::size_t end, bool with_prelude) {
         if (off == 0 && m == chunk_size) {
             b.columns = std::move(c);
         } else {
-            b.columns.time = slice(c.time, off, m);
-            b.columns.bytes_sent = slice(c.bytes_sent, off, m);
-            b.columns.bytes_in = slice(c.bytes_in, off, m);
-            b.columns.total_time_ms = slice(c.total_time_ms, off, m);
-            b.columns.status = slice(c.status, off, m);
-            b.columns.tier = slice(c.tier, off, m);
+            for_each_number_column(b.columns, c, [&](auto& to, const auto& from) { to = slice(from, off, m); });
             for (std::size_t d = 0; d < kStringDimCount; ++d) b.columns.ids[d] = slice(c.ids[d], off, m);
         }
         if (off + m == chunk_size) c = Columns{};  // every row of it played: free it

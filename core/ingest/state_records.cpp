@@ -81,12 +81,7 @@ void put_rows(Sink& o, const Batch& b) {
     for (auto r : b.counters.rejected) o.num(r);
     o.num(b.newest_source_mtime);
     o.num(static_cast<std::uint64_t>(n));
-    o.big_array(b.columns.time);
-    o.big_array(b.columns.bytes_sent);
-    o.big_array(b.columns.bytes_in);
-    o.big_array(b.columns.total_time_ms);
-    o.big_array(b.columns.status);
-    o.big_array(b.columns.tier);
+    for_each_number_column(b.columns, [&o](const auto& c) { o.big_array(c); });
     o.num(static_cast<std::uint32_t>(kStringDimCount));
     std::vector<std::uint32_t> lengths;
     for (std::size_t d = 0; d < kStringDimCount; ++d) {
@@ -259,7 +254,7 @@ struct StoredRows {
     LineCounters counters;
     std::int64_t newest_source_mtime = 0;
     std::uint64_t n = 0;
-    std::string_view time, bytes_sent, bytes_in, total_time_ms, status, tier;
+    std::string_view time, bytes_sent, bytes_in, total_time_ms, status, tier;  ///< as for_each_number_column
     std::array<std::string_view, kStringDimCount> ids;  ///< empty: the dimension is not stored
     Pools pools;
 };
@@ -283,11 +278,15 @@ bool read_rows(In& in, StoredRows& r) {
         if (!in.num(r.counters.rejected[i])) return false;
     }
     std::uint32_t ndims = 0;
-    if (!in.num(r.newest_source_mtime) || !in.num(r.n) || !in.column<std::int64_t>(r.n, r.time) ||
-        !in.column<std::uint64_t>(r.n, r.bytes_sent) || !in.column<std::uint64_t>(r.n, r.bytes_in) ||
-        !in.column<std::uint32_t>(r.n, r.total_time_ms) || !in.column<std::uint16_t>(r.n, r.status) ||
-        !in.column<std::uint8_t>(r.n, r.tier) || !in.num(ndims) || ndims != kStringDimCount)
-        return false;
+    if (!in.num(r.newest_source_mtime) || !in.num(r.n)) return false;
+    // Each column: n values of its type in Columns.
+    bool columns_ok = true;
+    const Columns types;
+    for_each_number_column(types, r, [&](const auto& type, std::string_view& v) {
+        using T = typename std::remove_cvref_t<decltype(type)>::value_type;
+        columns_ok = columns_ok && in.column<T>(r.n, v);
+    });
+    if (!columns_ok || !in.num(ndims) || ndims != kStringDimCount) return false;
     std::vector<std::uint32_t> lengths;
     for (std::size_t d = 0; d < kStringDimCount; ++d) {
         std::uint8_t present = 0;
@@ -335,12 +334,7 @@ void copy_rows(const StoredRows& r, std::size_t begin, std::size_t end, Columns&
         size(to);
         if (n > 0) std::memcpy(to.data(), from.data() + begin * sizeof(T), n * sizeof(T));  // empty: data() may be null
     };
-    copy(r.time, c.time);
-    copy(r.bytes_sent, c.bytes_sent);
-    copy(r.bytes_in, c.bytes_in);
-    copy(r.total_time_ms, c.total_time_ms);
-    copy(r.status, c.status);
-    copy(r.tier, c.tier);
+    for_each_number_column(r, c, copy);
     for (std::size_t d = 0; d < kStringDimCount; ++d) {
         auto& ids = c.ids[d];
         if (!remap) {
@@ -400,12 +394,7 @@ void merge_rows(Batch& into, Batch&& b) {
     }
     auto append = [](auto& dst, const auto& src) { dst.insert(dst.end(), src.begin(), src.end()); };
     auto& c = into.columns;
-    append(c.time, b.columns.time);
-    append(c.bytes_sent, b.columns.bytes_sent);
-    append(c.bytes_in, b.columns.bytes_in);
-    append(c.total_time_ms, b.columns.total_time_ms);
-    append(c.status, b.columns.status);
-    append(c.tier, b.columns.tier);
+    for_each_number_column(c, b.columns, append);
     std::vector<std::uint32_t> remap;
     for (std::size_t d = 0; d < kStringDimCount; ++d) {
         auto& dst = c.ids[d];
