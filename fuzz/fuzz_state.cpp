@@ -1,4 +1,5 @@
-// libFuzzer target: the state file reader (core/ingest/state_store.cpp), with dedupe keys on.
+// libFuzzer target: the state file reader (core/ingest/state_store.cpp; its records decoded in
+// core/ingest/state_records.cpp), with dedupe keys on.
 // The input is cut into records — [type byte][u16 length][payload] each — that are wrapped with
 // a valid record header and checksum (so mutations reach the decoders of Batch, Entries,
 // HeadPrefixes, RequestIds and Snapshot payloads rather than dying at the checksum), behind a valid file
