@@ -6,10 +6,10 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cerrno>
 #include <cstring>
-#include <thread>
+
+#include "core/util/parallel_for.hpp"
 
 namespace s3top {
 
@@ -61,24 +61,10 @@ struct Entry {
 /// fstatat of every entry, relative to the folder open as `fd`; on every core when there are
 /// many (a sync folder of 100,000 files is 100,000 calls, the most of a restart's listing).
 void stat_entries(int fd, std::vector<Entry>& entries) {
-    auto one = [fd](Entry& e) {
+    parallel_for(entries.size(), 2048, 256, [&](std::size_t i) {
+        Entry& e = entries[i];
         if (::fstatat(fd, e.name.c_str(), &e.st, 0) != 0) e.error = errno;
-    };
-    const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
-    if (entries.size() < 2048 || cores == 1) {
-        for (auto& e : entries) one(e);
-        return;
-    }
-    std::atomic<std::size_t> next{0};
-    auto work = [&] {
-        constexpr std::size_t kChunk = 256;
-        for (std::size_t i; (i = next.fetch_add(kChunk)) < entries.size();) {
-            for (std::size_t k = i; k < std::min(i + kChunk, entries.size()); ++k) one(entries[k]);
-        }
-    };
-    std::vector<std::jthread> threads;
-    for (unsigned t = 1; t < std::min(cores, 8u); ++t) threads.emplace_back(work);
-    work();
+    });
 }
 
 /// Lists the folder open as `fd` (closed here): `prefix` is its path ending in '/', `shown` its

@@ -5,9 +5,9 @@
 #include <zlib.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cerrno>
-#include <thread>
+
+#include "core/util/parallel_for.hpp"
 
 namespace s3top::ledger_io {
 
@@ -74,17 +74,7 @@ Head read_head(const std::string& p) {
 
 void read_heads(const std::vector<const std::string*>& paths, std::vector<Head>& heads) {
     heads.assign(paths.size(), Head{});
-    const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
-    const unsigned n = paths.size() < 256 ? 1 : std::min<unsigned>(cores, 8);
-    std::atomic<std::size_t> next{0};
-    auto work = [&] {
-        for (std::size_t i; (i = next.fetch_add(64)) < paths.size();) {
-            for (std::size_t k = i; k < std::min(i + 64, paths.size()); ++k) heads[k] = read_head(*paths[k]);
-        }
-    };
-    std::vector<std::jthread> threads;
-    for (unsigned t = 1; t < n; ++t) threads.emplace_back(work);
-    work();
+    parallel_for(paths.size(), 256, 64, [&](std::size_t i) { heads[i] = read_head(*paths[i]); });
 }
 
 std::optional<std::uint64_t> range_hash(const std::filesystem::path& p, std::uint64_t begin, std::uint64_t end) {
