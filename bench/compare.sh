@@ -34,4 +34,7 @@ if command -v goaccess >/dev/null; then
 else
   echo "goaccess not installed (apt-get install goaccess) - skipped"
 fi
+if [ ! -x $BUILD/bench/s3top_bench ]; then  # the benchmarks are opt-in
+  cmake -S . -B $BUILD -DS3TOP_BUILD_BENCH=ON >/dev/null && cmake --build $BUILD --target s3top_bench -j2 >/dev/null
+fi
 $BUILD/bench/s3top_bench --benchmark_filter='BM_Parse|BM_FilterChange' 2>/dev/null | grep -E '^BM_' || true

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 
 namespace s3top {
@@ -35,6 +36,37 @@ bool write_direct(const std::filesystem::path& path, std::string_view content, s
         return false;
     }
     return true;
+}
+
+/// The process's umask, read without changing it (/proc/self/status), so that no other
+/// thread ever creates a file under a umask of 0. Falls back to setting it back at once.
+mode_t current_umask() {
+    if (std::FILE* f = std::fopen("/proc/self/status", "re")) {
+        char line[256];
+        unsigned mask = 0;
+        bool found = false;
+        while (!found && std::fgets(line, sizeof line, f)) found = std::sscanf(line, "Umask: %o", &mask) == 1;
+        std::fclose(f);
+        if (found) return static_cast<mode_t>(mask);
+    }
+    const mode_t mask = ::umask(022);
+    ::umask(mask);
+    return mask;
+}
+
+/// The temp file gets what `path` would have had had it been written in place: an existing
+/// file's mode and owner (a report kept 0600 stays 0600), a new one 0666 less the umask, as
+/// open(2) would make it. Usage reports name customers: never wider than the user asked.
+bool take_mode_of(int fd, const std::filesystem::path& path) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode)) {
+        // The owner can only be kept by root or when it is us already; otherwise the group is
+        // still tried. Neither failing loses data, and the mode below never widens.
+        const bool owned = ::fchown(fd, st.st_uid, st.st_gid) == 0 || ::fchown(fd, static_cast<uid_t>(-1), st.st_gid) == 0;
+        static_cast<void>(owned);
+        return ::fchmod(fd, st.st_mode & 07777) == 0;
+    }
+    return ::fchmod(fd, 0666 & ~current_umask()) == 0;
 }
 
 }  // namespace
@@ -75,7 +107,7 @@ bool write_file_atomic(const std::filesystem::path& requested, std::string_view 
         if (n < 0) return fail("write");
         done += static_cast<std::size_t>(n);
     }
-    if (::fchmod(fd, 0644) != 0) return fail("chmod");
+    if (!take_mode_of(fd, path)) return fail("chmod");
     if (::fsync(fd) != 0) return fail("fsync");
     if (::close(fd) != 0) {
         error = "cannot write " + path.string() + ": close: " + std::strerror(errno);

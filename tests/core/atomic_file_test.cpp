@@ -54,5 +54,57 @@ TEST(AtomicFile, MissingFolderIsAnError) {
     EXPECT_NE(err.find("/nonexistent-dir-s3top/x.json"), std::string::npos) << err;
 }
 
+mode_t mode_of(const std::filesystem::path& p) {
+    struct stat st {};
+    EXPECT_EQ(::stat(p.c_str(), &st), 0) << p;
+    return st.st_mode & 07777;
+}
+
+/// Sets the umask for one test and puts the old one back.
+struct Umask {
+    explicit Umask(mode_t m) : old(::umask(m)) {}
+    ~Umask() { ::umask(old); }
+    mode_t old;
+};
+
+TEST(AtomicFile, ANewFileHonoursTheUmask) {
+    test::TempDir d;
+    std::string err;
+    {
+        Umask u(027);
+        ASSERT_TRUE(write_file_atomic(d.path() / "a.csv", "x", err)) << err;
+    }
+    EXPECT_EQ(mode_of(d.path() / "a.csv"), 0640u);
+    {
+        Umask u(077);
+        ASSERT_TRUE(write_file_atomic(d.path() / "b.csv", "x", err)) << err;
+    }
+    EXPECT_EQ(mode_of(d.path() / "b.csv"), 0600u) << "usage reports name customers: never wider than the umask";
+}
+
+TEST(AtomicFile, ARewriteKeepsTheFilesModeAlsoThroughASymlink) {
+    test::TempDir d;
+    const auto p = d.write("usage.csv", "old");
+    std::filesystem::permissions(p, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+    std::string err;
+    Umask u(022);
+    ASSERT_TRUE(write_file_atomic(p, "new", err)) << err;
+    EXPECT_EQ(mode_of(p), 0600u) << "a 0600 report rewritten became wider";
+    const auto target = d.write("real.csv", "old");
+    std::filesystem::permissions(target, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write |
+                                             std::filesystem::perms::group_read);
+    const auto link = d.path() / "link.csv";
+    std::filesystem::create_symlink(target, link);
+    ASSERT_TRUE(write_file_atomic(link, "new", err)) << err;
+    EXPECT_TRUE(std::filesystem::is_symlink(link));
+    EXPECT_EQ(mode_of(target), 0640u);
+    struct stat before {}, after {};
+    ASSERT_EQ(::stat(p.c_str(), &before), 0);
+    ASSERT_TRUE(write_file_atomic(p, "again", err)) << err;
+    ASSERT_EQ(::stat(p.c_str(), &after), 0);
+    EXPECT_EQ(after.st_uid, before.st_uid);
+    EXPECT_EQ(after.st_gid, before.st_gid);
+}
+
 }  // namespace
 }  // namespace s3top

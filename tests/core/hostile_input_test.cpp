@@ -4,7 +4,9 @@
 // Big inputs are generated under the temp folder at run time, never committed.
 // The end-to-end half (the real binary, signals, full disks, permissions) is tests/e2e/hostile.sh.
 #include <gtest/gtest.h>
+#include <grp.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -14,6 +16,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <thread>
 
 #include "core/agg/engine.hpp"
@@ -416,21 +419,44 @@ TEST(HostileInput, SymlinkLoopsAndDanglingLinksAreProblemsNotHangs) {
     for (const auto& p : l.result.problems) EXPECT_FALSE(p.message.empty());
 }
 
+/// Runs `body` as a user permissions apply to: as is for a user, in a child dropped to nobody
+/// (65534) for root, which reads everything. Returns false when the body failed there.
+bool as_unprivileged(const fs::path& dir, const std::function<void()>& body) {
+    if (::geteuid() != 0) {
+        body();
+        return !::testing::Test::HasFailure();
+    }
+    fs::permissions(dir, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                             fs::perms::others_read | fs::perms::others_exec);
+    std::fflush(nullptr);
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+        if (::setgroups(0, nullptr) != 0 || ::setresgid(65534, 65534, 65534) != 0 || ::setresuid(65534, 65534, 65534) != 0)
+            ::_exit(3);
+        body();
+        std::fflush(nullptr);
+        ::_exit(::testing::Test::HasFailure() ? 1 : 0);
+    }
+    int status = 0;
+    if (pid < 0 || ::waitpid(pid, &status, 0) != pid) return false;
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
 TEST(HostileInput, UnreadableFilesAndFoldersAreNamedAndTheRestIsRead) {
-    if (::geteuid() == 0) GTEST_SKIP() << "running as root: permissions do not stop reads (tests/e2e/hostile.sh "
-                                          "covers this by dropping to nobody)";
     test::TempDir d;
     d.write("good.log", s3_line());
     const fs::path secret = d.write("secret.log", s3_line());
     d.write("closed/inner.log", s3_line());
     fs::permissions(secret, fs::perms::none);
     fs::permissions(d.path() / "closed", fs::perms::none);
-    const Loaded l = load_dir(d);
+    EXPECT_TRUE(as_unprivileged(d.path(), [&] {
+        const Loaded l = load_dir(d);
+        EXPECT_EQ(l.report.lines.parsed, 1u);
+        std::size_t complaints = l.result.problems.size();
+        for (const auto& f : l.result.files) complaints += f.error.empty() ? 0 : 1;
+        EXPECT_EQ(complaints, 2u);
+    })) << "the good file read, the unreadable file and folder named (as nobody when run as root)";
     fs::permissions(d.path() / "closed", fs::perms::owner_all);
-    EXPECT_EQ(l.report.lines.parsed, 1u);
-    std::size_t complaints = l.result.problems.size();
-    for (const auto& f : l.result.files) complaints += f.error.empty() ? 0 : 1;
-    EXPECT_EQ(complaints, 2u);
 }
 
 /// A file of `lines` good lines, each sending 100 bytes.

@@ -5,7 +5,7 @@
 # a bad entry is refused naming file, line and key.
 set -euo pipefail
 : "${S3TOP:?}" "${S3GEN:?}"
-command -v tmux >/dev/null || { echo "tmux not installed: skipped"; exit 0; }
+command -v tmux >/dev/null || { echo "tmux not installed: skipped"; exit 77; }
 work=$(mktemp -d)
 # One tmux server per dashboard run: a new server on a socket still shutting down can fail.
 runs=0

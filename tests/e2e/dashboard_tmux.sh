@@ -3,7 +3,7 @@
 # the org picker filters every number to that org; a resize reflows; q restores the terminal.
 set -euo pipefail
 : "${S3TOP:?}" "${S3GEN:?}"
-command -v tmux >/dev/null || { echo "tmux not installed: skipped"; exit 0; }
+command -v tmux >/dev/null || { echo "tmux not installed: skipped"; exit 77; }
 work=$(mktemp -d)
 sock="s3top-e2e-$$"
 cleanup() { tmux -L "$sock" kill-server 2>/dev/null || true; rm -rf "$work"; }

@@ -4,7 +4,7 @@
 # s3top counts; that difference is the point of s3top and is not tested here.)
 set -euo pipefail
 : "${S3TOP:?}"
-command -v goaccess >/dev/null || { echo "goaccess not installed (apt-get install goaccess): skipped"; exit 0; }
+command -v goaccess >/dev/null || { echo "goaccess not installed (apt-get install goaccess): skipped"; exit 77; }
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 python3 - "$work/access.log" <<'PY'
 import random, sys
