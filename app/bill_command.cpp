@@ -8,40 +8,20 @@
 #include "app/session.hpp"
 #include "core/billing/statement_writer.hpp"
 #include "core/ingest/request_ids.hpp"
-#include "core/util/atomic_file.hpp"
+#include "app/output.hpp"
 #include "core/util/civil_time.hpp"
 
 namespace s3top::app {
-namespace {
-
-std::vector<BillingPeriod> periods_of(const Options& opt) {
-    if (!opt.month.empty() && (!opt.from.empty() || !opt.to.empty()))
-        throw UsageError{"--month and --from/--to: give one or the other"};
-    if (!opt.month.empty()) {
-        const auto start = opt.month.size() == 7 ? parse_iso8601(opt.month) : std::nullopt;
-        if (!start) throw UsageError{fmt::format("--month: '{}' is not a month like 2024-03", opt.month)};
-        return periods_between(*start, next_bucket(Dim::Month, *start));
-    }
-    if (opt.from.empty() || opt.to.empty())
-        throw UsageError{"bill needs a period: --month 2024-03, or --from and --to (UTC, to exclusive)"};
-    const auto from = parse_iso8601(opt.from);
-    if (!from) throw UsageError{fmt::format("--from: '{}' is not a time like 2024-03-01 or 2024-03-01T12:00", opt.from)};
-    const auto to = parse_iso8601(opt.to);
-    if (!to) throw UsageError{fmt::format("--to: '{}' is not a time like 2024-04-01 or 2024-04-01T00:00", opt.to)};
-    if (*to <= *from) throw UsageError{"--to must be after --from"};
-    return periods_between(*from, *to);
-}
-
-}  // namespace
 
 int run_bill(const Options& opt) {
     BillingSpec spec;
-    spec.periods = periods_of(opt);
+    spec.periods = opt.periods;
     DimMask needed;
-    spec.by = by_option(opt, needed);
+    spec.by = opt.by;
+    mark_needed(spec.by, needed);
     needed.set(index(Dim::Requester));  // exclusions
     needed.set(index(Dim::Operation));
-    spec.filter = filter_option(opt);
+    spec.filter = opt.filter;
     spec.exclude = opt.config.exclude;
     spec.prices = opt.config.prices;
     spec.late_grace_seconds = opt.config.late_grace_hours * 3600;
@@ -61,16 +41,7 @@ int run_bill(const Options& opt) {
         case OutputFormat::Table: text = statement_table(st, spec.late_grace_seconds); break;
         case OutputFormat::Html: text = statement_html(st, spec.late_grace_seconds); break;
     }
-    if (!opt.output.empty()) {
-        std::string err;
-        if (!write_file_atomic(opt.output, text, err)) {
-            fmt::print(stderr, "s3top: {}\n", err);
-            return 1;
-        }
-    } else if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size() || std::fflush(stdout) != 0) {
-        fmt::print(stderr, "s3top: cannot write the statement to standard output\n");
-        return 1;
-    }
+    if (!write_output(opt, text, "statement")) return 1;
     if (st.overflow()) {
         fmt::print(stderr,
                    "s3top: usage passed 2^64-1 bytes in some period (the logs claim implausible byte counts); "

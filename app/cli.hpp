@@ -1,53 +1,63 @@
 #pragma once
-// Command line: `s3top [OPTIONS] PATH...` (dashboard) and `s3top report [OPTIONS] PATH...`.
+// Command line: `s3top [OPTIONS] PATH...` (dashboard), `s3top report` and `s3top bill`.
+// The words are read in cli.cpp, turned into typed values and checked, every combination,
+// in one place (options.cpp) before anything is read or any thread starts.
+#include <chrono>
 #include <string>
 #include <vector>
 
+#include "core/agg/batch.hpp"
+#include "core/agg/dimension.hpp"
+#include "core/agg/filter.hpp"
+#include "core/agg/metrics.hpp"
+#include "core/billing/statement.hpp"
 #include "core/config/config.hpp"
+#include "core/ingest/request_ids.hpp"
 
 namespace s3top::app {
 
+/// A usage error: printed as one line, exit status 2.
+struct UsageError {
+    std::string message;
+};
+
+enum class Command { Dashboard, Report, Bill };
 enum class OutputFormat { Table, Csv, Json, Html };
 
-/// Everything the command line sets, typed.
+/// Everything the command line and the config file set, typed and checked.
 struct Options {
+    Command command = Command::Dashboard;
     std::vector<std::string> paths;
-    std::vector<std::string> by{"org"};
-    std::string filter;
-    std::size_t top = 0;
-    std::string org_from = "org";  ///< query parameter names, or requester / prefix:N / ...
-    std::string sort = "bytes";
+    std::vector<DimSpec> by{DimSpec{Dim::Org}};  ///< report/bill --by
+    Filter filter;                               ///< --filter
+    std::size_t top = 0;                         ///< --top N; 0 = every group
+    SortBy sort = SortBy::Bytes;
     OutputFormat format = OutputFormat::Table;
     std::string output;   ///< -o FILE; empty = stdout
     std::string rejects;  ///< --rejects FILE
+    OrgSource org;        ///< --org-from (or the config's [org] source)
+    std::string org_from = "org";  ///< the same as written: part of the state file's fingerprint
     std::string log_format = "auto";
-    std::string dedupe = "off";  ///< --dedupe off|request-id (or [log] dedupe)
     std::string date_format, time_format;
+    DedupeMode dedupe = DedupeMode::Off;  ///< --dedupe (or the config's [log] dedupe)
     bool exact = false;
     bool no_color = false;
-    std::vector<std::string> panels;  ///< --panels (dashboard): over the config's [dashboard] panels
-    unsigned workers = 0;
+    std::vector<DimSpec> panels;  ///< the config's [dashboard] panels, --panels over them
+    unsigned workers = 0;         ///< parse threads; 0 = one per core
     // Sources (see README "Following, replay and the state folder").
     std::string state_dir;   ///< --state DIR; empty = the XDG state folder
     bool no_state = false;   ///< --no-state: no ledger file, nothing remembered between runs
-    bool follow = false;     ///< --follow: keep reading new files and lines
-    bool no_follow = false;  ///< --no-follow: the dashboard loads once even given a folder
-    std::string every = "5s";  ///< report --follow / --replay: interval between reports
+    bool follow = false;     ///< --follow, or the dashboard given a folder (unless --no-follow / --replay)
+    std::chrono::milliseconds every{5000};  ///< report --follow / --replay: interval between reports
     bool every_given = false;  ///< --every was on the command line (report --replay prints per interval only then)
     bool replay = false;     ///< --replay: play records back in time order
     double speed = 0;        ///< --speed X: log seconds per second; 0 = as fast as possible
 
-    // Config file (--config FILE, else the user's file) with command-line values applied over it.
-    std::string config_file;  ///< --config
-    Config config;            ///< built-in defaults + the config file; see load_config()
+    Config config;  ///< built-in defaults + the config file + the options given here
 
     // `s3top bill` / `report --billing`
     bool billing = false;
-    std::string month;             ///< --month 2024-03
-    std::string from, to;          ///< --from/--to (UTC; `to` exclusive)
-    std::string prices;            ///< --prices FILE
-    bool exclude_errors = false;   ///< --exclude-errors
-    std::string tier_scope;        ///< --tier-scope total|per_group
+    std::vector<BillingPeriod> periods;  ///< --month, or --from/--to (UTC; `to` exclusive)
 };
 
 /// Runs the program; returns the exit status (0 ok, 1 no input could be read, 2 bad usage).

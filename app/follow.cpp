@@ -13,34 +13,10 @@
 #include <thread>
 
 #include "app/follow.hpp"
+#include "app/output.hpp"
 #include "core/report/report_writer.hpp"
 
 namespace s3top::app {
-
-std::chrono::milliseconds parse_interval(const std::string& text) {
-    std::size_t pos = 0;
-    double n = 0;
-    try {
-        n = std::stod(text, &pos);
-    } catch (...) {
-        throw UsageError{"--every: not a duration: '" + text + "' (use 5s, 1m, 500ms)"};
-    }
-    const std::string unit = text.substr(pos);
-    double ms = 0;
-    if (unit == "ms") ms = n;
-    else if (unit.empty() || unit == "s") ms = n * 1000;
-    else if (unit == "m") ms = n * 60000;
-    else if (unit == "h") ms = n * 3600000;
-    else throw UsageError{"--every: unknown unit in '" + text + "' (use ms, s, m or h)"};
-    if (!(ms >= 10)) throw UsageError{"--every: at least 10ms"};
-    return std::chrono::milliseconds(static_cast<long long>(ms));
-}
-
-bool wants_follow(const Options& opt) {
-    if (opt.follow) return true;
-    if (opt.no_follow || opt.replay) return false;
-    return false;
-}
 
 FollowOptions follow_options(const Options& opt) {
     FollowOptions f;
@@ -49,7 +25,7 @@ FollowOptions follow_options(const Options& opt) {
     return f;
 }
 
-bool write_interval_report(const Engine& engine, const ReportSpec& spec, const Options& opt, const char* mode,
+bool write_interval_report(const Engine& engine, const ReportSpec& spec, const Options& opt,
                            const RequestIdSet* dedupe) {
     ReportResult result = engine.report(spec);
     if (dedupe) result.no_request_id = dedupe->no_id();
@@ -58,13 +34,13 @@ bool write_interval_report(const Engine& engine, const ReportSpec& spec, const O
         case OutputFormat::Json: text = report_json(result); break;
         case OutputFormat::Csv: text = report_csv(result); break;
         case OutputFormat::Table: text = report_table(result, TableOptions{!opt.exact, 48}) + "\n"; break;
-        case OutputFormat::Html: throw UsageError{fmt::format("--format html: not available with {}", mode)};
+        case OutputFormat::Html: break;  // refused by resolve_options()
     }
-    return std::fwrite(text.data(), 1, text.size(), stdout) == text.size() && std::fflush(stdout) == 0;
+    return write_output(opt, text, "report");
 }
 
 int report_follow(Session& s, const Options& opt, const ReportSpec& spec) {
-    const auto every = parse_interval(opt.every);
+    const auto every = opt.every;
     // SIGINT/SIGTERM end the loop: blocked in every thread, taken with sigtimedwait here.
     sigset_t sigs;
     sigemptyset(&sigs);
@@ -74,7 +50,7 @@ int report_follow(Session& s, const Options& opt, const ReportSpec& spec) {
     if (!load_all(s, opt)) fmt::print(stderr, "s3top: nothing could be read yet; following\n");
     if (!s.follower) s.follower = std::make_unique<Follower>(*s.ingestor, follow_options(opt));
     Follower& follower = *s.follower;
-    std::thread watcher([&] {
+    std::jthread watcher([&] {
         follower.run([&](const IngestResult& r) {
             for (const auto& f : r.load.files) {
                 if (!f.error.empty()) fmt::print(stderr, "s3top: {}: {}\n", f.path, f.error);
@@ -82,7 +58,9 @@ int report_follow(Session& s, const Options& opt, const ReportSpec& spec) {
             for (const auto& n : r.notes) fmt::print(stderr, "s3top: state: {}\n", n);
         });
     });
-    auto print = [&] { return write_interval_report(*s.engine, spec, opt, "--follow", s.loader_options.dedupe.get()); };
+    // Stopped before the watcher is joined however this function is left.
+    const OnExit stop_watching{[&] { follower.stop(); }};
+    auto print = [&] { return write_interval_report(*s.engine, spec, opt, s.loader_options.dedupe.get()); };
     int rc = 0;
     auto next = std::chrono::steady_clock::now() + every;
     while (true) {
@@ -101,8 +79,6 @@ int report_follow(Session& s, const Options& opt, const ReportSpec& spec) {
         // Behind by a whole interval (the report was slow): skip the missed ones.
         next = std::max(next + every, std::chrono::steady_clock::now());
     }
-    follower.stop();
-    watcher.join();
     return rc;
 }
 

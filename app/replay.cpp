@@ -17,19 +17,17 @@ ReplayOptions replay_options(const Options& opt) {
 }
 
 bool replay_for_report(Session& s, const Options& opt, const ReportSpec& spec) {
-    if (opt.every_given && opt.format == OutputFormat::Html)
-        throw UsageError{"--format html: not available with --every"};
-    const auto every = opt.every_given ? parse_interval(opt.every) : std::chrono::milliseconds(0);
+    const auto every = opt.every;
     Replay replay(*s.engine, replay_options(opt));
     if (!load_replay(s, replay, opt)) return false;
     if (!opt.every_given) {
         replay.run();
         return true;
     }
-    std::thread feeder([&] { replay.run(); });
+    std::jthread feeder([&] { replay.run(); });
     auto next = std::chrono::steady_clock::now() + every;
     while (!replay.wait_done(next)) {
-        if (!write_interval_report(*s.engine, spec, opt, "--every", s.loader_options.dedupe.get())) {
+        if (!write_interval_report(*s.engine, spec, opt, s.loader_options.dedupe.get())) {
             replay.stop();  // the reader went away; the final write says so
             break;
         }

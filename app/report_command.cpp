@@ -21,29 +21,27 @@
 #include "core/report/html.hpp"
 #include "core/report/report_writer.hpp"
 #include "core/report/units.hpp"
-#include "core/util/atomic_file.hpp"
+#include "app/output.hpp"
 
 namespace s3top::app {
 
 int run_report(const Options& opt) {
     ReportSpec spec;
     DimMask needed;
-    spec.by = by_option(opt, needed);
+    spec.by = opt.by;
+    mark_needed(spec.by, needed);
     needed.set(index(Dim::RemoteIp));  // distinct clients
-    spec.filter = filter_option(opt);
+    spec.filter = opt.filter;
     spec.top = opt.top;
-    spec.sort = opt.sort == "requests" ? SortBy::Requests : opt.sort == "key" ? SortBy::Key : SortBy::Bytes;
+    spec.sort = opt.sort;
 
     // HTML adds the time chart and the config's panels: it needs the records, not a stream.
     std::vector<PanelSpec> panels;
     if (opt.format == OutputFormat::Html) {
-        for (const auto& name : opt.config.panels) {
-            const auto d = parse_dim(name);  // validated when the config was read
-            if (!d) continue;
-            panels.push_back(PanelSpec{*d, 50, spec.sort});
-            if (is_string_dim(d->dim)) needed.set(index(d->dim));
-            if (d->dim == Dim::KeyPrefix) needed.set(index(Dim::Key));
-            if (d->dim == Dim::Tier) needed.set(index(Dim::Operation));
+        for (const DimSpec& d : opt.panels) {
+            panels.push_back(PanelSpec{d, 50, spec.sort});
+            mark_needed({d}, needed);
+            if (d.dim == Dim::Tier) needed.set(index(Dim::Operation));
         }
     }
     const auto follow = opt.follow ? std::optional<FollowOptions>(follow_options(opt)) : std::nullopt;
@@ -75,27 +73,7 @@ int run_report(const Options& opt) {
             break;
         }
     }
-    if (!opt.output.empty()) {
-        // A signal that ends the program mid-write would leave the temp file behind: hold the
-        // terminating ones until the rename is done (they act then; the file is whole).
-        sigset_t stop, old;
-        sigemptyset(&stop);
-        for (const int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE}) sigaddset(&stop, sig);
-        pthread_sigmask(SIG_BLOCK, &stop, &old);
-        std::string err;
-        const bool ok = write_file_atomic(opt.output, text, err);
-        pthread_sigmask(SIG_SETMASK, &old, nullptr);
-        if (!ok) {
-            fmt::print(stderr, "s3top: {}\n", err);
-            return 1;
-        }
-        return 0;
-    }
-    if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size() || std::fflush(stdout) != 0) {
-        fmt::print(stderr, "s3top: cannot write the report to standard output\n");
-        return 1;
-    }
-    return 0;
+    return write_output(opt, text, "report") ? 0 : 1;
 }
 
 int run_dashboard_command(const Options& opt) {
@@ -106,16 +84,9 @@ int run_dashboard_command(const Options& opt) {
         return 2;
     }
     tui::DashboardOptions d;
-    d.filter = filter_option(opt);
+    d.filter = opt.filter;
     apply_dashboard_config(opt, d);  // before any thread starts: it may throw
-    // The dashboard follows by default when given a folder.
-    bool follow = wants_follow(opt);
-    if (!opt.no_follow && !opt.replay) {
-        for (const auto& p : opt.paths) {
-            std::error_code ec;
-            if (std::filesystem::is_directory(p, ec)) follow = true;
-        }
-    }
+    const bool follow = opt.follow;  // by default when given a folder (resolve_options)
     Session s = make_session(opt, DimMask{}.set(), std::nullopt,
                              follow ? std::optional<FollowOptions>(follow_options(opt)) : std::nullopt);
 
@@ -145,7 +116,7 @@ int run_dashboard_command(const Options& opt) {
     // The threads started from here (ingest, follow, replay, parse workers) leave the
     // dashboard's signals to the UI thread; unblocked again once the dashboard is closed.
     std::optional<tui::DashboardSignalBlock> signals_to_ui(std::in_place);
-    std::thread ingest([&] {
+    std::jthread ingest([&] {
         if (replay) {
             std::vector<std::string> m;
             any = load_replay(s, *replay, opt, &m, &cancel);
@@ -177,6 +148,12 @@ int run_dashboard_command(const Options& opt) {
             });
         }
     });
+    // However this function is left, the ingest thread is stopped before it is joined.
+    const OnExit stop_ingest{[&] {
+        cancel = true;
+        if (replay) replay->stop();
+        follower.stop();
+    }};
     d.poll_interval = std::chrono::milliseconds(200);
     d.wake_fd = wake[0];
     d.status = [&] {

@@ -46,38 +46,22 @@ std::uint64_t state_fingerprint(const Options& opt, const DimMask& keep, DedupeM
 
 }  // namespace
 
-std::vector<DimSpec> by_option(const Options& opt, DimMask& needed) {
-    std::vector<DimSpec> by;
-    for (const auto& name : opt.by) {
-        auto d = parse_dim(name);
-        if (!d) throw UsageError{fmt::format("--by: unknown dimension '{}' (known: {})", name, dim_names_help())};
-        by.push_back(*d);
-        if (is_string_dim(d->dim)) needed.set(index(d->dim));
-        if (d->dim == Dim::KeyPrefix) needed.set(index(Dim::Key));
+void mark_needed(const std::vector<DimSpec>& by, DimMask& needed) {
+    for (const DimSpec& d : by) {
+        if (is_string_dim(d.dim)) needed.set(index(d.dim));
+        if (d.dim == Dim::KeyPrefix) needed.set(index(Dim::Key));
     }
-    return by;
-}
-
-Filter filter_option(const Options& opt) {
-    auto filter = parse_filter(opt.filter);
-    if (!filter) throw UsageError{"--filter: " + filter.error()};
-    return *std::move(filter);
 }
 
 Session make_session(const Options& opt, const DimMask& needed, std::optional<ReportSpec> stream,
                      const std::optional<FollowOptions>& follow) {
     Session s;
     EngineConfig cfg;
-    std::string err;
-    auto org = parse_org_source(opt.org_from, err);
-    if (!org) throw UsageError{"--org-from: " + err};
-    cfg.org = *org;
+    cfg.org = opt.org;
     cfg.tiers = opt.config.tiers;
-    cfg.keep = needed | CompiledFilter(filter_option(opt)).needed();
+    cfg.keep = needed | CompiledFilter(opt.filter).needed();
     cfg.stream = std::move(stream);
     s.engine = std::make_unique<Engine>(cfg);
-    if (opt.replay && opt.follow) throw UsageError{"--replay plays what is there: it cannot be combined with --follow"};
-    if (opt.paths.empty()) throw UsageError{"no input: name log files or folders, or - for standard input"};
     if (!opt.rejects.empty()) {
         s.rejects.reset(std::fopen(opt.rejects.c_str(), "wb"));
         if (!s.rejects) throw UsageError{fmt::format("--rejects {}: {}", opt.rejects, std::strerror(errno))};
@@ -87,7 +71,7 @@ Session make_session(const Options& opt, const DimMask& needed, std::optional<Re
     lo.format_options = FormatOptions{opt.log_format, opt.date_format, opt.time_format,
                                       std::make_shared<const JsonFieldMap>(opt.config.json_fields)};
     lo.workers = opt.workers;
-    const DedupeMode dedupe = parse_dedupe_mode(opt.dedupe).value_or(DedupeMode::Off);  // validated by load_config
+    const DedupeMode dedupe = opt.dedupe;
     if (dedupe == DedupeMode::RequestId) lo.dedupe = std::make_shared<RequestIdSet>();
     s.loader_options = lo;
     s.ingestor = std::make_unique<Ingestor>(*s.engine, lo);

@@ -1,6 +1,7 @@
 #pragma once
 // Wiring shared by every command: options -> engine config, inputs, loader, rejects file.
 #include <cstdio>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -14,9 +15,14 @@
 
 namespace s3top::app {
 
-/// A usage error: printed as one line, exit status 2.
-struct UsageError {
-    std::string message;
+/// Runs `fn` when the scope is left, however: declared after a std::jthread, it stops what the
+/// thread waits on before the jthread's destructor joins it.
+struct OnExit {
+    explicit OnExit(std::function<void()> f) : fn(std::move(f)) {}
+    std::function<void()> fn;
+    OnExit(const OnExit&) = delete;
+    OnExit& operator=(const OnExit&) = delete;
+    ~OnExit() { fn(); }
 };
 
 struct Session {
@@ -34,15 +40,11 @@ struct Session {
     std::unique_ptr<Follower> follower;
 };
 
-/// --by: the dimensions named, each also marked in `needed` (with the key for a key prefix).
-/// Throws UsageError naming an unknown dimension.
-std::vector<DimSpec> by_option(const Options& opt, DimMask& needed);
-
-/// --filter, parsed; throws UsageError with the parser's message.
-Filter filter_option(const Options& opt);
+/// The columns the dimensions `by` read (a key prefix reads the key), marked in `needed`.
+void mark_needed(const std::vector<DimSpec>& by, DimMask& needed);
 
 /// Builds the engine (keeping only the columns `needed` plus those the filter reads) and
-/// lists the inputs. Throws UsageError on bad options.
+/// lists the inputs. Throws UsageError when the --rejects file cannot be made.
 /// With `stream`, the engine folds that one report as batches arrive and keeps no records.
 /// With `follow`, the session's follower watches the inputs before they are listed.
 Session make_session(const Options& opt, const DimMask& needed, std::optional<ReportSpec> stream = std::nullopt,

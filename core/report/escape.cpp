@@ -30,7 +30,7 @@ void append_json_escaped(std::string& out, std::string_view s) {
         }
         if (!valid) {
             out += "\\ufffd";
-        } else if (cp < 0x20 || cp == 0x7F) {
+        } else if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F)) {  // C0, DEL and C1 (U+009B is CSI on some terminals)
             out += fmt::format("\\u{:04x}", static_cast<unsigned>(cp));
         } else {
             out += bytes;

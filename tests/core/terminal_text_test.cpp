@@ -152,5 +152,12 @@ TEST(TerminalText, EscapersAgreeOnInvalidUtf8) {
     EXPECT_EQ(json_quote("\xE2\x80\xA8\x7f\""), "\"\\u2028\\u007f\\\"\"");
 }
 
+TEST(TerminalText, JsonEscapesC1ControlsSoItIsSafeOnATerminal) {
+    // U+009B is CSI to terminals that take 8-bit controls: `report --format json` on a tty
+    // must not pass it (nor ESC) raw. The value parsed back is the same.
+    EXPECT_EQ(json_quote("\xC2\x9B" "2J\x1b]0;x\x07"), "\"\\u009b2J\\u001b]0;x\\u0007\"");
+    EXPECT_EQ(json_quote("\xC2\x80\xC2\x9F\xC2\xA0"), "\"\\u0080\\u009f\xC2\xA0\"");  // NBSP is printable
+}
+
 }  // namespace
 }  // namespace s3top

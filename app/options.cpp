@@ -1,0 +1,232 @@
+// The one place the command line's words become typed Options: every value parsed and
+// bounded, every combination checked, before an input is read or a thread started (a usage
+// error thrown past that point would leave a joinable thread behind: exit 134, no message).
+#include "app/options.hpp"
+
+#include <fmt/format.h>
+
+#include <charconv>
+#include <cmath>
+#include <filesystem>
+#include <system_error>
+#include <thread>
+
+#include "core/util/civil_time.hpp"
+
+namespace s3top::app {
+namespace {
+
+/// "a,b" -> {"a", "b"}
+std::vector<std::string> split_commas(const std::string& s) {
+    std::vector<std::string> out;
+    std::size_t pos = 0;
+    while (pos <= s.size()) {
+        auto comma = s.find(',', pos);
+        if (comma == std::string::npos) comma = s.size();
+        if (comma > pos) out.push_back(s.substr(pos, comma - pos));
+        pos = comma + 1;
+    }
+    return out;
+}
+
+bool given(const CommandLineText& t, const char* name) { return t.given.contains(name); }
+
+/// A whole number in [lo, hi], digits only (no sign, no "1e3"), or one line naming the range.
+std::uint64_t parse_count(const std::string& text, const char* option, std::uint64_t lo, std::uint64_t hi) {
+    std::uint64_t v = 0;
+    const char* end = text.data() + text.size();
+    const auto [p, ec] = std::from_chars(text.data(), end, v);
+    if (text.empty() || text[0] == '+' || ec != std::errc{} || p != end || v < lo || v > hi)
+        throw UsageError{fmt::format("{}: '{}' is not a whole number from {} to {}", option, text, lo, hi)};
+    return v;
+}
+
+std::vector<DimSpec> dims_of(const std::string& list, const char* option) {
+    std::vector<DimSpec> dims;
+    for (const auto& name : split_commas(list)) {
+        const auto d = parse_dim(name);
+        if (!d) throw UsageError{fmt::format("{}: unknown dimension '{}' (known: {})", option, name, dim_names_help())};
+        dims.push_back(*d);
+    }
+    if (dims.empty()) throw UsageError{fmt::format("{}: name at least one dimension (known: {})", option, dim_names_help())};
+    return dims;
+}
+
+OutputFormat format_of(const std::string& f) {
+    return f == "csv" ? OutputFormat::Csv : f == "json" ? OutputFormat::Json : f == "html" ? OutputFormat::Html
+                                                                                          : OutputFormat::Table;
+}
+
+/// An option the command would ignore is refused, never silently dropped: a user who asks for
+/// `bill --replay` or `--speed 60` without --replay would otherwise trust output that did not do
+/// what they asked.
+void refuse_ignored_options(const CommandLineText& t, bool billing) {
+    if (billing) {
+        for (const char* name : {"--follow", "--replay", "--speed"})
+            if (given(t, name))
+                throw UsageError{fmt::format(
+                    "{}: a billing statement prices the whole period at once; it cannot follow or replay "
+                    "(s3top report --follow --every 1h prints usage as it arrives)",
+                    name)};
+        if (given(t, "--every")) throw UsageError{"--every: not available with a billing statement"};
+        return;
+    }
+    if (given(t, "--speed") && !t.replay) throw UsageError{"--speed sets the replay speed: add --replay"};
+    if (given(t, "--every") && !t.follow && !t.replay)
+        throw UsageError{"--every prints a report per interval while following or replaying: add --follow or --replay"};
+    if (t.follow && t.no_follow) throw UsageError{"--follow and --no-follow: give one or the other"};
+    if (t.replay && t.follow) throw UsageError{"--replay plays what is there: it cannot be combined with --follow"};
+}
+
+std::vector<BillingPeriod> periods_of(const CommandLineText& t) {
+    if (!t.month.empty() && (!t.from.empty() || !t.to.empty()))
+        throw UsageError{"--month and --from/--to: give one or the other"};
+    if (!t.month.empty()) {
+        const auto start = t.month.size() == 7 ? parse_iso8601(t.month) : std::nullopt;
+        if (!start) throw UsageError{fmt::format("--month: '{}' is not a month like 2024-03", t.month)};
+        return periods_between(*start, next_bucket(Dim::Month, *start));
+    }
+    if (t.from.empty() || t.to.empty())
+        throw UsageError{"bill needs a period: --month 2024-03, or --from and --to (UTC, to exclusive)"};
+    const auto from = parse_iso8601(t.from);
+    if (!from) throw UsageError{fmt::format("--from: '{}' is not a time like 2024-03-01 or 2024-03-01T12:00", t.from)};
+    const auto to = parse_iso8601(t.to);
+    if (!to) throw UsageError{fmt::format("--to: '{}' is not a time like 2024-04-01 or 2024-04-01T00:00", t.to)};
+    if (*to <= *from) throw UsageError{"--to must be after --from"};
+    return periods_between(*from, *to);
+}
+
+/// Built-in defaults, then --config FILE or the user's file when it exists, then the options
+/// given on the command line that the file also sets.
+Config load_config(const CommandLineText& t, const char* xdg_config_home, const char* home) {
+    Config c = builtin_config();
+    std::filesystem::path file = t.config_file;
+    if (file.empty()) {
+        file = user_config_path(xdg_config_home, home);
+        std::error_code ec;
+        if (!file.empty() && !std::filesystem::exists(file, ec)) file.clear();  // no user file: defaults
+    }
+    if (!file.empty()) {
+        auto applied = apply_config_file(std::move(c), file);
+        if (!applied) throw UsageError{"config: " + applied.error().to_string()};
+        c = std::move(*applied);
+    }
+    if (!t.prices.empty()) {
+        auto table = load_price_table_file(t.prices);
+        if (!table) throw UsageError{"--prices: " + table.error().to_string()};
+        c.prices = std::move(*table);
+    }
+    if (!t.tier_scope.empty()) c.prices.egress_scope = t.tier_scope == "total" ? TierScope::Total : TierScope::PerGroup;
+    if (t.exclude_errors) c.exclude.errors = true;
+    if (given(t, "--panels")) {
+        dims_of(t.panels, "--panels");  // names checked here, kept as the config's words
+        c.panels = split_commas(t.panels);
+    }
+    if (given(t, "--org-from")) c.org_from = t.org_from;
+    if (given(t, "--log-format")) c.log_format = t.log_format;
+    if (given(t, "--dedupe")) c.dedupe = t.dedupe;
+    return c;
+}
+
+/// The dashboard follows by default when given a folder.
+bool dashboard_follows(const CommandLineText& t) {
+    if (t.follow) return true;
+    if (t.no_follow || t.replay) return false;
+    for (const auto& p : t.paths) {
+        std::error_code ec;
+        if (std::filesystem::is_directory(p, ec)) return true;
+    }
+    return false;
+}
+
+}  // namespace
+
+std::chrono::milliseconds parse_interval(const std::string& text) {
+    std::size_t pos = 0;
+    double n = 0;
+    try {
+        n = std::stod(text, &pos);
+    } catch (...) {
+        throw UsageError{"--every: not a duration: '" + text + "' (use 5s, 1m, 500ms)"};
+    }
+    const std::string unit = text.substr(pos);
+    double ms = 0;
+    if (unit == "ms") ms = n;
+    else if (unit.empty() || unit == "s") ms = n * 1000;
+    else if (unit == "m") ms = n * 60000;
+    else if (unit == "h") ms = n * 3600000;
+    else if (unit == "d") ms = n * 86400000;
+    else throw UsageError{"--every: unknown unit in '" + text + "' (use ms, s, m, h or d)"};
+    // Checked as a double, before the cast: a huge value must not wrap into a busy loop.
+    constexpr double kMost = 7 * 86400000.0;
+    if (!(ms >= 10) || !(ms <= kMost)) throw UsageError{"--every: from 10ms to 7d, not '" + text + "'"};
+    return std::chrono::milliseconds(static_cast<long long>(ms));
+}
+
+unsigned max_workers() { return std::max(8u, 4 * std::max(1u, std::thread::hardware_concurrency())); }
+
+Options resolve_options(const CommandLineText& t, const char* xdg_config_home, const char* home) {
+    Options o;
+    o.command = t.command;
+    o.billing = t.command == Command::Bill || t.billing;
+    refuse_ignored_options(t, o.billing);
+    if (t.paths.empty()) throw UsageError{"no input: name log files or folders, or - for standard input"};
+    o.paths = t.paths;
+    o.config = load_config(t, xdg_config_home, home);
+
+    if (t.command != Command::Dashboard) o.by = dims_of(t.by, "--by");
+    auto filter = parse_filter(t.filter);
+    if (!filter) throw UsageError{"--filter: " + filter.error()};
+    o.filter = *std::move(filter);
+    if (given(t, "--top")) o.top = parse_count(t.top, "--top", 1, 1'000'000'000);
+    o.sort = t.sort == "requests" ? SortBy::Requests : t.sort == "key" ? SortBy::Key : SortBy::Bytes;
+    o.format = format_of(t.format);
+    o.output = t.output;
+    o.rejects = t.rejects;
+    o.exact = t.exact;
+    o.no_color = t.no_color;
+
+    o.org_from = o.config.org_from;
+    std::string err;
+    const auto org = parse_org_source(o.org_from, err);
+    if (!org) throw UsageError{"--org-from: " + err};
+    o.org = *org;
+    o.log_format = o.config.log_format;
+    o.date_format = t.date_format;
+    o.time_format = t.time_format;
+    const auto dedupe = parse_dedupe_mode(o.config.dedupe);
+    if (!dedupe) throw UsageError{fmt::format("--dedupe: unknown value '{}' (off or request-id)", o.config.dedupe)};
+    o.dedupe = *dedupe;
+    for (const auto& name : o.config.panels) {
+        const auto d = parse_dim(name);
+        if (!d) throw UsageError{fmt::format("config: dashboard.panels: unknown dimension '{}'", name)};
+        o.panels.push_back(*d);
+    }
+    if (given(t, "--workers"))
+        o.workers = static_cast<unsigned>(parse_count(t.workers, "--workers", 1, max_workers()));
+
+    o.state_dir = t.state_dir;
+    o.no_state = t.no_state;
+    o.replay = t.replay;
+    o.follow = t.command == Command::Dashboard ? dashboard_follows(t) : t.follow;
+    o.every_given = given(t, "--every");
+    o.every = parse_interval(t.every);
+    if (given(t, "--speed")) {
+        std::size_t pos = 0;
+        try {
+            o.speed = std::stod(t.speed, &pos);
+        } catch (...) {
+            pos = 0;
+        }
+        if (pos == 0 || pos != t.speed.size() || !std::isfinite(o.speed) || o.speed < 0 || o.speed > 1e9)
+            throw UsageError{fmt::format("--speed: '{}' is not a number from 0 to 1e9 (log seconds per second)", t.speed)};
+    }
+    if (o.format == OutputFormat::Html && t.command == Command::Report && !o.billing) {
+        if (o.follow) throw UsageError{"--format html: not available with --follow (one page is written once)"};
+        if (o.every_given) throw UsageError{"--format html: not available with --every"};
+    }
+    if (o.billing) o.periods = periods_of(t);
+    return o;
+}
+
+}  // namespace s3top::app

@@ -1,0 +1,35 @@
+#pragma once
+// The command line as typed, and the one place it becomes typed, checked Options.
+#include <set>
+#include <string>
+#include <vector>
+
+#include "app/cli.hpp"
+
+namespace s3top::app {
+
+/// What the command line said, word for word (cli.cpp fills it from CLI11).
+struct CommandLineText {
+    Command command = Command::Dashboard;
+    std::set<std::string> given;  ///< long names of the options on the command line ("--every")
+    std::vector<std::string> paths;
+    std::string by = "org", filter, top, sort = "bytes", format, output, rejects;
+    std::string org_from = "org", log_format = "auto", dedupe = "off", date_format, time_format;
+    std::string panels, workers, state_dir, every = "5s", speed, config_file;
+    std::string month, from, to, prices, tier_scope;
+    bool exact = false, no_color = false, no_state = false, follow = false, no_follow = false;
+    bool replay = false, billing = false, exclude_errors = false;
+};
+
+/// Reads the config (built in, then --config FILE or the user's file), puts the options given
+/// over it, parses every value and checks every combination. Throws UsageError with one line.
+/// Nothing is read from the inputs and no thread is started before it returns.
+Options resolve_options(const CommandLineText& text, const char* xdg_config_home, const char* home);
+
+/// "5s", "1m", "500ms", "2h", "2" (seconds): from 10ms to 7 days. Throws UsageError.
+std::chrono::milliseconds parse_interval(const std::string& text);
+
+/// The most parse threads --workers takes: a few per core (more only waste memory).
+unsigned max_workers();
+
+}  // namespace s3top::app

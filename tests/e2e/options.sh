@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# End to end: options are checked before anything is read or any thread starts. A value out of
+# bounds or a combination that cannot work exits 2 with one line naming the option (never an
+# abort, a hang or a busy loop). What a report prints on a terminal is terminal-safe; to a
+# file or a pipe its bytes are exact. report --follow -o FILE keeps FILE whole and current.
+set -euo pipefail
+: "${S3TOP:?}" "${S3GEN:?}"
+work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+"$S3GEN" --out "$work/logs" --lines 2000 --files 2 --seed 5 >/dev/null
+
+# usage ARGS... : exit 2 within 10 s, exactly one line on stderr, naming what was wrong.
+usage() {
+  local want=$1; shift
+  local rc=0
+  timeout 10 "$S3TOP" "$@" >"$work/out" 2>"$work/err" </dev/null || rc=$?
+  [[ $rc == 2 ]] || fail "$*: exit $rc, want 2 ($(head -c 300 "$work/err"))"
+  [[ $(wc -l <"$work/err") == 1 ]] || fail "$*: want one line on stderr, got: $(cat "$work/err")"
+  grep -q -- "$want" "$work/err" || fail "$*: message does not name $want: $(cat "$work/err")"
+  [[ ! -s $work/out ]] || fail "$*: printed a report"
+}
+L=$work/logs
+usage --workers report --no-state --workers 100000 "$L"
+usage --workers report --no-state --workers 0 "$L"
+usage --every report --no-state --follow --every 99999999999999999h "$L"
+usage --every report --no-state --follow --every 1e400s "$L"
+usage --every report --no-state --follow --every 1ms "$L"
+usage --top report --no-state --top -1 "$L"
+usage --top report --no-state --top 99999999999999999999999 "$L"
+usage --top report --no-state --top 0 "$L"
+usage --speed report --no-state --replay --speed nan "$L"
+usage --speed report --no-state --replay --speed inf "$L"
+usage --speed report --no-state --replay --speed -1 "$L"
+usage "--format html" report --no-state --follow --format html "$L"
+usage "--format html" report --no-state --replay --every 1s --format html "$L"
+usage --no-follow report --no-state --follow --no-follow "$L"
+usage --by report --no-state --by nosuch "$L"
+usage --filter report --no-state --filter 'org~/(/' "$L"
+usage "no input" report --no-state
+usage --month bill --no-state --month 2024-13x "$L"
+echo "   out-of-bounds values and impossible combinations: exit 2, one line"
+
+# In bounds, the same options work.
+"$S3TOP" report --no-state --workers 3 --top 2 --format json "$L" >"$work/top.json"
+python3 -c "import json,sys; assert len(json.load(open(sys.argv[1]))['groups']) == 2" "$work/top.json"
+
+# A hostile org on a terminal: CSV and HTML made terminal-safe; to a file, exact.
+printf 'owner bkt [01/Mar/2024:10:00:00 +0000] 10.0.0.9 - REQ1 REST.GET.OBJECT k "GET /bkt/k?org=%%1B%%5D0%%3BPWNED%%07%%1B%%5B2J%%C2%%9B HTTP/1.1" 200 - 100 100 1 1 "-" "ua" -\n' >"$work/evil.log"
+"$S3TOP" report --no-state --format csv -o "$work/evil.csv" "$work/evil.log"
+grep -q $'\e]0;PWNED\a\e\[2J' "$work/evil.csv" || fail "CSV written to a file is not exact"
+for fmt in csv html json; do
+  script -qec "$S3TOP report --no-state --format $fmt $work/evil.log" /dev/null >"$work/tty.$fmt" </dev/null
+  grep -q PWNED "$work/tty.$fmt" || fail "$fmt on a terminal: the org is missing"
+  if LC_ALL=C grep -q $'\e\|\a\|\xc2\x9b' "$work/tty.$fmt"; then
+    fail "$fmt on a terminal passes escape sequences: $(od -c "$work/tty.$fmt" | head -5)"
+  fi
+done
+echo "   CSV/HTML/JSON on a terminal: no escape reaches it; CSV to a file: exact bytes"
+
+# report --follow -o FILE: the file is replaced whole at each interval.
+"$S3TOP" report --no-state --follow --every 200ms --format json -o "$work/live.json" "$L" 2>"$work/follow.err" &
+pid=$!
+for _ in $(seq 1 100); do [[ -s $work/live.json ]] && break; sleep 0.1; done
+kill -INT $pid; wait $pid || fail "report --follow ended $? on SIGINT"
+python3 -c "import json,sys; r = json.load(open(sys.argv[1])); assert r['totals']['requests'] == r['lines']['parsed'] == 1990" "$work/live.json" ||
+  fail "report --follow -o: $(head -c 300 "$work/live.json") $(cat "$work/follow.err")"
+echo "   report --follow -o FILE writes the file whole"
+echo "1 passed, 0 failed"
