@@ -10,6 +10,7 @@
 #include "app/commands.hpp"
 #include "app/session.hpp"
 #include "app/options.hpp"
+#include "core/report/terminal_text.hpp"
 
 namespace s3top::app {
 namespace {
@@ -113,7 +114,7 @@ int run(int argc, char** argv) {
     } catch (const CLI::CallForVersion& e) {
         return app.exit(e);
     } catch (const CLI::ParseError& e) {
-        fmt::print(stderr, "s3top: {} (see s3top --help)\n", e.what());
+        fmt::print(stderr, "s3top: {} (see s3top --help)\n", terminal_safe(e.what()));
         return 2;
     }
     CommandLineText& text = *bill ? b : *report ? r : d;
@@ -122,7 +123,7 @@ int run(int argc, char** argv) {
     try {
         opt = resolve_options(text, std::getenv("XDG_CONFIG_HOME"), std::getenv("HOME"));
     } catch (const UsageError& e) {
-        fmt::print(stderr, "s3top: {}\n", e.message);
+        fmt::print(stderr, "s3top: {}\n", terminal_safe(e.message));
         return 2;
     }
     try {
@@ -130,7 +131,7 @@ int run(int argc, char** argv) {
         if (opt.command == Command::Report) return run_report(opt);
         return run_dashboard_command(opt);
     } catch (const UsageError& e) {  // what only the inputs can tell (an unreadable --rejects file ...)
-        fmt::print(stderr, "s3top: {}\n", e.message);
+        fmt::print(stderr, "s3top: {}\n", terminal_safe(e.message));
         return 2;
     }
 }

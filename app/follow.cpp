@@ -14,6 +14,7 @@
 
 #include "app/follow.hpp"
 #include "app/output.hpp"
+#include "core/report/terminal_text.hpp"
 #include "core/report/report_writer.hpp"
 
 namespace s3top::app {
@@ -53,9 +54,9 @@ int report_follow(Session& s, const Options& opt, const ReportSpec& spec) {
     std::jthread watcher([&] {
         follower.run([&](const IngestResult& r) {
             for (const auto& f : r.load.files) {
-                if (!f.error.empty()) fmt::print(stderr, "s3top: {}: {}\n", f.path, f.error);
+                if (!f.error.empty()) fmt::print(stderr, "{}\n", terminal_safe(fmt::format("s3top: {}: {}", f.path, f.error)));
             }
-            for (const auto& n : r.notes) fmt::print(stderr, "s3top: state: {}\n", n);
+            for (const auto& n : r.notes) fmt::print(stderr, "{}\n", terminal_safe("s3top: state: " + n));
         });
     });
     // Stopped before the watcher is joined however this function is left.

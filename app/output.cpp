@@ -41,7 +41,7 @@ bool write_output(const Options& opt, std::string_view text, std::string_view wh
         std::string err;
         const bool ok = write_file_atomic(opt.output, text, err);
         pthread_sigmask(SIG_SETMASK, &old, nullptr);
-        if (!ok) fmt::print(stderr, "s3top: {}\n", err);
+        if (!ok) fmt::print(stderr, "s3top: {}\n", terminal_safe(err));
         return ok;
     }
     // The table is made of terminal-safe cells already; JSON escapes every control character.

@@ -22,6 +22,7 @@
 #include "core/report/report_writer.hpp"
 #include "core/report/units.hpp"
 #include "app/output.hpp"
+#include "core/report/terminal_text.hpp"
 
 namespace s3top::app {
 
@@ -142,7 +143,7 @@ int run_dashboard_command(const Options& opt) {
                 nfiles += r.counts.read + r.counts.replaced;
                 std::lock_guard l(messages_mutex);
                 for (const auto& f : r.load.files) {
-                    if (!f.error.empty()) messages.push_back(fmt::format("s3top: {}: {}", f.path, f.error));
+                    if (!f.error.empty()) messages.push_back(terminal_safe(fmt::format("s3top: {}: {}", f.path, f.error)));
                 }
                 poke();
             });

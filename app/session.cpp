@@ -3,6 +3,7 @@
 #include "core/parse/jsonl_log.hpp"
 
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -12,6 +13,7 @@
 #include <functional>
 
 #include "core/agg/compiled_filter.hpp"
+#include "core/report/terminal_text.hpp"
 #include "core/ingest/request_ids.hpp"
 #include "core/util/hash.hpp"
 
@@ -124,6 +126,7 @@ using Say = std::function<void(std::string)>;
 
 Say sayer(std::vector<std::string>* messages) {
     return [messages](std::string line) {
+        line = terminal_safe(line);  // file names and messages may carry anything a log key can
         if (messages) {
             messages->push_back(std::move(line));
         } else {
@@ -136,9 +139,15 @@ Say sayer(std::vector<std::string>* messages) {
 RejectSink rejects_file_sink(Session& s) {
     if (!s.rejects) return {};
     std::FILE* f = s.rejects.get();
-    return [f](const RejectedLine& r, const std::string& path) {
-        fmt::print(f, "{}\t{}\t{}\t{}\t", path, r.line_no, reject_reason_name(r.error.reason), r.error.column);
-        std::fwrite(r.text.data(), 1, r.text.size(), f);
+    // A file gets the line's bytes exactly; a terminal (--rejects /dev/tty) only safe text.
+    const bool tty = ::isatty(::fileno(f)) != 0;
+    return [f, tty](const RejectedLine& r, const std::string& path) {
+        const std::string safe_path = tty ? terminal_safe(path) : std::string();
+        fmt::print(f, "{}\t{}\t{}\t{}\t", tty ? safe_path : path, r.line_no, reject_reason_name(r.error.reason),
+                   r.error.column);
+        const std::string text = tty ? terminal_safe(r.text) : std::string();
+        const std::string_view out = tty ? std::string_view(text) : std::string_view(r.text);
+        std::fwrite(out.data(), 1, out.size(), f);
         std::fputc('\n', f);
     };
 }

@@ -57,6 +57,18 @@ for fmt in csv html json; do
 done
 echo "   CSV/HTML/JSON on a terminal: no escape reaches it; CSV to a file: exact bytes"
 
+# File names reach stderr terminal-safe: a name with ESC and BEL, in no known format, unreadable
+# as gzip, and as the -o target of a failed write.
+mkdir -p "$work/names"
+evil=$'\e]0;PWNED\a\e[2J'
+printf 'not a log line\n' >"$work/names/$evil.log"
+printf 'x' >"$work/names/$evil.gz"
+"$S3TOP" report --no-state --format json "$work/names" >/dev/null 2>"$work/names.err" || true
+"$S3TOP" report --no-state -o "$work/nosuchdir/$evil.csv" "$L" 2>>"$work/names.err" && fail "-o into a missing folder succeeded"
+grep -q PWNED "$work/names.err" || fail "the file names are not on stderr: $(cat "$work/names.err")"
+if LC_ALL=C grep -q $'\e\|\a' "$work/names.err"; then fail "a file name reached stderr raw: $(od -c "$work/names.err" | head)"; fi
+echo "   file names on stderr: terminal-safe"
+
 # report --follow -o FILE: the file is replaced whole at each interval.
 "$S3TOP" report --no-state --follow --every 200ms --format json -o "$work/live.json" "$L" 2>"$work/follow.err" &
 pid=$!
