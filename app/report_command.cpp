@@ -42,7 +42,6 @@ int run_report(const Options& opt) {
         for (const DimSpec& d : opt.panels) {
             panels.push_back(PanelSpec{d, 50, spec.sort});
             mark_needed({d}, needed);
-            if (d.dim == Dim::Tier) needed.set(index(Dim::Operation));
         }
     }
     const auto follow = opt.follow ? std::optional<FollowOptions>(follow_options(opt)) : std::nullopt;

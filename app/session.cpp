@@ -49,10 +49,7 @@ std::uint64_t state_fingerprint(const Options& opt, const DimMask& keep, DedupeM
 }  // namespace
 
 void mark_needed(const std::vector<DimSpec>& by, DimMask& needed) {
-    for (const DimSpec& d : by) {
-        if (is_string_dim(d.dim)) needed.set(index(d.dim));
-        if (d.dim == Dim::KeyPrefix) needed.set(index(Dim::Key));
-    }
+    for (const DimSpec& d : by) needed |= columns_needed(d);
 }
 
 Session make_session(const Options& opt, const DimMask& needed, std::optional<ReportSpec> stream,

@@ -94,15 +94,7 @@ void fields(Canvas& c, Line& line, const std::vector<Field>& fields) {
 
 }  // namespace draw
 
-std::string_view resolution_name(Dim resolution) {
-    switch (resolution) {
-        case Dim::Minute: return "minute";
-        case Dim::Hour: return "hour";
-        case Dim::Day: return "day";
-        case Dim::Month: return "month";
-        default: return "?";
-    }
-}
+std::string_view resolution_name(Dim resolution) { return is_time_dim(resolution) ? dim_info(resolution).name : "?"; }
 
 std::string chart_title(ChartMetric metric, Dim resolution) {
     return std::string(metric == ChartMetric::BytesSent ? "Bytes sent" : "Requests") + " per " +

@@ -107,23 +107,12 @@ void BatchBuilder::add(const Record& r) {
     c.total_time_ms.push_back(r.has_total_time ? std::min(r.total_time_ms, kNoTotalTime - 1) : kNoTotalTime);
     c.status.push_back(r.status);
     c.tier.push_back(static_cast<std::uint8_t>(tier_of(r)));
-    auto put = [&](Dim d, std::string_view v) {
-        const auto i = index(d);
-        if (keep_[i]) c.ids[i].push_back(b.pools[i].intern(v));
-    };
-    if (keep_[index(Dim::Org)]) put(Dim::Org, org_of(r, org_, scratch_));
-    put(Dim::Requester, r.requester);
-    put(Dim::RemoteIp, r.remote_ip);
-    put(Dim::Bucket, r.bucket);
-    put(Dim::Operation, r.operation);
-    put(Dim::ErrorCode, r.error_code);
-    put(Dim::Key, r.key);
-    put(Dim::UserAgent, r.user_agent);
-    put(Dim::Referrer, r.referrer);
-    put(Dim::HostHeader, r.host_header);
-    put(Dim::AuthType, r.auth_type);
-    put(Dim::TlsVersion, r.tls_version);
-    put(Dim::Method, r.method);
+    for (const DimInfo& info : kDims) {
+        if (info.kind != DimKind::Stored) continue;
+        const auto i = index(info.dim);
+        if (!keep_[i]) continue;
+        c.ids[i].push_back(b.pools[i].intern(info.field ? r.*info.field : org_of(r, org_, scratch_)));
+    }
 }
 
 void BatchBuilder::reject(std::uint32_t source, std::uint64_t line_no, std::string_view line, ParseError e) {

@@ -11,8 +11,6 @@
 
 namespace s3top {
 
-using DimMask = std::bitset<kStringDimCount>;
-
 struct Columns {
     std::vector<std::int64_t> time;
     std::vector<std::uint64_t> bytes_sent;

@@ -2,78 +2,51 @@
 
 #include <charconv>
 
-#include "core/agg/tier_map.hpp"
-
 namespace s3top {
-namespace {
 
-struct NameEntry {
-    std::string_view name;
-    Dim dim;
-};
+std::string status_label(std::int64_t status) { return status == 0 ? std::string() : std::to_string(status); }
 
-constexpr std::array<NameEntry, 21> kNames = {{
-    {"org", Dim::Org},          {"requester", Dim::Requester}, {"ip", Dim::RemoteIp},
-    {"bucket", Dim::Bucket},    {"operation", Dim::Operation}, {"error", Dim::ErrorCode},
-    {"key", Dim::Key},          {"ua", Dim::UserAgent},        {"referrer", Dim::Referrer},
-    {"host", Dim::HostHeader},  {"auth", Dim::AuthType},       {"tls", Dim::TlsVersion},
-    {"method", Dim::Method},    {"status", Dim::Status},       {"class", Dim::StatusClass},
-    {"prefix", Dim::KeyPrefix}, {"tier", Dim::Tier},           {"minute", Dim::Minute},
-    {"hour", Dim::Hour},        {"day", Dim::Day},             {"month", Dim::Month},
-}};
+std::string status_class_label(std::int64_t status_class) {
+    return status_class == 0 ? std::string() : std::to_string(status_class) + "xx";
+}
 
-constexpr std::array<std::pair<std::string_view, std::string_view>, 10> kAliases = {{
-    {"client", "ip"},
-    {"remote_ip", "ip"},
-    {"user_agent", "ua"},
-    {"agent", "ua"},
-    {"error_code", "error"},
-    {"status_class", "class"},
-    {"op", "operation"},
-    {"referer", "referrer"},
-    {"host_header", "host"},
-    {"key_prefix", "prefix"},
-}};
+std::string tier_label(std::int64_t tier) { return std::string(tier_name(static_cast<Tier>(tier))); }
 
-}  // namespace
+DimMask columns_needed(DimSpec d) {
+    DimMask m;
+    const DimInfo& info = dim_info(d.dim);
+    if (info.kind == DimKind::Stored) m.set(index(d.dim));
+    if (info.from != Dim::Count_) m |= columns_needed(DimSpec{info.from, 0});
+    return m;
+}
 
 std::string dim_name(DimSpec d) {
-    for (const auto& e : kNames) {
-        if (e.dim == d.dim) {
-            if (d.dim == Dim::KeyPrefix) return std::string(e.name) + ":" + std::to_string(d.depth);
-            return std::string(e.name);
-        }
-    }
-    return "?";
+    if (d.dim == Dim::Count_) return "?";
+    const DimInfo& info = dim_info(d.dim);
+    if (info.kind == DimKind::KeyPrefix) return std::string(info.name) + ":" + std::to_string(d.depth);
+    return std::string(info.name);
 }
 
 std::string dim_title(DimSpec d) {
-    switch (d.dim) {
-        case Dim::Org: return "Org";
-        case Dim::Requester: return "Requester";
-        case Dim::RemoteIp: return "Client IP";
-        case Dim::Bucket: return "Bucket";
-        case Dim::Operation: return "Operation";
-        case Dim::ErrorCode: return "Error code";
-        case Dim::Key: return "Key";
-        case Dim::UserAgent: return "User agent";
-        case Dim::Referrer: return "Referrer";
-        case Dim::HostHeader: return "Host";
-        case Dim::AuthType: return "Auth type";
-        case Dim::TlsVersion: return "TLS";
-        case Dim::Method: return "Method";
-        case Dim::Status: return "Status";
-        case Dim::StatusClass: return "Status class";
-        case Dim::KeyPrefix: return "Key prefix /" + std::to_string(d.depth);
-        case Dim::Tier: return "Request tier";
-        case Dim::Minute: return "Minute";
-        case Dim::Hour: return "Hour";
-        case Dim::Day: return "Day";
-        case Dim::Month: return "Month";
-        case Dim::Count_: break;
-    }
-    return "?";
+    if (d.dim == Dim::Count_) return "?";
+    const DimInfo& info = dim_info(d.dim);
+    if (info.kind == DimKind::KeyPrefix) return std::string(info.title) + std::to_string(d.depth);
+    return std::string(info.title);
 }
+
+namespace {
+
+bool is_alias(std::string_view aliases, std::string_view name) {
+    while (!aliases.empty()) {
+        const auto space = aliases.find(' ');
+        if (aliases.substr(0, space) == name) return true;
+        if (space == std::string_view::npos) break;
+        aliases.remove_prefix(space + 1);
+    }
+    return false;
+}
+
+}  // namespace
 
 std::optional<DimSpec> parse_dim(std::string_view name) {
     std::string_view base = name;
@@ -82,13 +55,10 @@ std::optional<DimSpec> parse_dim(std::string_view name) {
         base = name.substr(0, colon);
         param = name.substr(colon + 1);
     }
-    for (const auto& [alias, target] : kAliases) {
-        if (base == alias) base = target;
-    }
-    for (const auto& e : kNames) {
-        if (e.name != base) continue;
-        DimSpec d{e.dim, 0};
-        if (e.dim == Dim::KeyPrefix) {
+    for (const DimInfo& info : kDims) {
+        if (info.name != base && !is_alias(info.aliases, base)) continue;
+        DimSpec d{info.dim, 0};
+        if (info.kind == DimKind::KeyPrefix) {
             unsigned depth = 1;
             if (!param.empty()) {
                 const auto [p, ec] = std::from_chars(param.data(), param.data() + param.size(), depth);
@@ -104,12 +74,17 @@ std::optional<DimSpec> parse_dim(std::string_view name) {
 }
 
 std::string_view dim_names_help() {
-    return "org, requester, ip (client), bucket, operation, error, key, prefix:N, ua, referrer, host, auth, tls, "
-           "method, status, class, tier, minute, hour, day, month";
+    static const std::string help = [] {
+        std::string s;
+        for (const DimInfo& info : kDims) {
+            if (!s.empty()) s += ", ";
+            s += info.usage.empty() ? info.name : info.usage;
+        }
+        return s;
+    }();
+    return help;
 }
 
-// The first `depth` '/'-separated segments of a key ("a/b/c", 2 -> "a/b"). A leading '/'
-// is skipped.
 std::string_view key_prefix(std::string_view key, unsigned depth) {
     if (!key.empty() && key.front() == '/') key.remove_prefix(1);
     std::size_t pos = 0;
@@ -119,10 +94,6 @@ std::string_view key_prefix(std::string_view key, unsigned depth) {
         pos = slash + 1;
     }
     return key.substr(0, pos - 1);
-}
-
-Tier classify_operation(std::string_view op, std::string_view method) {
-    return TierMap::defaults().classify(op, method);
 }
 
 }  // namespace s3top

@@ -1,7 +1,8 @@
 #pragma once
-// Maps a stored record to its group key for one dimension, and a key back to its label.
-// Keys are dense small integers for string dimensions, status codes, classes and tiers
-// (accumulate in arrays) and bucket starts for time dimensions (accumulate in hash maps).
+// Maps a stored record to its group key for one dimension, and a key back to its label, by
+// the dimension's kind (kDims). Keys are dense small integers for stored, number and key
+// prefix dimensions (accumulate in arrays) and bucket starts for time dimensions (accumulate
+// in hash maps).
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -13,37 +14,35 @@ namespace s3top {
 
 class Keyer {
 public:
-    explicit Keyer(DimSpec dim) : dim_(dim) {}
+    explicit Keyer(DimSpec dim) : dim_(dim), info_(&dim_info(dim.dim)) {}
     DimSpec dim() const { return dim_; }
     /// Extends derived tables (key prefixes) to cover every id now in `pools`.
     void prepare(const Pools& pools);
     /// True when keys are small dense integers (see dense_size()).
-    bool dense() const { return !is_time_dim(dim_.dim); }
+    bool dense() const { return info_->kind != DimKind::Time; }
     /// Upper bound of dense keys right now (after prepare()).
     std::size_t dense_size(const Pools& pools) const;
     std::int64_t key(const Columns& c, std::size_t row) const {
-        switch (dim_.dim) {
-            case Dim::Status: return c.status[row];
-            case Dim::StatusClass: return c.status[row] / 100;
-            case Dim::Tier: return c.tier[row];
-            case Dim::KeyPrefix: return key_to_prefix_[c.ids[index(Dim::Key)][row]];
-            case Dim::Minute:
-            case Dim::Hour:
-            case Dim::Day:
-            case Dim::Month: return time_key(c.time[row]);
-            default: return c.ids[index(dim_.dim)][row];
+        switch (info_->kind) {
+            case DimKind::Stored: return c.ids[index(dim_.dim)][row];
+            case DimKind::Number:
+                return (info_->number == NumberColumn::Status ? std::int64_t{c.status[row]} : std::int64_t{c.tier[row]}) /
+                       info_->divisor;
+            case DimKind::KeyPrefix: return key_to_prefix_[c.ids[index(info_->from)][row]];
+            case DimKind::Time: return time_key(c.time[row]);
         }
+        return 0;
     }
     /// dense_size() as of the last prepare() (string dimensions: the pool's size then).
     std::size_t dense_size_hint() const { return prepared_size_; }
     /// Sets `out` to a view of the label when it is a pooled string (string dimensions, key
     /// prefixes) and returns true; false for derived labels (use label()).
     bool label_view(std::int64_t key, const Pools& pools, std::string_view& out) const {
-        if (dim_.dim == Dim::KeyPrefix) {
+        if (info_->kind == DimKind::KeyPrefix) {
             out = prefixes_.view(static_cast<std::uint32_t>(key));
             return true;
         }
-        if (!is_string_dim(dim_.dim)) return false;
+        if (info_->kind != DimKind::Stored) return false;
         out = pools[index(dim_.dim)].view(static_cast<std::uint32_t>(key));
         return true;
     }
@@ -55,6 +54,7 @@ public:
 private:
     std::int64_t time_key(std::int64_t t) const;
     DimSpec dim_;
+    const DimInfo* info_;
     std::size_t prepared_size_ = 0;
     StringPool prefixes_;
     std::vector<std::uint32_t> key_to_prefix_;

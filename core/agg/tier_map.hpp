@@ -26,7 +26,7 @@ struct TierMap {
 
     /// The tier of a request; first matching rule, else `fallback`.
     Tier classify(std::string_view operation, std::string_view method) const;
-    /// S3's published mapping (what classify_operation() does).
+    /// S3's published mapping (the shipped [request_tiers] table).
     static const TierMap& defaults();
     friend bool operator==(const TierMap&, const TierMap&) = default;
 };
