@@ -184,27 +184,16 @@ public:
 
     // [log.json]: a JSON pointer ("/request/remote_ip") per field, and the duration's unit.
     void json_fields(JsonFieldMap& m, const toml::table& t) const {
-        const std::pair<const char*, std::string JsonFieldMap::*> fields[] = {
-            {"time", &JsonFieldMap::time},           {"remote_ip", &JsonFieldMap::remote_ip},
-            {"requester", &JsonFieldMap::requester}, {"method", &JsonFieldMap::method},
-            {"uri", &JsonFieldMap::uri},             {"protocol", &JsonFieldMap::protocol},
-            {"host", &JsonFieldMap::host},           {"status", &JsonFieldMap::status},
-            {"bytes_sent", &JsonFieldMap::bytes_sent}, {"bytes_in", &JsonFieldMap::bytes_in},
-            {"duration", &JsonFieldMap::duration},   {"user_agent", &JsonFieldMap::user_agent},
-            {"referrer", &JsonFieldMap::referrer},   {"tls_version", &JsonFieldMap::tls_version},
-            {"cipher_suite", &JsonFieldMap::cipher_suite}, {"bucket", &JsonFieldMap::bucket},
-            {"key", &JsonFieldMap::key},             {"operation", &JsonFieldMap::operation},
-        };
-        only(t, "log.json",
-             {"time", "remote_ip", "requester", "method", "uri", "protocol", "host", "status", "bytes_sent", "bytes_in",
-              "duration", "user_agent", "referrer", "tls_version", "cipher_suite", "bucket", "key", "operation",
-              "duration_unit"});
-        for (const auto& [name, member] : fields) {
-            if (const auto* v = t.get(name)) {
-                const std::string key = std::string("log.json.") + name;
+        std::vector<std::string_view> known;
+        for (const auto& f : kJsonFields) known.push_back(f.name);
+        known.push_back("duration_unit");
+        only(t, "log.json", known);
+        for (const auto& f : kJsonFields) {
+            if (const auto* v = t.get(f.name)) {
+                const std::string key = "log.json." + std::string(f.name);
                 std::string ptr = str(*v, key);
                 if (!ptr.empty() && ptr.front() != '/') fail(v, key, "expected a JSON pointer such as \"/request/uri\" (or \"\" for none)");
-                m.*member = std::move(ptr);
+                m.*f.pointer = std::move(ptr);
             }
         }
         if (const auto* v = t.get("duration_unit")) {

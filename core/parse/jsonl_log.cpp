@@ -13,10 +13,17 @@ namespace {
 
 using scan::error;
 
-enum Slot : int {
-    kTime, kRemoteIp, kRequester, kMethod, kUri, kProtocol, kHost, kStatus, kBytesSent, kBytesIn, kDuration,
-    kUserAgent, kReferrer, kTlsVersion, kCipherSuite, kBucket, kKey, kOperation, kSlotCount
-};
+// A captured value's slot is its row in kJsonFields.
+consteval int slot(std::string_view name) {
+    for (std::size_t i = 0; i < kJsonFields.size(); ++i) {
+        if (kJsonFields[i].name == name) return static_cast<int>(i);
+    }
+    throw "no such JSON field";
+}
+constexpr int kTime = slot("time"), kRemoteIp = slot("remote_ip"), kUri = slot("uri"), kStatus = slot("status"),
+              kBytesSent = slot("bytes_sent"), kBytesIn = slot("bytes_in"), kDuration = slot("duration"),
+              kKey = slot("key");
+constexpr std::size_t kSlotCount = kJsonFields.size();
 
 std::uint64_t unit_scale_num(JsonFieldMap::Unit u) {
     switch (u) {
@@ -37,15 +44,9 @@ struct JsonLineParser::Impl {
 };
 
 JsonLineParser::JsonLineParser(const JsonFieldMap& map) : impl_(std::make_unique<Impl>()) {
-    const std::array<std::pair<const std::string*, int>, kSlotCount> pointers{{
-        {&map.time, kTime}, {&map.remote_ip, kRemoteIp}, {&map.requester, kRequester}, {&map.method, kMethod},
-        {&map.uri, kUri}, {&map.protocol, kProtocol}, {&map.host, kHost}, {&map.status, kStatus},
-        {&map.bytes_sent, kBytesSent}, {&map.bytes_in, kBytesIn}, {&map.duration, kDuration},
-        {&map.user_agent, kUserAgent}, {&map.referrer, kReferrer}, {&map.tls_version, kTlsVersion},
-        {&map.cipher_suite, kCipherSuite}, {&map.bucket, kBucket}, {&map.key, kKey}, {&map.operation, kOperation},
-    }};
-    for (const auto& [p, slot] : pointers) {
-        if (!impl_->trie.add(*p, slot)) throw std::invalid_argument("bad JSON pointer: " + *p);
+    for (std::size_t i = 0; i < kSlotCount; ++i) {
+        const std::string& p = map.*kJsonFields[i].pointer;
+        if (!impl_->trie.add(p, static_cast<int>(i))) throw std::invalid_argument("bad JSON pointer: " + p);
     }
     impl_->unit = map.duration_unit;
     impl_->key_mapped = !map.key.empty();
@@ -79,14 +80,10 @@ ParseResult JsonLineParser::parse(std::string_view line) {
     if (!t) return std::unexpected(error(RejectReason::BadTimestamp, 0, kTime));
     r.time = *t;
     r.remote_ip = scan::host_without_port(c[kRemoteIp].text, false);
-    r.requester = c[kRequester].text;
-    r.method = c[kMethod].text;
     const std::string_view uri = c[kUri].text;
     const auto q = uri.find('?');
     r.path = uri.substr(0, q);
     if (q != std::string_view::npos) r.query = uri.substr(q + 1);
-    r.protocol = c[kProtocol].text;
-    r.host_header = c[kHost].text;
     if (c[kStatus].present) {
         std::uint64_t s = 0;
         if (!jsonwalk::json_u64(c[kStatus].text, s) || s > 999) return std::unexpected(error(RejectReason::BadStatus, 0, kStatus));
@@ -109,12 +106,9 @@ ParseResult JsonLineParser::parse(std::string_view line) {
         if (im.unit == JsonFieldMap::Unit::Nanoseconds) us /= 1000;
         r.total_time_ms = scan::us_to_ms(us);
     }
-    r.user_agent = c[kUserAgent].text;
-    r.referrer = c[kReferrer].text;
-    r.tls_version = c[kTlsVersion].text;
-    r.cipher_suite = c[kCipherSuite].text;
-    r.bucket = c[kBucket].text;
-    r.operation = c[kOperation].text;
+    for (std::size_t i = 0; i < kSlotCount; ++i) {
+        if (kJsonFields[i].text) r.*kJsonFields[i].text = c[i].text;
+    }
     r.key = im.key_mapped ? c[kKey].text : scan::key_from_path(r.path);
     std::uint16_t n = 0;
     for (const auto& v : c) n = static_cast<std::uint16_t>(n + (v.present ? 1 : 0));

@@ -1,11 +1,13 @@
 #pragma once
 // Newline-delimited JSON access logs (one object per line), e.g. Caddy's. Which member holds
 // which Record field is a JsonFieldMap of JSON pointers; the defaults read Caddy v2 logs.
+#include <array>
 #include <memory>
 #include <string>
 #include <string_view>
 
 #include "core/parse/log_format.hpp"
+#include "core/parse/record.hpp"
 
 namespace s3top {
 
@@ -35,6 +37,35 @@ struct JsonFieldMap {
     std::string key;  ///< when empty, the key is the path without its leading '/'
     std::string operation;
 };
+
+/// Each pointer of a JsonFieldMap: its key in the config's [log.json] table, and the Record
+/// field it fills as plain text (null: the parser reads it its own way: time, uri, status,
+/// numbers, the client address without its port, the key with its fallback to the path).
+struct JsonField {
+    std::string_view name;
+    std::string JsonFieldMap::*pointer;
+    std::string_view Record::*text = nullptr;
+};
+inline constexpr std::array<JsonField, 18> kJsonFields = {{
+    {"time", &JsonFieldMap::time},
+    {"remote_ip", &JsonFieldMap::remote_ip},
+    {"requester", &JsonFieldMap::requester, &Record::requester},
+    {"method", &JsonFieldMap::method, &Record::method},
+    {"uri", &JsonFieldMap::uri},
+    {"protocol", &JsonFieldMap::protocol, &Record::protocol},
+    {"host", &JsonFieldMap::host, &Record::host_header},
+    {"status", &JsonFieldMap::status},
+    {"bytes_sent", &JsonFieldMap::bytes_sent},
+    {"bytes_in", &JsonFieldMap::bytes_in},
+    {"duration", &JsonFieldMap::duration},
+    {"user_agent", &JsonFieldMap::user_agent, &Record::user_agent},
+    {"referrer", &JsonFieldMap::referrer, &Record::referrer},
+    {"tls_version", &JsonFieldMap::tls_version, &Record::tls_version},
+    {"cipher_suite", &JsonFieldMap::cipher_suite, &Record::cipher_suite},
+    {"bucket", &JsonFieldMap::bucket, &Record::bucket},
+    {"key", &JsonFieldMap::key},
+    {"operation", &JsonFieldMap::operation, &Record::operation},
+}};
 
 /// "jsonl": one JSON object per line, read with simdjson's on-demand API in one pass (the
 /// pointers are compiled into a trie). Views point into the line, or for strings with escapes
