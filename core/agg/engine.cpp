@@ -68,10 +68,6 @@ struct Ranked {
     std::string_view label;
 };
 
-void add_row(Metrics& m, const Columns& c, std::size_t row) {
-    m.add(c.bytes_sent[row], c.bytes_in[row], c.status[row], c.tier[row], c.total_time_ms[row]);
-}
-
 }  // namespace
 
 // ---------------------------------------------------------------------------------------

@@ -79,9 +79,9 @@ void ReportAccumulator::fold(const Columns& c, const Pools& pools, std::size_t b
         const std::int64_t t = c.time[row];
         if (totals_.requests == 0 || t < min_time_) min_time_ = t;
         if (totals_.requests == 0 || t > max_time_) max_time_ = t;
-        totals_.add(c.bytes_sent[row], c.bytes_in[row], c.status[row], c.tier[row], c.total_time_ms[row]);
+        add_row(totals_, c, row);
         const std::uint32_t g = group_of(c, row);
-        metrics_[g].add(c.bytes_sent[row], c.bytes_in[row], c.status[row], c.tier[row], c.total_time_ms[row]);
+        add_row(metrics_[g], c, row);
         const std::uint64_t gk = (std::uint64_t{g} + 1) << 32;
         if (have_ip && ips[row] != 0) {
             const std::uint32_t ip = ips[row];

@@ -133,12 +133,7 @@ LoadResult Replay::load(const std::vector<InputFile>& files, LoaderOptions optio
     std::vector<std::uint64_t>().swap(origin);
     chunks_.resize((n + kChunkRows - 1) / kChunkRows);
     // Column by column, so at most one extra column is alive.
-    scatter(staged.time, perm, chunks_, [](Columns& c) -> auto& { return c.time; });
-    scatter(staged.bytes_sent, perm, chunks_, [](Columns& c) -> auto& { return c.bytes_sent; });
-    scatter(staged.bytes_in, perm, chunks_, [](Columns& c) -> auto& { return c.bytes_in; });
-    scatter(staged.total_time_ms, perm, chunks_, [](Columns& c) -> auto& { return c.total_time_ms; });
-    scatter(staged.status, perm, chunks_, [](Columns& c) -> auto& { return c.status; });
-    scatter(staged.tier, perm, chunks_, [](Columns& c) -> auto& { return c.tier; });
+    for_each_number_column_accessor([&](auto get) { scatter(get(staged), perm, chunks_, get); });
     for (std::size_t d = 0; d < kStringDimCount; ++d)
         scatter(staged.ids[d], perm, chunks_, [d](Columns& c) -> auto& { return c.ids[d]; });
     total_ = n;

@@ -119,8 +119,7 @@ TEST(DimTable, EachStoredDimensionIsFilledFromItsRecordField) {
 
 TEST(DimTable, NumberDimensionsKeyAndLabelByTheirRow) {
     Columns c;
-    c.status.push_back(404);
-    c.tier.push_back(static_cast<std::uint8_t>(Tier::Put));
+    c.push_numbers(NumberRow{.time = 0, .status = 404, .tier = static_cast<std::uint8_t>(Tier::Put)});
     for (auto& ids : c.ids) ids.push_back(0);
     const Pools pools;
     EXPECT_EQ(Keyer({Dim::Status}).key(c, 0), 404);
