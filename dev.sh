@@ -130,10 +130,19 @@ run_tests() {
   fi
 }
 
+# clang-tidy over core, tui and app (.clang-tidy: functions over 120 lines, bug-prone checks).
+# Prints its findings; not part of `test`.
+run_tidy() {
+  install_missing "${PACKAGES[@]}" clang-tidy-19
+  configure build/tidy Debug -DS3TOP_CLANG_TIDY=ON -DS3TOP_BUILD_TESTS=OFF -DS3TOP_BUILD_BENCH=OFF -DS3TOP_WERROR=OFF
+  cmake --build build/tidy -j"$JOBS" --target s3top 2>&1 | grep -E 'warning:|error:' | sort -u || true
+}
+
 case "${1:-}" in
   demo) demo ;;
   test) run_tests ;;
   build) install_missing "${PACKAGES[@]}"; build_release ;;
   tsan) install_missing "${PACKAGES[@]}"; run_tsan ;;
-  *) echo "usage: ./dev.sh demo | test | build | tsan" >&2; exit 2 ;;
+  tidy) run_tidy ;;
+  *) echo "usage: ./dev.sh demo | test | build | tsan | tidy" >&2; exit 2 ;;
 esac
