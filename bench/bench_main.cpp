@@ -2,7 +2,12 @@
 // change over 10 million in-memory records (the dashboard's worst case).
 #include <benchmark/benchmark.h>
 
+#include <malloc.h>
+
+#include <algorithm>
 #include <chrono>
+#include <cstdio>
+#include <deque>
 #include <string>
 #include <vector>
 
@@ -137,6 +142,46 @@ void BM_Dedupe10M(benchmark::State& state) {
     }
 }
 BENCHMARK(BM_Dedupe10M)->Unit(benchmark::kMillisecond)->Iterations(1);
+
+// `s3top report --by key` over 1,000,000 distinct 24-byte keys, streamed as the app does
+// (EngineConfig::stream: no records kept): the heap the engine holds per distinct key once
+// every batch is folded (mallinfo2: bytes in use after minus before), and after finish()
+// builds the result's groups. The README's Limits table quotes these counters.
+void BM_ReportByKeyMemory1M(benchmark::State& state) {
+    constexpr std::size_t kKeys = 1'000'000;
+    for (auto _ : state) {
+        const auto before = ::mallinfo2().uordblks;
+        EngineConfig cfg;
+        ReportSpec spec;
+        spec.by = {DimSpec{Dim::Key, 0}};
+        spec.top = 10;
+        cfg.stream = spec;
+        cfg.keep.set(index(Dim::Key)).set(index(Dim::RemoteIp));
+        Engine e(cfg);
+        std::string line;
+        for (std::size_t start = 0; start < kKeys; start += 65536) {
+            BatchBuilder b(cfg.org, cfg.keep);
+            std::deque<std::string> keep;  // records view their lines
+            for (std::size_t i = start; i < std::min(kKeys, start + 65536); ++i) {
+                char key[32];
+                std::snprintf(key, sizeof key, "k/%022zu", i);
+                keep.push_back(std::string("o bkt [06/Feb/2024:00:10:38 +0000] 10.0.") + std::to_string(i % 250) +
+                               ".1 - R1 REST.GET.OBJECT " + key + " \"GET /bkt/" + key +
+                               "?org=a HTTP/1.1\" 200 - 100 100 1 1 \"-\" \"ua\" -");
+                b.add(*parse_s3_access_log(keep.back()));
+            }
+            e.append(b.take());
+        }
+        const auto folded = ::mallinfo2().uordblks;
+        const ReportResult r = e.report(spec);
+        const auto finished = ::mallinfo2().uordblks;
+        benchmark::DoNotOptimize(r.total_groups);
+        state.counters["keys"] = static_cast<double>(r.total_groups);
+        state.counters["heap_bytes_per_key"] = static_cast<double>(folded - before) / kKeys;
+        state.counters["with_result_per_key"] = static_cast<double>(finished - before) / kKeys;
+    }
+}
+BENCHMARK(BM_ReportByKeyMemory1M)->Unit(benchmark::kMillisecond)->Iterations(1);
 
 }  // namespace
 }  // namespace s3top

@@ -50,7 +50,7 @@ std::uint32_t ReportAccumulator::group_of(const Columns& c, std::size_t row) {
         std::uint32_t& g = dense_group_[k];
         if (g == UINT32_MAX) {
             g = static_cast<std::uint32_t>(metrics_.size());
-            group_keys_.push_back({static_cast<std::int64_t>(k)});
+            group_keys_.push_back(static_cast<std::int64_t>(k));
             metrics_.emplace_back();
             group_clients_.push_back(0);
             group_timed_.push_back(0);
@@ -60,7 +60,7 @@ std::uint32_t ReportAccumulator::group_of(const Columns& c, std::size_t row) {
     for (std::size_t i = 0; i < keyers_.size(); ++i) key_[i] = keyers_[i].key(c, row);
     const auto [it, fresh] = group_index_.try_emplace(key_, static_cast<std::uint32_t>(metrics_.size()));
     if (fresh) {
-        group_keys_.push_back(key_);
+        group_keys_.insert(group_keys_.end(), key_.begin(), key_.end());
         metrics_.emplace_back();
         group_clients_.push_back(0);
         group_timed_.push_back(0);
@@ -113,7 +113,7 @@ ReportResult ReportAccumulator::finish(const Pools& pools) const {
         groups[g].metrics = metrics_[g];
         groups[g].distinct_clients = group_clients_[g];
         groups[g].timed_requests = group_timed_[g];
-        for (std::size_t i = 0; i < keyers_.size(); ++i) groups[g].key.push_back(keyers_[i].label(group_keys_[g][i], pools));
+        for (std::size_t i = 0; i < keyers_.size(); ++i) groups[g].key.push_back(keyers_[i].label(group_keys_[g * keyers_.size() + i], pools));
     }
     if (spec_.percentiles) {
         // Nearest-rank percentiles from each group's sketch.

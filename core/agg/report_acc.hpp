@@ -42,7 +42,7 @@ private:
     bool single_dense_ = false;
     std::vector<std::uint32_t> dense_group_;
     std::unordered_map<std::vector<std::int64_t>, std::uint32_t, KeyHash> group_index_;
-    std::vector<std::vector<std::int64_t>> group_keys_;
+    std::vector<std::int64_t> group_keys_;  ///< keyers_.size() keys per group, one after another
     std::vector<Metrics> metrics_;
     std::vector<std::uint64_t> group_clients_;
     std::vector<std::uint64_t> group_timed_;
