@@ -11,27 +11,15 @@ namespace {
 using test::describe;
 using test::keep;
 
-TEST(Clf, CombinedLine) {
+TEST(Clf, CombinedLineShape) {
+    // Every field of this line: tests/core/parser_fields_test.cpp. Here: the shape it reports.
     ClfShape shape;
     const auto r = parse_clf_line(
         keep(R"(192.0.2.7 - alice [10/Oct/2023:13:55:36 -0700] "GET /bucket/a%20b.png?org=x HTTP/1.1" 200 2326 )"
              R"x("http://example.com/start.html" "Mozilla/4.08 [en] (Win98; I ;Nav)")x" "\r\n"),
         &shape);
     ASSERT_TRUE(r) << describe(r);
-    EXPECT_EQ(r->time, 1696971336);
-    EXPECT_EQ(r->remote_ip, "192.0.2.7");
-    EXPECT_EQ(r->requester, "alice");
-    EXPECT_EQ(r->request_uri, "GET /bucket/a%20b.png?org=x HTTP/1.1");
-    EXPECT_EQ(r->method, "GET");
-    EXPECT_EQ(r->path, "/bucket/a%20b.png");
-    EXPECT_EQ(r->key, "bucket/a%20b.png");
-    EXPECT_EQ(r->query, "org=x");
-    EXPECT_EQ(r->protocol, "HTTP/1.1");
-    EXPECT_EQ(r->status, 200);
-    EXPECT_EQ(r->bytes_sent, 2326u);
-    EXPECT_EQ(r->referrer, "http://example.com/start.html");
-    EXPECT_EQ(r->user_agent, "Mozilla/4.08 [en] (Win98; I ;Nav)");
-    EXPECT_EQ(r->field_count, 9);
+    EXPECT_EQ(r->user_agent, "Mozilla/4.08 [en] (Win98; I ;Nav)") << "CRLF is not part of the last field";
     EXPECT_FALSE(shape.has_vhost);
     EXPECT_FALSE(shape.has_xff);
     EXPECT_TRUE(shape.has_referrer);

@@ -29,32 +29,7 @@ std::string line33(std::string_view ua = "curl/8.0", std::string_view query = "-
                  "HTTP/2.0", "-", "-", "11040", "0.001", "Hit", "text/html", "78", "-", "-"});
 }
 
-TEST(CloudFront, Parses33FieldLine) {
-    CloudFrontLineParser p;
-    const auto r = p.parse(keep(line33("Mozilla/5.0%20(X11)", "org=acme&x=1")));
-    ASSERT_TRUE(r) << describe(r);
-    EXPECT_EQ(r->time, 1575493351);
-    EXPECT_EQ(r->remote_ip, "192.0.2.100");
-    EXPECT_EQ(r->method, "GET");
-    EXPECT_EQ(r->path, "/photos/cat%20one.jpg");  // kept encoded
-    EXPECT_EQ(r->key, "photos/cat%20one.jpg");
-    EXPECT_EQ(r->query, "org=acme&x=1");
-    EXPECT_EQ(r->protocol, "HTTP/2.0");
-    EXPECT_EQ(r->status, 200);
-    EXPECT_EQ(r->bytes_sent, 392u);
-    EXPECT_EQ(r->bytes_in, 23u);
-    EXPECT_TRUE(r->has_total_time);
-    EXPECT_EQ(r->total_time_ms, 36u);
-    EXPECT_EQ(r->referrer, "https://example.com/");
-    EXPECT_EQ(r->user_agent, "Mozilla/5.0%20(X11)");
-    EXPECT_EQ(r->host_header, "assets.example.com");
-    EXPECT_EQ(r->tls_version, "TLSv1.3");
-    EXPECT_EQ(r->cipher_suite, "TLS_AES_128_GCM_SHA256");
-    EXPECT_EQ(r->request_id, "reqid==");
-    EXPECT_TRUE(r->request_uri.empty());
-    EXPECT_EQ(r->field_count, 33);
-    EXPECT_EQ(r->extra_fields, 0);
-}
+// Every field of a 33-field line: tests/core/parser_fields_test.cpp.
 
 TEST(CloudFront, DoubleEncodedUserAgentIsKeptAsLogged) {
     CloudFrontLineParser p;

@@ -19,30 +19,7 @@ constexpr std::string_view kAlbHttps =
     R"("Root=1-58337281-1d84f3d73c47ec4e58577259" "www.example.com" "arn:aws:acm:us-east-2:1:certificate/1" 1 )"
     R"(2018-07-02T22:22:48.364000Z "authenticate,forward" "-" "-" "10.0.0.1:80" "200" "-" "-")";
 
-TEST(Alb, ParsesHttpsLine) {
-    const auto r = parse_alb_log(keep(std::string(kAlbHttps) + "\n"));
-    ASSERT_TRUE(r) << describe(r);
-    EXPECT_EQ(r->time, 1530570180);
-    EXPECT_EQ(r->remote_ip, "192.168.131.39");
-    EXPECT_EQ(r->method, "GET");
-    EXPECT_EQ(r->path, "/bucket/k%20y");
-    EXPECT_EQ(r->key, "bucket/k%20y");
-    EXPECT_EQ(r->query, "org=acme");
-    EXPECT_EQ(r->protocol, "HTTP/1.1");
-    EXPECT_EQ(r->host_header, "www.example.com");
-    EXPECT_EQ(r->status, 200);
-    EXPECT_EQ(r->bytes_in, 120u);
-    EXPECT_EQ(r->bytes_sent, 57u);
-    EXPECT_TRUE(r->has_total_time);
-    EXPECT_EQ(r->total_time_ms, 171u);
-    EXPECT_EQ(r->user_agent, "curl/7.46.0");
-    EXPECT_EQ(r->cipher_suite, "ECDHE-RSA-AES128-GCM-SHA256");
-    EXPECT_EQ(r->tls_version, "TLSv1.2");
-    EXPECT_EQ(r->request_id, "Root=1-58337281-1d84f3d73c47ec4e58577259");
-    EXPECT_TRUE(r->error_code.empty());
-    EXPECT_EQ(r->field_count, 29);
-    EXPECT_EQ(r->extra_fields, 0);
-}
+// Every field of kAlbHttps: tests/core/parser_fields_test.cpp.
 
 TEST(Alb, BracketedAndBareIpv6Clients) {
     std::string l(kAlbHttps);
