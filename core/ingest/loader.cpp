@@ -2,7 +2,6 @@
 
 #include "core/ingest/request_ids.hpp"
 #include "core/parse/format_registry.hpp"
-#include "core/parse/goaccess_format.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -278,37 +277,7 @@ std::vector<std::string_view> first_lines(std::string_view data, std::size_t max
 
 }  // namespace
 
-ParserFactory default_parser_factory() {
-    return [](std::string_view format, const std::vector<std::string_view>& first, const FormatOptions& options,
-              std::string& chosen, std::string& error) -> std::unique_ptr<LineParser> {
-        std::string name(format);
-        if (name == "auto") {
-            auto detected = detect_format(first);
-            if (!detected) {
-                error = "no known log format matched its first lines (use --log-format)";
-                return nullptr;
-            }
-            name = *detected;
-        } else {
-            const auto known = line_format_names();
-            const bool ours = std::find(known.begin(), known.end(), std::string_view(name)) != known.end() ||
-                              is_document_format(name);
-            if (!ours && (name.find('%') != std::string::npos || goaccess_preset(name))) {
-                name = "goaccess";  // a GoAccess format string or predefined name (COMBINED, AWSS3 ...)
-            }
-        }
-        chosen = name;
-        if (is_document_format(name)) return nullptr;  // the loader reads it whole
-        FormatOptions opts = options;
-        if (name == "goaccess" && opts.log_format.empty()) opts.log_format = std::string(format);
-        auto p = make_line_parser(name, opts);
-        if (!p) {
-            error = p.error();
-            return nullptr;
-        }
-        return std::move(*p);
-    };
-}
+ParserFactory default_parser_factory() { return choose_format; }
 
 Loader::Loader(Engine& engine, LoaderOptions options)
     : engine_(engine), options_(std::move(options)), factory_(default_parser_factory()) {
@@ -411,9 +380,8 @@ LoadResult Loader::load_jobs(const std::vector<ReadJob>& jobs, const std::atomic
         auto detect = [&](std::string_view data, bool more) {
             auto lines = first_lines(data, kDetectLines);
             std::erase_if(lines, [&](std::string_view l) { return l.size() > options_.max_line_bytes; });
-            std::string chosen, error;
-            auto p = factory_(options_.format, lines, options_.format_options, chosen, error);
-            const bool matched = p || is_document_format(chosen);
+            auto chosen = factory_(options_.format, lines, options_.format_options);
+            const bool matched = chosen.has_value();
             const bool nothing_to_judge =
                 data.find('\n') == std::string_view::npos ||
                 std::all_of(lines.begin(), lines.end(), [](std::string_view l) { return l.find_first_not_of(" \t\r") == std::string_view::npos; });
@@ -422,13 +390,13 @@ LoadResult Loader::load_jobs(const std::vector<ReadJob>& jobs, const std::atomic
             // Blocks already queued keep the undecided context; workers may be reading it.
             ctx = std::make_shared<FileCtx>(*ctx);
             if (matched) {
-                ctx->format = chosen;
-                ctx->document = !p;
+                ctx->format = chosen->name;
+                ctx->document = !chosen->parser;
                 for (const auto& l : lines) {
                     if (!l.empty() && l.front() == '#') ctx->headers.emplace_back(l);
                 }
             } else {
-                fr.error = error.empty() ? "no known log format matched" : error;
+                fr.error = chosen.error().empty() ? "no known log format matched" : chosen.error();
             }
             fr.format = ctx->format;
         };
@@ -642,8 +610,8 @@ LoadResult Loader::load_jobs(const std::vector<ReadJob>& jobs, const std::atomic
             if (parser_for != fc.index || !parser) {
                 parser.reset();
                 if (!fc.format.empty()) {
-                    std::string chosen, error;
-                    parser = factory_(fc.format, {}, options_.format_options, chosen, error);
+                    auto chosen = factory_(fc.format, {}, options_.format_options);
+                    if (chosen) parser = std::move(chosen->parser);
                     if (parser) {
                         for (const auto& h : fc.headers) (void)parser->parse(h);
                     }

@@ -11,6 +11,7 @@
 
 #include "core/agg/engine.hpp"
 #include "core/ingest/inputs.hpp"
+#include "core/parse/format_registry.hpp"
 #include "core/parse/log_format.hpp"
 #include "core/util/stream_hash.hpp"
 
@@ -116,13 +117,11 @@ struct LoadResult {
 /// by the loader).
 using RejectSink = std::function<void(const RejectedLine&, const std::string& path)>;
 
-/// Picks the parser for a file from its first lines; the default knows the S3 format only
-/// and the format registry replaces it.
-using ParserFactory =
-    std::function<std::unique_ptr<LineParser>(std::string_view format, const std::vector<std::string_view>& first_lines,
-                                              const FormatOptions& options, std::string& chosen, std::string& error)>;
+/// Picks a file's format and makes its parser from its first lines (see choose_format).
+using ParserFactory = std::function<std::expected<ChosenFormat, std::string>(
+    std::string_view format, std::span<const std::string_view> first_lines, const FormatOptions& options)>;
 
-/// The factory used unless another is set: every format the core knows, with detection.
+/// The factory used unless another is set: choose_format, every format the core knows.
 ParserFactory default_parser_factory();
 
 /// Takes a finished batch with the spans of input it holds, instead of Engine::append (a

@@ -1,5 +1,6 @@
 #include "core/ingest/request_ids.hpp"
 
+#include "core/parse/format_registry.hpp"
 #include "core/util/hash.hpp"
 #include "core/util/stream_hash.hpp"
 
@@ -14,7 +15,8 @@ std::optional<DedupeMode> parse_dedupe_mode(std::string_view name) {
 std::string_view dedupe_mode_name(DedupeMode m) { return m == DedupeMode::RequestId ? "request-id" : "off"; }
 
 bool format_has_request_id(std::string_view format) {
-    return format == "s3" || format == "cloudfront" || format == "alb" || format == "cloudtrail";
+    const LogFormat* f = find_format(format);
+    return f && f->request_ids;
 }
 
 namespace {

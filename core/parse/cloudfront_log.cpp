@@ -1,5 +1,6 @@
 #include "core/parse/cloudfront_log.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 #include <utility>
@@ -71,6 +72,13 @@ bool parse_epoch(std::string_view t, bool millis, std::int64_t& out) {
 
 }  // namespace
 
+bool is_cloudfront_line(std::string_view line) {
+    static const CloudFrontLineParser kDefault;
+    line = scan::strip_eol(line);
+    if (line.empty() || line.front() == '#' || std::count(line.begin(), line.end(), '\t') < 8) return false;
+    return kDefault.parse_record(line).has_value();
+}
+
 CfColumn cloudfront_column(std::string_view name) {
     for (const auto& [n, c] : kNames) {
         if (iequals(name, n)) return c;
@@ -103,7 +111,10 @@ ParseResult CloudFrontLineParser::parse(std::string_view line) {
         if (line.starts_with(kFields)) set_fields(line.substr(kFields.size()));
         return std::unexpected(error(RejectReason::HeaderLine, 0, 0));
     }
+    return parse_record(line);
+}
 
+ParseResult CloudFrontLineParser::parse_record(std::string_view line) const {
     Record r;
     std::string_view date, time, result_type, detailed, cs_host, timestamp;
     bool timestamp_ms = false;

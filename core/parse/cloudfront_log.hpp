@@ -43,11 +43,17 @@ public:
     const std::vector<CfColumn>& layout() const { return layout_; }
     /// Sets the layout from a "#Fields:" value ("date time x-edge-location ...").
     void set_fields(std::string_view names);
+    /// A data line (not a '#' line, its line end stripped) with the current layout.
+    ParseResult parse_record(std::string_view line) const;
 
 private:
     std::vector<CfColumn> layout_;
     std::size_t required_ = 0;  // fields a line needs: through the last of time, client, method, uri, status
 };
+
+/// True when `line` is a data line of the default layout (at least 8 tabs, and it parses):
+/// how detection recognises CloudFront without a "#Fields:" header.
+bool is_cloudfront_line(std::string_view line);
 
 /// The 33 fields AWS documents for standard logs, as a "#Fields:" value.
 inline constexpr std::string_view kCloudFrontDefaultFields =

@@ -16,11 +16,119 @@
 namespace s3top {
 namespace {
 
-// Detection order: earlier names win ties.
-constexpr std::array<std::string_view, 10> kOrder{"s3",     "cloudtrail", "cloudfront", "alb",     "elb",
-                                                  "jsonl",  "vcombined",  "combined",   "vcommon", "common"};
-constexpr std::array<std::string_view, 10> kLineNames{"s3",        "cloudfront", "alb",     "elb",   "combined",
-                                                      "common",    "vcombined",  "vcommon", "jsonl", "goaccess"};
+// --- How each format judges a line -------------------------------------------------------
+
+bool s3_takes(const SampleLine& l) { return parse_s3_access_log(l.raw).has_value(); }
+bool alb_takes(const SampleLine& l) { return parse_alb_log(l.raw).has_value(); }
+bool elb_takes(const SampleLine& l) { return parse_elb_log(l.raw).has_value(); }
+bool cloudfront_takes(const SampleLine& l) { return is_cloudfront_line(l.raw); }
+bool cloudfront_header(std::string_view text) { return text.starts_with("#Version") || text.starts_with("#Fields:"); }
+
+// CloudTrail: a first line that is only "{" or "[" (a pretty-printed document), a JSON line
+// naming Records, eventVersion or eventSource, or a line inside a pretty-printed document
+// that starts with one of its keys.
+bool cloudtrail_takes(const SampleLine& l) {
+    const std::string_view s = l.text;
+    if (!l.json) return s.starts_with("\"Records\"") || s.starts_with("\"eventVersion\"");
+    if (l.first && (s == "{" || s == "[")) return true;
+    return s.find("\"Records\"") != std::string_view::npos || s.find("\"eventVersion\"") != std::string_view::npos ||
+           s.find("\"eventSource\"") != std::string_view::npos;
+}
+bool jsonl_takes(const SampleLine& l) { return l.text.front() == '{'; }
+
+// The CLF family: one parse tells which of the four a line is (a virtual host first or not;
+// referrer and user agent at the end or not).
+template <bool vhost, bool referrer>
+bool clf_takes(const SampleLine& l) {
+    ClfShape shape;
+    return parse_clf_line(l.raw, &shape) && shape.has_vhost == vhost && shape.has_referrer == referrer;
+}
+
+// --- Parser factories -------------------------------------------------------------------
+
+template <class P>
+LineParserResult make(const FormatOptions&) {
+    return std::make_unique<P>();
+}
+
+template <std::size_t N>
+struct Name {
+    char text[N];
+    constexpr Name(const char (&s)[N]) { std::copy_n(s, N, text); }
+};
+template <Name name>
+LineParserResult make_clf(const FormatOptions&) {
+    return std::make_unique<ClfLineParser>(std::string(name.text));
+}
+
+LineParserResult make_jsonl(const FormatOptions& options) {
+    try {
+        return std::make_unique<JsonLineParser>(options.json_fields ? *options.json_fields : JsonFieldMap{});
+    } catch (const std::invalid_argument& e) {
+        return std::unexpected(std::string("jsonl field map: ") + e.what());
+    }
+}
+
+LineParserResult make_goaccess(const FormatOptions& options) {
+    auto compiled = compile_goaccess_format(options.log_format, options.date_format, options.time_format);
+    if (!compiled) return std::unexpected(fmt::format("--log-format: {}", compiled.error()));
+    if (compiled->json) return std::make_unique<JsonLineParser>();  // CADDY: Caddy's JSON, by the jsonl parser
+    return std::make_unique<GoAccessLineParser>(std::move(*compiled));
+}
+
+DocumentParserResult make_cloudtrail() { return std::make_unique<CloudTrailParser>(); }
+
+// --- The table --------------------------------------------------------------------------
+
+constexpr std::array kFormats = {
+    LogFormat{.name = "s3", .request_ids = true, .takes = s3_takes, .make_line = make<S3LineParser>,
+              .sample = "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be bucket "
+                        "[06/Feb/2019:00:00:38 +0000] 192.0.2.3 "
+                        "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be 3E57427F3EXAMPLE "
+                        "REST.GET.VERSIONING - \"GET /bucket?versioning HTTP/1.1\" 200 - 113 - 7 - \"-\" "
+                        "\"S3Console/0.4\" - hostid= SigV4 ECDHE-RSA-AES128-GCM-SHA256 AuthHeader "
+                        "bucket.s3.us-west-1.amazonaws.com TLSv1.2"},
+    LogFormat{.name = "cloudtrail", .kind = FormatKind::Document, .request_ids = true, .json_lines = true,
+              .takes = cloudtrail_takes, .make_document = make_cloudtrail,
+              .sample = R"({"Records":[{"eventVersion":"1.08","eventTime":"2023-05-01T10:00:05Z",)"
+                        R"("eventSource":"s3.amazonaws.com","eventName":"ListBuckets","sourceIPAddress":"198.51.100.8"}]})"},
+    LogFormat{.name = "cloudfront", .request_ids = true, .header = cloudfront_header, .takes = cloudfront_takes,
+              .make_line = make<CloudFrontLineParser>,
+              .sample = "2019-12-04\t21:02:31\tLAX1\t392\t192.0.2.100\tGET\td1.cloudfront.net\t/index.html\t200\t-\t"
+                        "curl/8\t-\t-\tHit\tid"},
+    LogFormat{.name = "alb", .request_ids = true, .takes = alb_takes, .make_line = make<AlbLineParser>,
+              .sample = R"(h2 2018-07-02T22:23:00.186641Z app/lb/50dc 10.0.1.252:48160 10.0.0.66:9000 0.000 0.002 )"
+                        R"(0.000 200 200 5 257 "GET https://10.0.2.105:773/ HTTP/2.0" "curl/7.46.0" )"
+                        R"(ECDHE-RSA-AES128-GCM-SHA256 TLSv1.2 arn "Root=1-5" "-" "-" 1)"},
+    LogFormat{.name = "elb", .takes = elb_takes, .make_line = make<ElbLineParser>,
+              .sample = R"(2015-05-13T23:39:43.945958Z my-lb 192.168.131.39:2817 10.0.0.1:80 0.000086 0.001048 )"
+                        R"(0.001337 200 200 0 57 "GET https://www.example.com:443/ HTTP/1.1")"},
+    LogFormat{.name = "jsonl", .json_lines = true, .takes = jsonl_takes, .make_line = make_jsonl,
+              .sample = R"({"ts":1646861401.52,"request":{"remote_ip":"192.0.2.44","method":"GET","uri":"/"},)"
+                        R"("status":200,"size":1})"},
+    LogFormat{.name = "vcombined", .takes = clf_takes<true, true>, .make_line = make_clf<"vcombined">,
+              .sample = R"(example.com:443 192.0.2.7 - - [10/Oct/2023:13:55:36 -0700] "GET / HTTP/1.1" 200 5 "-" )"
+                        R"("curl/8")"},
+    LogFormat{.name = "combined", .takes = clf_takes<false, true>, .make_line = make_clf<"combined">,
+              .sample = R"(192.0.2.7 - - [10/Oct/2023:13:55:36 -0700] "GET / HTTP/1.1" 200 5 "-" "curl/8")"},
+    LogFormat{.name = "vcommon", .takes = clf_takes<true, false>, .make_line = make_clf<"vcommon">,
+              .sample = R"(example.com 192.0.2.7 - - [10/Oct/2023:13:55:36 -0700] "GET / HTTP/1.1" 200 5)"},
+    LogFormat{.name = "common", .takes = clf_takes<false, false>, .make_line = make_clf<"common">,
+              .sample = R"(192.0.2.7 - - [10/Oct/2023:13:55:36 -0700] "GET / HTTP/1.1" 200 5)"},
+    // Named only (a GoAccess format string or predefined name): never detected.
+    LogFormat{.name = "goaccess", .make_line = make_goaccess},
+};
+static_assert(kFormats.size() == 11, "a new format: its row here, its sample line and tests");
+
+consteval bool table_is_consistent() {
+    for (const auto& f : kFormats) {
+        if ((f.kind == FormatKind::Line) != (f.make_line != nullptr)) return false;
+        if ((f.kind == FormatKind::Document) != (f.make_document != nullptr)) return false;
+        if ((f.takes != nullptr) == f.sample.empty()) return false;
+    }
+    return true;
+}
+static_assert(table_is_consistent(), "each row: a factory of its kind, and a sample when it is detected");
 
 std::string_view trim(std::string_view s) {
     while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
@@ -28,36 +136,9 @@ std::string_view trim(std::string_view s) {
     return s;
 }
 
-bool looks_like_cloudtrail(std::string_view s) {
-    return s.find("\"Records\"") != std::string_view::npos || s.find("\"eventVersion\"") != std::string_view::npos ||
-           s.find("\"eventSource\"") != std::string_view::npos;
-}
-
-// The vote of one non-JSON line, or npos.
-std::size_t vote(std::string_view line, CloudFrontLineParser& cf) {
-    if (parse_s3_access_log(line)) return 0;
-    if (std::count(line.begin(), line.end(), '\t') >= 8 && cf.parse(line)) return 2;
-    if (parse_alb_log(line)) return 3;
-    if (parse_elb_log(line)) return 4;
-    ClfShape shape;
-    if (parse_clf_line(line, &shape)) {
-        if (shape.has_vhost) return shape.has_referrer ? 6 : 8;
-        return shape.has_referrer ? 7 : 9;
-    }
-    return std::string_view::npos;
-}
-
-}  // namespace
-
-std::span<const std::string_view> line_format_names() { return kLineNames; }
-
-bool is_document_format(std::string_view name) { return name == "cloudtrail"; }
-
-namespace {
-
 /// Ahead by more than `left` more votes can change: votes[lead] beats every other format even
-/// if each of the `left` lines still to come voted for it (ties go to the earlier name).
-bool out_of_reach(const std::array<std::size_t, kOrder.size()>& votes, std::size_t lead, std::size_t left) {
+/// if each of the `left` lines still to come voted for it (ties go to the earlier row).
+bool out_of_reach(const std::array<std::size_t, kFormats.size()>& votes, std::size_t lead, std::size_t left) {
     for (std::size_t o = 0; o < votes.size(); ++o) {
         if (o == lead) continue;
         const std::size_t most = votes[o] + left;
@@ -66,85 +147,107 @@ bool out_of_reach(const std::array<std::size_t, kOrder.size()>& votes, std::size
     return true;
 }
 
+std::string known_names() {
+    std::string out;
+    for (const auto& f : kFormats) out += (out.empty() ? "" : ", ") + std::string(f.name);
+    return out;
+}
+
 }  // namespace
 
+std::span<const LogFormat> log_formats() { return kFormats; }
+
+const LogFormat* find_format(std::string_view name) {
+    const auto it = std::find_if(kFormats.begin(), kFormats.end(), [&](const LogFormat& f) { return f.name == name; });
+    return it == kFormats.end() ? nullptr : &*it;
+}
+
+std::vector<std::string_view> line_format_names() {
+    std::vector<std::string_view> out;
+    for (const auto& f : kFormats) {
+        if (f.kind == FormatKind::Line) out.push_back(f.name);
+    }
+    return out;
+}
+
+bool is_document_format(std::string_view name) {
+    const LogFormat* f = find_format(name);
+    return f && f->kind == FormatKind::Document;
+}
+
 std::optional<std::string> detect_format(std::span<const std::string_view> first_lines) {
-    std::array<std::size_t, kOrder.size()> votes{};
-    CloudFrontLineParser cf;  // with the default layout; a "#Fields:" line decides on its own
+    constexpr std::size_t kHeaderWeight = 1000;
+    std::array<std::size_t, kFormats.size()> votes{};
     bool first = true;
-    // Once one line format leads out of reach, the other lines are not parsed to vote (half of
-    // the 20 for a file of one format: a folder of 100,000 small files is 2 million parses
-    // less). Headers and JSON still count as before, so the result is the same.
+    // Once one format leads out of reach, lines are not parsed to vote (half of the 20 for a
+    // file of one format); headers still count, as they weigh more than a line.
     bool settled = false;
     for (std::size_t i = 0; i < first_lines.size(); ++i) {
-        const std::string_view raw = first_lines[i];
-        const std::string_view line = trim(raw);
-        if (line.empty()) continue;
-        const bool was_first = first;
+        const std::string_view text = trim(first_lines[i]);
+        if (text.empty()) continue;
+        const SampleLine line{first_lines[i], text, first, text.front() == '{' || text.front() == '['};
         first = false;
-        if (line.starts_with("#Version") || line.starts_with("#Fields:")) {
-            votes[2] += 1000;  // a CloudFront header settles it
-            continue;
-        }
-        if (line.front() == '{' || line.front() == '[') {
-            if ((was_first && (line == "{" || line == "[")) || looks_like_cloudtrail(line)) {
-                ++votes[1];
-            } else if (line.front() == '{') {
-                ++votes[5];
-            }
-            continue;
-        }
-        if (line.front() == '"' && (line.find("\"Records\"") == 0 || line.find("\"eventVersion\"") == 0)) {
-            ++votes[1];  // inside a pretty-printed CloudTrail file
+        const auto header = std::find_if(kFormats.begin(), kFormats.end(),
+                                         [&](const LogFormat& f) { return f.header && f.header(text); });
+        if (header != kFormats.end()) {
+            votes[static_cast<std::size_t>(header - kFormats.begin())] += kHeaderWeight;
             continue;
         }
         if (settled) continue;
-        if (const std::size_t v = vote(raw, cf); v != std::string_view::npos) {
-            ++votes[v];
-            settled = out_of_reach(votes, v, first_lines.size() - i - 1);
+        for (std::size_t f = 0; f < kFormats.size(); ++f) {
+            const LogFormat& format = kFormats[f];
+            if (!format.takes || (line.json && !format.json_lines)) continue;
+            if (format.takes(line)) {
+                ++votes[f];
+                settled = out_of_reach(votes, f, first_lines.size() - i - 1);
+                break;
+            }
         }
     }
-    std::size_t best = kOrder.size();
-    for (std::size_t i = 0; i < kOrder.size(); ++i) {
-        if (votes[i] > 0 && (best == kOrder.size() || votes[i] > votes[best])) best = i;
+    std::size_t best = kFormats.size();
+    for (std::size_t i = 0; i < kFormats.size(); ++i) {
+        if (votes[i] > 0 && (best == kFormats.size() || votes[i] > votes[best])) best = i;
     }
-    if (best == kOrder.size()) return std::nullopt;
-    return std::string(kOrder[best]);
+    if (best == kFormats.size()) return std::nullopt;
+    return std::string(kFormats[best].name);
 }
 
-std::expected<std::unique_ptr<LineParser>, std::string> make_line_parser(std::string_view name,
-                                                                         const FormatOptions& options) {
-    if (name == "s3") return std::make_unique<S3LineParser>();
-    if (name == "cloudfront") return std::make_unique<CloudFrontLineParser>();
-    if (name == "alb") return std::make_unique<AlbLineParser>();
-    if (name == "elb") return std::make_unique<ElbLineParser>();
-    if (name == "combined" || name == "common" || name == "vcombined" || name == "vcommon")
-        return std::make_unique<ClfLineParser>(std::string(name));
-    if (name == "jsonl") {
-        try {
-            return std::make_unique<JsonLineParser>(options.json_fields ? *options.json_fields : JsonFieldMap{});
-        } catch (const std::invalid_argument& e) {
-            return std::unexpected(std::string("jsonl field map: ") + e.what());
-        }
-    }
-    if (name == "goaccess") {
-        auto compiled = compile_goaccess_format(options.log_format, options.date_format, options.time_format);
-        if (!compiled) return std::unexpected(fmt::format("--log-format: {}", compiled.error()));
-        if (compiled->json) return std::make_unique<JsonLineParser>();  // CADDY: Caddy's JSON, by the jsonl parser
-        return std::make_unique<GoAccessLineParser>(std::move(*compiled));
-    }
+LineParserResult make_line_parser(std::string_view name, const FormatOptions& options) {
     if (name == "auto") return std::unexpected(std::string("\"auto\" is not a parser: detect the format first"));
-    if (name == "cloudtrail")
-        return std::unexpected(std::string("cloudtrail is a document format: use make_document_parser"));
-    return std::unexpected(fmt::format(
-        "unknown log format \"{}\" (known: s3, cloudfront, alb, elb, combined, common, vcombined, vcommon, jsonl, "
-        "goaccess, cloudtrail)",
-        name));
+    const LogFormat* f = find_format(name);
+    if (!f) return std::unexpected(fmt::format("unknown log format \"{}\" (known: {})", name, known_names()));
+    if (f->kind == FormatKind::Document)
+        return std::unexpected(fmt::format("{} is a document format: use make_document_parser", name));
+    return f->make_line(options);
 }
 
-std::expected<std::unique_ptr<DocumentParser>, std::string> make_document_parser(std::string_view name) {
-    if (name == "cloudtrail") return std::make_unique<CloudTrailParser>();
-    return std::unexpected(fmt::format("\"{}\" is not a document format (known: cloudtrail)", name));
+DocumentParserResult make_document_parser(std::string_view name) {
+    const LogFormat* f = find_format(name);
+    if (f && f->kind == FormatKind::Document) return f->make_document();
+    std::string known;
+    for (const auto& d : kFormats) {
+        if (d.kind == FormatKind::Document) known += (known.empty() ? "" : ", ") + std::string(d.name);
+    }
+    return std::unexpected(fmt::format("\"{}\" is not a document format (known: {})", name, known));
+}
+
+std::expected<ChosenFormat, std::string> choose_format(std::string_view format,
+                                                       std::span<const std::string_view> first_lines,
+                                                       const FormatOptions& options) {
+    std::string name(format);
+    if (name == "auto") {
+        auto detected = detect_format(first_lines);
+        if (!detected) return std::unexpected(std::string("no known log format matched its first lines (use --log-format)"));
+        name = *detected;
+    } else if (!find_format(name) && (name.find('%') != std::string::npos || goaccess_preset(name))) {
+        name = "goaccess";  // a GoAccess format string or predefined name (COMBINED, AWSS3 ...)
+    }
+    if (is_document_format(name)) return ChosenFormat{std::move(name), nullptr};  // read whole
+    FormatOptions opts = options;
+    if (name == "goaccess" && opts.log_format.empty()) opts.log_format = std::string(format);
+    auto p = make_line_parser(name, opts);
+    if (!p) return std::unexpected(std::move(p.error()));
+    return ChosenFormat{std::move(name), std::move(*p)};
 }
 
 }  // namespace s3top

@@ -1,6 +1,7 @@
 // Format detection and the parser factory.
 #include <gtest/gtest.h>
 
+#include <set>
 #include <vector>
 
 #include "core/parse/format_registry.hpp"
@@ -159,6 +160,97 @@ TEST(Registry, GoAccessOptionsAndErrors) {
     EXPECT_FALSE(make_document_parser("s3"));
     EXPECT_TRUE(is_document_format("cloudtrail"));
     EXPECT_FALSE(is_document_format("jsonl"));
+}
+
+
+// The format table: every detected format recognises its own sample line, alone and as a
+// file's lines; each makes its parser of its kind, which reads the sample.
+class FormatRow : public ::testing::TestWithParam<LogFormat> {};
+
+TEST_P(FormatRow, DetectsItsOwnSample) {
+    const LogFormat& f = GetParam();
+    if (!f.takes) {  // named only (goaccess): never detected
+        EXPECT_FALSE(detect({std::string(f.name)}));
+        return;
+    }
+    const std::string sample(f.sample);
+    EXPECT_EQ(detect({sample}), std::string(f.name));
+    EXPECT_EQ(detect(std::vector<std::string>(20, sample)), std::string(f.name));
+}
+
+TEST_P(FormatRow, MakesAParserOfItsKindThatReadsItsSample) {
+    const LogFormat& f = GetParam();
+    FormatOptions o;
+    if (f.name == "goaccess") o.log_format = "COMBINED";
+    if (f.kind == FormatKind::Document) {
+        auto p = make_document_parser(f.name);
+        ASSERT_TRUE(p) << p.error();
+        EXPECT_EQ((*p)->name(), f.name);
+        std::size_t records = 0;
+        std::string error;
+        EXPECT_TRUE((*p)->parse(f.sample, [&](const Record&) { ++records; }, [](std::string_view, ParseError) {}, error))
+            << error;
+        EXPECT_EQ(records, 1u);
+        EXPECT_FALSE(make_line_parser(f.name, o));
+        return;
+    }
+    auto p = make_line_parser(f.name, o);
+    ASSERT_TRUE(p) << p.error();
+    if (f.name != "goaccess") {
+        EXPECT_EQ((*p)->name(), f.name);
+    }
+    if (!f.sample.empty()) {
+        EXPECT_TRUE((*p)->parse(f.sample)) << f.name;
+    }
+    EXPECT_FALSE(make_document_parser(f.name));
+}
+
+TEST_P(FormatRow, ChoosesItselfByNameAndFromItsSample) {
+    const LogFormat& f = GetParam();
+    FormatOptions o;
+    if (f.name == "goaccess") o.log_format = "COMBINED";
+    const auto named = choose_format(f.name, {}, o);
+    ASSERT_TRUE(named) << named.error();
+    EXPECT_EQ(named->name, f.name);
+    EXPECT_EQ(named->parser == nullptr, f.kind == FormatKind::Document);
+    if (!f.takes) return;
+    const std::vector<std::string_view> lines{f.sample};
+    const auto detected = choose_format("auto", lines, {});
+    ASSERT_TRUE(detected) << detected.error();
+    EXPECT_EQ(detected->name, f.name);
+}
+
+}  // namespace
+void PrintTo(const LogFormat& f, std::ostream* os) { *os << f.name; }
+namespace {
+
+INSTANTIATE_TEST_SUITE_P(Formats, FormatRow, ::testing::ValuesIn(log_formats()),
+                         [](const ::testing::TestParamInfo<LogFormat>& p) { return std::string(p.param.name); });
+
+TEST(FormatTable, NamesAreUniqueAndRequestIdsAsDocumented) {
+    std::set<std::string_view> names;
+    for (const auto& f : log_formats()) EXPECT_TRUE(names.insert(f.name).second) << f.name;
+    std::vector<std::string_view> with_ids;
+    for (const auto& f : log_formats()) {
+        if (f.request_ids) with_ids.push_back(f.name);
+        EXPECT_EQ(find_format(f.name), &f);
+    }
+    EXPECT_EQ(with_ids, (std::vector<std::string_view>{"s3", "cloudtrail", "cloudfront", "alb"}));
+    EXPECT_EQ(find_format("nginx"), nullptr);
+}
+
+TEST(FormatTable, GoAccessNamesAndStringsChooseGoAccess) {
+    const auto preset = choose_format("COMBINED", {}, {});
+    ASSERT_TRUE(preset) << preset.error();
+    EXPECT_EQ(preset->name, "goaccess");
+    const auto spec = choose_format("%h %^[%d:%t %^] \"%r\" %s %b", {}, {"", "%d/%b/%Y", "%H:%M:%S", nullptr});
+    ASSERT_TRUE(spec) << spec.error();
+    EXPECT_EQ(spec->name, "goaccess");
+    EXPECT_FALSE(choose_format("nginx", {}, {}));
+    const std::vector<std::string_view> junk{"junk", "more junk"};
+    const auto none = choose_format("auto", junk, {});
+    ASSERT_FALSE(none);
+    EXPECT_NE(none.error().find("no known log format"), std::string::npos);
 }
 
 }  // namespace
