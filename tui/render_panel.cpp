@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <array>
 
+#include "core/report/metric_columns.hpp"
 #include "core/report/units.hpp"
 #include "tui/format.hpp"
 #include "tui/render.hpp"
@@ -93,14 +94,14 @@ void render_panel(const Snapshot& snap, const UiState& ui, std::size_t panel, Ca
         cols.push_back(std::move(col));
     };
     const bool x = ui.exact;
-    add_col("Requests", [&](const Metrics& m) { return format_count(m.requests, x); });
-    add_col("Sent", [&](const Metrics& m) { return bound(m, m.bytes_sent, format_bytes(m.bytes_sent, x)); });
-    if (expanded) {
-        add_col("Uploaded", [&](const Metrics& m) { return bound(m, m.bytes_in, format_bytes(m.bytes_in, x)); });
-        add_col("4xx", [&](const Metrics& m) { return format_count(m.errors_4xx, x); });
-        add_col("5xx", [&](const Metrics& m) { return format_count(m.errors_5xx, x); });
+    for (const MetricColumn& mc : metric_columns(expanded ? kWritePanelExpanded : kWritePanel)) {
+        add_col(std::string(mc.narrow.empty() ? mc.heading : mc.narrow), [&](const Metrics& m) {
+            if (mc.figure == MetricFigure::Share) return format_percent(by_requests ? m.requests : m.bytes_sent, total);
+            const std::uint64_t v = m.*mc.sum;
+            std::string t = mc.unit == MetricUnit::Bytes ? format_bytes(v, x) : format_count(v, x);
+            return mc.saturates ? bound(m, v, std::move(t)) : t;
+        });
     }
-    add_col("Share", [&](const Metrics& m) { return format_percent(by_requests ? m.requests : m.bytes_sent, total); });
     auto numbers_w = [&] {
         int w = 0;
         for (const auto& col : cols) w += col.width + 1;

@@ -6,6 +6,8 @@
 
 #include "core/report/escape.hpp"
 #include "core/report/html_assets.hpp"
+#include "core/report/metric_columns.hpp"
+#include "core/report/report_writer.hpp"
 #include "core/report/units.hpp"
 #include "core/util/civil_time.hpp"
 
@@ -102,16 +104,27 @@ namespace s3top {
 namespace {
 std::string shown(const std::string& v) { return v.empty() ? std::string("-") : v; }
 
-std::vector<html::Cell> metric_cells(const Metrics& m) {
-    using html::Cell;
-    return {Cell::number(m.requests, grouped(m.requests)),
-            Cell::number(m.bytes_sent, bound(m, m.bytes_sent, human_bytes(m.bytes_sent))),
-            Cell::number(m.bytes_in, bound(m, m.bytes_in, human_bytes(m.bytes_in))),
-            Cell::number(m.errors_4xx, grouped(m.errors_4xx)),
-            Cell::number(m.errors_5xx, grouped(m.errors_5xx)), Cell::number(m.get_class, grouped(m.get_class)),
-            Cell::number(m.put_class, grouped(m.put_class))};
+/// A value as the HTML report shows it: grouped digits, human bytes, a saturated sum marked.
+std::string html_text(const MetricColumn& col, const Metrics& m, std::uint64_t v) {
+    std::string t = col.unit == MetricUnit::Bytes ? human_bytes(v) : col.unit == MetricUnit::Count ? grouped(v) : std::to_string(v);
+    return col.saturates ? bound(m, v, std::move(t)) : t;
 }
-const std::vector<std::string> kMetricHeaders = {"Requests", "Bytes sent", "Uploaded", "4xx", "5xx", "GET-class", "PUT-class"};
+
+/// The HTML columns with a value in every row of `src`'s kind (panels have sums only).
+std::vector<MetricColumn> html_columns(bool sums_only) {
+    auto columns = metric_columns(kWriteHtml);
+    if (sums_only) std::erase_if(columns, [](const MetricColumn& c) { return c.figure != MetricFigure::Sum; });
+    return columns;
+}
+
+std::vector<html::Cell> metric_cells(const std::vector<MetricColumn>& columns, const MetricSource& src) {
+    std::vector<html::Cell> cells;
+    for (const auto& col : columns) {
+        const auto v = metric_value(col, src);
+        cells.push_back(v ? html::Cell::number(*v, html_text(col, src.metrics, *v)) : html::Cell{"-", "-1"});
+    }
+    return cells;
+}
 }  // namespace
 
 std::string report_html(const ReportResult& r, const Snapshot& s) {
@@ -122,14 +135,14 @@ std::string report_html(const ReportResult& r, const Snapshot& s) {
     if (!r.filter.empty()) body += " · filter: <code>" + html_escape(r.filter.to_string()) + "</code>";
     body += fmt::format(" · lines read {}, parsed {}, rejected {}</p>\n", grouped(r.lines.read), grouped(r.lines.parsed),
                         grouped(r.lines.rejected_total()));
-    body += html::totals({{"Requests", grouped(r.totals.requests)},
-                          {"Bytes sent", bound(r.totals, r.totals.bytes_sent, human_bytes(r.totals.bytes_sent))},
-                          {"Uploaded", bound(r.totals, r.totals.bytes_in, human_bytes(r.totals.bytes_in))},
-                          {"4xx", grouped(r.totals.errors_4xx)},
-                          {"5xx", grouped(r.totals.errors_5xx)},
-                          {"GET-class", grouped(r.totals.get_class)},
-                          {"PUT-class", grouped(r.totals.put_class)},
-                          {"Clients", grouped(r.distinct_clients)}});
+    {
+        std::vector<std::pair<std::string, std::string>> items;
+        const MetricSource totals = totals_source(r);
+        for (const auto& col : html_columns(false)) {
+            if (const auto v = metric_value(col, totals)) items.emplace_back(col.heading, html_text(col, r.totals, *v));
+        }
+        body += html::totals(items);
+    }
     if (r.totals.overflow) body += "<p class=\"bad\">" + html_escape(overflow_note()) + "</p>\n";
     body += "<h2>Over time</h2>\n" + html::time_chart_svg(s.series, s.view.resolution);
 
@@ -142,22 +155,16 @@ std::string report_html(const ReportResult& r, const Snapshot& s) {
         numeric.push_back(false);
         by_names += (by_names.empty() ? "" : ", ") + dim_title(d);
     }
-    for (const auto& h : kMetricHeaders) {
-        headers.push_back(h);
-        numeric.push_back(true);
-    }
-    for (const char* h : {"Clients", "p50 ms", "p95 ms"}) {
-        headers.emplace_back(h);
+    const auto group_columns = html_columns(false);
+    for (const auto& col : group_columns) {
+        headers.emplace_back(col.heading);
         numeric.push_back(true);
     }
     std::vector<std::vector<Cell>> rows;
     for (const auto& g : r.groups) {
         std::vector<Cell> row;
         for (const auto& k : g.key) row.push_back(Cell::text_of(shown(k)));
-        for (auto& c : metric_cells(g.metrics)) row.push_back(std::move(c));
-        row.push_back(Cell::number(g.distinct_clients, grouped(g.distinct_clients)));
-        row.push_back(g.timed_requests ? Cell::number(g.p50_ms, std::to_string(g.p50_ms)) : Cell{"-", "-1"});
-        row.push_back(g.timed_requests ? Cell::number(g.p95_ms, std::to_string(g.p95_ms)) : Cell{"-", "-1"});
+        for (auto& c : metric_cells(group_columns, group_source(g))) row.push_back(std::move(c));
         rows.push_back(std::move(row));
     }
     body += "<h2>By " + html_escape(by_names) + "</h2>\n";
@@ -166,18 +173,19 @@ std::string report_html(const ReportResult& r, const Snapshot& s) {
     body += html::table("groups", headers, numeric, rows);
 
     // The panels.
+    const auto panel_columns = html_columns(true);
     for (std::size_t pi = 0; pi < s.panels.size(); ++pi) {
         const PanelData& p = s.panels[pi];
         std::vector<std::string> ph{dim_title(p.spec.dim)};
         std::vector<bool> pn{false};
-        for (const auto& h : kMetricHeaders) {
-            ph.push_back(h);
+        for (const auto& col : panel_columns) {
+            ph.emplace_back(col.heading);
             pn.push_back(true);
         }
         std::vector<std::vector<Cell>> prows;
         for (const auto& row : p.rows) {
             std::vector<Cell> cells{Cell::text_of(shown(row.label))};
-            for (auto& c : metric_cells(row.metrics)) cells.push_back(std::move(c));
+            for (auto& c : metric_cells(panel_columns, MetricSource{row.metrics})) cells.push_back(std::move(c));
             prows.push_back(std::move(cells));
         }
         body += "<h2>" + html_escape(dim_title(p.spec.dim)) + "</h2>\n";

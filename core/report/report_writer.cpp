@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "core/report/escape.hpp"
+#include "core/report/metric_columns.hpp"
 #include "core/report/text_table.hpp"
 #include "core/report/units.hpp"
 #include "core/util/civil_time.hpp"
@@ -16,39 +17,59 @@ std::string shown(const std::string& v) { return v.empty() ? std::string("-") : 
 
 }  // namespace
 
+MetricSource group_source(const ReportGroup& g) {
+    MetricSource src{g.metrics, g.distinct_clients};
+    if (g.timed_requests) {
+        src.p50 = g.p50_ms;
+        src.p95 = g.p95_ms;
+    }
+    return src;
+}
+
+MetricSource totals_source(const ReportResult& r) { return MetricSource{r.totals, r.distinct_clients, {}, {}, true}; }
+
 std::string report_table(const ReportResult& r, const TableOptions& opt) {
-    auto bytes = [&](std::uint64_t v) { return opt.human ? human_bytes(v) : grouped(v); };
-    auto count = [&](std::uint64_t v) { return opt.human ? human_count(v) : grouped(v); };
+    const auto columns = metric_columns(kWriteTable);
+    // A value as the table shows it: human units unless exact, a saturated sum marked.
+    auto text = [&](const MetricColumn& col, const Metrics& m, std::uint64_t v) {
+        std::string t;
+        switch (col.unit) {
+            case MetricUnit::Count: t = opt.human ? human_count(v) : grouped(v); break;
+            case MetricUnit::Bytes: t = opt.human ? human_bytes(v) : grouped(v); break;
+            case MetricUnit::Millis:
+            case MetricUnit::Percent: t = std::to_string(v); break;
+        }
+        return col.saturates ? bound(m, v, std::move(t)) : t;
+    };
     std::vector<std::string> headers;
     for (const auto& d : r.by) headers.push_back(dim_title(d));
-    for (const char* h : {"Requests", "Bytes sent", "Uploaded", "4xx", "5xx", "Clients", "p50 ms", "p95 ms", "Share"})
-        headers.emplace_back(h);
+    for (const auto& col : columns) headers.emplace_back(col.heading);
     const std::size_t nkeys = r.by.size();
     std::vector<std::vector<std::string>> rows;
     for (const auto& g : r.groups) {
         std::vector<std::string> row;
         for (const auto& k : g.key) row.push_back(truncate_to_width(shown(k), static_cast<int>(opt.max_key_width)));
-        const double share = r.totals.bytes_sent ? 100.0 * static_cast<double>(g.metrics.bytes_sent) /
-                                                       static_cast<double>(r.totals.bytes_sent)
-                                                 : 0.0;
-        row.push_back(count(g.metrics.requests));
-        row.push_back(bound(g.metrics, g.metrics.bytes_sent, bytes(g.metrics.bytes_sent)));
-        row.push_back(bound(g.metrics, g.metrics.bytes_in, bytes(g.metrics.bytes_in)));
-        row.push_back(count(g.metrics.errors_4xx));
-        row.push_back(count(g.metrics.errors_5xx));
-        row.push_back(count(g.distinct_clients));
-        row.push_back(g.timed_requests ? std::to_string(g.p50_ms) : "-");
-        row.push_back(g.timed_requests ? std::to_string(g.p95_ms) : "-");
-        row.push_back(fmt::format("{:.1f}%", share));
+        const MetricSource src = group_source(g);
+        for (const auto& col : columns) {
+            if (col.figure == MetricFigure::Share) {
+                const double share = r.totals.bytes_sent ? 100.0 * static_cast<double>(g.metrics.bytes_sent) /
+                                                               static_cast<double>(r.totals.bytes_sent)
+                                                         : 0.0;
+                row.push_back(fmt::format("{:.1f}%", share));
+            } else {
+                const auto v = metric_value(col, src);
+                row.push_back(v ? text(col, g.metrics, *v) : "-");
+            }
+        }
         rows.push_back(std::move(row));
     }
     std::vector<std::string> total_row(nkeys, "");
     if (nkeys) total_row[0] = "TOTAL";
-    for (auto v : {count(r.totals.requests), bound(r.totals, r.totals.bytes_sent, bytes(r.totals.bytes_sent)),
-                   bound(r.totals, r.totals.bytes_in, bytes(r.totals.bytes_in)),
-                   count(r.totals.errors_4xx), count(r.totals.errors_5xx), count(r.distinct_clients)})
-        total_row.push_back(v);
-    total_row.insert(total_row.end(), {"", "", "100.0%"});
+    const MetricSource totals = totals_source(r);
+    for (const auto& col : columns) {
+        const auto v = metric_value(col, totals);
+        total_row.push_back(col.figure == MetricFigure::Share ? "100.0%" : v ? text(col, r.totals, *v) : "");
+    }
 
     rows.insert(rows.begin(), std::move(headers));
     rows.push_back(std::move(total_row));
@@ -70,17 +91,19 @@ std::string report_table(const ReportResult& r, const TableOptions& opt) {
 
 std::string report_csv(const ReportResult& r) {
     std::string out;
+    const auto columns = metric_columns(kWriteCsv);
     for (const auto& d : r.by) out += csv_cell(dim_name(d)) + ",";
-    out += "requests,bytes_sent,bytes_uploaded,errors_4xx,errors_5xx,get_class,put_class,distinct_clients,total_time_ms,"
-           "p50_ms,p95_ms\r\n";
+    for (std::size_t i = 0; i < columns.size(); ++i) out += (i ? "," : "") + std::string(columns[i].key);
+    out += "\r\n";
     for (const auto& g : r.groups) {
         for (const auto& k : g.key) out += csv_cell(shown(k)) + ",";
-        const Metrics& m = g.metrics;
-        auto exact = [&](std::uint64_t v) { return bound(m, v, std::to_string(v)); };
-        out += fmt::format("{},{},{},{},{},{},{},{},{},{},{}\r\n", m.requests, exact(m.bytes_sent), exact(m.bytes_in),
-                           m.errors_4xx, m.errors_5xx, m.get_class, m.put_class, g.distinct_clients,
-                           exact(m.total_time_ms),
-                           g.timed_requests ? std::to_string(g.p50_ms) : "", g.timed_requests ? std::to_string(g.p95_ms) : "");
+        const MetricSource src = group_source(g);
+        for (std::size_t i = 0; i < columns.size(); ++i) {
+            const auto v = metric_value(columns[i], src);
+            if (i) out += ",";
+            if (v) out += columns[i].saturates ? bound(g.metrics, *v, std::to_string(*v)) : std::to_string(*v);
+        }
+        out += "\r\n";
     }
     if (r.no_request_id)
         out += csv_line_counters(r.lines.rejected[static_cast<std::size_t>(RejectReason::DuplicateRequestId)],
@@ -89,12 +112,22 @@ std::string report_csv(const ReportResult& r) {
 }
 
 namespace {
-void metrics_json(std::string& out, const Metrics& m) {
-    out += fmt::format(
-        "\"requests\":{},\"bytes_sent\":{},\"bytes_uploaded\":{},\"errors_4xx\":{},\"errors_5xx\":{},"
-        "\"get_class\":{},\"put_class\":{},\"total_time_ms\":{}",
-        m.requests, m.bytes_sent, m.bytes_in, m.errors_4xx, m.errors_5xx, m.get_class, m.put_class, m.total_time_ms);
-    if (m.overflow) out += ",\"overflow\":true";  // the fields at 2^64-1 are lower bounds
+/// The JSON members of `src`: its sums, the overflow flag, then its other figures (null when
+/// a group has none; left out of the totals).
+void metrics_json(std::string& out, const MetricSource& src) {
+    const auto columns = metric_columns(kWriteJson);
+    bool first = true;
+    for (const auto& col : columns) {
+        if (col.figure != MetricFigure::Sum) continue;
+        out += fmt::format("{}\"{}\":{}", first ? "" : ",", col.key, *metric_value(col, src));
+        first = false;
+    }
+    if (src.metrics.overflow) out += ",\"overflow\":true";  // the fields at 2^64-1 are lower bounds
+    for (const auto& col : columns) {
+        if (col.figure == MetricFigure::Sum || (src.totals && !col.in_totals)) continue;
+        const auto v = metric_value(col, src);
+        out += fmt::format(",\"{}\":{}", col.key, v ? std::to_string(*v) : "null");
+    }
 }
 }  // namespace
 
@@ -114,8 +147,8 @@ std::string report_json(const ReportResult& r) {
         out += fmt::format(",\"duplicate_records\":{},\"no_request_id\":{}",
                            r.lines.rejected[static_cast<std::size_t>(RejectReason::DuplicateRequestId)], *r.no_request_id);
     out += "},\"totals\":{";
-    metrics_json(out, r.totals);
-    out += fmt::format(",\"distinct_clients\":{}}}", r.distinct_clients);
+    metrics_json(out, totals_source(r));
+    out += "}";
     out += ",\"by\":[";
     for (std::size_t i = 0; i < r.by.size(); ++i) out += (i ? "," : "") + json_quote(dim_name(r.by[i]));
     out += "],\"filter\":" + json_quote(r.filter.to_string());
@@ -138,13 +171,7 @@ std::string report_json(const ReportResult& r) {
             out += "]";
         }
         out += ",";
-        metrics_json(out, g.metrics);
-        out += fmt::format(",\"distinct_clients\":{}", g.distinct_clients);
-        if (g.timed_requests) {
-            out += fmt::format(",\"p50_ms\":{},\"p95_ms\":{}", g.p50_ms, g.p95_ms);
-        } else {
-            out += ",\"p50_ms\":null,\"p95_ms\":null";
-        }
+        metrics_json(out, group_source(g));
         out += "}";
     }
     out += "]}\n";

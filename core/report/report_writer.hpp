@@ -3,6 +3,7 @@
 #include <string>
 
 #include "core/agg/engine.hpp"
+#include "core/report/metric_columns.hpp"
 
 namespace s3top {
 
@@ -10,6 +11,11 @@ struct TableOptions {
     bool human = true;  ///< KiB/MiB and k/M; false: exact integers
     std::size_t max_key_width = 48;
 };
+
+/// A group's metric values and figures (see kMetricColumns).
+MetricSource group_source(const ReportGroup& g);
+/// The report's totals and distinct clients.
+MetricSource totals_source(const ReportResult& r);
 
 /// Aligned text table; every log-derived string made terminal-safe.
 std::string report_table(const ReportResult& r, const TableOptions& opt);
