@@ -32,6 +32,7 @@ int run_bill(const Options& opt) {
         return 1;
     }
     for (const auto& f : s.inputs) spec.newest_source_mtime = std::max(spec.newest_source_mtime, f.mtime);
+    say_unmatched_filter_values(*s.engine, spec.filter);
     Statement st = compute_statement(*s.engine, spec);
     if (s.loader_options.dedupe) st.no_request_id = s.loader_options.dedupe->no_id();
     std::string text;

@@ -52,6 +52,7 @@ int run_report(const Options& opt) {
         fmt::print(stderr, "s3top: no input could be read\n");
         return 1;
     }
+    say_unmatched_filter_values(*s.engine, spec.filter);
     ReportResult result = s.engine->report(spec);
     if (s.loader_options.dedupe) result.no_request_id = s.loader_options.dedupe->no_id();
     if (result.totals.overflow) fmt::print(stderr, "s3top: warning: {}\n", overflow_note());

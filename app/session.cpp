@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <map>
+#include <unordered_set>
 #include <thread>
 #include <cstring>
 #include <functional>
@@ -214,6 +215,24 @@ bool load_replay(Session& s, Replay& replay, const Options& opt, std::vector<std
     say_not_deduped(s, load, say);
     flush_rejects(s, opt, say);
     return load.any_read();
+}
+
+void say_unmatched_filter_values(const Engine& engine, const Filter& filter) {
+    for (const FilterTerm& t : filter.terms) {
+        if (t.op != FilterTerm::Op::Eq || !is_string_dim(t.dim.dim)) continue;
+        const std::vector<std::string> values = engine.interned(t.dim.dim);
+        const std::unordered_set<std::string_view> have(values.begin(), values.end());
+        for (const std::string& v : t.values) {
+            if (v == "-" || have.contains(v)) continue;
+            // Suggestions compare against every value: skipped past 200,000 (keys, clients).
+            const auto near = values.size() <= 200000 ? closest_values(v, values, 3) : std::vector<std::string>{};
+            std::string list;
+            for (const auto& n : near) list += (list.empty() ? "" : ", ") + n;
+            fmt::print(stderr, "{}\n",
+                       terminal_safe(fmt::format("s3top: --filter: no {} is '{}' in these logs{}", dim_name(t.dim), v,
+                                                 list.empty() ? "" : " (closest: " + list + ")")));
+        }
+    }
 }
 
 }  // namespace s3top::app

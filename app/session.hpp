@@ -64,4 +64,9 @@ bool load_all(Session& s, const Options& opt, std::vector<std::string>* messages
 bool load_replay(Session& s, Replay& replay, const Options& opt, std::vector<std::string>* messages = nullptr,
                  const std::atomic<bool>* cancel = nullptr);
 
+/// A filter value (`org=acme-71`) that no record has is said on stderr, with the closest values
+/// the logs do have: an empty report then reads as a typo, not as "no usage". Nothing is said
+/// when every value exists.
+void say_unmatched_filter_values(const Engine& engine, const Filter& filter);
+
 }  // namespace s3top::app

@@ -385,6 +385,16 @@ std::size_t Engine::memory_bytes() const {
     return b;
 }
 
+std::vector<std::string> Engine::interned(Dim dim) const {
+    std::shared_lock lock(mutex_);
+    std::vector<std::string> out;
+    if (!is_string_dim(dim)) return out;
+    const StringPool& p = pools_[index(dim)];
+    out.reserve(p.size());
+    for (std::uint32_t id = 1; id < p.size(); ++id) out.emplace_back(p.view(id));
+    return out;
+}
+
 std::vector<std::string> Engine::values(Dim dim) const {
     std::shared_lock lock(mutex_);
     std::vector<std::string> out;

@@ -130,6 +130,9 @@ public:
     std::size_t memory_bytes() const;
     /// Distinct values seen of a string dimension, sorted (the org picker).
     std::vector<std::string> values(Dim dim) const;
+    /// Every distinct value interned for a string dimension so far, kept records or not (a
+    /// streaming report keeps none), unsorted.
+    std::vector<std::string> interned(Dim dim) const;
 
 private:
     friend class ViewState;

@@ -124,6 +124,32 @@ bool icontains(std::string_view hay, std::string_view needle) {
     return it != hay.end();
 }
 
+/// A value `=`/`!=` on a number dimension can never match: not one of its labels (status 404,
+/// class 4xx, tier put) nor "-" (absent). Statuses are HTTP's, 100 to 599. Such a filter is a
+/// typo (status=9xx, tier=bogus) that would print an empty report as if nothing had happened.
+std::optional<std::string> impossible_value(const FilterTerm& t, const std::string& token) {
+    const DimInfo& info = dim_info(t.dim.dim);
+    if (info.kind != DimKind::Number || (t.op != FilterTerm::Op::Eq && t.op != FilterTerm::Op::NotEq)) return std::nullopt;
+    const bool http = info.number == NumberColumn::Status;
+    const auto possible = [&](std::int64_t k) { return !http || (k * info.divisor >= 100 && k * info.divisor < 600); };
+    for (const std::string& v : t.values) {
+        if (v == "-") continue;
+        bool ok = false;
+        std::string known;
+        for (std::int64_t k = 0; k < static_cast<std::int64_t>(info.dense_size) && !ok; ++k) {
+            const std::string label = info.label(k);
+            if (label.empty() || !possible(k)) continue;
+            ok = label == v;
+            if (info.dense_size <= 16) known += (known.empty() ? "" : ", ") + label;
+        }
+        if (!ok) {
+            if (known.empty()) known = http ? "100 to 599" : "see --help";
+            return "'" + token + "': '" + v + "' is never a " + std::string(info.name) + " (" + known + ", or -)";
+        }
+    }
+    return std::nullopt;
+}
+
 }  // namespace
 
 std::expected<Filter, std::string> parse_filter(std::string_view text) {
@@ -190,8 +216,11 @@ std::expected<Filter, std::string> parse_filter(std::string_view text) {
                         [](const std::string& v) { return v.size() == 3 && v[1] == 'x' && v[2] == 'x'; })) {
             term.dim.dim = Dim::StatusClass;
         }
+        if (auto problem = impossible_value(term, tok)) return std::unexpected(*std::move(problem));
         f.terms.push_back(std::move(term));
     }
+    if (f.from && f.to && *f.from >= *f.to)
+        return std::unexpected("from= must be before to= (to is exclusive): the range holds no time at all");
     return f;
 }
 
@@ -245,6 +274,43 @@ void Filter::pop() {
     } else {
         from.reset();
     }
+}
+
+namespace {
+
+/// Levenshtein distance of two strings, ASCII case folded, giving up past `limit`.
+std::size_t edit_distance(std::string_view a, std::string_view b, std::size_t limit) {
+    const auto fold = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; };
+    if ((a.size() > b.size() ? a.size() - b.size() : b.size() - a.size()) > limit) return limit + 1;
+    std::vector<std::size_t> row(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        std::size_t diag = row[0], best = i;
+        row[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            const std::size_t up = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (fold(a[i - 1]) == fold(b[j - 1]) ? 0 : 1)});
+            diag = up;
+            best = std::min(best, row[j]);
+        }
+        if (best > limit) return limit + 1;
+    }
+    return row[b.size()];
+}
+
+}  // namespace
+
+std::vector<std::string> closest_values(std::string_view want, const std::vector<std::string>& values, std::size_t n) {
+    const std::size_t limit = std::max<std::size_t>(2, want.size() / 3);
+    std::vector<std::pair<std::size_t, std::string_view>> near;
+    for (const std::string& v : values) {
+        const std::size_t d = edit_distance(want, v, limit);
+        if (d <= limit) near.emplace_back(d, v);
+    }
+    std::sort(near.begin(), near.end());
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < near.size() && i < n; ++i) out.emplace_back(near[i].second);
+    return out;
 }
 
 Filter combine(const Filter& a, const Filter& b) {

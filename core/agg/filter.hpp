@@ -49,6 +49,11 @@ struct Filter {
 /// Parses an expression. On error returns a one-line message naming the offending term.
 std::expected<Filter, std::string> parse_filter(std::string_view text);
 
+/// Up to `n` of `values` closest to `want` by edit distance (case-insensitive), nearest first,
+/// ties by value; only those within a third of `want`'s length (at least 2 edits). For "did you
+/// mean" when a filter value matches nothing.
+std::vector<std::string> closest_values(std::string_view want, const std::vector<std::string>& values, std::size_t n);
+
 /// Merges two filters (both must hold).
 Filter combine(const Filter& a, const Filter& b);
 

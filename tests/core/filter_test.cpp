@@ -45,7 +45,10 @@ INSTANTIATE_TEST_SUITE_P(Language, FilterRoundTrip,
                                            RoundTrip{"class=4xx", "class=4xx"},
                                            RoundTrip{"prefix:2=data/2024", "prefix:2=data/2024"},
                                            RoundTrip{"client=1.2.3.4", "ip=1.2.3.4"},
-                                           RoundTrip{"user_agent~curl", "ua~curl"}));
+                                           RoundTrip{"user_agent~curl", "ua~curl"}, RoundTrip{"status=-", "status=-"},
+                                           RoundTrip{"status=404,503", "status=404,503"},
+                                           RoundTrip{"class=1xx,5xx", "class=1xx,5xx"},
+                                           RoundTrip{"tier=get,put,free", "tier=get,put,free"}));
 
 // ---------------------------------------------------------------------------------------------
 // Refused, with a message that names what is wrong.
@@ -77,7 +80,14 @@ INSTANTIATE_TEST_SUITE_P(
                       Refused{"key~/a{99999999999999999999}/", "too large"},
                       Refused{"ua~/x{2,99999999999999999999}/", "too large"},
                       Refused{"ua~/(x{1000}){1001}/", "too large"}, Refused{"key!~/a{1001,}/", "too large"},
-                      Refused{"key~/[\\99999999999999999999]/", "too large"}, Refused{"key~/\\100/", "too large"}));
+                      Refused{"key~/[\\99999999999999999999]/", "too large"}, Refused{"key~/\\100/", "too large"},
+                      // Values a dimension can never take: an empty report would look like an answer.
+                      Refused{"status=9xx", "9xx"}, Refused{"class=6xx", "1xx, 2xx, 3xx, 4xx, 5xx"},
+                      Refused{"status=200,999", "999"}, Refused{"status=42", "100 to 599"},
+                      Refused{"tier=bogus", "get, put, free"}, Refused{"tier!=gets", "gets"},
+                      Refused{"status=abc", "abc"},
+                      Refused{"from=2024-03-02 to=2024-03-01", "before"},
+                      Refused{"from=2024-03-01 to=2024-03-01", "before"}));
 
 // What std::regex is good at still works: counts up to 1000, small back-references, long
 // literal digits (an account id), braces and digits that are literal.
@@ -138,6 +148,14 @@ TEST(Filter, CombineKeepsBothTermsAndTheNarrowerTimeRange) {
     EXPECT_EQ(c.to, a->to);
     EXPECT_TRUE(Filter{}.empty());
     EXPECT_FALSE(c.empty());
+}
+
+TEST(Filter, ClosestValuesSuggestNearMissesOnly) {
+    const std::vector<std::string> orgs = {"acme-17", "acme-7", "globex", "initech", "ACME-71", "umbrella"};
+    EXPECT_EQ(closest_values("acme-71", orgs, 3), (std::vector<std::string>{"ACME-71", "acme-7", "acme-17"}));  // 0, 1, 2 edits
+    EXPECT_EQ(closest_values("globx", orgs, 3), (std::vector<std::string>{"globex"}));
+    EXPECT_TRUE(closest_values("zzzzzz", orgs, 3).empty()) << "nothing close: no suggestion";
+    EXPECT_EQ(closest_values("acme-71", orgs, 1).size(), 1u);
 }
 
 TEST(Filter, DrillDownAddsAndPops) {

@@ -38,7 +38,17 @@ usage --by report --no-state --by nosuch "$L"
 usage --filter report --no-state --filter 'org~/(/' "$L"
 usage "no input" report --no-state
 usage --month bill --no-state --month 2024-13x "$L"
+usage 9xx report --no-state --filter status=9xx "$L"
+usage bogus report --no-state --filter tier=bogus "$L"
+usage before report --no-state --filter "from=2024-03-02 to=2024-03-01" "$L"
 echo "   out-of-bounds values and impossible combinations: exit 2, one line"
+
+# A value no record has is said with the closest ones the logs have (the report still prints).
+org=$("$S3TOP" report --no-state --format json "$L" | python3 -c "import json,sys; print(next(g['key'] for g in json.load(sys.stdin)['groups'] if g['key'] != '-'))")
+"$S3TOP" report --no-state --filter "org=${org}x" --format json "$L" >"$work/none.json" 2>"$work/none.err"
+grep -q "no org is '${org}x' in these logs (closest: ${org}" "$work/none.err" || fail "no suggestion: $(cat "$work/none.err")"
+"$S3TOP" report --no-state --filter "org=$org" --format json "$L" >/dev/null 2>"$work/some.err"
+[[ ! -s $work/some.err ]] || fail "a value that exists was called missing: $(cat "$work/some.err")"
 
 # In bounds, the same options work.
 "$S3TOP" report --no-state --workers 3 --top 2 --format json "$L" >"$work/top.json"
