@@ -160,38 +160,34 @@ std::optional<ParseError> parse_after_uri(Cursor c, std::size_t last_quote, bool
     // Referrer: quoted, or a bare "-" (seen in real logs).
     c.skip_spaces();
     if (c.at_end()) return error(RejectReason::TooFewFields, c.pos, kS3Referrer);
-    bool have_agent = true;
     if (c.line[c.pos] == '"') {
         if (last_quote == std::string_view::npos || last_quote <= c.pos)
             return error(RejectReason::UnterminatedQuote, c.pos, kS3Referrer);
         const std::size_t close = referrer_close(c.line, c.pos, last_quote);
         if (close == std::string_view::npos) {
-            r.referrer = absent(c.line.substr(c.pos + 1, last_quote - c.pos - 1));
-            c.pos = last_quote + 1;
-            have_agent = false;
-        } else {
-            r.referrer = absent(c.line.substr(c.pos + 1, close - c.pos - 1));
-            c.pos = close + 1;
+            // The referrer runs to the line's last quote: no user agent follows. Every S3
+            // vintage (17 fields from 2010 on) logs one, so the line was cut (a partial
+            // delivery, `... "-"` or `... "-" "`): rejected, never half a record.
+            return error(RejectReason::TooFewFields, last_quote + 1, kS3UserAgent);
         }
+        r.referrer = absent(c.line.substr(c.pos + 1, close - c.pos - 1));
+        c.pos = close + 1;
     } else {
         r.referrer = absent(c.token());
     }
 
-    std::uint16_t fields = kS3Referrer + 1;
-    if (have_agent) {
-        c.skip_spaces();
-        if (c.at_end()) return error(RejectReason::TooFewFields, c.pos, kS3UserAgent);
-        if (c.line[c.pos] == '"') {
-            if (last_quote == std::string_view::npos || last_quote <= c.pos)
-                return error(RejectReason::UnterminatedQuote, c.pos, kS3UserAgent);
-            r.user_agent = absent(c.line.substr(c.pos + 1, last_quote - c.pos - 1));
-            c.pos = last_quote + 1;
-        } else {
-            if (uri_quoted) return error(RejectReason::BadField, c.pos, kS3UserAgent);
-            r.user_agent = absent(c.token());
-        }
-        fields = kS3UserAgent + 1;
+    c.skip_spaces();
+    if (c.at_end()) return error(RejectReason::TooFewFields, c.pos, kS3UserAgent);
+    if (c.line[c.pos] == '"') {
+        if (last_quote == std::string_view::npos || last_quote <= c.pos)
+            return error(RejectReason::UnterminatedQuote, c.pos, kS3UserAgent);
+        r.user_agent = absent(c.line.substr(c.pos + 1, last_quote - c.pos - 1));
+        c.pos = last_quote + 1;
+    } else {
+        if (uri_quoted) return error(RejectReason::BadField, c.pos, kS3UserAgent);
+        r.user_agent = absent(c.token());
     }
+    const std::uint16_t fields = kS3UserAgent + 1;
     if (!c.at_end() && c.line[c.pos] != ' ') return error(RejectReason::BadField, c.pos, fields);
 
     // The tail: unquoted tokens, as many as this line's vintage has.

@@ -154,6 +154,21 @@ TEST(S3Parser, SeventeenFieldsEndAtUserAgent) {
     EXPECT_EQ(r->user_agent, "ua");
 }
 
+TEST(S3Parser, ALineCutBeforeItsUserAgentIsRejected) {
+    // A partial delivery ends right after the referrer: every S3 vintage logs a user agent, so
+    // such a line is rejected (it was counted as a record with no agent).
+    const std::string l = std::string(kOwner) +
+                          " b [06/Feb/2014:00:00:38 +0000] 192.0.2.3 - X REST.GET.OBJECT k \"GET /k HTTP/1.1\" 200 - 1 "
+                          "1 7 - \"-\"";
+    for (const std::string& cut : {l, l + " ", l + " \"", l + "  \"", std::string(l.begin(), l.end() - 1)}) {
+        const auto r = parse(cut);
+        ASSERT_FALSE(r) << "accepted: " << cut;
+        EXPECT_TRUE(r.error().reason == RejectReason::TooFewFields || r.error().reason == RejectReason::UnterminatedQuote)
+            << reject_reason_name(r.error().reason) << ": " << cut;
+    }
+    EXPECT_TRUE(parse(l + " \"-\"")) << "the same line with its user agent";
+}
+
 TEST(S3Parser, TrailingFieldsBeyondKnownAreTolerated) {
     const auto r = parse(line26() + " us-east-1 future1 future2");
     ASSERT_TRUE(r);
