@@ -7,9 +7,12 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "app/build_info.hpp"
 #include "app/commands.hpp"
 #include "app/session.hpp"
 #include "app/options.hpp"
+#include "core/agg/dimension.hpp"
+#include "core/parse/format_registry.hpp"
 #include "core/report/terminal_text.hpp"
 
 namespace s3top::app {
@@ -55,9 +58,15 @@ void add_billing(CLI::App& cmd, CommandLineText& o) {
         ->check(CLI::IsMember({"total", "per_group", "per_org"}));
 }
 
+/// The names --format takes (--list formats prints them for the completions).
+const std::vector<std::string>& output_format_names() {
+    static const std::vector<std::string> names{"table", "csv", "json", "html"};
+    return names;
+}
+
 void add_output(CLI::App& cmd, CommandLineText& o, const char* what) {
     cmd.add_option("--format", o.format, "table, csv, json or html (default: table)")
-        ->check(CLI::IsMember({"table", "csv", "json", "html"}));
+        ->check(CLI::IsMember(output_format_names()));
     cmd.add_option("-o,--output", o.output,
                    fmt::format("Write the {} to FILE (atomically) instead of standard output", what));
 }
@@ -71,11 +80,39 @@ std::set<std::string> given_options(const CLI::App& cmd) {
     return given;
 }
 
+/// `s3top --version`: the version, the commit it was built from and the libraries built in.
+std::string version_text() {
+    return fmt::format("s3top {}\ncommit {}\nbuilt with {}", build_info::kVersion, build_info::kCommit,
+                       build_info::kLibraries);
+}
+
+/// `s3top --list WHAT` (hidden; for the shell completions, so their words come from the
+/// program's own tables): one word per line. False for an unknown WHAT.
+bool print_list(const std::string& what) {
+    if (what == "dims") {
+        for (const DimInfo& info : kDims) fmt::print("{}\n", info.name);
+    } else if (what == "log-formats") {
+        fmt::print("auto\n");
+        for (std::string_view name : line_format_names()) {
+            if (name != "goaccess") fmt::print("{}\n", name);  // "goaccess" needs a format string
+        }
+        fmt::print("cloudtrail\n");
+    } else if (what == "formats") {
+        for (const std::string& name : output_format_names()) fmt::print("{}\n", name);
+    } else {
+        return false;
+    }
+    return true;
+}
+
 }  // namespace
 
 int run(int argc, char** argv) {
     CLI::App app{"s3top: who used how many bytes and requests of your S3 buckets, live and exactly"};
-    app.set_version_flag("--version", "s3top 0.1.0");
+    app.set_version_flag("--version", version_text());
+    std::string list;
+    app.add_option("--list", list, "dims, log-formats or formats: one per line (for shell completions)")
+        ->group("");
     CommandLineText d;
     d.command = Command::Dashboard;
     add_common(app, d);
@@ -115,6 +152,11 @@ int run(int argc, char** argv) {
         return app.exit(e);
     } catch (const CLI::ParseError& e) {
         fmt::print(stderr, "s3top: {} (see s3top --help)\n", terminal_safe(e.what()));
+        return 2;
+    }
+    if (!list.empty()) {
+        if (print_list(list)) return 0;
+        fmt::print(stderr, "s3top: --list: dims, log-formats or formats, not '{}'\n", terminal_safe(list));
         return 2;
     }
     CommandLineText& text = *bill ? b : *report ? r : d;
