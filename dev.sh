@@ -3,6 +3,7 @@
 #   ./dev.sh demo   install what is missing, build (Release), run s3top on the demo logs
 #   ./dev.sh test   install what is missing, build, run every test (also under ASan+UBSan,
 #                   and the threaded ones under TSan)
+#   ./dev.sh package  the Debian package build/package/deb/s3top_*.deb, checked by lintian
 # Both are idempotent and quick on a second run.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -11,8 +12,10 @@ JOBS=${JOBS:-2}
 
 PACKAGES=(build-essential cmake ninja-build pkg-config libfmt-dev libcli11-dev libsimdjson-dev zlib1g-dev
           libncurses-dev libgtest-dev libgmock-dev libbenchmark-dev libtomlplusplus-dev tmux python3)
-TEST_PACKAGES=(clang-19 libclang-rt-19-dev chromium goaccess)  # clang 14 cannot use libstdc++ 12's std::expected;
-# chromium: the HTML report test in a real browser (tests/e2e/html_report.sh, ~15 s)
+TEST_PACKAGES=(clang-19 libclang-rt-19-dev chromium goaccess  # clang 14 cannot use libstdc++ 12's std::expected;
+               man-db groff-base bash-completion zsh fish)
+# chromium: the HTML report test in a real browser (tests/e2e/html_report.sh, ~15 s); man-db,
+# groff-base: the man page test (man --warnings); bash-completion, zsh, fish: the completions test
 
 install_missing() {
   local missing=()
@@ -130,6 +133,30 @@ run_tests() {
   fi
 }
 
+# The Debian package: a Release build in build/package with Debian's hardening flags
+# (dpkg-buildflags), `cpack -G DEB` (Depends computed by dpkg-shlibdeps), then lintian on the
+# .deb. Warnings lintian may print on purpose are listed in the README ("Installing").
+PACKAGE_PACKAGES=(dpkg-dev lintian file)
+run_package() {
+  install_missing "${PACKAGES[@]}" "${PACKAGE_PACKAGES[@]}"
+  local flags cxxflags cppflags ldflags
+  flags() { DEB_BUILD_MAINT_OPTIONS=hardening=+all dpkg-buildflags --get "$1"; }
+  cxxflags=$(flags CXXFLAGS) cppflags=$(flags CPPFLAGS) ldflags=$(flags LDFLAGS)
+  configure build/package Release -DS3TOP_BUILD_TESTS=OFF -DS3TOP_BUILD_BENCH=OFF \
+    -DCMAKE_CXX_FLAGS="$cppflags $cxxflags" -DCMAKE_EXE_LINKER_FLAGS="$ldflags"
+  cmake --build build/package -j"$JOBS"
+  rm -rf build/package/deb
+  (cd build/package && cpack -G DEB >/dev/null)
+  local deb
+  deb=$(ls build/package/deb/s3top_*.deb)
+  echo "== $deb ($(du -k "$deb" | cut -f1) KiB)"
+  dpkg-deb --info "$deb" | sed -n '/Package:/,$p'
+  echo "== lintian"
+  lintian --info --display-level '>=pedantic' "$deb" || true
+  # Errors fail the command; warnings are reported (the README lists the ones kept on purpose).
+  lintian --fail-on error "$deb"
+}
+
 # clang-tidy over core, tui and app (.clang-tidy: functions over 120 lines, bug-prone checks).
 # Prints its findings; not part of `test`.
 run_tidy() {
@@ -144,5 +171,6 @@ case "${1:-}" in
   build) install_missing "${PACKAGES[@]}"; build_release ;;
   tsan) install_missing "${PACKAGES[@]}"; run_tsan ;;
   tidy) run_tidy ;;
-  *) echo "usage: ./dev.sh demo | test | build | tsan | tidy" >&2; exit 2 ;;
+  package) run_package ;;
+  *) echo "usage: ./dev.sh demo | test | build | tsan | tidy | package" >&2; exit 2 ;;
 esac

@@ -3,8 +3,8 @@
 # bash-completion library sourced, COMP_WORDS/COMP_CWORD set, _s3top called, COMPREPLY read)
 # for subcommands, options, dimensions after --by/--panels and in --filter, formats after
 # --log-format/--format, months after --month and file names; fish's through `complete -C`.
-# Every option the three --help print is in each of the three scripts (zsh's is checked for
-# its options and syntax only). Dimensions come from `s3top --list dims`, so a dimension that
+# zsh's through a pty (tests/support/zsh_capture.zsh). Every option the three --help print is
+# in each of the three scripts. Dimensions come from `s3top --list dims`, so a dimension that
 # disappears from the program or from the completion fails here.
 set -euo pipefail
 : "${S3TOP:?}" "${S3TOP_SOURCE_DIR:?}"
@@ -84,4 +84,14 @@ fwant "report" "s3top re"
 fwant "status=" "s3top --filter st"
 fwant "json" "s3top bill --format j"
 fwant "--exclude-errors" "s3top bill --exc"
-echo "ok: bash and fish completions; options in bash, zsh and fish"
+# zsh: some of the same questions, typed into an interactive zsh in a pty (~3 s each).
+zwant() {
+  local got
+  got=$(S3TOP_ZCOMPDUMP=$work/zcompdump PATH="$work/bin:$PATH" timeout 20 zsh -f "$S3TOP_SOURCE_DIR/tests/support/zsh_capture.zsh" "$dir" "$2" | sort -u)
+  [[ $got == "$(sort <<<"$1")" ]] || fail "zsh: '$2' completes to [$(tr '\n' ' ' <<<"$got")], want [$(tr '\n' ' ' <<<"$1")]"
+}
+zwant "$(grep '^o' <<<"$dims")" "s3top report --by o"
+zwant "org,status" "s3top report --by org,st"
+zwant "status=" "s3top --filter st"
+zwant "$(date -u +%Y-%m)" "s3top bill --month $(date -u +%Y-%m)"
+echo "ok: bash, fish and zsh completions; every option in each"
