@@ -102,6 +102,9 @@ public:
     void count_no_request_id() { ++batch_.no_request_id; }
     std::size_t size() const { return batch_.columns.size(); }
     std::size_t pending_lines() const { return static_cast<std::size_t>(batch_.counters.read); }
+    /// The rejected lines held in this batch so far: the loader hands them to a reject sink as
+    /// they come and keeps only a bounded sample (a file of blank lines is millions of them).
+    std::vector<RejectedLine>& rejects() { return batch_.rejects; }
     /// Hands over the batch and starts a new one.
     Batch take();
 

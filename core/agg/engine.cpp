@@ -293,10 +293,14 @@ void Engine::append(Batch&& b) {
     }
     lines_.merge(b.counters);
     newest_source_mtime_ = std::max(newest_source_mtime_, b.newest_source_mtime);
-    for (auto& r : b.rejects) {
-        if (recent_rejects_.size() >= config_.max_recent_rejects && !recent_rejects_.empty())
-            recent_rejects_.erase(recent_rejects_.begin());
-        if (config_.max_recent_rejects) recent_rejects_.push_back(std::move(r));
+    // The most recent max_recent_rejects: one move per kept line and one erase per batch.
+    if (const std::size_t cap = config_.max_recent_rejects; cap > 0 && !b.rejects.empty()) {
+        const std::size_t from = b.rejects.size() > cap ? b.rejects.size() - cap : 0;
+        recent_rejects_.insert(recent_rejects_.end(), std::make_move_iterator(b.rejects.begin() + static_cast<std::ptrdiff_t>(from)),
+                               std::make_move_iterator(b.rejects.end()));
+        if (recent_rejects_.size() > cap)
+            recent_rejects_.erase(recent_rejects_.begin(),
+                                  recent_rejects_.begin() + static_cast<std::ptrdiff_t>(recent_rejects_.size() - cap));
     }
     version_.fetch_add(1, std::memory_order_acq_rel);
 }

@@ -1,12 +1,15 @@
 #include "core/ingest/follower.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <poll.h>
 #include <sys/inotify.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
+#include <set>
+#include <utility>
 
 namespace s3top {
 namespace fs = std::filesystem;
@@ -38,22 +41,32 @@ IngestResult Follower::round() {
 
 void Follower::add_watches(const std::string& dir) {
     // Files appear (closed after writing, or renamed in), folders appear, plain logs grow.
-    constexpr std::uint32_t kMask = IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_MODIFY | IN_DELETE_SELF | IN_ONLYDIR;
-    const int root = ::inotify_add_watch(inotify_fd_, dir.c_str(), kMask);
-    if (root < 0) return;
-    watched_[root] = dir;
-    std::error_code ec;
-    for (fs::recursive_directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec), end; !ec && it != end;
-         it.increment(ec)) {
-        std::error_code e2;
-        if (!it->is_directory(e2) || it->is_symlink(e2)) continue;
-        const auto name = it->path().filename().string();
-        if (!name.empty() && name.front() == '.') {
-            it.disable_recursion_pending();
+    // IN_ATTRIB: a file that could not be read becomes readable by a chmod, which changes
+    // neither its size nor its mtime.
+    constexpr std::uint32_t kMask =
+        IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_MODIFY | IN_ATTRIB | IN_DELETE_SELF | IN_ONLYDIR;
+    // Sub-folders as collect_inputs walks them: symlinked ones too, each folder once (a loop
+    // is not followed round).
+    std::set<std::pair<std::uint64_t, std::uint64_t>> seen;
+    std::vector<std::string> todo{dir};
+    while (!todo.empty()) {
+        const std::string d = std::move(todo.back());
+        todo.pop_back();
+        struct stat st {};
+        if (::stat(d.c_str(), &st) != 0 ||
+            !seen.emplace(static_cast<std::uint64_t>(st.st_dev), static_cast<std::uint64_t>(st.st_ino)).second)
             continue;
+        const int wd = ::inotify_add_watch(inotify_fd_, d.c_str(), kMask);
+        if (wd < 0) continue;
+        watched_[wd] = d;
+        std::error_code ec;
+        for (fs::directory_iterator it(d, fs::directory_options::skip_permission_denied, ec), end; !ec && it != end;
+             it.increment(ec)) {
+            std::error_code e2;
+            const auto name = it->path().filename().string();
+            if (name.empty() || name.front() == '.' || !it->is_directory(e2)) continue;  // .git, .s3top: not read
+            todo.push_back(it->path().string());
         }
-        const int wd = ::inotify_add_watch(inotify_fd_, it->path().c_str(), kMask);
-        if (wd >= 0) watched_[wd] = it->path().string();
     }
 }
 
@@ -112,12 +125,30 @@ void Follower::watch() {
     watching_.store(true);
 }
 
+void MessageFilter::filter(IngestResult& r) {
+    for (FileResult& f : r.load.files) {
+        const auto it = said_.find(f.path);
+        if (f.error.empty()) {
+            if (it != said_.end()) said_.erase(it);  // read cleanly: a new problem is news again
+        } else if (it != said_.end() && it->second == f.error) {
+            f.error.clear();
+        } else {
+            said_[f.path] = f.error;
+        }
+    }
+    std::vector<std::string> now = r.notes;
+    std::erase_if(r.notes, [&](const std::string& n) { return std::find(notes_.begin(), notes_.end(), n) != notes_.end(); });
+    notes_ = std::move(now);
+}
+
 void Follower::run(const std::function<void(const IngestResult&)>& on_round) {
     // Watched before the caller's own load: what arrived since then is in the event queue.
     const bool caught_up = watch_called_ && inotify_fd_ >= 0;
     if (!watch_called_) watch();
     using Clock = std::chrono::steady_clock;
-    auto report = [&](const IngestResult& r) {
+    MessageFilter once;
+    auto report = [&](IngestResult r) {
+        once.filter(r);
         if (!r.load.files.empty() || !r.notes.empty()) on_round(r);
     };
     Clock::time_point last_full;
@@ -175,7 +206,7 @@ void Follower::run(const std::function<void(const IngestResult&)>& on_round) {
                             add_watches(path);  // a new folder: watch it, and read what it holds
                             rescan = true;
                         }
-                    } else if (ev->mask & (IN_CLOSE_WRITE | IN_MOVED_TO | IN_MODIFY)) {
+                    } else if (ev->mask & (IN_CLOSE_WRITE | IN_MOVED_TO | IN_MODIFY | IN_ATTRIB)) {
                         changed.push_back(path);
                     }
                 }

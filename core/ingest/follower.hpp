@@ -25,6 +25,19 @@ struct FollowOptions {
     bool use_inotify = true;
 };
 
+/// Each message of follow rounds once, and again only when it changes: a file's error is
+/// cleared from a round's results while it is the one said last for that path (a pending
+/// partial line, an unfinished .gz), and a state note while the round before had it too (a
+/// full disk fails every round).
+class MessageFilter {
+public:
+    void filter(IngestResult& r);
+
+private:
+    std::unordered_map<std::string, std::string> said_;  ///< path -> its error said last
+    std::vector<std::string> notes_;                     ///< the last round's notes
+};
+
 class Follower {
 public:
     Follower(Ingestor& ingestor, FollowOptions options);

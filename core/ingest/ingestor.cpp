@@ -28,9 +28,18 @@ bool Ingestor::open_state(const std::filesystem::path& file, std::uint64_t finge
     return store_.open(file, fingerprint, engine_, ledger_, notes, error);
 }
 
-IngestResult Ingestor::ingest(const std::vector<InputFile>& inputs, bool follow, const std::atomic<bool>* cancel) {
-    IngestResult out;
-    const std::vector<PlannedJob> planned = ledger_.plan(inputs, follow, out.counts, out.load.problems);
+void Ingestor::read_new(const std::vector<InputFile>& inputs, bool follow, const std::atomic<bool>* cancel,
+                        IngestResult& out, std::string& store_error) {
+    PlanCounts counts;
+    std::vector<InputProblem> problems;
+    const std::vector<PlannedJob> planned = ledger_.plan(inputs, follow, counts, problems);
+    out.counts.unchanged += counts.unchanged;
+    out.counts.read += counts.read;
+    out.counts.appended += counts.appended;
+    out.counts.replaced += counts.replaced;
+    out.counts.duplicate += counts.duplicate;
+    out.load.problems.insert(out.load.problems.end(), problems.begin(), problems.end());
+    if (planned.empty()) return;
     std::vector<ReadJob> jobs;
     jobs.reserve(planned.size());
     for (const auto& p : planned) jobs.push_back(p.job);
@@ -38,7 +47,6 @@ IngestResult Ingestor::ingest(const std::vector<InputFile>& inputs, bool follow,
     loader.set_parser_factory(factory_);
     if (reject_sink_) loader.set_reject_sink(reject_sink_);
     std::mutex error_mutex;
-    std::string store_error;
     if (store_.is_open()) {
         loader.set_commit_sink([&](Batch&& b, std::vector<Span>&& spans) {
             std::string err;
@@ -52,11 +60,31 @@ IngestResult Ingestor::ingest(const std::vector<InputFile>& inputs, bool follow,
     // Each file is recorded as soon as it and those before it are read (in plan order, on
     // this thread), not all after the load: 100,000 files take half a second to record.
     loader.set_file_done([&](std::size_t i, const FileResult& r) { ledger_.record(planned[i], r); });
-    if (!jobs.empty()) out.load = [&] {
-        LoadResult r = loader.load_jobs(jobs, cancel);
-        r.problems.insert(r.problems.begin(), out.load.problems.begin(), out.load.problems.end());
-        return r;
-    }();
+    LoadResult r = loader.load_jobs(jobs, cancel);
+    out.load.problems.insert(out.load.problems.end(), r.problems.begin(), r.problems.end());
+    out.load.files.insert(out.load.files.end(), std::make_move_iterator(r.files.begin()),
+                          std::make_move_iterator(r.files.end()));
+}
+
+IngestResult Ingestor::ingest(const std::vector<InputFile>& inputs, bool follow, const std::atomic<bool>* cancel) {
+    IngestResult out;
+    std::string store_error;
+    read_new(inputs, follow, cancel, out, store_error);
+    // A file rotated between its plan and its read (renamed away, copytruncated) was left as
+    // it was: plan it again, as it is now. A few times at most; a file that changes every
+    // moment waits for the next round.
+    for (int tries = 0; tries < 2 && !(cancel && cancel->load()); ++tries) {
+        std::vector<std::string> paths;
+        for (const auto& f : out.load.files) {
+            if (f.changed) paths.push_back(f.path);
+        }
+        if (paths.empty()) break;
+        std::erase_if(out.load.files, [](const FileResult& f) { return f.changed; });
+        std::vector<InputProblem> problems;
+        const auto now = collect_inputs(paths, problems);
+        out.load.problems.insert(out.load.problems.end(), problems.begin(), problems.end());
+        read_new(now, follow, cancel, out, store_error);
+    }
     auto dirty = ledger_.take_dirty(store_.is_open());
     if (store_.is_open()) {
         std::string err;

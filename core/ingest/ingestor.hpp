@@ -50,6 +50,10 @@ public:
     StateStore& state() { return store_; }
 
 private:
+    /// Plans `inputs` and reads what is new; adds to `out` (the first store error into
+    /// `store_error`).
+    void read_new(const std::vector<InputFile>& inputs, bool follow, const std::atomic<bool>* cancel, IngestResult& out,
+                  std::string& store_error);
     Engine& engine_;
     LoaderOptions options_;
     RejectSink reject_sink_;

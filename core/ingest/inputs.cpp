@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <set>
+#include <utility>
 
 #include "core/util/parallel_for.hpp"
 
@@ -46,6 +48,7 @@ InputFile input_of(std::string path, std::string_view filename, const struct sta
     f.dev = static_cast<std::uint64_t>(st.st_dev);
     f.ino = static_cast<std::uint64_t>(st.st_ino);
     f.mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+    f.ctime_ns = static_cast<std::int64_t>(st.st_ctim.tv_sec) * 1000000000 + st.st_ctim.tv_nsec;
     return f;
 }
 
@@ -72,8 +75,25 @@ void stat_entries(int fd, std::vector<Entry>& entries) {
 /// for temporary names the folder says are regular files). Files are sorted by path and
 /// subfolders by path plus '/', and merged: the whole walk comes out in the byte order of full
 /// paths (every path under folder "a" starts with "a/") without one sort of every path.
+/// Folders listed so far in one collect_inputs() call, by device and inode: a symlinked folder
+/// is followed once, and a link back to a folder already listed (a loop) is named, not walked.
+using Seen = std::set<std::pair<std::uint64_t, std::uint64_t>>;
+
+/// A sub-folder to walk: its path plus '/', and whether a symlink leads to it.
+struct Folder {
+    std::string path;
+    bool link = false;
+    friend bool operator<(const Folder& a, const Folder& b) { return a.path < b.path; }
+};
+
 void walk(int fd, const std::string& prefix, const std::string& shown, std::vector<InputFile>& out,
-          std::vector<InputProblem>& problems) {
+          std::vector<InputProblem>& problems, Seen& seen, bool linked) {
+    if (struct stat self {}; ::fstat(fd, &self) == 0 &&
+                             !seen.emplace(static_cast<std::uint64_t>(self.st_dev), static_cast<std::uint64_t>(self.st_ino)).second) {
+        if (linked) problems.push_back({shown, "a symlinked folder that leads back to a folder already listed (a loop?): not followed"});
+        ::close(fd);
+        return;
+    }
     DIR* dir = ::fdopendir(fd);
     if (!dir) {
         problems.push_back({shown, std::strerror(errno)});
@@ -81,7 +101,7 @@ void walk(int fd, const std::string& prefix, const std::string& shown, std::vect
         return;
     }
     std::vector<InputFile> files;
-    std::vector<std::string> folders;  ///< their paths plus '/'
+    std::vector<Folder> folders;
     std::vector<Entry> entries;        ///< what may be a file, in readdir order
     for (;;) {
         errno = 0;
@@ -95,7 +115,7 @@ void walk(int fd, const std::string& prefix, const std::string& shown, std::vect
         if (name == "." || name == "..") continue;
         const unsigned char type = de->d_type;
         if (type == DT_DIR) {
-            if (name.front() != '.') folders.push_back(prefix + std::string(name) + '/');  // not .git, .s3top
+            if (name.front() != '.') folders.push_back({prefix + std::string(name) + '/'});  // not .git, .s3top
             continue;
         }
         if (type != DT_REG && type != DT_LNK && type != DT_UNKNOWN) continue;  // a fifo, socket or device
@@ -112,11 +132,13 @@ void walk(int fd, const std::string& prefix, const std::string& shown, std::vect
             continue;
         }
         if (S_ISDIR(st.st_mode)) {
-            // A folder the file system did not type: recursed unless it is a link (not followed).
+            // A symlinked folder (or one the file system did not type) is walked too; `seen`
+            // keeps a loop from being walked again.
+            if (name.front() == '.') continue;
             struct stat own {};
-            if (e.type == DT_UNKNOWN && name.front() != '.' && ::fstatat(fd, e.name.c_str(), &own, AT_SYMLINK_NOFOLLOW) == 0 &&
-                S_ISDIR(own.st_mode))
-                folders.push_back(prefix + std::string(name) + '/');
+            const bool link = e.type == DT_LNK ||
+                              (::fstatat(fd, e.name.c_str(), &own, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(own.st_mode));
+            folders.push_back({prefix + std::string(name) + '/', link});
             continue;
         }
         if (!S_ISREG(st.st_mode) || e.temporary) continue;
@@ -126,7 +148,7 @@ void walk(int fd, const std::string& prefix, const std::string& shown, std::vect
     std::sort(folders.begin(), folders.end());
     out.reserve(out.size() + files.size());
     auto file = files.begin();
-    for (const auto& folder : folders) {
+    for (const auto& [folder, link] : folders) {
         for (; file != files.end() && file->path < folder; ++file) out.push_back(std::move(*file));
         const std::string name = folder.substr(prefix.size(), folder.size() - prefix.size() - 1);
         std::string path = folder.substr(0, folder.size() - 1);
@@ -136,12 +158,12 @@ void walk(int fd, const std::string& prefix, const std::string& shown, std::vect
             problems.push_back({std::move(path), std::strerror(errno)});
             continue;
         }
-        const int sub = ::openat(fd, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        const int sub = ::openat(fd, name.c_str(), O_RDONLY | O_DIRECTORY | (link ? 0 : O_NOFOLLOW) | O_CLOEXEC);
         if (sub < 0) {
             problems.push_back({std::move(path), std::strerror(errno)});
             continue;
         }
-        walk(sub, folder, path, out, problems);
+        walk(sub, folder, path, out, problems, seen, link);
     }
     for (; file != files.end(); ++file) out.push_back(std::move(*file));
     ::closedir(dir);  // closes fd
@@ -175,7 +197,8 @@ std::vector<InputFile> collect_inputs(const std::vector<std::string>& paths, std
             problems.push_back({name, std::strerror(errno)});
             continue;
         }
-        walk(fd, name.ends_with('/') ? name : name + '/', name, out, problems);
+        Seen seen;  // per named folder: one named twice is listed twice, as before
+        walk(fd, name.ends_with('/') ? name : name + '/', name, out, problems, seen, false);
     }
     return out;
 }

@@ -18,6 +18,7 @@ struct InputFile {
     bool stated = false;
     std::uint64_t dev = 0, ino = 0;
     std::int64_t mtime_ns = 0;
+    std::int64_t ctime_ns = 0;
 };
 
 struct InputProblem {
@@ -30,8 +31,8 @@ struct InputProblem {
 /// "*.tmp", "*.part", "*.partial", ".*"): they are skipped until renamed into place.
 bool is_temporary_name(std::string_view filename);
 
-/// Expands paths: files as they are, folders recursed (symlinked folders not followed, so a
-/// loop cannot hang us), "-" kept. Files come sorted by path (bytewise) within each named
+/// Expands paths: files as they are, folders recursed (symlinked folders too, each folder
+/// once: a link back to one already listed, a loop, is named in `problems`), "-" kept. Files come sorted by path (bytewise) within each named
 /// folder, so every run reads in the same order. Temporary files are skipped; unreadable
 /// entries are reported in `problems` and skipped. A folder is read with readdir and each
 /// file stat'ed relative to its folder (no path lookup from the root per file).

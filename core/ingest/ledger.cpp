@@ -19,6 +19,7 @@ std::optional<FileStat> stat_file(const std::filesystem::path& p) {
     f.ino = static_cast<std::uint64_t>(st.st_ino);
     f.size = static_cast<std::uint64_t>(st.st_size);
     f.mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+    f.ctime_ns = static_cast<std::int64_t>(st.st_ctim.tv_sec) * 1000000000 + st.st_ctim.tv_nsec;
     return f;
 }
 
@@ -166,7 +167,7 @@ std::vector<PlannedJob> Ledger::plan(const std::vector<InputFile>& inputs, bool 
             continue;
         }
         const std::string& path = f.path;
-        const auto st = f.stated ? std::optional<FileStat>(FileStat{f.dev, f.ino, f.size, f.mtime_ns}) : stat_file(f.path);
+        const auto st = f.stated ? std::optional<FileStat>(FileStat{f.dev, f.ino, f.size, f.mtime_ns, f.ctime_ns}) : stat_file(f.path);
         if (!st) {
             problems.push_back({path, std::strerror(errno)});
             continue;
@@ -184,6 +185,14 @@ std::vector<PlannedJob> Ledger::plan(const std::vector<InputFile>& inputs, bool 
         }
         PlannedJob pj = job();
         pj.stat = *st;
+        // The loader checks that it opens this very file (device, inode, at least this size).
+        pj.job.file.stated = true;
+        pj.job.file.dev = st->dev;
+        pj.job.file.ino = st->ino;
+        pj.job.file.size = st->size;
+        pj.job.file.mtime_ns = st->mtime_ns;
+        pj.job.file.ctime_ns = st->ctime_ns;
+        pj.job.file.mtime = st->mtime_ns / 1000000000;
         if (it == by_path_.end()) {
             pj.kind = PlanKind::Read;
             fresh.push_back({std::move(pj), nullptr});
@@ -195,6 +204,13 @@ std::vector<PlannedJob> Ledger::plan(const std::vector<InputFile>& inputs, bool 
         if (grows && e.edges && e.offset > 0) {
             const std::uint64_t k = std::min<std::uint64_t>(e.offset, kEdgeBytes);
             grows = range_hash(f.path, 0, k) == e.head_hash && range_hash(f.path, e.offset - k, e.offset) == e.tail_hash;
+        } else if (grows && e.hashed && e.offset > 0) {
+            // Counted, but its edges could not be taken (the file changed as it was recorded):
+            // the whole counted start is compared, never taken on trust (a file truncated and
+            // written past the old offset would be read from there, and its old lines
+            // forgotten).
+            const StreamDigest d = stream_digest(f.path, e.offset);
+            grows = d.ok && d.length == e.offset && d.digest == StreamHash::restore(e.hash).digest();
         }
         if (!grows) {  // truncated or replaced (or a .gz rewritten): read unless its start is counted
             pj.kind = PlanKind::Replaced;
@@ -206,6 +222,7 @@ std::vector<PlannedJob> Ledger::plan(const std::vector<InputFile>& inputs, bool 
         pj.job.begin = e.offset;
         pj.job.first_line = e.next_line;
         if (e.hashed && e.gaps.empty()) pj.job.hash_before = e.hash;
+        if (e.edges && e.gaps.empty()) pj.job.tail_before = e.tail_hash;
         if (e.gaps.empty() && st->size == e.offset && !follow) {  // touched, or restored after a crash
             e.stat = *st;
             complete_hash(e);  // now (when a crash left it unhashed): a copy later in this plan is matched
@@ -431,10 +448,16 @@ std::vector<PlannedJob> Ledger::plan(const std::vector<InputFile>& inputs, bool 
                 continue;
             }
             if (best.matched && best.match > pj.job.begin) {
+                pj.job.tail_before.reset();  // it stood for the old offset
                 pj.job.begin = best.match;
                 pj.job.first_line = best.match_line;
                 pj.job.hash_before = best.match_state;
             }
+            // Read what was planned: a plain file up to the size listed (its content was judged
+            // up to there or beyond); what it gains meanwhile is the next plan's, judged in turn.
+            // A copy still being written would otherwise be read past the counted start it was
+            // matched as.
+            if (!gzip) pj.job.end = std::min(pj.job.end, pj.stat.size);
             if (own_prefix && !is_grown) {  // re-synced longer, or a .gz with a member appended
                 pj.kind = PlanKind::Appended;
                 pj.extends = true;
@@ -472,6 +495,12 @@ const LedgerEntry& Ledger::record(const PlannedJob& pj, const FileResult& r) {
     static const LedgerEntry none;
     const std::string& path = pj.job.file.path;
     if (path == "-") return none;
+    if (r.untouched) {
+        // A failed read (no permission, gone, rotated under it) changes nothing: resetting
+        // the entry would count the file again from its start once it can be read.
+        const auto it = by_path_.find(path);
+        return it == by_path_.end() ? none : it->second;
+    }
     LedgerEntry& e = by_path_[path];
     if (pj.gap) {
         if (r.error.empty()) {
@@ -483,6 +512,10 @@ const LedgerEntry& Ledger::record(const PlannedJob& pj, const FileResult& r) {
     // A grown file's content is extended in place; content a replaced path held (another
     // inode, as load() sees it too) stays known.
     unindex_content(e, !(pj.extends && e.stat.dev == pj.stat.dev && e.stat.ino == pj.stat.ino));
+    // Read on from a counted start of a KiB or more: the plan checked its first KiB, so its head
+    // hash holds (the file need not be opened again, nor be there still).
+    const std::optional<std::uint64_t> kept_head =
+        pj.kind == PlanKind::Appended && e.edges && e.offset >= kEdgeBytes ? std::optional(e.head_hash) : std::nullopt;
     if (pj.kind == PlanKind::Read || pj.kind == PlanKind::Replaced) {
         e = LedgerEntry{};
         e.path = path;
@@ -501,9 +534,10 @@ const LedgerEntry& Ledger::record(const PlannedJob& pj, const FileResult& r) {
     }
     std::erase_if(e.prefixes, [&](const HeadPrefix& p) { return p.length >= e.offset; });
     e.edges = false;
-    if (e.offset > 0 && r.end == e.offset && r.head_hash && (e.gzip || r.tail_hash)) {
+    const std::optional<std::uint64_t> head = r.head_hash ? r.head_hash : kept_head;
+    if (e.offset > 0 && r.end == e.offset && head && (e.gzip || r.tail_hash)) {
         // The loader saw both edges while reading: no need to open the file again.
-        e.head_hash = *r.head_hash;
+        e.head_hash = *head;
         if (!e.gzip) e.tail_hash = *r.tail_hash;
         e.edges = true;
     } else {

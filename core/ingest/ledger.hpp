@@ -17,10 +17,12 @@
 
 namespace s3top {
 
-/// A file as stat(2) sees it.
+/// A file as stat(2) sees it. The ctime is in: a file rewritten in place with the same size
+/// and its mtime set back (`touch -r`), or made readable (chmod), changes only its ctime.
 struct FileStat {
     std::uint64_t dev = 0, ino = 0, size = 0;
     std::int64_t mtime_ns = 0;
+    std::int64_t ctime_ns = 0;
     friend bool operator==(const FileStat&, const FileStat&) = default;
 };
 

@@ -18,6 +18,9 @@
 namespace s3top {
 
 class RequestIdSet;
+namespace reading {
+struct ReaderOptions;
+}
 
 struct LoaderOptions {
     std::string format = "auto";  ///< a format name, or "auto" to detect per file
@@ -79,6 +82,10 @@ struct ReadJob {
     /// Hash state of the stream's bytes before `begin`, to continue the file's content hash;
     /// without it (and begin > 0) the result has no content hash.
     std::optional<StreamHash::State> hash_before;
+    /// Hash of the min(begin, kEdgeBytes) plain-file bytes before `begin`, as counted: the
+    /// loader checks them through the descriptor it reads from, so a file rewritten after the
+    /// plan (copytruncate, then written past the old size) is not read from the old offset.
+    std::optional<std::uint64_t> tail_before;
 };
 
 /// A run of whole lines of one job that went into one batch: [begin, end) of its stream.
@@ -95,6 +102,12 @@ struct FileResult {
     std::uint64_t bytes = 0;  ///< bytes read (decompressed)
     std::uint64_t lines = 0;
     std::string error;  ///< empty when read completely
+    /// Nothing of the file was taken: it could not be opened, or skipped to `begin`, or it is
+    /// no longer the file the plan looked at. The ledger keeps what it had for it.
+    bool untouched = false;
+    /// Of those: replaced, truncated or rewritten between the plan and the read (a rotation);
+    /// planning it again reads it right.
+    bool changed = false;
     std::uint64_t end = 0;        ///< stream offset after the last line taken
     std::uint64_t next_line = 1;  ///< line number of the line at `end`
     bool hashed = false;          ///< `hash` covers exactly [0, end)
@@ -149,6 +162,9 @@ public:
     LoadResult load_jobs(const std::vector<ReadJob>& jobs, const std::atomic<bool>* cancel = nullptr);
 
 private:
+    reading::ReaderOptions reader_options() const;
+    /// A small file is read whole by a worker; a big one (or stdin) is cut by the reader.
+    bool whole_by_worker(const ReadJob& j) const;
     Engine& engine_;
     LoaderOptions options_;
     RejectSink reject_sink_;

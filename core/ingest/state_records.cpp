@@ -34,6 +34,7 @@ void put_entry(Out& o, const LedgerEntry& e) {
     o.num(e.stat.ino);
     o.num(e.stat.size);
     o.num(e.stat.mtime_ns);
+    o.num(e.stat.ctime_ns);
     o.num(static_cast<std::uint8_t>(e.gzip | (e.hashed << 1) | (e.edges << 2)));
     o.num(e.offset);
     o.num(e.next_line);
@@ -207,7 +208,7 @@ bool get_entry(In& in, LedgerEntry& e) {
     std::uint8_t flags = 0;
     std::uint32_t ngaps = 0;
     if (!in.str(path) || !in.num(e.stat.dev) || !in.num(e.stat.ino) || !in.num(e.stat.size) || !in.num(e.stat.mtime_ns) ||
-        !in.num(flags) || !in.num(e.offset) || !in.num(e.next_line) || !in.num(e.head_hash) || !in.num(e.tail_hash) ||
+        !in.num(e.stat.ctime_ns) || !in.num(flags) || !in.num(e.offset) || !in.num(e.next_line) || !in.num(e.head_hash) || !in.num(e.tail_hash) ||
         !in.num(e.hash.h) || !in.num(e.hash.len) || !in.num(e.hash.carry) || !in.num(ngaps))
         return false;
     e.path = std::string(path);

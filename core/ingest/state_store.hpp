@@ -37,8 +37,9 @@ class StateStore {
 public:
     /// 2: the Snapshot record; pools stored as lengths + bytes. 3: HeadPrefixes records (the
     /// ledger's line-end starts); a version 2 file is rebuilt (with a note), so every counted
-    /// file has its starts.
-    static constexpr std::uint32_t kVersion = 3;
+    /// file has its starts. 4: ledger entries keep the file's ctime (a file rewritten with the
+    /// same size and mtime is looked at again); a version 3 file is rebuilt (with a note).
+    static constexpr std::uint32_t kVersion = 4;
 
     /// Where compaction stops early, to simulate a crash between its steps (tests only).
     enum class CrashPoint : std::uint8_t { None, TempWritten, TempSynced, Renamed };

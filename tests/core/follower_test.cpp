@@ -136,5 +136,35 @@ TEST(FollowerTest, WithoutEarlyWatchRunStartsWithAFullRound) {
     EXPECT_EQ(engine.lines().read, 13u);
 }
 
+TEST(FollowerTest, MessagesAreSaidOnceAndAgainWhenTheyChange) {
+    MessageFilter once;
+    auto round = [&](std::vector<std::pair<std::string, std::string>> files, std::vector<std::string> notes) {
+        IngestResult r;
+        for (auto& [path, error] : files) {
+            FileResult f;
+            f.path = path;
+            f.error = error;
+            r.load.files.push_back(f);
+        }
+        r.notes = std::move(notes);
+        once.filter(r);
+        std::vector<std::string> said;
+        for (const auto& f : r.load.files) {
+            if (!f.error.empty()) said.push_back(f.path + ": " + f.error);
+        }
+        for (const auto& n : r.notes) said.push_back(n);
+        return said;
+    };
+    using V = std::vector<std::string>;
+    EXPECT_EQ(round({{"a", "no known log format"}}, {"No space left on device"}),
+              (V{"a: no known log format", "No space left on device"}));
+    EXPECT_EQ(round({{"a", "no known log format"}}, {"No space left on device"}), V{});
+    EXPECT_EQ(round({{"a", "no known log format"}, {"b", "Permission denied"}}, {"No space left on device"}),
+              (V{"b: Permission denied"}));
+    EXPECT_EQ(round({{"a", "gzip: corrupt"}}, {}), (V{"a: gzip: corrupt"}));  // changed
+    EXPECT_EQ(round({{"a", ""}}, {"No space left on device"}), (V{"No space left on device"}));  // after a clean round
+    EXPECT_EQ(round({{"a", "gzip: corrupt"}}, {}), (V{"a: gzip: corrupt"}));  // news again after a clean read
+}
+
 }  // namespace
 }  // namespace s3top

@@ -81,7 +81,7 @@ TEST(Inputs, EachFileCarriesItsStat) {
     EXPECT_EQ(f.mtime_ns, static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec);
 }
 
-TEST(Inputs, HiddenTemporaryAndSpecialEntriesAreSkippedLinksToFilesFollowed) {
+TEST(Inputs, HiddenTemporaryAndSpecialEntriesAreSkippedLinksFollowed) {
     test::TempDir d;
     const fs::path logs = d.path() / "logs";
     d.write("logs/good.log", "x\n");
@@ -92,18 +92,43 @@ TEST(Inputs, HiddenTemporaryAndSpecialEntriesAreSkippedLinksToFilesFollowed) {
     d.write("logs/e.part", "x\n");
     d.write("elsewhere/inner.log", "x\n");
     d.write("target.log", "x\n");
-    fs::create_directory_symlink(d.path() / "elsewhere", logs / "linked-folder");  // not followed
+    fs::create_directory_symlink(d.path() / "elsewhere", logs / "linked-folder");  // followed
     fs::create_symlink(d.path() / "target.log", logs / "link.log");                 // followed
     fs::create_symlink(logs / "nowhere", logs / "dangling.log");                   // named
     fs::create_symlink(logs / "nowhere", logs / "dangling.tmp");                   // temporary: not named
     ASSERT_EQ(::mkfifo((logs / "pipe.log").c_str(), 0600), 0);                      // not a file: skipped
     std::vector<InputProblem> problems;
     const auto files = collect_inputs({logs.string()}, problems);
-    EXPECT_EQ(paths_of(files), (std::vector<std::string>{(logs / "good.log").string(), (logs / "link.log").string()}));
+    EXPECT_EQ(paths_of(files), (std::vector<std::string>{(logs / "good.log").string(), (logs / "link.log").string(),
+                                                         (logs / "linked-folder" / "inner.log").string()}));
     EXPECT_EQ(files[1].size, 2u) << "the stat of the link's target";
     ASSERT_EQ(problems.size(), 1u);
     EXPECT_EQ(problems[0].path, (logs / "dangling.log").string());
     EXPECT_FALSE(problems[0].message.empty());
+}
+
+// Symlinked sub-folders are walked, each folder once: a link back up (a loop) or to a folder
+// already listed is named, not walked again; a symlinked folder named itself is followed.
+TEST(Inputs, SymlinkedFoldersAreFollowedOnceAndALoopIsNamed) {
+    test::TempDir d;
+    const fs::path logs = d.path() / "logs";
+    d.write("logs/a/one.log", "x\n");
+    d.write("other/two.log", "x\n");
+    fs::create_directory_symlink(d.path() / "other", logs / "b-link");
+    fs::create_directory_symlink(logs, logs / "a" / "loop");  // back to the root
+    fs::create_directory_symlink(d.path() / "other", logs / "c-again");
+    std::vector<InputProblem> problems;
+    auto files = collect_inputs({logs.string()}, problems);
+    EXPECT_EQ(paths_of(files), (std::vector<std::string>{(logs / "a" / "one.log").string(), (logs / "b-link" / "two.log").string()}));
+    ASSERT_EQ(problems.size(), 2u);
+    EXPECT_EQ(problems[0].path, (logs / "a" / "loop").string());
+    EXPECT_NE(problems[0].message.find("loop"), std::string::npos);
+    EXPECT_EQ(problems[1].path, (logs / "c-again").string());
+    // A symlinked folder named on the command line.
+    fs::create_directory_symlink(logs, d.path() / "root-link");
+    problems.clear();
+    files = collect_inputs({(d.path() / "root-link").string()}, problems);
+    EXPECT_EQ(files.size(), 2u);
 }
 
 // Over 2048 entries a folder's files are stat'ed on every core: each file still gets its own

@@ -3,8 +3,13 @@
 #include <gtest/gtest.h>
 #include <zlib.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "core/ingest/ingestor.hpp"
 #include "core/ingest/inputs.hpp"
@@ -251,6 +256,104 @@ std::string gz_member(const std::string& content, int level = 6) {
     out.resize(z.total_out);
     deflateEnd(&z);
     return out;
+}
+
+// --- #23: files changing under the reader ---
+
+/// `n` lines that compress poorly (each with its own byte count), as one string.
+std::string varied(const std::string& org, int n) {
+    std::string s;
+    for (int i = 0; i < n; ++i) s += line(org, 1000 + static_cast<std::uint64_t>(i) * 7919 % 100000, i % 60);
+    return s;
+}
+
+// A .gz copied in while it is still being written: its whole lines count once, and the rest
+// once it is whole, never from its start again (one-shot runs with state, and follow rounds).
+TEST_F(LedgerTest, GzipStillBeingWrittenIsCountedOnce) {
+    const std::string content = varied("g", 300);
+    const std::string gz = gz_member(content);
+    const Totals want{300, run(tmp.write("whole/g.gz", gz).parent_path(), {}).bytes, 300};
+    for (const bool follow : {false, true}) {
+        SCOPED_TRACE(follow ? "follow" : "one-shot");
+        const fs::path st = tmp.path() / (follow ? "fstate" : "ostate") / "x.state";
+        fs::remove_all(logs());
+        std::vector<std::string> notes;
+        for (const std::size_t part : {gz.size() / 3, gz.size() / 3, 2 * gz.size() / 3, gz.size()}) {
+            tmp.write("logs/g.gz", gz.substr(0, part));
+            const Totals t = run(logs(), st, &notes, follow);
+            EXPECT_LE(t.requests, want.requests) << part;
+        }
+        EXPECT_EQ(run(logs(), st, &notes, follow), want);
+        EXPECT_EQ(run(logs(), st), want);  // and a restart
+    }
+}
+
+// A file rewritten in place with the same size and its mtime set back (touch -r): only its
+// ctime tells, and then its first and last KiB do.
+TEST_F(LedgerTest, RewrittenWithSameSizeAndMtimeIsReadAgain) {
+    const std::string a = lines("a", 10), b = lines("b", 10);  // same length
+    ASSERT_EQ(a.size(), b.size());
+    const fs::path p = tmp.write("logs/x", a);
+    EXPECT_EQ(run(logs(), state()), (Totals{10, 1000, 10}));
+    struct stat before {};
+    ASSERT_EQ(::stat(p.c_str(), &before), 0);
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));  // another ctime
+    {
+        std::ofstream out(p, std::ios::binary | std::ios::in | std::ios::out);  // same inode
+        out << b;
+    }
+    const timespec times[2] = {before.st_atim, before.st_mtim};
+    ASSERT_EQ(::utimensat(AT_FDCWD, p.c_str(), times, 0), 0);
+    EXPECT_EQ(run(logs(), state()), (Totals{20, 2000, 20}));  // a's lines stay counted, b's are added
+    EXPECT_EQ(run(logs(), state()), (Totals{20, 2000, 20}));
+    // Only a chmod (the ctime moves, the bytes do not): nothing read.
+    fs::permissions(p, fs::perms::owner_read | fs::perms::owner_write);
+    EXPECT_EQ(run(logs(), state()), (Totals{20, 2000, 20}));
+}
+
+// A file that cannot be read for a while (no permission, gone) keeps its ledger entry: once it
+// can be read again only its new lines count.
+TEST_F(LedgerTest, FailedReadChangesNothingInTheLedger) {
+    const fs::path a = tmp.write("logs/a", lines("a", 10));
+    Ledger ledger;
+    Engine engine{EngineConfig{}};
+    auto ingest = [&] {
+        std::vector<InputProblem> problems;
+        PlanCounts counts;
+        const auto inputs = collect_inputs({logs().string()}, problems);
+        auto planned = ledger.plan(inputs, false, counts, problems);
+        Loader loader(engine, LoaderOptions{});
+        std::vector<ReadJob> jobs;
+        for (const auto& p : planned) jobs.push_back(p.job);
+        return std::pair{planned, loader.load_jobs(jobs)};
+    };
+    {
+        auto [planned, loaded] = ingest();
+        ASSERT_EQ(planned.size(), 1u);
+        ledger.record(planned[0], loaded.files[0]);
+    }
+    const LedgerEntry before = *ledger.find(a.string());
+    append(a, lines("a", 5));
+    {
+        auto [planned, loaded] = ingest();
+        ASSERT_EQ(planned.size(), 1u);
+        FileResult failed;  // what the loader gives for a file it may not open (EACCES)
+        failed.path = a.string();
+        failed.error = "Permission denied";
+        failed.untouched = true;
+        failed.end = planned[0].job.begin;
+        ledger.record(planned[0], failed);
+    }
+    const LedgerEntry& after = *ledger.find(a.string());
+    EXPECT_EQ(after.offset, before.offset);
+    EXPECT_EQ(after.stat, before.stat);
+    EXPECT_EQ(after.next_line, before.next_line);
+    {
+        auto [planned, loaded] = ingest();
+        ASSERT_EQ(planned.size(), 1u);
+        EXPECT_EQ(planned[0].kind, PlanKind::Appended);
+        EXPECT_EQ(planned[0].job.begin, before.offset);
+    }
 }
 
 TEST_F(LedgerTest, SameNameResyncedWithTheSameBytesAddsNothing) {

@@ -4,8 +4,13 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <functional>
 #include <mutex>
 
+#include "core/ingest/inputs.hpp"
 #include "core/ingest/loader.hpp"
 #include "support/test_support.hpp"
 
@@ -111,6 +116,97 @@ TEST(Loader, GoAccessPresetNameSelectsGoAccessParser) {
     const Loaded l = load(d, "COMBINED");
     EXPECT_EQ(file(l, "access.log").format, "goaccess");
     EXPECT_EQ(l.report.lines.parsed, 2u);
+}
+
+// --- #23: files that change under the loader ---
+
+/// One job over `path` as the plan saw it (stat now), read with `prepare` run in between.
+FileResult read_after(const std::filesystem::path& path, const std::function<void(ReadJob&)>& prepare, bool follow = false) {
+    std::vector<InputProblem> problems;
+    const auto listed = collect_inputs({path.string()}, problems);
+    EXPECT_EQ(listed.size(), 1u);
+    ReadJob job;
+    job.file = listed.at(0);
+    job.take_partial_tail = !follow;
+    prepare(job);
+    Engine e(EngineConfig{});
+    LoaderOptions o;
+    o.workers = 1;
+    Loader l(e, o);
+    return l.load_jobs({job}).files.at(0);
+}
+
+TEST(Loader, FileThatCannotBeOpenedIsUntouched) {
+    test::TempDir d;
+    const auto p = d.write("a.log", kS3);
+    const FileResult r = read_after(p, [&](ReadJob&) { std::filesystem::remove(p); });
+    EXPECT_TRUE(r.untouched);
+    EXPECT_FALSE(r.changed);
+    EXPECT_FALSE(r.error.empty());
+    EXPECT_EQ(r.lines, 0u);
+}
+
+TEST(Loader, FileRotatedBetweenPlanAndReadIsNotRead) {
+    test::TempDir d;
+    const auto p = d.write("app.log", std::string(kS3) + kS3);
+    // Renamed away and a new file in its place: another inode.
+    FileResult r = read_after(p, [&](ReadJob&) {
+        std::filesystem::rename(p, d.path() / "app.log.1");
+        d.write("app.log", std::string(kS3) + kS3 + kS3);
+    });
+    EXPECT_TRUE(r.untouched && r.changed) << r.error;
+    EXPECT_EQ(r.lines, 0u);
+    // Truncated (copytruncate) since the plan: shorter than planned.
+    r = read_after(p, [&](ReadJob&) { std::filesystem::resize_file(p, 10); });
+    EXPECT_TRUE(r.untouched && r.changed) << r.error;
+    // Truncated and written past the planned size again: the counted bytes before `begin` differ.
+    const std::string two = std::string(kS3) + kS3;
+    d.write("b.log", two);
+    r = read_after(d.path() / "b.log", [&](ReadJob& j) {
+        j.begin = std::strlen(kS3);
+        j.tail_before = StreamHash::of(std::string_view(two).substr(0, j.begin));
+        std::ofstream(d.path() / "b.log", std::ios::binary | std::ios::in | std::ios::out) << "X";  // same inode
+    });
+    EXPECT_TRUE(r.untouched && r.changed) << r.error;
+    // The same check passes when the bytes are as counted.
+    r = read_after(d.path() / "b.log", [&](ReadJob& j) {
+        j.begin = std::strlen(kS3);
+        j.tail_before = StreamHash::of(std::string_view("X" + two.substr(1)).substr(0, j.begin));
+    });
+    EXPECT_FALSE(r.untouched) << r.error;
+    EXPECT_EQ(r.lines, 1u);
+}
+
+TEST(Loader, GzipStillBeingWrittenGivesItsWholeLinesOnly) {
+    test::TempDir d;
+    std::string content;
+    for (int i = 0; i < 400; ++i) content += std::string(kS3).replace(std::string(kS3).find("100 5"), 3, std::to_string(1000 + i * 7919 % 9000));
+    const std::string gz = gzip(content);
+    const auto p = d.write("w.log.gz", gz.substr(0, gz.size() / 2));
+    for (const bool follow : {false, true}) {
+        const FileResult r = read_after(p, [](ReadJob&) {}, follow);
+        EXPECT_FALSE(r.untouched);
+        EXPECT_GT(r.end, 0u);
+        EXPECT_LT(r.end, content.size());
+        EXPECT_EQ(content[r.end - 1], '\n') << "ends at a line end";
+        EXPECT_TRUE(r.hashed);
+        EXPECT_EQ(StreamHash::restore(r.hash).digest(), StreamHash::of(std::string_view(content).substr(0, r.end)));
+        EXPECT_NE(r.error.find("still being written"), std::string::npos) << r.error;
+    }
+}
+
+TEST(Loader, FollowDoesNotJudgeAPendingPartialLine) {
+    test::TempDir d;
+    const std::string line(kS3);
+    const auto p = d.write("p.log", line.substr(0, 40));  // no newline yet
+    FileResult r = read_after(p, [](ReadJob&) {}, true);
+    EXPECT_TRUE(r.error.empty()) << r.error;
+    EXPECT_EQ(r.end, 0u);
+    d.write("p.log", line);
+    r = read_after(p, [](ReadJob&) {}, true);
+    EXPECT_TRUE(r.error.empty()) << r.error;
+    EXPECT_EQ(r.format, "s3");
+    EXPECT_EQ(r.end, line.size());
 }
 
 /// Everything the ledger keeps of one file's read (FileResult minus the path).

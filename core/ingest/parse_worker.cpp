@@ -1,0 +1,165 @@
+#include "core/ingest/parse_worker.hpp"
+
+#include "core/ingest/request_ids.hpp"
+#include "core/parse/format_registry.hpp"
+
+namespace s3top::reading {
+namespace {
+
+constexpr std::size_t kFlushRows = 1 << 16;
+constexpr std::size_t kRejectRun = 4096;  ///< rejected lines handed to the sink at a time
+
+}  // namespace
+
+ParseWorker::ParseWorker(const WorkerShared& shared)
+    : shared_(shared),
+      builder_(shared.engine.config().org, shared.engine.config().keep, shared.engine.config().tiers),
+      keep_rejects_(shared.engine.config().max_recent_rejects) {}
+
+void ParseWorker::process(Block& blk) {
+    const FileCtx& fc = *blk.file;
+    if (blk.too_long) {
+        builder_.add_bytes(blk.offset_end - blk.offset);
+        builder_.reject(fc.index, blk.first_line, blk.data(),
+                        ParseError{RejectReason::LineTooLong, static_cast<std::uint32_t>(shared_.options.max_line_bytes), 0});
+        add_span(blk, 1);
+        shared_.pool.put(std::move(blk.buf));
+        return;
+    }
+    if (fc.document) {
+        builder_.add_bytes(blk.document.size());
+        parse_document(fc, blk.document);
+        add_span(blk, 1);
+    } else {
+        parse_lines(fc, blk);
+        shared_.pool.put(std::move(blk.buf));
+    }
+    if (builder_.pending_lines() >= kFlushRows) flush();
+}
+
+void ParseWorker::finish() {
+    if (builder_.pending_lines() > 0 || builder_.size() > 0 || !spans_.empty()) flush();
+}
+
+LineParser* ParseWorker::parser_for(const FileCtx& fc) {
+    if (parser_file_ == fc.index && parser_) return parser_.get();
+    parser_.reset();
+    if (!fc.format.empty()) {
+        auto chosen = shared_.factory(fc.format, {}, shared_.options.format_options);
+        if (chosen) parser_ = std::move(chosen->parser);
+        if (parser_) {
+            for (const auto& h : fc.headers) (void)parser_->parse(h);
+        }
+    }
+    parser_file_ = fc.index;
+    return parser_.get();
+}
+
+void ParseWorker::parse_lines(const FileCtx& fc, const Block& blk) {
+    LineParser* parser = parser_for(fc);
+    builder_.add_bytes(blk.size);
+    const std::string_view data = blk.data();
+    std::uint64_t line_no = blk.first_line;
+    std::size_t pos = 0;
+    while (pos < data.size()) {
+        // Rejected lines go to the sink (--rejects) in runs as they pile up; the batch keeps
+        // only the engine's sample, so a file of blank or foreign lines holds no memory per line.
+        if (builder_.rejects().size() >= sunk_ + kRejectRun) pass_rejects();
+        auto nl = data.find('\n', pos);
+        if (nl == std::string_view::npos) nl = data.size();
+        const std::string_view line = data.substr(pos, nl - pos);
+        pos = nl + 1;
+        if (line.size() > shared_.options.max_line_bytes) {
+            builder_.reject(fc.index, line_no++, line,
+                            ParseError{RejectReason::LineTooLong, static_cast<std::uint32_t>(shared_.options.max_line_bytes), 0});
+        } else if (!parser) {
+            builder_.reject(fc.index, line_no++, line, ParseError{RejectReason::NoFormat, 0, 0});
+        } else {
+            parse_line(fc, *parser, line, line_no++);
+        }
+    }
+    add_span(blk, line_no - blk.first_line);
+}
+
+void ParseWorker::parse_line(const FileCtx& fc, LineParser& parser, std::string_view line, std::uint64_t line_no) {
+    auto r = parser.parse(line);
+    if (!r) {
+        builder_.reject(fc.index, line_no, line, r.error());
+    } else if (duplicate(*r, fc.index)) {
+        // The column of the request id, when it is a view into the line.
+        const auto id_at = reinterpret_cast<std::uintptr_t>(r->request_id.data());
+        const auto line_at = reinterpret_cast<std::uintptr_t>(line.data());
+        const auto column =
+            static_cast<std::uint32_t>(id_at >= line_at && id_at - line_at <= line.size() ? id_at - line_at : 0);
+        builder_.reject(fc.index, line_no, line, ParseError{RejectReason::DuplicateRequestId, column, 0});
+    } else {
+        builder_.add(*r);
+        if (shared_.options.record_origin) builder_.add_origin(origin_key(fc.index, line_no));
+    }
+}
+
+// A whole document (CloudTrail): every record counts as a line read; a malformed document
+// counts as one rejected line carrying the parser's message.
+void ParseWorker::parse_document(const FileCtx& fc, std::string_view doc) {
+    auto parser = make_document_parser(fc.format);
+    if (!parser) {
+        builder_.reject(fc.index, 1, parser.error(), ParseError{RejectReason::NoFormat, 0, 0});
+        return;
+    }
+    std::uint64_t element = 0;
+    std::string error;
+    const bool ok = (*parser)->parse(
+        doc,
+        [&](const Record& r) {
+            ++element;
+            if (duplicate(r, fc.index)) {
+                builder_.reject(fc.index, element, r.request_id, ParseError{RejectReason::DuplicateRequestId, 0, 0});
+                return;
+            }
+            builder_.add(r);
+            if (shared_.options.record_origin) builder_.add_origin(origin_key(fc.index, element));
+        },
+        [&](std::string_view excerpt, ParseError e) { builder_.reject(fc.index, ++element, excerpt, e); }, error);
+    if (!ok) builder_.reject(fc.index, element + 1, error, ParseError{RejectReason::BadField, 0, 0});
+}
+
+// --dedupe request-id: true when `r` was counted before (the caller rejects it); else its key
+// (or that it has none) goes with the batch.
+bool ParseWorker::duplicate(const Record& r, std::uint32_t file) {
+    return shared_.dedupe &&
+           shared_.dedupe->admit(r, shared_.first_file + file, builder_) == RequestIdSet::Verdict::Duplicate;
+}
+
+void ParseWorker::add_span(const Block& blk, std::uint64_t lines) {
+    const std::uint32_t job = blk.file->index;
+    if (!spans_.empty() && spans_.back().job == job && spans_.back().end == blk.offset) {
+        spans_.back().end = blk.offset_end;
+        spans_.back().lines += lines;
+    } else {
+        spans_.push_back(Span{job, blk.offset, blk.offset_end, blk.first_line, lines});
+    }
+}
+
+void ParseWorker::pass_rejects() {
+    auto& rs = builder_.rejects();
+    if (shared_.reject_sink && sunk_ < rs.size()) {
+        std::lock_guard l(shared_.sink_mutex);
+        for (std::size_t i = sunk_; i < rs.size(); ++i) shared_.reject_sink(rs[i], shared_.jobs[rs[i].source].file.path);
+    }
+    if (rs.size() > keep_rejects_) rs.erase(rs.begin(), rs.end() - static_cast<std::ptrdiff_t>(keep_rejects_));
+    sunk_ = rs.size();
+}
+
+void ParseWorker::flush() {
+    pass_rejects();
+    sunk_ = 0;
+    Batch b = builder_.take();
+    if (shared_.commit) {
+        shared_.commit(std::move(b), std::move(spans_));
+        spans_ = {};
+    } else {
+        shared_.engine.append(std::move(b));
+    }
+}
+
+}  // namespace s3top::reading

@@ -1,0 +1,68 @@
+#pragma once
+// The loader's parse side (internal to core/ingest, used by loader.cpp and its tests): blocks
+// of one or more files into a Batch (its own BatchBuilder, the spans of input it holds, a
+// parser per file, flushed every 64k lines), handed to the commit sink or the engine.
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <vector>
+
+#include "core/agg/batch.hpp"
+#include "core/agg/engine.hpp"
+#include "core/ingest/file_reader.hpp"
+#include "core/ingest/loader.hpp"
+
+namespace s3top {
+class RequestIdSet;
+}
+
+namespace s3top::reading {
+
+/// What every worker of one load shares.
+struct WorkerShared {
+    Engine& engine;
+    const LoaderOptions& options;
+    const ParserFactory& factory;
+    const RejectSink& reject_sink;  ///< may be empty
+    const CommitSink& commit;       ///< empty: Engine::append
+    std::mutex& sink_mutex;         ///< serialises the reject sink
+    const std::vector<ReadJob>& jobs;
+    BufferPool& pool;
+    RequestIdSet* dedupe = nullptr;  ///< --dedupe request-id
+    std::uint32_t first_file = 0;    ///< the dedupe set's id of job 0
+};
+
+/// One parse thread's state. Not thread-safe: one per thread.
+class ParseWorker {
+public:
+    explicit ParseWorker(const WorkerShared& shared);
+    /// Parses one block (whole lines, a document, or an over-long line's excerpt) into the
+    /// batch; its buffer goes back to the pool. Flushes every 64k lines.
+    void process(Block& block);
+    /// Flushes what is left.
+    void finish();
+
+private:
+    void parse_lines(const FileCtx& fc, const Block& block);
+    void parse_line(const FileCtx& fc, LineParser& parser, std::string_view line, std::uint64_t line_no);
+    void parse_document(const FileCtx& fc, std::string_view doc);
+    /// The parser for `fc`, made once per file (fed its header lines); null when none matched.
+    LineParser* parser_for(const FileCtx& fc);
+    bool duplicate(const Record& r, std::uint32_t file);
+    void add_span(const Block& block, std::uint64_t lines);
+    void pass_rejects();
+    void flush();
+
+    const WorkerShared& shared_;
+    BatchBuilder builder_;
+    std::vector<Span> spans_;
+    std::unique_ptr<LineParser> parser_;
+    /// The file the parser was made for, by index: a FileCtx's address can be reused by the
+    /// next file once the last block of the previous one is done.
+    std::optional<std::uint32_t> parser_file_;
+    std::size_t sunk_ = 0;  ///< builder_.rejects()[0, sunk_) were given to the reject sink
+    const std::size_t keep_rejects_;
+};
+
+}  // namespace s3top::reading

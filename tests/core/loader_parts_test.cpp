@@ -1,0 +1,242 @@
+// The loader's parts on their own: the file reader (blocks of whole lines, over-long lines,
+// edge hashes, unfinished streams) with tiny blocks over an in-memory byte source, format
+// detection, and the parse worker (spans, flushes, the bounded sample of rejected lines).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "core/ingest/byte_source.hpp"
+#include "core/ingest/file_reader.hpp"
+#include "core/ingest/parse_worker.hpp"
+#include "core/util/stream_hash.hpp"
+
+namespace s3top::reading {
+namespace {
+
+std::string s3_line(int i) {
+    return "owner bkt [06/Feb/2019:00:00:38 +0000] 192.0.2.3 - REQ REST.GET.OBJECT k \"GET /bkt/k?org=o" + std::to_string(i % 7) +
+           " HTTP/1.1\" 200 - " + std::to_string(100 + i * 37) + " 100 5 1 \"-\" \"curl/8\" - hid SigV4 C AuthHeader h TLSv1.2 - -\n";
+}
+
+std::string s3_lines(int n) {
+    std::string s;
+    for (int i = 0; i < n; ++i) s += s3_line(i);
+    return s;
+}
+
+/// Bytes from memory: the first read as asked (a short first read is the whole file, as for a
+/// file on disk), then `step` at most per read; optionally a stream that stops short.
+class MemorySource final : public ByteSource {
+public:
+    MemorySource(std::string data, std::size_t step, bool stops_short = false)
+        : data_(std::move(data)), step_(step), stops_short_(stops_short) {}
+    std::expected<std::size_t, IoError> read(char* buf, std::size_t n) override {
+        const std::size_t k = std::min({n, reads_++ == 0 ? n : step_, data_.size() - pos_});
+        std::copy_n(data_.data() + pos_, k, buf);
+        pos_ += k;
+        if (k == 0 && stops_short_) unfinished_ = true;
+        return k;
+    }
+    std::expected<void, IoError> skip(std::uint64_t n) override {
+        if (n > data_.size()) return std::unexpected(IoError{IoError::Code::Changed, "mem", 0, "shorter"});
+        pos_ = static_cast<std::size_t>(n);
+        return {};
+    }
+    bool gzip() const override { return false; }
+    bool unfinished() const override { return unfinished_; }
+    std::optional<std::string> bytes_before(std::uint64_t begin, std::uint64_t n) const override {
+        return data_.substr(begin - n, n);
+    }
+
+private:
+    std::string data_;
+    std::size_t step_, pos_ = 0, reads_ = 0;
+    bool stops_short_, unfinished_ = false;
+};
+
+struct Read {
+    FileResult result;
+    std::vector<Block> blocks;
+};
+
+/// Reads `data` as job 0 with blocks of `block` bytes and reads of at most `step` bytes.
+Read read(const std::string& data, std::size_t block, std::size_t step, ReadJob job = {}, bool stops_short = false,
+          std::size_t max_line = 1 << 20) {
+    ReaderOptions o;
+    o.block_bytes = block;
+    o.chunk_bytes = std::max<std::size_t>(block / 4, 1);
+    o.max_line_bytes = max_line;
+    const ParserFactory factory = default_parser_factory();
+    BufferPool pool(o.buffer_bytes());
+    const FileReader reader(o, factory, pool);
+    MemorySource src(data, step, stops_short);
+    Read out;
+    job.file.path = "mem";
+    reader.read(0, job, src, out.result, [&](Block&& b) { out.blocks.push_back(std::move(b)); });
+    return out;
+}
+
+std::string joined(const std::vector<Block>& blocks) {
+    std::string s;
+    for (const auto& b : blocks) {
+        if (!b.too_long) s += b.data();
+    }
+    return s;
+}
+
+TEST(FileReader, TinyBlocksGiveWholeLinesAndWhatBigBlocksGive) {
+    const std::string data = s3_lines(40);
+    ASSERT_LT(s3_line(39).size(), 250u);
+    const Read big = read(data, 4 << 20, 1 << 20);
+    // Blocks barely over one line (a line longer than the buffer would be an over-long one).
+    for (const std::size_t block : {std::size_t{256}, std::size_t{300}, std::size_t{1000}}) {
+        for (const std::size_t step : {std::size_t{1}, std::size_t{7}, std::size_t{4096}}) {
+            SCOPED_TRACE(std::to_string(block) + "/" + std::to_string(step));
+            const Read r = read(data, block, step, {}, false, 250);
+            EXPECT_EQ(joined(r.blocks), data);
+            std::uint64_t offset = 0, line = 1;
+            for (const Block& b : r.blocks) {
+                EXPECT_EQ(b.data().back(), '\n') << "a block holds whole lines";
+                EXPECT_EQ(b.offset, offset);
+                EXPECT_EQ(b.first_line, line);
+                offset = b.offset_end;
+                line += static_cast<std::uint64_t>(std::count(b.data().begin(), b.data().end(), '\n'));
+                EXPECT_EQ(b.file->format, "s3");
+            }
+            EXPECT_EQ(r.result.end, data.size());
+            EXPECT_EQ(r.result.lines, 40u);
+            EXPECT_EQ(r.result.next_line, 41u);
+            ASSERT_TRUE(r.result.hashed);
+            EXPECT_EQ(StreamHash::restore(r.result.hash).digest(), StreamHash::of(data));
+            EXPECT_EQ(r.result.head_hash, StreamHash::of(std::string_view(data).substr(0, kEdgeBytes)));
+            EXPECT_EQ(r.result.tail_hash, StreamHash::of(std::string_view(data).substr(data.size() - kEdgeBytes)));
+            EXPECT_EQ(r.result.head_hash, big.result.head_hash);
+            EXPECT_EQ(r.result.head_prefixes, big.result.head_prefixes);
+        }
+    }
+}
+
+TEST(FileReader, OverLongLineIsOneRejectionAndTheRestReads) {
+    const std::string data = s3_line(1) + std::string(900, 'x') + "\n" + s3_line(2);
+    const Read r = read(data, 256, 13, {}, false, 400);
+    const auto longs = std::count_if(r.blocks.begin(), r.blocks.end(), [](const Block& b) { return b.too_long; });
+    EXPECT_EQ(longs, 1);
+    EXPECT_EQ(joined(r.blocks), s3_line(1) + s3_line(2));
+    EXPECT_EQ(r.result.lines, 3u);
+    EXPECT_EQ(r.result.end, data.size());
+    EXPECT_FALSE(r.result.hashed) << "skipped bytes are not hashed";
+    for (const Block& b : r.blocks) {
+        if (b.too_long) {
+            EXPECT_EQ(b.first_line, 2u);
+        }
+    }
+}
+
+TEST(FileReader, FollowAndUnfinishedStreamsKeepWholeLinesOnly) {
+    const std::string data = s3_lines(5) + s3_line(5).substr(0, 30);
+    ReadJob follow;
+    follow.take_partial_tail = false;
+    Read r = read(data, 128, 50, follow);
+    EXPECT_EQ(r.result.end, data.size() - 30);
+    EXPECT_TRUE(r.result.error.empty()) << r.result.error;
+    r = read(data, 128, 50, {}, /*stops_short=*/true);  // one-shot over a .gz still being written
+    EXPECT_EQ(r.result.end, data.size() - 30);
+    EXPECT_NE(r.result.error.find("still being written"), std::string::npos);
+    // Only a partial line while following: nothing read and nothing judged yet.
+    r = read(s3_line(0).substr(0, 30), 128, 50, follow);
+    EXPECT_EQ(r.result.end, 0u);
+    EXPECT_TRUE(r.result.error.empty()) << r.result.error;
+}
+
+TEST(FileReader, CountedBytesBeforeTheStartAreChecked) {
+    const std::string data = s3_lines(4);
+    ReadJob job;
+    job.begin = s3_line(0).size();
+    job.first_line = 2;
+    job.tail_before = StreamHash::of(std::string_view(data).substr(0, job.begin));
+    Read r = read(data, 128, 50, job);
+    EXPECT_FALSE(r.result.untouched);
+    EXPECT_EQ(r.result.lines, 3u);
+    job.tail_before = *job.tail_before + 1;  // other bytes there now
+    r = read(data, 128, 50, job);
+    EXPECT_TRUE(r.result.untouched && r.result.changed);
+    EXPECT_TRUE(r.blocks.empty());
+}
+
+TEST(FormatDetection, WaitsForAWholeLineThenDecides) {
+    const ParserFactory factory = default_parser_factory();
+    const ReaderOptions o;
+    const std::string line = s3_line(0);
+    EXPECT_FALSE(detect_file_format(factory, o, line.substr(0, 40), true).decided);
+    EXPECT_FALSE(detect_file_format(factory, o, "\n\n\n", true).decided);
+    const Detection none = detect_file_format(factory, o, "hello\n", true);
+    EXPECT_TRUE(none.decided);
+    EXPECT_TRUE(none.format.empty());
+    EXPECT_FALSE(none.error.empty());
+    const Detection s3 = detect_file_format(factory, o, line, true);
+    EXPECT_TRUE(s3.decided);
+    EXPECT_EQ(s3.format, "s3");
+    EXPECT_FALSE(s3.document);
+}
+
+struct WorkerRun {
+    std::vector<Batch> batches;
+    std::vector<std::vector<Span>> spans;
+    std::size_t sunk = 0;
+};
+
+TEST(ParseWorker, SpansMergeAndRejectedLinesAreSampled) {
+    EngineConfig cfg;
+    cfg.max_recent_rejects = 10;
+    Engine engine(cfg);
+    LoaderOptions options;
+    const ParserFactory factory = default_parser_factory();
+    WorkerRun run;
+    const RejectSink sink = [&](const RejectedLine&, const std::string& path) {
+        EXPECT_EQ(path, "a.log");
+        ++run.sunk;
+    };
+    const CommitSink commit = [&](Batch&& b, std::vector<Span>&& s) {
+        run.batches.push_back(std::move(b));
+        run.spans.push_back(std::move(s));
+    };
+    std::mutex m;
+    std::vector<ReadJob> jobs(1);
+    jobs[0].file.path = "a.log";
+    BufferPool pool(1 << 16);
+    const WorkerShared shared{engine, options, factory, sink, commit, m, jobs, pool};
+    auto ctx = std::make_shared<FileCtx>();
+    ctx->format = "s3";
+    auto block = [&](const std::string& text, std::uint64_t offset, std::uint64_t line) {
+        Block b;
+        b.file = ctx;
+        b.buf = pool.get();
+        std::copy(text.begin(), text.end(), b.buf.get());
+        b.size = text.size();
+        b.offset = offset;
+        b.offset_end = offset + text.size();
+        b.first_line = line;
+        return b;
+    };
+    ParseWorker worker(shared);
+    const std::string good = s3_lines(3), blank(20000, '\n');
+    Block b1 = block(good, 0, 1), b2 = block(blank, good.size(), 4);
+    worker.process(b1);
+    worker.process(b2);
+    worker.finish();
+    ASSERT_EQ(run.batches.size(), 1u);
+    EXPECT_EQ(run.batches[0].counters.parsed, 3u);
+    EXPECT_EQ(run.batches[0].counters.read, 20003u);
+    EXPECT_LE(run.batches[0].rejects.size(), 10u) << "only the engine's sample is kept";
+    EXPECT_EQ(run.sunk, 20000u) << "every rejected line reaches the sink";
+    ASSERT_EQ(run.spans[0].size(), 1u) << "contiguous blocks of one job are one span";
+    EXPECT_EQ(run.spans[0][0].begin, 0u);
+    EXPECT_EQ(run.spans[0][0].end, good.size() + blank.size());
+    EXPECT_EQ(run.spans[0][0].lines, 20003u);
+}
+
+}  // namespace
+}  // namespace s3top::reading
