@@ -134,6 +134,31 @@ bool Ledger::counted_on_disk(const LedgerEntry& c, const Search& s) {
     return range_hash(c.path, 0, k) == c.head_hash && range_hash(c.path, c.offset - k, c.offset) == c.tail_hash;
 }
 
+/// A file pass 1 (classify) hands to pass 2 (resolve): grown, replaced or new.
+struct Ledger::Todo {
+    static constexpr std::size_t kNoHead = ~std::size_t{0};
+    PlannedJob pj;
+    LedgerEntry* own = nullptr;  ///< the path's entry (grown or replaced)
+    std::size_t head = kNoHead;  ///< its head among those read ahead
+};
+
+struct Ledger::Lists {
+    std::vector<Todo> grown, replaced, fresh;
+};
+
+/// What pass 2 found of one file: where reading can start, its whole counted stream when
+/// known, and its head.
+struct Ledger::Found {
+    Scan best;                 ///< match: the longest counted start; whole/length: the counted stream
+    bool gzip = false;
+    bool head_read = false;
+    std::vector<HeadPrefix> own_starts;  ///< its line-end starts in its first KiB
+    std::uint64_t key = 0;               ///< head_key of its first KiB, when have_key
+    bool have_key = false;
+    bool own_prefix = false;  ///< the path's counted content is a start of this one
+    std::uint64_t reach = 0;  ///< the longest counted or planned content that could be a start of it
+};
+
 std::vector<PlannedJob> Ledger::plan(const std::vector<InputFile>& inputs, bool follow, PlanCounts& counts,
                                      std::vector<InputProblem>& problems) {
     std::vector<PlannedJob> out;
@@ -141,135 +166,21 @@ std::vector<PlannedJob> Ledger::plan(const std::vector<InputFile>& inputs, bool 
     // there), replaced (the path holds other bytes) or new. Pass 2 looks for counted content
     // in the ones to read, grown first, then replaced, then new; each is matched only against
     // content counted before or files planned before it, so two files never skip each other.
-    constexpr std::size_t kNoHead = ~std::size_t{0};
-    struct Todo {
-        PlannedJob pj;
-        LedgerEntry* own = nullptr;  ///< the path's entry (grown or replaced)
-        std::size_t head = kNoHead;  ///< its head in `heads`, when read ahead
-    };
-    std::vector<Todo> grown, replaced, fresh;
+    Lists lists;
     // Paths the ledger does not know are new: usually all of a first run's, none of a restart's.
-    fresh.reserve(inputs.size() > by_path_.size() ? inputs.size() - by_path_.size() : 0);
+    lists.fresh.reserve(inputs.size() > by_path_.size() ? inputs.size() - by_path_.size() : 0);
     Search search;
     search.follow = follow;
-    for (std::size_t i = 0; i < inputs.size(); ++i) {
-        const InputFile& f = inputs[i];
-        auto job = [&] {
-            PlannedJob pj;
-            pj.input = i;
-            pj.job.file = f;
-            pj.job.take_partial_tail = !follow;
-            return pj;
-        };
-        if (f.path == "-") {
-            ++counts.read;
-            out.push_back(job());
-            continue;
-        }
-        const std::string& path = f.path;
-        const auto st = f.stated ? std::optional<FileStat>(FileStat{f.dev, f.ino, f.size, f.mtime_ns, f.ctime_ns}) : stat_file(f.path);
-        if (!st) {
-            problems.push_back({path, std::strerror(errno)});
-            continue;
-        }
-        auto it = by_path_.find(path);
-        if (it != by_path_.end()) {
-            const LedgerEntry& e = it->second;
-            if (e.stat == *st && e.gaps.empty() && (e.gzip || follow || e.offset >= st->size)) {
-                if (!e.error.empty()) problems.push_back({path, e.error});
-                // No work here, not even a copy of the input: a restart's unchanged files cost
-                // their listing and one lookup.
-                ++counts.unchanged;
-                continue;
-            }
-        }
-        PlannedJob pj = job();
-        pj.stat = *st;
-        // The loader checks that it opens this very file (device, inode, at least this size).
-        pj.job.file.stated = true;
-        pj.job.file.dev = st->dev;
-        pj.job.file.ino = st->ino;
-        pj.job.file.size = st->size;
-        pj.job.file.mtime_ns = st->mtime_ns;
-        pj.job.file.ctime_ns = st->ctime_ns;
-        pj.job.file.mtime = st->mtime_ns / 1000000000;
-        if (it == by_path_.end()) {
-            pj.kind = PlanKind::Read;
-            fresh.push_back({std::move(pj), nullptr});
-            continue;
-        }
-        LedgerEntry& e = it->second;
-        const bool same_file = e.stat.dev == st->dev && e.stat.ino == st->ino;
-        bool grows = same_file && !e.gzip && st->size >= e.offset;
-        if (grows && e.edges && e.offset > 0) {
-            const std::uint64_t k = std::min<std::uint64_t>(e.offset, kEdgeBytes);
-            grows = range_hash(f.path, 0, k) == e.head_hash && range_hash(f.path, e.offset - k, e.offset) == e.tail_hash;
-        } else if (grows && e.hashed && e.offset > 0) {
-            // Counted, but its edges could not be taken (the file changed as it was recorded):
-            // the whole counted start is compared, never taken on trust (a file truncated and
-            // written past the old offset would be read from there, and its old lines
-            // forgotten).
-            const StreamDigest d = stream_digest(f.path, e.offset);
-            grows = d.ok && d.length == e.offset && d.digest == StreamHash::restore(e.hash).digest();
-        }
-        if (!grows) {  // truncated or replaced (or a .gz rewritten): read unless its start is counted
-            pj.kind = PlanKind::Replaced;
-            replaced.push_back({std::move(pj), &e});
-            continue;
-        }
-        pj.kind = PlanKind::Appended;
-        pj.extends = true;
-        pj.job.begin = e.offset;
-        pj.job.first_line = e.next_line;
-        if (e.hashed && e.gaps.empty()) pj.job.hash_before = e.hash;
-        if (e.edges && e.gaps.empty()) pj.job.tail_before = e.tail_hash;
-        if (e.gaps.empty() && st->size == e.offset && !follow) {  // touched, or restored after a crash
-            e.stat = *st;
-            complete_hash(e);  // now (when a crash left it unhashed): a copy later in this plan is matched
-            dirty_.push_back(path);
-            ++counts.unchanged;
-            continue;
-        }
-        if (e.gaps.empty()) {
-            search.trusted.insert(path);
-            grown.push_back({std::move(pj), &e});
-            continue;
-        }
-        // After a crash: read the ranges it missed, then the rest; later files are matched
-        // against all of it.
-        if (const Head h = read_head(f.path); h.ok && !h.bytes.empty()) {
-            search.heads[head_key(StreamHash::of(h.bytes))].push_back(search.planned.size());
-            search.planned.push_back({path, 0, 1, {}, false, false, 0});
-        }
-        for (const auto& [b, en] : e.gaps) {
-            PlannedJob g = pj;
-            g.gap = true;
-            g.extends = false;
-            g.job.begin = b;
-            g.job.end = en;
-            g.job.first_line = 0;  // unknown after a crash
-            out.push_back(std::move(g));
-        }
-        if (st->size == e.offset && !follow) {
-            e.stat = *st;
-            dirty_.push_back(path);
-            continue;
-        }
-        ++counts.appended;
-        out.push_back(std::move(pj));
-    }
+    for (std::size_t i = 0; i < inputs.size(); ++i) classify(inputs[i], i, follow, counts, problems, out, lists, search);
 
     // Room for what this plan's files add, at once: 100,000 new files would rehash these maps
     // and grow these vectors a dozen times each.
-    if (fresh.size() > 1024) reserve(by_path_.size() + fresh.size());
-    out.reserve(out.size() + grown.size() + replaced.size() + fresh.size());
-    search.planned.reserve(grown.size() + replaced.size() + fresh.size());
-    search.heads.reserve(grown.size() + replaced.size() + fresh.size());
+    const std::size_t todo = lists.grown.size() + lists.replaced.size() + lists.fresh.size();
+    if (lists.fresh.size() > 1024) reserve(by_path_.size() + lists.fresh.size());
+    out.reserve(out.size() + todo);
+    search.planned.reserve(todo);
+    search.heads.reserve(todo);
 
-    auto known = [&](std::uint64_t length, std::uint64_t digest) {
-        const Content c{length, digest};
-        return contents_.contains(c) || search.contents.contains(c);
-    };
     // A grown file whose counted start is known needs no head; every other one is read ahead
     // in chunks, on every core.
     auto needs_head = [](const Todo& t) {
@@ -278,7 +189,7 @@ std::vector<PlannedJob> Ledger::plan(const std::vector<InputFile>& inputs, bool 
     constexpr std::size_t kHeadChunk = 4096;
     std::vector<const std::string*> head_paths;
     std::vector<Head> heads;
-    for (auto* list : {&grown, &replaced, &fresh}) {
+    for (auto* list : {&lists.grown, &lists.replaced, &lists.fresh}) {
         for (std::size_t ti = 0; ti < list->size(); ++ti) {
             if (ti % kHeadChunk == 0) {
                 head_paths.clear();
@@ -291,204 +202,331 @@ std::vector<PlannedJob> Ledger::plan(const std::vector<InputFile>& inputs, bool 
                 read_heads(head_paths, heads);
             }
             Todo& t = (*list)[ti];
-            PlannedJob& pj = t.pj;
-            const std::string& path = pj.job.file.path;  // pj is moved out only at the end
-            const bool is_grown = pj.kind == PlanKind::Appended;
-            LedgerEntry* own = t.own;
-            const Content own_content = own && own->hashed && own->gaps.empty()
-                                            ? Content{own->offset, StreamHash::restore(own->hash).digest()}
-                                            : Content{ReadJob::kToEnd, 0};
-            bool own_prefix = is_grown;  // the path's counted content is a start of this one
-            auto known_here = [&](std::uint64_t length, std::uint64_t digest) {
-                if (Content{length, digest} == own_content) own_prefix = true;
-                return known(length, digest);
-            };
-            // Where reading can start so far, and the whole counted stream when known.
-            Scan best;
-            best.match = pj.job.begin;
-            bool gzip = own && own->gzip;
-            bool head_read = false;
-            std::vector<HeadPrefix> own_starts;  // this file's line-end starts in its first KiB
-            std::uint64_t key = 0;
-            bool have_key = false;
-            if (is_grown && own->edges && own->offset >= kEdgeBytes) {
-                pj.head_hash = own->head_hash;
-                key = head_key(own->head_hash);
-                have_key = true;
-            } else {
-                const Head head = t.head != kNoHead ? std::move(heads[t.head]) : read_head(pj.job.file.path);
-                gzip = head.gzip;
-                std::string_view counted = head.bytes;
-                if (head.complete && follow) counted = counted.substr(0, counted.rfind('\n') + 1);  // npos + 1 == 0
-                head_read = head.ok;
-                if (head.ok) own_starts = head_prefixes(counted, head.complete ? counted.size() : ReadJob::kToEnd);
-                if (head.ok && !counted.empty()) {
-                    pj.head_hash = StreamHash::of(counted);
-                    key = head_key(pj.head_hash);
-                    have_key = true;
-                }
-                // Counted content shorter than 1 KiB has a key of its own: look for it at
-                // each line end of the head (no read: the bytes are here).
-                if (head.ok && !is_grown) {
-                    StreamHash h;
-                    std::uint64_t line = 1;
-                    std::string_view rest = counted;
-                    while (!rest.empty()) {
-                        const std::size_t nl = rest.find('\n');
-                        const std::size_t n = nl == std::string_view::npos ? rest.size() : nl + 1;
-                        h.update(rest.substr(0, n));
-                        rest.remove_prefix(n);
-                        if (nl != std::string_view::npos) ++line;
-                        const bool at_end = nl == std::string_view::npos;
-                        if (at_end && !head.complete) break;  // a line that goes on past the head
-                        if (known_here(h.length(), h.digest())) {
-                            best.matched = true;
-                            best.match = h.length();
-                            best.match_line = at_end ? line + 1 : line;
-                            best.match_state = h.state();
-                        }
-                    }
-                    if (head.complete) {
-                        best.whole = true;
-                        best.length = h.length();
-                        best.state = h.state();
-                        best.next_line = counted.empty() || counted.back() == '\n' ? line : line + 1;
-                    }
-                }
-            }
-            // Past the head: only when content with the same first KiB is counted or planned.
-            auto group = have_key ? heads_.find(key) : heads_.end();
-            auto pgroup = have_key ? search.heads.find(key) : search.heads.end();
-            std::uint64_t reach = 0;  // the longest content that could be a start of this file
-            if (group != heads_.end()) reach = group->second.max_extent;
-            if (pgroup != search.heads.end()) {
-                auto& v = pgroup->second;
-                for (std::size_t k = v.size() > kMaxCandidates ? v.size() - kMaxCandidates : 0; k < v.size(); ++k) {
-                    search.digest(v[k], stats_);
-                    if (search.planned[v[k]].ok) reach = std::max(reach, search.planned[v[k]].length);
-                }
-            }
-            const std::uint64_t from = is_grown ? own->offset : 0;
-            if (!best.whole && reach > from) {
-                const StreamHash::State at = is_grown && pj.job.hash_before ? *pj.job.hash_before : StreamHash::State{};
-                const bool resumable = !is_grown || pj.job.hash_before.has_value();
-                if (resumable) {
-                    Scan sc = scan_stream(pj.job.file.path, from, at, is_grown ? own->next_line : 1, reach, follow, known_here,
-                                          stats_.bytes_hashed);
-                    if (sc.ok) {
-                        if (sc.matched && sc.match >= best.match) {
-                            best.matched = true;
-                            best.match = sc.match;
-                            best.match_line = sc.match_line;
-                            best.match_state = sc.match_state;
-                        }
-                        best.whole = sc.whole;
-                        best.length = sc.length;
-                        best.state = sc.state;
-                        best.next_line = sc.next_line;
-                    }
-                }
-            }
-            // All of it counted: the same bytes, or a start of a longer file counted or planned
-            // (still on disk as counted, so its start can be read and compared).
-            bool covered = best.whole && best.length > 0 && best.matched && best.match == best.length;
-            // A short file that is a line-aligned start of a counted (or planned) file: its
-            // whole content is one of their kept starts (no read needed, whatever the order).
-            if (!covered && best.whole && best.length > 0 && best.length <= kEdgeBytes) {
-                const Content whole{best.length, StreamHash::restore(best.state).digest()};
-                covered = starts_.contains(whole) || search.starts.contains(whole);
-            }
-            if (!covered && best.whole && best.length > 0 && reach > best.length) {
-                const std::uint64_t want = StreamHash::restore(best.state).digest();
-                std::size_t looked = 0;
-                auto try_path = [&](const std::string& other) {
-                    if (other == path || looked >= kMaxPrefixReads) return false;
-                    ++looked;
-                    return search.prefix(other, best.length, stats_) == want;
-                };
-                if (pgroup != search.heads.end()) {
-                    const auto& v = pgroup->second;
-                    for (std::size_t k = v.size(); !covered && k-- > 0 && v.size() - k <= kMaxCandidates;) {
-                        const auto& p = search.planned[v[k]];
-                        ++stats_.candidates;
-                        if (p.ok && p.length > best.length) covered = try_path(p.path);
-                    }
-                }
-                if (group != heads_.end()) {
-                    const auto& v = group->second.paths;
-                    for (std::size_t k = v.size(); !covered && k-- > 0 && v.size() - k <= kMaxCandidates;) {
-                        const LedgerEntry& c = by_path_.at(*v[k]);
-                        ++stats_.candidates;
-                        if (c.offset > best.length && c.path != path && counted_on_disk(c, search)) covered = try_path(c.path);
-                    }
-                }
-            }
-            if (covered) {
-                LedgerEntry e;
-                e.path = path;
-                e.stat = pj.stat;
-                e.gzip = gzip;
-                e.offset = best.length;
-                e.next_line = best.next_line;
-                e.hashed = true;
-                e.hash = best.state;
-                fill_edges(e);
-                if (head_read) {
-                    e.prefixes = own_starts;
-                    std::erase_if(e.prefixes, [&](const HeadPrefix& p) { return p.length >= e.offset; });
-                } else {
-                    fill_prefixes(e);
-                }
-                LedgerEntry& slot = by_path_[path];
-                unindex_content(slot, !(own_prefix && slot.stat.dev == pj.stat.dev && slot.stat.ino == pj.stat.ino));
-                slot = std::move(e);
-                index_content(slot);
-                dirty_.push_back(path);
-                ++counts.duplicate;
-                continue;
-            }
-            if (best.matched && best.match > pj.job.begin) {
-                pj.job.tail_before.reset();  // it stood for the old offset
-                pj.job.begin = best.match;
-                pj.job.first_line = best.match_line;
-                pj.job.hash_before = best.match_state;
-            }
-            // Read what was planned: a plain file up to the size listed (its content was judged
-            // up to there or beyond); what it gains meanwhile is the next plan's, judged in turn.
-            // A copy still being written would otherwise be read past the counted start it was
-            // matched as.
-            if (!gzip) pj.job.end = std::min(pj.job.end, pj.stat.size);
-            if (own_prefix && !is_grown) {  // re-synced longer, or a .gz with a member appended
-                pj.kind = PlanKind::Appended;
-                pj.extends = true;
-            }
-            for (const HeadPrefix& p : own_starts) search.starts.insert(Content{p.length, p.digest});
-            if (have_key) {
-                Search::Planned p{path, 0, 1, {}, false, false, 0};
-                if (best.whole) {
-                    p.digested = p.ok = true;
-                    p.length = best.length;
-                    search.contents.emplace(Content{best.length, StreamHash::restore(best.state).digest()},
-                                            search.planned.size());
-                } else if (is_grown && pj.job.hash_before) {
-                    p.from = own->offset;
-                    p.line = own->next_line;
-                    p.at = own->hash;
-                }
-                search.heads[key].push_back(search.planned.size());
-                search.planned.push_back(std::move(p));
-            }
-            if (pj.kind == PlanKind::Appended) {
-                ++counts.appended;
-            } else if (pj.kind == PlanKind::Replaced) {
-                ++counts.replaced;
-            } else {
-                ++counts.read;
-            }
-            out.push_back(std::move(pj));
+            resolve(t, t.head != Todo::kNoHead ? &heads[t.head] : nullptr, search, counts, out);
         }
     }
     return out;
+}
+
+void Ledger::classify(const InputFile& f, std::size_t i, bool follow, PlanCounts& counts,
+                      std::vector<InputProblem>& problems, std::vector<PlannedJob>& out, Lists& lists, Search& search) {
+    PlannedJob pj;
+    pj.input = i;
+    pj.job.file = f;
+    pj.job.take_partial_tail = !follow;
+    if (f.path == "-") {
+        ++counts.read;
+        out.push_back(std::move(pj));
+        return;
+    }
+    const std::string& path = f.path;
+    const auto st = f.stated ? std::optional<FileStat>(FileStat{f.dev, f.ino, f.size, f.mtime_ns, f.ctime_ns}) : stat_file(f.path);
+    if (!st) {
+        problems.push_back({path, std::strerror(errno)});
+        return;
+    }
+    auto it = by_path_.find(path);
+    if (it != by_path_.end()) {
+        const LedgerEntry& e = it->second;
+        if (e.stat == *st && e.gaps.empty() && (e.gzip || follow || e.offset >= st->size)) {
+            if (!e.error.empty()) problems.push_back({path, e.error});
+            // No work here, not even a copy of the input: a restart's unchanged files cost
+            // their listing and one lookup.
+            ++counts.unchanged;
+            return;
+        }
+    }
+    pj.stat = *st;
+    // The loader checks that it opens this very file (device, inode, at least this size).
+    pj.job.file.stated = true;
+    pj.job.file.dev = st->dev;
+    pj.job.file.ino = st->ino;
+    pj.job.file.size = st->size;
+    pj.job.file.mtime_ns = st->mtime_ns;
+    pj.job.file.ctime_ns = st->ctime_ns;
+    pj.job.file.mtime = st->mtime_ns / 1000000000;
+    if (it == by_path_.end()) {
+        pj.kind = PlanKind::Read;
+        lists.fresh.push_back({std::move(pj), nullptr});
+        return;
+    }
+    LedgerEntry& e = it->second;
+    if (!still_counted(e, *st)) {  // truncated or replaced (or a .gz rewritten): read unless its start is counted
+        pj.kind = PlanKind::Replaced;
+        lists.replaced.push_back({std::move(pj), &e});
+        return;
+    }
+    pj.kind = PlanKind::Appended;
+    pj.extends = true;
+    pj.job.begin = e.offset;
+    pj.job.first_line = e.next_line;
+    if (e.hashed && e.gaps.empty()) pj.job.hash_before = e.hash;
+    if (e.edges && e.gaps.empty()) pj.job.tail_before = e.tail_hash;
+    if (e.gaps.empty() && st->size == e.offset && !follow) {  // touched, or restored after a crash
+        e.stat = *st;
+        complete_hash(e);  // now (when a crash left it unhashed): a copy later in this plan is matched
+        dirty_.push_back(path);
+        ++counts.unchanged;
+        return;
+    }
+    if (e.gaps.empty()) {
+        search.trusted.insert(path);
+        lists.grown.push_back({std::move(pj), &e});
+        return;
+    }
+    // After a crash: read the ranges it missed, then the rest; later files are matched
+    // against all of it.
+    if (const Head h = read_head(f.path); h.ok && !h.bytes.empty()) {
+        search.heads[head_key(StreamHash::of(h.bytes))].push_back(search.planned.size());
+        search.planned.push_back({path, 0, 1, {}, false, false, 0});
+    }
+    for (const auto& [b, en] : e.gaps) {
+        PlannedJob g = pj;
+        g.gap = true;
+        g.extends = false;
+        g.job.begin = b;
+        g.job.end = en;
+        g.job.first_line = 0;  // unknown after a crash
+        out.push_back(std::move(g));
+    }
+    if (st->size == e.offset && !follow) {
+        e.stat = *st;
+        dirty_.push_back(path);
+        return;
+    }
+    ++counts.appended;
+    out.push_back(std::move(pj));
+}
+
+bool Ledger::still_counted(const LedgerEntry& e, const FileStat& st) const {
+    const bool same_file = e.stat.dev == st.dev && e.stat.ino == st.ino;
+    if (!same_file || e.gzip || st.size < e.offset) return false;
+    if (e.offset == 0) return true;
+    const std::string& path = e.path;
+    if (e.edges) {
+        const std::uint64_t k = std::min<std::uint64_t>(e.offset, kEdgeBytes);
+        return range_hash(path, 0, k) == e.head_hash && range_hash(path, e.offset - k, e.offset) == e.tail_hash;
+    }
+    if (!e.hashed) return true;  // after a crash: its gaps are read, its spans were committed
+    // Counted, but its edges could not be taken (the file changed as it was recorded): the
+    // whole counted start is compared, never taken on trust (a file truncated and written past
+    // the old offset would be read from there, and its old lines forgotten).
+    const StreamDigest d = stream_digest(path, e.offset);
+    return d.ok && d.length == e.offset && d.digest == StreamHash::restore(e.hash).digest();
+}
+
+void Ledger::resolve(Todo& t, Head* head, Search& search, PlanCounts& counts, std::vector<PlannedJob>& out) {
+    PlannedJob& pj = t.pj;
+    const std::string& path = pj.job.file.path;  // pj is moved out only at the end
+    Found f = find_counted_start(t, head, search);
+    if (covered(t, f, search)) {
+        record_duplicate(t, f);
+        ++counts.duplicate;
+        return;
+    }
+    if (f.best.matched && f.best.match > pj.job.begin) {
+        pj.job.tail_before.reset();  // it stood for the old offset
+        pj.job.begin = f.best.match;
+        pj.job.first_line = f.best.match_line;
+        pj.job.hash_before = f.best.match_state;
+    }
+    // Read what was planned: a plain file up to the size listed (its content was judged up to
+    // there or beyond); what it gains meanwhile is the next plan's, judged in turn. A copy
+    // still being written would otherwise be read past the counted start it was matched as.
+    if (!f.gzip) pj.job.end = std::min(pj.job.end, pj.stat.size);
+    const bool is_grown = pj.kind == PlanKind::Appended;
+    if (f.own_prefix && !is_grown) {  // re-synced longer, or a .gz with a member appended
+        pj.kind = PlanKind::Appended;
+        pj.extends = true;
+    }
+    for (const HeadPrefix& p : f.own_starts) search.starts.insert(Content{p.length, p.digest});
+    if (f.have_key) {
+        Search::Planned p{path, 0, 1, {}, false, false, 0};
+        if (f.best.whole) {
+            p.digested = p.ok = true;
+            p.length = f.best.length;
+            search.contents.emplace(Content{f.best.length, StreamHash::restore(f.best.state).digest()}, search.planned.size());
+        } else if (is_grown && pj.job.hash_before) {
+            p.from = t.own->offset;
+            p.line = t.own->next_line;
+            p.at = t.own->hash;
+        }
+        search.heads[f.key].push_back(search.planned.size());
+        search.planned.push_back(std::move(p));
+    }
+    if (pj.kind == PlanKind::Appended) {
+        ++counts.appended;
+    } else if (pj.kind == PlanKind::Replaced) {
+        ++counts.replaced;
+    } else {
+        ++counts.read;
+    }
+    out.push_back(std::move(pj));
+}
+
+Ledger::Found Ledger::find_counted_start(Todo& t, Head* read_ahead, Search& search) {
+    PlannedJob& pj = t.pj;
+    const bool is_grown = pj.kind == PlanKind::Appended;
+    const LedgerEntry* own = t.own;
+    const Content own_content = own && own->hashed && own->gaps.empty()
+                                    ? Content{own->offset, StreamHash::restore(own->hash).digest()}
+                                    : Content{ReadJob::kToEnd, 0};
+    Found f;
+    f.own_prefix = is_grown;
+    auto known_here = [&](std::uint64_t length, std::uint64_t digest) {
+        const Content c{length, digest};
+        if (c == own_content) f.own_prefix = true;
+        return contents_.contains(c) || search.contents.contains(c);
+    };
+    f.best.match = pj.job.begin;
+    f.gzip = own && own->gzip;
+    if (is_grown && own->edges && own->offset >= kEdgeBytes) {
+        pj.head_hash = own->head_hash;
+        f.key = head_key(own->head_hash);
+        f.have_key = true;
+    } else {
+        const Head head = read_ahead ? std::move(*read_ahead) : read_head(pj.job.file.path);
+        f.gzip = head.gzip;
+        std::string_view counted = head.bytes;
+        if (head.complete && search.follow) counted = counted.substr(0, counted.rfind('\n') + 1);  // npos + 1 == 0
+        f.head_read = head.ok;
+        if (head.ok) f.own_starts = head_prefixes(counted, head.complete ? counted.size() : ReadJob::kToEnd);
+        if (head.ok && !counted.empty()) {
+            pj.head_hash = StreamHash::of(counted);
+            f.key = head_key(pj.head_hash);
+            f.have_key = true;
+        }
+        // Counted content shorter than 1 KiB has a key of its own: look for it at each line
+        // end of the head (no read: the bytes are here).
+        if (head.ok && !is_grown) match_in_head(counted, head.complete, known_here, f.best);
+    }
+    // Past the head: only when content with the same first KiB is counted or planned.
+    auto group = f.have_key ? heads_.find(f.key) : heads_.end();
+    auto pgroup = f.have_key ? search.heads.find(f.key) : search.heads.end();
+    if (group != heads_.end()) f.reach = group->second.max_extent;
+    if (pgroup != search.heads.end()) {
+        auto& v = pgroup->second;
+        for (std::size_t k = v.size() > kMaxCandidates ? v.size() - kMaxCandidates : 0; k < v.size(); ++k) {
+            search.digest(v[k], stats_);
+            if (search.planned[v[k]].ok) f.reach = std::max(f.reach, search.planned[v[k]].length);
+        }
+    }
+    const std::uint64_t from = is_grown ? own->offset : 0;
+    const bool resumable = !is_grown || pj.job.hash_before.has_value();
+    if (f.best.whole || f.reach <= from || !resumable) return f;
+    const StreamHash::State at = is_grown && pj.job.hash_before ? *pj.job.hash_before : StreamHash::State{};
+    Scan sc = scan_stream(pj.job.file.path, from, at, is_grown ? own->next_line : 1, f.reach, search.follow, known_here,
+                          stats_.bytes_hashed);
+    if (!sc.ok) return f;
+    if (sc.matched && sc.match >= f.best.match) {
+        f.best.matched = true;
+        f.best.match = sc.match;
+        f.best.match_line = sc.match_line;
+        f.best.match_state = sc.match_state;
+    }
+    f.best.whole = sc.whole;
+    f.best.length = sc.length;
+    f.best.state = sc.state;
+    f.best.next_line = sc.next_line;
+    return f;
+}
+
+template <class Known>
+void Ledger::match_in_head(std::string_view counted, bool complete, Known&& known, Scan& best) {
+    StreamHash h;
+    std::uint64_t line = 1;
+    std::string_view rest = counted;
+    while (!rest.empty()) {
+        const std::size_t nl = rest.find('\n');
+        const std::size_t n = nl == std::string_view::npos ? rest.size() : nl + 1;
+        h.update(rest.substr(0, n));
+        rest.remove_prefix(n);
+        if (nl != std::string_view::npos) ++line;
+        const bool at_end = nl == std::string_view::npos;
+        if (at_end && !complete) break;  // a line that goes on past the head
+        if (known(h.length(), h.digest())) {
+            best.matched = true;
+            best.match = h.length();
+            best.match_line = at_end ? line + 1 : line;
+            best.match_state = h.state();
+        }
+    }
+    if (complete) {
+        best.whole = true;
+        best.length = h.length();
+        best.state = h.state();
+        best.next_line = counted.empty() || counted.back() == '\n' ? line : line + 1;
+    }
+}
+
+bool Ledger::covered(const Todo& t, const Found& f, Search& search) {
+    const Scan& best = f.best;
+    if (!best.whole || best.length == 0) return false;
+    // All of it counted: the same bytes, or a start of a longer file counted or planned.
+    if (best.matched && best.match == best.length) return true;
+    // A short file that is a line-aligned start of a counted (or planned) file: its whole
+    // content is one of their kept starts (no read needed, whatever the order).
+    if (best.length <= kEdgeBytes) {
+        const Content whole{best.length, StreamHash::restore(best.state).digest()};
+        if (starts_.contains(whole) || search.starts.contains(whole)) return true;
+    }
+    if (f.reach <= best.length || !f.have_key) return false;
+    return covered_by_longer(t.pj.job.file.path, f, search);
+}
+
+bool Ledger::covered_by_longer(const std::string& path, const Found& f, Search& search) {
+    // A start of a longer file counted or planned, still on disk as counted, so its start can
+    // be read and compared (at most kMaxPrefixReads of the kMaxCandidates most recent).
+    const std::uint64_t length = f.best.length;
+    const std::uint64_t want = StreamHash::restore(f.best.state).digest();
+    std::size_t looked = 0;
+    auto try_path = [&](const std::string& other) {
+        if (other == path || looked >= kMaxPrefixReads) return false;
+        ++looked;
+        return search.prefix(other, length, stats_) == want;
+    };
+    if (auto pg = search.heads.find(f.key); pg != search.heads.end()) {
+        const auto& v = pg->second;
+        for (std::size_t k = v.size(); k-- > 0 && v.size() - k <= kMaxCandidates;) {
+            const auto& p = search.planned[v[k]];
+            ++stats_.candidates;
+            if (p.ok && p.length > length && try_path(p.path)) return true;
+        }
+    }
+    if (auto g = heads_.find(f.key); g != heads_.end()) {
+        const auto& v = g->second.paths;
+        for (std::size_t k = v.size(); k-- > 0 && v.size() - k <= kMaxCandidates;) {
+            const LedgerEntry& c = by_path_.at(*v[k]);
+            ++stats_.candidates;
+            if (c.offset > length && c.path != path && counted_on_disk(c, search) && try_path(c.path)) return true;
+        }
+    }
+    return false;
+}
+
+void Ledger::record_duplicate(const Todo& t, const Found& f) {
+    const PlannedJob& pj = t.pj;
+    const std::string& path = pj.job.file.path;
+    LedgerEntry e;
+    e.path = path;
+    e.stat = pj.stat;
+    e.gzip = f.gzip;
+    e.offset = f.best.length;
+    e.next_line = f.best.next_line;
+    e.hashed = true;
+    e.hash = f.best.state;
+    fill_edges(e);
+    if (f.head_read) {
+        e.prefixes = f.own_starts;
+        std::erase_if(e.prefixes, [&](const HeadPrefix& p) { return p.length >= e.offset; });
+    } else {
+        fill_prefixes(e);
+    }
+    LedgerEntry& slot = by_path_[path];
+    unindex_content(slot, !(f.own_prefix && slot.stat.dev == pj.stat.dev && slot.stat.ino == pj.stat.ino));
+    slot = std::move(e);
+    index_content(slot);
+    dirty_.push_back(path);
 }
 
 const LedgerEntry& Ledger::record(const PlannedJob& pj, const FileResult& r) {

@@ -17,6 +17,11 @@
 
 namespace s3top {
 
+namespace ledger_io {
+struct Head;
+struct Scan;
+}  // namespace ledger_io
+
 /// A file as stat(2) sees it. The ctime is in: a file rewritten in place with the same size
 /// and its mtime set back (`touch -r`), or made readable (chmod), changes only its ctime.
 struct FileStat {
@@ -147,6 +152,30 @@ private:
         std::uint64_t max_extent = 0;           ///< longest content ever indexed here (a bound)
     };
     struct Search;
+    struct Todo;
+    struct Found;
+    struct Lists;
+    /// Pass 1 of plan() for input `i`: unchanged (nothing), a gap or a grown file (straight to
+    /// `out` or to the grown list), replaced or new (to their lists).
+    void classify(const InputFile& f, std::size_t i, bool follow, PlanCounts& counts, std::vector<InputProblem>& problems,
+                  std::vector<PlannedJob>& out, Lists& lists, Search& search);
+    /// The same file as `e` counted, its counted bytes still there (first and last KiB, or the
+    /// whole counted start when its edges are not known): it grew, or only its stat changed.
+    bool still_counted(const LedgerEntry& e, const FileStat& st) const;
+    /// Pass 2 for one file: a Duplicate (entry now), or a job from its longest counted start.
+    void resolve(Todo& t, ledger_io::Head* head, Search& search, PlanCounts& counts, std::vector<PlannedJob>& out);
+    /// Its head, the counted content at its line ends (in the head, then hashed past it as far
+    /// as counted or planned content with its first KiB reaches).
+    Found find_counted_start(Todo& t, ledger_io::Head* head, Search& search);
+    /// Counted content under 1 KiB at the line ends of a file's head (no read).
+    template <class Known>
+    static void match_in_head(std::string_view counted, bool complete, Known&& known, ledger_io::Scan& best);
+    /// All of the file is counted content (or a start of it): nothing to read.
+    bool covered(const Todo& t, const Found& f, Search& search);
+    /// Its whole stream is a start of a longer file counted or planned, still on disk as counted.
+    bool covered_by_longer(const std::string& path, const Found& f, Search& search);
+    /// The entry of a file found covered.
+    void record_duplicate(const Todo& t, const Found& f);
     /// Indexes `e`'s counted content (when hashed): in contents_ and under its head.
     void index_content(const LedgerEntry& e);
     /// The same for the entry stored under `key` (a key of by_path_), without looking it up.

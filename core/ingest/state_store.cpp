@@ -14,6 +14,7 @@
 
 #include "core/ingest/request_ids.hpp"
 #include "core/ingest/state_records.hpp"
+#include "core/report/terminal_text.hpp"
 #include "core/util/stream_hash.hpp"
 
 namespace s3top {
@@ -21,6 +22,10 @@ namespace s3top {
 using namespace state_records;
 
 namespace {
+
+/// A path as a message names it: file names may hold control characters (S3 keys do), and
+/// messages reach a terminal.
+std::string shown(const std::filesystem::path& p) { return terminal_safe(p.string()); }
 
 std::string file_header(std::uint64_t fingerprint) {
     Out o;
@@ -91,11 +96,11 @@ int open_locked(const std::filesystem::path& file, std::string& error) {
     for (int attempt = 0; attempt < 8; ++attempt) {
         const int fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
         if (fd < 0) {
-            error = file.string() + ": " + std::strerror(errno);
+            error = shown(file) + ": " + std::strerror(errno);
             return -1;
         }
         if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
-            error = file.string() + ": in use by another s3top";
+            error = shown(file) + ": in use by another s3top";
             ::close(fd);
             return -1;
         }
@@ -105,7 +110,7 @@ int open_locked(const std::filesystem::path& file, std::string& error) {
             return fd;
         ::close(fd);
     }
-    error = file.string() + ": keeps being replaced";
+    error = shown(file) + ": keeps being replaced";
     return -1;
 }
 
@@ -124,7 +129,7 @@ bool StateStore::open(const std::filesystem::path& file, std::uint64_t fingerpri
     fd_ = open_locked(file, error);
     if (fd_ < 0) return false;
     auto fail = [&] {
-        error = file.string() + ": " + std::strerror(errno);
+        error = shown(file) + ": " + std::strerror(errno);
         ::close(fd_);
         fd_ = -1;
         return false;
@@ -143,7 +148,7 @@ bool StateStore::open(const std::filesystem::path& file, std::uint64_t fingerpri
     RequestIdSet unused_ids;  // a state without dedupe still carries the keys it holds
     RequestIdSet& ids = ids_ ? *ids_ : unused_ids;
     const RowsTarget target = stream ? RowsTarget{nullptr, &engine} : RowsTarget{&rows, nullptr};
-    Decoded dec;  // good == 0: nothing kept
+    state_records::Decoded dec;  // good == 0: nothing kept
     const bool header_ok = data.size() >= kHeaderBytes && std::memcmp(data.data(), kMagic, 8) == 0;
     std::uint32_t version = 0;
     std::uint64_t fp = 0;
@@ -152,16 +157,16 @@ bool StateStore::open(const std::filesystem::path& file, std::uint64_t fingerpri
         std::memcpy(&fp, data.data() + 12, 8);
     }
     if (!data.empty() && !header_ok) {
-        notes.push_back(file.string() + ": not a state file or corrupt header; rebuilt");
+        notes.push_back(shown(file) + ": not a state file or corrupt header; rebuilt");
     } else if (header_ok && version != kVersion) {
-        notes.push_back(file.string() + ": state format " + std::to_string(version) + " of another s3top version (this one writes " +
+        notes.push_back(shown(file) + ": state format " + std::to_string(version) + " of another s3top version (this one writes " +
                         std::to_string(kVersion) + "); rebuilt: the logs are read again");
     } else if (header_ok && fp != fingerprint) {
-        notes.push_back(file.string() + ": written for other settings; rebuilt");
+        notes.push_back(shown(file) + ": written for other settings; rebuilt");
     } else if (header_ok) {
         dec = decode_records(data, target, ledger, ids);
         if (dec.good < data.size())
-            notes.push_back(file.string() + ": " + std::to_string(data.size() - dec.good) +
+            notes.push_back(shown(file) + ": " + std::to_string(data.size() - dec.good) +
                             " bytes of an unfinished or corrupt record discarded (their lines are read again)");
     }
     map.unmap();
@@ -190,7 +195,7 @@ bool StateStore::open(const std::filesystem::path& file, std::uint64_t fingerpri
     }
     if (!stream) engine.append(std::move(rows));
     if (fd_ < 0) {
-        error = file.string() + ": closed";
+        error = shown(file) + ": closed";
         return false;
     }
     return true;
@@ -217,13 +222,13 @@ bool StateStore::compact(std::string& error) {
         // run over 10 M lines: 396 MB less at its peak).
         MappedFile map;
         if (!map.map(fd_, static_cast<std::size_t>(size_), false)) {
-            error = path_.string() + ": " + std::strerror(errno);
+            error = shown(path_) + ": " + std::strerror(errno);
             return false;
         }
-        const Decoded dec = decode_records(map.data(), RowsTarget{&rows, nullptr}, ledger, ids,
+        const state_records::Decoded dec = decode_records(map.data(), RowsTarget{&rows, nullptr}, ledger, ids,
                                            [&map](std::size_t offset) { map.release(offset); });
         if (dec.good != size_) {
-            error = path_.string() + ": cannot be read back whole; not compacted";
+            error = shown(path_) + ": cannot be read back whole; not compacted";
             return false;
         }
     }
@@ -235,7 +240,7 @@ bool StateStore::write_snapshot(const Batch& rows, const Ledger& ledger, const R
     const std::filesystem::path tmp = temp_path(path_);
     int fd = -1;
     auto fail = [&](const char* what) {
-        error = tmp.string() + ": " + what + ": " + std::strerror(errno);
+        error = shown(tmp) + ": " + what + ": " + std::strerror(errno);
         if (fd >= 0) ::close(fd);
         std::error_code ec;
         std::filesystem::remove(tmp, ec);
@@ -327,7 +332,7 @@ bool StateStore::write_snapshot(const Batch& rows, const Ledger& ledger, const R
     snapshot_bytes_ = record;
     log_bytes_ = log_records_ = 0;
     if (::lseek(fd_, static_cast<off_t>(size_), SEEK_SET) < 0) {
-        error = path_.string() + ": " + std::strerror(errno);
+        error = shown(path_) + ": " + std::strerror(errno);
         return false;
     }
     return true;
