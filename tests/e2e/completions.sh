@@ -16,14 +16,16 @@ command -v fish >/dev/null || { echo "SKIP: fish not installed"; exit 77; }
 command -v zsh >/dev/null || { echo "SKIP: zsh not installed"; exit 77; }
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 
-# Every option of the three --help in every script.
+# Every option of the three --help in every script (matched in bash, no process per option).
+bash_text=$(<"$dir/s3top.bash") zsh_text=$(<"$dir/_s3top") fish_text=$(<"$dir/s3top.fish")
 for cmd in "" report bill; do
   # shellcheck disable=SC2086
   for opt in $("$S3TOP" $cmd --help | sed -nE 's/^  (-[-A-Za-z0-9,]+).*/\1/p' | tr ',' '\n'); do
-    grep -qE -- "(^|[ \"'{(])$opt([] \"'}|)]|$)" "$dir/s3top.bash" || fail "s3top.bash lacks ${cmd:-s3top} $opt"
-    grep -qE -- "(^|[ \"'{(,)])$opt([][ \"'},|)]|$)" "$dir/_s3top" || fail "_s3top (zsh) lacks ${cmd:-s3top} $opt"
-    long=${opt#--}; [[ $opt == --* ]] && pat="-l $long( |$)" || pat="-s ${opt#-}( |$)"
-    grep -qE -- "$pat" "$dir/s3top.fish" || fail "s3top.fish lacks ${cmd:-s3top} $opt"
+    before="(^|[[:space:]\"'{(,)])" after="([][[:space:]\"'},|)]|$)"
+    [[ $bash_text =~ $before$opt$after ]] || fail "s3top.bash lacks ${cmd:-s3top} $opt"
+    [[ $zsh_text =~ $before$opt$after ]] || fail "_s3top (zsh) lacks ${cmd:-s3top} $opt"
+    if [[ $opt == --* ]]; then pat="-l ${opt#--}([[:space:]]|$)"; else pat="-s ${opt#-}([[:space:]]|$)"; fi
+    [[ $fish_text =~ $pat ]] || fail "s3top.fish lacks ${cmd:-s3top} $opt"
   done
 done
 zsh -n "$dir/_s3top" || fail "_s3top: zsh syntax"
