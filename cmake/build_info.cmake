@@ -5,7 +5,8 @@
 set(commit unknown)
 find_program(GIT_EXE git)
 if(GIT_EXE AND EXISTS "${SOURCE_DIR}/.git")
-  execute_process(COMMAND "${GIT_EXE}" -C "${SOURCE_DIR}" describe --always --dirty --abbrev=12
+  # --no-optional-locks: --dirty must not take the index lock from a git command running beside the build.
+  execute_process(COMMAND "${GIT_EXE}" --no-optional-locks -C "${SOURCE_DIR}" describe --always --dirty --abbrev=12
                   OUTPUT_VARIABLE described OUTPUT_STRIP_TRAILING_WHITESPACE RESULT_VARIABLE rc ERROR_QUIET)
   if(rc EQUAL 0 AND described)
     set(commit "${described}")
