@@ -110,7 +110,7 @@ std::string html_text(const MetricColumn& col, const Metrics& m, std::uint64_t v
     return col.saturates ? bound(m, v, std::move(t)) : t;
 }
 
-/// The HTML columns with a value in every row of `src`'s kind (panels have sums only).
+/// The HTML report's columns; `sums_only` for a panel, whose rows have their Metrics only.
 std::vector<MetricColumn> html_columns(bool sums_only) {
     auto columns = metric_columns(kWriteHtml);
     if (sums_only) std::erase_if(columns, [](const MetricColumn& c) { return c.figure != MetricFigure::Sum; });

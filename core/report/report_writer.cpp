@@ -46,6 +46,7 @@ std::string report_table(const ReportResult& r, const TableOptions& opt) {
     for (const auto& col : columns) headers.emplace_back(col.heading);
     const std::size_t nkeys = r.by.size();
     std::vector<std::vector<std::string>> rows;
+    rows.push_back(std::move(headers));
     for (const auto& g : r.groups) {
         std::vector<std::string> row;
         for (const auto& k : g.key) row.push_back(truncate_to_width(shown(k), static_cast<int>(opt.max_key_width)));
@@ -70,8 +71,6 @@ std::string report_table(const ReportResult& r, const TableOptions& opt) {
         const auto v = metric_value(col, totals);
         total_row.push_back(col.figure == MetricFigure::Share ? "100.0%" : v ? text(col, r.totals, *v) : "");
     }
-
-    rows.insert(rows.begin(), std::move(headers));
     rows.push_back(std::move(total_row));
     std::string out = text_table(rows, nkeys, true, true);
     out += fmt::format("{} groups{}; lines read {}, parsed {}, rejected {}", grouped(r.total_groups),
