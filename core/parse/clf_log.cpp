@@ -73,35 +73,22 @@ std::size_t quoted_end(std::string_view line, std::size_t open, NextOk next_ok) 
     return std::string_view::npos;
 }
 
-}  // namespace
-
-ParseResult parse_clf_line(std::string_view line, ClfShape* shape) {
-    line = scan::strip_eol(line);
-    while (!line.empty() && (line.back() == ' ' || line.back() == '\t')) line.remove_suffix(1);
-    if (line.empty()) return std::unexpected(error(RejectReason::EmptyLine, 0, 0));
-
-    Record r;
-    std::size_t bad = 0;
-    const std::size_t lb = find_time(line, bad, r.time);
-    if (lb == std::string_view::npos) {
-        if (bad != std::string_view::npos) return std::unexpected(error(RejectReason::BadTimestamp, bad, kClfTime));
-        return std::unexpected(error(RejectReason::TooFewFields, line.size(), kClfTime));
-    }
-
+/// The part before the time: [vhost] [xff list] host ident user. Fills the client address,
+/// the virtual host and the user into `r`, what the line holds into `sh`.
+std::optional<ParseError> parse_prefix(std::string_view prefix, std::size_t lb, Record& r, ClfShape& sh) {
     // The prefix: [vhost] [xff list] host ident user.
     std::array<std::string_view, kMaxPrefixTokens> tok{};
     std::array<bool, kMaxPrefixTokens> quoted{};
     std::size_t n = 0;
-    const std::string_view prefix = line.substr(0, lb);
     for (std::size_t p = 0; p < prefix.size();) {
         if (prefix[p] == ' ') {
             ++p;
             continue;
         }
-        if (n == kMaxPrefixTokens) return std::unexpected(error(RejectReason::BadField, p, kClfHost));
+        if (n == kMaxPrefixTokens) return error(RejectReason::BadField, p, kClfHost);
         if (prefix[p] == '"') {
             const std::size_t q = scan::closing_quote(prefix, p);
-            if (q == std::string_view::npos) return std::unexpected(error(RejectReason::UnterminatedQuote, p, kClfHost));
+            if (q == std::string_view::npos) return error(RejectReason::UnterminatedQuote, p, kClfHost);
             tok[n] = prefix.substr(p + 1, q - p - 1);
             quoted[n++] = true;
             p = q + 1;
@@ -112,7 +99,7 @@ ParseResult parse_clf_line(std::string_view line, ClfShape* shape) {
         tok[n] = prefix.substr(s, p - s);
         quoted[n++] = false;
     }
-    if (n < 3) return std::unexpected(error(RejectReason::TooFewFields, lb, static_cast<std::uint16_t>(kClfHost + (3 - n) - 1)));
+    if (n < 3) return error(RejectReason::TooFewFields, lb, static_cast<std::uint16_t>(kClfHost + (3 - n) - 1));
     r.requester = scan::absent(tok[n - 1]);
 
     // Group the host tokens: "a," "b" is one list; a quoted token is one list.
@@ -132,7 +119,6 @@ ParseResult parse_clf_line(std::string_view line, ClfShape* shape) {
         const char* end = tok[i].data() + tok[i].size();
         items[m++] = Item{std::string_view(begin, static_cast<std::size_t>(end - begin)), list};
     }
-    ClfShape sh;
     if (m == 1) {
         r.remote_ip = first_address(items[0].text);
         sh.has_xff = items[0].list;
@@ -146,7 +132,28 @@ ParseResult parse_clf_line(std::string_view line, ClfShape* shape) {
         sh.has_xff = items[1].list || m > 2;
     }
     r.remote_ip = scan::absent(r.remote_ip);
-    if (r.remote_ip.find('"') != std::string_view::npos) return std::unexpected(error(RejectReason::BadField, 0, kClfHost));
+    if (r.remote_ip.find('"') != std::string_view::npos) return error(RejectReason::BadField, 0, kClfHost);
+
+    return std::nullopt;
+}
+
+}  // namespace
+
+ParseResult parse_clf_line(std::string_view line, ClfShape* shape) {
+    line = scan::strip_eol(line);
+    while (!line.empty() && (line.back() == ' ' || line.back() == '\t')) line.remove_suffix(1);
+    if (line.empty()) return std::unexpected(error(RejectReason::EmptyLine, 0, 0));
+
+    Record r;
+    std::size_t bad = 0;
+    const std::size_t lb = find_time(line, bad, r.time);
+    if (lb == std::string_view::npos) {
+        if (bad != std::string_view::npos) return std::unexpected(error(RejectReason::BadTimestamp, bad, kClfTime));
+        return std::unexpected(error(RejectReason::TooFewFields, line.size(), kClfTime));
+    }
+
+    ClfShape sh;
+    if (const auto e = parse_prefix(line.substr(0, lb), lb, r, sh)) return std::unexpected(*e);
 
     // "request"
     std::size_t pos = lb + 1 + kClfTimeLen + 1;

@@ -1,5 +1,7 @@
 #include "core/parse/goaccess_format.hpp"
 
+#include <expected>
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -215,14 +217,145 @@ std::expected<CompiledFormat, std::string> compile_goaccess_format(std::string_v
     return f;
 }
 
+namespace {
+
+/// What the steps of one line captured before they are combined into the Record.
+struct Captured {
+    std::string_view date, time, datetime, offset, request, method, url, query, protocol;
+    bool have_serve = false;  ///< the first time-served specifier wins
+};
+
+/// Where the value of step `si` that starts at `pos` ends, or why the line has none.
+std::expected<std::size_t, RejectReason> value_end(const CompiledFormat& f, std::size_t si, std::string_view line,
+                                                   std::size_t pos) {
+    const GoStep& st = f.steps[si];
+    if (st.to_end) {
+        const std::size_t end = is_token(st.spec) ? line.find(' ', pos) : line.size();
+        return end == std::string_view::npos ? line.size() : end;
+    }
+    if (st.delim != '"') {
+        const std::size_t end = line.find(st.delim, pos);
+        if (end == std::string_view::npos) return std::unexpected(RejectReason::TooFewFields);
+        return end;
+    }
+    // The closing quote: unescaped, and followed by what the format says comes next.
+    const std::string_view next = si + 1 < f.steps.size() && f.steps[si + 1].kind == GoStep::Kind::Literal
+                                      ? std::string_view(f.steps[si + 1].literal)
+                                      : std::string_view("\"");
+    std::size_t q = pos;
+    for (int tries = 0; tries < kMaxQuoteCandidates; ++tries) {
+        q = scan::next_unescaped_quote(line, q);
+        if (q == std::string_view::npos) break;
+        if (line.substr(q, next.size()) == next) return q;
+        ++q;
+    }
+    return std::unexpected(RejectReason::UnterminatedQuote);
+}
+
+/// Puts one specifier's value where it belongs: the Record, or `c` for what is combined later.
+std::optional<RejectReason> store_value(const GoStep& st, std::string_view v, Captured& c, Record& r) {
+    switch (st.spec) {
+        case GoSpec::Skip:
+            if (st.offset_skip) c.offset = v;
+            break;
+        case GoSpec::Host: {
+            std::string_view h = v;
+            if (!st.xff_delims.empty()) {
+                const auto cut = h.find_first_of(st.xff_delims);
+                h = h.substr(0, cut);
+            } else if (h.ends_with(',')) {
+                h.remove_suffix(1);  // "a, b ..." X-Forwarded-For list: the client is the first
+            }
+            while (!h.empty() && h.front() == ' ') h.remove_prefix(1);
+            if (h.empty() || h.find('"') != std::string_view::npos) return RejectReason::BadField;
+            r.remote_ip = scan::absent(h);
+            break;
+        }
+        case GoSpec::Date: c.date = v; break;
+        case GoSpec::Time: c.time = v; break;
+        case GoSpec::DateTime: c.datetime = v; break;
+        case GoSpec::Request: c.request = v; break;
+        case GoSpec::Method: c.method = scan::absent(v); break;
+        case GoSpec::Url: c.url = scan::absent(v); break;
+        case GoSpec::Query: c.query = scan::absent(v); break;
+        case GoSpec::Protocol: c.protocol = scan::absent(v); break;
+        case GoSpec::Status:
+            if (!scan::parse_status(v, r.status)) return RejectReason::BadStatus;
+            break;
+        case GoSpec::Bytes:
+            if (v != "-" && !scan::parse_u64(v, r.bytes_sent)) return RejectReason::BadNumber;
+            break;
+        case GoSpec::Referrer: r.referrer = scan::absent(v); break;
+        case GoSpec::UserAgent: r.user_agent = scan::absent(v); break;
+        case GoSpec::VHost: r.host_header = scan::absent(v); break;
+        case GoSpec::User: r.requester = scan::absent(v); break;
+        case GoSpec::ServeSec:
+        case GoSpec::ServeUs:
+        case GoSpec::ServeMs: {
+            if (c.have_serve) break;
+            c.have_serve = true;
+            const std::uint64_t scale = st.spec == GoSpec::ServeSec ? 1'000'000 : st.spec == GoSpec::ServeMs ? 1'000 : 1;
+            std::uint64_t us = 0;
+            if (!scan::parse_duration_us(v, scale, us, r.has_total_time)) return RejectReason::BadNumber;
+            r.total_time_ms = scan::us_to_ms(us);
+            break;
+        }
+        case GoSpec::TlsVersion: r.tls_version = scan::absent(v); break;
+        case GoSpec::TlsCipher: r.cipher_suite = scan::absent(v); break;
+    }
+    return std::nullopt;
+}
+
+/// The record's time from the captured date, time, date-time and offset; nullopt when none parses.
+std::optional<std::int64_t> time_of(const CompiledFormat& f, const Captured& c) {
+    TimeParts tp;
+    bool ok = false;
+    if (!c.datetime.empty() || c.date.empty()) {
+        ok = !c.datetime.empty() && f.date_time.parse(c.datetime, tp);
+    } else {
+        ok = f.date.parse(c.date, tp) && (c.time.empty() || f.time.empty() || f.time.parse(c.time, tp));
+    }
+    if (ok && !tp.has_offset && c.offset.size() == 5 && (c.offset[0] == '+' || c.offset[0] == '-')) {
+        TimeParts off;
+        static const TimeFormat kOffset = *TimeFormat::compile("%z");
+        if (kOffset.parse(c.offset, off)) {
+            tp.has_offset = true;
+            tp.offset_s = off.offset_s;
+        }
+    }
+    return ok ? time_parts_to_epoch(tp) : std::nullopt;
+}
+
+/// The request line, or the method/URL/query/protocol specifiers given apart, into `r`.
+void fill_request(const Captured& c, Record& r) {
+    if (!c.request.empty()) {
+        r.request_uri = scan::absent(c.request);
+        const RequestLine rl = split_request_line(r.request_uri);
+        r.method = rl.method;
+        r.path = rl.path;
+        r.query = rl.query;
+        r.protocol = rl.protocol;
+    }
+    if (!c.method.empty()) r.method = c.method;
+    if (!c.protocol.empty()) r.protocol = c.protocol;
+    if (!c.url.empty()) {
+        const auto q = c.url.find('?');
+        r.path = c.url.substr(0, q);
+        if (q != std::string_view::npos) r.query = c.url.substr(q + 1);
+    }
+    if (!c.query.empty()) r.query = c.query.front() == '?' ? c.query.substr(1) : c.query;
+    r.key = scan::key_from_path(r.path);
+}
+
+}  // namespace
+
 ParseResult parse_goaccess_line(const CompiledFormat& f, std::string_view line) {
     line = scan::strip_eol(line);
     if (line.empty()) return std::unexpected(error(RejectReason::EmptyLine, 0, 0));
     if (f.json) return std::unexpected(error(RejectReason::NoFormat, 0, 0));
 
     Record r;
-    std::string_view date, time, datetime, offset, request, method, url, query, protocol;
-    bool have_serve = false;
+    Captured c;
     std::size_t pos = 0;
     std::uint16_t field = 0;
     for (std::size_t si = 0; si < f.steps.size(); ++si) {
@@ -241,122 +374,20 @@ ParseResult parse_goaccess_line(const CompiledFormat& f, std::string_view line) 
             while (pos < line.size() && (line[pos] == ' ' || line[pos] == '\t')) ++pos;
             continue;
         }
-        std::size_t end = std::string_view::npos;
-        if (st.to_end) {
-            end = is_token(st.spec) ? line.find(' ', pos) : line.size();
-            if (end == std::string_view::npos) end = line.size();
-        } else if (st.delim == '"') {
-            // The closing quote: unescaped, and followed by what the format says comes next.
-            const std::string_view next =
-                si + 1 < f.steps.size() && f.steps[si + 1].kind == GoStep::Kind::Literal ? f.steps[si + 1].literal
-                                                                                          : std::string_view("\"");
-            std::size_t q = pos;
-            for (int tries = 0; tries < kMaxQuoteCandidates; ++tries) {
-                q = scan::next_unescaped_quote(line, q);
-                if (q == std::string_view::npos) break;
-                if (line.substr(q, next.size()) == next) {
-                    end = q;
-                    break;
-                }
-                ++q;
-            }
-            if (end == std::string_view::npos) return std::unexpected(error(RejectReason::UnterminatedQuote, pos, field));
-        } else {
-            end = line.find(st.delim, pos);
-            if (end == std::string_view::npos) return std::unexpected(error(RejectReason::TooFewFields, line.size(), field));
+        const auto end = value_end(f, si, line, pos);
+        if (!end) {
+            const std::size_t col = end.error() == RejectReason::TooFewFields ? line.size() : pos;
+            return std::unexpected(error(end.error(), col, field));
         }
-        const std::string_view v = line.substr(pos, end - pos);
-        const std::size_t col = pos;
-        pos = end;
-        const auto fail = [&](RejectReason why) { return std::unexpected(error(why, col, field)); };
-        switch (st.spec) {
-            case GoSpec::Skip:
-                if (st.offset_skip) offset = v;
-                break;
-            case GoSpec::Host: {
-                std::string_view h = v;
-                if (!st.xff_delims.empty()) {
-                    const auto cut = h.find_first_of(st.xff_delims);
-                    h = h.substr(0, cut);
-                } else if (h.ends_with(',')) {
-                    h.remove_suffix(1);  // "a, b ..." X-Forwarded-For list: the client is the first
-                }
-                while (!h.empty() && h.front() == ' ') h.remove_prefix(1);
-                if (h.empty() || h.find('"') != std::string_view::npos) return fail(RejectReason::BadField);
-                r.remote_ip = scan::absent(h);
-                break;
-            }
-            case GoSpec::Date: date = v; break;
-            case GoSpec::Time: time = v; break;
-            case GoSpec::DateTime: datetime = v; break;
-            case GoSpec::Request: request = v; break;
-            case GoSpec::Method: method = scan::absent(v); break;
-            case GoSpec::Url: url = scan::absent(v); break;
-            case GoSpec::Query: query = scan::absent(v); break;
-            case GoSpec::Protocol: protocol = scan::absent(v); break;
-            case GoSpec::Status:
-                if (!scan::parse_status(v, r.status)) return fail(RejectReason::BadStatus);
-                break;
-            case GoSpec::Bytes:
-                if (v != "-" && !scan::parse_u64(v, r.bytes_sent)) return fail(RejectReason::BadNumber);
-                break;
-            case GoSpec::Referrer: r.referrer = scan::absent(v); break;
-            case GoSpec::UserAgent: r.user_agent = scan::absent(v); break;
-            case GoSpec::VHost: r.host_header = scan::absent(v); break;
-            case GoSpec::User: r.requester = scan::absent(v); break;
-            case GoSpec::ServeSec:
-            case GoSpec::ServeUs:
-            case GoSpec::ServeMs: {
-                if (have_serve) break;  // the first time-served specifier wins
-                have_serve = true;
-                const std::uint64_t scale = st.spec == GoSpec::ServeSec ? 1'000'000 : st.spec == GoSpec::ServeMs ? 1'000 : 1;
-                std::uint64_t us = 0;
-                if (!scan::parse_duration_us(v, scale, us, r.has_total_time)) return fail(RejectReason::BadNumber);
-                r.total_time_ms = scan::us_to_ms(us);
-                break;
-            }
-            case GoSpec::TlsVersion: r.tls_version = scan::absent(v); break;
-            case GoSpec::TlsCipher: r.cipher_suite = scan::absent(v); break;
-        }
+        if (const auto why = store_value(st, line.substr(pos, *end - pos), c, r))
+            return std::unexpected(error(*why, pos, field));
+        pos = *end;
         ++field;
     }
-
-    TimeParts tp;
-    bool ok = false;
-    if (!datetime.empty() || date.empty()) {
-        ok = !datetime.empty() && f.date_time.parse(datetime, tp);
-    } else {
-        ok = f.date.parse(date, tp) && (time.empty() || f.time.empty() || f.time.parse(time, tp));
-    }
-    if (ok && !tp.has_offset && offset.size() == 5 && (offset[0] == '+' || offset[0] == '-')) {
-        TimeParts off;
-        static const TimeFormat kOffset = *TimeFormat::compile("%z");
-        if (kOffset.parse(offset, off)) {
-            tp.has_offset = true;
-            tp.offset_s = off.offset_s;
-        }
-    }
-    const auto epoch = ok ? time_parts_to_epoch(tp) : std::nullopt;
+    const auto epoch = time_of(f, c);
     if (!epoch) return std::unexpected(error(RejectReason::BadTimestamp, 0, 0));
     r.time = *epoch;
-
-    if (!request.empty()) {
-        r.request_uri = scan::absent(request);
-        const RequestLine rl = split_request_line(r.request_uri);
-        r.method = rl.method;
-        r.path = rl.path;
-        r.query = rl.query;
-        r.protocol = rl.protocol;
-    }
-    if (!method.empty()) r.method = method;
-    if (!protocol.empty()) r.protocol = protocol;
-    if (!url.empty()) {
-        const auto q = url.find('?');
-        r.path = url.substr(0, q);
-        if (q != std::string_view::npos) r.query = url.substr(q + 1);
-    }
-    if (!query.empty()) r.query = query.front() == '?' ? query.substr(1) : query;
-    r.key = scan::key_from_path(r.path);
+    fill_request(c, r);
     r.field_count = field;
     if (pos < line.size()) {
         r.extra_fields = 1;
