@@ -43,6 +43,8 @@ int run_bill(const Options& opt) {
         case OutputFormat::Html: text = statement_html(st, spec.late_grace_seconds); break;
     }
     if (!write_output(opt, text, "statement")) return 1;
+    for (const auto& p : st.periods)
+        for (const auto& w : p.warnings) fmt::print(stderr, "s3top: bill {}: warning: {}\n", p.period.label, w);
     if (st.overflow()) {
         fmt::print(stderr,
                    "s3top: usage passed 2^64-1 bytes in some period (the logs claim implausible byte counts); "

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "core/agg/snapshot.hpp"
 #include "core/billing/money.hpp"
@@ -131,6 +132,69 @@ std::string late_note(const PeriodSummary& p, std::int64_t grace_seconds) {
         grace_seconds / 3600);
 }
 
+namespace {
+
+/// "2024-03-05" or "2024-03-05..2024-03-09" for each run of consecutive days, at most `most`.
+std::string day_runs(const std::vector<std::int64_t>& days, std::size_t most) {
+    std::string out;
+    std::size_t runs = 0;
+    for (std::size_t i = 0; i < days.size();) {
+        std::size_t j = i;
+        while (j + 1 < days.size() && days[j + 1] == days[j] + 86400) ++j;
+        if (runs++ == most) return out + ", ...";
+        out += (out.empty() ? "" : ", ") + format_iso8601(days[i]).substr(0, 10);
+        if (j > i) out += ".." + format_iso8601(days[j]).substr(0, 10);
+        i = j + 1;
+    }
+    return out;
+}
+
+/// The warnings of one period (PeriodSummary::warnings): no records; the days of the period
+/// with none (logs late, missing or not synced); billable usage with no org past a share.
+std::vector<std::string> period_warnings(const Engine& engine, const BillingSpec& spec, const Filter& base,
+                                         const PeriodSummary& sum, const ReportResult& bill) {
+    std::vector<std::string> out;
+    if (sum.all.requests == 0) {
+        out.push_back("no records in this period: nothing to bill, or the logs are not there yet");
+        return out;
+    }
+    ReportSpec by_day;
+    by_day.by = {DimSpec{Dim::Day, 0}};
+    by_day.filter = base;
+    by_day.distinct_clients = by_day.percentiles = false;
+    std::set<std::int64_t> seen;
+    for (const auto& g : engine.report(by_day).groups) {
+        if (const auto t = parse_iso8601(g.key.front())) seen.insert(*t);
+    }
+    std::vector<std::int64_t> missing;
+    const std::int64_t first_day = sum.period.from - ((sum.period.from % 86400) + 86400) % 86400;
+    for (std::int64_t d = first_day; d < sum.period.to; d += 86400)
+        if (!seen.contains(d)) missing.push_back(d);
+    if (!missing.empty()) {
+        const std::size_t days = static_cast<std::size_t>((sum.period.to - first_day + 86399) / 86400);
+        out.push_back(fmt::format("records on {} of {} days; none on {}", days - missing.size(), days,
+                                  day_runs(missing, 5)));
+    }
+    const auto org = std::find_if(spec.by.begin(), spec.by.end(), [](const DimSpec& d) { return d.dim == Dim::Org; });
+    if (org != spec.by.end() && sum.billable.requests > 0) {
+        const std::size_t k = static_cast<std::size_t>(org - spec.by.begin());
+        Metrics none;
+        for (const auto& g : bill.groups)
+            if (g.key[k] == "-" || g.key[k].empty()) none.merge(g.metrics);
+        const double req = static_cast<double>(none.requests) / static_cast<double>(sum.billable.requests);
+        const double bytes = sum.billable.bytes_sent ? static_cast<double>(none.bytes_sent) /
+                                                           static_cast<double>(sum.billable.bytes_sent)
+                                                     : 0.0;
+        if (req >= kNoOrgWarnShare || bytes >= kNoOrgWarnShare)
+            out.push_back(fmt::format("{:.1f}% of the billable requests and {:.1f}% of the bytes sent have no org (-): "
+                                      "no one is billed for them (check --org-from)",
+                                      req * 100, bytes * 100));
+    }
+    return out;
+}
+
+}  // namespace
+
 Statement compute_statement(const Engine& engine, const BillingSpec& spec) {
     Statement st;
     st.by = spec.by;
@@ -211,6 +275,7 @@ Statement compute_statement(const Engine& engine, const BillingSpec& spec) {
         sum.groups = bill.groups.size();
         sum.newest_evidence = newest;
         sum.provisional = newest < period.to + spec.late_grace_seconds;
+        sum.warnings = period_warnings(engine, spec, base, sum, bill);
 
         // Charges per line.
         std::vector<StatementLine> lines;

@@ -73,6 +73,10 @@ struct PeriodSummary {
     bool provisional = false; ///< S3 may still deliver records for this period
     bool overflow = false;    ///< a usage sum stopped at 2^64-1: not billable (Metrics::overflow)
     std::int64_t newest_evidence = 0;  ///< newest file mtime or record time seen
+    /// Facts a biller must see before sending the bill (not failures: `bill` still exits 0): no
+    /// records in the period, days of the period without records, a large share of the
+    /// billable usage with no org. One line each, without the period's label.
+    std::vector<std::string> warnings;
 };
 
 struct Statement {
@@ -100,6 +104,9 @@ struct Statement {
 std::string rounding_rule(const PriceTable& t);
 /// Why a period is provisional (empty when it is not).
 std::string late_note(const PeriodSummary& p, std::int64_t grace_seconds);
+
+/// The share of billable requests or bytes with no org (`-`) from which a period is warned.
+inline constexpr double kNoOrgWarnShare = 0.05;
 
 /// Computes the statement in a few report passes per period. Thread-safe against ingest.
 Statement compute_statement(const Engine& engine, const BillingSpec& spec);

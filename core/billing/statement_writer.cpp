@@ -106,6 +106,7 @@ std::string statement_table(const Statement& s, std::int64_t grace) {
                            grouped(p.billable.bytes_sent), grouped(p.excluded.bytes_sent), grouped(p.all.bytes_sent),
                            p.reconciled ? "yes" : "NO (please report this)");
         if (p.provisional) out += "Note: " + late_note(p, grace) + ".\n";
+        for (const auto& w : p.warnings) out += "Warning: " + w + ".\n";
         if (p.overflow) out += std::string(overflow_note()) + ": NOT BILLABLE.\n";
     }
     out += "\nColumns: Egress = data transfer out (+ uploads if priced), Requests $ = GET-class + PUT-class request "
@@ -142,6 +143,16 @@ std::string statement_csv(const Statement& s) {
         out += "excluded:" + std::string(exclusion_reason_name(e.reason)) + "," + usage_cells(e.usage) + "," +
                money_cells(Charges{}) + "," + csv_cell(s.prices.currency) + "," + (p.provisional ? "yes" : "no") + "\r\n";
     }
+    // Warnings as a table of their own after the lines (only when there are any), before the
+    // dedupe counters: a spreadsheet reading the lines above is not disturbed.
+    bool header = false;
+    for (const auto& p : s.periods) {
+        for (const auto& w : p.warnings) {
+            if (!header) out += "\r\nperiod,warning\r\n";
+            header = true;
+            out += csv_cell(p.period.label) + "," + csv_cell(w) + "\r\n";
+        }
+    }
     if (s.no_request_id) out += csv_line_counters(s.duplicate_records(), *s.no_request_id);
     return out;
 }
@@ -175,6 +186,9 @@ std::string statement_json(const Statement& s, std::int64_t grace) {
                ",\"to\":" + json_quote(format_iso8601(p.period.to));
         out += fmt::format(",\"provisional\":{}", p.provisional ? "true" : "false");
         out += ",\"late_note\":" + (p.provisional ? json_quote(late_note(p, grace)) : std::string("null"));
+        out += ",\"warnings\":[";
+        for (std::size_t i = 0; i < p.warnings.size(); ++i) out += (i ? "," : "") + json_quote(p.warnings[i]);
+        out += "]";
         out += fmt::format(",\"reconciled\":{}", p.reconciled ? "true" : "false");
         if (p.overflow) out += ",\"overflow\":true,\"overflow_note\":" + json_quote(overflow_note());
         out += ",\"all\":{";
@@ -240,6 +254,7 @@ std::string statement_html(const Statement& s, std::int64_t grace) {
                 html_escape(format_iso8601(p.period.from)) + " .. " + html_escape(format_iso8601(p.period.to)) +
                 " (UTC, end exclusive)</p>\n";
         if (p.provisional) body += "<p class=\"note\">" + html_escape(late_note(p, grace)) + ".</p>\n";
+        for (const auto& w : p.warnings) body += "<p class=\"note\">Warning: " + html_escape(w) + ".</p>\n";
         std::string top = "-";
         for (const auto& l : s.lines_billed) {
             if (l.period != pi) continue;

@@ -1,5 +1,6 @@
 // Billing: exact money, tiered egress, the request tier mapping as data, statements that
 // reconcile (billable + excluded = all), late-record notes, and the config file's errors.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "core/agg/engine.hpp"
@@ -256,6 +257,38 @@ TEST(Statement, PeriodsSplitByMonthAndLateRecordsAreNoted) {
     const std::string table = statement_table(st, spec.late_grace_seconds);
     EXPECT_NE(table.find("provisional"), std::string::npos);
     EXPECT_NE(table.find("Rounding: "), std::string::npos);
+}
+
+TEST(Statement, WarnsOfEmptyPeriodsMissingDaysAndUsageWithNoOrg) {
+    // Every day of March 2024 has a record of acme's: no warning.
+    std::vector<Line> full;
+    for (int day = 1; day <= 31; ++day)
+        full.push_back(Line{.org = "acme", .bytes = 100, .time = fmt::format("{:02}/Mar/2024:10:00:00 +0000", day)});
+    EXPECT_TRUE(compute_statement(*engine_of(full), march(aws_table())).periods[0].warnings.empty());
+
+    // Days 10-12 and 20 missing; a tenth of the requests with no org.
+    std::vector<Line> gaps;
+    for (const Line& l : full) {
+        const int day = std::stoi(l.time.substr(0, 2));
+        if ((day >= 10 && day <= 12) || day == 20) continue;
+        gaps.push_back(l);
+    }
+    for (int i = 0; i < 3; ++i) gaps.push_back(Line{.org = "", .bytes = 1, .time = "02/Mar/2024:11:00:00 +0000"});
+    const Statement st = compute_statement(*engine_of(gaps), march(aws_table()));
+    ASSERT_EQ(st.periods[0].warnings.size(), 2u);
+    EXPECT_EQ(st.periods[0].warnings[0], "records on 27 of 31 days; none on 2024-03-10..2024-03-12, 2024-03-20");
+    EXPECT_NE(st.periods[0].warnings[1].find("10.0% of the billable requests"), std::string::npos)
+        << st.periods[0].warnings[1];
+    EXPECT_NE(statement_table(st, 0).find("Warning: records on 27 of 31 days"), std::string::npos);
+    EXPECT_NE(statement_csv(st).find("\r\nperiod,warning\r\n2024-03,\"records on 27"), std::string::npos);
+    EXPECT_NE(statement_json(st, 0).find("\"warnings\":[\"records on 27"), std::string::npos);
+
+    // A period with no records at all says so (and nothing else).
+    BillingSpec feb = march(aws_table());
+    feb.periods = periods_between(*parse_iso8601("2024-02"), *parse_iso8601("2024-03"));
+    const Statement empty = compute_statement(*engine_of(full), feb);
+    ASSERT_EQ(empty.periods[0].warnings.size(), 1u);
+    EXPECT_TRUE(empty.periods[0].warnings[0].starts_with("no records in this period"));
 }
 
 // --- config file -------------------------------------------------------------------------

@@ -82,11 +82,19 @@ listed = sum(1 for l in open(f"{w}/rejects.tsv", encoding="utf-8", errors="repla
 assert listed == dups, (listed, dups)
 import csv, re
 def csv_parts(name):
+    """The lines, and the line_counter table when there is one (tables after the lines are
+    separated by a blank row; a statement may also have a period,warning table)."""
     rows = list(csv.reader(open(f"{w}/{name}.csv", newline="", encoding="utf-8")))
-    if [] not in rows:
-        return rows, None
-    cut = rows.index([])
-    return rows[:cut], dict(rows[cut + 1:])
+    sections, cur = [], []
+    for r in rows:
+        if r == []:
+            sections.append(cur)
+            cur = []
+        else:
+            cur.append(r)
+    sections.append(cur)
+    counters = [dict(t) for t in sections[1:] if t and t[0] == ["line_counter", "count"]]
+    return sections[0], counters[0] if counters else None
 rows, counters = csv_parts("report")
 assert counters == {"line_counter": "count", "duplicate_records": str(dups), "no_request_id": "0"}, counters
 assert {r[0]: (int(r[1]), int(r[2])) for r in rows[1:]} == want, "CSV per-org totals differ from the truth"
