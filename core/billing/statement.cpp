@@ -193,6 +193,47 @@ std::vector<std::string> period_warnings(const Engine& engine, const BillingSpec
     return out;
 }
 
+/// Each line's charges from the price table, and their sum into `sum.charges`. With the
+/// "total" tier scope the period's one tiered egress charge is shared by bytes sent (largest
+/// remainder, so the shares add up exactly).
+void charge_lines(const PriceTable& prices, PeriodSummary& sum, std::vector<StatementLine>& lines) {
+    if (prices.egress_scope == TierScope::Total && !lines.empty()) {
+        // One tiered charge for the period, shared by bytes (largest remainder).
+        const std::int64_t total = egress_charge_micros(prices, sum.billable.bytes_sent);
+        const Int128 denom = sum.billable.bytes_sent;
+        std::int64_t given = 0;
+        std::vector<std::pair<Int128, std::size_t>> rem;
+        for (std::size_t i = 0; i < lines.size(); ++i) {
+            if (denom == 0) break;
+            const Int128 num = Int128{total} * lines[i].usage.bytes_sent;
+            lines[i].charges.egress = static_cast<std::int64_t>(num / denom);
+            given += lines[i].charges.egress;
+            rem.emplace_back(num % denom, i);
+        }
+        std::stable_sort(rem.begin(), rem.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+        for (std::size_t k = 0; given < total && k < rem.size(); ++k, ++given) ++lines[rem[k].second].charges.egress;
+    } else {
+        for (auto& l : lines) l.charges.egress = egress_charge_micros(prices, l.usage.bytes_sent);
+    }
+    for (auto& l : lines) {
+        Charges& c = l.charges;
+        c.ingress = ingress_charge_micros(prices, l.usage.bytes_in);
+        c.get_requests = request_charge_micros(prices.get_nanos_per_1000, l.usage.get_class);
+        c.put_requests = request_charge_micros(prices.put_nanos_per_1000, l.usage.put_class);
+        std::int64_t markup_ppm = prices.markup_ppm;
+        c.fee = prices.fee_micros;
+        if (const auto it = prices.groups.find(key_text(l.key)); it != prices.groups.end()) {
+            if (it->second.markup_ppm) markup_ppm = *it->second.markup_ppm;
+            if (it->second.fee_micros) c.fee = *it->second.fee_micros;
+        }
+        const std::int64_t usage = c.egress + c.ingress + c.get_requests + c.put_requests;
+        c.markup = div_round_half_up(Int128{usage} * markup_ppm, Int128{1'000'000});
+        c.total = usage + c.markup + c.fee;
+        c.amount = round_to_cents(c.total);
+        sum.charges.add(c);
+    }
+}
+
 }  // namespace
 
 Statement compute_statement(const Engine& engine, const BillingSpec& spec) {
@@ -280,41 +321,7 @@ Statement compute_statement(const Engine& engine, const BillingSpec& spec) {
         // Charges per line.
         std::vector<StatementLine> lines;
         for (const auto& g : bill.groups) lines.push_back(StatementLine{pi, g.key, minus_time(g.metrics), {}});
-        if (prices.egress_scope == TierScope::Total && !lines.empty()) {
-            // One tiered charge for the period, shared by bytes (largest remainder).
-            const std::int64_t total = egress_charge_micros(prices, sum.billable.bytes_sent);
-            const Int128 denom = sum.billable.bytes_sent;
-            std::int64_t given = 0;
-            std::vector<std::pair<Int128, std::size_t>> rem;
-            for (std::size_t i = 0; i < lines.size(); ++i) {
-                if (denom == 0) break;
-                const Int128 num = Int128{total} * lines[i].usage.bytes_sent;
-                lines[i].charges.egress = static_cast<std::int64_t>(num / denom);
-                given += lines[i].charges.egress;
-                rem.emplace_back(num % denom, i);
-            }
-            std::stable_sort(rem.begin(), rem.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
-            for (std::size_t k = 0; given < total && k < rem.size(); ++k, ++given) ++lines[rem[k].second].charges.egress;
-        } else {
-            for (auto& l : lines) l.charges.egress = egress_charge_micros(prices, l.usage.bytes_sent);
-        }
-        for (auto& l : lines) {
-            Charges& c = l.charges;
-            c.ingress = ingress_charge_micros(prices, l.usage.bytes_in);
-            c.get_requests = request_charge_micros(prices.get_nanos_per_1000, l.usage.get_class);
-            c.put_requests = request_charge_micros(prices.put_nanos_per_1000, l.usage.put_class);
-            std::int64_t markup_ppm = prices.markup_ppm;
-            c.fee = prices.fee_micros;
-            if (const auto it = prices.groups.find(key_text(l.key)); it != prices.groups.end()) {
-                if (it->second.markup_ppm) markup_ppm = *it->second.markup_ppm;
-                if (it->second.fee_micros) c.fee = *it->second.fee_micros;
-            }
-            const std::int64_t usage = c.egress + c.ingress + c.get_requests + c.put_requests;
-            c.markup = div_round_half_up(Int128{usage} * markup_ppm, Int128{1'000'000});
-            c.total = usage + c.markup + c.fee;
-            c.amount = round_to_cents(c.total);
-            sum.charges.add(c);
-        }
+        charge_lines(prices, sum, lines);
         std::stable_sort(lines.begin(), lines.end(), [](const StatementLine& a, const StatementLine& b) {
             if (a.charges.amount != b.charges.amount) return a.charges.amount > b.charges.amount;
             return a.key < b.key;
