@@ -14,7 +14,7 @@
 // Identical records inside one log object are not duplicates of each other (a multi-object
 // delete naming one key twice logs two identical BATCH.DELETE.OBJECT lines; S3 redelivers in
 // another object): a key counts as many times as the one file holding it most often, whatever
-// the order files are read in. See ARCHITECTURE.md.
+// the order files are read in. See docs/dedupe.md.
 #include <array>
 #include <atomic>
 #include <cstdint>
