@@ -66,6 +66,13 @@ TEST_P(DimRow, HasAClickHouseColumnOrExpression) {
     EXPECT_EQ(info.clickhouse.column.empty(), info.clickhouse.type.empty()) << info.name;
 }
 
+TEST_P(DimRow, NumberRowsHaveALabel) {
+    const DimInfo& info = GetParam();
+    if (info.kind != DimKind::Number) return;
+    ASSERT_NE(info.label, nullptr) << info.name;
+    EXPECT_GT(info.dense_size, 0u) << info.name;
+}
+
 INSTANTIATE_TEST_SUITE_P(Dims, DimRow, ::testing::ValuesIn(kDims),
                          [](const ::testing::TestParamInfo<DimInfo>& p) { return std::string(p.param.name); });
 

@@ -239,6 +239,14 @@ TEST(FormatTable, NamesAreUniqueAndRequestIdsAsDocumented) {
     EXPECT_EQ(find_format("nginx"), nullptr);
 }
 
+TEST(FormatTable, EachRowHasAFactoryOfItsKindAndASampleWhenDetected) {
+    for (const auto& f : log_formats()) {
+        EXPECT_EQ(f.kind == FormatKind::Line, f.make_line != nullptr) << f.name;
+        EXPECT_EQ(f.kind == FormatKind::Document, f.make_document != nullptr) << f.name;
+        EXPECT_EQ(f.takes != nullptr, !f.sample.empty()) << f.name << ": a detected format needs a sample line";
+    }
+}
+
 TEST(FormatTable, GoAccessNamesAndStringsChooseGoAccess) {
     const auto preset = choose_format("COMBINED", {}, {});
     ASSERT_TRUE(preset) << preset.error();
