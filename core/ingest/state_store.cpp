@@ -14,7 +14,6 @@
 
 #include "core/ingest/request_ids.hpp"
 #include "core/ingest/state_records.hpp"
-#include "core/report/terminal_text.hpp"
 #include "core/util/stream_hash.hpp"
 
 namespace s3top {
@@ -22,10 +21,6 @@ namespace s3top {
 using namespace state_records;
 
 namespace {
-
-/// A path as a message names it: file names may hold control characters (S3 keys do), and
-/// messages reach a terminal.
-std::string shown(const std::filesystem::path& p) { return terminal_safe(p.string()); }
 
 std::string file_header(std::uint64_t fingerprint) {
     Out o;
@@ -96,11 +91,11 @@ int open_locked(const std::filesystem::path& file, std::string& error) {
     for (int attempt = 0; attempt < 8; ++attempt) {
         const int fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
         if (fd < 0) {
-            error = shown(file) + ": " + std::strerror(errno);
+            error = file.string() + ": " + std::strerror(errno);
             return -1;
         }
         if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
-            error = shown(file) + ": in use by another s3top";
+            error = file.string() + ": in use by another s3top";
             ::close(fd);
             return -1;
         }
@@ -110,7 +105,7 @@ int open_locked(const std::filesystem::path& file, std::string& error) {
             return fd;
         ::close(fd);
     }
-    error = shown(file) + ": keeps being replaced";
+    error = file.string() + ": keeps being replaced";
     return -1;
 }
 
@@ -129,7 +124,7 @@ bool StateStore::open(const std::filesystem::path& file, std::uint64_t fingerpri
     fd_ = open_locked(file, error);
     if (fd_ < 0) return false;
     auto fail = [&] {
-        error = shown(file) + ": " + std::strerror(errno);
+        error = file.string() + ": " + std::strerror(errno);
         ::close(fd_);
         fd_ = -1;
         return false;
@@ -157,16 +152,16 @@ bool StateStore::open(const std::filesystem::path& file, std::uint64_t fingerpri
         std::memcpy(&fp, data.data() + 12, 8);
     }
     if (!data.empty() && !header_ok) {
-        notes.push_back(shown(file) + ": not a state file or corrupt header; rebuilt");
+        notes.push_back(file.string() + ": not a state file or corrupt header; rebuilt");
     } else if (header_ok && version != kVersion) {
-        notes.push_back(shown(file) + ": state format " + std::to_string(version) + " of another s3top version (this one writes " +
+        notes.push_back(file.string() + ": state format " + std::to_string(version) + " of another s3top version (this one writes " +
                         std::to_string(kVersion) + "); rebuilt: the logs are read again");
     } else if (header_ok && fp != fingerprint) {
-        notes.push_back(shown(file) + ": written for other settings; rebuilt");
+        notes.push_back(file.string() + ": written for other settings; rebuilt");
     } else if (header_ok) {
         dec = decode_records(data, target, ledger, ids);
         if (dec.good < data.size())
-            notes.push_back(shown(file) + ": " + std::to_string(data.size() - dec.good) +
+            notes.push_back(file.string() + ": " + std::to_string(data.size() - dec.good) +
                             " bytes of an unfinished or corrupt record discarded (their lines are read again)");
     }
     map.unmap();
@@ -195,7 +190,7 @@ bool StateStore::open(const std::filesystem::path& file, std::uint64_t fingerpri
     }
     if (!stream) engine.append(std::move(rows));
     if (fd_ < 0) {
-        error = shown(file) + ": closed";
+        error = file.string() + ": closed";
         return false;
     }
     return true;
@@ -222,13 +217,13 @@ bool StateStore::compact(std::string& error) {
         // run over 10 M lines: 396 MB less at its peak).
         MappedFile map;
         if (!map.map(fd_, static_cast<std::size_t>(size_), false)) {
-            error = shown(path_) + ": " + std::strerror(errno);
+            error = path_.string() + ": " + std::strerror(errno);
             return false;
         }
         const state_records::Decoded dec = decode_records(map.data(), RowsTarget{&rows, nullptr}, ledger, ids,
                                            [&map](std::size_t offset) { map.release(offset); });
         if (dec.good != size_) {
-            error = shown(path_) + ": cannot be read back whole; not compacted";
+            error = path_.string() + ": cannot be read back whole; not compacted";
             return false;
         }
     }
@@ -240,7 +235,7 @@ bool StateStore::write_snapshot(const Batch& rows, const Ledger& ledger, const R
     const std::filesystem::path tmp = temp_path(path_);
     int fd = -1;
     auto fail = [&](const char* what) {
-        error = shown(tmp) + ": " + what + ": " + std::strerror(errno);
+        error = tmp.string() + ": " + what + ": " + std::strerror(errno);
         if (fd >= 0) ::close(fd);
         std::error_code ec;
         std::filesystem::remove(tmp, ec);
@@ -332,7 +327,7 @@ bool StateStore::write_snapshot(const Batch& rows, const Ledger& ledger, const R
     snapshot_bytes_ = record;
     log_bytes_ = log_records_ = 0;
     if (::lseek(fd_, static_cast<off_t>(size_), SEEK_SET) < 0) {
-        error = shown(path_) + ": " + std::strerror(errno);
+        error = path_.string() + ": " + std::strerror(errno);
         return false;
     }
     return true;
