@@ -40,6 +40,38 @@ struct Column {
 
 }  // namespace
 
+namespace {
+
+/// What a panel's title line shows.
+struct PanelTitle {
+    const PanelData* pd;  ///< null while the first snapshot is being made
+    DimSpec dim;
+    bool focused, selected, expanded;
+    int scroll, shown, n;  ///< first row shown, rows shown, rows kept
+};
+
+/// The title line: the dimension on the left; on the right the groups, the sort and, expanded,
+/// which of the top rows show.
+void render_panel_title(const PanelTitle& t, const UiState& ui, Canvas& c, Rect r) {
+    const Style title_style{t.focused ? Role::Focus : Role::Title, true, t.focused};
+    c.fill(r.x, r.y, r.w, 1, title_style);
+    std::string right = std::string(sort_name(t.pd ? t.pd->spec.sort : ui.sort));
+    if (t.pd) right = format_count(t.pd->groups, ui.exact) + (t.pd->groups == 1 ? " group  " : " groups  ") + right;
+    // The panel keeps the top rows only (UiState::panel_limit): say so when groups are left out.
+    if (t.expanded && t.n > 0)
+        right = std::to_string(t.scroll + 1) + "-" + std::to_string(t.scroll + t.shown) +
+                (static_cast<std::uint64_t>(t.n) < t.pd->groups ? " of top " : " of ") + std::to_string(t.n) + "  " + right;
+    if (t.selected) right = "Enter: " + std::string(t.expanded ? "collapse  " : "expand  ") + right;
+    const std::string title = std::string(t.selected ? c.glyph("▸ ", "> ") : " ") + dim_title(t.dim);
+    const int right_w = std::min(display_width(right), std::max(0, r.w - display_width(title) - 2));
+    c.put_fit(r.x, r.y, title, r.w - right_w - 1, title_style);
+    Style right_style = title_style;
+    right_style.bold = false;
+    c.put_fit(r.x + r.w - right_w - 1, r.y, right, right_w, right_style, true);
+}
+
+}  // namespace
+
 void render_panel(const Snapshot& snap, const UiState& ui, std::size_t panel, Canvas& c, Rect r, bool expanded) {
     if (r.h < 1 || r.w < 4 || panel >= ui.slots.size()) return;
     const PanelData* pd = panel < snap.panels.size() ? &snap.panels[panel] : nullptr;
@@ -55,23 +87,8 @@ void render_panel(const Snapshot& snap, const UiState& ui, std::size_t panel, Ca
     if (cursor.selected >= scroll + visible && visible > 0) scroll = cursor.selected - visible + 1;
     const int shown = std::clamp(n - scroll, 0, visible);
 
-    // Title line.
     const bool title_selected = focused && cursor.selected < 0;
-    const Style title_style{focused ? Role::Focus : Role::Title, true, focused};
-    c.fill(r.x, r.y, r.w, 1, title_style);
-    std::string right = std::string(sort_name(pd ? pd->spec.sort : ui.sort));
-    if (pd) right = format_count(pd->groups, ui.exact) + (pd->groups == 1 ? " group  " : " groups  ") + right;
-    // The panel keeps the top rows only (UiState::panel_limit): say so when groups are left out.
-    if (expanded && n > 0)
-        right = std::to_string(scroll + 1) + "-" + std::to_string(scroll + shown) +
-                (static_cast<std::uint64_t>(n) < pd->groups ? " of top " : " of ") + std::to_string(n) + "  " + right;
-    if (title_selected) right = "Enter: " + std::string(expanded ? "collapse  " : "expand  ") + right;
-    const std::string title = std::string(title_selected ? c.glyph("▸ ", "> ") : " ") + dim_title(dim);
-    const int right_w = std::min(display_width(right), std::max(0, r.w - display_width(title) - 2));
-    c.put_fit(r.x, r.y, title, r.w - right_w - 1, title_style);
-    Style right_style = title_style;
-    right_style.bold = false;
-    c.put_fit(r.x + r.w - right_w - 1, r.y, right, right_w, right_style, true);
+    render_panel_title(PanelTitle{pd, dim, focused, title_selected, expanded, scroll, shown, n}, ui, c, r);
 
     if (!pd) {
         c.put(r.x + 1, r.y + 1, c.glyph("updating…", "updating..."), Style{Role::Dim});
