@@ -13,9 +13,10 @@ JOBS=${JOBS:-2}
 PACKAGES=(build-essential cmake ninja-build pkg-config libfmt-dev libcli11-dev libsimdjson-dev zlib1g-dev
           libncurses-dev libgtest-dev libgmock-dev libbenchmark-dev libtomlplusplus-dev tmux python3)
 TEST_PACKAGES=(clang-19 libclang-rt-19-dev chromium goaccess  # clang 14 cannot use libstdc++ 12's std::expected;
-               man-db groff-base bash-completion zsh fish)
+               man-db groff-base bash-completion zsh fish clang-format-19)
 # chromium: the HTML report test in a real browser (tests/e2e/html_report.sh, ~15 s); man-db,
-# groff-base: the man page test (man --warnings); bash-completion, zsh, fish: the completions test
+# groff-base: the man page test (man --warnings); bash-completion, zsh, fish: the completions test;
+# clang-format-19: the layout check
 
 install_missing() {
   local missing=()
@@ -113,6 +114,8 @@ run_tsan() {
 
 run_tests() {
   install_missing "${PACKAGES[@]}" "${TEST_PACKAGES[@]}"
+  echo "== layout (.clang-format)"
+  run_format check
   build_release
   echo "== tests (Release)"
   run_ctest build/release
@@ -165,6 +168,21 @@ run_tidy() {
   cmake --build build/tidy -j"$JOBS" --target s3top 2>&1 | grep -E 'warning:|error:' | sort -u || true
 }
 
+# Lays out every C++ file as .clang-format says; `check` only reports files that differ.
+run_format() {
+  install_missing clang-format-19
+  local files
+  mapfile -t files < <(git ls-files '*.cpp' '*.hpp')
+  if [[ "${1:-}" == check ]]; then
+    local bad
+    bad=$(clang-format-19 --dry-run --Werror "${files[@]}" 2>&1 | grep -E '^[^ ].*: (error|warning):' | cut -d: -f1 | sort -u || true)
+    [[ -z "$bad" ]] && return 0
+    sed 's/^/not formatted (run .\/dev.sh format): /' <<<"$bad" >&2
+    return 1
+  fi
+  clang-format-19 -i "${files[@]}"
+}
+
 case "${1:-}" in
   demo) demo ;;
   test) run_tests ;;
@@ -172,5 +190,6 @@ case "${1:-}" in
   tsan) install_missing "${PACKAGES[@]}"; run_tsan ;;
   tidy) run_tidy ;;
   package) run_package ;;
-  *) echo "usage: ./dev.sh demo | test | build | tsan | tidy | package" >&2; exit 2 ;;
+  format) run_format "${2:-}" ;;
+  *) echo "usage: ./dev.sh demo | test | build | tsan | tidy | package | format [check]" >&2; exit 2 ;;
 esac

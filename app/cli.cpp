@@ -33,7 +33,8 @@ void add_common(CLI::App& cmd, CommandLineText& o) {
                    "Drop records delivered twice: off, or request-id (S3/CloudFront/ALB/CloudTrail request id "
                    "and content); default: the config's [log] dedupe, off");
     cmd.add_option("--rejects", o.rejects, "Write rejected lines to FILE (path, line, reason, column, text)");
-    cmd.add_option("--workers", o.workers, fmt::format("Parse threads, 1 to {} (default: one per core)", max_workers()));
+    cmd.add_option("--workers", o.workers,
+                   fmt::format("Parse threads, 1 to {} (default: one per core)", max_workers()));
     cmd.add_option("--state", o.state_dir,
                    "State folder: what was ingested, so nothing is counted twice and restarts are instant "
                    "(default: $XDG_STATE_HOME/s3top or ~/.local/state/s3top)");
@@ -111,13 +112,13 @@ int run(int argc, char** argv) {
     CLI::App app{"s3top: who used how many bytes and requests of your S3 buckets, live and exactly"};
     app.set_version_flag("--version", version_text());
     std::string list;
-    app.add_option("--list", list, "dims, log-formats or formats: one per line (for shell completions)")
-        ->group("");
+    app.add_option("--list", list, "dims, log-formats or formats: one per line (for shell completions)")->group("");
     CommandLineText d;
     d.command = Command::Dashboard;
     add_common(app, d);
     app.add_flag("--no-color", d.no_color, "No colors (NO_COLOR is honoured too; both win over the config's colors)");
-    app.add_option("--panels", d.panels, "Dashboard panels in order, comma separated (org,ip,status ...); default: the config's");
+    app.add_option("--panels", d.panels,
+                   "Dashboard panels in order, comma separated (org,ip,status ...); default: the config's");
 
     auto* report = app.add_subcommand("report", "Print a usage report (table, CSV or JSON) and exit");
     CommandLineText r;
@@ -126,12 +127,14 @@ int run(int argc, char** argv) {
     report->add_option("--by", r.by, "Group by dimension(s), comma separated: " + std::string(dim_names_help()))
         ->capture_default_str();
     report->add_option("--top", r.top, "Only the N largest groups (default: all)");
-    report->add_option("--sort", r.sort, "bytes, requests or key")->capture_default_str()->check(
-        CLI::IsMember({"bytes", "requests", "key"}));
+    report->add_option("--sort", r.sort, "bytes, requests or key")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"bytes", "requests", "key"}));
     add_output(*report, r, "report");
     report->add_flag("--exact", r.exact, "Exact integers in the table instead of KiB/MiB and k/M");
-    report->add_option("--every", r.every,
-                       "With --follow or --replay: print a report every interval (5s, 1m, 500ms; at most 7d)")
+    report
+        ->add_option("--every", r.every,
+                     "With --follow or --replay: print a report every interval (5s, 1m, 500ms; at most 7d)")
         ->capture_default_str();
     report->add_flag("--billing", r.billing, "A billing statement instead (as s3top bill)");
     add_billing(*report, r);

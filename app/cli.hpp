@@ -33,9 +33,9 @@ struct Options {
     std::size_t top = 0;                         ///< --top N; 0 = every group
     SortBy sort = SortBy::Bytes;
     OutputFormat format = OutputFormat::Table;
-    std::string output;   ///< -o FILE; empty = stdout
-    std::string rejects;  ///< --rejects FILE
-    OrgSource org;        ///< --org-from (or the config's [org] source)
+    std::string output;            ///< -o FILE; empty = stdout
+    std::string rejects;           ///< --rejects FILE
+    OrgSource org;                 ///< --org-from (or the config's [org] source)
     std::string org_from = "org";  ///< the same as written: part of the state file's fingerprint
     std::string log_format = "auto";
     std::string date_format, time_format;
@@ -45,13 +45,13 @@ struct Options {
     std::vector<DimSpec> panels;  ///< the config's [dashboard] panels, --panels over them
     unsigned workers = 0;         ///< parse threads; 0 = one per core
     // Sources (see README "Following, replay and the state folder").
-    std::string state_dir;   ///< --state DIR; empty = the XDG state folder
-    bool no_state = false;   ///< --no-state: no ledger file, nothing remembered between runs
-    bool follow = false;     ///< --follow, or the dashboard given a folder (unless --no-follow / --replay)
+    std::string state_dir;  ///< --state DIR; empty = the XDG state folder
+    bool no_state = false;  ///< --no-state: no ledger file, nothing remembered between runs
+    bool follow = false;    ///< --follow, or the dashboard given a folder (unless --no-follow / --replay)
     std::chrono::milliseconds every{5000};  ///< report --follow / --replay: interval between reports
     bool every_given = false;  ///< --every was on the command line (report --replay prints per interval only then)
-    bool replay = false;     ///< --replay: play records back in time order
-    double speed = 0;        ///< --speed X: log seconds per second; 0 = as fast as possible
+    bool replay = false;       ///< --replay: play records back in time order
+    double speed = 0;          ///< --speed X: log seconds per second; 0 = as fast as possible
 
     Config config;  ///< built-in defaults + the config file + the options given here
 

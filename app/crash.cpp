@@ -19,7 +19,7 @@ extern "C" void on_fatal_signal(int sig) {
 
 void install_crash_handlers() {
     for (const int sig : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT}) {
-        struct sigaction sa {};
+        struct sigaction sa{};
         sa.sa_handler = on_fatal_signal;
         sigemptyset(&sa.sa_mask);
         sa.sa_flags = SA_RESETHAND;

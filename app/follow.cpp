@@ -54,7 +54,8 @@ int report_follow(Session& s, const Options& opt, const ReportSpec& spec) {
     std::jthread watcher([&] {
         follower.run([&](const IngestResult& r) {
             for (const auto& f : r.load.files) {
-                if (!f.error.empty()) fmt::print(stderr, "{}\n", terminal_safe(fmt::format("s3top: {}: {}", f.path, f.error)));
+                if (!f.error.empty())
+                    fmt::print(stderr, "{}\n", terminal_safe(fmt::format("s3top: {}: {}", f.path, f.error)));
             }
             for (const auto& n : r.notes) fmt::print(stderr, "{}\n", terminal_safe("s3top: state: " + n));
         });
@@ -67,8 +68,9 @@ int report_follow(Session& s, const Options& opt, const ReportSpec& spec) {
     while (true) {
         // Always looks for a signal, with a zero wait when a report is due: a report that takes
         // longer than --every (a big engine, a loaded machine) must not keep SIGINT waiting.
-        const auto left = std::max(std::chrono::nanoseconds(0), std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                                                    next - std::chrono::steady_clock::now()));
+        const auto left =
+            std::max(std::chrono::nanoseconds(0),
+                     std::chrono::duration_cast<std::chrono::nanoseconds>(next - std::chrono::steady_clock::now()));
         timespec ts{static_cast<time_t>(left.count() / 1000000000), static_cast<long>(left.count() % 1000000000)};
         const int sig = sigtimedwait(&sigs, nullptr, &ts);
         if (sig == SIGINT || sig == SIGTERM) break;

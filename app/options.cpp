@@ -48,13 +48,16 @@ std::vector<DimSpec> dims_of(const std::string& list, const char* option) {
         if (!d) throw UsageError{fmt::format("{}: unknown dimension '{}' (known: {})", option, name, dim_names_help())};
         dims.push_back(*d);
     }
-    if (dims.empty()) throw UsageError{fmt::format("{}: name at least one dimension (known: {})", option, dim_names_help())};
+    if (dims.empty())
+        throw UsageError{fmt::format("{}: name at least one dimension (known: {})", option, dim_names_help())};
     return dims;
 }
 
 OutputFormat format_of(const std::string& f) {
-    return f == "csv" ? OutputFormat::Csv : f == "json" ? OutputFormat::Json : f == "html" ? OutputFormat::Html
-                                                                                          : OutputFormat::Table;
+    return f == "csv"    ? OutputFormat::Csv
+           : f == "json" ? OutputFormat::Json
+           : f == "html" ? OutputFormat::Html
+                         : OutputFormat::Table;
 }
 
 /// An option the command would ignore is refused, never silently dropped: a user who asks for
@@ -64,10 +67,10 @@ void refuse_ignored_options(const CommandLineText& t, bool billing) {
     if (billing) {
         for (const char* name : {"--follow", "--replay", "--speed"})
             if (given(t, name))
-                throw UsageError{fmt::format(
-                    "{}: a billing statement prices the whole period at once; it cannot follow or replay "
-                    "(s3top report --follow --every 1h prints usage as it arrives)",
-                    name)};
+                throw UsageError{
+                    fmt::format("{}: a billing statement prices the whole period at once; it cannot follow or replay "
+                                "(s3top report --follow --every 1h prints usage as it arrives)",
+                                name)};
         if (given(t, "--every")) throw UsageError{"--every: not available with a billing statement"};
         return;
     }
@@ -151,12 +154,18 @@ std::chrono::milliseconds parse_interval(const std::string& text) {
     }
     const std::string unit = text.substr(pos);
     double ms = 0;
-    if (unit == "ms") ms = n;
-    else if (unit.empty() || unit == "s") ms = n * 1000;
-    else if (unit == "m") ms = n * 60000;
-    else if (unit == "h") ms = n * 3600000;
-    else if (unit == "d") ms = n * 86400000;
-    else throw UsageError{"--every: unknown unit in '" + text + "' (use ms, s, m, h or d)"};
+    if (unit == "ms")
+        ms = n;
+    else if (unit.empty() || unit == "s")
+        ms = n * 1000;
+    else if (unit == "m")
+        ms = n * 60000;
+    else if (unit == "h")
+        ms = n * 3600000;
+    else if (unit == "d")
+        ms = n * 86400000;
+    else
+        throw UsageError{"--every: unknown unit in '" + text + "' (use ms, s, m, h or d)"};
     // Checked as a double, before the cast: a huge value must not wrap into a busy loop.
     constexpr double kMost = 7 * 86400000.0;
     if (!(ms >= 10) || !(ms <= kMost)) throw UsageError{"--every: from 10ms to 7d, not '" + text + "'"};
@@ -202,8 +211,7 @@ Options resolve_options(const CommandLineText& t, const char* xdg_config_home, c
         if (!d) throw UsageError{fmt::format("config: dashboard.panels: unknown dimension '{}'", name)};
         o.panels.push_back(*d);
     }
-    if (given(t, "--workers"))
-        o.workers = static_cast<unsigned>(parse_count(t.workers, "--workers", 1, max_workers()));
+    if (given(t, "--workers")) o.workers = static_cast<unsigned>(parse_count(t.workers, "--workers", 1, max_workers()));
 
     o.state_dir = t.state_dir;
     o.no_state = t.no_state;
@@ -219,7 +227,8 @@ Options resolve_options(const CommandLineText& t, const char* xdg_config_home, c
             pos = 0;
         }
         if (pos == 0 || pos != t.speed.size() || !std::isfinite(o.speed) || o.speed < 0 || o.speed > 1e9)
-            throw UsageError{fmt::format("--speed: '{}' is not a number from 0 to 1e9 (log seconds per second)", t.speed)};
+            throw UsageError{
+                fmt::format("--speed: '{}' is not a number from 0 to 1e9 (log seconds per second)", t.speed)};
     }
     if (o.format == OutputFormat::Html && t.command == Command::Report && !o.billing) {
         if (o.follow) throw UsageError{"--format html: not available with --follow (one page is written once)"};

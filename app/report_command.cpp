@@ -67,8 +67,10 @@ int run_report(const Options& opt) {
             vs.panels = panels;
             // A chart of at most a few hundred bars.
             const std::int64_t span = result.max_time - result.min_time;
-            vs.resolution = span <= 6 * 3600 ? Dim::Minute : span <= 14 * 86400 ? Dim::Hour : span <= 400 * 86400 ? Dim::Day
-                                                                                                                    : Dim::Month;
+            vs.resolution = span <= 6 * 3600      ? Dim::Minute
+                            : span <= 14 * 86400  ? Dim::Hour
+                            : span <= 400 * 86400 ? Dim::Day
+                                                  : Dim::Month;
             View view(vs);
             text = report_html(result, s.engine->refresh(view, 1));
             break;
@@ -143,7 +145,8 @@ int run_dashboard_command(const Options& opt) {
                 nfiles += r.counts.read + r.counts.replaced;
                 std::lock_guard l(messages_mutex);
                 for (const auto& f : r.load.files) {
-                    if (!f.error.empty()) messages.push_back(terminal_safe(fmt::format("s3top: {}: {}", f.path, f.error)));
+                    if (!f.error.empty())
+                        messages.push_back(terminal_safe(fmt::format("s3top: {}: {}", f.path, f.error)));
                 }
                 poke();
             });
@@ -159,9 +162,10 @@ int run_dashboard_command(const Options& opt) {
     d.wake_fd = wake[0];
     d.status = [&] {
         tui::SourceStatus st;
-        st.mode = !done ? tui::SourceStatus::Mode::Loading
-                        : replay ? tui::SourceStatus::Mode::Replay
-                                 : follow ? tui::SourceStatus::Mode::Follow : tui::SourceStatus::Mode::Loaded;
+        st.mode = !done    ? tui::SourceStatus::Mode::Loading
+                  : replay ? tui::SourceStatus::Mode::Replay
+                  : follow ? tui::SourceStatus::Mode::Follow
+                           : tui::SourceStatus::Mode::Loaded;
         st.files = nfiles;
         st.dedupe = s.loader_options.dedupe != nullptr;
         if (replay && done) {

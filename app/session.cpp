@@ -84,12 +84,14 @@ Session make_session(const Options& opt, const DimMask& needed, std::optional<Re
     };
     const bool uses_stdin = std::find(opt.paths.begin(), opt.paths.end(), "-") != opt.paths.end();
     if (!opt.no_state && !uses_stdin && !opt.replay) {
-        const std::filesystem::path dir = opt.state_dir.empty() ? default_state_dir() : std::filesystem::path(opt.state_dir);
+        const std::filesystem::path dir =
+            opt.state_dir.empty() ? default_state_dir() : std::filesystem::path(opt.state_dir);
         if (!dir.empty()) {
             const auto fp = state_fingerprint(opt, s.engine->config().keep, dedupe);
             if (dedupe != DedupeMode::Off) {
                 std::error_code ec;
-                const auto without = state_file_for(dir, state_fingerprint(opt, s.engine->config().keep, DedupeMode::Off));
+                const auto without =
+                    state_file_for(dir, state_fingerprint(opt, s.engine->config().keep, DedupeMode::Off));
                 if (!std::filesystem::exists(state_file_for(dir, fp), ec) && std::filesystem::exists(without, ec))
                     s.state_notes.push_back(without.string() +
                                             " was built without --dedupe request-id and holds no request ids: a state "
@@ -163,7 +165,8 @@ void say_files(const LoadResult& load, const Options& opt, const Say& say) {
         }
         if (!formats.empty() && !(formats.size() == 1 && formats.begin()->first == "s3")) {
             std::string list;
-            for (const auto& [name, n] : formats) list += fmt::format("{}{} ({} file{})", list.empty() ? "" : ", ", name, n, n == 1 ? "" : "s");
+            for (const auto& [name, n] : formats)
+                list += fmt::format("{}{} ({} file{})", list.empty() ? "" : ", ", name, n, n == 1 ? "" : "s");
             say("s3top: formats detected: " + list);
         }
     }
@@ -178,7 +181,8 @@ void say_not_deduped(const Session& s, const LoadResult& load, const Say& say) {
         if (!f.format.empty() && !format_has_request_id(f.format)) ++formats[f.format];
     }
     for (const auto& [name, n] : formats)
-        say(fmt::format("s3top: --dedupe request-id: {} file{} of format {} not deduped (the format has no request id; "
+        say(
+            fmt::format("s3top: --dedupe request-id: {} file{} of format {} not deduped (the format has no request id; "
                         "their records count under no_request_id)",
                         n, n == 1 ? "" : "s", name));
 }
@@ -201,7 +205,8 @@ bool load_all(Session& s, const Options& opt, std::vector<std::string>* messages
     for (const auto& n : res.notes) say(fmt::format("s3top: state: {}", n));
     flush_rejects(s, opt, say);
     const auto& c = res.counts;
-    return res.load.any_read() || c.unchanged + c.duplicate > 0 || (s.ingestor->has_state() && s.engine->lines().read > 0);
+    return res.load.any_read() || c.unchanged + c.duplicate > 0 ||
+           (s.ingestor->has_state() && s.engine->lines().read > 0);
 }
 
 bool load_replay(Session& s, Replay& replay, const Options& opt, std::vector<std::string>* messages,

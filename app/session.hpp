@@ -33,9 +33,9 @@ struct Session {
         void operator()(std::FILE* f) const { std::fclose(f); }
     };
     std::unique_ptr<std::FILE, FileCloser> rejects;  ///< --rejects FILE
-    std::unique_ptr<Ingestor> ingestor;  ///< ledger + state file; the follower reuses it
-    std::vector<std::string> state_notes;  ///< state file problems, for the user
-    LoaderOptions loader_options;  ///< how inputs are read (replay reads them itself)
+    std::unique_ptr<Ingestor> ingestor;              ///< ledger + state file; the follower reuses it
+    std::vector<std::string> state_notes;            ///< state file problems, for the user
+    LoaderOptions loader_options;                    ///< how inputs are read (replay reads them itself)
     /// Follow mode: watching since before the inputs were listed (see Follower::watch).
     std::unique_ptr<Follower> follower;
 };

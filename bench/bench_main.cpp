@@ -136,9 +136,10 @@ void BM_Dedupe10M(benchmark::State& state) {
         }
         state.counters["ids"] = static_cast<double>(set.size());
         state.counters["bytes_per_id"] = static_cast<double>(set.memory_bytes()) / static_cast<double>(set.size());
-        state.counters["ns_per_record"] =
-            static_cast<double>(std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start).count()) /
-            static_cast<double>(kRecords);
+        state.counters["ns_per_record"] = static_cast<double>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                                                  std::chrono::steady_clock::now() - start)
+                                                                  .count()) /
+                                          static_cast<double>(kRecords);
     }
 }
 BENCHMARK(BM_Dedupe10M)->Unit(benchmark::kMillisecond)->Iterations(1);

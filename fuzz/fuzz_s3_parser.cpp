@@ -65,10 +65,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     S3TOP_FUZZ_INSIDE(acl_required);
     S3TOP_FUZZ_INSIDE(source_region);
 #undef S3TOP_FUZZ_INSIDE
-    for (const std::string_view bare : {rec.bucket_owner, rec.bucket, rec.remote_ip, rec.requester, rec.request_id,
-                                        rec.operation, rec.key, rec.error_code, rec.version_id, rec.host_id,
-                                        rec.signature_version, rec.cipher_suite, rec.auth_type, rec.host_header,
-                                        rec.tls_version, rec.access_point_arn, rec.acl_required, rec.source_region}) {
+    for (const std::string_view bare :
+         {rec.bucket_owner, rec.bucket, rec.remote_ip, rec.requester, rec.request_id, rec.operation, rec.key,
+          rec.error_code, rec.version_id, rec.host_id, rec.signature_version, rec.cipher_suite, rec.auth_type,
+          rec.host_header, rec.tls_version, rec.access_point_arn, rec.acl_required, rec.source_region}) {
         if (bare.find(' ') != std::string_view::npos) fail("a bare-token field holds a space");
     }
     // 16 fields: a line that ends at a quoted referrer, which the parser takes (see the test).

@@ -50,8 +50,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::string decoded_first;
     s3top::url_decode(first, decoded_first, true);
     std::string scratch, want;
-    for (const std::string_view name : {std::string_view("org"), std::string_view("x-org"),
-                                        std::string_view(decoded_first), std::string_view("")}) {
+    for (const std::string_view name :
+         {std::string_view("org"), std::string_view("x-org"), std::string_view(decoded_first), std::string_view("")}) {
         const auto raw = s3top::query_param_raw(query, name);
         const auto value = s3top::query_param(query, name, scratch);
         if (raw.has_value() != value.has_value()) fail("query_param and query_param_raw disagree on presence");

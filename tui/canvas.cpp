@@ -6,7 +6,9 @@
 
 namespace s3top::tui {
 
-Canvas::Canvas(int width, int height, bool unicode) : width_(0), height_(0), unicode_(unicode) { resize(width, height); }
+Canvas::Canvas(int width, int height, bool unicode) : width_(0), height_(0), unicode_(unicode) {
+    resize(width, height);
+}
 
 void Canvas::clear() { std::fill(cells_.begin(), cells_.end(), Cell{}); }
 

@@ -15,17 +15,17 @@ namespace s3top::tui {
 /// attributes when colors are off).
 enum class Role : std::uint8_t {
     Normal,
-    Dim,        ///< secondary text: units, absent values, axis labels
-    Title,      ///< panel and section titles
-    Focus,      ///< the focused panel's title
-    Selected,   ///< the selected row of the focused panel
-    Bar,        ///< share bars in panels
-    Chart,      ///< chart bars
-    Good,       ///< 2xx, following
-    Warn,       ///< 4xx, paused
-    Bad,        ///< 5xx, errors, parse errors
-    Hotkey,     ///< key names in the hint bar and help
-    Prompt,     ///< prompt lines and overlays
+    Dim,       ///< secondary text: units, absent values, axis labels
+    Title,     ///< panel and section titles
+    Focus,     ///< the focused panel's title
+    Selected,  ///< the selected row of the focused panel
+    Bar,       ///< share bars in panels
+    Chart,     ///< chart bars
+    Good,      ///< 2xx, following
+    Warn,      ///< 4xx, paused
+    Bad,       ///< 5xx, errors, parse errors
+    Hotkey,    ///< key names in the hint bar and help
+    Prompt,    ///< prompt lines and overlays
     Count_
 };
 inline constexpr std::size_t kRoleCount = static_cast<std::size_t>(Role::Count_);
@@ -91,7 +91,9 @@ public:
     }
 
 private:
-    std::size_t index(int x, int y) const { return static_cast<std::size_t>(y) * static_cast<std::size_t>(width_) + static_cast<std::size_t>(x); }
+    std::size_t index(int x, int y) const {
+        return static_cast<std::size_t>(y) * static_cast<std::size_t>(width_) + static_cast<std::size_t>(x);
+    }
     bool inside(int x, int y) const { return x >= 0 && y >= 0 && x < width_ && y < height_; }
     /// Clears any wide glyph that overlaps cell (x, y) so it can be overwritten.
     void split_wide(int x, int y);

@@ -66,7 +66,8 @@ void Controller::on_snapshot(const Snapshot& snap) {
         const int n = static_cast<int>(rows.size());
         if (c.selected >= 0) {
             if (c.pinned) {
-                const auto it = std::find_if(rows.begin(), rows.end(), [&](const PanelRow& r) { return r.label == c.selected_label; });
+                const auto it = std::find_if(rows.begin(), rows.end(),
+                                             [&](const PanelRow& r) { return r.label == c.selected_label; });
                 if (it != rows.end()) {
                     c.selected = static_cast<int>(it - rows.begin());
                 } else {
@@ -246,16 +247,26 @@ Action Controller::key_prompt(Key key) {
         for (auto& cur : ui_.cursors) cur = PanelCursor{};
         return Action::ViewChanged;
     }
-    if (is_backspace(key)) e.backspace();
-    else if (key == keys::Delete) e.erase();
-    else if (key == keys::Left) e.left();
-    else if (key == keys::Right) e.right();
-    else if (key == keys::Home || key == 0x01) e.home();
-    else if (key == keys::End || key == 0x05) e.end();
-    else if (key == keys::CtrlU) e.kill_line();
-    else if (key == keys::CtrlW) e.kill_word();
-    else if (printable(key)) e.insert(key);
-    else return Action::None;
+    if (is_backspace(key))
+        e.backspace();
+    else if (key == keys::Delete)
+        e.erase();
+    else if (key == keys::Left)
+        e.left();
+    else if (key == keys::Right)
+        e.right();
+    else if (key == keys::Home || key == 0x01)
+        e.home();
+    else if (key == keys::End || key == 0x05)
+        e.end();
+    else if (key == keys::CtrlU)
+        e.kill_line();
+    else if (key == keys::CtrlW)
+        e.kill_word();
+    else if (printable(key))
+        e.insert(key);
+    else
+        return Action::None;
     ui_.prompt_error.clear();
     return Action::Redraw;
 }
@@ -293,16 +304,26 @@ Action Controller::key_picker(Key key) {
         default: break;
     }
     LineEdit& q = p.query;
-    if (is_backspace(key)) q.backspace();
-    else if (key == keys::Delete) q.erase();
-    else if (key == keys::Left) q.left();
-    else if (key == keys::Right) q.right();
-    else if (key == keys::Home) q.home();
-    else if (key == keys::End) q.end();
-    else if (key == keys::CtrlU) q.kill_line();
-    else if (key == keys::CtrlW) q.kill_word();
-    else if (printable(key)) q.insert(key);
-    else return Action::None;
+    if (is_backspace(key))
+        q.backspace();
+    else if (key == keys::Delete)
+        q.erase();
+    else if (key == keys::Left)
+        q.left();
+    else if (key == keys::Right)
+        q.right();
+    else if (key == keys::Home)
+        q.home();
+    else if (key == keys::End)
+        q.end();
+    else if (key == keys::CtrlU)
+        q.kill_line();
+    else if (key == keys::CtrlW)
+        q.kill_word();
+    else if (printable(key))
+        q.insert(key);
+    else
+        return Action::None;
     p.selected = 0;
     p.scroll = 0;
     p.refilter();
@@ -315,12 +336,18 @@ Action Controller::key_help(Key key) {
     const int page = std::max(1, ui_.screen_h - 6);
     const int at = ui_.help_scroll;
     std::optional<int> to;
-    if (key == keys::Up || key == ui_.keys.key(Command::Up)) to = at - 1;
-    else if (key == keys::Down || key == ui_.keys.key(Command::Down)) to = at + 1;
-    else if (key == keys::PageUp) to = at - page;
-    else if (key == keys::PageDown) to = at + page;
-    else if (key == keys::Home) to = 0;
-    else if (key == keys::End) to = max;
+    if (key == keys::Up || key == ui_.keys.key(Command::Up))
+        to = at - 1;
+    else if (key == keys::Down || key == ui_.keys.key(Command::Down))
+        to = at + 1;
+    else if (key == keys::PageUp)
+        to = at - page;
+    else if (key == keys::PageDown)
+        to = at + page;
+    else if (key == keys::Home)
+        to = 0;
+    else if (key == keys::End)
+        to = max;
     if (to && max > 0) {
         const int clamped = std::clamp(*to, 0, max);
         if (clamped == at) return Action::None;

@@ -13,7 +13,6 @@
 
 namespace s3top::tui {
 
-
 struct MouseEvent {
     enum class Kind : std::uint8_t { Press, WheelUp, WheelDown };
     Kind kind = Kind::Press;
@@ -35,8 +34,7 @@ enum class Action : std::uint8_t {
 class Controller {
 public:
     /// `org_values` lists every org for the picker (Engine::values(Dim::Org)); may be empty.
-    explicit Controller(UiState state = UiState::defaults(),
-                        std::function<std::vector<std::string>()> org_values = {});
+    explicit Controller(UiState state = UiState::defaults(), std::function<std::vector<std::string>()> org_values = {});
 
     const UiState& state() const { return ui_; }
     UiState& state() { return ui_; }

@@ -25,8 +25,12 @@ void drain(int fd) {
 class Dashboard {
 public:
     Dashboard(Engine& engine, DashboardOptions& opts, Terminal& term)
-        : engine_(engine), opts_(opts), term_(term), ctl_(initial_state(opts, term), [&e = engine] { return e.values(Dim::Org); }),
-          view_(ctl_.state().view_spec()), canvas_(term.width(), term.height(), term.unicode()) {
+        : engine_(engine),
+          opts_(opts),
+          term_(term),
+          ctl_(initial_state(opts, term), [&e = engine] { return e.values(Dim::Org); }),
+          view_(ctl_.state().view_spec()),
+          canvas_(term.width(), term.height(), term.unicode()) {
         ctl_.on_resize(term.width(), term.height());
     }
 
@@ -87,9 +91,10 @@ private:
     int wait_and_handle() {
         const auto now = Clock::now();
         auto timeout = opts_.poll_interval - (now - last_status_);
-        if (engine_.version() != seen_version_) timeout = std::min<Clock::duration>(timeout, opts_.min_refresh - (now - last_refresh_));
-        const int timeout_ms = static_cast<int>(std::clamp<long long>(
-            std::chrono::duration_cast<std::chrono::milliseconds>(timeout).count(), 0, 60'000));
+        if (engine_.version() != seen_version_)
+            timeout = std::min<Clock::duration>(timeout, opts_.min_refresh - (now - last_refresh_));
+        const int timeout_ms = static_cast<int>(
+            std::clamp<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(timeout).count(), 0, 60'000));
 
         pollfd fds[3] = {{term_.input_fd(), POLLIN, 0}, {term_.signal_fd(), POLLIN, 0}, {opts_.wake_fd, POLLIN, 0}};
         const nfds_t n = opts_.wake_fd >= 0 ? 3 : 2;

@@ -29,10 +29,10 @@ struct DashboardOptions {
     std::function<void()> slower;
     std::function<void()> step;
 
-    Filter filter;                   ///< initial filter (--filter)
-    Dim resolution = Dim::Hour;      ///< initial chart resolution (Minute, Hour, Day, Month)
-    bool no_color = false;           ///< also honoured: the NO_COLOR environment variable
-    bool ascii = false;              ///< force ASCII drawing even in a UTF-8 locale
+    Filter filter;               ///< initial filter (--filter)
+    Dim resolution = Dim::Hour;  ///< initial chart resolution (Minute, Hour, Day, Month)
+    bool no_color = false;       ///< also honoured: the NO_COLOR environment variable
+    bool ascii = false;          ///< force ASCII drawing even in a UTF-8 locale
     bool mouse = true;
     /// The config's [dashboard] section (with command-line options over it): panels in order
     /// (empty: UiState::defaults()), key bindings, colors (unused when no_color or NO_COLOR).

@@ -10,9 +10,7 @@ namespace s3top::tui {
 
 std::string group_thousands(std::uint64_t n) { return grouped(n); }
 
-std::string format_bytes(std::uint64_t bytes, bool exact) {
-    return exact ? grouped(bytes) + " B" : human_bytes(bytes);
-}
+std::string format_bytes(std::uint64_t bytes, bool exact) { return exact ? grouped(bytes) + " B" : human_bytes(bytes); }
 
 std::string format_count(std::uint64_t n, bool exact) { return exact ? grouped(n) : human_count(n); }
 

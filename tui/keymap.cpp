@@ -49,8 +49,9 @@ std::expected<KeyMap, std::string> keymap_from_config(const std::map<std::string
     for (std::size_t a = 0; a < kCommandCount; ++a) {
         for (std::size_t b = a + 1; b < kCommandCount; ++b) {
             if (m.key(static_cast<Command>(a)) == m.key(static_cast<Command>(b)))
-                return std::unexpected("dashboard.keys: " + key_label(m.key(static_cast<Command>(a))) + " is bound to both " +
-                                       std::string(kKeyCommandNames[a]) + " and " + std::string(kKeyCommandNames[b]));
+                return std::unexpected("dashboard.keys: " + key_label(m.key(static_cast<Command>(a))) +
+                                       " is bound to both " + std::string(kKeyCommandNames[a]) + " and " +
+                                       std::string(kKeyCommandNames[b]));
         }
     }
     return m;

@@ -21,15 +21,15 @@ struct PanelBox {
 
 struct Layout {
     bool too_small = false;
-    Rect header;  ///< source line, filter line, totals line
-    Rect chart;   ///< title line, bars, time axis line (empty when expanded)
-    Rect body;    ///< the grid of panels, or the expanded panel
-    Rect hint;    ///< key hints / prompt (last line)
+    Rect header;                   ///< source line, filter line, totals line
+    Rect chart;                    ///< title line, bars, time axis line (empty when expanded)
+    Rect body;                     ///< the grid of panels, or the expanded panel
+    Rect hint;                     ///< key hints / prompt (last line)
     std::vector<PanelBox> panels;  ///< visible panels
-    int columns = 1;      ///< panels per grid row
-    int grid_rows = 0;    ///< panel rows in all
-    int grid_top = 0;     ///< first panel row shown (clamped so the focused panel is visible)
-    int rows_per_panel = 0;  ///< grid rows of the visible panel row heights' minimum (page size)
+    int columns = 1;               ///< panels per grid row
+    int grid_rows = 0;             ///< panel rows in all
+    int grid_top = 0;              ///< first panel row shown (clamped so the focused panel is visible)
+    int rows_per_panel = 0;        ///< grid rows of the visible panel row heights' minimum (page size)
 };
 
 inline constexpr int kHeaderLines = 3;

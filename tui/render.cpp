@@ -160,14 +160,18 @@ void render_hint_bar(const UiState& ui, Canvas& c, Rect r, std::string_view righ
     const Style key{Role::Hotkey, true}, text{Role::Dim};
     std::vector<std::pair<std::string, std::string>> hints;
     if (ui.overlay == Overlay::OrgPicker) {
-        hints = {{"type", "search"}, {std::string(c.glyph("↑↓", "Up/Down")), "select"}, {"Enter", "apply org"}, {"Esc", "cancel"}};
+        hints = {{"type", "search"},
+                 {std::string(c.glyph("↑↓", "Up/Down")), "select"},
+                 {"Enter", "apply org"},
+                 {"Esc", "cancel"}};
     } else {
         // The user's keys ([dashboard.keys]), not the defaults.
         auto k = [&](Command cmd) { return key_label(ui.keys.key(cmd)); };
         hints = {{k(Command::Quit), "quit"}, {k(Command::Help), "help"}};
         // Fixed keys only while no binding took them over.
-        for (const auto& [fixed, label, what] : {std::tuple{keys::Tab, "Tab", "panel"}, std::tuple{keys::Enter, "Enter", "drill"},
-                                               std::tuple{keys::Backspace, "Bksp", "back"}}) {
+        for (const auto& [fixed, label, what] :
+             {std::tuple{keys::Tab, "Tab", "panel"}, std::tuple{keys::Enter, "Enter", "drill"},
+              std::tuple{keys::Backspace, "Bksp", "back"}}) {
             if (!ui.keys.bound(fixed)) hints.push_back({label, what});
         }
         hints.push_back({k(Command::Filter), "filter"});
@@ -207,8 +211,8 @@ void render(const Snapshot& snap, const UiState& ui, Canvas& c) {
     std::string note;
     if (!ui.expanded && !l.panels.empty() && l.panels.size() < ui.slots.size()) {
         // Not every panel fits: say which are shown.
-        note = "panels " + std::to_string(l.panels.front().panel + 1) + "-" + std::to_string(l.panels.back().panel + 1) +
-               "/" + std::to_string(ui.slots.size());
+        note = "panels " + std::to_string(l.panels.front().panel + 1) + "-" +
+               std::to_string(l.panels.back().panel + 1) + "/" + std::to_string(ui.slots.size());
     }
     render_hint_bar(ui, c, l.hint, note);
     if (ui.overlay == Overlay::Help) render_help(ui.keys, ui.help_scroll, c);

@@ -25,8 +25,8 @@ struct HelpLine {
 std::vector<HelpLine> help_lines(const KeyMap& map) {
     auto k = [&](Command c) { return key_label(map.key(c)); };
     // Fixed keys are named only while no binding took them over.
-    const std::string focus = free_keys(map, {{keys::Tab, "Tab"}, {keys::BackTab, "Shift-Tab"}, {keys::Left, "Left"},
-                                               {keys::Right, "Right"}});
+    const std::string focus = free_keys(
+        map, {{keys::Tab, "Tab"}, {keys::BackTab, "Shift-Tab"}, {keys::Left, "Left"}, {keys::Right, "Right"}});
     std::string move = free_keys(map, {{keys::Up, "Up"}, {keys::Down, "Down"}}, " ");
     for (const Command c : {Command::Up, Command::Down}) move += (move.empty() ? "" : " ") + k(c);
     const std::string paging = free_keys(map, {{keys::PageUp, "PgUp"}, {keys::PageDown, "PgDn"}}, " ") + "  " +
@@ -173,11 +173,11 @@ void render_help(const KeyMap& keys, int scroll, Canvas& c) {
     }
     // More than fits: say where we are and how to see the rest.
     const int last = std::min(static_cast<int>(h.rows.size()), scroll + h.rows_shown);
-    const std::string where = " " + std::to_string(scroll + 1) + "-" + std::to_string(last) + " of " +
-                              std::to_string(h.rows.size()) + " ";
+    const std::string where =
+        " " + std::to_string(scroll + 1) + "-" + std::to_string(last) + " of " + std::to_string(h.rows.size()) + " ";
     const int where_w = static_cast<int>(where.size());
-    c.put_fit(box.x + 2, box.y + box.h - 1, " Up/Down PgUp/PgDn scroll, other keys close ",
-              box.w - 5 - where_w, Style{Role::Dim});
+    c.put_fit(box.x + 2, box.y + box.h - 1, " Up/Down PgUp/PgDn scroll, other keys close ", box.w - 5 - where_w,
+              Style{Role::Dim});
     c.put_fit(box.x + box.w - 2 - where_w, box.y + box.h - 1, where, where_w, Style{Role::Dim});
 }
 
@@ -230,7 +230,8 @@ void render_org_picker(const Snapshot& snap, const UiState& ui, Canvas& c) {
             numbers.emplace_back();
             continue;
         }
-        Numbers num{format_count(it->second->requests, ui.exact) + " req", format_bytes(it->second->bytes_sent, ui.exact)};
+        Numbers num{format_count(it->second->requests, ui.exact) + " req",
+                    format_bytes(it->second->bytes_sent, ui.exact)};
         req_w = std::max(req_w, display_width(num.req));
         bytes_w = std::max(bytes_w, display_width(num.bytes));
         numbers.push_back(std::move(num));

@@ -60,7 +60,8 @@ void render_panel_title(const PanelTitle& t, const UiState& ui, Canvas& c, Rect 
     // The panel keeps the top rows only (UiState::panel_limit): say so when groups are left out.
     if (t.expanded && t.n > 0)
         right = std::to_string(t.scroll + 1) + "-" + std::to_string(t.scroll + t.shown) +
-                (static_cast<std::uint64_t>(t.n) < t.pd->groups ? " of top " : " of ") + std::to_string(t.n) + "  " + right;
+                (static_cast<std::uint64_t>(t.n) < t.pd->groups ? " of top " : " of ") + std::to_string(t.n) + "  " +
+                right;
     if (t.selected) right = "Enter: " + std::string(t.expanded ? "collapse  " : "expand  ") + right;
     const std::string title = std::string(t.selected ? c.glyph("▸ ", "> ") : " ") + dim_title(t.dim);
     const int right_w = std::min(display_width(right), std::max(0, r.w - display_width(title) - 2));
@@ -105,7 +106,8 @@ void render_panel(const Snapshot& snap, const UiState& ui, std::size_t panel, Ca
     std::vector<Column> cols;
     auto add_col = [&](std::string heading, auto&& value) {
         Column col{std::move(heading), 0, {}};
-        for (int i = 0; i < shown; ++i) col.cells.push_back(value(pd->rows[static_cast<std::size_t>(scroll + i)].metrics));
+        for (int i = 0; i < shown; ++i)
+            col.cells.push_back(value(pd->rows[static_cast<std::size_t>(scroll + i)].metrics));
         col.width = expanded ? display_width(col.heading) : 0;
         for (const auto& s : col.cells) col.width = std::max(col.width, display_width(s));
         cols.push_back(std::move(col));
@@ -127,7 +129,8 @@ void render_panel(const Snapshot& snap, const UiState& ui, std::size_t panel, Ca
     // Labels come first: the share bar gives up room (down to nothing) for them.
     int widest_label = 1;
     for (int i = 0; i < shown; ++i)
-        widest_label = std::max(widest_label, display_width(pd->rows[static_cast<std::size_t>(scroll + i)].label, !c.unicode()));
+        widest_label =
+            std::max(widest_label, display_width(pd->rows[static_cast<std::size_t>(scroll + i)].label, !c.unicode()));
     const int room = r.w - 2 - numbers_w();  // the last column is kept for scroll marks
     int bar_w = expanded ? std::clamp(r.w / 6, 0, 24) : (r.w >= 56 ? 10 : r.w >= 44 ? 6 : r.w >= 38 ? 4 : 0);
     const int min_bar = expanded ? std::min(bar_w, 10) : 0;  // the full-screen table keeps a bar

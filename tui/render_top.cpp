@@ -13,7 +13,8 @@ namespace s3top::tui {
 namespace {
 
 std::string speed_text(double speed) {
-    if (speed >= 10 || speed == std::floor(speed)) return std::to_string(static_cast<long long>(std::llround(speed))) + "x";
+    if (speed >= 10 || speed == std::floor(speed))
+        return std::to_string(static_cast<long long>(std::llround(speed))) + "x";
     const std::string s = std::to_string(speed);
     return s.substr(0, s.find('.') + 3) + "x";
 }
@@ -46,7 +47,8 @@ void source_line(const Snapshot& snap, const UiState& ui, Canvas& c, Rect r) {
     const Style dim{Role::Dim}, normal{};
     // With --dedupe request-id, records delivered twice are dropped as rejections: shown apart
     // (`dup N`), so `rejected` is only lines that are wrong.
-    const std::uint64_t dups = s.dedupe ? snap.lines.rejected[static_cast<std::size_t>(RejectReason::DuplicateRequestId)] : 0;
+    const std::uint64_t dups =
+        s.dedupe ? snap.lines.rejected[static_cast<std::size_t>(RejectReason::DuplicateRequestId)] : 0;
     const std::uint64_t rejected = snap.lines.rejected_total() - dups;
     // Counts show whole or not at all; rejected comes before dup and files so it is the last to go.
     std::vector<draw::Field> counts = {
@@ -69,8 +71,8 @@ void filter_line(const Snapshot& snap, const UiState& ui, Canvas& c, Rect r) {
     // The snapshot's filter is what the numbers show; the UI's may be newer (refresh pending).
     const Filter& f = ui.filter;
     if (f.empty()) {
-        const std::string how = "(Enter drills into a row, " + key_label(ui.keys.key(Command::Filter)) + " types a filter, " +
-                                key_label(ui.keys.key(Command::OrgPicker)) + " picks an org)";
+        const std::string how = "(Enter drills into a row, " + key_label(ui.keys.key(Command::Filter)) +
+                                " types a filter, " + key_label(ui.keys.key(Command::OrgPicker)) + " picks an org)";
         line.add("none", Style{Role::Dim}).gap(2).add(how, Style{Role::Dim});
         return;
     }
@@ -93,13 +95,17 @@ void totals_line(const Snapshot& snap, const UiState& ui, Canvas& c, Rect r) {
     totals.push_back({{"Requests ", label}, {format_count(t.requests, x), value}});
     totals.push_back({{"Sent ", label}, {bound(t, t.bytes_sent, format_bytes(t.bytes_sent, x)), value}});
     totals.push_back({{"Uploaded ", label}, {bound(t, t.bytes_in, format_bytes(t.bytes_in, x)), value}});
-    totals.push_back({{"4xx ", label}, {format_count(t.errors_4xx, x), Style{t.errors_4xx ? Role::Warn : Role::Normal, true}}});
-    totals.push_back({{"5xx ", label}, {format_count(t.errors_5xx, x), Style{t.errors_5xx ? Role::Bad : Role::Normal, true}}});
+    totals.push_back(
+        {{"4xx ", label}, {format_count(t.errors_4xx, x), Style{t.errors_4xx ? Role::Warn : Role::Normal, true}}});
+    totals.push_back(
+        {{"5xx ", label}, {format_count(t.errors_5xx, x), Style{t.errors_5xx ? Role::Bad : Role::Normal, true}}});
     totals.push_back({{"Clients ", label}, {format_count(snap.distinct_clients, x), value}});
     draw::fields(c, line, totals);
 }
 
-std::uint64_t metric_of(const SeriesPoint& p, ChartMetric m) { return m == ChartMetric::BytesSent ? p.bytes_sent : p.requests; }
+std::uint64_t metric_of(const SeriesPoint& p, ChartMetric m) {
+    return m == ChartMetric::BytesSent ? p.bytes_sent : p.requests;
+}
 
 std::string format_metric(std::uint64_t v, ChartMetric m, bool exact) {
     return m == ChartMetric::BytesSent ? format_bytes(v, exact) : format_count(v, exact);
@@ -146,7 +152,8 @@ void render_chart(const Snapshot& snap, const UiState& ui, Canvas& c, Rect r) {
     if (group > 1) optional({{std::to_string(group) + " " + std::string(resolution_name(res)) + "s per column", dim}});
     if (!series.empty()) {
         optional({{"peak ", dim}, {format_metric(peak, metric, ui.exact), Style{Role::Normal, true}}});
-        optional({{bucket_label(res, series.front().start), dim}, {std::string(c.glyph(" → ", " -> ")), dim},
+        optional({{bucket_label(res, series.front().start), dim},
+                  {std::string(c.glyph(" → ", " -> ")), dim},
                   {bucket_label(res, series.back().start) + " UTC", dim}});
     }
     if (values.empty() || peak == 0) {
@@ -168,7 +175,8 @@ void render_chart(const Snapshot& snap, const UiState& ui, Canvas& c, Rect r) {
     for (std::size_t i = 0; i < values.size(); ++i) {
         const int x = plot_x + static_cast<int>(i) * colw;
         if (x + barw > r.x + r.w) break;
-        long level = std::lround(static_cast<double>(values[i]) / static_cast<double>(peak) * static_cast<double>(levels));
+        long level =
+            std::lround(static_cast<double>(values[i]) / static_cast<double>(peak) * static_cast<double>(levels));
         if (level == 0 && values[i] > 0) level = 1;  // any traffic shows
         for (int row = 0; row < rows; ++row) {
             const long in_cell = std::min(8L, level - static_cast<long>(row) * 8);

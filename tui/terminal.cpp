@@ -116,7 +116,8 @@ Key translate_key(int rc, wint_t ch) {
 void restore_terminal() noexcept {
     if (!g_restore.active.exchange(false)) return;
     // Only async-signal-safe calls: this may run in a fatal signal handler.
-    if (g_restore.seq_len) [[maybe_unused]] const auto n = ::write(g_restore.fd, g_restore.seq, g_restore.seq_len);
+    if (g_restore.seq_len) [[maybe_unused]]
+        const auto n = ::write(g_restore.fd, g_restore.seq, g_restore.seq_len);
     ::tcsetattr(g_restore.fd, TCSANOW, &g_restore.saved);
 }
 
@@ -161,7 +162,7 @@ Terminal::Terminal(const TerminalOptions& options) {
     for (const int sig : kDashboardSignals) sigdelset(&wait_mask_, sig);
     // Installed before newterm(): curses then leaves these signals to us (it only catches
     // signals still at their default).
-    struct sigaction sa {};
+    struct sigaction sa{};
     sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);
     sa.sa_flags = SA_RESTART;  // ingest threads' reads are not interrupted

@@ -106,7 +106,8 @@ UiState UiState::with_panels(const std::vector<DimSpec>& panels) {
         for (const PanelSlot& f : families) {
             // The family of the same dimension (prefix:4 joins key's family, after its choices).
             const auto same = std::find(f.choices.begin(), f.choices.end(), d);
-            const auto kin = std::find_if(f.choices.begin(), f.choices.end(), [&](const DimSpec& c) { return c.dim == d.dim; });
+            const auto kin =
+                std::find_if(f.choices.begin(), f.choices.end(), [&](const DimSpec& c) { return c.dim == d.dim; });
             if (same != f.choices.end()) {
                 slot = PanelSlot{f.choices, static_cast<std::size_t>(same - f.choices.begin())};
                 break;

@@ -21,13 +21,13 @@ struct SourceStatus {
         Replay,   ///< feeding records at log-time speed
     };
     Mode mode = Mode::Loaded;
-    std::size_t files = 0;     ///< inputs opened
-    bool paused = false;       ///< Replay: paused
-    double speed = 1.0;        ///< Replay: log seconds per wall-clock second; 0 = as fast as possible
-    std::int64_t clock = 0;    ///< Replay: log time reached (UTC epoch seconds); 0 = unknown
-    std::string note;          ///< short free text ("reading a.log 45%"); shown sanitized
-    bool done = false;         ///< Replay: every record played
-    bool dedupe = false;       ///< --dedupe request-id: duplicates are shown apart from rejected
+    std::size_t files = 0;   ///< inputs opened
+    bool paused = false;     ///< Replay: paused
+    double speed = 1.0;      ///< Replay: log seconds per wall-clock second; 0 = as fast as possible
+    std::int64_t clock = 0;  ///< Replay: log time reached (UTC epoch seconds); 0 = unknown
+    std::string note;        ///< short free text ("reading a.log 45%"); shown sanitized
+    bool done = false;       ///< Replay: every record played
+    bool dedupe = false;     ///< --dedupe request-id: duplicates are shown apart from rejected
     friend bool operator==(const SourceStatus&, const SourceStatus&) = default;
 };
 
@@ -43,7 +43,7 @@ struct LineEdit {
     void set(std::string t);
     void insert(char32_t cp);
     void backspace();
-    void erase();      ///< the character under the cursor
+    void erase();  ///< the character under the cursor
     void left();
     void right();
     void home() { cursor = 0; }
@@ -54,7 +54,7 @@ struct LineEdit {
 
 /// The `o` overlay: every org, narrowed by a case-insensitive substring as the user types.
 struct OrgPicker {
-    std::vector<std::string> all;      ///< sorted (Engine::values(Dim::Org))
+    std::vector<std::string> all;  ///< sorted (Engine::values(Dim::Org))
     LineEdit query;
     std::vector<std::size_t> matches;  ///< indices into `all`
     int selected = 0;
@@ -73,7 +73,7 @@ struct PanelSlot {
 /// Selection within one panel. selected = -1 is the title line (Enter there expands).
 struct PanelCursor {
     int selected = 0;
-    int scroll = 0;               ///< first row shown
+    int scroll = 0;  ///< first row shown
     /// Set when the user picked a row: the selection then follows that row's label as live
     /// data re-ranks it. Untouched panels keep their position (the top rows stay in view).
     bool pinned = false;
@@ -106,7 +106,7 @@ struct UiState {
     LineEdit prompt;
     std::string prompt_error;  ///< parse error of the last Enter in the filter prompt
     OrgPicker picker;
-    std::string message;  ///< one-line notice shown in the hint bar until the next key
+    std::string message;               ///< one-line notice shown in the hint bar until the next key
     KeyMap keys = KeyMap::defaults();  ///< [dashboard.keys]: what the controller runs, the hints show
 
     /// The default dashboard: orgs, clients, status, operations, keys, error codes, user

@@ -101,12 +101,13 @@ void BatchBuilder::add(const Record& r) {
     ++b.counters.read;
     ++b.counters.parsed;
     Columns& c = b.columns;
-    c.push_numbers(NumberRow{.time = r.time,
-                             .bytes_sent = r.bytes_sent,
-                             .bytes_in = r.bytes_in,
-                             .total_time_ms = r.has_total_time ? std::min(r.total_time_ms, kNoTotalTime - 1) : kNoTotalTime,
-                             .status = r.status,
-                             .tier = static_cast<std::uint8_t>(tier_of(r))});
+    c.push_numbers(
+        NumberRow{.time = r.time,
+                  .bytes_sent = r.bytes_sent,
+                  .bytes_in = r.bytes_in,
+                  .total_time_ms = r.has_total_time ? std::min(r.total_time_ms, kNoTotalTime - 1) : kNoTotalTime,
+                  .status = r.status,
+                  .tier = static_cast<std::uint8_t>(tier_of(r))});
     for (const DimInfo& info : kDims) {
         if (info.kind != DimKind::Stored) continue;
         const auto i = index(info.dim);

@@ -29,8 +29,8 @@ std::optional<OrgSource> parse_org_source(std::string_view spec, std::string& er
 
 /// A line that was rejected, kept for the user to audit.
 struct RejectedLine {
-    std::uint32_t source = 0;  ///< index into the ingest's source list
-    std::uint64_t line_no = 0; ///< 1-based line number in the source
+    std::uint32_t source = 0;   ///< index into the ingest's source list
+    std::uint64_t line_no = 0;  ///< 1-based line number in the source
     ParseError error;
     std::string text;  ///< the line, cut at kMaxRejectText bytes
 };

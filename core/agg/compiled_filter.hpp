@@ -41,7 +41,7 @@ private:
     struct Term {
         FilterTerm term;
         Keyer keyer;
-        bool keyed = true;               // verdict by dense key; time terms decide per row
+        bool keyed = true;                  // verdict by dense key; time terms decide per row
         std::vector<std::uint8_t> verdict;  // by key
         std::shared_ptr<std::regex> re;
     };

@@ -62,7 +62,8 @@ std::optional<DimSpec> parse_dim(std::string_view name) {
             unsigned depth = 1;
             if (!param.empty()) {
                 const auto [p, ec] = std::from_chars(param.data(), param.data() + param.size(), depth);
-                if (ec != std::errc{} || p != param.data() + param.size() || depth < 1 || depth > 32) return std::nullopt;
+                if (ec != std::errc{} || p != param.data() + param.size() || depth < 1 || depth > 32)
+                    return std::nullopt;
             }
             d.depth = static_cast<std::uint8_t>(depth);
         } else if (!param.empty()) {

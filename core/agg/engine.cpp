@@ -296,7 +296,8 @@ void Engine::append(Batch&& b) {
     // The most recent max_recent_rejects: one move per kept line and one erase per batch.
     if (const std::size_t cap = config_.max_recent_rejects; cap > 0 && !b.rejects.empty()) {
         const std::size_t from = b.rejects.size() > cap ? b.rejects.size() - cap : 0;
-        recent_rejects_.insert(recent_rejects_.end(), std::make_move_iterator(b.rejects.begin() + static_cast<std::ptrdiff_t>(from)),
+        recent_rejects_.insert(recent_rejects_.end(),
+                               std::make_move_iterator(b.rejects.begin() + static_cast<std::ptrdiff_t>(from)),
                                std::make_move_iterator(b.rejects.end()));
         if (recent_rejects_.size() > cap)
             recent_rejects_.erase(recent_rejects_.begin(),
@@ -340,8 +341,9 @@ Snapshot Engine::refresh(View& view, std::uint64_t generation) const {
             items.push_back({k, &m, label});
         });
         const std::size_t keep = spec.limit == 0 ? items.size() : std::min(spec.limit, items.size());
-        std::partial_sort(items.begin(), items.begin() + static_cast<std::ptrdiff_t>(keep), items.end(),
-                          [&](const Ranked& a, const Ranked& b) { return ranks_before(*a.m, a.label, *b.m, b.label, spec.sort); });
+        std::partial_sort(
+            items.begin(), items.begin() + static_cast<std::ptrdiff_t>(keep), items.end(),
+            [&](const Ranked& a, const Ranked& b) { return ranks_before(*a.m, a.label, *b.m, b.label, spec.sort); });
         PanelData pd;
         pd.spec = spec;
         pd.groups = items.size();

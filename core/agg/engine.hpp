@@ -29,8 +29,8 @@ struct ReportSpec {
 
 struct EngineConfig {
     OrgSource org;
-    TierMap tiers = TierMap::defaults();  ///< request price tiers (config's [request_tiers])
-    DimMask keep = DimMask{}.set();  ///< string dimensions to store; others are not interned
+    TierMap tiers = TierMap::defaults();    ///< request price tiers (config's [request_tiers])
+    DimMask keep = DimMask{}.set();         ///< string dimensions to store; others are not interned
     std::size_t max_recent_rejects = 1000;  ///< rejected lines kept in memory for display
     /// A view folding at least this many new rows splits them over two threads.
     std::size_t split_fold_rows = std::size_t{1} << 20;

@@ -48,7 +48,8 @@ std::optional<std::string> regex_problem(std::string_view p) {
             const std::size_t n = digits_at(j);
             if (n == 0) break;
             std::uint64_t v = 0;
-            for (std::size_t k = j; k < j + n && v <= kMaxCount; ++k) v = v * 10 + static_cast<std::uint64_t>(p[k] - '0');
+            for (std::size_t k = j; k < j + n && v <= kMaxCount; ++k)
+                v = v * 10 + static_cast<std::uint64_t>(p[k] - '0');
             if (v > kMaxCount) return "repeat count " + std::string(p.substr(j, n)) + " (at most 1000)";
             j += n;
             if (j >= p.size() || p[j] != ',') break;
@@ -129,7 +130,8 @@ bool icontains(std::string_view hay, std::string_view needle) {
 /// typo (status=9xx, tier=bogus) that would print an empty report as if nothing had happened.
 std::optional<std::string> impossible_value(const FilterTerm& t, const std::string& token) {
     const DimInfo& info = dim_info(t.dim.dim);
-    if (info.kind != DimKind::Number || (t.op != FilterTerm::Op::Eq && t.op != FilterTerm::Op::NotEq)) return std::nullopt;
+    if (info.kind != DimKind::Number || (t.op != FilterTerm::Op::Eq && t.op != FilterTerm::Op::NotEq))
+        return std::nullopt;
     const bool http = info.number == NumberColumn::Status;
     const auto possible = [&](std::int64_t k) { return !http || (k * info.divisor >= 100 && k * info.divisor < 600); };
     for (const std::string& v : t.values) {
@@ -188,8 +190,8 @@ std::expected<Filter, std::string> parse_filter(std::string_view text) {
         }
         auto dim = parse_dim(name);
         if (!dim) {
-            return std::unexpected("unknown dimension '" + std::string(name) + "' in filter (known: " +
-                                   std::string(dim_names_help()) + ", from, to)");
+            return std::unexpected("unknown dimension '" + std::string(name) +
+                                   "' in filter (known: " + std::string(dim_names_help()) + ", from, to)");
         }
         term.dim = *dim;
         if (term.op == FilterTerm::Op::Contains || term.op == FilterTerm::Op::NotContains) {
@@ -327,8 +329,8 @@ bool term_matches_value(const FilterTerm& term, std::string_view value, const st
     switch (term.op) {
         case FilterTerm::Op::Eq:
         case FilterTerm::Op::NotEq: {
-            const bool any = std::any_of(term.values.begin(), term.values.end(),
-                                         [&](const std::string& v) { return v == shown; });
+            const bool any =
+                std::any_of(term.values.begin(), term.values.end(), [&](const std::string& v) { return v == shown; });
             return term.op == FilterTerm::Op::Eq ? any : !any;
         }
         case FilterTerm::Op::Contains: return icontains(value, term.values.front());

@@ -26,7 +26,8 @@ public:
         switch (info_->kind) {
             case DimKind::Stored: return c.ids[index(dim_.dim)][row];
             case DimKind::Number:
-                return (info_->number == NumberColumn::Status ? std::int64_t{c.status[row]} : std::int64_t{c.tier[row]}) /
+                return (info_->number == NumberColumn::Status ? std::int64_t{c.status[row]}
+                                                              : std::int64_t{c.tier[row]}) /
                        info_->divisor;
             case DimKind::KeyPrefix: return key_to_prefix_[c.ids[index(info_->from)][row]];
             case DimKind::Time: return time_key(c.time[row]);

@@ -113,7 +113,8 @@ ReportResult ReportAccumulator::finish(const Pools& pools) const {
         groups[g].metrics = metrics_[g];
         groups[g].distinct_clients = group_clients_[g];
         groups[g].timed_requests = group_timed_[g];
-        for (std::size_t i = 0; i < keyers_.size(); ++i) groups[g].key.push_back(keyers_[i].label(group_keys_[g * keyers_.size() + i], pools));
+        for (std::size_t i = 0; i < keyers_.size(); ++i)
+            groups[g].key.push_back(keyers_[i].label(group_keys_[g * keyers_.size() + i], pools));
     }
     if (spec_.percentiles) {
         // Nearest-rank percentiles from each group's sketch.

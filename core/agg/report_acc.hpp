@@ -46,8 +46,8 @@ private:
     std::vector<Metrics> metrics_;
     std::vector<std::uint64_t> group_clients_;
     std::vector<std::uint64_t> group_timed_;
-    FlatSet64 group_ip_;        // (group + 1) << 32 | ip
-    FlatCounter64 sketch_;      // (group + 1) << 32 | bucket
+    FlatSet64 group_ip_;    // (group + 1) << 32 | ip
+    FlatCounter64 sketch_;  // (group + 1) << 32 | bucket
     Metrics totals_;
     std::vector<std::uint64_t> client_bits_;
     std::uint64_t distinct_clients_ = 0;

@@ -39,7 +39,8 @@ std::string bucket_label(Dim resolution, std::int64_t start) {
     const std::int64_t secs = start - days * 86400;
     const CivilDate d = civil_from_days(days);
     switch (resolution) {
-        case Dim::Minute: return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}", d.year, d.month, d.day, secs / 3600, secs / 60 % 60);
+        case Dim::Minute:
+            return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}", d.year, d.month, d.day, secs / 3600, secs / 60 % 60);
         case Dim::Hour: return fmt::format("{:04}-{:02}-{:02}T{:02}", d.year, d.month, d.day, secs / 3600);
         case Dim::Day: return fmt::format("{:04}-{:02}-{:02}", d.year, d.month, d.day);
         case Dim::Month: return fmt::format("{:04}-{:02}", d.year, d.month);

@@ -49,13 +49,13 @@ struct SeriesPoint {
 struct Snapshot {
     std::uint64_t generation = 0;  ///< grows with every new snapshot of a view
     ViewSpec view;
-    LineCounters lines;              ///< every line read so far (unfiltered)
-    std::uint64_t records = 0;       ///< records in the engine (unfiltered)
-    Metrics totals;                  ///< of the records that pass the filter
+    LineCounters lines;         ///< every line read so far (unfiltered)
+    std::uint64_t records = 0;  ///< records in the engine (unfiltered)
+    Metrics totals;             ///< of the records that pass the filter
     std::uint64_t distinct_clients = 0;
     std::int64_t min_time = 0, max_time = 0;  ///< of the filtered records (0 when none)
-    std::vector<SeriesPoint> series;  ///< contiguous buckets min..max at view.resolution
-    std::vector<PanelData> panels;    ///< in view.panels order
+    std::vector<SeriesPoint> series;          ///< contiguous buckets min..max at view.resolution
+    std::vector<PanelData> panels;            ///< in view.panels order
 };
 
 /// Start of the bucket holding `t` at a time resolution (Minute/Hour/Day/Month).

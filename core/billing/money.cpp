@@ -38,7 +38,7 @@ std::optional<std::int64_t> parse_scaled_decimal(std::string_view s, int scale) 
             decimals = 0;
             continue;
         }
-        if (c == '_' ) continue;  // "10_240" reads like TOML integers
+        if (c == '_') continue;  // "10_240" reads like TOML integers
         if (c < '0' || c > '9') return std::nullopt;
         any_digit = true;
         if (decimals >= 0 && ++decimals > scale) {

@@ -37,10 +37,10 @@ struct PriceTable {
     std::vector<EgressTier> egress;       ///< ascending up_to_gb, the last unbounded
     TierScope egress_scope = TierScope::Total;
     std::int64_t ingress_nanos_per_gb = 0;
-    std::int64_t get_nanos_per_1000 = 0;  ///< GET, SELECT and all other requests
-    std::int64_t put_nanos_per_1000 = 0;  ///< PUT, COPY, POST, LIST requests
-    std::int64_t markup_ppm = 0;          ///< default markup on usage charges
-    std::int64_t fee_micros = 0;          ///< default flat fee per group and period
+    std::int64_t get_nanos_per_1000 = 0;         ///< GET, SELECT and all other requests
+    std::int64_t put_nanos_per_1000 = 0;         ///< PUT, COPY, POST, LIST requests
+    std::int64_t markup_ppm = 0;                 ///< default markup on usage charges
+    std::int64_t fee_micros = 0;                 ///< default flat fee per group and period
     std::map<std::string, GroupPricing> groups;  ///< by group key (the org)
 };
 

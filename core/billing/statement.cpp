@@ -113,10 +113,12 @@ std::string rounding_rule(const PriceTable& t) {
     return fmt::format(
         "Money is exact: integer micro-{0} (1e-6), prices in nano-{0}; each charge (egress, uploads, GET-class, "
         "PUT-class, markup) is computed from exact usage and rounded half up to the micro-{0} once; a line's amount "
-        "is its total rounded half up to the cent; period totals are sums of line amounts. Egress tiers apply to {1}{2}; "
+        "is its total rounded half up to the cent; period totals are sums of line amounts. Egress tiers apply to "
+        "{1}{2}; "
         "1 GB = {3} bytes.",
         t.currency,
-        t.egress_scope == TierScope::Total ? "the period's total billable egress of all groups" : "each group's egress separately",
+        t.egress_scope == TierScope::Total ? "the period's total billable egress of all groups"
+                                           : "each group's egress separately",
         t.egress_scope == TierScope::Total
             ? ", whose charge is shared in proportion to bytes sent (largest remainder, ties to the first in key order)"
             : "",
@@ -172,8 +174,8 @@ std::vector<std::string> period_warnings(const Engine& engine, const BillingSpec
         if (!seen.contains(d)) missing.push_back(d);
     if (!missing.empty()) {
         const std::size_t days = static_cast<std::size_t>((sum.period.to - first_day + 86399) / 86400);
-        out.push_back(fmt::format("records on {} of {} days; none on {}", days - missing.size(), days,
-                                  day_runs(missing, 5)));
+        out.push_back(
+            fmt::format("records on {} of {} days; none on {}", days - missing.size(), days, day_runs(missing, 5)));
     }
     const auto org = std::find_if(spec.by.begin(), spec.by.end(), [](const DimSpec& d) { return d.dim == Dim::Org; });
     if (org != spec.by.end() && sum.billable.requests > 0) {
@@ -182,13 +184,14 @@ std::vector<std::string> period_warnings(const Engine& engine, const BillingSpec
         for (const auto& g : bill.groups)
             if (g.key[k] == "-" || g.key[k].empty()) none.merge(g.metrics);
         const double req = static_cast<double>(none.requests) / static_cast<double>(sum.billable.requests);
-        const double bytes = sum.billable.bytes_sent ? static_cast<double>(none.bytes_sent) /
-                                                           static_cast<double>(sum.billable.bytes_sent)
-                                                     : 0.0;
+        const double bytes = sum.billable.bytes_sent
+                                 ? static_cast<double>(none.bytes_sent) / static_cast<double>(sum.billable.bytes_sent)
+                                 : 0.0;
         if (req >= kNoOrgWarnShare || bytes >= kNoOrgWarnShare)
-            out.push_back(fmt::format("{:.1f}% of the billable requests and {:.1f}% of the bytes sent have no org (-): "
-                                      "no one is billed for them (check --org-from)",
-                                      req * 100, bytes * 100));
+            out.push_back(
+                fmt::format("{:.1f}% of the billable requests and {:.1f}% of the bytes sent have no org (-): "
+                            "no one is billed for them (check --org-from)",
+                            req * 100, bytes * 100));
     }
     return out;
 }
@@ -285,7 +288,8 @@ Statement compute_statement(const Engine& engine, const BillingSpec& spec) {
         auto exclude = [&](ExclusionReason reason, const Filter& f) {
             const ReportResult r = run(f);
             sum.excluded.merge(minus_time(r.totals));
-            for (const auto& g : r.groups) st.excluded.push_back(ExcludedLine{pi, reason, g.key, minus_time(g.metrics)});
+            for (const auto& g : r.groups)
+                st.excluded.push_back(ExcludedLine{pi, reason, g.key, minus_time(g.metrics)});
         };
         if (has_req) {
             Filter f = base;

@@ -69,9 +69,9 @@ struct PeriodSummary {
     Metrics all, billable, excluded;
     Charges charges;  ///< sum of the lines' charges; amount = sum of line amounts
     std::uint64_t groups = 0;
-    bool reconciled = false;  ///< billable + excluded == all, field by field
-    bool provisional = false; ///< S3 may still deliver records for this period
-    bool overflow = false;    ///< a usage sum stopped at 2^64-1: not billable (Metrics::overflow)
+    bool reconciled = false;           ///< billable + excluded == all, field by field
+    bool provisional = false;          ///< S3 may still deliver records for this period
+    bool overflow = false;             ///< a usage sum stopped at 2^64-1: not billable (Metrics::overflow)
     std::int64_t newest_evidence = 0;  ///< newest file mtime or record time seen
     /// Facts a biller must see before sending the bill (not failures: `bill` still exits 0): no
     /// records in the period, days of the period without records, a large share of the

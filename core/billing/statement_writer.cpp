@@ -55,9 +55,10 @@ std::string statement_table(const Statement& s, std::int64_t grace) {
                        terminal_safe(s.prices.source), terminal_safe(s.prices.date), terminal_safe(s.prices.origin));
     if (!s.filter.empty()) out += "Filter: " + terminal_safe(s.filter.to_string()) + "\n";
     if (s.no_request_id)
-        out += fmt::format("Dedupe by request id, of all {} lines read: {} duplicate records dropped (not billed); {} "
-                           "records had no request id (billed, could not be checked)\n",
-                           grouped(s.lines.read), grouped(s.duplicate_records()), grouped(*s.no_request_id));
+        out += fmt::format(
+            "Dedupe by request id, of all {} lines read: {} duplicate records dropped (not billed); {} "
+            "records had no request id (billed, could not be checked)\n",
+            grouped(s.lines.read), grouped(s.duplicate_records()), grouped(*s.no_request_id));
     for (std::size_t pi = 0; pi < s.periods.size(); ++pi) {
         const PeriodSummary& p = s.periods[pi];
         out += fmt::format("\nPeriod {} ({} .. {}, UTC)\n", p.period.label, format_iso8601(p.period.from),
@@ -75,20 +76,22 @@ std::string statement_table(const Statement& s, std::int64_t grace) {
             std::vector<std::string> row;
             for (const auto& k : l.key) row.push_back(terminal_safe(shown(k)));
             const Charges& c = l.charges;
-            row.insert(row.end(), {grouped(l.usage.requests), grouped(l.usage.get_class), grouped(l.usage.put_class),
-                                   bound(l.usage, l.usage.bytes_sent, grouped(l.usage.bytes_sent)),
-                                   bound(l.usage, l.usage.bytes_in, grouped(l.usage.bytes_in)), money6(c.egress + c.ingress),
-                                   money6(c.get_requests + c.put_requests), money6(c.markup + c.fee), money2(c.amount)});
+            row.insert(row.end(),
+                       {grouped(l.usage.requests), grouped(l.usage.get_class), grouped(l.usage.put_class),
+                        bound(l.usage, l.usage.bytes_sent, grouped(l.usage.bytes_sent)),
+                        bound(l.usage, l.usage.bytes_in, grouped(l.usage.bytes_in)), money6(c.egress + c.ingress),
+                        money6(c.get_requests + c.put_requests), money6(c.markup + c.fee), money2(c.amount)});
             rows.push_back(std::move(row));
         }
         std::vector<std::string> total(s.by.size(), "");
         if (!total.empty()) total[0] = "TOTAL";
         const Charges& c = p.charges;
-        total.insert(total.end(), {grouped(p.billable.requests), grouped(p.billable.get_class), grouped(p.billable.put_class),
-                                   bound(p.billable, p.billable.bytes_sent, grouped(p.billable.bytes_sent)),
-                                   bound(p.billable, p.billable.bytes_in, grouped(p.billable.bytes_in)),
-                                   money6(c.egress + c.ingress),
-                                   money6(c.get_requests + c.put_requests), money6(c.markup + c.fee), money2(c.amount)});
+        total.insert(
+            total.end(),
+            {grouped(p.billable.requests), grouped(p.billable.get_class), grouped(p.billable.put_class),
+             bound(p.billable, p.billable.bytes_sent, grouped(p.billable.bytes_sent)),
+             bound(p.billable, p.billable.bytes_in, grouped(p.billable.bytes_in)), money6(c.egress + c.ingress),
+             money6(c.get_requests + c.put_requests), money6(c.markup + c.fee), money2(c.amount)});
         rows.push_back(total);
         out += text_table(rows, s.by.size(), true, true);
 
@@ -99,7 +102,8 @@ std::string statement_table(const Statement& s, std::int64_t grace) {
         out += fmt::format("Not billed: {} requests, {} bytes sent", grouped(p.excluded.requests),
                            grouped(p.excluded.bytes_sent));
         for (const auto& [reason, m] : by_reason)
-            out += fmt::format("; {} {} req / {} B", exclusion_reason_name(reason), grouped(m.requests), grouped(m.bytes_sent));
+            out += fmt::format("; {} {} req / {} B", exclusion_reason_name(reason), grouped(m.requests),
+                               grouped(m.bytes_sent));
         out += "\n";
         out += fmt::format("Reconciled: billable {} + not billed {} = all {} requests; bytes sent {} + {} = {}: {}\n",
                            grouped(p.billable.requests), grouped(p.excluded.requests), grouped(p.all.requests),
@@ -109,8 +113,10 @@ std::string statement_table(const Statement& s, std::int64_t grace) {
         for (const auto& w : p.warnings) out += "Warning: " + w + ".\n";
         if (p.overflow) out += std::string(overflow_note()) + ": NOT BILLABLE.\n";
     }
-    out += "\nColumns: Egress = data transfer out (+ uploads if priced), Requests $ = GET-class + PUT-class request "
-           "charges, in " + terminal_safe(cur) + ".\n";
+    out +=
+        "\nColumns: Egress = data transfer out (+ uploads if priced), Requests $ = GET-class + PUT-class request "
+        "charges, in " +
+        terminal_safe(cur) + ".\n";
     out += "Rounding: " + rounding_rule(s.prices) + "\n";
     return out;
 }
@@ -118,30 +124,32 @@ std::string statement_table(const Statement& s, std::int64_t grace) {
 std::string statement_csv(const Statement& s) {
     std::string out = "period,";
     for (const auto& d : s.by) out += csv_cell(dim_name(d)) + ",";
-    out += "status,requests,get_class,put_class,free_class,bytes_sent,bytes_uploaded,egress,upload,get_requests,"
-           "put_requests,markup,fee,total,amount,currency,provisional\r\n";
+    out +=
+        "status,requests,get_class,put_class,free_class,bytes_sent,bytes_uploaded,egress,upload,get_requests,"
+        "put_requests,markup,fee,total,amount,currency,provisional\r\n";
     auto money_cells = [](const Charges& c) {
         return fmt::format("{},{},{},{},{},{},{},{}", money6(c.egress), money6(c.ingress), money6(c.get_requests),
                            money6(c.put_requests), money6(c.markup), money6(c.fee), money6(c.total), money2(c.amount));
     };
     auto usage_cells = [](const Metrics& m) {
-        return fmt::format("{},{},{},{},{},{}", m.requests, m.get_class, m.put_class, m.requests - m.get_class - m.put_class,
-                           bound(m, m.bytes_sent, std::to_string(m.bytes_sent)),
+        return fmt::format("{},{},{},{},{},{}", m.requests, m.get_class, m.put_class,
+                           m.requests - m.get_class - m.put_class, bound(m, m.bytes_sent, std::to_string(m.bytes_sent)),
                            bound(m, m.bytes_in, std::to_string(m.bytes_in)));
     };
     for (const auto& l : s.lines_billed) {
         const PeriodSummary& p = s.periods[l.period];
         out += csv_cell(p.period.label) + ",";
         for (const auto& k : l.key) out += csv_cell(shown(k)) + ",";
-        out += "billable," + usage_cells(l.usage) + "," + money_cells(l.charges) + "," + csv_cell(s.prices.currency) + "," +
-               (p.provisional ? "yes" : "no") + "\r\n";
+        out += "billable," + usage_cells(l.usage) + "," + money_cells(l.charges) + "," + csv_cell(s.prices.currency) +
+               "," + (p.provisional ? "yes" : "no") + "\r\n";
     }
     for (const auto& e : s.excluded) {
         const PeriodSummary& p = s.periods[e.period];
         out += csv_cell(p.period.label) + ",";
         for (const auto& k : e.key) out += csv_cell(shown(k)) + ",";
         out += "excluded:" + std::string(exclusion_reason_name(e.reason)) + "," + usage_cells(e.usage) + "," +
-               money_cells(Charges{}) + "," + csv_cell(s.prices.currency) + "," + (p.provisional ? "yes" : "no") + "\r\n";
+               money_cells(Charges{}) + "," + csv_cell(s.prices.currency) + "," + (p.provisional ? "yes" : "no") +
+               "\r\n";
     }
     // Warnings as a table of their own after the lines (only when there are any), before the
     // dedupe counters: a spreadsheet reading the lines above is not disturbed.
@@ -174,9 +182,11 @@ std::string statement_json(const Statement& s, std::int64_t grace) {
            json_quote(s.prices.egress_scope == TierScope::Total ? "total" : "per_group") + "}";
     out += ",\"rounding\":" + json_quote(rounding_rule(s.prices));
     out += ",\"exclusions\":{\"requesters\":[";
-    for (std::size_t i = 0; i < s.exclude.requesters.size(); ++i) out += (i ? "," : "") + json_quote(s.exclude.requesters[i]);
+    for (std::size_t i = 0; i < s.exclude.requesters.size(); ++i)
+        out += (i ? "," : "") + json_quote(s.exclude.requesters[i]);
     out += "],\"operations\":[";
-    for (std::size_t i = 0; i < s.exclude.operations.size(); ++i) out += (i ? "," : "") + json_quote(s.exclude.operations[i]);
+    for (std::size_t i = 0; i < s.exclude.operations.size(); ++i)
+        out += (i ? "," : "") + json_quote(s.exclude.operations[i]);
     out += fmt::format("],\"errors\":{}}}", s.exclude.errors ? "true" : "false");
     out += ",\"periods\":[";
     for (std::size_t pi = 0; pi < s.periods.size(); ++pi) {
@@ -238,15 +248,16 @@ namespace s3top {
 
 std::string statement_html(const Statement& s, std::int64_t grace) {
     using html::Cell;
-    std::string body = "<h1>s3top billing statement</h1>\n<p class=\"meta\">Prices: " + html_escape(s.prices.name) + " (" +
-                       html_escape(s.prices.source) + ", " + html_escape(s.prices.date) + "; " +
+    std::string body = "<h1>s3top billing statement</h1>\n<p class=\"meta\">Prices: " + html_escape(s.prices.name) +
+                       " (" + html_escape(s.prices.source) + ", " + html_escape(s.prices.date) + "; " +
                        html_escape(s.prices.origin) + ")";
     if (!s.filter.empty()) body += " · filter: <code>" + html_escape(s.filter.to_string()) + "</code>";
     body += "</p>\n";
     if (s.no_request_id)
-        body += fmt::format("<p class=\"meta\">Dedupe by request id, of all {} lines read: {} duplicate records dropped "
-                            "(not billed); {} records had no request id (billed, could not be checked)</p>\n",
-                            grouped(s.lines.read), grouped(s.duplicate_records()), grouped(*s.no_request_id));
+        body += fmt::format(
+            "<p class=\"meta\">Dedupe by request id, of all {} lines read: {} duplicate records dropped "
+            "(not billed); {} records had no request id (billed, could not be checked)</p>\n",
+            grouped(s.lines.read), grouped(s.duplicate_records()), grouped(*s.no_request_id));
     const std::string& cur = s.prices.currency;
     for (std::size_t pi = 0; pi < s.periods.size(); ++pi) {
         const PeriodSummary& p = s.periods[pi];
@@ -330,9 +341,10 @@ std::string statement_html(const Statement& s, std::int64_t grace) {
             xrows.push_back(std::move(row));
         }
         body += "<h3>Not billed</h3>\n" + html::table(fmt::format("excluded-{}", pi), xh, xn, xrows);
-        body += fmt::format("<p class=\"meta\">Reconciled: billable {} + not billed {} = all {} requests; bytes sent {} + {} = {}: ",
-                            grouped(p.billable.requests), grouped(p.excluded.requests), grouped(p.all.requests),
-                            grouped(p.billable.bytes_sent), grouped(p.excluded.bytes_sent), grouped(p.all.bytes_sent));
+        body += fmt::format(
+            "<p class=\"meta\">Reconciled: billable {} + not billed {} = all {} requests; bytes sent {} + {} = {}: ",
+            grouped(p.billable.requests), grouped(p.excluded.requests), grouped(p.all.requests),
+            grouped(p.billable.bytes_sent), grouped(p.excluded.bytes_sent), grouped(p.all.bytes_sent));
         body += p.reconciled ? "yes</p>\n" : "<span class=\"bad\">NO</span></p>\n";
         if (p.overflow) body += "<p class=\"bad\">" + html_escape(overflow_note()) + ": not billable.</p>\n";
     }

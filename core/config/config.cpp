@@ -117,9 +117,12 @@ public:
             if (k == "gb_bytes") p.gb_bytes = static_cast<std::uint64_t>(integer(v, key, 1, std::int64_t{1} << 50));
             if (k == "egress_tier_scope") {
                 const std::string s = str(v, key);
-                if (s == "total") p.egress_scope = TierScope::Total;
-                else if (s == "per_group" || s == "per_org") p.egress_scope = TierScope::PerGroup;
-                else fail(&v, key, "expected \"total\" or \"per_group\"");
+                if (s == "total")
+                    p.egress_scope = TierScope::Total;
+                else if (s == "per_group" || s == "per_org")
+                    p.egress_scope = TierScope::PerGroup;
+                else
+                    fail(&v, key, "expected \"total\" or \"per_group\"");
             }
             if (k == "upload_price_per_gb") p.ingress_nanos_per_gb = decimal(v, key, 9);
             if (k == "egress") {
@@ -130,7 +133,8 @@ public:
                     only(et, key, {"up_to_gb", "price_per_gb"});
                     EgressTier tier;
                     if (const auto* u = et.get("up_to_gb"))
-                        tier.up_to_gb = static_cast<std::uint64_t>(integer(*u, key + ".up_to_gb", 0, std::int64_t{1} << 40));
+                        tier.up_to_gb =
+                            static_cast<std::uint64_t>(integer(*u, key + ".up_to_gb", 0, std::int64_t{1} << 40));
                     const auto* price = et.get("price_per_gb");
                     if (!price) fail(&e, key, "a tier needs price_per_gb");
                     tier.nanos_per_gb = decimal(*price, key + ".price_per_gb", 9);
@@ -140,8 +144,10 @@ public:
             if (k == "requests") {
                 const auto& rt = table(v, key);
                 only(rt, key, {"get_per_1000", "put_per_1000"});
-                if (const auto* g = rt.get("get_per_1000")) p.get_nanos_per_1000 = decimal(*g, key + ".get_per_1000", 9);
-                if (const auto* g = rt.get("put_per_1000")) p.put_nanos_per_1000 = decimal(*g, key + ".put_per_1000", 9);
+                if (const auto* g = rt.get("get_per_1000"))
+                    p.get_nanos_per_1000 = decimal(*g, key + ".get_per_1000", 9);
+                if (const auto* g = rt.get("put_per_1000"))
+                    p.put_nanos_per_1000 = decimal(*g, key + ".put_per_1000", 9);
             }
             if (k == "markup") {
                 const auto& mt = table(v, key);
@@ -192,7 +198,8 @@ public:
             if (const auto* v = t.get(f.name)) {
                 const std::string key = "log.json." + std::string(f.name);
                 std::string ptr = str(*v, key);
-                if (!ptr.empty() && ptr.front() != '/') fail(v, key, "expected a JSON pointer such as \"/request/uri\" (or \"\" for none)");
+                if (!ptr.empty() && ptr.front() != '/')
+                    fail(v, key, "expected a JSON pointer such as \"/request/uri\" (or \"\" for none)");
                 m.*f.pointer = std::move(ptr);
             }
         }
@@ -236,11 +243,15 @@ public:
         if (const auto* n = root.get("billing")) {
             const auto& t = table(*n, "billing");
             only(t, "billing",
-                 {"exclude_requesters", "exclude_operations", "exclude_errors", "late_grace_hours", "price_table", "prices"});
-            if (const auto* s = t.get("exclude_requesters")) c.exclude.requesters = strings(*s, "billing.exclude_requesters");
-            if (const auto* s = t.get("exclude_operations")) c.exclude.operations = strings(*s, "billing.exclude_operations");
+                 {"exclude_requesters", "exclude_operations", "exclude_errors", "late_grace_hours", "price_table",
+                  "prices"});
+            if (const auto* s = t.get("exclude_requesters"))
+                c.exclude.requesters = strings(*s, "billing.exclude_requesters");
+            if (const auto* s = t.get("exclude_operations"))
+                c.exclude.operations = strings(*s, "billing.exclude_operations");
             if (const auto* s = t.get("exclude_errors")) c.exclude.errors = boolean(*s, "billing.exclude_errors");
-            if (const auto* s = t.get("late_grace_hours")) c.late_grace_hours = integer(*s, "billing.late_grace_hours", 0, 24 * 366);
+            if (const auto* s = t.get("late_grace_hours"))
+                c.late_grace_hours = integer(*s, "billing.late_grace_hours", 0, 24 * 366);
             if (const auto* s = t.get("prices")) {
                 c.prices = price_table(table(*s, "billing.prices"), "billing.prices");
             } else if (const auto* s2 = t.get("price_table")) {
@@ -253,8 +264,9 @@ public:
                     auto table_or = load_price_table_file(p);
                     if (!table_or) {
                         ConfigError e = table_or.error();
-                        if (e.line == 0) e = ConfigError{file_, static_cast<std::uint32_t>(s2->source().begin.line),
-                                                         "billing.price_table", e.to_string()};
+                        if (e.line == 0)
+                            e = ConfigError{file_, static_cast<std::uint32_t>(s2->source().begin.line),
+                                            "billing.price_table", e.to_string()};
                         throw e;
                     }
                     c.prices = *table_or;
@@ -278,7 +290,9 @@ public:
             if (const auto* s = t.get("panels")) {
                 auto names = strings(*s, "dashboard.panels");
                 for (const auto& name : names) {
-                    if (!parse_dim(name)) fail(s, "dashboard.panels", fmt::format("unknown dimension '{}' (known: {})", name, dim_names_help()));
+                    if (!parse_dim(name))
+                        fail(s, "dashboard.panels",
+                             fmt::format("unknown dimension '{}' (known: {})", name, dim_names_help()));
                 }
                 if (names.empty()) fail(s, "dashboard.panels", "name at least one panel");
                 c.panels = std::move(names);
@@ -290,7 +304,10 @@ public:
                     const std::string key = join("dashboard.colors", k.str());
                     const std::string color = str(v, key);
                     if (!parse_color_name(color))
-                        fail(&v, key, fmt::format("unknown color '{}' (default, black, red, green, yellow, blue, magenta, cyan, white, or 0..255)", color));
+                        fail(&v, key,
+                             fmt::format("unknown color '{}' (default, black, red, green, yellow, blue, magenta, cyan, "
+                                         "white, or 0..255)",
+                                         color));
                     c.colors[std::string(k.str())] = color;
                 }
             }
@@ -302,8 +319,11 @@ public:
                     const std::string key = join("dashboard.keys", k.str());
                     const std::string name = str(v, key);
                     if (!parse_key_name(name))
-                        fail(&v, key, fmt::format("unknown key '{}' (one character, or enter, esc, tab, backtab, space, up, down, "
-                                                  "left, right, pgup, pgdn, home, end, f1..f12, ctrl-a..ctrl-z)", name));
+                        fail(&v, key,
+                             fmt::format(
+                                 "unknown key '{}' (one character, or enter, esc, tab, backtab, space, up, down, "
+                                 "left, right, pgup, pgdn, home, end, f1..f12, ctrl-a..ctrl-z)",
+                                 name));
                     if (const std::string_view why = reserved_key(name); !why.empty())
                         fail(&v, key, fmt::format("'{}' cannot be bound: {}", name, why));
                     keys[std::string(k.str())] = name;
@@ -312,7 +332,8 @@ public:
                 for (const auto& [action, name] : keys) {
                     if (const auto [it, fresh] = used.emplace(name, action); !fresh) {
                         const toml::node* at = kt.get(action) ? kt.get(action) : kt.get(it->second);
-                        fail(at, "dashboard.keys." + action, fmt::format("'{}' is already bound to {}", name, it->second));
+                        fail(at, "dashboard.keys." + action,
+                             fmt::format("'{}' is already bound to {}", name, it->second));
                     }
                 }
                 c.keys = std::move(keys);

@@ -27,15 +27,15 @@ struct ConfigError {
 };
 
 struct Config {
-    std::string org_from = "org";      ///< [org] source (as --org-from)
-    std::string log_format = "auto";   ///< [log] format
-    std::string dedupe = "off";        ///< [log] dedupe: "off" or "request-id" (as --dedupe)
-    JsonFieldMap json_fields;          ///< [log.json] JSON pointers of each field, for "jsonl" logs
-    ExclusionRules exclude;            ///< [billing] exclude_*
+    std::string org_from = "org";     ///< [org] source (as --org-from)
+    std::string log_format = "auto";  ///< [log] format
+    std::string dedupe = "off";       ///< [log] dedupe: "off" or "request-id" (as --dedupe)
+    JsonFieldMap json_fields;         ///< [log.json] JSON pointers of each field, for "jsonl" logs
+    ExclusionRules exclude;           ///< [billing] exclude_*
     std::int64_t late_grace_hours = 48;
-    TierMap tiers = TierMap::defaults();  ///< [request_tiers]
-    PriceTable prices;                    ///< [billing] price_table / [billing.prices]
-    std::vector<std::string> panels;      ///< [dashboard] panels, validated dimension names
+    TierMap tiers = TierMap::defaults();        ///< [request_tiers]
+    PriceTable prices;                          ///< [billing] price_table / [billing.prices]
+    std::vector<std::string> panels;            ///< [dashboard] panels, validated dimension names
     std::map<std::string, std::string> colors;  ///< [dashboard.colors] element -> color
     std::map<std::string, std::string> keys;    ///< [dashboard.keys] action -> key
     std::vector<std::string> files;             ///< files applied, in order ("built-in" first)

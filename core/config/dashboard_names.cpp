@@ -27,7 +27,8 @@ constexpr std::array<NamedKey, 13> kNamed = {{
     {"end", "End", keys::End},
 }};
 
-constexpr std::array<std::string_view, 8> kColorNames = {"black", "red", "green", "yellow", "blue", "magenta", "cyan", "white"};
+constexpr std::array<std::string_view, 8> kColorNames = {"black", "red",     "green", "yellow",
+                                                         "blue",  "magenta", "cyan",  "white"};
 
 }  // namespace
 
@@ -40,7 +41,8 @@ std::optional<char32_t> parse_key_name(std::string_view name) {
     for (const NamedKey& n : kNamed) {
         if (n.name == name) return n.key;
     }
-    if (name.size() == 6 && name.starts_with("ctrl-") && name[5] >= 'a' && name[5] <= 'z') return static_cast<char32_t>(name[5] - 'a' + 1);
+    if (name.size() == 6 && name.starts_with("ctrl-") && name[5] >= 'a' && name[5] <= 'z')
+        return static_cast<char32_t>(name[5] - 'a' + 1);
     if (name.size() >= 2 && name.size() <= 3 && name[0] == 'f') {
         int n = 0;
         for (const char ch : name.substr(1)) {

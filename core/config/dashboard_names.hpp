@@ -36,11 +36,11 @@ std::string key_label(char32_t key);
 
 /// The keys of [dashboard.keys], in the order of tui's Command enum.
 inline constexpr std::array<std::string_view, 12> kKeyCommandNames = {
-    "quit", "help", "filter", "org_picker", "sort", "resolution", "exact", "up", "down", "expand", "chart_metric",
-    "cycle_dimension"};
+    "quit",  "help", "filter", "org_picker", "sort",         "resolution",
+    "exact", "up",   "down",   "expand",     "chart_metric", "cycle_dimension"};
 
 /// The keys of [dashboard.colors]: what each colors.
-inline constexpr std::array<std::string_view, 8> kColorElementNames = {"title", "focus", "bar",  "chart",
+inline constexpr std::array<std::string_view, 8> kColorElementNames = {"title", "focus", "bar", "chart",
                                                                        "good",  "warn",  "bad", "key"};
 /// A color: "default" -> -1 (the terminal's own), black red green yellow blue magenta cyan
 /// white -> 0..7 (curses' numbers), "0".."255". nullopt when unknown.

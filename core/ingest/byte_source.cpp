@@ -37,9 +37,11 @@ public:
             // own: over 100,000 small files every system call per file counts.
             checked_ = true;
             auto got = read_plain(buf, n);
-            if (!got || *got < 2 || static_cast<unsigned char>(buf[0]) != 0x1f || static_cast<unsigned char>(buf[1]) != 0x8b)
+            if (!got || *got < 2 || static_cast<unsigned char>(buf[0]) != 0x1f ||
+                static_cast<unsigned char>(buf[1]) != 0x8b)
                 return got;
-            if (::lseek(fd_, 0, SEEK_SET) < 0) return std::unexpected(IoError::from_errno(IoError::Code::Read, path_, errno));
+            if (::lseek(fd_, 0, SEEK_SET) < 0)
+                return std::unexpected(IoError::from_errno(IoError::Code::Read, path_, errno));
             if (auto gz = open_gzip(); !gz) return std::unexpected(gz.error());
         }
         return gz_ ? read_gzip(buf, n) : read_plain(buf, n);
@@ -61,7 +63,9 @@ public:
         while (n > 0) {
             auto got = read(tmp.data(), static_cast<std::size_t>(std::min<std::uint64_t>(n, tmp.size())));
             if (!got) return std::unexpected(got.error());
-            if (*got == 0) return std::unexpected(IoError{IoError::Code::Changed, path_, 0, "shorter than before (truncated?); looked at again"});
+            if (*got == 0)
+                return std::unexpected(
+                    IoError{IoError::Code::Changed, path_, 0, "shorter than before (truncated?); looked at again"});
             n -= *got;
         }
         return {};
@@ -72,7 +76,8 @@ public:
         std::string buf(static_cast<std::size_t>(n), '\0');
         std::size_t done = 0;
         while (done < buf.size()) {
-            const ssize_t got = ::pread(fd_, buf.data() + done, buf.size() - done, static_cast<off_t>(begin - n + done));
+            const ssize_t got =
+                ::pread(fd_, buf.data() + done, buf.size() - done, static_cast<off_t>(begin - n + done));
             if (got < 0 && errno == EINTR) continue;
             if (got <= 0) return std::nullopt;
             done += static_cast<std::size_t>(got);
@@ -111,7 +116,8 @@ private:
             // The bytes before are its start; the reader keeps whole lines only.
             unfinished_ = true;
         } else if (got < 0 || (code != Z_OK && code != Z_STREAM_END)) {
-            return std::unexpected(IoError{IoError::Code::Gzip, path_, 0, std::string("gzip: ") + (msg ? msg : "corrupt data")});
+            return std::unexpected(
+                IoError{IoError::Code::Gzip, path_, 0, std::string("gzip: ") + (msg ? msg : "corrupt data")});
         }
         return check_gzip_limits(static_cast<std::size_t>(std::max(got, 0)));
     }
@@ -122,17 +128,18 @@ private:
         out_ += got;
         const std::uint64_t mib = 1 << 20;
         if (limits_.max_decompressed_bytes && out_ > limits_.max_decompressed_bytes) {
-            return std::unexpected(IoError{IoError::Code::Gzip, path_, 0,
-                                           "gzip: stopped after " + std::to_string(out_ / mib) +
-                                               " MiB decompressed, the limit per file"});
+            return std::unexpected(
+                IoError{IoError::Code::Gzip, path_, 0,
+                        "gzip: stopped after " + std::to_string(out_ / mib) + " MiB decompressed, the limit per file"});
         }
         if (limits_.max_ratio && out_ > limits_.bomb_check_bytes) {
             const auto in = static_cast<std::uint64_t>(std::max<z_off_t>(gzoffset(gz_), 1));
             if (out_ / in > limits_.max_ratio) {
-                return std::unexpected(IoError{
-                    IoError::Code::Gzip, path_, 0,
-                    "gzip: stopped after " + std::to_string(out_ / mib) + " MiB decompressed from " + std::to_string(in / 1024) +
-                        " KiB: expands more than " + std::to_string(limits_.max_ratio) + ":1 (a decompression bomb?)"});
+                return std::unexpected(IoError{IoError::Code::Gzip, path_, 0,
+                                               "gzip: stopped after " + std::to_string(out_ / mib) +
+                                                   " MiB decompressed from " + std::to_string(in / 1024) +
+                                                   " KiB: expands more than " + std::to_string(limits_.max_ratio) +
+                                                   ":1 (a decompression bomb?)"});
             }
         }
         return got;
@@ -161,12 +168,14 @@ std::expected<std::unique_ptr<ByteSource>, IoError> open_byte_source(const Input
     // Opened once, by path: the descriptor must be the file the plan looked at. A rotation
     // between the plan and this open (renamed away, or truncated by copytruncate) would have us
     // read another file's bytes from the planned offset.
-    struct stat st {};
+    struct stat st{};
     if (::fstat(fd, &st) != 0) return std::unexpected(IoError::from_errno(IoError::Code::Open, f.path, errno));
     if (static_cast<std::uint64_t>(st.st_dev) != f.dev || static_cast<std::uint64_t>(st.st_ino) != f.ino)
-        return std::unexpected(IoError{IoError::Code::Changed, f.path, 0, "replaced while being read (rotated?); looked at again"});
+        return std::unexpected(
+            IoError{IoError::Code::Changed, f.path, 0, "replaced while being read (rotated?); looked at again"});
     if (static_cast<std::uint64_t>(st.st_size) < f.size)
-        return std::unexpected(IoError{IoError::Code::Changed, f.path, 0, "truncated while being read (rotated?); looked at again"});
+        return std::unexpected(
+            IoError{IoError::Code::Changed, f.path, 0, "truncated while being read (rotated?); looked at again"});
     return source;
 }
 

@@ -55,7 +55,8 @@ std::uint64_t count_lines(std::string_view d) {
 
 }  // namespace
 
-Detection detect_file_format(const ParserFactory& factory, const ReaderOptions& options, std::string_view data, bool more) {
+Detection detect_file_format(const ParserFactory& factory, const ReaderOptions& options, std::string_view data,
+                             bool more) {
     Detection d;
     auto lines = first_lines(data, kDetectLines);
     std::erase_if(lines, [&](std::string_view l) { return l.size() > options.max_line_bytes; });
@@ -84,10 +85,18 @@ namespace {
 /// One job's read: the state read_file kept in locals, and its steps as member functions.
 class FileRead {
 public:
-    FileRead(const ReaderOptions& options, const ParserFactory& factory, BufferPool& pool, const std::atomic<bool>* cancel,
-             std::uint32_t index, const ReadJob& job, ByteSource& src, FileResult& fr, const FileReader::Deliver& deliver)
-        : options_(options), factory_(factory), pool_(pool), cancel_(cancel), job_(job), src_(src), fr_(fr),
-          deliver_(deliver), chunk_bytes_(std::min(options.chunk_bytes, options.block_bytes)) {
+    FileRead(const ReaderOptions& options, const ParserFactory& factory, BufferPool& pool,
+             const std::atomic<bool>* cancel, std::uint32_t index, const ReadJob& job, ByteSource& src, FileResult& fr,
+             const FileReader::Deliver& deliver)
+        : options_(options),
+          factory_(factory),
+          pool_(pool),
+          cancel_(cancel),
+          job_(job),
+          src_(src),
+          fr_(fr),
+          deliver_(deliver),
+          chunk_bytes_(std::min(options.chunk_bytes, options.block_bytes)) {
         ctx_->index = index;
         next_line_ = job.first_line;
         emitted_to_ = job.begin;
@@ -112,7 +121,8 @@ private:
     bool check_before() {
         fr_.gzip = src_.gzip();
         if (job_.begin == 0 || src_.gzip()) return true;
-        std::optional<std::string> before = src_.bytes_before(job_.begin, std::min<std::uint64_t>(job_.begin, kEdgeBytes));
+        std::optional<std::string> before =
+            src_.bytes_before(job_.begin, std::min<std::uint64_t>(job_.begin, kEdgeBytes));
         if (job_.tail_before && (!before || StreamHash::of(*before) != *job_.tail_before)) {
             // Copytruncate, then written past the old size: the plan was for another content.
             fr_.error = "rewritten while being read (rotated?); looked at again";
@@ -305,7 +315,9 @@ private:
         // ledger continues from the last one once the file is complete (never from its start).
         const bool unfinished = src_.unfinished();
         if (unfinished && fr_.error.empty()) {
-            fr_.error = "gzip: unexpected end of file (still being written?); its whole lines are counted, the rest once it is complete";
+            fr_.error =
+                "gzip: unexpected end of file (still being written?); its whole lines are counted, the rest once it is "
+                "complete";
         }
         if (long_line_) {  // the file ended inside the over-long line
             if (job_.take_partial_tail && !stopped_early && !unfinished) {
@@ -322,7 +334,8 @@ private:
         } else if (used_ > 0 && (stopped_early || !job_.take_partial_tail || unfinished)) {
             // Follow mode (or cancelled, or unfinished): whole lines only; an unterminated tail waits.
             const void* last = memrchr(cur_.get(), '\n', used_);
-            const std::size_t cut = last ? static_cast<std::size_t>(static_cast<const char*>(last) - cur_.get()) + 1 : 0;
+            const std::size_t cut =
+                last ? static_cast<std::size_t>(static_cast<const char*>(last) - cur_.get()) + 1 : 0;
             emit(std::move(cur_), cut, true);
         } else {
             emit(std::move(cur_), used_, true);
@@ -336,7 +349,8 @@ private:
             fr_.head_hash = StreamHash::of(head_);
             fr_.head_prefixes = head_prefixes(head_, emitted_to_);
         }
-        if (edges_ && tail_.size() == k && (tail_seeded_ || emitted_to_ - job_.begin >= k)) fr_.tail_hash = StreamHash::of(tail_);
+        if (edges_ && tail_.size() == k && (tail_seeded_ || emitted_to_ - job_.begin >= k))
+            fr_.tail_hash = StreamHash::of(tail_);
     }
 
     const ReaderOptions& options_;
@@ -352,14 +366,14 @@ private:
     bool detected_ = false;
     StreamHash hasher_;
     bool hashing_ = false;
-    bool edges_ = true;       ///< head_ and tail_ are the first and last kEdgeBytes handed on
+    bool edges_ = true;  ///< head_ and tail_ are the first and last kEdgeBytes handed on
     std::string head_, tail_;
     bool tail_seeded_ = false;  ///< tail_ started with the kEdgeBytes before `begin`
-    std::uint64_t limit_ = 0;       ///< bytes to read from `begin` (kToEnd: all)
-    std::uint64_t taken_ = 0;       ///< bytes read from the source so far
+    std::uint64_t limit_ = 0;   ///< bytes to read from `begin` (kToEnd: all)
+    std::uint64_t taken_ = 0;   ///< bytes read from the source so far
     std::uint64_t next_line_ = 1;
-    std::uint64_t emitted_to_ = 0;  ///< stream offset after the last byte handed on
-    bool skipping_long_ = false;    ///< discarding the rest of an over-long line
+    std::uint64_t emitted_to_ = 0;    ///< stream offset after the last byte handed on
+    bool skipping_long_ = false;      ///< discarding the rest of an over-long line
     std::optional<Block> long_line_;  ///< its excerpt, handed on once its end is known
     std::unique_ptr<char[]> cur_;
     std::size_t used_ = 0;

@@ -48,8 +48,8 @@ struct Block {
     std::unique_ptr<char[]> buf;
     std::size_t size = 0;
     std::uint64_t first_line = 1;
-    bool too_long = false;  ///< data is the start of one over-long line
-    std::string document;   ///< a whole document-format file (buf is then null)
+    bool too_long = false;                     ///< data is the start of one over-long line
+    std::string document;                      ///< a whole document-format file (buf is then null)
     std::uint64_t offset = 0, offset_end = 0;  ///< the stream bytes the block stands for
     std::string_view data() const { return {buf.get(), size}; }
 };
@@ -78,7 +78,8 @@ struct Detection {
 /// Asks `factory` for the format of `data`, a file's first bytes (`more`: the file goes on past
 /// them). Over-long lines do not vote. When nothing matched and `data` is the start of one
 /// unfinished line, or nothing but over-long or blank lines, the decision waits while `more`.
-Detection detect_file_format(const ParserFactory& factory, const ReaderOptions& options, std::string_view data, bool more);
+Detection detect_file_format(const ParserFactory& factory, const ReaderOptions& options, std::string_view data,
+                             bool more);
 
 /// The first `max` lines of `data` (the last one may be unterminated).
 std::vector<std::string_view> first_lines(std::string_view data, std::size_t max);
@@ -95,7 +96,8 @@ public:
     /// job in its blocks. Fills `result` (FileResult::untouched when nothing could be taken).
     void read(std::uint32_t index, const ReadJob& job, FileResult& result, const Deliver& deliver) const;
     /// The same over a source already open (another byte source; tests).
-    void read(std::uint32_t index, const ReadJob& job, ByteSource& source, FileResult& result, const Deliver& deliver) const;
+    void read(std::uint32_t index, const ReadJob& job, ByteSource& source, FileResult& result,
+              const Deliver& deliver) const;
 
 private:
     const ReaderOptions& options_;

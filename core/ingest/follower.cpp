@@ -52,7 +52,7 @@ void Follower::add_watches(const std::string& dir) {
     while (!todo.empty()) {
         const std::string d = std::move(todo.back());
         todo.pop_back();
-        struct stat st {};
+        struct stat st{};
         if (::stat(d.c_str(), &st) != 0 ||
             !seen.emplace(static_cast<std::uint64_t>(st.st_dev), static_cast<std::uint64_t>(st.st_ino)).second)
             continue;
@@ -137,7 +137,8 @@ void MessageFilter::filter(IngestResult& r) {
         }
     }
     std::vector<std::string> now = r.notes;
-    std::erase_if(r.notes, [&](const std::string& n) { return std::find(notes_.begin(), notes_.end(), n) != notes_.end(); });
+    std::erase_if(r.notes,
+                  [&](const std::string& n) { return std::find(notes_.begin(), notes_.end(), n) != notes_.end(); });
     notes_ = std::move(now);
 }
 
@@ -172,8 +173,9 @@ void Follower::run(const std::function<void(const IngestResult&)>& on_round) {
         // Without inotify a full look every poll interval; with it, the events name the files
         // and a full look (a safety net) comes at most every 20 times its own cost (<= 60 s).
         const Clock::duration interval =
-            inotify_fd_ >= 0 ? std::clamp<Clock::duration>(20 * full_cost, options_.poll_interval,
-                                                            std::max<Clock::duration>(options_.poll_interval, std::chrono::seconds(60)))
+            inotify_fd_ >= 0 ? std::clamp<Clock::duration>(
+                                   20 * full_cost, options_.poll_interval,
+                                   std::max<Clock::duration>(options_.poll_interval, std::chrono::seconds(60)))
                              : options_.poll_interval;
         const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(last_full + interval - Clock::now());
         pollfd fds[2] = {{stop_pipe_[0], POLLIN, 0}, {inotify_fd_, POLLIN, 0}};

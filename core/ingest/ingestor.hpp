@@ -17,8 +17,8 @@
 namespace s3top {
 
 struct IngestResult {
-    LoadResult load;     ///< what was read this time
-    PlanCounts counts;   ///< how each input was handled
+    LoadResult load;                 ///< what was read this time
+    PlanCounts counts;               ///< how each input was handled
     std::vector<std::string> notes;  ///< state file problems
 };
 

@@ -18,8 +18,8 @@ namespace s3top {
 bool is_temporary_name(std::string_view name) {
     if (name.empty() || name.front() == '.') return true;
     auto ends = [&](std::string_view s) { return name.ends_with(s); };
-    if (ends(".tmp") || ends(".part") || ends(".partial") || ends(".s3cmd.tmp") || ends("-s3cmd") || ends(".crdownload") ||
-        ends("~"))
+    if (ends(".tmp") || ends(".part") || ends(".partial") || ends(".s3cmd.tmp") || ends("-s3cmd") ||
+        ends(".crdownload") || ends("~"))
         return true;
     // aws s3 sync writes "<name>.<8 alphanumerics>" then renames; S3 log names never contain '.'
     // followed by exactly 8 alphanumerics at the end unless they are such temp files.
@@ -58,7 +58,7 @@ struct Entry {
     unsigned char type = DT_UNKNOWN;
     bool temporary = false;
     int error = 0;  ///< fstatat's errno; 0: `st` holds the file's stat
-    struct stat st {};
+    struct stat st{};
 };
 
 /// fstatat of every entry, relative to the folder open as `fd`; on every core when there are
@@ -88,9 +88,12 @@ struct Folder {
 
 void walk(int fd, const std::string& prefix, const std::string& shown, std::vector<InputFile>& out,
           std::vector<InputProblem>& problems, Seen& seen, bool linked) {
-    if (struct stat self {}; ::fstat(fd, &self) == 0 &&
-                             !seen.emplace(static_cast<std::uint64_t>(self.st_dev), static_cast<std::uint64_t>(self.st_ino)).second) {
-        if (linked) problems.push_back({shown, "a symlinked folder that leads back to a folder already listed (a loop?): not followed"});
+    if (struct stat self{};
+        ::fstat(fd, &self) == 0 &&
+        !seen.emplace(static_cast<std::uint64_t>(self.st_dev), static_cast<std::uint64_t>(self.st_ino)).second) {
+        if (linked)
+            problems.push_back(
+                {shown, "a symlinked folder that leads back to a folder already listed (a loop?): not followed"});
         ::close(fd);
         return;
     }
@@ -102,7 +105,7 @@ void walk(int fd, const std::string& prefix, const std::string& shown, std::vect
     }
     std::vector<InputFile> files;
     std::vector<Folder> folders;
-    std::vector<Entry> entries;        ///< what may be a file, in readdir order
+    std::vector<Entry> entries;  ///< what may be a file, in readdir order
     for (;;) {
         errno = 0;
         const dirent* de = ::readdir(dir);
@@ -135,7 +138,7 @@ void walk(int fd, const std::string& prefix, const std::string& shown, std::vect
             // A symlinked folder (or one the file system did not type) is walked too; `seen`
             // keeps a loop from being walked again.
             if (name.front() == '.') continue;
-            struct stat own {};
+            struct stat own{};
             const bool link = e.type == DT_LNK ||
                               (::fstatat(fd, e.name.c_str(), &own, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(own.st_mode));
             folders.push_back({prefix + std::string(name) + '/', link});
@@ -178,14 +181,16 @@ std::vector<InputFile> collect_inputs(const std::vector<std::string>& paths, std
             out.push_back(InputFile{"-", 0, 0, false});
             continue;
         }
-        struct stat st {};
+        struct stat st{};
         if (::stat(name.c_str(), &st) != 0) {
             problems.push_back({name, std::strerror(errno)});
             continue;
         }
         if (S_ISREG(st.st_mode)) {
             const auto slash = name.rfind('/');
-            out.push_back(input_of(name, slash == std::string::npos ? std::string_view(name) : std::string_view(name).substr(slash + 1), st));
+            out.push_back(input_of(
+                name, slash == std::string::npos ? std::string_view(name) : std::string_view(name).substr(slash + 1),
+                st));
             continue;
         }
         if (!S_ISDIR(st.st_mode)) {

@@ -32,8 +32,8 @@ struct InputProblem {
 bool is_temporary_name(std::string_view filename);
 
 /// Expands paths: files as they are, folders recursed (symlinked folders too, each folder
-/// once: a link back to one already listed, a loop, is named in `problems`), "-" kept. Files come sorted by path (bytewise) within each named
-/// folder, so every run reads in the same order. Temporary files are skipped; unreadable
+/// once: a link back to one already listed, a loop, is named in `problems`), "-" kept. Files come sorted by path
+/// (bytewise) within each named folder, so every run reads in the same order. Temporary files are skipped; unreadable
 /// entries are reported in `problems` and skipped. A folder is read with readdir and each
 /// file stat'ed relative to its folder (no path lookup from the root per file).
 std::vector<InputFile> collect_inputs(const std::vector<std::string>& paths, std::vector<InputProblem>& problems);

@@ -12,7 +12,7 @@
 namespace s3top {
 
 std::optional<FileStat> stat_file(const std::filesystem::path& p) {
-    struct stat st {};
+    struct stat st{};
     if (::stat(p.c_str(), &st) != 0) return std::nullopt;
     FileStat f;
     f.dev = static_cast<std::uint64_t>(st.st_dev);
@@ -94,9 +94,9 @@ struct Ledger::Search {
     bool follow = false;
     std::vector<Planned> planned;
     std::unordered_map<std::uint64_t, std::vector<std::size_t>> heads;  ///< head key -> planned
-    std::unordered_map<Content, std::size_t, ContentHash> contents;    ///< digested planned files
-    std::unordered_set<Content, ContentHash> starts;  ///< line-end starts of planned files' heads
-    std::unordered_set<std::string> trusted;  ///< grown inputs: counted bytes checked on disk
+    std::unordered_map<Content, std::size_t, ContentHash> contents;     ///< digested planned files
+    std::unordered_set<Content, ContentHash> starts;                    ///< line-end starts of planned files' heads
+    std::unordered_set<std::string> trusted;                            ///< grown inputs: counted bytes checked on disk
     std::map<std::pair<std::string, std::uint64_t>, std::optional<std::uint64_t>> prefixes;
 
     /// Digest of the first `n` stream bytes of `path` (memoised); nullopt when shorter.
@@ -115,8 +115,9 @@ struct Ledger::Search {
         Planned& p = planned[i];
         if (p.digested) return;
         p.digested = true;
-        const Scan sc = scan_stream(p.path, p.from, p.at, p.line, ReadJob::kToEnd, follow,
-                                    [](std::uint64_t, std::uint64_t) { return false; }, stats.bytes_hashed);
+        const Scan sc = scan_stream(
+            p.path, p.from, p.at, p.line, ReadJob::kToEnd, follow, [](std::uint64_t, std::uint64_t) { return false; },
+            stats.bytes_hashed);
         if (!sc.ok || !sc.whole) return;
         p.ok = true;
         p.length = sc.length;
@@ -149,7 +150,7 @@ struct Ledger::Lists {
 /// What pass 2 found of one file: where reading can start, its whole counted stream when
 /// known, and its head.
 struct Ledger::Found {
-    Scan best;                 ///< match: the longest counted start; whole/length: the counted stream
+    Scan best;  ///< match: the longest counted start; whole/length: the counted stream
     bool gzip = false;
     bool head_read = false;
     std::vector<HeadPrefix> own_starts;  ///< its line-end starts in its first KiB
@@ -171,7 +172,8 @@ std::vector<PlannedJob> Ledger::plan(const std::vector<InputFile>& inputs, bool 
     lists.fresh.reserve(inputs.size() > by_path_.size() ? inputs.size() - by_path_.size() : 0);
     Search search;
     search.follow = follow;
-    for (std::size_t i = 0; i < inputs.size(); ++i) classify(inputs[i], i, follow, counts, problems, out, lists, search);
+    for (std::size_t i = 0; i < inputs.size(); ++i)
+        classify(inputs[i], i, follow, counts, problems, out, lists, search);
 
     // Room for what this plan's files add, at once: 100,000 new files would rehash these maps
     // and grow these vectors a dozen times each.
@@ -220,7 +222,8 @@ void Ledger::classify(const InputFile& f, std::size_t i, bool follow, PlanCounts
         return;
     }
     const std::string& path = f.path;
-    const auto st = f.stated ? std::optional<FileStat>(FileStat{f.dev, f.ino, f.size, f.mtime_ns, f.ctime_ns}) : stat_file(f.path);
+    const auto st =
+        f.stated ? std::optional<FileStat>(FileStat{f.dev, f.ino, f.size, f.mtime_ns, f.ctime_ns}) : stat_file(f.path);
     if (!st) {
         problems.push_back({path, std::strerror(errno)});
         return;
@@ -345,7 +348,8 @@ void Ledger::resolve(Todo& t, Head* head, Search& search, PlanCounts& counts, st
         if (f.best.whole) {
             p.digested = p.ok = true;
             p.length = f.best.length;
-            search.contents.emplace(Content{f.best.length, StreamHash::restore(f.best.state).digest()}, search.planned.size());
+            search.contents.emplace(Content{f.best.length, StreamHash::restore(f.best.state).digest()},
+                                    search.planned.size());
         } else if (is_grown && pj.job.hash_before) {
             p.from = t.own->offset;
             p.line = t.own->next_line;

@@ -37,7 +37,7 @@ std::optional<FileStat> stat_file(const std::filesystem::path& p);
 /// One file's ingest state. Offsets are in the file's stream (decompressed for gzip).
 struct LedgerEntry {
     std::string path;
-    FileStat stat;             ///< when last looked at
+    FileStat stat;  ///< when last looked at
     bool gzip = false;
     std::uint64_t offset = 0;  ///< [0, offset) is in the totals
     std::uint64_t next_line = 1;
@@ -76,9 +76,9 @@ struct PlanCounts {
 
 /// Work done looking for counted content inside files (plan), for tests and figures.
 struct SearchStats {
-    std::uint64_t bytes_hashed = 0;    ///< stream bytes hashed by the search (beyond the 1 KiB heads)
-    std::uint64_t candidates = 0;      ///< counted or planned files looked at as containing a file
-    std::uint64_t prefix_reads = 0;    ///< of those, prefixes read from disk to compare
+    std::uint64_t bytes_hashed = 0;  ///< stream bytes hashed by the search (beyond the 1 KiB heads)
+    std::uint64_t candidates = 0;    ///< counted or planned files looked at as containing a file
+    std::uint64_t prefix_reads = 0;  ///< of those, prefixes read from disk to compare
 };
 
 class Ledger {
@@ -147,7 +147,7 @@ private:
         std::vector<std::pair<std::uint64_t, std::uint64_t>> ranges;
         std::uint64_t end_line = 1, max_end = 0;
     };
-    struct Group {  // counted contents sharing a first KiB
+    struct Group {                              // counted contents sharing a first KiB
         std::vector<const std::string*> paths;  ///< keys of by_path_, in the order indexed
         std::uint64_t max_extent = 0;           ///< longest content ever indexed here (a bound)
     };
@@ -157,8 +157,8 @@ private:
     struct Lists;
     /// Pass 1 of plan() for input `i`: unchanged (nothing), a gap or a grown file (straight to
     /// `out` or to the grown list), replaced or new (to their lists).
-    void classify(const InputFile& f, std::size_t i, bool follow, PlanCounts& counts, std::vector<InputProblem>& problems,
-                  std::vector<PlannedJob>& out, Lists& lists, Search& search);
+    void classify(const InputFile& f, std::size_t i, bool follow, PlanCounts& counts,
+                  std::vector<InputProblem>& problems, std::vector<PlannedJob>& out, Lists& lists, Search& search);
     /// The same file as `e` counted, its counted bytes still there (first and last KiB, or the
     /// whole counted start when its edges are not known): it grew, or only its stat changed.
     bool still_counted(const LedgerEntry& e, const FileStat& st) const;

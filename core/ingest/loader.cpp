@@ -123,14 +123,16 @@ LoadResult Loader::load_jobs(const std::vector<ReadJob>& jobs, const std::atomic
     const reading::FileReader reader(ropts, factory_, pool, cancel);
     std::mutex sink_mutex;
     RequestIdSet* const dedupe = options_.dedupe.get();
-    const reading::WorkerShared shared{engine_, options_,  factory_, reject_sink_, commit_, sink_mutex,
-                                       jobs,    pool,      dedupe,   dedupe ? dedupe->begin_load(jobs.size()) : 0};
+    const reading::WorkerShared shared{
+        engine_,    options_, factory_, reject_sink_, commit_,
+        sink_mutex, jobs,     pool,     dedupe,       dedupe ? dedupe->begin_load(jobs.size()) : 0};
     auto work = [&] {
         reading::ParseWorker worker(shared);
         while (auto task = queue.pop()) {
             if (const auto* whole = std::get_if<WholeFile>(&*task)) {
                 const auto i = whole->job;
-                reader.read(static_cast<std::uint32_t>(i), jobs[i], result.files[i], [&](reading::Block&& b) { worker.process(b); });
+                reader.read(static_cast<std::uint32_t>(i), jobs[i], result.files[i],
+                            [&](reading::Block&& b) { worker.process(b); });
                 done[i].store(true, std::memory_order_release);
             } else {
                 worker.process(std::get<reading::Block>(*task));
@@ -152,7 +154,8 @@ LoadResult Loader::load_jobs(const std::vector<ReadJob>& jobs, const std::atomic
         if (whole_by_worker(jobs[i])) {
             queue.push(WholeFile{i});
         } else {
-            reader.read(static_cast<std::uint32_t>(i), jobs[i], result.files[i], [&](reading::Block&& b) { queue.push(std::move(b)); });
+            reader.read(static_cast<std::uint32_t>(i), jobs[i], result.files[i],
+                        [&](reading::Block&& b) { queue.push(std::move(b)); });
             done[i].store(true, std::memory_order_release);
         }
         tell_done(false);

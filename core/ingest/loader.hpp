@@ -98,7 +98,7 @@ struct Span {
 /// What happened to one input file.
 struct FileResult {
     std::string path;
-    std::string format;  ///< the format used ("" when none)
+    std::string format;       ///< the format used ("" when none)
     std::uint64_t bytes = 0;  ///< bytes read (decompressed)
     std::uint64_t lines = 0;
     std::string error;  ///< empty when read completely
@@ -112,7 +112,7 @@ struct FileResult {
     std::uint64_t next_line = 1;  ///< line number of the line at `end`
     bool hashed = false;          ///< `hash` covers exactly [0, end)
     StreamHash::State hash;
-    bool gzip = false;            ///< the file was gzip-compressed (by magic bytes)
+    bool gzip = false;  ///< the file was gzip-compressed (by magic bytes)
     /// Hashes of the first and of the last min(end, kEdgeBytes) stream bytes before `end`,
     /// when this read saw them: the ledger needs them and need not open the file again.
     std::optional<std::uint64_t> head_hash, tail_hash;

@@ -20,8 +20,9 @@ void ParseWorker::process(Block& blk) {
     const FileCtx& fc = *blk.file;
     if (blk.too_long) {
         builder_.add_bytes(blk.offset_end - blk.offset);
-        builder_.reject(fc.index, blk.first_line, blk.data(),
-                        ParseError{RejectReason::LineTooLong, static_cast<std::uint32_t>(shared_.options.max_line_bytes), 0});
+        builder_.reject(
+            fc.index, blk.first_line, blk.data(),
+            ParseError{RejectReason::LineTooLong, static_cast<std::uint32_t>(shared_.options.max_line_bytes), 0});
         add_span(blk, 1);
         shared_.pool.put(std::move(blk.buf));
         return;
@@ -70,8 +71,9 @@ void ParseWorker::parse_lines(const FileCtx& fc, const Block& blk) {
         const std::string_view line = data.substr(pos, nl - pos);
         pos = nl + 1;
         if (line.size() > shared_.options.max_line_bytes) {
-            builder_.reject(fc.index, line_no++, line,
-                            ParseError{RejectReason::LineTooLong, static_cast<std::uint32_t>(shared_.options.max_line_bytes), 0});
+            builder_.reject(
+                fc.index, line_no++, line,
+                ParseError{RejectReason::LineTooLong, static_cast<std::uint32_t>(shared_.options.max_line_bytes), 0});
         } else if (!parser) {
             builder_.reject(fc.index, line_no++, line, ParseError{RejectReason::NoFormat, 0, 0});
         } else {
@@ -144,7 +146,8 @@ void ParseWorker::pass_rejects() {
     auto& rs = builder_.rejects();
     if (shared_.reject_sink && sunk_ < rs.size()) {
         std::lock_guard l(shared_.sink_mutex);
-        for (std::size_t i = sunk_; i < rs.size(); ++i) shared_.reject_sink(rs[i], shared_.jobs[rs[i].source].file.path);
+        for (std::size_t i = sunk_; i < rs.size(); ++i)
+            shared_.reject_sink(rs[i], shared_.jobs[rs[i].source].file.path);
     }
     if (rs.size() > keep_rejects_) rs.erase(rs.begin(), rs.end() - static_cast<std::ptrdiff_t>(keep_rejects_));
     sunk_ = rs.size();

@@ -11,8 +11,8 @@ namespace {
 
 constexpr std::size_t kChunkRows = std::size_t{1} << 16;
 
-constexpr std::array<double, 18> kLadder = {0.1,  0.25, 0.5,  1,    2,     5,     10,    30,    60,
-                                            120,  300,  600,  1800, 3600,  7200,  21600, 86400, 604800};
+constexpr std::array<double, 18> kLadder = {0.1, 0.25, 0.5, 1,    2,    5,    10,    30,    60,
+                                            120, 300,  600, 1800, 3600, 7200, 21600, 86400, 604800};
 
 template <class T>
 void move_append(std::vector<T>& dst, std::vector<T>& src) {
@@ -40,7 +40,8 @@ void scatter(std::vector<T>& src, const std::vector<std::uint32_t>& perm, std::v
 template <class T>
 std::vector<T> slice(const std::vector<T>& v, std::size_t off, std::size_t n) {
     if (v.empty()) return {};
-    return std::vector<T>(v.begin() + static_cast<std::ptrdiff_t>(off), v.begin() + static_cast<std::ptrdiff_t>(off + n));
+    return std::vector<T>(v.begin() + static_cast<std::ptrdiff_t>(off),
+                          v.begin() + static_cast<std::ptrdiff_t>(off + n));
 }
 
 }  // namespace
@@ -106,7 +107,8 @@ LoadResult Replay::load(const std::vector<InputFile>& files, LoaderOptions optio
         // Only the most recent rejects are kept, as the engine would keep them.
         auto& kept = prelude_.rejects;
         for (auto& r : b.rejects) kept.push_back(std::move(r));
-        if (kept.size() > 2 * keep_rejects + 64) kept.erase(kept.begin(), kept.end() - static_cast<std::ptrdiff_t>(keep_rejects));
+        if (kept.size() > 2 * keep_rejects + 64)
+            kept.erase(kept.begin(), kept.end() - static_cast<std::ptrdiff_t>(keep_rejects));
     });
     result = loader.load(files, cancel);
 
@@ -120,7 +122,8 @@ LoadResult Replay::load(const std::vector<InputFile>& files, LoaderOptions optio
     prelude_.counters.read -= prelude_.counters.parsed;
     prelude_.counters.parsed = 0;
     if (prelude_.rejects.size() > keep_rejects)
-        prelude_.rejects.erase(prelude_.rejects.begin(), prelude_.rejects.end() - static_cast<std::ptrdiff_t>(keep_rejects));
+        prelude_.rejects.erase(prelude_.rejects.begin(),
+                               prelude_.rejects.end() - static_cast<std::ptrdiff_t>(keep_rejects));
     prelude_.interned = true;
 
     // Order: time, then file and line (origin is unique, so the order is total).

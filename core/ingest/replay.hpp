@@ -36,10 +36,10 @@ struct ReplayOptions {
 };
 
 struct ReplayStatus {
-    bool ready = false;   ///< loaded and ordered (load() returned)
+    bool ready = false;  ///< loaded and ordered (load() returned)
     bool paused = false;
-    bool done = false;    ///< every record is in the engine
-    double speed = 0;     ///< 0 = as fast as possible
+    bool done = false;  ///< every record is in the engine
+    double speed = 0;   ///< 0 = as fast as possible
     /// Log time played up to (UTC epoch seconds): records at or before it are in the engine.
     /// Before the start: the first record's time; 0 when there is none.
     std::int64_t clock = 0;
@@ -74,8 +74,8 @@ public:
     /// index, line). Blocking; call once. A file-level problem is in the result as usual; more
     /// inputs than kMaxOriginFiles, or more than 2^32-1 records, are refused (`error` set,
     /// nothing to play).
-    LoadResult load(const std::vector<InputFile>& files, LoaderOptions options, RejectSink rejects,
-                    std::string& error, const std::atomic<bool>* cancel = nullptr);
+    LoadResult load(const std::vector<InputFile>& files, LoaderOptions options, RejectSink rejects, std::string& error,
+                    const std::atomic<bool>* cancel = nullptr);
 
     /// Feeds the engine what is due at now(): the first call starts the clock at the first
     /// record and hands over every rejected line's count (they have no trusted time); then, at
@@ -124,7 +124,7 @@ private:
     std::size_t total_ = 0;
     std::size_t pos_ = 0;  ///< next row to feed
     std::int64_t first_time_ = 0;
-    Batch prelude_;        ///< line counts and recent rejects, handed over by the first tick
+    Batch prelude_;  ///< line counts and recent rejects, handed over by the first tick
 
     // Control state, under mutex_.
     mutable std::mutex mutex_;
@@ -133,8 +133,8 @@ private:
     bool ready_ = false, started_ = false, done_ = false, stop_ = false, paused_ = false;
     double speed_ = 0;
     unsigned pending_steps_ = 0;
-    double clock_ = 0;                 ///< log time played up to
-    double anchor_log_ = 0;            ///< log time at anchor_wall_ (finite speed)
+    double clock_ = 0;       ///< log time played up to
+    double anchor_log_ = 0;  ///< log time at anchor_wall_ (finite speed)
     Clock::time_point anchor_wall_{};
     std::size_t played_ = 0;
 };

@@ -73,10 +73,30 @@ std::optional<RequestKey> request_key(const Record& r) {
     if (!lossless) k.id = hash_bytes(id, kIdSeed);
     FieldHash h(lossless ? kRestLossless : kRestHashed);
     h.num(static_cast<std::uint64_t>(r.time));
-    for (std::string_view s : {r.operation, r.key, r.version_id, r.request_uri, r.method, r.path, r.query, r.protocol,
-                               r.error_code, r.bucket_owner, r.bucket, r.remote_ip, r.requester, r.referrer,
-                               r.user_agent, r.host_id, r.signature_version, r.cipher_suite, r.auth_type,
-                               r.host_header, r.tls_version, r.access_point_arn, r.acl_required, r.source_region})
+    for (std::string_view s : {r.operation,
+                               r.key,
+                               r.version_id,
+                               r.request_uri,
+                               r.method,
+                               r.path,
+                               r.query,
+                               r.protocol,
+                               r.error_code,
+                               r.bucket_owner,
+                               r.bucket,
+                               r.remote_ip,
+                               r.requester,
+                               r.referrer,
+                               r.user_agent,
+                               r.host_id,
+                               r.signature_version,
+                               r.cipher_suite,
+                               r.auth_type,
+                               r.host_header,
+                               r.tls_version,
+                               r.access_point_arn,
+                               r.acl_required,
+                               r.source_region})
         h.str(s);
     h.num(r.status);
     h.num(r.bytes_sent);

@@ -91,7 +91,7 @@ private:
     static constexpr std::size_t kShards = 64;
     static constexpr std::uint32_t kStored = 0xffffffff;  ///< owner of keys from the state file
     struct Entry {
-        RequestKey key;  ///< {0, 0} = empty
+        RequestKey key;                 ///< {0, 0} = empty
         std::uint32_t owner = kStored;  ///< the file that held it first in this process
         std::uint16_t owner_seen = 0;   ///< times that file held it so far
         std::uint16_t counted = 0;      ///< records counted with this key (the most any file held)
@@ -100,7 +100,8 @@ private:
         std::size_t operator()(const std::pair<std::uint32_t, RequestKey>& p) const;
     };
     struct PairEq {
-        bool operator()(const std::pair<std::uint32_t, RequestKey>& a, const std::pair<std::uint32_t, RequestKey>& b) const {
+        bool operator()(const std::pair<std::uint32_t, RequestKey>& a,
+                        const std::pair<std::uint32_t, RequestKey>& b) const {
             return a.first == b.first && a.second == b.second;
         }
     };

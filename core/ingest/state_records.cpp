@@ -207,9 +207,10 @@ bool get_entry(In& in, LedgerEntry& e) {
     std::string_view path, error;
     std::uint8_t flags = 0;
     std::uint32_t ngaps = 0;
-    if (!in.str(path) || !in.num(e.stat.dev) || !in.num(e.stat.ino) || !in.num(e.stat.size) || !in.num(e.stat.mtime_ns) ||
-        !in.num(e.stat.ctime_ns) || !in.num(flags) || !in.num(e.offset) || !in.num(e.next_line) || !in.num(e.head_hash) || !in.num(e.tail_hash) ||
-        !in.num(e.hash.h) || !in.num(e.hash.len) || !in.num(e.hash.carry) || !in.num(ngaps))
+    if (!in.str(path) || !in.num(e.stat.dev) || !in.num(e.stat.ino) || !in.num(e.stat.size) ||
+        !in.num(e.stat.mtime_ns) || !in.num(e.stat.ctime_ns) || !in.num(flags) || !in.num(e.offset) ||
+        !in.num(e.next_line) || !in.num(e.head_hash) || !in.num(e.tail_hash) || !in.num(e.hash.h) ||
+        !in.num(e.hash.len) || !in.num(e.hash.carry) || !in.num(ngaps))
         return false;
     e.path = std::string(path);
     e.gzip = flags & 1;
@@ -256,7 +257,7 @@ struct StoredRows {
     std::int64_t newest_source_mtime = 0;
     std::uint64_t n = 0;
     std::string_view time, bytes_sent, bytes_in, total_time_ms, status, tier;  ///< as for_each_number_column
-    std::array<std::string_view, kStringDimCount> ids;  ///< empty: the dimension is not stored
+    std::array<std::string_view, kStringDimCount> ids;                         ///< empty: the dimension is not stored
     Pools pools;
 };
 
@@ -439,14 +440,15 @@ bool decode_batch(std::string_view payload, const RowsTarget& rows, Ledger& ledg
     };
     std::vector<SpanRec> spans(nspans);
     for (auto& s : spans) {
-        if (!in.str(s.path) || !in.num(s.dev) || !in.num(s.ino) || !in.num(s.gzip) || !in.num(s.begin) || !in.num(s.end) ||
-            !in.num(s.end_line))
+        if (!in.str(s.path) || !in.num(s.dev) || !in.num(s.ino) || !in.num(s.gzip) || !in.num(s.begin) ||
+            !in.num(s.end) || !in.num(s.end_line))
             return false;
     }
     StoredRows r;
     if (!read_rows(in, r) || !in.done()) return false;
     deliver(std::move(r), rows);
-    for (const auto& s : spans) ledger.add_committed_span(std::string(s.path), s.dev, s.ino, s.gzip, s.begin, s.end, s.end_line);
+    for (const auto& s : spans)
+        ledger.add_committed_span(std::string(s.path), s.dev, s.ino, s.gzip, s.begin, s.end, s.end_line);
     return true;
 }
 

@@ -67,7 +67,7 @@ private:
 };
 
 bool file_size(int fd, std::uint64_t& size) {
-    struct stat st {};
+    struct stat st{};
     if (::fstat(fd, &st) != 0) return false;
     size = static_cast<std::uint64_t>(st.st_size);
     return true;
@@ -99,7 +99,7 @@ int open_locked(const std::filesystem::path& file, std::string& error) {
             ::close(fd);
             return -1;
         }
-        struct stat held {}, now {};
+        struct stat held{}, now{};
         if (::fstat(fd, &held) == 0 && ::stat(file.c_str(), &now) == 0 && held.st_dev == now.st_dev &&
             held.st_ino == now.st_ino)
             return fd;
@@ -154,8 +154,9 @@ bool StateStore::open(const std::filesystem::path& file, std::uint64_t fingerpri
     if (!data.empty() && !header_ok) {
         notes.push_back(file.string() + ": not a state file or corrupt header; rebuilt");
     } else if (header_ok && version != kVersion) {
-        notes.push_back(file.string() + ": state format " + std::to_string(version) + " of another s3top version (this one writes " +
-                        std::to_string(kVersion) + "); rebuilt: the logs are read again");
+        notes.push_back(file.string() + ": state format " + std::to_string(version) +
+                        " of another s3top version (this one writes " + std::to_string(kVersion) +
+                        "); rebuilt: the logs are read again");
     } else if (header_ok && fp != fingerprint) {
         notes.push_back(file.string() + ": written for other settings; rebuilt");
     } else if (header_ok) {
@@ -170,7 +171,8 @@ bool StateStore::open(const std::filesystem::path& file, std::uint64_t fingerpri
     if (good < data.size() || data.empty()) {
         if (good == 0) {
             const std::string h = file_header(fingerprint);
-            if (::ftruncate(fd_, 0) != 0 || ::pwrite(fd_, h.data(), h.size(), 0) != static_cast<ssize_t>(h.size())) return fail();
+            if (::ftruncate(fd_, 0) != 0 || ::pwrite(fd_, h.data(), h.size(), 0) != static_cast<ssize_t>(h.size()))
+                return fail();
             good = h.size();
         } else if (::ftruncate(fd_, static_cast<off_t>(good)) != 0) {
             return fail();
@@ -198,7 +200,8 @@ bool StateStore::open(const std::filesystem::path& file, std::uint64_t fingerpri
 
 bool StateStore::needs_compaction() const {
     constexpr std::uint64_t kMinBytes = 16 << 20, kMaxRecords = 4096;
-    return log_records_ > 0 && (log_records_ >= kMaxRecords || (log_bytes_ >= kMinBytes && log_bytes_ * 2 >= snapshot_bytes_));
+    return log_records_ > 0 &&
+           (log_records_ >= kMaxRecords || (log_bytes_ >= kMinBytes && log_bytes_ * 2 >= snapshot_bytes_));
 }
 
 bool StateStore::compact(std::string& error) {
@@ -221,7 +224,7 @@ bool StateStore::compact(std::string& error) {
             return false;
         }
         const state_records::Decoded dec = decode_records(map.data(), RowsTarget{&rows, nullptr}, ledger, ids,
-                                           [&map](std::size_t offset) { map.release(offset); });
+                                                          [&map](std::size_t offset) { map.release(offset); });
         if (dec.good != size_) {
             error = path_.string() + ": cannot be read back whole; not compacted";
             return false;
@@ -376,7 +379,8 @@ bool StateStore::write_records(std::initializer_list<std::pair<std::uint8_t, con
 
 bool StateStore::append_batch(const Batch& batch, const std::vector<Span>& spans, const std::vector<PlannedJob>& jobs,
                               std::string& error) {
-    if (batch.request_keys.empty() && batch.no_request_id == 0) return write_record(kBatch, encode_batch(batch, spans, jobs), error);
+    if (batch.request_keys.empty() && batch.no_request_id == 0)
+        return write_record(kBatch, encode_batch(batch, spans, jobs), error);
     Sink ids;
     put_request_ids(ids, batch.no_request_id, batch.request_keys);
     const std::string rows = encode_batch(batch, spans, jobs);

@@ -173,7 +173,8 @@ ParseResult parse_clf_line(std::string_view line, ClfShape* shape) {
     };
     std::string_view t = token();
     if (t.empty()) return std::unexpected(error(RejectReason::TooFewFields, pos, kClfStatus));
-    if (!scan::parse_status(t, r.status)) return std::unexpected(error(RejectReason::BadStatus, pos - t.size(), kClfStatus));
+    if (!scan::parse_status(t, r.status))
+        return std::unexpected(error(RejectReason::BadStatus, pos - t.size(), kClfStatus));
     t = token();
     if (t.empty()) return std::unexpected(error(RejectReason::TooFewFields, pos, kClfBytes));
     if (t != "-" && !scan::parse_u64(t, r.bytes_sent))

@@ -11,7 +11,15 @@ namespace s3top {
 
 /// Field indices of the CLF family, as reported in ParseError::field.
 enum ClfField : std::uint16_t {
-    kClfHost, kClfIdent, kClfUser, kClfTime, kClfRequest, kClfStatus, kClfBytes, kClfReferrer, kClfUserAgent,
+    kClfHost,
+    kClfIdent,
+    kClfUser,
+    kClfTime,
+    kClfRequest,
+    kClfStatus,
+    kClfBytes,
+    kClfReferrer,
+    kClfUserAgent,
     kClfFieldCount
 };
 

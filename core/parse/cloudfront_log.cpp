@@ -133,7 +133,10 @@ ParseResult CloudFrontLineParser::parse_record(std::string_view line) const {
                 case CfColumn::Date: date = v; break;
                 case CfColumn::Time: time = v; break;
                 case CfColumn::Timestamp: timestamp = v; break;
-                case CfColumn::TimestampMs: timestamp = v; timestamp_ms = true; break;
+                case CfColumn::TimestampMs:
+                    timestamp = v;
+                    timestamp_ms = true;
+                    break;
                 case CfColumn::ScBytes:
                     if (v != "-" && !scan::parse_u64(v, r.bytes_sent)) return fail(RejectReason::BadNumber);
                     break;
@@ -157,7 +160,8 @@ ParseResult CloudFrontLineParser::parse_record(std::string_view line) const {
                     break;
                 case CfColumn::TimeTaken: {
                     std::uint64_t us = 0;
-                    if (!scan::parse_duration_us(v, 1'000'000, us, r.has_total_time)) return fail(RejectReason::BadNumber);
+                    if (!scan::parse_duration_us(v, 1'000'000, us, r.has_total_time))
+                        return fail(RejectReason::BadNumber);
                     r.total_time_ms = scan::us_to_ms(us);
                     break;
                 }
@@ -172,10 +176,12 @@ ParseResult CloudFrontLineParser::parse_record(std::string_view line) const {
         if (!tab) break;
         pos = end + 1;
     }
-    if (i < required_) return std::unexpected(error(RejectReason::TooFewFields, line.size(), static_cast<std::uint16_t>(i)));
+    if (i < required_)
+        return std::unexpected(error(RejectReason::TooFewFields, line.size(), static_cast<std::uint16_t>(i)));
 
     if (!timestamp.empty()) {
-        if (!parse_epoch(timestamp, timestamp_ms, r.time)) return std::unexpected(error(RejectReason::BadTimestamp, 0, 0));
+        if (!parse_epoch(timestamp, timestamp_ms, r.time))
+            return std::unexpected(error(RejectReason::BadTimestamp, 0, 0));
     } else {
         const auto t = scan::parse_date_time_columns(date, time);
         if (!t) return std::unexpected(error(RejectReason::BadTimestamp, 0, 0));
@@ -185,7 +191,8 @@ ParseResult CloudFrontLineParser::parse_record(std::string_view line) const {
     if (result_type == "Error") r.error_code = detailed.empty() ? result_type : detailed;
     r.key = scan::key_from_path(r.path);
     r.field_count = static_cast<std::uint16_t>(i > 0xFFFF ? 0xFFFF : i);
-    r.extra_fields = static_cast<std::uint16_t>(i > layout_.size() ? std::min<std::size_t>(i - layout_.size(), 0xFFFF) : 0);
+    r.extra_fields =
+        static_cast<std::uint16_t>(i > layout_.size() ? std::min<std::size_t>(i - layout_.size(), 0xFFFF) : 0);
     return r;
 }
 

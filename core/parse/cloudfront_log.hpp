@@ -13,9 +13,33 @@ namespace s3top {
 
 /// The CloudFront columns s3top maps; every other named column is kCfOther (skipped).
 enum class CfColumn : std::uint8_t {
-    Other, Date, Time, Timestamp, TimestampMs, EdgeLocation, ScBytes, CIp, CsMethod, CsHost, CsUriStem, ScStatus,
-    CsReferer, CsUserAgent, CsUriQuery, CsCookie, EdgeResultType, EdgeRequestId, XHostHeader, CsProtocol, CsBytes,
-    TimeTaken, XForwardedFor, SslProtocol, SslCipher, EdgeResponseResultType, CsProtocolVersion,
+    Other,
+    Date,
+    Time,
+    Timestamp,
+    TimestampMs,
+    EdgeLocation,
+    ScBytes,
+    CIp,
+    CsMethod,
+    CsHost,
+    CsUriStem,
+    ScStatus,
+    CsReferer,
+    CsUserAgent,
+    CsUriQuery,
+    CsCookie,
+    EdgeResultType,
+    EdgeRequestId,
+    XHostHeader,
+    CsProtocol,
+    CsBytes,
+    TimeTaken,
+    XForwardedFor,
+    SslProtocol,
+    SslCipher,
+    EdgeResponseResultType,
+    CsProtocolVersion,
     EdgeDetailedResultType
 };
 

@@ -16,9 +16,31 @@ namespace {
 using namespace simdjson;
 
 enum Slot : int {
-    kEventTime, kEventName, kSourceIp, kUserAgent, kErrorCode, kRequestId, kRecipient, kArn, kPrincipalId,
-    kInvokedBy, kIdentityType, kBucketName, kKeyLower, kKeyUpper, kHostUpper, kHostLower, kBytesOut, kBytesIn,
-    kSignatureVersion, kCipherAdditional, kAuthMethod, kTlsVersion, kTlsCipher, kTlsHost, kSlotCount
+    kEventTime,
+    kEventName,
+    kSourceIp,
+    kUserAgent,
+    kErrorCode,
+    kRequestId,
+    kRecipient,
+    kArn,
+    kPrincipalId,
+    kInvokedBy,
+    kIdentityType,
+    kBucketName,
+    kKeyLower,
+    kKeyUpper,
+    kHostUpper,
+    kHostLower,
+    kBytesOut,
+    kBytesIn,
+    kSignatureVersion,
+    kCipherAdditional,
+    kAuthMethod,
+    kTlsVersion,
+    kTlsCipher,
+    kTlsHost,
+    kSlotCount
 };
 
 constexpr std::array<std::pair<std::string_view, int>, kSlotCount> kPointers{{
@@ -158,8 +180,9 @@ bool CloudTrailParser::parse(std::string_view document, const std::function<void
         std::memset(im.buffer.data() + text.size(), ' ', SIMDJSON_PADDING);
         const jsonwalk::Source src{std::string_view(im.buffer), text};
         const auto excerpt_at = [&](const char* p) {
-            const std::size_t off =
-                p >= im.buffer.data() && p < im.buffer.data() + text.size() ? static_cast<std::size_t>(p - im.buffer.data()) : 0;
+            const std::size_t off = p >= im.buffer.data() && p < im.buffer.data() + text.size()
+                                        ? static_cast<std::size_t>(p - im.buffer.data())
+                                        : 0;
             return text.substr(off, kExcerpt);
         };
         const auto fail = [&](error_code e) {

@@ -32,8 +32,7 @@ public:
 
     std::string_view name() const override { return "cloudtrail"; }
     bool parse(std::string_view document, const std::function<void(const Record&)>& on_record,
-               const std::function<void(std::string_view excerpt, ParseError)>& on_reject,
-               std::string& error) override;
+               const std::function<void(std::string_view excerpt, ParseError)>& on_reject, std::string& error) override;
 
 private:
     struct Impl;

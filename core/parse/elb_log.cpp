@@ -77,8 +77,8 @@ void fill_request(std::string_view request, Record& r) {
 }
 
 // Fields common to ALB and Classic, starting at the timestamp (`f.v[base]`).
-std::optional<ParseError> fill_common(const Fields& f, std::size_t base, std::size_t min_fields,
-                                      std::string_view line, Record& r) {
+std::optional<ParseError> fill_common(const Fields& f, std::size_t base, std::size_t min_fields, std::string_view line,
+                                      Record& r) {
     const auto field = [](std::size_t i) { return static_cast<std::uint16_t>(i); };
     const auto column = [&](std::string_view v) { return static_cast<std::size_t>(v.data() - line.data()); };
     if (f.n < min_fields) return error(RejectReason::TooFewFields, line.size(), field(f.n));
@@ -109,7 +109,8 @@ std::optional<ParseError> fill_common(const Fields& f, std::size_t base, std::si
     if (!scan::parse_status(at(kAlbTargetStatus), target_status))
         return error(RejectReason::BadStatus, column(at(kAlbTargetStatus)), field(base + kAlbTargetStatus - kAlbTime));
     if (!scan::parse_u64(at(kAlbReceivedBytes), r.bytes_in) && at(kAlbReceivedBytes) != "-")
-        return error(RejectReason::BadNumber, column(at(kAlbReceivedBytes)), field(base + kAlbReceivedBytes - kAlbTime));
+        return error(RejectReason::BadNumber, column(at(kAlbReceivedBytes)),
+                     field(base + kAlbReceivedBytes - kAlbTime));
     if (!scan::parse_u64(at(kAlbSentBytes), r.bytes_sent) && at(kAlbSentBytes) != "-")
         return error(RejectReason::BadNumber, column(at(kAlbSentBytes)), field(base + kAlbSentBytes - kAlbTime));
     fill_request(at(kAlbRequest), r);

@@ -10,10 +10,32 @@ namespace s3top {
 /// Field indices of the ALB format (the Classic format is the same from kAlbTime to
 /// kAlbSslProtocol, without the type and shifted by one), as reported in ParseError::field.
 enum AlbField : std::uint16_t {
-    kAlbType, kAlbTime, kAlbElb, kAlbClient, kAlbTarget, kAlbRequestTime, kAlbTargetTime, kAlbResponseTime,
-    kAlbElbStatus, kAlbTargetStatus, kAlbReceivedBytes, kAlbSentBytes, kAlbRequest, kAlbUserAgent, kAlbSslCipher,
-    kAlbSslProtocol, kAlbTargetGroupArn, kAlbTraceId, kAlbDomainName, kAlbChosenCertArn, kAlbMatchedRulePriority,
-    kAlbRequestCreationTime, kAlbActionsExecuted, kAlbRedirectUrl, kAlbErrorReason, kAlbFieldCount
+    kAlbType,
+    kAlbTime,
+    kAlbElb,
+    kAlbClient,
+    kAlbTarget,
+    kAlbRequestTime,
+    kAlbTargetTime,
+    kAlbResponseTime,
+    kAlbElbStatus,
+    kAlbTargetStatus,
+    kAlbReceivedBytes,
+    kAlbSentBytes,
+    kAlbRequest,
+    kAlbUserAgent,
+    kAlbSslCipher,
+    kAlbSslProtocol,
+    kAlbTargetGroupArn,
+    kAlbTraceId,
+    kAlbDomainName,
+    kAlbChosenCertArn,
+    kAlbMatchedRulePriority,
+    kAlbRequestCreationTime,
+    kAlbActionsExecuted,
+    kAlbRedirectUrl,
+    kAlbErrorReason,
+    kAlbFieldCount
 };
 
 /// Parses one Application Load Balancer log line. remote_ip is the client without its port

@@ -12,8 +12,7 @@ bool parse_status(std::string_view t, std::uint16_t& out) {
         out = 0;
         return true;
     }
-    if (t.size() != 3 || t[0] < '1' || t[0] > '5' || t[1] < '0' || t[1] > '9' || t[2] < '0' || t[2] > '9')
-        return false;
+    if (t.size() != 3 || t[0] < '1' || t[0] > '5' || t[1] < '0' || t[1] > '9' || t[2] < '0' || t[2] > '9') return false;
     out = static_cast<std::uint16_t>((t[0] - '0') * 100 + (t[1] - '0') * 10 + (t[2] - '0'));
     return true;
 }
@@ -66,8 +65,8 @@ std::uint32_t us_to_ms(std::uint64_t us) {
 namespace {
 
 std::optional<std::int64_t> civil_seconds(int y, int mo, int d, int h, int mi, int se) {
-    if (y < 1970 || mo < 1 || mo > 12 || d < 1 || static_cast<unsigned>(d) > days_in_month(y, static_cast<unsigned>(mo)) ||
-        h > 23 || mi > 59 || se > 60)
+    if (y < 1970 || mo < 1 || mo > 12 || d < 1 ||
+        static_cast<unsigned>(d) > days_in_month(y, static_cast<unsigned>(mo)) || h > 23 || mi > 59 || se > 60)
         return std::nullopt;
     return days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d)) * 86400 + h * 3600 + mi * 60 + se;
 }

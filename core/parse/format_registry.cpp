@@ -81,39 +81,66 @@ DocumentParserResult make_cloudtrail() { return std::make_unique<CloudTrailParse
 // --- The table --------------------------------------------------------------------------
 
 constexpr std::array kFormats = {
-    LogFormat{.name = "s3", .request_ids = true, .takes = s3_takes, .make_line = make<S3LineParser>,
+    LogFormat{.name = "s3",
+              .request_ids = true,
+              .takes = s3_takes,
+              .make_line = make<S3LineParser>,
               .sample = "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be bucket "
                         "[06/Feb/2019:00:00:38 +0000] 192.0.2.3 "
                         "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be 3E57427F3EXAMPLE "
                         "REST.GET.VERSIONING - \"GET /bucket?versioning HTTP/1.1\" 200 - 113 - 7 - \"-\" "
                         "\"S3Console/0.4\" - hostid= SigV4 ECDHE-RSA-AES128-GCM-SHA256 AuthHeader "
                         "bucket.s3.us-west-1.amazonaws.com TLSv1.2"},
-    LogFormat{.name = "cloudtrail", .kind = FormatKind::Document, .request_ids = true, .json_lines = true,
-              .takes = cloudtrail_takes, .make_document = make_cloudtrail,
-              .sample = R"({"Records":[{"eventVersion":"1.08","eventTime":"2023-05-01T10:00:05Z",)"
-                        R"("eventSource":"s3.amazonaws.com","eventName":"ListBuckets","sourceIPAddress":"198.51.100.8"}]})"},
-    LogFormat{.name = "cloudfront", .request_ids = true, .header = cloudfront_header, .takes = cloudfront_takes,
+    LogFormat{.name = "cloudtrail",
+              .kind = FormatKind::Document,
+              .request_ids = true,
+              .json_lines = true,
+              .takes = cloudtrail_takes,
+              .make_document = make_cloudtrail,
+              .sample =
+                  R"({"Records":[{"eventVersion":"1.08","eventTime":"2023-05-01T10:00:05Z",)"
+                  R"("eventSource":"s3.amazonaws.com","eventName":"ListBuckets","sourceIPAddress":"198.51.100.8"}]})"},
+    LogFormat{.name = "cloudfront",
+              .request_ids = true,
+              .header = cloudfront_header,
+              .takes = cloudfront_takes,
               .make_line = make<CloudFrontLineParser>,
               .sample = "2019-12-04\t21:02:31\tLAX1\t392\t192.0.2.100\tGET\td1.cloudfront.net\t/index.html\t200\t-\t"
                         "curl/8\t-\t-\tHit\tid"},
-    LogFormat{.name = "alb", .request_ids = true, .takes = alb_takes, .make_line = make<AlbLineParser>,
+    LogFormat{.name = "alb",
+              .request_ids = true,
+              .takes = alb_takes,
+              .make_line = make<AlbLineParser>,
               .sample = R"(h2 2018-07-02T22:23:00.186641Z app/lb/50dc 10.0.1.252:48160 10.0.0.66:9000 0.000 0.002 )"
                         R"(0.000 200 200 5 257 "GET https://10.0.2.105:773/ HTTP/2.0" "curl/7.46.0" )"
                         R"(ECDHE-RSA-AES128-GCM-SHA256 TLSv1.2 arn "Root=1-5" "-" "-" 1)"},
-    LogFormat{.name = "elb", .takes = elb_takes, .make_line = make<ElbLineParser>,
+    LogFormat{.name = "elb",
+              .takes = elb_takes,
+              .make_line = make<ElbLineParser>,
               .sample = R"(2015-05-13T23:39:43.945958Z my-lb 192.168.131.39:2817 10.0.0.1:80 0.000086 0.001048 )"
                         R"(0.001337 200 200 0 57 "GET https://www.example.com:443/ HTTP/1.1")"},
-    LogFormat{.name = "jsonl", .json_lines = true, .takes = jsonl_takes, .make_line = make_jsonl,
+    LogFormat{.name = "jsonl",
+              .json_lines = true,
+              .takes = jsonl_takes,
+              .make_line = make_jsonl,
               .sample = R"({"ts":1646861401.52,"request":{"remote_ip":"192.0.2.44","method":"GET","uri":"/"},)"
                         R"("status":200,"size":1})"},
-    LogFormat{.name = "vcombined", .takes = clf_takes<true, true>, .make_line = make_clf<"vcombined">,
+    LogFormat{.name = "vcombined",
+              .takes = clf_takes<true, true>,
+              .make_line = make_clf<"vcombined">,
               .sample = R"(example.com:443 192.0.2.7 - - [10/Oct/2023:13:55:36 -0700] "GET / HTTP/1.1" 200 5 "-" )"
                         R"("curl/8")"},
-    LogFormat{.name = "combined", .takes = clf_takes<false, true>, .make_line = make_clf<"combined">,
+    LogFormat{.name = "combined",
+              .takes = clf_takes<false, true>,
+              .make_line = make_clf<"combined">,
               .sample = R"(192.0.2.7 - - [10/Oct/2023:13:55:36 -0700] "GET / HTTP/1.1" 200 5 "-" "curl/8")"},
-    LogFormat{.name = "vcommon", .takes = clf_takes<true, false>, .make_line = make_clf<"vcommon">,
+    LogFormat{.name = "vcommon",
+              .takes = clf_takes<true, false>,
+              .make_line = make_clf<"vcommon">,
               .sample = R"(example.com 192.0.2.7 - - [10/Oct/2023:13:55:36 -0700] "GET / HTTP/1.1" 200 5)"},
-    LogFormat{.name = "common", .takes = clf_takes<false, false>, .make_line = make_clf<"common">,
+    LogFormat{.name = "common",
+              .takes = clf_takes<false, false>,
+              .make_line = make_clf<"common">,
               .sample = R"(192.0.2.7 - - [10/Oct/2023:13:55:36 -0700] "GET / HTTP/1.1" 200 5)"},
     // Named only (a GoAccess format string or predefined name): never detected.
     LogFormat{.name = "goaccess", .make_line = make_goaccess},
@@ -125,7 +152,8 @@ static_assert(kFormats.size() == 11, "a new format: its row here, its sample lin
 // pointers in a constant expression under -fsanitize=undefined, so not a static_assert).
 
 std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+    while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ' || s.back() == '\t'))
+        s.remove_suffix(1);
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
     return s;
 }
@@ -231,7 +259,8 @@ std::expected<ChosenFormat, std::string> choose_format(std::string_view format,
     std::string name(format);
     if (name == "auto") {
         auto detected = detect_format(first_lines);
-        if (!detected) return std::unexpected(std::string("no known log format matched its first lines (use --log-format)"));
+        if (!detected)
+            return std::unexpected(std::string("no known log format matched its first lines (use --log-format)"));
         name = *detected;
     } else if (!find_format(name) && (name.find('%') != std::string::npos || goaccess_preset(name))) {
         name = "goaccess";  // a GoAccess format string or predefined name (COMBINED, AWSS3 ...)

@@ -26,8 +26,8 @@ constexpr std::array<GoAccessPreset, 12> kPresets{{
     {"VCOMMON", R"(%v:%^ %h %^[%d:%t %^] "%r" %s %b)", kApacheDate, kTime24},
     {"W3C", "%d %t %^ %m %U %q %^ %^ %h %u %R %s %^ %^ %L", kW3cDate, kTime24},
     {"CLOUDFRONT",
-     R"(%d\t%t\t%^\t%b\t%h\t%m\t%v\t%U\t%s\t%R\t%u\t%q\t%^\t%C\t%^\t%^\t%^\t%^\t%T\t%^\t%K\t%k\t%^\t%H\t%^)",
-     kW3cDate, kTime24},
+     R"(%d\t%t\t%^\t%b\t%h\t%m\t%v\t%U\t%s\t%R\t%u\t%q\t%^\t%C\t%^\t%^\t%^\t%^\t%T\t%^\t%K\t%k\t%^\t%H\t%^)", kW3cDate,
+     kTime24},
     {"CLOUDSTORAGE", R"("%x","%h",%^,%^,"%m","%U","%s",%^,"%b","%D",%^,"%R","%u")", "%f", "%f"},
     {"AWSELB", R"(%^ %dT%t.%^ %^ %h:%^ %^ %^ %T %^ %s %^ %^ %b "%r" "%u" %k %K %^ "%^" "%v")", kW3cDate, kTime24},
     {"SQUID", "%^ %^ %^ %v %^: %x.%^ %~%L %h %^/%s %b %m %U", "%s", "%s"},
@@ -71,7 +71,10 @@ std::optional<GoSpec> spec_of(char c) {
         case 'L': return GoSpec::ServeMs;
         case 'K': return GoSpec::TlsVersion;
         case 'k': return GoSpec::TlsCipher;
-        case '^': case 'C': case 'M': case 'n': return GoSpec::Skip;
+        case '^':
+        case 'C':
+        case 'M':
+        case 'n': return GoSpec::Skip;
         default: return std::nullopt;
     }
 }
@@ -79,10 +82,17 @@ std::optional<GoSpec> spec_of(char c) {
 // Fields that are single tokens: when one ends the format it stops at a space.
 bool is_token(GoSpec s) {
     switch (s) {
-        case GoSpec::Host: case GoSpec::Status: case GoSpec::Bytes: case GoSpec::ServeSec: case GoSpec::ServeUs:
-        case GoSpec::ServeMs: case GoSpec::Skip: case GoSpec::TlsVersion: case GoSpec::TlsCipher: case GoSpec::Method:
-        case GoSpec::Protocol:
-            return true;
+        case GoSpec::Host:
+        case GoSpec::Status:
+        case GoSpec::Bytes:
+        case GoSpec::ServeSec:
+        case GoSpec::ServeUs:
+        case GoSpec::ServeMs:
+        case GoSpec::Skip:
+        case GoSpec::TlsVersion:
+        case GoSpec::TlsCipher:
+        case GoSpec::Method:
+        case GoSpec::Protocol: return true;
         default: return false;
     }
 }
@@ -294,7 +304,9 @@ std::optional<RejectReason> store_value(const GoStep& st, std::string_view v, Ca
         case GoSpec::ServeMs: {
             if (c.have_serve) break;
             c.have_serve = true;
-            const std::uint64_t scale = st.spec == GoSpec::ServeSec ? 1'000'000 : st.spec == GoSpec::ServeMs ? 1'000 : 1;
+            const std::uint64_t scale = st.spec == GoSpec::ServeSec  ? 1'000'000
+                                        : st.spec == GoSpec::ServeMs ? 1'000
+                                                                     : 1;
             std::uint64_t us = 0;
             if (!scan::parse_duration_us(v, scale, us, r.has_total_time)) return RejectReason::BadNumber;
             r.total_time_ms = scan::us_to_ms(us);

@@ -56,11 +56,11 @@ struct GoStep {
     enum class Kind : std::uint8_t { Literal, Field, SkipSpaces };
     Kind kind = Kind::Literal;
     GoSpec spec = GoSpec::Skip;
-    std::string literal;      ///< Literal: the text to match
-    char delim = 0;           ///< Field: the character ending it
-    bool to_end = false;      ///< Field: the last step, runs to the end of the line (or a space for tokens)
-    std::string xff_delims;   ///< ~h: the characters separating the list's addresses
-    bool offset_skip = false; ///< a %^ right after "%t ": a "+hhmm" in it is applied as the offset
+    std::string literal;       ///< Literal: the text to match
+    char delim = 0;            ///< Field: the character ending it
+    bool to_end = false;       ///< Field: the last step, runs to the end of the line (or a space for tokens)
+    std::string xff_delims;    ///< ~h: the characters separating the list's addresses
+    bool offset_skip = false;  ///< a %^ right after "%t ": a "+hhmm" in it is applied as the offset
 };
 
 /// A compiled format. Build it with compile_goaccess_format().

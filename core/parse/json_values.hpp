@@ -17,7 +17,7 @@ inline std::optional<std::int64_t> json_time(std::string_view t) {
     std::uint64_t v = 0;
     if (!scan::parse_u64(t.substr(0, dot), v)) return std::nullopt;
     if (dot != std::string_view::npos && t[dot] != '.') return std::nullopt;  // exponent forms: not for times
-    while (v >= 100'000'000'000ULL) v /= 1000;  // ms, us, ns since the epoch
+    while (v >= 100'000'000'000ULL) v /= 1000;                                // ms, us, ns since the epoch
     return static_cast<std::int64_t>(v);
 }
 

@@ -43,8 +43,7 @@ error_code capture(ondemand::value v, Captured& c, const Source& src) {
             c.present = true;
             c.is_number = t == ondemand::json_type::number;
             return SUCCESS;
-        default:
-            return SUCCESS;  // null, or a container where a scalar was expected: absent
+        default: return SUCCESS;  // null, or a container where a scalar was expected: absent
     }
 }
 

@@ -86,7 +86,8 @@ ParseResult JsonLineParser::parse(std::string_view line) {
     if (q != std::string_view::npos) r.query = uri.substr(q + 1);
     if (c[kStatus].present) {
         std::uint64_t s = 0;
-        if (!jsonwalk::json_u64(c[kStatus].text, s) || s > 999) return std::unexpected(error(RejectReason::BadStatus, 0, kStatus));
+        if (!jsonwalk::json_u64(c[kStatus].text, s) || s > 999)
+            return std::unexpected(error(RejectReason::BadStatus, 0, kStatus));
         r.status = static_cast<std::uint16_t>(s);
     }
     if (c[kBytesSent].present && !jsonwalk::json_u64(c[kBytesSent].text, r.bytes_sent))

@@ -43,8 +43,8 @@ struct JsonFieldMap {
 /// numbers, the client address without its port, the key with its fallback to the path).
 struct JsonField {
     std::string_view name;
-    std::string JsonFieldMap::*pointer;
-    std::string_view Record::*text = nullptr;
+    std::string JsonFieldMap::* pointer;
+    std::string_view Record::* text = nullptr;
 };
 inline constexpr std::array<JsonField, 18> kJsonFields = {{
     {"time", &JsonFieldMap::time},

@@ -10,16 +10,16 @@ namespace s3top {
 
 enum class RejectReason : std::uint8_t {
     EmptyLine,
-    TooFewFields,       ///< the line ended before the last required field
-    BadTimestamp,       ///< "[dd/Mon/yyyy:HH:MM:SS +zzzz]" missing or malformed, or out of range
-    UnterminatedQuote,  ///< a quoted field has no closing quote
-    BadStatus,          ///< HTTP status not three digits or "-"
-    BadNumber,          ///< a numeric field (bytes, size, times) is not a number or overflows
-    BadField,           ///< a field has a character it may not have (e.g. a quote in a bare token)
-    LineTooLong,        ///< longer than the reader's line limit (set by the reader, not the parser)
-    HeaderLine,         ///< a format's comment/header line ("#Fields: ...") rather than a record
-    NoFormat,           ///< no known format matched the file (set by the format detector)
-    DuplicateRequestId, ///< a record already counted (same request id and content; --dedupe request-id)
+    TooFewFields,        ///< the line ended before the last required field
+    BadTimestamp,        ///< "[dd/Mon/yyyy:HH:MM:SS +zzzz]" missing or malformed, or out of range
+    UnterminatedQuote,   ///< a quoted field has no closing quote
+    BadStatus,           ///< HTTP status not three digits or "-"
+    BadNumber,           ///< a numeric field (bytes, size, times) is not a number or overflows
+    BadField,            ///< a field has a character it may not have (e.g. a quote in a bare token)
+    LineTooLong,         ///< longer than the reader's line limit (set by the reader, not the parser)
+    HeaderLine,          ///< a format's comment/header line ("#Fields: ...") rather than a record
+    NoFormat,            ///< no known format matched the file (set by the format detector)
+    DuplicateRequestId,  ///< a record already counted (same request id and content; --dedupe request-id)
     Count_
 };
 

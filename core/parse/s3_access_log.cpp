@@ -146,7 +146,8 @@ std::optional<ParseError> parse_after_uri(Cursor c, std::size_t last_quote, bool
 
     bool present = false;
     if (auto e = need(kS3BytesSent, t)) return e;
-    if (!parse_optional_u64(t, r.bytes_sent, present)) return error(RejectReason::BadNumber, c.pos - t.size(), kS3BytesSent);
+    if (!parse_optional_u64(t, r.bytes_sent, present))
+        return error(RejectReason::BadNumber, c.pos - t.size(), kS3BytesSent);
     if (auto e = need(kS3ObjectSize, t)) return e;
     if (!parse_optional_u64(t, r.object_size, r.has_object_size))
         return error(RejectReason::BadNumber, c.pos - t.size(), kS3ObjectSize);
@@ -225,10 +226,9 @@ std::optional<ParseError> parse_after_uri(Cursor c, std::size_t last_quote, bool
         extra = static_cast<std::uint16_t>(extra + (n - kTailKnown));
         n = kTailKnown;
     }
-    std::string_view* dest[kTailKnown] = {&r.version_id,   &r.host_id,          &r.signature_version,
-                                          &r.cipher_suite, &r.auth_type,        &r.host_header,
-                                          &r.tls_version,  &r.access_point_arn, &r.acl_required,
-                                          &r.source_region};
+    std::string_view* dest[kTailKnown] = {&r.version_id,   &r.host_id,      &r.signature_version, &r.cipher_suite,
+                                          &r.auth_type,    &r.host_header,  &r.tls_version,       &r.access_point_arn,
+                                          &r.acl_required, &r.source_region};
     for (std::size_t i = 0; i < n; ++i) *dest[i] = absent(tail[i]);
     r.field_count = static_cast<std::uint16_t>(fields + n + extra);
     r.extra_fields = extra;

@@ -10,10 +10,34 @@ namespace s3top {
 
 /// Field indices of the S3 format, as reported in ParseError::field.
 enum S3Field : std::uint16_t {
-    kS3BucketOwner, kS3Bucket, kS3Time, kS3RemoteIp, kS3Requester, kS3RequestId, kS3Operation, kS3Key,
-    kS3RequestUri, kS3Status, kS3ErrorCode, kS3BytesSent, kS3ObjectSize, kS3TotalTime, kS3TurnAround,
-    kS3Referrer, kS3UserAgent, kS3VersionId, kS3HostId, kS3SignatureVersion, kS3CipherSuite, kS3AuthType,
-    kS3HostHeader, kS3TlsVersion, kS3AccessPointArn, kS3AclRequired, kS3SourceRegion, kS3FieldCount
+    kS3BucketOwner,
+    kS3Bucket,
+    kS3Time,
+    kS3RemoteIp,
+    kS3Requester,
+    kS3RequestId,
+    kS3Operation,
+    kS3Key,
+    kS3RequestUri,
+    kS3Status,
+    kS3ErrorCode,
+    kS3BytesSent,
+    kS3ObjectSize,
+    kS3TotalTime,
+    kS3TurnAround,
+    kS3Referrer,
+    kS3UserAgent,
+    kS3VersionId,
+    kS3HostId,
+    kS3SignatureVersion,
+    kS3CipherSuite,
+    kS3AuthType,
+    kS3HostHeader,
+    kS3TlsVersion,
+    kS3AccessPointArn,
+    kS3AclRequired,
+    kS3SourceRegion,
+    kS3FieldCount
 };
 
 /// Parses one S3 server access log line (without or with its "\n" / "\r\n").

@@ -49,22 +49,51 @@ std::expected<TimeFormat, std::string> TimeFormat::compile(std::string_view fmt)
         }
         if (++i == fmt.size()) return std::unexpected(std::string("date/time format ends with '%'"));
         switch (fmt[i]) {
-            case 'd': case 'e': add(Kind::Day); break;
+            case 'd':
+            case 'e': add(Kind::Day); break;
             case 'm': add(Kind::Month); break;
-            case 'b': case 'h': case 'B': add(Kind::MonthName); break;
+            case 'b':
+            case 'h':
+            case 'B': add(Kind::MonthName); break;
             case 'y': add(Kind::Year2); break;
             case 'Y': add(Kind::Year4); break;
-            case 'H': case 'k': add(Kind::Hour); break;
-            case 'I': case 'l': add(Kind::Hour12); break;
+            case 'H':
+            case 'k': add(Kind::Hour); break;
+            case 'I':
+            case 'l': add(Kind::Hour12); break;
             case 'p': add(Kind::AmPm); break;
             case 'M': add(Kind::Minute); break;
             case 'S': add(Kind::Second); break;
-            case 'T': add(Kind::Hour); add(Kind::Literal, ':'); add(Kind::Minute); add(Kind::Literal, ':'); add(Kind::Second); break;
-            case 'R': add(Kind::Hour); add(Kind::Literal, ':'); add(Kind::Minute); break;
-            case 'F': add(Kind::Year4); add(Kind::Literal, '-'); add(Kind::Month); add(Kind::Literal, '-'); add(Kind::Day); break;
-            case 'D': add(Kind::Month); add(Kind::Literal, '/'); add(Kind::Day); add(Kind::Literal, '/'); add(Kind::Year2); break;
+            case 'T':
+                add(Kind::Hour);
+                add(Kind::Literal, ':');
+                add(Kind::Minute);
+                add(Kind::Literal, ':');
+                add(Kind::Second);
+                break;
+            case 'R':
+                add(Kind::Hour);
+                add(Kind::Literal, ':');
+                add(Kind::Minute);
+                break;
+            case 'F':
+                add(Kind::Year4);
+                add(Kind::Literal, '-');
+                add(Kind::Month);
+                add(Kind::Literal, '-');
+                add(Kind::Day);
+                break;
+            case 'D':
+                add(Kind::Month);
+                add(Kind::Literal, '/');
+                add(Kind::Day);
+                add(Kind::Literal, '/');
+                add(Kind::Year2);
+                break;
             case 'z': add(Kind::Offset); break;
-            case 'Z': case 'a': case 'A': add(Kind::Letters); break;
+            case 'Z':
+            case 'a':
+            case 'A': add(Kind::Letters); break;
             case 'j': add(Kind::Digits); break;
             case 's': add(Kind::EpochS); break;
             case 'f': add(Kind::EpochUs); break;
@@ -193,8 +222,9 @@ std::optional<std::int64_t> time_parts_to_epoch(const TimeParts& p) {
     if (p.year < 1970 || p.year > 9999 || p.month < 1 || p.day < 1) return std::nullopt;
     if (static_cast<unsigned>(p.day) > days_in_month(p.year, static_cast<unsigned>(p.month))) return std::nullopt;
     const int hour = p.pm == 1 ? p.hour + 12 : p.hour;
-    const std::int64_t local = days_from_civil(p.year, static_cast<unsigned>(p.month), static_cast<unsigned>(p.day)) * 86400 +
-                               hour * 3600 + p.minute * 60 + p.second;
+    const std::int64_t local =
+        days_from_civil(p.year, static_cast<unsigned>(p.month), static_cast<unsigned>(p.day)) * 86400 + hour * 3600 +
+        p.minute * 60 + p.second;
     return local - (p.has_offset ? p.offset_s : 0);
 }
 

@@ -40,8 +40,24 @@ public:
 
 private:
     enum class Kind : std::uint8_t {
-        Literal, Spaces, Day, Month, MonthName, Year2, Year4, Hour, Hour12, Minute, Second, AmPm, Offset, Letters,
-        Digits, EpochS, EpochUs, EpochMs
+        Literal,
+        Spaces,
+        Day,
+        Month,
+        MonthName,
+        Year2,
+        Year4,
+        Hour,
+        Hour12,
+        Minute,
+        Second,
+        AmPm,
+        Offset,
+        Letters,
+        Digits,
+        EpochS,
+        EpochUs,
+        EpochMs
     };
     struct Step {
         Kind kind;

@@ -12,7 +12,8 @@ std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {
 std::string to_valid_utf8(std::string_view s) {
     std::string out;
     out.reserve(s.size());
-    for_each_code_point(s, [&](std::string_view bytes, char32_t, bool valid) { out += valid ? bytes : kReplacementCharacter; });
+    for_each_code_point(
+        s, [&](std::string_view bytes, char32_t, bool valid) { out += valid ? bytes : kReplacementCharacter; });
     return out;
 }
 
@@ -64,7 +65,6 @@ std::string csv_cell(std::string_view raw) {
     out.push_back('"');
     return out;
 }
-
 
 std::string html_escape(std::string_view raw) {
     const std::string s = to_valid_utf8(raw);

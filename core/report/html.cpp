@@ -72,13 +72,14 @@ std::string time_chart_svg(const std::vector<SeriesPoint>& series, Dim resolutio
         "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {} {}\" role=\"img\" "
         "aria-label=\"Bytes sent per {}\">\n",
         kW, kH + 2 * kPad, html_escape(dim_name(DimSpec{resolution, 0})));
-    out += fmt::format("<text x=\"{}\" y=\"16\" font-size=\"12\" fill=\"#555\">bytes sent per {} (max {})</text>\n", kPad,
-                       html_escape(dim_name(DimSpec{resolution, 0})), html_escape(human_bytes(max)));
+    out += fmt::format("<text x=\"{}\" y=\"16\" font-size=\"12\" fill=\"#555\">bytes sent per {} (max {})</text>\n",
+                       kPad, html_escape(dim_name(DimSpec{resolution, 0})), html_escape(human_bytes(max)));
     for (std::size_t i = 0; i < series.size(); ++i) {
         const auto& p = series[i];
         const double h = static_cast<double>(kH) * static_cast<double>(p.bytes_sent) / static_cast<double>(max);
         out += fmt::format(
-            "<rect x=\"{:.2f}\" y=\"{:.2f}\" width=\"{:.2f}\" height=\"{:.2f}\" fill=\"#3b7dd8\"><title>{}: {} sent, {} "
+            "<rect x=\"{:.2f}\" y=\"{:.2f}\" width=\"{:.2f}\" height=\"{:.2f}\" fill=\"#3b7dd8\"><title>{}: {} sent, "
+            "{} "
             "requests</title></rect>\n",
             kPad + bw * static_cast<double>(i), kPad + kH - h, std::max(bw - 1.0, 0.5), h,
             html_escape(bucket_label(resolution, p.start)), html_escape(human_bytes(p.bytes_sent)),
@@ -86,8 +87,8 @@ std::string time_chart_svg(const std::vector<SeriesPoint>& series, Dim resolutio
     }
     out += fmt::format("<text x=\"{}\" y=\"{}\" font-size=\"12\" fill=\"#555\">{}</text>\n", kPad, kH + 2 * kPad - 4,
                        html_escape(bucket_label(resolution, series.front().start)));
-    out += fmt::format("<text x=\"{}\" y=\"{}\" font-size=\"12\" fill=\"#555\" text-anchor=\"end\">{}</text>\n", kW - kPad,
-                       kH + 2 * kPad - 4, html_escape(bucket_label(resolution, series.back().start)));
+    out += fmt::format("<text x=\"{}\" y=\"{}\" font-size=\"12\" fill=\"#555\" text-anchor=\"end\">{}</text>\n",
+                       kW - kPad, kH + 2 * kPad - 4, html_escape(bucket_label(resolution, series.back().start)));
     return out + "</svg>\n";
 }
 
@@ -106,7 +107,9 @@ std::string shown(const std::string& v) { return v.empty() ? std::string("-") : 
 
 /// A value as the HTML report shows it: grouped digits, human bytes, a saturated sum marked.
 std::string html_text(const MetricColumn& col, const Metrics& m, std::uint64_t v) {
-    std::string t = col.unit == MetricUnit::Bytes ? human_bytes(v) : col.unit == MetricUnit::Count ? grouped(v) : std::to_string(v);
+    std::string t = col.unit == MetricUnit::Bytes   ? human_bytes(v)
+                    : col.unit == MetricUnit::Count ? grouped(v)
+                                                    : std::to_string(v);
     return col.saturates ? bound(m, v, std::move(t)) : t;
 }
 
@@ -133,8 +136,8 @@ std::string report_html(const ReportResult& r, const Snapshot& s) {
     if (r.totals.requests)
         body += html_escape(format_iso8601(r.min_time)) + " .. " + html_escape(format_iso8601(r.max_time)) + " (UTC)";
     if (!r.filter.empty()) body += " · filter: <code>" + html_escape(r.filter.to_string()) + "</code>";
-    body += fmt::format(" · lines read {}, parsed {}, rejected {}</p>\n", grouped(r.lines.read), grouped(r.lines.parsed),
-                        grouped(r.lines.rejected_total()));
+    body += fmt::format(" · lines read {}, parsed {}, rejected {}</p>\n", grouped(r.lines.read),
+                        grouped(r.lines.parsed), grouped(r.lines.rejected_total()));
     {
         std::vector<std::pair<std::string, std::string>> items;
         const MetricSource totals = totals_source(r);

@@ -3,13 +3,15 @@
 // page's Content-Security-Policy (only these two may run or apply; nothing from the data can).
 // After editing either text, update its hash: the e2e test html_report.sh checks them (and
 // Chromium would refuse a mismatched script). Recompute with
-//   python3 -c 'import hashlib,base64,sys; print(base64.b64encode(hashlib.sha256(sys.stdin.buffer.read()).digest()).decode())'
+//   python3 -c 'import hashlib,base64,sys;
+//   print(base64.b64encode(hashlib.sha256(sys.stdin.buffer.read()).digest()).decode())'
 // over the exact text between the delimiters.
 #include <string_view>
 
 namespace s3top::html {
 
-inline constexpr std::string_view kStyle = R"s3top_html(body{font:14px/1.4 system-ui,sans-serif;margin:1.5em;color:#222;background:#fff}
+inline constexpr std::string_view kStyle =
+    R"s3top_html(body{font:14px/1.4 system-ui,sans-serif;margin:1.5em;color:#222;background:#fff}
 h1{font-size:1.4em;margin:0 0 .3em}h2{font-size:1.1em;margin:1.6em 0 .4em}
 .meta,.note{color:#555;font-size:.9em}.note{border-left:3px solid #c90;padding-left:.6em}
 .bad{color:#b00;font-weight:bold}

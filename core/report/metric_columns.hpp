@@ -24,7 +24,7 @@ enum class MetricFigure : std::uint8_t {
     Clients,  ///< distinct client IPs of the group (or of everything, for totals)
     P50,      ///< median total time of the group's timed requests
     P95,
-    Share,    ///< the group's part of the total (each writer says of what)
+    Share,  ///< the group's part of the total (each writer says of what)
 };
 
 /// The writers, as bits of MetricColumn::writers.
@@ -43,7 +43,7 @@ struct MetricColumn {
     std::string_view narrow;   ///< the dashboard panel's heading, when shorter than heading
     MetricUnit unit;
     MetricFigure figure = MetricFigure::Sum;
-    std::uint64_t Metrics::*sum = nullptr;  ///< MetricFigure::Sum: the field
+    std::uint64_t Metrics::* sum = nullptr;  ///< MetricFigure::Sum: the field
     /// A sum of values from the logs: marked as a lower bound when Metrics::overflow says it
     /// stopped at 2^64-1 (counts of requests cannot get there).
     bool saturates = false;
@@ -54,37 +54,83 @@ struct MetricColumn {
 
 /// Every metric column, in the order writers print them.
 inline constexpr std::array kMetricColumns = {
-    MetricColumn{.key = "requests", .heading = "Requests", .narrow = "", .unit = MetricUnit::Count,
+    MetricColumn{.key = "requests",
+                 .heading = "Requests",
+                 .narrow = "",
+                 .unit = MetricUnit::Count,
                  .sum = &Metrics::requests,
                  .writers = kWriteTable | kWriteCsv | kWriteJson | kWriteHtml | kWritePanel | kWritePanelExpanded},
-    MetricColumn{.key = "bytes_sent", .heading = "Bytes sent", .narrow = "Sent", .unit = MetricUnit::Bytes,
-                 .sum = &Metrics::bytes_sent, .saturates = true,
+    MetricColumn{.key = "bytes_sent",
+                 .heading = "Bytes sent",
+                 .narrow = "Sent",
+                 .unit = MetricUnit::Bytes,
+                 .sum = &Metrics::bytes_sent,
+                 .saturates = true,
                  .writers = kWriteTable | kWriteCsv | kWriteJson | kWriteHtml | kWritePanel | kWritePanelExpanded},
-    MetricColumn{.key = "bytes_uploaded", .heading = "Uploaded", .narrow = "", .unit = MetricUnit::Bytes,
-                 .sum = &Metrics::bytes_in, .saturates = true,
+    MetricColumn{.key = "bytes_uploaded",
+                 .heading = "Uploaded",
+                 .narrow = "",
+                 .unit = MetricUnit::Bytes,
+                 .sum = &Metrics::bytes_in,
+                 .saturates = true,
                  .writers = kWriteTable | kWriteCsv | kWriteJson | kWriteHtml | kWritePanelExpanded},
-    MetricColumn{.key = "errors_4xx", .heading = "4xx", .narrow = "", .unit = MetricUnit::Count,
+    MetricColumn{.key = "errors_4xx",
+                 .heading = "4xx",
+                 .narrow = "",
+                 .unit = MetricUnit::Count,
                  .sum = &Metrics::errors_4xx,
                  .writers = kWriteTable | kWriteCsv | kWriteJson | kWriteHtml | kWritePanelExpanded},
-    MetricColumn{.key = "errors_5xx", .heading = "5xx", .narrow = "", .unit = MetricUnit::Count,
+    MetricColumn{.key = "errors_5xx",
+                 .heading = "5xx",
+                 .narrow = "",
+                 .unit = MetricUnit::Count,
                  .sum = &Metrics::errors_5xx,
                  .writers = kWriteTable | kWriteCsv | kWriteJson | kWriteHtml | kWritePanelExpanded},
-    MetricColumn{.key = "get_class", .heading = "GET-class", .narrow = "", .unit = MetricUnit::Count,
-                 .sum = &Metrics::get_class, .writers = kWriteCsv | kWriteJson | kWriteHtml},
-    MetricColumn{.key = "put_class", .heading = "PUT-class", .narrow = "", .unit = MetricUnit::Count,
-                 .sum = &Metrics::put_class, .writers = kWriteCsv | kWriteJson | kWriteHtml},
-    MetricColumn{.key = "distinct_clients", .heading = "Clients", .narrow = "", .unit = MetricUnit::Count,
-                 .figure = MetricFigure::Clients, .writers = kWriteTable | kWriteCsv | kWriteJson | kWriteHtml},
-    MetricColumn{.key = "total_time_ms", .heading = "Total ms", .narrow = "", .unit = MetricUnit::Millis,
-                 .sum = &Metrics::total_time_ms, .saturates = true, .writers = kWriteCsv | kWriteJson},
-    MetricColumn{.key = "p50_ms", .heading = "p50 ms", .narrow = "", .unit = MetricUnit::Millis,
-                 .figure = MetricFigure::P50, .in_totals = false,
+    MetricColumn{.key = "get_class",
+                 .heading = "GET-class",
+                 .narrow = "",
+                 .unit = MetricUnit::Count,
+                 .sum = &Metrics::get_class,
+                 .writers = kWriteCsv | kWriteJson | kWriteHtml},
+    MetricColumn{.key = "put_class",
+                 .heading = "PUT-class",
+                 .narrow = "",
+                 .unit = MetricUnit::Count,
+                 .sum = &Metrics::put_class,
+                 .writers = kWriteCsv | kWriteJson | kWriteHtml},
+    MetricColumn{.key = "distinct_clients",
+                 .heading = "Clients",
+                 .narrow = "",
+                 .unit = MetricUnit::Count,
+                 .figure = MetricFigure::Clients,
                  .writers = kWriteTable | kWriteCsv | kWriteJson | kWriteHtml},
-    MetricColumn{.key = "p95_ms", .heading = "p95 ms", .narrow = "", .unit = MetricUnit::Millis,
-                 .figure = MetricFigure::P95, .in_totals = false,
+    MetricColumn{.key = "total_time_ms",
+                 .heading = "Total ms",
+                 .narrow = "",
+                 .unit = MetricUnit::Millis,
+                 .sum = &Metrics::total_time_ms,
+                 .saturates = true,
+                 .writers = kWriteCsv | kWriteJson},
+    MetricColumn{.key = "p50_ms",
+                 .heading = "p50 ms",
+                 .narrow = "",
+                 .unit = MetricUnit::Millis,
+                 .figure = MetricFigure::P50,
+                 .in_totals = false,
                  .writers = kWriteTable | kWriteCsv | kWriteJson | kWriteHtml},
-    MetricColumn{.key = "share", .heading = "Share", .narrow = "", .unit = MetricUnit::Percent,
-                 .figure = MetricFigure::Share, .writers = kWriteTable | kWritePanel | kWritePanelExpanded},
+    MetricColumn{.key = "p95_ms",
+                 .heading = "p95 ms",
+                 .narrow = "",
+                 .unit = MetricUnit::Millis,
+                 .figure = MetricFigure::P95,
+                 .in_totals = false,
+                 .writers = kWriteTable | kWriteCsv | kWriteJson | kWriteHtml},
+    MetricColumn{.key = "share",
+                 .heading = "Share",
+                 .narrow = "",
+                 .unit = MetricUnit::Percent,
+                 .figure = MetricFigure::Share,
+                 .writers = kWriteTable | kWritePanel | kWritePanelExpanded},
 };
 
 consteval bool metric_table_is_consistent() {

@@ -80,8 +80,7 @@ std::string report_table(const ReportResult& r, const TableOptions& opt) {
         out += fmt::format(" (duplicate records {}); no request id {}",
                            grouped(r.lines.rejected[static_cast<std::size_t>(RejectReason::DuplicateRequestId)]),
                            grouped(*r.no_request_id));
-    if (r.totals.requests)
-        out += fmt::format("; {} .. {}", format_iso8601(r.min_time), format_iso8601(r.max_time));
+    if (r.totals.requests) out += fmt::format("; {} .. {}", format_iso8601(r.min_time), format_iso8601(r.max_time));
     if (!r.filter.empty()) out += "; filter: " + terminal_safe(r.filter.to_string());
     out += "\n";
     if (r.totals.overflow) out += std::string(overflow_note()) + "\n";
@@ -143,8 +142,9 @@ std::string report_json(const ReportResult& r) {
     }
     out += "}";
     if (r.no_request_id)  // --dedupe request-id: duplicates are also in rejected_by_reason
-        out += fmt::format(",\"duplicate_records\":{},\"no_request_id\":{}",
-                           r.lines.rejected[static_cast<std::size_t>(RejectReason::DuplicateRequestId)], *r.no_request_id);
+        out +=
+            fmt::format(",\"duplicate_records\":{},\"no_request_id\":{}",
+                        r.lines.rejected[static_cast<std::size_t>(RejectReason::DuplicateRequestId)], *r.no_request_id);
     out += "},\"totals\":{";
     metrics_json(out, totals_source(r));
     out += "}";

@@ -15,7 +15,8 @@ namespace {
 class WidthTable {
 public:
     WidthTable() : loc_(newlocale(LC_CTYPE_MASK, "C.UTF-8", locale_t{})) {
-        for (std::size_t cp = 0; cp < bmp_.size(); ++cp) bmp_[cp] = static_cast<std::int8_t>(lookup(static_cast<char32_t>(cp)));
+        for (std::size_t cp = 0; cp < bmp_.size(); ++cp)
+            bmp_[cp] = static_cast<std::int8_t>(lookup(static_cast<char32_t>(cp)));
     }
     ~WidthTable() {
         if (loc_) freelocale(loc_);
@@ -48,17 +49,17 @@ const WidthTable& widths() {
 
 // Characters terminals disagree on, or that hide or reorder text: always shown escaped.
 bool always_escape(char32_t cp) {
-    return (cp >= 0x80 && cp <= 0x9F)          // C1 controls (CSI = U+009B ...)
-           || cp == 0xAD                       // soft hyphen
-           || (cp >= 0x200B && cp <= 0x200F)   // zero-width space/joiners, LRM, RLM
-           || (cp >= 0x2028 && cp <= 0x202E)   // line/paragraph separators, bidi embeddings/overrides
-           || (cp >= 0x2060 && cp <= 0x206F)   // word joiner, invisible operators, bidi isolates
-           || cp == 0x3164 || cp == 0xFFA0     // Hangul fillers (invisible)
-           || (cp >= 0xFE00 && cp <= 0xFE0F)   // variation selectors (change emoji width)
-           || cp == 0xFEFF                     // BOM / zero-width no-break space
-           || (cp >= 0xFFF9 && cp <= 0xFFFB)   // interlinear annotations
-           || (cp >= 0x1F1E6 && cp <= 0x1F1FF) // regional indicators (flag pairs)
-           || (cp >= 0xE0000 && cp <= 0xE007F) // tag characters
+    return (cp >= 0x80 && cp <= 0x9F)            // C1 controls (CSI = U+009B ...)
+           || cp == 0xAD                         // soft hyphen
+           || (cp >= 0x200B && cp <= 0x200F)     // zero-width space/joiners, LRM, RLM
+           || (cp >= 0x2028 && cp <= 0x202E)     // line/paragraph separators, bidi embeddings/overrides
+           || (cp >= 0x2060 && cp <= 0x206F)     // word joiner, invisible operators, bidi isolates
+           || cp == 0x3164 || cp == 0xFFA0       // Hangul fillers (invisible)
+           || (cp >= 0xFE00 && cp <= 0xFE0F)     // variation selectors (change emoji width)
+           || cp == 0xFEFF                       // BOM / zero-width no-break space
+           || (cp >= 0xFFF9 && cp <= 0xFFFB)     // interlinear annotations
+           || (cp >= 0x1F1E6 && cp <= 0x1F1FF)   // regional indicators (flag pairs)
+           || (cp >= 0xE0000 && cp <= 0xE007F)   // tag characters
            || (cp >= 0xE0100 && cp <= 0xE01EF);  // variation selectors supplement
 }
 
@@ -77,10 +78,9 @@ int classify(char32_t cp, bool ascii) {
 
 std::string_view c0_escape(unsigned char c) {
     static constexpr std::array<std::string_view, 32> kC0 = {
-        "\\x00", "\\x01", "\\x02", "\\x03", "\\x04", "\\x05", "\\x06", "\\x07",
-        "\\x08", "\\t",   "\\n",   "\\x0b", "\\x0c", "\\r",   "\\x0e", "\\x0f",
-        "\\x10", "\\x11", "\\x12", "\\x13", "\\x14", "\\x15", "\\x16", "\\x17",
-        "\\x18", "\\x19", "\\x1a", "\\x1b", "\\x1c", "\\x1d", "\\x1e", "\\x1f",
+        "\\x00", "\\x01", "\\x02", "\\x03", "\\x04", "\\x05", "\\x06", "\\x07", "\\x08", "\\t",   "\\n",
+        "\\x0b", "\\x0c", "\\r",   "\\x0e", "\\x0f", "\\x10", "\\x11", "\\x12", "\\x13", "\\x14", "\\x15",
+        "\\x16", "\\x17", "\\x18", "\\x19", "\\x1a", "\\x1b", "\\x1c", "\\x1d", "\\x1e", "\\x1f",
     };
     if (c < 0x20) return kC0[c];
     if (c == '\\') return "\\\\";

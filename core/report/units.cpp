@@ -39,9 +39,7 @@ std::string grouped(std::uint64_t n) {
     return out;
 }
 
-std::string bound(const Metrics& m, std::uint64_t v, std::string text) {
-    return m.saturated(v) ? ">" + text : text;
-}
+std::string bound(const Metrics& m, std::uint64_t v, std::string text) { return m.saturated(v) ? ">" + text : text; }
 
 std::string_view overflow_note() {
     return "OVERFLOW: a sum passed 2^64-1 (the logs claim implausible byte counts); values marked \">\" stopped "

@@ -58,11 +58,12 @@ mode_t current_umask() {
 /// file's mode and owner (a report kept 0600 stays 0600), a new one 0666 less the umask, as
 /// open(2) would make it. Usage reports name customers: never wider than the user asked.
 bool take_mode_of(int fd, const std::filesystem::path& path) {
-    struct stat st {};
+    struct stat st{};
     if (::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode)) {
         // The owner can only be kept by root or when it is us already; otherwise the group is
         // still tried. Neither failing loses data, and the mode below never widens.
-        const bool owned = ::fchown(fd, st.st_uid, st.st_gid) == 0 || ::fchown(fd, static_cast<uid_t>(-1), st.st_gid) == 0;
+        const bool owned =
+            ::fchown(fd, st.st_uid, st.st_gid) == 0 || ::fchown(fd, static_cast<uid_t>(-1), st.st_gid) == 0;
         static_cast<void>(owned);
         return ::fchmod(fd, st.st_mode & 07777) == 0;
     }

@@ -8,8 +8,8 @@ std::string format_iso8601(std::int64_t t) {
     const std::int64_t days = floor_div(t, 86400);
     const std::int64_t secs = t - days * 86400;
     const CivilDate d = civil_from_days(days);
-    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", d.year, d.month, d.day, secs / 3600,
-                       secs / 60 % 60, secs % 60);
+    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", d.year, d.month, d.day, secs / 3600, secs / 60 % 60,
+                       secs % 60);
 }
 
 std::optional<std::int64_t> parse_iso8601(std::string_view s) {

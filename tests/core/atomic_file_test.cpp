@@ -20,13 +20,13 @@ TEST(AtomicFile, ReplacesARegularFileWhole) {
 TEST(AtomicFile, WritesIntoDevNullWithoutReplacingIt) {
     std::string err;
     ASSERT_TRUE(write_file_atomic("/dev/null", "x", err)) << err;
-    struct stat st {};
+    struct stat st{};
     ASSERT_EQ(::stat("/dev/null", &st), 0);
     EXPECT_TRUE(S_ISCHR(st.st_mode)) << "/dev/null was replaced by a regular file";
 }
 
 TEST(AtomicFile, FullDeviceGivesAClearError) {
-    struct stat st {};
+    struct stat st{};
     if (::stat("/dev/full", &st) != 0 || !S_ISCHR(st.st_mode)) GTEST_SKIP() << "no /dev/full";
     std::string err;
     EXPECT_FALSE(write_file_atomic("/dev/full", std::string(1 << 16, 'x'), err));
@@ -55,7 +55,7 @@ TEST(AtomicFile, MissingFolderIsAnError) {
 }
 
 mode_t mode_of(const std::filesystem::path& p) {
-    struct stat st {};
+    struct stat st{};
     EXPECT_EQ(::stat(p.c_str(), &st), 0) << p;
     return st.st_mode & 07777;
 }
@@ -98,7 +98,7 @@ TEST(AtomicFile, ARewriteKeepsTheFilesModeAlsoThroughASymlink) {
     ASSERT_TRUE(write_file_atomic(link, "new", err)) << err;
     EXPECT_TRUE(std::filesystem::is_symlink(link));
     EXPECT_EQ(mode_of(target), 0640u);
-    struct stat before {}, after {};
+    struct stat before{}, after{};
     ASSERT_EQ(::stat(p.c_str(), &before), 0);
     ASSERT_TRUE(write_file_atomic(p, "again", err)) << err;
     ASSERT_EQ(::stat(p.c_str(), &after), 0);

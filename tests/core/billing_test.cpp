@@ -59,14 +59,14 @@ TEST(PriceTable, TieredEgressIsExact) {
     const PriceTable t = aws_table();
     const std::uint64_t gb = 1ull << 30;
     EXPECT_EQ(egress_charge_micros(t, 0), 0);
-    EXPECT_EQ(egress_charge_micros(t, gb), 90'000);                  // 1 GB at $0.09
-    EXPECT_EQ(egress_charge_micros(t, 10240 * gb), 921'600'000);     // whole first tier
-    EXPECT_EQ(egress_charge_micros(t, 10241 * gb), 921'685'000);     // + 1 GB at $0.085
+    EXPECT_EQ(egress_charge_micros(t, gb), 90'000);               // 1 GB at $0.09
+    EXPECT_EQ(egress_charge_micros(t, 10240 * gb), 921'600'000);  // whole first tier
+    EXPECT_EQ(egress_charge_micros(t, 10241 * gb), 921'685'000);  // + 1 GB at $0.085
     // 200 TB: 10240*0.09 + 40960*0.085 + 102400*0.07 + 51200*0.05
     EXPECT_EQ(egress_charge_micros(t, 204800 * gb), 921'600'000 + 3'481'600'000 + 7'168'000'000 + 2'560'000'000);
-    EXPECT_EQ(egress_charge_micros(t, 1), 0);          // 8.4e-11 USD rounds to 0 micro
-    EXPECT_EQ(egress_charge_micros(t, 5'965), 0);      // 0.49998 micro -> 0
-    EXPECT_EQ(egress_charge_micros(t, 5'966), 1);      // 0.50006 micro -> 1 (half up)
+    EXPECT_EQ(egress_charge_micros(t, 1), 0);                      // 8.4e-11 USD rounds to 0 micro
+    EXPECT_EQ(egress_charge_micros(t, 5'965), 0);                  // 0.49998 micro -> 0
+    EXPECT_EQ(egress_charge_micros(t, 5'966), 1);                  // 0.50006 micro -> 1 (half up)
     EXPECT_EQ(request_charge_micros(t.get_nanos_per_1000, 1), 0);  // 0.4 micro
     EXPECT_EQ(request_charge_micros(t.get_nanos_per_1000, 2), 1);  // 0.8 micro
     EXPECT_EQ(request_charge_micros(t.put_nanos_per_1000, 1'000'000), 5'000'000);
@@ -95,14 +95,15 @@ TEST(TierMap, DefaultsEqualShippedConfigAndOldClassification) {
 
 TEST(TierMap, ConfiguredMappingIsWhatTheEngineCounts) {
     Config c = builtin_config();
-    auto applied = apply_config_text(c, "[request_tiers]\noperations = [{ pattern = \"REST.HEAD.*\", tier = \"free\" }]\n",
-                                     "t.conf", {});
+    auto applied = apply_config_text(
+        c, "[request_tiers]\noperations = [{ pattern = \"REST.HEAD.*\", tier = \"free\" }]\n", "t.conf", {});
     ASSERT_TRUE(applied) << applied.error().to_string();
     EngineConfig cfg;
     cfg.tiers = applied->tiers;
     BatchBuilder b(cfg.org, cfg.keep, cfg.tiers);
     const std::string head =
-        "o bkt [06/Feb/2019:00:00:38 +0000] 1.1.1.1 - R REST.HEAD.OBJECT k \"HEAD /bkt/k HTTP/1.1\" 200 - 0 1 1 1 \"-\" "
+        "o bkt [06/Feb/2019:00:00:38 +0000] 1.1.1.1 - R REST.HEAD.OBJECT k \"HEAD /bkt/k HTTP/1.1\" 200 - 0 1 1 1 "
+        "\"-\" "
         "\"ua\" -";
     const std::string put =
         "o bkt [06/Feb/2019:00:00:38 +0000] 1.1.1.1 - R REST.PUT.OBJECT k \"PUT /bkt/k HTTP/1.1\" 200 - 0 1 1 1 \"-\" "
@@ -201,8 +202,8 @@ TEST(Statement, ReconcilesAndChargesExactly) {
     EXPECT_EQ(p.charges.egress, 360'000);
     EXPECT_EQ(acme.charges.egress + st.lines_billed[1].charges.egress, 360'000);  // shares sum exactly
     EXPECT_EQ(acme.charges.egress, 270'000);
-    EXPECT_EQ(acme.charges.get_requests, 1);   // 2 x 0.4 micro = 0.8 -> 1
-    EXPECT_EQ(acme.charges.put_requests, 5);   // 1 x 5 micro
+    EXPECT_EQ(acme.charges.get_requests, 1);  // 2 x 0.4 micro = 0.8 -> 1
+    EXPECT_EQ(acme.charges.put_requests, 5);  // 1 x 5 micro
     EXPECT_EQ(acme.charges.total, 270'006);
     EXPECT_EQ(acme.charges.amount, 270'000);  // $0.27
     // Excluded reasons are disjoint and named.
@@ -229,7 +230,7 @@ TEST(Statement, MarkupFeeAndPerGroupTiers) {
     PriceTable t = aws_table();
     t.egress_scope = TierScope::PerGroup;
     t.groups["acme"] = GroupPricing{125'000, 25'000'000};  // 12.5 %, $25
-    t.fee_micros = 1'000'000;                                // everyone else: $1
+    t.fee_micros = 1'000'000;                              // everyone else: $1
     const auto e = engine_of(sample());
     const Statement st = compute_statement(*e, march(t));
     ASSERT_EQ(st.lines_billed.size(), 2u);
@@ -307,9 +308,10 @@ TEST(Config, BuiltinFileParsesToDefaults) {
 TEST(Config, UserFileOverridesOnlyItsKeys) {
     test::TempDir d;
     d.write("prices.toml", std::string(builtin_price_table_text()) + "\n[orgs.acme]\npercent = \"10\"\n");
-    const auto path = d.write("s3top.conf",
-                              "[org]\nsource = \"x-org,org\"\n[billing]\nexclude_errors = true\nprice_table = \"prices.toml\"\n"
-                              "[dashboard.keys]\nquit = \"Q\"\n");
+    const auto path =
+        d.write("s3top.conf",
+                "[org]\nsource = \"x-org,org\"\n[billing]\nexclude_errors = true\nprice_table = \"prices.toml\"\n"
+                "[dashboard.keys]\nquit = \"Q\"\n");
     auto c = apply_config_file(builtin_config(), path);
     ASSERT_TRUE(c) << c.error().to_string();
     EXPECT_EQ(c->org_from, "x-org,org");
@@ -328,13 +330,16 @@ std::string error_of(std::string_view text) {
 
 TEST(Config, ErrorsNameFileLineAndKey) {
     EXPECT_EQ(error_of("[org]\n\nsorce = \"org\"\n"), "my.conf:3: org.sorce: unknown key (known here: source)");
-    EXPECT_EQ(error_of("[billing]\nexclude_errors = \"yes\"\n"), "my.conf:2: billing.exclude_errors: expected true or false");
-    EXPECT_EQ(error_of("[billing.prices]\negress = [{ price_per_gb = 0.09 }]\n"),
-              "my.conf:2: billing.prices.egress.price_per_gb: write prices as strings (\"0.09\") so they stay exact; TOML "
-              "floats are binary");
+    EXPECT_EQ(error_of("[billing]\nexclude_errors = \"yes\"\n"),
+              "my.conf:2: billing.exclude_errors: expected true or false");
+    EXPECT_EQ(
+        error_of("[billing.prices]\negress = [{ price_per_gb = 0.09 }]\n"),
+        "my.conf:2: billing.prices.egress.price_per_gb: write prices as strings (\"0.09\") so they stay exact; TOML "
+        "floats are binary");
     EXPECT_EQ(error_of("[dashboard]\npanels = [\"org\", \"nope\"]\n").substr(0, 46),
               "my.conf:2: dashboard.panels: unknown dimension");
-    EXPECT_EQ(error_of("[dashboard.colors]\nbar = \"mauve\"\n").substr(0, 46), "my.conf:2: dashboard.colors.bar: unknown color");
+    EXPECT_EQ(error_of("[dashboard.colors]\nbar = \"mauve\"\n").substr(0, 46),
+              "my.conf:2: dashboard.colors.bar: unknown color");
     EXPECT_EQ(error_of("[dashboard.keys]\nquit = \"o\"\n"),
               "my.conf:2: dashboard.keys.quit: 'o' is already bound to org_picker");
     EXPECT_EQ(error_of("[dashboard.keys]\nhelp = \"ctrl-h\"\n"),

@@ -16,7 +16,8 @@ TEST(Clf, CombinedLineShape) {
     ClfShape shape;
     const auto r = parse_clf_line(
         keep(R"(192.0.2.7 - alice [10/Oct/2023:13:55:36 -0700] "GET /bucket/a%20b.png?org=x HTTP/1.1" 200 2326 )"
-             R"x("http://example.com/start.html" "Mozilla/4.08 [en] (Win98; I ;Nav)")x" "\r\n"),
+             R"x("http://example.com/start.html" "Mozilla/4.08 [en] (Win98; I ;Nav)")x"
+             "\r\n"),
         &shape);
     ASSERT_TRUE(r) << describe(r);
     EXPECT_EQ(r->user_agent, "Mozilla/4.08 [en] (Win98; I ;Nav)") << "CRLF is not part of the last field";
@@ -40,7 +41,8 @@ TEST(Clf, CommonLineWithDashBytes) {
 TEST(Clf, VirtualHostWithAndWithoutPort) {
     ClfShape shape;
     auto r = parse_clf_line(
-        keep(R"(www.example.com:443 192.0.2.7 - - [10/Oct/2023:13:55:36 +0000] "GET / HTTP/2.0" 200 5 "-" "ua")"), &shape);
+        keep(R"(www.example.com:443 192.0.2.7 - - [10/Oct/2023:13:55:36 +0000] "GET / HTTP/2.0" 200 5 "-" "ua")"),
+        &shape);
     ASSERT_TRUE(r) << describe(r);
     EXPECT_EQ(r->host_header, "www.example.com");
     EXPECT_EQ(r->remote_ip, "192.0.2.7");
@@ -56,29 +58,33 @@ TEST(Clf, VirtualHostWithAndWithoutPort) {
 
 TEST(Clf, ForwardedForListsGiveTheFirstAddress) {
     ClfShape shape;
-    auto r = parse_clf_line(keep(R"(10.0.0.2, 10.0.0.1, 127.0.0.1 - - [07/Dec/2016:11:05:07 +0100] "GET /o HTTP/1.1" 200 5)"),
-                            &shape);
+    auto r = parse_clf_line(
+        keep(R"(10.0.0.2, 10.0.0.1, 127.0.0.1 - - [07/Dec/2016:11:05:07 +0100] "GET /o HTTP/1.1" 200 5)"), &shape);
     ASSERT_TRUE(r) << describe(r);
     EXPECT_EQ(r->remote_ip, "10.0.0.2");
     EXPECT_TRUE(shape.has_xff);
     EXPECT_FALSE(shape.has_vhost);
-    r = parse_clf_line(keep(R"("10.5.102.222, 199.96.1.1" 10.2.1.185 - - [22/Jan/2016:13:18:29 +0000] "GET /a HTTP/1.1" 200 1)"),
-                       &shape);
+    r = parse_clf_line(
+        keep(R"("10.5.102.222, 199.96.1.1" 10.2.1.185 - - [22/Jan/2016:13:18:29 +0000] "GET /a HTTP/1.1" 200 1)"),
+        &shape);
     ASSERT_TRUE(r) << describe(r);
     EXPECT_EQ(r->remote_ip, "10.5.102.222");
     EXPECT_TRUE(shape.has_xff);
-    r = parse_clf_line(keep(R"(2a03::8000, 10.225.192.17 10.2.2.121 - - [30/Dec/2016:06:47:09 +0000] "GET /t HTTP/1.1" 404 8)"),
-                       &shape);
+    r = parse_clf_line(
+        keep(R"(2a03::8000, 10.225.192.17 10.2.2.121 - - [30/Dec/2016:06:47:09 +0000] "GET /t HTTP/1.1" 404 8)"),
+        &shape);
     ASSERT_TRUE(r) << describe(r);
     EXPECT_EQ(r->remote_ip, "2a03::8000");
 }
 
 TEST(Clf, EscapedQuotesAndOddRequests) {
     // Apache escapes '"' as \" inside quoted fields; nginx writes \x22.
-    auto r = parse_clf_line(keep(R"(x.x.x.x - - [16/Apr/2018:16:19:20 +0000] "POST /u HTTP/1.1" 200 8 "-" "Alba 10\" Build")"));
+    auto r = parse_clf_line(
+        keep(R"(x.x.x.x - - [16/Apr/2018:16:19:20 +0000] "POST /u HTTP/1.1" 200 8 "-" "Alba 10\" Build")"));
     ASSERT_TRUE(r) << describe(r);
     EXPECT_EQ(r->user_agent, R"(Alba 10\" Build)");
-    r = parse_clf_line(keep(R"(1.2.3.4 - - [16/Apr/2018:16:19:20 +0000] "GET /a\"b HTTP/1.1" 200 8 "-" "pip {\x22a\x22:1}")"));
+    r = parse_clf_line(
+        keep(R"(1.2.3.4 - - [16/Apr/2018:16:19:20 +0000] "GET /a\"b HTTP/1.1" 200 8 "-" "pip {\x22a\x22:1}")"));
     ASSERT_TRUE(r) << describe(r);
     EXPECT_EQ(r->path, R"(/a\"b)");
     EXPECT_EQ(r->user_agent, R"(pip {\x22a\x22:1})");
@@ -97,8 +103,8 @@ TEST(Clf, EscapedQuotesAndOddRequests) {
 }
 
 TEST(Clf, TrailingFieldsAreExtras) {
-    const auto r = parse_clf_line(
-        keep(R"(172.17.0.1 - - [29/May/2017:19:02:48 +0000] "GET /s HTTP/1.1" 404 612 "-" "Firefox" "-" 0.003 upstream)"));
+    const auto r = parse_clf_line(keep(
+        R"(172.17.0.1 - - [29/May/2017:19:02:48 +0000] "GET /s HTTP/1.1" 404 612 "-" "Firefox" "-" 0.003 upstream)"));
     ASSERT_TRUE(r) << describe(r);
     EXPECT_EQ(r->extra_fields, 3);
     EXPECT_EQ(r->field_count, 12);
@@ -111,10 +117,12 @@ TEST(Clf, Rejections) {
     EXPECT_EQ(r.error().reason, RejectReason::BadTimestamp);
     EXPECT_EQ(r.error().column, 12u);
     EXPECT_EQ(parse_clf_line(keep("just some text")).error().reason, RejectReason::TooFewFields);
-    EXPECT_EQ(parse_clf_line(keep(R"(1.2.3.4 - - [01/Jan/2024:00:00:00 +0000] "GET / HTTP/1.1" 2000 1)")).error().reason,
-              RejectReason::BadStatus);
-    EXPECT_EQ(parse_clf_line(keep(R"(1.2.3.4 - - [01/Jan/2024:00:00:00 +0000] "GET / HTTP/1.1" 200 1k)")).error().reason,
-              RejectReason::BadNumber);
+    EXPECT_EQ(
+        parse_clf_line(keep(R"(1.2.3.4 - - [01/Jan/2024:00:00:00 +0000] "GET / HTTP/1.1" 2000 1)")).error().reason,
+        RejectReason::BadStatus);
+    EXPECT_EQ(
+        parse_clf_line(keep(R"(1.2.3.4 - - [01/Jan/2024:00:00:00 +0000] "GET / HTTP/1.1" 200 1k)")).error().reason,
+        RejectReason::BadNumber);
     EXPECT_EQ(parse_clf_line(keep(R"(1.2.3.4 - - [01/Jan/2024:00:00:00 +0000] "GET / HTTP/1.1)")).error().reason,
               RejectReason::UnterminatedQuote);
     EXPECT_EQ(parse_clf_line(keep(R"(- [01/Jan/2024:00:00:00 +0000] "GET / HTTP/1.1" 200 1)")).error().reason,

@@ -23,10 +23,39 @@ std::string tabs(std::initializer_list<std::string_view> fields) {
 
 // A 33-field line as AWS documents it (2019).
 std::string line33(std::string_view ua = "curl/8.0", std::string_view query = "-") {
-    return tabs({"2019-12-04", "21:02:31", "LAX1", "392", "192.0.2.100", "GET", "d111111abcdef8.cloudfront.net",
-                 "/photos/cat%20one.jpg", "200", "https://example.com/", ua, query, "-", "Hit", "reqid==",
-                 "assets.example.com", "https", "23", "0.036", "-", "TLSv1.3", "TLS_AES_128_GCM_SHA256", "Hit",
-                 "HTTP/2.0", "-", "-", "11040", "0.001", "Hit", "text/html", "78", "-", "-"});
+    return tabs({"2019-12-04",
+                 "21:02:31",
+                 "LAX1",
+                 "392",
+                 "192.0.2.100",
+                 "GET",
+                 "d111111abcdef8.cloudfront.net",
+                 "/photos/cat%20one.jpg",
+                 "200",
+                 "https://example.com/",
+                 ua,
+                 query,
+                 "-",
+                 "Hit",
+                 "reqid==",
+                 "assets.example.com",
+                 "https",
+                 "23",
+                 "0.036",
+                 "-",
+                 "TLSv1.3",
+                 "TLS_AES_128_GCM_SHA256",
+                 "Hit",
+                 "HTTP/2.0",
+                 "-",
+                 "-",
+                 "11040",
+                 "0.001",
+                 "Hit",
+                 "text/html",
+                 "78",
+                 "-",
+                 "-"});
 }
 
 // Every field of a 33-field line: tests/core/parser_fields_test.cpp.
@@ -66,10 +95,29 @@ TEST(CloudFront, HeaderLinesSetTheLayout) {
 TEST(CloudFront, OlderShorterLinesParseWithTheDefaultLayout) {
     CloudFrontLineParser p;
     // 2014: 24 fields, cs-bytes "-".
-    const auto r = p.parse(keep(tabs({"2014-05-23", "01:13:12", "LAX1", "2390282", "192.0.2.202", "GET",
-                                      "d111111abcdef8.cloudfront.net", "/soundtrack/happy.mp3", "304",
-                                      "www.unknownsingers.com", "Mozilla/4.0", "a=b&c=d", "zip=98101", "Hit", "id==",
-                                      "d111111abcdef8.cloudfront.net", "http", "-", "0.002", "-", "-", "-", "Hit",
+    const auto r = p.parse(keep(tabs({"2014-05-23",
+                                      "01:13:12",
+                                      "LAX1",
+                                      "2390282",
+                                      "192.0.2.202",
+                                      "GET",
+                                      "d111111abcdef8.cloudfront.net",
+                                      "/soundtrack/happy.mp3",
+                                      "304",
+                                      "www.unknownsingers.com",
+                                      "Mozilla/4.0",
+                                      "a=b&c=d",
+                                      "zip=98101",
+                                      "Hit",
+                                      "id==",
+                                      "d111111abcdef8.cloudfront.net",
+                                      "http",
+                                      "-",
+                                      "0.002",
+                                      "-",
+                                      "-",
+                                      "-",
+                                      "Hit",
                                       "HTTP/1.1"})));
     ASSERT_TRUE(r) << describe(r);
     EXPECT_EQ(r->bytes_sent, 2390282u);

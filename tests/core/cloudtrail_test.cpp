@@ -30,13 +30,12 @@ Collected run(CloudTrailParser& p, std::string_view doc) {
     c.ok = p.parse(
         doc,
         [&](const Record& r) {
-            c.events.push_back(Event{r.time, std::string(r.remote_ip), std::string(r.requester),
-                                     std::string(r.operation), std::string(r.bucket), std::string(r.key),
-                                     std::string(r.user_agent), std::string(r.error_code), std::string(r.request_id),
-                                     std::string(r.tls_version), std::string(r.cipher_suite),
-                                     std::string(r.host_header), std::string(r.bucket_owner),
-                                     std::string(r.signature_version), std::string(r.auth_type), r.bytes_sent,
-                                     r.bytes_in});
+            c.events.push_back(
+                Event{r.time, std::string(r.remote_ip), std::string(r.requester), std::string(r.operation),
+                      std::string(r.bucket), std::string(r.key), std::string(r.user_agent), std::string(r.error_code),
+                      std::string(r.request_id), std::string(r.tls_version), std::string(r.cipher_suite),
+                      std::string(r.host_header), std::string(r.bucket_owner), std::string(r.signature_version),
+                      std::string(r.auth_type), r.bytes_sent, r.bytes_in});
         },
         [&](std::string_view excerpt, ParseError e) { c.rejects.emplace_back(std::string(excerpt), e); }, c.error);
     return c;
@@ -56,8 +55,9 @@ constexpr std::string_view kGetObject =
 
 TEST(CloudTrail, RecordsFileWithDataAndManagementEvents) {
     CloudTrailParser p;
-    const std::string doc = std::string(R"({"Records":[)") + std::string(kGetObject) +
-                            R"(,{"eventTime":"2023-05-01T10:00:05Z","eventName":"ListBuckets","userIdentity":{"type":"Root","principalId":"111122223333"},"sourceIPAddress":"198.51.100.8","errorCode":"AccessDenied"}]})";
+    const std::string doc =
+        std::string(R"({"Records":[)") + std::string(kGetObject) +
+        R"(,{"eventTime":"2023-05-01T10:00:05Z","eventName":"ListBuckets","userIdentity":{"type":"Root","principalId":"111122223333"},"sourceIPAddress":"198.51.100.8","errorCode":"AccessDenied"}]})";
     const auto c = run(p, doc);
     ASSERT_TRUE(c.ok) << c.error;
     ASSERT_EQ(c.events.size(), 2u);
@@ -87,7 +87,9 @@ TEST(CloudTrail, RecordsFileWithDataAndManagementEvents) {
 
 TEST(CloudTrail, RequesterFallsBackToInvokedByThenType) {
     CloudTrailParser p;
-    const auto c = run(p, R"({"eventTime":"2023-05-01T10:00:00Z","eventName":"PutObject","userIdentity":{"type":"AWSService","invokedBy":"s3.amazonaws.com"}}
+    const auto c = run(
+        p,
+        R"({"eventTime":"2023-05-01T10:00:00Z","eventName":"PutObject","userIdentity":{"type":"AWSService","invokedBy":"s3.amazonaws.com"}}
 {"eventTime":"2023-05-01T10:00:01Z","eventName":"PutObject","userIdentity":{"type":"AWSAccount"},"requestParameters":{"host":["b.s3.amazonaws.com"],"Key":"K"}})");
     ASSERT_TRUE(c.ok) << c.error;
     ASSERT_EQ(c.events.size(), 2u);  // newline-delimited events
@@ -99,7 +101,9 @@ TEST(CloudTrail, RequesterFallsBackToInvokedByThenType) {
 
 TEST(CloudTrail, ArrayOfEventsAndEscapes) {
     CloudTrailParser p;
-    const auto c = run(p, R"([{"eventTime":"2023-05-01T10:00:00Z","eventName":"GetObject","requestParameters":{"key":"a\"b\u00e9"}}])");
+    const auto c = run(
+        p,
+        R"([{"eventTime":"2023-05-01T10:00:00Z","eventName":"GetObject","requestParameters":{"key":"a\"b\u00e9"}}])");
     ASSERT_TRUE(c.ok) << c.error;
     ASSERT_EQ(c.events.size(), 1u);
     EXPECT_EQ(c.events[0].key, "a\"b\xc3\xa9");
@@ -107,7 +111,9 @@ TEST(CloudTrail, ArrayOfEventsAndEscapes) {
 
 TEST(CloudTrail, RejectsAndErrors) {
     CloudTrailParser p;
-    auto c = run(p, R"({"Records":[{"eventName":"GetObject"}, 5, {"eventTime":"2023-05-01T10:00:00Z","additionalEventData":{"bytesTransferredOut":"lots"}}]})");
+    auto c = run(
+        p,
+        R"({"Records":[{"eventName":"GetObject"}, 5, {"eventTime":"2023-05-01T10:00:00Z","additionalEventData":{"bytesTransferredOut":"lots"}}]})");
     ASSERT_TRUE(c.ok) << c.error;
     EXPECT_TRUE(c.events.empty());
     ASSERT_EQ(c.rejects.size(), 3u);

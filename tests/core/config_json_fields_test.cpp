@@ -8,10 +8,11 @@ namespace s3top {
 namespace {
 
 TEST(ConfigJsonFields, MapsACustomJsonLog) {
-    auto c = apply_config_text(builtin_config(),
-                               "[log.json]\ntime = \"/t\"\nremote_ip = \"/client\"\nuri = \"/req/url\"\nmethod = \"/req/m\"\n"
-                               "status = \"/code\"\nbytes_sent = \"/out\"\nduration = \"/ms\"\nduration_unit = \"ms\"\n",
-                               "my.conf", ".");
+    auto c = apply_config_text(
+        builtin_config(),
+        "[log.json]\ntime = \"/t\"\nremote_ip = \"/client\"\nuri = \"/req/url\"\nmethod = \"/req/m\"\n"
+        "status = \"/code\"\nbytes_sent = \"/out\"\nduration = \"/ms\"\nduration_unit = \"ms\"\n",
+        "my.conf", ".");
     ASSERT_TRUE(c) << c.error().to_string();
     EXPECT_EQ(c->json_fields.remote_ip, "/client");
     EXPECT_EQ(c->json_fields.duration_unit, JsonFieldMap::Unit::Milliseconds);
@@ -35,7 +36,8 @@ TEST(ConfigJsonFields, MapsACustomJsonLog) {
 TEST(ConfigJsonFields, ErrorsNameFileLineAndKey) {
     auto bad_unit = apply_config_text(builtin_config(), "[log.json]\nduration_unit = \"weeks\"\n", "my.conf", ".");
     ASSERT_FALSE(bad_unit);
-    EXPECT_NE(bad_unit.error().to_string().find("log.json.duration_unit"), std::string::npos) << bad_unit.error().to_string();
+    EXPECT_NE(bad_unit.error().to_string().find("log.json.duration_unit"), std::string::npos)
+        << bad_unit.error().to_string();
     EXPECT_NE(bad_unit.error().to_string().find("my.conf:2"), std::string::npos) << bad_unit.error().to_string();
     auto bad_ptr = apply_config_text(builtin_config(), "[log.json]\nstatus = \"code\"\n", "my.conf", ".");
     ASSERT_FALSE(bad_ptr);

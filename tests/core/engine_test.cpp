@@ -25,8 +25,9 @@ struct Req {
 
 std::string make_line(const Req& r) {
     const std::string query = r.org.empty() ? "" : "?org=" + r.org;
-    return "owner bkt [" + r.time + "] " + r.ip + " arn:aws:iam::1:user/u REQID " + r.op + " " + r.key + " \"GET /bkt/" +
-           r.key + query + " HTTP/1.1\" " + std::to_string(r.status) + " - " + std::to_string(r.bytes) +
+    return "owner bkt [" + r.time + "] " + r.ip + " arn:aws:iam::1:user/u REQID " + r.op + " " + r.key +
+           " \"GET /bkt/" + r.key + query + " HTTP/1.1\" " + std::to_string(r.status) + " - " +
+           std::to_string(r.bytes) +
            " 100 12 3 \"-\" \"curl/8\" - hid SigV4 ECDHE AuthHeader bkt.s3.amazonaws.com TLSv1.2 - -";
 }
 
@@ -42,8 +43,12 @@ Batch batch_of(const std::vector<Req>& reqs, const EngineConfig& cfg) {
 }
 
 const std::vector<Req> kReqs = {
-    {"acme-17", "1.1.1.1", 200, 1000},  {"acme-17", "1.1.1.2", 200, 500},  {"globex", "1.1.1.1", 404, 10},
-    {"", "2.2.2.2", 200, 7},            {"globex", "1.1.1.3", 503, 0},     {"acme%2D17", "1.1.1.1", 206, 1},
+    {"acme-17", "1.1.1.1", 200, 1000},
+    {"acme-17", "1.1.1.2", 200, 500},
+    {"globex", "1.1.1.1", 404, 10},
+    {"", "2.2.2.2", 200, 7},
+    {"globex", "1.1.1.3", 503, 0},
+    {"acme%2D17", "1.1.1.1", 206, 1},
     {"initech", "3.3.3.3", 200, 2000, "REST.PUT.OBJECT", "up/x.bin"},
 };
 

@@ -34,21 +34,19 @@ TEST_P(FilterRoundTrip, ParsesPrintsAndReadsBackEqual) {
     EXPECT_EQ(*f, *again) << text;
 }
 
-INSTANTIATE_TEST_SUITE_P(Language, FilterRoundTrip,
-                         ::testing::Values(RoundTrip{"", ""}, RoundTrip{"org=acme-17", "org=acme-17"},
-                                           RoundTrip{"org=a,b status=5xx", "org=a,b class=5xx"},
-                                           RoundTrip{"  org=a   status=404,403  ", "org=a status=404,403"},
-                                           RoundTrip{"ua~\"Mozilla/5.0 (X11)\"", "ua~\"Mozilla/5.0 (X11)\""},
-                                           RoundTrip{"key!~tmp", "key!~tmp"}, RoundTrip{"key~/\\.mp4$/", "key~\"/\\\\.mp4$/\""},
-                                           RoundTrip{"key!~/^tmp\\//", "key!~\"/^tmp\\\\//\""},
-                                           RoundTrip{"org=-", "org=-"}, RoundTrip{"tier=put", "tier=put"},
-                                           RoundTrip{"class=4xx", "class=4xx"},
-                                           RoundTrip{"prefix:2=data/2024", "prefix:2=data/2024"},
-                                           RoundTrip{"client=1.2.3.4", "ip=1.2.3.4"},
-                                           RoundTrip{"user_agent~curl", "ua~curl"}, RoundTrip{"status=-", "status=-"},
-                                           RoundTrip{"status=404,503", "status=404,503"},
-                                           RoundTrip{"class=1xx,5xx", "class=1xx,5xx"},
-                                           RoundTrip{"tier=get,put,free", "tier=get,put,free"}));
+INSTANTIATE_TEST_SUITE_P(
+    Language, FilterRoundTrip,
+    ::testing::Values(RoundTrip{"", ""}, RoundTrip{"org=acme-17", "org=acme-17"},
+                      RoundTrip{"org=a,b status=5xx", "org=a,b class=5xx"},
+                      RoundTrip{"  org=a   status=404,403  ", "org=a status=404,403"},
+                      RoundTrip{"ua~\"Mozilla/5.0 (X11)\"", "ua~\"Mozilla/5.0 (X11)\""},
+                      RoundTrip{"key!~tmp", "key!~tmp"}, RoundTrip{"key~/\\.mp4$/", "key~\"/\\\\.mp4$/\""},
+                      RoundTrip{"key!~/^tmp\\//", "key!~\"/^tmp\\\\//\""}, RoundTrip{"org=-", "org=-"},
+                      RoundTrip{"tier=put", "tier=put"}, RoundTrip{"class=4xx", "class=4xx"},
+                      RoundTrip{"prefix:2=data/2024", "prefix:2=data/2024"}, RoundTrip{"client=1.2.3.4", "ip=1.2.3.4"},
+                      RoundTrip{"user_agent~curl", "ua~curl"}, RoundTrip{"status=-", "status=-"},
+                      RoundTrip{"status=404,503", "status=404,503"}, RoundTrip{"class=1xx,5xx", "class=1xx,5xx"},
+                      RoundTrip{"tier=get,put,free", "tier=get,put,free"}));
 
 // ---------------------------------------------------------------------------------------------
 // Refused, with a message that names what is wrong.
@@ -85,8 +83,7 @@ INSTANTIATE_TEST_SUITE_P(
                       Refused{"status=9xx", "9xx"}, Refused{"class=6xx", "1xx, 2xx, 3xx, 4xx, 5xx"},
                       Refused{"status=200,999", "999"}, Refused{"status=42", "100 to 599"},
                       Refused{"tier=bogus", "get, put, free"}, Refused{"tier!=gets", "gets"},
-                      Refused{"status=abc", "abc"},
-                      Refused{"from=2024-03-02 to=2024-03-01", "before"},
+                      Refused{"status=abc", "abc"}, Refused{"from=2024-03-02 to=2024-03-01", "before"},
                       Refused{"from=2024-03-01 to=2024-03-01", "before"}));
 
 // What std::regex is good at still works: counts up to 1000, small back-references, long
@@ -97,8 +94,9 @@ TEST_P(FilterRegexAccepted, Parses) {
     EXPECT_TRUE(f) << GetParam() << ": " << (f ? "" : f.error());
 }
 INSTANTIATE_TEST_SUITE_P(Language, FilterRegexAccepted,
-                         ::testing::Values("key~/a{1000}/", "key~/(a)(b)\\2\\1/", "requester~/123456789012345678901234/",
-                                           "key~/\\{123456789\\}/", "key~/[{]12345678901/", "key~/x{3,1000}y/"));
+                         ::testing::Values("key~/a{1000}/", "key~/(a)(b)\\2\\1/",
+                                           "requester~/123456789012345678901234/", "key~/\\{123456789\\}/",
+                                           "key~/[{]12345678901/", "key~/x{3,1000}y/"));
 
 // ---------------------------------------------------------------------------------------------
 // One term against one value as panels show it ("" = absent, written "-").
@@ -152,7 +150,8 @@ TEST(Filter, CombineKeepsBothTermsAndTheNarrowerTimeRange) {
 
 TEST(Filter, ClosestValuesSuggestNearMissesOnly) {
     const std::vector<std::string> orgs = {"acme-17", "acme-7", "globex", "initech", "ACME-71", "umbrella"};
-    EXPECT_EQ(closest_values("acme-71", orgs, 3), (std::vector<std::string>{"ACME-71", "acme-7", "acme-17"}));  // 0, 1, 2 edits
+    EXPECT_EQ(closest_values("acme-71", orgs, 3),
+              (std::vector<std::string>{"ACME-71", "acme-7", "acme-17"}));  // 0, 1, 2 edits
     EXPECT_EQ(closest_values("globx", orgs, 3), (std::vector<std::string>{"globex"}));
     EXPECT_TRUE(closest_values("zzzzzz", orgs, 3).empty()) << "nothing close: no suggestion";
     EXPECT_EQ(closest_values("acme-71", orgs, 1).size(), 1u);

@@ -37,7 +37,7 @@ TEST(FollowerTest, RoundOverNamedPathsReadsOnlyInputsOnce) {
     EXPECT_EQ(engine.lines().read, 3u);
 
     tmp.write("logs/sub/b", lines("b", 4));
-    tmp.write("logs/.b.tmp", lines("t", 6));      // a temp name: waits for its rename
+    tmp.write("logs/.b.tmp", lines("t", 6));  // a temp name: waits for its rename
     tmp.write("logs/c.part", lines("t", 6));
     const auto r = f.round({(logs / "sub" / "b").string(), (logs / ".b.tmp").string(), (logs / "c.part").string(),
                             (tmp.path() / "outside" / "x").string(), (logs / "a").string(), (logs / "gone").string()});
@@ -161,7 +161,7 @@ TEST(FollowerTest, MessagesAreSaidOnceAndAgainWhenTheyChange) {
     EXPECT_EQ(round({{"a", "no known log format"}}, {"No space left on device"}), V{});
     EXPECT_EQ(round({{"a", "no known log format"}, {"b", "Permission denied"}}, {"No space left on device"}),
               (V{"b: Permission denied"}));
-    EXPECT_EQ(round({{"a", "gzip: corrupt"}}, {}), (V{"a: gzip: corrupt"}));  // changed
+    EXPECT_EQ(round({{"a", "gzip: corrupt"}}, {}), (V{"a: gzip: corrupt"}));                     // changed
     EXPECT_EQ(round({{"a", ""}}, {"No space left on device"}), (V{"No space left on device"}));  // after a clean round
     EXPECT_EQ(round({{"a", "gzip: corrupt"}}, {}), (V{"a: gzip: corrupt"}));  // news again after a clean read
 }

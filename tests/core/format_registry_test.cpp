@@ -27,8 +27,7 @@ const std::string kS3 =
     "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be 3E57427F3EXAMPLE REST.GET.VERSIONING - "
     "\"GET /bucket?versioning HTTP/1.1\" 200 - 113 - 7 - \"-\" \"S3Console/0.4\" - hostid= SigV4 "
     "ECDHE-RSA-AES128-GCM-SHA256 AuthHeader bucket.s3.us-west-1.amazonaws.com TLSv1.2";
-const std::string kCombined =
-    R"(192.0.2.7 - - [10/Oct/2023:13:55:36 -0700] "GET / HTTP/1.1" 200 5 "-" "curl/8")";
+const std::string kCombined = R"(192.0.2.7 - - [10/Oct/2023:13:55:36 -0700] "GET / HTTP/1.1" 200 5 "-" "curl/8")";
 const std::string kCommon = R"(192.0.2.7 - - [10/Oct/2023:13:55:36 -0700] "GET / HTTP/1.1" 200 5)";
 const std::string kVCombined =
     R"(example.com:443 192.0.2.7 - - [10/Oct/2023:13:55:36 -0700] "GET / HTTP/1.1" 200 5 "-" "curl/8")";
@@ -39,7 +38,8 @@ const std::string kElb =
     R"(2015-05-13T23:39:43.945958Z my-lb 192.168.131.39:2817 10.0.0.1:80 0.000086 0.001048 0.001337 200 200 0 57 "GET https://www.example.com:443/ HTTP/1.1")";
 const std::string kCf =
     "2019-12-04\t21:02:31\tLAX1\t392\t192.0.2.100\tGET\td1.cloudfront.net\t/index.html\t200\t-\tcurl/8\t-\t-\tHit\tid";
-const std::string kCaddy = R"({"ts":1646861401.52,"request":{"remote_ip":"192.0.2.44","method":"GET","uri":"/"},"status":200,"size":1})";
+const std::string kCaddy =
+    R"({"ts":1646861401.52,"request":{"remote_ip":"192.0.2.44","method":"GET","uri":"/"},"status":200,"size":1})";
 
 /// `n` copies of `line` then `m` of `other`.
 std::vector<std::string> mix(const std::string& line, std::size_t n, const std::string& other, std::size_t m) {
@@ -89,7 +89,7 @@ TEST(Detect, EachFormatFromOneLine) {
 
 TEST(Detect, MajorityWinsAndTiesFollowTheOrder) {
     EXPECT_EQ(detect({kCombined, kCombined, kS3}), "combined");
-    EXPECT_EQ(detect({kCombined, kS3}), "s3");         // tie: S3 comes first
+    EXPECT_EQ(detect({kCombined, kS3}), "s3");            // tie: S3 comes first
     EXPECT_EQ(detect({kCommon, kCombined}), "combined");  // tie: combined before common
     EXPECT_EQ(detect({"garbage", kAlb, "more garbage"}), "alb");
     // Deterministic: the same input gives the same answer.
@@ -162,7 +162,6 @@ TEST(Registry, GoAccessOptionsAndErrors) {
     EXPECT_FALSE(is_document_format("jsonl"));
 }
 
-
 // The format table: every detected format recognises its own sample line, alone and as a
 // file's lines; each makes its parser of its kind, which reads the sample.
 class FormatRow : public ::testing::TestWithParam<LogFormat> {};
@@ -188,7 +187,8 @@ TEST_P(FormatRow, MakesAParserOfItsKindThatReadsItsSample) {
         EXPECT_EQ((*p)->name(), f.name);
         std::size_t records = 0;
         std::string error;
-        EXPECT_TRUE((*p)->parse(f.sample, [&](const Record&) { ++records; }, [](std::string_view, ParseError) {}, error))
+        EXPECT_TRUE((*p)->parse(
+            f.sample, [&](const Record&) { ++records; }, [](std::string_view, ParseError) {}, error))
             << error;
         EXPECT_EQ(records, 1u);
         EXPECT_FALSE(make_line_parser(f.name, o));

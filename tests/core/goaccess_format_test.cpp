@@ -70,7 +70,7 @@ TEST(GoAccess, CompileErrors) {
     EXPECT_NE(compile_goaccess_format("%h %Z", "%d", "%T").error().find("%Z"), std::string::npos);
     EXPECT_NE(compile_goaccess_format("%h %s", "%d", "%T").error().find("no date"), std::string::npos);
     EXPECT_FALSE(compile_goaccess_format("%h%s [%d]", "%d/%b/%Y", ""));  // no delimiter between fields
-    EXPECT_FALSE(compile_goaccess_format("%h [%d]", "", ""));           // date format needed
+    EXPECT_FALSE(compile_goaccess_format("%h [%d]", "", ""));            // date format needed
     EXPECT_FALSE(compile_goaccess_format("%h [%d]", "%d/%Q", ""));
     EXPECT_FALSE(compile_goaccess_format("~h{ [%d]", "%d", ""));
     EXPECT_FALSE(compile_goaccess_format("%h [%d:%t]", "%d", "%"));
@@ -92,7 +92,9 @@ TEST(GoAccess, CompilesIntoSteps) {
 TEST(GoAccess, CombinedLine) {
     const auto f = compile("COMBINED");
     const auto r = parse_goaccess_line(
-        f, keep(R"x(192.0.2.7 - alice [10/Oct/2023:13:55:36 -0700] "GET /a?b=1 HTTP/1.1" 200 2326 "http://r/" "Moz (X)")x"));
+        f,
+        keep(
+            R"x(192.0.2.7 - alice [10/Oct/2023:13:55:36 -0700] "GET /a?b=1 HTTP/1.1" 200 2326 "http://r/" "Moz (X)")x"));
     ASSERT_TRUE(r) << describe(r);
     EXPECT_EQ(r->time, 1696971336);  // the zone in the skipped field is applied
     EXPECT_EQ(r->remote_ip, "192.0.2.7");
@@ -108,7 +110,9 @@ TEST(GoAccess, CombinedLine) {
 TEST(GoAccess, CustomFormatWithTimesUserAndTls) {
     const auto f = compile(R"(%v %h %e [%x] "%m %U %H" %s %b %T %D %K %k ~h{, })", "%Y-%m-%dT%H:%M:%S%z", "");
     const auto r = parse_goaccess_line(
-        f, keep(R"(files.example 192.0.2.9 bob [2023-10-10T20:55:36+0200] "PUT /up?x=1 HTTP/2.0" 201 0 0.250 9000 TLSv1.3 TLS_AES_256_GCM_SHA384 203.0.113.5, 10.0.0.1)"));
+        f,
+        keep(
+            R"(files.example 192.0.2.9 bob [2023-10-10T20:55:36+0200] "PUT /up?x=1 HTTP/2.0" 201 0 0.250 9000 TLSv1.3 TLS_AES_256_GCM_SHA384 203.0.113.5, 10.0.0.1)"));
     ASSERT_TRUE(r) << describe(r);
     EXPECT_EQ(r->host_header, "files.example");
     EXPECT_EQ(r->requester, "bob");
@@ -125,8 +129,9 @@ TEST(GoAccess, CustomFormatWithTimesUserAndTls) {
 
 TEST(GoAccess, AwsPresetsOnRealShapes) {
     // CLOUDFRONT (tab-separated, %v = cs(Host)).
-    const std::string cf = "2019-12-04\t21:02:31\tLAX1\t392\t192.0.2.100\tGET\td1.cloudfront.net\t/index.html\t200\t-\t"
-                           "curl/8\t-\t-\tHit\tid==\td1.cloudfront.net\thttps\t23\t0.001\t-\tTLSv1.2\tECDHE\tHit\tHTTP/2.0\t-";
+    const std::string cf =
+        "2019-12-04\t21:02:31\tLAX1\t392\t192.0.2.100\tGET\td1.cloudfront.net\t/index.html\t200\t-\t"
+        "curl/8\t-\t-\tHit\tid==\td1.cloudfront.net\thttps\t23\t0.001\t-\tTLSv1.2\tECDHE\tHit\tHTTP/2.0\t-";
     auto r = parse_goaccess_line(compile("CLOUDFRONT"), keep(cf));
     ASSERT_TRUE(r) << describe(r);
     EXPECT_EQ(r->time, 1575493351);
@@ -149,11 +154,13 @@ TEST(GoAccess, AwsPresetsOnRealShapes) {
     EXPECT_EQ(r->bytes_sent, 57u);
     EXPECT_EQ(r->cipher_suite, "ECDHE-RSA-AES128-GCM-SHA256");
     // SQUID: epoch with milliseconds, %~ before the padded elapsed time.
-    r = parse_goaccess_line(compile("SQUID"),
-                            keep("1286536309.450    123 192.0.2.10 TCP_MISS/200 1024 GET http://example.com/x - DIRECT/1.2.3.4 text/html"));
+    r = parse_goaccess_line(
+        compile("SQUID"),
+        keep("1286536309.450    123 192.0.2.10 TCP_MISS/200 1024 GET http://example.com/x - DIRECT/1.2.3.4 text/html"));
     ASSERT_FALSE(r);  // GoAccess's SQUID string expects three leading fields and a vhost before the time
     // W3C (IIS)
-    r = parse_goaccess_line(compile("W3C"), keep("2023-10-10 20:55:36 10.0.0.1 GET /a.png q=1 80 - 192.0.2.3 Mozilla/5.0 - 200 0 0 15"));
+    r = parse_goaccess_line(
+        compile("W3C"), keep("2023-10-10 20:55:36 10.0.0.1 GET /a.png q=1 80 - 192.0.2.3 Mozilla/5.0 - 200 0 0 15"));
     ASSERT_TRUE(r) << describe(r);
     EXPECT_EQ(r->method, "GET");
     EXPECT_EQ(r->query, "q=1");
@@ -174,8 +181,9 @@ TEST(GoAccess, Rejections) {
                   .error()
                   .reason,
               RejectReason::BadTimestamp);
-    EXPECT_EQ(parse_goaccess_line(f, keep(R"(1.2.3.4 - - [10/Oct/2023:13:55:36 -0700] "GET / HTTP/1.1)")).error().reason,
-              RejectReason::UnterminatedQuote);
+    EXPECT_EQ(
+        parse_goaccess_line(f, keep(R"(1.2.3.4 - - [10/Oct/2023:13:55:36 -0700] "GET / HTTP/1.1)")).error().reason,
+        RejectReason::UnterminatedQuote);
 }
 
 // The cross-check: GoAccess's COMBINED and the dedicated parser agree on every corpus line both

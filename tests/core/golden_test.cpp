@@ -30,7 +30,8 @@ const char* const kInput[] = {
     R"(o bkt [01/Mar/2024:03:40:00 +0000] 10.0.0.3 arn:aws:iam::1:user/g R4 REST.GET.OBJECT missing "GET /bkt/missing?org=globex HTTP/1.1" 404 NoSuchKey 300 - 5 5 "-" "Boto3/1.34" -)",
     R"(o bkt [01/Mar/2024:04:50:00 +0000] 10.0.0.4 arn:aws:iam::1:user/x R5 REST.GET.OBJECT <img/src=x/onerror=alert(1)> "GET /bkt/x?org=%3Cscript%3Ealert(1)%3C%2Fscript%3E HTTP/1.1" 200 - 1000 1000 7 7 "-" "\"><img src=x onerror=alert(2)></script>" -)",
     R"(o bkt [01/Mar/2024:05:00:00 +0000] 10.0.0.5 arn:aws:iam::1:user/y R6 REST.GET.OBJECT k "GET /bkt/k?org=%3DHYPERLINK(%22http://evil%22) HTTP/1.1" 503 SlowDown 0 - 9 9 "-" "ua-with-ctl-%01" -)",
-    "o bkt [01/Mar/2024:06:00:00 +0000] 10.0.0.6 arn:aws:iam::1:user/z R7 REST.GET.OBJECT k \"GET /bkt/k?org=bad%FF%1B[31mutf HTTP/1.1\" 200 - 77 77 3 3 \"-\" \"tab\there\" -",
+    "o bkt [01/Mar/2024:06:00:00 +0000] 10.0.0.6 arn:aws:iam::1:user/z R7 REST.GET.OBJECT k \"GET "
+    "/bkt/k?org=bad%FF%1B[31mutf HTTP/1.1\" 200 - 77 77 3 3 \"-\" \"tab\there\" -",
     R"(o bkt [01/Mar/2024:07:00:00 +0000] - AmazonS3 R8 S3.TRANSITION_SIA.OBJECT k "-" - - - 1000 - - "-" "-" -)",
     R"(o bkt [01/Mar/2024:08:00:00 +0000] 10.0.0.7 svc:logging.s3.amazonaws.com R9 REST.PUT.OBJECT logs/x "PUT /bkt/logs/x HTTP/1.1" 200 - - 2048 5 5 "-" "aws-internal/3" -)",
     R"(o bkt [31/Mar/2024:23:59:59 +0000] 10.0.0.1 arn:aws:iam::1:user/a R10 REST.HEAD.OBJECT data/a.bin "HEAD /bkt/data/a.bin?org=acme HTTP/1.1" 200 - 0 2147483648 2 2 "-" "curl/8.0" -)",

@@ -209,19 +209,23 @@ const std::vector<std::string>& hostile_values() {
     static const std::vector<std::string> v = {
         std::string("nul\0byte", 8),
         "bad\xff\xfe\xc0\x80utf8\xed\xa0\x80",
-        "\x1b[2J\x1b[H\x1b[31mred",           // clear screen, home, colour
-        "\x1b]52;c;aGVsbG8=\x07",             // OSC 52: set the clipboard
-        "\x1b]0;title\x1b\\",                 // OSC 0: window title, ST-terminated
-        "\x1bP+q544e\x1b\\",                  // DCS: terminfo query
-        "\xc2\x9b" "31m\xc2\x9d" "0;t\xc2\x9c",  // C1 CSI / OSC / ST in UTF-8
-        "\x9b" "2J",                          // a raw 8-bit CSI
+        "\x1b[2J\x1b[H\x1b[31mred",  // clear screen, home, colour
+        "\x1b]52;c;aGVsbG8=\x07",    // OSC 52: set the clipboard
+        "\x1b]0;title\x1b\\",        // OSC 0: window title, ST-terminated
+        "\x1bP+q544e\x1b\\",         // DCS: terminfo query
+        "\xc2\x9b"
+        "31m\xc2\x9d"
+        "0;t\xc2\x9c",  // C1 CSI / OSC / ST in UTF-8
+        "\x9b"
+        "2J",  // a raw 8-bit CSI
         "<script>alert(1)</script>",
         "<img/src=x/onerror=alert('x')>&amp;\"",
         "=HYPERLINK(\"http://x\",\"y\")",
         "+cmd|'/c_calc'!A0",
         "-2+3",
         "@SUM(A1)",
-        "back\\slash\rcr\bbs\x7f" "del",
+        "back\\slash\rcr\bbs\x7f"
+        "del",
     };
     return v;
 }
@@ -300,7 +304,7 @@ TEST(HostileInput, ControlBytesMarkupAndFormulasInEveryFieldAreCountedAndEscaped
 
 TEST(HostileInput, NumbersPastTwoToTheSixtyFourAreRejectedNotWrapped) {
     test::TempDir d;
-    d.write("big.log", s3_line("k", "a", "ua", "18446744073709551616") +      // 2^64
+    d.write("big.log", s3_line("k", "a", "ua", "18446744073709551616") +         // 2^64
                            s3_line("k", "a", "ua", "99999999999999999999999") +  // far past
                            s3_line("k", "a", "ua", "-1") + s3_line("k", "a", "ua", "18446744073709551615") +
                            s3_line("k", "a", "ua", "7"));
@@ -316,9 +320,9 @@ TEST(HostileInput, DatesOutOfRangeAreBadTimestamps) {
     test::TempDir d;
     std::string text;
     const std::vector<std::string> bad = {
-        "31/Feb/2019:00:00:38 +0000", "29/Feb/2023:00:00:00 +0000", "00/Jan/2019:00:00:00 +0000",
-        "32/Jan/2019:00:00:00 +0000", "01/Jan/2019:24:00:00 +0000", "01/Jan/2019:23:60:00 +0000",
-        "01/Jan/2019:23:59:61 +0000", "01/Jan/2019:00:00:00 +9999", "01/Foo/2019:00:00:00 +0000",
+        "31/Feb/2019:00:00:38 +0000",  "29/Feb/2023:00:00:00 +0000", "00/Jan/2019:00:00:00 +0000",
+        "32/Jan/2019:00:00:00 +0000",  "01/Jan/2019:24:00:00 +0000", "01/Jan/2019:23:60:00 +0000",
+        "01/Jan/2019:23:59:61 +0000",  "01/Jan/2019:00:00:00 +9999", "01/Foo/2019:00:00:00 +0000",
         "01/Jan/99999:00:00:00 +0000", "01/Jan/-001:00:00:00 +0000", "99999999999999999999/Jan/2019:00:00:00 +0000",
     };
     for (const auto& t : bad) text += s3_line("k", "a", "ua", "1", t);
@@ -370,8 +374,9 @@ TEST(HostileInput, AMillionDistinctKeysStayWithinTheStatedMemory) {
     const std::size_t per_key = 24 + 32;
     const std::size_t bound = 2 * kRecords * (per_record + per_key);
     const std::size_t mem = e.memory_bytes();
-    std::printf("[ figures  ] %zu records, as many distinct keys: engine memory_bytes() = %.1f MiB (%.1f bytes/record)\n",
-                kRecords, static_cast<double>(mem) / (1 << 20), static_cast<double>(mem) / kRecords);
+    std::printf(
+        "[ figures  ] %zu records, as many distinct keys: engine memory_bytes() = %.1f MiB (%.1f bytes/record)\n",
+        kRecords, static_cast<double>(mem) / (1 << 20), static_cast<double>(mem) / kRecords);
     EXPECT_LT(mem, bound);
     ReportSpec spec;
     spec.by = {DimSpec{Dim::Key, 0}};
@@ -426,12 +431,13 @@ bool as_unprivileged(const fs::path& dir, const std::function<void()>& body) {
         body();
         return !::testing::Test::HasFailure();
     }
-    fs::permissions(dir, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
-                             fs::perms::others_read | fs::perms::others_exec);
+    fs::permissions(dir, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec | fs::perms::others_read |
+                             fs::perms::others_exec);
     std::fflush(nullptr);
     const pid_t pid = ::fork();
     if (pid == 0) {
-        if (::setgroups(0, nullptr) != 0 || ::setresgid(65534, 65534, 65534) != 0 || ::setresuid(65534, 65534, 65534) != 0)
+        if (::setgroups(0, nullptr) != 0 || ::setresgid(65534, 65534, 65534) != 0 ||
+            ::setresuid(65534, 65534, 65534) != 0)
             ::_exit(3);
         body();
         std::fflush(nullptr);

@@ -70,7 +70,7 @@ TEST(Inputs, EachFileCarriesItsStat) {
     std::vector<InputProblem> problems;
     const auto files = collect_inputs({(d.path() / "logs").string()}, problems);
     ASSERT_EQ(files.size(), 1u);
-    struct stat st {};
+    struct stat st{};
     ASSERT_EQ(::stat(p.c_str(), &st), 0);
     const InputFile& f = files[0];
     EXPECT_TRUE(f.stated);
@@ -85,18 +85,18 @@ TEST(Inputs, HiddenTemporaryAndSpecialEntriesAreSkippedLinksFollowed) {
     test::TempDir d;
     const fs::path logs = d.path() / "logs";
     d.write("logs/good.log", "x\n");
-    d.write("logs/.git/hidden.log", "x\n");       // a hidden folder: not walked
-    d.write("logs/.hidden.log", "x\n");           // a hidden file
-    d.write("logs/c.log.s3cmd.tmp", "x\n");       // still being written
-    d.write("logs/d.log.a1b2c3d4", "x\n");        // aws s3 sync's temp name
+    d.write("logs/.git/hidden.log", "x\n");  // a hidden folder: not walked
+    d.write("logs/.hidden.log", "x\n");      // a hidden file
+    d.write("logs/c.log.s3cmd.tmp", "x\n");  // still being written
+    d.write("logs/d.log.a1b2c3d4", "x\n");   // aws s3 sync's temp name
     d.write("logs/e.part", "x\n");
     d.write("elsewhere/inner.log", "x\n");
     d.write("target.log", "x\n");
     fs::create_directory_symlink(d.path() / "elsewhere", logs / "linked-folder");  // followed
-    fs::create_symlink(d.path() / "target.log", logs / "link.log");                 // followed
+    fs::create_symlink(d.path() / "target.log", logs / "link.log");                // followed
     fs::create_symlink(logs / "nowhere", logs / "dangling.log");                   // named
     fs::create_symlink(logs / "nowhere", logs / "dangling.tmp");                   // temporary: not named
-    ASSERT_EQ(::mkfifo((logs / "pipe.log").c_str(), 0600), 0);                      // not a file: skipped
+    ASSERT_EQ(::mkfifo((logs / "pipe.log").c_str(), 0600), 0);                     // not a file: skipped
     std::vector<InputProblem> problems;
     const auto files = collect_inputs({logs.string()}, problems);
     EXPECT_EQ(paths_of(files), (std::vector<std::string>{(logs / "good.log").string(), (logs / "link.log").string(),
@@ -119,7 +119,8 @@ TEST(Inputs, SymlinkedFoldersAreFollowedOnceAndALoopIsNamed) {
     fs::create_directory_symlink(d.path() / "other", logs / "c-again");
     std::vector<InputProblem> problems;
     auto files = collect_inputs({logs.string()}, problems);
-    EXPECT_EQ(paths_of(files), (std::vector<std::string>{(logs / "a" / "one.log").string(), (logs / "b-link" / "two.log").string()}));
+    EXPECT_EQ(paths_of(files),
+              (std::vector<std::string>{(logs / "a" / "one.log").string(), (logs / "b-link" / "two.log").string()}));
     ASSERT_EQ(problems.size(), 2u);
     EXPECT_EQ(problems[0].path, (logs / "a" / "loop").string());
     EXPECT_NE(problems[0].message.find("loop"), std::string::npos);
@@ -164,7 +165,8 @@ TEST(Inputs, MissingPathsAreNamed) {
 }
 
 TEST(Inputs, TemporaryNames) {
-    for (const char* name : {".x", "a.tmp", "a.part", "a.partial", "a.s3cmd.tmp", "a-s3cmd", "a.crdownload", "a~", "a.Ab3dE5f7"})
+    for (const char* name :
+         {".x", "a.tmp", "a.part", "a.partial", "a.s3cmd.tmp", "a-s3cmd", "a.crdownload", "a~", "a.Ab3dE5f7"})
         EXPECT_TRUE(is_temporary_name(name)) << name;
     for (const char* name : {"a.log", "a.log.gz", "2024-03-01-12-00-00-ABCDEF0123456789", "a.20240301", "a.abcdefgh"})
         EXPECT_FALSE(is_temporary_name(name)) << name;

@@ -49,8 +49,9 @@ TEST(Jsonl, CaddyDefaults) {
 
 TEST(Jsonl, EscapedStringsAreUnescaped) {
     JsonLineParser p;
-    const auto r = p.parse(keep(R"({"ts":"2024-03-01T04:05:06.5+01:00","request":{"remote_ip":"10.0.0.1","method":"GET",)"
-                                R"("uri":"/a\"b","headers":{"User-Agent":["Mozilla \"quoted\" \u00e9"]}},"status":404,"size":0})"));
+    const auto r = p.parse(
+        keep(R"({"ts":"2024-03-01T04:05:06.5+01:00","request":{"remote_ip":"10.0.0.1","method":"GET",)"
+             R"("uri":"/a\"b","headers":{"User-Agent":["Mozilla \"quoted\" \u00e9"]}},"status":404,"size":0})"));
     ASSERT_TRUE(r) << describe(r);
     EXPECT_EQ(r->time, 1709262306);  // 2024-03-01T03:05:06Z
     EXPECT_EQ(r->path, "/a\"b");
@@ -118,7 +119,8 @@ TEST(Jsonl, Rejections) {
 TEST(Jsonl, ParserIsReusedAcrossLines) {
     JsonLineParser p;
     for (int i = 0; i < 100; ++i) {
-        const std::string line = R"({"ts":)" + std::to_string(1646861401 + i) + R"(,"status":200,"size":)" + std::to_string(i) + "}";
+        const std::string line =
+            R"({"ts":)" + std::to_string(1646861401 + i) + R"(,"status":200,"size":)" + std::to_string(i) + "}";
         const auto r = p.parse(line);
         ASSERT_TRUE(r) << describe(r);
         EXPECT_EQ(r->time, 1646861401 + i);

@@ -78,9 +78,8 @@ void crash_leaving(const fs::path& state, const Committed& committed) {
         LoaderOptions lo;
         lo.workers = 1;
         Loader loader(scratch, lo);
-        loader.set_commit_sink([&](Batch&& b, std::vector<Span>&& spans) {
-            ASSERT_TRUE(store.append_batch(b, spans, {pj}, err)) << err;
-        });
+        loader.set_commit_sink(
+            [&](Batch&& b, std::vector<Span>&& spans) { ASSERT_TRUE(store.append_batch(b, spans, {pj}, err)) << err; });
         const LoadResult r = loader.load_jobs({pj.job});
         ASSERT_EQ(r.files.at(0).end, range.second);
     }
@@ -106,7 +105,7 @@ TEST_F(LedgerTest, ReRunAndRestartCountNothingTwice) {
     const Totals want{15, 10 * 100 + 5 * 7, 15};
     EXPECT_EQ(run(logs(), state()), want);
     EXPECT_EQ(run(logs(), state()), want);  // restored from the state file, nothing read
-    tmp.write("logs/c", lines("c", 3));      // restart mid-folder: only c is new
+    tmp.write("logs/c", lines("c", 3));     // restart mid-folder: only c is new
     EXPECT_EQ(run(logs(), state()), (Totals{18, 1335, 18}));
 }
 
@@ -295,7 +294,7 @@ TEST_F(LedgerTest, RewrittenWithSameSizeAndMtimeIsReadAgain) {
     ASSERT_EQ(a.size(), b.size());
     const fs::path p = tmp.write("logs/x", a);
     EXPECT_EQ(run(logs(), state()), (Totals{10, 1000, 10}));
-    struct stat before {};
+    struct stat before{};
     ASSERT_EQ(::stat(p.c_str(), &before), 0);
     std::this_thread::sleep_for(std::chrono::milliseconds(20));  // another ctime
     {
@@ -519,7 +518,7 @@ TEST_F(LedgerTest, ShortStartAfterTheLongerFileIsNotCountedAgain) {
     tmp.write("logs/b-start", a.substr(0, line_bytes(a, 2)));  // after a restart
     EXPECT_EQ(run(logs(), state()), want);
     EXPECT_EQ(run(logs(), {}), want);  // in one run: "a" is planned first
-    {  // carried through a compaction of the state file
+    {                                  // carried through a compaction of the state file
         EngineConfig cfg;
         Engine engine(cfg);
         Ledger ledger;
@@ -634,19 +633,22 @@ TEST_F(LedgerTest, GrowingFileKeepsOneContentOverFollowRounds) {
 /// A CloudFront log with a header longer than 1 KiB (every such file's first KiB is alike)
 /// and `n` records of `bytes` bytes, told apart by `id`.
 std::string cloudfront(int id, int n, int bytes) {
-    std::string s = "#Version: 1.0\n#Fields: date time x-edge-location sc-bytes c-ip cs-method cs(Host) cs-uri-stem "
-                    "sc-status cs(Referer) cs(User-Agent) cs-uri-query cs(Cookie) x-edge-result-type x-edge-request-id "
-                    "x-host-header cs-protocol cs-bytes time-taken x-forwarded-for ssl-protocol ssl-cipher "
-                    "x-edge-response-result-type cs-protocol-version fle-status fle-encrypted-fields c-port "
-                    "time-to-first-byte x-edge-detailed-result-type sc-content-type sc-content-len sc-range-start "
-                    "sc-range-end\n";
+    std::string s =
+        "#Version: 1.0\n#Fields: date time x-edge-location sc-bytes c-ip cs-method cs(Host) cs-uri-stem "
+        "sc-status cs(Referer) cs(User-Agent) cs-uri-query cs(Cookie) x-edge-result-type x-edge-request-id "
+        "x-host-header cs-protocol cs-bytes time-taken x-forwarded-for ssl-protocol ssl-cipher "
+        "x-edge-response-result-type cs-protocol-version fle-status fle-encrypted-fields c-port "
+        "time-to-first-byte x-edge-detailed-result-type sc-content-type sc-content-len sc-range-start "
+        "sc-range-end\n";
     while (s.size() < 1400) s += "#Remark: a long shared header, as some exporters write\n";
     for (int i = 0; i < n; ++i) {
         s += "2024-01-02\t03:04:" + std::string(i % 60 < 10 ? "0" : "") + std::to_string(i % 60) + "\tFRA2\t" +
              std::to_string(bytes) + "\t198.51.100.4\tGET\td1.cloudfront.net\t/f" + std::to_string(id) +
              "\t200\t-\tcurl\torg=acme\t-\tHit\treq" + std::to_string(id) + "x" + std::to_string(i) +
-             "\tmedia.example.com\thttps\t310\t0.012\t-\tTLSv1.3\tTLS_AES_128_GCM_SHA256\tHit\tHTTP/2.0\t-\t-\t443\t0.01\tHit\t"
-             "image/jpeg\t" + std::to_string(bytes) + "\t-\t-\n";
+             "\tmedia.example.com\thttps\t310\t0.012\t-\tTLSv1.3\tTLS_AES_128_GCM_SHA256\tHit\tHTTP/"
+             "2.0\t-\t-\t443\t0.01\tHit\t"
+             "image/jpeg\t" +
+             std::to_string(bytes) + "\t-\t-\n";
     }
     return s;
 }
@@ -676,25 +678,25 @@ TEST_F(LedgerTest, SharedLongHeaderStaysLinearAndExact) {
     total_bytes += 2 * six.size();
     const Totals want{requests, bytes, read};
     {
-    EngineConfig cfg;
-    Engine engine(cfg);
-    LoaderOptions lo;
-    lo.workers = 2;
-    Ingestor ing(engine, lo);
-    std::vector<std::string> notes;
-    std::string err;
-    ASSERT_TRUE(ing.open_state(state(), 42, notes, err)) << err;
-    std::vector<InputProblem> problems;
-    ing.ingest(collect_inputs({logs().string()}, problems), false);
-    const auto r = engine.report(ReportSpec{});
-    EXPECT_EQ((Totals{r.totals.requests, r.totals.bytes_sent, engine.lines().read}), want);
-    const SearchStats& s = ing.ledger().search_stats();
-    EXPECT_LE(s.candidates, Ledger::kMaxCandidates * (kFiles + 3));
-    EXPECT_LE(s.prefix_reads, Ledger::kMaxPrefixReads * (kFiles + 3));
-    EXPECT_LE(s.bytes_hashed, (2 + Ledger::kMaxPrefixReads) * total_bytes);
-    std::printf("search: %llu candidates, %llu prefix reads, %llu bytes hashed for %llu bytes of logs\n",
-                static_cast<unsigned long long>(s.candidates), static_cast<unsigned long long>(s.prefix_reads),
-                static_cast<unsigned long long>(s.bytes_hashed), static_cast<unsigned long long>(total_bytes));
+        EngineConfig cfg;
+        Engine engine(cfg);
+        LoaderOptions lo;
+        lo.workers = 2;
+        Ingestor ing(engine, lo);
+        std::vector<std::string> notes;
+        std::string err;
+        ASSERT_TRUE(ing.open_state(state(), 42, notes, err)) << err;
+        std::vector<InputProblem> problems;
+        ing.ingest(collect_inputs({logs().string()}, problems), false);
+        const auto r = engine.report(ReportSpec{});
+        EXPECT_EQ((Totals{r.totals.requests, r.totals.bytes_sent, engine.lines().read}), want);
+        const SearchStats& s = ing.ledger().search_stats();
+        EXPECT_LE(s.candidates, Ledger::kMaxCandidates * (kFiles + 3));
+        EXPECT_LE(s.prefix_reads, Ledger::kMaxPrefixReads * (kFiles + 3));
+        EXPECT_LE(s.bytes_hashed, (2 + Ledger::kMaxPrefixReads) * total_bytes);
+        std::printf("search: %llu candidates, %llu prefix reads, %llu bytes hashed for %llu bytes of logs\n",
+                    static_cast<unsigned long long>(s.candidates), static_cast<unsigned long long>(s.prefix_reads),
+                    static_cast<unsigned long long>(s.bytes_hashed), static_cast<unsigned long long>(total_bytes));
     }
     EXPECT_EQ(run(logs(), state()), want);
     EXPECT_EQ(run(logs(), {}), want);

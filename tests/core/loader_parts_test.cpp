@@ -17,8 +17,9 @@ namespace s3top::reading {
 namespace {
 
 std::string s3_line(int i) {
-    return "owner bkt [06/Feb/2019:00:00:38 +0000] 192.0.2.3 - REQ REST.GET.OBJECT k \"GET /bkt/k?org=o" + std::to_string(i % 7) +
-           " HTTP/1.1\" 200 - " + std::to_string(100 + i * 37) + " 100 5 1 \"-\" \"curl/8\" - hid SigV4 C AuthHeader h TLSv1.2 - -\n";
+    return "owner bkt [06/Feb/2019:00:00:38 +0000] 192.0.2.3 - REQ REST.GET.OBJECT k \"GET /bkt/k?org=o" +
+           std::to_string(i % 7) + " HTTP/1.1\" 200 - " + std::to_string(100 + i * 37) +
+           " 100 5 1 \"-\" \"curl/8\" - hid SigV4 C AuthHeader h TLSv1.2 - -\n";
 }
 
 std::string s3_lines(int n) {

@@ -22,7 +22,8 @@ const char* kS3 =
     "100 5 1 \"-\" \"curl/8\" - hid SigV4 C AuthHeader h TLSv1.2 - -\n";
 const char* kCombined =
     "203.0.113.9 - - [10/Oct/2023:13:55:36 +0000] \"GET /a.png?org=b HTTP/1.1\" 200 2326 \"-\" \"Mozilla/5.0\"\n";
-const char* kCloudTrail = R"({"Records":[{"eventVersion":"1.08","eventSource":"s3.amazonaws.com","eventName":"GetObject",
+const char* kCloudTrail =
+    R"({"Records":[{"eventVersion":"1.08","eventSource":"s3.amazonaws.com","eventName":"GetObject",
 "eventTime":"2024-03-01T00:00:00Z","sourceIPAddress":"198.51.100.1","userAgent":"aws-cli",
 "userIdentity":{"type":"IAMUser","arn":"arn:aws:iam::1:user/x"},
 "requestParameters":{"bucketName":"b","key":"k"},"additionalEventData":{"bytesTransferredOut":42}}]})";
@@ -121,7 +122,8 @@ TEST(Loader, GoAccessPresetNameSelectsGoAccessParser) {
 // --- #23: files that change under the loader ---
 
 /// One job over `path` as the plan saw it (stat now), read with `prepare` run in between.
-FileResult read_after(const std::filesystem::path& path, const std::function<void(ReadJob&)>& prepare, bool follow = false) {
+FileResult read_after(const std::filesystem::path& path, const std::function<void(ReadJob&)>& prepare,
+                      bool follow = false) {
     std::vector<InputProblem> problems;
     const auto listed = collect_inputs({path.string()}, problems);
     EXPECT_EQ(listed.size(), 1u);
@@ -180,7 +182,8 @@ TEST(Loader, FileRotatedBetweenPlanAndReadIsNotRead) {
 TEST(Loader, GzipStillBeingWrittenGivesItsWholeLinesOnly) {
     test::TempDir d;
     std::string content;
-    for (int i = 0; i < 400; ++i) content += std::string(kS3).replace(std::string(kS3).find("100 5"), 3, std::to_string(1000 + i * 7919 % 9000));
+    for (int i = 0; i < 400; ++i)
+        content += std::string(kS3).replace(std::string(kS3).find("100 5"), 3, std::to_string(1000 + i * 7919 % 9000));
     const std::string gz = gzip(content);
     const auto p = d.write("w.log.gz", gz.substr(0, gz.size() / 2));
     for (const bool follow : {false, true}) {
@@ -215,7 +218,8 @@ std::string describe(const FileResult& f) {
                     std::to_string(f.end) + "|" + std::to_string(f.next_line) + "|" + std::to_string(f.hashed) + "|" +
                     std::to_string(f.gzip);
     if (f.hashed) s += "|h" + std::to_string(StreamHash::restore(f.hash).digest());
-    s += "|" + (f.head_hash ? std::to_string(*f.head_hash) : "-") + "|" + (f.tail_hash ? std::to_string(*f.tail_hash) : "-");
+    s += "|" + (f.head_hash ? std::to_string(*f.head_hash) : "-") + "|" +
+         (f.tail_hash ? std::to_string(*f.tail_hash) : "-");
     if (f.head_prefixes) {
         for (const auto& p : *f.head_prefixes) s += "|p" + std::to_string(p.length) + ":" + std::to_string(p.digest);
     }

@@ -18,7 +18,8 @@ std::string keys(MetricWriter w) {
 
 std::string headings(MetricWriter w) {
     std::string out;
-    for (const auto& c : metric_columns(w)) out += (out.empty() ? "" : "|") + std::string(c.narrow.empty() ? c.heading : c.narrow);
+    for (const auto& c : metric_columns(w))
+        out += (out.empty() ? "" : "|") + std::string(c.narrow.empty() ? c.heading : c.narrow);
     return out;
 }
 
@@ -62,7 +63,7 @@ TEST(MetricColumns, ValuesComeFromTheirSource) {
             EXPECT_FALSE(metric_value(c, totals)) << c.key;
         }
     }
-    EXPECT_EQ(metric_value(kMetricColumns[7], totals), 5u);  // distinct_clients
+    EXPECT_EQ(metric_value(kMetricColumns[7], totals), 5u);          // distinct_clients
     EXPECT_FALSE(metric_value(kMetricColumns[9], MetricSource{m}));  // p50 of a group without timed requests
 }
 

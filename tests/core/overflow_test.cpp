@@ -100,7 +100,9 @@ TEST(Overflow, ReportTotalsAndGroupsAreFlaggedAndTheGoodGroupStaysExact) {
         EXPECT_NE(json.find("\"overflow\":true"), std::string::npos) << json;
         // The totals and the evil group carry the flag, the good group does not.
         std::size_t flags = 0;
-        for (std::size_t at = json.find("\"overflow\":true"); at != std::string::npos; at = json.find("\"overflow\":true", at + 1)) ++flags;
+        for (std::size_t at = json.find("\"overflow\":true"); at != std::string::npos;
+             at = json.find("\"overflow\":true", at + 1))
+            ++flags;
         EXPECT_EQ(flags, 2u) << json;
 
         const std::string csv = report_csv(r);

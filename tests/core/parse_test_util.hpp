@@ -27,11 +27,11 @@ inline std::string describe(const ParseResult& r) {
 /// Every string field of `r` views `line` (or is empty).
 inline bool views_inside(const Record& r, std::string_view line) {
     const std::string_view fields[] = {
-        r.bucket_owner, r.bucket,     r.remote_ip,         r.requester,    r.request_id,   r.operation,
-        r.key,          r.request_uri, r.method,           r.path,         r.query,        r.protocol,
-        r.error_code,   r.referrer,   r.user_agent,        r.version_id,   r.host_id,      r.signature_version,
-        r.cipher_suite, r.auth_type,  r.host_header,       r.tls_version,  r.access_point_arn,
-        r.acl_required, r.source_region};
+        r.bucket_owner, r.bucket,      r.remote_ip,         r.requester,    r.request_id,
+        r.operation,    r.key,         r.request_uri,       r.method,       r.path,
+        r.query,        r.protocol,    r.error_code,        r.referrer,     r.user_agent,
+        r.version_id,   r.host_id,     r.signature_version, r.cipher_suite, r.auth_type,
+        r.host_header,  r.tls_version, r.access_point_arn,  r.acl_required, r.source_region};
     for (const auto f : fields) {
         if (f.empty()) continue;
         if (f.data() < line.data() || f.data() + f.size() > line.data() + line.size()) return false;

@@ -108,18 +108,19 @@ INSTANTIATE_TEST_SUITE_P(
              "signature_version=SigV4\ncipher_suite=ECDHE-RSA-AES128-GCM-SHA256\nauth_type=AuthHeader\n"
              "host_header=DOC-EXAMPLE-BUCKET1.s3.us-west-1.amazonaws.com\ntls_version=TLSv1.2\n"
              "acl_required=Yes\nsource_region=us-east-1\nfield_count=27\n"},
-        Case{"ALB_https", parse_alb_log,
-             R"(https 2018-07-02T22:23:00.186641Z app/my-loadbalancer/50dc6c495c0c9188 192.168.131.39:2817 10.0.0.1:80 )"
-             R"(0.086 0.048 0.037 200 200 120 57 "GET https://www.example.com:443/bucket/k%20y?org=acme HTTP/1.1" )"
-             R"("curl/7.46.0" ECDHE-RSA-AES128-GCM-SHA256 TLSv1.2 )"
-             R"(arn:aws:elasticloadbalancing:us-east-2:123456789012:targetgroup/my-targets/73e2d6bc24d8a067 )"
-             R"("Root=1-58337281-1d84f3d73c47ec4e58577259" "www.example.com" "arn:aws:acm:us-east-2:1:certificate/1" 1 )"
-             R"(2018-07-02T22:22:48.364000Z "authenticate,forward" "-" "-" "10.0.0.1:80" "200" "-" "-")",
-             "time=1530570180\nremote_ip=192.168.131.39\nrequest_id=Root=1-58337281-1d84f3d73c47ec4e58577259\n"
-             "key=bucket/k%20y\nrequest_uri=GET https://www.example.com:443/bucket/k%20y?org=acme HTTP/1.1\n"
-             "method=GET\npath=/bucket/k%20y\nquery=org=acme\nprotocol=HTTP/1.1\nstatus=200\nbytes_sent=57\n"
-             "bytes_in=120\ntotal_time_ms=171\nuser_agent=curl/7.46.0\ncipher_suite=ECDHE-RSA-AES128-GCM-SHA256\n"
-             "host_header=www.example.com\ntls_version=TLSv1.2\nfield_count=29\n"},
+        Case{
+            "ALB_https", parse_alb_log,
+            R"(https 2018-07-02T22:23:00.186641Z app/my-loadbalancer/50dc6c495c0c9188 192.168.131.39:2817 10.0.0.1:80 )"
+            R"(0.086 0.048 0.037 200 200 120 57 "GET https://www.example.com:443/bucket/k%20y?org=acme HTTP/1.1" )"
+            R"("curl/7.46.0" ECDHE-RSA-AES128-GCM-SHA256 TLSv1.2 )"
+            R"(arn:aws:elasticloadbalancing:us-east-2:123456789012:targetgroup/my-targets/73e2d6bc24d8a067 )"
+            R"("Root=1-58337281-1d84f3d73c47ec4e58577259" "www.example.com" "arn:aws:acm:us-east-2:1:certificate/1" 1 )"
+            R"(2018-07-02T22:22:48.364000Z "authenticate,forward" "-" "-" "10.0.0.1:80" "200" "-" "-")",
+            "time=1530570180\nremote_ip=192.168.131.39\nrequest_id=Root=1-58337281-1d84f3d73c47ec4e58577259\n"
+            "key=bucket/k%20y\nrequest_uri=GET https://www.example.com:443/bucket/k%20y?org=acme HTTP/1.1\n"
+            "method=GET\npath=/bucket/k%20y\nquery=org=acme\nprotocol=HTTP/1.1\nstatus=200\nbytes_sent=57\n"
+            "bytes_in=120\ntotal_time_ms=171\nuser_agent=curl/7.46.0\ncipher_suite=ECDHE-RSA-AES128-GCM-SHA256\n"
+            "host_header=www.example.com\ntls_version=TLSv1.2\nfield_count=29\n"},
         Case{"CloudFront_33", cloudfront,
              "2019-12-04\t21:02:31\tLAX1\t392\t192.0.2.100\tGET\td111111abcdef8.cloudfront.net\t"
              "/photos/cat%20one.jpg\t200\thttps://example.com/\tMozilla/5.0%20(X11)\torg=acme&x=1\t-\tHit\treqid==\t"

@@ -35,8 +35,8 @@ struct SplitMix {
 };
 
 std::string mutate(std::string s, SplitMix& rng) {
-    static constexpr char kInteresting[] = {'"', ' ', '\t', '[', ']', '\\', ':', '-', '{', '}', ',', '\0',
-                                            '\n', '%', '#', '.', '0', '9', '/', '?'};
+    static constexpr char kInteresting[] = {'"', ' ',  '\t', '[', ']', '\\', ':', '-', '{', '}',
+                                            ',', '\0', '\n', '%', '#', '.',  '0', '9', '/', '?'};
     const int edits = 1 + static_cast<int>(rng.below(3));
     for (int e = 0; e < edits; ++e) {
         const std::size_t pos = rng.below(s.size() + 1);
@@ -98,14 +98,16 @@ std::vector<std::string> corpus_lines(std::string_view dir, std::string_view fil
 }
 
 TEST(Mutation, Clf) {
-    const auto seeds = corpus_lines("combined", "real-samples.log",
-                                    {R"(vh:80 "1.1.1.1, 2.2.2.2" 3.3.3.3 - u [01/Jan/2024:00:00:00 +0000] "GET /a\"b HTTP/1.1" 200 5 "r" "u\"a" x)"});
+    const auto seeds = corpus_lines(
+        "combined", "real-samples.log",
+        {R"(vh:80 "1.1.1.1, 2.2.2.2" 3.3.3.3 - u [01/Jan/2024:00:00:00 +0000] "GET /a\"b HTTP/1.1" 200 5 "r" "u\"a" x)"});
     EXPECT_GT(fuzz_lines(seeds, [](std::string_view l) { return parse_clf_line(l); }, true, 1), 0u);
 }
 
 TEST(Mutation, AlbAndElb) {
-    const auto alb = corpus_lines("alb", "real-samples.log",
-                                  {R"(h2 2018-07-02T22:23:00.1Z app/x [2001:db8::1]:5 - -1 -1 -1 400 - 0 272 "- http://h:80- -" "\"ua\"" - -)"});
+    const auto alb = corpus_lines(
+        "alb", "real-samples.log",
+        {R"(h2 2018-07-02T22:23:00.1Z app/x [2001:db8::1]:5 - -1 -1 -1 400 - 0 272 "- http://h:80- -" "\"ua\"" - -)"});
     EXPECT_GT(fuzz_lines(alb, [](std::string_view l) { return parse_alb_log(l); }, true, 2), 0u);
     const auto elb = corpus_lines("alb", "classic-elb-samples.log", {});
     if (!elb.empty()) {
@@ -114,10 +116,11 @@ TEST(Mutation, AlbAndElb) {
 }
 
 TEST(Mutation, CloudFront) {
-    auto seeds = corpus_lines("cloudfront", "real-samples.log",
-                              {"2019-12-04\t21:02:31\tLAX1\t392\t192.0.2.100\tGET\th\t/i\t200\t-\tua%20x\t-\t-\tHit\tid\th\t"
-                               "https\t23\t0.001\t-\tTLSv1.2\tC\tHit\tHTTP/2.0\t-\t-\t1\t0.001\tHit\tt\t78\t-\t-",
-                               "#Fields: date time c-ip sc-status cs-method cs-uri-stem sc-bytes time-taken"});
+    auto seeds =
+        corpus_lines("cloudfront", "real-samples.log",
+                     {"2019-12-04\t21:02:31\tLAX1\t392\t192.0.2.100\tGET\th\t/i\t200\t-\tua%20x\t-\t-\tHit\tid\th\t"
+                      "https\t23\t0.001\t-\tTLSv1.2\tC\tHit\tHTTP/2.0\t-\t-\t1\t0.001\tHit\tt\t78\t-\t-",
+                      "#Fields: date time c-ip sc-status cs-method cs-uri-stem sc-bytes time-taken"});
     CloudFrontLineParser p;
     EXPECT_GT(fuzz_lines(seeds, [&](std::string_view l) { return p.parse(l); }, true, 4), 0u);
 }

@@ -150,8 +150,8 @@ TEST(Replay, OrgPickerListsOnlyOrgsAlreadyPlayed) {
 
 TEST(Replay, ClockFollowsSpeedPauseGapsAndSteps) {
     test::TempDir d;
-    d.write("a.log", s3_line(0, "k0") + s3_line(30, "k30a") + s3_line(60, "k60") + s3_line(300, "k300") +
-                         s3_line(900, "k900"));
+    d.write("a.log",
+            s3_line(0, "k0") + s3_line(30, "k30a") + s3_line(60, "k60") + s3_line(300, "k300") + s3_line(900, "k900"));
     d.write("b.log", s3_line(30, "k30b") + s3_line(119, "k119") + s3_line(86400, "knext-day"));
     Engine e(EngineConfig{});
     FakeClock wall;

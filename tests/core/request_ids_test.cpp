@@ -166,7 +166,9 @@ struct Result {
     std::vector<std::string> notes;
 };
 
-std::uint64_t dup_count(const LineCounters& c) { return c.rejected[static_cast<std::size_t>(RejectReason::DuplicateRequestId)]; }
+std::uint64_t dup_count(const LineCounters& c) {
+    return c.rejected[static_cast<std::size_t>(RejectReason::DuplicateRequestId)];
+}
 
 /// One run over `dir` with dedupe on (and a state file when `state` is given).
 Result run(const fs::path& dir, const fs::path& state = {}, unsigned workers = 2,
@@ -199,13 +201,12 @@ TEST(Dedupe, MultiObjectDeleteAndCopyKeepEveryRecord) {
     test::TempDir d;
     // One multi-object delete: the POST and one BATCH.DELETE.OBJECT per key (the same key
     // twice with two version ids), one copy (source GET and destination), one id with no key.
-    std::string s = line("1C25EZNCB2HBMQQY", "REST.POST.MULTI_OBJECT_DELETE", "-") +
-                    line("1C25EZNCB2HBMQQY", "BATCH.DELETE.OBJECT", "a") +
-                    line("1C25EZNCB2HBMQQY", "BATCH.DELETE.OBJECT", "b") +
-                    line("1C25EZNCB2HBMQQY", "BATCH.DELETE.OBJECT", "c", 100, "acme", "v1") +
-                    line("1C25EZNCB2HBMQQY", "BATCH.DELETE.OBJECT", "c", 100, "acme", "v2") +
-                    line("D8YAZFTDP68NBQXK", "REST.COPY.OBJECT_GET", "src") +
-                    line("D8YAZFTDP68NBQXK", "REST.COPY.OBJECT", "dst");
+    std::string s =
+        line("1C25EZNCB2HBMQQY", "REST.POST.MULTI_OBJECT_DELETE", "-") +
+        line("1C25EZNCB2HBMQQY", "BATCH.DELETE.OBJECT", "a") + line("1C25EZNCB2HBMQQY", "BATCH.DELETE.OBJECT", "b") +
+        line("1C25EZNCB2HBMQQY", "BATCH.DELETE.OBJECT", "c", 100, "acme", "v1") +
+        line("1C25EZNCB2HBMQQY", "BATCH.DELETE.OBJECT", "c", 100, "acme", "v2") +
+        line("D8YAZFTDP68NBQXK", "REST.COPY.OBJECT_GET", "src") + line("D8YAZFTDP68NBQXK", "REST.COPY.OBJECT", "dst");
     d.write("logs/a.log", s);
     const Result r = run(d.path() / "logs");
     EXPECT_EQ(r.requests, 7u);
@@ -286,8 +287,8 @@ TEST(Dedupe, ReportsAndStatementsSayHowManyWereDroppedAndHowManyHadNoId) {
     ASSERT_EQ(dups, engine.lines().read - n - 2 - 1);  // all but the records, the "-" ones, the garbage
     ASSERT_GT(dups, 0u);
     ASSERT_EQ(lo.dedupe->no_id(), 2u);
-    const std::string counters = "\r\nline_counter,count\r\nduplicate_records," + std::to_string(dups) +
-                                 "\r\nno_request_id,2\r\n";
+    const std::string counters =
+        "\r\nline_counter,count\r\nduplicate_records," + std::to_string(dups) + "\r\nno_request_id,2\r\n";
 
     ReportSpec rs;
     rs.by = {DimSpec{Dim::Org, 0}};
@@ -297,7 +298,8 @@ TEST(Dedupe, ReportsAndStatementsSayHowManyWereDroppedAndHowManyHadNoId) {
     r.no_request_id = lo.dedupe->no_id();
     const std::string csv = report_csv(r);
     EXPECT_TRUE(ends_with(csv, counters)) << csv;
-    EXPECT_EQ(csv.find("acme," + std::to_string(n + 2) + ","), csv.find("\r\n") + 2) << "the data rows are unchanged: " << csv;
+    EXPECT_EQ(csv.find("acme," + std::to_string(n + 2) + ","), csv.find("\r\n") + 2)
+        << "the data rows are unchanged: " << csv;
     EXPECT_NE(report_json(r).find("\"duplicate_records\":" + std::to_string(dups) + ",\"no_request_id\":2"),
               std::string::npos);
 
@@ -314,16 +316,18 @@ TEST(Dedupe, ReportsAndStatementsSayHowManyWereDroppedAndHowManyHadNoId) {
     st.no_request_id = lo.dedupe->no_id();
     EXPECT_TRUE(ends_with(statement_csv(st), counters)) << statement_csv(st);
     const std::string table = statement_table(st, 0);
-    EXPECT_NE(table.find(fmt::format("of all {} lines read: {} duplicate records dropped (not billed); 2 records had no "
-                                     "request id (billed, could not be checked)",
-                                     grouped(engine.lines().read), grouped(dups))),
-              std::string::npos)
+    EXPECT_NE(
+        table.find(fmt::format("of all {} lines read: {} duplicate records dropped (not billed); 2 records had no "
+                               "request id (billed, could not be checked)",
+                               grouped(engine.lines().read), grouped(dups))),
+        std::string::npos)
         << table;
-    EXPECT_NE(statement_json(st, 0).find(fmt::format("\"rejected\":{},\"duplicate_records\":{},\"no_request_id\":2}}",
-                                                     dups + 1, dups)),
+    EXPECT_NE(statement_json(st, 0).find(
+                  fmt::format("\"rejected\":{},\"duplicate_records\":{},\"no_request_id\":2}}", dups + 1, dups)),
               std::string::npos)
         << statement_json(st, 0);
-    EXPECT_NE(statement_html(st, 0).find(fmt::format("{} duplicate records dropped", grouped(dups))), std::string::npos);
+    EXPECT_NE(statement_html(st, 0).find(fmt::format("{} duplicate records dropped", grouped(dups))),
+              std::string::npos);
 }
 
 TEST(Dedupe, StateKeepsKeysAcrossRunsAndCompaction) {
@@ -447,7 +451,7 @@ std::string state_file(const std::vector<std::pair<std::uint32_t, std::string>>&
 TEST(Dedupe, HostileStateRecordsAreCutNotTrusted) {
     auto u64 = [](std::uint64_t v) { return std::string(reinterpret_cast<const char*>(&v), 8); };
     const std::string huge_spans("\xff\xff\xff\xff", 4);  // a Batch claiming 4 billion spans
-    const std::string keys_lie = u64(0) + u64(1000000);      // RequestIds claiming a million keys
+    const std::string keys_lie = u64(0) + u64(1000000);   // RequestIds claiming a million keys
     const std::string keys_one = u64(0) + u64(1) + u64(7) + u64(9);
     const std::vector<std::vector<std::pair<std::uint32_t, std::string>>> files = {
         {{1, huge_spans}},

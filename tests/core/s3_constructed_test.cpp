@@ -171,8 +171,7 @@ TEST_F(S3Constructed, Line7_ReferrerWithSpaces) {
     const auto r = parse(7);
     ASSERT_TRUE(r) << describe(r);
     EXPECT_EQ(r->referrer, "referrer with spaces");
-    EXPECT_EQ(r->user_agent,
-              "aws-cli/1.16.249 Python/2.7.16 Linux/4.14.138-89.102.amzn1.x86_64 botocore/1.12.239");
+    EXPECT_EQ(r->user_agent, "aws-cli/1.16.249 Python/2.7.16 Linux/4.14.138-89.102.amzn1.x86_64 botocore/1.12.239");
     EXPECT_EQ(r->status, 200);
     EXPECT_EQ(r->object_size, 1318480u);
     EXPECT_FALSE(r->has_turnaround);
@@ -223,7 +222,8 @@ ParseResult parse(std::string line) {
 /// An 18-field (2014-style) line; `ref` and `ua` are written as given (with their quotes).
 std::string old_line(std::string_view ref = R"("-")", std::string_view ua = R"x("Player/2.0 (Linux)")x") {
     return std::string(kOwner) + " media.example.org [24/Mar/2013:10:22:56 +0000] 198.51.100.7 " + std::string(kOwner) +
-           " 0123456789ABCDEF REST.GET.OBJECT show/ep1.mp3 \"GET /show/ep1.mp3?sig=a%2Fb HTTP/1.1\" 200 - 1000 2000 1499 "
+           " 0123456789ABCDEF REST.GET.OBJECT show/ep1.mp3 \"GET /show/ep1.mp3?sig=a%2Fb HTTP/1.1\" 200 - 1000 2000 "
+           "1499 "
            "12 " +
            std::string(ref) + " " + std::string(ua) + " -";
 }
@@ -321,7 +321,8 @@ TEST(S3OwnQuirks, EveryFieldDashButTheTime) {
 
 TEST(S3OwnQuirks, RecordCutMidRequesterAndJoinedToTheNextIsRejected) {
     const std::string second = line24();
-    const std::string l = std::string(kOwner) + " a [05/Jan/2020:23:48:44 +0000] 198.51.100.9 rn:aws:iam::1111" + second;
+    const std::string l =
+        std::string(kOwner) + " a [05/Jan/2020:23:48:44 +0000] 198.51.100.9 rn:aws:iam::1111" + second;
     const auto r = parse(l);
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().reason, RejectReason::BadStatus);

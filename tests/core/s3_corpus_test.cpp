@@ -15,9 +15,10 @@ void expect_all_parse(const std::filesystem::path& file) {
         ++n;
         if (line.empty()) continue;
         const auto r = parse_s3_access_log(line);
-        EXPECT_TRUE(r.has_value()) << file.filename() << ":" << n << " rejected: "
-                                   << reject_reason_name(r.error().reason) << " at column " << r.error().column
-                                   << " field " << r.error().field << "\n" << line;
+        EXPECT_TRUE(r.has_value()) << file.filename() << ":" << n
+                                   << " rejected: " << reject_reason_name(r.error().reason) << " at column "
+                                   << r.error().column << " field " << r.error().field << "\n"
+                                   << line;
         if (r) {
             EXPECT_GE(r->field_count, 17) << n;
             EXPECT_GT(r->time, 1262304000) << n;  // after 2010-01-01

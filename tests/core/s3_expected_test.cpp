@@ -68,9 +68,10 @@ std::string or_dash(std::string_view v) { return v.empty() ? std::string("-") : 
 /// The kdgm/logstash-plugins s3_access_log filter's Apache-combined rendering of a record:
 /// `ip - <first 10 chars of requester or -> [time] "request" status bytes "referrer" "agent" secs`.
 std::string kdgm_message(const Record& r) {
-    return or_dash(r.remote_ip) + " - " + (r.requester.empty() ? std::string("-") : std::string(r.requester.substr(0, 10))) +
-           " [" + clf(r.time) + "] \"" + std::string(r.request_uri) + "\" " + std::to_string(r.status) + " " +
-           std::to_string(r.bytes_sent) + " \"" + or_dash(r.referrer) + "\" \"" + or_dash(r.user_agent) + "\" " +
+    return or_dash(r.remote_ip) + " - " +
+           (r.requester.empty() ? std::string("-") : std::string(r.requester.substr(0, 10))) + " [" + clf(r.time) +
+           "] \"" + std::string(r.request_uri) + "\" " + std::to_string(r.status) + " " + std::to_string(r.bytes_sent) +
+           " \"" + or_dash(r.referrer) + "\" \"" + or_dash(r.user_agent) + "\" " +
            std::to_string((r.total_time_ms + 500) / 1000);
 }
 
@@ -106,8 +107,9 @@ protected:
             return ::testing::AssertionFailure() << file << ":" << n << " does not contain locator `" << locator << "`";
         const auto r = parse_s3_access_log(line);
         if (!r)
-            return ::testing::AssertionFailure() << file << ":" << n << " rejected: " << reject_reason_name(r.error().reason)
-                                                 << " at column " << r.error().column << " field " << r.error().field;
+            return ::testing::AssertionFailure()
+                   << file << ":" << n << " rejected: " << reject_reason_name(r.error().reason) << " at column "
+                   << r.error().column << " field " << r.error().field;
         out = *r;
         return ::testing::AssertionSuccess();
     }
@@ -415,38 +417,39 @@ struct KdgmCase {
 };
 
 TEST_F(S3Expected, Kdgm_MessagesMatchCombinedRendering) {
-    const KdgmCase cases[] = {
-        {112, "A5A6B08FB9342F4D",
-         R"m(77.168.122.24 - 2cf7e6b063 [24/Mar/2013:10:22:56 +0000] "GET /10010160/2013-03-24-0930.mp3?Signature=75eBWlMvIpO357%2FqKLdn0sZRP08%3D&Expires=1364127776&AWSAccessKeyId=1VYKRTJ5FFKT5B6F4NR2 HTTP/1.1" 200 18547033 "http://kerkdienstgemist.nl/mp3/recorder.php?id=452" "Mozilla/5.0 (compatible; MSIE 9.0; Windows NT 6.1; WOW64; Trident/5.0)" 17)m"},
-        {113, "2B8A7289376A942E",
-         R"m(10.1.155.11 - 9ab8c38136 [04/Jun/2012:16:44:26 +0000] "GET /n-e-w-legacy?logging HTTP/1.1" 200 239 "-" "S3Console/0.4" 0)m"},
-        {114, "F5FB585AB1B363ED",
-         R"m(10.2.7.13 - 9ab8c38136 [04/Jun/2012:16:44:26 +0000] "GET /n-e-w-legacy?prefix=&max-keys=100&marker=&delimiter=/ HTTP/1.1" 200 434 "-" "S3Console/0.4" 0)m"},
-        {117, "8132F75D0BDCFF70",
-         R"m(10.3.77.81 - 9ab8c38136 [04/Jun/2012:16:46:31 +0000] "GET /n-e-w-legacy?lifecycle HTTP/1.1" 404 313 "-" "S3Console/0.4" 0)m"},
-        {118, "784FD457838EFF42",
-         R"m(10.32.219.38 - 3272ee65a9 [10/Feb/2010:07:17:01 +0000] "GET /?acl HTTP/1.1" 200 1384 "-" "Jakarta Commons-HttpClient/3.0" 0)m"},
-        {119, "6E239BC5A4AC757C",
-         R"m(10.32.219.38 - 3272ee65a9 [10/Feb/2010:07:17:02 +0000] "POST /soap/ HTTP/1.1" 200 797 "-" "Axis/1.3" 0)m"},
-        {120, "0B76C90B3634290B",
-         R"m(10.217.37.15 - - [10/Feb/2010:07:24:40 +0000] "GET /?acl HTTP/1.1" 307 488 "-" "Jakarta Commons-HttpClient/3.0" 0)m"},
-        {121, "5E493280357FAC3B REST.COPY.OBJECT 10518050/2014-08-31-0930.mp3",
-         R"m(79.125.24.185 - 2cf7e6b063 [09/Sep/2014:18:33:15 +0000] "PUT /10518050/2014-08-31-0930.mp3 HTTP/1.1" 200 234 "-" "-" 1)m"},
-        {125, "4F911681022807C6",
-         R"m(82.168.113.55 - 2cf7e6b063 [02/Oct/2010:18:29:16 +0000] "GET /10028050/2010-09-26-1830.mp3?Signature=E3ehd6nkXjNg7vr%2F4b3LtxCWads%3D&Expires=1286051333&AWSAccessKeyId=AKIAI3XHXJPFSJW2UQAQ HTTP/1.1" 206 4194304 "-" "VLC media player - version 1.0.5 Goldeneye - (c) 1996-2010 the VideoLAN team" 2)m"},
-        {128, "50F3B3FA4D044EF4",
-         R"m(84.31.184.148 - 2cf7e6b063 [19/Sep/2014:07:57:28 +0000] "GET /13325060/2014-05-12-1400.mp3?Signature=jXRvfsf9W7mGaCulqa5t7013kuM%3D&Expires=1411120647&AWSAccessKeyId=1VYKRTJ5FFKT5B6F4NR2 HTTP/1.1" 304 0 "-" "NSPlayer/12.00.7601.17514 WMFSDK/12.00.7601.17514" 0)m"},
-        {129, "F8E64FC85895C101",
-         R"m(79.125.24.185 - 2cf7e6b063 [19/Sep/2014:07:53:40 +0000] "DELETE /90704041-v1037416/20140914090032_15200524-mp4.mp4 HTTP/1.1" 204 0 "-" "-" 0)m"},
-        {130, "2C1FAFE37EA7067F",
-         R"m(195.64.67.149 - 2cf7e6b063 [19/Sep/2014:07:53:11 +0000] "PUT /92221041-v1014211%2F20140914075120_15201610-mp4.mp4?acl HTTP/1.1" 200 0 "-" "Cyberduck/4.2.1 (Mac OS X/10.9.4) (i386)" 0)m"},
-        {131, "465300DDC1822DE5",
-         R"m(89.99.28.243 - 2cf7e6b063 [19/Sep/2014:06:57:05 +0000] "GET /11723021/2014-09-17-1430.mp3?Signature=BanH0VrdfI%2FXCouvXFXivLBS2PE%3D&Expires=1411116501&AWSAccessKeyId=1VYKRTJ5FFKT5B6F4NR2 HTTP/1.1" 304 0 "-" "AppleCoreMedia/1.0.0.11B554a (iPad; U; CPU OS 7_0_4 like Mac OS X; nl_nl)" 0)m"},
-        {132, "93B36098060014B9",
-         R"m(95.96.20.131 - 2cf7e6b063 [19/Dec/2015:14:49:22 +0000] "GET /11506070-v1159918/20151216095500_15248755-mp4.mp4?Signature=hQVMyGYcvev%2Fi8jndOOlWAzhQ8I%3D&Expires=1450543754&AWSAccessKeyId=1VYKRTJ5FFKT5B6F4NR2 HTTP/1.1" 200 4852709 "http://kerkdienstgemist.nl/assets/1241862-Afscheidsdienst-dhr-J-de-Vos/embed" "Mozilla/5.0 (Windows NT 6.1; WOW64; Trident/7.0; rv:11.0) like Gecko" 0)m"},
-        {134, "49810B026E01F80E",
-         R"m(77.167.232.181 - 2cf7e6b063 [19/Dec/2015:19:40:25 +0000] "GET /90701051-v1127425/20151217185400_15249572-mp4.mp4?Signature=loSAbSlTKuvHBQDA%2Buph1Z1CdwE%3D&Expires=1450560528&AWSAccessKeyId=1VYKRTJ5FFKT5B6F4NR2 HTTP/1.1" 206 8745905 "http://kerkdienstgemist.nl/playlists/9783/embed?media=video&playerheight=480" "Mozilla/5.0 (Windows NT 6.1; WOW64; Trident/7.0; rv:11.0) like Gecko" 10)m"},
-    };
+    const KdgmCase cases[] =
+        {
+            {112, "A5A6B08FB9342F4D",
+             R"m(77.168.122.24 - 2cf7e6b063 [24/Mar/2013:10:22:56 +0000] "GET /10010160/2013-03-24-0930.mp3?Signature=75eBWlMvIpO357%2FqKLdn0sZRP08%3D&Expires=1364127776&AWSAccessKeyId=1VYKRTJ5FFKT5B6F4NR2 HTTP/1.1" 200 18547033 "http://kerkdienstgemist.nl/mp3/recorder.php?id=452" "Mozilla/5.0 (compatible; MSIE 9.0; Windows NT 6.1; WOW64; Trident/5.0)" 17)m"},
+            {113, "2B8A7289376A942E",
+             R"m(10.1.155.11 - 9ab8c38136 [04/Jun/2012:16:44:26 +0000] "GET /n-e-w-legacy?logging HTTP/1.1" 200 239 "-" "S3Console/0.4" 0)m"},
+            {114, "F5FB585AB1B363ED",
+             R"m(10.2.7.13 - 9ab8c38136 [04/Jun/2012:16:44:26 +0000] "GET /n-e-w-legacy?prefix=&max-keys=100&marker=&delimiter=/ HTTP/1.1" 200 434 "-" "S3Console/0.4" 0)m"},
+            {117, "8132F75D0BDCFF70",
+             R"m(10.3.77.81 - 9ab8c38136 [04/Jun/2012:16:46:31 +0000] "GET /n-e-w-legacy?lifecycle HTTP/1.1" 404 313 "-" "S3Console/0.4" 0)m"},
+            {118, "784FD457838EFF42",
+             R"m(10.32.219.38 - 3272ee65a9 [10/Feb/2010:07:17:01 +0000] "GET /?acl HTTP/1.1" 200 1384 "-" "Jakarta Commons-HttpClient/3.0" 0)m"},
+            {119, "6E239BC5A4AC757C",
+             R"m(10.32.219.38 - 3272ee65a9 [10/Feb/2010:07:17:02 +0000] "POST /soap/ HTTP/1.1" 200 797 "-" "Axis/1.3" 0)m"},
+            {120, "0B76C90B3634290B",
+             R"m(10.217.37.15 - - [10/Feb/2010:07:24:40 +0000] "GET /?acl HTTP/1.1" 307 488 "-" "Jakarta Commons-HttpClient/3.0" 0)m"},
+            {121, "5E493280357FAC3B REST.COPY.OBJECT 10518050/2014-08-31-0930.mp3",
+             R"m(79.125.24.185 - 2cf7e6b063 [09/Sep/2014:18:33:15 +0000] "PUT /10518050/2014-08-31-0930.mp3 HTTP/1.1" 200 234 "-" "-" 1)m"},
+            {125, "4F911681022807C6",
+             R"m(82.168.113.55 - 2cf7e6b063 [02/Oct/2010:18:29:16 +0000] "GET /10028050/2010-09-26-1830.mp3?Signature=E3ehd6nkXjNg7vr%2F4b3LtxCWads%3D&Expires=1286051333&AWSAccessKeyId=AKIAI3XHXJPFSJW2UQAQ HTTP/1.1" 206 4194304 "-" "VLC media player - version 1.0.5 Goldeneye - (c) 1996-2010 the VideoLAN team" 2)m"},
+            {128, "50F3B3FA4D044EF4",
+             R"m(84.31.184.148 - 2cf7e6b063 [19/Sep/2014:07:57:28 +0000] "GET /13325060/2014-05-12-1400.mp3?Signature=jXRvfsf9W7mGaCulqa5t7013kuM%3D&Expires=1411120647&AWSAccessKeyId=1VYKRTJ5FFKT5B6F4NR2 HTTP/1.1" 304 0 "-" "NSPlayer/12.00.7601.17514 WMFSDK/12.00.7601.17514" 0)m"},
+            {129, "F8E64FC85895C101",
+             R"m(79.125.24.185 - 2cf7e6b063 [19/Sep/2014:07:53:40 +0000] "DELETE /90704041-v1037416/20140914090032_15200524-mp4.mp4 HTTP/1.1" 204 0 "-" "-" 0)m"},
+            {130, "2C1FAFE37EA7067F",
+             R"m(195.64.67.149 - 2cf7e6b063 [19/Sep/2014:07:53:11 +0000] "PUT /92221041-v1014211%2F20140914075120_15201610-mp4.mp4?acl HTTP/1.1" 200 0 "-" "Cyberduck/4.2.1 (Mac OS X/10.9.4) (i386)" 0)m"},
+            {131, "465300DDC1822DE5",
+             R"m(89.99.28.243 - 2cf7e6b063 [19/Sep/2014:06:57:05 +0000] "GET /11723021/2014-09-17-1430.mp3?Signature=BanH0VrdfI%2FXCouvXFXivLBS2PE%3D&Expires=1411116501&AWSAccessKeyId=1VYKRTJ5FFKT5B6F4NR2 HTTP/1.1" 304 0 "-" "AppleCoreMedia/1.0.0.11B554a (iPad; U; CPU OS 7_0_4 like Mac OS X; nl_nl)" 0)m"},
+            {132, "93B36098060014B9",
+             R"m(95.96.20.131 - 2cf7e6b063 [19/Dec/2015:14:49:22 +0000] "GET /11506070-v1159918/20151216095500_15248755-mp4.mp4?Signature=hQVMyGYcvev%2Fi8jndOOlWAzhQ8I%3D&Expires=1450543754&AWSAccessKeyId=1VYKRTJ5FFKT5B6F4NR2 HTTP/1.1" 200 4852709 "http://kerkdienstgemist.nl/assets/1241862-Afscheidsdienst-dhr-J-de-Vos/embed" "Mozilla/5.0 (Windows NT 6.1; WOW64; Trident/7.0; rv:11.0) like Gecko" 0)m"},
+            {134, "49810B026E01F80E",
+             R"m(77.167.232.181 - 2cf7e6b063 [19/Dec/2015:19:40:25 +0000] "GET /90701051-v1127425/20151217185400_15249572-mp4.mp4?Signature=loSAbSlTKuvHBQDA%2Buph1Z1CdwE%3D&Expires=1450560528&AWSAccessKeyId=1VYKRTJ5FFKT5B6F4NR2 HTTP/1.1" 206 8745905 "http://kerkdienstgemist.nl/playlists/9783/embed?media=video&playerheight=480" "Mozilla/5.0 (Windows NT 6.1; WOW64; Trident/7.0; rv:11.0) like Gecko" 10)m"},
+        };
     for (const auto& c : cases) {
         SCOPED_TRACE(c.line);
         Record r;
@@ -508,7 +511,8 @@ TEST_F(S3Expected, Kdgm_FieldNotes) {
 
 // Line 122 has no request line ("-"); the kdgm filter then synthesises
 // `"POST /<key> HTTP/1.1"` and puts the operation in the referrer slot:
-// `85.113.244.146 - 2cf7e6b063 [17/Sep/2010:13:38:36 +0000] "POST /10010150/2010-08-29-0930.mp3 HTTP/1.1" 200 0 "REST.COPY.OBJECT_GET" "-" 0`
+// `85.113.244.146 - 2cf7e6b063 [17/Sep/2010:13:38:36 +0000] "POST /10010150/2010-08-29-0930.mp3 HTTP/1.1" 200 0
+// "REST.COPY.OBJECT_GET" "-" 0`
 TEST_F(S3Expected, Kdgm_Line122_CopyObjectGetWithoutRequest) {
     Record r;
     ASSERT_TRUE(load(122, "71F7D2AAA93B0A05", r));
@@ -519,7 +523,7 @@ TEST_F(S3Expected, Kdgm_Line122_CopyObjectGetWithoutRequest) {
     EXPECT_TRUE(r.method.empty());
     EXPECT_EQ("/" + std::string(r.key), "/10010150/2010-08-29-0930.mp3");  // synthesised request target
     EXPECT_EQ(r.status, 200);
-    EXPECT_EQ(r.bytes_sent, 0u);  // "-" -> 0
+    EXPECT_EQ(r.bytes_sent, 0u);                     // "-" -> 0
     EXPECT_EQ(r.operation, "REST.COPY.OBJECT_GET");  // the synthesised "referrer"
     EXPECT_TRUE(r.referrer.empty());
     EXPECT_TRUE(r.user_agent.empty());
@@ -665,12 +669,9 @@ struct DandiExtraction {
 
 TEST_F(S3Expected, DandiExtraction_CountedLines) {
     const DandiExtraction cases[] = {
-        {103, "T6MT8PE3QR7CG9BC", 1194552, "241113182419", 1},
-        {105, "5TB566JS2BNS9M26", 0, "231113215516", 1},
-        {106, "SAV964NQBF0SD0RV", 0, "220803202641", 0},
-        {100, "5PCGX9WKFQMJH6FB", 12, "220406030553", 1},
-        {98, "W3VJKP0HM8TV2N46", 1409, "200101224258", 1},
-        {97, "J42N2W7ET0EC03CV", 384, "200101050635", 0},
+        {103, "T6MT8PE3QR7CG9BC", 1194552, "241113182419", 1}, {105, "5TB566JS2BNS9M26", 0, "231113215516", 1},
+        {106, "SAV964NQBF0SD0RV", 0, "220803202641", 0},       {100, "5PCGX9WKFQMJH6FB", 12, "220406030553", 1},
+        {98, "W3VJKP0HM8TV2N46", 1409, "200101224258", 1},     {97, "J42N2W7ET0EC03CV", 384, "200101050635", 0},
         {99, "NWC7V1KE70QZYJ5Q", 6284696, "200101230642", 1},
     };
     for (const auto& c : cases) {

@@ -105,8 +105,8 @@ std::vector<std::string> seed_lines() {
 
 // --- mutations ----------------------------------------------------------------------------
 
-constexpr char kSpecial[] = {'"', ' ', '[', ']', '\0', '\r', '\n', '\t', '\x01', '\x1f', '\x7f', '\xff',
-                             '-', '?', '%', '\\', '/', ':', '+', '0', '9'};
+constexpr char kSpecial[] = {'"',    ' ', '[', ']', '\0', '\r', '\n', '\t', '\x01', '\x1f', '\x7f',
+                             '\xff', '-', '?', '%', '\\', '/',  ':',  '+',  '0',    '9'};
 constexpr std::size_t kMaxLine = 16 * 1024;
 
 std::size_t find_nth(const std::string& s, char c, std::size_t nth) {
@@ -241,7 +241,8 @@ std::string check(std::string_view line, bool* accepted = nullptr) {
             case RejectReason::HeaderLine:
             case RejectReason::NoFormat:
             case RejectReason::DuplicateRequestId:
-            case RejectReason::Count_: return "reason the S3 parser never gives: " + std::string(reject_reason_name(e.reason));
+            case RejectReason::Count_:
+                return "reason the S3 parser never gives: " + std::string(reject_reason_name(e.reason));
             default: break;
         }
         return {};
@@ -255,11 +256,12 @@ std::string check(std::string_view line, bool* accepted = nullptr) {
         if (v.data() < begin || v.data() + v.size() > end)
             return std::string("view ") + name + " lies outside the line";
     }
-    for (const std::string_view bare : {r->bucket_owner, r->bucket, r->remote_ip, r->requester, r->request_id,
-                                        r->operation, r->key, r->error_code, r->version_id, r->host_id,
-                                        r->signature_version, r->cipher_suite, r->auth_type, r->host_header,
-                                        r->tls_version, r->access_point_arn, r->acl_required, r->source_region}) {
-        if (bare.find(' ') != std::string_view::npos) return "a bare-token field holds a space: [" + std::string(bare) + "]";
+    for (const std::string_view bare :
+         {r->bucket_owner, r->bucket, r->remote_ip, r->requester, r->request_id, r->operation, r->key, r->error_code,
+          r->version_id, r->host_id, r->signature_version, r->cipher_suite, r->auth_type, r->host_header,
+          r->tls_version, r->access_point_arn, r->acl_required, r->source_region}) {
+        if (bare.find(' ') != std::string_view::npos)
+            return "a bare-token field holds a space: [" + std::string(bare) + "]";
     }
     if (r->status != 0 && (r->status < 100 || r->status > 599)) return "status " + std::to_string(r->status);
     // 17 fields (through the user agent) is the shortest real format: a line cut before its

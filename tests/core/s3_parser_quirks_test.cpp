@@ -94,9 +94,9 @@ TEST(S3Parser, CrlfAndTrailingSpace) {
 }
 
 TEST(S3Parser, UnescapedQuotesInsideUriReferrerAndAgent) {
-    const auto r = parse(line26(
-        R"("GET /bucket/a.txt?response-content-disposition=attachment;%20filename="a b.txt"&org=x HTTP/1.1")",
-        R"("pip/19.1 {"ci":null,"cpu":"x86_64"}")", R"("http://x/?q="a" b")"));
+    const auto r = parse(
+        line26(R"("GET /bucket/a.txt?response-content-disposition=attachment;%20filename="a b.txt"&org=x HTTP/1.1")",
+               R"("pip/19.1 {"ci":null,"cpu":"x86_64"}")", R"("http://x/?q="a" b")"));
     ASSERT_TRUE(r) << reject_reason_name(r.error().reason);
     EXPECT_EQ(r->query, R"(response-content-disposition=attachment;%20filename="a b.txt"&org=x)");
     EXPECT_EQ(r->protocol, "HTTP/1.1");
@@ -163,7 +163,8 @@ TEST(S3Parser, ALineCutBeforeItsUserAgentIsRejected) {
     for (const std::string& cut : {l, l + " ", l + " \"", l + "  \"", std::string(l.begin(), l.end() - 1)}) {
         const auto r = parse(cut);
         ASSERT_FALSE(r) << "accepted: " << cut;
-        EXPECT_TRUE(r.error().reason == RejectReason::TooFewFields || r.error().reason == RejectReason::UnterminatedQuote)
+        EXPECT_TRUE(r.error().reason == RejectReason::TooFewFields ||
+                    r.error().reason == RejectReason::UnterminatedQuote)
             << reject_reason_name(r.error().reason) << ": " << cut;
     }
     EXPECT_TRUE(parse(l + " \"-\"")) << "the same line with its user agent";
@@ -178,9 +179,10 @@ TEST(S3Parser, TrailingFieldsBeyondKnownAreTolerated) {
 }
 
 TEST(S3Parser, LifecycleLineWithQuotedDashUri) {
-    const std::string l = std::string(kOwner) +
-                          " logs [06/Feb/2019:00:00:38 +0000] - AmazonS3 128E87669E4C15FA S3.EXPIRE.OBJECT a/b \"-\" - - "
-                          "- 3922 - - \"-\" \"-\" Dk JF - - - - -";
+    const std::string l =
+        std::string(kOwner) +
+        " logs [06/Feb/2019:00:00:38 +0000] - AmazonS3 128E87669E4C15FA S3.EXPIRE.OBJECT a/b \"-\" - - "
+        "- 3922 - - \"-\" \"-\" Dk JF - - - - -";
     const auto r = parse(l);
     ASSERT_TRUE(r);
     EXPECT_TRUE(r->remote_ip.empty());

@@ -63,7 +63,8 @@ protected:
     }
     void write_logs(int files, int per_file, int from = 0) {
         for (int f = from; f < from + files; ++f)
-            tmp.write("logs/f" + std::to_string(f), lines("org" + std::to_string(f % 5), per_file, 10 + f, f * per_file));
+            tmp.write("logs/f" + std::to_string(f),
+                      lines("org" + std::to_string(f % 5), per_file, 10 + f, f * per_file));
     }
 };
 
@@ -86,7 +87,10 @@ TEST_F(CompactionTest, CompactedStateLoadsTheSameAndCountsNothingTwice) {
     }
     EXPECT_EQ(first.requests, 1200u);
     std::uint64_t records_before = 0, size_before = 0;
-    const Result again = run([&](StateStore& s) { records_before = s.appended_records(); size_before = s.size(); });
+    const Result again = run([&](StateStore& s) {
+        records_before = s.appended_records();
+        size_before = s.size();
+    });
     expect_same_totals(first, again);
     EXPECT_EQ(again.files_read, 0u);
     EXPECT_GE(records_before, 12u);  // many small batch and entry records

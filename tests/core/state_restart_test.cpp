@@ -20,12 +20,12 @@ namespace {
 namespace fs = std::filesystem;
 
 std::string line(int org, int i) {
-    return "b19c5acf04bde8335e181211ba6f7ff3 bucket [0" + std::to_string(1 + i % 3) + "/Mar/2024:" +
-           std::to_string(10 + i % 12) + ":00:" + std::to_string(10 + i % 50) + " +0000] 10.0." + std::to_string(i % 7) +
-           "." + std::to_string(i % 250) + " - 235C7E3C30A0693F REST.GET.OBJECT dir" + std::to_string(i % 4) + "/k" +
-           std::to_string(i % 13) + " \"GET /bucket/k?org=org" + std::to_string(org) + " HTTP/1.1\" " +
-           (i % 11 == 0 ? "404" : "200") + " - " + std::to_string(100 + i * 7 % 900) + " 1000 " + std::to_string(i % 300) +
-           " 20 \"-\" \"curl\" -\n";
+    return "b19c5acf04bde8335e181211ba6f7ff3 bucket [0" + std::to_string(1 + i % 3) +
+           "/Mar/2024:" + std::to_string(10 + i % 12) + ":00:" + std::to_string(10 + i % 50) + " +0000] 10.0." +
+           std::to_string(i % 7) + "." + std::to_string(i % 250) + " - 235C7E3C30A0693F REST.GET.OBJECT dir" +
+           std::to_string(i % 4) + "/k" + std::to_string(i % 13) + " \"GET /bucket/k?org=org" + std::to_string(org) +
+           " HTTP/1.1\" " + (i % 11 == 0 ? "404" : "200") + " - " + std::to_string(100 + i * 7 % 900) + " 1000 " +
+           std::to_string(i % 300) + " 20 \"-\" \"curl\" -\n";
 }
 
 class StateRestartTest : public ::testing::Test {

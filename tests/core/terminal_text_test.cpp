@@ -51,8 +51,12 @@ TEST(Sanitize, ControlCharactersBecomeVisibleEscapes) {
 }
 
 TEST(Sanitize, C1ControlsAndInvisibleOrReorderingCharactersAreEscaped) {
-    EXPECT_EQ(terminal_safe("\xc2\x9b" "31m"), "\\u009b31m");  // 8-bit CSI
-    EXPECT_EQ(terminal_safe("\xc2\x9d" "52;c;x"), "\\u009d52;c;x");  // 8-bit OSC
+    EXPECT_EQ(terminal_safe("\xc2\x9b"
+                            "31m"),
+              "\\u009b31m");  // 8-bit CSI
+    EXPECT_EQ(terminal_safe("\xc2\x9d"
+                            "52;c;x"),
+              "\\u009d52;c;x");                                         // 8-bit OSC
     EXPECT_EQ(terminal_safe("abc\u202Egnp.exe"), "abc\\u202egnp.exe");  // right-to-left override
     EXPECT_EQ(terminal_safe("a\u200Bb"), "a\\u200bb");
     EXPECT_EQ(terminal_safe("\U0001F469\u200D\U0001F4BB"), "\U0001F469\\u200d\U0001F4BB");  // ZWJ
@@ -61,12 +65,14 @@ TEST(Sanitize, C1ControlsAndInvisibleOrReorderingCharactersAreEscaped) {
 }
 
 TEST(Sanitize, InvalidUtf8BecomesReplacementCharacters) {
-    EXPECT_EQ(terminal_safe("a\xff" "b"), "a\uFFFDb");
-    EXPECT_EQ(terminal_safe("\xe4\xb8"), "\uFFFD");               // truncated 3-byte sequence
-    EXPECT_EQ(terminal_safe("\xc0\xaf"), "\uFFFD\uFFFD");         // overlong '/'
-    EXPECT_EQ(terminal_safe("\xed\xa0\x80"), "\uFFFD\uFFFD\uFFFD");  // surrogate
+    EXPECT_EQ(terminal_safe("a\xff"
+                            "b"),
+              "a\uFFFDb");
+    EXPECT_EQ(terminal_safe("\xe4\xb8"), "\uFFFD");                            // truncated 3-byte sequence
+    EXPECT_EQ(terminal_safe("\xc0\xaf"), "\uFFFD\uFFFD");                      // overlong '/'
+    EXPECT_EQ(terminal_safe("\xed\xa0\x80"), "\uFFFD\uFFFD\uFFFD");            // surrogate
     EXPECT_EQ(terminal_safe("\xf4\x90\x80\x80"), "\uFFFD\uFFFD\uFFFD\uFFFD");  // > U+10FFFF
-    EXPECT_EQ(terminal_safe("\x80x"), "\uFFFDx");                  // stray continuation (raw C1 byte)
+    EXPECT_EQ(terminal_safe("\x80x"), "\uFFFDx");                              // stray continuation (raw C1 byte)
 }
 
 TEST(Sanitize, AsciiModeEscapesEverythingNonAscii) {
@@ -143,10 +149,16 @@ TEST(TerminalText, ReportsEscapeLikeTheDashboard) {
 // One UTF-8 walk: an invalid sequence is one U+FFFD however many bytes its maximal invalid
 // prefix has, in JSON, HTML/CSV (to_valid_utf8) and terminal text alike.
 TEST(TerminalText, EscapersAgreeOnInvalidUtf8) {
-    const std::string_view truncated = "a\xE2\x80" "b";  // a 3-byte sequence cut after 2
-    EXPECT_EQ(to_valid_utf8(truncated), "a\xEF\xBF\xBD" "b");
+    const std::string_view truncated =
+        "a\xE2\x80"
+        "b";  // a 3-byte sequence cut after 2
+    EXPECT_EQ(to_valid_utf8(truncated),
+              "a\xEF\xBF\xBD"
+              "b");
     EXPECT_EQ(json_quote(truncated), "\"a\\ufffdb\"");
-    EXPECT_EQ(terminal_safe(truncated), "a\xEF\xBF\xBD" "b");
+    EXPECT_EQ(terminal_safe(truncated),
+              "a\xEF\xBF\xBD"
+              "b");
     EXPECT_EQ(utf8_sequence_length(truncated, 1), 0u);
     EXPECT_EQ(utf8_sequence_length("\xF0\x9F\x9A\x80", 0), 4u);
     EXPECT_EQ(json_quote("\xE2\x80\xA8\x7f\""), "\"\\u2028\\u007f\\\"\"");
@@ -155,7 +167,9 @@ TEST(TerminalText, EscapersAgreeOnInvalidUtf8) {
 TEST(TerminalText, JsonEscapesC1ControlsSoItIsSafeOnATerminal) {
     // U+009B is CSI to terminals that take 8-bit controls: `report --format json` on a tty
     // must not pass it (nor ESC) raw. The value parsed back is the same.
-    EXPECT_EQ(json_quote("\xC2\x9B" "2J\x1b]0;x\x07"), "\"\\u009b2J\\u001b]0;x\\u0007\"");
+    EXPECT_EQ(json_quote("\xC2\x9B"
+                         "2J\x1b]0;x\x07"),
+              "\"\\u009b2J\\u001b]0;x\\u0007\"");
     EXPECT_EQ(json_quote("\xC2\x80\xC2\x9F\xC2\xA0"), "\"\\u0080\\u009f\xC2\xA0\"");  // NBSP is printable
 }
 

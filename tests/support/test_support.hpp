@@ -34,7 +34,7 @@ private:
 
 }  // namespace s3top::test
 
-#define S3TOP_REQUIRE_CORPUS(var)                                                          \
-    const auto var##_opt = ::s3top::test::corpus_dir();                                    \
+#define S3TOP_REQUIRE_CORPUS(var)                                                            \
+    const auto var##_opt = ::s3top::test::corpus_dir();                                      \
     if (!var##_opt) GTEST_SKIP() << "shared corpus not present (../shared/corpus); skipped"; \
     const std::filesystem::path var = *var##_opt

@@ -67,9 +67,9 @@ TEST_F(ControllerTest, DrillingTwiceOnTheSameValueIsRefused) {
 }
 
 TEST_F(ControllerTest, BackspacePopsTheLastTermAndEscapeClears) {
-    key(keys::Enter);                     // org=acme
+    key(keys::Enter);  // org=acme
     key(keys::Tab);
-    key(keys::Enter);                     // ip=10.0.0.1 (acme's top client)
+    key(keys::Enter);  // ip=10.0.0.1 (acme's top client)
     EXPECT_EQ(ui().filter.terms.size(), 2u);
     EXPECT_EQ(key(keys::Backspace), Action::ViewChanged);
     EXPECT_EQ(ui().filter.to_string(), "org=acme");
@@ -224,7 +224,8 @@ TEST_F(ControllerTest, SelectionFollowsItsLabelAndClampsWhenDataShrinks) {
     key(keys::Down);  // initech, the last org
     EXPECT_EQ(ui().cursors[0].selected_label, "initech");
     // Initech grows past everyone: the selection moves with it to the top.
-    auto more = test::make_engine({Req{.org = "acme", .sent = 1}, Req{.org = "globex", .sent = 2}, Req{.org = "initech", .sent = 3}});
+    auto more = test::make_engine(
+        {Req{.org = "acme", .sent = 1}, Req{.org = "globex", .sent = 2}, Req{.org = "initech", .sent = 3}});
     Snapshot s = test::snapshot_of(*more, ui());
     ctl_.on_snapshot(s);
     EXPECT_EQ(ui().cursors[0].selected, 0);
@@ -298,7 +299,8 @@ TEST_F(ControllerTest, MouseSelectsPanelsAndRowsAndDrillsOnSecondClick) {
     EXPECT_EQ(ctl_.on_mouse(MouseEvent{MouseEvent::Kind::Press, status.x + 3, status.y + 2}, snap_), Action::Redraw);
     EXPECT_EQ(ui().focus, 2u);
     EXPECT_EQ(ui().cursors[2].selected, 1);  // 503
-    EXPECT_EQ(ctl_.on_mouse(MouseEvent{MouseEvent::Kind::Press, status.x + 3, status.y + 2}, snap_), Action::ViewChanged);
+    EXPECT_EQ(ctl_.on_mouse(MouseEvent{MouseEvent::Kind::Press, status.x + 3, status.y + 2}, snap_),
+              Action::ViewChanged);
     EXPECT_EQ(ui().filter.to_string(), "status=503");
     // A click on the focused panel's title expands it.
     refresh();
@@ -308,7 +310,8 @@ TEST_F(ControllerTest, MouseSelectsPanelsAndRowsAndDrillsOnSecondClick) {
 
 TEST_F(ControllerTest, PageKeysUseTheVisibleRows) {
     std::vector<Req> reqs;
-    for (int i = 0; i < 200; ++i) reqs.push_back(Req{.org = "org" + std::to_string(i), .sent = 1000u + static_cast<unsigned>(i)});
+    for (int i = 0; i < 200; ++i)
+        reqs.push_back(Req{.org = "org" + std::to_string(i), .sent = 1000u + static_cast<unsigned>(i)});
     engine_ = test::make_engine(reqs);
     refresh();
     key('e');  // expanded: 120x40 shows 34 rows

@@ -46,8 +46,8 @@ TEST(DashboardConfig, BuiltInSectionIsTheDashboardsDefault) {
 
 TEST(DashboardConfig, KeyNamesTheConfigAcceptsAreTheOnesTheDashboardKnows) {
     // Names free of the default bindings, so only the name decides.
-    for (const char* name : {"Q", "#", "~", "enter", "esc", "tab", "backtab", "space", "up", "down", "left", "right", "pgup",
-                             "pgdn", "home", "end", "f1", "f12", "ctrl-a", "ctrl-y"}) {
+    for (const char* name : {"Q",    "#",     "~",    "enter", "esc",  "tab", "backtab", "space", "up",     "down",
+                             "left", "right", "pgup", "pgdn",  "home", "end", "f1",      "f12",   "ctrl-a", "ctrl-y"}) {
         const std::string text = std::string("[dashboard.keys]\nhelp = \"") + name + "\"\n";
         const auto c = apply_config_text(builtin_config(), text, "t.conf", {});
         ASSERT_TRUE(c) << name << ": " << c.error().to_string();
@@ -71,9 +71,11 @@ TEST(DashboardConfig, KeyNamesTheConfigAcceptsAreTheOnesTheDashboardKnows) {
 class RemappedKeys : public ::testing::Test {
 protected:
     RemappedKeys()
-        : engine_(test::make_engine({Req{.org = "acme", .sent = 300}, Req{.org = "globex", .sent = 200, .status = 503}})) {
-        const Config c = config_of("[dashboard.keys]\nquit = \"Q\"\nhelp = \"h\"\nfilter = \"f\"\nsort = \"ctrl-s\"\n"
-                                   "down = \"n\"\nexpand = \"space\"\n");
+        : engine_(
+              test::make_engine({Req{.org = "acme", .sent = 300}, Req{.org = "globex", .sent = 200, .status = 503}})) {
+        const Config c = config_of(
+            "[dashboard.keys]\nquit = \"Q\"\nhelp = \"h\"\nfilter = \"f\"\nsort = \"ctrl-s\"\n"
+            "down = \"n\"\nexpand = \"space\"\n");
         UiState ui = test::ui_of(120, 40);
         ui.keys = keymap_from_config(c.keys).value();
         ctl_ = Controller(ui, [this] { return engine_->values(Dim::Org); });
@@ -101,7 +103,7 @@ TEST_F(RemappedKeys, TheNewKeyRunsTheCommandAndTheOldOneNoLonger) {
     EXPECT_EQ(ctl_.state().cursors[0].selected, 1);
     EXPECT_EQ(key(keys::Down), Action::None);  // the arrow still moves: already on the last row
     EXPECT_EQ(key('j'), Action::None);         // j is free now
-    EXPECT_EQ(key(' '), Action::Redraw);  // bound to expand: no longer replay's pause
+    EXPECT_EQ(key(' '), Action::Redraw);       // bound to expand: no longer replay's pause
     EXPECT_TRUE(ctl_.state().expanded);
     key(' ');
     EXPECT_EQ(key('Q'), Action::Quit);
@@ -174,7 +176,8 @@ TEST(DashboardConfig, PanelsLeftOutOfTheConfigAreNotLaidOut) {
     for (int i = 0; i < 3; ++i) ctl.on_key(keys::Tab, snap);
     EXPECT_EQ(ctl.state().focus, 0u);
     EXPECT_EQ(UiState::with_panels(dims({"tls"})).slots[0].choices, dims({"tls"}));
-    EXPECT_EQ(UiState::with_panels(dims({"prefix:5"})).slots[0].choices, dims({"key", "prefix:1", "prefix:2", "prefix:3", "prefix:5"}));
+    EXPECT_EQ(UiState::with_panels(dims({"prefix:5"})).slots[0].choices,
+              dims({"key", "prefix:1", "prefix:2", "prefix:3", "prefix:5"}));
 }
 
 TEST(DashboardConfig, ColorsMapToPairsPerRole) {

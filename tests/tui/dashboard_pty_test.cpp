@@ -67,7 +67,8 @@ public:
                 consumed_ = at + needle.size();
                 return true;
             }
-            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+            const auto left =
+                std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
             if (left.count() <= 0) return false;
             pollfd p{master_, POLLIN, 0};
             if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) continue;
@@ -77,7 +78,9 @@ public:
             output_.append(buf, static_cast<std::size_t>(n));
         }
     }
-    void send(std::string_view keys) { ASSERT_EQ(::write(master_, keys.data(), keys.size()), static_cast<ssize_t>(keys.size())); }
+    void send(std::string_view keys) {
+        ASSERT_EQ(::write(master_, keys.data(), keys.size()), static_cast<ssize_t>(keys.size()));
+    }
     void resize(int cols, int rows) {
         winsize ws{};
         ws.ws_row = static_cast<unsigned short>(rows);
@@ -115,7 +118,8 @@ private:
         return sigismember(&now, SIGTERM) == 1;
     }
 
-    [[noreturn]] static void child(const std::string& late_org, const std::vector<std::string>& env, bool block_signals) {
+    [[noreturn]] static void child(const std::string& late_org, const std::vector<std::string>& env,
+                                   bool block_signals) {
         ::setenv("TERM", "xterm-256color", 1);
         ::setenv("LANG", "C.UTF-8", 1);
         ::setenv("LC_ALL", "C.UTF-8", 1);

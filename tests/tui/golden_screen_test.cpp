@@ -25,8 +25,8 @@ constexpr std::uint64_t KiB = 1024, MiB = 1024 * 1024;
 /// Twelve orgs over a day, a few clients, errors, uploads and a hostile key.
 std::vector<Req> a_day() {
     std::vector<Req> reqs;
-    const char* orgs[] = {"acme-17", "globex", "initech", "umbrella", "stark-33", "wayne", "hooli", "piedpiper",
-                          "cyberdyne", "tyrell", "soylent", "wonka"};
+    const char* orgs[] = {"acme-17", "globex",    "initech",   "umbrella", "stark-33", "wayne",
+                          "hooli",   "piedpiper", "cyberdyne", "tyrell",   "soylent",  "wonka"};
     for (int i = 0; i < 240; ++i) {
         Req r;
         r.org = orgs[(i * 7) % 12 < 3 ? 0 : (i * 5) % 12];

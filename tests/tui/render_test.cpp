@@ -76,7 +76,10 @@ TEST(Render, HeaderShowsLinesAndFilteredTotals) {
 TEST(Render, NarrowHeaderLeavesFieldsOutWholeNeverCutsANumber) {
     std::vector<Req> reqs;
     for (int i = 0; i < 2345; ++i)
-        reqs.push_back(Req{.org = "o", .sent = 123'456'789, .status = static_cast<std::uint16_t>(i % 7 ? 200 : 404), .time = kT0 + i,
+        reqs.push_back(Req{.org = "o",
+                           .sent = 123'456'789,
+                           .status = static_cast<std::uint16_t>(i % 7 ? 200 : 404),
+                           .time = kT0 + i,
                            .ip = "10.0." + std::to_string(i / 250) + "." + std::to_string(i % 250)});
     const auto engine = test::make_engine(reqs);
     for (const int width : {120, 80, 60}) {
@@ -154,8 +157,8 @@ TEST(Render, ExactNumbersToggle) {
 
 TEST(Render, SumsPastTwoToTheSixtyFourAreMarkedNotWrapped) {
     constexpr std::uint64_t kMax = ~std::uint64_t{0};
-    const auto engine = test::make_engine({Req{.org = "evil", .sent = kMax}, Req{.org = "evil", .sent = kMax},
-                                           Req{.org = "good", .sent = 100}});
+    const auto engine = test::make_engine(
+        {Req{.org = "evil", .sent = kMax}, Req{.org = "evil", .sent = kMax}, Req{.org = "good", .sent = 100}});
     UiState ui = test::ui_of(160, 40);
     ui.exact = true;
     const Canvas c = test::render_to_canvas(test::snapshot_of(*engine, ui), ui);
@@ -321,8 +324,17 @@ TEST(Render, LongLabelsAreCutWithAnEllipsisAndColumnsStayAligned) {
 
 TEST(Render, HostileStringsAreEscapedAndDoNotShiftColumns) {
     const std::vector<std::string> uas = {
-        "clear\x1b[2Jscreen", "osc52\x1b]52;c;aGVsbG8=\x07", "bell\x07", "cr\rlf\nend", "bad\xff\xfeutf8",
-        "中文客户端", "rocket🚀ua", "\xc2\x9b" "31mc1", "rtl\u202Eexe", "plain-agent",
+        "clear\x1b[2Jscreen",
+        "osc52\x1b]52;c;aGVsbG8=\x07",
+        "bell\x07",
+        "cr\rlf\nend",
+        "bad\xff\xfeutf8",
+        "中文客户端",
+        "rocket🚀ua",
+        "\xc2\x9b"
+        "31mc1",
+        "rtl\u202Eexe",
+        "plain-agent",
     };
     std::vector<Req> reqs;
     for (std::size_t i = 0; i < uas.size(); ++i) reqs.push_back(Req{.sent = (i + 1) * KiB, .ua = uas[i]});
@@ -343,7 +355,8 @@ TEST(Render, HostileStringsAreEscapedAndDoNotShiftColumns) {
     const Rect body = compute_layout(ui).body;
     const int col = percent_col(c, body, 2);
     ASSERT_GT(col, 0);
-    for (int i = 0; i < static_cast<int>(uas.size()); ++i) EXPECT_EQ(percent_col(c, body, 2 + i), col) << c.row(body.y + 2 + i);
+    for (int i = 0; i < static_cast<int>(uas.size()); ++i)
+        EXPECT_EQ(percent_col(c, body, 2 + i), col) << c.row(body.y + 2 + i);
 }
 
 TEST(Render, FitsAn80x24Terminal) {
@@ -454,8 +467,8 @@ TEST(Render, HelpWrapsToTheScreenAndScrollsToEveryLine) {
             EXPECT_NE(t.find(fmt::format("-{} of {} ", 18 + max, 18 + max)), std::string::npos) << t;
         }
     }
-    for (const char* text : {"focus the next / previous panel", "this help", "Filter terms", "dim~/regex/", "Dimensions",
-                             "Numbers", "the filtered total"})
+    for (const char* text : {"focus the next / previous panel", "this help", "Filter terms", "dim~/regex/",
+                             "Dimensions", "Numbers", "the filtered total"})
         EXPECT_NE(seen.find(text), std::string::npos) << text << " never shown:\n" << seen;
     // Past the end is clamped to the last rows.
     ui.help_scroll = max + 50;
@@ -497,7 +510,8 @@ TEST(Render, OverlaysHelpPickerAndPromptError) {
 
 TEST(Render, ExpandedPanelHasHeadingsAndScrolls) {
     std::vector<Req> reqs;
-    for (int i = 0; i < 100; ++i) reqs.push_back(Req{.org = "org-" + std::to_string(100 + i), .sent = 1000u + static_cast<unsigned>(i)});
+    for (int i = 0; i < 100; ++i)
+        reqs.push_back(Req{.org = "org-" + std::to_string(100 + i), .sent = 1000u + static_cast<unsigned>(i)});
     const auto engine = test::make_engine(reqs);
     UiState ui = test::ui_of(120, 40);
     ui.expanded = true;
@@ -514,7 +528,8 @@ TEST(Render, ExpandedPanelHasHeadingsAndScrolls) {
     // With fewer rows kept than groups exist, the title says they are the top ones.
     ui.panel_limit = 50;
     const Canvas top = test::render_to_canvas(test::snapshot_of(*engine, ui), ui);
-    EXPECT_NE(test::rect_row(top, body, 0).find("of top 50  100 groups"), std::string::npos) << test::rect_row(top, body, 0);
+    EXPECT_NE(test::rect_row(top, body, 0).find("of top 50  100 groups"), std::string::npos)
+        << test::rect_row(top, body, 0);
 }
 
 TEST(Render, RandomDataSizesAndStatesStayWellFormed) {
@@ -528,8 +543,13 @@ TEST(Render, RandomDataSizesAndStatesStayWellFormed) {
         std::vector<Req> reqs;
         const int n = static_cast<int>(rng() % 40);
         for (int i = 0; i < n; ++i) {
-            reqs.push_back(Req{.org = junk(), .sent = rng() % (1ull << (rng() % 50)), .status = static_cast<std::uint16_t>(100 + rng() % 500),
-                               .time = kT0 + static_cast<std::int64_t>(rng() % 500000), .ip = junk(), .ua = junk(), .key = junk()});
+            reqs.push_back(Req{.org = junk(),
+                               .sent = rng() % (1ull << (rng() % 50)),
+                               .status = static_cast<std::uint16_t>(100 + rng() % 500),
+                               .time = kT0 + static_cast<std::int64_t>(rng() % 500000),
+                               .ip = junk(),
+                               .ua = junk(),
+                               .key = junk()});
         }
         const auto engine = test::make_engine(reqs);
         UiState ui = test::ui_of(static_cast<int>(50 + rng() % 200), static_cast<int>(15 + rng() % 60));
