@@ -41,6 +41,7 @@ void add_common(CLI::App& cmd, CommandLineText& o) {
     cmd.add_flag("--no-state", o.no_state, "Remember nothing between runs (every run reads everything)");
     cmd.add_flag("-f,--follow", o.follow, "Keep watching the inputs for new files and lines");
     cmd.add_flag("--no-follow", o.no_follow, "Read the inputs once (the dashboard follows folders by default)");
+    cmd.add_flag("-q,--quiet", o.quiet, "No progress line on stderr during long loads (messages still print)");
     cmd.add_flag("--replay", o.replay, "Play the records back in timestamp order across all files");
     cmd.add_option("--speed", o.speed,
                    "Replay speed: log seconds per second (60, 3600); 0 or none: as fast as possible");

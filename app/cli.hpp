@@ -51,6 +51,7 @@ struct Options {
     std::chrono::milliseconds every{5000};  ///< report --follow / --replay: interval between reports
     bool every_given = false;  ///< --every was on the command line (report --replay prints per interval only then)
     bool replay = false;       ///< --replay: play records back in time order
+    bool quiet = false;        ///< --quiet: no progress line
     double speed = 0;          ///< --speed X: log seconds per second; 0 = as fast as possible
 
     Config config;  ///< built-in defaults + the config file + the options given here

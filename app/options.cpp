@@ -215,6 +215,7 @@ Options resolve_options(const CommandLineText& t, const char* xdg_config_home, c
 
     o.state_dir = t.state_dir;
     o.no_state = t.no_state;
+    o.quiet = t.quiet;
     o.replay = t.replay;
     o.follow = t.command == Command::Dashboard ? dashboard_follows(t) : t.follow;
     o.every_given = given(t, "--every");

@@ -18,7 +18,7 @@ struct CommandLineText {
     std::string panels, workers, state_dir, every = "5s", speed, config_file;
     std::string month, from, to, prices, tier_scope;
     bool exact = false, no_color = false, no_state = false, follow = false, no_follow = false;
-    bool replay = false, billing = false, exclude_errors = false;
+    bool replay = false, billing = false, exclude_errors = false, quiet = false;
 };
 
 /// Reads the config (built in, then --config FILE or the user's file), puts the options given

@@ -159,6 +159,7 @@ int run_dashboard_command(const Options& opt) {
         follower.stop();
     }};
     d.poll_interval = std::chrono::milliseconds(200);
+    const auto load_start = std::chrono::steady_clock::now();
     d.wake_fd = wake[0];
     d.status = [&] {
         tui::SourceStatus st;
@@ -167,6 +168,10 @@ int run_dashboard_command(const Options& opt) {
                   : follow ? tui::SourceStatus::Mode::Follow
                            : tui::SourceStatus::Mode::Loaded;
         st.files = nfiles;
+        if (!done) {  // the load's progress: files and bytes read, lines per second, time left
+            const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - load_start).count();
+            st.note = "reading " + progress_text(s.loader_options.progress->counts(), seconds);
+        }
         st.dedupe = s.loader_options.dedupe != nullptr;
         if (replay && done) {
             const ReplayStatus r = replay->status();

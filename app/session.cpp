@@ -13,6 +13,7 @@
 #include <cstring>
 #include <functional>
 
+#include "app/progress_line.hpp"
 #include "core/agg/compiled_filter.hpp"
 #include "core/report/terminal_text.hpp"
 #include "core/ingest/request_ids.hpp"
@@ -73,6 +74,7 @@ Session make_session(const Options& opt, const DimMask& needed, std::optional<Re
     lo.workers = opt.workers;
     const DedupeMode dedupe = opt.dedupe;
     if (dedupe == DedupeMode::RequestId) lo.dedupe = std::make_shared<RequestIdSet>();
+    lo.progress = std::make_shared<LoadProgress>();
     s.loader_options = lo;
     s.ingestor = std::make_unique<Ingestor>(*s.engine, lo);
     // Watching starts before the listing, so nothing that arrives meanwhile is missed and the
@@ -199,7 +201,10 @@ bool load_all(Session& s, const Options& opt, std::vector<std::string>* messages
     for (const auto& p : s.problems) say(fmt::format("s3top: {}: {}", p.path, p.message));
     for (const auto& n : s.state_notes) say(fmt::format("s3top: state: {}", n));
     if (auto sink = rejects_file_sink(s)) s.ingestor->set_reject_sink(std::move(sink));
+    // Messages that go straight to stderr mean no dashboard: a long load shows a progress line.
+    std::optional<ProgressLine> progress(std::in_place, s.loader_options.progress, !messages && !opt.quiet);
     const IngestResult res = s.ingestor->ingest(s.inputs, opt.follow, cancel);
+    progress.reset();  // erased before anything else is said
     say_files(res.load, opt, say);
     say_not_deduped(s, res.load, say);
     for (const auto& n : res.notes) say(fmt::format("s3top: state: {}", n));
@@ -214,7 +219,9 @@ bool load_replay(Session& s, Replay& replay, const Options& opt, std::vector<std
     const Say say = sayer(messages);
     for (const auto& p : s.problems) say(fmt::format("s3top: {}: {}", p.path, p.message));
     std::string error;
+    std::optional<ProgressLine> progress(std::in_place, s.loader_options.progress, !messages && !opt.quiet);
     const LoadResult load = replay.load(s.inputs, s.loader_options, rejects_file_sink(s), error, cancel);
+    progress.reset();
     if (!error.empty()) say("s3top: --replay: " + error);
     say_files(load, opt, say);
     say_not_deduped(s, load, say);

@@ -45,7 +45,7 @@ _s3top() {
     local _s3top_cmd=${words[0]}
 
     local common="-h --help --filter --org-from --org-param --log-format --date-format --time-format --dedupe
-        --rejects --workers --state --no-state -f --follow --no-follow --replay --speed --config"
+        --rejects --workers --state --no-state -f --follow --no-follow -q --quiet --replay --speed --config"
     local billing="--month --from --to --prices --exclude-errors --tier-scope"
     local sub="" w
     for w in "${words[@]:1:cword-1}"; do

@@ -55,6 +55,7 @@ complete -c s3top -x -l state -a '(__fish_complete_directories)' -d 'State folde
 complete -c s3top -l no-state -d 'Remember nothing between runs'
 complete -c s3top -s f -l follow -d 'Keep watching the inputs'
 complete -c s3top -l no-follow -d 'Read the inputs once'
+complete -c s3top -s q -l quiet -d 'No progress line on stderr'
 complete -c s3top -l replay -d 'Play the records back in timestamp order'
 complete -c s3top -x -l speed -d 'Replay speed (log seconds per second)'
 complete -c s3top -r -F -l config -d 'Config file'

@@ -85,6 +85,12 @@ public:
         return buf;
     }
 
+    std::uint64_t stored_offset() const override {
+        if (!gz_) return pos_;
+        const z_off_t raw = gzoffset(gz_);  // the compressed bytes read from the descriptor
+        return raw > 0 ? static_cast<std::uint64_t>(raw) : 0;
+    }
+
 private:
     std::expected<void, IoError> open_gzip() {
         gz_ = gzdopen(fd_, "rb");

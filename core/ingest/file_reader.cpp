@@ -87,7 +87,7 @@ class FileRead {
 public:
     FileRead(const ReaderOptions& options, const ParserFactory& factory, BufferPool& pool,
              const std::atomic<bool>* cancel, std::uint32_t index, const ReadJob& job, ByteSource& src, FileResult& fr,
-             const FileReader::Deliver& deliver)
+             const FileReader::Deliver& deliver, ProgressShare& progress)
         : options_(options),
           factory_(factory),
           pool_(pool),
@@ -96,6 +96,7 @@ public:
           src_(src),
           fr_(fr),
           deliver_(deliver),
+          progress_(progress),
           chunk_bytes_(std::min(options.chunk_bytes, options.block_bytes)) {
         ctx_->index = index;
         next_line_ = job.first_line;
@@ -158,6 +159,7 @@ private:
     bool read_start() {
         const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(chunk_bytes_, limit_));
         auto got = want == 0 ? std::expected<std::size_t, IoError>(0) : src_.read(cur_.get(), want);
+        progress_.update(src_);
         fr_.gzip = src_.gzip();
         if (!got) {
             fr_.error = got.error().message();
@@ -188,6 +190,7 @@ private:
         std::string chunk(chunk_bytes_, '\0');
         while (doc.size() <= kMaxDocument && !src_.unfinished()) {
             auto n = src_.read(chunk.data(), chunk.size());
+            progress_.update(src_);
             if (!n) fr_.error = n.error().message();
             if (!n || *n == 0) break;
             doc.append(chunk.data(), *n);
@@ -234,6 +237,7 @@ private:
         }
         const std::uint64_t lines = count_lines(data) + (data.back() == '\n' ? 0 : 1);
         fr_.lines += lines;
+        progress_.add_lines(lines);
         deliver_(Block{ctx_, std::move(buf), size, next_line_, false, {}, emitted_to_, emitted_to_ + size});
         emitted_to_ += size;
         next_line_ += lines;
@@ -246,6 +250,7 @@ private:
             const std::size_t want = static_cast<std::size_t>(
                 std::min<std::uint64_t>(std::min(chunk_bytes_, pool_.size() - used_), limit_ - taken_));
             auto got = want == 0 ? std::expected<std::size_t, IoError>(0) : src_.read(cur_.get() + used_, want);
+            progress_.update(src_);
             if (!got) {
                 fr_.error = got.error().message();
                 break;
@@ -284,6 +289,7 @@ private:
         edges_ = false;
         ++next_line_;
         ++fr_.lines;
+        progress_.add_lines(1);
         used_ = 0;
         skipping_long_ = true;
     }
@@ -361,6 +367,7 @@ private:
     ByteSource& src_;
     FileResult& fr_;
     const FileReader::Deliver& deliver_;
+    ProgressShare& progress_;
     const std::size_t chunk_bytes_;
     std::shared_ptr<FileCtx> ctx_ = std::make_shared<FileCtx>();
     bool detected_ = false;
@@ -381,7 +388,35 @@ private:
 
 }  // namespace
 
+std::uint64_t stored_bytes_planned(const ReadJob& job) {
+    if (job.file.path == "-") return 0;
+    if (job.file.gzip) return job.file.size;  // decompressed offsets say nothing of stored ones
+    const std::uint64_t end = std::min(job.end, job.file.size);
+    return end > job.begin ? end - job.begin : 0;
+}
+
+ProgressShare::ProgressShare(LoadProgress* progress, const ReadJob& job)
+    : progress_(progress),
+      planned_(job.file.path == "-" ? ~std::uint64_t{0} : stored_bytes_planned(job)),
+      top_up_(job.file.path != "-") {}
+
+ProgressShare::~ProgressShare() {
+    if (!progress_) return;
+    if (top_up_ && counted_ < planned_) progress_->bytes_read.fetch_add(planned_ - counted_, std::memory_order_relaxed);
+    progress_->files_read.fetch_add(1, std::memory_order_relaxed);
+}
+
+void ProgressShare::update(const ByteSource& source) {
+    if (!progress_) return;
+    const std::uint64_t offset = source.stored_offset();
+    const std::uint64_t now = std::min(offset > base_ ? offset - base_ : 0, planned_);
+    if (now <= counted_) return;
+    (top_up_ ? progress_->bytes_read : progress_->bytes_unplanned).fetch_add(now - counted_, std::memory_order_relaxed);
+    counted_ = now;
+}
+
 void FileReader::read(std::uint32_t index, const ReadJob& job, FileResult& fr, const Deliver& deliver) const {
+    ProgressShare progress(options_.progress, job);
     fr.path = job.file.path;
     fr.end = job.begin;
     fr.next_line = job.first_line;
@@ -395,11 +430,13 @@ void FileReader::read(std::uint32_t index, const ReadJob& job, FileResult& fr, c
         fr.changed = src.error().code == IoError::Code::Changed;
         return;
     }
-    FileRead(options_, factory_, pool_, cancel_, index, job, **src, fr, deliver).run();
+    progress.start(**src);
+    FileRead(options_, factory_, pool_, cancel_, index, job, **src, fr, deliver, progress).run();
 }
 
 void FileReader::read(std::uint32_t index, const ReadJob& job, ByteSource& source, FileResult& fr,
                       const Deliver& deliver) const {
+    ProgressShare progress(options_.progress, job);
     fr.path = job.file.path;
     fr.end = job.begin;
     fr.next_line = job.first_line;
@@ -411,7 +448,8 @@ void FileReader::read(std::uint32_t index, const ReadJob& job, ByteSource& sourc
             return;
         }
     }
-    FileRead(options_, factory_, pool_, cancel_, index, job, source, fr, deliver).run();
+    progress.start(source);
+    FileRead(options_, factory_, pool_, cancel_, index, job, source, fr, deliver, progress).run();
 }
 
 }  // namespace s3top::reading

@@ -62,8 +62,35 @@ struct ReaderOptions {
     std::string format = "auto";
     FormatOptions format_options;
     GzipLimits gzip;
+    LoadProgress* progress = nullptr;  ///< stored bytes, lines and files read are added to it
     /// What the pool's buffers must hold.
     std::size_t buffer_bytes() const { return block_bytes + std::min(chunk_bytes, block_bytes); }
+};
+
+/// The stored bytes of `job` a progress display expects read: the planned range of a plain
+/// file, the whole stored size of a .gz; 0 for standard input (unknown).
+std::uint64_t stored_bytes_planned(const ReadJob& job);
+
+/// One job's share of a LoadProgress: stored bytes added as they are read, then topped up to
+/// the job's planned share and the file counted once the job is done, however it ends.
+class ProgressShare {
+public:
+    ProgressShare(LoadProgress* progress, const ReadJob& job);
+    ~ProgressShare();
+    ProgressShare(const ProgressShare&) = delete;
+    ProgressShare& operator=(const ProgressShare&) = delete;
+    /// The source is open (and skipped to the job's start): reading counts from here.
+    void start(const ByteSource& source) { base_ = source.stored_offset(); }
+    void update(const ByteSource& source);
+    void add_lines(std::uint64_t n) {
+        if (progress_) progress_->lines.fetch_add(n, std::memory_order_relaxed);
+    }
+
+private:
+    LoadProgress* progress_;
+    std::uint64_t planned_;  ///< the most this job adds (unbounded for standard input)
+    bool top_up_;            ///< planned_ is known: the job ends having added exactly it
+    std::uint64_t base_ = 0, counted_ = 0;
 };
 
 /// A file's format as judged from its first bytes.

@@ -105,6 +105,7 @@ reading::ReaderOptions Loader::reader_options() const {
     r.format = options_.format;
     r.format_options = options_.format_options;
     r.gzip = {options_.max_decompressed_bytes, options_.max_gzip_ratio, options_.bomb_check_bytes};
+    r.progress = options_.progress.get();
     return r;
 }
 
@@ -119,6 +120,12 @@ LoadResult Loader::load_jobs(const std::vector<ReadJob>& jobs, const std::atomic
     // done[i]: job i is read and result.files[i] final (set by whoever read it).
     const auto done = std::make_unique<std::atomic<bool>[]>(jobs.size());
     const reading::ReaderOptions ropts = reader_options();
+    if (LoadProgress* p = ropts.progress) {
+        std::uint64_t bytes = 0;
+        for (const ReadJob& j : jobs) bytes += reading::stored_bytes_planned(j);
+        p->bytes_planned.fetch_add(bytes, std::memory_order_relaxed);
+        p->files_planned.fetch_add(jobs.size(), std::memory_order_relaxed);
+    }
     reading::BufferPool pool(ropts.buffer_bytes());
     const reading::FileReader reader(ropts, factory_, pool, cancel);
     std::mutex sink_mutex;

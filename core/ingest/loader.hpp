@@ -13,6 +13,7 @@
 #include "core/ingest/inputs.hpp"
 #include "core/parse/format_registry.hpp"
 #include "core/parse/log_format.hpp"
+#include "core/ingest/progress.hpp"
 #include "core/util/stream_hash.hpp"
 
 namespace s3top {
@@ -41,6 +42,8 @@ struct LoaderOptions {
     /// --dedupe request-id: every parsed record is checked against (and added to) this set; a
     /// record already there is rejected as duplicate_request_id. Null: no dedupe.
     std::shared_ptr<RequestIdSet> dedupe;
+    /// Counts of what is planned and read, for a progress display. Null: none kept.
+    std::shared_ptr<LoadProgress> progress;
 };
 
 inline constexpr std::size_t kEdgeBytes = 1024;  ///< a file's head and tail hashes cover this much

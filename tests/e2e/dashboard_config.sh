@@ -29,7 +29,7 @@ start() {  # environment and arguments
   runs=$((runs + 1))
   sock="s3top-e2e-cfg-$$-$runs"
   tmux -L "$sock" new -d -s t -x 120 -y 40 "env LANG=C.UTF-8 TERM=xterm-256color $* $work/logs --no-state; echo EXITED-\$?; sleep 30"
-  wait_for "loaded"
+  wait_for " following  lines"
 }
 
 start "$S3TOP" --config "$work/s3top.conf"

@@ -11,7 +11,7 @@ trap cleanup EXIT
 "$S3GEN" --out "$work/logs" --lines 5000 --files 6 --seed 5 >/dev/null
 tmux -L "$sock" new -d -s t -x 120 -y 40 "LANG=C.UTF-8 $S3TOP $work/logs; echo EXITED-\$?; sleep 30"
 . "$(dirname "$0")/../support/e2e_tmux.sh"
-wait_for "loaded"
+wait_for " following  lines"
 json=$("$S3TOP" report --format json "$work/logs")
 req=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["totals"]["requests"])' "$json")
 top=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["groups"][0]["key"])' "$json")
@@ -46,7 +46,7 @@ wait_for "EXITED-0"
 # says a signal ended it (128 + 15).
 tmux -L "$sock" kill-session -t t
 tmux -L "$sock" new -d -s t -x 120 -y 40 "LANG=C.UTF-8 $S3TOP --no-follow $work/logs; echo EXITED-\$?; sleep 30"
-wait_for "loaded"
+wait_for " loaded  lines"
 pkill -TERM -x -f "$S3TOP --no-follow $work/logs"
 wait_for "EXITED-143"
 echo "1 passed, 0 failed"

@@ -311,7 +311,7 @@ if command -v tmux >/dev/null; then
     "${tm[@]}" new -d -s t -x 100 -y 30 "bash --norc --noprofile"
     "${tm[@]}" send-keys -t t "stty -a > $work/stty.before; sh -c 'echo \$\$ > $work/pid; exec env LANG=C.UTF-8 $S3TOP $work/dash'; echo EXITED-\$?" Enter
     for _ in $(seq 1 100); do
-      [[ -s $work/pid ]] && "${tm[@]}" capture-pane -t t -p | grep -q "loaded" && break
+      [[ -s $work/pid ]] && "${tm[@]}" capture-pane -t t -p | grep -qE " (loaded|following)  lines" && break
       sleep 0.1
     done
     [[ $("${tm[@]}" display -p -t t '#{alternate_on}') == 1 ]] || fail "SIG$sig: dashboard not on the alternate screen"
