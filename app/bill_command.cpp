@@ -35,6 +35,7 @@ int run_bill(const Options& opt) {
     say_unmatched_filter_values(*s.engine, spec.filter);
     Statement st = compute_statement(*s.engine, spec);
     if (s.loader_options.dedupe) st.no_request_id = s.loader_options.dedupe->no_id();
+    st.unread = s.unread;
     std::string text;
     switch (opt.format) {
         case OutputFormat::Json: text = statement_json(st, spec.late_grace_seconds); break;
@@ -55,7 +56,7 @@ int run_bill(const Options& opt) {
         fmt::print(stderr, "s3top: billable + excluded usage does not add up to all usage; the statement is wrong\n");
         return 1;
     }
-    return 0;
+    return exit_status_after_output(s, true, "statement");
 }
 
 }  // namespace s3top::app

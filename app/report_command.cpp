@@ -55,6 +55,7 @@ int run_report(const Options& opt) {
     say_unmatched_filter_values(*s.engine, spec.filter);
     ReportResult result = s.engine->report(spec);
     if (s.loader_options.dedupe) result.no_request_id = s.loader_options.dedupe->no_id();
+    result.unread = s.unread;
     if (result.totals.overflow) fmt::print(stderr, "s3top: warning: {}\n", overflow_note());
     std::string text;
     switch (opt.format) {
@@ -76,7 +77,7 @@ int run_report(const Options& opt) {
             break;
         }
     }
-    return write_output(opt, text, "report") ? 0 : 1;
+    return exit_status_after_output(s, write_output(opt, text, "report"), "report");
 }
 
 int run_dashboard_command(const Options& opt) {

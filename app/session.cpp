@@ -209,6 +209,7 @@ bool load_all(Session& s, const Options& opt, std::vector<std::string>* messages
     say_not_deduped(s, res.load, say);
     for (const auto& n : res.notes) say(fmt::format("s3top: state: {}", n));
     flush_rejects(s, opt, say);
+    s.unread = unread_inputs(s.problems, res.load);
     const auto& c = res.counts;
     return res.load.any_read() || c.unchanged + c.duplicate > 0 ||
            (s.ingestor->has_state() && s.engine->lines().read > 0);
@@ -226,7 +227,16 @@ bool load_replay(Session& s, Replay& replay, const Options& opt, std::vector<std
     say_files(load, opt, say);
     say_not_deduped(s, load, say);
     flush_rejects(s, opt, say);
+    s.unread = unread_inputs(s.problems, load);
     return load.any_read();
+}
+
+int exit_status_after_output(const Session& s, bool written, std::string_view what) {
+    if (!written) return 1;
+    if (s.unread.empty()) return 0;
+    fmt::print(stderr, "s3top: {} input{} could not be read, or only in part: the {} covers the rest\n",
+               s.unread.size(), s.unread.size() == 1 ? "" : "s", what);
+    return kExitSomeUnread;
 }
 
 void say_unmatched_filter_values(const Engine& engine, const Filter& filter) {

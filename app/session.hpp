@@ -38,6 +38,8 @@ struct Session {
     LoaderOptions loader_options;                    ///< how inputs are read (replay reads them itself)
     /// Follow mode: watching since before the inputs were listed (see Follower::watch).
     std::unique_ptr<Follower> follower;
+    /// Inputs the last load_all() or load_replay() left out (not read, or only in part).
+    std::vector<UnreadInput> unread;
 };
 
 /// The columns the dimensions `by` read (a key prefix reads the key), marked in `needed`.
@@ -54,8 +56,8 @@ Session make_session(const Options& opt, const DimMask& needed, std::optional<Re
 std::vector<InputFile> relist_inputs(const Options& opt);
 
 /// Reads every input into the session's engine. Problems go to `messages` as
-/// "s3top: PATH: message" lines (to stderr when `messages` is null). Returns false when
-/// nothing at all could be read. `cancel` stops it early.
+/// "s3top: PATH: message" lines (to stderr when `messages` is null), and the inputs left out to
+/// `s.unread`. Returns false when nothing at all could be read. `cancel` stops it early.
 bool load_all(Session& s, const Options& opt, std::vector<std::string>* messages = nullptr,
               const std::atomic<bool>* cancel = nullptr);
 
@@ -68,5 +70,13 @@ bool load_replay(Session& s, Replay& replay, const Options& opt, std::vector<std
 /// the logs do have: an empty report then reads as a typo, not as "no usage". Nothing is said
 /// when every value exists.
 void say_unmatched_filter_values(const Engine& engine, const Filter& filter);
+
+/// Exit status of a report or statement that leaves some input out: it covers the rest.
+inline constexpr int kExitSomeUnread = 3;
+
+/// The exit status of a report or statement written (`written`) over a session: 1 when it could
+/// not be written, kExitSomeUnread (said on stderr, naming `what`) when inputs were left out,
+/// else 0.
+int exit_status_after_output(const Session& s, bool written, std::string_view what);
 
 }  // namespace s3top::app

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "core/agg/unread_input.hpp"
 #include "core/agg/batch.hpp"
 #include "core/agg/columns.hpp"
 #include "core/agg/snapshot.hpp"
@@ -60,6 +61,8 @@ struct ReportResult {
     /// --dedupe request-id: records that had no request id (counted, never deduped), of all
     /// records read; unset when dedupe is off. Set by the caller (the engine does not dedupe).
     std::optional<std::uint64_t> no_request_id;
+    /// Inputs these figures leave out (could not be read, or only in part). Set by the caller.
+    std::vector<UnreadInput> unread;
 };
 
 class ViewState;

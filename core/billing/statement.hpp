@@ -89,6 +89,8 @@ struct Statement {
     /// all records read; unset when dedupe is off. Set by the caller, as ReportResult's.
     /// The duplicates dropped are lines.rejected[DuplicateRequestId] (duplicate_records()).
     std::optional<std::uint64_t> no_request_id;
+    /// Inputs this statement leaves out (could not be read, or only in part). Set by the caller.
+    std::vector<UnreadInput> unread;
     std::vector<PeriodSummary> periods;
     std::vector<StatementLine> lines_billed;  ///< per period: amount descending, ties by key
     std::vector<ExcludedLine> excluded;       ///< per period and reason, by key

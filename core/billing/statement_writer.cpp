@@ -9,6 +9,7 @@
 #include "core/report/escape.hpp"
 #include "core/report/text_table.hpp"
 #include "core/report/units.hpp"
+#include "core/report/unread_writer.hpp"
 #include "core/util/civil_time.hpp"
 
 namespace s3top {
@@ -59,6 +60,7 @@ std::string statement_table(const Statement& s, std::int64_t grace) {
             "Dedupe by request id, of all {} lines read: {} duplicate records dropped (not billed); {} "
             "records had no request id (billed, could not be checked)\n",
             grouped(s.lines.read), grouped(s.duplicate_records()), grouped(*s.no_request_id));
+    out += unread_table(s.unread);
     for (std::size_t pi = 0; pi < s.periods.size(); ++pi) {
         const PeriodSummary& p = s.periods[pi];
         out += fmt::format("\nPeriod {} ({} .. {}, UTC)\n", p.period.label, format_iso8601(p.period.from),
@@ -161,6 +163,7 @@ std::string statement_csv(const Statement& s) {
             out += csv_cell(p.period.label) + "," + csv_cell(w) + "\r\n";
         }
     }
+    out += unread_csv(s.unread);
     if (s.no_request_id) out += csv_line_counters(s.duplicate_records(), *s.no_request_id);
     return out;
 }
@@ -171,7 +174,7 @@ std::string statement_json(const Statement& s, std::int64_t grace) {
                        s.lines.rejected_total());
     if (s.no_request_id)  // --dedupe request-id: the duplicates are among the rejected lines
         out += fmt::format(",\"duplicate_records\":{},\"no_request_id\":{}", s.duplicate_records(), *s.no_request_id);
-    out += "}";
+    out += "}," + unread_json(s.unread);
     out += ",\"by\":[";
     for (std::size_t i = 0; i < s.by.size(); ++i) out += (i ? "," : "") + json_quote(dim_name(s.by[i]));
     out += "],\"filter\":" + json_quote(s.filter.to_string());
@@ -258,6 +261,7 @@ std::string statement_html(const Statement& s, std::int64_t grace) {
             "<p class=\"meta\">Dedupe by request id, of all {} lines read: {} duplicate records dropped "
             "(not billed); {} records had no request id (billed, could not be checked)</p>\n",
             grouped(s.lines.read), grouped(s.duplicate_records()), grouped(*s.no_request_id));
+    body += unread_html(s.unread);
     const std::string& cur = s.prices.currency;
     for (std::size_t pi = 0; pi < s.periods.size(); ++pi) {
         const PeriodSummary& p = s.periods[pi];

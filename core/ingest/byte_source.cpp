@@ -13,6 +13,16 @@
 namespace s3top {
 namespace {
 
+/// zlib's words without the name it gives the stream ("<fd:3>: invalid block type"): the
+/// message names the file itself.
+std::string zlib_message(const char* msg) {
+    std::string_view m = msg && *msg ? std::string_view(msg) : std::string_view("corrupt data");
+    if (m.starts_with("<fd:")) {
+        if (const auto colon = m.find(">: "); colon != std::string_view::npos) m.remove_prefix(colon + 3);
+    }
+    return std::string(m);
+}
+
 /// A local file (plain, or gzip by its magic bytes) or standard input (descriptor 0).
 class FileSource final : public ByteSource {
 public:
@@ -123,7 +133,8 @@ private:
             unfinished_ = true;
         } else if (got < 0 || (code != Z_OK && code != Z_STREAM_END)) {
             return std::unexpected(
-                IoError{IoError::Code::Gzip, path_, 0, std::string("gzip: ") + (msg ? msg : "corrupt data")});
+                IoError{IoError::Code::Gzip, path_, 0,
+                        "gzip: " + zlib_message(msg) + " at compressed byte " + std::to_string(stored_offset())});
         }
         return check_gzip_limits(static_cast<std::size_t>(std::max(got, 0)));
     }

@@ -40,7 +40,8 @@ public:
     /// make the tail hash of what it reads however little that is.
     virtual std::optional<std::string> bytes_before(std::uint64_t begin, std::uint64_t n) const = 0;
     /// Stored bytes taken so far, skipped ones included (compressed ones for gzip): how far
-    /// through the stored object a progress display is. 0 when the source cannot tell.
+    /// through the stored object a progress display is, and where a damaged or short .gz
+    /// stopped (its message names it). 0 when the source cannot tell.
     virtual std::uint64_t stored_offset() const { return 0; }
 };
 

@@ -1,5 +1,7 @@
 #include "core/ingest/file_reader.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cstring>
 #include <optional>
@@ -162,7 +164,8 @@ private:
         progress_.update(src_);
         fr_.gzip = src_.gzip();
         if (!got) {
-            fr_.error = got.error().message();
+            fail(got.error().message());
+            fr_.error += counted_note(false);
             pool_.put(std::move(cur_));
             return false;
         }
@@ -191,18 +194,25 @@ private:
         while (doc.size() <= kMaxDocument && !src_.unfinished()) {
             auto n = src_.read(chunk.data(), chunk.size());
             progress_.update(src_);
-            if (!n) fr_.error = n.error().message();
-            if (!n || *n == 0) break;
+            if (!n) {  // a document cut short is not parsed at all (a part of one is no document)
+                fail(n.error().message());
+                fr_.untouched = true;
+                return;
+            }
+            if (*n == 0) break;
             doc.append(chunk.data(), *n);
             fr_.bytes += *n;
         }
         if (src_.unfinished()) {  // none of it counts until its stream is complete
-            fr_.error = "gzip: unexpected end of file (still being written?); read once it is complete";
+            fail(
+                fmt::format("gzip: unexpected end of file at compressed byte {} (truncated, or still being "
+                            "written?); read once it is complete",
+                            src_.stored_offset()));
             fr_.untouched = true;
             return;
         }
         if (doc.size() > kMaxDocument) {
-            fr_.error = "document larger than 2 GiB: not read";
+            fail("document larger than 2 GiB: not read");
             return;
         }
         if (hashing_) hasher_.update(doc);
@@ -252,7 +262,7 @@ private:
             auto got = want == 0 ? std::expected<std::size_t, IoError>(0) : src_.read(cur_.get() + used_, want);
             progress_.update(src_);
             if (!got) {
-                fr_.error = got.error().message();
+                fail(got.error().message());
                 break;
             }
             if (*got == 0) break;
@@ -314,19 +324,34 @@ private:
         return true;
     }
 
+    /// Reading stopped on an error: the whole lines before it count, and the message says how far.
+    void fail(std::string why) {
+        if (fr_.failed) return;
+        fr_.failed = true;
+        fr_.error = std::move(why);
+    }
+
+    /// After a failure's words: how much of the file counts.
+    std::string counted_note(bool unfinished) const {
+        if (next_line_ <= 1) return "; nothing of it is counted";
+        return fmt::format("; counted up to line {} (byte {} of its data){}", next_line_ - 1, emitted_to_,
+                           unfinished ? ", the rest once it is complete" : "");
+    }
+
     /// The rest of the buffer, then where the file ended and its edge hashes.
     void finish() {
         const bool stopped_early = stopped();
-        // A .gz that stops short (still being written): its whole lines count now, and the
-        // ledger continues from the last one once the file is complete (never from its start).
+        // A .gz that stops short (truncated, or still being written): its whole lines count
+        // now, and the ledger continues from the last one once the file is complete (never
+        // from its start).
         const bool unfinished = src_.unfinished();
-        if (unfinished && fr_.error.empty()) {
-            fr_.error =
-                "gzip: unexpected end of file (still being written?); its whole lines are counted, the rest once it is "
-                "complete";
+        if (unfinished) {
+            fail(fmt::format("gzip: unexpected end of file at compressed byte {} (truncated, or still being written?)",
+                             src_.stored_offset()));
         }
+        const bool whole_lines_only = unfinished || fr_.failed;
         if (long_line_) {  // the file ended inside the over-long line
-            if (job_.take_partial_tail && !stopped_early && !unfinished) {
+            if (job_.take_partial_tail && !stopped_early && !whole_lines_only) {
                 long_line_->offset_end = emitted_to_;
                 deliver_(std::move(*long_line_));
             } else {
@@ -337,8 +362,9 @@ private:
             }
             long_line_.reset();
             pool_.put(std::move(cur_));
-        } else if (used_ > 0 && (stopped_early || !job_.take_partial_tail || unfinished)) {
-            // Follow mode (or cancelled, or unfinished): whole lines only; an unterminated tail waits.
+        } else if (used_ > 0 && (stopped_early || !job_.take_partial_tail || whole_lines_only)) {
+            // Follow mode (or cancelled, or stopped by an error): whole lines only; an
+            // unterminated tail waits (after an error, it may be cut anywhere).
             const void* last = memrchr(cur_.get(), '\n', used_);
             const std::size_t cut =
                 last ? static_cast<std::size_t>(static_cast<const char*>(last) - cur_.get()) + 1 : 0;
@@ -348,6 +374,7 @@ private:
         }
         fr_.end = emitted_to_;
         fr_.next_line = next_line_;
+        if (fr_.failed) fr_.error += counted_note(unfinished);
         fr_.hashed = hashing_;
         if (hashing_) fr_.hash = hasher_.state();
         const std::uint64_t k = std::min<std::uint64_t>(emitted_to_, kEdgeBytes);

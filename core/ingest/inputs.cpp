@@ -92,8 +92,9 @@ void walk(int fd, const std::string& prefix, const std::string& shown, std::vect
         ::fstat(fd, &self) == 0 &&
         !seen.emplace(static_cast<std::uint64_t>(self.st_dev), static_cast<std::uint64_t>(self.st_ino)).second) {
         if (linked)
-            problems.push_back(
-                {shown, "a symlinked folder that leads back to a folder already listed (a loop?): not followed"});
+            problems.push_back({shown,
+                                "a symlinked folder that leads back to a folder already listed (a loop?): not followed",
+                                InputProblem::Effect::NothingMissing});
         ::close(fd);
         return;
     }

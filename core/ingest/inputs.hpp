@@ -22,8 +22,12 @@ struct InputFile {
 };
 
 struct InputProblem {
+    /// What the totals miss of the input: all of it, the rest after its counted lines, or
+    /// nothing (a folder already listed through another link).
+    enum class Effect : std::uint8_t { NotRead, ReadInPart, NothingMissing };
     std::string path;
     std::string message;
+    Effect effect = Effect::NotRead;
 };
 
 /// True for names a sync tool uses while a file is still being written (s3cmd's

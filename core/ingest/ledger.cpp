@@ -232,7 +232,11 @@ void Ledger::classify(const InputFile& f, std::size_t i, bool follow, PlanCounts
     if (it != by_path_.end()) {
         const LedgerEntry& e = it->second;
         if (e.stat == *st && e.gaps.empty() && (e.gzip || follow || e.offset >= st->size)) {
-            if (!e.error.empty()) problems.push_back({path, e.error});
+            if (!e.error.empty())
+                problems.push_back({path, e.error,
+                                    !e.failed       ? InputProblem::Effect::NothingMissing
+                                    : e.offset == 0 ? InputProblem::Effect::NotRead
+                                                    : InputProblem::Effect::ReadInPart});
             // No work here, not even a copy of the input: a restart's unchanged files cost
             // their listing and one lookup.
             ++counts.unchanged;
@@ -569,6 +573,7 @@ const LedgerEntry& Ledger::record(const PlannedJob& pj, const FileResult& r) {
     e.hashed = r.hashed && r.end == e.offset;
     e.hash = r.hash;
     e.error = r.error;
+    e.failed = r.failed;
     if (r.head_prefixes) {
         e.prefixes = *r.head_prefixes;
     } else if (pj.job.begin < kEdgeBytes || pj.kind == PlanKind::Read || pj.kind == PlanKind::Replaced) {

@@ -48,7 +48,9 @@ struct LedgerEntry {
     StreamHash::State hash;
     /// Ranges before `offset` not yet read (only after a crash mid-file).
     std::vector<std::pair<std::uint64_t, std::uint64_t>> gaps;
-    std::string error;  ///< why the file could not be read to its end (a corrupt .gz)
+    std::string error;  ///< what was said when it was read (a corrupt .gz, no format)
+    /// Reading stopped on an error (FileResult::failed): [offset, end) is not in the totals.
+    bool failed = false;
     /// Line ends in the first KiB before `offset` (head_prefixes()): a short file equal to one
     /// of these starts is counted content. Stored in a state record of their own.
     std::vector<HeadPrefix> prefixes;

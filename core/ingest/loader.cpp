@@ -33,6 +33,36 @@ bool LoadResult::any_read() const {
     return std::any_of(files.begin(), files.end(), [](const FileResult& f) { return f.error.empty() || f.bytes > 0; });
 }
 
+std::vector<UnreadInput> unread_inputs(const std::vector<InputProblem>& listed, const LoadResult& load) {
+    std::vector<UnreadInput> out;
+    for (const auto* problems : {&listed, &load.problems}) {
+        for (const auto& p : *problems) {
+            if (p.effect != InputProblem::Effect::NothingMissing)
+                out.push_back({p.path, p.message, p.effect == InputProblem::Effect::ReadInPart});
+        }
+    }
+    for (const auto& f : load.files) {
+        if (f.untouched && !f.error.empty()) {
+            out.push_back({f.path, f.error, false});
+        } else if (f.failed) {
+            out.push_back({f.path, f.error, f.end > 0});
+        }
+    }
+    // A path said twice (listed, then planned again after a rotation) is named once: the
+    // last word on it, which is what this run's figures reflect.
+    std::stable_sort(out.begin(), out.end(),
+                     [](const UnreadInput& a, const UnreadInput& b) { return a.path < b.path; });
+    std::vector<UnreadInput> unique;
+    for (auto& u : out) {
+        if (!unique.empty() && unique.back().path == u.path) {
+            unique.back() = std::move(u);
+        } else {
+            unique.push_back(std::move(u));
+        }
+    }
+    return unique;
+}
+
 namespace {
 
 /// A file a worker reads whole (result.files[job]).

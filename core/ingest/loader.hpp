@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/agg/engine.hpp"
+#include "core/agg/unread_input.hpp"
 #include "core/ingest/inputs.hpp"
 #include "core/parse/format_registry.hpp"
 #include "core/parse/log_format.hpp"
@@ -105,6 +106,9 @@ struct FileResult {
     std::uint64_t bytes = 0;  ///< bytes read (decompressed)
     std::uint64_t lines = 0;
     std::string error;  ///< empty when read completely
+    /// Reading stopped before the end on an error (a read error, a damaged or short .gz, a
+    /// limit): the whole lines before it count (`error` says up to which line), the rest not.
+    bool failed = false;
     /// Nothing of the file was taken: it could not be opened, or skipped to `begin`, or it is
     /// no longer the file the plan looked at. The ledger keeps what it had for it.
     bool untouched = false;
@@ -128,6 +132,12 @@ struct LoadResult {
     std::vector<InputProblem> problems;  ///< paths that could not be listed or opened
     bool any_read() const;
 };
+
+/// The inputs the totals leave out, from what the listing (`listed`) and the load said: an
+/// input that could not be listed or opened is not read; one whose read stopped on an error
+/// (FileResult::failed) is read in part when some of it counts. Notes that leave nothing out
+/// (a format not found, a folder reached twice) are not among them. In path order, each once.
+std::vector<UnreadInput> unread_inputs(const std::vector<InputProblem>& listed, const LoadResult& load);
 
 /// Called for each rejected line with the path of its file, from worker threads (serialised
 /// by the loader).

@@ -35,7 +35,7 @@ void put_entry(Out& o, const LedgerEntry& e) {
     o.num(e.stat.size);
     o.num(e.stat.mtime_ns);
     o.num(e.stat.ctime_ns);
-    o.num(static_cast<std::uint8_t>(e.gzip | (e.hashed << 1) | (e.edges << 2)));
+    o.num(static_cast<std::uint8_t>(e.gzip | (e.hashed << 1) | (e.edges << 2) | (e.failed << 3)));
     o.num(e.offset);
     o.num(e.next_line);
     o.num(e.head_hash);
@@ -216,6 +216,7 @@ bool get_entry(In& in, LedgerEntry& e) {
     e.gzip = flags & 1;
     e.hashed = flags & 2;
     e.edges = flags & 4;
+    e.failed = flags & 8;
     for (std::uint32_t i = 0; i < ngaps; ++i) {
         std::uint64_t b = 0, en = 0;
         if (!in.num(b) || !in.num(en)) return false;

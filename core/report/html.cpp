@@ -1,3 +1,4 @@
+#include "core/report/unread_writer.hpp"
 #include "core/report/html.hpp"
 
 #include <fmt/format.h>
@@ -147,6 +148,7 @@ std::string report_html(const ReportResult& r, const Snapshot& s) {
         body += html::totals(items);
     }
     if (r.totals.overflow) body += "<p class=\"bad\">" + html_escape(overflow_note()) + "</p>\n";
+    body += unread_html(r.unread);
     body += "<h2>Over time</h2>\n" + html::time_chart_svg(s.series, s.view.resolution);
 
     // The grouped table (the report itself).

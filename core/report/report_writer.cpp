@@ -8,6 +8,7 @@
 #include "core/report/metric_columns.hpp"
 #include "core/report/text_table.hpp"
 #include "core/report/units.hpp"
+#include "core/report/unread_writer.hpp"
 #include "core/util/civil_time.hpp"
 
 namespace s3top {
@@ -84,6 +85,7 @@ std::string report_table(const ReportResult& r, const TableOptions& opt) {
     if (!r.filter.empty()) out += "; filter: " + terminal_safe(r.filter.to_string());
     out += "\n";
     if (r.totals.overflow) out += std::string(overflow_note()) + "\n";
+    out += unread_table(r.unread);
     return out;
 }
 
@@ -103,6 +105,7 @@ std::string report_csv(const ReportResult& r) {
         }
         out += "\r\n";
     }
+    out += unread_csv(r.unread);
     if (r.no_request_id)
         out += csv_line_counters(r.lines.rejected[static_cast<std::size_t>(RejectReason::DuplicateRequestId)],
                                  *r.no_request_id);
@@ -145,7 +148,7 @@ std::string report_json(const ReportResult& r) {
         out +=
             fmt::format(",\"duplicate_records\":{},\"no_request_id\":{}",
                         r.lines.rejected[static_cast<std::size_t>(RejectReason::DuplicateRequestId)], *r.no_request_id);
-    out += "},\"totals\":{";
+    out += "}," + unread_json(r.unread) + ",\"totals\":{";
     metrics_json(out, totals_source(r));
     out += "}";
     out += ",\"by\":[";

@@ -284,6 +284,19 @@ TEST(Statement, WarnsOfEmptyPeriodsMissingDaysAndUsageWithNoOrg) {
     EXPECT_NE(statement_csv(st).find("\r\nperiod,warning\r\n2024-03,\"records on 27"), std::string::npos);
     EXPECT_NE(statement_json(st, 0).find("\"warnings\":[\"records on 27"), std::string::npos);
 
+    // Inputs left out are named in every format of the statement.
+    Statement part = st;
+    part.unread = {{"logs/a.log", "Permission denied", false}};
+    EXPECT_NE(statement_table(part, 0).find("Warning: 1 input could not be read, or only in part: these figures leave "
+                                            "it out:\n  not read      logs/a.log: Permission denied\n"),
+              std::string::npos);
+    EXPECT_NE(statement_csv(part).find("\r\ninput,read,reason\r\nlogs/a.log,no,Permission denied\r\n"),
+              std::string::npos);
+    EXPECT_NE(statement_json(part, 0).find("\"unread_inputs\":[{\"path\":\"logs/a.log\",\"read\":\"none\""),
+              std::string::npos);
+    EXPECT_NE(statement_html(part, 0).find("not read: <code>logs/a.log</code>: Permission denied"), std::string::npos);
+    EXPECT_EQ(statement_table(st, 0).find("could not be read"), std::string::npos);
+
     // A period with no records at all says so (and nothing else).
     BillingSpec feb = march(aws_table());
     feb.periods = periods_between(*parse_iso8601("2024-02"), *parse_iso8601("2024-03"));

@@ -229,6 +229,32 @@ TEST(Engine, ReportJsonIsExactAndEscaped) {
     EXPECT_NE(csv.find("\"evil\"\"<\x01>\""), std::string::npos) << csv;
 }
 
+TEST(Engine, EveryReportFormatNamesTheInputsItLeavesOut) {
+    EngineConfig cfg;
+    Engine e(cfg);
+    e.append(batch_of({{"acme", "1.1.1.1", 200, 10}}, cfg));
+    ReportResult r = e.report(ReportSpec{});
+    EXPECT_NE(report_json(r).find("\"unread_inputs\":[]"), std::string::npos) << "present when all were read";
+    EXPECT_EQ(report_table(r, {}).find("Warning"), std::string::npos);
+    EXPECT_EQ(report_csv(r).find("input,read,reason"), std::string::npos);
+    r.unread = {{"logs/a.log", "Permission denied", false},
+                {"logs/b\x1b.gz", "gzip: unexpected end of file; counted up to line 7", true}};
+    const std::string table = report_table(r, {});
+    EXPECT_NE(table.find("Warning: 2 inputs could not be read, or only in part"), std::string::npos) << table;
+    EXPECT_NE(table.find("not read      logs/a.log: Permission denied"), std::string::npos) << table;
+    EXPECT_NE(table.find("read in part  logs/b\\x1b.gz: gzip"), std::string::npos) << table;
+    EXPECT_EQ(table.find('\x1b'), std::string::npos) << "terminal-safe";
+    const std::string csv = report_csv(r);
+    EXPECT_NE(csv.find("\r\ninput,read,reason\r\nlogs/a.log,no,Permission denied\r\nlogs/b\x1b.gz,in part,"),
+              std::string::npos)
+        << csv;
+    const std::string json = report_json(r);
+    EXPECT_NE(json.find("\"unread_inputs\":[{\"path\":\"logs/a.log\",\"read\":\"none\",\"reason\":\"Permission "
+                        "denied\"},{\"path\":\"logs/b\\u001b.gz\",\"read\":\"part\""),
+              std::string::npos)
+        << json;
+}
+
 // An independent computation over the real corpus: sum bytes per status straight from the
 // parser, and compare with the engine's report.
 TEST(Engine, CorpusTotalsMatchAnIndependentSum) {

@@ -287,6 +287,25 @@ TEST_F(LedgerTest, GzipStillBeingWrittenIsCountedOnce) {
     }
 }
 
+// A .gz cut short for good: every run with the state (and after a restart, from the stored
+// entry) names it as read in part, not only the run that read it.
+TEST_F(LedgerTest, AGzipCutShortStaysNamedAsReadInPart) {
+    const std::string gz = gz_member(varied("t", 300));
+    tmp.write("logs/t.gz", gz.substr(0, gz.size() / 2));
+    for (int run_no = 0; run_no < 3; ++run_no) {
+        SCOPED_TRACE(run_no);
+        test::IngestRun how;
+        how.state = state();
+        const auto out = test::ingest_and_report({logs().string()}, how);
+        const auto unread = unread_inputs({}, out.result.load);
+        ASSERT_EQ(unread.size(), 1u);
+        EXPECT_TRUE(unread[0].partly);
+        EXPECT_NE(unread[0].reason.find("counted up to line"), std::string::npos) << unread[0].reason;
+        EXPECT_GT(out.report.totals.requests, 0u);
+        EXPECT_LT(out.report.totals.requests, 300u);
+    }
+}
+
 // A file rewritten in place with the same size and its mtime set back (touch -r): only its
 // ctime tells, and then its first and last KiB do.
 TEST_F(LedgerTest, RewrittenWithSameSizeAndMtimeIsReadAgain) {

@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -146,10 +148,63 @@ TEST(FileReader, FollowAndUnfinishedStreamsKeepWholeLinesOnly) {
     r = read(data, 128, 50, {}, /*stops_short=*/true);  // one-shot over a .gz still being written
     EXPECT_EQ(r.result.end, data.size() - 30);
     EXPECT_NE(r.result.error.find("still being written"), std::string::npos);
+    EXPECT_TRUE(r.result.failed) << "one-shot, the rest of the .gz is missing from the figures";
     // Only a partial line while following: nothing read and nothing judged yet.
     r = read(s3_line(0).substr(0, 30), 128, 50, follow);
     EXPECT_EQ(r.result.end, 0u);
     EXPECT_TRUE(r.result.error.empty()) << r.result.error;
+}
+
+/// `data`'s first `good` bytes, then a read error (EIO): a disk that fails part-way.
+class FailingSource final : public ByteSource {
+public:
+    FailingSource(std::string data, std::size_t good) : data_(std::move(data)), good_(good) {}
+    std::expected<std::size_t, IoError> read(char* buf, std::size_t n) override {
+        if (pos_ >= good_) return std::unexpected(IoError::from_errno(IoError::Code::Read, "mem", EIO));
+        const std::size_t k = std::min({n, std::size_t{64}, good_ - pos_});
+        std::copy_n(data_.data() + pos_, k, buf);
+        pos_ += k;
+        return k;
+    }
+    std::expected<void, IoError> skip(std::uint64_t) override { return {}; }
+    bool gzip() const override { return false; }
+    bool unfinished() const override { return false; }
+    std::optional<std::string> bytes_before(std::uint64_t, std::uint64_t) const override { return std::nullopt; }
+
+private:
+    std::string data_;
+    std::size_t good_, pos_ = 0;
+};
+
+TEST(FileReader, AReadErrorKeepsTheWholeLinesBeforeItAndSaysHowFar) {
+    const std::string data = s3_lines(5);
+    const std::size_t two = s3_line(0).size() + s3_line(1).size();
+    ReaderOptions o;
+    o.block_bytes = 1024;
+    o.chunk_bytes = 256;
+    const ParserFactory factory = default_parser_factory();
+    BufferPool pool(o.buffer_bytes());
+    const FileReader reader(o, factory, pool);
+    FailingSource src(data, two + 40);  // the error comes 40 bytes into line 3
+    Read r;
+    ReadJob job;
+    job.file.path = "mem";
+    reader.read(0, job, src, r.result, [&](Block&& b) { r.blocks.push_back(std::move(b)); });
+    EXPECT_TRUE(r.result.failed);
+    EXPECT_FALSE(r.result.untouched);
+    EXPECT_EQ(joined(r.blocks), data.substr(0, two)) << "the cut line 3 is not handed on as a line";
+    EXPECT_EQ(r.result.end, two);
+    EXPECT_EQ(r.result.lines, 2u);
+    EXPECT_NE(r.result.error.find(std::strerror(EIO)), std::string::npos) << r.result.error;
+    EXPECT_NE(r.result.error.find("counted up to line 2 (byte " + std::to_string(two)), std::string::npos)
+        << r.result.error;
+    // An error at the first read: nothing counts, and the message says so.
+    FailingSource none(data, 0);
+    Read r0;
+    reader.read(0, job, none, r0.result, [&](Block&& b) { r0.blocks.push_back(std::move(b)); });
+    EXPECT_TRUE(r0.result.failed);
+    EXPECT_EQ(r0.result.end, 0u);
+    EXPECT_NE(r0.result.error.find("nothing of it is counted"), std::string::npos) << r0.result.error;
 }
 
 TEST(FileReader, CountedBytesBeforeTheStartAreChecked) {

@@ -1,6 +1,7 @@
 // The loader: formats detected per file, documents read whole, gzip, over-long lines,
 // unmatched files reported, and read == parsed + rejected across it all.
 #include <gtest/gtest.h>
+#include <fmt/format.h>
 #include <zlib.h>
 
 #include <algorithm>
@@ -195,7 +196,59 @@ TEST(Loader, GzipStillBeingWrittenGivesItsWholeLinesOnly) {
         EXPECT_TRUE(r.hashed);
         EXPECT_EQ(StreamHash::restore(r.hash).digest(), StreamHash::of(std::string_view(content).substr(0, r.end)));
         EXPECT_NE(r.error.find("still being written"), std::string::npos) << r.error;
+        // The file and where it stopped are named; zlib's own name for the stream is not.
+        EXPECT_TRUE(r.failed);
+        EXPECT_NE(r.error.find("at compressed byte " + std::to_string(gz.size() / 2)), std::string::npos) << r.error;
+        EXPECT_NE(r.error.find(fmt::format("counted up to line {} (byte {} ", r.next_line - 1, r.end)),
+                  std::string::npos)
+            << r.error;
+        EXPECT_EQ(r.error.find("<fd:"), std::string::npos) << r.error;
     }
+}
+
+TEST(Loader, ACorruptGzipIsNamedWithoutZlibsStreamName) {
+    test::TempDir d;
+    std::string content;
+    for (int i = 0; i < 50; ++i) content += kS3;
+    std::string gz = gzip(content);
+    gz[gz.size() - 6] ^= 0x5a;  // the CRC: the data is known wrong only at its end
+    const FileResult r = read_after(d.write("c.log.gz", gz), [](ReadJob&) {});
+    EXPECT_TRUE(r.failed);
+    EXPECT_EQ(r.error.find("<fd:"), std::string::npos) << r.error;
+    EXPECT_NE(r.error.find("gzip: "), std::string::npos) << r.error;
+    EXPECT_NE(r.error.find("at compressed byte"), std::string::npos) << r.error;
+}
+
+TEST(Loader, UnreadInputsAreWhatTheFiguresLeaveOut) {
+    const std::vector<InputProblem> listed{
+        {"z/listed.log", "Permission denied"},
+        {"loop", "a symlinked folder that leads back ...", InputProblem::Effect::NothingMissing}};
+    LoadResult load;
+    load.problems.push_back({"b.gz", "gzip: ...; counted up to line 3", InputProblem::Effect::ReadInPart});
+    FileResult ok;
+    ok.path = "a.log";
+    FileResult no_format;  // its lines are counted (as rejected): nothing is missing
+    no_format.path = "c.txt";
+    no_format.error = "no known log format";
+    FileResult denied;
+    denied.path = "d.log";
+    denied.error = "Permission denied";
+    denied.untouched = true;
+    FileResult cut;
+    cut.path = "e.gz";
+    cut.error = "gzip: unexpected end of file";
+    cut.failed = true;
+    cut.end = 700;
+    FileResult crc;
+    crc.path = "f.gz";
+    crc.error = "gzip: incorrect data check; nothing of it is counted";
+    crc.failed = true;
+    load.files = {ok, no_format, denied, cut, crc};
+    const auto unread = unread_inputs(listed, load);
+    std::vector<std::string> got;
+    for (const auto& u : unread) got.push_back(u.path + (u.partly ? " part" : " none"));
+    EXPECT_EQ(got,
+              (std::vector<std::string>{"b.gz part", "d.log none", "e.gz part", "f.gz none", "z/listed.log none"}));
 }
 
 TEST(Loader, FollowDoesNotJudgeAPendingPartialLine) {
