@@ -125,15 +125,31 @@ void Follower::watch() {
     watching_.store(true);
 }
 
+namespace {
+/// A message with its numbers left out: a .gz still being written is said once, not once per
+/// round with the offset it has reached.
+std::string without_numbers(std::string_view m) {
+    std::string out;
+    for (const char c : m) {
+        if (c < '0' || c > '9') {
+            out += c;
+        } else if (out.empty() || out.back() != '#') {
+            out += '#';
+        }
+    }
+    return out;
+}
+}  // namespace
+
 void MessageFilter::filter(IngestResult& r) {
     for (FileResult& f : r.load.files) {
         const auto it = said_.find(f.path);
         if (f.error.empty()) {
             if (it != said_.end()) said_.erase(it);  // read cleanly: a new problem is news again
-        } else if (it != said_.end() && it->second == f.error) {
+        } else if (std::string key = without_numbers(f.error); it != said_.end() && it->second == key) {
             f.error.clear();
         } else {
-            said_[f.path] = f.error;
+            said_[f.path] = std::move(key);
         }
     }
     std::vector<std::string> now = r.notes;

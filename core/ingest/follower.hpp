@@ -25,7 +25,7 @@ struct FollowOptions {
     bool use_inotify = true;
 };
 
-/// Each message of follow rounds once, and again only when it changes: a file's error is
+/// Each message of follow rounds once, and again only when it changes (its numbers aside): a file's error is
 /// cleared from a round's results while it is the one said last for that path (a pending
 /// partial line, an unfinished .gz), and a state note while the round before had it too (a
 /// full disk fails every round).

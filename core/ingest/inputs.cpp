@@ -132,7 +132,12 @@ void walk(int fd, const std::string& prefix, const std::string& shown, std::vect
         const std::string_view name = e.name;
         const struct stat& st = e.st;
         if (e.error != 0) {  // fstatat follows a link: a loop or dangling link is named
-            if (!e.temporary) problems.push_back({prefix + e.name, std::strerror(e.error)});
+            // A link in a folder that leads nowhere holds no log: nothing is missing from the
+            // figures (a file named on the command line that cannot be read is another matter).
+            const bool nowhere = e.type == DT_LNK && (e.error == ELOOP || e.error == ENOENT);
+            if (!e.temporary)
+                problems.push_back({prefix + e.name, std::strerror(e.error),
+                                    nowhere ? InputProblem::Effect::NothingMissing : InputProblem::Effect::NotRead});
             continue;
         }
         if (S_ISDIR(st.st_mode)) {

@@ -164,6 +164,10 @@ TEST(FollowerTest, MessagesAreSaidOnceAndAgainWhenTheyChange) {
     EXPECT_EQ(round({{"a", "gzip: corrupt"}}, {}), (V{"a: gzip: corrupt"}));                     // changed
     EXPECT_EQ(round({{"a", ""}}, {"No space left on device"}), (V{"No space left on device"}));  // after a clean round
     EXPECT_EQ(round({{"a", "gzip: corrupt"}}, {}), (V{"a: gzip: corrupt"}));  // news again after a clean read
+    // A .gz still being written says how far it is counted; a round further on is not news.
+    EXPECT_EQ(round({{"g", "gzip: unexpected end at compressed byte 100; counted up to line 7"}}, {}),
+              (V{"g: gzip: unexpected end at compressed byte 100; counted up to line 7"}));
+    EXPECT_EQ(round({{"g", "gzip: unexpected end at compressed byte 2000; counted up to line 91"}}, {}), V{});
 }
 
 }  // namespace
