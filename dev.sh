@@ -11,12 +11,27 @@ ROOT=$PWD
 JOBS=${JOBS:-2}
 
 PACKAGES=(build-essential cmake ninja-build pkg-config libfmt-dev libcli11-dev libsimdjson-dev zlib1g-dev
-          libncurses-dev libgtest-dev libgmock-dev libbenchmark-dev libtomlplusplus-dev tmux python3)
+          libncurses-dev libgtest-dev libgmock-dev libbenchmark-dev libtomlplusplus-dev tmux python3
+          libcurl4-openssl-dev libssl-dev libexpat1-dev)
+# libcurl, libssl (SHA-256/HMAC for the SigV4 signer), expat (the listing XML): s3:// sources
 TEST_PACKAGES=(clang-19 libclang-rt-19-dev chromium goaccess  # clang 14 cannot use libstdc++ 12's std::expected;
-               man-db groff-base bash-completion zsh fish clang-format-19)
+               man-db groff-base bash-completion zsh fish clang-format-19 awscli)
 # chromium: the HTML report test in a real browser (tests/e2e/html_report.sh, ~15 s); man-db,
 # groff-base: the man page test (man --warnings); bash-completion, zsh, fish: the completions test;
-# clang-format-19: the layout check
+# clang-format-19: the layout check; awscli: uploads to the S3 emulator (tests/e2e/s3_*.sh)
+
+# The S3 emulator of the s3:// tests, from npm, pinned, under build/tools (never global). The
+# machine's npm when there is one; Debian's only when none is.
+S3RVER_VERSION=3.7.1
+install_s3rver() {
+  local prefix=$ROOT/build/tools
+  [ -x "$prefix/node_modules/.bin/s3rver" ] && grep -q "\"version\": \"$S3RVER_VERSION\"" \
+    "$prefix/node_modules/s3rver/package.json" 2>/dev/null && return 0
+  command -v npm >/dev/null || install_missing npm
+  mkdir -p "$prefix"
+  echo "dev.sh: installing s3rver@$S3RVER_VERSION under $prefix" >&2
+  npm install --silent --no-audit --no-fund --prefix "$prefix" "s3rver@$S3RVER_VERSION" >/dev/null
+}
 
 install_missing() {
   local missing=()
@@ -114,6 +129,7 @@ run_tsan() {
 
 run_tests() {
   install_missing "${PACKAGES[@]}" "${TEST_PACKAGES[@]}"
+  install_s3rver
   echo "== layout (.clang-format)"
   run_format check
   build_release
