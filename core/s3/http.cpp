@@ -1,0 +1,132 @@
+#include "core/s3/http.hpp"
+
+#include <curl/curl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cstring>
+#include <mutex>
+
+namespace s3top::s3 {
+namespace {
+
+struct Transfer {
+    HttpResponse* resp;
+    int fd;
+    bool write_failed = false;
+    int write_errno = 0;
+};
+
+std::size_t on_header(char* data, std::size_t size, std::size_t n, void* user) {
+    auto* t = static_cast<Transfer*>(user);
+    std::string_view line(data, size * n);
+    if (line.starts_with("HTTP/")) {  // a new response (after a 100 Continue or a redirect)
+        t->resp->headers.clear();
+        return size * n;
+    }
+    const auto colon = line.find(':');
+    if (colon == std::string_view::npos) return size * n;
+    std::string name(line.substr(0, colon));
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    std::string_view value = line.substr(colon + 1);
+    while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+    while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' '))
+        value.remove_suffix(1);
+    t->resp->headers.emplace_back(std::move(name), std::string(value));
+    return size * n;
+}
+
+std::size_t on_body(char* data, std::size_t size, std::size_t n, void* user) {
+    auto* t = static_cast<Transfer*>(user);
+    const std::size_t len = size * n;
+    t->resp->body_bytes += len;
+    if (t->fd >= 0 && t->resp->status / 100 == 2) {
+        std::size_t done = 0;
+        while (done < len) {
+            const ssize_t w = ::write(t->fd, data + done, len - done);
+            if (w < 0 && errno == EINTR) continue;
+            if (w <= 0) {
+                t->write_errno = w < 0 ? errno : ENOSPC;
+                t->write_failed = true;
+                return 0;  // curl stops with CURLE_WRITE_ERROR
+            }
+            done += static_cast<std::size_t>(w);
+        }
+        return len;
+    }
+    if (t->resp->body.size() < (1u << 20)) t->resp->body.append(data, len);  // error documents are small
+    return len;
+}
+
+}  // namespace
+
+std::string HttpResponse::header(std::string_view name) const {
+    for (const auto& [k, v] : headers)
+        if (k == name) return v;
+    return {};
+}
+
+void http_global_init() {
+    static std::once_flag once;
+    std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+HttpClient::HttpClient() {
+    http_global_init();
+    curl_ = curl_easy_init();
+}
+
+HttpClient::~HttpClient() {
+    if (curl_) curl_easy_cleanup(static_cast<CURL*>(curl_));
+}
+
+std::expected<HttpResponse, HttpFailure> HttpClient::perform(const HttpRequest& req) {
+    CURL* c = static_cast<CURL*>(curl_);
+    if (!c) return std::unexpected(HttpFailure{"curl could not be started", false});
+    curl_easy_reset(c);
+    HttpResponse resp;
+    Transfer t{&resp, req.body_fd};
+    curl_easy_setopt(c, CURLOPT_URL, req.url.c_str());
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(req.connect_timeout.count()));
+    curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
+    curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, std::max(1L, static_cast<long>(req.stall_timeout.count() / 1000)));
+    if (req.total_timeout.count() > 0) curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(req.total_timeout.count()));
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(c, CURLOPT_HEADERDATA, &t);
+    if (req.method == "PUT") {
+        curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, "PUT");
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, req.body.c_str());
+        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, static_cast<long>(req.body.size()));
+    } else if (req.method == "HEAD") {
+        curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+    }
+    curl_slist* list = nullptr;
+    for (const auto& [k, v] : req.headers) list = curl_slist_append(list, (k + ": " + v).c_str());
+    list = curl_slist_append(list, "Expect:");
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, list);
+    // A 2xx body goes to the file, any other to memory: the status is known (curl has it)
+    // when the first body byte comes.
+    struct StatusPeek {
+        static std::size_t write(char* d, std::size_t s, std::size_t n, void* u) {
+            auto* tt = static_cast<std::pair<Transfer*, CURL*>*>(u);
+            if (tt->first->resp->status == 0) curl_easy_getinfo(tt->second, CURLINFO_RESPONSE_CODE, &tt->first->resp->status);
+            return on_body(d, s, n, tt->first);
+        }
+    };
+    std::pair<Transfer*, CURL*> peek{&t, c};
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, StatusPeek::write);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &peek);
+    const CURLcode rc = curl_easy_perform(c);
+    curl_slist_free_all(list);
+    if (t.write_failed) return std::unexpected(HttpFailure{std::string("writing the object: ") + std::strerror(t.write_errno), false});
+    if (rc != CURLE_OK)
+        return std::unexpected(HttpFailure{curl_easy_strerror(rc), rc == CURLE_OPERATION_TIMEDOUT});
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp.status);
+    return resp;
+}
+
+}  // namespace s3top::s3

@@ -1,0 +1,58 @@
+#pragma once
+// One HTTP request through libcurl: the body into memory or into a file descriptor. Errors are
+// values; nothing is printed (curl's own messages are turned off).
+#include <chrono>
+#include <cstdint>
+#include <expected>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace s3top::s3 {
+
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
+struct HttpResponse {
+    long status = 0;
+    Headers headers;  ///< names lower-case
+    std::string body;  ///< empty when the body went to a file (and for a 2xx written there)
+    std::uint64_t body_bytes = 0;
+    std::string header(std::string_view name) const;
+};
+
+/// No answer at all: the words (curl's), and whether it was a timeout.
+struct HttpFailure {
+    std::string message;
+    bool timeout = false;
+};
+
+struct HttpRequest {
+    std::string method = "GET";
+    std::string url;
+    Headers headers;
+    std::string body;
+    std::chrono::milliseconds connect_timeout{10000};
+    /// The transfer fails when it moves under 1 byte/s for this long (a stalled server).
+    std::chrono::milliseconds stall_timeout{30000};
+    std::chrono::milliseconds total_timeout{0};  ///< 0: none
+    /// >= 0: a 2xx body is written here (other bodies are kept in memory for their error XML).
+    int body_fd = -1;
+};
+
+/// Keeps one curl handle (and its connections) for a series of requests on one thread.
+class HttpClient {
+public:
+    HttpClient();
+    ~HttpClient();
+    HttpClient(const HttpClient&) = delete;
+    HttpClient& operator=(const HttpClient&) = delete;
+    std::expected<HttpResponse, HttpFailure> perform(const HttpRequest& req);
+
+private:
+    void* curl_ = nullptr;
+};
+
+/// curl_global_init, once per process (thread-safe).
+void http_global_init();
+
+}  // namespace s3top::s3
