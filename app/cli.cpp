@@ -19,7 +19,8 @@ namespace s3top::app {
 namespace {
 
 void add_common(CLI::App& cmd, CommandLineText& o) {
-    cmd.add_option("paths", o.paths, "Log files or folders (recursed); - for standard input");
+    cmd.add_option("paths", o.paths,
+                   "Log files or folders (recursed); s3://bucket/prefix (listed and fetched); - for standard input");
     cmd.add_option("--filter", o.filter, "Filter expression, e.g. 'org=acme-17 status=5xx from=2024-03-01'");
     cmd.add_option("--org-from,--org-param", o.org_from,
                    "Where the org comes from: query parameter name(s) (org,x-org), requester, prefix:N, "
@@ -45,6 +46,15 @@ void add_common(CLI::App& cmd, CommandLineText& o) {
     cmd.add_flag("--replay", o.replay, "Play the records back in timestamp order across all files");
     cmd.add_option("--speed", o.speed,
                    "Replay speed: log seconds per second (60, 3600); 0 or none: as fast as possible");
+    cmd.add_option("--endpoint-url", o.endpoint_url,
+                   "s3:// PATHs: the S3-compatible endpoint (MinIO, Ceph, R2...), addressed path-style; default: "
+                   "AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL, the profile's endpoint_url, else AWS");
+    cmd.add_option(
+        "--profile", o.profile,
+        "s3:// PATHs: the AWS profile (~/.aws/credentials, ~/.aws/config); default: AWS_PROFILE, else default");
+    cmd.add_option("--cache", o.cache,
+                   "s3:// PATH: keep its objects in DIR, laid out as aws s3 sync would (default: "
+                   "$XDG_CACHE_HOME/s3top/s3/BUCKET/PREFIX)");
     cmd.add_option("--config", o.config_file,
                    "Config file (default: $XDG_CONFIG_HOME/s3top/s3top.conf when it exists); options given here win");
 }
@@ -118,6 +128,7 @@ int run(int argc, char** argv) {
     d.command = Command::Dashboard;
     add_common(app, d);
     app.add_flag("--no-color", d.no_color, "No colors (NO_COLOR is honoured too; both win over the config's colors)");
+    app.add_option("--every", d.every, "Following an s3:// PATH: how often it is listed (default 60s)");
     app.add_option("--panels", d.panels,
                    "Dashboard panels in order, comma separated (org,ip,status ...); default: the config's");
 
@@ -135,7 +146,8 @@ int run(int argc, char** argv) {
     report->add_flag("--exact", r.exact, "Exact integers in the table instead of KiB/MiB and k/M");
     report
         ->add_option("--every", r.every,
-                     "With --follow or --replay: print a report every interval (5s, 1m, 500ms; at most 7d)")
+                     "With --follow or --replay: print a report every interval (5s, 1m, 500ms; at most 7d); "
+                     "following an s3:// PATH, it is listed as often (default 60s)")
         ->capture_default_str();
     report->add_flag("--billing", r.billing, "A billing statement instead (as s3top bill)");
     add_billing(*report, r);

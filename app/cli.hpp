@@ -53,6 +53,16 @@ struct Options {
     bool replay = false;       ///< --replay: play records back in time order
     bool quiet = false;        ///< --quiet: no progress line
     double speed = 0;          ///< --speed X: log seconds per second; 0 = as fast as possible
+    /// s3:// PATHs: each is read from the folder it is mirrored into (its `paths` entry is
+    /// that folder; see app/s3_sources.hpp).
+    struct S3Path {
+        std::string url;  ///< s3://bucket/prefix as given
+        std::string dir;  ///< the folder laid out as `aws s3 sync` would (--cache DIR, or the XDG cache)
+    };
+    std::vector<S3Path> s3;
+    std::string endpoint_url;                   ///< --endpoint-url
+    std::string profile;                        ///< --profile
+    std::chrono::milliseconds s3_every{60000};  ///< following s3://: how often the bucket is listed (--every)
 
     Config config;  ///< built-in defaults + the config file + the options given here
 

@@ -60,8 +60,18 @@ int report_follow(Session& s, const Options& opt, const ReportSpec& spec) {
             for (const auto& n : r.notes) fmt::print(stderr, "{}\n", terminal_safe("s3top: state: " + n));
         });
     });
+    // s3:// PATHs are listed again every --every; what is fetched is renamed into the
+    // folders the follower watches.
+    std::jthread s3_poller;
+    if (s.s3) {
+        s3_poller = std::jthread(
+            [&] { s.s3->run([](const std::string& line) { fmt::print(stderr, "{}\n", terminal_safe(line)); }); });
+    }
     // Stopped before the watcher is joined however this function is left.
-    const OnExit stop_watching{[&] { follower.stop(); }};
+    const OnExit stop_watching{[&] {
+        follower.stop();
+        if (s.s3) s.s3->stop();
+    }};
     auto print = [&] { return write_interval_report(*s.engine, spec, opt, s.loader_options.dedupe.get()); };
     int rc = 0;
     auto next = std::chrono::steady_clock::now() + every;

@@ -6,11 +6,13 @@
 #include <fmt/format.h>
 
 #include <charconv>
+#include <cstdlib>
 #include <cmath>
 #include <filesystem>
 #include <system_error>
 #include <thread>
 
+#include "core/s3/settings.hpp"
 #include "core/util/civil_time.hpp"
 
 namespace s3top::app {
@@ -75,7 +77,7 @@ void refuse_ignored_options(const CommandLineText& t, bool billing) {
         return;
     }
     if (given(t, "--speed") && !t.replay) throw UsageError{"--speed sets the replay speed: add --replay"};
-    if (given(t, "--every") && !t.follow && !t.replay)
+    if (given(t, "--every") && t.command != Command::Dashboard && !t.follow && !t.replay)
         throw UsageError{"--every prints a report per interval while following or replaying: add --follow or --replay"};
     if (t.follow && t.no_follow) throw UsageError{"--follow and --no-follow: give one or the other"};
     if (t.replay && t.follow) throw UsageError{"--replay plays what is there: it cannot be combined with --follow"};
@@ -131,18 +133,67 @@ Config load_config(const CommandLineText& t, const char* xdg_config_home, const 
     return c;
 }
 
-/// The dashboard follows by default when given a folder.
+/// The dashboard follows by default when given a folder or an s3:// prefix.
 bool dashboard_follows(const CommandLineText& t) {
     if (t.follow) return true;
     if (t.no_follow || t.replay) return false;
     for (const auto& p : t.paths) {
         std::error_code ec;
-        if (std::filesystem::is_directory(p, ec)) return true;
+        if (s3::is_s3_url(p) || std::filesystem::is_directory(p, ec)) return true;
     }
     return false;
 }
 
+/// s3:// PATHs: checked, each given its folder (opt.paths names the folder from here on), and
+/// the settings the AWS CLI would use resolved once, so a profile that does not exist or a bad
+/// endpoint is a usage error before anything starts.
+void resolve_s3(const CommandLineText& t, Options& o) {
+    for (auto& p : o.paths) {
+        if (!s3::is_s3_url(p)) continue;
+        auto url = s3::parse_s3_url(p);
+        if (!url) throw UsageError{url.error()};
+        const std::string dir = !t.cache.empty() ? t.cache
+                                                 : default_s3_cache(url->bucket, url->prefix,
+                                                                    std::getenv("XDG_CACHE_HOME"), std::getenv("HOME"));
+        if (dir.empty()) throw UsageError{p + ": no cache folder (set XDG_CACHE_HOME or HOME, or give --cache DIR)"};
+        o.s3.push_back({p, dir});
+        p = dir;
+    }
+    if (o.s3.empty()) {
+        for (const char* name : {"--cache", "--endpoint-url", "--profile"})
+            if (given(t, name)) throw UsageError{fmt::format("{}: only for s3:// PATHs", name)};
+        if (given(t, "--every") && t.command == Command::Dashboard)
+            throw UsageError{"--every: on the dashboard, how often an s3:// PATH is listed; no s3:// PATH is named"};
+        return;
+    }
+    if (!t.cache.empty() && o.s3.size() > 1)
+        throw UsageError{"--cache DIR holds one s3:// PATH as aws s3 sync lays it out: name one, or leave --cache out"};
+    o.endpoint_url = t.endpoint_url;
+    o.profile = t.profile;
+    const auto settings =
+        s3::resolve_settings(s3::S3Request{o.profile, o.endpoint_url}, [](const char* n) { return std::getenv(n); });
+    if (!settings) throw UsageError{settings.error().message};
+    if (given(t, "--every")) o.s3_every = parse_interval(t.every);
+}
+
 }  // namespace
+
+std::string default_s3_cache(const std::string& bucket, const std::string& prefix, const char* xdg_cache_home,
+                             const char* home) {
+    std::filesystem::path base;
+    if (xdg_cache_home && *xdg_cache_home == '/') {
+        base = xdg_cache_home;
+    } else if (home && *home) {
+        base = std::filesystem::path(home) / ".cache";
+    } else {
+        return {};
+    }
+    std::string rel = prefix;
+    while (rel.ends_with('/')) rel.pop_back();
+    auto dir = base / "s3top" / "s3" / bucket;
+    if (!rel.empty()) dir /= rel;
+    return dir.string();
+}
 
 std::chrono::milliseconds parse_interval(const std::string& text) {
     std::size_t pos = 0;
@@ -220,6 +271,7 @@ Options resolve_options(const CommandLineText& t, const char* xdg_config_home, c
     o.follow = t.command == Command::Dashboard ? dashboard_follows(t) : t.follow;
     o.every_given = given(t, "--every");
     o.every = parse_interval(t.every);
+    resolve_s3(t, o);
     if (given(t, "--speed")) {
         std::size_t pos = 0;
         try {

@@ -17,6 +17,7 @@ struct CommandLineText {
     std::string org_from = "org", log_format = "auto", dedupe = "off", date_format, time_format;
     std::string panels, workers, state_dir, every = "5s", speed, config_file;
     std::string month, from, to, prices, tier_scope;
+    std::string endpoint_url, profile, cache;
     bool exact = false, no_color = false, no_state = false, follow = false, no_follow = false;
     bool replay = false, billing = false, exclude_errors = false, quiet = false;
 };
@@ -25,6 +26,11 @@ struct CommandLineText {
 /// over it, parses every value and checks every combination. Throws UsageError with one line.
 /// Nothing is read from the inputs and no thread is started before it returns.
 Options resolve_options(const CommandLineText& text, const char* xdg_config_home, const char* home);
+
+/// Where an s3:// PATH is mirrored without --cache: $XDG_CACHE_HOME/s3top/s3 (or
+/// ~/.cache/s3top/s3), then the bucket and the prefix as folders.
+std::string default_s3_cache(const std::string& bucket, const std::string& prefix, const char* xdg_cache_home,
+                             const char* home);
 
 /// "5s", "1m", "500ms", "2h", "2" (seconds): from 10ms to 7 days. Throws UsageError.
 std::chrono::milliseconds parse_interval(const std::string& text);

@@ -153,11 +153,25 @@ int run_dashboard_command(const Options& opt) {
             });
         }
     });
+    // Following s3:// PATHs: listed again every --every on a thread of their own.
+    std::jthread s3_poller;
+    if (s.s3 && follow) {
+        s3_poller = std::jthread([&] {
+            s.s3->run([&](const std::string& line) {
+                {
+                    std::lock_guard l(messages_mutex);
+                    messages.push_back(terminal_safe(line));
+                }
+                poke();
+            });
+        });
+    }
     // However this function is left, the ingest thread is stopped before it is joined.
     const OnExit stop_ingest{[&] {
         cancel = true;
         if (replay) replay->stop();
         follower.stop();
+        if (s.s3) s.s3->stop();
     }};
     d.poll_interval = std::chrono::milliseconds(200);
     const auto load_start = std::chrono::steady_clock::now();
@@ -174,6 +188,7 @@ int run_dashboard_command(const Options& opt) {
             st.note = "reading " + progress_text(s.loader_options.progress->counts(), seconds);
         }
         st.dedupe = s.loader_options.dedupe != nullptr;
+        if (s.s3) st.note = s.s3->note();
         if (replay && done) {
             const ReplayStatus r = replay->status();
             st.paused = r.paused;
@@ -194,6 +209,7 @@ int run_dashboard_command(const Options& opt) {
     cancel = true;
     if (replay) replay->stop();
     follower.stop();
+    if (s.s3) s.s3->stop();
     ingest.join();
     for (int fd : wake) {
         if (fd >= 0) ::close(fd);

@@ -48,6 +48,20 @@ std::uint64_t state_fingerprint(const Options& opt, const DimMask& keep, DedupeM
     return hash_bytes(key, 0x5333746f70ULL);
 }
 
+/// Mirrors the s3:// PATHs into their folders, then lists every input. A source that could
+/// not be listed at all (bad credentials, no such bucket) is not read from its folder either
+/// when not following: a report from what an earlier run left there would look complete.
+void list_inputs(Session& s, const Options& opt) {
+    std::vector<std::string> failed;
+    if (!opt.s3.empty()) {
+        s.s3 = std::make_unique<S3Sources>(opt);
+        failed = s.s3->sync_all(s.problems);
+    }
+    std::vector<std::string> paths = opt.paths;
+    if (!opt.follow) std::erase_if(paths, [&](const std::string& p) { return std::ranges::count(failed, p) > 0; });
+    s.inputs = collect_inputs(paths, s.problems);
+}
+
 }  // namespace
 
 void mark_needed(const std::vector<DimSpec>& by, DimMask& needed) {
@@ -107,13 +121,13 @@ Session make_session(const Options& opt, const DimMask& needed, std::optional<Re
                     s.state_notes.push_back(error + " (running without a state file)");
             });
             watch();
-            s.inputs = collect_inputs(opt.paths, s.problems);
+            list_inputs(s, opt);
             loader.join();  // before `s` is moved out
             return s;
         }
     }
     watch();
-    s.inputs = collect_inputs(opt.paths, s.problems);
+    list_inputs(s, opt);
     return s;
 }
 

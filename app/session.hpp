@@ -7,6 +7,7 @@
 #include <string>
 
 #include "app/cli.hpp"
+#include "app/s3_sources.hpp"
 #include "core/agg/engine.hpp"
 #include "core/ingest/follower.hpp"
 #include "core/ingest/ingestor.hpp"
@@ -40,6 +41,8 @@ struct Session {
     std::unique_ptr<Follower> follower;
     /// Inputs the last load_all() or load_replay() left out (not read, or only in part).
     std::vector<UnreadInput> unread;
+    /// s3:// PATHs (null without any): mirrored before the inputs are listed.
+    std::unique_ptr<S3Sources> s3;
 };
 
 /// The columns the dimensions `by` read (a key prefix reads the key), marked in `needed`.

@@ -1,0 +1,93 @@
+#include "app/s3_sources.hpp"
+
+#include <fmt/format.h>
+
+#include <cstdlib>
+#include <ctime>
+
+#include "core/s3/sync.hpp"
+
+namespace s3top::app {
+namespace {
+
+const char* getenv_fn(const char* name) { return std::getenv(name); }
+
+}  // namespace
+
+S3Sources::S3Sources(const Options& opt) : sources_(opt.s3), every_(opt.s3_every) {
+    for (const auto& s : sources_) urls_.push_back(*s3::parse_s3_url(s.url));  // checked by resolve_options
+    auto settings = s3::resolve_settings(s3::S3Request{opt.profile, opt.endpoint_url}, getenv_fn);
+    if (settings) {
+        if (auto remote = s3::fetch_remote_credentials(*settings, getenv_fn); !remote)
+            settings_problem_ = remote.error().message;
+        client_ = std::make_unique<s3::S3Client>(std::move(*settings));
+    } else {
+        settings_problem_ = settings.error().message;
+    }
+}
+
+std::vector<std::string> S3Sources::sync_all(std::vector<InputProblem>& problems, const std::atomic<bool>* cancel) {
+    std::vector<std::string> failed;
+    std::size_t objects = 0;
+    bool answered = false;
+    for (std::size_t i = 0; i < sources_.size(); ++i) {
+        if (!client_ || !settings_problem_.empty()) {
+            problems.push_back({sources_[i].url, settings_problem_});
+            failed.push_back(sources_[i].dir);
+            continue;
+        }
+        s3::SyncOptions so;
+        so.dir = sources_[i].dir;
+        const s3::SyncResult r = s3::sync_prefix(*client_, urls_[i], so, cancel);
+        if (r.fatal) {
+            problems.push_back({sources_[i].url, r.fatal->message});
+            failed.push_back(sources_[i].dir);
+            continue;
+        }
+        answered = true;
+        objects += r.fetched + r.kept;
+        for (const auto& [key, e] : r.failed)
+            problems.push_back({fmt::format("s3://{}/{}", urls_[i].bucket, key), e.message});
+    }
+    const std::lock_guard lock(mu_);
+    if (answered) {
+        last_poll_ = static_cast<long long>(std::time(nullptr));
+        objects_ = objects;
+    }
+    return failed;
+}
+
+void S3Sources::run(const std::function<void(std::string)>& say) {
+    std::unique_lock lock(mu_);
+    while (!stopped_) {
+        cv_.wait_for(lock, every_, [&] { return stopped_; });
+        if (stopped_) break;
+        lock.unlock();
+        std::vector<InputProblem> problems;
+        sync_all(problems, &cancel_);
+        for (const auto& p : problems) say(fmt::format("s3top: {}: {}", p.path, p.message));
+        lock.lock();
+    }
+}
+
+void S3Sources::stop() {
+    cancel_ = true;
+    const std::lock_guard lock(mu_);
+    stopped_ = true;
+    cv_.notify_all();
+}
+
+std::string S3Sources::note() const {
+    std::string names;
+    for (const auto& s : sources_) names += (names.empty() ? "" : " ") + s.url;
+    const std::lock_guard lock(mu_);
+    if (last_poll_ == 0) return names + " (not listed yet)";
+    const std::time_t t = static_cast<std::time_t>(last_poll_);
+    std::tm tm{};
+    localtime_r(&t, &tm);
+    char buf[16];
+    std::strftime(buf, sizeof buf, "%H:%M:%S", &tm);
+    return fmt::format("{} listed {}", names, buf);
+}
+
+}  // namespace s3top::app
