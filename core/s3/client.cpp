@@ -33,8 +33,7 @@ bool retryable(long status, const std::string& code) {
            code == "InternalError" || code == "RequestTimeout" || code == "ServiceUnavailable";
 }
 
-S3Client::S3Client(S3Settings settings, ClientOptions options)
-    : settings_(std::move(settings)), options_(options) {}
+S3Client::S3Client(S3Settings settings, ClientOptions options) : settings_(std::move(settings)), options_(options) {}
 
 HttpRequest S3Client::signed_request(const std::string& bucket, const std::string& key,
                                      std::vector<std::pair<std::string, std::string>> query) const {
@@ -45,9 +44,8 @@ HttpRequest S3Client::signed_request(const std::string& bucket, const std::strin
     sr.query = std::move(query);
     sr.payload_hash = std::string(kEmptySha256);
     sr.region = settings_.region;
-    sr.amz_date = amz_date(std::chrono::duration_cast<std::chrono::seconds>(
-                               std::chrono::system_clock::now().time_since_epoch())
-                               .count());
+    sr.amz_date = amz_date(
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count());
     HttpRequest req;
     const std::string scheme = t.url_base.substr(0, t.url_base.find("://"));
     const std::string q = canonical_query(sr.query);
@@ -73,16 +71,18 @@ S3Error S3Client::error_of(const HttpResponse& resp) const {
         x.code == "IllegalLocationConstraintException" || (!region.empty() && region != settings_.region)) {
         e.kind = K::WrongRegion;
         e.region = region;
-        e.message = region.empty() ? fmt::format("the bucket is not in {} ({}{}): set AWS_REGION or the profile's region",
-                                                 settings_.region, x.code.empty() ? std::to_string(resp.status) : x.code, said)
-                                   : fmt::format("the bucket is in {}, not {}: set AWS_REGION={} or the profile's region",
-                                                 region, settings_.region, region);
+        e.message = region.empty()
+                        ? fmt::format("the bucket is not in {} ({}{}): set AWS_REGION or the profile's region",
+                                      settings_.region, x.code.empty() ? std::to_string(resp.status) : x.code, said)
+                        : fmt::format("the bucket is in {}, not {}: set AWS_REGION={} or the profile's region", region,
+                                      settings_.region, region);
     } else if (x.code == "InvalidAccessKeyId") {
         e.kind = K::BadCredentials;
         e.message = fmt::format("S3 does not know the access key id (InvalidAccessKeyId; {})", who);
     } else if (x.code == "SignatureDoesNotMatch") {
         e.kind = K::BadCredentials;
-        e.message = fmt::format("the secret access key does not match the access key id (SignatureDoesNotMatch; {})", who);
+        e.message =
+            fmt::format("the secret access key does not match the access key id (SignatureDoesNotMatch; {})", who);
     } else if (x.code == "ExpiredToken" || x.code == "InvalidToken" || x.code == "TokenRefreshRequired") {
         e.kind = K::BadCredentials;
         e.message = fmt::format("the session token is expired or invalid ({}; {})", x.code, who);
@@ -121,11 +121,13 @@ std::expected<HttpResponse, S3Error> S3Client::perform(HttpClient& http, MakeReq
             if (resp.error().message.starts_with("writing the object"))
                 return std::unexpected(S3Error{S3Error::Kind::Local, 0, {}, resp.error().message, {}});
             if (last)
-                return std::unexpected(S3Error{S3Error::Kind::Network, 0, {},
-                                               fmt::format("no answer from {} ({}) after {} tries",
-                                                           req.url.substr(0, req.url.find('?')), resp.error().message,
-                                                           attempt),
-                                               {}});
+                return std::unexpected(
+                    S3Error{S3Error::Kind::Network,
+                            0,
+                            {},
+                            fmt::format("no answer from {} ({}) after {} tries", req.url.substr(0, req.url.find('?')),
+                                        resp.error().message, attempt),
+                            {}});
         } else if (resp->status / 100 == 2) {
             return std::move(*resp);
         } else {
@@ -171,7 +173,8 @@ std::expected<Fetched, S3Error> S3Client::get(HttpClient& http, const std::strin
     Fetched f;
     auto truncate = [fd]() -> std::expected<void, S3Error> {
         if (::ftruncate(fd, 0) != 0 || ::lseek(fd, 0, SEEK_SET) != 0)
-            return std::unexpected(S3Error{S3Error::Kind::Local, 0, {}, std::string("the cache file: ") + std::strerror(errno), {}});
+            return std::unexpected(
+                S3Error{S3Error::Kind::Local, 0, {}, std::string("the cache file: ") + std::strerror(errno), {}});
         return {};
     };
     auto resp = perform(

@@ -15,9 +15,9 @@
 namespace s3top::s3 {
 
 struct ClientOptions {
-    int attempts = 6;                          ///< tries per request before its error is final
-    std::chrono::milliseconds backoff{200};    ///< before the 2nd try; doubled each time (+ jitter), at most 10 s
-    std::chrono::milliseconds stall{30000};    ///< a transfer that moves nothing this long is a timeout
+    int attempts = 6;                        ///< tries per request before its error is final
+    std::chrono::milliseconds backoff{200};  ///< before the 2nd try; doubled each time (+ jitter), at most 10 s
+    std::chrono::milliseconds stall{30000};  ///< a transfer that moves nothing this long is a timeout
 };
 
 /// What one GET brought: the object's ETag and size as the answer gave them.

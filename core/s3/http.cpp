@@ -94,7 +94,8 @@ std::expected<HttpResponse, HttpFailure> HttpClient::perform(const HttpRequest& 
     curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(req.connect_timeout.count()));
     curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
     curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, std::max(1L, static_cast<long>(req.stall_timeout.count() / 1000)));
-    if (req.total_timeout.count() > 0) curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(req.total_timeout.count()));
+    if (req.total_timeout.count() > 0)
+        curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(req.total_timeout.count()));
     curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(c, CURLOPT_HEADERDATA, &t);
     if (req.method == "PUT") {
@@ -113,7 +114,8 @@ std::expected<HttpResponse, HttpFailure> HttpClient::perform(const HttpRequest& 
     struct StatusPeek {
         static std::size_t write(char* d, std::size_t s, std::size_t n, void* u) {
             auto* tt = static_cast<std::pair<Transfer*, CURL*>*>(u);
-            if (tt->first->resp->status == 0) curl_easy_getinfo(tt->second, CURLINFO_RESPONSE_CODE, &tt->first->resp->status);
+            if (tt->first->resp->status == 0)
+                curl_easy_getinfo(tt->second, CURLINFO_RESPONSE_CODE, &tt->first->resp->status);
             return on_body(d, s, n, tt->first);
         }
     };
@@ -122,9 +124,9 @@ std::expected<HttpResponse, HttpFailure> HttpClient::perform(const HttpRequest& 
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &peek);
     const CURLcode rc = curl_easy_perform(c);
     curl_slist_free_all(list);
-    if (t.write_failed) return std::unexpected(HttpFailure{std::string("writing the object: ") + std::strerror(t.write_errno), false});
-    if (rc != CURLE_OK)
-        return std::unexpected(HttpFailure{curl_easy_strerror(rc), rc == CURLE_OPERATION_TIMEDOUT});
+    if (t.write_failed)
+        return std::unexpected(HttpFailure{std::string("writing the object: ") + std::strerror(t.write_errno), false});
+    if (rc != CURLE_OK) return std::unexpected(HttpFailure{curl_easy_strerror(rc), rc == CURLE_OPERATION_TIMEDOUT});
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp.status);
     return resp;
 }

@@ -14,7 +14,7 @@ using Headers = std::vector<std::pair<std::string, std::string>>;
 
 struct HttpResponse {
     long status = 0;
-    Headers headers;  ///< names lower-case
+    Headers headers;   ///< names lower-case
     std::string body;  ///< empty when the body went to a file (and for a 2xx written there)
     std::uint64_t body_bytes = 0;
     std::string header(std::string_view name) const;

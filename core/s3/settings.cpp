@@ -69,9 +69,10 @@ std::expected<S3Url, std::string> parse_s3_url(std::string_view path) {
     if (u.bucket.size() < 3 || u.bucket.size() > 63)
         return std::unexpected(fmt::format("{}: a bucket name has 3 to 63 characters", path));
     for (char c : u.bucket) {
-        if (!(std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) ||
-              c == '-' || c == '.' || c == '_'))
-            return std::unexpected(fmt::format("{}: a bucket name has lower-case letters, digits, '.', '-' only", path));
+        if (!(std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '-' ||
+              c == '.' || c == '_'))
+            return std::unexpected(
+                fmt::format("{}: a bucket name has lower-case letters, digits, '.', '-' only", path));
     }
     if (u.prefix.find("//") != std::string::npos || u.prefix.find("/../") != std::string::npos ||
         u.prefix.starts_with("../") || u.prefix == "..")
@@ -185,11 +186,13 @@ std::expected<S3Settings, S3Error> resolve_settings(const S3Request& req, const 
         return std::unexpected(config_error(
             fmt::format("the endpoint '{}' is not an http:// or https:// URL", s.endpoint.substr(0, 200))));
     const std::string style = lookup(*conf_file, profile, "s3.addressing_style");
-    if (style == "path") s.addressing = AddressingStyle::Path;
-    else if (style == "virtual") s.addressing = AddressingStyle::Virtual;
+    if (style == "path")
+        s.addressing = AddressingStyle::Path;
+    else if (style == "virtual")
+        s.addressing = AddressingStyle::Virtual;
     else if (!style.empty() && style != "auto")
-        return std::unexpected(config_error(fmt::format("profile {}: s3 addressing_style '{}' is not path, virtual or auto",
-                                                        profile, style.substr(0, 40))));
+        return std::unexpected(config_error(fmt::format(
+            "profile {}: s3 addressing_style '{}' is not path, virtual or auto", profile, style.substr(0, 40))));
     return s;
 }
 
@@ -214,7 +217,8 @@ std::expected<void, S3Error> fetch_remote_credentials(S3Settings& s, const GetEn
         auto resp = http.perform(r);
         if (!resp) return std::unexpected(config_error("the container credentials endpoint: " + resp.error().message));
         if (resp->status != 200)
-            return std::unexpected(config_error(fmt::format("the container credentials endpoint answered {}", resp->status)));
+            return std::unexpected(
+                config_error(fmt::format("the container credentials endpoint answered {}", resp->status)));
         auto c = credentials_json(resp->body);
         if (!c) return std::unexpected(config_error("the container credentials endpoint: " + c.error()));
         s.credentials = std::move(*c);

@@ -99,7 +99,8 @@ std::string local_name(const S3Url& url, const std::string& key) {
         if (next == std::string::npos) next = rel.size();
         const std::string_view part(rel.data() + pos, next - pos);
         // A tab or newline would also break the manifest's lines.
-        if (part.empty() || part == "." || part == ".." || part.find_first_of(std::string_view("\0\t\n\r", 4)) != std::string_view::npos)
+        if (part.empty() || part == "." || part == ".." ||
+            part.find_first_of(std::string_view("\0\t\n\r", 4)) != std::string_view::npos)
             return {};
         pos = next + 1;
     }
@@ -208,7 +209,8 @@ SyncResult sync_prefix(const S3Client& client, const S3Url& url, const SyncOptio
                 fail(local_error(dest.string(), err));
                 continue;
             }
-            const std::string line = fmt::format("{}\t{}\t{}\n", got->size, got->etag.empty() ? o.etag : got->etag, o.key);
+            const std::string line =
+                fmt::format("{}\t{}\t{}\n", got->size, got->etag.empty() ? o.etag : got->etag, o.key);
             const std::lock_guard lock(mu);
             if (::write(manifest, line.data(), line.size()) != static_cast<ssize_t>(line.size())) {
                 res.failed.emplace_back(o.key, local_error((options.dir / kManifest).string(), errno));

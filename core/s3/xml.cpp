@@ -101,9 +101,12 @@ XmlError parse_error_xml(std::string_view xml) {
     XmlError e;
     Walker w;
     (void)w.run(xml, [&](std::string_view path, std::string_view text) {
-        if (path == "Error/Code") e.code = std::string(text);
-        else if (path == "Error/Message") e.message = std::string(text);
-        else if (path == "Error/Region") e.region = std::string(text);
+        if (path == "Error/Code")
+            e.code = std::string(text);
+        else if (path == "Error/Message")
+            e.message = std::string(text);
+        else if (path == "Error/Region")
+            e.region = std::string(text);
     });
     return e;
 }

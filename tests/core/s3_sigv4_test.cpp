@@ -59,8 +59,9 @@ TEST_P(SigV4Vectors, SignatureMatchesAws) {
         std::string kv;
         while (std::getline(q, kv, '&')) r.query.emplace_back(kv.substr(0, kv.find('=')), kv.substr(kv.find('=') + 1));
     }
-    if (!v["header"].empty()) r.headers.emplace_back(v["header"].substr(0, v["header"].find(':')),
-                                                     v["header"].substr(v["header"].find(':') + 1));
+    if (!v["header"].empty())
+        r.headers.emplace_back(v["header"].substr(0, v["header"].find(':')),
+                               v["header"].substr(v["header"].find(':') + 1));
     r.payload_hash = v["payload_hash"];
     r.region = v["region"];
     r.service = v["service"];

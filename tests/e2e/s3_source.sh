@@ -1,0 +1,139 @@
+#!/usr/bin/env bash
+# End to end: s3://bucket/prefix as a PATH, against the S3 emulator s3rver (npm, installed by
+# dev.sh under build/tools) on 127.0.0.1, the objects uploaded with the AWS CLI, every request
+# through a small proxy (tests/support/s3stub.py) that counts the GETs and injects 5xx.
+# Checks: the same report as from the same objects in a folder, over 2 listing pages (1,100
+# objects), the cache laid out as aws s3 sync lays it out, objects outside the prefix never
+# fetched, a re-run fetches only the new object, injected 503/500s are retried with exact
+# totals, kill -9 during the fetch then a re-run is exact, --follow sees a new object.
+set -euo pipefail
+: "${S3TOP:?}" "${S3GEN:?}" "${S3TOP_SOURCE_DIR:?}"
+S3RVER=${S3RVER:-$S3TOP_SOURCE_DIR/build/tools/node_modules/.bin/s3rver}
+[ -x "$S3RVER" ] || { echo "skipped: no s3rver at $S3RVER (./dev.sh test installs it)"; exit 77; }
+command -v node >/dev/null || { echo "skipped: no node"; exit 77; }
+command -v aws >/dev/null || { echo "skipped: no aws (Debian's awscli)"; exit 77; }
+command -v python3 >/dev/null || { echo "skipped: no python3"; exit 77; }
+stub=$S3TOP_SOURCE_DIR/tests/support/s3stub.py
+
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  [ -n "${S3TOP_KEEP_WORK:-}" ] && echo "kept $work" || rm -rf "$work"
+}
+trap cleanup EXIT
+# Only what this script sets: no profile, endpoint, proxy or instance metadata of the machine.
+unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_ENDPOINT_URL AWS_ENDPOINT_URL_S3 AWS_DEFAULT_REGION AWS_SESSION_TOKEN \
+  AWS_CONTAINER_CREDENTIALS_RELATIVE_URI AWS_CONTAINER_CREDENTIALS_FULL_URI http_proxy https_proxy HTTP_PROXY \
+  HTTPS_PROXY ALL_PROXY all_proxy
+export AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER AWS_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true
+export HOME=$work/home XDG_CACHE_HOME=$work/xdg-cache AWS_CONFIG_FILE=$work/none AWS_SHARED_CREDENTIALS_FILE=$work/none
+mkdir -p "$HOME"
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+port=$(free_port)
+# s3rver ciphers its continuation tokens with a cipher OpenSSL 3 keeps in its legacy provider.
+NODE_OPTIONS=--openssl-legacy-provider "$S3RVER" -d "$work/s3data" -a 127.0.0.1 -p "$port" --configure-bucket logs --silent >"$work/s3rver.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 1 200); do curl -s -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.05; done
+curl -s -o /dev/null "http://127.0.0.1:$port/" || { cat "$work/s3rver.log"; echo "s3rver did not start"; exit 1; }
+s3() { aws --endpoint-url "http://127.0.0.1:$port" s3 "$@" >/dev/null; }
+
+proxy_port=""
+start_proxy() {  # name fail-every delay: a proxy in front of s3rver, logging to $work/NAME.log
+  local out=$work/$1.port
+  python3 "$stub" proxy --upstream "http://127.0.0.1:$port" --fail-every "$2" --delay "$3" --log "$work/$1.log" \
+    >"$out" 2>"$work/$1.err" &
+  pids+=($!)
+  for _ in $(seq 1 200); do [ -s "$out" ] && break; sleep 0.05; done
+  proxy_port=$(head -1 "$out")
+  [ -n "$proxy_port" ] || { cat "$work/$1.err"; echo "the proxy did not start"; exit 1; }
+  touch "$work/$1.log"
+}
+gets() { grep -c "^GET /logs/$2.* 200$" "$work/$1.log" || true; }
+report_s3() {  # proxy-port cache state [options...]
+  local p=$1 cache=$2 state=$3
+  shift 3
+  "$S3TOP" report --format csv --exact --endpoint-url "http://127.0.0.1:$p" --cache "$cache" --state "$state" "$@" \
+    s3://logs/access/
+}
+report_dir() { "$S3TOP" report --format csv --exact --no-state "$@"; }
+
+# 1,100 objects (two listing pages), and one object outside the prefix.
+"$S3GEN" --out "$work/src" --files 1100 --lines 4400 --seed 5 >/dev/null
+s3 cp --recursive --quiet "$work/src" s3://logs/access/
+cp "$(ls -d "$work"/src/* | head -1)" "$work/outside.log"
+s3 cp --quiet "$work/outside.log" s3://logs/other/outside.log
+s3 cp --quiet "$work/outside.log" s3://logs/accessory.log  # shares "access" but not "access/"
+want=$(report_dir "$work/src")
+
+# 1. The same report as from the folder; every object fetched once, none outside the prefix.
+start_proxy plain 0 0
+plain=$proxy_port
+got=$(report_s3 "$plain" "$work/c1" "$work/st1")
+[ "$got" = "$want" ] || { diff <(echo "$want") <(echo "$got") | head; echo "s3:// report differs from the folder's"; exit 1; }
+[ "$(gets plain access/)" = 1100 ] || { echo "first run: $(gets plain access/) GETs, want 1100"; exit 1; }
+[ "$(grep -c 'list-type=2' "$work/plain.log")" = 2 ] || { echo "1,100 objects: want 2 listing pages"; exit 1; }
+if grep -q -e '^GET /logs/other/' -e '^GET /logs/accessory' "$work/plain.log"; then
+  echo "an object outside the prefix was fetched"; exit 1
+fi
+# Laid out as aws s3 sync lays it out: the same files, the same bytes.
+aws --endpoint-url "http://127.0.0.1:$port" s3 sync --quiet s3://logs/access/ "$work/synced"
+diff -r --exclude=.s3top-objects "$work/synced" "$work/c1" >/dev/null || { echo "cache layout differs from aws s3 sync"; exit 1; }
+[ "$(report_dir "$work/synced")" = "$want" ] || { echo "the synced folder's report differs"; exit 1; }
+
+# 2. A re-run fetches nothing; a new object is the only GET of the next one.
+got=$(report_s3 "$plain" "$work/c1" "$work/st1")
+[ "$got" = "$want" ] || { echo "re-run report differs"; exit 1; }
+[ "$(gets plain access/)" = 1100 ] || { echo "re-run fetched again: $(gets plain access/) GETs"; exit 1; }
+"$S3GEN" --out "$work/new" --files 1 --lines 40 --seed 77 --start 2024-03-04T00:00:00 --hours 1 >/dev/null
+s3 cp --recursive --quiet "$work/new" s3://logs/access/
+cp "$work"/new/* "$work/src/"
+want=$(report_dir "$work/src")
+got=$(report_s3 "$plain" "$work/c1" "$work/st1")
+[ "$got" = "$want" ] || { diff <(echo "$want") <(echo "$got") | head; echo "report after a new object differs"; exit 1; }
+[ "$(gets plain access/)" = 1101 ] || { echo "a new object: $(gets plain access/) GETs in all, want 1101"; exit 1; }
+# The re-run listed from the state's newest object less the margin, not from the start.
+# (s3gen's objects span 2024-03-01..03; the margin is 6 hours.)
+grep -q 'start-after=access%2F2024-03-02-' "$work/plain.log" || { echo "a re-run listed from the start"; exit 1; }
+
+# 3. Every 4th GET answered 503 SlowDown or 500 InternalError: retried, totals exact.
+start_proxy faulty 4 0
+got=$(report_s3 "$proxy_port" "$work/c2" "$work/st2")
+[ "$got" = "$want" ] || { diff <(echo "$want") <(echo "$got") | head; echo "report with injected 5xx differs"; exit 1; }
+injected=$(grep -c 'injected$' "$work/faulty.log" || true)
+((injected > 100)) || { echo "only $injected 5xx injected"; exit 1; }
+
+# 4. kill -9 while objects are being fetched, then a re-run: exact.
+start_proxy slow 0 0.02
+"$S3TOP" report --format csv --exact --endpoint-url "http://127.0.0.1:$proxy_port" --cache "$work/c3" \
+  --state "$work/st3" s3://logs/access/ >/dev/null 2>&1 &
+victim=$!
+for _ in $(seq 1 400); do (($(gets slow access/) >= 100)) && break; sleep 0.05; done
+kill -9 "$victim" 2>/dev/null || true
+wait "$victim" 2>/dev/null || true
+fetched=$(gets slow access/)
+((fetched >= 100 && fetched < 1101)) || { echo "kill -9 came at $fetched GETs (want between 100 and 1100)"; exit 1; }
+got=$(report_s3 "$plain" "$work/c3" "$work/st3")
+[ "$got" = "$want" ] || { diff <(echo "$want") <(echo "$got") | head; echo "report after kill -9 differs"; exit 1; }
+
+# 5. --follow lists again every --every and counts a new object.
+total() { python3 -c 'import json,sys; print(json.loads(sys.stdin.readline())["totals"]["requests"])'; }
+"$S3TOP" report --follow --every 300ms --format json --endpoint-url "http://127.0.0.1:$plain" --cache "$work/c1" \
+  --state "$work/st1" s3://logs/access/ >"$work/follow.jsonl" 2>"$work/follow.err" &
+follower=$!
+pids+=("$follower")
+for _ in $(seq 1 400); do [ -s "$work/follow.jsonl" ] && break; sleep 0.05; done
+"$S3GEN" --out "$work/new2" --files 1 --lines 30 --seed 78 --start 2024-03-05T00:00:00 --hours 1 >/dev/null
+s3 cp --recursive --quiet "$work/new2" s3://logs/access/
+cp "$work"/new2/* "$work/src/"
+want_total=$("$S3TOP" report --format json --no-state "$work/src" | total)
+seen=""
+for _ in $(seq 1 600); do
+  [ "$(tail -1 "$work/follow.jsonl" | total)" = "$want_total" ] && { seen=1; break; }
+  sleep 0.05
+done
+kill "$follower" 2>/dev/null || true
+[ -n "$seen" ] || { cat "$work/follow.err"; echo "follow: totals $(tail -1 "$work/follow.jsonl" | total), want $want_total"; exit 1; }
+echo "s3:// source: same report as the folder, 1,100 objects over 2 pages, re-run fetched 1, $injected 5xx retried, kill -9 exact, follow saw the new object"
