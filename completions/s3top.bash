@@ -45,7 +45,8 @@ _s3top() {
     local _s3top_cmd=${words[0]}
 
     local common="-h --help --filter --org-from --org-param --log-format --date-format --time-format --dedupe
-        --rejects --workers --state --no-state -f --follow --no-follow -q --quiet --replay --speed --config"
+        --rejects --workers --state --no-state -f --follow --no-follow -q --quiet --replay --speed --config
+        --endpoint-url --profile --cache"
     local billing="--month --from --to --prices --exclude-errors --tier-scope"
     local sub="" w
     for w in "${words[@]:1:cword-1}"; do
@@ -64,9 +65,13 @@ _s3top() {
         --org-from|--org-param)
             mapfile -t COMPREPLY < <(compgen -W "org requester prefix:1 prefix:2 access-point ip bucket host" -- "$cur")
             __ltrim_colon_completions "$cur"; return ;;
-        --state) _filedir -d; return ;;
+        --state|--cache) _filedir -d; return ;;
+        --profile)
+            mapfile -t COMPREPLY < <(compgen -W "$(sed -n 's/^\[\(profile \)\?\([^]]*\)\]$/\2/p' \
+                "${AWS_SHARED_CREDENTIALS_FILE:-$HOME/.aws/credentials}" "${AWS_CONFIG_FILE:-$HOME/.aws/config}" \
+                2>/dev/null | sort -u)" -- "$cur"); return ;;
         --rejects|-o|--output|--config|--prices) _filedir; return ;;
-        --date-format|--time-format|--workers|--speed|--top|--every|--from|--to) return ;;
+        --date-format|--time-format|--workers|--speed|--top|--every|--from|--to|--endpoint-url) return ;;
     esac
 
     if [[ $cur == -* ]]; then
@@ -74,7 +79,7 @@ _s3top() {
         case $sub in
             report) opts="$common --by --top --sort --format -o --output --exact --every --billing $billing" ;;
             bill) opts="$common $billing --by --format -o --output" ;;
-            *) opts="$common --version --no-color --panels" ;;
+            *) opts="$common --version --no-color --panels --every" ;;
         esac
         mapfile -t COMPREPLY < <(compgen -W "$opts" -- "$cur")
         return

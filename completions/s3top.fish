@@ -59,11 +59,15 @@ complete -c s3top -s q -l quiet -d 'No progress line on stderr'
 complete -c s3top -l replay -d 'Play the records back in timestamp order'
 complete -c s3top -x -l speed -d 'Replay speed (log seconds per second)'
 complete -c s3top -r -F -l config -d 'Config file'
+complete -c s3top -x -l endpoint-url -d 'S3-compatible endpoint for s3:// paths'
+complete -c s3top -x -l profile -a '(cat $HOME/.aws/credentials $HOME/.aws/config 2>/dev/null | string replace -rf "^\[(?:profile )?([^]]+)\]\$" "\$1" | sort -u)' -d 'AWS profile for s3:// paths'
+complete -c s3top -x -l cache -a '(__fish_complete_directories)' -d 'Keep the s3:// objects in DIR'
 
 # the dashboard
 complete -c s3top -n $top -l version -d 'Print the version, commit and libraries'
 complete -c s3top -n $top -l no-color -d 'No colors'
 complete -c s3top -n $top -x -l panels -a '(__s3top_dims)' -d 'Dashboard panels in order'
+complete -c s3top -n $top -x -l every -d 'How often an s3:// path is listed'
 
 # report and bill
 complete -c s3top -n $in_billing -x -l by -a '(__s3top_dims)' -d 'Group by dimensions'

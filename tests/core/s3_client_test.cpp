@@ -34,7 +34,8 @@ TEST(S3Xml, ListPageKeepsEveryObjectAndTheToken) {
 TEST(S3Xml, BrokenListingsAreErrorsNotPartialResults) {
     EXPECT_FALSE(parse_list_page("<ListBucketResult><Contents><Key>a</Key>"));  // cut short
     EXPECT_FALSE(parse_list_page("<Error><Code>x</Code></Error>"));
-    EXPECT_FALSE(parse_list_page("<ListBucketResult><Contents><Key>a</Key><Size>-1</Size></Contents></ListBucketResult>"));
+    EXPECT_FALSE(
+        parse_list_page("<ListBucketResult><Contents><Key>a</Key><Size>-1</Size></Contents></ListBucketResult>"));
     EXPECT_FALSE(parse_list_page("<ListBucketResult><IsTruncated>true</IsTruncated></ListBucketResult>"));
     EXPECT_FALSE(parse_list_page("<ListBucketResult><Contents><Size>1</Size></Contents></ListBucketResult>"));
     const XmlError e = parse_error_xml(
@@ -76,10 +77,12 @@ protected:
 };
 
 TEST_F(S3SettingsTest, EnvironmentThenProfileFilesAsTheCliDoes) {
-    write("credentials", "[default]\naws_access_key_id = DEF\naws_secret_access_key = defsecret\n"
-                         "[p2]\naws_access_key_id=P2\naws_secret_access_key=p2secret\naws_session_token=tok\n");
-    write("config", "[default]\nregion = eu-west-1\n[profile p2]\nregion = ap-south-1\ns3 =\n"
-                    "  addressing_style = virtual\n  endpoint_url = http://minio:9000\n[sso-session x]\nregion=bad\n");
+    write("credentials",
+          "[default]\naws_access_key_id = DEF\naws_secret_access_key = defsecret\n"
+          "[p2]\naws_access_key_id=P2\naws_secret_access_key=p2secret\naws_session_token=tok\n");
+    write("config",
+          "[default]\nregion = eu-west-1\n[profile p2]\nregion = ap-south-1\ns3 =\n"
+          "  addressing_style = virtual\n  endpoint_url = http://minio:9000\n[sso-session x]\nregion=bad\n");
     auto s = resolve();
     ASSERT_TRUE(s);
     EXPECT_EQ(s->credentials.access_key_id, "DEF");
@@ -134,7 +137,7 @@ TEST(S3Sync, KeysLandAsAwsS3SyncLaysThemOut) {
     EXPECT_EQ(local_name(url, "logs/2024-01-01-x"), "2024-01-01-x");
     EXPECT_EQ(local_name(S3Url{"b", "logs/"}, "logs/sub/a"), "sub/a");
     EXPECT_EQ(local_name(S3Url{"b", ""}, "logs/a"), "logs/a");
-    EXPECT_EQ(local_name(url, "logs/"), "");            // a folder marker
+    EXPECT_EQ(local_name(url, "logs/"), "");             // a folder marker
     EXPECT_EQ(local_name(url, "logs/a/../../etc"), "");  // never outside the folder
     EXPECT_EQ(local_name(url, "logs//a"), "");
     EXPECT_EQ(local_name(url, "logs/a\nb"), "");
