@@ -188,7 +188,7 @@ int run_dashboard_command(const Options& opt) {
             st.note = "reading " + progress_text(s.loader_options.progress->counts(), seconds);
         }
         st.dedupe = s.loader_options.dedupe != nullptr;
-        if (s.s3) st.note = s.s3->note();
+        if (s.s3 && done) st.note = s.s3->note();  // the sources and their last listing, once loaded
         if (replay && done) {
             const ReplayStatus r = replay->status();
             st.paused = r.paused;
