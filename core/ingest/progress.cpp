@@ -20,14 +20,15 @@ std::string short_duration(double seconds) {
 }  // namespace
 
 std::string progress_text(const LoadProgress::Counts& c, double seconds) {
-    std::string text = grouped(c.files_read) + "/" + grouped(c.files_planned) + (c.files_planned == 1 ? " file" : " files");
+    std::string text =
+        grouped(c.files_read) + "/" + grouped(c.files_planned) + (c.files_planned == 1 ? " file" : " files");
     text += "  " + human_bytes(c.bytes_read + c.bytes_unplanned);
     const bool total = c.bytes_planned > 0;
     if (total) {  // the share and time left are of the planned bytes only
         const std::uint64_t read = std::min(c.bytes_read, c.bytes_planned);
         text += " of " + human_bytes(c.bytes_planned) + " (" +
-                std::to_string(static_cast<unsigned>(100.0 * static_cast<double>(read) /
-                                                     static_cast<double>(c.bytes_planned))) +
+                std::to_string(
+                    static_cast<unsigned>(100.0 * static_cast<double>(read) / static_cast<double>(c.bytes_planned))) +
                 "%)";
     }
     if (seconds < 0.5) return text;

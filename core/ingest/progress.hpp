@@ -12,9 +12,9 @@ struct LoadProgress {
     std::atomic<std::uint64_t> files_read{0};     ///< of those, read to their end (or given up)
     /// Stored bytes of the planned inputs (as on disk: compressed for .gz; 0 for stdin) ...
     std::atomic<std::uint64_t> bytes_planned{0};
-    std::atomic<std::uint64_t> bytes_read{0};  ///< ... and how many of them were read so far
+    std::atomic<std::uint64_t> bytes_read{0};       ///< ... and how many of them were read so far
     std::atomic<std::uint64_t> bytes_unplanned{0};  ///< read from inputs of no known size (stdin)
-    std::atomic<std::uint64_t> lines{0};       ///< lines cut from the inputs so far
+    std::atomic<std::uint64_t> lines{0};            ///< lines cut from the inputs so far
 
     /// A consistent enough copy for one display.
     struct Counts {
@@ -23,8 +23,8 @@ struct LoadProgress {
     };
     Counts counts() const {
         constexpr auto r = std::memory_order_relaxed;
-        return {files_planned.load(r),  files_read.load(r),      bytes_planned.load(r),
-                bytes_read.load(r),     bytes_unplanned.load(r), lines.load(r)};
+        return {files_planned.load(r), files_read.load(r),      bytes_planned.load(r),
+                bytes_read.load(r),    bytes_unplanned.load(r), lines.load(r)};
     }
 };
 
