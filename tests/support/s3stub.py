@@ -10,7 +10,8 @@
       /latest/meta-data/iam/security-credentials/ROLE), handing out AKID/S.
   s3stub.py proxy --upstream http://127.0.0.1:PORT [--fail-every N] [--delay SECONDS] [--log FILE]
       Forwards every request to the upstream (the emulator) and answers every Nth object GET
-      with a 503 SlowDown or a 500 InternalError instead (alternating), without forwarding it.
+      with a 503 SlowDown or a 500 InternalError instead (alternating), without forwarding it,
+      unless it is that object's third try or later (so a client that retries always gets it).
 
 Both print the port they listen on as their first line and log one line per request
 ("GET /bucket/key 200") to --log.
@@ -30,6 +31,7 @@ from xml.sax.saxutils import escape
 args = None
 lock = threading.Lock()
 counter = {"gets": 0}
+tries = {}
 
 
 def log(line):
@@ -173,7 +175,9 @@ class Proxy(http.server.BaseHTTPRequestHandler):
             with lock:
                 counter["gets"] += 1
                 n = counter["gets"]
-            if args.fail_every and n % args.fail_every == 0:
+                tries[path] = tries.get(path, 0) + 1
+                attempt = tries[path]
+            if args.fail_every and n % args.fail_every == 0 and attempt <= 2:
                 code, status = (("SlowDown", 503), ("InternalError", 500))[(n // args.fail_every) % 2]
                 body = error_xml(code, "injected by the test proxy")
                 self.send_response(status)
