@@ -80,6 +80,24 @@ int run_report(const Options& opt) {
     return exit_status_after_output(s, write_output(opt, text, "report"), "report");
 }
 
+namespace {
+
+/// A follow round's per-file errors, kept to be said once the dashboard is closed.
+void keep_file_errors(const IngestResult& r, std::vector<std::string>& messages, std::mutex& m) {
+    std::lock_guard l(m);
+    for (const auto& f : r.load.files) {
+        if (!f.error.empty()) messages.push_back(terminal_safe(fmt::format("s3top: {}: {}", f.path, f.error)));
+    }
+}
+
+/// The header's note while loading: files and bytes read, lines per second, time left.
+std::string loading_note(const LoadProgress& progress, std::chrono::steady_clock::time_point start) {
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return "reading " + progress_text(progress.counts(), seconds);
+}
+
+}  // namespace
+
 int run_dashboard_command(const Options& opt) {
     if (!::isatty(STDOUT_FILENO)) {
         fmt::print(stderr,
@@ -144,11 +162,7 @@ int run_dashboard_command(const Options& opt) {
         if (follow && !cancel) {
             follower.run([&](const IngestResult& r) {
                 nfiles += r.counts.read + r.counts.replaced;
-                std::lock_guard l(messages_mutex);
-                for (const auto& f : r.load.files) {
-                    if (!f.error.empty())
-                        messages.push_back(terminal_safe(fmt::format("s3top: {}: {}", f.path, f.error)));
-                }
+                keep_file_errors(r, messages, messages_mutex);
                 poke();
             });
         }
@@ -183,10 +197,7 @@ int run_dashboard_command(const Options& opt) {
                   : follow ? tui::SourceStatus::Mode::Follow
                            : tui::SourceStatus::Mode::Loaded;
         st.files = nfiles;
-        if (!done) {  // the load's progress: files and bytes read, lines per second, time left
-            const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - load_start).count();
-            st.note = "reading " + progress_text(s.loader_options.progress->counts(), seconds);
-        }
+        if (!done) st.note = loading_note(*s.loader_options.progress, load_start);
         st.dedupe = s.loader_options.dedupe != nullptr;
         if (s.s3 && done) st.note = s.s3->note();  // the sources and their last listing, once loaded
         if (replay && done) {

@@ -116,9 +116,8 @@ Session make_session(const Options& opt, const DimMask& needed, std::optional<Re
             }
             // Loading the state and listing the inputs (100,000 files: a second each) overlap.
             std::jthread loader([&s, file = state_file_for(dir, fp), fp] {
-                std::string error;
-                if (!s.ingestor->open_state(file, fp, s.state_notes, error))
-                    s.state_notes.push_back(error + " (running without a state file)");
+                if (const IoStatus opened = s.ingestor->open_state(file, fp, s.state_notes); !opened)
+                    s.state_notes.push_back(opened.error().describe() + " (running without a state file)");
             });
             watch();
             list_inputs(s, opt);
@@ -233,11 +232,14 @@ bool load_replay(Session& s, Replay& replay, const Options& opt, std::vector<std
                  const std::atomic<bool>* cancel) {
     const Say say = sayer(messages);
     for (const auto& p : s.problems) say(fmt::format("s3top: {}: {}", p.path, p.message));
-    std::string error;
     std::optional<ProgressLine> progress(std::in_place, s.loader_options.progress, !messages && !opt.quiet);
-    const LoadResult load = replay.load(s.inputs, s.loader_options, rejects_file_sink(s), error, cancel);
+    const auto loaded = replay.load(s.inputs, s.loader_options, rejects_file_sink(s), cancel);
     progress.reset();
-    if (!error.empty()) say("s3top: --replay: " + error);
+    if (!loaded) {
+        say("s3top: --replay: " + loaded.error().message);
+        return false;
+    }
+    const LoadResult& load = *loaded;
     say_files(load, opt, say);
     say_not_deduped(s, load, say);
     flush_rejects(s, opt, say);

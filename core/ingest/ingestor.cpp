@@ -22,14 +22,14 @@ Ingestor::Ingestor(Engine& engine, LoaderOptions options)
 
 Ingestor::~Ingestor() = default;
 
-bool Ingestor::open_state(const std::filesystem::path& file, std::uint64_t fingerprint, std::vector<std::string>& notes,
-                          std::string& error) {
+IoStatus Ingestor::open_state(const std::filesystem::path& file, std::uint64_t fingerprint,
+                              std::vector<std::string>& notes) {
     store_.set_request_ids(options_.dedupe.get());
-    return store_.open(file, fingerprint, engine_, ledger_, notes, error);
+    return store_.open(file, fingerprint, engine_, ledger_, notes);
 }
 
 void Ingestor::read_new(const std::vector<InputFile>& inputs, bool follow, const std::atomic<bool>* cancel,
-                        IngestResult& out, std::string& store_error) {
+                        IngestResult& out, std::optional<IoError>& store_error) {
     PlanCounts counts;
     std::vector<InputProblem> problems;
     const std::vector<PlannedJob> planned = ledger_.plan(inputs, follow, counts, problems);
@@ -49,10 +49,9 @@ void Ingestor::read_new(const std::vector<InputFile>& inputs, bool follow, const
     std::mutex error_mutex;
     if (store_.is_open()) {
         loader.set_commit_sink([&](Batch&& b, std::vector<Span>&& spans) {
-            std::string err;
-            if (!store_.append_batch(b, spans, planned, err)) {
+            if (IoStatus stored = store_.append_batch(b, spans, planned); !stored) {
                 std::lock_guard l(error_mutex);
-                if (store_error.empty()) store_error = err;
+                if (!store_error) store_error = std::move(stored.error());
             }
             engine_.append(std::move(b));
         });
@@ -68,7 +67,7 @@ void Ingestor::read_new(const std::vector<InputFile>& inputs, bool follow, const
 
 IngestResult Ingestor::ingest(const std::vector<InputFile>& inputs, bool follow, const std::atomic<bool>* cancel) {
     IngestResult out;
-    std::string store_error;
+    std::optional<IoError> store_error;
     read_new(inputs, follow, cancel, out, store_error);
     // A file rotated between its plan and its read (renamed away, copytruncated) was left as
     // it was: plan it again, as it is now. A few times at most; a file that changes every
@@ -87,17 +86,19 @@ IngestResult Ingestor::ingest(const std::vector<InputFile>& inputs, bool follow,
     }
     auto dirty = ledger_.take_dirty(store_.is_open());
     if (store_.is_open()) {
-        std::string err;
-        if (!store_.append_entries(dirty, err) && store_error.empty()) store_error = err;
+        if (IoStatus stored = store_.append_entries(dirty); !stored && !store_error) store_error = stored.error();
         // fdatasync costs up to a second on busy disks: once per load, not per follow round
         // (a killed process loses nothing written; only a power cut can, and then the torn
         // tail is cut off and read again).
         if (!follow) store_.sync();
         // Many records since the last snapshot (a first load, hours of follow rounds): fold
         // them into one, so the next start loads one compact record.
-        if (store_error.empty() && store_.needs_compaction() && !store_.compact(err)) out.notes.push_back(err);
+        if (!store_error && store_.needs_compaction()) {
+            if (const IoStatus compacted = store_.compact(); !compacted)
+                out.notes.push_back(compacted.error().describe());
+        }
     }
-    if (!store_error.empty()) out.notes.push_back(store_error);
+    if (store_error) out.notes.push_back(store_error->describe());
     return out;
 }
 

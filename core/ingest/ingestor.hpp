@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,10 +35,8 @@ public:
 
     /// Opens the state file (see StateStore::open): loads stored records into the engine.
     /// `fingerprint` names everything that changes what is stored (org source, format,
-    /// columns kept). Returns false (error set) when it cannot be used; ingest then works
-    /// without one.
-    bool open_state(const std::filesystem::path& file, std::uint64_t fingerprint, std::vector<std::string>& notes,
-                    std::string& error);
+    /// columns kept). An IoError when it cannot be used; ingest then works without one.
+    IoStatus open_state(const std::filesystem::path& file, std::uint64_t fingerprint, std::vector<std::string>& notes);
 
     /// Reads what is new in `inputs`. `follow`: an unterminated last line waits for its
     /// newline. Not reentrant: one caller at a time.
@@ -53,7 +52,7 @@ private:
     /// Plans `inputs` and reads what is new; adds to `out` (the first store error into
     /// `store_error`).
     void read_new(const std::vector<InputFile>& inputs, bool follow, const std::atomic<bool>* cancel, IngestResult& out,
-                  std::string& store_error);
+                  std::optional<IoError>& store_error);
     Engine& engine_;
     LoaderOptions options_;
     RejectSink reject_sink_;

@@ -4,6 +4,7 @@
 // store and the ingestor; the app decides how to say it.
 #include <cstdint>
 #include <cstring>
+#include <expected>
 #include <string>
 
 namespace s3top {
@@ -28,8 +29,13 @@ struct IoError {
         if (!detail.empty()) return detail;
         return error_number != 0 ? std::string(std::strerror(error_number)) : std::string("failed");
     }
+    /// "PATH: message" (the message alone when there is no path): the one line a user reads.
+    std::string describe() const { return path.empty() ? message() : path + ": " + message(); }
     /// An error from errno.
     static IoError from_errno(Code code, std::string path, int err) { return IoError{code, std::move(path), err, {}}; }
 };
+
+/// Done, or the IoError that stopped it.
+using IoStatus = std::expected<void, IoError>;
 
 }  // namespace s3top

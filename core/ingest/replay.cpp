@@ -71,8 +71,8 @@ Replay::Replay(Engine& engine, ReplayOptions options) : engine_(engine), options
 
 Replay::~Replay() = default;
 
-LoadResult Replay::load(const std::vector<InputFile>& files, LoaderOptions options, RejectSink rejects,
-                        std::string& error, const std::atomic<bool>* cancel) {
+std::expected<LoadResult, ReplayError> Replay::load(const std::vector<InputFile>& files, LoaderOptions options,
+                                                    RejectSink rejects, const std::atomic<bool>* cancel) {
     LoadResult result;
     auto finish = [&] {
         std::lock_guard l(mutex_);
@@ -80,9 +80,9 @@ LoadResult Replay::load(const std::vector<InputFile>& files, LoaderOptions optio
         changed_.notify_all();
     };
     if (files.size() >= kMaxOriginFiles) {
-        error = "replay takes at most " + std::to_string(kMaxOriginFiles - 1) + " files";
         finish();
-        return result;
+        return std::unexpected(ReplayError{ReplayError::Code::TooManyFiles,
+                                           "replay takes at most " + std::to_string(kMaxOriginFiles - 1) + " files"});
     }
     // Every worker's batch: strings into the engine now (stored once), records held back.
     options.record_origin = true;
@@ -114,9 +114,9 @@ LoadResult Replay::load(const std::vector<InputFile>& files, LoaderOptions optio
 
     const std::size_t n = staged.size();
     if (n > std::numeric_limits<std::uint32_t>::max()) {
-        error = "replay takes at most 4294967295 records";
         finish();
-        return result;
+        return std::unexpected(
+            ReplayError{ReplayError::Code::TooManyRecords, "replay takes at most 4294967295 records"});
     }
     // Records are counted as they are played; the prelude keeps the rejected lines and bytes.
     prelude_.counters.read -= prelude_.counters.parsed;

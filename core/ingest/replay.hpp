@@ -7,6 +7,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <expected>
 #include <functional>
 #include <mutex>
 #include <span>
@@ -61,6 +62,13 @@ double replay_slower(double speed);
 /// at load, so stored once) and handed over in order, each 64k-record chunk freed once fed:
 /// held-back plus played records are one copy. Ordering costs 8 bytes per record (origin)
 /// plus 4 (permutation) plus one column while sorting, freed before playing starts.
+/// Why a replay refused its inputs: more than it can order.
+struct ReplayError {
+    enum class Code : std::uint8_t { TooManyFiles, TooManyRecords };
+    Code code;
+    std::string message;
+};
+
 class Replay {
 public:
     Replay(Engine& engine, ReplayOptions options);
@@ -72,10 +80,10 @@ public:
     /// lines go to `rejects`, counted as a normal load counts them), interns strings into the
     /// engine but keeps records and line counts back, then orders the records by (time, file
     /// index, line). Blocking; call once. A file-level problem is in the result as usual; more
-    /// inputs than kMaxOriginFiles, or more than 2^32-1 records, are refused (`error` set,
+    /// inputs than kMaxOriginFiles, or more than 2^32-1 records, are refused (a ReplayError,
     /// nothing to play).
-    LoadResult load(const std::vector<InputFile>& files, LoaderOptions options, RejectSink rejects, std::string& error,
-                    const std::atomic<bool>* cancel = nullptr);
+    std::expected<LoadResult, ReplayError> load(const std::vector<InputFile>& files, LoaderOptions options,
+                                                RejectSink rejects, const std::atomic<bool>* cancel = nullptr);
 
     /// Feeds the engine what is due at now(): the first call starts the clock at the first
     /// record and hands over every rejected line's count (they have no trusted time); then, at

@@ -87,17 +87,13 @@ std::filesystem::path temp_path(const std::filesystem::path& file) {
 
 /// Opens and locks `file`. When another s3top compacted it between our open and lock (renamed
 /// a new file over it), the lock is on a file no longer there: open again.
-int open_locked(const std::filesystem::path& file, std::string& error) {
+std::expected<int, IoError> open_locked(const std::filesystem::path& file) {
     for (int attempt = 0; attempt < 8; ++attempt) {
         const int fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-        if (fd < 0) {
-            error = file.string() + ": " + std::strerror(errno);
-            return -1;
-        }
+        if (fd < 0) return std::unexpected(IoError::from_errno(IoError::Code::Open, file.string(), errno));
         if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
-            error = file.string() + ": in use by another s3top";
             ::close(fd);
-            return -1;
+            return std::unexpected(IoError{IoError::Code::Busy, file.string(), 0, "in use by another s3top"});
         }
         struct stat held{}, now{};
         if (::fstat(fd, &held) == 0 && ::stat(file.c_str(), &now) == 0 && held.st_dev == now.st_dev &&
@@ -105,8 +101,7 @@ int open_locked(const std::filesystem::path& file, std::string& error) {
             return fd;
         ::close(fd);
     }
-    error = file.string() + ": keeps being replaced";
-    return -1;
+    return std::unexpected(IoError{IoError::Code::Changed, file.string(), 0, "keeps being replaced"});
 }
 
 }  // namespace
@@ -115,26 +110,28 @@ StateStore::~StateStore() {
     if (fd_ >= 0) ::close(fd_);  // also releases the lock
 }
 
-bool StateStore::open(const std::filesystem::path& file, std::uint64_t fingerprint, Engine& engine, Ledger& ledger,
-                      std::vector<std::string>& notes, std::string& error) {
+IoStatus StateStore::open(const std::filesystem::path& file, std::uint64_t fingerprint, Engine& engine, Ledger& ledger,
+                          std::vector<std::string>& notes) {
     std::error_code ec;
     std::filesystem::create_directories(file.parent_path(), ec);
     path_ = file;
     fingerprint_ = fingerprint;
-    fd_ = open_locked(file, error);
-    if (fd_ < 0) return false;
-    auto fail = [&] {
-        error = file.string() + ": " + std::strerror(errno);
+    const auto locked = open_locked(file);
+    if (!locked) return std::unexpected(locked.error());
+    fd_ = *locked;
+    auto fail = [&](IoError::Code code) -> IoStatus {
+        IoError e = IoError::from_errno(code, file.string(), errno);
         ::close(fd_);
         fd_ = -1;
-        return false;
+        return std::unexpected(std::move(e));
     };
     // A compaction killed before its rename leaves its temp file; we hold the lock, so no one
     // is writing it.
     std::filesystem::remove(temp_path(file), ec);
     std::uint64_t file_bytes = 0;
     MappedFile map;
-    if (!file_size(fd_, file_bytes) || !map.map(fd_, static_cast<std::size_t>(file_bytes))) return fail();
+    if (!file_size(fd_, file_bytes) || !map.map(fd_, static_cast<std::size_t>(file_bytes)))
+        return fail(IoError::Code::Read);
     const std::string_view data = map.data();
     // A streaming engine (report) folds the stored rows as they are decoded; one that keeps
     // records gets them all as one batch at the end.
@@ -172,30 +169,26 @@ bool StateStore::open(const std::filesystem::path& file, std::uint64_t fingerpri
         if (good == 0) {
             const std::string h = file_header(fingerprint);
             if (::ftruncate(fd_, 0) != 0 || ::pwrite(fd_, h.data(), h.size(), 0) != static_cast<ssize_t>(h.size()))
-                return fail();
+                return fail(IoError::Code::Write);
             good = h.size();
         } else if (::ftruncate(fd_, static_cast<off_t>(good)) != 0) {
-            return fail();
+            return fail(IoError::Code::Write);
         }
     }
-    if (::lseek(fd_, static_cast<off_t>(good), SEEK_SET) < 0) return fail();
+    if (::lseek(fd_, static_cast<off_t>(good), SEEK_SET) < 0) return fail(IoError::Code::Write);
     size_ = good;
     synced_size_ = good == file_bytes ? good : 0;  // cut or new: not on disk yet
     snapshot_bytes_ = dec.snapshot_bytes;
     log_bytes_ = dec.log_bytes;
     log_records_ = dec.log_records;
     if (needs_compaction()) {
-        std::string err;
         // Streaming kept no rows: compact() reads them back from the file.
-        if (!(stream ? compact(err) : write_snapshot(rows, ledger, ids, err)))
-            notes.push_back(err + " (the state file stays as it was)");
+        if (const IoStatus done = stream ? compact() : write_snapshot(rows, ledger, ids); !done)
+            notes.push_back(done.error().describe() + " (the state file stays as it was)");
     }
     if (!stream) engine.append(std::move(rows));
-    if (fd_ < 0) {
-        error = file.string() + ": closed";
-        return false;
-    }
-    return true;
+    if (fd_ < 0) return std::unexpected(IoError{IoError::Code::Write, file.string(), 0, "closed"});
+    return {};
 }
 
 bool StateStore::needs_compaction() const {
@@ -204,13 +197,10 @@ bool StateStore::needs_compaction() const {
            (log_records_ >= kMaxRecords || (log_bytes_ >= kMinBytes && log_bytes_ * 2 >= snapshot_bytes_));
 }
 
-bool StateStore::compact(std::string& error) {
+IoStatus StateStore::compact() {
     std::lock_guard l(mutex_);
-    if (fd_ < 0) return false;
-    if (!failed_.empty()) {  // the disk is full: a second copy would not fit either
-        error = failed_;
-        return false;
-    }
+    if (fd_ < 0) return std::unexpected(IoError{IoError::Code::Write, path_.string(), 0, "not open"});
+    if (failed_) return std::unexpected(*failed_);  // the disk is full: a second copy would not fit either
     Batch rows;
     Ledger ledger;
     RequestIdSet ids;
@@ -219,38 +209,35 @@ bool StateStore::compact(std::string& error) {
         // `rows` as they are decoded, so the file and the rows are not both held whole (a first
         // run over 10 M lines: 396 MB less at its peak).
         MappedFile map;
-        if (!map.map(fd_, static_cast<std::size_t>(size_), false)) {
-            error = path_.string() + ": " + std::strerror(errno);
-            return false;
-        }
+        if (!map.map(fd_, static_cast<std::size_t>(size_), false))
+            return std::unexpected(IoError::from_errno(IoError::Code::Read, path_.string(), errno));
         const state_records::Decoded dec = decode_records(map.data(), RowsTarget{&rows, nullptr}, ledger, ids,
                                                           [&map](std::size_t offset) { map.release(offset); });
-        if (dec.good != size_) {
-            error = path_.string() + ": cannot be read back whole; not compacted";
-            return false;
-        }
+        if (dec.good != size_)
+            return std::unexpected(
+                IoError{IoError::Code::Format, path_.string(), 0, "cannot be read back whole; not compacted"});
     }
     ledger.settle();
-    return write_snapshot(rows, ledger, ids, error);
+    return write_snapshot(rows, ledger, ids);
 }
 
-bool StateStore::write_snapshot(const Batch& rows, const Ledger& ledger, const RequestIdSet& ids, std::string& error) {
+IoStatus StateStore::write_snapshot(const Batch& rows, const Ledger& ledger, const RequestIdSet& ids) {
     const std::filesystem::path tmp = temp_path(path_);
     int fd = -1;
-    auto fail = [&](const char* what) {
-        error = tmp.string() + ": " + what + ": " + std::strerror(errno);
+    auto fail = [&](const char* what) -> IoStatus {
+        IoError e{IoError::Code::Write, tmp.string(), errno, std::string(what) + ": " + std::strerror(errno)};
         if (fd >= 0) ::close(fd);
         std::error_code ec;
         std::filesystem::remove(tmp, ec);
-        return false;
+        return std::unexpected(std::move(e));
     };
     // Simulated kill -9 (tests): every descriptor closes, files stay as they are.
-    auto crash = [&] {
+    auto crash = [&]() -> IoStatus {
         if (fd >= 0) ::close(fd);
         ::close(fd_);
         fd_ = -1;
-        error = "compaction stopped (simulated crash)";
-        return false;
+        return std::unexpected(
+            IoError{IoError::Code::Write, path_.string(), 0, "compaction stopped (simulated crash)"});
     };
     fd = ::open(tmp.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (fd < 0) return fail("cannot create");
@@ -329,19 +316,16 @@ bool StateStore::write_snapshot(const Batch& rows, const Ledger& ledger, const R
     size_ = synced_size_ = header.size() + record;
     snapshot_bytes_ = record;
     log_bytes_ = log_records_ = 0;
-    if (::lseek(fd_, static_cast<off_t>(size_), SEEK_SET) < 0) {
-        error = path_.string() + ": " + std::strerror(errno);
-        return false;
-    }
-    return true;
+    if (::lseek(fd_, static_cast<off_t>(size_), SEEK_SET) < 0)
+        return std::unexpected(IoError::from_errno(IoError::Code::Write, path_.string(), errno));
+    return {};
 }
 
-bool StateStore::write_record(std::uint8_t type, const std::string& payload, std::string& error) {
-    return write_records({{type, &payload}}, error);
+IoStatus StateStore::write_record(std::uint8_t type, const std::string& payload) {
+    return write_records({{type, &payload}});
 }
 
-bool StateStore::write_records(std::initializer_list<std::pair<std::uint8_t, const std::string*>> records,
-                               std::string& error) {
+IoStatus StateStore::write_records(std::initializer_list<std::pair<std::uint8_t, const std::string*>> records) {
     // One buffer, one write: records that belong together (dedupe keys and their batch) reach
     // the file together, and a torn write tears the last of them (see decode_records).
     std::string buf;
@@ -359,36 +343,34 @@ bool StateStore::write_records(std::initializer_list<std::pair<std::uint8_t, con
         buf.append(*payload);
     }
     std::lock_guard l(mutex_);
-    if (fd_ < 0) return true;
-    if (!failed_.empty()) {
-        error = failed_;
-        return false;
-    }
+    if (fd_ < 0) return {};
+    if (failed_) return std::unexpected(*failed_);
     if (!write_all(fd_, buf.data(), buf.size())) {
-        failed_ = error = std::string("state file: ") + std::strerror(errno) +
-                          " (not written to again in this run; what it lacks is read again next time)";
+        failed_ = IoError{IoError::Code::Write, path_.string(), errno,
+                          std::string(std::strerror(errno)) +
+                              " (not written to again in this run; what it lacks is read again next time)"};
         // Cut back to the last whole record so the file stays readable.
         if (::ftruncate(fd_, static_cast<off_t>(size_)) == 0) (void)::lseek(fd_, static_cast<off_t>(size_), SEEK_SET);
-        return false;
+        return std::unexpected(*failed_);
     }
     size_ += buf.size();
     log_bytes_ += buf.size();
     ++log_records_;
-    return true;
+    return {};
 }
 
-bool StateStore::append_batch(const Batch& batch, const std::vector<Span>& spans, const std::vector<PlannedJob>& jobs,
-                              std::string& error) {
+IoStatus StateStore::append_batch(const Batch& batch, const std::vector<Span>& spans,
+                                  const std::vector<PlannedJob>& jobs) {
     if (batch.request_keys.empty() && batch.no_request_id == 0)
-        return write_record(kBatch, encode_batch(batch, spans, jobs), error);
+        return write_record(kBatch, encode_batch(batch, spans, jobs));
     Sink ids;
     put_request_ids(ids, batch.no_request_id, batch.request_keys);
     const std::string rows = encode_batch(batch, spans, jobs);
-    return write_records({{kRequestIds, &ids.s}, {kBatch, &rows}}, error);
+    return write_records({{kRequestIds, &ids.s}, {kBatch, &rows}});
 }
 
-bool StateStore::append_entries(const std::vector<LedgerEntry>& entries, std::string& error) {
-    if (entries.empty()) return true;
+IoStatus StateStore::append_entries(const std::vector<LedgerEntry>& entries) {
+    if (entries.empty()) return {};
     Out o;
     o.num(static_cast<std::uint32_t>(entries.size()));
     for (const auto& e : entries) put_entry(o, e);
@@ -396,8 +378,8 @@ bool StateStore::append_entries(const std::vector<LedgerEntry>& entries, std::st
     all.reserve(entries.size());
     for (const auto& e : entries) all.push_back(&e);
     const std::string starts = encode_prefixes(all);
-    if (starts.empty()) return write_record(kEntries, o.s, error);
-    return write_records({{kEntries, &o.s}, {kHeadPrefixes, &starts}}, error);
+    if (starts.empty()) return write_record(kEntries, o.s);
+    return write_records({{kEntries, &o.s}, {kHeadPrefixes, &starts}});
 }
 
 void StateStore::sync() {

@@ -23,10 +23,12 @@
 #include <filesystem>
 #include <initializer_list>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "core/agg/engine.hpp"
+#include "core/ingest/io_error.hpp"
 #include "core/ingest/ledger.hpp"
 
 namespace s3top {
@@ -51,16 +53,18 @@ public:
 
     /// Opens (creating folders) `file` for the config named by `fingerprint`, loads what it
     /// holds into `engine` and `ledger`, and compacts it when needs_compaction(). Problems (a
-    /// torn tail cut off, a corrupt or foreign file rebuilt) go to `notes`. Returns false (with
-    /// `error`) when the state cannot be used at all: not writable, or locked by another s3top.
-    bool open(const std::filesystem::path& file, std::uint64_t fingerprint, Engine& engine, Ledger& ledger,
-              std::vector<std::string>& notes, std::string& error);
+    /// torn tail cut off, a corrupt or foreign file rebuilt) go to `notes`. An IoError when the
+    /// state cannot be used at all: not writable (Open, Read, Write), or locked by another s3top
+    /// (Busy).
+    IoStatus open(const std::filesystem::path& file, std::uint64_t fingerprint, Engine& engine, Ledger& ledger,
+                  std::vector<std::string>& notes);
 
     /// Appends a batch with the spans it holds (paths and identities of `jobs`). Thread-safe.
-    bool append_batch(const Batch& batch, const std::vector<Span>& spans, const std::vector<PlannedJob>& jobs,
-                      std::string& error);
+    /// After a failed write nothing more is written in this run: every later append returns
+    /// that first error.
+    IoStatus append_batch(const Batch& batch, const std::vector<Span>& spans, const std::vector<PlannedJob>& jobs);
     /// Appends ledger entries. Thread-safe.
-    bool append_entries(const std::vector<LedgerEntry>& entries, std::string& error);
+    IoStatus append_entries(const std::vector<LedgerEntry>& entries);
     /// Flushes to disk (fdatasync).
     void sync();
 
@@ -69,8 +73,8 @@ public:
     bool needs_compaction() const;
     /// Rewrites the file as one Snapshot of everything it holds (read back from the file, so
     /// what a restart loads is unchanged). Not while batches are being appended. On failure
-    /// the old file stays in use and `error` says why.
-    bool compact(std::string& error);
+    /// the old file stays in use and the IoError says why.
+    IoStatus compact();
     /// --dedupe request-id: open() loads the stored dedupe keys into `ids` (before it is called).
     /// Without it the keys a file holds are still kept through compaction.
     void set_request_ids(RequestIdSet* ids) { ids_ = ids; }
@@ -83,9 +87,9 @@ public:
     std::uint64_t appended_records() const { return log_records_; }
 
 private:
-    bool write_record(std::uint8_t type, const std::string& payload, std::string& error);
-    bool write_records(std::initializer_list<std::pair<std::uint8_t, const std::string*>> records, std::string& error);
-    bool write_snapshot(const Batch& rows, const Ledger& ledger, const RequestIdSet& ids, std::string& error);
+    IoStatus write_record(std::uint8_t type, const std::string& payload);
+    IoStatus write_records(std::initializer_list<std::pair<std::uint8_t, const std::string*>> records);
+    IoStatus write_snapshot(const Batch& rows, const Ledger& ledger, const RequestIdSet& ids);
     int fd_ = -1;
     std::filesystem::path path_;
     std::uint64_t fingerprint_ = 0;
@@ -96,7 +100,7 @@ private:
     /// The first failed write (a full disk): nothing is appended after it, so the file stays a
     /// prefix of what was ingested. (A later, smaller record that fit — ledger entries saying a
     /// file was read to its end — would claim lines whose batch is not there.)
-    std::string failed_;
+    std::optional<IoError> failed_;
     std::mutex mutex_;
 };
 

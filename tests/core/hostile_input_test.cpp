@@ -623,8 +623,7 @@ std::uint64_t ingest_with_state(const fs::path& dir, const fs::path& state, std:
     LoaderOptions lo;
     lo.workers = 2;
     Ingestor ing(e, lo);
-    std::string err;
-    EXPECT_TRUE(ing.open_state(state, 5, notes, err)) << err;
+    EXPECT_TRUE(test::ok(ing.open_state(state, 5, notes)));
     std::vector<InputProblem> problems;
     const IngestResult r = ing.ingest(collect_inputs({dir.string()}, problems), false);
     notes.insert(notes.end(), r.notes.begin(), r.notes.end());
@@ -645,8 +644,7 @@ TEST(HostileInput, AFullDiskUnderTheStateFileLosesNothingOnTheNextRun) {
         std::vector<std::string> n;
         Engine e(EngineConfig{});
         Ingestor ing(e, LoaderOptions{});
-        std::string err;
-        ASSERT_TRUE(ing.open_state(state, 5, n, err)) << err;  // creates it with its header
+        ASSERT_TRUE(test::ok(ing.open_state(state, 5, n)));  // creates it with its header
     }
     rlimit old{};
     ASSERT_EQ(::getrlimit(RLIMIT_FSIZE, &old), 0);

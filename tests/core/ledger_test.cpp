@@ -67,8 +67,7 @@ void crash_leaving(const fs::path& state, const Committed& committed) {
     Ledger ledger;
     StateStore store;
     std::vector<std::string> notes;
-    std::string err;
-    ASSERT_TRUE(store.open(state, 42, restored, ledger, notes, err)) << err;
+    ASSERT_TRUE(test::ok(store.open(state, 42, restored, ledger, notes)));
     for (const auto& [path, range] : committed) {
         PlannedJob pj;
         pj.job.file.path = path;
@@ -79,7 +78,7 @@ void crash_leaving(const fs::path& state, const Committed& committed) {
         lo.workers = 1;
         Loader loader(scratch, lo);
         loader.set_commit_sink(
-            [&](Batch&& b, std::vector<Span>&& spans) { ASSERT_TRUE(store.append_batch(b, spans, {pj}, err)) << err; });
+            [&](Batch&& b, std::vector<Span>&& spans) { ASSERT_TRUE(test::ok(store.append_batch(b, spans, {pj}))); });
         const LoadResult r = loader.load_jobs({pj.job});
         ASSERT_EQ(r.files.at(0).end, range.second);
     }
@@ -543,10 +542,9 @@ TEST_F(LedgerTest, ShortStartAfterTheLongerFileIsNotCountedAgain) {
         Ledger ledger;
         StateStore store;
         std::vector<std::string> notes;
-        std::string err;
-        ASSERT_TRUE(store.open(state(), 42, engine, ledger, notes, err)) << err;
+        ASSERT_TRUE(test::ok(store.open(state(), 42, engine, ledger, notes)));
         EXPECT_EQ(ledger.start_count(), 5u);  // a's line ends in its first KiB (179 bytes a line)
-        ASSERT_TRUE(store.compact(err)) << err;
+        ASSERT_TRUE(test::ok(store.compact()));
     }
     tmp.write("logs/c-start", a.substr(0, line_bytes(a, 3)));
     tmp.write("logs/d-one-line", a.substr(0, line_bytes(a, 1)));
@@ -625,8 +623,7 @@ TEST_F(LedgerTest, GrowingFileKeepsOneContentOverFollowRounds) {
         lo.workers = 1;
         Ingestor ing(engine, lo);
         std::vector<std::string> notes;
-        std::string err;
-        ASSERT_TRUE(ing.open_state(state(), 42, notes, err)) << err;
+        ASSERT_TRUE(test::ok(ing.open_state(state(), 42, notes)));
         std::vector<InputProblem> problems;
         ing.ingest(collect_inputs({logs().string()}, problems), true);
         EXPECT_EQ(ing.ledger().content_count(), 2u);
@@ -643,8 +640,7 @@ TEST_F(LedgerTest, GrowingFileKeepsOneContentOverFollowRounds) {
     LoaderOptions lo;
     Ingestor ing(engine, lo);
     std::vector<std::string> notes;
-    std::string err;
-    ASSERT_TRUE(ing.open_state(state(), 42, notes, err)) << err;
+    ASSERT_TRUE(test::ok(ing.open_state(state(), 42, notes)));
     EXPECT_EQ(ing.ledger().content_count(), 2u);
     EXPECT_EQ(engine.lines().read, want);
 }
@@ -703,8 +699,7 @@ TEST_F(LedgerTest, SharedLongHeaderStaysLinearAndExact) {
         lo.workers = 2;
         Ingestor ing(engine, lo);
         std::vector<std::string> notes;
-        std::string err;
-        ASSERT_TRUE(ing.open_state(state(), 42, notes, err)) << err;
+        ASSERT_TRUE(test::ok(ing.open_state(state(), 42, notes)));
         std::vector<InputProblem> problems;
         ing.ingest(collect_inputs({logs().string()}, problems), false);
         const auto r = engine.report(ReportSpec{});

@@ -63,9 +63,7 @@ std::vector<std::string> play_order(const test::TempDir& d, LoaderOptions lo) {
     ReplayOptions ro;
     ro.slice_rows = 1;
     Replay r(e, ro);
-    std::string error;
-    r.load(inputs_of(d), lo, {}, error);
-    EXPECT_EQ(error, "");
+    EXPECT_TRUE(r.load(inputs_of(d), lo, {}).has_value());
     std::vector<std::string> order;
     std::set<std::string> seen;
     while (r.tick() == 1) {
@@ -118,8 +116,7 @@ TEST(Replay, HoldsRecordsBackUntilPlayed) {
     d.write("a.log", s3_line(0, "k1") + "garbage line\n" + s3_line(5, "k2"));
     Engine e(EngineConfig{});
     Replay r(e, ReplayOptions{});
-    std::string error;
-    r.load(inputs_of(d), loader_options(), {}, error);
+    EXPECT_TRUE(r.load(inputs_of(d), loader_options(), {}).has_value());
     EXPECT_EQ(e.records(), 0u);
     EXPECT_EQ(e.lines().read, 0u);
     EXPECT_EQ(r.status().total, 2u);
@@ -137,8 +134,7 @@ TEST(Replay, OrgPickerListsOnlyOrgsAlreadyPlayed) {
     ReplayOptions ro;
     ro.slice_rows = 1;
     Replay r(e, ro);
-    std::string error;
-    r.load(inputs_of(d), loader_options(), {}, error);
+    EXPECT_TRUE(r.load(inputs_of(d), loader_options(), {}).has_value());
     EXPECT_EQ(e.values(Dim::Org), std::vector<std::string>{});
     ASSERT_EQ(r.tick(), 1u);
     EXPECT_EQ(e.values(Dim::Org), std::vector<std::string>{"early"});
@@ -160,8 +156,7 @@ TEST(Replay, ClockFollowsSpeedPauseGapsAndSteps) {
     ro.max_idle = 2s;
     ro.now = wall.fn();
     Replay r(e, ro);
-    std::string error;
-    r.load(inputs_of(d), loader_options(), {}, error);
+    EXPECT_TRUE(r.load(inputs_of(d), loader_options(), {}).has_value());
 
     EXPECT_EQ(r.tick(), 1u);  // starts at the first record
     EXPECT_EQ(r.status().clock, kT0);
@@ -219,8 +214,7 @@ TEST(Replay, StepAtAFiniteSpeedPlaysThatManyLogSeconds) {
     ro.speed = 60;
     ro.now = wall.fn();
     Replay r(e, ro);
-    std::string error;
-    r.load(inputs_of(d), loader_options(), {}, error);
+    EXPECT_TRUE(r.load(inputs_of(d), loader_options(), {}).has_value());
     r.set_paused(true);
     EXPECT_EQ(r.tick(), 0u);  // started, paused: nothing played
     wall.t += 1h;
@@ -242,8 +236,7 @@ TEST(Replay, StepAtFullSpeedPlaysOneSlice) {
     ReplayOptions ro;
     ro.slice_rows = 4;
     Replay r(e, ro);
-    std::string error;
-    r.load(inputs_of(d), loader_options(), {}, error);
+    EXPECT_TRUE(r.load(inputs_of(d), loader_options(), {}).has_value());
     r.step();
     r.step();
     EXPECT_EQ(r.tick(), 8u);  // two steps queued before the feeder came round
@@ -329,8 +322,9 @@ TEST(Replay, EndsWithExactlyANormalLoadsTotals) {
         ro.slice_rows = 97;  // many slices, cut inside chunks
         Replay r(replayed, ro);
         std::size_t sunk = 0;
-        std::string error;
-        r.load(inputs_of(d), loader_options(), [&](const RejectedLine&, const std::string&) { ++sunk; }, error);
+        EXPECT_TRUE(r.load(inputs_of(d), loader_options(), [&](const RejectedLine&, const std::string&) {
+                         ++sunk;
+                     }).has_value());
         EXPECT_EQ(sunk, want.lines.rejected_total());
         r.run();
         EXPECT_TRUE(r.status().done);
@@ -349,10 +343,9 @@ TEST(Replay, ControlsFromAnotherThreadWhileTheFeederRuns) {
     ReplayOptions ro;
     ro.slice_rows = 100;
     Replay r(e, ro);
-    std::string error;
     r.set_paused(true);
     std::thread feeder([&] { r.run(); });  // waits for load, then for a control
-    r.load(inputs_of(d), loader_options(), {}, error);
+    EXPECT_TRUE(r.load(inputs_of(d), loader_options(), {}).has_value());
     r.step();
     // Wait (bounded) for the feeder to take the step: exactly one slice, then paused.
     for (int i = 0; i < 5000 && r.status().played == 0; ++i) std::this_thread::sleep_for(1ms);
@@ -373,8 +366,7 @@ TEST(Replay, StopEndsRunEarly) {
     ro.speed = 0.1;  // would take ten hours
     ro.max_idle = 0ms;
     Replay r(e, ro);
-    std::string error;
-    r.load(inputs_of(d), loader_options(), {}, error);
+    EXPECT_TRUE(r.load(inputs_of(d), loader_options(), {}).has_value());
     std::thread feeder([&] { r.run(); });
     for (int i = 0; i < 5000 && r.status().played == 0; ++i) std::this_thread::sleep_for(1ms);
     r.stop();
@@ -388,8 +380,7 @@ TEST(Replay, EmptyInputIsDoneAtOnce) {
     d.write("a.log", "garbage\n");
     Engine e(EngineConfig{});
     Replay r(e, ReplayOptions{});
-    std::string error;
-    r.load(inputs_of(d), loader_options(), {}, error);
+    EXPECT_TRUE(r.load(inputs_of(d), loader_options(), {}).has_value());
     r.run();
     EXPECT_TRUE(r.status().done);
     EXPECT_EQ(e.lines().read, 1u);
@@ -404,8 +395,7 @@ TEST(Replay, CorpusTotalsEqualANormalLoad) {
     Loader(normal, loader_options()).load(files);
     Engine e(EngineConfig{});
     Replay r(e, ReplayOptions{});
-    std::string error;
-    r.load(files, loader_options(), {}, error);
+    EXPECT_TRUE(r.load(files, loader_options(), {}).has_value());
     r.run();
     expect_same(e.report(ReportSpec{}), normal.report(ReportSpec{}));
 }

@@ -355,10 +355,9 @@ TEST(Dedupe, StateKeepsKeysAcrossRunsAndCompaction) {
         lo.dedupe = std::make_shared<RequestIdSet>();
         Ingestor ing(engine, lo);
         std::vector<std::string> notes;
-        std::string err;
-        ASSERT_TRUE(ing.open_state(state, 42, notes, err)) << err;
+        ASSERT_TRUE(test::ok(ing.open_state(state, 42, notes)));
         EXPECT_GT(ing.state().appended_records(), 0u);
-        ASSERT_TRUE(ing.state().compact(err)) << err;
+        ASSERT_TRUE(test::ok(ing.state().compact()));
         EXPECT_EQ(ing.state().appended_records(), 0u);
         EXPECT_EQ(lo.dedupe->size(), static_cast<std::uint64_t>(n + 1));
     }
@@ -469,8 +468,7 @@ TEST(Dedupe, HostileStateRecordsAreCutNotTrusted) {
         StateStore store;
         store.set_request_ids(&ids);
         std::vector<std::string> notes;
-        std::string err;
-        ASSERT_TRUE(store.open(state, 42, engine, ledger, notes, err)) << err;
+        ASSERT_TRUE(test::ok(store.open(state, 42, engine, ledger, notes)));
         EXPECT_EQ(ids.size(), 0u) << i;  // no key without its batch
         EXPECT_EQ(engine.records(), 0u) << i;
         ASSERT_EQ(notes.size(), 1u) << i;
@@ -491,8 +489,7 @@ TEST(Dedupe, ReplayGivesTheSameTotals) {
     lo.block_bytes = 4096;
     lo.dedupe = std::make_shared<RequestIdSet>();
     std::vector<InputProblem> problems;
-    std::string error;
-    replay.load(collect_inputs({(d.path() / "logs").string()}, problems), lo, {}, error);
+    ASSERT_TRUE(replay.load(collect_inputs({(d.path() / "logs").string()}, problems), lo, {}).has_value());
     while (!replay.status().done) replay.tick();
     const auto r = engine.report(ReportSpec{});
     EXPECT_EQ(r.totals.requests, normal.requests);

@@ -95,10 +95,9 @@ TEST_F(CompactionTest, CompactedStateLoadsTheSameAndCountsNothingTwice) {
     EXPECT_EQ(again.files_read, 0u);
     EXPECT_GE(records_before, 12u);  // many small batch and entry records
 
-    std::string err;
     std::uint64_t size_after = 0;
     const Result compacting = run([&](StateStore& s) {
-        ASSERT_TRUE(s.compact(err)) << err;
+        ASSERT_TRUE(test::ok(s.compact()));
         EXPECT_EQ(s.appended_records(), 0u);
         size_after = s.size();
     });
@@ -120,7 +119,7 @@ TEST_F(CompactionTest, CompactedStateLoadsTheSameAndCountsNothingTwice) {
     EXPECT_EQ(grown.bytes, first.bytes + 5000 + 28);
     EXPECT_EQ(grown.files_read, 2u);
     // Batches appended after the snapshot, compacted again: still the same.
-    const Result recompacted = run([&](StateStore& s) { ASSERT_TRUE(s.compact(err)) << err; });
+    const Result recompacted = run([&](StateStore& s) { ASSERT_TRUE(test::ok(s.compact())); });
     expect_same_totals(grown, recompacted);
     EXPECT_EQ(recompacted.files_read, 0u);
 }
@@ -142,8 +141,7 @@ TEST_F(CompactionTest, FileCutMidWayIsFinishedOnceAfterCompaction) {
     }
     ASSERT_EQ(pos, size);
     fs::resize_file(state(), last);
-    std::string err;
-    const Result compacted = run([&](StateStore& s) { ASSERT_TRUE(s.compact(err)) << err; });
+    const Result compacted = run([&](StateStore& s) { ASSERT_TRUE(test::ok(s.compact())); });
     expect_same_totals(whole, compacted);
     const Result restarted = run();
     expect_same_totals(whole, restarted);
@@ -159,10 +157,9 @@ TEST_F(CompactionTest, CrashAtEveryStepLeavesAUsableStateNeverCountingTwice) {
         const Result first = run();
         // A new file arrives, is ingested, and the process dies while compacting.
         tmp.write("logs/late", lines("late", 6, 3, 0));
-        std::string err;
         const Result crashed = run({}, [&](StateStore& s) {
             s.crash_compaction_at(point);
-            EXPECT_FALSE(s.compact(err));
+            EXPECT_FALSE(s.compact());
             EXPECT_FALSE(s.is_open());
         });
         EXPECT_EQ(crashed.requests, first.requests + 6);
@@ -172,7 +169,7 @@ TEST_F(CompactionTest, CrashAtEveryStepLeavesAUsableStateNeverCountingTwice) {
         expect_same_totals(crashed, after);
         EXPECT_EQ(after.files_read, 0u);
         EXPECT_FALSE(fs::exists(fs::path(state().string() + ".compact")));  // leftover removed
-        const Result again = run([&](StateStore& s) { ASSERT_TRUE(s.compact(err)) << err; });
+        const Result again = run([&](StateStore& s) { ASSERT_TRUE(test::ok(s.compact())); });
         expect_same_totals(crashed, again);
     }
 }

@@ -75,9 +75,8 @@ TEST_F(StateRestartTest, StreamedRestartPrintsWhatAFullLoadPrints) {
         Engine engine(cfg);
         Ingestor ing(engine, LoaderOptions{});
         std::vector<std::string> notes;
-        std::string err;
-        ASSERT_TRUE(ing.open_state(state(), 7, notes, err)) << err;
-        ASSERT_TRUE(ing.state().compact(err)) << err;
+        ASSERT_TRUE(test::ok(ing.open_state(state(), 7, notes)));
+        ASSERT_TRUE(test::ok(ing.state().compact()));
     }
     write_logs(8, 5);
     report(ReportSpec{}, true);
@@ -123,8 +122,7 @@ TEST_F(StateRestartTest, CorruptRecordAfterGoodOnesCountsTheSameStreamedOrNot) {
     Engine engine(cfg);
     Ingestor ing(engine, LoaderOptions{});
     std::vector<std::string> notes;
-    std::string err;
-    ASSERT_TRUE(ing.open_state(state(), 7, notes, err)) << err;
+    ASSERT_TRUE(test::ok(ing.open_state(state(), 7, notes)));
     ASSERT_EQ(notes.size(), 1u);
     EXPECT_NE(notes[0].find("discarded"), std::string::npos) << notes[0];
     std::vector<InputProblem> problems;

@@ -156,8 +156,7 @@ TEST(Threads, AFollowerIngestsWhileAnotherThreadReadsThenStopsIt) {
         lo.workers = 2;
         Ingestor ing(e, lo);
         std::vector<std::string> notes;
-        std::string err;
-        ASSERT_TRUE(ing.open_state(state, 7, notes, err)) << err;
+        ASSERT_TRUE(test::ok(ing.open_state(state, 7, notes)));
         FollowOptions fo;
         fo.roots = {logs.string()};
         fo.poll_interval = 50ms;
@@ -187,8 +186,7 @@ TEST(Threads, AFollowerIngestsWhileAnotherThreadReadsThenStopsIt) {
     Engine e2(EngineConfig{});
     Ingestor ing2(e2, LoaderOptions{});
     std::vector<std::string> notes;
-    std::string err;
-    ASSERT_TRUE(ing2.open_state(state, 7, notes, err)) << err;
+    ASSERT_TRUE(test::ok(ing2.open_state(state, 7, notes)));
     std::vector<InputProblem> problems;
     const IngestResult again = ing2.ingest(collect_inputs({logs.string()}, problems), false);
     EXPECT_TRUE(again.load.files.empty()) << again.load.files.size() << " files read again";

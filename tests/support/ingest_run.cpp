@@ -1,4 +1,5 @@
 #include "support/ingest_run.hpp"
+#include "support/test_support.hpp"
 
 #include <gtest/gtest.h>
 
@@ -12,8 +13,7 @@ IngestOutcome ingest_and_report(const std::vector<std::string>& paths, const Ing
     if (run.rejects) ing.set_reject_sink(run.rejects);
     IngestOutcome out;
     if (!run.state.empty()) {
-        std::string err;
-        EXPECT_TRUE(ing.open_state(run.state, run.fingerprint, out.notes, err)) << err;
+        EXPECT_TRUE(test::ok(ing.open_state(run.state, run.fingerprint, out.notes)));
     }
     if (run.before) run.before(ing.state());
     std::vector<InputProblem> problems;

@@ -1,9 +1,13 @@
 #pragma once
 // Helpers shared by the test suites: where the shared corpus is, reading files, temp folders.
+#include <gtest/gtest.h>
+
 #include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "core/ingest/io_error.hpp"
 
 namespace s3top::test {
 
@@ -31,6 +35,12 @@ public:
 private:
     std::filesystem::path path_;
 };
+
+/// An IoStatus as a gtest result: its error's one line when it failed.
+inline ::testing::AssertionResult ok(const IoStatus& status) {
+    if (status) return ::testing::AssertionSuccess();
+    return ::testing::AssertionFailure() << status.error().describe();
+}
 
 }  // namespace s3top::test
 
