@@ -6,13 +6,16 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <cstdlib>
+#include <sstream>
 
 #include "app/build_info.hpp"
 #include "app/commands.hpp"
 #include "app/session.hpp"
 #include "app/options.hpp"
 #include "core/agg/dimension.hpp"
+#include "core/agg/filter.hpp"
 #include "core/parse/format_registry.hpp"
+#include "core/parse/goaccess_format.hpp"
 #include "core/report/terminal_text.hpp"
 
 namespace s3top::app {
@@ -87,7 +90,9 @@ void add_output(CLI::App& cmd, CommandLineText& o, const char* what) {
 std::set<std::string> given_options(const CLI::App& cmd) {
     std::set<std::string> given;
     for (const CLI::Option* opt : cmd.get_options()) {
-        if (opt->count() > 0) given.insert(opt->get_name());
+        // By its long name: get_name() is empty for an option hidden from --help.
+        if (opt->count() > 0)
+            given.insert(opt->get_lnames().empty() ? opt->get_name() : "--" + opt->get_lnames().front());
     }
     return given;
 }
@@ -109,6 +114,7 @@ bool print_list(const std::string& what) {
             if (name != "goaccess") fmt::print("{}\n", name);  // "goaccess" needs a format string
         }
         fmt::print("cloudtrail\n");
+        for (std::string_view name : goaccess_preset_names()) fmt::print("{}\n", name);  // GoAccess's own names
     } else if (what == "formats") {
         for (const std::string& name : output_format_names()) fmt::print("{}\n", name);
     } else {
@@ -117,10 +123,31 @@ bool print_list(const std::string& what) {
     return true;
 }
 
+/// " (did you mean --format?)" for an option CLI11 did not know ("The following arguments were
+/// not expected: --fromat"): the closest long option of the command it was given to.
+std::string did_you_mean(std::string_view message, const CLI::App& cmd) {
+    constexpr std::string_view kMarker = "not expected: ";
+    const auto at = message.find(kMarker);
+    if (at == std::string_view::npos) return {};
+    std::vector<std::string> names;
+    for (const CLI::Option* o : cmd.get_options()) {
+        if (o->get_group().empty()) continue;  // hidden
+        for (const std::string& n : o->get_lnames()) names.push_back("--" + n);
+    }
+    std::istringstream words{std::string(message.substr(at + kMarker.size()))};
+    for (std::string w; words >> w;) {
+        if (w.size() < 3 || w.compare(0, 2, "--") != 0) continue;
+        const auto near = closest_values(w.substr(0, w.find('=')), names, 1);
+        if (!near.empty()) return " (did you mean " + near.front() + "?)";
+    }
+    return {};
+}
+
 }  // namespace
 
 int run(int argc, char** argv) {
-    CLI::App app{"s3top: who used how many bytes and requests of your S3 buckets, live and exactly"};
+    // Named here, so usage lines say "s3top", not the path it was started by.
+    CLI::App app{"s3top: who used how many bytes and requests of your S3 buckets, live and exactly", "s3top"};
     app.set_version_flag("--version", version_text());
     std::string list;
     app.add_option("--list", list, "dims, log-formats or formats: one per line (for shell completions)")->group("");
@@ -132,7 +159,7 @@ int run(int argc, char** argv) {
     app.add_option("--panels", d.panels,
                    "Dashboard panels in order, comma separated (org,ip,status ...); default: the config's");
 
-    auto* report = app.add_subcommand("report", "Print a usage report (table, CSV or JSON) and exit");
+    auto* report = app.add_subcommand("report", "Print a usage report (table, CSV, JSON or HTML) and exit");
     CommandLineText r;
     r.command = Command::Report;
     add_common(*report, r);
@@ -159,6 +186,9 @@ int run(int argc, char** argv) {
     add_billing(*bill, b);
     bill->add_option("--by", b.by, "Bill per dimension(s), comma separated")->capture_default_str();
     add_output(*bill, b, "statement");
+    // A statement prices a whole period: these are refused with a reason (resolve_options), so
+    // its --help does not offer them.
+    for (const char* name : {"--follow", "--no-follow", "--replay", "--speed"}) bill->get_option(name)->group("");
 
     try {
         app.parse(argc, argv);
@@ -167,7 +197,10 @@ int run(int argc, char** argv) {
     } catch (const CLI::CallForVersion& e) {
         return app.exit(e);
     } catch (const CLI::ParseError& e) {
-        fmt::print(stderr, "s3top: {} (see s3top --help)\n", terminal_safe(e.what()));
+        const CLI::App& given = bill->parsed() ? *bill : report->parsed() ? *report : app;
+        const std::string help = &given == &app ? "s3top --help" : "s3top " + given.get_name() + " --help";
+        fmt::print(stderr, "s3top: {}{} (see {})\n", terminal_safe(e.what()),
+                   terminal_safe(did_you_mean(e.what(), given)), help);
         return 2;
     }
     if (!list.empty()) {

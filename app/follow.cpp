@@ -30,6 +30,9 @@ bool write_interval_report(const Engine& engine, const ReportSpec& spec, const O
                            const RequestIdSet* dedupe) {
     ReportResult result = engine.report(spec);
     if (dedupe) result.no_request_id = dedupe->no_id();
+    // One report of many: each JSON line says when it was made.
+    result.generated_at =
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
     std::string text;
     switch (opt.format) {
         case OutputFormat::Json: text = report_json(result); break;

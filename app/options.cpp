@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include <cctype>
 #include <charconv>
 #include <cstdlib>
 #include <cmath>
@@ -60,6 +61,15 @@ OutputFormat format_of(const std::string& f) {
            : f == "json" ? OutputFormat::Json
            : f == "html" ? OutputFormat::Html
                          : OutputFormat::Table;
+}
+
+/// --format, else the -o file's extension (.csv, .json, .html or .htm, any case), else a table.
+OutputFormat output_format(const CommandLineText& t) {
+    if (!t.format.empty()) return format_of(t.format);
+    std::string ext = std::filesystem::path(t.output).extension().string();
+    for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (ext == ".htm") ext = ".html";
+    return ext.empty() ? OutputFormat::Table : format_of(ext.substr(1));
 }
 
 /// An option the command would ignore is refused, never silently dropped: a user who asks for
@@ -240,10 +250,13 @@ Options resolve_options(const CommandLineText& t, const char* xdg_config_home, c
     o.filter = *std::move(filter);
     if (given(t, "--top")) o.top = parse_count(t.top, "--top", 1, 1'000'000'000);
     o.sort = t.sort == "requests" ? SortBy::Requests : t.sort == "key" ? SortBy::Key : SortBy::Bytes;
-    o.format = format_of(t.format);
+    // Hours, days and months read in time order unless --sort says otherwise.
+    if (!given(t, "--sort") && !o.by.empty() && is_time_dim(o.by.front().dim)) o.sort = SortBy::Key;
+    o.format = output_format(t);
     o.output = t.output;
     o.rejects = t.rejects;
-    o.exact = t.exact;
+    // A table written to a file is for reading later, or by a program: exact numbers.
+    o.exact = t.exact || (!t.output.empty() && o.format == OutputFormat::Table);
     o.no_color = t.no_color;
 
     o.org_from = o.config.org_from;

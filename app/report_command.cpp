@@ -99,10 +99,16 @@ std::string loading_note(const LoadProgress& progress, std::chrono::steady_clock
 }  // namespace
 
 int run_dashboard_command(const Options& opt) {
+    // One line, and nothing drawn, when there is no screen to draw on.
     if (!::isatty(STDOUT_FILENO)) {
+        fmt::print(stderr, "s3top: the dashboard needs a terminal; on a pipe or file use: s3top report PATH...\n");
+        return 2;
+    }
+    if (const auto problem = tui::terminal_problem()) {
         fmt::print(stderr,
-                   "s3top: the dashboard needs a terminal; for a report on a pipe or file use\n"
-                   "  s3top report [--format table|csv|json] PATH...\n");
+                   "s3top: the dashboard needs a terminal that can move the cursor ({}); use: s3top report "
+                   "PATH...\n",
+                   terminal_safe(*problem));
         return 2;
     }
     tui::DashboardOptions d;

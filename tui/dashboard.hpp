@@ -1,4 +1,6 @@
 #pragma once
+#include <string>
+#include <optional>
 // The live ncurses dashboard. The app builds the Engine, starts ingest on its own threads and
 // calls run_dashboard() on the thread that owns the terminal.
 #include <chrono>
@@ -57,6 +59,11 @@ struct DashboardOptions {
 /// Returns 0 when the user quit, 128 + the signal number when SIGINT/SIGTERM/SIGHUP ended it, and 2
 /// when no terminal could be opened (nothing was drawn; curses may have printed why).
 int run_dashboard(Engine& engine, DashboardOptions options);
+
+/// Why the dashboard cannot draw on this terminal, in words: TERM unset, unknown to terminfo, or
+/// a terminal that cannot move the cursor (TERM=dumb). nullopt when it can. Touches nothing on
+/// the screen, so a refusal leaves no text behind.
+std::optional<std::string> terminal_problem();
 
 /// Blocks SIGINT, SIGTERM, SIGHUP and SIGWINCH on the calling thread until destroyed (then
 /// restores its mask). Threads started meanwhile inherit the block, so these signals reach the

@@ -126,6 +126,22 @@ DashboardSignalBlock::DashboardSignalBlock() {
     pthread_sigmask(SIG_BLOCK, &ours, &old_);
 }
 
+std::optional<std::string> terminal_problem() {
+    const char* term = std::getenv("TERM");
+    if (!term || !*term) return "TERM is not set, so the terminal's kind is unknown";
+    int status = 0;
+    // Looks the terminal up in terminfo without touching the screen.
+    if (setupterm(term, STDOUT_FILENO, &status) != OK) {
+        return status == 0 ? "TERM=" + std::string(term) + " is not a terminal type terminfo knows"
+                           : "no terminfo database to look TERM=" + std::string(term) + " up in";
+    }
+    const char* cup = tigetstr(const_cast<char*>("cup"));
+    const bool addressable = cup != nullptr && cup != reinterpret_cast<char*>(-1);
+    del_curterm(cur_term);
+    if (!addressable) return "TERM=" + std::string(term) + " cannot move the cursor";
+    return std::nullopt;
+}
+
 DashboardSignalBlock::~DashboardSignalBlock() { pthread_sigmask(SIG_SETMASK, &old_, nullptr); }
 
 Terminal::Terminal(const TerminalOptions& options) {

@@ -63,6 +63,9 @@ struct ReportResult {
     std::optional<std::uint64_t> no_request_id;
     /// Inputs these figures leave out (could not be read, or only in part). Set by the caller.
     std::vector<UnreadInput> unread;
+    /// When the report was made (UTC epoch seconds), for reports printed one after another
+    /// (report --follow / --replay --every): JSON says it as `generated_at`. 0: not said.
+    std::int64_t generated_at = 0;
 };
 
 class ViewState;

@@ -115,6 +115,12 @@ constexpr int kMaxQuoteCandidates = 8;
 
 }  // namespace
 
+std::vector<std::string_view> goaccess_preset_names() {
+    std::vector<std::string_view> names;
+    for (const auto& p : kPresets) names.push_back(p.name);
+    return names;
+}
+
 std::optional<GoAccessPreset> goaccess_preset(std::string_view name) {
     for (const auto& p : kPresets) {
         if (iequals(name, p.name)) return p;

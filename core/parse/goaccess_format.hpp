@@ -26,6 +26,8 @@ struct GoAccessPreset {
 /// CLOUDFRONT, CLOUDSTORAGE, AWSELB, SQUID, AWSS3, CADDY, AWSALB), their strings as GoAccess
 /// 1.7 defines them. Names compare case-insensitively; nullopt for other names.
 std::optional<GoAccessPreset> goaccess_preset(std::string_view name);
+/// Their names, in GoAccess's order (for --list log-formats and the shell completions).
+std::vector<std::string_view> goaccess_preset_names();
 
 /// What a format specifier fills.
 enum class GoSpec : std::uint8_t {

@@ -134,6 +134,7 @@ void metrics_json(std::string& out, const MetricSource& src) {
 
 std::string report_json(const ReportResult& r) {
     std::string out = "{";
+    if (r.generated_at) out += fmt::format("\"generated_at\":\"{}\",", format_iso8601(r.generated_at));
     out += fmt::format("\"lines\":{{\"read\":{},\"parsed\":{},\"rejected\":{},\"bytes\":{},\"rejected_by_reason\":{{",
                        r.lines.read, r.lines.parsed, r.lines.rejected_total(), r.lines.bytes);
     bool first = true;

@@ -63,6 +63,7 @@ want "$(grep '^s' <<<"$dims")" s3top --panels s
 want "$(grep '^s' <<<"$dims" | sed 's/$/=/')" s3top report --filter s
 want "org=a status=" s3top report --filter "org=a st"
 want "$(printf 'cloudfront\ncloudtrail\ncombined\ncommon')" s3top report --log-format c
+want "$(printf 'AWSALB\nAWSELB\nAWSS3')" s3top report --log-format AWS  # GoAccess's preset names
 want "json" s3top bill --format j
 want "$(date -u +%Y-%m)" s3top bill --month "$(date -u +%Y-%m)"
 [[ $(bash_complete s3top bill --month 2 | wc -l) == 12 ]] || fail "bash: --month does not offer 12 months"

@@ -43,6 +43,58 @@ usage bogus report --no-state --filter tier=bogus "$L"
 usage before report --no-state --filter "from=2024-03-02 to=2024-03-01" "$L"
 echo "   out-of-bounds values and impossible combinations: exit 2, one line"
 
+# A misspelled option: the closest one of that command; the help to see is that command's.
+usage "did you mean --format?" report --no-state --fromat csv "$L"
+grep -q "see s3top report --help" "$work/err" || fail "not pointed at report --help: $(cat "$work/err")"
+usage "did you mean --exclude-errors?" bill --no-state --month 2024-03 --exclude-error "$L"
+usage "not expected" report --no-state --zzzzzzzz "$L"
+grep -q "did you mean" "$work/err" && fail "a suggestion for an option nothing is near: $(cat "$work/err")"
+# Usage lines say s3top, not the path it was started by; report's help names html; bill's
+# help does not offer the options a statement always refuses (refused with a reason still).
+"$S3TOP" report --help >"$work/help" 2>&1
+grep -q "^Usage: s3top report" "$work/help" || fail "usage line: $(grep -i usage "$work/help")"
+grep -q "HTML" "$work/help" || fail "report --help does not name HTML"
+"$S3TOP" bill --help >"$work/help" 2>&1
+grep -qE -- "--follow|--replay|--speed" "$work/help" && fail "bill --help offers options it refuses: $(grep -E -- '--follow|--replay|--speed' "$work/help")"
+usage "prices the whole period" bill --no-state --month 2024-03 --follow "$L"
+# The dashboard without a screen to draw on: one line, and nothing drawn (TERM=dumb cannot
+# move the cursor; a pipe is no terminal).
+rc=0; "$S3TOP" --no-state "$L" >"$work/out" 2>"$work/err" </dev/null || rc=$?
+[[ $rc == 2 && $(wc -l <"$work/err") == 1 && ! -s $work/out ]] || fail "dashboard on a pipe: exit $rc, $(cat "$work/err")"
+script -qec "TERM=dumb $S3TOP --no-state $L; echo EXIT=\$?" /dev/null >"$work/dumb" </dev/null
+grep -q "EXIT=2" "$work/dumb" || fail "TERM=dumb: $(cat -v "$work/dumb")"
+grep -q "TERM=dumb cannot move the cursor" "$work/dumb" || fail "TERM=dumb: $(cat -v "$work/dumb")"
+[[ $(grep -c . "$work/dumb") == 2 ]] || fail "TERM=dumb left more than its line: $(cat -v "$work/dumb")"
+LC_ALL=C grep -q $'\e' "$work/dumb" && fail "TERM=dumb: escape sequences written: $(cat -v "$work/dumb")"
+echo "   did you mean, usage lines, the help of report and bill, a dashboard with no screen"
+
+# -o FILE: the format from its extension unless --format says; a table in a file is exact.
+"$S3TOP" report --no-state -o "$work/ext.json" "$L"
+python3 -c "import json,sys; json.load(open(sys.argv[1]))" "$work/ext.json" || fail "-o x.json is not JSON"
+"$S3TOP" report --no-state -o "$work/ext.CSV" "$L"
+head -1 "$work/ext.CSV" | grep -q "," || fail "-o x.CSV is not CSV: $(head -2 "$work/ext.CSV")"
+"$S3TOP" report --no-state -o "$work/ext.htm" "$L"
+grep -q "<html" "$work/ext.htm" || fail "-o x.htm is not HTML"
+"$S3TOP" report --no-state --format table -o "$work/forced.json" "$L"
+head -1 "$work/forced.json" | grep -q "^Org " || fail "--format table -o x.json: not a table"
+"$S3TOP" report --no-state -o "$work/t.txt" "$L"
+"$S3TOP" report --no-state --exact "$L" >"$work/t.exact"
+cmp -s "$work/t.txt" "$work/t.exact" || fail "a table in a file is not the exact table: $(head -3 "$work/t.txt")"
+echo "   -o FILE: format from the extension; a table in a file has exact numbers"
+
+# --by hour (day, month) lists the hours in time order unless --sort says otherwise.
+"$S3TOP" report --no-state --by hour --format json "$L" >"$work/hours.json"
+python3 -c "
+import json, sys
+keys = [g['key'] for g in json.load(open(sys.argv[1]))['groups']]
+assert len(keys) > 3 and keys == sorted(keys), keys" "$work/hours.json" || fail "--by hour is not in time order"
+"$S3TOP" report --no-state --by hour --sort bytes --format json "$L" >"$work/hours.json"
+python3 -c "
+import json, sys
+b = [g['bytes_sent'] for g in json.load(open(sys.argv[1]))['groups']]
+assert b == sorted(b, reverse=True), b" "$work/hours.json" || fail "--by hour --sort bytes is not by bytes"
+echo "   --by hour in time order by default"
+
 # A value no record has is said with the closest ones the logs have (the report still prints).
 org=$("$S3TOP" report --no-state --format json "$L" | python3 -c "import json,sys; print(next(g['key'] for g in json.load(sys.stdin)['groups'] if g['key'] != '-'))")
 "$S3TOP" report --no-state --filter "org=${org}x" --format json "$L" >"$work/none.json" 2>"$work/none.err"
@@ -84,7 +136,13 @@ echo "   file names on stderr: terminal-safe"
 pid=$!
 for _ in $(seq 1 100); do [[ -s $work/live.json ]] && break; sleep 0.1; done
 kill -INT $pid; wait $pid || fail "report --follow ended $? on SIGINT"
-python3 -c "import json,sys; r = json.load(open(sys.argv[1])); assert r['totals']['requests'] == r['lines']['parsed'] == 1990" "$work/live.json" ||
+python3 -c "
+import json, sys, datetime
+r = json.load(open(sys.argv[1]))
+assert r['totals']['requests'] == r['lines']['parsed'] == 1990
+made = datetime.datetime.strptime(r['generated_at'], '%Y-%m-%dT%H:%M:%SZ').replace(tzinfo=datetime.timezone.utc)
+assert abs((datetime.datetime.now(datetime.timezone.utc) - made).total_seconds()) < 120, r['generated_at']
+" "$work/live.json" ||
   fail "report --follow -o: $(head -c 300 "$work/live.json") $(cat "$work/follow.err")"
-echo "   report --follow -o FILE writes the file whole"
+echo "   report --follow -o FILE writes the file whole, saying when each report was made"
 echo "1 passed, 0 failed"
