@@ -37,7 +37,7 @@ bool write_interval_report(const Engine& engine, const ReportSpec& spec, const O
     switch (opt.format) {
         case OutputFormat::Json: text = report_json(result); break;
         case OutputFormat::Csv: text = report_csv(result); break;
-        case OutputFormat::Table: text = report_table(result, TableOptions{!opt.exact, 48}) + "\n"; break;
+        case OutputFormat::Table: text = report_table(result, table_options(opt)) + "\n"; break;
         case OutputFormat::Html: break;  // refused by resolve_options()
     }
     return write_output(opt, text, "report");

@@ -57,4 +57,9 @@ bool write_output(const Options& opt, std::string_view text, std::string_view wh
     return true;
 }
 
+TableOptions table_options(const Options& opt) {
+    const bool terminal = opt.output.empty() && ::isatty(STDOUT_FILENO) != 0;
+    return TableOptions{!opt.exact, terminal ? std::size_t{48} : SIZE_MAX};
+}
+
 }  // namespace s3top::app

@@ -61,7 +61,7 @@ int run_report(const Options& opt) {
     switch (opt.format) {
         case OutputFormat::Json: text = report_json(result); break;
         case OutputFormat::Csv: text = report_csv(result); break;
-        case OutputFormat::Table: text = report_table(result, TableOptions{!opt.exact, 48}); break;
+        case OutputFormat::Table: text = report_table(result, table_options(opt)); break;
         case OutputFormat::Html: {
             ViewSpec vs;
             vs.filter = spec.filter;

@@ -3,9 +3,12 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <unordered_map>
+#include <vector>
 
 #include "core/report/escape.hpp"
 #include "core/report/metric_columns.hpp"
+#include "core/report/terminal_text.hpp"
 #include "core/report/text_table.hpp"
 #include "core/report/units.hpp"
 #include "core/report/unread_writer.hpp"
@@ -15,6 +18,24 @@ namespace s3top {
 namespace {
 
 std::string shown(const std::string& v) { return v.empty() ? std::string("-") : v; }
+
+/// Key column `i` of every group, cut in the middle to at most `most` cells, but wider where
+/// two different values would look alike cut: two rows never read as the same key.
+std::vector<std::string> key_cells(const ReportResult& r, std::size_t i, std::size_t most) {
+    std::vector<std::string> cells;
+    for (std::size_t width = most;; width *= 2) {
+        cells.clear();
+        std::unordered_map<std::string, const std::string*> seen;
+        bool alike = false;
+        for (const auto& g : r.groups) {
+            const std::string& raw = g.key[i];
+            cells.push_back(truncate_middle(shown(raw), static_cast<int>(std::min<std::size_t>(width, 1 << 20))));
+            const auto [at, fresh] = seen.emplace(cells.back(), &raw);
+            if (!fresh && *at->second != raw) alike = true;
+        }
+        if (!alike || width >= (1u << 20)) return cells;
+    }
+}
 
 }  // namespace
 
@@ -48,9 +69,12 @@ std::string report_table(const ReportResult& r, const TableOptions& opt) {
     const std::size_t nkeys = r.by.size();
     std::vector<std::vector<std::string>> rows;
     rows.push_back(std::move(headers));
-    for (const auto& g : r.groups) {
+    std::vector<std::vector<std::string>> keys;
+    for (std::size_t i = 0; i < nkeys; ++i) keys.push_back(key_cells(r, i, opt.max_key_width));
+    for (std::size_t gi = 0; gi < r.groups.size(); ++gi) {
+        const ReportGroup& g = r.groups[gi];
         std::vector<std::string> row;
-        for (const auto& k : g.key) row.push_back(truncate_to_width(shown(k), static_cast<int>(opt.max_key_width)));
+        for (std::size_t i = 0; i < nkeys; ++i) row.push_back(std::move(keys[i][gi]));
         const MetricSource src = group_source(g);
         for (const auto& col : columns) {
             if (col.figure == MetricFigure::Share) {

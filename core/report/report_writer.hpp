@@ -9,6 +9,8 @@ namespace s3top {
 
 struct TableOptions {
     bool human = true;  ///< KiB/MiB and k/M; false: exact integers
+    /// Keys are cut in the middle to this many cells (wider where two would look alike);
+    /// SIZE_MAX: never cut (a file).
     std::size_t max_key_width = 48;
 };
 

@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <array>
+#include <utility>
+#include <vector>
 #include <memory>
 
 namespace s3top {
@@ -136,6 +138,25 @@ std::string truncate_to_width(std::string_view raw, int width, bool ascii) {
         used += g.width;
     });
     out += ellipsis;
+    return out;
+}
+
+std::string truncate_middle(std::string_view raw, int width, bool ascii) {
+    if (width <= 0) return {};
+    if (display_width(raw, ascii) <= width) return terminal_safe(raw, ascii);
+    if (width < 3) return truncate_to_width(raw, width, ascii);
+    std::vector<std::pair<std::string, int>> glyphs;
+    for_each_glyph(raw, ascii, [&](const Glyph& g) { glyphs.emplace_back(std::string(g.text), g.width); });
+    const int tail_room = (width - 1) / 2, head_room = width - 1 - tail_room;
+    std::size_t head = 0, tail = glyphs.size();
+    for (int used = 0; head < glyphs.size() && used + glyphs[head].second <= head_room; ++head)
+        used += glyphs[head].second;
+    for (int used = 0; tail > head && used + glyphs[tail - 1].second <= tail_room; --tail)
+        used += glyphs[tail - 1].second;
+    std::string out;
+    for (std::size_t i = 0; i < head; ++i) out += glyphs[i].first;
+    out += ascii ? "~" : "\xE2\x80\xA6";
+    for (std::size_t i = tail; i < glyphs.size(); ++i) out += glyphs[i].first;
     return out;
 }
 

@@ -49,6 +49,9 @@ int safe_text_width(std::string_view safe);
 /// and `ellipsis` ("…", or "~" for ASCII terminals) ends it. Never splits a glyph or an escape;
 /// the result may be narrower than `width` by one cell when a wide glyph would straddle it.
 std::string truncate_to_width(std::string_view raw, int width, bool ascii = false);
+/// The same, cut in the middle: its start and its end kept around the ellipsis
+/// ("arn:aws:iam::1234…:user/alice"), so values that share a long start still look apart.
+std::string truncate_middle(std::string_view raw, int width, bool ascii = false);
 
 /// Width in cells of one Unicode scalar value per the C.UTF-8 locale (independent of the
 /// process locale): -1 unprintable, 0 combining, 1, or 2 (East Asian wide, emoji).

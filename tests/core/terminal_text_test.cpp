@@ -108,6 +108,18 @@ TEST(Truncate, FitsAndEndsWithEllipsis) {
     EXPECT_EQ(truncate_to_width("hello", 0), "");
 }
 
+TEST(Truncate, InTheMiddleKeepsStartAndEnd) {
+    EXPECT_EQ(truncate_middle("hello", 5), "hello");
+    EXPECT_EQ(truncate_middle("arn:aws:iam::123456789012:user/alice", 15), "arn:aws…r/alice");
+    EXPECT_EQ(display_width(truncate_middle("arn:aws:iam::123456789012:user/alice", 15)), 15);
+    EXPECT_NE(truncate_middle("arn:aws:iam::123456789012:user/alice", 15),
+              truncate_middle("arn:aws:iam::123456789012:user/bob01", 15));
+    EXPECT_EQ(truncate_middle("hello world", 6, true), "hel~ld");
+    EXPECT_EQ(truncate_middle("中文中文中文", 6), "中…文");  // a wide glyph is never halved
+    EXPECT_EQ(truncate_middle("a\x1b[2Jxyz", 8), "a…xyz");   // nor an escape (\x1b: 4 cells)
+    EXPECT_EQ(truncate_middle("hello", 2), "h…");
+}
+
 TEST(Truncate, NeverSplitsWideGlyphsOrEscapes) {
     EXPECT_EQ(truncate_to_width("中文中文", 5), "中文…");
     EXPECT_EQ(truncate_to_width("中文中文", 4), "中…");  // 3 cells: half a glyph is never shown

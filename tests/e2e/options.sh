@@ -82,6 +82,17 @@ head -1 "$work/forced.json" | grep -q "^Org " || fail "--format table -o x.json:
 cmp -s "$work/t.txt" "$work/t.exact" || fail "a table in a file is not the exact table: $(head -3 "$work/t.txt")"
 echo "   -o FILE: format from the extension; a table in a file has exact numbers"
 
+# A long key: whole in a pipe or a file, cut in the middle on a terminal.
+long="reports/2024/$(printf 'q%.0s' $(seq 1 60))/final-summary.pdf"
+printf 'owner bkt [01/Mar/2024:10:00:00 +0000] 10.0.0.9 - REQ1 REST.GET.OBJECT %s "GET /bkt/%s?org=a HTTP/1.1" 200 - 100 100 1 1 "-" "ua" -\n' "$long" "$long" >"$work/long.log"
+"$S3TOP" report --no-state --by key "$work/long.log" | grep -qF "$long" || fail "a long key was cut in a pipe"
+"$S3TOP" report --no-state --by key -o "$work/long.txt" "$work/long.log"
+grep -qF "$long" "$work/long.txt" || fail "a long key was cut in a file"
+script -qec "$S3TOP report --no-state --by key $work/long.log" /dev/null >"$work/long.tty" </dev/null
+grep -qF "$long" "$work/long.tty" && fail "a long key was not cut on a terminal"
+grep -q "reports/2024/qqq.*….*final-summary.pdf" "$work/long.tty" || fail "not cut in the middle: $(cat "$work/long.tty")"
+echo "   long keys: whole in a pipe or file, cut in the middle on a terminal"
+
 # --by hour (day, month) lists the hours in time order unless --sort says otherwise.
 "$S3TOP" report --no-state --by hour --format json "$L" >"$work/hours.json"
 python3 -c "
