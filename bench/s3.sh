@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # s3:// against `aws s3 sync`: listing and reading OBJECTS log objects (~60 MB for 10,000)
 # from the local S3 emulator (s3rver, installed by ./dev.sh test under build/tools).
-#   bench/s3.sh [OBJECTS=10000] [LINES=160000]
+#   bench/s3.sh [OBJECTS=10000] [LINES=100000]
 # Opt-in, never part of the tests. Generates and uploads once under $S3TOP_BENCH_DIR (default
 # /tmp/s3top-s3bench), then times, each from an empty folder:
 #   s3top report s3://...      list + fetch (16 in flight) + parse + report, --no-state
@@ -11,7 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OBJECTS=${1:-10000}
-LINES=${2:-160000}
+LINES=${2:-100000}
 BUILD=build/release
 [ -x $BUILD/app/s3top ] || ./dev.sh build >/dev/null
 S3RVER=build/tools/node_modules/.bin/s3rver
@@ -36,12 +36,13 @@ fi
 BYTES=$(du -sb "$DATA/logs" | cut -f1)
 echo "$OBJECTS objects, $((BYTES / 1000000)) MB, emulator on 127.0.0.1, $(nproc) cores, load $(cut -d' ' -f1 /proc/loadavg)"
 timed() {  # label command...: wall seconds and peak RSS
-  local t0 t1 rss
+  local label=$1 t0 t1 rss
+  shift
   t0=$(date +%s.%N)
   /usr/bin/time -f %M -o "$DATA/rss" "$@" >/dev/null 2>"$DATA/err" || { cat "$DATA/err" >&2; return 1; }
   t1=$(date +%s.%N)
   rss=$(cat "$DATA/rss")
-  printf '%-44s %6.2f s  %5d MB peak RSS\n' "$1" "$(echo "$t1 - $t0" | bc)" $((rss / 1024))
+  printf '%-44s %6.2f s  %5d MB peak RSS\n' "$label" "$(echo "$t1 - $t0" | bc)" $((rss / 1024))
 }
 rm -rf "$DATA/run" && mkdir -p "$DATA/run"
 timed "s3top report s3://logs/access/ (all new)" $BUILD/app/s3top report --no-state --endpoint-url "$ep" \
