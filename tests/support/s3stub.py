@@ -5,7 +5,7 @@
       Serves the files under DIR as bucket B (ListObjectsV2 with pages of --page keys, GET).
       Every request must be signed with SigV4 by AKID/S (checked here, independently of
       s3top's signer): a wrong secret gets AWS's 403 SignatureDoesNotMatch, an unknown key
-      InvalidAccessKeyId. Also answers as the container credentials endpoint (/creds, with
+      InvalidAccessKeyId; --deny KEY refuses that object's GET. Also answers as the container credentials endpoint (/creds, with
       the Authorization token --token) and as IMDSv2 (/latest/api/token, then
       /latest/meta-data/iam/security-credentials/ROLE), handing out AKID/S.
   s3stub.py proxy --upstream http://127.0.0.1:PORT [--fail-every N] [--delay SECONDS] [--log FILE]
@@ -131,6 +131,8 @@ class Serve(http.server.BaseHTTPRequestHandler):
         if len(parts) == 1 or parts[1] == "":
             return self.list(q)
         key = urllib.parse.unquote(parts[1])
+        if args.deny and key == args.deny:
+            return self.send(403, error_xml("AccessDenied", "Access Denied"))
         f = os.path.join(args.dir, key)
         if not os.path.isfile(f):
             return self.send(404, error_xml("NoSuchKey", "The specified key does not exist."))
@@ -223,6 +225,7 @@ def main():
     s.add_argument("--region", default="us-east-1")
     s.add_argument("--token", default="CONTAINERTOKEN")
     s.add_argument("--page", type=int, default=1000)
+    s.add_argument("--deny", help="this key's GET is refused (403 AccessDenied); it is still listed")
     s.add_argument("--log")
     x = sub.add_parser("proxy")
     x.add_argument("--upstream", required=True)
