@@ -32,7 +32,7 @@ inline constexpr std::uint8_t kRequestIds = 3;
 /// they belong to (in the same write()) and after a Snapshot. Entries decoded without theirs
 /// (a torn write) keep none: such a file's short start is then counted, as before version 3.
 inline constexpr std::uint8_t kHeadPrefixes = 4;
-inline constexpr std::size_t kHeaderBytes = 8 + 4 + 8;
+inline constexpr std::size_t kHeaderBytes = 8 + 4 + 4 + 8;        // magic, version, parsing rules, fingerprint
 inline constexpr std::size_t kRecordHeaderBytes = 4 + 4 + 8 + 8;  // magic, type, length, checksum
 
 class Out {

@@ -14,6 +14,7 @@
 
 #include "core/ingest/request_ids.hpp"
 #include "core/ingest/state_records.hpp"
+#include "core/parse/parsing_rules.hpp"
 #include "core/util/stream_hash.hpp"
 
 namespace s3top {
@@ -26,6 +27,7 @@ std::string file_header(std::uint64_t fingerprint) {
     Out o;
     o.s.append(kMagic, 8);
     o.num(StateStore::kVersion);
+    o.num(kParsingRulesVersion);
     o.num(fingerprint);
     return std::move(o.s);
 }
@@ -141,18 +143,25 @@ IoStatus StateStore::open(const std::filesystem::path& file, std::uint64_t finge
     RequestIdSet& ids = ids_ ? *ids_ : unused_ids;
     const RowsTarget target = stream ? RowsTarget{nullptr, &engine} : RowsTarget{&rows, nullptr};
     state_records::Decoded dec;  // good == 0: nothing kept
-    const bool header_ok = data.size() >= kHeaderBytes && std::memcmp(data.data(), kMagic, 8) == 0;
-    std::uint32_t version = 0;
+    // Every version's header starts with the magic and the version; the rest is this version's.
+    std::uint32_t version = 0, rules = 0;
     std::uint64_t fp = 0;
-    if (header_ok) {
-        std::memcpy(&version, data.data() + 8, 4);
-        std::memcpy(&fp, data.data() + 12, 8);
+    const bool versioned = data.size() >= 12 && std::memcmp(data.data(), kMagic, 8) == 0;
+    if (versioned) std::memcpy(&version, data.data() + 8, 4);
+    const bool header_ok = versioned && (version != kVersion || data.size() >= kHeaderBytes);
+    if (header_ok && version == kVersion) {
+        std::memcpy(&rules, data.data() + 12, 4);
+        std::memcpy(&fp, data.data() + 16, 8);
     }
     if (!data.empty() && !header_ok) {
         notes.push_back(file.string() + ": not a state file or corrupt header; rebuilt");
     } else if (header_ok && version != kVersion) {
         notes.push_back(file.string() + ": state format " + std::to_string(version) +
                         " of another s3top version (this one writes " + std::to_string(kVersion) +
+                        "); rebuilt: the logs are read again");
+    } else if (header_ok && rules != kParsingRulesVersion) {
+        notes.push_back(file.string() + ": records parsed by the rules of version " + std::to_string(rules) +
+                        " (this s3top parses by version " + std::to_string(kParsingRulesVersion) +
                         "); rebuilt: the logs are read again");
     } else if (header_ok && fp != fingerprint) {
         notes.push_back(file.string() + ": written for other settings; rebuilt");

@@ -41,7 +41,9 @@ public:
     /// ledger's line-end starts); a version 2 file is rebuilt (with a note), so every counted
     /// file has its starts. 4: ledger entries keep the file's ctime (a file rewritten with the
     /// same size and mtime is looked at again); a version 3 file is rebuilt (with a note).
-    static constexpr std::uint32_t kVersion = 4;
+    /// 5: the header records the parsing rules (kParsingRulesVersion) the records were parsed
+    /// by; a file of other rules, or of version 4, is rebuilt (with a note).
+    static constexpr std::uint32_t kVersion = 5;
 
     /// Where compaction stops early, to simulate a crash between its steps (tests only).
     enum class CrashPoint : std::uint8_t { None, TempWritten, TempSynced, Renamed };

@@ -10,6 +10,8 @@
 #include <fstream>
 #include <thread>
 
+#include "core/ingest/state_records.hpp"
+#include "core/parse/parsing_rules.hpp"
 #include "core/billing/statement_writer.hpp"
 #include "core/config/config.hpp"
 #include "core/ingest/ingestor.hpp"
@@ -374,7 +376,7 @@ TEST(Dedupe, StateKeepsKeysAcrossRunsAndCompaction) {
 /// The offset of the last record of type `type` in a state file (-1 when none).
 long last_record(const std::string& data, std::uint32_t type) {
     long found = -1;
-    std::size_t pos = 8 + 4 + 8;
+    std::size_t pos = state_records::kHeaderBytes;
     while (pos + 24 <= data.size()) {
         std::uint32_t t = 0;
         std::uint64_t len = 0;
@@ -431,9 +433,10 @@ TEST(Dedupe, TornOrCorruptKeysAreCutAndTheLinesReadAgainExactly) {
 /// A state file (fingerprint 42) of records with valid checksums: {type, payload}.
 std::string state_file(const std::vector<std::pair<std::uint32_t, std::string>>& records) {
     std::string out("S3TOPST\n", 8);
-    const std::uint32_t version = StateStore::kVersion;
+    const std::uint32_t version = StateStore::kVersion, rules = kParsingRulesVersion;
     const std::uint64_t fp = 42;
     out.append(reinterpret_cast<const char*>(&version), 4);
+    out.append(reinterpret_cast<const char*>(&rules), 4);
     out.append(reinterpret_cast<const char*>(&fp), 8);
     for (const auto& [type, payload] : records) {
         const std::uint32_t magic = 0x53335231;

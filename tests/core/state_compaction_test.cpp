@@ -10,6 +10,8 @@
 
 #include "core/ingest/ingestor.hpp"
 #include "core/ingest/inputs.hpp"
+#include "core/ingest/state_records.hpp"
+#include "core/parse/parsing_rules.hpp"
 #include "support/ingest_run.hpp"
 #include "support/test_support.hpp"
 
@@ -132,7 +134,7 @@ TEST_F(CompactionTest, FileCutMidWayIsFinishedOnceAfterCompaction) {
     const auto size = fs::file_size(state());
     std::string data = test::read_file(state());
     // Records are [magic u32, type u32, len u64, sum u64][payload]: walk to the last one.
-    std::size_t pos = 20, last = pos;
+    std::size_t pos = state_records::kHeaderBytes, last = pos;
     while (pos + 24 <= data.size()) {
         std::uint64_t len = 0;
         std::memcpy(&len, data.data() + pos + 8, 8);
@@ -191,6 +193,29 @@ TEST_F(CompactionTest, OldFormatIsRebuiltWithANote) {
     ASSERT_FALSE(notes.empty());
     EXPECT_NE(notes[0].find("state format 1"), std::string::npos) << notes[0];
     EXPECT_NE(notes[0].find("rebuilt"), std::string::npos) << notes[0];
+    EXPECT_EQ(run().files_read, 0u);
+}
+
+// Records parsed by other rules (an s3top before a parser fix): rebuilt from the logs, with a
+// note, never kept with the old numbers.
+TEST_F(CompactionTest, StateOfOtherParsingRulesIsRebuiltWithANote) {
+    write_logs(3, 10);
+    const Result first = run();
+    {
+        std::fstream f(state(), std::ios::in | std::ios::out | std::ios::binary);
+        f.seekp(12);  // after the magic and the format version
+        const std::uint32_t older = kParsingRulesVersion - 1;
+        f.write(reinterpret_cast<const char*>(&older), 4);
+    }
+    std::vector<std::string> notes;
+    const Result rebuilt = run({}, {}, &notes);
+    expect_same_totals(first, rebuilt);
+    EXPECT_EQ(rebuilt.files_read, 3u);  // read again under this version's rules
+    ASSERT_EQ(notes.size(), 1u);
+    EXPECT_NE(notes[0].find("records parsed by the rules of version " + std::to_string(kParsingRulesVersion - 1) +
+                            " (this s3top parses by version " + std::to_string(kParsingRulesVersion) + "); rebuilt"),
+              std::string::npos)
+        << notes[0];
     EXPECT_EQ(run().files_read, 0u);
 }
 
