@@ -1,5 +1,7 @@
 #include "core/agg/tier_map.hpp"
 
+#include <algorithm>
+
 namespace s3top {
 
 bool glob_match(std::string_view p, std::string_view t) {
@@ -39,6 +41,11 @@ Tier TierMap::classify(std::string_view operation, std::string_view method) cons
     return fallback;
 }
 
+bool TierMap::has_rule_for(std::string_view operation) const {
+    return std::any_of(operations.begin(), operations.end(),
+                       [&](const TierRule& r) { return glob_match(r.pattern, operation); });
+}
+
 const TierMap& TierMap::defaults() {
     static const TierMap m{
         {
@@ -54,6 +61,26 @@ const TierMap& TierMap::defaults() {
             {"REST.GET.UPLOAD", Tier::Put},
             {"REST.GET.LIST_BUCKETS", Tier::Put},
             {"REST.GET.SERVICE", Tier::Put},
+            // CloudTrail's event names (S3 API actions): DELETE and abort are free; PUT, COPY,
+            // POST and LIST are PUT-class; GET, HEAD, SELECT and the rest GET-class.
+            {"Delete*", Tier::Free},
+            {"AbortMultipartUpload", Tier::Free},
+            {"Put*", Tier::Put},
+            {"CopyObject", Tier::Put},
+            {"PostObject", Tier::Put},
+            {"UploadPart", Tier::Put},
+            {"UploadPartCopy", Tier::Put},
+            {"CreateMultipartUpload", Tier::Put},
+            {"CompleteMultipartUpload", Tier::Put},
+            {"RestoreObject", Tier::Put},
+            {"CreateBucket", Tier::Put},
+            {"RenameObject", Tier::Put},
+            {"WriteGetObjectResponse", Tier::Put},
+            {"List*", Tier::Put},
+            {"Get*", Tier::Get},
+            {"Head*", Tier::Get},
+            {"SelectObjectContent", Tier::Get},
+            {"CreateSession", Tier::Get},
         },
         {
             {"DELETE", Tier::Free},

@@ -26,6 +26,8 @@ struct TierMap {
 
     /// The tier of a request; first matching rule, else `fallback`.
     Tier classify(std::string_view operation, std::string_view method) const;
+    /// Whether some operation rule matches `operation` (else it is priced by `fallback`).
+    bool has_rule_for(std::string_view operation) const;
     /// S3's published mapping (the shipped [request_tiers] table).
     static const TierMap& defaults();
     friend bool operator==(const TierMap&, const TierMap&) = default;

@@ -177,6 +177,33 @@ std::vector<std::string> period_warnings(const Engine& engine, const BillingSpec
         out.push_back(
             fmt::format("records on {} of {} days; none on {}", days - missing.size(), days, day_runs(missing, 5)));
     }
+    // API action names (CloudTrail's; S3 access logs name operations REST.*, S3.*, BATCH.* and
+    // price their GET-class ones by the fallback on purpose) that no rule knows: never priced
+    // as GET-class in silence.
+    ReportSpec by_operation;
+    by_operation.by = {DimSpec{Dim::Operation, 0}};
+    by_operation.filter = base;
+    by_operation.distinct_clients = by_operation.percentiles = false;
+    std::uint64_t unknown = 0;
+    std::string names;
+    for (const auto& g : engine.report(by_operation).groups) {
+        const std::string& op = g.key.front();
+        if (op.empty() || op == "-" || op.find('.') != std::string::npos) continue;
+        if (engine.config().tiers.has_rule_for(op)) continue;
+        unknown += g.metrics.requests;
+        names += fmt::format("{}{} ({})", names.empty() ? "" : ", ", op, g.metrics.requests);
+    }
+    if (unknown > 0) {
+        const Tier fb = engine.config().tiers.fallback;
+        out.push_back(
+            fmt::format("{} requests of operations no [request_tiers] rule knows, priced as {} (the "
+                        "fallback): {}",
+                        unknown,
+                        fb == Tier::Get   ? "GET-class"
+                        : fb == Tier::Put ? "PUT-class"
+                                          : "free",
+                        names));
+    }
     const auto org = std::find_if(spec.by.begin(), spec.by.end(), [](const DimSpec& d) { return d.dim == Dim::Org; });
     if (org != spec.by.end() && sum.billable.requests > 0) {
         const std::size_t k = static_cast<std::size_t>(org - spec.by.begin());

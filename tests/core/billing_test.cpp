@@ -260,6 +260,67 @@ TEST(Statement, PeriodsSplitByMonthAndLateRecordsAreNoted) {
     EXPECT_NE(table.find("Rounding: "), std::string::npos);
 }
 
+// CloudTrail names operations by their S3 API action; AWS bills PUT, COPY, POST and LIST
+// requests at the PUT price, DELETE and abort are free, GET, HEAD and SELECT at the GET price.
+TEST(TierMap, CloudTrailEventNamesArePricedAsAwsBillsThem) {
+    const TierMap& m = TierMap::defaults();
+    const std::vector<std::pair<const char*, Tier>> names = {
+        {"PutObject", Tier::Put},
+        {"CopyObject", Tier::Put},
+        {"PostObject", Tier::Put},
+        {"UploadPart", Tier::Put},
+        {"UploadPartCopy", Tier::Put},
+        {"CreateMultipartUpload", Tier::Put},
+        {"CompleteMultipartUpload", Tier::Put},
+        {"RestoreObject", Tier::Put},
+        {"PutObjectAcl", Tier::Put},
+        {"PutObjectTagging", Tier::Put},
+        {"PutObjectRetention", Tier::Put},
+        {"PutObjectLegalHold", Tier::Put},
+        {"PutBucketPolicy", Tier::Put},
+        {"CreateBucket", Tier::Put},
+        {"ListObjects", Tier::Put},
+        {"ListObjectsV2", Tier::Put},
+        {"ListObjectVersions", Tier::Put},
+        {"ListParts", Tier::Put},
+        {"ListMultipartUploads", Tier::Put},
+        {"ListBuckets", Tier::Put},
+        {"DeleteObject", Tier::Free},
+        {"DeleteObjects", Tier::Free},
+        {"DeleteObjectTagging", Tier::Free},
+        {"DeleteBucket", Tier::Free},
+        {"AbortMultipartUpload", Tier::Free},
+        {"GetObject", Tier::Get},
+        {"GetObjectAcl", Tier::Get},
+        {"GetObjectAttributes", Tier::Get},
+        {"GetObjectTagging", Tier::Get},
+        {"GetBucketLocation", Tier::Get},
+        {"HeadObject", Tier::Get},
+        {"HeadBucket", Tier::Get},
+        {"SelectObjectContent", Tier::Get},
+    };
+    for (const auto& [name, tier] : names) {
+        EXPECT_EQ(m.classify(name, ""), tier) << name;
+        EXPECT_TRUE(m.has_rule_for(name)) << name;
+    }
+    EXPECT_FALSE(m.has_rule_for("FrobnicateObject"));
+    EXPECT_EQ(m.classify("FrobnicateObject", ""), Tier::Get);  // the fallback, named by the statement
+}
+
+TEST(Statement, NamesOperationsNoTierRuleKnows) {
+    std::vector<Line> lines;
+    for (const char* op : {"PutObject", "GetObject", "REST.GET.OBJECT", "FrobnicateObject", "FrobnicateObject"})
+        lines.push_back(Line{.org = "acme", .op = op, .bytes = 10});
+    const Statement st = compute_statement(*engine_of(lines), march(aws_table()));
+    const auto& w = st.periods[0].warnings;
+    const auto it = std::find_if(w.begin(), w.end(), [](const std::string& s) { return s.find("rule") != s.npos; });
+    ASSERT_NE(it, w.end());
+    EXPECT_EQ(*it,
+              "2 requests of operations no [request_tiers] rule knows, priced as GET-class (the fallback): "
+              "FrobnicateObject (2)");
+    EXPECT_EQ(st.periods[0].billable.put_class, 1u);  // PutObject
+}
+
 TEST(Statement, WarnsOfEmptyPeriodsMissingDaysAndUsageWithNoOrg) {
     // Every day of March 2024 has a record of acme's: no warning.
     std::vector<Line> full;
