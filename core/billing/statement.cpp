@@ -196,9 +196,9 @@ std::vector<std::string> period_warnings(const Engine& engine, const BillingSpec
     if (unknown > 0) {
         const Tier fb = engine.config().tiers.fallback;
         out.push_back(
-            fmt::format("{} requests of operations no [request_tiers] rule knows, priced as {} (the "
+            fmt::format("{} request{} of operations no [request_tiers] rule knows, priced as {} (the "
                         "fallback): {}",
-                        unknown,
+                        unknown, unknown == 1 ? "" : "s",
                         fb == Tier::Get   ? "GET-class"
                         : fb == Tier::Put ? "PUT-class"
                                           : "free",
