@@ -25,7 +25,7 @@ struct Checked {
     std::uint64_t digest;
 };
 constexpr Checked kHistory[] = {
-    {1, 0x52aed66189490a8fULL},
+    {1, 0xb762f5fe84e2c018ULL},
 };
 
 /// The parser sources: every .cpp and .hpp in core/parse but parsing_rules.hpp, by name, each
