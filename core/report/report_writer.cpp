@@ -58,7 +58,7 @@ std::string report_table(const ReportResult& r, const TableOptions& opt) {
         switch (col.unit) {
             case MetricUnit::Count: t = opt.human ? human_count(v) : grouped(v); break;
             case MetricUnit::Bytes: t = opt.human ? human_bytes(v) : grouped(v); break;
-            case MetricUnit::Millis:
+            case MetricUnit::Millis: t = grouped(v); break;  // "18,559": read at a glance
             case MetricUnit::Percent: t = std::to_string(v); break;
         }
         return col.saturates ? bound(m, v, std::move(t)) : t;
@@ -101,6 +101,14 @@ std::string report_table(const ReportResult& r, const TableOptions& opt) {
     out += fmt::format("{} groups{}; lines read {}, parsed {}, rejected {}", grouped(r.total_groups),
                        r.groups.size() < r.total_groups ? fmt::format(" (top {} shown)", r.groups.size()) : "",
                        grouped(r.lines.read), grouped(r.lines.parsed), grouped(r.lines.rejected_total()));
+    // Why, by reason (duplicates delivered twice are said apart below).
+    std::string reasons;
+    for (std::size_t i = 0; i < kRejectReasonCount; ++i) {
+        if (!r.lines.rejected[i] || static_cast<RejectReason>(i) == RejectReason::DuplicateRequestId) continue;
+        reasons += fmt::format("{}{} {}", reasons.empty() ? "" : ", ", reject_reason_name(static_cast<RejectReason>(i)),
+                               grouped(r.lines.rejected[i]));
+    }
+    if (!reasons.empty()) out += " (" + reasons + ")";
     if (r.no_request_id)
         out += fmt::format(" (duplicate records {}); no request id {}",
                            grouped(r.lines.rejected[static_cast<std::size_t>(RejectReason::DuplicateRequestId)]),

@@ -45,5 +45,21 @@ TEST(ReportTable, NothingIsCutForAFile) {
     EXPECT_EQ(report_table(with_keys({k}), TableOptions{true, 48}).find(k), std::string::npos);
 }
 
+TEST(ReportTable, RejectedLinesAreBrokenDownByReasonAndTimesHaveSeparators) {
+    ReportResult r = with_keys({"a"});
+    r.groups[0].timed_requests = 1;
+    r.groups[0].p50_ms = 26;
+    r.groups[0].p95_ms = 18559;
+    r.lines.read = 16;
+    r.lines.parsed = 1;
+    r.lines.rejected[static_cast<std::size_t>(RejectReason::BadTimestamp)] = 10;
+    r.lines.rejected[static_cast<std::size_t>(RejectReason::TooFewFields)] = 5;
+    const std::string table = report_table(r, TableOptions{true, 48});
+    const std::string why = std::string("rejected 15 (") + std::string(reject_reason_name(RejectReason::TooFewFields)) +
+                            " 5, " + std::string(reject_reason_name(RejectReason::BadTimestamp)) + " 10)";
+    EXPECT_NE(table.find(why), std::string::npos) << table;
+    EXPECT_NE(table.find("18,559"), std::string::npos) << table;
+}
+
 }  // namespace
 }  // namespace s3top
