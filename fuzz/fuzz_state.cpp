@@ -63,8 +63,7 @@ Loaded open_state(const std::filesystem::path& file, bool stream = false) {
     s3top::StateStore store;
     store.set_request_ids(&ids);
     std::vector<std::string> notes;
-    std::string error;
-    if (!store.open(file, 42, engine, ledger, notes, error)) __builtin_trap();
+    if (!store.open(file, 42, engine, ledger, notes)) __builtin_trap();
     if (stream) (void)engine.report(s3top::ReportSpec{});
     return {engine.records(), engine.lines().read, ids.size(), ids.no_id(), notes.size(), ledger.size()};
 }
