@@ -96,21 +96,40 @@ std::string loading_note(const LoadProgress& progress, std::chrono::steady_clock
     return "reading " + progress_text(progress.counts(), seconds);
 }
 
-}  // namespace
-
-int run_dashboard_command(const Options& opt) {
-    // One line, and nothing drawn, when there is no screen to draw on.
+/// One line, and nothing drawn, when there is no screen to draw on. True when it said so.
+bool refused_without_screen() {
     if (!::isatty(STDOUT_FILENO)) {
         fmt::print(stderr, "s3top: the dashboard needs a terminal; on a pipe or file use: s3top report PATH...\n");
-        return 2;
+        return true;
     }
     if (const auto problem = tui::terminal_problem()) {
         fmt::print(stderr,
                    "s3top: the dashboard needs a terminal that can move the cursor ({}); use: s3top report "
                    "PATH...\n",
                    terminal_safe(*problem));
-        return 2;
+        return true;
     }
+    return false;
+}
+
+/// Messages said while loading, kept to be said once the dashboard is closed.
+void keep_messages(std::vector<std::string>&& said, std::vector<std::string>& messages, std::mutex& m) {
+    std::lock_guard l(m);
+    messages.insert(messages.end(), std::make_move_iterator(said.begin()), std::make_move_iterator(said.end()));
+}
+
+/// --replay's keys: pause, faster, slower, one step.
+void bind_replay_keys(tui::DashboardOptions& d, Replay& replay) {
+    d.toggle_pause = [&replay] { replay.toggle_pause(); };
+    d.faster = [&replay] { replay.faster(); };
+    d.slower = [&replay] { replay.slower(); };
+    d.step = [&replay] { replay.step(); };
+}
+
+}  // namespace
+
+int run_dashboard_command(const Options& opt) {
+    if (refused_without_screen()) return 2;
     tui::DashboardOptions d;
     d.filter = opt.filter;
     apply_dashboard_config(opt, d);  // before any thread starts: it may throw
@@ -148,21 +167,15 @@ int run_dashboard_command(const Options& opt) {
         if (replay) {
             std::vector<std::string> m;
             any = load_replay(s, *replay, opt, &m, &cancel);
-            {
-                std::lock_guard l(messages_mutex);
-                messages.insert(messages.end(), m.begin(), m.end());
-            }
+            keep_messages(std::move(m), messages, messages_mutex);
             done = true;
             poke();
             if (!cancel) replay->run();
             return;
         }
-        {
-            std::vector<std::string> m;
-            any = load_all(s, opt, &m, &cancel);
-            std::lock_guard l(messages_mutex);
-            messages.insert(messages.end(), m.begin(), m.end());
-        }
+        std::vector<std::string> m;
+        any = load_all(s, opt, &m, &cancel);
+        keep_messages(std::move(m), messages, messages_mutex);
         done = true;
         poke();
         if (follow && !cancel) {
@@ -215,12 +228,7 @@ int run_dashboard_command(const Options& opt) {
         }
         return st;
     };
-    if (replay) {
-        d.toggle_pause = [&] { replay->toggle_pause(); };
-        d.faster = [&] { replay->faster(); };
-        d.slower = [&] { replay->slower(); };
-        d.step = [&] { replay->step(); };
-    }
+    if (replay) bind_replay_keys(d, *replay);
     const int rc = tui::run_dashboard(*s.engine, d);
     signals_to_ui.reset();  // a SIGTERM while ingest winds down ends the program, as before
     cancel = true;
