@@ -2,7 +2,6 @@
 // unmatched files reported, and read == parsed + rejected across it all.
 #include <gtest/gtest.h>
 #include <fmt/format.h>
-#include <zlib.h>
 
 #include <algorithm>
 #include <cstring>
@@ -28,21 +27,6 @@ const char* kCloudTrail =
 "eventTime":"2024-03-01T00:00:00Z","sourceIPAddress":"198.51.100.1","userAgent":"aws-cli",
 "userIdentity":{"type":"IAMUser","arn":"arn:aws:iam::1:user/x"},
 "requestParameters":{"bucketName":"b","key":"k"},"additionalEventData":{"bytesTransferredOut":42}}]})";
-
-std::string gzip(const std::string& s) {
-    uLongf n = compressBound(static_cast<uLong>(s.size())) + 64;
-    std::string out(n, '\0');
-    z_stream z{};
-    deflateInit2(&z, 6, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY);
-    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(s.data()));
-    z.avail_in = static_cast<uInt>(s.size());
-    z.next_out = reinterpret_cast<Bytef*>(out.data());
-    z.avail_out = static_cast<uInt>(out.size());
-    deflate(&z, Z_FINISH);
-    out.resize(z.total_out);
-    deflateEnd(&z);
-    return out;
-}
 
 struct Loaded {
     LoadResult result;
@@ -76,7 +60,7 @@ TEST(Loader, DetectsFormatsPerFileAndReadsDocumentsWhole) {
     d.write("b-access.log", kCombined);
     d.write("c-trail.json", kCloudTrail);
     d.write("d-notes.txt", "hello\nworld\n");
-    d.write("e-s3.log.gz", gzip(std::string(kS3) + kS3 + kS3));
+    d.write("e-s3.log.gz", test::gzip(std::string(kS3) + kS3 + kS3));
     const Loaded l = load(d);
     EXPECT_EQ(file(l, "a-s3.log").format, "s3");
     EXPECT_EQ(file(l, "b-access.log").format, "combined");
@@ -101,7 +85,7 @@ TEST(Loader, OverLongLineIsRejectedOnceAndTheRestCounts) {
 
 TEST(Loader, CorruptGzipIsReportedAndOtherFilesGoOn) {
     test::TempDir d;
-    std::string gz = gzip(std::string(kS3) + kS3);
+    std::string gz = test::gzip(std::string(kS3) + kS3);
     gz.resize(gz.size() / 2);  // truncated
     d.write("bad.log.gz", gz);
     d.write("good.log", kS3);
@@ -185,7 +169,7 @@ TEST(Loader, GzipStillBeingWrittenGivesItsWholeLinesOnly) {
     std::string content;
     for (int i = 0; i < 400; ++i)
         content += std::string(kS3).replace(std::string(kS3).find("100 5"), 3, std::to_string(1000 + i * 7919 % 9000));
-    const std::string gz = gzip(content);
+    const std::string gz = test::gzip(content);
     const auto p = d.write("w.log.gz", gz.substr(0, gz.size() / 2));
     for (const bool follow : {false, true}) {
         const FileResult r = read_after(p, [](ReadJob&) {}, follow);
@@ -210,7 +194,7 @@ TEST(Loader, ACorruptGzipIsNamedWithoutZlibsStreamName) {
     test::TempDir d;
     std::string content;
     for (int i = 0; i < 50; ++i) content += kS3;
-    std::string gz = gzip(content);
+    std::string gz = test::gzip(content);
     gz[gz.size() - 6] ^= 0x5a;  // the CRC: the data is known wrong only at its end
     const FileResult r = read_after(d.write("c.log.gz", gz), [](ReadJob&) {});
     EXPECT_TRUE(r.failed);
@@ -292,7 +276,7 @@ TEST(Loader, AFileReadWholeByAWorkerGivesWhatTheReaderGives) {
     d.write("d-access.log", std::string(kCombined) + kCombined);
     d.write("e-trail.json", kCloudTrail);
     d.write("f-notes.txt", "hello\nworld\n");
-    d.write("g-s3.log.gz", gzip(many + many));
+    d.write("g-s3.log.gz", test::gzip(many + many));
     d.write("h-empty.log", "");
     d.write("i-blank-first.log", "\n\n" + many);
     std::vector<InputProblem> problems;

@@ -2,7 +2,6 @@
 // compressed size, a big file cut into blocks, a file that cannot be read topped up), and the
 // line people see.
 #include <gtest/gtest.h>
-#include <zlib.h>
 
 #include <filesystem>
 #include <string>
@@ -25,23 +24,9 @@ std::string repeat(std::size_t n) {
     return s;
 }
 
-std::string gzip(const std::string& s) {
-    std::string out(compressBound(static_cast<uLong>(s.size())) + 64, '\0');
-    z_stream z{};
-    deflateInit2(&z, 6, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY);
-    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(s.data()));
-    z.avail_in = static_cast<uInt>(s.size());
-    z.next_out = reinterpret_cast<Bytef*>(out.data());
-    z.avail_out = static_cast<uInt>(out.size());
-    deflate(&z, Z_FINISH);
-    out.resize(z.total_out);
-    deflateEnd(&z);
-    return out;
-}
-
 TEST(LoadProgress, EveryPlannedFileAndStoredByteIsReadByTheEnd) {
     test::TempDir dir;
-    const std::string small = repeat(10), big = repeat(5000), packed = gzip(repeat(3000));
+    const std::string small = repeat(10), big = repeat(5000), packed = test::gzip(repeat(3000));
     dir.write("a.log", small);
     dir.write("b.log", big);  // ~1.4 MB: cut into blocks by the reader (block_bytes below)
     dir.write("c.log.gz", packed);

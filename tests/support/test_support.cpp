@@ -1,5 +1,7 @@
 #include "support/test_support.hpp"
 
+#include <zlib.h>
+
 #include <unistd.h>
 
 #include <atomic>
@@ -61,6 +63,20 @@ std::filesystem::path TempDir::write(const std::string& name, const std::string&
     std::ofstream out(p, std::ios::binary);
     out << content;
     return p;
+}
+
+std::string gzip(const std::string& s) {
+    std::string out(compressBound(static_cast<uLong>(s.size())) + 64, '\0');
+    z_stream z{};
+    deflateInit2(&z, 6, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY);
+    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(s.data()));
+    z.avail_in = static_cast<uInt>(s.size());
+    z.next_out = reinterpret_cast<Bytef*>(out.data());
+    z.avail_out = static_cast<uInt>(out.size());
+    deflate(&z, Z_FINISH);
+    out.resize(z.total_out);
+    deflateEnd(&z);
+    return out;
 }
 
 }  // namespace s3top::test

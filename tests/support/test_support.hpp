@@ -36,6 +36,9 @@ private:
     std::filesystem::path path_;
 };
 
+/// `s` gzip-compressed (one member, level 6), as a .gz file holds it.
+std::string gzip(const std::string& s);
+
 /// An IoStatus as a gtest result: its error's one line when it failed.
 inline ::testing::AssertionResult ok(const IoStatus& status) {
     if (status) return ::testing::AssertionSuccess();
