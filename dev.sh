@@ -15,10 +15,12 @@ PACKAGES=(build-essential cmake ninja-build pkg-config libfmt-dev libcli11-dev l
           libcurl4-openssl-dev libssl-dev libexpat1-dev)
 # libcurl, libssl (SHA-256/HMAC for the SigV4 signer), expat (the listing XML): s3:// sources
 TEST_PACKAGES=(clang-19 libclang-rt-19-dev chromium goaccess  # clang 14 cannot use libstdc++ 12's std::expected;
-               man-db groff-base bash-completion zsh fish clang-format-19 awscli curl)
+               man-db groff-base bash-completion zsh fish clang-format-19 awscli curl
+               clickhouse-server clickhouse-client)
 # chromium: the HTML report test in a real browser (tests/e2e/html_report.sh, ~15 s); man-db,
 # groff-base: the man page test (man --warnings); bash-completion, zsh, fish: the completions test;
-# clang-format-19: the layout check; awscli, curl: uploads to the S3 emulator, its readiness (tests/e2e/s3_*.sh)
+# clang-format-19: the layout check; awscli, curl: uploads to the S3 emulator, its readiness (tests/e2e/s3_*.sh);
+# clickhouse-server, clickhouse-client (Debian's 18.16): the two-shard cluster of tests/e2e/clickhouse_*.sh
 
 # The S3 emulator of the s3:// tests, from npm, pinned, under build/tools (never global). The
 # machine's npm when there is one; Debian's only when none is.

@@ -190,6 +190,17 @@ int run(int argc, char** argv) {
     // its --help does not offer them.
     for (const char* name : {"--follow", "--no-follow", "--replay", "--speed"}) bill->get_option(name)->group("");
 
+    auto* schema = app.add_subcommand("schema", "Print the DDL of a table for s3top's records (clickhouse) and exit");
+    clickhouse::SchemaOptions schema_opt;
+    std::string schema_engine;
+    schema->add_option("engine", schema_engine, "The database the DDL is for: clickhouse")
+        ->required()
+        ->check(CLI::IsMember({"clickhouse"}));
+    schema->add_option("--database", schema_opt.database, "Database of the tables")->capture_default_str();
+    schema->add_option("--table", schema_opt.table, "Name of the MergeTree table of records")->capture_default_str();
+    schema->add_option("--cluster", schema_opt.cluster,
+                       "Also TABLE_all, a Distributed table over TABLE on the shards of this cluster (remote_servers)");
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
@@ -197,7 +208,7 @@ int run(int argc, char** argv) {
     } catch (const CLI::CallForVersion& e) {
         return app.exit(e);
     } catch (const CLI::ParseError& e) {
-        const CLI::App& given = bill->parsed() ? *bill : report->parsed() ? *report : app;
+        const CLI::App& given = bill->parsed() ? *bill : report->parsed() ? *report : schema->parsed() ? *schema : app;
         const std::string help = &given == &app ? "s3top --help" : "s3top " + given.get_name() + " --help";
         fmt::print(stderr, "s3top: {}{} (see {})\n", terminal_safe(e.what()),
                    terminal_safe(did_you_mean(e.what(), given)), help);
@@ -208,6 +219,7 @@ int run(int argc, char** argv) {
         fmt::print(stderr, "s3top: --list: dims, log-formats or formats, not '{}'\n", terminal_safe(list));
         return 2;
     }
+    if (*schema) return run_schema(schema_opt);
     CommandLineText& text = *bill ? b : *report ? r : d;
     text.given = given_options(*bill ? *bill : *report ? *report : app);
     Options opt;

@@ -1,5 +1,6 @@
 #pragma once
 #include "app/cli.hpp"
+#include "core/clickhouse/schema.hpp"
 
 namespace s3top::app {
 /// `s3top report`: one pass, one report. Exit status as run().
@@ -8,4 +9,6 @@ int run_report(const Options& opt);
 int run_bill(const Options& opt);
 /// `s3top PATH...`: the dashboard on a terminal.
 int run_dashboard_command(const Options& opt);
+/// `s3top schema clickhouse`: prints the DDL of the records table; 2 for a name it refuses.
+int run_schema(const clickhouse::SchemaOptions& o);
 }  // namespace s3top::app

@@ -85,7 +85,7 @@ _s3top() {
         return
     fi
     [[ $split == true ]] && return
-    [[ -z $sub ]] && mapfile -t COMPREPLY < <(compgen -W "report bill" -- "$cur")
+    [[ -z $sub ]] && mapfile -t COMPREPLY < <(compgen -W "report bill schema" -- "$cur")
     _filedir  # log files and folders (adds to COMPREPLY)
 }
 complete -F _s3top s3top

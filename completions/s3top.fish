@@ -31,7 +31,7 @@ function __s3top_months
     end
 end
 
-set -l subs report bill
+set -l subs report bill schema
 set -l in_report '__fish_seen_subcommand_from report'
 set -l in_bill '__fish_seen_subcommand_from bill'
 set -l in_billing '__fish_seen_subcommand_from report bill'
@@ -39,6 +39,8 @@ set -l top "not __fish_seen_subcommand_from $subs"
 
 complete -c s3top -f -n $top -a report -d 'Print a usage report'
 complete -c s3top -f -n $top -a bill -d 'Print a billing statement per org'
+complete -c s3top -f -n $top -a schema -d 'Print the DDL of the ClickHouse table'
+complete -c s3top -f -n '__fish_seen_subcommand_from schema' -a clickhouse
 complete -c s3top -F  # log files and folders
 
 # every command

@@ -1,0 +1,64 @@
+#include "core/clickhouse/schema.hpp"
+
+#include <fmt/format.h>
+
+#include "core/agg/dimension.hpp"
+
+namespace s3top::clickhouse {
+
+const std::vector<Column>& record_columns() {
+    static const std::vector<Column> columns = [] {
+        std::vector<Column> c{{"time", "DateTime('UTC')"}};
+        for (const DimInfo& d : kDims) {
+            if (!d.clickhouse.column.empty()) c.push_back({d.clickhouse.column, d.clickhouse.type});
+        }
+        // The number columns that are no dimension (see for_each_number_column_accessor);
+        // an absent total time is NULL, so percentiles skip it as a local report does.
+        c.push_back({"bytes_sent", "UInt64"});
+        c.push_back({"bytes_in", "UInt64"});
+        c.push_back({"total_time_ms", "Nullable(UInt32)"});
+        c.push_back({"source_file", "String"});
+        c.push_back({"source_line", "UInt64"});
+        c.push_back({"batch_id", "UInt64"});
+        return c;
+    }();
+    return columns;
+}
+
+bool valid_identifier(std::string_view name) {
+    if (name.empty() || name.size() > 64) return false;
+    for (std::size_t i = 0; i < name.size(); ++i) {
+        const char ch = name[i];
+        const bool letter = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch == '_';
+        if (!letter && !(i > 0 && ch >= '0' && ch <= '9')) return false;
+    }
+    return true;
+}
+
+std::vector<std::string> schema_statements(const SchemaOptions& o) {
+    std::vector<std::string> out;
+    out.push_back(fmt::format("CREATE DATABASE IF NOT EXISTS {}", o.database));
+    std::string cols;
+    for (const Column& c : record_columns()) cols += fmt::format("    {} {},\n", c.name, c.type);
+    cols.resize(cols.size() - 2);  // the last ",\n"
+    // By org, then time: per-org reports over a period read a contiguous range of each part.
+    out.push_back(
+        fmt::format("CREATE TABLE IF NOT EXISTS {}.{}\n(\n{}\n)\nENGINE = MergeTree()\n"
+                    "PARTITION BY toYYYYMM(time)\nORDER BY (org, time)",
+                    o.database, o.table, cols));
+    if (!o.cluster.empty()) {
+        out.push_back(
+            fmt::format("CREATE TABLE IF NOT EXISTS {0}.{1}_all AS {0}.{1}\n"
+                        "ENGINE = Distributed({2}, {0}, {1}, rand())",
+                        o.database, o.table, o.cluster));
+    }
+    return out;
+}
+
+std::string schema_sql(const SchemaOptions& o) {
+    std::string sql;
+    for (const std::string& s : schema_statements(o)) sql += s + ";\n";
+    return sql;
+}
+
+}  // namespace s3top::clickhouse

@@ -1,0 +1,43 @@
+#pragma once
+// The ClickHouse table of records (`s3top schema clickhouse`, `s3top ingest --to clickhouse://`):
+// one list of its columns, derived from kDims for the dimensions, and the DDL made from it.
+// Only long-stable SQL: MergeTree with PARTITION BY / ORDER BY, Distributed, plain String
+// columns (LowCardinality needs a setting on 18.x), DateTime('UTC'), Nullable; Debian's
+// clickhouse-server 18.16 and current releases take the same statements.
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace s3top::clickhouse {
+
+/// One column of the records table.
+struct Column {
+    std::string_view name;
+    std::string_view type;
+};
+
+/// The columns of s3top_records, in table order: the time, every stored dimension and number
+/// dimension of kDims that has a ClickHouse column, the byte and time numbers, and where each
+/// record came from (source file, line, and the batch that inserted it).
+const std::vector<Column>& record_columns();
+
+/// A database, table or cluster name s3top writes into SQL: [A-Za-z_][A-Za-z0-9_]*, at most
+/// 64 characters (no quoting needed, nothing to inject).
+bool valid_identifier(std::string_view name);
+
+struct SchemaOptions {
+    std::string database = "default";
+    std::string table = "s3top_records";
+    std::string cluster;  ///< non-empty: also TABLE_all, a Distributed table over it on this cluster
+};
+
+/// The DDL, statements separated by ";\n" (clickhouse-client --multiquery reads it as it is):
+/// CREATE DATABASE, the MergeTree table, and with a cluster the Distributed table. Every
+/// statement is IF NOT EXISTS, so it can be run again. Names must be valid_identifier().
+std::string schema_sql(const SchemaOptions& o);
+
+/// schema_sql() cut into its statements (each without the ';'), for the HTTP interface,
+/// which takes one statement per request.
+std::vector<std::string> schema_statements(const SchemaOptions& o);
+
+}  // namespace s3top::clickhouse
