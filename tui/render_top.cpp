@@ -47,8 +47,7 @@ void source_line(const Snapshot& snap, const UiState& ui, Canvas& c, Rect r) {
     const Style dim{Role::Dim}, normal{};
     // With --dedupe request-id, records delivered twice are dropped as rejections: shown apart
     // (`dup N`), so `rejected` is only lines that are wrong.
-    const std::uint64_t dups =
-        s.dedupe ? snap.lines.rejected[static_cast<std::size_t>(RejectReason::DuplicateRequestId)] : 0;
+    const std::uint64_t dups = s.dedupe ? snap.lines.of(RejectReason::DuplicateRequestId) : 0;
     const std::uint64_t rejected = snap.lines.rejected_total() - dups;
     // Counts show whole or not at all; rejected comes before dup and files so it is the last to go.
     std::vector<draw::Field> counts = {
@@ -57,6 +56,9 @@ void source_line(const Snapshot& snap, const UiState& ui, Canvas& c, Rect r) {
         {{"rejected ", dim}, {format_count(rejected, exact), Style{rejected ? Role::Bad : Role::Normal, rejected > 0}}},
     };
     if (s.dedupe) counts.push_back({{"dup ", dim}, {format_count(dups, exact), normal}});
+    // Blank and header lines, a file that is no log: no records, so never "rejected".
+    if (const auto ignored = snap.lines.ignored_total())
+        counts.push_back({{"ignored ", dim}, {format_count(ignored, exact), normal}});
     counts.push_back({{std::to_string(s.files), normal}, {s.files == 1 ? " file" : " files", dim}});
     draw::fields(c, line, counts);
     if (!s.note.empty() && line.remaining() > 2) {

@@ -118,7 +118,8 @@ void BatchBuilder::add(const Record& r) {
 
 void BatchBuilder::reject(std::uint32_t source, std::uint64_t line_no, std::string_view line, ParseError e) {
     ++batch_.counters.read;
-    ++batch_.counters.rejected[static_cast<std::size_t>(e.reason)];
+    ++batch_.counters.unparsed[static_cast<std::size_t>(e.reason)];
+    if (is_ignored(e.reason)) return;
     if (line.size() > kMaxRejectText) line = line.substr(0, kMaxRejectText);
     batch_.rejects.push_back(RejectedLine{source, line_no, e, std::string(line)});
 }

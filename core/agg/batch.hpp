@@ -36,23 +36,32 @@ struct RejectedLine {
 };
 inline constexpr std::size_t kMaxRejectText = 16 * 1024;
 
-/// Lines read and their fate. parsed + sum(rejected) == read.
+/// Lines read and their fate: read == parsed + rejected_total() + ignored_total().
 struct LineCounters {
     std::uint64_t read = 0;
     std::uint64_t parsed = 0;
-    std::array<std::uint64_t, kRejectReasonCount> rejected{};
+    /// The lines that became no record, by reason: the rejected ones and the ignored ones
+    /// (is_ignored(reason)).
+    std::array<std::uint64_t, kRejectReasonCount> unparsed{};
     std::uint64_t bytes = 0;
 
-    std::uint64_t rejected_total() const {
-        std::uint64_t n = 0;
-        for (auto r : rejected) n += r;
-        return n;
-    }
+    std::uint64_t of(RejectReason r) const { return unparsed[static_cast<std::size_t>(r)]; }
+    /// Lines that should have been records and were not.
+    std::uint64_t rejected_total() const { return total(false); }
+    /// Lines that are no records (blank, headers, a file that is no log, no request).
+    std::uint64_t ignored_total() const { return total(true); }
     void merge(const LineCounters& o) {
         read += o.read;
         parsed += o.parsed;
         bytes += o.bytes;
-        for (std::size_t i = 0; i < rejected.size(); ++i) rejected[i] += o.rejected[i];
+        for (std::size_t i = 0; i < unparsed.size(); ++i) unparsed[i] += o.unparsed[i];
+    }
+    std::uint64_t total(bool ignored) const {
+        std::uint64_t n = 0;
+        for (std::size_t i = 0; i < unparsed.size(); ++i) {
+            if (is_ignored(static_cast<RejectReason>(i)) == ignored) n += unparsed[i];
+        }
+        return n;
     }
 };
 
@@ -91,7 +100,8 @@ public:
 
     /// Counts and stores one parsed record.
     void add(const Record& r);
-    /// Counts one rejected line, keeping its text for the rejects list.
+    /// Counts one line that became no record. A rejected one's text is kept for the rejects
+    /// list; an ignored one (is_ignored) is only counted.
     void reject(std::uint32_t source, std::uint64_t line_no, std::string_view line, ParseError e);
     /// Counts bytes read (whole lines including newlines).
     void add_bytes(std::uint64_t n) { batch_.counters.bytes += n; }

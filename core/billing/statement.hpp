@@ -87,7 +87,7 @@ struct Statement {
     LineCounters lines;
     /// --dedupe request-id: records that had no request id (billed, could not be checked), of
     /// all records read; unset when dedupe is off. Set by the caller, as ReportResult's.
-    /// The duplicates dropped are lines.rejected[DuplicateRequestId] (duplicate_records()).
+    /// The duplicates dropped are lines.unparsed[DuplicateRequestId] (duplicate_records()).
     std::optional<std::uint64_t> no_request_id;
     /// Inputs this statement leaves out (could not be read, or only in part). Set by the caller.
     std::vector<UnreadInput> unread;
@@ -97,9 +97,7 @@ struct Statement {
     bool reconciled() const;
     /// True when some period's usage passed 2^64-1: its amounts are wrong and must not be billed.
     bool overflow() const;
-    std::uint64_t duplicate_records() const {
-        return lines.rejected[static_cast<std::size_t>(RejectReason::DuplicateRequestId)];
-    }
+    std::uint64_t duplicate_records() const { return lines.of(RejectReason::DuplicateRequestId); }
 };
 
 /// The rounding and allocation rules, one paragraph, printed with every statement.

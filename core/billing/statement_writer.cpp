@@ -170,8 +170,8 @@ std::string statement_csv(const Statement& s) {
 
 std::string statement_json(const Statement& s, std::int64_t grace) {
     std::string out = "{";
-    out += fmt::format("\"lines\":{{\"read\":{},\"parsed\":{},\"rejected\":{}", s.lines.read, s.lines.parsed,
-                       s.lines.rejected_total());
+    out += fmt::format("\"lines\":{{\"read\":{},\"parsed\":{},\"rejected\":{},\"ignored\":{}", s.lines.read,
+                       s.lines.parsed, s.lines.rejected_total(), s.lines.ignored_total());
     if (s.no_request_id)  // --dedupe request-id: the duplicates are among the rejected lines
         out += fmt::format(",\"duplicate_records\":{},\"no_request_id\":{}", s.duplicate_records(), *s.no_request_id);
     out += "}," + unread_json(s.unread);

@@ -226,7 +226,21 @@ private:
             fr_.head_prefixes = head_prefixes(std::string_view(doc).substr(0, k), fr_.end);
         }
         fr_.tail_hash = StreamHash::of(std::string_view(doc).substr(doc.size() - k));
+        not_a_document(doc);
         deliver_(Block{ctx_, nullptr, 0, 1, false, std::move(doc), job_.begin, fr_.end});
+    }
+
+    /// A document its format's detection took from its first lines that is none of that format's
+    /// documents as a whole (a manifest.json beside CloudTrail logs): named once, and its lines
+    /// are ignored (no format), as those of any file that is no log.
+    void not_a_document(std::string_view doc) {
+        const LogFormat* format = find_format(ctx_->format);
+        if (!format || !format->is_document || format->is_document(doc)) return;
+        fr_.error = fmt::format("{}; its lines are ignored", format->document_shape);
+        auto ctx = std::make_shared<FileCtx>(*ctx_);
+        ctx->format.clear();
+        ctx_ = std::move(ctx);
+        fr_.format.clear();
     }
 
     /// Hands on `size` bytes of whole lines (the last one unterminated only at the end).

@@ -1,5 +1,7 @@
 #include "core/ingest/parse_worker.hpp"
 
+#include <algorithm>
+
 #include "core/ingest/request_ids.hpp"
 #include "core/parse/format_registry.hpp"
 
@@ -83,10 +85,23 @@ void ParseWorker::parse_lines(const FileCtx& fc, const Block& blk) {
     add_span(blk, line_no - blk.first_line);
 }
 
+namespace {
+
+// What a line no parser took is, when it is no record at all: blank, or a comment or header
+// ('#' first) in any format. Then it is ignored rather than rejected.
+ParseError not_a_record(std::string_view line, ParseError e) {
+    const auto first = line.find_first_not_of(" \t\r");
+    if (first == std::string_view::npos) return ParseError{RejectReason::EmptyLine, 0, 0};
+    if (line[first] == '#') return ParseError{RejectReason::HeaderLine, static_cast<std::uint32_t>(first), 0};
+    return e;
+}
+
+}  // namespace
+
 void ParseWorker::parse_line(const FileCtx& fc, LineParser& parser, std::string_view line, std::uint64_t line_no) {
     auto r = parser.parse(line);
     if (!r) {
-        builder_.reject(fc.index, line_no, line, r.error());
+        builder_.reject(fc.index, line_no, line, not_a_record(line, r.error()));
     } else if (duplicate(*r, fc.index)) {
         // The column of the request id, when it is a view into the line.
         const auto id_at = reinterpret_cast<std::uintptr_t>(r->request_id.data());
@@ -101,8 +116,18 @@ void ParseWorker::parse_line(const FileCtx& fc, LineParser& parser, std::string_
 }
 
 // A whole document (CloudTrail): every record counts as a line read; a malformed document
-// counts as one rejected line carrying the parser's message.
+// counts as one rejected line carrying the parser's message. A document that is none of its
+// format's (the reader cleared the format and named the file) is ignored, line by line.
 void ParseWorker::parse_document(const FileCtx& fc, std::string_view doc) {
+    if (fc.format.empty()) {
+        std::uint64_t line_no = 1;
+        for (std::size_t pos = 0; pos < doc.size(); ++line_no) {
+            const auto nl = std::min(doc.find('\n', pos), doc.size());
+            builder_.reject(fc.index, line_no, doc.substr(pos, nl - pos), ParseError{RejectReason::NoFormat, 0, 0});
+            pos = nl + 1;
+        }
+        return;
+    }
     auto parser = make_document_parser(fc.format);
     if (!parser) {
         builder_.reject(fc.index, 1, parser.error(), ParseError{RejectReason::NoFormat, 0, 0});

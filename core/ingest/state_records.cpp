@@ -78,8 +78,8 @@ void put_rows(Sink& o, const Batch& b) {
     o.num(b.counters.read);
     o.num(b.counters.parsed);
     o.num(b.counters.bytes);
-    o.num(static_cast<std::uint32_t>(b.counters.rejected.size()));
-    for (auto r : b.counters.rejected) o.num(r);
+    o.num(static_cast<std::uint32_t>(b.counters.unparsed.size()));
+    for (auto r : b.counters.unparsed) o.num(r);
     o.num(b.newest_source_mtime);
     o.num(static_cast<std::uint64_t>(n));
     for_each_number_column(b.columns, [&o](const auto& c) { o.big_array(c); });
@@ -275,10 +275,10 @@ bool read_rows(In& in, StoredRows& r) {
     std::uint32_t nreasons = 0;
     // Reasons are only ever added at the end: a file written before one was added has fewer.
     if (!in.num(r.counters.read) || !in.num(r.counters.parsed) || !in.num(r.counters.bytes) || !in.num(nreasons) ||
-        nreasons > r.counters.rejected.size())
+        nreasons > r.counters.unparsed.size())
         return false;
     for (std::uint32_t i = 0; i < nreasons; ++i) {
-        if (!in.num(r.counters.rejected[i])) return false;
+        if (!in.num(r.counters.unparsed[i])) return false;
     }
     std::uint32_t ndims = 0;
     if (!in.num(r.newest_source_mtime) || !in.num(r.n)) return false;

@@ -40,6 +40,8 @@ enum Slot : int {
     kTlsVersion,
     kTlsCipher,
     kTlsHost,
+    kEventType,
+    kEventCategory,
     kSlotCount
 };
 
@@ -68,6 +70,8 @@ constexpr std::array<std::pair<std::string_view, int>, kSlotCount> kPointers{{
     {"/tlsDetails/tlsVersion", kTlsVersion},
     {"/tlsDetails/cipherSuite", kTlsCipher},
     {"/tlsDetails/clientProvidedHostHeader", kTlsHost},
+    {"/eventType", kEventType},
+    {"/eventCategory", kEventCategory},
 }};
 
 constexpr std::size_t kExcerpt = 200;
@@ -81,8 +85,12 @@ std::string_view first_of(const Captures& c, std::initializer_list<int> slots) {
     return {};
 }
 
-// Builds the Record of one event; nullopt-like error when it cannot stand as one.
+// Builds the Record of one event; nullopt-like error when it cannot stand as one. An event that
+// is no API call (an Insight event, a service or console sign-in event) is no request.
 std::expected<Record, ParseError> to_record(const Captures& c) {
+    const std::string_view type = c[kEventType].text;
+    if ((c[kEventType].present && type != "AwsApiCall") || c[kEventCategory].text == "Insight")
+        return std::unexpected(ParseError{RejectReason::NotARequest, 0, static_cast<std::uint16_t>(kEventType)});
     Record r;
     const auto t = scan::parse_iso8601_utc(c[kEventTime].text);
     if (!t) return std::unexpected(ParseError{RejectReason::BadTimestamp, 0, static_cast<std::uint16_t>(kEventTime)});
@@ -139,7 +147,62 @@ std::size_t value_end(std::string_view s, std::size_t begin) {
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
+// Whether `obj` is an event: it names its eventVersion and its eventSource.
+bool is_event(ondemand::object obj) {
+    bool version = false, source = false;
+    for (auto field : obj) {
+        std::string_view key;
+        if (field.unescaped_key().get(key)) return false;
+        version = version || key == "eventVersion";
+        source = source || key == "eventSource";
+    }
+    return version && source;
+}
+
+// Whether the first element of `arr` is an event; an empty array is none.
+bool first_is_event(ondemand::array arr) {
+    for (auto element : arr) {
+        ondemand::object obj;
+        return !element.get_object().get(obj) && is_event(obj);
+    }
+    return false;
+}
+
 }  // namespace
+
+bool is_cloudtrail_document(std::string_view whole) {
+    std::size_t pos = 0;
+    while (pos < whole.size() && is_space(whole[pos])) ++pos;
+    if (pos >= whole.size() || (whole[pos] != '{' && whole[pos] != '[')) return false;
+    const std::size_t end = value_end(whole, pos);
+    if (end == std::string_view::npos) return false;
+    const padded_string first(whole.substr(pos, end - pos));
+    ondemand::parser parser;
+    ondemand::document doc;
+    if (parser.iterate(first).get(doc)) return false;
+    if (whole[pos] == '[') {
+        ondemand::array arr;
+        return !doc.get_array().get(arr) && first_is_event(arr);
+    }
+    ondemand::object top;
+    if (doc.get_object().get(top)) return false;
+    bool version = false, source = false;
+    for (auto field : top) {
+        std::string_view key;
+        if (field.unescaped_key().get(key)) return false;
+        if (key == "Records") {
+            // A log file: {"Records":[...]}, empty when no event happened.
+            ondemand::array arr;
+            if (field.value().get_array().get(arr)) return false;
+            bool empty = false;
+            if (arr.is_empty().get(empty)) return false;
+            return empty || first_is_event(arr);
+        }
+        version = version || key == "eventVersion";
+        source = source || key == "eventSource";
+    }
+    return version && source;  // one event
+}
 
 struct CloudTrailParser::Impl {
     ondemand::parser parser;

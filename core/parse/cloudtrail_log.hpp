@@ -23,6 +23,12 @@ namespace s3top {
 /// signature_version, auth_type from additionalEventData. CloudTrail has no HTTP status
 /// (status stays 0) and no request line. An event without a valid eventTime is rejected
 /// (BadTimestamp); an element of "Records" that is not an object is rejected (BadField).
+/// Whether `whole` is CloudTrail by its structure: its first JSON value is a log file
+/// ({"Records":[...]} whose first event, if any, names eventVersion and eventSource), an event
+/// naming both, or an array whose first element is one. Detection sees only a file's first
+/// lines; a manifest or any other JSON document is not CloudTrail.
+bool is_cloudtrail_document(std::string_view whole);
+
 class CloudTrailParser final : public DocumentParser {
 public:
     CloudTrailParser();

@@ -97,6 +97,9 @@ constexpr std::array kFormats = {
               .json_lines = true,
               .takes = cloudtrail_takes,
               .make_document = make_cloudtrail,
+              .is_document = is_cloudtrail_document,
+              .document_shape = "no CloudTrail log: JSON without \"Records\" of events naming eventVersion and "
+                                "eventSource",
               .sample =
                   R"({"Records":[{"eventVersion":"1.08","eventTime":"2023-05-01T10:00:05Z",)"
                   R"("eventSource":"s3.amazonaws.com","eventName":"ListBuckets","sourceIPAddress":"198.51.100.8"}]})"},

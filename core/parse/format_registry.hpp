@@ -48,6 +48,10 @@ struct LogFormat {
     LineParserResult (*make_line)(const FormatOptions& options) = nullptr;
     /// Document formats: the parser.
     DocumentParserResult (*make_document)() = nullptr;
+    /// Document formats: whether the whole text is one of its documents (detection saw only the
+    /// start), and what one is, for the message when it is not.
+    bool (*is_document)(std::string_view whole) = nullptr;
+    std::string_view document_shape = {};
     /// A line of the format that detection must recognise (the table's tests walk them).
     std::string_view sample = {};
 };

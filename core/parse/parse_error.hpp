@@ -20,6 +20,7 @@ enum class RejectReason : std::uint8_t {
     HeaderLine,          ///< a format's comment/header line ("#Fields: ...") rather than a record
     NoFormat,            ///< no known format matched the file (set by the format detector)
     DuplicateRequestId,  ///< a record already counted (same request id and content; --dedupe request-id)
+    NotARequest,         ///< a record that is no request (a CloudTrail Insight or service event)
     Count_
 };
 
@@ -39,9 +40,19 @@ constexpr std::string_view reject_reason_name(RejectReason r) {
         case RejectReason::HeaderLine: return "header_line";
         case RejectReason::NoFormat: return "no_format";
         case RejectReason::DuplicateRequestId: return "duplicate_request_id";
+        case RejectReason::NotARequest: return "not_a_request";
         case RejectReason::Count_: break;
     }
     return "unknown";
+}
+
+/// Lines that are no records and were never meant to be: blank lines, a format's header lines,
+/// the lines of a file that is no log (a README beside the logs), records that are no requests.
+/// They are counted apart as "ignored", so that "rejected" means a line that should have been a
+/// record and was not.
+constexpr bool is_ignored(RejectReason r) {
+    return r == RejectReason::EmptyLine || r == RejectReason::HeaderLine || r == RejectReason::NoFormat ||
+           r == RejectReason::NotARequest;
 }
 
 /// A rejection: the reason, the 0-based byte column where parsing failed, and which field

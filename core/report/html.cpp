@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "core/report/escape.hpp"
+#include "core/report/line_counts.hpp"
 #include "core/report/html_assets.hpp"
 #include "core/report/metric_columns.hpp"
 #include "core/report/report_writer.hpp"
@@ -137,8 +138,7 @@ std::string report_html(const ReportResult& r, const Snapshot& s) {
     if (r.totals.requests)
         body += html_escape(format_iso8601(r.min_time)) + " .. " + html_escape(format_iso8601(r.max_time)) + " (UTC)";
     if (!r.filter.empty()) body += " · filter: <code>" + html_escape(r.filter.to_string()) + "</code>";
-    body += fmt::format(" · lines read {}, parsed {}, rejected {}</p>\n", grouped(r.lines.read),
-                        grouped(r.lines.parsed), grouped(r.lines.rejected_total()));
+    body += " · " + html_escape(lines_text(r.lines)) + "</p>\n";
     {
         std::vector<std::pair<std::string, std::string>> items;
         const MetricSource totals = totals_source(r);

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/report/escape.hpp"
+#include "core/report/line_counts.hpp"
 #include "core/report/metric_columns.hpp"
 #include "core/report/terminal_text.hpp"
 #include "core/report/text_table.hpp"
@@ -98,21 +99,13 @@ std::string report_table(const ReportResult& r, const TableOptions& opt) {
     }
     rows.push_back(std::move(total_row));
     std::string out = text_table(rows, nkeys, true, true);
-    out += fmt::format("{} groups{}; lines read {}, parsed {}, rejected {}", grouped(r.total_groups),
+    const std::string duplicates =
+        r.no_request_id ? fmt::format(" (duplicate records {}; no request id {})",
+                                      grouped(r.lines.of(RejectReason::DuplicateRequestId)), grouped(*r.no_request_id))
+                        : "";
+    out += fmt::format("{} groups{}; {}", grouped(r.total_groups),
                        r.groups.size() < r.total_groups ? fmt::format(" (top {} shown)", r.groups.size()) : "",
-                       grouped(r.lines.read), grouped(r.lines.parsed), grouped(r.lines.rejected_total()));
-    // Why, by reason (duplicates delivered twice are said apart below).
-    std::string reasons;
-    for (std::size_t i = 0; i < kRejectReasonCount; ++i) {
-        if (!r.lines.rejected[i] || static_cast<RejectReason>(i) == RejectReason::DuplicateRequestId) continue;
-        reasons += fmt::format("{}{} {}", reasons.empty() ? "" : ", ", reject_reason_name(static_cast<RejectReason>(i)),
-                               grouped(r.lines.rejected[i]));
-    }
-    if (!reasons.empty()) out += " (" + reasons + ")";
-    if (r.no_request_id)
-        out += fmt::format(" (duplicate records {}); no request id {}",
-                           grouped(r.lines.rejected[static_cast<std::size_t>(RejectReason::DuplicateRequestId)]),
-                           grouped(*r.no_request_id));
+                       lines_text(r.lines, duplicates));
     if (r.totals.requests) out += fmt::format("; {} .. {}", format_iso8601(r.min_time), format_iso8601(r.max_time));
     if (!r.filter.empty()) out += "; filter: " + terminal_safe(r.filter.to_string());
     out += "\n";
@@ -138,9 +131,7 @@ std::string report_csv(const ReportResult& r) {
         out += "\r\n";
     }
     out += unread_csv(r.unread);
-    if (r.no_request_id)
-        out += csv_line_counters(r.lines.rejected[static_cast<std::size_t>(RejectReason::DuplicateRequestId)],
-                                 *r.no_request_id);
+    if (r.no_request_id) out += csv_line_counters(r.lines.of(RejectReason::DuplicateRequestId), *r.no_request_id);
     return out;
 }
 
@@ -167,20 +158,10 @@ void metrics_json(std::string& out, const MetricSource& src) {
 std::string report_json(const ReportResult& r) {
     std::string out = "{";
     if (r.generated_at) out += fmt::format("\"generated_at\":\"{}\",", format_iso8601(r.generated_at));
-    out += fmt::format("\"lines\":{{\"read\":{},\"parsed\":{},\"rejected\":{},\"bytes\":{},\"rejected_by_reason\":{{",
-                       r.lines.read, r.lines.parsed, r.lines.rejected_total(), r.lines.bytes);
-    bool first = true;
-    for (std::size_t i = 0; i < kRejectReasonCount; ++i) {
-        if (!r.lines.rejected[i]) continue;
-        if (!first) out += ",";
-        first = false;
-        out += fmt::format("\"{}\":{}", reject_reason_name(static_cast<RejectReason>(i)), r.lines.rejected[i]);
-    }
-    out += "}";
+    out += "\"lines\":{" + lines_json(r.lines);
     if (r.no_request_id)  // --dedupe request-id: duplicates are also in rejected_by_reason
-        out +=
-            fmt::format(",\"duplicate_records\":{},\"no_request_id\":{}",
-                        r.lines.rejected[static_cast<std::size_t>(RejectReason::DuplicateRequestId)], *r.no_request_id);
+        out += fmt::format(",\"duplicate_records\":{},\"no_request_id\":{}",
+                           r.lines.of(RejectReason::DuplicateRequestId), *r.no_request_id);
     out += "}," + unread_json(r.unread) + ",\"totals\":{";
     metrics_json(out, totals_source(r));
     out += "}";

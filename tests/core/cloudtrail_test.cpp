@@ -135,6 +135,51 @@ TEST(CloudTrail, RejectsAndErrors) {
     EXPECT_TRUE(c.events.empty());
 }
 
+// #22 item 2: an Insight event (eventCategory Insight, eventType AwsCloudTrailInsight) and other
+// events that are no API call are no requests: NotARequest, which the loader counts as ignored.
+TEST(CloudTrail, EventsThatAreNoApiCallsAreNoRequests) {
+    CloudTrailParser p;
+    const std::string doc =
+        std::string(R"({"Records":[)") + std::string(kGetObject) +
+        R"(,{"eventVersion":"1.08","eventTime":"2023-05-01T10:05:00Z","eventSource":"s3.amazonaws.com",)"
+        R"("eventName":"PutObject","eventType":"AwsCloudTrailInsight","eventCategory":"Insight",)"
+        R"("insightDetails":{"state":"Start","eventName":"PutObject","insightType":"ApiCallRateInsight"}})"
+        R"(,{"eventVersion":"1.08","eventTime":"2023-05-01T10:06:00Z","eventSource":"s3.amazonaws.com",)"
+        R"("eventName":"LifecycleExpiration","eventType":"AwsServiceEvent","eventCategory":"Data"})"
+        R"(,{"eventVersion":"1.08","eventTime":"2023-05-01T10:07:00Z","eventSource":"s3.amazonaws.com",)"
+        R"("eventName":"GetObject","eventCategory":"Insight"}]})";
+    const auto c = run(p, doc);
+    ASSERT_TRUE(c.ok) << c.error;
+    ASSERT_EQ(c.events.size(), 1u);
+    EXPECT_EQ(c.events[0].operation, "GetObject");
+    ASSERT_EQ(c.rejects.size(), 3u);
+    for (const auto& [excerpt, e] : c.rejects) {
+        EXPECT_EQ(e.reason, RejectReason::NotARequest) << excerpt;
+        EXPECT_TRUE(is_ignored(e.reason));
+    }
+}
+
+// #22 item 7: CloudTrail by its structure, not by its first lines.
+TEST(CloudTrail, IsKnownByItsStructure) {
+    EXPECT_TRUE(is_cloudtrail_document(std::string(R"({"Records":[)") + std::string(kGetObject) + "]}"));
+    EXPECT_TRUE(is_cloudtrail_document(R"( {"Records" : []} )")) << "a log file of no events";
+    EXPECT_TRUE(is_cloudtrail_document(kGetObject)) << "one event";
+    EXPECT_TRUE(is_cloudtrail_document("[" + std::string(kGetObject) + "]"));
+    EXPECT_TRUE(is_cloudtrail_document(std::string(kGetObject) + "\n" + std::string(kGetObject) + "\n"))
+        << "newline-delimited events";
+    // An S3 Inventory manifest, other JSON, JSON that only looks the part.
+    EXPECT_FALSE(is_cloudtrail_document(R"({"sourceBucket":"b","destinationBucket":"arn:aws:s3:::d",)"
+                                        R"("version":"2016-11-30","fileFormat":"CSV","files":[{"key":"k"}]})"));
+    EXPECT_FALSE(is_cloudtrail_document(R"({"eventVersion":"1.08","eventTime":"2023-05-01T10:00:00Z"})"));
+    EXPECT_FALSE(is_cloudtrail_document(R"({"Records":[{"eventTime":"x"}]})"));
+    EXPECT_FALSE(is_cloudtrail_document(R"({"Records":"none"})"));
+    EXPECT_FALSE(is_cloudtrail_document("[]"));
+    EXPECT_FALSE(is_cloudtrail_document("[1,2]"));
+    EXPECT_FALSE(is_cloudtrail_document("{\"Records\":["));
+    EXPECT_FALSE(is_cloudtrail_document(""));
+    EXPECT_FALSE(is_cloudtrail_document("hello"));
+}
+
 TEST(CloudTrailCorpus, EveryEventBecomesARecord) {
     S3TOP_REQUIRE_CORPUS(corpus);
     CloudTrailParser p;  // one parser for every file

@@ -137,7 +137,7 @@ TEST(HostileInput, LinesPastTheLimitAreRejectedOnceAndTheRestAddsUp) {
     const auto& c = l.report.lines;
     expect_exact(c);
     EXPECT_EQ(c.parsed, 20u);
-    EXPECT_EQ(c.rejected[kTooLong], 2u);
+    EXPECT_EQ(c.unparsed[kTooLong], 2u);
     EXPECT_EQ(c.read, 22u);
     EXPECT_EQ(l.report.totals.bytes_sent, 20u * 100);
     EXPECT_EQ(c.bytes, fs::file_size(p)) << "every byte read is accounted, over-long lines included";
@@ -157,7 +157,7 @@ TEST(HostileInput, AHundredMebibyteLineWithoutANewlineIsOneRejectionInBoundedMem
     const auto& c = l.report.lines;
     expect_exact(c);
     EXPECT_EQ(c.parsed, 5u);
-    EXPECT_EQ(c.rejected[kTooLong], 1u);
+    EXPECT_EQ(c.unparsed[kTooLong], 1u);
     EXPECT_EQ(c.bytes, fs::file_size(p));
     // The reader keeps a few 5 MiB blocks, never the line: far below its 100 MiB.
     EXPECT_LT(grown_mib, 64) << "peak RSS grew by " << grown_mib << " MiB reading a 100 MiB line";
@@ -178,7 +178,7 @@ TEST(HostileInput, AnOverLongFirstLineDoesNotHideTheFormatOfTheLinesAfterIt) {
         const long grown_mib = (peak_rss_kib() - before) / 1024;
         const auto& c = l.report.lines;
         expect_exact(c);
-        EXPECT_EQ(c.rejected[kTooLong], 1u) << first << " bytes:\n" << l.rejects;
+        EXPECT_EQ(c.unparsed[kTooLong], 1u) << first << " bytes:\n" << l.rejects;
         EXPECT_EQ(c.parsed, 12u) << first << " bytes:\n" << l.rejects;
         EXPECT_EQ(c.read, 13u);
         EXPECT_EQ(l.report.totals.bytes_sent, 12u * 100);
@@ -198,7 +198,7 @@ TEST(HostileInput, AFileOfOnlyOneOverLongLineIsOneRejectionAndNoError) {
     const auto& c = l.report.lines;
     expect_exact(c);
     EXPECT_EQ(c.read, 1u);
-    EXPECT_EQ(c.rejected[kTooLong], 1u);
+    EXPECT_EQ(c.unparsed[kTooLong], 1u);
     EXPECT_EQ(c.bytes, fs::file_size(p));
 }
 
@@ -312,7 +312,7 @@ TEST(HostileInput, NumbersPastTwoToTheSixtyFourAreRejectedNotWrapped) {
     const auto& c = l.report.lines;
     expect_exact(c);
     EXPECT_EQ(c.parsed, 2u);
-    EXPECT_EQ(c.rejected[static_cast<std::size_t>(RejectReason::BadNumber)], 3u);
+    EXPECT_EQ(c.unparsed[static_cast<std::size_t>(RejectReason::BadNumber)], 3u);
     EXPECT_EQ(l.report.totals.requests, 2u);
 }
 
@@ -333,7 +333,7 @@ TEST(HostileInput, DatesOutOfRangeAreBadTimestamps) {
     const auto& c = l.report.lines;
     expect_exact(c);
     EXPECT_EQ(c.parsed, 2u);
-    EXPECT_EQ(c.rejected[static_cast<std::size_t>(RejectReason::BadTimestamp)], bad.size());
+    EXPECT_EQ(c.unparsed[static_cast<std::size_t>(RejectReason::BadTimestamp)], bad.size());
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -278,20 +278,24 @@ TEST(ParseWorker, SpansMergeAndRejectedLinesAreSampled) {
         return b;
     };
     ParseWorker worker(shared);
-    const std::string good = s3_lines(3), blank(20000, '\n');
-    Block b1 = block(good, 0, 1), b2 = block(blank, good.size(), 4);
+    std::string junk;  // lines that should have been records
+    for (int i = 0; i < 20000; ++i) junk += "x\n";
+    const std::string good = s3_lines(3), blank(1000, '\n');
+    Block b1 = block(good, 0, 1), b2 = block(junk, good.size(), 4), b3 = block(blank, good.size() + junk.size(), 20004);
     worker.process(b1);
     worker.process(b2);
+    worker.process(b3);
     worker.finish();
     ASSERT_EQ(run.batches.size(), 1u);
     EXPECT_EQ(run.batches[0].counters.parsed, 3u);
-    EXPECT_EQ(run.batches[0].counters.read, 20003u);
+    EXPECT_EQ(run.batches[0].counters.read, 21003u);
+    EXPECT_EQ(run.batches[0].counters.ignored_total(), 1000u) << "blank lines are no records";
     EXPECT_LE(run.batches[0].rejects.size(), 10u) << "only the engine's sample is kept";
-    EXPECT_EQ(run.sunk, 20000u) << "every rejected line reaches the sink";
+    EXPECT_EQ(run.sunk, 20000u) << "every rejected line reaches the sink, and no blank one";
     ASSERT_EQ(run.spans[0].size(), 1u) << "contiguous blocks of one job are one span";
     EXPECT_EQ(run.spans[0][0].begin, 0u);
-    EXPECT_EQ(run.spans[0][0].end, good.size() + blank.size());
-    EXPECT_EQ(run.spans[0][0].lines, 20003u);
+    EXPECT_EQ(run.spans[0][0].end, good.size() + junk.size() + blank.size());
+    EXPECT_EQ(run.spans[0][0].lines, 21003u);
 }
 
 }  // namespace

@@ -69,9 +69,46 @@ TEST(Loader, DetectsFormatsPerFileAndReadsDocumentsWhole) {
     EXPECT_NE(file(l, "d-notes.txt").error.find("no known log format"), std::string::npos);
     const auto& lines = l.report.lines;
     EXPECT_EQ(lines.parsed, 2u + 1 + 1 + 3);
-    EXPECT_EQ(lines.rejected[static_cast<std::size_t>(RejectReason::NoFormat)], 2u);
-    EXPECT_EQ(lines.read, lines.parsed + lines.rejected_total());
+    EXPECT_EQ(lines.unparsed[static_cast<std::size_t>(RejectReason::NoFormat)], 2u);
+    EXPECT_EQ(lines.rejected_total(), 0u) << "a file that is no log has no rejected lines";
+    EXPECT_EQ(lines.ignored_total(), 2u);
+    EXPECT_EQ(lines.read, lines.parsed + lines.rejected_total() + lines.ignored_total());
     EXPECT_EQ(l.report.totals.bytes_sent, 5 * 100u + 2326 + 42);
+}
+
+// #22 item 11: blank lines, '#' lines and a file that is no log are no records: counted as
+// ignored, never as rejected, and never in the rejects list. read = parsed + rejected + ignored.
+TEST(Loader, BlankAndCommentLinesAndFilesThatAreNoLogsAreIgnoredNotRejected) {
+    test::TempDir d;
+    d.write("a-s3.log", std::string("\n") + kS3 + "   \r\n# written by the log shipper\n" + kS3 + "\n\nbroken line\n");
+    d.write("README.md", "# Logs\n\nThese are our logs.\n");
+    const Loaded l = load(d);
+    const auto& lines = l.report.lines;
+    EXPECT_EQ(lines.parsed, 2u);
+    EXPECT_EQ(lines.rejected_total(), 1u) << "only the broken line should have been a record";
+    EXPECT_EQ(lines.of(RejectReason::EmptyLine), 4u);
+    EXPECT_EQ(lines.of(RejectReason::HeaderLine), 1u);
+    EXPECT_EQ(lines.of(RejectReason::NoFormat), 3u);
+    EXPECT_EQ(lines.ignored_total(), 8u);
+    EXPECT_EQ(lines.read, lines.parsed + lines.rejected_total() + lines.ignored_total());
+    EXPECT_NE(file(l, "README.md").error.find("no known log format"), std::string::npos) << "named once";
+}
+
+// #22 item 7: a JSON document detection took for CloudTrail (its first line is "{") that is no
+// CloudTrail log is named, and its lines are ignored: no rejected record.
+TEST(Loader, AJsonDocumentThatIsNoCloudTrailLogCountsNothing) {
+    test::TempDir d;
+    d.write("c-trail.json", kCloudTrail);
+    d.write("manifest.json",
+            "{\n  \"sourceBucket\" : \"b\",\n  \"fileFormat\" : \"CSV\",\n  \"eventVersion\" : \"x\"\n}\n");
+    const Loaded l = load(d);
+    EXPECT_EQ(file(l, "c-trail.json").format, "cloudtrail");
+    EXPECT_NE(file(l, "manifest.json").error.find("no CloudTrail log"), std::string::npos)
+        << file(l, "manifest.json").error;
+    EXPECT_EQ(l.report.lines.parsed, 1u);
+    EXPECT_EQ(l.report.lines.rejected_total(), 0u);
+    EXPECT_EQ(l.report.lines.of(RejectReason::NoFormat), 5u) << "its five lines";
+    EXPECT_TRUE(unread_inputs({}, l.result).empty()) << "it was read; it is no log";
 }
 
 TEST(Loader, OverLongLineIsRejectedOnceAndTheRestCounts) {
@@ -79,7 +116,7 @@ TEST(Loader, OverLongLineIsRejectedOnceAndTheRestCounts) {
     d.write("big.log", std::string(kS3) + std::string(3000, 'x') + "\n" + kS3);
     const Loaded l = load(d, "s3", 1000);
     EXPECT_EQ(l.report.lines.parsed, 2u);
-    EXPECT_EQ(l.report.lines.rejected[static_cast<std::size_t>(RejectReason::LineTooLong)], 1u);
+    EXPECT_EQ(l.report.lines.unparsed[static_cast<std::size_t>(RejectReason::LineTooLong)], 1u);
     EXPECT_EQ(l.report.lines.read, 3u);
 }
 
@@ -321,12 +358,12 @@ TEST(Loader, AFileReadWholeByAWorkerGivesWhatTheReaderGives) {
         EXPECT_EQ(whole.rejects, cut.rejects);
         EXPECT_EQ(whole.report.lines.read, cut.report.lines.read);
         EXPECT_EQ(whole.report.lines.parsed, cut.report.lines.parsed);
-        EXPECT_EQ(whole.report.lines.rejected, cut.report.lines.rejected);
+        EXPECT_EQ(whole.report.lines.unparsed, cut.report.lines.unparsed);
         EXPECT_EQ(whole.report.totals.bytes_sent, cut.report.totals.bytes_sent);
         EXPECT_EQ(whole.report.totals.requests, cut.report.totals.requests);
         // Not vacuous: records, a line_too_long, no_format lines, a partial tail.
         EXPECT_EQ(whole.report.lines.parsed, 60u * 7 + 2 + 1);  // s3 lines (a, b, c, g, i), d, e
-        EXPECT_EQ(whole.report.lines.rejected[static_cast<std::size_t>(RejectReason::LineTooLong)], 1u);
+        EXPECT_EQ(whole.report.lines.unparsed[static_cast<std::size_t>(RejectReason::LineTooLong)], 1u);
     }
 }
 

@@ -52,8 +52,8 @@ TEST(ReportTable, RejectedLinesAreBrokenDownByReasonAndTimesHaveSeparators) {
     r.groups[0].p95_ms = 18559;
     r.lines.read = 16;
     r.lines.parsed = 1;
-    r.lines.rejected[static_cast<std::size_t>(RejectReason::BadTimestamp)] = 10;
-    r.lines.rejected[static_cast<std::size_t>(RejectReason::TooFewFields)] = 5;
+    r.lines.unparsed[static_cast<std::size_t>(RejectReason::BadTimestamp)] = 10;
+    r.lines.unparsed[static_cast<std::size_t>(RejectReason::TooFewFields)] = 5;
     const std::string table = report_table(r, TableOptions{true, 48});
     const std::string why = std::string("rejected 15 (") + std::string(reject_reason_name(RejectReason::TooFewFields)) +
                             " 5, " + std::string(reject_reason_name(RejectReason::BadTimestamp)) + " 10)";

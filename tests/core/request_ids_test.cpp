@@ -169,7 +169,7 @@ struct Result {
 };
 
 std::uint64_t dup_count(const LineCounters& c) {
-    return c.rejected[static_cast<std::size_t>(RejectReason::DuplicateRequestId)];
+    return c.unparsed[static_cast<std::size_t>(RejectReason::DuplicateRequestId)];
 }
 
 /// One run over `dir` with dedupe on (and a state file when `state` is given).
@@ -324,8 +324,8 @@ TEST(Dedupe, ReportsAndStatementsSayHowManyWereDroppedAndHowManyHadNoId) {
                                grouped(engine.lines().read), grouped(dups))),
         std::string::npos)
         << table;
-    EXPECT_NE(statement_json(st, 0).find(
-                  fmt::format("\"rejected\":{},\"duplicate_records\":{},\"no_request_id\":2}}", dups + 1, dups)),
+    EXPECT_NE(statement_json(st, 0).find(fmt::format(
+                  "\"rejected\":{},\"ignored\":0,\"duplicate_records\":{},\"no_request_id\":2}}", dups + 1, dups)),
               std::string::npos)
         << statement_json(st, 0);
     EXPECT_NE(statement_html(st, 0).find(fmt::format("{} duplicate records dropped", grouped(dups))),

@@ -73,7 +73,7 @@ for name in ("d2", "state", "over"):
     assert L["parsed"] == t["valid"], (name, L)
     assert L["duplicate_records"] == dups and L["rejected_by_reason"]["duplicate_request_id"] == dups, (name, L)
     assert L["no_request_id"] == 0, (name, L)
-    assert L["parsed"] + L["rejected"] == L["read"]
+    assert L["parsed"] + L["rejected"] + L["ignored"] == L["read"]
 plain, _ = load("plain")
 assert plain["totals"]["requests"] == t["totals"]["requests"] + dups, "without dedupe copies count twice"
 assert "duplicate_records" not in plain["lines"]

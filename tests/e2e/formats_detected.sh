@@ -25,8 +25,8 @@ import json, sys
 r = json.load(open(sys.argv[1]))
 L = r["lines"]
 assert L["parsed"] == 4, L
-assert L["rejected_by_reason"] == {"no_format": 2}, L
-assert L["read"] == L["parsed"] + L["rejected"]
+assert L["ignored_by_reason"] == {"no_format": 2} and L["rejected"] == 0, L
+assert L["read"] == L["parsed"] + L["rejected"] + L["ignored"]
 assert r["totals"]["bytes_sent"] == 100 + 2000 + 30 + 7, r["totals"]
 orgs = {g["key"]: g["requests"] for g in r["groups"]}
 assert orgs == {"acme": 2, "beta": 1, "-": 1}, orgs

@@ -29,7 +29,7 @@ assert reqs == sorted(reqs), reqs            # played forward only
 assert len(set(reqs)) >= 3, reqs             # it animated
 assert lines[-1] == want, "last report differs from report"
 for l in lines:                               # every line is counted or rejected, at every point
-    assert l["lines"]["read"] == l["lines"]["parsed"] + l["lines"]["rejected"], l["lines"]
+    assert l["lines"]["read"] == l["lines"]["parsed"] + l["lines"]["rejected"] + l["lines"]["ignored"], l["lines"]
 EOF
 if "$S3TOP" report --replay --follow "$work/logs" 2>"$work/err"; then fail "--replay --follow accepted"; fi
 grep -q "cannot be combined" "$work/err" || fail "no reason for --replay --follow: $(cat "$work/err")"

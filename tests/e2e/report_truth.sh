@@ -32,8 +32,10 @@ assert hour == want("by_hour"), "per-hour totals differ"
 for k in ("requests", "bytes_sent", "bytes_uploaded", "errors_4xx", "errors_5xx"):
     assert r["totals"][k] == t["totals"][k], k
 L = r["lines"]
-assert L["read"] == t["lines"] and L["parsed"] == t["valid"] and L["rejected"] == t["garbage"], L
-assert L["parsed"] + L["rejected"] == L["read"]
+# Garbage lines of blanks only are no records: ignored (empty_line), the rest rejected.
+assert L["read"] == t["lines"] and L["parsed"] == t["valid"], L
+assert L["rejected"] == t["garbage"] - t["blank"] and L["ignored"] == t["blank"] > 0, (L, t["blank"])
+assert L["parsed"] + L["rejected"] + L["ignored"] == L["read"]
 for other in ("gz", "stdin"):
     o, og = groups(other)
     assert og == org and o["lines"]["read"] == L["read"], other

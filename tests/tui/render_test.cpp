@@ -113,8 +113,8 @@ TEST(Render, DedupeShowsDuplicatesApartFromRejectedWholeOrNotAtAll) {
     UiState ui = test::ui_of(120, 40);
     ui.exact = true;
     Snapshot snap = test::snapshot_of(*engine, ui);
-    snap.lines.rejected[static_cast<std::size_t>(RejectReason::DuplicateRequestId)] = 1'234'567;
-    snap.lines.rejected[static_cast<std::size_t>(RejectReason::BadTimestamp)] = 3;
+    snap.lines.unparsed[static_cast<std::size_t>(RejectReason::DuplicateRequestId)] = 1'234'567;
+    snap.lines.unparsed[static_cast<std::size_t>(RejectReason::BadTimestamp)] = 3;
     snap.lines.read += 1'234'570;
     // Dedupe off: a duplicate can only be a rejection, shown as such; no dup field.
     Canvas c = test::render_to_canvas(snap, ui);

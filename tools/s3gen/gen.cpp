@@ -1139,6 +1139,7 @@ void FileGen::emit_garbage(std::int64_t t) {
     }
     if (kind >= 70 && kind < 80) {  // empty-ish (never a completely empty line)
         const sv s = kEmptyish[rng_.index(kEmptyish.size())];
+        if (s.find_first_not_of(" \t") == sv::npos) ++truth_.blank;
         out_.append(s.data(), s.data() + s.size());
         out_.push_back('\n');
         return;

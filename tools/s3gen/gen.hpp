@@ -143,6 +143,7 @@ struct Truth {
     std::uint64_t lines = 0;
     std::uint64_t valid = 0;
     std::uint64_t garbage = 0;
+    std::uint64_t blank = 0;       // garbage lines of blanks only: no records, ignored rather than rejected
     std::uint64_t duplicates = 0;  // extra copies of valid lines (not in lines/valid: counted once)
     std::uint64_t bytes_sent = 0;
     std::uint64_t bytes_uploaded = 0;

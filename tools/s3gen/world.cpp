@@ -404,6 +404,7 @@ void Truth::merge(const Truth& o) {
     lines += o.lines;
     valid += o.valid;
     garbage += o.garbage;
+    blank += o.blank;
     duplicates += o.duplicates;
     bytes_sent += o.bytes_sent;
     bytes_uploaded += o.bytes_uploaded;
@@ -466,9 +467,9 @@ std::string truth_json(const World& w, const Config& cfg, const Truth& t, std::u
     std::string out;
     out += "{\n";
     fmt::format_to(std::back_inserter(out),
-                   "  \"lines\": {},\n  \"valid\": {},\n  \"garbage\": {},\n  \"files\": {},\n"
+                   "  \"lines\": {},\n  \"valid\": {},\n  \"garbage\": {},\n  \"blank\": {},\n  \"files\": {},\n"
                    "  \"seed\": {},\n",
-                   t.lines, t.valid, t.garbage, file_count, cfg.seed);
+                   t.lines, t.valid, t.garbage, t.blank, file_count, cfg.seed);
     if (cfg.duplicate_permille > 0)  // second deliveries: read, but every record counts once
         fmt::format_to(std::back_inserter(out), "  \"duplicates\": {},\n", t.duplicates);
     const DateTime s = split_time(w.start);
