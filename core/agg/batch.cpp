@@ -114,6 +114,8 @@ void BatchBuilder::add(const Record& r) {
         if (!keep_[i]) continue;
         c.ids[i].push_back(b.pools[i].intern(info.field ? r.*info.field : org_of(r, org_, scratch_)));
     }
+    if (storage_ && storage_op_of(r.operation))
+        b.storage.add(r, org_of(r, org_, scratch_), static_cast<std::uint32_t>(c.size() - 1));
 }
 
 void BatchBuilder::reject(std::uint32_t source, std::uint64_t line_no, std::string_view line, ParseError e) {

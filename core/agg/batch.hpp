@@ -12,6 +12,7 @@
 #include "core/agg/columns.hpp"
 #include "core/agg/tier_map.hpp"
 #include "core/parse/parse_error.hpp"
+#include "core/storage/storage_lines.hpp"
 
 namespace s3top {
 
@@ -88,6 +89,9 @@ struct Batch {
     /// state file), and how many of its records had no request id (never deduped).
     std::vector<RequestKey> request_keys;
     std::uint64_t no_request_id = 0;
+    /// `s3top storage`: the object-changing requests among the records (BatchBuilder::
+    /// keep_storage_lines), for the engine's StorageCollector.
+    StorageLines storage;
 };
 
 struct Record;
@@ -110,6 +114,8 @@ public:
     /// Records the dedupe key of the record just added (or that it had no request id).
     void add_request_key(const RequestKey& k) { batch_.request_keys.push_back(k); }
     void count_no_request_id() { ++batch_.no_request_id; }
+    /// Also keep each object-changing request's storage fields (Batch::storage).
+    void keep_storage_lines(bool on) { storage_ = on; }
     std::size_t size() const { return batch_.columns.size(); }
     std::size_t pending_lines() const { return static_cast<std::size_t>(batch_.counters.read); }
     /// The rejected lines held in this batch so far: the loader hands them to a reject sink as
@@ -137,6 +143,7 @@ private:
     Batch batch_;
     std::string scratch_;
     std::string method_key_;
+    bool storage_ = false;
 };
 
 }  // namespace s3top

@@ -1,5 +1,7 @@
 #include "core/agg/engine.hpp"
 
+#include "core/storage/storage_collector.hpp"
+
 #include <algorithm>
 #include <bit>
 #include <deque>
@@ -272,6 +274,8 @@ void Engine::append_rows(const Columns& rows) {
 }
 
 void Engine::append(Batch&& b) {
+    if (config_.storage && (!b.storage.lines.empty() || b.storage.failed > 0))
+        config_.storage->add(b.storage, b.origin);
     std::unique_lock lock(mutex_);
     intern_locked(b);
     Columns& in = b.columns;

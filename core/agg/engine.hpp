@@ -18,6 +18,8 @@
 
 namespace s3top {
 
+class StorageCollector;
+
 /// What a report asks for.
 struct ReportSpec {
     std::vector<DimSpec> by{DimSpec{Dim::Org, 0}};
@@ -38,6 +40,9 @@ struct EngineConfig {
     /// Streaming mode: fold every batch into this one report as it arrives and keep no
     /// records (report() then answers this spec). For one-shot reports over big inputs.
     std::optional<ReportSpec> stream;
+    /// `s3top storage`: every batch's object-changing requests (Batch::storage) go here as it
+    /// is merged. Null: none are kept.
+    std::shared_ptr<StorageCollector> storage;
 };
 
 struct ReportGroup {

@@ -16,7 +16,9 @@ constexpr std::size_t kRejectRun = 4096;  ///< rejected lines handed to the sink
 ParseWorker::ParseWorker(const WorkerShared& shared)
     : shared_(shared),
       builder_(shared.engine.config().org, shared.engine.config().keep, shared.engine.config().tiers),
-      keep_rejects_(shared.engine.config().max_recent_rejects) {}
+      keep_rejects_(shared.engine.config().max_recent_rejects) {
+    builder_.keep_storage_lines(shared.engine.config().storage != nullptr);
+}
 
 void ParseWorker::process(Block& blk) {
     const FileCtx& fc = *blk.file;

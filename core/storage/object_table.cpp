@@ -1,0 +1,471 @@
+#include "core/storage/object_table.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "core/agg/dimension.hpp"
+#include "core/agg/snapshot.hpp"
+#include "core/util/civil_time.hpp"
+#include "core/util/hash.hpp"
+
+namespace s3top {
+namespace {
+
+__extension__ typedef unsigned __int128 UInt128;
+constexpr Int128 kBytesPerGb = Int128{1} << 30;
+
+std::uint64_t object_key(std::uint32_t bucket, std::uint32_t key) { return std::uint64_t{bucket} << 32 | key; }
+
+}  // namespace
+
+std::optional<StorageDimSpec> parse_storage_dim(std::string_view name) {
+    if (name == "org") return StorageDimSpec{StorageDim::Org, 0};
+    if (name == "class" || name == "storage_class") return StorageDimSpec{StorageDim::Class, 0};
+    if (name == "bucket") return StorageDimSpec{StorageDim::Bucket, 0};
+    if (name == "prefix") return StorageDimSpec{StorageDim::KeyPrefix, 1};
+    if (name.starts_with("prefix:") && name.size() == 8 && name[7] >= '1' && name[7] <= '9')
+        return StorageDimSpec{StorageDim::KeyPrefix, static_cast<std::uint8_t>(name[7] - '0')};
+    return std::nullopt;
+}
+
+std::string storage_dim_name(const StorageDimSpec& d) {
+    switch (d.dim) {
+        case StorageDim::Org: return "org";
+        case StorageDim::Class: return "class";
+        case StorageDim::Bucket: return "bucket";
+        case StorageDim::KeyPrefix: return fmt::format("prefix:{}", d.depth);
+    }
+    return {};
+}
+
+std::string storage_dim_title(const StorageDimSpec& d) {
+    switch (d.dim) {
+        case StorageDim::Org: return "Org";
+        case StorageDim::Class: return "Class";
+        case StorageDim::Bucket: return "Bucket";
+        case StorageDim::KeyPrefix: return fmt::format("Key prefix ({})", d.depth);
+    }
+    return {};
+}
+
+std::size_t StorageNames::memory_bytes() const {
+    std::size_t n = orgs.memory_bytes() + buckets.memory_bytes() + uploads.memory_bytes() + versions.memory_bytes();
+    for (const StringPool& k : keys) n += k.memory_bytes();
+    return n + keys.capacity() * sizeof(StringPool);
+}
+
+std::size_t ObjectTable::GroupKeyHash::operator()(const GroupKey& k) const {
+    return static_cast<std::size_t>(
+        mix64((std::uint64_t{k.org} << 32 | k.bucket) ^ mix64(std::uint64_t{k.cls} << 32 | k.prefix)));
+}
+
+ObjectTable::ObjectTable(StorageSpec spec, const StorageNames& names) : spec_(std::move(spec)), names_(names) {
+    for (std::int64_t m = bucket_start(Dim::Month, spec_.from); m < spec_.to; m = next_bucket(Dim::Month, m))
+        months_.emplace_back(m, next_bucket(Dim::Month, m));
+    for (const std::string& b : spec_.versioned_buckets) {
+        if (const auto id = names_.buckets.find(b)) {
+            if (versioned_.size() <= *id) versioned_.resize(*id + 1, 0);
+            versioned_[*id] = 1;
+        }
+    }
+}
+
+ObjectTable::~ObjectTable() = default;
+
+ObjectTable::Version& ObjectTable::current(std::uint32_t bucket, std::uint32_t key) {
+    if (objects_.size() <= bucket) objects_.resize(bucket + 1);
+    auto& v = objects_[bucket];
+    if (v.size() <= key) v.resize(std::max<std::size_t>(key + 1, v.size() + v.size() / 2));
+    return v[key];
+}
+
+std::uint32_t ObjectTable::group_of(std::uint32_t owner, StorageClass cls, std::uint32_t bucket, std::uint32_t key) {
+    GroupKey k;
+    for (const StorageDimSpec& d : spec_.by) {
+        switch (d.dim) {
+            case StorageDim::Org: k.org = owner; break;
+            case StorageDim::Class: k.cls = static_cast<std::uint32_t>(cls); break;
+            case StorageDim::Bucket: k.bucket = bucket; break;
+            case StorageDim::KeyPrefix:
+                k.prefix = prefixes_.intern(key_prefix(names_.keys[bucket].view(key), d.depth));
+                break;
+        }
+    }
+    const auto [it, added] = group_ids_.try_emplace(k, static_cast<std::uint32_t>(groups_.size()));
+    if (added) {
+        group_keys_.push_back(k);
+        Acc acc;
+        acc.month_seconds.assign(months_.size(), 0);
+        groups_.push_back(std::move(acc));
+    }
+    return it->second;
+}
+
+void ObjectTable::add_seconds(Acc& acc, std::uint64_t size, std::int64_t a, std::int64_t b) const {
+    a = std::max(a, spec_.from);
+    b = std::min(b, spec_.to);
+    if (b <= a || size == 0) return;
+    for (std::size_t i = 0; i < months_.size(); ++i) {
+        const std::int64_t lo = std::max(a, months_[i].first), hi = std::min(b, months_[i].second);
+        if (hi > lo) acc.month_seconds[i] += Int128{size} * (hi - lo);
+    }
+}
+
+void ObjectTable::open(Version& v, std::int64_t t, bool object) {
+    v.since = t;
+    v.present = true;
+    Acc& acc = groups_[v.group];
+    acc.bytes_now += v.size;
+    if (object) acc.objects_now += 1;
+    total_now_ += v.size;
+    if (entered_) {
+        acc.peak = std::max(acc.peak, acc.bytes_now);
+        total_peak_ = std::max(total_peak_, total_now_);
+    }
+}
+
+void ObjectTable::close(Version& v, std::int64_t t, bool object) {
+    if (!v.present) return;
+    Acc& acc = groups_[v.group];
+    add_seconds(acc, v.size, v.since, t);
+    acc.bytes_now -= v.size;
+    if (object) acc.objects_now -= 1;
+    total_now_ -= v.size;
+    v.present = false;
+}
+
+void ObjectTable::enter_period() {
+    entered_ = true;
+    for (Acc& acc : groups_) acc.peak = acc.bytes_now;
+    total_peak_ = total_now_;
+}
+
+void ObjectTable::apply(const StorageEvent& e) {
+    if (e.time >= spec_.to) {
+        ++stats_.after_period;
+        return;
+    }
+    if (!entered_ && e.time >= spec_.from) enter_period();
+    ++stats_.events;
+    if (stats_.first_event == 0) stats_.first_event = e.time;
+    stats_.last_event = e.time;
+    if (e.version != 0 && names_.versions.view(e.version) != "null") {
+        // Only a versioned bucket logs version ids other than "null".
+        if (versioned_.size() <= e.bucket) versioned_.resize(e.bucket + 1, 0);
+        versioned_[e.bucket] = 1;
+    }
+    switch (e.op) {
+        case StorageOp::Put:
+            if (!e.has_size) ++stats_.no_size;
+            put(e, e.size);
+            break;
+        case StorageOp::Complete: {
+            const std::uint64_t parts = end_upload(e);
+            put(e, e.has_size ? e.size : parts);
+            break;
+        }
+        case StorageOp::PutPart:
+            if (!e.has_size) ++stats_.no_size;
+            put_part(e);
+            break;
+        case StorageOp::Abort: end_upload(e); break;
+        case StorageOp::Delete: remove(e, false); break;
+        case StorageOp::DeleteMarker:
+            if (versioned_.size() <= e.bucket) versioned_.resize(e.bucket + 1, 0);
+            versioned_[e.bucket] = 1;
+            remove(e, true);
+            break;
+        case StorageOp::Transition: transition(e); break;
+    }
+}
+
+void ObjectTable::put(const StorageEvent& e, std::uint64_t size) {
+    Version& cur = current(e.bucket, e.key);
+    if (cur.present) {
+        if (versioned(e.bucket)) {
+            noncurrent_[object_key(e.bucket, e.key)].push_back(cur);  // still stored, as it was
+            cur.present = false;
+        } else {
+            close(cur, e.time, true);  // an overwrite replaces the object
+        }
+    }
+    cur.size = size;
+    cur.owner = e.org;
+    cur.cls = StorageClass::Standard;
+    cur.version = 0;
+    cur.group = group_of(e.org, cur.cls, e.bucket, e.key);
+    open(cur, e.time, true);
+}
+
+ObjectTable::Version* ObjectTable::noncurrent_named(const StorageEvent& e, std::vector<Version>*& list) {
+    const auto it = noncurrent_.find(object_key(e.bucket, e.key));
+    if (it == noncurrent_.end() || it->second.empty()) return nullptr;
+    list = &it->second;
+    for (Version& v : it->second) {
+        if (v.version == e.version) return &v;
+    }
+    // The logs never say which version id a write created: take the oldest version whose id is
+    // not known, and say so.
+    for (Version& v : it->second) {
+        if (v.version == 0) {
+            ++stats_.version_guessed;
+            return &v;
+        }
+    }
+    return nullptr;
+}
+
+void ObjectTable::remove(const StorageEvent& e, bool marker) {
+    Version& cur = current(e.bucket, e.key);
+    const bool by_version = e.version != 0 && names_.versions.view(e.version) != "null";
+    if (!versioned(e.bucket) || (!by_version && !marker)) {
+        if (!cur.present) {
+            ++stats_.unknown_object;
+            return;
+        }
+        if (versioned(e.bucket)) {
+            // A delete without a version id in a versioned bucket: a delete marker; the version
+            // stays stored as noncurrent.
+            noncurrent_[object_key(e.bucket, e.key)].push_back(cur);
+            cur.present = false;
+            return;
+        }
+        close(cur, e.time, true);
+        return;
+    }
+    if (marker) {
+        if (!cur.present) {
+            ++stats_.unknown_object;
+            return;
+        }
+        noncurrent_[object_key(e.bucket, e.key)].push_back(cur);
+        cur.present = false;
+        return;
+    }
+    // A version deleted by id: the current one when it has that id (or, when no noncurrent
+    // version matches, the current one of an unknown id), else a noncurrent one.
+    if (cur.present && cur.version == e.version) {
+        close(cur, e.time, true);
+        return;
+    }
+    std::vector<Version>* list = nullptr;
+    if (Version* v = noncurrent_named(e, list)) {
+        close(*v, e.time, true);
+        list->erase(list->begin() + (v - list->data()));
+        return;
+    }
+    if (cur.present && cur.version == 0) {
+        ++stats_.version_guessed;
+        close(cur, e.time, true);
+        return;
+    }
+    ++stats_.unknown_object;
+}
+
+void ObjectTable::transition(const StorageEvent& e) {
+    Version& cur = current(e.bucket, e.key);
+    Version* v = nullptr;
+    const bool by_version = e.version != 0 && names_.versions.view(e.version) != "null";
+    if (cur.present && (!by_version || cur.version == e.version)) {
+        v = &cur;
+    } else if (by_version) {
+        std::vector<Version>* list = nullptr;
+        v = noncurrent_named(e, list);
+    }
+    if (!v) {
+        ++stats_.unknown_object;
+        return;
+    }
+    close(*v, e.time, true);
+    v->cls = e.to;
+    v->group = group_of(v->owner, v->cls, e.bucket, e.key);
+    open(*v, e.time, true);
+}
+
+void ObjectTable::put_part(const StorageEvent& e) {
+    auto& uploads = uploads_[object_key(e.bucket, e.key)];
+    auto up = std::find_if(uploads.begin(), uploads.end(), [&](const Upload& u) { return u.id == e.upload; });
+    if (up == uploads.end()) {
+        uploads.push_back(Upload{e.upload, {}});
+        up = uploads.end() - 1;
+    }
+    Part* part = nullptr;
+    if (e.part != 0) {
+        for (Part& p : up->parts) {
+            if (p.number == e.part) part = &p;
+        }
+    }
+    if (part) {
+        close(part->v, e.time, false);  // a part uploaded again replaces the earlier one
+    } else {
+        up->parts.push_back(Part{{}, e.part});
+        part = &up->parts.back();
+    }
+    part->v.size = e.size;
+    part->v.owner = e.org;
+    part->v.cls = StorageClass::Standard;
+    part->v.group = group_of(e.org, StorageClass::Standard, e.bucket, e.key);
+    open(part->v, e.time, false);
+}
+
+std::uint64_t ObjectTable::end_upload(const StorageEvent& e) {
+    const auto it = uploads_.find(object_key(e.bucket, e.key));
+    if (it == uploads_.end()) return 0;
+    std::uint64_t bytes = 0;
+    auto& uploads = it->second;
+    for (auto u = uploads.begin(); u != uploads.end();) {
+        if (e.upload != 0 && u->id != e.upload) {
+            ++u;
+            continue;
+        }
+        for (Part& p : u->parts) {
+            bytes += p.v.size;
+            close(p.v, e.time, false);
+        }
+        u = uploads.erase(u);
+    }
+    if (uploads.empty()) uploads_.erase(it);
+    return bytes;
+}
+
+StorageResult ObjectTable::result() const {
+    StorageResult r;
+    r.from = spec_.from;
+    r.to = spec_.to;
+    r.by = spec_.by;
+    r.stats = stats_;
+    std::vector<Acc> accs = groups_;
+    Int128 total_peak = total_peak_;
+    if (!entered_) {
+        for (Acc& a : accs) a.peak = a.bytes_now;
+        total_peak = total_now_;
+    }
+    // What is still stored is billed up to the end of the period.
+    auto still = [&](const Version& v) {
+        if (v.present) add_seconds(accs[v.group], v.size, v.since, spec_.to);
+    };
+    for (const auto& bucket : objects_)
+        for (const Version& v : bucket) still(v);
+    for (const auto& [k, list] : noncurrent_)
+        for (const Version& v : list) still(v);
+    for (const auto& [k, uploads] : uploads_) {
+        for (const Upload& u : uploads) {
+            for (const Part& p : u.parts) {
+                still(p.v);
+                if (p.v.present) ++r.stats.parts_end;
+            }
+        }
+    }
+    auto label = [&](const GroupKey& k, const StorageDimSpec& d) -> std::string {
+        std::string_view s;
+        switch (d.dim) {
+            case StorageDim::Org: s = names_.orgs.view(k.org); break;
+            case StorageDim::Class: s = storage_class_name(static_cast<StorageClass>(k.cls)); break;
+            case StorageDim::Bucket: s = names_.buckets.view(k.bucket); break;
+            case StorageDim::KeyPrefix: s = prefixes_.view(k.prefix); break;
+        }
+        return s.empty() ? "-" : std::string(s);
+    };
+    for (std::size_t g = 0; g < accs.size(); ++g) {
+        const Acc& a = accs[g];
+        StorageGroup out;
+        for (const StorageDimSpec& d : spec_.by) out.key.push_back(label(group_keys_[g], d));
+        for (std::size_t m = 0; m < months_.size(); ++m) {
+            out.byte_seconds += a.month_seconds[m];
+            const Int128 hours = (months_[m].second - months_[m].first) / 3600;
+            out.gb_month_nanos += div_round_half_up(a.month_seconds[m] * kNanosPerUnit, kBytesPerGb * 3600 * hours);
+        }
+        out.objects_end = a.objects_now;
+        out.bytes_end = a.bytes_now;
+        out.peak_bytes = a.peak;
+        if (out.byte_seconds == 0 && out.bytes_end == 0 && out.peak_bytes == 0)
+            continue;  // nothing stored in the period
+        r.totals.byte_seconds += out.byte_seconds;
+        r.totals.gb_month_nanos += out.gb_month_nanos;
+        r.totals.objects_end += out.objects_end;
+        r.totals.bytes_end += out.bytes_end;
+        r.groups.push_back(std::move(out));
+    }
+    r.totals.peak_bytes = total_peak;
+    std::sort(r.groups.begin(), r.groups.end(), [](const StorageGroup& a, const StorageGroup& b) {
+        return a.byte_seconds != b.byte_seconds ? a.byte_seconds > b.byte_seconds : a.key < b.key;
+    });
+    return r;
+}
+
+std::size_t ObjectTable::objects() const {
+    std::size_t n = 0;
+    for (const auto& bucket : objects_)
+        for (const Version& v : bucket) n += v.present ? 1 : 0;
+    return n;
+}
+
+std::size_t ObjectTable::memory_bytes() const {
+    std::size_t n =
+        prefixes_.memory_bytes() + groups_.capacity() * sizeof(Acc) + group_keys_.capacity() * sizeof(GroupKey);
+    for (const auto& bucket : objects_) n += bucket.capacity() * sizeof(Version);
+    n += noncurrent_.size() * (sizeof(Version) + 48);
+    return n;
+}
+
+StorageResult compute_storage(const StorageSpec& spec, const StorageNames& names, std::vector<StorageEvent>& events,
+                              std::uint64_t failed, bool inventory) {
+    std::sort(events.begin(), events.end());
+    ObjectTable table(spec, names);
+    table.count_failed(failed);
+    for (const StorageEvent& e : events) table.apply(e);
+    StorageResult r = table.result();
+    r.inventory = inventory;
+    r.caveats = storage_caveats(r);
+    return r;
+}
+
+std::vector<std::string> storage_caveats(const StorageResult& r) {
+    std::vector<std::string> out;
+    const StorageStats& s = r.stats;
+    if (!r.inventory) {
+        out.push_back(s.first_event
+                          ? fmt::format("objects stored before the first object-changing log line ({}) are not "
+                                        "known without --inventory: only what the logs wrote is counted",
+                                        format_iso8601(s.first_event))
+                          : "objects stored before the logs begin are not known without --inventory: only "
+                            "what the logs wrote is counted");
+    }
+    if (s.unknown_object)
+        out.push_back(
+            fmt::format("{} delete{} or transition{} named objects the logs never wrote (stored before them): "
+                        "not counted",
+                        s.unknown_object, s.unknown_object == 1 ? "" : "s", s.unknown_object == 1 ? "" : "s"));
+    if (s.no_size)
+        out.push_back(
+            fmt::format("{} write{} logged no object size: counted as 0 bytes", s.no_size, s.no_size == 1 ? "" : "s"));
+    if (s.version_guessed)
+        out.push_back(fmt::format(
+            "{} request{} named a version id the logs never showed being written (S3 logs no version id for a PUT): "
+            "the oldest such version of the key was taken",
+            s.version_guessed, s.version_guessed == 1 ? "" : "s"));
+    return out;
+}
+
+std::string int128_decimal(Int128 v) {
+    if (v == 0) return "0";
+    const bool neg = v < 0;
+    UInt128 m = neg ? static_cast<UInt128>(-(v + 1)) + 1 : static_cast<UInt128>(v);
+    std::string s;
+    while (m > 0) {
+        s.push_back(static_cast<char>('0' + static_cast<int>(m % 10)));
+        m /= 10;
+    }
+    if (neg) s.push_back('-');
+    std::reverse(s.begin(), s.end());
+    return s;
+}
+
+std::string byte_hours_text(Int128 byte_seconds) {
+    Int128 milli = byte_seconds * 10 / 36;  // thousandths of a byte-hour, rounded half up
+    if ((byte_seconds * 10 % 36) * 2 >= 36) ++milli;
+    return fmt::format("{}.{:03}", int128_decimal(milli / 1000), static_cast<int>(milli % 1000));
+}
+
+}  // namespace s3top

@@ -1,0 +1,177 @@
+#pragma once
+// The table of stored objects per bucket and key, fed storage events in time order, and the
+// exact byte-seconds each group of them was stored within a period [from, to).
+//
+// Every version is billed to its owner (the org of the request that created it) from the
+// second it was written until the second it is gone, in the class it is in; a delete or an
+// expiry ends the owner's bytes whoever asks. Parts of a multipart upload are billed (to the
+// org that uploaded each part, in Standard) until the upload completes or is aborted.
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "core/billing/money.hpp"
+#include "core/storage/storage_event.hpp"
+
+namespace s3top {
+
+/// What storage groups by.
+enum class StorageDim : std::uint8_t { Org, Class, Bucket, KeyPrefix };
+
+struct StorageDimSpec {
+    StorageDim dim = StorageDim::Org;
+    std::uint8_t depth = 0;  ///< KeyPrefix: leading '/'-separated segments (1-9)
+    friend bool operator==(const StorageDimSpec&, const StorageDimSpec&) = default;
+};
+
+/// "org", "class", "bucket", "prefix:N" (N 1-9; "prefix" is prefix:1); nullopt otherwise.
+std::optional<StorageDimSpec> parse_storage_dim(std::string_view name);
+/// The name parse_storage_dim reads ("prefix:2"), and the heading of its column.
+std::string storage_dim_name(const StorageDimSpec& d);
+std::string storage_dim_title(const StorageDimSpec& d);
+
+struct StorageSpec {
+    std::int64_t from = 0, to = 0;  ///< UTC seconds; `to` exclusive
+    std::vector<StorageDimSpec> by{StorageDimSpec{}};
+    /// Buckets known to keep versions (an overwrite or a delete keeps the old version as
+    /// noncurrent); a bucket is also known versioned once its logs show a delete marker.
+    std::vector<std::string> versioned_buckets;
+};
+
+/// One group's storage within the period.
+struct StorageGroup {
+    std::vector<std::string> key;  ///< one label per `by` dimension ("-": absent)
+    Int128 byte_seconds = 0;
+    /// GB-months as AWS bills them: per calendar month, byte-hours / (2^30 x hours in that
+    /// month), in 1e-9 units rounded half up, summed over the months of the period.
+    std::int64_t gb_month_nanos = 0;
+    Int128 objects_end = 0;  ///< versions stored at `to` (current and noncurrent; parts not)
+    Int128 bytes_end = 0;    ///< bytes stored at `to` (parts included)
+    Int128 peak_bytes = 0;   ///< most bytes stored at once within the period
+};
+
+/// What the logs could not tell, counted (each becomes a caveat line when not zero).
+struct StorageStats {
+    std::uint64_t events = 0;           ///< object-changing requests applied (before `to`)
+    std::uint64_t failed = 0;           ///< object-changing requests that failed: they changed nothing
+    std::uint64_t after_period = 0;     ///< events at or after `to`: not applied
+    std::uint64_t unknown_object = 0;   ///< deletes and transitions of objects the logs never created
+    std::uint64_t no_size = 0;          ///< writes that logged no object size (counted as 0 bytes)
+    std::uint64_t version_guessed = 0;  ///< a version id the logs never created: the oldest noncurrent version taken
+    std::uint64_t parts_end = 0;        ///< parts of uploads neither completed nor aborted at `to`
+    std::int64_t first_event = 0, last_event = 0;  ///< time of the first and last event (0: none)
+};
+
+struct StorageResult {
+    std::int64_t from = 0, to = 0;
+    std::vector<StorageDimSpec> by;
+    std::vector<StorageGroup> groups;  ///< most byte-seconds first, then by key
+    StorageGroup totals;               ///< every group (peak_bytes: of all bytes together)
+    StorageStats stats;
+    bool inventory = false;  ///< a baseline of what was stored before the logs was read
+    std::vector<std::string> caveats;
+};
+
+/// Byte-seconds inside [from, to) split over the calendar months the range touches.
+class ObjectTable {
+public:
+    /// `names` holds the strings the events name; it must outlive the table.
+    ObjectTable(StorageSpec spec, const StorageNames& names);
+    ~ObjectTable();
+    ObjectTable(const ObjectTable&) = delete;
+    ObjectTable& operator=(const ObjectTable&) = delete;
+
+    /// Applies one event. Events must come in StorageEvent order (time, then origin); an event
+    /// at or after `to` is counted in stats.after_period and changes nothing.
+    void apply(const StorageEvent& e);
+    /// Counts requests that failed (see StorageLines::failed).
+    void count_failed(std::uint64_t n) { stats_.failed += n; }
+
+    /// The groups as of the end of the period (objects still stored are billed up to `to`).
+    StorageResult result() const;
+
+    /// Objects (current versions) in the table and bytes the table holds, for the memory figure.
+    std::size_t objects() const;
+    std::size_t memory_bytes() const;
+
+private:
+    struct Version {
+        std::uint64_t size = 0;
+        std::int64_t since = 0;
+        std::uint32_t owner = 0;
+        std::uint32_t group = 0;
+        std::uint32_t version = 0;  ///< versions pool id when known
+        StorageClass cls = StorageClass::Standard;
+        bool present = false;
+    };
+    struct Part {
+        Version v;
+        std::uint16_t number = 0;
+    };
+    struct Acc {
+        std::vector<Int128> month_seconds;  ///< byte-seconds per month of the period
+        Int128 bytes_now = 0, objects_now = 0, peak = 0;
+    };
+    struct GroupKey {
+        std::uint32_t org = 0, cls = 0, bucket = 0, prefix = 0;
+        friend bool operator==(const GroupKey&, const GroupKey&) = default;
+    };
+    struct GroupKeyHash {
+        std::size_t operator()(const GroupKey& k) const;
+    };
+
+    Version& current(std::uint32_t bucket, std::uint32_t key);
+    bool versioned(std::uint32_t bucket) const { return bucket < versioned_.size() && versioned_[bucket]; }
+    std::uint32_t group_of(std::uint32_t owner, StorageClass cls, std::uint32_t bucket, std::uint32_t key);
+    /// Starts storing `v` at `t` (adds its bytes to its group).
+    void open(Version& v, std::int64_t t, bool object);
+    /// Stops storing `v` at `t`: its byte-seconds since it was opened go to its group.
+    void close(Version& v, std::int64_t t, bool object);
+    void add_seconds(Acc& acc, std::uint64_t size, std::int64_t a, std::int64_t b) const;
+    void enter_period();
+    void put(const StorageEvent& e, std::uint64_t size);
+    void remove(const StorageEvent& e, bool marker);
+    void transition(const StorageEvent& e);
+    void put_part(const StorageEvent& e);
+    /// Closes the parts of `e`'s upload (every upload of its key when it names none); returns
+    /// their bytes.
+    std::uint64_t end_upload(const StorageEvent& e);
+    /// The noncurrent version `e` names by id, else (counted) the oldest noncurrent one of an
+    /// unknown id; nullptr when there is none.
+    Version* noncurrent_named(const StorageEvent& e, std::vector<Version>*& list);
+
+    StorageSpec spec_;
+    const StorageNames& names_;
+    std::vector<std::pair<std::int64_t, std::int64_t>> months_;           ///< [from, to) of each month piece
+    std::vector<std::vector<Version>> objects_;                           ///< [bucket][key]: the current version
+    std::unordered_map<std::uint64_t, std::vector<Version>> noncurrent_;  ///< bucket << 32 | key
+    struct Upload {
+        std::uint32_t id = 0;  ///< uploads pool id (0: not logged)
+        std::vector<Part> parts;
+    };
+    std::unordered_map<std::uint64_t, std::vector<Upload>> uploads_;  ///< bucket << 32 | key
+    std::vector<std::uint8_t> versioned_;                             ///< per bucket id
+    StringPool prefixes_;
+    std::unordered_map<GroupKey, std::uint32_t, GroupKeyHash> group_ids_;
+    std::vector<GroupKey> group_keys_;
+    std::vector<Acc> groups_;
+    Int128 total_now_ = 0, total_peak_ = 0;
+    bool entered_ = false;
+    StorageStats stats_;
+};
+
+/// Applies `events` (sorted here) to a table for `spec` and returns its result with its
+/// caveats: the whole computation for a batch of logs.
+StorageResult compute_storage(const StorageSpec& spec, const StorageNames& names, std::vector<StorageEvent>& events,
+                              std::uint64_t failed, bool inventory = false);
+
+/// The lines a storage report says about what the logs could not tell.
+std::vector<std::string> storage_caveats(const StorageResult& r);
+
+/// An integer as decimal digits (Int128 has no std::to_string).
+std::string int128_decimal(Int128 v);
+/// byte-seconds / 3600 rounded half up to 3 decimals ("12.500").
+std::string byte_hours_text(Int128 byte_seconds);
+
+}  // namespace s3top

@@ -1,0 +1,32 @@
+#pragma once
+// Gathers the storage lines of every batch a load produces (from its parse workers, in any
+// order) as events with interned strings, to be sorted into time order and applied once the
+// load is done.
+#include <cstdint>
+#include <mutex>
+#include <vector>
+
+#include "core/storage/storage_event.hpp"
+#include "core/storage/storage_lines.hpp"
+
+namespace s3top {
+
+class StorageCollector {
+public:
+    /// Interns `lines` (a batch's; `origin` is the batch's Batch::origin, empty when the loader
+    /// kept none) and keeps them as events. Thread-safe.
+    void add(const StorageLines& lines, const std::vector<std::uint64_t>& origin);
+
+    /// The names and the events gathered (unsorted); not thread-safe against add().
+    StorageNames& names() { return names_; }
+    std::vector<StorageEvent>& events() { return events_; }
+    std::uint64_t failed() const { return failed_; }
+
+private:
+    std::mutex mutex_;
+    StorageNames names_;
+    std::vector<StorageEvent> events_;
+    std::uint64_t failed_ = 0;
+};
+
+}  // namespace s3top
