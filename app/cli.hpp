@@ -13,6 +13,7 @@
 #include "core/billing/statement.hpp"
 #include "core/config/config.hpp"
 #include "core/ingest/request_ids.hpp"
+#include "core/storage/object_table.hpp"
 
 namespace s3top::app {
 
@@ -21,7 +22,7 @@ struct UsageError {
     std::string message;
 };
 
-enum class Command { Dashboard, Report, Bill };
+enum class Command { Dashboard, Report, Bill, Storage };
 enum class OutputFormat { Table, Csv, Json, Html };
 
 /// Everything the command line and the config file set, typed and checked.
@@ -69,6 +70,10 @@ struct Options {
     // `s3top bill` / `report --billing`
     bool billing = false;
     std::vector<BillingPeriod> periods;  ///< --month, or --from/--to (UTC; `to` exclusive)
+
+    // `s3top storage` (its period is `periods`, first to last)
+    std::vector<StorageDimSpec> storage_by{StorageDimSpec{}};  ///< --by org,class,bucket,prefix:N
+    std::vector<std::string> versioned;                        ///< --versioned BUCKET,...
 };
 
 /// Runs the program; returns the exit status (0 ok, 1 no input could be read, 2 bad usage).

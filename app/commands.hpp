@@ -7,6 +7,8 @@ namespace s3top::app {
 int run_report(const Options& opt);
 /// `s3top bill` (and `report --billing`): a billing statement. Exit status as run().
 int run_bill(const Options& opt);
+/// `s3top storage`: byte-seconds and GB-months stored per org for a period.
+int run_storage(const Options& opt);
 /// `s3top PATH...`: the dashboard on a terminal.
 int run_dashboard_command(const Options& opt);
 /// `s3top schema clickhouse`: prints the DDL of the records table; 2 for a name it refuses.

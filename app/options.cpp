@@ -76,6 +76,19 @@ OutputFormat output_format(const CommandLineText& t) {
 /// `bill --replay` or `--speed 60` without --replay would otherwise trust output that did not do
 /// what they asked.
 void refuse_ignored_options(const CommandLineText& t, bool billing) {
+    if (t.command == Command::Storage) {
+        for (const char* name : {"--follow", "--replay", "--speed", "--every"})
+            if (given(t, name))
+                throw UsageError{
+                    fmt::format("{}: storage is computed over a whole period at once; it cannot follow or "
+                                "replay",
+                                name)};
+        if (given(t, "--state"))
+            throw UsageError{"--state: storage keeps no state yet; every run reads its inputs (leave --state out)"};
+        if (given(t, "--filter"))
+            throw UsageError{"--filter: storage has no filter yet; group with --by org,class,bucket,prefix:N instead"};
+        return;
+    }
     if (billing) {
         for (const char* name : {"--follow", "--replay", "--speed"})
             if (given(t, name))
@@ -102,7 +115,8 @@ std::vector<BillingPeriod> periods_of(const CommandLineText& t) {
         return periods_between(*start, next_bucket(Dim::Month, *start));
     }
     if (t.from.empty() || t.to.empty())
-        throw UsageError{"bill needs a period: --month 2024-03, or --from and --to (UTC, to exclusive)"};
+        throw UsageError{fmt::format("{} needs a period: --month 2024-03, or --from and --to (UTC, to exclusive)",
+                                     t.command == Command::Storage ? "storage" : "bill")};
     const auto from = parse_iso8601(t.from);
     if (!from) throw UsageError{fmt::format("--from: '{}' is not a time like 2024-03-01 or 2024-03-01T12:00", t.from)};
     const auto to = parse_iso8601(t.to);
@@ -244,7 +258,20 @@ Options resolve_options(const CommandLineText& t, const char* xdg_config_home, c
     o.paths = t.paths;
     o.config = load_config(t, xdg_config_home, home);
 
-    if (t.command != Command::Dashboard) o.by = dims_of(t.by, "--by");
+    if (t.command == Command::Storage) {
+        o.storage_by.clear();
+        for (const auto& name : split_commas(t.by)) {
+            const auto d = parse_storage_dim(name);
+            if (!d)
+                throw UsageError{
+                    fmt::format("--by: storage groups by org, class, bucket or prefix:N (1-9), not '{}'", name)};
+            o.storage_by.push_back(*d);
+        }
+        if (o.storage_by.empty()) throw UsageError{"--by: name at least one of org, class, bucket, prefix:N"};
+        o.versioned = split_commas(t.versioned);
+    } else if (t.command != Command::Dashboard) {
+        o.by = dims_of(t.by, "--by");
+    }
     auto filter = parse_filter(t.filter);
     if (!filter) throw UsageError{"--filter: " + filter.error()};
     o.filter = *std::move(filter);
@@ -300,7 +327,12 @@ Options resolve_options(const CommandLineText& t, const char* xdg_config_home, c
         if (o.follow) throw UsageError{"--format html: not available with --follow (one page is written once)"};
         if (o.every_given) throw UsageError{"--format html: not available with --every"};
     }
-    if (o.billing) o.periods = periods_of(t);
+    if (o.billing || t.command == Command::Storage) o.periods = periods_of(t);
+    if (t.command == Command::Storage) {
+        if (o.format == OutputFormat::Html)
+            throw UsageError{"--format html: storage writes table, csv or json (html is not there yet)"};
+        o.no_state = true;  // storage keeps no state yet: every run reads its inputs
+    }
     return o;
 }
 

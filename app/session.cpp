@@ -69,13 +69,14 @@ void mark_needed(const std::vector<DimSpec>& by, DimMask& needed) {
 }
 
 Session make_session(const Options& opt, const DimMask& needed, std::optional<ReportSpec> stream,
-                     const std::optional<FollowOptions>& follow) {
+                     const std::optional<FollowOptions>& follow, std::shared_ptr<StorageCollector> storage) {
     Session s;
     EngineConfig cfg;
     cfg.org = opt.org;
     cfg.tiers = opt.config.tiers;
     cfg.keep = needed | CompiledFilter(opt.filter).needed();
     cfg.stream = std::move(stream);
+    cfg.storage = storage;
     s.engine = std::make_unique<Engine>(cfg);
     if (!opt.rejects.empty()) {
         s.rejects.reset(std::fopen(opt.rejects.c_str(), "wb"));
@@ -86,6 +87,7 @@ Session make_session(const Options& opt, const DimMask& needed, std::optional<Re
     lo.format_options = FormatOptions{opt.log_format, opt.date_format, opt.time_format,
                                       std::make_shared<const JsonFieldMap>(opt.config.json_fields)};
     lo.workers = opt.workers;
+    lo.record_origin = storage != nullptr;  // events in the same second keep their file and line order
     const DedupeMode dedupe = opt.dedupe;
     if (dedupe == DedupeMode::RequestId) lo.dedupe = std::make_shared<RequestIdSet>();
     lo.progress = std::make_shared<LoadProgress>();

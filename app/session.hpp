@@ -13,6 +13,7 @@
 #include "core/ingest/ingestor.hpp"
 #include "core/ingest/loader.hpp"
 #include "core/ingest/replay.hpp"
+#include "core/storage/storage_collector.hpp"
 
 namespace s3top::app {
 
@@ -52,8 +53,11 @@ void mark_needed(const std::vector<DimSpec>& by, DimMask& needed);
 /// lists the inputs. Throws UsageError when the --rejects file cannot be made.
 /// With `stream`, the engine folds that one report as batches arrive and keeps no records.
 /// With `follow`, the session's follower watches the inputs before they are listed.
+/// With `storage`, every object-changing request goes there too (each record's origin kept, for
+/// their time order).
 Session make_session(const Options& opt, const DimMask& needed, std::optional<ReportSpec> stream = std::nullopt,
-                     const std::optional<FollowOptions>& follow = std::nullopt);
+                     const std::optional<FollowOptions>& follow = std::nullopt,
+                     std::shared_ptr<StorageCollector> storage = nullptr);
 
 /// Lists the inputs again (follow mode); problems are dropped.
 std::vector<InputFile> relist_inputs(const Options& opt);

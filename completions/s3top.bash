@@ -50,11 +50,17 @@ _s3top() {
     local billing="--month --from --to --prices --exclude-errors --tier-scope"
     local sub="" w
     for w in "${words[@]:1:cword-1}"; do
-        case $w in report|bill) sub=$w; break ;; esac
+        case $w in report|bill|storage) sub=$w; break ;; esac
     done
 
     case $prev in
-        --by|--panels) _s3top_dim_list; __ltrim_colon_completions "$cur"; return ;;
+        --by|--panels)
+            if [[ $sub == storage ]]; then
+                mapfile -t COMPREPLY < <(compgen -W "org class bucket prefix:1 prefix:2 prefix:3" -- "${cur##*,}")
+            else
+                _s3top_dim_list
+            fi
+            __ltrim_colon_completions "$cur"; return ;;
         --filter) _s3top_filter; return ;;
         --log-format) mapfile -t COMPREPLY < <(compgen -W "$(_s3top_list log-formats)" -- "$cur"); return ;;
         --format) mapfile -t COMPREPLY < <(compgen -W "$(_s3top_list formats)" -- "$cur"); return ;;
@@ -71,7 +77,7 @@ _s3top() {
                 "${AWS_SHARED_CREDENTIALS_FILE:-$HOME/.aws/credentials}" "${AWS_CONFIG_FILE:-$HOME/.aws/config}" \
                 2>/dev/null | sort -u)" -- "$cur"); return ;;
         --rejects|-o|--output|--config|--prices) _filedir; return ;;
-        --date-format|--time-format|--workers|--speed|--top|--every|--from|--to|--endpoint-url) return ;;
+        --date-format|--time-format|--workers|--speed|--top|--every|--from|--to|--endpoint-url|--versioned) return ;;
     esac
 
     if [[ $cur == -* ]]; then
@@ -79,13 +85,14 @@ _s3top() {
         case $sub in
             report) opts="$common --by --top --sort --format -o --output --exact --every --billing $billing" ;;
             bill) opts="$common $billing --by --format -o --output" ;;
+            storage) opts="$common --month --from --to --by --versioned --format -o --output --exact" ;;
             *) opts="$common --version --no-color --panels --every" ;;
         esac
         mapfile -t COMPREPLY < <(compgen -W "$opts" -- "$cur")
         return
     fi
     [[ $split == true ]] && return
-    [[ -z $sub ]] && mapfile -t COMPREPLY < <(compgen -W "report bill schema" -- "$cur")
+    [[ -z $sub ]] && mapfile -t COMPREPLY < <(compgen -W "report bill schema storage" -- "$cur")
     _filedir  # log files and folders (adds to COMPREPLY)
 }
 complete -F _s3top s3top

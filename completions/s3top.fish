@@ -31,7 +31,8 @@ function __s3top_months
     end
 end
 
-set -l subs report bill schema
+set -l subs report bill schema storage
+set -l in_storage '__fish_seen_subcommand_from storage'
 set -l in_report '__fish_seen_subcommand_from report'
 set -l in_bill '__fish_seen_subcommand_from bill'
 set -l in_billing '__fish_seen_subcommand_from report bill'
@@ -41,6 +42,7 @@ complete -c s3top -f -n $top -a report -d 'Print a usage report'
 complete -c s3top -f -n $top -a bill -d 'Print a billing statement per org'
 complete -c s3top -f -n $top -a schema -d 'Print the DDL of the ClickHouse table'
 complete -c s3top -f -n '__fish_seen_subcommand_from schema' -a clickhouse
+complete -c s3top -f -n $top -a storage -d 'Print the bytes stored per org'
 complete -c s3top -F  # log files and folders
 
 # every command
@@ -86,3 +88,13 @@ complete -c s3top -n $in_report -x -l sort -a 'bytes requests key' -d 'Sort by'
 complete -c s3top -n $in_report -l exact -d 'Exact integers in the table'
 complete -c s3top -n $in_report -x -l every -d 'Report interval with --follow or --replay'
 complete -c s3top -n $in_report -l billing -d 'A billing statement instead'
+
+# storage
+complete -c s3top -n $in_storage -x -l month -a '(__s3top_months)' -d 'One calendar month, UTC'
+complete -c s3top -n $in_storage -x -l from -d 'From this time on, UTC'
+complete -c s3top -n $in_storage -x -l to -d 'Up to this time, exclusive, UTC'
+complete -c s3top -n $in_storage -x -l by -a 'org class bucket prefix:1 prefix:2' -d 'Group by'
+complete -c s3top -n $in_storage -x -l format -a 'table csv json' -d 'Output format'
+complete -c s3top -n $in_storage -r -F -s o -l output -d 'Write to FILE atomically'
+complete -c s3top -n $in_storage -x -l versioned -d 'Buckets with versioning on'
+complete -c s3top -n $in_storage -l exact -d 'Exact byte counts'

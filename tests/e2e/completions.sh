@@ -18,7 +18,7 @@ work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 
 # Every option of the three --help in every script (matched in bash, no process per option).
 bash_text=$(<"$dir/s3top.bash") zsh_text=$(<"$dir/_s3top") fish_text=$(<"$dir/s3top.fish")
-for cmd in "" report bill; do
+for cmd in "" report bill storage; do
   # shellcheck disable=SC2086
   for opt in $("$S3TOP" $cmd --help | sed -nE 's/^  (-[-A-Za-z0-9,]+).*/\1/p' | tr ',' '\n'); do
     before="(^|[[:space:]\"'{(,)])" after="([][[:space:]\"'},|)]|$)"

@@ -14,7 +14,7 @@ text=$(sed 's/\\-/-/g; s/\\f[BIRP]//g; s/\\&//g' "$page")
 has() { grep -qE -- "(^|[^A-Za-z0-9-])$1([^A-Za-z0-9-]|$)" <<<"$text"; }
 
 missing=()
-for cmd in "" report bill; do
+for cmd in "" report bill storage; do
   # shellcheck disable=SC2086
   help=$("$S3TOP" $cmd --help)
   # The option column: "  -f,--follow", "  --org-from,--org-param TEXT=org", "  --by TEXT=org".

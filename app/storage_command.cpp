@@ -1,0 +1,46 @@
+// `s3top storage`: the bytes each org kept stored over a period, from the object-changing
+// requests of the access logs.
+#include <fmt/format.h>
+
+#include <cstdio>
+
+#include "app/commands.hpp"
+#include "app/output.hpp"
+#include "app/session.hpp"
+#include "core/report/storage_writer.hpp"
+
+namespace s3top::app {
+
+int run_storage(const Options& opt) {
+    auto collector = std::make_shared<StorageCollector>();
+    // The records themselves are not kept: the engine only counts lines (a report by tier
+    // needs no string column).
+    ReportSpec counting;
+    counting.by = {DimSpec{Dim::Tier}};
+    counting.distinct_clients = false;
+    counting.percentiles = false;
+    Session s = make_session(opt, DimMask{}, counting, std::nullopt, collector);
+    if (!load_all(s, opt)) {
+        fmt::print(stderr, "s3top: no input could be read\n");
+        return 1;
+    }
+    StorageSpec spec;
+    spec.from = opt.periods.front().from;
+    spec.to = opt.periods.back().to;
+    spec.by = opt.storage_by;
+    spec.versioned_buckets = opt.versioned;
+    StorageReport report;
+    report.result = compute_storage(spec, collector->names(), collector->events(), collector->failed());
+    report.lines = s.engine->lines();
+    report.unread = s.unread;
+    std::string text;
+    switch (opt.format) {
+        case OutputFormat::Json: text = storage_json(report); break;
+        case OutputFormat::Csv: text = storage_csv(report); break;
+        case OutputFormat::Table:
+        case OutputFormat::Html: text = storage_table(report, !opt.exact); break;
+    }
+    return exit_status_after_output(s, write_output(opt, text, "storage report"), "storage report");
+}
+
+}  // namespace s3top::app

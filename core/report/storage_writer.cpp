@@ -1,0 +1,127 @@
+#include "core/report/storage_writer.hpp"
+
+#include <fmt/format.h>
+
+#include <limits>
+
+#include "core/billing/money.hpp"
+#include "core/report/escape.hpp"
+#include "core/report/terminal_text.hpp"
+#include "core/report/text_table.hpp"
+#include "core/report/units.hpp"
+#include "core/report/unread_writer.hpp"
+#include "core/util/civil_time.hpp"
+
+namespace s3top {
+namespace {
+
+std::string gb_months_text(std::int64_t nanos) { return format_scaled_decimal(nanos, 9, 9); }
+
+std::string bytes_text(Int128 v, bool human) {
+    if (human && v >= 0 && v <= Int128{std::numeric_limits<std::uint64_t>::max()})
+        return human_bytes(static_cast<std::uint64_t>(v));
+    return int128_decimal(v);
+}
+
+std::string period_label(const StorageResult& r) {
+    return fmt::format("{} to {}", format_iso8601(r.from), format_iso8601(r.to));
+}
+
+void group_json(std::string& out, const StorageGroup& g) {
+    out += fmt::format(
+        "\"byte_seconds\":{},\"byte_hours\":\"{}\",\"gb_months\":\"{}\",\"objects_end\":{},\"bytes_end\":{},"
+        "\"peak_bytes\":{}",
+        int128_decimal(g.byte_seconds), byte_hours_text(g.byte_seconds), gb_months_text(g.gb_month_nanos),
+        int128_decimal(g.objects_end), int128_decimal(g.bytes_end), int128_decimal(g.peak_bytes));
+}
+
+}  // namespace
+
+std::string storage_table(const StorageReport& r, bool human) {
+    const StorageResult& s = r.result;
+    std::vector<std::vector<std::string>> rows;
+    std::vector<std::string> head;
+    for (const StorageDimSpec& d : s.by) head.push_back(storage_dim_title(d));
+    for (const char* h : {"Byte-hours", "GB-months", "Objects", "Bytes", "Peak"}) head.emplace_back(h);
+    rows.push_back(head);
+    auto row = [&](std::vector<std::string> key, const StorageGroup& g) {
+        for (auto& k : key) k = terminal_safe(k);
+        key.push_back(byte_hours_text(g.byte_seconds));
+        key.push_back(gb_months_text(g.gb_month_nanos));
+        key.push_back(int128_decimal(g.objects_end));
+        key.push_back(bytes_text(g.bytes_end, human));
+        key.push_back(bytes_text(g.peak_bytes, human));
+        rows.push_back(std::move(key));
+    };
+    for (const StorageGroup& g : s.groups) row(g.key, g);
+    std::vector<std::string> total{"Total"};
+    total.resize(s.by.size());
+    row(total, s.totals);
+    std::string out = fmt::format("Storage {} (UTC), by {}\n", period_label(s), [&] {
+        std::string b;
+        for (const auto& d : s.by) b += (b.empty() ? "" : ",") + storage_dim_name(d);
+        return b;
+    }());
+    out += text_table(rows, s.by.size(), true, true);
+    out +=
+        fmt::format("{} object-changing request{} applied; {} failed (changed nothing); lines read {}, rejected {}\n",
+                    grouped(s.stats.events), s.stats.events == 1 ? "" : "s", grouped(s.stats.failed),
+                    grouped(r.lines.read), grouped(r.lines.rejected_total()));
+    for (const std::string& c : s.caveats) out += terminal_safe("caveat: " + c) + "\n";
+    out += unread_table(r.unread);
+    return out;
+}
+
+std::string storage_csv(const StorageReport& r) {
+    const StorageResult& s = r.result;
+    std::string out;
+    for (const StorageDimSpec& d : s.by) out += storage_dim_name(d) + ",";
+    out += "byte_seconds,byte_hours,gb_months,objects_end,bytes_end,peak_bytes\r\n";
+    auto row = [&](const std::vector<std::string>& key, const StorageGroup& g) {
+        for (const auto& k : key) out += csv_cell(k) + ",";
+        out += fmt::format("{},{},{},{},{},{}\r\n", int128_decimal(g.byte_seconds), byte_hours_text(g.byte_seconds),
+                           gb_months_text(g.gb_month_nanos), int128_decimal(g.objects_end), int128_decimal(g.bytes_end),
+                           int128_decimal(g.peak_bytes));
+    };
+    for (const StorageGroup& g : s.groups) row(g.key, g);
+    if (!s.caveats.empty()) {
+        out += "\r\ncaveat\r\n";
+        for (const std::string& c : s.caveats) out += csv_cell(c) + "\r\n";
+    }
+    out += unread_csv(r.unread);
+    return out;
+}
+
+std::string storage_json(const StorageReport& r) {
+    const StorageResult& s = r.result;
+    std::string out = fmt::format("{{\"period\":{{\"from\":{},\"to\":{}}},\"by\":[", json_quote(format_iso8601(s.from)),
+                                  json_quote(format_iso8601(s.to)));
+    for (std::size_t i = 0; i < s.by.size(); ++i) out += (i ? "," : "") + json_quote(storage_dim_name(s.by[i]));
+    out += fmt::format("],\"lines\":{{\"read\":{},\"parsed\":{},\"rejected\":{}}}", r.lines.read, r.lines.parsed,
+                       r.lines.rejected_total());
+    out += fmt::format(",\"requests\":{{\"applied\":{},\"failed\":{},\"after_period\":{}}}", s.stats.events,
+                       s.stats.failed, s.stats.after_period);
+    out += "," + unread_json(r.unread) + ",\"totals\":{";
+    group_json(out, s.totals);
+    out += "},\"groups\":[";
+    for (std::size_t gi = 0; gi < s.groups.size(); ++gi) {
+        const StorageGroup& g = s.groups[gi];
+        out += gi ? ",{\"key\":" : "{\"key\":";
+        if (g.key.size() == 1) {
+            out += json_quote(g.key[0]);
+        } else {
+            out += "[";
+            for (std::size_t k = 0; k < g.key.size(); ++k) out += (k ? "," : "") + json_quote(g.key[k]);
+            out += "]";
+        }
+        out += ",";
+        group_json(out, g);
+        out += "}";
+    }
+    out += "],\"caveats\":[";
+    for (std::size_t i = 0; i < s.caveats.size(); ++i) out += (i ? "," : "") + json_quote(s.caveats[i]);
+    out += "]}\n";
+    return out;
+}
+
+}  // namespace s3top

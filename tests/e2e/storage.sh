@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# End to end: `s3top storage` over a hand-written month of object-changing requests, checked
+# against byte-seconds computed by hand; failed writes change nothing; the caveat about objects
+# stored before the logs is always said; usage errors are one line and exit 2.
+set -euo pipefail
+: "${S3TOP:?}"
+fail() { echo "FAIL: $*" >&2; exit 1; }
+command -v python3 >/dev/null || { echo "SKIP: python3 not installed"; exit 77; }
+work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+
+line() {  # time operation key status size org [query]
+  local q="org=$6${7:+&$7}"
+  echo "o b [$1 +0000] 10.0.0.1 arn:u R$RANDOM $2 $3 \"PUT /b/$3?$q HTTP/1.1\" $4 - - $5 5 4 \"-\" \"ua\" -"
+}
+{
+  line "01/Mar/2024:00:00:00" REST.PUT.OBJECT a/one 200 1000 acme
+  line "01/Mar/2024:00:00:10" REST.PUT.OBJECT a/two 403 5000 evil             # failed: nothing
+  line "02/Mar/2024:00:00:00" REST.PUT.PART big 200 300 beta "partNumber=1&uploadId=U"
+  line "02/Mar/2024:06:00:00" REST.POST.UPLOAD big 200 300 beta "uploadId=U"  # parts 6 h, then the object
+  echo 'o b [11/Mar/2024:00:00:00 +0000] - AmazonS3 R9 S3.TRANSITION_SIA.OBJECT a/one "-" - - - 1000 - - "-" "-" -'
+  line "21/Mar/2024:00:00:00" REST.DELETE.OBJECT a/one 204 - other            # takes acme's bytes
+  line "03/Apr/2024:00:00:00" REST.PUT.OBJECT late 200 9999 acme              # after the period
+} >"$work/access.log"
+
+json=$("$S3TOP" storage --month 2024-03 --by org,class --format json "$work/access.log")
+day=86400
+python3 - "$json" "$day" <<'PY' || fail "storage JSON differs from the hand-computed figures: $json"
+import json, sys
+r = json.loads(sys.argv[1]); day = int(sys.argv[2])
+g = {tuple(x["key"]): x for x in r["groups"]}
+want = {
+    ("acme", "STANDARD"): 1000 * 10 * day,
+    ("acme", "STANDARD_IA"): 1000 * 10 * day,
+    ("beta", "STANDARD"): 300 * 6 * 3600 + 300 * (30 * day - 6 * 3600),
+}
+assert {k: v["byte_seconds"] for k, v in g.items()} == want, g
+assert g[("beta", "STANDARD")]["objects_end"] == 1 and g[("beta", "STANDARD")]["bytes_end"] == 300
+assert g[("acme", "STANDARD_IA")]["objects_end"] == 0
+assert r["requests"] == {"applied": 5, "failed": 1, "after_period": 1}, r["requests"]
+assert r["totals"]["byte_seconds"] == sum(want.values())
+assert any("--inventory" in c for c in r["caveats"]), r["caveats"]
+# GB-months: byte-hours / (2^30 x 744 hours), 9 decimals
+bs = want[("acme", "STANDARD")]
+assert g[("acme", "STANDARD")]["gb_months"] == "%.9f" % (bs / 3600 / 2**30 / 744), g
+PY
+
+table=$("$S3TOP" storage --month 2024-03 "$work/access.log")
+grep -q "^caveat: objects stored before" <<<"$table" || fail "table without the caveat: $table"
+csv=$("$S3TOP" storage --from 2024-03-01 --to 2024-03-02 --format csv "$work/access.log")
+grep -q "^acme,$((1000 * day))," <<<"$csv" || fail "csv for one day: $csv"
+
+for args in "--by key --month 2024-03" "--state $work/s --month 2024-03" "--follow --month 2024-03" ""; do
+  set +e
+  # shellcheck disable=SC2086
+  err=$("$S3TOP" storage $args "$work/access.log" 2>&1 >/dev/null)
+  rc=$?
+  set -e
+  [[ $rc == 2 && $(wc -l <<<"$err") == 1 ]] || fail "storage $args: exit $rc, said: $err"
+done
+echo "ok: storage matches the hand-computed byte-seconds"
