@@ -23,7 +23,8 @@ struct Config {
     std::uint64_t garbage_permille = 5;
     std::uint64_t duplicate_permille = 0;  // valid lines delivered a second time, in another file
     std::string truth_path;
-    unsigned threads = 0;  // 0 = hardware concurrency
+    unsigned threads = 0;               // 0 = hardware concurrency
+    std::uint64_t storage_objects = 0;  // --storage-objects: lifecycle logs instead (lifecycle.hpp)
 };
 
 // ---------------------------------------------------------------- operations

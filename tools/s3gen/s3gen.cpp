@@ -29,6 +29,7 @@
 
 #include "civil.hpp"
 #include "gen.hpp"
+#include "lifecycle.hpp"
 #include "rng.hpp"
 
 namespace {
@@ -53,6 +54,10 @@ constexpr std::string_view kUsage =
     "                          (truth counts each record once; \"duplicates\" = copies) (0)\n"
     "  --truth FILE            write the ground truth as JSON\n"
     "  --threads T             worker threads (0 = all cores); output does not depend on it\n"
+    "  --storage-objects N     instead: N object lifecycles over the calendar month of --start (puts,\n"
+    "                          overwrites, parts, copies, deletes, expiries, transitions, a versioned\n"
+    "                          bucket, failed writes), --files objects; --truth: byte-seconds per org\n"
+    "                          and storage class in that month\n"
     "  -h, --help              this help\n";
 
 [[noreturn]] void die(std::string_view msg) {
@@ -115,6 +120,8 @@ Config parse_args(int argc, char** argv) {
             cfg.duplicate_permille = parse_u64(a, value(), 1000);
         } else if (a == "--truth") {
             cfg.truth_path = std::string(value());
+        } else if (a == "--storage-objects") {
+            cfg.storage_objects = parse_u64(a, value(), 10'000'000);
         } else if (a == "--threads") {
             cfg.threads = static_cast<unsigned>(parse_u64(a, value(), 1024));
         } else {
@@ -216,6 +223,11 @@ int main(int argc, char** argv) {
     if (ec) die(fmt::format("cannot create '{}': {}", cfg.out_dir, ec.message()));
 
     const s3gen::World world = s3gen::build_world(cfg);
+    if (cfg.storage_objects > 0) {
+        if (const int e = s3gen::write_storage_logs(cfg, world.orgs); e != 0)
+            die(fmt::format("writing the storage logs in '{}' failed: {}", cfg.out_dir, std::strerror(e)));
+        return 0;
+    }
     const std::vector<FileJob> jobs = plan(cfg);
 
     unsigned threads = cfg.threads != 0 ? cfg.threads : std::thread::hardware_concurrency();
