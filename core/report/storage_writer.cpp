@@ -63,10 +63,10 @@ std::string storage_table(const StorageReport& r, bool human) {
         return b;
     }());
     out += text_table(rows, s.by.size(), true, true);
-    out +=
-        fmt::format("{} object-changing request{} applied; {} failed (changed nothing); lines read {}, rejected {}\n",
-                    grouped(s.stats.events), s.stats.events == 1 ? "" : "s", grouped(s.stats.failed),
-                    grouped(r.lines.read), grouped(r.lines.rejected_total()));
+    out += fmt::format(
+        "{} object-changing request{} applied; {} failed (changed nothing); lines read {}, rejected {}, ignored {}\n",
+        grouped(s.stats.events), s.stats.events == 1 ? "" : "s", grouped(s.stats.failed), grouped(r.lines.read),
+        grouped(r.lines.rejected_total()), grouped(r.lines.ignored_total()));
     for (const std::string& c : s.caveats) out += terminal_safe("caveat: " + c) + "\n";
     out += unread_table(r.unread);
     return out;
@@ -97,8 +97,8 @@ std::string storage_json(const StorageReport& r) {
     std::string out = fmt::format("{{\"period\":{{\"from\":{},\"to\":{}}},\"by\":[", json_quote(format_iso8601(s.from)),
                                   json_quote(format_iso8601(s.to)));
     for (std::size_t i = 0; i < s.by.size(); ++i) out += (i ? "," : "") + json_quote(storage_dim_name(s.by[i]));
-    out += fmt::format("],\"lines\":{{\"read\":{},\"parsed\":{},\"rejected\":{}}}", r.lines.read, r.lines.parsed,
-                       r.lines.rejected_total());
+    out += fmt::format("],\"lines\":{{\"read\":{},\"parsed\":{},\"rejected\":{},\"ignored\":{}}}", r.lines.read,
+                       r.lines.parsed, r.lines.rejected_total(), r.lines.ignored_total());
     out += fmt::format(",\"requests\":{{\"applied\":{},\"failed\":{},\"after_period\":{}}}", s.stats.events,
                        s.stats.failed, s.stats.after_period);
     out += "," + unread_json(r.unread) + ",\"totals\":{";

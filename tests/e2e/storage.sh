@@ -37,6 +37,8 @@ assert {k: v["byte_seconds"] for k, v in g.items()} == want, g
 assert g[("beta", "STANDARD")]["objects_end"] == 1 and g[("beta", "STANDARD")]["bytes_end"] == 300
 assert g[("acme", "STANDARD_IA")]["objects_end"] == 0
 assert r["requests"] == {"applied": 5, "failed": 1, "after_period": 1}, r["requests"]
+lines = r["lines"]
+assert lines["read"] == 7 and lines["read"] == lines["parsed"] + lines["rejected"] + lines["ignored"], lines
 assert r["totals"]["byte_seconds"] == sum(want.values())
 assert any("--inventory" in c for c in r["caveats"]), r["caveats"]
 # GB-months: byte-hours / (2^30 x 744 hours), 9 decimals
