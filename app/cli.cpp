@@ -214,6 +214,9 @@ int run(int argc, char** argv) {
     storage->add_option("--versioned", st.versioned,
                         "Buckets with versioning on, comma separated: an overwrite or delete keeps the old version "
                         "(billed) until it is deleted by version id or expires");
+    storage->add_option("--inventory", st.inventory,
+                        "S3 Inventory (CSV) of what was stored before the logs: a manifest.json, or a folder synced "
+                        "from the inventory's bucket (the newest manifest at or before the period's start is used)");
     add_output(*storage, st, "storage report");
     storage->add_flag("--exact", st.exact, "Exact byte counts in the table instead of KiB/MiB");
     // What storage cannot do (yet): refused with a reason (resolve_options), not offered.

@@ -74,6 +74,7 @@ struct Options {
     // `s3top storage` (its period is `periods`, first to last)
     std::vector<StorageDimSpec> storage_by{StorageDimSpec{}};  ///< --by org,class,bucket,prefix:N
     std::vector<std::string> versioned;                        ///< --versioned BUCKET,...
+    std::string inventory;  ///< --inventory PATH: a manifest.json or a folder of synced inventory reports
 };
 
 /// Runs the program; returns the exit status (0 ok, 1 no input could be read, 2 bad usage).

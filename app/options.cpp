@@ -269,6 +269,7 @@ Options resolve_options(const CommandLineText& t, const char* xdg_config_home, c
         }
         if (o.storage_by.empty()) throw UsageError{"--by: name at least one of org, class, bucket, prefix:N"};
         o.versioned = split_commas(t.versioned);
+        o.inventory = t.inventory;
     } else if (t.command != Command::Dashboard) {
         o.by = dims_of(t.by, "--by");
     }

@@ -17,7 +17,7 @@ struct CommandLineText {
     std::string org_from = "org", log_format = "auto", dedupe = "off", date_format, time_format;
     std::string panels, workers, state_dir, every = "5s", speed, config_file;
     std::string month, from, to, prices, tier_scope;
-    std::string endpoint_url, profile, cache, versioned;
+    std::string endpoint_url, profile, cache, versioned, inventory;
     bool exact = false, no_color = false, no_state = false, follow = false, no_follow = false;
     bool replay = false, billing = false, exclude_errors = false, quiet = false;
 };

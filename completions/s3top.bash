@@ -76,7 +76,7 @@ _s3top() {
             mapfile -t COMPREPLY < <(compgen -W "$(sed -n 's/^\[\(profile \)\?\([^]]*\)\]$/\2/p' \
                 "${AWS_SHARED_CREDENTIALS_FILE:-$HOME/.aws/credentials}" "${AWS_CONFIG_FILE:-$HOME/.aws/config}" \
                 2>/dev/null | sort -u)" -- "$cur"); return ;;
-        --rejects|-o|--output|--config|--prices) _filedir; return ;;
+        --rejects|-o|--output|--config|--prices|--inventory) _filedir; return ;;
         --date-format|--time-format|--workers|--speed|--top|--every|--from|--to|--endpoint-url|--versioned) return ;;
     esac
 
@@ -85,7 +85,7 @@ _s3top() {
         case $sub in
             report) opts="$common --by --top --sort --format -o --output --exact --every --billing $billing" ;;
             bill) opts="$common $billing --by --format -o --output" ;;
-            storage) opts="$common --month --from --to --by --versioned --format -o --output --exact" ;;
+            storage) opts="$common --month --from --to --by --versioned --inventory --format -o --output --exact" ;;
             *) opts="$common --version --no-color --panels --every" ;;
         esac
         mapfile -t COMPREPLY < <(compgen -W "$opts" -- "$cur")

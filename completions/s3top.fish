@@ -98,3 +98,4 @@ complete -c s3top -n $in_storage -x -l format -a 'table csv json' -d 'Output for
 complete -c s3top -n $in_storage -r -F -s o -l output -d 'Write to FILE atomically'
 complete -c s3top -n $in_storage -x -l versioned -d 'Buckets with versioning on'
 complete -c s3top -n $in_storage -l exact -d 'Exact byte counts'
+complete -c s3top -n $in_storage -r -F -l inventory -d 'S3 Inventory manifest.json or synced folder'

@@ -409,14 +409,95 @@ std::size_t ObjectTable::memory_bytes() const {
     return n;
 }
 
+void ObjectTable::apply_baseline(const StorageBaseline& b) {
+    const std::int64_t t = b.time;
+    if (!entered_ && t >= spec_.from) enter_period();
+    stats_.baseline_rejected += b.rejected;
+    if (stats_.baseline_sample.empty()) stats_.baseline_sample = b.rejected_sample;
+    if (objects_.size() <= b.bucket) objects_.resize(b.bucket + 1);
+    // What the inventory lists, per key: its current version and its noncurrent ones.
+    std::unordered_map<std::uint32_t, std::vector<const StorageBaseline::Row*>> listed;
+    for (const auto& row : b.rows) listed[row.key].push_back(&row);
+    auto& bucket = objects_[b.bucket];
+    // Versions the logs wrote that the inventory does not list are gone (a lost log delivery).
+    for (std::uint32_t key = 0; key < bucket.size(); ++key) {
+        if (bucket[key].present && !listed.contains(key)) {
+            close(bucket[key], t, true);
+            ++stats_.baseline_removed;
+        }
+        if (const auto it = noncurrent_.find(object_key(b.bucket, key));
+            it != noncurrent_.end() && !listed.contains(key)) {
+            for (Version& v : it->second) {
+                close(v, t, true);
+                ++stats_.baseline_removed;
+            }
+            noncurrent_.erase(it);
+        }
+    }
+    for (const auto& [key, rows] : listed) {
+        Version& cur = current(b.bucket, key);
+        std::vector<Version> old;  // what the logs had for this key, current and noncurrent
+        if (cur.present) old.push_back(cur);
+        if (const auto it = noncurrent_.find(object_key(b.bucket, key)); it != noncurrent_.end()) {
+            old.insert(old.end(), it->second.begin(), it->second.end());
+            noncurrent_.erase(it);
+        }
+        cur.present = false;
+        std::vector<Version> now;
+        for (const StorageBaseline::Row* row : rows) {
+            ++stats_.baseline_versions;
+            // The logs' version of the same size keeps its owner and its start; else it is new.
+            auto same = std::find_if(old.begin(), old.end(), [&](const Version& v) { return v.size == row->size; });
+            Version v;
+            if (same != old.end()) {
+                v = *same;
+                old.erase(same);
+                if (v.cls != row->cls) {
+                    close(v, t, true);
+                    v.cls = row->cls;
+                    v.group = group_of(v.owner, v.cls, b.bucket, key);
+                    open(v, t, true);
+                }
+            } else {
+                ++stats_.baseline_added;
+                v.size = row->size;
+                v.owner = row->owner;
+                v.cls = row->cls;
+                v.group = group_of(v.owner, v.cls, b.bucket, key);
+                open(v, t, true);
+            }
+            v.version = row->version;
+            if (row->latest) {
+                cur = v;
+            } else {
+                now.push_back(v);
+            }
+        }
+        for (Version& v : old) {
+            close(v, t, true);
+            ++stats_.baseline_removed;
+        }
+        if (!now.empty()) noncurrent_[object_key(b.bucket, key)] = std::move(now);
+    }
+}
+
 StorageResult compute_storage(const StorageSpec& spec, const StorageNames& names, std::vector<StorageEvent>& events,
-                              std::uint64_t failed, bool inventory) {
+                              std::uint64_t failed, const StorageBaseline* baseline) {
     std::sort(events.begin(), events.end());
     ObjectTable table(spec, names);
     table.count_failed(failed);
-    for (const StorageEvent& e : events) table.apply(e);
+    bool applied = baseline == nullptr;
+    for (const StorageEvent& e : events) {
+        if (!applied && e.time > baseline->time) {
+            table.apply_baseline(*baseline);
+            applied = true;
+        }
+        table.apply(e);
+    }
+    if (!applied && baseline->time < spec.to) table.apply_baseline(*baseline);
     StorageResult r = table.result();
-    r.inventory = inventory;
+    r.inventory = baseline != nullptr;
+    if (baseline) r.baseline = baseline->description;
     r.caveats = storage_caveats(r);
     return r;
 }
@@ -424,7 +505,17 @@ StorageResult compute_storage(const StorageSpec& spec, const StorageNames& names
 std::vector<std::string> storage_caveats(const StorageResult& r) {
     std::vector<std::string> out;
     const StorageStats& s = r.stats;
-    if (!r.inventory) {
+    if (r.inventory) {
+        out.push_back(
+            fmt::format("objects stored before the logs are known from the {}: {} versions, {} of them not "
+                        "written by these logs (owner: the key rule, or -); {} the logs had were not in it",
+                        r.baseline, s.baseline_versions, s.baseline_added, s.baseline_removed));
+        if (s.baseline_rejected)
+            out.push_back(fmt::format("{} inventory row{} could not be read, so {} not counted (first: {})",
+                                      s.baseline_rejected, s.baseline_rejected == 1 ? "" : "s",
+                                      s.baseline_rejected == 1 ? "its object is" : "their objects are",
+                                      s.baseline_sample));
+    } else {
         out.push_back(s.first_event
                           ? fmt::format("objects stored before the first object-changing log line ({}) are not "
                                         "known without --inventory: only what the logs wrote is counted",

@@ -53,14 +53,37 @@ struct StorageGroup {
 
 /// What the logs could not tell, counted (each becomes a caveat line when not zero).
 struct StorageStats {
-    std::uint64_t events = 0;           ///< object-changing requests applied (before `to`)
-    std::uint64_t failed = 0;           ///< object-changing requests that failed: they changed nothing
-    std::uint64_t after_period = 0;     ///< events at or after `to`: not applied
-    std::uint64_t unknown_object = 0;   ///< deletes and transitions of objects the logs never created
-    std::uint64_t no_size = 0;          ///< writes that logged no object size (counted as 0 bytes)
-    std::uint64_t version_guessed = 0;  ///< a version id the logs never created: the oldest noncurrent version taken
-    std::uint64_t parts_end = 0;        ///< parts of uploads neither completed nor aborted at `to`
+    std::uint64_t events = 0;             ///< object-changing requests applied (before `to`)
+    std::uint64_t failed = 0;             ///< object-changing requests that failed: they changed nothing
+    std::uint64_t after_period = 0;       ///< events at or after `to`: not applied
+    std::uint64_t unknown_object = 0;     ///< deletes and transitions of objects the logs never created
+    std::uint64_t no_size = 0;            ///< writes that logged no object size (counted as 0 bytes)
+    std::uint64_t version_guessed = 0;    ///< a version id the logs never created: the oldest noncurrent version taken
+    std::uint64_t parts_end = 0;          ///< parts of uploads neither completed nor aborted at `to`
+    std::uint64_t baseline_versions = 0;  ///< versions the inventory listed
+    std::uint64_t baseline_added = 0;     ///< of those, versions the logs had not written
+    std::uint64_t baseline_removed = 0;   ///< versions the logs had written that the inventory does not list
+    std::uint64_t baseline_rejected = 0;  ///< inventory rows that could not be read (not counted)
+    std::string baseline_sample;          ///< the first of those, described
     std::int64_t first_event = 0, last_event = 0;  ///< time of the first and last event (0: none)
+};
+
+/// A snapshot of one bucket (an S3 Inventory): what was stored at `time`. Rows name interned
+/// ids; `owner` is the org the key-based rule gives (the logs' creating org wins when they saw
+/// the version written).
+struct StorageBaseline {
+    struct Row {
+        std::uint32_t key = 0, version = 0, owner = 0;
+        std::uint64_t size = 0;
+        StorageClass cls = StorageClass::Standard;
+        bool latest = true;
+    };
+    std::int64_t time = 0;
+    std::uint32_t bucket = 0;
+    std::vector<Row> rows;
+    std::string description;  ///< "inventory of BUCKET made at T (FILE)"
+    std::uint64_t rejected = 0;
+    std::string rejected_sample;
 };
 
 struct StorageResult {
@@ -70,6 +93,7 @@ struct StorageResult {
     StorageGroup totals;               ///< every group (peak_bytes: of all bytes together)
     StorageStats stats;
     bool inventory = false;  ///< a baseline of what was stored before the logs was read
+    std::string baseline;    ///< its description
     std::vector<std::string> caveats;
 };
 
@@ -85,6 +109,10 @@ public:
     /// Applies one event. Events must come in StorageEvent order (time, then origin); an event
     /// at or after `to` is counted in stats.after_period and changes nothing.
     void apply(const StorageEvent& e);
+    /// Sets the bucket's storage to `b`'s at b.time (call it when the events reach that time):
+    /// versions the logs wrote keep their owner when the inventory lists them alike; versions it
+    /// does not list are gone; what only it lists belongs to the row's owner.
+    void apply_baseline(const StorageBaseline& b);
     /// Counts requests that failed (see StorageLines::failed).
     void count_failed(std::uint64_t n) { stats_.failed += n; }
 
@@ -164,7 +192,7 @@ private:
 /// Applies `events` (sorted here) to a table for `spec` and returns its result with its
 /// caveats: the whole computation for a batch of logs.
 StorageResult compute_storage(const StorageSpec& spec, const StorageNames& names, std::vector<StorageEvent>& events,
-                              std::uint64_t failed, bool inventory = false);
+                              std::uint64_t failed, const StorageBaseline* baseline = nullptr);
 
 /// The lines a storage report says about what the logs could not tell.
 std::vector<std::string> storage_caveats(const StorageResult& r);

@@ -59,4 +59,37 @@ for args in "--by key --month 2024-03" "--state $work/s --month 2024-03" "--foll
   set -e
   [[ $rc == 2 && $(wc -l <<<"$err") == 1 ]] || fail "storage $args: exit $rc, said: $err"
 done
+# --inventory: refused in one line, exit 1, before any log is read, naming what is wrong.
+inv=$work/inv/src/cfg
+mkdir -p "$inv/2024-02-29T00-00Z" "$inv/data"
+manifest() {  # format data-key
+  printf '{"sourceBucket":"b","creationTimestamp":"1709164800000","fileFormat":"%s","fileSchema":"Bucket, Key, Size, StorageClass","files":[{"key":"%s"}]}' "$1" "$2" >"$inv/2024-02-29T00-00Z/manifest.json"
+}
+refused() {  # what the one line must say
+  set +e
+  err=$("$S3TOP" storage --month 2024-03 --inventory "$work/inv" "$work/access.log" 2>&1 >/dev/null)
+  rc=$?
+  set -e
+  [[ $rc == 1 && $(wc -l <<<"$err") == 1 && $err == *"$1"* ]] || fail "--inventory: exit $rc, said: $err (want: $1)"
+}
+manifest ORC src/cfg/data/x.orc
+refused "configure the inventory's output format as CSV"
+manifest CSV src/cfg/data/missing.csv.gz
+refused "missing.csv.gz: not found"
+printf 'not gzip at all, cut' | gzip | head -c 20 >"$inv/data/cut.csv.gz"
+manifest CSV src/cfg/data/cut.csv.gz
+refused "cut.csv.gz: corrupt gzip"
+# A good one: an object stored before the logs, billed to '-' for the whole month.
+printf '"b","old/x","1000","STANDARD_IA"\n"b","short"\n' | gzip >"$inv/data/ok.csv.gz"
+manifest CSV src/cfg/data/ok.csv.gz
+json=$("$S3TOP" storage --month 2024-03 --by org,class --inventory "$work/inv" --format json "$work/access.log" 2>"$work/err")
+grep -q "ok.csv.gz row 2: 2 fields, the schema has 4" "$work/err" || fail "short row not named: $(cat "$work/err")"
+python3 - "$json" "$day" <<'PY' || fail "with an inventory: $json"
+import json, sys
+r = json.loads(sys.argv[1]); day = int(sys.argv[2])
+g = {tuple(x["key"]): x for x in r["groups"]}
+assert g[("-", "STANDARD_IA")]["byte_seconds"] == 1000 * 31 * day, g
+assert any("known from the inventory of b" in c for c in r["caveats"]), r["caveats"]
+assert any("1 inventory row could not be read" in c for c in r["caveats"]), r["caveats"]
+PY
 echo "ok: storage matches the hand-computed byte-seconds"

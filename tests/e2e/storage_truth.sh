@@ -12,8 +12,24 @@ command -v python3 >/dev/null || { echo "SKIP: python3 not installed"; exit 77; 
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 
 "$S3GEN" --out "$work/logs" --storage-objects 3000 --files 24 --seed 7 --orgs 12 \
-  --start 2024-02-01T00:00:00 --truth "$work/truth.json" 2>/dev/null
+  --start 2024-02-01T00:00:00 --truth "$work/truth.json" --inventory-out "$work/inventory" 2>/dev/null
 "$S3TOP" storage --month 2024-02 --by org,class --versioned st-versioned --format json "$work/logs" >"$work/out.json"
+# With the inventory made the day before the month: the objects stored before the logs too.
+"$S3TOP" storage --month 2024-02 --by org,class --versioned st-versioned --inventory "$work/inventory" \
+  --format json "$work/logs" >"$work/inv.json"
+python3 - "$work/truth.json" "$work/inv.json" groups_with_inventory <<'PY' || fail "with --inventory"
+import json, sys
+truth = json.load(open(sys.argv[1])); out = json.load(open(sys.argv[2]))
+got = {"|".join(g["key"]): (g["byte_seconds"], g["objects_end"], g["bytes_end"]) for g in out["groups"]}
+want = {k: (v["byte_seconds"], v["objects_end"], v["bytes_end"]) for k, v in truth[sys.argv[3]].items()}
+if got != want:
+    diff = sorted(set(got.items()) ^ set(want.items()))
+    sys.exit(f"FAIL: storage with the inventory differs from s3gen's truth: {diff[:10]}")
+assert any(k.startswith("-|") for k in want), "no object stored before the logs in the truth"
+caveats = " ".join(out["caveats"])
+assert "known from the inventory of st-data" in caveats and "0 the logs had were not in it" in caveats, out["caveats"]
+print(f"ok with --inventory: {len(want)} groups")
+PY
 python3 - "$work/truth.json" "$work/out.json" <<'PY'
 import json, sys
 truth = json.load(open(sys.argv[1])); out = json.load(open(sys.argv[2]))

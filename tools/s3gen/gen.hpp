@@ -25,6 +25,7 @@ struct Config {
     std::string truth_path;
     unsigned threads = 0;               // 0 = hardware concurrency
     std::uint64_t storage_objects = 0;  // --storage-objects: lifecycle logs instead (lifecycle.hpp)
+    std::string inventory_out;          // --inventory-out: with them, an S3 Inventory of st-data
 };
 
 // ---------------------------------------------------------------- operations

@@ -16,6 +16,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <map>
 #include <string>
 #include <vector>
@@ -36,6 +37,7 @@ struct Line {
 
 /// A version's life: `size` bytes of `org` in `cls` over [from, to).
 struct Segment {
+    std::string bucket, key;
     std::string org, cls;
     std::uint64_t size;
     std::int64_t from, to;
@@ -49,6 +51,8 @@ struct Sim {
     std::vector<Line> lines;
     std::vector<Segment> segments;
     std::uint64_t failed = 0, unknown = 0, seq = 0;
+    std::string_view life_bucket;  // of the lifecycle being made
+    std::string life_key;
 
     std::string req_id() { return fmt::format("{:016X}", mix64(0x5354, ++seq)); }
     const std::string& org() { return orgs[rng.index(orgs.size())]; }
@@ -77,7 +81,7 @@ struct Sim {
     }
     void segment(const std::string& org, std::string_view cls, std::uint64_t size, std::int64_t from, std::int64_t to,
                  bool object = true) {
-        segments.push_back(Segment{org, std::string(cls), size, from, to, object});
+        segments.push_back(Segment{std::string(life_bucket), life_key, org, std::string(cls), size, from, to, object});
     }
     std::int64_t later(std::int64_t t, std::int64_t most) { return t + 1 + static_cast<std::int64_t>(rng.below(most)); }
     std::uint64_t size() { return rng.log_uniform(8, 26); }  // 256 B to 64 MiB
@@ -267,6 +271,106 @@ std::string time_text(std::int64_t t) {
                        d.date.year, d.hour, d.minute, d.second);
 }
 
+/// {"ORG|CLASS": {"byte_seconds", "objects_end", "bytes_end"}} of `segments` within [month, next).
+std::string groups_json(const std::vector<Segment>& segments, std::int64_t month, std::int64_t next) {
+    struct T {
+        u128 byte_seconds = 0;
+        std::uint64_t objects_end = 0, bytes_end = 0;
+    };
+    std::map<std::pair<std::string, std::string>, T> by;
+    for (const Segment& seg : segments) {
+        const std::int64_t a = std::max(seg.from, month), b = std::min(seg.to, next);
+        T& t = by[{seg.org, seg.cls}];
+        if (b > a) t.byte_seconds += static_cast<u128>(seg.size) * static_cast<std::uint64_t>(b - a);
+        if (seg.from < next && seg.to >= next) {  // stored when the month ends
+            t.objects_end += seg.object ? 1 : 0;
+            t.bytes_end += seg.size;
+        }
+    }
+    auto decimal = [](u128 v) {
+        std::string digits;
+        do {
+            digits.insert(digits.begin(), static_cast<char>('0' + static_cast<int>(v % 10)));
+            v /= 10;
+        } while (v > 0);
+        return digits;
+    };
+    std::string json = "{";
+    for (const auto& [k, t] : by) {
+        if (t.byte_seconds == 0 && t.bytes_end == 0) continue;
+        json += fmt::format("{}\"{}|{}\":{{\"byte_seconds\":{},\"objects_end\":{},\"bytes_end\":{}}}",
+                            json.size() > 1 ? "," : "", k.first, k.second, decimal(t.byte_seconds), t.objects_end,
+                            t.bytes_end);
+    }
+    return json + "}";
+}
+
+std::uint32_t crc32(std::string_view s) {
+    std::uint32_t c = 0xFFFFFFFFU;
+    for (const char ch : s) {
+        c ^= static_cast<unsigned char>(ch);
+        for (int k = 0; k < 8; ++k) c = (c >> 1) ^ (0xEDB88320U & (0U - (c & 1U)));
+    }
+    return ~c;
+}
+
+/// `s` as a gzip file of stored (uncompressed) deflate blocks: s3gen links no zlib.
+std::string gzip_stored(std::string_view s) {
+    std::string out("\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff", 10);
+    std::size_t pos = 0;
+    do {
+        const std::size_t n = std::min<std::size_t>(s.size() - pos, 65535);
+        const bool last = pos + n == s.size();
+        out += static_cast<char>(last ? 1 : 0);
+        out += static_cast<char>(n & 0xFF);
+        out += static_cast<char>(n >> 8);
+        out += static_cast<char>(~n & 0xFF);
+        out += static_cast<char>((~n >> 8) & 0xFF);
+        out.append(s.substr(pos, n));
+        pos += n;
+    } while (pos < s.size());
+    for (const std::uint32_t v : {crc32(s), static_cast<std::uint32_t>(s.size())})
+        for (int b = 0; b < 4; ++b) out += static_cast<char>((v >> (8 * b)) & 0xFF);
+    return out;
+}
+
+/// An S3 Inventory of st-data at `at`, laid out as `aws s3 sync s3://DEST/ DIR` leaves it:
+/// DIR/st-data/daily/<time>/manifest.json naming DIR/st-data/daily/data/<name>.csv.gz.
+int write_inventory(const std::string& dir, std::int64_t at, const std::vector<Segment>& segments,
+                    const std::vector<Segment>& old) {
+    std::string csv;
+    auto row = [&](const Segment& s) {
+        if (s.bucket != kPlain || !s.object || s.from > at || s.to <= at) return;
+        csv += fmt::format("\"{}\",\"{}\",\"\",\"true\",\"false\",\"{}\",\"2024-01-01T00:00:00.000Z\",\"{}\"\n",
+                           s.bucket, s.key, s.size, s.cls);
+    };
+    for (const Segment& s : segments) row(s);
+    for (const Segment& s : old) row(s);
+    const DateTime d = split_time(at);
+    const std::string stamp =
+        fmt::format("{:04}-{:02}-{:02}T{:02}-{:02}Z", d.date.year, d.date.month, d.date.day, d.hour, d.minute);
+    const std::string data_key = fmt::format("st-data/daily/data/{}.csv.gz", stamp);
+    std::error_code ec;
+    std::filesystem::create_directories(std::filesystem::path(dir) / "st-data/daily/data", ec);
+    std::filesystem::create_directories(std::filesystem::path(dir) / "st-data/daily" / stamp, ec);
+    if (ec) return ec.value();
+    const std::string manifest = fmt::format(
+        "{{\"sourceBucket\":\"st-data\",\"destinationBucket\":\"arn:aws:s3:::st-inventory\",\"version\":\"2016-11-30\","
+        "\"creationTimestamp\":\"{}000\",\"fileFormat\":\"CSV\",\"fileSchema\":\"Bucket, Key, VersionId, IsLatest, "
+        "IsDeleteMarker, Size, LastModifiedDate, StorageClass\",\"files\":[{{\"key\":\"{}\",\"size\":{},"
+        "\"MD5checksum\":\"0\"}}]}}\n",
+        at, data_key, csv.size());
+    for (const auto& [path, text] :
+         {std::pair{std::filesystem::path(dir) / data_key, gzip_stored(csv)},
+          std::pair{std::filesystem::path(dir) / "st-data/daily" / stamp / "manifest.json", manifest}}) {
+        std::FILE* f = std::fopen(path.c_str(), "wb");
+        if (!f) return errno;
+        const bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size();
+        if (std::fclose(f) != 0 || !ok) return errno ? errno : EIO;
+    }
+    return 0;
+}
+
 }  // namespace
 
 int write_storage_logs(const Config& cfg, const std::vector<std::string>& orgs) {
@@ -274,13 +378,19 @@ int write_storage_logs(const Config& cfg, const std::vector<std::string>& orgs) 
     const std::int64_t month = days_from_civil(s.date.year, s.date.month, 1) * kDay;
     const unsigned next_m = s.date.month == 12 ? 1 : s.date.month + 1;
     const std::int64_t next = days_from_civil(s.date.month == 12 ? s.date.year + 1 : s.date.year, next_m, 1) * kDay;
-    Sim sim{Rng(mix64(cfg.seed, 0x53544F52)), orgs, month - 5 * kDay, next + 2 * kDay, {}, {}};
+    Sim sim{Rng(mix64(cfg.seed, 0x53544F52)), orgs, month - 5 * kDay, next + 2 * kDay, {}, {}, 0, 0, 0, {}, {}};
+    // The inventory of st-data is made a day before the month (--inventory-out): what the
+    // logs stored there then, and objects stored before the logs (deleted later by them).
+    const std::int64_t inventory_at = month - kDay + 3600;
+    std::vector<Segment> old;
     for (std::uint64_t i = 0; i < cfg.storage_objects; ++i) {
         const std::int64_t t =
             sim.start +
             static_cast<std::int64_t>(sim.rng.below(static_cast<std::uint64_t>(sim.end - sim.start - 2 * kDay)));
         const std::string key = fmt::format("{}/obj-{:06}.bin", orgs[i % orgs.size()], i);
         const auto kind = sim.rng.below(10);
+        sim.life_key = key;
+        sim.life_bucket = kind < 6 ? kPlain : kind < 8 ? kArchive : kVersioned;
         if (kind < 4) {
             sim.simple(key, t);
         } else if (kind < 6) {
@@ -291,9 +401,15 @@ int write_storage_logs(const Config& cfg, const std::vector<std::string>& orgs) 
             sim.versioned(key, t);
         }
         if (sim.rng.odds(1, 20)) {  // a delete of a key no line wrote (stored before the logs)
-            sim.request(t, kPlain, "REST.DELETE.OBJECT", fmt::format("old/obj-{:06}.bin", i), "DELETE", "", sim.org(),
-                        204, "-");
+            sim.life_key = fmt::format("old/obj-{:06}.bin", i);
+            sim.life_bucket = kPlain;
+            sim.request(t, kPlain, "REST.DELETE.OBJECT", sim.life_key, "DELETE", "", sim.org(), 204, "-");
             ++sim.unknown;
+            // Listed by the inventory when it was still there at the inventory's time.
+            if (t > inventory_at)
+                old.push_back(Segment{std::string(kPlain), sim.life_key, "-",
+                                      sim.rng.odds(1, 3) ? "STANDARD_IA" : "STANDARD", sim.size(), inventory_at, t,
+                                      true});
         }
     }
     // Files: each line goes to one of F files; a file's lines are in time order give or take a
@@ -322,41 +438,21 @@ int write_storage_logs(const Config& cfg, const std::vector<std::string>& orgs) 
         }
         if (std::fclose(out) != 0) return errno;
     }
+    if (!cfg.inventory_out.empty()) {
+        if (const int e = write_inventory(cfg.inventory_out, inventory_at, sim.segments, old); e != 0) return e;
+    }
     if (cfg.truth_path.empty()) return 0;
-    // Truth: per org and class, byte-seconds within the month, objects and bytes at its end.
-    struct T {
-        u128 byte_seconds = 0;
-        std::uint64_t objects_end = 0, bytes_end = 0;
-    };
-    std::map<std::pair<std::string, std::string>, T> by;
-    for (const Segment& seg : sim.segments) {
-        const std::int64_t a = std::max(seg.from, month), b = std::min(seg.to, next);
-        T& t = by[{seg.org, seg.cls}];
-        if (b > a) t.byte_seconds += static_cast<u128>(seg.size) * static_cast<std::uint64_t>(b - a);
-        if (seg.from < next && seg.to >= next) {  // stored when the month ends
-            t.objects_end += seg.object ? 1 : 0;
-            t.bytes_end += seg.size;
-        }
-    }
-    auto decimal = [](u128 v) {
-        std::string digits;
-        do {
-            digits.insert(digits.begin(), static_cast<char>('0' + static_cast<int>(v % 10)));
-            v /= 10;
-        } while (v > 0);
-        return digits;
-    };
+    // Truth: per org and class, byte-seconds within the month, objects and bytes at its end;
+    // with the inventory, the objects stored before the logs (org "-") too.
+    std::vector<Segment> with_old = sim.segments;
+    with_old.insert(with_old.end(), old.begin(), old.end());
     std::string json =
-        fmt::format("{{\"from\":{},\"to\":{},\"lines\":{},\"failed\":{},\"unknown_deletes\":{},\"groups\":{{", month,
-                    next, sim.lines.size(), sim.failed, sim.unknown);
-    bool first = true;
-    for (const auto& [k, t] : by) {
-        if (t.byte_seconds == 0 && t.bytes_end == 0) continue;
-        json += fmt::format("{}\"{}|{}\":{{\"byte_seconds\":{},\"objects_end\":{},\"bytes_end\":{}}}", first ? "" : ",",
-                            k.first, k.second, decimal(t.byte_seconds), t.objects_end, t.bytes_end);
-        first = false;
-    }
-    json += "}}\n";
+        fmt::format("{{\"from\":{},\"to\":{},\"lines\":{},\"failed\":{},\"unknown_deletes\":{},\"groups\":{}", month,
+                    next, sim.lines.size(), sim.failed, sim.unknown, groups_json(sim.segments, month, next));
+    if (!cfg.inventory_out.empty())
+        json += fmt::format(",\"inventory_time\":{},\"groups_with_inventory\":{}", inventory_at,
+                            groups_json(with_old, month, next));
+    json += "}\n";
     std::FILE* f = std::fopen(cfg.truth_path.c_str(), "wb");
     if (!f) return errno;
     const bool ok = std::fwrite(json.data(), 1, json.size(), f) == json.size();

@@ -13,7 +13,10 @@ namespace s3gen {
 // covering the calendar month of cfg.start (and five days before it, two after), and the truth
 // JSON to cfg.truth_path when set:
 //   {"from":..,"to":..,"lines":..,"failed":..,"unknown_deletes":..,
-//    "groups":{"ORG|CLASS":{"byte_seconds":..,"objects_end":..,"bytes_end":..}}}
+//    "groups":{"ORG|CLASS":{"byte_seconds":..,"objects_end":..,"bytes_end":..}},
+//    and with cfg.inventory_out: "inventory_time":.., "groups_with_inventory":{..}}
+// (the inventory of bucket st-data, written under cfg.inventory_out, also lists objects stored
+// before the logs: they belong to "-").
 // Returns 0, or the errno of a failed write.
 int write_storage_logs(const Config& cfg, const std::vector<std::string>& orgs);
 

@@ -58,6 +58,8 @@ constexpr std::string_view kUsage =
     "                          overwrites, parts, copies, deletes, expiries, transitions, a versioned\n"
     "                          bucket, failed writes), --files objects; --truth: byte-seconds per org\n"
     "                          and storage class in that month\n"
+    "  --inventory-out DIR     with --storage-objects: an S3 Inventory (manifest.json, CSV.gz) of\n"
+    "                          bucket st-data made the day before the month, as aws s3 sync lays it out\n"
     "  -h, --help              this help\n";
 
 [[noreturn]] void die(std::string_view msg) {
@@ -122,6 +124,8 @@ Config parse_args(int argc, char** argv) {
             cfg.truth_path = std::string(value());
         } else if (a == "--storage-objects") {
             cfg.storage_objects = parse_u64(a, value(), 10'000'000);
+        } else if (a == "--inventory-out") {
+            cfg.inventory_out = std::string(value());
         } else if (a == "--threads") {
             cfg.threads = static_cast<unsigned>(parse_u64(a, value(), 1024));
         } else {
