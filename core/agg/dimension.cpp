@@ -2,9 +2,14 @@
 
 #include <charconv>
 
+#include "core/parse/record.hpp"
+
 namespace s3top {
 
-std::string status_label(std::int64_t status) { return status == 0 ? std::string() : std::to_string(status); }
+std::string status_label(std::int64_t status) {
+    if (status == kStatusNoResponse) return "000";
+    return status == 0 ? std::string() : std::to_string(status);
+}
 
 std::string status_class_label(std::int64_t status_class) {
     return status_class == 0 ? std::string() : std::to_string(status_class) + "xx";

@@ -126,14 +126,17 @@ bool icontains(std::string_view hay, std::string_view needle) {
 }
 
 /// A value `=`/`!=` on a number dimension can never match: not one of its labels (status 404,
-/// class 4xx, tier put) nor "-" (absent). Statuses are HTTP's, 100 to 599. Such a filter is a
+/// class 4xx, tier put) nor "-" (absent). Statuses are HTTP's, 100 to 599, and CloudFront's 000. Such a filter is a
 /// typo (status=9xx, tier=bogus) that would print an empty report as if nothing had happened.
 std::optional<std::string> impossible_value(const FilterTerm& t, const std::string& token) {
     const DimInfo& info = dim_info(t.dim.dim);
     if (info.kind != DimKind::Number || (t.op != FilterTerm::Op::Eq && t.op != FilterTerm::Op::NotEq))
         return std::nullopt;
     const bool http = info.number == NumberColumn::Status;
-    const auto possible = [&](std::int64_t k) { return !http || (k * info.divisor >= 100 && k * info.divisor < 600); };
+    const auto possible = [&](std::int64_t k) {
+        return !http || (k * info.divisor >= 100 && k * info.divisor < 600) ||
+               (info.divisor == 1 && k == kStatusNoResponse);
+    };
     for (const std::string& v : t.values) {
         if (v == "-") continue;
         bool ok = false;

@@ -49,7 +49,8 @@ bool TierMap::has_rule_for(std::string_view operation) const {
 const TierMap& TierMap::defaults() {
     static const TierMap m{
         {
-            {"S3.*", Tier::Free},  // S3's own lifecycle and replication work
+            {"S3.*", Tier::Free},              // S3's own lifecycle and replication work
+            {"ELB.*.CONNECTION", Tier::Free},  // a Classic ELB's TCP/SSL connection: no request
             {"*.DELETE.*", Tier::Free},
             {"*.PUT.*", Tier::Put},
             {"*.POST.*", Tier::Put},

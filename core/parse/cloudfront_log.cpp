@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "core/parse/field_scan.hpp"
+#include "core/parse/uri.hpp"
 
 namespace s3top {
 namespace {
@@ -70,6 +71,18 @@ bool parse_epoch(std::string_view t, bool millis, std::int64_t& out) {
     return true;
 }
 
+// A percent-encoded value as CloudFront documents it, decoded into `out`; twice when it was
+// encoded twice (%2520). The value itself when nothing needs decoding.
+std::string_view decoded(std::string_view v, std::string& out, std::string& scratch) {
+    if (!needs_url_decode(v, false)) return v;
+    url_decode(v, out, false);
+    if (v.find("%25") != std::string_view::npos && needs_url_decode(out, false)) {
+        url_decode(out, scratch, false);
+        out.swap(scratch);
+    }
+    return out;
+}
+
 }  // namespace
 
 bool is_cloudfront_line(std::string_view line) {
@@ -111,7 +124,12 @@ ParseResult CloudFrontLineParser::parse(std::string_view line) {
         if (line.starts_with(kFields)) set_fields(line.substr(kFields.size()));
         return std::unexpected(error(RejectReason::HeaderLine, 0, 0));
     }
-    return parse_record(line);
+    auto r = parse_record(line);
+    if (r) {
+        r->user_agent = decoded(r->user_agent, user_agent_, scratch_);
+        r->referrer = decoded(r->referrer, referrer_, scratch_);
+    }
+    return r;
 }
 
 ParseResult CloudFrontLineParser::parse_record(std::string_view line) const {
@@ -121,8 +139,11 @@ ParseResult CloudFrontLineParser::parse_record(std::string_view line) const {
     std::size_t i = 0;
     std::size_t pos = 0;
     const char* const base = line.data();
+    // Tabs (legacy and v2's default); standard logging v2 may also separate by single spaces
+    // (its values are URL-encoded, so a space is never inside one).
+    const char sep = std::memchr(base, '\t', line.size()) ? '\t' : ' ';
     while (true) {
-        const void* tab = std::memchr(base + pos, '\t', line.size() - pos);
+        const void* tab = std::memchr(base + pos, sep, line.size() - pos);
         const std::size_t end = tab ? static_cast<std::size_t>(static_cast<const char*>(tab) - base) : line.size();
         const std::string_view v = line.substr(pos, end - pos);
         const auto fail = [&](RejectReason why) {
@@ -146,7 +167,10 @@ ParseResult CloudFrontLineParser::parse_record(std::string_view line) const {
                 case CfColumn::CsUriStem: r.path = scan::absent(v); break;
                 case CfColumn::ScStatus:
                     // CloudFront writes 000 when the viewer closed the connection first.
-                    if (v == "000") break;
+                    if (v == "000") {
+                        r.status = kStatusNoResponse;
+                        break;
+                    }
                     if (!scan::parse_status(v, r.status)) return fail(RejectReason::BadStatus);
                     break;
                 case CfColumn::CsReferer: r.referrer = scan::absent(v); break;
@@ -188,6 +212,7 @@ ParseResult CloudFrontLineParser::parse_record(std::string_view line) const {
         r.time = *t;
     }
     if (r.host_header.empty()) r.host_header = cs_host;
+    if (!is_upload_method(r.method)) r.bytes_in = 0;  // cs-bytes of a GET are its headers, no upload
     if (result_type == "Error") r.error_code = detailed.empty() ? result_type : detailed;
     r.key = scan::key_from_path(r.path);
     r.field_count = static_cast<std::uint16_t>(i > 0xFFFF ? 0xFFFF : i);

@@ -4,6 +4,7 @@
 // seen; without one the 33-field layout AWS documents is assumed, and shorter lines of older
 // vintages (23/24 fields) parse as far as they go.
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -54,9 +55,10 @@ CfColumn cloudfront_column(std::string_view name);
 /// error_code = the detailed result type of "Error" results; key = path without '/'.
 /// There is no request line: request_uri stays empty.
 ///
-/// Encoding: cs-uri-stem, cs-uri-query, cs(Referer) and cs(User-Agent) are kept as logged, i.e.
-/// percent-encoded (spaces as %20); user agents of some years are encoded twice (%2520). Decode
-/// with url_decode() where a plain value is needed.
+/// Encoding: cs(Referer) and cs(User-Agent) are decoded, as CloudFront documents them (spaces
+/// logged as %20; user agents of some years encoded twice, %2520, are decoded twice): what a
+/// user reads and filters on. cs-uri-stem and cs-uri-query stay as logged, percent-encoded, as
+/// every format's path, key and query do (org rules and filters decode where they compare).
 class CloudFrontLineParser final : public LineParser {
 public:
     CloudFrontLineParser();
@@ -72,6 +74,7 @@ public:
 
 private:
     std::vector<CfColumn> layout_;
+    std::string user_agent_, referrer_, scratch_;  // decoded values of the last record
     std::size_t required_ = 0;  // fields a line needs: through the last of time, client, method, uri, status
 };
 

@@ -49,9 +49,17 @@ std::optional<ParseError> split(std::string_view line, std::uint16_t first_field
     return std::nullopt;
 }
 
+// A Classic load balancer's TCP or SSL listener logs a connection, not an HTTP request: its
+// request field is "- - - ".
+bool is_connection(std::string_view request) {
+    while (!request.empty() && request.back() == ' ') request.remove_suffix(1);
+    return request == "- - -";
+}
+
 // The request field: "GET http://host:80/p?q HTTP/1.1", or "- http://host:80- -" for requests
 // the load balancer could not parse.
 void fill_request(std::string_view request, Record& r) {
+    if (is_connection(request)) return;  // no method, no target, no key
     r.request_uri = scan::absent(request);
     std::string_view target = r.request_uri;
     if (const auto sp = target.find(' '); sp != std::string_view::npos) {
@@ -114,6 +122,8 @@ std::optional<ParseError> fill_common(const Fields& f, std::size_t base, std::si
     if (!scan::parse_u64(at(kAlbSentBytes), r.bytes_sent) && at(kAlbSentBytes) != "-")
         return error(RejectReason::BadNumber, column(at(kAlbSentBytes)), field(base + kAlbSentBytes - kAlbTime));
     fill_request(at(kAlbRequest), r);
+    // received_bytes of a GET are its headers, no upload (a TCP connection's are its payload).
+    if (!is_upload_method(r.method) && !is_connection(at(kAlbRequest))) r.bytes_in = 0;
     const std::size_t have = f.n - base + kAlbTime;  // in ALB numbering
     if (have > kAlbUserAgent) r.user_agent = scan::absent(at(kAlbUserAgent));
     if (have > kAlbSslCipher) r.cipher_suite = scan::absent(at(kAlbSslCipher));
@@ -157,6 +167,9 @@ ParseResult parse_elb_log(std::string_view line) {
     Record r;
     // Classic: time elb client backend 3 times 2 statuses 2 byte counts "request" [+ "ua" cipher protocol]
     if (auto e = fill_common(f, 0, kAlbRequest - kAlbTime + 1, line, r)) return std::unexpected(*e);
+    // A TCP or SSL listener's connection: its own operation (free of request charges), bytes counted.
+    if (is_connection(f.v[kAlbRequest - kAlbTime]))
+        r.operation = r.cipher_suite.empty() ? kElbTcpConnection : kElbSslConnection;
     constexpr std::size_t kClassicFields = kAlbSslProtocol - kAlbTime + 1;
     const std::size_t extra = (f.n > kClassicFields ? f.n - kClassicFields : 0) + f.extra;
     r.field_count = static_cast<std::uint16_t>(f.n + f.extra);

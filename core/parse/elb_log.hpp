@@ -7,6 +7,11 @@
 
 namespace s3top {
 
+/// The operation of a Classic load balancer's TCP or SSL listener line (request "- - - "): a
+/// connection, not an HTTP request; no method, path or key; its bytes count.
+inline constexpr std::string_view kElbTcpConnection = "ELB.TCP.CONNECTION";
+inline constexpr std::string_view kElbSslConnection = "ELB.SSL.CONNECTION";
+
 /// Field indices of the ALB format (the Classic format is the same from kAlbTime to
 /// kAlbSslProtocol, without the type and shifted by one), as reported in ParseError::field.
 enum AlbField : std::uint16_t {

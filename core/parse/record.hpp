@@ -6,6 +6,14 @@
 
 namespace s3top {
 
+/// CloudFront's status 000: the viewer closed the connection before a response. Its own status
+/// (shown "000"), not absent; its status class is none.
+inline constexpr std::uint16_t kStatusNoResponse = 1;
+
+/// Whether an HTTP method uploads (its request bytes are bytes_uploaded where a format logs
+/// request bytes for every method: CloudFront's cs-bytes, a load balancer's received_bytes).
+constexpr bool is_upload_method(std::string_view method) { return method == "PUT" || method == "POST"; }
+
 /// The fields every supported log format maps onto. Absent fields ("-", "\"-\"", or a
 /// field the format does not have) are empty views and zero numbers, with a has_ flag where
 /// zero is a real value.
@@ -26,12 +34,15 @@ struct Record {
     std::string_view query;  ///< without the '?'
     std::string_view protocol;
 
-    std::uint16_t status = 0;  ///< 0 when the log has "-"
+    std::uint16_t status = 0;  ///< 0 when the log has "-"; kStatusNoResponse for CloudFront's 000
     std::string_view error_code;
 
     std::uint64_t bytes_sent = 0;  ///< egress; "-" counts 0
     std::uint64_t object_size = 0;
-    std::uint64_t bytes_in = 0;  ///< ingress: upload body size (S3: object size of PUT/POST/part uploads)
+    /// bytes_uploaded: S3, the object size of PUT/POST/part uploads; CloudTrail,
+    /// bytesTransferredIn; CloudFront's cs-bytes and ALB/ELB's received_bytes of PUT and POST
+    /// requests (headers included, as they count them) and of ELB TCP/SSL connections.
+    std::uint64_t bytes_in = 0;
     std::uint32_t total_time_ms = 0;
     std::uint32_t turnaround_ms = 0;
     bool has_object_size = false;

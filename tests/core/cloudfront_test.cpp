@@ -1,6 +1,8 @@
 // CloudFront standard logs: hand-written lines for each quirk, then the shared corpus.
 #include <gtest/gtest.h>
 
+#include "core/agg/dimension.hpp"
+#include "core/agg/filter.hpp"
 #include "core/parse/cloudfront_log.hpp"
 #include "core/parse/uri.hpp"
 #include "parse_test_util.hpp"
@@ -60,15 +62,22 @@ std::string line33(std::string_view ua = "curl/8.0", std::string_view query = "-
 
 // Every field of a 33-field line: tests/core/parser_fields_test.cpp.
 
-TEST(CloudFront, DoubleEncodedUserAgentIsKeptAsLogged) {
+// #22 item 4: user agent and referrer shown decoded, as CloudFront documents them; a user
+// agent encoded twice (%2520) is decoded twice; the path stays as logged.
+TEST(CloudFront, UserAgentAndReferrerAreDecodedTheWayCloudFrontEncodesThem) {
     CloudFrontLineParser p;
-    const auto r = p.parse(keep(line33("Mozilla/5.0%2520(Windows%2520NT)")));
+    auto r = p.parse(keep(line33("Mozilla/5.0%2520(Windows%2520NT)")));
     ASSERT_TRUE(r);
-    EXPECT_EQ(r->user_agent, "Mozilla/5.0%2520(Windows%2520NT)");
-    std::string once, twice;
-    url_decode(r->user_agent, once, false);
-    url_decode(once, twice, false);
-    EXPECT_EQ(twice, "Mozilla/5.0 (Windows NT)");
+    EXPECT_EQ(r->user_agent, "Mozilla/5.0 (Windows NT)");
+    r = p.parse(keep(line33("curl/8.1%20(x86_64)")));
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->user_agent, "curl/8.1 (x86_64)");
+    r = p.parse(keep(line33("100%25%20sure")));  // a literal '%' encoded once stays one '%'
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->user_agent, "100% sure");
+    r = p.parse(keep(line33("plain")));
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->user_agent, "plain");
 }
 
 TEST(CloudFront, HeaderLinesSetTheLayout) {
@@ -145,6 +154,46 @@ TEST(CloudFront, ErrorResultGivesTheDetailedType) {
     EXPECT_EQ(r->error_code, "OriginDnsError");
 }
 
+// #22 item 4: standard logging v2 may separate fields by single spaces; the "#Fields:" line
+// names them as with tabs.
+TEST(CloudFront, V2LinesSeparatedBySpacesFollowTheirFieldsLine) {
+    CloudFrontLineParser p;
+    ASSERT_FALSE(
+        p.parse(keep("#Fields: date time c-ip cs-method cs(Host) cs-uri-stem sc-status sc-bytes "
+                     "cs(User-Agent) cs-bytes\n")));
+    auto r =
+        p.parse(keep("2024-11-03 07:15:42 198.51.100.7 GET d1.cloudfront.net /a%20b.mp4 206 1048576 "
+                     "Mozilla/5.0%20(X11) 310\n"));
+    ASSERT_TRUE(r) << describe(r);
+    EXPECT_EQ(r->time, 1730618142);
+    EXPECT_EQ(r->remote_ip, "198.51.100.7");
+    EXPECT_EQ(r->path, "/a%20b.mp4");
+    EXPECT_EQ(r->status, 206);
+    EXPECT_EQ(r->bytes_sent, 1048576u);
+    EXPECT_EQ(r->user_agent, "Mozilla/5.0 (X11)");
+    EXPECT_EQ(r->bytes_in, 0u) << "a GET uploads nothing";
+    r = p.parse(keep("2024-11-03 07:15:43 198.51.100.7 PUT d1.cloudfront.net /up 200 312 curl 4096\n"));
+    ASSERT_TRUE(r) << describe(r);
+    EXPECT_EQ(r->bytes_in, 4096u) << "a PUT's cs-bytes are its upload";
+    r = p.parse(keep("2024-11-03 07:15:44 198.51.100.7 GET d1.cloudfront.net\n"));
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().reason, RejectReason::TooFewFields);
+}
+
+// #22 item 4: status 000 (the viewer went before a response) is its own status, not absent.
+TEST(CloudFront, Status000IsItsOwnStatus) {
+    CloudFrontLineParser p;
+    std::string l = line33();
+    l.replace(l.find("\t200\t"), 5, "\t000\t");
+    const auto r = p.parse(keep(l));
+    ASSERT_TRUE(r) << describe(r);
+    EXPECT_EQ(r->status, kStatusNoResponse);
+    EXPECT_EQ(status_label(r->status), "000");
+    EXPECT_EQ(status_label(0), "") << "absent stays '-'";
+    EXPECT_TRUE(parse_filter("status=000").has_value()) << "a status one can filter on";
+    EXPECT_FALSE(parse_filter("status=001").has_value());
+}
+
 TEST(CloudFront, Rejections) {
     CloudFrontLineParser p;
     EXPECT_EQ(p.parse("").error().reason, RejectReason::EmptyLine);
@@ -181,7 +230,7 @@ TEST(CloudFrontCorpus, EveryRealLineParses) {
             EXPECT_FALSE(r->remote_ip.empty()) << i;
             EXPECT_EQ(r->method, "GET") << i;
             EXPECT_GT(r->status, 0) << i;
-            EXPECT_TRUE(test::views_inside(*r, lines[i]));
+            EXPECT_TRUE(test::views_inside(*r, lines[i], {&Record::user_agent, &Record::referrer}));
         }
         EXPECT_EQ(headers, std::string_view(file) == "real-samples.log" ? 0u : 2u);
         EXPECT_GT(records, 5u);
@@ -201,7 +250,7 @@ TEST(CloudFrontCorpus, ValuesNamedInSources) {
     EXPECT_EQ(r->path, "/content/sample/thing.pdf");
     EXPECT_EQ(r->bytes_sent, 224281u);
     EXPECT_EQ(r->host_header, "host.example.com");
-    EXPECT_NE(r->user_agent.find("%2520"), std::string_view::npos);
+    EXPECT_EQ(r->user_agent.find('%'), std::string_view::npos) << "decoded twice: " << r->user_agent;
     EXPECT_EQ(r->field_count, 23);
     // Line 10: 33 fields, 192.0.2.100.
     r = p.parse(lines[9]);
@@ -220,7 +269,7 @@ TEST(CloudFrontCorpus, ValuesNamedInSources) {
     EXPECT_EQ(r->status, 502);
     EXPECT_EQ(r->error_code, "OriginDnsError");
     EXPECT_EQ(r->host_header, "www.example.com");
-    EXPECT_EQ(r->bytes_in, 675u);
+    EXPECT_EQ(r->bytes_in, 0u) << "its cs-bytes (675) are a GET's headers, not an upload";
     EXPECT_EQ(r->total_time_ms, 102u);
 }
 

@@ -1,6 +1,7 @@
 // Application and Classic Load Balancer logs: hand-written lines per quirk, then the corpus.
 #include <gtest/gtest.h>
 
+#include "core/agg/tier_map.hpp"
 #include "core/parse/elb_log.hpp"
 #include "parse_test_util.hpp"
 #include "support/test_support.hpp"
@@ -113,6 +114,38 @@ TEST(Elb, EscapedQuotesInUserAgent) {
     ASSERT_TRUE(r) << describe(r);
     EXPECT_EQ(r->user_agent, R"(\"nlpproject.info research\")");
     EXPECT_TRUE(r->cipher_suite.empty());
+}
+
+// #22 item 3: a TCP or SSL listener logs connections (request "- - - "), not HTTP requests: no
+// method, path or key (not a GET of the key "- - "), their own operation, their bytes counted,
+// and free of request charges (TierMap).
+TEST(Elb, TcpAndSslListenerLinesAreConnectionsNotRequests) {
+    const std::string_view tcp = keep(
+        R"(2015-05-13T23:39:43.945958Z my-loadbalancer 192.168.131.39:2817 10.0.0.1:80 0.001065 0.000015 0.000023 )"
+        R"(- - 57 502 "- - - " "-" - -)");
+    auto r = parse_elb_log(tcp);
+    ASSERT_TRUE(r) << describe(r);
+    EXPECT_EQ(r->operation, kElbTcpConnection);
+    EXPECT_TRUE(r->method.empty());
+    EXPECT_TRUE(r->path.empty());
+    EXPECT_TRUE(r->key.empty());
+    EXPECT_TRUE(r->request_uri.empty());
+    EXPECT_EQ(r->status, 0);
+    EXPECT_EQ(r->bytes_in, 57u);
+    EXPECT_EQ(r->bytes_sent, 502u);
+    EXPECT_EQ(TierMap::defaults().classify(r->operation, r->method), Tier::Free);
+    r = parse_elb_log(keep(
+        R"(2015-05-13T23:39:43.945958Z my-loadbalancer 192.168.131.39:2817 10.0.0.1:80 0.001065 0.000015 0.000023 )"
+        R"(- - 57 502 "- - - " "-" ECDHE-ECDSA-AES128-GCM-SHA256 TLSv1.2)"));
+    ASSERT_TRUE(r) << describe(r);
+    EXPECT_EQ(r->operation, kElbSslConnection);
+    EXPECT_EQ(r->tls_version, "TLSv1.2");
+    EXPECT_TRUE(r->key.empty());
+    // An HTTP request the balancer could not parse stays a request.
+    r = parse_elb_log(keep(R"(2015-05-13T23:39:43.945958Z lb 192.168.131.39:2817 - -1 -1 -1 400 - 0 0 )"
+                           R"("- http://www.example.com:80- -" "-" - -)"));
+    ASSERT_TRUE(r) << describe(r);
+    EXPECT_TRUE(r->operation.empty());
 }
 
 TEST(AlbCorpus, EveryRealLineParses) {

@@ -4,6 +4,7 @@
 
 #include "core/parse/clf_log.hpp"
 #include "core/parse/cloudfront_log.hpp"
+#include "core/parse/uri.hpp"
 #include "core/parse/elb_log.hpp"
 #include "core/parse/goaccess_format.hpp"
 #include "core/parse/time_format.hpp"
@@ -230,7 +231,15 @@ TEST(GoAccessCorpus, CloudFrontPresetMatchesTheDedicatedParser) {
         EXPECT_EQ(g->bytes_sent, d->bytes_sent);
         EXPECT_EQ(g->status, d->status);
         EXPECT_EQ(g->path, d->path);
-        EXPECT_EQ(g->user_agent, d->user_agent);
+        // The dedicated parser decodes the user agent as CloudFront documents it; GoAccess's
+        // preset reads the field as a GoAccess format does, as logged.
+        std::string ua, twice;
+        url_decode(g->user_agent, ua, false);
+        if (ua.find('%') != std::string::npos) {
+            url_decode(ua, twice, false);
+            ua.swap(twice);
+        }
+        EXPECT_EQ(ua, d->user_agent);
     }
     // The 2014 and 2016 lines (23/24 fields) are shorter than GoAccess's 25-field CLOUDFRONT.
     EXPECT_EQ(both, lines.size() - 3);

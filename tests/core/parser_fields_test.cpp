@@ -78,7 +78,8 @@ TEST_P(ParserFields, EveryFieldAsDocumented) {
     const ParseResult r = c.parse(c.line);
     ASSERT_TRUE(r) << test::describe(r);
     EXPECT_EQ(fields_of(*r), c.fields);
-    EXPECT_TRUE(test::views_inside(*r, c.line)) << "a field does not view the line";
+    EXPECT_TRUE(test::views_inside(*r, c.line, {&Record::user_agent, &Record::referrer}))
+        << "a field does not view the line (CloudFront decodes these two into storage of its own)";
 }
 
 ParseResult cloudfront(std::string_view line) {
@@ -119,7 +120,7 @@ INSTANTIATE_TEST_SUITE_P(
             "time=1530570180\nremote_ip=192.168.131.39\nrequest_id=Root=1-58337281-1d84f3d73c47ec4e58577259\n"
             "key=bucket/k%20y\nrequest_uri=GET https://www.example.com:443/bucket/k%20y?org=acme HTTP/1.1\n"
             "method=GET\npath=/bucket/k%20y\nquery=org=acme\nprotocol=HTTP/1.1\nstatus=200\nbytes_sent=57\n"
-            "bytes_in=120\ntotal_time_ms=171\nuser_agent=curl/7.46.0\ncipher_suite=ECDHE-RSA-AES128-GCM-SHA256\n"
+            "total_time_ms=171\nuser_agent=curl/7.46.0\ncipher_suite=ECDHE-RSA-AES128-GCM-SHA256\n"
             "host_header=www.example.com\ntls_version=TLSv1.2\nfield_count=29\n"},
         Case{"CloudFront_33", cloudfront,
              "2019-12-04\t21:02:31\tLAX1\t392\t192.0.2.100\tGET\td111111abcdef8.cloudfront.net\t"
@@ -128,7 +129,7 @@ INSTANTIATE_TEST_SUITE_P(
              "0.001\tHit\ttext/html\t78\t-\t-",
              "time=1575493351\nremote_ip=192.0.2.100\nrequest_id=reqid==\nkey=photos/cat%20one.jpg\nmethod=GET\n"
              "path=/photos/cat%20one.jpg\nquery=org=acme&x=1\nprotocol=HTTP/2.0\nstatus=200\nbytes_sent=392\n"
-             "bytes_in=23\ntotal_time_ms=36\nreferrer=https://example.com/\nuser_agent=Mozilla/5.0%20(X11)\n"
+             "total_time_ms=36\nreferrer=https://example.com/\nuser_agent=Mozilla/5.0 (X11)\n"
              "cipher_suite=TLS_AES_128_GCM_SHA256\nhost_header=assets.example.com\ntls_version=TLSv1.3\n"
              "field_count=33\n"},
         Case{"Combined", clf,

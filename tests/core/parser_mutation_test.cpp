@@ -82,7 +82,8 @@ std::size_t fuzz_lines(const std::vector<std::string>& seeds, const std::functio
             }
             ++accepted;
             if (strict_views) {
-                EXPECT_TRUE(test::views_inside(*r, line)) << m;
+                // CloudFront decodes these two into storage of its own (fuzz/ checks S3's all).
+                EXPECT_TRUE(test::views_inside(*r, line, {&Record::user_agent, &Record::referrer})) << m;
             }
             EXPECT_LE(r->extra_fields, r->field_count) << m;
         }
