@@ -190,6 +190,24 @@ int run(int argc, char** argv) {
     // its --help does not offer them.
     for (const char* name : {"--follow", "--no-follow", "--replay", "--speed"}) bill->get_option(name)->group("");
 
+    auto* ingest = app.add_subcommand(
+        "ingest",
+        "Send the records to ClickHouse, every line exactly once (--to clickhouse://HOST:PORT/DB?table=NAME)");
+    CommandLineText g;
+    g.command = Command::Ingest;
+    add_common(*ingest, g);
+    ingest
+        ->add_option("--to", g.to_url,
+                     "clickhouse://[USER[:PASSWORD]@]HOST:PORT[,HOST:PORT...]/DB?table=NAME (its HTTP interface; a "
+                     "file's records go to one host, by a hash of its path); user and password also from "
+                     "S3TOP_CLICKHOUSE_USER and S3TOP_CLICKHOUSE_PASSWORD")
+        ->required();
+    ingest->add_option("--shard", g.shard,
+                       "K/N: ingest only this machine's share of the files (by a hash of each file's path under "
+                       "its PATH), so N machines can ingest one log set at once");
+    ingest->add_option("--every", g.every, "Following an s3:// PATH: how often it is listed (default 60s)");
+    for (const char* name : {"--replay", "--speed", "--dedupe", "--no-state"}) ingest->get_option(name)->group("");
+
     auto* schema = app.add_subcommand("schema", "Print the DDL of a table for s3top's records (clickhouse) and exit");
     clickhouse::SchemaOptions schema_opt;
     std::string schema_engine;
@@ -230,7 +248,8 @@ int run(int argc, char** argv) {
     } catch (const CLI::CallForVersion& e) {
         return app.exit(e);
     } catch (const CLI::ParseError& e) {
-        const CLI::App& given = bill->parsed()      ? *bill
+        const CLI::App& given = ingest->parsed()    ? *ingest
+                                : bill->parsed()    ? *bill
                                 : report->parsed()  ? *report
                                 : schema->parsed()  ? *schema
                                 : storage->parsed() ? *storage
@@ -246,8 +265,8 @@ int run(int argc, char** argv) {
         return 2;
     }
     if (*schema) return run_schema(schema_opt);
-    CommandLineText& text = *bill ? b : *report ? r : *storage ? st : d;
-    text.given = given_options(*bill ? *bill : *report ? *report : *storage ? *storage : app);
+    CommandLineText& text = *ingest ? g : *bill ? b : *report ? r : *storage ? st : d;
+    text.given = given_options(*ingest ? *ingest : *bill ? *bill : *report ? *report : *storage ? *storage : app);
     Options opt;
     try {
         opt = resolve_options(text, std::getenv("XDG_CONFIG_HOME"), std::getenv("HOME"));
@@ -257,6 +276,7 @@ int run(int argc, char** argv) {
     }
     try {
         if (opt.command == Command::Storage) return run_storage(opt);
+        if (opt.command == Command::Ingest) return run_ingest(opt);
         if (opt.billing) return run_bill(opt);
         if (opt.command == Command::Report) return run_report(opt);
         return run_dashboard_command(opt);

@@ -3,6 +3,7 @@
 // The words are read in cli.cpp, turned into typed values and checked, every combination,
 // in one place (options.cpp) before anything is read or any thread starts.
 #include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -11,6 +12,7 @@
 #include "core/agg/filter.hpp"
 #include "core/agg/metrics.hpp"
 #include "core/billing/statement.hpp"
+#include "core/clickhouse/target.hpp"
 #include "core/config/config.hpp"
 #include "core/ingest/request_ids.hpp"
 #include "core/storage/object_table.hpp"
@@ -22,7 +24,7 @@ struct UsageError {
     std::string message;
 };
 
-enum class Command { Dashboard, Report, Bill, Storage };
+enum class Command { Dashboard, Report, Bill, Storage, Ingest };
 enum class OutputFormat { Table, Csv, Json, Html };
 
 /// Everything the command line and the config file set, typed and checked.
@@ -64,6 +66,10 @@ struct Options {
     std::string endpoint_url;                   ///< --endpoint-url
     std::string profile;                        ///< --profile
     std::chrono::milliseconds s3_every{60000};  ///< following s3://: how often the bucket is listed (--every)
+
+    // `s3top ingest`
+    std::optional<clickhouse::Target> to;  ///< --to clickhouse://... (credentials resolved)
+    std::uint32_t shard = 0, shards = 1;   ///< --shard K/N: this machine takes the files whose hash % N == K - 1
 
     Config config;  ///< built-in defaults + the config file + the options given here
 

@@ -11,6 +11,9 @@ int run_bill(const Options& opt);
 int run_storage(const Options& opt);
 /// `s3top PATH...`: the dashboard on a terminal.
 int run_dashboard_command(const Options& opt);
+/// `s3top ingest --to clickhouse://...`: every line sent exactly once (or rejected). 0 when all
+/// was sent, 1 when ClickHouse could not take it (one line says why), 3 when inputs were left out.
+int run_ingest(const Options& opt);
 /// `s3top schema clickhouse`: prints the DDL of the records table; 2 for a name it refuses.
 int run_schema(const clickhouse::SchemaOptions& o);
 }  // namespace s3top::app

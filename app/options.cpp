@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cstdlib>
@@ -200,6 +201,34 @@ void resolve_s3(const CommandLineText& t, Options& o) {
     if (given(t, "--every")) o.s3_every = parse_interval(t.every);
 }
 
+/// `s3top ingest`: the target parsed (credentials from the URL or the environment), --shard
+/// checked, and what an ingest cannot do refused.
+void resolve_ingest(const CommandLineText& t, Options& o) {
+    auto target = clickhouse::parse_target(t.to_url, [](const char* n) { return std::getenv(n); });
+    if (!target) throw UsageError{target.error()};
+    o.to = std::move(*target);
+    if (!t.shard.empty()) {
+        const auto slash = t.shard.find('/');
+        const std::string k = t.shard.substr(0, slash), n = slash == std::string::npos ? "" : t.shard.substr(slash + 1);
+        const auto valid = [](const std::string& v) {
+            return !v.empty() && v.size() <= 6 &&
+                   std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; });
+        };
+        if (!valid(k) || !valid(n) || std::stoul(n) == 0 || std::stoul(k) == 0 || std::stoul(k) > std::stoul(n))
+            throw UsageError{
+                fmt::format("--shard: '{}' is not K/N with 1 <= K <= N (this machine's share of the files)", t.shard)};
+        o.shard = static_cast<std::uint32_t>(std::stoul(k) - 1);
+        o.shards = static_cast<std::uint32_t>(std::stoul(n));
+    }
+    // Exactly once needs the state file, which a pipe cannot have.
+    if (o.no_state) throw UsageError{"--no-state: an ingest needs its state file to send every line exactly once"};
+    if (std::find(o.paths.begin(), o.paths.end(), "-") != o.paths.end())
+        throw UsageError{
+            "ingest: standard input cannot be ingested exactly once (no state file for a pipe); name files"};
+    if (o.replay) throw UsageError{"--replay: an ingest sends the records as they are read"};
+    if (o.dedupe != DedupeMode::Off) throw UsageError{"--dedupe: not available with ingest yet"};
+}
+
 }  // namespace
 
 std::string default_s3_cache(const std::string& bucket, const std::string& prefix, const char* xdg_cache_home,
@@ -334,6 +363,7 @@ Options resolve_options(const CommandLineText& t, const char* xdg_config_home, c
             throw UsageError{"--format html: storage writes table, csv or json (html is not there yet)"};
         o.no_state = true;  // storage keeps no state yet: every run reads its inputs
     }
+    if (t.command == Command::Ingest) resolve_ingest(t, o);
     return o;
 }
 

@@ -18,6 +18,7 @@ struct CommandLineText {
     std::string panels, workers, state_dir, every = "5s", speed, config_file;
     std::string month, from, to, prices, tier_scope;
     std::string endpoint_url, profile, cache, versioned, inventory;
+    std::string to_url, shard;  ///< ingest --to, --shard
     bool exact = false, no_color = false, no_state = false, follow = false, no_follow = false;
     bool replay = false, billing = false, exclude_errors = false, quiet = false;
 };

@@ -45,6 +45,8 @@ std::uint64_t state_fingerprint(const Options& opt, const DimMask& keep, DedupeM
     // A state with dedupe holds every record's key; one without has none to dedupe against.
     // Without dedupe the fingerprint is what it was before the option existed.
     if (dedupe != DedupeMode::Off) key += fmt::format("dedupe {}\n", dedupe_mode_name(dedupe));
+    // An ingest's state says what was sent where: one per target and share.
+    if (opt.to) key += fmt::format("to {} shard {}/{}\n", opt.to->describe(), opt.shard, opt.shards);
     return hash_bytes(key, 0x5333746f70ULL);
 }
 
@@ -60,16 +62,34 @@ void list_inputs(Session& s, const Options& opt) {
     std::vector<std::string> paths = opt.paths;
     if (!opt.follow) std::erase_if(paths, [&](const std::string& p) { return std::ranges::count(failed, p) > 0; });
     s.inputs = collect_inputs(paths, s.problems);
+    if (opt.shards > 1)
+        std::erase_if(s.inputs,
+                      [&](const InputFile& f) { return !in_shard(f.path, opt.paths, opt.shard, opt.shards); });
 }
 
 }  // namespace
+
+bool in_shard(const std::string& path, const std::vector<std::string>& roots, std::uint32_t shard,
+              std::uint32_t shards) {
+    std::string_view rel = path;
+    std::size_t best = 0;
+    for (const std::string& r : roots) {
+        std::string_view root = r;
+        while (root.size() > 1 && root.ends_with('/')) root.remove_suffix(1);
+        if (root.size() > best && path.size() > root.size() && path.starts_with(root) && path[root.size()] == '/')
+            best = root.size() + 1;
+    }
+    rel.remove_prefix(best);
+    return hash_bytes(rel, 0x7368617264ULL) % shards == shard;
+}
 
 void mark_needed(const std::vector<DimSpec>& by, DimMask& needed) {
     for (const DimSpec& d : by) needed |= columns_needed(d);
 }
 
 Session make_session(const Options& opt, const DimMask& needed, std::optional<ReportSpec> stream,
-                     const std::optional<FollowOptions>& follow, std::shared_ptr<StorageCollector> storage) {
+                     const std::optional<FollowOptions>& follow, std::shared_ptr<StorageCollector> storage,
+                     const std::function<void(Engine&, Ingestor&)>& prepare) {
     Session s;
     EngineConfig cfg;
     cfg.org = opt.org;
@@ -87,12 +107,15 @@ Session make_session(const Options& opt, const DimMask& needed, std::optional<Re
     lo.format_options = FormatOptions{opt.log_format, opt.date_format, opt.time_format,
                                       std::make_shared<const JsonFieldMap>(opt.config.json_fields)};
     lo.workers = opt.workers;
-    lo.record_origin = storage != nullptr;  // events in the same second keep their file and line order
+    // Storage: events in the same second keep their file and line order; ingest: each row's
+    // source file and line.
+    lo.record_origin = storage != nullptr || opt.command == Command::Ingest;
     const DedupeMode dedupe = opt.dedupe;
     if (dedupe == DedupeMode::RequestId) lo.dedupe = std::make_shared<RequestIdSet>();
     lo.progress = std::make_shared<LoadProgress>();
     s.loader_options = lo;
     s.ingestor = std::make_unique<Ingestor>(*s.engine, lo);
+    if (prepare) prepare(*s.engine, *s.ingestor);
     // Watching starts before the listing, so nothing that arrives meanwhile is missed and the
     // follower need not list and plan everything again after the load.
     auto watch = [&] {

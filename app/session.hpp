@@ -54,10 +54,18 @@ void mark_needed(const std::vector<DimSpec>& by, DimMask& needed);
 /// With `stream`, the engine folds that one report as batches arrive and keeps no records.
 /// With `follow`, the session's follower watches the inputs before they are listed.
 /// With `storage`, every object-changing request goes there too (each record's origin kept, for
-/// their time order).
+/// their time order). `prepare` (optional) is called with the engine and the ingestor before the
+/// state file is opened (s3top ingest sets its commit hook and the state's resolver there).
 Session make_session(const Options& opt, const DimMask& needed, std::optional<ReportSpec> stream = std::nullopt,
                      const std::optional<FollowOptions>& follow = std::nullopt,
-                     std::shared_ptr<StorageCollector> storage = nullptr);
+                     std::shared_ptr<StorageCollector> storage = nullptr,
+                     const std::function<void(Engine&, Ingestor&)>& prepare = {});
+
+/// --shard K/N: whether `path` (under one of `roots`) is this machine's share: a hash of its
+/// path below the root it was found under, so every machine decides alike however the log set
+/// is mounted.
+bool in_shard(const std::string& path, const std::vector<std::string>& roots, std::uint32_t shard,
+              std::uint32_t shards);
 
 /// Lists the inputs again (follow mode); problems are dropped.
 std::vector<InputFile> relist_inputs(const Options& opt);

@@ -92,7 +92,7 @@ _s3top() {
         return
     fi
     [[ $split == true ]] && return
-    [[ -z $sub ]] && mapfile -t COMPREPLY < <(compgen -W "report bill schema storage" -- "$cur")
+    [[ -z $sub ]] && mapfile -t COMPREPLY < <(compgen -W "report bill ingest schema storage" -- "$cur")
     _filedir  # log files and folders (adds to COMPREPLY)
 }
 complete -F _s3top s3top

@@ -31,7 +31,7 @@ function __s3top_months
     end
 end
 
-set -l subs report bill schema storage
+set -l subs report bill ingest schema storage
 set -l in_storage '__fish_seen_subcommand_from storage'
 set -l in_report '__fish_seen_subcommand_from report'
 set -l in_bill '__fish_seen_subcommand_from bill'
@@ -40,6 +40,9 @@ set -l top "not __fish_seen_subcommand_from $subs"
 
 complete -c s3top -f -n $top -a report -d 'Print a usage report'
 complete -c s3top -f -n $top -a bill -d 'Print a billing statement per org'
+complete -c s3top -f -n $top -a ingest -d 'Send the records to ClickHouse exactly once'
+complete -c s3top -x -n '__fish_seen_subcommand_from ingest' -l to -d 'clickhouse://HOST:PORT/DB?table=NAME'
+complete -c s3top -x -n '__fish_seen_subcommand_from ingest' -l shard -d 'K/N: this machine\'s share of the files'
 complete -c s3top -f -n $top -a schema -d 'Print the DDL of the ClickHouse table'
 complete -c s3top -f -n '__fish_seen_subcommand_from schema' -a clickhouse
 complete -c s3top -f -n $top -a storage -d 'Print the bytes stored per org'

@@ -8,18 +8,22 @@ namespace s3top::clickhouse {
 
 const std::vector<Column>& record_columns() {
     static const std::vector<Column> columns = [] {
-        std::vector<Column> c{{"time", "DateTime('UTC')"}};
+        std::vector<Column> c{{"time", "DateTime('UTC')", Field::Time}};
         for (const DimInfo& d : kDims) {
-            if (!d.clickhouse.column.empty()) c.push_back({d.clickhouse.column, d.clickhouse.type});
+            if (d.clickhouse.column.empty()) continue;
+            const Field f = d.kind == DimKind::Stored          ? Field::Dim
+                            : d.number == NumberColumn::Status ? Field::Status
+                                                               : Field::Tier;
+            c.push_back({d.clickhouse.column, d.clickhouse.type, f, d.dim});
         }
         // The number columns that are no dimension (see for_each_number_column_accessor);
         // an absent total time is NULL, so percentiles skip it as a local report does.
-        c.push_back({"bytes_sent", "UInt64"});
-        c.push_back({"bytes_in", "UInt64"});
-        c.push_back({"total_time_ms", "Nullable(UInt32)"});
-        c.push_back({"source_file", "String"});
-        c.push_back({"source_line", "UInt64"});
-        c.push_back({"batch_id", "UInt64"});
+        c.push_back({"bytes_sent", "UInt64", Field::BytesSent});
+        c.push_back({"bytes_in", "UInt64", Field::BytesIn});
+        c.push_back({"total_time_ms", "Nullable(UInt32)", Field::TotalTime});
+        c.push_back({"source_file", "String", Field::SourceFile});
+        c.push_back({"source_line", "UInt64", Field::SourceLine});
+        c.push_back({"batch_id", "UInt64", Field::BatchId});
         return c;
     }();
     return columns;

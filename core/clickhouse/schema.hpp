@@ -4,16 +4,35 @@
 // Only long-stable SQL: MergeTree with PARTITION BY / ORDER BY, Distributed, plain String
 // columns (LowCardinality needs a setting on 18.x), DateTime('UTC'), Nullable; Debian's
 // clickhouse-server 18.16 and current releases take the same statements.
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "core/agg/dimension.hpp"
+
 namespace s3top::clickhouse {
+
+/// What a column of the records table holds, for the code that fills it.
+enum class Field : std::uint8_t {
+    Time,
+    Dim,
+    Status,
+    Tier,
+    BytesSent,
+    BytesIn,
+    TotalTime,
+    SourceFile,
+    SourceLine,
+    BatchId
+};
 
 /// One column of the records table.
 struct Column {
     std::string_view name;
     std::string_view type;
+    Field field = Field::Dim;
+    Dim dim = Dim::Count_;  ///< Field::Dim: the stored dimension
 };
 
 /// The columns of s3top_records, in table order: the time, every stored dimension and number

@@ -47,7 +47,15 @@ void Ingestor::read_new(const std::vector<InputFile>& inputs, bool follow, const
     loader.set_parser_factory(factory_);
     if (reject_sink_) loader.set_reject_sink(reject_sink_);
     std::mutex error_mutex;
-    if (store_.is_open()) {
+    if (hook_) {
+        loader.set_commit_sink([&](Batch&& b, std::vector<Span>&& spans) {
+            if (IoStatus done = hook_(std::move(b), std::move(spans), planned); !done) {
+                store_.refuse_writes(done.error());
+                std::lock_guard l(error_mutex);
+                if (!out.commit_error) out.commit_error = std::move(done.error());
+            }
+        });
+    } else if (store_.is_open()) {
         loader.set_commit_sink([&](Batch&& b, std::vector<Span>&& spans) {
             if (IoStatus stored = store_.append_batch(b, spans, planned); !stored) {
                 std::lock_guard l(error_mutex);
@@ -84,6 +92,8 @@ IngestResult Ingestor::ingest(const std::vector<InputFile>& inputs, bool follow,
         out.load.problems.insert(out.load.problems.end(), problems.begin(), problems.end());
         read_new(now, follow, cancel, out, store_error);
     }
+    // A batch the hook could not store: its lines must not be claimed by ledger entries.
+    if (out.commit_error) return out;
     auto dirty = ledger_.take_dirty(store_.is_open());
     if (store_.is_open()) {
         if (IoStatus stored = store_.append_entries(dirty); !stored && !store_error) store_error = stored.error();

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -21,7 +22,16 @@ struct IngestResult {
     LoadResult load;                 ///< what was read this time
     PlanCounts counts;               ///< how each input was handled
     std::vector<std::string> notes;  ///< state file problems
+    /// The commit hook's first error (the batch was not stored; nothing more was written to the
+    /// state file in this round). Not among the notes.
+    std::optional<IoError> commit_error;
 };
+
+/// Takes a finished batch, the spans of input it holds and the planned jobs they index, in
+/// place of the state file's Batch record and Engine::append (s3top ingest: it sends the rows
+/// elsewhere, records the batch in the state around that, and appends only the line counters).
+/// Called from worker threads. An error stops the state file: nothing more is written to it.
+using CommitHook = std::function<IoStatus(Batch&&, std::vector<Span>&&, const std::vector<PlannedJob>&)>;
 
 class Ingestor {
 public:
@@ -32,6 +42,7 @@ public:
 
     void set_reject_sink(RejectSink sink) { reject_sink_ = std::move(sink); }
     void set_parser_factory(ParserFactory f) { factory_ = std::move(f); }
+    void set_commit_hook(CommitHook h) { hook_ = std::move(h); }
 
     /// Opens the state file (see StateStore::open): loads stored records into the engine.
     /// `fingerprint` names everything that changes what is stored (org source, format,
@@ -57,6 +68,7 @@ private:
     LoaderOptions options_;
     RejectSink reject_sink_;
     ParserFactory factory_;
+    CommitHook hook_;
     Ledger ledger_;
     StateStore store_;
 };

@@ -125,6 +125,28 @@ std::string encode_batch(const Batch& b, const std::vector<Span>& spans, const s
     return std::move(o.s);
 }
 
+std::string encode_pending(const PendingBatch& p, const Batch& counters, const std::vector<Span>& spans,
+                           const std::vector<PlannedJob>& jobs) {
+    Out o;
+    o.num(p.id);
+    o.num(static_cast<std::uint32_t>(p.parts.size()));
+    for (const PendingBatch::Part& part : p.parts) {
+        o.num(part.host);
+        o.num(part.rows);
+        o.num(part.min_time);
+        o.num(part.max_time);
+    }
+    o.s += encode_batch(counters, spans, jobs);
+    return std::move(o.s);
+}
+
+std::string encode_resolved(std::uint64_t batch_id, bool landed) {
+    Out o;
+    o.num(batch_id);
+    o.num(static_cast<std::uint8_t>(landed));
+    return std::move(o.s);
+}
+
 /// A RequestIds record: records without an id, then the keys (16 bytes each).
 void put_request_ids(Sink& o, std::uint64_t no_id, const std::vector<RequestKey>& keys) {
     o.num(no_id);
@@ -509,6 +531,44 @@ void apply_request_ids(std::string_view payload, RequestIdSet& ids) {
 
 }  // namespace
 
+bool apply_landed(std::string_view payload, const RowsTarget& rows, Ledger& ledger) {
+    return decode_batch(payload, rows, ledger);
+}
+
+namespace {
+
+constexpr std::size_t kPendingPartBytes = 4 + 8 + 8 + 8;
+
+bool read_pending(std::string_view payload, Unresolved& u) {
+    In in(payload);
+    PendingBatch& p = u.batch;
+    std::uint32_t nparts = 0;
+    if (!in.num(p.id) || !in.num(nparts) || nparts > in.left() / kPendingPartBytes) return false;
+    p.parts.resize(nparts);
+    for (PendingBatch::Part& part : p.parts) {
+        if (!in.num(part.host) || !in.num(part.rows) || !in.num(part.min_time) || !in.num(part.max_time)) return false;
+    }
+    u.payload = std::string(payload.substr(8 + 4 + nparts * kPendingPartBytes));
+    return true;
+}
+
+/// A Resolved record: the Pending batch it names counts when it landed, and is forgotten.
+bool resolve_pending(std::string_view payload, std::vector<Unresolved>& pending, const RowsTarget& rows,
+                     Ledger& ledger) {
+    In in(payload);
+    std::uint64_t id = 0;
+    std::uint8_t landed = 0;
+    if (!in.num(id) || !in.num(landed) || !in.done() || landed > 1) return false;
+    const auto it =
+        std::find_if(pending.begin(), pending.end(), [id](const Unresolved& u) { return u.batch.id == id; });
+    if (it == pending.end()) return false;  // not what we write
+    if (landed && !decode_batch(it->payload, rows, ledger)) return false;
+    pending.erase(it);
+    return true;
+}
+
+}  // namespace
+
 /// Decodes the records after the header: rows to `rows`, ledger data into `ledger`, dedupe
 /// keys into `ids`. Stops at the first torn, corrupt or undecodable record (a RequestIds record
 /// counts only with the Batch or Snapshot after it).
@@ -548,6 +608,12 @@ Decoded decode_records(std::string_view data, const RowsTarget& rows, Ledger& le
             ok = decode_snapshot(payload, rows, ledger);
         } else if (h.type == kHeadPrefixes) {  // belongs to the Entries or Snapshot before it
             ok = (last_type == kEntries || last_type == kSnapshot) && decode_prefixes(payload, ledger);
+        } else if (h.type == kPending) {
+            Unresolved u;
+            ok = read_pending(payload, u);
+            if (ok) out.unresolved.push_back(std::move(u));
+        } else if (h.type == kResolved) {
+            ok = resolve_pending(payload, out.unresolved, rows, ledger);
         }
         if (!ok) break;  // checksummed but undecodable: treat as the end
         if (pending_bytes > 0) apply_request_ids(pending_ids, ids);

@@ -11,6 +11,7 @@
 
 #include "core/agg/batch.hpp"
 #include "core/ingest/ledger.hpp"
+#include "core/ingest/pending_batch.hpp"
 #include "core/util/stream_hash.hpp"
 
 namespace s3top {
@@ -32,6 +33,13 @@ inline constexpr std::uint8_t kRequestIds = 3;
 /// they belong to (in the same write()) and after a Snapshot. Entries decoded without theirs
 /// (a torn write) keep none: such a file's short start is then counted, as before version 3.
 inline constexpr std::uint8_t kHeadPrefixes = 4;
+/// A batch sent to a database (s3top ingest --to clickhouse://): written before the insert, with
+/// the batch id, the host it goes to, its rows and time range and a Batch payload without rows
+/// (its spans and line counters). It counts only once a Resolved record says it landed.
+inline constexpr std::uint8_t kPending = 5;
+/// The fate of a Pending batch: its id, and whether it landed (acknowledged, or found by its id
+/// after a crash) or not (then its lines are read again).
+inline constexpr std::uint8_t kResolved = 6;
 inline constexpr std::size_t kHeaderBytes = 8 + 4 + 4 + 8;        // magic, version, parsing rules, fingerprint
 inline constexpr std::size_t kRecordHeaderBytes = 4 + 4 + 8 + 8;  // magic, type, length, checksum
 
@@ -128,10 +136,28 @@ std::string encode_batch(const Batch& b, const std::vector<Span>& spans, const s
 /// A RequestIds record's payload: records without an id, then the keys.
 void put_request_ids(Sink& o, std::uint64_t no_id, const std::vector<RequestKey>& keys);
 
+/// A Pending record's payload: the batch's description, then its spans and counters (as a
+/// Batch record's payload of no rows).
+std::string encode_pending(const PendingBatch& p, const Batch& counters, const std::vector<Span>& spans,
+                           const std::vector<PlannedJob>& jobs);
+/// A Resolved record's payload.
+std::string encode_resolved(std::uint64_t batch_id, bool landed);
+
+/// A Pending record no Resolved record followed (yet): the batch and its Batch payload.
+struct Unresolved {
+    PendingBatch batch;
+    std::string payload;
+};
+
 struct Decoded {
     std::size_t good = 0;  ///< bytes of whole, valid records (from the file's start)
     std::uint64_t snapshot_bytes = 0, log_bytes = 0, log_records = 0;
+    std::vector<Unresolved> unresolved;  ///< in the order written
 };
+
+/// Applies a Pending batch's Batch payload that landed: its spans to the ledger, its counters
+/// to `rows`. False when malformed.
+bool apply_landed(std::string_view payload, const RowsTarget& rows, Ledger& ledger);
 
 /// Decodes the records after the header: rows to `rows`, ledger data into `ledger`, dedupe
 /// keys into `ids`. Stops at the first torn, corrupt or undecodable record (a RequestIds record

@@ -12,6 +12,8 @@
 #include <cstring>
 #include <string_view>
 
+#include <fmt/format.h>
+
 #include "core/ingest/request_ids.hpp"
 #include "core/ingest/state_records.hpp"
 #include "core/parse/parsing_rules.hpp"
@@ -171,6 +173,28 @@ IoStatus StateStore::open(const std::filesystem::path& file, std::uint64_t finge
             notes.push_back(file.string() + ": " + std::to_string(data.size() - dec.good) +
                             " bytes of an unfinished or corrupt record discarded (their lines are read again)");
     }
+    // Batches a crash left between their insert and its answer: landed or not, as the database
+    // says (asked before anything is written, so a failure leaves the file as it was).
+    std::vector<std::pair<std::uint64_t, bool>> resolved;
+    if (resolver_) {
+        for (const state_records::Unresolved& u : dec.unresolved) {
+            const auto landed = resolver_(u.batch);
+            if (!landed) {
+                ::close(fd_);
+                fd_ = -1;
+                return std::unexpected(IoError{IoError::Code::Read, file.string(), 0,
+                                               fmt::format("batch {:016x}: {}", u.batch.id, landed.error())});
+            }
+            if (*landed && !apply_landed(u.payload, target, ledger)) {
+                ::close(fd_);
+                fd_ = -1;
+                return std::unexpected(IoError{IoError::Code::Format, file.string(), 0, "a pending batch is corrupt"});
+            }
+            resolved.emplace_back(u.batch.id, *landed);
+        }
+        dec.unresolved.clear();
+    }
+    unresolved_ = dec.unresolved.size();
     map.unmap();
     ledger.settle();
     std::size_t good = dec.good;
@@ -190,6 +214,13 @@ IoStatus StateStore::open(const std::filesystem::path& file, std::uint64_t finge
     snapshot_bytes_ = dec.snapshot_bytes;
     log_bytes_ = dec.log_bytes;
     log_records_ = dec.log_records;
+    for (const auto& [id, landed] : resolved) {
+        if (const IoStatus w = append_resolved(id, landed); !w) {
+            ::close(fd_);
+            fd_ = -1;
+            return w;
+        }
+    }
     if (needs_compaction()) {
         // Streaming kept no rows: compact() reads them back from the file.
         if (const IoStatus done = stream ? compact() : write_snapshot(rows, ledger, ids); !done)
@@ -202,7 +233,8 @@ IoStatus StateStore::open(const std::filesystem::path& file, std::uint64_t finge
 
 bool StateStore::needs_compaction() const {
     constexpr std::uint64_t kMinBytes = 16 << 20, kMaxRecords = 4096;
-    return log_records_ > 0 &&
+    // A snapshot cannot hold a batch whose fate is not known.
+    return log_records_ > 0 && unresolved_ == 0 &&
            (log_records_ >= kMaxRecords || (log_bytes_ >= kMinBytes && log_bytes_ * 2 >= snapshot_bytes_));
 }
 
@@ -225,6 +257,9 @@ IoStatus StateStore::compact() {
         if (dec.good != size_)
             return std::unexpected(
                 IoError{IoError::Code::Format, path_.string(), 0, "cannot be read back whole; not compacted"});
+        if (!dec.unresolved.empty())
+            return std::unexpected(IoError{IoError::Code::Format, path_.string(), 0,
+                                           "a batch sent to the database is not resolved yet; not compacted"});
     }
     ledger.settle();
     return write_snapshot(rows, ledger, ids);
@@ -376,6 +411,20 @@ IoStatus StateStore::append_batch(const Batch& batch, const std::vector<Span>& s
     put_request_ids(ids, batch.no_request_id, batch.request_keys);
     const std::string rows = encode_batch(batch, spans, jobs);
     return write_records({{kRequestIds, &ids.s}, {kBatch, &rows}});
+}
+
+IoStatus StateStore::append_pending(const PendingBatch& batch, const Batch& counters, const std::vector<Span>& spans,
+                                    const std::vector<PlannedJob>& jobs) {
+    return write_record(kPending, encode_pending(batch, counters, spans, jobs));
+}
+
+IoStatus StateStore::append_resolved(std::uint64_t id, bool landed) {
+    return write_record(kResolved, encode_resolved(id, landed));
+}
+
+void StateStore::refuse_writes(IoError why) {
+    std::lock_guard l(mutex_);
+    if (!failed_) failed_ = std::move(why);
 }
 
 IoStatus StateStore::append_entries(const std::vector<LedgerEntry>& entries) {

@@ -11,6 +11,10 @@
 //             record (same write()) or the Snapshot they belong to;
 //   RequestIds: the dedupe keys (--dedupe request-id) of the Batch or Snapshot record right
 //             after it, written in the same write() and counted only with it;
+//   Pending, Resolved: a batch sent to a database (s3top ingest --to clickhouse://): Pending
+//             before the insert (the batch id, its spans and line counters, no rows), Resolved
+//             after the answer; its spans count only once it is Resolved as landed. A Pending
+//             batch left by a crash is looked up (the PendingResolver) when the file is opened.
 //   Snapshot: the compact form: every record so far as one set of columns with one string pool
 //             per dimension, and every ledger entry. A compacted file is one Snapshot; batches
 //             and entries appended later follow it.
@@ -30,6 +34,7 @@
 #include "core/agg/engine.hpp"
 #include "core/ingest/io_error.hpp"
 #include "core/ingest/ledger.hpp"
+#include "core/ingest/pending_batch.hpp"
 
 namespace s3top {
 
@@ -65,6 +70,19 @@ public:
     /// After a failed write nothing more is written in this run: every later append returns
     /// that first error.
     IoStatus append_batch(const Batch& batch, const std::vector<Span>& spans, const std::vector<PlannedJob>& jobs);
+    /// Appends a Pending record: `batch` is about to be inserted into a database; its spans and
+    /// `counters` (line counters, no rows) count once append_resolved() says it landed.
+    /// Thread-safe.
+    IoStatus append_pending(const PendingBatch& batch, const Batch& counters, const std::vector<Span>& spans,
+                            const std::vector<PlannedJob>& jobs);
+    /// Appends the Resolved record of the Pending batch `id`. Thread-safe.
+    IoStatus append_resolved(std::uint64_t id, bool landed);
+    /// How open() tells what became of Pending batches a crash left unresolved; without one they
+    /// stay unresolved (and the file is not compacted while any is).
+    void set_pending_resolver(PendingResolver r) { resolver_ = std::move(r); }
+    /// Nothing more is written in this run (a batch a database refused: the ledger entries
+    /// written at the end would claim its lines). Every later append returns `why`.
+    void refuse_writes(IoError why);
     /// Appends ledger entries. Thread-safe.
     IoStatus append_entries(const std::vector<LedgerEntry>& entries);
     /// Flushes to disk (fdatasync).
@@ -99,6 +117,8 @@ private:
     std::uint64_t snapshot_bytes_ = 0, log_bytes_ = 0, log_records_ = 0;
     CrashPoint crash_at_ = CrashPoint::None;
     RequestIdSet* ids_ = nullptr;
+    PendingResolver resolver_;
+    std::uint64_t unresolved_ = 0;  ///< Pending batches without their Resolved record
     /// The first failed write (a full disk): nothing is appended after it, so the file stays a
     /// prefix of what was ingested. (A later, smaller record that fit — ledger entries saying a
     /// file was read to its end — would claim lines whose batch is not there.)

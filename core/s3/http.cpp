@@ -15,6 +15,7 @@ namespace {
 struct Transfer {
     HttpResponse* resp;
     int fd;
+    std::size_t max_body;
     bool write_failed = false;
     int write_errno = 0;
 };
@@ -56,7 +57,8 @@ std::size_t on_body(char* data, std::size_t size, std::size_t n, void* user) {
         }
         return len;
     }
-    if (t->resp->body.size() < (1u << 20)) t->resp->body.append(data, len);  // error documents are small
+    if (t->resp->body.size() < t->max_body)
+        t->resp->body.append(data, std::min(len, t->max_body - t->resp->body.size()));
     return len;
 }
 
@@ -87,7 +89,7 @@ std::expected<HttpResponse, HttpFailure> HttpClient::perform(const HttpRequest& 
     if (!c) return std::unexpected(HttpFailure{"curl could not be started", false});
     curl_easy_reset(c);
     HttpResponse resp;
-    Transfer t{&resp, req.body_fd};
+    Transfer t{&resp, req.body_fd, req.max_body_bytes};
     curl_easy_setopt(c, CURLOPT_URL, req.url.c_str());
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
@@ -98,8 +100,8 @@ std::expected<HttpResponse, HttpFailure> HttpClient::perform(const HttpRequest& 
         curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(req.total_timeout.count()));
     curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(c, CURLOPT_HEADERDATA, &t);
-    if (req.method == "PUT") {
-        curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, "PUT");
+    if (req.method == "PUT" || req.method == "POST") {
+        curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, req.method.c_str());
         curl_easy_setopt(c, CURLOPT_POSTFIELDS, req.body.c_str());
         curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, static_cast<long>(req.body.size()));
     } else if (req.method == "HEAD") {

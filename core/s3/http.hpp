@@ -27,7 +27,7 @@ struct HttpFailure {
 };
 
 struct HttpRequest {
-    std::string method = "GET";
+    std::string method = "GET";  ///< GET, HEAD, PUT or POST (PUT and POST send `body`)
     std::string url;
     Headers headers;
     std::string body;
@@ -37,6 +37,9 @@ struct HttpRequest {
     std::chrono::milliseconds total_timeout{0};  ///< 0: none
     /// >= 0: a 2xx body is written here (other bodies are kept in memory for their error XML).
     int body_fd = -1;
+    /// A body kept in memory is cut at this many bytes (error documents are small; a query's
+    /// answer may not be).
+    std::size_t max_body_bytes = std::size_t{1} << 20;
 };
 
 /// Keeps one curl handle (and its connections) for a series of requests on one thread.

@@ -123,6 +123,7 @@ ch_query() {
   out=$(curl -sS -w '\n%{http_code}' "http://127.0.0.1:$port/" --data-binary "$sql" "$@") || return 1
   code=${out##*$'\n'}
   out=${out%$'\n'*}
+  out=${out%$'\n'}  # the answer's own last newline (printf adds one back)
   if [ "$code" != 200 ]; then
     echo "clickhouse shard error ($code): $out" >&2
     return 1

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Ingest into a local two-shard ClickHouse cluster against a report over the same logs.
+#   bench/clickhouse.sh [LINES=2000000] [FILES=1200] [BUILD=build/release]
+# Starts the cluster of the tests (tests/support/clickhouse_cluster.sh: Debian's
+# clickhouse-server, two processes on 127.0.0.1), applies `s3top schema clickhouse` on both,
+# generates LINES S3 log lines in FILES files under $S3TOP_BENCH_DIR (default /tmp/s3top-ch),
+# warms the page cache, then prints wall time, CPU and peak RSS of s3top for: the report
+# (--no-state --by org --format json), the ingest (fresh state, empty tables), a re-run of the
+# ingest (nothing new), and the per-org query over the Distributed table (ClickHouse's own time).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+LINES=${1:-2000000}
+FILES=${2:-1200}
+BUILD=${3:-build/release}
+S3TOP=$BUILD/app/s3top
+S3GEN=$BUILD/tools/s3gen
+[ -x "$S3TOP" ] && [ -x "$S3GEN" ] || { echo "build $BUILD first (./dev.sh build)" >&2; exit 2; }
+source tests/support/clickhouse_cluster.sh
+ch_require
+DATA=${S3TOP_BENCH_DIR:-/tmp/s3top-ch}/$LINES-$FILES
+if [ ! -f "$DATA/.complete" ]; then
+  rm -rf "$DATA"
+  "$S3GEN" --out "$DATA/logs" --lines "$LINES" --files "$FILES" --seed 11 >&2
+  touch "$DATA/.complete"
+fi
+find "$DATA/logs" -type f -print0 | xargs -0 cat >/dev/null  # page cache
+WORK=$(mktemp -d /tmp/s3top-ch-bench.XXXXXX)
+trap 'ch_stop; rm -rf "$WORK"' EXIT
+ch_start "$WORK/ch"
+ddl=$("$S3TOP" schema clickhouse --cluster "$CH_CLUSTER" --database logs)
+for n in 1 2; do
+  while IFS= read -r -d ';' stmt; do [[ -n ${stmt//[$'\n ']/} ]] && ch_query "$n" "$stmt"; done <<<"$ddl"
+done
+URL="clickhouse://127.0.0.1:${CH_HTTP[0]},127.0.0.1:${CH_HTTP[1]}/logs?table=s3top_records"
+
+measure() {  # name command...
+  local name=$1
+  shift
+  /usr/bin/time -o "$WORK/time" -f '%e %U %S %M' "$@" >/dev/null 2>"$WORK/stderr" || { cat "$WORK/stderr" >&2; exit 1; }
+  read -r secs user sys kb <"$WORK/time"
+  awk -v n="$name" -v s="$secs" -v u="$user" -v y="$sys" -v kb="$kb" 'BEGIN {
+    printf "%-46s %7.2f s wall %7.2f s cpu %7.0f MB peak RSS\n", n, s, u + y, kb / 1024 }'
+}
+
+echo "data: $LINES lines, $(du -sm "$DATA/logs" | cut -f1) MB, $FILES files; $(nproc) cores; load $(cut -d' ' -f1-3 /proc/loadavg)"
+measure "report --no-state --by org --format json" "$S3TOP" report --no-state --by org --format json "$DATA/logs"
+measure "ingest into 2 shards (fresh state)" "$S3TOP" ingest --quiet --state "$WORK/state" --to "$URL" "$DATA/logs"
+measure "ingest again (nothing new)" "$S3TOP" ingest --quiet --state "$WORK/state" --to "$URL" "$DATA/logs"
+echo "rows: shard 1 $(ch_query 1 'SELECT count() FROM logs.s3top_records'), shard 2 $(ch_query 2 'SELECT count() FROM logs.s3top_records'); state: $(du -sk "$WORK/state" | cut -f1) KB"
+start=$(date +%s.%N)
+ch_query 1 "SELECT org, count(), sum(bytes_sent), uniqExact(remote_ip), quantile(0.95)(total_time_ms)
+  FROM logs.s3top_records_all GROUP BY org ORDER BY sum(bytes_sent) DESC FORMAT Null"
+awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%-46s %7.2f s wall\n", "per-org query over s3top_records_all", e - s }'

@@ -1,0 +1,185 @@
+#include "core/clickhouse/client.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <thread>
+
+#include "core/clickhouse/row_binary.hpp"
+#include "core/clickhouse/schema.hpp"
+#include "core/s3/http.hpp"
+
+namespace s3top::clickhouse {
+namespace {
+
+/// The server's message, one line: "Code: 60, e.displayText() = DB::Exception: Table x doesn't
+/// exist, e.what() = DB::Exception" -> "Code: 60: Table x doesn't exist".
+std::string server_message(std::string_view body) {
+    body = body.substr(0, body.find('\n'));
+    std::string_view code;
+    if (body.starts_with("Code: ")) code = body.substr(0, body.find(','));
+    constexpr std::string_view kText = "DB::Exception: ";
+    if (const auto at = body.find(kText); at != std::string_view::npos) body = body.substr(at + kText.size());
+    if (const auto tail = body.rfind(", e.what() = "); tail != std::string_view::npos) body = body.substr(0, tail);
+    if (body.size() > 400) body = body.substr(0, 400);
+    std::string out = code.empty() ? std::string(body) : fmt::format("{}: {}", code, body);
+    for (char& c : out) {
+        if (static_cast<unsigned char>(c) < 0x20) c = ' ';
+    }
+    return out;
+}
+
+std::string url_encode(std::string_view s) {
+    std::string out;
+    for (const char ch : s) {
+        const auto c = static_cast<unsigned char>(ch);
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+            c == '.' || c == '~') {
+            out.push_back(ch);
+        } else {
+            out += fmt::format("%{:02X}", c);
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+std::string batch_query_id(std::uint64_t batch_id) { return fmt::format("s3top-{:016x}", batch_id); }
+
+Client::Client(Target target) : target_(std::move(target)) {}
+Client::~Client() = default;
+
+std::expected<std::string, std::string> Client::post(std::size_t host, std::string_view url_query, std::string body,
+                                                     bool gzipped) {
+    std::unique_ptr<s3::HttpClient> http;
+    {
+        std::lock_guard l(mutex_);
+        if (!idle_.empty()) {
+            http = std::move(idle_.back());
+            idle_.pop_back();
+        }
+    }
+    if (!http) http = std::make_unique<s3::HttpClient>();
+    s3::HttpRequest req;
+    req.method = "POST";
+    req.url = target_.base_url(host) + std::string(url_query);
+    req.headers = {{"X-ClickHouse-User", target_.user}};
+    if (!target_.password.empty()) req.headers.emplace_back("X-ClickHouse-Key", target_.password);
+    if (gzipped) req.headers.emplace_back("Content-Encoding", "gzip");
+    req.body = std::move(body);
+    req.max_body_bytes = std::size_t{256} << 20;
+    req.connect_timeout = std::chrono::milliseconds(5000);
+    req.stall_timeout = std::chrono::milliseconds(120000);
+    auto resp = http->perform(req);
+    {
+        std::lock_guard l(mutex_);
+        idle_.push_back(std::move(http));
+    }
+    const std::string where = fmt::format("{}:{}", target_.hosts[host].name, target_.hosts[host].port);
+    if (!resp)
+        return std::unexpected(fmt::format("ClickHouse at {} cannot be reached: {}", where, resp.error().message));
+    if (resp->status != 200)
+        return std::unexpected(
+            fmt::format("ClickHouse at {} refused (HTTP {}): {}", where, resp->status, server_message(resp->body)));
+    return std::move(resp->body);
+}
+
+std::expected<std::string, std::string> Client::query(std::size_t host, std::string_view sql) {
+    return post(host, "", std::string(sql), false);
+}
+
+std::expected<void, std::string> Client::insert(std::size_t host, const std::string& gzipped_rows,
+                                                std::string_view query_id) {
+    const std::string q =
+        "?query_id=" + url_encode(query_id) + "&query=" + url_encode(insert_statement(target_.database, target_.table));
+    auto r = post(host, q, gzipped_rows, true);
+    if (!r) return std::unexpected(r.error());
+    return {};
+}
+
+std::expected<void, std::string> Client::check_table(std::size_t host) {
+    auto r = query(host, fmt::format("SELECT name FROM system.columns WHERE database = '{}' AND table = '{}' "
+                                     "FORMAT TabSeparated",
+                                     target_.database, target_.table));
+    if (!r) return std::unexpected(r.error());
+    const std::string where = fmt::format("{}:{}", target_.hosts[host].name, target_.hosts[host].port);
+    if (r->empty())
+        return std::unexpected(fmt::format("ClickHouse at {} has no table {}.{} (s3top schema clickhouse prints it)",
+                                           where, target_.database, target_.table));
+    std::vector<std::string_view> have;
+    for (std::string_view rest = *r; !rest.empty();) {
+        const auto nl = rest.find('\n');
+        have.push_back(rest.substr(0, nl));
+        rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
+    }
+    std::string missing;
+    for (const Column& c : record_columns()) {
+        if (std::find(have.begin(), have.end(), c.name) == have.end())
+            missing += fmt::format("{}{}", missing.empty() ? "" : ", ", c.name);
+    }
+    if (!missing.empty())
+        return std::unexpected(
+            fmt::format("ClickHouse at {}: table {}.{} has no column {} (s3top schema clickhouse "
+                        "prints the table)",
+                        where, target_.database, target_.table, missing));
+    return {};
+}
+
+std::expected<std::uint64_t, std::string> Client::count_batch(std::uint32_t host, std::uint64_t id,
+                                                              std::int64_t min_time, std::int64_t max_time) {
+    auto n = query(host, fmt::format("SELECT count() FROM {}.{} WHERE time >= toDateTime({}) AND time <= "
+                                     "toDateTime({}) AND batch_id = {}",
+                                     target_.database, target_.table, min_time, max_time, id));
+    if (!n) return std::unexpected(n.error());
+    return std::strtoull(n->c_str(), nullptr, 10);
+}
+
+std::expected<bool, std::string> Client::landed(const PendingBatch& p) {
+    std::vector<std::uint64_t> found;
+    for (const PendingBatch::Part& part : p.parts) {
+        if (part.host >= target_.hosts.size())
+            return std::unexpected(fmt::format("was sent to host {} of {}, which --to no longer names", part.host + 1,
+                                               target_.hosts.size()));
+        // An insert the crash left running on the server may still land: wait for it to end.
+        for (int i = 0;; ++i) {
+            auto running = query(part.host, fmt::format("SELECT count() FROM system.processes WHERE query_id = '{}'",
+                                                        batch_query_id(p.id)));
+            if (!running) return std::unexpected(running.error());
+            if (running->starts_with("0")) break;
+            if (i >= 600) return std::unexpected("its insert is still running on the server after a minute");
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        }
+        auto n = count_batch(part.host, p.id, part.min_time, part.max_time);
+        if (!n) return std::unexpected(n.error());
+        if (*n != 0 && *n != part.rows)
+            return std::unexpected(fmt::format("{} of its {} rows are in {}.{} on host {}: not one insert", *n,
+                                               part.rows, target_.database, target_.table, part.host + 1));
+        found.push_back(*n);
+    }
+    std::size_t complete = 0;
+    for (std::size_t i = 0; i < found.size(); ++i) complete += found[i] == p.parts[i].rows ? 1 : 0;
+    if (complete == found.size()) return true;
+    // Some hosts took their part, others not: those parts are taken out again, and the whole
+    // batch is read and sent anew.
+    for (std::size_t i = 0; i < found.size(); ++i) {
+        if (found[i] == 0) continue;
+        const PendingBatch::Part& part = p.parts[i];
+        auto del = query(part.host, fmt::format("ALTER TABLE {}.{} DELETE WHERE batch_id = {}", target_.database,
+                                                target_.table, p.id));
+        if (!del) return std::unexpected(del.error());
+        for (int tries = 0;; ++tries) {
+            auto n = count_batch(part.host, p.id, part.min_time, part.max_time);
+            if (!n) return std::unexpected(n.error());
+            if (*n == 0) break;
+            if (tries >= 600)
+                return std::unexpected("the rows of a partly inserted batch are still there after a minute");
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        }
+    }
+    return false;
+}
+
+}  // namespace s3top::clickhouse

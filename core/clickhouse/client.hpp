@@ -1,0 +1,57 @@
+#pragma once
+// ClickHouse's HTTP interface, through core/s3's libcurl wrapper: a statement per request, an
+// error as one line (the server's first line, or why it could not be reached), never with the
+// credentials. Safe to use from several threads (a curl handle each, kept for reuse).
+#include <cstdint>
+#include <expected>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/clickhouse/target.hpp"
+#include "core/ingest/pending_batch.hpp"
+
+namespace s3top::s3 {
+class HttpClient;
+}
+
+namespace s3top::clickhouse {
+
+class Client {
+public:
+    explicit Client(Target target);
+    ~Client();
+    Client(const Client&) = delete;
+    Client& operator=(const Client&) = delete;
+
+    const Target& target() const { return target_; }
+
+    /// Runs `sql` on host `host`; its answer (up to 256 MiB), or a one-line error naming the host.
+    std::expected<std::string, std::string> query(std::size_t host, std::string_view sql);
+    /// Inserts gzip-compressed RowBinary rows (insert_statement()) as query `query_id`.
+    std::expected<void, std::string> insert(std::size_t host, const std::string& gzipped_rows,
+                                            std::string_view query_id);
+    /// The table exists on host `host` with every column of record_columns(): else which is missing.
+    std::expected<void, std::string> check_table(std::size_t host);
+    /// Whether pending batch `p` landed: waits while its inserts still run on the servers, then
+    /// counts each part's rows by batch id. Every part whole: true; none: false; some hosts with
+    /// their part and others without: those parts are deleted again (ALTER TABLE ... DELETE,
+    /// waited for) and false. A part in part: an error.
+    std::expected<bool, std::string> landed(const PendingBatch& p);
+
+private:
+    std::expected<std::uint64_t, std::string> count_batch(std::uint32_t host, std::uint64_t id, std::int64_t min_time,
+                                                          std::int64_t max_time);
+    std::expected<std::string, std::string> post(std::size_t host, std::string_view url_query, std::string body,
+                                                 bool gzipped);
+    Target target_;
+    std::mutex mutex_;
+    std::vector<std::unique_ptr<s3::HttpClient>> idle_;
+};
+
+/// The query id of a batch's insert (the batch id in hex): how a restart finds it still running.
+std::string batch_query_id(std::uint64_t batch_id);
+
+}  // namespace s3top::clickhouse

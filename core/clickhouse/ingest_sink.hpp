@@ -1,0 +1,56 @@
+#pragma once
+// `s3top ingest --to clickhouse://`: where the Ingestor's batches go instead of the engine.
+// Exactly once per batch: a Pending record (batch id, host, spans, line counters) is written to
+// the state file before the insert and a Resolved record after ClickHouse acknowledges it; a
+// Pending batch a crash left is looked up by its id (resolve()) before anything is sent again.
+// Only the line counters reach the engine: no record is kept in memory.
+#include <atomic>
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "core/agg/engine.hpp"
+#include "core/clickhouse/client.hpp"
+#include "core/ingest/ingestor.hpp"
+
+namespace s3top::clickhouse {
+
+struct SinkCounts {
+    std::uint64_t batches = 0, rows = 0, bytes_sent = 0;  ///< inserted (bytes: gzip-compressed)
+    std::uint64_t times_clamped = 0;  ///< record times outside DateTime's range, written at its nearest end
+};
+
+class IngestSink {
+public:
+    IngestSink(Client& client, StateStore& state, Engine& engine) : client_(client), state_(state), engine_(engine) {}
+
+    /// The Ingestor's commit hook (Ingestor::set_commit_hook). Thread-safe.
+    IoStatus commit(Batch&& b, std::vector<Span>&& spans, const std::vector<PlannedJob>& jobs);
+    /// The StateStore's resolver for Pending batches a crash left.
+    std::expected<bool, std::string> resolve(const PendingBatch& p) { return client_.landed(p); }
+
+    /// Set once an insert failed: the load stops (pass it as the ingest's cancel flag).
+    const std::atomic<bool>* stop_flag() const { return &failed_; }
+    /// The first failure, one line; empty when none.
+    std::string first_error() const;
+    SinkCounts counts() const;
+
+    /// The host a file's batches go to: a hash of its path, so a file always lands on one shard.
+    std::uint32_t host_of(std::string_view path) const;
+
+private:
+    IoStatus fail(std::string message);
+    Client& client_;
+    StateStore& state_;
+    Engine& engine_;
+    std::atomic<bool> failed_{false};
+    mutable std::mutex mutex_;
+    std::string error_;
+    SinkCounts counts_;
+};
+
+/// A fresh batch id: random, never 0.
+std::uint64_t new_batch_id();
+
+}  // namespace s3top::clickhouse

@@ -1,0 +1,157 @@
+// Batches sent to a database (s3top ingest --to clickhouse://): a Pending record before the
+// insert counts only once a Resolved record (or, after a crash, the resolver) says it landed.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "core/ingest/ingestor.hpp"
+#include "core/ingest/inputs.hpp"
+#include "support/test_support.hpp"
+
+namespace s3top {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string lines(int n) {
+    std::string s;
+    for (int i = 0; i < n; ++i)
+        s += "b19c5acf04bde8335e181211ba6f7ff3 bucket [01/Mar/2024:00:00:0" + std::to_string(i % 10) +
+             " +0000] 10.0.0.1 - 235C7E3C30A0693F REST.GET.OBJECT k \"GET /bucket/k?org=acme HTTP/1.1\" 200 - 100 100 "
+             "24 20 \"-\" \"curl\" -\n";
+    return s;
+}
+
+struct Outcome {
+    std::uint64_t hook_rows = 0;      ///< rows the hook was given
+    std::vector<PendingBatch> asked;  ///< batches the resolver was asked about
+    std::uint64_t lines_read = 0;     ///< the engine's lines after the run
+    IngestResult result;
+    IoStatus opened;
+};
+
+/// One ingest of `dir` with the state `state`. The hook records each batch as Pending and then
+/// either resolves it (`ack`) or fails as an insert with no answer would. `landed` answers
+/// the resolver (nullopt: no resolver set).
+Outcome run(const fs::path& dir, const fs::path& state, bool ack,
+            std::optional<std::expected<bool, std::string>> landed = std::nullopt) {
+    Outcome out;
+    EngineConfig cfg;
+    Engine engine(cfg);
+    LoaderOptions lo;
+    lo.workers = 1;
+    Ingestor ing(engine, lo);
+    if (landed) {
+        ing.state().set_pending_resolver([&out, landed](const PendingBatch& p) {
+            out.asked.push_back(p);
+            return *landed;
+        });
+    }
+    std::vector<std::string> notes;
+    out.opened = ing.open_state(state, 7, notes);
+    if (!out.opened) return out;
+    std::uint64_t next_id = 100;
+    ing.set_commit_hook([&](Batch&& b, std::vector<Span>&& spans, const std::vector<PlannedJob>& jobs) -> IoStatus {
+        out.hook_rows += b.columns.size();
+        PendingBatch p{next_id++, {{0, b.columns.size(), 0, 0}}};
+        Batch counters;
+        counters.counters = b.counters;
+        if (IoStatus s = ing.state().append_pending(p, counters, spans, jobs); !s) return s;
+        if (!ack) return std::unexpected(IoError{IoError::Code::Write, "db", 0, "no answer"});
+        if (IoStatus s = ing.state().append_resolved(p.id, true); !s) return s;
+        engine.append(std::move(counters));
+        return {};
+    });
+    std::vector<InputProblem> problems;
+    out.result = ing.ingest(collect_inputs({dir.string()}, problems), false);
+    out.lines_read = engine.lines().read;
+    return out;
+}
+
+TEST(PendingBatch, AnAcknowledgedBatchIsNotSentAgain) {
+    test::TempDir tmp;
+    tmp.write("logs/a", lines(10));
+    const fs::path state = tmp.path() / "state" / "s";
+    Outcome first = run(tmp.path() / "logs", state, true);
+    EXPECT_EQ(first.hook_rows, 10u);
+    EXPECT_FALSE(first.result.commit_error);
+    Outcome again = run(tmp.path() / "logs", state, true, std::expected<bool, std::string>(false));
+    EXPECT_EQ(again.hook_rows, 0u);
+    EXPECT_TRUE(again.asked.empty()) << "a resolved batch is never looked up";
+    EXPECT_EQ(again.lines_read, 10u);
+}
+
+TEST(PendingBatch, ABatchLeftPendingThatLandedCountsWithoutBeingSentAgain) {
+    test::TempDir tmp;
+    tmp.write("logs/a", lines(10));
+    const fs::path state = tmp.path() / "state" / "s";
+    Outcome crashed = run(tmp.path() / "logs", state, false);
+    EXPECT_EQ(crashed.hook_rows, 10u);
+    ASSERT_TRUE(crashed.result.commit_error);
+    EXPECT_EQ(crashed.lines_read, 0u) << "not counted before it is known to have landed";
+    Outcome next = run(tmp.path() / "logs", state, true, std::expected<bool, std::string>(true));
+    ASSERT_TRUE(test::ok(next.opened));
+    ASSERT_EQ(next.asked.size(), 1u);
+    EXPECT_EQ(next.asked[0].id, 100u);
+    EXPECT_EQ(next.asked[0].parts[0].rows, 10u);
+    EXPECT_EQ(next.hook_rows, 0u) << "its lines were not sent again";
+    EXPECT_EQ(next.lines_read, 10u);
+    Outcome third = run(tmp.path() / "logs", state, true, std::expected<bool, std::string>(false));
+    EXPECT_TRUE(third.asked.empty()) << "the answer was written down";
+    EXPECT_EQ(third.lines_read, 10u);
+    EXPECT_EQ(third.hook_rows, 0u);
+}
+
+TEST(PendingBatch, ABatchLeftPendingThatDidNotLandIsReadAndSentAgain) {
+    test::TempDir tmp;
+    tmp.write("logs/a", lines(10));
+    const fs::path state = tmp.path() / "state" / "s";
+    run(tmp.path() / "logs", state, false);
+    Outcome next = run(tmp.path() / "logs", state, true, std::expected<bool, std::string>(false));
+    ASSERT_EQ(next.asked.size(), 1u);
+    EXPECT_EQ(next.hook_rows, 10u);
+    EXPECT_EQ(next.lines_read, 10u);
+    Outcome third = run(tmp.path() / "logs", state, true, std::expected<bool, std::string>(true));
+    EXPECT_TRUE(third.asked.empty());
+    EXPECT_EQ(third.hook_rows, 0u);
+    EXPECT_EQ(third.lines_read, 10u);
+}
+
+TEST(PendingBatch, WhenTheDatabaseCannotSayTheStateIsNotUsedAndStaysAsItWas) {
+    test::TempDir tmp;
+    tmp.write("logs/a", lines(10));
+    const fs::path state = tmp.path() / "state" / "s";
+    run(tmp.path() / "logs", state, false);
+    const auto size = fs::file_size(state);
+    Outcome down =
+        run(tmp.path() / "logs", state, true, std::expected<bool, std::string>(std::unexpected("unreachable")));
+    ASSERT_FALSE(down.opened);
+    EXPECT_NE(down.opened.error().describe().find("batch 0000000000000064: unreachable"), std::string::npos)
+        << down.opened.error().describe();
+    EXPECT_EQ(fs::file_size(state), size);
+    Outcome next = run(tmp.path() / "logs", state, true, std::expected<bool, std::string>(true));
+    EXPECT_EQ(next.asked.size(), 1u);
+    EXPECT_EQ(next.lines_read, 10u);
+    EXPECT_EQ(next.hook_rows, 0u);
+}
+
+TEST(PendingBatch, AFailedInsertWritesNoLedgerEntriesThatWouldClaimItsLines) {
+    test::TempDir tmp;
+    tmp.write("logs/a", lines(10));
+    const fs::path state = tmp.path() / "state" / "s";
+    run(tmp.path() / "logs", state, false);
+    // Without a resolver the batch stays unresolved: its lines are not counted, and the file
+    // is not compacted while it is.
+    EngineConfig cfg;
+    Engine engine(cfg);
+    Ledger ledger;
+    StateStore store;
+    std::vector<std::string> notes;
+    ASSERT_TRUE(test::ok(store.open(state, 7, engine, ledger, notes)));
+    EXPECT_EQ(engine.lines().read, 0u);
+    EXPECT_FALSE(store.needs_compaction());
+    EXPECT_FALSE(store.compact());
+}
+
+}  // namespace
+}  // namespace s3top
