@@ -1,11 +1,14 @@
 #pragma once
 // A price table: what a request, a GB out and a GB in cost, with egress volume tiers, and
 // optional per-group markup and flat fee. Prices are exact decimals (nano-units).
+#include <array>
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "core/storage/storage_kind.hpp"
 
 namespace s3top {
 
@@ -27,6 +30,14 @@ struct GroupPricing {
     friend bool operator==(const GroupPricing&, const GroupPricing&) = default;
 };
 
+/// What a GB-month of one storage class costs, and the minimums AWS bills it by.
+struct StoragePrice {
+    std::int64_t nanos_per_gb_month = 0;
+    std::uint32_t min_days = 0;            ///< an object removed sooner is billed for this many days
+    std::uint64_t min_billable_bytes = 0;  ///< a smaller object is billed as this size
+    friend bool operator==(const StoragePrice&, const StoragePrice&) = default;
+};
+
 struct PriceTable {
     std::string name;    ///< "S3 Standard, US East (N. Virginia)"
     std::string source;  ///< where the prices were copied from
@@ -42,6 +53,8 @@ struct PriceTable {
     std::int64_t markup_ppm = 0;                 ///< default markup on usage charges
     std::int64_t fee_micros = 0;                 ///< default flat fee per group and period
     std::map<std::string, GroupPricing> groups;  ///< by group key (the org)
+    /// Storage per class ([storage.CLASS]; StorageClass order); unset: not priced.
+    std::array<std::optional<StoragePrice>, kStorageClassCount> storage{};
 };
 
 /// The egress charge of `bytes` in one period through the tiers, in micro-units: each tier's

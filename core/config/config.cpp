@@ -105,7 +105,7 @@ public:
     PriceTable price_table(const toml::table& t, const std::string& path) const {
         only(t, path,
              {"name", "source", "date", "currency", "gb_bytes", "egress_tier_scope", "egress", "upload_price_per_gb",
-              "requests", "markup", "orgs"});
+              "requests", "markup", "orgs", "storage"});
         PriceTable p;
         p.origin = file_;
         for (auto&& [k, v] : t) {
@@ -154,6 +154,28 @@ public:
                 only(mt, key, {"percent", "fee"});
                 if (const auto* m = mt.get("percent")) p.markup_ppm = decimal(*m, key + ".percent", 4);
                 if (const auto* m = mt.get("fee")) p.fee_micros = decimal(*m, key + ".fee", 6);
+            }
+            if (k == "storage") {
+                for (auto&& [name, sv] : table(v, key)) {
+                    const std::string skey = join(key, name.str());
+                    const auto cls = parse_storage_class(name.str());
+                    if (!cls)
+                        fail(&sv, skey,
+                             "not a storage class (STANDARD, INTELLIGENT_TIERING, STANDARD_IA, ONEZONE_IA, "
+                             "GLACIER_IR, GLACIER, DEEP_ARCHIVE, REDUCED_REDUNDANCY)");
+                    const auto& st = table(sv, skey);
+                    only(st, skey, {"price_per_gb_month", "min_days", "min_billable_bytes"});
+                    const auto* price = st.get("price_per_gb_month");
+                    if (!price) fail(&sv, skey, "needs price_per_gb_month");
+                    StoragePrice sp;
+                    sp.nanos_per_gb_month = decimal(*price, skey + ".price_per_gb_month", 9);
+                    if (const auto* d = st.get("min_days"))
+                        sp.min_days = static_cast<std::uint32_t>(integer(*d, skey + ".min_days", 0, 3650));
+                    if (const auto* b = st.get("min_billable_bytes"))
+                        sp.min_billable_bytes = static_cast<std::uint64_t>(
+                            integer(*b, skey + ".min_billable_bytes", 0, std::int64_t{1} << 40));
+                    p.storage[static_cast<std::size_t>(*cls)] = sp;
+                }
             }
             if (k == "orgs") {
                 for (auto&& [org, ov] : table(v, key)) {

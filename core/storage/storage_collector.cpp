@@ -5,7 +5,6 @@ namespace s3top {
 void StorageCollector::add(const StorageLines& lines, const std::vector<std::uint64_t>& origin) {
     std::lock_guard l(mutex_);
     failed_ += lines.failed;
-    events_.reserve(events_.size() + lines.lines.size());
     for (const StorageLine& s : lines.lines) {
         StorageEvent e;
         e.time = s.time;

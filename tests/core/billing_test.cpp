@@ -55,6 +55,24 @@ TEST(PriceTable, ShippedTableHasSourceDateAndAwsPrices) {
     EXPECT_EQ(t.egress_scope, TierScope::Total);
 }
 
+TEST(PriceTable, ShippedTablePricesEveryStorageClassWithItsMinimums) {
+    const PriceTable t = aws_table();
+    auto price = [&](StorageClass c) { return t.storage[static_cast<std::size_t>(c)]; };
+    ASSERT_TRUE(price(StorageClass::Standard));
+    EXPECT_EQ(price(StorageClass::Standard)->nanos_per_gb_month, 23'000'000);
+    EXPECT_EQ(price(StorageClass::Standard)->min_days, 0u);
+    for (StorageClass c : {StorageClass::IntelligentTiering, StorageClass::StandardIa, StorageClass::OneZoneIa,
+                           StorageClass::GlacierIr, StorageClass::Glacier, StorageClass::DeepArchive})
+        EXPECT_TRUE(price(c)) << storage_class_name(c);
+    EXPECT_EQ(price(StorageClass::StandardIa)->nanos_per_gb_month, 12'500'000);
+    EXPECT_EQ(price(StorageClass::StandardIa)->min_days, 30u);
+    EXPECT_EQ(price(StorageClass::StandardIa)->min_billable_bytes, 131072u);
+    EXPECT_EQ(price(StorageClass::GlacierIr)->min_days, 90u);
+    EXPECT_EQ(price(StorageClass::DeepArchive)->min_days, 180u);
+    EXPECT_EQ(price(StorageClass::DeepArchive)->nanos_per_gb_month, 990'000);
+    EXPECT_FALSE(price(StorageClass::ReducedRedundancy));  // not priced: said, not guessed
+}
+
 TEST(PriceTable, TieredEgressIsExact) {
     const PriceTable t = aws_table();
     const std::uint64_t gb = 1ull << 30;
@@ -424,6 +442,12 @@ TEST(Config, ErrorsNameFileLineAndKey) {
     EXPECT_EQ(error_of("[log\n").substr(0, 10), "my.conf:1:");  // TOML syntax error
     EXPECT_EQ(error_of("[billing]\nprice_table = \"/nonexistent/p.toml\"\n"),
               "my.conf:2: billing.price_table: /nonexistent/p.toml: cannot be read (missing or no permission)");
+    EXPECT_EQ(error_of("[billing.prices.storage.COLD]\nprice_per_gb_month = \"1\"\n").substr(0, 65),
+              "my.conf:1: billing.prices.storage.COLD: not a storage class (STAND");
+    EXPECT_EQ(error_of("[billing.prices.storage.STANDARD]\nprice_per_gb_month = 0.023\n").substr(0, 80),
+              "my.conf:2: billing.prices.storage.STANDARD.price_per_gb_month: write prices as st");
+    EXPECT_EQ(error_of("[billing.prices.storage.GLACIER]\nmin_days = 90\n"),
+              "my.conf:1: billing.prices.storage.GLACIER: needs price_per_gb_month");
     EXPECT_EQ(error_of("[billing.prices]\negress = [{ up_to_gb = 10, price_per_gb = \"1\" }]\n"),
               "my.conf:1: billing.prices: the last egress tier must have no up_to_gb (it takes everything above)");
 }
