@@ -442,10 +442,10 @@ TEST(Config, ErrorsNameFileLineAndKey) {
     EXPECT_EQ(error_of("[log\n").substr(0, 10), "my.conf:1:");  // TOML syntax error
     EXPECT_EQ(error_of("[billing]\nprice_table = \"/nonexistent/p.toml\"\n"),
               "my.conf:2: billing.price_table: /nonexistent/p.toml: cannot be read (missing or no permission)");
-    EXPECT_EQ(error_of("[billing.prices.storage.COLD]\nprice_per_gb_month = \"1\"\n").substr(0, 65),
-              "my.conf:1: billing.prices.storage.COLD: not a storage class (STAND");
+    EXPECT_EQ(error_of("[billing.prices.storage.COLD]\nprice_per_gb_month = \"1\"\n").substr(0, 64),
+              "my.conf:1: billing.prices.storage.COLD: not a storage class (STA");
     EXPECT_EQ(error_of("[billing.prices.storage.STANDARD]\nprice_per_gb_month = 0.023\n").substr(0, 80),
-              "my.conf:2: billing.prices.storage.STANDARD.price_per_gb_month: write prices as st");
+              "my.conf:2: billing.prices.storage.STANDARD.price_per_gb_month: write prices as s");
     EXPECT_EQ(error_of("[billing.prices.storage.GLACIER]\nmin_days = 90\n"),
               "my.conf:1: billing.prices.storage.GLACIER: needs price_per_gb_month");
     EXPECT_EQ(error_of("[billing.prices]\negress = [{ up_to_gb = 10, price_per_gb = \"1\" }]\n"),
