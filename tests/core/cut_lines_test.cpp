@@ -25,29 +25,7 @@ struct Fields {
 
 Fields fields_of(const Record& r) {
     Fields f;
-    const std::pair<std::string_view, std::string_view> text[] = {{"bucket_owner", r.bucket_owner},
-                                                                  {"bucket", r.bucket},
-                                                                  {"remote_ip", r.remote_ip},
-                                                                  {"requester", r.requester},
-                                                                  {"request_id", r.request_id},
-                                                                  {"operation", r.operation},
-                                                                  {"key", r.key},
-                                                                  {"request_uri", r.request_uri},
-                                                                  {"method", r.method},
-                                                                  {"path", r.path},
-                                                                  {"query", r.query},
-                                                                  {"protocol", r.protocol},
-                                                                  {"error_code", r.error_code},
-                                                                  {"referrer", r.referrer},
-                                                                  {"user_agent", r.user_agent},
-                                                                  {"version_id", r.version_id},
-                                                                  {"host_id", r.host_id},
-                                                                  {"signature_version", r.signature_version},
-                                                                  {"cipher_suite", r.cipher_suite},
-                                                                  {"auth_type", r.auth_type},
-                                                                  {"host_header", r.host_header},
-                                                                  {"tls_version", r.tls_version}};
-    for (const auto& [name, v] : text) f.text.emplace_back(name, std::string(v));
+    for (const auto& [name, v] : test::views(r)) f.text.emplace_back(name, std::string(v));
     f.numbers = {{"time", static_cast<std::uint64_t>(r.time)},
                  {"status", r.status},
                  {"bytes_sent", r.bytes_sent},

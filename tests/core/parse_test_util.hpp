@@ -3,10 +3,12 @@
 // Records field by field.
 #include <gtest/gtest.h>
 
+#include <array>
 #include <deque>
 #include <initializer_list>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "core/parse/parse_error.hpp"
 
@@ -25,19 +27,42 @@ inline std::string describe(const ParseResult& r) {
            " field " + std::to_string(r.error().field);
 }
 
+/// Every string field of a Record, by name.
+inline std::array<std::pair<const char*, std::string_view>, 25> views(const Record& r) {
+    return {{{"bucket_owner", r.bucket_owner},
+             {"bucket", r.bucket},
+             {"remote_ip", r.remote_ip},
+             {"requester", r.requester},
+             {"request_id", r.request_id},
+             {"operation", r.operation},
+             {"key", r.key},
+             {"request_uri", r.request_uri},
+             {"method", r.method},
+             {"path", r.path},
+             {"query", r.query},
+             {"protocol", r.protocol},
+             {"error_code", r.error_code},
+             {"referrer", r.referrer},
+             {"user_agent", r.user_agent},
+             {"version_id", r.version_id},
+             {"host_id", r.host_id},
+             {"signature_version", r.signature_version},
+             {"cipher_suite", r.cipher_suite},
+             {"auth_type", r.auth_type},
+             {"host_header", r.host_header},
+             {"tls_version", r.tls_version},
+             {"access_point_arn", r.access_point_arn},
+             {"acl_required", r.acl_required},
+             {"source_region", r.source_region}}};
+}
+
 /// Every string field of `r` views `line` (or is empty).
 /// Views a parser keeps in storage of its own (`owned`: CloudFront's decoded user agent and
 /// referrer, an operation a format names itself) are left out.
 inline bool views_inside(Record r, std::string_view line,
                          std::initializer_list<std::string_view Record::*> owned = {}) {
     for (const auto field : owned) r.*field = {};
-    const std::string_view fields[] = {
-        r.bucket_owner, r.bucket,      r.remote_ip,         r.requester,    r.request_id,
-        r.operation,    r.key,         r.request_uri,       r.method,       r.path,
-        r.query,        r.protocol,    r.error_code,        r.referrer,     r.user_agent,
-        r.version_id,   r.host_id,     r.signature_version, r.cipher_suite, r.auth_type,
-        r.host_header,  r.tls_version, r.access_point_arn,  r.acl_required, r.source_region};
-    for (const auto f : fields) {
+    for (const auto& [name, f] : views(r)) {
         if (f.empty()) continue;
         if (f.data() < line.data() || f.data() + f.size() > line.data() + line.size()) return false;
     }

@@ -23,6 +23,7 @@
 
 #include "core/parse/s3_access_log.hpp"
 #include "core/parse/uri.hpp"
+#include "parse_test_util.hpp"
 #include "support/test_support.hpp"
 
 namespace s3top {
@@ -196,35 +197,6 @@ void mutate_once(std::string& s, SplitMix64& rng, const std::vector<std::string>
 
 // --- properties ----------------------------------------------------------------------------
 
-/// Every string view of a Record, by name.
-std::array<std::pair<const char*, std::string_view>, 25> views(const Record& r) {
-    return {{{"bucket_owner", r.bucket_owner},
-             {"bucket", r.bucket},
-             {"remote_ip", r.remote_ip},
-             {"requester", r.requester},
-             {"request_id", r.request_id},
-             {"operation", r.operation},
-             {"key", r.key},
-             {"request_uri", r.request_uri},
-             {"method", r.method},
-             {"path", r.path},
-             {"query", r.query},
-             {"protocol", r.protocol},
-             {"error_code", r.error_code},
-             {"referrer", r.referrer},
-             {"user_agent", r.user_agent},
-             {"version_id", r.version_id},
-             {"host_id", r.host_id},
-             {"signature_version", r.signature_version},
-             {"cipher_suite", r.cipher_suite},
-             {"auth_type", r.auth_type},
-             {"host_header", r.host_header},
-             {"tls_version", r.tls_version},
-             {"access_point_arn", r.access_point_arn},
-             {"acl_required", r.acl_required},
-             {"source_region", r.source_region}}};
-}
-
 /// Parses `line` and returns "" when every property holds, else what broke.
 std::string check(std::string_view line, bool* accepted = nullptr) {
     const auto r = parse_s3_access_log(line);
@@ -247,7 +219,7 @@ std::string check(std::string_view line, bool* accepted = nullptr) {
         }
         return {};
     }
-    for (const auto& [name, v] : views(*r)) {
+    for (const auto& [name, v] : test::views(*r)) {
         if (v.empty()) {
             if (v.data() != nullptr && (v.data() < begin || v.data() > end))
                 return std::string("empty view ") + name + " points outside the line";
