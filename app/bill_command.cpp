@@ -6,6 +6,7 @@
 
 #include "app/commands.hpp"
 #include "app/session.hpp"
+#include "app/storage_baseline.hpp"
 #include "core/billing/statement_writer.hpp"
 #include "core/ingest/request_ids.hpp"
 #include "app/output.hpp"
@@ -26,10 +27,31 @@ int run_bill(const Options& opt) {
     spec.prices = opt.config.prices;
     spec.late_grace_seconds = opt.config.late_grace_hours * 3600;
 
-    Session s = make_session(opt, needed);
+    // Storage: every object-changing request is gathered as the logs are read (the inventory,
+    // when given, first: a broken one stops the run before the logs are read).
+    const bool storage_line = opt.no_state;  // see resolve_options
+    if (!storage_line)
+        fmt::print(stderr,
+                   "s3top: bill --state: no storage line (the state file keeps no object-changing requests yet); "
+                   "leave --state out to bill storage\n");
+    auto collector = storage_line ? std::make_shared<StorageCollector>() : nullptr;
+    StorageSpec storage_spec = storage_spec_for(spec);
+    storage_spec.versioned_buckets = opt.versioned;
+    std::optional<StorageBaseline> baseline;
+    if (collector && !opt.inventory.empty()) {
+        baseline = load_storage_baseline(opt, storage_spec.from, collector->names());
+        if (!baseline) return 1;
+    }
+    Session s = make_session(opt, needed, std::nullopt, std::nullopt, collector);
     if (!load_all(s, opt)) {
         fmt::print(stderr, "s3top: no input could be read\n");
         return 1;
+    }
+    std::optional<StorageResult> storage;
+    if (collector) {
+        storage = compute_storage(storage_spec, collector->names(), collector->events(), collector->failed(),
+                                  baseline ? &*baseline : nullptr);
+        spec.storage = &*storage;
     }
     for (const auto& f : s.inputs) spec.newest_source_mtime = std::max(spec.newest_source_mtime, f.mtime);
     say_unmatched_filter_values(*s.engine, spec.filter);

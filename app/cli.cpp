@@ -73,6 +73,16 @@ void add_billing(CLI::App& cmd, CommandLineText& o) {
         ->check(CLI::IsMember({"total", "per_group", "per_org"}));
 }
 
+/// What storage reads besides the logs (`storage` and `bill`).
+void add_stored(CLI::App& cmd, CommandLineText& o) {
+    cmd.add_option("--versioned", o.versioned,
+                   "Buckets with versioning on, comma separated: an overwrite or delete keeps the old version "
+                   "(billed) until it is deleted by version id or expires");
+    cmd.add_option("--inventory", o.inventory,
+                   "S3 Inventory (CSV) of what was stored before the logs: a manifest.json, or a folder synced "
+                   "from the inventory's bucket (the newest manifest at or before the period's start is used)");
+}
+
 /// The names --format takes (--list formats prints them for the completions).
 const std::vector<std::string>& output_format_names() {
     static const std::vector<std::string> names{"table", "csv", "json", "html"};
@@ -184,6 +194,7 @@ int run(int argc, char** argv) {
     b.command = Command::Bill;
     add_common(*bill, b);
     add_billing(*bill, b);
+    add_stored(*bill, b);
     bill->add_option("--by", b.by, "Bill per dimension(s), comma separated")->capture_default_str();
     add_output(*bill, b, "statement");
     // A statement prices a whole period: these are refused with a reason (resolve_options), so
@@ -229,12 +240,7 @@ int run(int argc, char** argv) {
     storage->add_option("--to", st.to, "Up to this time, exclusive, UTC");
     storage->add_option("--by", st.by, "Group by, comma separated: org, class, bucket, prefix:N")
         ->capture_default_str();
-    storage->add_option("--versioned", st.versioned,
-                        "Buckets with versioning on, comma separated: an overwrite or delete keeps the old version "
-                        "(billed) until it is deleted by version id or expires");
-    storage->add_option("--inventory", st.inventory,
-                        "S3 Inventory (CSV) of what was stored before the logs: a manifest.json, or a folder synced "
-                        "from the inventory's bucket (the newest manifest at or before the period's start is used)");
+    add_stored(*storage, st);
     add_output(*storage, st, "storage report");
     storage->add_flag("--exact", st.exact, "Exact byte counts in the table instead of KiB/MiB");
     // What storage cannot do (yet): refused with a reason (resolve_options), not offered.

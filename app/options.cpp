@@ -297,11 +297,11 @@ Options resolve_options(const CommandLineText& t, const char* xdg_config_home, c
             o.storage_by.push_back(*d);
         }
         if (o.storage_by.empty()) throw UsageError{"--by: name at least one of org, class, bucket, prefix:N"};
-        o.versioned = split_commas(t.versioned);
-        o.inventory = t.inventory;
     } else if (t.command != Command::Dashboard) {
         o.by = dims_of(t.by, "--by");
     }
+    o.versioned = split_commas(t.versioned);  // storage and bill (the only commands offering them)
+    o.inventory = t.inventory;
     auto filter = parse_filter(t.filter);
     if (!filter) throw UsageError{"--filter: " + filter.error()};
     o.filter = *std::move(filter);
@@ -358,6 +358,10 @@ Options resolve_options(const CommandLineText& t, const char* xdg_config_home, c
         if (o.every_given) throw UsageError{"--format html: not available with --every"};
     }
     if (o.billing || t.command == Command::Storage) o.periods = periods_of(t);
+    // A statement's storage line needs every object-changing request, and the state file keeps
+    // none yet: a statement reads every input unless --state is asked for (then it has no
+    // storage line, said on stderr).
+    if (o.billing && !given(t, "--state")) o.no_state = true;
     if (t.command == Command::Storage) {
         if (o.format == OutputFormat::Html)
             throw UsageError{"--format html: storage writes table, csv or json (html is not there yet)"};

@@ -82,6 +82,7 @@ std::vector<BillingPeriod> periods_between(std::int64_t from, std::int64_t to) {
 
 void Charges::add(const Charges& o) {
     egress += o.egress;
+    storage += o.storage;
     ingress += o.ingress;
     get_requests += o.get_requests;
     put_requests += o.put_requests;
@@ -89,6 +90,48 @@ void Charges::add(const Charges& o) {
     fee += o.fee;
     total += o.total;
     amount += o.amount;
+}
+
+std::string_view storage_exclusion_name(StorageExclusion r) {
+    switch (r) {
+        case StorageExclusion::UnpricedClass: return "unpriced_class";
+        case StorageExclusion::Filtered: return "filtered";
+        case StorageExclusion::NotGrouped: return "not_grouped";
+        case StorageExclusion::NotFiltered: return "filter_not_storage";
+    }
+    return "?";
+}
+
+namespace {
+
+/// The storage dimension a statement's dimension is, when storage has it.
+std::optional<StorageDimSpec> storage_dim_of(const DimSpec& d) {
+    switch (d.dim) {
+        case Dim::Org: return StorageDimSpec{StorageDim::Org, 0};
+        case Dim::Bucket: return StorageDimSpec{StorageDim::Bucket, 0};
+        case Dim::KeyPrefix: return StorageDimSpec{StorageDim::KeyPrefix, d.depth};
+        default: return std::nullopt;
+    }
+}
+
+bool storage_groups_like(const std::vector<DimSpec>& by) {
+    return std::all_of(by.begin(), by.end(), [](const DimSpec& d) { return storage_dim_of(d).has_value(); });
+}
+
+}  // namespace
+
+StorageSpec storage_spec_for(const BillingSpec& spec) {
+    StorageSpec s;
+    s.from = spec.periods.empty() ? 0 : spec.periods.front().from;
+    s.to = spec.periods.empty() ? 0 : spec.periods.back().to;
+    s.by.clear();
+    if (storage_groups_like(spec.by))
+        for (const DimSpec& d : spec.by) s.by.push_back(*storage_dim_of(d));
+    s.by.push_back(StorageDimSpec{StorageDim::Class, 0});  // the last: priced per class
+    for (std::size_t c = 0; c < kStorageClassCount; ++c)
+        if (const auto& p = spec.prices.storage[c]) s.minimums[c] = StorageMinimum{p->min_days, p->min_billable_bytes};
+    if (storage_filter_problem(spec.filter).empty()) s.filter = spec.filter;
+    return s;
 }
 
 std::string_view exclusion_reason_name(ExclusionReason r) {
@@ -112,7 +155,8 @@ bool Statement::overflow() const {
 std::string rounding_rule(const PriceTable& t) {
     return fmt::format(
         "Money is exact: integer micro-{0} (1e-6), prices in nano-{0}; each charge (egress, uploads, GET-class, "
-        "PUT-class, markup) is computed from exact usage and rounded half up to the micro-{0} once; a line's amount "
+        "PUT-class, storage per class, markup) is computed from exact usage and rounded half up to the micro-{0} once; "
+        "a line's amount "
         "is its total rounded half up to the cent; period totals are sums of line amounts. Egress tiers apply to "
         "{1}{2}; "
         "1 GB = {3} bytes.",
@@ -256,11 +300,90 @@ void charge_lines(const PriceTable& prices, PeriodSummary& sum, std::vector<Stat
             if (it->second.markup_ppm) markup_ppm = *it->second.markup_ppm;
             if (it->second.fee_micros) c.fee = *it->second.fee_micros;
         }
-        const std::int64_t usage = c.egress + c.ingress + c.get_requests + c.put_requests;
+        const std::int64_t usage = c.egress + c.ingress + c.get_requests + c.put_requests + c.storage;
         c.markup = div_round_half_up(Int128{usage} * markup_ppm, Int128{1'000'000});
         c.total = usage + c.markup + c.fee;
         c.amount = round_to_cents(c.total);
         sum.charges.add(c);
+    }
+}
+
+/// The storage of period `pi` (the month piece of spec.storage it falls in): its lines, what is
+/// not billed, and the reconciliation's sums into `sum`. `lines` gets each key's storage charge
+/// (Charges::storage), a line of its own for keys with storage and no requests.
+void storage_of_period(const BillingSpec& spec, std::size_t pi, Statement& st, PeriodSummary& sum,
+                       std::vector<StatementLine>& lines) {
+    const StorageResult& r = *spec.storage;
+    const BillingPeriod& period = spec.periods[pi];
+    std::size_t m = 0;
+    while (m < r.months.size() && !(period.from >= r.months[m].first && period.from < r.months[m].second)) ++m;
+    if (m == r.months.size()) return;
+    const Int128 month_seconds = r.months[m].second - r.months[m].first;
+    auto usage_of = [&](const StorageGroup& g) {
+        return StorageUsage{m < g.month_byte_seconds.size() ? g.month_byte_seconds[m] : 0,
+                            m < g.month_billed.size() ? g.month_billed[m] : 0};
+    };
+    sum.storage_all = usage_of(r.all);
+    const bool grouped = r.by.size() == spec.by.size() + 1;
+    const bool filtered_ok = storage_filter_problem(spec.filter).empty();
+    auto exclude = [&](StorageExclusion why, std::string what, StorageUsage u) {
+        if (u == StorageUsage{}) return;
+        sum.storage_excluded.add(u);
+        for (auto& e : st.storage_excluded) {
+            if (e.period == pi && e.reason == why && e.what == what) {
+                e.usage.add(u);
+                return;
+            }
+        }
+        st.storage_excluded.push_back(StorageExcludedLine{pi, why, std::move(what), u});
+    };
+    exclude(StorageExclusion::Filtered, "", usage_of(r.filtered));
+    std::map<std::string, std::int64_t> by_key;  // key_text -> storage micros
+    std::map<std::string, std::vector<std::string>> keys;
+    std::vector<StorageChargeLine> out;
+    for (const StorageGroup& g : r.groups) {
+        const StorageUsage u = usage_of(g);
+        if (u == StorageUsage{}) continue;
+        const std::string& class_name = g.key.back();
+        const auto cls = parse_storage_class(class_name);
+        if (!grouped || !filtered_ok) {
+            exclude(grouped ? StorageExclusion::NotFiltered : StorageExclusion::NotGrouped, "", u);
+            continue;
+        }
+        const auto& price = cls ? spec.prices.storage[static_cast<std::size_t>(*cls)] : std::nullopt;
+        if (!price) {
+            exclude(StorageExclusion::UnpricedClass, class_name, u);
+            continue;
+        }
+        StorageChargeLine l;
+        l.period = pi;
+        l.key.assign(g.key.begin(), g.key.end() - 1);
+        l.cls = *cls;
+        l.usage = u;
+        const Int128 gb_seconds = Int128{static_cast<std::int64_t>(spec.prices.gb_bytes)} * month_seconds;
+        l.gb_month_nanos = static_cast<std::int64_t>(div_round_half_up(u.billed * kNanosPerUnit, gb_seconds));
+        l.charge =
+            static_cast<std::int64_t>(div_round_half_up(u.billed * price->nanos_per_gb_month, gb_seconds * 1000));
+        sum.storage_billable.add(u);
+        by_key[key_text(l.key)] += l.charge;
+        keys.emplace(key_text(l.key), l.key);
+        out.push_back(std::move(l));
+    }
+    std::stable_sort(out.begin(), out.end(), [](const StorageChargeLine& a, const StorageChargeLine& b) {
+        if (a.charge != b.charge) return a.charge > b.charge;
+        return a.key != b.key ? a.key < b.key : a.cls < b.cls;
+    });
+    st.storage_lines.insert(st.storage_lines.end(), out.begin(), out.end());
+    for (StatementLine& l : lines) {
+        if (const auto it = by_key.find(key_text(l.key)); it != by_key.end()) {
+            l.charges.storage = it->second;
+            by_key.erase(it);
+        }
+    }
+    for (const auto& [k, micros] : by_key) {  // stored, but no billable request in the period
+        StatementLine l{pi, keys[k], Metrics{}, {}};
+        l.charges.storage = micros;
+        lines.push_back(std::move(l));
     }
 }
 
@@ -273,6 +396,16 @@ Statement compute_statement(const Engine& engine, const BillingSpec& spec) {
     st.exclude = spec.exclude;
     st.prices = spec.prices;
     const PriceTable& prices = spec.prices;
+    if (spec.storage) {
+        st.storage = true;
+        st.storage_caveats = spec.storage->caveats;
+        if (spec.storage->by.size() != spec.by.size() + 1)
+            st.storage_caveats.push_back(
+                "storage is grouped by org, bucket or prefix:N only: with this --by it is not billed (see "
+                "'not_grouped')");
+        if (const std::string why = storage_filter_problem(spec.filter); !why.empty())
+            st.storage_caveats.push_back("storage is not billed with this filter (see 'filter_not_storage'): " + why);
+    }
 
     // Newest evidence of what S3 has delivered: file times and record times.
     ReportSpec probe;
@@ -352,6 +485,12 @@ Statement compute_statement(const Engine& engine, const BillingSpec& spec) {
         // Charges per line.
         std::vector<StatementLine> lines;
         for (const auto& g : bill.groups) lines.push_back(StatementLine{pi, g.key, minus_time(g.metrics), {}});
+        if (spec.storage) {
+            storage_of_period(spec, pi, st, sum, lines);
+            StorageUsage check_storage = sum.storage_billable;
+            check_storage.add(sum.storage_excluded);
+            sum.reconciled = sum.reconciled && check_storage == sum.storage_all;
+        }
         charge_lines(prices, sum, lines);
         std::stable_sort(lines.begin(), lines.end(), [](const StatementLine& a, const StatementLine& b) {
             if (a.charges.amount != b.charges.amount) return a.charges.amount > b.charges.amount;

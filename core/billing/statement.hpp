@@ -9,6 +9,7 @@
 
 #include "core/agg/engine.hpp"
 #include "core/billing/price_table.hpp"
+#include "core/storage/object_table.hpp"
 
 namespace s3top {
 
@@ -36,11 +37,19 @@ struct BillingSpec {
     PriceTable prices;
     std::int64_t newest_source_mtime = 0;         ///< newest input file's mtime (0 = unknown)
     std::int64_t late_grace_seconds = 48 * 3600;  ///< how late S3 may still deliver records
+    /// What was stored over the periods (made with storage_spec_for(*this)); null: no storage
+    /// line at all (the statement is of requests and bytes only).
+    const StorageResult* storage = nullptr;
 };
+
+/// The storage computation a statement for `spec` needs: its periods, grouped by its `by` (when
+/// storage can be: org, bucket, prefix:N) and the class, the price table's minimums, and its
+/// filter when storage can take it (storage_filter_problem).
+StorageSpec storage_spec_for(const BillingSpec& spec);
 
 /// Charges in micro-units, each rounded half up once.
 struct Charges {
-    std::int64_t egress = 0, ingress = 0, get_requests = 0, put_requests = 0, markup = 0, fee = 0;
+    std::int64_t egress = 0, ingress = 0, get_requests = 0, put_requests = 0, storage = 0, markup = 0, fee = 0;
     std::int64_t total = 0;   ///< sum of the above
     std::int64_t amount = 0;  ///< total rounded half up to the cent (what is billed)
     void add(const Charges& o);
@@ -51,6 +60,39 @@ struct StatementLine {
     std::vector<std::string> key;
     Metrics usage;
     Charges charges;
+};
+
+/// Stored bytes over time, as reconciled: byte-seconds as stored, and as billed (with the
+/// classes' minimum sizes and days).
+struct StorageUsage {
+    Int128 byte_seconds = 0, billed = 0;
+    void add(const StorageUsage& o) {
+        byte_seconds += o.byte_seconds;
+        billed += o.billed;
+    }
+    friend bool operator==(const StorageUsage&, const StorageUsage&) = default;
+};
+
+/// The storage of one group in one class over a period, and its charge.
+struct StorageChargeLine {
+    std::size_t period = 0;
+    std::vector<std::string> key;
+    StorageClass cls = StorageClass::Standard;
+    StorageUsage usage;
+    std::int64_t gb_month_nanos = 0;  ///< usage.billed in GB-months (1e-9), half up
+    std::int64_t charge = 0;          ///< micro-units, rounded half up once
+};
+
+/// Storage not billed: a class the price table has no price for, what the filter leaves out, or
+/// all of it when the statement's grouping or filter is not one storage has.
+enum class StorageExclusion : std::uint8_t { UnpricedClass, Filtered, NotGrouped, NotFiltered };
+std::string_view storage_exclusion_name(StorageExclusion r);
+
+struct StorageExcludedLine {
+    std::size_t period = 0;
+    StorageExclusion reason{};
+    std::string what;  ///< the class (unpriced), else ""
+    StorageUsage usage;
 };
 
 /// Why usage is not billed; the reasons are disjoint, tried in this order.
@@ -69,7 +111,8 @@ struct PeriodSummary {
     Metrics all, billable, excluded;
     Charges charges;  ///< sum of the lines' charges; amount = sum of line amounts
     std::uint64_t groups = 0;
-    bool reconciled = false;           ///< billable + excluded == all, field by field
+    bool reconciled = false;  ///< billable + excluded == all, field by field (storage too)
+    StorageUsage storage_all, storage_billable, storage_excluded;
     bool provisional = false;          ///< S3 may still deliver records for this period
     bool overflow = false;             ///< a usage sum stopped at 2^64-1: not billable (Metrics::overflow)
     std::int64_t newest_evidence = 0;  ///< newest file mtime or record time seen
@@ -94,6 +137,12 @@ struct Statement {
     std::vector<PeriodSummary> periods;
     std::vector<StatementLine> lines_billed;  ///< per period: amount descending, ties by key
     std::vector<ExcludedLine> excluded;       ///< per period and reason, by key
+    /// Storage (when BillingSpec::storage was given): billed lines per period, key and class
+    /// (largest charge first), what was not billed, and what the logs could not tell.
+    bool storage = false;
+    std::vector<StorageChargeLine> storage_lines;
+    std::vector<StorageExcludedLine> storage_excluded;
+    std::vector<std::string> storage_caveats;
     bool reconciled() const;
     /// True when some period's usage passed 2^64-1: its amounts are wrong and must not be billed.
     bool overflow() const;

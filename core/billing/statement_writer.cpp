@@ -10,6 +10,7 @@
 #include "core/report/text_table.hpp"
 #include "core/report/units.hpp"
 #include "core/report/unread_writer.hpp"
+#include "core/storage/object_table.hpp"
 #include "core/util/civil_time.hpp"
 
 namespace s3top {
@@ -28,12 +29,12 @@ void usage_json(std::string& out, const Metrics& m) {
     if (m.overflow) out += ",\"overflow\":true";  // the fields at 2^64-1 are lower bounds
 }
 
-void charges_json(std::string& out, const Charges& c) {
+void charges_json(std::string& out, const Charges& c, bool storage) {
     out += "\"charges_micros\":";
-    out += fmt::format(
-        "{{\"egress\":{},\"upload\":{},\"get_requests\":{},\"put_requests\":{},\"markup\":{},\"fee\":{},\"total\":{},"
-        "\"amount\":{}}}",
-        c.egress, c.ingress, c.get_requests, c.put_requests, c.markup, c.fee, c.total, c.amount);
+    out += fmt::format("{{\"egress\":{},\"upload\":{},\"get_requests\":{},\"put_requests\":{},", c.egress, c.ingress,
+                       c.get_requests, c.put_requests);
+    if (storage) out += fmt::format("\"storage\":{},", c.storage);
+    out += fmt::format("\"markup\":{},\"fee\":{},\"total\":{},\"amount\":{}}}", c.markup, c.fee, c.total, c.amount);
     out += ",\"total\":" + json_quote(money6(c.total)) + ",\"amount\":" + json_quote(money2(c.amount));
 }
 
@@ -45,6 +46,55 @@ void key_json(std::string& out, const std::vector<std::string>& key) {
     out += "[";
     for (std::size_t k = 0; k < key.size(); ++k) out += (k ? "," : "") + json_quote(shown(key[k]));
     out += "]";
+}
+
+std::string gb_months(std::int64_t nanos) { return format_scaled_decimal(nanos, 9, 9); }
+
+void storage_usage_json(std::string& out, const StorageUsage& u) {
+    out += "{\"byte_seconds\":" + int128_decimal(u.byte_seconds) +
+           ",\"billed_byte_seconds\":" + int128_decimal(u.billed) + "}";
+}
+
+/// Text: the storage lines of period `pi`, what was not billed and the reconciliation.
+std::string storage_table_text(const Statement& s, std::size_t pi, const PeriodSummary& p) {
+    std::vector<std::vector<std::string>> rows;
+    std::vector<std::string> header;
+    for (const auto& d : s.by) header.push_back(dim_title(d));
+    for (const char* h : {"Class", "Byte-hours", "Billed byte-hours", "Billed GB-months", "Storage"})
+        header.emplace_back(h);
+    header.back() = "Storage " + terminal_safe(s.prices.currency);
+    rows.push_back(header);
+    std::int64_t total = 0;
+    for (const auto& l : s.storage_lines) {
+        if (l.period != pi) continue;
+        std::vector<std::string> row;
+        for (const auto& k : l.key) row.push_back(terminal_safe(shown(k)));
+        row.insert(row.end(), {std::string(storage_class_name(l.cls)), byte_hours_text(l.usage.byte_seconds),
+                               byte_hours_text(l.usage.billed), gb_months(l.gb_month_nanos), money6(l.charge)});
+        total += l.charge;
+        rows.push_back(std::move(row));
+    }
+    std::string out = "Storage (billed with each class's minimum size and days):\n";
+    if (rows.size() == 1) {
+        out += "  none billed\n";
+    } else {
+        std::vector<std::string> t(s.by.size() + 4, "");
+        t[0] = "TOTAL";
+        t.push_back(money6(total));
+        rows.push_back(std::move(t));
+        out += text_table(rows, s.by.size() + 1, true, true);
+    }
+    std::string not_billed;
+    for (const auto& e : s.storage_excluded) {
+        if (e.period != pi) continue;
+        not_billed += fmt::format("; {}{} {} byte-hours", storage_exclusion_name(e.reason),
+                                  e.what.empty() ? "" : " " + terminal_safe(e.what), byte_hours_text(e.usage.billed));
+    }
+    if (!not_billed.empty()) out += "Storage not billed" + not_billed.substr(1) + "\n";
+    out += fmt::format("Reconciled storage: billable {} + not billed {} = all {} billed byte-hours: {}\n",
+                       byte_hours_text(p.storage_billable.billed), byte_hours_text(p.storage_excluded.billed),
+                       byte_hours_text(p.storage_all.billed), p.reconciled ? "yes" : "NO (please report this)");
+    return out;
 }
 
 }  // namespace
@@ -69,8 +119,8 @@ std::string statement_table(const Statement& s, std::int64_t grace) {
         std::vector<std::string> header;
         for (const auto& d : s.by) header.push_back(dim_title(d));
         for (const char* h : {"Requests", "GET-class", "PUT-class", "Bytes sent", "Uploaded", "Egress", "Requests $",
-                              "Markup+fee", "Amount"})
-            header.emplace_back(h);
+                              "Storage", "Markup+fee", "Amount"})
+            if (s.storage || std::string_view(h) != "Storage") header.emplace_back(h);
         header.back() = "Amount " + terminal_safe(cur);
         rows.push_back(header);
         for (const auto& l : s.lines_billed) {
@@ -78,22 +128,24 @@ std::string statement_table(const Statement& s, std::int64_t grace) {
             std::vector<std::string> row;
             for (const auto& k : l.key) row.push_back(terminal_safe(shown(k)));
             const Charges& c = l.charges;
-            row.insert(row.end(),
-                       {grouped(l.usage.requests), grouped(l.usage.get_class), grouped(l.usage.put_class),
-                        bound(l.usage, l.usage.bytes_sent, grouped(l.usage.bytes_sent)),
-                        bound(l.usage, l.usage.bytes_in, grouped(l.usage.bytes_in)), money6(c.egress + c.ingress),
-                        money6(c.get_requests + c.put_requests), money6(c.markup + c.fee), money2(c.amount)});
+            row.insert(row.end(), {grouped(l.usage.requests), grouped(l.usage.get_class), grouped(l.usage.put_class),
+                                   bound(l.usage, l.usage.bytes_sent, grouped(l.usage.bytes_sent)),
+                                   bound(l.usage, l.usage.bytes_in, grouped(l.usage.bytes_in)),
+                                   money6(c.egress + c.ingress), money6(c.get_requests + c.put_requests)});
+            if (s.storage) row.push_back(money6(c.storage));
+            row.insert(row.end(), {money6(c.markup + c.fee), money2(c.amount)});
             rows.push_back(std::move(row));
         }
         std::vector<std::string> total(s.by.size(), "");
         if (!total.empty()) total[0] = "TOTAL";
         const Charges& c = p.charges;
-        total.insert(
-            total.end(),
-            {grouped(p.billable.requests), grouped(p.billable.get_class), grouped(p.billable.put_class),
-             bound(p.billable, p.billable.bytes_sent, grouped(p.billable.bytes_sent)),
-             bound(p.billable, p.billable.bytes_in, grouped(p.billable.bytes_in)), money6(c.egress + c.ingress),
-             money6(c.get_requests + c.put_requests), money6(c.markup + c.fee), money2(c.amount)});
+        total.insert(total.end(),
+                     {grouped(p.billable.requests), grouped(p.billable.get_class), grouped(p.billable.put_class),
+                      bound(p.billable, p.billable.bytes_sent, grouped(p.billable.bytes_sent)),
+                      bound(p.billable, p.billable.bytes_in, grouped(p.billable.bytes_in)),
+                      money6(c.egress + c.ingress), money6(c.get_requests + c.put_requests)});
+        if (s.storage) total.push_back(money6(c.storage));
+        total.insert(total.end(), {money6(c.markup + c.fee), money2(c.amount)});
         rows.push_back(total);
         out += text_table(rows, s.by.size(), true, true);
 
@@ -111,14 +163,17 @@ std::string statement_table(const Statement& s, std::int64_t grace) {
                            grouped(p.billable.requests), grouped(p.excluded.requests), grouped(p.all.requests),
                            grouped(p.billable.bytes_sent), grouped(p.excluded.bytes_sent), grouped(p.all.bytes_sent),
                            p.reconciled ? "yes" : "NO (please report this)");
+        if (s.storage) out += storage_table_text(s, pi, p);
         if (p.provisional) out += "Note: " + late_note(p, grace) + ".\n";
         for (const auto& w : p.warnings) out += "Warning: " + w + ".\n";
         if (p.overflow) out += std::string(overflow_note()) + ": NOT BILLABLE.\n";
     }
+    for (const auto& c : s.storage_caveats) out += "Storage: " + terminal_safe(c) + ".\n";
     out +=
         "\nColumns: Egress = data transfer out (+ uploads if priced), Requests $ = GET-class + PUT-class request "
-        "charges, in " +
-        terminal_safe(cur) + ".\n";
+        "charges" +
+        std::string(s.storage ? ", Storage = stored bytes per class (below)" : "") + ", in " + terminal_safe(cur) +
+        ".\n";
     out += "Rounding: " + rounding_rule(s.prices) + "\n";
     return out;
 }
@@ -128,10 +183,13 @@ std::string statement_csv(const Statement& s) {
     for (const auto& d : s.by) out += csv_cell(dim_name(d)) + ",";
     out +=
         "status,requests,get_class,put_class,free_class,bytes_sent,bytes_uploaded,egress,upload,get_requests,"
-        "put_requests,markup,fee,total,amount,currency,provisional\r\n";
-    auto money_cells = [](const Charges& c) {
-        return fmt::format("{},{},{},{},{},{},{},{}", money6(c.egress), money6(c.ingress), money6(c.get_requests),
-                           money6(c.put_requests), money6(c.markup), money6(c.fee), money6(c.total), money2(c.amount));
+        "put_requests,";
+    if (s.storage) out += "storage,";
+    out += "markup,fee,total,amount,currency,provisional\r\n";
+    auto money_cells = [&](const Charges& c) {
+        return fmt::format("{},{},{},{},{}{},{},{},{}", money6(c.egress), money6(c.ingress), money6(c.get_requests),
+                           money6(c.put_requests), s.storage ? money6(c.storage) + "," : "", money6(c.markup),
+                           money6(c.fee), money6(c.total), money2(c.amount));
     };
     auto usage_cells = [](const Metrics& m) {
         return fmt::format("{},{},{},{},{},{}", m.requests, m.get_class, m.put_class,
@@ -152,6 +210,27 @@ std::string statement_csv(const Statement& s) {
         out += "excluded:" + std::string(exclusion_reason_name(e.reason)) + "," + usage_cells(e.usage) + "," +
                money_cells(Charges{}) + "," + csv_cell(s.prices.currency) + "," + (p.provisional ? "yes" : "no") +
                "\r\n";
+    }
+    // Storage as a table of its own: billed lines, then what was not billed.
+    if (s.storage) {
+        out += "\r\nperiod,";
+        for (const auto& d : s.by) out += csv_cell(dim_name(d)) + ",";
+        out += "storage_class,status,byte_seconds,billed_byte_seconds,billed_gb_months,storage,currency\r\n";
+        for (const auto& l : s.storage_lines) {
+            out += csv_cell(s.periods[l.period].period.label) + ",";
+            for (const auto& k : l.key) out += csv_cell(shown(k)) + ",";
+            out +=
+                fmt::format("{},billable,{},{},{},{},", storage_class_name(l.cls), int128_decimal(l.usage.byte_seconds),
+                            int128_decimal(l.usage.billed), gb_months(l.gb_month_nanos), money6(l.charge)) +
+                csv_cell(s.prices.currency) + "\r\n";
+        }
+        for (const auto& e : s.storage_excluded) {
+            out += csv_cell(s.periods[e.period].period.label) + ",";
+            for (std::size_t k = 0; k < s.by.size(); ++k) out += ",";
+            out += csv_cell(e.what) + ",excluded:" + std::string(storage_exclusion_name(e.reason)) +
+                   fmt::format(",{},{},,,", int128_decimal(e.usage.byte_seconds), int128_decimal(e.usage.billed)) +
+                   csv_cell(s.prices.currency) + "\r\n";
+        }
     }
     // Warnings as a table of their own after the lines (only when there are any), before the
     // dedupe counters: a spreadsheet reading the lines above is not disturbed.
@@ -211,7 +290,7 @@ std::string statement_json(const Statement& s, std::int64_t grace) {
         out += "},\"excluded\":{";
         usage_json(out, p.excluded);
         out += "},\"totals\":{";
-        charges_json(out, p.charges);
+        charges_json(out, p.charges, s.storage);
         out += "},\"groups\":[";
         bool first = true;
         for (const auto& l : s.lines_billed) {
@@ -222,7 +301,7 @@ std::string statement_json(const Statement& s, std::int64_t grace) {
             out += ",";
             usage_json(out, l.usage);
             out += ",";
-            charges_json(out, l.charges);
+            charges_json(out, l.charges, s.storage);
             out += "}";
         }
         out += "],\"excluded_groups\":[";
@@ -237,9 +316,50 @@ std::string statement_json(const Statement& s, std::int64_t grace) {
             usage_json(out, e.usage);
             out += "}";
         }
-        out += "]}";
+        out += "]";
+        if (s.storage) {
+            out += ",\"storage\":{\"all\":";
+            storage_usage_json(out, p.storage_all);
+            out += ",\"billable\":";
+            storage_usage_json(out, p.storage_billable);
+            out += ",\"excluded\":";
+            storage_usage_json(out, p.storage_excluded);
+            out += ",\"lines\":[";
+            bool first_line = true;
+            for (const auto& l : s.storage_lines) {
+                if (l.period != pi) continue;
+                out += first_line ? "{\"key\":" : ",{\"key\":";
+                first_line = false;
+                key_json(out, l.key);
+                out += ",\"class\":" + json_quote(storage_class_name(l.cls)) +
+                       ",\"byte_seconds\":" + int128_decimal(l.usage.byte_seconds) +
+                       ",\"billed_byte_seconds\":" + int128_decimal(l.usage.billed) +
+                       ",\"billed_gb_months\":" + json_quote(gb_months(l.gb_month_nanos)) +
+                       fmt::format(",\"charge_micros\":{},\"charge\":", l.charge) + json_quote(money6(l.charge)) + "}";
+            }
+            out += "],\"excluded_lines\":[";
+            first_line = true;
+            for (const auto& e : s.storage_excluded) {
+                if (e.period != pi) continue;
+                out += first_line ? "{\"reason\":" : ",{\"reason\":";
+                first_line = false;
+                out +=
+                    json_quote(storage_exclusion_name(e.reason)) + ",\"class\":" + json_quote(e.what) + ",\"usage\":";
+                storage_usage_json(out, e.usage);
+                out += "}";
+            }
+            out += "]}";
+        }
+        out += "}";
     }
-    out += "]}\n";
+    out += "]";
+    if (s.storage) {
+        out += ",\"storage_caveats\":[";
+        for (std::size_t i = 0; i < s.storage_caveats.size(); ++i)
+            out += (i ? "," : "") + json_quote(s.storage_caveats[i]);
+        out += "]";
+    }
+    out += "}\n";
     return out;
 }
 
@@ -248,6 +368,54 @@ std::string statement_json(const Statement& s, std::int64_t grace) {
 #include "core/report/html.hpp"
 
 namespace s3top {
+
+namespace {
+
+/// HTML: the storage lines of period `pi`, what was not billed and the reconciliation.
+std::string storage_html(const Statement& s, std::size_t pi, const PeriodSummary& p) {
+    using html::Cell;
+    std::vector<std::string> headers;
+    std::vector<bool> numeric;
+    for (const auto& d : s.by) {
+        headers.push_back(dim_title(d));
+        numeric.push_back(false);
+    }
+    headers.emplace_back("Class");
+    numeric.push_back(false);
+    for (const char* h : {"Byte-hours", "Billed byte-hours", "Billed GB-months", "Storage"}) {
+        headers.emplace_back(h);
+        numeric.push_back(true);
+    }
+    std::vector<std::vector<Cell>> rows;
+    for (const auto& l : s.storage_lines) {
+        if (l.period != pi) continue;
+        std::vector<Cell> row;
+        for (const auto& k : l.key) row.push_back(Cell::text_of(shown(k)));
+        row.push_back(Cell::text_of(std::string(storage_class_name(l.cls))));
+        row.push_back(Cell::text_of(byte_hours_text(l.usage.byte_seconds)));
+        row.push_back(Cell::text_of(byte_hours_text(l.usage.billed)));
+        row.push_back(Cell::signed_number(l.gb_month_nanos, gb_months(l.gb_month_nanos)));
+        row.push_back(Cell::signed_number(l.charge, money6(l.charge)));
+        rows.push_back(std::move(row));
+    }
+    std::string out = "<h3>Storage</h3>\n" + html::table(fmt::format("storage-{}", pi), headers, numeric, rows);
+    std::string not_billed;
+    for (const auto& e : s.storage_excluded) {
+        if (e.period != pi) continue;
+        not_billed += fmt::format("; {}{} {} byte-hours", storage_exclusion_name(e.reason),
+                                  e.what.empty() ? "" : " " + e.what, byte_hours_text(e.usage.billed));
+    }
+    if (!not_billed.empty())
+        out += "<p class=\"meta\">Storage not billed" + html_escape(not_billed.substr(1)) + "</p>\n";
+    out += "<p class=\"meta\">" +
+           html_escape(fmt::format("Reconciled storage: billable {} + not billed {} = all {} billed byte-hours: ",
+                                   byte_hours_text(p.storage_billable.billed),
+                                   byte_hours_text(p.storage_excluded.billed), byte_hours_text(p.storage_all.billed))) +
+           (p.reconciled ? "yes</p>\n" : "<span class=\"bad\">NO</span></p>\n");
+    return out;
+}
+
+}  // namespace
 
 std::string statement_html(const Statement& s, std::int64_t grace) {
     using html::Cell;
@@ -291,24 +459,27 @@ std::string statement_html(const Statement& s, std::int64_t grace) {
             numeric.push_back(false);
         }
         for (const char* h : {"Requests", "GET-class", "PUT-class", "Bytes sent", "Uploaded", "Egress", "Upload",
-                              "GET requests", "PUT requests", "Markup", "Fee", "Total", "Amount"}) {
+                              "GET requests", "PUT requests", "Storage", "Markup", "Fee", "Total", "Amount"}) {
+            if (!s.storage && std::string_view(h) == "Storage") continue;
             headers.emplace_back(h);
             numeric.push_back(true);
         }
         auto usage_money = [&](const Metrics& m, const Charges& c) {
-            return std::vector<Cell>{Cell::number(m.requests, grouped(m.requests)),
-                                     Cell::number(m.get_class, grouped(m.get_class)),
-                                     Cell::number(m.put_class, grouped(m.put_class)),
-                                     Cell::number(m.bytes_sent, grouped(m.bytes_sent)),
-                                     Cell::number(m.bytes_in, grouped(m.bytes_in)),
-                                     Cell::signed_number(c.egress, money6(c.egress)),
-                                     Cell::signed_number(c.ingress, money6(c.ingress)),
-                                     Cell::signed_number(c.get_requests, money6(c.get_requests)),
-                                     Cell::signed_number(c.put_requests, money6(c.put_requests)),
-                                     Cell::signed_number(c.markup, money6(c.markup)),
-                                     Cell::signed_number(c.fee, money6(c.fee)),
-                                     Cell::signed_number(c.total, money6(c.total)),
-                                     Cell::signed_number(c.amount, money2(c.amount))};
+            std::vector<Cell> cells{Cell::number(m.requests, grouped(m.requests)),
+                                    Cell::number(m.get_class, grouped(m.get_class)),
+                                    Cell::number(m.put_class, grouped(m.put_class)),
+                                    Cell::number(m.bytes_sent, grouped(m.bytes_sent)),
+                                    Cell::number(m.bytes_in, grouped(m.bytes_in)),
+                                    Cell::signed_number(c.egress, money6(c.egress)),
+                                    Cell::signed_number(c.ingress, money6(c.ingress)),
+                                    Cell::signed_number(c.get_requests, money6(c.get_requests)),
+                                    Cell::signed_number(c.put_requests, money6(c.put_requests))};
+            if (s.storage) cells.push_back(Cell::signed_number(c.storage, money6(c.storage)));
+            cells.push_back(Cell::signed_number(c.markup, money6(c.markup)));
+            cells.push_back(Cell::signed_number(c.fee, money6(c.fee)));
+            cells.push_back(Cell::signed_number(c.total, money6(c.total)));
+            cells.push_back(Cell::signed_number(c.amount, money2(c.amount)));
+            return cells;
         };
         std::vector<std::vector<Cell>> rows;
         for (const auto& l : s.lines_billed) {
@@ -350,8 +521,10 @@ std::string statement_html(const Statement& s, std::int64_t grace) {
             grouped(p.billable.requests), grouped(p.excluded.requests), grouped(p.all.requests),
             grouped(p.billable.bytes_sent), grouped(p.excluded.bytes_sent), grouped(p.all.bytes_sent));
         body += p.reconciled ? "yes</p>\n" : "<span class=\"bad\">NO</span></p>\n";
+        if (s.storage) body += storage_html(s, pi, p);
         if (p.overflow) body += "<p class=\"bad\">" + html_escape(overflow_note()) + ": not billable.</p>\n";
     }
+    for (const auto& c : s.storage_caveats) body += "<p class=\"note\">Storage: " + html_escape(c) + ".</p>\n";
     body += "<p class=\"meta\">Rounding: " + html_escape(rounding_rule(s.prices)) + "</p>\n";
     return html::page("s3top billing statement", body);
 }

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <span>
 
 #include "core/agg/dimension.hpp"
 #include "core/agg/snapshot.hpp"
@@ -49,6 +50,17 @@ std::string storage_dim_title(const StorageDimSpec& d) {
     return {};
 }
 
+std::string storage_filter_problem(const Filter& f) {
+    if (f.from || f.to) return "storage is measured over the whole period; leave from= and to= out of its filter";
+    for (const FilterTerm& t : f.terms) {
+        const Dim d = t.dim.dim;
+        if (d != Dim::Org && d != Dim::Bucket && d != Dim::Key && d != Dim::KeyPrefix)
+            return fmt::format("storage knows a version's org, bucket and key (and prefix:N), not its {}",
+                               dim_name(t.dim));
+    }
+    return "";
+}
+
 std::size_t StorageNames::memory_bytes() const {
     std::size_t n = orgs.memory_bytes() + buckets.memory_bytes() + uploads.memory_bytes() + versions.memory_bytes();
     for (const StringPool& k : keys) n += k.memory_bytes();
@@ -63,6 +75,13 @@ std::size_t ObjectTable::GroupKeyHash::operator()(const GroupKey& k) const {
 ObjectTable::ObjectTable(StorageSpec spec, const StorageNames& names) : spec_(std::move(spec)), names_(names) {
     for (std::int64_t m = bucket_start(Dim::Month, spec_.from); m < spec_.to; m = next_bucket(Dim::Month, m))
         months_.emplace_back(m, next_bucket(Dim::Month, m));
+    all_.month_seconds.assign(months_.size(), 0);
+    all_.month_billed.assign(months_.size(), 0);
+    for (const FilterTerm& t : spec_.filter.terms) {
+        const bool re = t.op == FilterTerm::Op::Regex || t.op == FilterTerm::Op::NotRegex;
+        filter_res_.push_back(re ? std::regex(t.values.front(), std::regex::ECMAScript | std::regex::optimize)
+                                 : std::regex());
+    }
     for (const std::string& b : spec_.versioned_buckets) {
         if (const auto id = names_.buckets.find(b)) {
             if (versioned_.size() <= *id) versioned_.resize(*id + 1, 0);
@@ -80,9 +99,27 @@ ObjectTable::Version& ObjectTable::current(std::uint32_t bucket, std::uint32_t k
     return v[key];
 }
 
+bool ObjectTable::passes(std::uint32_t owner, std::uint32_t bucket, std::uint32_t key) const {
+    for (std::size_t i = 0; i < spec_.filter.terms.size(); ++i) {
+        const FilterTerm& t = spec_.filter.terms[i];
+        std::string_view value;
+        switch (t.dim.dim) {
+            case Dim::Org: value = names_.orgs.view(owner); break;
+            case Dim::Bucket: value = names_.buckets.view(bucket); break;
+            case Dim::Key: value = names_.keys[bucket].view(key); break;
+            case Dim::KeyPrefix: value = key_prefix(names_.keys[bucket].view(key), t.dim.depth); break;
+            default: return false;  // refused before (storage_filter_problem)
+        }
+        if (!term_matches_value(t, value, filter_res_[i])) return false;
+    }
+    return true;
+}
+
 std::uint32_t ObjectTable::group_of(std::uint32_t owner, StorageClass cls, std::uint32_t bucket, std::uint32_t key) {
     GroupKey k;
-    for (const StorageDimSpec& d : spec_.by) {
+    k.out = !spec_.filter.terms.empty() && !passes(owner, bucket, key);  // one group per class left out
+    if (k.out) k.cls = static_cast<std::uint32_t>(cls);
+    for (const StorageDimSpec& d : k.out ? std::span<const StorageDimSpec>{} : std::span(spec_.by)) {
         switch (d.dim) {
             case StorageDim::Org: k.org = owner; break;
             case StorageDim::Class: k.cls = static_cast<std::uint32_t>(cls); break;
@@ -97,19 +134,41 @@ std::uint32_t ObjectTable::group_of(std::uint32_t owner, StorageClass cls, std::
         group_keys_.push_back(k);
         Acc acc;
         acc.month_seconds.assign(months_.size(), 0);
+        acc.month_billed.assign(months_.size(), 0);
         groups_.push_back(std::move(acc));
     }
     return it->second;
 }
 
-void ObjectTable::add_seconds(Acc& acc, std::uint64_t size, std::int64_t a, std::int64_t b) const {
+void ObjectTable::add_seconds(Acc& acc, Acc& all, const Version& v, std::int64_t a, std::int64_t b) const {
     a = std::max(a, spec_.from);
     b = std::min(b, spec_.to);
-    if (b <= a || size == 0) return;
+    const std::uint64_t billed = billed_size(v);
+    if (b <= a || billed == 0) return;
     for (std::size_t i = 0; i < months_.size(); ++i) {
         const std::int64_t lo = std::max(a, months_[i].first), hi = std::min(b, months_[i].second);
-        if (hi > lo) acc.month_seconds[i] += Int128{size} * (hi - lo);
+        if (hi <= lo) continue;
+        acc.month_seconds[i] += Int128{v.size} * (hi - lo);
+        acc.month_billed[i] += Int128{billed} * (hi - lo);
+        all.month_seconds[i] += Int128{v.size} * (hi - lo);
+        all.month_billed[i] += Int128{billed} * (hi - lo);
     }
+}
+
+void ObjectTable::end(Version& v, std::int64_t t) {
+    if (!v.present) return;
+    const std::uint32_t days = spec_.minimums[static_cast<std::size_t>(v.cls)].days;
+    const std::int64_t until = v.since + std::int64_t{days} * 86400;
+    if (days && v.since_known && t < until && t >= spec_.from && t < spec_.to) {
+        // AWS bills the rest of the minimum when the version goes, in the month it goes.
+        for (std::size_t i = 0; i < months_.size(); ++i) {
+            if (t < months_[i].first || t >= months_[i].second) continue;
+            const Int128 rest = Int128{billed_size(v)} * (until - t);
+            groups_[v.group].month_billed[i] += rest;
+            all_.month_billed[i] += rest;
+        }
+    }
+    close(v, t, true);
 }
 
 void ObjectTable::open(Version& v, std::int64_t t, bool object) {
@@ -128,7 +187,7 @@ void ObjectTable::open(Version& v, std::int64_t t, bool object) {
 void ObjectTable::close(Version& v, std::int64_t t, bool object) {
     if (!v.present) return;
     Acc& acc = groups_[v.group];
-    add_seconds(acc, v.size, v.since, t);
+    add_seconds(acc, all_, v, v.since, t);
     acc.bytes_now -= v.size;
     if (object) acc.objects_now -= 1;
     total_now_ -= v.size;
@@ -187,13 +246,14 @@ void ObjectTable::put(const StorageEvent& e, std::uint64_t size) {
             noncurrent_[object_key(e.bucket, e.key)].push_back(cur);  // still stored, as it was
             cur.present = false;
         } else {
-            close(cur, e.time, true);  // an overwrite replaces the object
+            end(cur, e.time);  // an overwrite replaces the object
         }
     }
     cur.size = size;
     cur.owner = e.org;
     cur.cls = StorageClass::Standard;
     cur.version = 0;
+    cur.since_known = true;
     cur.group = group_of(e.org, cur.cls, e.bucket, e.key);
     open(cur, e.time, true);
 }
@@ -231,7 +291,7 @@ void ObjectTable::remove(const StorageEvent& e, bool marker) {
             cur.present = false;
             return;
         }
-        close(cur, e.time, true);
+        end(cur, e.time);
         return;
     }
     if (marker) {
@@ -246,18 +306,18 @@ void ObjectTable::remove(const StorageEvent& e, bool marker) {
     // A version deleted by id: the current one when it has that id (or, when no noncurrent
     // version matches, the current one of an unknown id), else a noncurrent one.
     if (cur.present && cur.version == e.version) {
-        close(cur, e.time, true);
+        end(cur, e.time);
         return;
     }
     std::vector<Version>* list = nullptr;
     if (Version* v = noncurrent_named(e, list)) {
-        close(*v, e.time, true);
+        end(*v, e.time);
         list->erase(list->begin() + (v - list->data()));
         return;
     }
     if (cur.present && cur.version == 0) {
         ++stats_.version_guessed;
-        close(cur, e.time, true);
+        end(cur, e.time);
         return;
     }
     ++stats_.unknown_object;
@@ -277,8 +337,9 @@ void ObjectTable::transition(const StorageEvent& e) {
         ++stats_.unknown_object;
         return;
     }
-    close(*v, e.time, true);
+    end(*v, e.time);
     v->cls = e.to;
+    v->since_known = true;
     v->group = group_of(v->owner, v->cls, e.bucket, e.key);
     open(*v, e.time, true);
 }
@@ -336,6 +397,7 @@ StorageResult ObjectTable::result() const {
     r.by = spec_.by;
     r.stats = stats_;
     std::vector<Acc> accs = groups_;
+    Acc all = all_;
     Int128 total_peak = total_peak_;
     if (!entered_) {
         for (Acc& a : accs) a.peak = a.bytes_now;
@@ -343,7 +405,7 @@ StorageResult ObjectTable::result() const {
     }
     // What is still stored is billed up to the end of the period.
     auto still = [&](const Version& v) {
-        if (v.present) add_seconds(accs[v.group], v.size, v.since, spec_.to);
+        if (v.present) add_seconds(accs[v.group], all, v, v.since, spec_.to);
     };
     for (const auto& bucket : objects_)
         for (const Version& v : bucket) still(v);
@@ -367,24 +429,49 @@ StorageResult ObjectTable::result() const {
         }
         return s.empty() ? "-" : std::string(s);
     };
-    for (std::size_t g = 0; g < accs.size(); ++g) {
-        const Acc& a = accs[g];
+    r.months = months_;
+    auto measures = [&](const Acc& a) {
         StorageGroup out;
-        for (const StorageDimSpec& d : spec_.by) out.key.push_back(label(group_keys_[g], d));
+        out.month_byte_seconds = a.month_seconds;
+        out.month_billed = a.month_billed;
         for (std::size_t m = 0; m < months_.size(); ++m) {
             out.byte_seconds += a.month_seconds[m];
+            out.billed_byte_seconds += a.month_billed[m];
             const Int128 hours = (months_[m].second - months_[m].first) / 3600;
             out.gb_month_nanos += div_round_half_up(a.month_seconds[m] * kNanosPerUnit, kBytesPerGb * 3600 * hours);
         }
         out.objects_end = a.objects_now;
         out.bytes_end = a.bytes_now;
         out.peak_bytes = a.peak;
-        if (out.byte_seconds == 0 && out.bytes_end == 0 && out.peak_bytes == 0)
+        return out;
+    };
+    auto add_to = [](StorageGroup& sum, const StorageGroup& g) {
+        sum.byte_seconds += g.byte_seconds;
+        sum.billed_byte_seconds += g.billed_byte_seconds;
+        sum.gb_month_nanos += g.gb_month_nanos;
+        sum.objects_end += g.objects_end;
+        sum.bytes_end += g.bytes_end;
+        sum.month_byte_seconds.resize(g.month_byte_seconds.size(), 0);
+        sum.month_billed.resize(g.month_billed.size(), 0);
+        for (std::size_t m = 0; m < g.month_byte_seconds.size(); ++m) {
+            sum.month_byte_seconds[m] += g.month_byte_seconds[m];
+            sum.month_billed[m] += g.month_billed[m];
+        }
+    };
+    r.all = measures(all);
+    r.totals.month_byte_seconds.assign(months_.size(), 0);
+    r.totals.month_billed.assign(months_.size(), 0);
+    r.filtered = r.totals;
+    for (std::size_t g = 0; g < accs.size(); ++g) {
+        StorageGroup out = measures(accs[g]);
+        if (group_keys_[g].out) {
+            add_to(r.filtered, out);
+            continue;
+        }
+        for (const StorageDimSpec& d : spec_.by) out.key.push_back(label(group_keys_[g], d));
+        if (out.byte_seconds == 0 && out.billed_byte_seconds == 0 && out.bytes_end == 0 && out.peak_bytes == 0)
             continue;  // nothing stored in the period
-        r.totals.byte_seconds += out.byte_seconds;
-        r.totals.gb_month_nanos += out.gb_month_nanos;
-        r.totals.objects_end += out.objects_end;
-        r.totals.bytes_end += out.bytes_end;
+        add_to(r.totals, out);
         r.groups.push_back(std::move(out));
     }
     r.totals.peak_bytes = total_peak;
@@ -454,12 +541,14 @@ void ObjectTable::apply_baseline(const StorageBaseline& b) {
                 old.erase(same);
                 if (v.cls != row->cls) {
                     close(v, t, true);
+                    v.since_known = false;
                     v.cls = row->cls;
                     v.group = group_of(v.owner, v.cls, b.bucket, key);
                     open(v, t, true);
                 }
             } else {
                 ++stats_.baseline_added;
+                v.since_known = false;  // when it entered its class is not in the inventory
                 v.size = row->size;
                 v.owner = row->owner;
                 v.cls = row->cls;

@@ -6,11 +6,15 @@
 // second it was written until the second it is gone, in the class it is in; a delete or an
 // expiry ends the owner's bytes whoever asks. Parts of a multipart upload are billed (to the
 // org that uploaded each part, in Standard) until the upload completes or is aborted.
+#include <algorithm>
+#include <array>
 #include <cstdint>
+#include <regex>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
+#include "core/agg/filter.hpp"
 #include "core/billing/money.hpp"
 #include "core/storage/storage_event.hpp"
 
@@ -31,18 +35,38 @@ std::optional<StorageDimSpec> parse_storage_dim(std::string_view name);
 std::string storage_dim_name(const StorageDimSpec& d);
 std::string storage_dim_title(const StorageDimSpec& d);
 
+/// What AWS bills a storage class by besides the bytes (from the price table).
+struct StorageMinimum {
+    std::uint32_t days = 0;   ///< a version deleted, overwritten or moved sooner is billed this many days
+    std::uint64_t bytes = 0;  ///< a smaller version is billed as this size
+};
+
 struct StorageSpec {
     std::int64_t from = 0, to = 0;  ///< UTC seconds; `to` exclusive
     std::vector<StorageDimSpec> by{StorageDimSpec{}};
     /// Buckets known to keep versions (an overwrite or a delete keeps the old version as
     /// noncurrent); a bucket is also known versioned once its logs show a delete marker.
     std::vector<std::string> versioned_buckets;
+    /// Per class (StorageClass order): what the billed byte-seconds count at least.
+    std::array<StorageMinimum, kStorageClassCount> minimums{};
+    /// Only versions whose org, bucket and key pass (terms on those only: see
+    /// storage_filter_problem); the rest is counted apart (StorageResult::filtered).
+    Filter filter;
 };
+
+/// Why `f` cannot filter storage ("" when it can): storage knows the org, bucket and key of a
+/// version (and its prefix:N), nothing of a request, and its time range is the period.
+std::string storage_filter_problem(const Filter& f);
 
 /// One group's storage within the period.
 struct StorageGroup {
     std::vector<std::string> key;  ///< one label per `by` dimension ("-": absent)
     Int128 byte_seconds = 0;
+    /// What AWS bills: byte-seconds with each class's minimum billable size, plus, when a version
+    /// goes before its class's minimum days, the rest of those days (at the time it goes).
+    Int128 billed_byte_seconds = 0;
+    /// Per month piece of the period (StorageResult::months): byte_seconds and billed ones.
+    std::vector<Int128> month_byte_seconds, month_billed;
     /// GB-months as AWS bills them: per calendar month, byte-hours / (2^30 x hours in that
     /// month), in 1e-9 units rounded half up, summed over the months of the period.
     std::int64_t gb_month_nanos = 0;
@@ -89,8 +113,15 @@ struct StorageBaseline {
 struct StorageResult {
     std::int64_t from = 0, to = 0;
     std::vector<StorageDimSpec> by;
+    /// The calendar months the period touches, whole ([start, end) of each), in order.
+    std::vector<std::pair<std::int64_t, std::int64_t>> months;
     std::vector<StorageGroup> groups;  ///< most byte-seconds first, then by key
     StorageGroup totals;               ///< every group (peak_bytes: of all bytes together)
+    /// What the spec's filter left out (byte-seconds, billed, per month; no key).
+    StorageGroup filtered;
+    /// Every version of the table, summed as it was stored rather than per group: groups +
+    /// filtered must equal it (a check of the grouping).
+    StorageGroup all;
     StorageStats stats;
     bool inventory = false;  ///< a baseline of what was stored before the logs was read
     std::string baseline;    ///< its description
@@ -132,6 +163,7 @@ private:
         std::uint32_t version = 0;  ///< versions pool id when known
         StorageClass cls = StorageClass::Standard;
         bool present = false;
+        bool since_known = true;  ///< `since` is when it entered its class (false: an inventory's row)
     };
     struct Part {
         Version v;
@@ -139,10 +171,12 @@ private:
     };
     struct Acc {
         std::vector<Int128> month_seconds;  ///< byte-seconds per month of the period
+        std::vector<Int128> month_billed;   ///< billed byte-seconds per month (StorageGroup)
         Int128 bytes_now = 0, objects_now = 0, peak = 0;
     };
     struct GroupKey {
         std::uint32_t org = 0, cls = 0, bucket = 0, prefix = 0;
+        bool out = false;  ///< the filter leaves it out
         friend bool operator==(const GroupKey&, const GroupKey&) = default;
     };
     struct GroupKeyHash {
@@ -156,7 +190,15 @@ private:
     void open(Version& v, std::int64_t t, bool object);
     /// Stops storing `v` at `t`: its byte-seconds since it was opened go to its group.
     void close(Version& v, std::int64_t t, bool object);
-    void add_seconds(Acc& acc, std::uint64_t size, std::int64_t a, std::int64_t b) const;
+    /// `v`'s byte-seconds within [a, b) into `acc` and into `all`.
+    void add_seconds(Acc& acc, Acc& all, const Version& v, std::int64_t a, std::int64_t b) const;
+    /// Stops storing `v` at `t` because a request or lifecycle ended it there (a delete, an
+    /// overwrite, a transition): close(), and the rest of its class's minimum days is billed.
+    void end(Version& v, std::int64_t t);
+    std::uint64_t billed_size(const Version& v) const {
+        return std::max(v.size, spec_.minimums[static_cast<std::size_t>(v.cls)].bytes);
+    }
+    bool passes(std::uint32_t owner, std::uint32_t bucket, std::uint32_t key) const;
     void enter_period();
     void put(const StorageEvent& e, std::uint64_t size);
     void remove(const StorageEvent& e, bool marker);
@@ -184,6 +226,8 @@ private:
     std::unordered_map<GroupKey, std::uint32_t, GroupKeyHash> group_ids_;
     std::vector<GroupKey> group_keys_;
     std::vector<Acc> groups_;
+    Acc all_;                             ///< every version, whatever its group
+    std::vector<std::regex> filter_res_;  ///< spec_.filter's terms' patterns
     Int128 total_now_ = 0, total_peak_ = 0;
     bool entered_ = false;
     StorageStats stats_;

@@ -16,6 +16,13 @@ using test::TempDir;
 
 const std::int64_t kMar = *parse_iso8601("2024-03-01");
 const std::int64_t kApr = *parse_iso8601("2024-04-01");
+
+StorageSpec march_spec() {
+    StorageSpec spec;
+    spec.from = kMar;
+    spec.to = kApr;
+    return spec;
+}
 constexpr std::int64_t kDay = 86400;
 
 std::string manifest(std::int64_t created_ms_seconds, const std::string& schema, const std::string& files,
@@ -173,7 +180,7 @@ TEST(StorageInventory, TheBaselineSetsWhatWasStoredBeforeTheLogs) {
     ev(kMar - 3 * kDay, StorageOp::Put, "logged", "acme", 50);  // before the snapshot: the owner is known
     ev(kMar - 2 * kDay, StorageOp::Put, "lost", "acme", 9);     // the inventory does not list it: gone
     ev(kMar + 10 * kDay, StorageOp::Delete, "old", "x", 0);
-    const StorageResult r = compute_storage(StorageSpec{kMar, kApr, {StorageDimSpec{}}, {}}, names, events, 0, &b);
+    const StorageResult r = compute_storage(march_spec(), names, events, 0, &b);
     ASSERT_EQ(r.groups.size(), 2u);
     EXPECT_EQ(r.groups[0].key, std::vector<std::string>{"-"});
     EXPECT_EQ(int128_decimal(r.groups[0].byte_seconds), std::to_string(1000 * 10 * kDay));

@@ -15,6 +15,13 @@ const std::int64_t kMar = *parse_iso8601("2024-03-01");
 const std::int64_t kApr = *parse_iso8601("2024-04-01");
 constexpr std::int64_t kHour = 3600, kDay = 86400;
 
+StorageSpec march() {
+    StorageSpec spec;
+    spec.from = kMar;
+    spec.to = kApr;
+    return spec;
+}
+
 /// Builds events by name, in the order given (each a second apart unless a time is given).
 struct Events {
     StorageNames names;
@@ -42,9 +49,14 @@ struct Events {
     StorageEvent& del(std::int64_t t, std::string_view key, std::string_view org = "x", std::string_view bucket = "b") {
         return add(StorageOp::Delete, t, bucket, key, org);
     }
+    StorageResult run(StorageSpec spec) { return compute_storage(spec, names, list, 0); }
     StorageResult run(std::vector<StorageDimSpec> by = {StorageDimSpec{}}, std::int64_t from = kMar,
                       std::int64_t to = kApr, std::vector<std::string> versioned = {}) {
-        StorageSpec spec{from, to, std::move(by), std::move(versioned)};
+        StorageSpec spec;
+        spec.from = from;
+        spec.to = to;
+        spec.by = std::move(by);
+        spec.versioned_buckets = std::move(versioned);
         return compute_storage(spec, names, list, 0);
     }
 };
@@ -273,8 +285,7 @@ TEST(StorageLines, FromLogLinesFailedWritesChangeNothing) {
     EXPECT_EQ(b.storage.failed, 1u);
     StorageCollector c;
     c.add(b.storage, origin);
-    const StorageResult r =
-        compute_storage(StorageSpec{kMar, kApr, {StorageDimSpec{}}, {}}, c.names(), c.events(), c.failed());
+    const StorageResult r = compute_storage(march(), c.names(), c.events(), c.failed());
     ASSERT_EQ(r.groups.size(), 1u);
     EXPECT_EQ(r.groups[0].key, std::vector<std::string>{"acme"});
     EXPECT_EQ(int128_decimal(r.groups[0].byte_seconds), std::to_string(1000 * kHour));
@@ -293,6 +304,84 @@ TEST(StorageLines, PartsCarryTheirUploadIdAndNumber) {
     EXPECT_EQ(s.lines[0].part, 3);
     EXPECT_EQ(s.view(s.lines[0].upload), "xyz");
     EXPECT_EQ(s.lines[0].size, 5242880u);
+}
+
+/// March 2024 with AWS's minimums for Standard-IA (30 days, 128 KiB) and Glacier (90 days).
+StorageSpec with_minimums(std::int64_t from = kMar, std::int64_t to = kApr) {
+    StorageSpec spec;
+    spec.from = from;
+    spec.to = to;
+    spec.by = {StorageDimSpec{}, StorageDimSpec{StorageDim::Class, 0}};
+    spec.minimums[static_cast<std::size_t>(StorageClass::StandardIa)] = {30, 131072};
+    spec.minimums[static_cast<std::size_t>(StorageClass::Glacier)] = {90, 0};
+    return spec;
+}
+
+TEST(StorageMinimums, ASmallIaObjectDeletedEarlyIsBilled128KiBForThirtyDays) {
+    Events ev;
+    ev.put(kMar, "k", "acme", 1000);
+    ev.add(StorageOp::Transition, kMar + kDay, "b", "k", "-").to = StorageClass::StandardIa;
+    ev.del(kMar + 11 * kDay, "k");
+    const StorageResult r = ev.run(with_minimums());
+    const StorageGroup* standard = group(r, {"acme", "STANDARD"});
+    const StorageGroup* ia = group(r, {"acme", "STANDARD_IA"});
+    ASSERT_TRUE(standard && ia);
+    // Stored: 1000 B for a day in Standard, 10 days in IA; billed as is in Standard.
+    EXPECT_EQ(int128_decimal(standard->byte_seconds), std::to_string(1000 * kDay));
+    EXPECT_EQ(int128_decimal(standard->billed_byte_seconds), std::to_string(1000 * kDay));
+    EXPECT_EQ(int128_decimal(ia->byte_seconds), std::to_string(1000 * 10 * kDay));
+    // In IA it is billed as 131,072 B, and for 30 days although it went after 10.
+    EXPECT_EQ(int128_decimal(ia->billed_byte_seconds), std::to_string(131072LL * 30 * kDay));
+    EXPECT_EQ(int128_decimal(r.all.billed_byte_seconds), std::to_string(1000 * kDay + 131072LL * 30 * kDay));
+}
+
+TEST(StorageMinimums, AnObjectKeptPastTheMinimumOrStillStoredPaysNoRest) {
+    Events ev;
+    ev.put(kMar, "gone", "acme", 200000);
+    ev.add(StorageOp::Transition, kMar, "b", "gone", "-").to = StorageClass::StandardIa;
+    ev.del(kMar + 30 * kDay, "gone");  // exactly the 30 days
+    ev.put(kMar + 20 * kDay, "kept", "acme", 200000);
+    ev.add(StorageOp::Transition, kMar + 20 * kDay, "b", "kept", "-").to = StorageClass::StandardIa;
+    const StorageResult r = ev.run(with_minimums());
+    const StorageGroup* ia = group(r, {"acme", "STANDARD_IA"});
+    ASSERT_TRUE(ia);
+    // "kept" is still stored at the end of March: billed to the end, its minimum runs on.
+    const Int128 stored = Int128{200000} * (30 * kDay) + Int128{200000} * (11 * kDay);
+    EXPECT_EQ(int128_decimal(ia->byte_seconds), int128_decimal(stored));
+    EXPECT_EQ(int128_decimal(ia->billed_byte_seconds), int128_decimal(stored));
+}
+
+TEST(StorageMinimums, TheRestIsBilledInTheMonthTheObjectGoesAndAnOverwriteCounts) {
+    Events ev;
+    ev.put(kMar + 25 * kDay, "k", "acme", 500);
+    ev.add(StorageOp::Transition, kMar + 25 * kDay, "b", "k", "-").to = StorageClass::Glacier;
+    ev.put(kApr + kDay, "k", "acme", 500);  // overwritten after 7 days in Glacier (90 minimum)
+    const std::int64_t may = *parse_iso8601("2024-05-01");
+    const StorageResult r = ev.run(with_minimums(kMar, may));
+    const StorageGroup* glacier = group(r, {"acme", "GLACIER"});
+    ASSERT_TRUE(glacier);
+    ASSERT_EQ(r.months.size(), 2u);
+    ASSERT_EQ(glacier->month_billed.size(), 2u);
+    EXPECT_EQ(int128_decimal(glacier->month_billed[0]), std::to_string(500 * 6 * kDay));         // March 26..31
+    EXPECT_EQ(int128_decimal(glacier->month_billed[1]), std::to_string(500 * (1 + 83) * kDay));  // 1 day + the rest
+    EXPECT_EQ(int128_decimal(glacier->byte_seconds), std::to_string(500 * 7 * kDay));
+}
+
+TEST(StorageMinimums, AFilterLeavesVersionsOutAndGroupsPlusFilteredIsAll) {
+    Events ev;
+    ev.put(kMar, "a/1", "acme", 1000);
+    ev.put(kMar, "b/1", "globex", 3000);
+    ev.put(kMar + kDay, "a/2", "globex", 7);
+    StorageSpec spec = with_minimums();
+    spec.filter = *parse_filter("prefix:1=a");
+    ASSERT_EQ(storage_filter_problem(spec.filter), "");
+    const StorageResult r = ev.run(spec);
+    ASSERT_EQ(r.groups.size(), 2u);
+    EXPECT_EQ(int128_decimal(r.filtered.byte_seconds), std::to_string(3000 * 31 * kDay));
+    EXPECT_EQ(int128_decimal(r.totals.byte_seconds + r.filtered.byte_seconds), int128_decimal(r.all.byte_seconds));
+    EXPECT_EQ(int128_decimal(r.all.byte_seconds), std::to_string(1000 * 31 * kDay + 3000 * 31 * kDay + 7 * 30 * kDay));
+    EXPECT_NE(storage_filter_problem(*parse_filter("status=200")), "");
+    EXPECT_NE(storage_filter_problem(*parse_filter("from=2024-03-02")), "");
 }
 
 }  // namespace

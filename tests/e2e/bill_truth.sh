@@ -65,7 +65,7 @@ for r, g in zip(rows, p["groups"]):
     exact_share = F(total_egress * int(r["bytes_sent"]), p["billable"]["bytes_sent"])
     assert abs(F(r["egress"]) * 10**6 - exact_share) < 1, r
     assert F(r["get_requests"]) * 10**6 == get_c and F(r["put_requests"]) * 10**6 == put_c, r
-    tot = F(r["egress"]) + F(r["get_requests"]) + F(r["put_requests"])
+    tot = F(r["egress"]) + F(r["get_requests"]) + F(r["put_requests"]) + F(r["storage"])
     assert F(r["total"]) == tot, r
     cents = int((tot * 100 + F(1, 2)) // 1)
     assert F(r["amount"]) == F(cents, 100), r

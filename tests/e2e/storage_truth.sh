@@ -53,3 +53,33 @@ caveats = " ".join(out["caveats"])
 assert "--inventory" in caveats and "never wrote" in caveats, out["caveats"]
 print(f"ok: {len(want)} org/class groups, {truth['lines']} lines: byte-seconds match s3gen's truth exactly")
 PY
+
+# The statement's storage line: the same byte-seconds per org and class as the truth, each
+# class's charge recomputed from the built-in prices, and billable + excluded = all.
+"$S3TOP" bill --month 2024-02 --versioned st-versioned --inventory "$work/inventory" --format json "$work/logs" \
+  >"$work/bill.json" 2>/dev/null
+python3 - "$work/truth.json" "$work/bill.json" <<'PY' || fail "bill's storage line"
+import json, sys
+from fractions import Fraction as F
+truth = json.load(open(sys.argv[1])); bill = json.load(open(sys.argv[2]))
+p = bill["periods"][0]
+assert p["reconciled"], "bill not reconciled"
+st = p["storage"]
+for f in ("byte_seconds", "billed_byte_seconds"):
+    assert int(st["billable"][f]) + int(st["excluded"][f]) == int(st["all"][f]), f
+got = {f'{l["key"]}|{l["class"]}': int(l["byte_seconds"]) for l in st["lines"] if int(l["byte_seconds"])}
+want = {k: v["byte_seconds"] for k, v in truth["groups_with_inventory"].items() if v["byte_seconds"]}
+assert got == want, sorted(set(got.items()) ^ set(want.items()))[:10]
+price = {"STANDARD": "0.023", "INTELLIGENT_TIERING": "0.023", "STANDARD_IA": "0.0125", "ONEZONE_IA": "0.01",
+         "GLACIER_IR": "0.004", "GLACIER": "0.0036", "DEEP_ARCHIVE": "0.00099"}
+month = 29 * 86400  # February 2024
+total = 0
+for l in st["lines"]:
+    assert int(l["billed_byte_seconds"]) >= int(l["byte_seconds"]), l
+    exact = F(int(l["billed_byte_seconds"]), 2**30 * month) * F(price[l["class"]]) * 10**6
+    assert l["charge_micros"] == int((exact + F(1, 2)) // 1), l
+    total += l["charge_micros"]
+assert p["totals"]["charges_micros"]["storage"] == total
+assert any(int(l["billed_byte_seconds"]) > int(l["byte_seconds"]) for l in st["lines"]), "no minimum applied"
+print(f"ok: bill's storage line, {len(st['lines'])} org/class lines, {total} micro-USD")
+PY

@@ -1,0 +1,55 @@
+#include "app/storage_baseline.hpp"
+
+#include <fmt/format.h>
+
+#include <cstdio>
+
+#include "core/agg/dimension.hpp"
+#include "core/report/terminal_text.hpp"
+#include "core/storage/inventory.hpp"
+#include "core/util/civil_time.hpp"
+
+namespace s3top::app {
+
+std::optional<StorageBaseline> load_storage_baseline(const Options& opt, std::int64_t from, StorageNames& names) {
+    auto manifest = choose_inventory_manifest(opt.inventory, from);
+    if (!manifest) {
+        fmt::print(stderr, "s3top: --inventory: {}\n", terminal_safe(manifest.error().describe()));
+        return std::nullopt;
+    }
+    auto read = read_inventory(*manifest);
+    if (!read) {
+        fmt::print(stderr, "s3top: --inventory: {} (the inventory is not used; nothing of it is counted)\n",
+                   terminal_safe(read.error().describe()));
+        return std::nullopt;
+    }
+    StorageBaseline b;
+    b.time = manifest->created;
+    std::string bucket = manifest->source_bucket;
+    if (bucket.empty() && !read->rows.empty()) bucket = read->rows.front().bucket;
+    b.bucket = names.bucket(bucket);
+    b.description =
+        fmt::format("inventory of {} made at {} ({})", bucket, format_iso8601(b.time), manifest->path.string());
+    b.rejected = read->rejected;
+    if (!read->samples.empty()) b.rejected_sample = read->samples.front().describe();
+    for (const InventoryError& e : read->samples)
+        fmt::print(stderr, "s3top: --inventory: {}\n", terminal_safe(e.describe()));
+    for (const InventoryRow& r : read->rows) {
+        if (r.bucket != bucket) {
+            ++b.rejected;
+            continue;
+        }
+        StorageBaseline::Row row;
+        row.key = names.key(b.bucket, r.key);
+        row.version = r.version.empty() ? 0 : names.versions.intern(r.version);
+        row.size = r.size;
+        row.cls = r.cls;
+        row.latest = r.latest;
+        row.owner = names.orgs.intern(opt.org.kind == OrgSource::Kind::KeyPrefix ? key_prefix(r.key, opt.org.depth)
+                                                                                 : std::string_view{});
+        b.rows.push_back(row);
+    }
+    return b;
+}
+
+}  // namespace s3top::app
