@@ -231,7 +231,7 @@ int run(int argc, char** argv) {
                        "Also TABLE_all, a Distributed table over TABLE on the shards of this cluster (remote_servers)");
 
     auto* storage = app.add_subcommand(
-        "storage", "Print the bytes stored per org for a period: byte-seconds and GB-months (table, CSV, JSON)");
+        "storage", "Print the bytes stored per org for a period: byte-seconds and GB-months (table, CSV, JSON, HTML)");
     CommandLineText st;
     st.command = Command::Storage;
     add_common(*storage, st);
@@ -244,7 +244,7 @@ int run(int argc, char** argv) {
     add_output(*storage, st, "storage report");
     storage->add_flag("--exact", st.exact, "Exact byte counts in the table instead of KiB/MiB");
     // What storage cannot do (yet): refused with a reason (resolve_options), not offered.
-    for (const char* name : {"--follow", "--no-follow", "--replay", "--speed", "--state", "--filter"})
+    for (const char* name : {"--follow", "--no-follow", "--replay", "--speed", "--state"})
         storage->get_option(name)->group("");
 
     try {

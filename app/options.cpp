@@ -86,8 +86,6 @@ void refuse_ignored_options(const CommandLineText& t, bool billing) {
                                 name)};
         if (given(t, "--state"))
             throw UsageError{"--state: storage keeps no state yet; every run reads its inputs (leave --state out)"};
-        if (given(t, "--filter"))
-            throw UsageError{"--filter: storage has no filter yet; group with --by org,class,bucket,prefix:N instead"};
         return;
     }
     if (billing) {
@@ -363,8 +361,8 @@ Options resolve_options(const CommandLineText& t, const char* xdg_config_home, c
     // storage line, said on stderr).
     if (o.billing && !given(t, "--state")) o.no_state = true;
     if (t.command == Command::Storage) {
-        if (o.format == OutputFormat::Html)
-            throw UsageError{"--format html: storage writes table, csv or json (html is not there yet)"};
+        if (const std::string why = storage_filter_problem(o.filter); !why.empty())
+            throw UsageError{"--filter: " + why};
         o.no_state = true;  // storage keeps no state yet: every run reads its inputs
     }
     if (t.command == Command::Ingest) resolve_ingest(t, o);

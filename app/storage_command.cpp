@@ -22,6 +22,7 @@ int run_storage(const Options& opt) {
     spec.to = opt.periods.back().to;
     spec.by = opt.storage_by;
     spec.versioned_buckets = opt.versioned;
+    spec.filter = opt.filter;  // checked by resolve_options (storage_filter_problem)
     // The inventory first: a broken one stops the run before the logs are read.
     std::optional<StorageBaseline> baseline;
     if (!opt.inventory.empty()) {
@@ -48,8 +49,8 @@ int run_storage(const Options& opt) {
     switch (opt.format) {
         case OutputFormat::Json: text = storage_json(report); break;
         case OutputFormat::Csv: text = storage_csv(report); break;
-        case OutputFormat::Table:
-        case OutputFormat::Html: text = storage_table(report, !opt.exact); break;
+        case OutputFormat::Table: text = storage_table(report, !opt.exact); break;
+        case OutputFormat::Html: text = storage_html(report); break;
     }
     return exit_status_after_output(s, write_output(opt, text, "storage report"), "storage report");
 }

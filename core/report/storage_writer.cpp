@@ -6,6 +6,7 @@
 
 #include "core/billing/money.hpp"
 #include "core/report/escape.hpp"
+#include "core/report/html.hpp"
 #include "core/report/terminal_text.hpp"
 #include "core/report/text_table.hpp"
 #include "core/report/units.hpp"
@@ -20,6 +21,11 @@ std::string gb_months_text(std::int64_t nanos) { return format_scaled_decimal(na
 std::string bytes_text(Int128 v, bool human) {
     if (human && v >= 0 && v <= Int128{std::numeric_limits<std::uint64_t>::max()})
         return human_bytes(static_cast<std::uint64_t>(v));
+    return int128_decimal(v);
+}
+
+std::string grouped_int128(Int128 v) {
+    if (v >= 0 && v <= Int128{std::numeric_limits<std::uint64_t>::max()}) return grouped(static_cast<std::uint64_t>(v));
     return int128_decimal(v);
 }
 
@@ -122,6 +128,57 @@ std::string storage_json(const StorageReport& r) {
     for (std::size_t i = 0; i < s.caveats.size(); ++i) out += (i ? "," : "") + json_quote(s.caveats[i]);
     out += "]}\n";
     return out;
+}
+
+std::string storage_html(const StorageReport& r) {
+    using html::Cell;
+    const StorageResult& s = r.result;
+    auto number = [](Int128 v, std::string shown) { return Cell{std::move(shown), int128_decimal(v)}; };
+    std::string by;
+    for (const auto& d : s.by) by += (by.empty() ? "" : ",") + storage_dim_name(d);
+    std::string body = "<h1>s3top storage</h1>\n<p class=\"meta\">" +
+                       html_escape(fmt::format("{} (UTC, end exclusive), by {}", period_label(s), by)) + "</p>\n";
+    body += unread_html(r.unread);
+    body += html::totals({{"GB-months", gb_months_text(s.totals.gb_month_nanos)},
+                          {"Byte-hours", byte_hours_text(s.totals.byte_seconds)},
+                          {"Objects at the end", grouped_int128(s.totals.objects_end)},
+                          {"Bytes at the end", bytes_text(s.totals.bytes_end, true)},
+                          {"Peak bytes", bytes_text(s.totals.peak_bytes, true)}});
+    std::vector<std::string> headers;
+    std::vector<bool> numeric;
+    for (const StorageDimSpec& d : s.by) {
+        headers.push_back(storage_dim_title(d));
+        numeric.push_back(false);
+    }
+    for (const char* h : {"Byte-hours", "GB-months", "Objects", "Bytes", "Peak bytes"}) {
+        headers.emplace_back(h);
+        numeric.push_back(true);
+    }
+    auto cells = [&](std::vector<Cell> row, const StorageGroup& g) {
+        row.push_back(number(g.byte_seconds, byte_hours_text(g.byte_seconds)));
+        row.push_back(Cell::signed_number(g.gb_month_nanos, gb_months_text(g.gb_month_nanos)));
+        row.push_back(number(g.objects_end, grouped_int128(g.objects_end)));
+        row.push_back(number(g.bytes_end, bytes_text(g.bytes_end, true)));
+        row.push_back(number(g.peak_bytes, bytes_text(g.peak_bytes, true)));
+        return row;
+    };
+    std::vector<std::vector<Cell>> rows;
+    for (const StorageGroup& g : s.groups) {
+        std::vector<Cell> key;
+        for (const auto& k : g.key) key.push_back(Cell::text_of(k));
+        rows.push_back(cells(std::move(key), g));
+    }
+    std::vector<Cell> footer(s.by.size(), Cell::text_of(""));
+    footer[0] = Cell::text_of("Total");
+    body += html::table("storage", headers, numeric, rows, cells(std::move(footer), s.totals));
+    body += "<p class=\"meta\">" +
+            html_escape(fmt::format("{} object-changing requests applied; {} failed (changed nothing); lines read {}, "
+                                    "rejected {}, ignored {}",
+                                    grouped(s.stats.events), grouped(s.stats.failed), grouped(r.lines.read),
+                                    grouped(r.lines.rejected_total()), grouped(r.lines.ignored_total()))) +
+            "</p>\n";
+    for (const std::string& c : s.caveats) body += "<p class=\"note\">" + html_escape("caveat: " + c) + "</p>\n";
+    return html::page("s3top storage", body);
 }
 
 }  // namespace s3top

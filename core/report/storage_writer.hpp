@@ -1,6 +1,6 @@
 #pragma once
 // `s3top storage` output: the groups' byte-seconds, GB-months, objects and bytes, then the
-// caveats and the inputs left out, as a text table, CSV or JSON.
+// caveats and the inputs left out, as a text table, CSV, JSON or HTML.
 #include <string>
 #include <vector>
 
@@ -27,5 +27,7 @@ std::string storage_csv(const StorageReport& r);
 /// "byte_seconds" (an integer), "byte_hours" and "gb_months" (decimal strings), "objects_end",
 /// "bytes_end","peak_bytes"}],"caveats":[..]}
 std::string storage_json(const StorageReport& r);
+/// HTML: one self-contained page (totals, the sortable table of groups, the caveats).
+std::string storage_html(const StorageReport& r);
 
 }  // namespace s3top

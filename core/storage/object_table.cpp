@@ -430,6 +430,7 @@ StorageResult ObjectTable::result() const {
         return s.empty() ? "-" : std::string(s);
     };
     r.months = months_;
+    r.filter = spec_.filter.to_string();
     auto measures = [&](const Acc& a) {
         StorageGroup out;
         out.month_byte_seconds = a.month_seconds;
@@ -612,6 +613,12 @@ std::vector<std::string> storage_caveats(const StorageResult& r) {
                           : "objects stored before the logs begin are not known without --inventory: only "
                             "what the logs wrote is counted");
     }
+    if (!r.filter.empty())
+        out.push_back(
+            fmt::format("only versions whose org, bucket and key pass the filter '{}' are counted: it left out "
+                        "{} byte-hours ({} GB-months)",
+                        r.filter, byte_hours_text(r.filtered.byte_seconds),
+                        format_scaled_decimal(r.filtered.gb_month_nanos, 9, 9)));
     if (s.unknown_object)
         out.push_back(
             fmt::format("{} delete{} or transition{} named objects the logs never wrote (stored before them): "

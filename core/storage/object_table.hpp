@@ -123,6 +123,7 @@ struct StorageResult {
     /// filtered must equal it (a check of the grouping).
     StorageGroup all;
     StorageStats stats;
+    std::string filter;      ///< the spec's filter, as text ("" without one)
     bool inventory = false;  ///< a baseline of what was stored before the logs was read
     std::string baseline;    ///< its description
     std::vector<std::string> caveats;

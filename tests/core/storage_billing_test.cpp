@@ -27,8 +27,9 @@ std::unique_ptr<Engine> engine_with_get(const std::string& org) {
     EngineConfig cfg;
     auto e = std::make_unique<Engine>(cfg);
     BatchBuilder b(cfg.org, cfg.keep);
-    const std::string text = "owner bkt [15/Mar/2024:10:00:00 +0000] 10.0.0.1 arn:u REQ REST.GET.OBJECT k \"GET /bkt/k?org=" +
-                             org + " HTTP/1.1\" 200 - 100 5 1 1 \"-\" \"ua\" -";
+    const std::string text =
+        "owner bkt [15/Mar/2024:10:00:00 +0000] 10.0.0.1 arn:u REQ REST.GET.OBJECT k \"GET /bkt/k?org=" + org +
+        " HTTP/1.1\" 200 - 100 5 1 1 \"-\" \"ua\" -";
     auto r = parse_s3_access_log(text);
     EXPECT_TRUE(r) << text;
     if (r) b.add(*r);

@@ -50,8 +50,24 @@ table=$("$S3TOP" storage --month 2024-03 "$work/access.log")
 grep -q "^caveat: objects stored before" <<<"$table" || fail "table without the caveat: $table"
 csv=$("$S3TOP" storage --from 2024-03-01 --to 2024-03-02 --format csv "$work/access.log")
 grep -q "^acme,$((1000 * day))," <<<"$csv" || fail "csv for one day: $csv"
+# --filter on org, bucket, key or prefix:N: only what passes, the rest said in a caveat.
+json=$("$S3TOP" storage --month 2024-03 --by org,class --filter 'org=acme prefix:1=a' --format json "$work/access.log")
+python3 - "$json" "$day" <<'PY' || fail "storage --filter: $json"
+import json, sys
+r = json.loads(sys.argv[1]); day = int(sys.argv[2])
+assert {tuple(x["key"]): x["byte_seconds"] for x in r["groups"]} == {
+    ("acme", "STANDARD"): 1000 * 10 * day, ("acme", "STANDARD_IA"): 1000 * 10 * day}, r["groups"]
+left = [c for c in r["caveats"] if "pass the filter" in c]
+assert len(left) == 1 and "left out %.3f byte-hours" % (300 * 30 * day / 3600) in left[0], r["caveats"]
+PY
+# --format html: one page with every group and the caveat.
+"$S3TOP" storage --month 2024-03 --by org,class --format html -o "$work/storage.html" "$work/access.log"
+for want in "<h1>s3top storage</h1>" ">acme<" ">STANDARD_IA<" ">beta<" "caveat: objects stored before"; do
+  grep -qF "$want" "$work/storage.html" || fail "storage html without $want"
+done
 
-for args in "--by key --month 2024-03" "--state $work/s --month 2024-03" "--follow --month 2024-03" ""; do
+for args in "--by key --month 2024-03" "--state $work/s --month 2024-03" "--follow --month 2024-03" "" \
+  "--filter status=200 --month 2024-03" "--filter from=2024-03-02 --month 2024-03"; do
   set +e
   # shellcheck disable=SC2086
   err=$("$S3TOP" storage $args "$work/access.log" 2>&1 >/dev/null)
