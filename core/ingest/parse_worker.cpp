@@ -49,6 +49,8 @@ void ParseWorker::finish() {
 LineParser* ParseWorker::parser_for(const FileCtx& fc) {
     if (parser_file_ == fc.index && parser_) return parser_.get();
     parser_.reset();
+    const LogFormat* row = find_format(fc.format);
+    open_tail_ = row != nullptr && row->open_tail;
     if (!fc.format.empty()) {
         auto chosen = shared_.factory(fc.format, {}, shared_.options.format_options);
         if (chosen) parser_ = std::move(chosen->parser);
@@ -71,7 +73,8 @@ void ParseWorker::parse_lines(const FileCtx& fc, const Block& blk) {
         // only the engine's sample, so a file of blank or foreign lines holds no memory per line.
         if (builder_.rejects().size() >= sunk_ + kRejectRun) pass_rejects();
         auto nl = data.find('\n', pos);
-        if (nl == std::string_view::npos) nl = data.size();
+        const bool cut = nl == std::string_view::npos;  // only a file's last line ends without one
+        if (cut) nl = data.size();
         const std::string_view line = data.substr(pos, nl - pos);
         pos = nl + 1;
         if (line.size() > shared_.options.max_line_bytes) {
@@ -81,7 +84,7 @@ void ParseWorker::parse_lines(const FileCtx& fc, const Block& blk) {
         } else if (!parser) {
             builder_.reject(fc.index, line_no++, line, ParseError{RejectReason::NoFormat, 0, 0});
         } else {
-            parse_line(fc, *parser, line, line_no++);
+            parse_line(fc, *parser, line, line_no++, cut);
         }
     }
     add_span(blk, line_no - blk.first_line);
@@ -100,10 +103,17 @@ ParseError not_a_record(std::string_view line, ParseError e) {
 
 }  // namespace
 
-void ParseWorker::parse_line(const FileCtx& fc, LineParser& parser, std::string_view line, std::uint64_t line_no) {
+void ParseWorker::parse_line(const FileCtx& fc, LineParser& parser, std::string_view line, std::uint64_t line_no,
+                             bool cut) {
     auto r = parser.parse(line);
     if (!r) {
         builder_.reject(fc.index, line_no, line, not_a_record(line, r.error()));
+    } else if (cut && open_tail_) {
+        // A record whose last fields are optional, cut short where the file ends: it would read
+        // as a shorter line holding half its last field (a cipher "ECDHE-RSA-AES1", a host cut
+        // in two), so it is no whole record.
+        builder_.reject(fc.index, line_no, line,
+                        ParseError{RejectReason::UnterminatedLine, static_cast<std::uint32_t>(line.size()), 0});
     } else if (duplicate(*r, fc.index)) {
         // The column of the request id, when it is a view into the line.
         const auto id_at = reinterpret_cast<std::uintptr_t>(r->request_id.data());

@@ -45,7 +45,8 @@ public:
 
 private:
     void parse_lines(const FileCtx& fc, const Block& block);
-    void parse_line(const FileCtx& fc, LineParser& parser, std::string_view line, std::uint64_t line_no);
+    /// `cut`: the file's last line, with no newline after it.
+    void parse_line(const FileCtx& fc, LineParser& parser, std::string_view line, std::uint64_t line_no, bool cut);
     void parse_document(const FileCtx& fc, std::string_view doc);
     /// The parser for `fc`, made once per file (fed its header lines); null when none matched.
     LineParser* parser_for(const FileCtx& fc);
@@ -61,7 +62,8 @@ private:
     /// The file the parser was made for, by index: a FileCtx's address can be reused by the
     /// next file once the last block of the previous one is done.
     std::optional<std::uint32_t> parser_file_;
-    std::size_t sunk_ = 0;  ///< builder_.rejects()[0, sunk_) were given to the reject sink
+    bool open_tail_ = false;  ///< the parser's format has optional last fields (LogFormat::open_tail)
+    std::size_t sunk_ = 0;    ///< builder_.rejects()[0, sunk_) were given to the reject sink
     const std::size_t keep_rejects_;
 };
 

@@ -83,6 +83,7 @@ DocumentParserResult make_cloudtrail() { return std::make_unique<CloudTrailParse
 constexpr std::array kFormats = {
     LogFormat{.name = "s3",
               .request_ids = true,
+              .open_tail = true,
               .takes = s3_takes,
               .make_line = make<S3LineParser>,
               .sample = "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be bucket "
@@ -105,6 +106,7 @@ constexpr std::array kFormats = {
                   R"("eventSource":"s3.amazonaws.com","eventName":"ListBuckets","sourceIPAddress":"198.51.100.8"}]})"},
     LogFormat{.name = "cloudfront",
               .request_ids = true,
+              .open_tail = true,
               .header = cloudfront_header,
               .takes = cloudfront_takes,
               .make_line = make<CloudFrontLineParser>,
@@ -112,6 +114,7 @@ constexpr std::array kFormats = {
                         "curl/8\t-\t-\tHit\tid"},
     LogFormat{.name = "alb",
               .request_ids = true,
+              .open_tail = true,
               .takes = alb_takes,
               .make_line = make<AlbLineParser>,
               .sample = R"(h2 2018-07-02T22:23:00.186641Z app/lb/50dc 10.0.1.252:48160 10.0.0.66:9000 0.000 0.002 )"

@@ -40,6 +40,10 @@ struct LogFormat {
     FormatKind kind = FormatKind::Line;
     bool request_ids = false;  ///< its records carry a per-request id (--dedupe request-id)
     bool json_lines = false;   ///< judges the lines that start with '{' or '[' (see SampleLine)
+    /// Its last fields are optional (AWS appends fields over the years), so a line cut inside
+    /// them reads as a shorter line holding half a last field. Every line of such a log ends in
+    /// a newline; a file's last line without one was cut short and is rejected.
+    bool open_tail = false;
     /// A header line that names this format wherever it is in the file (weighs as 1000 lines).
     bool (*header)(std::string_view text) = nullptr;
     /// Whether `line` is one of this format's lines. Null: never detected, only named.

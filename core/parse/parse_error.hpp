@@ -21,6 +21,7 @@ enum class RejectReason : std::uint8_t {
     NoFormat,            ///< no known format matched the file (set by the format detector)
     DuplicateRequestId,  ///< a record already counted (same request id and content; --dedupe request-id)
     NotARequest,         ///< a record that is no request (a CloudTrail Insight or service event)
+    UnterminatedLine,    ///< a file's last line has no newline in a format whose last fields are optional
     Count_
 };
 
@@ -41,6 +42,7 @@ constexpr std::string_view reject_reason_name(RejectReason r) {
         case RejectReason::NoFormat: return "no_format";
         case RejectReason::DuplicateRequestId: return "duplicate_request_id";
         case RejectReason::NotARequest: return "not_a_request";
+        case RejectReason::UnterminatedLine: return "unterminated_line";
         case RejectReason::Count_: break;
     }
     return "unknown";

@@ -10,6 +10,6 @@ namespace s3top {
 /// Raise with every change that can change a record or a rejection of some line (any parser,
 /// detection, a field's meaning). tests/core/parsing_rules_test.cpp fails when core/parse
 /// changes without a new entry in its history, and says what to do.
-inline constexpr std::uint32_t kParsingRulesVersion = 3;
+inline constexpr std::uint32_t kParsingRulesVersion = 4;
 
 }  // namespace s3top

@@ -2,18 +2,22 @@
 // whole record of its own: never a record holding half a field (a byte count cut from 4096 to
 // 40, a key cut in two). Walks the samples of the format table's line formats.
 //
-// Not yet for s3, alb and cloudfront: their last fields are optional (AWS appends fields over
-// the years), so a line cut inside them reads as a shorter line with half a last field (s3: 80
-// of 381 cuts of the sample, alb 32 of 220, cloudfront 6 of 98). A cut line reaches a parser
-// only as a complete file's unterminated last line; rejecting that for these formats is the fix.
+// The formats whose last fields are optional (s3, alb, cloudfront: LogFormat::open_tail) read a
+// line cut inside them as a shorter line with half a last field (s3: 80 of 381 cuts of the
+// sample, alb 32 of 220, cloudfront 6 of 98), so no parser can tell. A cut line reaches a parser
+// only as a file's last line without its newline; the loader rejects that for these formats,
+// and the second test reads every cut through the loader.
 #include <gtest/gtest.h>
 
 #include <fmt/format.h>
 
 #include <string>
 
+#include "core/ingest/inputs.hpp"
+#include "core/ingest/loader.hpp"
 #include "core/parse/format_registry.hpp"
 #include "parse_test_util.hpp"
+#include "support/test_support.hpp"
 
 namespace s3top {
 namespace {
@@ -75,17 +79,65 @@ TEST_P(CutLines, ACutLineIsRejectedOrAWholeRecord) {
     RecordProperty("accepted_cuts", static_cast<int>(accepted));
 }
 
-std::vector<std::string_view> line_formats() {
+// Through the loader, as a file cut short: the whole sample line, then the sample cut at every
+// byte with no newline after it. The whole line always counts once; the cut one, in a format
+// whose last fields are optional, is always rejected.
+class CutFiles : public ::testing::TestWithParam<std::string_view> {};
+
+TEST_P(CutFiles, AFilesUnterminatedLastLineIsRejectedWhereFieldsAreOptional) {
+    const LogFormat* format = find_format(GetParam());
+    ASSERT_NE(format, nullptr);
+    const std::string line(format->sample);
+    test::TempDir dir;
+    std::size_t accepted = 0;
+    for (std::size_t k = 1; k <= line.size(); ++k) {
+        dir.write("cut.log", line + "\n" + line.substr(0, k));
+        Engine engine(EngineConfig{});
+        LoaderOptions options;
+        options.format = std::string(GetParam());
+        options.workers = 1;
+        Loader loader(engine, options);
+        std::vector<InputProblem> problems;
+        (void)loader.load(collect_inputs({dir.path().string()}, problems));
+        const LineCounters lines = engine.report(ReportSpec{}).lines;
+        ASSERT_EQ(lines.read, 2u) << "cut at byte " << k;
+        ASSERT_GE(lines.parsed, 1u) << "the whole first line, cut at byte " << k;
+        accepted += lines.parsed - 1;
+        if (format->open_tail) {
+            EXPECT_EQ(lines.parsed, 1u) << GetParam() << " took its last line cut at byte " << k;
+            if (k == line.size()) {
+                EXPECT_EQ(lines.of(RejectReason::UnterminatedLine), 1u);
+            }
+        }
+    }
+    if (!format->open_tail) {
+        EXPECT_GT(accepted, 0u) << "a closed format takes its whole line, newline or not";
+    }
+}
+
+std::vector<std::string_view> line_formats(bool open_tail) {
     std::vector<std::string_view> out;
     for (const LogFormat& f : log_formats()) {
-        const bool optional_tail = f.name == "s3" || f.name == "alb" || f.name == "cloudfront";
-        if (f.kind == FormatKind::Line && f.make_line && !f.sample.empty() && !optional_tail) out.push_back(f.name);
+        if (f.kind == FormatKind::Line && f.make_line && !f.sample.empty() && f.open_tail == open_tail)
+            out.push_back(f.name);
     }
     return out;
 }
 
-INSTANTIATE_TEST_SUITE_P(Formats, CutLines, ::testing::ValuesIn(line_formats()),
+std::vector<std::string_view> all_line_formats() {
+    auto out = line_formats(false);
+    for (auto name : line_formats(true)) out.push_back(name);
+    return out;
+}
+
+INSTANTIATE_TEST_SUITE_P(Formats, CutLines, ::testing::ValuesIn(line_formats(false)),
                          [](const auto& p) { return std::string(p.param); });
+INSTANTIATE_TEST_SUITE_P(Formats, CutFiles, ::testing::ValuesIn(all_line_formats()),
+                         [](const auto& p) { return std::string(p.param); });
+
+TEST(CutFiles, TheFormatsWithOptionalLastFieldsAreS3AlbAndCloudFront) {
+    EXPECT_EQ(line_formats(true), (std::vector<std::string_view>{"s3", "cloudfront", "alb"}));
+}
 
 }  // namespace
 }  // namespace s3top
