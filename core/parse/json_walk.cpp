@@ -43,7 +43,11 @@ error_code capture(ondemand::value v, Captured& c, const Source& src) {
             c.present = true;
             c.is_number = t == ondemand::json_type::number;
             return SUCCESS;
-        default: return SUCCESS;  // null, or a container where a scalar was expected: absent
+        case ondemand::json_type::object:
+        case ondemand::json_type::array:
+            c.is_container = true;  // absent as text; a number field rejects it (see jsonl_log)
+            return SUCCESS;
+        default: return SUCCESS;  // null: absent
     }
 }
 

@@ -18,6 +18,7 @@ struct Captured {
     bool present = false;
     bool is_string = false;
     bool is_number = false;
+    bool is_container = false;  ///< an object or array where a scalar was expected (not present)
 };
 
 class PathTrie {

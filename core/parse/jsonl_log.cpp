@@ -84,6 +84,12 @@ ParseResult JsonLineParser::parse(std::string_view line) {
     const auto q = uri.find('?');
     r.path = uri.substr(0, q);
     if (q != std::string_view::npos) r.query = uri.substr(q + 1);
+    // A number field holding an object or an array is no number; null stays "not logged".
+    if (c[kStatus].is_container) return std::unexpected(error(RejectReason::BadStatus, 0, kStatus));
+    for (const int slot : {kBytesSent, kBytesIn, kDuration}) {
+        if (c[static_cast<std::size_t>(slot)].is_container)
+            return std::unexpected(error(RejectReason::BadNumber, 0, static_cast<std::uint16_t>(slot)));
+    }
     if (c[kStatus].present) {
         std::uint64_t s = 0;
         if (!jsonwalk::json_u64(c[kStatus].text, s) || s > 999)

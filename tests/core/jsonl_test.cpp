@@ -107,7 +107,13 @@ TEST(Jsonl, Rejections) {
     EXPECT_EQ(p.parse(keep(R"({"ts":"yesterday"})")).error().reason, RejectReason::BadTimestamp);
     EXPECT_EQ(p.parse(keep(R"({"ts":1646861401,"status":"ok"})")).error().reason, RejectReason::BadStatus);
     EXPECT_EQ(p.parse(keep(R"({"ts":1646861401,"size":-5})")).error().reason, RejectReason::BadNumber);
-    // Members of other types where a scalar is expected are absent, not errors.
+    // #22: a number field holding an object or an array is no number (it read as absent: 0
+    // bytes); null is "not logged".
+    EXPECT_EQ(p.parse(keep(R"({"ts":1646861401,"status":{}})")).error().reason, RejectReason::BadStatus);
+    EXPECT_EQ(p.parse(keep(R"({"ts":1646861401,"size":[1]})")).error().reason, RejectReason::BadNumber);
+    EXPECT_EQ(p.parse(keep(R"({"ts":1646861401,"duration":{"s":1}})")).error().reason, RejectReason::BadNumber);
+    EXPECT_TRUE(p.parse(keep(R"({"ts":1646861401,"status":null,"size":null})")));
+    // Text members of other types where a scalar is expected are absent, not errors.
     const auto r = p.parse(keep(R"({"ts":1646861401,"request":{"remote_ip":["x"],"uri":null},"size":1e3})"));
     ASSERT_FALSE(r);  // 1e3 is not an integer byte count as written
     const auto ok = p.parse(keep(R"({"ts":1646861401,"request":{"remote_ip":["x"],"uri":null},"duration":1.5e-07})"));
