@@ -19,6 +19,18 @@ bool CompiledFilter::decide(const Term& t, std::string_view value) {
     return term_matches_value(t.term, value, t.re ? *t.re : kNone);
 }
 
+bool CompiledFilter::decide_key(const Term& t, std::int64_t key, const Pools& pools) {
+    const bool shown = decide(t, t.keyer.label(key, pools));
+    if (!t.keyer.decoded()) return shown;
+    // A value shown decoded matches as shown or as logged ("my file.pdf" or "my%20file.pdf");
+    // a negated term excludes it when either form matches what it excludes.
+    const bool raw = decide(t, t.keyer.raw_label(key, pools));
+    const auto op = t.term.op;
+    const bool negated =
+        op == FilterTerm::Op::NotEq || op == FilterTerm::Op::NotContains || op == FilterTerm::Op::NotRegex;
+    return negated ? shown && raw : shown || raw;
+}
+
 void CompiledFilter::prepare(const Pools& pools) {
     pools_ = &pools;
     for (auto& t : terms_) {
@@ -27,7 +39,7 @@ void CompiledFilter::prepare(const Pools& pools) {
         const std::size_t n = t.keyer.dense_size(pools);
         while (t.verdict.size() < n) {
             const auto k = static_cast<std::int64_t>(t.verdict.size());
-            t.verdict.push_back(decide(t, t.keyer.label(k, pools)) ? 1 : 0);
+            t.verdict.push_back(decide_key(t, k, pools) ? 1 : 0);
         }
     }
 }

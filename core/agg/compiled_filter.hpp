@@ -46,6 +46,8 @@ private:
         std::shared_ptr<std::regex> re;
     };
     static bool decide(const Term& t, std::string_view value);
+    /// A keyed term's verdict on `key` (a value shown decoded is matched in both forms).
+    static bool decide_key(const Term& t, std::int64_t key, const Pools& pools);
     std::vector<Term> terms_;
     std::int64_t from_ = kMin, to_ = kMax;
     const Pools* pools_ = nullptr;

@@ -93,6 +93,10 @@ struct DimInfo {
     std::uint16_t dense_size = 0;
     std::string (*label)(std::int64_t key) = nullptr;
     ClickHouseDim clickhouse = {};
+    /// Logged percent-encoded (an HTTP path; S3's key field): shown decoded ("my file.pdf"),
+    /// while groups, stored values and the ledger keep the raw value, and a filter matches
+    /// either. A key prefix shows decoded when the dimension it is cut from does.
+    bool percent_encoded = false;
 };
 
 /// Every dimension, in the order help texts list them.
@@ -151,7 +155,8 @@ inline constexpr std::array kDims = {
             .usage = "",
             .kind = DimKind::Stored,
             .field = &Record::key,
-            .clickhouse = {"key", "String", ""}},
+            .clickhouse = {"key", "String", ""},
+            .percent_encoded = true},
     DimInfo{.dim = Dim::KeyPrefix,
             .name = "prefix",
             .title = "Key prefix /",

@@ -14,7 +14,7 @@ namespace s3top {
 
 class Keyer {
 public:
-    explicit Keyer(DimSpec dim) : dim_(dim), info_(&dim_info(dim.dim)) {}
+    explicit Keyer(DimSpec dim);
     DimSpec dim() const { return dim_; }
     /// Extends derived tables (key prefixes) to cover every id now in `pools`.
     void prepare(const Pools& pools);
@@ -39,6 +39,22 @@ public:
     /// Sets `out` to a view of the label when it is a pooled string (string dimensions, key
     /// prefixes) and returns true; false for derived labels (use label()).
     bool label_view(std::int64_t key, const Pools& pools, std::string_view& out) const {
+        if (!raw_view(key, pools, out)) return false;
+        return !decoded_ || !shown_decoded(out);
+    }
+    /// The value as a user sees and filters it ("" = absent): percent-decoded where the
+    /// dimension is logged encoded (DimInfo::percent_encoded).
+    std::string label(std::int64_t key, const Pools& pools) const;
+    /// The value as logged, for a filter's second chance on encoded dimensions (else label()).
+    std::string raw_label(std::int64_t key, const Pools& pools) const;
+    /// Whether labels are shown percent-decoded.
+    bool decoded() const { return decoded_; }
+    /// The column(s) this keyer reads.
+    void add_needed(DimMask& mask) const;
+
+private:
+    /// The pooled string of a stored or key-prefix key, as logged; false for derived labels.
+    bool raw_view(std::int64_t key, const Pools& pools, std::string_view& out) const {
         if (info_->kind == DimKind::KeyPrefix) {
             out = prefixes_.view(static_cast<std::uint32_t>(key));
             return true;
@@ -47,15 +63,11 @@ public:
         out = pools[index(dim_.dim)].view(static_cast<std::uint32_t>(key));
         return true;
     }
-    /// The value as a user sees and filters it ("" = absent).
-    std::string label(std::int64_t key, const Pools& pools) const;
-    /// The column(s) this keyer reads.
-    void add_needed(DimMask& mask) const;
-
-private:
+    static bool shown_decoded(std::string_view raw);
     std::int64_t time_key(std::int64_t t) const;
     DimSpec dim_;
     const DimInfo* info_;
+    bool decoded_ = false;  ///< labels are percent-decoded (DimInfo::percent_encoded)
     std::size_t prepared_size_ = 0;
     StringPool prefixes_;
     std::vector<std::uint32_t> key_to_prefix_;

@@ -217,6 +217,40 @@ TEST(Engine, ReportMultiDimensionAndTimeGroups) {
     EXPECT_EQ(top.total_groups, 4u);
 }
 
+// #22: keys are logged percent-encoded (S3's key field, every HTTP path): reports show them
+// decoded, once; groups stay by the logged key, and a filter matches either form.
+TEST(Engine, KeysAreShownDecodedAndFilteredInEitherForm) {
+    EngineConfig cfg;
+    Engine e(cfg);
+    e.append(batch_of({{"a", "1.1.1.1", 200, 1, "REST.GET.OBJECT", "my%20docs/q%3F%2B1.pdf"},
+                       {"a", "1.1.1.1", 200, 2, "REST.GET.OBJECT", "my%20docs/q%3F%2B1.pdf"},
+                       {"a", "1.1.1.1", 200, 4, "REST.GET.OBJECT", "my%20docs/100%25+a%252F.txt"},
+                       {"a", "1.1.1.1", 200, 8, "REST.GET.OBJECT", "plain/k%zz"}},
+                      cfg));
+    ReportSpec spec;
+    spec.by = {DimSpec{Dim::Key, 0}};
+    std::map<std::string, std::uint64_t> got;
+    for (const auto& g : e.report(spec).groups) got[g.key[0]] = g.metrics.bytes_sent;
+    EXPECT_EQ(got, (std::map<std::string, std::uint64_t>{
+                       {"my docs/q?+1.pdf", 3}, {"my docs/100%+a%2F.txt", 4}, {"plain/k%zz", 8}}));
+    spec.by = {DimSpec{Dim::KeyPrefix, 1}};
+    got.clear();
+    for (const auto& g : e.report(spec).groups) got[g.key[0]] = g.metrics.bytes_sent;
+    EXPECT_EQ(got, (std::map<std::string, std::uint64_t>{{"my docs", 7}, {"plain", 8}}));
+    auto bytes = [&](std::string_view f) {
+        ReportSpec s;
+        s.filter = *parse_filter(f);
+        return e.report(s).totals.bytes_sent;
+    };
+    EXPECT_EQ(bytes("key='my docs/q?+1.pdf'"), 3u);
+    EXPECT_EQ(bytes("key=my%20docs/q%3F%2B1.pdf"), 3u);
+    EXPECT_EQ(bytes("key!='my docs/q?+1.pdf'"), 12u);
+    EXPECT_EQ(bytes("key!=my%20docs/q%3F%2B1.pdf"), 12u);
+    EXPECT_EQ(bytes("key~'100%+'"), 4u);
+    EXPECT_EQ(bytes("prefix:1='my docs'"), 7u);
+    EXPECT_EQ(bytes("prefix:1=my%20docs"), 7u);
+}
+
 TEST(Engine, ReportJsonIsExactAndEscaped) {
     EngineConfig cfg;
     Engine e(cfg);
