@@ -237,17 +237,22 @@ TEST(Engine, KeysAreShownDecodedAndFilteredInEitherForm) {
     got.clear();
     for (const auto& g : e.report(spec).groups) got[g.key[0]] = g.metrics.bytes_sent;
     EXPECT_EQ(got, (std::map<std::string, std::uint64_t>{{"my docs", 7}, {"plain", 8}}));
-    auto bytes = [&](std::string_view f) {
+    auto bytes = [&](std::string_view f) -> std::uint64_t {
         ReportSpec s;
-        s.filter = *parse_filter(f);
+        auto parsed = parse_filter(f);
+        if (!parsed) {
+            ADD_FAILURE() << f << ": " << parsed.error();
+            return 0;
+        }
+        s.filter = *parsed;
         return e.report(s).totals.bytes_sent;
     };
-    EXPECT_EQ(bytes("key='my docs/q?+1.pdf'"), 3u);
+    EXPECT_EQ(bytes(R"(key="my docs/q?+1.pdf")"), 3u);
     EXPECT_EQ(bytes("key=my%20docs/q%3F%2B1.pdf"), 3u);
-    EXPECT_EQ(bytes("key!='my docs/q?+1.pdf'"), 12u);
+    EXPECT_EQ(bytes(R"(key!="my docs/q?+1.pdf")"), 12u);
     EXPECT_EQ(bytes("key!=my%20docs/q%3F%2B1.pdf"), 12u);
-    EXPECT_EQ(bytes("key~'100%+'"), 4u);
-    EXPECT_EQ(bytes("prefix:1='my docs'"), 7u);
+    EXPECT_EQ(bytes("key~100%+"), 4u);
+    EXPECT_EQ(bytes(R"(prefix:1="my docs")"), 7u);
     EXPECT_EQ(bytes("prefix:1=my%20docs"), 7u);
 }
 
