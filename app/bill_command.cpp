@@ -37,10 +37,10 @@ int run_bill(const Options& opt) {
     auto collector = storage_line ? std::make_shared<StorageCollector>() : nullptr;
     StorageSpec storage_spec = storage_spec_for(spec);
     storage_spec.versioned_buckets = opt.versioned;
-    std::optional<StorageBaseline> baseline;
+    std::optional<StorageInventories> inventories;
     if (collector && !opt.inventory.empty()) {
-        baseline = load_storage_baseline(opt, storage_spec.from, collector->names());
-        if (!baseline) return 1;
+        inventories = load_storage_inventories(opt, storage_spec.from, storage_spec.to, collector->names());
+        if (!inventories) return 1;
     }
     Session s = make_session(opt, needed, std::nullopt, std::nullopt, collector);
     if (!load_all(s, opt)) {
@@ -50,7 +50,8 @@ int run_bill(const Options& opt) {
     std::optional<StorageResult> storage;
     if (collector) {
         storage = compute_storage(storage_spec, collector->names(), collector->events(), collector->failed(),
-                                  baseline ? &*baseline : nullptr);
+                                  inventories ? &inventories->baseline : nullptr,
+                                  inventories ? &inventories->later : nullptr);
         spec.storage = &*storage;
     }
     for (const auto& f : s.inputs) spec.newest_source_mtime = std::max(spec.newest_source_mtime, f.mtime);

@@ -11,12 +11,10 @@
 
 namespace s3top::app {
 
-std::optional<StorageBaseline> load_storage_baseline(const Options& opt, std::int64_t from, StorageNames& names) {
-    auto manifest = choose_inventory_manifest(opt.inventory, from);
-    if (!manifest) {
-        fmt::print(stderr, "s3top: --inventory: {}\n", terminal_safe(manifest.error().describe()));
-        return std::nullopt;
-    }
+namespace {
+
+/// One manifest's rows interned into `names`; nullopt (said on stderr) when it cannot be read.
+std::optional<StorageBaseline> baseline_of(const Options& opt, const InventoryManifest* manifest, StorageNames& names) {
     auto read = read_inventory(*manifest);
     if (!read) {
         fmt::print(stderr, "s3top: --inventory: {} (the inventory is not used; nothing of it is counted)\n",
@@ -50,6 +48,32 @@ std::optional<StorageBaseline> load_storage_baseline(const Options& opt, std::in
         b.rows.push_back(row);
     }
     return b;
+}
+
+}  // namespace
+
+std::optional<StorageInventories> load_storage_inventories(const Options& opt, std::int64_t from, std::int64_t to,
+                                                           StorageNames& names) {
+    auto manifest = choose_inventory_manifest(opt.inventory, from);
+    if (!manifest) {
+        fmt::print(stderr, "s3top: --inventory: {}\n", terminal_safe(manifest.error().describe()));
+        return std::nullopt;
+    }
+    auto later = later_inventory_manifests(opt.inventory, *manifest, to);
+    if (!later) {
+        fmt::print(stderr, "s3top: --inventory: {}\n", terminal_safe(later.error().describe()));
+        return std::nullopt;
+    }
+    StorageInventories out;
+    auto baseline = baseline_of(opt, &*manifest, names);
+    if (!baseline) return std::nullopt;
+    out.baseline = std::move(*baseline);
+    for (const InventoryManifest& m : *later) {
+        auto b = baseline_of(opt, &m, names);
+        if (!b) return std::nullopt;
+        out.later.push_back(std::move(*b));
+    }
+    return out;
 }
 
 }  // namespace s3top::app

@@ -2,15 +2,24 @@
 // What `storage` and `bill` read before the logs: the --inventory baseline.
 #include <cstdint>
 #include <optional>
+#include <vector>
 
 #include "app/cli.hpp"
 #include "core/storage/object_table.hpp"
 
 namespace s3top::app {
 
-/// --inventory: the newest manifest at or before `from`, read whole, its rows interned into
-/// `names` (owners by the key rule when --org-from is prefix:N, else -). nullopt, said on
-/// stderr in one line, when it cannot be used.
-std::optional<StorageBaseline> load_storage_baseline(const Options& opt, std::int64_t from, StorageNames& names);
+/// What --inventory gives: the baseline, and the later inventories to check the logs against.
+struct StorageInventories {
+    StorageBaseline baseline;
+    std::vector<StorageBaseline> later;
+};
+
+/// --inventory: the newest manifest at or before `from` (the baseline) and those of its bucket
+/// made after it and before `to`, each read whole, their rows interned into `names` (owners by
+/// the key rule when --org-from is prefix:N, else -). nullopt, said on stderr in one line, when
+/// one cannot be used.
+std::optional<StorageInventories> load_storage_inventories(const Options& opt, std::int64_t from, std::int64_t to,
+                                                           StorageNames& names);
 
 }  // namespace s3top::app

@@ -24,10 +24,10 @@ int run_storage(const Options& opt) {
     spec.versioned_buckets = opt.versioned;
     spec.filter = opt.filter;  // checked by resolve_options (storage_filter_problem)
     // The inventory first: a broken one stops the run before the logs are read.
-    std::optional<StorageBaseline> baseline;
+    std::optional<StorageInventories> inventories;
     if (!opt.inventory.empty()) {
-        baseline = load_storage_baseline(opt, spec.from, collector->names());
-        if (!baseline) return 1;
+        inventories = load_storage_inventories(opt, spec.from, spec.to, collector->names());
+        if (!inventories) return 1;
     }
     // The records themselves are not kept: the engine only counts lines (a report by tier
     // needs no string column).
@@ -41,8 +41,9 @@ int run_storage(const Options& opt) {
         return 1;
     }
     StorageReport report;
-    report.result = compute_storage(spec, collector->names(), collector->events(), collector->failed(),
-                                    baseline ? &*baseline : nullptr);
+    report.result =
+        compute_storage(spec, collector->names(), collector->events(), collector->failed(),
+                        inventories ? &inventories->baseline : nullptr, inventories ? &inventories->later : nullptr);
     report.lines = s.engine->lines();
     report.unread = s.unread;
     std::string text;

@@ -124,6 +124,24 @@ std::string storage_json(const StorageReport& r) {
         group_json(out, g);
         out += "}";
     }
+    out += "],\"checks\":[";
+    for (std::size_t i = 0; i < s.checks.size(); ++i) {
+        const StorageCheck& c = s.checks[i];
+        out += (i ? ",{" : "{") + std::string("\"inventory\":") + json_quote(c.description) +
+               ",\"time\":" + json_quote(format_iso8601(c.time)) +
+               fmt::format(",\"versions\":{},\"rejected\":{},\"agrees\":{},\"orgs\":[", c.versions, c.rejected,
+                           c.orgs.empty() ? "true" : "false");
+        for (std::size_t k = 0; k < c.orgs.size(); ++k) {
+            const StorageCheck::Org& o = c.orgs[k];
+            out += (k ? ",{" : "{") + std::string("\"org\":") + json_quote(o.org) +
+                   fmt::format(
+                       ",\"only_inventory\":{},\"only_inventory_bytes\":{},\"only_logs\":{},"
+                       "\"only_logs_bytes\":{}}}",
+                       o.only_inventory, int128_decimal(o.only_inventory_bytes), o.only_logs,
+                       int128_decimal(o.only_logs_bytes));
+        }
+        out += "]}";
+    }
     out += "],\"caveats\":[";
     for (std::size_t i = 0; i < s.caveats.size(); ++i) out += (i ? "," : "") + json_quote(s.caveats[i]);
     out += "]}\n";

@@ -125,8 +125,10 @@ std::expected<InventoryManifest, InventoryError> parse_inventory_manifest(std::s
     return m;
 }
 
-std::expected<InventoryManifest, InventoryError> choose_inventory_manifest(const std::filesystem::path& path,
-                                                                           std::int64_t at) {
+namespace {
+
+/// Every manifest.json PATH is or holds, parsed; sorted by path.
+std::expected<std::vector<InventoryManifest>, InventoryError> all_manifests(const std::filesystem::path& path) {
     std::error_code ec;
     std::vector<std::filesystem::path> candidates;
     if (std::filesystem::is_directory(path, ec)) {
@@ -142,15 +144,28 @@ std::expected<InventoryManifest, InventoryError> choose_inventory_manifest(const
         return std::unexpected(InventoryError{path.string(), 0, "not found"});
     }
     std::sort(candidates.begin(), candidates.end());
-    std::optional<InventoryManifest> best;
-    std::int64_t earliest = 0;
+    std::vector<InventoryManifest> out;
     for (const auto& c : candidates) {
         auto text = read_text(c);
         if (!text) return std::unexpected(InventoryError{c.string(), 0, text.error()});
         auto m = parse_inventory_manifest(*text, c);
         if (!m) return std::unexpected(m.error());
-        if (earliest == 0 || m->created < earliest) earliest = m->created;
-        if (m->created <= at && (!best || m->created > best->created)) best = std::move(*m);
+        out.push_back(std::move(*m));
+    }
+    return out;
+}
+
+}  // namespace
+
+std::expected<InventoryManifest, InventoryError> choose_inventory_manifest(const std::filesystem::path& path,
+                                                                           std::int64_t at) {
+    auto all = all_manifests(path);
+    if (!all) return std::unexpected(all.error());
+    std::optional<InventoryManifest> best;
+    std::int64_t earliest = 0;
+    for (auto& m : *all) {
+        if (earliest == 0 || m.created < earliest) earliest = m.created;
+        if (m.created <= at && (!best || m.created > best->created)) best = std::move(m);
     }
     if (!best)
         return std::unexpected(InventoryError{
@@ -158,6 +173,20 @@ std::expected<InventoryManifest, InventoryError> choose_inventory_manifest(const
             fmt::format("no inventory made at or before the period's start (the first is from {} UTC seconds)",
                         earliest)});
     return *best;
+}
+
+std::expected<std::vector<InventoryManifest>, InventoryError> later_inventory_manifests(
+    const std::filesystem::path& path, const InventoryManifest& baseline, std::int64_t before) {
+    auto all = all_manifests(path);
+    if (!all) return std::unexpected(all.error());
+    std::vector<InventoryManifest> out;
+    for (auto& m : *all) {
+        if (m.created > baseline.created && m.created < before && m.source_bucket == baseline.source_bucket)
+            out.push_back(std::move(m));
+    }
+    std::stable_sort(out.begin(), out.end(),
+                     [](const InventoryManifest& a, const InventoryManifest& b) { return a.created < b.created; });
+    return out;
 }
 
 std::vector<std::string> split_inventory_csv(std::string_view line) {
@@ -197,7 +226,8 @@ std::vector<std::string> split_inventory_csv(std::string_view line) {
     return out;
 }
 
-std::expected<InventoryRead, InventoryError> read_inventory(const InventoryManifest& m) {
+std::expected<void, InventoryError> read_inventory_rows(const InventoryManifest& m, std::string_view text,
+                                                        const std::string& file, InventoryRead& out) {
     auto column = [&](std::string_view name) -> std::optional<std::size_t> {
         for (std::size_t i = 0; i < m.columns.size(); ++i) {
             if (m.columns[i] == name) return i;
@@ -215,52 +245,58 @@ std::expected<InventoryRead, InventoryError> read_inventory(const InventoryManif
                                            "what is stored (add the Size field to its configuration)",
                                            name)});
     }
+    std::string_view rest = text;
+    std::uint64_t row = 0;
+    while (!rest.empty()) {
+        const std::size_t nl = rest.find('\n');
+        std::string_view line = rest.substr(0, nl);
+        rest.remove_prefix(nl == std::string_view::npos ? rest.size() : nl + 1);
+        ++row;
+        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+        if (line.empty()) continue;
+        const auto fields = split_inventory_csv(line);
+        auto reject = [&](std::string why) {
+            ++out.rejected;
+            if (out.samples.size() < kMaxSamples) out.samples.push_back(InventoryError{file, row, why});
+        };
+        if (fields.size() < m.columns.size()) {
+            reject(fmt::format("{} fields, the schema has {}", fields.size(), m.columns.size()));
+            continue;
+        }
+        if (c_marker && fields[*c_marker] == "true") {
+            ++out.delete_markers;
+            continue;
+        }
+        InventoryRow r;
+        r.bucket = fields[*c_bucket];
+        r.key = fields[*c_key];
+        if (!parse_u64(fields[*c_size], r.size)) {
+            reject(fmt::format("Size '{}' is not a number", fields[*c_size].substr(0, 40)));
+            continue;
+        }
+        if (c_class && !fields[*c_class].empty()) {
+            const auto cls = parse_storage_class(fields[*c_class]);
+            if (!cls) {
+                reject(fmt::format("StorageClass '{}' is not known", fields[*c_class].substr(0, 40)));
+                continue;
+            }
+            r.cls = *cls;
+        }
+        if (c_version) r.version = fields[*c_version];
+        if (c_latest) r.latest = fields[*c_latest] != "false";
+        out.rows.push_back(std::move(r));
+    }
+    return {};
+}
+
+std::expected<InventoryRead, InventoryError> read_inventory(const InventoryManifest& m) {
     InventoryRead out;
+    if (auto schema = read_inventory_rows(m, "", "", out); !schema) return std::unexpected(schema.error());
     for (const std::string& key : m.files) {
         const auto file = resolve_key(m.path, key);
         auto text = read_gzip(file);
         if (!text) return std::unexpected(InventoryError{file.string(), 0, text.error()});
-        std::string_view rest = *text;
-        std::uint64_t row = 0;
-        while (!rest.empty()) {
-            const std::size_t nl = rest.find('\n');
-            std::string_view line = rest.substr(0, nl);
-            rest.remove_prefix(nl == std::string_view::npos ? rest.size() : nl + 1);
-            ++row;
-            if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-            if (line.empty()) continue;
-            const auto fields = split_inventory_csv(line);
-            auto reject = [&](std::string why) {
-                ++out.rejected;
-                if (out.samples.size() < kMaxSamples) out.samples.push_back(InventoryError{file.string(), row, why});
-            };
-            if (fields.size() < m.columns.size()) {
-                reject(fmt::format("{} fields, the schema has {}", fields.size(), m.columns.size()));
-                continue;
-            }
-            if (c_marker && fields[*c_marker] == "true") {
-                ++out.delete_markers;
-                continue;
-            }
-            InventoryRow r;
-            r.bucket = fields[*c_bucket];
-            r.key = fields[*c_key];
-            if (!parse_u64(fields[*c_size], r.size)) {
-                reject(fmt::format("Size '{}' is not a number", fields[*c_size].substr(0, 40)));
-                continue;
-            }
-            if (c_class && !fields[*c_class].empty()) {
-                const auto cls = parse_storage_class(fields[*c_class]);
-                if (!cls) {
-                    reject(fmt::format("StorageClass '{}' is not known", fields[*c_class].substr(0, 40)));
-                    continue;
-                }
-                r.cls = *cls;
-            }
-            if (c_version) r.version = fields[*c_version];
-            if (c_latest) r.latest = fields[*c_latest] != "false";
-            out.rows.push_back(std::move(r));
-        }
+        if (auto rows = read_inventory_rows(m, *text, file.string(), out); !rows) return std::unexpected(rows.error());
     }
     return out;
 }

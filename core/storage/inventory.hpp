@@ -41,6 +41,11 @@ std::expected<InventoryManifest, InventoryError> parse_inventory_manifest(std::s
 std::expected<InventoryManifest, InventoryError> choose_inventory_manifest(const std::filesystem::path& path,
                                                                            std::int64_t at);
 
+/// The manifests PATH holds for the baseline's bucket made after it and before `before` (the
+/// period's end), oldest first: each is compared with what the logs left stored at its time.
+std::expected<std::vector<InventoryManifest>, InventoryError> later_inventory_manifests(
+    const std::filesystem::path& path, const InventoryManifest& baseline, std::int64_t before);
+
 /// One object version the inventory lists.
 struct InventoryRow {
     std::string bucket, key, version;
@@ -63,6 +68,12 @@ struct InventoryRead {
 /// corrupt (or a schema without Bucket, Key or Size) is an error naming the file: then nothing
 /// of the inventory is used.
 std::expected<InventoryRead, InventoryError> read_inventory(const InventoryManifest& m);
+
+/// The rows of one data file's text (`file` names it in the errors) into `out`, by the
+/// manifest's fileSchema: each non-empty line becomes a row, a delete marker, or a rejection.
+/// An error (nothing added) when the schema has no Bucket, Key or Size column.
+std::expected<void, InventoryError> read_inventory_rows(const InventoryManifest& m, std::string_view text,
+                                                        const std::string& file, InventoryRead& out);
 
 /// Parses one CSV line of an inventory data file (RFC 4180 quoting) into its fields.
 std::vector<std::string> split_inventory_csv(std::string_view line);

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
 #include <span>
 
 #include "core/agg/dimension.hpp"
@@ -571,21 +572,91 @@ void ObjectTable::apply_baseline(const StorageBaseline& b) {
     }
 }
 
+StorageCheck ObjectTable::check(const StorageBaseline& b) const {
+    StorageCheck c;
+    c.description = b.description;
+    c.time = b.time;
+    c.versions = b.rows.size();
+    c.rejected = b.rejected;
+    std::unordered_map<std::uint32_t, std::vector<const StorageBaseline::Row*>> listed;
+    for (const auto& row : b.rows) listed[row.key].push_back(&row);
+    std::map<std::uint32_t, StorageCheck::Org> by_org;
+    auto compare = [&](std::uint32_t key) {
+        std::vector<const Version*> held;
+        if (b.bucket < objects_.size() && key < objects_[b.bucket].size() && objects_[b.bucket][key].present)
+            held.push_back(&objects_[b.bucket][key]);
+        if (const auto it = noncurrent_.find(object_key(b.bucket, key)); it != noncurrent_.end())
+            for (const Version& v : it->second)
+                if (v.present) held.push_back(&v);
+        std::vector<const StorageBaseline::Row*> rows;
+        if (const auto it = listed.find(key); it != listed.end()) rows = it->second;
+        const std::uint32_t key_owner = held.empty() ? 0 : held.front()->owner;
+        for (const Version* v : held) {
+            const auto same = std::find_if(rows.begin(), rows.end(), [&](const auto* r) { return r->size == v->size; });
+            if (same != rows.end()) {
+                rows.erase(same);
+                continue;
+            }
+            StorageCheck::Org& o = by_org[v->owner];
+            ++o.only_logs;
+            o.only_logs_bytes += v->size;
+        }
+        for (const auto* r : rows) {
+            StorageCheck::Org& o = by_org[held.empty() ? r->owner : key_owner];
+            ++o.only_inventory;
+            o.only_inventory_bytes += r->size;
+        }
+    };
+    std::unordered_map<std::uint32_t, bool> seen;
+    if (b.bucket < objects_.size()) {
+        for (std::uint32_t key = 0; key < objects_[b.bucket].size(); ++key) {
+            compare(key);
+            seen[key] = true;
+        }
+    }
+    for (const auto& [k, list] : noncurrent_) {
+        const auto key = static_cast<std::uint32_t>(k & 0xffffffffu);
+        if ((k >> 32) == b.bucket && !seen.contains(key)) {
+            compare(key);
+            seen[key] = true;
+        }
+    }
+    for (const auto& [key, rows] : listed)
+        if (!seen.contains(key)) compare(key);
+    for (auto& [org, o] : by_org) {
+        const std::string_view name = names_.orgs.view(org);
+        o.org = name.empty() ? "-" : std::string(name);
+        c.orgs.push_back(std::move(o));
+    }
+    std::sort(c.orgs.begin(), c.orgs.end(), [](const auto& x, const auto& y) { return x.org < y.org; });
+    return c;
+}
+
 StorageResult compute_storage(const StorageSpec& spec, const StorageNames& names, std::vector<StorageEvent>& events,
-                              std::uint64_t failed, const StorageBaseline* baseline) {
+                              std::uint64_t failed, const StorageBaseline* baseline,
+                              const std::vector<StorageBaseline>* later) {
     std::sort(events.begin(), events.end());
     ObjectTable table(spec, names);
     table.count_failed(failed);
     bool applied = baseline == nullptr;
+    std::vector<StorageCheck> checks;
+    std::size_t next_check = 0;
+    const std::size_t nlater = later ? later->size() : 0;
     for (const StorageEvent& e : events) {
         if (!applied && e.time > baseline->time) {
             table.apply_baseline(*baseline);
             applied = true;
         }
+        // A later inventory lists what was stored at its time: the events up to it are applied.
+        while (next_check < nlater && e.time > (*later)[next_check].time && (*later)[next_check].time < spec.to)
+            checks.push_back(table.check((*later)[next_check++]));
         table.apply(e);
     }
     if (!applied && baseline->time < spec.to) table.apply_baseline(*baseline);
+    for (; next_check < nlater; ++next_check)
+        if ((*later)[next_check].time < spec.to) checks.push_back(table.check((*later)[next_check]));
     StorageResult r = table.result();
+    r.checks = std::move(checks);
     r.inventory = baseline != nullptr;
     if (baseline) r.baseline = baseline->description;
     r.caveats = storage_caveats(r);
@@ -612,6 +683,27 @@ std::vector<std::string> storage_caveats(const StorageResult& r) {
                                         format_iso8601(s.first_event))
                           : "objects stored before the logs begin are not known without --inventory: only "
                             "what the logs wrote is counted");
+    }
+    for (const StorageCheck& c : r.checks) {
+        if (c.orgs.empty()) {
+            out.push_back(fmt::format("the later {} agrees with the logs: its {} versions are what they left stored",
+                                      c.description, c.versions));
+            continue;
+        }
+        std::string diff;
+        for (std::size_t i = 0; i < c.orgs.size() && i < 10; ++i) {
+            const StorageCheck::Org& o = c.orgs[i];
+            diff += fmt::format(
+                "{}{}: {} listed that the logs did not write ({} bytes), {} the logs left that it does not "
+                "list ({} bytes)",
+                i ? "; " : "", o.org, o.only_inventory, int128_decimal(o.only_inventory_bytes), o.only_logs,
+                int128_decimal(o.only_logs_bytes));
+        }
+        if (c.orgs.size() > 10) diff += fmt::format("; {} more orgs", c.orgs.size() - 10);
+        out.push_back(
+            fmt::format("the later {} differs from what the logs left stored then (a log delivery lost, or "
+                        "requests the logs do not show), in versions per org: {}",
+                        c.description, diff));
     }
     if (!r.filter.empty())
         out.push_back(

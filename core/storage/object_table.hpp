@@ -110,6 +110,22 @@ struct StorageBaseline {
     std::string rejected_sample;
 };
 
+/// A later inventory against what the logs left stored at its time, per org: versions it
+/// lists that the table does not hold (a lost log delivery, a request the logs do not show)
+/// and versions the table holds that it does not list. Versions are matched per key by size.
+struct StorageCheck {
+    struct Org {
+        std::string org;
+        std::uint64_t only_inventory = 0, only_logs = 0;
+        Int128 only_inventory_bytes = 0, only_logs_bytes = 0;
+    };
+    std::string description;  ///< as StorageBaseline::description
+    std::int64_t time = 0;
+    std::uint64_t versions = 0;  ///< the inventory's
+    std::uint64_t rejected = 0;  ///< its rows that could not be read (not compared)
+    std::vector<Org> orgs;       ///< those with a difference, by org
+};
+
 struct StorageResult {
     std::int64_t from = 0, to = 0;
     std::vector<StorageDimSpec> by;
@@ -123,9 +139,10 @@ struct StorageResult {
     /// filtered must equal it (a check of the grouping).
     StorageGroup all;
     StorageStats stats;
-    std::string filter;      ///< the spec's filter, as text ("" without one)
-    bool inventory = false;  ///< a baseline of what was stored before the logs was read
-    std::string baseline;    ///< its description
+    std::string filter;                ///< the spec's filter, as text ("" without one)
+    bool inventory = false;            ///< a baseline of what was stored before the logs was read
+    std::vector<StorageCheck> checks;  ///< the later inventories, oldest first
+    std::string baseline;              ///< its description
     std::vector<std::string> caveats;
 };
 
@@ -145,6 +162,9 @@ public:
     /// versions the logs wrote keep their owner when the inventory lists them alike; versions it
     /// does not list are gone; what only it lists belongs to the row's owner.
     void apply_baseline(const StorageBaseline& b);
+    /// Compares `b` (a later inventory of one bucket) with the table as it is now (call it when
+    /// the events reach b.time); changes nothing.
+    StorageCheck check(const StorageBaseline& b) const;
     /// Counts requests that failed (see StorageLines::failed).
     void count_failed(std::uint64_t n) { stats_.failed += n; }
 
@@ -236,8 +256,11 @@ private:
 
 /// Applies `events` (sorted here) to a table for `spec` and returns its result with its
 /// caveats: the whole computation for a batch of logs.
+/// `later` (optional, oldest first): inventories made after the baseline, each compared with
+/// the table when the events reach its time (StorageResult::checks, and a caveat line each).
 StorageResult compute_storage(const StorageSpec& spec, const StorageNames& names, std::vector<StorageEvent>& events,
-                              std::uint64_t failed, const StorageBaseline* baseline = nullptr);
+                              std::uint64_t failed, const StorageBaseline* baseline = nullptr,
+                              const std::vector<StorageBaseline>* later = nullptr);
 
 /// The lines a storage report says about what the logs could not tell.
 std::vector<std::string> storage_caveats(const StorageResult& r);

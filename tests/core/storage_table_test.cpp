@@ -384,5 +384,62 @@ TEST(StorageMinimums, AFilterLeavesVersionsOutAndGroupsPlusFilteredIsAll) {
     EXPECT_NE(storage_filter_problem(*parse_filter("from=2024-03-02")), "");
 }
 
+TEST(StorageCheck, ALaterInventoryIsComparedWithWhatTheLogsLeftStoredAtItsTime) {
+    Events ev;
+    ev.put(kMar, "a/1", "acme", 100);
+    ev.put(kMar + kDay, "a/2", "globex", 200);
+    ev.put(kMar + 2 * kDay, "a/4", "acme", 400);  // the inventory does not list it
+    ev.del(kMar + 4 * kDay, "a/1");               // gone before the inventory: agrees
+    ev.put(kMar + 11 * kDay, "a/3", "acme", 50);  // after the inventory: not compared
+    StorageBaseline later;
+    later.time = kMar + 9 * kDay;
+    later.bucket = ev.names.bucket("b");
+    later.description = "inventory of b made at 2024-03-10";
+    const std::uint32_t none = ev.names.orgs.intern("");
+    later.rows.push_back({ev.names.key(later.bucket, "a/2"), 0, none, 200, StorageClass::Standard, true});
+    later.rows.push_back({ev.names.key(later.bucket, "a/3"), 0, none, 50, StorageClass::Standard, true});  // lost
+    later.rows.push_back({ev.names.key(later.bucket, "a/2"), 0, none, 77, StorageClass::Standard, false});
+    const std::vector<StorageBaseline> laters{later};
+    const StorageResult r = compute_storage(march(), ev.names, ev.list, 0, nullptr, &laters);
+    ASSERT_EQ(r.checks.size(), 1u);
+    const StorageCheck& c = r.checks[0];
+    EXPECT_EQ(c.versions, 3u);
+    ASSERT_EQ(c.orgs.size(), 3u);
+    // "-": a/3, listed, which the logs had not written by then (owner by the key rule: none).
+    EXPECT_EQ(c.orgs[0].org, "-");
+    EXPECT_EQ(c.orgs[0].only_inventory, 1u);
+    EXPECT_EQ(int128_decimal(c.orgs[0].only_inventory_bytes), "50");
+    // acme: a/4, which the logs wrote and the inventory does not list.
+    EXPECT_EQ(c.orgs[1].org, "acme");
+    EXPECT_EQ(c.orgs[1].only_logs, 1u);
+    EXPECT_EQ(c.orgs[1].only_inventory, 0u);
+    EXPECT_EQ(int128_decimal(c.orgs[1].only_logs_bytes), "400");
+    // globex: a noncurrent version of its key the logs never showed; its current one agrees.
+    EXPECT_EQ(c.orgs[2].org, "globex");
+    EXPECT_EQ(c.orgs[2].only_inventory, 1u);
+    EXPECT_EQ(c.orgs[2].only_logs, 0u);
+    // Said in a caveat line; the table itself is not changed by a check.
+    EXPECT_EQ(int128_decimal(r.totals.byte_seconds),
+              std::to_string(100 * 4 * kDay + 200 * 30 * kDay + 400 * 29 * kDay + 50 * 20 * kDay));
+    bool said = false;
+    for (const auto& line : r.caveats)
+        said = said || line.find("the later inventory of b made at 2024-03-10 differs") != std::string::npos;
+    EXPECT_TRUE(said);
+}
+
+TEST(StorageCheck, AnInventoryThatMatchesSaysSo) {
+    Events ev;
+    ev.put(kMar, "k", "acme", 100);
+    StorageBaseline later;
+    later.time = kMar + kDay;
+    later.bucket = ev.names.bucket("b");
+    later.description = "inventory of b made at 2024-03-02";
+    later.rows.push_back({ev.names.key(later.bucket, "k"), 0, 0, 100, StorageClass::Standard, true});
+    const std::vector<StorageBaseline> laters{later};
+    const StorageResult r = compute_storage(march(), ev.names, ev.list, 0, nullptr, &laters);
+    ASSERT_EQ(r.checks.size(), 1u);
+    EXPECT_TRUE(r.checks[0].orgs.empty());
+}
+
 }  // namespace
 }  // namespace s3top
