@@ -20,6 +20,7 @@
 #include "app/settings.hpp"
 #include "core/report/html.hpp"
 #include "core/report/report_writer.hpp"
+#include "core/report/terminal_text.hpp"
 #include "core/report/units.hpp"
 #include "app/output.hpp"
 #include "core/report/terminal_text.hpp"
@@ -31,7 +32,8 @@ int run_report(const Options& opt) {
     DimMask needed;
     spec.by = opt.by;
     mark_needed(spec.by, needed);
-    needed.set(index(Dim::RemoteIp));  // distinct clients
+    needed.set(index(Dim::RemoteIp));   // distinct clients
+    needed.set(index(Dim::Operation));  // operations no tier rule knows are named
     spec.filter = opt.filter;
     spec.top = opt.top;
     spec.sort = opt.sort;
@@ -57,6 +59,9 @@ int run_report(const Options& opt) {
     if (s.loader_options.dedupe) result.no_request_id = s.loader_options.dedupe->no_id();
     result.unread = s.unread;
     if (result.totals.overflow) fmt::print(stderr, "s3top: warning: {}\n", overflow_note());
+    if (!result.unruled_operations.empty())
+        fmt::print(stderr, "s3top: warning: {}\n",
+                   terminal_safe(unruled_note(result.unruled_tier, result.unruled_operations, "counted")));
     std::string text;
     switch (opt.format) {
         case OutputFormat::Json: text = report_json(result); break;

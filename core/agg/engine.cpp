@@ -269,8 +269,17 @@ void Engine::append_rows(const Columns& rows) {
         return;
     }
     std::unique_lock lock(mutex_);
+    count_operations(rows);
     stream_->fold(rows, pools_, 0, rows.size());
     version_.fetch_add(1, std::memory_order_acq_rel);
+}
+
+void Engine::count_operations(const Columns& rows) {
+    const auto& ids = rows.ids[index(Dim::Operation)];
+    if (ids.empty()) return;
+    if (operation_requests_.size() < pools_[index(Dim::Operation)].size())
+        operation_requests_.resize(pools_[index(Dim::Operation)].size());
+    for (const std::uint32_t id : ids) ++operation_requests_[id];
 }
 
 void Engine::append(Batch&& b) {
@@ -280,6 +289,7 @@ void Engine::append(Batch&& b) {
     intern_locked(b);
     Columns& in = b.columns;
     const std::size_t n = in.size();
+    count_operations(in);
     if (stream_) {
         stream_->fold(in, pools_, 0, n);
     } else {
@@ -370,6 +380,13 @@ ReportResult Engine::report(const ReportSpec& spec) const {
     }
     out.lines = lines_;
     out.newest_source_mtime = newest_source_mtime_;
+    std::vector<OperationCount> ops;
+    const StringPool& names = pools_[index(Dim::Operation)];
+    for (std::uint32_t id = 0; id < operation_requests_.size(); ++id) {
+        if (operation_requests_[id]) ops.push_back({std::string(names.view(id)), operation_requests_[id]});
+    }
+    out.unruled_operations = unruled_operations(config_.tiers, ops);
+    out.unruled_tier = config_.tiers.fallback;
     return out;
 }
 

@@ -71,6 +71,10 @@ struct ReportResult {
     /// When the report was made (UTC epoch seconds), for reports printed one after another
     /// (report --follow / --replay --every): JSON says it as `generated_at`. 0: not said.
     std::int64_t generated_at = 0;
+    /// Of every record read (whatever the filter), the API action names no [request_tiers]
+    /// rule knows, counted in the fallback's tier (unruled_operations); most requests first.
+    std::vector<OperationCount> unruled_operations;
+    Tier unruled_tier = Tier::Get;  ///< the fallback they are counted in
 };
 
 class ViewState;
@@ -158,6 +162,9 @@ private:
     std::int64_t newest_source_mtime_ = 0;
     std::atomic<std::uint64_t> version_{0};
     std::unique_ptr<ReportAccumulator> stream_;
+    /// Requests per operation id (when operations are kept), every record, streaming or not.
+    std::vector<std::uint64_t> operation_requests_;
+    void count_operations(const Columns& rows);
 };
 
 }  // namespace s3top

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <fmt/format.h>
+
 namespace s3top {
 
 bool glob_match(std::string_view p, std::string_view t) {
@@ -44,6 +46,31 @@ Tier TierMap::classify(std::string_view operation, std::string_view method) cons
 bool TierMap::has_rule_for(std::string_view operation) const {
     return std::any_of(operations.begin(), operations.end(),
                        [&](const TierRule& r) { return glob_match(r.pattern, operation); });
+}
+
+std::vector<OperationCount> unruled_operations(const TierMap& tiers, std::span<const OperationCount> ops) {
+    std::vector<OperationCount> out;
+    for (const OperationCount& op : ops) {
+        const std::string_view name = op.operation;
+        if (op.requests == 0 || name.empty() || name == "-" || name.find('.') != std::string_view::npos) continue;
+        if (!tiers.has_rule_for(name)) out.push_back(op);
+    }
+    std::sort(out.begin(), out.end(), [](const OperationCount& a, const OperationCount& b) {
+        return a.requests != b.requests ? a.requests > b.requests : a.operation < b.operation;
+    });
+    return out;
+}
+
+std::string unruled_note(Tier fallback, std::span<const OperationCount> unruled, std::string_view verb) {
+    std::uint64_t requests = 0;
+    std::string names;
+    for (const OperationCount& op : unruled) {
+        requests += op.requests;
+        names += fmt::format("{}{} ({})", names.empty() ? "" : ", ", op.operation, op.requests);
+    }
+    const std::string_view tier = fallback == Tier::Get ? "GET-class" : fallback == Tier::Put ? "PUT-class" : "free";
+    return fmt::format("{} request{} of operations no [request_tiers] rule knows, {} as {} (the fallback): {}",
+                       requests, requests == 1 ? "" : "s", verb, tier, names);
 }
 
 const TierMap& TierMap::defaults() {

@@ -5,6 +5,7 @@
 // config/s3top.conf (a test checks it).
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -32,6 +33,22 @@ struct TierMap {
     static const TierMap& defaults();
     friend bool operator==(const TierMap&, const TierMap&) = default;
 };
+
+/// Requests of one operation name.
+struct OperationCount {
+    std::string operation;
+    std::uint64_t requests = 0;
+    friend bool operator==(const OperationCount&, const OperationCount&) = default;
+};
+
+/// Of `ops`, the API action names (CloudTrail's) no operation rule of `tiers` knows, so priced by
+/// its fallback: never in silence. Dotted names (S3 access logs' REST.*, S3.*, BATCH.*) are
+/// left out: their GET-class ones are priced by the fallback on purpose.
+std::vector<OperationCount> unruled_operations(const TierMap& tiers, std::span<const OperationCount> ops);
+
+/// One line naming `unruled` (non-empty) with their requests: "2 requests of operations no
+/// [request_tiers] rule knows, <verb> as GET-class (the fallback): FrobnicateObject (2)".
+std::string unruled_note(Tier fallback, std::span<const OperationCount> unruled, std::string_view verb);
 
 /// Whether `text` matches `pattern` where '*' is any run (possibly empty) of characters.
 bool glob_match(std::string_view pattern, std::string_view text);

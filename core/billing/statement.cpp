@@ -228,26 +228,11 @@ std::vector<std::string> period_warnings(const Engine& engine, const BillingSpec
     by_operation.by = {DimSpec{Dim::Operation, 0}};
     by_operation.filter = base;
     by_operation.distinct_clients = by_operation.percentiles = false;
-    std::uint64_t unknown = 0;
-    std::string names;
-    for (const auto& g : engine.report(by_operation).groups) {
-        const std::string& op = g.key.front();
-        if (op.empty() || op == "-" || op.find('.') != std::string::npos) continue;
-        if (engine.config().tiers.has_rule_for(op)) continue;
-        unknown += g.metrics.requests;
-        names += fmt::format("{}{} ({})", names.empty() ? "" : ", ", op, g.metrics.requests);
-    }
-    if (unknown > 0) {
-        const Tier fb = engine.config().tiers.fallback;
-        out.push_back(
-            fmt::format("{} request{} of operations no [request_tiers] rule knows, priced as {} (the "
-                        "fallback): {}",
-                        unknown, unknown == 1 ? "" : "s",
-                        fb == Tier::Get   ? "GET-class"
-                        : fb == Tier::Put ? "PUT-class"
-                                          : "free",
-                        names));
-    }
+    std::vector<OperationCount> ops;
+    for (const auto& g : engine.report(by_operation).groups) ops.push_back({g.key.front(), g.metrics.requests});
+    const TierMap& tiers = engine.config().tiers;
+    if (const auto unruled = unruled_operations(tiers, ops); !unruled.empty())
+        out.push_back(unruled_note(tiers.fallback, unruled, "priced"));
     const auto org = std::find_if(spec.by.begin(), spec.by.end(), [](const DimSpec& d) { return d.dim == Dim::Org; });
     if (org != spec.by.end() && sum.billable.requests > 0) {
         const std::size_t k = static_cast<std::size_t>(org - spec.by.begin());

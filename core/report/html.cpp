@@ -148,6 +148,11 @@ std::string report_html(const ReportResult& r, const Snapshot& s) {
         body += html::totals(items);
     }
     if (r.totals.overflow) body += "<p class=\"bad\">" + html_escape(overflow_note()) + "</p>\n";
+    if (!r.unruled_operations.empty()) {
+        body +=
+            "<p class=\"bad\">Warning: " + html_escape(unruled_note(r.unruled_tier, r.unruled_operations, "counted")) +
+            ".</p>\n";
+    }
     body += unread_html(r.unread);
     body += "<h2>Over time</h2>\n" + html::time_chart_svg(s.series, s.view.resolution);
 

@@ -110,6 +110,8 @@ std::string report_table(const ReportResult& r, const TableOptions& opt) {
     if (!r.filter.empty()) out += "; filter: " + terminal_safe(r.filter.to_string());
     out += "\n";
     if (r.totals.overflow) out += std::string(overflow_note()) + "\n";
+    if (!r.unruled_operations.empty())
+        out += "Warning: " + terminal_safe(unruled_note(r.unruled_tier, r.unruled_operations, "counted")) + "\n";
     out += unread_table(r.unread);
     return out;
 }
@@ -162,7 +164,16 @@ std::string report_json(const ReportResult& r) {
     if (r.no_request_id)  // --dedupe request-id: duplicates are also in rejected_by_reason
         out += fmt::format(",\"duplicate_records\":{},\"no_request_id\":{}",
                            r.lines.of(RejectReason::DuplicateRequestId), *r.no_request_id);
-    out += "}," + unread_json(r.unread) + ",\"totals\":{";
+    out += "}," + unread_json(r.unread);
+    if (!r.unruled_operations.empty()) {  // API action names no [request_tiers] rule knows
+        out += ",\"unruled_operations\":[";
+        for (std::size_t i = 0; i < r.unruled_operations.size(); ++i) {
+            out += fmt::format("{}{{\"operation\":{},\"requests\":{}}}", i ? "," : "",
+                               json_quote(r.unruled_operations[i].operation), r.unruled_operations[i].requests);
+        }
+        out += fmt::format("],\"unruled_tier\":{}", json_quote(tier_name(r.unruled_tier)));
+    }
+    out += ",\"totals\":{";
     metrics_json(out, totals_source(r));
     out += "}";
     out += ",\"by\":[";

@@ -256,6 +256,42 @@ TEST(Engine, KeysAreShownDecodedAndFilteredInEitherForm) {
     EXPECT_EQ(bytes("prefix:1=my%20docs"), 7u);
 }
 
+// #22 item 1: an API action name no [request_tiers] rule knows is counted in the fallback's
+// tier, and every report names it with its requests, streaming or not, whatever the filter.
+TEST(Engine, ReportNamesOperationsNoTierRuleKnows) {
+    const std::vector<Req> reqs = {{"a", "1.1.1.1", 200, 1, "FrobnicateObject"},
+                                   {"b", "1.1.1.1", 200, 1, "FrobnicateObject"},
+                                   {"a", "1.1.1.1", 200, 1, "Zap"},
+                                   {"a", "1.1.1.1", 200, 1, "GetObject"},
+                                   {"a", "1.1.1.1", 200, 1, "REST.GET.WHATEVER"}};
+    for (const bool streaming : {false, true}) {
+        EngineConfig cfg;
+        ReportSpec spec;
+        spec.filter = *parse_filter("org=a");
+        if (streaming) cfg.stream = spec;
+        Engine e(cfg);
+        e.append(batch_of(reqs, cfg));
+        const ReportResult r = e.report(spec);
+        EXPECT_EQ(r.totals.requests, 4u);
+        EXPECT_EQ(r.unruled_operations, (std::vector<OperationCount>{{"FrobnicateObject", 2}, {"Zap", 1}}))
+            << "streaming " << streaming;
+        EXPECT_NE(report_table(r, TableOptions{})
+                      .find("Warning: 3 requests of operations no [request_tiers] rule knows, counted "
+                            "as GET-class (the fallback): FrobnicateObject (2), Zap (1)\n"),
+                  std::string::npos)
+            << report_table(r, TableOptions{});
+        EXPECT_NE(report_json(r).find("\"unruled_operations\":[{\"operation\":\"FrobnicateObject\",\"requests\":2},"
+                                      "{\"operation\":\"Zap\",\"requests\":1}],\"unruled_tier\":\"get\""),
+                  std::string::npos)
+            << report_json(r);
+    }
+    EngineConfig cfg;
+    Engine known(cfg);
+    known.append(batch_of({{"a", "1.1.1.1", 200, 1, "GetObject"}}, cfg));
+    EXPECT_TRUE(known.report(ReportSpec{}).unruled_operations.empty());
+    EXPECT_EQ(report_json(known.report(ReportSpec{})).find("unruled"), std::string::npos);
+}
+
 TEST(Engine, ReportJsonIsExactAndEscaped) {
     EngineConfig cfg;
     Engine e(cfg);
