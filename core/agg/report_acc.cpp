@@ -139,12 +139,34 @@ ReportResult ReportAccumulator::finish(const Pools& pools) const {
             groups[g].p95_ms = value_at_rank((n * 95 + 99) / 100);
         }
     }
-    std::sort(groups.begin(), groups.end(), [&](const ReportGroup& a, const ReportGroup& b) {
+    // Groups are sorted through their indices: two keys logged differently can be shown alike
+    // (decoded keys: "a+b" and "a%2Bb"), and then the keys as logged decide, so equal input
+    // always prints in the same order (group ids follow the threads' interning order).
+    std::vector<std::size_t> order(groups.size());
+    for (std::size_t g = 0; g < order.size(); ++g) order[g] = g;
+    const std::size_t nk = keyers_.size();
+    auto raw_before = [&](std::size_t a, std::size_t b) {
+        for (std::size_t i = 0; i < nk; ++i) {
+            if (!keyers_[i].decoded()) continue;
+            const std::string ra = keyers_[i].raw_label(group_keys_[a * nk + i], pools);
+            const std::string rb = keyers_[i].raw_label(group_keys_[b * nk + i], pools);
+            if (ra != rb) return ra < rb;
+        }
+        return false;
+    };
+    std::sort(order.begin(), order.end(), [&](std::size_t ia, std::size_t ib) {
+        const ReportGroup& a = groups[ia];
+        const ReportGroup& b = groups[ib];
         if (spec_.sort != SortBy::Key &&
             (a.metrics.bytes_sent != b.metrics.bytes_sent || a.metrics.requests != b.metrics.requests))
             return ranks_before(a.metrics, {}, b.metrics, {}, spec_.sort);
-        return a.key < b.key;
+        if (a.key != b.key) return a.key < b.key;
+        return raw_before(ia, ib);
     });
+    std::vector<ReportGroup> sorted;
+    sorted.reserve(groups.size());
+    for (const std::size_t g : order) sorted.push_back(std::move(groups[g]));
+    groups = std::move(sorted);
     out.total_groups = groups.size();
     if (spec_.top && groups.size() > spec_.top) groups.resize(spec_.top);
     out.groups = std::move(groups);
