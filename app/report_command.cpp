@@ -180,6 +180,7 @@ int run_dashboard_command(const Options& opt) {
         }
         std::vector<std::string> m;
         any = load_all(s, opt, &m, &cancel);
+        nfiles = s.inputs.size();  // with the s3:// objects fetched meanwhile
         keep_messages(std::move(m), messages, messages_mutex);
         done = true;
         poke();

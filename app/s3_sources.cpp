@@ -5,8 +5,6 @@
 #include <cstdlib>
 #include <ctime>
 
-#include "core/s3/sync.hpp"
-
 namespace s3top::app {
 namespace {
 
@@ -24,6 +22,92 @@ S3Sources::S3Sources(const Options& opt) : sources_(opt.s3), every_(opt.s3_every
     } else {
         settings_problem_ = settings.error().message;
     }
+}
+
+S3Sources::~S3Sources() {
+    stop();
+    if (fetcher_.joinable()) fetcher_.join();
+}
+
+void S3Sources::mark_listed(std::size_t objects) {
+    const std::lock_guard lock(mu_);
+    last_poll_ = static_cast<long long>(std::time(nullptr));
+    objects_ = objects;
+}
+
+std::vector<std::string> S3Sources::list_all(std::vector<InputProblem>& problems) {
+    std::vector<std::string> failed;
+    plans_.assign(sources_.size(), std::nullopt);
+    std::size_t objects = 0;
+    bool answered = false;
+    for (std::size_t i = 0; i < sources_.size(); ++i) {
+        if (!client_ || !settings_problem_.empty()) {
+            problems.push_back({sources_[i].url, settings_problem_});
+            failed.push_back(sources_[i].dir);
+            continue;
+        }
+        s3::SyncOptions so;
+        so.dir = sources_[i].dir;
+        s3::SyncPlan plan = s3::plan_sync(*client_, urls_[i], so);
+        if (plan.result.fatal) {
+            problems.push_back({sources_[i].url, plan.result.fatal->message});
+            failed.push_back(sources_[i].dir);
+            continue;
+        }
+        answered = true;
+        objects += plan.result.listed;
+        plans_[i] = std::move(plan);
+    }
+    if (answered) mark_listed(objects);
+    return failed;
+}
+
+void S3Sources::start_fetching() {
+    {
+        const std::lock_guard lock(mu_);
+        fetching_ = true;
+    }
+    fetcher_ = std::jthread([this] {
+        std::vector<InputProblem> problems;
+        for (std::size_t i = 0; i < plans_.size(); ++i) {
+            if (!plans_[i]) continue;
+            s3::SyncOptions so;
+            so.dir = sources_[i].dir;
+            so.landed = [this](const std::filesystem::path& p) {
+                {
+                    const std::lock_guard lock(mu_);
+                    landed_.push_back(p.string());
+                }
+                cv_.notify_all();
+            };
+            const s3::SyncResult r = s3::fetch_planned(*client_, urls_[i], so, std::move(*plans_[i]), &cancel_);
+            plans_[i].reset();
+            for (const auto& [key, e] : r.failed)
+                problems.push_back({fmt::format("s3://{}/{}", urls_[i].bucket, key), e.message});
+        }
+        {
+            const std::lock_guard lock(mu_);
+            fetch_problems_ = std::move(problems);
+            fetching_ = false;
+        }
+        cv_.notify_all();
+    });
+}
+
+std::optional<std::vector<std::string>> S3Sources::next_landed(const std::atomic<bool>* cancel) {
+    std::unique_lock lock(mu_);
+    // A short wait in a loop: `cancel` is another's flag, nobody notifies this condition for it.
+    while (landed_.empty() && fetching_ && !(cancel && cancel->load()))
+        cv_.wait_for(lock, std::chrono::milliseconds(100));
+    if (landed_.empty()) return std::nullopt;
+    std::vector<std::string> out(std::make_move_iterator(landed_.begin()), std::make_move_iterator(landed_.end()));
+    landed_.clear();
+    return out;
+}
+
+std::vector<InputProblem> S3Sources::take_fetch_problems() {
+    const std::lock_guard lock(mu_);
+    return std::exchange(fetch_problems_, {});
 }
 
 std::vector<std::string> S3Sources::sync_all(std::vector<InputProblem>& problems, const std::atomic<bool>* cancel) {
@@ -49,16 +133,14 @@ std::vector<std::string> S3Sources::sync_all(std::vector<InputProblem>& problems
         for (const auto& [key, e] : r.failed)
             problems.push_back({fmt::format("s3://{}/{}", urls_[i].bucket, key), e.message});
     }
-    const std::lock_guard lock(mu_);
-    if (answered) {
-        last_poll_ = static_cast<long long>(std::time(nullptr));
-        objects_ = objects;
-    }
+    if (answered) mark_listed(objects);
     return failed;
 }
 
 void S3Sources::run(const std::function<void(std::string)>& say) {
     std::unique_lock lock(mu_);
+    // The first fetch writes into the same folders: one fetch at a time.
+    cv_.wait(lock, [&] { return stopped_ || !fetching_; });
     while (!stopped_) {
         cv_.wait_for(lock, every_, [&] { return stopped_; });
         if (stopped_) break;

@@ -50,14 +50,15 @@ std::uint64_t state_fingerprint(const Options& opt, const DimMask& keep, DedupeM
     return hash_bytes(key, 0x5333746f70ULL);
 }
 
-/// Mirrors the s3:// PATHs into their folders, then lists every input. A source that could
-/// not be listed at all (bad credentials, no such bucket) is not read from its folder either
-/// when not following: a report from what an earlier run left there would look complete.
+/// Lists the s3:// PATHs, then every input (the objects already in an s3:// PATH's folder among
+/// them), then starts fetching the new objects (load_all reads each as it lands). A source that
+/// could not be listed at all (bad credentials, no such bucket) is not read from its folder
+/// either when not following: a report from what an earlier run left there would look complete.
 void list_inputs(Session& s, const Options& opt) {
     std::vector<std::string> failed;
     if (!opt.s3.empty()) {
         s.s3 = std::make_unique<S3Sources>(opt);
-        failed = s.s3->sync_all(s.problems);
+        failed = s.s3->list_all(s.problems);
     }
     std::vector<std::string> paths = opt.paths;
     if (!opt.follow) std::erase_if(paths, [&](const std::string& p) { return std::ranges::count(failed, p) > 0; });
@@ -65,6 +66,7 @@ void list_inputs(Session& s, const Options& opt) {
     if (opt.shards > 1)
         std::erase_if(s.inputs,
                       [&](const InputFile& f) { return !in_shard(f.path, opt.paths, opt.shard, opt.shards); });
+    if (s.s3) s.s3->start_fetching();
 }
 
 }  // namespace
@@ -227,6 +229,33 @@ void say_not_deduped(const Session& s, const LoadResult& load, const Say& say) {
                         n, n == 1 ? "" : "s", name));
 }
 
+/// The objects fetched since the last call, as inputs (also added to `all`), waiting for one;
+/// nullopt once the fetch is over. The objects that could not be fetched join `problems`.
+std::optional<std::vector<InputFile>> next_fetched(S3Sources& s3, const Options& opt, std::vector<InputFile>& all,
+                                                   std::vector<InputProblem>& problems,
+                                                   const std::atomic<bool>* cancel) {
+    while (true) {
+        auto paths = s3.next_landed(cancel);
+        if (!paths) {
+            for (auto& p : s3.take_fetch_problems()) problems.push_back(std::move(p));
+            return std::nullopt;
+        }
+        std::vector<InputFile> files = collect_inputs(*paths, problems);
+        if (opt.shards > 1)
+            std::erase_if(files,
+                          [&](const InputFile& f) { return !in_shard(f.path, opt.paths, opt.shard, opt.shards); });
+        if (files.empty()) continue;
+        all.insert(all.end(), files.begin(), files.end());
+        return files;
+    }
+}
+
+/// Says the problems the fetch added to `s.problems` past the first `said`.
+void say_fetch_problems(const Session& s, std::size_t said, const Say& say) {
+    for (std::size_t i = said; i < s.problems.size(); ++i)
+        say(fmt::format("s3top: {}: {}", s.problems[i].path, s.problems[i].message));
+}
+
 void flush_rejects(Session& s, const Options& opt, const Say& say) {
     if (s.rejects && std::fflush(s.rejects.get()) != 0)
         say(fmt::format("s3top: --rejects {}: {}", opt.rejects, std::strerror(errno)));
@@ -241,8 +270,15 @@ bool load_all(Session& s, const Options& opt, std::vector<std::string>* messages
     if (auto sink = rejects_file_sink(s)) s.ingestor->set_reject_sink(std::move(sink));
     // Messages that go straight to stderr mean no dashboard: a long load shows a progress line.
     std::optional<ProgressLine> progress(std::in_place, s.loader_options.progress, !messages && !opt.quiet);
-    const IngestResult res = s.ingestor->ingest(s.inputs, opt.follow, cancel);
+    // s3:// objects are read as each lands, while later ones download.
+    const std::size_t said = s.problems.size();
+    std::vector<InputFile> fetched;
+    MoreInputs more;
+    if (s.s3) more = [&] { return next_fetched(*s.s3, opt, fetched, s.problems, cancel); };
+    const IngestResult res = s.ingestor->ingest(s.inputs, opt.follow, cancel, more);
+    s.inputs.insert(s.inputs.end(), fetched.begin(), fetched.end());
     progress.reset();  // erased before anything else is said
+    say_fetch_problems(s, said, say);
     say_files(res.load, opt, say);
     say_not_deduped(s, res.load, say);
     for (const auto& n : res.notes) say(fmt::format("s3top: state: {}", n));
@@ -257,6 +293,12 @@ bool load_replay(Session& s, Replay& replay, const Options& opt, std::vector<std
                  const std::atomic<bool>* cancel) {
     const Say say = sayer(messages);
     for (const auto& p : s.problems) say(fmt::format("s3top: {}: {}", p.path, p.message));
+    // Replay orders every record first: the whole fetch, then the load.
+    if (s.s3) {
+        const std::size_t said = s.problems.size();
+        while (next_fetched(*s.s3, opt, s.inputs, s.problems, cancel)) {}
+        say_fetch_problems(s, said, say);
+    }
     std::optional<ProgressLine> progress(std::in_place, s.loader_options.progress, !messages && !opt.quiet);
     const auto loaded = replay.load(s.inputs, s.loader_options, rejects_file_sink(s), cancel);
     progress.reset();

@@ -73,10 +73,16 @@ void Ingestor::read_new(const std::vector<InputFile>& inputs, bool follow, const
                           std::make_move_iterator(r.files.end()));
 }
 
-IngestResult Ingestor::ingest(const std::vector<InputFile>& inputs, bool follow, const std::atomic<bool>* cancel) {
+IngestResult Ingestor::ingest(const std::vector<InputFile>& inputs, bool follow, const std::atomic<bool>* cancel,
+                              const MoreInputs& more) {
     IngestResult out;
     std::optional<IoError> store_error;
     read_new(inputs, follow, cancel, out, store_error);
+    while (more && !(cancel && cancel->load())) {
+        std::optional<std::vector<InputFile>> next = more();
+        if (!next) break;
+        read_new(*next, follow, cancel, out, store_error);
+    }
     // A file rotated between its plan and its read (renamed away, copytruncated) was left as
     // it was: plan it again, as it is now. A few times at most; a file that changes every
     // moment waits for the next round.

@@ -33,6 +33,9 @@ struct IngestResult {
 /// Called from worker threads. An error stops the state file: nothing more is written to it.
 using CommitHook = std::function<IoStatus(Batch&&, std::vector<Span>&&, const std::vector<PlannedJob>&)>;
 
+/// More inputs to read in the same ingest (see Ingestor::ingest); nullopt: no more.
+using MoreInputs = std::function<std::optional<std::vector<InputFile>>()>;
+
 class Ingestor {
 public:
     Ingestor(Engine& engine, LoaderOptions options);
@@ -51,7 +54,11 @@ public:
 
     /// Reads what is new in `inputs`. `follow`: an unterminated last line waits for its
     /// newline. Not reentrant: one caller at a time.
-    IngestResult ingest(const std::vector<InputFile>& inputs, bool follow, const std::atomic<bool>* cancel = nullptr);
+    /// `more` (optional): asked after each round is read for the next inputs (those arrived
+    /// meanwhile, e.g. objects just fetched; it may wait for some), until it says nullopt; each
+    /// round is planned by the ledger as any input is, and the state file is synced once.
+    IngestResult ingest(const std::vector<InputFile>& inputs, bool follow, const std::atomic<bool>* cancel = nullptr,
+                        const MoreInputs& more = {});
 
     /// Flushes the state file to disk.
     void sync();

@@ -125,14 +125,14 @@ std::string start_after_for(const S3Url& url, const std::vector<std::string>& kn
     return url.prefix + buf;
 }
 
-SyncResult sync_prefix(const S3Client& client, const S3Url& url, const SyncOptions& options,
-                       const std::atomic<bool>* cancel) {
-    SyncResult res;
+SyncPlan plan_sync(const S3Client& client, const S3Url& url, const SyncOptions& options) {
+    SyncPlan plan;
+    SyncResult& res = plan.result;
     std::error_code ec;
     std::filesystem::create_directories(options.dir, ec);
     if (ec) {
         res.fatal = S3Error{S3Error::Kind::Local, 0, {}, fmt::format("{}: {}", options.dir.string(), ec.message()), {}};
-        return res;
+        return plan;
     }
     auto known = read_manifest(options.dir);
     std::vector<std::string> keys;
@@ -144,11 +144,10 @@ SyncResult sync_prefix(const S3Client& client, const S3Url& url, const SyncOptio
     auto listed = client.list(http, url, res.start_after);
     if (!listed) {
         res.fatal = listed.error();
-        return res;
+        return plan;
     }
     res.listed = listed->size();
-    std::vector<const ObjectInfo*> todo;
-    for (const ObjectInfo& o : *listed) {
+    for (ObjectInfo& o : *listed) {
         const std::string rel = local_name(url, o.key);
         if (rel.empty()) continue;
         auto it = known.find(o.key);
@@ -161,9 +160,16 @@ SyncResult sync_prefix(const S3Client& client, const S3Url& url, const SyncOptio
             ++res.kept;
             continue;
         }
-        todo.push_back(&o);
+        plan.todo.push_back(std::move(o));
     }
+    return plan;
+}
 
+SyncResult fetch_planned(const S3Client& client, const S3Url& url, const SyncOptions& options, SyncPlan plan,
+                         const std::atomic<bool>* cancel) {
+    SyncResult res = std::move(plan.result);
+    if (res.fatal) return res;
+    const std::vector<ObjectInfo>& todo = plan.todo;
     std::mutex mu;  // the manifest, res
     const int manifest = ::open((options.dir / kManifest).c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
     if (manifest < 0) {
@@ -177,7 +183,7 @@ SyncResult sync_prefix(const S3Client& client, const S3Url& url, const SyncOptio
             if (cancel && cancel->load()) return;
             const std::size_t i = next.fetch_add(1);
             if (i >= todo.size()) return;
-            const ObjectInfo& o = *todo[i];
+            const ObjectInfo& o = todo[i];
             const std::filesystem::path dest = options.dir / local_name(url, o.key);
             const std::filesystem::path temp = dest.parent_path() / ("." + dest.filename().string() + ".s3top-part");
             auto fail = [&](S3Error e) {
@@ -211,15 +217,18 @@ SyncResult sync_prefix(const S3Client& client, const S3Url& url, const SyncOptio
             }
             const std::string line =
                 fmt::format("{}\t{}\t{}\n", got->size, got->etag.empty() ? o.etag : got->etag, o.key);
-            const std::lock_guard lock(mu);
-            if (::write(manifest, line.data(), line.size()) != static_cast<ssize_t>(line.size())) {
-                res.failed.emplace_back(o.key, local_error((options.dir / kManifest).string(), errno));
-                continue;
+            {
+                const std::lock_guard lock(mu);
+                if (::write(manifest, line.data(), line.size()) != static_cast<ssize_t>(line.size())) {
+                    res.failed.emplace_back(o.key, local_error((options.dir / kManifest).string(), errno));
+                    continue;
+                }
+                ++res.fetched;
+                res.bytes += got->size;
+                res.retries += static_cast<std::size_t>(got->attempts - 1);
+                res.fetched_keys.push_back(o.key);
             }
-            ++res.fetched;
-            res.bytes += got->size;
-            res.retries += static_cast<std::size_t>(got->attempts - 1);
-            res.fetched_keys.push_back(o.key);
+            if (options.landed) options.landed(dest);
         }
     };
     {
@@ -231,6 +240,11 @@ SyncResult sync_prefix(const S3Client& client, const S3Url& url, const SyncOptio
     std::sort(res.fetched_keys.begin(), res.fetched_keys.end());
     std::sort(res.failed.begin(), res.failed.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     return res;
+}
+
+SyncResult sync_prefix(const S3Client& client, const S3Url& url, const SyncOptions& options,
+                       const std::atomic<bool>* cancel) {
+    return fetch_planned(client, url, options, plan_sync(client, url, options), cancel);
 }
 
 }  // namespace s3top::s3

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -23,6 +24,9 @@ struct SyncOptions {
     /// Objects delivered late: a re-run lists from this long before the newest object it has
     /// (by the time S3 puts in a log object's name), not from the newest itself.
     std::chrono::seconds margin{std::chrono::hours(6)};
+    /// Told each object's path as soon as it is whole in the folder (renamed and in the
+    /// manifest), from the fetching threads: the loader reads it while later ones download.
+    std::function<void(const std::filesystem::path&)> landed;
 };
 
 struct SyncResult {
@@ -48,9 +52,25 @@ std::string local_name(const S3Url& url, const std::string& key);
 /// one's time less `margin`; otherwise "" (the whole prefix is listed).
 std::string start_after_for(const S3Url& url, const std::vector<std::string>& known_keys, std::chrono::seconds margin);
 
-/// Lists the prefix, GETs what the folder lacks (parallel, each into a hidden temporary name,
-/// then renamed: a reader never sees half an object, a kill leaves only a temporary file)
-/// and records each in the manifest. `cancel` stops it between objects.
+/// What a listing found the folder lacks (`result` holds the listing's counts, or `fatal`).
+struct SyncPlan {
+    SyncResult result;
+    std::vector<ObjectInfo> todo;
+};
+
+/// Lists the prefix (from start_after_for the manifest's keys) and decides what to fetch: an
+/// object not in the folder with its ETag and size. No GET yet.
+SyncPlan plan_sync(const S3Client& client, const S3Url& url, const SyncOptions& options);
+
+/// GETs `plan.todo` (parallel, each into a hidden temporary name, then renamed: a reader never
+/// sees half an object, a kill leaves only a temporary file), records each in the manifest and
+/// tells `options.landed`. `cancel` stops it between objects.
+SyncResult fetch_planned(const S3Client& client, const S3Url& url, const SyncOptions& options, SyncPlan plan,
+                         const std::atomic<bool>* cancel = nullptr);
+
+/// plan_sync then fetch_planned: lists the prefix, GETs what the folder lacks (parallel, each into a hidden temporary
+/// name, then renamed: a reader never sees half an object, a kill leaves only a temporary file) and records each in the
+/// manifest. `cancel` stops it between objects.
 SyncResult sync_prefix(const S3Client& client, const S3Url& url, const SyncOptions& options,
                        const std::atomic<bool>* cancel = nullptr);
 

@@ -108,6 +108,44 @@ TEST_F(LedgerTest, ReRunAndRestartCountNothingTwice) {
     EXPECT_EQ(run(logs(), state()), (Totals{18, 1335, 18}));
 }
 
+// s3:// objects are handed to the ingest as each lands: a round is read (its lines in the
+// engine) before the next inputs are asked for, and an input handed twice, or one handed
+// again after a restart, counts once.
+TEST_F(LedgerTest, InputsArrivingDuringAnIngestAreReadInRoundsAndCountedOnce) {
+    const fs::path a = tmp.write("logs/a", lines("a", 10));
+    EngineConfig cfg;
+    Engine engine(cfg);
+    std::vector<std::string> notes;
+    {
+        Ingestor ing(engine, LoaderOptions{});
+        ASSERT_TRUE(test::ok(ing.open_state(state(), 42, notes)));
+        std::vector<std::uint64_t> read_when_asked;
+        const auto more = [&]() -> std::optional<std::vector<InputFile>> {
+            read_when_asked.push_back(engine.lines().read);
+            if (read_when_asked.size() == 1) {
+                const fs::path b = tmp.write("logs/b", lines("b", 5, 7));
+                std::vector<InputProblem> problems;
+                return collect_inputs({b.string(), a.string()}, problems);  // a again: already counted
+            }
+            return std::nullopt;
+        };
+        std::vector<InputProblem> problems;
+        const IngestResult r = ing.ingest(collect_inputs({a.string()}, problems), false, nullptr, more);
+        EXPECT_EQ(read_when_asked, (std::vector<std::uint64_t>{10, 15}));
+        EXPECT_EQ(r.load.files.size(), 2u);
+        EXPECT_EQ(r.counts.read, 2u);
+        EXPECT_EQ(r.counts.unchanged, 1u);
+    }
+    EXPECT_EQ(engine.lines().read, 15u);
+    Engine again(cfg);
+    Ingestor ing(again, LoaderOptions{});
+    ASSERT_TRUE(test::ok(ing.open_state(state(), 42, notes)));
+    std::vector<InputProblem> problems;
+    const IngestResult r = ing.ingest(collect_inputs({logs().string()}, problems), false);
+    EXPECT_EQ(r.counts.unchanged, 2u);
+    EXPECT_EQ(again.lines().read, 15u);  // restored, nothing read twice
+}
+
 TEST_F(LedgerTest, DuplicateContentUnderAnotherNameIsSkipped) {
     tmp.write("logs/a", lines("a", 10));
     tmp.write("logs/a-copy", lines("a", 10));  // same content, same run

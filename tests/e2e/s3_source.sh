@@ -5,7 +5,8 @@
 # Checks: the same report as from the same objects in a folder, over 2 listing pages (1,100
 # objects), the cache laid out as aws s3 sync lays it out, objects outside the prefix never
 # fetched, a re-run fetches only the new object, injected 503/500s are retried with exact
-# totals, kill -9 during the fetch then a re-run is exact, --follow sees a new object.
+# totals, objects are parsed while later ones are fetched, kill -9 during the fetch then a
+# re-run is exact, --follow sees a new object.
 set -euo pipefail
 : "${S3TOP:?}" "${S3GEN:?}" "${S3TOP_SOURCE_DIR:?}"
 S3RVER=${S3RVER:-$S3TOP_SOURCE_DIR/build/tools/node_modules/.bin/s3rver}
@@ -105,16 +106,26 @@ got=$(report_s3 "$proxy_port" "$work/c2" "$work/st2")
 injected=$(grep -c 'injected$' "$work/faulty.log" || true)
 ((injected > 100)) || { echo "only $injected 5xx injected"; exit 1; }
 
-# 4. kill -9 while objects are being fetched, then a re-run: exact.
-start_proxy slow 0 0.02
+# 4. Objects are parsed as they land, while later ones are still being fetched: the state file
+# holds batches (an empty one is 24 bytes) before the last GET. kill -9 then, and a re-run is
+# exact.
+start_proxy slow 0 0.05
 "$S3TOP" report --format csv --exact --endpoint-url "http://127.0.0.1:$proxy_port" --cache "$work/c3" \
   --state "$work/st3" s3://logs/access/ >/dev/null 2>&1 &
 victim=$!
-for _ in $(seq 1 400); do (($(gets slow access/) >= 100)) && break; sleep 0.05; done
+state_size() { stat -c %s "$work"/st3/*.state 2>/dev/null || echo 0; }
+parsed_at=""
+for _ in $(seq 1 800); do
+  if (($(state_size) > 24)); then parsed_at=$(gets slow access/); ((parsed_at >= 100)) && break; fi
+  (($(gets slow access/) >= 1101)) && break
+  sleep 0.05
+done
 kill -9 "$victim" 2>/dev/null || true
 wait "$victim" 2>/dev/null || true
+[ -n "$parsed_at" ] || { echo "nothing was parsed before the last of 1,101 objects was fetched"; exit 1; }
+((parsed_at < 1101)) || { echo "parsing began only after every object was fetched"; exit 1; }
 fetched=$(gets slow access/)
-((fetched >= 100 && fetched < 1101)) || { echo "kill -9 came at $fetched GETs (want between 100 and 1100)"; exit 1; }
+((fetched < 1101)) || { echo "kill -9 came after the last GET ($fetched)"; exit 1; }
 got=$(report_s3 "$plain" "$work/c3" "$work/st3")
 [ "$got" = "$want" ] || { diff <(echo "$want") <(echo "$got") | head; echo "report after kill -9 differs"; exit 1; }
 
@@ -136,4 +147,4 @@ for _ in $(seq 1 600); do
 done
 kill "$follower" 2>/dev/null || true
 [ -n "$seen" ] || { cat "$work/follow.err"; echo "follow: totals $(tail -1 "$work/follow.jsonl" | total), want $want_total"; exit 1; }
-echo "s3:// source: same report as the folder, 1,100 objects over 2 pages, re-run fetched 1, $injected 5xx retried, kill -9 exact, follow saw the new object"
+echo "s3:// source: same report as the folder, 1,100 objects over 2 pages, re-run fetched 1, $injected 5xx retried, parsing began at GET $parsed_at of 1,101, kill -9 exact, follow saw the new object"
