@@ -19,6 +19,7 @@ S3Sources::S3Sources(const Options& opt) : sources_(opt.s3), every_(opt.s3_every
         if (auto remote = s3::fetch_remote_credentials(*settings, getenv_fn); !remote)
             settings_problem_ = remote.error().message;
         client_ = std::make_unique<s3::S3Client>(std::move(*settings));
+        client_->refresh_credentials_with(getenv_fn);
     } else {
         settings_problem_ = settings.error().message;
     }

@@ -35,6 +35,32 @@ bool retryable(long status, const std::string& code) {
 
 S3Client::S3Client(S3Settings settings, ClientOptions options) : settings_(std::move(settings)), options_(options) {}
 
+int S3Client::credential_refreshes() const {
+    const std::lock_guard lock(credentials_mutex_);
+    return refreshes_;
+}
+
+Credentials S3Client::credentials(bool force) const {
+    const std::lock_guard lock(credentials_mutex_);
+    if (settings_.credentials_expire != 0 && refresh_env_) {
+        const auto now =
+            std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+                .count();
+        if (force || now >= credentials_refresh_time(settings_.credentials_fetched, settings_.credentials_expire)) {
+            S3Settings fresh = settings_;
+            fresh.credentials = {};
+            // Kept as they are when the endpoint does not answer: S3 then says what is wrong.
+            if (fetch_remote_credentials(fresh, refresh_env_) && !fresh.credentials.empty()) {
+                settings_.credentials = std::move(fresh.credentials);
+                settings_.credentials_expire = fresh.credentials_expire;
+                settings_.credentials_fetched = fresh.credentials_fetched;
+                ++refreshes_;
+            }
+        }
+    }
+    return settings_.credentials;
+}
+
 HttpRequest S3Client::signed_request(const std::string& bucket, const std::string& key,
                                      std::vector<std::pair<std::string, std::string>> query) const {
     const Target t = target_for(settings_, bucket);
@@ -51,8 +77,9 @@ HttpRequest S3Client::signed_request(const std::string& bucket, const std::strin
     const std::string q = canonical_query(sr.query);
     req.url = scheme + "://" + t.host + sr.path + (q.empty() ? "" : "?" + q);
     req.stall_timeout = options_.stall;
-    if (settings_.credentials.empty()) return req;  // anonymous: a public bucket
-    const Signature sig = sign(sr, settings_.credentials);
+    const Credentials creds = credentials();
+    if (creds.empty()) return req;  // anonymous: a public bucket
+    const Signature sig = sign(sr, creds);
     req.headers = sig.headers;
     return req;
 }
@@ -89,7 +116,7 @@ S3Error S3Client::error_of(const HttpResponse& resp) const {
     } else if (resp.status == 403) {
         e.kind = K::AccessDenied;
         e.message = fmt::format("access denied (403 {}; {})", x.code.empty() ? "Forbidden" : x.code,
-                                settings_.credentials.empty() ? "no credentials found: anonymous request" : who);
+                                credentials().empty() ? "no credentials found: anonymous request" : who);
     } else if (x.code == "NoSuchBucket") {
         e.kind = K::NoSuchBucket;
         e.message = "no such bucket (NoSuchBucket)";
@@ -132,6 +159,12 @@ std::expected<HttpResponse, S3Error> S3Client::perform(HttpClient& http, MakeReq
             return std::move(*resp);
         } else {
             S3Error e = error_of(*resp);
+            // Temporary credentials that expired before their refresh (a clock behind S3's):
+            // fetched again now, and the request tried again at once.
+            if (e.code == "ExpiredToken" && !last && settings_.credentials_expire != 0 && refresh_env_) {
+                credentials(true);
+                continue;
+            }
             if (e.kind != S3Error::Kind::Server || last) return std::unexpected(std::move(e));
         }
         const auto jittered = wait + std::chrono::milliseconds(jitter() % (wait.count() / 2 + 1));

@@ -4,6 +4,7 @@
 // turned into one S3Error. Thread-safe: each thread passes its own HttpClient.
 #include <chrono>
 #include <expected>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,14 @@ struct Fetched {
 class S3Client {
 public:
     S3Client(S3Settings settings, ClientOptions options = {});
+    S3Client(const S3Client&) = delete;
+    S3Client& operator=(const S3Client&) = delete;
+    /// Temporary credentials (settings().credentials_expire set) are fetched again through
+    /// fetch_remote_credentials with `env` before they expire (credentials_refresh_time), and
+    /// once more when S3 says ExpiredToken: a long --follow outlives them.
+    void refresh_credentials_with(GetEnv env) { refresh_env_ = std::move(env); }
+    /// How many times the credentials were fetched again (for the tests).
+    int credential_refreshes() const;
     /// Every object under `url.prefix` whose key sorts after `start_after` (all when empty),
     /// in key order, all pages.
     std::expected<std::vector<ObjectInfo>, S3Error> list(HttpClient& http, const S3Url& url,
@@ -37,7 +46,6 @@ public:
     /// GETs bucket/key into `fd` (truncated before each try).
     std::expected<Fetched, S3Error> get(HttpClient& http, const std::string& bucket, const std::string& key,
                                         int fd) const;
-    const S3Settings& settings() const { return settings_; }
     /// The one-line error of an answer that is not a 2xx (exposed for the tests).
     S3Error error_of(const HttpResponse& resp) const;
 
@@ -49,8 +57,14 @@ private:
     template <typename MakeRequest, typename BeforeTry>
     std::expected<HttpResponse, S3Error> perform(HttpClient& http, MakeRequest make, BeforeTry before,
                                                  int* attempts_used) const;
-    S3Settings settings_;
+    /// The credentials to sign with now: fetched again first when due (or `force`d, after an
+    /// ExpiredToken). False when a forced refresh could not be made.
+    Credentials credentials(bool force = false) const;
+    mutable S3Settings settings_;  ///< its credentials (and their times) under credentials_mutex_
     ClientOptions options_;
+    GetEnv refresh_env_;
+    mutable std::mutex credentials_mutex_;  ///< settings_'s credentials and their times
+    mutable int refreshes_ = 0;
 };
 
 /// True for an answer worth another try: 500, 502, 503, 504, SlowDown, InternalError, RequestTimeout.

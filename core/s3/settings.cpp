@@ -3,7 +3,11 @@
 #include <fmt/format.h>
 #include <simdjson.h>
 
+#include <algorithm>
 #include <cctype>
+#include <chrono>
+#include <ctime>
+#include <optional>
 #include <fstream>
 #include <sstream>
 
@@ -42,7 +46,37 @@ std::string lookup(const IniFile& f, const std::string& section, const std::stri
 S3Error config_error(std::string message) { return S3Error{S3Error::Kind::Config, 0, {}, std::move(message), {}}; }
 
 /// {"AccessKeyId", "SecretAccessKey", "Token"} as the container and instance endpoints send it.
-std::expected<Credentials, std::string> credentials_json(const std::string& body) {
+/// "2026-12-05T03:10:00Z" (fractions of a second allowed) as epoch seconds; nullopt otherwise.
+std::optional<std::int64_t> expiration_time(std::string_view s) {
+    if (s.size() < 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':')
+        return std::nullopt;
+    auto num = [&](std::size_t at, std::size_t n) -> std::optional<int> {
+        int v = 0;
+        for (std::size_t i = at; i < at + n; ++i) {
+            if (s[i] < '0' || s[i] > '9') return std::nullopt;
+            v = v * 10 + (s[i] - '0');
+        }
+        return v;
+    };
+    const auto y = num(0, 4), mo = num(5, 2), d = num(8, 2), h = num(11, 2), mi = num(14, 2), se = num(17, 2);
+    if (!y || !mo || !d || !h || !mi || !se || !s.ends_with('Z')) return std::nullopt;
+    std::tm tm{};
+    tm.tm_year = *y - 1900;
+    tm.tm_mon = *mo - 1;
+    tm.tm_mday = *d;
+    tm.tm_hour = *h;
+    tm.tm_min = *mi;
+    tm.tm_sec = *se;
+    return static_cast<std::int64_t>(timegm(&tm));
+}
+
+std::int64_t now_seconds() {
+    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+/// The endpoints' JSON: the credentials, and their Expiration into `s` (0 when none is given).
+std::expected<Credentials, std::string> credentials_json(const std::string& body, S3Settings& s) {
     simdjson::dom::parser parser;
     simdjson::dom::element doc;
     if (parser.parse(body).get(doc) != simdjson::SUCCESS) return std::unexpected(std::string("not JSON"));
@@ -52,6 +86,13 @@ std::expected<Credentials, std::string> credentials_json(const std::string& body
     if (doc["SecretAccessKey"].get_string().get(v) == simdjson::SUCCESS) c.secret_access_key = std::string(v);
     if (doc["Token"].get_string().get(v) == simdjson::SUCCESS) c.session_token = std::string(v);
     if (c.empty()) return std::unexpected(std::string("no AccessKeyId/SecretAccessKey in the answer"));
+    s.credentials_fetched = now_seconds();
+    s.credentials_expire = 0;
+    if (doc["Expiration"].get_string().get(v) == simdjson::SUCCESS) {
+        const auto t = expiration_time(v);
+        if (!t) return std::unexpected(fmt::format("an Expiration that is no time ('{}')", v.substr(0, 40)));
+        s.credentials_expire = *t;
+    }
     return c;
 }
 
@@ -219,7 +260,7 @@ std::expected<void, S3Error> fetch_remote_credentials(S3Settings& s, const GetEn
         if (resp->status != 200)
             return std::unexpected(
                 config_error(fmt::format("the container credentials endpoint answered {}", resp->status)));
-        auto c = credentials_json(resp->body);
+        auto c = credentials_json(resp->body, s);
         if (!c) return std::unexpected(config_error("the container credentials endpoint: " + c.error()));
         s.credentials = std::move(*c);
         s.credential_source = "container";
@@ -250,11 +291,15 @@ std::expected<void, S3Error> fetch_remote_credentials(S3Settings& s, const GetEn
     auto creds = http.perform(get);
     if (!creds || creds->status != 200)
         return std::unexpected(config_error("the instance metadata service gave no credentials for its role"));
-    auto c = credentials_json(creds->body);
+    auto c = credentials_json(creds->body, s);
     if (!c) return std::unexpected(config_error("the instance metadata service: " + c.error()));
     s.credentials = std::move(*c);
     s.credential_source = "instance";
     return {};
+}
+
+std::int64_t credentials_refresh_time(std::int64_t fetched, std::int64_t expire) {
+    return expire - std::min<std::int64_t>(300, std::max<std::int64_t>(0, expire - fetched) / 2);
 }
 
 Target target_for(const S3Settings& s, const std::string& bucket) {

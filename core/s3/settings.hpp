@@ -7,6 +7,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <cstdint>
 
 #include "core/s3/s3_error.hpp"
 #include "core/s3/sigv4.hpp"
@@ -37,6 +38,9 @@ enum class AddressingStyle : std::uint8_t { Auto, Path, Virtual };
 struct S3Settings {
     Credentials credentials;
     std::string credential_source;  ///< "environment", "profile NAME", "container", "instance", "none"
+    /// Temporary credentials from the container or instance endpoint: when they expire (epoch
+    /// seconds, their Expiration) and when they were fetched; 0: they do not expire.
+    std::int64_t credentials_expire = 0, credentials_fetched = 0;
     std::string region = "us-east-1";
     std::string endpoint;  ///< scheme://host[:port] as configured; empty: AWS's own
     AddressingStyle addressing = AddressingStyle::Auto;
@@ -57,6 +61,10 @@ std::expected<S3Settings, S3Error> resolve_settings(const S3Request& req, const 
 /// AWS_EC2_METADATA_SERVICE_ENDPOINT, off with AWS_EC2_METADATA_DISABLED=true). Leaves them
 /// empty (anonymous requests) when neither answers.
 std::expected<void, S3Error> fetch_remote_credentials(S3Settings& settings, const GetEnv& env);
+
+/// The time at which credentials fetched at `fetched` that expire at `expire` (epoch seconds)
+/// are fetched again: 5 minutes before they expire, or halfway through a shorter life.
+std::int64_t credentials_refresh_time(std::int64_t fetched, std::int64_t expire);
 
 /// The URL of bucket/key (key unencoded; "" with a query for the bucket) and the Host header.
 struct Target {

@@ -117,6 +117,17 @@ TEST_F(S3SettingsTest, EnvironmentThenProfileFilesAsTheCliDoes) {
     EXPECT_FALSE(resolve(S3Request{{}, "ftp://x"}));
 }
 
+TEST(S3Settings, TemporaryCredentialsAreFetchedAgainBeforeTheyExpire) {
+    // An hour's (or six hours') credentials: 5 minutes before they expire, as the SDKs do.
+    EXPECT_EQ(credentials_refresh_time(1000, 1000 + 3600), 1000 + 3600 - 300);
+    EXPECT_EQ(credentials_refresh_time(1000, 1000 + 21600), 1000 + 21600 - 300);
+    // A shorter life: halfway through it, so they are never used past it.
+    EXPECT_EQ(credentials_refresh_time(1000, 1004), 1002);
+    EXPECT_EQ(credentials_refresh_time(1000, 1000 + 400), 1000 + 200);
+    // Already expired when fetched (a clock ahead of the endpoint's): due at once.
+    EXPECT_EQ(credentials_refresh_time(1000, 990), 990);
+}
+
 TEST(S3Target, PathStyleWithACustomEndpointVirtualOnAws) {
     S3Settings s;
     s.region = "eu-west-1";

@@ -5,6 +5,7 @@
 # AWS_PROFILE with ~/.aws/credentials and ~/.aws/config (endpoint_url, s3 addressing_style,
 # region), the container credentials endpoint and IMDSv2. A wrong secret, an unknown key, a
 # wrong region and a missing bucket are one line each (exit 1) and no secret is ever printed.
+# Temporary credentials are fetched again before they expire, so a long --follow outlives them.
 set -euo pipefail
 : "${S3TOP:?}" "${S3GEN:?}" "${S3TOP_SOURCE_DIR:?}"
 command -v python3 >/dev/null || { echo "skipped: no python3"; exit 77; }
@@ -122,4 +123,36 @@ mkdir -p "$work/partial" && cp "$work"/bucket/logs/* "$work/partial/" && rm "$wo
 diff <(sed $'/^\r\{0,1\}$/,$d' "$work/out") <("$S3TOP" report --format csv --exact --no-state "$work/partial") ||
   { echo "the readable objects' report differs"; exit 1; }
 grep -q "^s3://stubbucket/$denied,no,access denied" "$work/out" || { echo "the unread table lacks the object"; exit 1; }
-echo "SigV4 verified by the stub; environment, profiles, container and IMDSv2 credentials; errors one line each"
+# Temporary credentials that expire 4 seconds after they are handed out: a --follow run lists
+# every 300 ms for longer than several of their lives, fetches them again before each expires
+# (never an ExpiredToken), and still sees an object added after the first ones expired.
+python3 "$stub" serve --dir "$work/bucket" --bucket stubbucket --key AKIDSTUB --secret "$secret" --expires 4 \
+  --log "$work/stub3.log" >"$work/port3" 2>"$work/stub3.err" &
+pids+=($!)
+for _ in $(seq 1 200); do [ -s "$work/port3" ] && break; sleep 0.05; done
+ep3=http://127.0.0.1:$(head -1 "$work/port3")
+total() { python3 -c 'import json,sys; print(json.loads(sys.stdin.readline())["totals"]["requests"])'; }
+AWS_CONTAINER_CREDENTIALS_FULL_URI=$ep3/creds AWS_CONTAINER_AUTHORIZATION_TOKEN=CONTAINERTOKEN \
+  "$S3TOP" report --follow --every 300ms --format json --no-state --cache "$work/cache-expiring" \
+  --endpoint-url "$ep3" s3://stubbucket/logs/ >"$work/follow.jsonl" 2>"$work/follow.err" &
+follower=$!
+pids+=("$follower")
+for _ in $(seq 1 400); do [ -s "$work/follow.jsonl" ] && break; sleep 0.05; done
+# Past the first credentials' life (and the second's), then a new object.
+for _ in $(seq 1 600); do (($(grep -c '^GET /creds 200' "$work/stub3.log" || true) >= 3)) && break; sleep 0.05; done
+"$S3GEN" --out "$work/late" --files 1 --lines 25 --seed 9 --start 2024-03-09T00:00:00 --hours 1 >/dev/null 2>&1
+cp "$work"/late/* "$work/bucket/logs/"
+want_total=$("$S3TOP" report --format json --no-state "$work/bucket/logs" | total)
+seen=""
+for _ in $(seq 1 600); do
+  [ "$(tail -1 "$work/follow.jsonl" | total)" = "$want_total" ] && { seen=1; break; }
+  sleep 0.05
+done
+kill "$follower" 2>/dev/null || true
+[ -n "$seen" ] || { cat "$work/follow.err"; echo "follow with expiring credentials: totals $(tail -1 "$work/follow.jsonl" | total), want $want_total"; exit 1; }
+refreshed=$(grep -c '^GET /creds 200' "$work/stub3.log" || true)
+((refreshed >= 3)) || { echo "the credentials were fetched $refreshed times, want at least 3"; exit 1; }
+if grep -q ' 400$' "$work/stub3.log" || grep -qi 'expired' "$work/follow.err"; then
+  grep ' 400$' "$work/stub3.log" | head -3; cat "$work/follow.err"; echo "a request was made with expired credentials"; exit 1
+fi
+echo "SigV4 verified by the stub; environment, profiles, container and IMDSv2 credentials; errors one line each; temporary credentials fetched $refreshed times over a --follow"

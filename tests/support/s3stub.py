@@ -7,7 +7,8 @@
       s3top's signer): a wrong secret gets AWS's 403 SignatureDoesNotMatch, an unknown key
       InvalidAccessKeyId; --deny KEY refuses that object's GET. Also answers as the container credentials endpoint (/creds, with
       the Authorization token --token) and as IMDSv2 (/latest/api/token, then
-      /latest/meta-data/iam/security-credentials/ROLE), handing out AKID/S.
+      /latest/meta-data/iam/security-credentials/ROLE), handing out AKID/S; with --expires N
+      each with its own session token that expires N seconds later (then 400 ExpiredToken).
   s3stub.py proxy --upstream http://127.0.0.1:PORT [--fail-every N] [--delay SECONDS] [--log FILE]
       Forwards every request to the upstream (the emulator) and answers every Nth object GET
       with a 503 SlowDown or a 500 InternalError instead (alternating), without forwarding it,
@@ -32,6 +33,7 @@ args = None
 lock = threading.Lock()
 counter = {"gets": 0}
 tries = {}
+issued = {}  # token -> when it expires (serve --expires)
 
 
 def log(line):
@@ -101,8 +103,17 @@ class Serve(http.server.BaseHTTPRequestHandler):
         log("%s %s %d" % (self.command, self.path.split("?")[0], status))
 
     def creds_json(self):
-        return ('{"AccessKeyId": "%s", "SecretAccessKey": "%s", "Token": "STUBTOKEN", '
-                '"Expiration": "2099-01-01T00:00:00Z"}' % (args.key, args.secret)).encode()
+        if not args.expires:
+            return ('{"AccessKeyId": "%s", "SecretAccessKey": "%s", "Token": "STUBTOKEN", '
+                    '"Expiration": "2099-01-01T00:00:00Z"}' % (args.key, args.secret)).encode()
+        # Temporary credentials that expire --expires seconds from now, each with its own token.
+        until = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0) + \
+            datetime.timedelta(seconds=args.expires)
+        with lock:
+            token = "STUBTOKEN-%d" % (len(issued) + 1)
+            issued[token] = until
+        return ('{"AccessKeyId": "%s", "SecretAccessKey": "%s", "Token": "%s", "Expiration": "%s"}'
+                % (args.key, args.secret, token, until.strftime("%Y-%m-%dT%H:%M:%SZ"))).encode()
 
     def do_PUT(self):
         if self.path == "/latest/api/token":
@@ -121,6 +132,11 @@ class Serve(http.server.BaseHTTPRequestHandler):
                 return self.send(401, b"", "text/plain")
             role = url.path.rsplit("/", 1)[1]
             return self.send(200, b"stub-role" if not role else self.creds_json(), "text/plain")
+        token = self.headers.get("x-amz-security-token", "")
+        with lock:
+            until = issued.get(token)
+        if until and datetime.datetime.now(datetime.timezone.utc) >= until:
+            return self.send(400, error_xml("ExpiredToken", "The provided token has expired."))
         bad = sigv4_check(self, url.path, url.query)
         if bad:
             return self.send(400 if bad[0] == "AuthorizationHeaderMalformed" else 403, error_xml(*bad))
@@ -226,6 +242,9 @@ def main():
     s.add_argument("--token", default="CONTAINERTOKEN")
     s.add_argument("--page", type=int, default=1000)
     s.add_argument("--deny", help="this key's GET is refused (403 AccessDenied); it is still listed")
+    s.add_argument("--expires", type=int, default=0,
+                   help="the credentials handed out expire this many seconds later; a request signed with "
+                        "expired ones gets 400 ExpiredToken")
     s.add_argument("--log")
     x = sub.add_parser("proxy")
     x.add_argument("--upstream", required=True)
