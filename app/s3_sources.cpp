@@ -2,7 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <charconv>
 #include <cstdlib>
+#include <expected>
+#include <string_view>
 #include <ctime>
 
 namespace s3top::app {
@@ -10,15 +13,34 @@ namespace {
 
 const char* getenv_fn(const char* name) { return std::getenv(name); }
 
+/// S3TOP_S3_READ_TIMEOUT: seconds a transfer may move nothing before it is given up and tried
+/// again (30 by default, as the client's).
+std::expected<s3::ClientOptions, std::string> client_options() {
+    s3::ClientOptions co;
+    const char* v = std::getenv("S3TOP_S3_READ_TIMEOUT");
+    if (!v || !*v) return co;
+    int seconds = 0;
+    const std::string_view text(v);
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), seconds);
+    if (ec != std::errc{} || end != text.data() + text.size() || seconds < 1 || seconds > 3600)
+        return std::unexpected(
+            fmt::format("S3TOP_S3_READ_TIMEOUT='{}' is not a number of seconds from 1 to 3600", text.substr(0, 40)));
+    co.stall = std::chrono::seconds(seconds);
+    return co;
+}
+
 }  // namespace
 
 S3Sources::S3Sources(const Options& opt) : sources_(opt.s3), every_(opt.s3_every) {
     for (const auto& s : sources_) urls_.push_back(*s3::parse_s3_url(s.url));  // checked by resolve_options
     auto settings = s3::resolve_settings(s3::S3Request{opt.profile, opt.endpoint_url}, getenv_fn);
-    if (settings) {
+    const auto options = client_options();
+    if (!options) {
+        settings_problem_ = options.error();
+    } else if (settings) {
         if (auto remote = s3::fetch_remote_credentials(*settings, getenv_fn); !remote)
             settings_problem_ = remote.error().message;
-        client_ = std::make_unique<s3::S3Client>(std::move(*settings));
+        client_ = std::make_unique<s3::S3Client>(std::move(*settings), *options);
         client_->refresh_credentials_with(getenv_fn);
     } else {
         settings_problem_ = settings.error().message;

@@ -132,6 +132,10 @@ pids+=($!)
 for _ in $(seq 1 200); do [ -s "$work/port3" ] && break; sleep 0.05; done
 ep3=http://127.0.0.1:$(head -1 "$work/port3")
 total() { python3 -c 'import json,sys; print(json.loads(sys.stdin.readline())["totals"]["requests"])'; }
+# The last whole line's totals (a line being written is not read half).
+last_total() {
+  python3 -c 'import json,sys; w=open(sys.argv[1]).read().split("\n")[:-1]; print(json.loads(w[-1])["totals"]["requests"] if w else "")' "$1"
+}
 AWS_CONTAINER_CREDENTIALS_FULL_URI=$ep3/creds AWS_CONTAINER_AUTHORIZATION_TOKEN=CONTAINERTOKEN \
   "$S3TOP" report --follow --every 300ms --format json --no-state --cache "$work/cache-expiring" \
   --endpoint-url "$ep3" s3://stubbucket/logs/ >"$work/follow.jsonl" 2>"$work/follow.err" &
@@ -145,11 +149,11 @@ cp "$work"/late/* "$work/bucket/logs/"
 want_total=$("$S3TOP" report --format json --no-state "$work/bucket/logs" | total)
 seen=""
 for _ in $(seq 1 600); do
-  [ "$(tail -1 "$work/follow.jsonl" | total)" = "$want_total" ] && { seen=1; break; }
+  [ "$(last_total "$work/follow.jsonl")" = "$want_total" ] && { seen=1; break; }
   sleep 0.05
 done
 kill "$follower" 2>/dev/null || true
-[ -n "$seen" ] || { cat "$work/follow.err"; echo "follow with expiring credentials: totals $(tail -1 "$work/follow.jsonl" | total), want $want_total"; exit 1; }
+[ -n "$seen" ] || { cat "$work/follow.err"; echo "follow with expiring credentials: totals $(last_total "$work/follow.jsonl"), want $want_total"; exit 1; }
 refreshed=$(grep -c '^GET /creds 200' "$work/stub3.log" || true)
 ((refreshed >= 3)) || { echo "the credentials were fetched $refreshed times, want at least 3"; exit 1; }
 if grep -q ' 400$' "$work/stub3.log" || grep -qi 'expired' "$work/follow.err"; then

@@ -131,6 +131,10 @@ got=$(report_s3 "$plain" "$work/c3" "$work/st3")
 
 # 5. --follow lists again every --every and counts a new object.
 total() { python3 -c 'import json,sys; print(json.loads(sys.stdin.readline())["totals"]["requests"])'; }
+# The last whole line's totals (a line being written is not read half).
+last_total() {
+  python3 -c 'import json,sys; w=open(sys.argv[1]).read().split("\n")[:-1]; print(json.loads(w[-1])["totals"]["requests"] if w else "")' "$1"
+}
 "$S3TOP" report --follow --every 300ms --format json --endpoint-url "http://127.0.0.1:$plain" --cache "$work/c1" \
   --state "$work/st1" s3://logs/access/ >"$work/follow.jsonl" 2>"$work/follow.err" &
 follower=$!
@@ -142,9 +146,9 @@ cp "$work"/new2/* "$work/src/"
 want_total=$("$S3TOP" report --format json --no-state "$work/src" | total)
 seen=""
 for _ in $(seq 1 600); do
-  [ "$(tail -1 "$work/follow.jsonl" | total)" = "$want_total" ] && { seen=1; break; }
+  [ "$(last_total "$work/follow.jsonl")" = "$want_total" ] && { seen=1; break; }
   sleep 0.05
 done
 kill "$follower" 2>/dev/null || true
-[ -n "$seen" ] || { cat "$work/follow.err"; echo "follow: totals $(tail -1 "$work/follow.jsonl" | total), want $want_total"; exit 1; }
+[ -n "$seen" ] || { cat "$work/follow.err"; echo "follow: totals $(last_total "$work/follow.jsonl"), want $want_total"; exit 1; }
 echo "s3:// source: same report as the folder, 1,100 objects over 2 pages, re-run fetched 1, $injected 5xx retried, parsing began at GET $parsed_at of 1,101, kill -9 exact, follow saw the new object"

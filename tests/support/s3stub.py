@@ -9,6 +9,8 @@
       the Authorization token --token) and as IMDSv2 (/latest/api/token, then
       /latest/meta-data/iam/security-credentials/ROLE), handing out AKID/S; with --expires N
       each with its own session token that expires N seconds later (then 400 ExpiredToken).
+      --stall KEY sends half of that object's body and then nothing (its first --stall-times N
+      GETs, or every one).
   s3stub.py proxy --upstream http://127.0.0.1:PORT [--fail-every N] [--delay SECONDS] [--log FILE]
       Forwards every request to the upstream (the emulator) and answers every Nth object GET
       with a 503 SlowDown or a 500 InternalError instead (alternating), without forwarding it,
@@ -153,6 +155,22 @@ class Serve(http.server.BaseHTTPRequestHandler):
         if not os.path.isfile(f):
             return self.send(404, error_xml("NoSuchKey", "The specified key does not exist."))
         data = open(f, "rb").read()
+        if args.stall and key == args.stall:
+            with lock:
+                tries[key] = tries.get(key, 0) + 1
+                attempt = tries[key]
+            if not args.stall_times or attempt <= args.stall_times:
+                # Half the body, then nothing more: the client must give up on it, not hang.
+                self.send_response(200)
+                self.send_header("Content-Type", "application/octet-stream")
+                self.send_header("Content-Length", str(len(data)))
+                self.send_header("ETag", '"%s"' % hashlib.md5(data).hexdigest())
+                self.end_headers()
+                self.wfile.write(data[:len(data) // 2])
+                self.wfile.flush()
+                log("GET /%s/%s stalled" % (args.bucket, key))
+                threading.Event().wait(600)
+                return
         self.send(200, data, "application/octet-stream", [("ETag", '"%s"' % hashlib.md5(data).hexdigest())])
 
     def list(self, q):
@@ -242,6 +260,8 @@ def main():
     s.add_argument("--token", default="CONTAINERTOKEN")
     s.add_argument("--page", type=int, default=1000)
     s.add_argument("--deny", help="this key's GET is refused (403 AccessDenied); it is still listed")
+    s.add_argument("--stall", help="this key's GET sends half its body, then nothing (a stalled server)")
+    s.add_argument("--stall-times", type=int, default=0, help="stall only its first N GETs (0: every one)")
     s.add_argument("--expires", type=int, default=0,
                    help="the credentials handed out expire this many seconds later; a request signed with "
                         "expired ones gets 400 ExpiredToken")
