@@ -58,6 +58,9 @@ void add_common(CLI::App& cmd, CommandLineText& o) {
     cmd.add_option("--cache", o.cache,
                    "s3:// PATH: keep its objects in DIR, laid out as aws s3 sync would (default: "
                    "$XDG_CACHE_HOME/s3top/s3/BUCKET/PREFIX)");
+    cmd.add_flag("--cache-prune", o.cache_prune,
+                 "s3:// PATHs: once the state folder has counted them, delete the cached objects a re-run will not "
+                 "list again (log objects older than the newest less 6 hours)");
     cmd.add_option("--config", o.config_file,
                    "Config file (default: $XDG_CONFIG_HOME/s3top/s3top.conf when it exists); options given here win");
 }
@@ -78,9 +81,11 @@ void add_stored(CLI::App& cmd, CommandLineText& o) {
     cmd.add_option("--versioned", o.versioned,
                    "Buckets with versioning on, comma separated: an overwrite or delete keeps the old version "
                    "(billed) until it is deleted by version id or expires");
-    cmd.add_option("--inventory", o.inventory,
-                   "S3 Inventory (CSV) of what was stored before the logs: a manifest.json, or a folder synced "
-                   "from the inventory's bucket (the newest manifest at or before the period's start is used)");
+    cmd.add_option(
+        "--inventory", o.inventory,
+        "S3 Inventory (CSV) of what was stored before the logs: a manifest.json, or a folder synced "
+        "from the inventory's bucket, or its s3://bucket/prefix/ itself (the newest manifest at or before the "
+        "period's start is used)");
 }
 
 /// The names --format takes (--list formats prints them for the completions).

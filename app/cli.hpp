@@ -66,6 +66,8 @@ struct Options {
     std::string endpoint_url;                   ///< --endpoint-url
     std::string profile;                        ///< --profile
     std::chrono::milliseconds s3_every{60000};  ///< following s3://: how often the bucket is listed (--every)
+    /// --cache-prune: after the load, delete the cached objects a re-run will not list again.
+    bool cache_prune = false;
 
     // `s3top ingest`
     std::optional<clickhouse::Target> to;  ///< --to clickhouse://... (credentials resolved)
@@ -81,6 +83,8 @@ struct Options {
     std::vector<StorageDimSpec> storage_by{StorageDimSpec{}};  ///< --by org,class,bucket,prefix:N
     std::vector<std::string> versioned;                        ///< --versioned BUCKET,...
     std::string inventory;  ///< --inventory PATH: a manifest.json or a folder of synced inventory reports
+    /// --inventory s3://bucket/prefix/: fetched into `inventory` (its folder) before it is read.
+    std::optional<S3Path> inventory_s3;
 };
 
 /// Runs the program; returns the exit status (0 ok, 1 no input could be read, 2 bad usage).

@@ -182,13 +182,34 @@ void resolve_s3(const CommandLineText& t, Options& o) {
         o.s3.push_back({p, dir});
         p = dir;
     }
+    // storage and bill --inventory s3://bucket/prefix/: fetched into its own folder as a PATH is (the
+    // default cache: --cache names the one log PATH's folder).
+    if (s3::is_s3_url(o.inventory)) {
+        auto url = s3::parse_s3_url(o.inventory);
+        if (!url) throw UsageError{"--inventory: " + url.error()};
+        const std::string dir =
+            default_s3_cache(url->bucket, url->prefix, std::getenv("XDG_CACHE_HOME"), std::getenv("HOME"));
+        if (dir.empty())
+            throw UsageError{"--inventory " + o.inventory + ": no cache folder (set XDG_CACHE_HOME or HOME)"};
+        o.inventory_s3 = Options::S3Path{o.inventory, dir};
+        o.inventory = dir;
+    }
     if (o.s3.empty()) {
-        for (const char* name : {"--cache", "--endpoint-url", "--profile"})
+        for (const char* name : {"--cache", "--cache-prune"})
             if (given(t, name)) throw UsageError{fmt::format("{}: only for s3:// PATHs", name)};
+        if (!o.inventory_s3) {
+            for (const char* name : {"--endpoint-url", "--profile"})
+                if (given(t, name)) throw UsageError{fmt::format("{}: only for s3:// PATHs", name)};
+        }
         if (given(t, "--every") && t.command == Command::Dashboard)
             throw UsageError{"--every: on the dashboard, how often an s3:// PATH is listed; no s3:// PATH is named"};
-        return;
+        if (!o.inventory_s3) return;
     }
+    if (t.cache_prune && t.no_state)
+        throw UsageError{
+            "--cache-prune deletes objects the state folder has counted: not with --no-state (the next run would "
+            "miss them)"};
+    o.cache_prune = t.cache_prune;
     if (!t.cache.empty() && o.s3.size() > 1)
         throw UsageError{"--cache DIR holds one s3:// PATH as aws s3 sync lays it out: name one, or leave --cache out"};
     o.endpoint_url = t.endpoint_url;

@@ -31,7 +31,8 @@ std::expected<s3::ClientOptions, std::string> client_options() {
 
 }  // namespace
 
-S3Sources::S3Sources(const Options& opt) : sources_(opt.s3), every_(opt.s3_every) {
+S3Sources::S3Sources(const Options& opt, std::vector<Options::S3Path> sources)
+    : sources_(std::move(sources)), every_(opt.s3_every) {
     for (const auto& s : sources_) urls_.push_back(*s3::parse_s3_url(s.url));  // checked by resolve_options
     auto settings = s3::resolve_settings(s3::S3Request{opt.profile, opt.endpoint_url}, getenv_fn);
     const auto options = client_options();
@@ -180,6 +181,20 @@ void S3Sources::stop() {
     const std::lock_guard lock(mu_);
     stopped_ = true;
     cv_.notify_all();
+}
+
+std::vector<std::string> S3Sources::prune(const std::vector<std::string>& keep) {
+    std::vector<std::string> lines;
+    for (std::size_t i = 0; i < sources_.size(); ++i) {
+        s3::SyncOptions so;
+        so.dir = sources_[i].dir;
+        const s3::PruneResult r = s3::prune_cache(urls_[i], so, keep);
+        if (r.files > 0)
+            lines.push_back(fmt::format("s3top: --cache-prune: {}: {} counted object{} ({:.1f} MB) deleted from {}",
+                                        sources_[i].url, r.files, r.files == 1 ? "" : "s",
+                                        static_cast<double>(r.bytes) / 1e6, sources_[i].dir));
+    }
+    return lines;
 }
 
 std::string S3Sources::note() const {

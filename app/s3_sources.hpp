@@ -26,7 +26,9 @@ class S3Sources {
 public:
     /// Resolves the settings once more and asks the container or instance endpoints for
     /// credentials when none are configured (no request to S3 yet).
-    explicit S3Sources(const Options& opt);
+    explicit S3Sources(const Options& opt) : S3Sources(opt, opt.s3) {}
+    /// The same for other s3:// prefixes (storage --inventory s3://...).
+    S3Sources(const Options& opt, std::vector<Options::S3Path> sources);
     ~S3Sources();
     S3Sources(const S3Sources&) = delete;
     S3Sources& operator=(const S3Sources&) = delete;
@@ -49,6 +51,9 @@ public:
     /// failure as a line.
     void run(const std::function<void(std::string)>& say);
     void stop();
+    /// --cache-prune: deletes from each folder the objects a re-run will not list again (see
+    /// s3::prune_cache), except `keep`; one line per source that lost some, for the user.
+    std::vector<std::string> prune(const std::vector<std::string>& keep);
     /// For the dashboard's header: the sources and the time of the last listing.
     std::string note() const;
 

@@ -256,6 +256,21 @@ void say_fetch_problems(const Session& s, std::size_t said, const Say& say) {
         say(fmt::format("s3top: {}: {}", s.problems[i].path, s.problems[i].message));
 }
 
+/// --cache-prune, after a load: the objects the state file holds (synced first) and a re-run
+/// will not list again are deleted from the cache; not those read in part or not at all, and
+/// nothing when the state file could not be used.
+void prune_cache(Session& s, const Options& opt, const IngestResult& res, const Say& say) {
+    if (!opt.cache_prune || !s.s3) return;
+    if (!s.ingestor->has_state() || !res.notes.empty() || res.commit_error) {
+        say("s3top: --cache-prune: the state folder could not be written: nothing deleted");
+        return;
+    }
+    s.ingestor->sync();
+    std::vector<std::string> keep;
+    for (const auto& u : s.unread) keep.push_back(u.path);
+    for (const auto& line : s.s3->prune(keep)) say(line);
+}
+
 void flush_rejects(Session& s, const Options& opt, const Say& say) {
     if (s.rejects && std::fflush(s.rejects.get()) != 0)
         say(fmt::format("s3top: --rejects {}: {}", opt.rejects, std::strerror(errno)));
@@ -284,6 +299,7 @@ bool load_all(Session& s, const Options& opt, std::vector<std::string>* messages
     for (const auto& n : res.notes) say(fmt::format("s3top: state: {}", n));
     flush_rejects(s, opt, say);
     s.unread = unread_inputs(s.problems, res.load);
+    prune_cache(s, opt, res, say);
     const auto& c = res.counts;
     return res.load.any_read() || c.unchanged + c.duplicate > 0 ||
            (s.ingestor->has_state() && s.engine->lines().read > 0);

@@ -4,6 +4,7 @@
 
 #include <cstdio>
 
+#include "app/s3_sources.hpp"
 #include "core/agg/dimension.hpp"
 #include "core/report/terminal_text.hpp"
 #include "core/storage/inventory.hpp"
@@ -12,6 +13,18 @@
 namespace s3top::app {
 
 namespace {
+
+/// A file of the inventory as the user named it: under --inventory s3://... its key's URL
+/// rather than its place in the cache.
+std::string inventory_name(const Options& opt, const std::string& path) {
+    if (!opt.inventory_s3) return path;
+    std::string dir = opt.inventory_s3->dir;
+    if (!dir.ends_with('/')) dir += '/';
+    if (!path.starts_with(dir)) return path;
+    std::string url = opt.inventory_s3->url;
+    url.resize(url.rfind('/') + 1);  // s3://bucket/ at least: the prefix's folder, as the cache lays it out
+    return url + path.substr(dir.size());
+}
 
 /// One manifest's rows interned into `names`; nullopt (said on stderr) when it cannot be read.
 std::optional<StorageBaseline> baseline_of(const Options& opt, const InventoryManifest* manifest, StorageNames& names) {
@@ -26,8 +39,8 @@ std::optional<StorageBaseline> baseline_of(const Options& opt, const InventoryMa
     std::string bucket = manifest->source_bucket;
     if (bucket.empty() && !read->rows.empty()) bucket = read->rows.front().bucket;
     b.bucket = names.bucket(bucket);
-    b.description =
-        fmt::format("inventory of {} made at {} ({})", bucket, format_iso8601(b.time), manifest->path.string());
+    b.description = fmt::format("inventory of {} made at {} ({})", bucket, format_iso8601(b.time),
+                                inventory_name(opt, manifest->path.string()));
     b.rejected = read->rejected;
     if (!read->samples.empty()) b.rejected_sample = read->samples.front().describe();
     for (const InventoryError& e : read->samples)
@@ -54,6 +67,15 @@ std::optional<StorageBaseline> baseline_of(const Options& opt, const InventoryMa
 
 std::optional<StorageInventories> load_storage_inventories(const Options& opt, std::int64_t from, std::int64_t to,
                                                            StorageNames& names) {
+    if (opt.inventory_s3) {
+        // Fetched into its folder as an s3:// PATH is (only what is new), then read from there.
+        S3Sources inventory(opt, {*opt.inventory_s3});
+        std::vector<InputProblem> problems;
+        inventory.sync_all(problems);
+        for (const auto& p : problems)
+            fmt::print(stderr, "s3top: --inventory: {}\n", terminal_safe(fmt::format("{}: {}", p.path, p.message)));
+        if (!problems.empty()) return std::nullopt;
+    }
     auto manifest = choose_inventory_manifest(opt.inventory, from);
     if (!manifest) {
         fmt::print(stderr, "s3top: --inventory: {}\n", terminal_safe(manifest.error().describe()));

@@ -46,7 +46,7 @@ _s3top() {
 
     local common="-h --help --filter --org-from --org-param --log-format --date-format --time-format --dedupe
         --rejects --workers --state --no-state -f --follow --no-follow -q --quiet --replay --speed --config
-        --endpoint-url --profile --cache"
+        --endpoint-url --profile --cache --cache-prune"
     local billing="--month --from --to --prices --exclude-errors --tier-scope"
     local sub="" w
     for w in "${words[@]:1:cword-1}"; do

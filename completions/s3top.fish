@@ -69,6 +69,7 @@ complete -c s3top -r -F -l config -d 'Config file'
 complete -c s3top -x -l endpoint-url -d 'S3-compatible endpoint for s3:// paths'
 complete -c s3top -x -l profile -a '(cat $HOME/.aws/credentials $HOME/.aws/config 2>/dev/null | string replace -rf "^\[(?:profile )?([^]]+)\]\$" "\$1" | sort -u)' -d 'AWS profile for s3:// paths'
 complete -c s3top -x -l cache -a '(__fish_complete_directories)' -d 'Keep the s3:// objects in DIR'
+complete -c s3top -l cache-prune -d 'Delete cached s3:// objects already counted'
 
 # the dashboard
 complete -c s3top -n $top -l version -d 'Print the version, commit and libraries'

@@ -242,6 +242,29 @@ SyncResult fetch_planned(const S3Client& client, const S3Url& url, const SyncOpt
     return res;
 }
 
+PruneResult prune_cache(const S3Url& url, const SyncOptions& options, const std::vector<std::string>& keep) {
+    PruneResult out;
+    const auto known = read_manifest(options.dir);
+    std::vector<std::string> keys;
+    keys.reserve(known.size());
+    for (const auto& [k, v] : known) keys.push_back(k);
+    const std::string cutoff = start_after_for(url, keys, options.margin);
+    if (cutoff.empty()) return out;
+    for (const auto& [key, k] : known) {
+        if (!key.starts_with(url.prefix) || key > cutoff) continue;
+        const std::string rel = local_name(url, key);
+        if (rel.empty()) continue;
+        const std::filesystem::path path = options.dir / rel;
+        if (std::ranges::find(keep, path.string()) != keep.end()) continue;
+        struct stat st{};
+        if (::lstat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
+        if (::unlink(path.c_str()) != 0) continue;
+        ++out.files;
+        out.bytes += static_cast<std::uint64_t>(st.st_size);
+    }
+    return out;
+}
+
 SyncResult sync_prefix(const S3Client& client, const S3Url& url, const SyncOptions& options,
                        const std::atomic<bool>* cancel) {
     return fetch_planned(client, url, options, plan_sync(client, url, options), cancel);

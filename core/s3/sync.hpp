@@ -68,6 +68,18 @@ SyncPlan plan_sync(const S3Client& client, const S3Url& url, const SyncOptions& 
 SyncResult fetch_planned(const S3Client& client, const S3Url& url, const SyncOptions& options, SyncPlan plan,
                          const std::atomic<bool>* cancel = nullptr);
 
+struct PruneResult {
+    std::size_t files = 0;
+    std::uint64_t bytes = 0;
+};
+
+/// Deletes from `options.dir` the objects a re-run will not list again: when every object the
+/// manifest holds under the prefix is named as S3 delivers logs, those that sort at or before
+/// start_after_for (the newest less `options.margin`), except the paths in `keep` (not read in
+/// full). Their manifest lines stay (a re-run still lists from the newest). Nothing otherwise:
+/// every run lists the whole prefix and would fetch a deleted object again.
+PruneResult prune_cache(const S3Url& url, const SyncOptions& options, const std::vector<std::string>& keep);
+
 /// plan_sync then fetch_planned: lists the prefix, GETs what the folder lacks (parallel, each into a hidden temporary
 /// name, then renamed: a reader never sees half an object, a kill leaves only a temporary file) and records each in the
 /// manifest. `cancel` stops it between objects.

@@ -4,7 +4,8 @@
 # the same report as the uncompressed folder's), a server that stops sending mid-body (a
 # timeout, then a retry that gets it; or, when it never recovers, one line naming the object,
 # the others read, exit 3, no hang), and the dashboard's header naming the s3:// source and
-# the time of its last listing, which moves on with each listing (in tmux).
+# the time of its last listing, which moves on with each listing (in tmux); --cache-prune deletes
+# the cached objects counted and not to be listed again, and nothing is fetched twice after.
 set -euo pipefail
 : "${S3TOP:?}" "${S3GEN:?}" "${S3TOP_SOURCE_DIR:?}"
 command -v python3 >/dev/null || { echo "skipped: no python3"; exit 77; }
@@ -70,6 +71,45 @@ report gz --endpoint-url "$ep"
 [ "$(cat "$work/out")" = "$want" ] || { diff <(echo "$want") "$work/out" | head; echo "gzip objects: report differs"; exit 1; }
 cmp "$work/gz/$(basename "$stalled")" "$work/bucket/$stalled" || { echo "the cache does not hold the object as stored"; exit 1; }
 
+# 1b. --cache-prune: once counted in the state folder, the objects a re-run will not list again
+# (older than the newest less 6 hours) are deleted from the cache; a re-run gives the same
+# report and fetches none of them again; a new object is the only GET of the next run.
+keep=$(python3 - "$work/bucket/logs" <<'PY'
+import datetime, os, sys
+names = sorted(os.listdir(sys.argv[1]))
+t = lambda n: datetime.datetime.strptime(n[:19], "%Y-%m-%d-%H-%M-%S")
+cutoff = (max(t(n) for n in names) - datetime.timedelta(hours=6)).strftime("%Y-%m-%d-%H-%M-%S")
+print(sum(1 for n in names if n > cutoff))
+PY
+)
+((keep > 0 && keep < 30)) || { echo "the generated objects do not span more than 6 hours ($keep)"; exit 1; }
+prune() { "$S3TOP" report --format csv --exact --state "$work/st-prune" --cache "$work/pruned" --cache-prune \
+  --endpoint-url "$ep" s3://edges/logs/ >"$work/out" 2>"$work/err"; }
+object_gets() { grep -c '^GET /edges/logs/.* 200$' "$work/plain.log" || true; }
+before=$(object_gets)
+prune
+[ "$(cat "$work/out")" = "$want" ] || { cat "$work/err"; echo "--cache-prune: report differs"; exit 1; }
+grep -q "^s3top: --cache-prune: s3://edges/logs/: $((30 - keep)) counted objects (.* MB) deleted from $work/pruned$" \
+  "$work/err" || { cat "$work/err"; echo "--cache-prune did not say what it deleted"; exit 1; }
+left=$(find "$work/pruned" -type f ! -name .s3top-objects | wc -l)
+[ "$left" = "$keep" ] || { echo "--cache-prune left $left objects, want $keep"; exit 1; }
+prune
+[ "$(cat "$work/out")" = "$want" ] || { cat "$work/err"; echo "--cache-prune re-run: report differs"; exit 1; }
+[ "$(object_gets)" = $((before + 30)) ] || { echo "a re-run after --cache-prune fetched again"; exit 1; }
+"$S3GEN" --out "$work/late" --files 1 --lines 20 --seed 4 --start 2024-03-04T00:00:00 --hours 1 >/dev/null 2>&1
+cp "$work"/late/* "$work/bucket/logs/"
+prune
+[ "$(object_gets)" = $((before + 31)) ] || { echo "a new object after --cache-prune: $(($(object_gets) - before)) GETs"; exit 1; }
+cp "$work"/late/* "$work/plain/"
+want_late=$("$S3TOP" report --format csv --exact --no-state "$work/plain")
+[ "$(cat "$work/out")" = "$want_late" ] || { echo "--cache-prune with a new object: report differs"; exit 1; }
+rm "$work/bucket/logs/$(ls "$work/late")" "$work/plain/$(ls "$work/late")"
+set +e
+"$S3TOP" report --no-state --cache-prune --endpoint-url "$ep" s3://edges/logs/ >/dev/null 2>"$work/err"
+rc=$?
+set -e
+[ "$rc" = 2 ] && grep -q 'not with --no-state' "$work/err" || { cat "$work/err"; echo "--cache-prune --no-state: exit $rc"; exit 1; }
+
 # 2. A server that stalls mid-body on one object's first GET: given up after
 # S3TOP_S3_READ_TIMEOUT seconds of nothing, tried again, and the report is exact.
 serve stall-once --stall "$stalled" --stall-times 1
@@ -115,4 +155,4 @@ listings=$(($(grep -c '^GET /edges/ 200' "$work/plain.log" || true) - listed_bef
 ((listings >= 2)) || { echo "the dashboard listed $listings times"; exit 1; }
 tmux -L "$sock" send-keys -t t q
 wait_for "EXITED-"
-echo "s3:// edges: 15 gzip objects read as the plain folder, a stall retried, a stall for good one line (exit 3), header '$first' then '$later'"
+echo "s3:// edges: 15 gzip objects read as the plain folder, a stall retried, --cache-prune kept $keep of 30, a stall for good one line (exit 3), header '$first' then '$later'"
