@@ -158,24 +158,9 @@ std::string did_you_mean(std::string_view message, const CLI::App& cmd) {
     return {};
 }
 
-}  // namespace
-
-int run(int argc, char** argv) {
-    // Named here, so usage lines say "s3top", not the path it was started by.
-    CLI::App app{"s3top: who used how many bytes and requests of your S3 buckets, live and exactly", "s3top"};
-    app.set_version_flag("--version", version_text());
-    std::string list;
-    app.add_option("--list", list, "dims, log-formats or formats: one per line (for shell completions)")->group("");
-    CommandLineText d;
-    d.command = Command::Dashboard;
-    add_common(app, d);
-    app.add_flag("--no-color", d.no_color, "No colors (NO_COLOR is honoured too; both win over the config's colors)");
-    app.add_option("--every", d.every, "Following an s3:// PATH: how often it is listed (default 60s)");
-    app.add_option("--panels", d.panels,
-                   "Dashboard panels in order, comma separated (org,ip,status ...); default: the config's");
-
+/// `s3top report`: its options into `r`.
+CLI::App* add_report(CLI::App& app, CommandLineText& r) {
     auto* report = app.add_subcommand("report", "Print a usage report (table, CSV, JSON or HTML) and exit");
-    CommandLineText r;
     r.command = Command::Report;
     add_common(*report, r);
     report->add_option("--by", r.by, "Group by dimension(s), comma separated: " + std::string(dim_names_help()))
@@ -193,9 +178,12 @@ int run(int argc, char** argv) {
         ->capture_default_str();
     report->add_flag("--billing", r.billing, "A billing statement instead (as s3top bill)");
     add_billing(*report, r);
+    return report;
+}
 
+/// `s3top bill`: its options into `b`.
+CLI::App* add_bill(CLI::App& app, CommandLineText& b) {
     auto* bill = app.add_subcommand("bill", "Print a billing statement per org for a period (table, CSV, JSON, HTML)");
-    CommandLineText b;
     b.command = Command::Bill;
     add_common(*bill, b);
     add_billing(*bill, b);
@@ -205,11 +193,14 @@ int run(int argc, char** argv) {
     // A statement prices a whole period: these are refused with a reason (resolve_options), so
     // its --help does not offer them.
     for (const char* name : {"--follow", "--no-follow", "--replay", "--speed"}) bill->get_option(name)->group("");
+    return bill;
+}
 
+/// `s3top ingest`: its options into `g`.
+CLI::App* add_ingest(CLI::App& app, CommandLineText& g) {
     auto* ingest = app.add_subcommand(
         "ingest",
         "Send the records to ClickHouse, every line exactly once (--to clickhouse://HOST:PORT/DB?table=NAME)");
-    CommandLineText g;
     g.command = Command::Ingest;
     add_common(*ingest, g);
     ingest
@@ -223,21 +214,13 @@ int run(int argc, char** argv) {
                        "its PATH), so N machines can ingest one log set at once");
     ingest->add_option("--every", g.every, "Following an s3:// PATH: how often it is listed (default 60s)");
     for (const char* name : {"--replay", "--speed", "--dedupe", "--no-state"}) ingest->get_option(name)->group("");
+    return ingest;
+}
 
-    auto* schema = app.add_subcommand("schema", "Print the DDL of a table for s3top's records (clickhouse) and exit");
-    clickhouse::SchemaOptions schema_opt;
-    std::string schema_engine;
-    schema->add_option("engine", schema_engine, "The database the DDL is for: clickhouse")
-        ->required()
-        ->check(CLI::IsMember({"clickhouse"}));
-    schema->add_option("--database", schema_opt.database, "Database of the tables")->capture_default_str();
-    schema->add_option("--table", schema_opt.table, "Name of the MergeTree table of records")->capture_default_str();
-    schema->add_option("--cluster", schema_opt.cluster,
-                       "Also TABLE_all, a Distributed table over TABLE on the shards of this cluster (remote_servers)");
-
+/// `s3top storage`: its options into `st`.
+CLI::App* add_storage(CLI::App& app, CommandLineText& st) {
     auto* storage = app.add_subcommand(
         "storage", "Print the bytes stored per org for a period: byte-seconds and GB-months (table, CSV, JSON, HTML)");
-    CommandLineText st;
     st.command = Command::Storage;
     add_common(*storage, st);
     storage->add_option("--month", st.month, "One calendar month, UTC: 2024-03");
@@ -251,6 +234,47 @@ int run(int argc, char** argv) {
     // What storage cannot do (yet): refused with a reason (resolve_options), not offered.
     for (const char* name : {"--follow", "--no-follow", "--replay", "--speed", "--state"})
         storage->get_option(name)->group("");
+    return storage;
+}
+
+}  // namespace
+
+int run(int argc, char** argv) {
+    // Named here, so usage lines say "s3top", not the path it was started by.
+    CLI::App app{"s3top: who used how many bytes and requests of your S3 buckets, live and exactly", "s3top"};
+    app.set_version_flag("--version", version_text());
+    std::string list;
+    app.add_option("--list", list, "dims, log-formats or formats: one per line (for shell completions)")->group("");
+    CommandLineText d;
+    d.command = Command::Dashboard;
+    add_common(app, d);
+    app.add_flag("--no-color", d.no_color, "No colors (NO_COLOR is honoured too; both win over the config's colors)");
+    app.add_option("--every", d.every, "Following an s3:// PATH: how often it is listed (default 60s)");
+    app.add_option("--panels", d.panels,
+                   "Dashboard panels in order, comma separated (org,ip,status ...); default: the config's");
+
+    CommandLineText r;
+    CLI::App* report = add_report(app, r);
+
+    CommandLineText b;
+    CLI::App* bill = add_bill(app, b);
+
+    CommandLineText g;
+    CLI::App* ingest = add_ingest(app, g);
+
+    auto* schema = app.add_subcommand("schema", "Print the DDL of a table for s3top's records (clickhouse) and exit");
+    clickhouse::SchemaOptions schema_opt;
+    std::string schema_engine;
+    schema->add_option("engine", schema_engine, "The database the DDL is for: clickhouse")
+        ->required()
+        ->check(CLI::IsMember({"clickhouse"}));
+    schema->add_option("--database", schema_opt.database, "Database of the tables")->capture_default_str();
+    schema->add_option("--table", schema_opt.table, "Name of the MergeTree table of records")->capture_default_str();
+    schema->add_option("--cluster", schema_opt.cluster,
+                       "Also TABLE_all, a Distributed table over TABLE on the shards of this cluster (remote_servers)");
+
+    CommandLineText st;
+    CLI::App* storage = add_storage(app, st);
 
     try {
         app.parse(argc, argv);
