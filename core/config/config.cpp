@@ -241,6 +241,41 @@ public:
         }
     }
 
+    /// [billing]: exclusions, the grace for late logs, and the prices (inline, a file beside
+    /// the config, or the built-in table).
+    void billing(Config& c, const toml::table& t, const std::filesystem::path& dir) const {
+        only(t, "billing",
+             {"exclude_requesters", "exclude_operations", "exclude_errors", "late_grace_hours", "price_table",
+              "prices"});
+        if (const auto* s = t.get("exclude_requesters"))
+            c.exclude.requesters = strings(*s, "billing.exclude_requesters");
+        if (const auto* s = t.get("exclude_operations"))
+            c.exclude.operations = strings(*s, "billing.exclude_operations");
+        if (const auto* s = t.get("exclude_errors")) c.exclude.errors = boolean(*s, "billing.exclude_errors");
+        if (const auto* s = t.get("late_grace_hours"))
+            c.late_grace_hours = integer(*s, "billing.late_grace_hours", 0, 24 * 366);
+        if (const auto* s = t.get("prices")) {
+            c.prices = price_table(table(*s, "billing.prices"), "billing.prices");
+        } else if (const auto* s2 = t.get("price_table")) {
+            const std::string v = str(*s2, "billing.price_table");
+            if (v == "builtin") {
+                c.prices = *parse_price_table(builtin_price_table_text(), "built-in s3-standard-us-east-1.toml");
+            } else {
+                std::filesystem::path p(v);
+                if (p.is_relative()) p = dir / p;
+                auto table_or = load_price_table_file(p);
+                if (!table_or) {
+                    ConfigError e = table_or.error();
+                    if (e.line == 0)
+                        e = ConfigError{file_, static_cast<std::uint32_t>(s2->source().begin.line),
+                                        "billing.price_table", e.to_string()};
+                    throw e;
+                }
+                c.prices = *table_or;
+            }
+        }
+    }
+
     void apply(Config& c, const toml::table& root, const std::filesystem::path& dir) const {
         only(root, "", {"org", "log", "billing", "request_tiers", "dashboard"});
         if (const auto* n = root.get("org")) {
@@ -262,39 +297,7 @@ public:
             }
             if (const auto* j = t.get("json")) json_fields(c.json_fields, table(*j, "log.json"));
         }
-        if (const auto* n = root.get("billing")) {
-            const auto& t = table(*n, "billing");
-            only(t, "billing",
-                 {"exclude_requesters", "exclude_operations", "exclude_errors", "late_grace_hours", "price_table",
-                  "prices"});
-            if (const auto* s = t.get("exclude_requesters"))
-                c.exclude.requesters = strings(*s, "billing.exclude_requesters");
-            if (const auto* s = t.get("exclude_operations"))
-                c.exclude.operations = strings(*s, "billing.exclude_operations");
-            if (const auto* s = t.get("exclude_errors")) c.exclude.errors = boolean(*s, "billing.exclude_errors");
-            if (const auto* s = t.get("late_grace_hours"))
-                c.late_grace_hours = integer(*s, "billing.late_grace_hours", 0, 24 * 366);
-            if (const auto* s = t.get("prices")) {
-                c.prices = price_table(table(*s, "billing.prices"), "billing.prices");
-            } else if (const auto* s2 = t.get("price_table")) {
-                const std::string v = str(*s2, "billing.price_table");
-                if (v == "builtin") {
-                    c.prices = *parse_price_table(builtin_price_table_text(), "built-in s3-standard-us-east-1.toml");
-                } else {
-                    std::filesystem::path p(v);
-                    if (p.is_relative()) p = dir / p;
-                    auto table_or = load_price_table_file(p);
-                    if (!table_or) {
-                        ConfigError e = table_or.error();
-                        if (e.line == 0)
-                            e = ConfigError{file_, static_cast<std::uint32_t>(s2->source().begin.line),
-                                            "billing.price_table", e.to_string()};
-                        throw e;
-                    }
-                    c.prices = *table_or;
-                }
-            }
-        }
+        if (const auto* n = root.get("billing")) billing(c, table(*n, "billing"), dir);
         if (const auto* n = root.get("request_tiers")) {
             const auto& t = table(*n, "request_tiers");
             only(t, "request_tiers", {"operations", "methods", "fallback"});
