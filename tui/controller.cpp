@@ -1,4 +1,5 @@
 #include "tui/controller.hpp"
+#include "tui/problems.hpp"
 #include "tui/render.hpp"
 
 #include <algorithm>
@@ -35,8 +36,7 @@ std::size_t panel_row_count(const Snapshot& s, std::size_t panel) {
     return panel < s.panels.size() ? s.panels[panel].rows.size() : 0;
 }
 
-Controller::Controller(UiState state, std::function<std::vector<std::string>()> org_values)
-    : ui_(std::move(state)), org_values_(std::move(org_values)) {
+Controller::Controller(UiState state, DataSources sources) : ui_(std::move(state)), sources_(std::move(sources)) {
     ui_.cursors.resize(ui_.slots.size());
     if (ui_.focus >= ui_.slots.size()) ui_.focus = 0;
 }
@@ -60,6 +60,9 @@ void Controller::keep_visible(std::size_t panel, int rows_in_panel) {
 }
 
 void Controller::on_snapshot(const Snapshot& snap) {
+    // The problems view follows new rejects while it shows its top; scrolled, it holds still.
+    if (ui_.overlay == Overlay::Problems && ui_.problems.scroll == 0 && sources_.problems)
+        ui_.problems.data = sources_.problems();
     for (std::size_t i = 0; i < ui_.cursors.size() && i < snap.panels.size(); ++i) {
         PanelCursor& c = ui_.cursors[i];
         const auto& rows = snap.panels[i].rows;
@@ -117,7 +120,7 @@ Action Controller::drill_down(const Snapshot& shown) {
 
 void Controller::open_picker() {
     ui_.picker = OrgPicker{};
-    if (org_values_) ui_.picker.all = org_values_();
+    if (sources_.org_values) ui_.picker.all = sources_.org_values();
     ui_.picker.refilter();
     ui_.overlay = Overlay::OrgPicker;
 }
@@ -130,6 +133,7 @@ Action Controller::on_key(Key key, const Snapshot& shown) {
         case Overlay::Help: a = key_help(key); break;
         case Overlay::FilterPrompt: a = key_prompt(key); break;
         case Overlay::OrgPicker: a = key_picker(key); break;
+        case Overlay::Problems: a = key_problems(key, shown); break;
         case Overlay::None: a = key_grid(key, shown); break;
     }
     return (a == Action::None && had_message) ? Action::Redraw : a;
@@ -166,6 +170,7 @@ Action Controller::run(Command command, const Snapshot& shown) {
             return Action::Redraw;
         }
         case Command::OrgPicker: open_picker(); return Action::Redraw;
+        case Command::Problems: return open_problems();
         case Command::Sort: ui_.sort = next_sort(ui_.sort); return Action::ViewChanged;
         case Command::Resolution: ui_.resolution = next_resolution(ui_.resolution); return Action::ViewChanged;
         case Command::ChartMetric:
@@ -358,8 +363,82 @@ Action Controller::key_help(Key key) {
     return (key == ui_.keys.key(Command::Quit) || key == keys::CtrlC) ? Action::Quit : Action::Redraw;
 }
 
+Action Controller::open_problems() {
+    ui_.problems = ProblemsView{};
+    if (sources_.problems) ui_.problems.data = sources_.problems();
+    ui_.overlay = Overlay::Problems;
+    return Action::Redraw;
+}
+
+Action Controller::key_problems(Key key, const Snapshot& shown) {
+    ProblemsView& v = ui_.problems;
+    const int max = problems_max_scroll(ui_, shown.lines);
+    const int page = std::max(1, problems_list_rows(ui_.screen_h) - 1);
+    std::optional<int> to;
+    if (key == keys::Up || key == ui_.keys.key(Command::Up))
+        to = v.scroll - 1;
+    else if (key == keys::Down || key == ui_.keys.key(Command::Down))
+        to = v.scroll + 1;
+    else if (key == keys::PageUp)
+        to = v.scroll - page;
+    else if (key == keys::PageDown || key == ' ')
+        to = v.scroll + page;
+    else if (key == keys::Home)
+        to = 0;
+    else if (key == keys::End)
+        to = max;
+    if (to) {
+        const int clamped = std::clamp(*to, 0, max);
+        if (clamped == v.scroll) return Action::None;
+        v.scroll = clamped;
+        return Action::Redraw;
+    }
+    if (key == keys::Left || key == keys::Right) {
+        const int shifted = std::max(0, v.hscroll + (key == keys::Right ? 1 : -1) * std::max(8, ui_.screen_w / 2));
+        if (shifted == v.hscroll) return Action::None;
+        v.hscroll = shifted;
+        return Action::Redraw;
+    }
+    if (key == keys::CtrlL) return Action::Redraw;
+    // Any other key closes it (quit quits, as from the help).
+    ui_.overlay = Overlay::None;
+    return (key == ui_.keys.key(Command::Quit) || key == keys::CtrlC) ? Action::Quit : Action::Redraw;
+}
+
+bool Controller::on_problem_count(int x, int y, const Snapshot& shown) const {
+    const Layout l = compute_layout(ui_);
+    if (l.too_small || y != l.header.y) return false;
+    // Where the header put it: its fields move and drop as the screen narrows.
+    Canvas scratch(ui_.screen_w, kHeaderLines, ui_.unicode);
+    render_header(shown, ui_, scratch, Rect{0, 0, ui_.screen_w, kHeaderLines});
+    std::string row;
+    std::vector<int> cell_of;  // byte of `row` -> cell
+    for (int cx = 0; cx < ui_.screen_w; ++cx) {
+        const Cell& cell = scratch.at(cx, 0);
+        for (std::size_t i = 0; i < cell.text.size(); ++i) cell_of.push_back(cx);
+        row += cell.text;
+    }
+    for (const std::string_view word : {"rejected ", "unread "}) {
+        const std::size_t at = row.find(word);
+        if (at == std::string::npos) continue;
+        std::size_t end = row.find_first_of(' ', at + word.size());
+        if (end == std::string::npos) end = row.size();
+        if (x >= cell_of[at] && x <= cell_of[end - 1]) return true;
+    }
+    return false;
+}
+
 Action Controller::on_mouse(const MouseEvent& ev, const Snapshot& shown) {
     ui_.message.clear();
+    if (ui_.overlay == Overlay::Problems) {
+        if (ev.kind == MouseEvent::Kind::WheelUp) return key_problems(keys::Up, shown);
+        if (ev.kind == MouseEvent::Kind::WheelDown) return key_problems(keys::Down, shown);
+        if (problems_box(ui_.screen_w, ui_.screen_h).contains(ev.x, ev.y)) return Action::None;
+        ui_.overlay = Overlay::None;
+        return Action::Redraw;
+    }
+    if (ui_.overlay == Overlay::None && ev.kind == MouseEvent::Kind::Press && on_problem_count(ev.x, ev.y, shown))
+        return open_problems();
     if (ui_.overlay == Overlay::Help) {
         if (ev.kind == MouseEvent::Kind::WheelUp) return key_help(keys::Up);
         if (ev.kind == MouseEvent::Kind::WheelDown) return key_help(keys::Down);

@@ -31,10 +31,21 @@ enum class Action : std::uint8_t {
     Step,
 };
 
+/// What the controller asks of the engine and the app, when a view opens (each may be empty:
+/// that view then has nothing to show). tui/sources.hpp makes them from an Engine.
+struct DataSources {
+    /// Every org for the picker, sorted, "" (records with none) first (Engine::values(Dim::Org)).
+    std::function<std::vector<std::string>()> org_values;
+    /// What the problems view lists (Engine::recent_rejects and the app's input problems).
+    std::function<ProblemsData()> problems;
+};
+
 class Controller {
 public:
+    explicit Controller(UiState state, DataSources sources);
     /// `org_values` lists every org for the picker (Engine::values(Dim::Org)); may be empty.
-    explicit Controller(UiState state = UiState::defaults(), std::function<std::vector<std::string>()> org_values = {});
+    explicit Controller(UiState state = UiState::defaults(), std::function<std::vector<std::string>()> org_values = {})
+        : Controller(std::move(state), DataSources{std::move(org_values), {}}) {}
 
     const UiState& state() const { return ui_; }
     UiState& state() { return ui_; }
@@ -54,6 +65,10 @@ private:
     Action key_prompt(Key key);
     Action key_picker(Key key);
     Action key_help(Key key);
+    Action key_problems(Key key, const Snapshot& shown);
+    Action open_problems();
+    /// Whether (x, y) is on the header's rejected count (or the unread inputs beside it).
+    bool on_problem_count(int x, int y, const Snapshot& shown) const;
     Action run(Command command, const Snapshot& shown);
     Action move_selection(int delta, const Snapshot& shown);
     Action drill_down(const Snapshot& shown);
@@ -63,7 +78,7 @@ private:
     void keep_visible(std::size_t panel, int rows_in_panel);
 
     UiState ui_;
-    std::function<std::vector<std::string>()> org_values_;
+    DataSources sources_;
 };
 
 /// Rows a panel of the snapshot has (0 when the snapshot does not have it yet).

@@ -7,6 +7,7 @@
 
 #include "tui/controller.hpp"
 #include "tui/render.hpp"
+#include "tui/sources.hpp"
 #include "tui/terminal.hpp"
 
 namespace s3top::tui {
@@ -28,7 +29,7 @@ public:
         : engine_(engine),
           opts_(opts),
           term_(term),
-          ctl_(initial_state(opts, term), [&e = engine] { return e.values(Dim::Org); }),
+          ctl_(initial_state(opts, term), engine_sources(engine, opts.input_problems)),
           view_(ctl_.state().view_spec()),
           canvas_(term.width(), term.height(), term.unicode()) {
         ctl_.on_resize(term.width(), term.height());

@@ -23,6 +23,9 @@ struct DashboardOptions {
     /// What the header shows about the input; called on the UI thread (so it must be
     /// thread-safe against ingest). Null: an empty SourceStatus.
     std::function<SourceStatus()> status;
+    /// What the app said about its inputs so far ("PATH: message": not read, read in part, in
+    /// no known format ...), for the problems view; called on the UI thread. Null: none.
+    std::function<std::vector<std::string>()> input_problems;
 
     /// Replay controls (space, +, -, .), called on the UI thread. Null when not replaying: the
     /// keys then do nothing.

@@ -17,6 +17,7 @@ KeyMap KeyMap::defaults() {
     m.bind(Command::Expand, 'e');
     m.bind(Command::ChartMetric, 'm');
     m.bind(Command::CycleDimension, 'd');
+    m.bind(Command::Problems, 'p');
     return m;
 }
 

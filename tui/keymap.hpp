@@ -35,6 +35,7 @@ enum class Command : std::uint8_t {
     Expand,
     ChartMetric,
     CycleDimension,
+    Problems,
     Count_
 };
 inline constexpr std::size_t kCommandCount = static_cast<std::size_t>(Command::Count_);
@@ -46,7 +47,7 @@ inline std::string_view command_name(Command c) { return kKeyCommandNames[static
 /// One key per command.
 class KeyMap {
 public:
-    /// q ? / o s t x k j e m d (the built-in config's [dashboard.keys]).
+    /// q ? / o s t x k j e m d p (the built-in config's [dashboard.keys]).
     static KeyMap defaults();
 
     Key key(Command c) const { return keys_[static_cast<std::size_t>(c)]; }

@@ -6,6 +6,7 @@
 #include <tuple>
 
 #include "tui/format.hpp"
+#include "tui/problems.hpp"
 #include "core/report/terminal_text.hpp"
 
 namespace s3top::tui {
@@ -217,6 +218,7 @@ void render(const Snapshot& snap, const UiState& ui, Canvas& c) {
     render_hint_bar(ui, c, l.hint, note);
     if (ui.overlay == Overlay::Help) render_help(ui.keys, ui.help_scroll, c);
     if (ui.overlay == Overlay::OrgPicker) render_org_picker(snap, ui, c);
+    if (ui.overlay == Overlay::Problems) render_problems(snap, ui, c);
 }
 
 }  // namespace s3top::tui

@@ -54,6 +54,7 @@ std::vector<HelpLine> help_lines(const KeyMap& map) {
         {k(Command::ChartMetric), "chart bytes sent / requests"},
         {k(Command::Resolution), "chart resolution minute / hour / day / month"},
         {k(Command::Exact), "exact numbers / human units"},
+        {k(Command::Problems), "problems: rejected lines, inputs not read (or click the header's count)"},
         {"", ""},  // replay keys, below
         {"mouse", "click a panel or row; click again to drill; wheel scrolls"},
         {free_keys(map, {{keys::CtrlL, "Ctrl-L"}}), "repaint the screen"},

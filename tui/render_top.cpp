@@ -19,6 +19,16 @@ std::string speed_text(double speed) {
     return s.substr(0, s.find('.') + 3) + "x";
 }
 
+/// "rejected N" (red when any), "unread N" when inputs were left out, and the key that shows
+/// them: what the user clicks or presses to see the problems.
+void problem_fields(std::uint64_t rejected, const UiState& ui, std::vector<draw::Field>& counts) {
+    const Style dim{Role::Dim}, bad{Role::Bad, true};
+    counts.push_back({{"rejected ", dim}, {format_count(rejected, ui.exact), rejected ? bad : Style{}}});
+    if (ui.source.unread) counts.push_back({{"unread ", dim}, {std::to_string(ui.source.unread), bad}});
+    if (rejected || ui.source.unread)
+        counts.back().push_back({" (" + key_label(ui.keys.key(Command::Problems)) + ")", Style{Role::Hotkey}});
+}
+
 void source_line(const Snapshot& snap, const UiState& ui, Canvas& c, Rect r) {
     draw::Line line(c, r.x, r.y, r.x + r.w);
     line.add(" s3top ", Style{Role::Focus, true, true}).gap(1);
@@ -53,8 +63,8 @@ void source_line(const Snapshot& snap, const UiState& ui, Canvas& c, Rect r) {
     std::vector<draw::Field> counts = {
         {{"lines ", dim}, {format_count(snap.lines.read, exact), normal}},
         {{"parsed ", dim}, {format_count(snap.lines.parsed, exact), normal}},
-        {{"rejected ", dim}, {format_count(rejected, exact), Style{rejected ? Role::Bad : Role::Normal, rejected > 0}}},
     };
+    problem_fields(rejected, ui, counts);
     if (s.dedupe) counts.push_back({{"dup ", dim}, {format_count(dups, exact), normal}});
     // Blank and header lines, a file that is no log: no records, so never "rejected".
     if (const auto ignored = snap.lines.ignored_total())

@@ -28,11 +28,27 @@ struct SourceStatus {
     std::string note;        ///< short free text ("reading a.log 45%"); shown sanitized
     bool done = false;       ///< Replay: every record played
     bool dedupe = false;     ///< --dedupe request-id: duplicates are shown apart from rejected
+    std::size_t unread = 0;  ///< inputs left out of the totals, whole or in part (shown in red)
     friend bool operator==(const SourceStatus&, const SourceStatus&) = default;
 };
 
 enum class ChartMetric : std::uint8_t { BytesSent, Requests };
-enum class Overlay : std::uint8_t { None, Help, FilterPrompt, OrgPicker };
+enum class Overlay : std::uint8_t { None, Help, FilterPrompt, OrgPicker, Problems };
+
+/// What the problems view lists: the engine's most recent rejected lines and what the app said
+/// about its inputs (not read, read in part, no known format, a damaged .gz, the state file).
+struct ProblemsData {
+    std::vector<RejectedLine> rejects;  ///< oldest first (Engine::recent_rejects)
+    std::vector<std::string> inputs;    ///< "PATH: message", in the order said
+};
+
+/// The problems view (`p`, or a click on the header's rejected count): its data as of when it
+/// was opened (refreshed while it shows its top), and where it is scrolled.
+struct ProblemsView {
+    ProblemsData data;
+    int scroll = 0;   ///< first list row shown
+    int hscroll = 0;  ///< cells of each rejected line's text scrolled off to the left
+};
 
 /// A one-line text editor (filter prompt, org search). Cursor is a byte offset on a UTF-8
 /// character boundary.
@@ -106,6 +122,7 @@ struct UiState {
     LineEdit prompt;
     std::string prompt_error;  ///< parse error of the last Enter in the filter prompt
     OrgPicker picker;
+    ProblemsView problems;
     std::string message;               ///< one-line notice shown in the hint bar until the next key
     KeyMap keys = KeyMap::defaults();  ///< [dashboard.keys]: what the controller runs, the hints show
 

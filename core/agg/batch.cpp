@@ -123,7 +123,7 @@ void BatchBuilder::reject(std::uint32_t source, std::uint64_t line_no, std::stri
     ++batch_.counters.unparsed[static_cast<std::size_t>(e.reason)];
     if (is_ignored(e.reason)) return;
     if (line.size() > kMaxRejectText) line = line.substr(0, kMaxRejectText);
-    batch_.rejects.push_back(RejectedLine{source, line_no, e, std::string(line)});
+    batch_.rejects.push_back(RejectedLine{source, line_no, e, std::string(line), {}});
 }
 
 Batch BatchBuilder::take() {

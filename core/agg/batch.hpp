@@ -34,6 +34,9 @@ struct RejectedLine {
     std::uint64_t line_no = 0;  ///< 1-based line number in the source
     ParseError error;
     std::string text;  ///< the line, cut at kMaxRejectText bytes
+    /// The file's path, set by the reader for the lines it keeps (the dashboard's problems view):
+    /// `source` only means something within one load.
+    std::string path;
 };
 inline constexpr std::size_t kMaxRejectText = 16 * 1024;
 

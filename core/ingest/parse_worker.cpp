@@ -193,6 +193,7 @@ void ParseWorker::pass_rejects() {
 void ParseWorker::flush() {
     pass_rejects();
     sunk_ = 0;
+    for (RejectedLine& r : builder_.rejects()) r.path = shared_.jobs[r.source].file.path;
     Batch b = builder_.take();
     if (shared_.commit) {
         shared_.commit(std::move(b), std::move(spans_));

@@ -291,6 +291,8 @@ TEST(ParseWorker, SpansMergeAndRejectedLinesAreSampled) {
     EXPECT_EQ(run.batches[0].counters.read, 21003u);
     EXPECT_EQ(run.batches[0].counters.ignored_total(), 1000u) << "blank lines are no records";
     EXPECT_LE(run.batches[0].rejects.size(), 10u) << "only the engine's sample is kept";
+    ASSERT_FALSE(run.batches[0].rejects.empty());
+    for (const RejectedLine& r : run.batches[0].rejects) EXPECT_EQ(r.path, "a.log") << "the kept lines name their file";
     EXPECT_EQ(run.sunk, 20000u) << "every rejected line reaches the sink, and no blank one";
     ASSERT_EQ(run.spans[0].size(), 1u) << "contiguous blocks of one job are one span";
     EXPECT_EQ(run.spans[0][0].begin, 0u);

@@ -123,7 +123,7 @@ TEST(Render, DedupeShowsDuplicatesApartFromRejectedWholeOrNotAtAll) {
     ui.source.dedupe = true;
     ui.source.files = 12;
     c = test::render_to_canvas(snap, ui);
-    EXPECT_NE(c.row(0).find("rejected 3  dup 1,234,567  12 files"), std::string::npos) << c.row(0);
+    EXPECT_NE(c.row(0).find("rejected 3 (p)  dup 1,234,567  12 files"), std::string::npos) << c.row(0);
     bool dup_dropped = false;
     for (int width = 120; width >= 40; --width) {
         ui = test::ui_of(width, 30);
