@@ -405,8 +405,11 @@ Ledger::Found Ledger::find_counted_start(Todo& t, Head* read_ahead, Search& sear
             f.have_key = true;
         }
         // Counted content shorter than 1 KiB has a key of its own: look for it at each line
-        // end of the head (no read: the bytes are here).
-        if (head.ok && !is_grown) match_in_head(counted, head.complete, known_here, f.best);
+        // end of the head (no read: the bytes are here). A grown file too: one created empty
+        // (or with half a line) and then written, as `cmd > file` does, is a new file to
+        // judge, and its lines may be counted content.
+        if (head.ok && (!is_grown || counted.size() > own->offset))
+            match_in_head(counted, head.complete, known_here, f.best);
     }
     // Past the head: only when content with the same first KiB is counted or planned.
     auto group = f.have_key ? heads_.find(f.key) : heads_.end();

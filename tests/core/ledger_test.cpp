@@ -595,6 +595,44 @@ TEST_F(LedgerTest, ShortStartAfterTheLongerFileIsNotCountedAgain) {
     EXPECT_EQ(run(logs(), state()), (Totals{14, 1028, 14}));
 }
 
+// `head -2 a > part` (or `| gzip -c >`): the shell creates the file empty and the lines come
+// after, so a run (or a follow round) can see it empty, or with half a line, before it is
+// written. Once written it is judged as any new file: all counted content adds nothing.
+// It did count its lines again (an empty file grows as the same file, read from 0).
+TEST_F(LedgerTest, FileCreatedEmptyThenWrittenIsJudgedAsNew) {
+    for (const bool follow : {false, true}) {
+        SCOPED_TRACE(follow ? "follow" : "runs");
+        test::TempDir t;
+        const fs::path dir = t.path() / "logs", st = t.path() / "state" / "x.state";
+        const std::string a = lines("a", 10);
+        t.write("logs/a", a);
+        const Totals want{10, 1000, 10};
+        EXPECT_EQ(run(dir, st, nullptr, follow), want);
+        t.write("logs/part", "");
+        EXPECT_EQ(run(dir, st, nullptr, follow), want);
+        append(dir / "part", a.substr(0, line_bytes(a, 1)));  // the same file (inode), now a start of a
+        EXPECT_EQ(run(dir, st, nullptr, follow), want);
+        append(dir / "part", a.substr(line_bytes(a, 1), line_bytes(a, 3) - line_bytes(a, 1)));
+        EXPECT_EQ(run(dir, st, nullptr, follow), want);
+        if (follow) {  // half a line waits; whole, it is a's
+            const std::string l4 = a.substr(line_bytes(a, 3), line_bytes(a, 4) - line_bytes(a, 3));
+            append(dir / "part", l4.substr(0, 50));
+            EXPECT_EQ(run(dir, st, nullptr, follow), want);
+            append(dir / "part", l4.substr(50));
+            EXPECT_EQ(run(dir, st, nullptr, follow), want);
+        }
+        append(dir / "part", line("p", 7));  // a line of its own is counted, once
+        const Totals more{11, 1007, 11};
+        EXPECT_EQ(run(dir, st, nullptr, follow), more);
+        EXPECT_EQ(run(dir, st, nullptr, follow), more);
+        t.write("logs/new", "");  // new lines written the same way count, once
+        EXPECT_EQ(run(dir, st, nullptr, follow), more);
+        append(dir / "new", lines("n", 2, 3));
+        EXPECT_EQ(run(dir, st, nullptr, follow), (Totals{13, 1013, 13}));
+        EXPECT_EQ(run(dir, st, nullptr, follow), (Totals{13, 1013, 13}));
+    }
+}
+
 TEST_F(LedgerTest, ShortFileThatIsNotAStartStillCounts) {
     const std::string a = lines("a", 10);
     tmp.write("logs/a", a);
