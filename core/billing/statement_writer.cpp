@@ -20,6 +20,19 @@ std::string shown(const std::string& v) { return v.empty() ? std::string("-") : 
 std::string money6(std::int64_t micros) { return format_scaled_decimal(micros, 6, 6); }
 std::string money2(std::int64_t micros) { return format_scaled_decimal(micros, 6, 2); }
 
+/// Bytes in the price table's GB, two decimals rounded half up: "823.22 GB".
+std::string gb_text(std::uint64_t bytes, std::uint64_t gb_bytes) {
+    const std::int64_t hundredths = div_round_half_up(Int128(bytes) * 100, Int128(gb_bytes ? gb_bytes : 1));
+    return fmt::format("{}.{:02} GB", grouped(static_cast<std::uint64_t>(hundredths / 100)), hundredths % 100);
+}
+
+/// A group's key as one text: "acme-17", "acme-17 / STANDARD".
+std::string key_text(const std::vector<std::string>& key) {
+    std::string k;
+    for (std::size_t i = 0; i < key.size(); ++i) k += (i ? " / " : "") + shown(key[i]);
+    return k;
+}
+
 void usage_json(std::string& out, const Metrics& m) {
     out += fmt::format(
         "\"requests\":{},\"get_class\":{},\"put_class\":{},\"free_class\":{},\"bytes_sent\":{},\"bytes_uploaded\":{},"
@@ -438,47 +451,77 @@ std::string statement_html(const Statement& s, std::int64_t grace) {
                 " (UTC, end exclusive)</p>\n";
         if (p.provisional) body += "<p class=\"note\">" + html_escape(late_note(p, grace)) + ".</p>\n";
         for (const auto& w : p.warnings) body += "<p class=\"note\">Warning: " + html_escape(w) + ".</p>\n";
-        std::string top = "-";
+        // The org with the largest amount: a line with no org is billed to no one.
+        const StatementLine* top = nullptr;
         for (const auto& l : s.lines_billed) {
-            if (l.period != pi) continue;
-            std::string k;
-            for (std::size_t i = 0; i < l.key.size(); ++i) k += (i ? " / " : "") + shown(l.key[i]);
-            top = k;
-            break;
+            const bool no_org = std::ranges::all_of(l.key, [](const std::string& k) { return k.empty() || k == "-"; });
+            if (l.period == pi && !no_org && (!top || l.charges.amount > top->charges.amount)) top = &l;
         }
-        body += html::totals({{"Amount " + cur, money2(p.charges.amount)},
-                              {"Billable requests", grouped(p.billable.requests)},
-                              {"Bytes sent", grouped(p.billable.bytes_sent)},
-                              {"Uploaded", grouped(p.billable.bytes_in)},
-                              {"Not billed requests", grouped(p.excluded.requests)},
-                              {"Largest amount", top}});
+        const std::uint64_t gb = s.prices.gb_bytes;
+        body += html::totals({{"Amount " + cur, money2(p.charges.amount), {}},
+                              {"Billable requests", grouped(p.billable.requests), {}},
+                              {"Bytes sent", gb_text(p.billable.bytes_sent, gb), grouped(p.billable.bytes_sent) + " B"},
+                              {"Uploaded", gb_text(p.billable.bytes_in, gb), grouped(p.billable.bytes_in) + " B"},
+                              {"Not billed requests", grouped(p.excluded.requests), {}},
+                              {"Largest amount", top ? key_text(top->key) : "no org billed",
+                               top ? money2(top->charges.amount) + " " + cur : std::string()}});
+        // Charges to the cent (exact micro-amounts on hover, and in CSV and JSON); a charge
+        // that is zero on every line is left out, and said.
+        std::vector<std::pair<std::string, std::int64_t Charges::*>> charge_columns{
+            {"Egress", &Charges::egress},
+            {"Upload", &Charges::ingress},
+            {"GET requests", &Charges::get_requests},
+            {"PUT requests", &Charges::put_requests},
+            {"Storage", &Charges::storage},
+            {"Markup", &Charges::markup},
+            {"Fee", &Charges::fee}};
+        std::string left_out;
+        std::erase_if(charge_columns, [&](const auto& col) {
+            if (col.second == &Charges::storage && !s.storage) return true;
+            const bool used = p.charges.*col.second != 0 || std::ranges::any_of(s.lines_billed, [&](const auto& l) {
+                                  return l.period == pi && l.charges.*col.second != 0;
+                              });
+            if (!used) left_out += (left_out.empty() ? "" : ", ") + col.first;
+            return !used;
+        });
         std::vector<std::string> headers;
         std::vector<bool> numeric;
         for (const auto& d : s.by) {
             headers.push_back(dim_title(d));
             numeric.push_back(false);
         }
-        for (const char* h : {"Requests", "GET-class", "PUT-class", "Bytes sent", "Uploaded", "Egress", "Upload",
-                              "GET requests", "PUT requests", "Storage", "Markup", "Fee", "Total", "Amount"}) {
-            if (!s.storage && std::string_view(h) == "Storage") continue;
+        for (const char* h : {"Requests", "GET-class", "PUT-class", "Free", "Bytes sent", "Uploaded"}) {
             headers.emplace_back(h);
             numeric.push_back(true);
         }
+        for (const auto& col : charge_columns) {
+            headers.push_back(col.first);
+            numeric.push_back(true);
+        }
+        headers.push_back("Amount " + cur);
+        numeric.push_back(true);
+        auto money = [](std::int64_t micros) {
+            Cell c = Cell::signed_number(micros, money2(micros));
+            c.title = money6(micros);
+            return c;
+        };
+        auto bytes = [&](std::uint64_t b) {
+            Cell c = Cell::number(b, gb_text(b, gb));
+            c.detail = grouped(b);
+            return c;
+        };
         auto usage_money = [&](const Metrics& m, const Charges& c) {
-            std::vector<Cell> cells{Cell::number(m.requests, grouped(m.requests)),
-                                    Cell::number(m.get_class, grouped(m.get_class)),
-                                    Cell::number(m.put_class, grouped(m.put_class)),
-                                    Cell::number(m.bytes_sent, grouped(m.bytes_sent)),
-                                    Cell::number(m.bytes_in, grouped(m.bytes_in)),
-                                    Cell::signed_number(c.egress, money6(c.egress)),
-                                    Cell::signed_number(c.ingress, money6(c.ingress)),
-                                    Cell::signed_number(c.get_requests, money6(c.get_requests)),
-                                    Cell::signed_number(c.put_requests, money6(c.put_requests))};
-            if (s.storage) cells.push_back(Cell::signed_number(c.storage, money6(c.storage)));
-            cells.push_back(Cell::signed_number(c.markup, money6(c.markup)));
-            cells.push_back(Cell::signed_number(c.fee, money6(c.fee)));
-            cells.push_back(Cell::signed_number(c.total, money6(c.total)));
-            cells.push_back(Cell::signed_number(c.amount, money2(c.amount)));
+            std::vector<Cell> cells{
+                Cell::number(m.requests, grouped(m.requests)),
+                Cell::number(m.get_class, grouped(m.get_class)),
+                Cell::number(m.put_class, grouped(m.put_class)),
+                Cell::number(m.requests - m.get_class - m.put_class, grouped(m.requests - m.get_class - m.put_class)),
+                bytes(m.bytes_sent),
+                bytes(m.bytes_in)};
+            for (const auto& col : charge_columns) cells.push_back(money(c.*col.second));
+            Cell amount = money(c.amount);
+            amount.title = "exact " + money6(c.total);
+            cells.push_back(std::move(amount));
             return cells;
         };
         std::vector<std::vector<Cell>> rows;
@@ -493,6 +536,14 @@ std::string statement_html(const Statement& s, std::int64_t grace) {
         if (!footer.empty()) footer[0] = Cell::text_of("TOTAL");
         for (auto& c : usage_money(p.billable, p.charges)) footer.push_back(std::move(c));
         body += html::table(fmt::format("bill-{}", pi), headers, numeric, rows, footer);
+        body += "<p class=\"meta\">" +
+                html_escape(fmt::format(
+                    "Requests = GET-class + PUT-class + free. Bytes in GB of {} bytes, as the price table bills "
+                    "them, the exact count below. Charges to the cent; hover a charge for its exact amount "
+                    "(CSV and JSON carry them in micro-units). Amount is each line's exact total rounded half up "
+                    "to the cent{}.",
+                    grouped(gb), left_out.empty() ? "" : "; no line has a charge for " + left_out)) +
+                "</p>\n";
 
         // Not billed, by reason and group.
         std::vector<std::string> xh{"Reason"};

@@ -41,11 +41,17 @@ std::string table(std::string_view id, const std::vector<std::string>& headers, 
                   const std::vector<std::vector<Cell>>& rows, const std::vector<Cell>& footer) {
     auto cell = [&](const Cell& c, std::size_t i, const char* tag) {
         const bool num = i < numeric.size() && numeric[i];
-        std::string s = fmt::format("<{} class=\"{}\"", tag, num ? "n" : "k");
+        std::string s = fmt::format("<{} class=\"{}\"", tag,
+                                    num                             ? "n"
+                                    : c.text.size() > kWrapKeyChars ? "k long"
+                                                                    : "k");
         if (c.sort) s += " data-v=\"" + html_escape(*c.sort) + "\"";
-        return s + ">" + html_escape(c.text) + "</" + tag + ">";
+        if (!c.title.empty()) s += " title=\"" + html_escape(c.title) + "\"";
+        s += ">" + html_escape(c.text);
+        if (!c.detail.empty()) s += "<small>" + html_escape(c.detail) + "</small>";
+        return s + "</" + tag + ">";
     };
-    std::string out = "<table class=\"sortable\" id=\"" + html_escape(id) + "\">\n<thead><tr>";
+    std::string out = "<div class=\"wide\"><table class=\"sortable\" id=\"" + html_escape(id) + "\">\n<thead><tr>";
     for (std::size_t i = 0; i < headers.size(); ++i)
         out += fmt::format("<th class=\"{}\" scope=\"col\">{}</th>", i < numeric.size() && numeric[i] ? "n" : "k",
                            html_escape(headers[i]));
@@ -61,7 +67,7 @@ std::string table(std::string_view id, const std::vector<std::string>& headers, 
         for (std::size_t i = 0; i < footer.size(); ++i) out += cell(footer[i], i, "td");
         out += "</tr></tfoot>\n";
     }
-    return out + "</table>\n";
+    return out + "</table></div>\n";
 }
 
 std::string time_chart_svg(const std::vector<SeriesPoint>& series, Dim resolution) {
@@ -94,9 +100,13 @@ std::string time_chart_svg(const std::vector<SeriesPoint>& series, Dim resolutio
     return out + "</svg>\n";
 }
 
-std::string totals(const std::vector<std::pair<std::string, std::string>>& items) {
+std::string totals(const std::vector<Total>& items) {
     std::string out = "<dl class=\"totals\">";
-    for (const auto& [k, v] : items) out += "<div><dt>" + html_escape(k) + "</dt><dd>" + html_escape(v) + "</dd></div>";
+    for (const auto& t : items) {
+        out += "<div><dt>" + html_escape(t.label) + "</dt><dd>" + html_escape(t.value);
+        if (!t.detail.empty()) out += "<small>" + html_escape(t.detail) + "</small>";
+        out += "</dd></div>";
+    }
     return out + "</dl>\n";
 }
 
@@ -109,9 +119,9 @@ std::string shown(const std::string& v) { return v.empty() ? std::string("-") : 
 
 /// A value as the HTML report shows it: grouped digits, human bytes, a saturated sum marked.
 std::string html_text(const MetricColumn& col, const Metrics& m, std::uint64_t v) {
-    std::string t = col.unit == MetricUnit::Bytes   ? human_bytes(v)
-                    : col.unit == MetricUnit::Count ? grouped(v)
-                                                    : std::to_string(v);
+    std::string t = col.unit == MetricUnit::Bytes                                     ? human_bytes(v)
+                    : col.unit == MetricUnit::Count || col.unit == MetricUnit::Millis ? grouped(v)
+                                                                                      : std::to_string(v);
     return col.saturates ? bound(m, v, std::move(t)) : t;
 }
 
@@ -140,10 +150,11 @@ std::string report_html(const ReportResult& r, const Snapshot& s) {
     if (!r.filter.empty()) body += " · filter: <code>" + html_escape(r.filter.to_string()) + "</code>";
     body += " · " + html_escape(lines_text(r.lines)) + "</p>\n";
     {
-        std::vector<std::pair<std::string, std::string>> items;
+        std::vector<html::Total> items;
         const MetricSource totals = totals_source(r);
         for (const auto& col : html_columns(false)) {
-            if (const auto v = metric_value(col, totals)) items.emplace_back(col.heading, html_text(col, r.totals, *v));
+            if (const auto v = metric_value(col, totals))
+                items.push_back({std::string(col.heading), html_text(col, r.totals, *v), {}});
         }
         body += html::totals(items);
     }

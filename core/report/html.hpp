@@ -17,6 +17,8 @@ namespace s3top::html {
 struct Cell {
     std::string text;
     std::optional<std::string> sort;  ///< decimal integer, for numeric columns
+    std::string detail = {};          ///< a smaller second line (the exact figure under a rounded one)
+    std::string title = {};           ///< shown on hover (the exact amount of a rounded one)
     static Cell text_of(std::string s) { return Cell{std::move(s), std::nullopt}; }
     static Cell number(std::uint64_t v, std::string shown);
     static Cell signed_number(std::int64_t v, std::string shown);
@@ -32,8 +34,17 @@ std::string table(std::string_view id, const std::vector<std::string>& headers, 
 /// Bars of bytes sent per time bucket as inline SVG, with a <title> per bar.
 std::string time_chart_svg(const std::vector<SeriesPoint>& series, Dim resolution);
 
+/// A labelled total, with an optional smaller second line.
+struct Total {
+    std::string label, value, detail = {};
+};
+
 /// A definition list of labelled totals.
-std::string totals(const std::vector<std::pair<std::string, std::string>>& items);
+std::string totals(const std::vector<Total>& items);
+
+/// Keys longer than this may wrap in a table cell; shorter ones never do (no org name broken
+/// at its hyphen or one letter a line).
+inline constexpr std::size_t kWrapKeyChars = 32;
 
 }  // namespace s3top::html
 

@@ -16,16 +16,23 @@ h1{font-size:1.4em;margin:0 0 .3em}h2{font-size:1.1em;margin:1.6em 0 .4em}
 .meta,.note{color:#555;font-size:.9em}.note{border-left:3px solid #c90;padding-left:.6em}
 .bad{color:#b00;font-weight:bold}
 dl.totals{display:grid;grid-template-columns:repeat(auto-fill,minmax(11em,1fr));gap:.4em 1em;margin:0}
-dl.totals div{background:#f4f6f8;padding:.4em .6em;border-radius:4px}dl.totals dt{color:#555;font-size:.85em}
-dl.totals dd{margin:0;font-weight:bold;font-variant-numeric:tabular-nums}
-table{border-collapse:collapse;margin:.3em 0 1em;font-variant-numeric:tabular-nums}
-th,td{padding:.2em .6em;border-bottom:1px solid #e3e3e3;text-align:left;vertical-align:top}
-td.n,th.n{text-align:right}th{cursor:pointer;background:#f4f6f8;user-select:none;white-space:nowrap}
+dl.totals div{background:#f4f6f8;padding:.4em .6em;border-radius:4px;min-width:0}dl.totals dt{color:#555;font-size:.85em}
+dl.totals dd{margin:0;font-weight:bold;font-variant-numeric:tabular-nums;overflow-wrap:anywhere}
+small{display:block;color:#666;font-size:.8em;font-weight:normal}
+div.wide{overflow-x:auto;max-width:100%}
+table{border-collapse:collapse;margin:.3em 0 1em;font-variant-numeric:tabular-nums;font-size:.93em}
+th,td{padding:.2em .45em;border-bottom:1px solid #e3e3e3;text-align:left;vertical-align:top}
+td.n,th.n{text-align:right;white-space:nowrap}th{cursor:pointer;background:#f4f6f8;user-select:none}
 th[aria-sort=ascending]::after{content:" \25B2"}th[aria-sort=descending]::after{content:" \25BC"}
-td.k{max-width:40em;overflow-wrap:anywhere}tfoot td{font-weight:bold;border-top:2px solid #999}
+td.k{white-space:nowrap}td.long{white-space:normal;overflow-wrap:anywhere;min-width:18em;max-width:40em}
+tfoot td{font-weight:bold;border-top:2px solid #999}
 svg.chart{width:100%;max-width:960px;height:auto;background:#fafbfc;border:1px solid #e3e3e3}
+svg text{fill:#555}
+@media (prefers-color-scheme:dark){body{color:#ddd;background:#16181c}.meta,.note,dl.totals dt,small{color:#aaa}
+dl.totals div,th{background:#23272e}th,td{border-color:#333a44}.bad{color:#ff6b6b}
+svg.chart{background:#1d2127;border-color:#333a44}svg text{fill:#aaa}a{color:#8ab4f8}}
 )s3top_html";
-inline constexpr std::string_view kStyleHash = "sha256-y2jmw+4Pzcz6kfTBDDn1SnPWmAvb9H7XoAfWIb0pDqQ=";
+inline constexpr std::string_view kStyleHash = "sha256-Bx3G8ZVGZLum6NrGfrU9D1ROzRY2NUW30V1Oj+126fo=";
 
 inline constexpr std::string_view kScript = R"s3top_html((function () {
   var tables = document.querySelectorAll('table.sortable');

@@ -213,7 +213,11 @@ want_read=$(json_get "$work/want.json" 'r["lines"]["read"]')
 check_out() {  # file  -> "old", "new" or fails
   if [[ ! -e $1 ]]; then echo none; return; fi
   if [[ $(cat "$1") == OLD ]]; then echo old; return; fi
-  cmp -s "$1" "$work/want.json" || fail "$1 is neither the old report nor the whole new one ($(stat -c %s "$1") bytes)"
+  # (fail would only end this $(...) subshell: say what differs, and the caller fails)
+  if ! cmp -s "$1" "$work/want.json"; then
+    echo "neither the old report nor the whole new one: $(stat -c %s "$1") bytes, want $(stat -c %s "$work/want.json"); $(cmp "$1" "$work/want.json" 2>&1 | head -c 300)"
+    return
+  fi
   echo new
 }
 declare -A seen=()
