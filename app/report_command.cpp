@@ -15,6 +15,9 @@
 
 namespace s3top::app {
 
+/// Orgs an HTML report carries a view of (its picker lists them, the most bytes first).
+inline constexpr std::size_t kHtmlOrgs = 25;
+
 int run_report(const Options& opt) {
     ReportSpec spec;
     DimMask needed;
@@ -66,7 +69,8 @@ int run_report(const Options& opt) {
                             : span <= 400 * 86400 ? Dim::Day
                                                   : Dim::Month;
             View view(vs);
-            text = report_html(result, s.engine->refresh(view, 1));
+            // The page's org picker: the orgs with the most bytes, each with its own panels.
+            text = report_html(result, s.engine->refresh(view, 1), org_views(*s.engine, vs, kHtmlOrgs));
             break;
         }
     }

@@ -10,6 +10,7 @@
 #include "core/report/html_assets.hpp"
 #include "core/report/metric_columns.hpp"
 #include "core/report/report_writer.hpp"
+#include "core/report/terminal_text.hpp"
 #include "core/report/units.hpp"
 #include "core/util/civil_time.hpp"
 
@@ -100,6 +101,36 @@ std::string time_chart_svg(const std::vector<SeriesPoint>& series, Dim resolutio
     return out + "</svg>\n";
 }
 
+std::string bars_svg(const std::vector<PanelRow>& rows, std::size_t n, std::string_view what) {
+    constexpr int kW = 480, kRow = 20, kLabel = 200, kValue = 70, kTop = 4;
+    const std::size_t shown_rows = std::min(n, rows.size());
+    if (shown_rows == 0) return {};
+    std::uint64_t max = 1;
+    for (std::size_t i = 0; i < shown_rows; ++i) max = std::max(max, rows[i].metrics.bytes_sent);
+    const int h = kTop * 2 + kRow * static_cast<int>(shown_rows);
+    std::string out = fmt::format(
+        "<svg class=\"bars\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {} {}\" role=\"img\" "
+        "aria-label=\"Bytes sent by {}\">\n",
+        kW, h, html_escape(what));
+    for (std::size_t i = 0; i < shown_rows; ++i) {
+        const PanelRow& r = rows[i];
+        const std::string label = r.label.empty() ? std::string("-") : r.label;
+        // Cut in the middle: two long values that share a start or an end stay apart.
+        const std::string cut = truncate_middle(label, 26);
+        const double y = kTop + kRow * static_cast<double>(i);
+        const double w = static_cast<double>(kW - kLabel - kValue) * static_cast<double>(r.metrics.bytes_sent) /
+                         static_cast<double>(max);
+        out += fmt::format(
+            "<g><title>{}: {} sent, {} requests</title><text x=\"{}\" y=\"{:.1f}\" font-size=\"12\" "
+            "text-anchor=\"end\">{}</text><rect x=\"{}\" y=\"{:.1f}\" width=\"{:.2f}\" height=\"{}\" "
+            "fill=\"#3b7dd8\"/><text x=\"{:.2f}\" y=\"{:.1f}\" font-size=\"11\">{}</text></g>\n",
+            html_escape(label), html_escape(human_bytes(r.metrics.bytes_sent)),
+            html_escape(grouped(r.metrics.requests)), kLabel - 6, y + 14, html_escape(cut), kLabel, y + 3,
+            std::max(w, 0.5), kRow - 6, kLabel + w + 4, y + 14, html_escape(human_bytes(r.metrics.bytes_sent)));
+    }
+    return out + "</svg>\n";
+}
+
 std::string totals(const std::vector<Total>& items) {
     std::string out = "<dl class=\"totals\">";
     for (const auto& t : items) {
@@ -142,22 +173,86 @@ std::vector<html::Cell> metric_cells(const std::vector<MetricColumn>& columns, c
 }
 }  // namespace
 
-std::string report_html(const ReportResult& r, const Snapshot& s) {
+OrgViews org_views(const Engine& engine, const ViewSpec& base, std::size_t n) {
+    ViewSpec orgs_spec;
+    orgs_spec.filter = base.filter;
+    orgs_spec.panels = {PanelSpec{DimSpec{Dim::Org, 0}, n, SortBy::Bytes}};
+    orgs_spec.resolution = base.resolution;
+    View orgs(orgs_spec);
+    const Snapshot top = engine.refresh(orgs, 1);
+    OrgViews out;
+    if (top.panels.empty()) return out;
+    out.orgs = top.panels.front().groups;
+    for (const PanelRow& row : top.panels.front().rows) {
+        ViewSpec one = base;
+        one.filter.add_eq(DimSpec{Dim::Org, 0}, row.label);
+        // The org panel of one org is that org alone.
+        std::erase_if(one.panels, [](const PanelSpec& p) { return p.dim.dim == Dim::Org; });
+        for (auto& p : one.panels) p.limit = std::min<std::size_t>(p.limit, 20);
+        View v(one);
+        out.views.push_back(HtmlView{row.label, engine.refresh(v, 1)});
+    }
+    return out;
+}
+
+namespace {
+
+/// What changes with the org picked: totals, the time chart (and, below the report's own
+/// table, the panels). `view` is "all" or the org's index, for the page's script.
+std::string view_top(const Snapshot& s, const std::string& view, bool hidden, const std::vector<html::Total>& cards) {
+    std::string out = "<div data-view=\"" + view + "\"" + (hidden ? " hidden" : "") + ">\n";
+    out += html::totals(cards);
+    out += "<h2>Over time</h2>\n" + html::time_chart_svg(s.series, s.view.resolution);
+    return out + "</div>\n";
+}
+
+std::string view_panels(const Snapshot& s, const std::string& view, bool hidden) {
+    using html::Cell;
+    const auto panel_columns = html_columns(true);
+    std::string out = "<div class=\"panels\" data-view=\"" + view + "\"" + (hidden ? " hidden" : "") + ">\n";
+    for (std::size_t pi = 0; pi < s.panels.size(); ++pi) {
+        const PanelData& p = s.panels[pi];
+        std::vector<std::string> ph{dim_title(p.spec.dim)};
+        std::vector<bool> pn{false};
+        for (const auto& col : panel_columns) {
+            ph.emplace_back(col.heading);
+            pn.push_back(true);
+        }
+        std::vector<std::vector<Cell>> prows;
+        for (const auto& row : p.rows) {
+            std::vector<Cell> cells{Cell::text_of(shown(row.label))};
+            for (auto& c : metric_cells(panel_columns, MetricSource{row.metrics})) cells.push_back(std::move(c));
+            prows.push_back(std::move(cells));
+        }
+        out += "<section class=\"panel\"><h2>" + html_escape(dim_title(p.spec.dim)) + "</h2>\n";
+        if (p.rows.size() < p.groups)
+            out += fmt::format("<p class=\"meta\">top {} of {}</p>\n", p.rows.size(), grouped(p.groups));
+        out += "<div class=\"pbody\">" + html::bars_svg(p.rows, 10, dim_title(p.spec.dim));
+        out += html::table("panel-" + view + "-" + dim_name(p.spec.dim), ph, pn, prows);
+        out += "</div></section>\n";
+    }
+    return out + "</div>\n";
+}
+
+std::vector<html::Total> sum_cards(const Metrics& m) {
+    std::vector<html::Total> items;
+    for (const auto& col : html_columns(true)) {
+        if (const auto v = metric_value(col, MetricSource{m}))
+            items.push_back({std::string(col.heading), html_text(col, m, *v), {}});
+    }
+    return items;
+}
+
+}  // namespace
+
+std::string report_html(const ReportResult& r, const Snapshot& s, const OrgViews& org_views) {
+    const std::vector<HtmlView>& orgs = org_views.views;
     using html::Cell;
     std::string body = "<h1>s3top usage report</h1>\n<p class=\"meta\">";
     if (r.totals.requests)
         body += html_escape(format_iso8601(r.min_time)) + " .. " + html_escape(format_iso8601(r.max_time)) + " (UTC)";
     if (!r.filter.empty()) body += " · filter: <code>" + html_escape(r.filter.to_string()) + "</code>";
     body += " · " + html_escape(lines_text(r.lines)) + "</p>\n";
-    {
-        std::vector<html::Total> items;
-        const MetricSource totals = totals_source(r);
-        for (const auto& col : html_columns(false)) {
-            if (const auto v = metric_value(col, totals))
-                items.push_back({std::string(col.heading), html_text(col, r.totals, *v), {}});
-        }
-        body += html::totals(items);
-    }
     if (r.totals.overflow) body += "<p class=\"bad\">" + html_escape(overflow_note()) + "</p>\n";
     if (!r.unruled_operations.empty()) {
         body +=
@@ -165,7 +260,31 @@ std::string report_html(const ReportResult& r, const Snapshot& s) {
             ".</p>\n";
     }
     body += unread_html(r.unread);
-    body += "<h2>Over time</h2>\n" + html::time_chart_svg(s.series, s.view.resolution);
+    if (!orgs.empty()) {
+        // Disabled until the script runs: without it, the page shows everyone's figures only.
+        body +=
+            "<p class=\"pick\"><label for=\"view\">Org</label> <select id=\"view\" disabled>"
+            "<option value=\"all\" selected>All orgs</option>";
+        for (std::size_t i = 0; i < orgs.size(); ++i)
+            body += fmt::format("<option value=\"{}\">{}</option>", i,
+                                orgs[i].label.empty() ? std::string("- (no org)") : html_escape(orgs[i].label));
+        body += "</select>";
+        if (org_views.orgs > orgs.size())
+            body += fmt::format(" <span class=\"meta\">the {} orgs with the most bytes sent, of {}</span>", orgs.size(),
+                                grouped(org_views.orgs));
+        body += "</p>\n";
+    }
+    {
+        std::vector<html::Total> items;
+        const MetricSource totals = totals_source(r);
+        for (const auto& col : html_columns(false)) {
+            if (const auto v = metric_value(col, totals))
+                items.push_back({std::string(col.heading), html_text(col, r.totals, *v), {}});
+        }
+        body += view_top(s, "all", false, items);
+    }
+    for (std::size_t i = 0; i < orgs.size(); ++i)
+        body += view_top(orgs[i].snapshot, std::to_string(i), true, sum_cards(orgs[i].snapshot.totals));
 
     // The grouped table (the report itself).
     std::vector<std::string> headers;
@@ -188,32 +307,13 @@ std::string report_html(const ReportResult& r, const Snapshot& s) {
         for (auto& c : metric_cells(group_columns, group_source(g))) row.push_back(std::move(c));
         rows.push_back(std::move(row));
     }
-    body += "<h2>By " + html_escape(by_names) + "</h2>\n";
+    body += "<h2>By " + html_escape(by_names) + (orgs.empty() ? "" : " (all orgs)") + "</h2>\n";
     if (r.groups.size() < r.total_groups)
         body += fmt::format("<p class=\"meta\">top {} of {} groups</p>\n", r.groups.size(), r.total_groups);
     body += html::table("groups", headers, numeric, rows);
 
-    // The panels.
-    const auto panel_columns = html_columns(true);
-    for (std::size_t pi = 0; pi < s.panels.size(); ++pi) {
-        const PanelData& p = s.panels[pi];
-        std::vector<std::string> ph{dim_title(p.spec.dim)};
-        std::vector<bool> pn{false};
-        for (const auto& col : panel_columns) {
-            ph.emplace_back(col.heading);
-            pn.push_back(true);
-        }
-        std::vector<std::vector<Cell>> prows;
-        for (const auto& row : p.rows) {
-            std::vector<Cell> cells{Cell::text_of(shown(row.label))};
-            for (auto& c : metric_cells(panel_columns, MetricSource{row.metrics})) cells.push_back(std::move(c));
-            prows.push_back(std::move(cells));
-        }
-        body += "<h2>" + html_escape(dim_title(p.spec.dim)) + "</h2>\n";
-        if (p.rows.size() < p.groups)
-            body += fmt::format("<p class=\"meta\">top {} of {}</p>\n", p.rows.size(), p.groups);
-        body += html::table("panel-" + dim_name(p.spec.dim), ph, pn, prows);
-    }
+    body += view_panels(s, "all", false);
+    for (std::size_t i = 0; i < orgs.size(); ++i) body += view_panels(orgs[i].snapshot, std::to_string(i), true);
     return html::page("s3top usage report", body);
 }
 

@@ -31,6 +31,9 @@ std::string page(std::string_view title, std::string_view body);
 std::string table(std::string_view id, const std::vector<std::string>& headers, const std::vector<bool>& numeric,
                   const std::vector<std::vector<Cell>>& rows, const std::vector<Cell>& footer = {});
 
+/// Horizontal bars of bytes sent per row (at most `n`), labelled, as inline SVG.
+std::string bars_svg(const std::vector<PanelRow>& rows, std::size_t n, std::string_view what);
+
 /// Bars of bytes sent per time bucket as inline SVG, with a <title> per bar.
 std::string time_chart_svg(const std::vector<SeriesPoint>& series, Dim resolution);
 
@@ -49,7 +52,25 @@ inline constexpr std::size_t kWrapKeyChars = 32;
 }  // namespace s3top::html
 
 namespace s3top {
+
+/// One org's view of the page: its snapshot (the report's filter and org=label).
+struct HtmlView {
+    std::string label;  ///< the org as stored (empty: no org)
+    Snapshot snapshot;
+};
+
+struct OrgViews {
+    std::vector<HtmlView> views;
+    std::uint64_t orgs = 0;  ///< distinct orgs under the filter (views holds the top ones)
+};
+
+/// The `n` orgs with the most bytes sent under `base`'s filter, each with its own snapshot of
+/// `base`'s panels and chart (for the page's org picker).
+OrgViews org_views(const Engine& engine, const ViewSpec& base, std::size_t n);
+
 /// The report as one HTML page: totals, the time chart, the grouped table and the snapshot's
-/// panels as sortable tables.
-std::string report_html(const ReportResult& r, const Snapshot& s);
+/// panels as bar charts and sortable tables. With `orgs`, a picker shows one org's totals,
+/// chart and panels instead of everyone's (all inlined; the page's script switches them).
+std::string report_html(const ReportResult& r, const Snapshot& s, const OrgViews& orgs = {});
+
 }  // namespace s3top

@@ -28,11 +28,14 @@ td.k{white-space:nowrap}td.long{white-space:normal;overflow-wrap:anywhere;min-wi
 tfoot td{font-weight:bold;border-top:2px solid #999}
 svg.chart{width:100%;max-width:960px;height:auto;background:#fafbfc;border:1px solid #e3e3e3}
 svg text{fill:#555}
+div.pbody{display:flex;flex-wrap:wrap;gap:0 2em;align-items:flex-start}
+svg.bars{flex:0 1 480px;min-width:0;height:auto;margin:.3em 0 .6em}div.pbody div.wide{flex:0 1 auto}
+.pick{margin:.8em 0}.pick select{font:inherit;padding:.1em .3em}
 @media (prefers-color-scheme:dark){body{color:#ddd;background:#16181c}.meta,.note,dl.totals dt,small{color:#aaa}
 dl.totals div,th{background:#23272e}th,td{border-color:#333a44}.bad{color:#ff6b6b}
 svg.chart{background:#1d2127;border-color:#333a44}svg text{fill:#aaa}a{color:#8ab4f8}}
 )s3top_html";
-inline constexpr std::string_view kStyleHash = "sha256-Bx3G8ZVGZLum6NrGfrU9D1ROzRY2NUW30V1Oj+126fo=";
+inline constexpr std::string_view kStyleHash = "sha256-t5Y7B17RMYLzU2rQcPhGRUJ2zS6BVuhrEunk5EtnxHA=";
 
 inline constexpr std::string_view kScript = R"s3top_html((function () {
   var tables = document.querySelectorAll('table.sortable');
@@ -61,8 +64,20 @@ inline constexpr std::string_view kScript = R"s3top_html((function () {
       });
     });
   });
+  // The org picker: shows one org's totals, chart and panels (every view is in the page).
+  var pick = document.getElementById('view');
+  if (pick) {
+    var show = function () {
+      Array.prototype.forEach.call(document.querySelectorAll('[data-view]'), function (e) {
+        e.hidden = e.getAttribute('data-view') !== pick.value;
+      });
+    };
+    pick.addEventListener('change', show);
+    pick.disabled = false;
+    show();
+  }
 })();
 )s3top_html";
-inline constexpr std::string_view kScriptHash = "sha256-iCvMaoXxmihNd5K9yyecgJlPAfXvQlGk4DB5qQVVK4w=";
+inline constexpr std::string_view kScriptHash = "sha256-tL6qXtFmhNtIpBgmoGfS7T/N2Ai9tvqrHvqGRmP0tOE=";
 
 }  // namespace s3top::html

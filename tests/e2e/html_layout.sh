@@ -8,6 +8,8 @@
 #   - every statement row adds up: Requests = GET-class + PUT-class + Free;
 #   - money to the cent, the exact micro-amount in the cell's title; bytes in GB with the exact
 #     count under it; "Largest amount" names the org with the largest amount, never "-";
+#   - the report's org picker shows the org's own totals, chart and panels (each with a bar
+#     chart), and only those; back to all orgs;
 #   - the screenshots are PNGs of the asked width, light or dark as the system asks.
 # The page's own CSP stays as it is in the files users get; for measuring, a copy without it
 # gets a probe script that writes what it finds into the DOM (--dump-dom reads it back).
@@ -25,6 +27,7 @@ printf 'owner bkt [01/Mar/2024:10:00:00 +0000] 10.0.0.9 - REQL1 REST.GET.OBJECT 
 "$S3TOP" bill --month 2024-03 --by org --format html -o "$work/bill.html" "$work/logs" 2>/dev/null
 "$S3TOP" bill --month 2024-03 --by org --format json -o "$work/bill.json" "$work/logs" 2>/dev/null
 "$S3TOP" report --by org --format html -o "$work/report.html" "$work/logs" 2>/dev/null
+"$S3TOP" report --by org --format json -o "$work/report.json" "$work/logs" 2>/dev/null
 grep -q "partner-integration" "$work/bill.html" || { echo "FAIL: the long org is not in the statement"; exit 1; }
 
 cat > "$work/probe.js" <<'JS'
@@ -59,6 +62,30 @@ window.addEventListener('load', function () {
     cards[e.querySelector('dt').textContent] = e.querySelector('dd').firstChild.textContent;
   });
   out.card_values = cards;
+  // The report's org picker, as a user would use it: pick the first org, look, go back.
+  var pick = document.getElementById('view');
+  if (pick) {
+    out.pick = {enabled: !pick.disabled, options: Array.prototype.map.call(pick.options, function (o) { return o.textContent; })};
+    var visible = function () {
+      var v = {};
+      document.querySelectorAll('[data-view]').forEach(function (e) {
+        if (!e.hidden && e.getClientRects().length) v[e.getAttribute('data-view')] = (v[e.getAttribute('data-view')] || 0) + 1;
+      });
+      return v;
+    };
+    out.pick.before = visible();
+    pick.value = '0'; pick.dispatchEvent(new Event('change'));
+    out.pick.after = visible();
+    var c = {};
+    document.querySelectorAll('[data-view="0"] dl.totals div').forEach(function (e) {
+      c[e.querySelector('dt').textContent] = e.querySelector('dd').textContent;
+    });
+    out.pick.cards = c;
+    out.pick.panels = Array.prototype.map.call(document.querySelectorAll('[data-view="0"] section.panel h2'), function (h) { return h.textContent; });
+    out.pick.bars = document.querySelectorAll('[data-view="0"] svg.bars').length;
+    pick.value = 'all'; pick.dispatchEvent(new Event('change'));
+    out.pick.back = visible();
+  }
   var p = document.createElement('pre'); p.id = 's3top-probe'; p.textContent = JSON.stringify(out);
   document.body.appendChild(p);
 });
@@ -137,6 +164,23 @@ for width in (1280, 1400, 1920):
                 fails.append(f"footer amount {total[-1]} differs from the JSON's {period['totals']}")
             names = [r[0]["text"] for r in p["rows"]]
             if arn not in names: fails.append(f"{where}: the long ARN is cut or missing")
+# The report's org picker: on load everyone's view; an org picked shows its own totals and
+# panels (with bar charts), every other view hidden; back to all orgs.
+rep = json.load(open(f"{w}/report.json"))
+pick = probe(f"{w}/report-1280.dom").get("pick")
+if not pick:
+    fails.append("report: no org picker")
+else:
+    first = rep["groups"][0]
+    if not pick["enabled"]: fails.append("report: the picker is disabled (its script did not run)")
+    if pick["options"][:2] != ["All orgs", "- (no org)" if first["key"] == "-" else first["key"]]:
+        fails.append(f"report: picker lists {pick['options'][:3]}, want All orgs then {first['key']!r}")
+    if pick["before"] != {"all": 2} or pick["back"] != {"all": 2}: fails.append(f"report: views shown {pick['before']} / {pick['back']}")
+    if pick["after"] != {"0": 2}: fails.append(f"report: after picking an org, views shown {pick['after']}")
+    if pick["cards"].get("Requests") != f"{first['requests']:,}":
+        fails.append(f"report: {first['key']}'s Requests card {pick['cards'].get('Requests')}, want {first['requests']:,}")
+    if "Org" in pick["panels"] or len(pick["panels"]) < 3 or pick["bars"] != len(pick["panels"]):
+        fails.append(f"report: one org's panels {pick['panels']} with {pick['bars']} charts")
 dark, light = probe(f"{w}/bill-dark.dom"), probe(f"{w}/bill-1280.dom")
 lum = lambda c: sum(map(int, re.findall(r"\d+", c)[:3]))
 if not (lum(dark["bg"]) < 200 < lum(light["bg"])):
@@ -168,5 +212,6 @@ for f, want_dark in (("bill-1280.png", False), ("bill-dark.png", True)):
     if (sum(px) < 200) != want_dark: fails.append(f"{f}: top-left pixel {tuple(px)}")
 if fails:
     print("FAIL:\n  " + "\n  ".join(fails)); sys.exit(1)
-print("statement and report hold at 1,280, 1,400 and 1,920 px, light and dark; rows add up; largest amount named")
+print("statement and report hold at 1,280, 1,400 and 1,920 px, light and dark; rows add up; largest amount named;"
+      " the org picker shows one org's totals and panels")
 PY
