@@ -31,16 +31,12 @@ Role status_role(DimSpec d, std::string_view label) {
     }
 }
 
-/// One right-aligned numeric column.
-struct Column {
-    std::string heading;
-    int width = 0;
-    std::vector<std::string> cells;  ///< one per visible row
-};
-
 }  // namespace
 
 namespace {
+
+/// "▼" on the column the rows are ranked by (descending), so the order needs no words.
+std::string sort_mark(const Canvas& c) { return std::string(c.glyph("▼", "v")); }
 
 /// What a panel's title line shows.
 struct PanelTitle {
@@ -50,19 +46,21 @@ struct PanelTitle {
     int scroll, shown, n;  ///< first row shown, rows shown, rows kept
 };
 
-/// The title line: the dimension on the left; on the right the groups, the sort and, expanded,
-/// which of the top rows show.
-void render_panel_title(const PanelTitle& t, const UiState& ui, Canvas& c, Rect r) {
-    const Style title_style{t.focused ? Role::Focus : Role::Title, true, t.focused};
+Style title_style_of(const PanelTitle& t) { return Style{t.focused ? Role::Focus : Role::Title, true, t.focused}; }
+
+/// The expanded panel's title line: the dimension on the left; on the right the groups, the
+/// sort and which of the top rows show. Its column headings are on the line below.
+void render_expanded_title(const PanelTitle& t, const UiState& ui, Canvas& c, Rect r) {
+    const Style title_style = title_style_of(t);
     c.fill(r.x, r.y, r.w, 1, title_style);
     std::string right = std::string(sort_name(t.pd ? t.pd->spec.sort : ui.sort));
     if (t.pd) right = format_count(t.pd->groups, ui.exact) + (t.pd->groups == 1 ? " group  " : " groups  ") + right;
     // The panel keeps the top rows only (UiState::panel_limit): say so when groups are left out.
-    if (t.expanded && t.n > 0)
+    if (t.n > 0)
         right = std::to_string(t.scroll + 1) + "-" + std::to_string(t.scroll + t.shown) +
                 (static_cast<std::uint64_t>(t.n) < t.pd->groups ? " of top " : " of ") + std::to_string(t.n) + "  " +
                 right;
-    if (t.selected) right = "Enter: " + std::string(t.expanded ? "collapse  " : "expand  ") + right;
+    if (t.selected) right = "Enter: collapse  " + right;
     const std::string title = std::string(t.selected ? c.glyph("▸ ", "> ") : " ") + dim_title(t.dim);
     const int right_w = std::min(display_width(right), std::max(0, r.w - display_width(title) - 2));
     c.put_fit(r.x, r.y, title, r.w - right_w - 1, title_style);
@@ -70,6 +68,37 @@ void render_panel_title(const PanelTitle& t, const UiState& ui, Canvas& c, Rect 
     right_style.bold = false;
     c.put_fit(r.x + r.w - right_w - 1, r.y, right, right_w, right_style, true);
 }
+
+/// A grid panel's title line is its heading line: the dimension and its group count ("(41)")
+/// over the labels, each column's heading over its numbers. The parts of the left side show
+/// whole or not at all, in this order: the title, "Enter: expand" on the selected title, the
+/// groups.
+void render_grid_title(const PanelTitle& t, const UiState& ui, Canvas& c, Rect r, int label_w) {
+    const Style title_style = title_style_of(t);
+    c.fill(r.x, r.y, r.w, 1, title_style);
+    Style dim_style = title_style;
+    dim_style.bold = false;
+    std::string title = std::string(t.selected ? c.glyph("▸ ", "> ") : " ") + dim_title(t.dim);
+    if (t.pd && t.pd->spec.sort == SortBy::Key) title += sort_mark(c);
+    const int left_w = 1 + label_w;  // the margin and the label column
+    c.put_fit(r.x, r.y, title, left_w, title_style);
+    int x = r.x + display_width(title, !c.unicode());
+    auto optional = [&](const std::string& text) {
+        if (x + 2 + display_width(text, !c.unicode()) > r.x + left_w) return false;
+        x += 2;
+        x += c.put(x, r.y, text, dim_style);
+        return true;
+    };
+    if (t.selected && !optional("Enter: expand")) optional("Enter");
+    if (t.pd) optional("(" + format_count(t.pd->groups, ui.exact) + ")");
+}
+
+/// One right-aligned numeric column.
+struct Column {
+    std::string heading;
+    int width = 0;
+    std::vector<std::string> cells;  ///< one per visible row
+};
 
 }  // namespace
 
@@ -89,37 +118,45 @@ void render_panel(const Snapshot& snap, const UiState& ui, std::size_t panel, Ca
     const int shown = std::clamp(n - scroll, 0, visible);
 
     const bool title_selected = focused && cursor.selected < 0;
-    render_panel_title(PanelTitle{pd, dim, focused, title_selected, expanded, scroll, shown, n}, ui, c, r);
+    const PanelTitle title{pd, dim, focused, title_selected, expanded, scroll, shown, n};
 
     if (!pd) {
+        if (expanded)
+            render_expanded_title(title, ui, c, r);
+        else
+            render_grid_title(title, ui, c, r, r.w - 2);
         c.put(r.x + 1, r.y + 1, c.glyph("updating…", "updating..."), Style{Role::Dim});
         return;
     }
-    if (n == 0) {
-        if (r.h > 1) c.put(r.x + 1, r.y + 1 + (expanded ? 1 : 0), "no data", Style{Role::Dim});
-        return;
-    }
 
-    // Columns from the rows on screen, so widths fit the numbers shown.
-    const bool by_requests = pd->spec.sort == SortBy::Requests || snap.totals.bytes_sent == 0;
-    const std::uint64_t total = by_requests ? snap.totals.requests : snap.totals.bytes_sent;
+    // Columns from the rows on screen, so widths fit the numbers shown, and their headings.
+    // The share is of bytes sent, as in `report` (whatever the sort); of requests only when
+    // nothing was sent, and then its heading says so.
+    const bool share_of_requests = snap.totals.bytes_sent == 0;
+    const std::uint64_t total = share_of_requests ? snap.totals.requests : snap.totals.bytes_sent;
+    const SortBy sort = pd->spec.sort;
     std::vector<Column> cols;
-    auto add_col = [&](std::string heading, auto&& value) {
-        Column col{std::move(heading), 0, {}};
-        for (int i = 0; i < shown; ++i)
-            col.cells.push_back(value(pd->rows[static_cast<std::size_t>(scroll + i)].metrics));
-        col.width = expanded ? display_width(col.heading) : 0;
-        for (const auto& s : col.cells) col.width = std::max(col.width, display_width(s));
-        cols.push_back(std::move(col));
-    };
     const bool x = ui.exact;
     for (const MetricColumn& mc : metric_columns(expanded ? kWritePanelExpanded : kWritePanel)) {
-        add_col(std::string(mc.narrow.empty() ? mc.heading : mc.narrow), [&](const Metrics& m) {
-            if (mc.figure == MetricFigure::Share) return format_percent(by_requests ? m.requests : m.bytes_sent, total);
+        Column col;
+        col.heading = std::string(expanded || mc.narrow.empty() ? mc.heading : mc.narrow);  // grid: "Reqs"
+        if (mc.figure == MetricFigure::Share && share_of_requests) col.heading = expanded ? "% requests" : "%reqs";
+        if ((sort == SortBy::Bytes && mc.sum == &Metrics::bytes_sent) ||
+            (sort == SortBy::Requests && mc.sum == &Metrics::requests))
+            col.heading += sort_mark(c);
+        for (int i = 0; i < shown; ++i) {
+            const Metrics& m = pd->rows[static_cast<std::size_t>(scroll + i)].metrics;
+            if (mc.figure == MetricFigure::Share) {
+                col.cells.push_back(format_percent(share_of_requests ? m.requests : m.bytes_sent, total));
+                continue;
+            }
             const std::uint64_t v = m.*mc.sum;
             std::string t = mc.unit == MetricUnit::Bytes ? format_bytes(v, x) : format_count(v, x);
-            return mc.saturates ? bound(m, v, std::move(t)) : t;
-        });
+            col.cells.push_back(mc.saturates ? bound(m, v, std::move(t)) : t);
+        }
+        col.width = display_width(col.heading, !c.unicode());
+        for (const auto& s : col.cells) col.width = std::max(col.width, display_width(s));
+        cols.push_back(std::move(col));
     }
     auto numbers_w = [&] {
         int w = 0;
@@ -142,14 +179,29 @@ void render_panel(const Snapshot& snap, const UiState& ui, std::size_t panel, Ca
         label_w = r.w - 2 - numbers_w();
     }
 
+    // Headings: on the title line in the grid, on a line of their own when expanded.
+    const Style head{Role::Dim, false, false, true};
+    Style grid_head = title_style_of(title);
+    grid_head.bold = false;
+    const int head_y = expanded ? r.y + 1 : r.y;
     if (expanded) {
-        const Style head{Role::Dim, false, false, true};
-        c.put_fit(r.x + 1, r.y + 1, dim_title(dim), label_w, head);
+        render_expanded_title(title, ui, c, r);
+        std::string label_head = dim_title(dim);
+        if (sort == SortBy::Key) label_head += sort_mark(c);
+        c.put_fit(r.x + 1, head_y, label_head, label_w, head);
+    } else {
+        render_grid_title(title, ui, c, r, label_w);
+    }
+    {
         int cx = r.x + 1 + label_w;
         for (const auto& col : cols) {
-            c.put_fit(cx + 1, r.y + 1, col.heading, col.width, head, true);
+            c.put_fit(cx + 1, head_y, col.heading, col.width, expanded ? head : grid_head, true);
             cx += col.width + 1;
         }
+    }
+    if (n == 0) {
+        if (r.h > 1) c.put(r.x + 1, y0, "no data", Style{Role::Dim});
+        return;
     }
     for (int i = 0; i < shown; ++i) {
         const int y = y0 + i;
@@ -173,7 +225,7 @@ void render_panel(const Snapshot& snap, const UiState& ui, std::size_t panel, Ca
             cx += col.width + 1;
         }
         if (bar_w) {
-            const std::uint64_t part = by_requests ? pr.metrics.requests : pr.metrics.bytes_sent;
+            const std::uint64_t part = share_of_requests ? pr.metrics.requests : pr.metrics.bytes_sent;
             const double frac = total ? static_cast<double>(part) / static_cast<double>(total) : 0.0;
             Style bs = base;
             if (!selected) bs.role = Role::Bar;

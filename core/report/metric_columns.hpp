@@ -24,7 +24,7 @@ enum class MetricFigure : std::uint8_t {
     Clients,  ///< distinct client IPs of the group (or of everything, for totals)
     P50,      ///< median total time of the group's timed requests
     P95,
-    Share,  ///< the group's part of the total (each writer says of what)
+    Share,  ///< the group's part of the bytes sent (the dashboard's is of requests when none were sent, and says so)
 };
 
 /// The writers, as bits of MetricColumn::writers.
@@ -56,7 +56,7 @@ struct MetricColumn {
 inline constexpr std::array kMetricColumns = {
     MetricColumn{.key = "requests",
                  .heading = "Requests",
-                 .narrow = "",
+                 .narrow = "Reqs",
                  .unit = MetricUnit::Count,
                  .sum = &Metrics::requests,
                  .writers = kWriteTable | kWriteCsv | kWriteJson | kWriteHtml | kWritePanel | kWritePanelExpanded},
@@ -126,8 +126,8 @@ inline constexpr std::array kMetricColumns = {
                  .in_totals = false,
                  .writers = kWriteTable | kWriteCsv | kWriteJson | kWriteHtml},
     MetricColumn{.key = "share",
-                 .heading = "Share",
-                 .narrow = "",
+                 .heading = "% sent",
+                 .narrow = "%sent",
                  .unit = MetricUnit::Percent,
                  .figure = MetricFigure::Share,
                  .writers = kWriteTable | kWritePanel | kWritePanelExpanded},

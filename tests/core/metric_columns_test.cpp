@@ -16,10 +16,11 @@ std::string keys(MetricWriter w) {
     return out;
 }
 
-std::string headings(MetricWriter w) {
+/// `narrow`: the headings of a grid panel (its narrow ones where given).
+std::string headings(MetricWriter w, bool narrow = false) {
     std::string out;
     for (const auto& c : metric_columns(w))
-        out += (out.empty() ? "" : "|") + std::string(c.narrow.empty() ? c.heading : c.narrow);
+        out += (out.empty() ? "" : "|") + std::string(narrow && !c.narrow.empty() ? c.narrow : c.heading);
     return out;
 }
 
@@ -39,10 +40,11 @@ TEST(MetricColumns, EachWriterPrintsItsColumnsInTableOrder) {
     EXPECT_EQ(keys(kWriteJson),
               "requests,bytes_sent,bytes_uploaded,errors_4xx,errors_5xx,get_class,put_class,distinct_clients,"
               "total_time_ms,p50_ms,p95_ms");
-    EXPECT_EQ(headings(kWriteTable), "Requests|Sent|Uploaded|4xx|5xx|Clients|p50 ms|p95 ms|Share");
-    EXPECT_EQ(headings(kWriteHtml), "Requests|Sent|Uploaded|4xx|5xx|GET-class|PUT-class|Clients|p50 ms|p95 ms");
-    EXPECT_EQ(headings(kWritePanel), "Requests|Sent|Share");
-    EXPECT_EQ(headings(kWritePanelExpanded), "Requests|Sent|Uploaded|4xx|5xx|Share");
+    EXPECT_EQ(headings(kWriteTable), "Requests|Bytes sent|Uploaded|4xx|5xx|Clients|p50 ms|p95 ms|% sent");
+    EXPECT_EQ(headings(kWriteHtml), "Requests|Bytes sent|Uploaded|4xx|5xx|GET-class|PUT-class|Clients|p50 ms|p95 ms");
+    // The share is of bytes sent in every writer, and its heading says so (#20 item 1).
+    EXPECT_EQ(headings(kWritePanel, true), "Reqs|Sent|%sent");
+    EXPECT_EQ(headings(kWritePanelExpanded), "Requests|Bytes sent|Uploaded|4xx|5xx|% sent");
 }
 
 TEST(MetricColumns, ValuesComeFromTheirSource) {

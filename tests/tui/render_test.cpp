@@ -198,7 +198,7 @@ TEST(Render, PanelsListRowsRankedWithShares) {
     const Rect org = test::panel_rect(ui, 0);
     ASSERT_GT(org.w, 0);
     EXPECT_NE(test::rect_row(c, org, 0).find("Org"), std::string::npos);
-    EXPECT_NE(test::rect_row(c, org, 0).find("3 groups"), std::string::npos) << test::rect_row(c, org, 0);
+    EXPECT_NE(test::rect_row(c, org, 0).find("(3)"), std::string::npos) << test::rect_row(c, org, 0);
     EXPECT_TRUE(test::rect_row(c, org, 1).starts_with(" acme-big")) << test::rect_row(c, org, 1);
     EXPECT_TRUE(test::rect_row(c, org, 2).starts_with(" globex")) << test::rect_row(c, org, 2);
     EXPECT_TRUE(test::rect_row(c, org, 3).starts_with(" initech")) << test::rect_row(c, org, 3);
@@ -213,17 +213,54 @@ TEST(Render, PanelsListRowsRankedWithShares) {
     EXPECT_EQ(c.at(status.x + 1, status.y + 3).style.role, Role::Bad);
 }
 
-TEST(Render, SortByRequestsReordersAndSharesFollow) {
-    std::vector<Req> reqs = {Req{.org = "big-bytes", .sent = 10 * MiB}};
-    for (int i = 0; i < 3; ++i) reqs.push_back(Req{.org = "many-requests", .sent = 1});
+// #20 item 1: the share is of bytes sent whatever the sort (as report's), and says so.
+TEST(Render, SortByRequestsReordersAndShareStaysOfBytesSent) {
+    std::vector<Req> reqs = {Req{.org = "big-bytes", .sent = 3 * MiB}};
+    for (int i = 0; i < 3; ++i) reqs.push_back(Req{.org = "many-requests", .sent = MiB});
     const auto engine = test::make_engine(reqs);
     UiState ui = test::ui_of(120, 40);
     ui.sort = SortBy::Requests;
     const Canvas c = test::render_to_canvas(test::snapshot_of(*engine, ui), ui);
     const Rect org = test::panel_rect(ui, 0);
     EXPECT_TRUE(test::rect_row(c, org, 1).starts_with(" many-requests")) << test::rect_row(c, org, 1);
-    EXPECT_NE(test::rect_row(c, org, 1).find("75%"), std::string::npos) << test::rect_row(c, org, 1);
-    EXPECT_NE(test::rect_row(c, org, 0).find("by requests"), std::string::npos);
+    EXPECT_NE(test::rect_row(c, org, 1).find(" 50%"), std::string::npos) << test::rect_row(c, org, 1);
+    EXPECT_NE(test::rect_row(c, org, 0).find("Reqs▼"), std::string::npos) << test::rect_row(c, org, 0);
+    EXPECT_NE(test::rect_row(c, org, 0).find("%sent"), std::string::npos) << test::rect_row(c, org, 0);
+}
+
+// #20 item 1: every panel of the grid heads its columns on its title line, each heading
+// right-aligned over its numbers, the sorted one marked; narrow panels abbreviate, and no two
+// headings touch.
+TEST(Render, EveryGridPanelHeadsItsColumns) {
+    const auto engine = test::make_engine(three_orgs());
+    for (const int w : {60, 80, 120, 200}) {
+        UiState ui = test::ui_of(w, 40);
+        const Canvas c = test::render_to_canvas(test::snapshot_of(*engine, ui), ui);
+        const Layout l = compute_layout(ui);
+        for (const PanelBox& b : l.panels) {
+            const std::string head = test::rect_row(c, b.rect, 0);
+            const std::string row = test::rect_row(c, b.rect, 1);
+            SCOPED_TRACE(std::to_string(w) + ": " + head + " / " + row);
+            const auto reqs = head.find(" Reqs "), sent = head.find(" Sent▼ "), share = head.find(" %sent");
+            ASSERT_NE(reqs, std::string::npos);
+            ASSERT_NE(sent, std::string::npos);
+            ASSERT_NE(share, std::string::npos);
+            EXPECT_LT(reqs, sent);
+            EXPECT_LT(sent, share);
+            // Right-aligned over the numbers: the share heading ends where the share ends.
+            const int share_end = percent_col(c, b.rect, 1);
+            ASSERT_GE(share_end, 0);
+            EXPECT_EQ(c.at(share_end, b.rect.y).text, "t");
+            EXPECT_EQ(c.at(share_end + 1, b.rect.y).text, " ");
+        }
+    }
+    // With nothing sent, the share is of requests, and its heading says that instead.
+    const auto uploads = test::make_engine({Req{.org = "a", .sent = 0}, Req{.org = "b", .sent = 0}});
+    const UiState ui = test::ui_of(120, 40);
+    const Canvas c = test::render_to_canvas(test::snapshot_of(*uploads, ui), ui);
+    const Rect org = test::panel_rect(ui, 0);
+    EXPECT_NE(test::rect_row(c, org, 0).find("%reqs"), std::string::npos) << test::rect_row(c, org, 0);
+    EXPECT_NE(test::rect_row(c, org, 1).find(" 50%"), std::string::npos) << test::rect_row(c, org, 1);
 }
 
 TEST(Render, SelectedRowOfTheFocusedPanelIsHighlighted) {
@@ -520,7 +557,7 @@ TEST(Render, ExpandedPanelHasHeadingsAndScrolls) {
     const Canvas c = test::render_to_canvas(test::snapshot_of(*engine, ui), ui);
     const Rect body = compute_layout(ui).body;
     const std::string head = test::rect_row(c, body, 1);
-    for (const char* h : {"Org", "Requests", "Sent", "Uploaded", "4xx", "5xx", "Share"})
+    for (const char* h : {"Org", "Requests", "Bytes sent▼", "Uploaded", "4xx", "5xx", "% sent"})
         EXPECT_NE(head.find(h), std::string::npos) << h << " in " << head;
     EXPECT_NE(test::rect_row(c, body, 0).find("41-74 of 100"), std::string::npos) << test::rect_row(c, body, 0);
     EXPECT_TRUE(test::rect_row(c, body, 2).starts_with(" org-159")) << test::rect_row(c, body, 2);  // rank 41
