@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # End to end (#20): the HTML statement and report as a user sees them, laid out by headless
-# Chromium at 1,280, 1,400 and 1,920 px, light and dark. Over the demo logs plus an org named by
+# Chromium at 1,280, 1,400 (the statement) and 1,920 px, light and dark. Over the demo logs plus an org named by
 # a requester ARN (a long one):
 #   - no horizontal scrollbar, on the page or on any table: the Amount column is in view;
 #   - no key under 33 characters wraps (org names were broken one letter a line), and no
@@ -108,12 +108,9 @@ chrome() {  # width, scheme (light|dark), then chromium's own arguments
     --disable-extensions --hide-scrollbars --user-data-dir="$profile" --window-size="$width,1000" \
     --blink-settings=preferredColorScheme=$dark "$@" 2>/dev/null
 }
-for width in 1280 1400 1920; do
-  for name in bill report; do
-    chrome "$width" light --dump-dom "file://$work/$name.probe.html" > "$work/$name-$width.dom"
-  done
+for page in bill-1280 bill-1400 bill-1920 report-1280 report-1920; do
+  chrome "${page#*-}" light --dump-dom "file://$work/${page%-*}.probe.html" > "$work/$page.dom"
 done
-chrome 1280 dark --dump-dom "file://$work/bill.probe.html" > "$work/bill-dark.dom"
 chrome 1280 light --screenshot="$work/bill-1280.png" "file://$work/bill.html" >/dev/null
 chrome 1280 dark --screenshot="$work/bill-dark.png" "file://$work/bill.html" >/dev/null
 python3 - "$work" "$arn" <<'PY'
@@ -128,6 +125,7 @@ period = bill["periods"][0]
 fails = []
 for width in (1280, 1400, 1920):
     for name in ("bill", "report"):
+        if name == "report" and width == 1400: continue  # the statement is the wide one
         p = probe(f"{w}/{name}-{width}.dom")
         where = f"{name} at {width} px"
         if p["sw"] > p["iw"]: fails.append(f"{where}: the page scrolls sideways ({p['sw']} > {p['iw']} px)")
@@ -181,10 +179,6 @@ else:
         fails.append(f"report: {first['key']}'s Requests card {pick['cards'].get('Requests')}, want {first['requests']:,}")
     if "Org" in pick["panels"] or len(pick["panels"]) < 3 or pick["bars"] != len(pick["panels"]):
         fails.append(f"report: one org's panels {pick['panels']} with {pick['bars']} charts")
-dark, light = probe(f"{w}/bill-dark.dom"), probe(f"{w}/bill-1280.dom")
-lum = lambda c: sum(map(int, re.findall(r"\d+", c)[:3]))
-if not (lum(dark["bg"]) < 200 < lum(light["bg"])):
-    fails.append(f"dark theme: background {dark['bg']} (light {light['bg']})")
 
 def png(path):  # width, height and the first pixel row of an 8-bit RGB(A) PNG
     data = open(path, "rb").read()
