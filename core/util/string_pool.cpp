@@ -46,8 +46,11 @@ char* StringPool::store(std::string_view s) {
 void StringPool::grow() {
     std::vector<std::uint32_t> bigger(table_.size() * 2, 0);
     const std::size_t mask = bigger.size() - 1;
+    // A slot is its hash's low bits, and hashes_ keeps the low 32: no string is read and hashed
+    // again (a million keys grow the table 20 times). Past 2^32 slots they are.
+    const bool kept = mask <= 0xFFFFFFFFu;
     for (std::uint32_t id = 1; id < views_.size(); ++id) {
-        std::size_t slot = hash_bytes(views_[id], seed_) & mask;
+        std::size_t slot = (kept ? hashes_[id] : hash_bytes(views_[id], seed_)) & mask;
         while (bigger[slot] != 0) slot = (slot + 1) & mask;
         bigger[slot] = id + 1;
     }
