@@ -10,6 +10,8 @@
 #include <chrono>
 #include <charconv>
 #include <cstdio>
+#include <map>
+#include <mutex>
 #include <thread>
 
 #include "app/follow.hpp"
@@ -26,10 +28,11 @@ FollowOptions follow_options(const Options& opt) {
     return f;
 }
 
-bool write_interval_report(const Engine& engine, const ReportSpec& spec, const Options& opt,
-                           const RequestIdSet* dedupe) {
+bool write_interval_report(const Engine& engine, const ReportSpec& spec, const Options& opt, const RequestIdSet* dedupe,
+                           const std::vector<UnreadInput>& unread) {
     ReportResult result = engine.report(spec);
     if (dedupe) result.no_request_id = dedupe->no_id();
+    result.unread = unread;
     // One report of many: each JSON line says when it was made.
     result.generated_at =
         std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
@@ -43,6 +46,36 @@ bool write_interval_report(const Engine& engine, const ReportSpec& spec, const O
     return write_output(opt, text, "report");
 }
 
+namespace {
+
+/// The inputs a follow has not read, or only in part, as the latest round that looked at each
+/// one found it: a file that could not be read leaves the list once a round reads it.
+class UnreadList {
+public:
+    explicit UnreadList(const std::vector<UnreadInput>& first) {
+        for (const auto& u : first) by_path_[u.path] = u;
+    }
+    void update(const IngestResult& r) {
+        std::lock_guard l(mutex_);
+        for (const auto& f : r.load.files) {
+            if (!f.failed && !(f.untouched && !f.error.empty())) by_path_.erase(f.path);
+        }
+        for (auto& u : unread_inputs({}, r.load)) by_path_[u.path] = std::move(u);
+    }
+    std::vector<UnreadInput> list() const {
+        std::lock_guard l(mutex_);
+        std::vector<UnreadInput> out;
+        for (const auto& [path, u] : by_path_) out.push_back(u);
+        return out;
+    }
+
+private:
+    mutable std::mutex mutex_;
+    std::map<std::string, UnreadInput> by_path_;
+};
+
+}  // namespace
+
 int report_follow(Session& s, const Options& opt, const ReportSpec& spec) {
     const auto every = opt.every;
     // SIGINT/SIGTERM end the loop: blocked in every thread, taken with sigtimedwait here.
@@ -54,8 +87,10 @@ int report_follow(Session& s, const Options& opt, const ReportSpec& spec) {
     if (!load_all(s, opt)) fmt::print(stderr, "s3top: nothing could be read yet; following\n");
     if (!s.follower) s.follower = std::make_unique<Follower>(*s.ingestor, follow_options(opt));
     Follower& follower = *s.follower;
+    UnreadList unread(s.unread);
     std::jthread watcher([&] {
         follower.run([&](const IngestResult& r) {
+            unread.update(r);
             for (const auto& f : r.load.files) {
                 if (!f.error.empty())
                     fmt::print(stderr, "{}\n", terminal_safe(fmt::format("s3top: {}: {}", f.path, f.error)));
@@ -75,7 +110,9 @@ int report_follow(Session& s, const Options& opt, const ReportSpec& spec) {
         follower.stop();
         if (s.s3) s.s3->stop();
     }};
-    auto print = [&] { return write_interval_report(*s.engine, spec, opt, s.loader_options.dedupe.get()); };
+    auto print = [&] {
+        return write_interval_report(*s.engine, spec, opt, s.loader_options.dedupe.get(), unread.list());
+    };
     int rc = 0;
     auto next = std::chrono::steady_clock::now() + every;
     while (true) {
@@ -95,7 +132,9 @@ int report_follow(Session& s, const Options& opt, const ReportSpec& spec) {
         // Behind by a whole interval (the report was slow): skip the missed ones.
         next = std::max(next + every, std::chrono::steady_clock::now());
     }
-    return rc;
+    if (rc != 0) return rc;
+    s.unread = unread.list();
+    return exit_status_after_output(s, true, "report");
 }
 
 }  // namespace s3top::app

@@ -27,7 +27,7 @@ bool replay_for_report(Session& s, const Options& opt, const ReportSpec& spec) {
     std::jthread feeder([&] { replay.run(); });
     auto next = std::chrono::steady_clock::now() + every;
     while (!replay.wait_done(next)) {
-        if (!write_interval_report(*s.engine, spec, opt, s.loader_options.dedupe.get())) {
+        if (!write_interval_report(*s.engine, spec, opt, s.loader_options.dedupe.get(), s.unread)) {
             replay.stop();  // the reader went away; the final write says so
             break;
         }

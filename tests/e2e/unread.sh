@@ -95,3 +95,34 @@ grep -q "not read      .*/locked.log: Permission denied" "$work/perm.txt" || fai
 mkdir "$work/locked"; cp "$work/logs/locked.log" "$work/locked/"
 expect 1 perm1.json "${as_user[@]}" "$S3TOP" report --no-state --format json "$work/locked"
 echo "perm: named in the output, exit 3; nothing readable: exit 1"
+
+# report --follow: every report names the locked file while it cannot be read; SIGINT then
+# exits 3. Made readable while followed, it is read, leaves the list, and the run exits 0.
+follow_until() {  # follow_until PYTHON-CONDITION-ON-r: waits for a JSON line where it holds
+  for _ in $(seq 1 300); do
+    if [ -s "$work/f.jsonl" ] && tail -n 1 "$work/f.jsonl" | python3 -c "import json,sys; r=json.loads(sys.stdin.readline()); sys.exit(0 if ($1) else 1)" 2>/dev/null; then
+      return 0
+    fi
+    sleep 0.1
+  done
+  kill "$pid" 2>/dev/null; fail "follow: no report where $1: $(tail -c 600 "$work/f.jsonl"; cat "$work/f.err")"
+}
+stop_follow() {  # stop_follow WANT-RC
+  local rc=0
+  kill -INT "$pid"; wait "$pid" || rc=$?
+  [ "$rc" -eq "$1" ] || fail "follow: exit $rc after SIGINT, want $1: $(cat "$work/f.err")"
+}
+rm -rf "$work/locked"
+"${as_user[@]}" "$S3TOP" report --follow --no-state --every 100ms --format json "$work/logs" >"$work/f.jsonl" 2>"$work/f.err" &
+pid=$!
+follow_until 'r["totals"]["requests"] == 3000 and [u["path"].endswith("/locked.log") for u in r["unread_inputs"]] == [True]'
+stop_follow 3
+grep -q "1 input could not be read, or only in part: the report covers the rest" "$work/f.err" ||
+  fail "follow: stderr does not say the report covers the rest: $(cat "$work/f.err")"
+"${as_user[@]}" "$S3TOP" report --follow --no-state --every 100ms --format json "$work/logs" >"$work/f.jsonl" 2>"$work/f.err" &
+pid=$!
+follow_until '[u["path"].endswith("/locked.log") for u in r["unread_inputs"]] == [True]'
+chmod 644 "$work/logs/locked.log"
+follow_until 'r["totals"]["requests"] == 5000 and r["unread_inputs"] == []'
+stop_follow 0
+echo "follow: the locked file named in every report until it was read; exit 3, then 0"
