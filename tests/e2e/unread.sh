@@ -75,8 +75,8 @@ if [ "$(id -u)" -eq 0 ]; then
   if command -v setpriv >/dev/null && setpriv --reuid=65534 --regid=65534 --clear-groups test -x "$S3TOP"; then
     as_user=(setpriv --reuid=65534 --regid=65534 --clear-groups)
   else
-    echo "perm: skipped (root without setpriv, or nobody cannot run $S3TOP)"
-    exit 0
+    echo "SKIPPED perm and follow: root without setpriv, or nobody cannot run $S3TOP"
+    exit 77
   fi
 fi
 chmod -R a+rX "$work/logs"
