@@ -12,6 +12,12 @@ void apply_dashboard_config(const Options& opt, tui::DashboardOptions& d) {
     if (!theme) throw UsageError{"config: " + theme.error()};
     d.theme = *theme;
     d.no_color = opt.no_color;
+    // The org panel's cost: the prices and exclusions `bill` would use.
+    BillingSpec billing;
+    billing.exclude = c.exclude;
+    billing.prices = c.prices;
+    billing.late_grace_seconds = c.late_grace_hours * 3600;
+    d.billing = std::move(billing);
 }
 
 }  // namespace s3top::app

@@ -123,6 +123,36 @@ int Canvas::put_fit(int x, int y, std::string_view text, int width, Style style,
     return (pad || right) ? width : w;
 }
 
+int Canvas::put_fit_middle(int x, int y, std::string_view text, int width, Style style) {
+    width = std::min(width, width_ - x);
+    if (width <= 0 || y < 0 || y >= height_ || x < 0) return 0;
+    const bool ascii = !unicode_;
+    if (width < 3 || display_width(text, ascii) <= width) return put_fit(x, y, text, width, style);
+    // Whole glyphs only (an escape is never split), as core's truncate_middle cuts them.
+    struct Kept {
+        std::string text;
+        int width;
+        bool escape;
+    };
+    std::vector<Kept> glyphs;
+    for_each_glyph(text, ascii, [&](const Glyph& g) { glyphs.push_back({std::string(g.text), g.width, g.escape}); });
+    const int tail_room = (width - 1) / 2, head_room = width - 1 - tail_room;
+    std::size_t head = 0, tail = glyphs.size();
+    for (int used = 0; head < glyphs.size() && used + glyphs[head].width <= head_room; ++head)
+        used += glyphs[head].width;
+    for (int used = 0; tail > head && used + glyphs[tail - 1].width <= tail_room; --tail)
+        used += glyphs[tail - 1].width;
+    int col = 0;
+    auto draw = [&](const Kept& k) {
+        put_glyph(x + col, y, Glyph{k.text, k.width, k.escape}, style);
+        col += k.width;
+    };
+    for (std::size_t i = 0; i < head; ++i) draw(glyphs[i]);
+    draw(Kept{ascii ? "~" : "\xE2\x80\xA6", 1, false});  // U+2026
+    for (std::size_t i = tail; i < glyphs.size(); ++i) draw(glyphs[i]);
+    return col;
+}
+
 void Canvas::fill(int x, int y, int w, int h, Style style, std::string_view glyph) {
     const int gw = std::max(1, display_width(glyph, !unicode_));
     for (int yy = std::max(0, y); yy < std::min(height_, y + h); ++yy) {

@@ -68,6 +68,10 @@ public:
     /// when `pad`. Right-aligns when `right`. Returns the columns written (`width` when
     /// right-aligned or padded).
     int put_fit(int x, int y, std::string_view text, int width, Style style = {}, bool right = false, bool pad = false);
+    /// put_fit() that cuts in the middle: the start and the end of `text` kept around the
+    /// ellipsis ("arn:aws:iam::1234…:user/alice"), as report does in a terminal, so two long
+    /// values that share a start still look apart. Never pads; returns the columns written.
+    int put_fit_middle(int x, int y, std::string_view text, int width, Style style = {});
     /// Draws one glyph already made safe by for_each_glyph() (an escape: one cell per
     /// character). A wide glyph that would be cut by an edge becomes blanks.
     void put_glyph(int x, int y, const Glyph& g, Style style = {});

@@ -171,7 +171,13 @@ Action Controller::run(Command command, const Snapshot& shown) {
         }
         case Command::OrgPicker: open_picker(); return Action::Redraw;
         case Command::Problems: return open_problems();
-        case Command::Sort: ui_.sort = next_sort(ui_.sort); return Action::ViewChanged;
+        case Command::Sort: {
+            PanelSlot& slot = ui_.slots[ui_.focus];
+            slot.sort = next_sort(slot.sort);
+            slot.reverse = false;
+            return Action::ViewChanged;
+        }
+        case Command::Reverse: ui_.slots[ui_.focus].reverse = !ui_.slots[ui_.focus].reverse; return Action::ViewChanged;
         case Command::Resolution: ui_.resolution = next_resolution(ui_.resolution); return Action::ViewChanged;
         case Command::ChartMetric:
             ui_.chart = ui_.chart == ChartMetric::BytesSent ? ChartMetric::Requests : ChartMetric::BytesSent;
@@ -179,7 +185,10 @@ Action Controller::run(Command command, const Snapshot& shown) {
         case Command::Exact: ui_.exact = !ui_.exact; return Action::Redraw;
         case Command::CycleDimension: {
             PanelSlot& slot = ui_.slots[ui_.focus];
-            if (slot.choices.size() < 2) return Action::None;
+            if (slot.choices.size() < 2) {
+                ui_.message = dim_title(slot.dim()) + " has no other dimension to switch to";
+                return Action::Redraw;
+            }
             slot.current = (slot.current + 1) % slot.choices.size();
             ui_.cursors[ui_.focus] = PanelCursor{};
             return Action::ViewChanged;

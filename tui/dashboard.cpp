@@ -45,6 +45,7 @@ public:
                 refresh(false);
             }
             poll_status();
+            update_costs();
             if (dirty_) draw();
             if (const int code = wait_and_handle(); code >= 0) return code;
         }
@@ -68,6 +69,30 @@ private:
         last_refresh_ = Clock::now();
         ctl_.on_snapshot(snap_);
         if (snap_.generation != drawn_generation_) dirty_ = true;
+    }
+
+    /// The org panel's cost, again when the view's filter or the records changed: at once for a
+    /// new filter, else after a pause twenty times as long as the last one took (each is a few
+    /// report passes per month of records, on this thread), at least a quarter of a second.
+    void update_costs() {
+        if (!opts_.billing) return;
+        const auto& current = ctl_.state().costs;
+        const bool new_filter = !current || !(current->filter == snap_.view.filter);
+        if (!new_filter && costs_version_ == seen_version_) return;
+        const auto now = Clock::now();
+        if (!new_filter && now - costs_at_ < costs_every_) return;
+        std::optional<OrgCosts> costs;
+        if (snap_.totals.requests)
+            costs = compute_org_costs(engine_, *opts_.billing, snap_.view.filter, snap_.min_time, snap_.max_time);
+        else
+            costs = OrgCosts{snap_.view.filter, {}, 0, 0, 0, opts_.billing->prices.currency, false, false};
+        costs_at_ = Clock::now();
+        costs_every_ = std::max<Clock::duration>(std::chrono::milliseconds(250), 20 * (costs_at_ - now));
+        costs_version_ = seen_version_;
+        if (!(costs == current)) {
+            ctl_.state().costs = std::move(costs);
+            dirty_ = true;
+        }
     }
 
     void poll_status() {
@@ -175,6 +200,9 @@ private:
     Clock::time_point last_refresh_{};
     Clock::time_point last_status_{};
     bool dirty_ = true;
+    std::uint64_t costs_version_ = 0;
+    Clock::time_point costs_at_{};
+    Clock::duration costs_every_ = std::chrono::milliseconds(250);
 };
 
 }  // namespace

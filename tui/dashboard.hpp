@@ -9,6 +9,7 @@
 
 #include "core/agg/engine.hpp"
 #include "core/agg/filter.hpp"
+#include "core/billing/statement.hpp"
 #include "tui/theme.hpp"
 #include "tui/ui_state.hpp"
 
@@ -44,6 +45,9 @@ struct DashboardOptions {
     std::vector<DimSpec> panels;
     KeyMap keys = KeyMap::defaults();
     Theme theme = Theme::defaults();
+    /// Prices and exclusions for the org panel's running cost (compute_statement over the
+    /// view's range, `by` and `periods` set by the dashboard). Null: no cost shown.
+    std::optional<BillingSpec> billing;
     /// At most one engine refresh per interval while ingest runs (a refresh re-ranks every group).
     std::chrono::milliseconds min_refresh{150};
     /// How often SourceStatus is polled for changes without a wake-up.

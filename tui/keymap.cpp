@@ -18,6 +18,7 @@ KeyMap KeyMap::defaults() {
     m.bind(Command::ChartMetric, 'm');
     m.bind(Command::CycleDimension, 'd');
     m.bind(Command::Problems, 'p');
+    m.bind(Command::Reverse, 'r');
     return m;
 }
 

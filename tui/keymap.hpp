@@ -36,6 +36,7 @@ enum class Command : std::uint8_t {
     ChartMetric,
     CycleDimension,
     Problems,
+    Reverse,  ///< the focused panel's order the other way round
     Count_
 };
 inline constexpr std::size_t kCommandCount = static_cast<std::size_t>(Command::Count_);

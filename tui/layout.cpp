@@ -34,7 +34,7 @@ Layout compute_layout(const UiState& ui, int w, int h) {
 
     const auto n = static_cast<int>(ui.slots.size());
     if (n == 0) return l;
-    l.columns = std::clamp(w / kPanelMinWidth, 1, 4);
+    l.columns = std::clamp(w / (ui.exact ? kPanelMinWidthExact : kPanelMinWidth), 1, 4);
     l.grid_rows = (n + l.columns - 1) / l.columns;
     const int visible = std::clamp(l.body.h / kPanelMinHeight, 1, l.grid_rows);
     const int focus_row = static_cast<int>(ui.focus) / l.columns;

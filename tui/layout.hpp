@@ -34,6 +34,8 @@ struct Layout {
 
 inline constexpr int kHeaderLines = 3;
 inline constexpr int kPanelMinWidth = 38;
+/// With exact numbers ("2,040,009,170,754 B") panels are wider, so keys and the share still fit.
+inline constexpr int kPanelMinWidthExact = 64;
 inline constexpr int kPanelMinHeight = 5;  ///< title + 4 rows
 
 /// Lays out a screen of `width` x `height` for ui.slots.size() panels.

@@ -177,8 +177,14 @@ void render_hint_bar(const UiState& ui, Canvas& c, Rect r, std::string_view righ
         }
         hints.push_back({k(Command::Filter), "filter"});
         hints.push_back({k(Command::OrgPicker), "org"});
+        // The focused panel's order: "sort:bytes▼", "sort:name▲".
         static constexpr std::array<std::string_view, 3> kSort = {"bytes", "reqs", "name"};
-        hints.push_back({k(Command::Sort), "sort:" + std::string(kSort[static_cast<std::size_t>(ui.sort)])});
+        if (ui.focus < ui.slots.size()) {
+            const PanelSlot& s = ui.slots[ui.focus];
+            const bool up = (s.sort == SortBy::Key) != s.reverse;
+            hints.push_back({k(Command::Sort), "sort:" + std::string(kSort[static_cast<std::size_t>(s.sort)]) +
+                                                   std::string(up ? c.glyph("▲", "^") : c.glyph("▼", "v"))});
+        }
         hints.push_back({k(Command::Resolution), std::string(resolution_name(ui.resolution))});
         hints.push_back({k(Command::ChartMetric), ui.chart == ChartMetric::BytesSent ? "chart:bytes" : "chart:reqs"});
         hints.push_back({k(Command::Expand), ui.expanded ? "collapse" : "expand"});

@@ -49,7 +49,8 @@ std::vector<HelpLine> help_lines(const KeyMap& map) {
         {free_keys(map, {{keys::Escape, "Esc"}}), "collapse the panel, else clear the filter"},
         {k(Command::Filter), "type a filter, e.g. org=acme status=5xx ua~curl"},
         {k(Command::OrgPicker), "pick an org (type to search, Enter applies)"},
-        {k(Command::Sort), "sort panels by bytes / requests / name"},
+        {k(Command::Sort), "sort the panel by bytes / requests / name (IPs as addresses)"},
+        {k(Command::Reverse), "the panel's order the other way round (smallest first, Z-A)"},
         {k(Command::CycleDimension), "switch the panel's dimension (IP/requester, key/prefix ...)"},
         {k(Command::ChartMetric), "chart bytes sent / requests"},
         {k(Command::Resolution), "chart resolution minute / hour / day / month"},
@@ -66,7 +67,7 @@ std::vector<HelpLine> help_lines(const KeyMap& map) {
         {"Dimensions", "org requester ip bucket operation error key prefix:N"},
         {"", "ua referrer host auth tls method status class tier", true},
         {"", ""},
-        {"Numbers", "B KiB MiB GiB (1024), k M G (1000); share = of the filtered total"},
+        {"Numbers", "B KiB MiB GiB (1024), k M G (1000); %sent = share of bytes sent"},
     };
     const auto replay = std::find_if(lines.begin(), lines.end(), [](const HelpLine& l) { return l.what.empty(); });
     if (replay_keys.empty()) {

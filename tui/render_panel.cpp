@@ -35,8 +35,12 @@ Role status_role(DimSpec d, std::string_view label) {
 
 namespace {
 
-/// "▼" on the column the rows are ranked by (descending), so the order needs no words.
-std::string sort_mark(const Canvas& c) { return std::string(c.glyph("▼", "v")); }
+/// The mark on the column the rows are ranked by, so the order needs no words: "▼" largest
+/// (or Z) first, "▲" smallest (or A) first.
+std::string sort_mark(const Canvas& c, const PanelSpec& spec) {
+    const bool up = (spec.sort == SortBy::Key) != spec.reverse;
+    return std::string(up ? c.glyph("▲", "^") : c.glyph("▼", "v"));
+}
 
 /// What a panel's title line shows.
 struct PanelTitle {
@@ -53,7 +57,7 @@ Style title_style_of(const PanelTitle& t) { return Style{t.focused ? Role::Focus
 void render_expanded_title(const PanelTitle& t, const UiState& ui, Canvas& c, Rect r) {
     const Style title_style = title_style_of(t);
     c.fill(r.x, r.y, r.w, 1, title_style);
-    std::string right = std::string(sort_name(t.pd ? t.pd->spec.sort : ui.sort));
+    std::string right = t.pd ? std::string(sort_name(t.pd->spec.sort)) : std::string();
     if (t.pd) right = format_count(t.pd->groups, ui.exact) + (t.pd->groups == 1 ? " group  " : " groups  ") + right;
     // The panel keeps the top rows only (UiState::panel_limit): say so when groups are left out.
     if (t.n > 0)
@@ -79,7 +83,7 @@ void render_grid_title(const PanelTitle& t, const UiState& ui, Canvas& c, Rect r
     Style dim_style = title_style;
     dim_style.bold = false;
     std::string title = std::string(t.selected ? c.glyph("▸ ", "> ") : " ") + dim_title(t.dim);
-    if (t.pd && t.pd->spec.sort == SortBy::Key) title += sort_mark(c);
+    if (t.pd && t.pd->spec.sort == SortBy::Key) title += sort_mark(c, t.pd->spec);
     const int left_w = 1 + label_w;  // the margin and the label column
     c.put_fit(r.x, r.y, title, left_w, title_style);
     int x = r.x + display_width(title, !c.unicode());
@@ -95,6 +99,7 @@ void render_grid_title(const PanelTitle& t, const UiState& ui, Canvas& c, Rect r
 
 /// One right-aligned numeric column.
 struct Column {
+    const MetricColumn* metric;  ///< null: the org panel's cost
     std::string heading;
     int width = 0;
     std::vector<std::string> cells;  ///< one per visible row
@@ -138,12 +143,12 @@ void render_panel(const Snapshot& snap, const UiState& ui, std::size_t panel, Ca
     std::vector<Column> cols;
     const bool x = ui.exact;
     for (const MetricColumn& mc : metric_columns(expanded ? kWritePanelExpanded : kWritePanel)) {
-        Column col;
+        Column col{&mc, {}, 0, {}};
         col.heading = std::string(expanded || mc.narrow.empty() ? mc.heading : mc.narrow);  // grid: "Reqs"
         if (mc.figure == MetricFigure::Share && share_of_requests) col.heading = expanded ? "% requests" : "%reqs";
         if ((sort == SortBy::Bytes && mc.sum == &Metrics::bytes_sent) ||
             (sort == SortBy::Requests && mc.sum == &Metrics::requests))
-            col.heading += sort_mark(c);
+            col.heading += sort_mark(c, pd->spec);
         for (int i = 0; i < shown; ++i) {
             const Metrics& m = pd->rows[static_cast<std::size_t>(scroll + i)].metrics;
             if (mc.figure == MetricFigure::Share) {
@@ -157,27 +162,51 @@ void render_panel(const Snapshot& snap, const UiState& ui, std::size_t panel, Ca
         col.width = display_width(col.heading, !c.unicode());
         for (const auto& s : col.cells) col.width = std::max(col.width, display_width(s));
         cols.push_back(std::move(col));
+        // The org panel's cost, after the bytes it mostly comes from (OrgCosts: `bill`'s own
+        // statement over the view's months, to the cent).
+        const OrgCosts* costs = ui.costs && ui.costs->filter == snap.view.filter ? &*ui.costs : nullptr;
+        if (mc.sum == &Metrics::bytes_sent && costs && dim.dim == Dim::Org) {
+            Column cost{nullptr, costs->currency, 0, {}};
+            for (int i = 0; i < shown; ++i) {
+                const auto it = costs->by_org.find(pd->rows[static_cast<std::size_t>(scroll + i)].label);
+                cost.cells.push_back(format_money(it == costs->by_org.end() ? 0 : it->second));
+            }
+            cost.width = display_width(cost.heading);
+            for (const auto& s : cost.cells) cost.width = std::max(cost.width, display_width(s));
+            cols.push_back(std::move(cost));
+        }
     }
     auto numbers_w = [&] {
         int w = 0;
         for (const auto& col : cols) w += col.width + 1;
         return w;
     };
-    // Labels come first: the share bar gives up room (down to nothing) for them.
+    // Numbers first, then the labels, then the share bar in what is left. A panel too narrow
+    // for the labels gives up columns, never the share nor the one ranked by: the expanded
+    // panel's extra columns from the right, then requests or bytes, then the cost.
     int widest_label = 1;
     for (int i = 0; i < shown; ++i)
         widest_label =
             std::max(widest_label, display_width(pd->rows[static_cast<std::size_t>(scroll + i)].label, !c.unicode()));
+    const int min_label = std::min(widest_label, 12);
+    auto drop_pass = [&](const Column& col) {  // -1: kept whatever the width
+        if (!col.metric) return 2;
+        const MetricColumn& mc = *col.metric;
+        if (mc.figure == MetricFigure::Share) return -1;
+        if (mc.sum == &Metrics::requests) return sort == SortBy::Requests ? -1 : 1;
+        if (mc.sum == &Metrics::bytes_sent) return sort == SortBy::Bytes ? -1 : 1;
+        return 0;
+    };
+    for (int pass = 0; pass < 3 && r.w - 2 - numbers_w() < min_label; ++pass) {
+        for (std::size_t i = cols.size(); i-- > 0 && r.w - 2 - numbers_w() < min_label;) {
+            if (drop_pass(cols[i]) == pass) cols.erase(cols.begin() + static_cast<std::ptrdiff_t>(i));
+        }
+    }
     const int room = r.w - 2 - numbers_w();  // the last column is kept for scroll marks
     int bar_w = expanded ? std::clamp(r.w / 6, 0, 24) : (r.w >= 56 ? 10 : r.w >= 44 ? 6 : r.w >= 38 ? 4 : 0);
-    const int min_bar = expanded ? std::min(bar_w, 10) : 0;  // the full-screen table keeps a bar
-    if (room - bar_w - 1 < widest_label) bar_w = std::max(min_bar, std::min(bar_w, room - widest_label - 1));
+    if (room - bar_w - 1 < widest_label) bar_w = std::min(bar_w, room - widest_label - 1);
     if (bar_w < 3) bar_w = 0;
-    int label_w = room - (bar_w ? bar_w + 1 : 0);
-    while (label_w < 8 && cols.size() > 1) {  // very narrow: drop columns from the right
-        cols.pop_back();
-        label_w = r.w - 2 - numbers_w();
-    }
+    const int label_w = std::max(1, room - (bar_w ? bar_w + 1 : 0));
 
     // Headings: on the title line in the grid, on a line of their own when expanded.
     const Style head{Role::Dim, false, false, true};
@@ -187,7 +216,7 @@ void render_panel(const Snapshot& snap, const UiState& ui, std::size_t panel, Ca
     if (expanded) {
         render_expanded_title(title, ui, c, r);
         std::string label_head = dim_title(dim);
-        if (sort == SortBy::Key) label_head += sort_mark(c);
+        if (sort == SortBy::Key) label_head += sort_mark(c, pd->spec);
         c.put_fit(r.x + 1, head_y, label_head, label_w, head);
     } else {
         render_grid_title(title, ui, c, r, label_w);
@@ -217,7 +246,7 @@ void render_panel(const Snapshot& snap, const UiState& ui, std::size_t panel, Ca
             label_style.role = selected ? Role::Selected : Role::Dim;
             c.put(r.x + 1, y, "-", label_style);
         } else {
-            c.put_fit(r.x + 1, y, pr.label, label_w, label_style);
+            c.put_fit_middle(r.x + 1, y, pr.label, label_w, label_style);
         }
         int cx = r.x + 1 + label_w;
         for (const auto& col : cols) {

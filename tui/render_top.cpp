@@ -112,6 +112,13 @@ void totals_line(const Snapshot& snap, const UiState& ui, Canvas& c, Rect r) {
     totals.push_back(
         {{"5xx ", label}, {format_count(t.errors_5xx, x), Style{t.errors_5xx ? Role::Bad : Role::Normal, true}}});
     totals.push_back({{"Clients ", label}, {format_count(snap.distinct_clients, x), value}});
+    // What `bill` would charge for it (requests and transfer), and the months that covers.
+    if (ui.costs && ui.costs->filter == snap.view.filter && ui.costs->to > ui.costs->from) {
+        const OrgCosts& k = *ui.costs;
+        totals.push_back({{"Cost ", label},
+                          {format_money(k.total) + " " + k.currency, value},
+                          {" " + bucket_label(Dim::Day, k.from) + ".." + bucket_label(Dim::Day, k.to - 1), label}});
+    }
     draw::fields(c, line, totals);
 }
 

@@ -83,7 +83,9 @@ void OrgPicker::refilter() {
 
 UiState UiState::defaults() {
     UiState ui;
-    auto slot = [&](std::initializer_list<DimSpec> dims) { ui.slots.push_back(PanelSlot{dims, 0}); };
+    auto slot = [&](std::initializer_list<DimSpec> dims) {
+        ui.slots.push_back(PanelSlot{dims, 0, SortBy::Bytes, false});
+    };
     slot({{Dim::Org}});
     slot({{Dim::RemoteIp}, {Dim::Requester}});
     slot({{Dim::Status}, {Dim::StatusClass}});
@@ -102,18 +104,18 @@ UiState UiState::with_panels(const std::vector<DimSpec>& panels) {
     const std::vector<PanelSlot> families = std::move(ui.slots);
     ui.slots.clear();
     for (const DimSpec& d : panels) {
-        PanelSlot slot{{d}, 0};
+        PanelSlot slot{{d}, 0, SortBy::Bytes, false};
         for (const PanelSlot& f : families) {
             // The family of the same dimension (prefix:4 joins key's family, after its choices).
             const auto same = std::find(f.choices.begin(), f.choices.end(), d);
             const auto kin =
                 std::find_if(f.choices.begin(), f.choices.end(), [&](const DimSpec& c) { return c.dim == d.dim; });
             if (same != f.choices.end()) {
-                slot = PanelSlot{f.choices, static_cast<std::size_t>(same - f.choices.begin())};
+                slot = PanelSlot{f.choices, static_cast<std::size_t>(same - f.choices.begin()), SortBy::Bytes, false};
                 break;
             }
             if (kin != f.choices.end()) {
-                slot = PanelSlot{f.choices, f.choices.size()};
+                slot = PanelSlot{f.choices, f.choices.size(), SortBy::Bytes, false};
                 slot.choices.push_back(d);
                 break;
             }
@@ -128,7 +130,7 @@ ViewSpec UiState::view_spec() const {
     ViewSpec v;
     v.filter = filter;
     v.resolution = resolution;
-    for (const auto& s : slots) v.panels.push_back(PanelSpec{s.dim(), panel_limit, sort});
+    for (const auto& s : slots) v.panels.push_back(PanelSpec{s.dim(), panel_limit, s.sort, s.reverse});
     return v;
 }
 

@@ -2,11 +2,13 @@
 // Everything the dashboard shows besides the snapshot: which panels, which filter, focus,
 // selection, overlays. Plain data, no curses: the Controller changes it, render() reads it.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "core/agg/filter.hpp"
 #include "core/agg/snapshot.hpp"
+#include "tui/costs.hpp"
 #include "tui/keymap.hpp"
 
 namespace s3top::tui {
@@ -79,10 +81,13 @@ struct OrgPicker {
     void refilter();
 };
 
-/// One panel position and the dimensions the user can switch it between with `d`.
+/// One panel position, the dimensions the user can switch it between with `d`, and its order
+/// (`s` and `r` change the focused panel's).
 struct PanelSlot {
     std::vector<DimSpec> choices;
     std::size_t current = 0;
+    SortBy sort = SortBy::Bytes;
+    bool reverse = false;  ///< smallest first, or Z to A (PanelSpec::reverse)
     DimSpec dim() const { return choices[current]; }
 };
 
@@ -106,12 +111,13 @@ struct UiState {
     // The view asked of the engine (see view_spec()).
     Filter filter;
     Dim resolution = Dim::Hour;
-    SortBy sort = SortBy::Bytes;
     std::vector<PanelSlot> slots;
     std::size_t panel_limit = 500;  ///< rows kept per panel (the expanded panel scrolls through them)
 
     // Presentation.
     bool exact = false;
+    /// The org panel's cost column and the header's total, when they are of the view's filter.
+    std::optional<OrgCosts> costs;
     ChartMetric chart = ChartMetric::BytesSent;
     std::size_t focus = 0;
     bool expanded = false;

@@ -355,9 +355,18 @@ Snapshot Engine::refresh(View& view, std::uint64_t generation) const {
             items.push_back({k, &m, label});
         });
         const std::size_t keep = spec.limit == 0 ? items.size() : std::min(spec.limit, items.size());
-        std::partial_sort(
-            items.begin(), items.begin() + static_cast<std::ptrdiff_t>(keep), items.end(),
-            [&](const Ranked& a, const Ranked& b) { return ranks_before(*a.m, a.label, *b.m, b.label, spec.sort); });
+        // Two values logged differently can be shown alike (decoded keys: "a+b" and "a%2Bb"):
+        // then the values as logged decide, as in reports, since ids follow interning order.
+        const Keyer& keyer = st.keyers[i];
+        auto before = [&](const Ranked& a, const Ranked& b) {
+            int c = compare_metrics(*a.m, *b.m, spec.sort);
+            if (c == 0 && spec.sort == SortBy::Key) c = compare_values(spec.dim.dim, a.key, a.label, b.key, b.label);
+            if (c != 0) return spec.reverse ? c > 0 : c < 0;
+            c = compare_values(spec.dim.dim, a.key, a.label, b.key, b.label);
+            if (c != 0) return c < 0;
+            return keyer.decoded() && keyer.raw_label(a.key, pools_) < keyer.raw_label(b.key, pools_);
+        };
+        std::partial_sort(items.begin(), items.begin() + static_cast<std::ptrdiff_t>(keep), items.end(), before);
         PanelData pd;
         pd.spec = spec;
         pd.groups = items.size();

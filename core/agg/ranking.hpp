@@ -4,6 +4,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/agg/dimension.hpp"
 #include "core/agg/metrics.hpp"
 
 namespace s3top {
@@ -22,5 +23,15 @@ inline bool ranks_before(const Metrics& a, std::string_view la, const Metrics& b
     }
     return la < lb;
 }
+
+/// The metrics' order for `sort`: < 0 when `a` ranks first (more bytes, or more requests), 0
+/// when they tie (always for SortBy::Key).
+int compare_metrics(const Metrics& a, const Metrics& b, SortBy sort);
+
+/// Two values of `dim` in their natural order (< 0: `a` first): numbers and times by their key
+/// (the status code, the bucket's start), client IPs as addresses (IPv4 before IPv6, each by
+/// its bytes, then anything that is not an address by its text), every other label by its
+/// text. `ka`/`kb` are the keys a Keyer gave the values, `la`/`lb` their labels.
+int compare_values(Dim dim, std::int64_t ka, std::string_view la, std::int64_t kb, std::string_view lb);
 
 }  // namespace s3top

@@ -17,6 +17,9 @@ struct PanelSpec {
     DimSpec dim;
     std::size_t limit = 100;  ///< 0 = every group
     SortBy sort = SortBy::Bytes;
+    /// The other way round: smallest first for bytes and requests, Z to A by name. Ties still
+    /// go by value ascending.
+    bool reverse = false;
     friend bool operator==(const PanelSpec&, const PanelSpec&) = default;
 };
 
@@ -35,8 +38,10 @@ struct PanelRow {
 
 struct PanelData {
     PanelSpec spec;
-    std::vector<PanelRow> rows;  ///< sorted per spec.sort, at most spec.limit
-    std::uint64_t groups = 0;    ///< distinct values in all (before the limit)
+    /// Sorted per spec.sort and spec.reverse, at most spec.limit; ties by value in its natural
+    /// order (compare_values), then by the value as logged, so equal input draws one order.
+    std::vector<PanelRow> rows;
+    std::uint64_t groups = 0;  ///< distinct values in all (before the limit)
 };
 
 struct SeriesPoint {

@@ -194,6 +194,60 @@ TEST(Engine, SeriesIsContiguousAtResolution) {
     EXPECT_EQ(s.series[3].start - s.series[0].start, 3 * 3600);
 }
 
+/// The labels of a snapshot's one panel, in order, joined by spaces.
+std::string panel_labels(const Engine& e, PanelSpec panel) {
+    ViewSpec spec;
+    spec.panels = {panel};
+    View v(spec);
+    const Snapshot s = e.refresh(v, 1);
+    std::string out;
+    for (const auto& r : s.panels[0].rows) out += (out.empty() ? "" : " ") + r.label;
+    return out;
+}
+
+// #20 item 7: by name, client IPs go as addresses (IPv4, then IPv6, then anything else), status
+// codes as numbers; either way round; by bytes, smallest first when reversed, ties still A-Z.
+TEST(Engine, PanelsSortByNameInTheValuesOrderEitherWayRound) {
+    EngineConfig cfg;
+    Engine e(cfg);
+    e.append(batch_of({{"a", "10.0.0.10", 200, 5},
+                       {"b", "9.1.1.1", 404, 5},
+                       {"c", "2001:db8::1", 503, 7},
+                       {"d", "10.0.0.9", 200, 1},
+                       {"e", "10.0.0.9", 200, 1}},
+                      cfg));
+    EXPECT_EQ(panel_labels(e, PanelSpec{DimSpec{Dim::RemoteIp}, 0, SortBy::Key}),
+              "9.1.1.1 10.0.0.9 10.0.0.10 2001:db8::1");
+    EXPECT_EQ(panel_labels(e, PanelSpec{DimSpec{Dim::RemoteIp}, 0, SortBy::Key, true}),
+              "2001:db8::1 10.0.0.10 10.0.0.9 9.1.1.1");
+    EXPECT_EQ(panel_labels(e, PanelSpec{DimSpec{Dim::Status}, 0, SortBy::Key, true}), "503 404 200");
+    EXPECT_EQ(panel_labels(e, PanelSpec{DimSpec{Dim::Org}, 0, SortBy::Bytes}), "c a b d e");
+    EXPECT_EQ(panel_labels(e, PanelSpec{DimSpec{Dim::Org}, 0, SortBy::Bytes, true}), "d e a b c");
+    EXPECT_EQ(panel_labels(e, PanelSpec{DimSpec{Dim::Org}, 2, SortBy::Requests, true}), "d e");
+}
+
+// The dashboard ranks keys shown alike ("a+b", "a%2Bb") by the keys as logged, as reports do,
+// so equal input draws one order whatever order the records came in.
+TEST(Engine, PanelKeysShownAlikeKeepOneOrder) {
+    const Req plus{"a", "1.1.1.1", 200, 5, "REST.GET.OBJECT", "a+b"};
+    const Req encoded{"a", "2.2.2.2", 404, 5, "REST.GET.OBJECT", "a%2Bb"};
+    std::vector<std::vector<std::uint64_t>> orders;
+    for (const auto& reqs : {std::vector<Req>{plus, encoded}, std::vector<Req>{encoded, plus}}) {
+        EngineConfig cfg;
+        Engine e(cfg);
+        e.append(batch_of(reqs, cfg));
+        ViewSpec spec;
+        spec.panels = {PanelSpec{DimSpec{Dim::Key}, 0, SortBy::Bytes}};
+        View v(spec);
+        const Snapshot s = e.refresh(v, 1);
+        std::vector<std::uint64_t> errors;
+        for (const auto& r : s.panels[0].rows) errors.push_back(r.metrics.errors_4xx);
+        orders.push_back(errors);
+    }
+    EXPECT_EQ(orders[0], orders[1]);
+    EXPECT_EQ(orders[0], (std::vector<std::uint64_t>{1, 0})) << "a%2Bb first";
+}
+
 TEST(Engine, ReportMultiDimensionAndTimeGroups) {
     EngineConfig cfg;
     Engine e(cfg);

@@ -63,6 +63,30 @@ TEST(Canvas, PutFitTruncatesWithEllipsisAndAligns) {
     EXPECT_EQ(c.row(1), "    42");
 }
 
+// #20 item 5: a long value is cut in the middle, whole glyphs only, so two values that share
+// a long start still look apart.
+TEST(Canvas, PutFitMiddleKeepsStartAndEnd) {
+    Canvas c(20, 4);
+    EXPECT_EQ(c.put_fit_middle(0, 0, "arn:aws:iam::123456789012:user/alice", 15), 15);
+    EXPECT_EQ(c.row(0), "arn:aws…r/alice");
+    c.put_fit_middle(0, 1, "arn:aws:iam::123456789012:user/bob", 15);
+    EXPECT_NE(c.row(0), c.row(1));
+    EXPECT_EQ(c.put_fit_middle(0, 2, "short", 15), 5);
+    EXPECT_EQ(c.row(2), "short");
+    // An escape is never split; a wide glyph takes its two cells or none.
+    EXPECT_LE(c.put_fit_middle(0, 3,
+                               "abc\x1b"
+                               "d中文中文xyz",
+                               11),
+              9);
+    const std::string cut = c.row(3);
+    EXPECT_TRUE(cut.find('\\') == std::string::npos || cut.find("\\x1b") != std::string::npos) << cut;
+    EXPECT_EQ(cut, "abc…文xyz");
+    Canvas ascii(20, 1, false);
+    ascii.put_fit_middle(0, 0, "0123456789abcdef", 9);
+    EXPECT_EQ(ascii.row(0), "0123~cdef");
+}
+
 TEST(Canvas, AsciiCanvasEscapesNonAscii) {
     Canvas c(20, 1, false);
     c.put(0, 0, "é中");

@@ -159,12 +159,18 @@ TEST_F(ControllerTest, PromptEditsUtf8Text) {
 }
 
 TEST_F(ControllerTest, SortResolutionChartDimensionAndExactKeys) {
+    // #20 item 7: s and r order the focused panel only.
     EXPECT_EQ(key('s'), Action::ViewChanged);
     EXPECT_EQ(ui().view_spec().panels[0].sort, SortBy::Requests);
+    EXPECT_EQ(ui().view_spec().panels[1].sort, SortBy::Bytes);
+    EXPECT_EQ(key('r'), Action::ViewChanged);
+    EXPECT_TRUE(ui().view_spec().panels[0].reverse);
+    EXPECT_FALSE(ui().view_spec().panels[1].reverse);
     key('s');
-    EXPECT_EQ(ui().sort, SortBy::Key);
+    EXPECT_EQ(ui().slots[0].sort, SortBy::Key);
+    EXPECT_FALSE(ui().slots[0].reverse);  // a new order starts its own way round
     key('s');
-    EXPECT_EQ(ui().sort, SortBy::Bytes);
+    EXPECT_EQ(ui().slots[0].sort, SortBy::Bytes);
 
     EXPECT_EQ(key('t'), Action::ViewChanged);
     EXPECT_EQ(ui().view_spec().resolution, Dim::Day);
@@ -182,7 +188,10 @@ TEST_F(ControllerTest, SortResolutionChartDimensionAndExactKeys) {
     EXPECT_EQ(ui().view_spec().panels[1].dim.dim, Dim::Requester);
     EXPECT_EQ(snap_.panels[1].spec.dim.dim, Dim::Requester);
     key(keys::BackTab);
-    EXPECT_EQ(key('d'), Action::None);  // orgs have no alternative
+    // Orgs have no alternative, and the status line says so.
+    EXPECT_EQ(key('d'), Action::Redraw);
+    EXPECT_EQ(ui().message, "Org has no other dimension to switch to");
+    EXPECT_EQ(ui().view_spec().panels[0].dim.dim, Dim::Org);
 }
 
 TEST_F(ControllerTest, MovementWithinAndBetweenPanels) {
@@ -253,7 +262,7 @@ TEST_F(ControllerTest, HelpQuitAndReplayKeys) {
     EXPECT_EQ(ui().overlay, Overlay::Help);
     EXPECT_EQ(key('s'), Action::Redraw);  // any key closes help and does nothing else
     EXPECT_EQ(ui().overlay, Overlay::None);
-    EXPECT_EQ(ui().sort, SortBy::Bytes);
+    EXPECT_EQ(ui().slots[0].sort, SortBy::Bytes);
     EXPECT_EQ(key(' '), Action::TogglePause);
     EXPECT_EQ(key('+'), Action::Faster);
     EXPECT_EQ(key('-'), Action::Slower);

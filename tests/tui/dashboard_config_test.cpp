@@ -98,7 +98,7 @@ TEST_F(RemappedKeys, TheNewKeyRunsTheCommandAndTheOldOneNoLonger) {
     EXPECT_EQ(ctl_.state().overlay, Overlay::FilterPrompt);
     key(keys::Escape);
     EXPECT_EQ(key(0x13), Action::ViewChanged);  // ctrl-s
-    EXPECT_EQ(ctl_.state().sort, SortBy::Requests);
+    EXPECT_EQ(ctl_.state().slots[0].sort, SortBy::Requests);
     EXPECT_EQ(key('n'), Action::Redraw);
     EXPECT_EQ(ctl_.state().cursors[0].selected, 1);
     EXPECT_EQ(key(keys::Down), Action::None);  // the arrow still moves: already on the last row
@@ -115,7 +115,7 @@ TEST_F(RemappedKeys, HelpAndHintBarShowTheUsersKeys) {
     EXPECT_NE(hints.find("Q quit"), std::string::npos) << hints;
     EXPECT_NE(hints.find("h help"), std::string::npos) << hints;
     EXPECT_NE(hints.find("f filter"), std::string::npos) << hints;
-    EXPECT_NE(hints.find("Ctrl-S sort:bytes"), std::string::npos) << hints;
+    EXPECT_NE(hints.find("Ctrl-S sort:bytes▼"), std::string::npos) << hints;
     EXPECT_EQ(hints.find("q quit"), std::string::npos) << hints;
     EXPECT_TRUE(screen_has(screen(), "f types a filter, o picks an org")) << screen().to_string();
 

@@ -86,7 +86,7 @@ TEST(GoldenScreen, AsciiExactNumbersSortedByRequests100x30) {
     UiState ui = test::ui_of(100, 30);
     ui.unicode = false;
     ui.exact = true;
-    ui.sort = SortBy::Requests;
+    for (auto& s : ui.slots) s.sort = SortBy::Requests;
     check_screen("screen_100x30_ascii_exact.txt", render_screen(ui));
 }
 

@@ -5,6 +5,8 @@
 
 #include <random>
 
+#include "core/billing/statement.hpp"
+#include "core/config/config.hpp"
 #include "tests/tui/tui_fixture.hpp"
 #include "core/report/terminal_text.hpp"
 
@@ -219,7 +221,7 @@ TEST(Render, SortByRequestsReordersAndShareStaysOfBytesSent) {
     for (int i = 0; i < 3; ++i) reqs.push_back(Req{.org = "many-requests", .sent = MiB});
     const auto engine = test::make_engine(reqs);
     UiState ui = test::ui_of(120, 40);
-    ui.sort = SortBy::Requests;
+    for (auto& s : ui.slots) s.sort = SortBy::Requests;
     const Canvas c = test::render_to_canvas(test::snapshot_of(*engine, ui), ui);
     const Rect org = test::panel_rect(ui, 0);
     EXPECT_TRUE(test::rect_row(c, org, 1).starts_with(" many-requests")) << test::rect_row(c, org, 1);
@@ -261,6 +263,72 @@ TEST(Render, EveryGridPanelHeadsItsColumns) {
     const Rect org = test::panel_rect(ui, 0);
     EXPECT_NE(test::rect_row(c, org, 0).find("%reqs"), std::string::npos) << test::rect_row(c, org, 0);
     EXPECT_NE(test::rect_row(c, org, 1).find(" 50%"), std::string::npos) << test::rect_row(c, org, 1);
+}
+
+// #20 item 7: each panel has its own order, and its heading marks which and which way.
+TEST(Render, EachPanelShowsItsOwnOrder) {
+    const auto engine = test::make_engine(three_orgs());
+    UiState ui = test::ui_of(120, 40);
+    ui.slots[0].reverse = true;           // orgs: smallest first
+    ui.slots[1].sort = SortBy::Key;       // clients: by address
+    ui.slots[2].sort = SortBy::Requests;  // status
+    const Canvas c = test::render_to_canvas(test::snapshot_of(*engine, ui), ui);
+    const Rect org = test::panel_rect(ui, 0), ip = test::panel_rect(ui, 1), status = test::panel_rect(ui, 2);
+    EXPECT_NE(test::rect_row(c, org, 0).find("Sent▲"), std::string::npos) << test::rect_row(c, org, 0);
+    EXPECT_TRUE(test::rect_row(c, org, 1).starts_with(" initech")) << test::rect_row(c, org, 1);
+    EXPECT_TRUE(test::rect_row(c, ip, 0).starts_with(" Client IP▲")) << test::rect_row(c, ip, 0);
+    EXPECT_EQ(test::rect_row(c, ip, 0).find("▼"), std::string::npos) << test::rect_row(c, ip, 0);
+    EXPECT_TRUE(test::rect_row(c, ip, 1).starts_with(" 10.0.0.1")) << test::rect_row(c, ip, 1);
+    EXPECT_NE(test::rect_row(c, status, 0).find("Reqs▼"), std::string::npos) << test::rect_row(c, status, 0);
+    ui.focus = 1;
+    const Canvas focused = test::render_to_canvas(test::snapshot_of(*engine, ui), ui);
+    EXPECT_NE(focused.row(39).find("sort:name▲"), std::string::npos) << focused.row(39);
+}
+
+// #20 item 2: the org panel shows what `bill` would charge each org (its statement, the
+// built-in prices and exclusions), and the header the total and the months it covers.
+TEST(Render, OrgPanelShowsEachOrgsCostAndTheHeaderItsPeriod) {
+    const std::uint64_t GiB = 1024 * MiB;
+    const auto engine = test::make_engine({
+        Req{.org = "acme", .sent = 10 * GiB},
+        Req{.org = "acme", .sent = 5 * GiB, .requester = "AmazonS3"},  // S3's own: not billed
+        Req{.org = "globex", .sent = GiB, .time = kT0 + 40 * 86400},   // April
+        Req{.org = "initech", .sent = 0, .op = "REST.PUT.OBJECT"},
+    });
+    const Config config = builtin_config();
+    BillingSpec base;
+    base.prices = config.prices;
+    base.exclude = config.exclude;
+    UiState ui = test::ui_of(132, 43);
+    const Snapshot snap = test::snapshot_of(*engine, ui);
+    ui.costs = compute_org_costs(*engine, base, ui.filter, snap.min_time, snap.max_time);
+    // As bill computes it: one tiered egress charge per month, shared by bytes.
+    BillingSpec bill = base;
+    bill.periods = periods_between(kT0, kT0 + 61 * 86400);
+    const Statement st = compute_statement(*engine, bill);
+    std::int64_t acme = 0;
+    for (const auto& l : st.lines_billed)
+        if (l.key.front() == "acme") acme += l.charges.amount;
+    EXPECT_EQ(ui.costs->by_org.at("acme"), acme);
+    EXPECT_EQ(ui.costs->by_org.at("acme"), 900'000);  // 10 GB at 0.09, the 5 GB of AmazonS3 left out
+
+    const Canvas c = test::render_to_canvas(snap, ui);
+    const Rect org = test::panel_rect(ui, 0);
+    const std::string head = test::rect_row(c, org, 0);
+    EXPECT_NE(head.find(" USD "), std::string::npos) << head;
+    EXPECT_LT(head.find("Sent▼"), head.find(" USD ")) << head;
+    EXPECT_TRUE(test::rect_row(c, org, 1).starts_with(" acme")) << test::rect_row(c, org, 1);
+    EXPECT_NE(test::rect_row(c, org, 1).find(" 0.90 "), std::string::npos) << test::rect_row(c, org, 1);
+    EXPECT_NE(test::rect_row(c, org, 2).find(" 0.09 "), std::string::npos) << test::rect_row(c, org, 2);
+    EXPECT_NE(test::rect_row(c, org, 3).find(" 0.00 "), std::string::npos) << test::rect_row(c, org, 3);
+    EXPECT_NE(c.row(2).find("Cost 0.99 USD 2024-03-01..2024-04-10"), std::string::npos) << c.row(2);
+    // Costs of another filter than the one shown are not drawn.
+    ui.costs->filter = *parse_filter("org=acme");
+    const Canvas stale = test::render_to_canvas(snap, ui);
+    EXPECT_EQ(test::rect_row(stale, org, 0).find("USD"), std::string::npos);
+    EXPECT_EQ(stale.row(2).find("Cost"), std::string::npos);
+    EXPECT_EQ(format_money(123'456'789'000), "123,456.79");
+    EXPECT_EQ(format_money(-5'000), "-0.01");
 }
 
 TEST(Render, SelectedRowOfTheFocusedPanelIsHighlighted) {
@@ -345,18 +413,83 @@ TEST(Render, LongRangesFoldBucketsIntoColumns) {
     expect_well_formed(c);
 }
 
-TEST(Render, LongLabelsAreCutWithAnEllipsisAndColumnsStayAligned) {
+TEST(Render, LongLabelsAreCutInTheMiddleAndColumnsStayAligned) {
     const std::string long_org = "a-very-long-organisation-name-that-cannot-possibly-fit-in-a-panel";
-    const auto engine = test::make_engine({Req{.org = long_org, .sent = 2 * MiB}, Req{.org = "short", .sent = MiB}});
+    const auto engine = test::make_engine({Req{.org = long_org, .sent = 2 * MiB},
+                                           Req{.org = long_org + "-2", .sent = MiB}, Req{.org = "short", .sent = MiB}});
     const UiState ui = test::ui_of(120, 40);
     const Canvas c = test::render_to_canvas(test::snapshot_of(*engine, ui), ui);
     const Rect org = test::panel_rect(ui, 0);
     const std::string row = test::rect_row(c, org, 1);
-    EXPECT_TRUE(row.starts_with(" a-very-long-")) << row;
+    EXPECT_TRUE(row.starts_with(" a-very-lo")) << row;
     EXPECT_NE(row.find("…"), std::string::npos) << row;
     EXPECT_EQ(row.find("possibly"), std::string::npos) << row;
+    // Two values that share their start still look apart: their ends show.
+    EXPECT_NE(row.find("-a-panel "), std::string::npos) << row;
+    EXPECT_NE(test::rect_row(c, org, 2).find("panel-2 "), std::string::npos) << test::rect_row(c, org, 2);
     EXPECT_EQ(percent_col(c, org, 1), percent_col(c, org, 2));
+    EXPECT_EQ(percent_col(c, org, 1), percent_col(c, org, 3));
     EXPECT_GT(percent_col(c, org, 1), 0);
+}
+
+// #20 item 5: exact numbers widen the panels rather than cut keys or drop the share.
+TEST(Render, ExactModeKeepsKeysWholeAndTheShare) {
+    std::vector<Req> reqs;
+    const char* orgs[] = {"piedpiper-6", "nakatomi-12", "stark-33"};
+    for (int i = 0; i < 30; ++i)
+        reqs.push_back(Req{.org = orgs[i % 3],
+                           .sent = 2'040'009'170'754ull / static_cast<std::uint64_t>(i + 1),
+                           .ip = "172.31.145." + std::to_string(100 + i),
+                           .key = "backups/vm/vm-01" + std::to_string(i) + "/disk.img"});
+    const auto engine = test::make_engine(reqs);
+    for (const int w : {80, 100, 132, 200}) {
+        UiState ui = test::ui_of(w, 43);
+        ui.exact = true;
+        const Canvas c = test::render_to_canvas(test::snapshot_of(*engine, ui), ui);
+        expect_well_formed(c);
+        const Layout l = compute_layout(ui);
+        for (const PanelBox& b : l.panels) {
+            SCOPED_TRACE(std::to_string(w) + ": " + test::rect_row(c, b.rect, 0));
+            EXPECT_NE(test::rect_row(c, b.rect, 0).find("%sent"), std::string::npos);
+            for (int dy = 1; dy < b.rect.h && !test::rect_row(c, b.rect, dy).empty(); ++dy) {
+                const std::string row = test::rect_row(c, b.rect, dy);
+                EXPECT_EQ(row.find("…"), std::string::npos) << row;
+                EXPECT_NE(row.find(" B "), std::string::npos) << row;
+                EXPECT_GT(percent_col(c, b.rect, dy), 0) << row;
+            }
+        }
+    }
+}
+
+// #20 item 5: whatever a label holds (invalid UTF-8 shown as U+FFFD, escapes, wide and
+// combining characters), cut or whole, in any mode, its numbers stay under their headings.
+TEST(Render, HostileLabelsNeverShiftTheNumbers) {
+    const std::vector<std::string> pieces = {
+        "a",    "\xff",     "\xef\xbf\xbd",     "\xc3",         "\xe4\xb8\xad", "\xcc\x81",
+        "\x1b", "\\",       "\xf0\x9f\x98\x80", "\xed\xa0\x80", "\x7f",         "\xe2\x80\xae",
+        "key-", "\xc0\x80", "\xf4\x90\x80\x80"};
+    std::mt19937 rng(20);
+    for (int round = 0; round < 40; ++round) {
+        std::vector<Req> reqs;
+        for (int i = 0; i < 8; ++i) {
+            std::string label;
+            for (int n = static_cast<int>(rng() % 12) + 1; n > 0; --n) label += pieces[rng() % pieces.size()];
+            reqs.push_back(Req{.org = label, .sent = (rng() % 5000) * KiB + 1});
+        }
+        const auto engine = test::make_engine(reqs);
+        UiState ui = test::ui_of(static_cast<int>(60 + rng() % 100), 40);
+        ui.unicode = rng() % 3 != 0;
+        ui.exact = rng() % 2;
+        ui.expanded = rng() % 3 == 0;
+        const Canvas c = test::render_to_canvas(test::snapshot_of(*engine, ui), ui);
+        expect_well_formed(c);
+        const Rect org = ui.expanded ? compute_layout(ui).body : test::panel_rect(ui, 0);
+        const int first = ui.expanded ? 2 : 1;
+        const int col = percent_col(c, org, first);
+        ASSERT_GT(col, 0) << c.to_string();
+        for (int dy = first; dy < std::min(first + 8, org.h); ++dy)
+            EXPECT_EQ(percent_col(c, org, dy), col) << c.to_string();
+    }
 }
 
 TEST(Render, HostileStringsAreEscapedAndDoNotShiftColumns) {
@@ -505,18 +638,18 @@ TEST(Render, HelpWrapsToTheScreenAndScrollsToEveryLine) {
         }
     }
     for (const char* text : {"focus the next / previous panel", "this help", "Filter terms", "dim~/regex/",
-                             "Dimensions", "Numbers", "the filtered total"})
+                             "Dimensions", "Numbers", "%sent = share"})
         EXPECT_NE(seen.find(text), std::string::npos) << text << " never shown:\n" << seen;
     // Past the end is clamped to the last rows.
     ui.help_scroll = max + 50;
-    EXPECT_NE(test::render_to_canvas(snap, ui).to_string().find("the filtered total"), std::string::npos);
+    EXPECT_NE(test::render_to_canvas(snap, ui).to_string().find("%sent = share"), std::string::npos);
     // On a big screen it all fits at once.
     UiState big = test::ui_of(140, 60);
     big.overlay = Overlay::Help;
     EXPECT_EQ(help_max_scroll(big.keys, 140, 60), 0);
     const std::string t = test::render_to_canvas(test::snapshot_of(*engine, big), big).to_string();
     EXPECT_NE(t.find("any key closes"), std::string::npos);
-    EXPECT_NE(t.find("the filtered total"), std::string::npos);
+    EXPECT_NE(t.find("%sent = share"), std::string::npos);
 }
 
 TEST(Render, OverlaysHelpPickerAndPromptError) {
