@@ -58,7 +58,7 @@ public:
     void update(const IngestResult& r) {
         std::lock_guard l(mutex_);
         for (const auto& f : r.load.files) {
-            if (!f.failed && !(f.untouched && !f.error.empty())) by_path_.erase(f.path);
+            if (!f.failed && !f.untouched) by_path_.erase(f.path);  // read to its end
         }
         for (auto& u : unread_inputs({}, r.load)) by_path_[u.path] = std::move(u);
     }
