@@ -178,7 +178,17 @@ Action Controller::run(Command command, const Snapshot& shown) {
             return Action::ViewChanged;
         }
         case Command::Reverse: ui_.slots[ui_.focus].reverse = !ui_.slots[ui_.focus].reverse; return Action::ViewChanged;
-        case Command::Resolution: ui_.resolution = next_resolution(ui_.resolution); return Action::ViewChanged;
+        case Command::Resolution:
+            // auto, then minute, hour, day, month, and auto again.
+            if (ui_.auto_resolution) {
+                ui_.auto_resolution = false;
+                ui_.resolution = Dim::Minute;
+            } else if (ui_.resolution == Dim::Month) {
+                ui_.auto_resolution = true;
+            } else {
+                ui_.resolution = next_resolution(ui_.resolution);
+            }
+            return Action::ViewChanged;
         case Command::ChartMetric:
             ui_.chart = ui_.chart == ChartMetric::BytesSent ? ChartMetric::Requests : ChartMetric::BytesSent;
             return Action::Redraw;

@@ -68,6 +68,11 @@ private:
         snap_ = engine_.refresh(view_, ++generation_);
         last_refresh_ = Clock::now();
         ctl_.on_snapshot(snap_);
+        // The chart's resolution follows the records' range until the user picks one (t): the
+        // loop sees the view change and folds again at the new one.
+        UiState& ui = ctl_.state();
+        if (ui.auto_resolution && snap_.totals.requests)
+            ui.resolution = fitting_resolution(snap_.min_time, snap_.max_time, chart_plot_width(ui.screen_w));
         if (snap_.generation != drawn_generation_) dirty_ = true;
     }
 

@@ -97,9 +97,11 @@ void fields(Canvas& c, Line& line, const std::vector<Field>& fields) {
 
 std::string_view resolution_name(Dim resolution) { return is_time_dim(resolution) ? dim_info(resolution).name : "?"; }
 
-std::string chart_title(ChartMetric metric, Dim resolution) {
-    return std::string(metric == ChartMetric::BytesSent ? "Bytes sent" : "Requests") + " per " +
-           std::string(resolution_name(resolution));
+std::string chart_title(ChartMetric metric, Dim resolution, int group) {
+    std::string t = std::string(metric == ChartMetric::BytesSent ? "Bytes sent" : "Requests") + " per ";
+    if (group > 1) t += std::to_string(group) + " ";
+    t += resolution_name(resolution);
+    return group > 1 ? t + "s" : t;
 }
 
 namespace {
@@ -185,7 +187,8 @@ void render_hint_bar(const UiState& ui, Canvas& c, Rect r, std::string_view righ
             hints.push_back({k(Command::Sort), "sort:" + std::string(kSort[static_cast<std::size_t>(s.sort)]) +
                                                    std::string(up ? c.glyph("▲", "^") : c.glyph("▼", "v"))});
         }
-        hints.push_back({k(Command::Resolution), std::string(resolution_name(ui.resolution))});
+        hints.push_back({k(Command::Resolution),
+                         ui.auto_resolution ? std::string("auto") : std::string(resolution_name(ui.resolution))});
         hints.push_back({k(Command::ChartMetric), ui.chart == ChartMetric::BytesSent ? "chart:bytes" : "chart:reqs"});
         hints.push_back({k(Command::Expand), ui.expanded ? "collapse" : "expand"});
         hints.push_back({k(Command::CycleDimension), "dim"});

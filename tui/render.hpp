@@ -1,6 +1,7 @@
 #pragma once
 // The dashboard as plain functions of (snapshot, UI state) onto a Canvas: no terminal here, so
 // tests render real engine snapshots and compare text.
+#include <algorithm>
 #include <string>
 #include <string_view>
 
@@ -33,8 +34,26 @@ int help_max_scroll(const KeyMap& keys, int screen_w, int screen_h);
 /// The org picker; orgs that are in the snapshot's Org panel show their requests and bytes.
 void render_org_picker(const Snapshot& snap, const UiState& ui, Canvas& c);
 
-/// "Bytes sent per hour", "Requests per day" ...
-std::string chart_title(ChartMetric metric, Dim resolution);
+/// "Bytes sent per hour", "Requests per 20 minutes", "Bytes sent per 2 months" ...
+std::string chart_title(ChartMetric metric, Dim resolution, int group = 1);
+
+/// How the chart folds its buckets into columns: `group` buckets of the view's resolution per
+/// column, a step of that resolution's ladder (1 2 5 10 15 20 30 minutes, 1 2 3 4 6 12 hours,
+/// 1 2 7 14 days, 1 2 3 4 6 12 24 60 120 months), so a column is a round span of time that
+/// starts on a round time.
+struct ChartFold {
+    int group = 1;         ///< buckets per column
+    std::size_t lead = 0;  ///< buckets before the first one in its column (round starts)
+    std::size_t columns = 0;
+};
+/// The fold of `buckets` buckets from the one starting at `first` into at most `width`
+/// columns; past the ladder (a resolution far too fine for the range) what fits.
+ChartFold chart_fold(Dim resolution, std::int64_t first, std::size_t buckets, int width);
+/// The finest resolution whose ladder shows the range [min_time, max_time] in `width` columns
+/// (Month when none does): what the chart uses while UiState::auto_resolution.
+Dim fitting_resolution(std::int64_t min_time, std::int64_t max_time, int width);
+/// Columns the chart plots in on a screen `screen_w` wide (its width less the scale's gutter).
+inline int chart_plot_width(int screen_w) { return std::max(1, screen_w - 10); }
 /// "minute", "hour", "day", "month".
 std::string_view resolution_name(Dim resolution);
 

@@ -53,7 +53,7 @@ std::vector<HelpLine> help_lines(const KeyMap& map) {
         {k(Command::Reverse), "the panel's order the other way round (smallest first, Z-A)"},
         {k(Command::CycleDimension), "switch the panel's dimension (IP/requester, key/prefix ...)"},
         {k(Command::ChartMetric), "chart bytes sent / requests"},
-        {k(Command::Resolution), "chart resolution minute / hour / day / month"},
+        {k(Command::Resolution), "chart resolution auto / minute / hour / day / month"},
         {k(Command::Exact), "exact numbers / human units"},
         {k(Command::Problems), "problems: rejected lines, inputs not read (or click the header's count)"},
         {"", ""},  // replay keys, below

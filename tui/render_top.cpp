@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <span>
 
 #include "core/report/units.hpp"
 #include "core/util/civil_time.hpp"
@@ -122,6 +123,61 @@ void totals_line(const Snapshot& snap, const UiState& ui, Canvas& c, Rect r) {
     draw::fields(c, line, totals);
 }
 
+/// The steps a column may span at each resolution, so that it is a round span of time.
+std::span<const int> fold_ladder(Dim res) {
+    static constexpr int kMinute[] = {1, 2, 5, 10, 15, 20, 30};
+    static constexpr int kHour[] = {1, 2, 3, 4, 6, 12};
+    static constexpr int kDay[] = {1, 2, 7, 14};
+    static constexpr int kMonth[] = {1, 2, 3, 4, 6, 12, 24, 60, 120};
+    switch (res) {
+        case Dim::Minute: return kMinute;
+        case Dim::Hour: return kHour;
+        case Dim::Day: return kDay;
+        default: return kMonth;
+    }
+}
+
+/// The bucket's number counted from a round origin: minutes and hours since the epoch, days
+/// since a Monday (1970-01-05), months since year 0; columns of `group` start where it
+/// divides this.
+std::int64_t bucket_number(Dim res, std::int64_t start) {
+    switch (res) {
+        case Dim::Minute: return floor_div(start, 60);
+        case Dim::Hour: return floor_div(start, 3600);
+        case Dim::Day: return floor_div(start, 86400) + 3;
+        default: {
+            const CivilDate d = civil_from_days(floor_div(start, 86400));
+            return static_cast<std::int64_t>(d.year) * 12 + static_cast<std::int64_t>(d.month) - 1;
+        }
+    }
+}
+
+/// Buckets of `res` from the one holding `from` to the one holding `to`.
+std::size_t bucket_count(Dim res, std::int64_t from, std::int64_t to) {
+    if (to < from) return 0;
+    return static_cast<std::size_t>(bucket_number(res, bucket_start(res, to)) -
+                                    bucket_number(res, bucket_start(res, from))) +
+           1;
+}
+
+/// A round ceiling for the chart's scale (1, 1.25, 1.5, 2, 2.5, 3, 4, 5, 6, 8 times a power
+/// of `base`), so it moves only now and then as values grow (replay, follow).
+std::uint64_t nice_ceiling(std::uint64_t v, std::uint64_t base) {
+    if (v <= 1) return v;
+    static constexpr std::array<double, 10> kSteps = {1, 1.25, 1.5, 2, 2.5, 3, 4, 5, 6, 8};
+    long double unit = 1;
+    while (unit * static_cast<long double>(base) <= static_cast<long double>(v)) unit *= static_cast<long double>(base);
+    for (long double decade = 1; decade <= static_cast<long double>(base) * 10; decade *= 10) {
+        for (const double s : kSteps) {
+            const long double c = unit * decade * s;
+            if (c >= static_cast<long double>(v)) {
+                return c >= 1.8e19L ? v : static_cast<std::uint64_t>(std::ceil(c));
+            }
+        }
+    }
+    return v;
+}
+
 std::uint64_t metric_of(const SeriesPoint& p, ChartMetric m) {
     return m == ChartMetric::BytesSent ? p.bytes_sent : p.requests;
 }
@@ -138,6 +194,31 @@ void render_header(const Snapshot& snap, const UiState& ui, Canvas& c, Rect r) {
     totals_line(snap, ui, c, Rect{r.x, r.y + 2, r.w, 1});
 }
 
+ChartFold chart_fold(Dim res, std::int64_t first, std::size_t buckets, int width) {
+    const auto w = static_cast<std::size_t>(std::max(1, width));
+    if (buckets == 0) return {};
+    const std::size_t need = (buckets + w - 1) / w;
+    for (const int step : fold_ladder(res)) {
+        const auto g = static_cast<std::size_t>(step);
+        if (g < need) continue;
+        const std::int64_t n = bucket_number(res, first);
+        const auto lead = static_cast<std::size_t>(((n % step) + step) % step);
+        const std::size_t columns = (lead + buckets + g - 1) / g;
+        if (columns <= w) return ChartFold{step, lead, columns};
+    }
+    return ChartFold{static_cast<int>(need), 0, (buckets + need - 1) / need};
+}
+
+Dim fitting_resolution(std::int64_t min_time, std::int64_t max_time, int width) {
+    const auto w = static_cast<std::size_t>(std::max(1, width));
+    for (const Dim res : {Dim::Minute, Dim::Hour, Dim::Day}) {
+        const auto top = static_cast<std::size_t>(fold_ladder(res).back());
+        // One column spare: the first may start before the range (round starts).
+        if (bucket_count(res, min_time, max_time) + top <= w * top) return res;
+    }
+    return Dim::Month;
+}
+
 void render_chart(const Snapshot& snap, const UiState& ui, Canvas& c, Rect r) {
     if (r.h < 3) return;
     const ChartMetric metric = ui.chart;
@@ -150,16 +231,27 @@ void render_chart(const Snapshot& snap, const UiState& ui, Canvas& c, Rect r) {
     std::uint64_t grand = 0;
     for (const auto& p : series) grand += metric_of(p, metric);
     const int gutter = std::max(display_width(format_metric(grand, metric, ui.exact)), ui.exact ? 1 : 8) + 1;
-    // Buckets per column: the whole range always shows; long ranges fold buckets together.
-    const auto plot_cols = static_cast<std::size_t>(std::max(1, r.w - gutter));
-    const std::size_t group = series.empty() ? 1 : (series.size() + plot_cols - 1) / plot_cols;
-    std::vector<std::uint64_t> values(series.empty() ? 0 : (series.size() + group - 1) / group, 0);
-    for (std::size_t i = 0; i < series.size(); ++i) values[i / group] += metric_of(series[i], metric);
+    const int plot_x = r.x + gutter, plot_w = std::max(1, r.w - gutter);
+    // Columns of round spans of time (20 minutes, 6 hours, 2 months ...), the whole range shown.
+    const ChartFold fold = chart_fold(res, series.empty() ? 0 : series.front().start, series.size(), plot_w);
+    std::vector<std::uint64_t> values(fold.columns, 0);
+    for (std::size_t i = 0; i < series.size(); ++i) {
+        std::uint64_t& v = values[(i + fold.lead) / static_cast<std::size_t>(fold.group)];
+        add_saturating(v, metric_of(series[i], metric));
+    }
     const std::uint64_t peak = values.empty() ? 0 : *std::max_element(values.begin(), values.end());
+    // The scale's top is a round value above the peak: it moves now and then, not with every
+    // new record (replay, follow).
+    const std::uint64_t top = nice_ceiling(peak, metric == ChartMetric::BytesSent ? 1024 : 1000);
+    auto column_start = [&](std::size_t col) {  // the first bucket the column holds
+        const std::size_t first = col * static_cast<std::size_t>(fold.group);
+        return series[first > fold.lead ? first - fold.lead : 0].start;
+    };
 
-    // Title line: what, at which resolution, the peak, the range; optional parts only when they fit.
+    // Title line: what, per how long, the peak, the range; optional parts only when they fit.
     draw::Line title(c, r.x, r.y, r.x + r.w);
-    title.add(c.glyph("▌", "|"), Style{Role::Chart}).add(chart_title(metric, res), Style{Role::Title, true});
+    title.add(c.glyph("▌", "|"), Style{Role::Chart})
+        .add(chart_title(metric, res, fold.group), Style{Role::Title, true});
     auto optional = [&](const std::vector<std::pair<std::string, Style>>& parts) {
         int w = 2;
         for (const auto& [t, st] : parts) w += display_width(t);
@@ -168,7 +260,6 @@ void render_chart(const Snapshot& snap, const UiState& ui, Canvas& c, Rect r) {
         for (const auto& [t, st] : parts) title.add(t, st);
     };
     const Style dim{Role::Dim};
-    if (group > 1) optional({{std::to_string(group) + " " + std::string(resolution_name(res)) + "s per column", dim}});
     if (!series.empty()) {
         optional({{"peak ", dim}, {format_metric(peak, metric, ui.exact), Style{Role::Normal, true}}});
         optional({{bucket_label(res, series.front().start), dim},
@@ -182,21 +273,23 @@ void render_chart(const Snapshot& snap, const UiState& ui, Canvas& c, Rect r) {
     }
 
     // Y axis labels in the gutter.
-    c.put_fit(r.x, r.y + 1, format_metric(peak, metric, ui.exact), gutter - 1, dim, true);
+    c.put_fit(r.x, r.y + 1, format_metric(top, metric, ui.exact), gutter - 1, dim, true);
     c.put_fit(r.x, r.y + rows, "0", gutter - 1, dim, true);
 
-    const int plot_x = r.x + gutter, plot_w = r.w - gutter;
-    const int colw = std::max(1, plot_w / static_cast<int>(values.size()));
-    const int barw = colw >= 3 ? colw - 1 : colw;  // a gap between wide bars
+    // The columns share the whole width; during replay each is one cell from the left, so
+    // what was drawn stays where it is as the range grows.
+    const bool replay = ui.source.mode == SourceStatus::Mode::Replay;
+    const auto ncols = static_cast<int>(values.size());
+    auto col_x = [&](int i) { return plot_x + (replay ? i : static_cast<int>(static_cast<long>(i) * plot_w / ncols)); };
     static constexpr std::array<std::string_view, 8> kBlocks = {"▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"};
     const Style bar{Role::Chart};
     const long levels = static_cast<long>(rows) * 8;
-    for (std::size_t i = 0; i < values.size(); ++i) {
-        const int x = plot_x + static_cast<int>(i) * colw;
-        if (x + barw > r.x + r.w) break;
-        long level =
-            std::lround(static_cast<double>(values[i]) / static_cast<double>(peak) * static_cast<double>(levels));
-        if (level == 0 && values[i] > 0) level = 1;  // any traffic shows
+    for (int i = 0; i < ncols; ++i) {
+        const int x = col_x(i), w = col_x(i + 1) - x;
+        const int barw = w >= 3 ? w - 1 : w;  // a gap between wide bars
+        const auto v = values[static_cast<std::size_t>(i)];
+        long level = std::lround(static_cast<double>(v) / static_cast<double>(top) * static_cast<double>(levels));
+        if (level == 0 && v > 0) level = 1;  // any traffic shows
         for (int row = 0; row < rows; ++row) {
             const long in_cell = std::min(8L, level - static_cast<long>(row) * 8);
             if (in_cell <= 0) break;
@@ -210,18 +303,18 @@ void render_chart(const Snapshot& snap, const UiState& ui, Canvas& c, Rect r) {
         }
     }
 
-    // Time axis: first and last bucket, and the middle one when there is room.
+    // Time axis: the first and last columns' starts, and the middle one's when there is room.
     const int axis_y = r.y + r.h - 1;
-    const std::string first = bucket_label(res, series.front().start);
-    const std::string last = bucket_label(res, series.back().start);
+    const std::string first = bucket_label(res, column_start(0));
+    const std::string last = bucket_label(res, column_start(values.size() - 1));
     c.put(plot_x, axis_y, first, dim);
-    const int used_w = std::min(plot_w, static_cast<int>(values.size()) * colw);
-    const int last_x = std::max(plot_x + display_width(first) + 2, plot_x + used_w - display_width(last));
-    if (values.size() > 1 && last_x + display_width(last) <= r.x + r.w) c.put(last_x, axis_y, last, dim);
-    const std::size_t mid = values.size() / 2;
-    const int mid_x = plot_x + static_cast<int>(mid) * colw;
-    const std::string mid_label = bucket_label(res, series[mid * group].start);
-    if (values.size() > 2 && mid_x > plot_x + display_width(first) + 2 && mid_x + display_width(mid_label) + 2 < last_x)
+    const int last_x =
+        std::max(plot_x + display_width(first) + 2, std::min(col_x(ncols - 1), col_x(ncols) - display_width(last)));
+    if (ncols > 1 && last_x + display_width(last) <= r.x + r.w) c.put(last_x, axis_y, last, dim);
+    const int mid = ncols / 2;
+    const int mid_x = col_x(mid);
+    const std::string mid_label = bucket_label(res, column_start(static_cast<std::size_t>(mid)));
+    if (ncols > 2 && mid_x > plot_x + display_width(first) + 2 && mid_x + display_width(mid_label) + 2 < last_x)
         c.put(mid_x, axis_y, mid_label, dim);
 }
 

@@ -111,6 +111,9 @@ struct UiState {
     // The view asked of the engine (see view_spec()).
     Filter filter;
     Dim resolution = Dim::Hour;
+    /// The chart picks the resolution that fits the records' range (fitting_resolution); `t`
+    /// goes through minute, hour, day, month and back to this.
+    bool auto_resolution = true;
     std::vector<PanelSlot> slots;
     std::size_t panel_limit = 500;  ///< rows kept per panel (the expanded panel scrolls through them)
 

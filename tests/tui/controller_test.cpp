@@ -172,11 +172,17 @@ TEST_F(ControllerTest, SortResolutionChartDimensionAndExactKeys) {
     key('s');
     EXPECT_EQ(ui().slots[0].sort, SortBy::Bytes);
 
+    // #20 item 6: t leaves the automatic resolution for minute, hour, day, month, then back.
+    EXPECT_TRUE(ui().auto_resolution);
     EXPECT_EQ(key('t'), Action::ViewChanged);
-    EXPECT_EQ(ui().view_spec().resolution, Dim::Day);
+    EXPECT_FALSE(ui().auto_resolution);
+    EXPECT_EQ(ui().view_spec().resolution, Dim::Minute);
     key('t');
     key('t');
-    EXPECT_EQ(ui().resolution, Dim::Minute);
+    key('t');
+    EXPECT_EQ(ui().resolution, Dim::Month);
+    key('t');
+    EXPECT_TRUE(ui().auto_resolution);
 
     EXPECT_EQ(key('m'), Action::Redraw);
     EXPECT_EQ(ui().chart, ChartMetric::Requests);

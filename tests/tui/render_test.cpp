@@ -401,7 +401,9 @@ TEST(Render, ChartShowsRequestsAndOtherResolutions) {
     EXPECT_EQ(bars, (std::vector<int>{l.chart.h - 2, l.chart.h - 2}));  // the empty middle day has no bar
 }
 
-TEST(Render, LongRangesFoldBucketsIntoColumns) {
+// #20 item 6: a column holds a round span of time, and the title says which; the columns
+// share the whole width.
+TEST(Render, LongRangesFoldIntoRoundSpansNamedInTheTitle) {
     std::vector<Req> reqs;
     for (int m = 0; m < 600; ++m) reqs.push_back(Req{.sent = 1, .time = kT0 + m * 60});
     const auto engine = test::make_engine(reqs);
@@ -409,8 +411,60 @@ TEST(Render, LongRangesFoldBucketsIntoColumns) {
     ui.resolution = Dim::Minute;
     const Canvas c = test::render_to_canvas(test::snapshot_of(*engine, ui), ui);
     const Layout l = compute_layout(ui);
-    EXPECT_NE(c.row(l.chart.y).find("6 minutes per column"), std::string::npos) << c.row(l.chart.y);
+    const std::string title = c.row(l.chart.y);
+    EXPECT_NE(title.find("Bytes sent per 10 minutes"), std::string::npos) << title;
+    EXPECT_EQ(title.find("per column"), std::string::npos) << title;
     expect_well_formed(c);
+    // 60 columns of 10 minutes over the whole width: bars reach the right edge.
+    const std::vector<int> h = bar_heights(c, l.chart);
+    int last = -1;
+    for (int x = 0; x < static_cast<int>(h.size()); ++x)
+        if (h[static_cast<std::size_t>(x)] > 0) last = x;
+    EXPECT_GE(last, l.chart.w - 2) << c.to_string();
+}
+
+TEST(Render, ChartFoldsOnRoundTimesAndFitsLongRanges) {
+    // The corpus spans 2009-2025: by month, two months a column, not "1050 hours per column".
+    const std::int64_t from = 1230768000, to = 1751241600;  // 2009-01-01, 2025-06-30
+    EXPECT_EQ(fitting_resolution(from, to, 110), Dim::Month);
+    const ChartFold years = chart_fold(Dim::Month, from, 198, 110);
+    EXPECT_EQ(years.group, 2);
+    EXPECT_EQ(chart_title(ChartMetric::Requests, Dim::Month, years.group), "Requests per 2 months");
+    EXPECT_EQ(chart_title(ChartMetric::BytesSent, Dim::Hour, 1), "Bytes sent per hour");
+    // Two days fit in half hours, five by the hour, an hour by the minute, a year by the week.
+    EXPECT_EQ(fitting_resolution(kT0, kT0 + 2 * 86400, 110), Dim::Minute);
+    EXPECT_EQ(chart_fold(Dim::Minute, kT0, 2881, 110).group, 30);
+    EXPECT_EQ(fitting_resolution(kT0, kT0 + 5 * 86400, 110), Dim::Hour);
+    EXPECT_EQ(fitting_resolution(kT0, kT0 + 3600, 110), Dim::Minute);
+    EXPECT_EQ(fitting_resolution(kT0, kT0 + 365 * 86400, 110), Dim::Day);
+    EXPECT_EQ(chart_fold(Dim::Day, kT0, 366, 110).group, 7);
+    // 15-minute columns start at :00, :15, :30, :45: a range from 00:10 leads with 10 minutes.
+    const ChartFold f = chart_fold(Dim::Minute, kT0 + 600, 1500, 110);
+    EXPECT_EQ(f.group, 15);
+    EXPECT_EQ(f.lead, 10u);
+    EXPECT_EQ(f.columns, 101u);
+}
+
+// #20 item 6: during replay the chart does not rescale at every step: what was drawn stays
+// where it was as later records arrive, at the same height while the peak stays under the
+// round scale.
+TEST(Render, ReplayKeepsDrawnColumnsWhereTheyAre) {
+    std::vector<Req> reqs;
+    for (int h = 0; h < 6; ++h) reqs.push_back(Req{.sent = (h % 3 + 1) * MiB, .time = kT0 + h * 3600});
+    UiState ui = test::ui_of(120, 40);
+    ui.source.mode = SourceStatus::Mode::Replay;
+    const Layout l = compute_layout(ui);
+    const auto early = test::make_engine(std::vector<Req>(reqs.begin(), reqs.begin() + 3));
+    const auto later = test::make_engine(reqs);
+    const std::vector<int> a = bar_heights(test::render_to_canvas(test::snapshot_of(*early, ui), ui), l.chart);
+    const std::vector<int> b = bar_heights(test::render_to_canvas(test::snapshot_of(*later, ui), ui), l.chart);
+    int drawn = 0;
+    for (std::size_t x = 0; x < a.size(); ++x) {
+        if (a[x] == 0) continue;
+        ++drawn;
+        EXPECT_EQ(a[x], b[x]) << "column " << x;
+    }
+    EXPECT_EQ(drawn, 3);
 }
 
 TEST(Render, LongLabelsAreCutInTheMiddleAndColumnsStayAligned) {
