@@ -5,6 +5,8 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <filesystem>
+#include <fstream>
 #include <chrono>
 #include <mutex>
 #include <optional>
@@ -22,6 +24,46 @@
 namespace s3top::app {
 
 namespace {
+
+constexpr std::size_t kHistoryKept = 200;  ///< filters the prompt's history offers
+
+/// Where the `/` prompt's history is kept between sessions: the state folder's filter-history
+/// (none with --no-state, or when there is no state folder).
+std::filesystem::path history_file(const Options& opt) {
+    if (opt.no_state) return {};
+    const std::filesystem::path dir =
+        opt.state_dir.empty() ? default_state_dir() : std::filesystem::path(opt.state_dir);
+    return dir.empty() ? std::filesystem::path() : dir / "filter-history";
+}
+
+/// The last kHistoryKept filters of the file, oldest first, each once. A file that cannot be
+/// read is no history.
+std::vector<std::string> read_history(const std::filesystem::path& file) {
+    std::vector<std::string> out;
+    if (file.empty()) return out;
+    std::ifstream in(file);
+    for (std::string line; std::getline(in, line);) {
+        if (line.empty()) continue;
+        std::erase(out, line);
+        out.push_back(std::move(line));
+    }
+    if (out.size() > kHistoryKept) out.erase(out.begin(), out.end() - static_cast<std::ptrdiff_t>(kHistoryKept));
+    return out;
+}
+
+/// Appends `filter` to the history file (rewritten, shorter, once it holds ten times what is
+/// kept). Failing is silent: the history is a convenience, the session goes on.
+void append_history(const std::filesystem::path& file, const std::string& filter) {
+    if (file.empty() || filter.find('\n') != std::string::npos) return;
+    std::error_code ec;
+    std::filesystem::create_directories(file.parent_path(), ec);
+    if (std::filesystem::file_size(file, ec) > kHistoryKept * 10 * 80 && !ec) {
+        std::vector<std::string> kept = read_history(file);
+        std::ofstream out(file, std::ios::trunc);
+        for (const auto& f : kept) out << f << '\n';
+    }
+    std::ofstream(file, std::ios::app) << filter << '\n';
+}
 
 /// A follow round's per-file errors, kept to be said once the dashboard is closed.
 void keep_file_errors(const IngestResult& r, std::vector<std::string>& messages, std::mutex& m) {
@@ -151,6 +193,9 @@ int run_dashboard_command(const Options& opt) {
     d.poll_interval = std::chrono::milliseconds(200);
     const auto load_start = std::chrono::steady_clock::now();
     d.wake_fd = wake[0];
+    const std::filesystem::path history = history_file(opt);
+    d.filter_history = read_history(history);
+    d.filter_entered = [history](const std::string& f) { append_history(history, f); };
     // The problems view lists what would be said on stderr at the end, as it is said.
     d.input_problems = [&] {
         std::lock_guard l(messages_mutex);

@@ -1,4 +1,5 @@
 #include "tui/controller.hpp"
+#include "tui/completion.hpp"
 #include "tui/problems.hpp"
 #include "tui/render.hpp"
 
@@ -112,8 +113,7 @@ Action Controller::drill_down(const Snapshot& shown) {
         ui_.message = "already filtered on that";
         return Action::Redraw;
     }
-    ui_.filter = std::move(f);
-    for (auto& cur : ui_.cursors) cur = PanelCursor{};
+    set_filter(std::move(f), true);
     ui_.message = "drill-down: Backspace to undo";
     return Action::ViewChanged;
 }
@@ -121,8 +121,39 @@ Action Controller::drill_down(const Snapshot& shown) {
 void Controller::open_picker() {
     ui_.picker = OrgPicker{};
     if (sources_.org_values) ui_.picker.all = sources_.org_values();
+    if (sources_.org_rows) {
+        // The numbers picking an org would show: the filter with that org in place of any other.
+        Filter under = ui_.filter;
+        std::erase_if(under.terms,
+                      [](const FilterTerm& t) { return t.dim.dim == Dim::Org && t.op == FilterTerm::Op::Eq; });
+        ui_.picker.numbers = sources_.org_rows(under);
+        ui_.picker.under = std::move(under);
+        ui_.picker.have_numbers = true;
+    }
     ui_.picker.refilter();
     ui_.overlay = Overlay::OrgPicker;
+}
+
+Action Controller::set_filter(Filter f, bool reset) {
+    auto& undo = ui_.filter_undo;
+    undo.push_back(std::move(ui_.filter));
+    if (undo.size() > 100) undo.erase(undo.begin());
+    ui_.filter = std::move(f);
+    if (reset) {
+        for (auto& cur : ui_.cursors) cur = PanelCursor{};
+    }
+    return Action::ViewChanged;
+}
+
+Action Controller::undo_filter() {
+    if (ui_.filter_undo.empty()) {
+        ui_.message = "nothing to undo";
+        return Action::Redraw;
+    }
+    ui_.filter = std::move(ui_.filter_undo.back());
+    ui_.filter_undo.pop_back();
+    ui_.message = ui_.filter.empty() ? "filter undone: none" : "filter back: " + ui_.filter.to_string();
+    return Action::ViewChanged;
 }
 
 Action Controller::on_key(Key key, const Snapshot& shown) {
@@ -166,11 +197,15 @@ Action Controller::run(Command command, const Snapshot& shown) {
             const std::string current = ui_.filter.to_string();
             ui_.prompt.set(current.empty() ? current : current + " ");
             ui_.prompt_error.clear();
+            ui_.prompt_note.clear();
+            ui_.completion = Completion{};
+            ui_.history_at = -1;
             ui_.overlay = Overlay::FilterPrompt;
             return Action::Redraw;
         }
         case Command::OrgPicker: open_picker(); return Action::Redraw;
         case Command::Problems: return open_problems();
+        case Command::Undo: return undo_filter();
         case Command::Sort: {
             PanelSlot& slot = ui_.slots[ui_.focus];
             slot.sort = next_sort(slot.sort);
@@ -232,14 +267,17 @@ Action Controller::key_grid(Key key, const Snapshot& shown) {
             if (ui_.cursors[ui_.focus].selected < 0) return toggle_expanded();
             return drill_down(shown);
         case keys::Backspace:
-        case 0x08:
+        case 0x08: {
             if (ui_.filter.empty()) return Action::None;
-            ui_.filter.pop();
-            return Action::ViewChanged;
+            Filter f = ui_.filter;
+            f.pop();
+            return set_filter(std::move(f), false);
+        }
         case keys::Escape:
             if (ui_.expanded) return toggle_expanded();
             if (ui_.filter.empty()) return Action::None;
-            ui_.filter = Filter{};
+            set_filter(Filter{}, false);
+            ui_.message = "filter cleared: " + key_label(ui_.keys.key(Command::Undo)) + " brings it back";
             return Action::ViewChanged;
         case ' ': return Action::TogglePause;
         case '+':
@@ -251,13 +289,67 @@ Action Controller::key_grid(Key key, const Snapshot& shown) {
     }
 }
 
+Action Controller::complete(bool backwards) {
+    Completion& c = ui_.completion;
+    LineEdit& e = ui_.prompt;
+    if (!c.active()) {
+        c = complete_filter(e.text, e.cursor, sources_.values_by_use);
+        if (!c.active()) {
+            ui_.prompt_note = "nothing to complete here (Tab completes names, then values after name=)";
+            return Action::Redraw;
+        }
+        if (c.texts.size() == 1) {
+            e.text = c.texts.front();
+            e.cursor = c.cursors.front();
+            c = Completion{};
+            ui_.prompt_note.clear();
+            return Action::Redraw;
+        }
+        // Several: what they share first; Tab again goes through them.
+        // (Every candidate text is the text before the word, the candidate, the text after the cursor.)
+        const std::string shared = common_start(c.texts);
+        if (shared.size() > e.cursor) {
+            e.text = shared + e.text.substr(e.cursor);
+            e.cursor = shared.size();
+        }
+    } else {
+        const int n = static_cast<int>(c.texts.size());
+        c.index = backwards ? (c.index <= 0 ? n - 1 : c.index - 1) : (c.index + 1) % n;
+        e.text = c.texts[static_cast<std::size_t>(c.index)];
+        e.cursor = c.cursors[static_cast<std::size_t>(c.index)];
+    }
+    std::string note = std::to_string(c.shown.size()) + (c.shown.size() >= 200 ? "+" : "") + ":";
+    for (std::size_t i = 0; i < c.shown.size(); ++i)
+        note += static_cast<int>(i) == c.index ? "  [" + c.shown[i] + "]" : "  " + c.shown[i];
+    ui_.prompt_note = std::move(note);
+    return Action::Redraw;
+}
+
+Action Controller::history(int step) {
+    const auto& h = ui_.filter_history;
+    const int n = static_cast<int>(h.size());
+    if (n == 0) return Action::None;
+    int at = ui_.history_at < 0 ? n : ui_.history_at;
+    at = std::clamp(at + step, 0, n);
+    if (at == (ui_.history_at < 0 ? n : ui_.history_at)) return Action::None;
+    if (ui_.history_at < 0) ui_.history_draft = ui_.prompt.text;
+    ui_.history_at = at == n ? -1 : at;
+    ui_.prompt.set(at == n ? ui_.history_draft : h[static_cast<std::size_t>(at)]);
+    ui_.prompt_error.clear();
+    return Action::Redraw;
+}
+
 Action Controller::key_prompt(Key key) {
     LineEdit& e = ui_.prompt;
+    if (key == keys::Tab || key == keys::BackTab) return complete(key == keys::BackTab);
+    ui_.completion = Completion{};
+    ui_.prompt_note.clear();
     if (key == keys::Escape || key == keys::CtrlC) {
         ui_.overlay = Overlay::None;
         ui_.prompt_error.clear();
         return Action::Redraw;
     }
+    if (key == keys::Up || key == keys::Down) return history(key == keys::Up ? -1 : 1);
     if (is_enter(key)) {
         auto parsed = parse_filter(e.text);
         if (!parsed) {
@@ -266,10 +358,17 @@ Action Controller::key_prompt(Key key) {
         }
         ui_.overlay = Overlay::None;
         ui_.prompt_error.clear();
+        // The history keeps what was typed, once, newest last.
+        std::string typed = e.text;
+        while (!typed.empty() && typed.back() == ' ') typed.pop_back();
+        if (!typed.empty()) {
+            std::erase(ui_.filter_history, typed);
+            ui_.filter_history.push_back(typed);
+            if (ui_.filter_history.size() > 200) ui_.filter_history.erase(ui_.filter_history.begin());
+            if (sources_.filter_entered) sources_.filter_entered(typed);
+        }
         if (*parsed == ui_.filter) return Action::Redraw;
-        ui_.filter = std::move(*parsed);
-        for (auto& cur : ui_.cursors) cur = PanelCursor{};
-        return Action::ViewChanged;
+        return set_filter(std::move(*parsed), true);
     }
     if (is_backspace(key))
         e.backspace();
@@ -313,12 +412,11 @@ Action Controller::key_picker(Key key) {
         if (n == 0) return Action::None;
         const std::string org = p.all[p.matches[static_cast<std::size_t>(p.selected)]];
         // Picking an org replaces an org chosen before (the picker answers "show me this customer").
-        auto& terms = ui_.filter.terms;
-        std::erase_if(terms, [](const FilterTerm& t) { return t.dim.dim == Dim::Org && t.op == FilterTerm::Op::Eq; });
-        ui_.filter.add_eq(DimSpec{Dim::Org}, org);
+        Filter f = ui_.filter;
+        std::erase_if(f.terms, [](const FilterTerm& t) { return t.dim.dim == Dim::Org && t.op == FilterTerm::Op::Eq; });
+        f.add_eq(DimSpec{Dim::Org}, org);
         ui_.overlay = Overlay::None;
-        for (auto& cur : ui_.cursors) cur = PanelCursor{};
-        return Action::ViewChanged;
+        return set_filter(std::move(f), true);
     }
     switch (key) {
         case keys::Up: return select(p.selected - 1);

@@ -38,6 +38,12 @@ struct DataSources {
     std::function<std::vector<std::string>()> org_values;
     /// What the problems view lists (Engine::recent_rejects and the app's input problems).
     std::function<ProblemsData()> problems;
+    /// Every org's numbers under a filter, for the picker.
+    std::function<std::vector<PanelRow>(const Filter&)> org_rows;
+    /// A dimension's values, most requests first, for Tab in the filter prompt.
+    std::function<std::vector<std::string>(DimSpec)> values_by_use;
+    /// Told each filter applied from the prompt (the app keeps the history across sessions).
+    std::function<void(const std::string&)> filter_entered;
 };
 
 class Controller {
@@ -45,7 +51,7 @@ public:
     explicit Controller(UiState state, DataSources sources);
     /// `org_values` lists every org for the picker (Engine::values(Dim::Org)); may be empty.
     explicit Controller(UiState state = UiState::defaults(), std::function<std::vector<std::string>()> org_values = {})
-        : Controller(std::move(state), DataSources{std::move(org_values), {}}) {}
+        : Controller(std::move(state), org_only(std::move(org_values))) {}
 
     const UiState& state() const { return ui_; }
     UiState& state() { return ui_; }
@@ -60,9 +66,19 @@ public:
     void on_resize(int width, int height);
 
 private:
+    static DataSources org_only(std::function<std::vector<std::string>()> org_values) {
+        DataSources d;
+        d.org_values = std::move(org_values);
+        return d;
+    }
     Action key_grid(Key key, const Snapshot& shown);
     Action toggle_expanded();
     Action key_prompt(Key key);
+    Action complete(bool backwards);
+    Action history(int step);
+    /// Applies `f` (the one before goes on the undo list); `reset` puts every selection back on top.
+    Action set_filter(Filter f, bool reset);
+    Action undo_filter();
     Action key_picker(Key key);
     Action key_help(Key key);
     Action key_problems(Key key, const Snapshot& shown);

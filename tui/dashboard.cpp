@@ -29,7 +29,7 @@ public:
         : engine_(engine),
           opts_(opts),
           term_(term),
-          ctl_(initial_state(opts, term), engine_sources(engine, opts.input_problems)),
+          ctl_(initial_state(opts, term), sources(engine, opts)),
           view_(ctl_.state().view_spec()),
           canvas_(term.width(), term.height(), term.unicode()) {
         ctl_.on_resize(term.width(), term.height());
@@ -52,10 +52,17 @@ public:
     }
 
 private:
+    static DataSources sources(const Engine& engine, const DashboardOptions& opts) {
+        DataSources s = engine_sources(engine, opts.input_problems);
+        s.filter_entered = opts.filter_entered;
+        return s;
+    }
+
     static UiState initial_state(const DashboardOptions& opts, const Terminal& term) {
         UiState ui = UiState::with_panels(opts.panels);
         ui.keys = opts.keys;
         ui.filter = opts.filter;
+        ui.filter_history = opts.filter_history;
         ui.resolution = opts.resolution;
         ui.unicode = term.unicode();
         return ui;

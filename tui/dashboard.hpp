@@ -27,6 +27,10 @@ struct DashboardOptions {
     /// What the app said about its inputs so far ("PATH: message": not read, read in part, in
     /// no known format ...), for the problems view; called on the UI thread. Null: none.
     std::function<std::vector<std::string>()> input_problems;
+    /// Filters entered at the `/` prompt in earlier sessions, oldest first (Up in the prompt).
+    std::vector<std::string> filter_history;
+    /// Told each filter entered at the prompt, to keep it for later sessions. Null: not kept.
+    std::function<void(const std::string&)> filter_entered;
 
     /// Replay controls (space, +, -, .), called on the UI thread. Null when not replaying: the
     /// keys then do nothing.

@@ -19,6 +19,7 @@ KeyMap KeyMap::defaults() {
     m.bind(Command::CycleDimension, 'd');
     m.bind(Command::Problems, 'p');
     m.bind(Command::Reverse, 'r');
+    m.bind(Command::Undo, 'u');
     return m;
 }
 

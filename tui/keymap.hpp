@@ -37,6 +37,7 @@ enum class Command : std::uint8_t {
     CycleDimension,
     Problems,
     Reverse,  ///< the focused panel's order the other way round
+    Undo,
     Count_
 };
 inline constexpr std::size_t kCommandCount = static_cast<std::size_t>(Command::Count_);
@@ -48,7 +49,7 @@ inline std::string_view command_name(Command c) { return kKeyCommandNames[static
 /// One key per command.
 class KeyMap {
 public:
-    /// q ? / o s t x k j e m d p (the built-in config's [dashboard.keys]).
+    /// q ? / o s t x k j e m d p u (the built-in config's [dashboard.keys]).
     static KeyMap defaults();
 
     Key key(Command c) const { return keys_[static_cast<std::size_t>(c)]; }

@@ -145,6 +145,9 @@ void render_prompt(const UiState& ui, Canvas& c, Rect r) {
     if (!ui.prompt_error.empty() && r.y > 0) {
         c.fill(r.x, r.y - 1, r.w, 1, Style{Role::Bad});
         c.put_fit(r.x, r.y - 1, "error: " + ui.prompt_error, r.w, Style{Role::Bad, true});
+    } else if (!ui.prompt_note.empty() && r.y > 0) {
+        c.fill(r.x, r.y - 1, r.w, 1, Style{Role::Prompt});
+        c.put_fit(r.x, r.y - 1, ui.prompt_note, r.w, Style{Role::Prompt});
     }
 }
 

@@ -47,7 +47,9 @@ std::vector<HelpLine> help_lines(const KeyMap& map) {
         {(enter.empty() ? "" : enter + " on a title, ") + k(Command::Expand), "expand the panel full screen / back"},
         {free_keys(map, {{keys::Backspace, "Backspace"}}), "undo the last filter term"},
         {free_keys(map, {{keys::Escape, "Esc"}}), "collapse the panel, else clear the filter"},
+        {k(Command::Undo), "undo the last filter change (a cleared filter comes back)"},
         {k(Command::Filter), "type a filter, e.g. org=acme status=5xx ua~curl"},
+        {"", "in it: Tab completes names and values, Up/Down earlier filters", true},
         {k(Command::OrgPicker), "pick an org (type to search, Enter applies)"},
         {k(Command::Sort), "sort the panel by bytes / requests / name (IPs as addresses)"},
         {k(Command::Reverse), "the panel's order the other way round (smallest first, Z-A)"},
@@ -187,7 +189,10 @@ void render_org_picker(const Snapshot& snap, const UiState& ui, Canvas& c) {
     const OrgPicker& p = ui.picker;
     const Rect box = picker_box(c.width(), c.height());
     const Style frame{Role::Prompt};
-    draw::box(c, box, frame, "Pick an org");
+    // With other terms in the filter, the numbers are theirs: say which.
+    draw::box(c, box, frame,
+              p.have_numbers && !p.under.empty() ? "Pick an org (numbers with " + p.under.to_string() + ")"
+                                                 : std::string("Pick an org"));
     // Query line with a block cursor at its end.
     draw::Line q(c, box.x + 2, box.y + 1, box.x + box.w - 2);
     q.add("Search: ", Style{Role::Prompt, true});
@@ -208,12 +213,19 @@ void render_org_picker(const Snapshot& snap, const UiState& ui, Canvas& c) {
         c.put(box.x + 2, box.y + 3, p.all.empty() ? "no orgs seen yet" : "no org matches", Style{Role::Dim});
         return;
     }
-    // Numbers for the orgs the view ranks (its Org panel, within the current filter).
+    // Each org's numbers as picking it would show them (the filter without its org terms); an
+    // org with none there has no request under it. Without them, the orgs the view ranks.
     std::unordered_map<std::string_view, const Metrics*> known;
-    for (const PanelData& pd : snap.panels) {
-        if (pd.spec.dim.dim != Dim::Org) continue;
-        for (const PanelRow& r : pd.rows) known.emplace(r.label, &r.metrics);
-        break;
+    static const Metrics kNone{};
+    if (p.have_numbers) {
+        for (const PanelRow& r : p.numbers) known.emplace(r.label, &r.metrics);
+        for (const std::string& org : p.all) known.emplace(org, &kNone);
+    } else {
+        for (const PanelData& pd : snap.panels) {
+            if (pd.spec.dim.dim != Dim::Org) continue;
+            for (const PanelRow& r : pd.rows) known.emplace(r.label, &r.metrics);
+            break;
+        }
     }
     const int n = static_cast<int>(p.matches.size());
     int scroll = std::clamp(p.scroll, 0, std::max(0, n - rows));
@@ -248,6 +260,7 @@ void render_org_picker(const Snapshot& snap, const UiState& ui, Canvas& c) {
             s = Style{Role::Selected, true, true};
             c.fill(box.x + 1, y, box.w - 2, 1, s);
         }
+        const bool none = known.contains(org) && known.at(org)->requests == 0;
         if (const auto& num = numbers[static_cast<std::size_t>(i)]) {
             Style ns = s;
             if (idx != p.selected) ns.role = Role::Dim;
@@ -255,7 +268,9 @@ void render_org_picker(const Snapshot& snap, const UiState& ui, Canvas& c) {
             c.put_fit(right - bytes_w, y, num->bytes, bytes_w, ns, true);
             c.put_fit(right - bytes_w - 2 - req_w, y, num->req, req_w, ns, true);
         }
-        c.put_fit(box.x + 2, y, org.empty() ? "-" : std::string_view(org), box.w - 4 - numbers_w, s);
+        Style name = s;
+        if (none && idx != p.selected) name.role = Role::Dim;  // nothing under the filter
+        c.put_fit(box.x + 2, y, org.empty() ? "- (no org)" : std::string_view(org), box.w - 4 - numbers_w, name);
     }
     if (scroll > 0) c.put(box.x + box.w - 2, box.y + 3, c.glyph("↑", "^"), Style{Role::Dim});
     if (scroll + rows < n) c.put(box.x + box.w - 2, box.y + 2 + rows, c.glyph("↓", "v"), Style{Role::Dim});

@@ -72,13 +72,28 @@ struct LineEdit {
 
 /// The `o` overlay: every org, narrowed by a case-insensitive substring as the user types.
 struct OrgPicker {
-    std::vector<std::string> all;  ///< sorted (Engine::values(Dim::Org))
+    std::vector<std::string> all;  ///< sorted, "" (no org, shown "-") first (Engine::values(Dim::Org))
+    /// Each org's numbers as picking it would show them: under the filter without its org terms
+    /// (`under`). An org missing here has no request under it (shown as 0, dimmed).
+    std::vector<PanelRow> numbers;
+    Filter under;
+    bool have_numbers = false;  ///< numbers were asked for (else none are shown)
     LineEdit query;
     std::vector<std::size_t> matches;  ///< indices into `all`
     int selected = 0;
     int scroll = 0;
     /// Recomputes matches from the query; keeps the selection in range.
     void refilter();
+};
+
+/// The `/` prompt's Tab completion in progress: Tab again goes to the next candidate, Shift-Tab
+/// to the one before; any other key ends it.
+struct Completion {
+    std::vector<std::string> shown;    ///< the candidates as listed above the prompt
+    std::vector<std::string> texts;    ///< the prompt's text with each candidate in place
+    std::vector<std::size_t> cursors;  ///< the cursor after each candidate
+    int index = -1;                    ///< the candidate in the prompt now (-1: the common start only)
+    bool active() const { return !texts.empty(); }
 };
 
 /// One panel position, the dimensions the user can switch it between with `d`, and its order
@@ -130,6 +145,15 @@ struct UiState {
     int help_scroll = 0;  ///< first help row shown when the help is taller than the screen
     LineEdit prompt;
     std::string prompt_error;  ///< parse error of the last Enter in the filter prompt
+    std::string prompt_note;   ///< a remark above the prompt (completion candidates, "no ...")
+    Completion completion;
+    /// Filters entered at the prompt, oldest first (this session's and, kept in the state
+    /// folder, earlier ones'); Up/Down in the prompt walk them.
+    std::vector<std::string> filter_history;
+    int history_at = -1;        ///< the history entry in the prompt now; -1: the text being typed
+    std::string history_draft;  ///< the text being typed, while Up/Down show history
+    /// Filters before each change, newest last: `u` goes back one (Esc clearing it included).
+    std::vector<Filter> filter_undo;
     OrgPicker picker;
     ProblemsView problems;
     std::string message;               ///< one-line notice shown in the hint bar until the next key

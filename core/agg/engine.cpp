@@ -446,6 +446,7 @@ std::vector<std::string> Engine::values(Dim dim) const {
     for (std::uint32_t id = 1; id < p.size(); ++id)
         if (present[id]) out.emplace_back(p.view(id));
     std::sort(out.begin(), out.end());
+    if (!present.empty() && present[0]) out.insert(out.begin(), std::string());  // records with no value
     return out;
 }
 

@@ -143,7 +143,8 @@ public:
     std::vector<RejectedLine> recent_rejects() const;
     /// Bytes held by records, pools and tables.
     std::size_t memory_bytes() const;
-    /// Distinct values seen of a string dimension, sorted (the org picker).
+    /// Distinct values some record has of a string dimension, sorted, "" first when some record
+    /// has none (the org picker lists it as "-").
     std::vector<std::string> values(Dim dim) const;
     /// Every distinct value interned for a string dimension so far, kept records or not (a
     /// streaming report keeps none), unsorted.

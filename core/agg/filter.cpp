@@ -157,6 +157,8 @@ std::optional<std::string> impossible_value(const FilterTerm& t, const std::stri
 
 }  // namespace
 
+std::string quote_filter_value(std::string_view value) { return quote_if_needed(value); }
+
 std::expected<Filter, std::string> parse_filter(std::string_view text) {
     auto tokens = tokenize(text);
     if (!tokens) return std::unexpected(tokens.error());

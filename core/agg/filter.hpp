@@ -46,6 +46,10 @@ struct Filter {
     friend bool operator==(const Filter&, const Filter&) = default;
 };
 
+/// A term's value as the filter language writes it: as it is, or in double quotes (with \" and
+/// \\) when it is empty or holds a space, a tab, a quote or a backslash.
+std::string quote_filter_value(std::string_view value);
+
 /// Parses an expression. On error returns a one-line message naming the offending term.
 std::expected<Filter, std::string> parse_filter(std::string_view text);
 

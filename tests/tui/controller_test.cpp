@@ -78,6 +78,8 @@ TEST_F(ControllerTest, BackspacePopsTheLastTermAndEscapeClears) {
     EXPECT_EQ(key(keys::Escape), Action::ViewChanged);
     EXPECT_TRUE(ui().filter.empty());
     EXPECT_EQ(snap_.totals.requests, 4u);
+    EXPECT_EQ(key(keys::Backspace), Action::Redraw) << "the 'filter cleared' notice goes";
+    EXPECT_TRUE(ui().filter.empty());
     EXPECT_EQ(key(keys::Backspace), Action::None);  // nothing left to pop
 }
 

@@ -1,0 +1,185 @@
+// Filters people can live with: Esc undone with u, the prompt's history and Tab completion,
+// the org picker's "-" row and its numbers under a filter.
+#include <gtest/gtest.h>
+
+#include "tests/tui/tui_fixture.hpp"
+#include "tui/completion.hpp"
+#include "tui/controller.hpp"
+#include "tui/sources.hpp"
+
+namespace s3top::tui {
+namespace {
+
+using test::Req;
+
+class FilterEditTest : public ::testing::Test {
+protected:
+    FilterEditTest()
+        : engine_(test::make_engine({
+              Req{.org = "acme", .sent = 300, .status = 404, .ip = "10.0.0.1", .ua = "Mozilla/5.0 (X11)"},
+              Req{.org = "acme", .sent = 300, .ip = "10.0.0.2"},
+              Req{.org = "globex", .sent = 200, .ip = "10.0.0.3"},
+              Req{.org = "globex", .sent = 200, .ip = "10.0.0.3"},
+              Req{.org = "globex", .sent = 200, .ip = "10.0.0.3"},
+              Req{.org = "", .sent = 50, .status = 403, .ip = "10.0.0.9"},
+              Req{.org = "initech", .sent = 100, .status = 503, .ip = "10.0.0.4"},
+          })),
+          ctl_(test::ui_of(120, 40), sources()) {
+        refresh();
+    }
+    DataSources sources() {
+        DataSources s = engine_sources(*engine_);
+        s.filter_entered = [this](const std::string& f) { entered_.push_back(f); };
+        return s;
+    }
+    void refresh() {
+        snap_ = test::snapshot_of(*engine_, ctl_.state());
+        ctl_.on_snapshot(snap_);
+    }
+    Action key(Key k) {
+        const Action a = ctl_.on_key(k, snap_);
+        if (a == Action::ViewChanged) refresh();
+        return a;
+    }
+    void type(std::string_view s) {
+        for (const char ch : s) key(static_cast<Key>(ch));
+    }
+    void enter_filter(std::string_view text) {
+        key('/');
+        key(keys::CtrlU);
+        type(text);
+        key(keys::Enter);
+    }
+    const UiState& ui() const { return ctl_.state(); }
+    std::string screen() const { return test::render_to_canvas(snap_, ctl_.state()).to_string(); }
+
+    std::unique_ptr<Engine> engine_;
+    std::vector<std::string> entered_;
+    Controller ctl_;
+    Snapshot snap_;
+};
+
+TEST_F(FilterEditTest, EscapeClearsAndUBringsItBackAndUndoesEachChange) {
+    enter_filter("org=globex");
+    key(keys::Tab);
+    key(keys::Enter);  // drill: ip=10.0.0.3
+    EXPECT_EQ(ui().filter.to_string(), "org=globex ip=10.0.0.3");
+    EXPECT_EQ(key(keys::Escape), Action::ViewChanged);
+    EXPECT_TRUE(ui().filter.empty());
+    EXPECT_EQ(snap_.totals.requests, 7u);
+    EXPECT_NE(screen().find("filter cleared: u brings it back"), std::string::npos) << screen();
+    EXPECT_EQ(key('u'), Action::ViewChanged);
+    EXPECT_EQ(ui().filter.to_string(), "org=globex ip=10.0.0.3");
+    EXPECT_EQ(snap_.totals.requests, 3u);
+    EXPECT_EQ(key('u'), Action::ViewChanged) << "before the drill-down";
+    EXPECT_EQ(ui().filter.to_string(), "org=globex");
+    EXPECT_EQ(key('u'), Action::ViewChanged) << "before the prompt";
+    EXPECT_TRUE(ui().filter.empty());
+    EXPECT_EQ(key('u'), Action::Redraw);
+    EXPECT_EQ(ui().message, "nothing to undo");
+}
+
+TEST_F(FilterEditTest, PromptHistoryWalksUpAndDownBackToTheDraft) {
+    enter_filter("org=acme");
+    enter_filter("status=404");
+    enter_filter("org=acme ");  // again: moves to the end, once
+    EXPECT_EQ(ui().filter_history, (std::vector<std::string>{"status=404", "org=acme"}));
+    EXPECT_EQ(entered_, (std::vector<std::string>{"org=acme", "status=404", "org=acme"}));
+    key('/');
+    key(keys::CtrlU);
+    type("ip=");
+    EXPECT_EQ(key(keys::Up), Action::Redraw);
+    EXPECT_EQ(ui().prompt.text, "org=acme");
+    EXPECT_EQ(key(keys::Up), Action::Redraw);
+    EXPECT_EQ(ui().prompt.text, "status=404");
+    EXPECT_EQ(key(keys::Up), Action::None) << "the oldest";
+    EXPECT_EQ(key(keys::Down), Action::Redraw);
+    EXPECT_EQ(key(keys::Down), Action::Redraw);
+    EXPECT_EQ(ui().prompt.text, "ip=") << "what was being typed";
+    EXPECT_EQ(key(keys::Down), Action::None);
+}
+
+TEST_F(FilterEditTest, TabCompletesNamesThenValuesMostUsedFirst) {
+    key('/');
+    key(keys::CtrlU);
+    type("or");
+    EXPECT_EQ(key(keys::Tab), Action::Redraw);
+    EXPECT_EQ(ui().prompt.text, "org=") << "one name starts with 'or'";
+    EXPECT_EQ(key(keys::Tab), Action::Redraw);
+    // Every org, the most requests first; the no-org row as "-".
+    EXPECT_EQ(ui().completion.shown, (std::vector<std::string>{"globex", "acme", "initech", "-"}));
+    EXPECT_NE(screen().find("4:  globex  acme  initech  -"), std::string::npos) << screen();
+    EXPECT_EQ(key(keys::Tab), Action::Redraw);
+    EXPECT_EQ(ui().prompt.text, "org=globex ");
+    EXPECT_EQ(key(keys::Tab), Action::Redraw);
+    EXPECT_EQ(ui().prompt.text, "org=acme ");
+    EXPECT_EQ(key(keys::BackTab), Action::Redraw);
+    EXPECT_EQ(ui().prompt.text, "org=globex ");
+    type("ua=moz");  // case-insensitive; a value with spaces is quoted
+    EXPECT_EQ(key(keys::Tab), Action::Redraw);
+    EXPECT_EQ(ui().prompt.text, "org=globex ua=\"Mozilla/5.0 (X11)\" ");
+    EXPECT_EQ(key(keys::Enter), Action::ViewChanged);
+    EXPECT_EQ(snap_.totals.requests, 0u);
+    EXPECT_EQ(ui().filter.to_string(), "org=globex ua=\"Mozilla/5.0 (X11)\"");
+}
+
+TEST_F(FilterEditTest, TabWithNothingToCompleteSaysSo) {
+    key('/');
+    key(keys::CtrlU);
+    type("zz");
+    EXPECT_EQ(key(keys::Tab), Action::Redraw);
+    EXPECT_EQ(ui().prompt.text, "zz");
+    EXPECT_NE(screen().find("nothing to complete here"), std::string::npos) << screen();
+    type("x");
+    EXPECT_TRUE(ui().prompt_note.empty()) << "a key ends the note";
+}
+
+TEST(Completion, ValueListsRegexesAndTheTextAfterTheCursor) {
+    const ValuesByUse values = [](DimSpec d) {
+        return d.dim == Dim::Org ? std::vector<std::string>{"acme-1", "acme-2", "globex"} : std::vector<std::string>{};
+    };
+    // The values before the last comma stay.
+    Completion c = complete_filter("org=globex,ac", 13, values);
+    EXPECT_EQ(c.texts, (std::vector<std::string>{"org=globex,acme-1 ", "org=globex,acme-2 "}));
+    EXPECT_EQ(common_start(c.texts), "org=globex,acme-");
+    // The text after the cursor is kept (no second space).
+    c = complete_filter("org=gl status=404", 6, values);
+    ASSERT_EQ(c.texts.size(), 1u);
+    EXPECT_EQ(c.texts[0], "org=globex status=404");
+    EXPECT_EQ(c.cursors[0], 10u);
+    EXPECT_FALSE(complete_filter("org~/ac", 7, values).active()) << "a regex is not completed";
+    EXPECT_FALSE(complete_filter("nosuch=a", 8, values).active());
+    c = complete_filter("org!=g", 6, values);
+    ASSERT_EQ(c.texts.size(), 1u);
+    EXPECT_EQ(c.texts[0], "org!=globex ");
+    c = complete_filter("pre", 3, values);
+    EXPECT_EQ(c.shown, (std::vector<std::string>{"prefix:1=", "prefix:2=", "prefix:3="}));
+    EXPECT_EQ(common_start({"aé", "aè"}), "a") << "never half a character";
+}
+
+TEST_F(FilterEditTest, PickerListsNoOrgAndShowsNumbersUnderTheFilterWithoutItsOrg) {
+    enter_filter("org=acme status=404");
+    EXPECT_EQ(snap_.totals.requests, 1u);
+    key('o');
+    const auto& p = ui().picker;
+    ASSERT_EQ(p.all.front(), "") << "the no-org row is listed";
+    EXPECT_EQ(p.under.to_string(), "status=404");
+    const std::string s = screen();
+    EXPECT_NE(s.find("Pick an org (numbers with status=404)"), std::string::npos) << s;
+    EXPECT_NE(s.find("- (no org)"), std::string::npos) << s;
+    // Every org has numbers: acme's 404, 0 for the others (dimmed), never blank.
+    EXPECT_NE(s.find("acme                                                   1 req  300 B"), std::string::npos) << s;
+    for (const std::string org : {"globex", "initech"}) {
+        const auto at = s.find(org);
+        ASSERT_NE(at, std::string::npos) << org;
+        EXPECT_NE(s.substr(at, 80).find("0 req"), std::string::npos) << org << " shows its numbers:\n" << s;
+    }
+    key(keys::Enter);  // the first row: no org
+    EXPECT_EQ(ui().filter.to_string(), "status=404 org=-");
+    EXPECT_EQ(snap_.totals.requests, 0u);
+    EXPECT_EQ(key('u'), Action::ViewChanged) << "picking is undone too";
+    EXPECT_EQ(ui().filter.to_string(), "org=acme status=404");
+}
+
+}  // namespace
+}  // namespace s3top::tui
