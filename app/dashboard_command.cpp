@@ -4,7 +4,9 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <chrono>
@@ -101,6 +103,18 @@ void keep_messages(std::vector<std::string>&& said, std::vector<std::string>& me
     messages.insert(messages.end(), std::make_move_iterator(said.begin()), std::make_move_iterator(said.end()));
 }
 
+/// What follow mode watches, as the user named it: each PATH, an s3:// one by its URL rather
+/// than its cache folder.
+std::vector<std::string> watched_paths(const Options& opt) {
+    std::vector<std::string> out;
+    for (const std::string& p : opt.paths) {
+        if (p == "-") continue;
+        const auto s3 = std::find_if(opt.s3.begin(), opt.s3.end(), [&](const auto& s) { return s.dir == p; });
+        out.push_back(s3 != opt.s3.end() ? s3->url : p);
+    }
+    return out;
+}
+
 /// --replay's keys: pause, faster, slower, one step.
 void bind_replay_keys(tui::DashboardOptions& d, Replay& replay) {
     d.toggle_pause = [&replay] { replay.toggle_pause(); };
@@ -136,6 +150,11 @@ int run_dashboard_command(const Options& opt) {
     if (!s.follower) s.follower = std::make_unique<Follower>(*s.ingestor, follow_options(opt));
     Follower& follower = *s.follower;
     std::atomic<std::size_t> nfiles{s.inputs.size()};
+    // Following: when lines last came, and the files skipped as copies of counted content.
+    std::atomic<std::int64_t> updated{0};
+    std::atomic<std::uint64_t> copies{0};
+    const std::vector<std::string> watching = watched_paths(opt);
+    auto now = [] { return static_cast<std::int64_t>(std::time(nullptr)); };
     // --replay: read everything, then play it in time order on this same thread.
     std::unique_ptr<Replay> replay;
     if (opt.replay) {
@@ -159,12 +178,16 @@ int run_dashboard_command(const Options& opt) {
         std::vector<std::string> m;
         any = load_all(s, opt, &m, &cancel);
         nfiles = s.inputs.size();  // with the s3:// objects fetched meanwhile
+        copies = s.copies;
+        if (s.engine->lines().read > 0) updated = now();
         keep_messages(std::move(m), messages, messages_mutex);
         done = true;
         poke();
         if (follow && !cancel) {
             follower.run([&](const IngestResult& r) {
                 nfiles += r.counts.read + r.counts.replaced;
+                copies += r.counts.duplicate;
+                if (r.load.any_read()) updated = now();
                 keep_file_errors(r, messages, messages_mutex);
                 poke();
             });
@@ -211,6 +234,11 @@ int run_dashboard_command(const Options& opt) {
                            : tui::SourceStatus::Mode::Loaded;
         st.files = nfiles;
         if (!done) st.note = loading_note(*s.loader_options.progress, load_start);
+        if (const std::string f = s.s3 && !done ? s.s3->fetch_note() : std::string(); !f.empty())
+            st.note = f + "; " + st.note;  // the first s3:// fetch: its objects, then the reading
+        if (follow) st.watching = watching;
+        st.updated = updated;
+        st.copies = copies;
         st.dedupe = s.loader_options.dedupe != nullptr;
         if (done) st.unread = s.unread.size();
         if (s.s3 && done) st.note = s.s3->note();  // the sources and their last listing, once loaded

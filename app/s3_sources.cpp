@@ -90,6 +90,7 @@ void S3Sources::start_fetching() {
     {
         const std::lock_guard lock(mu_);
         fetching_ = true;
+        for (const auto& p : plans_) to_fetch_ += p ? p->todo.size() : 0;
     }
     fetcher_ = std::jthread([this] {
         std::vector<InputProblem> problems;
@@ -101,6 +102,7 @@ void S3Sources::start_fetching() {
                 {
                     const std::lock_guard lock(mu_);
                     landed_.push_back(p.string());
+                    ++fetched_;
                 }
                 cv_.notify_all();
             };
@@ -195,6 +197,14 @@ std::vector<std::string> S3Sources::prune(const std::vector<std::string>& keep) 
                                         static_cast<double>(r.bytes) / 1e6, sources_[i].dir));
     }
     return lines;
+}
+
+std::string S3Sources::fetch_note() const {
+    const std::lock_guard lock(mu_);
+    if (!fetching_ || to_fetch_ == 0) return {};
+    std::string names;
+    for (const auto& s : sources_) names += (names.empty() ? "" : " ") + s.url;
+    return fmt::format("fetching {} of {} object{} from {}", fetched_, to_fetch_, to_fetch_ == 1 ? "" : "s", names);
 }
 
 std::string S3Sources::note() const {

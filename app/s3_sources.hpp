@@ -56,6 +56,9 @@ public:
     std::vector<std::string> prune(const std::vector<std::string>& keep);
     /// For the dashboard's header: the sources and the time of the last listing.
     std::string note() const;
+    /// For the dashboard's header while the first fetch runs: "fetching N of M objects from URL".
+    /// Empty once it is over (or before it starts).
+    std::string fetch_note() const;
 
 private:
     void mark_listed(std::size_t objects);
@@ -76,6 +79,7 @@ private:
     std::deque<std::string> landed_;
     std::vector<InputProblem> fetch_problems_;
     bool fetching_ = false;
+    std::size_t to_fetch_ = 0, fetched_ = 0;  ///< the first fetch's objects, and those landed
     std::jthread fetcher_;
 };
 

@@ -299,6 +299,7 @@ bool load_all(Session& s, const Options& opt, std::vector<std::string>* messages
     for (const auto& n : res.notes) say(fmt::format("s3top: state: {}", n));
     flush_rejects(s, opt, say);
     s.unread = unread_inputs(s.problems, res.load);
+    s.copies = res.counts.duplicate;
     prune_cache(s, opt, res, say);
     const auto& c = res.counts;
     return res.load.any_read() || c.unchanged + c.duplicate > 0 ||

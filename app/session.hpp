@@ -42,6 +42,8 @@ struct Session {
     std::unique_ptr<Follower> follower;
     /// Inputs the last load_all() or load_replay() left out (not read, or only in part).
     std::vector<UnreadInput> unread;
+    /// Inputs the last load_all() skipped as copies of content already counted.
+    std::uint64_t copies = 0;
     /// s3:// PATHs (null without any): mirrored before the inputs are listed.
     std::unique_ptr<S3Sources> s3;
 };

@@ -71,10 +71,14 @@ void source_line(const Snapshot& snap, const UiState& ui, Canvas& c, Rect r) {
     if (const auto ignored = snap.lines.ignored_total())
         counts.push_back({{"ignored ", dim}, {format_count(ignored, exact), normal}});
     counts.push_back({{std::to_string(s.files), normal}, {s.files == 1 ? " file" : " files", dim}});
+    if (s.copies) counts.push_back({{"copies skipped ", dim}, {format_count(s.copies, exact), normal}});
     draw::fields(c, line, counts);
-    if (!s.note.empty() && line.remaining() > 2) {
+    std::string note = source_note(s);
+    if (display_width(note) > line.remaining() - 2) note = source_note(s, true);  // the time, not the paths
+    if (!note.empty() && line.remaining() > 2) {
         line.gap(2);
-        c.put_fit(line.x(), r.y, s.note, line.remaining(), Style{Role::Dim});
+        const bool waiting = s.mode == SourceStatus::Mode::Follow && s.files == 0 && !s.watching.empty();
+        c.put_fit(line.x(), r.y, note, line.remaining(), waiting ? Style{Role::Warn, true} : Style{Role::Dim});
     }
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/report/terminal_text.hpp"
+#include "core/util/civil_time.hpp"
 
 namespace s3top::tui {
 namespace {
@@ -79,6 +80,23 @@ void OrgPicker::refilter() {
     const int n = static_cast<int>(matches.size());
     selected = std::clamp(selected, 0, std::max(0, n - 1));
     scroll = std::clamp(scroll, 0, std::max(0, n - 1));
+}
+
+std::string source_note(const SourceStatus& s, bool brief) {
+    if (s.mode != SourceStatus::Mode::Follow || s.watching.empty()) return s.note;
+    // The first path, and how many more (all of them are in the state folder's fingerprint,
+    // and the command line; the header has one line).
+    std::string paths = s.watching.front();
+    if (s.watching.size() > 1) paths += " +" + std::to_string(s.watching.size() - 1) + " more";
+    std::string out;
+    if (s.files == 0) {
+        out = "waiting for logs in " + paths;
+    } else {
+        const std::string updated = s.updated ? "updated " + format_iso8601(s.updated).substr(11, 8) + " UTC" : "";
+        out = brief ? updated : "watching " + paths + (updated.empty() ? "" : ", " + updated);
+    }
+    if (!s.note.empty()) out += (out.empty() ? "" : "; ") + s.note;
+    return out;
 }
 
 UiState UiState::defaults() {

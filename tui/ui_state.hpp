@@ -23,16 +23,24 @@ struct SourceStatus {
         Replay,   ///< feeding records at log-time speed
     };
     Mode mode = Mode::Loaded;
-    std::size_t files = 0;   ///< inputs opened
-    bool paused = false;     ///< Replay: paused
-    double speed = 1.0;      ///< Replay: log seconds per wall-clock second; 0 = as fast as possible
-    std::int64_t clock = 0;  ///< Replay: log time reached (UTC epoch seconds); 0 = unknown
-    std::string note;        ///< short free text ("reading a.log 45%"); shown sanitized
-    bool done = false;       ///< Replay: every record played
-    bool dedupe = false;     ///< --dedupe request-id: duplicates are shown apart from rejected
-    std::size_t unread = 0;  ///< inputs left out of the totals, whole or in part (shown in red)
+    std::size_t files = 0;                ///< inputs opened
+    bool paused = false;                  ///< Replay: paused
+    double speed = 1.0;                   ///< Replay: log seconds per wall-clock second; 0 = as fast as possible
+    std::int64_t clock = 0;               ///< Replay: log time reached (UTC epoch seconds); 0 = unknown
+    std::string note;                     ///< short free text ("reading a.log 45%"); shown sanitized
+    bool done = false;                    ///< Replay: every record played
+    bool dedupe = false;                  ///< --dedupe request-id: duplicates are shown apart from rejected
+    std::size_t unread = 0;               ///< inputs left out of the totals, whole or in part (shown in red)
+    std::vector<std::string> watching{};  ///< Follow: what is watched (folders, files, s3:// URLs)
+    std::int64_t updated = 0;             ///< Follow: when new lines last came (UTC epoch seconds); 0 none yet
+    std::uint64_t copies = 0;             ///< files skipped as copies of content already counted
     friend bool operator==(const SourceStatus&, const SourceStatus&) = default;
 };
+
+/// The header's note on the source: loading progress, or while following what is watched and
+/// when it last brought lines ("waiting for logs in DIR" while nothing came), then `note`.
+/// `brief`: without the paths watched (for a header that has no room for them).
+std::string source_note(const SourceStatus& s, bool brief = false);
 
 enum class ChartMetric : std::uint8_t { BytesSent, Requests };
 enum class Overlay : std::uint8_t { None, Help, FilterPrompt, OrgPicker, Problems };

@@ -166,7 +166,7 @@ void Follower::run(const std::function<void(const IngestResult&)>& on_round) {
     MessageFilter once;
     auto report = [&](IngestResult r) {
         once.filter(r);
-        if (!r.load.files.empty() || !r.notes.empty()) on_round(r);
+        if (!r.load.files.empty() || !r.notes.empty() || r.counts.duplicate > 0) on_round(r);
     };
     Clock::time_point last_full;
     Clock::duration full_cost{};

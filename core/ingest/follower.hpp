@@ -51,7 +51,8 @@ public:
     /// call run() sets them up and begins with a full round. Not while run() is running.
     void watch();
     /// Watches and ingests until stop(). `on_round` runs (on this thread) after every round
-    /// that read something. Blocking: run it on its own thread.
+    /// that read something, said something, or skipped a copy of counted content (the
+    /// dashboard counts them). Blocking: run it on its own thread.
     void run(const std::function<void(const IngestResult&)>& on_round);
     /// Ends run() soon. Thread-safe, async-signal-safe.
     void stop();

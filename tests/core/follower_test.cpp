@@ -115,6 +115,30 @@ TEST(FollowerTest, FileRenamedInAfterTheLoadIsReadWithoutAFullRound) {
     EXPECT_EQ(engine.lines().read, 43u);
 }
 
+// A copy of a counted file is skipped, and the round says so (the dashboard counts copies
+// skipped), though it read nothing; the full round after it does not count it again.
+TEST(FollowerTest, ARoundThatOnlySkippedACopyIsReported) {
+    test::TempDir tmp;
+    const fs::path logs = tmp.path() / "logs";
+    tmp.write("logs/a.log", lines("a", 4));
+    EngineConfig cfg;
+    Engine engine(cfg);
+    Ingestor ing(engine, LoaderOptions{});
+    Follower f(ing, FollowOptions{{logs.string()}});
+    f.watch();
+    if (!f.watching()) GTEST_SKIP() << "no inotify here";
+    std::vector<InputProblem> problems;
+    ing.ingest(collect_inputs({logs.string()}, problems), true);
+    tmp.write("logs/.incoming", lines("a", 4));  // the same content under another name
+    fs::rename(logs / ".incoming", logs / "copy-of-a.log");
+    const std::vector<IngestResult> rounds = first_round(f);
+    ASSERT_EQ(rounds.size(), 1u);
+    EXPECT_EQ(rounds[0].counts.duplicate, 1u);
+    EXPECT_TRUE(rounds[0].load.files.empty());
+    EXPECT_EQ(engine.lines().read, 4u);
+    EXPECT_EQ(f.round().counts.duplicate, 0u) << "known as a copy from then on";
+}
+
 // Without watch() before the load, run() cannot know what arrived meanwhile: it starts with a
 // full round, which finds the new file (and plans every loaded one again).
 TEST(FollowerTest, WithoutEarlyWatchRunStartsWithAFullRound) {
