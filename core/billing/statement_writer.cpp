@@ -428,10 +428,150 @@ std::string storage_html(const Statement& s, std::size_t pi, const PeriodSummary
     return out;
 }
 
+/// HTML: period `pi`'s totals cards.
+std::string cards_html(const Statement& s, std::size_t pi, const PeriodSummary& p) {
+    const std::string& cur = s.prices.currency;
+    // The org with the largest amount: a line with no org is billed to no one.
+    const StatementLine* top = nullptr;
+    for (const auto& l : s.lines_billed) {
+        const bool no_org = std::ranges::all_of(l.key, [](const std::string& k) { return k.empty() || k == "-"; });
+        if (l.period == pi && !no_org && (!top || l.charges.amount > top->charges.amount)) top = &l;
+    }
+    const std::uint64_t gb = s.prices.gb_bytes;
+    return html::totals({{"Amount " + cur, money2(p.charges.amount), {}},
+                         {"Billable requests", grouped(p.billable.requests), {}},
+                         {"Bytes sent", gb_text(p.billable.bytes_sent, gb), grouped(p.billable.bytes_sent) + " B"},
+                         {"Uploaded", gb_text(p.billable.bytes_in, gb), grouped(p.billable.bytes_in) + " B"},
+                         {"Not billed requests", grouped(p.excluded.requests), {}},
+                         {"Largest amount", top ? key_text(top->key) : "no org billed",
+                          top ? money2(top->charges.amount) + " " + cur : std::string()}});
+}
+
+/// HTML: period `pi`'s billed lines, their total and how to read them.
+std::string billed_html(const Statement& s, std::size_t pi, const PeriodSummary& p) {
+    using html::Cell;
+    const std::string& cur = s.prices.currency;
+    const std::uint64_t gb = s.prices.gb_bytes;
+    std::string body;
+    // Charges to the cent (exact micro-amounts on hover, and in CSV and JSON); a charge
+    // that is zero on every line is left out, and said.
+    std::vector<std::pair<std::string, std::int64_t Charges::*>> charge_columns{
+        {"Egress", &Charges::egress},
+        {"Upload", &Charges::ingress},
+        {"GET requests", &Charges::get_requests},
+        {"PUT requests", &Charges::put_requests},
+        {"Storage", &Charges::storage},
+        {"Markup", &Charges::markup},
+        {"Fee", &Charges::fee}};
+    std::string left_out;
+    std::erase_if(charge_columns, [&](const auto& col) {
+        if (col.second == &Charges::storage && !s.storage) return true;
+        const bool used = p.charges.*col.second != 0 || std::ranges::any_of(s.lines_billed, [&](const auto& l) {
+                              return l.period == pi && l.charges.*col.second != 0;
+                          });
+        if (!used) left_out += (left_out.empty() ? "" : ", ") + col.first;
+        return !used;
+    });
+    std::vector<std::string> headers;
+    std::vector<bool> numeric;
+    for (const auto& d : s.by) {
+        headers.push_back(dim_title(d));
+        numeric.push_back(false);
+    }
+    for (const char* h : {"Requests", "GET-class", "PUT-class", "Free", "Bytes sent", "Uploaded"}) {
+        headers.emplace_back(h);
+        numeric.push_back(true);
+    }
+    for (const auto& col : charge_columns) {
+        headers.push_back(col.first);
+        numeric.push_back(true);
+    }
+    headers.push_back("Amount " + cur);
+    numeric.push_back(true);
+    auto money = [](std::int64_t micros) {
+        Cell c = Cell::signed_number(micros, money2(micros));
+        c.title = money6(micros);
+        return c;
+    };
+    auto bytes = [&](std::uint64_t b) {
+        Cell c = Cell::number(b, gb_text(b, gb));
+        c.detail = grouped(b);
+        return c;
+    };
+    auto usage_money = [&](const Metrics& m, const Charges& c) {
+        std::vector<Cell> cells{
+            Cell::number(m.requests, grouped(m.requests)),
+            Cell::number(m.get_class, grouped(m.get_class)),
+            Cell::number(m.put_class, grouped(m.put_class)),
+            Cell::number(m.requests - m.get_class - m.put_class, grouped(m.requests - m.get_class - m.put_class)),
+            bytes(m.bytes_sent),
+            bytes(m.bytes_in)};
+        for (const auto& col : charge_columns) cells.push_back(money(c.*col.second));
+        Cell amount = money(c.amount);
+        amount.title = "exact " + money6(c.total);
+        cells.push_back(std::move(amount));
+        return cells;
+    };
+    std::vector<std::vector<Cell>> rows;
+    for (const auto& l : s.lines_billed) {
+        if (l.period != pi) continue;
+        std::vector<Cell> row;
+        for (const auto& k : l.key) row.push_back(Cell::text_of(shown(k)));
+        for (auto& c : usage_money(l.usage, l.charges)) row.push_back(std::move(c));
+        rows.push_back(std::move(row));
+    }
+    std::vector<Cell> footer(s.by.size(), Cell::text_of(""));
+    if (!footer.empty()) footer[0] = Cell::text_of("TOTAL");
+    for (auto& c : usage_money(p.billable, p.charges)) footer.push_back(std::move(c));
+    body += html::table(fmt::format("bill-{}", pi), headers, numeric, rows, footer);
+    body += "<p class=\"meta\">" +
+            html_escape(fmt::format(
+                "Requests = GET-class + PUT-class + free. Bytes in GB of {} bytes, as the price table bills "
+                "them, the exact count below. Charges to the cent; hover a charge for its exact amount "
+                "(CSV and JSON carry them in micro-units). Amount is each line's exact total rounded half up "
+                "to the cent{}.",
+                grouped(gb), left_out.empty() ? "" : "; no line has a charge for " + left_out)) +
+            "</p>\n";
+    return body;
+}
+
+/// HTML: period `pi`'s usage not billed, by reason and group, and the reconciliation.
+std::string excluded_html(const Statement& s, std::size_t pi, const PeriodSummary& p) {
+    using html::Cell;
+    std::string body;
+    // Not billed, by reason and group.
+    std::vector<std::string> xh{"Reason"};
+    std::vector<bool> xn{false};
+    for (const auto& d : s.by) {
+        xh.push_back(dim_title(d));
+        xn.push_back(false);
+    }
+    for (const char* h : {"Requests", "Bytes sent", "Uploaded"}) {
+        xh.emplace_back(h);
+        xn.push_back(true);
+    }
+    std::vector<std::vector<Cell>> xrows;
+    for (const auto& e : s.excluded) {
+        if (e.period != pi) continue;
+        std::vector<Cell> row{Cell::text_of(std::string(exclusion_reason_name(e.reason)))};
+        for (const auto& k : e.key) row.push_back(Cell::text_of(shown(k)));
+        row.push_back(Cell::number(e.usage.requests, grouped(e.usage.requests)));
+        row.push_back(Cell::number(e.usage.bytes_sent, grouped(e.usage.bytes_sent)));
+        row.push_back(Cell::number(e.usage.bytes_in, grouped(e.usage.bytes_in)));
+        xrows.push_back(std::move(row));
+    }
+    body += "<h3>Not billed</h3>\n" + html::table(fmt::format("excluded-{}", pi), xh, xn, xrows);
+    body += fmt::format(
+        "<p class=\"meta\">Reconciled: billable {} + not billed {} = all {} requests; bytes sent {} + {} = {}: ",
+        grouped(p.billable.requests), grouped(p.excluded.requests), grouped(p.all.requests),
+        grouped(p.billable.bytes_sent), grouped(p.excluded.bytes_sent), grouped(p.all.bytes_sent));
+    body += p.reconciled ? "yes</p>\n" : "<span class=\"bad\">NO</span></p>\n";
+    return body;
+}
+
 }  // namespace
 
 std::string statement_html(const Statement& s, std::int64_t grace) {
-    using html::Cell;
     std::string body = "<h1>s3top billing statement</h1>\n<p class=\"meta\">Prices: " + html_escape(s.prices.name) +
                        " (" + html_escape(s.prices.source) + ", " + html_escape(s.prices.date) + "; " +
                        html_escape(s.prices.origin) + ")";
@@ -443,7 +583,6 @@ std::string statement_html(const Statement& s, std::int64_t grace) {
             "(not billed); {} records had no request id (billed, could not be checked)</p>\n",
             grouped(s.lines.read), grouped(s.duplicate_records()), grouped(*s.no_request_id));
     body += unread_html(s.unread);
-    const std::string& cur = s.prices.currency;
     for (std::size_t pi = 0; pi < s.periods.size(); ++pi) {
         const PeriodSummary& p = s.periods[pi];
         body += "<h2>Period " + html_escape(p.period.label) + "</h2>\n<p class=\"meta\">" +
@@ -451,127 +590,9 @@ std::string statement_html(const Statement& s, std::int64_t grace) {
                 " (UTC, end exclusive)</p>\n";
         if (p.provisional) body += "<p class=\"note\">" + html_escape(late_note(p, grace)) + ".</p>\n";
         for (const auto& w : p.warnings) body += "<p class=\"note\">Warning: " + html_escape(w) + ".</p>\n";
-        // The org with the largest amount: a line with no org is billed to no one.
-        const StatementLine* top = nullptr;
-        for (const auto& l : s.lines_billed) {
-            const bool no_org = std::ranges::all_of(l.key, [](const std::string& k) { return k.empty() || k == "-"; });
-            if (l.period == pi && !no_org && (!top || l.charges.amount > top->charges.amount)) top = &l;
-        }
-        const std::uint64_t gb = s.prices.gb_bytes;
-        body += html::totals({{"Amount " + cur, money2(p.charges.amount), {}},
-                              {"Billable requests", grouped(p.billable.requests), {}},
-                              {"Bytes sent", gb_text(p.billable.bytes_sent, gb), grouped(p.billable.bytes_sent) + " B"},
-                              {"Uploaded", gb_text(p.billable.bytes_in, gb), grouped(p.billable.bytes_in) + " B"},
-                              {"Not billed requests", grouped(p.excluded.requests), {}},
-                              {"Largest amount", top ? key_text(top->key) : "no org billed",
-                               top ? money2(top->charges.amount) + " " + cur : std::string()}});
-        // Charges to the cent (exact micro-amounts on hover, and in CSV and JSON); a charge
-        // that is zero on every line is left out, and said.
-        std::vector<std::pair<std::string, std::int64_t Charges::*>> charge_columns{
-            {"Egress", &Charges::egress},
-            {"Upload", &Charges::ingress},
-            {"GET requests", &Charges::get_requests},
-            {"PUT requests", &Charges::put_requests},
-            {"Storage", &Charges::storage},
-            {"Markup", &Charges::markup},
-            {"Fee", &Charges::fee}};
-        std::string left_out;
-        std::erase_if(charge_columns, [&](const auto& col) {
-            if (col.second == &Charges::storage && !s.storage) return true;
-            const bool used = p.charges.*col.second != 0 || std::ranges::any_of(s.lines_billed, [&](const auto& l) {
-                                  return l.period == pi && l.charges.*col.second != 0;
-                              });
-            if (!used) left_out += (left_out.empty() ? "" : ", ") + col.first;
-            return !used;
-        });
-        std::vector<std::string> headers;
-        std::vector<bool> numeric;
-        for (const auto& d : s.by) {
-            headers.push_back(dim_title(d));
-            numeric.push_back(false);
-        }
-        for (const char* h : {"Requests", "GET-class", "PUT-class", "Free", "Bytes sent", "Uploaded"}) {
-            headers.emplace_back(h);
-            numeric.push_back(true);
-        }
-        for (const auto& col : charge_columns) {
-            headers.push_back(col.first);
-            numeric.push_back(true);
-        }
-        headers.push_back("Amount " + cur);
-        numeric.push_back(true);
-        auto money = [](std::int64_t micros) {
-            Cell c = Cell::signed_number(micros, money2(micros));
-            c.title = money6(micros);
-            return c;
-        };
-        auto bytes = [&](std::uint64_t b) {
-            Cell c = Cell::number(b, gb_text(b, gb));
-            c.detail = grouped(b);
-            return c;
-        };
-        auto usage_money = [&](const Metrics& m, const Charges& c) {
-            std::vector<Cell> cells{
-                Cell::number(m.requests, grouped(m.requests)),
-                Cell::number(m.get_class, grouped(m.get_class)),
-                Cell::number(m.put_class, grouped(m.put_class)),
-                Cell::number(m.requests - m.get_class - m.put_class, grouped(m.requests - m.get_class - m.put_class)),
-                bytes(m.bytes_sent),
-                bytes(m.bytes_in)};
-            for (const auto& col : charge_columns) cells.push_back(money(c.*col.second));
-            Cell amount = money(c.amount);
-            amount.title = "exact " + money6(c.total);
-            cells.push_back(std::move(amount));
-            return cells;
-        };
-        std::vector<std::vector<Cell>> rows;
-        for (const auto& l : s.lines_billed) {
-            if (l.period != pi) continue;
-            std::vector<Cell> row;
-            for (const auto& k : l.key) row.push_back(Cell::text_of(shown(k)));
-            for (auto& c : usage_money(l.usage, l.charges)) row.push_back(std::move(c));
-            rows.push_back(std::move(row));
-        }
-        std::vector<Cell> footer(s.by.size(), Cell::text_of(""));
-        if (!footer.empty()) footer[0] = Cell::text_of("TOTAL");
-        for (auto& c : usage_money(p.billable, p.charges)) footer.push_back(std::move(c));
-        body += html::table(fmt::format("bill-{}", pi), headers, numeric, rows, footer);
-        body += "<p class=\"meta\">" +
-                html_escape(fmt::format(
-                    "Requests = GET-class + PUT-class + free. Bytes in GB of {} bytes, as the price table bills "
-                    "them, the exact count below. Charges to the cent; hover a charge for its exact amount "
-                    "(CSV and JSON carry them in micro-units). Amount is each line's exact total rounded half up "
-                    "to the cent{}.",
-                    grouped(gb), left_out.empty() ? "" : "; no line has a charge for " + left_out)) +
-                "</p>\n";
-
-        // Not billed, by reason and group.
-        std::vector<std::string> xh{"Reason"};
-        std::vector<bool> xn{false};
-        for (const auto& d : s.by) {
-            xh.push_back(dim_title(d));
-            xn.push_back(false);
-        }
-        for (const char* h : {"Requests", "Bytes sent", "Uploaded"}) {
-            xh.emplace_back(h);
-            xn.push_back(true);
-        }
-        std::vector<std::vector<Cell>> xrows;
-        for (const auto& e : s.excluded) {
-            if (e.period != pi) continue;
-            std::vector<Cell> row{Cell::text_of(std::string(exclusion_reason_name(e.reason)))};
-            for (const auto& k : e.key) row.push_back(Cell::text_of(shown(k)));
-            row.push_back(Cell::number(e.usage.requests, grouped(e.usage.requests)));
-            row.push_back(Cell::number(e.usage.bytes_sent, grouped(e.usage.bytes_sent)));
-            row.push_back(Cell::number(e.usage.bytes_in, grouped(e.usage.bytes_in)));
-            xrows.push_back(std::move(row));
-        }
-        body += "<h3>Not billed</h3>\n" + html::table(fmt::format("excluded-{}", pi), xh, xn, xrows);
-        body += fmt::format(
-            "<p class=\"meta\">Reconciled: billable {} + not billed {} = all {} requests; bytes sent {} + {} = {}: ",
-            grouped(p.billable.requests), grouped(p.excluded.requests), grouped(p.all.requests),
-            grouped(p.billable.bytes_sent), grouped(p.excluded.bytes_sent), grouped(p.all.bytes_sent));
-        body += p.reconciled ? "yes</p>\n" : "<span class=\"bad\">NO</span></p>\n";
+        body += cards_html(s, pi, p);
+        body += billed_html(s, pi, p);
+        body += excluded_html(s, pi, p);
         if (s.storage) body += storage_html(s, pi, p);
         if (p.overflow) body += "<p class=\"bad\">" + html_escape(overflow_note()) + ": not billable.</p>\n";
     }
