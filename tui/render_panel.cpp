@@ -105,38 +105,12 @@ struct Column {
     std::vector<std::string> cells;  ///< one per visible row
 };
 
-}  // namespace
-
-void render_panel(const Snapshot& snap, const UiState& ui, std::size_t panel, Canvas& c, Rect r, bool expanded) {
-    if (r.h < 1 || r.w < 4 || panel >= ui.slots.size()) return;
-    const PanelData* pd = panel < snap.panels.size() ? &snap.panels[panel] : nullptr;
-    const bool focused = ui.focus == panel;
-    const PanelCursor cursor = panel < ui.cursors.size() ? ui.cursors[panel] : PanelCursor{};
-    const DimSpec dim = pd ? pd->spec.dim : ui.slots[panel].dim();
-    const int n = pd ? static_cast<int>(pd->rows.size()) : 0;
-
-    const int y0 = r.y + 1 + (expanded ? 1 : 0);
-    const int visible = std::max(0, r.y + r.h - y0);
-    int scroll = std::clamp(cursor.scroll, 0, std::max(0, n - visible));
-    if (cursor.selected >= 0 && cursor.selected < scroll) scroll = cursor.selected;
-    if (cursor.selected >= scroll + visible && visible > 0) scroll = cursor.selected - visible + 1;
-    const int shown = std::clamp(n - scroll, 0, visible);
-
-    const bool title_selected = focused && cursor.selected < 0;
-    const PanelTitle title{pd, dim, focused, title_selected, expanded, scroll, shown, n};
-
-    if (!pd) {
-        if (expanded)
-            render_expanded_title(title, ui, c, r);
-        else
-            render_grid_title(title, ui, c, r, r.w - 2);
-        c.put(r.x + 1, r.y + 1, c.glyph("updating…", "updating..."), Style{Role::Dim});
-        return;
-    }
-
-    // Columns from the rows on screen, so widths fit the numbers shown, and their headings.
-    // The share is of bytes sent, as in `report` (whatever the sort); of requests only when
-    // nothing was sent, and then its heading says so.
+/// The panel's numeric columns over its rows on screen [scroll, scroll + shown), each as wide
+/// as its heading and cells: the share is of bytes sent, as in `report` (whatever the sort); of
+/// requests only when nothing was sent, and then its heading says so.
+std::vector<Column> panel_columns(const Snapshot& snap, const UiState& ui, const PanelData& panel, DimSpec dim,
+                                  int scroll, int shown, const Canvas& c, bool expanded) {
+    const PanelData* pd = &panel;
     const bool share_of_requests = snap.totals.bytes_sent == 0;
     const std::uint64_t total = share_of_requests ? snap.totals.requests : snap.totals.bytes_sent;
     const SortBy sort = pd->spec.sort;
@@ -176,19 +150,20 @@ void render_panel(const Snapshot& snap, const UiState& ui, std::size_t panel, Ca
             cols.push_back(std::move(cost));
         }
     }
-    auto numbers_w = [&] {
-        int w = 0;
-        for (const auto& col : cols) w += col.width + 1;
-        return w;
-    };
-    // Numbers first, then the labels, then the share bar in what is left. A panel too narrow
-    // for the labels gives up columns, never the share nor the one ranked by: the expanded
-    // panel's extra columns from the right, then requests or bytes, then the cost.
-    int widest_label = 1;
-    for (int i = 0; i < shown; ++i)
-        widest_label =
-            std::max(widest_label, display_width(pd->rows[static_cast<std::size_t>(scroll + i)].label, !c.unicode()));
-    const int min_label = std::min(widest_label, 12);
+    return cols;
+}
+
+/// Cells the numeric columns take, a space before each.
+int numbers_width(const std::vector<Column>& cols) {
+    int w = 0;
+    for (const auto& col : cols) w += col.width + 1;
+    return w;
+}
+
+/// Gives up columns until `width` leaves `min_label` cells for the labels, never the share nor
+/// the one ranked by: the expanded panel's extra columns from the right, then requests or
+/// bytes, then the cost.
+void fit_columns(std::vector<Column>& cols, SortBy sort, int width, int min_label) {
     auto drop_pass = [&](const Column& col) {  // -1: kept whatever the width
         if (!col.metric) return 2;
         const MetricColumn& mc = *col.metric;
@@ -197,12 +172,54 @@ void render_panel(const Snapshot& snap, const UiState& ui, std::size_t panel, Ca
         if (mc.sum == &Metrics::bytes_sent) return sort == SortBy::Bytes ? -1 : 1;
         return 0;
     };
-    for (int pass = 0; pass < 3 && r.w - 2 - numbers_w() < min_label; ++pass) {
-        for (std::size_t i = cols.size(); i-- > 0 && r.w - 2 - numbers_w() < min_label;) {
+    for (int pass = 0; pass < 3 && width - numbers_width(cols) < min_label; ++pass) {
+        for (std::size_t i = cols.size(); i-- > 0 && width - numbers_width(cols) < min_label;) {
             if (drop_pass(cols[i]) == pass) cols.erase(cols.begin() + static_cast<std::ptrdiff_t>(i));
         }
     }
-    const int room = r.w - 2 - numbers_w();  // the last column is kept for scroll marks
+}
+
+}  // namespace
+
+void render_panel(const Snapshot& snap, const UiState& ui, std::size_t panel, Canvas& c, Rect r, bool expanded) {
+    if (r.h < 1 || r.w < 4 || panel >= ui.slots.size()) return;
+    const PanelData* pd = panel < snap.panels.size() ? &snap.panels[panel] : nullptr;
+    const bool focused = ui.focus == panel;
+    const PanelCursor cursor = panel < ui.cursors.size() ? ui.cursors[panel] : PanelCursor{};
+    const DimSpec dim = pd ? pd->spec.dim : ui.slots[panel].dim();
+    const int n = pd ? static_cast<int>(pd->rows.size()) : 0;
+
+    const int y0 = r.y + 1 + (expanded ? 1 : 0);
+    const int visible = std::max(0, r.y + r.h - y0);
+    int scroll = std::clamp(cursor.scroll, 0, std::max(0, n - visible));
+    if (cursor.selected >= 0 && cursor.selected < scroll) scroll = cursor.selected;
+    if (cursor.selected >= scroll + visible && visible > 0) scroll = cursor.selected - visible + 1;
+    const int shown = std::clamp(n - scroll, 0, visible);
+
+    const bool title_selected = focused && cursor.selected < 0;
+    const PanelTitle title{pd, dim, focused, title_selected, expanded, scroll, shown, n};
+
+    if (!pd) {
+        if (expanded)
+            render_expanded_title(title, ui, c, r);
+        else
+            render_grid_title(title, ui, c, r, r.w - 2);
+        c.put(r.x + 1, r.y + 1, c.glyph("updating…", "updating..."), Style{Role::Dim});
+        return;
+    }
+
+    // Columns from the rows on screen, so widths fit the numbers shown; the bars share theirs.
+    const bool share_of_requests = snap.totals.bytes_sent == 0;
+    const std::uint64_t total = share_of_requests ? snap.totals.requests : snap.totals.bytes_sent;
+    const SortBy sort = pd->spec.sort;
+    std::vector<Column> cols = panel_columns(snap, ui, *pd, dim, scroll, shown, c, expanded);
+    // Numbers first, then the labels, then the share bar in what is left.
+    int widest_label = 1;
+    for (int i = 0; i < shown; ++i)
+        widest_label =
+            std::max(widest_label, display_width(pd->rows[static_cast<std::size_t>(scroll + i)].label, !c.unicode()));
+    fit_columns(cols, sort, r.w - 2, std::min(widest_label, 12));
+    const int room = r.w - 2 - numbers_width(cols);  // the last column is kept for scroll marks
     int bar_w = expanded ? std::clamp(r.w / 6, 0, 24) : (r.w >= 56 ? 10 : r.w >= 44 ? 6 : r.w >= 38 ? 4 : 0);
     if (room - bar_w - 1 < widest_label) bar_w = std::min(bar_w, room - widest_label - 1);
     if (bar_w < 3) bar_w = 0;
