@@ -170,6 +170,8 @@ CLI::App* add_report(CLI::App& app, CommandLineText& r) {
         ->capture_default_str()
         ->check(CLI::IsMember({"bytes", "requests", "key"}));
     add_output(*report, r, "report");
+    report->add_option("--panels", r.panels,
+                       "HTML: the panels beside the table, in order (org,ip,status ...); default: the config's");
     report->add_flag("--exact", r.exact, "Exact integers in the table instead of KiB/MiB and k/M");
     report
         ->add_option("--every", r.every,

@@ -74,6 +74,11 @@ struct Options {
     std::uint32_t shard = 0, shards = 1;   ///< --shard K/N: this machine takes the files whose hash % N == K - 1
 
     Config config;  ///< built-in defaults + the config file + the options given here
+    /// The words that make another s3top command read what this one reads, the same way: the
+    /// options given that choose the inputs and how they are parsed and remembered (--config,
+    /// --org-from, --log-format, --dedupe, --state, --cache ...), as typed, then the PATHs (local
+    /// ones absolute). The dashboard's export prints them in its `s3top report` command.
+    std::vector<std::string> source_words;
 
     // `s3top bill` / `report --billing`
     bool billing = false;

@@ -20,6 +20,7 @@
 #include "app/replay.hpp"
 #include "app/session.hpp"
 #include "app/settings.hpp"
+#include "app/view_export.hpp"
 #include "core/report/terminal_text.hpp"
 #include "tui/dashboard.hpp"
 
@@ -252,6 +253,17 @@ int run_dashboard_command(const Options& opt) {
         return st;
     };
     if (replay) bind_replay_keys(d, *replay);
+    // The export key: the view written here through report's writers, and said again at the end
+    // with the command that writes the same file.
+    std::vector<std::string> exported;
+    d.export_view = [&](const tui::ExportRequest& r) {
+        if (!done) return std::string("still reading the inputs: write the view once they are read");
+        const ViewExport e = export_view(s, opt, r, now());
+        if (!e.ok) return e.line;
+        std::lock_guard l(messages_mutex);
+        exported.push_back(fmt::format("s3top: wrote {}; the same: {}", e.file, e.command));
+        return replay ? e.line + " (replay: the file holds the records played so far)" : e.line;
+    };
     const int rc = tui::run_dashboard(*s.engine, d);
     signals_to_ui.reset();  // a SIGTERM while ingest winds down ends the program, as before
     cancel = true;
@@ -263,6 +275,8 @@ int run_dashboard_command(const Options& opt) {
         if (fd >= 0) ::close(fd);
     }
     for (const auto& m : messages) fmt::print(stderr, "{}\n", m);
+    // Printable already (shell_quote() writes control bytes as \xHH): as it is, to be copied.
+    for (const auto& m : exported) fmt::print(stderr, "{}\n", m);
     // 2: bad usage; 128 + N: signal N (SIGTERM, SIGHUP, a SIGINT from outside) ended it, as a
     // shell reports a process a signal ended, so a supervisor can tell a stop from a quit.
     if (rc == 2 || rc > 128) return rc;

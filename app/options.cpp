@@ -295,6 +295,30 @@ std::chrono::milliseconds parse_interval(const std::string& text) {
     return std::chrono::milliseconds(static_cast<long long>(ms));
 }
 
+/// Options::source_words of `t`.
+std::vector<std::string> source_words(const CommandLineText& t) {
+    std::vector<std::string> out;
+    const std::pair<const char*, const std::string*> valued[] = {
+        {"--config", &t.config_file},      {"--org-from", &t.org_from},
+        {"--log-format", &t.log_format},   {"--date-format", &t.date_format},
+        {"--time-format", &t.time_format}, {"--dedupe", &t.dedupe},
+        {"--state", &t.state_dir},         {"--endpoint-url", &t.endpoint_url},
+        {"--profile", &t.profile},         {"--cache", &t.cache}};
+    for (const auto& [name, value] : valued) {
+        if (!given(t, name)) continue;
+        out.emplace_back(name);
+        out.push_back(*value);
+    }
+    if (t.no_state) out.emplace_back("--no-state");
+    for (const std::string& p : t.paths) {
+        std::error_code ec;
+        const std::filesystem::path abs =
+            p == "-" || p.starts_with("s3://") ? std::filesystem::path(p) : std::filesystem::absolute(p, ec);
+        out.push_back(ec ? p : abs.lexically_normal().string());
+    }
+    return out;
+}
+
 unsigned max_workers() { return std::max(8u, 4 * std::max(1u, std::thread::hardware_concurrency())); }
 
 Options resolve_options(const CommandLineText& t, const char* xdg_config_home, const char* home) {
@@ -372,6 +396,8 @@ Options resolve_options(const CommandLineText& t, const char* xdg_config_home, c
             throw UsageError{
                 fmt::format("--speed: '{}' is not a number from 0 to 1e9 (log seconds per second)", t.speed)};
     }
+    if (t.command == Command::Report && given(t, "--panels") && (o.format != OutputFormat::Html || o.billing))
+        throw UsageError{"--panels: the panels of an HTML report: only with --format html (or -o FILE.html)"};
     if (o.format == OutputFormat::Html && t.command == Command::Report && !o.billing) {
         if (o.follow) throw UsageError{"--format html: not available with --follow (one page is written once)"};
         if (o.every_given) throw UsageError{"--format html: not available with --every"};
@@ -387,6 +413,7 @@ Options resolve_options(const CommandLineText& t, const char* xdg_config_home, c
         o.no_state = true;  // storage keeps no state yet: every run reads its inputs
     }
     if (t.command == Command::Ingest) resolve_ingest(t, o);
+    o.source_words = source_words(t);
     return o;
 }
 

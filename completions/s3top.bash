@@ -83,7 +83,7 @@ _s3top() {
     if [[ $cur == -* ]]; then
         local opts
         case $sub in
-            report) opts="$common --by --top --sort --format -o --output --exact --every --billing $billing" ;;
+            report) opts="$common --by --top --sort --format -o --output --exact --panels --every --billing $billing" ;;
             bill) opts="$common $billing --by --format -o --output" ;;
             storage) opts="$common --month --from --to --by --versioned --inventory --format -o --output --exact" ;;
             *) opts="$common --version --no-color --panels --every" ;;

@@ -90,6 +90,7 @@ complete -c s3top -n $in_billing -x -l tier-scope -a 'total per_group per_org' -
 complete -c s3top -n $in_report -x -l top -d 'Only the N largest groups'
 complete -c s3top -n $in_report -x -l sort -a 'bytes requests key' -d 'Sort by'
 complete -c s3top -n $in_report -l exact -d 'Exact integers in the table'
+complete -c s3top -n $in_report -x -l panels -a '(__s3top_dims)' -d 'HTML: the panels beside the table'
 complete -c s3top -n $in_report -x -l every -d 'Report interval with --follow or --replay'
 complete -c s3top -n $in_report -l billing -d 'A billing statement instead'
 

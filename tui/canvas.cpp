@@ -86,6 +86,20 @@ int Canvas::place(int x, int y, std::string_view text, Style style, int limit, b
     return col;
 }
 
+int Canvas::put_printed(int x, int y, std::string_view text, Style style, int max_width) {
+    const int limit = max_width < 0 ? width_ - x : std::min(width_ - x, max_width);
+    int col = 0;
+    while (col < limit) {
+        const std::size_t slash = text.find('\\');
+        col += put(x + col, y, text.substr(0, slash), style, limit - col);
+        if (slash == std::string_view::npos || col >= limit) break;
+        put_glyph(x + col, y, Glyph{"\\", 1, false}, style);
+        ++col;
+        text.remove_prefix(slash + 1);
+    }
+    return col;
+}
+
 int Canvas::put(int x, int y, std::string_view text, Style style, int max_width) {
     if (y < 0 || y >= height_) return 0;
     const int limit = max_width < 0 ? width_ - x : std::min(width_ - x, max_width);

@@ -64,6 +64,10 @@ public:
     /// clipped to the canvas and to `max_width` cells when >= 0. A wide glyph that would be cut in
     /// half is replaced by a space. Returns the columns advanced (the clipped width).
     int put(int x, int y, std::string_view text, Style style = {}, int max_width = -1);
+    /// put() of text the program composed of parts each made printable already (a command line
+    /// shell_quote() wrote): a backslash shows as one, not as put()'s `\\`, so what is shown can
+    /// be copied as it is. Anything else is drawn as put() draws it.
+    int put_printed(int x, int y, std::string_view text, Style style = {}, int max_width = -1);
     /// put() with an ellipsis when `text` is wider than `width`; pads with spaces to `width`
     /// when `pad`. Right-aligns when `right`. Returns the columns written (`width` when
     /// right-aligned or padded).

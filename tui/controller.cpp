@@ -159,12 +159,14 @@ Action Controller::undo_filter() {
 Action Controller::on_key(Key key, const Snapshot& shown) {
     const bool had_message = !ui_.message.empty();
     ui_.message.clear();
+    ui_.message_printed = false;
     Action a = Action::None;
     switch (ui_.overlay) {
         case Overlay::Help: a = key_help(key); break;
         case Overlay::FilterPrompt: a = key_prompt(key); break;
         case Overlay::OrgPicker: a = key_picker(key); break;
         case Overlay::Problems: a = key_problems(key, shown); break;
+        case Overlay::ExportPrompt: a = key_export(key); break;
         case Overlay::None: a = key_grid(key, shown); break;
     }
     return (a == Action::None && had_message) ? Action::Redraw : a;
@@ -206,6 +208,7 @@ Action Controller::run(Command command, const Snapshot& shown) {
         case Command::OrgPicker: open_picker(); return Action::Redraw;
         case Command::Problems: return open_problems();
         case Command::Undo: return undo_filter();
+        case Command::Export: ui_.overlay = Overlay::ExportPrompt; return Action::Redraw;
         case Command::Sort: {
             PanelSlot& slot = ui_.slots[ui_.focus];
             slot.sort = next_sort(slot.sort);
@@ -480,6 +483,33 @@ Action Controller::key_help(Key key) {
     return (key == ui_.keys.key(Command::Quit) || key == keys::CtrlC) ? Action::Quit : Action::Redraw;
 }
 
+Action Controller::key_export(Key key) {
+    std::optional<ExportFormat> format;
+    switch (key) {
+        case 'c':
+        case 'C': format = ExportFormat::Csv; break;
+        case 'j':
+        case 'J': format = ExportFormat::Json; break;
+        case 'h':
+        case 'H': format = ExportFormat::Html; break;
+        case keys::Escape:
+        case keys::CtrlC:
+            ui_.overlay = Overlay::None;
+            ui_.message = "export cancelled";
+            return Action::Redraw;
+        default: return Action::None;
+    }
+    ui_.overlay = Overlay::None;
+    ExportRequest r;
+    r.filter = ui_.filter;
+    r.by = ui_.slots[ui_.focus].dim();
+    r.sort = ui_.slots[ui_.focus].sort;
+    for (const PanelSlot& slot : ui_.slots) r.panels.push_back(slot.dim());
+    r.format = *format;
+    ui_.export_request = std::move(r);
+    return Action::Export;
+}
+
 Action Controller::open_problems() {
     ui_.problems = ProblemsView{};
     if (sources_.problems) ui_.problems.data = sources_.problems();
@@ -547,6 +577,7 @@ bool Controller::on_problem_count(int x, int y, const Snapshot& shown) const {
 
 Action Controller::on_mouse(const MouseEvent& ev, const Snapshot& shown) {
     ui_.message.clear();
+    ui_.message_printed = false;
     if (ui_.overlay == Overlay::Problems) {
         if (ev.kind == MouseEvent::Kind::WheelUp) return key_problems(keys::Up, shown);
         if (ev.kind == MouseEvent::Kind::WheelDown) return key_problems(keys::Down, shown);

@@ -29,6 +29,7 @@ enum class Action : std::uint8_t {
     Faster,
     Slower,
     Step,
+    Export,  ///< UiState::export_request is set: hand it to the app
 };
 
 /// What the controller asks of the engine and the app, when a view opens (each may be empty:
@@ -81,6 +82,7 @@ private:
     Action undo_filter();
     Action key_picker(Key key);
     Action key_help(Key key);
+    Action key_export(Key key);
     Action key_problems(Key key, const Snapshot& shown);
     Action open_problems();
     /// Whether (x, y) is on the header's rejected count (or the unread inputs beside it).

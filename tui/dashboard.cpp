@@ -4,6 +4,11 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
+#include <atomic>
+#include <string_view>
+#include <thread>
+#include <utility>
 
 #include "tui/controller.hpp"
 #include "tui/render.hpp"
@@ -46,6 +51,7 @@ public:
             }
             poll_status();
             update_costs();
+            collect_export();
             if (dirty_) draw();
             if (const int code = wait_and_handle(); code >= 0) return code;
         }
@@ -107,6 +113,44 @@ private:
         }
     }
 
+    /// The export key's request, handed to the app on a thread of its own (the view may be big).
+    void start_export() {
+        UiState& ui = ctl_.state();
+        std::optional<ExportRequest> req = std::exchange(ui.export_request, std::nullopt);
+        if (!req) return;
+        if (!opts_.export_view) {
+            ui.message = "this dashboard cannot write its view to a file";
+            return;
+        }
+        if (export_job_.joinable()) {
+            ui.message = "still writing the last view: one at a time";
+            return;
+        }
+        static constexpr std::array<std::string_view, 3> kNames = {"CSV", "JSON", "HTML"};
+        ui.busy = "writing the " + dim_title(req->by) + " panel as " +
+                  std::string(kNames[static_cast<std::size_t>(req->format)]) + (ui.unicode ? "…" : "...");
+        export_done_.store(false);
+        export_job_ = std::jthread([this, r = std::move(*req)] {
+            try {
+                export_result_ = opts_.export_view(r);
+            } catch (const std::exception& e) {
+                export_result_ = std::string("could not write the view: ") + e.what();
+            }
+            export_done_.store(true, std::memory_order_release);
+        });
+    }
+
+    /// The export's status line, once it is written.
+    void collect_export() {
+        if (!export_job_.joinable() || !export_done_.load(std::memory_order_acquire)) return;
+        export_job_.join();
+        UiState& ui = ctl_.state();
+        ui.busy.clear();
+        ui.message = std::move(export_result_);
+        ui.message_printed = true;  // the command as shell_quote() wrote it, to be copied
+        dirty_ = true;
+    }
+
     void poll_status() {
         SourceStatus s = opts_.status ? opts_.status() : SourceStatus{};
         if (!(s == ctl_.state().source)) {
@@ -131,6 +175,8 @@ private:
         auto timeout = opts_.poll_interval - (now - last_status_);
         if (engine_.version() != seen_version_)
             timeout = std::min<Clock::duration>(timeout, opts_.min_refresh - (now - last_refresh_));
+        if (export_job_.joinable())  // its status line, soon after it is written
+            timeout = std::min<Clock::duration>(timeout, std::chrono::milliseconds(100));
         const int timeout_ms = static_cast<int>(
             std::clamp<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(timeout).count(), 0, 60'000));
 
@@ -195,6 +241,10 @@ private:
             case Action::Faster: call(opts_.faster); break;
             case Action::Slower: call(opts_.slower); break;
             case Action::Step: call(opts_.step); break;
+            case Action::Export:
+                start_export();
+                dirty_ = true;
+                break;
         }
         return -1;
     }
@@ -215,6 +265,10 @@ private:
     std::uint64_t costs_version_ = 0;
     Clock::time_point costs_at_{};
     Clock::duration costs_every_ = std::chrono::milliseconds(250);
+    // The export being written (DashboardOptions::export_view); last, so it is joined first.
+    std::string export_result_;  ///< written by the job before export_done_
+    std::atomic<bool> export_done_{false};
+    std::jthread export_job_;
 };
 
 }  // namespace

@@ -1,11 +1,11 @@
 #pragma once
-#include <string>
-#include <optional>
 // The live ncurses dashboard. The app builds the Engine, starts ingest on its own threads and
 // calls run_dashboard() on the thread that owns the terminal.
 #include <chrono>
 #include <csignal>
 #include <functional>
+#include <optional>
+#include <string>
 
 #include "core/agg/engine.hpp"
 #include "core/agg/filter.hpp"
@@ -38,6 +38,12 @@ struct DashboardOptions {
     std::function<void()> faster;
     std::function<void()> slower;
     std::function<void()> step;
+
+    /// The export key: writes what `r` asks (the view as `s3top report` would write it) to a
+    /// file and returns the status line (the file and the command that writes the same, or why
+    /// not). Called on a thread of its own, one at a time: a big view may take a while, and the
+    /// dashboard goes on meanwhile. Null: the key says there is no export here.
+    std::function<std::string(const ExportRequest& r)> export_view;
 
     Filter filter;               ///< initial filter (--filter)
     Dim resolution = Dim::Hour;  ///< initial chart resolution (Minute, Hour, Day, Month)

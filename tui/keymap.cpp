@@ -20,6 +20,7 @@ KeyMap KeyMap::defaults() {
     m.bind(Command::Problems, 'p');
     m.bind(Command::Reverse, 'r');
     m.bind(Command::Undo, 'u');
+    m.bind(Command::Export, 'w');
     return m;
 }
 

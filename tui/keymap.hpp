@@ -38,6 +38,7 @@ enum class Command : std::uint8_t {
     Problems,
     Reverse,  ///< the focused panel's order the other way round
     Undo,
+    Export,  ///< write the view to a file (CSV, JSON, HTML) as `s3top report` would
     Count_
 };
 inline constexpr std::size_t kCommandCount = static_cast<std::size_t>(Command::Count_);
@@ -49,7 +50,7 @@ inline std::string_view command_name(Command c) { return kKeyCommandNames[static
 /// One key per command.
 class KeyMap {
 public:
-    /// q ? / o s t x k j e m d p u (the built-in config's [dashboard.keys]).
+    /// q ? / o s t x k j e m d p r u w (the built-in config's [dashboard.keys]).
     static KeyMap defaults();
 
     Key key(Command c) const { return keys_[static_cast<std::size_t>(c)]; }

@@ -160,12 +160,24 @@ void render_hint_bar(const UiState& ui, Canvas& c, Rect r, std::string_view righ
     if (note_w) c.put(r.x + r.w - note_w + 1, r.y, right_note, Style{Role::Dim});
     draw::Line line(c, r.x, r.y, r.x + r.w - note_w);
     if (!ui.message.empty()) {
-        line.add(ui.message, Style{Role::Warn, true});
+        if (ui.message_printed)
+            c.put_printed(r.x, r.y, ui.message, Style{Role::Warn, true}, r.w - note_w);
+        else
+            line.add(ui.message, Style{Role::Warn, true});
+        return;
+    }
+    if (!ui.busy.empty() && ui.overlay != Overlay::ExportPrompt) {
+        line.add(ui.busy, Style{Role::Warn});
         return;
     }
     const Style key{Role::Hotkey, true}, text{Role::Dim};
     std::vector<std::pair<std::string, std::string>> hints;
-    if (ui.overlay == Overlay::OrgPicker) {
+    if (ui.overlay == Overlay::ExportPrompt) {
+        // What `s3top report --by DIM` would write of this view, to a file here.
+        const std::string dim = ui.focus < ui.slots.size() ? dim_title(ui.slots[ui.focus].dim()) : std::string("view");
+        line.add("Write the " + dim + " panel as", Style{Role::Prompt, true}).gap(2);
+        hints = {{"c", "CSV"}, {"j", "JSON"}, {"h", "HTML"}, {"Esc", "cancel"}};
+    } else if (ui.overlay == Overlay::OrgPicker) {
         hints = {{"type", "search"},
                  {std::string(c.glyph("↑↓", "Up/Down")), "select"},
                  {"Enter", "apply org"},
@@ -196,6 +208,7 @@ void render_hint_bar(const UiState& ui, Canvas& c, Rect r, std::string_view righ
         hints.push_back({k(Command::Expand), ui.expanded ? "collapse" : "expand"});
         hints.push_back({k(Command::CycleDimension), "dim"});
         hints.push_back({k(Command::Exact), ui.exact ? "human" : "exact"});
+        hints.push_back({k(Command::Export), "write"});
         if (ui.source.mode == SourceStatus::Mode::Replay) {
             // Only the replay keys no binding took over.
             if (!ui.keys.bound(' ')) hints.push_back({"space", ui.source.paused ? "resume" : "pause"});

@@ -58,6 +58,7 @@ std::vector<HelpLine> help_lines(const KeyMap& map) {
         {k(Command::Resolution), "chart resolution auto / minute / hour / day / month"},
         {k(Command::Exact), "exact numbers / human units"},
         {k(Command::Problems), "problems: rejected lines, inputs not read (or click the header's count)"},
+        {k(Command::Export), "write the view to a file (CSV, JSON, HTML) and show the s3top report command"},
         {"", ""},  // replay keys, below
         {"mouse", "click a panel or row; click again to drill; wheel scrolls"},
         {free_keys(map, {{keys::CtrlL, "Ctrl-L"}}), "repaint the screen"},

@@ -43,7 +43,20 @@ struct SourceStatus {
 std::string source_note(const SourceStatus& s, bool brief = false);
 
 enum class ChartMetric : std::uint8_t { BytesSent, Requests };
-enum class Overlay : std::uint8_t { None, Help, FilterPrompt, OrgPicker, Problems };
+enum class Overlay : std::uint8_t { None, Help, FilterPrompt, OrgPicker, Problems, ExportPrompt };
+
+/// The files the export key writes (as `s3top report --format`).
+enum class ExportFormat : std::uint8_t { Csv, Json, Html };
+
+/// What the export key asks the app to write: the view as `s3top report` would write it.
+struct ExportRequest {
+    Filter filter;                ///< the view's filter
+    DimSpec by;                   ///< the focused panel's dimension
+    SortBy sort = SortBy::Bytes;  ///< its order (a report has no reverse order)
+    std::vector<DimSpec> panels;  ///< the panels shown, in order (the HTML page's)
+    ExportFormat format = ExportFormat::Csv;
+    friend bool operator==(const ExportRequest&, const ExportRequest&) = default;
+};
 
 /// What the problems view lists: the engine's most recent rejected lines and what the app said
 /// about its inputs (not read, read in part, no known format, a damaged .gz, the state file).
@@ -164,7 +177,14 @@ struct UiState {
     std::vector<Filter> filter_undo;
     OrgPicker picker;
     ProblemsView problems;
-    std::string message;               ///< one-line notice shown in the hint bar until the next key
+    std::string message;  ///< one-line notice shown in the hint bar until the next key
+    /// The message is printable already and shown as it is (a command to copy: Canvas::put_printed).
+    bool message_printed = false;
+    /// Set by the export prompt (c, j, h) for the dashboard to hand to the app; it clears it.
+    std::optional<ExportRequest> export_request;
+    /// Work under way that outlives a key ("writing the Key panel as CSV…"): shown in the hint
+    /// bar while there is no message.
+    std::string busy;
     KeyMap keys = KeyMap::defaults();  ///< [dashboard.keys]: what the controller runs, the hints show
 
     /// The default dashboard: orgs, clients, status, operations, keys, error codes, user

@@ -35,9 +35,9 @@ std::string_view reserved_key(std::string_view name);
 std::string key_label(char32_t key);
 
 /// The keys of [dashboard.keys], in the order of tui's Command enum.
-inline constexpr std::array<std::string_view, 15> kKeyCommandNames = {
+inline constexpr std::array<std::string_view, 16> kKeyCommandNames = {
     "quit", "help",   "filter",       "org_picker",      "sort",     "resolution", "exact", "up",
-    "down", "expand", "chart_metric", "cycle_dimension", "problems", "reverse",    "undo"};
+    "down", "expand", "chart_metric", "cycle_dimension", "problems", "reverse",    "undo",  "export"};
 
 /// The keys of [dashboard.colors]: what each colors.
 inline constexpr std::array<std::string_view, 8> kColorElementNames = {"title", "focus", "bar", "chart",

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace s3top {
 
 std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {
@@ -64,6 +66,48 @@ std::string csv_cell(std::string_view raw) {
     }
     out.push_back('"');
     return out;
+}
+
+namespace {
+
+/// The length of the character at s[i] when a terminal shows it as itself (printable ASCII, or
+/// valid UTF-8 terminal_safe() leaves alone), else 0.
+std::size_t printable_at(std::string_view s, std::size_t i) {
+    const auto byte = static_cast<unsigned char>(s[i]);
+    if (byte < 0x80) return byte >= 0x20 && byte < 0x7F ? 1 : 0;
+    const std::size_t len = utf8_sequence_length(s, i);
+    return len > 0 && terminal_safe(s.substr(i, len)) == s.substr(i, len) ? len : 0;
+}
+
+}  // namespace
+
+std::string shell_quote(std::string_view s) {
+    const auto plain = [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+               std::string_view("-_./:,=+@%").find(c) != std::string_view::npos;
+    };
+    if (!s.empty() && std::all_of(s.begin(), s.end(), plain)) return std::string(s);
+    bool printable = true;
+    for (std::size_t i = 0, n = 0; i < s.size() && printable; i += n) printable = (n = printable_at(s, i)) > 0;
+    std::string out;
+    if (printable) {
+        out = "'";
+        for (const char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+        return out + "'";
+    }
+    // A control byte or invalid UTF-8 as \xHH; the printable characters as they are.
+    out = "$'";
+    for (std::size_t i = 0; i < s.size();) {
+        if (const std::size_t n = printable_at(s, i)) {
+            if (s[i] == '\'' || s[i] == '\\') out += '\\';
+            out.append(s.substr(i, n));
+            i += n;
+            continue;
+        }
+        out += fmt::format("\\x{:02x}", static_cast<unsigned char>(s[i]));
+        ++i;
+    }
+    return out + "'";
 }
 
 std::string html_escape(std::string_view raw) {

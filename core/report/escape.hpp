@@ -26,6 +26,14 @@ std::string csv_line_counters(std::uint64_t duplicate_records, std::uint64_t no_
 /// characters shown as U+FFFD.
 std::string html_escape(std::string_view s);
 
+/// One word for a POSIX shell's command line, read back as `s` byte for byte: as it is when
+/// it holds only letters, digits and - _ . / : , = + @ %; else in single quotes ('\'' for a
+/// quote), so $, backticks, spaces and globs are literal. A word terminal_safe() would change
+/// (a control character such as a newline, invalid UTF-8) is written $'...' with \xHH for
+/// those bytes, so the command stays one printable line (bash, zsh, ksh, busybox sh, POSIX
+/// 2024; not dash 0.5).
+std::string shell_quote(std::string_view s);
+
 /// Valid UTF-8 with invalid sequences replaced by U+FFFD.
 std::string to_valid_utf8(std::string_view s);
 

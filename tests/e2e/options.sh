@@ -34,6 +34,8 @@ usage --speed report --no-state --replay --speed -1 "$L"
 usage "--format html" report --no-state --follow --format html "$L"
 usage "--format html" report --no-state --replay --every 1s --format html "$L"
 usage --no-follow report --no-state --follow --no-follow "$L"
+usage --panels report --no-state --panels org,ip --format csv "$L"
+usage --panels report --no-state --panels nosuch --format html "$L"
 usage --by report --no-state --by nosuch "$L"
 usage --filter report --no-state --filter 'org~/(/' "$L"
 usage "no input" report --no-state

@@ -13,6 +13,18 @@ TEST(Canvas, StartsBlankAndReadsBackRows) {
     EXPECT_EQ(c.to_string(), "\n  hi\n");
 }
 
+TEST(Canvas, PutPrintedShowsBackslashesAsOneAndEscapesTheRest) {
+    Canvas c(30, 1);
+    c.put_printed(0, 0, "$'a\\x0ab' \\\x1b");
+    EXPECT_EQ(c.row(0), "$'a\\x0ab' \\\\x1b");  // a control byte is still escaped
+    Canvas narrow(6, 1);
+    EXPECT_EQ(narrow.put_printed(0, 0, "a\\b\\c\\d"), 6);
+    EXPECT_EQ(narrow.row(0), "a\\b\\c\\");
+    c.clear();
+    EXPECT_EQ(c.put_printed(2, 0, "x\\y", {}, 2), 2);
+    EXPECT_EQ(c.row(0), "  x\\");
+}
+
 TEST(Canvas, PutClipsAtTheEdgesAndAtMaxWidth) {
     Canvas c(8, 2);
     EXPECT_EQ(c.put(5, 0, "abcdef"), 3);
