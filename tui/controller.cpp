@@ -252,6 +252,7 @@ Action Controller::key_grid(Key key, const Snapshot& shown) {
     if (n == 0) return key == keys::CtrlC || command == Command::Quit ? Action::Quit : Action::None;
     // The user's bindings first: a key bound to a command does that, whatever it does by default.
     if (command) return run(*command, shown);
+    if (const auto a = key_chart(key, shown)) return *a;
     switch (key) {
         case keys::CtrlC: return Action::Quit;
         case keys::F1: return run(Command::Help, shown);
@@ -483,6 +484,93 @@ Action Controller::key_help(Key key) {
     return (key == ui_.keys.key(Command::Quit) || key == keys::CtrlC) ? Action::Quit : Action::Redraw;
 }
 
+std::optional<Action> Controller::key_chart(Key key, const Snapshot& shown) {
+    const bool on = ui_.chart_cursor.has_value();
+    if (key != '[' && key != ']' &&
+        !(on && (key == keys::Left || key == keys::Right || key == keys::Home || key == keys::End || is_enter(key) ||
+                 key == keys::Escape)))
+        return std::nullopt;
+    if (key == keys::Escape) {
+        ui_.chart_cursor.reset();
+        ui_.chart_mark.reset();
+        return Action::Redraw;
+    }
+    const Layout l = compute_layout(ui_);
+    const ChartGeometry geo = chart_geometry(shown, ui_, l.chart);
+    if (ui_.expanded || l.chart.h < 3 || geo.columns.empty()) {
+        ui_.message =
+            ui_.expanded ? "the chart shows when no panel is expanded" : "nothing charted to pick a time from";
+        return Action::Redraw;
+    }
+    const std::size_t last = geo.columns.size() - 1;
+    if (is_enter(key)) {
+        const std::size_t at = geo.column_at(*ui_.chart_cursor);
+        if (ui_.chart_mark) return apply_time_range(geo, geo.column_at(*ui_.chart_mark), at, shown.view.resolution);
+        ui_.chart_mark = geo.columns[at].from;
+        ui_.message = "range starts here: move to its end, Enter filters on it, Esc leaves the chart";
+        return Action::Redraw;
+    }
+    std::size_t to = last;  // [ or ] first show the cursor on the latest column
+    if (on) {
+        const std::size_t at = geo.column_at(*ui_.chart_cursor);
+        if (key == keys::Home)
+            to = 0;
+        else if (key == keys::End)
+            to = last;
+        else if (key == '[' || key == keys::Left)
+            to = at == 0 ? 0 : at - 1;
+        else
+            to = std::min(last, at + 1);
+    }
+    ui_.chart_cursor = geo.columns[to].from;
+    return Action::Redraw;
+}
+
+Action Controller::apply_time_range(const ChartGeometry& geo, std::size_t a, std::size_t b, Dim res) {
+    const auto [lo, hi] = std::minmax(a, b);
+    Filter f = ui_.filter;
+    f.from = geo.columns[lo].from;
+    f.to = geo.columns[hi].to;
+    ui_.chart_cursor.reset();
+    ui_.chart_mark.reset();
+    ui_.chart_dragging = false;
+    if (f == ui_.filter) {
+        ui_.message = "already filtered on that time";
+        return Action::Redraw;
+    }
+    set_filter(std::move(f), true);
+    ui_.message = "time " + chart_range_text(res, geo.columns[lo].from, geo.columns[hi].to) + ": " +
+                  key_label(ui_.keys.key(Command::Undo)) + " undoes it";
+    return Action::ViewChanged;
+}
+
+Action Controller::mouse_chart(const MouseEvent& ev, const Snapshot& shown) {
+    const Layout l = compute_layout(ui_);
+    const ChartGeometry geo = chart_geometry(shown, ui_, l.chart);
+    if (geo.columns.empty()) return Action::None;
+    if (ev.kind == MouseEvent::Kind::Press) {
+        const auto col = geo.column_under(ev.x);
+        if (!col) return Action::None;
+        ui_.chart_cursor = ui_.chart_mark = geo.columns[*col].from;
+        ui_.chart_dragging = true;
+        return Action::Redraw;
+    }
+    // Released: over another column (or past either end), the range from the press to here.
+    ui_.chart_dragging = false;
+    if (!ui_.chart_mark) return Action::None;
+    std::size_t at = 0;
+    if (const auto col = geo.column_under(ev.x))
+        at = *col;
+    else
+        at = ev.x < geo.columns.front().x ? 0 : geo.columns.size() - 1;
+    const std::size_t mark = geo.column_at(*ui_.chart_mark);
+    if (at == mark) {  // a click: the column is marked, Enter filters on it
+        ui_.message = "range starts here: move to its end, Enter filters on it, Esc leaves the chart";
+        return Action::Redraw;
+    }
+    return apply_time_range(geo, mark, at, shown.view.resolution);
+}
+
 Action Controller::key_export(Key key) {
     std::optional<ExportFormat> format;
     switch (key) {
@@ -576,6 +664,8 @@ bool Controller::on_problem_count(int x, int y, const Snapshot& shown) const {
 }
 
 Action Controller::on_mouse(const MouseEvent& ev, const Snapshot& shown) {
+    // A release matters only to a press on the chart (a drag over its columns).
+    if (ev.kind == MouseEvent::Kind::Release) return ui_.chart_dragging ? mouse_chart(ev, shown) : Action::None;
     ui_.message.clear();
     ui_.message_printed = false;
     if (ui_.overlay == Overlay::Problems) {
@@ -609,6 +699,8 @@ Action Controller::on_mouse(const MouseEvent& ev, const Snapshot& shown) {
     }
     if (ui_.overlay != Overlay::None) return Action::None;
     const Layout l = compute_layout(ui_);
+    if (ev.kind == MouseEvent::Kind::Press && !ui_.expanded && l.chart.contains(ev.x, ev.y))
+        return mouse_chart(ev, shown);
     for (const PanelBox& b : l.panels) {
         if (!b.rect.contains(ev.x, ev.y)) continue;
         const bool was_focused = ui_.focus == b.panel;

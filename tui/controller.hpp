@@ -3,18 +3,20 @@
 // events into Key / MouseEvent, and tests drive the same object directly.
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "core/agg/snapshot.hpp"
 #include "tui/keymap.hpp"
 #include "tui/layout.hpp"
+#include "tui/render.hpp"
 #include "tui/ui_state.hpp"
 
 namespace s3top::tui {
 
 struct MouseEvent {
-    enum class Kind : std::uint8_t { Press, WheelUp, WheelDown };
+    enum class Kind : std::uint8_t { Press, Release, WheelUp, WheelDown };
     Kind kind = Kind::Press;
     int x = 0, y = 0;
 };
@@ -83,6 +85,11 @@ private:
     Action key_picker(Key key);
     Action key_help(Key key);
     Action key_export(Key key);
+    /// The chart's time cursor keys; nullopt when `key` is not one now.
+    std::optional<Action> key_chart(Key key, const Snapshot& shown);
+    /// Filters on the time of the chart's columns `a` to `b` (either order), drawn at `res`.
+    Action apply_time_range(const ChartGeometry& geo, std::size_t a, std::size_t b, Dim res);
+    Action mouse_chart(const MouseEvent& ev, const Snapshot& shown);
     Action key_problems(Key key, const Snapshot& shown);
     Action open_problems();
     /// Whether (x, y) is on the header's rejected count (or the unread inputs beside it).

@@ -177,6 +177,11 @@ void render_hint_bar(const UiState& ui, Canvas& c, Rect r, std::string_view righ
         const std::string dim = ui.focus < ui.slots.size() ? dim_title(ui.slots[ui.focus].dim()) : std::string("view");
         line.add("Write the " + dim + " panel as", Style{Role::Prompt, true}).gap(2);
         hints = {{"c", "CSV"}, {"j", "JSON"}, {"h", "HTML"}, {"Esc", "cancel"}};
+    } else if (ui.chart_cursor && ui.overlay == Overlay::None) {
+        // Picking a time range on the chart.
+        hints = {{"[ ]", "move"},
+                 {"Enter", ui.chart_mark ? "filter on the range" : "mark its start"},
+                 {"Esc", "leave the chart"}};
     } else if (ui.overlay == Overlay::OrgPicker) {
         hints = {{"type", "search"},
                  {std::string(c.glyph("↑↓", "Up/Down")), "select"},

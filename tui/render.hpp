@@ -2,7 +2,9 @@
 // The dashboard as plain functions of (snapshot, UI state) onto a Canvas: no terminal here, so
 // tests render real engine snapshots and compare text.
 #include <algorithm>
+#include <optional>
 #include <string>
+#include <vector>
 #include <string_view>
 
 #include "core/agg/snapshot.hpp"
@@ -49,6 +51,25 @@ struct ChartFold {
 /// The fold of `buckets` buckets from the one starting at `first` into at most `width`
 /// columns; past the ladder (a resolution far too fine for the range) what fits.
 ChartFold chart_fold(Dim resolution, std::int64_t first, std::size_t buckets, int width);
+/// One column of the chart: its cells and the time it holds, [from, to).
+struct ChartColumn {
+    int x = 0, w = 0;
+    std::int64_t from = 0, to = 0;
+};
+/// Where the chart in `r` draws: its gutter, its fold and each column, left to right. Shared by
+/// render_chart and the controller (the time cursor, a drag over the columns).
+struct ChartGeometry {
+    int gutter = 0;
+    ChartFold fold;
+    std::vector<ChartColumn> columns;
+    /// The column holding time `t` (the first or last when it is outside); columns not empty.
+    std::size_t column_at(std::int64_t t) const;
+    /// The column drawn at screen column `x`, if any.
+    std::optional<std::size_t> column_under(int x) const;
+};
+ChartGeometry chart_geometry(const Snapshot& snap, const UiState& ui, Rect r);
+/// "2024-03-01T00:20 .. 2024-03-01T01:00 UTC": a picked range as the chart names it.
+std::string chart_range_text(Dim resolution, std::int64_t from, std::int64_t to);
 /// The finest resolution whose ladder shows the range [min_time, max_time] in `width` columns
 /// (Month when none does): what the chart uses while UiState::auto_resolution.
 Dim fitting_resolution(std::int64_t min_time, std::int64_t max_time, int width);

@@ -223,21 +223,69 @@ Dim fitting_resolution(std::int64_t min_time, std::int64_t max_time, int width) 
     return Dim::Month;
 }
 
+ChartGeometry chart_geometry(const Snapshot& snap, const UiState& ui, Rect r) {
+    ChartGeometry g;
+    const ChartMetric metric = ui.chart;
+    const auto& series = snap.series;
+    // The gutter fits the widest label any column could need (the grand total), so it does not
+    // change width, and with it the folding, as values move.
+    std::uint64_t grand = 0;
+    for (const auto& p : series) grand += metric_of(p, metric);
+    g.gutter = std::max(display_width(format_metric(grand, metric, ui.exact)), ui.exact ? 1 : 8) + 1;
+    const int plot_x = r.x + g.gutter, plot_w = std::max(1, r.w - g.gutter);
+    // Columns of round spans of time (20 minutes, 6 hours, 2 months ...), the whole range shown.
+    g.fold = chart_fold(snap.view.resolution, series.empty() ? 0 : series.front().start, series.size(), plot_w);
+    const auto ncols = static_cast<long>(g.fold.columns);
+    // The columns share the whole width; during replay each is one cell from the left, so what
+    // was drawn stays where it is as the range grows.
+    const bool replay = ui.source.mode == SourceStatus::Mode::Replay;
+    auto col_x = [&](long i) { return plot_x + static_cast<int>(replay ? i : i * plot_w / ncols); };
+    // A column's time: from its first bucket to the next column's (the last: to the end of its own).
+    const auto group = static_cast<std::size_t>(g.fold.group);
+    auto bucket_at = [&](std::size_t col) {
+        const std::size_t first = col * group;
+        return first > g.fold.lead ? first - g.fold.lead : 0;
+    };
+    for (long i = 0; i < ncols; ++i) {
+        ChartColumn col;
+        col.x = col_x(i);
+        col.w = col_x(i + 1) - col.x;
+        col.from = series[bucket_at(static_cast<std::size_t>(i))].start;
+        const std::size_t next = bucket_at(static_cast<std::size_t>(i + 1));
+        col.to = i + 1 < ncols && next < series.size() ? series[next].start
+                                                       : next_bucket(snap.view.resolution, series.back().start);
+        g.columns.push_back(col);
+    }
+    return g;
+}
+
+std::size_t ChartGeometry::column_at(std::int64_t t) const {
+    const auto it = std::upper_bound(columns.begin(), columns.end(), t,
+                                     [](std::int64_t v, const ChartColumn& c) { return v < c.from; });
+    return it == columns.begin() ? 0 : static_cast<std::size_t>(it - columns.begin()) - 1;
+}
+
+std::optional<std::size_t> ChartGeometry::column_under(int x) const {
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+        if (x >= columns[i].x && x < columns[i].x + std::max(1, columns[i].w)) return i;
+    }
+    return std::nullopt;
+}
+
+std::string chart_range_text(Dim res, std::int64_t from, std::int64_t to) {
+    return bucket_label(res, from) + " .. " + bucket_label(res, to) + " UTC";
+}
+
 void render_chart(const Snapshot& snap, const UiState& ui, Canvas& c, Rect r) {
     if (r.h < 3) return;
     const ChartMetric metric = ui.chart;
     const Dim res = snap.view.resolution;
     const int rows = r.h - 2;
     const auto& series = snap.series;
-
-    // The gutter fits the widest label any column could need (the grand total), so it does not
-    // change width, and with it the folding, as values move.
-    std::uint64_t grand = 0;
-    for (const auto& p : series) grand += metric_of(p, metric);
-    const int gutter = std::max(display_width(format_metric(grand, metric, ui.exact)), ui.exact ? 1 : 8) + 1;
-    const int plot_x = r.x + gutter, plot_w = std::max(1, r.w - gutter);
-    // Columns of round spans of time (20 minutes, 6 hours, 2 months ...), the whole range shown.
-    const ChartFold fold = chart_fold(res, series.empty() ? 0 : series.front().start, series.size(), plot_w);
+    const ChartGeometry geo = chart_geometry(snap, ui, r);
+    const int gutter = geo.gutter;
+    const int plot_x = r.x + gutter;
+    const ChartFold& fold = geo.fold;
     std::vector<std::uint64_t> values(fold.columns, 0);
     for (std::size_t i = 0; i < series.size(); ++i) {
         std::uint64_t& v = values[(i + fold.lead) / static_cast<std::size_t>(fold.group)];
@@ -247,10 +295,13 @@ void render_chart(const Snapshot& snap, const UiState& ui, Canvas& c, Rect r) {
     // The scale's top is a round value above the peak: it moves now and then, not with every
     // new record (replay, follow).
     const std::uint64_t top = nice_ceiling(peak, metric == ChartMetric::BytesSent ? 1024 : 1000);
-    auto column_start = [&](std::size_t col) {  // the first bucket the column holds
-        const std::size_t first = col * static_cast<std::size_t>(fold.group);
-        return series[first > fold.lead ? first - fold.lead : 0].start;
-    };
+    // The time cursor ([ ]) and the range marked from it: columns lo..hi.
+    std::optional<std::pair<std::size_t, std::size_t>> picked;
+    if (ui.chart_cursor && !geo.columns.empty()) {
+        const std::size_t at = geo.column_at(*ui.chart_cursor);
+        const std::size_t mark = ui.chart_mark ? geo.column_at(*ui.chart_mark) : at;
+        picked = std::minmax(at, mark);
+    }
 
     // Title line: what, per how long, the peak, the range; optional parts only when they fit.
     draw::Line title(c, r.x, r.y, r.x + r.w);
@@ -264,7 +315,13 @@ void render_chart(const Snapshot& snap, const UiState& ui, Canvas& c, Rect r) {
         for (const auto& [t, st] : parts) title.add(t, st);
     };
     const Style dim{Role::Dim};
-    if (!series.empty()) {
+    if (picked) {
+        // What Enter would filter on, in place of the peak and the range.
+        const std::string what = ui.chart_mark ? "range " : "at ";
+        optional({{what, dim},
+                  {chart_range_text(res, geo.columns[picked->first].from, geo.columns[picked->second].to),
+                   Style{Role::Focus, true}}});
+    } else if (!series.empty()) {
         optional({{"peak ", dim}, {format_metric(peak, metric, ui.exact), Style{Role::Normal, true}}});
         optional({{bucket_label(res, series.front().start), dim},
                   {std::string(c.glyph(" → ", " -> ")), dim},
@@ -280,17 +337,16 @@ void render_chart(const Snapshot& snap, const UiState& ui, Canvas& c, Rect r) {
     c.put_fit(r.x, r.y + 1, format_metric(top, metric, ui.exact), gutter - 1, dim, true);
     c.put_fit(r.x, r.y + rows, "0", gutter - 1, dim, true);
 
-    // The columns share the whole width; during replay each is one cell from the left, so
-    // what was drawn stays where it is as the range grows.
-    const bool replay = ui.source.mode == SourceStatus::Mode::Replay;
     const auto ncols = static_cast<int>(values.size());
-    auto col_x = [&](int i) { return plot_x + (replay ? i : static_cast<int>(static_cast<long>(i) * plot_w / ncols)); };
     static constexpr std::array<std::string_view, 8> kBlocks = {"▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"};
-    const Style bar{Role::Chart};
     const long levels = static_cast<long>(rows) * 8;
     for (int i = 0; i < ncols; ++i) {
-        const int x = col_x(i), w = col_x(i + 1) - x;
+        const ChartColumn& col = geo.columns[static_cast<std::size_t>(i)];
+        const int x = col.x, w = col.w;
         const int barw = w >= 3 ? w - 1 : w;  // a gap between wide bars
+        const bool in_pick =
+            picked && static_cast<std::size_t>(i) >= picked->first && static_cast<std::size_t>(i) <= picked->second;
+        const Style bar{in_pick ? Role::Focus : Role::Chart, in_pick};
         const auto v = values[static_cast<std::size_t>(i)];
         long level = std::lround(static_cast<double>(v) / static_cast<double>(top) * static_cast<double>(levels));
         if (level == 0 && v > 0) level = 1;  // any traffic shows
@@ -307,17 +363,36 @@ void render_chart(const Snapshot& snap, const UiState& ui, Canvas& c, Rect r) {
         }
     }
 
-    // Time axis: the first and last columns' starts, and the middle one's when there is room.
     const int axis_y = r.y + r.h - 1;
-    const std::string first = bucket_label(res, column_start(0));
-    const std::string last = bucket_label(res, column_start(values.size() - 1));
+    if (picked) {
+        // The axis marks the range picked (▔ under its columns, ▲ under the cursor's) and names
+        // its start and end.
+        const ChartColumn& lo = geo.columns[picked->first];
+        const ChartColumn& hi = geo.columns[picked->second];
+        for (int x = lo.x; x < hi.x + std::max(1, hi.w); ++x) c.put(x, axis_y, c.glyph("▔", "="), Style{Role::Focus});
+        const ChartColumn& at = geo.columns[geo.column_at(*ui.chart_cursor)];
+        c.put(at.x, axis_y, c.glyph("▲", "^"), Style{Role::Focus, true});
+        const std::string from = bucket_label(res, lo.from);
+        const int from_x = std::max(plot_x, lo.x - display_width(from) - 1);
+        if (from_x + display_width(from) < lo.x) c.put(from_x, axis_y, from, dim);
+        const int to_x = hi.x + std::max(1, hi.w) + 1;
+        const std::string to = bucket_label(res, hi.to);
+        if (to_x + display_width(to) <= r.x + r.w) c.put(to_x, axis_y, to, dim);
+        return;
+    }
+    // Time axis: the first and last columns' starts, and the middle one's when there is room.
+    auto col_x = [&](int i) {
+        return i < ncols ? geo.columns[static_cast<std::size_t>(i)].x : geo.columns.back().x + geo.columns.back().w;
+    };
+    const std::string first = bucket_label(res, geo.columns.front().from);
+    const std::string last = bucket_label(res, geo.columns.back().from);
     c.put(plot_x, axis_y, first, dim);
     const int last_x =
         std::max(plot_x + display_width(first) + 2, std::min(col_x(ncols - 1), col_x(ncols) - display_width(last)));
     if (ncols > 1 && last_x + display_width(last) <= r.x + r.w) c.put(last_x, axis_y, last, dim);
     const int mid = ncols / 2;
     const int mid_x = col_x(mid);
-    const std::string mid_label = bucket_label(res, column_start(static_cast<std::size_t>(mid)));
+    const std::string mid_label = bucket_label(res, geo.columns[static_cast<std::size_t>(mid)].from);
     if (ncols > 2 && mid_x > plot_x + display_width(first) + 2 && mid_x + display_width(mid_label) + 2 < last_x)
         c.put(mid_x, axis_y, mid_label, dim);
 }

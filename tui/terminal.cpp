@@ -218,7 +218,8 @@ Terminal::Terminal(const TerminalOptions& options) {
         colors_ = true;
     }
     if (options.mouse) {
-        mousemask(BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED, nullptr);
+        // Releases too: a press and a release over the chart pick a time range.
+        mousemask(BUTTON1_PRESSED | BUTTON1_RELEASED | BUTTON4_PRESSED | BUTTON5_PRESSED, nullptr);
         mouseinterval(0);  // no click detection delay: a press is a click
     }
 }
@@ -289,6 +290,8 @@ std::optional<InputEvent> Terminal::read_event() {
             ev.kind = MouseEvent::Kind::WheelDown;
         } else if (me.bstate & BUTTON1_PRESSED) {
             ev.kind = MouseEvent::Kind::Press;
+        } else if (me.bstate & BUTTON1_RELEASED) {
+            ev.kind = MouseEvent::Kind::Release;
         } else {
             return Key{0};
         }

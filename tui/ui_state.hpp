@@ -158,6 +158,12 @@ struct UiState {
     /// The org panel's cost column and the header's total, when they are of the view's filter.
     std::optional<OrgCosts> costs;
     ChartMetric chart = ChartMetric::BytesSent;
+    /// The chart's time cursor ([ and ], or a click on the chart): a time in the column it is
+    /// on, so it stays on its time as columns fold anew. nullopt: not shown.
+    std::optional<std::int64_t> chart_cursor;
+    /// Where the range being picked starts (Enter, or a press on the chart): a time in its column.
+    std::optional<std::int64_t> chart_mark;
+    bool chart_dragging = false;  ///< a press on the chart waits for its release
     std::size_t focus = 0;
     bool expanded = false;
     std::vector<PanelCursor> cursors;  ///< one per slot
