@@ -100,11 +100,14 @@ valid=$("$S3TOP" report --no-state --quiet --format csv --exact --by status "$wo
 # Release build is ten times quicker): once the state file has grown by a Pending record (a
 # batch is about to be sent; 1-4 KB, where the header and a Resolved record are tens of bytes,
 # written at once, seconds before anything is sent in a Debug build under load), after a random
-# 0-400 ms, so some land between "pending" and "acknowledged".
+# delay, so some land between "pending" and "acknowledged". The delay adapts to the machine: a
+# run killed before it sent anything doubles it, and an ingest that ran to its end before any
+# kill came midway halves it and starts again from an empty table.
 state_size() { stat -c %s "$work/state"/*.state 2>/dev/null | head -1 || echo 0; }
-midway=0
-for _ in 1 2 3 4 5 6 7 8; do
-  before=$(state_size)
+# CH_KILL_DELAY_MS sets the first delay (to try the adaptation: 20000 runs to the end first).
+midway=0 kills=0 runs=0 delay_ms=${CH_KILL_DELAY_MS:-400}
+for ((attempt = 0; attempt < 24 && kills < 8; attempt++)); do
+  before=$(state_size) rows_before=$(rows)
   "$S3TOP" ingest --quiet --workers 2 --state "$work/state" --to "$url" "$work/logs" >/dev/null 2>"$work/err" &
   pid=$!
   for ((i = 0; i < 6000; i++)); do
@@ -112,14 +115,24 @@ for _ in 1 2 3 4 5 6 7 8; do
     kill -0 "$pid" 2>/dev/null || break
     sleep 0.01
   done
-  sleep "0.$((RANDOM % 400))"
+  ms=$((RANDOM % delay_ms))
+  sleep "$((ms / 1000)).$(printf '%03d' $((ms % 1000)))"
   kill -9 "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
+  kills=$((kills + 1)) runs=$((runs + 1))
   now=$(rows)
   ((now > 0 && now < valid)) && midway=$((midway + 1))
-  ((now == valid)) && break
+  if ((now == valid)); then
+    ((midway > 0)) && break
+    for n in 1 2; do ch_query "$n" "TRUNCATE TABLE logs.s3top_records"; done
+    rm -rf "$work/state"
+    kills=0 delay_ms=$((delay_ms > 40 ? delay_ms / 2 : 20))
+  elif ((now == rows_before && delay_ms < 8000)); then
+    delay_ms=$((delay_ms * 2))
+  fi
 done
-((midway > 0)) || fail "no kill -9 came while rows were being sent"
+echo "kill -9: $runs runs, $midway of them while rows were being sent, delays up to $delay_ms ms"
+((midway > 0)) || fail "no kill -9 came while rows were being sent ($runs runs)"
 ingest "$work/state"
 [[ $rc == 0 ]] || fail "after kill -9: exit $rc: $(cat "$work/err")"
 [[ $(rows) == "$valid" ]] || fail "after kill -9 at random points ClickHouse holds $(rows) rows, the logs $valid"
