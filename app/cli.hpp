@@ -71,7 +71,9 @@ struct Options {
 
     // `s3top ingest`
     std::optional<clickhouse::Target> to;  ///< --to clickhouse://... (credentials resolved)
-    std::uint32_t shard = 0, shards = 1;   ///< --shard K/N: this machine takes the files whose hash % N == K - 1
+    /// PATH clickhouse://...: report runs as SQL over that table of records (the only PATH)
+    std::optional<clickhouse::Target> from;
+    std::uint32_t shard = 0, shards = 1;  ///< --shard K/N: this machine takes the files whose hash % N == K - 1
 
     Config config;  ///< built-in defaults + the config file + the options given here
     /// The words that make another s3top command read what this one reads, the same way: the

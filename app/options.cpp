@@ -220,6 +220,33 @@ void resolve_s3(const CommandLineText& t, Options& o) {
     if (given(t, "--every")) o.s3_every = parse_interval(t.every);
 }
 
+/// PATH clickhouse://...: report reads the records a `s3top ingest` sent there, as SQL. It is
+/// the only PATH, and what needs the log files themselves is refused.
+void resolve_clickhouse_source(const CommandLineText& t, Options& o) {
+    const auto ch = std::find_if(t.paths.begin(), t.paths.end(), clickhouse::is_clickhouse_url);
+    if (ch == t.paths.end()) return;
+    if (t.command != Command::Report || o.billing)
+        throw UsageError{
+            "clickhouse:// PATHs: only `s3top report` reads them so far (bill, storage and the "
+            "dashboard need the log files)"};
+    if (t.paths.size() > 1) throw UsageError{"clickhouse:// PATH: give it alone, without log files or folders"};
+    if (o.format != OutputFormat::Csv)
+        throw UsageError{
+            "clickhouse:// PATH: --format csv only so far (the table, JSON and HTML print line counts, "
+            "which ClickHouse does not hold yet)"};
+    for (const char* name : {"--follow", "--replay", "--every", "--state", "--no-state", "--rejects", "--org-from",
+                             "--log-format", "--dedupe", "--workers", "--cache", "--cache-prune"}) {
+        if (given(t, name))
+            throw UsageError{
+                fmt::format("{}: not for a clickhouse:// PATH (its records were read and counted by "
+                            "`s3top ingest`)",
+                            name)};
+    }
+    auto target = clickhouse::parse_target(*ch, [](const char* n) { return std::getenv(n); });
+    if (!target) throw UsageError{target.error()};
+    o.from = std::move(*target);
+}
+
 /// `s3top ingest`: the target parsed (credentials from the URL or the environment), --shard
 /// checked, and what an ingest cannot do refused.
 void resolve_ingest(const CommandLineText& t, Options& o) {
@@ -384,6 +411,7 @@ Options resolve_options(const CommandLineText& t, const char* xdg_config_home, c
     o.follow = t.command == Command::Dashboard ? dashboard_follows(t) : t.follow;
     o.every_given = given(t, "--every");
     o.every = parse_interval(t.every);
+    resolve_clickhouse_source(t, o);
     resolve_s3(t, o);
     if (given(t, "--speed")) {
         std::size_t pos = 0;

@@ -9,10 +9,31 @@
 #include "app/replay.hpp"
 #include "app/report_text.hpp"
 #include "app/session.hpp"
+#include "core/clickhouse/remote_report.hpp"
+#include "core/report/report_writer.hpp"
 #include "core/report/terminal_text.hpp"
 #include "core/report/units.hpp"
 
 namespace s3top::app {
+
+namespace {
+
+/// report over a clickhouse:// PATH: the report as SQL there, printed by the same writers.
+int report_from_clickhouse(const Options& opt, const ReportSpec& spec) {
+    clickhouse::Client client(*opt.from);
+    auto result = clickhouse::run_report(client, spec, opt.config.tiers);
+    if (!result) {
+        fmt::print(stderr, "s3top: {}\n", terminal_safe(result.error()));
+        return 1;
+    }
+    if (result->totals.overflow) fmt::print(stderr, "s3top: warning: {}\n", overflow_note());
+    if (!result->unruled_operations.empty())
+        fmt::print(stderr, "s3top: warning: {}\n",
+                   terminal_safe(unruled_note(result->unruled_tier, result->unruled_operations, "counted")));
+    return write_output(opt, report_csv(*result), "report") ? 0 : 1;
+}
+
+}  // namespace
 
 int run_report(const Options& opt) {
     ReportSpec spec;
@@ -27,6 +48,7 @@ int run_report(const Options& opt) {
 
     // HTML adds the time chart and the config's panels: it needs the records, not a stream.
     if (opt.format == OutputFormat::Html) mark_needed(opt.panels, needed);
+    if (opt.from) return report_from_clickhouse(opt, spec);
     const auto follow = opt.follow ? std::optional<FollowOptions>(follow_options(opt)) : std::nullopt;
     Session s = opt.format == OutputFormat::Html ? make_session(opt, needed, std::nullopt, follow)
                                                  : make_session(opt, needed, spec, follow);

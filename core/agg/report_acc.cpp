@@ -100,6 +100,33 @@ void ReportAccumulator::fold(const Columns& c, const Pools& pools, std::size_t b
     }
 }
 
+void ReportAccumulator::fold_groups(const Columns& c, const Pools& pools, std::span<const Metrics> metrics,
+                                    std::span<const std::uint64_t> clients) {
+    for (auto& k : keyers_) k.prepare(pools);
+    for (std::size_t row = 0; row < c.size(); ++row) {
+        const std::uint32_t g = group_of(c, row);
+        metrics_[g].merge(metrics[row]);
+        totals_.merge(metrics[row]);
+        group_clients_[g] += clients[row];
+    }
+}
+
+void ReportAccumulator::fold_timed(const Columns& c, const Pools& pools, std::span<const std::uint32_t> bucket,
+                                   std::span<const std::uint64_t> count) {
+    for (auto& k : keyers_) k.prepare(pools);
+    for (std::size_t row = 0; row < c.size(); ++row) {
+        const std::uint32_t g = group_of(c, row);
+        sketch_.add(((std::uint64_t{g} + 1) << 32) | bucket[row], count[row]);
+        group_timed_[g] += count[row];
+    }
+}
+
+void ReportAccumulator::set_overall(std::uint64_t distinct_clients, std::int64_t min_time, std::int64_t max_time) {
+    distinct_clients_ = distinct_clients;
+    min_time_ = min_time;
+    max_time_ = max_time;
+}
+
 ReportResult ReportAccumulator::finish(const Pools& pools) const {
     ReportResult out;
     out.by = spec_.by;

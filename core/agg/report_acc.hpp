@@ -3,6 +3,7 @@
 // columns through it; in streaming mode the engine folds each batch as it arrives and keeps no
 // records at all (memory then grows with distinct values, not with lines).
 #include <cstdint>
+#include <span>
 #include <unordered_map>
 #include <vector>
 
@@ -25,6 +26,18 @@ public:
     explicit ReportAccumulator(const ReportSpec& spec);
     /// Folds rows [begin, end) of `c`, whose ids live in `pools`.
     void fold(const Columns& c, const Pools& pools, std::size_t begin, std::size_t end);
+    /// Groups aggregated elsewhere (a ClickHouse GROUP BY, already filtered): row i of `c`
+    /// carries group i's keys (any of its records), metrics[i] its sums and clients[i] its
+    /// distinct clients. Groups met before (same keys) are merged into.
+    void fold_groups(const Columns& c, const Pools& pools, std::span<const Metrics> metrics,
+                     std::span<const std::uint64_t> clients);
+    /// Timed requests aggregated elsewhere: row i of `c` carries a group's keys, and count[i]
+    /// of its requests fall in latency_bucket() bucket[i].
+    void fold_timed(const Columns& c, const Pools& pools, std::span<const std::uint32_t> bucket,
+                    std::span<const std::uint64_t> count);
+    /// What only the whole (filtered) set can say, when it was aggregated elsewhere: its distinct
+    /// clients and its time range. The totals are the groups' metrics merged.
+    void set_overall(std::uint64_t distinct_clients, std::int64_t min_time, std::int64_t max_time);
     /// The groups, sorted and cut per the spec. `pools` must be those fold() saw.
     ReportResult finish(const Pools& pools) const;
     const ReportSpec& spec() const { return spec_; }

@@ -91,6 +91,10 @@ std::expected<std::string, std::string> Client::query(std::size_t host, std::str
     return post(host, "", std::string(sql), false);
 }
 
+std::expected<std::string, std::string> Client::select(std::size_t host, std::string_view sql) {
+    return post(host, "?max_query_size=268435456", std::string(sql), false);
+}
+
 std::expected<void, std::string> Client::insert(std::size_t host, const std::string& gzipped_rows,
                                                 std::string_view query_id) {
     const std::string q =

@@ -30,6 +30,9 @@ public:
 
     /// Runs `sql` on host `host`; its answer (up to 256 MiB), or a one-line error naming the host.
     std::expected<std::string, std::string> query(std::size_t host, std::string_view sql);
+    /// Runs a SELECT on host `host` whose text may be long (a filter's value lists): up to
+    /// 256 MiB of SQL, where the server's default is 256 KiB.
+    std::expected<std::string, std::string> select(std::size_t host, std::string_view sql);
     /// Inserts gzip-compressed RowBinary rows (insert_statement()) as query `query_id`.
     std::expected<void, std::string> insert(std::size_t host, const std::string& gzipped_rows,
                                             std::string_view query_id);

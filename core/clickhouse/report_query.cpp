@@ -1,0 +1,338 @@
+#include "core/clickhouse/report_query.hpp"
+
+#include <fmt/format.h>
+
+#include <cstring>
+
+#include "core/agg/compiled_filter.hpp"
+#include "core/agg/report_acc.hpp"
+
+namespace s3top::clickhouse {
+
+namespace {
+
+/// A filter term's values are listed in the SQL; past this many it is refused (a term like
+/// key!=x over millions of keys would make a statement of hundreds of megabytes).
+constexpr std::size_t kMaxListedValues = 100000;
+
+/// The stored string dimensions a group's representative row needs, in Dim order.
+DimMask source_dims(const ReportSpec& spec) {
+    DimMask m;
+    for (const DimSpec& d : spec.by) m |= columns_needed(d);
+    return m;
+}
+
+std::string column_of(Dim d) { return std::string(dim_info(d).clickhouse.column); }
+
+/// The SELECT list of a group's representative row: one record's value of every column its
+/// keys are made from (the local Keyer makes the key from them, as for a record).
+std::string source_select(const DimMask& sources) {
+    std::string s;
+    for (std::size_t d = 0; d < kStringDimCount; ++d) {
+        if (sources.test(d)) s += fmt::format("any({}), ", column_of(static_cast<Dim>(d)));
+    }
+    return s + "any(status), any(tier), toUInt32(min(time))";
+}
+
+std::string group_by(const ReportSpec& spec) {
+    std::string s;
+    for (const DimSpec& d : spec.by) s += (s.empty() ? "" : ", ") + dim_expr(d);
+    return s;
+}
+
+/// latency_bucket() in SQL: exact below 128 ms, then 64 buckets per power of two.
+std::string bucket_sql(std::string_view t) {
+    std::string s = fmt::format("multiIf({0} < 128, toUInt32({0})", t);
+    for (unsigned e = 7; e < 31; ++e) {
+        s += fmt::format(", {} < {}, toUInt32({} + bitAnd(bitShiftRight({}, {}), 63))", t, std::uint64_t{1} << (e + 1),
+                         128 + (e - 7) * 64, t, e - 6);
+    }
+    return s + fmt::format(", toUInt32({} + bitAnd(bitShiftRight({}, 25), 63)))", 128 + 24 * 64, t);
+}
+
+/// A sum of a UInt64 column that cannot wrap: its high and low 32 bits summed apart.
+std::string halves(std::string_view column) {
+    return fmt::format("toUInt64(sum(bitShiftRight({0}, 32))), toUInt64(sum(bitAnd({0}, 4294967295)))", column);
+}
+
+/// Reads a RowBinary answer.
+class Reader {
+public:
+    explicit Reader(std::string_view data) : data_(data) {}
+    bool done() const { return pos_ == data_.size(); }
+    bool ok() const { return ok_; }
+    template <class T>
+    T number() {
+        T v{};
+        if (data_.size() - pos_ < sizeof(T)) {
+            ok_ = false;
+            pos_ = data_.size();
+            return v;
+        }
+        std::memcpy(&v, data_.data() + pos_, sizeof(T));  // little-endian, as this machine
+        pos_ += sizeof(T);
+        return v;
+    }
+    std::string_view string() {
+        std::uint64_t n = 0;
+        for (unsigned shift = 0;; shift += 7) {
+            if (pos_ >= data_.size() || shift > 63) {
+                ok_ = false;
+                pos_ = data_.size();
+                return {};
+            }
+            const auto b = static_cast<std::uint8_t>(data_[pos_++]);
+            n |= std::uint64_t{b & 0x7Fu} << shift;
+            if (!(b & 0x80)) break;
+        }
+        if (data_.size() - pos_ < n) {
+            ok_ = false;
+            pos_ = data_.size();
+            return {};
+        }
+        const std::string_view s = data_.substr(pos_, n);
+        pos_ += n;
+        return s;
+    }
+
+private:
+    std::string_view data_;
+    std::size_t pos_ = 0;
+    bool ok_ = true;
+};
+
+/// A group's representative row, appended to `c` (ids interned into `pools`).
+void read_source_row(Reader& r, const DimMask& sources, Columns& c, Pools& pools) {
+    for (std::size_t d = 0; d < kStringDimCount; ++d) {
+        if (sources.test(d)) c.ids[d].push_back(pools[d].intern(r.string()));
+    }
+    NumberRow n;
+    n.status = r.number<std::uint16_t>();
+    n.tier = r.number<std::uint8_t>();
+    n.time = r.number<std::uint32_t>();
+    c.push_numbers(n);
+}
+
+/// hi * 2^32 + lo, stopped at 2^64-1 as add_saturating() stops (true when it stopped).
+bool join_halves(std::uint64_t hi, std::uint64_t lo, std::uint64_t& out) {
+    // hi < 2^64 is the sum of the high halves, lo of the low ones (each below 2^32 per row).
+    out = 0;
+    const bool high = hi >> 32 != 0 || add_saturating(out, hi << 32);
+    return add_saturating(out, lo) || high ? (out = ~std::uint64_t{0}, true) : false;
+}
+
+std::string garbled(std::string_view what) {
+    return fmt::format("ClickHouse's answer to the {} query does not parse (cut short, or not RowBinary)", what);
+}
+
+/// The term's verdict on each candidate row of `c` (one per value), by the local filter code.
+std::vector<bool> verdicts(const FilterTerm& term, const Columns& c, const Pools& pools) {
+    Filter one;
+    one.terms.push_back(term);
+    CompiledFilter f(one);
+    f.prepare(pools);
+    std::vector<bool> v(c.size());
+    for (std::size_t row = 0; row < c.size(); ++row) v[row] = f.matches(c, row);
+    return v;
+}
+
+/// `expr IN (...)` of the values that pass, or `expr NOT IN (...)` of those that do not,
+/// whichever is shorter.
+template <class Literal>
+std::string in_list(const std::string& expr, const std::vector<bool>& pass, const Literal& literal) {
+    std::size_t passing = 0;
+    for (const bool p : pass) passing += p ? 1 : 0;
+    const bool listed = passing <= pass.size() - passing;
+    if (listed && passing == 0) return "0";
+    if (!listed && passing == pass.size()) return "1";
+    std::string s = expr + (listed ? " IN (" : " NOT IN (");
+    bool first = true;
+    for (std::size_t i = 0; i < pass.size(); ++i) {
+        if (pass[i] != listed) continue;
+        s += (first ? "" : ", ") + literal(i);
+        first = false;
+    }
+    return s + ")";
+}
+
+std::expected<std::string, std::string> term_sql(const FilterTerm& term, const DistinctValues& distinct) {
+    const DimInfo& info = dim_info(term.dim.dim);
+    const std::string expr = dim_expr(term.dim);
+    Columns c;
+    Pools pools;
+    switch (info.kind) {
+        case DimKind::Time:
+            return std::unexpected(fmt::format("the filter term on {} cannot be sent to ClickHouse (use from= and to=)",
+                                               dim_name(term.dim)));
+        case DimKind::Number: {
+            for (std::uint16_t k = 0; k < info.dense_size; ++k) {
+                NumberRow n;
+                if (info.number == NumberColumn::Status)
+                    n.status = static_cast<std::uint16_t>(k * info.divisor);
+                else
+                    n.tier = static_cast<std::uint8_t>(k);
+                c.push_numbers(n);
+            }
+            return in_list(expr, verdicts(term, c, pools), [](std::size_t k) { return std::to_string(k); });
+        }
+        case DimKind::Stored:
+        case DimKind::KeyPrefix: {
+            auto values = distinct(expr);
+            if (!values) return std::unexpected(values.error());
+            if (values->size() > kMaxListedValues)
+                return std::unexpected(
+                    fmt::format("the filter term on {} cannot be sent to ClickHouse: it has {} distinct values, "
+                                "more than {}",
+                                dim_name(term.dim), values->size(), kMaxListedValues));
+            // A key prefix's value is its own prefix: it is decided as a key would be.
+            const auto column = static_cast<std::size_t>(info.kind == DimKind::KeyPrefix ? info.from : info.dim);
+            for (const std::string& v : *values) {
+                c.ids[column].push_back(pools[column].intern(v));
+                c.push_numbers({});
+            }
+            const auto& vals = *values;
+            return in_list(expr, verdicts(term, c, pools), [&vals](std::size_t i) { return sql_string(vals[i]); });
+        }
+    }
+    return std::string("1");
+}
+
+}  // namespace
+
+std::string sql_string(std::string_view s) {
+    std::string out = "'";
+    for (const char ch : s) {
+        const auto b = static_cast<unsigned char>(ch);
+        if (b < 0x20 || b >= 0x7F || ch == '\'' || ch == '\\')
+            out += fmt::format("\\x{:02X}", b);
+        else
+            out += ch;
+    }
+    return out + "'";
+}
+
+std::string dim_expr(const DimSpec& d) {
+    const ClickHouseDim& ch = dim_info(d.dim).clickhouse;
+    if (ch.expr.empty()) return std::string(ch.column);
+    std::string e(ch.expr);
+    if (const auto at = e.find("{depth}"); at != std::string::npos) e.replace(at, 7, std::to_string(d.depth));
+    return e;
+}
+
+std::expected<std::string, std::string> where_sql(const Filter& filter, const DistinctValues& distinct) {
+    std::vector<std::string> parts;
+    // DateTime holds 0 .. 2^32-1 (ingest writes times outside it at its nearest end).
+    constexpr std::int64_t kLast = 0xFFFFFFFFLL;
+    if (filter.from && *filter.from > 0)
+        parts.push_back(*filter.from > kLast ? "0" : fmt::format("toUInt32(time) >= {}", *filter.from));
+    if (filter.to && *filter.to <= kLast)
+        parts.push_back(*filter.to <= 0 ? "0" : fmt::format("toUInt32(time) < {}", *filter.to));
+    for (const FilterTerm& t : filter.terms) {
+        auto sql = term_sql(t, distinct);
+        if (!sql) return std::unexpected(sql.error());
+        parts.push_back(std::move(*sql));
+    }
+    if (parts.empty()) return std::string("1");
+    std::string s;
+    for (const auto& p : parts) s += (s.empty() ? "(" : " AND (") + p + ")";
+    return s;
+}
+
+ReportSql report_sql(const ReportSpec& spec, std::string_view table, std::string_view where) {
+    const DimMask sources = source_dims(spec);
+    const std::string keys = group_by(spec);
+    const std::string clients =
+        spec.distinct_clients ? "toUInt64(uniqExactIf(remote_ip, remote_ip != ''))" : "toUInt64(0)";
+    ReportSql q;
+    q.groups = fmt::format(
+        "SELECT {}, count(), {}, {}, toUInt64(countIf(status >= 400 AND status < 500)), "
+        "toUInt64(countIf(status >= 500 AND status < 600)), toUInt64(countIf(tier = 0)), "
+        "toUInt64(countIf(tier = 1)), toUInt64(sum(toUInt64(ifNull(total_time_ms, 0)))), {} "
+        "FROM {} WHERE {} GROUP BY {} FORMAT RowBinary",
+        source_select(sources), halves("bytes_sent"), halves("bytes_in"), clients, table, where, keys);
+    if (spec.percentiles) {
+        q.timed = fmt::format(
+            "SELECT {}, {} AS s3top_bucket, count() FROM {} WHERE ({}) AND total_time_ms IS NOT NULL "
+            "GROUP BY {}, s3top_bucket FORMAT RowBinary",
+            source_select(sources), bucket_sql("assumeNotNull(total_time_ms)"), table, where, keys);
+    }
+    q.overall =
+        fmt::format("SELECT {}, toUInt32(min(time)), toUInt32(max(time)), count() FROM {} WHERE {} FORMAT RowBinary",
+                    clients, table, where);
+    q.operations = fmt::format("SELECT operation, count() FROM {} GROUP BY operation FORMAT RowBinary", table);
+    return q;
+}
+
+std::expected<ReportResult, std::string> fold_report(const ReportSpec& spec, const TierMap& tiers,
+                                                     std::string_view groups, std::string_view timed,
+                                                     std::string_view overall, std::string_view operations) {
+    const DimMask sources = source_dims(spec);
+    ReportAccumulator acc(spec);
+    Pools pools;
+    {
+        Reader r(groups);
+        Columns c;
+        std::vector<Metrics> metrics;
+        std::vector<std::uint64_t> clients;
+        while (!r.done()) {
+            read_source_row(r, sources, c, pools);
+            Metrics m;
+            m.requests = r.number<std::uint64_t>();
+            const auto sent_hi = r.number<std::uint64_t>(), sent_lo = r.number<std::uint64_t>();
+            const auto in_hi = r.number<std::uint64_t>(), in_lo = r.number<std::uint64_t>();
+            m.overflow = join_halves(sent_hi, sent_lo, m.bytes_sent) | join_halves(in_hi, in_lo, m.bytes_in);
+            m.errors_4xx = r.number<std::uint64_t>();
+            m.errors_5xx = r.number<std::uint64_t>();
+            m.get_class = r.number<std::uint64_t>();
+            m.put_class = r.number<std::uint64_t>();
+            m.total_time_ms = r.number<std::uint64_t>();
+            metrics.push_back(m);
+            clients.push_back(r.number<std::uint64_t>());
+        }
+        if (!r.ok()) return std::unexpected(garbled("groups"));
+        acc.fold_groups(c, pools, metrics, clients);
+    }
+    if (spec.percentiles) {
+        Reader r(timed);
+        Columns c;
+        std::vector<std::uint32_t> buckets;
+        std::vector<std::uint64_t> counts;
+        while (!r.done()) {
+            read_source_row(r, sources, c, pools);
+            buckets.push_back(r.number<std::uint32_t>());
+            counts.push_back(r.number<std::uint64_t>());
+        }
+        if (!r.ok()) return std::unexpected(garbled("latency"));
+        acc.fold_timed(c, pools, buckets, counts);
+    }
+    {
+        Reader r(overall);
+        const auto clients = r.number<std::uint64_t>();
+        const auto first = r.number<std::uint32_t>(), last = r.number<std::uint32_t>();
+        const auto rows = r.number<std::uint64_t>();
+        if (!r.ok() || !r.done()) return std::unexpected(garbled("totals"));
+        acc.set_overall(clients, rows ? first : 0, rows ? last : 0);
+    }
+    ReportResult out = acc.finish(pools);
+    std::vector<OperationCount> ops;
+    Reader r(operations);
+    while (!r.done()) {
+        std::string name(r.string());
+        const auto n = r.number<std::uint64_t>();
+        if (n) ops.push_back({std::move(name), n});
+    }
+    if (!r.ok()) return std::unexpected(garbled("operations"));
+    out.unruled_operations = unruled_operations(tiers, ops);
+    out.unruled_tier = tiers.fallback;
+    return out;
+}
+
+std::expected<std::vector<std::string>, std::string> read_strings(std::string_view answer) {
+    std::vector<std::string> values;
+    Reader r(answer);
+    while (!r.done()) values.emplace_back(r.string());
+    if (!r.ok()) return std::unexpected(garbled("filter values"));
+    return values;
+}
+
+}  // namespace s3top::clickhouse

@@ -1,0 +1,57 @@
+#pragma once
+// `s3top report clickhouse://...`: a report pushed down to ClickHouse as SQL over the records
+// table (GROUP BY, WHERE, distinct clients, latency buckets), its answers folded into the same
+// ReportAccumulator a local run uses, so sorting, cutting and every writer are shared and the
+// groups come out exactly as a local run over the same logs prints them.
+//
+// Exact by construction, not by a second implementation of each rule:
+// - A group's keys come back as one of its records' values (any()), and the local Keyer makes
+//   the key and label from it; the SQL only has to partition alike (kDims' ClickHouse column
+//   or expression).
+// - A filter term on a string dimension is decided by the local filter code on each distinct
+//   value ClickHouse has, and sent as `expr IN (...)` (or NOT IN, whichever list is shorter);
+//   on a number dimension, on each of its few keys. A term on a time dimension is refused.
+// - Sums that could pass 2^64 are sent as two halves and saturate as the local sum does.
+#include <cstdint>
+#include <expected>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/agg/engine.hpp"
+#include "core/agg/tier_map.hpp"
+
+namespace s3top::clickhouse {
+
+/// Distinct values of an SQL expression over the records table (for filter terms).
+using DistinctValues = std::function<std::expected<std::vector<std::string>, std::string>(std::string_view expr)>;
+
+/// An SQL string literal of `s` (every byte that is not plain printable ASCII as \xHH).
+std::string sql_string(std::string_view s);
+
+/// The SQL expression a dimension groups by (its column, or kDims' expression with the depth).
+std::string dim_expr(const DimSpec& d);
+
+/// The WHERE clause of `filter` ("1" when it is empty), or a one-line refusal naming the term.
+std::expected<std::string, std::string> where_sql(const Filter& filter, const DistinctValues& distinct);
+
+/// The three statements of a report over `table` (database.table), each FORMAT RowBinary.
+struct ReportSql {
+    std::string groups;      ///< per group: its keys' source columns, metrics, distinct clients
+    std::string timed;       ///< per group and latency bucket: requests
+    std::string overall;     ///< distinct clients, first and last time
+    std::string operations;  ///< requests per operation, unfiltered (operations no rule knows)
+};
+ReportSql report_sql(const ReportSpec& spec, std::string_view table, std::string_view where);
+
+/// Folds the answers to report_sql() into a result, as Engine::report() would make it over the
+/// same records. An answer that does not parse is a one-line error.
+std::expected<ReportResult, std::string> fold_report(const ReportSpec& spec, const TierMap& tiers,
+                                                     std::string_view groups, std::string_view timed,
+                                                     std::string_view overall, std::string_view operations);
+
+/// The values of a one-String-column RowBinary answer (SELECT DISTINCT expr), or an error.
+std::expected<std::vector<std::string>, std::string> read_strings(std::string_view answer);
+
+}  // namespace s3top::clickhouse

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# End to end (#18, the query side): `s3top report clickhouse://...` over a real two-shard
+# ClickHouse cluster on 127.0.0.1 (tests/support/clickhouse_cluster.sh) prints the same CSV,
+# byte for byte, as a local report over the logs that were ingested: grouped by every kind of
+# dimension (stored, number, key prefix, time), with filters of every operator (the values
+# decided by the local filter code), keys logged percent-encoded and hostile, distinct clients
+# and p50/p95. A time-dimension filter term, a second PATH and a stopped shard: one line, and
+# the password is never printed.
+set -euo pipefail
+: "${S3TOP:?}" "${S3GEN:?}" "${S3TOP_SOURCE_DIR:?}"
+source "$S3TOP_SOURCE_DIR/tests/support/clickhouse_cluster.sh"
+ch_require
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+work=$(mktemp -d)
+trap 'ch_stop; [ -n "${S3TOP_KEEP_WORK:-}" ] && echo "kept $work" || rm -rf "$work"' EXIT
+export CH_INGEST_PASSWORD="pw-$RANDOM-Xr7"
+ch_start "$work/ch"
+ddl=$("$S3TOP" schema clickhouse --cluster "$CH_CLUSTER" --database logs)
+for n in 1 2; do
+  while IFS= read -r -d ';' stmt; do [[ -n ${stmt//[$'\n ']/} ]] && ch_query "$n" "$stmt"; done <<<"$ddl"
+done
+url="clickhouse://ingest:$CH_INGEST_PASSWORD@127.0.0.1:${CH_HTTP[0]},127.0.0.1:${CH_HTTP[1]}/logs?table=s3top_records"
+
+"$S3GEN" --out "$work/logs" --lines 40000 --files 12 --garbage-permille 5 --seed 21 >/dev/null
+# Keys a stranger wrote: percent-encoded (shown decoded, matched either way), a quote, a
+# backslash, a control byte, bytes that are not UTF-8, and slashes to cut prefixes at.
+python3 - "$work/logs" <<'PY'
+import os, sys
+d = sys.argv[1]
+src = open(os.path.join(d, sorted(os.listdir(d))[0]), "rb").read().split(b"\n")[0]
+f = src.split(b" ")
+keys = [b"my%20file.pdf", b"my+file.pdf", b"q'uote/x.mp4", b"back\\slash/a/b", b"ctl%1B%5B31m/x", b"\xff\xfe/bin",
+        b"/lead/slash/c.mp4", b"a//b/c", b"data/2024/03/x.mp4"]
+lines = []
+for i, k in enumerate(keys * 3):
+    g = list(f)
+    g[8] = k  # the key field
+    g[2] = b"[01/Mar/2024:0%d:1%d:00" % (i % 10, i % 6)
+    lines.append(b" ".join(g))
+open(os.path.join(d, "2024-03-01-09-59-59-HOSTILE0000000"), "wb").write(b"\n".join(lines) + b"\n")
+PY
+"$S3TOP" ingest --quiet --state "$work/state" --to "$url" "$work/logs" >/dev/null 2>"$work/err" ||
+  fail "ingest: $(cat "$work/err")"
+
+same() {  # same OPTIONS...: the CSV over ClickHouse equals the local one
+  local rc=0
+  "$S3TOP" report --no-state --quiet --format csv "$@" "$work/logs" >"$work/local.csv" 2>/dev/null || rc=$?
+  [[ $rc == 0 ]] || fail "local report $*: exit $rc"
+  "$S3TOP" report --format csv "$@" "$url" >"$work/ch.csv" 2>"$work/ch.err" || fail "report $* over ClickHouse: $(cat "$work/ch.err")"
+  ! grep -qF "$CH_INGEST_PASSWORD" "$work/ch.csv" "$work/ch.err" || fail "the password was printed"
+  cmp -s "$work/local.csv" "$work/ch.csv" ||
+    fail "report $* over ClickHouse differs from the local one: $(diff "$work/local.csv" "$work/ch.csv" | head -6)"
+  [[ $(wc -l <"$work/ch.csv") -gt 1 || -n ${EMPTY:-} ]] || fail "report $*: no group"
+}
+same --by org
+same --by org,status_class --sort requests
+same --by status
+same --by tier,operation
+same --by prefix:1 --sort key
+same --by prefix:2,key
+same --by key --filter 'key~/\.mp4$/'
+same --by key --filter 'key="my file.pdf"'
+same --by key --filter 'key=my%20file.pdf'
+same --by key --filter 'key!~mp4 prefix:1!=data'
+same --by hour
+same --by day,org --top 7
+same --by month
+same --by ip --top 25
+same --by requester,ua --filter 'status=503,404 class!=2xx org!=-'
+same --by org --filter 'tier=put from=2024-03-01T12:00 to=2024-03-02'
+same --by org --filter 'ua~CURL'
+same --by bucket --filter 'org=-'
+EMPTY=1 same --by org --filter "org=\"it's\\\\none\""
+echo "the same CSV over ClickHouse as over the logs: 19 reports"
+
+refused() {  # refused WANT-RC TEXT OPTIONS...: one line on stderr holding TEXT
+  local want=$1 text=$2 rc=0
+  shift 2
+  "$S3TOP" report "$@" >"$work/out" 2>"$work/err" || rc=$?
+  [[ $rc == "$want" ]] || fail "report $*: exit $rc, want $want: $(cat "$work/err")"
+  [[ $(wc -l <"$work/err") == 1 ]] && grep -qF -- "$text" "$work/err" || fail "report $* said: $(cat "$work/err")"
+  ! grep -qF "$CH_INGEST_PASSWORD" "$work/out" "$work/err" || fail "the password was printed"
+}
+refused 1 "cannot be sent to ClickHouse" --format csv --filter 'hour=2024-03-01T10' "$url"
+refused 2 "give it alone" --format csv "$url" "$work/logs"
+refused 2 "--format csv only" --format json "$url"
+refused 2 "not for a clickhouse:// PATH" --format csv --follow "$url"
+ch_stop_one 2
+refused 1 "ClickHouse at 127.0.0.1:${CH_HTTP[0]}" --format csv "$url"
+echo "ok: refusals in one line; a stopped shard is an error, not a short report"
