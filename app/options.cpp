@@ -230,10 +230,8 @@ void resolve_clickhouse_source(const CommandLineText& t, Options& o) {
             "clickhouse:// PATHs: only `s3top report` reads them so far (bill, storage and the "
             "dashboard need the log files)"};
     if (t.paths.size() > 1) throw UsageError{"clickhouse:// PATH: give it alone, without log files or folders"};
-    if (o.format != OutputFormat::Csv)
-        throw UsageError{
-            "clickhouse:// PATH: --format csv only so far (the table, JSON and HTML print line counts, "
-            "which ClickHouse does not hold yet)"};
+    if (o.format == OutputFormat::Html)
+        throw UsageError{"clickhouse:// PATH: --format html is not made from ClickHouse yet (table, csv or json)"};
     for (const char* name : {"--follow", "--replay", "--every", "--state", "--no-state", "--rejects", "--org-from",
                              "--log-format", "--dedupe", "--workers", "--cache", "--cache-prune"}) {
         if (given(t, name))

@@ -18,7 +18,8 @@ namespace s3top::app {
 
 namespace {
 
-/// report over a clickhouse:// PATH: the report as SQL there, printed by the same writers.
+/// report over a clickhouse:// PATH: the report as SQL there, printed by the same writers
+/// (table, CSV, JSON; HTML is refused when the options are read).
 int report_from_clickhouse(const Options& opt, const ReportSpec& spec) {
     clickhouse::Client client(*opt.from);
     auto result = clickhouse::run_report(client, spec, opt.config.tiers);
@@ -30,7 +31,10 @@ int report_from_clickhouse(const Options& opt, const ReportSpec& spec) {
     if (!result->unruled_operations.empty())
         fmt::print(stderr, "s3top: warning: {}\n",
                    terminal_safe(unruled_note(result->unruled_tier, result->unruled_operations, "counted")));
-    return write_output(opt, report_csv(*result), "report") ? 0 : 1;
+    const std::string text = opt.format == OutputFormat::Json  ? report_json(*result)
+                             : opt.format == OutputFormat::Csv ? report_csv(*result)
+                                                               : report_table(*result, table_options(opt));
+    return write_output(opt, text, "report") ? 0 : 1;
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 
 #include "core/clickhouse/row_binary.hpp"
 #include "core/clickhouse/schema.hpp"
+#include "core/parse/parse_error.hpp"
 #include "core/s3/http.hpp"
 
 namespace s3top::clickhouse {
@@ -104,15 +105,16 @@ std::expected<void, std::string> Client::insert(std::size_t host, const std::str
     return {};
 }
 
-std::expected<void, std::string> Client::check_table(std::size_t host) {
+std::expected<void, std::string> Client::check_columns(std::size_t host, const std::string& table,
+                                                       const std::vector<std::string_view>& want) {
     auto r = query(host, fmt::format("SELECT name FROM system.columns WHERE database = '{}' AND table = '{}' "
                                      "FORMAT TabSeparated",
-                                     target_.database, target_.table));
+                                     target_.database, table));
     if (!r) return std::unexpected(r.error());
     const std::string where = fmt::format("{}:{}", target_.hosts[host].name, target_.hosts[host].port);
     if (r->empty())
         return std::unexpected(fmt::format("ClickHouse at {} has no table {}.{} (s3top schema clickhouse prints it)",
-                                           where, target_.database, target_.table));
+                                           where, target_.database, table));
     std::vector<std::string_view> have;
     for (std::string_view rest = *r; !rest.empty();) {
         const auto nl = rest.find('\n');
@@ -120,16 +122,63 @@ std::expected<void, std::string> Client::check_table(std::size_t host) {
         rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
     }
     std::string missing;
-    for (const Column& c : record_columns()) {
-        if (std::find(have.begin(), have.end(), c.name) == have.end())
-            missing += fmt::format("{}{}", missing.empty() ? "" : ", ", c.name);
+    for (const std::string_view c : want) {
+        if (std::find(have.begin(), have.end(), c) == have.end())
+            missing += fmt::format("{}{}", missing.empty() ? "" : ", ", c);
     }
     if (!missing.empty())
         return std::unexpected(
             fmt::format("ClickHouse at {}: table {}.{} has no column {} (s3top schema clickhouse "
                         "prints the table)",
-                        where, target_.database, target_.table, missing));
+                        where, target_.database, table, missing));
     return {};
+}
+
+std::expected<void, std::string> Client::check_table(std::size_t host) {
+    std::vector<std::string_view> records, lines;
+    for (const Column& c : record_columns()) records.push_back(c.name);
+    for (const LinesColumn& c : lines_columns()) lines.push_back(c.name);
+    if (auto ok = check_columns(host, target_.table, records); !ok) return ok;
+    return check_columns(host, lines_table(target_.table), lines);
+}
+
+std::string lines_query_id(std::uint64_t batch_id) { return batch_query_id(batch_id) + "-lines"; }
+
+std::uint32_t lines_host(const PendingBatch& p) { return p.parts.empty() ? 0 : p.parts.front().host; }
+
+std::expected<void, std::string> Client::insert_lines(std::uint32_t host, std::uint64_t batch_id,
+                                                      const LineCounters& lines) {
+    std::string reasons, counts;
+    for (std::size_t i = 0; i < kRejectReasonCount; ++i) {
+        if (!lines.unparsed[i]) continue;
+        reasons += fmt::format("{}'{}'", reasons.empty() ? "" : ", ", reject_reason_name(static_cast<RejectReason>(i)));
+        counts += fmt::format("{}{}", counts.empty() ? "" : ", ", lines.unparsed[i]);
+    }
+    const std::string sql = fmt::format(
+        "INSERT INTO {}.{} (batch_id, lines_read, lines_parsed, bytes_read, reasons, reason_lines) VALUES "
+        "({}, {}, {}, {}, [{}], [{}])",
+        target_.database, lines_table(target_.table), batch_id, lines.read, lines.parsed, lines.bytes, reasons, counts);
+    auto r = post(host, "?query_id=" + url_encode(lines_query_id(batch_id)), sql, false);
+    if (!r) return std::unexpected(r.error());
+    return {};
+}
+
+std::expected<void, std::string> Client::wait_not_running(std::uint32_t host, const std::string& query_id) {
+    // An insert the crash left running on the server may still land: wait for it to end.
+    for (int i = 0;; ++i) {
+        auto running = query(host, fmt::format("SELECT count() FROM system.processes WHERE query_id = '{}'", query_id));
+        if (!running) return std::unexpected(running.error());
+        if (running->starts_with("0")) return {};
+        if (i >= 600) return std::unexpected("its insert is still running on the server after a minute");
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+}
+
+std::expected<std::uint64_t, std::string> Client::count_lines(std::uint32_t host, std::uint64_t id) {
+    auto n = query(host, fmt::format("SELECT count() FROM {}.{} WHERE batch_id = {}", target_.database,
+                                     lines_table(target_.table), id));
+    if (!n) return std::unexpected(n.error());
+    return std::strtoull(n->c_str(), nullptr, 10);
 }
 
 std::expected<std::uint64_t, std::string> Client::count_batch(std::uint32_t host, std::uint64_t id,
@@ -142,20 +191,23 @@ std::expected<std::uint64_t, std::string> Client::count_batch(std::uint32_t host
 }
 
 std::expected<bool, std::string> Client::landed(const PendingBatch& p) {
+    // The batch's lines row is inserted before its records: records without it cannot be.
+    const std::uint32_t lhost = lines_host(p);
+    if (lhost >= target_.hosts.size())
+        return std::unexpected(
+            fmt::format("was sent to host {} of {}, which --to no longer names", lhost + 1, target_.hosts.size()));
+    if (auto idle = wait_not_running(lhost, lines_query_id(p.id)); !idle) return std::unexpected(idle.error());
+    auto lines = count_lines(lhost, p.id);
+    if (!lines) return std::unexpected(lines.error());
+    if (*lines > 1)
+        return std::unexpected(fmt::format("its line counters are in {}.{} {} times", target_.database,
+                                           lines_table(target_.table), *lines));
     std::vector<std::uint64_t> found;
     for (const PendingBatch::Part& part : p.parts) {
         if (part.host >= target_.hosts.size())
             return std::unexpected(fmt::format("was sent to host {} of {}, which --to no longer names", part.host + 1,
                                                target_.hosts.size()));
-        // An insert the crash left running on the server may still land: wait for it to end.
-        for (int i = 0;; ++i) {
-            auto running = query(part.host, fmt::format("SELECT count() FROM system.processes WHERE query_id = '{}'",
-                                                        batch_query_id(p.id)));
-            if (!running) return std::unexpected(running.error());
-            if (running->starts_with("0")) break;
-            if (i >= 600) return std::unexpected("its insert is still running on the server after a minute");
-            std::this_thread::sleep_for(std::chrono::milliseconds(100));
-        }
+        if (auto idle = wait_not_running(part.host, batch_query_id(p.id)); !idle) return std::unexpected(idle.error());
         auto n = count_batch(part.host, p.id, part.min_time, part.max_time);
         if (!n) return std::unexpected(n.error());
         if (*n != 0 && *n != part.rows)
@@ -165,23 +217,33 @@ std::expected<bool, std::string> Client::landed(const PendingBatch& p) {
     }
     std::size_t complete = 0;
     for (std::size_t i = 0; i < found.size(); ++i) complete += found[i] == p.parts[i].rows ? 1 : 0;
-    if (complete == found.size()) return true;
-    // Some hosts took their part, others not: those parts are taken out again, and the whole
-    // batch is read and sent anew.
-    for (std::size_t i = 0; i < found.size(); ++i) {
-        if (found[i] == 0) continue;
-        const PendingBatch::Part& part = p.parts[i];
-        auto del = query(part.host, fmt::format("ALTER TABLE {}.{} DELETE WHERE batch_id = {}", target_.database,
-                                                target_.table, p.id));
+    if (complete == found.size() && *lines == 1) return true;
+    // Some hosts took their part, others not (or the lines row alone landed): what landed is
+    // taken out again, and the whole batch is read and sent anew.
+    auto take_out = [&](std::uint32_t host, const std::string& table,
+                        const auto& count) -> std::expected<void, std::string> {
+        auto del =
+            query(host, fmt::format("ALTER TABLE {}.{} DELETE WHERE batch_id = {}", target_.database, table, p.id));
         if (!del) return std::unexpected(del.error());
         for (int tries = 0;; ++tries) {
-            auto n = count_batch(part.host, p.id, part.min_time, part.max_time);
+            auto n = count();
             if (!n) return std::unexpected(n.error());
-            if (*n == 0) break;
+            if (*n == 0) return {};
             if (tries >= 600)
                 return std::unexpected("the rows of a partly inserted batch are still there after a minute");
             std::this_thread::sleep_for(std::chrono::milliseconds(100));
         }
+    };
+    for (std::size_t i = 0; i < found.size(); ++i) {
+        if (found[i] == 0) continue;
+        const PendingBatch::Part& part = p.parts[i];
+        auto gone = take_out(part.host, target_.table,
+                             [&] { return count_batch(part.host, p.id, part.min_time, part.max_time); });
+        if (!gone) return std::unexpected(gone.error());
+    }
+    if (*lines) {
+        auto gone = take_out(lhost, lines_table(target_.table), [&] { return count_lines(lhost, p.id); });
+        if (!gone) return std::unexpected(gone.error());
     }
     return false;
 }

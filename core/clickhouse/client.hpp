@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/agg/batch.hpp"
 #include "core/clickhouse/target.hpp"
 #include "core/ingest/pending_batch.hpp"
 
@@ -36,15 +37,24 @@ public:
     /// Inserts gzip-compressed RowBinary rows (insert_statement()) as query `query_id`.
     std::expected<void, std::string> insert(std::size_t host, const std::string& gzipped_rows,
                                             std::string_view query_id);
-    /// The table exists on host `host` with every column of record_columns(): else which is missing.
+    /// Inserts a batch's line counters into the lines table (TABLE_lines) as query
+    /// lines_query_id(): before its records, so records never land without them.
+    std::expected<void, std::string> insert_lines(std::uint32_t host, std::uint64_t batch_id,
+                                                  const LineCounters& lines);
+    /// The tables exist on host `host` with every column of record_columns() and lines_columns():
+    /// else which is missing.
     std::expected<void, std::string> check_table(std::size_t host);
     /// Whether pending batch `p` landed: waits while its inserts still run on the servers, then
-    /// counts each part's rows by batch id. Every part whole: true; none: false; some hosts with
-    /// their part and others without: those parts are deleted again (ALTER TABLE ... DELETE,
-    /// waited for) and false. A part in part: an error.
+    /// counts its lines row (on lines_host()) and each part's rows by batch id. The lines row
+    /// and every part whole: true; nothing: false; some of it: what landed is deleted again
+    /// (ALTER TABLE ... DELETE, waited for) and false. A part in part: an error.
     std::expected<bool, std::string> landed(const PendingBatch& p);
 
 private:
+    std::expected<void, std::string> check_columns(std::size_t host, const std::string& table,
+                                                   const std::vector<std::string_view>& want);
+    std::expected<void, std::string> wait_not_running(std::uint32_t host, const std::string& query_id);
+    std::expected<std::uint64_t, std::string> count_lines(std::uint32_t host, std::uint64_t id);
     std::expected<std::uint64_t, std::string> count_batch(std::uint32_t host, std::uint64_t id, std::int64_t min_time,
                                                           std::int64_t max_time);
     std::expected<std::string, std::string> post(std::size_t host, std::string_view url_query, std::string body,
@@ -56,5 +66,9 @@ private:
 
 /// The query id of a batch's insert (the batch id in hex): how a restart finds it still running.
 std::string batch_query_id(std::uint64_t batch_id);
+/// The query id of a batch's lines row insert.
+std::string lines_query_id(std::uint64_t batch_id);
+/// The host a batch's lines row goes to: its first part's, or the first host without parts.
+std::uint32_t lines_host(const PendingBatch& p);
 
 }  // namespace s3top::clickhouse

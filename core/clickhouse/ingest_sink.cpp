@@ -51,7 +51,7 @@ IoStatus IngestSink::commit(Batch&& b, std::vector<Span>&& spans, const std::vec
     counters.counters = b.counters;
     counters.newest_source_mtime = b.newest_source_mtime;
     counters.rejects = std::move(b.rejects);
-    if (b.columns.size() == 0) {  // only rejected lines: nothing to insert
+    if (b.columns.size() == 0 && counters.counters.read == 0) {  // nothing read: nothing to insert
         if (IoStatus stored = state_.append_batch(counters, spans, jobs); !stored) return stored;
         engine_.append(std::move(counters));
         return {};
@@ -85,6 +85,9 @@ IoStatus IngestSink::commit(Batch&& b, std::vector<Span>&& spans, const std::vec
         failed_ = true;
         return stored;
     }
+    // The line counters first (a batch of rejected lines has only them): records that landed
+    // always have their lines row, so a lookup after a crash can tell what is there.
+    if (auto done = client_.insert_lines(lines_host(pending), id, counters.counters); !done) return fail(done.error());
     std::uint64_t bytes = 0;
     for (std::size_t i = 0; i < bodies.size(); ++i) {
         if (auto done = client_.insert(pending.parts[i].host, bodies[i], batch_query_id(id)); !done)

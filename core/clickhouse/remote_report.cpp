@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "core/clickhouse/report_query.hpp"
+#include "core/clickhouse/schema.hpp"
 
 namespace s3top::clickhouse {
 
@@ -10,7 +11,9 @@ std::expected<ReportResult, std::string> run_report(Client& client, const Report
     // The first host answers: with several, through the Distributed table over all of them (a
     // stopped shard then fails the query, as it must: a report without it would be short).
     const Target& t = client.target();
-    const std::string table = fmt::format("{}.{}{}", t.database, t.table, t.hosts.size() > 1 ? "_all" : "");
+    const std::string all = t.hosts.size() > 1 ? "_all" : "";
+    const std::string table = fmt::format("{}.{}{}", t.database, t.table, all);
+    const std::string lines = fmt::format("{}.{}{}", t.database, lines_table(t.table), all);
     auto ask = [&](const std::string& sql) { return client.select(0, sql); };
     const DistinctValues distinct = [&](std::string_view expr) -> std::expected<std::vector<std::string>, std::string> {
         auto answer = ask(fmt::format("SELECT DISTINCT {} FROM {} FORMAT RowBinary", expr, table));
@@ -19,7 +22,7 @@ std::expected<ReportResult, std::string> run_report(Client& client, const Report
     };
     auto where = where_sql(spec.filter, distinct);
     if (!where) return std::unexpected(where.error());
-    const ReportSql q = report_sql(spec, table, *where);
+    const ReportSql q = report_sql(spec, table, lines, *where);
     auto groups = ask(q.groups);
     if (!groups) return std::unexpected(groups.error());
     std::string timed;
@@ -32,7 +35,11 @@ std::expected<ReportResult, std::string> run_report(Client& client, const Report
     if (!overall) return std::unexpected(overall.error());
     auto operations = ask(q.operations);
     if (!operations) return std::unexpected(operations.error());
-    return fold_report(spec, tiers, *groups, timed, *overall, *operations);
+    auto line_counts = ask(q.lines);
+    if (!line_counts) return std::unexpected(line_counts.error());
+    auto reasons = ask(q.reasons);
+    if (!reasons) return std::unexpected(reasons.error());
+    return fold_report(spec, tiers, {*groups, timed, *overall, *operations, *line_counts, *reasons});
 }
 
 }  // namespace s3top::clickhouse

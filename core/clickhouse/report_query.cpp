@@ -6,6 +6,7 @@
 
 #include "core/agg/compiled_filter.hpp"
 #include "core/agg/report_acc.hpp"
+#include "core/parse/parse_error.hpp"
 
 namespace s3top::clickhouse {
 
@@ -238,7 +239,8 @@ std::expected<std::string, std::string> where_sql(const Filter& filter, const Di
     return s;
 }
 
-ReportSql report_sql(const ReportSpec& spec, std::string_view table, std::string_view where) {
+ReportSql report_sql(const ReportSpec& spec, std::string_view table, std::string_view lines_table,
+                     std::string_view where) {
     const DimMask sources = source_dims(spec);
     const std::string keys = group_by(spec);
     const std::string clients =
@@ -260,17 +262,24 @@ ReportSql report_sql(const ReportSpec& spec, std::string_view table, std::string
         fmt::format("SELECT {}, toUInt32(min(time)), toUInt32(max(time)), count() FROM {} WHERE {} FORMAT RowBinary",
                     clients, table, where);
     q.operations = fmt::format("SELECT operation, count() FROM {} GROUP BY operation FORMAT RowBinary", table);
+    q.lines = fmt::format(
+        "SELECT toUInt64(sum(lines_read)), toUInt64(sum(lines_parsed)), toUInt64(sum(bytes_read)) FROM {} "
+        "FORMAT RowBinary",
+        lines_table);
+    q.reasons = fmt::format(
+        "SELECT reason, toUInt64(sum(n)) FROM {} ARRAY JOIN reasons AS reason, reason_lines AS n GROUP BY reason "
+        "FORMAT RowBinary",
+        lines_table);
     return q;
 }
 
 std::expected<ReportResult, std::string> fold_report(const ReportSpec& spec, const TierMap& tiers,
-                                                     std::string_view groups, std::string_view timed,
-                                                     std::string_view overall, std::string_view operations) {
+                                                     const ReportAnswers& answers) {
     const DimMask sources = source_dims(spec);
     ReportAccumulator acc(spec);
     Pools pools;
     {
-        Reader r(groups);
+        Reader r(answers.groups);
         Columns c;
         std::vector<Metrics> metrics;
         std::vector<std::uint64_t> clients;
@@ -293,7 +302,7 @@ std::expected<ReportResult, std::string> fold_report(const ReportSpec& spec, con
         acc.fold_groups(c, pools, metrics, clients);
     }
     if (spec.percentiles) {
-        Reader r(timed);
+        Reader r(answers.timed);
         Columns c;
         std::vector<std::uint32_t> buckets;
         std::vector<std::uint64_t> counts;
@@ -306,7 +315,7 @@ std::expected<ReportResult, std::string> fold_report(const ReportSpec& spec, con
         acc.fold_timed(c, pools, buckets, counts);
     }
     {
-        Reader r(overall);
+        Reader r(answers.overall);
         const auto clients = r.number<std::uint64_t>();
         const auto first = r.number<std::uint32_t>(), last = r.number<std::uint32_t>();
         const auto rows = r.number<std::uint64_t>();
@@ -315,7 +324,7 @@ std::expected<ReportResult, std::string> fold_report(const ReportSpec& spec, con
     }
     ReportResult out = acc.finish(pools);
     std::vector<OperationCount> ops;
-    Reader r(operations);
+    Reader r(answers.operations);
     while (!r.done()) {
         std::string name(r.string());
         const auto n = r.number<std::uint64_t>();
@@ -324,6 +333,24 @@ std::expected<ReportResult, std::string> fold_report(const ReportSpec& spec, con
     if (!r.ok()) return std::unexpected(garbled("operations"));
     out.unruled_operations = unruled_operations(tiers, ops);
     out.unruled_tier = tiers.fallback;
+    Reader lines(answers.lines);
+    out.lines.read = lines.number<std::uint64_t>();
+    out.lines.parsed = lines.number<std::uint64_t>();
+    out.lines.bytes = lines.number<std::uint64_t>();
+    if (!lines.ok() || !lines.done()) return std::unexpected(garbled("lines"));
+    Reader reasons(answers.reasons);
+    while (!reasons.done()) {
+        const std::string_view name = reasons.string();
+        const auto n = reasons.number<std::uint64_t>();
+        if (!reasons.ok()) break;
+        std::size_t i = 0;
+        while (i < kRejectReasonCount && reject_reason_name(static_cast<RejectReason>(i)) != name) ++i;
+        if (i == kRejectReasonCount)
+            return std::unexpected(
+                fmt::format("the lines table names a reason this s3top does not know: {}", sql_string(name)));
+        out.lines.unparsed[i] += n;
+    }
+    if (!reasons.ok()) return std::unexpected(garbled("reasons"));
     return out;
 }
 

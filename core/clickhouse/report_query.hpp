@@ -36,20 +36,28 @@ std::string dim_expr(const DimSpec& d);
 /// The WHERE clause of `filter` ("1" when it is empty), or a one-line refusal naming the term.
 std::expected<std::string, std::string> where_sql(const Filter& filter, const DistinctValues& distinct);
 
-/// The three statements of a report over `table` (database.table), each FORMAT RowBinary.
+/// The statements of a report, each FORMAT RowBinary.
 struct ReportSql {
     std::string groups;      ///< per group: its keys' source columns, metrics, distinct clients
     std::string timed;       ///< per group and latency bucket: requests
     std::string overall;     ///< distinct clients, first and last time
     std::string operations;  ///< requests per operation, unfiltered (operations no rule knows)
+    std::string lines;       ///< lines read, parsed, bytes (the lines table, unfiltered)
+    std::string reasons;     ///< lines that became no record, by reason
 };
-ReportSql report_sql(const ReportSpec& spec, std::string_view table, std::string_view where);
+/// `table` names the records table; `lines_table` the line counters that go with it.
+ReportSql report_sql(const ReportSpec& spec, std::string_view table, std::string_view lines_table,
+                     std::string_view where);
+
+/// ClickHouse's answers to the statements of a ReportSql (RowBinary).
+struct ReportAnswers {
+    std::string_view groups, timed, overall, operations, lines, reasons;
+};
 
 /// Folds the answers to report_sql() into a result, as Engine::report() would make it over the
 /// same records. An answer that does not parse is a one-line error.
 std::expected<ReportResult, std::string> fold_report(const ReportSpec& spec, const TierMap& tiers,
-                                                     std::string_view groups, std::string_view timed,
-                                                     std::string_view overall, std::string_view operations);
+                                                     const ReportAnswers& answers);
 
 /// The values of a one-String-column RowBinary answer (SELECT DISTINCT expr), or an error.
 std::expected<std::vector<std::string>, std::string> read_strings(std::string_view answer);

@@ -29,6 +29,17 @@ const std::vector<Column>& record_columns() {
     return columns;
 }
 
+const std::vector<LinesColumn>& lines_columns() {
+    static const std::vector<LinesColumn> columns{
+        {"batch_id", "UInt64"},           {"ingested_at", "DateTime('UTC') DEFAULT now()"},
+        {"lines_read", "UInt64"},         {"lines_parsed", "UInt64"},
+        {"bytes_read", "UInt64"},         {"reasons", "Array(String)"},
+        {"reason_lines", "Array(UInt64)"}};
+    return columns;
+}
+
+std::string lines_table(std::string_view records_table) { return std::string(records_table) + "_lines"; }
+
 bool valid_identifier(std::string_view name) {
     if (name.empty() || name.size() > 64) return false;
     for (std::size_t i = 0; i < name.size(); ++i) {
@@ -50,11 +61,20 @@ std::vector<std::string> schema_statements(const SchemaOptions& o) {
         fmt::format("CREATE TABLE IF NOT EXISTS {}.{}\n(\n{}\n)\nENGINE = MergeTree()\n"
                     "PARTITION BY toYYYYMM(time)\nORDER BY (org, time)",
                     o.database, o.table, cols));
+    // Each batch's line counters (read, parsed, bytes, the lines that became no record by
+    // reason): what a report over ClickHouse says of the lines, as a local one does.
+    std::string lcols;
+    for (const LinesColumn& c : lines_columns()) lcols += fmt::format("    {} {},\n", c.name, c.type);
+    lcols.resize(lcols.size() - 2);
+    out.push_back(fmt::format("CREATE TABLE IF NOT EXISTS {}.{}\n(\n{}\n)\nENGINE = MergeTree()\nORDER BY batch_id",
+                              o.database, lines_table(o.table), lcols));
     if (!o.cluster.empty()) {
-        out.push_back(
-            fmt::format("CREATE TABLE IF NOT EXISTS {0}.{1}_all AS {0}.{1}\n"
-                        "ENGINE = Distributed({2}, {0}, {1}, rand())",
-                        o.database, o.table, o.cluster));
+        for (const std::string& t : {o.table, lines_table(o.table)}) {
+            out.push_back(
+                fmt::format("CREATE TABLE IF NOT EXISTS {0}.{1}_all AS {0}.{1}\n"
+                            "ENGINE = Distributed({2}, {0}, {1}, rand())",
+                            o.database, t, o.cluster));
+        }
     }
     return out;
 }

@@ -40,6 +40,15 @@ struct Column {
 /// record came from (source file, line, and the batch that inserted it).
 const std::vector<Column>& record_columns();
 
+/// A column of the lines table (one row per batch: its line counters).
+struct LinesColumn {
+    std::string_view name;
+    std::string_view type;
+};
+const std::vector<LinesColumn>& lines_columns();
+/// The lines table that goes with a records table: TABLE_lines.
+std::string lines_table(std::string_view records_table);
+
 /// A database, table or cluster name s3top writes into SQL: [A-Za-z_][A-Za-z0-9_]*, at most
 /// 64 characters (no quoting needed, nothing to inject).
 bool valid_identifier(std::string_view name);
@@ -51,7 +60,8 @@ struct SchemaOptions {
 };
 
 /// The DDL, statements separated by ";\n" (clickhouse-client --multiquery reads it as it is):
-/// CREATE DATABASE, the MergeTree table, and with a cluster the Distributed table. Every
+/// CREATE DATABASE, the MergeTree tables of records and of lines (TABLE_lines), and with a
+/// cluster a Distributed table over each (TABLE_all, TABLE_lines_all). Every
 /// statement is IF NOT EXISTS, so it can be run again. Names must be valid_identifier().
 std::string schema_sql(const SchemaOptions& o);
 

@@ -108,7 +108,12 @@ TEST(ClickHouseReportQuery, AnswersFoldIntoTheGroupsALocalRunWouldPrint) {
     overall.n<std::uint64_t>(3).n<std::uint32_t>(1709251200).n<std::uint32_t>(1709251260).n<std::uint64_t>(5);
     Answer ops;
     ops.s("REST.GET.OBJECT").n<std::uint64_t>(5);
-    const auto r = fold_report(spec, TierMap::defaults(), groups.bytes, timed.bytes, overall.bytes, ops.bytes);
+    Answer lines;
+    lines.n<std::uint64_t>(9).n<std::uint64_t>(5).n<std::uint64_t>(900);
+    Answer reasons;
+    reasons.s("bad_timestamp").n<std::uint64_t>(3).s("empty_line").n<std::uint64_t>(1);
+    const auto r = fold_report(spec, TierMap::defaults(),
+                               {groups.bytes, timed.bytes, overall.bytes, ops.bytes, lines.bytes, reasons.bytes});
     ASSERT_TRUE(r.has_value()) << r.error();
     ASSERT_EQ(r->groups.size(), 2u);
     const ReportGroup& big = r->groups[0];
@@ -129,6 +134,11 @@ TEST(ClickHouseReportQuery, AnswersFoldIntoTheGroupsALocalRunWouldPrint) {
     EXPECT_EQ(r->distinct_clients, 3u);
     EXPECT_EQ(r->max_time, 1709251260);
     EXPECT_TRUE(r->unruled_operations.empty());
+    EXPECT_EQ(r->lines.read, 9u);
+    EXPECT_EQ(r->lines.bytes, 900u);
+    EXPECT_EQ(r->lines.of(RejectReason::BadTimestamp), 3u);
+    EXPECT_EQ(r->lines.rejected_total(), 3u);
+    EXPECT_EQ(r->lines.ignored_total(), 1u);
 }
 
 TEST(ClickHouseReportQuery, AnAnswerCutShortIsAnErrorNotAShortReport) {
@@ -137,7 +147,7 @@ TEST(ClickHouseReportQuery, AnAnswerCutShortIsAnErrorNotAShortReport) {
     groups.s("acme").n<std::uint16_t>(200).n<std::uint8_t>(0).n<std::uint32_t>(1709251200).n<std::uint64_t>(3);
     Answer overall;
     overall.n<std::uint64_t>(0).n<std::uint32_t>(0).n<std::uint32_t>(0).n<std::uint64_t>(0);
-    const auto r = fold_report(spec, TierMap::defaults(), groups.bytes, "", overall.bytes, "");
+    const auto r = fold_report(spec, TierMap::defaults(), {groups.bytes, "", overall.bytes, "", "", ""});
     ASSERT_FALSE(r.has_value());
     EXPECT_NE(r.error().find("groups"), std::string::npos) << r.error();
 }

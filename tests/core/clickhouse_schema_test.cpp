@@ -49,24 +49,29 @@ TEST(ClickHouseSchema, ExpressionsOfKDimsReadOnlyTableColumns) {
     }
 }
 
-TEST(ClickHouseSchema, StatementsAreOneDatabaseOneTableAndTheDistributedOneWithACluster) {
+TEST(ClickHouseSchema, StatementsAreOneDatabaseTheTablesOfRecordsAndLinesAndTheDistributedOnesWithACluster) {
     SchemaOptions o;
     o.database = "logs";
     auto plain = schema_statements(o);
-    ASSERT_EQ(plain.size(), 2u);
+    ASSERT_EQ(plain.size(), 3u);
     EXPECT_EQ(plain[0], "CREATE DATABASE IF NOT EXISTS logs");
     EXPECT_NE(plain[1].find("CREATE TABLE IF NOT EXISTS logs.s3top_records\n"), std::string::npos);
     EXPECT_NE(plain[1].find("PARTITION BY toYYYYMM(time)\nORDER BY (org, time)"), std::string::npos);
     EXPECT_NE(plain[1].find("    total_time_ms Nullable(UInt32),\n"), std::string::npos);
     EXPECT_EQ(plain[1].find("LowCardinality"), std::string::npos) << "18.x refuses it without a setting";
+    EXPECT_NE(plain[2].find("CREATE TABLE IF NOT EXISTS logs.s3top_records_lines\n"), std::string::npos);
+    EXPECT_NE(plain[2].find("    reasons Array(String),\n    reason_lines Array(UInt64)\n)"), std::string::npos);
     o.cluster = "c2";
     o.table = "recs";
     auto clustered = schema_statements(o);
-    ASSERT_EQ(clustered.size(), 3u);
-    EXPECT_EQ(clustered[2],
+    ASSERT_EQ(clustered.size(), 5u);
+    EXPECT_EQ(clustered[3],
               "CREATE TABLE IF NOT EXISTS logs.recs_all AS logs.recs\nENGINE = Distributed(c2, logs, recs, rand())");
+    EXPECT_EQ(clustered[4],
+              "CREATE TABLE IF NOT EXISTS logs.recs_lines_all AS logs.recs_lines\n"
+              "ENGINE = Distributed(c2, logs, recs_lines, rand())");
     const std::string sql = schema_sql(o);
-    EXPECT_EQ(std::count(sql.begin(), sql.end(), ';'), 3);
+    EXPECT_EQ(std::count(sql.begin(), sql.end(), ';'), 5);
     EXPECT_TRUE(sql.ends_with(";\n"));
 }
 

@@ -35,6 +35,9 @@ ingest() {  # state-dir [options...] : runs an ingest of $work/logs, output in $
   ! grep -qF "$CH_INGEST_PASSWORD" "$work/out" "$work/err" || fail "the password was printed: $(cat "$work/err")"
 }
 rows() { ch_query 1 "SELECT count() FROM $all"; }
+# The line counters the batches sent (the lines table): every line read once, as the state says.
+lines_read() { ch_query 1 "SELECT sum(lines_read) FROM logs.s3top_records_lines_all"; }
+truncate_all() { for n in 1 2; do for t in s3top_records s3top_records_lines; do ch_query "$n" "TRUNCATE TABLE logs.$t"; done; done; }
 dupes() { ch_query 1 "SELECT count() FROM (SELECT source_file, source_line, count() AS c FROM $all GROUP BY source_file, source_line HAVING c > 1)"; }
 # Per org: requests, bytes sent, bytes uploaded, 4xx, 5xx, as the local report's CSV prints them.
 by_org_ch() {
@@ -92,7 +95,7 @@ valid=$("$S3TOP" report --no-state --quiet --format csv --exact --by status "$wo
 [[ $(rows) == "$valid" && $(dupes) == 0 ]] || fail "after a stopped shard: $(rows) rows, the logs $valid"
 
 # kill -9 at random points of a bigger ingest into a fresh table, then a last run: exact.
-for n in 1 2; do ch_query "$n" "TRUNCATE TABLE logs.s3top_records"; done
+truncate_all
 rm -rf "$work/logs" "$work/state"
 "$S3GEN" --out "$work/logs" --lines 300000 --files 40 --garbage-permille 5 --seed 9 >/dev/null
 valid=$("$S3TOP" report --no-state --quiet --format csv --exact --by status "$work/logs" | awk -F, 'NR > 1 { n += $2 } END { print n }')
@@ -124,7 +127,7 @@ for ((attempt = 0; attempt < 24 && kills < 8; attempt++)); do
   ((now > 0 && now < valid)) && midway=$((midway + 1))
   if ((now == valid)); then
     ((midway > 0)) && break
-    for n in 1 2; do ch_query "$n" "TRUNCATE TABLE logs.s3top_records"; done
+    truncate_all
     rm -rf "$work/state"
     kills=0 delay_ms=$((delay_ms > 40 ? delay_ms / 2 : 20))
   elif ((now == rows_before && delay_ms < 8000)); then
@@ -141,9 +144,10 @@ diff <(by_org_local) <(by_org_ch | sort) >"$work/diff" || fail "after kill -9, p
 # (Not by source line: after a crash a range re-read from the middle of a file can number its
 # lines from another start; the rows themselves are exact.)
 grep -q "300000 lines read in all" "$work/err" || fail "after kill -9 the line count is off: $(cat "$work/err")"
+[[ $(lines_read) == 300000 ]] || fail "after kill -9 the lines table counts $(lines_read) lines read, not 300000"
 
 # Two machines, --shard 1/2 and 2/2, each with its own state: every file once.
-for n in 1 2; do ch_query "$n" "TRUNCATE TABLE logs.s3top_records"; done
+truncate_all
 ingest "$work/state-a" --shard 1/2
 [[ $rc == 0 ]] || fail "--shard 1/2: exit $rc: $(cat "$work/err")"
 part=$(rows)

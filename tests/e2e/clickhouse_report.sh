@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # End to end (#18, the query side): `s3top report clickhouse://...` over a real two-shard
 # ClickHouse cluster on 127.0.0.1 (tests/support/clickhouse_cluster.sh) prints the same CSV,
-# byte for byte, as a local report over the logs that were ingested: grouped by every kind of
+# JSON and table, byte for byte, as a local report over the logs that were ingested: grouped by every kind of
 # dimension (stored, number, key prefix, time), with filters of every operator (the values
 # decided by the local filter code), keys logged percent-encoded and hostile, distinct clients
 # and p50/p95. A time-dimension filter term, a second PATH and a stopped shard: one line, and
@@ -43,17 +43,23 @@ PY
 "$S3TOP" ingest --quiet --state "$work/state" --to "$url" "$work/logs" >/dev/null 2>"$work/err" ||
   fail "ingest: $(cat "$work/err")"
 
-same() {  # same OPTIONS...: the CSV over ClickHouse equals the local one
-  local rc=0
-  "$S3TOP" report --no-state --quiet --format csv "$@" "$work/logs" >"$work/local.csv" 2>/dev/null || rc=$?
-  [[ $rc == 0 ]] || fail "local report $*: exit $rc"
-  "$S3TOP" report --format csv "$@" "$url" >"$work/ch.csv" 2>"$work/ch.err" || fail "report $* over ClickHouse: $(cat "$work/ch.err")"
-  ! grep -qF "$CH_INGEST_PASSWORD" "$work/ch.csv" "$work/ch.err" || fail "the password was printed"
-  cmp -s "$work/local.csv" "$work/ch.csv" ||
-    fail "report $* over ClickHouse differs from the local one: $(diff "$work/local.csv" "$work/ch.csv" | head -6)"
+same() {  # same OPTIONS...: the CSV, JSON and table over ClickHouse equal the local ones
+  local rc=0 fmt
+  for fmt in csv json table; do
+    [[ $fmt == csv || -z ${CSV_ONLY:-} ]] || continue
+    rc=0
+    "$S3TOP" report --no-state --quiet --format $fmt "$@" "$work/logs" >"$work/local.$fmt" 2>/dev/null || rc=$?
+    [[ $rc == 0 ]] || fail "local report $*: exit $rc"
+    "$S3TOP" report --format $fmt "$@" "$url" >"$work/ch.$fmt" 2>"$work/ch.err" ||
+      fail "report --format $fmt $* over ClickHouse: $(cat "$work/ch.err")"
+    ! grep -qF "$CH_INGEST_PASSWORD" "$work/ch.$fmt" "$work/ch.err" || fail "the password was printed"
+    cmp -s "$work/local.$fmt" "$work/ch.$fmt" ||
+      fail "report --format $fmt $* over ClickHouse differs from the local one: $(diff "$work/local.$fmt" "$work/ch.$fmt" | head -6)"
+  done
   [[ $(wc -l <"$work/ch.csv") -gt 1 || -n ${EMPTY:-} ]] || fail "report $*: no group"
 }
 same --by org
+export CSV_ONLY=1
 same --by org,status_class --sort requests
 same --by status
 same --by tier,operation
@@ -65,12 +71,15 @@ same --by key --filter 'key=my%20file.pdf'
 same --by key --filter 'key!~mp4 prefix:1!=data'
 same --by hour
 same --by day,org --top 7
+unset CSV_ONLY
 same --by month
+export CSV_ONLY=1
 same --by ip --top 25
 same --by requester,ua --filter 'status=503,404 class!=2xx org!=-'
 same --by org --filter 'tier=put from=2024-03-01T12:00 to=2024-03-02'
 same --by org --filter 'ua~CURL'
 same --by bucket --filter 'org=-'
+unset CSV_ONLY
 EMPTY=1 same --by org --filter "org=\"it's\\\\none\""
 echo "the same CSV over ClickHouse as over the logs: 19 reports"
 
@@ -84,7 +93,7 @@ refused() {  # refused WANT-RC TEXT OPTIONS...: one line on stderr holding TEXT
 }
 refused 1 "cannot be sent to ClickHouse" --format csv --filter 'hour=2024-03-01T10' "$url"
 refused 2 "give it alone" --format csv "$url" "$work/logs"
-refused 2 "--format csv only" --format json "$url"
+refused 2 "--format html is not made" --format html "$url"
 refused 2 "not for a clickhouse:// PATH" --format csv --follow "$url"
 ch_stop_one 2
 refused 1 "ClickHouse at 127.0.0.1:${CH_HTTP[0]}" --format csv "$url"
