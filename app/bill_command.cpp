@@ -8,11 +8,63 @@
 #include "app/session.hpp"
 #include "app/storage_baseline.hpp"
 #include "core/billing/statement_writer.hpp"
+#include "core/clickhouse/remote_report.hpp"
 #include "core/ingest/request_ids.hpp"
 #include "app/output.hpp"
+#include "core/report/terminal_text.hpp"
 #include "core/util/civil_time.hpp"
 
 namespace s3top::app {
+
+namespace {
+
+/// The statement in the format asked for, its warnings, and whether it may be billed: 0, or 1
+/// when it must not be (a sum passed 2^64-1, or billable + excluded does not add up).
+int print_statement(const Options& opt, const Statement& st, const BillingSpec& spec) {
+    std::string text;
+    switch (opt.format) {
+        case OutputFormat::Json: text = statement_json(st, spec.late_grace_seconds); break;
+        case OutputFormat::Csv: text = statement_csv(st); break;
+        case OutputFormat::Table: text = statement_table(st, spec.late_grace_seconds); break;
+        case OutputFormat::Html: text = statement_html(st, spec.late_grace_seconds); break;
+    }
+    if (!write_output(opt, text, "statement")) return 1;
+    for (const auto& p : st.periods)
+        for (const auto& w : p.warnings) fmt::print(stderr, "s3top: bill {}: warning: {}\n", p.period.label, w);
+    if (st.overflow()) {
+        fmt::print(stderr,
+                   "s3top: usage passed 2^64-1 bytes in some period (the logs claim implausible byte counts); "
+                   "the amounts are wrong: do not bill them\n");
+        return 1;
+    }
+    if (!st.reconciled()) {
+        fmt::print(stderr, "s3top: billable + excluded usage does not add up to all usage; the statement is wrong\n");
+        return 1;
+    }
+    return 0;
+}
+
+/// bill over a clickhouse:// PATH: the statement's reports run as SQL there (no storage line).
+int bill_from_clickhouse(const Options& opt, const BillingSpec& spec) {
+    clickhouse::Client client(*opt.from);
+    std::string error;
+    const ReportSource source{[&](const ReportSpec& r) -> ReportResult {
+                                  if (!error.empty()) return {};
+                                  auto result = clickhouse::run_report(client, r, opt.config.tiers);
+                                  if (result) return *std::move(result);
+                                  error = result.error();
+                                  return {};
+                              },
+                              opt.config.tiers};
+    const Statement st = compute_statement(source, spec);
+    if (!error.empty()) {
+        fmt::print(stderr, "s3top: {}\n", terminal_safe(error));
+        return 1;
+    }
+    return print_statement(opt, st, spec);
+}
+
+}  // namespace
 
 int run_bill(const Options& opt) {
     BillingSpec spec;
@@ -26,11 +78,12 @@ int run_bill(const Options& opt) {
     spec.exclude = opt.config.exclude;
     spec.prices = opt.config.prices;
     spec.late_grace_seconds = opt.config.late_grace_hours * 3600;
+    if (opt.from) return bill_from_clickhouse(opt, spec);
 
     // Storage: every object-changing request is gathered as the logs are read (the inventory,
     // when given, first: a broken one stops the run before the logs are read).
-    const bool storage_line = opt.no_state;  // see resolve_options
-    if (!storage_line)
+    const bool storage_line = opt.no_state && !opt.no_storage;  // see resolve_options
+    if (!storage_line && !opt.no_storage)
         fmt::print(stderr,
                    "s3top: bill --state: no storage line (the state file keeps no object-changing requests yet); "
                    "leave --state out to bill storage\n");
@@ -59,26 +112,7 @@ int run_bill(const Options& opt) {
     Statement st = compute_statement(*s.engine, spec);
     if (s.loader_options.dedupe) st.no_request_id = s.loader_options.dedupe->no_id();
     st.unread = s.unread;
-    std::string text;
-    switch (opt.format) {
-        case OutputFormat::Json: text = statement_json(st, spec.late_grace_seconds); break;
-        case OutputFormat::Csv: text = statement_csv(st); break;
-        case OutputFormat::Table: text = statement_table(st, spec.late_grace_seconds); break;
-        case OutputFormat::Html: text = statement_html(st, spec.late_grace_seconds); break;
-    }
-    if (!write_output(opt, text, "statement")) return 1;
-    for (const auto& p : st.periods)
-        for (const auto& w : p.warnings) fmt::print(stderr, "s3top: bill {}: warning: {}\n", p.period.label, w);
-    if (st.overflow()) {
-        fmt::print(stderr,
-                   "s3top: usage passed 2^64-1 bytes in some period (the logs claim implausible byte counts); "
-                   "the amounts are wrong: do not bill them\n");
-        return 1;
-    }
-    if (!st.reconciled()) {
-        fmt::print(stderr, "s3top: billable + excluded usage does not add up to all usage; the statement is wrong\n");
-        return 1;
-    }
+    if (const int rc = print_statement(opt, st, spec); rc != 0) return rc;
     return exit_status_after_output(s, true, "statement");
 }
 

@@ -73,6 +73,7 @@ struct Options {
     std::optional<clickhouse::Target> to;  ///< --to clickhouse://... (credentials resolved)
     /// PATH clickhouse://...: report runs as SQL over that table of records (the only PATH)
     std::optional<clickhouse::Target> from;
+    bool no_storage = false;              ///< bill --no-storage
     std::uint32_t shard = 0, shards = 1;  ///< --shard K/N: this machine takes the files whose hash % N == K - 1
 
     Config config;  ///< built-in defaults + the config file + the options given here

@@ -225,15 +225,23 @@ void resolve_s3(const CommandLineText& t, Options& o) {
 void resolve_clickhouse_source(const CommandLineText& t, Options& o) {
     const auto ch = std::find_if(t.paths.begin(), t.paths.end(), clickhouse::is_clickhouse_url);
     if (ch == t.paths.end()) return;
-    if (t.command != Command::Report || o.billing)
+    if (t.command != Command::Report && t.command != Command::Bill)
         throw UsageError{
-            "clickhouse:// PATHs: only `s3top report` reads them so far (bill, storage and the "
+            "clickhouse:// PATHs: only `s3top report` and `s3top bill` read them so far (storage and the "
             "dashboard need the log files)"};
+    if (t.command == Command::Bill && !t.no_storage)
+        throw UsageError{
+            "clickhouse:// PATH: bill --no-storage only (ClickHouse holds no object table to bill "
+            "storage from yet)"};
     if (t.paths.size() > 1) throw UsageError{"clickhouse:// PATH: give it alone, without log files or folders"};
-    if (o.format == OutputFormat::Html)
-        throw UsageError{"clickhouse:// PATH: --format html is not made from ClickHouse yet (table, csv or json)"};
-    for (const char* name : {"--follow", "--replay", "--every", "--state", "--no-state", "--rejects", "--org-from",
-                             "--log-format", "--dedupe", "--workers", "--cache", "--cache-prune"}) {
+    if (t.command == Command::Report && o.billing)
+        throw UsageError{"clickhouse:// PATH: report --billing is not made from ClickHouse yet (s3top bill is)"};
+    if (t.command == Command::Report && o.format == OutputFormat::Html)
+        throw UsageError{
+            "clickhouse:// PATH: report --format html is not made from ClickHouse yet (table, csv or json)"};
+    for (const char* name :
+         {"--follow", "--replay", "--every", "--state", "--no-state", "--rejects", "--org-from", "--log-format",
+          "--dedupe", "--workers", "--cache", "--cache-prune", "--inventory", "--versioned"}) {
         if (given(t, name))
             throw UsageError{
                 fmt::format("{}: not for a clickhouse:// PATH (its records were read and counted by "
@@ -369,6 +377,11 @@ Options resolve_options(const CommandLineText& t, const char* xdg_config_home, c
         o.by = dims_of(t.by, "--by");
     }
     o.versioned = split_commas(t.versioned);  // storage and bill (the only commands offering them)
+    o.no_storage = t.no_storage;
+    if (o.no_storage) {
+        for (const char* name : {"--inventory", "--versioned"})
+            if (given(t, name)) throw UsageError{fmt::format("{}: not with --no-storage (it is about storage)", name)};
+    }
     o.inventory = t.inventory;
     auto filter = parse_filter(t.filter);
     if (!filter) throw UsageError{"--filter: " + filter.error()};

@@ -21,6 +21,7 @@ struct CommandLineText {
     std::string to_url, shard;  ///< ingest --to, --shard
     bool exact = false, no_color = false, no_state = false, follow = false, no_follow = false;
     bool replay = false, billing = false, exclude_errors = false, quiet = false, cache_prune = false;
+    bool no_storage = false;
 };
 
 /// Reads the config (built in, then --config FILE or the user's file), puts the options given

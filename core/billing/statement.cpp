@@ -197,7 +197,7 @@ std::string day_runs(const std::vector<std::int64_t>& days, std::size_t most) {
 
 /// The warnings of one period (PeriodSummary::warnings): no records; the days of the period
 /// with none (logs late, missing or not synced); billable usage with no org past a share.
-std::vector<std::string> period_warnings(const Engine& engine, const BillingSpec& spec, const Filter& base,
+std::vector<std::string> period_warnings(const ReportSource& source, const BillingSpec& spec, const Filter& base,
                                          const PeriodSummary& sum, const ReportResult& bill) {
     std::vector<std::string> out;
     if (sum.all.requests == 0) {
@@ -209,7 +209,7 @@ std::vector<std::string> period_warnings(const Engine& engine, const BillingSpec
     by_day.filter = base;
     by_day.distinct_clients = by_day.percentiles = false;
     std::set<std::int64_t> seen;
-    for (const auto& g : engine.report(by_day).groups) {
+    for (const auto& g : source.report(by_day).groups) {
         if (const auto t = parse_iso8601(g.key.front())) seen.insert(*t);
     }
     std::vector<std::int64_t> missing;
@@ -229,8 +229,8 @@ std::vector<std::string> period_warnings(const Engine& engine, const BillingSpec
     by_operation.filter = base;
     by_operation.distinct_clients = by_operation.percentiles = false;
     std::vector<OperationCount> ops;
-    for (const auto& g : engine.report(by_operation).groups) ops.push_back({g.key.front(), g.metrics.requests});
-    const TierMap& tiers = engine.config().tiers;
+    for (const auto& g : source.report(by_operation).groups) ops.push_back({g.key.front(), g.metrics.requests});
+    const TierMap& tiers = source.tiers;
     if (const auto unruled = unruled_operations(tiers, ops); !unruled.empty())
         out.push_back(unruled_note(tiers.fallback, unruled, "priced"));
     const auto org = std::find_if(spec.by.begin(), spec.by.end(), [](const DimSpec& d) { return d.dim == Dim::Org; });
@@ -375,6 +375,11 @@ void storage_of_period(const BillingSpec& spec, std::size_t pi, Statement& st, P
 }  // namespace
 
 Statement compute_statement(const Engine& engine, const BillingSpec& spec) {
+    return compute_statement(
+        ReportSource{[&engine](const ReportSpec& r) { return engine.report(r); }, engine.config().tiers}, spec);
+}
+
+Statement compute_statement(const ReportSource& source, const BillingSpec& spec) {
     Statement st;
     st.by = spec.by;
     st.filter = spec.filter;
@@ -397,10 +402,10 @@ Statement compute_statement(const Engine& engine, const BillingSpec& spec) {
     probe.by = {DimSpec{Dim::Tier, 0}};
     probe.distinct_clients = false;
     probe.percentiles = false;
-    const ReportResult everything = engine.report(probe);
+    const ReportResult everything = source.report(probe);
     st.lines = everything.lines;
-    const std::int64_t newest =
-        std::max(spec.newest_source_mtime, everything.totals.requests ? everything.max_time : std::int64_t{0});
+    const std::int64_t newest = std::max({spec.newest_source_mtime, everything.newest_source_mtime,
+                                          everything.totals.requests ? everything.max_time : std::int64_t{0}});
 
     const bool has_req = !spec.exclude.requesters.empty();
     const bool has_op = !spec.exclude.operations.empty();
@@ -411,7 +416,7 @@ Statement compute_statement(const Engine& engine, const BillingSpec& spec) {
         r.sort = SortBy::Key;
         r.distinct_clients = false;
         r.percentiles = false;
-        return engine.report(r);
+        return source.report(r);
     };
 
     for (std::size_t pi = 0; pi < spec.periods.size(); ++pi) {
@@ -465,7 +470,7 @@ Statement compute_statement(const Engine& engine, const BillingSpec& spec) {
         sum.groups = bill.groups.size();
         sum.newest_evidence = newest;
         sum.provisional = newest < period.to + spec.late_grace_seconds;
-        sum.warnings = period_warnings(engine, spec, base, sum, bill);
+        sum.warnings = period_warnings(source, spec, base, sum, bill);
 
         // Charges per line.
         std::vector<StatementLine> lines;

@@ -3,6 +3,7 @@
 // out and in) and its cost from a price table; usage excluded from billing (S3's own
 // requests, optionally errors) shown apart, and a check that billable + excluded = all.
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -157,7 +158,15 @@ std::string late_note(const PeriodSummary& p, std::int64_t grace_seconds);
 /// The share of billable requests or bytes with no org (`-`) from which a period is warned.
 inline constexpr double kNoOrgWarnShare = 0.05;
 
+/// Where a statement's reports come from: an engine's records, or ClickHouse's
+/// (core/clickhouse/remote_report.hpp), with the request tiers they were counted in.
+struct ReportSource {
+    std::function<ReportResult(const ReportSpec&)> report;
+    TierMap tiers;
+};
+
 /// Computes the statement in a few report passes per period. Thread-safe against ingest.
 Statement compute_statement(const Engine& engine, const BillingSpec& spec);
+Statement compute_statement(const ReportSource& source, const BillingSpec& spec);
 
 }  // namespace s3top

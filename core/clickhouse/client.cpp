@@ -147,7 +147,7 @@ std::string lines_query_id(std::uint64_t batch_id) { return batch_query_id(batch
 std::uint32_t lines_host(const PendingBatch& p) { return p.parts.empty() ? 0 : p.parts.front().host; }
 
 std::expected<void, std::string> Client::insert_lines(std::uint32_t host, std::uint64_t batch_id,
-                                                      const LineCounters& lines) {
+                                                      const LineCounters& lines, std::int64_t newest_source_mtime) {
     std::string reasons, counts;
     for (std::size_t i = 0; i < kRejectReasonCount; ++i) {
         if (!lines.unparsed[i]) continue;
@@ -155,9 +155,10 @@ std::expected<void, std::string> Client::insert_lines(std::uint32_t host, std::u
         counts += fmt::format("{}{}", counts.empty() ? "" : ", ", lines.unparsed[i]);
     }
     const std::string sql = fmt::format(
-        "INSERT INTO {}.{} (batch_id, lines_read, lines_parsed, bytes_read, reasons, reason_lines) VALUES "
-        "({}, {}, {}, {}, [{}], [{}])",
-        target_.database, lines_table(target_.table), batch_id, lines.read, lines.parsed, lines.bytes, reasons, counts);
+        "INSERT INTO {}.{} (batch_id, lines_read, lines_parsed, bytes_read, newest_source_mtime, reasons, "
+        "reason_lines) VALUES ({}, {}, {}, {}, {}, [{}], [{}])",
+        target_.database, lines_table(target_.table), batch_id, lines.read, lines.parsed, lines.bytes,
+        newest_source_mtime, reasons, counts);
     auto r = post(host, "?query_id=" + url_encode(lines_query_id(batch_id)), sql, false);
     if (!r) return std::unexpected(r.error());
     return {};

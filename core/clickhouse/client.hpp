@@ -39,8 +39,8 @@ public:
                                             std::string_view query_id);
     /// Inserts a batch's line counters into the lines table (TABLE_lines) as query
     /// lines_query_id(): before its records, so records never land without them.
-    std::expected<void, std::string> insert_lines(std::uint32_t host, std::uint64_t batch_id,
-                                                  const LineCounters& lines);
+    std::expected<void, std::string> insert_lines(std::uint32_t host, std::uint64_t batch_id, const LineCounters& lines,
+                                                  std::int64_t newest_source_mtime);
     /// The tables exist on host `host` with every column of record_columns() and lines_columns():
     /// else which is missing.
     std::expected<void, std::string> check_table(std::size_t host);

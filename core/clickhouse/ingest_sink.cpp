@@ -1,5 +1,6 @@
 #include "core/clickhouse/ingest_sink.hpp"
 
+#include <algorithm>
 #include <random>
 
 #include "core/clickhouse/row_binary.hpp"
@@ -50,6 +51,11 @@ IoStatus IngestSink::commit(Batch&& b, std::vector<Span>&& spans, const std::vec
     Batch counters;
     counters.counters = b.counters;
     counters.newest_source_mtime = b.newest_source_mtime;
+    // The newest file this batch read from: a report over ClickHouse tells a period still
+    // being delivered by it, as a local one does by its inputs.
+    for (const Span& sp : spans)
+        if (sp.job < jobs.size())
+            counters.newest_source_mtime = std::max(counters.newest_source_mtime, jobs[sp.job].job.file.mtime);
     counters.rejects = std::move(b.rejects);
     if (b.columns.size() == 0 && counters.counters.read == 0) {  // nothing read: nothing to insert
         if (IoStatus stored = state_.append_batch(counters, spans, jobs); !stored) return stored;
@@ -87,7 +93,9 @@ IoStatus IngestSink::commit(Batch&& b, std::vector<Span>&& spans, const std::vec
     }
     // The line counters first (a batch of rejected lines has only them): records that landed
     // always have their lines row, so a lookup after a crash can tell what is there.
-    if (auto done = client_.insert_lines(lines_host(pending), id, counters.counters); !done) return fail(done.error());
+    if (auto done = client_.insert_lines(lines_host(pending), id, counters.counters, counters.newest_source_mtime);
+        !done)
+        return fail(done.error());
     std::uint64_t bytes = 0;
     for (std::size_t i = 0; i < bodies.size(); ++i) {
         if (auto done = client_.insert(pending.parts[i].host, bodies[i], batch_query_id(id)); !done)

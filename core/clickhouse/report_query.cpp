@@ -263,8 +263,8 @@ ReportSql report_sql(const ReportSpec& spec, std::string_view table, std::string
                     clients, table, where);
     q.operations = fmt::format("SELECT operation, count() FROM {} GROUP BY operation FORMAT RowBinary", table);
     q.lines = fmt::format(
-        "SELECT toUInt64(sum(lines_read)), toUInt64(sum(lines_parsed)), toUInt64(sum(bytes_read)) FROM {} "
-        "FORMAT RowBinary",
+        "SELECT toUInt64(sum(lines_read)), toUInt64(sum(lines_parsed)), toUInt64(sum(bytes_read)), "
+        "toInt64(max(newest_source_mtime)) FROM {} FORMAT RowBinary",
         lines_table);
     q.reasons = fmt::format(
         "SELECT reason, toUInt64(sum(n)) FROM {} ARRAY JOIN reasons AS reason, reason_lines AS n GROUP BY reason "
@@ -337,6 +337,7 @@ std::expected<ReportResult, std::string> fold_report(const ReportSpec& spec, con
     out.lines.read = lines.number<std::uint64_t>();
     out.lines.parsed = lines.number<std::uint64_t>();
     out.lines.bytes = lines.number<std::uint64_t>();
+    out.newest_source_mtime = lines.number<std::int64_t>();
     if (!lines.ok() || !lines.done()) return std::unexpected(garbled("lines"));
     Reader reasons(answers.reasons);
     while (!reasons.done()) {

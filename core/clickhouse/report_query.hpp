@@ -42,7 +42,7 @@ struct ReportSql {
     std::string timed;       ///< per group and latency bucket: requests
     std::string overall;     ///< distinct clients, first and last time
     std::string operations;  ///< requests per operation, unfiltered (operations no rule knows)
-    std::string lines;       ///< lines read, parsed, bytes (the lines table, unfiltered)
+    std::string lines;       ///< lines read, parsed, bytes, newest file time (the lines table)
     std::string reasons;     ///< lines that became no record, by reason
 };
 /// `table` names the records table; `lines_table` the line counters that go with it.

@@ -31,10 +31,10 @@ const std::vector<Column>& record_columns() {
 
 const std::vector<LinesColumn>& lines_columns() {
     static const std::vector<LinesColumn> columns{
-        {"batch_id", "UInt64"},           {"ingested_at", "DateTime('UTC') DEFAULT now()"},
-        {"lines_read", "UInt64"},         {"lines_parsed", "UInt64"},
-        {"bytes_read", "UInt64"},         {"reasons", "Array(String)"},
-        {"reason_lines", "Array(UInt64)"}};
+        {"batch_id", "UInt64"},       {"ingested_at", "DateTime('UTC') DEFAULT now()"},
+        {"lines_read", "UInt64"},     {"lines_parsed", "UInt64"},
+        {"bytes_read", "UInt64"},     {"newest_source_mtime", "Int64"},
+        {"reasons", "Array(String)"}, {"reason_lines", "Array(UInt64)"}};
     return columns;
 }
 

@@ -109,7 +109,7 @@ TEST(ClickHouseReportQuery, AnswersFoldIntoTheGroupsALocalRunWouldPrint) {
     Answer ops;
     ops.s("REST.GET.OBJECT").n<std::uint64_t>(5);
     Answer lines;
-    lines.n<std::uint64_t>(9).n<std::uint64_t>(5).n<std::uint64_t>(900);
+    lines.n<std::uint64_t>(9).n<std::uint64_t>(5).n<std::uint64_t>(900).n<std::int64_t>(1709337600);
     Answer reasons;
     reasons.s("bad_timestamp").n<std::uint64_t>(3).s("empty_line").n<std::uint64_t>(1);
     const auto r = fold_report(spec, TierMap::defaults(),
@@ -136,6 +136,7 @@ TEST(ClickHouseReportQuery, AnswersFoldIntoTheGroupsALocalRunWouldPrint) {
     EXPECT_TRUE(r->unruled_operations.empty());
     EXPECT_EQ(r->lines.read, 9u);
     EXPECT_EQ(r->lines.bytes, 900u);
+    EXPECT_EQ(r->newest_source_mtime, 1709337600);
     EXPECT_EQ(r->lines.of(RejectReason::BadTimestamp), 3u);
     EXPECT_EQ(r->lines.rejected_total(), 3u);
     EXPECT_EQ(r->lines.ignored_total(), 1u);

@@ -60,7 +60,9 @@ TEST(ClickHouseSchema, StatementsAreOneDatabaseTheTablesOfRecordsAndLinesAndTheD
     EXPECT_NE(plain[1].find("    total_time_ms Nullable(UInt32),\n"), std::string::npos);
     EXPECT_EQ(plain[1].find("LowCardinality"), std::string::npos) << "18.x refuses it without a setting";
     EXPECT_NE(plain[2].find("CREATE TABLE IF NOT EXISTS logs.s3top_records_lines\n"), std::string::npos);
-    EXPECT_NE(plain[2].find("    reasons Array(String),\n    reason_lines Array(UInt64)\n)"), std::string::npos);
+    EXPECT_NE(
+        plain[2].find("    newest_source_mtime Int64,\n    reasons Array(String),\n    reason_lines Array(UInt64)\n)"),
+        std::string::npos);
     o.cluster = "c2";
     o.table = "recs";
     auto clustered = schema_statements(o);

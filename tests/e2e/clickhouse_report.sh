@@ -4,7 +4,8 @@
 # JSON and table, byte for byte, as a local report over the logs that were ingested: grouped by every kind of
 # dimension (stored, number, key prefix, time), with filters of every operator (the values
 # decided by the local filter code), keys logged percent-encoded and hostile, distinct clients
-# and p50/p95. A time-dimension filter term, a second PATH and a stopped shard: one line, and
+# and p50/p95; and `s3top bill --no-storage clickhouse://...` prints the same statement as over
+# the logs, in every format. A time-dimension filter term, a second PATH and a stopped shard: one line, and
 # the password is never printed.
 set -euo pipefail
 : "${S3TOP:?}" "${S3GEN:?}" "${S3TOP_SOURCE_DIR:?}"
@@ -81,18 +82,39 @@ same --by org --filter 'ua~CURL'
 same --by bucket --filter 'org=-'
 unset CSV_ONLY
 EMPTY=1 same --by org --filter "org=\"it's\\\\none\""
-echo "the same CSV over ClickHouse as over the logs: 19 reports"
+echo "the same reports over ClickHouse as over the logs: 19 reports"
 
-refused() {  # refused WANT-RC TEXT OPTIONS...: one line on stderr holding TEXT
-  local want=$1 text=$2 rc=0
+# bill: the same statement in every format (without storage: ClickHouse holds no object table).
+bill_same() {  # bill_same OPTIONS...
+  local fmt
+  for fmt in table csv json html; do
+    "$S3TOP" bill --no-state --quiet --no-storage --format $fmt "$@" "$work/logs" >"$work/bill-local.$fmt" 2>/dev/null ||
+      fail "local bill $*: exit $?"
+    "$S3TOP" bill --no-storage --format $fmt "$@" "$url" >"$work/bill-ch.$fmt" 2>"$work/ch.err" ||
+      fail "bill --format $fmt $* over ClickHouse: $(cat "$work/ch.err")"
+    ! grep -qF "$CH_INGEST_PASSWORD" "$work/bill-ch.$fmt" "$work/ch.err" || fail "the password was printed"
+    cmp -s "$work/bill-local.$fmt" "$work/bill-ch.$fmt" ||
+      fail "bill --format $fmt $* over ClickHouse differs: $(diff "$work/bill-local.$fmt" "$work/bill-ch.$fmt" | head -6)"
+  done
+  grep -q '"amount"' "$work/bill-ch.json" || fail "bill $*: no amount in the statement"
+}
+bill_same --month 2024-03
+bill_same --from 2024-03-01T06:00 --to 2024-03-02 --by org,bucket --exclude-errors --filter 'org!=-'
+echo "the same statements over ClickHouse as over the logs: 2 periods, 4 formats"
+
+refused() {  # refused WANT-RC TEXT [bill] OPTIONS...: one line on stderr holding TEXT
+  local want=$1 text=$2 rc=0 cmd=report
   shift 2
-  "$S3TOP" report "$@" >"$work/out" 2>"$work/err" || rc=$?
+  [[ $1 == bill ]] && { cmd=bill; shift; }
+  "$S3TOP" $cmd "$@" >"$work/out" 2>"$work/err" || rc=$?
   [[ $rc == "$want" ]] || fail "report $*: exit $rc, want $want: $(cat "$work/err")"
   [[ $(wc -l <"$work/err") == 1 ]] && grep -qF -- "$text" "$work/err" || fail "report $* said: $(cat "$work/err")"
   ! grep -qF "$CH_INGEST_PASSWORD" "$work/out" "$work/err" || fail "the password was printed"
 }
 refused 1 "cannot be sent to ClickHouse" --format csv --filter 'hour=2024-03-01T10' "$url"
 refused 2 "give it alone" --format csv "$url" "$work/logs"
+refused 2 "bill --no-storage only" bill --month 2024-03 "$url"
+refused 2 "not with --no-storage" bill --no-storage --inventory "$work/logs" --month 2024-03 "$work/logs"
 refused 2 "--format html is not made" --format html "$url"
 refused 2 "not for a clickhouse:// PATH" --format csv --follow "$url"
 ch_stop_one 2
