@@ -51,3 +51,11 @@ start=$(date +%s.%N)
 ch_query 1 "SELECT org, count(), sum(bytes_sent), uniqExact(remote_ip), quantile(0.95)(total_time_ms)
   FROM logs.s3top_records_all GROUP BY org ORDER BY sum(bytes_sent) DESC FORMAT Null"
 awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%-46s %7.2f s wall\n", "per-org query over s3top_records_all", e - s }'
+# s3top's own reports over the cluster (SQL pushed down, the same JSON as the local report above).
+measure "report clickhouse:// --by org --format json" "$S3TOP" report --by org --format json "$URL"
+measure "report clickhouse:// --by key --top 20" "$S3TOP" report --by key --top 20 --format json "$URL"
+measure "bill --no-storage clickhouse://" "$S3TOP" bill --no-storage --month 2024-03 --format json "$URL"
+"$S3TOP" report --no-state --by org --format json "$DATA/logs" >"$WORK/local.json" 2>/dev/null || true
+"$S3TOP" report --by org --format json "$URL" >"$WORK/ch.json"
+cmp -s "$WORK/local.json" "$WORK/ch.json" && echo "report over ClickHouse: the same JSON as the local report" ||
+  echo "report over ClickHouse: NOT the same JSON as the local report"
