@@ -9,11 +9,8 @@
 # re-run is exact, --follow sees a new object.
 set -euo pipefail
 : "${S3TOP:?}" "${S3GEN:?}" "${S3TOP_SOURCE_DIR:?}"
-S3RVER=${S3RVER:-$S3TOP_SOURCE_DIR/build/tools/node_modules/.bin/s3rver}
-[ -x "$S3RVER" ] || { echo "skipped: no s3rver at $S3RVER (./dev.sh test installs it)"; exit 77; }
-command -v node >/dev/null || { echo "skipped: no node"; exit 77; }
-command -v aws >/dev/null || { echo "skipped: no aws (Debian's awscli)"; exit 77; }
-command -v python3 >/dev/null || { echo "skipped: no python3"; exit 77; }
+source "$S3TOP_SOURCE_DIR/tests/support/s3rver.sh"
+s3rver_require
 stub=$S3TOP_SOURCE_DIR/tests/support/s3stub.py
 
 work=$(mktemp -d)
@@ -24,22 +21,9 @@ cleanup() {
   [ -n "${S3TOP_KEEP_WORK:-}" ] && echo "kept $work" || rm -rf "$work"
 }
 trap cleanup EXIT
-# Only what this script sets: no profile, endpoint, proxy or instance metadata of the machine.
-unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_ENDPOINT_URL AWS_ENDPOINT_URL_S3 AWS_DEFAULT_REGION AWS_SESSION_TOKEN \
-  AWS_CONTAINER_CREDENTIALS_RELATIVE_URI AWS_CONTAINER_CREDENTIALS_FULL_URI http_proxy https_proxy HTTP_PROXY \
-  HTTPS_PROXY ALL_PROXY all_proxy
-export AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER AWS_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true
-export HOME=$work/home XDG_CACHE_HOME=$work/xdg-cache AWS_CONFIG_FILE=$work/none AWS_SHARED_CREDENTIALS_FILE=$work/none
-mkdir -p "$HOME"
+s3rver_env "$work"
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-port=$(free_port)
-# s3rver ciphers its continuation tokens with a cipher OpenSSL 3 keeps in its legacy provider.
-NODE_OPTIONS=--openssl-legacy-provider "$S3RVER" -d "$work/s3data" -a 127.0.0.1 -p "$port" --configure-bucket logs --silent >"$work/s3rver.log" 2>&1 &
-pids+=($!)
-for _ in $(seq 1 200); do curl -s -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.05; done
-curl -s -o /dev/null "http://127.0.0.1:$port/" || { cat "$work/s3rver.log"; echo "s3rver did not start"; exit 1; }
-s3() { aws --endpoint-url "http://127.0.0.1:$port" s3 "$@" >/dev/null; }
+s3rver_start "$work" logs
 
 proxy_port=""
 start_proxy() {  # name fail-every delay: a proxy in front of s3rver, logging to $work/NAME.log
