@@ -59,29 +59,36 @@ void S3Sources::mark_listed(std::size_t objects) {
     objects_ = objects;
 }
 
-std::vector<std::string> S3Sources::list_all(std::vector<InputProblem>& problems) {
+std::vector<std::string> S3Sources::each_source(std::vector<InputProblem>& problems,
+                                                const std::function<std::optional<std::string>(std::size_t)>& step) {
     std::vector<std::string> failed;
+    for (std::size_t i = 0; i < sources_.size(); ++i) {
+        std::optional<std::string> problem;
+        if (!client_ || !settings_problem_.empty())
+            problem = settings_problem_;
+        else
+            problem = step(i);
+        if (!problem) continue;
+        problems.push_back({sources_[i].url, std::move(*problem)});
+        failed.push_back(sources_[i].dir);
+    }
+    return failed;
+}
+
+std::vector<std::string> S3Sources::list_all(std::vector<InputProblem>& problems) {
     plans_.assign(sources_.size(), std::nullopt);
     std::size_t objects = 0;
     bool answered = false;
-    for (std::size_t i = 0; i < sources_.size(); ++i) {
-        if (!client_ || !settings_problem_.empty()) {
-            problems.push_back({sources_[i].url, settings_problem_});
-            failed.push_back(sources_[i].dir);
-            continue;
-        }
+    auto failed = each_source(problems, [&](std::size_t i) -> std::optional<std::string> {
         s3::SyncOptions so;
         so.dir = sources_[i].dir;
         s3::SyncPlan plan = s3::plan_sync(*client_, urls_[i], so);
-        if (plan.result.fatal) {
-            problems.push_back({sources_[i].url, plan.result.fatal->message});
-            failed.push_back(sources_[i].dir);
-            continue;
-        }
+        if (plan.result.fatal) return plan.result.fatal->message;
         answered = true;
         objects += plan.result.listed;
         plans_[i] = std::move(plan);
-    }
+        return std::nullopt;
+    });
     if (answered) mark_listed(objects);
     return failed;
 }
@@ -137,28 +144,19 @@ std::vector<InputProblem> S3Sources::take_fetch_problems() {
 }
 
 std::vector<std::string> S3Sources::sync_all(std::vector<InputProblem>& problems, const std::atomic<bool>* cancel) {
-    std::vector<std::string> failed;
     std::size_t objects = 0;
     bool answered = false;
-    for (std::size_t i = 0; i < sources_.size(); ++i) {
-        if (!client_ || !settings_problem_.empty()) {
-            problems.push_back({sources_[i].url, settings_problem_});
-            failed.push_back(sources_[i].dir);
-            continue;
-        }
+    auto failed = each_source(problems, [&](std::size_t i) -> std::optional<std::string> {
         s3::SyncOptions so;
         so.dir = sources_[i].dir;
         const s3::SyncResult r = s3::sync_prefix(*client_, urls_[i], so, cancel);
-        if (r.fatal) {
-            problems.push_back({sources_[i].url, r.fatal->message});
-            failed.push_back(sources_[i].dir);
-            continue;
-        }
+        if (r.fatal) return r.fatal->message;
         answered = true;
         objects += r.fetched + r.kept;
         for (const auto& [key, e] : r.failed)
             problems.push_back({fmt::format("s3://{}/{}", urls_[i].bucket, key), e.message});
-    }
+        return std::nullopt;
+    });
     if (answered) mark_listed(objects);
     return failed;
 }

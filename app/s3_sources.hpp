@@ -61,6 +61,11 @@ public:
     std::string fetch_note() const;
 
 private:
+    /// Runs `step(i)` for each source: a settings problem, or the message `step` returns, is
+    /// that source's problem, and its folder goes into the list returned (the folders to leave
+    /// out of the inputs).
+    std::vector<std::string> each_source(std::vector<InputProblem>& problems,
+                                         const std::function<std::optional<std::string>(std::size_t)>& step);
     void mark_listed(std::size_t objects);
     std::vector<Options::S3Path> sources_;
     std::vector<s3::S3Url> urls_;
