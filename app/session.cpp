@@ -1,5 +1,7 @@
 #include "app/session.hpp"
 
+#include "core/parse/uri.hpp"
+
 #include "core/parse/jsonl_log.hpp"
 
 #include <fmt/format.h>
@@ -342,7 +344,17 @@ int exit_status_after_output(const Session& s, bool written, std::string_view wh
 void say_unmatched_filter_values(const Engine& engine, const Filter& filter) {
     for (const FilterTerm& t : filter.terms) {
         if (t.op != FilterTerm::Op::Eq || !is_string_dim(t.dim.dim)) continue;
-        const std::vector<std::string> values = engine.interned(t.dim.dim);
+        std::vector<std::string> values = engine.interned(t.dim.dim);
+        if (dim_info(t.dim.dim).percent_encoded) {
+            // A filter matches a key as logged or as shown (decoded): both forms are had.
+            const std::size_t logged = values.size();
+            for (std::size_t i = 0; i < logged; ++i) {
+                if (!needs_url_decode(values[i], false)) continue;
+                std::string shown;
+                url_decode(values[i], shown, false);
+                values.push_back(std::move(shown));
+            }
+        }
         const std::unordered_set<std::string_view> have(values.begin(), values.end());
         for (const std::string& v : t.values) {
             if (v == "-" || have.contains(v)) continue;

@@ -71,8 +71,10 @@ same_as_commands() {  # stderr file, folder of the files written
   local re
   re=$(mktemp -d -p "$work")
   while IFS= read -r cmd; do
-    (cd "$re" && S3TOP="$S3TOP" XDG_STATE_HOME="$work/state" bash -c 's3top() { "$S3TOP" "$@"; }; '"$cmd" 2>/dev/null) ||
+    (cd "$re" && S3TOP="$S3TOP" XDG_STATE_HOME="$work/state" bash -c 's3top() { "$S3TOP" "$@"; }; '"$cmd" 2>"$work/re.err") ||
       fail "the command failed: $cmd"
+    # The filter's values are in the logs (a key as shown, decoded, as well as logged).
+    ! grep -q -- "--filter: no " "$work/re.err" || fail "the command says its filter matches nothing: $(cat "$work/re.err")"
   done < <(sed -n 's/^s3top: wrote .*; the same: //p' "$1")
   for f in "$2"/*; do
     cmp "$f" "$re/$(basename "$f")" || fail "$(basename "$f") differs from what its command writes"
