@@ -29,6 +29,7 @@ namespace s3top::app {
 namespace {
 
 constexpr std::size_t kHistoryKept = 200;  ///< filters the prompt's history offers
+constexpr std::size_t kUnreadNamed = 5;    ///< inputs left out named at the end, then "and N more"
 
 /// Where the `/` prompt's history is kept between sessions: the state folder's filter-history
 /// (none with --no-state, or when there is no state folder).
@@ -151,6 +152,8 @@ int run_dashboard_command(const Options& opt) {
     if (!s.follower) s.follower = std::make_unique<Follower>(*s.ingestor, follow_options(opt));
     Follower& follower = *s.follower;
     std::atomic<std::size_t> nfiles{s.inputs.size()};
+    // The inputs left out, as the latest round that looked at each found them (exit status 3).
+    UnreadList unread;
     // Following: when lines last came, and the files skipped as copies of counted content.
     std::atomic<std::int64_t> updated{0};
     std::atomic<std::uint64_t> copies{0};
@@ -170,6 +173,7 @@ int run_dashboard_command(const Options& opt) {
         if (replay) {
             std::vector<std::string> m;
             any = load_replay(s, *replay, opt, &m, &cancel);
+            unread.set(s.unread);
             keep_messages(std::move(m), messages, messages_mutex);
             done = true;
             poke();
@@ -178,6 +182,7 @@ int run_dashboard_command(const Options& opt) {
         }
         std::vector<std::string> m;
         any = load_all(s, opt, &m, &cancel);
+        unread.set(s.unread);
         nfiles = s.inputs.size();  // with the s3:// objects fetched meanwhile
         copies = s.copies;
         if (s.engine->lines().read > 0) updated = now();
@@ -186,6 +191,7 @@ int run_dashboard_command(const Options& opt) {
         poke();
         if (follow && !cancel) {
             follower.run([&](const IngestResult& r) {
+                unread.update(r);
                 nfiles += r.counts.read + r.counts.replaced;
                 copies += r.counts.duplicate;
                 if (r.load.any_read()) updated = now();
@@ -241,7 +247,7 @@ int run_dashboard_command(const Options& opt) {
         st.updated = updated;
         st.copies = copies;
         st.dedupe = s.loader_options.dedupe != nullptr;
-        if (done) st.unread = s.unread.size();
+        if (done) st.unread = unread.size();
         if (s.s3 && done) st.note = s.s3->note();  // the sources and their last listing, once loaded
         if (replay && done) {
             const ReplayStatus r = replay->status();
@@ -280,7 +286,18 @@ int run_dashboard_command(const Options& opt) {
     // 2: bad usage; 128 + N: signal N (SIGTERM, SIGHUP, a SIGINT from outside) ended it, as a
     // shell reports a process a signal ended, so a supervisor can tell a stop from a quit.
     if (rc == 2 || rc > 128) return rc;
-    return any || s.inputs.empty() ? 0 : 1;
+    if (!any && !s.inputs.empty()) return 1;
+    // As report: 3 when inputs were left out (not read, or only in part), and which.
+    const std::vector<UnreadInput> left = unread.list();
+    if (left.empty()) return 0;
+    std::string which;
+    for (std::size_t i = 0; i < left.size() && i < kUnreadNamed; ++i) which += (i ? ", " : "") + left[i].path;
+    if (left.size() > kUnreadNamed) which += fmt::format(" and {} more", left.size() - kUnreadNamed);
+    fmt::print(stderr, "{}\n",
+               terminal_safe(fmt::format("s3top: {} input{} could not be read, or only in part, so the dashboard "
+                                         "showed the rest: {}",
+                                         left.size(), left.size() == 1 ? "" : "s", which)));
+    return kExitSomeUnread;
 }
 
 }  // namespace s3top::app

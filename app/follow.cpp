@@ -46,35 +46,33 @@ bool write_interval_report(const Engine& engine, const ReportSpec& spec, const O
     return write_output(opt, text, "report");
 }
 
-namespace {
+UnreadList::UnreadList(const std::vector<UnreadInput>& first) { set(first); }
 
-/// The inputs a follow has not read, or only in part, as the latest round that looked at each
-/// one found it: a file that could not be read leaves the list once a round reads it.
-class UnreadList {
-public:
-    explicit UnreadList(const std::vector<UnreadInput>& first) {
-        for (const auto& u : first) by_path_[u.path] = u;
-    }
-    void update(const IngestResult& r) {
-        std::lock_guard l(mutex_);
-        for (const auto& f : r.load.files) {
-            if (!f.failed && !f.untouched) by_path_.erase(f.path);  // read to its end
-        }
-        for (auto& u : unread_inputs({}, r.load)) by_path_[u.path] = std::move(u);
-    }
-    std::vector<UnreadInput> list() const {
-        std::lock_guard l(mutex_);
-        std::vector<UnreadInput> out;
-        for (const auto& [path, u] : by_path_) out.push_back(u);
-        return out;
-    }
+void UnreadList::set(const std::vector<UnreadInput>& inputs) {
+    std::lock_guard l(mutex_);
+    by_path_.clear();
+    for (const auto& u : inputs) by_path_[u.path] = u;
+}
 
-private:
-    mutable std::mutex mutex_;
-    std::map<std::string, UnreadInput> by_path_;
-};
+void UnreadList::update(const IngestResult& r) {
+    std::lock_guard l(mutex_);
+    for (const auto& f : r.load.files) {
+        if (!f.failed && !f.untouched) by_path_.erase(f.path);  // read to its end
+    }
+    for (auto& u : unread_inputs({}, r.load)) by_path_[u.path] = std::move(u);
+}
 
-}  // namespace
+std::vector<UnreadInput> UnreadList::list() const {
+    std::lock_guard l(mutex_);
+    std::vector<UnreadInput> out;
+    for (const auto& [path, u] : by_path_) out.push_back(u);
+    return out;
+}
+
+std::size_t UnreadList::size() const {
+    std::lock_guard l(mutex_);
+    return by_path_.size();
+}
 
 int report_follow(Session& s, const Options& opt, const ReportSpec& spec) {
     const auto every = opt.every;

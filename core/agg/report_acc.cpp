@@ -187,7 +187,13 @@ ReportResult ReportAccumulator::finish(const Pools& pools) const {
         if (spec_.sort != SortBy::Key &&
             (a.metrics.bytes_sent != b.metrics.bytes_sent || a.metrics.requests != b.metrics.requests))
             return ranks_before(a.metrics, {}, b.metrics, {}, spec_.sort);
-        if (a.key != b.key) return a.key < b.key;
+        // By value, as the dashboard's panels: client IPs as addresses, numbers and times by
+        // their value (compare_values), each dimension in turn.
+        for (std::size_t i = 0; i < nk; ++i) {
+            if (const int c = compare_values(spec_.by[i].dim, group_keys_[ia * nk + i], a.key[i],
+                                             group_keys_[ib * nk + i], b.key[i]))
+                return c < 0;
+        }
         return raw_before(ia, ib);
     });
     std::vector<ReportGroup> sorted;

@@ -248,6 +248,32 @@ TEST(Engine, PanelKeysShownAlikeKeepOneOrder) {
     EXPECT_EQ(orders[0], (std::vector<std::uint64_t>{1, 0})) << "a%2Bb first";
 }
 
+// report --sort key orders values as the dashboard's panels do (compare_values, one rule):
+// client IPs as addresses, each dimension of --by in turn, in the streaming fold too.
+TEST(Engine, ReportSortedByKeyOrdersIpsAsAddresses) {
+    const std::vector<Req> reqs = {{"b", "10.0.0.10", 200, 5}, {"a", "9.1.1.1", 404, 5},   {"a", "2001:db8::1", 503, 7},
+                                   {"b", "10.0.0.9", 200, 1},  {"a", "10.0.0.10", 200, 1}, {"a", "10.0.0.9", 200, 1}};
+    ReportSpec spec;
+    spec.sort = SortBy::Key;
+    spec.by = {DimSpec{Dim::RemoteIp}};
+    for (const bool stream : {false, true}) {
+        EngineConfig cfg;
+        if (stream) cfg.stream = spec;
+        Engine e(cfg);
+        e.append(batch_of(reqs, cfg));
+        std::string got;
+        for (const auto& g : e.report(spec).groups) got += (got.empty() ? "" : " ") + g.key[0];
+        EXPECT_EQ(got, "9.1.1.1 10.0.0.9 10.0.0.10 2001:db8::1") << (stream ? "streaming" : "stored");
+    }
+    EngineConfig cfg;
+    Engine e(cfg);
+    e.append(batch_of(reqs, cfg));
+    spec.by = {DimSpec{Dim::Org}, DimSpec{Dim::RemoteIp}};
+    std::string got;
+    for (const auto& g : e.report(spec).groups) got += (got.empty() ? "" : " ") + g.key[0] + "/" + g.key[1];
+    EXPECT_EQ(got, "a/9.1.1.1 a/10.0.0.9 a/10.0.0.10 a/2001:db8::1 b/10.0.0.9 b/10.0.0.10");
+}
+
 TEST(Engine, ReportMultiDimensionAndTimeGroups) {
     EngineConfig cfg;
     Engine e(cfg);
