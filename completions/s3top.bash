@@ -84,7 +84,7 @@ _s3top() {
         local opts
         case $sub in
             report) opts="$common --by --top --sort --format -o --output --exact --panels --every --billing $billing" ;;
-            bill) opts="$common $billing --by --format -o --output" ;;
+            bill) opts="$common $billing --by --format -o --output --no-storage --versioned --inventory" ;;
             storage) opts="$common --month --from --to --by --versioned --inventory --format -o --output --exact" ;;
             *) opts="$common --version --no-color --panels --every" ;;
         esac
