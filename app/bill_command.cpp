@@ -82,16 +82,12 @@ int run_bill(const Options& opt) {
 
     // Storage: every object-changing request is gathered as the logs are read (the inventory,
     // when given, first: a broken one stops the run before the logs are read).
-    const bool storage_line = opt.no_state && !opt.no_storage;  // see resolve_options
-    if (!storage_line && !opt.no_storage)
-        fmt::print(stderr,
-                   "s3top: bill --state: no storage line (the state file keeps no object-changing requests yet); "
-                   "leave --state out to bill storage\n");
-    auto collector = storage_line ? std::make_shared<StorageCollector>() : nullptr;
+    // With a state file, the requests it kept come back with its rows; --no-storage: none.
+    auto collector = opt.no_storage ? nullptr : std::make_shared<StorageCollector>();
     StorageSpec storage_spec = storage_spec_for(spec);
     storage_spec.versioned_buckets = opt.versioned;
     std::optional<StorageInventories> inventories;
-    if (collector && !opt.inventory.empty()) {
+    if (collector && !opt.inventory.empty()) {  // --no-storage refuses --inventory
         inventories = load_storage_inventories(opt, storage_spec.from, storage_spec.to, collector->names());
         if (!inventories) return 1;
     }

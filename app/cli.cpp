@@ -236,8 +236,7 @@ CLI::App* add_storage(CLI::App& app, CommandLineText& st) {
     add_output(*storage, st, "storage report");
     storage->add_flag("--exact", st.exact, "Exact byte counts in the table instead of KiB/MiB");
     // What storage cannot do (yet): refused with a reason (resolve_options), not offered.
-    for (const char* name : {"--follow", "--no-follow", "--replay", "--speed", "--state"})
-        storage->get_option(name)->group("");
+    for (const char* name : {"--follow", "--no-follow", "--replay", "--speed"}) storage->get_option(name)->group("");
     return storage;
 }
 

@@ -84,8 +84,6 @@ void refuse_ignored_options(const CommandLineText& t, bool billing) {
                     fmt::format("{}: storage is computed over a whole period at once; it cannot follow or "
                                 "replay",
                                 name)};
-        if (given(t, "--state"))
-            throw UsageError{"--state: storage keeps no state yet; every run reads its inputs (leave --state out)"};
         return;
     }
     if (billing) {
@@ -442,14 +440,9 @@ Options resolve_options(const CommandLineText& t, const char* xdg_config_home, c
         if (o.every_given) throw UsageError{"--format html: not available with --every"};
     }
     if (o.billing || t.command == Command::Storage) o.periods = periods_of(t);
-    // A statement's storage line needs every object-changing request, and the state file keeps
-    // none yet: a statement reads every input unless --state is asked for (then it has no
-    // storage line, said on stderr).
-    if (o.billing && !given(t, "--state")) o.no_state = true;
     if (t.command == Command::Storage) {
         if (const std::string why = storage_filter_problem(o.filter); !why.empty())
             throw UsageError{"--filter: " + why};
-        o.no_state = true;  // storage keeps no state yet: every run reads its inputs
     }
     if (t.command == Command::Ingest) resolve_ingest(t, o);
     o.source_words = source_words(t);

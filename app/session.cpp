@@ -26,7 +26,7 @@ namespace {
 
 /// Everything that changes what the state file holds: the org source, the format, the
 /// columns kept, the request tier rules and the inputs named (each set of inputs has its own totals).
-std::uint64_t state_fingerprint(const Options& opt, const DimMask& keep, DedupeMode dedupe) {
+std::uint64_t state_fingerprint(const Options& opt, const DimMask& keep, DedupeMode dedupe, bool storage) {
     std::vector<std::string> roots;
     for (const auto& p : opt.paths) {
         std::error_code ec;
@@ -49,6 +49,8 @@ std::uint64_t state_fingerprint(const Options& opt, const DimMask& keep, DedupeM
     if (dedupe != DedupeMode::Off) key += fmt::format("dedupe {}\n", dedupe_mode_name(dedupe));
     // An ingest's state says what was sent where: one per target and share.
     if (opt.to) key += fmt::format("to {} shard {}/{}\n", opt.to->describe(), opt.shard, opt.shards);
+    // A state read with storage lines holds every object-changing request; one without has none.
+    if (storage) key += "storage\n";
     return hash_bytes(key, 0x5333746f70ULL);
 }
 
@@ -111,9 +113,8 @@ Session make_session(const Options& opt, const DimMask& needed, std::optional<Re
     lo.format_options = FormatOptions{opt.log_format, opt.date_format, opt.time_format,
                                       std::make_shared<const JsonFieldMap>(opt.config.json_fields)};
     lo.workers = opt.workers;
-    // Storage: events in the same second keep their file and line order; ingest: each row's
-    // source file and line.
-    lo.record_origin = storage != nullptr || opt.command == Command::Ingest;
+    // Ingest: each row's source file and line (storage lines carry their own: StorageLine::at).
+    lo.record_origin = opt.command == Command::Ingest;
     const DedupeMode dedupe = opt.dedupe;
     if (dedupe == DedupeMode::RequestId) lo.dedupe = std::make_shared<RequestIdSet>();
     lo.progress = std::make_shared<LoadProgress>();
@@ -132,11 +133,12 @@ Session make_session(const Options& opt, const DimMask& needed, std::optional<Re
         const std::filesystem::path dir =
             opt.state_dir.empty() ? default_state_dir() : std::filesystem::path(opt.state_dir);
         if (!dir.empty()) {
-            const auto fp = state_fingerprint(opt, s.engine->config().keep, dedupe);
+            const bool storage_lines = storage != nullptr;
+            const auto fp = state_fingerprint(opt, s.engine->config().keep, dedupe, storage_lines);
             if (dedupe != DedupeMode::Off) {
                 std::error_code ec;
-                const auto without =
-                    state_file_for(dir, state_fingerprint(opt, s.engine->config().keep, DedupeMode::Off));
+                const auto without = state_file_for(
+                    dir, state_fingerprint(opt, s.engine->config().keep, DedupeMode::Off, storage_lines));
                 if (!std::filesystem::exists(state_file_for(dir, fp), ec) && std::filesystem::exists(without, ec))
                     s.state_notes.push_back(without.string() +
                                             " was built without --dedupe request-id and holds no request ids: a state "

@@ -2,12 +2,12 @@
 // core/ingest/state_records.cpp), with dedupe keys on.
 // The input is cut into records — [type byte][u16 length][payload] each — that are wrapped with
 // a valid record header and checksum (so mutations reach the decoders of Batch, Entries,
-// HeadPrefixes, RequestIds and Snapshot payloads rather than dying at the checksum), behind a valid file
+// HeadPrefixes, RequestIds, Storage and Snapshot payloads rather than dying at the checksum), behind a valid file
 // header; the last input byte, when odd, also tears the file inside its last record.
 // Properties: open() never crashes, and what it keeps reopens with no note (the file was cut
-// back to whole records) and the same records, lines, dedupe keys and ledger entries. The same bytes are also
-// opened by a streaming report engine (report mode folds the rows straight from the map): it
-// must count the same lines and keys as the engine that keeps the records.
+// back to whole records) and the same records, lines, dedupe keys, storage events and ledger entries. The same bytes
+// are also opened by a streaming report engine (report mode folds the rows straight from the map): it must count the
+// same lines and keys as the engine that keeps the records.
 #include <unistd.h>
 
 #include <cstddef>
@@ -19,15 +19,18 @@
 
 #include "core/ingest/request_ids.hpp"
 #include "core/ingest/state_store.hpp"
+#include "core/parse/parsing_rules.hpp"
+#include "core/storage/storage_collector.hpp"
 #include "core/util/stream_hash.hpp"
 
 namespace {
 
 std::string state_bytes(const std::uint8_t* data, std::size_t size) {
     std::string out("S3TOPST\n", 8);
-    const std::uint32_t version = s3top::StateStore::kVersion;
+    const std::uint32_t version = s3top::StateStore::kVersion, rules = s3top::kParsingRulesVersion;
     const std::uint64_t fingerprint = 42;
     out.append(reinterpret_cast<const char*>(&version), 4);
+    out.append(reinterpret_cast<const char*>(&rules), 4);
     out.append(reinterpret_cast<const char*>(&fingerprint), 8);
     std::size_t pos = 0;
     while (pos + 3 <= size) {
@@ -50,13 +53,14 @@ std::string state_bytes(const std::uint8_t* data, std::size_t size) {
 }
 
 struct Loaded {
-    std::uint64_t records = 0, read = 0, keys = 0, no_id = 0;
+    std::uint64_t records = 0, read = 0, keys = 0, no_id = 0, storage = 0;
     std::size_t notes = 0, entries = 0;
 };
 
 Loaded open_state(const std::filesystem::path& file, bool stream = false) {
     s3top::EngineConfig cfg;
     if (stream) cfg.stream = s3top::ReportSpec{};
+    cfg.storage = std::make_shared<s3top::StorageCollector>();
     s3top::Engine engine(cfg);
     s3top::Ledger ledger;
     s3top::RequestIdSet ids;
@@ -65,7 +69,8 @@ Loaded open_state(const std::filesystem::path& file, bool stream = false) {
     std::vector<std::string> notes;
     if (!store.open(file, 42, engine, ledger, notes)) __builtin_trap();
     if (stream) (void)engine.report(s3top::ReportSpec{});
-    return {engine.records(), engine.lines().read, ids.size(), ids.no_id(), notes.size(), ledger.size()};
+    return {engine.records(), engine.lines().read, ids.size(), ids.no_id(), cfg.storage->events().size(),
+            notes.size(),     ledger.size()};
 }
 
 }  // namespace
@@ -88,10 +93,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         out << bytes;
     }
     const Loaded first = open_state(file);
-    if (streamed.read != first.read || streamed.keys != first.keys || streamed.notes != first.notes) __builtin_trap();
+    if (streamed.read != first.read || streamed.keys != first.keys || streamed.notes != first.notes ||
+        streamed.storage != first.storage)
+        __builtin_trap();
     const Loaded again = open_state(file);
     if (again.notes != 0 || again.records != first.records || again.read != first.read || again.keys != first.keys ||
-        again.no_id != first.no_id || again.entries != first.entries)
+        again.no_id != first.no_id || again.entries != first.entries || again.storage != first.storage)
         __builtin_trap();
     return 0;
 }

@@ -96,7 +96,7 @@ Tier BatchBuilder::tier_of(const Record& r) {
     return t;
 }
 
-void BatchBuilder::add(const Record& r) {
+void BatchBuilder::add(const Record& r, std::string_view path, std::uint64_t at) {
     Batch& b = batch_;
     ++b.counters.read;
     ++b.counters.parsed;
@@ -114,8 +114,7 @@ void BatchBuilder::add(const Record& r) {
         if (!keep_[i]) continue;
         c.ids[i].push_back(b.pools[i].intern(info.field ? r.*info.field : org_of(r, org_, scratch_)));
     }
-    if (storage_ && storage_op_of(r.operation))
-        b.storage.add(r, org_of(r, org_, scratch_), static_cast<std::uint32_t>(c.size() - 1));
+    if (storage_ && storage_op_of(r.operation)) b.storage.add(r, org_of(r, org_, scratch_), path, at);
 }
 
 void BatchBuilder::reject(std::uint32_t source, std::uint64_t line_no, std::string_view line, ParseError e) {

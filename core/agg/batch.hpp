@@ -105,8 +105,9 @@ public:
     /// `tiers` classifies each request into a price tier (S3's defaults unless configured).
     BatchBuilder(const OrgSource& org, const DimMask& keep, const TierMap& tiers = TierMap::defaults());
 
-    /// Counts and stores one parsed record.
-    void add(const Record& r);
+    /// Counts and stores one parsed record; `path` and `at` say where it was read (for its
+    /// storage line: StorageLine::at).
+    void add(const Record& r, std::string_view path = {}, std::uint64_t at = 0);
     /// Counts one line that became no record. A rejected one's text is kept for the rejects
     /// list; an ignored one (is_ignored) is only counted.
     void reject(std::uint32_t source, std::uint64_t line_no, std::string_view line, ParseError e);

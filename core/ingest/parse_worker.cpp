@@ -84,7 +84,7 @@ void ParseWorker::parse_lines(const FileCtx& fc, const Block& blk) {
         } else if (!parser) {
             builder_.reject(fc.index, line_no++, line, ParseError{RejectReason::NoFormat, 0, 0});
         } else {
-            parse_line(fc, *parser, line, line_no++, cut);
+            parse_line(fc, *parser, line, line_no++, blk.offset + (line.data() - data.data()), cut);
         }
     }
     add_span(blk, line_no - blk.first_line);
@@ -104,7 +104,7 @@ ParseError not_a_record(std::string_view line, ParseError e) {
 }  // namespace
 
 void ParseWorker::parse_line(const FileCtx& fc, LineParser& parser, std::string_view line, std::uint64_t line_no,
-                             bool cut) {
+                             std::uint64_t at, bool cut) {
     auto r = parser.parse(line);
     if (!r) {
         builder_.reject(fc.index, line_no, line, not_a_record(line, r.error()));
@@ -122,7 +122,7 @@ void ParseWorker::parse_line(const FileCtx& fc, LineParser& parser, std::string_
             static_cast<std::uint32_t>(id_at >= line_at && id_at - line_at <= line.size() ? id_at - line_at : 0);
         builder_.reject(fc.index, line_no, line, ParseError{RejectReason::DuplicateRequestId, column, 0});
     } else {
-        builder_.add(*r);
+        builder_.add(*r, shared_.jobs[fc.index].file.path, at);
         if (shared_.options.record_origin) builder_.add_origin(origin_key(fc.index, line_no));
     }
 }
@@ -155,7 +155,7 @@ void ParseWorker::parse_document(const FileCtx& fc, std::string_view doc) {
                 builder_.reject(fc.index, element, r.request_id, ParseError{RejectReason::DuplicateRequestId, 0, 0});
                 return;
             }
-            builder_.add(r);
+            builder_.add(r, shared_.jobs[fc.index].file.path, element);
             if (shared_.options.record_origin) builder_.add_origin(origin_key(fc.index, element));
         },
         [&](std::string_view excerpt, ParseError e) { builder_.reject(fc.index, ++element, excerpt, e); }, error);

@@ -46,7 +46,9 @@ public:
 private:
     void parse_lines(const FileCtx& fc, const Block& block);
     /// `cut`: the file's last line, with no newline after it.
-    void parse_line(const FileCtx& fc, LineParser& parser, std::string_view line, std::uint64_t line_no, bool cut);
+    /// `at`: the line's offset in its file's stream (StorageLine::at).
+    void parse_line(const FileCtx& fc, LineParser& parser, std::string_view line, std::uint64_t line_no,
+                    std::uint64_t at, bool cut);
     void parse_document(const FileCtx& fc, std::string_view doc);
     /// The parser for `fc`, made once per file (fed its header lines); null when none matched.
     LineParser* parser_for(const FileCtx& fc);

@@ -14,6 +14,7 @@
 
 #include "core/agg/engine.hpp"
 #include "core/ingest/request_ids.hpp"
+#include "core/storage/storage_collector.hpp"
 
 namespace s3top::state_records {
 
@@ -152,6 +153,27 @@ void put_request_ids(Sink& o, std::uint64_t no_id, const std::vector<RequestKey>
     o.num(no_id);
     o.num(static_cast<std::uint64_t>(keys.size()));
     o.big_array(keys);
+}
+
+void put_storage(Sink& o, const StorageLines& lines) {
+    o.num(lines.failed);
+    o.num(static_cast<std::uint64_t>(lines.text.size()));
+    o.s.append(lines.text);
+    o.num(static_cast<std::uint64_t>(lines.lines.size()));
+    for (const StorageLine& l : lines.lines) {
+        o.num(l.time);
+        o.num(l.size);
+        o.num(l.at);
+        o.num(l.part);
+        o.num(static_cast<std::uint8_t>(l.op));
+        o.num(static_cast<std::uint8_t>(l.to));
+        o.num(static_cast<std::uint8_t>(l.has_size));
+        for (const TextRef& r : {l.bucket, l.key, l.org, l.upload, l.version, l.path}) {
+            o.num(r.offset);
+            o.num(r.size);
+        }
+        if (o.s.size() >= (8u << 20)) o.flush();
+    }
 }
 
 namespace {
@@ -531,6 +553,33 @@ void apply_request_ids(std::string_view payload, RequestIdSet& ids) {
 
 }  // namespace
 
+bool read_storage(std::string_view payload, StorageLines& out) {
+    constexpr std::size_t kLineBytes = 8 + 8 + 8 + 2 + 3 + 6 * 8;
+    In in(payload);
+    std::uint64_t text = 0, n = 0;
+    std::string_view bytes;
+    if (!in.num(out.failed) || !in.num(text) || text > UINT32_MAX || !in.bytes(text, bytes) || !in.num(n) ||
+        n != in.left() / kLineBytes || in.left() % kLineBytes != 0)
+        return false;
+    out.text.assign(bytes);
+    out.lines.resize(static_cast<std::size_t>(n));
+    for (StorageLine& l : out.lines) {
+        std::uint8_t op = 0, to = 0, has_size = 0;
+        (void)(in.num(l.time) && in.num(l.size) && in.num(l.at) && in.num(l.part) && in.num(op) && in.num(to) &&
+               in.num(has_size));
+        if (op > static_cast<std::uint8_t>(StorageOp::Transition) || to >= kStorageClassCount || has_size > 1)
+            return false;
+        l.op = static_cast<StorageOp>(op);
+        l.to = static_cast<StorageClass>(to);
+        l.has_size = has_size != 0;
+        for (TextRef* r : {&l.bucket, &l.key, &l.org, &l.upload, &l.version, &l.path}) {
+            (void)(in.num(r->offset) && in.num(r->size));
+            if (r->offset > text || r->size > text - r->offset) return false;
+        }
+    }
+    return in.done();
+}
+
 bool apply_landed(std::string_view payload, const RowsTarget& rows, Ledger& ledger) {
     return decode_batch(payload, rows, ledger);
 }
@@ -579,6 +628,8 @@ Decoded decode_records(std::string_view data, const RowsTarget& rows, Ledger& le
     std::size_t pos = out.good;
     std::string_view pending_ids;  // a RequestIds payload waiting for its record
     std::uint64_t pending_bytes = 0;
+    StorageLines pending_storage;  // a Storage record's lines waiting for theirs
+    bool has_storage = false;
     std::uint32_t last_type = 0;  // of the last record decoded
     while (data.size() - pos >= kRecordHeaderBytes) {
         RecordHeader h;
@@ -592,6 +643,13 @@ Decoded decode_records(std::string_view data, const RowsTarget& rows, Ledger& le
             if (pending_bytes > 0 || !check_request_ids(payload)) break;
             pending_ids = payload;
             pending_bytes = bytes;
+            pos += static_cast<std::size_t>(bytes);
+            continue;
+        }
+        if (h.type == kStorage) {
+            if (has_storage || !read_storage(payload, pending_storage)) break;
+            has_storage = true;
+            pending_bytes += bytes;
             pos += static_cast<std::size_t>(bytes);
             continue;
         }
@@ -616,7 +674,8 @@ Decoded decode_records(std::string_view data, const RowsTarget& rows, Ledger& le
             ok = resolve_pending(payload, out.unresolved, rows, ledger);
         }
         if (!ok) break;  // checksummed but undecodable: treat as the end
-        if (pending_bytes > 0) apply_request_ids(pending_ids, ids);
+        if (!pending_ids.empty()) apply_request_ids(pending_ids, ids);
+        if (has_storage && rows.storage) rows.storage->add(pending_storage);
         if (h.type == kSnapshot || (h.type == kHeadPrefixes && last_type == kSnapshot)) {
             out.snapshot_bytes += bytes + pending_bytes;
         } else {
@@ -625,6 +684,9 @@ Decoded decode_records(std::string_view data, const RowsTarget& rows, Ledger& le
         }
         last_type = h.type;
         pending_bytes = 0;
+        pending_ids = {};
+        if (has_storage) pending_storage.clear();
+        has_storage = false;
         pos += static_cast<std::size_t>(bytes);
         out.good = pos;
         if (consumed) consumed(pos);

@@ -18,6 +18,7 @@ namespace s3top {
 
 class Engine;
 class RequestIdSet;
+class StorageCollector;
 
 namespace state_records {
 
@@ -40,6 +41,11 @@ inline constexpr std::uint8_t kPending = 5;
 /// The fate of a Pending batch: its id, and whether it landed (acknowledged, or found by its id
 /// after a crash) or not (then its lines are read again).
 inline constexpr std::uint8_t kResolved = 6;
+/// `s3top storage` and `bill`: the object-changing requests (StorageLines) of the Batch or
+/// Snapshot record that follows it, written in the same write() before it (after a RequestIds
+/// record when there is one) and counted only with it, so a crash never keeps one without the
+/// other. A Snapshot's is every event the file held, each string once.
+inline constexpr std::uint8_t kStorage = 7;
 inline constexpr std::size_t kHeaderBytes = 8 + 4 + 4 + 8;        // magic, version, parsing rules, fingerprint
 inline constexpr std::size_t kRecordHeaderBytes = 4 + 4 + 8 + 8;  // magic, type, length, checksum
 
@@ -123,6 +129,8 @@ struct RecordHeader {
 struct RowsTarget {
     Batch* rows = nullptr;
     Engine* stream = nullptr;
+    /// Where the Storage records' lines go (none: they are checked, then dropped).
+    StorageCollector* storage = nullptr;
 };
 
 /// A ledger entry as written in Entries and Snapshot records.
@@ -135,6 +143,11 @@ void put_rows(Sink& o, const Batch& b);
 std::string encode_batch(const Batch& b, const std::vector<Span>& spans, const std::vector<PlannedJob>& jobs);
 /// A RequestIds record's payload: records without an id, then the keys.
 void put_request_ids(Sink& o, std::uint64_t no_id, const std::vector<RequestKey>& keys);
+/// A Storage record's payload: the failed count, the text, then each line.
+void put_storage(Sink& o, const StorageLines& lines);
+/// Reads a Storage record's payload whole; false when malformed (a reference past the text,
+/// an operation or class that is none).
+bool read_storage(std::string_view payload, StorageLines& out);
 
 /// A Pending record's payload: the batch's description, then its spans and counters (as a
 /// Batch record's payload of no rows).

@@ -17,6 +17,7 @@
 #include "core/ingest/request_ids.hpp"
 #include "core/ingest/state_records.hpp"
 #include "core/parse/parsing_rules.hpp"
+#include "core/storage/storage_collector.hpp"
 #include "core/util/stream_hash.hpp"
 
 namespace s3top {
@@ -143,7 +144,11 @@ IoStatus StateStore::open(const std::filesystem::path& file, std::uint64_t finge
     Batch rows;
     RequestIdSet unused_ids;  // a state without dedupe still carries the keys it holds
     RequestIdSet& ids = ids_ ? *ids_ : unused_ids;
-    const RowsTarget target = stream ? RowsTarget{nullptr, &engine} : RowsTarget{&rows, nullptr};
+    // Storage lines go to the engine's collector; without one they are still kept through a
+    // compaction (written from this one).
+    StorageCollector unused_storage;
+    StorageCollector* storage = engine.config().storage ? engine.config().storage.get() : &unused_storage;
+    const RowsTarget target = stream ? RowsTarget{nullptr, &engine, storage} : RowsTarget{&rows, nullptr, storage};
     state_records::Decoded dec;  // good == 0: nothing kept
     // Every version's header starts with the magic and the version; the rest is this version's.
     std::uint32_t version = 0, rules = 0;
@@ -223,7 +228,7 @@ IoStatus StateStore::open(const std::filesystem::path& file, std::uint64_t finge
     }
     if (needs_compaction()) {
         // Streaming kept no rows: compact() reads them back from the file.
-        if (const IoStatus done = stream ? compact() : write_snapshot(rows, ledger, ids); !done)
+        if (const IoStatus done = stream ? compact() : write_snapshot(rows, ledger, ids, *storage); !done)
             notes.push_back(done.error().describe() + " (the state file stays as it was)");
     }
     if (!stream) engine.append(std::move(rows));
@@ -245,6 +250,7 @@ IoStatus StateStore::compact() {
     Batch rows;
     Ledger ledger;
     RequestIdSet ids;
+    StorageCollector storage;
     {
         // Mapped as read and let go behind the decoding: the log's records are copied into
         // `rows` as they are decoded, so the file and the rows are not both held whole (a first
@@ -252,7 +258,7 @@ IoStatus StateStore::compact() {
         MappedFile map;
         if (!map.map(fd_, static_cast<std::size_t>(size_), false))
             return std::unexpected(IoError::from_errno(IoError::Code::Read, path_.string(), errno));
-        const state_records::Decoded dec = decode_records(map.data(), RowsTarget{&rows, nullptr}, ledger, ids,
+        const state_records::Decoded dec = decode_records(map.data(), RowsTarget{&rows, nullptr, &storage}, ledger, ids,
                                                           [&map](std::size_t offset) { map.release(offset); });
         if (dec.good != size_)
             return std::unexpected(
@@ -262,10 +268,11 @@ IoStatus StateStore::compact() {
                                            "a batch sent to the database is not resolved yet; not compacted"});
     }
     ledger.settle();
-    return write_snapshot(rows, ledger, ids);
+    return write_snapshot(rows, ledger, ids, storage);
 }
 
-IoStatus StateStore::write_snapshot(const Batch& rows, const Ledger& ledger, const RequestIdSet& ids) {
+IoStatus StateStore::write_snapshot(const Batch& rows, const Ledger& ledger, const RequestIdSet& ids,
+                                    const StorageCollector& storage) {
     const std::filesystem::path tmp = temp_path(path_);
     int fd = -1;
     auto fail = [&](const char* what) -> IoStatus {
@@ -313,7 +320,27 @@ IoStatus StateStore::write_snapshot(const Batch& rows, const Ledger& ledger, con
             return fail("cannot write");
         ids_record = sizeof record_header + o.written();
     }
-    const auto snapshot_at = static_cast<off_t>(header.size() + ids_record);
+    // Then the storage lines, which also count with the Snapshot after them.
+    std::uint64_t storage_record = 0;
+    if (!storage.empty()) {
+        const off_t at = static_cast<off_t>(header.size() + ids_record);
+        StreamHash storage_hash;
+        std::memset(record_header, 0, sizeof record_header);
+        if (!write_all(fd, record_header, sizeof record_header)) return fail("cannot write");
+        Sink o(fd, &storage_hash);
+        put_storage(o, storage.lines());
+        o.flush();
+        if (!o.ok()) return fail("cannot write");
+        RecordHeader h;
+        h.type = kStorage;
+        h.len = o.written();
+        h.sum = storage_hash.digest();
+        h.to(record_header);
+        if (::pwrite(fd, record_header, sizeof record_header, at) != static_cast<ssize_t>(sizeof record_header))
+            return fail("cannot write");
+        storage_record = sizeof record_header + o.written();
+    }
+    const auto snapshot_at = static_cast<off_t>(header.size() + ids_record + storage_record);
     std::memset(record_header, 0, sizeof record_header);
     if (!write_all(fd, record_header, sizeof record_header)) return fail("cannot write");
     StreamHash hash;
@@ -356,7 +383,7 @@ IoStatus StateStore::write_snapshot(const Batch& rows, const Ledger& ledger, con
     if (crash_at_ == CrashPoint::Renamed) return crash();
     ::close(fd_);  // the old file, and its lock
     fd_ = fd;
-    const std::uint64_t record = ids_record + sizeof record_header + o.written() + prefixes_record;
+    const std::uint64_t record = ids_record + storage_record + sizeof record_header + o.written() + prefixes_record;
     size_ = synced_size_ = header.size() + record;
     snapshot_bytes_ = record;
     log_bytes_ = log_records_ = 0;
@@ -405,12 +432,16 @@ IoStatus StateStore::write_records(std::initializer_list<std::pair<std::uint8_t,
 
 IoStatus StateStore::append_batch(const Batch& batch, const std::vector<Span>& spans,
                                   const std::vector<PlannedJob>& jobs) {
-    if (batch.request_keys.empty() && batch.no_request_id == 0)
-        return write_record(kBatch, encode_batch(batch, spans, jobs));
-    Sink ids;
-    put_request_ids(ids, batch.no_request_id, batch.request_keys);
+    const bool has_ids = !batch.request_keys.empty() || batch.no_request_id > 0;
+    const bool has_storage = !batch.storage.lines.empty() || batch.storage.failed > 0;
     const std::string rows = encode_batch(batch, spans, jobs);
-    return write_records({{kRequestIds, &ids.s}, {kBatch, &rows}});
+    if (!has_ids && !has_storage) return write_record(kBatch, rows);
+    Sink ids, storage;
+    if (has_ids) put_request_ids(ids, batch.no_request_id, batch.request_keys);
+    if (has_storage) put_storage(storage, batch.storage);
+    if (!has_ids) return write_records({{kStorage, &storage.s}, {kBatch, &rows}});
+    if (!has_storage) return write_records({{kRequestIds, &ids.s}, {kBatch, &rows}});
+    return write_records({{kRequestIds, &ids.s}, {kStorage, &storage.s}, {kBatch, &rows}});
 }
 
 IoStatus StateStore::append_pending(const PendingBatch& batch, const Batch& counters, const std::vector<Span>& spans,

@@ -11,6 +11,8 @@
 //             record (same write()) or the Snapshot they belong to;
 //   RequestIds: the dedupe keys (--dedupe request-id) of the Batch or Snapshot record right
 //             after it, written in the same write() and counted only with it;
+//   Storage:  likewise, the object-changing requests (`storage`, `bill`) of the Batch after it,
+//             or before a Snapshot every one the file held;
 //   Pending, Resolved: a batch sent to a database (s3top ingest --to clickhouse://): Pending
 //             before the insert (the batch id, its spans and line counters, no rows), Resolved
 //             after the answer; its spans count only once it is Resolved as landed. A Pending
@@ -39,6 +41,7 @@
 namespace s3top {
 
 class RequestIdSet;
+class StorageCollector;
 
 class StateStore {
 public:
@@ -47,8 +50,10 @@ public:
     /// file has its starts. 4: ledger entries keep the file's ctime (a file rewritten with the
     /// same size and mtime is looked at again); a version 3 file is rebuilt (with a note).
     /// 5: the header records the parsing rules (kParsingRulesVersion) the records were parsed
-    /// by; a file of other rules, or of version 4, is rebuilt (with a note).
-    static constexpr std::uint32_t kVersion = 5;
+    /// by; a file of other rules, or of version 4, is rebuilt (with a note). 6: Storage records
+    /// (the object-changing requests of `storage` and `bill`); a version 5 file is rebuilt (with a
+    /// note): its batches have none.
+    static constexpr std::uint32_t kVersion = 6;
 
     /// Where compaction stops early, to simulate a crash between its steps (tests only).
     enum class CrashPoint : std::uint8_t { None, TempWritten, TempSynced, Renamed };
@@ -109,7 +114,8 @@ public:
 private:
     IoStatus write_record(std::uint8_t type, const std::string& payload);
     IoStatus write_records(std::initializer_list<std::pair<std::uint8_t, const std::string*>> records);
-    IoStatus write_snapshot(const Batch& rows, const Ledger& ledger, const RequestIdSet& ids);
+    IoStatus write_snapshot(const Batch& rows, const Ledger& ledger, const RequestIdSet& ids,
+                            const StorageCollector& storage);
     int fd_ = -1;
     std::filesystem::path path_;
     std::uint64_t fingerprint_ = 0;

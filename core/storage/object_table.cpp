@@ -63,9 +63,26 @@ std::string storage_filter_problem(const Filter& f) {
 }
 
 std::size_t StorageNames::memory_bytes() const {
-    std::size_t n = orgs.memory_bytes() + buckets.memory_bytes() + uploads.memory_bytes() + versions.memory_bytes();
+    std::size_t n = orgs.memory_bytes() + buckets.memory_bytes() + uploads.memory_bytes() + versions.memory_bytes() +
+                    paths.memory_bytes();
     for (const StringPool& k : keys) n += k.memory_bytes();
     return n + keys.capacity() * sizeof(StringPool);
+}
+
+void sort_events(const StorageNames& names, std::vector<StorageEvent>& events) {
+    // Each path's rank among the paths' texts, so that comparing two events compares numbers.
+    std::vector<std::uint32_t> by_text(names.paths.size());
+    for (std::uint32_t id = 0; id < by_text.size(); ++id) by_text[id] = id;
+    std::sort(by_text.begin(), by_text.end(),
+              [&](std::uint32_t a, std::uint32_t b) { return names.paths.view(a) < names.paths.view(b); });
+    std::vector<std::uint32_t> rank(by_text.size());
+    for (std::uint32_t r = 0; r < by_text.size(); ++r) rank[by_text[r]] = r;
+    auto rank_of = [&](std::uint32_t path) { return path < rank.size() ? rank[path] : 0u; };
+    std::sort(events.begin(), events.end(), [&](const StorageEvent& a, const StorageEvent& b) {
+        if (a.time != b.time) return a.time < b.time;
+        const std::uint32_t ra = rank_of(a.path), rb = rank_of(b.path);
+        return ra != rb ? ra < rb : a.origin < b.origin;
+    });
 }
 
 std::size_t ObjectTable::GroupKeyHash::operator()(const GroupKey& k) const {
@@ -635,7 +652,7 @@ StorageCheck ObjectTable::check(const StorageBaseline& b) const {
 StorageResult compute_storage(const StorageSpec& spec, const StorageNames& names, std::vector<StorageEvent>& events,
                               std::uint64_t failed, const StorageBaseline* baseline,
                               const std::vector<StorageBaseline>* later) {
-    std::sort(events.begin(), events.end());
+    sort_events(names, events);
     ObjectTable table(spec, names);
     table.count_failed(failed);
     bool applied = baseline == nullptr;

@@ -2,13 +2,14 @@
 
 namespace s3top {
 
-void StorageCollector::add(const StorageLines& lines, const std::vector<std::uint64_t>& origin) {
+void StorageCollector::add(const StorageLines& lines) {
     std::lock_guard l(mutex_);
     failed_ += lines.failed;
     for (const StorageLine& s : lines.lines) {
         StorageEvent e;
         e.time = s.time;
-        e.origin = s.row < origin.size() ? origin[s.row] : 0;
+        e.origin = s.at;
+        e.path = s.path.size ? names_.paths.intern(lines.view(s.path)) : 0;
         e.size = s.size;
         e.bucket = names_.bucket(lines.view(s.bucket));
         e.key = names_.key(e.bucket, lines.view(s.key));
@@ -21,6 +22,40 @@ void StorageCollector::add(const StorageLines& lines, const std::vector<std::uin
         e.has_size = s.has_size;
         events_.push_back(e);
     }
+}
+
+StorageLines StorageCollector::lines() const {
+    StorageLines out;
+    out.failed = failed_;
+    // Each pool's strings once, in id order: a reference is its pool's offset plus the id's.
+    auto keep_pool = [&out](const StringPool& pool) {
+        std::vector<TextRef> refs(pool.size());
+        for (std::uint32_t id = 1; id < pool.size(); ++id) refs[id] = out.keep(pool.view(id));
+        return refs;
+    };
+    const auto orgs = keep_pool(names_.orgs), buckets = keep_pool(names_.buckets), uploads = keep_pool(names_.uploads),
+               versions = keep_pool(names_.versions), paths = keep_pool(names_.paths);
+    std::vector<std::vector<TextRef>> keys;
+    for (const StringPool& k : names_.keys) keys.push_back(keep_pool(k));
+    out.lines.reserve(events_.size());
+    for (const StorageEvent& e : events_) {
+        StorageLine l;
+        l.time = e.time;
+        l.size = e.size;
+        l.at = e.origin;
+        l.part = e.part;
+        l.op = e.op;
+        l.to = e.to;
+        l.has_size = e.has_size;
+        l.bucket = buckets[e.bucket];
+        l.key = keys[e.bucket][e.key];
+        l.org = orgs[e.org];
+        l.upload = uploads[e.upload];
+        l.version = versions[e.version];
+        l.path = paths[e.path];
+        out.lines.push_back(l);
+    }
+    return out;
 }
 
 }  // namespace s3top

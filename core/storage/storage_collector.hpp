@@ -13,9 +13,13 @@ namespace s3top {
 
 class StorageCollector {
 public:
-    /// Interns `lines` (a batch's; `origin` is the batch's Batch::origin, empty when the loader
-    /// kept none) and keeps them as events. Thread-safe.
-    void add(const StorageLines& lines, const std::vector<std::uint64_t>& origin);
+    /// Interns `lines` (a batch's, or a state file's) and keeps them as events. Thread-safe.
+    void add(const StorageLines& lines);
+
+    /// The events gathered, as lines (each distinct string once in the text): what a state
+    /// file's snapshot keeps, and add() takes back. Not thread-safe against add().
+    StorageLines lines() const;
+    bool empty() const { return events_.empty() && failed_ == 0; }
 
     /// The names and the events gathered (unsorted); not thread-safe against add().
     StorageNames& names() { return names_; }

@@ -13,7 +13,7 @@ TextRef StorageLines::keep(std::string_view s) {
     return r;
 }
 
-void StorageLines::add(const Record& r, std::string_view org, std::uint32_t row) {
+void StorageLines::add(const Record& r, std::string_view org, std::string_view path, std::uint64_t at) {
     const StorageOpInfo* info = storage_op_of(r.operation);
     if (!info) return;
     if (!storage_status_applies(r.status)) {
@@ -24,13 +24,17 @@ void StorageLines::add(const Record& r, std::string_view org, std::uint32_t row)
     l.time = r.time;
     l.size = r.has_object_size ? r.object_size : 0;
     l.has_size = r.has_object_size;
-    l.row = row;
+    l.at = at;
     l.op = info->op;
     l.to = info->to;
     l.bucket = keep(r.bucket);
     l.key = keep(r.key);
     l.org = keep(org);
     if (r.version_id != "-") l.version = keep(r.version_id);
+    if (!path.empty()) {
+        if (view(last_path_) != path) last_path_ = keep(path);
+        l.path = last_path_;
+    }
     if (l.op == StorageOp::PutPart || l.op == StorageOp::Complete || l.op == StorageOp::Abort) {
         if (const auto id = query_param_raw(r.query, "uploadId")) l.upload = keep(*id);
         if (const auto n = query_param_raw(r.query, "partNumber")) {

@@ -21,12 +21,16 @@ struct TextRef {
 struct StorageLine {
     std::int64_t time = 0;
     std::uint64_t size = 0;  ///< the log's object size (0 when it has none: see has_size)
-    std::uint32_t row = 0;   ///< the record's row in its batch (Batch::origin[row] orders it)
+    /// Where it was read: the line's byte offset in its file's stream (decompressed), or a
+    /// document's element number. With `path`, the order of events in the same second: the
+    /// same in every run, whichever files a run reads (a line's number is not known after a
+    /// crash left a gap; its offset is).
+    std::uint64_t at = 0;
     std::uint16_t part = 0;  ///< PutPart: the part number (1-10000); 0 when not logged
     StorageOp op = StorageOp::Put;
     StorageClass to = StorageClass::Standard;
     bool has_size = false;
-    TextRef bucket, key, org, upload, version;
+    TextRef bucket, key, org, upload, version, path;
 };
 
 struct StorageLines {
@@ -36,17 +40,20 @@ struct StorageLines {
     std::uint64_t failed = 0;
 
     std::string_view view(TextRef r) const { return std::string_view(text).substr(r.offset, r.size); }
-    /// Adds `r` (the batch's record in row `row`, whose org is `org`) when its operation changes
-    /// what is stored; counts it in `failed` when it did not succeed; else does nothing.
-    void add(const Record& r, std::string_view org, std::uint32_t row);
+    /// Adds `r` (whose org is `org`, read at `at` of the file `path`) when its operation
+    /// changes what is stored; counts it in `failed` when it did not succeed; else does nothing.
+    void add(const Record& r, std::string_view org, std::string_view path = {}, std::uint64_t at = 0);
     void clear() {
         lines.clear();
         text.clear();
         failed = 0;
+        last_path_ = {};
     }
+    /// Appends `s` to the text.
+    TextRef keep(std::string_view s);
 
 private:
-    TextRef keep(std::string_view s);
+    TextRef last_path_;  ///< a batch's lines come from few files: each path's text kept once in a run
 };
 
 }  // namespace s3top

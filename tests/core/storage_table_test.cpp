@@ -272,19 +272,18 @@ TEST(StorageLines, FromLogLinesFailedWritesChangeNothing) {
     };
     BatchBuilder builder(OrgSource{}, DimMask{});
     builder.keep_storage_lines(true);
-    std::uint64_t line = 0;
-    std::vector<std::uint64_t> origin;
+    std::uint64_t at = 0;
     for (const auto& l : lines) {
         auto rec = parse_s3_access_log(l);
         ASSERT_TRUE(rec.has_value()) << l;
-        builder.add(*rec);
-        origin.push_back(++line);
+        builder.add(*rec, "f.log", at);
+        at += l.size() + 1;
     }
     Batch b = builder.take();
     ASSERT_EQ(b.storage.lines.size(), 2u);
     EXPECT_EQ(b.storage.failed, 1u);
     StorageCollector c;
-    c.add(b.storage, origin);
+    c.add(b.storage);
     const StorageResult r = compute_storage(march(), c.names(), c.events(), c.failed());
     ASSERT_EQ(r.groups.size(), 1u);
     EXPECT_EQ(r.groups[0].key, std::vector<std::string>{"acme"});
@@ -298,7 +297,7 @@ TEST(StorageLines, PartsCarryTheirUploadIdAndNumber) {
     auto rec = parse_s3_access_log(l);
     ASSERT_TRUE(rec.has_value());
     StorageLines s;
-    s.add(*rec, "org", 0);
+    s.add(*rec, "org");
     ASSERT_EQ(s.lines.size(), 1u);
     EXPECT_EQ(s.lines[0].op, StorageOp::PutPart);
     EXPECT_EQ(s.lines[0].part, 3);

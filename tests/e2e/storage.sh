@@ -66,7 +66,7 @@ for want in "<h1>s3top storage</h1>" ">acme<" ">STANDARD_IA<" ">beta<" "caveat: 
   grep -qF "$want" "$work/storage.html" || fail "storage html without $want"
 done
 
-for args in "--by key --month 2024-03" "--state $work/s --month 2024-03" "--follow --month 2024-03" "" \
+for args in "--by key --month 2024-03" "--follow --month 2024-03" "" \
   "--filter status=200 --month 2024-03" "--filter from=2024-03-02 --month 2024-03"; do
   set +e
   # shellcheck disable=SC2086
