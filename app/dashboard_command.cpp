@@ -133,8 +133,11 @@ int run_dashboard_command(const Options& opt) {
     d.filter = opt.filter;
     apply_dashboard_config(opt, d);  // before any thread starts: it may throw
     const bool follow = opt.follow;  // by default when given a folder (resolve_options)
+    // The object-changing requests, gathered as the logs are read (and kept in the state file):
+    // the org panel's stored bytes and the storage in its running cost.
+    d.storage = std::make_shared<StorageCollector>();
     Session s = make_session(opt, DimMask{}.set(), std::nullopt,
-                             follow ? std::optional<FollowOptions>(follow_options(opt)) : std::nullopt);
+                             follow ? std::optional<FollowOptions>(follow_options(opt)) : std::nullopt, d.storage);
 
     // Ingest on its own thread (then follow there); it wakes the dashboard through a pipe.
     int wake[2] = {-1, -1};

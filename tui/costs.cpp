@@ -1,14 +1,17 @@
 #include "tui/costs.hpp"
 
+#include <utility>
+
 #include "core/agg/engine.hpp"
 #include "core/billing/money.hpp"
 #include "core/billing/statement.hpp"
 #include "core/report/units.hpp"
+#include "core/storage/storage_collector.hpp"
 
 namespace s3top::tui {
 
 OrgCosts compute_org_costs(const Engine& engine, const BillingSpec& base, const Filter& filter, std::int64_t min_time,
-                           std::int64_t max_time) {
+                           std::int64_t max_time, StorageCollector* storage) {
     OrgCosts out;
     out.filter = filter;
     out.currency = base.prices.currency;
@@ -17,10 +20,25 @@ OrgCosts compute_org_costs(const Engine& engine, const BillingSpec& base, const 
     spec.by = {DimSpec{Dim::Org, 0}};
     spec.filter = filter;
     spec.periods = periods_between(min_time, max_time + 1);
-    spec.storage = nullptr;  // #16: the dashboard's storage goes here
+    spec.storage = nullptr;
     if (spec.periods.empty()) return out;
     out.from = spec.periods.front().from;
     out.to = spec.periods.back().to;
+    std::optional<StorageResult> stored;
+    if (storage) {
+        // As `bill` does: the statement's storage spec, over the same months.
+        stored =
+            storage->locked([&](const StorageNames& names, std::vector<StorageEvent>& events, std::uint64_t failed) {
+                return compute_storage(storage_spec_for(spec), names, events, failed);
+            });
+        spec.storage = &*stored;
+        out.storage = true;
+        for (const StorageGroup& g : stored->groups) {
+            std::string org = g.key.empty() ? std::string() : g.key.front();
+            if (org == "-") org.clear();
+            out.stored[org] += static_cast<std::uint64_t>(g.bytes_end);
+        }
+    }
     const Statement st = compute_statement(engine, spec);
     for (const StatementLine& l : st.lines_billed) {
         std::string org = l.key.empty() ? std::string() : l.key.front();
@@ -30,6 +48,55 @@ OrgCosts compute_org_costs(const Engine& engine, const BillingSpec& base, const 
     }
     for (const PeriodSummary& p : st.periods) out.provisional |= p.provisional;
     return out;
+}
+
+CostsWorker::CostsWorker(const Engine& engine, BillingSpec base, std::shared_ptr<StorageCollector> storage,
+                         std::function<void()> done)
+    : engine_(engine),
+      base_(std::make_unique<BillingSpec>(std::move(base))),
+      storage_(std::move(storage)),
+      done_(std::move(done)),
+      thread_([this](const std::stop_token& stop) { run(stop); }) {}
+
+CostsWorker::~CostsWorker() {
+    thread_.request_stop();
+    wake_.notify_all();
+}
+
+void CostsWorker::ask(const Filter& filter, std::int64_t min_time, std::int64_t max_time) {
+    {
+        std::lock_guard l(mutex_);
+        question_ = Question{filter, min_time, max_time};
+    }
+    wake_.notify_all();
+}
+
+std::optional<OrgCosts> CostsWorker::take() {
+    std::lock_guard l(mutex_);
+    return std::exchange(answer_, std::nullopt);
+}
+
+bool CostsWorker::busy() const {
+    std::lock_guard l(mutex_);
+    return question_.has_value() || working_;
+}
+
+void CostsWorker::run(const std::stop_token& stop) {
+    std::unique_lock l(mutex_);
+    while (!stop.stop_requested()) {
+        if (!wake_.wait(l, stop, [this] { return question_.has_value(); })) return;
+        const Question q = std::move(*question_);
+        question_.reset();
+        working_ = true;
+        l.unlock();
+        OrgCosts c = compute_org_costs(engine_, *base_, q.filter, q.min_time, q.max_time, storage_.get());
+        l.lock();
+        answer_ = std::move(c);
+        working_ = false;
+        l.unlock();
+        if (done_) done_();
+        l.lock();
+    }
 }
 
 std::string format_money(std::int64_t micros) {

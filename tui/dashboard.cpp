@@ -38,6 +38,7 @@ public:
           view_(ctl_.state().view_spec()),
           canvas_(term.width(), term.height(), term.unicode()) {
         ctl_.on_resize(term.width(), term.height());
+        if (opts_.billing) costs_.emplace(engine_, *opts_.billing, opts_.storage, nullptr);
     }
 
     int run() {
@@ -89,26 +90,31 @@ private:
         if (snap_.generation != drawn_generation_) dirty_ = true;
     }
 
-    /// The org panel's cost, again when the view's filter or the records changed: at once for a
-    /// new filter, else after a pause twenty times as long as the last one took (each is a few
-    /// report passes per month of records, on this thread), at least a quarter of a second.
+    /// The org panel's cost (and storage), again when the view's filter or the records changed:
+    /// asked of the CostsWorker at once for a new filter, else after a pause ten times as long
+    /// as the last answer took, at least a quarter of a second; the answer is taken when it
+    /// comes. The UI thread never computes it.
     void update_costs() {
-        if (!opts_.billing) return;
-        const auto& current = ctl_.state().costs;
-        const bool new_filter = !current || !(current->filter == snap_.view.filter);
+        if (!costs_) return;
+        if (auto c = costs_->take()) {
+            costs_every_ = std::max<Clock::duration>(std::chrono::milliseconds(250), 10 * (Clock::now() - costs_at_));
+            if (!(c == ctl_.state().costs)) {
+                ctl_.state().costs = std::move(c);
+                dirty_ = true;
+            }
+        }
+        const bool new_filter = !asked_filter_ || !(*asked_filter_ == snap_.view.filter);
         if (!new_filter && costs_version_ == seen_version_) return;
         const auto now = Clock::now();
-        if (!new_filter && now - costs_at_ < costs_every_) return;
-        std::optional<OrgCosts> costs;
-        if (snap_.totals.requests)
-            costs = compute_org_costs(engine_, *opts_.billing, snap_.view.filter, snap_.min_time, snap_.max_time);
-        else
-            costs = OrgCosts{snap_.view.filter, {}, 0, 0, 0, opts_.billing->prices.currency, false, false};
-        costs_at_ = Clock::now();
-        costs_every_ = std::max<Clock::duration>(std::chrono::milliseconds(250), 20 * (costs_at_ - now));
+        if (!new_filter && (costs_->busy() || now - costs_at_ < costs_every_)) return;
+        asked_filter_ = snap_.view.filter;
         costs_version_ = seen_version_;
-        if (!(costs == current)) {
-            ctl_.state().costs = std::move(costs);
+        costs_at_ = now;
+        if (snap_.totals.requests) {
+            costs_->ask(snap_.view.filter, snap_.min_time, snap_.max_time);
+        } else {
+            ctl_.state().costs =
+                OrgCosts{snap_.view.filter, {}, 0, 0, 0, opts_.billing->prices.currency, false, false, {}};
             dirty_ = true;
         }
     }
@@ -177,6 +183,7 @@ private:
             timeout = std::min<Clock::duration>(timeout, opts_.min_refresh - (now - last_refresh_));
         if (export_job_.joinable())  // its status line, soon after it is written
             timeout = std::min<Clock::duration>(timeout, std::chrono::milliseconds(100));
+        if (costs_ && costs_->busy()) timeout = std::min<Clock::duration>(timeout, std::chrono::milliseconds(50));
         const int timeout_ms = static_cast<int>(
             std::clamp<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(timeout).count(), 0, 60'000));
 
@@ -263,8 +270,10 @@ private:
     Clock::time_point last_status_{};
     bool dirty_ = true;
     std::uint64_t costs_version_ = 0;
+    std::optional<Filter> asked_filter_;  ///< of the costs last asked for
     Clock::time_point costs_at_{};
     Clock::duration costs_every_ = std::chrono::milliseconds(250);
+    std::optional<CostsWorker> costs_;  ///< stopped before what it reads
     // The export being written (DashboardOptions::export_view); last, so it is joined first.
     std::string export_result_;  ///< written by the job before export_done_
     std::atomic<bool> export_done_{false};

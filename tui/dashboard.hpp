@@ -10,6 +10,7 @@
 #include "core/agg/engine.hpp"
 #include "core/agg/filter.hpp"
 #include "core/billing/statement.hpp"
+#include "core/storage/storage_collector.hpp"
 #include "tui/theme.hpp"
 #include "tui/ui_state.hpp"
 
@@ -58,6 +59,9 @@ struct DashboardOptions {
     /// Prices and exclusions for the org panel's running cost (compute_statement over the
     /// view's range, `by` and `periods` set by the dashboard). Null: no cost shown.
     std::optional<BillingSpec> billing;
+    /// The object-changing requests gathered as the logs are read: storage is priced into the
+    /// running cost and the org panel shows what each org has stored. Null: requests only.
+    std::shared_ptr<StorageCollector> storage;
     /// At most one engine refresh per interval while ingest runs (a refresh re-ranks every group).
     std::chrono::milliseconds min_refresh{150};
     /// How often SourceStatus is polled for changes without a wake-up.

@@ -148,6 +148,17 @@ std::vector<Column> panel_columns(const Snapshot& snap, const UiState& ui, const
             cost.width = display_width(cost.heading);
             for (const auto& s : cost.cells) cost.width = std::max(cost.width, display_width(s));
             cols.push_back(std::move(cost));
+            // What each org has stored at the end of the range (the storage its cost includes).
+            if (costs->storage) {
+                Column stored{nullptr, "Stored", 0, {}};
+                for (int i = 0; i < shown; ++i) {
+                    const auto it = costs->stored.find(pd->rows[static_cast<std::size_t>(scroll + i)].label);
+                    stored.cells.push_back(format_bytes(it == costs->stored.end() ? 0 : it->second, x));
+                }
+                stored.width = display_width(stored.heading);
+                for (const auto& s : stored.cells) stored.width = std::max(stored.width, display_width(s));
+                cols.push_back(std::move(stored));
+            }
         }
     }
     return cols;
@@ -161,11 +172,11 @@ int numbers_width(const std::vector<Column>& cols) {
 }
 
 /// Gives up columns until `width` leaves `min_label` cells for the labels, never the share nor
-/// the one ranked by: the expanded panel's extra columns from the right, then requests or
-/// bytes, then the cost.
+/// the one ranked by: the expanded panel's extra columns from the right (the org panel's Stored
+/// among them), then requests or bytes, then the cost.
 void fit_columns(std::vector<Column>& cols, SortBy sort, int width, int min_label) {
-    auto drop_pass = [&](const Column& col) {  // -1: kept whatever the width
-        if (!col.metric) return 2;
+    auto drop_pass = [&](const Column& col) {                     // -1: kept whatever the width
+        if (!col.metric) return col.heading == "Stored" ? 0 : 2;  // the cost last; what is stored first
         const MetricColumn& mc = *col.metric;
         if (mc.figure == MetricFigure::Share) return -1;
         if (mc.sum == &Metrics::requests) return sort == SortBy::Requests ? -1 : 1;

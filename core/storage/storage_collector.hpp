@@ -21,6 +21,14 @@ public:
     StorageLines lines() const;
     bool empty() const { return events_.empty() && failed_ == 0; }
 
+    /// Calls `f(names, events, failed)` while no add() runs (the dashboard computes storage as
+    /// ingest goes on); returns what `f` returns.
+    template <class F>
+    auto locked(F&& f) {
+        std::lock_guard l(mutex_);
+        return f(names_, events_, failed_);
+    }
+
     /// The names and the events gathered (unsorted); not thread-safe against add().
     StorageNames& names() { return names_; }
     std::vector<StorageEvent>& events() { return events_; }

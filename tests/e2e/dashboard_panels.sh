@@ -18,15 +18,30 @@ wait_for " loaded  lines"
 # Item 1: each panel's title line heads its columns.
 wait_for "Org  ("
 [[ $(screen | grep -c "Reqs    Sent▼ %sent\|Reqs   Sent▼ %sent\|Reqs  Sent▼ %sent") -ge 3 ]] || fail "panels without headings"
-# Item 2: the top org's cost is bill's amount for requests and transfer (its storage apart).
-top=$("$S3TOP" bill --no-state --month 2024-03 --format json "$work/logs" 2>/dev/null | python3 -c '
+# Item 2 (and #16): the top org's cost is bill's amount over the range the dashboard shows, from
+# its first record to just after its last: requests, transfer and storage so far.
+range=$("$S3TOP" report --no-state --format json "$work/logs" 2>/dev/null | python3 -c '
 import json, sys
-p = json.load(sys.stdin)["periods"][0]
-g = max((g for g in p["groups"] if g["key"] != "-"), key=lambda g: (g["bytes_sent"], g["requests"]))
-c = g["charges_micros"]
-usage = c["total"] - c["storage"]
-cents = (usage + 5000) // 10000
-print(g["key"], f"{cents // 100:,}.{cents % 100:02d}")')
+from datetime import datetime, timedelta
+t = json.load(sys.stdin)["time"]
+last = datetime.strptime(t["last"], "%Y-%m-%dT%H:%M:%SZ") + timedelta(seconds=1)
+print(t["first"].rstrip("Z"), last.strftime("%Y-%m-%dT%H:%M:%S"))')
+read -r first after <<<"$range"
+top=$("$S3TOP" bill --no-state --from "$first" --to "$after" --format json "$work/logs" 2>/dev/null | python3 -c '
+import json, sys
+periods = json.load(sys.stdin)["periods"]
+sent, total = {}, {}
+for p in periods:
+    for g in p["groups"]:
+        if g["key"] == "-":
+            continue
+        sent[g["key"]] = sent.get(g["key"], (0, 0))
+        sent[g["key"]] = (sent[g["key"]][0] + g["bytes_sent"], sent[g["key"]][1] + g["requests"])
+        total[g["key"]] = total.get(g["key"], 0) + g["charges_micros"]["total"]
+org = max(sent, key=lambda k: sent[k])
+assert any(p["storage"]["lines"] for p in periods if p.get("storage")), "no storage in the statement"
+cents = (total[org] + 5000) // 10000
+print(org, f"{cents // 100:,}.{cents % 100:02d}")')
 read -r org cost <<<"$top"
 wait_for "USD"
 for ((i = 0; i < ${S3TOP_E2E_WAIT:-20} * 5; i++)); do

@@ -8,6 +8,7 @@
 #include "core/billing/statement.hpp"
 #include "core/config/config.hpp"
 #include "tests/tui/tui_fixture.hpp"
+#include "tui/format.hpp"
 #include "core/report/terminal_text.hpp"
 
 namespace s3top::tui {
@@ -329,6 +330,58 @@ TEST(Render, OrgPanelShowsEachOrgsCostAndTheHeaderItsPeriod) {
     EXPECT_EQ(stale.row(2).find("Cost"), std::string::npos);
     EXPECT_EQ(format_money(123'456'789'000), "123,456.79");
     EXPECT_EQ(format_money(-5'000), "-0.01");
+}
+
+// #16: with the object-changing requests gathered, the org panel's cost includes storage so far
+// in the range, charged by `bill`'s own storage line, and a Stored column says what each org
+// has stored at its end.
+TEST(Render, OrgPanelCostIncludesStorageAsBillChargesIt) {
+    const std::uint64_t GiB = 1024 * MiB;
+    auto storage = std::make_shared<StorageCollector>();
+    const auto engine = test::make_engine(
+        {
+            Req{.org = "acme", .key = "big.bin", .op = "REST.PUT.OBJECT", .object_size = 100 * GiB},
+            Req{.org = "globex", .sent = GiB, .time = kT0 + 9 * 86400},
+        },
+        storage);
+    const Config config = builtin_config();
+    BillingSpec base;
+    base.prices = config.prices;
+    base.exclude = config.exclude;
+    UiState ui = test::ui_of(240, 43);  // wide: the Stored column is the first a grid panel gives up
+    const Snapshot snap = test::snapshot_of(*engine, ui);
+    ui.costs = compute_org_costs(*engine, base, ui.filter, snap.min_time, snap.max_time, storage.get());
+    ASSERT_TRUE(ui.costs->storage);
+    // As bill computes it over the same range: its storage line for acme's 100 GiB over 9 days.
+    BillingSpec bill = base;
+    bill.by = {DimSpec{Dim::Org, 0}};
+    bill.periods = periods_between(kT0, kT0 + 9 * 86400 + 1);
+    StorageResult stored = compute_storage(storage_spec_for(bill), storage->names(), storage->events(), 0);
+    bill.storage = &stored;
+    const Statement st = compute_statement(*engine, bill);
+    std::int64_t acme = 0;
+    for (const auto& l : st.lines_billed)
+        if (l.key.front() == "acme") acme += l.charges.amount;
+    EXPECT_GT(acme, 600'000);  // 100 GiB x 0.023 x 9/31 of March: 0.67 USD
+    EXPECT_EQ(ui.costs->by_org.at("acme"), acme);
+    EXPECT_EQ(ui.costs->stored.at("acme"), 100 * GiB);
+    EXPECT_EQ(ui.costs->stored.count("globex"), 0u);
+
+    const Canvas c = test::render_to_canvas(snap, ui);
+    const Rect org = test::panel_rect(ui, 0);
+    const std::string head = test::rect_row(c, org, 0);
+    EXPECT_LT(head.find(" USD "), head.find(" Stored")) << head;
+    const std::string acme_row =
+        test::rect_row(c, org, 1).starts_with(" acme") ? test::rect_row(c, org, 1) : test::rect_row(c, org, 2);
+    EXPECT_NE(acme_row.find(" " + format_money(acme) + " "), std::string::npos) << acme_row;
+    EXPECT_NE(acme_row.find(format_bytes(100 * GiB, false)), std::string::npos) << acme_row;
+    // On a narrower screen the grid keeps requests and the cost, and drops Stored first.
+    UiState narrow = ui;
+    narrow.screen_w = 80;
+    const Canvas n = test::render_to_canvas(snap, narrow);
+    const std::string narrow_head = test::rect_row(n, test::panel_rect(narrow, 0), 0);
+    EXPECT_EQ(narrow_head.find("Stored"), std::string::npos) << narrow_head;
+    EXPECT_NE(narrow_head.find(" USD "), std::string::npos) << narrow_head;
 }
 
 TEST(Render, SelectedRowOfTheFocusedPanelIsHighlighted) {

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/agg/engine.hpp"
+#include "core/storage/storage_collector.hpp"
 #include "core/parse/record.hpp"
 #include "tui/canvas.hpp"
 #include "tui/render.hpp"
@@ -29,12 +30,18 @@ struct Req {
     std::string bucket = "bucket";
     std::string requester = "arn:aws:iam::1:user/u";
     std::uint64_t in = 0;
+    std::uint64_t object_size = 0;  ///< logged object size (a PUT's); 0: none
 };
 
-/// An engine holding `reqs` (orgs come from the "org" query parameter, as by default).
-inline std::unique_ptr<Engine> make_engine(const std::vector<Req>& reqs) {
-    auto engine = std::make_unique<Engine>(EngineConfig{});
+/// An engine holding `reqs` (orgs come from the "org" query parameter, as by default); with
+/// `storage`, their object-changing requests are gathered there.
+inline std::unique_ptr<Engine> make_engine(const std::vector<Req>& reqs,
+                                           std::shared_ptr<StorageCollector> storage = nullptr) {
+    EngineConfig cfg;
+    cfg.storage = storage;
+    auto engine = std::make_unique<Engine>(cfg);
     BatchBuilder bb(engine->config().org, engine->config().keep);
+    bb.keep_storage_lines(storage != nullptr);
     for (const Req& q : reqs) {
         const std::string query = "org=" + q.org;
         Record r;
@@ -51,6 +58,8 @@ inline std::unique_ptr<Engine> make_engine(const std::vector<Req>& reqs) {
         r.status = q.status;
         r.bytes_sent = q.sent;
         r.bytes_in = q.in;
+        r.object_size = q.object_size;
+        r.has_object_size = q.object_size > 0;
         bb.add(r);
     }
     engine->append(bb.take());
