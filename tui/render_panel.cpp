@@ -1,6 +1,7 @@
 // Ranked panels: the grid's compact lists and the expanded full-screen table.
 #include <algorithm>
 #include <array>
+#include <optional>
 
 #include "core/report/metric_columns.hpp"
 #include "core/report/units.hpp"
@@ -99,7 +100,8 @@ void render_grid_title(const PanelTitle& t, const UiState& ui, Canvas& c, Rect r
 
 /// One right-aligned numeric column.
 struct Column {
-    const MetricColumn* metric;  ///< null: the org panel's cost
+    /// A copy: metric_columns() returns its rows by value, and the columns outlive that vector.
+    std::optional<MetricColumn> metric;  ///< none: the org panel's cost or Stored
     std::string heading;
     int width = 0;
     std::vector<std::string> cells;  ///< one per visible row
@@ -117,7 +119,7 @@ std::vector<Column> panel_columns(const Snapshot& snap, const UiState& ui, const
     std::vector<Column> cols;
     const bool x = ui.exact;
     for (const MetricColumn& mc : metric_columns(expanded ? kWritePanelExpanded : kWritePanel)) {
-        Column col{&mc, {}, 0, {}};
+        Column col{mc, {}, 0, {}};
         col.heading = std::string(expanded || mc.narrow.empty() ? mc.heading : mc.narrow);  // grid: "Reqs"
         if (mc.figure == MetricFigure::Share && share_of_requests) col.heading = expanded ? "% requests" : "%reqs";
         if ((sort == SortBy::Bytes && mc.sum == &Metrics::bytes_sent) ||
@@ -140,7 +142,7 @@ std::vector<Column> panel_columns(const Snapshot& snap, const UiState& ui, const
         // statement over the view's months, to the cent).
         const OrgCosts* costs = ui.costs && ui.costs->filter == snap.view.filter ? &*ui.costs : nullptr;
         if (mc.sum == &Metrics::bytes_sent && costs && dim.dim == Dim::Org) {
-            Column cost{nullptr, costs->currency, 0, {}};
+            Column cost{std::nullopt, costs->currency, 0, {}};
             for (int i = 0; i < shown; ++i) {
                 const auto it = costs->by_org.find(pd->rows[static_cast<std::size_t>(scroll + i)].label);
                 cost.cells.push_back(format_money(it == costs->by_org.end() ? 0 : it->second));
@@ -150,7 +152,7 @@ std::vector<Column> panel_columns(const Snapshot& snap, const UiState& ui, const
             cols.push_back(std::move(cost));
             // What each org has stored at the end of the range (the storage its cost includes).
             if (costs->storage) {
-                Column stored{nullptr, "Stored", 0, {}};
+                Column stored{std::nullopt, "Stored", 0, {}};
                 for (int i = 0; i < shown; ++i) {
                     const auto it = costs->stored.find(pd->rows[static_cast<std::size_t>(scroll + i)].label);
                     stored.cells.push_back(format_bytes(it == costs->stored.end() ? 0 : it->second, x));
