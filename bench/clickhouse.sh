@@ -27,10 +27,7 @@ find "$DATA/logs" -type f -print0 | xargs -0 cat >/dev/null  # page cache
 WORK=$(mktemp -d /tmp/s3top-ch-bench.XXXXXX)
 trap 'ch_stop; rm -rf "$WORK"' EXIT
 ch_start "$WORK/ch"
-ddl=$("$S3TOP" schema clickhouse --cluster "$CH_CLUSTER" --database logs)
-for n in 1 2; do
-  while IFS= read -r -d ';' stmt; do [[ -n ${stmt//[$'\n ']/} ]] && ch_query "$n" "$stmt"; done <<<"$ddl"
-done
+ch_schema logs
 URL="clickhouse://127.0.0.1:${CH_HTTP[0]},127.0.0.1:${CH_HTTP[1]}/logs?table=s3top_records"
 
 measure() {  # name command...

@@ -18,10 +18,7 @@ trap 'ch_stop; [ -n "${S3TOP_KEEP_WORK:-}" ] && echo "kept $work" || rm -rf "$wo
 export CH_INGEST_PASSWORD="pw-$RANDOM-Zq9"
 ch_start "$work/ch"
 
-ddl=$("$S3TOP" schema clickhouse --cluster "$CH_CLUSTER" --database logs)
-for n in 1 2; do
-  while IFS= read -r -d ';' stmt; do [[ -n ${stmt//[$'\n ']/} ]] && ch_query "$n" "$stmt"; done <<<"$ddl"
-done
+ch_schema logs
 url="clickhouse://ingest:$CH_INGEST_PASSWORD@127.0.0.1:${CH_HTTP[0]},127.0.0.1:${CH_HTTP[1]}/logs?table=s3top_records"
 all=logs.s3top_records_all
 

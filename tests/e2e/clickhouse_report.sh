@@ -17,10 +17,7 @@ work=$(mktemp -d)
 trap 'ch_stop; [ -n "${S3TOP_KEEP_WORK:-}" ] && echo "kept $work" || rm -rf "$work"' EXIT
 export CH_INGEST_PASSWORD="pw-$RANDOM-Xr7"
 ch_start "$work/ch"
-ddl=$("$S3TOP" schema clickhouse --cluster "$CH_CLUSTER" --database logs)
-for n in 1 2; do
-  while IFS= read -r -d ';' stmt; do [[ -n ${stmt//[$'\n ']/} ]] && ch_query "$n" "$stmt"; done <<<"$ddl"
-done
+ch_schema logs
 url="clickhouse://ingest:$CH_INGEST_PASSWORD@127.0.0.1:${CH_HTTP[0]},127.0.0.1:${CH_HTTP[1]}/logs?table=s3top_records"
 
 "$S3GEN" --out "$work/logs" --lines 40000 --files 12 --garbage-permille 5 --seed 21 >/dev/null

@@ -4,6 +4,7 @@
 #   ch_require                 # exit 77 (skipped) when clickhouse-server or python3 is missing
 #   ch_start "$work/ch"        # two servers, each with its own config, data folder and ports
 #   ch_query 1 'SELECT 1'      # SQL to shard 1 (or 2) over HTTP; fails on an error
+#   ch_schema DB               # s3top's tables (s3top schema clickhouse --cluster) on both shards
 #   ch_stop                    # kill both (call it from the test's EXIT trap)
 #
 # After ch_start: CH_HTTP=(port1 port2), CH_TCP=(...), CH_CLUSTER=s3top_test (a remote_servers
@@ -129,4 +130,14 @@ ch_query() {
     return 1
   fi
   [ -z "$out" ] || printf '%s\n' "$out"
+}
+
+# ch_schema DB: the DDL `s3top schema clickhouse --cluster $CH_CLUSTER --database DB` prints,
+# statement by statement, on both shards (Distributed DDL would need ZooKeeper). Needs $S3TOP.
+ch_schema() {
+  local ddl stmt n
+  ddl=$("$S3TOP" schema clickhouse --cluster "$CH_CLUSTER" --database "$1")
+  for n in 1 2; do
+    while IFS= read -r -d ';' stmt; do [[ -n ${stmt//[$'\n ']/} ]] && ch_query "$n" "$stmt"; done <<<"$ddl"
+  done
 }
