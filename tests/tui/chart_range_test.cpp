@@ -29,15 +29,8 @@ protected:
         ctl_.on_resize(120, 40);
         refresh();
     }
-    void refresh() {
-        snap_ = test::snapshot_of(*engine_, ctl_.state());
-        ctl_.on_snapshot(snap_);
-    }
-    Action key(Key k) {
-        const Action a = ctl_.on_key(k, snap_);
-        if (a == Action::ViewChanged) refresh();
-        return a;
-    }
+    void refresh() { test::refresh(*engine_, ctl_, snap_); }
+    Action key(Key k) { return test::press(*engine_, ctl_, snap_, k); }
     Action mouse(MouseEvent::Kind kind, int x, int y) {
         const Action a = ctl_.on_mouse(MouseEvent{kind, x, y}, snap_);
         if (a == Action::ViewChanged) refresh();

@@ -25,15 +25,8 @@ protected:
     }
 
     /// What the dashboard does after a ViewChanged: a new snapshot of the new view.
-    void refresh() {
-        snap_ = test::snapshot_of(*engine_, ctl_.state());
-        ctl_.on_snapshot(snap_);
-    }
-    Action key(Key k) {
-        const Action a = ctl_.on_key(k, snap_);
-        if (a == Action::ViewChanged) refresh();
-        return a;
-    }
+    void refresh() { test::refresh(*engine_, ctl_, snap_); }
+    Action key(Key k) { return test::press(*engine_, ctl_, snap_, k); }
     void type(std::string_view s) {
         for (const char ch : s) key(static_cast<Key>(ch));
     }

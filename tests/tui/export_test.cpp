@@ -24,15 +24,8 @@ protected:
           ctl_(test::ui_of(120, 40), engine_sources(*engine_)) {
         refresh();
     }
-    void refresh() {
-        snap_ = test::snapshot_of(*engine_, ctl_.state());
-        ctl_.on_snapshot(snap_);
-    }
-    Action key(Key k) {
-        const Action a = ctl_.on_key(k, snap_);
-        if (a == Action::ViewChanged) refresh();
-        return a;
-    }
+    void refresh() { test::refresh(*engine_, ctl_, snap_); }
+    Action key(Key k) { return test::press(*engine_, ctl_, snap_, k); }
     const UiState& ui() const { return ctl_.state(); }
     std::string screen() const { return test::render_to_canvas(snap_, ctl_.state()).to_string(); }
 

@@ -9,6 +9,7 @@
 #include "core/storage/storage_collector.hpp"
 #include "core/parse/record.hpp"
 #include "tui/canvas.hpp"
+#include "tui/controller.hpp"
 #include "tui/render.hpp"
 #include "tui/ui_state.hpp"
 
@@ -73,6 +74,20 @@ inline Snapshot snapshot_of(const Engine& engine, const UiState& ui) {
 }
 
 /// UI defaults on a screen of w x h.
+/// A new snapshot of the controller's view, handed to it, as the dashboard does after a
+/// ViewChanged.
+inline void refresh(const Engine& engine, Controller& ctl, Snapshot& snap) {
+    snap = snapshot_of(engine, ctl.state());
+    ctl.on_snapshot(snap);
+}
+
+/// A key, as the dashboard handles it: when the view changed, a new snapshot of it.
+inline Action press(const Engine& engine, Controller& ctl, Snapshot& snap, Key k) {
+    const Action a = ctl.on_key(k, snap);
+    if (a == Action::ViewChanged) refresh(engine, ctl, snap);
+    return a;
+}
+
 inline UiState ui_of(int w, int h) {
     UiState ui = UiState::defaults();
     ui.screen_w = w;
