@@ -125,6 +125,21 @@ void bind_replay_keys(tui::DashboardOptions& d, Replay& replay) {
     d.step = [&replay] { replay.step(); };
 }
 
+/// As report: 0 when every input was read, else 3 (kExitSomeUnread), saying which were left
+/// out (not read, or only in part), the first kUnreadNamed by name.
+int unread_exit_status(const UnreadList& unread) {
+    const std::vector<UnreadInput> left = unread.list();
+    if (left.empty()) return 0;
+    std::string which;
+    for (std::size_t i = 0; i < left.size() && i < kUnreadNamed; ++i) which += (i ? ", " : "") + left[i].path;
+    if (left.size() > kUnreadNamed) which += fmt::format(" and {} more", left.size() - kUnreadNamed);
+    fmt::print(stderr, "{}\n",
+               terminal_safe(fmt::format("s3top: {} input{} could not be read, or only in part, so the dashboard "
+                                         "showed the rest: {}",
+                                         left.size(), left.size() == 1 ? "" : "s", which)));
+    return kExitSomeUnread;
+}
+
 }  // namespace
 
 int run_dashboard_command(const Options& opt) {
@@ -290,17 +305,7 @@ int run_dashboard_command(const Options& opt) {
     // shell reports a process a signal ended, so a supervisor can tell a stop from a quit.
     if (rc == 2 || rc > 128) return rc;
     if (!any && !s.inputs.empty()) return 1;
-    // As report: 3 when inputs were left out (not read, or only in part), and which.
-    const std::vector<UnreadInput> left = unread.list();
-    if (left.empty()) return 0;
-    std::string which;
-    for (std::size_t i = 0; i < left.size() && i < kUnreadNamed; ++i) which += (i ? ", " : "") + left[i].path;
-    if (left.size() > kUnreadNamed) which += fmt::format(" and {} more", left.size() - kUnreadNamed);
-    fmt::print(stderr, "{}\n",
-               terminal_safe(fmt::format("s3top: {} input{} could not be read, or only in part, so the dashboard "
-                                         "showed the rest: {}",
-                                         left.size(), left.size() == 1 ? "" : "s", which)));
-    return kExitSomeUnread;
+    return unread_exit_status(unread);
 }
 
 }  // namespace s3top::app
