@@ -140,75 +140,39 @@ int unread_exit_status(const UnreadList& unread) {
     return kExitSomeUnread;
 }
 
-}  // namespace
-
-int run_dashboard_command(const Options& opt) {
-    if (refused_without_screen()) return 2;
-    tui::DashboardOptions d;
-    d.filter = opt.filter;
-    apply_dashboard_config(opt, d);  // before any thread starts: it may throw
-    const bool follow = opt.follow;  // by default when given a folder (resolve_options)
-    // The object-changing requests, gathered as the logs are read (and kept in the state file):
-    // the org panel's stored bytes and the storage in its running cost.
-    d.storage = std::make_shared<StorageCollector>();
-    Session s = make_session(opt, DimMask{}.set(), std::nullopt,
-                             follow ? std::optional<FollowOptions>(follow_options(opt)) : std::nullopt, d.storage);
-
-    // Ingest on its own thread (then follow there); it wakes the dashboard through a pipe.
-    int wake[2] = {-1, -1};
-    if (::pipe2(wake, O_CLOEXEC | O_NONBLOCK) != 0) wake[0] = wake[1] = -1;
-    auto poke = [&] {
-        if (wake[1] >= 0) {
-            const char c = 1;
-            [[maybe_unused]] const auto n = ::write(wake[1], &c, 1);
+/// What the input's thread (the load, then follow or replay) and the UI thread share: the
+/// flags, what was said, the counts the header shows. The input's thread writes it in
+/// load_and_follow(); the UI thread reads it through status_of() and problems().
+struct DashboardInput {
+    DashboardInput(Session& session, const Options& options, std::function<void()> wake)
+        : s(session), opt(options), poke(std::move(wake)), follow(options.follow), watching(watched_paths(options)) {
+        if (!s.follower) s.follower = std::make_unique<Follower>(*s.ingestor, follow_options(opt));
+        if (opt.replay) {
+            ReplayOptions ro = replay_options(opt);
+            ro.on_change = poke;
+            replay = std::make_unique<Replay>(*s.engine, std::move(ro));
         }
-    };
-    std::atomic<bool> cancel{false}, done{false};
-    std::vector<std::string> messages;
-    std::mutex messages_mutex;
-    bool any = false;
-    if (!s.follower) s.follower = std::make_unique<Follower>(*s.ingestor, follow_options(opt));
-    Follower& follower = *s.follower;
-    std::atomic<std::size_t> nfiles{s.inputs.size()};
-    // The inputs left out, as the latest round that looked at each found them (exit status 3).
-    UnreadList unread;
-    // Following: when lines last came, and the files skipped as copies of counted content.
-    std::atomic<std::int64_t> updated{0};
-    std::atomic<std::uint64_t> copies{0};
-    const std::vector<std::string> watching = watched_paths(opt);
-    auto now = [] { return static_cast<std::int64_t>(std::time(nullptr)); };
-    // --replay: read everything, then play it in time order on this same thread.
-    std::unique_ptr<Replay> replay;
-    if (opt.replay) {
-        ReplayOptions ro = replay_options(opt);
-        ro.on_change = poke;
-        replay = std::make_unique<Replay>(*s.engine, std::move(ro));
     }
-    // The threads started from here (ingest, follow, replay, parse workers) leave the
-    // dashboard's signals to the UI thread; unblocked again once the dashboard is closed.
-    std::optional<tui::DashboardSignalBlock> signals_to_ui(std::in_place);
-    std::jthread ingest([&] {
-        if (replay) {
-            std::vector<std::string> m;
-            any = load_replay(s, *replay, opt, &m, &cancel);
-            unread.set(s.unread);
-            keep_messages(std::move(m), messages, messages_mutex);
-            done = true;
-            poke();
-            if (!cancel) replay->run();
-            return;
-        }
+
+    /// On the input's thread: reads every input, then follows them (or plays them, --replay)
+    /// until stop().
+    void load_and_follow() {
         std::vector<std::string> m;
-        any = load_all(s, opt, &m, &cancel);
+        any = replay ? load_replay(s, *replay, opt, &m, &cancel) : load_all(s, opt, &m, &cancel);
         unread.set(s.unread);
-        nfiles = s.inputs.size();  // with the s3:// objects fetched meanwhile
-        copies = s.copies;
-        if (s.engine->lines().read > 0) updated = now();
+        if (!replay) {
+            nfiles = s.inputs.size();  // with the s3:// objects fetched meanwhile
+            copies = s.copies;
+            if (s.engine->lines().read > 0) updated = now();
+        }
         keep_messages(std::move(m), messages, messages_mutex);
         done = true;
         poke();
-        if (follow && !cancel) {
-            follower.run([&](const IngestResult& r) {
+        if (cancel) return;
+        if (replay) {
+            replay->run();
+        } else if (follow) {
+            s.follower->run([&](const IngestResult& r) {
                 unread.update(r);
                 nfiles += r.counts.read + r.counts.replaced;
                 copies += r.counts.duplicate;
@@ -217,41 +181,27 @@ int run_dashboard_command(const Options& opt) {
                 poke();
             });
         }
-    });
-    // Following s3:// PATHs: listed again every --every on a thread of their own.
-    std::jthread s3_poller;
-    if (s.s3 && follow) {
-        s3_poller = std::jthread([&] {
-            s.s3->run([&](const std::string& line) {
-                {
-                    std::lock_guard l(messages_mutex);
-                    messages.push_back(terminal_safe(line));
-                }
-                poke();
-            });
-        });
     }
-    // However this function is left, the ingest thread is stopped before it is joined.
-    const OnExit stop_ingest{[&] {
+
+    /// Ends load_and_follow() soon (and the s3:// listing). Any thread.
+    void stop() {
         cancel = true;
         if (replay) replay->stop();
-        follower.stop();
+        s.follower->stop();
         if (s.s3) s.s3->stop();
-    }};
-    d.poll_interval = std::chrono::milliseconds(200);
-    const auto load_start = std::chrono::steady_clock::now();
-    d.wake_fd = wake[0];
-    const std::filesystem::path history = history_file(opt);
-    d.filter_history = read_history(history);
-    d.filter_entered = [history](const std::string& f) { append_history(history, f); };
-    // The problems view lists what would be said on stderr at the end, as it is said.
-    d.input_problems = [&] {
-        std::lock_guard l(messages_mutex);
-        std::vector<std::string> out;
-        for (const std::string& m : messages) out.push_back(m.starts_with("s3top: ") ? m.substr(7) : m);
-        return out;
-    };
-    d.status = [&] {
+    }
+
+    /// A line to say once the dashboard is closed (it is in the problems view meanwhile).
+    void say(std::string line) {
+        {
+            std::lock_guard l(messages_mutex);
+            messages.push_back(terminal_safe(line));
+        }
+        poke();
+    }
+
+    /// What the header shows about the input now. UI thread.
+    tui::SourceStatus status_of() const {
         tui::SourceStatus st;
         st.mode = !done    ? tui::SourceStatus::Mode::Loading
                   : replay ? tui::SourceStatus::Mode::Replay
@@ -275,37 +225,101 @@ int run_dashboard_command(const Options& opt) {
             st.done = r.done;
         }
         return st;
-    };
-    if (replay) bind_replay_keys(d, *replay);
+    }
+
+    /// What would be said on stderr at the end, so far, for the problems view. UI thread.
+    std::vector<std::string> problems() const {
+        std::lock_guard l(messages_mutex);
+        std::vector<std::string> out;
+        for (const std::string& m : messages) out.push_back(m.starts_with("s3top: ") ? m.substr(7) : m);
+        return out;
+    }
+
+    static std::int64_t now() { return static_cast<std::int64_t>(std::time(nullptr)); }
+
+    Session& s;
+    const Options& opt;
+    const std::function<void()> poke;  ///< wakes the dashboard
+    const bool follow;                 ///< by default when given a folder (resolve_options)
+    const std::vector<std::string> watching;
+    const std::chrono::steady_clock::time_point load_start = std::chrono::steady_clock::now();
+    std::unique_ptr<Replay> replay;  ///< --replay: everything read, then played in time order
+    std::atomic<bool> cancel{false}, done{false};
+    bool any = false;  ///< something was read (written before `done`)
+    std::atomic<std::size_t> nfiles{s.inputs.size()};
+    UnreadList unread;                     ///< the inputs left out, as the latest round that looked at each found them
+    std::atomic<std::int64_t> updated{0};  ///< following: when lines last came
+    std::atomic<std::uint64_t> copies{0};  ///< files skipped as copies of counted content
+    mutable std::mutex messages_mutex;
+    std::vector<std::string> messages;  ///< said on stderr at the end ("s3top: ...")
+};
+
+}  // namespace
+
+int run_dashboard_command(const Options& opt) {
+    if (refused_without_screen()) return 2;
+    tui::DashboardOptions d;
+    d.filter = opt.filter;
+    apply_dashboard_config(opt, d);  // before any thread starts: it may throw
+    // The object-changing requests, gathered as the logs are read (and kept in the state file):
+    // the org panel's stored bytes and the storage in its running cost.
+    d.storage = std::make_shared<StorageCollector>();
+    Session s = make_session(opt, DimMask{}.set(), std::nullopt,
+                             opt.follow ? std::optional<FollowOptions>(follow_options(opt)) : std::nullopt, d.storage);
+
+    // Ingest on its own thread (then follow there); it wakes the dashboard through a pipe.
+    int wake[2] = {-1, -1};
+    if (::pipe2(wake, O_CLOEXEC | O_NONBLOCK) != 0) wake[0] = wake[1] = -1;
+    DashboardInput in(s, opt, [&wake] {
+        if (wake[1] >= 0) {
+            const char c = 1;
+            [[maybe_unused]] const auto n = ::write(wake[1], &c, 1);
+        }
+    });
+    // The threads started from here (ingest, follow, replay, parse workers) leave the
+    // dashboard's signals to the UI thread; unblocked again once the dashboard is closed.
+    std::optional<tui::DashboardSignalBlock> signals_to_ui(std::in_place);
+    std::jthread ingest([&in] { in.load_and_follow(); });
+    // Following s3:// PATHs: listed again every --every on a thread of their own.
+    std::jthread s3_poller;
+    if (s.s3 && in.follow) s3_poller = std::jthread([&] { s.s3->run([&](const std::string& line) { in.say(line); }); });
+    // However this function is left, the ingest thread is stopped before it is joined.
+    const OnExit stop_ingest{[&in] { in.stop(); }};
+    d.poll_interval = std::chrono::milliseconds(200);
+    d.wake_fd = wake[0];
+    const std::filesystem::path history = history_file(opt);
+    d.filter_history = read_history(history);
+    d.filter_entered = [history](const std::string& f) { append_history(history, f); };
+    // The problems view lists what would be said on stderr at the end, as it is said.
+    d.input_problems = [&in] { return in.problems(); };
+    d.status = [&in] { return in.status_of(); };
+    if (in.replay) bind_replay_keys(d, *in.replay);
     // The export key: the view written here through report's writers, and said again at the end
     // with the command that writes the same file.
     std::vector<std::string> exported;
     d.export_view = [&](const tui::ExportRequest& r) {
-        if (!done) return std::string("still reading the inputs: write the view once they are read");
-        const ViewExport e = export_view(s, opt, r, now());
+        if (!in.done) return std::string("still reading the inputs: write the view once they are read");
+        const ViewExport e = export_view(s, opt, r, DashboardInput::now());
         if (!e.ok) return e.line;
-        std::lock_guard l(messages_mutex);
+        std::lock_guard l(in.messages_mutex);
         exported.push_back(fmt::format("s3top: wrote {}; the same: {}", e.file, e.command));
-        return replay ? e.line + " (replay: the file holds the records played so far)" : e.line;
+        return in.replay ? e.line + " (replay: the file holds the records played so far)" : e.line;
     };
     const int rc = tui::run_dashboard(*s.engine, d);
     signals_to_ui.reset();  // a SIGTERM while ingest winds down ends the program, as before
-    cancel = true;
-    if (replay) replay->stop();
-    follower.stop();
-    if (s.s3) s.s3->stop();
+    in.stop();
     ingest.join();
     for (int fd : wake) {
         if (fd >= 0) ::close(fd);
     }
-    for (const auto& m : messages) fmt::print(stderr, "{}\n", m);
+    for (const auto& m : in.messages) fmt::print(stderr, "{}\n", m);
     // Printable already (shell_quote() writes control bytes as \xHH): as it is, to be copied.
     for (const auto& m : exported) fmt::print(stderr, "{}\n", m);
     // 2: bad usage; 128 + N: signal N (SIGTERM, SIGHUP, a SIGINT from outside) ended it, as a
     // shell reports a process a signal ended, so a supervisor can tell a stop from a quit.
     if (rc == 2 || rc > 128) return rc;
-    if (!any && !s.inputs.empty()) return 1;
-    return unread_exit_status(unread);
+    if (!in.any && !s.inputs.empty()) return 1;
+    return unread_exit_status(in.unread);
 }
 
 }  // namespace s3top::app
