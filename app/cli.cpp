@@ -121,8 +121,9 @@ std::string version_text() {
 /// `s3top --list WHAT` (hidden; for the shell completions, so their words come from the
 /// program's own tables): one word per line. False for an unknown WHAT.
 bool print_list(const std::string& what) {
-    if (what == "dims") {
+    if (what == "dims" || what == "panels") {
         for (const DimInfo& info : kDims) fmt::print("{}\n", info.name);
+        if (what == "panels") fmt::print("{}\n", kStoredPanelName);  // the dashboard's panels: also the Stored panel
     } else if (what == "log-formats") {
         fmt::print("auto\n");
         for (std::string_view name : line_format_names()) {
@@ -247,7 +248,8 @@ int run(int argc, char** argv) {
     CLI::App app{"s3top: who used how many bytes and requests of your S3 buckets, live and exactly", "s3top"};
     app.set_version_flag("--version", version_text());
     std::string list;
-    app.add_option("--list", list, "dims, log-formats or formats: one per line (for shell completions)")->group("");
+    app.add_option("--list", list, "dims, panels, log-formats or formats: one per line (for shell completions)")
+        ->group("");
     CommandLineText d;
     d.command = Command::Dashboard;
     add_common(app, d);

@@ -14,6 +14,7 @@
 #include "core/billing/statement.hpp"
 #include "core/clickhouse/target.hpp"
 #include "core/config/config.hpp"
+#include "core/config/dashboard_names.hpp"
 #include "core/ingest/request_ids.hpp"
 #include "core/storage/object_table.hpp"
 
@@ -45,8 +46,9 @@ struct Options {
     DedupeMode dedupe = DedupeMode::Off;  ///< --dedupe (or the config's [log] dedupe)
     bool exact = false;
     bool no_color = false;
-    std::vector<DimSpec> panels;  ///< the config's [dashboard] panels, --panels over them
-    unsigned workers = 0;         ///< parse threads; 0 = one per core
+    std::vector<DimSpec> panels;  ///< the config's [dashboard] panels, --panels over them (records panels only: HTML's)
+    std::vector<DashboardPanel> dashboard_panels;  ///< the same with the Stored panel where it is named
+    unsigned workers = 0;                          ///< parse threads; 0 = one per core
     // Sources (see README "Following, replay and the state folder").
     std::string state_dir;  ///< --state DIR; empty = the XDG state folder
     bool no_state = false;  ///< --no-state: no ledger file, nothing remembered between runs

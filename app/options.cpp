@@ -57,6 +57,17 @@ std::vector<DimSpec> dims_of(const std::string& list, const char* option) {
     return dims;
 }
 
+/// --panels' names: dimensions, and (the dashboard's) "stored".
+void panel_names_of(const std::string& list, const char* option) {
+    const auto names = split_commas(list);
+    for (const auto& name : names) {
+        if (!parse_panel_name(name))
+            throw UsageError{fmt::format("{}: unknown panel '{}' (known: {})", option, name, panel_names_help())};
+    }
+    if (names.empty())
+        throw UsageError{fmt::format("{}: name at least one panel (known: {})", option, panel_names_help())};
+}
+
 OutputFormat format_of(const std::string& f) {
     return f == "csv"    ? OutputFormat::Csv
            : f == "json" ? OutputFormat::Json
@@ -145,7 +156,7 @@ Config load_config(const CommandLineText& t, const char* xdg_config_home, const 
     if (!t.tier_scope.empty()) c.prices.egress_scope = t.tier_scope == "total" ? TierScope::Total : TierScope::PerGroup;
     if (t.exclude_errors) c.exclude.errors = true;
     if (given(t, "--panels")) {
-        dims_of(t.panels, "--panels");  // names checked here, kept as the config's words
+        panel_names_of(t.panels, "--panels");  // names checked here, kept as the config's words
         c.panels = split_commas(t.panels);
     }
     if (given(t, "--org-from")) c.org_from = t.org_from;
@@ -407,9 +418,10 @@ Options resolve_options(const CommandLineText& t, const char* xdg_config_home, c
     if (!dedupe) throw UsageError{fmt::format("--dedupe: unknown value '{}' (off or request-id)", o.config.dedupe)};
     o.dedupe = *dedupe;
     for (const auto& name : o.config.panels) {
-        const auto d = parse_dim(name);
-        if (!d) throw UsageError{fmt::format("config: dashboard.panels: unknown dimension '{}'", name)};
-        o.panels.push_back(*d);
+        const auto p = parse_panel_name(name);
+        if (!p) throw UsageError{fmt::format("config: dashboard.panels: unknown panel '{}'", name)};
+        o.dashboard_panels.push_back(*p);
+        if (!p->stored) o.panels.push_back(p->dim);  // an HTML page has no Stored panel
     }
     if (given(t, "--workers")) o.workers = static_cast<unsigned>(parse_count(t.workers, "--workers", 1, max_workers()));
 

@@ -4,7 +4,7 @@ namespace s3top::app {
 
 void apply_dashboard_config(const Options& opt, tui::DashboardOptions& d) {
     const Config& c = opt.config;
-    d.panels = opt.panels;
+    d.panels = opt.dashboard_panels;
     auto keys = tui::keymap_from_config(c.keys);
     if (!keys) throw UsageError{"config: " + keys.error()};
     d.keys = *keys;

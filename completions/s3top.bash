@@ -11,13 +11,14 @@ _s3top_months() {  # the last 12 months, newest first
     for i in {0..11}; do date -u -d "$(date -u +%Y-%m-15) -$i month" +%Y-%m 2>/dev/null; done
 }
 
-# Completes the last item of a comma-separated list of dimensions in $cur.
+# Completes the last item of a comma-separated list of dimensions in $cur (of the dashboard's
+# panels with "panels": the dimensions and stored).
 _s3top_dim_list() {
     local head="" last=$cur
     [[ $cur == *,* ]] && head=${cur%,*}, && last=${cur##*,}
     local d
     COMPREPLY=()
-    for d in $(_s3top_list dims); do
+    for d in $(_s3top_list "${1:-dims}"); do
         [[ $d == prefix ]] && d=prefix:
         [[ $d == "$last"* ]] && COMPREPLY+=("$head$d")
     done
@@ -57,6 +58,8 @@ _s3top() {
         --by|--panels)
             if [[ $sub == storage ]]; then
                 mapfile -t COMPREPLY < <(compgen -W "org class bucket prefix:1 prefix:2 prefix:3" -- "${cur##*,}")
+            elif [[ $prev == --panels && -z $sub ]]; then
+                _s3top_dim_list panels
             else
                 _s3top_dim_list
             fi

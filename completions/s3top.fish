@@ -7,10 +7,11 @@ function __s3top_list -a what
     command $cmd --list $what 2>/dev/null
 end
 
-function __s3top_dims  # the last item of a comma-separated list
+function __s3top_dims -a what  # the last item of a comma-separated list (of dims, or panels)
+    test -n "$what"; or set what dims
     set -l tok (commandline -ct)
     set -l head (string replace -r '[^,]*$' '' -- $tok)
-    for d in (__s3top_list dims)
+    for d in (__s3top_list $what)
         test $d = prefix; and set d prefix:1
         echo $head$d
     end
@@ -74,7 +75,7 @@ complete -c s3top -l cache-prune -d 'Delete cached s3:// objects already counted
 # the dashboard
 complete -c s3top -n $top -l version -d 'Print the version, commit and libraries'
 complete -c s3top -n $top -l no-color -d 'No colors'
-complete -c s3top -n $top -x -l panels -a '(__s3top_dims)' -d 'Dashboard panels in order'
+complete -c s3top -n $top -x -l panels -a '(__s3top_dims panels)' -d 'Dashboard panels in order'
 complete -c s3top -n $top -x -l every -d 'How often an s3:// path is listed'
 
 # report and bill

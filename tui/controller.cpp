@@ -115,6 +115,21 @@ Action Controller::drill_down(const Snapshot& shown) {
     }
     set_filter(std::move(f), true);
     ui_.message = "drill-down: Backspace to undo";
+    PanelSlot& slot = ui_.slots[p];
+    if (slot.stored) {
+        // Into what is stored there: the next grouping the filter does not already name.
+        auto named = [&](DimSpec d) {
+            return std::any_of(ui_.filter.terms.begin(), ui_.filter.terms.end(),
+                               [&](const FilterTerm& t) { return t.dim == d && t.op == FilterTerm::Op::Eq; });
+        };
+        for (std::size_t i = 1; i < slot.choices.size(); ++i) {
+            const std::size_t next = (slot.current + i) % slot.choices.size();
+            if (!named(slot.choices[next])) {
+                slot.current = next;
+                break;
+            }
+        }
+    }
     return Action::ViewChanged;
 }
 
@@ -228,7 +243,10 @@ Action Controller::run(Command command, const Snapshot& shown) {
             }
             return Action::ViewChanged;
         case Command::ChartMetric:
-            ui_.chart = ui_.chart == ChartMetric::BytesSent ? ChartMetric::Requests : ChartMetric::BytesSent;
+            // Bytes sent, requests, bytes stored, and round again.
+            ui_.chart = ui_.chart == ChartMetric::BytesSent  ? ChartMetric::Requests
+                        : ui_.chart == ChartMetric::Requests ? ChartMetric::StoredBytes
+                                                             : ChartMetric::BytesSent;
             return Action::Redraw;
         case Command::Exact: ui_.exact = !ui_.exact; return Action::Redraw;
         case Command::CycleDimension: {
@@ -588,11 +606,17 @@ Action Controller::key_export(Key key) {
         default: return Action::None;
     }
     ui_.overlay = Overlay::None;
+    if (ui_.slots[ui_.focus].stored) {
+        ui_.message = "the Stored panel is s3top storage's: s3top storage --by " +
+                      dim_name(ui_.slots[ui_.focus].dim()) + " writes it";
+        return Action::Redraw;
+    }
     ExportRequest r;
     r.filter = ui_.filter;
     r.by = ui_.slots[ui_.focus].dim();
     r.sort = ui_.slots[ui_.focus].sort;
-    for (const PanelSlot& slot : ui_.slots) r.panels.push_back(slot.dim());
+    for (const PanelSlot& slot : ui_.slots)
+        if (!slot.stored) r.panels.push_back(slot.dim());  // an HTML page has no Stored panel
     r.format = *format;
     ui_.export_request = std::move(r);
     return Action::Export;

@@ -10,8 +10,31 @@
 
 namespace s3top::tui {
 
+namespace {
+
+/// What the Stored panel and the chart show, from the events compute_storage sorted.
+StoredShown stored_shown(const StoredAsk& ask, const Filter& filter, std::int64_t min_time, std::int64_t max_time,
+                         const StorageNames& names, const std::vector<StorageEvent>& events) {
+    StoredShown out;
+    out.ask = ask;
+    StoredSpec spec;
+    spec.from = min_time;
+    spec.to = max_time + 1;
+    spec.by = storage_dim_of(ask.by).value_or(StorageDimSpec{});
+    spec.filter = storage_terms_of(filter, &out.narrowed);
+    std::int64_t start = ask.first;
+    for (std::size_t i = 0; i < ask.buckets; ++i) {
+        start = next_bucket(ask.resolution, start);
+        spec.sample_at.push_back(start);  // the bucket's end
+    }
+    out.stored = compute_stored(spec, names, events);
+    return out;
+}
+
+}  // namespace
+
 OrgCosts compute_org_costs(const Engine& engine, const BillingSpec& base, const Filter& filter, std::int64_t min_time,
-                           std::int64_t max_time, StorageCollector* storage) {
+                           std::int64_t max_time, StorageCollector* storage, const std::optional<StoredAsk>& ask) {
     OrgCosts out;
     out.filter = filter;
     out.currency = base.prices.currency;
@@ -29,7 +52,9 @@ OrgCosts compute_org_costs(const Engine& engine, const BillingSpec& base, const 
         // As `bill` does: the statement's storage spec, over the same months.
         stored =
             storage->locked([&](const StorageNames& names, std::vector<StorageEvent>& events, std::uint64_t failed) {
-                return compute_storage(storage_spec_for(spec), names, events, failed);
+                StorageResult r = compute_storage(storage_spec_for(spec), names, events, failed);  // sorts them
+                if (ask) out.shown = stored_shown(*ask, filter, min_time, max_time, names, events);
+                return r;
             });
         spec.storage = &*stored;
         out.storage = true;
@@ -63,10 +88,11 @@ CostsWorker::~CostsWorker() {
     wake_.notify_all();
 }
 
-void CostsWorker::ask(const Filter& filter, std::int64_t min_time, std::int64_t max_time) {
+void CostsWorker::ask(const Filter& filter, std::int64_t min_time, std::int64_t max_time,
+                      std::optional<StoredAsk> stored) {
     {
         std::lock_guard l(mutex_);
-        question_ = Question{filter, min_time, max_time};
+        question_ = Question{filter, min_time, max_time, std::move(stored)};
     }
     wake_.notify_all();
 }
@@ -89,7 +115,7 @@ void CostsWorker::run(const std::stop_token& stop) {
         question_.reset();
         working_ = true;
         l.unlock();
-        OrgCosts c = compute_org_costs(engine_, *base_, q.filter, q.min_time, q.max_time, storage_.get());
+        OrgCosts c = compute_org_costs(engine_, *base_, q.filter, q.min_time, q.max_time, storage_.get(), q.stored);
         l.lock();
         answer_ = std::move(c);
         working_ = false;

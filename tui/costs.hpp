@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "core/agg/filter.hpp"
+#include "core/storage/stored_now.hpp"
 
 namespace s3top {
 class Engine;
@@ -21,6 +22,33 @@ class StorageCollector;
 }  // namespace s3top
 
 namespace s3top::tui {
+
+/// What the Stored panel and the stored-bytes chart ask of the storage computation.
+struct StoredAsk {
+    DimSpec by{Dim::Org};        ///< the Stored panel's grouping (org, bucket or prefix:N)
+    Dim resolution = Dim::Hour;  ///< the chart's buckets: `buckets` of them from `first`
+    std::int64_t first = 0;
+    std::size_t buckets = 0;
+    friend bool operator==(const StoredAsk&, const StoredAsk&) = default;
+};
+
+/// Its answer: compute_stored over the range shown, under the filter's storage terms.
+struct StoredShown {
+    StoredAsk ask;
+    Stored stored;  ///< groups at the range's end; samples: bytes stored at the end of each bucket
+    /// The view's filter has terms storage cannot apply (a time range, status= ...): what is
+    /// stored is under its org, bucket and key terms only.
+    bool narrowed = false;
+    friend bool operator==(const StoredShown& a, const StoredShown& b) {
+        return a.ask == b.ask && a.narrowed == b.narrowed && a.stored.samples == b.stored.samples &&
+               a.stored.bytes == b.stored.bytes && a.stored.objects == b.stored.objects &&
+               a.stored.groups.size() == b.stored.groups.size() &&
+               std::equal(a.stored.groups.begin(), a.stored.groups.end(), b.stored.groups.begin(),
+                          [](const StoredGroup& x, const StoredGroup& y) {
+                              return x.label == y.label && x.bytes == y.bytes && x.objects == y.objects;
+                          });
+    }
+};
 
 struct OrgCosts {
     Filter filter;                               ///< the view's filter the costs are of
@@ -32,6 +60,8 @@ struct OrgCosts {
     bool storage = false;      ///< storage is priced in (the object-changing requests were gathered)
     /// Bytes stored at the end of the range, by org label ("" = no org): the Stored column.
     std::map<std::string, std::uint64_t> stored;
+    /// The Stored panel's rows and the stored-bytes chart, when they were asked for.
+    std::optional<StoredShown> shown;
     friend bool operator==(const OrgCosts&, const OrgCosts&) = default;
 };
 
@@ -42,8 +72,11 @@ struct OrgCosts {
 /// storage_spec_for, the statement's own storage line) and `stored` says what each org has
 /// stored at the end; without it, requests and transfer only. Thread-safe against ingest, as
 /// Engine::report (the collector is held while its events are applied: ingest waits).
+/// With `ask` too, `shown` is what is stored at max_time + 1 grouped by ask.by, and at the end of
+/// each of its chart buckets, from the same sorted events (compute_stored).
 OrgCosts compute_org_costs(const Engine& engine, const BillingSpec& base, const Filter& filter, std::int64_t min_time,
-                           std::int64_t max_time, StorageCollector* storage = nullptr);
+                           std::int64_t max_time, StorageCollector* storage = nullptr,
+                           const std::optional<StoredAsk>& ask = std::nullopt);
 
 /// Computes OrgCosts on a thread of its own, so that the UI thread never waits for a statement
 /// (a few report passes per month of records) or for storage (sorting and applying every
@@ -58,7 +91,8 @@ public:
     CostsWorker& operator=(const CostsWorker&) = delete;
     /// Asks for the costs under `filter` over [min_time, max_time]; replaces a question not yet
     /// taken up.
-    void ask(const Filter& filter, std::int64_t min_time, std::int64_t max_time);
+    void ask(const Filter& filter, std::int64_t min_time, std::int64_t max_time,
+             std::optional<StoredAsk> stored = std::nullopt);
     /// The latest answer since the last call, if any.
     std::optional<OrgCosts> take();
     /// True while a question is asked or being answered.
@@ -68,6 +102,7 @@ private:
     struct Question {
         Filter filter;
         std::int64_t min_time = 0, max_time = 0;
+        std::optional<StoredAsk> stored;
     };
     void run(const std::stop_token& stop);
 

@@ -13,6 +13,7 @@
 #include "tui/controller.hpp"
 #include "tui/render.hpp"
 #include "tui/sources.hpp"
+#include "tui/stored_panel.hpp"
 #include "tui/terminal.hpp"
 
 namespace s3top::tui {
@@ -80,6 +81,7 @@ private:
         if (!force && version == seen_version_) return;
         seen_version_ = version;
         snap_ = engine_.refresh(view_, ++generation_);
+        put_stored_rows(snap_, ctl_.state());
         last_refresh_ = Clock::now();
         ctl_.on_snapshot(snap_);
         // The chart's resolution follows the records' range until the user picks one (t): the
@@ -90,31 +92,44 @@ private:
         if (snap_.generation != drawn_generation_) dirty_ = true;
     }
 
-    /// The org panel's cost (and storage), again when the view's filter or the records changed:
-    /// asked of the CostsWorker at once for a new filter, else after a pause ten times as long
-    /// as the last answer took, at least a quarter of a second; the answer is taken when it
-    /// comes. The UI thread never computes it.
+    /// The org panel's cost (and storage: the Stored panel, the stored-bytes chart), again when
+    /// the view's filter or the records changed: asked of the CostsWorker at once for a new
+    /// filter or a new storage question (the Stored panel's grouping, the chart's buckets), else
+    /// after a pause ten times as long as the last answer took, at least a quarter of a second;
+    /// the answer is taken when it comes. The UI thread never computes it.
     void update_costs() {
         if (!costs_) return;
+        UiState& ui = ctl_.state();
         if (auto c = costs_->take()) {
             costs_every_ = std::max<Clock::duration>(std::chrono::milliseconds(250), 10 * (Clock::now() - costs_at_));
-            if (!(c == ctl_.state().costs)) {
-                ctl_.state().costs = std::move(c);
+            if (!(c == ui.costs)) {
+                ui.costs = std::move(c);
+                put_stored_rows(snap_, ui);
+                ctl_.on_snapshot(snap_);
                 dirty_ = true;
             }
         }
-        const bool new_filter = !asked_filter_ || !(*asked_filter_ == snap_.view.filter);
-        if (!new_filter && costs_version_ == seen_version_) return;
+        const std::optional<StoredAsk> ask = stored_ask(snap_, ui);
+        // A new grouping or resolution is asked at once; the chart's range growing is not.
+        auto kind = [](const std::optional<StoredAsk>& a) {
+            return a ? std::optional<std::pair<DimSpec, Dim>>(std::pair(a->by, a->resolution)) : std::nullopt;
+        };
+        const bool new_question = !asked_filter_ || !(*asked_filter_ == snap_.view.filter) ||
+                                  kind(ask) != kind(asked_stored_) ||
+                                  (ask && ask->buckets && (!asked_stored_ || !asked_stored_->buckets));
+        if (!new_question && costs_version_ == seen_version_ && ask == asked_stored_) return;
         const auto now = Clock::now();
-        if (!new_filter && (costs_->busy() || now - costs_at_ < costs_every_)) return;
+        if (!new_question && (costs_->busy() || now - costs_at_ < costs_every_)) return;
         asked_filter_ = snap_.view.filter;
+        asked_stored_ = ask;
         costs_version_ = seen_version_;
         costs_at_ = now;
         if (snap_.totals.requests) {
-            costs_->ask(snap_.view.filter, snap_.min_time, snap_.max_time);
+            costs_->ask(snap_.view.filter, snap_.min_time, snap_.max_time, ask);
         } else {
-            ctl_.state().costs =
-                OrgCosts{snap_.view.filter, {}, 0, 0, 0, opts_.billing->prices.currency, false, false, {}};
+            ui.costs = OrgCosts{snap_.view.filter, {}, 0, 0, 0, opts_.billing->prices.currency, false, false, {}, {}};
+            if (ask) ui.costs->shown = StoredShown{*ask, {}, false};
+            put_stored_rows(snap_, ui);
             dirty_ = true;
         }
     }
@@ -271,6 +286,7 @@ private:
     bool dirty_ = true;
     std::uint64_t costs_version_ = 0;
     std::optional<Filter> asked_filter_;  ///< of the costs last asked for
+    std::optional<StoredAsk> asked_stored_;
     Clock::time_point costs_at_{};
     Clock::duration costs_every_ = std::chrono::milliseconds(250);
     std::optional<CostsWorker> costs_;  ///< stopped before what it reads

@@ -53,7 +53,7 @@ struct DashboardOptions {
     bool mouse = true;
     /// The config's [dashboard] section (with command-line options over it): panels in order
     /// (empty: UiState::defaults()), key bindings, colors (unused when no_color or NO_COLOR).
-    std::vector<DimSpec> panels;
+    std::vector<DashboardPanel> panels;
     KeyMap keys = KeyMap::defaults();
     Theme theme = Theme::defaults();
     /// Prices and exclusions for the org panel's running cost (compute_statement over the

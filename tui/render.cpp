@@ -98,6 +98,13 @@ void fields(Canvas& c, Line& line, const std::vector<Field>& fields) {
 std::string_view resolution_name(Dim resolution) { return is_time_dim(resolution) ? dim_info(resolution).name : "?"; }
 
 std::string chart_title(ChartMetric metric, Dim resolution, int group) {
+    if (metric == ChartMetric::StoredBytes) {
+        // A level, not a sum: each column is what was stored at its end.
+        std::string t = "Bytes stored at the end of each ";
+        if (group > 1) t += std::to_string(group) + " ";
+        t += resolution_name(resolution);
+        return group > 1 ? t + "s" : t;
+    }
     std::string t = std::string(metric == ChartMetric::BytesSent ? "Bytes sent" : "Requests") + " per ";
     if (group > 1) t += std::to_string(group) + " ";
     t += resolution_name(resolution);
@@ -209,7 +216,8 @@ void render_hint_bar(const UiState& ui, Canvas& c, Rect r, std::string_view righ
         }
         hints.push_back({k(Command::Resolution),
                          ui.auto_resolution ? std::string("auto") : std::string(resolution_name(ui.resolution))});
-        hints.push_back({k(Command::ChartMetric), ui.chart == ChartMetric::BytesSent ? "chart:bytes" : "chart:reqs"});
+        static constexpr std::array<std::string_view, 3> kChart = {"chart:bytes", "chart:reqs", "chart:stored"};
+        hints.push_back({k(Command::ChartMetric), std::string(kChart[static_cast<std::size_t>(ui.chart)])});
         hints.push_back({k(Command::Expand), ui.expanded ? "collapse" : "expand"});
         hints.push_back({k(Command::CycleDimension), "dim"});
         hints.push_back({k(Command::Exact), ui.exact ? "human" : "exact"});

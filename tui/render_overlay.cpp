@@ -57,7 +57,7 @@ std::vector<HelpLine> help_lines(const KeyMap& map) {
         {free_keys(map, {{Key{'['}, "["}, {Key{']'}, "]"}}, " "),
          "chart time cursor: Enter marks a start, Enter again filters on"},
         {"", "the range (or drag over the chart); Left/Right move it, Esc leaves", true},
-        {k(Command::ChartMetric), "chart bytes sent / requests"},
+        {k(Command::ChartMetric), "chart bytes sent / requests / bytes stored"},
         {k(Command::Resolution), "chart resolution auto / minute / hour / day / month"},
         {k(Command::Exact), "exact numbers / human units"},
         {k(Command::Problems), "problems: rejected lines, inputs not read (or click the header's count)"},

@@ -7,6 +7,7 @@
 #include "core/report/units.hpp"
 #include "tui/format.hpp"
 #include "tui/render.hpp"
+#include "tui/stored_panel.hpp"
 #include "core/report/terminal_text.hpp"
 
 namespace s3top::tui {
@@ -47,6 +48,7 @@ std::string sort_mark(const Canvas& c, const PanelSpec& spec) {
 struct PanelTitle {
     const PanelData* pd;  ///< null while the first snapshot is being made
     DimSpec dim;
+    std::string name;  ///< dim_title(dim), or the Stored panel's stored_title
     bool focused, selected, expanded;
     int scroll, shown, n;  ///< first row shown, rows shown, rows kept
 };
@@ -66,7 +68,7 @@ void render_expanded_title(const PanelTitle& t, const UiState& ui, Canvas& c, Re
                 (static_cast<std::uint64_t>(t.n) < t.pd->groups ? " of top " : " of ") + std::to_string(t.n) + "  " +
                 right;
     if (t.selected) right = "Enter: collapse  " + right;
-    const std::string title = std::string(t.selected ? c.glyph("▸ ", "> ") : " ") + dim_title(t.dim);
+    const std::string title = std::string(t.selected ? c.glyph("▸ ", "> ") : " ") + t.name;
     const int right_w = std::min(display_width(right), std::max(0, r.w - display_width(title) - 2));
     c.put_fit(r.x, r.y, title, r.w - right_w - 1, title_style);
     Style right_style = title_style;
@@ -83,7 +85,7 @@ void render_grid_title(const PanelTitle& t, const UiState& ui, Canvas& c, Rect r
     c.fill(r.x, r.y, r.w, 1, title_style);
     Style dim_style = title_style;
     dim_style.bold = false;
-    std::string title = std::string(t.selected ? c.glyph("▸ ", "> ") : " ") + dim_title(t.dim);
+    std::string title = std::string(t.selected ? c.glyph("▸ ", "> ") : " ") + t.name;
     if (t.pd && t.pd->spec.sort == SortBy::Key) title += sort_mark(c, t.pd->spec);
     const int left_w = 1 + label_w;  // the margin and the label column
     c.put_fit(r.x, r.y, title, left_w, title_style);
@@ -101,15 +103,41 @@ void render_grid_title(const PanelTitle& t, const UiState& ui, Canvas& c, Rect r
 /// One right-aligned numeric column.
 struct Column {
     /// A copy: metric_columns() returns its rows by value, and the columns outlive that vector.
-    std::optional<MetricColumn> metric;  ///< none: the org panel's cost or Stored
+    std::optional<MetricColumn> metric;  ///< none: the org panel's cost or Stored, the Stored panel's
     std::string heading;
     int width = 0;
     std::vector<std::string> cells;  ///< one per visible row
+    /// Without a metric: the fit_columns pass that gives it up (-1 never; 0 first, 2 last).
+    int drop_pass = 2;
 };
 
 /// The panel's numeric columns over its rows on screen [scroll, scroll + shown), each as wide
 /// as its heading and cells: the share is of bytes sent, as in `report` (whatever the sort); of
 /// requests only when nothing was sent, and then its heading says so.
+/// The Stored panel's columns: bytes stored (a row's metrics.bytes_sent, put_stored_rows), the
+/// objects (metrics.requests) and the share of all bytes stored.
+std::vector<Column> stored_columns(const PanelData& pd, const StoredShown& s, int scroll, int shown, const Canvas& c,
+                                   bool exact) {
+    const std::uint64_t total =
+        pd.rows.empty() ? 0 : static_cast<std::uint64_t>(std::min<Int128>(s.stored.bytes, ~0ULL));
+    Column bytes{std::nullopt, "Stored", 0, {}, -1}, objects{std::nullopt, "Objects", 0, {}, 1},
+        share{std::nullopt, "%", 0, {}, -1};
+    if (pd.spec.sort == SortBy::Bytes) bytes.heading += sort_mark(c, pd.spec);
+    if (pd.spec.sort == SortBy::Requests) objects.heading += sort_mark(c, pd.spec);
+    for (int i = 0; i < shown; ++i) {
+        const Metrics& m = pd.rows[static_cast<std::size_t>(scroll + i)].metrics;
+        bytes.cells.push_back(format_bytes(m.bytes_sent, exact));
+        objects.cells.push_back(format_count(m.requests, exact));
+        share.cells.push_back(format_percent(m.bytes_sent, total));
+    }
+    std::vector<Column> cols{std::move(bytes), std::move(objects), std::move(share)};
+    for (Column& col : cols) {
+        col.width = display_width(col.heading, !c.unicode());
+        for (const auto& t : col.cells) col.width = std::max(col.width, display_width(t));
+    }
+    return cols;
+}
+
 std::vector<Column> panel_columns(const Snapshot& snap, const UiState& ui, const PanelData& panel, DimSpec dim,
                                   int scroll, int shown, const Canvas& c, bool expanded) {
     const PanelData* pd = &panel;
@@ -119,7 +147,7 @@ std::vector<Column> panel_columns(const Snapshot& snap, const UiState& ui, const
     std::vector<Column> cols;
     const bool x = ui.exact;
     for (const MetricColumn& mc : metric_columns(expanded ? kWritePanelExpanded : kWritePanel)) {
-        Column col{mc, {}, 0, {}};
+        Column col{mc, {}, 0, {}, 0};
         col.heading = std::string(expanded || mc.narrow.empty() ? mc.heading : mc.narrow);  // grid: "Reqs"
         if (mc.figure == MetricFigure::Share && share_of_requests) col.heading = expanded ? "% requests" : "%reqs";
         if ((sort == SortBy::Bytes && mc.sum == &Metrics::bytes_sent) ||
@@ -142,7 +170,7 @@ std::vector<Column> panel_columns(const Snapshot& snap, const UiState& ui, const
         // statement over the view's months, to the cent).
         const OrgCosts* costs = ui.costs && ui.costs->filter == snap.view.filter ? &*ui.costs : nullptr;
         if (mc.sum == &Metrics::bytes_sent && costs && dim.dim == Dim::Org) {
-            Column cost{std::nullopt, costs->currency, 0, {}};
+            Column cost{std::nullopt, costs->currency, 0, {}, 2};  // the last to go
             for (int i = 0; i < shown; ++i) {
                 const auto it = costs->by_org.find(pd->rows[static_cast<std::size_t>(scroll + i)].label);
                 cost.cells.push_back(format_money(it == costs->by_org.end() ? 0 : it->second));
@@ -152,7 +180,7 @@ std::vector<Column> panel_columns(const Snapshot& snap, const UiState& ui, const
             cols.push_back(std::move(cost));
             // What each org has stored at the end of the range (the storage its cost includes).
             if (costs->storage) {
-                Column stored{std::nullopt, "Stored", 0, {}};
+                Column stored{std::nullopt, "Stored", 0, {}, 0};  // the first to go
                 for (int i = 0; i < shown; ++i) {
                     const auto it = costs->stored.find(pd->rows[static_cast<std::size_t>(scroll + i)].label);
                     stored.cells.push_back(format_bytes(it == costs->stored.end() ? 0 : it->second, x));
@@ -177,8 +205,8 @@ int numbers_width(const std::vector<Column>& cols) {
 /// the one ranked by: the expanded panel's extra columns from the right (the org panel's Stored
 /// among them), then requests or bytes, then the cost.
 void fit_columns(std::vector<Column>& cols, SortBy sort, int width, int min_label) {
-    auto drop_pass = [&](const Column& col) {                     // -1: kept whatever the width
-        if (!col.metric) return col.heading == "Stored" ? 0 : 2;  // the cost last; what is stored first
+    auto drop_pass = [&](const Column& col) {  // -1: kept whatever the width
+        if (!col.metric) return col.drop_pass;
         const MetricColumn& mc = *col.metric;
         if (mc.figure == MetricFigure::Share) return -1;
         if (mc.sum == &Metrics::requests) return sort == SortBy::Requests ? -1 : 1;
@@ -200,6 +228,9 @@ void render_panel(const Snapshot& snap, const UiState& ui, std::size_t panel, Ca
     const bool focused = ui.focus == panel;
     const PanelCursor cursor = panel < ui.cursors.size() ? ui.cursors[panel] : PanelCursor{};
     const DimSpec dim = pd ? pd->spec.dim : ui.slots[panel].dim();
+    const bool stored = ui.slots[panel].stored;
+    const StoredShown* answer = stored ? stored_answer(snap, ui, panel) : nullptr;
+    if (stored && !answer) pd = nullptr;  // "updating…" until storage answers for this view
     const int n = pd ? static_cast<int>(pd->rows.size()) : 0;
 
     const int y0 = r.y + 1 + (expanded ? 1 : 0);
@@ -210,7 +241,8 @@ void render_panel(const Snapshot& snap, const UiState& ui, std::size_t panel, Ca
     const int shown = std::clamp(n - scroll, 0, visible);
 
     const bool title_selected = focused && cursor.selected < 0;
-    const PanelTitle title{pd, dim, focused, title_selected, expanded, scroll, shown, n};
+    const PanelTitle title{
+        pd, dim, stored ? stored_title(dim) : dim_title(dim), focused, title_selected, expanded, scroll, shown, n};
 
     if (!pd) {
         if (expanded)
@@ -222,10 +254,13 @@ void render_panel(const Snapshot& snap, const UiState& ui, std::size_t panel, Ca
     }
 
     // Columns from the rows on screen, so widths fit the numbers shown; the bars share theirs.
-    const bool share_of_requests = snap.totals.bytes_sent == 0;
-    const std::uint64_t total = share_of_requests ? snap.totals.requests : snap.totals.bytes_sent;
+    const bool share_of_requests = !stored && snap.totals.bytes_sent == 0;
+    const std::uint64_t total = stored ? static_cast<std::uint64_t>(std::min<Int128>(answer->stored.bytes, ~0ULL))
+                                : share_of_requests ? snap.totals.requests
+                                                    : snap.totals.bytes_sent;
     const SortBy sort = pd->spec.sort;
-    std::vector<Column> cols = panel_columns(snap, ui, *pd, dim, scroll, shown, c, expanded);
+    std::vector<Column> cols = stored ? stored_columns(*pd, *answer, scroll, shown, c, ui.exact)
+                                      : panel_columns(snap, ui, *pd, dim, scroll, shown, c, expanded);
     // Numbers first, then the labels, then the share bar in what is left.
     int widest_label = 1;
     for (int i = 0; i < shown; ++i)
@@ -259,7 +294,11 @@ void render_panel(const Snapshot& snap, const UiState& ui, std::size_t panel, Ca
         }
     }
     if (n == 0) {
-        if (r.h > 1) c.put(r.x + 1, y0, "no data", Style{Role::Dim});
+        // The Stored panel says why it is empty: storage knows only the filter's org, bucket and key terms.
+        const std::string none = !stored            ? "no data"
+                                 : answer->narrowed ? "nothing stored (filter: its org, bucket, key terms only)"
+                                                    : "nothing stored";
+        if (r.h > 1) c.put_fit(r.x + 1, y0, none, r.w - 2, Style{Role::Dim});
         return;
     }
     for (int i = 0; i < shown; ++i) {

@@ -8,6 +8,7 @@
 #include "core/util/civil_time.hpp"
 #include "tui/format.hpp"
 #include "tui/render.hpp"
+#include "tui/stored_panel.hpp"
 #include "core/report/terminal_text.hpp"
 
 namespace s3top::tui {
@@ -187,7 +188,40 @@ std::uint64_t metric_of(const SeriesPoint& p, ChartMetric m) {
 }
 
 std::string format_metric(std::uint64_t v, ChartMetric m, bool exact) {
-    return m == ChartMetric::BytesSent ? format_bytes(v, exact) : format_count(v, exact);
+    return m == ChartMetric::Requests ? format_count(v, exact) : format_bytes(v, exact);
+}
+
+/// The bytes stored at the end of each bucket of the snapshot's series (StoredShown::stored's
+/// samples), when the costs answer for these buckets; nullopt while they do not. A bucket past
+/// the answer's (the range grew since it was asked) has none yet.
+std::optional<std::vector<std::uint64_t>> stored_samples(const Snapshot& snap, const UiState& ui) {
+    const StoredShown* s = stored_shown(snap, ui);
+    if (!s || snap.series.empty() || s->ask.resolution != snap.view.resolution ||
+        s->ask.first != snap.series.front().start)
+        return std::nullopt;
+    std::vector<std::uint64_t> out;
+    for (std::size_t i = 0; i < snap.series.size() && i < s->stored.samples.size(); ++i) {
+        const Int128 v = s->stored.samples[i];
+        out.push_back(v > static_cast<Int128>(~0ULL) ? ~0ULL : static_cast<std::uint64_t>(v));
+    }
+    return out;
+}
+
+/// Each column's value: the sum of its buckets, or for bytes stored what was stored at the end
+/// of its last bucket that has a sample.
+std::vector<std::uint64_t> column_values(const Snapshot& snap, const UiState& ui, const ChartFold& fold,
+                                         const std::vector<std::uint64_t>* stored) {
+    std::vector<std::uint64_t> values(fold.columns, 0);
+    const auto& series = snap.series;
+    const std::size_t n = stored ? std::min(stored->size(), series.size()) : series.size();
+    for (std::size_t i = 0; i < n; ++i) {
+        std::uint64_t& v = values[(i + fold.lead) / static_cast<std::size_t>(fold.group)];
+        if (stored)
+            v = (*stored)[i];
+        else
+            add_saturating(v, metric_of(series[i], ui.chart));
+    }
+    return values;
 }
 
 }  // namespace
@@ -230,7 +264,12 @@ ChartGeometry chart_geometry(const Snapshot& snap, const UiState& ui, Rect r) {
     // The gutter fits the widest label any column could need (the grand total), so it does not
     // change width, and with it the folding, as values move.
     std::uint64_t grand = 0;
-    for (const auto& p : series) grand += metric_of(p, metric);
+    if (metric == ChartMetric::StoredBytes) {
+        if (const auto stored = stored_samples(snap, ui))
+            for (const std::uint64_t v : *stored) grand = std::max(grand, v);
+    } else {
+        for (const auto& p : series) grand += metric_of(p, metric);
+    }
     g.gutter = std::max(display_width(format_metric(grand, metric, ui.exact)), ui.exact ? 1 : 8) + 1;
     const int plot_x = r.x + g.gutter, plot_w = std::max(1, r.w - g.gutter);
     // Columns of round spans of time (20 minutes, 6 hours, 2 months ...), the whole range shown.
@@ -286,15 +325,12 @@ void render_chart(const Snapshot& snap, const UiState& ui, Canvas& c, Rect r) {
     const int gutter = geo.gutter;
     const int plot_x = r.x + gutter;
     const ChartFold& fold = geo.fold;
-    std::vector<std::uint64_t> values(fold.columns, 0);
-    for (std::size_t i = 0; i < series.size(); ++i) {
-        std::uint64_t& v = values[(i + fold.lead) / static_cast<std::size_t>(fold.group)];
-        add_saturating(v, metric_of(series[i], metric));
-    }
+    const auto stored = metric == ChartMetric::StoredBytes ? stored_samples(snap, ui) : std::nullopt;
+    const std::vector<std::uint64_t> values = column_values(snap, ui, fold, stored ? &*stored : nullptr);
     const std::uint64_t peak = values.empty() ? 0 : *std::max_element(values.begin(), values.end());
     // The scale's top is a round value above the peak: it moves now and then, not with every
     // new record (replay, follow).
-    const std::uint64_t top = nice_ceiling(peak, metric == ChartMetric::BytesSent ? 1024 : 1000);
+    const std::uint64_t top = nice_ceiling(peak, metric == ChartMetric::Requests ? 1000 : 1024);
     // The time cursor ([ ]) and the range marked from it: columns lo..hi.
     std::optional<std::pair<std::size_t, std::size_t>> picked;
     if (ui.chart_cursor && !geo.columns.empty()) {
@@ -327,8 +363,15 @@ void render_chart(const Snapshot& snap, const UiState& ui, Canvas& c, Rect r) {
                   {std::string(c.glyph(" → ", " -> ")), dim},
                   {bucket_label(res, series.back().start) + " UTC", dim}});
     }
+    if (metric == ChartMetric::StoredBytes && stored) {
+        if (const StoredShown* s = stored_shown(snap, ui); s && s->narrowed)
+            optional({{"filter: its org, bucket and key terms", dim}});
+    }
     if (values.empty() || peak == 0) {
-        const std::string_view msg = snap.totals.requests ? "nothing to chart" : "no requests match";
+        const std::string_view msg = !snap.totals.requests                ? "no requests match"
+                                     : metric != ChartMetric::StoredBytes ? "nothing to chart"
+                                     : stored                             ? "nothing stored"
+                                                                          : (c.unicode() ? "updating…" : "updating...");
         c.put(r.x + std::max(0, (r.w - static_cast<int>(msg.size())) / 2), r.y + 1 + rows / 2, msg, dim);
         return;
     }

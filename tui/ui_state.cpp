@@ -117,11 +117,24 @@ UiState UiState::defaults() {
 }
 
 UiState UiState::with_panels(const std::vector<DimSpec>& panels) {
+    std::vector<DashboardPanel> named;
+    for (const DimSpec& d : panels) named.push_back(DashboardPanel{d, false});
+    return with_panels(named);
+}
+
+UiState UiState::with_panels(const std::vector<DashboardPanel>& panels) {
     UiState ui = defaults();
     if (panels.empty()) return ui;
     const std::vector<PanelSlot> families = std::move(ui.slots);
     ui.slots.clear();
-    for (const DimSpec& d : panels) {
+    for (const DashboardPanel& p : panels) {
+        if (p.stored) {
+            // What storage can group by (storage_dim_of), drilled down in this order.
+            ui.slots.push_back(PanelSlot{
+                {{Dim::Org}, {Dim::Bucket}, {Dim::KeyPrefix, 1}, {Dim::KeyPrefix, 2}}, 0, SortBy::Bytes, false, true});
+            continue;
+        }
+        const DimSpec d = p.dim;
         PanelSlot slot{{d}, 0, SortBy::Bytes, false};
         for (const PanelSlot& f : families) {
             // The family of the same dimension (prefix:4 joins key's family, after its choices).
@@ -148,7 +161,9 @@ ViewSpec UiState::view_spec() const {
     ViewSpec v;
     v.filter = filter;
     v.resolution = resolution;
-    for (const auto& s : slots) v.panels.push_back(PanelSpec{s.dim(), panel_limit, s.sort, s.reverse});
+    // The Stored panel's rows come from storage; the engine keeps one row of its dimension's
+    // (so that the snapshot's panels are the slots, in order).
+    for (const auto& s : slots) v.panels.push_back(PanelSpec{s.dim(), s.stored ? 1 : panel_limit, s.sort, s.reverse});
     return v;
 }
 

@@ -8,6 +8,7 @@
 
 #include "core/agg/filter.hpp"
 #include "core/agg/snapshot.hpp"
+#include "core/config/dashboard_names.hpp"
 #include "tui/costs.hpp"
 #include "tui/keymap.hpp"
 
@@ -42,7 +43,9 @@ struct SourceStatus {
 /// `brief`: without the paths watched (for a header that has no room for them).
 std::string source_note(const SourceStatus& s, bool brief = false);
 
-enum class ChartMetric : std::uint8_t { BytesSent, Requests };
+/// What the chart draws: a sum per column of the records in it, or (StoredBytes) what the object
+/// table held at the end of each column, under the filter's org, bucket and key terms.
+enum class ChartMetric : std::uint8_t { BytesSent, Requests, StoredBytes };
 enum class Overlay : std::uint8_t { None, Help, FilterPrompt, OrgPicker, Problems, ExportPrompt };
 
 /// The files the export key writes (as `s3top report --format`).
@@ -124,6 +127,9 @@ struct PanelSlot {
     std::size_t current = 0;
     SortBy sort = SortBy::Bytes;
     bool reverse = false;  ///< smallest first, or Z to A (PanelSpec::reverse)
+    /// The Stored panel: what is stored at the end of the range per choice (org, bucket,
+    /// prefix:N), from the CostsWorker's StoredShown, not from the engine's records.
+    bool stored = false;
     DimSpec dim() const { return choices[current]; }
 };
 
@@ -199,6 +205,8 @@ struct UiState {
     /// The defaults with these panels, in this order (the config's [dashboard] panels). Each
     /// panel keeps the `d` alternatives of its default slot (ip <-> requester, key <-> prefix:N
     /// ...); a dimension with none gets a slot of its own. Empty: the defaults' panels.
+    /// "stored" is the Stored panel, by org, bucket, prefix:1 or prefix:2 (`d`).
+    static UiState with_panels(const std::vector<DashboardPanel>& panels);
     static UiState with_panels(const std::vector<DimSpec>& panels);
     /// The core view these settings ask for.
     ViewSpec view_spec() const;

@@ -104,16 +104,7 @@ std::string_view storage_exclusion_name(StorageExclusion r) {
 
 namespace {
 
-/// The storage dimension a statement's dimension is, when storage has it.
-std::optional<StorageDimSpec> storage_dim_of(const DimSpec& d) {
-    switch (d.dim) {
-        case Dim::Org: return StorageDimSpec{StorageDim::Org, 0};
-        case Dim::Bucket: return StorageDimSpec{StorageDim::Bucket, 0};
-        case Dim::KeyPrefix: return StorageDimSpec{StorageDim::KeyPrefix, d.depth};
-        default: return std::nullopt;
-    }
-}
-
+/// Whether storage can group as the statement does.
 bool storage_groups_like(const std::vector<DimSpec>& by) {
     return std::all_of(by.begin(), by.end(), [](const DimSpec& d) { return storage_dim_of(d).has_value(); });
 }

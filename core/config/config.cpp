@@ -315,9 +315,9 @@ public:
             if (const auto* s = t.get("panels")) {
                 auto names = strings(*s, "dashboard.panels");
                 for (const auto& name : names) {
-                    if (!parse_dim(name))
+                    if (!parse_panel_name(name))
                         fail(s, "dashboard.panels",
-                             fmt::format("unknown dimension '{}' (known: {})", name, dim_names_help()));
+                             fmt::format("unknown panel '{}' (known: {})", name, panel_names_help()));
                 }
                 if (names.empty()) fail(s, "dashboard.panels", "name at least one panel");
                 c.panels = std::move(names);

@@ -87,4 +87,12 @@ std::optional<short> parse_color_name(std::string_view name) {
     return static_cast<short>(v);
 }
 
+std::optional<DashboardPanel> parse_panel_name(std::string_view name) {
+    if (name == kStoredPanelName) return DashboardPanel{DimSpec{Dim::Org}, true};
+    if (const auto d = parse_dim(name)) return DashboardPanel{*d, false};
+    return std::nullopt;
+}
+
+std::string panel_names_help() { return std::string(dim_names_help()) + ", " + std::string(kStoredPanelName); }
+
 }  // namespace s3top

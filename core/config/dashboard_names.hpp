@@ -8,7 +8,24 @@
 #include <string>
 #include <string_view>
 
+#include "core/agg/dimension.hpp"
+
 namespace s3top {
+
+/// A panel as [dashboard] panels and --panels name it: the top values of a dimension of the
+/// records, or the Stored panel ("stored": bytes and objects stored at the end of the range,
+/// per org, and per bucket or key prefix with `d`; the object table `s3top storage` keeps).
+struct DashboardPanel {
+    DimSpec dim;          ///< a records panel's dimension; the Stored panel's first grouping (org)
+    bool stored = false;  ///< the Stored panel
+    friend bool operator==(const DashboardPanel&, const DashboardPanel&) = default;
+};
+/// The name of the Stored panel.
+inline constexpr std::string_view kStoredPanelName = "stored";
+/// A dimension's name (a records panel) or "stored"; nullopt for anything else.
+std::optional<DashboardPanel> parse_panel_name(std::string_view name);
+/// The names a panel may have, for messages: the dimensions' and "stored".
+std::string panel_names_help();
 
 /// Key codes: a Unicode character (control characters as themselves, Ctrl-U = 0x15) or one of
 /// the named keys below (outside the Unicode range).

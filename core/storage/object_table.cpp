@@ -31,6 +31,15 @@ std::optional<StorageDimSpec> parse_storage_dim(std::string_view name) {
     return std::nullopt;
 }
 
+std::optional<StorageDimSpec> storage_dim_of(const DimSpec& d) {
+    switch (d.dim) {
+        case Dim::Org: return StorageDimSpec{StorageDim::Org, 0};
+        case Dim::Bucket: return StorageDimSpec{StorageDim::Bucket, 0};
+        case Dim::KeyPrefix: return StorageDimSpec{StorageDim::KeyPrefix, d.depth};
+        default: return std::nullopt;
+    }
+}
+
 std::string storage_dim_name(const StorageDimSpec& d) {
     switch (d.dim) {
         case StorageDim::Org: return "org";
@@ -196,6 +205,7 @@ void ObjectTable::open(Version& v, std::int64_t t, bool object) {
     acc.bytes_now += v.size;
     if (object) acc.objects_now += 1;
     total_now_ += v.size;
+    if (!group_keys_[v.group].out) kept_now_ += v.size;
     if (entered_) {
         acc.peak = std::max(acc.peak, acc.bytes_now);
         total_peak_ = std::max(total_peak_, total_now_);
@@ -209,6 +219,7 @@ void ObjectTable::close(Version& v, std::int64_t t, bool object) {
     acc.bytes_now -= v.size;
     if (object) acc.objects_now -= 1;
     total_now_ -= v.size;
+    if (!group_keys_[v.group].out) kept_now_ -= v.size;
     v.present = false;
 }
 

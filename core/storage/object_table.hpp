@@ -31,6 +31,8 @@ struct StorageDimSpec {
 
 /// "org", "class", "bucket", "prefix:N" (N 1-9; "prefix" is prefix:1); nullopt otherwise.
 std::optional<StorageDimSpec> parse_storage_dim(std::string_view name);
+/// The storage grouping of a dimension of the records: org, bucket and prefix:N have one.
+std::optional<StorageDimSpec> storage_dim_of(const DimSpec& d);
 /// The name parse_storage_dim reads ("prefix:2"), and the heading of its column.
 std::string storage_dim_name(const StorageDimSpec& d);
 std::string storage_dim_title(const StorageDimSpec& d);
@@ -171,6 +173,10 @@ public:
     /// The groups as of the end of the period (objects still stored are billed up to `to`).
     StorageResult result() const;
 
+    /// Bytes stored now (as of the last event applied) by the versions and parts the spec's
+    /// filter keeps: what StorageGroup::bytes_end sums to over the groups, at any time.
+    Int128 bytes_now() const { return kept_now_; }
+
     /// Objects (current versions) in the table and bytes the table holds, for the memory figure.
     std::size_t objects() const;
     std::size_t memory_bytes() const;
@@ -250,6 +256,7 @@ private:
     Acc all_;                             ///< every version, whatever its group
     std::vector<std::regex> filter_res_;  ///< spec_.filter's terms' patterns
     Int128 total_now_ = 0, total_peak_ = 0;
+    Int128 kept_now_ = 0;  ///< total_now_ less what the filter leaves out
     bool entered_ = false;
     StorageStats stats_;
 };

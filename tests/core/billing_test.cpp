@@ -428,8 +428,8 @@ TEST(Config, ErrorsNameFileLineAndKey) {
         error_of("[billing.prices]\negress = [{ price_per_gb = 0.09 }]\n"),
         "my.conf:2: billing.prices.egress.price_per_gb: write prices as strings (\"0.09\") so they stay exact; TOML "
         "floats are binary");
-    EXPECT_EQ(error_of("[dashboard]\npanels = [\"org\", \"nope\"]\n").substr(0, 46),
-              "my.conf:2: dashboard.panels: unknown dimension");
+    EXPECT_EQ(error_of("[dashboard]\npanels = [\"org\", \"nope\"]\n").substr(0, 56),
+              "my.conf:2: dashboard.panels: unknown panel 'nope' (known");
     EXPECT_EQ(error_of("[dashboard.colors]\nbar = \"mauve\"\n").substr(0, 46),
               "my.conf:2: dashboard.colors.bar: unknown color");
     EXPECT_EQ(error_of("[dashboard.keys]\nquit = \"o\"\n"),

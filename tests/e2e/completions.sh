@@ -33,6 +33,8 @@ fish -n "$dir/s3top.fish" || fail "s3top.fish: fish syntax"
 
 # The programs' words: the completions ask the binary being completed.
 dims=$("$S3TOP" --list dims | sed 's/^prefix$/prefix:/')
+panels=$("$S3TOP" --list panels | sed 's/^prefix$/prefix:/')  # the dashboard's: the dimensions and stored
+grep -qx stored <<<"$panels" || fail "--list panels lacks the Stored panel"
 mkdir -p "$work/bin" "$work/files/logs" "$work/empty"
 cd "$work/empty"  # file names offered beside subcommands come from here: none
 ln -s "$S3TOP" "$work/bin/s3top"
@@ -59,7 +61,8 @@ want "$dims" s3top report --by ""
 want "$(grep '^o' <<<"$dims")" s3top report --by o
 want "org,status" s3top report --by org,st
 want "prefix:" s3top report --by pre
-want "$(grep '^s' <<<"$dims")" s3top --panels s
+want "$(grep '^s' <<<"$panels")" s3top --panels s
+want "$(grep '^s' <<<"$dims")" s3top report --panels s  # an HTML page has no Stored panel
 want "$(grep '^s' <<<"$dims" | sed 's/$/=/')" s3top report --filter s
 want "org=a status=" s3top report --filter "org=a st"
 want "$(printf 'cloudfront\ncloudtrail\ncombined\ncommon')" s3top report --log-format c
@@ -83,6 +86,7 @@ fwant() {
 }
 fwant "$(grep '^o' <<<"$dims")" "s3top report --by o"
 fwant "org,status" "s3top report --by org,st"
+fwant "org,stored" "s3top --panels org,sto"
 fwant "report" "s3top re"
 fwant "status=" "s3top --filter st"
 fwant "json" "s3top bill --format j"
@@ -95,6 +99,7 @@ zwant() {
 }
 zwant "$(grep '^o' <<<"$dims")" "s3top report --by o"
 zwant "org,status" "s3top report --by org,st"
+zwant "stored" "s3top --panels sto"
 zwant "status=" "s3top --filter st"
 zwant "$(date -u +%Y-%m)" "s3top bill --month $(date -u +%Y-%m)"
 echo "ok: bash, fish and zsh completions; every option in each"

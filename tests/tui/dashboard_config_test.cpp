@@ -180,6 +180,23 @@ TEST(DashboardConfig, PanelsLeftOutOfTheConfigAreNotLaidOut) {
               dims({"key", "prefix:1", "prefix:2", "prefix:3", "prefix:5"}));
 }
 
+// #16: "stored" names the Stored panel in the config (and --panels): a slot of its own whose
+// `d` goes through what storage groups by, whose engine panel is kept to one row.
+TEST(DashboardConfig, StoredNamesTheStoredPanel) {
+    const Config c = config_of("[dashboard]\npanels = [\"stored\", \"org\"]\n");
+    std::vector<DashboardPanel> panels;
+    for (const auto& n : c.panels) panels.push_back(*parse_panel_name(n));
+    const UiState ui = UiState::with_panels(panels);
+    ASSERT_EQ(ui.slots.size(), 2u);
+    EXPECT_TRUE(ui.slots[0].stored);
+    EXPECT_FALSE(ui.slots[1].stored);
+    EXPECT_EQ(ui.slots[0].choices, dims({"org", "bucket", "prefix:1", "prefix:2"}));
+    const ViewSpec v = ui.view_spec();
+    EXPECT_EQ(v.panels[0].limit, 1u);
+    EXPECT_EQ(v.panels[1].limit, ui.panel_limit);
+    EXPECT_FALSE(parse_panel_name("storedx").has_value());
+}
+
 TEST(DashboardConfig, ColorsMapToPairsPerRole) {
     const Config c = config_of("[dashboard.colors]\ntitle = \"208\"\nbad = \"magenta\"\nkey = \"default\"\n");
     const Theme t = theme_from_config(c.colors).value();
