@@ -283,7 +283,8 @@ void Engine::count_operations(const Columns& rows) {
 }
 
 void Engine::append(Batch&& b) {
-    if (config_.storage && (!b.storage.lines.empty() || b.storage.failed > 0)) config_.storage->add(b.storage);
+    if (config_.storage && (!b.storage.lines.empty() || b.storage.failed > 0))
+        config_.storage->add(std::move(b.storage));
     std::unique_lock lock(mutex_);
     intern_locked(b);
     Columns& in = b.columns;

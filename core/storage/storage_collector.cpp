@@ -2,8 +2,41 @@
 
 namespace s3top {
 
-void StorageCollector::add(const StorageLines& lines) {
-    std::lock_guard l(mutex_);
+void StorageCollector::add(StorageLines&& lines) {
+    std::unique_lock l(mutex_, std::try_to_lock);
+    if (!l) {
+        // Busy (the dashboard's costs apply the events, or another worker interns): queued, so
+        // the parse worker goes on.
+        std::lock_guard q(queue_mutex_);
+        queued_.push_back(std::move(lines));
+        return;
+    }
+    intern_queued();
+    intern(lines);
+}
+
+void StorageCollector::intern_queued() {
+    std::vector<StorageLines> queued;
+    {
+        std::lock_guard q(queue_mutex_);
+        queued.swap(queued_);
+    }
+    for (const StorageLines& lines : queued) intern(lines);
+}
+
+bool StorageCollector::empty() const {
+    std::lock_guard q(queue_mutex_);
+    return events_.empty() && failed_ == 0 && queued_.empty();
+}
+
+std::uint64_t StorageCollector::failed() const {
+    std::lock_guard q(queue_mutex_);
+    std::uint64_t n = failed_;
+    for (const StorageLines& lines : queued_) n += lines.failed;
+    return n;
+}
+
+void StorageCollector::intern(const StorageLines& lines) {
     failed_ += lines.failed;
     for (const StorageLine& s : lines.lines) {
         StorageEvent e;
@@ -54,6 +87,16 @@ StorageLines StorageCollector::lines() const {
         l.version = versions[e.version];
         l.path = paths[e.path];
         out.lines.push_back(l);
+    }
+    // And what is still queued, as it came.
+    std::lock_guard q(queue_mutex_);
+    for (const StorageLines& lines : queued_) {
+        out.failed += lines.failed;
+        for (StorageLine l : lines.lines) {
+            for (TextRef* r : {&l.bucket, &l.key, &l.org, &l.upload, &l.version, &l.path})
+                *r = r->size ? out.keep(lines.view(*r)) : TextRef{};
+            out.lines.push_back(l);
+        }
     }
     return out;
 }
