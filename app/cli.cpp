@@ -254,7 +254,9 @@ int run(int argc, char** argv) {
     d.command = Command::Dashboard;
     add_common(app, d);
     app.add_flag("--no-color", d.no_color, "No colors (NO_COLOR is honoured too; both win over the config's colors)");
-    app.add_option("--every", d.every, "Following an s3:// PATH: how often it is listed (default 60s)");
+    app.add_option("--every", d.every,
+                   "Following an s3:// PATH: how often it is listed (default 60s); over a clickhouse:// PATH: how "
+                   "often the view is polled (default 5s)");
     app.add_option("--panels", d.panels,
                    "Dashboard panels in order, comma separated (org,ip,status ...); default: the config's");
 

@@ -14,6 +14,7 @@
 #include <optional>
 #include <thread>
 
+#include "app/clickhouse_poller.hpp"
 #include "app/commands.hpp"
 #include "app/follow.hpp"
 #include "app/progress_line.hpp"
@@ -254,10 +255,48 @@ struct DashboardInput {
     std::vector<std::string> messages;  ///< said on stderr at the end ("s3top: ...")
 };
 
+/// The dashboard over a clickhouse:// PATH: snapshots polled from there (ClickHousePoller), an
+/// empty engine beside them (no org picker values, no rejected lines to show), no running cost.
+int run_clickhouse_dashboard(const Options& opt, tui::DashboardOptions d) {
+    d.billing.reset();  // bill's storage is not made from ClickHouse yet
+    d.storage.reset();
+    Engine none{EngineConfig{}};
+    // The poller's thread leaves the dashboard's signals to the UI thread.
+    std::optional<tui::DashboardSignalBlock> signals_to_ui(std::in_place);
+    int wake[2] = {-1, -1};
+    if (::pipe2(wake, O_CLOEXEC | O_NONBLOCK) != 0) wake[0] = wake[1] = -1;
+    auto poller = std::make_shared<ClickHousePoller>(*opt.from, opt.every, [&wake] {
+        if (wake[1] >= 0) {
+            const char c = 1;
+            [[maybe_unused]] const auto n = ::write(wake[1], &c, 1);
+        }
+    });
+    d.feed = poller;
+    d.wake_fd = wake[0];
+    d.status = [&poller] { return poller->status(); };
+    const std::filesystem::path history = history_file(opt);
+    d.filter_history = read_history(history);
+    d.filter_entered = [history](const std::string& f) { append_history(history, f); };
+    const int rc = tui::run_dashboard(none, d);
+    signals_to_ui.reset();
+    d.feed.reset();
+    poller.reset();  // joined: nothing writes to the pipe any more
+    for (int fd : wake) {
+        if (fd >= 0) ::close(fd);
+    }
+    return rc;
+}
+
 }  // namespace
 
 int run_dashboard_command(const Options& opt) {
     if (refused_without_screen()) return 2;
+    if (opt.from) {
+        tui::DashboardOptions d;
+        d.filter = opt.filter;
+        apply_dashboard_config(opt, d);
+        return run_clickhouse_dashboard(opt, std::move(d));
+    }
     tui::DashboardOptions d;
     d.filter = opt.filter;
     apply_dashboard_config(opt, d);  // before any thread starts: it may throw

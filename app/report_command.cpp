@@ -10,6 +10,7 @@
 #include "app/report_text.hpp"
 #include "app/session.hpp"
 #include "core/clickhouse/remote_report.hpp"
+#include "core/report/html.hpp"
 #include "core/report/report_writer.hpp"
 #include "core/report/terminal_text.hpp"
 #include "core/report/units.hpp"
@@ -18,11 +19,29 @@ namespace s3top::app {
 
 namespace {
 
-/// report over a clickhouse:// PATH: the report as SQL there, printed by the same writers
-/// (table, CSV, JSON; HTML is refused when the options are read).
+/// The HTML page of a report over ClickHouse: its chart, panels and org views are snapshots
+/// made there, as the dashboard's are, drawn by the writer a local report uses.
+std::expected<std::string, std::string> clickhouse_html(clickhouse::Client& client, const ReportResult& result,
+                                                        const ReportSpec& spec, const Options& opt) {
+    const ViewSpec vs = html_view_spec(spec, result, opt.panels);
+    const SnapshotOf snapshot = [&client](const ViewSpec& v) { return clickhouse::run_snapshot(client, v); };
+    auto all = snapshot(vs);
+    if (!all) return std::unexpected(all.error());
+    auto orgs = org_views(snapshot, vs, kHtmlOrgs);
+    if (!orgs) return std::unexpected(orgs.error());
+    return report_html(result, *all, *orgs);
+}
+
+/// report over a clickhouse:// PATH: the report as SQL there, printed by the same writers.
 int report_from_clickhouse(const Options& opt, const ReportSpec& spec) {
     clickhouse::Client client(*opt.from);
     auto result = clickhouse::run_report(client, spec, opt.config.tiers);
+    std::string html;
+    if (result && opt.format == OutputFormat::Html) {
+        auto page = clickhouse_html(client, *result, spec, opt);
+        if (!page) result = std::unexpected(page.error());
+        html = page.value_or(std::string());
+    }
     if (!result) {
         fmt::print(stderr, "s3top: {}\n", terminal_safe(result.error()));
         return 1;
@@ -31,9 +50,10 @@ int report_from_clickhouse(const Options& opt, const ReportSpec& spec) {
     if (!result->unruled_operations.empty())
         fmt::print(stderr, "s3top: warning: {}\n",
                    terminal_safe(unruled_note(result->unruled_tier, result->unruled_operations, "counted")));
-    const std::string text = opt.format == OutputFormat::Json  ? report_json(*result)
-                             : opt.format == OutputFormat::Csv ? report_csv(*result)
-                                                               : report_table(*result, table_options(opt));
+    const std::string text = opt.format == OutputFormat::Json   ? report_json(*result)
+                             : opt.format == OutputFormat::Csv  ? report_csv(*result)
+                             : opt.format == OutputFormat::Html ? html
+                                                                : report_table(*result, table_options(opt));
     return write_output(opt, text, "report") ? 0 : 1;
 }
 
@@ -50,8 +70,12 @@ int run_report(const Options& opt) {
     spec.top = opt.top;
     spec.sort = opt.sort;
 
-    // HTML adds the time chart and the config's panels: it needs the records, not a stream.
-    if (opt.format == OutputFormat::Html) mark_needed(opt.panels, needed);
+    // HTML adds the time chart, the config's panels and a view per org (the org picker's): it
+    // needs the records, not a stream, and their orgs whatever the panels.
+    if (opt.format == OutputFormat::Html) {
+        mark_needed(opt.panels, needed);
+        needed.set(index(Dim::Org));
+    }
     if (opt.from) return report_from_clickhouse(opt, spec);
     const auto follow = opt.follow ? std::optional<FollowOptions>(follow_options(opt)) : std::nullopt;
     Session s = opt.format == OutputFormat::Html ? make_session(opt, needed, std::nullopt, follow)

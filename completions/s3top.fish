@@ -76,7 +76,7 @@ complete -c s3top -l cache-prune -d 'Delete cached s3:// objects already counted
 complete -c s3top -n $top -l version -d 'Print the version, commit and libraries'
 complete -c s3top -n $top -l no-color -d 'No colors'
 complete -c s3top -n $top -x -l panels -a '(__s3top_dims panels)' -d 'Dashboard panels in order'
-complete -c s3top -n $top -x -l every -d 'How often an s3:// path is listed'
+complete -c s3top -n $top -x -l every -d 'How often an s3:// path is listed or a clickhouse:// path polled'
 
 # report and bill
 complete -c s3top -n $in_billing -x -l by -a '(__s3top_dims)' -d 'Group by dimensions'

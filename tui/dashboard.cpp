@@ -48,7 +48,8 @@ public:
             if (!(ctl_.state().view_spec() == view_.spec())) {
                 view_ = View(ctl_.state().view_spec());  // folds every record again on the next refresh
                 refresh(true);
-            } else if (engine_.version() != seen_version_ && Clock::now() - last_refresh_ >= opts_.min_refresh) {
+            } else if (opts_.feed ||
+                       (engine_.version() != seen_version_ && Clock::now() - last_refresh_ >= opts_.min_refresh)) {
                 refresh(false);
             }
             poll_status();
@@ -76,11 +77,25 @@ private:
         return ui;
     }
 
+    /// A new snapshot when the records changed (`force`: the view did): folded from the engine,
+    /// or with a feed asked of it (a new view) and taken when it comes.
     void refresh(bool force) {
+        if (opts_.feed) {
+            if (force) opts_.feed->want(view_.spec());
+            if (auto s = opts_.feed->take(); s && s->view == view_.spec()) {
+                s->generation = ++generation_;
+                show(std::move(*s));
+            }
+            return;
+        }
         const std::uint64_t version = engine_.version();
         if (!force && version == seen_version_) return;
         seen_version_ = version;
-        snap_ = engine_.refresh(view_, ++generation_);
+        show(engine_.refresh(view_, ++generation_));
+    }
+
+    void show(Snapshot snap) {
+        snap_ = std::move(snap);
         put_stored_rows(snap_, ctl_.state());
         last_refresh_ = Clock::now();
         ctl_.on_snapshot(snap_);

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <csignal>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -15,6 +16,18 @@
 #include "tui/ui_state.hpp"
 
 namespace s3top::tui {
+
+/// Where the dashboard's snapshots come from when they are not folded from its engine (the
+/// dashboard over ClickHouse, which polls): the UI thread says which view it shows, and takes
+/// what was made for it later (the wake pipe says when). Thread-safe.
+class SnapshotFeed {
+public:
+    virtual ~SnapshotFeed() = default;
+    /// The view shown from now on: made at once, then again at every poll.
+    virtual void want(const ViewSpec& view) = 0;
+    /// The newest snapshot made since the last call, if any (it may be of a view wanted before).
+    virtual std::optional<Snapshot> take() = 0;
+};
 
 struct DashboardOptions {
     /// Read end of the app's self-pipe: ingest threads write a byte to it after Engine::append()
@@ -62,6 +75,9 @@ struct DashboardOptions {
     /// The object-changing requests gathered as the logs are read: storage is priced into the
     /// running cost and the org panel shows what each org has stored. Null: requests only.
     std::shared_ptr<StorageCollector> storage;
+    /// The snapshots' source when it is not the engine (then the engine is only asked for what
+    /// the org picker, Tab completion and the problems view list). Null: the engine's views.
+    std::shared_ptr<SnapshotFeed> feed;
     /// At most one engine refresh per interval while ingest runs (a refresh re-ranks every group).
     std::chrono::milliseconds min_refresh{150};
     /// How often SourceStatus is polled for changes without a wake-up.

@@ -39,6 +39,7 @@ void source_line(const Snapshot& snap, const UiState& ui, Canvas& c, Rect r) {
         case SourceStatus::Mode::Loading: line.add("loading", Style{Role::Warn, true}); break;
         case SourceStatus::Mode::Loaded: line.add("loaded", Style{Role::Dim}); break;
         case SourceStatus::Mode::Follow: line.add("following", Style{Role::Good, true}); break;
+        case SourceStatus::Mode::Poll: line.add("polling", Style{Role::Good, true}); break;
         case SourceStatus::Mode::Replay: {
             // "replay ▶ 60x", "replay 60x paused", "replay done"; speed 0 is "max".
             const std::string speed = s.speed > 0 ? speed_text(s.speed) : std::string("max");
@@ -71,9 +72,14 @@ void source_line(const Snapshot& snap, const UiState& ui, Canvas& c, Rect r) {
     // Blank and header lines, a file that is no log: no records, so never "rejected".
     if (const auto ignored = snap.lines.ignored_total())
         counts.push_back({{"ignored ", dim}, {format_count(ignored, exact), normal}});
-    counts.push_back({{std::to_string(s.files), normal}, {s.files == 1 ? " file" : " files", dim}});
+    if (s.mode != SourceStatus::Mode::Poll)
+        counts.push_back({{std::to_string(s.files), normal}, {s.files == 1 ? " file" : " files", dim}});
     if (s.copies) counts.push_back({{"copies skipped ", dim}, {format_count(s.copies, exact), normal}});
     draw::fields(c, line, counts);
+    if (!s.error.empty() && line.remaining() > 2) {  // first: it is what the numbers cannot say
+        line.gap(2);
+        line.gap(c.put_fit(line.x(), r.y, s.error, line.remaining(), Style{Role::Bad, true}));
+    }
     std::string note = source_note(s);
     if (display_width(note) > line.remaining() - 2) note = source_note(s, true);  // the time, not the paths
     if (!note.empty() && line.remaining() > 2) {

@@ -22,6 +22,7 @@ struct SourceStatus {
         Loaded,   ///< every file read, nothing more coming
         Follow,   ///< tailing files for new lines
         Replay,   ///< feeding records at log-time speed
+        Poll,     ///< asking a database (ClickHouse) for the view every interval; no files
     };
     Mode mode = Mode::Loaded;
     std::size_t files = 0;                ///< inputs opened
@@ -35,6 +36,7 @@ struct SourceStatus {
     std::vector<std::string> watching{};  ///< Follow: what is watched (folders, files, s3:// URLs)
     std::int64_t updated = 0;             ///< Follow: when new lines last came (UTC epoch seconds); 0 none yet
     std::uint64_t copies = 0;             ///< files skipped as copies of content already counted
+    std::string error{};                  ///< Poll: why the last poll failed (one line, shown in red), or ""
     friend bool operator==(const SourceStatus&, const SourceStatus&) = default;
 };
 

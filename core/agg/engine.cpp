@@ -11,7 +11,7 @@
 
 #include "core/agg/compiled_filter.hpp"
 #include "core/agg/keyer.hpp"
-#include "core/agg/ranking.hpp"
+#include "core/agg/panel_order.hpp"
 #include "core/agg/report_acc.hpp"
 
 namespace s3top {
@@ -62,12 +62,6 @@ private:
     bool dense_;
     std::vector<Metrics> by_key_;
     std::unordered_map<std::int64_t, Metrics> sparse_;
-};
-
-struct Ranked {
-    std::int64_t key;
-    const Metrics* m;
-    std::string_view label;
 };
 
 }  // namespace
@@ -347,7 +341,7 @@ Snapshot Engine::refresh(View& view, std::uint64_t generation) const {
         const PanelSpec& spec = view.spec_.panels[i];
         // Rank on views of the pooled strings; only derived labels (status, time ...) are
         // built, and only the kept rows' labels are copied into the snapshot.
-        std::vector<Ranked> items;
+        std::vector<PanelItem> items;
         std::deque<std::string> built;
         st.main.accs[i].for_each([&](std::int64_t k, const Metrics& m) {
             std::string_view label;
@@ -355,18 +349,7 @@ Snapshot Engine::refresh(View& view, std::uint64_t generation) const {
             items.push_back({k, &m, label});
         });
         const std::size_t keep = spec.limit == 0 ? items.size() : std::min(spec.limit, items.size());
-        // Two values logged differently can be shown alike (decoded keys: "a+b" and "a%2Bb"):
-        // then the values as logged decide, as in reports, since ids follow interning order.
-        const Keyer& keyer = st.keyers[i];
-        auto before = [&](const Ranked& a, const Ranked& b) {
-            int c = compare_metrics(*a.m, *b.m, spec.sort);
-            if (c == 0 && spec.sort == SortBy::Key) c = compare_values(spec.dim.dim, a.key, a.label, b.key, b.label);
-            if (c != 0) return spec.reverse ? c > 0 : c < 0;
-            c = compare_values(spec.dim.dim, a.key, a.label, b.key, b.label);
-            if (c != 0) return c < 0;
-            return keyer.decoded() && keyer.raw_label(a.key, pools_) < keyer.raw_label(b.key, pools_);
-        };
-        std::partial_sort(items.begin(), items.begin() + static_cast<std::ptrdiff_t>(keep), items.end(), before);
+        order_panel(spec, st.keyers[i], pools_, items, keep);
         PanelData pd;
         pd.spec = spec;
         pd.groups = items.size();

@@ -4,42 +4,96 @@
 
 #include "core/clickhouse/report_query.hpp"
 #include "core/clickhouse/schema.hpp"
+#include "core/clickhouse/snapshot_query.hpp"
 
 namespace s3top::clickhouse {
 
+namespace {
+
+/// The tables a query reads, and how it asks: the first host answers; with several, through
+/// the Distributed tables over all of them (a stopped shard then fails the query, as it must:
+/// an answer without it would be short).
+struct Tables {
+    explicit Tables(Client& c) : client(c) {
+        const Target& t = c.target();
+        const std::string all = t.hosts.size() > 1 ? "_all" : "";
+        records = fmt::format("{}.{}{}", t.database, t.table, all);
+        lines = fmt::format("{}.{}{}", t.database, lines_table(t.table), all);
+    }
+    std::expected<std::string, std::string> ask(const std::string& sql) const { return client.select(0, sql); }
+    /// The WHERE clause of `filter`, its terms decided on the distinct values the table holds.
+    std::expected<std::string, std::string> where(const Filter& filter) const {
+        const DistinctValues distinct =
+            [&](std::string_view expr) -> std::expected<std::vector<std::string>, std::string> {
+            auto answer = ask(fmt::format("SELECT DISTINCT {} FROM {} FORMAT RowBinary", expr, records));
+            if (!answer) return std::unexpected(answer.error());
+            return read_strings(*answer);
+        };
+        return where_sql(filter, distinct);
+    }
+    Client& client;
+    std::string records, lines;
+};
+
+}  // namespace
+
 std::expected<ReportResult, std::string> run_report(Client& client, const ReportSpec& spec, const TierMap& tiers) {
-    // The first host answers: with several, through the Distributed table over all of them (a
-    // stopped shard then fails the query, as it must: a report without it would be short).
-    const Target& t = client.target();
-    const std::string all = t.hosts.size() > 1 ? "_all" : "";
-    const std::string table = fmt::format("{}.{}{}", t.database, t.table, all);
-    const std::string lines = fmt::format("{}.{}{}", t.database, lines_table(t.table), all);
-    auto ask = [&](const std::string& sql) { return client.select(0, sql); };
-    const DistinctValues distinct = [&](std::string_view expr) -> std::expected<std::vector<std::string>, std::string> {
-        auto answer = ask(fmt::format("SELECT DISTINCT {} FROM {} FORMAT RowBinary", expr, table));
-        if (!answer) return std::unexpected(answer.error());
-        return read_strings(*answer);
-    };
-    auto where = where_sql(spec.filter, distinct);
+    const Tables t(client);
+    auto where = t.where(spec.filter);
     if (!where) return std::unexpected(where.error());
-    const ReportSql q = report_sql(spec, table, lines, *where);
-    auto groups = ask(q.groups);
+    const ReportSql q = report_sql(spec, t.records, t.lines, *where);
+    auto groups = t.ask(q.groups);
     if (!groups) return std::unexpected(groups.error());
     std::string timed;
     if (spec.percentiles) {
-        auto answer = ask(q.timed);
+        auto answer = t.ask(q.timed);
         if (!answer) return std::unexpected(answer.error());
         timed = std::move(*answer);
     }
-    auto overall = ask(q.overall);
+    auto overall = t.ask(q.overall);
     if (!overall) return std::unexpected(overall.error());
-    auto operations = ask(q.operations);
+    auto operations = t.ask(q.operations);
     if (!operations) return std::unexpected(operations.error());
-    auto line_counts = ask(q.lines);
+    auto line_counts = t.ask(q.lines);
     if (!line_counts) return std::unexpected(line_counts.error());
-    auto reasons = ask(q.reasons);
+    auto reasons = t.ask(q.reasons);
     if (!reasons) return std::unexpected(reasons.error());
     return fold_report(spec, tiers, {*groups, timed, *overall, *operations, *line_counts, *reasons});
+}
+
+std::expected<Snapshot, std::string> run_snapshot(Client& client, const ViewSpec& view) {
+    const Tables t(client);
+    auto where = t.where(view.filter);
+    if (!where) return std::unexpected(where.error());
+    std::vector<PanelData> panels;
+    for (const PanelSpec& p : view.panels) {
+        std::optional<PanelCut> cut;
+        if (const auto sql = panel_cut_sql(p, t.records, *where)) {
+            auto answer = t.ask(*sql);
+            if (!answer) return std::unexpected(answer.error());
+            auto read = read_cut(*answer);
+            if (!read) return std::unexpected(read.error());
+            cut = *read;
+        }
+        auto rows = t.ask(panel_rows_sql(p, t.records, *where, cut));
+        if (!rows) return std::unexpected(rows.error());
+        auto groups = t.ask(panel_groups_sql(p, t.records, *where));
+        if (!groups) return std::unexpected(groups.error());
+        auto panel = fold_panel(p, *rows, *groups);
+        if (!panel) return std::unexpected(panel.error());
+        panels.push_back(std::move(*panel));
+    }
+    auto totals = t.ask(totals_sql(t.records, *where));
+    if (!totals) return std::unexpected(totals.error());
+    auto series = t.ask(series_sql(view.resolution, t.records, *where));
+    if (!series) return std::unexpected(series.error());
+    auto records = t.ask(records_sql(t.records));
+    if (!records) return std::unexpected(records.error());
+    auto lines = t.ask(lines_sql(t.lines));
+    if (!lines) return std::unexpected(lines.error());
+    auto reasons = t.ask(reasons_sql(t.lines));
+    if (!reasons) return std::unexpected(reasons.error());
+    return fold_snapshot(view, {*totals, *series, *records, *lines, *reasons, std::move(panels)});
 }
 
 }  // namespace s3top::clickhouse

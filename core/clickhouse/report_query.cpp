@@ -2,10 +2,9 @@
 
 #include <fmt/format.h>
 
-#include <cstring>
-
 #include "core/agg/compiled_filter.hpp"
 #include "core/agg/report_acc.hpp"
+#include "core/clickhouse/answer_reader.hpp"
 #include "core/parse/parse_error.hpp"
 
 namespace s3top::clickhouse {
@@ -16,24 +15,7 @@ namespace {
 /// key!=x over millions of keys would make a statement of hundreds of megabytes).
 constexpr std::size_t kMaxListedValues = 100000;
 
-/// The stored string dimensions a group's representative row needs, in Dim order.
-DimMask source_dims(const ReportSpec& spec) {
-    DimMask m;
-    for (const DimSpec& d : spec.by) m |= columns_needed(d);
-    return m;
-}
-
 std::string column_of(Dim d) { return std::string(dim_info(d).clickhouse.column); }
-
-/// The SELECT list of a group's representative row: one record's value of every column its
-/// keys are made from (the local Keyer makes the key from them, as for a record).
-std::string source_select(const DimMask& sources) {
-    std::string s;
-    for (std::size_t d = 0; d < kStringDimCount; ++d) {
-        if (sources.test(d)) s += fmt::format("any({}), ", column_of(static_cast<Dim>(d)));
-    }
-    return s + "any(status), any(tier), toUInt32(min(time))";
-}
 
 std::string group_by(const ReportSpec& spec) {
     std::string s;
@@ -49,81 +31,6 @@ std::string bucket_sql(std::string_view t) {
                          128 + (e - 7) * 64, t, e - 6);
     }
     return s + fmt::format(", toUInt32({} + bitAnd(bitShiftRight({}, 25), 63)))", 128 + 24 * 64, t);
-}
-
-/// A sum of a UInt64 column that cannot wrap: its high and low 32 bits summed apart.
-std::string halves(std::string_view column) {
-    return fmt::format("toUInt64(sum(bitShiftRight({0}, 32))), toUInt64(sum(bitAnd({0}, 4294967295)))", column);
-}
-
-/// Reads a RowBinary answer.
-class Reader {
-public:
-    explicit Reader(std::string_view data) : data_(data) {}
-    bool done() const { return pos_ == data_.size(); }
-    bool ok() const { return ok_; }
-    template <class T>
-    T number() {
-        T v{};
-        if (data_.size() - pos_ < sizeof(T)) {
-            ok_ = false;
-            pos_ = data_.size();
-            return v;
-        }
-        std::memcpy(&v, data_.data() + pos_, sizeof(T));  // little-endian, as this machine
-        pos_ += sizeof(T);
-        return v;
-    }
-    std::string_view string() {
-        std::uint64_t n = 0;
-        for (unsigned shift = 0;; shift += 7) {
-            if (pos_ >= data_.size() || shift > 63) {
-                ok_ = false;
-                pos_ = data_.size();
-                return {};
-            }
-            const auto b = static_cast<std::uint8_t>(data_[pos_++]);
-            n |= std::uint64_t{b & 0x7Fu} << shift;
-            if (!(b & 0x80)) break;
-        }
-        if (data_.size() - pos_ < n) {
-            ok_ = false;
-            pos_ = data_.size();
-            return {};
-        }
-        const std::string_view s = data_.substr(pos_, n);
-        pos_ += n;
-        return s;
-    }
-
-private:
-    std::string_view data_;
-    std::size_t pos_ = 0;
-    bool ok_ = true;
-};
-
-/// A group's representative row, appended to `c` (ids interned into `pools`).
-void read_source_row(Reader& r, const DimMask& sources, Columns& c, Pools& pools) {
-    for (std::size_t d = 0; d < kStringDimCount; ++d) {
-        if (sources.test(d)) c.ids[d].push_back(pools[d].intern(r.string()));
-    }
-    NumberRow n;
-    n.status = r.number<std::uint16_t>();
-    n.tier = r.number<std::uint8_t>();
-    n.time = r.number<std::uint32_t>();
-    c.push_numbers(n);
-}
-
-/// hi * 2^32 + lo, stopped at 2^64-1 as add_saturating() stops (true when it stopped).
-bool join_halves(std::uint64_t hi, std::uint64_t lo, std::uint64_t& out) {
-    // hi < 2^64 is the sum of the high halves, lo of the low ones (each below 2^32 per row).
-    out = 0;
-    const bool high = hi >> 32 != 0 || add_saturating(out, hi << 32);
-    return add_saturating(out, lo) || high ? (out = ~std::uint64_t{0}, true) : false;
-}
-
-std::string garbled(std::string_view what) {
-    return fmt::format("ClickHouse's answer to the {} query does not parse (cut short, or not RowBinary)", what);
 }
 
 /// The term's verdict on each candidate row of `c` (one per value), by the local filter code.
@@ -198,7 +105,85 @@ std::expected<std::string, std::string> term_sql(const FilterTerm& term, const D
     return std::string("1");
 }
 
+/// hi * 2^32 + lo, stopped at 2^64-1 as add_saturating() stops (true when it stopped).
+bool join_halves(std::uint64_t hi, std::uint64_t lo, std::uint64_t& out) {
+    // hi < 2^64 is the sum of the high halves, lo of the low ones (each below 2^32 per row).
+    out = 0;
+    const bool high = hi >> 32 != 0 || add_saturating(out, hi << 32);
+    return add_saturating(out, lo) || high ? (out = ~std::uint64_t{0}, true) : false;
+}
+
 }  // namespace
+
+DimMask source_dims(const std::vector<DimSpec>& by) {
+    DimMask m;
+    for (const DimSpec& d : by) m |= columns_needed(d);
+    return m;
+}
+
+std::string source_select(const DimMask& sources) {
+    std::string s;
+    for (std::size_t d = 0; d < kStringDimCount; ++d) {
+        if (sources.test(d)) s += fmt::format("any({}), ", column_of(static_cast<Dim>(d)));
+    }
+    return s + "any(status), any(tier), toUInt32(min(time))";
+}
+
+void read_source_row(AnswerReader& r, const DimMask& sources, Columns& c, Pools& pools) {
+    for (std::size_t d = 0; d < kStringDimCount; ++d) {
+        if (sources.test(d)) c.ids[d].push_back(pools[d].intern(r.string()));
+    }
+    NumberRow n;
+    n.status = r.number<std::uint16_t>();
+    n.tier = r.number<std::uint8_t>();
+    n.time = r.number<std::uint32_t>();
+    c.push_numbers(n);
+}
+
+std::string halves(std::string_view column) {
+    return fmt::format("toUInt64(sum(bitShiftRight({0}, 32))), toUInt64(sum(bitAnd({0}, 4294967295)))", column);
+}
+
+std::string saturated_sum(std::string_view column) {
+    // The halves' sums h and l (each far from 2^64); h << 32 + l, or 2^64-1 when that wraps.
+    const std::string h = fmt::format("toUInt64(sum(bitShiftRight({}, 32)))", column);
+    const std::string l = fmt::format("toUInt64(sum(bitAnd({}, 4294967295)))", column);
+    const std::string joined = fmt::format("bitShiftLeft({}, 32) + {}", h, l);
+    return fmt::format("if({0} >= 4294967296 OR {1} < {2}, toUInt64(18446744073709551615), {1})", h, joined, l);
+}
+
+std::string metrics_select() {
+    return fmt::format(
+        "count(), {}, {}, toUInt64(countIf(status >= 400 AND status < 500)), "
+        "toUInt64(countIf(status >= 500 AND status < 600)), toUInt64(countIf(tier = 0)), "
+        "toUInt64(countIf(tier = 1)), toUInt64(sum(toUInt64(ifNull(total_time_ms, 0))))",
+        halves("bytes_sent"), halves("bytes_in"));
+}
+
+Metrics read_metrics(AnswerReader& r) {
+    Metrics m;
+    m.requests = r.number<std::uint64_t>();
+    const auto sent_hi = r.number<std::uint64_t>(), sent_lo = r.number<std::uint64_t>();
+    const auto in_hi = r.number<std::uint64_t>(), in_lo = r.number<std::uint64_t>();
+    m.overflow = join_halves(sent_hi, sent_lo, m.bytes_sent) | join_halves(in_hi, in_lo, m.bytes_in);
+    m.errors_4xx = r.number<std::uint64_t>();
+    m.errors_5xx = r.number<std::uint64_t>();
+    m.get_class = r.number<std::uint64_t>();
+    m.put_class = r.number<std::uint64_t>();
+    m.total_time_ms = r.number<std::uint64_t>();
+    return m;
+}
+
+std::uint64_t read_saturated(AnswerReader& r, bool& overflow) {
+    const auto hi = r.number<std::uint64_t>(), lo = r.number<std::uint64_t>();
+    std::uint64_t v = 0;
+    overflow |= join_halves(hi, lo, v);
+    return v;
+}
+
+std::string garbled(std::string_view what) {
+    return fmt::format("ClickHouse's answer to the {} query does not parse (cut short, or not RowBinary)", what);
+}
 
 std::string sql_string(std::string_view s) {
     std::string out = "'";
@@ -239,19 +224,29 @@ std::expected<std::string, std::string> where_sql(const Filter& filter, const Di
     return s;
 }
 
+std::string lines_sql(std::string_view lines_table) {
+    return fmt::format(
+        "SELECT toUInt64(sum(lines_read)), toUInt64(sum(lines_parsed)), toUInt64(sum(bytes_read)), "
+        "toInt64(max(newest_source_mtime)) FROM {} FORMAT RowBinary",
+        lines_table);
+}
+
+std::string reasons_sql(std::string_view lines_table) {
+    return fmt::format(
+        "SELECT reason, toUInt64(sum(n)) FROM {} ARRAY JOIN reasons AS reason, reason_lines AS n GROUP BY reason "
+        "FORMAT RowBinary",
+        lines_table);
+}
+
 ReportSql report_sql(const ReportSpec& spec, std::string_view table, std::string_view lines_table,
                      std::string_view where) {
-    const DimMask sources = source_dims(spec);
+    const DimMask sources = source_dims(spec.by);
     const std::string keys = group_by(spec);
     const std::string clients =
         spec.distinct_clients ? "toUInt64(uniqExactIf(remote_ip, remote_ip != ''))" : "toUInt64(0)";
     ReportSql q;
-    q.groups = fmt::format(
-        "SELECT {}, count(), {}, {}, toUInt64(countIf(status >= 400 AND status < 500)), "
-        "toUInt64(countIf(status >= 500 AND status < 600)), toUInt64(countIf(tier = 0)), "
-        "toUInt64(countIf(tier = 1)), toUInt64(sum(toUInt64(ifNull(total_time_ms, 0)))), {} "
-        "FROM {} WHERE {} GROUP BY {} FORMAT RowBinary",
-        source_select(sources), halves("bytes_sent"), halves("bytes_in"), clients, table, where, keys);
+    q.groups = fmt::format("SELECT {}, {}, {} FROM {} WHERE {} GROUP BY {} FORMAT RowBinary", source_select(sources),
+                           metrics_select(), clients, table, where, keys);
     if (spec.percentiles) {
         q.timed = fmt::format(
             "SELECT {}, {} AS s3top_bucket, count() FROM {} WHERE ({}) AND total_time_ms IS NOT NULL "
@@ -262,47 +257,31 @@ ReportSql report_sql(const ReportSpec& spec, std::string_view table, std::string
         fmt::format("SELECT {}, toUInt32(min(time)), toUInt32(max(time)), count() FROM {} WHERE {} FORMAT RowBinary",
                     clients, table, where);
     q.operations = fmt::format("SELECT operation, count() FROM {} GROUP BY operation FORMAT RowBinary", table);
-    q.lines = fmt::format(
-        "SELECT toUInt64(sum(lines_read)), toUInt64(sum(lines_parsed)), toUInt64(sum(bytes_read)), "
-        "toInt64(max(newest_source_mtime)) FROM {} FORMAT RowBinary",
-        lines_table);
-    q.reasons = fmt::format(
-        "SELECT reason, toUInt64(sum(n)) FROM {} ARRAY JOIN reasons AS reason, reason_lines AS n GROUP BY reason "
-        "FORMAT RowBinary",
-        lines_table);
+    q.lines = lines_sql(lines_table);
+    q.reasons = reasons_sql(lines_table);
     return q;
 }
 
 std::expected<ReportResult, std::string> fold_report(const ReportSpec& spec, const TierMap& tiers,
                                                      const ReportAnswers& answers) {
-    const DimMask sources = source_dims(spec);
+    const DimMask sources = source_dims(spec.by);
     ReportAccumulator acc(spec);
     Pools pools;
     {
-        Reader r(answers.groups);
+        AnswerReader r(answers.groups);
         Columns c;
         std::vector<Metrics> metrics;
         std::vector<std::uint64_t> clients;
         while (!r.done()) {
             read_source_row(r, sources, c, pools);
-            Metrics m;
-            m.requests = r.number<std::uint64_t>();
-            const auto sent_hi = r.number<std::uint64_t>(), sent_lo = r.number<std::uint64_t>();
-            const auto in_hi = r.number<std::uint64_t>(), in_lo = r.number<std::uint64_t>();
-            m.overflow = join_halves(sent_hi, sent_lo, m.bytes_sent) | join_halves(in_hi, in_lo, m.bytes_in);
-            m.errors_4xx = r.number<std::uint64_t>();
-            m.errors_5xx = r.number<std::uint64_t>();
-            m.get_class = r.number<std::uint64_t>();
-            m.put_class = r.number<std::uint64_t>();
-            m.total_time_ms = r.number<std::uint64_t>();
-            metrics.push_back(m);
+            metrics.push_back(read_metrics(r));
             clients.push_back(r.number<std::uint64_t>());
         }
         if (!r.ok()) return std::unexpected(garbled("groups"));
         acc.fold_groups(c, pools, metrics, clients);
     }
     if (spec.percentiles) {
-        Reader r(answers.timed);
+        AnswerReader r(answers.timed);
         Columns c;
         std::vector<std::uint32_t> buckets;
         std::vector<std::uint64_t> counts;
@@ -315,7 +294,7 @@ std::expected<ReportResult, std::string> fold_report(const ReportSpec& spec, con
         acc.fold_timed(c, pools, buckets, counts);
     }
     {
-        Reader r(answers.overall);
+        AnswerReader r(answers.overall);
         const auto clients = r.number<std::uint64_t>();
         const auto first = r.number<std::uint32_t>(), last = r.number<std::uint32_t>();
         const auto rows = r.number<std::uint64_t>();
@@ -324,7 +303,7 @@ std::expected<ReportResult, std::string> fold_report(const ReportSpec& spec, con
     }
     ReportResult out = acc.finish(pools);
     std::vector<OperationCount> ops;
-    Reader r(answers.operations);
+    AnswerReader r(answers.operations);
     while (!r.done()) {
         std::string name(r.string());
         const auto n = r.number<std::uint64_t>();
@@ -333,13 +312,20 @@ std::expected<ReportResult, std::string> fold_report(const ReportSpec& spec, con
     if (!r.ok()) return std::unexpected(garbled("operations"));
     out.unruled_operations = unruled_operations(tiers, ops);
     out.unruled_tier = tiers.fallback;
-    Reader lines(answers.lines);
-    out.lines.read = lines.number<std::uint64_t>();
-    out.lines.parsed = lines.number<std::uint64_t>();
-    out.lines.bytes = lines.number<std::uint64_t>();
-    out.newest_source_mtime = lines.number<std::int64_t>();
+    if (auto l = fold_lines(answers.lines, answers.reasons, out.lines, out.newest_source_mtime); !l)
+        return std::unexpected(l.error());
+    return out;
+}
+
+std::expected<void, std::string> fold_lines(std::string_view lines_answer, std::string_view reasons_answer,
+                                            LineCounters& lines_out, std::int64_t& newest) {
+    AnswerReader lines(lines_answer);
+    lines_out.read = lines.number<std::uint64_t>();
+    lines_out.parsed = lines.number<std::uint64_t>();
+    lines_out.bytes = lines.number<std::uint64_t>();
+    newest = lines.number<std::int64_t>();
     if (!lines.ok() || !lines.done()) return std::unexpected(garbled("lines"));
-    Reader reasons(answers.reasons);
+    AnswerReader reasons(reasons_answer);
     while (!reasons.done()) {
         const std::string_view name = reasons.string();
         const auto n = reasons.number<std::uint64_t>();
@@ -349,15 +335,15 @@ std::expected<ReportResult, std::string> fold_report(const ReportSpec& spec, con
         if (i == kRejectReasonCount)
             return std::unexpected(
                 fmt::format("the lines table names a reason this s3top does not know: {}", sql_string(name)));
-        out.lines.unparsed[i] += n;
+        lines_out.unparsed[i] += n;
     }
     if (!reasons.ok()) return std::unexpected(garbled("reasons"));
-    return out;
+    return {};
 }
 
 std::expected<std::vector<std::string>, std::string> read_strings(std::string_view answer) {
     std::vector<std::string> values;
-    Reader r(answer);
+    AnswerReader r(answer);
     while (!r.done()) values.emplace_back(r.string());
     if (!r.ok()) return std::unexpected(garbled("filter values"));
     return values;

@@ -21,6 +21,7 @@
 
 #include "core/agg/engine.hpp"
 #include "core/agg/tier_map.hpp"
+#include "core/clickhouse/answer_reader.hpp"
 
 namespace s3top::clickhouse {
 
@@ -35,6 +36,37 @@ std::string dim_expr(const DimSpec& d);
 
 /// The WHERE clause of `filter` ("1" when it is empty), or a one-line refusal naming the term.
 std::expected<std::string, std::string> where_sql(const Filter& filter, const DistinctValues& distinct);
+
+// The parts every statement over the records table is made of, and how their answers read.
+
+/// The stored columns the keys of `by` are made from (a key prefix's is the key).
+DimMask source_dims(const std::vector<DimSpec>& by);
+/// The SELECT list of a group's representative row: one record's value of every column in
+/// `sources` (any()), its status and tier, its first time. The local Keyer makes the group's
+/// key and label from it, as from a record.
+std::string source_select(const DimMask& sources);
+/// Reads a source_select() row, appended to `c` (its strings interned into `pools`).
+void read_source_row(AnswerReader& r, const DimMask& sources, Columns& c, Pools& pools);
+/// The SELECT list of a group's Metrics (requests, bytes as halves, errors, tiers, total time).
+std::string metrics_select();
+/// Reads a metrics_select() row; a byte sum past 2^64-1 stops there and sets `overflow`.
+Metrics read_metrics(AnswerReader& r);
+/// The sum of a UInt64 column as its high and low 32-bit halves (two UInt64 columns).
+std::string halves(std::string_view column);
+/// Reads a halves() pair: the sum, stopped at 2^64-1 (then `overflow` is set).
+std::uint64_t read_saturated(AnswerReader& r, bool& overflow);
+/// The sum of a UInt64 column as one UInt64 that stops at 2^64-1 as add_saturating() does
+/// (to ORDER BY what Metrics holds).
+std::string saturated_sum(std::string_view column);
+/// The line counters (lines read, parsed, bytes, newest file time) of a lines table.
+std::string lines_sql(std::string_view lines_table);
+/// The lines that became no record, by reason, of a lines table.
+std::string reasons_sql(std::string_view lines_table);
+/// Folds the answers to lines_sql() and reasons_sql() into `lines` and `newest`.
+std::expected<void, std::string> fold_lines(std::string_view lines_answer, std::string_view reasons_answer,
+                                            LineCounters& lines, std::int64_t& newest);
+/// "ClickHouse's answer to the WHAT query does not parse ...".
+std::string garbled(std::string_view what);
 
 /// The statements of a report, each FORMAT RowBinary.
 struct ReportSql {

@@ -173,26 +173,47 @@ std::vector<html::Cell> metric_cells(const std::vector<MetricColumn>& columns, c
 }
 }  // namespace
 
-OrgViews org_views(const Engine& engine, const ViewSpec& base, std::size_t n) {
+std::expected<OrgViews, std::string> org_views(const SnapshotOf& snapshot, const ViewSpec& base, std::size_t n) {
     ViewSpec orgs_spec;
     orgs_spec.filter = base.filter;
     orgs_spec.panels = {PanelSpec{DimSpec{Dim::Org, 0}, n, SortBy::Bytes}};
     orgs_spec.resolution = base.resolution;
-    View orgs(orgs_spec);
-    const Snapshot top = engine.refresh(orgs, 1);
+    auto top = snapshot(orgs_spec);
+    if (!top) return std::unexpected(top.error());
     OrgViews out;
-    if (top.panels.empty()) return out;
-    out.orgs = top.panels.front().groups;
-    for (const PanelRow& row : top.panels.front().rows) {
+    if (top->panels.empty()) return out;
+    out.orgs = top->panels.front().groups;
+    for (const PanelRow& row : top->panels.front().rows) {
         ViewSpec one = base;
         one.filter.add_eq(DimSpec{Dim::Org, 0}, row.label);
         // The org panel of one org is that org alone.
         std::erase_if(one.panels, [](const PanelSpec& p) { return p.dim.dim == Dim::Org; });
         for (auto& p : one.panels) p.limit = std::min<std::size_t>(p.limit, 20);
-        View v(one);
-        out.views.push_back(HtmlView{row.label, engine.refresh(v, 1)});
+        auto view = snapshot(one);
+        if (!view) return std::unexpected(view.error());
+        out.views.push_back(HtmlView{row.label, std::move(*view)});
     }
     return out;
+}
+
+OrgViews org_views(const Engine& engine, const ViewSpec& base, std::size_t n) {
+    const SnapshotOf of = [&engine](const ViewSpec& spec) -> std::expected<Snapshot, std::string> {
+        View v(spec);
+        return engine.refresh(v, 1);
+    };
+    return *org_views(of, base, n);  // the engine always answers
+}
+
+ViewSpec html_view_spec(const ReportSpec& spec, const ReportResult& result, const std::vector<DimSpec>& panels) {
+    ViewSpec vs;
+    vs.filter = spec.filter;
+    for (const DimSpec& d : panels) vs.panels.push_back(PanelSpec{d, 50, spec.sort});
+    const std::int64_t span = result.max_time - result.min_time;
+    vs.resolution = span <= 6 * 3600      ? Dim::Minute
+                    : span <= 14 * 86400  ? Dim::Hour
+                    : span <= 400 * 86400 ? Dim::Day
+                                          : Dim::Month;
+    return vs;
 }
 
 namespace {

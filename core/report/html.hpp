@@ -3,6 +3,8 @@
 // that lets only s3top's own style and sorting script apply. Every string goes through
 // html_escape; data never enters script context (sort keys are integers in data-v).
 #include <cstdint>
+#include <expected>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -64,9 +66,22 @@ struct OrgViews {
     std::uint64_t orgs = 0;  ///< distinct orgs under the filter (views holds the top ones)
 };
 
+/// Orgs an HTML report carries a view of (its picker lists them, the most bytes first).
+inline constexpr std::size_t kHtmlOrgs = 25;
+
+/// A view's snapshot, or why it could not be made (the records are elsewhere: ClickHouse).
+using SnapshotOf = std::function<std::expected<Snapshot, std::string>(const ViewSpec&)>;
+
 /// The `n` orgs with the most bytes sent under `base`'s filter, each with its own snapshot of
-/// `base`'s panels and chart (for the page's org picker).
+/// `base`'s panels and chart (for the page's org picker); the first error `snapshot` returns.
+std::expected<OrgViews, std::string> org_views(const SnapshotOf& snapshot, const ViewSpec& base, std::size_t n);
+/// org_views() of the engine's records.
 OrgViews org_views(const Engine& engine, const ViewSpec& base, std::size_t n);
+
+/// The view an HTML report of `spec` draws beside `result`: its filter, a panel of each of
+/// `panels` (their top 50 in its order), a chart of at most a few hundred bars over its time
+/// range.
+ViewSpec html_view_spec(const ReportSpec& spec, const ReportResult& result, const std::vector<DimSpec>& panels);
 
 /// The report as one HTML page: totals, the time chart, the grouped table and the snapshot's
 /// panels as bar charts and sortable tables. With `orgs`, a picker shows one org's totals,

@@ -5,7 +5,7 @@
 # dimension (stored, number, key prefix, time), with filters of every operator (the values
 # decided by the local filter code), keys logged percent-encoded and hostile, distinct clients
 # and p50/p95; and `s3top bill --no-storage clickhouse://...` prints the same statement as over
-# the logs, in every format. A time-dimension filter term, a second PATH and a stopped shard: one line, and
+# the logs, in every format; and the HTML page, byte for byte. A time-dimension filter term, a second PATH and a stopped shard: one line, and
 # the password is never printed.
 set -euo pipefail
 : "${S3TOP:?}" "${S3GEN:?}" "${S3TOP_SOURCE_DIR:?}"
@@ -81,6 +81,21 @@ unset CSV_ONLY
 EMPTY=1 same --by org --filter "org=\"it's\\\\none\""
 echo "the same reports over ClickHouse as over the logs: 19 reports"
 
+# HTML: the chart, the panels and the org picker's 25 views are snapshots made there, as the
+# dashboard's are; the page is the local one byte for byte.
+html_same() {  # html_same OPTIONS...
+  "$S3TOP" report --no-state --quiet --format html "$@" "$work/logs" >"$work/local.html" 2>/dev/null ||
+    fail "local report --format html $*: exit $?"
+  "$S3TOP" report --format html "$@" "$url" >"$work/ch.html" 2>"$work/ch.err" ||
+    fail "report --format html $* over ClickHouse: $(cat "$work/ch.err")"
+  cmp -s "$work/local.html" "$work/ch.html" ||
+    fail "report --format html $* over ClickHouse differs: $(diff "$work/local.html" "$work/ch.html" | head -6)"
+  grep -q '<option value="24">' "$work/ch.html" || fail "report --format html $*: no 25 org views"
+}
+html_same --by org
+html_same --by key --top 30 --sort requests --filter 'status!=200' --panels key,prefix:1,ip,status,ua
+echo "the same HTML pages over ClickHouse as over the logs: 2 pages"
+
 # bill: the same statement in every format (without storage: ClickHouse holds no object table).
 bill_same() {  # bill_same OPTIONS...
   local fmt
@@ -112,7 +127,6 @@ refused 1 "cannot be sent to ClickHouse" --format csv --filter 'hour=2024-03-01T
 refused 2 "give it alone" --format csv "$url" "$work/logs"
 refused 2 "bill --no-storage only" bill --month 2024-03 "$url"
 refused 2 "not with --no-storage" bill --no-storage --inventory "$work/logs" --month 2024-03 "$work/logs"
-refused 2 "--format html is not made" --format html "$url"
 refused 2 "not for a clickhouse:// PATH" --format csv --follow "$url"
 ch_stop_one 2
 refused 1 "ClickHouse at 127.0.0.1:${CH_HTTP[0]}" --format csv "$url"
