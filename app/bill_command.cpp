@@ -48,9 +48,10 @@ int print_statement(const Options& opt, const Statement& st, const BillingSpec& 
 int bill_from_clickhouse(const Options& opt, const BillingSpec& spec) {
     clickhouse::Client client(*opt.from);
     std::string error;
+    clickhouse::AnswerCache answers;  // the distinct values, operations and lines: once per run
     const ReportSource source{[&](const ReportSpec& r) -> ReportResult {
                                   if (!error.empty()) return {};
-                                  auto result = clickhouse::run_report(client, r, opt.config.tiers);
+                                  auto result = clickhouse::run_report(client, r, opt.config.tiers, &answers);
                                   if (result) return *std::move(result);
                                   error = result.error();
                                   return {};

@@ -21,10 +21,11 @@ namespace {
 
 /// The HTML page of a report over ClickHouse: its chart, panels and org views are snapshots
 /// made there, as the dashboard's are, drawn by the writer a local report uses.
-std::expected<std::string, std::string> clickhouse_html(clickhouse::Client& client, const ReportResult& result,
-                                                        const ReportSpec& spec, const Options& opt) {
+std::expected<std::string, std::string> clickhouse_html(clickhouse::Client& client, clickhouse::AnswerCache& answers,
+                                                        const ReportResult& result, const ReportSpec& spec,
+                                                        const Options& opt) {
     const ViewSpec vs = html_view_spec(spec, result, opt.panels);
-    const SnapshotOf snapshot = [&client](const ViewSpec& v) { return clickhouse::run_snapshot(client, v); };
+    const SnapshotOf snapshot = [&](const ViewSpec& v) { return clickhouse::run_snapshot(client, v, &answers); };
     auto all = snapshot(vs);
     if (!all) return std::unexpected(all.error());
     auto orgs = org_views(snapshot, vs, kHtmlOrgs);
@@ -35,10 +36,11 @@ std::expected<std::string, std::string> clickhouse_html(clickhouse::Client& clie
 /// report over a clickhouse:// PATH: the report as SQL there, printed by the same writers.
 int report_from_clickhouse(const Options& opt, const ReportSpec& spec) {
     clickhouse::Client client(*opt.from);
-    auto result = clickhouse::run_report(client, spec, opt.config.tiers);
+    clickhouse::AnswerCache answers;  // the HTML page's views ask for the same values and lines
+    auto result = clickhouse::run_report(client, spec, opt.config.tiers, &answers);
     std::string html;
     if (result && opt.format == OutputFormat::Html) {
-        auto page = clickhouse_html(client, *result, spec, opt);
+        auto page = clickhouse_html(client, answers, *result, spec, opt);
         if (!page) result = std::unexpected(page.error());
         html = page.value_or(std::string());
     }

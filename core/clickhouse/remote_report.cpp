@@ -14,31 +14,49 @@ namespace {
 /// the Distributed tables over all of them (a stopped shard then fails the query, as it must:
 /// an answer without it would be short).
 struct Tables {
-    explicit Tables(Client& c) : client(c) {
+    explicit Tables(Client& c, AnswerCache* answers = nullptr) : client(c), cache(answers) {
         const Target& t = c.target();
         const std::string all = t.hosts.size() > 1 ? "_all" : "";
         records = fmt::format("{}.{}{}", t.database, t.table, all);
         lines = fmt::format("{}.{}{}", t.database, lines_table(t.table), all);
     }
     std::expected<std::string, std::string> ask(const std::string& sql) const { return client.select(0, sql); }
+    /// A statement whose answer does not depend on the report (AnswerCache), kept with a cache.
+    std::expected<std::string, std::string> ask_shared(const std::string& sql) const {
+        if (!cache) return ask(sql);
+        return cache->get(sql, [this](const std::string& q) { return ask(q); });
+    }
     /// The WHERE clause of `filter`, its terms decided on the distinct values the table holds.
     std::expected<std::string, std::string> where(const Filter& filter) const {
         const DistinctValues distinct =
             [&](std::string_view expr) -> std::expected<std::vector<std::string>, std::string> {
-            auto answer = ask(fmt::format("SELECT DISTINCT {} FROM {} FORMAT RowBinary", expr, records));
+            auto answer = ask_shared(fmt::format("SELECT DISTINCT {} FROM {} FORMAT RowBinary", expr, records));
             if (!answer) return std::unexpected(answer.error());
             return read_strings(*answer);
         };
         return where_sql(filter, distinct);
     }
     Client& client;
+    AnswerCache* cache;
     std::string records, lines;
 };
 
 }  // namespace
 
-std::expected<ReportResult, std::string> run_report(Client& client, const ReportSpec& spec, const TierMap& tiers) {
-    const Tables t(client);
+std::expected<std::string, std::string> AnswerCache::get(const std::string& sql, const Ask& ask) {
+    if (const auto it = answers_.find(sql); it != answers_.end()) {
+        ++kept_;
+        return it->second;
+    }
+    ++asked_;
+    auto answer = ask(sql);
+    if (answer) answers_.emplace(sql, *answer);
+    return answer;
+}
+
+std::expected<ReportResult, std::string> run_report(Client& client, const ReportSpec& spec, const TierMap& tiers,
+                                                    AnswerCache* cache) {
+    const Tables t(client, cache);
     auto where = t.where(spec.filter);
     if (!where) return std::unexpected(where.error());
     const ReportSql q = report_sql(spec, t.records, t.lines, *where);
@@ -52,17 +70,17 @@ std::expected<ReportResult, std::string> run_report(Client& client, const Report
     }
     auto overall = t.ask(q.overall);
     if (!overall) return std::unexpected(overall.error());
-    auto operations = t.ask(q.operations);
+    auto operations = t.ask_shared(q.operations);
     if (!operations) return std::unexpected(operations.error());
-    auto line_counts = t.ask(q.lines);
+    auto line_counts = t.ask_shared(q.lines);
     if (!line_counts) return std::unexpected(line_counts.error());
-    auto reasons = t.ask(q.reasons);
+    auto reasons = t.ask_shared(q.reasons);
     if (!reasons) return std::unexpected(reasons.error());
     return fold_report(spec, tiers, {*groups, timed, *overall, *operations, *line_counts, *reasons});
 }
 
-std::expected<Snapshot, std::string> run_snapshot(Client& client, const ViewSpec& view) {
-    const Tables t(client);
+std::expected<Snapshot, std::string> run_snapshot(Client& client, const ViewSpec& view, AnswerCache* cache) {
+    const Tables t(client, cache);
     auto where = t.where(view.filter);
     if (!where) return std::unexpected(where.error());
     std::vector<PanelData> panels;
@@ -87,11 +105,11 @@ std::expected<Snapshot, std::string> run_snapshot(Client& client, const ViewSpec
     if (!totals) return std::unexpected(totals.error());
     auto series = t.ask(series_sql(view.resolution, t.records, *where));
     if (!series) return std::unexpected(series.error());
-    auto records = t.ask(records_sql(t.records));
+    auto records = t.ask_shared(records_sql(t.records));
     if (!records) return std::unexpected(records.error());
-    auto lines = t.ask(lines_sql(t.lines));
+    auto lines = t.ask_shared(lines_sql(t.lines));
     if (!lines) return std::unexpected(lines.error());
-    auto reasons = t.ask(reasons_sql(t.lines));
+    auto reasons = t.ask_shared(reasons_sql(t.lines));
     if (!reasons) return std::unexpected(reasons.error());
     return fold_snapshot(view, {*totals, *series, *records, *lines, *reasons, std::move(panels)});
 }

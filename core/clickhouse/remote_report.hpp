@@ -3,7 +3,9 @@
 // clickhouse://...`, `s3top clickhouse://...`): the statements of report_query.hpp and
 // snapshot_query.hpp sent through the HTTP client, their answers folded as a local run folds.
 #include <expected>
+#include <functional>
 #include <string>
+#include <unordered_map>
 
 #include "core/agg/engine.hpp"
 #include "core/agg/tier_map.hpp"
@@ -11,12 +13,34 @@
 
 namespace s3top::clickhouse {
 
+/// The answers a run asks for again and again, kept for that run: a filter term's distinct
+/// values, the requests per operation and the line counters, which do not depend on the
+/// report's filter (bill runs a few reports per period, each asking them). Its answers are as
+/// of the first time each was asked, so the run's reports also agree on them. Errors are not
+/// kept. One per run; not thread-safe.
+class AnswerCache {
+public:
+    using Ask = std::function<std::expected<std::string, std::string>(const std::string& sql)>;
+    /// The answer to `sql`: `ask`ed the first time, kept after.
+    std::expected<std::string, std::string> get(const std::string& sql, const Ask& ask);
+    std::size_t asked() const { return asked_; }  ///< statements sent
+    std::size_t kept() const { return kept_; }    ///< statements answered from what was kept
+
+private:
+    std::unordered_map<std::string, std::string> answers_;
+    std::size_t asked_ = 0, kept_ = 0;
+};
+
 /// Runs a report over the target's records: its table on one host, or with several hosts the
-/// Distributed table TABLE_all (s3top schema clickhouse --cluster) on the first.
-std::expected<ReportResult, std::string> run_report(Client& client, const ReportSpec& spec, const TierMap& tiers);
+/// Distributed table TABLE_all (s3top schema clickhouse --cluster) on the first. With `cache`,
+/// the statements it keeps are asked once for every report of the run.
+std::expected<ReportResult, std::string> run_report(Client& client, const ReportSpec& spec, const TierMap& tiers,
+                                                    AnswerCache* cache = nullptr);
 
 /// The dashboard's snapshot of `view` over the target's records (snapshot_query.hpp), from the
 /// same tables as run_report(); or a one-line error (unreachable, a refused filter term ...).
-std::expected<Snapshot, std::string> run_snapshot(Client& client, const ViewSpec& view);
+/// With `cache`, as run_report() (the HTML report's views; a dashboard's polls have none: each
+/// poll asks anew).
+std::expected<Snapshot, std::string> run_snapshot(Client& client, const ViewSpec& view, AnswerCache* cache = nullptr);
 
 }  // namespace s3top::clickhouse
