@@ -82,17 +82,19 @@ BatchBuilder::BatchBuilder(const OrgSource& org, const DimMask& keep, const Tier
     : org_(org), keep_(keep), tiers_(tiers) {}
 
 Tier BatchBuilder::tier_of(const Record& r) {
-    if (!r.operation.empty()) {
-        if (const auto it = tier_cache_.find(r.operation); it != tier_cache_.end()) return it->second;
-        const Tier t = tiers_.classify(r.operation, r.method);
-        if (tier_cache_.size() < 4096) tier_cache_.emplace(std::string(r.operation), t);
-        return t;
+    std::string_view name = r.operation;
+    if (name.empty()) {
+        method_key_.assign(1, '\0');
+        method_key_.append(r.method);
+        name = method_key_;
     }
-    method_key_.assign(1, '\0');
-    method_key_.append(r.method);
-    if (const auto it = tier_cache_.find(method_key_); it != tier_cache_.end()) return it->second;
-    const Tier t = tiers_.classify({}, r.method);
-    if (tier_cache_.size() < 4096) tier_cache_.emplace(method_key_, t);
+    if (const auto id = tier_names_.find(name); id && *id < tier_of_name_.size()) return tier_of_name_[*id];
+    const Tier t = tiers_.classify(r.operation, r.method);
+    if (tier_of_name_.size() < kTierCacheSize) {
+        const std::uint32_t id = tier_names_.intern(name);
+        tier_of_name_.resize(std::max<std::size_t>(tier_of_name_.size(), id + 1), t);
+        tier_of_name_[id] = t;
+    }
     return t;
 }
 
@@ -128,6 +130,9 @@ void BatchBuilder::reject(std::uint32_t source, std::uint64_t line_no, std::stri
 Batch BatchBuilder::take() {
     Batch out = std::move(batch_);
     batch_ = Batch{};
+    // The next batch is likely as long as this one: its columns get that room up front, so they
+    // never grow by copying (and faulting in) what they hold.
+    batch_.columns.reserve(out.columns.size() + out.columns.size() / 8, keep_);
     return out;
 }
 

@@ -138,12 +138,11 @@ private:
     DimMask keep_;
     TierMap tiers_;
     // Operations are few and repeat: each distinct one is classified once ("\0" + method for
-    // records without an operation).
-    struct StringHash {
-        using is_transparent = void;
-        std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-    };
-    std::unordered_map<std::string, Tier, StringHash, std::equal_to<>> tier_cache_;
+    // records without an operation), up to kTierCacheSize of them (a hostile log's made-up
+    // operations are classified each time, not kept).
+    static constexpr std::size_t kTierCacheSize = 4096;
+    StringPool tier_names_;
+    std::vector<Tier> tier_of_name_;  ///< by tier_names_ id
     Batch batch_;
     std::string scratch_;
     std::string method_key_;

@@ -241,11 +241,13 @@ bool s3_is_upload_operation(std::string_view op) {
     return op == "REST.PUT.OBJECT" || op == "REST.PUT.PART" || op == "REST.POST.OBJECT" || op == "SOAP.PUT.OBJECT";
 }
 
-ParseResult parse_s3_access_log(std::string_view line) {
-    while (!line.empty() && (line.back() == '\n' || line.back() == '\r' || line.back() == ' ')) line.remove_suffix(1);
-    if (line.empty()) return std::unexpected(error(RejectReason::EmptyLine, 0, 0));
+namespace {
 
-    Record r;
+// The fields of `line` into `r` (all of it zero before); a rejection's reason when it is none.
+std::optional<ParseError> parse_s3_fields(std::string_view line, Record& r) {
+    while (!line.empty() && (line.back() == '\n' || line.back() == '\r' || line.back() == ' ')) line.remove_suffix(1);
+    if (line.empty()) return error(RejectReason::EmptyLine, 0, 0);
+
     Cursor c{line};
     std::string_view t;
     auto need = [&](std::uint16_t field) -> std::optional<ParseError> {
@@ -256,41 +258,40 @@ ParseResult parse_s3_access_log(std::string_view line) {
         return std::nullopt;
     };
 
-    if (auto e = need(kS3BucketOwner)) return std::unexpected(*e);
+    if (auto e = need(kS3BucketOwner)) return *e;
     r.bucket_owner = absent(t);
-    if (auto e = need(kS3Bucket)) return std::unexpected(*e);
+    if (auto e = need(kS3Bucket)) return *e;
     r.bucket = absent(t);
 
     c.skip_spaces();
-    if (c.at_end()) return std::unexpected(error(RejectReason::TooFewFields, c.pos, kS3Time));
-    if (line[c.pos] != '[') return std::unexpected(error(RejectReason::BadTimestamp, c.pos, kS3Time));
+    if (c.at_end()) return error(RejectReason::TooFewFields, c.pos, kS3Time);
+    if (line[c.pos] != '[') return error(RejectReason::BadTimestamp, c.pos, kS3Time);
     const std::size_t close = line.find(']', c.pos);
-    if (close == std::string_view::npos || close - c.pos > 40)
-        return std::unexpected(error(RejectReason::BadTimestamp, c.pos, kS3Time));
+    if (close == std::string_view::npos || close - c.pos > 40) return error(RejectReason::BadTimestamp, c.pos, kS3Time);
     const auto time = parse_clf_time(line.substr(c.pos + 1, close - c.pos - 1));
-    if (!time) return std::unexpected(error(RejectReason::BadTimestamp, c.pos, kS3Time));
+    if (!time) return error(RejectReason::BadTimestamp, c.pos, kS3Time);
     r.time = *time;
     c.pos = close + 1;
 
-    if (auto e = need(kS3RemoteIp)) return std::unexpected(*e);
+    if (auto e = need(kS3RemoteIp)) return *e;
     r.remote_ip = absent(t);
-    if (auto e = need(kS3Requester)) return std::unexpected(*e);
+    if (auto e = need(kS3Requester)) return *e;
     r.requester = absent(t);
-    if (auto e = need(kS3RequestId)) return std::unexpected(*e);
+    if (auto e = need(kS3RequestId)) return *e;
     r.request_id = absent(t);
-    if (auto e = need(kS3Operation)) return std::unexpected(*e);
+    if (auto e = need(kS3Operation)) return *e;
     r.operation = absent(t);
-    if (auto e = need(kS3Key)) return std::unexpected(*e);
+    if (auto e = need(kS3Key)) return *e;
     r.key = absent(t);
 
     c.skip_spaces();
-    if (c.at_end()) return std::unexpected(error(RejectReason::TooFewFields, c.pos, kS3RequestUri));
+    if (c.at_end()) return error(RejectReason::TooFewFields, c.pos, kS3RequestUri);
     const void* lq = memrchr(line.data(), '"', line.size());
     const std::size_t last_quote =
         lq ? static_cast<std::size_t>(static_cast<const char*>(lq) - line.data()) : std::string_view::npos;
     if (line[c.pos] != '"') {
         r.request_uri = absent(c.token());
-        if (auto e = parse_after_uri(c, last_quote, false, r)) return std::unexpected(*e);
+        if (auto e = parse_after_uri(c, last_quote, false, r)) return *e;
     } else {
         // The URI's closing quote is the first `"` after which the rest of the line parses.
         const std::size_t open = c.pos;
@@ -314,8 +315,7 @@ ParseResult parse_s3_access_log(std::string_view line) {
             break;
         }
         if (tries != -1) {
-            return std::unexpected(first_error ? *first_error
-                                               : error(RejectReason::UnterminatedQuote, open, kS3RequestUri));
+            return first_error ? *first_error : error(RejectReason::UnterminatedQuote, open, kS3RequestUri);
         }
     }
 
@@ -325,7 +325,16 @@ ParseResult parse_s3_access_log(std::string_view line) {
     r.query = rl.query;
     r.protocol = rl.protocol;
     if (r.has_object_size && s3_is_upload_operation(r.operation)) r.bytes_in = r.object_size;
-    return r;
+    return std::nullopt;
+}
+
+}  // namespace
+
+ParseResult parse_s3_access_log(std::string_view line) {
+    // One return object, built in place (no copy of the record on the way out).
+    ParseResult out{std::in_place};
+    if (auto e = parse_s3_fields(line, *out)) out = std::unexpected(*e);
+    return out;
 }
 
 }  // namespace s3top

@@ -23,7 +23,6 @@ StringPool::StringPool() : seed_(process_seed()) { clear(); }
 
 void StringPool::clear() {
     views_.assign(1, std::string_view{});
-    hashes_.assign(1, 0);
     table_.assign(16, 0);
     blocks_.clear();
     block_used_ = block_size_ = stored_bytes_ = 0;
@@ -44,15 +43,17 @@ char* StringPool::store(std::string_view s) {
 }
 
 void StringPool::grow() {
-    std::vector<std::uint32_t> bigger(table_.size() * 2, 0);
+    std::vector<std::uint64_t> bigger(table_.size() * 2, 0);
     const std::size_t mask = bigger.size() - 1;
-    // A slot is its hash's low bits, and hashes_ keeps the low 32: no string is read and hashed
-    // again (a million keys grow the table 20 times). Past 2^32 slots they are.
+    // A slot is its hash's low bits, and each slot keeps the low 32: no string is read and
+    // hashed again (a million keys grow the table 20 times). Past 2^32 slots they are.
     const bool kept = mask <= 0xFFFFFFFFu;
-    for (std::uint32_t id = 1; id < views_.size(); ++id) {
-        std::size_t slot = (kept ? hashes_[id] : hash_bytes(views_[id], seed_)) & mask;
+    for (const std::uint64_t entry : table_) {
+        if (entry == 0) continue;
+        const auto id = static_cast<std::uint32_t>(entry) - 1;
+        std::size_t slot = (kept ? entry >> 32 : hash_bytes(views_[id], seed_)) & mask;
         while (bigger[slot] != 0) slot = (slot + 1) & mask;
-        bigger[slot] = id + 1;
+        bigger[slot] = entry;
     }
     table_.swap(bigger);
 }
@@ -61,17 +62,16 @@ std::uint32_t StringPool::intern(std::string_view s) {
     if (s.empty()) return 0;
     const std::uint64_t h = hash_bytes(s, seed_);
     const auto h32 = static_cast<std::uint32_t>(h);
-    std::size_t mask = table_.size() - 1;
+    const std::size_t mask = table_.size() - 1;
     std::size_t slot = h & mask;
-    while (const std::uint32_t entry = table_[slot]) {
-        const std::uint32_t id = entry - 1;
-        if (hashes_[id] == h32 && views_[id] == s) return id;
+    while (const std::uint64_t entry = table_[slot]) {
+        const auto id = static_cast<std::uint32_t>(entry) - 1;
+        if (entry >> 32 == h32 && views_[id] == s) return id;
         slot = (slot + 1) & mask;
     }
     const auto id = static_cast<std::uint32_t>(views_.size());
     views_.emplace_back(store(s), s.size());
-    hashes_.push_back(h32);
-    table_[slot] = id + 1;
+    table_[slot] = slot_of(h32, id);
     if (views_.size() * 4 > table_.size() * 3) grow();  // keep load under 3/4
     return id;
 }
@@ -82,9 +82,9 @@ std::optional<std::uint32_t> StringPool::find(std::string_view s) const {
     const auto h32 = static_cast<std::uint32_t>(h);
     const std::size_t mask = table_.size() - 1;
     std::size_t slot = h & mask;
-    while (const std::uint32_t entry = table_[slot]) {
-        const std::uint32_t id = entry - 1;
-        if (hashes_[id] == h32 && views_[id] == s) return id;
+    while (const std::uint64_t entry = table_[slot]) {
+        const auto id = static_cast<std::uint32_t>(entry) - 1;
+        if (entry >> 32 == h32 && views_[id] == s) return id;
         slot = (slot + 1) & mask;
     }
     return std::nullopt;
@@ -93,7 +93,7 @@ std::optional<std::uint32_t> StringPool::find(std::string_view s) const {
 std::size_t StringPool::memory_bytes() const {
     std::size_t blocks = 0;
     for (std::size_t i = 0; i < blocks_.size(); ++i) blocks += i + 1 == blocks_.size() ? block_size_ : kBlockSize;
-    return blocks + views_.capacity() * sizeof(std::string_view) + hashes_.capacity() * 4 + table_.capacity() * 4;
+    return blocks + views_.capacity() * sizeof(std::string_view) + table_.capacity() * 8;
 }
 
 }  // namespace s3top

@@ -32,9 +32,14 @@ private:
     char* store(std::string_view s);
     void grow();
 
+    /// A slot of the open-addressed table: the low 32 bits of its string's hash (to skip
+    /// compares, and to grow without hashing again) over id + 1; 0 is an empty slot. One load
+    /// per probe: a lookup touches the table, then the string it finds, nothing else.
+    static std::uint64_t slot_of(std::uint32_t h32, std::uint32_t id) {
+        return (std::uint64_t{h32} << 32) | (std::uint64_t{id} + 1);
+    }
     std::vector<std::string_view> views_;
-    std::vector<std::uint32_t> hashes_;  // low 32 bits of each id's hash, to skip compares
-    std::vector<std::uint32_t> table_;   // open addressing: id + 1, 0 = empty slot
+    std::vector<std::uint64_t> table_;
     std::vector<std::unique_ptr<char[]>> blocks_;
     std::size_t block_used_ = 0;
     std::size_t block_size_ = 0;
