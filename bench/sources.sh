@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Startup, restart and follow figures over a folder of many small S3 log files.
-#   bench/sources.sh [LINES=10000000] [FILES=100000] [BUILD=build-rel] [STEPS=all|follow]
+#   bench/sources.sh [LINES=10000000] [FILES=100000] [BUILD=build-rel] [STEPS=all|follow|reports]
 # Generates LINES lines in FILES files under $S3TOP_BENCH_DIR (default /tmp/s3top-sources) and
 # the same lines as one big file, warms the page cache, then prints wall time, CPU and peak RSS
 # of: report over the big file, report over the folder (no state), a first run writing the
@@ -44,10 +44,11 @@ measure() {  # name command...
     printf "%-44s %7.2f s wall %7.2f s cpu %7.0f MB peak RSS\n", n, s, u + y, kb / 1024 }'
 }
 
-if [ "$STEPS" = all ]; then
+if [ "$STEPS" = all ] || [ "$STEPS" = reports ]; then
 echo "data: $LINES lines, $(awk -v b="$BYTES" 'BEGIN{printf "%.2f GB", b/1e9}'), $FILES files; $(nproc) cores; load $(cut -d' ' -f1-3 /proc/loadavg)"
 measure "report --no-state: one big file" "$S3TOP" report --no-state --by org --format json "$DATA/one"
 measure "report --no-state: $FILES files" "$S3TOP" report --no-state --by org --format json "$DATA/logs"
+[ "$STEPS" = reports ] && exit 0
 measure "report --state: first run (writes state)" "$S3TOP" report --state "$STATE" --by org --format json "$DATA/logs"
 echo "state file: $(du -sm "$STATE" | cut -f1) MB"
 measure "report --state: restart, nothing new" "$S3TOP" report --state "$STATE" --by org --format json "$DATA/logs"
