@@ -276,6 +276,28 @@ void Engine::count_operations(const Columns& rows) {
     for (const std::uint32_t id : ids) ++operation_requests_[id];
 }
 
+void Engine::expect_bytes(std::uint64_t bytes) {
+    std::unique_lock lock(mutex_);
+    expected_bytes_ += bytes;
+}
+
+void Engine::grow_for(std::size_t rows, std::uint64_t bytes) {
+    const std::size_t have = columns_.size();
+    const std::size_t need = have + rows;
+    const std::size_t room = columns_.time.capacity();
+    if (have == 0 || need <= room) return;  // the first batch's columns are taken as they are
+    std::size_t want = std::max(need, room * 2);
+    const std::uint64_t read = lines_.bytes + bytes;
+    if (expected_bytes_ > read && read > 0) {
+        // The rows still to come at the bytes per row so far, and 2% more; growing by less
+        // than a quarter would copy too often, so then it doubles as before.
+        const double per_byte = static_cast<double>(need) / static_cast<double>(read);
+        const auto to_come = static_cast<std::size_t>(static_cast<double>(expected_bytes_ - read) * per_byte * 1.02);
+        if (need + to_come >= room + room / 4) want = need + to_come;
+    }
+    columns_.reserve(want, config_.keep);
+}
+
 void Engine::append(Batch&& b) {
     if (config_.storage && (!b.storage.lines.empty() || b.storage.failed > 0))
         config_.storage->add(std::move(b.storage));
@@ -294,6 +316,7 @@ void Engine::append(Batch&& b) {
                 dst.insert(dst.end(), src.begin(), src.end());
             }
         };
+        grow_for(n, b.counters.bytes);
         for_each_number_column(columns_, in, move_append);
         for (std::size_t d = 0; d < kStringDimCount; ++d) {
             if (config_.keep[d]) move_append(columns_.ids[d], in.ids[d]);

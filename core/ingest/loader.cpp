@@ -150,10 +150,11 @@ LoadResult Loader::load_jobs(const std::vector<ReadJob>& jobs, const std::atomic
     // done[i]: job i is read and result.files[i] final (set by whoever read it).
     const auto done = std::make_unique<std::atomic<bool>[]>(jobs.size());
     const reading::ReaderOptions ropts = reader_options();
+    std::uint64_t planned = 0;
+    for (const ReadJob& j : jobs) planned += reading::stored_bytes_planned(j);
+    engine_.expect_bytes(planned);
     if (LoadProgress* p = ropts.progress) {
-        std::uint64_t bytes = 0;
-        for (const ReadJob& j : jobs) bytes += reading::stored_bytes_planned(j);
-        p->bytes_planned.fetch_add(bytes, std::memory_order_relaxed);
+        p->bytes_planned.fetch_add(planned, std::memory_order_relaxed);
         p->files_planned.fetch_add(jobs.size(), std::memory_order_relaxed);
     }
     reading::BufferPool pool(ropts.buffer_bytes());

@@ -52,6 +52,33 @@ const std::vector<Req> kReqs = {
     {"initech", "3.3.3.3", 200, 2000, "REST.PUT.OBJECT", "up/x.bin"},
 };
 
+// A load that says how many bytes it will read lets the kept columns grow once, to about the
+// rows those bytes hold at the bytes per row so far, where doubling leaves up to half their
+// room unused (and copies them each time).
+TEST(Engine, ExpectedBytesGrowTheColumnsOnceToTheRowsTheyHold) {
+    EngineConfig cfg;
+    std::size_t first = 0;  // the bytes held after the first batch (its columns and the pools)
+    auto load = [&](bool expect) {
+        auto e = std::make_unique<Engine>(cfg);
+        if (expect) e->expect_bytes(10 * 100'000);
+        for (int i = 0; i < 10; ++i) {
+            Batch b = batch_of(std::vector<Req>(1000, kReqs[i % kReqs.size()]), cfg);
+            b.counters.bytes = 100'000;
+            e->append(std::move(b));
+            if (i == 0) first = e->memory_bytes();
+        }
+        EXPECT_EQ(e->records(), 10'000u);
+        return e;
+    };
+    const auto doubled = load(false);
+    const std::size_t doubled_growth = doubled->memory_bytes() - first;
+    const auto expected = load(true);
+    const std::size_t expected_growth = expected->memory_bytes() - first;
+    EXPECT_LT(expected_growth * 4, doubled_growth * 3) << expected_growth << " against " << doubled_growth;
+    // The same records either way.
+    EXPECT_EQ(expected->report(ReportSpec{}).totals.bytes_sent, doubled->report(ReportSpec{}).totals.bytes_sent);
+}
+
 TEST(Engine, ReportGroupsByOrgExactly) {
     EngineConfig cfg;
     Engine e(cfg);
