@@ -35,7 +35,8 @@ fail() { echo "FAIL: $*"; screen; exit 1; }
 wait_for " loaded  lines"
 wait_for "Stored: org"
 tmux -L "$sock" send-keys -t t x
-wait_for " B "
+# The Stored panel fills once the costs thread has answered ("Stored: org (0)" until then).
+wait_for_re "^ $top +[0-9,]+ B "
 row=$(screen | grep -m1 -E "^ $top +[0-9,]+ B " || true)
 [[ -n $row ]] || fail "the Stored panel's top row is not $top"
 [[ $row == *" $top_bytes B "* ]] || fail "$top: the panel says [$row], storage says $top_bytes B"
@@ -47,7 +48,7 @@ wait_for "Stored: bu"
 IFS=';' read -ra want <<<"$buckets"
 for b in "${want[@]}"; do
   name=${b%%=*} bytes=${b#*=}
-  screen | grep -qE "^ $name +$bytes B " || fail "bucket $name of $top: want $bytes B"
+  wait_for_re "^ $name +$bytes B "  # bucket $name of $top, as storage says (once answered)
 done
 # The chart of bytes stored: its title says what a column is; at the end, everything stored.
 tmux -L "$sock" send-keys -t t Escape
@@ -56,6 +57,7 @@ tmux -L "$sock" send-keys -t t m
 tmux -L "$sock" send-keys -t t m
 wait_for "Bytes stored at the end of each"
 wait_for "m chart:stored"
+wait_for_re "Bytes stored at the end of each .*peak [0-9,]+ B"
 chart_peak=$(screen | grep -m1 -oE "peak [0-9,]+ B" | tr -dc '0-9')
 [[ -n $chart_peak ]] || fail "no peak in the chart's title"
 total_n=$(tr -dc '0-9' <<<"$total")

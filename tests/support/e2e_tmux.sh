@@ -7,3 +7,8 @@ wait_for() {  # text
   for ((i = 0; i < ${S3TOP_E2E_WAIT:-20} * 5; i++)); do screen | grep -qF -- "$1" && return 0; sleep 0.2; done
   echo "timed out waiting for: $1"; screen; exit 1
 }
+wait_for_re() {  # extended regular expression, matched against each line of the screen
+  local i
+  for ((i = 0; i < ${S3TOP_E2E_WAIT:-20} * 5; i++)); do screen | grep -qE -- "$1" && return 0; sleep 0.2; done
+  echo "timed out waiting for: $1"; screen; exit 1
+}
