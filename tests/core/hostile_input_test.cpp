@@ -487,6 +487,14 @@ TEST(HostileInput, AFileTruncatedWhileBeingReadStillAddsUp) {
     });
     const auto& c = l.report.lines;
     expect_exact(c);
+    // Truncated after the listing but before the open (a loaded machine starts the loader
+    // late): the file is named as changed and looked at again, nothing of it counted now.
+    const FileResult& f = l.result.files.at(0);
+    if (f.untouched) {
+        EXPECT_TRUE(f.changed) << f.error;
+        EXPECT_EQ(c.read, 0u);
+        return;
+    }
     EXPECT_GT(c.read, 0u);
     EXPECT_LE(c.parsed, 200'000u);
     // Every line that parsed is a whole good line (100 bytes sent each); a cut one is rejected.
