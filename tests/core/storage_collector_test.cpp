@@ -28,10 +28,12 @@ StorageLines one_put(std::string_view key, std::uint64_t size, std::uint64_t fai
 TEST(StorageCollector, AddDuringLockedIsQueuedNotWaitedFor) {
     StorageCollector c;
     c.add(one_put("k1", 10));
-    std::promise<void> added;
+    std::promise<void> added, holding;
     std::future<void> added_f = added.get_future();
+    std::future<void> holding_f = holding.get_future();
     std::future<std::size_t> seen = std::async(std::launch::async, [&] {
         return c.locked([&](StorageNames&, std::vector<StorageEvent>& events, std::uint64_t) {
+            holding.set_value();
             // Ingest goes on while the costs hold the events: the add() below returns meanwhile.
             // (The wait only bounds a failure: an add() that waits for this lock never returns.)
             EXPECT_EQ(added_f.wait_for(std::chrono::seconds(60)), std::future_status::ready)
@@ -40,6 +42,7 @@ TEST(StorageCollector, AddDuringLockedIsQueuedNotWaitedFor) {
         });
     });
     std::thread ingest([&] {
+        holding_f.wait();  // the add() comes while locked() holds the events
         c.add(one_put("k2", 20, 1));
         added.set_value();
     });
