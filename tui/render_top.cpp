@@ -321,6 +321,80 @@ std::string chart_range_text(Dim res, std::int64_t from, std::int64_t to) {
     return bucket_label(res, from) + " .. " + bucket_label(res, to) + " UTC";
 }
 
+using Picked = std::optional<std::pair<std::size_t, std::size_t>>;
+
+/// The bars, one per column, scaled to `top` over the chart's rows; those in the picked range
+/// in the focus colour.
+void draw_bars(Canvas& c, Rect r, const ChartGeometry& geo, const std::vector<std::uint64_t>& values, std::uint64_t top,
+               const Picked& picked) {
+    const int rows = r.h - 2;
+    const auto ncols = static_cast<int>(values.size());
+    static constexpr std::array<std::string_view, 8> kBlocks = {"▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"};
+    const long levels = static_cast<long>(rows) * 8;
+    for (int i = 0; i < ncols; ++i) {
+        const ChartColumn& col = geo.columns[static_cast<std::size_t>(i)];
+        const int x = col.x, w = col.w;
+        const int barw = w >= 3 ? w - 1 : w;  // a gap between wide bars
+        const bool in_pick =
+            picked && static_cast<std::size_t>(i) >= picked->first && static_cast<std::size_t>(i) <= picked->second;
+        const Style bar{in_pick ? Role::Focus : Role::Chart, in_pick};
+        const auto v = values[static_cast<std::size_t>(i)];
+        long level = std::lround(static_cast<double>(v) / static_cast<double>(top) * static_cast<double>(levels));
+        if (level == 0 && v > 0) level = 1;  // any traffic shows
+        for (int row = 0; row < rows; ++row) {
+            const long in_cell = std::min(8L, level - static_cast<long>(row) * 8);
+            if (in_cell <= 0) break;
+            std::string_view g;
+            if (c.unicode()) {
+                g = kBlocks[static_cast<std::size_t>(in_cell - 1)];
+            } else {
+                g = in_cell == 8 ? "#" : in_cell >= 4 ? ":" : ".";
+            }
+            for (int k = 0; k < barw; ++k) c.put(x + k, r.y + rows - row, g, bar);
+        }
+    }
+}
+
+/// The time axis under the bars: the picked range's marks and ends, else the first, last and
+/// (room allowing) middle columns' starts.
+void draw_time_axis(Canvas& c, Rect r, const ChartGeometry& geo, Dim res, int ncols, const Picked& picked,
+                    const UiState& ui) {
+    const Style dim{Role::Dim};
+    const int plot_x = r.x + geo.gutter;
+    const int axis_y = r.y + r.h - 1;
+    if (picked) {
+        // The axis marks the range picked (▔ under its columns, ▲ under the cursor's) and names
+        // its start and end.
+        const ChartColumn& lo = geo.columns[picked->first];
+        const ChartColumn& hi = geo.columns[picked->second];
+        for (int x = lo.x; x < hi.x + std::max(1, hi.w); ++x) c.put(x, axis_y, c.glyph("▔", "="), Style{Role::Focus});
+        const ChartColumn& at = geo.columns[geo.column_at(*ui.chart_cursor)];
+        c.put(at.x, axis_y, c.glyph("▲", "^"), Style{Role::Focus, true});
+        const std::string from = bucket_label(res, lo.from);
+        const int from_x = std::max(plot_x, lo.x - display_width(from) - 1);
+        if (from_x + display_width(from) < lo.x) c.put(from_x, axis_y, from, dim);
+        const int to_x = hi.x + std::max(1, hi.w) + 1;
+        const std::string to = bucket_label(res, hi.to);
+        if (to_x + display_width(to) <= r.x + r.w) c.put(to_x, axis_y, to, dim);
+        return;
+    }
+    // Time axis: the first and last columns' starts, and the middle one's when there is room.
+    auto col_x = [&](int i) {
+        return i < ncols ? geo.columns[static_cast<std::size_t>(i)].x : geo.columns.back().x + geo.columns.back().w;
+    };
+    const std::string first = bucket_label(res, geo.columns.front().from);
+    const std::string last = bucket_label(res, geo.columns.back().from);
+    c.put(plot_x, axis_y, first, dim);
+    const int last_x =
+        std::max(plot_x + display_width(first) + 2, std::min(col_x(ncols - 1), col_x(ncols) - display_width(last)));
+    if (ncols > 1 && last_x + display_width(last) <= r.x + r.w) c.put(last_x, axis_y, last, dim);
+    const int mid = ncols / 2;
+    const int mid_x = col_x(mid);
+    const std::string mid_label = bucket_label(res, geo.columns[static_cast<std::size_t>(mid)].from);
+    if (ncols > 2 && mid_x > plot_x + display_width(first) + 2 && mid_x + display_width(mid_label) + 2 < last_x)
+        c.put(mid_x, axis_y, mid_label, dim);
+}
+
 void render_chart(const Snapshot& snap, const UiState& ui, Canvas& c, Rect r) {
     if (r.h < 3) return;
     const ChartMetric metric = ui.chart;
@@ -329,7 +403,6 @@ void render_chart(const Snapshot& snap, const UiState& ui, Canvas& c, Rect r) {
     const auto& series = snap.series;
     const ChartGeometry geo = chart_geometry(snap, ui, r);
     const int gutter = geo.gutter;
-    const int plot_x = r.x + gutter;
     const ChartFold& fold = geo.fold;
     const auto stored = metric == ChartMetric::StoredBytes ? stored_samples(snap, ui) : std::nullopt;
     const std::vector<std::uint64_t> values = column_values(snap, ui, fold, stored ? &*stored : nullptr);
@@ -338,7 +411,7 @@ void render_chart(const Snapshot& snap, const UiState& ui, Canvas& c, Rect r) {
     // new record (replay, follow).
     const std::uint64_t top = nice_ceiling(peak, metric == ChartMetric::Requests ? 1000 : 1024);
     // The time cursor ([ ]) and the range marked from it: columns lo..hi.
-    std::optional<std::pair<std::size_t, std::size_t>> picked;
+    Picked picked;
     if (ui.chart_cursor && !geo.columns.empty()) {
         const std::size_t at = geo.column_at(*ui.chart_cursor);
         const std::size_t mark = ui.chart_mark ? geo.column_at(*ui.chart_mark) : at;
@@ -386,64 +459,8 @@ void render_chart(const Snapshot& snap, const UiState& ui, Canvas& c, Rect r) {
     c.put_fit(r.x, r.y + 1, format_metric(top, metric, ui.exact), gutter - 1, dim, true);
     c.put_fit(r.x, r.y + rows, "0", gutter - 1, dim, true);
 
-    const auto ncols = static_cast<int>(values.size());
-    static constexpr std::array<std::string_view, 8> kBlocks = {"▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"};
-    const long levels = static_cast<long>(rows) * 8;
-    for (int i = 0; i < ncols; ++i) {
-        const ChartColumn& col = geo.columns[static_cast<std::size_t>(i)];
-        const int x = col.x, w = col.w;
-        const int barw = w >= 3 ? w - 1 : w;  // a gap between wide bars
-        const bool in_pick =
-            picked && static_cast<std::size_t>(i) >= picked->first && static_cast<std::size_t>(i) <= picked->second;
-        const Style bar{in_pick ? Role::Focus : Role::Chart, in_pick};
-        const auto v = values[static_cast<std::size_t>(i)];
-        long level = std::lround(static_cast<double>(v) / static_cast<double>(top) * static_cast<double>(levels));
-        if (level == 0 && v > 0) level = 1;  // any traffic shows
-        for (int row = 0; row < rows; ++row) {
-            const long in_cell = std::min(8L, level - static_cast<long>(row) * 8);
-            if (in_cell <= 0) break;
-            std::string_view g;
-            if (c.unicode()) {
-                g = kBlocks[static_cast<std::size_t>(in_cell - 1)];
-            } else {
-                g = in_cell == 8 ? "#" : in_cell >= 4 ? ":" : ".";
-            }
-            for (int k = 0; k < barw; ++k) c.put(x + k, r.y + rows - row, g, bar);
-        }
-    }
-
-    const int axis_y = r.y + r.h - 1;
-    if (picked) {
-        // The axis marks the range picked (▔ under its columns, ▲ under the cursor's) and names
-        // its start and end.
-        const ChartColumn& lo = geo.columns[picked->first];
-        const ChartColumn& hi = geo.columns[picked->second];
-        for (int x = lo.x; x < hi.x + std::max(1, hi.w); ++x) c.put(x, axis_y, c.glyph("▔", "="), Style{Role::Focus});
-        const ChartColumn& at = geo.columns[geo.column_at(*ui.chart_cursor)];
-        c.put(at.x, axis_y, c.glyph("▲", "^"), Style{Role::Focus, true});
-        const std::string from = bucket_label(res, lo.from);
-        const int from_x = std::max(plot_x, lo.x - display_width(from) - 1);
-        if (from_x + display_width(from) < lo.x) c.put(from_x, axis_y, from, dim);
-        const int to_x = hi.x + std::max(1, hi.w) + 1;
-        const std::string to = bucket_label(res, hi.to);
-        if (to_x + display_width(to) <= r.x + r.w) c.put(to_x, axis_y, to, dim);
-        return;
-    }
-    // Time axis: the first and last columns' starts, and the middle one's when there is room.
-    auto col_x = [&](int i) {
-        return i < ncols ? geo.columns[static_cast<std::size_t>(i)].x : geo.columns.back().x + geo.columns.back().w;
-    };
-    const std::string first = bucket_label(res, geo.columns.front().from);
-    const std::string last = bucket_label(res, geo.columns.back().from);
-    c.put(plot_x, axis_y, first, dim);
-    const int last_x =
-        std::max(plot_x + display_width(first) + 2, std::min(col_x(ncols - 1), col_x(ncols) - display_width(last)));
-    if (ncols > 1 && last_x + display_width(last) <= r.x + r.w) c.put(last_x, axis_y, last, dim);
-    const int mid = ncols / 2;
-    const int mid_x = col_x(mid);
-    const std::string mid_label = bucket_label(res, geo.columns[static_cast<std::size_t>(mid)].from);
-    if (ncols > 2 && mid_x > plot_x + display_width(first) + 2 && mid_x + display_width(mid_label) + 2 < last_x)
-        c.put(mid_x, axis_y, mid_label, dim);
+    draw_bars(c, r, geo, values, top, picked);
+    draw_time_axis(c, r, geo, res, static_cast<int>(values.size()), picked, ui);
 }
 
 }  // namespace s3top::tui
