@@ -41,9 +41,9 @@ void put_entry(Out& o, const LedgerEntry& e) {
     o.num(e.next_line);
     o.num(e.head_hash);
     o.num(e.tail_hash);
-    o.num(e.hash.h);
+    for (const std::uint64_t a : e.hash.acc) o.num(a);
     o.num(e.hash.len);
-    o.num(e.hash.carry);
+    for (const std::uint64_t w : e.hash.pending) o.num(w);
     o.num(static_cast<std::uint32_t>(e.gaps.size()));
     for (const auto& [b, en] : e.gaps) {
         o.num(b);
@@ -253,9 +253,14 @@ bool get_entry(In& in, LedgerEntry& e) {
     std::uint32_t ngaps = 0;
     if (!in.str(path) || !in.num(e.stat.dev) || !in.num(e.stat.ino) || !in.num(e.stat.size) ||
         !in.num(e.stat.mtime_ns) || !in.num(e.stat.ctime_ns) || !in.num(flags) || !in.num(e.offset) ||
-        !in.num(e.next_line) || !in.num(e.head_hash) || !in.num(e.tail_hash) || !in.num(e.hash.h) ||
-        !in.num(e.hash.len) || !in.num(e.hash.carry) || !in.num(ngaps))
+        !in.num(e.next_line) || !in.num(e.head_hash) || !in.num(e.tail_hash))
         return false;
+    for (std::uint64_t& a : e.hash.acc)
+        if (!in.num(a)) return false;
+    if (!in.num(e.hash.len)) return false;
+    for (std::uint64_t& w : e.hash.pending)
+        if (!in.num(w)) return false;
+    if (!in.num(ngaps)) return false;
     e.path = std::string(path);
     e.gzip = flags & 1;
     e.hashed = flags & 2;

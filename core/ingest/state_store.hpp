@@ -52,8 +52,9 @@ public:
     /// 5: the header records the parsing rules (kParsingRulesVersion) the records were parsed
     /// by; a file of other rules, or of version 4, is rebuilt (with a note). 6: Storage records
     /// (the object-changing requests of `storage` and `bill`); a version 5 file is rebuilt (with a
-    /// note): its batches have none.
-    static constexpr std::uint32_t kVersion = 6;
+    /// note): its batches have none. 7: content hashes by the four-lane StreamHash (a ledger
+    /// entry keeps its lanes and unfinished stripe); a version 6 file is rebuilt (with a note).
+    static constexpr std::uint32_t kVersion = 7;
 
     /// Where compaction stops early, to simulate a crash between its steps (tests only).
     enum class CrashPoint : std::uint8_t { None, TempWritten, TempSynced, Renamed };
