@@ -79,19 +79,20 @@ std::size_t StorageNames::memory_bytes() const {
 }
 
 void sort_events(const StorageNames& names, std::vector<StorageEvent>& events) {
-    // Each path's rank among the paths' texts, so that comparing two events compares numbers.
+    // Each path's rank among the paths' texts, so that comparing two events compares numbers:
+    // the events name their path's rank while they are sorted, then their path again.
     std::vector<std::uint32_t> by_text(names.paths.size());
     for (std::uint32_t id = 0; id < by_text.size(); ++id) by_text[id] = id;
     std::sort(by_text.begin(), by_text.end(),
               [&](std::uint32_t a, std::uint32_t b) { return names.paths.view(a) < names.paths.view(b); });
     std::vector<std::uint32_t> rank(by_text.size());
     for (std::uint32_t r = 0; r < by_text.size(); ++r) rank[by_text[r]] = r;
-    auto rank_of = [&](std::uint32_t path) { return path < rank.size() ? rank[path] : 0u; };
-    std::sort(events.begin(), events.end(), [&](const StorageEvent& a, const StorageEvent& b) {
+    for (StorageEvent& e : events) e.path = e.path < rank.size() ? rank[e.path] : 0;
+    std::sort(events.begin(), events.end(), [](const StorageEvent& a, const StorageEvent& b) {
         if (a.time != b.time) return a.time < b.time;
-        const std::uint32_t ra = rank_of(a.path), rb = rank_of(b.path);
-        return ra != rb ? ra < rb : a.origin < b.origin;
+        return a.path != b.path ? a.path < b.path : a.origin < b.origin;
     });
+    for (StorageEvent& e : events) e.path = e.path < by_text.size() ? by_text[e.path] : 0;
 }
 
 std::size_t ObjectTable::GroupKeyHash::operator()(const GroupKey& k) const {

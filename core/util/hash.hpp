@@ -17,6 +17,20 @@ inline std::uint64_t mix64(std::uint64_t x) {
     return x;
 }
 
+/// The last `n` (1-7) bytes of a string of `size` bytes ending at p + n, as a little-endian word
+/// with zeros above them (what memcpy into a zeroed word gives), read in whole words: a byte-wise
+/// copy would be stored and then loaded as one word, which waits for the stores.
+inline std::uint64_t tail_bytes(const char* p, std::size_t n, std::size_t size) {
+    auto load = [](const char* q, auto word) {
+        std::memcpy(&word, q, sizeof word);
+        return static_cast<std::uint64_t>(word);
+    };
+    if (size >= 8) return load(p + n - 8, std::uint64_t{}) >> (8 * (8 - n));  // the word ending with them
+    if (n >= 4) return load(p, std::uint32_t{}) | load(p + n - 4, std::uint32_t{}) << (8 * (n - 4));
+    const auto byte = [&](std::size_t i) { return std::uint64_t{static_cast<unsigned char>(p[i])} << (8 * i); };
+    return byte(0) | byte(n / 2) | byte(n - 1);
+}
+
 /// Hashes bytes eight at a time.
 inline std::uint64_t hash_bytes(std::string_view s, std::uint64_t seed) {
     std::uint64_t h = seed ^ (s.size() * 0x9E3779B97F4A7C15ULL);
@@ -30,8 +44,7 @@ inline std::uint64_t hash_bytes(std::string_view s, std::uint64_t seed) {
         n -= 8;
     }
     if (n > 0) {
-        std::uint64_t w = 0;
-        std::memcpy(&w, p, n);
+        const std::uint64_t w = tail_bytes(p, n, s.size());
         h = (h ^ mix64(w ^ n)) * 0x9E3779B97F4A7C15ULL;
     }
     return mix64(h);

@@ -58,9 +58,10 @@ void StringPool::grow() {
     table_.swap(bigger);
 }
 
-std::uint32_t StringPool::intern(std::string_view s) {
+std::uint64_t StringPool::hash(std::string_view s) const { return hash_bytes(s, seed_); }
+
+std::uint32_t StringPool::intern(std::string_view s, std::uint64_t h) {
     if (s.empty()) return 0;
-    const std::uint64_t h = hash_bytes(s, seed_);
     const auto h32 = static_cast<std::uint32_t>(h);
     const std::size_t mask = table_.size() - 1;
     std::size_t slot = h & mask;

@@ -1,8 +1,10 @@
 // The string pool: dense ids, each string once, found again after the table has grown.
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <string>
 
+#include "core/util/hash.hpp"
 #include "core/util/string_pool.hpp"
 
 namespace s3top {
@@ -26,6 +28,32 @@ TEST(StringPool, IdsStayTheSameAcrossGrowth) {
     EXPECT_FALSE(pool.find("data/k0"));
     EXPECT_FALSE(pool.find("data/k" + std::to_string(kN + 1)));
     EXPECT_EQ(pool.intern("data/k0"), kN + 1);
+}
+
+// A string's last bytes are read as words (no byte-wise copy): the same word memcpy into a zeroed
+// one gives, for every length of tail and of string, so hashes are what they were.
+TEST(Hash, TailWordIsTheZeroPaddedBytes) {
+    const std::string text =
+        "\x01\x80\xff"
+        "abcdefghijklmnopq";
+    for (std::size_t size = 1; size <= text.size(); ++size) {
+        const std::size_t n = size % 8;
+        if (n == 0) continue;
+        const char* p = text.data() + size - n;
+        std::uint64_t want = 0;
+        std::memcpy(&want, p, n);
+        EXPECT_EQ(tail_bytes(p, n, size), want) << size;
+    }
+}
+
+TEST(StringPool, InternWithItsHashIsIntern) {
+    StringPool pool, other;
+    EXPECT_EQ(pool.hash("data/k1"), other.hash("data/k1"));  // one seed per process
+    EXPECT_EQ(pool.intern("data/k1", pool.hash("data/k1")), 1u);
+    pool.prefetch(pool.hash("data/k2"));  // a hint: changes nothing
+    EXPECT_EQ(pool.intern("data/k1"), 1u);
+    EXPECT_EQ(pool.intern("data/k2", pool.hash("data/k2")), 2u);
+    EXPECT_EQ(pool.find("data/k2"), 2u);
 }
 
 }  // namespace
