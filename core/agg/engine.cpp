@@ -221,8 +221,7 @@ void Engine::intern_locked(Batch& b) {
             continue;
         }
         const StringPool& local = b.pools[d];
-        remap.resize(local.size());
-        for (std::uint32_t id = 0; id < local.size(); ++id) remap[id] = pools_[d].intern(local.view(id));
+        pools_[d].intern_all(local, remap);
         for (auto& id : ids) id = remap[id];
     }
     b.interned = true;
@@ -249,7 +248,7 @@ std::array<std::vector<std::uint32_t>, kStringDimCount> Engine::intern_pools(Poo
             pools_[d] = std::move(local);
             continue;
         }
-        for (std::uint32_t id = 0; id < local.size(); ++id) to[id] = pools_[d].intern(local.view(id));
+        pools_[d].intern_all(local, to);
     }
     return remap;
 }

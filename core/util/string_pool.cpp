@@ -77,6 +77,25 @@ std::uint32_t StringPool::intern(std::string_view s, std::uint64_t h) {
     return id;
 }
 
+void StringPool::intern_all(const StringPool& from, std::vector<std::uint32_t>& remap) {
+    remap.assign(from.size(), 0);
+    // Room for all of them first, so no probe's table moves under the fetches ahead.
+    while ((views_.size() + from.size()) * 4 > table_.size() * 3) grow();
+    // A slot's high half is the low 32 bits of its string's hash, which is all a probe needs
+    // while the table has at most 2^32 slots (and the pools share the process's seed).
+    const bool hashed = seed_ == from.seed_ && table_.size() - 1 <= 0xFFFFFFFFu;
+    std::vector<std::uint32_t> h32(from.size(), 0);  // by from's id
+    for (const std::uint64_t entry : from.table_)
+        if (entry != 0) h32[static_cast<std::uint32_t>(entry) - 1] = static_cast<std::uint32_t>(entry >> 32);
+    constexpr std::uint32_t kAhead = 8;
+    const auto n = static_cast<std::uint32_t>(from.size());
+    for (std::uint32_t id = 1; id < n; ++id) {
+        if (id + kAhead < n) prefetch(h32[id + kAhead]);
+        const std::string_view s = from.view(id);
+        remap[id] = hashed ? intern(s, h32[id]) : intern(s);
+    }
+}
+
 std::optional<std::uint32_t> StringPool::find(std::string_view s) const {
     if (s.empty()) return 0;
     const std::uint64_t h = hash_bytes(s, seed_);

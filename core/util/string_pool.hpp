@@ -26,6 +26,11 @@ public:
     /// Starts loading the slot a string of hash `h` is looked up in first, so that interning many
     /// strings in a row waits for memory once, not once per string (a hint: changes nothing).
     void prefetch(std::uint64_t h) const { __builtin_prefetch(&table_[h & (table_.size() - 1)]); }
+    /// Interns every string of `from` (another pool of this process): remap[id in from] = the
+    /// id here, new strings numbered in from's order. The hashes come from `from`'s table, and
+    /// each probe's slot is fetched ahead of its turn: the engine's merge of a batch, where the
+    /// big pools' probes miss the cache.
+    void intern_all(const StringPool& from, std::vector<std::uint32_t>& remap);
     /// The id of `s` when present.
     std::optional<std::uint32_t> find(std::string_view s) const;
     std::string_view view(std::uint32_t id) const { return views_[id]; }

@@ -3,6 +3,7 @@
 
 #include <cstring>
 #include <string>
+#include <vector>
 
 #include "core/util/hash.hpp"
 #include "core/util/string_pool.hpp"
@@ -54,6 +55,36 @@ TEST(StringPool, InternWithItsHashIsIntern) {
     EXPECT_EQ(pool.intern("data/k1"), 1u);
     EXPECT_EQ(pool.intern("data/k2", pool.hash("data/k2")), 2u);
     EXPECT_EQ(pool.find("data/k2"), 2u);
+}
+
+TEST(StringPool, InternAllMapsEachStringToItsIdHere) {
+    // A batch's pool merged into the engine's: strings already there keep their ids, new ones
+    // get the next ones in the order intern() would give them to one by one, and the empty
+    // string stays 0. The big pool grows while merging (16 slots to far more).
+    StringPool big;
+    for (int i = 0; i < 30; ++i) big.intern("old/" + std::to_string(i));
+    StringPool batch;
+    std::vector<std::string> seen{""};
+    for (int i = 0; i < 5000; ++i) {
+        const std::string s = i % 3 == 0 ? "old/" + std::to_string(i % 40) : "new/" + std::to_string(i);
+        if (batch.intern(s) == seen.size()) seen.push_back(s);
+    }
+    StringPool expected;  // the same merge, one intern() at a time
+    for (int i = 0; i < 30; ++i) expected.intern("old/" + std::to_string(i));
+    std::vector<std::uint32_t> remap;
+    big.intern_all(batch, remap);
+    ASSERT_EQ(remap.size(), batch.size());
+    EXPECT_EQ(remap[0], 0u);
+    for (std::uint32_t id = 1; id < batch.size(); ++id) {
+        ASSERT_EQ(big.view(remap[id]), batch.view(id)) << id;
+        ASSERT_EQ(big.find(batch.view(id)), remap[id]);
+    }
+    for (std::uint32_t id = 1; id < batch.size(); ++id) ASSERT_EQ(remap[id], expected.intern(batch.view(id))) << id;
+    EXPECT_EQ(big.size(), expected.size());
+    // Merged again: nothing new.
+    big.intern_all(batch, remap);
+    EXPECT_EQ(big.size(), expected.size());
+    for (std::uint32_t id = 1; id < batch.size(); ++id) ASSERT_EQ(big.view(remap[id]), batch.view(id));
 }
 
 }  // namespace
