@@ -107,6 +107,10 @@ Action Controller::drill_down(const Snapshot& shown) {
     if (p >= shown.panels.size() || c.selected < 0) return Action::None;
     const auto& rows = shown.panels[p].rows;
     if (static_cast<std::size_t>(c.selected) >= rows.size()) return Action::None;
+    if (ui_.slots[p].stored && ui_.slots[p].stored_dim().dim == StorageDim::Class) {
+        ui_.message = "a storage class is not in the requests' records: no filter on it (d groups otherwise)";
+        return Action::Redraw;
+    }
     Filter f = ui_.filter;
     f.add_eq(shown.panels[p].spec.dim, rows[static_cast<std::size_t>(c.selected)].label);
     if (std::find(ui_.filter.terms.begin(), ui_.filter.terms.end(), f.terms.back()) != ui_.filter.terms.end()) {
@@ -117,14 +121,15 @@ Action Controller::drill_down(const Snapshot& shown) {
     ui_.message = "drill-down: Backspace to undo";
     PanelSlot& slot = ui_.slots[p];
     if (slot.stored) {
-        // Into what is stored there: the next grouping the filter does not already name.
+        // Into what is stored there: the next grouping the filter does not already name (a class
+        // is never named: no filter term has one).
         auto named = [&](DimSpec d) {
             return std::any_of(ui_.filter.terms.begin(), ui_.filter.terms.end(),
                                [&](const FilterTerm& t) { return t.dim == d && t.op == FilterTerm::Op::Eq; });
         };
         for (std::size_t i = 1; i < slot.choices.size(); ++i) {
             const std::size_t next = (slot.current + i) % slot.choices.size();
-            if (!named(slot.choices[next])) {
+            if (slot.stored_by[next].dim == StorageDim::Class || !named(slot.choices[next])) {
                 slot.current = next;
                 break;
             }
@@ -608,7 +613,7 @@ Action Controller::key_export(Key key) {
     ui_.overlay = Overlay::None;
     if (ui_.slots[ui_.focus].stored) {
         ui_.message = "the Stored panel is s3top storage's: s3top storage --by " +
-                      dim_name(ui_.slots[ui_.focus].dim()) + " writes it";
+                      storage_dim_name(ui_.slots[ui_.focus].stored_dim()) + " writes it";
         return Action::Redraw;
     }
     ExportRequest r;

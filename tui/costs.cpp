@@ -20,7 +20,7 @@ StoredShown stored_shown(const StoredAsk& ask, const Filter& filter, std::int64_
     StoredSpec spec;
     spec.from = min_time;
     spec.to = max_time + 1;
-    spec.by = storage_dim_of(ask.by).value_or(StorageDimSpec{});
+    spec.by = ask.by;
     spec.filter = storage_terms_of(filter, &out.narrowed);
     std::int64_t start = ask.first;
     for (std::size_t i = 0; i < ask.buckets; ++i) {
@@ -28,6 +28,31 @@ StoredShown stored_shown(const StoredAsk& ask, const Filter& filter, std::int64_
         spec.sample_at.push_back(start);  // the bucket's end
     }
     out.stored = compute_stored(spec, names, events);
+    return out;
+}
+
+/// Bytes stored at max_time + 1 per org under the filter's storage terms (the Stored column),
+/// from `bill`'s storage result when the filter is all storage terms, else computed apart.
+std::map<std::string, std::uint64_t> stored_per_org(const StorageResult& billed, const Filter& filter,
+                                                    std::int64_t min_time, std::int64_t max_time,
+                                                    const StorageNames& names, const std::vector<StorageEvent>& events,
+                                                    bool& narrowed) {
+    std::map<std::string, std::uint64_t> out;
+    StoredSpec spec;
+    spec.filter = storage_terms_of(filter, &narrowed);
+    if (!narrowed) {
+        for (const StorageGroup& g : billed.groups) {
+            std::string org = g.key.empty() ? std::string() : g.key.front();
+            if (org == "-") org.clear();
+            out[org] += static_cast<std::uint64_t>(g.bytes_end);
+        }
+        return out;
+    }
+    spec.from = min_time;
+    spec.to = max_time + 1;
+    spec.by = StorageDimSpec{StorageDim::Org, 0};
+    for (const StoredGroup& g : compute_stored(spec, names, events).groups)
+        out[g.label] += static_cast<std::uint64_t>(g.bytes);
     return out;
 }
 
@@ -53,16 +78,12 @@ OrgCosts compute_org_costs(const Engine& engine, const BillingSpec& base, const 
         stored =
             storage->locked([&](const StorageNames& names, std::vector<StorageEvent>& events, std::uint64_t failed) {
                 StorageResult r = compute_storage(storage_spec_for(spec), names, events, failed);  // sorts them
+                out.stored = stored_per_org(r, filter, min_time, max_time, names, events, out.stored_narrowed);
                 if (ask) out.shown = stored_shown(*ask, filter, min_time, max_time, names, events);
                 return r;
             });
         spec.storage = &*stored;
         out.storage = true;
-        for (const StorageGroup& g : stored->groups) {
-            std::string org = g.key.empty() ? std::string() : g.key.front();
-            if (org == "-") org.clear();
-            out.stored[org] += static_cast<std::uint64_t>(g.bytes_end);
-        }
     }
     const Statement st = compute_statement(engine, spec);
     for (const StatementLine& l : st.lines_billed) {

@@ -25,7 +25,7 @@ namespace s3top::tui {
 
 /// What the Stored panel and the stored-bytes chart ask of the storage computation.
 struct StoredAsk {
-    DimSpec by{Dim::Org};        ///< the Stored panel's grouping (org, bucket or prefix:N)
+    StorageDimSpec by;           ///< the Stored panel's grouping (org, bucket, prefix:N or class)
     Dim resolution = Dim::Hour;  ///< the chart's buckets: `buckets` of them from `first`
     std::int64_t first = 0;
     std::size_t buckets = 0;
@@ -60,6 +60,9 @@ struct OrgCosts {
     bool storage = false;      ///< storage is priced in (the object-changing requests were gathered)
     /// Bytes stored at the end of the range, by org label ("" = no org): the Stored column.
     std::map<std::string, std::uint64_t> stored;
+    /// The filter has terms storage cannot apply (a time range, status= ...): `stored`, as the
+    /// Stored panel and the chart, is under its org, bucket and key terms only.
+    bool stored_narrowed = false;
     /// The Stored panel's rows and the stored-bytes chart, when they were asked for.
     std::optional<StoredShown> shown;
     friend bool operator==(const OrgCosts&, const OrgCosts&) = default;
@@ -70,7 +73,8 @@ struct OrgCosts {
 /// markup from `base`), from compute_statement. With `storage` (the object-changing requests
 /// gathered so far) storage is priced in as `bill` prices it (compute_storage over
 /// storage_spec_for, the statement's own storage line) and `stored` says what each org has
-/// stored at the end; without it, requests and transfer only. Thread-safe against ingest, as
+/// stored at the end (under the filter's storage terms, as the Stored panel: see
+/// stored_narrowed); without it, requests and transfer only. Thread-safe against ingest, as
 /// Engine::report (the collector is held while its events are applied: ingest waits).
 /// With `ask` too, `shown` is what is stored at max_time + 1 grouped by ask.by, and at the end of
 /// each of its chart buckets, from the same sorted events (compute_stored).

@@ -127,7 +127,7 @@ private:
         const std::optional<StoredAsk> ask = stored_ask(snap_, ui);
         // A new grouping or resolution is asked at once; the chart's range growing is not.
         auto kind = [](const std::optional<StoredAsk>& a) {
-            return a ? std::optional<std::pair<DimSpec, Dim>>(std::pair(a->by, a->resolution)) : std::nullopt;
+            return a ? std::optional<std::pair<StorageDimSpec, Dim>>(std::pair(a->by, a->resolution)) : std::nullopt;
         };
         const bool new_question = !asked_filter_ || !(*asked_filter_ == snap_.view.filter) ||
                                   kind(ask) != kind(asked_stored_) ||
@@ -142,7 +142,8 @@ private:
         if (snap_.totals.requests) {
             costs_->ask(snap_.view.filter, snap_.min_time, snap_.max_time, ask);
         } else {
-            ui.costs = OrgCosts{snap_.view.filter, {}, 0, 0, 0, opts_.billing->prices.currency, false, false, {}, {}};
+            ui.costs =
+                OrgCosts{snap_.view.filter, {}, 0, 0, 0, opts_.billing->prices.currency, false, false, {}, false, {}};
             if (ask) ui.costs->shown = StoredShown{*ask, {}, false};
             put_stored_rows(snap_, ui);
             dirty_ = true;

@@ -241,8 +241,15 @@ void render_panel(const Snapshot& snap, const UiState& ui, std::size_t panel, Ca
     const int shown = std::clamp(n - scroll, 0, visible);
 
     const bool title_selected = focused && cursor.selected < 0;
-    const PanelTitle title{
-        pd, dim, stored ? stored_title(dim) : dim_title(dim), focused, title_selected, expanded, scroll, shown, n};
+    const PanelTitle title{pd,
+                           dim,
+                           stored ? stored_title(ui.slots[panel].stored_dim()) : dim_title(dim),
+                           focused,
+                           title_selected,
+                           expanded,
+                           scroll,
+                           shown,
+                           n};
 
     if (!pd) {
         if (expanded)

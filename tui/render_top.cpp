@@ -104,7 +104,12 @@ void filter_line(const Snapshot& snap, const UiState& ui, Canvas& c, Rect r) {
     const int room = line.remaining() - (pending ? 12 : 0);
     const int used = c.put_fit(line.x(), r.y, f.to_string(), room, Style{Role::Warn, true});
     line.gap(used);
-    if (pending) line.gap(2).add(c.glyph("updating…", "updating..."), Style{Role::Dim});
+    if (pending) {
+        line.gap(2).add(c.glyph("updating…", "updating..."), Style{Role::Dim});
+    } else if (ui.costs && ui.costs->filter == f && ui.costs->storage && ui.costs->stored_narrowed) {
+        // The Stored column, the Stored panel and the chart keep the terms storage knows.
+        line.gap(2).add("(stored: its org, bucket and key terms only)", Style{Role::Dim});
+    }
 }
 
 void totals_line(const Snapshot& snap, const UiState& ui, Canvas& c, Rect r) {

@@ -20,7 +20,7 @@ const StoredShown* stored_shown(const Snapshot& snap, const UiState& ui) {
 
 const StoredShown* stored_answer(const Snapshot& snap, const UiState& ui, std::size_t panel) {
     const StoredShown* s = stored_shown(snap, ui);
-    if (!s || panel >= ui.slots.size() || !ui.slots[panel].stored || !(s->ask.by == ui.slots[panel].dim()))
+    if (!s || panel >= ui.slots.size() || !ui.slots[panel].stored || !(s->ask.by == ui.slots[panel].stored_dim()))
         return nullptr;
     return s;
 }
@@ -59,7 +59,7 @@ std::optional<StoredAsk> stored_ask(const Snapshot& snap, const UiState& ui) {
     const bool chart = ui.chart == ChartMetric::StoredBytes;
     if (slot == ui.slots.end() && !chart) return std::nullopt;
     StoredAsk ask;
-    if (slot != ui.slots.end()) ask.by = slot->dim();
+    if (slot != ui.slots.end()) ask.by = slot->stored_dim();
     if (chart && !snap.series.empty()) {
         ask.resolution = snap.view.resolution;
         ask.first = snap.series.front().start;
@@ -68,6 +68,6 @@ std::optional<StoredAsk> stored_ask(const Snapshot& snap, const UiState& ui) {
     return ask;
 }
 
-std::string stored_title(DimSpec by) { return "Stored: " + dim_name(by); }
+std::string stored_title(StorageDimSpec by) { return "Stored: " + storage_dim_name(by); }
 
 }  // namespace s3top::tui

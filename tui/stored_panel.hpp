@@ -24,7 +24,8 @@ void put_stored_rows(Snapshot& snap, const UiState& ui);
 /// What the Stored panels and the chart ask of the CostsWorker now; nullopt when neither shows.
 std::optional<StoredAsk> stored_ask(const Snapshot& snap, const UiState& ui);
 
-/// "Stored: org", "Stored: prefix:2" (short: a grid panel's title is as wide as its labels).
-std::string stored_title(DimSpec by);
+/// "Stored: org", "Stored: prefix:2", "Stored: class" (short: a grid panel's title is as wide
+/// as its labels).
+std::string stored_title(StorageDimSpec by);
 
 }  // namespace s3top::tui

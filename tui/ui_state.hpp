@@ -130,9 +130,13 @@ struct PanelSlot {
     SortBy sort = SortBy::Bytes;
     bool reverse = false;  ///< smallest first, or Z to A (PanelSpec::reverse)
     /// The Stored panel: what is stored at the end of the range per choice (org, bucket,
-    /// prefix:N), from the CostsWorker's StoredShown, not from the engine's records.
+    /// prefix:N, class), from the CostsWorker's StoredShown, not from the engine's records.
     bool stored = false;
+    /// A Stored panel's groupings, one per choice: what storage groups by. `choices` holds the
+    /// dimension a drill-down filters on (a class is none: its choice is org, never filtered).
+    std::vector<StorageDimSpec> stored_by{};
     DimSpec dim() const { return choices[current]; }
+    StorageDimSpec stored_dim() const { return stored_by[current]; }
 };
 
 /// Selection within one panel. selected = -1 is the title line (Enter there expands).
@@ -207,7 +211,7 @@ struct UiState {
     /// The defaults with these panels, in this order (the config's [dashboard] panels). Each
     /// panel keeps the `d` alternatives of its default slot (ip <-> requester, key <-> prefix:N
     /// ...); a dimension with none gets a slot of its own. Empty: the defaults' panels.
-    /// "stored" is the Stored panel, by org, bucket, prefix:1 or prefix:2 (`d`).
+    /// "stored" is the Stored panel, by org, bucket, prefix:1, prefix:2 or class (`d`).
     static UiState with_panels(const std::vector<DashboardPanel>& panels);
     static UiState with_panels(const std::vector<DimSpec>& panels);
     /// The core view these settings ask for.

@@ -174,6 +174,74 @@ TEST(StoredPanel, DrillingIntoAnOrgShowsItsBucketsThenItsPrefixes) {
     EXPECT_EQ(s.snap.panels[0].rows[0].metrics.requests, 2u);
 }
 
+// Under a filter with a term storage does not know (status=), the Stored panel and the org
+// panel's Stored column both keep its org term, and the header says so once for both.
+TEST(StoredPanel, UnderATermStorageLacksItAndTheStoredColumnKeepTheOrgTermAlike) {
+    auto storage = std::make_shared<StorageCollector>();
+    const auto engine = test::make_engine(lifecycles(), storage);
+    Shown s;
+    UiState ui = stored_first(160, 43);
+    ui.filter = *parse_filter("org=acme status=200");
+    s.update(*engine, ui, *storage);
+    ASSERT_TRUE(ui.costs && ui.costs->shown);
+    EXPECT_TRUE(ui.costs->shown->narrowed);
+    EXPECT_TRUE(ui.costs->stored_narrowed);
+    const PanelData& pd = s.snap.panels[0];
+    ASSERT_EQ(pd.rows.size(), 1u);
+    EXPECT_EQ(pd.rows[0].label, "acme");
+    EXPECT_EQ(pd.rows[0].metrics.bytes_sent, 9 * GiB);
+    // The Stored column had every org's bytes (the whole filter dropped): globex's 5 GiB too.
+    EXPECT_EQ(ui.costs->stored, (std::map<std::string, std::uint64_t>{{"acme", 9 * GiB}}));
+    const std::string screen = test::render_to_canvas(s.snap, ui).to_string();
+    EXPECT_NE(screen.find("(stored: its org, bucket and key terms only)"), std::string::npos) << screen;
+    // A filter of storage terms only is not narrowed, and the column is bill's own result.
+    ui.filter = *parse_filter("org=acme");
+    s.update(*engine, ui, *storage);
+    EXPECT_FALSE(ui.costs->stored_narrowed);
+    EXPECT_EQ(ui.costs->stored, (std::map<std::string, std::uint64_t>{{"acme", 9 * GiB}}));
+    EXPECT_EQ(test::render_to_canvas(s.snap, ui).to_string().find("key terms"), std::string::npos);
+}
+
+// `d` goes on from prefix:2 to storage class (storage knows each version's); Enter on a class
+// filters nothing, since no request has one.
+TEST(StoredPanel, DGroupsItPerStorageClassToo) {
+    auto storage = std::make_shared<StorageCollector>();
+    std::vector<Req> reqs = lifecycles();
+    reqs.push_back(Req{.org = "acme",
+                       .time = kT0 + 4 * kHour,
+                       .key = "logs/1",
+                       .op = "S3.TRANSITION_SIA.OBJECT",
+                       .bucket = "b1",
+                       .object_size = 8 * GiB});
+    const auto engine = test::make_engine(reqs, storage);
+    Shown s;
+    UiState ui = stored_first(160, 43);
+    s.update(*engine, ui, *storage);
+    Controller ctl(ui);
+    ctl.on_snapshot(s.snap);
+    for (int i = 0; i < 4; ++i) ctl.on_key('d', s.snap);
+    EXPECT_EQ(ctl.state().slots[0].stored_dim(), (StorageDimSpec{StorageDim::Class, 0}));
+    s.update(*engine, ctl.state(), *storage);
+    ctl.on_snapshot(s.snap);
+    const auto want = storage_bytes_end(*storage, kT0 + 6 * kHour + 1, "class");
+    EXPECT_EQ(want, (std::map<std::string, std::uint64_t>{{"STANDARD", 6 * GiB}, {"STANDARD_IA", 8 * GiB}}));
+    const auto& rows = s.snap.panels[0].rows;
+    ASSERT_EQ(rows.size(), 2u);
+    EXPECT_EQ(rows[0].label, "STANDARD_IA");
+    EXPECT_EQ(rows[0].metrics.bytes_sent, 8 * GiB);
+    EXPECT_EQ(rows[0].metrics.requests, 1u);
+    EXPECT_EQ(rows[1].label, "STANDARD");
+    EXPECT_EQ(rows[1].metrics.bytes_sent, 6 * GiB);
+    const Canvas c = test::render_to_canvas(s.snap, ctl.state());
+    EXPECT_NE(test::rect_row(c, test::panel_rect(ctl.state(), 0), 0).find("Stored: cl"), std::string::npos)
+        << test::rect_row(c, test::panel_rect(ctl.state(), 0), 0);
+    EXPECT_EQ(ctl.on_key(keys::Enter, s.snap), Action::Redraw);
+    EXPECT_TRUE(ctl.state().filter.terms.empty());
+    EXPECT_NE(ctl.state().message.find("storage class"), std::string::npos);
+    ctl.on_key('d', s.snap);  // and round again
+    EXPECT_EQ(ctl.state().slots[0].stored_dim(), (StorageDimSpec{StorageDim::Org, 0}));
+}
+
 TEST(StoredChart, EachBucketIsWhatStorageSaysWasStoredAtItsEnd) {
     auto storage = std::make_shared<StorageCollector>();
     const auto engine = test::make_engine(lifecycles(), storage);
