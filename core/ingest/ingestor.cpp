@@ -103,16 +103,20 @@ IngestResult Ingestor::ingest(const std::vector<InputFile>& inputs, bool follow,
     auto dirty = ledger_.take_dirty(store_.is_open());
     if (store_.is_open()) {
         if (IoStatus stored = store_.append_entries(dirty); !stored && !store_error) store_error = stored.error();
+        // Many records since the last snapshot (a first load, hours of follow rounds): fold
+        // them into one, so the next start loads one compact record. The snapshot is synced
+        // before it replaces the log, so the log itself is not flushed first (a first run's
+        // whole log: 0.3 s of a 2 s run).
+        bool compacted = false;
+        if (!store_error && store_.needs_compaction()) {
+            const IoStatus done = store_.compact();
+            compacted = done.has_value();
+            if (!done) out.notes.push_back(done.error().describe());
+        }
         // fdatasync costs up to a second on busy disks: once per load, not per follow round
         // (a killed process loses nothing written; only a power cut can, and then the torn
         // tail is cut off and read again).
-        if (!follow) store_.sync();
-        // Many records since the last snapshot (a first load, hours of follow rounds): fold
-        // them into one, so the next start loads one compact record.
-        if (!store_error && store_.needs_compaction()) {
-            if (const IoStatus compacted = store_.compact(); !compacted)
-                out.notes.push_back(compacted.error().describe());
-        }
+        if (!follow && !compacted) store_.sync();
     }
     if (store_error) out.notes.push_back(store_error->describe());
     return out;

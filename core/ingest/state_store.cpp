@@ -237,10 +237,10 @@ IoStatus StateStore::open(const std::filesystem::path& file, std::uint64_t finge
 }
 
 bool StateStore::needs_compaction() const {
-    constexpr std::uint64_t kMinBytes = 16 << 20, kMaxRecords = 4096;
+    constexpr std::uint64_t kMaxRecords = 4096;
     // A snapshot cannot hold a batch whose fate is not known.
     return log_records_ > 0 && unresolved_ == 0 &&
-           (log_records_ >= kMaxRecords || (log_bytes_ >= kMinBytes && log_bytes_ * 2 >= snapshot_bytes_));
+           (log_records_ >= kMaxRecords || (log_bytes_ >= compact_min_bytes_ && log_bytes_ * 2 >= snapshot_bytes_));
 }
 
 IoStatus StateStore::compact() {
@@ -476,6 +476,7 @@ void StateStore::sync() {
     // Nothing written since the last sync (a restart with nothing new): a busy disk can take
     // a second to say so.
     if (fd_ < 0 || synced_size_ == size_) return;
+    ++syncs_;
     if (::fdatasync(fd_) == 0) synced_size_ = size_;
 }
 

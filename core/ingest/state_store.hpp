@@ -93,10 +93,15 @@ public:
     IoStatus append_entries(const std::vector<LedgerEntry>& entries);
     /// Flushes to disk (fdatasync).
     void sync();
+    /// How many times sync() flushed the file (tests: a load that compacts does not flush the
+    /// log it is about to replace).
+    std::uint32_t syncs() const { return syncs_; }
 
     /// True when the records appended since the last Snapshot are worth folding into one:
-    /// at least 16 MiB and half the snapshot's size, or 4096 records.
+    /// at least 16 MiB (compact_from()) and half the snapshot's size, or 4096 records.
     bool needs_compaction() const;
+    /// Tests: compaction from this many appended bytes on, not 16 MiB.
+    void compact_from(std::uint64_t bytes) { compact_min_bytes_ = bytes; }
     /// Rewrites the file as one Snapshot of everything it holds (read back from the file, so
     /// what a restart loads is unchanged). Not while batches are being appended. On failure
     /// the old file stays in use and the IoError says why.
@@ -122,6 +127,8 @@ private:
     std::uint64_t fingerprint_ = 0;
     std::uint64_t size_ = 0, synced_size_ = 0;
     std::uint64_t snapshot_bytes_ = 0, log_bytes_ = 0, log_records_ = 0;
+    std::uint64_t compact_min_bytes_ = 16 << 20;
+    std::uint32_t syncs_ = 0;
     CrashPoint crash_at_ = CrashPoint::None;
     RequestIdSet* ids_ = nullptr;
     PendingResolver resolver_;

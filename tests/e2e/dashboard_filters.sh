@@ -29,8 +29,9 @@ keys -l "stat"
 keys Tab
 wait_for "Filter: status="
 keys Tab
-wait_for "Filter: status="
-screen | grep -qE "^[0-9]+:  $top " || fail "Tab does not list $top first"
+# The list comes after the line (already "status=" since the first Tab): wait for it, with
+# the most requested first (a wrong order times out naming what it waited for).
+wait_for_re "^[0-9]+:  $top "
 keys Tab
 wait_for "Filter: status=$top"
 keys Enter
