@@ -224,7 +224,11 @@ std::vector<std::uint64_t> column_values(const Snapshot& snap, const UiState& ui
                                          const std::vector<std::uint64_t>* stored) {
     std::vector<std::uint64_t> values(fold.columns, 0);
     const auto& series = snap.series;
-    const std::size_t n = stored ? std::min(stored->size(), series.size()) : series.size();
+    // Bytes stored without the costs' answer yet: no figures at all ("updating…"), not the
+    // series' other numbers under the stored title.
+    const std::size_t n = stored                                 ? std::min(stored->size(), series.size())
+                          : ui.chart == ChartMetric::StoredBytes ? 0
+                                                                 : series.size();
     for (std::size_t i = 0; i < n; ++i) {
         std::uint64_t& v = values[(i + fold.lead) / static_cast<std::size_t>(fold.group)];
         if (stored)
@@ -442,7 +446,8 @@ void render_chart(const Snapshot& snap, const UiState& ui, Canvas& c, Rect r) {
                   {chart_range_text(res, geo.columns[picked->first].from, geo.columns[picked->second].to),
                    Style{Role::Focus, true}}});
     } else if (!series.empty()) {
-        optional({{"peak ", dim}, {format_metric(peak, metric, ui.exact), Style{Role::Normal, true}}});
+        if (metric != ChartMetric::StoredBytes || stored)  // no peak before the costs answer
+            optional({{"peak ", dim}, {format_metric(peak, metric, ui.exact), Style{Role::Normal, true}}});
         optional({{bucket_label(res, series.front().start), dim},
                   {std::string(c.glyph(" → ", " -> ")), dim},
                   {bucket_label(res, series.back().start) + " UTC", dim}});

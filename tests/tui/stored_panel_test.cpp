@@ -270,6 +270,25 @@ TEST(StoredChart, EachBucketIsWhatStorageSaysWasStoredAtItsEnd) {
     EXPECT_NE(title.find("peak " + format_bytes(15 * GiB, false)), std::string::npos) << title;
 }
 
+TEST(StoredChart, SaysUpdatingUntilStorageAnswersNotTheRequestsUnderItsTitle) {
+    // Before the costs answer, the chart of bytes stored has no figures: it charted the
+    // requests under the stored title ("peak 87 B" in e2e.dashboard_stored, now and then).
+    auto storage = std::make_shared<StorageCollector>();
+    const auto engine = test::make_engine(lifecycles(), storage);
+    UiState ui = test::ui_of(160, 43);
+    ui.chart = ChartMetric::StoredBytes;
+    const Snapshot snap = test::snapshot_of(*engine, ui);  // no costs asked or answered
+    ASSERT_FALSE(snap.series.empty());
+    const Canvas c = test::render_to_canvas(snap, ui);
+    const Layout l = compute_layout(ui);
+    const std::string title = test::rect_row(c, l.chart, 0);
+    EXPECT_NE(title.find("Bytes stored at the end of each"), std::string::npos) << title;
+    EXPECT_EQ(title.find("peak"), std::string::npos) << title;
+    bool updating = false;
+    for (int y = 1; y < l.chart.h; ++y) updating |= test::rect_row(c, l.chart, y).find("updating") != std::string::npos;
+    EXPECT_TRUE(updating);
+}
+
 TEST(StoredChart, TheMetricKeyGoesThroughBytesStored) {
     Controller ctl(test::ui_of(120, 40));
     const Snapshot none;
