@@ -44,9 +44,23 @@ int print_statement(const Options& opt, const Statement& st, const BillingSpec& 
     return 0;
 }
 
-/// bill over a clickhouse:// PATH: the statement's reports run as SQL there (no storage line).
-int bill_from_clickhouse(const Options& opt, const BillingSpec& spec) {
+/// bill over a clickhouse:// PATH: the statement's reports run as SQL there; its storage line
+/// from the storage table's events, applied here (unless --no-storage).
+int bill_from_clickhouse(const Options& opt, BillingSpec spec) {
     clickhouse::Client client(*opt.from);
+    std::optional<StorageResult> storage;
+    if (!opt.no_storage) {
+        StorageCollector collector;
+        LineCounters lines;
+        if (auto fetched = clickhouse::fetch_storage(client, collector, lines); !fetched) {
+            fmt::print(stderr, "s3top: {}\n", terminal_safe(fetched.error()));
+            return 1;
+        }
+        StorageSpec storage_spec = storage_spec_for(spec);
+        storage_spec.versioned_buckets = opt.versioned;
+        storage = compute_storage(storage_spec, collector.names(), collector.events(), collector.failed());
+        spec.storage = &*storage;
+    }
     std::string error;
     clickhouse::AnswerCache answers;  // the distinct values, operations and lines: once per run
     const ReportSource source{[&](const ReportSpec& r) -> ReportResult {

@@ -192,7 +192,7 @@ CLI::App* add_bill(CLI::App& app, CommandLineText& b) {
     add_billing(*bill, b);
     add_stored(*bill, b);
     bill->add_flag("--no-storage", b.no_storage,
-                   "No storage line: requests and transfer only (storage billed elsewhere, or a clickhouse:// PATH)");
+                   "No storage line: requests and transfer only (storage billed elsewhere)");
     bill->add_option("--by", b.by, "Bill per dimension(s), comma separated")->capture_default_str();
     add_output(*bill, b, "statement");
     // A statement prices a whole period: these are refused with a reason (resolve_options), so

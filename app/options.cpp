@@ -231,26 +231,22 @@ void resolve_s3(const CommandLineText& t, Options& o) {
     if (given(t, "--every")) o.s3_every = parse_interval(t.every);
 }
 
-/// PATH clickhouse://...: report, bill and the dashboard read the records a `s3top ingest`
-/// sent there, as SQL. It is the only PATH, and what needs the log files themselves is refused.
+/// PATH clickhouse://...: report, bill, storage and the dashboard read the records a `s3top
+/// ingest` sent there, as SQL. It is the only PATH, and what needs the log files themselves is
+/// refused.
 void resolve_clickhouse_source(const CommandLineText& t, Options& o) {
     const auto ch = std::find_if(t.paths.begin(), t.paths.end(), clickhouse::is_clickhouse_url);
     if (ch == t.paths.end()) return;
-    if (t.command != Command::Report && t.command != Command::Bill && t.command != Command::Dashboard)
-        throw UsageError{
-            "clickhouse:// PATHs: only `s3top report`, `s3top bill` and the dashboard read them so far (storage "
-            "needs the log files)"};
-    if (t.command == Command::Bill && !t.no_storage)
-        throw UsageError{
-            "clickhouse:// PATH: bill --no-storage only (ClickHouse holds no object table to bill "
-            "storage from yet)"};
+    if (t.command != Command::Report && t.command != Command::Bill && t.command != Command::Storage &&
+        t.command != Command::Dashboard)
+        throw UsageError{"clickhouse:// PATHs: only `s3top report`, `bill`, `storage` and the dashboard read them"};
     if (t.paths.size() > 1) throw UsageError{"clickhouse:// PATH: give it alone, without log files or folders"};
     if (t.command == Command::Report && o.billing)
         throw UsageError{"clickhouse:// PATH: report --billing is not made from ClickHouse yet (s3top bill is)"};
     // The dashboard polls it every --every (default 5s).
     for (const char* name : {"--follow", "--replay", t.command == Command::Dashboard ? "--no-follow" : "--every",
                              "--state", "--no-state", "--rejects", "--org-from", "--log-format", "--dedupe",
-                             "--workers", "--cache", "--cache-prune", "--inventory", "--versioned"}) {
+                             "--workers", "--cache", "--cache-prune", "--inventory"}) {
         if (given(t, name))
             throw UsageError{
                 fmt::format("{}: not for a clickhouse:// PATH (its records were read and counted by "

@@ -9,11 +9,42 @@
 #include "app/output.hpp"
 #include "app/session.hpp"
 #include "app/storage_baseline.hpp"
+#include "core/clickhouse/remote_report.hpp"
 #include "core/report/storage_writer.hpp"
 #include "core/report/terminal_text.hpp"
 #include "core/util/civil_time.hpp"
 
 namespace s3top::app {
+
+namespace {
+
+/// The report in the format asked for, written out.
+bool write_storage(const Options& opt, const StorageReport& report) {
+    std::string text;
+    switch (opt.format) {
+        case OutputFormat::Json: text = storage_json(report); break;
+        case OutputFormat::Csv: text = storage_csv(report); break;
+        case OutputFormat::Table: text = storage_table(report, !opt.exact); break;
+        case OutputFormat::Html: text = storage_html(report); break;
+    }
+    return write_output(opt, text, "storage report");
+}
+
+/// storage over a clickhouse:// PATH: its storage table's events, applied here as a local run
+/// applies the logs' (ClickHouse keeps them; the object table is built here).
+int storage_from_clickhouse(const Options& opt, const StorageSpec& spec) {
+    clickhouse::Client client(*opt.from);
+    StorageCollector collector;
+    StorageReport report;
+    if (auto fetched = clickhouse::fetch_storage(client, collector, report.lines); !fetched) {
+        fmt::print(stderr, "s3top: {}\n", terminal_safe(fetched.error()));
+        return 1;
+    }
+    report.result = compute_storage(spec, collector.names(), collector.events(), collector.failed());
+    return write_storage(opt, report) ? 0 : 1;
+}
+
+}  // namespace
 
 int run_storage(const Options& opt) {
     auto collector = std::make_shared<StorageCollector>();
@@ -23,6 +54,7 @@ int run_storage(const Options& opt) {
     spec.by = opt.storage_by;
     spec.versioned_buckets = opt.versioned;
     spec.filter = opt.filter;  // checked by resolve_options (storage_filter_problem)
+    if (opt.from) return storage_from_clickhouse(opt, spec);
     // The inventory first: a broken one stops the run before the logs are read.
     std::optional<StorageInventories> inventories;
     if (!opt.inventory.empty()) {
@@ -46,14 +78,7 @@ int run_storage(const Options& opt) {
                         inventories ? &inventories->baseline : nullptr, inventories ? &inventories->later : nullptr);
     report.lines = s.engine->lines();
     report.unread = s.unread;
-    std::string text;
-    switch (opt.format) {
-        case OutputFormat::Json: text = storage_json(report); break;
-        case OutputFormat::Csv: text = storage_csv(report); break;
-        case OutputFormat::Table: text = storage_table(report, !opt.exact); break;
-        case OutputFormat::Html: text = storage_html(report); break;
-    }
-    return exit_status_after_output(s, write_output(opt, text, "storage report"), "storage report");
+    return exit_status_after_output(s, write_storage(opt, report), "storage report");
 }
 
 }  // namespace s3top::app

@@ -9,6 +9,7 @@
 
 #include "core/clickhouse/row_binary.hpp"
 #include "core/clickhouse/schema.hpp"
+#include "core/clickhouse/storage_rows.hpp"
 #include "core/parse/parse_error.hpp"
 #include "core/s3/http.hpp"
 
@@ -135,19 +136,32 @@ std::expected<void, std::string> Client::check_columns(std::size_t host, const s
 }
 
 std::expected<void, std::string> Client::check_table(std::size_t host) {
-    std::vector<std::string_view> records, lines;
+    std::vector<std::string_view> records, lines, storage;
     for (const Column& c : record_columns()) records.push_back(c.name);
     for (const LinesColumn& c : lines_columns()) lines.push_back(c.name);
+    for (const StorageColumn& c : storage_columns()) storage.push_back(c.name);
     if (auto ok = check_columns(host, target_.table, records); !ok) return ok;
-    return check_columns(host, lines_table(target_.table), lines);
+    if (auto ok = check_columns(host, lines_table(target_.table), lines); !ok) return ok;
+    return check_columns(host, storage_table(target_.table), storage);
 }
 
 std::string lines_query_id(std::uint64_t batch_id) { return batch_query_id(batch_id) + "-lines"; }
+std::string storage_query_id(std::uint64_t batch_id) { return batch_query_id(batch_id) + "-storage"; }
+
+std::expected<void, std::string> Client::insert_storage(std::uint32_t host, std::uint64_t batch_id,
+                                                        const std::string& gzipped_rows) {
+    const std::string q = "?query_id=" + url_encode(storage_query_id(batch_id)) + "&query=" +
+                          url_encode(storage_insert_statement(target_.database, storage_table(target_.table)));
+    auto r = post(host, q, gzipped_rows, true);
+    if (!r) return std::unexpected(r.error());
+    return {};
+}
 
 std::uint32_t lines_host(const PendingBatch& p) { return p.parts.empty() ? 0 : p.parts.front().host; }
 
 std::expected<void, std::string> Client::insert_lines(std::uint32_t host, std::uint64_t batch_id,
-                                                      const LineCounters& lines, std::int64_t newest_source_mtime) {
+                                                      const LineCounters& lines, std::int64_t newest_source_mtime,
+                                                      std::uint64_t storage_failed) {
     std::string reasons, counts;
     for (std::size_t i = 0; i < kRejectReasonCount; ++i) {
         if (!lines.unparsed[i]) continue;
@@ -156,9 +170,9 @@ std::expected<void, std::string> Client::insert_lines(std::uint32_t host, std::u
     }
     const std::string sql = fmt::format(
         "INSERT INTO {}.{} (batch_id, lines_read, lines_parsed, bytes_read, newest_source_mtime, reasons, "
-        "reason_lines) VALUES ({}, {}, {}, {}, {}, [{}], [{}])",
+        "reason_lines, storage_failed) VALUES ({}, {}, {}, {}, {}, [{}], [{}], {})",
         target_.database, lines_table(target_.table), batch_id, lines.read, lines.parsed, lines.bytes,
-        newest_source_mtime, reasons, counts);
+        newest_source_mtime, reasons, counts, storage_failed);
     auto r = post(host, "?query_id=" + url_encode(lines_query_id(batch_id)), sql, false);
     if (!r) return std::unexpected(r.error());
     return {};
@@ -182,6 +196,27 @@ std::expected<std::uint64_t, std::string> Client::count_lines(std::uint32_t host
     return std::strtoull(n->c_str(), nullptr, 10);
 }
 
+std::expected<std::uint64_t, std::string> Client::count_storage(std::uint32_t host, std::uint64_t id) {
+    auto n = query(host, fmt::format("SELECT count() FROM {}.{} WHERE batch_id = {}", target_.database,
+                                     storage_table(target_.table), id));
+    if (!n) return std::unexpected(n.error());
+    return std::strtoull(n->c_str(), nullptr, 10);
+}
+
+std::expected<void, std::string> Client::take_out(
+    std::uint32_t host, const std::string& table, std::uint64_t id,
+    const std::function<std::expected<std::uint64_t, std::string>()>& count) {
+    auto del = query(host, fmt::format("ALTER TABLE {}.{} DELETE WHERE batch_id = {}", target_.database, table, id));
+    if (!del) return std::unexpected(del.error());
+    for (int tries = 0;; ++tries) {
+        auto n = count();
+        if (!n) return std::unexpected(n.error());
+        if (*n == 0) return {};
+        if (tries >= 600) return std::unexpected("the rows of a partly inserted batch are still there after a minute");
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+}
+
 std::expected<std::uint64_t, std::string> Client::count_batch(std::uint32_t host, std::uint64_t id,
                                                               std::int64_t min_time, std::int64_t max_time) {
     auto n = query(host, fmt::format("SELECT count() FROM {}.{} WHERE time >= toDateTime({}) AND time <= "
@@ -192,11 +227,13 @@ std::expected<std::uint64_t, std::string> Client::count_batch(std::uint32_t host
 }
 
 std::expected<bool, std::string> Client::landed(const PendingBatch& p) {
-    // The batch's lines row is inserted before its records: records without it cannot be.
+    // Sent in this order: the storage events, the lines row, the records. So the lines row says
+    // the storage events landed, and records cannot be there without it.
     const std::uint32_t lhost = lines_host(p);
     if (lhost >= target_.hosts.size())
         return std::unexpected(
             fmt::format("was sent to host {} of {}, which --to no longer names", lhost + 1, target_.hosts.size()));
+    if (auto idle = wait_not_running(lhost, storage_query_id(p.id)); !idle) return std::unexpected(idle.error());
     if (auto idle = wait_not_running(lhost, lines_query_id(p.id)); !idle) return std::unexpected(idle.error());
     auto lines = count_lines(lhost, p.id);
     if (!lines) return std::unexpected(lines.error());
@@ -220,30 +257,23 @@ std::expected<bool, std::string> Client::landed(const PendingBatch& p) {
     for (std::size_t i = 0; i < found.size(); ++i) complete += found[i] == p.parts[i].rows ? 1 : 0;
     if (complete == found.size() && *lines == 1) return true;
     // Some hosts took their part, others not (or the lines row alone landed): what landed is
-    // taken out again, and the whole batch is read and sent anew.
-    auto take_out = [&](std::uint32_t host, const std::string& table,
-                        const auto& count) -> std::expected<void, std::string> {
-        auto del =
-            query(host, fmt::format("ALTER TABLE {}.{} DELETE WHERE batch_id = {}", target_.database, table, p.id));
-        if (!del) return std::unexpected(del.error());
-        for (int tries = 0;; ++tries) {
-            auto n = count();
-            if (!n) return std::unexpected(n.error());
-            if (*n == 0) return {};
-            if (tries >= 600)
-                return std::unexpected("the rows of a partly inserted batch are still there after a minute");
-            std::this_thread::sleep_for(std::chrono::milliseconds(100));
-        }
-    };
+    // taken out again, the lines row first (while it is there, the storage events count as
+    // whole), and the whole batch is read and sent anew.
+    if (*lines) {
+        auto gone = take_out(lhost, lines_table(target_.table), p.id, [&] { return count_lines(lhost, p.id); });
+        if (!gone) return std::unexpected(gone.error());
+    }
     for (std::size_t i = 0; i < found.size(); ++i) {
         if (found[i] == 0) continue;
         const PendingBatch::Part& part = p.parts[i];
-        auto gone = take_out(part.host, target_.table,
+        auto gone = take_out(part.host, target_.table, p.id,
                              [&] { return count_batch(part.host, p.id, part.min_time, part.max_time); });
         if (!gone) return std::unexpected(gone.error());
     }
-    if (*lines) {
-        auto gone = take_out(lhost, lines_table(target_.table), [&] { return count_lines(lhost, p.id); });
+    auto events = count_storage(lhost, p.id);
+    if (!events) return std::unexpected(events.error());
+    if (*events) {
+        auto gone = take_out(lhost, storage_table(target_.table), p.id, [&] { return count_storage(lhost, p.id); });
         if (!gone) return std::unexpected(gone.error());
     }
     return false;

@@ -4,6 +4,7 @@
 // credentials. Safe to use from several threads (a curl handle each, kept for reuse).
 #include <cstdint>
 #include <expected>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -37,24 +38,37 @@ public:
     /// Inserts gzip-compressed RowBinary rows (insert_statement()) as query `query_id`.
     std::expected<void, std::string> insert(std::size_t host, const std::string& gzipped_rows,
                                             std::string_view query_id);
-    /// Inserts a batch's line counters into the lines table (TABLE_lines) as query
-    /// lines_query_id(): before its records, so records never land without them.
+    /// Inserts a batch's storage events (gzip-compressed storage rows: storage_rows.hpp) into the
+    /// storage table (TABLE_storage) as query storage_query_id(): before its lines row, so a
+    /// lines row says they all landed.
+    std::expected<void, std::string> insert_storage(std::uint32_t host, std::uint64_t batch_id,
+                                                    const std::string& gzipped_rows);
+    /// Inserts a batch's line counters and its failed object-changing requests into the lines
+    /// table (TABLE_lines) as query lines_query_id(): before its records, so records never land
+    /// without them.
     std::expected<void, std::string> insert_lines(std::uint32_t host, std::uint64_t batch_id, const LineCounters& lines,
-                                                  std::int64_t newest_source_mtime);
-    /// The tables exist on host `host` with every column of record_columns() and lines_columns():
-    /// else which is missing.
+                                                  std::int64_t newest_source_mtime, std::uint64_t storage_failed);
+    /// The tables exist on host `host` with every column of record_columns(), lines_columns()
+    /// and storage_columns(): else which is missing.
     std::expected<void, std::string> check_table(std::size_t host);
+    /// The table `table` exists on host `host` with every column of `want`: else one line
+    /// naming what is missing.
+    std::expected<void, std::string> check_columns(std::size_t host, const std::string& table,
+                                                   const std::vector<std::string_view>& want);
     /// Whether pending batch `p` landed: waits while its inserts still run on the servers, then
     /// counts its lines row (on lines_host()) and each part's rows by batch id. The lines row
-    /// and every part whole: true; nothing: false; some of it: what landed is deleted again
-    /// (ALTER TABLE ... DELETE, waited for) and false. A part in part: an error.
+    /// (which is sent after the batch's storage events, so it says they landed) and every part
+    /// whole: true; nothing: false; some of it: what landed is deleted again (ALTER TABLE ...
+    /// DELETE, waited for; the lines row first) and false. A part in part: an error.
     std::expected<bool, std::string> landed(const PendingBatch& p);
 
 private:
-    std::expected<void, std::string> check_columns(std::size_t host, const std::string& table,
-                                                   const std::vector<std::string_view>& want);
     std::expected<void, std::string> wait_not_running(std::uint32_t host, const std::string& query_id);
     std::expected<std::uint64_t, std::string> count_lines(std::uint32_t host, std::uint64_t id);
+    std::expected<std::uint64_t, std::string> count_storage(std::uint32_t host, std::uint64_t id);
+    /// Deletes the rows of batch `id` from `table` on `host` and waits until `count` says none.
+    std::expected<void, std::string> take_out(std::uint32_t host, const std::string& table, std::uint64_t id,
+                                              const std::function<std::expected<std::uint64_t, std::string>()>& count);
     std::expected<std::uint64_t, std::string> count_batch(std::uint32_t host, std::uint64_t id, std::int64_t min_time,
                                                           std::int64_t max_time);
     std::expected<std::string, std::string> post(std::size_t host, std::string_view url_query, std::string body,
@@ -68,6 +82,8 @@ private:
 std::string batch_query_id(std::uint64_t batch_id);
 /// The query id of a batch's lines row insert.
 std::string lines_query_id(std::uint64_t batch_id);
+/// The query id of a batch's storage events insert.
+std::string storage_query_id(std::uint64_t batch_id);
 /// The host a batch's lines row goes to: its first part's, or the first host without parts.
 std::uint32_t lines_host(const PendingBatch& p);
 

@@ -4,6 +4,7 @@
 #include <random>
 
 #include "core/clickhouse/row_binary.hpp"
+#include "core/clickhouse/storage_rows.hpp"
 #include "core/util/hash.hpp"
 
 namespace s3top::clickhouse {
@@ -86,14 +87,23 @@ IoStatus IngestSink::commit(Batch&& b, std::vector<Span>&& spans, const std::vec
         rows += enc.rows;
         clamped += enc.times_clamped;
     }
+    // The object-changing requests go with the lines row, on its host.
+    const std::string storage =
+        b.storage.lines.empty() ? std::string() : gzip_compress(encode_storage_rows(b.storage, id));
+    const std::uint64_t storage_failed = b.storage.failed;
     b = Batch();  // the rows are in `bodies` now
     if (IoStatus stored = state_.append_pending(pending, counters, spans, jobs); !stored) {
         failed_ = true;
         return stored;
     }
-    // The line counters first (a batch of rejected lines has only them): records that landed
-    // always have their lines row, so a lookup after a crash can tell what is there.
-    if (auto done = client_.insert_lines(lines_host(pending), id, counters.counters, counters.newest_source_mtime);
+    // The storage events, then the line counters (a batch of rejected lines has only them), then
+    // the records: a lines row says its events landed, and records that landed always have
+    // their lines row, so a lookup after a crash can tell what is there (Client::landed).
+    const std::uint32_t lhost = lines_host(pending);
+    if (!storage.empty()) {
+        if (auto done = client_.insert_storage(lhost, id, storage); !done) return fail(done.error());
+    }
+    if (auto done = client_.insert_lines(lhost, id, counters.counters, counters.newest_source_mtime, storage_failed);
         !done)
         return fail(done.error());
     std::uint64_t bytes = 0;
@@ -102,6 +112,7 @@ IoStatus IngestSink::commit(Batch&& b, std::vector<Span>&& spans, const std::vec
             return fail(done.error());
         bytes += bodies[i].size();
     }
+    bytes += storage.size();
     if (IoStatus stored = state_.append_resolved(id, true); !stored) {
         failed_ = true;
         return stored;

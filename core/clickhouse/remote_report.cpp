@@ -5,6 +5,7 @@
 #include "core/clickhouse/report_query.hpp"
 #include "core/clickhouse/schema.hpp"
 #include "core/clickhouse/snapshot_query.hpp"
+#include "core/clickhouse/storage_rows.hpp"
 
 namespace s3top::clickhouse {
 
@@ -19,6 +20,7 @@ struct Tables {
         const std::string all = t.hosts.size() > 1 ? "_all" : "";
         records = fmt::format("{}.{}{}", t.database, t.table, all);
         lines = fmt::format("{}.{}{}", t.database, lines_table(t.table), all);
+        storage = fmt::format("{}.{}{}", t.database, storage_table(t.table), all);
     }
     std::expected<std::string, std::string> ask(const std::string& sql) const { return client.select(0, sql); }
     /// A statement whose answer does not depend on the report (AnswerCache), kept with a cache.
@@ -38,8 +40,11 @@ struct Tables {
     }
     Client& client;
     AnswerCache* cache;
-    std::string records, lines;
+    std::string records, lines, storage;
 };
+
+/// Storage events are fetched this many at a time: an answer of some tens of MB.
+constexpr std::size_t kStoragePage = 200000;
 
 }  // namespace
 
@@ -112,6 +117,43 @@ std::expected<Snapshot, std::string> run_snapshot(Client& client, const ViewSpec
     auto reasons = t.ask_shared(reasons_sql(t.lines));
     if (!reasons) return std::unexpected(reasons.error());
     return fold_snapshot(view, {*totals, *series, *records, *lines, *reasons, std::move(panels)});
+}
+
+std::expected<void, std::string> fetch_storage(Client& client, StorageCollector& collector, LineCounters& lines) {
+    const Tables t(client);
+    const auto name_of = [](const std::string& qualified) { return qualified.substr(qualified.find('.') + 1); };
+    std::vector<std::string_view> storage_cols;
+    for (const StorageColumn& c : storage_columns()) storage_cols.push_back(c.name);
+    if (auto ok = client.check_columns(0, name_of(t.storage), storage_cols); !ok) return ok;
+    if (auto ok = client.check_columns(0, name_of(t.lines), {"storage_failed"}); !ok) return ok;
+    auto counts_answer = t.ask(storage_counts_sql(t.lines));
+    if (!counts_answer) return std::unexpected(counts_answer.error());
+    auto counts = read_storage_counts(*counts_answer);
+    if (!counts) return std::unexpected(counts.error());
+    if (counts->batches_without > 0)
+        return std::unexpected(
+            fmt::format("{} batches in {} were sent without their object-changing requests (by an s3top older than the "
+                        "storage table): storage over them would be short; ingest their logs again into a new table",
+                        counts->batches_without, t.lines));
+    std::optional<StorageRowKey> after;
+    StorageLines page;
+    page.failed = counts->failed;
+    for (;;) {
+        auto answer = t.ask(storage_page_sql(t.storage, after, kStoragePage));
+        if (!answer) return std::unexpected(answer.error());
+        auto read = read_storage_page(*answer, page);
+        if (!read) return std::unexpected(read.error());
+        collector.add(std::move(page));
+        page = StorageLines();
+        if (read->rows < kStoragePage) break;
+        after = std::move(read->last);
+    }
+    auto line_counts = t.ask(lines_sql(t.lines));
+    if (!line_counts) return std::unexpected(line_counts.error());
+    auto reasons = t.ask(reasons_sql(t.lines));
+    if (!reasons) return std::unexpected(reasons.error());
+    std::int64_t newest = 0;
+    return fold_lines(*line_counts, *reasons, lines, newest);
 }
 
 }  // namespace s3top::clickhouse

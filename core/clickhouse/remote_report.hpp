@@ -10,6 +10,7 @@
 #include "core/agg/engine.hpp"
 #include "core/agg/tier_map.hpp"
 #include "core/clickhouse/client.hpp"
+#include "core/storage/storage_collector.hpp"
 
 namespace s3top::clickhouse {
 
@@ -42,5 +43,12 @@ std::expected<ReportResult, std::string> run_report(Client& client, const Report
 /// With `cache`, as run_report() (the HTML report's views; a dashboard's polls have none: each
 /// poll asks anew).
 std::expected<Snapshot, std::string> run_snapshot(Client& client, const ViewSpec& view, AnswerCache* cache = nullptr);
+
+/// What `storage` and `bill` over ClickHouse apply: every object-changing request of the
+/// target's storage table (from the same tables as run_report()), added to `collector` a page at
+/// a time in the order storage applies them, with the failed ones counted; and the lines
+/// table's counters in `lines`. A one-line error when the storage table or its lines column is
+/// missing (an older schema: named), or when some batch was sent without its storage events.
+std::expected<void, std::string> fetch_storage(Client& client, StorageCollector& collector, LineCounters& lines);
 
 }  // namespace s3top::clickhouse

@@ -12,14 +12,6 @@
 #include "core/ingest/loader.hpp"
 
 namespace s3top::clickhouse {
-namespace {
-
-template <class T>
-void put(std::string& out, T v) {
-    char b[sizeof v];
-    std::memcpy(b, &v, sizeof v);
-    out.append(b, sizeof v);
-}
 
 void put_string(std::string& out, std::string_view s) {
     std::uint64_t n = s.size();
@@ -30,6 +22,8 @@ void put_string(std::string& out, std::string_view s) {
     } while (n);
     out.append(s);
 }
+
+namespace {
 
 constexpr std::uint64_t kLineMask = (std::uint64_t{1} << 40) - 1;
 
@@ -55,7 +49,7 @@ EncodedRows encode_row_binary(const Batch& b, const std::function<std::string_vi
                     out.times_clamped += t != c.time[r];
                     out.min_time = std::min(out.min_time, t);
                     out.max_time = std::max(out.max_time, t);
-                    put(out.bytes, static_cast<std::uint32_t>(t));
+                    put_number(out.bytes, static_cast<std::uint32_t>(t));
                     break;
                 }
                 case Field::Dim: {
@@ -63,21 +57,21 @@ EncodedRows encode_row_binary(const Batch& b, const std::function<std::string_vi
                     put_string(out.bytes, ids.empty() ? std::string_view() : b.pools[index(col.dim)].view(ids[r]));
                     break;
                 }
-                case Field::Status: put(out.bytes, c.status[r]); break;
-                case Field::Tier: put(out.bytes, c.tier[r]); break;
-                case Field::BytesSent: put(out.bytes, c.bytes_sent[r]); break;
-                case Field::BytesIn: put(out.bytes, c.bytes_in[r]); break;
+                case Field::Status: put_number(out.bytes, c.status[r]); break;
+                case Field::Tier: put_number(out.bytes, c.tier[r]); break;
+                case Field::BytesSent: put_number(out.bytes, c.bytes_sent[r]); break;
+                case Field::BytesIn: put_number(out.bytes, c.bytes_in[r]); break;
                 case Field::TotalTime:
                     if (c.total_time_ms[r] == kNoTotalTime) {
                         out.bytes.push_back(1);  // NULL
                     } else {
                         out.bytes.push_back(0);
-                        put(out.bytes, c.total_time_ms[r]);
+                        put_number(out.bytes, c.total_time_ms[r]);
                     }
                     break;
                 case Field::SourceFile: put_string(out.bytes, path_of(static_cast<std::uint32_t>(origin >> 40))); break;
-                case Field::SourceLine: put(out.bytes, origin & kLineMask); break;
-                case Field::BatchId: put(out.bytes, batch_id); break;
+                case Field::SourceLine: put_number(out.bytes, origin & kLineMask); break;
+                case Field::BatchId: put_number(out.bytes, batch_id); break;
             }
         }
     }

@@ -3,6 +3,7 @@
 // record_columns() order), and gzip for the HTTP body. RowBinary is long-stable (18.x to now),
 // exact (no escaping) and cheap to write.
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -10,6 +11,16 @@
 #include "core/agg/batch.hpp"
 
 namespace s3top::clickhouse {
+
+/// Appends `v` to a RowBinary body: a number, little-endian as this machine.
+template <class T>
+void put_number(std::string& out, T v) {
+    char b[sizeof v];
+    std::memcpy(b, &v, sizeof v);
+    out.append(b, sizeof v);
+}
+/// Appends `s` to a RowBinary body: its LEB128 length, then its bytes.
+void put_string(std::string& out, std::string_view s);
 
 /// What encoding saw: the rows and their time range (for the state file's Pending record).
 struct EncodedRows {

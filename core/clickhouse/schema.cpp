@@ -31,14 +31,35 @@ const std::vector<Column>& record_columns() {
 
 const std::vector<LinesColumn>& lines_columns() {
     static const std::vector<LinesColumn> columns{
-        {"batch_id", "UInt64"},       {"ingested_at", "DateTime('UTC') DEFAULT now()"},
-        {"lines_read", "UInt64"},     {"lines_parsed", "UInt64"},
-        {"bytes_read", "UInt64"},     {"newest_source_mtime", "Int64"},
-        {"reasons", "Array(String)"}, {"reason_lines", "Array(UInt64)"}};
+        {"batch_id", "UInt64"},
+        {"ingested_at", "DateTime('UTC') DEFAULT now()"},
+        {"lines_read", "UInt64"},
+        {"lines_parsed", "UInt64"},
+        {"bytes_read", "UInt64"},
+        {"newest_source_mtime", "Int64"},
+        {"reasons", "Array(String)"},
+        {"reason_lines", "Array(UInt64)"},
+        // The batch's object-changing requests that failed (they change nothing; storage counts
+        // them). NULL: the batch was sent by an s3top that did not send its storage events.
+        {"storage_failed", "Nullable(UInt64)"}};
     return columns;
 }
 
 std::string lines_table(std::string_view records_table) { return std::string(records_table) + "_lines"; }
+
+const std::vector<StorageColumn>& storage_columns() {
+    // StorageLine's fields, as storage applies them: `change` is the change an operation makes,
+    // named by kStorageOps' first operation that makes it (REST.PUT.OBJECT for every Put, a
+    // transition's own name for its class); `time` is the log's, not clamped to DateTime.
+    static const std::vector<StorageColumn> columns{
+        {"batch_id", "UInt64"},      {"time", "Int64"},       {"source_file", "String"},
+        {"source_offset", "UInt64"}, {"org", "String"},       {"bucket", "String"},
+        {"key", "String"},           {"change", "String"},    {"object_size", "Nullable(UInt64)"},
+        {"version_id", "String"},    {"upload_id", "String"}, {"part_number", "UInt16"}};
+    return columns;
+}
+
+std::string storage_table(std::string_view records_table) { return std::string(records_table) + "_storage"; }
 
 bool valid_identifier(std::string_view name) {
     if (name.empty() || name.size() > 64) return false;
@@ -68,8 +89,16 @@ std::vector<std::string> schema_statements(const SchemaOptions& o) {
     lcols.resize(lcols.size() - 2);
     out.push_back(fmt::format("CREATE TABLE IF NOT EXISTS {}.{}\n(\n{}\n)\nENGINE = MergeTree()\nORDER BY batch_id",
                               o.database, lines_table(o.table), lcols));
+    // Each object-changing request, in the order storage applies them (by time, then where it
+    // was read): storage over ClickHouse fetches them in that order and applies them here.
+    std::string scols;
+    for (const StorageColumn& c : storage_columns()) scols += fmt::format("    {} {},\n", c.name, c.type);
+    scols.resize(scols.size() - 2);
+    out.push_back(fmt::format(
+        "CREATE TABLE IF NOT EXISTS {}.{}\n(\n{}\n)\nENGINE = MergeTree()\nORDER BY (time, source_file, source_offset)",
+        o.database, storage_table(o.table), scols));
     if (!o.cluster.empty()) {
-        for (const std::string& t : {o.table, lines_table(o.table)}) {
+        for (const std::string& t : {o.table, lines_table(o.table), storage_table(o.table)}) {
             out.push_back(
                 fmt::format("CREATE TABLE IF NOT EXISTS {0}.{1}_all AS {0}.{1}\n"
                             "ENGINE = Distributed({2}, {0}, {1}, rand())",

@@ -49,6 +49,16 @@ const std::vector<LinesColumn>& lines_columns();
 /// The lines table that goes with a records table: TABLE_lines.
 std::string lines_table(std::string_view records_table);
 
+/// A column of the storage table (one row per object-changing request that succeeded: what
+/// `s3top storage` applies; a batch's failed ones are counted in its lines row).
+struct StorageColumn {
+    std::string_view name;
+    std::string_view type;
+};
+const std::vector<StorageColumn>& storage_columns();
+/// The storage table that goes with a records table: TABLE_storage.
+std::string storage_table(std::string_view records_table);
+
 /// A database, table or cluster name s3top writes into SQL: [A-Za-z_][A-Za-z0-9_]*, at most
 /// 64 characters (no quoting needed, nothing to inject).
 bool valid_identifier(std::string_view name);
@@ -60,8 +70,9 @@ struct SchemaOptions {
 };
 
 /// The DDL, statements separated by ";\n" (clickhouse-client --multiquery reads it as it is):
-/// CREATE DATABASE, the MergeTree tables of records and of lines (TABLE_lines), and with a
-/// cluster a Distributed table over each (TABLE_all, TABLE_lines_all). Every
+/// CREATE DATABASE, the MergeTree tables of records, of lines (TABLE_lines) and of storage
+/// events (TABLE_storage), and with a cluster a Distributed table over each (TABLE_all,
+/// TABLE_lines_all, TABLE_storage_all). Every
 /// statement is IF NOT EXISTS, so it can be run again. Names must be valid_identifier().
 std::string schema_sql(const SchemaOptions& o);
 

@@ -40,6 +40,9 @@ struct LoaderOptions {
     /// Fill Batch::origin (origin_key of each record's file index and line number) for
     /// replay's stable time order. Costs 8 bytes per record while the batch lives.
     bool record_origin = false;
+    /// Fill Batch::storage (each object-changing request's storage fields) without a
+    /// StorageCollector in the engine: `s3top ingest` sends them to ClickHouse.
+    bool storage_lines = false;
     /// --dedupe request-id: every parsed record is checked against (and added to) this set; a
     /// record already there is rejected as duplicate_request_id. Null: no dedupe.
     std::shared_ptr<RequestIdSet> dedupe;

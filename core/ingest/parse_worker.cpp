@@ -17,7 +17,7 @@ ParseWorker::ParseWorker(const WorkerShared& shared)
     : shared_(shared),
       builder_(shared.engine.config().org, shared.engine.config().keep, shared.engine.config().tiers),
       keep_rejects_(shared.engine.config().max_recent_rejects) {
-    builder_.keep_storage_lines(shared.engine.config().storage != nullptr);
+    builder_.keep_storage_lines(shared.engine.config().storage != nullptr || shared.options.storage_lines);
 }
 
 void ParseWorker::process(Block& blk) {

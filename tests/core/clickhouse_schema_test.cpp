@@ -49,11 +49,11 @@ TEST(ClickHouseSchema, ExpressionsOfKDimsReadOnlyTableColumns) {
     }
 }
 
-TEST(ClickHouseSchema, StatementsAreOneDatabaseTheTablesOfRecordsAndLinesAndTheDistributedOnesWithACluster) {
+TEST(ClickHouseSchema, StatementsAreOneDatabaseTheTablesOfRecordsLinesAndStorageAndTheDistributedOnesWithACluster) {
     SchemaOptions o;
     o.database = "logs";
     auto plain = schema_statements(o);
-    ASSERT_EQ(plain.size(), 3u);
+    ASSERT_EQ(plain.size(), 4u);
     EXPECT_EQ(plain[0], "CREATE DATABASE IF NOT EXISTS logs");
     EXPECT_NE(plain[1].find("CREATE TABLE IF NOT EXISTS logs.s3top_records\n"), std::string::npos);
     EXPECT_NE(plain[1].find("PARTITION BY toYYYYMM(time)\nORDER BY (org, time)"), std::string::npos);
@@ -61,19 +61,30 @@ TEST(ClickHouseSchema, StatementsAreOneDatabaseTheTablesOfRecordsAndLinesAndTheD
     EXPECT_EQ(plain[1].find("LowCardinality"), std::string::npos) << "18.x refuses it without a setting";
     EXPECT_NE(plain[2].find("CREATE TABLE IF NOT EXISTS logs.s3top_records_lines\n"), std::string::npos);
     EXPECT_NE(
-        plain[2].find("    newest_source_mtime Int64,\n    reasons Array(String),\n    reason_lines Array(UInt64)\n)"),
+        plain[2].find("    newest_source_mtime Int64,\n    reasons Array(String),\n    reason_lines Array(UInt64),\n"
+                      "    storage_failed Nullable(UInt64)\n)"),
         std::string::npos);
+    // The storage events, in the order storage applies them; their time is the log's (Int64,
+    // not DateTime's 1970-2106).
+    EXPECT_NE(plain[3].find("CREATE TABLE IF NOT EXISTS logs.s3top_records_storage\n(\n    batch_id UInt64,\n"
+                            "    time Int64,\n"),
+              std::string::npos);
+    EXPECT_TRUE(plain[3].ends_with("ENGINE = MergeTree()\nORDER BY (time, source_file, source_offset)"));
+    EXPECT_NE(plain[3].find("    object_size Nullable(UInt64),\n"), std::string::npos);
     o.cluster = "c2";
     o.table = "recs";
     auto clustered = schema_statements(o);
-    ASSERT_EQ(clustered.size(), 5u);
-    EXPECT_EQ(clustered[3],
-              "CREATE TABLE IF NOT EXISTS logs.recs_all AS logs.recs\nENGINE = Distributed(c2, logs, recs, rand())");
+    ASSERT_EQ(clustered.size(), 7u);
     EXPECT_EQ(clustered[4],
+              "CREATE TABLE IF NOT EXISTS logs.recs_all AS logs.recs\nENGINE = Distributed(c2, logs, recs, rand())");
+    EXPECT_EQ(clustered[5],
               "CREATE TABLE IF NOT EXISTS logs.recs_lines_all AS logs.recs_lines\n"
               "ENGINE = Distributed(c2, logs, recs_lines, rand())");
+    EXPECT_EQ(clustered[6],
+              "CREATE TABLE IF NOT EXISTS logs.recs_storage_all AS logs.recs_storage\n"
+              "ENGINE = Distributed(c2, logs, recs_storage, rand())");
     const std::string sql = schema_sql(o);
-    EXPECT_EQ(std::count(sql.begin(), sql.end(), ';'), 5);
+    EXPECT_EQ(std::count(sql.begin(), sql.end(), ';'), 7);
     EXPECT_TRUE(sql.ends_with(";\n"));
 }
 

@@ -34,7 +34,7 @@ ingest() {  # state-dir [options...] : runs an ingest of $work/logs, output in $
 rows() { ch_query 1 "SELECT count() FROM $all"; }
 # The line counters the batches sent (the lines table): every line read once, as the state says.
 lines_read() { ch_query 1 "SELECT sum(lines_read) FROM logs.s3top_records_lines_all"; }
-truncate_all() { for n in 1 2; do for t in s3top_records s3top_records_lines; do ch_query "$n" "TRUNCATE TABLE logs.$t"; done; done; }
+truncate_all() { for n in 1 2; do for t in s3top_records s3top_records_lines s3top_records_storage; do ch_query "$n" "TRUNCATE TABLE logs.$t"; done; done; }
 dupes() { ch_query 1 "SELECT count() FROM (SELECT source_file, source_line, count() AS c FROM $all GROUP BY source_file, source_line HAVING c > 1)"; }
 # Per org: requests, bytes sent, bytes uploaded, 4xx, 5xx, as the local report's CSV prints them.
 by_org_ch() {
@@ -96,29 +96,16 @@ truncate_all
 rm -rf "$work/logs" "$work/state"
 "$S3GEN" --out "$work/logs" --lines 300000 --files 40 --garbage-permille 5 --seed 9 >/dev/null
 valid=$("$S3TOP" report --no-state --quiet --format csv --exact --by status "$work/logs" | awk -F, 'NR > 1 { n += $2 } END { print n }')
-# Each run goes on where the last was killed. The kills come by progress, not by the clock (a
-# Release build is ten times quicker): once the state file has grown by a Pending record (a
-# batch is about to be sent; 1-4 KB, where the header and a Resolved record are tens of bytes,
-# written at once, seconds before anything is sent in a Debug build under load), after a random
-# delay, so some land between "pending" and "acknowledged". The delay adapts to the machine: a
-# run killed before it sent anything doubles it, and an ingest that ran to its end before any
-# kill came midway halves it and starts again from an empty table.
-state_size() { stat -c %s "$work/state"/*.state 2>/dev/null | head -1 || echo 0; }
+# Each run goes on where the last was killed, killed once it sends (ch_kill_while_sending),
+# after a random delay, so some land between "pending" and "acknowledged". The delay adapts to
+# the machine: a run killed before it sent anything doubles it, and an ingest that ran to its
+# end before any kill came midway halves it and starts again from an empty table.
 # CH_KILL_DELAY_MS sets the first delay (to try the adaptation: 20000 runs to the end first).
 midway=0 kills=0 runs=0 delay_ms=${CH_KILL_DELAY_MS:-400}
 for ((attempt = 0; attempt < 24 && kills < 8; attempt++)); do
-  before=$(state_size) rows_before=$(rows)
+  before=$(ch_state_size "$work/state") rows_before=$(rows)
   "$S3TOP" ingest --quiet --workers 2 --state "$work/state" --to "$url" "$work/logs" >/dev/null 2>"$work/err" &
-  pid=$!
-  for ((i = 0; i < 6000; i++)); do
-    (($(state_size) > before + 500)) && break
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.01
-  done
-  ms=$((RANDOM % delay_ms))
-  sleep "$((ms / 1000)).$(printf '%03d' $((ms % 1000)))"
-  kill -9 "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
+  ch_kill_while_sending $! "$work/state" "$before" "$delay_ms" || true
   kills=$((kills + 1)) runs=$((runs + 1))
   now=$(rows)
   ((now > 0 && now < valid)) && midway=$((midway + 1))

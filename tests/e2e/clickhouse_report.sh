@@ -96,7 +96,7 @@ html_same --by org
 html_same --by key --top 30 --sort requests --filter 'status!=200' --panels key,prefix:1,ip,status,ua
 echo "the same HTML pages over ClickHouse as over the logs: 2 pages"
 
-# bill: the same statement in every format (without storage: ClickHouse holds no object table).
+# bill: the same statement in every format (its storage line: e2e.clickhouse_storage).
 bill_same() {  # bill_same OPTIONS...
   local fmt
   for fmt in table csv json html; do
@@ -125,7 +125,6 @@ refused() {  # refused WANT-RC TEXT [bill] OPTIONS...: one line on stderr holdin
 }
 refused 1 "cannot be sent to ClickHouse" --format csv --filter 'hour=2024-03-01T10' "$url"
 refused 2 "give it alone" --format csv "$url" "$work/logs"
-refused 2 "bill --no-storage only" bill --month 2024-03 "$url"
 refused 2 "not with --no-storage" bill --no-storage --inventory "$work/logs" --month 2024-03 "$work/logs"
 refused 2 "not for a clickhouse:// PATH" --format csv --follow "$url"
 ch_stop_one 2

@@ -5,6 +5,7 @@
 #   ch_start "$work/ch"        # two servers, each with its own config, data folder and ports
 #   ch_query 1 'SELECT 1'      # SQL to shard 1 (or 2) over HTTP; fails on an error
 #   ch_schema DB               # s3top's tables (s3top schema clickhouse --cluster) on both shards
+#   ch_kill_while_sending PID STATE_DIR BEFORE DELAY_MS   # kill -9 an ingest once it sends
 #   ch_stop                    # kill both (call it from the test's EXIT trap)
 #
 # After ch_start: CH_HTTP=(port1 port2), CH_TCP=(...), CH_CLUSTER=s3top_test (a remote_servers
@@ -140,4 +141,29 @@ ch_schema() {
   for n in 1 2; do
     while IFS= read -r -d ';' stmt; do [[ -n ${stmt//[$'\n ']/} ]] && ch_query "$n" "$stmt"; done <<<"$ddl"
   done
+}
+
+# ch_state_size DIR: the bytes of the state file in DIR (0 before there is one).
+ch_state_size() { stat -c %s "$1"/*.state 2>/dev/null | head -1 || echo 0; }
+
+# ch_kill_while_sending PID STATE_DIR BEFORE DELAY_MS: once the ingest PID's state file has
+# grown past BEFORE bytes by a Pending record (a batch is about to be sent: 1-4 KB, where the
+# header and a Resolved record are tens of bytes), waits a random part of DELAY_MS, then kill -9
+# PID and reaps it. By progress, not by the clock: a Release build is ten times quicker.
+# Returns 1 when PID had ended before the kill.
+ch_kill_while_sending() {
+  local pid=$1 dir=$2 before=$3 delay_ms=$4 i ms
+  for ((i = 0; i < 6000; i++)); do
+    (($(ch_state_size "$dir") > before + 500)) && break
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.01
+  done
+  ms=$((RANDOM % delay_ms))
+  sleep "$((ms / 1000)).$(printf '%03d' $((ms % 1000)))"
+  if kill -9 "$pid" 2>/dev/null; then
+    wait "$pid" 2>/dev/null || true
+    return 0
+  fi
+  wait "$pid" 2>/dev/null || true
+  return 1
 }
