@@ -212,7 +212,8 @@ CLI::App* add_ingest(CLI::App& app, CommandLineText& g) {
         ->add_option("--to", g.to_url,
                      "clickhouse://[USER[:PASSWORD]@]HOST:PORT[,HOST:PORT...]/DB?table=NAME (its HTTP interface; a "
                      "file's records go to one host, by a hash of its path); user and password also from "
-                     "S3TOP_CLICKHOUSE_USER and S3TOP_CLICKHOUSE_PASSWORD")
+                     "S3TOP_CLICKHOUSE_USER and S3TOP_CLICKHOUSE_PASSWORD; &compress=gzip|none: gzip unless every "
+                     "host is this machine")
         ->required();
     ingest->add_option("--shard", g.shard,
                        "K/N: ingest only this machine's share of the files (by a hash of each file's path under "

@@ -23,10 +23,11 @@ void say(const std::string& line) { fmt::print(stderr, "{}\n", terminal_safe(lin
 /// What a run sent, on stderr: lines read, rows sent, lines rejected.
 void say_summary(const Engine& engine, const clickhouse::SinkCounts& c, const Options& opt) {
     const LineCounters lines = engine.lines();
-    say(fmt::format(
-        "s3top: ingest: {} lines read in all ({} records, {} rejected); this run sent {} rows in {} "
-        "batches ({} bytes compressed) to {}",
-        lines.read, lines.parsed, lines.rejected_total(), c.rows, c.batches, c.bytes_sent, opt.to->describe()));
+    say(
+        fmt::format("s3top: ingest: {} lines read in all ({} records, {} rejected); this run sent {} rows in {} "
+                    "batches ({} bytes{}) to {}",
+                    lines.read, lines.parsed, lines.rejected_total(), c.rows, c.batches, c.bytes_sent,
+                    opt.to->gzip ? " gzip-compressed" : "", opt.to->describe()));
     if (c.times_clamped > 0)
         say(
             fmt::format("s3top: ingest: {} records had times outside 1970-2106 (ClickHouse's DateTime): sent as its "

@@ -116,6 +116,7 @@ Session make_session(const Options& opt, const DimMask& needed, std::optional<Re
     // Ingest: each row's source file and line (storage lines carry their own: StorageLine::at).
     lo.record_origin = opt.command == Command::Ingest;
     lo.storage_lines = opt.command == Command::Ingest;  // sent to the storage table
+    if (opt.command == Command::Ingest) lo.batch_lines = std::size_t{1} << 17;
     const DedupeMode dedupe = opt.dedupe;
     if (dedupe == DedupeMode::RequestId) lo.dedupe = std::make_shared<RequestIdSet>();
     lo.progress = std::make_shared<LoadProgress>();

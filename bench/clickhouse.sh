@@ -5,8 +5,11 @@
 # clickhouse-server, two processes on 127.0.0.1), applies `s3top schema clickhouse` on both,
 # generates LINES S3 log lines in FILES files under $S3TOP_BENCH_DIR (default /tmp/s3top-ch),
 # warms the page cache, then prints wall time, CPU and peak RSS of s3top for: the report
-# (--no-state --by org --format json), the ingest (fresh state, empty tables), a re-run of the
-# ingest (nothing new), and the per-org query over the Distributed table (ClickHouse's own time).
+# (--no-state --by org --format json), the ingest (fresh state, empty tables; the CPU the two
+# servers spent on it beside, their merges until 2 s after it included), a re-run of the ingest
+# (nothing new), the ingest again with gzip-compressed inserts (compress=gzip, the default for
+# hosts not on this machine) into emptied tables, and the per-org query over the Distributed
+# table (ClickHouse's own time).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 LINES=${1:-2000000}
@@ -30,13 +33,21 @@ ch_start "$WORK/ch"
 ch_schema logs
 URL="clickhouse://127.0.0.1:${CH_HTTP[0]},127.0.0.1:${CH_HTTP[1]}/logs?table=s3top_records"
 
+# The CPU time (1/100 s) both servers have used so far.
+servers_cpu() { local t=0 p; for p in "${CH_PIDS[@]}"; do t=$((t + $(awk '{ print $14 + $15 }' "/proc/$p/stat"))); done; echo $t; }
 measure() {  # name command...
-  local name=$1
+  local name=$1 before
   shift
+  before=$(servers_cpu)
   /usr/bin/time -o "$WORK/time" -f '%e %U %S %M' "$@" >/dev/null 2>"$WORK/stderr" || { cat "$WORK/stderr" >&2; exit 1; }
+  sleep 2
   read -r secs user sys kb <"$WORK/time"
-  awk -v n="$name" -v s="$secs" -v u="$user" -v y="$sys" -v kb="$kb" 'BEGIN {
-    printf "%-46s %7.2f s wall %7.2f s cpu %7.0f MB peak RSS\n", n, s, u + y, kb / 1024 }'
+  awk -v n="$name" -v s="$secs" -v u="$user" -v y="$sys" -v kb="$kb" -v c="$(($(servers_cpu) - before))" 'BEGIN {
+    printf "%-46s %7.2f s wall %7.2f s cpu %7.0f MB peak RSS %7.2f s servers cpu\n", n, s, u + y, kb / 1024, c / 100 }'
+}
+truncate_all() {
+  local n t
+  for n in 1 2; do for t in s3top_records s3top_records_lines s3top_records_storage; do ch_query "$n" "TRUNCATE TABLE logs.$t"; done; done
 }
 
 echo "data: $LINES lines, $(du -sm "$DATA/logs" | cut -f1) MB, $FILES files; $(nproc) cores; load $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -44,6 +55,8 @@ measure "report --no-state --by org --format json" "$S3TOP" report --no-state --
 measure "ingest into 2 shards (fresh state)" "$S3TOP" ingest --quiet --state "$WORK/state" --to "$URL" "$DATA/logs"
 measure "ingest again (nothing new)" "$S3TOP" ingest --quiet --state "$WORK/state" --to "$URL" "$DATA/logs"
 echo "rows: shard 1 $(ch_query 1 'SELECT count() FROM logs.s3top_records'), shard 2 $(ch_query 2 'SELECT count() FROM logs.s3top_records'); state: $(du -sk "$WORK/state" | cut -f1) KB"
+truncate_all
+measure "ingest, compress=gzip (fresh state)" "$S3TOP" ingest --quiet --state "$WORK/state-gz" --to "$URL&compress=gzip" "$DATA/logs"
 start=$(date +%s.%N)
 ch_query 1 "SELECT org, count(), sum(bytes_sent), uniqExact(remote_ip), quantile(0.95)(total_time_ms)
   FROM logs.s3top_records_all GROUP BY org ORDER BY sum(bytes_sent) DESC FORMAT Null"

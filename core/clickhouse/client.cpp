@@ -97,13 +97,18 @@ std::expected<std::string, std::string> Client::select(std::size_t host, std::st
     return post(host, "?max_query_size=268435456", std::string(sql), false);
 }
 
-std::expected<void, std::string> Client::insert(std::size_t host, const std::string& gzipped_rows,
-                                                std::string_view query_id) {
-    const std::string q =
-        "?query_id=" + url_encode(query_id) + "&query=" + url_encode(insert_statement(target_.database, target_.table));
-    auto r = post(host, q, gzipped_rows, true);
+std::expected<std::size_t, std::string> Client::insert(std::size_t host, std::string rows, std::string_view query_id) {
+    return insert_into(host, insert_statement(target_.database, target_.table), std::move(rows), query_id);
+}
+
+std::expected<std::size_t, std::string> Client::insert_into(std::size_t host, const std::string& statement,
+                                                            std::string rows, std::string_view query_id) {
+    const std::string q = "?query_id=" + url_encode(query_id) + "&query=" + url_encode(statement);
+    if (target_.gzip) rows = gzip_compress(rows);
+    const std::size_t bytes = rows.size();
+    auto r = post(host, q, std::move(rows), target_.gzip);
     if (!r) return std::unexpected(r.error());
-    return {};
+    return bytes;
 }
 
 std::expected<void, std::string> Client::check_columns(std::size_t host, const std::string& table,
@@ -148,13 +153,10 @@ std::expected<void, std::string> Client::check_table(std::size_t host) {
 std::string lines_query_id(std::uint64_t batch_id) { return batch_query_id(batch_id) + "-lines"; }
 std::string storage_query_id(std::uint64_t batch_id) { return batch_query_id(batch_id) + "-storage"; }
 
-std::expected<void, std::string> Client::insert_storage(std::uint32_t host, std::uint64_t batch_id,
-                                                        const std::string& gzipped_rows) {
-    const std::string q = "?query_id=" + url_encode(storage_query_id(batch_id)) + "&query=" +
-                          url_encode(storage_insert_statement(target_.database, storage_table(target_.table)));
-    auto r = post(host, q, gzipped_rows, true);
-    if (!r) return std::unexpected(r.error());
-    return {};
+std::expected<std::size_t, std::string> Client::insert_storage(std::uint32_t host, std::uint64_t batch_id,
+                                                               std::string rows) {
+    return insert_into(host, storage_insert_statement(target_.database, storage_table(target_.table)), std::move(rows),
+                       storage_query_id(batch_id));
 }
 
 std::uint32_t lines_host(const PendingBatch& p) { return p.parts.empty() ? 0 : p.parts.front().host; }

@@ -35,14 +35,14 @@ public:
     /// Runs a SELECT on host `host` whose text may be long (a filter's value lists): up to
     /// 256 MiB of SQL, where the server's default is 256 KiB.
     std::expected<std::string, std::string> select(std::size_t host, std::string_view sql);
-    /// Inserts gzip-compressed RowBinary rows (insert_statement()) as query `query_id`.
-    std::expected<void, std::string> insert(std::size_t host, const std::string& gzipped_rows,
-                                            std::string_view query_id);
-    /// Inserts a batch's storage events (gzip-compressed storage rows: storage_rows.hpp) into the
-    /// storage table (TABLE_storage) as query storage_query_id(): before its lines row, so a
+    /// Inserts RowBinary rows (insert_statement()) as query `query_id`, gzip-compressed when the
+    /// target says so (Target::gzip); the bytes of the body sent.
+    std::expected<std::size_t, std::string> insert(std::size_t host, std::string rows, std::string_view query_id);
+    /// Inserts a batch's storage events (storage rows: storage_rows.hpp) into the storage table
+    /// (TABLE_storage) as query storage_query_id(), as insert() does: before its lines row, so a
     /// lines row says they all landed.
-    std::expected<void, std::string> insert_storage(std::uint32_t host, std::uint64_t batch_id,
-                                                    const std::string& gzipped_rows);
+    std::expected<std::size_t, std::string> insert_storage(std::uint32_t host, std::uint64_t batch_id,
+                                                           std::string rows);
     /// Inserts a batch's line counters and its failed object-changing requests into the lines
     /// table (TABLE_lines) as query lines_query_id(): before its records, so records never land
     /// without them.
@@ -63,6 +63,8 @@ public:
     std::expected<bool, std::string> landed(const PendingBatch& p);
 
 private:
+    std::expected<std::size_t, std::string> insert_into(std::size_t host, const std::string& statement,
+                                                        std::string rows, std::string_view query_id);
     std::expected<void, std::string> wait_not_running(std::uint32_t host, const std::string& query_id);
     std::expected<std::uint64_t, std::string> count_lines(std::uint32_t host, std::uint64_t id);
     std::expected<std::uint64_t, std::string> count_storage(std::uint32_t host, std::uint64_t id);

@@ -17,7 +17,7 @@
 namespace s3top::clickhouse {
 
 struct SinkCounts {
-    std::uint64_t batches = 0, rows = 0, bytes_sent = 0;  ///< inserted (bytes: gzip-compressed)
+    std::uint64_t batches = 0, rows = 0, bytes_sent = 0;  ///< inserted (bytes: the bodies, compressed or not)
     std::uint64_t times_clamped = 0;  ///< record times outside DateTime's range, written at its nearest end
 };
 
@@ -40,6 +40,19 @@ public:
     std::uint32_t host_of(std::string_view path) const;
 
 private:
+    /// A batch as it is sent: its parts' RowBinary bodies (one per host, as `pending` lists
+    /// them) and its storage events' rows.
+    struct EncodedBatch {
+        PendingBatch pending;
+        std::vector<std::string> bodies;
+        std::string storage;
+        std::uint64_t storage_failed = 0, rows = 0, times_clamped = 0;
+    };
+    EncodedBatch encode_batch(const Batch& b, std::uint64_t id, const std::vector<PlannedJob>& jobs,
+                              const std::vector<Span>& spans) const;
+    /// Sends every part of `pending` to its host, side by side; the bytes sent, or the first error.
+    std::expected<std::uint64_t, std::string> send_parts(const PendingBatch& pending,
+                                                         std::vector<std::string>&& bodies);
     IoStatus fail(std::string message);
     Client& client_;
     StateStore& state_;

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 
 #include "core/clickhouse/schema.hpp"
@@ -101,6 +102,7 @@ std::expected<Target, std::string> parse_target(std::string_view url,
     if (!db.empty()) t.database = std::string(db);
     if (!valid_identifier(t.database)) return fail(fmt::format("database {} is not a plain name", shown(t.database)));
     std::string_view query = q == std::string_view::npos ? std::string_view() : path.substr(q + 1);
+    std::string compress;
     while (!query.empty()) {
         const auto amp = query.find('&');
         const std::string_view kv = query.substr(0, amp);
@@ -119,10 +121,16 @@ std::expected<Target, std::string> parse_target(std::string_view url,
         } else if (k == "password") {
             t.password = std::move(v);
             password_given = true;
+        } else if (k == "compress") {
+            if (v != "gzip" && v != "none") return fail(fmt::format("compress {} is neither gzip nor none", shown(v)));
+            compress = v;
         } else {
-            return fail(fmt::format("unknown parameter {} (table, user, password)", shown(k)));
+            return fail(fmt::format("unknown parameter {} (table, user, password, compress)", shown(k)));
         }
     }
+    const bool local = std::all_of(t.hosts.begin(), t.hosts.end(),
+                                   [](const Host& h) { return h.name == "localhost" || h.name.starts_with("127."); });
+    t.gzip = compress.empty() ? !local : compress == "gzip";
     if (!user_given) {
         if (const char* u = getenv("S3TOP_CLICKHOUSE_USER"); u && *u) t.user = u;
     }

@@ -1,6 +1,7 @@
 #pragma once
 // Where records go or are read from: clickhouse://[USER[:PASSWORD]@]HOST:PORT[,HOST:PORT...]/DB?table=NAME
-// (the HTTP interface; several hosts are the shards an ingest spreads its files over). The
+// [&compress=gzip|none] (the HTTP interface; several hosts are the shards an ingest spreads its
+// files over). The
 // user and password come from the URL, else S3TOP_CLICKHOUSE_USER / S3TOP_CLICKHOUSE_PASSWORD;
 // they are never part of what describe() says.
 #include <cstdint>
@@ -23,6 +24,10 @@ struct Target {
     std::string table = "s3top_records";
     std::string user = "default";
     std::string password;
+    /// Inserts are sent gzip-compressed (compress=gzip): the default unless every host is this
+    /// machine (127.x.x.x, localhost), where compressing costs CPU at both ends and saves no
+    /// network (compress=none).
+    bool gzip = true;
     /// "clickhouse://HOST:PORT[,...]/DB?table=NAME": what messages name (no credentials).
     std::string describe() const;
     /// "http://HOST:PORT/" of host `i`.

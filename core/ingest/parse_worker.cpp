@@ -8,7 +8,6 @@
 namespace s3top::reading {
 namespace {
 
-constexpr std::size_t kFlushRows = 1 << 16;
 constexpr std::size_t kRejectRun = 4096;  ///< rejected lines handed to the sink at a time
 
 }  // namespace
@@ -39,7 +38,7 @@ void ParseWorker::process(Block& blk) {
         parse_lines(fc, blk);
         shared_.pool.put(std::move(blk.buf));
     }
-    if (builder_.pending_lines() >= kFlushRows) flush();
+    if (builder_.pending_lines() >= shared_.options.batch_lines) flush();
 }
 
 void ParseWorker::finish() {

@@ -38,6 +38,17 @@ TEST(ClickHouseTarget, ReadsHostsDatabaseTableAndCredentials) {
     EXPECT_EQ(t->base_url(1), "http://10.0.0.2:9123/");
 }
 
+TEST(ClickHouseTarget, InsertsAreGzippedUnlessEveryHostIsThisMachineOrTheUrlSays) {
+    EXPECT_TRUE(parse("clickhouse://ch1:8123,127.0.0.1:8124/logs")->gzip);
+    EXPECT_FALSE(parse("clickhouse://127.0.0.1:8123,127.0.0.2:8124/logs")->gzip);
+    EXPECT_FALSE(parse("clickhouse://localhost:8123/logs")->gzip);
+    EXPECT_TRUE(parse("clickhouse://localhost:8123/logs?compress=gzip")->gzip);
+    EXPECT_FALSE(parse("clickhouse://ch1:8123/logs?table=t&compress=none")->gzip);
+    auto bad = parse("clickhouse://ch1:8123/logs?compress=lz4");
+    ASSERT_FALSE(bad);
+    EXPECT_EQ(bad.error(), "--to: compress 'lz4' is neither gzip nor none");
+}
+
 TEST(ClickHouseTarget, TheEnvironmentGivesWhatTheUrlDoesNot) {
     const std::map<std::string, std::string> env{{"S3TOP_CLICKHOUSE_USER", "u"}, {"S3TOP_CLICKHOUSE_PASSWORD", "pw"}};
     auto t = parse("clickhouse://ch1/db", env);
