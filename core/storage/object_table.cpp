@@ -281,7 +281,8 @@ void ObjectTable::put(const StorageEvent& e, std::uint64_t size) {
     }
     cur.size = size;
     cur.owner = e.org;
-    cur.cls = StorageClass::Standard;
+    cur.cls = StorageClass::Standard;  // a PUT's x-amz-storage-class is not in the access log
+    ++stats_.class_assumed;
     cur.version = 0;
     cur.since_known = true;
     cur.group = group_of(e.org, cur.cls, e.bucket, e.key);
@@ -396,6 +397,7 @@ void ObjectTable::put_part(const StorageEvent& e) {
     part->v.size = e.size;
     part->v.owner = e.org;
     part->v.cls = StorageClass::Standard;
+    ++stats_.class_assumed;
     part->v.group = group_of(e.org, StorageClass::Standard, e.bucket, e.key);
     open(part->v, e.time, false);
 }
@@ -753,6 +755,12 @@ std::vector<std::string> storage_caveats(const StorageResult& r) {
             "{} request{} named a version id the logs never showed being written (S3 logs no version id for a PUT): "
             "the oldest such version of the key was taken",
             s.version_guessed, s.version_guessed == 1 ? "" : "s"));
+    if (s.class_assumed)
+        out.push_back(fmt::format(
+            "{} write{} of these logs (objects and parts) {} counted in STANDARD until a lifecycle transition "
+            "moves {}: an access log does not record the storage class a request asks for",
+            s.class_assumed, s.class_assumed == 1 ? "" : "s", s.class_assumed == 1 ? "is" : "are",
+            s.class_assumed == 1 ? "it" : "them"));
     return out;
 }
 

@@ -85,6 +85,7 @@ struct StorageStats {
     std::uint64_t unknown_object = 0;     ///< deletes and transitions of objects the logs never created
     std::uint64_t no_size = 0;            ///< writes that logged no object size (counted as 0 bytes)
     std::uint64_t version_guessed = 0;    ///< a version id the logs never created: the oldest noncurrent version taken
+    std::uint64_t class_assumed = 0;      ///< writes and parts stored as STANDARD: the logs never say the class asked
     std::uint64_t parts_end = 0;          ///< parts of uploads neither completed nor aborted at `to`
     std::uint64_t baseline_versions = 0;  ///< versions the inventory listed
     std::uint64_t baseline_added = 0;     ///< of those, versions the logs had not written

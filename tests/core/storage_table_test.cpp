@@ -2,6 +2,8 @@
 // period is March 2024 (31 days, 744 hours) unless a test says otherwise.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "core/agg/batch.hpp"
 #include "core/parse/s3_access_log.hpp"
 #include "core/storage/object_table.hpp"
@@ -250,6 +252,29 @@ TEST(StorageTable, DeleteOfAnObjectTheLogsNeverWroteIsSaid) {
     ASSERT_EQ(r.caveats.size(), 2u);
     EXPECT_NE(r.caveats[0].find("--inventory"), std::string::npos);
     EXPECT_NE(r.caveats[1].find("1 delete or transition"), std::string::npos);
+}
+
+TEST(StorageTable, WritesCountedInStandardForWantOfTheirClassAreSaid) {
+    // An access log has no x-amz-storage-class: a logged write is STANDARD until a transition,
+    // and every output says how many writes that was.
+    Events ev;
+    ev.put(kMar, "a", "o", 10);
+    ev.put(kMar + kDay, "a", "o", 20);  // an overwrite: a second write
+    ev.add(StorageOp::Transition, kMar + 2 * kDay, "b", "a", "-").to = StorageClass::StandardIa;
+    StorageEvent& part = ev.add(StorageOp::PutPart, kMar, "b", "big", "o", 5);
+    part.upload = ev.names.uploads.intern("U1");
+    part.part = 1;
+    const StorageResult r = ev.run({StorageDimSpec{StorageDim::Class, 0}});
+    EXPECT_EQ(r.stats.class_assumed, 3u);
+    EXPECT_NE(group(r, {"STANDARD_IA"}), nullptr);  // the transition still moves it
+    const auto said = std::find_if(r.caveats.begin(), r.caveats.end(), [](const std::string& c) {
+        return c.find("3 writes of these logs (objects and parts) are counted in STANDARD") != std::string::npos;
+    });
+    EXPECT_NE(said, r.caveats.end());
+
+    Events none;  // only a delete: no write, no such line
+    none.del(kMar, "old");
+    for (const std::string& c : none.run().caveats) EXPECT_EQ(c.find("counted in STANDARD"), std::string::npos) << c;
 }
 
 TEST(StorageTable, ASameSecondPutThenDeleteLeavesNothing) {
