@@ -23,6 +23,7 @@ public:
     static constexpr std::size_t kStripe = 32;
 
     void update(std::string_view d) {
+        if (d.empty()) return;  // (its data() may be null, which memcpy may not be given)
         const char* p = d.data();
         std::size_t n = d.size();
         const std::size_t fill = static_cast<std::size_t>(s_.len % kStripe);
