@@ -57,7 +57,7 @@ void StorageCollector::intern(const StorageLines& lines) {
         e.to = s.to;
         e.has_size = s.has_size;
         hashes[2 * i] = names_.keys[e.bucket].hash(lines.view(s.key));
-        hashes[2 * i + 1] = names_.uploads.hash(lines.view(s.upload));
+        if (s.upload.size) hashes[2 * i + 1] = names_.uploads.hash(lines.view(s.upload));
         events_.push_back(e);
     }
     constexpr std::size_t kAhead = 8;

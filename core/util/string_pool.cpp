@@ -81,9 +81,9 @@ void StringPool::intern_all(const StringPool& from, std::vector<std::uint32_t>& 
     remap.assign(from.size(), 0);
     // Room for all of them first, so no probe's table moves under the fetches ahead.
     while ((views_.size() + from.size()) * 4 > table_.size() * 3) grow();
-    // A slot's high half is the low 32 bits of its string's hash, which is all a probe needs
-    // while the table has at most 2^32 slots (and the pools share the process's seed).
-    const bool hashed = seed_ == from.seed_ && table_.size() - 1 <= 0xFFFFFFFFu;
+    // A slot's high half is the low 32 bits of its string's hash (every pool of a process hashes
+    // with its seed), which is all a probe needs while the table has at most 2^32 slots.
+    const bool hashed = table_.size() - 1 <= 0xFFFFFFFFu;
     std::vector<std::uint32_t> h32(from.size(), 0);  // by from's id
     for (const std::uint64_t entry : from.table_)
         if (entry != 0) h32[static_cast<std::uint32_t>(entry) - 1] = static_cast<std::uint32_t>(entry >> 32);
