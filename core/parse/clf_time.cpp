@@ -24,6 +24,14 @@ constexpr unsigned month_number(char a, char b, char c) {
     return 0;
 }
 
+// "06/Feb/2019" (the date part, checked) and its days since the epoch.
+struct DateMemo {
+    static constexpr std::size_t kSize = 11;
+    char text[kSize] = {};
+    std::int64_t days = 0;
+    bool set = false;
+};
+
 }  // namespace
 
 std::optional<std::int64_t> parse_clf_time(std::string_view s) {
@@ -32,17 +40,26 @@ std::optional<std::int64_t> parse_clf_time(std::string_view s) {
     if (s.size() != 26 || s[2] != '/' || s[6] != '/' || s[11] != ':' || s[14] != ':' || s[17] != ':' || s[20] != ' ' ||
         (s[21] != '+' && s[21] != '-'))
         return std::nullopt;
-    int day = 0, y1 = 0, y2 = 0, h = 0, mi = 0, se = 0, oh = 0, om = 0;
-    if (!two(s, 0, day) || !two(s, 7, y1) || !two(s, 9, y2) || !two(s, 12, h) || !two(s, 15, mi) || !two(s, 18, se) ||
-        !two(s, 22, oh) || !two(s, 24, om))
-        return std::nullopt;
-    const unsigned month = month_number(s[3], s[4], s[5]);
-    const int year = y1 * 100 + y2;
-    if (month == 0 || year < 1970 || day < 1 || static_cast<unsigned>(day) > days_in_month(year, month) || h > 23 ||
+    int h = 0, mi = 0, se = 0, oh = 0, om = 0;
+    if (!two(s, 12, h) || !two(s, 15, mi) || !two(s, 18, se) || !two(s, 22, oh) || !two(s, 24, om) || h > 23 ||
         mi > 59 || se > 60 || oh > 14 || om > 59)
         return std::nullopt;
-    const std::int64_t local =
-        days_from_civil(year, month, static_cast<unsigned>(day)) * 86400 + h * 3600 + mi * 60 + se;
+    // A log's lines come day after day: the date of the last line read on this thread is kept
+    // with its day number, and only a new date is checked and converted.
+    thread_local DateMemo memo;
+    const std::string_view date = s.substr(0, DateMemo::kSize);
+    if (!memo.set || date != std::string_view(memo.text, DateMemo::kSize)) {
+        int day = 0, y1 = 0, y2 = 0;
+        if (!two(s, 0, day) || !two(s, 7, y1) || !two(s, 9, y2)) return std::nullopt;
+        const unsigned month = month_number(s[3], s[4], s[5]);
+        const int year = y1 * 100 + y2;
+        if (month == 0 || year < 1970 || day < 1 || static_cast<unsigned>(day) > days_in_month(year, month))
+            return std::nullopt;
+        date.copy(memo.text, DateMemo::kSize);
+        memo.days = days_from_civil(year, month, static_cast<unsigned>(day));
+        memo.set = true;
+    }
+    const std::int64_t local = memo.days * 86400 + h * 3600 + mi * 60 + se;
     const std::int64_t offset = (oh * 3600 + om * 60) * (s[21] == '-' ? -1 : 1);
     return local - offset;
 }

@@ -16,7 +16,9 @@
 namespace s3top {
 namespace {
 
-constexpr std::string_view absent(std::string_view v) { return v == "-" ? std::string_view{} : v; }
+[[gnu::always_inline]] constexpr std::string_view absent(std::string_view v) {
+    return v.size() == 1 && v[0] == '-' ? std::string_view{} : v;
+}
 
 // How many closing-quote candidates of the request-URI we try in full before giving up. Real
 // lines need one or two; the bound keeps a hostile line full of quotes linear.
@@ -27,7 +29,7 @@ constexpr std::size_t kTailKnown = kS3FieldCount - kS3VersionId;
 
 // The index of the first ' ' in d[pos, n), or n. With `quote`, also reports whether a '"'
 // comes before it. Sixteen bytes at a time where SSE2 is there (every x86-64).
-inline std::size_t find_space(const char* d, std::size_t pos, std::size_t n, bool* quote) {
+[[gnu::always_inline]] inline std::size_t find_space(const char* d, std::size_t pos, std::size_t n, bool* quote) {
 #if defined(__SSE2__)
     const __m128i space = _mm_set1_epi8(' ');
     const __m128i dquote = _mm_set1_epi8('"');
@@ -54,13 +56,13 @@ struct Cursor {
     std::string_view line;
     std::size_t pos = 0;
 
-    void skip_spaces() {
+    [[gnu::always_inline]] void skip_spaces() {
         while (pos < line.size() && line[pos] == ' ') ++pos;
     }
     bool at_end() const { return pos >= line.size(); }
     std::uint32_t column() const { return static_cast<std::uint32_t>(pos); }
     /// The next space-separated token; empty at the end of the line.
-    std::string_view token(bool* quote = nullptr) {
+    [[gnu::always_inline]] std::string_view token(bool* quote = nullptr) {
         skip_spaces();
         const std::size_t start = pos;
         pos = find_space(line.data(), pos, line.size(), quote);
@@ -72,7 +74,7 @@ using scan::error;
 using scan::parse_u64;
 
 // A numeric field: "-" leaves `present` false. Returns false on garbage or overflow.
-bool parse_optional_u64(std::string_view t, std::uint64_t& out, bool& present) {
+[[gnu::always_inline]] inline bool parse_optional_u64(std::string_view t, std::uint64_t& out, bool& present) {
     present = false;
     out = 0;
     if (t == "-") return true;
@@ -119,17 +121,33 @@ std::size_t referrer_close(std::string_view line, std::size_t open, std::size_t 
     }
 }
 
-// Everything after the request-URI: status ... user agent, then the tail.
-// `c` stands just after the URI.
+// The fields parse_after_uri sets, back to zero: what an earlier, failed attempt on the same
+// line may have set.
+void reset_after_uri(Record& r) {
+    r.status = 0;
+    r.error_code = r.referrer = r.user_agent = {};
+    r.bytes_sent = r.object_size = 0;
+    r.total_time_ms = r.turnaround_ms = 0;
+    r.has_object_size = r.has_total_time = r.has_turnaround = false;
+    r.version_id = r.host_id = r.signature_version = r.cipher_suite = r.auth_type = r.host_header = {};
+    r.tls_version = r.access_point_arn = r.acl_required = r.source_region = {};
+    r.field_count = r.extra_fields = 0;
+}
+
+// One token of the tail, kept without the zeroing a std::string_view array costs per line.
+struct Span {
+    const char* p;
+    std::size_t n;
+    std::string_view view() const { return {p, n}; }
+};
+
+// Everything after the request-URI: status ... user agent, then the tail, into `r`, whose
+// fields from status on are zero. `c` stands just after the URI.
 // `uri_quoted`: S3 quotes the user agent whenever it quotes the request-URI, so a bare agent
 // then means the URI's closing quote was guessed wrong (or the line is damaged).
 std::optional<ParseError> parse_after_uri(Cursor c, std::size_t last_quote, bool uri_quoted, Record& r) {
-    // Reset what an earlier, failed attempt on the same line may have set.
-    r.status = 0;
-    r.error_code = r.referrer = r.user_agent = {};
-    r.version_id = r.host_id = r.signature_version = r.cipher_suite = r.auth_type = r.host_header = {};
-    r.tls_version = r.access_point_arn = r.acl_required = r.source_region = {};
-    auto need = [&](std::uint16_t field, std::string_view& out) -> std::optional<ParseError> {
+    auto need = [&](std::uint16_t field, std::string_view& out)
+                    __attribute__((always_inline)) -> std::optional<ParseError> {
         out = c.token();
         if (out.empty()) return error(RejectReason::TooFewFields, c.pos, field);
         return std::nullopt;
@@ -192,19 +210,19 @@ std::optional<ParseError> parse_after_uri(Cursor c, std::size_t last_quote, bool
     if (!c.at_end() && c.line[c.pos] != ' ') return error(RejectReason::BadField, c.pos, fields);
 
     // The tail: unquoted tokens, as many as this line's vintage has.
-    std::array<std::string_view, kTailKnown + 1> tail{};
+    Span tail[kTailKnown + 1];  // the first n are set
     std::size_t n = 0;
     std::uint16_t extra = 0;
     for (std::string_view tok = c.token(); !tok.empty(); tok = c.token()) {
-        if (n < tail.size()) {
-            tail[n++] = tok;
+        if (n < std::size(tail)) {
+            tail[n++] = Span{tok.data(), tok.size()};
         } else {
             ++extra;
         }
     }
     // A known damaged shape: one stray token between version id and host id, which shifts the
     // signature version out of place. Drop the stray token when that realigns the line.
-    if (n >= 4 && !is_signature_version(tail[2]) && is_signature_version(tail[3])) {
+    if (n >= 4 && !is_signature_version(tail[2].view()) && is_signature_version(tail[3].view())) {
         for (std::size_t i = 1; i + 1 < n; ++i) tail[i] = tail[i + 1];
         --n;
         ++extra;
@@ -215,7 +233,7 @@ std::optional<ParseError> parse_after_uri(Cursor c, std::size_t last_quote, bool
     // aclRequired ("Yes"), each or "-". From the first token that does not fit, the rest are
     // extras; the host id came in with the signature version, so it goes with it.
     for (std::size_t i = 0; i < n && i < kTailKnown; ++i) {
-        if (!fits_tail_slot(i, tail[i])) {
+        if (!fits_tail_slot(i, tail[i].view())) {
             const std::size_t keep = i == kS3SignatureVersion - kS3VersionId ? i - 1 : i;
             extra = static_cast<std::uint16_t>(extra + (n - keep));
             n = keep;
@@ -229,7 +247,7 @@ std::optional<ParseError> parse_after_uri(Cursor c, std::size_t last_quote, bool
     std::string_view* dest[kTailKnown] = {&r.version_id,   &r.host_id,      &r.signature_version, &r.cipher_suite,
                                           &r.auth_type,    &r.host_header,  &r.tls_version,       &r.access_point_arn,
                                           &r.acl_required, &r.source_region};
-    for (std::size_t i = 0; i < n; ++i) *dest[i] = absent(tail[i]);
+    for (std::size_t i = 0; i < n; ++i) *dest[i] = absent(tail[i].view());
     r.field_count = static_cast<std::uint16_t>(fields + n + extra);
     r.extra_fields = extra;
     return std::nullopt;
@@ -250,7 +268,7 @@ std::optional<ParseError> parse_s3_fields(std::string_view line, Record& r) {
 
     Cursor c{line};
     std::string_view t;
-    auto need = [&](std::uint16_t field) -> std::optional<ParseError> {
+    auto need = [&](std::uint16_t field) __attribute__((always_inline)) -> std::optional<ParseError> {
         bool quote = false;
         t = c.token(&quote);
         if (t.empty()) return error(RejectReason::TooFewFields, c.pos, field);
@@ -303,7 +321,7 @@ std::optional<ParseError> parse_s3_fields(std::string_view line, Record& r) {
             if (n < line.size() && line[n] != ' ') continue;
             while (n < line.size() && line[n] == ' ') ++n;
             if (n < line.size() && line[n] != '-' && (line[n] < '0' || line[n] > '9')) continue;
-            ++tries;
+            if (tries++ > 0) reset_after_uri(r);
             r.request_uri = absent(line.substr(open + 1, q - open - 1));
             Cursor after{line, q + 1};
             if (auto e = parse_after_uri(after, last_quote, true, r)) {

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "core/parse/clf_log.hpp"
+#include "core/parse/clf_time.hpp"
 #include "parse_test_util.hpp"
 #include "support/test_support.hpp"
 
@@ -10,6 +11,23 @@ namespace {
 
 using test::describe;
 using test::keep;
+
+TEST(ClfTime, EachTimeIsReadWhateverDateCameBefore) {
+    // parse_clf_time keeps the last date it converted: a new date, a date it refused before and
+    // a bad clock time under a date it knows must each still be read as if alone.
+    const std::int64_t jan30 = 1548806400;  // 2019-01-30T00:00:00Z
+    EXPECT_EQ(parse_clf_time("30/Jan/2019:00:00:00 +0000"), jan30);
+    EXPECT_EQ(parse_clf_time("30/Jan/2019:01:02:03 +0100"), jan30 + 3723 - 3600);
+    EXPECT_EQ(parse_clf_time("31/Jan/2019:00:00:00 +0000"), jan30 + 86400);
+    EXPECT_EQ(parse_clf_time("30/Jan/2019:23:59:60 +0000"), jan30 + 86400) << "a leap second";
+    EXPECT_EQ(parse_clf_time("30/Jan/2019:24:00:00 +0000"), std::nullopt) << "under a known date";
+    EXPECT_EQ(parse_clf_time("28/Feb/2019:00:00:00 +0000"), jan30 + 29 * 86400);
+    EXPECT_EQ(parse_clf_time("29/Feb/2019:00:00:00 +0000"), std::nullopt) << "2019 is no leap year";
+    EXPECT_EQ(parse_clf_time("29/Feb/2019:00:00:00 +0000"), std::nullopt) << "refused again, not kept";
+    EXPECT_EQ(parse_clf_time("29/Feb/2020:00:00:00 +0000"), 1582934400);
+    EXPECT_EQ(parse_clf_time("29/feb/2020:00:00:00 +0000"), 1582934400) << "a month in lower case";
+    EXPECT_EQ(parse_clf_time("30/Jan/2019:00:00:00 +0000"), jan30) << "back to an earlier date";
+}
 
 TEST(Clf, CombinedLineShape) {
     // Every field of this line: tests/core/parser_fields_test.cpp. Here: the shape it reports.
