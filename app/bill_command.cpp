@@ -58,7 +58,7 @@ int bill_from_clickhouse(const Options& opt, BillingSpec spec) {
         }
         StorageSpec storage_spec = storage_spec_for(spec);
         storage_spec.versioned_buckets = opt.versioned;
-        storage = compute_storage(storage_spec, collector.names(), collector.events(), collector.failed());
+        storage = collector.read([&](const StorageView& events) { return compute_storage(storage_spec, events); });
         spec.storage = &*storage;
     }
     std::string error;
@@ -113,9 +113,10 @@ int run_bill(const Options& opt) {
     }
     std::optional<StorageResult> storage;
     if (collector) {
-        storage = compute_storage(storage_spec, collector->names(), collector->events(), collector->failed(),
-                                  inventories ? &inventories->baseline : nullptr,
-                                  inventories ? &inventories->later : nullptr);
+        storage = collector->read([&](const StorageView& events) {
+            return compute_storage(storage_spec, events, inventories ? &inventories->baseline : nullptr,
+                                   inventories ? &inventories->later : nullptr);
+        });
         spec.storage = &*storage;
     }
     for (const auto& f : s.inputs) spec.newest_source_mtime = std::max(spec.newest_source_mtime, f.mtime);

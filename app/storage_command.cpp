@@ -40,7 +40,7 @@ int storage_from_clickhouse(const Options& opt, const StorageSpec& spec) {
         fmt::print(stderr, "s3top: {}\n", terminal_safe(fetched.error()));
         return 1;
     }
-    report.result = compute_storage(spec, collector.names(), collector.events(), collector.failed());
+    report.result = collector.read([&](const StorageView& events) { return compute_storage(spec, events); });
     return write_storage(opt, report) ? 0 : 1;
 }
 
@@ -73,9 +73,10 @@ int run_storage(const Options& opt) {
         return 1;
     }
     StorageReport report;
-    report.result =
-        compute_storage(spec, collector->names(), collector->events(), collector->failed(),
-                        inventories ? &inventories->baseline : nullptr, inventories ? &inventories->later : nullptr);
+    report.result = collector->read([&](const StorageView& events) {
+        return compute_storage(spec, events, inventories ? &inventories->baseline : nullptr,
+                               inventories ? &inventories->later : nullptr);
+    });
     report.lines = s.engine->lines();
     report.unread = s.unread;
     return exit_status_after_output(s, write_storage(opt, report), "storage report");

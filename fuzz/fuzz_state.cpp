@@ -69,8 +69,8 @@ Loaded open_state(const std::filesystem::path& file, bool stream = false) {
     std::vector<std::string> notes;
     if (!store.open(file, 42, engine, ledger, notes)) __builtin_trap();
     if (stream) (void)engine.report(s3top::ReportSpec{});
-    return {engine.records(), engine.lines().read, ids.size(), ids.no_id(), cfg.storage->events().size(),
-            notes.size(),     ledger.size()};
+    return {engine.records(),    engine.lines().read, ids.size(),   ids.no_id(),
+            cfg.storage->size(), notes.size(),        ledger.size()};
 }
 
 }  // namespace

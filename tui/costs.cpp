@@ -12,9 +12,9 @@ namespace s3top::tui {
 
 namespace {
 
-/// What the Stored panel and the chart show, from the events compute_storage sorted.
+/// What the Stored panel and the chart show, from the same events as compute_storage.
 StoredShown stored_shown(const StoredAsk& ask, const Filter& filter, std::int64_t min_time, std::int64_t max_time,
-                         const StorageNames& names, const std::vector<StorageEvent>& events) {
+                         const StorageView& events) {
     StoredShown out;
     out.ask = ask;
     StoredSpec spec;
@@ -27,7 +27,7 @@ StoredShown stored_shown(const StoredAsk& ask, const Filter& filter, std::int64_
         start = next_bucket(ask.resolution, start);
         spec.sample_at.push_back(start);  // the bucket's end
     }
-    out.stored = compute_stored(spec, names, events);
+    out.stored = compute_stored(spec, events);
     return out;
 }
 
@@ -35,8 +35,7 @@ StoredShown stored_shown(const StoredAsk& ask, const Filter& filter, std::int64_
 /// from `bill`'s storage result when the filter is all storage terms, else computed apart.
 std::map<std::string, std::uint64_t> stored_per_org(const StorageResult& billed, const Filter& filter,
                                                     std::int64_t min_time, std::int64_t max_time,
-                                                    const StorageNames& names, const std::vector<StorageEvent>& events,
-                                                    bool& narrowed) {
+                                                    const StorageView& events, bool& narrowed) {
     std::map<std::string, std::uint64_t> out;
     StoredSpec spec;
     spec.filter = storage_terms_of(filter, &narrowed);
@@ -51,7 +50,7 @@ std::map<std::string, std::uint64_t> stored_per_org(const StorageResult& billed,
     spec.from = min_time;
     spec.to = max_time + 1;
     spec.by = StorageDimSpec{StorageDim::Org, 0};
-    for (const StoredGroup& g : compute_stored(spec, names, events).groups)
+    for (const StoredGroup& g : compute_stored(spec, events).groups)
         out[g.label] += static_cast<std::uint64_t>(g.bytes);
     return out;
 }
@@ -75,13 +74,12 @@ OrgCosts compute_org_costs(const Engine& engine, const BillingSpec& base, const 
     std::optional<StorageResult> stored;
     if (storage) {
         // As `bill` does: the statement's storage spec, over the same months.
-        stored =
-            storage->locked([&](const StorageNames& names, std::vector<StorageEvent>& events, std::uint64_t failed) {
-                StorageResult r = compute_storage(storage_spec_for(spec), names, events, failed);  // sorts them
-                out.stored = stored_per_org(r, filter, min_time, max_time, names, events, out.stored_narrowed);
-                if (ask) out.shown = stored_shown(*ask, filter, min_time, max_time, names, events);
-                return r;
-            });
+        stored = storage->read([&](const StorageView& events) {
+            StorageResult r = compute_storage(storage_spec_for(spec), events);
+            out.stored = stored_per_org(r, filter, min_time, max_time, events, out.stored_narrowed);
+            if (ask) out.shown = stored_shown(*ask, filter, min_time, max_time, events);
+            return r;
+        });
         spec.storage = &*stored;
         out.storage = true;
     }

@@ -75,7 +75,8 @@ struct OrgCosts {
 /// storage_spec_for, the statement's own storage line) and `stored` says what each org has
 /// stored at the end (under the filter's storage terms, as the Stored panel: see
 /// stored_narrowed); without it, requests and transfer only. Thread-safe against ingest, as
-/// Engine::report (the collector is held while its events are applied: ingest waits).
+/// Engine::report; storage is computed over the events gathered when it starts
+/// (StorageCollector::read: ingest goes on interning meanwhile).
 /// With `ask` too, `shown` is what is stored at max_time + 1 grouped by ask.by, and at the end of
 /// each of its chart buckets, from the same sorted events (compute_stored).
 OrgCosts compute_org_costs(const Engine& engine, const BillingSpec& base, const Filter& filter, std::int64_t min_time,

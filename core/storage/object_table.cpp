@@ -71,36 +71,12 @@ std::string storage_filter_problem(const Filter& f) {
     return "";
 }
 
-std::size_t StorageNames::memory_bytes() const {
-    std::size_t n = orgs.memory_bytes() + buckets.memory_bytes() + uploads.memory_bytes() + versions.memory_bytes() +
-                    paths.memory_bytes();
-    for (const StringPool& k : keys) n += k.memory_bytes();
-    return n + keys.capacity() * sizeof(StringPool);
-}
-
-void sort_events(const StorageNames& names, std::vector<StorageEvent>& events) {
-    // Each path's rank among the paths' texts, so that comparing two events compares numbers:
-    // the events name their path's rank while they are sorted, then their path again.
-    std::vector<std::uint32_t> by_text(names.paths.size());
-    for (std::uint32_t id = 0; id < by_text.size(); ++id) by_text[id] = id;
-    std::sort(by_text.begin(), by_text.end(),
-              [&](std::uint32_t a, std::uint32_t b) { return names.paths.view(a) < names.paths.view(b); });
-    std::vector<std::uint32_t> rank(by_text.size());
-    for (std::uint32_t r = 0; r < by_text.size(); ++r) rank[by_text[r]] = r;
-    for (StorageEvent& e : events) e.path = e.path < rank.size() ? rank[e.path] : 0;
-    std::sort(events.begin(), events.end(), [](const StorageEvent& a, const StorageEvent& b) {
-        if (a.time != b.time) return a.time < b.time;
-        return a.path != b.path ? a.path < b.path : a.origin < b.origin;
-    });
-    for (StorageEvent& e : events) e.path = e.path < by_text.size() ? by_text[e.path] : 0;
-}
-
 std::size_t ObjectTable::GroupKeyHash::operator()(const GroupKey& k) const {
     return static_cast<std::size_t>(
         mix64((std::uint64_t{k.org} << 32 | k.bucket) ^ mix64(std::uint64_t{k.cls} << 32 | k.prefix)));
 }
 
-ObjectTable::ObjectTable(StorageSpec spec, const StorageNames& names) : spec_(std::move(spec)), names_(names) {
+ObjectTable::ObjectTable(StorageSpec spec, const StorageNameViews& names) : spec_(std::move(spec)), names_(names) {
     for (std::int64_t m = bucket_start(Dim::Month, spec_.from); m < spec_.to; m = next_bucket(Dim::Month, m))
         months_.emplace_back(m, next_bucket(Dim::Month, m));
     all_.month_seconds.assign(months_.size(), 0);
@@ -111,7 +87,7 @@ ObjectTable::ObjectTable(StorageSpec spec, const StorageNames& names) : spec_(st
                                  : std::regex());
     }
     for (const std::string& b : spec_.versioned_buckets) {
-        if (const auto id = names_.buckets.find(b)) {
+        if (const auto id = names_.bucket(b)) {
             if (versioned_.size() <= *id) versioned_.resize(*id + 1, 0);
             versioned_[*id] = 1;
         }
@@ -239,7 +215,7 @@ void ObjectTable::apply(const StorageEvent& e) {
     ++stats_.events;
     if (stats_.first_event == 0) stats_.first_event = e.time;
     stats_.last_event = e.time;
-    if (e.version != 0 && names_.versions.view(e.version) != "null") {
+    if (e.version != 0 && e.version != names_.null_version) {
         // Only a versioned bucket logs version ids other than "null".
         if (versioned_.size() <= e.bucket) versioned_.resize(e.bucket + 1, 0);
         versioned_[e.bucket] = 1;
@@ -309,7 +285,7 @@ ObjectTable::Version* ObjectTable::noncurrent_named(const StorageEvent& e, std::
 
 void ObjectTable::remove(const StorageEvent& e, bool marker) {
     Version& cur = current(e.bucket, e.key);
-    const bool by_version = e.version != 0 && names_.versions.view(e.version) != "null";
+    const bool by_version = e.version != 0 && e.version != names_.null_version;
     if (!versioned(e.bucket) || (!by_version && !marker)) {
         if (!cur.present) {
             ++stats_.unknown_object;
@@ -357,7 +333,7 @@ void ObjectTable::remove(const StorageEvent& e, bool marker) {
 void ObjectTable::transition(const StorageEvent& e) {
     Version& cur = current(e.bucket, e.key);
     Version* v = nullptr;
-    const bool by_version = e.version != 0 && names_.versions.view(e.version) != "null";
+    const bool by_version = e.version != 0 && e.version != names_.null_version;
     if (cur.present && (!by_version || cur.version == e.version)) {
         v = &cur;
     } else if (by_version) {
@@ -663,17 +639,23 @@ StorageCheck ObjectTable::check(const StorageBaseline& b) const {
     return c;
 }
 
-StorageResult compute_storage(const StorageSpec& spec, const StorageNames& names, std::vector<StorageEvent>& events,
-                              std::uint64_t failed, const StorageBaseline* baseline,
+StorageResult compute_storage(const StorageSpec& spec, const StorageNames& names,
+                              const std::vector<StorageEvent>& events, std::uint64_t failed,
+                              const StorageBaseline* baseline, const std::vector<StorageBaseline>* later) {
+    const SortedEvents sorted(names, events, failed);
+    return compute_storage(spec, sorted.view(), baseline, later);
+}
+
+StorageResult compute_storage(const StorageSpec& spec, const StorageView& events, const StorageBaseline* baseline,
                               const std::vector<StorageBaseline>* later) {
-    sort_events(names, events);
-    ObjectTable table(spec, names);
-    table.count_failed(failed);
+    ObjectTable table(spec, *events.names);
+    table.count_failed(events.failed);
     bool applied = baseline == nullptr;
     std::vector<StorageCheck> checks;
     std::size_t next_check = 0;
     const std::size_t nlater = later ? later->size() : 0;
-    for (const StorageEvent& e : events) {
+    for (std::size_t i = 0; i < events.size(); ++i) {
+        const StorageEvent& e = events[i];
         if (!applied && e.time > baseline->time) {
             table.apply_baseline(*baseline);
             applied = true;

@@ -153,7 +153,7 @@ struct StorageResult {
 class ObjectTable {
 public:
     /// `names` holds the strings the events name; it must outlive the table.
-    ObjectTable(StorageSpec spec, const StorageNames& names);
+    ObjectTable(StorageSpec spec, const StorageNameViews& names);
     ~ObjectTable();
     ObjectTable(const ObjectTable&) = delete;
     ObjectTable& operator=(const ObjectTable&) = delete;
@@ -240,7 +240,7 @@ private:
     Version* noncurrent_named(const StorageEvent& e, std::vector<Version>*& list);
 
     StorageSpec spec_;
-    const StorageNames& names_;
+    const StorageNameViews& names_;
     std::vector<std::pair<std::int64_t, std::int64_t>> months_;           ///< [from, to) of each month piece
     std::vector<std::vector<Version>> objects_;                           ///< [bucket][key]: the current version
     std::unordered_map<std::uint64_t, std::vector<Version>> noncurrent_;  ///< bucket << 32 | key
@@ -262,12 +262,17 @@ private:
     StorageStats stats_;
 };
 
-/// Applies `events` (sorted here) to a table for `spec` and returns its result with its
+/// Applies `events` (in their order) to a table for `spec` and returns its result with its
 /// caveats: the whole computation for a batch of logs.
 /// `later` (optional, oldest first): inventories made after the baseline, each compared with
 /// the table when the events reach its time (StorageResult::checks, and a caveat line each).
-StorageResult compute_storage(const StorageSpec& spec, const StorageNames& names, std::vector<StorageEvent>& events,
-                              std::uint64_t failed, const StorageBaseline* baseline = nullptr,
+StorageResult compute_storage(const StorageSpec& spec, const StorageView& events,
+                              const StorageBaseline* baseline = nullptr,
+                              const std::vector<StorageBaseline>* later = nullptr);
+/// The same over a vector of events in any order (SortedEvents).
+StorageResult compute_storage(const StorageSpec& spec, const StorageNames& names,
+                              const std::vector<StorageEvent>& events, std::uint64_t failed,
+                              const StorageBaseline* baseline = nullptr,
                               const std::vector<StorageBaseline>* later = nullptr);
 
 /// The lines a storage report says about what the logs could not tell.

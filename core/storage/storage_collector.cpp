@@ -2,11 +2,14 @@
 
 namespace s3top {
 
+StorageCollector::StorageCollector() = default;
+StorageCollector::~StorageCollector() = default;
+
 void StorageCollector::add(StorageLines&& lines) {
     std::unique_lock l(mutex_, std::try_to_lock);
     if (!l) {
-        // Busy (the dashboard's costs apply the events, or another worker interns): queued, so
-        // the parse worker goes on.
+        // Busy (another worker interns, or read() notes the prefix): queued, so the parse worker
+        // goes on.
         std::lock_guard q(queue_mutex_);
         queued_.push_back(std::move(lines));
         return;
@@ -25,26 +28,74 @@ void StorageCollector::intern_queued() {
 }
 
 bool StorageCollector::empty() const {
+    std::scoped_lock l(mutex_, queue_mutex_);
+    return size_ == 0 && failed_ == 0 && queued_.empty();
+}
+
+std::size_t StorageCollector::size() const {
+    std::lock_guard l(mutex_);
+    return size_;
+}
+
+std::size_t StorageCollector::queued() const {
     std::lock_guard q(queue_mutex_);
-    return events_.empty() && failed_ == 0 && queued_.empty();
+    std::size_t n = 0;
+    for (const StorageLines& lines : queued_) n += lines.lines.size();
+    return n;
 }
 
 std::uint64_t StorageCollector::failed() const {
-    std::lock_guard q(queue_mutex_);
+    std::scoped_lock l(mutex_, queue_mutex_);
     std::uint64_t n = failed_;
     for (const StorageLines& lines : queued_) n += lines.failed;
     return n;
 }
 
+StorageNames& StorageCollector::names() {
+    std::lock_guard l(mutex_);
+    intern_queued();
+    return names_;
+}
+
+StorageEvent& StorageCollector::next_event() {
+    if ((size_ & (kEventChunk - 1)) == 0)
+        chunks_.push_back(std::make_unique_for_overwrite<StorageEvent[]>(kEventChunk));
+    StorageEvent& e = chunks_.back()[size_ & (kEventChunk - 1)];
+    ++size_;
+    return e;
+}
+
+StorageView StorageCollector::prefix() {
+    std::size_t n = 0;
+    std::uint64_t failed = 0;
+    {
+        std::lock_guard l(mutex_);
+        intern_queued();
+        names_.copy_new(views_);
+        for (std::size_t c = read_chunks_.size(); c < chunks_.size(); ++c) read_chunks_.push_back(chunks_[c].get());
+        n = size_;
+        failed = failed_;
+    }
+    extend_order(order_, read_chunks_, n, views_);
+    return StorageView{&views_, read_chunks_, order_, failed};
+}
+
+std::size_t StorageCollector::memory_bytes() const {
+    std::lock_guard l(mutex_);
+    return chunks_.size() * kEventChunk * sizeof(StorageEvent) + names_.memory_bytes() + views_.memory_bytes() +
+           order_.capacity() * sizeof(std::uint32_t);
+}
+
 void StorageCollector::intern(const StorageLines& lines) {
     failed_ += lines.failed;
-    const std::size_t first = events_.size(), n = lines.lines.size();
+    const std::size_t first = size_, n = lines.lines.size();
     // The keys and upload ids are mostly new to the cache (a million keys' table is past it):
     // their slots are prefetched a few lines ahead, so the misses overlap. The rest is small.
     std::vector<std::uint64_t> hashes(2 * n);
     for (std::size_t i = 0; i < n; ++i) {
         const StorageLine& s = lines.lines[i];
-        StorageEvent e;
+        StorageEvent& e = next_event();
+        e = StorageEvent{};
         e.time = s.time;
         e.origin = s.at;
         e.path = s.path.size ? names_.paths.intern(lines.view(s.path)) : 0;
@@ -58,16 +109,15 @@ void StorageCollector::intern(const StorageLines& lines) {
         e.has_size = s.has_size;
         hashes[2 * i] = names_.keys[e.bucket].hash(lines.view(s.key));
         if (s.upload.size) hashes[2 * i + 1] = names_.uploads.hash(lines.view(s.upload));
-        events_.push_back(e);
     }
     constexpr std::size_t kAhead = 8;
     for (std::size_t i = 0; i < n; ++i) {
         if (const std::size_t j = i + kAhead; j < n) {
-            names_.keys[events_[first + j].bucket].prefetch(hashes[2 * j]);
+            names_.keys[event(first + j).bucket].prefetch(hashes[2 * j]);
             if (lines.lines[j].upload.size) names_.uploads.prefetch(hashes[2 * j + 1]);
         }
         const StorageLine& s = lines.lines[i];
-        StorageEvent& e = events_[first + i];
+        StorageEvent& e = event(first + i);
         e.key = names_.keys[e.bucket].intern(lines.view(s.key), hashes[2 * i]);
         e.upload = s.upload.size ? names_.uploads.intern(lines.view(s.upload), hashes[2 * i + 1]) : 0;
     }
@@ -86,8 +136,9 @@ StorageLines StorageCollector::lines() const {
                versions = keep_pool(names_.versions), paths = keep_pool(names_.paths);
     std::vector<std::vector<TextRef>> keys;
     for (const StringPool& k : names_.keys) keys.push_back(keep_pool(k));
-    out.lines.reserve(events_.size());
-    for (const StorageEvent& e : events_) {
+    out.lines.reserve(size_);
+    for (std::size_t i = 0; i < size_; ++i) {
+        const StorageEvent& e = event(i);
         StorageLine l;
         l.time = e.time;
         l.size = e.size;

@@ -1,7 +1,10 @@
 #pragma once
 // An object-changing request with its strings interned (StorageNames), ordered by time and
 // then by where it was read: what the object table applies.
+#include <cstddef>
 #include <cstdint>
+#include <optional>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -9,6 +12,8 @@
 #include "core/util/string_pool.hpp"
 
 namespace s3top {
+
+struct StorageNameViews;
 
 /// The strings of storage events, each interned once. Keys are interned per bucket: an
 /// object is (bucket id, key id), and its key id indexes the bucket's object array.
@@ -23,6 +28,24 @@ struct StorageNames {
         return id;
     }
     std::uint32_t key(std::uint32_t bucket, std::string_view key) { return keys[bucket].intern(key); }
+    std::size_t memory_bytes() const;
+    /// Appends to `v` the views of the ids interned since it was last given them (O(new ids)).
+    void copy_new(StorageNameViews& v) const;
+};
+
+/// The texts of a StorageNames' ids as views into its pools' strings, which never move: what a
+/// computation reads while add() goes on interning (a pool's own view table moves as it grows).
+/// Only appended to. Upload ids are compared as ids, and of versions only "null" is looked at.
+struct StorageNameViews {
+    struct List {
+        std::vector<std::string_view> views{std::string_view{}};  ///< id 0: the empty string
+        std::string_view view(std::uint32_t id) const { return views[id]; }
+        std::size_t size() const { return views.size(); }
+    };
+    List orgs, buckets, paths;
+    std::vector<List> keys;          ///< per bucket id
+    std::uint32_t null_version = 0;  ///< the versions id of "null" (a version id an unversioned bucket logs); 0: none
+    std::optional<std::uint32_t> bucket(std::string_view name) const;
     std::size_t memory_bytes() const;
 };
 
@@ -40,9 +63,44 @@ struct StorageEvent {
     bool has_size = false;
 };
 
-/// Puts `events` in the order they are applied: by time, then by the text of their file's path,
-/// then by where in the file. The same in every run, whichever order the files were read in (a
-/// run with a state file reads only what is new).
-void sort_events(const StorageNames& names, std::vector<StorageEvent>& events);
+/// Events are kept in chunks of kEventChunk that never move, so a computation reads a prefix of
+/// them while more are added: event i is chunks[i >> kEventChunkBits][i % kEventChunk].
+inline constexpr unsigned kEventChunkBits = 16;
+inline constexpr std::size_t kEventChunk = std::size_t{1} << kEventChunkBits;
+
+/// What a storage computation reads: events in the order they are applied, with their names.
+struct StorageView {
+    const StorageNameViews* names = nullptr;
+    std::span<const StorageEvent* const> chunks;
+    std::span<const std::uint32_t> order;  ///< the i-th event applied is event order[i]
+    std::uint64_t failed = 0;              ///< object-changing requests that failed
+    std::size_t size() const { return order.size(); }
+    const StorageEvent& operator[](std::size_t i) const {
+        const std::uint32_t j = order[i];
+        return chunks[j >> kEventChunkBits][j & (kEventChunk - 1)];
+    }
+};
+
+/// Extends `order` (the apply order of events [0, order.size())) to events [0, n): by time, then
+/// by the text of their file's path, then by where in the file, then by index. The same in every
+/// run, whichever order the files were read in (a run with a state file reads only what is new),
+/// and the same order a sort of all n at once gives. Only the new events are sorted (in runs of
+/// kEventChunk), then merged with the old order. `names` has every path the events name.
+void extend_order(std::vector<std::uint32_t>& order, std::span<const StorageEvent* const> chunks, std::size_t n,
+                  const StorageNameViews& names);
+
+/// A vector of events, sorted, as a StorageView (tests, and one-off computations).
+class SortedEvents {
+public:
+    /// `events` must outlive it, unchanged.
+    SortedEvents(const StorageNames& names, const std::vector<StorageEvent>& events, std::uint64_t failed = 0);
+    StorageView view() const { return StorageView{&names_, chunks_, order_, failed_}; }
+
+private:
+    StorageNameViews names_;
+    std::vector<const StorageEvent*> chunks_;
+    std::vector<std::uint32_t> order_;
+    std::uint64_t failed_ = 0;
+};
 
 }  // namespace s3top

@@ -4,20 +4,21 @@
 
 namespace s3top {
 
-Stored compute_stored(const StoredSpec& spec, const StorageNames& names, const std::vector<StorageEvent>& events) {
+Stored compute_stored(const StoredSpec& spec, const StorageView& events) {
     StorageSpec s;
     s.from = spec.from;
     s.to = spec.to;
     s.by = {spec.by};
     s.filter = spec.filter;
-    ObjectTable table(std::move(s), names);
+    ObjectTable table(std::move(s), *events.names);
     Stored out;
     out.samples.reserve(spec.sample_at.size());
     auto sample_until = [&](std::int64_t t) {  // the samples at times up to t, as the table is now
         while (out.samples.size() < spec.sample_at.size() && spec.sample_at[out.samples.size()] <= t)
             out.samples.push_back(table.bytes_now());
     };
-    for (const StorageEvent& e : events) {
+    for (std::size_t i = 0; i < events.size(); ++i) {
+        const StorageEvent& e = events[i];
         if (e.time >= spec.to) break;  // sorted: none after it is applied either
         sample_until(e.time);
         table.apply(e);

@@ -35,9 +35,9 @@ struct Stored {
     std::vector<Int128> samples;      ///< one per StoredSpec::sample_at
 };
 
-/// Applies `events` (in sort_events order) to an ObjectTable for `spec` and returns what was
-/// stored at spec.to per group, and at each of spec.sample_at.
-Stored compute_stored(const StoredSpec& spec, const StorageNames& names, const std::vector<StorageEvent>& events);
+/// Applies `events` (in their order) to an ObjectTable for `spec` and returns what was stored at
+/// spec.to per group, and at each of spec.sample_at.
+Stored compute_stored(const StoredSpec& spec, const StorageView& events);
 
 /// `f` without what storage cannot filter by: its time range and terms on dimensions other
 /// than org, bucket, key and prefix:N. `dropped` (optional) is set to whether any term went.

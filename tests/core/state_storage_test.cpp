@@ -44,14 +44,17 @@ std::string puts(const std::string& org, int n, int from_sec) {
 
 /// Every event gathered, in the order they are applied, as text.
 std::vector<std::string> events_text(StorageCollector& c) {
-    sort_events(c.names(), c.events());
-    const StorageNames& n = c.names();
     std::vector<std::string> out;
-    for (const StorageEvent& e : c.events())
-        out.push_back(std::to_string(e.time) + " " + std::string(n.buckets.view(e.bucket)) + "/" +
-                      std::string(n.keys[e.bucket].view(e.key)) + " " + std::string(n.orgs.view(e.org)) + " " +
-                      std::to_string(static_cast<int>(e.op)) + " " + std::to_string(e.size) + " " +
-                      std::string(n.paths.view(e.path)) + "@" + std::to_string(e.origin));
+    c.read([&](const StorageView& v) {
+        const StorageNameViews& n = *v.names;
+        for (std::size_t i = 0; i < v.size(); ++i) {
+            const StorageEvent& e = v[i];
+            out.push_back(std::to_string(e.time) + " " + std::string(n.buckets.view(e.bucket)) + "/" +
+                          std::string(n.keys[e.bucket].view(e.key)) + " " + std::string(n.orgs.view(e.org)) + " " +
+                          std::to_string(static_cast<int>(e.op)) + " " + std::to_string(e.size) + " " +
+                          std::string(n.paths.view(e.path)) + "@" + std::to_string(e.origin));
+        }
+    });
     return out;
 }
 
@@ -60,7 +63,7 @@ std::vector<std::string> storage_text(StorageCollector& c) {
     StorageSpec spec;
     spec.from = kMar;
     spec.to = kMar + 31 * 86400;
-    const StorageResult r = compute_storage(spec, c.names(), c.events(), c.failed());
+    const StorageResult r = c.read([&](const StorageView& events) { return compute_storage(spec, events); });
     std::vector<std::string> out;
     for (const StorageGroup& g : r.groups)
         out.push_back(g.key.at(0) + " " + int128_decimal(g.byte_seconds) + " " + int128_decimal(g.bytes_end));
@@ -105,7 +108,7 @@ TEST_F(StorageStateTest, RestartsGatherWhatAFreshRunGathers) {
     tmp.write("logs/b.log", puts("beta", 30, 10) + line("REST.PUT.OBJECT", "x", 50, "beta", 7));
     Run first = run();
     EXPECT_EQ(first.files_read, 2u);
-    ASSERT_FALSE(first.storage->events().empty());
+    ASSERT_NE(first.storage->size(), 0u);
     expect_as_fresh(first);
 
     Run again = run();
@@ -188,13 +191,13 @@ TEST_F(StorageStateTest, AStorageRecordWithoutItsBatchCountsNothing) {
     {
         StorageCollector c;
         open(c);
-        EXPECT_EQ(c.events().size(), 2u);  // whole: both kept
+        EXPECT_EQ(c.size(), 2u);  // whole: both kept
     }
     fs::resize_file(state(), after - 3);  // the Batch record's end torn off
     {
         StorageCollector c;
         open(c);
-        EXPECT_TRUE(c.events().empty());
+        EXPECT_EQ(c.size(), 0u);
         EXPECT_EQ(fs::file_size(state()), before);  // cut back to before the write
     }
 }

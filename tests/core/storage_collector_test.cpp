@@ -1,10 +1,14 @@
 // The StorageCollector gathers every batch's object-changing requests while the dashboard's
-// costs apply them (locked()): an add() meanwhile is queued, never waits, and is counted once.
+// costs apply them (read()): an add() meanwhile is interned at once, never waits, and a read
+// computes over the events gathered when it began, as a fresh computation over them would.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <future>
+#include <random>
 #include <thread>
 
+#include "core/storage/object_table.hpp"
 #include "core/storage/storage_collector.hpp"
 
 namespace s3top {
@@ -25,30 +29,32 @@ StorageLines one_put(std::string_view key, std::uint64_t size, std::uint64_t fai
     return l;
 }
 
-TEST(StorageCollector, AddDuringLockedIsQueuedNotWaitedFor) {
+TEST(StorageCollector, AnAddDuringAReadIsInternedAtOnceNotQueuedNorWaitedFor) {
     StorageCollector c;
     c.add(one_put("k1", 10));
     std::promise<void> added, holding;
     std::future<void> added_f = added.get_future();
     std::future<void> holding_f = holding.get_future();
     std::future<std::size_t> seen = std::async(std::launch::async, [&] {
-        return c.locked([&](StorageNames&, std::vector<StorageEvent>& events, std::uint64_t) {
+        return c.read([&](const StorageView& events) {
             holding.set_value();
-            // Ingest goes on while the costs hold the events: the add() below returns meanwhile.
-            // (The wait only bounds a failure: an add() that waits for this lock never returns.)
+            // Ingest goes on while the costs compute: the add() below returns meanwhile.
+            // (The wait only bounds a failure: an add() that waits for the read never returns.)
             EXPECT_EQ(added_f.wait_for(std::chrono::seconds(60)), std::future_status::ready)
-                << "add() waited for locked()";
+                << "add() waited for read()";
+            // ... and its lines were interned, not left queued for the next add() or read().
+            EXPECT_EQ(c.queued(), 0u);
             return events.size();
         });
     });
     std::thread ingest([&] {
-        holding_f.wait();  // the add() comes while locked() holds the events
+        holding_f.wait();  // the add() comes while read() computes
         c.add(one_put("k2", 20, 1));
         added.set_value();
     });
     EXPECT_EQ(seen.get(), 1u);  // what was added before
     ingest.join();
-    // Queued, it is still seen, once: by the accessors, and as lines.
+    EXPECT_EQ(c.size(), 2u);
     EXPECT_FALSE(c.empty());
     EXPECT_EQ(c.failed(), 1u);
     const StorageLines lines = c.lines();
@@ -56,10 +62,111 @@ TEST(StorageCollector, AddDuringLockedIsQueuedNotWaitedFor) {
     EXPECT_EQ(lines.view(lines.lines[1].key), "k2");
     EXPECT_EQ(lines.view(lines.lines[1].org), "acme");
     EXPECT_EQ(lines.failed, 1u);
-    ASSERT_EQ(c.events().size(), 2u);
-    EXPECT_EQ(c.names().keys[c.events()[1].bucket].view(c.events()[1].key), "k2");
-    EXPECT_EQ(c.events()[1].size, 20u);
-    EXPECT_EQ(c.locked([](StorageNames&, std::vector<StorageEvent>& e, std::uint64_t f) { return e.size() + f; }), 3u);
+    c.read([](const StorageView& v) {
+        ASSERT_EQ(v.size(), 2u);
+        EXPECT_EQ(v.names->keys[v[1].bucket].view(v[1].key), "k2");
+        EXPECT_EQ(v[1].size, 20u);
+        EXPECT_EQ(v.failed, 1u);
+    });
+}
+
+/// Lines of puts, overwrites, deletes, transitions and multipart uploads of a few hundred keys
+/// in three buckets, in seconds that collide, from files whose names sort before and after
+/// the ones seen so far (so a later read ranks new paths between old ones).
+StorageLines random_lines(std::mt19937& rng, int thread, int batch) {
+    StorageLines l;
+    static constexpr std::string_view kPaths[] = {"m.log", "c.log", "x.log", "a.log", "q.log", "0.log"};
+    const std::string path = std::string(kPaths[std::min<std::size_t>(batch / 40, 5)]) + std::to_string(thread);
+    for (int i = 0; i < 50; ++i) {
+        StorageLine s;
+        s.time = 1709251200 + batch * 20 + static_cast<std::int64_t>(rng() % 200);
+        s.at = static_cast<std::uint64_t>(batch) * 1000 + static_cast<std::uint64_t>(i);
+        const auto kind = static_cast<std::uint32_t>(rng() % 10);
+        s.op = kind < 4   ? StorageOp::Put
+               : kind < 6 ? StorageOp::Delete
+               : kind < 7 ? StorageOp::Transition
+               : kind < 9 ? StorageOp::PutPart
+                          : StorageOp::Complete;
+        if (s.op == StorageOp::Transition) s.to = StorageClass::Glacier;
+        s.size = 1 + rng() % 100000;
+        s.has_size = true;
+        const std::string key = "k" + std::to_string(rng() % 300);
+        s.bucket = l.keep("b" + std::to_string(rng() % 3));
+        s.key = l.keep(key);
+        s.org = l.keep("org" + std::to_string(rng() % 5));
+        s.path = l.keep(path);
+        if (s.op == StorageOp::PutPart || s.op == StorageOp::Complete) {
+            s.upload = l.keep("u" + key);
+            s.part = static_cast<std::uint16_t>(1 + rng() % 3);
+        }
+        l.lines.push_back(s);
+    }
+    return l;
+}
+
+/// Everything a storage result says per group and in its counts, as text.
+std::string result_text(const StorageResult& r) {
+    std::string out = std::to_string(r.stats.events) + " " + std::to_string(r.stats.unknown_object) + " " +
+                      std::to_string(r.stats.parts_end) + "\n";
+    for (const StorageGroup& g : r.groups) {
+        for (const std::string& k : g.key) out += k + "/";
+        out += " " + int128_decimal(g.byte_seconds) + " " + int128_decimal(g.billed_byte_seconds) + " " +
+               int128_decimal(g.bytes_end) + " " + int128_decimal(g.objects_end) + " " + int128_decimal(g.peak_bytes) +
+               "\n";
+    }
+    return out;
+}
+
+StorageSpec march_by_everything() {
+    StorageSpec spec;
+    spec.from = 1709251200;
+    spec.to = spec.from + 31 * 86400;
+    spec.by = {*parse_storage_dim("org"), *parse_storage_dim("class"), *parse_storage_dim("bucket")};
+    spec.minimums[static_cast<std::size_t>(StorageClass::Glacier)] = StorageMinimum{90, 40960};
+    return spec;
+}
+
+// Under TSan (tsan.StorageCollector.*): two threads add while reads compute; each read's result
+// is what a fresh collector given the same first events computes.
+TEST(StorageCollector, EachReadWhileTwoThreadsAddEqualsAFreshComputationOfItsPrefix) {
+    StorageCollector c;
+    std::atomic<int> adding = 2, reads = 0;
+    auto ingest = [&](int thread) {
+        std::mt19937 rng(static_cast<std::uint32_t>(thread));
+        for (int batch = 0; batch < 240; ++batch) {
+            while (reads.load() < batch / 20) std::this_thread::yield();  // so that reads come between adds
+            c.add(random_lines(rng, thread, batch));
+        }
+        --adding;
+    };
+    std::jthread a(ingest, 0), b(ingest, 1);
+    const StorageSpec spec = march_by_everything();
+    std::vector<std::pair<std::size_t, std::string>> seen;  // events read, what was computed
+    auto read = [&] {
+        seen.push_back(c.read([&](const StorageView& events) {
+            return std::pair{events.size(), result_text(compute_storage(spec, events))};
+        }));
+        ++reads;
+    };
+    while (adding > 0) read();
+    a.join();
+    b.join();
+    read();
+    const StorageLines all = c.lines();
+    ASSERT_EQ(all.lines.size(), 2u * 240 * 50);
+    std::size_t grew = 0;
+    for (std::size_t i = 0; i < seen.size(); ++i) {
+        const auto& [n, text] = seen[i];
+        grew += i > 0 && n > seen[i - 1].first;
+        StorageLines first = all;
+        first.lines.resize(n);
+        StorageCollector fresh;
+        fresh.add(first);
+        EXPECT_EQ(fresh.read([&](const StorageView& events) { return result_text(compute_storage(spec, events)); }),
+                  text)
+            << "the read of " << n << " events";
+    }
+    EXPECT_GT(grew, 0u);  // the first read came after 2,000 events at most
 }
 
 }  // namespace

@@ -309,7 +309,7 @@ TEST(StorageLines, FromLogLinesFailedWritesChangeNothing) {
     EXPECT_EQ(b.storage.failed, 1u);
     StorageCollector c;
     c.add(b.storage);
-    const StorageResult r = compute_storage(march(), c.names(), c.events(), c.failed());
+    const StorageResult r = c.read([&](const StorageView& events) { return compute_storage(march(), events); });
     ASSERT_EQ(r.groups.size(), 1u);
     EXPECT_EQ(r.groups[0].key, std::vector<std::string>{"acme"});
     EXPECT_EQ(int128_decimal(r.groups[0].byte_seconds), std::to_string(1000 * kHour));

@@ -34,8 +34,8 @@ struct Events {
         list.push_back(e);
     }
     Stored run(StoredSpec spec) {
-        sort_events(names, list);
-        return compute_stored(spec, names, list);
+        const SortedEvents sorted(names, list);
+        return compute_stored(spec, sorted.view());
     }
 };
 

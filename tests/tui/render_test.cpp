@@ -356,7 +356,8 @@ TEST(Render, OrgPanelCostIncludesStorageAsBillChargesIt) {
     BillingSpec bill = base;
     bill.by = {DimSpec{Dim::Org, 0}};
     bill.periods = periods_between(kT0, kT0 + 9 * 86400 + 1);
-    StorageResult stored = compute_storage(storage_spec_for(bill), storage->names(), storage->events(), 0);
+    StorageResult stored =
+        storage->read([&](const StorageView& events) { return compute_storage(storage_spec_for(bill), events); });
     bill.storage = &stored;
     const Statement st = compute_statement(*engine, bill);
     std::int64_t acme = 0;

@@ -93,8 +93,7 @@ std::map<std::string, std::uint64_t> storage_bytes_end(StorageCollector& storage
     spec.from = kT0;
     spec.to = to;
     spec.by = {*parse_storage_dim(by)};
-    auto events = storage.events();
-    const StorageResult r = compute_storage(spec, storage.names(), events, 0);
+    const StorageResult r = storage.read([&](const StorageView& events) { return compute_storage(spec, events); });
     std::map<std::string, std::uint64_t> out;
     for (const StorageGroup& g : r.groups)
         if (g.bytes_end) out[g.key.front()] = static_cast<std::uint64_t>(g.bytes_end);
