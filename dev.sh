@@ -76,6 +76,10 @@ run_ctest() {  # build-dir ctest-args...
   ((rc == 0)) || return "$rc"
   if [ "${CI:-}" = true ] && ((skipped > 0)); then
     echo "dev.sh: $skipped test(s) skipped under CI (listed above): CI installs everything, nothing may skip" >&2
+    if [ -z "${S3TOP_CORPUS:-}" ] && [ ! -d "$(dirname "$ROOT")/shared/corpus" ]; then
+      echo "dev.sh: the shared log corpus is missing: the corpus tests read ../shared/corpus beside this" \
+        "checkout ($(dirname "$ROOT")/shared/corpus) or \$S3TOP_CORPUS; run without CI=true to let them skip" >&2
+    fi
     return 1
   fi
 }
