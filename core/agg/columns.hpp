@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/agg/dimension.hpp"
+#include "core/agg/id_column.hpp"
 #include "core/agg/metrics.hpp"
 #include "core/util/string_pool.hpp"
 
@@ -28,8 +29,8 @@ struct Columns {
     std::vector<std::uint64_t> bytes_in;
     std::vector<std::uint32_t> total_time_ms;
     std::vector<std::uint16_t> status;
-    std::vector<std::uint8_t> tier;  ///< Tier of the request
-    std::array<std::vector<std::uint32_t>, kStringDimCount> ids;
+    std::vector<std::uint8_t> tier;             ///< Tier of the request
+    std::array<IdColumn, kStringDimCount> ids;  ///< per stored dimension; empty when not kept
 
     std::size_t size() const { return time.size(); }
     /// Appends one record's number columns (its ids are appended by the caller).

@@ -168,9 +168,10 @@ public:
         for (std::size_t i = 0; i < keyers.size(); ++i) {
             const DimSpec d = keyers[i].dim();
             if (is_string_dim(d.dim) && p.accs[i].dense_ready(keyers[i].dense_size_hint())) {
-                const std::uint32_t* ids = c.ids[index(d.dim)].data();
                 Metrics* acc = p.accs[i].data();
-                for (const std::uint32_t row : sel) add_row(acc[ids[row]], c, row);
+                c.ids[index(d.dim)].visit([&](const auto* ids) {
+                    for (const std::uint32_t row : sel) add_row(acc[ids[row]], c, row);
+                });
             } else {
                 for (const std::uint32_t row : sel) add_row(p.accs[i].at(keyers[i].key(c, row)), c, row);
             }
@@ -222,7 +223,7 @@ void Engine::intern_locked(Batch& b) {
         }
         const StringPool& local = b.pools[d];
         pools_[d].intern_all(local, remap);
-        for (auto& id : ids) id = remap[id];
+        ids.remap(remap);
     }
     b.interned = true;
 }
@@ -318,7 +319,12 @@ void Engine::append(Batch&& b) {
         grow_for(n, b.counters.bytes);
         for_each_number_column(columns_, in, move_append);
         for (std::size_t d = 0; d < kStringDimCount; ++d) {
-            if (config_.keep[d]) move_append(columns_.ids[d], in.ids[d]);
+            if (!config_.keep[d]) continue;
+            if (columns_.ids[d].empty()) {
+                columns_.ids[d] = std::move(in.ids[d]);
+            } else {
+                columns_.ids[d].append(in.ids[d]);
+            }
         }
     }
     lines_.merge(b.counters);

@@ -23,6 +23,15 @@ void move_append(std::vector<T>& dst, std::vector<T>& src) {
     }
 }
 
+void move_append(IdColumn& dst, IdColumn& src) {
+    if (dst.empty()) {
+        dst = std::move(src);
+    } else {
+        dst.append(src);
+        src.release();
+    }
+}
+
 /// Moves `src` into the chunks in `perm` order and frees it. `field` picks the column of a chunk.
 template <class T, class Field>
 void scatter(std::vector<T>& src, const std::vector<std::uint32_t>& perm, std::vector<Columns>& chunks, Field field) {
@@ -35,6 +44,23 @@ void scatter(std::vector<T>& src, const std::vector<std::uint32_t>& perm, std::v
         for (std::size_t i = 0; i < n; ++i) dst[i] = src[perm[base + i]];
     }
     std::vector<T>().swap(src);
+}
+
+/// The same for an id column.
+template <class Field>
+void scatter(IdColumn& src, const std::vector<std::uint32_t>& perm, std::vector<Columns>& chunks, Field field) {
+    if (src.empty()) return;  // a column not kept
+    for (std::size_t k = 0; k < chunks.size(); ++k) {
+        const std::size_t base = k * kChunkRows;
+        const std::size_t n = std::min(kChunkRows, perm.size() - base);
+        IdColumn& dst = field(chunks[k]);
+        dst.clear();
+        dst.reserve(n);
+        src.visit([&](const auto* ids) {
+            for (std::size_t i = 0; i < n; ++i) dst.push_back(ids[perm[base + i]]);
+        });
+    }
+    src.release();
 }
 
 template <class T>
@@ -226,7 +252,7 @@ void Replay::feed(std::size_t begin, std::size_t end, bool with_prelude) {
             b.columns = std::move(c);
         } else {
             for_each_number_column(b.columns, c, [&](auto& to, const auto& from) { to = slice(from, off, m); });
-            for (std::size_t d = 0; d < kStringDimCount; ++d) b.columns.ids[d] = slice(c.ids[d], off, m);
+            for (std::size_t d = 0; d < kStringDimCount; ++d) b.columns.ids[d] = c.ids[d].slice(off, m);
         }
         if (off + m == chunk_size) c = Columns{};  // every row of it played: free it
         engine_.append(std::move(b));

@@ -72,6 +72,17 @@ std::string encode_prefixes(const std::vector<const LedgerEntry*>& entries) {
     return std::move(o.s);
 }
 
+/// An id column as the state file stores it, 4 bytes an id, converted a slice at a time.
+void put_ids(Sink& o, const IdColumn& ids) {
+    constexpr std::size_t kSlice = std::size_t{1} << 16;
+    std::vector<std::uint32_t> wide;
+    for (std::size_t at = 0; at < ids.size(); at += kSlice) {
+        wide.resize(std::min(kSlice, ids.size() - at));
+        ids.copy_out(at, wide.size(), wide.data());
+        o.big_array(wide);
+    }
+}
+
 /// The rows of a batch: line counters, columns, and per kept dimension its string pool (lengths,
 /// then bytes) and id column.
 void put_rows(Sink& o, const Batch& b) {
@@ -104,7 +115,7 @@ void put_rows(Sink& o, const Batch& b) {
             o.s.append(pool.view(id));
             if (o.s.size() >= (8u << 20)) o.flush();
         }
-        o.big_array(b.columns.ids[d]);
+        put_ids(o, b.columns.ids[d]);
     }
 }
 
@@ -388,27 +399,25 @@ void copy_rows(const StoredRows& r, std::size_t begin, std::size_t end, Columns&
     };
     for_each_number_column(r, c, copy);
     for (std::size_t d = 0; d < kStringDimCount; ++d) {
-        auto& ids = c.ids[d];
-        if (!remap) {
-            if (r.ids[d].empty()) {
-                ids.clear();
+        IdColumn& ids = c.ids[d];
+        const std::vector<std::uint32_t>* to = remap ? &(*remap)[d] : nullptr;
+        if (r.ids[d].empty() || (to && to->empty())) {
+            // Not stored: absent (id 0) when kept, no column when not (or without a remap).
+            if (to && !to->empty()) {
+                ids.assign(n, 0);
             } else {
-                copy(r.ids[d], ids);
+                ids.clear();
             }
             continue;
         }
-        const auto& to = (*remap)[d];
-        if (to.empty()) {
-            ids.clear();
-            continue;
-        }
-        size(ids);
-        if (r.ids[d].empty()) {
-            std::fill(ids.begin(), ids.end(), 0u);
-            continue;
-        }
         const char* from = r.ids[d].data() + begin * 4;
-        for (std::size_t i = 0; i < n; ++i) ids[i] = to[load<std::uint32_t>(from + 4 * i)];
+        if (!to) {
+            ids.assign_u32(from, n);
+            continue;
+        }
+        ids.clear();
+        ids.reserve(n);
+        for (std::size_t i = 0; i < n; ++i) ids.push_back((*to)[load<std::uint32_t>(from + 4 * i)]);
     }
 }
 
