@@ -96,8 +96,8 @@ void StorageCollector::intern(const StorageLines& lines) {
         const StorageLine& s = lines.lines[i];
         StorageEvent& e = next_event();
         e = StorageEvent{};
-        e.time = s.time;
-        e.origin = s.at;
+        e.set_time(s.time);
+        e.set_origin(s.at);
         e.path = s.path.size ? names_.paths.intern(lines.view(s.path)) : 0;
         e.size = s.size;
         e.bucket = names_.bucket(lines.view(s.bucket));

@@ -1,6 +1,7 @@
 #pragma once
 // An object-changing request with its strings interned (StorageNames), ordered by time and
 // then by where it was read: what the object table applies.
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -49,19 +50,37 @@ struct StorageNameViews {
     std::size_t memory_bytes() const;
 };
 
+/// 48 bytes: the time and where in its file are bit fields, with the operation, the class, the
+/// part number and whether a size was logged in their spare bits (set them with set_time and
+/// set_origin).
 struct StorageEvent {
-    std::int64_t time = 0;
-    std::uint64_t origin = 0;  ///< where in its file (StorageLine::at): orders events of a second
+    static constexpr std::int64_t kMaxTime = (std::int64_t{1} << 47) - 1;
+    static constexpr std::uint64_t kMaxOrigin = (std::uint64_t{1} << 47) - 1;
+
+    std::int64_t time : 48 = 0;  ///< UTC seconds (a parsed log's are years 1970-9999)
+    StorageOp op : 8 = StorageOp::Put;
+    StorageClass to : 8 = StorageClass::Standard;
+    std::uint64_t origin : 47 = 0;  ///< where in its file (StorageLine::at): orders events of a second
+    bool has_size : 1 = false;
+    std::uint16_t part : 16 = 0;
     std::uint64_t size = 0;
     std::uint32_t bucket = 0, key = 0, org = 0;
     std::uint32_t path = 0;     ///< paths pool: the file it was read from (0 = not known)
     std::uint32_t upload = 0;   ///< uploads pool; 0 = not logged
     std::uint32_t version = 0;  ///< versions pool; 0 = not logged
-    std::uint16_t part = 0;
-    StorageOp op = StorageOp::Put;
-    StorageClass to = StorageClass::Standard;
-    bool has_size = false;
+
+    /// `t`, held to +-2^47 s (4 million years: no log's time is past it).
+    void set_time(std::int64_t t) {
+        const std::int64_t held = std::clamp(t, -kMaxTime, kMaxTime);
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wconversion"  // held fits the field
+        time = held;
+#pragma GCC diagnostic pop
+    }
+    /// `at`, held to 2^47 - 1 (a line 128 TiB into a file orders as the last of its second there).
+    void set_origin(std::uint64_t at) { origin = std::min(at, kMaxOrigin) & kMaxOrigin; }
 };
+static_assert(sizeof(StorageEvent) == 48);
 
 /// Events are kept in chunks of kEventChunk that never move, so a computation reads a prefix of
 /// them while more are added: event i is chunks[i >> kEventChunkBits][i % kEventChunk].

@@ -44,8 +44,8 @@ struct Stored {
     StorageEvent& add(StorageOp op, std::int64_t t, std::string_view key, std::string_view org, std::uint64_t size = 0,
                       StorageClass to = StorageClass::Standard) {
         StorageEvent e;
-        e.time = t;
-        e.origin = ++seq;
+        e.set_time(t);
+        e.set_origin(++seq);
         e.op = op;
         e.bucket = names.bucket("bkt");
         e.key = names.key(e.bucket, key);

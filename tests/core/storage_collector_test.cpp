@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <future>
+#include <limits>
 #include <random>
 #include <thread>
 
@@ -67,6 +68,44 @@ TEST(StorageCollector, AnAddDuringAReadIsInternedAtOnceNotQueuedNorWaitedFor) {
         EXPECT_EQ(v.names->keys[v[1].bucket].view(v[1].key), "k2");
         EXPECT_EQ(v[1].size, 20u);
         EXPECT_EQ(v.failed, 1u);
+    });
+}
+
+TEST(StorageCollector, AnEventKeepsWhatItWasGivenIn48Bytes) {
+    StorageLines l = one_put("k", std::numeric_limits<std::uint64_t>::max());
+    StorageLine& s = l.lines[0];
+    s.time = 253402300799;  // 9999-12-31T23:59:59Z: the last second a log's time can say
+    s.at = (std::uint64_t{1} << 47) - 1;
+    s.part = std::numeric_limits<std::uint16_t>::max();
+    s.op = StorageOp::Transition;
+    s.to = StorageClass::ReducedRedundancy;
+    StorageLine later = s;
+    later.at = std::uint64_t{1} << 60;  // past what the event holds: ordered last of its second
+    later.time = -86400;
+    later.op = StorageOp::DeleteMarker;
+    later.to = StorageClass::Standard;
+    later.has_size = false;
+    later.part = 0;
+    later.size = 0;
+    l.lines.push_back(later);
+    StorageCollector c;
+    c.add(l);
+    c.read([](const StorageView& v) {
+        ASSERT_EQ(v.size(), 2u);
+        const StorageEvent& e = v[1];
+        EXPECT_EQ(e.time, 253402300799);
+        EXPECT_EQ(e.origin, (std::uint64_t{1} << 47) - 1);
+        EXPECT_EQ(e.part, 65535u);
+        EXPECT_EQ(e.op, StorageOp::Transition);
+        EXPECT_EQ(e.to, StorageClass::ReducedRedundancy);
+        EXPECT_TRUE(e.has_size);
+        EXPECT_EQ(e.size, std::numeric_limits<std::uint64_t>::max());
+        const StorageEvent& f = v[0];
+        EXPECT_EQ(f.time, -86400);
+        EXPECT_EQ(f.origin, StorageEvent::kMaxOrigin);
+        EXPECT_EQ(f.op, StorageOp::DeleteMarker);
+        EXPECT_FALSE(f.has_size);
+        EXPECT_EQ(f.part, 0u);
     });
 }
 

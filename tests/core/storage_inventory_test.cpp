@@ -167,8 +167,8 @@ TEST(StorageInventory, TheBaselineSetsWhatWasStoredBeforeTheLogs) {
     std::vector<StorageEvent> events;
     auto ev = [&](std::int64_t t, StorageOp op, std::string_view key, std::string_view org, std::uint64_t size) {
         StorageEvent e;
-        e.time = t;
-        e.origin = events.size() + 1;
+        e.set_time(t);
+        e.set_origin(events.size() + 1);
         e.op = op;
         e.bucket = b.bucket;
         e.key = names.key(b.bucket, key);

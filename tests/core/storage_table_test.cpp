@@ -33,8 +33,8 @@ struct Events {
     StorageEvent& add(StorageOp op, std::int64_t t, std::string_view bucket, std::string_view key, std::string_view org,
                       std::uint64_t size = 0) {
         StorageEvent e;
-        e.time = t;
-        e.origin = ++seq;
+        e.set_time(t);
+        e.set_origin(++seq);
         e.op = op;
         e.bucket = names.bucket(bucket);
         e.key = names.key(e.bucket, key);
