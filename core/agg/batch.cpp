@@ -98,32 +98,43 @@ Tier BatchBuilder::tier_of(const Record& r) {
     return t;
 }
 
-void BatchBuilder::add(const Record& r, std::string_view path, std::uint64_t at) {
+void BatchBuilder::add(const Record& r, std::string_view path, std::uint64_t at, std::optional<std::uint64_t> origin) {
     Batch& b = batch_;
     ++b.counters.read;
     ++b.counters.parsed;
-    Columns& c = b.columns;
-    c.push_numbers(
-        NumberRow{.time = r.time,
-                  .bytes_sent = r.bytes_sent,
-                  .bytes_in = r.bytes_in,
-                  .total_time_ms = r.has_total_time ? std::min(r.total_time_ms, kNoTotalTime - 1) : kNoTotalTime,
-                  .status = r.status,
-                  .tier = static_cast<std::uint8_t>(tier_of(r))});
-    // Every kept column's hash first, its table slot fetched, then the probes: the cache misses
-    // of a record's dozen pools overlap instead of coming one after another.
+    const NumberRow numbers{
+        .time = r.time,
+        .bytes_sent = r.bytes_sent,
+        .bytes_in = r.bytes_in,
+        .total_time_ms = r.has_total_time ? std::min(r.total_time_ms, kNoTotalTime - 1) : kNoTotalTime,
+        .status = r.status,
+        .tier = static_cast<std::uint8_t>(tier_of(r))};
     std::array<std::string_view, kStringDimCount> value;
-    std::array<std::uint64_t, kStringDimCount> hash;
-    for (const DimInfo& info : kDims) {
-        if (info.kind != DimKind::Stored) continue;
-        const auto i = index(info.dim);
-        if (!keep_[i]) continue;
-        value[i] = info.field ? r.*info.field : org_of(r, org_, scratch_);
-        hash[i] = b.pools[i].hash(value[i]);
-        b.pools[i].prefetch(hash[i]);
+    if (encoder_) {
+        for (const DimInfo& info : kDims) {
+            const auto i = index(info.dim);
+            if (info.kind == DimKind::Stored && keep_[i])
+                value[i] = info.field ? r.*info.field : org_of(r, org_, scratch_);
+        }
+        encoder_->add(numbers, value, path, origin.value_or(0));
+    } else {
+        Columns& c = b.columns;
+        c.push_numbers(numbers);
+        // Every kept column's hash first, its table slot fetched, then the probes: the cache
+        // misses of a record's dozen pools overlap instead of coming one after another.
+        std::array<std::uint64_t, kStringDimCount> hash;
+        for (const DimInfo& info : kDims) {
+            if (info.kind != DimKind::Stored) continue;
+            const auto i = index(info.dim);
+            if (!keep_[i]) continue;
+            value[i] = info.field ? r.*info.field : org_of(r, org_, scratch_);
+            hash[i] = b.pools[i].hash(value[i]);
+            b.pools[i].prefetch(hash[i]);
+        }
+        for (std::size_t i = 0; i < kStringDimCount; ++i)
+            if (keep_[i]) c.ids[i].push_back(b.pools[i].intern(value[i], hash[i]));
+        if (origin) b.origin.push_back(*origin);
     }
-    for (std::size_t i = 0; i < kStringDimCount; ++i)
-        if (keep_[i]) c.ids[i].push_back(b.pools[i].intern(value[i], hash[i]));
     if (storage_ && storage_op_of(r.operation)) b.storage.add(r, org_of(r, org_, scratch_), path, at);
 }
 
@@ -138,6 +149,10 @@ void BatchBuilder::reject(std::uint32_t source, std::uint64_t line_no, std::stri
 Batch BatchBuilder::take() {
     Batch out = std::move(batch_);
     batch_ = Batch{};
+    if (encoder_) {
+        out.encoded = encoder_->take();
+        return out;
+    }
     // The next batch is likely as long as this one: its columns get that room up front, so they
     // never grow by copying (and faulting in) what they hold.
     batch_.columns.reserve(out.columns.size() + out.columns.size() / 8, keep_);

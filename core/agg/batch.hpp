@@ -4,6 +4,8 @@
 // global pools and remapping the id columns: parse workers never share a lock per line.
 #include <array>
 #include <cstdint>
+#include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -76,6 +78,14 @@ struct RequestKey {
     friend bool operator==(const RequestKey&, const RequestKey&) = default;
 };
 
+/// A batch's records encoded for somewhere else, in place of its columns and pools (s3top
+/// ingest: ClickHouse rows; see RecordEncoder). What it holds is its encoder's business.
+struct EncodedRecords {
+    virtual ~EncodedRecords() = default;
+    /// The records it holds.
+    virtual std::uint64_t records() const = 0;
+};
+
 struct Batch {
     Columns columns;
     Pools pools;
@@ -95,6 +105,24 @@ struct Batch {
     /// `s3top storage`: the object-changing requests among the records (BatchBuilder::
     /// keep_storage_lines), for the engine's StorageCollector.
     StorageLines storage;
+    /// The records, when a RecordEncoder took them (then `columns` and `pools` stay empty).
+    std::unique_ptr<EncodedRecords> encoded;
+    /// The records this batch holds, in its columns or encoded.
+    std::uint64_t records() const { return encoded ? encoded->records() : columns.size(); }
+};
+
+/// Takes each record a BatchBuilder is given instead of its columns and pools: a consumer that
+/// only sends the records on (s3top ingest) interns none of them. One per builder.
+class RecordEncoder {
+public:
+    virtual ~RecordEncoder() = default;
+    /// One record: its number columns, each stored dimension's value as the batch would intern
+    /// it (by index(Dim); empty for dimensions not kept), the path of its file and its origin
+    /// (origin_key: file index and line).
+    virtual void add(const NumberRow& numbers, const std::array<std::string_view, kStringDimCount>& values,
+                     std::string_view path, std::uint64_t origin) = 0;
+    /// The records added since the last take(); the encoder starts anew.
+    virtual std::unique_ptr<EncodedRecords> take() = 0;
 };
 
 struct Record;
@@ -106,20 +134,23 @@ public:
     BatchBuilder(const OrgSource& org, const DimMask& keep, const TierMap& tiers = TierMap::defaults());
 
     /// Counts and stores one parsed record; `path` and `at` say where it was read (for its
-    /// storage line: StorageLine::at).
-    void add(const Record& r, std::string_view path = {}, std::uint64_t at = 0);
+    /// storage line: StorageLine::at), `origin` its file and line (origin_key) when the batch
+    /// keeps them (Batch::origin) or an encoder takes the records.
+    void add(const Record& r, std::string_view path = {}, std::uint64_t at = 0,
+             std::optional<std::uint64_t> origin = std::nullopt);
+    /// Hands every record from now on to `encoder` instead of the columns (see RecordEncoder).
+    void set_encoder(std::unique_ptr<RecordEncoder> encoder) { encoder_ = std::move(encoder); }
     /// Counts one line that became no record. A rejected one's text is kept for the rejects
     /// list; an ignored one (is_ignored) is only counted.
     void reject(std::uint32_t source, std::uint64_t line_no, std::string_view line, ParseError e);
     /// Counts bytes read (whole lines including newlines).
     void add_bytes(std::uint64_t n) { batch_.counters.bytes += n; }
-    /// Records where the record just added came from (see Batch::origin).
-    void add_origin(std::uint64_t origin) { batch_.origin.push_back(origin); }
     /// Records the dedupe key of the record just added (or that it had no request id).
     void add_request_key(const RequestKey& k) { batch_.request_keys.push_back(k); }
     void count_no_request_id() { ++batch_.no_request_id; }
     /// Also keep each object-changing request's storage fields (Batch::storage).
     void keep_storage_lines(bool on) { storage_ = on; }
+    /// The records in the batch's columns (none when an encoder takes them).
     std::size_t size() const { return batch_.columns.size(); }
     std::size_t pending_lines() const { return static_cast<std::size_t>(batch_.counters.read); }
     /// The rejected lines held in this batch so far: the loader hands them to a reject sink as
@@ -144,6 +175,7 @@ private:
     StringPool tier_names_;
     std::vector<Tier> tier_of_name_;  ///< by tier_names_ id
     Batch batch_;
+    std::unique_ptr<RecordEncoder> encoder_;
     std::string scratch_;
     std::string method_key_;
     bool storage_ = false;

@@ -55,7 +55,7 @@ Client::Client(Target target) : target_(std::move(target)) {}
 Client::~Client() = default;
 
 std::expected<std::string, std::string> Client::post(std::size_t host, std::string_view url_query, std::string body,
-                                                     bool gzipped) {
+                                                     bool gzipped, const std::vector<std::string_view>* pieces) {
     std::unique_ptr<s3::HttpClient> http;
     {
         std::lock_guard l(mutex_);
@@ -72,6 +72,7 @@ std::expected<std::string, std::string> Client::post(std::size_t host, std::stri
     if (!target_.password.empty()) req.headers.emplace_back("X-ClickHouse-Key", target_.password);
     if (gzipped) req.headers.emplace_back("Content-Encoding", "gzip");
     req.body = std::move(body);
+    if (pieces) req.body_pieces = *pieces;
     req.max_body_bytes = std::size_t{256} << 20;
     req.connect_timeout = std::chrono::milliseconds(5000);
     req.stall_timeout = std::chrono::milliseconds(120000);
@@ -97,8 +98,20 @@ std::expected<std::string, std::string> Client::select(std::size_t host, std::st
     return post(host, "?max_query_size=268435456", std::string(sql), false);
 }
 
-std::expected<std::size_t, std::string> Client::insert(std::size_t host, std::string rows, std::string_view query_id) {
-    return insert_into(host, insert_statement(target_.database, target_.table), std::move(rows), query_id);
+std::expected<std::size_t, std::string> Client::insert(std::size_t host, const std::vector<std::string_view>& pieces,
+                                                       std::string_view query_id) {
+    if (target_.gzip) {
+        std::string rows;
+        for (const std::string_view p : pieces) rows.append(p);
+        return insert_into(host, insert_statement(target_.database, target_.table), std::move(rows), query_id);
+    }
+    const std::string q =
+        "?query_id=" + url_encode(query_id) + "&query=" + url_encode(insert_statement(target_.database, target_.table));
+    std::size_t bytes = 0;
+    for (const std::string_view p : pieces) bytes += p.size();
+    auto r = post(host, q, {}, false, &pieces);
+    if (!r) return std::unexpected(r.error());
+    return bytes;
 }
 
 std::expected<std::size_t, std::string> Client::insert_into(std::size_t host, const std::string& statement,

@@ -1,7 +1,6 @@
 #include "core/clickhouse/ingest_sink.hpp"
 
 #include <algorithm>
-#include <random>
 #include <thread>
 
 #include "core/clickhouse/row_binary.hpp"
@@ -9,19 +8,6 @@
 #include "core/util/hash.hpp"
 
 namespace s3top::clickhouse {
-
-std::uint64_t new_batch_id() {
-    static std::mutex m;
-    static std::mt19937_64 gen = [] {
-        std::random_device rd;
-        std::seed_seq seq{rd(), rd(), rd(), rd()};
-        return std::mt19937_64(seq);
-    }();
-    std::lock_guard l(m);
-    std::uint64_t id = 0;
-    while (id == 0) id = gen();
-    return id;
-}
 
 std::uint32_t IngestSink::host_of(std::string_view path) const {
     const auto n = client_.target().hosts.size();
@@ -47,48 +33,40 @@ SinkCounts IngestSink::counts() const {
     return counts_;
 }
 
-IngestSink::EncodedBatch IngestSink::encode_batch(const Batch& b, std::uint64_t id, const std::vector<PlannedJob>& jobs,
-                                                  const std::vector<Span>& spans) const {
-    // A worker's batch holds lines of several files: each file's rows go to its host.
-    const auto path_of = [&jobs](std::uint32_t file) {
-        return file < jobs.size() ? std::string_view(jobs[file].job.file.path) : std::string_view();
-    };
-    std::vector<std::uint32_t> host_of_file(jobs.size(), ~std::uint32_t{0});  // of the files in this batch
-    std::vector<bool> used(client_.target().hosts.size());
-    for (const Span& sp : spans) {
-        host_of_file[sp.job] = host_of(jobs[sp.job].job.file.path);
-        used[host_of_file[sp.job]] = true;
-    }
+std::unique_ptr<RecordEncoder> IngestSink::make_encoder() const {
+    return std::make_unique<RowBinaryEncoder>(
+        client_.target().hosts.size(), [this](std::string_view path) { return host_of(path); }, buffers_);
+}
+
+IngestSink::EncodedBatch IngestSink::encode_batch(Batch& b) const {
     EncodedBatch out;
-    out.pending.id = id;
-    for (std::uint32_t h = 0; h < used.size(); ++h) {
-        if (!used[h]) continue;
-        EncodedRows rows = encode_row_binary(
-            b, path_of, id, [&](std::uint32_t file) { return file < host_of_file.size() && host_of_file[file] == h; });
-        if (rows.rows == 0) continue;
-        out.pending.parts.push_back({h, rows.rows, rows.min_time, rows.max_time});
-        out.bodies.push_back(std::move(rows.bytes));
-        out.rows += rows.rows;
-        out.times_clamped += rows.times_clamped;
+    auto* rows = dynamic_cast<EncodedRows*>(b.encoded.get());
+    out.pending.id = rows ? rows->batch_id : new_batch_id();
+    if (rows) {
+        for (EncodedRows::Part& part : rows->parts) {
+            out.pending.parts.push_back({part.host, part.rows, part.min_time, part.max_time});
+            out.bodies.push_back(std::move(part.pieces));
+        }
+        out.rows = rows->rows;
+        out.times_clamped = rows->times_clamped;
+        out.records = std::move(b.encoded);
     }
     // The object-changing requests go with the lines row, on its host.
-    if (!b.storage.lines.empty()) out.storage = encode_storage_rows(b.storage, id);
+    if (!b.storage.lines.empty()) out.storage = encode_storage_rows(b.storage, out.pending.id);
     out.storage_failed = b.storage.failed;
     return out;
 }
 
-std::expected<std::uint64_t, std::string> IngestSink::send_parts(const PendingBatch& pending,
-                                                                 std::vector<std::string>&& bodies) {
+std::expected<std::uint64_t, std::string> IngestSink::send_parts(
+    const PendingBatch& pending, const std::vector<std::vector<std::string_view>>& bodies) {
     // Each host's part at once: the shards take them side by side (one thread per further part).
     std::vector<std::expected<std::size_t, std::string>> sent(bodies.size());
     {
         std::vector<std::jthread> others;
         for (std::size_t i = 1; i < bodies.size(); ++i)
-            others.emplace_back([&, i] {
-                sent[i] = client_.insert(pending.parts[i].host, std::move(bodies[i]), batch_query_id(pending.id));
-            });
-        if (!bodies.empty())
-            sent[0] = client_.insert(pending.parts[0].host, std::move(bodies[0]), batch_query_id(pending.id));
+            others.emplace_back(
+                [&, i] { sent[i] = client_.insert(pending.parts[i].host, bodies[i], batch_query_id(pending.id)); });
+        if (!bodies.empty()) sent[0] = client_.insert(pending.parts[0].host, bodies[0], batch_query_id(pending.id));
     }
     std::uint64_t bytes = 0;
     for (const auto& s : sent) {
@@ -110,13 +88,15 @@ IoStatus IngestSink::commit(Batch&& b, std::vector<Span>&& spans, const std::vec
         if (sp.job < jobs.size())
             counters.newest_source_mtime = std::max(counters.newest_source_mtime, jobs[sp.job].job.file.mtime);
     counters.rejects = std::move(b.rejects);
-    if (b.columns.size() == 0 && counters.counters.read == 0) {  // nothing read: nothing to insert
+    if (b.records() == 0 && counters.counters.read == 0) {  // nothing read: nothing to insert
         if (IoStatus stored = state_.append_batch(counters, spans, jobs); !stored) return stored;
         engine_.append(std::move(counters));
         return {};
     }
-    const std::uint64_t id = new_batch_id();
-    EncodedBatch enc = encode_batch(b, id, jobs, spans);
+    // Records come encoded (make_encoder()); a batch of columns would be sent as no rows.
+    if (b.columns.size() > 0) return fail("a batch's records were not encoded for ClickHouse (an internal error)");
+    EncodedBatch enc = encode_batch(b);
+    const std::uint64_t id = enc.pending.id;
     b = Batch();  // the rows are in `enc` now
     if (IoStatus stored = state_.append_pending(enc.pending, counters, spans, jobs); !stored) {
         failed_ = true;
@@ -136,7 +116,8 @@ IoStatus IngestSink::commit(Batch&& b, std::vector<Span>&& spans, const std::vec
             client_.insert_lines(lhost, id, counters.counters, counters.newest_source_mtime, enc.storage_failed);
         !done)
         return fail(done.error());
-    auto sent = send_parts(enc.pending, std::move(enc.bodies));
+    auto sent = send_parts(enc.pending, enc.bodies);
+    enc.records.reset();  // its row buffer goes back for the next batch
     if (!sent) return fail(sent.error());
     bytes += *sent;
     if (IoStatus stored = state_.append_resolved(id, true); !stored) {

@@ -12,6 +12,7 @@
 
 #include "core/agg/engine.hpp"
 #include "core/clickhouse/client.hpp"
+#include "core/clickhouse/row_binary.hpp"
 #include "core/ingest/ingestor.hpp"
 
 namespace s3top::clickhouse {
@@ -36,6 +37,10 @@ public:
     std::string first_error() const;
     SinkCounts counts() const;
 
+    /// A parse worker's encoder (Ingestor::set_record_encoder): each record a RowBinary row for
+    /// the host of its file, so no column of it is interned.
+    std::unique_ptr<RecordEncoder> make_encoder() const;
+
     /// The host a file's batches go to: a hash of its path, so a file always lands on one shard.
     std::uint32_t host_of(std::string_view path) const;
 
@@ -44,26 +49,25 @@ private:
     /// them) and its storage events' rows.
     struct EncodedBatch {
         PendingBatch pending;
-        std::vector<std::string> bodies;
+        std::unique_ptr<EncodedRecords> records;  ///< what the bodies view
+        std::vector<std::vector<std::string_view>> bodies;
         std::string storage;
         std::uint64_t storage_failed = 0, rows = 0, times_clamped = 0;
     };
-    EncodedBatch encode_batch(const Batch& b, std::uint64_t id, const std::vector<PlannedJob>& jobs,
-                              const std::vector<Span>& spans) const;
+    /// `b`'s rows (taken from its EncodedRows) and storage events, as they are sent.
+    EncodedBatch encode_batch(Batch& b) const;
     /// Sends every part of `pending` to its host, side by side; the bytes sent, or the first error.
     std::expected<std::uint64_t, std::string> send_parts(const PendingBatch& pending,
-                                                         std::vector<std::string>&& bodies);
+                                                         const std::vector<std::vector<std::string_view>>& bodies);
     IoStatus fail(std::string message);
     Client& client_;
     StateStore& state_;
     Engine& engine_;
+    std::shared_ptr<RowBuffers> buffers_ = std::make_shared<RowBuffers>();  ///< the encoders' row buffers
     std::atomic<bool> failed_{false};
     mutable std::mutex mutex_;
     std::string error_;
     SinkCounts counts_;
 };
-
-/// A fresh batch id: random, never 0.
-std::uint64_t new_batch_id();
 
 }  // namespace s3top::clickhouse

@@ -9,7 +9,8 @@
 
 #include "core/agg/metrics.hpp"
 #include "core/clickhouse/schema.hpp"
-#include "core/ingest/loader.hpp"
+#include <mutex>
+#include <random>
 
 namespace s3top::clickhouse {
 
@@ -23,59 +24,140 @@ void put_string(std::string& out, std::string_view s) {
     out.append(s);
 }
 
+std::uint64_t new_batch_id() {
+    static std::mutex m;
+    static std::mt19937_64 gen = [] {
+        std::random_device rd;
+        std::seed_seq seq{rd(), rd(), rd(), rd()};
+        return std::mt19937_64(seq);
+    }();
+    std::lock_guard l(m);
+    std::uint64_t id = 0;
+    while (id == 0) id = gen();
+    return id;
+}
+
 namespace {
 
 constexpr std::uint64_t kLineMask = (std::uint64_t{1} << 40) - 1;
+constexpr std::int64_t kMaxDateTime = std::numeric_limits<std::uint32_t>::max();
 
 }  // namespace
 
-EncodedRows encode_row_binary(const Batch& b, const std::function<std::string_view(std::uint32_t file)>& path_of,
-                              std::uint64_t batch_id, const std::function<bool(std::uint32_t file)>& take) {
-    const Columns& c = b.columns;
-    const auto& columns = record_columns();
-    EncodedRows out;
-    out.bytes.reserve(c.size() * 200);
-    out.min_time = std::numeric_limits<std::int64_t>::max();
-    out.max_time = std::numeric_limits<std::int64_t>::min();
-    constexpr std::int64_t kMaxDateTime = std::numeric_limits<std::uint32_t>::max();
-    for (std::size_t r = 0; r < c.size(); ++r) {
-        const std::uint64_t origin = r < b.origin.size() ? b.origin[r] : 0;
-        if (take && !take(static_cast<std::uint32_t>(origin >> 40))) continue;
-        ++out.rows;
-        for (const Column& col : columns) {
-            switch (col.field) {
-                case Field::Time: {
-                    const std::int64_t t = std::clamp<std::int64_t>(c.time[r], 0, kMaxDateTime);
-                    out.times_clamped += t != c.time[r];
-                    out.min_time = std::min(out.min_time, t);
-                    out.max_time = std::max(out.max_time, t);
-                    put_number(out.bytes, static_cast<std::uint32_t>(t));
-                    break;
+std::string RowBuffers::get() {
+    std::lock_guard l(mutex_);
+    if (spare_.empty()) return {};
+    std::string b = std::move(spare_.back());
+    spare_.pop_back();
+    return b;
+}
+
+void RowBuffers::put(std::string buffer) {
+    buffer.clear();
+    std::lock_guard l(mutex_);
+    spare_.push_back(std::move(buffer));
+}
+
+std::string EncodedRows::Part::body() const {
+    std::string out;
+    out.reserve(bytes);
+    for (const std::string_view p : pieces) out.append(p);
+    return out;
+}
+
+EncodedRows::~EncodedRows() {
+    if (buffers_) buffers_->put(std::move(rows_));
+}
+
+RowBinaryEncoder::RowBinaryEncoder(std::size_t hosts, std::function<std::uint32_t(std::string_view path)> host_of,
+                                   std::shared_ptr<RowBuffers> buffers)
+    : hosts_(std::max<std::size_t>(hosts, 1)), host_of_(std::move(host_of)), buffers_(std::move(buffers)) {}
+
+void RowBinaryEncoder::add(const NumberRow& n, const std::array<std::string_view, kStringDimCount>& values,
+                           std::string_view path, std::uint64_t origin) {
+    if (!has_buffer_) {  // the buffer of a batch sent before, its memory already faulted in
+        rows_ = buffers_->get();
+        has_buffer_ = true;
+    }
+    if (path.data() != last_path_.data() || path.size() != last_path_.size()) {
+        last_path_ = path;
+        last_host_ = host_of_ ? std::min<std::uint32_t>(host_of_(path), static_cast<std::uint32_t>(hosts_ - 1)) : 0;
+    }
+    const std::int64_t t = std::clamp<std::int64_t>(n.time, 0, kMaxDateTime);
+    times_clamped_ += t != n.time;
+    const std::size_t at = rows_.size();
+    for (const Column& col : record_columns()) {
+        switch (col.field) {
+            case Field::Time: put_number(rows_, static_cast<std::uint32_t>(t)); break;
+            case Field::Dim: put_string(rows_, values[index(col.dim)]); break;
+            case Field::Status: put_number(rows_, n.status); break;
+            case Field::Tier: put_number(rows_, n.tier); break;
+            case Field::BytesSent: put_number(rows_, n.bytes_sent); break;
+            case Field::BytesIn: put_number(rows_, n.bytes_in); break;
+            case Field::TotalTime:
+                if (n.total_time_ms == kNoTotalTime) {
+                    rows_.push_back(1);  // NULL
+                } else {
+                    rows_.push_back(0);
+                    put_number(rows_, n.total_time_ms);
                 }
-                case Field::Dim: {
-                    const auto& ids = c.ids[index(col.dim)];
-                    put_string(out.bytes, ids.empty() ? std::string_view() : b.pools[index(col.dim)].view(ids[r]));
-                    break;
-                }
-                case Field::Status: put_number(out.bytes, c.status[r]); break;
-                case Field::Tier: put_number(out.bytes, c.tier[r]); break;
-                case Field::BytesSent: put_number(out.bytes, c.bytes_sent[r]); break;
-                case Field::BytesIn: put_number(out.bytes, c.bytes_in[r]); break;
-                case Field::TotalTime:
-                    if (c.total_time_ms[r] == kNoTotalTime) {
-                        out.bytes.push_back(1);  // NULL
-                    } else {
-                        out.bytes.push_back(0);
-                        put_number(out.bytes, c.total_time_ms[r]);
-                    }
-                    break;
-                case Field::SourceFile: put_string(out.bytes, path_of(static_cast<std::uint32_t>(origin >> 40))); break;
-                case Field::SourceLine: put_number(out.bytes, origin & kLineMask); break;
-                case Field::BatchId: put_number(out.bytes, batch_id); break;
-            }
+                break;
+            case Field::SourceFile: put_string(rows_, path); break;
+            case Field::SourceLine: put_number(rows_, origin & kLineMask); break;
+            case Field::BatchId: put_number(rows_, std::uint64_t{0}); break;  // written by take()
         }
     }
-    if (out.rows == 0) out.min_time = out.max_time = 0;
+    const std::uint64_t org = orgs_.intern(values[index(Dim::Org)]);
+    index_.push_back(
+        Row{org << 32 | static_cast<std::uint32_t>(t), at, static_cast<std::uint32_t>(rows_.size() - at), last_host_});
+}
+
+std::unique_ptr<EncodedRecords> RowBinaryEncoder::take() {
+    // The batch id is each row's last 8 bytes (record_columns() ends with it).
+    const std::uint64_t id = new_batch_id();
+    for (const Row& row : index_) std::memcpy(rows_.data() + row.at + row.size - sizeof id, &id, sizeof id);
+    // The table's order: org as ClickHouse compares strings (bytes, unsigned, a prefix first),
+    // then time. Orgs are few: each is ranked once and the rows sorted by (rank, time).
+    std::vector<std::uint32_t> by_name(orgs_.size());
+    for (std::uint32_t i = 0; i < by_name.size(); ++i) by_name[i] = i;
+    std::sort(by_name.begin(), by_name.end(),
+              [&](std::uint32_t a, std::uint32_t b) { return orgs_.view(a) < orgs_.view(b); });
+    std::vector<std::uint64_t> rank(by_name.size());
+    for (std::uint32_t r = 0; r < by_name.size(); ++r) rank[by_name[r]] = r;
+    for (Row& row : index_) row.order = rank[row.order >> 32] << 32 | (row.order & 0xffffffffu);
+    // Equal (org, time) rows keep their order: the body is the same for the same records.
+    std::stable_sort(index_.begin(), index_.end(),
+                     [](const Row& a, const Row& b) { return a.host != b.host ? a.host < b.host : a.order < b.order; });
+    auto out = std::make_unique<EncodedRows>(std::move(rows_), buffers_);
+    rows_ = std::string();
+    has_buffer_ = false;
+    out->batch_id = id;
+    out->rows = index_.size();
+    out->times_clamped = times_clamped_;
+    const char* const base = out->rows_data();
+    for (std::size_t i = 0; i < index_.size();) {
+        EncodedRows::Part& part = out->parts.emplace_back();
+        part.host = index_[i].host;
+        part.min_time = std::numeric_limits<std::int64_t>::max();
+        part.max_time = std::numeric_limits<std::int64_t>::min();
+        for (; i < index_.size() && index_[i].host == part.host; ++i) {
+            const Row& row = index_[i];
+            const auto t = static_cast<std::int64_t>(row.order & 0xffffffffu);
+            part.min_time = std::min(part.min_time, t);
+            part.max_time = std::max(part.max_time, t);
+            // A row right after the previous one in the buffer extends its piece.
+            const std::string_view piece(base + row.at, row.size);
+            if (!part.pieces.empty() && part.pieces.back().data() + part.pieces.back().size() == piece.data())
+                part.pieces.back() = std::string_view(part.pieces.back().data(), part.pieces.back().size() + row.size);
+            else
+                part.pieces.push_back(piece);
+            part.bytes += row.size;
+            ++part.rows;
+        }
+    }
+    index_.clear();
+    orgs_.clear();
+    times_clamped_ = 0;
     return out;
 }
 

@@ -1,14 +1,18 @@
 #pragma once
-// A batch of records as ClickHouse's RowBinary input (the records table's columns, in
+// A batch's records as ClickHouse's RowBinary input (the records table's columns, in
 // record_columns() order), and gzip for the HTTP body. RowBinary is long-stable (18.x to now),
 // exact (no escaping) and cheap to write.
 #include <cstdint>
 #include <cstring>
 #include <functional>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/agg/batch.hpp"
+#include "core/util/string_pool.hpp"
 
 namespace s3top::clickhouse {
 
@@ -22,20 +26,83 @@ void put_number(std::string& out, T v) {
 /// Appends `s` to a RowBinary body: its LEB128 length, then its bytes.
 void put_string(std::string& out, std::string_view s);
 
-/// What encoding saw: the rows and their time range (for the state file's Pending record).
-struct EncodedRows {
-    std::string bytes;
-    std::uint64_t rows = 0;
-    std::int64_t min_time = 0, max_time = 0;
-    std::uint64_t times_clamped = 0;  ///< times outside DateTime's 1970-2106, written as its nearest end
+/// A fresh batch id: random, never 0.
+std::uint64_t new_batch_id();
+
+/// Where the encoders of one ingest put their row buffers back once a batch is sent, so the
+/// next batch writes into memory already faulted in: as many buffers as batches in hand.
+class RowBuffers {
+public:
+    /// A buffer put back (emptied, its capacity kept), or an empty one.
+    std::string get();
+    void put(std::string buffer);
+
+private:
+    std::mutex mutex_;
+    std::vector<std::string> spare_;
 };
 
-/// Every record of `b` (its id columns name strings of its own pools; every stored dimension
-/// kept) as RowBinary rows. `b.origin` gives each record's file and line (see origin_key);
-/// `path_of(file)` names the file. Every row carries `batch_id`.
-/// `take(file)` (optional) picks the records of some files only (the share of one host).
-EncodedRows encode_row_binary(const Batch& b, const std::function<std::string_view(std::uint32_t file)>& path_of,
-                              std::uint64_t batch_id, const std::function<bool(std::uint32_t file)>& take = {});
+/// A batch's records as RowBinary inserts, one per host (IngestSink's EncodedRecords). Its
+/// parts view its buffer of rows, which goes back to its RowBuffers when it is destroyed.
+struct EncodedRows : EncodedRecords {
+    struct Part {
+        std::uint32_t host = 0;
+        std::uint64_t rows = 0, bytes = 0;
+        std::int64_t min_time = 0, max_time = 0;  ///< of the rows, as written (clamped)
+        /// The body: its rows, ordered as the table is (org, time), as runs of the buffer.
+        std::vector<std::string_view> pieces;
+        /// The pieces in one string.
+        std::string body() const;
+    };
+    EncodedRows(std::string buffer, std::shared_ptr<RowBuffers> buffers)
+        : rows_(std::move(buffer)), buffers_(std::move(buffers)) {}
+    ~EncodedRows() override;
+    EncodedRows(const EncodedRows&) = delete;
+    EncodedRows& operator=(const EncodedRows&) = delete;
+    std::uint64_t records() const override { return rows; }
+    /// The buffer the parts' pieces view.
+    const char* rows_data() const { return rows_.data(); }
+
+    std::uint64_t batch_id = 0;  ///< every row carries it
+    std::vector<Part> parts;     ///< by host, only hosts with rows
+    std::uint64_t rows = 0;
+    std::uint64_t times_clamped = 0;  ///< times outside DateTime's 1970-2106, written as its nearest end
+
+private:
+    std::string rows_;
+    std::shared_ptr<RowBuffers> buffers_;
+};
+
+/// Encodes each record as a RowBinary row of the records table (record_columns() order) as the
+/// parse worker hands it over: no column is interned. A record goes to the host `host_of` names
+/// for its file's path. take() gives each host's rows ordered by (org, time), the table's
+/// order, so the server need not sort them (a fifth of its CPU on an insert), with a fresh
+/// batch id (new_batch_id()) in every row. Not thread-safe: one per parse worker.
+class RowBinaryEncoder : public RecordEncoder {
+public:
+    RowBinaryEncoder(std::size_t hosts, std::function<std::uint32_t(std::string_view path)> host_of,
+                     std::shared_ptr<RowBuffers> buffers = std::make_shared<RowBuffers>());
+    void add(const NumberRow& numbers, const std::array<std::string_view, kStringDimCount>& values,
+             std::string_view path, std::uint64_t origin) override;
+    std::unique_ptr<EncodedRecords> take() override;
+
+private:
+    struct Row {
+        std::uint64_t order = 0;  ///< the org's id (its rank, once taken) << 32 | time
+        std::uint64_t at = 0;     ///< in rows_
+        std::uint32_t size = 0, host = 0;
+    };
+    std::size_t hosts_;
+    std::function<std::uint32_t(std::string_view)> host_of_;
+    std::shared_ptr<RowBuffers> buffers_;
+    std::string rows_;         ///< every row, one after another (its batch id written by take())
+    bool has_buffer_ = false;  ///< rows_ was taken from buffers_ since the last take()
+    std::vector<Row> index_;
+    StringPool orgs_;             ///< the batch's orgs (few): rows are sorted by their rank
+    std::string_view last_path_;  ///< the file of the previous record, and its host
+    std::uint32_t last_host_ = 0;
+    std::uint64_t times_clamped_ = 0;
+};
 
 /// "INSERT INTO db.table (col, ...) FORMAT RowBinary": the statement the rows follow.
 std::string insert_statement(std::string_view database, std::string_view table);

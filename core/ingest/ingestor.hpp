@@ -46,6 +46,10 @@ public:
     void set_reject_sink(RejectSink sink) { reject_sink_ = std::move(sink); }
     void set_parser_factory(ParserFactory f) { factory_ = std::move(f); }
     void set_commit_hook(CommitHook h) { hook_ = std::move(h); }
+    /// Each parse worker's records go to an encoder this makes (LoaderOptions::record_encoder).
+    void set_record_encoder(std::function<std::unique_ptr<RecordEncoder>()> f) {
+        options_.record_encoder = std::move(f);
+    }
 
     /// Opens the state file (see StateStore::open): loads stored records into the engine.
     /// `fingerprint` names everything that changes what is stored (org source, format,

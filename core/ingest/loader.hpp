@@ -52,6 +52,9 @@ struct LoaderOptions {
     std::shared_ptr<RequestIdSet> dedupe;
     /// Counts of what is planned and read, for a progress display. Null: none kept.
     std::shared_ptr<LoadProgress> progress;
+    /// Makes each parse worker's RecordEncoder: the records go to it (with their origin)
+    /// instead of the batch's columns (`s3top ingest` encodes them for ClickHouse). Empty: none.
+    std::function<std::unique_ptr<RecordEncoder>()> record_encoder;
 };
 
 inline constexpr std::size_t kEdgeBytes = 1024;  ///< a file's head and tail hashes cover this much

@@ -17,6 +17,7 @@ ParseWorker::ParseWorker(const WorkerShared& shared)
       builder_(shared.engine.config().org, shared.engine.config().keep, shared.engine.config().tiers),
       keep_rejects_(shared.engine.config().max_recent_rejects) {
     builder_.keep_storage_lines(shared.engine.config().storage != nullptr || shared.options.storage_lines);
+    if (shared.options.record_encoder) builder_.set_encoder(shared.options.record_encoder());
 }
 
 void ParseWorker::process(Block& blk) {
@@ -121,8 +122,7 @@ void ParseWorker::parse_line(const FileCtx& fc, LineParser& parser, std::string_
             static_cast<std::uint32_t>(id_at >= line_at && id_at - line_at <= line.size() ? id_at - line_at : 0);
         builder_.reject(fc.index, line_no, line, ParseError{RejectReason::DuplicateRequestId, column, 0});
     } else {
-        builder_.add(*r, shared_.jobs[fc.index].file.path, at);
-        if (shared_.options.record_origin) builder_.add_origin(origin_key(fc.index, line_no));
+        builder_.add(*r, shared_.jobs[fc.index].file.path, at, origin(fc.index, line_no));
     }
 }
 
@@ -154,8 +154,7 @@ void ParseWorker::parse_document(const FileCtx& fc, std::string_view doc) {
                 builder_.reject(fc.index, element, r.request_id, ParseError{RejectReason::DuplicateRequestId, 0, 0});
                 return;
             }
-            builder_.add(r, shared_.jobs[fc.index].file.path, element);
-            if (shared_.options.record_origin) builder_.add_origin(origin_key(fc.index, element));
+            builder_.add(r, shared_.jobs[fc.index].file.path, element, origin(fc.index, element));
         },
         [&](std::string_view excerpt, ParseError e) { builder_.reject(fc.index, ++element, excerpt, e); }, error);
     if (!ok) builder_.reject(fc.index, element + 1, error, ParseError{RejectReason::BadField, 0, 0});
@@ -166,6 +165,11 @@ void ParseWorker::parse_document(const FileCtx& fc, std::string_view doc) {
 bool ParseWorker::duplicate(const Record& r, std::uint32_t file) {
     return shared_.dedupe &&
            shared_.dedupe->admit(r, shared_.first_file + file, builder_) == RequestIdSet::Verdict::Duplicate;
+}
+
+std::optional<std::uint64_t> ParseWorker::origin(std::uint32_t file, std::uint64_t line) const {
+    if (!shared_.options.record_origin && !shared_.options.record_encoder) return std::nullopt;
+    return origin_key(file, line);
 }
 
 void ParseWorker::add_span(const Block& blk, std::uint64_t lines) {

@@ -53,6 +53,8 @@ private:
     /// The parser for `fc`, made once per file (fed its header lines); null when none matched.
     LineParser* parser_for(const FileCtx& fc);
     bool duplicate(const Record& r, std::uint32_t file);
+    /// A record's origin_key, when the batch keeps it or an encoder takes the records.
+    std::optional<std::uint64_t> origin(std::uint32_t file, std::uint64_t line) const;
     void add_span(const Block& block, std::uint64_t lines);
     void pass_rejects();
     void flush();

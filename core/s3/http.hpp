@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <expected>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -31,6 +32,9 @@ struct HttpRequest {
     std::string url;
     Headers headers;
     std::string body;
+    /// PUT and POST: when not empty, the body is these pieces one after another, sent as they
+    /// are (never copied together; `body` is unused). They must outlive perform().
+    std::vector<std::string_view> body_pieces;
     std::chrono::milliseconds connect_timeout{10000};
     /// The transfer fails when it moves under 1 byte/s for this long (a stalled server).
     std::chrono::milliseconds stall_timeout{30000};
