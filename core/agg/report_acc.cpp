@@ -121,7 +121,9 @@ void ReportAccumulator::fold_timed(const Columns& c, const Pools& pools, std::sp
     }
 }
 
-void ReportAccumulator::set_overall(std::uint64_t distinct_clients, std::int64_t min_time, std::int64_t max_time) {
+void ReportAccumulator::set_overall(std::uint64_t distinct_clients, std::int64_t min_time, std::int64_t max_time,
+                                    const std::optional<Metrics>& totals) {
+    if (totals) totals_ = *totals;
     distinct_clients_ = distinct_clients;
     min_time_ = min_time;
     max_time_ = max_time;
@@ -200,7 +202,7 @@ ReportResult ReportAccumulator::finish(const Pools& pools) const {
     sorted.reserve(groups.size());
     for (const std::size_t g : order) sorted.push_back(std::move(groups[g]));
     groups = std::move(sorted);
-    out.total_groups = groups.size();
+    out.total_groups = group_count_.value_or(groups.size());
     if (spec_.top && groups.size() > spec_.top) groups.resize(spec_.top);
     out.groups = std::move(groups);
     return out;

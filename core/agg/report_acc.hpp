@@ -3,6 +3,7 @@
 // columns through it; in streaming mode the engine folds each batch as it arrives and keeps no
 // records at all (memory then grows with distinct values, not with lines).
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <unordered_map>
 #include <vector>
@@ -36,8 +37,12 @@ public:
     void fold_timed(const Columns& c, const Pools& pools, std::span<const std::uint32_t> bucket,
                     std::span<const std::uint64_t> count);
     /// What only the whole (filtered) set can say, when it was aggregated elsewhere: its distinct
-    /// clients and its time range. The totals are the groups' metrics merged.
-    void set_overall(std::uint64_t distinct_clients, std::int64_t min_time, std::int64_t max_time);
+    /// clients and its time range. The totals are the groups' metrics merged, or `totals` when
+    /// the groups folded are not all of them (the top N only).
+    void set_overall(std::uint64_t distinct_clients, std::int64_t min_time, std::int64_t max_time,
+                     const std::optional<Metrics>& totals = std::nullopt);
+    /// The number of groups when not all of them were folded (the top N only): finish() says it.
+    void set_group_count(std::uint64_t n) { group_count_ = n; }
     /// The groups, sorted and cut per the spec. `pools` must be those fold() saw.
     ReportResult finish(const Pools& pools) const;
     const ReportSpec& spec() const { return spec_; }
@@ -65,6 +70,7 @@ private:
     std::vector<std::uint64_t> client_bits_;
     std::uint64_t distinct_clients_ = 0;
     std::int64_t min_time_ = 0, max_time_ = 0;
+    std::optional<std::uint64_t> group_count_;
     std::vector<std::int64_t> key_;
 };
 

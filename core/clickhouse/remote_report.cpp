@@ -38,6 +38,14 @@ struct Tables {
         };
         return where_sql(filter, distinct);
     }
+    /// The top groups' cut a cut_sql() statement names (none without a statement, or when
+    /// there are fewer groups).
+    std::expected<std::optional<PanelCut>, std::string> cut(const std::optional<std::string>& sql) const {
+        if (!sql) return std::nullopt;
+        auto answer = ask(*sql);
+        if (!answer) return std::unexpected(answer.error());
+        return read_cut(*answer);
+    }
     Client& client;
     AnswerCache* cache;
     std::string records, lines, storage;
@@ -64,9 +72,18 @@ std::expected<ReportResult, std::string> run_report(Client& client, const Report
     const Tables t(client, cache);
     auto where = t.where(spec.filter);
     if (!where) return std::unexpected(where.error());
-    const ReportSql q = report_sql(spec, t.records, t.lines, *where);
+    // --top N: the N-th group's metrics first, then only the groups that rank as high.
+    const auto cut = t.cut(report_cut_sql(spec, t.records, *where));
+    if (!cut) return std::unexpected(cut.error());
+    const ReportSql q = report_sql(spec, t.records, t.lines, *where, *cut);
     auto groups = t.ask(q.groups);
     if (!groups) return std::unexpected(groups.error());
+    std::string group_count;
+    if (!q.group_count.empty()) {
+        auto answer = t.ask(q.group_count);
+        if (!answer) return std::unexpected(answer.error());
+        group_count = std::move(*answer);
+    }
     std::string timed;
     if (spec.percentiles) {
         auto answer = t.ask(q.timed);
@@ -81,7 +98,7 @@ std::expected<ReportResult, std::string> run_report(Client& client, const Report
     if (!line_counts) return std::unexpected(line_counts.error());
     auto reasons = t.ask_shared(q.reasons);
     if (!reasons) return std::unexpected(reasons.error());
-    return fold_report(spec, tiers, {*groups, timed, *overall, *operations, *line_counts, *reasons});
+    return fold_report(spec, tiers, {*groups, timed, *overall, *operations, *line_counts, *reasons, group_count});
 }
 
 std::expected<Snapshot, std::string> run_snapshot(Client& client, const ViewSpec& view, AnswerCache* cache) {
@@ -90,15 +107,9 @@ std::expected<Snapshot, std::string> run_snapshot(Client& client, const ViewSpec
     if (!where) return std::unexpected(where.error());
     std::vector<PanelData> panels;
     for (const PanelSpec& p : view.panels) {
-        std::optional<PanelCut> cut;
-        if (const auto sql = panel_cut_sql(p, t.records, *where)) {
-            auto answer = t.ask(*sql);
-            if (!answer) return std::unexpected(answer.error());
-            auto read = read_cut(*answer);
-            if (!read) return std::unexpected(read.error());
-            cut = *read;
-        }
-        auto rows = t.ask(panel_rows_sql(p, t.records, *where, cut));
+        const auto cut = t.cut(panel_cut_sql(p, t.records, *where));
+        if (!cut) return std::unexpected(cut.error());
+        auto rows = t.ask(panel_rows_sql(p, t.records, *where, *cut));
         if (!rows) return std::unexpected(rows.error());
         auto groups = t.ask(panel_groups_sql(p, t.records, *where));
         if (!groups) return std::unexpected(groups.error());

@@ -238,24 +238,84 @@ std::string reasons_sql(std::string_view lines_table) {
         lines_table);
 }
 
+namespace {
+
+/// A group's order's pair of sort metrics, as SQL over a group.
+std::pair<std::string, std::string> sort_pair(SortBy sort) {
+    std::string bytes = saturated_sum("bytes_sent"), requests = "toUInt64(count())";
+    if (sort == SortBy::Requests) return {requests, bytes};
+    return {bytes, requests};
+}
+
+/// Whether a report keeps only its top N groups by an order of metrics (--top N).
+bool top_only(const ReportSpec& spec) { return spec.top > 0 && spec.sort != SortBy::Key; }
+
+}  // namespace
+
+std::string cut_sql(SortBy sort, bool reverse, std::size_t limit, std::string_view keys, std::string_view table,
+                    std::string_view where) {
+    const auto [first, second] = sort_pair(sort);
+    const char* dir = reverse ? "ASC" : "DESC";
+    return fmt::format(
+        "SELECT s3top_first, s3top_second FROM (SELECT {} AS s3top_first, {} AS s3top_second FROM {} WHERE {} "
+        "GROUP BY {}) ORDER BY s3top_first {}, s3top_second {} LIMIT {}, 1 FORMAT RowBinary",
+        first, second, table, where, keys, dir, dir, limit - 1);
+}
+
+std::expected<std::optional<PanelCut>, std::string> read_cut(std::string_view answer) {
+    if (answer.empty()) return std::nullopt;
+    AnswerReader r(answer);
+    PanelCut cut;
+    cut.first = r.number<std::uint64_t>();
+    cut.second = r.number<std::uint64_t>();
+    if (!r.ok() || !r.done()) return std::unexpected(garbled("top groups' cut"));
+    return cut;
+}
+
+std::string having_sql(SortBy sort, bool reverse, const PanelCut& cut) {
+    const auto [first, second] = sort_pair(sort);
+    const char* beyond = reverse ? "<" : ">";
+    const char* at_least = reverse ? "<=" : ">=";
+    return fmt::format(" HAVING {0} {2} {3} OR ({0} = {3} AND {1} {4} {5})", first, second, beyond, cut.first, at_least,
+                       cut.second);
+}
+
+std::optional<std::string> report_cut_sql(const ReportSpec& spec, std::string_view table, std::string_view where) {
+    if (!top_only(spec)) return std::nullopt;
+    return cut_sql(spec.sort, false, spec.top, group_by(spec), table, where);
+}
+
 ReportSql report_sql(const ReportSpec& spec, std::string_view table, std::string_view lines_table,
-                     std::string_view where) {
+                     std::string_view where, const std::optional<PanelCut>& cut) {
     const DimMask sources = source_dims(spec.by);
     const std::string keys = group_by(spec);
     const std::string clients =
         spec.distinct_clients ? "toUInt64(uniqExactIf(remote_ip, remote_ip != ''))" : "toUInt64(0)";
+    // With a cut, the top groups only; their latency buckets are those of the same groups (GLOBAL:
+    // the subquery runs once, here, when the table is a Distributed one).
+    const bool top = cut && top_only(spec);
+    const std::string having = top ? having_sql(spec.sort, false, *cut) : "";
     ReportSql q;
-    q.groups = fmt::format("SELECT {}, {}, {} FROM {} WHERE {} GROUP BY {} FORMAT RowBinary", source_select(sources),
-                           metrics_select(), clients, table, where, keys);
+    q.groups = fmt::format("SELECT {}, {}, {} FROM {} WHERE {} GROUP BY {}{} FORMAT RowBinary", source_select(sources),
+                           metrics_select(), clients, table, where, keys, having);
     if (spec.percentiles) {
+        const std::string only =
+            top ? fmt::format(" AND ({0}) GLOBAL IN (SELECT {0} FROM {1} WHERE {2} GROUP BY {0}{3})", keys, table,
+                              where, having)
+                : "";
         q.timed = fmt::format(
-            "SELECT {}, {} AS s3top_bucket, count() FROM {} WHERE ({}) AND total_time_ms IS NOT NULL "
+            "SELECT {}, {} AS s3top_bucket, count() FROM {} WHERE ({}) AND total_time_ms IS NOT NULL{} "
             "GROUP BY {}, s3top_bucket FORMAT RowBinary",
-            source_select(sources), bucket_sql("assumeNotNull(total_time_ms)"), table, where, keys);
+            source_select(sources), bucket_sql("assumeNotNull(total_time_ms)"), table, where, only, keys);
     }
+    if (top)
+        q.group_count =
+            fmt::format("SELECT toUInt64(count()) FROM (SELECT 1 FROM {} WHERE {} GROUP BY {}) FORMAT RowBinary", table,
+                        where, keys);
+    // With the top groups only, the totals are the whole set's, not theirs merged.
     q.overall =
-        fmt::format("SELECT {}, toUInt32(min(time)), toUInt32(max(time)), count() FROM {} WHERE {} FORMAT RowBinary",
-                    clients, table, where);
+        fmt::format("SELECT {}{}, toUInt32(min(time)), toUInt32(max(time)), count() FROM {} WHERE {} FORMAT RowBinary",
+                    top ? metrics_select() + ", " : "", clients, table, where);
     q.operations = fmt::format("SELECT operation, count() FROM {} GROUP BY operation FORMAT RowBinary", table);
     q.lines = lines_sql(lines_table);
     q.reasons = reasons_sql(lines_table);
@@ -294,12 +354,19 @@ std::expected<ReportResult, std::string> fold_report(const ReportSpec& spec, con
         acc.fold_timed(c, pools, buckets, counts);
     }
     {
+        const bool top = !answers.group_count.empty();
         AnswerReader r(answers.overall);
+        const std::optional<Metrics> totals = top ? std::optional(read_metrics(r)) : std::nullopt;
         const auto clients = r.number<std::uint64_t>();
         const auto first = r.number<std::uint32_t>(), last = r.number<std::uint32_t>();
         const auto rows = r.number<std::uint64_t>();
         if (!r.ok() || !r.done()) return std::unexpected(garbled("totals"));
-        acc.set_overall(clients, rows ? first : 0, rows ? last : 0);
+        acc.set_overall(clients, rows ? first : 0, rows ? last : 0, totals);
+        if (top) {
+            AnswerReader g(answers.group_count);
+            acc.set_group_count(g.number<std::uint64_t>());
+            if (!g.ok() || !g.done()) return std::unexpected(garbled("groups' count"));
+        }
     }
     ReportResult out = acc.finish(pools);
     std::vector<OperationCount> ops;

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <expected>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -68,22 +69,47 @@ std::expected<void, std::string> fold_lines(std::string_view lines_answer, std::
 /// "ClickHouse's answer to the WHAT query does not parse ...".
 std::string garbled(std::string_view what);
 
+// Top N: only the groups that can be among the first N by an order of metrics come back. The
+// N-th group's pair of sort metrics is asked first (cut_sql), then every group that ranks at
+// least as high by them (having_sql): the first N plus those tied with the N-th, from which the
+// local order picks as it would among all of them.
+
+/// The sort metrics of the limit-th group: the first and second of its order's pair (bytes
+/// sent then requests, or requests then bytes sent).
+struct PanelCut {
+    std::uint64_t first = 0, second = 0;
+};
+/// The `limit`-th group's PanelCut when grouped by `keys` (SQL) and ranked by `sort` (from the
+/// last with `reverse`). `sort` must not be SortBy::Key.
+std::string cut_sql(SortBy sort, bool reverse, std::size_t limit, std::string_view keys, std::string_view table,
+                    std::string_view where);
+/// The cut an answer to cut_sql() names: nullopt when it has no row (fewer groups: every group).
+std::expected<std::optional<PanelCut>, std::string> read_cut(std::string_view answer);
+/// " HAVING ...": the groups that rank at least as high as `cut` by `sort`.
+std::string having_sql(SortBy sort, bool reverse, const PanelCut& cut);
+
 /// The statements of a report, each FORMAT RowBinary.
 struct ReportSql {
-    std::string groups;      ///< per group: its keys' source columns, metrics, distinct clients
-    std::string timed;       ///< per group and latency bucket: requests
-    std::string overall;     ///< distinct clients, first and last time
-    std::string operations;  ///< requests per operation, unfiltered (operations no rule knows)
-    std::string lines;       ///< lines read, parsed, bytes, newest file time (the lines table)
-    std::string reasons;     ///< lines that became no record, by reason
+    std::string groups;       ///< per group: its keys' source columns, metrics, distinct clients
+    std::string timed;        ///< per group and latency bucket: requests
+    std::string overall;      ///< distinct clients, first and last time
+    std::string operations;   ///< requests per operation, unfiltered (operations no rule knows)
+    std::string lines;        ///< lines read, parsed, bytes, newest file time (the lines table)
+    std::string reasons;      ///< lines that became no record, by reason
+    std::string group_count;  ///< with a cut: how many groups there are (one UInt64); else empty
 };
-/// `table` names the records table; `lines_table` the line counters that go with it.
+/// With --top N (and an order by metrics): cut_sql() for the report's groups; else nullopt.
+std::optional<std::string> report_cut_sql(const ReportSpec& spec, std::string_view table, std::string_view where);
+/// `table` names the records table; `lines_table` the line counters that go with it. With
+/// `cut` (the answer to report_cut_sql()), only the groups that rank at least as high come back,
+/// and their latency buckets.
 ReportSql report_sql(const ReportSpec& spec, std::string_view table, std::string_view lines_table,
-                     std::string_view where);
+                     std::string_view where, const std::optional<PanelCut>& cut = std::nullopt);
 
 /// ClickHouse's answers to the statements of a ReportSql (RowBinary).
 struct ReportAnswers {
     std::string_view groups, timed, overall, operations, lines, reasons;
+    std::string_view group_count;  ///< empty: the groups are all of them
 };
 
 /// Folds the answers to report_sql() into a result, as Engine::report() would make it over the

@@ -17,13 +17,6 @@ namespace {
 /// Whether only the groups up to the limit-th by the panel's metrics are asked for.
 bool cut_short(const PanelSpec& spec) { return spec.limit > 0 && spec.sort != SortBy::Key; }
 
-/// The panel's order's pair of sort metrics, as SQL over a group.
-std::pair<std::string, std::string> sort_pair(const PanelSpec& spec) {
-    std::string bytes = saturated_sum("bytes_sent"), requests = "toUInt64(count())";
-    if (spec.sort == SortBy::Requests) return {requests, bytes};
-    return {bytes, requests};
-}
-
 /// Time buckets the chart's series is asked in: seconds per bucket (months are folded here
 /// from days: their length varies).
 std::int64_t series_step(Dim resolution) {
@@ -43,34 +36,12 @@ std::string panel_groups_sql(const PanelSpec& spec, std::string_view table, std:
 
 std::optional<std::string> panel_cut_sql(const PanelSpec& spec, std::string_view table, std::string_view where) {
     if (!cut_short(spec)) return std::nullopt;
-    const auto [first, second] = sort_pair(spec);
-    const char* dir = spec.reverse ? "ASC" : "DESC";
-    return fmt::format(
-        "SELECT s3top_first, s3top_second FROM (SELECT {} AS s3top_first, {} AS s3top_second FROM {} WHERE {} "
-        "GROUP BY {}) ORDER BY s3top_first {}, s3top_second {} LIMIT {}, 1 FORMAT RowBinary",
-        first, second, table, where, dim_expr(spec.dim), dir, dir, spec.limit - 1);
-}
-
-std::expected<std::optional<PanelCut>, std::string> read_cut(std::string_view answer) {
-    if (answer.empty()) return std::nullopt;
-    AnswerReader r(answer);
-    PanelCut cut;
-    cut.first = r.number<std::uint64_t>();
-    cut.second = r.number<std::uint64_t>();
-    if (!r.ok() || !r.done()) return std::unexpected(garbled("panel's cut"));
-    return cut;
+    return cut_sql(spec.sort, spec.reverse, spec.limit, dim_expr(spec.dim), table, where);
 }
 
 std::string panel_rows_sql(const PanelSpec& spec, std::string_view table, std::string_view where,
                            const std::optional<PanelCut>& cut) {
-    std::string having;
-    if (cut && cut_short(spec)) {
-        const auto [first, second] = sort_pair(spec);
-        const char* beyond = spec.reverse ? "<" : ">";
-        const char* at_least = spec.reverse ? "<=" : ">=";
-        having = fmt::format(" HAVING {0} {2} {3} OR ({0} = {3} AND {1} {4} {5})", first, second, beyond, cut->first,
-                             at_least, cut->second);
-    }
+    const std::string having = cut && cut_short(spec) ? having_sql(spec.sort, spec.reverse, *cut) : "";
     return fmt::format("SELECT {}, {} FROM {} WHERE {} GROUP BY {}{} FORMAT RowBinary",
                        source_select(source_dims({spec.dim})), metrics_select(), table, where, dim_expr(spec.dim),
                        having);

@@ -20,22 +20,15 @@
 #include <string_view>
 
 #include "core/agg/snapshot.hpp"
+#include "core/clickhouse/report_query.hpp"
 
 namespace s3top::clickhouse {
-
-/// The sort metrics of a panel's limit-th group: the first and second of its order's pair
-/// (bytes sent then requests, or requests then bytes sent).
-struct PanelCut {
-    std::uint64_t first = 0, second = 0;
-};
 
 /// The number of groups the panel has under `where` (one UInt64).
 std::string panel_groups_sql(const PanelSpec& spec, std::string_view table, std::string_view where);
 /// The limit-th group's PanelCut (no row when there are fewer groups), or nullopt when the
 /// panel asks for every group (limit 0, or sorted by its values).
 std::optional<std::string> panel_cut_sql(const PanelSpec& spec, std::string_view table, std::string_view where);
-/// The cut an answer to panel_cut_sql() names: nullopt when it has no row (every group then).
-std::expected<std::optional<PanelCut>, std::string> read_cut(std::string_view answer);
 /// The panel's groups that rank at least as high as `cut` (every group without one): each as
 /// source_select() and metrics_select().
 std::string panel_rows_sql(const PanelSpec& spec, std::string_view table, std::string_view where,

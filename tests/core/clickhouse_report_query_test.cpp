@@ -113,7 +113,7 @@ TEST(ClickHouseReportQuery, AnswersFoldIntoTheGroupsALocalRunWouldPrint) {
     Answer reasons;
     reasons.s("bad_timestamp").n<std::uint64_t>(3).s("empty_line").n<std::uint64_t>(1);
     const auto r = fold_report(spec, TierMap::defaults(),
-                               {groups.bytes, timed.bytes, overall.bytes, ops.bytes, lines.bytes, reasons.bytes});
+                               {groups.bytes, timed.bytes, overall.bytes, ops.bytes, lines.bytes, reasons.bytes, ""});
     ASSERT_TRUE(r.has_value()) << r.error();
     ASSERT_EQ(r->groups.size(), 2u);
     const ReportGroup& big = r->groups[0];
@@ -148,7 +148,62 @@ TEST(ClickHouseReportQuery, AnAnswerCutShortIsAnErrorNotAShortReport) {
     groups.s("acme").n<std::uint16_t>(200).n<std::uint8_t>(0).n<std::uint32_t>(1709251200).n<std::uint64_t>(3);
     Answer overall;
     overall.n<std::uint64_t>(0).n<std::uint32_t>(0).n<std::uint32_t>(0).n<std::uint64_t>(0);
-    const auto r = fold_report(spec, TierMap::defaults(), {groups.bytes, "", overall.bytes, "", "", ""});
+    const auto r = fold_report(spec, TierMap::defaults(), {groups.bytes, "", overall.bytes, "", "", "", ""});
     ASSERT_FALSE(r.has_value());
     EXPECT_NE(r.error().find("groups"), std::string::npos) << r.error();
+}
+
+// --top N: the N-th group's metrics are asked first, then only the groups that rank as high (and
+// their latency buckets); the totals and the count of groups are the whole set's.
+TEST(ClickHouseReportQuery, TopNAsksOnlyForTheGroupsThatRankAsHighAsTheNth) {
+    ReportSpec spec;
+    spec.by = {DimSpec{Dim::Key, 0}};
+    spec.top = 2;
+    const std::string cut = report_cut_sql(spec, "db.t", "1").value();
+    EXPECT_NE(cut.find("GROUP BY key) ORDER BY s3top_first DESC, s3top_second DESC LIMIT 1, 1"), std::string::npos)
+        << cut;
+    const ReportSql q = report_sql(spec, "db.t", "db.t_lines", "1", PanelCut{700, 3});
+    EXPECT_NE(q.groups.find("GROUP BY key HAVING "), std::string::npos) << q.groups;
+    EXPECT_NE(q.groups.find("> 700 OR ("), std::string::npos) << q.groups;
+    EXPECT_NE(q.timed.find("AND (key) GLOBAL IN (SELECT key FROM db.t WHERE 1 GROUP BY key HAVING "), std::string::npos)
+        << q.timed;
+    EXPECT_NE(q.group_count.find("GROUP BY key)"), std::string::npos);
+    // Without a cut (fewer groups than N), without --top, or ordered by key: every group.
+    EXPECT_EQ(report_sql(spec, "db.t", "db.t_lines", "1").groups.find("HAVING"), std::string::npos);
+    EXPECT_TRUE(report_sql(spec, "db.t", "db.t_lines", "1").group_count.empty());
+    spec.sort = SortBy::Key;
+    EXPECT_FALSE(report_cut_sql(spec, "db.t", "1"));
+    spec.sort = SortBy::Requests;
+    EXPECT_NE(report_cut_sql(spec, "db.t", "1")->find("SELECT toUInt64(count()) AS s3top_first"), std::string::npos);
+    spec.top = 0;
+    EXPECT_FALSE(report_cut_sql(spec, "db.t", "1"));
+
+    // Folded: the groups that came back, the whole set's totals and its number of groups.
+    spec.top = 1;
+    spec.sort = SortBy::Bytes;
+    spec.percentiles = false;
+    Answer groups;
+    for (const char* key : {"a", "b"}) {  // two tied with the cut: the local order picks "a"
+        groups.s(key).n<std::uint16_t>(200).n<std::uint8_t>(0).n<std::uint32_t>(1709251200);
+        groups.n<std::uint64_t>(3).n<std::uint64_t>(0).n<std::uint64_t>(700).n<std::uint64_t>(0).n<std::uint64_t>(0);
+        groups.n<std::uint64_t>(0).n<std::uint64_t>(0).n<std::uint64_t>(3).n<std::uint64_t>(0).n<std::uint64_t>(0);
+        groups.n<std::uint64_t>(1);
+    }
+    Answer overall;  // the whole set's metrics first
+    overall.n<std::uint64_t>(10).n<std::uint64_t>(0).n<std::uint64_t>(1500).n<std::uint64_t>(0).n<std::uint64_t>(0);
+    overall.n<std::uint64_t>(0).n<std::uint64_t>(0).n<std::uint64_t>(10).n<std::uint64_t>(0).n<std::uint64_t>(0);
+    overall.n<std::uint64_t>(4).n<std::uint32_t>(1709251200).n<std::uint32_t>(1709251260).n<std::uint64_t>(10);
+    Answer count;
+    count.n<std::uint64_t>(5);
+    Answer lines;
+    lines.n<std::uint64_t>(10).n<std::uint64_t>(10).n<std::uint64_t>(900).n<std::int64_t>(0);
+    const auto r =
+        fold_report(spec, TierMap::defaults(), {groups.bytes, "", overall.bytes, "", lines.bytes, "", count.bytes});
+    ASSERT_TRUE(r.has_value()) << r.error();
+    ASSERT_EQ(r->groups.size(), 1u);
+    EXPECT_EQ(r->groups[0].key, std::vector<std::string>{"a"});
+    EXPECT_EQ(r->total_groups, 5u);
+    EXPECT_EQ(r->totals.requests, 10u);
+    EXPECT_EQ(r->totals.bytes_sent, 1500u);
+    EXPECT_EQ(r->distinct_clients, 4u);
 }
