@@ -253,7 +253,8 @@ void resolve_clickhouse_source(const CommandLineText& t, Options& o) {
                             "`s3top ingest`)",
                             name)};
     }
-    auto target = clickhouse::parse_target(*ch, [](const char* n) { return std::getenv(n); });
+    auto target = clickhouse::parse_target(*ch, [](const char* n) { return std::getenv(n); },
+                                           {o.config.clickhouse_user, o.config.clickhouse_password});
     if (!target) throw UsageError{target.error()};
     o.from = std::move(*target);
 }
@@ -261,7 +262,8 @@ void resolve_clickhouse_source(const CommandLineText& t, Options& o) {
 /// `s3top ingest`: the target parsed (credentials from the URL or the environment), --shard
 /// checked, and what an ingest cannot do refused.
 void resolve_ingest(const CommandLineText& t, Options& o) {
-    auto target = clickhouse::parse_target(t.to_url, [](const char* n) { return std::getenv(n); });
+    auto target = clickhouse::parse_target(t.to_url, [](const char* n) { return std::getenv(n); },
+                                           {o.config.clickhouse_user, o.config.clickhouse_password});
     if (!target) throw UsageError{target.error()};
     o.to = std::move(*target);
     if (!t.shard.empty()) {

@@ -53,7 +53,8 @@ std::string Target::describe() const {
 std::string Target::base_url(std::size_t i) const { return fmt::format("http://{}:{}/", hosts[i].name, hosts[i].port); }
 
 std::expected<Target, std::string> parse_target(std::string_view url,
-                                                const std::function<const char*(const char*)>& getenv) {
+                                                const std::function<const char*(const char*)>& getenv,
+                                                const Credentials& config) {
     auto fail = [](std::string why) { return std::unexpected("--to: " + why); };
     if (!is_clickhouse_url(url)) return fail("not a clickhouse:// URL");
     std::string_view rest = url.substr(kScheme.size());
@@ -132,10 +133,16 @@ std::expected<Target, std::string> parse_target(std::string_view url,
                                    [](const Host& h) { return h.name == "localhost" || h.name.starts_with("127."); });
     t.gzip = compress.empty() ? !local : compress == "gzip";
     if (!user_given) {
-        if (const char* u = getenv("S3TOP_CLICKHOUSE_USER"); u && *u) t.user = u;
+        if (const char* u = getenv("S3TOP_CLICKHOUSE_USER"); u && *u)
+            t.user = u;
+        else if (config.user && !config.user->empty())
+            t.user = *config.user;
     }
     if (!password_given) {
-        if (const char* p = getenv("S3TOP_CLICKHOUSE_PASSWORD"); p) t.password = p;
+        if (const char* p = getenv("S3TOP_CLICKHOUSE_PASSWORD"); p)
+            t.password = p;
+        else if (config.password)
+            t.password = *config.password;
     }
     return t;
 }

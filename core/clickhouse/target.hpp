@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <expected>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -36,9 +37,16 @@ struct Target {
 
 bool is_clickhouse_url(std::string_view s);
 
-/// Parses a clickhouse:// URL; `getenv` supplies the user and password the URL does not. The
-/// error (one line, without the password) says what is wrong.
+/// The user and password a config file gives ([clickhouse] user, password), if any.
+struct Credentials {
+    std::optional<std::string> user, password;
+};
+
+/// Parses a clickhouse:// URL. The user and the password each come from the URL, else from
+/// `getenv` (S3TOP_CLICKHOUSE_USER, S3TOP_CLICKHOUSE_PASSWORD), else from `config`. The error
+/// (one line, without the password) says what is wrong.
 std::expected<Target, std::string> parse_target(std::string_view url,
-                                                const std::function<const char*(const char*)>& getenv);
+                                                const std::function<const char*(const char*)>& getenv,
+                                                const Credentials& config = {});
 
 }  // namespace s3top::clickhouse

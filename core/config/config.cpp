@@ -277,7 +277,7 @@ public:
     }
 
     void apply(Config& c, const toml::table& root, const std::filesystem::path& dir) const {
-        only(root, "", {"org", "log", "billing", "request_tiers", "dashboard"});
+        only(root, "", {"org", "log", "billing", "request_tiers", "dashboard", "clickhouse"});
         if (const auto* n = root.get("org")) {
             const auto& t = table(*n, "org");
             only(t, "org", {"source"});
@@ -298,6 +298,12 @@ public:
             if (const auto* j = t.get("json")) json_fields(c.json_fields, table(*j, "log.json"));
         }
         if (const auto* n = root.get("billing")) billing(c, table(*n, "billing"), dir);
+        if (const auto* n = root.get("clickhouse")) {
+            const auto& t = table(*n, "clickhouse");
+            only(t, "clickhouse", {"user", "password"});
+            if (const auto* s = t.get("user")) c.clickhouse_user = str(*s, "clickhouse.user");
+            if (const auto* s = t.get("password")) c.clickhouse_password = str(*s, "clickhouse.password");
+        }
         if (const auto* n = root.get("request_tiers")) {
             const auto& t = table(*n, "request_tiers");
             only(t, "request_tiers", {"operations", "methods", "fallback"});

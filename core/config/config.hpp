@@ -5,6 +5,7 @@
 #include <expected>
 #include <filesystem>
 #include <map>
+#include <optional>
 
 #include "core/parse/jsonl_log.hpp"
 #include <string>
@@ -38,7 +39,10 @@ struct Config {
     std::vector<std::string> panels;            ///< [dashboard] panels, validated dimension names
     std::map<std::string, std::string> colors;  ///< [dashboard.colors] element -> color
     std::map<std::string, std::string> keys;    ///< [dashboard.keys] action -> key
-    std::vector<std::string> files;             ///< files applied, in order ("built-in" first)
+    /// [clickhouse] user and password: for clickhouse:// URLs that do not give them (nor the
+    /// environment). Never printed.
+    std::optional<std::string> clickhouse_user, clickhouse_password;
+    std::vector<std::string> files;  ///< files applied, in order ("built-in" first)
 };
 
 /// The shipped defaults (config/s3top.conf and config/prices/*.toml, compiled in).

@@ -7,6 +7,7 @@
 #include "core/clickhouse/row_binary.hpp"
 #include "core/clickhouse/schema.hpp"
 #include "core/clickhouse/target.hpp"
+#include "core/config/config.hpp"
 #include "core/ingest/loader.hpp"
 #include "core/parse/record.hpp"
 
@@ -47,6 +48,46 @@ TEST(ClickHouseTarget, InsertsAreGzippedUnlessEveryHostIsThisMachineOrTheUrlSays
     auto bad = parse("clickhouse://ch1:8123/logs?compress=lz4");
     ASSERT_FALSE(bad);
     EXPECT_EQ(bad.error(), "--to: compress 'lz4' is neither gzip nor none");
+}
+
+// The config file's [clickhouse] user and password come last: the URL, then the environment.
+TEST(ClickHouseTarget, TheConfigGivesWhatNeitherTheUrlNorTheEnvironmentDoes) {
+    const auto getenv_of = [](std::map<std::string, std::string> env) {
+        return [env](const char* n) -> const char* {
+            const auto it = env.find(n);
+            return it == env.end() ? nullptr : it->second.c_str();
+        };
+    };
+    const Credentials config{"cfg-user", "cfg-pw"};
+    auto t = parse_target("clickhouse://ch1/db", getenv_of({}), config);
+    ASSERT_TRUE(t);
+    EXPECT_EQ(t->user, "cfg-user");
+    EXPECT_EQ(t->password, "cfg-pw");
+    EXPECT_EQ(t->describe().find("cfg-pw"), std::string::npos);
+    t = parse_target("clickhouse://ch1/db", getenv_of({{"S3TOP_CLICKHOUSE_PASSWORD", "env-pw"}}), config);
+    ASSERT_TRUE(t);
+    EXPECT_EQ(t->user, "cfg-user");
+    EXPECT_EQ(t->password, "env-pw");
+    t = parse_target("clickhouse://me:mine@ch1/db", getenv_of({{"S3TOP_CLICKHOUSE_USER", "env-user"}}), config);
+    ASSERT_TRUE(t);
+    EXPECT_EQ(t->user, "me");
+    EXPECT_EQ(t->password, "mine");
+    t = parse_target("clickhouse://ch1/db", getenv_of({}), Credentials{std::nullopt, "only-pw"});
+    ASSERT_TRUE(t);
+    EXPECT_EQ(t->user, "default");
+    EXPECT_EQ(t->password, "only-pw");
+}
+
+TEST(ClickHouseTarget, TheConfigsClickhouseSectionHoldsTheUserAndPassword) {
+    auto c =
+        apply_config_text(builtin_config(), "[clickhouse]\nuser = \"ingest\"\npassword = \"p@ss\"\n", "my.conf", ".");
+    ASSERT_TRUE(c) << c.error().to_string();
+    EXPECT_EQ(c->clickhouse_user, "ingest");
+    EXPECT_EQ(c->clickhouse_password, "p@ss");
+    EXPECT_FALSE(builtin_config().clickhouse_password);
+    auto typo = apply_config_text(builtin_config(), "[clickhouse]\npasword = \"p@ss\"\n", "my.conf", ".");
+    ASSERT_FALSE(typo);
+    EXPECT_NE(typo.error().to_string().find("clickhouse.pasword"), std::string::npos) << typo.error().to_string();
 }
 
 TEST(ClickHouseTarget, TheEnvironmentGivesWhatTheUrlDoesNot) {

@@ -166,4 +166,23 @@ S3TOP_CLICKHOUSE_USER=ingest S3TOP_CLICKHOUSE_PASSWORD=$CH_INGEST_PASSWORD "$S3T
   fail "user and password from the environment: $(cat "$work/err")"
 ! grep -qF "$CH_INGEST_PASSWORD" "$work/err" || fail "the password was printed"
 [[ $(rows) == "$valid" ]] || fail "a re-run with the environment's password changed the rows"
+# From the config file's [clickhouse] section: the same, and never printed, not by the summary
+# (which names the URL), a report over ClickHouse, or the refusal of a wrong one.
+printf '[clickhouse]\nuser = "ingest"\npassword = "%s"\n' "$CH_INGEST_PASSWORD" >"$work/ch.conf"
+plain="clickhouse://127.0.0.1:${CH_HTTP[0]},127.0.0.1:${CH_HTTP[1]}/logs?table=s3top_records"
+"$S3TOP" ingest --config "$work/ch.conf" --state "$work/state-b" --shard 2/2 --to "$plain" "$work/logs" \
+  >"$work/out" 2>"$work/err" || fail "user and password from the config: $(cat "$work/err")"
+grep -qF "to $plain" "$work/err" || fail "the summary did not name the URL: $(cat "$work/err")"
+"$S3TOP" report --config "$work/ch.conf" --by org --format json "$plain" >>"$work/out" 2>>"$work/err" ||
+  fail "a report with the config's password: $(cat "$work/err")"
+! grep -qF "$CH_INGEST_PASSWORD" "$work/out" "$work/err" || fail "the config's password was printed"
+[[ $(rows) == "$valid" ]] || fail "a re-run with the config's password changed the rows"
+printf '[clickhouse]\nuser = "ingest"\npassword = "Wr0ng-%s"\n' "$CH_INGEST_PASSWORD" >"$work/bad.conf"
+set +e
+"$S3TOP" ingest --config "$work/bad.conf" --state "$work/state-c" --to "$plain" "$work/logs" >"$work/out" 2>"$work/err"
+rc=$?
+set -e
+[[ $rc == 1 && $(wc -l <"$work/err") == 1 ]] || fail "a wrong password in the config: exit $rc: $(cat "$work/err")"
+grep -q "Wrong password" "$work/err" || fail "a wrong password in the config said: $(cat "$work/err")"
+! grep -qF "$CH_INGEST_PASSWORD" "$work/err" || fail "the config's wrong password was printed"
 echo "ok: rows over both shards, equal to the local report, exactly once through re-runs, kill -9, a stopped shard and --shard"
