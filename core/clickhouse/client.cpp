@@ -100,13 +100,15 @@ std::expected<std::string, std::string> Client::select(std::size_t host, std::st
 
 std::expected<std::size_t, std::string> Client::insert(std::size_t host, const std::vector<std::string_view>& pieces,
                                                        std::string_view query_id) {
-    if (target_.gzip) {
-        std::string rows;
-        for (const std::string_view p : pieces) rows.append(p);
-        return insert_into(host, insert_statement(target_.database, target_.table), std::move(rows), query_id);
-    }
     const std::string q =
         "?query_id=" + url_encode(query_id) + "&query=" + url_encode(insert_statement(target_.database, target_.table));
+    if (target_.gzip) {  // compressed from the pieces, never joined first
+        std::string body = gzip_compress(pieces);
+        const std::size_t bytes = body.size();
+        auto r = post(host, q, std::move(body), true);
+        if (!r) return std::unexpected(r.error());
+        return bytes;
+    }
     std::size_t bytes = 0;
     for (const std::string_view p : pieces) bytes += p.size();
     auto r = post(host, q, {}, false, &pieces);

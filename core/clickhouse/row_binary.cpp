@@ -167,20 +167,28 @@ std::string insert_statement(std::string_view database, std::string_view table) 
     return fmt::format("INSERT INTO {}.{} ({}) FORMAT RowBinary", database, table, cols);
 }
 
-std::string gzip_compress(std::string_view data, int level) {
+std::string gzip_compress(std::span<const std::string_view> pieces, int level) {
     z_stream z{};
     // 15 + 16: a gzip header and trailer, as Content-Encoding: gzip wants.
     if (deflateInit2(&z, std::clamp(level, 1, 9), Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) return {};
+    std::size_t total = 0;
+    for (const std::string_view p : pieces) total += p.size();
     std::string out;
-    out.resize(deflateBound(&z, static_cast<uLong>(data.size())));
-    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-    z.avail_in = static_cast<uInt>(data.size());
+    out.resize(deflateBound(&z, static_cast<uLong>(total)));
     z.next_out = reinterpret_cast<Bytef*>(out.data());
     z.avail_out = static_cast<uInt>(out.size());
-    const int rc = deflate(&z, Z_FINISH);
+    int rc = Z_OK;
+    for (std::size_t i = 0; i < pieces.size() && rc == Z_OK; ++i) {
+        z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(pieces[i].data()));
+        z.avail_in = static_cast<uInt>(pieces[i].size());
+        rc = deflate(&z, Z_NO_FLUSH);
+    }
+    if (rc == Z_OK) rc = deflate(&z, Z_FINISH);
     out.resize(z.total_out);
     deflateEnd(&z);
     return rc == Z_STREAM_END ? out : std::string();
 }
+
+std::string gzip_compress(std::string_view data, int level) { return gzip_compress({&data, 1}, level); }
 
 }  // namespace s3top::clickhouse

@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -109,5 +110,7 @@ std::string insert_statement(std::string_view database, std::string_view table);
 
 /// `data` gzip-compressed (an HTTP body with Content-Encoding: gzip); level 1 to 9.
 std::string gzip_compress(std::string_view data, int level = 1);
+/// The pieces, one after another, gzip-compressed (without joining them first).
+std::string gzip_compress(std::span<const std::string_view> pieces, int level = 1);
 
 }  // namespace s3top::clickhouse

@@ -177,6 +177,9 @@ TEST(ClickHouseRowBinary, ARowIsEveryColumnInTableOrder) {
     EXPECT_EQ(e->parts[0].bytes, want.size());
     EXPECT_EQ(insert_statement("logs", "t").rfind("INSERT INTO logs.t (time, org, ", 0), 0u);
     EXPECT_FALSE(gzip_compress(e->parts[0].body()).empty());
+    // Compressed from pieces, the same stream as from the joined bytes.
+    const std::vector<std::string_view> pieces{std::string_view(want).substr(0, 7), std::string_view(want).substr(7)};
+    EXPECT_EQ(gzip_compress(pieces), gzip_compress(want));
     // The encoder starts anew: a batch of no records has no parts.
     const Batch none = builder.take();
     ASSERT_NE(none.encoded, nullptr);
