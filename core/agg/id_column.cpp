@@ -8,9 +8,7 @@ namespace {
 
 unsigned width_for(std::uint32_t id) { return id <= 0xff ? 1 : id <= 0xffff ? 2 : 4; }
 
-std::uint32_t max_of(unsigned width) {
-    return width == 1 ? 0xff : width == 2 ? 0xffff : 0xffffffff;
-}
+std::uint32_t max_of(unsigned width) { return width == 1 ? 0xff : width == 2 ? 0xffff : 0xffffffff; }
 
 }  // namespace
 
@@ -95,7 +93,8 @@ void IdColumn::clear() noexcept {
 void IdColumn::append(const IdColumn& o) {
     if (o.empty()) return;
     if (o.width_ > width_) regrow(std::max(capacity_, size_ + o.size_), o.width_);
-    if (size_ + o.size_ > capacity_) regrow(std::max(size_ + o.size_, std::min(capacity_ * 2, size_ + 2 * o.size_)), width_);
+    if (size_ + o.size_ > capacity_)
+        regrow(std::max(size_ + o.size_, std::min(capacity_ * 2, size_ + 2 * o.size_)), width_);
     if (o.width_ == width_) {
         std::memcpy(data_.get() + size_ * width_, o.data_.get(), o.size_ * width_);
     } else {

@@ -184,7 +184,9 @@ TEST(ClickHouseRowBinary, ARowIsEveryColumnInTableOrder) {
     const Batch none = builder.take();
     ASSERT_NE(none.encoded, nullptr);
     EXPECT_EQ(none.records(), 0u);
-    EXPECT_TRUE(dynamic_cast<const EncodedRows*>(none.encoded.get())->parts.empty());
+    const auto* none_rows = dynamic_cast<const EncodedRows*>(none.encoded.get());
+    ASSERT_NE(none_rows, nullptr);
+    EXPECT_TRUE(none_rows->parts.empty());
 }
 
 // The server sorts each insert by the table's key (org, time) unless it comes sorted: a fifth of
