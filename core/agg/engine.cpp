@@ -319,12 +319,7 @@ void Engine::append(Batch&& b) {
         grow_for(n, b.counters.bytes);
         for_each_number_column(columns_, in, move_append);
         for (std::size_t d = 0; d < kStringDimCount; ++d) {
-            if (!config_.keep[d]) continue;
-            if (columns_.ids[d].empty()) {
-                columns_.ids[d] = std::move(in.ids[d]);
-            } else {
-                columns_.ids[d].append(in.ids[d]);
-            }
+            if (config_.keep[d]) columns_.ids[d].take(std::move(in.ids[d]));
         }
     }
     lines_.merge(b.counters);

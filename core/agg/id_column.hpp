@@ -72,11 +72,6 @@ public:
         if (size_ == capacity_) regrow(capacity_ ? capacity_ * 2 : 16, width_);
         put(size_++, id);
     }
-    /// Row `row` (< size()) becomes `id`.
-    void set(std::size_t row, std::uint32_t id) {
-        if (id > max_) widen_for(id);
-        put(row, id);
-    }
     void reserve(std::size_t rows) {
         if (rows > capacity_) regrow(rows, width_);
     }
@@ -92,6 +87,15 @@ public:
     void release() noexcept { *this = IdColumn(); }
     /// Appends every row of `o`.
     void append(const IdColumn& o);
+    /// Appends every row of `o` and frees it; takes its memory whole when this one is empty.
+    void take(IdColumn&& o) {
+        if (empty()) {
+            *this = std::move(o);
+        } else {
+            append(o);
+        }
+        o.release();
+    }
     /// Rows [off, off + n) as a column of their own; empty when this one is (a column not kept).
     IdColumn slice(std::size_t off, std::size_t n) const;
     /// Every id becomes to[id].

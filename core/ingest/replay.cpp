@@ -23,15 +23,6 @@ void move_append(std::vector<T>& dst, std::vector<T>& src) {
     }
 }
 
-void move_append(IdColumn& dst, IdColumn& src) {
-    if (dst.empty()) {
-        dst = std::move(src);
-    } else {
-        dst.append(src);
-        src.release();
-    }
-}
-
 /// Moves `src` into the chunks in `perm` order and frees it. `field` picks the column of a chunk.
 template <class T, class Field>
 void scatter(std::vector<T>& src, const std::vector<std::uint32_t>& perm, std::vector<Columns>& chunks, Field field) {
@@ -126,7 +117,7 @@ std::expected<LoadResult, ReplayError> Replay::load(const std::vector<InputFile>
         std::lock_guard l(staged_mutex);
         Columns& c = b.columns;
         for_each_number_column(staged, c, [](auto& to, auto& from) { move_append(to, from); });
-        for (std::size_t d = 0; d < kStringDimCount; ++d) move_append(staged.ids[d], c.ids[d]);
+        for (std::size_t d = 0; d < kStringDimCount; ++d) staged.ids[d].take(std::move(c.ids[d]));
         move_append(origin, b.origin);
         prelude_.counters.merge(b.counters);
         prelude_.newest_source_mtime = std::max(prelude_.newest_source_mtime, b.newest_source_mtime);

@@ -35,14 +35,15 @@ TEST(IdColumn, WidensAsIdsGrowAndKeepsEveryEarlierId) {
     EXPECT_EQ(small.memory_bytes(), small.capacity()) << "one byte per row";
 }
 
-TEST(IdColumn, SetAndResizeWidenToo) {
+TEST(IdColumn, ResizeWidensToo) {
     IdColumn c = column_of({1, 2, 3});
-    c.set(1, 65536);
-    EXPECT_EQ(values(c), (std::vector<std::uint32_t>{1, 65536, 3}));
-    c.resize(5, 300);
-    EXPECT_EQ(values(c), (std::vector<std::uint32_t>{1, 65536, 3, 300, 300}));
+    c.resize(4, 300);
+    EXPECT_EQ(c.width(), 2u);
+    c.resize(5, 65536);
+    EXPECT_EQ(values(c), (std::vector<std::uint32_t>{1, 2, 3, 300, 65536}));
+    EXPECT_EQ(c.width(), 4u);
     c.resize(2);
-    EXPECT_EQ(values(c), (std::vector<std::uint32_t>{1, 65536}));
+    EXPECT_EQ(values(c), (std::vector<std::uint32_t>{1, 2}));
     c.assign(3, 7);
     EXPECT_EQ(values(c), (std::vector<std::uint32_t>{7, 7, 7}));
     EXPECT_EQ(c.width(), 1u) << "assign starts again at one byte";
@@ -57,6 +58,15 @@ TEST(IdColumn, AppendMixesWidths) {
     wide2.append(column_of({4, 5}));
     EXPECT_EQ(values(wide2), (std::vector<std::uint32_t>{1000, 4, 5}));
     EXPECT_EQ(wide2.width(), 2u);
+    // take: an empty column takes the other's rows whole; a filled one appends; the other is freed.
+    IdColumn none;
+    IdColumn whole = column_of({7, 300});
+    none.take(std::move(whole));
+    EXPECT_EQ(values(none), (std::vector<std::uint32_t>{7, 300}));
+    IdColumn more = column_of({100000});
+    none.take(std::move(more));
+    EXPECT_EQ(values(none), (std::vector<std::uint32_t>{7, 300, 100000}));
+    EXPECT_EQ(more.capacity(), 0u);  // NOLINT(bugprone-use-after-move): take frees it
 }
 
 TEST(IdColumn, RemapWidensWhenTheMappedIdsNeedIt) {
