@@ -61,22 +61,16 @@ int bill_from_clickhouse(const Options& opt, BillingSpec spec) {
         storage = collector.read([&](const StorageView& events) { return compute_storage(storage_spec, events); });
         spec.storage = &*storage;
     }
-    std::string error;
     clickhouse::AnswerCache answers;  // the distinct values, operations and lines: once per run
-    const ReportSource source{[&](const ReportSpec& r) -> ReportResult {
-                                  if (!error.empty()) return {};
-                                  auto result = clickhouse::run_report(client, r, opt.config.tiers, &answers);
-                                  if (result) return *std::move(result);
-                                  error = result.error();
-                                  return {};
-                              },
-                              opt.config.tiers};
-    const Statement st = compute_statement(source, spec);
-    if (!error.empty()) {
-        fmt::print(stderr, "s3top: {}\n", terminal_safe(error));
+    const FallibleReportSource source{
+        [&](const ReportSpec& r) { return clickhouse::run_report(client, r, opt.config.tiers, &answers); },
+        opt.config.tiers};
+    const auto st = compute_statement(source, spec);
+    if (!st) {
+        fmt::print(stderr, "s3top: {}\n", terminal_safe(st.error()));
         return 1;
     }
-    return print_statement(opt, st, spec);
+    return print_statement(opt, *st, spec);
 }
 
 }  // namespace

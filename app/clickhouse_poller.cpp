@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <ctime>
 
 #include "core/clickhouse/remote_report.hpp"
@@ -11,8 +12,12 @@
 namespace s3top::app {
 
 ClickHousePoller::ClickHousePoller(const clickhouse::Target& target, std::chrono::milliseconds every,
-                                   std::function<void()> wake)
-    : client_(target), every_(every), wake_(std::move(wake)), thread_([this](std::stop_token st) { run(st); }) {}
+                                   std::function<void()> wake, std::shared_ptr<StorageCollector> storage)
+    : client_(target),
+      storage_(std::move(storage)),
+      every_(every),
+      wake_(std::move(wake)),
+      thread_([this](std::stop_token st) { run(st); }) {}
 
 ClickHousePoller::~ClickHousePoller() {
     thread_.request_stop();
@@ -46,6 +51,14 @@ tui::SourceStatus ClickHousePoller::status() const {
     return st;
 }
 
+void ClickHousePoller::say_error(const std::string& error) {
+    {
+        std::lock_guard l(mutex_);
+        error_ = terminal_safe(error);
+    }
+    wake_();
+}
+
 void ClickHousePoller::run(const std::stop_token& stop) {
     std::uint64_t polled_asks = 0;
     std::unique_lock l(mutex_);
@@ -58,6 +71,11 @@ void ClickHousePoller::run(const std::stop_token& stop) {
         polled_asks = asks_;
         l.unlock();
         auto snap = clickhouse::run_snapshot(client_, view);
+        // The storage events of the batches the snapshot counts (and maybe a few more), before
+        // it is shown: the cost asked for it then prices them.
+        if (snap && storage_) {
+            if (auto fetched = fetcher_.fetch_new(*storage_); !fetched) snap = std::unexpected(fetched.error());
+        }
         l.lock();
         if (snap) {
             latest_ = std::move(*snap);
@@ -68,6 +86,60 @@ void ClickHousePoller::run(const std::stop_token& stop) {
         }
         wake_();
     }
+}
+
+namespace {
+
+/// The snapshot of one panel of `dim` under `filter` (every group unless `limit`), most
+/// requests first; a failure is said in the header and is no rows.
+std::vector<PanelRow> panel_rows(ClickHousePoller& poller, const Filter& filter, DimSpec dim, std::size_t limit) {
+    ViewSpec view;
+    view.filter = filter;
+    view.panels.push_back(PanelSpec{dim, limit, SortBy::Requests});
+    auto snap = clickhouse::run_snapshot(poller.client(), view);
+    if (!snap) {
+        poller.say_error(snap.error());
+        return {};
+    }
+    return snap->panels.empty() ? std::vector<PanelRow>{} : std::move(snap->panels.front().rows);
+}
+
+constexpr std::size_t kRankedValues = 1000;  ///< values ranked by requests for completion, as locally
+
+}  // namespace
+
+tui::DataSources clickhouse_sources(ClickHousePoller& poller) {
+    tui::DataSources s;
+    s.org_values = [&poller] {
+        std::vector<std::string> out;
+        for (PanelRow& r : panel_rows(poller, Filter{}, DimSpec{Dim::Org}, 0)) out.push_back(std::move(r.label));
+        std::sort(out.begin(), out.end());  // "" (no org) first, as Engine::values
+        return out;
+    };
+    s.org_rows = [&poller](const Filter& filter) { return panel_rows(poller, filter, DimSpec{Dim::Org}, 0); };
+    s.values_by_use = [&poller](DimSpec dim) {
+        // The most requested first, then the others by value, as Engine::values lists them.
+        std::vector<std::string> out;
+        for (PanelRow& r : panel_rows(poller, Filter{}, dim, 0)) out.push_back(std::move(r.label));
+        if (is_string_dim(dim.dim) && out.size() > kRankedValues)
+            std::sort(out.begin() + static_cast<std::ptrdiff_t>(kRankedValues), out.end());
+        else if (!is_string_dim(dim.dim) && out.size() > kRankedValues)
+            out.resize(kRankedValues);
+        return out;
+    };
+    s.problems = [] {
+        tui::ProblemsData d;
+        d.rejects_elsewhere =
+            "the rejected lines' text is not sent to ClickHouse (its lines table keeps their counts by reason): "
+            "s3top ingest --rejects FILE writes each one where the logs are read";
+        return d;
+    };
+    return s;
+}
+
+FallibleReportSource clickhouse_reports(ClickHousePoller& poller, const TierMap& tiers) {
+    return FallibleReportSource{
+        [&poller, tiers](const ReportSpec& r) { return clickhouse::run_report(poller.client(), r, tiers); }, tiers};
 }
 
 }  // namespace s3top::app

@@ -255,35 +255,52 @@ struct DashboardInput {
     std::vector<std::string> messages;  ///< said on stderr at the end ("s3top: ...")
 };
 
-/// The dashboard over a clickhouse:// PATH: snapshots polled from there (ClickHousePoller), an
-/// empty engine beside them (no org picker values, no rejected lines to show), no running cost.
+/// The dashboard over a clickhouse:// PATH: snapshots polled from there (ClickHousePoller) with
+/// the storage table's events, and what the org picker, Tab, the running cost and the export
+/// ask, asked there; an empty engine beside them.
 int run_clickhouse_dashboard(const Options& opt, tui::DashboardOptions d) {
-    d.billing.reset();  // bill's storage is not made from ClickHouse yet
-    d.storage.reset();
     Engine none{EngineConfig{}};
+    // The storage events, fetched with each poll: the org panel's stored bytes, the storage in
+    // its running cost, the Stored panel.
+    d.storage = std::make_shared<StorageCollector>();
     // The poller's thread leaves the dashboard's signals to the UI thread.
     std::optional<tui::DashboardSignalBlock> signals_to_ui(std::in_place);
     int wake[2] = {-1, -1};
     if (::pipe2(wake, O_CLOEXEC | O_NONBLOCK) != 0) wake[0] = wake[1] = -1;
-    auto poller = std::make_shared<ClickHousePoller>(*opt.from, opt.every, [&wake] {
-        if (wake[1] >= 0) {
-            const char c = 1;
-            [[maybe_unused]] const auto n = ::write(wake[1], &c, 1);
-        }
-    });
+    auto poller = std::make_shared<ClickHousePoller>(
+        *opt.from, opt.every,
+        [&wake] {
+            if (wake[1] >= 0) {
+                const char c = 1;
+                [[maybe_unused]] const auto n = ::write(wake[1], &c, 1);
+            }
+        },
+        d.storage);
     d.feed = poller;
     d.wake_fd = wake[0];
     d.status = [&poller] { return poller->status(); };
+    d.sources = clickhouse_sources(*poller);
+    d.reports = clickhouse_reports(*poller, opt.config.tiers);
     const std::filesystem::path history = history_file(opt);
     d.filter_history = read_history(history);
     d.filter_entered = [history](const std::string& f) { append_history(history, f); };
+    std::vector<std::string> exported;
+    std::mutex exported_mutex;
+    d.export_view = [&](const tui::ExportRequest& r) {
+        const ViewExport e = export_view(poller->client(), opt, r, DashboardInput::now());
+        if (!e.ok) return e.line;
+        std::lock_guard l(exported_mutex);
+        exported.push_back(fmt::format("s3top: wrote {}; the same: {}", e.file, e.command));
+        return e.line;
+    };
     const int rc = tui::run_dashboard(none, d);
     signals_to_ui.reset();
-    d.feed.reset();
-    poller.reset();  // joined: nothing writes to the pipe any more
+    d = tui::DashboardOptions();  // what reads the poller, before it is joined
+    poller.reset();               // joined: nothing writes to the pipe any more
     for (int fd : wake) {
         if (fd >= 0) ::close(fd);
     }
+    for (const auto& m : exported) fmt::print(stderr, "{}\n", m);
     return rc;
 }
 

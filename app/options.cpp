@@ -351,6 +351,13 @@ std::vector<std::string> source_words(const CommandLineText& t) {
     }
     if (t.no_state) out.emplace_back("--no-state");
     for (const std::string& p : t.paths) {
+        if (clickhouse::is_clickhouse_url(p)) {
+            // Without its user and password: the command is printed (they come from the
+            // environment or the config file as well).
+            const auto at = p.find('@'), slash = p.find('/', std::string_view("clickhouse://").size());
+            out.push_back(at != std::string::npos && at < slash ? "clickhouse://" + p.substr(at + 1) : p);
+            continue;
+        }
         std::error_code ec;
         const std::filesystem::path abs =
             p == "-" || p.starts_with("s3://") ? std::filesystem::path(p) : std::filesystem::absolute(p, ec);

@@ -19,44 +19,22 @@ namespace s3top::app {
 
 namespace {
 
-/// The HTML page of a report over ClickHouse: its chart, panels and org views are snapshots
-/// made there, as the dashboard's are, drawn by the writer a local report uses.
-std::expected<std::string, std::string> clickhouse_html(clickhouse::Client& client, clickhouse::AnswerCache& answers,
-                                                        const ReportResult& result, const ReportSpec& spec,
-                                                        const Options& opt) {
-    const ViewSpec vs = html_view_spec(spec, result, opt.panels);
-    const SnapshotOf snapshot = [&](const ViewSpec& v) { return clickhouse::run_snapshot(client, v, &answers); };
-    auto all = snapshot(vs);
-    if (!all) return std::unexpected(all.error());
-    auto orgs = org_views(snapshot, vs, kHtmlOrgs);
-    if (!orgs) return std::unexpected(orgs.error());
-    return report_html(result, *all, *orgs);
-}
-
 /// report over a clickhouse:// PATH: the report as SQL there, printed by the same writers.
 int report_from_clickhouse(const Options& opt, const ReportSpec& spec) {
     clickhouse::Client client(*opt.from);
     clickhouse::AnswerCache answers;  // the HTML page's views ask for the same values and lines
-    auto result = clickhouse::run_report(client, spec, opt.config.tiers, &answers);
-    std::string html;
-    if (result && opt.format == OutputFormat::Html) {
-        auto page = clickhouse_html(client, answers, *result, spec, opt);
-        if (!page) result = std::unexpected(page.error());
-        html = page.value_or(std::string());
-    }
-    if (!result) {
-        fmt::print(stderr, "s3top: {}\n", terminal_safe(result.error()));
+    ReportResult report;
+    const auto text =
+        clickhouse_report_text(client, answers, spec, opt, opt.format, opt.panels, table_options(opt), &report);
+    if (!text) {
+        fmt::print(stderr, "s3top: {}\n", terminal_safe(text.error()));
         return 1;
     }
-    if (result->totals.overflow) fmt::print(stderr, "s3top: warning: {}\n", overflow_note());
-    if (!result->unruled_operations.empty())
+    if (report.totals.overflow) fmt::print(stderr, "s3top: warning: {}\n", overflow_note());
+    if (!report.unruled_operations.empty())
         fmt::print(stderr, "s3top: warning: {}\n",
-                   terminal_safe(unruled_note(result->unruled_tier, result->unruled_operations, "counted")));
-    const std::string text = opt.format == OutputFormat::Json   ? report_json(*result)
-                             : opt.format == OutputFormat::Csv  ? report_csv(*result)
-                             : opt.format == OutputFormat::Html ? html
-                                                                : report_table(*result, table_options(opt));
-    return write_output(opt, text, "report") ? 0 : 1;
+                   terminal_safe(unruled_note(report.unruled_tier, report.unruled_operations, "counted")));
+    return write_output(opt, *text, "report") ? 0 : 1;
 }
 
 }  // namespace

@@ -80,7 +80,17 @@ std::string export_command(const Options& opt, const tui::ExportRequest& r, cons
     return out;
 }
 
-ViewExport export_view(const Session& s, const Options& opt, const tui::ExportRequest& r, std::int64_t now) {
+namespace {
+
+/// The report's text, or why it could not be made, and its number of groups.
+struct ViewText {
+    std::expected<std::string, std::string> text;
+    std::size_t groups = 0;
+};
+
+/// Writes what `make` makes of the request's spec to a free file name; the status line.
+ViewExport write_view(const Options& opt, const tui::ExportRequest& r, std::int64_t now,
+                      const std::function<ViewText(const ReportSpec&)>& make) {
     ViewExport out;
     out.file = free_file_name(now, r.format);
     // The filter as the command's --filter reads it, so the file is the command's to the byte.
@@ -93,19 +103,41 @@ ViewExport export_view(const Session& s, const Options& opt, const tui::ExportRe
     spec.by = {r.by};
     spec.filter = *filter;
     spec.sort = r.sort;
-    const ReportResult result = session_report(s, spec);
-    const std::string text =
-        report_text(s, result, spec, output_format(r.format), r.panels, TableOptions{false, SIZE_MAX});
+    const ViewText made = make(spec);
+    if (!made.text) {
+        out.line = "could not write the view: " + made.text.error();
+        return out;
+    }
     std::string err;
-    if (!write_file_atomic(out.file, text, err)) {
+    if (!write_file_atomic(out.file, *made.text, err)) {
         out.line = "could not write the view: " + err;
         return out;
     }
     out.ok = true;
     out.command = export_command(opt, r, out.file);
-    out.line = fmt::format("wrote {} ({} row{}); the same: {}", out.file, result.groups.size(),
-                           result.groups.size() == 1 ? "" : "s", out.command);
+    out.line = fmt::format("wrote {} ({} row{}); the same: {}", out.file, made.groups, made.groups == 1 ? "" : "s",
+                           out.command);
     return out;
+}
+
+}  // namespace
+
+ViewExport export_view(const Session& s, const Options& opt, const tui::ExportRequest& r, std::int64_t now) {
+    return write_view(opt, r, now, [&](const ReportSpec& spec) {
+        const ReportResult result = session_report(s, spec);
+        return ViewText{report_text(s, result, spec, output_format(r.format), r.panels, TableOptions{false, SIZE_MAX}),
+                        result.groups.size()};
+    });
+}
+
+ViewExport export_view(clickhouse::Client& client, const Options& opt, const tui::ExportRequest& r, std::int64_t now) {
+    return write_view(opt, r, now, [&](const ReportSpec& spec) {
+        clickhouse::AnswerCache answers;
+        ReportResult result;
+        auto text = clickhouse_report_text(client, answers, spec, opt, output_format(r.format), r.panels,
+                                           TableOptions{false, SIZE_MAX}, &result);
+        return ViewText{std::move(text), result.groups.size()};
+    });
 }
 
 }  // namespace s3top::app

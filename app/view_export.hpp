@@ -6,6 +6,7 @@
 
 #include "app/cli.hpp"
 #include "app/session.hpp"
+#include "core/clickhouse/client.hpp"
 #include "tui/ui_state.hpp"
 
 namespace s3top::app {
@@ -28,5 +29,9 @@ std::string export_command(const Options& opt, const tui::ExportRequest& r, cons
 /// current folder: s3top-view-YYYYMMDD-HHMMSS.EXT at `now` (UTC), -2, -3 ... when taken. A file
 /// that cannot be written is `ok` false and one line saying why; nothing throws.
 ViewExport export_view(const Session& s, const Options& opt, const tui::ExportRequest& r, std::int64_t now);
+
+/// The same over ClickHouse (a clickhouse:// PATH): the report and its page asked there, as
+/// `s3top report clickhouse://...` asks them; a report that fails is `ok` false and its line.
+ViewExport export_view(clickhouse::Client& client, const Options& opt, const tui::ExportRequest& r, std::int64_t now);
 
 }  // namespace s3top::app

@@ -57,8 +57,15 @@ std::map<std::string, std::uint64_t> stored_per_org(const StorageResult& billed,
 
 }  // namespace
 
-OrgCosts compute_org_costs(const Engine& engine, const BillingSpec& base, const Filter& filter, std::int64_t min_time,
-                           std::int64_t max_time, StorageCollector* storage, const std::optional<StoredAsk>& ask) {
+FallibleReportSource engine_reports(const Engine& engine) {
+    return FallibleReportSource{
+        [&engine](const ReportSpec& r) -> std::expected<ReportResult, std::string> { return engine.report(r); },
+        engine.config().tiers};
+}
+
+OrgCosts compute_org_costs(const FallibleReportSource& reports, const BillingSpec& base, const Filter& filter,
+                           std::int64_t min_time, std::int64_t max_time, StorageCollector* storage,
+                           const std::optional<StoredAsk>& ask) {
     OrgCosts out;
     out.filter = filter;
     out.currency = base.prices.currency;
@@ -83,7 +90,12 @@ OrgCosts compute_org_costs(const Engine& engine, const BillingSpec& base, const 
         spec.storage = &*stored;
         out.storage = true;
     }
-    const Statement st = compute_statement(engine, spec);
+    const auto statement = compute_statement(reports, spec);
+    if (!statement) {
+        out.error = statement.error();
+        return out;
+    }
+    const Statement& st = *statement;
     for (const StatementLine& l : st.lines_billed) {
         std::string org = l.key.empty() ? std::string() : l.key.front();
         if (org == "-") org.clear();
@@ -94,9 +106,9 @@ OrgCosts compute_org_costs(const Engine& engine, const BillingSpec& base, const 
     return out;
 }
 
-CostsWorker::CostsWorker(const Engine& engine, BillingSpec base, std::shared_ptr<StorageCollector> storage,
+CostsWorker::CostsWorker(FallibleReportSource reports, BillingSpec base, std::shared_ptr<StorageCollector> storage,
                          std::function<void()> done)
-    : engine_(engine),
+    : reports_(std::move(reports)),
       base_(std::make_unique<BillingSpec>(std::move(base))),
       storage_(std::move(storage)),
       done_(std::move(done)),
@@ -134,7 +146,7 @@ void CostsWorker::run(const std::stop_token& stop) {
         question_.reset();
         working_ = true;
         l.unlock();
-        OrgCosts c = compute_org_costs(engine_, *base_, q.filter, q.min_time, q.max_time, storage_.get(), q.stored);
+        OrgCosts c = compute_org_costs(reports_, *base_, q.filter, q.min_time, q.max_time, storage_.get(), q.stored);
         l.lock();
         answer_ = std::move(c);
         working_ = false;

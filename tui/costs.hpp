@@ -3,6 +3,7 @@
 // bytes the dashboard shows, computed by the same statement (compute_statement), never by a
 // formula of its own.
 #include <condition_variable>
+#include <expected>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -12,16 +13,20 @@
 #include <string>
 #include <thread>
 
+#include "core/agg/engine.hpp"
 #include "core/agg/filter.hpp"
+#include "core/billing/statement.hpp"
 #include "core/storage/stored_now.hpp"
 
 namespace s3top {
-class Engine;
-struct BillingSpec;
 class StorageCollector;
 }  // namespace s3top
 
 namespace s3top::tui {
+
+/// The running cost's reports over `engine` (which must outlive them). Over ClickHouse they
+/// are ClickHouse's, which may fail: the cost then says why instead of an amount.
+FallibleReportSource engine_reports(const Engine& engine);
 
 /// What the Stored panel and the stored-bytes chart ask of the storage computation.
 struct StoredAsk {
@@ -65,6 +70,9 @@ struct OrgCosts {
     bool stored_narrowed = false;
     /// The Stored panel's rows and the stored-bytes chart, when they were asked for.
     std::optional<StoredShown> shown;
+    /// Why there is no cost (a report of it failed: ClickHouse unreachable ...); then no amount
+    /// is shown.
+    std::string error;
     friend bool operator==(const OrgCosts&, const OrgCosts&) = default;
 };
 
@@ -79,9 +87,14 @@ struct OrgCosts {
 /// (StorageCollector::read: ingest goes on interning meanwhile).
 /// With `ask` too, `shown` is what is stored at max_time + 1 grouped by ask.by, and at the end of
 /// each of its chart buckets, from the same sorted events (compute_stored).
-OrgCosts compute_org_costs(const Engine& engine, const BillingSpec& base, const Filter& filter, std::int64_t min_time,
-                           std::int64_t max_time, StorageCollector* storage = nullptr,
+OrgCosts compute_org_costs(const FallibleReportSource& reports, const BillingSpec& base, const Filter& filter,
+                           std::int64_t min_time, std::int64_t max_time, StorageCollector* storage = nullptr,
                            const std::optional<StoredAsk>& ask = std::nullopt);
+inline OrgCosts compute_org_costs(const Engine& engine, const BillingSpec& base, const Filter& filter,
+                                  std::int64_t min_time, std::int64_t max_time, StorageCollector* storage = nullptr,
+                                  const std::optional<StoredAsk>& ask = std::nullopt) {
+    return compute_org_costs(engine_reports(engine), base, filter, min_time, max_time, storage, ask);
+}
 
 /// Computes OrgCosts on a thread of its own, so that the UI thread never waits for a statement
 /// (a few report passes per month of records) or for storage (sorting and applying every
@@ -89,7 +102,7 @@ OrgCosts compute_org_costs(const Engine& engine, const BillingSpec& base, const 
 class CostsWorker {
 public:
     /// `done` is called on the worker's thread after each answer (to wake the UI).
-    CostsWorker(const Engine& engine, BillingSpec base, std::shared_ptr<StorageCollector> storage,
+    CostsWorker(FallibleReportSource reports, BillingSpec base, std::shared_ptr<StorageCollector> storage,
                 std::function<void()> done);
     ~CostsWorker();
     CostsWorker(const CostsWorker&) = delete;
@@ -111,7 +124,7 @@ private:
     };
     void run(const std::stop_token& stop);
 
-    const Engine& engine_;
+    const FallibleReportSource reports_;
     std::unique_ptr<BillingSpec> base_;
     std::shared_ptr<StorageCollector> storage_;
     std::function<void()> done_;

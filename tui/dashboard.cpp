@@ -39,7 +39,9 @@ public:
           view_(ctl_.state().view_spec()),
           canvas_(term.width(), term.height(), term.unicode()) {
         ctl_.on_resize(term.width(), term.height());
-        if (opts_.billing) costs_.emplace(engine_, *opts_.billing, opts_.storage, nullptr);
+        if (opts_.billing)
+            costs_.emplace(opts_.reports ? *opts_.reports : engine_reports(engine_), *opts_.billing, opts_.storage,
+                           nullptr);
     }
 
     int run() {
@@ -62,7 +64,7 @@ public:
 
 private:
     static DataSources sources(const Engine& engine, const DashboardOptions& opts) {
-        DataSources s = engine_sources(engine, opts.input_problems);
+        DataSources s = opts.sources ? *opts.sources : engine_sources(engine, opts.input_problems);
         s.filter_entered = opts.filter_entered;
         return s;
     }
@@ -95,6 +97,8 @@ private:
     }
 
     void show(Snapshot snap) {
+        // A feed's records changed (the costs are asked again): lines came, or records.
+        if (opts_.feed && (snap.lines.read != snap_.lines.read || snap.records != snap_.records)) ++feed_version_;
         snap_ = std::move(snap);
         put_stored_rows(snap_, ctl_.state());
         last_refresh_ = Clock::now();
@@ -132,18 +136,19 @@ private:
         const bool new_question = !asked_filter_ || !(*asked_filter_ == snap_.view.filter) ||
                                   kind(ask) != kind(asked_stored_) ||
                                   (ask && ask->buckets && (!asked_stored_ || !asked_stored_->buckets));
-        if (!new_question && costs_version_ == seen_version_ && ask == asked_stored_) return;
+        const std::uint64_t version = opts_.feed ? feed_version_ : seen_version_;
+        if (!new_question && costs_version_ == version && ask == asked_stored_) return;
         const auto now = Clock::now();
         if (!new_question && (costs_->busy() || now - costs_at_ < costs_every_)) return;
         asked_filter_ = snap_.view.filter;
         asked_stored_ = ask;
-        costs_version_ = seen_version_;
+        costs_version_ = version;
         costs_at_ = now;
         if (snap_.totals.requests) {
             costs_->ask(snap_.view.filter, snap_.min_time, snap_.max_time, ask);
         } else {
-            ui.costs =
-                OrgCosts{snap_.view.filter, {}, 0, 0, 0, opts_.billing->prices.currency, false, false, {}, false, {}};
+            ui.costs = OrgCosts{
+                snap_.view.filter, {}, 0, 0, 0, opts_.billing->prices.currency, false, false, {}, false, {}, {}};
             if (ask) ui.costs->shown = StoredShown{*ask, {}, false};
             put_stored_rows(snap_, ui);
             dirty_ = true;
@@ -297,6 +302,7 @@ private:
     std::uint64_t generation_ = 0;
     std::uint64_t drawn_generation_ = 0;
     std::uint64_t seen_version_ = 0;
+    std::uint64_t feed_version_ = 0;  ///< with a feed: bumped when its records changed
     Clock::time_point last_refresh_{};
     Clock::time_point last_status_{};
     bool dirty_ = true;

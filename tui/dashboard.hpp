@@ -12,6 +12,7 @@
 #include "core/agg/filter.hpp"
 #include "core/billing/statement.hpp"
 #include "core/storage/storage_collector.hpp"
+#include "tui/controller.hpp"
 #include "tui/theme.hpp"
 #include "tui/ui_state.hpp"
 
@@ -76,8 +77,13 @@ struct DashboardOptions {
     /// running cost and the org panel shows what each org has stored. Null: requests only.
     std::shared_ptr<StorageCollector> storage;
     /// The snapshots' source when it is not the engine (then the engine is only asked for what
-    /// the org picker, Tab completion and the problems view list). Null: the engine's views.
+    /// the org picker, Tab completion and the problems view list, unless `sources` says). Null:
+    /// the engine's views.
     std::shared_ptr<SnapshotFeed> feed;
+    /// With a feed: where the org picker, Tab completion and the problems view take their
+    /// values (called on the UI thread), and the running cost its reports. Null: the engine.
+    std::optional<DataSources> sources;
+    std::optional<FallibleReportSource> reports;
     /// At most one engine refresh per interval while ingest runs (a refresh re-ranks every group).
     std::chrono::milliseconds min_refresh{150};
     /// How often SourceStatus is polled for changes without a wake-up.

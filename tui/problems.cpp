@@ -94,8 +94,10 @@ std::vector<ProblemRow> problem_rows(const ProblemsData& data, const LineCounter
     }
     const std::uint64_t total = lines.rejected_total();
     if (data.rejects.empty()) {
-        rows.push_back({K::Note, total ? "the rejected lines were read by an earlier run: only their counts are kept"
-                                       : "no rejected lines"});
+        rows.push_back({K::Note, !total ? "no rejected lines"
+                                 : !data.rejects_elsewhere.empty()
+                                     ? data.rejects_elsewhere
+                                     : "the rejected lines were read by an earlier run: only their counts are kept"});
         return rows;
     }
     std::string heading = "Rejected lines, newest first";

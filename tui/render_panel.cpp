@@ -168,7 +168,8 @@ std::vector<Column> panel_columns(const Snapshot& snap, const UiState& ui, const
         cols.push_back(std::move(col));
         // The org panel's cost, after the bytes it mostly comes from (OrgCosts: `bill`'s own
         // statement over the view's months, to the cent).
-        const OrgCosts* costs = ui.costs && ui.costs->filter == snap.view.filter ? &*ui.costs : nullptr;
+        const OrgCosts* costs =
+            ui.costs && ui.costs->filter == snap.view.filter && ui.costs->error.empty() ? &*ui.costs : nullptr;
         if (mc.sum == &Metrics::bytes_sent && costs && dim.dim == Dim::Org) {
             Column cost{std::nullopt, costs->currency, 0, {}, 2};  // the last to go
             for (int i = 0; i < shown; ++i) {

@@ -130,7 +130,9 @@ void totals_line(const Snapshot& snap, const UiState& ui, Canvas& c, Rect r) {
         {{"5xx ", label}, {format_count(t.errors_5xx, x), Style{t.errors_5xx ? Role::Bad : Role::Normal, true}}});
     totals.push_back({{"Clients ", label}, {format_count(snap.distinct_clients, x), value}});
     // What `bill` would charge for it (requests and transfer), and the months that covers.
-    if (ui.costs && ui.costs->filter == snap.view.filter && ui.costs->to > ui.costs->from) {
+    if (ui.costs && ui.costs->filter == snap.view.filter && !ui.costs->error.empty()) {
+        totals.push_back({{"Cost ", label}, {"not known: " + ui.costs->error, Style{Role::Bad, true}}});
+    } else if (ui.costs && ui.costs->filter == snap.view.filter && ui.costs->to > ui.costs->from) {
         const OrgCosts& k = *ui.costs;
         totals.push_back({{"Cost ", label},
                           {format_money(k.total) + " " + k.currency, value},

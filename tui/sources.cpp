@@ -11,7 +11,7 @@ DataSources engine_sources(const Engine& engine, std::function<std::vector<std::
     DataSources s;
     s.org_values = [&engine] { return engine.values(Dim::Org); };
     s.problems = [&engine, inputs = std::move(input_problems)] {
-        return ProblemsData{engine.recent_rejects(), inputs ? inputs() : std::vector<std::string>{}};
+        return ProblemsData{engine.recent_rejects(), inputs ? inputs() : std::vector<std::string>{}, {}};
     };
     s.org_rows = [&engine](const Filter& filter) {
         ViewSpec spec;

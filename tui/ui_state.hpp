@@ -68,6 +68,8 @@ struct ExportRequest {
 struct ProblemsData {
     std::vector<RejectedLine> rejects;  ///< oldest first (Engine::recent_rejects)
     std::vector<std::string> inputs;    ///< "PATH: message", in the order said
+    /// Not empty: why the rejected lines' text is not here (only their counts are).
+    std::string rejects_elsewhere;
 };
 
 /// The problems view (`p`, or a click on the header's rejected count): its data as of when it

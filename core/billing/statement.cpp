@@ -370,6 +370,21 @@ Statement compute_statement(const Engine& engine, const BillingSpec& spec) {
         ReportSource{[&engine](const ReportSpec& r) { return engine.report(r); }, engine.config().tiers}, spec);
 }
 
+std::expected<Statement, std::string> compute_statement(const FallibleReportSource& source, const BillingSpec& spec) {
+    std::string error;
+    const ReportSource once{[&](const ReportSpec& r) -> ReportResult {
+                                if (!error.empty()) return {};
+                                auto result = source.report(r);
+                                if (result) return *std::move(result);
+                                error = result.error();
+                                return {};
+                            },
+                            source.tiers};
+    Statement st = compute_statement(once, spec);
+    if (!error.empty()) return std::unexpected(std::move(error));
+    return st;
+}
+
 Statement compute_statement(const ReportSource& source, const BillingSpec& spec) {
     Statement st;
     st.by = spec.by;

@@ -3,6 +3,7 @@
 // out and in) and its cost from a price table; usage excluded from billing (S3's own
 // requests, optionally errors) shown apart, and a check that billable + excluded = all.
 #include <cstdint>
+#include <expected>
 #include <functional>
 #include <optional>
 #include <string>
@@ -168,5 +169,15 @@ struct ReportSource {
 /// Computes the statement in a few report passes per period. Thread-safe against ingest.
 Statement compute_statement(const Engine& engine, const BillingSpec& spec);
 Statement compute_statement(const ReportSource& source, const BillingSpec& spec);
+
+/// Reports that may fail (ClickHouse's: unreachable, a refused filter term), with the request
+/// tiers they were counted in.
+struct FallibleReportSource {
+    std::function<std::expected<ReportResult, std::string>(const ReportSpec&)> report;
+    TierMap tiers;
+};
+/// compute_statement() over them: the statement, or the first report's failure (one line); no
+/// report is asked after it.
+std::expected<Statement, std::string> compute_statement(const FallibleReportSource& source, const BillingSpec& spec);
 
 }  // namespace s3top

@@ -130,35 +130,61 @@ std::expected<Snapshot, std::string> run_snapshot(Client& client, const ViewSpec
     return fold_snapshot(view, {*totals, *series, *records, *lines, *reasons, std::move(panels)});
 }
 
-std::expected<void, std::string> fetch_storage(Client& client, StorageCollector& collector, LineCounters& lines) {
-    const Tables t(client);
-    const auto name_of = [](const std::string& qualified) { return qualified.substr(qualified.find('.') + 1); };
-    std::vector<std::string_view> storage_cols;
-    for (const StorageColumn& c : storage_columns()) storage_cols.push_back(c.name);
-    if (auto ok = client.check_columns(0, name_of(t.storage), storage_cols); !ok) return ok;
-    if (auto ok = client.check_columns(0, name_of(t.lines), {"storage_failed"}); !ok) return ok;
-    auto counts_answer = t.ask(storage_counts_sql(t.lines));
-    if (!counts_answer) return std::unexpected(counts_answer.error());
-    auto counts = read_storage_counts(*counts_answer);
-    if (!counts) return std::unexpected(counts.error());
-    if (counts->batches_without > 0)
+std::expected<void, std::string> StorageFetcher::fetch_new(StorageCollector& collector) {
+    if (!broken_.empty()) return std::unexpected(broken_);
+    const Tables t(client_);
+    if (!checked_) {
+        const auto name_of = [](const std::string& qualified) { return qualified.substr(qualified.find('.') + 1); };
+        std::vector<std::string_view> storage_cols;
+        for (const StorageColumn& c : storage_columns()) storage_cols.push_back(c.name);
+        if (auto ok = client_.check_columns(0, name_of(t.storage), storage_cols); !ok) return ok;
+        if (auto ok = client_.check_columns(0, name_of(t.lines), {"storage_failed"}); !ok) return ok;
+        checked_ = true;
+    }
+    auto listed = t.ask(storage_batches_sql(t.lines));
+    if (!listed) return std::unexpected(listed.error());
+    auto batches = read_storage_batches(*listed);
+    if (!batches) return std::unexpected(batches.error());
+    std::vector<std::uint64_t> fresh;
+    std::uint64_t without = 0, failed = 0;
+    for (const StorageBatch& b : *batches) {
+        if (seen_.contains(b.id)) continue;
+        fresh.push_back(b.id);
+        without += b.without;
+        failed += b.failed;
+    }
+    if (without > 0)
         return std::unexpected(
             fmt::format("{} batches in {} were sent without their object-changing requests (by an s3top older than the "
                         "storage table): storage over them would be short; ingest their logs again into a new table",
-                        counts->batches_without, t.lines));
+                        without, t.lines));
+    if (fresh.empty()) return {};
+    // Each page is added as it comes (a page is some tens of MB): a failure after the first
+    // leaves those batches fetched in part, which no later call can mend.
     std::optional<StorageRowKey> after;
     StorageLines page;
-    page.failed = counts->failed;
-    for (;;) {
-        auto answer = t.ask(storage_page_sql(t.storage, after, kStoragePage));
-        if (!answer) return std::unexpected(answer.error());
-        auto read = read_storage_page(*answer, page);
-        if (!read) return std::unexpected(read.error());
+    page.failed = failed;
+    for (bool first = true;; first = false) {
+        auto answer = t.ask(storage_page_sql(t.storage, after, kStoragePage, fresh));
+        std::expected<StoragePage, std::string> read =
+            answer ? read_storage_page(*answer, page) : std::unexpected(answer.error());
+        if (!read) {
+            if (!first) broken_ = "storage events were fetched in part (" + read.error() + "): start again";
+            return std::unexpected(first ? read.error() : broken_);
+        }
         collector.add(std::move(page));
         page = StorageLines();
         if (read->rows < kStoragePage) break;
         after = std::move(read->last);
     }
+    seen_.insert(fresh.begin(), fresh.end());
+    return {};
+}
+
+std::expected<void, std::string> fetch_storage(Client& client, StorageCollector& collector, LineCounters& lines) {
+    StorageFetcher fetcher(client);
+    if (auto fetched = fetcher.fetch_new(collector); !fetched) return fetched;
+    const Tables t(client);
     auto line_counts = t.ask(lines_sql(t.lines));
     if (!line_counts) return std::unexpected(line_counts.error());
     auto reasons = t.ask(reasons_sql(t.lines));

@@ -6,6 +6,7 @@
 #include <functional>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "core/agg/engine.hpp"
 #include "core/agg/tier_map.hpp"
@@ -50,5 +51,25 @@ std::expected<Snapshot, std::string> run_snapshot(Client& client, const ViewSpec
 /// table's counters in `lines`. A one-line error when the storage table or its lines column is
 /// missing (an older schema: named), or when some batch was sent without its storage events.
 std::expected<void, std::string> fetch_storage(Client& client, StorageCollector& collector, LineCounters& lines);
+
+/// The storage table's events of the batches not fetched before, for the dashboard, which asks
+/// again at every poll: each batch the lines table lists is fetched once (its lines row is sent
+/// after its events, so a batch listed has all of them). Not thread-safe.
+class StorageFetcher {
+public:
+    explicit StorageFetcher(Client& client) : client_(client) {}
+    /// Adds to `collector` every event of the batches listed since the last call (all of them
+    /// the first time), with their failed requests; a one-line error as fetch_storage()'s (then
+    /// those batches are asked again next time; once some of their events were added, every
+    /// later call fails too: they cannot be taken out again).
+    std::expected<void, std::string> fetch_new(StorageCollector& collector);
+    std::size_t batches() const { return seen_.size(); }  ///< batches fetched so far
+
+private:
+    Client& client_;
+    bool checked_ = false;  ///< the tables have the columns
+    std::string broken_;    ///< why events were added in part, if they were
+    std::unordered_set<std::uint64_t> seen_;
+};
 
 }  // namespace s3top::clickhouse

@@ -1,6 +1,7 @@
 #include "core/clickhouse/storage_rows.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 
@@ -53,16 +54,22 @@ std::string storage_insert_statement(std::string_view database, std::string_view
     return fmt::format("INSERT INTO {}.{} ({}) FORMAT RowBinary", database, table, cols);
 }
 
-std::string storage_page_sql(std::string_view table, const std::optional<StorageRowKey>& after, std::size_t limit) {
+std::string storage_page_sql(std::string_view table, const std::optional<StorageRowKey>& after, std::size_t limit,
+                             const std::vector<std::uint64_t>& batches) {
     std::string where;
     if (after) {
         // (time, source_file, source_offset, batch_id) > after, spelled out: tuple comparison
         // is newer than ClickHouse 18.
         where = fmt::format(
-            " WHERE time > {0} OR (time = {0} AND (source_file > {1} OR (source_file = {1} AND "
+            "time > {0} OR (time = {0} AND (source_file > {1} OR (source_file = {1} AND "
             "(source_offset > {2} OR (source_offset = {2} AND batch_id > {3})))))",
             after->time, sql_string(after->file), after->offset, after->batch);
     }
+    if (!batches.empty()) {
+        where = fmt::format("batch_id IN ({}){}", fmt::join(batches, ", "),
+                            where.empty() ? std::string() : " AND (" + where + ")");
+    }
+    if (!where.empty()) where = " WHERE " + where;
     std::string cols;
     for (const StorageColumn& c : storage_columns()) cols += fmt::format("{}{}", cols.empty() ? "" : ", ", c.name);
     return fmt::format(
@@ -115,20 +122,25 @@ std::expected<StoragePage, std::string> read_storage_page(std::string_view answe
     return page;
 }
 
-std::string storage_counts_sql(std::string_view lines_table) {
+std::string storage_batches_sql(std::string_view lines_table) {
     return fmt::format(
-        "SELECT toUInt64(countIf(isNull(storage_failed))), toUInt64(sum(ifNull(storage_failed, 0))) FROM {} "
+        "SELECT batch_id, toUInt8(isNull(storage_failed)), toUInt64(ifNull(storage_failed, 0)) FROM {} "
         "FORMAT RowBinary",
         lines_table);
 }
 
-std::expected<StorageCounts, std::string> read_storage_counts(std::string_view answer) {
+std::expected<std::vector<StorageBatch>, std::string> read_storage_batches(std::string_view answer) {
     AnswerReader r(answer);
-    StorageCounts c;
-    c.batches_without = r.number<std::uint64_t>();
-    c.failed = r.number<std::uint64_t>();
-    if (!r.ok() || !r.done()) return std::unexpected(garbled("storage counts"));
-    return c;
+    std::vector<StorageBatch> out;
+    while (!r.done()) {
+        StorageBatch b;
+        b.id = r.number<std::uint64_t>();
+        b.without = r.number<std::uint8_t>() != 0;
+        b.failed = r.number<std::uint64_t>();
+        out.push_back(b);
+    }
+    if (!r.ok()) return std::unexpected(garbled("storage batches"));
+    return out;
 }
 
 }  // namespace s3top::clickhouse

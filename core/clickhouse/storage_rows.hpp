@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/storage/storage_lines.hpp"
 
@@ -27,8 +28,9 @@ struct StorageRowKey {
 };
 
 /// Up to `limit` events of the storage table `table` that come after `after` (from the first
-/// without it), in StorageRowKey order, as RowBinary.
-std::string storage_page_sql(std::string_view table, const std::optional<StorageRowKey>& after, std::size_t limit);
+/// without it), in StorageRowKey order, as RowBinary; with `batches`, only those batches' events.
+std::string storage_page_sql(std::string_view table, const std::optional<StorageRowKey>& after, std::size_t limit,
+                             const std::vector<std::uint64_t>& batches = {});
 
 /// What read_storage_page() read: the rows, and the key of the last.
 struct StoragePage {
@@ -39,12 +41,14 @@ struct StoragePage {
 /// not parse or names a change this s3top does not know.
 std::expected<StoragePage, std::string> read_storage_page(std::string_view answer, StorageLines& out);
 
-/// The lines table's facts about storage: how many batches sent no storage events (NULL
-/// storage_failed: an s3top before the storage table sent them) and the failed requests.
-std::string storage_counts_sql(std::string_view lines_table);
-struct StorageCounts {
-    std::uint64_t batches_without = 0, failed = 0;
+/// The lines table's facts about storage, per batch: its id, whether it sent no storage events
+/// (NULL storage_failed: an s3top before the storage table sent them) and its failed requests.
+std::string storage_batches_sql(std::string_view lines_table);
+struct StorageBatch {
+    std::uint64_t id = 0;
+    bool without = false;
+    std::uint64_t failed = 0;
 };
-std::expected<StorageCounts, std::string> read_storage_counts(std::string_view answer);
+std::expected<std::vector<StorageBatch>, std::string> read_storage_batches(std::string_view answer);
 
 }  // namespace s3top::clickhouse

@@ -113,17 +113,32 @@ TEST(ClickHouseStorageRows, PagesFollowEachOtherInTheOrderStorageAppliesThem) {
               "object_size, version_id, upload_id, part_number) FORMAT RowBinary");
 }
 
-TEST(ClickHouseStorageRows, TheCountsSayBatchesSentWithoutEventsAndTheFailedRequests) {
-    EXPECT_EQ(storage_counts_sql("logs.t_lines_all"),
-              "SELECT toUInt64(countIf(isNull(storage_failed))), toUInt64(sum(ifNull(storage_failed, 0))) FROM "
+TEST(ClickHouseStorageRows, EachBatchSaysWhetherItSentItsEventsAndItsFailedRequests) {
+    EXPECT_EQ(storage_batches_sql("logs.t_lines_all"),
+              "SELECT batch_id, toUInt8(isNull(storage_failed)), toUInt64(ifNull(storage_failed, 0)) FROM "
               "logs.t_lines_all FORMAT RowBinary");
     std::string answer;
-    put_number(answer, std::uint64_t{2});
+    put_number(answer, std::uint64_t{7});
+    answer.push_back(1);
+    put_number(answer, std::uint64_t{0});
+    put_number(answer, std::uint64_t{9});
+    answer.push_back(0);
     put_number(answer, std::uint64_t{41});
-    auto counts = read_storage_counts(answer);
-    ASSERT_TRUE(counts);
-    EXPECT_EQ(counts->batches_without, 2u);
-    EXPECT_EQ(counts->failed, 41u);
-    EXPECT_FALSE(read_storage_counts(answer + "x"));
-    EXPECT_FALSE(read_storage_counts(answer.substr(0, 12)));
+    auto batches = read_storage_batches(answer);
+    ASSERT_TRUE(batches);
+    ASSERT_EQ(batches->size(), 2u);
+    EXPECT_EQ((*batches)[0].id, 7u);
+    EXPECT_TRUE((*batches)[0].without);
+    EXPECT_EQ((*batches)[1].id, 9u);
+    EXPECT_FALSE((*batches)[1].without);
+    EXPECT_EQ((*batches)[1].failed, 41u);
+    EXPECT_FALSE(read_storage_batches(answer + "x"));
+    EXPECT_FALSE(read_storage_batches(answer.substr(0, 12)));
+}
+
+TEST(ClickHouseStorageRows, APageMayBeOfSomeBatchesOnly) {
+    const std::string first = storage_page_sql("t", std::nullopt, 5, {3, 12});
+    EXPECT_NE(first.find(" FROM t WHERE batch_id IN (3, 12) ORDER BY"), std::string::npos) << first;
+    const std::string next = storage_page_sql("t", StorageRowKey{-3, "f", 12, 9}, 5, {3});
+    EXPECT_NE(next.find(" FROM t WHERE batch_id IN (3) AND (time > -3 OR (time = -3 AND"), std::string::npos) << next;
 }

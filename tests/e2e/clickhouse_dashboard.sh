@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # End to end (#18, the dashboard over ClickHouse): `s3top clickhouse://...` in tmux, over a real
-# two-shard cluster (tests/support/clickhouse_cluster.sh), shows the same line counts, totals,
-# chart and panels as the local dashboard over the logs that were ingested, with exact numbers,
-# unfiltered and under a filter typed at the prompt; a filter term ClickHouse cannot be sent is
-# refused in the header naming the term; a stopped shard is one line in the header, the last
-# numbers stay and the dashboard goes on; the header says where the records are and when they
-# were polled.
+# two-shard cluster (tests/support/clickhouse_cluster.sh), shows the same line counts, totals
+# with the running cost (storage included), chart and panels (the org panel's cost and stored
+# bytes, the Stored panel) as the local dashboard over the logs that were ingested, with exact
+# numbers, unfiltered and under a filter typed at the prompt; the org picker lists the same
+# orgs with the same numbers; the problems view the same counts by reason, and says that the
+# rejected lines' text is not in ClickHouse; `w` writes the same JSON file. A filter term
+# ClickHouse cannot be sent is refused in the header naming the term; a stopped shard is one
+# line in the header, the last numbers stay and the dashboard goes on; the header says where
+# the records are and when they were polled.
 set -euo pipefail
 : "${S3TOP:?}" "${S3GEN:?}" "${S3TOP_SOURCE_DIR:?}"
 source "$S3TOP_SOURCE_DIR/tests/support/clickhouse_cluster.sh"
@@ -24,40 +27,37 @@ fail() { echo "FAIL: $*" >&2; screen >&2; exit 1; }
 ch_start "$work/ch"
 ch_schema logs
 url="clickhouse://127.0.0.1:${CH_HTTP[0]},127.0.0.1:${CH_HTTP[1]}/logs?table=s3top_records"
-"$S3GEN" --out "$work/logs" --lines 20000 --files 8 --garbage-permille 5 --seed 33 >/dev/null
+"$S3GEN" --out "$work/logs/traffic" --lines 20000 --files 8 --garbage-permille 5 --seed 33 >/dev/null
+# Objects put, copied, deleted and moved over March: what the cost's storage and the Stored
+# panel are made of.
+"$S3GEN" --out "$work/logs/storage" --storage-objects 400 --files 4 --seed 34 >/dev/null
 "$S3TOP" ingest --quiet --state "$work/state" --to "$url" "$work/logs" >/dev/null 2>"$work/err" ||
   fail "ingest: $(cat "$work/err")"
 
-# What both screens must show alike: the header's line counts, the totals (without the local
-# running cost: bill's storage is not made from ClickHouse), and everything from the chart
-# down, the org panel's rows by their org, requests and bytes (its cost columns are local only).
+# What both screens must show alike: the header's line counts, the totals with the running
+# cost, and everything from the chart down (the org panel with its cost and stored bytes, the
+# Stored panel).
 same_part() {
   sed -n '1p' | grep -oE 'lines [0-9,]+ +parsed [0-9,]+ +rejected [0-9,]+( +ignored [0-9,]+)?'
 }
-totals() { grep -E '^ +Requests ' | sed -E 's/ +Cost .*//'; }
-below() {
+totals() { grep -E '^ +Requests '; }
+below() {  # not the hint line: messages come and go
   python3 -c '
-import re, sys
-lines = sys.stdin.read().rstrip("\n").split("\n")[:-1]  # not the hint line: messages come and go
+import sys
+lines = sys.stdin.read().rstrip("\n").split("\n")[:-1]
 start = next((i for i, l in enumerate(lines) if " per " in l), len(lines))
-out, org = [], None
-for l in lines[start:]:
-    if re.match(r" Org  \(", l):
-        titles = list(re.finditer(r"(?:^ |  )((?:\S+ )*\S+  \([0-9,]+\))", l))
-        org = titles[1].start(1) if len(titles) > 1 else len(l)
-    elif org is not None and (not l.strip() or re.match(r"^ \S.*  \([0-9,]+\)", l)):
-        org = None
-    out.append(" ".join(l[:org].split()[:4]) + " | " + l[org:] if org is not None else l)
-print("\n".join(out))'
+print("\n".join(lines[start:]))'
 }
-start() {  # socket command...
-  local s=$1
-  shift
-  tmux -L "$s" new -d -s t -x 160 -y 50 "LANG=C.UTF-8 $*; echo EXITED-\$?; sleep 60"
+start() {  # socket folder command...: run in its own folder (where `w` writes)
+  local s=$1 dir=$2
+  shift 2
+  mkdir -p "$dir"
+  tmux -L "$s" new -d -s t -x 160 -y 50 -c "$dir" "LANG=C.UTF-8 $*; echo EXITED-\$?; sleep 60"
 }
 
-start "$local_sock" "$S3TOP" --no-follow --no-state "$work/logs"
-start "$ch_sock" "$S3TOP" --every 1s "'$url'"
+panels="org,stored,operation,status"
+start "$local_sock" "$work/at-local" "$S3TOP" --no-follow --no-state --panels "$panels" "$work/logs"
+start "$ch_sock" "$work/at-ch" "$S3TOP" --every 1s --panels "$panels" "'$url'"
 sock=$local_sock
 wait_for " loaded  lines"
 tmux -L "$sock" send-keys -t t x
@@ -69,20 +69,60 @@ wait_for ", polled "
 screen | grep -qF "clickhouse://127.0.0.1:${CH_HTTP[0]},127.0.0.1:${CH_HTTP[1]}/logs?table=s3top_records" ||
   fail "the header does not say where the records are"
 tmux -L "$sock" send-keys -t t x
-compare() {  # what: both screens show the same numbers
-  local l c i
+compare() {  # what [ERE]: both screens show the same numbers (once both match ERE)
+  local l c i ready=${2:-.}
   for ((i = 0; i < ${S3TOP_E2E_WAIT:-20} * 5; i++)); do
     sock=$local_sock; l=$(screen)
     sock=$ch_sock; c=$(screen)
-    [[ $(same_part <<<"$l") == "$(same_part <<<"$c")" && $(totals <<<"$l") == "$(totals <<<"$c")" ]] &&
+    # The running cost and the Stored panel come from a thread of their own: equal once both
+    # have them.
+    [[ $(totals <<<"$l") == *" Cost "* && $(totals <<<"$c") == *" Cost "* ]] &&
+      grep -qE -- "$ready" <<<"$l" && grep -qE -- "$ready" <<<"$c" &&
+      [[ $(same_part <<<"$l") == "$(same_part <<<"$c")" && $(totals <<<"$l") == "$(totals <<<"$c")" ]] &&
       [[ $(below <<<"$l") == "$(below <<<"$c")" ]] && return 0
     sleep 0.2
   done
   diff <(below <<<"$l") <(below <<<"$c") >&2 || true
   fail "$1: the dashboard over ClickHouse differs from the local one"
 }
-compare "unfiltered"
-[[ -n $(totals <<<"$(screen)") ]] || fail "no totals line"
+compare "unfiltered" ' Stored: org  \([1-9]'
+[[ $(totals <<<"$(screen)") == *" Cost "* ]] || fail "no running cost in the totals"
+screen | grep -qE '^ Org .* Stored ' || fail "no stored bytes in the org panel"
+screen | grep -qE ' Stored: org  \([1-9]' || fail "an empty Stored panel"
+
+# The org picker: the same orgs with the same numbers.
+picker() { screen | sed -n '2,$p' | sed '$d'; }
+for s in "$local_sock" "$ch_sock"; do tmux -L "$s" send-keys -t t o; done
+sock=$ch_sock
+wait_for "Pick an org"
+for ((i = 0; i < 50; i++)); do
+  sock=$local_sock; l=$(picker)
+  sock=$ch_sock; c=$(picker)
+  [[ $l == "$c" ]] && break
+  sleep 0.2
+done
+[[ $l == "$c" ]] || { diff <(echo "$l") <(echo "$c") >&2; fail "the org pickers differ"; }
+for s in "$local_sock" "$ch_sock"; do tmux -L "$s" send-keys -t t Escape; done
+
+# The problems view: the same counts by reason; over ClickHouse, why the lines' text is not shown.
+for s in "$local_sock" "$ch_sock"; do tmux -L "$s" send-keys -t t p; done
+sock=$ch_sock
+wait_for "the rejected lines' text is not sent to ClickHouse"
+counts() { screen | grep -E '^ *│? *(Rejected|Ignored) ' | head -2; }
+c=$(counts)
+sock=$local_sock
+wait_for "Rejected lines, newest first"
+[[ $(counts) == "$c" && -n $c ]] || fail "the problems' counts differ: [$(counts)] locally, [$c] over ClickHouse"
+for s in "$local_sock" "$ch_sock"; do tmux -L "$s" send-keys -t t Escape; done
+
+# `w` then `j`: the org panel's view as JSON, the same bytes as the local dashboard's file.
+for s in "$local_sock" "$ch_sock"; do tmux -L "$s" send-keys -t t w j; done
+sock=$ch_sock
+wait_for "wrote s3top-view-"
+sock=$local_sock
+wait_for "wrote s3top-view-"
+lf=$(ls "$work"/at-local/s3top-view-*.json) cf=$(ls "$work"/at-ch/s3top-view-*.json)
+cmp "$lf" "$cf" || fail "the exported views differ: $(diff "$lf" "$cf" | head -5)"
 
 # A filter typed at the prompt: the same translation as report's.
 for s in "$local_sock" "$ch_sock"; do
@@ -91,6 +131,7 @@ done
 sock=$ch_sock
 wait_for "Filter status!=200 key~mp4"
 compare "status!=200 key~mp4"
+[[ $(totals <<<"$(screen)") == *" Cost "* ]] || fail "no running cost under the filter"
 
 # A term ClickHouse cannot be sent: the header says which; the numbers shown stay.
 tmux -L "$ch_sock" send-keys -t t / 'hour=3' Enter

@@ -40,7 +40,7 @@ TEST(CostsWorker, AnswersWhatComputeOrgCostsGivesStorageIncluded) {
     base.prices = config.prices;
     base.exclude = config.exclude;
     std::atomic<int> told{0};
-    CostsWorker w(*engine, base, storage, [&] { ++told; });
+    CostsWorker w(engine_reports(*engine), base, storage, [&] { ++told; });
     EXPECT_FALSE(w.take().has_value());
     const Filter all;
     w.ask(all, kT0, kT0 + 5 * 86400);
@@ -58,6 +58,28 @@ TEST(CostsWorker, AnswersWhatComputeOrgCostsGivesStorageIncluded) {
     EXPECT_EQ(other->by_org.count("acme"), 0u);
     EXPECT_FALSE(w.busy());
     EXPECT_GE(told.load(), 1);  // the first answer's call came before the second question was taken
+}
+
+// #18: reports that fail (ClickHouse's, a shard stopped) give a cost that says why, with no
+// amount (never the statement of the reports that came before the failure), and no report is
+// asked after the first failure.
+TEST(CostsWorker, AFailedReportIsTheAnswersErrorNotAnAmount) {
+    const auto engine = test::make_engine({Req{.org = "acme", .sent = 3ULL << 30}});
+    const Config config = builtin_config();
+    BillingSpec base;
+    base.prices = config.prices;
+    int asked = 0;
+    const FallibleReportSource failing{[&](const ReportSpec& r) -> std::expected<ReportResult, std::string> {
+                                           if (++asked == 2) return std::unexpected(std::string("shard 2 is down"));
+                                           return engine->report(r);
+                                       },
+                                       engine->config().tiers};
+    const OrgCosts c = compute_org_costs(failing, base, Filter{}, kT0, kT0 + 3600);
+    EXPECT_EQ(c.error, "shard 2 is down");
+    EXPECT_TRUE(c.by_org.empty());
+    EXPECT_EQ(c.total, 0);
+    EXPECT_EQ(asked, 2);
+    EXPECT_TRUE(compute_org_costs(*engine, base, Filter{}, kT0, kT0 + 3600).error.empty());
 }
 
 }  // namespace

@@ -158,5 +158,17 @@ TEST(Problems, SampleSaysHowManyOfHowMany) {
     EXPECT_EQ(rows.size(), 1u + 2 * 3);
 }
 
+// #18: over ClickHouse only the counts by reason are there; the view says why, not "an earlier run".
+TEST(Problems, RejectedLinesKeptElsewhereSayWhy) {
+    ProblemsData d;
+    d.rejects_elsewhere = "the rejected lines' text is not sent to ClickHouse";
+    LineCounters lines;
+    lines.unparsed[static_cast<std::size_t>(RejectReason::BadField)] = 7;
+    const auto rows = problem_rows(d, lines);
+    ASSERT_EQ(rows.size(), 1u);
+    EXPECT_EQ(rows.front().text, d.rejects_elsewhere);
+    EXPECT_EQ(problem_rows(d, LineCounters{}).front().text, "no rejected lines");
+}
+
 }  // namespace
 }  // namespace s3top::tui

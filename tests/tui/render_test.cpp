@@ -328,6 +328,13 @@ TEST(Render, OrgPanelShowsEachOrgsCostAndTheHeaderItsPeriod) {
     const Canvas stale = test::render_to_canvas(snap, ui);
     EXPECT_EQ(test::rect_row(stale, org, 0).find("USD"), std::string::npos);
     EXPECT_EQ(stale.row(2).find("Cost"), std::string::npos);
+    // #18: a cost whose reports failed (ClickHouse unreachable) says why, and no amount at all.
+    ui.costs->filter = ui.filter;
+    ui.costs->error = "ClickHouse at h:1 is unreachable";
+    const Canvas failed = test::render_to_canvas(snap, ui);
+    EXPECT_EQ(test::rect_row(failed, org, 0).find("USD"), std::string::npos) << test::rect_row(failed, org, 0);
+    EXPECT_NE(failed.row(2).find("Cost not known: ClickHouse at h:1 is unreachable"), std::string::npos)
+        << failed.row(2);
     EXPECT_EQ(format_money(123'456'789'000), "123,456.79");
     EXPECT_EQ(format_money(-5'000), "-0.01");
 }
