@@ -52,13 +52,22 @@ int bill_from_clickhouse(const Options& opt, BillingSpec spec) {
     if (!opt.no_storage) {
         StorageCollector collector;
         LineCounters lines;
+        StorageSpec storage_spec = storage_spec_for(spec);
+        storage_spec.versioned_buckets = opt.versioned;
+        std::optional<StorageInventories> inventories;  // first, as locally
+        if (!opt.inventory.empty()) {
+            inventories =
+                load_clickhouse_inventories(opt, client, storage_spec.from, storage_spec.to, collector.names());
+            if (!inventories) return 1;
+        }
         if (auto fetched = clickhouse::fetch_storage(client, collector, lines); !fetched) {
             fmt::print(stderr, "s3top: {}\n", terminal_safe(fetched.error()));
             return 1;
         }
-        StorageSpec storage_spec = storage_spec_for(spec);
-        storage_spec.versioned_buckets = opt.versioned;
-        storage = collector.read([&](const StorageView& events) { return compute_storage(storage_spec, events); });
+        storage = collector.read([&](const StorageView& events) {
+            return compute_storage(storage_spec, events, inventories ? &inventories->baseline : nullptr,
+                                   inventories ? &inventories->later : nullptr);
+        });
         spec.storage = &*storage;
     }
     clickhouse::AnswerCache answers;  // the distinct values, operations and lines: once per run

@@ -87,7 +87,7 @@ int run_ingest(const Options& opt) {
         opt, DimMask{}.set(), std::nullopt,
         opt.follow ? std::optional<FollowOptions>(follow_options(opt)) : std::nullopt, nullptr,
         [&](Engine& engine, Ingestor& ingestor) {
-            sink = std::make_unique<clickhouse::IngestSink>(client, ingestor.state(), engine);
+            sink = std::make_unique<clickhouse::IngestSink>(client, ingestor.state(), engine, org_source_spec(opt.org));
             ingestor.set_commit_hook(
                 [&sink](Batch&& b, std::vector<Span>&& spans, const std::vector<PlannedJob>& jobs) {
                     return sink->commit(std::move(b), std::move(spans), jobs);

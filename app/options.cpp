@@ -247,6 +247,9 @@ void resolve_clickhouse_source(const CommandLineText& t, Options& o) {
     for (const char* name : {"--follow", "--replay", t.command == Command::Dashboard ? "--no-follow" : "--every",
                              "--state", "--no-state", "--rejects", "--org-from", "--log-format", "--dedupe",
                              "--workers", "--cache", "--cache-prune", "--inventory"}) {
+        // storage and bill take an inventory: its owners by the org rule the ingest recorded.
+        if (std::string_view(name) == "--inventory" && t.command != Command::Report && t.command != Command::Dashboard)
+            continue;
         if (given(t, name))
             throw UsageError{
                 fmt::format("{}: not for a clickhouse:// PATH (its records were read and counted by "

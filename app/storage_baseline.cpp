@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "app/s3_sources.hpp"
+#include "core/clickhouse/remote_report.hpp"
 #include "core/agg/dimension.hpp"
 #include "core/report/terminal_text.hpp"
 #include "core/storage/inventory.hpp"
@@ -96,6 +97,28 @@ std::optional<StorageInventories> load_storage_inventories(const Options& opt, s
         out.later.push_back(std::move(*b));
     }
     return out;
+}
+
+std::optional<StorageInventories> load_clickhouse_inventories(const Options& opt, clickhouse::Client& client,
+                                                              std::int64_t from, std::int64_t to, StorageNames& names) {
+    auto spec = clickhouse::ingested_org_source(client);
+    if (!spec) {
+        fmt::print(stderr, "s3top: --inventory: {}\n", terminal_safe(spec.error()));
+        return std::nullopt;
+    }
+    Options ingested = opt;
+    if (*spec) {
+        std::string error;
+        const auto org = parse_org_source(**spec, error);
+        if (!org) {
+            fmt::print(stderr,
+                       "s3top: --inventory: the table's batches name an org rule this s3top does not know: {}\n",
+                       terminal_safe(error));
+            return std::nullopt;
+        }
+        ingested.org = *org;
+    }
+    return load_storage_inventories(ingested, from, to, names);
 }
 
 }  // namespace s3top::app

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "app/cli.hpp"
+#include "core/clickhouse/client.hpp"
 #include "core/storage/object_table.hpp"
 
 namespace s3top::app {
@@ -21,5 +22,11 @@ struct StorageInventories {
 /// one cannot be used.
 std::optional<StorageInventories> load_storage_inventories(const Options& opt, std::int64_t from, std::int64_t to,
                                                            StorageNames& names);
+
+/// The same over a clickhouse:// PATH: the owners by the --org-from the table's batches were
+/// ingested with (clickhouse::ingested_org_source()), which is refused, on stderr in one line,
+/// when it is not one rule.
+std::optional<StorageInventories> load_clickhouse_inventories(const Options& opt, clickhouse::Client& client,
+                                                              std::int64_t from, std::int64_t to, StorageNames& names);
 
 }  // namespace s3top::app

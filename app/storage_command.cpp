@@ -35,12 +35,21 @@ bool write_storage(const Options& opt, const StorageReport& report) {
 int storage_from_clickhouse(const Options& opt, const StorageSpec& spec) {
     clickhouse::Client client(*opt.from);
     StorageCollector collector;
+    // The inventory first, as locally: a broken one stops the run before any event is fetched.
+    std::optional<StorageInventories> inventories;
+    if (!opt.inventory.empty()) {
+        inventories = load_clickhouse_inventories(opt, client, spec.from, spec.to, collector.names());
+        if (!inventories) return 1;
+    }
     StorageReport report;
     if (auto fetched = clickhouse::fetch_storage(client, collector, report.lines); !fetched) {
         fmt::print(stderr, "s3top: {}\n", terminal_safe(fetched.error()));
         return 1;
     }
-    report.result = collector.read([&](const StorageView& events) { return compute_storage(spec, events); });
+    report.result = collector.read([&](const StorageView& events) {
+        return compute_storage(spec, events, inventories ? &inventories->baseline : nullptr,
+                               inventories ? &inventories->later : nullptr);
+    });
     return write_storage(opt, report) ? 0 : 1;
 }
 

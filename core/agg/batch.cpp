@@ -61,6 +61,23 @@ std::optional<OrgSource> parse_org_source(std::string_view spec, std::string& er
     return o;
 }
 
+std::string org_source_spec(const OrgSource& o) {
+    switch (o.kind) {
+        case OrgSource::Kind::QueryParam: {
+            std::string out = "param:";
+            for (std::size_t i = 0; i < o.params.size(); ++i) out += (i ? "," : "") + o.params[i];
+            return out;
+        }
+        case OrgSource::Kind::Requester: return "requester";
+        case OrgSource::Kind::KeyPrefix: return "prefix:" + std::to_string(o.depth);
+        case OrgSource::Kind::AccessPoint: return "access-point";
+        case OrgSource::Kind::RemoteIp: return "ip";
+        case OrgSource::Kind::Bucket: return "bucket";
+        case OrgSource::Kind::HostHeader: return "host";
+    }
+    return {};
+}
+
 std::string_view BatchBuilder::org_of(const Record& r, const OrgSource& org, std::string& scratch) {
     switch (org.kind) {
         case OrgSource::Kind::QueryParam:

@@ -29,6 +29,8 @@ struct OrgSource {
 /// Parses "param:org,x-org", "org,x-org" (params), "requester", "prefix:2", "access-point",
 /// "ip", "bucket", "host". Returns an error text when malformed.
 std::optional<OrgSource> parse_org_source(std::string_view spec, std::string& error);
+/// The spec parse_org_source() reads back as `o`: "param:org,x-org", "requester", "prefix:2" ...
+std::string org_source_spec(const OrgSource& o);
 
 /// A line that was rejected, kept for the user to audit.
 struct RejectedLine {

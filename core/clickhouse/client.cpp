@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <thread>
 
+#include "core/clickhouse/report_query.hpp"
 #include "core/clickhouse/row_binary.hpp"
 #include "core/clickhouse/schema.hpp"
 #include "core/clickhouse/storage_rows.hpp"
@@ -178,7 +179,7 @@ std::uint32_t lines_host(const PendingBatch& p) { return p.parts.empty() ? 0 : p
 
 std::expected<void, std::string> Client::insert_lines(std::uint32_t host, std::uint64_t batch_id,
                                                       const LineCounters& lines, std::int64_t newest_source_mtime,
-                                                      std::uint64_t storage_failed) {
+                                                      std::uint64_t storage_failed, std::string_view org_from) {
     std::string reasons, counts;
     for (std::size_t i = 0; i < kRejectReasonCount; ++i) {
         if (!lines.unparsed[i]) continue;
@@ -187,9 +188,9 @@ std::expected<void, std::string> Client::insert_lines(std::uint32_t host, std::u
     }
     const std::string sql = fmt::format(
         "INSERT INTO {}.{} (batch_id, lines_read, lines_parsed, bytes_read, newest_source_mtime, reasons, "
-        "reason_lines, storage_failed) VALUES ({}, {}, {}, {}, {}, [{}], [{}], {})",
+        "reason_lines, storage_failed, org_from) VALUES ({}, {}, {}, {}, {}, [{}], [{}], {}, {})",
         target_.database, lines_table(target_.table), batch_id, lines.read, lines.parsed, lines.bytes,
-        newest_source_mtime, reasons, counts, storage_failed);
+        newest_source_mtime, reasons, counts, storage_failed, sql_string(org_from));
     auto r = post(host, "?query_id=" + url_encode(lines_query_id(batch_id)), sql, false);
     if (!r) return std::unexpected(r.error());
     return {};

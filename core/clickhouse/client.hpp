@@ -49,7 +49,8 @@ public:
     /// table (TABLE_lines) as query lines_query_id(): before its records, so records never land
     /// without them.
     std::expected<void, std::string> insert_lines(std::uint32_t host, std::uint64_t batch_id, const LineCounters& lines,
-                                                  std::int64_t newest_source_mtime, std::uint64_t storage_failed);
+                                                  std::int64_t newest_source_mtime, std::uint64_t storage_failed,
+                                                  std::string_view org_from);
     /// The tables exist on host `host` with every column of record_columns(), lines_columns()
     /// and storage_columns(): else which is missing.
     std::expected<void, std::string> check_table(std::size_t host);

@@ -112,8 +112,8 @@ IoStatus IngestSink::commit(Batch&& b, std::vector<Span>&& spans, const std::vec
         if (!done) return fail(done.error());
         bytes += *done;
     }
-    if (auto done =
-            client_.insert_lines(lhost, id, counters.counters, counters.newest_source_mtime, enc.storage_failed);
+    if (auto done = client_.insert_lines(lhost, id, counters.counters, counters.newest_source_mtime, enc.storage_failed,
+                                         org_from_);
         !done)
         return fail(done.error());
     auto sent = send_parts(enc.pending, enc.bodies);

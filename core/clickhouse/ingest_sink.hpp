@@ -24,7 +24,10 @@ struct SinkCounts {
 
 class IngestSink {
 public:
-    IngestSink(Client& client, StateStore& state, Engine& engine) : client_(client), state_(state), engine_(engine) {}
+    /// `org_from`: the org rule of the records sent (org_source_spec()), written with each
+    /// batch's lines row.
+    IngestSink(Client& client, StateStore& state, Engine& engine, std::string org_from)
+        : client_(client), state_(state), engine_(engine), org_from_(std::move(org_from)) {}
 
     /// The Ingestor's commit hook (Ingestor::set_commit_hook). Thread-safe.
     IoStatus commit(Batch&& b, std::vector<Span>&& spans, const std::vector<PlannedJob>& jobs);
@@ -63,6 +66,7 @@ private:
     Client& client_;
     StateStore& state_;
     Engine& engine_;
+    const std::string org_from_;
     std::shared_ptr<RowBuffers> buffers_ = std::make_shared<RowBuffers>();  ///< the encoders' row buffers
     std::atomic<bool> failed_{false};
     mutable std::mutex mutex_;

@@ -181,6 +181,32 @@ std::expected<void, std::string> StorageFetcher::fetch_new(StorageCollector& col
     return {};
 }
 
+std::expected<std::optional<std::string>, std::string> ingested_org_source(Client& client) {
+    const Tables t(client);
+    if (auto ok = client.check_columns(0, t.lines.substr(t.lines.find('.') + 1), {"org_from"}); !ok)
+        return std::unexpected(ok.error());
+    auto answer = t.ask(fmt::format("SELECT DISTINCT org_from FROM {} ORDER BY org_from FORMAT RowBinary", t.lines));
+    if (!answer) return std::unexpected(answer.error());
+    auto specs = read_strings(*answer);
+    if (!specs) return std::unexpected(specs.error());
+    if (specs->empty()) return std::nullopt;
+    if (specs->front().empty())  // sorted: '' first
+        return std::unexpected(
+            fmt::format("batches in {} were sent without their --org-from (by an s3top older than "
+                        "its org_from column): an inventory's objects cannot be given owners; "
+                        "ingest their logs again into a new table",
+                        t.lines));
+    if (specs->size() > 1) {
+        std::string named;
+        for (const std::string& s : *specs) named += (named.empty() ? "" : ", ") + sql_string(s);
+        return std::unexpected(
+            fmt::format("the batches in {} were ingested with different --org-from ({}): an "
+                        "inventory's objects cannot be given one owner rule",
+                        t.lines, named));
+    }
+    return specs->front();
+}
+
 std::expected<void, std::string> fetch_storage(Client& client, StorageCollector& collector, LineCounters& lines) {
     StorageFetcher fetcher(client);
     if (auto fetched = fetcher.fetch_new(collector); !fetched) return fetched;

@@ -52,6 +52,12 @@ std::expected<Snapshot, std::string> run_snapshot(Client& client, const ViewSpec
 /// missing (an older schema: named), or when some batch was sent without its storage events.
 std::expected<void, std::string> fetch_storage(Client& client, StorageCollector& collector, LineCounters& lines);
 
+/// The --org-from the table's batches were ingested with (org_source_spec()), which storage's
+/// --inventory needs to give the inventory's objects their owners as a local run does; nullopt
+/// when no batch was sent. A one-line error when the batches name more than one (naming them),
+/// or some name none (an older s3top sent them), or the lines table has no org_from column.
+std::expected<std::optional<std::string>, std::string> ingested_org_source(Client& client);
+
 /// The storage table's events of the batches not fetched before, for the dashboard, which asks
 /// again at every poll: each batch the lines table lists is fetched once (its lines row is sent
 /// after its events, so a batch listed has all of them). Not thread-safe.

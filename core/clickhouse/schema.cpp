@@ -41,7 +41,10 @@ const std::vector<LinesColumn>& lines_columns() {
         {"reason_lines", "Array(UInt64)"},
         // The batch's object-changing requests that failed (they change nothing; storage counts
         // them). NULL: the batch was sent by an s3top that did not send its storage events.
-        {"storage_failed", "Nullable(UInt64)"}};
+        {"storage_failed", "Nullable(UInt64)"},
+        // The --org-from the batch's orgs were taken by (org_source_spec): storage over
+        // ClickHouse gives an inventory's objects their owners by the same rule.
+        {"org_from", "String"}};
     return columns;
 }
 

@@ -62,7 +62,7 @@ TEST(ClickHouseSchema, StatementsAreOneDatabaseTheTablesOfRecordsLinesAndStorage
     EXPECT_NE(plain[2].find("CREATE TABLE IF NOT EXISTS logs.s3top_records_lines\n"), std::string::npos);
     EXPECT_NE(
         plain[2].find("    newest_source_mtime Int64,\n    reasons Array(String),\n    reason_lines Array(UInt64),\n"
-                      "    storage_failed Nullable(UInt64)\n)"),
+                      "    storage_failed Nullable(UInt64),\n    org_from String\n)"),
         std::string::npos);
     // The storage events, in the order storage applies them; their time is the log's (Int64,
     // not DateTime's 1970-2106).

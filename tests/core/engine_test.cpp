@@ -125,6 +125,23 @@ TEST(Engine, OrgFromSeveralParamsAndOtherSources) {
     EXPECT_FALSE(parse_org_source("bogus:1", err));
 }
 
+// #18: the rule an ingest records with its batches reads back as the same rule.
+TEST(Engine, AnOrgSourcesSpecReadsBackAsItself) {
+    std::string err;
+    for (const char* spec : {"org", "x-org,org", "param:a", "requester", "prefix:1", "prefix:3", "access-point", "ip",
+                             "client", "bucket", "host"}) {
+        const auto o = parse_org_source(spec, err);
+        ASSERT_TRUE(o) << spec;
+        const auto back = parse_org_source(org_source_spec(*o), err);
+        ASSERT_TRUE(back) << org_source_spec(*o);
+        EXPECT_EQ(back->kind, o->kind) << spec;
+        EXPECT_EQ(back->params, o->params) << spec;
+        EXPECT_EQ(back->depth, o->depth) << spec;
+    }
+    EXPECT_EQ(org_source_spec(*parse_org_source("x-org,org", err)), "param:x-org,org");
+    EXPECT_EQ(org_source_spec(*parse_org_source("prefix:2", err)), "prefix:2");
+}
+
 TEST(Engine, BatchesFromSeveralWorkersMergeToTheSameResult) {
     EngineConfig cfg;
     Engine one(cfg), split(cfg);

@@ -24,7 +24,7 @@ events=logs.s3top_records_storage_all
 # Lifecycles (puts, overwrites, multipart uploads, deletes, transitions, versioned buckets) over
 # February, and the request mix with garbage in the same folder.
 "$S3GEN" --out "$work/logs" --storage-objects 25000 --files 16 --seed 5 --orgs 9 --start 2024-02-01T00:00:00 \
-  2>/dev/null >/dev/null
+  --inventory-out "$work/inventory" 2>/dev/null >/dev/null
 "$S3GEN" --out "$work/mix" --lines 20000 --files 6 --garbage-permille 6 --seed 3 --start 2024-02-10T00:00:00 \
   >/dev/null
 for f in "$work/mix"/*; do mv "$f" "$work/logs/mix-$(basename "$f")"; done
@@ -73,7 +73,38 @@ same storage table --month 2024-02 --by org
 same bill json --month 2024-02 --versioned st-versioned
 grep -q '"storage"' "$work/ch.json" || fail "bill over ClickHouse has no storage line"
 same bill csv --month 2024-02 --by org,bucket
-echo "the same storage reports and statements over ClickHouse as over the logs: 5 reports, 2 statements"
+# --inventory: the objects stored before the logs too, their owners by the org rule the ingest
+# recorded with its batches (here the default, org=: the inventory's rows have none).
+same storage json --month 2024-02 --by org,class --versioned st-versioned --inventory "$work/inventory"
+grep -q "known from the inventory of st-data" "$work/ch.json" || fail "no inventory in: $(head -c 600 "$work/ch.json")"
+same bill json --month 2024-02 --versioned st-versioned --inventory "$work/inventory"
+echo "the same storage reports and statements over ClickHouse as over the logs: 6 reports, 3 statements"
+
+# Ingested with --org-from prefix:1 into another database: the inventory's objects are owned by
+# their key's first segment there too, as a local run with that --org-from says.
+ch_schema bykey
+bykey="clickhouse://127.0.0.1:${CH_HTTP[0]},127.0.0.1:${CH_HTTP[1]}/bykey?table=s3top_records"
+"$S3TOP" ingest --quiet --org-from prefix:1 --state "$work/state-bykey" --to "$bykey" "$work/logs" 2>"$work/err" ||
+  fail "ingest --org-from prefix:1: $(cat "$work/err")"
+"$S3TOP" storage --no-state --quiet --org-from prefix:1 --month 2024-02 --by org,class --inventory "$work/inventory" \
+  --format json "$work/logs" >"$work/local.json" 2>/dev/null
+"$S3TOP" storage --month 2024-02 --by org,class --inventory "$work/inventory" --format json "$bykey" >"$work/ch.json" \
+  2>"$work/ch.err" || fail "storage --inventory over the prefix:1 table: $(cat "$work/ch.err")"
+cmp -s "$work/local.json" "$work/ch.json" ||
+  fail "storage --inventory over the prefix:1 table differs: $(diff "$work/local.json" "$work/ch.json" | head -6)"
+cmp -s "$work/local.json" <("$S3TOP" storage --no-state --quiet --month 2024-02 --by org,class \
+  --inventory "$work/inventory" --format json "$work/logs" 2>/dev/null) &&
+  fail "the org rule changes nothing here: the test cannot tell it was used"
+# Batches of two org rules in one table: an inventory's owners cannot be told, in one line.
+"$S3GEN" --out "$work/more" --lines 300 --files 1 --seed 9 --start 2024-02-12T00:00:00 >/dev/null
+"$S3TOP" ingest --quiet --org-from requester --state "$work/state-req" --to "$bykey" "$work/more" 2>"$work/err" ||
+  fail "ingest --org-from requester: $(cat "$work/err")"
+rc=0
+"$S3TOP" storage --month 2024-02 --inventory "$work/inventory" "$bykey" >/dev/null 2>"$work/err" || rc=$?
+[[ $rc == 1 && $(wc -l <"$work/err") == 1 ]] &&
+  grep -qF "ingested with different --org-from ('prefix:1', 'requester')" "$work/err" ||
+  fail "two org rules: exit $rc, said: $(cat "$work/err")"
+echo "ok: storage and bill --inventory over ClickHouse, owners by the org rule the ingest recorded"
 
 # An older schema: the records and lines tables without the storage table and its column.
 ch_query 1 "CREATE TABLE logs.old AS logs.s3top_records"
@@ -98,6 +129,10 @@ ch_query 1 "ALTER TABLE logs.old_lines ADD COLUMN storage_failed Nullable(UInt64
 ch_query 1 "INSERT INTO logs.old_lines (batch_id, lines_read, lines_parsed, bytes_read, newest_source_mtime, reasons,
   reason_lines) VALUES (1, 10, 10, 1000, 0, [], [])"
 refused "1 batches in logs.old_lines were sent without their object-changing requests" storage --month 2024-02 "$old"
+# ... and without its --org-from (''): --inventory cannot give owners; nor without the column.
+refused "logs.old_lines were sent without their --org-from" storage --month 2024-02 --inventory "$work/inventory" "$old"
+ch_query 1 "ALTER TABLE logs.old_lines DROP COLUMN org_from"
+refused "table logs.old_lines has no column org_from" bill --month 2024-02 --inventory "$work/inventory" "$old"
 "$S3TOP" bill --no-storage --month 2024-02 --format json "$old" >/dev/null 2>"$work/err" ||
   fail "bill --no-storage over the older table: $(cat "$work/err")"
 echo "ok: an older schema and batches without storage events are one line naming what is missing"
