@@ -456,15 +456,44 @@ void ProgressShare::update(const ByteSource& source) {
     counted_ = now;
 }
 
-void FileReader::read(std::uint32_t index, const ReadJob& job, FileResult& fr, const Deliver& deliver) const {
-    ProgressShare progress(options_.progress, job);
+namespace {
+
+/// Skips the stream to `job.begin`. A job whose first line's number is not known (0: a range a
+/// crash left unread) reads the bytes before it instead, counting their line ends, so its
+/// lines carry their numbers (ClickHouse's source_line, --rejects); `job.first_line` is set.
+std::expected<void, IoError> skip_to_begin(ByteSource& src, ReadJob& job) {
+    if (job.begin == 0) {
+        if (job.first_line == 0) job.first_line = 1;
+        return {};
+    }
+    if (job.first_line != 0) return src.skip(job.begin);
+    std::vector<char> buf(1 << 16);
+    std::uint64_t left = job.begin, ends = 0;
+    while (left > 0) {
+        auto got = src.read(buf.data(), static_cast<std::size_t>(std::min<std::uint64_t>(left, buf.size())));
+        if (!got) return std::unexpected(got.error());
+        if (*got == 0)
+            return std::unexpected(
+                IoError{IoError::Code::Changed, job.file.path, 0, "shorter than before (truncated?); looked at again"});
+        ends += static_cast<std::uint64_t>(std::count(buf.data(), buf.data() + *got, '\n'));
+        left -= *got;
+    }
+    job.first_line = ends + 1;
+    return {};
+}
+
+}  // namespace
+
+void FileReader::read(std::uint32_t index, const ReadJob& planned, FileResult& fr, const Deliver& deliver) const {
+    ProgressShare progress(options_.progress, planned);
+    ReadJob job = planned;
     fr.path = job.file.path;
     fr.end = job.begin;
-    fr.next_line = job.first_line;
     auto src = open_byte_source(job.file, options_.gzip);
-    if (src && job.begin > 0) {
-        if (auto skipped = (*src)->skip(job.begin); !skipped) src = std::unexpected(skipped.error());
+    if (src) {
+        if (auto skipped = skip_to_begin(**src, job); !skipped) src = std::unexpected(skipped.error());
     }
+    fr.next_line = job.first_line;
     if (!src) {  // nothing taken: the ledger keeps what it had and the file is looked at again
         fr.error = src.error().message();
         fr.untouched = true;
@@ -475,20 +504,20 @@ void FileReader::read(std::uint32_t index, const ReadJob& job, FileResult& fr, c
     FileRead(options_, factory_, pool_, cancel_, index, job, **src, fr, deliver, progress).run();
 }
 
-void FileReader::read(std::uint32_t index, const ReadJob& job, ByteSource& source, FileResult& fr,
+void FileReader::read(std::uint32_t index, const ReadJob& planned, ByteSource& source, FileResult& fr,
                       const Deliver& deliver) const {
-    ProgressShare progress(options_.progress, job);
+    ProgressShare progress(options_.progress, planned);
+    ReadJob job = planned;
     fr.path = job.file.path;
     fr.end = job.begin;
-    fr.next_line = job.first_line;
-    if (job.begin > 0) {
-        if (auto skipped = source.skip(job.begin); !skipped) {
-            fr.error = skipped.error().message();
-            fr.untouched = true;
-            fr.changed = skipped.error().code == IoError::Code::Changed;
-            return;
-        }
+    if (auto skipped = skip_to_begin(source, job); !skipped) {
+        fr.next_line = job.first_line;
+        fr.error = skipped.error().message();
+        fr.untouched = true;
+        fr.changed = skipped.error().code == IoError::Code::Changed;
+        return;
     }
+    fr.next_line = job.first_line;
     progress.start(source);
     FileRead(options_, factory_, pool_, cancel_, index, job, source, fr, deliver, progress).run();
 }

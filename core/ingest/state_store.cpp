@@ -446,7 +446,18 @@ IoStatus StateStore::append_batch(const Batch& batch, const std::vector<Span>& s
 
 IoStatus StateStore::append_pending(const PendingBatch& batch, const Batch& counters, const std::vector<Span>& spans,
                                     const std::vector<PlannedJob>& jobs) {
-    return write_record(kPending, encode_pending(batch, counters, spans, jobs));
+    if (IoStatus w = write_record(kPending, encode_pending(batch, counters, spans, jobs)); !w) return w;
+    // On the disk before the insert is sent: after a power cut the batch is looked up by its
+    // id, never read and sent again under another one.
+    std::lock_guard l(mutex_);
+    if (fd_ < 0) return {};
+    ++syncs_;
+    if (::fdatasync(fd_) != 0)
+        return std::unexpected(
+            IoError{IoError::Code::Write, path_.string(), errno,
+                    std::string("cannot sync the batch's record before its insert: ") + std::strerror(errno)});
+    synced_size_ = size_;
+    return {};
 }
 
 IoStatus StateStore::append_resolved(std::uint64_t id, bool landed) {

@@ -222,6 +222,33 @@ TEST(FileReader, CountedBytesBeforeTheStartAreChecked) {
     EXPECT_TRUE(r.blocks.empty());
 }
 
+// #18: a range a crash left unread is planned with its first line's number unknown (0): the
+// reader counts the line ends before it, so its lines carry their own numbers (ClickHouse's
+// source_line, --rejects), not numbers from 0.
+TEST(FileReader, ARangeACrashLeftIsNumberedFromTheLinesBeforeIt) {
+    const std::string data = s3_lines(8);
+    std::uint64_t three = 0, six = 0;
+    for (int i = 0; i < 6; ++i) (i < 3 ? three : six) += s3_line(i).size();
+    six += three;
+    ReadJob gap;
+    gap.begin = three;
+    gap.end = six;
+    gap.first_line = 0;
+    for (const std::size_t step : {std::size_t{7}, std::size_t{4096}}) {
+        const Read r = read(data, 256, step, gap);
+        ASSERT_FALSE(r.blocks.empty());
+        EXPECT_EQ(r.blocks.front().first_line, 4u);
+        EXPECT_EQ(r.result.lines, 3u);
+        EXPECT_EQ(r.result.next_line, 7u);
+    }
+    gap.begin = 0;
+    EXPECT_EQ(read(data, 256, 4096, gap).blocks.front().first_line, 1u);
+    gap.begin = data.size() + 1;  // shorter than planned: looked at again, nothing read
+    gap.end = ReadJob::kToEnd;
+    const Read short_read = read(data, 256, 4096, gap);
+    EXPECT_TRUE(short_read.result.untouched && short_read.result.changed);
+}
+
 TEST(FormatDetection, WaitsForAWholeLineThenDecides) {
     const ParserFactory factory = default_parser_factory();
     const ReaderOptions o;

@@ -28,6 +28,7 @@ struct Outcome {
     std::uint64_t lines_read = 0;     ///< the engine's lines after the run
     IngestResult result;
     IoStatus opened;
+    bool pending_synced = true;  ///< each Pending record was flushed to disk before the "insert"
 };
 
 /// One ingest of `dir` with the state `state`. The hook records each batch as Pending and then
@@ -56,7 +57,9 @@ Outcome run(const fs::path& dir, const fs::path& state, bool ack,
         PendingBatch p{next_id++, {{0, b.columns.size(), 0, 0}}};
         Batch counters;
         counters.counters = b.counters;
+        const std::uint32_t syncs = ing.state().syncs();
         if (IoStatus s = ing.state().append_pending(p, counters, spans, jobs); !s) return s;
+        out.pending_synced &= ing.state().syncs() == syncs + 1;
         if (!ack) return std::unexpected(IoError{IoError::Code::Write, "db", 0, "no answer"});
         if (IoStatus s = ing.state().append_resolved(p.id, true); !s) return s;
         engine.append(std::move(counters));
@@ -75,6 +78,7 @@ TEST(PendingBatch, AnAcknowledgedBatchIsNotSentAgain) {
     Outcome first = run(tmp.path() / "logs", state, true);
     EXPECT_EQ(first.hook_rows, 10u);
     EXPECT_FALSE(first.result.commit_error);
+    EXPECT_TRUE(first.pending_synced) << "the Pending record is on the disk before the insert (#18)";
     Outcome again = run(tmp.path() / "logs", state, true, std::expected<bool, std::string>(false));
     EXPECT_EQ(again.hook_rows, 0u);
     EXPECT_TRUE(again.asked.empty()) << "a resolved batch is never looked up";

@@ -126,8 +126,15 @@ ingest "$work/state"
 [[ $(rows) == "$valid" ]] || fail "after kill -9 at random points ClickHouse holds $(rows) rows, the logs $valid"
 # Per org, as a local report: a batch sent twice (and another lost) could not keep every sum.
 diff <(by_org_local) <(by_org_ch | sort) >"$work/diff" || fail "after kill -9, per org: $(head -5 "$work/diff")"
-# (Not by source line: after a crash a range re-read from the middle of a file can number its
-# lines from another start; the rows themselves are exact.)
+# By source line too: a range a crash left unread is numbered from the lines before it, so no
+# (file, line) is there twice, none is 0 and none is past its file's last line.
+[[ $(dupes) == 0 ]] || fail "after kill -9, $(dupes) (file, line) pairs are there twice"
+[[ $(ch_query 1 "SELECT count() FROM $all WHERE source_line = 0") == 0 ]] || fail "after kill -9, rows of line 0"
+for f in "$work"/logs/*; do
+  n=$(wc -l <"$f")
+  over=$(ch_query 1 "SELECT count() FROM $all WHERE source_file = '$f' AND source_line > $n")
+  [[ $over == 0 ]] || fail "after kill -9, $over rows of $f are numbered past its $n lines"
+done
 grep -q "300000 lines read in all" "$work/err" || fail "after kill -9 the line count is off: $(cat "$work/err")"
 [[ $(lines_read) == 300000 ]] || fail "after kill -9 the lines table counts $(lines_read) lines read, not 300000"
 
