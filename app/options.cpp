@@ -288,7 +288,11 @@ void resolve_ingest(const CommandLineText& t, Options& o) {
         throw UsageError{
             "ingest: standard input cannot be ingested exactly once (no state file for a pipe); name files"};
     if (o.replay) throw UsageError{"--replay: an ingest sends the records as they are read"};
-    if (o.dedupe != DedupeMode::Off) throw UsageError{"--dedupe: not available with ingest yet"};
+    if (o.dedupe != DedupeMode::Off)
+        throw UsageError{
+            "--dedupe: not with ingest: a record S3 delivered twice can be in files --shard gives to two machines, "
+            "each state knowing only its own request ids, and the records table keeps none to ask ClickHouse by "
+            "(report and bill --dedupe request-id read the logs)"};
 }
 
 }  // namespace
