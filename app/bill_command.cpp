@@ -64,6 +64,7 @@ int bill_from_clickhouse(const Options& opt, BillingSpec spec) {
             fmt::print(stderr, "s3top: {}\n", terminal_safe(fetched.error()));
             return 1;
         }
+        collector.close();
         storage = collector.read([&](const StorageView& events) {
             return compute_storage(storage_spec, events, inventories ? &inventories->baseline : nullptr,
                                    inventories ? &inventories->later : nullptr);
@@ -116,6 +117,7 @@ int run_bill(const Options& opt) {
     }
     std::optional<StorageResult> storage;
     if (collector) {
+        collector->close();
         storage = collector->read([&](const StorageView& events) {
             return compute_storage(storage_spec, events, inventories ? &inventories->baseline : nullptr,
                                    inventories ? &inventories->later : nullptr);

@@ -46,6 +46,7 @@ int storage_from_clickhouse(const Options& opt, const StorageSpec& spec) {
         fmt::print(stderr, "s3top: {}\n", terminal_safe(fetched.error()));
         return 1;
     }
+    collector.close();
     report.result = collector.read([&](const StorageView& events) {
         return compute_storage(spec, events, inventories ? &inventories->baseline : nullptr,
                                inventories ? &inventories->later : nullptr);
@@ -81,6 +82,7 @@ int run_storage(const Options& opt) {
         fmt::print(stderr, "s3top: no input could be read\n");
         return 1;
     }
+    collector->close();  // the load is over: the computation reads the names where they are
     StorageReport report;
     report.result = collector->read([&](const StorageView& events) {
         return compute_storage(spec, events, inventories ? &inventories->baseline : nullptr,

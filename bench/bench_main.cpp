@@ -14,6 +14,8 @@
 #include "core/agg/engine.hpp"
 #include "core/ingest/request_ids.hpp"
 #include "core/parse/s3_access_log.hpp"
+#include "core/storage/object_table.hpp"
+#include "core/storage/storage_collector.hpp"
 
 namespace s3top {
 namespace {
@@ -183,6 +185,62 @@ void BM_ReportByKeyMemory1M(benchmark::State& state) {
     }
 }
 BENCHMARK(BM_ReportByKeyMemory1M)->Unit(benchmark::kMillisecond)->Iterations(1);
+
+// `s3top storage`'s memory per stored object: 1,000,000 keys of 13 bytes ("data/k0000000", as
+// bench/storage.sh names them) in one bucket, one PUT each, gathered by a StorageCollector,
+// closed (the load is over) and applied to an ObjectTable. Counters, per object: the table's
+// heap (mallinfo2: in use, mmap'ed included, after the apply minus before it), the key pool's index (its views and
+// hash table: its bytes less the keys'), the keys' own bytes, and the copy of the key views a
+// read made before close() (what the dashboard, whose load never ends, keeps). The events are
+// apart (48 bytes each, per request, not per object). The README's storage paragraph quotes it.
+void BM_StorageObjectMemory1M(benchmark::State& state) {
+    constexpr std::size_t kKeys = 1'000'000;
+    for (auto _ : state) {
+        StorageCollector c;
+        for (std::size_t start = 0; start < kKeys; start += 65536) {
+            StorageLines l;
+            for (std::size_t i = start; i < std::min(kKeys, start + 65536); ++i) {
+                char key[16];
+                std::snprintf(key, sizeof key, "data/k%07zu", i);
+                StorageLine s;
+                s.time = 1709251200 + static_cast<std::int64_t>(i);
+                s.size = 1000;
+                s.has_size = true;
+                s.bucket = l.keep("data");
+                s.key = l.keep(key);
+                s.org = l.keep("org-1");
+                l.lines.push_back(s);
+            }
+            c.add(std::move(l));
+        }
+        const std::size_t live = c.memory_bytes();
+        c.read([](const StorageView&) { return 0; });                    // a read while adds may come: the views copied
+        const std::size_t copied = c.memory_bytes() - live - 4 * kKeys;  // less the read's order, 4 bytes an event
+        c.close();
+        c.read([&](const StorageView& v) {
+            const StringPool& keys = c.names().keys.at(1);
+            auto heap = [] {  // a big array is mmap'ed: hblkhd
+                const struct mallinfo2 m = ::mallinfo2();
+                return m.uordblks + m.hblkhd;
+            };
+            const auto before = heap();
+            StorageSpec spec;
+            spec.from = 1709251200;
+            spec.to = spec.from + 31 * 86400;
+            ObjectTable table(spec, *v.names);
+            for (std::size_t i = 0; i < v.size(); ++i) table.apply(v[i]);
+            const auto applied = heap();
+            const auto n = static_cast<double>(table.objects());
+            state.counters["objects"] = n;
+            state.counters["table_per_object"] = static_cast<double>(applied - before) / n;
+            state.counters["key_index_per_object"] = static_cast<double>(keys.memory_bytes() - 13 * kKeys) / n;
+            state.counters["key_bytes_per_object"] = 13.0 * kKeys / n;
+            state.counters["live_view_copy_per_object"] = static_cast<double>(copied) / n;
+            return 0;
+        });
+    }
+}
+BENCHMARK(BM_StorageObjectMemory1M)->Unit(benchmark::kMillisecond)->Iterations(1);
 
 }  // namespace
 }  // namespace s3top

@@ -152,7 +152,9 @@ void BatchBuilder::add(const Record& r, std::string_view path, std::uint64_t at,
             if (keep_[i]) c.ids[i].push_back(b.pools[i].intern(value[i], hash[i]));
         if (origin) b.origin.push_back(*origin);
     }
-    if (storage_ && storage_op_of(r.operation)) b.storage.add(r, org_of(r, org_, scratch_), path, at);
+    if (storage_)
+        if (const StorageOpInfo* info = storage_op_of(r.operation))
+            b.storage.add(*info, r, org_of(r, org_, scratch_), path, at);
 }
 
 void BatchBuilder::reject(std::uint32_t source, std::uint64_t line_no, std::string_view line, ParseError e) {

@@ -86,6 +86,11 @@ ObjectTable::ObjectTable(StorageSpec spec, const StorageNameViews& names) : spec
         filter_res_.push_back(re ? std::regex(t.values.front(), std::regex::ECMAScript | std::regex::optimize)
                                  : std::regex());
     }
+    // Every key the events name is known now: each bucket's objects get their room at once, no more.
+    objects_.resize(names_.keys.size());
+    for (std::size_t b = 0; b < objects_.size(); ++b) objects_[b].resize(names_.keys[b].size());
+    memo_ok_ = spec_.filter.terms.empty() &&
+               std::ranges::none_of(spec_.by, [](const StorageDimSpec& d) { return d.dim == StorageDim::KeyPrefix; });
     for (const std::string& b : spec_.versioned_buckets) {
         if (const auto id = names_.bucket(b)) {
             if (versioned_.size() <= *id) versioned_.resize(*id + 1, 0);
@@ -95,6 +100,10 @@ ObjectTable::ObjectTable(StorageSpec spec, const StorageNameViews& names) : spec
 }
 
 ObjectTable::~ObjectTable() = default;
+
+void ObjectTable::prefetch(const StorageEvent& e) const {
+    if (e.bucket < objects_.size() && e.key < objects_[e.bucket].size()) __builtin_prefetch(&objects_[e.bucket][e.key]);
+}
 
 ObjectTable::Version& ObjectTable::current(std::uint32_t bucket, std::uint32_t key) {
     if (objects_.size() <= bucket) objects_.resize(bucket + 1);
@@ -120,6 +129,21 @@ bool ObjectTable::passes(std::uint32_t owner, std::uint32_t bucket, std::uint32_
 }
 
 std::uint32_t ObjectTable::group_of(std::uint32_t owner, StorageClass cls, std::uint32_t bucket, std::uint32_t key) {
+    // Without a prefix grouping or a filter the group is (owner, class, bucket)'s: a few groups,
+    // each asked for again and again, looked up in a small array before the map.
+    GroupMemo* memo = nullptr;
+    if (memo_ok_) {
+        memo = &memo_[mix64(std::uint64_t{owner} << 32 ^ std::uint64_t{bucket} << 8 ^ static_cast<std::uint64_t>(cls)) &
+                      (memo_.size() - 1)];
+        if (memo->group != 0 && memo->owner == owner && memo->bucket == bucket && memo->cls == cls)
+            return memo->group - 1;
+    }
+    const std::uint32_t g = find_group(owner, cls, bucket, key);
+    if (memo) *memo = GroupMemo{owner, bucket, g + 1, cls};
+    return g;
+}
+
+std::uint32_t ObjectTable::find_group(std::uint32_t owner, StorageClass cls, std::uint32_t bucket, std::uint32_t key) {
     GroupKey k;
     k.out = !spec_.filter.terms.empty() && !passes(owner, bucket, key);  // one group per class left out
     if (k.out) k.cls = static_cast<std::uint32_t>(cls);
@@ -654,7 +678,10 @@ StorageResult compute_storage(const StorageSpec& spec, const StorageView& events
     std::vector<StorageCheck> checks;
     std::size_t next_check = 0;
     const std::size_t nlater = later ? later->size() : 0;
+    constexpr std::size_t kAhead = 16;  // events fetched ahead, their objects half as far
     for (std::size_t i = 0; i < events.size(); ++i) {
+        if (i + kAhead < events.size()) __builtin_prefetch(&events[i + kAhead]);
+        if (i + kAhead / 2 < events.size()) table.prefetch(events[i + kAhead / 2]);
         const StorageEvent& e = events[i];
         if (!applied && e.time > baseline->time) {
             table.apply_baseline(*baseline);

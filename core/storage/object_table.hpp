@@ -168,6 +168,8 @@ public:
     /// Compares `b` (a later inventory of one bucket) with the table as it is now (call it when
     /// the events reach b.time); changes nothing.
     StorageCheck check(const StorageBaseline& b) const;
+    /// Starts loading what applying `e` reads first (its object): a hint that changes nothing.
+    void prefetch(const StorageEvent& e) const;
     /// Counts requests that failed (see StorageLines::failed).
     void count_failed(std::uint64_t n) { stats_.failed += n; }
 
@@ -214,6 +216,8 @@ private:
     Version& current(std::uint32_t bucket, std::uint32_t key);
     bool versioned(std::uint32_t bucket) const { return bucket < versioned_.size() && versioned_[bucket]; }
     std::uint32_t group_of(std::uint32_t owner, StorageClass cls, std::uint32_t bucket, std::uint32_t key);
+    /// group_of without the memo: the group's id, made when new.
+    std::uint32_t find_group(std::uint32_t owner, StorageClass cls, std::uint32_t bucket, std::uint32_t key);
     /// Starts storing `v` at `t` (adds its bytes to its group).
     void open(Version& v, std::int64_t t, bool object);
     /// Stops storing `v` at `t`: its byte-seconds since it was opened go to its group.
@@ -253,6 +257,13 @@ private:
     StringPool prefixes_;
     std::unordered_map<GroupKey, std::uint32_t, GroupKeyHash> group_ids_;
     std::vector<GroupKey> group_keys_;
+    /// group_of's last answers when the group is (owner, class, bucket)'s (memo_ok_): group + 1, 0 empty.
+    struct GroupMemo {
+        std::uint32_t owner = 0, bucket = 0, group = 0;
+        StorageClass cls = StorageClass::Standard;
+    };
+    std::array<GroupMemo, 256> memo_{};
+    bool memo_ok_ = false;
     std::vector<Acc> groups_;
     Acc all_;                             ///< every version, whatever its group
     std::vector<std::regex> filter_res_;  ///< spec_.filter's terms' patterns

@@ -57,6 +57,12 @@ StorageNames& StorageCollector::names() {
     return names_;
 }
 
+void StorageCollector::close() {
+    std::lock_guard l(mutex_);
+    intern_queued();
+    closed_ = true;
+}
+
 StorageEvent& StorageCollector::next_event() {
     if ((size_ & (kEventChunk - 1)) == 0)
         chunks_.push_back(std::make_unique_for_overwrite<StorageEvent[]>(kEventChunk));
@@ -71,7 +77,10 @@ StorageView StorageCollector::prefix() {
     {
         std::lock_guard l(mutex_);
         intern_queued();
-        names_.copy_new(views_);
+        if (closed_)
+            names_.lend(views_);
+        else
+            names_.copy_new(views_);
         for (std::size_t c = read_chunks_.size(); c < chunks_.size(); ++c) read_chunks_.push_back(chunks_[c].get());
         n = size_;
         failed = failed_;

@@ -2,14 +2,21 @@
 
 #include <algorithm>
 #include <numeric>
+#include <thread>
 #include <tuple>
+
+#include "core/util/parallel_for.hpp"
 
 namespace s3top {
 namespace {
 
 void copy_new_views(const StringPool& pool, StorageNameViews::List& list) {
-    for (auto id = static_cast<std::uint32_t>(list.views.size()); id < pool.size(); ++id)
-        list.views.push_back(pool.view(id));
+    for (auto id = static_cast<std::uint32_t>(list.size()); id < pool.size(); ++id) list.push_back(pool.view(id));
+}
+
+void note_null_version(const StringPool& versions, StorageNameViews& v) {
+    if (v.null_version == 0)
+        if (const auto id = versions.find("null")) v.null_version = *id;
 }
 
 /// What events are ordered by; `index` (the event's own) makes every key distinct.
@@ -34,38 +41,70 @@ std::vector<std::uint32_t> path_ranks(const StorageNameViews::List& paths) {
     return rank;
 }
 
-/// Merges the sorted runs of `src` ([runs[k], runs[k + 1])) into one, by `less`. A run goes on
+/// A sorted run of `src`: [begin, end).
+struct Run {
+    std::size_t begin, end;
+};
+
+/// Merges the sorted `runs` of `src` into `out` (room for all of them), by `less`. A run goes on
 /// until it passes the next run's head, so runs that do not overlap cost one compare an event.
 template <class Less>
-std::vector<std::uint32_t> merge_runs(const std::vector<std::uint32_t>& src, const std::vector<std::size_t>& runs,
-                                      Less less) {
-    std::vector<std::uint32_t> out;
-    out.reserve(src.size());
-    struct Cursor {
-        std::size_t pos, end;
-    };
-    std::vector<Cursor> heap;  // a min-heap by each run's head
-    auto later = [&](const Cursor& a, const Cursor& b) { return less(src[b.pos], src[a.pos]); };
-    for (std::size_t k = 0; k + 1 < runs.size(); ++k)
-        if (runs[k] < runs[k + 1]) heap.push_back(Cursor{runs[k], runs[k + 1]});
-    std::make_heap(heap.begin(), heap.end(), later);
-    while (!heap.empty()) {
-        std::pop_heap(heap.begin(), heap.end(), later);
-        Cursor c = heap.back();
-        heap.pop_back();
-        if (heap.empty()) {
-            out.insert(out.end(), src.begin() + static_cast<std::ptrdiff_t>(c.pos),
-                       src.begin() + static_cast<std::ptrdiff_t>(c.end));
-            break;
+void merge_runs(const std::vector<std::uint32_t>& src, std::vector<Run> runs, std::uint32_t* out, Less less) {
+    auto later = [&](const Run& a, const Run& b) { return less(src[b.begin], src[a.begin]); };
+    std::erase_if(runs, [](const Run& r) { return r.begin == r.end; });
+    std::make_heap(runs.begin(), runs.end(), later);  // a min-heap by each run's head
+    while (!runs.empty()) {
+        std::pop_heap(runs.begin(), runs.end(), later);
+        Run c = runs.back();
+        runs.pop_back();
+        if (runs.empty()) {
+            std::copy(src.begin() + static_cast<std::ptrdiff_t>(c.begin),
+                      src.begin() + static_cast<std::ptrdiff_t>(c.end), out);
+            return;
         }
-        const std::uint32_t bound = src[heap.front().pos];
-        do out.push_back(src[c.pos++]);
-        while (c.pos < c.end && less(src[c.pos], bound));
-        if (c.pos < c.end) {
-            heap.push_back(c);
-            std::push_heap(heap.begin(), heap.end(), later);
+        const std::uint32_t bound = src[runs.front().begin];
+        do *out++ = src[c.begin++];
+        while (c.begin < c.end && less(src[c.begin], bound));
+        if (c.begin < c.end) {
+            runs.push_back(c);
+            std::push_heap(runs.begin(), runs.end(), later);
         }
     }
+}
+
+/// The sorted `runs` of `src` merged into one, in `parts` pieces merged on as many threads: each
+/// piece holds the events between two pivots sampled from the runs, cut out of every run.
+template <class Less>
+std::vector<std::uint32_t> merge_runs_parallel(const std::vector<std::uint32_t>& src, const std::vector<Run>& runs,
+                                               std::size_t parts, Less less) {
+    std::vector<std::uint32_t> sample;
+    for (const Run& r : runs)
+        for (std::size_t j = 1; j < parts; ++j)
+            if (r.begin < r.end) sample.push_back(src[r.begin + (r.end - r.begin) * j / parts]);
+    std::sort(sample.begin(), sample.end(), less);
+    // piece[p][k]: run k's events of piece p; piece p starts in `out` after pieces 0 to p - 1.
+    std::vector<std::vector<Run>> piece(parts, runs);
+    for (std::size_t k = 0; k < runs.size(); ++k) {
+        std::size_t cut = runs[k].begin;
+        for (std::size_t p = 0; p + 1 < parts; ++p) {
+            const std::uint32_t pivot = sample.empty() ? 0 : sample[sample.size() * (p + 1) / parts];
+            const auto first = src.begin() + static_cast<std::ptrdiff_t>(cut);
+            const auto last = src.begin() + static_cast<std::ptrdiff_t>(runs[k].end);
+            const std::size_t next =
+                sample.empty() ? runs[k].end
+                               : static_cast<std::size_t>(std::lower_bound(first, last, pivot, less) - src.begin());
+            piece[p][k] = Run{cut, next};
+            cut = next;
+        }
+        piece[parts - 1][k] = Run{cut, runs[k].end};
+    }
+    std::vector<std::size_t> start(parts + 1, 0);
+    for (std::size_t p = 0; p < parts; ++p) {
+        start[p + 1] = start[p];
+        for (const Run& r : piece[p]) start[p + 1] += r.end - r.begin;
+    }
+    std::vector<std::uint32_t> out(start[parts]);
+    parallel_for(parts, 2, 1, [&](std::size_t p) { merge_runs(src, piece[p], out.data() + start[p], less); });
     return out;
 }
 
@@ -77,8 +116,7 @@ void StorageNames::copy_new(StorageNameViews& v) const {
     copy_new_views(paths, v.paths);
     if (v.keys.size() < keys.size()) v.keys.resize(keys.size());
     for (std::size_t b = 0; b < keys.size(); ++b) copy_new_views(keys[b], v.keys[b]);
-    if (v.null_version == 0)
-        if (const auto id = versions.find("null")) v.null_version = *id;
+    note_null_version(versions, v);
 }
 
 std::size_t StorageNames::memory_bytes() const {
@@ -88,16 +126,31 @@ std::size_t StorageNames::memory_bytes() const {
     return n + keys.capacity() * sizeof(StringPool);
 }
 
+void StorageNames::lend(StorageNameViews& v) const {
+    v.orgs.borrow(orgs);
+    v.buckets.borrow(buckets);
+    v.paths.borrow(paths);
+    if (v.keys.size() < keys.size()) v.keys.resize(keys.size());
+    for (std::size_t b = 0; b < keys.size(); ++b) v.keys[b].borrow(keys[b]);
+    note_null_version(versions, v);
+}
+
+void StorageNameViews::List::borrow(const StringPool& pool) {
+    std::vector<std::string_view>().swap(own_);  // freed, not just emptied
+    data_ = pool.views().data();
+    size_ = pool.views().size();
+}
+
 std::optional<std::uint32_t> StorageNameViews::bucket(std::string_view name) const {
-    const auto it = std::find(buckets.views.begin() + 1, buckets.views.end(), name);
-    if (it == buckets.views.end()) return std::nullopt;
-    return static_cast<std::uint32_t>(it - buckets.views.begin());
+    const auto all = buckets.views();
+    const auto it = std::find(all.begin() + 1, all.end(), name);
+    if (it == all.end()) return std::nullopt;
+    return static_cast<std::uint32_t>(it - all.begin());
 }
 
 std::size_t StorageNameViews::memory_bytes() const {
-    std::size_t n =
-        (orgs.views.capacity() + buckets.views.capacity() + paths.views.capacity()) * sizeof(std::string_view);
-    for (const List& k : keys) n += k.views.capacity() * sizeof(std::string_view);
+    std::size_t n = orgs.memory_bytes() + buckets.memory_bytes() + paths.memory_bytes();
+    for (const List& k : keys) n += k.memory_bytes();
     return n + keys.capacity() * sizeof(List);
 }
 
@@ -110,23 +163,30 @@ void extend_order(std::vector<std::uint32_t>& order, std::span<const StorageEven
         const StorageEvent& e = chunks[i >> kEventChunkBits][i & (kEventChunk - 1)];
         return OrderKey{e.time, e.origin, e.path < rank.size() ? rank[e.path] : 0, i};
     };
-    // The new events sorted in runs of a chunk at most, by keys copied out (compact, and no
-    // rank looked up per compare), after the old order: the first run.
-    std::vector<std::size_t> runs{0};
-    if (old) runs.push_back(old);
-    order.reserve(n);
-    std::vector<OrderKey> keys;
+    // The new events sorted in runs of a chunk at most (on every core), by keys copied out
+    // (compact, and no rank looked up per compare), after the old order: the first run.
+    std::vector<Run> runs;
+    if (old) runs.push_back(Run{0, old});
     for (std::size_t b = old; b < n;) {
         const std::size_t e = std::min(n, (b / kEventChunk + 1) * kEventChunk);
-        keys.clear();
-        for (std::size_t i = b; i < e; ++i) keys.push_back(key_of(static_cast<std::uint32_t>(i)));
-        std::sort(keys.begin(), keys.end());
-        for (const OrderKey& k : keys) order.push_back(k.index);
-        runs.push_back(e);
+        runs.push_back(Run{b, e});
         b = e;
     }
-    if (runs.size() > 2)
-        order = merge_runs(order, runs, [&](std::uint32_t a, std::uint32_t b) { return key_of(a) < key_of(b); });
+    order.resize(n);
+    parallel_for(runs.size() - (old ? 1 : 0), 2, 1, [&](std::size_t k) {
+        const Run r = runs[k + (old ? 1 : 0)];
+        std::vector<OrderKey> keys;
+        keys.reserve(r.end - r.begin);
+        for (std::size_t i = r.begin; i < r.end; ++i) keys.push_back(key_of(static_cast<std::uint32_t>(i)));
+        std::sort(keys.begin(), keys.end());
+        for (std::size_t i = 0; i < keys.size(); ++i) order[r.begin + i] = keys[i].index;
+    });
+    if (runs.size() < 2) return;
+    // Merged in as many pieces as there are cores (at most 8), when there are enough events.
+    const std::size_t cores = std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 8);
+    const std::size_t parts = n - old >= kEventChunk ? cores : 1;
+    order = merge_runs_parallel(order, runs, parts,
+                                [&](std::uint32_t a, std::uint32_t b) { return key_of(a) < key_of(b); });
 }
 
 SortedEvents::SortedEvents(const StorageNames& names, const std::vector<StorageEvent>& events, std::uint64_t failed)

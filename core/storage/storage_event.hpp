@@ -32,16 +32,39 @@ struct StorageNames {
     std::size_t memory_bytes() const;
     /// Appends to `v` the views of the ids interned since it was last given them (O(new ids)).
     void copy_new(StorageNameViews& v) const;
+    /// Points `v` at the pools' own views of keys, orgs, buckets and paths (none is copied):
+    /// for when nothing is interned any more.
+    void lend(StorageNameViews& v) const;
 };
 
 /// The texts of a StorageNames' ids as views into its pools' strings, which never move: what a
 /// computation reads while add() goes on interning (a pool's own view table moves as it grows).
 /// Only appended to. Upload ids are compared as ids, and of versions only "null" is looked at.
 struct StorageNameViews {
-    struct List {
-        std::vector<std::string_view> views{std::string_view{}};  ///< id 0: the empty string
-        std::string_view view(std::uint32_t id) const { return views[id]; }
-        std::size_t size() const { return views.size(); }
+    /// One pool's views: a copy of them, or (borrow) the pool's own when it no longer grows.
+    class List {
+    public:
+        List() = default;
+        List(List&&) noexcept = default;  // the copy's buffer moves with it: data_ stays valid
+        List& operator=(List&&) noexcept = default;
+        List(const List&) = delete;
+        List& operator=(const List&) = delete;
+        std::string_view view(std::uint32_t id) const { return data_[id]; }
+        std::size_t size() const { return size_; }
+        std::span<const std::string_view> views() const { return {data_, size_}; }
+        void push_back(std::string_view v) {
+            own_.push_back(v);
+            data_ = own_.data();
+            size_ = own_.size();
+        }
+        /// Reads `pool`'s own views from now on (the copy is freed): `pool` must not grow again.
+        void borrow(const StringPool& pool);
+        std::size_t memory_bytes() const { return own_.capacity() * sizeof(std::string_view); }
+
+    private:
+        std::vector<std::string_view> own_{std::string_view{}};  ///< id 0: the empty string
+        const std::string_view* data_ = own_.data();
+        std::size_t size_ = 1;
     };
     List orgs, buckets, paths;
     std::vector<List> keys;          ///< per bucket id

@@ -14,8 +14,11 @@ TextRef StorageLines::keep(std::string_view s) {
 }
 
 void StorageLines::add(const Record& r, std::string_view org, std::string_view path, std::uint64_t at) {
-    const StorageOpInfo* info = storage_op_of(r.operation);
-    if (!info) return;
+    if (const StorageOpInfo* info = storage_op_of(r.operation)) add(*info, r, org, path, at);
+}
+
+void StorageLines::add(const StorageOpInfo& info, const Record& r, std::string_view org, std::string_view path,
+                       std::uint64_t at) {
     if (!storage_status_applies(r.status)) {
         ++failed;
         return;
@@ -25,8 +28,8 @@ void StorageLines::add(const Record& r, std::string_view org, std::string_view p
     l.size = r.has_object_size ? r.object_size : 0;
     l.has_size = r.has_object_size;
     l.at = at;
-    l.op = info->op;
-    l.to = info->to;
+    l.op = info.op;
+    l.to = info.to;
     l.bucket = keep(r.bucket);
     l.key = keep(r.key);
     l.org = keep(org);

@@ -43,6 +43,8 @@ struct StorageLines {
     /// Adds `r` (whose org is `org`, read at `at` of the file `path`) when its operation
     /// changes what is stored; counts it in `failed` when it did not succeed; else does nothing.
     void add(const Record& r, std::string_view org, std::string_view path = {}, std::uint64_t at = 0);
+    /// As add(r, ...), given `info` = *storage_op_of(r.operation).
+    void add(const StorageOpInfo& info, const Record& r, std::string_view org, std::string_view path, std::uint64_t at);
     void clear() {
         lines.clear();
         text.clear();

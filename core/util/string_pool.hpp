@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -34,6 +35,8 @@ public:
     /// The id of `s` when present.
     std::optional<std::uint32_t> find(std::string_view s) const;
     std::string_view view(std::uint32_t id) const { return views_[id]; }
+    /// Every id's view, by id (moves when the pool grows).
+    std::span<const std::string_view> views() const { return views_; }
     /// Number of ids (including the empty string's id 0).
     std::size_t size() const { return views_.size(); }
     /// Bytes held: string storage plus tables.
