@@ -107,35 +107,49 @@ Action Controller::drill_down(const Snapshot& shown) {
     if (p >= shown.panels.size() || c.selected < 0) return Action::None;
     const auto& rows = shown.panels[p].rows;
     if (static_cast<std::size_t>(c.selected) >= rows.size()) return Action::None;
-    if (ui_.slots[p].stored && ui_.slots[p].stored_dim().dim == StorageDim::Class) {
+    PanelSlot& slot = ui_.slots[p];
+    const std::optional<DimSpec> dim = slot.stored ? record_dim_of(slot.stored_dim()) : shown.panels[p].spec.dim;
+    if (!dim) {
         ui_.message = "a storage class is not in the requests' records: no filter on it (d groups otherwise)";
         return Action::Redraw;
     }
     Filter f = ui_.filter;
-    f.add_eq(shown.panels[p].spec.dim, rows[static_cast<std::size_t>(c.selected)].label);
+    f.add_eq(*dim, rows[static_cast<std::size_t>(c.selected)].label);
     if (std::find(ui_.filter.terms.begin(), ui_.filter.terms.end(), f.terms.back()) != ui_.filter.terms.end()) {
         ui_.message = "already filtered on that";
         return Action::Redraw;
     }
+    const FilterTerm added = f.terms.back();
     set_filter(std::move(f), true);
     ui_.message = "drill-down: Backspace to undo";
-    PanelSlot& slot = ui_.slots[p];
     if (slot.stored) {
         // Into what is stored there: the next grouping the filter does not already name (a class
         // is never named: no filter term has one).
-        auto named = [&](DimSpec d) {
-            return std::any_of(ui_.filter.terms.begin(), ui_.filter.terms.end(),
-                               [&](const FilterTerm& t) { return t.dim == d && t.op == FilterTerm::Op::Eq; });
+        auto named = [&](const StorageDimSpec& d) {
+            const std::optional<DimSpec> r = record_dim_of(d);
+            return r && std::any_of(ui_.filter.terms.begin(), ui_.filter.terms.end(),
+                                    [&](const FilterTerm& t) { return t.dim == *r && t.op == FilterTerm::Op::Eq; });
         };
-        for (std::size_t i = 1; i < slot.choices.size(); ++i) {
-            const std::size_t next = (slot.current + i) % slot.choices.size();
-            if (slot.stored_by[next].dim == StorageDim::Class || !named(slot.choices[next])) {
+        for (std::size_t i = 1; i < slot.stored_by.size(); ++i) {
+            const std::size_t next = (slot.current + i) % slot.stored_by.size();
+            if (!named(slot.stored_by[next])) {
+                slot.drills.push_back(PanelSlot::Drill{added, slot.current});
                 slot.current = next;
                 break;
             }
         }
     }
     return Action::ViewChanged;
+}
+
+void Controller::undo_stored_drills() {
+    for (PanelSlot& slot : ui_.slots) {
+        while (!slot.drills.empty() && std::find(ui_.filter.terms.begin(), ui_.filter.terms.end(),
+                                                 slot.drills.back().term) == ui_.filter.terms.end()) {
+            slot.current = slot.drills.back().from;
+            slot.drills.pop_back();
+        }
+    }
 }
 
 void Controller::open_picker() {
@@ -159,6 +173,7 @@ Action Controller::set_filter(Filter f, bool reset) {
     undo.push_back(std::move(ui_.filter));
     if (undo.size() > 100) undo.erase(undo.begin());
     ui_.filter = std::move(f);
+    undo_stored_drills();
     if (reset) {
         for (auto& cur : ui_.cursors) cur = PanelCursor{};
     }
@@ -172,6 +187,7 @@ Action Controller::undo_filter() {
     }
     ui_.filter = std::move(ui_.filter_undo.back());
     ui_.filter_undo.pop_back();
+    undo_stored_drills();
     ui_.message = ui_.filter.empty() ? "filter undone: none" : "filter back: " + ui_.filter.to_string();
     return Action::ViewChanged;
 }
@@ -256,11 +272,11 @@ Action Controller::run(Command command, const Snapshot& shown) {
         case Command::Exact: ui_.exact = !ui_.exact; return Action::Redraw;
         case Command::CycleDimension: {
             PanelSlot& slot = ui_.slots[ui_.focus];
-            if (slot.choices.size() < 2) {
+            if (slot.choice_count() < 2) {
                 ui_.message = dim_title(slot.dim()) + " has no other dimension to switch to";
                 return Action::Redraw;
             }
-            slot.current = (slot.current + 1) % slot.choices.size();
+            slot.current = (slot.current + 1) % slot.choice_count();
             ui_.cursors[ui_.focus] = PanelCursor{};
             return Action::ViewChanged;
         }

@@ -97,6 +97,9 @@ private:
     Action run(Command command, const Snapshot& shown);
     Action move_selection(int delta, const Snapshot& shown);
     Action drill_down(const Snapshot& shown);
+    /// Takes each Stored panel back to the grouping it had before a drill-down whose term the
+    /// filter no longer has.
+    void undo_stored_drills();
     void open_picker();
     void focus_panel(std::size_t panel);
     int page_rows() const;

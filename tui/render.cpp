@@ -7,6 +7,7 @@
 
 #include "tui/format.hpp"
 #include "tui/problems.hpp"
+#include "tui/stored_panel.hpp"
 #include "core/report/terminal_text.hpp"
 
 namespace s3top::tui {
@@ -181,7 +182,9 @@ void render_hint_bar(const UiState& ui, Canvas& c, Rect r, std::string_view righ
     std::vector<std::pair<std::string, std::string>> hints;
     if (ui.overlay == Overlay::ExportPrompt) {
         // What `s3top report --by DIM` would write of this view, to a file here.
-        const std::string dim = ui.focus < ui.slots.size() ? dim_title(ui.slots[ui.focus].dim()) : std::string("view");
+        const std::string dim = ui.focus >= ui.slots.size() ? std::string("view")
+                                : ui.slots[ui.focus].stored ? stored_title(ui.slots[ui.focus].stored_dim())
+                                                            : dim_title(ui.slots[ui.focus].dim());
         line.add("Write the " + dim + " panel as", Style{Role::Prompt, true}).gap(2);
         hints = {{"c", "CSV"}, {"j", "JSON"}, {"h", "HTML"}, {"Esc", "cancel"}};
     } else if (ui.chart_cursor && ui.overlay == Overlay::None) {

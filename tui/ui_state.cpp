@@ -129,13 +129,8 @@ UiState UiState::with_panels(const std::vector<DashboardPanel>& panels) {
     ui.slots.clear();
     for (const DashboardPanel& p : panels) {
         if (p.stored) {
-            // What storage can group by, drilled down in this order; a class is not a dimension
-            // of the records (its choice is org, which a drill-down on it never filters on).
-            PanelSlot slot{{{Dim::Org}, {Dim::Bucket}, {Dim::KeyPrefix, 1}, {Dim::KeyPrefix, 2}, {Dim::Org}},
-                           0,
-                           SortBy::Bytes,
-                           false,
-                           true};
+            // What storage can group by, drilled down in this order.
+            PanelSlot slot{{}, 0, SortBy::Bytes, false, true};
             for (const std::string_view name : {"org", "bucket", "prefix:1", "prefix:2", "class"})
                 slot.stored_by.push_back(*parse_storage_dim(name));
             ui.slots.push_back(std::move(slot));

@@ -9,6 +9,7 @@
 #include "core/agg/filter.hpp"
 #include "core/agg/snapshot.hpp"
 #include "core/config/dashboard_names.hpp"
+#include "core/storage/storage_dim.hpp"
 #include "tui/costs.hpp"
 #include "tui/keymap.hpp"
 
@@ -127,17 +128,30 @@ struct Completion {
 /// One panel position, the dimensions the user can switch it between with `d`, and its order
 /// (`s` and `r` change the focused panel's).
 struct PanelSlot {
-    std::vector<DimSpec> choices;
+    std::vector<DimSpec> choices;  ///< a Stored panel's are stored_by
     std::size_t current = 0;
     SortBy sort = SortBy::Bytes;
     bool reverse = false;  ///< smallest first, or Z to A (PanelSpec::reverse)
-    /// The Stored panel: what is stored at the end of the range per choice (org, bucket,
-    /// prefix:N, class), from the CostsWorker's StoredShown, not from the engine's records.
+    /// The Stored panel: what is stored at the end of the range per storage dimension, from
+    /// the CostsWorker's StoredShown, not from the engine's records.
     bool stored = false;
-    /// A Stored panel's groupings, one per choice: what storage groups by. `choices` holds the
-    /// dimension a drill-down filters on (a class is none: its choice is org, never filtered).
+    /// A Stored panel's choices: what storage groups by (org, bucket, prefix:N, class).
     std::vector<StorageDimSpec> stored_by{};
-    DimSpec dim() const { return choices[current]; }
+    /// A Stored panel's drill-downs in force: the term each added and the choice it moved on
+    /// from, taken back when the term leaves the filter (Backspace, Esc, an undo).
+    struct Drill {
+        FilterTerm term;
+        std::size_t from = 0;
+    };
+    std::vector<Drill> drills{};
+
+    std::size_t choice_count() const { return stored ? stored_by.size() : choices.size(); }
+    /// The dimension of the records the panel shows; a Stored panel's grouping's (org for a
+    /// class, which the records lack: the engine's panel of a Stored slot is never shown).
+    DimSpec dim() const {
+        if (!stored) return choices[current];
+        return record_dim_of(stored_dim()).value_or(DimSpec{Dim::Org});
+    }
     StorageDimSpec stored_dim() const { return stored_by[current]; }
 };
 

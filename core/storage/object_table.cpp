@@ -21,45 +21,6 @@ std::uint64_t object_key(std::uint32_t bucket, std::uint32_t key) { return std::
 
 }  // namespace
 
-std::optional<StorageDimSpec> parse_storage_dim(std::string_view name) {
-    if (name == "org") return StorageDimSpec{StorageDim::Org, 0};
-    if (name == "class" || name == "storage_class") return StorageDimSpec{StorageDim::Class, 0};
-    if (name == "bucket") return StorageDimSpec{StorageDim::Bucket, 0};
-    if (name == "prefix") return StorageDimSpec{StorageDim::KeyPrefix, 1};
-    if (name.starts_with("prefix:") && name.size() == 8 && name[7] >= '1' && name[7] <= '9')
-        return StorageDimSpec{StorageDim::KeyPrefix, static_cast<std::uint8_t>(name[7] - '0')};
-    return std::nullopt;
-}
-
-std::optional<StorageDimSpec> storage_dim_of(const DimSpec& d) {
-    switch (d.dim) {
-        case Dim::Org: return StorageDimSpec{StorageDim::Org, 0};
-        case Dim::Bucket: return StorageDimSpec{StorageDim::Bucket, 0};
-        case Dim::KeyPrefix: return StorageDimSpec{StorageDim::KeyPrefix, d.depth};
-        default: return std::nullopt;
-    }
-}
-
-std::string storage_dim_name(const StorageDimSpec& d) {
-    switch (d.dim) {
-        case StorageDim::Org: return "org";
-        case StorageDim::Class: return "class";
-        case StorageDim::Bucket: return "bucket";
-        case StorageDim::KeyPrefix: return fmt::format("prefix:{}", d.depth);
-    }
-    return {};
-}
-
-std::string storage_dim_title(const StorageDimSpec& d) {
-    switch (d.dim) {
-        case StorageDim::Org: return "Org";
-        case StorageDim::Class: return "Class";
-        case StorageDim::Bucket: return "Bucket";
-        case StorageDim::KeyPrefix: return fmt::format("Key prefix ({})", d.depth);
-    }
-    return {};
-}
-
 std::string storage_filter_problem(const Filter& f) {
     if (f.from || f.to) return "storage is measured over the whole period; leave from= and to= out of its filter";
     for (const FilterTerm& t : f.terms) {

@@ -16,26 +16,10 @@
 
 #include "core/agg/filter.hpp"
 #include "core/billing/money.hpp"
+#include "core/storage/storage_dim.hpp"
 #include "core/storage/storage_event.hpp"
 
 namespace s3top {
-
-/// What storage groups by.
-enum class StorageDim : std::uint8_t { Org, Class, Bucket, KeyPrefix };
-
-struct StorageDimSpec {
-    StorageDim dim = StorageDim::Org;
-    std::uint8_t depth = 0;  ///< KeyPrefix: leading '/'-separated segments (1-9)
-    friend bool operator==(const StorageDimSpec&, const StorageDimSpec&) = default;
-};
-
-/// "org", "class", "bucket", "prefix:N" (N 1-9; "prefix" is prefix:1); nullopt otherwise.
-std::optional<StorageDimSpec> parse_storage_dim(std::string_view name);
-/// The storage grouping of a dimension of the records: org, bucket and prefix:N have one.
-std::optional<StorageDimSpec> storage_dim_of(const DimSpec& d);
-/// The name parse_storage_dim reads ("prefix:2"), and the heading of its column.
-std::string storage_dim_name(const StorageDimSpec& d);
-std::string storage_dim_title(const StorageDimSpec& d);
 
 /// What AWS bills a storage class by besides the bytes (from the price table).
 struct StorageMinimum {

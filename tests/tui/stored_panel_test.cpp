@@ -173,6 +173,43 @@ TEST(StoredPanel, DrillingIntoAnOrgShowsItsBucketsThenItsPrefixes) {
     EXPECT_EQ(s.snap.panels[0].rows[0].metrics.requests, 2u);
 }
 
+// Undoing a drill-down undoes the grouping it moved to: Esc (the filter cleared) and Backspace
+// (its last term gone) bring back the grouping the panel had before that term was added, `u`
+// after Esc brings the filter back, not the drilled grouping.
+TEST(StoredPanel, EscAndBackspaceTakeTheGroupingBackWithTheDrillDownsTerm) {
+    auto storage = std::make_shared<StorageCollector>();
+    const auto engine = test::make_engine(lifecycles(), storage);
+    Shown s;
+    UiState ui = stored_first(160, 43);
+    s.update(*engine, ui, *storage);
+    Controller ctl(ui);
+    ctl.on_snapshot(s.snap);
+    ctl.on_key(keys::Enter, s.snap);  // org=acme: by bucket
+    s.update(*engine, ctl.state(), *storage);
+    ctl.on_snapshot(s.snap);
+    ctl.on_key(keys::Enter, s.snap);  // bucket=b1: by prefix:1
+    EXPECT_EQ(ctl.state().filter.to_string(), "org=acme bucket=b1");
+    EXPECT_EQ(ctl.state().slots[0].stored_dim(), *parse_storage_dim("prefix:1"));
+    ctl.on_key(keys::Backspace, s.snap);
+    EXPECT_EQ(ctl.state().filter.to_string(), "org=acme");
+    EXPECT_EQ(ctl.state().slots[0].stored_dim(), *parse_storage_dim("bucket"));
+    ctl.on_key(keys::Escape, s.snap);
+    EXPECT_TRUE(ctl.state().filter.empty());
+    EXPECT_EQ(ctl.state().slots[0].stored_dim(), *parse_storage_dim("org"));
+    s.update(*engine, ctl.state(), *storage);
+    ASSERT_EQ(s.snap.panels[0].rows.size(), 2u);  // acme and globex again
+    EXPECT_EQ(s.snap.panels[0].rows[0].label, "acme");
+    ctl.on_key('u', s.snap);
+    EXPECT_EQ(ctl.state().filter.to_string(), "org=acme");
+    EXPECT_EQ(ctl.state().slots[0].stored_dim(), *parse_storage_dim("org"));
+    // A grouping chosen with `d` under no drill-down stays when the filter is cleared.
+    ctl.on_key(keys::Escape, s.snap);
+    ctl.on_key('d', s.snap);
+    ctl.on_key('d', s.snap);
+    ui = ctl.state();
+    EXPECT_EQ(ui.slots[0].stored_dim(), *parse_storage_dim("prefix:1"));
+}
+
 // Under a filter with a term storage does not know (status=), the Stored panel and the org
 // panel's Stored column both keep its org term, and the header says so once for both.
 TEST(StoredPanel, UnderATermStorageLacksItAndTheStoredColumnKeepTheOrgTermAlike) {
