@@ -16,7 +16,7 @@ void Columns::clear() {
 
 std::size_t Columns::memory_bytes() const {
     std::size_t b = 0;
-    for_each_number_column(*this, [&b](const auto& c) { b += c.capacity() * sizeof(c[0]); });
+    for_each_number_column(*this, [&b](const auto& c) { b += c.memory_bytes(); });
     for (const auto& c : ids) b += c.memory_bytes();
     return b;
 }

@@ -309,15 +309,8 @@ void Engine::append(Batch&& b) {
     if (stream_) {
         stream_->fold(in, pools_, 0, n);
     } else {
-        auto move_append = [](auto& dst, auto& src) {
-            if (dst.empty()) {
-                dst = std::move(src);
-            } else {
-                dst.insert(dst.end(), src.begin(), src.end());
-            }
-        };
         grow_for(n, b.counters.bytes);
-        for_each_number_column(columns_, in, move_append);
+        for_each_number_column(columns_, in, [](auto& dst, auto& src) { dst.take(std::move(src)); });
         for (std::size_t d = 0; d < kStringDimCount; ++d) {
             if (config_.keep[d]) columns_.ids[d].take(std::move(in.ids[d]));
         }

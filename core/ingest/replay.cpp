@@ -23,42 +23,20 @@ void move_append(std::vector<T>& dst, std::vector<T>& src) {
     }
 }
 
-/// Moves `src` into the chunks in `perm` order and frees it. `field` picks the column of a chunk.
-template <class T, class Field>
-void scatter(std::vector<T>& src, const std::vector<std::uint32_t>& perm, std::vector<Columns>& chunks, Field field) {
+/// Moves column `src` into the chunks in `perm` order and frees it. `field` picks the column of
+/// a chunk.
+template <class Column, class Field>
+void scatter(Column& src, const std::vector<std::uint32_t>& perm, std::vector<Columns>& chunks, Field field) {
     if (src.empty()) return;  // a column not kept
     for (std::size_t k = 0; k < chunks.size(); ++k) {
         const std::size_t base = k * kChunkRows;
         const std::size_t n = std::min(kChunkRows, perm.size() - base);
-        std::vector<T>& dst = field(chunks[k]);
-        dst.resize(n);
-        for (std::size_t i = 0; i < n; ++i) dst[i] = src[perm[base + i]];
-    }
-    std::vector<T>().swap(src);
-}
-
-/// The same for an id column.
-template <class Field>
-void scatter(IdColumn& src, const std::vector<std::uint32_t>& perm, std::vector<Columns>& chunks, Field field) {
-    if (src.empty()) return;  // a column not kept
-    for (std::size_t k = 0; k < chunks.size(); ++k) {
-        const std::size_t base = k * kChunkRows;
-        const std::size_t n = std::min(kChunkRows, perm.size() - base);
-        IdColumn& dst = field(chunks[k]);
+        Column& dst = field(chunks[k]);
         dst.clear();
         dst.reserve(n);
-        src.visit([&](const auto* ids) {
-            for (std::size_t i = 0; i < n; ++i) dst.push_back(ids[perm[base + i]]);
-        });
+        for (std::size_t i = 0; i < n; ++i) dst.push_back(src[perm[base + i]]);
     }
     src.release();
-}
-
-template <class T>
-std::vector<T> slice(const std::vector<T>& v, std::size_t off, std::size_t n) {
-    if (v.empty()) return {};
-    return std::vector<T>(v.begin() + static_cast<std::ptrdiff_t>(off),
-                          v.begin() + static_cast<std::ptrdiff_t>(off + n));
 }
 
 }  // namespace
@@ -116,7 +94,7 @@ std::expected<LoadResult, ReplayError> Replay::load(const std::vector<InputFile>
         b.origin.resize(n, std::numeric_limits<std::uint64_t>::max());
         std::lock_guard l(staged_mutex);
         Columns& c = b.columns;
-        for_each_number_column(staged, c, [](auto& to, auto& from) { move_append(to, from); });
+        for_each_number_column(staged, c, [](auto& to, auto& from) { to.take(std::move(from)); });
         for (std::size_t d = 0; d < kStringDimCount; ++d) staged.ids[d].take(std::move(c.ids[d]));
         move_append(origin, b.origin);
         prelude_.counters.merge(b.counters);
@@ -242,7 +220,7 @@ void Replay::feed(std::size_t begin, std::size_t end, bool with_prelude) {
         if (off == 0 && m == chunk_size) {
             b.columns = std::move(c);
         } else {
-            for_each_number_column(b.columns, c, [&](auto& to, const auto& from) { to = slice(from, off, m); });
+            for_each_number_column(b.columns, c, [&](auto& to, const auto& from) { to = from.slice(off, m); });
             for (std::size_t d = 0; d < kStringDimCount; ++d) b.columns.ids[d] = c.ids[d].slice(off, m);
         }
         if (off + m == chunk_size) c = Columns{};  // every row of it played: free it

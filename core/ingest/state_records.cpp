@@ -72,13 +72,15 @@ std::string encode_prefixes(const std::vector<const LedgerEntry*>& entries) {
     return std::move(o.s);
 }
 
-/// An id column as the state file stores it, 4 bytes an id, converted a slice at a time.
-void put_ids(Sink& o, const IdColumn& ids) {
+/// A column as the state file stores it, at its type's full width (ids 4 bytes), converted a
+/// slice at a time.
+template <class T, bool kPatched>
+void put_column(Sink& o, const NarrowColumn<T, kPatched>& c) {
     constexpr std::size_t kSlice = std::size_t{1} << 16;
-    std::vector<std::uint32_t> wide;
-    for (std::size_t at = 0; at < ids.size(); at += kSlice) {
-        wide.resize(std::min(kSlice, ids.size() - at));
-        ids.copy_out(at, wide.size(), wide.data());
+    std::vector<T> wide;
+    for (std::size_t at = 0; at < c.size(); at += kSlice) {
+        wide.resize(std::min(kSlice, c.size() - at));
+        c.copy_out(at, wide.size(), wide.data());
         o.big_array(wide);
     }
 }
@@ -94,7 +96,7 @@ void put_rows(Sink& o, const Batch& b) {
     for (auto r : b.counters.unparsed) o.num(r);
     o.num(b.newest_source_mtime);
     o.num(static_cast<std::uint64_t>(n));
-    for_each_number_column(b.columns, [&o](const auto& c) { o.big_array(c); });
+    for_each_number_column(b.columns, [&o](const auto& c) { put_column(o, c); });
     o.num(static_cast<std::uint32_t>(kStringDimCount));
     std::vector<std::uint32_t> lengths;
     for (std::size_t d = 0; d < kStringDimCount; ++d) {
@@ -115,7 +117,7 @@ void put_rows(Sink& o, const Batch& b) {
             o.s.append(pool.view(id));
             if (o.s.size() >= (8u << 20)) o.flush();
         }
-        put_ids(o, b.columns.ids[d]);
+        put_column(o, b.columns.ids[d]);
     }
 }
 
@@ -383,19 +385,9 @@ bool read_rows(In& in, StoredRows& r) {
 void copy_rows(const StoredRows& r, std::size_t begin, std::size_t end, Columns& c,
                const std::array<std::vector<std::uint32_t>, kStringDimCount>* remap = nullptr) {
     const std::size_t n = end - begin;
-    auto size = [&](auto& to) {
-        using T = typename std::remove_reference_t<decltype(to)>::value_type;
-        if (to.capacity() < n) {
-            to.clear();
-            to.reserve(n);
-            prefault(to.data(), n * sizeof(T));
-        }
-        to.resize(n);
-    };
     auto copy = [&](std::string_view from, auto& to) {
         using T = typename std::remove_reference_t<decltype(to)>::value_type;
-        size(to);
-        if (n > 0) std::memcpy(to.data(), from.data() + begin * sizeof(T), n * sizeof(T));  // empty: data() may be null
+        to.assign_raw(from.data() + begin * sizeof(T), n, prefault);
     };
     for_each_number_column(r, c, copy);
     for (std::size_t d = 0; d < kStringDimCount; ++d) {
@@ -412,7 +404,7 @@ void copy_rows(const StoredRows& r, std::size_t begin, std::size_t end, Columns&
         }
         const char* from = r.ids[d].data() + begin * 4;
         if (!to) {
-            ids.assign_u32(from, n);
+            ids.assign_raw(from, n);
             continue;
         }
         ids.clear();
@@ -453,9 +445,8 @@ void merge_rows(Batch& into, Batch&& b) {
         into.pools = std::move(b.pools);
         return;
     }
-    auto append = [](auto& dst, const auto& src) { dst.insert(dst.end(), src.begin(), src.end()); };
     auto& c = into.columns;
-    for_each_number_column(c, b.columns, append);
+    for_each_number_column(c, b.columns, [](auto& dst, const auto& src) { dst.append(src); });
     std::vector<std::uint32_t> remap;
     for (std::size_t d = 0; d < kStringDimCount; ++d) {
         auto& dst = c.ids[d];

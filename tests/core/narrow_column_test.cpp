@@ -1,11 +1,12 @@
-// IdColumn: ids a row each, 1, 2 or 4 bytes wide as the largest id needs; every operation
-// gives the same ids a std::vector<std::uint32_t> would.
+// NarrowColumn: integers a row each, 1, 2, 4 or 8 bytes wide as the largest value needs; every
+// operation gives the same values a std::vector would. IdColumn is the 4-byte-id case.
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <limits>
 #include <vector>
 
-#include "core/agg/id_column.hpp"
+#include "core/agg/narrow_column.hpp"
 
 namespace s3top {
 namespace {
@@ -93,10 +94,10 @@ TEST(IdColumn, SliceCopyOutAndAssignFromFourByteIds) {
     std::vector<char> bytes(1 + stored.size() * 4);
     std::memcpy(bytes.data() + 1, stored.data(), stored.size() * 4);
     IdColumn back = column_of({1, 2, 3, 4, 5});
-    back.assign_u32(bytes.data() + 1, stored.size());
+    back.assign_raw(bytes.data() + 1, stored.size());
     EXPECT_EQ(values(back), stored);
     EXPECT_EQ(back.width(), 4u);
-    back.assign_u32(bytes.data() + 1, 1);
+    back.assign_raw(bytes.data() + 1, 1);
     EXPECT_EQ(values(back), (std::vector<std::uint32_t>{4}));
     EXPECT_EQ(back.width(), 1u);
 }
@@ -139,6 +140,107 @@ TEST(IdColumn, VisitSeesTheIdsAtTheirWidth) {
     EXPECT_EQ(bytes, 2u);
     const std::uint32_t sum = c.visit([&](const auto* p) { return std::uint32_t{p[0]} + p[1]; });
     EXPECT_EQ(sum, 40002u);
+}
+
+template <class T, bool kPatched>
+std::vector<T> all(const NarrowColumn<T, kPatched>& c) {
+    return {c.begin(), c.end()};
+}
+
+TEST(PatchedColumn, AFewLargeValuesAreStoredAsideAndTheColumnStaysNarrow) {
+    // 2 M log lines hold a few thousand objects over 4 GiB and requests over 65 s: each must
+    // not double its whole column (the dashboard's memory), and each must read back exactly.
+    PatchedColumn<std::uint64_t> bytes;
+    std::vector<std::uint64_t> want;
+    for (std::uint64_t i = 0; i < 10'000; ++i) {
+        const std::uint64_t v = i % 1000 == 7 ? 5'000'000'000 + i : i % 200;
+        bytes.push_back(v);
+        want.push_back(v);
+    }
+    EXPECT_EQ(bytes.width(), 1u) << "values under 255, ten over 4 GiB";
+    EXPECT_EQ(bytes.patches(), 10u);
+    EXPECT_EQ(all(bytes), want);
+    EXPECT_LT(bytes.memory_bytes(), 10'000u * 2) << "about a byte a row";
+
+    // The mark itself (the width's largest value) is a value like any other.
+    PatchedColumn<std::uint16_t> status;
+    status.push_back(255);
+    status.push_back(3);
+    EXPECT_EQ(all(status), (std::vector<std::uint16_t>{255, 3}));
+
+    PatchedColumn<std::int64_t> time;
+    time.push_back(1'700'000'000);
+    time.push_back(-1);
+    time.push_back(std::numeric_limits<std::int64_t>::min());
+    EXPECT_EQ(all(time), (std::vector<std::int64_t>{1'700'000'000, -1, std::numeric_limits<std::int64_t>::min()}));
+}
+
+TEST(PatchedColumn, WidensWhenLargeValuesPassOneRowIn64) {
+    PatchedColumn<std::uint32_t> ms;
+    std::vector<std::uint32_t> want;
+    for (std::uint32_t i = 0; i < 4000; ++i) {
+        const std::uint32_t v = i % 10 == 0 ? 70'000 + i : 40 + i % 100;
+        ms.push_back(v);
+        want.push_back(v);
+    }
+    EXPECT_EQ(ms.width(), 4u) << "a tenth of the rows over 65,535: patches would cost more";
+    EXPECT_EQ(ms.patches(), 0u);
+    EXPECT_EQ(all(ms), want);
+
+    PatchedColumn<std::uint32_t> mostly_two;  // most need 2 bytes, 1% need 4
+    want.clear();
+    for (std::uint32_t i = 0; i < 6400; ++i) {
+        const std::uint32_t v = i % 100 == 0 ? 100'000 : 300 + i;
+        mostly_two.push_back(v);
+        want.push_back(v);
+    }
+    EXPECT_EQ(mostly_two.width(), 2u);
+    EXPECT_EQ(mostly_two.patches(), 64u);
+    EXPECT_EQ(all(mostly_two), want);
+}
+
+TEST(PatchedColumn, EveryOperationKeepsThePatchedValues) {
+    auto make = [](std::initializer_list<std::uint64_t> v) {
+        PatchedColumn<std::uint64_t> c;
+        for (const auto x : v) c.push_back(x);
+        return c;
+    };
+    const auto a = make({1, 9'000'000'000, 2, 255, 3});
+    ASSERT_EQ(a.width(), 1u);
+    EXPECT_EQ(all(a.slice(1, 3)), (std::vector<std::uint64_t>{9'000'000'000, 2, 255}));
+    auto b = make({4, 5});
+    b.append(a);
+    EXPECT_EQ(all(b), (std::vector<std::uint64_t>{4, 5, 1, 9'000'000'000, 2, 255, 3}));
+    auto c = make({7});
+    c.take(make({8'000'000'000}));
+    EXPECT_EQ(all(c), (std::vector<std::uint64_t>{7, 8'000'000'000}));
+    std::vector<std::uint64_t> out(3);
+    a.copy_out(0, 3, out.data());
+    EXPECT_EQ(out, (std::vector<std::uint64_t>{1, 9'000'000'000, 2}));
+    auto d = a;
+    EXPECT_EQ(d, a);
+    d.resize(2);
+    EXPECT_EQ(all(d), (std::vector<std::uint64_t>{1, 9'000'000'000}));
+    d.push_back(6);
+    EXPECT_EQ(all(d), (std::vector<std::uint64_t>{1, 9'000'000'000, 6})) << "a dropped row's patch is gone";
+    d.clear();
+    d.push_back(2);
+    EXPECT_EQ(all(d), (std::vector<std::uint64_t>{2}));
+}
+
+TEST(PatchedColumn, FullWidthValuesRoundTripThroughTheStateLayout) {
+    // The state file stores a number column at its type's width: copy_out and assign_raw.
+    const std::vector<std::int64_t> stored = {-5, 0, 1'700'000'000, std::numeric_limits<std::int64_t>::max()};
+    std::vector<char> bytes(3 + stored.size() * 8);
+    std::memcpy(bytes.data() + 3, stored.data(), stored.size() * 8);
+    PatchedColumn<std::int64_t> c;
+    c.assign_raw(bytes.data() + 3, stored.size());
+    EXPECT_EQ(all(c), stored);
+    std::vector<std::int64_t> out(2);
+    c.copy_out(1, 2, out.data());
+    EXPECT_EQ(out, (std::vector<std::int64_t>{0, 1'700'000'000}));
+    c.assign_raw(bytes.data() + 3 + 16, 1);
+    EXPECT_EQ(all(c), (std::vector<std::int64_t>{1'700'000'000}));
 }
 
 }  // namespace

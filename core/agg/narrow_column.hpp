@@ -1,0 +1,446 @@
+#pragma once
+// A column of integers, each row as narrow as the values allow: 1 byte up to 255, 2 up to
+// 65,535, 4 up to 2^32 - 1, else the type's own width. Most of what a record holds is small (ids
+// of a few dozen operations or buckets, seconds since 1970, a GET's zero bytes in, an object
+// under 4 GiB), so a record's columns take about 33 bytes where full-width ones took 83.
+//
+// An id column (kPatched false) widens as soon as one id needs it. A number column (kPatched
+// true) keeps its width while few values exceed it: such a value is stored aside (a patch: row
+// and value, found by binary search) and its row holds the width's largest value as a mark.
+// One 5 GB object or a 70-second request among millions would otherwise double the column. It
+// widens, to the narrowest width that leaves at most 1/64 of the rows patched, when patches pass
+// that share. Signed values are kept as their unsigned bit pattern: a negative one is wide.
+#include <algorithm>
+#include <array>
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <iterator>
+#include <limits>
+#include <memory>
+#include <span>
+#include <type_traits>
+#include <vector>
+
+namespace s3top {
+
+template <std::integral T, bool kPatched = false>
+class NarrowColumn {
+    using U = std::make_unsigned_t<T>;
+    struct Patch {
+        std::size_t row;
+        U value;
+    };
+
+public:
+    using value_type = T;
+
+    class const_iterator {
+    public:
+        using iterator_category = std::forward_iterator_tag;
+        using value_type = T;
+        using difference_type = std::ptrdiff_t;
+        using pointer = void;
+        using reference = T;
+        const_iterator() = default;
+        const_iterator(const NarrowColumn* c, std::size_t row) : c_(c), row_(row) {}
+        T operator*() const { return (*c_)[row_]; }
+        const_iterator& operator++() {
+            ++row_;
+            return *this;
+        }
+        const_iterator operator++(int) {
+            auto old = *this;
+            ++row_;
+            return old;
+        }
+        bool operator==(const const_iterator& o) const { return row_ == o.row_; }
+
+    private:
+        const NarrowColumn* c_ = nullptr;
+        std::size_t row_ = 0;
+    };
+
+    NarrowColumn() = default;
+    NarrowColumn(const NarrowColumn& o)
+        : patches_(o.patches_), size_(o.size_), capacity_(o.size_), max_(o.max_), width_(o.width_) {
+        if (size_ > 0) {
+            data_ = std::make_unique_for_overwrite<std::uint8_t[]>(size_ * width_);
+            std::memcpy(data_.get(), o.data_.get(), size_ * width_);
+        }
+    }
+    NarrowColumn& operator=(const NarrowColumn& o) {
+        if (this != &o) *this = NarrowColumn(o);
+        return *this;
+    }
+    NarrowColumn(NarrowColumn&& o) noexcept
+        : data_(std::move(o.data_)),
+          patches_(std::move(o.patches_)),
+          size_(o.size_),
+          capacity_(o.capacity_),
+          max_(o.max_),
+          width_(o.width_) {
+        o.reset_empty();
+    }
+    NarrowColumn& operator=(NarrowColumn&& o) noexcept {
+        if (this != &o) {
+            data_ = std::move(o.data_);
+            patches_ = std::move(o.patches_);
+            size_ = o.size_;
+            capacity_ = o.capacity_;
+            max_ = o.max_;
+            width_ = o.width_;
+            o.reset_empty();
+        }
+        return *this;
+    }
+    ~NarrowColumn() = default;
+
+    std::size_t size() const noexcept { return size_; }
+    bool empty() const noexcept { return size_ == 0; }
+    /// Bytes per row: 1, 2, 4 or 8, at most sizeof(T).
+    unsigned width() const noexcept { return width_; }
+    std::size_t capacity() const noexcept { return capacity_; }
+    /// Bytes held (capacity times width, and the patches).
+    std::size_t memory_bytes() const noexcept { return capacity_ * width_ + patches_.capacity() * sizeof(Patch); }
+    /// Rows whose value is stored aside (number columns only).
+    std::size_t patches() const noexcept { return patches_.size(); }
+
+    T operator[](std::size_t row) const noexcept {
+        const U v = raw_visit([row](const auto* p) { return static_cast<U>(p[row]); });
+        if constexpr (kPatched) {
+            if (v == max_ && width_ < sizeof(U)) return static_cast<T>(patched(row));
+        }
+        return static_cast<T>(v);
+    }
+    const_iterator begin() const { return {this, 0}; }
+    const_iterator end() const { return {this, size_}; }
+
+    void push_back(T value) {
+        const auto v = static_cast<U>(value);
+        if (size_ < capacity_ && (kPatched ? v < max_ : v <= max_)) [[likely]] {
+            put(size_++, v);
+            return;
+        }
+        push_back_slow(v);
+    }
+    /// Room for `rows`. A number column picks its width again from the rows it holds (the
+    /// first rows may have widened it more than the rest need).
+    void reserve(std::size_t rows) {
+        if (rows <= capacity_) return;
+        unsigned w = width_;
+        if constexpr (kPatched) {
+            if (size_ > 0) w = narrowest(needs_of_rows());
+        }
+        regrow(rows, w);
+    }
+    /// n rows; new ones hold `fill`.
+    void resize(std::size_t n, T fill = 0) {
+        if (n > capacity_) regrow(std::max(n, capacity_ + capacity_ / 2), width_);
+        if (n < size_) {
+            while (!patches_.empty() && patches_.back().row >= n) patches_.pop_back();
+            size_ = n;
+        }
+        while (size_ < n) push_back(fill);
+    }
+    void assign(std::size_t n, T fill) {
+        clear();
+        resize(n, fill);
+    }
+    /// No rows, and back to 1 byte per row; the memory is kept.
+    void clear() noexcept {
+        patches_.clear();
+        size_ = 0;
+        capacity_ *= width_;
+        width_ = 1;
+        max_ = max_of(1);
+    }
+    /// Frees the memory too.
+    void release() noexcept { *this = NarrowColumn(); }
+    /// Appends every row of `o`.
+    void append(const NarrowColumn& o) {
+        if (o.empty()) return;
+        if constexpr (kPatched) {
+            if (o.width_ != width_ || !o.patches_.empty()) {
+                reserve(size_ + o.size_);
+                for (std::size_t i = 0; i < o.size_; ++i) push_back(o[i]);
+                return;
+            }
+        }
+        if (o.width_ > width_) regrow(std::max(capacity_, size_ + o.size_), o.width_);
+        if (size_ + o.size_ > capacity_)
+            regrow(std::max(size_ + o.size_, std::min(capacity_ * 2, size_ + 2 * o.size_)), width_);
+        if (o.width_ == width_) {
+            std::memcpy(data_.get() + size_ * width_, o.data_.get(), o.size_ * width_);
+        } else {
+            o.raw_visit([&](const auto* from) {
+                for (std::size_t i = 0; i < o.size_; ++i) put(size_ + i, from[i]);
+            });
+        }
+        size_ += o.size_;
+    }
+    /// Appends every row of `o` and frees it; takes its memory whole when this one is empty.
+    void take(NarrowColumn&& o) {
+        if (empty()) {
+            *this = std::move(o);
+        } else {
+            append(o);
+        }
+        o.release();
+    }
+    /// Rows [off, off + n) as a column of their own; empty when this one is (a column not kept).
+    NarrowColumn slice(std::size_t off, std::size_t n) const {
+        NarrowColumn out;
+        if (n == 0 || empty()) return out;
+        if constexpr (kPatched) {
+            if (!patches_.empty()) {
+                out.reserve(n);
+                for (std::size_t i = off; i < off + n; ++i) out.push_back((*this)[i]);
+                return out;
+            }
+        }
+        out.regrow(n, width_);
+        std::memcpy(out.data_.get(), data_.get() + off * width_, n * width_);
+        out.size_ = n;
+        return out;
+    }
+    /// Every value v becomes to[v] (ids mapped to another pool's).
+    void remap(std::span<const T> to)
+        requires(!kPatched)
+    {
+        U most = 0;
+        for (const T v : to) most = std::max(most, static_cast<U>(v));
+        const unsigned w = std::max<unsigned>(width_, width_for(most));
+        if (w == width_) {
+            for (std::size_t i = 0; i < size_; ++i) put(i, static_cast<U>(to[static_cast<std::size_t>((*this)[i])]));
+            return;
+        }
+        // Wider: the mapped values go straight into a new buffer of the new width.
+        NarrowColumn out;
+        out.regrow(capacity_, w);
+        visit([&](const auto* from) {
+            for (std::size_t i = 0; i < size_; ++i) out.put(i, static_cast<U>(to[from[i]]));
+        });
+        out.size_ = size_;
+        *this = std::move(out);
+    }
+    /// Rows [begin, begin + n) at full width into `out`.
+    void copy_out(std::size_t begin, std::size_t n, T* out) const {
+        if constexpr (kPatched) {
+            if (!patches_.empty()) {
+                for (std::size_t i = 0; i < n; ++i) out[i] = (*this)[begin + i];
+                return;
+            }
+        }
+        raw_visit([&](const auto* from) {
+            for (std::size_t i = 0; i < n; ++i) out[i] = static_cast<T>(from[begin + i]);
+        });
+    }
+    /// The column becomes the n full-width values at `from` (native byte order, any alignment).
+    /// `prepare(p, bytes)`, when given, is called on a buffer newly allocated for them.
+    void assign_raw(const char* from, std::size_t n, void (*prepare)(void*, std::size_t) = nullptr) {
+        clear();
+        std::array<std::size_t, 4> needs{};  // rows needing 1, 2, 4, 8 bytes
+        for (std::size_t i = 0; i < n; ++i) {
+            const U v = load(from, i);
+            ++needs[width_class(kPatched ? need_for(v) : width_for(v))];
+        }
+        const unsigned w = kPatched ? narrowest(needs) : widest(needs);
+        if (w != width_ || n > capacity_) {
+            regrow(std::max(n, capacity_ / w), w);
+            if (prepare) prepare(data_.get(), n * w);
+        }
+        for (std::size_t i = 0; i < n; ++i) place(i, load(from, i));
+        size_ = n;
+    }
+
+    /// fn(p) with p the rows as an array of the column's width (const uint8_t*, uint16_t*,
+    /// uint32_t* or uint64_t*, as far as T is wide): a hot loop compiled once per width.
+    template <class Fn>
+    decltype(auto) visit(Fn&& fn) const
+        requires(!kPatched)
+    {
+        return raw_visit(std::forward<Fn>(fn));
+    }
+
+    bool operator==(const NarrowColumn& o) const {
+        if (size_ != o.size_) return false;
+        for (std::size_t i = 0; i < size_; ++i)
+            if ((*this)[i] != o[i]) return false;
+        return true;
+    }
+
+private:
+    /// push_back when the row needs room, a wider width or a patch.
+    [[gnu::noinline]] void push_back_slow(U v) {
+        if constexpr (kPatched) {
+            if (v >= max_ && width_ < sizeof(U) && patches_.size() >= allowance(size_ + 1))
+                regrow(capacity_, best_width(v));
+        } else if (v > max_) {
+            widen_for(v);
+        }
+        if (size_ == capacity_) regrow(capacity_ ? capacity_ * 2 : 16, width_);
+        place(size_++, v);
+    }
+    template <class Fn>
+    decltype(auto) raw_visit(Fn&& fn) const {
+        if constexpr (sizeof(T) > 1) {
+            if (width_ == 1) return fn(as<std::uint8_t>());
+        }
+        if constexpr (sizeof(T) > 2) {
+            if (width_ == 2) return fn(as<std::uint16_t>());
+        }
+        if constexpr (sizeof(T) > 4) {
+            if (width_ == 4) return fn(as<std::uint32_t>());
+        }
+        return fn(as<U>());
+    }
+    static constexpr unsigned width_for(U v) {
+        unsigned w = v <= 0xff ? 1 : v <= 0xffff ? 2 : v <= 0xffffffffu ? 4 : 8;
+        return std::min<unsigned>(w, sizeof(U));
+    }
+    static constexpr U max_of(unsigned width) {
+        return width >= sizeof(U) ? std::numeric_limits<U>::max() : static_cast<U>((U{1} << (8 * width)) - 1);
+    }
+    /// The width a number column needs for v: its largest value is the patch mark.
+    static constexpr unsigned need_for(U v) {
+        return v == std::numeric_limits<U>::max() ? sizeof(U) : width_for(static_cast<U>(v + 1));
+    }
+    static constexpr std::size_t width_class(unsigned w) { return w == 1 ? 0 : w == 2 ? 1 : w == 4 ? 2 : 3; }
+    /// Patches allowed in a column of n rows.
+    static constexpr std::size_t allowance(std::size_t n) { return n / 64 + 16; }
+    /// The narrowest width for rows needing needs[k] rows of each width class that leaves at
+    /// most half the allowance patched (room to grow).
+    static unsigned narrowest(const std::array<std::size_t, 4>& needs) {
+        std::size_t total = 0;
+        for (const std::size_t c : needs) total += c;
+        std::size_t wider = total;  // rows needing more than the width tried
+        for (unsigned w = 1; w < sizeof(U); w *= 2) {
+            wider -= needs[width_class(w)];
+            if (wider <= allowance(total) / 2) return w;
+        }
+        return sizeof(U);
+    }
+    /// The width that holds every row.
+    static unsigned widest(const std::array<std::size_t, 4>& needs) {
+        for (unsigned w = sizeof(U); w > 1; w /= 2)
+            if (needs[width_class(w)] > 0) return w;
+        return 1;
+    }
+    /// How many rows need each width class (a number column about to change width: rare).
+    std::array<std::size_t, 4> needs_of_rows() const {
+        std::array<std::size_t, 4> needs{};
+        for (std::size_t i = 0; i < size_; ++i) ++needs[width_class(need_for(static_cast<U>((*this)[i])))];
+        return needs;
+    }
+    /// narrowest() over the rows and one more value v.
+    unsigned best_width(U v) const {
+        auto needs = needs_of_rows();
+        ++needs[width_class(need_for(v))];
+        return narrowest(needs);
+    }
+    /// Row `row`'s value, stored aside.
+    U patched(std::size_t row) const noexcept {
+        const auto it = std::lower_bound(patches_.begin(), patches_.end(), row,
+                                         [](const Patch& p, std::size_t r) { return p.row < r; });
+        return it != patches_.end() && it->row == row ? it->value : max_;
+    }
+    /// Writes v to row (the last row written, or a new one): aside when it does not fit.
+    void place(std::size_t row, U v) {
+        if constexpr (kPatched) {
+            if (width_ < sizeof(U) && v >= max_) {
+                patches_.push_back({row, v});
+                put(row, max_);
+                return;
+            }
+        }
+        put(row, v);
+    }
+    static U load(const char* from, std::size_t i) {
+        U v;
+        std::memcpy(&v, from + sizeof(U) * i, sizeof(U));
+        return v;
+    }
+    template <class V>
+    const V* as() const noexcept {
+        return reinterpret_cast<const V*>(data_.get());
+    }
+    template <class V>
+    V* as() noexcept {
+        return reinterpret_cast<V*>(data_.get());
+    }
+    void put(std::size_t row, U v) noexcept {
+        if constexpr (sizeof(T) > 1) {
+            if (width_ == 1) {
+                data_[row] = static_cast<std::uint8_t>(v);
+                return;
+            }
+        }
+        if constexpr (sizeof(T) > 2) {
+            if (width_ == 2) {
+                as<std::uint16_t>()[row] = static_cast<std::uint16_t>(v);
+                return;
+            }
+        }
+        if constexpr (sizeof(T) > 4) {
+            if (width_ == 4) {
+                as<std::uint32_t>()[row] = static_cast<std::uint32_t>(v);
+                return;
+            }
+        }
+        as<U>()[row] = v;
+    }
+    void reset_empty() noexcept {
+        patches_.clear();
+        size_ = capacity_ = 0;
+        max_ = max_of(1);
+        width_ = 1;
+    }
+    /// The width that holds `v`, the column converted to it.
+    void widen_for(U v) {
+        const unsigned w = width_for(v);
+        // As many bytes as before (clear() counts the room in 1-byte rows): reused columns that
+        // widen again each time must not grow by the widening.
+        if (w > width_) regrow(std::max(size_, capacity_ * width_ / w), w);
+    }
+    /// Room for `rows` at `width` bytes each, the rows converted.
+    void regrow(std::size_t rows, unsigned width) {
+        rows = std::max(rows, size_);
+        auto next = std::make_unique_for_overwrite<std::uint8_t[]>(rows * width);
+        if (width == width_) {
+            if (size_ > 0) std::memcpy(next.get(), data_.get(), size_ * width_);
+            data_ = std::move(next);
+        } else {
+            NarrowColumn old;  // the rows as they were, read through operator[]
+            old.data_ = std::move(data_);
+            old.patches_ = std::move(patches_);
+            old.size_ = size_;
+            old.width_ = width_;
+            old.max_ = max_;
+            data_ = std::move(next);
+            patches_.clear();
+            width_ = static_cast<std::uint8_t>(width);
+            max_ = max_of(width);
+            for (std::size_t i = 0; i < size_; ++i) place(i, static_cast<U>(old[i]));
+        }
+        capacity_ = rows;
+        width_ = static_cast<std::uint8_t>(width);
+        max_ = max_of(width);
+    }
+
+    std::unique_ptr<std::uint8_t[]> data_;
+    std::vector<Patch> patches_;  ///< by row; number columns only
+    std::size_t size_ = 0;
+    std::size_t capacity_ = 0;
+    U max_ = max_of(1);  ///< the largest value the width holds
+    std::uint8_t width_ = 1;
+};
+
+/// One stored dimension's interned ids, a row each.
+using IdColumn = NarrowColumn<std::uint32_t>;
+/// A record's number column, a row each (Columns).
+template <std::integral T>
+using PatchedColumn = NarrowColumn<T, true>;
+
+}  // namespace s3top
