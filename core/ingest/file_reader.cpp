@@ -5,6 +5,9 @@
 #include <algorithm>
 #include <cstring>
 #include <optional>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "core/parse/format_registry.hpp"
 #include "core/util/stream_hash.hpp"
@@ -42,16 +45,25 @@ namespace {
 constexpr std::size_t kDetectLines = 20;
 constexpr std::size_t kMaxDocument = std::size_t{1} << 31;
 
+// The '\n's in `d`. Sixteen bytes at a time where SSE2 is there (every x86-64): each byte's
+// match is added into a byte counter, summed before a counter can pass 255; no call a line.
 std::uint64_t count_lines(std::string_view d) {
     std::uint64_t n = 0;
     const char* p = d.data();
-    const char* end = p + d.size();
-    while (p < end) {
-        const void* nl = std::memchr(p, '\n', static_cast<std::size_t>(end - p));
-        if (!nl) break;
-        ++n;
-        p = static_cast<const char*>(nl) + 1;
+    const char* const end = p + d.size();
+#if defined(__SSE2__)
+    const __m128i nl = _mm_set1_epi8('\n');
+    while (end - p >= 16) {
+        __m128i counts = _mm_setzero_si128();
+        const std::size_t steps = std::min<std::size_t>(static_cast<std::size_t>(end - p) / 16, 255);
+        for (std::size_t i = 0; i < steps; ++i, p += 16)
+            counts = _mm_sub_epi8(counts, _mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)), nl));
+        const __m128i sums = _mm_sad_epu8(counts, _mm_setzero_si128());
+        n += static_cast<std::uint64_t>(_mm_cvtsi128_si64(sums)) +
+             static_cast<std::uint64_t>(_mm_cvtsi128_si64(_mm_unpackhi_epi64(sums, sums)));
     }
+#endif
+    for (; p < end; ++p) n += *p == '\n';
     return n;
 }
 

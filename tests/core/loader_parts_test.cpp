@@ -122,6 +122,29 @@ TEST(FileReader, TinyBlocksGiveWholeLinesAndWhatBigBlocksGive) {
     }
 }
 
+TEST(FileReader, LinesAreCountedInBlocksOfNothingButNewlinesAndOfEveryLength) {
+    // Every byte a newline fills the reader's per-byte counters to their limit (255) before
+    // they are summed; lines of 0-40 bytes put the newlines in every position of a 16-byte step.
+    std::string mixed;
+    std::uint64_t mixed_lines = 0;
+    for (int i = 0; mixed.size() < 300'000; ++i, ++mixed_lines)
+        mixed += std::string(static_cast<std::size_t>(i * 7 % 41), 'a') + '\n';
+    for (const auto& [data, lines] : {std::pair{std::string(100'003, '\n'), std::uint64_t{100'003}},
+                                      std::pair{mixed, mixed_lines}, std::pair{mixed + "tail", mixed_lines + 1}}) {
+        for (const std::size_t block : {std::size_t{4096}, std::size_t{65536}, std::size_t{4} << 20}) {
+            SCOPED_TRACE(std::to_string(data.size()) + "/" + std::to_string(block));
+            const Read r = read(data, block, block);
+            EXPECT_EQ(r.result.lines, lines);
+            EXPECT_EQ(r.result.next_line, lines + 1);
+            std::uint64_t line = 1;
+            for (const Block& b : r.blocks) {
+                EXPECT_EQ(b.first_line, line);
+                line += static_cast<std::uint64_t>(std::count(b.data().begin(), b.data().end(), '\n'));
+            }
+        }
+    }
+}
+
 TEST(FileReader, OverLongLineIsOneRejectionAndTheRestReads) {
     const std::string data = s3_line(1) + std::string(900, 'x') + "\n" + s3_line(2);
     const Read r = read(data, 256, 13, {}, false, 400);
