@@ -47,14 +47,17 @@ public:
     int run() {
         refresh(true);
         for (;;) {
+            // The header's word for the input and the records under it change together: once
+            // the load is done, its last records are shown at once, never "loaded" over a
+            // snapshot taken before (min_refresh would hold them back).
+            const bool load_ended = poll_status();
             if (!(ctl_.state().view_spec() == view_.spec())) {
                 view_ = View(ctl_.state().view_spec());  // folds every record again on the next refresh
                 refresh(true);
-            } else if (opts_.feed ||
-                       (engine_.version() != seen_version_ && Clock::now() - last_refresh_ >= opts_.min_refresh)) {
+            } else if (opts_.feed || (engine_.version() != seen_version_ &&
+                                      (load_ended || Clock::now() - last_refresh_ >= opts_.min_refresh))) {
                 refresh(false);
             }
-            poll_status();
             update_costs();
             collect_export();
             if (dirty_) draw();
@@ -193,13 +196,18 @@ private:
         dirty_ = true;
     }
 
-    void poll_status() {
+    /// Takes the input's status; true when it says the load just ended.
+    bool poll_status() {
         SourceStatus s = opts_.status ? opts_.status() : SourceStatus{};
-        if (!(s == ctl_.state().source)) {
-            ctl_.state().source = std::move(s);
-            dirty_ = true;
-        }
         last_status_ = Clock::now();
+        const bool first = !polled_;
+        polled_ = true;
+        if (!first && s == ctl_.state().source) return false;
+        const bool load_ended =
+            s.mode != SourceStatus::Mode::Loading && (first || ctl_.state().source.mode == SourceStatus::Mode::Loading);
+        ctl_.state().source = std::move(s);
+        dirty_ = true;
+        return load_ended;
     }
 
     void draw() {
@@ -305,6 +313,7 @@ private:
     std::uint64_t feed_version_ = 0;  ///< with a feed: bumped when its records changed
     Clock::time_point last_refresh_{};
     Clock::time_point last_status_{};
+    bool polled_ = false;  ///< the input's status was taken once
     bool dirty_ = true;
     std::uint64_t costs_version_ = 0;
     std::optional<Filter> asked_filter_;  ///< of the costs last asked for

@@ -35,12 +35,15 @@ public:
     /// `block_signals`: the child holds a DashboardSignalBlock while it starts its ingest thread
     /// and runs the dashboard, as the app does. It then exits 91 when the dashboard did not
     /// give back the mask it found, 92 when the ingest thread did not have SIGTERM blocked.
-    explicit PtyDashboard(std::string late_org = {}, std::vector<std::string> env = {}, bool block_signals = false) {
+    /// `load_ends_late`: the input says "loading" until the late org is appended, then
+    /// "loaded", and the dashboard refreshes at most every 60 s on its own.
+    explicit PtyDashboard(std::string late_org = {}, std::vector<std::string> env = {}, bool block_signals = false,
+                          bool load_ends_late = false) {
         winsize ws{};
         ws.ws_row = 30;
         ws.ws_col = 100;
         pid_ = ::forkpty(&master_, nullptr, nullptr, &ws);
-        if (pid_ == 0) child(late_org, env, block_signals);  // never returns
+        if (pid_ == 0) child(late_org, env, block_signals, load_ends_late);  // never returns
         ::fcntl(master_, F_SETFL, O_NONBLOCK);
     }
     ~PtyDashboard() {
@@ -118,8 +121,8 @@ private:
         return sigismember(&now, SIGTERM) == 1;
     }
 
-    [[noreturn]] static void child(const std::string& late_org, const std::vector<std::string>& env,
-                                   bool block_signals) {
+    [[noreturn]] static void child(const std::string& late_org, const std::vector<std::string>& env, bool block_signals,
+                                   bool load_ends_late) {
         ::setenv("TERM", "xterm-256color", 1);
         ::setenv("LANG", "C.UTF-8", 1);
         ::setenv("LC_ALL", "C.UTF-8", 1);
@@ -134,6 +137,7 @@ private:
         std::optional<DashboardSignalBlock> block;
         if (block_signals) block.emplace();
         std::atomic<bool> ingest_blocked{true};
+        std::atomic<bool> loaded{false};
         std::thread ingest;
         if (!late_org.empty()) {
             ingest = std::thread([&] {
@@ -148,6 +152,7 @@ private:
                 r.status = 200;
                 bb.add(r);
                 engine->append(bb.take());
+                loaded = true;
                 const char b = 1;
                 [[maybe_unused]] const auto n = ::write(wake[1], &b, 1);
             });
@@ -155,6 +160,14 @@ private:
         DashboardOptions opts;
         opts.wake_fd = wake[0];
         opts.status = [] { return SourceStatus{SourceStatus::Mode::Follow, 1, false, 1.0, 0, {}}; };
+        if (load_ends_late) {
+            opts.min_refresh = std::chrono::milliseconds(60'000);
+            opts.status = [&loaded] {
+                SourceStatus st;
+                st.mode = loaded ? SourceStatus::Mode::Loaded : SourceStatus::Mode::Loading;
+                return st;
+            };
+        }
         const int rc = run_dashboard(*engine, opts);
         if (ingest.joinable()) ingest.join();
         if (sigterm_blocked() != block_signals) ::_exit(91);
@@ -210,6 +223,19 @@ TEST(DashboardPty, WakePipeRedrawsWithNewRecords) {
     if (!d.started()) GTEST_SKIP() << "no pseudo-terminal available";
     ASSERT_TRUE(d.wait_for("first-org")) << d.output();
     EXPECT_TRUE(d.wait_for("late-org")) << d.output();
+    d.send("q");
+    EXPECT_EQ(d.exit_code(), 0);
+}
+
+// The header says "loaded" only over the load's last records: the frame that first says it
+// shows them (here within seconds, where the refresh pace alone would wait a minute).
+TEST(DashboardPty, TheFrameThatSaysLoadedShowsTheLoadsLastRecords) {
+    PtyDashboard d("late-org", {}, false, true);
+    if (!d.started()) GTEST_SKIP() << "no pseudo-terminal available";
+    ASSERT_TRUE(d.wait_for("loading")) << d.output();
+    ASSERT_TRUE(d.wait_for("first-org")) << d.output();
+    ASSERT_TRUE(d.wait_for("loaded")) << d.output();
+    EXPECT_TRUE(d.wait_for("late-org", 5000ms)) << d.output();
     d.send("q");
     EXPECT_EQ(d.exit_code(), 0);
 }
