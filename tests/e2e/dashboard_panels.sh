@@ -11,8 +11,8 @@ sock="s3top-e2e-$$"
 cleanup() { tmux -L "$sock" kill-server 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 "$S3GEN" --out "$work/logs" --lines 3000 --files 4 --seed 5 >/dev/null
-tmux -L "$sock" new -d -s t -x 132 -y 43 "LANG=C.UTF-8 $S3TOP --no-follow --no-state $work/logs; echo EXITED-\$?; sleep 30"
 . "$(dirname "$0")/../support/e2e_tmux.sh"
+tmux -L "$sock" new -d -s t -x 132 -y 43 "LANG=C.UTF-8 $S3TOP --no-follow --no-state $work/logs; echo EXITED-\$?; sleep 30"
 fail() { echo "FAIL: $*"; screen; exit 1; }
 wait_for " loaded  lines"
 # Item 1: each panel's title line heads its columns.

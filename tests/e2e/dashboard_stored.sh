@@ -29,8 +29,8 @@ fmt = lambda n: f"{n:,}"
 bs = ";".join(f"{k}={fmt(v)}" for k, v in sorted(buckets[top].items()) if v)
 print(top, fmt(orgs[top][0]), fmt(orgs[top][1]), bs, fmt(sum(v[0] for v in orgs.values())), int(d["totals"]["peak_bytes"]))')
 [[ -n $top && -n $total ]] || { echo "FAIL: no storage figures"; exit 1; }
-tmux -L "$sock" new -d -s t -x 160 -y 45 "LANG=C.UTF-8 $S3TOP --no-follow --no-state --panels stored,org $work/logs; echo EXITED-\$?; sleep 30"
 . "$(dirname "$0")/../support/e2e_tmux.sh"
+tmux -L "$sock" new -d -s t -x 160 -y 45 "LANG=C.UTF-8 $S3TOP --no-follow --no-state --panels stored,org $work/logs; echo EXITED-\$?; sleep 30"
 fail() { echo "FAIL: $*"; screen; exit 1; }
 wait_for " loaded  lines"
 wait_for "Stored: org"

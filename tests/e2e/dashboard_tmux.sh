@@ -9,8 +9,8 @@ sock="s3top-e2e-$$"
 cleanup() { tmux -L "$sock" kill-server 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 "$S3GEN" --out "$work/logs" --lines 5000 --files 6 --seed 5 >/dev/null
-tmux -L "$sock" new -d -s t -x 120 -y 40 "LANG=C.UTF-8 $S3TOP $work/logs; echo EXITED-\$?; sleep 30"
 . "$(dirname "$0")/../support/e2e_tmux.sh"
+tmux -L "$sock" new -d -s t -x 120 -y 40 "LANG=C.UTF-8 $S3TOP $work/logs; echo EXITED-\$?; sleep 30"
 wait_for " following  lines"
 json=$("$S3TOP" report --format json "$work/logs")
 req=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["totals"]["requests"])' "$json")

@@ -64,9 +64,9 @@ grep -q 'reading' "$work/f.err" && fail "progress written to a file"
 if command -v tmux >/dev/null; then
   sock="s3top-e2e-progress-$$"
   trap 'tmux -L "$sock" kill-server 2>/dev/null || true; rm -rf "$work"' EXIT
+  . "$(dirname "$0")/../support/e2e_tmux.sh"
   tmux -L "$sock" new -d -s t -x 160 -y 30 \
     "(cat '${ins[0]}'; sleep 4; cat '${ins[1]}') | LANG=C.UTF-8 '$S3TOP' --no-state --no-follow - '$work/logs'; sleep 30"
-  . "$(dirname "$0")/../support/e2e_tmux.sh"
   wait_for "reading 0/4 files"
   screen | grep -F "loading" | grep -qF " of $want (0%)" || { screen; fail "no load progress in the dashboard header"; }
   wait_for " loaded  lines"

@@ -41,8 +41,8 @@ grep -q "add --follow or --replay" "$work/err" || fail "no reason for --every al
 
 # --- dashboard in tmux --------------------------------------------------------------------
 command -v tmux >/dev/null || { echo "tmux not installed: dashboard part skipped"; exit 77; }
-tmux -L "$sock" new -d -s t -x 160 -y 40 "LANG=C.UTF-8 $S3TOP --replay --speed 300 $work/logs; echo EXITED-\$?; sleep 30"
 . "$(dirname "$0")/../support/e2e_tmux.sh"
+tmux -L "$sock" new -d -s t -x 160 -y 40 "LANG=C.UTF-8 $S3TOP --replay --speed 300 $work/logs; echo EXITED-\$?; sleep 30"
 header() { screen | head -1; }
 lines_shown() { header | sed -n 's/.*lines \([0-9,]*\).*/\1/p'; }
 wait_for "replay ▶ 300x"

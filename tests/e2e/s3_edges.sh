@@ -138,9 +138,9 @@ S3TOP_S3_READ_TIMEOUT=soon report stall3 --endpoint-url "$ep"
 # 4. The dashboard's header: the s3:// source and the time of its last listing, later with
 # each listing (--every 1s).
 listed_before=$(grep -c '^GET /edges/ 200' "$work/plain.log" || true)
+. "$S3TOP_SOURCE_DIR/tests/support/e2e_tmux.sh"
 tmux -L "$sock" new -d -s t -x 140 -y 40 \
   "LANG=C.UTF-8 $S3TOP --no-state --every 1s --cache $work/dash --endpoint-url $ep_plain s3://edges/logs/; echo EXITED-\$?; sleep 30"
-. "$S3TOP_SOURCE_DIR/tests/support/e2e_tmux.sh"
 wait_for "s3://edges/logs/ listed "
 first=$(screen | grep -o 's3://edges/logs/ listed [0-9][0-9]:[0-9][0-9]:[0-9][0-9]' | head -1)
 [ -n "$first" ] || { screen; echo "no listing time in the header"; exit 1; }
