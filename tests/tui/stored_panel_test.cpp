@@ -144,14 +144,23 @@ TEST(StoredPanel, SaysUpdatingUntilStorageAnswersForItsView) {
     EXPECT_NE(test::rect_row(c, test::panel_rect(ui, 0), 1).find("updating"), std::string::npos);
 }
 
-TEST(StoredPanel, DrillingIntoAnOrgShowsItsBucketsThenItsPrefixes) {
-    auto storage = std::make_shared<StorageCollector>();
-    const auto engine = test::make_engine(lifecycles(), storage);
+/// The lifecycles with the Stored panel first, shown once and handed to a controller.
+class StoredPanelDrill : public ::testing::Test {
+protected:
+    StoredPanelDrill() { ctl.on_snapshot(s.snap); }
+
+    std::shared_ptr<StorageCollector> storage = std::make_shared<StorageCollector>();
+    std::unique_ptr<Engine> engine = test::make_engine(lifecycles(), storage);
     Shown s;
-    UiState ui = stored_first(160, 43);
-    s.update(*engine, ui, *storage);
-    Controller ctl(ui);
-    ctl.on_snapshot(s.snap);
+    UiState ui = [this] {
+        UiState u = stored_first(160, 43);
+        s.update(*engine, u, *storage);
+        return u;
+    }();
+    Controller ctl{ui};
+};
+
+TEST_F(StoredPanelDrill, DrillingIntoAnOrgShowsItsBucketsThenItsPrefixes) {
     EXPECT_EQ(ctl.on_key(keys::Enter, s.snap), Action::ViewChanged);  // on acme, the top row
     EXPECT_EQ(ctl.state().filter.to_string(), "org=acme");
     EXPECT_EQ(ctl.state().slots[0].dim(), (DimSpec{Dim::Bucket}));
@@ -176,14 +185,7 @@ TEST(StoredPanel, DrillingIntoAnOrgShowsItsBucketsThenItsPrefixes) {
 // Undoing a drill-down undoes the grouping it moved to: Esc (the filter cleared) and Backspace
 // (its last term gone) bring back the grouping the panel had before that term was added, `u`
 // after Esc brings the filter back, not the drilled grouping.
-TEST(StoredPanel, EscAndBackspaceTakeTheGroupingBackWithTheDrillDownsTerm) {
-    auto storage = std::make_shared<StorageCollector>();
-    const auto engine = test::make_engine(lifecycles(), storage);
-    Shown s;
-    UiState ui = stored_first(160, 43);
-    s.update(*engine, ui, *storage);
-    Controller ctl(ui);
-    ctl.on_snapshot(s.snap);
+TEST_F(StoredPanelDrill, EscAndBackspaceTakeTheGroupingBackWithTheDrillDownsTerm) {
     ctl.on_key(keys::Enter, s.snap);  // org=acme: by bucket
     s.update(*engine, ctl.state(), *storage);
     ctl.on_snapshot(s.snap);
