@@ -105,16 +105,15 @@ Completion complete_filter(const std::string& text, std::size_t cursor, const Va
     const std::string_view typed = word.substr(op + 1);
     const auto dim = parse_dim(name);
     if (!dim || !values || typed.starts_with('/') || typed.starts_with("\"/")) return c;
-    // "org=acme,glo": the values before the last comma stay.
-    const std::string value = unquote(typed);
-    const std::size_t comma = value.rfind(',');
-    const std::string head = comma == std::string::npos ? std::string() : value.substr(0, comma + 1);
-    const std::string_view part = std::string_view(value).substr(head.size());
+    // "org=acme,glo": the values before the last comma (outside quotes) stay as typed.
+    const std::size_t last = last_value_start(typed);
+    const std::string_view head = typed.substr(0, last);
+    const std::string part = unquote(typed.substr(last));
     for (const std::string& v : values(*dim)) {
         const std::string shown = v.empty() ? std::string("-") : v;  // absent is written "-"
         if (!starts_with_nocase(shown, part)) continue;
         add(c, text, start, cursor, shown,
-            std::string(name) + std::string(oper) + quote_filter_value(head + shown) + " ");
+            std::string(name) + std::string(oper) + std::string(head) + quote_filter_value(shown) + " ");
         if (c.texts.size() >= kMaxCandidates) break;
     }
     return c;

@@ -59,31 +59,39 @@ std::optional<std::string> regex_problem(std::string_view p) {
     return std::nullopt;
 }
 
+// One term as typed, unquoted and unescaped, and where its commas outside quotes are: only
+// those separate values ("a,b" in quotes is one value).
+struct Token {
+    std::string text;
+    std::vector<std::size_t> commas;  ///< offsets in text, ascending
+};
+
 // Splits on spaces outside double quotes; unquotes and unescapes.
-std::expected<std::vector<std::string>, std::string> tokenize(std::string_view text) {
-    std::vector<std::string> out;
+std::expected<std::vector<Token>, std::string> tokenize(std::string_view text) {
+    std::vector<Token> out;
     std::size_t i = 0;
     while (i < text.size()) {
         while (i < text.size() && (text[i] == ' ' || text[i] == '\t')) ++i;
         if (i >= text.size()) break;
-        std::string tok;
+        Token tok;
         bool in_quotes = false;
         for (; i < text.size(); ++i) {
             const char c = text[i];
             if (in_quotes) {
                 if (c == '\\' && i + 1 < text.size()) {
-                    tok.push_back(text[++i]);
+                    tok.text.push_back(text[++i]);
                 } else if (c == '"') {
                     in_quotes = false;
                 } else {
-                    tok.push_back(c);
+                    tok.text.push_back(c);
                 }
             } else if (c == '"') {
                 in_quotes = true;
             } else if (c == ' ' || c == '\t') {
                 break;
             } else {
-                tok.push_back(c);
+                if (c == ',') tok.commas.push_back(tok.text.size());
+                tok.text.push_back(c);
             }
         }
         if (in_quotes) return std::unexpected("unterminated quote in filter");
@@ -92,20 +100,21 @@ std::expected<std::vector<std::string>, std::string> tokenize(std::string_view t
     return out;
 }
 
-std::vector<std::string> split_values(std::string_view v) {
+// The values of `tok` from offset `from` on, split at its unquoted commas.
+std::vector<std::string> split_values(const Token& tok, std::size_t from) {
     std::vector<std::string> out;
-    std::size_t pos = 0;
-    while (true) {
-        const auto comma = v.find(',', pos);
-        out.emplace_back(v.substr(pos, comma == std::string_view::npos ? std::string_view::npos : comma - pos));
-        if (comma == std::string_view::npos) break;
+    std::size_t pos = from;
+    for (const std::size_t comma : tok.commas) {
+        if (comma < from) continue;
+        out.push_back(tok.text.substr(pos, comma - pos));
         pos = comma + 1;
     }
+    out.push_back(tok.text.substr(pos));
     return out;
 }
 
 std::string quote_if_needed(std::string_view v) {
-    if (!v.empty() && v.find_first_of(" \t\"\\") == std::string_view::npos) return std::string(v);
+    if (!v.empty() && v.find_first_of(" \t\"\\,") == std::string_view::npos) return std::string(v);
     std::string q = "\"";
     for (const char c : v) {
         if (c == '"' || c == '\\') q.push_back('\\');
@@ -159,11 +168,28 @@ std::optional<std::string> impossible_value(const FilterTerm& t, const std::stri
 
 std::string quote_filter_value(std::string_view value) { return quote_if_needed(value); }
 
+std::size_t last_value_start(std::string_view typed) {
+    std::size_t start = 0;
+    bool in_quotes = false;
+    for (std::size_t i = 0; i < typed.size(); ++i) {
+        const char c = typed[i];
+        if (in_quotes && c == '\\') {
+            ++i;
+        } else if (c == '"') {
+            in_quotes = !in_quotes;
+        } else if (c == ',' && !in_quotes) {
+            start = i + 1;
+        }
+    }
+    return start;
+}
+
 std::expected<Filter, std::string> parse_filter(std::string_view text) {
     auto tokens = tokenize(text);
     if (!tokens) return std::unexpected(tokens.error());
     Filter f;
-    for (const std::string& tok : *tokens) {
+    for (const Token& token : *tokens) {
+        const std::string& tok = token.text;
         // Find the operator: the first of "!=", "!~", "=", "~".
         const auto op_pos = tok.find_first_of("=~!");
         if (op_pos == std::string::npos || op_pos == 0)
@@ -215,7 +241,7 @@ std::expected<Filter, std::string> parse_filter(std::string_view text) {
                 term.values.emplace_back(rest);
             }
         } else {
-            term.values = split_values(rest);
+            term.values = split_values(token, tok.size() - rest.size());
         }
         // status=5xx means the class.
         if (term.dim.dim == Dim::Status && !term.values.empty() &&
@@ -251,12 +277,10 @@ std::string Filter::to_string() const {
             out += quote_if_needed("/" + t.values.front() + "/");
             continue;
         }
-        std::string joined;
         for (std::size_t i = 0; i < t.values.size(); ++i) {
-            if (i) joined.push_back(',');
-            joined += t.values[i];
+            if (i) out.push_back(',');
+            out += quote_if_needed(t.values[i]);  // each on its own: a comma in quotes is the value's
         }
-        out += quote_if_needed(joined);
     }
     if (from) {
         sep();

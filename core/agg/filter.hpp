@@ -11,6 +11,7 @@
 //   status=5xx  status=404,403  class=4xx  tier=put  prefix:2=data/2024
 //   from=2024-03-01 to=2024-03-02T12:00   time range, UTC, `to` exclusive
 //   ua="Mozilla/5.0 (X11)"  values with spaces in double quotes (\" and \\ escape)
+//   key="a,b.csv",c.csv     a comma in quotes is part of the value; outside, it separates
 #include <cstdint>
 #include <expected>
 #include <optional>
@@ -47,8 +48,12 @@ struct Filter {
 };
 
 /// A term's value as the filter language writes it: as it is, or in double quotes (with \" and
-/// \\) when it is empty or holds a space, a tab, a quote or a backslash.
+/// \\) when it is empty or holds a space, a tab, a quote, a backslash or a comma.
 std::string quote_filter_value(std::string_view value);
+
+/// Where the last value of a term's typed values ("acme,\"glo" -> 5) starts: after the last
+/// comma outside double quotes, or 0.
+std::size_t last_value_start(std::string_view typed);
 
 /// Parses an expression. On error returns a one-line message naming the offending term.
 std::expected<Filter, std::string> parse_filter(std::string_view text);

@@ -46,7 +46,10 @@ INSTANTIATE_TEST_SUITE_P(
                       RoundTrip{"prefix:2=data/2024", "prefix:2=data/2024"}, RoundTrip{"client=1.2.3.4", "ip=1.2.3.4"},
                       RoundTrip{"user_agent~curl", "ua~curl"}, RoundTrip{"status=-", "status=-"},
                       RoundTrip{"status=404,503", "status=404,503"}, RoundTrip{"class=1xx,5xx", "class=1xx,5xx"},
-                      RoundTrip{"tier=get,put,free", "tier=get,put,free"}));
+                      RoundTrip{"tier=get,put,free", "tier=get,put,free"},
+                      RoundTrip{"key=\"a,b.csv\",c.csv", "key=\"a,b.csv\",c.csv"},
+                      RoundTrip{"key=\"x y,z\"", "key=\"x y,z\""}, RoundTrip{"ua~\"a,b\"", "ua~\"a,b\""},
+                      RoundTrip{"key~/a{1,3}/", "key~\"/a{1,3}/\""}));
 
 // ---------------------------------------------------------------------------------------------
 // Refused, with a message that names what is wrong.
@@ -166,6 +169,26 @@ TEST(Filter, DrillDownAddsAndPops) {
     EXPECT_EQ(f.to_string(), "org=acme-17");
     f.add_eq(DimSpec{Dim::Org, 0}, "");
     EXPECT_EQ(f.to_string(), "org=acme-17 org=-");
+}
+
+// A value holding a comma (an S3 key "report,2024.csv") is one value: quoted when printed,
+// and a comma in quotes does not split it. Before, drilling into such a key gave a filter of
+// two values that matched other keys, or none.
+TEST(Filter, ACommaInsideQuotesIsPartOfTheValue) {
+    Filter f;
+    f.add_eq(DimSpec{Dim::Key, 0}, "report,2024.csv");
+    EXPECT_EQ(f.to_string(), "key=\"report,2024.csv\"");
+    const auto back = parse_filter(f.to_string());
+    ASSERT_TRUE(back) << back.error();
+    EXPECT_EQ(*back, f);
+    const auto two = parse_filter("key=\"a,b\",c org=\"x\",\"y,z\"");
+    ASSERT_TRUE(two) << two.error();
+    EXPECT_EQ(two->terms[0].values, (std::vector<std::string>{"a,b", "c"}));
+    EXPECT_EQ(two->terms[1].values, (std::vector<std::string>{"x", "y,z"}));
+    EXPECT_EQ(quote_filter_value("a,b"), "\"a,b\"");
+    EXPECT_EQ(last_value_start("acme,\"g,l"), 5u);
+    EXPECT_EQ(last_value_start("\"a,b\",c"), 6u);
+    EXPECT_EQ(last_value_start("\"a,b"), 0u);
 }
 
 }  // namespace

@@ -150,6 +150,23 @@ TEST(Completion, ValueListsRegexesAndTheTextAfterTheCursor) {
     EXPECT_EQ(common_start({"aé", "aè"}), "a") << "never half a character";
 }
 
+// Values holding commas are completed as one value each, in quotes; the quoted values typed
+// before stay as typed.
+TEST(Completion, AValueWithACommaIsCompletedInQuotes) {
+    const ValuesByUse values = [](DimSpec d) {
+        return d.dim == Dim::Key ? std::vector<std::string>{"a,b.csv", "report,2024.csv"} : std::vector<std::string>{};
+    };
+    Completion c = complete_filter("key=rep", 7, values);
+    ASSERT_EQ(c.texts.size(), 1u);
+    EXPECT_EQ(c.texts[0], "key=\"report,2024.csv\" ");
+    c = complete_filter("key=\"a,b.csv\",re", 16, values);
+    ASSERT_EQ(c.texts.size(), 1u);
+    EXPECT_EQ(c.texts[0], "key=\"a,b.csv\",\"report,2024.csv\" ");
+    const auto f = parse_filter(c.texts[0]);
+    ASSERT_TRUE(f) << f.error();
+    EXPECT_EQ(f->terms[0].values, (std::vector<std::string>{"a,b.csv", "report,2024.csv"}));
+}
+
 TEST_F(FilterEditTest, PickerListsNoOrgAndShowsNumbersUnderTheFilterWithoutItsOrg) {
     enter_filter("org=acme status=404");
     EXPECT_EQ(snap_.totals.requests, 1u);
