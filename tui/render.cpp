@@ -9,6 +9,7 @@
 #include "tui/problems.hpp"
 #include "tui/stored_panel.hpp"
 #include "core/report/terminal_text.hpp"
+#include "core/util/utf8.hpp"
 
 namespace s3top::tui {
 
@@ -159,6 +160,50 @@ void render_prompt(const UiState& ui, Canvas& c, Rect r) {
     }
 }
 
+// A message holding a command to copy (export's "the same: s3top report ..."): whole, on as
+// many lines as it needs above the hint bar (over the panels' last rows), at most
+// kMaxPrintedLines; only a message longer than that is cut. A backslash is one cell there.
+constexpr int kMaxPrintedLines = 6;
+
+// Lines of at most `width` cells, broken after a space where the line has one (a word longer
+// than a line is broken where it must be).
+std::vector<std::string_view> wrap_printed(std::string_view text, int width) {
+    std::vector<std::string_view> lines;
+    std::size_t start = 0, space = std::string_view::npos;  // after the line's last space
+    int used = 0, at_space = 0;                             // cells before it
+    for_each_code_point(text, [&](std::string_view bytes, char32_t cp, bool) {
+        const int w = cp == '\\' ? 1 : std::max(0, codepoint_width(cp));
+        const auto at = static_cast<std::size_t>(bytes.data() - text.data());
+        if (used + w > width && used > 0) {
+            const bool by_word = space != std::string_view::npos && space > start;
+            const std::size_t cut = by_word ? space : at;
+            lines.push_back(text.substr(start, cut - start));
+            start = cut;
+            used = by_word ? used - at_space : 0;
+            space = std::string_view::npos;
+        }
+        used += w;
+        if (cp == ' ') {
+            space = at + 1;
+            at_space = used;
+        }
+    });
+    lines.push_back(text.substr(start));
+    return lines;
+}
+
+void render_printed_message(std::string_view message, Canvas& c, Rect r, int note_w) {
+    const Style style{Role::Warn, true};
+    const int width = std::max(1, r.w - note_w);
+    const std::vector<std::string_view> lines = wrap_printed(message, width);
+    const int n = std::min({static_cast<int>(lines.size()), kMaxPrintedLines, r.y + 1});
+    for (int i = 0; i < n; ++i) {
+        const int y = r.y - (n - 1) + i;
+        if (y != r.y) c.fill(r.x, y, r.w, 1);
+        c.put_printed(r.x, y, lines[static_cast<std::size_t>(i)], style, width);
+    }
+}
+
 }  // namespace
 
 void render_hint_bar(const UiState& ui, Canvas& c, Rect r, std::string_view right_note) {
@@ -169,7 +214,7 @@ void render_hint_bar(const UiState& ui, Canvas& c, Rect r, std::string_view righ
     draw::Line line(c, r.x, r.y, r.x + r.w - note_w);
     if (!ui.message.empty()) {
         if (ui.message_printed)
-            c.put_printed(r.x, r.y, ui.message, Style{Role::Warn, true}, r.w - note_w);
+            render_printed_message(ui.message, c, r, note_w);
         else
             line.add(ui.message, Style{Role::Warn, true});
         return;

@@ -119,5 +119,29 @@ TEST_F(ExportTest, TheStatusLineShowsTheCommandAsWrittenAndBusyWhileWriting) {
     EXPECT_FALSE(ui().message_printed);
 }
 
+// A command longer than the screen is wide is shown whole, on the lines above the hint bar,
+// to be copied from the screen (before, it was cut at the screen's edge).
+TEST_F(ExportTest, APrintedCommandWiderThanTheScreenWrapsOntoTheLinesAbove) {
+    UiState& s = ctl_.state();
+    std::string path = "/tmp/";
+    for (int i = 0; path.size() < 230; ++i) path += "logs-" + std::to_string(i) + "/";
+    s.message =
+        "wrote v.json (2 rows); the same: s3top report --by org --format json -o v.json --no-state " + path + "END";
+    s.message_printed = true;
+    const Canvas c = test::render_to_canvas(snap_, ctl_.state());
+    std::string joined;
+    int lines = 0;
+    for (int y = 0; y < c.height(); ++y) {
+        std::string row = test::rect_row(c, Rect{0, y, c.width(), 1}, 0);
+        if (row.find("wrote v.json") != std::string::npos || (lines > 0 && lines < 6)) {
+            while (!row.empty() && row.back() == ' ') row.pop_back();
+            joined += row;
+            ++lines;
+        }
+    }
+    EXPECT_GE(lines, 3) << c.to_string();
+    EXPECT_NE(joined.find(path + "END"), std::string::npos) << c.to_string();
+}
+
 }  // namespace
 }  // namespace s3top::tui
