@@ -145,35 +145,74 @@ public:
             }
         }
         if (sel.empty()) return;
+        RowNumbers n;
+        for (std::size_t at = 0; at < sel.size(); at += RowNumbers::kRows) {
+            const std::size_t count = std::min(RowNumbers::kRows, sel.size() - at);
+            n.read(c, sel.data() + at, count);
+            fold_rows(p, c, sel.data() + at, count, n);
+        }
+    }
+
+    /// The number columns of a chunk of selected rows, decoded once for every consumer.
+    struct RowNumbers {
+        static constexpr std::size_t kRows = 16384;
+        std::vector<std::int64_t> time = std::vector<std::int64_t>(kRows);
+        std::vector<std::uint64_t> sent = std::vector<std::uint64_t>(kRows);
+        std::vector<std::uint64_t> in = std::vector<std::uint64_t>(kRows);
+        std::vector<std::uint32_t> time_ms = std::vector<std::uint32_t>(kRows);
+        std::vector<std::uint16_t> status = std::vector<std::uint16_t>(kRows);
+        std::vector<std::uint8_t> tier = std::vector<std::uint8_t>(kRows);
+
+        void read(const Columns& c, const std::uint32_t* rows, std::size_t count) {
+            c.time.gather(rows, count, time.data());
+            c.bytes_sent.gather(rows, count, sent.data());
+            c.bytes_in.gather(rows, count, in.data());
+            c.total_time_ms.gather(rows, count, time_ms.data());
+            c.status.gather(rows, count, status.data());
+            c.tier.gather(rows, count, tier.data());
+        }
+        void add_to(Metrics& m, std::size_t i) const { m.add(sent[i], in[i], status[i], tier[i], time_ms[i]); }
+    };
+
+    // One chunk of selected rows into the totals, the chart and each panel: one tight loop per
+    // consumer instead of one loop touching every panel per row.
+    void fold_rows(ViewPartial& p, const Columns& c, const std::uint32_t* rows, std::size_t count,
+                   const RowNumbers& n) const {
         const auto& ips = c.ids[index(Dim::RemoteIp)];
-        const bool have_ip = !ips.empty();
         // Rows come roughly in time order: remember the current chart bucket.
         std::int64_t lo = 1, hi = 0;
         SeriesPoint* bucket = nullptr;
-        for (const std::uint32_t row : sel) {
-            const std::int64_t t = c.time[row];
+        for (std::size_t i = 0; i < count; ++i) {
+            const std::int64_t t = n.time[i];
             if (!p.totals.requests || t < p.min_time) p.min_time = t;
             if (!p.totals.requests || t > p.max_time) p.max_time = t;
-            add_row(p.totals, c, row);
+            n.add_to(p.totals, i);
             if (t < lo || t >= hi) {
                 lo = bucket_start(resolution, t);
                 hi = next_bucket(resolution, lo);
                 bucket = &p.series[lo];
             }
             ++bucket->requests;
-            add_saturating(bucket->bytes_sent, c.bytes_sent[row]);  // flagged in the totals
-            add_saturating(bucket->bytes_in, c.bytes_in[row]);
-            if (have_ip && ips[row] != 0) p.client_bits[ips[row] / 64] |= std::uint64_t{1} << (ips[row] % 64);
+            add_saturating(bucket->bytes_sent, n.sent[i]);  // flagged in the totals
+            add_saturating(bucket->bytes_in, n.in[i]);
         }
-        for (std::size_t i = 0; i < keyers.size(); ++i) {
-            const DimSpec d = keyers[i].dim();
-            if (is_string_dim(d.dim) && p.accs[i].dense_ready(keyers[i].dense_size_hint())) {
-                Metrics* acc = p.accs[i].data();
+        if (!ips.empty()) {
+            ips.visit([&](const auto* ip) {
+                for (std::size_t i = 0; i < count; ++i) {
+                    const std::uint32_t id = ip[rows[i]];
+                    if (id != 0) p.client_bits[id / 64] |= std::uint64_t{1} << (id % 64);
+                }
+            });
+        }
+        for (std::size_t k = 0; k < keyers.size(); ++k) {
+            const DimSpec d = keyers[k].dim();
+            if (is_string_dim(d.dim) && p.accs[k].dense_ready(keyers[k].dense_size_hint())) {
+                Metrics* acc = p.accs[k].data();
                 c.ids[index(d.dim)].visit([&](const auto* ids) {
-                    for (const std::uint32_t row : sel) add_row(acc[ids[row]], c, row);
+                    for (std::size_t i = 0; i < count; ++i) n.add_to(acc[ids[rows[i]]], i);
                 });
             } else {
-                for (const std::uint32_t row : sel) add_row(p.accs[i].at(keyers[i].key(c, row)), c, row);
+                for (std::size_t i = 0; i < count; ++i) n.add_to(p.accs[k].at(keyers[k].key(c, rows[i])), i);
             }
         }
     }

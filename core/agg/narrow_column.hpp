@@ -114,6 +114,18 @@ public:
         }
         return static_cast<T>(v);
     }
+    /// out[i] = (*this)[rows[i]] for each of the n rows: the width's switch once, not once a
+    /// row (the dashboard's fold reads five columns a row for every panel).
+    void gather(const std::uint32_t* rows, std::size_t n, T* out) const noexcept {
+        raw_visit([&](const auto* p) {
+            for (std::size_t i = 0; i < n; ++i) out[i] = static_cast<T>(p[rows[i]]);
+        });
+        if constexpr (kPatched) {
+            if (patches_.empty() || width_ >= sizeof(U)) return;
+            for (std::size_t i = 0; i < n; ++i)
+                if (static_cast<U>(out[i]) == max_) out[i] = static_cast<T>(patched(rows[i]));
+        }
+    }
     const_iterator begin() const { return {this, 0}; }
     const_iterator end() const { return {this, size_}; }
 

@@ -79,9 +79,14 @@ void ReportAccumulator::fold(const Columns& c, const Pools& pools, std::size_t b
         const std::int64_t t = c.time[row];
         if (totals_.requests == 0 || t < min_time_) min_time_ = t;
         if (totals_.requests == 0 || t > max_time_) max_time_ = t;
-        add_row(totals_, c, row);
+        // Each number read once (a narrow column's read is a switch on its width), added twice.
+        const std::uint64_t sent = c.bytes_sent[row], in = c.bytes_in[row];
+        const std::uint16_t status = c.status[row];
+        const std::uint8_t tier = c.tier[row];
+        const std::uint32_t time_ms = c.total_time_ms[row];
+        totals_.add(sent, in, status, tier, time_ms);
         const std::uint32_t g = group_of(c, row);
-        add_row(metrics_[g], c, row);
+        metrics_[g].add(sent, in, status, tier, time_ms);
         const std::uint64_t gk = (std::uint64_t{g} + 1) << 32;
         if (have_ip && ips[row] != 0) {
             const std::uint32_t ip = ips[row];
@@ -93,8 +98,8 @@ void ReportAccumulator::fold(const Columns& c, const Pools& pools, std::size_t b
             }
             if (group_ip_.insert(gk | ip)) ++group_clients_[g];
         }
-        if (spec_.percentiles && c.total_time_ms[row] != kNoTotalTime) {
-            sketch_.add(gk | latency_bucket(c.total_time_ms[row]));
+        if (spec_.percentiles && time_ms != kNoTotalTime) {
+            sketch_.add(gk | latency_bucket(time_ms));
             ++group_timed_[g];
         }
     }

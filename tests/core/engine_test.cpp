@@ -221,6 +221,43 @@ TEST(Engine, ViewStaysEqualToFullRecomputeAsRecordsArrive) {
     EXPECT_EQ(s2.series[0].requests, 6u);
 }
 
+// A view folds its rows a chunk at a time (16,384), each number column read for the chunk
+// at once; over several chunks and both halves of a split fold, with a few values stored as
+// patches (over 4 GiB), every panel and the totals are the records' exact sums.
+TEST(Engine, ViewSumsAreExactOverManyChunksWithLargeValues) {
+    EngineConfig cfg;
+    Engine e(cfg);
+    std::vector<Req> reqs;
+    std::map<std::string, std::pair<std::uint64_t, std::uint64_t>> want;  // org: requests, bytes
+    for (int i = 0; i < 70'000; ++i) {
+        const std::string org = "org-" + std::to_string(i % 3);
+        const std::uint64_t bytes =
+            i % 997 == 5 ? 5'000'000'000ull + static_cast<std::uint64_t>(i) : static_cast<std::uint64_t>(i % 300);
+        reqs.push_back({org, "10.0.0." + std::to_string(i % 200), i % 11 == 0 ? 404 : 200, bytes});
+        if (i % 11 != 0) {
+            ++want[org].first;
+            want[org].second += bytes;
+        }
+    }
+    e.append(batch_of(reqs, cfg));
+    ViewSpec spec;
+    spec.filter = *parse_filter("status!=404");
+    spec.panels = {{DimSpec{Dim::Org, 0}, 10, SortBy::Key}};
+    View v(spec);
+    const Snapshot s = e.refresh(v, 1);
+    ASSERT_EQ(s.panels[0].rows.size(), 3u);
+    std::uint64_t requests = 0, bytes = 0;
+    for (const auto& row : s.panels[0].rows) {
+        EXPECT_EQ(row.metrics.requests, want[row.label].first) << row.label;
+        EXPECT_EQ(row.metrics.bytes_sent, want[row.label].second) << row.label;
+        requests += want[row.label].first;
+        bytes += want[row.label].second;
+    }
+    EXPECT_EQ(s.totals.requests, requests);
+    EXPECT_EQ(s.totals.bytes_sent, bytes);
+    EXPECT_EQ(s.distinct_clients, 200u);
+}
+
 TEST(Engine, SeriesIsContiguousAtResolution) {
     EngineConfig cfg;
     Engine e(cfg);

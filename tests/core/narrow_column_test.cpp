@@ -175,6 +175,41 @@ TEST(PatchedColumn, AFewLargeValuesAreStoredAsideAndTheColumnStaysNarrow) {
     EXPECT_EQ(all(time), (std::vector<std::int64_t>{1'700'000'000, -1, std::numeric_limits<std::int64_t>::min()}));
 }
 
+// gather() (the dashboard's fold reads a chunk of selected rows at once) gives what operator[]
+// gives, patches and the mark as a plain value included, at every width.
+TEST(PatchedColumn, GatherReadsWhatEachSelectedRowHolds) {
+    PatchedColumn<std::uint64_t> bytes;
+    PatchedColumn<std::int64_t> time;
+    for (std::uint64_t i = 0; i < 5'000; ++i) {
+        bytes.push_back(i % 700 == 3 ? 9'000'000'000 + i : i % 300);  // width 2, a few patches
+        time.push_back(i == 17 ? -1 : static_cast<std::int64_t>(1'700'000'000 + i));
+    }
+    ASSERT_GT(bytes.patches(), 0u);
+    ASSERT_GT(time.patches(), 0u);
+    std::vector<std::uint32_t> rows;
+    for (std::uint32_t r = 0; r < 5'000; r += 1 + r % 5) rows.push_back(r);
+    rows.push_back(3);
+    rows.push_back(17);
+    std::vector<std::uint64_t> got_bytes(rows.size());
+    std::vector<std::int64_t> got_time(rows.size());
+    bytes.gather(rows.data(), rows.size(), got_bytes.data());
+    time.gather(rows.data(), rows.size(), got_time.data());
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        ASSERT_EQ(got_bytes[i], bytes[rows[i]]) << "row " << rows[i];
+        ASSERT_EQ(got_time[i], time[rows[i]]) << "row " << rows[i];
+    }
+    EXPECT_EQ(got_time[rows.size() - 1], -1);
+    EXPECT_EQ(got_bytes[rows.size() - 2], 9'000'000'003u);
+    PatchedColumn<std::uint16_t> status;  // the mark (255 at width 1) as a value, no other patch
+    status.push_back(255);
+    status.push_back(3);
+    const std::uint32_t both[] = {1, 0};
+    std::uint16_t got[2] = {};
+    status.gather(both, 2, got);
+    EXPECT_EQ(got[0], 3);
+    EXPECT_EQ(got[1], 255);
+}
+
 TEST(PatchedColumn, WidensWhenLargeValuesPassOneRowIn64) {
     PatchedColumn<std::uint32_t> ms;
     std::vector<std::uint32_t> want;
