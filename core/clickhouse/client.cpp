@@ -127,16 +127,16 @@ std::expected<std::size_t, std::string> Client::insert_into(std::size_t host, co
     return bytes;
 }
 
-std::expected<void, std::string> Client::check_columns(std::size_t host, const std::string& table,
-                                                       const std::vector<std::string_view>& want) {
+std::expected<std::string, std::string> Client::missing_columns(std::size_t host, const std::string& table,
+                                                                const std::vector<std::string_view>& want) {
     auto r = query(host, fmt::format("SELECT name FROM system.columns WHERE database = '{}' AND table = '{}' "
                                      "FORMAT TabSeparated",
                                      target_.database, table));
     if (!r) return std::unexpected(r.error());
-    const std::string where = fmt::format("{}:{}", target_.hosts[host].name, target_.hosts[host].port);
     if (r->empty())
-        return std::unexpected(fmt::format("ClickHouse at {} has no table {}.{} (s3top schema clickhouse prints it)",
-                                           where, target_.database, table));
+        return std::unexpected(fmt::format("ClickHouse at {}:{} has no table {}.{} (s3top schema clickhouse prints it)",
+                                           target_.hosts[host].name, target_.hosts[host].port, target_.database,
+                                           table));
     std::vector<std::string_view> have;
     for (std::string_view rest = *r; !rest.empty();) {
         const auto nl = rest.find('\n');
@@ -148,11 +148,18 @@ std::expected<void, std::string> Client::check_columns(std::size_t host, const s
         if (std::find(have.begin(), have.end(), c) == have.end())
             missing += fmt::format("{}{}", missing.empty() ? "" : ", ", c);
     }
-    if (!missing.empty())
+    return missing;
+}
+
+std::expected<void, std::string> Client::check_columns(std::size_t host, const std::string& table,
+                                                       const std::vector<std::string_view>& want) {
+    auto missing = missing_columns(host, table, want);
+    if (!missing) return std::unexpected(missing.error());
+    if (!missing->empty())
         return std::unexpected(
-            fmt::format("ClickHouse at {}: table {}.{} has no column {} (s3top schema clickhouse "
-                        "prints the table)",
-                        where, target_.database, table, missing));
+            fmt::format("ClickHouse at {}:{}: table {}.{} has no column {} (s3top schema "
+                        "clickhouse prints the table)",
+                        target_.hosts[host].name, target_.hosts[host].port, target_.database, table, *missing));
     return {};
 }
 
@@ -161,6 +168,17 @@ std::expected<void, std::string> Client::check_table(std::size_t host) {
     for (const Column& c : record_columns()) records.push_back(c.name);
     for (const LinesColumn& c : lines_columns()) lines.push_back(c.name);
     for (const StorageColumn& c : storage_columns()) storage.push_back(c.name);
+    // Tables an s3top before file numbers made (source_file, a path on every row) take no insert
+    // of today's: one line saying how to bring them up to date.
+    auto shape = missing_columns(host, target_.table, {"file_number", "source_file"});
+    if (!shape) return std::unexpected(shape.error());
+    if (*shape == "file_number")
+        return std::unexpected(fmt::format(
+            "ClickHouse at {0}:{1}: table {2}.{3} is an older s3top's (a path on every row, no file_number): on each "
+            "shard run ALTER TABLE {2}.{3} ADD COLUMN file_number UInt32 and ALTER TABLE {2}.{4} ADD COLUMN files "
+            "Array(String) (and on their _all tables), or ingest into new tables (s3top schema clickhouse)",
+            target_.hosts[host].name, target_.hosts[host].port, target_.database, target_.table,
+            lines_table(target_.table)));
     if (auto ok = check_columns(host, target_.table, records); !ok) return ok;
     if (auto ok = check_columns(host, lines_table(target_.table), lines); !ok) return ok;
     return check_columns(host, storage_table(target_.table), storage);
@@ -179,18 +197,20 @@ std::uint32_t lines_host(const PendingBatch& p) { return p.parts.empty() ? 0 : p
 
 std::expected<void, std::string> Client::insert_lines(std::uint32_t host, std::uint64_t batch_id,
                                                       const LineCounters& lines, std::int64_t newest_source_mtime,
-                                                      std::uint64_t storage_failed, std::string_view org_from) {
-    std::string reasons, counts;
+                                                      std::uint64_t storage_failed, std::string_view org_from,
+                                                      const std::vector<std::string>& files) {
+    std::string reasons, counts, paths;
     for (std::size_t i = 0; i < kRejectReasonCount; ++i) {
         if (!lines.unparsed[i]) continue;
         reasons += fmt::format("{}'{}'", reasons.empty() ? "" : ", ", reject_reason_name(static_cast<RejectReason>(i)));
         counts += fmt::format("{}{}", counts.empty() ? "" : ", ", lines.unparsed[i]);
     }
+    for (const std::string& f : files) paths += fmt::format("{}{}", paths.empty() ? "" : ", ", sql_string(f));
     const std::string sql = fmt::format(
         "INSERT INTO {}.{} (batch_id, lines_read, lines_parsed, bytes_read, newest_source_mtime, reasons, "
-        "reason_lines, storage_failed, org_from) VALUES ({}, {}, {}, {}, {}, [{}], [{}], {}, {})",
+        "reason_lines, storage_failed, org_from, files) VALUES ({}, {}, {}, {}, {}, [{}], [{}], {}, {}, [{}])",
         target_.database, lines_table(target_.table), batch_id, lines.read, lines.parsed, lines.bytes,
-        newest_source_mtime, reasons, counts, storage_failed, sql_string(org_from));
+        newest_source_mtime, reasons, counts, storage_failed, sql_string(org_from), paths);
     auto r = post(host, "?query_id=" + url_encode(lines_query_id(batch_id)), sql, false);
     if (!r) return std::unexpected(r.error());
     return {};

@@ -46,11 +46,11 @@ public:
     std::expected<std::size_t, std::string> insert_storage(std::uint32_t host, std::uint64_t batch_id,
                                                            std::string rows);
     /// Inserts a batch's line counters and its failed object-changing requests into the lines
-    /// table (TABLE_lines) as query lines_query_id(): before its records, so records never land
-    /// without them.
+    /// table (TABLE_lines) as query lines_query_id(), with the paths its records' file numbers
+    /// name (EncodedRows::files): before its records, so records never land without them.
     std::expected<void, std::string> insert_lines(std::uint32_t host, std::uint64_t batch_id, const LineCounters& lines,
                                                   std::int64_t newest_source_mtime, std::uint64_t storage_failed,
-                                                  std::string_view org_from);
+                                                  std::string_view org_from, const std::vector<std::string>& files);
     /// The tables exist on host `host` with every column of record_columns(), lines_columns()
     /// and storage_columns(): else which is missing.
     std::expected<void, std::string> check_table(std::size_t host);
@@ -66,6 +66,10 @@ public:
     std::expected<bool, std::string> landed(const PendingBatch& p);
 
 private:
+    /// The columns of `want` that table `table` on host `host` lacks, comma-separated (empty:
+    /// none); an error when it cannot be asked or the table does not exist.
+    std::expected<std::string, std::string> missing_columns(std::size_t host, const std::string& table,
+                                                            const std::vector<std::string_view>& want);
     std::expected<std::size_t, std::string> insert_into(std::size_t host, const std::string& statement,
                                                         std::string rows, std::string_view query_id);
     std::expected<void, std::string> wait_not_running(std::uint32_t host, const std::string& query_id);

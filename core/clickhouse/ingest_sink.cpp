@@ -49,6 +49,7 @@ IngestSink::EncodedBatch IngestSink::encode_batch(Batch& b) const {
         }
         out.rows = rows->rows;
         out.times_clamped = rows->times_clamped;
+        out.files = std::move(rows->files);
         out.records = std::move(b.encoded);
     }
     // The object-changing requests go with the lines row, on its host.
@@ -113,7 +114,7 @@ IoStatus IngestSink::commit(Batch&& b, std::vector<Span>&& spans, const std::vec
         bytes += *done;
     }
     if (auto done = client_.insert_lines(lhost, id, counters.counters, counters.newest_source_mtime, enc.storage_failed,
-                                         org_from_);
+                                         org_from_, enc.files);
         !done)
         return fail(done.error());
     auto sent = send_parts(enc.pending, enc.bodies);

@@ -55,6 +55,7 @@ private:
         std::unique_ptr<EncodedRecords> records;  ///< what the bodies view
         std::vector<std::vector<std::string_view>> bodies;
         std::string storage;
+        std::vector<std::string> files;  ///< the paths the rows' file numbers name
         std::uint64_t storage_failed = 0, rows = 0, times_clamped = 0;
     };
     /// `b`'s rows (taken from its EncodedRows) and storage events, as they are sent.

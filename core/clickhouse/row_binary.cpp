@@ -82,6 +82,7 @@ void RowBinaryEncoder::add(const NumberRow& n, const std::array<std::string_view
     if (path.data() != last_path_.data() || path.size() != last_path_.size()) {
         last_path_ = path;
         last_host_ = host_of_ ? std::min<std::uint32_t>(host_of_(path), static_cast<std::uint32_t>(hosts_ - 1)) : 0;
+        last_file_ = files_.intern(path);  // id 0 is "": a path-less input is files[0], ''
     }
     const std::int64_t t = std::clamp<std::int64_t>(n.time, 0, kMaxDateTime);
     times_clamped_ += t != n.time;
@@ -102,7 +103,7 @@ void RowBinaryEncoder::add(const NumberRow& n, const std::array<std::string_view
                     put_number(rows_, n.total_time_ms);
                 }
                 break;
-            case Field::SourceFile: put_string(rows_, path); break;
+            case Field::FileNumber: put_number(rows_, last_file_); break;
             case Field::SourceLine: put_number(rows_, origin & kLineMask); break;
             case Field::BatchId: put_number(rows_, std::uint64_t{0}); break;  // written by take()
         }
@@ -134,6 +135,8 @@ std::unique_ptr<EncodedRecords> RowBinaryEncoder::take() {
     out->batch_id = id;
     out->rows = index_.size();
     out->times_clamped = times_clamped_;
+    out->files.reserve(files_.size() - 1);
+    for (std::uint32_t i = 1; i < files_.size(); ++i) out->files.emplace_back(files_.view(i));
     const char* const base = out->rows_data();
     for (std::size_t i = 0; i < index_.size();) {
         EncodedRows::Part& part = out->parts.emplace_back();
@@ -157,6 +160,8 @@ std::unique_ptr<EncodedRecords> RowBinaryEncoder::take() {
     }
     index_.clear();
     orgs_.clear();
+    files_.clear();
+    last_path_ = {};  // numbered anew in the next batch
     times_clamped_ = 0;
     return out;
 }

@@ -65,7 +65,10 @@ struct EncodedRows : EncodedRecords {
     const char* rows_data() const { return rows_.data(); }
 
     std::uint64_t batch_id = 0;  ///< every row carries it
-    std::vector<Part> parts;     ///< by host, only hosts with rows
+    /// The batch's files by path, each once: a row's `file_number` n is files[n - 1]. They go
+    /// to the batch's lines row (Client::insert_lines), not on every row.
+    std::vector<std::string> files;
+    std::vector<Part> parts;  ///< by host, only hosts with rows
     std::uint64_t rows = 0;
     std::uint64_t times_clamped = 0;  ///< times outside DateTime's 1970-2106, written as its nearest end
 
@@ -78,7 +81,8 @@ private:
 /// parse worker hands it over: no column is interned. A record goes to the host `host_of` names
 /// for its file's path. take() gives each host's rows ordered by (org, time), the table's
 /// order, so the server need not sort them (a fifth of its CPU on an insert), with a fresh
-/// batch id (new_batch_id()) in every row. Not thread-safe: one per parse worker.
+/// batch id (new_batch_id()) in every row. A row holds its file's number in the batch
+/// (EncodedRows::files), not its path. Not thread-safe: one per parse worker.
 class RowBinaryEncoder : public RecordEncoder {
 public:
     RowBinaryEncoder(std::size_t hosts, std::function<std::uint32_t(std::string_view path)> host_of,
@@ -100,8 +104,9 @@ private:
     bool has_buffer_ = false;  ///< rows_ was taken from buffers_ since the last take()
     std::vector<Row> index_;
     StringPool orgs_;             ///< the batch's orgs (few): rows are sorted by their rank
-    std::string_view last_path_;  ///< the file of the previous record, and its host
-    std::uint32_t last_host_ = 0;
+    StringPool files_;            ///< the batch's files: a row's file_number is its id (from 1)
+    std::string_view last_path_;  ///< the file of the previous record, its host and number
+    std::uint32_t last_host_ = 0, last_file_ = 0;
     std::uint64_t times_clamped_ = 0;
 };
 

@@ -22,7 +22,7 @@ enum class Field : std::uint8_t {
     BytesSent,
     BytesIn,
     TotalTime,
-    SourceFile,
+    FileNumber,
     SourceLine,
     BatchId
 };
@@ -37,7 +37,9 @@ struct Column {
 
 /// The columns of s3top_records, in table order: the time, every stored dimension and number
 /// dimension of kDims that has a ClickHouse column, the byte and time numbers, and where each
-/// record came from (source file, line, and the batch that inserted it).
+/// record came from (its file's number in its batch, its line, and the batch that inserted it).
+/// A file's path is written once per batch, in the lines table's `files`: a record's path is
+/// `files[file_number]` of its batch's lines row.
 const std::vector<Column>& record_columns();
 
 /// A column of the lines table (one row per batch: its line counters).

@@ -30,7 +30,7 @@ TEST(ClickHouseSchema, EveryDimensionColumnOfKDimsIsATableColumnOnce) {
         EXPECT_TRUE(names.insert(c.name).second) << c.name << " twice";
     }
     for (const char* n :
-         {"time", "bytes_sent", "bytes_in", "total_time_ms", "source_file", "source_line", "batch_id"}) {
+         {"time", "bytes_sent", "bytes_in", "total_time_ms", "file_number", "source_line", "batch_id"}) {
         EXPECT_TRUE(has_column(n)) << n;
     }
 }
@@ -58,11 +58,14 @@ TEST(ClickHouseSchema, StatementsAreOneDatabaseTheTablesOfRecordsLinesAndStorage
     EXPECT_NE(plain[1].find("CREATE TABLE IF NOT EXISTS logs.s3top_records\n"), std::string::npos);
     EXPECT_NE(plain[1].find("PARTITION BY toYYYYMM(time)\nORDER BY (org, time)"), std::string::npos);
     EXPECT_NE(plain[1].find("    total_time_ms Nullable(UInt32),\n"), std::string::npos);
+    // A record names its file by its number in the batch; the path is once in the lines table.
+    EXPECT_NE(plain[1].find("    file_number UInt32,\n    source_line UInt64,\n"), std::string::npos);
+    EXPECT_EQ(plain[1].find("source_file"), std::string::npos);
     EXPECT_EQ(plain[1].find("LowCardinality"), std::string::npos) << "18.x refuses it without a setting";
     EXPECT_NE(plain[2].find("CREATE TABLE IF NOT EXISTS logs.s3top_records_lines\n"), std::string::npos);
     EXPECT_NE(
         plain[2].find("    newest_source_mtime Int64,\n    reasons Array(String),\n    reason_lines Array(UInt64),\n"
-                      "    storage_failed Nullable(UInt64),\n    org_from String\n)"),
+                      "    storage_failed Nullable(UInt64),\n    org_from String,\n    files Array(String)\n)"),
         std::string::npos);
     // The storage events, in the order storage applies them; their time is the log's (Int64,
     // not DateTime's 1970-2106).

@@ -168,12 +168,13 @@ TEST(ClickHouseRowBinary, ARowIsEveryColumnInTableOrder) {
             case Field::BytesSent: u64(300); break;
             case Field::BytesIn: u64(0); break;
             case Field::TotalTime: want.push_back(1); break;  // absent: NULL
-            case Field::SourceFile: str("logs/a"); break;
+            case Field::FileNumber: u32(1); break;            // files[1]: the path, once, for the lines row
             case Field::SourceLine: u64(17); break;
             case Field::BatchId: u64(e->batch_id); break;
         }
     }
     EXPECT_EQ(e->parts[0].body(), want);
+    EXPECT_EQ(e->files, std::vector<std::string>{"logs/a"});
     EXPECT_EQ(e->parts[0].bytes, want.size());
     EXPECT_EQ(insert_statement("logs", "t").rfind("INSERT INTO logs.t (time, org, ", 0), 0u);
     EXPECT_FALSE(gzip_compress(e->parts[0].body()).empty());
@@ -240,7 +241,7 @@ TEST(ClickHouseRowBinary, EachHostsRowsComeInTheTablesOrderWithTheBatchId) {
                     case Field::BytesIn:
                     case Field::BatchId: at += 8; break;
                     case Field::TotalTime: at += body[at] ? 1 : 5; break;
-                    case Field::SourceFile: at += 1 + static_cast<unsigned char>(body[at]); break;
+                    case Field::FileNumber: at += 4; break;
                     case Field::SourceLine: std::memcpy(&line, body.data() + at, 8), at += 8; break;
                 }
             }
@@ -262,4 +263,63 @@ TEST(ClickHouseRowBinary, EachHostsRowsComeInTheTablesOrderWithTheBatchId) {
     const std::string body = e.parts[1].body();
     std::memcpy(&id, body.data() + body.size() - 8, 8);
     EXPECT_EQ(id, e.batch_id);
+}
+
+// A row holds its file's number in the batch (from 1, as ClickHouse's arrays: files[n]); the
+// batch's files go once to its lines row. A file read again later in the batch keeps its
+// number; the next batch numbers its files anew.
+TEST(ClickHouseRowBinary, EachRowNamesItsFileByItsNumberInTheBatch) {
+    DimMask keep;
+    keep.set();
+    BatchBuilder builder(OrgSource{}, keep);
+    builder.set_encoder(std::make_unique<RowBinaryEncoder>(1, nullptr));
+    // Paths as a worker hands them over: views into different strings, a file coming back.
+    const std::string a1 = "logs/a", b = "logs/b", a2 = "logs/a", c = "logs/c";
+    const auto add = [&](const std::string& path, std::int64_t time) {
+        Record r;
+        r.time = time;
+        builder.add(r, path, 0, origin_key(0, 1));
+    };
+    add(a1, 1);
+    add(b, 2);
+    add(a2, 3);
+    add(a1, 4);
+    // Each row's file number, read back (the rows come by time: one org).
+    const auto numbers = [](const EncodedRows& e) {
+        std::vector<std::uint32_t> out;
+        const std::string body = e.parts.at(0).body();
+        for (std::size_t at = 0; at < body.size();) {
+            for (const Column& col : record_columns()) {
+                switch (col.field) {
+                    case Field::Time: at += 4; break;
+                    case Field::Dim: at += 1 + static_cast<unsigned char>(body[at]); break;
+                    case Field::Status: at += 2; break;
+                    case Field::Tier: at += 1; break;
+                    case Field::BytesSent:
+                    case Field::BytesIn:
+                    case Field::SourceLine:
+                    case Field::BatchId: at += 8; break;
+                    case Field::TotalTime: at += body[at] ? 1 : 5; break;
+                    case Field::FileNumber: {
+                        std::uint32_t n = 0;
+                        std::memcpy(&n, body.data() + at, 4);
+                        out.push_back(n);
+                        at += 4;
+                        break;
+                    }
+                }
+            }
+        }
+        return out;
+    };
+    const Batch first = builder.take();
+    const auto& e1 = dynamic_cast<const EncodedRows&>(*first.encoded);
+    EXPECT_EQ(e1.files, (std::vector<std::string>{"logs/a", "logs/b"}));
+    EXPECT_EQ(numbers(e1), (std::vector<std::uint32_t>{1, 2, 1, 1}));
+    add(a1, 5);  // the same view as the batch before ended with: numbered in this batch
+    add(c, 6);
+    const Batch second = builder.take();
+    const auto& e2 = dynamic_cast<const EncodedRows&>(*second.encoded);
+    EXPECT_EQ(e2.files, (std::vector<std::string>{"logs/a", "logs/c"}));
+    EXPECT_EQ(numbers(e2), (std::vector<std::uint32_t>{1, 2}));
 }

@@ -19,7 +19,7 @@ ch_schema logs
 url="clickhouse://127.0.0.1:${CH_HTTP[0]},127.0.0.1:${CH_HTTP[1]}/logs?table=s3top_records"
 all=logs.s3top_records_all
 rows() { ch_query 1 "SELECT count() FROM $all"; }
-dupes() { ch_query 1 "SELECT count() FROM (SELECT source_file, source_line, count() AS c FROM $all GROUP BY source_file, source_line HAVING c > 1)"; }
+dupes() { ch_file_lines all logs | sort | uniq -d | wc -l; }
 lines_read() { ch_query 1 "SELECT sum(lines_read) FROM logs.s3top_records_lines_all"; }
 valid() { "$S3TOP" report --no-state --quiet --format csv --exact --by status "$work/logs" | awk -F, 'NR > 1 { n += $2 } END { print n + 0 }'; }
 wait_rows() {  # what: until ClickHouse holds the valid lines of $work/logs

@@ -5,8 +5,9 @@
 # status classes equal a local report of the same logs (garbage rejected alike); a re-run sends
 # nothing; a grown file and a new one send exactly what is new; kill -9 at random points, then
 # a re-run: every line exactly once; --shard 1/2 + 2/2 from two state folders send each file
-# once; a stopped shard, a missing column, a wrong password: one line, exit 1, nothing counted,
-# and the next run is exact; the password is never printed.
+# once (each record's path from its batch's lines row); a stopped shard, a missing column, a
+# table of the shape before file numbers (with what to run), a wrong password: one line, exit
+# 1, nothing counted, and the next run is exact; the password is never printed.
 set -euo pipefail
 : "${S3TOP:?}" "${S3GEN:?}" "${S3TOP_SOURCE_DIR:?}"
 source "$S3TOP_SOURCE_DIR/tests/support/clickhouse_cluster.sh"
@@ -36,7 +37,7 @@ rows() { ch_query 1 "SELECT count() FROM $all"; }
 # The line counters the batches sent (the lines table): every line read once, as the state says.
 lines_read() { ch_query 1 "SELECT sum(lines_read) FROM logs.s3top_records_lines_all"; }
 truncate_all() { for n in 1 2; do for t in s3top_records s3top_records_lines s3top_records_storage; do ch_query "$n" "TRUNCATE TABLE logs.$t"; done; done; }
-dupes() { ch_query 1 "SELECT count() FROM (SELECT source_file, source_line, count() AS c FROM $all GROUP BY source_file, source_line HAVING c > 1)"; }
+dupes() { ch_file_lines all logs | sort | uniq -d | wc -l; }
 # Per org: requests, bytes sent, bytes uploaded, 4xx, 5xx, as the local report's CSV prints them.
 by_org_ch() {
   ch_query 1 "SELECT if(org = '', '-', org), count(), sum(bytes_sent), sum(bytes_in), countIf(intDiv(status, 100) = 4),
@@ -55,7 +56,7 @@ valid=$("$S3TOP" report --no-state --quiet --format csv --exact --by status "$wo
 for n in 1 2; do
   [[ $(ch_query "$n" "SELECT count() FROM logs.s3top_records") -gt 0 ]] || fail "shard $n got no rows"
 done
-files() { ch_query "$1" "SELECT DISTINCT source_file FROM logs.s3top_records ORDER BY source_file" >"$work/files$1"; }
+files() { ch_file_lines "$1" logs | cut -f1 | sort -u >"$work/files$1"; }
 files 1
 files 2
 [[ -z $(comm -12 "$work/files1" "$work/files2") ]] || fail "files on both shards: $(comm -12 "$work/files1" "$work/files2" | head -3)"
@@ -129,10 +130,13 @@ diff <(by_org_local) <(by_org_ch | sort) >"$work/diff" || fail "after kill -9, p
 # By source line too: a range a crash left unread is numbered from the lines before it, so no
 # (file, line) is there twice, none is 0 and none is past its file's last line.
 [[ $(dupes) == 0 ]] || fail "after kill -9, $(dupes) (file, line) pairs are there twice"
+# Every record's file is named by its batch's lines row: none without one, none without a path.
+[[ $(ch_file_lines all logs "files[file_number] != ''" | wc -l) == "$valid" ]] ||
+  fail "after kill -9, $(ch_file_lines all logs "files[file_number] != ''" | wc -l) of $valid rows have their file's path"
 [[ $(ch_query 1 "SELECT count() FROM $all WHERE source_line = 0") == 0 ]] || fail "after kill -9, rows of line 0"
 for f in "$work"/logs/*; do
   n=$(wc -l <"$f")
-  over=$(ch_query 1 "SELECT count() FROM $all WHERE source_file = '$f' AND source_line > $n")
+  over=$(ch_file_lines all logs "source_line > $n" | awk -F'\t' -v f="$f" '$1 == f' | wc -l)
   [[ $over == 0 ]] || fail "after kill -9, $over rows of $f are numbered past its $n lines"
 done
 grep -q "300000 lines read in all" "$work/err" || fail "after kill -9 the line count is off: $(cat "$work/err")"
@@ -157,6 +161,28 @@ set -e
 [[ $rc == 1 ]] || fail "a table without columns: exit $rc"
 grep -q "has no column requester, remote_ip" "$work/err" || fail "a table without columns said: $(cat "$work/err")"
 ! grep -qF "$CH_INGEST_PASSWORD" "$work/err" || fail "the password was printed"
+
+# A table an s3top before file numbers made (source_file, a path on every row): refused in one
+# line that says what to run; after that, the ingest goes into it.
+while IFS= read -r -d ';' stmt; do
+  [[ -n ${stmt//[$'\n ']/} ]] && ch_query 1 "$stmt"
+done <<<"$("$S3TOP" schema clickhouse --database old)"
+ch_query 1 "ALTER TABLE old.s3top_records DROP COLUMN file_number, ADD COLUMN source_file String AFTER total_time_ms"
+ch_query 1 "ALTER TABLE old.s3top_records_lines DROP COLUMN files"
+oldurl="clickhouse://ingest:$CH_INGEST_PASSWORD@127.0.0.1:${CH_HTTP[0]}/old?table=s3top_records"
+set +e
+"$S3TOP" ingest --quiet --state "$work/state-old" --to "$oldurl" "$work/logs" >"$work/out" 2>"$work/err"
+rc=$?
+set -e
+[[ $rc == 1 && $(wc -l <"$work/err") == 1 ]] || fail "a table of the old shape: exit $rc: $(cat "$work/err")"
+grep -qF "table old.s3top_records is an older s3top's (a path on every row, no file_number): on each shard run ALTER TABLE old.s3top_records ADD COLUMN file_number UInt32 and ALTER TABLE old.s3top_records_lines ADD COLUMN files Array(String)" "$work/err" ||
+  fail "a table of the old shape said: $(cat "$work/err")"
+[[ $(ch_query 1 "SELECT count() FROM old.s3top_records") == 0 ]] || fail "rows went into a table of the old shape"
+ch_query 1 "ALTER TABLE old.s3top_records ADD COLUMN file_number UInt32"
+ch_query 1 "ALTER TABLE old.s3top_records_lines ADD COLUMN files Array(String)"
+"$S3TOP" ingest --quiet --state "$work/state-old" --to "$oldurl" "$work/logs" >"$work/out" 2>"$work/err" ||
+  fail "into the old table with the columns added: $(cat "$work/err")"
+[[ $(ch_query 1 "SELECT count() FROM old.s3top_records") == "$valid" ]] || fail "the old table with the columns added holds $(ch_query 1 "SELECT count() FROM old.s3top_records") rows"
 
 # A wrong password: the server's refusal, not the password.
 set +e

@@ -32,7 +32,7 @@ fi
 apply_http 1  # IF NOT EXISTS: a second run is harmless
 
 expect_cols=$(printf '%s\n' time org requester remote_ip bucket operation error_code key user_agent referrer host_header \
-  auth_type tls_version method status tier bytes_sent bytes_in total_time_ms source_file source_line batch_id)
+  auth_type tls_version method status tier bytes_sent bytes_in total_time_ms file_number source_line batch_id)
 for n in 1 2; do
   for t in s3top_records s3top_records_all; do
     got=$(ch_query "$n" "SELECT name FROM system.columns WHERE database = 'logs' AND table = '$t' FORMAT TabSeparated")

@@ -6,6 +6,7 @@
 #   ch_query 1 'SELECT 1'      # SQL to shard 1 (or 2) over HTTP; fails on an error
 #   ch_schema DB               # s3top's tables (s3top schema clickhouse --cluster) on both shards
 #   ch_kill_while_sending PID STATE_DIR BEFORE DELAY_MS   # kill -9 an ingest once it sends
+#   ch_file_lines N DB [WHERE]  # "path<TAB>line" of each record on shard N (or both: N=all)
 #   ch_stop                    # kill both (call it from the test's EXIT trap)
 #
 # After ch_start: CH_HTTP=(port1 port2), CH_TCP=(...), CH_CLUSTER=s3top_test (a remote_servers
@@ -140,6 +141,20 @@ ch_schema() {
   ddl=$("$S3TOP" schema clickhouse --cluster "$CH_CLUSTER" --database "$1")
   for n in 1 2; do
     while IFS= read -r -d ';' stmt; do [[ -n ${stmt//[$'\n ']/} ]] && ch_query "$n" "$stmt"; done <<<"$ddl"
+  done
+}
+
+# ch_file_lines N DB [WHERE]: the path and line of each record of DB.s3top_records on shard N
+# (1, 2, or all), one "path<TAB>line" a row, WHERE (of the records) applied. A record names its
+# file by number in its batch, the path is in the batch's lines row (on either shard): so each
+# shard's records are joined with the lines of both.
+ch_file_lines() {
+  local n shards=$1
+  [ "$shards" = all ] && shards="1 2"
+  for n in $shards; do
+    ch_query "$n" "SELECT files[file_number], source_line FROM $2.s3top_records
+      ANY INNER JOIN (SELECT batch_id, files FROM $2.s3top_records_lines_all) USING batch_id
+      WHERE ${3:-1} FORMAT TabSeparated"
   done
 }
 
