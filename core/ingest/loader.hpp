@@ -140,6 +140,9 @@ struct FileResult {
 struct LoadResult {
     std::vector<FileResult> files;
     std::vector<InputProblem> problems;  ///< paths that could not be listed or opened
+    /// Hand-overs from the reader to the workers: a block of a big file, or a run of small
+    /// files read whole by one worker (about a block's bytes of them).
+    std::size_t handovers = 0;
     bool any_read() const;
 };
 
