@@ -2,6 +2,7 @@
 // operation gives the same values a std::vector would. IdColumn is the 4-byte-id case.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstring>
 #include <limits>
 #include <vector>
@@ -276,6 +277,43 @@ TEST(PatchedColumn, FullWidthValuesRoundTripThroughTheStateLayout) {
     EXPECT_EQ(out, (std::vector<std::int64_t>{0, 1'700'000'000}));
     c.assign_raw(bytes.data() + 3 + 16, 1);
     EXPECT_EQ(all(c), (std::vector<std::int64_t>{1'700'000'000}));
+}
+
+// The engine appends each batch's columns to its own: columns of one width with their patches
+// are copied whole and the patches moved down (one row in 300 of bytes_sent is over 4 GiB); too
+// many patches together, or another width, go row by row. Either way, every value reads back.
+TEST(PatchedColumn, AppendingPatchedColumnsKeepsEveryValue) {
+    auto make = [](std::size_t n, std::size_t every, std::uint64_t base) {
+        PatchedColumn<std::uint64_t> c;
+        for (std::size_t i = 0; i < n; ++i) c.push_back(i % every == 3 ? 5'000'000'000 + base + i : base + i % 1000);
+        return c;
+    };
+    PatchedColumn<std::uint64_t> all_rows;
+    std::vector<std::uint64_t> want;
+    for (std::uint64_t k = 0; k < 6; ++k) {
+        const auto part = make(2000 + k * 100, 300, k * 7);
+        ASSERT_EQ(part.width(), 2u);
+        const auto v = all(part);
+        want.insert(want.end(), v.begin(), v.end());
+        all_rows.append(part);
+        EXPECT_EQ(all(all_rows), want) << "after part " << k;
+    }
+    EXPECT_EQ(all_rows.width(), 2u);
+    const auto large =
+        static_cast<std::size_t>(std::count_if(want.begin(), want.end(), [](std::uint64_t v) { return v > 65'535; }));
+    EXPECT_EQ(large, 47u);
+    EXPECT_EQ(all_rows.patches(), large) << "every large value still aside";
+
+    // Patches past one row in 64 once appended: the column widens, the values stay.
+    auto joined = make(1000, 1000, 2);
+    ASSERT_EQ(joined.width(), 2u);
+    PatchedColumn<std::uint64_t> many;  // 40 large values in 64 rows, first kept aside
+    for (std::uint64_t i = 0; i < 64; ++i) many.push_back(i < 40 ? 6'000'000'000 + i : 500 + i);
+    auto expect = all(joined);
+    for (const auto x : all(many)) expect.push_back(x);
+    joined.append(many);
+    EXPECT_EQ(all(joined), expect);
+    EXPECT_EQ(joined.width(), 8u);
 }
 
 }  // namespace
