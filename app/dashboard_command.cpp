@@ -1,6 +1,9 @@
 // The dashboard command: the session's load (then follow, or replay) on a thread of its own,
 // the dashboard on this one, and what the header and the problems view are told about the input.
 #include <fcntl.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -124,6 +127,17 @@ void bind_replay_keys(tui::DashboardOptions& d, Replay& replay) {
     d.faster = [&replay] { replay.faster(); };
     d.slower = [&replay] { replay.slower(); };
     d.step = [&replay] { replay.step(); };
+}
+
+/// The load's transient memory (read buffers, the workers' batches, the columns' old buffers
+/// as they grew, the first folds) is freed by the time the dashboard shows the whole load, but
+/// glibc keeps most of it in its arenas: ~40 MB over 2 M lines, held while the dashboard runs.
+/// Handed back once then, rather than by a lower mmap threshold (mallopt), which made every
+/// large block a fresh mapping and `storage` 25% slower.
+void give_back_freed_memory() {
+#if defined(__GLIBC__)
+    malloc_trim(0);
+#endif
 }
 
 /// As report: 0 when every input was read, else 3 (kExitSomeUnread), saying which were left
@@ -349,6 +363,7 @@ int run_dashboard_command(const Options& opt) {
     // The problems view lists what would be said on stderr at the end, as it is said.
     d.input_problems = [&in] { return in.problems(); };
     d.status = [&in] { return in.status_of(); };
+    d.loaded = give_back_freed_memory;
     if (in.replay) bind_replay_keys(d, *in.replay);
     // The export key: the view written here through report's writers, and said again at the end
     // with the command that writes the same file.

@@ -60,6 +60,10 @@ public:
             }
             update_costs();
             collect_export();
+            if (!told_loaded_ && ctl_.state().source.mode != SourceStatus::Mode::Loading) {
+                told_loaded_ = true;
+                if (opts_.loaded) opts_.loaded();
+            }
             if (dirty_) draw();
             if (const int code = wait_and_handle(); code >= 0) return code;
         }
@@ -315,6 +319,7 @@ private:
     Clock::time_point last_status_{};
     bool polled_ = false;  ///< the input's status was taken once
     bool dirty_ = true;
+    bool told_loaded_ = false;  ///< opts_.loaded called
     std::uint64_t costs_version_ = 0;
     std::optional<Filter> asked_filter_;  ///< of the costs last asked for
     std::optional<StoredAsk> asked_stored_;

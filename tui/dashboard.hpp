@@ -39,6 +39,9 @@ struct DashboardOptions {
     /// What the header shows about the input; called on the UI thread (so it must be
     /// thread-safe against ingest). Null: an empty SourceStatus.
     std::function<SourceStatus()> status;
+    /// Called once on the UI thread when the load is over, before the first frame that says so
+    /// is drawn (the app hands the memory the load freed back to the system then). Null: nothing.
+    std::function<void()> loaded;
     /// What the app said about its inputs so far ("PATH: message": not read, read in part, in
     /// no known format ...), for the problems view; called on the UI thread. Null: none.
     std::function<std::vector<std::string>()> input_problems;

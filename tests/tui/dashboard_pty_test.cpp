@@ -168,7 +168,10 @@ private:
                 return st;
             };
         }
+        int told_loaded = 0;  // once the load is over (from the start, or late): told once
+        opts.loaded = [&told_loaded] { ++told_loaded; };
         const int rc = run_dashboard(*engine, opts);
+        if (told_loaded != 1) ::_exit(93);
         if (ingest.joinable()) ingest.join();
         if (sigterm_blocked() != block_signals) ::_exit(91);
         if (block_signals && !ingest_blocked) ::_exit(92);
