@@ -85,10 +85,11 @@ compare() {  # what [ERE]: both screens show the same numbers (once both match E
   diff <(below <<<"$l") <(below <<<"$c") >&2 || true
   fail "$1: the dashboard over ClickHouse differs from the local one"
 }
+# compare() waits for the running cost on both screens; a later read could catch a poll's
+# recompute (no cost shown meanwhile), so what else is checked is waited for too.
 compare "unfiltered" ' Stored: org  \([1-9]'
-[[ $(totals <<<"$(screen)") == *" Cost "* ]] || fail "no running cost in the totals"
-screen | grep -qE '^ Org .* Stored ' || fail "no stored bytes in the org panel"
-screen | grep -qE ' Stored: org  \([1-9]' || fail "an empty Stored panel"
+wait_for_re '^ Org .* Stored '
+wait_for_re ' Stored: org  \([1-9]'
 
 # The org picker: the same orgs with the same numbers.
 picker() { screen | sed -n '2,$p' | sed '$d'; }
@@ -130,8 +131,7 @@ for s in "$local_sock" "$ch_sock"; do
 done
 sock=$ch_sock
 wait_for "Filter status!=200 key~mp4"
-compare "status!=200 key~mp4"
-[[ $(totals <<<"$(screen)") == *" Cost "* ]] || fail "no running cost under the filter"
+compare "status!=200 key~mp4"  # the running cost on both screens under the filter included
 
 # A term ClickHouse cannot be sent: the header says which; the numbers shown stay.
 tmux -L "$ch_sock" send-keys -t t / 'hour=3' Enter
