@@ -145,7 +145,7 @@ public:
             }
         }
         if (sel.empty()) return;
-        RowNumbers n;
+        RowNumbers n(std::min(RowNumbers::kRows, sel.size()));  // a follow round's few rows: small
         for (std::size_t at = 0; at < sel.size(); at += RowNumbers::kRows) {
             const std::size_t count = std::min(RowNumbers::kRows, sel.size() - at);
             n.read(c, sel.data() + at, count);
@@ -156,13 +156,14 @@ public:
     /// The number columns of a chunk of selected rows, decoded once for every consumer.
     struct RowNumbers {
         static constexpr std::size_t kRows = 16384;
-        std::vector<std::int64_t> time = std::vector<std::int64_t>(kRows);
-        std::vector<std::uint64_t> sent = std::vector<std::uint64_t>(kRows);
-        std::vector<std::uint64_t> in = std::vector<std::uint64_t>(kRows);
-        std::vector<std::uint32_t> time_ms = std::vector<std::uint32_t>(kRows);
-        std::vector<std::uint16_t> status = std::vector<std::uint16_t>(kRows);
-        std::vector<std::uint8_t> tier = std::vector<std::uint8_t>(kRows);
+        std::vector<std::int64_t> time;
+        std::vector<std::uint64_t> sent, in;
+        std::vector<std::uint32_t> time_ms;
+        std::vector<std::uint16_t> status;
+        std::vector<std::uint8_t> tier;
 
+        explicit RowNumbers(std::size_t rows)
+            : time(rows), sent(rows), in(rows), time_ms(rows), status(rows), tier(rows) {}
         void read(const Columns& c, const std::uint32_t* rows, std::size_t count) {
             c.time.gather(rows, count, time.data());
             c.bytes_sent.gather(rows, count, sent.data());

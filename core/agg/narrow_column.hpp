@@ -174,20 +174,11 @@ public:
     void append(const NarrowColumn& o) {
         if (o.empty()) return;
         if constexpr (kPatched) {
-            // Of the same width, with room for both columns' patches: the rows copied as they
-            // are and the patches moved down (the engine appending a batch's bytes_sent, one
-            // row in 300 patched; row by row this was a tenth of a first run with state).
-            if (o.width_ == width_ && !o.patches_.empty() &&
-                patches_.size() + o.patches_.size() <= allowance(size_ + o.size_)) {
-                if (size_ + o.size_ > capacity_)
-                    regrow(std::max(size_ + o.size_, std::min(capacity_ * 2, size_ + 2 * o.size_)), width_);
-                std::memcpy(data_.get() + size_ * width_, o.data_.get(), o.size_ * width_);
-                patches_.reserve(patches_.size() + o.patches_.size());
-                for (const Patch& p : o.patches_) patches_.push_back({p.row + size_, p.value});
-                size_ += o.size_;
-                return;
-            }
-            if (o.width_ != width_ || !o.patches_.empty()) {
+            // Rows of another width, or more patches than both columns' rows allow: value by
+            // value (push_back picks the width). Else the rows are copied whole below and o's
+            // patches moved down (the engine appending a batch's bytes_sent, one row in 300
+            // patched: row by row this was a tenth of a first run with state).
+            if (o.width_ != width_ || patches_.size() + o.patches_.size() > allowance(size_ + o.size_)) {
                 reserve(size_ + o.size_);
                 for (std::size_t i = 0; i < o.size_; ++i) push_back(o[i]);
                 return;
@@ -202,6 +193,10 @@ public:
             o.raw_visit([&](const auto* from) {
                 for (std::size_t i = 0; i < o.size_; ++i) put(size_ + i, from[i]);
             });
+        }
+        if constexpr (kPatched) {
+            patches_.reserve(patches_.size() + o.patches_.size());
+            for (const Patch& p : o.patches_) patches_.push_back({p.row + size_, p.value});
         }
         size_ += o.size_;
     }

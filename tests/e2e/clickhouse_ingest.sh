@@ -154,10 +154,14 @@ ingest "$work/state-b" --shard 2/2
 # A table without a column: named, exit 1, nothing sent.
 ch_query 1 "CREATE TABLE logs.narrow (time DateTime('UTC'), org String) ENGINE = MergeTree() ORDER BY time"
 narrow="clickhouse://ingest:$CH_INGEST_PASSWORD@127.0.0.1:${CH_HTTP[0]}/logs?table=narrow"
-set +e
-"$S3TOP" ingest --quiet --state "$work/state-n" --to "$narrow" "$work/logs" >"$work/out" 2>"$work/err"
-rc=$?
-set -e
+# An ingest that is to be refused: its exit status in $rc, what it said in $work/err.
+ingest_refused() {  # STATE URL
+  set +e
+  "$S3TOP" ingest --quiet --state "$1" --to "$2" "$work/logs" >"$work/out" 2>"$work/err"
+  rc=$?
+  set -e
+}
+ingest_refused "$work/state-n" "$narrow"
 [[ $rc == 1 ]] || fail "a table without columns: exit $rc"
 grep -q "has no column requester, remote_ip" "$work/err" || fail "a table without columns said: $(cat "$work/err")"
 ! grep -qF "$CH_INGEST_PASSWORD" "$work/err" || fail "the password was printed"
@@ -170,10 +174,7 @@ done <<<"$("$S3TOP" schema clickhouse --database old)"
 ch_query 1 "ALTER TABLE old.s3top_records DROP COLUMN file_number, ADD COLUMN source_file String AFTER total_time_ms"
 ch_query 1 "ALTER TABLE old.s3top_records_lines DROP COLUMN files"
 oldurl="clickhouse://ingest:$CH_INGEST_PASSWORD@127.0.0.1:${CH_HTTP[0]}/old?table=s3top_records"
-set +e
-"$S3TOP" ingest --quiet --state "$work/state-old" --to "$oldurl" "$work/logs" >"$work/out" 2>"$work/err"
-rc=$?
-set -e
+ingest_refused "$work/state-old" "$oldurl"
 [[ $rc == 1 && $(wc -l <"$work/err") == 1 ]] || fail "a table of the old shape: exit $rc: $(cat "$work/err")"
 grep -qF "table old.s3top_records is an older s3top's (a path on every row, no file_number): on each shard run ALTER TABLE old.s3top_records ADD COLUMN file_number UInt32 and ALTER TABLE old.s3top_records_lines ADD COLUMN files Array(String)" "$work/err" ||
   fail "a table of the old shape said: $(cat "$work/err")"
@@ -185,11 +186,7 @@ ch_query 1 "ALTER TABLE old.s3top_records_lines ADD COLUMN files Array(String)"
 [[ $(ch_query 1 "SELECT count() FROM old.s3top_records") == "$valid" ]] || fail "the old table with the columns added holds $(ch_query 1 "SELECT count() FROM old.s3top_records") rows"
 
 # A wrong password: the server's refusal, not the password.
-set +e
-"$S3TOP" ingest --quiet --state "$work/state-w" \
-  --to "clickhouse://ingest:Wr0ng-$CH_INGEST_PASSWORD@127.0.0.1:${CH_HTTP[0]}/logs" "$work/logs" >"$work/out" 2>"$work/err"
-rc=$?
-set -e
+ingest_refused "$work/state-w" "clickhouse://ingest:Wr0ng-$CH_INGEST_PASSWORD@127.0.0.1:${CH_HTTP[0]}/logs"
 [[ $rc == 1 && $(wc -l <"$work/err") == 1 ]] || fail "a wrong password: exit $rc: $(cat "$work/err")"
 grep -q "Wrong password" "$work/err" || fail "a wrong password said: $(cat "$work/err")"
 ! grep -qF "$CH_INGEST_PASSWORD" "$work/err" || fail "the password was printed"
