@@ -31,7 +31,8 @@ inline std::uint64_t tail_bytes(const char* p, std::size_t n, std::size_t size) 
     return byte(0) | byte(n / 2) | byte(n - 1);
 }
 
-/// Hashes bytes eight at a time.
+/// Hashes bytes eight at a time. Kept as it is: its values choose shards (`--shard K/N`,
+/// ingest's hosts) and name dedupe keys in state files. String pools use intern_hash.
 inline std::uint64_t hash_bytes(std::string_view s, std::uint64_t seed) {
     std::uint64_t h = seed ^ (s.size() * 0x9E3779B97F4A7C15ULL);
     const char* p = s.data();

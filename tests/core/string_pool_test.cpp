@@ -47,6 +47,29 @@ TEST(Hash, TailWordIsTheZeroPaddedBytes) {
     }
 }
 
+// Pools hash short strings as two words that may overlap and compare them word-wise: a byte
+// left out of either would make two strings one. Every byte of every length counts.
+TEST(StringPool, EveryByteOfEveryLengthTellsStringsApart) {
+    StringPool pool;
+    for (std::size_t size = 1; size <= 40; ++size) {
+        const std::string base(size, 'a');
+        const std::uint32_t base_id = pool.intern(base);
+        for (std::size_t at = 0; at < size; ++at) {
+            for (const char c : {'b', '\x80'}) {
+                std::string other = base;
+                other[at] = c;
+                EXPECT_NE(pool.hash(other), pool.hash(base)) << size << " " << at;
+                const std::uint32_t id = pool.intern(other);
+                EXPECT_NE(id, base_id) << size << " " << at;
+                EXPECT_EQ(pool.view(id), other);
+                EXPECT_EQ(pool.find(other), id);
+            }
+        }
+        EXPECT_EQ(pool.find(base), base_id);
+    }
+    EXPECT_EQ(pool.size(), 1 + 40 + 2 * (40 * 41 / 2));
+}
+
 TEST(StringPool, InternWithItsHashIsIntern) {
     StringPool pool, other;
     EXPECT_EQ(pool.hash("data/k1"), other.hash("data/k1"));  // one seed per process
