@@ -94,6 +94,9 @@ int run_ingest(const Options& opt) {
                 });
             ingestor.set_record_encoder([&sink] { return sink->make_encoder(); });
             ingestor.state().set_pending_resolver([&sink](const PendingBatch& p) { return sink->resolve(p); });
+            // A state it cannot use is refused, never emptied: reading the logs again would send
+            // every line again.
+            ingestor.state().allow_rebuild(false);
         });
     if (!s.ingestor->has_state()) {
         // Without its state file an ingest cannot know what was sent: nothing is sent.

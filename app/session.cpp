@@ -148,9 +148,11 @@ Session make_session(const Options& opt, const DimMask& needed, std::optional<Re
                                             "without --dedupe");
             }
             // Loading the state and listing the inputs (100,000 files: a second each) overlap.
-            std::jthread loader([&s, file = state_file_for(dir, fp), fp] {
+            const bool ingest = opt.command == Command::Ingest;  // which never runs without one
+            std::jthread loader([&s, file = state_file_for(dir, fp), fp, ingest] {
                 if (const IoStatus opened = s.ingestor->open_state(file, fp, s.state_notes); !opened)
-                    s.state_notes.push_back(opened.error().describe() + " (running without a state file)");
+                    s.state_notes.push_back(opened.error().describe() +
+                                            (ingest ? "" : " (running without a state file)"));
             });
             watch();
             list_inputs(s, opt);

@@ -160,18 +160,29 @@ IoStatus StateStore::open(const std::filesystem::path& file, std::uint64_t finge
         std::memcpy(&rules, data.data() + 12, 4);
         std::memcpy(&fp, data.data() + 16, 8);
     }
+    // Why what the file holds cannot be used (it is then rebuilt: emptied, the logs read again).
+    std::string unusable, rebuilt = "rebuilt: the logs are read again";
     if (!data.empty() && !header_ok) {
-        notes.push_back(file.string() + ": not a state file or corrupt header; rebuilt");
+        unusable = "not a state file or corrupt header";
+        rebuilt = "rebuilt";
     } else if (header_ok && version != kVersion) {
-        notes.push_back(file.string() + ": state format " + std::to_string(version) +
-                        " of another s3top version (this one writes " + std::to_string(kVersion) +
-                        "); rebuilt: the logs are read again");
+        unusable = "state format " + std::to_string(version) + " of another s3top version (this one writes " +
+                   std::to_string(kVersion) + ")";
     } else if (header_ok && rules != kParsingRulesVersion) {
-        notes.push_back(file.string() + ": records parsed by the rules of version " + std::to_string(rules) +
-                        " (this s3top parses by version " + std::to_string(kParsingRulesVersion) +
-                        "); rebuilt: the logs are read again");
+        unusable = "records parsed by the rules of version " + std::to_string(rules) +
+                   " (this s3top parses by version " + std::to_string(kParsingRulesVersion) + ")";
     } else if (header_ok && fp != fingerprint) {
-        notes.push_back(file.string() + ": written for other settings; rebuilt");
+        unusable = "written for other settings";
+        rebuilt = "rebuilt";
+    }
+    if (!unusable.empty() && !rebuild_allowed_) {
+        ::close(fd_);
+        fd_ = -1;
+        return std::unexpected(IoError{IoError::Code::Format, file.string(), 0,
+                                       unusable + "; not rebuilt: what it says was sent would be sent again"});
+    }
+    if (!unusable.empty()) {
+        notes.push_back(file.string() + ": " + unusable + "; " + rebuilt);
     } else if (header_ok) {
         dec = decode_records(data, target, ledger, ids);
         if (dec.good < data.size())

@@ -72,6 +72,12 @@ public:
     IoStatus open(const std::filesystem::path& file, std::uint64_t fingerprint, Engine& engine, Ledger& ledger,
                   std::vector<std::string>& notes);
 
+    /// Whether open() may rebuild a file it cannot use (another version, other parsing rules or
+    /// settings, a corrupt header): empty it, so the logs are read again. Not for a state that
+    /// says what was sent to a database (`s3top ingest`): reading the logs again would send every
+    /// line again. Then open() fails with the reason and leaves the file as it is.
+    void allow_rebuild(bool allowed) { rebuild_allowed_ = allowed; }
+
     /// Appends a batch with the spans it holds (paths and identities of `jobs`). Thread-safe.
     /// After a failed write nothing more is written in this run: every later append returns
     /// that first error.
@@ -132,6 +138,7 @@ private:
     CrashPoint crash_at_ = CrashPoint::None;
     RequestIdSet* ids_ = nullptr;
     PendingResolver resolver_;
+    bool rebuild_allowed_ = true;
     std::uint64_t unresolved_ = 0;  ///< Pending batches without their Resolved record
     /// The first failed write (a full disk): nothing is appended after it, so the file stays a
     /// prefix of what was ingested. (A later, smaller record that fit — ledger entries saying a

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
+#include <functional>
 
 #include "core/ingest/ingestor.hpp"
 #include "core/ingest/inputs.hpp"
@@ -35,13 +37,15 @@ struct Outcome {
 /// either resolves it (`ack`) or fails as an insert with no answer would. `landed` answers
 /// the resolver (nullopt: no resolver set).
 Outcome run(const fs::path& dir, const fs::path& state, bool ack,
-            std::optional<std::expected<bool, std::string>> landed = std::nullopt) {
+            std::optional<std::expected<bool, std::string>> landed = std::nullopt, bool allow_rebuild = true,
+            std::uint64_t fingerprint = 7) {
     Outcome out;
     EngineConfig cfg;
     Engine engine(cfg);
     LoaderOptions lo;
     lo.workers = 1;
     Ingestor ing(engine, lo);
+    ing.state().allow_rebuild(allow_rebuild);
     if (landed) {
         ing.state().set_pending_resolver([&out, landed](const PendingBatch& p) {
             out.asked.push_back(p);
@@ -49,7 +53,7 @@ Outcome run(const fs::path& dir, const fs::path& state, bool ack,
         });
     }
     std::vector<std::string> notes;
-    out.opened = ing.open_state(state, 7, notes);
+    out.opened = ing.open_state(state, fingerprint, notes);
     if (!out.opened) return out;
     std::uint64_t next_id = 100;
     ing.set_commit_hook([&](Batch&& b, std::vector<Span>&& spans, const std::vector<PlannedJob>& jobs) -> IoStatus {
@@ -137,6 +141,46 @@ TEST(PendingBatch, WhenTheDatabaseCannotSayTheStateIsNotUsedAndStaysAsItWas) {
     EXPECT_EQ(next.asked.size(), 1u);
     EXPECT_EQ(next.lines_read, 10u);
     EXPECT_EQ(next.hook_rows, 0u);
+}
+
+// `s3top ingest`'s state says what was sent to ClickHouse. A file it cannot use (another
+// s3top's format, other parsing rules or settings, a broken header) is refused and left as it
+// is: rebuilding it, as a report does, reads the logs again and sends every line twice.
+TEST(PendingBatch, AStateThatSaysWhatWasSentIsRefusedNotRebuilt) {
+    test::TempDir tmp;
+    tmp.write("logs/a", lines(10));
+    const fs::path state = tmp.path() / "state" / "s";
+    ASSERT_EQ(run(tmp.path() / "logs", state, true).hook_rows, 10u);
+    const std::string sent = test::read_file(state);
+    auto patched = [&](std::size_t at, std::string_view bytes) {
+        std::string b = sent;
+        b.replace(at, bytes.size(), bytes);
+        std::ofstream(state, std::ios::binary | std::ios::trunc) << b;
+    };
+    const std::string other_version("\x06\0\0\0", 4);  // the version follows the 8-byte magic
+    struct Case {
+        const char* what;
+        std::function<void()> make;
+        std::uint64_t fingerprint;
+        const char* says;
+    } cases[] = {
+        {"another version", [&] { patched(8, other_version); }, 7, "of another s3top version"},
+        {"other settings", [&] { patched(0, ""); }, 8, "written for other settings"},
+        {"a broken header", [&] { patched(0, "XXXX"); }, 7, "not a state file or corrupt header"},
+    };
+    for (const Case& c : cases) {
+        c.make();
+        const std::string before = test::read_file(state);
+        Outcome o = run(tmp.path() / "logs", state, true, std::nullopt, false, c.fingerprint);
+        ASSERT_FALSE(o.opened) << c.what;
+        EXPECT_NE(o.opened.error().describe().find(c.says), std::string::npos) << o.opened.error().describe();
+        EXPECT_NE(o.opened.error().describe().find("not rebuilt"), std::string::npos) << o.opened.error().describe();
+        EXPECT_EQ(o.hook_rows, 0u) << c.what;
+        EXPECT_EQ(test::read_file(state), before) << c.what;
+    }
+    // What a report does with the same file, and why ingest must not: every line once more.
+    patched(8, other_version);
+    EXPECT_EQ(run(tmp.path() / "logs", state, true).hook_rows, 10u);
 }
 
 TEST(PendingBatch, AFailedInsertWritesNoLedgerEntriesThatWouldClaimItsLines) {

@@ -7,7 +7,8 @@
 # a re-run: every line exactly once; --shard 1/2 + 2/2 from two state folders send each file
 # once (each record's path from its batch's lines row); a stopped shard, a missing column, a
 # table of the shape before file numbers (with what to run), a wrong password: one line, exit
-# 1, nothing counted, and the next run is exact; the password is never printed.
+# 1, nothing counted, and the next run is exact; a state file of another version is refused,
+# not rebuilt (which would send everything again); the password is never printed.
 set -euo pipefail
 : "${S3TOP:?}" "${S3GEN:?}" "${S3TOP_SOURCE_DIR:?}"
 source "$S3TOP_SOURCE_DIR/tests/support/clickhouse_cluster.sh"
@@ -68,6 +69,17 @@ diff <(by_org_local) <(by_org_ch | sort) >"$work/diff" || fail "per org, ClickHo
 ingest "$work/state"
 [[ $rc == 0 && $(rows) == "$valid" ]] || fail "a re-run changed the rows to $(rows) (exit $rc)"
 grep -q "sent 0 rows" "$work/err" || fail "a re-run said: $(cat "$work/err")"
+
+# A state file of another s3top version (its format number after the 8-byte magic) is refused
+# and left as it is: rebuilt, as a report rebuilds one, it would send every line again.
+state_file=$(ls "$work/state"/*.state)
+cp "$state_file" "$work/state.kept"
+printf '\x06\x00\x00\x00' | dd of="$state_file" bs=1 seek=8 conv=notrunc status=none
+ingest "$work/state"
+[[ $rc == 1 && $(rows) == "$valid" ]] || fail "a state of another version: exit $rc, $(rows) rows: $(cat "$work/err")"
+grep -q "of another s3top version.*not rebuilt" "$work/err" || fail "a state of another version said: $(cat "$work/err")"
+cmp -s <(tail -c +13 "$state_file") <(tail -c +13 "$work/state.kept") || fail "the refused state file was changed"
+cp "$work/state.kept" "$state_file"
 
 # A grown file and a new one: exactly the new lines.
 first=$(ls "$work/logs" | head -1)
