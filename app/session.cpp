@@ -25,8 +25,11 @@ namespace s3top::app {
 namespace {
 
 /// Everything that changes what the state file holds: the org source, the format, the
-/// columns kept, the request tier rules and the inputs named (each set of inputs has its own totals).
-std::uint64_t state_fingerprint(const Options& opt, const DimMask& keep, DedupeMode dedupe, bool storage) {
+/// columns kept, the request tier rules and the inputs named (each set of inputs has its own
+/// totals). Not an ingest's inputs (`with_roots` false): its state says which files were sent
+/// to the target, whichever folders named them, so naming another folder sends only its files.
+std::uint64_t state_fingerprint(const Options& opt, const DimMask& keep, DedupeMode dedupe, bool storage,
+                                bool with_roots) {
     std::vector<std::string> roots;
     for (const auto& p : opt.paths) {
         std::error_code ec;
@@ -43,7 +46,8 @@ std::uint64_t state_fingerprint(const Options& opt, const DimMask& keep, DedupeM
         key += "--\n";
     }
     key += fmt::format("tier fallback {}\n", tier_name(opt.config.tiers.fallback));
-    for (const auto& r : roots) key += r + "\n";
+    if (with_roots)
+        for (const auto& r : roots) key += r + "\n";
     // A state with dedupe holds every record's key; one without has none to dedupe against.
     // Without dedupe the fingerprint is what it was before the option existed.
     if (dedupe != DedupeMode::Off) key += fmt::format("dedupe {}\n", dedupe_mode_name(dedupe));
@@ -52,6 +56,29 @@ std::uint64_t state_fingerprint(const Options& opt, const DimMask& keep, DedupeM
     // A state read with storage lines holds every object-changing request; one without has none.
     if (storage) key += "storage\n";
     return hash_bytes(key, 0x5333746f70ULL);
+}
+
+/// An ingest's state file was named by the folders it read too (until session 17's change):
+/// when there is no file of `fp` but one of `former` (the same settings and these folders, as
+/// the name was), that file becomes the state of `fp`: renamed, and open() takes its old
+/// fingerprint and writes the new one. An upgrade never starts an ingest afresh (which would
+/// send everything again). Returns the file to open and the fingerprint to open it with (the
+/// former ones when the rename failed: exact, only not moved yet).
+std::pair<std::filesystem::path, std::uint64_t> adopt_former_ingest_state(Session& s, const std::filesystem::path& dir,
+                                                                          std::uint64_t fp, std::uint64_t former) {
+    std::error_code ec;
+    const auto now = state_file_for(dir, fp), then = state_file_for(dir, former);
+    if (former == fp || std::filesystem::exists(now, ec) || !std::filesystem::exists(then, ec)) return {now, fp};
+    std::filesystem::rename(then, now, ec);
+    if (ec) {
+        s.state_notes.push_back(fmt::format("{} is used as it is (it could not be renamed to {}: {})", then.string(),
+                                            now.string(), ec.message()));
+        return {then, former};
+    }
+    s.ingestor->state().accept_former_fingerprint(former);
+    s.state_notes.push_back(then.string() + " is now " + now.string() +
+                            " (an ingest's state file is no longer named by the folders it reads)");
+    return {now, fp};
 }
 
 /// Lists the s3:// PATHs, then every input (the objects already in an s3:// PATH's folder among
@@ -136,11 +163,16 @@ Session make_session(const Options& opt, const DimMask& needed, std::optional<Re
             opt.state_dir.empty() ? default_state_dir() : std::filesystem::path(opt.state_dir);
         if (!dir.empty()) {
             const bool storage_lines = storage != nullptr;
-            const auto fp = state_fingerprint(opt, s.engine->config().keep, dedupe, storage_lines);
+            const bool ingest = opt.command == Command::Ingest;
+            const auto fp = state_fingerprint(opt, s.engine->config().keep, dedupe, storage_lines, !ingest);
+            auto [file, open_fp] =
+                ingest ? adopt_former_ingest_state(
+                             s, dir, fp, state_fingerprint(opt, s.engine->config().keep, dedupe, storage_lines, true))
+                       : std::pair{state_file_for(dir, fp), fp};
             if (dedupe != DedupeMode::Off) {
                 std::error_code ec;
                 const auto without = state_file_for(
-                    dir, state_fingerprint(opt, s.engine->config().keep, DedupeMode::Off, storage_lines));
+                    dir, state_fingerprint(opt, s.engine->config().keep, DedupeMode::Off, storage_lines, !ingest));
                 if (!std::filesystem::exists(state_file_for(dir, fp), ec) && std::filesystem::exists(without, ec))
                     s.state_notes.push_back(without.string() +
                                             " was built without --dedupe request-id and holds no request ids: a state "
@@ -148,9 +180,8 @@ Session make_session(const Options& opt, const DimMask& needed, std::optional<Re
                                             "without --dedupe");
             }
             // Loading the state and listing the inputs (100,000 files: a second each) overlap.
-            const bool ingest = opt.command == Command::Ingest;  // which never runs without one
-            std::jthread loader([&s, file = state_file_for(dir, fp), fp, ingest] {
-                if (const IoStatus opened = s.ingestor->open_state(file, fp, s.state_notes); !opened)
+            std::jthread loader([&s, file = std::move(file), open_fp, ingest] {
+                if (const IoStatus opened = s.ingestor->open_state(file, open_fp, s.state_notes); !opened)
                     s.state_notes.push_back(opened.error().describe() +
                                             (ingest ? "" : " (running without a state file)"));
             });

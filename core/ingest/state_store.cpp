@@ -171,7 +171,7 @@ IoStatus StateStore::open(const std::filesystem::path& file, std::uint64_t finge
     } else if (header_ok && rules != kParsingRulesVersion) {
         unusable = "records parsed by the rules of version " + std::to_string(rules) +
                    " (this s3top parses by version " + std::to_string(kParsingRulesVersion) + ")";
-    } else if (header_ok && fp != fingerprint) {
+    } else if (header_ok && fp != fingerprint && !(formerly_ && fp == *formerly_)) {
         unusable = "written for other settings";
         rebuilt = "rebuilt";
     }
@@ -223,6 +223,11 @@ IoStatus StateStore::open(const std::filesystem::path& file, std::uint64_t finge
         } else if (::ftruncate(fd_, static_cast<off_t>(good)) != 0) {
             return fail(IoError::Code::Write);
         }
+    }
+    // Written under the settings' former fingerprint: its header says the current one from now on.
+    if (formerly_ && fp == *formerly_ && fp != fingerprint && good >= kHeaderBytes) {
+        const std::string h = file_header(fingerprint);
+        if (::pwrite(fd_, h.data(), h.size(), 0) != static_cast<ssize_t>(h.size())) return fail(IoError::Code::Write);
     }
     if (::lseek(fd_, static_cast<off_t>(good), SEEK_SET) < 0) return fail(IoError::Code::Write);
     size_ = good;

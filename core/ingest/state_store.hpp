@@ -77,6 +77,9 @@ public:
     /// says what was sent to a database (`s3top ingest`): reading the logs again would send every
     /// line again. Then open() fails with the reason and leaves the file as it is.
     void allow_rebuild(bool allowed) { rebuild_allowed_ = allowed; }
+    /// open() also takes a file written for `fingerprint`, the same settings' fingerprint as an
+    /// older s3top computed it, and writes the new one into its header.
+    void accept_former_fingerprint(std::uint64_t fingerprint) { formerly_ = fingerprint; }
 
     /// Appends a batch with the spans it holds (paths and identities of `jobs`). Thread-safe.
     /// After a failed write nothing more is written in this run: every later append returns
@@ -139,6 +142,7 @@ private:
     RequestIdSet* ids_ = nullptr;
     PendingResolver resolver_;
     bool rebuild_allowed_ = true;
+    std::optional<std::uint64_t> formerly_;
     std::uint64_t unresolved_ = 0;  ///< Pending batches without their Resolved record
     /// The first failed write (a full disk): nothing is appended after it, so the file stays a
     /// prefix of what was ingested. (A later, smaller record that fit — ledger entries saying a

@@ -38,7 +38,7 @@ struct Outcome {
 /// the resolver (nullopt: no resolver set).
 Outcome run(const fs::path& dir, const fs::path& state, bool ack,
             std::optional<std::expected<bool, std::string>> landed = std::nullopt, bool allow_rebuild = true,
-            std::uint64_t fingerprint = 7) {
+            std::uint64_t fingerprint = 7, std::optional<std::uint64_t> former = std::nullopt) {
     Outcome out;
     EngineConfig cfg;
     Engine engine(cfg);
@@ -46,6 +46,7 @@ Outcome run(const fs::path& dir, const fs::path& state, bool ack,
     lo.workers = 1;
     Ingestor ing(engine, lo);
     ing.state().allow_rebuild(allow_rebuild);
+    if (former) ing.state().accept_former_fingerprint(*former);
     if (landed) {
         ing.state().set_pending_resolver([&out, landed](const PendingBatch& p) {
             out.asked.push_back(p);
@@ -181,6 +182,23 @@ TEST(PendingBatch, AStateThatSaysWhatWasSentIsRefusedNotRebuilt) {
     // What a report does with the same file, and why ingest must not: every line once more.
     patched(8, other_version);
     EXPECT_EQ(run(tmp.path() / "logs", state, true).hook_rows, 10u);
+}
+
+// An ingest's state file written under its settings' former fingerprint (an older s3top named
+// it by the folders read too) is taken as the same state, and says the new one from then on.
+TEST(PendingBatch, AStateOfTheFormerFingerprintIsTakenAndRenamedInside) {
+    test::TempDir tmp;
+    tmp.write("logs/a", lines(10));
+    const fs::path state = tmp.path() / "state" / "s";
+    ASSERT_EQ(run(tmp.path() / "logs", state, true).hook_rows, 10u);  // fingerprint 7
+    Outcome adopted = run(tmp.path() / "logs", state, true, std::nullopt, false, 9, 7);
+    ASSERT_TRUE(adopted.opened) << adopted.opened.error().describe();
+    EXPECT_EQ(adopted.hook_rows, 0u);
+    EXPECT_EQ(adopted.lines_read, 10u);
+    Outcome after = run(tmp.path() / "logs", state, true, std::nullopt, false, 9);
+    ASSERT_TRUE(after.opened) << after.opened.error().describe();
+    EXPECT_EQ(after.hook_rows, 0u);
+    EXPECT_FALSE(run(tmp.path() / "logs", state, true, std::nullopt, false, 7).opened);  // no longer the former
 }
 
 TEST(PendingBatch, AFailedInsertWritesNoLedgerEntriesThatWouldClaimItsLines) {

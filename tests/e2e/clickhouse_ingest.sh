@@ -8,7 +8,8 @@
 # once (each record's path from its batch's lines row); a stopped shard, a missing column, a
 # table of the shape before file numbers (with what to run), a wrong password: one line, exit
 # 1, nothing counted, and the next run is exact; a state file of another version is refused,
-# not rebuilt (which would send everything again); the password is never printed.
+# not rebuilt (which would send everything again); a second folder named sends only its files;
+# the password is never printed.
 set -euo pipefail
 : "${S3TOP:?}" "${S3GEN:?}" "${S3TOP_SOURCE_DIR:?}"
 source "$S3TOP_SOURCE_DIR/tests/support/clickhouse_cluster.sh"
@@ -104,6 +105,17 @@ ingest "$work/state"
 [[ $rc == 0 ]] || fail "after the shard came back: exit $rc: $(cat "$work/err")"
 valid=$("$S3TOP" report --no-state --quiet --format csv --exact --by status "$work/logs" | awk -F, 'NR > 1 { n += $2 } END { print n }')
 [[ $(rows) == "$valid" && $(dupes) == 0 ]] || fail "after a stopped shard: $(rows) rows, the logs $valid"
+
+# Another folder named beside the one ingested: only its files are sent. An ingest's state is
+# the target's, not one per set of folders named (it was: the new state sent every file again).
+"$S3GEN" --out "$work/logs2" --lines 3000 --files 3 --seed 11 >/dev/null
+before=$(rows)
+extra=$("$S3TOP" report --no-state --quiet --format csv --exact --by status "$work/logs2" | awk -F, 'NR > 1 { n += $2 } END { print n }')
+ingest "$work/state" "$work/logs2"
+[[ $rc == 0 ]] || fail "ingest of a second folder: exit $rc: $(cat "$work/err")"
+[[ $(rows) == $((before + extra)) && $(dupes) == 0 ]] ||
+  fail "a second folder named beside the first: $(rows) rows, not $before + $extra"
+[[ $(ls "$work/state"/*.state | wc -l) == 1 ]] || fail "a second state file: $(ls "$work/state")"
 
 # kill -9 at random points of a bigger ingest into a fresh table, then a last run: exact.
 truncate_all
