@@ -58,17 +58,21 @@ std::uint64_t state_fingerprint(const Options& opt, const DimMask& keep, DedupeM
     return hash_bytes(key, 0x5333746f70ULL);
 }
 
-/// An ingest's state file was named by the folders it read too (until session 17's change):
-/// when there is no file of `fp` but one of `former` (the same settings and these folders, as
-/// the name was), that file becomes the state of `fp`: renamed, and open() takes its old
-/// fingerprint and writes the new one. An upgrade never starts an ingest afresh (which would
-/// send everything again). Returns the file to open and the fingerprint to open it with (the
-/// former ones when the rename failed: exact, only not moved yet).
-std::pair<std::filesystem::path, std::uint64_t> adopt_former_ingest_state(Session& s, const std::filesystem::path& dir,
-                                                                          std::uint64_t fp, std::uint64_t former) {
+/// An ingest's state file: one per target and share, named by them alone. Its header holds the
+/// settings' fingerprint (`fp`, without the folders), so an ingest with other settings (org
+/// source, format, tiers) is refused rather than given a fresh state that would send every
+/// line again. Until session 17 the file was named by the settings and the folders named:
+/// when there is no file of this name but one of `former` (these settings and folders, as the
+/// name was), it becomes this one: renamed, and open() takes its old fingerprint and writes
+/// `fp` into its header. Returns the file to open and the fingerprint to open it with (the
+/// former file and fingerprint when the rename failed: exact, only not moved yet).
+std::pair<std::filesystem::path, std::uint64_t> ingest_state_file(Session& s, const Options& opt,
+                                                                  const std::filesystem::path& dir, std::uint64_t fp,
+                                                                  std::uint64_t former) {
+    const std::string target = fmt::format("ingest\nto {} shard {}/{}\n", opt.to->describe(), opt.shard, opt.shards);
     std::error_code ec;
-    const auto now = state_file_for(dir, fp), then = state_file_for(dir, former);
-    if (former == fp || std::filesystem::exists(now, ec) || !std::filesystem::exists(then, ec)) return {now, fp};
+    const auto now = state_file_for(dir, hash_bytes(target, 0x5333746f70ULL)), then = state_file_for(dir, former);
+    if (std::filesystem::exists(now, ec) || !std::filesystem::exists(then, ec)) return {now, fp};
     std::filesystem::rename(then, now, ec);
     if (ec) {
         s.state_notes.push_back(fmt::format("{} is used as it is (it could not be renamed to {}: {})", then.string(),
@@ -77,7 +81,7 @@ std::pair<std::filesystem::path, std::uint64_t> adopt_former_ingest_state(Sessio
     }
     s.ingestor->state().accept_former_fingerprint(former);
     s.state_notes.push_back(then.string() + " is now " + now.string() +
-                            " (an ingest's state file is no longer named by the folders it reads)");
+                            " (an ingest's state file is named by its target alone, no longer by its folders)");
     return {now, fp};
 }
 
@@ -166,8 +170,8 @@ Session make_session(const Options& opt, const DimMask& needed, std::optional<Re
             const bool ingest = opt.command == Command::Ingest;
             const auto fp = state_fingerprint(opt, s.engine->config().keep, dedupe, storage_lines, !ingest);
             auto [file, open_fp] =
-                ingest ? adopt_former_ingest_state(
-                             s, dir, fp, state_fingerprint(opt, s.engine->config().keep, dedupe, storage_lines, true))
+                ingest ? ingest_state_file(s, opt, dir, fp,
+                                           state_fingerprint(opt, s.engine->config().keep, dedupe, storage_lines, true))
                        : std::pair{state_file_for(dir, fp), fp};
             if (dedupe != DedupeMode::Off) {
                 std::error_code ec;

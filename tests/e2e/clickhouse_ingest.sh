@@ -8,7 +8,8 @@
 # once (each record's path from its batch's lines row); a stopped shard, a missing column, a
 # table of the shape before file numbers (with what to run), a wrong password: one line, exit
 # 1, nothing counted, and the next run is exact; a state file of another version is refused,
-# not rebuilt (which would send everything again); a second folder named sends only its files;
+# not rebuilt (which would send everything again); a second folder named sends only its files,
+# other settings are refused;
 # the password is never printed.
 set -euo pipefail
 : "${S3TOP:?}" "${S3GEN:?}" "${S3TOP_SOURCE_DIR:?}"
@@ -116,6 +117,12 @@ ingest "$work/state" "$work/logs2"
 [[ $(rows) == $((before + extra)) && $(dupes) == 0 ]] ||
   fail "a second folder named beside the first: $(rows) rows, not $before + $extra"
 [[ $(ls "$work/state"/*.state | wc -l) == 1 ]] || fail "a second state file: $(ls "$work/state")"
+# Other settings (here the format named rather than detected) into the same target: refused,
+# not a fresh state beside the first that would send every file again.
+ingest "$work/state" --log-format s3
+[[ $rc == 1 && $(rows) == $((before + extra)) ]] || fail "other settings: exit $rc, $(rows) rows: $(cat "$work/err")"
+grep -q "written for other settings; not rebuilt" "$work/err" || fail "other settings said: $(cat "$work/err")"
+[[ $(ls "$work/state"/*.state | wc -l) == 1 ]] || fail "other settings made a second state file: $(ls "$work/state")"
 
 # kill -9 at random points of a bigger ingest into a fresh table, then a last run: exact.
 truncate_all
