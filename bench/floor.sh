@@ -33,7 +33,9 @@ fi
 LOGS=$DATA/logs
 BYTES=$(du -sb "$LOGS" | cut -f1)
 WORK=$(mktemp -d /tmp/s3top-floor.XXXXXX)
-trap 'tmux kill-session -t s3top-floor 2>/dev/null || true; rm -rf "$WORK"' EXIT
+# The dashboard runs on a tmux server of its own (-L), never the user's or another script's.
+TMUX_SOCKET=s3top-floor-$$
+trap 'tmux -L "$TMUX_SOCKET" kill-server 2>/dev/null || true; rm -rf "$WORK"' EXIT
 cat "$LOGS"/* > /dev/null  # the page cache, for every tool alike
 
 has() { [[ ",$STEPS," == *",$1,"* ]]; }
@@ -74,13 +76,12 @@ if has dashboard; then
   if command -v tmux >/dev/null; then
     # The header's first word after the name is the load's state: "loading" until every line
     # is in the totals, then "following" (the default follows the folder).
-    tmux kill-session -t s3top-floor 2>/dev/null || true
     t0=$(date +%s%N)
-    tmux new-session -d -s s3top-floor -x 160 -y 45 "$S3TOP --no-state $LOGS"
+    tmux -L "$TMUX_SOCKET" new-session -d -s s3top-floor -x 160 -y 45 "$S3TOP --no-state $LOGS"
     pid=
     while true; do
-      [ -z "$pid" ] && pid=$(tmux list-panes -t s3top-floor -F '#{pane_pid}' 2>/dev/null || true)
-      tmux capture-pane -p -t s3top-floor 2>/dev/null | head -1 | grep -q ' following ' && break
+      [ -z "$pid" ] && pid=$(tmux -L "$TMUX_SOCKET" list-panes -t s3top-floor -F '#{pane_pid}' 2>/dev/null || true)
+      tmux -L "$TMUX_SOCKET" capture-pane -p -t s3top-floor 2>/dev/null | head -1 | grep -q ' following ' && break
       [ $(( ($(date +%s%N) - t0) / 1000000 )) -gt 120000 ] && { echo "dashboard: no full frame after 120 s"; break; }
       sleep 0.02
     done
@@ -90,7 +91,7 @@ if has dashboard; then
     printf '%-46s %6.2f s wall %13s %6d MB RSS (peak %d MB)\n' "dashboard: first full frame" \
       "$(awk -v d=$((t1 - t0)) 'BEGIN { printf "%.2f", d / 1e9 }')" "" "$rss" "$hwm"
     echo "=> targets: 1.5 s, 150 MB"
-    tmux kill-session -t s3top-floor
+    tmux -L "$TMUX_SOCKET" kill-server
   else
     echo "dashboard: tmux not installed - skipped"
   fi
