@@ -97,6 +97,8 @@ int run_ingest(const Options& opt) {
             // A state it cannot use is refused, never emptied: reading the logs again would send
             // every line again.
             ingestor.state().allow_rebuild(false);
+            ingestor.set_input_screen(
+                [&sink](std::vector<InputFile>& files, const Ledger& ledger) { return sink->screen(files, ledger); });
         });
     if (!s.ingestor->has_state()) {
         // Without its state file an ingest cannot know what was sent: nothing is sent.

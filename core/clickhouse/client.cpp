@@ -227,6 +227,28 @@ std::expected<void, std::string> Client::wait_not_running(std::uint32_t host, co
     }
 }
 
+std::expected<std::vector<std::string>, std::string> Client::files_sent(std::size_t host,
+                                                                        const std::vector<std::string>& names) {
+    std::vector<std::string> out;
+    constexpr std::size_t kPerQuery = 20000;  // ~800 KB of SQL a query
+    for (std::size_t at = 0; at < names.size(); at += kPerQuery) {
+        std::string list;
+        for (std::size_t i = at; i < std::min(names.size(), at + kPerQuery); ++i)
+            list += fmt::format("{}'{}'", list.empty() ? "" : ",", names[i]);
+        auto answer = select(host, fmt::format("SELECT DISTINCT name FROM (SELECT replaceRegexpOne(arrayJoin(files), "
+                                               "'^.*/', '') AS name FROM {}.{}) WHERE name IN ({}) FORMAT TabSeparated",
+                                               target_.database, lines_table(target_.table), list));
+        if (!answer) return std::unexpected(answer.error());
+        for (std::size_t pos = 0; pos < answer->size();) {
+            std::size_t nl = answer->find('\n', pos);
+            if (nl == std::string::npos) nl = answer->size();
+            if (nl > pos) out.emplace_back(answer->substr(pos, nl - pos));
+            pos = nl + 1;
+        }
+    }
+    return out;
+}
+
 std::expected<std::uint64_t, std::string> Client::count_lines(std::uint32_t host, std::uint64_t id) {
     auto n = query(host, fmt::format("SELECT count() FROM {}.{} WHERE batch_id = {}", target_.database,
                                      lines_table(target_.table), id));

@@ -51,6 +51,10 @@ public:
     std::expected<void, std::string> insert_lines(std::uint32_t host, std::uint64_t batch_id, const LineCounters& lines,
                                                   std::int64_t newest_source_mtime, std::uint64_t storage_failed,
                                                   std::string_view org_from, const std::vector<std::string>& files);
+    /// Of `names` (file names without their folders, of S3 log objects: digits, '-', hex), those
+    /// the lines table on host `host` names a file of (the files its batches' rows came from).
+    std::expected<std::vector<std::string>, std::string> files_sent(std::size_t host,
+                                                                    const std::vector<std::string>& names);
     /// The tables exist on host `host` with every column of record_columns(), lines_columns()
     /// and storage_columns(): else which is missing.
     std::expected<void, std::string> check_table(std::size_t host);

@@ -1,5 +1,7 @@
 #include "core/clickhouse/ingest_sink.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <thread>
 
@@ -12,6 +14,76 @@ namespace s3top::clickhouse {
 std::uint32_t IngestSink::host_of(std::string_view path) const {
     const auto n = client_.target().hosts.size();
     return static_cast<std::uint32_t>(hash_bytes(path, 0x63686f7374ULL) % n);
+}
+
+namespace {
+
+/// S3 server access log objects are named [prefix]YYYY-mm-DD-HH-MM-SS-UniqueString (16 upper-case
+/// hex digits) in the bucket's log, so such a name says which object it is wherever it was
+/// copied to. Taken with a prefix of letters, digits, '.', '_' or '-' (nothing to quote in SQL)
+/// and a ".gz" after it.
+bool is_s3_log_object_name(std::string_view n) {
+    if (n.ends_with(".gz")) n.remove_suffix(3);
+    constexpr std::size_t kStamp = 36;
+    if (n.size() < kStamp) return false;
+    for (std::size_t i = 0; i < n.size() - kStamp; ++i) {
+        const char c = n[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+              c == '-'))
+            return false;
+    }
+    n.remove_prefix(n.size() - kStamp);
+    for (std::size_t i = 0; i < kStamp; ++i) {
+        const char c = n[i];
+        const bool dash = i == 4 || i == 7 || i == 10 || i == 13 || i == 16 || i == 19;
+        const bool ok = dash     ? c == '-'
+                        : i < 19 ? c >= '0' && c <= '9'
+                                 : (c >= '0' && c <= '9') || (c >= 'A' && c <= 'F');
+        if (!ok) return false;
+    }
+    return true;
+}
+
+std::string_view file_name(std::string_view path) {
+    const auto slash = path.rfind('/');
+    return slash == std::string_view::npos ? path : path.substr(slash + 1);
+}
+
+}  // namespace
+
+std::vector<InputProblem> IngestSink::screen(std::vector<InputFile>& files, const Ledger& ledger) {
+    std::vector<std::string> names;
+    for (const InputFile& f : files)
+        if (is_s3_log_object_name(file_name(f.path)) && !ledger.find(f.path)) names.emplace_back(file_name(f.path));
+    if (names.empty()) return {};
+    std::sort(names.begin(), names.end());
+    names.erase(std::unique(names.begin(), names.end()), names.end());
+    std::vector<std::string> sent;
+    std::string error;
+    for (std::size_t h = 0; h < client_.target().hosts.size() && error.empty(); ++h) {
+        auto found = client_.files_sent(h, names);
+        if (!found)
+            error = found.error();
+        else
+            sent.insert(sent.end(), found->begin(), found->end());
+    }
+    std::sort(sent.begin(), sent.end());
+    std::vector<InputProblem> refused;
+    std::erase_if(files, [&](const InputFile& f) {
+        const std::string_view name = file_name(f.path);
+        if (!is_s3_log_object_name(name) || ledger.find(f.path)) return false;
+        if (!error.empty()) {
+            refused.push_back(
+                {f.path, "not sent: whether the target holds it already could not be asked (" + error + ")"});
+            return true;
+        }
+        if (!std::binary_search(sent.begin(), sent.end(), name)) return false;
+        refused.push_back({f.path, fmt::format("not sent: {}.{} holds a log object of this name already, sent by "
+                                               "another state file (this one has no record of it)",
+                                               client_.target().database, client_.target().table)});
+        return true;
+    });
+    return refused;
 }
 
 IoStatus IngestSink::fail(std::string message) {

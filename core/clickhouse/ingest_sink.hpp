@@ -31,6 +31,11 @@ public:
 
     /// The Ingestor's commit hook (Ingestor::set_commit_hook). Thread-safe.
     IoStatus commit(Batch&& b, std::vector<Span>&& spans, const std::vector<PlannedJob>& jobs);
+    /// The Ingestor's input screen (Ingestor::set_input_screen): an S3 log object (its name is
+    /// unique to its bucket's log) this state has no record of, but whose name the target's lines
+    /// table holds, was sent by another state (another machine, a lost or moved state folder, a
+    /// changed --shard): taken out, not sent twice. A file it cannot ask about is taken out too.
+    std::vector<InputProblem> screen(std::vector<InputFile>& files, const Ledger& ledger);
     /// The StateStore's resolver for Pending batches a crash left.
     std::expected<bool, std::string> resolve(const PendingBatch& p) { return client_.landed(p); }
 

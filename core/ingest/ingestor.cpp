@@ -28,8 +28,15 @@ IoStatus Ingestor::open_state(const std::filesystem::path& file, std::uint64_t f
     return store_.open(file, fingerprint, engine_, ledger_, notes);
 }
 
-void Ingestor::read_new(const std::vector<InputFile>& inputs, bool follow, const std::atomic<bool>* cancel,
+void Ingestor::read_new(const std::vector<InputFile>& given, bool follow, const std::atomic<bool>* cancel,
                         IngestResult& out, std::optional<IoError>& store_error) {
+    std::vector<InputFile> screened;
+    if (screen_) {
+        screened = given;
+        const std::vector<InputProblem> refused = screen_(screened, ledger_);
+        out.load.problems.insert(out.load.problems.end(), refused.begin(), refused.end());
+    }
+    const std::vector<InputFile>& inputs = screen_ ? screened : given;
     PlanCounts counts;
     std::vector<InputProblem> problems;
     const std::vector<PlannedJob> planned = ledger_.plan(inputs, follow, counts, problems);

@@ -33,6 +33,11 @@ struct IngestResult {
 /// Called from worker threads. An error stops the state file: nothing more is written to it.
 using CommitHook = std::function<IoStatus(Batch&&, std::vector<Span>&&, const std::vector<PlannedJob>&)>;
 
+/// Looks at the files a round is about to plan and takes out those that must not be read, each
+/// with why (NotRead problems, said as any input's): `s3top ingest` takes out S3 log objects its
+/// target holds already though this state has no record of them. On the ingesting thread.
+using InputScreen = std::function<std::vector<InputProblem>(std::vector<InputFile>&, const Ledger&)>;
+
 /// More inputs to read in the same ingest (see Ingestor::ingest); nullopt: no more.
 using MoreInputs = std::function<std::optional<std::vector<InputFile>>()>;
 
@@ -46,6 +51,7 @@ public:
     void set_reject_sink(RejectSink sink) { reject_sink_ = std::move(sink); }
     void set_parser_factory(ParserFactory f) { factory_ = std::move(f); }
     void set_commit_hook(CommitHook h) { hook_ = std::move(h); }
+    void set_input_screen(InputScreen s) { screen_ = std::move(s); }
     /// Each parse worker's records go to an encoder this makes (LoaderOptions::record_encoder).
     void set_record_encoder(std::function<std::unique_ptr<RecordEncoder>()> f) {
         options_.record_encoder = std::move(f);
@@ -78,6 +84,7 @@ private:
     Engine& engine_;
     LoaderOptions options_;
     RejectSink reject_sink_;
+    InputScreen screen_;
     ParserFactory factory_;
     CommitHook hook_;
     Ledger ledger_;

@@ -9,7 +9,7 @@
 # table of the shape before file numbers (with what to run), a wrong password: one line, exit
 # 1, nothing counted, and the next run is exact; a state file of another version is refused,
 # not rebuilt (which would send everything again); a second folder named sends only its files,
-# other settings are refused;
+# other settings are refused; a fresh state folder sends no S3 log object the tables hold;
 # the password is never printed.
 set -euo pipefail
 : "${S3TOP:?}" "${S3GEN:?}" "${S3TOP_SOURCE_DIR:?}"
@@ -246,4 +246,14 @@ set -e
 [[ $rc == 1 && $(wc -l <"$work/err") == 1 ]] || fail "a wrong password in the config: exit $rc: $(cat "$work/err")"
 grep -q "Wrong password" "$work/err" || fail "a wrong password in the config said: $(cat "$work/err")"
 ! grep -qF "$CH_INGEST_PASSWORD" "$work/err" || fail "the config's wrong password was printed"
+# A third state folder over the same files (a lost or moved one, or --shard changed): each S3
+# log object the tables hold already is named and not sent again; a file of another name is.
+"$S3GEN" --out "$work/extra" --lines 30 --files 1 --seed 12 >/dev/null
+mv "$work"/extra/* "$work/logs/not-an-s3-log-name.log"
+ingest "$work/state-lost"
+[[ $rc == 3 && $(rows) == $((valid + 30)) ]] ||
+  fail "a fresh state over sent objects (exit 3: inputs left out): exit $rc, $(rows) rows, not $valid + 30: $(head -3 "$work/err")"
+n=$(grep -c "holds a log object of this name already, sent by another state file" "$work/err" || true)
+[[ $n == 40 ]] || fail "a fresh state named $n of the 40 objects sent already: $(head -3 "$work/err")"
+rm "$work/logs/not-an-s3-log-name.log"
 echo "ok: rows over both shards, equal to the local report, exactly once through re-runs, kill -9, a stopped shard and --shard"
