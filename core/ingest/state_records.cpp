@@ -1,11 +1,13 @@
 #include "core/ingest/state_records.hpp"
 
 #include <sys/mman.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <array>
 #include <cerrno>
+#include <climits>
 #include <cstdint>
 #include <cstring>
 #include <string_view>
@@ -25,6 +27,28 @@ bool write_all(int fd, const char* p, std::size_t n) {
         if (w <= 0) return false;
         p += w;
         n -= static_cast<std::size_t>(w);
+    }
+    return true;
+}
+
+bool write_all(int fd, std::span<const std::string_view> parts) {
+    std::vector<iovec> iov;
+    iov.reserve(parts.size());
+    for (std::string_view p : parts) {
+        if (!p.empty()) iov.push_back({const_cast<char*>(p.data()), p.size()});
+    }
+    std::size_t first = 0;
+    while (first < iov.size()) {
+        const ssize_t w =
+            ::writev(fd, iov.data() + first, static_cast<int>(std::min<std::size_t>(iov.size() - first, IOV_MAX)));
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) return false;
+        auto left = static_cast<std::size_t>(w);
+        while (first < iov.size() && left >= iov[first].iov_len) left -= iov[first++].iov_len;
+        if (left > 0) {
+            iov[first].iov_base = static_cast<char*>(iov[first].iov_base) + left;
+            iov[first].iov_len -= left;
+        }
     }
     return true;
 }
@@ -77,7 +101,9 @@ std::string encode_prefixes(const std::vector<const LedgerEntry*>& entries) {
 template <class T, bool kPatched>
 void put_column(Sink& o, const NarrowColumn<T, kPatched>& c) {
     constexpr std::size_t kSlice = std::size_t{1} << 16;
-    std::vector<T> wide;
+    // Reused: a fresh 512 KiB slice for every column of every batch was zeroed and faulted in
+    // each time.
+    thread_local std::vector<T> wide;
     for (std::size_t at = 0; at < c.size(); at += kSlice) {
         wide.resize(std::min(kSlice, c.size() - at));
         c.copy_out(at, wide.size(), wide.data());
@@ -87,15 +113,41 @@ void put_column(Sink& o, const NarrowColumn<T, kPatched>& c) {
 
 /// The rows of a batch: line counters, columns, and per kept dimension its string pool (lengths,
 /// then bytes) and id column.
+namespace {
+
+/// What put_rows writes before the columns.
+void put_rows_head(Sink& o, const LineCounters& counters, std::int64_t newest_source_mtime, std::uint64_t n) {
+    o.num(counters.read);
+    o.num(counters.parsed);
+    o.num(counters.bytes);
+    o.num(static_cast<std::uint32_t>(counters.unparsed.size()));
+    for (auto r : counters.unparsed) o.num(r);
+    o.num(newest_source_mtime);
+    o.num(n);
+}
+
+/// A present dimension's pool: its size, the lengths of ids 1.., their total, the bytes.
+void put_pool(Sink& o, const StringPool& pool, std::vector<std::uint32_t>& lengths) {
+    o.num(static_cast<std::uint32_t>(pool.size()));
+    lengths.clear();
+    std::uint64_t total = 0;
+    for (std::uint32_t id = 1; id < pool.size(); ++id) {
+        lengths.push_back(static_cast<std::uint32_t>(pool.view(id).size()));
+        total += lengths.back();
+    }
+    o.big_array(lengths);
+    o.num(total);
+    for (std::uint32_t id = 1; id < pool.size(); ++id) {
+        o.s.append(pool.view(id));
+        o.flush_when_full();
+    }
+}
+
+}  // namespace
+
 void put_rows(Sink& o, const Batch& b) {
     const std::size_t n = b.columns.size();
-    o.num(b.counters.read);
-    o.num(b.counters.parsed);
-    o.num(b.counters.bytes);
-    o.num(static_cast<std::uint32_t>(b.counters.unparsed.size()));
-    for (auto r : b.counters.unparsed) o.num(r);
-    o.num(b.newest_source_mtime);
-    o.num(static_cast<std::uint64_t>(n));
+    put_rows_head(o, b.counters, b.newest_source_mtime, n);
     for_each_number_column(b.columns, [&o](const auto& c) { put_column(o, c); });
     o.num(static_cast<std::uint32_t>(kStringDimCount));
     std::vector<std::uint32_t> lengths;
@@ -103,27 +155,52 @@ void put_rows(Sink& o, const Batch& b) {
         const bool present = b.columns.ids[d].size() == n && n > 0;
         o.num(static_cast<std::uint8_t>(present));
         if (!present) continue;
-        const StringPool& pool = b.pools[d];
-        o.num(static_cast<std::uint32_t>(pool.size()));
-        lengths.clear();
-        std::uint64_t total = 0;
-        for (std::uint32_t id = 1; id < pool.size(); ++id) {
-            lengths.push_back(static_cast<std::uint32_t>(pool.view(id).size()));
-            total += lengths.back();
-        }
-        o.big_array(lengths);
-        o.num(total);
-        for (std::uint32_t id = 1; id < pool.size(); ++id) {
-            o.s.append(pool.view(id));
-            if (o.s.size() >= (8u << 20)) o.flush();
-        }
+        put_pool(o, b.pools[d], lengths);
         put_column(o, b.columns.ids[d]);
     }
 }
 
-std::string encode_batch(const Batch& b, const std::vector<Span>& spans, const std::vector<PlannedJob>& jobs) {
-    Sink o;
-    o.s.reserve(64 + b.columns.size() * 96);
+void put_kept_rows(Sink& o, const KeptRows& k) {
+    std::uint64_t n = 0;
+    for (const StoredRows& r : k.records) n += r.n;
+    put_rows_head(o, k.counters, k.newest_source_mtime, n);
+    // The columns as stored: each record's bytes in turn.
+    for_each_number_column_accessor([&](auto get) {
+        for (const StoredRows& r : k.records) o.big_bytes(get(r));
+    });
+    o.num(static_cast<std::uint32_t>(kStringDimCount));
+    std::vector<std::uint32_t> lengths, ids;
+    std::vector<std::vector<std::uint32_t>> remaps(k.records.size());
+    for (std::size_t d = 0; d < kStringDimCount; ++d) {
+        const bool present = n > 0 && std::any_of(k.records.begin(), k.records.end(),
+                                                  [d](const StoredRows& r) { return !r.ids[d].empty(); });
+        o.num(static_cast<std::uint8_t>(present));
+        if (!present) continue;
+        StringPool pool;
+        for (std::size_t i = 0; i < k.records.size(); ++i) {
+            if (!k.records[i].ids[d].empty()) pool.intern_all(k.records[i].pools[d], remaps[i]);
+        }
+        put_pool(o, pool, lengths);
+        for (std::size_t i = 0; i < k.records.size(); ++i) {
+            const StoredRows& r = k.records[i];
+            ids.resize(static_cast<std::size_t>(r.n));
+            if (r.ids[d].empty()) {
+                std::fill(ids.begin(), ids.end(), 0);  // not in this record: absent
+            } else {
+                const char* from = r.ids[d].data();
+                const std::vector<std::uint32_t>& to = remaps[i];
+                for (std::size_t row = 0; row < ids.size(); ++row) {
+                    std::uint32_t id = 0;
+                    std::memcpy(&id, from + 4 * row, 4);
+                    ids[row] = to[id];
+                }
+            }
+            o.big_array(ids);
+        }
+    }
+}
+
+void put_batch(Sink& o, const Batch& b, const std::vector<Span>& spans, const std::vector<PlannedJob>& jobs) {
     o.num(static_cast<std::uint32_t>(spans.size()));
     for (const auto& sp : spans) {
         const PlannedJob& pj = jobs[sp.job];
@@ -136,12 +213,11 @@ std::string encode_batch(const Batch& b, const std::vector<Span>& spans, const s
         o.num(sp.first_line + sp.lines);
     }
     put_rows(o, b);
-    return std::move(o.s);
 }
 
 std::string encode_pending(const PendingBatch& p, const Batch& counters, const std::vector<Span>& spans,
                            const std::vector<PlannedJob>& jobs) {
-    Out o;
+    Sink o;
     o.num(p.id);
     o.num(static_cast<std::uint32_t>(p.parts.size()));
     for (const PendingBatch::Part& part : p.parts) {
@@ -150,7 +226,7 @@ std::string encode_pending(const PendingBatch& p, const Batch& counters, const s
         o.num(part.min_time);
         o.num(part.max_time);
     }
-    o.s += encode_batch(counters, spans, jobs);
+    put_batch(o, counters, spans, jobs);
     return std::move(o.s);
 }
 
@@ -185,7 +261,7 @@ void put_storage(Sink& o, const StorageLines& lines) {
             o.num(r.offset);
             o.num(r.size);
         }
-        if (o.s.size() >= (8u << 20)) o.flush();
+        o.flush_when_full();
     }
 }
 
@@ -311,18 +387,6 @@ bool decode_prefixes(std::string_view payload, Ledger& ledger) {
     for (auto& [path, v] : all) ledger.set_prefixes(std::string(path), std::move(v));
     return true;
 }
-
-/// A record's rows as read from the file: counters and string pools decoded, the columns still
-/// in place (n values each, as written: not aligned). Column views outlive this only as long as
-/// the mapping does.
-struct StoredRows {
-    LineCounters counters;
-    std::int64_t newest_source_mtime = 0;
-    std::uint64_t n = 0;
-    std::string_view time, bytes_sent, bytes_in, total_time_ms, status, tier;  ///< as for_each_number_column
-    std::array<std::string_view, kStringDimCount> ids;                         ///< empty: the dimension is not stored
-    Pools pools;
-};
 
 template <class T>
 T load(const char* p) {
@@ -465,6 +529,12 @@ void merge_rows(Batch& into, Batch&& b) {
 }
 
 void deliver(StoredRows&& r, const RowsTarget& to) {
+    if (to.kept) {
+        to.kept->counters.merge(r.counters);
+        to.kept->newest_source_mtime = std::max(to.kept->newest_source_mtime, r.newest_source_mtime);
+        if (r.n > 0) to.kept->records.push_back(std::move(r));
+        return;
+    }
     if (to.stream) {
         stream_rows(std::move(r), *to.stream);
         return;
@@ -626,8 +696,7 @@ bool resolve_pending(std::string_view payload, std::vector<Unresolved>& pending,
 /// Decodes the records after the header: rows to `rows`, ledger data into `ledger`, dedupe
 /// keys into `ids`. Stops at the first torn, corrupt or undecodable record (a RequestIds record
 /// counts only with the Batch or Snapshot after it).
-Decoded decode_records(std::string_view data, const RowsTarget& rows, Ledger& ledger, RequestIdSet& ids,
-                       const std::function<void(std::size_t)>& consumed) {
+Decoded decode_records(std::string_view data, const RowsTarget& rows, Ledger& ledger, RequestIdSet& ids) {
     Decoded out;
     out.good = kHeaderBytes;
     std::size_t pos = out.good;
@@ -694,7 +763,6 @@ Decoded decode_records(std::string_view data, const RowsTarget& rows, Ledger& le
         has_storage = false;
         pos += static_cast<std::size_t>(bytes);
         out.good = pos;
-        if (consumed) consumed(pos);
     }
     return out;
 }

@@ -2,9 +2,10 @@
 // The state file's records (see state_store.hpp for the kinds and the file's life): their
 // constants, header, and the encoders and decoders of their payloads. Internal to the state
 // store (state_store.cpp and state_records.cpp); not an API.
+#include <array>
 #include <cstdint>
 #include <cstring>
-#include <functional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -68,6 +69,9 @@ public:
 
 /// Writes all of `p` to `fd` (retrying short writes and EINTR). False on an error.
 bool write_all(int fd, const char* p, std::size_t n);
+/// Writes all of `parts` to `fd` in order, in one writev() when it takes them all (retrying
+/// short writes and EINTR). False on an error.
+bool write_all(int fd, std::span<const std::string_view> parts);
 
 /// Output of a record's payload: in memory, or (a snapshot, hundreds of MB) streamed to a file
 /// with its checksum computed on the way.
@@ -77,14 +81,22 @@ public:
     Sink(int fd, StreamHash* hash) : fd_(fd), hash_(hash) {}
     template <class T>
     void big_array(const std::vector<T>& v) {
-        const std::string_view bytes(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(T));
-        if (fd_ < 0 || bytes.size() < (1u << 20)) {
+        big_bytes({reinterpret_cast<const char*>(v.data()), v.size() * sizeof(T)});
+    }
+    /// Bytes appended, or written straight through when large (a column of a snapshot).
+    void big_bytes(std::string_view bytes) {
+        if (fd_ < 0 || bytes.size() < kDirectBytes) {
             s.append(bytes);
         } else {
             flush();
             put(bytes);
         }
-        if (s.size() >= (8u << 20)) flush();
+        flush_when_full();
+    }
+    /// Writes what is buffered once it is 1 MiB (kept small: a bigger buffer is memory faulted
+    /// in for every snapshot).
+    void flush_when_full() {
+        if (s.size() >= kFlushBytes) flush();
     }
     void flush() {
         if (fd_ < 0 || s.empty()) return;
@@ -95,6 +107,7 @@ public:
     std::uint64_t written() const { return written_; }
 
 private:
+    static constexpr std::size_t kDirectBytes = std::size_t{64} << 10, kFlushBytes = std::size_t{1} << 20;
     void put(std::string_view d) {
         if (!ok_) return;
         hash_->update(d);
@@ -124,13 +137,34 @@ struct RecordHeader {
     }
 };
 
-/// Where decoded rows go: merged into one batch (an engine that keeps records; compaction), or
-/// streamed into an engine that folds one report and keeps none.
+/// A record's rows as read from the file: counters and string pools decoded, the columns still
+/// in place (n values each, as written: not aligned). Column views outlive this only as long as
+/// the mapping does.
+struct StoredRows {
+    LineCounters counters;
+    std::int64_t newest_source_mtime = 0;
+    std::uint64_t n = 0;
+    std::string_view time, bytes_sent, bytes_in, total_time_ms, status, tier;  ///< as for_each_number_column
+    std::array<std::string_view, kStringDimCount> ids;                         ///< empty: the dimension is not stored
+    Pools pools;
+};
+
+/// Compaction's rows: every record's, left in the mapped log (no copy, no merge) until
+/// put_kept_rows writes them as one Snapshot's rows.
+struct KeptRows {
+    LineCounters counters;
+    std::int64_t newest_source_mtime = 0;
+    std::vector<StoredRows> records;  ///< those with rows, in the file's order
+};
+
+/// Where decoded rows go: merged into one batch (an engine that keeps records), kept in place
+/// (compaction), or streamed into an engine that folds one report and keeps none.
 struct RowsTarget {
     Batch* rows = nullptr;
     Engine* stream = nullptr;
     /// Where the Storage records' lines go (none: they are checked, then dropped).
     StorageCollector* storage = nullptr;
+    KeptRows* kept = nullptr;
 };
 
 /// A ledger entry as written in Entries and Snapshot records.
@@ -139,8 +173,13 @@ void put_entry(Out& o, const LedgerEntry& e);
 std::string encode_prefixes(const std::vector<const LedgerEntry*>& entries);
 /// The rows of a batch (Batch and Snapshot records).
 void put_rows(Sink& o, const Batch& b);
-/// A Batch record's payload: the spans (paths and identities from `jobs`), then the rows.
-std::string encode_batch(const Batch& b, const std::vector<Span>& spans, const std::vector<PlannedJob>& jobs);
+/// The rows of every kept record as one batch's, byte for byte what put_rows writes for the
+/// batch that merging them in order makes (each dimension's pool interned in record order, a
+/// dimension a record lacks is id 0 in its rows).
+void put_kept_rows(Sink& o, const KeptRows& k);
+/// A Batch record's payload, appended to `o`: the spans (paths and identities from `jobs`), then
+/// the rows.
+void put_batch(Sink& o, const Batch& b, const std::vector<Span>& spans, const std::vector<PlannedJob>& jobs);
 /// A RequestIds record's payload: records without an id, then the keys.
 void put_request_ids(Sink& o, std::uint64_t no_id, const std::vector<RequestKey>& keys);
 /// A Storage record's payload: the failed count, the text, then each line.
@@ -174,10 +213,8 @@ bool apply_landed(std::string_view payload, const RowsTarget& rows, Ledger& ledg
 
 /// Decodes the records after the header: rows to `rows`, ledger data into `ledger`, dedupe
 /// keys into `ids`. Stops at the first torn, corrupt or undecodable record (a RequestIds record
-/// counts only with the Batch or Snapshot after it). `consumed` (optional) is told, after each
-/// record, the offset before which `data` is not read again.
-Decoded decode_records(std::string_view data, const RowsTarget& rows, Ledger& ledger, RequestIdSet& ids,
-                       const std::function<void(std::size_t)>& consumed = {});
+/// counts only with the Batch or Snapshot after it).
+Decoded decode_records(std::string_view data, const RowsTarget& rows, Ledger& ledger, RequestIdSet& ids);
 
 }  // namespace state_records
 }  // namespace s3top

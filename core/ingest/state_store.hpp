@@ -27,10 +27,12 @@
 // tail is cut off (and reported); a file of another version or config is rebuilt.
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <initializer_list>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/agg/engine.hpp"
@@ -42,6 +44,9 @@ namespace s3top {
 
 class RequestIdSet;
 class StorageCollector;
+namespace state_records {
+class Sink;
+}  // namespace state_records
 
 class StateStore {
 public:
@@ -127,10 +132,12 @@ public:
     std::uint64_t appended_records() const { return log_records_; }
 
 private:
-    IoStatus write_record(std::uint8_t type, const std::string& payload);
-    IoStatus write_records(std::initializer_list<std::pair<std::uint8_t, const std::string*>> records);
-    IoStatus write_snapshot(const Batch& rows, const Ledger& ledger, const RequestIdSet& ids,
-                            const StorageCollector& storage);
+    IoStatus write_record(std::uint8_t type, std::string_view payload);
+    /// Records that belong together, in one write.
+    IoStatus write_records(std::initializer_list<std::pair<std::uint8_t, std::string_view>> records);
+    /// Writes a Snapshot (temp file, sync, rename) whose rows `put_rows` writes.
+    IoStatus write_snapshot(const std::function<void(state_records::Sink&)>& put_rows, const Ledger& ledger,
+                            const RequestIdSet& ids, const StorageCollector& storage);
     int fd_ = -1;
     std::filesystem::path path_;
     std::uint64_t fingerprint_ = 0;

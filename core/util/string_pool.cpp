@@ -91,7 +91,7 @@ void StringPool::clear() {
 char* StringPool::store(std::string_view s) {
     if (s.size() > block_size_ - block_used_) {
         const std::size_t size = std::max(kBlockSize, s.size());
-        blocks_.push_back(std::make_unique<char[]>(size));
+        blocks_.push_back(std::make_unique_for_overwrite<char[]>(size));  // not zeroed: only what is stored is touched
         block_size_ = size;
         block_used_ = 0;
     }

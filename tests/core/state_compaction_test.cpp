@@ -10,6 +10,7 @@
 
 #include "core/ingest/ingestor.hpp"
 #include "core/ingest/inputs.hpp"
+#include "core/ingest/request_ids.hpp"
 #include "core/ingest/state_records.hpp"
 #include "core/parse/parsing_rules.hpp"
 #include "support/ingest_run.hpp"
@@ -243,6 +244,69 @@ TEST_F(CompactionTest, StateOfOtherParsingRulesIsRebuiltWithANote) {
               std::string::npos)
         << notes[0];
     EXPECT_EQ(run().files_read, 0u);
+}
+
+/// A batch of `orgs.size()` rows: row i has org orgs[i] (and, when `with_key`, key "k<i % 3>"),
+/// a time past 2^32 s every third row (a patch in the narrow column) and bytes i * 1000.
+Batch batch_of(const std::vector<std::string>& orgs, bool with_key) {
+    Batch b;
+    const std::size_t org = index(Dim::Org), key = index(Dim::Key);
+    for (std::size_t i = 0; i < orgs.size(); ++i) {
+        b.columns.push_numbers(
+            NumberRow{.time = static_cast<std::int64_t>(i % 3 == 0 ? (1ll << 33) + i : 1700000000 + i),
+                      .bytes_sent = i * 1000,
+                      .status = 200});
+        b.columns.ids[org].push_back(b.pools[org].intern(orgs[i]));
+        if (with_key) b.columns.ids[key].push_back(b.pools[key].intern("k" + std::to_string(i % 3)));
+    }
+    b.counters.read = b.counters.parsed = orgs.size();
+    return b;
+}
+
+TEST(StateRecords, CompactionWritesTheRowsOfItsRecordsAsTheirMergedBatchByteForByte) {
+    // Compaction writes the log's rows from where they lie (put_kept_rows); a restart of a
+    // dashboard merges them into one batch (put_rows after merging): the same bytes, with
+    // pools met in another order, a dimension one record lacks (id 0 in its rows), a record
+    // of no rows and wide values.
+    std::vector<Batch> batches;
+    batches.push_back(batch_of({"acme", "beta", "acme", "-"}, false));
+    batches.push_back(batch_of({}, true));
+    batches.push_back(batch_of({"gamma", "beta", "beta", "acme", "delta"}, true));
+    batches.push_back(batch_of({"delta"}, false));
+    std::string log(state_records::kHeaderBytes, '\0');
+    for (const Batch& b : batches) {
+        state_records::Sink payload;
+        state_records::put_batch(payload, b, {}, {});
+        state_records::RecordHeader h;
+        h.type = state_records::kBatch;
+        h.len = payload.s.size();
+        h.sum = StreamHash::of(payload.s);
+        char head[state_records::kRecordHeaderBytes];
+        h.to(head);
+        log.append(head, sizeof head);
+        log += payload.s;
+    }
+    Ledger ledger;
+    RequestIdSet ids;
+    Batch merged;
+    state_records::KeptRows kept;
+    ASSERT_EQ(state_records::decode_records(log, {&merged, nullptr, nullptr}, ledger, ids).good, log.size());
+    ASSERT_EQ(state_records::decode_records(log, {nullptr, nullptr, nullptr, &kept}, ledger, ids).good, log.size());
+    ASSERT_EQ(kept.records.size(), 3u);  // the record of no rows keeps only its counters
+    state_records::Sink want, got;
+    state_records::put_rows(want, merged);
+    state_records::put_kept_rows(got, kept);
+    EXPECT_EQ(merged.columns.size(), 10u);
+    EXPECT_EQ(merged.counters.read, 10u);
+    EXPECT_EQ(got.s, want.s);
+    // And the merge itself holds what was written: the third batch's "acme" row and the last
+    // row have their strings, the first batch's rows no key.
+    const std::size_t org = index(Dim::Org), key = index(Dim::Key);
+    EXPECT_EQ(merged.pools[org].view(merged.columns.ids[org][7]), "acme");
+    EXPECT_EQ(merged.pools[org].view(merged.columns.ids[org][9]), "delta");
+    EXPECT_EQ(merged.columns.ids[key][0], 0u);
+    EXPECT_EQ(merged.pools[key].view(merged.columns.ids[key][4]), "k0");
+    EXPECT_EQ(merged.columns.time[3], (1ll << 33) + 3);
 }
 
 }  // namespace
