@@ -143,7 +143,7 @@ run_tests() {
   run_ctest build/release
   echo "== unit tests under AddressSanitizer + UndefinedBehaviorSanitizer"
   configure build/asan Debug -DS3TOP_SANITIZE=ON -DS3TOP_BUILD_BENCH=OFF
-  cmake --build build/asan -j"$JOBS" --target s3top_core_tests $(grep -q s3top_tui_tests build/asan/build.ninja && echo s3top_tui_tests)
+  cmake --build build/asan -j"$JOBS" --target s3top_core_tests s3top_app_tests $(grep -q s3top_tui_tests build/asan/build.ninja && echo s3top_tui_tests)
   export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
   run_ctest build/asan -E '^e2e\.'
   run_tsan
