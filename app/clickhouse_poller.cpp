@@ -8,6 +8,7 @@
 #include "core/clickhouse/remote_report.hpp"
 #include "core/report/terminal_text.hpp"
 #include "core/util/civil_time.hpp"
+#include "tui/sources.hpp"
 
 namespace s3top::app {
 
@@ -51,14 +52,6 @@ tui::SourceStatus ClickHousePoller::status() const {
     return st;
 }
 
-void ClickHousePoller::say_error(const std::string& error) {
-    {
-        std::lock_guard l(mutex_);
-        error_ = terminal_safe(error);
-    }
-    wake_();
-}
-
 void ClickHousePoller::run(const std::stop_token& stop) {
     std::uint64_t polled_asks = 0;
     std::unique_lock l(mutex_);
@@ -91,41 +84,36 @@ void ClickHousePoller::run(const std::stop_token& stop) {
 namespace {
 
 /// The snapshot of one panel of `dim` under `filter` (every group unless `limit`), most
-/// requests first; a failure is said in the header and is no rows.
-std::vector<PanelRow> panel_rows(ClickHousePoller& poller, const Filter& filter, DimSpec dim, std::size_t limit) {
+/// requests first; or why it could not be asked, made safe for the terminal.
+std::expected<std::vector<PanelRow>, std::string> panel_rows(ClickHousePoller& poller, const Filter& filter,
+                                                             DimSpec dim, std::size_t limit) {
     ViewSpec view;
     view.filter = filter;
     view.panels.push_back(PanelSpec{dim, limit, SortBy::Requests});
     auto snap = clickhouse::run_snapshot(poller.client(), view);
-    if (!snap) {
-        poller.say_error(snap.error());
-        return {};
-    }
+    if (!snap) return std::unexpected(terminal_safe(snap.error()));
     return snap->panels.empty() ? std::vector<PanelRow>{} : std::move(snap->panels.front().rows);
 }
-
-constexpr std::size_t kRankedValues = 1000;  ///< values ranked by requests for completion, as locally
 
 }  // namespace
 
 tui::DataSources clickhouse_sources(ClickHousePoller& poller) {
+    using Values = tui::DataSources::Fallible<std::vector<std::string>>;
     tui::DataSources s;
-    s.org_values = [&poller] {
+    s.slow = "ClickHouse";
+    s.org_values = [&poller] -> Values {
+        auto rows = panel_rows(poller, Filter{}, DimSpec{Dim::Org}, 0);
+        if (!rows) return std::unexpected(rows.error());
         std::vector<std::string> out;
-        for (PanelRow& r : panel_rows(poller, Filter{}, DimSpec{Dim::Org}, 0)) out.push_back(std::move(r.label));
+        for (PanelRow& r : *rows) out.push_back(std::move(r.label));
         std::sort(out.begin(), out.end());  // "" (no org) first, as Engine::values
         return out;
     };
     s.org_rows = [&poller](const Filter& filter) { return panel_rows(poller, filter, DimSpec{Dim::Org}, 0); };
-    s.values_by_use = [&poller](DimSpec dim) {
-        // The most requested first, then the others by value, as Engine::values lists them.
-        std::vector<std::string> out;
-        for (PanelRow& r : panel_rows(poller, Filter{}, dim, 0)) out.push_back(std::move(r.label));
-        if (is_string_dim(dim.dim) && out.size() > kRankedValues)
-            std::sort(out.begin() + static_cast<std::ptrdiff_t>(kRankedValues), out.end());
-        else if (!is_string_dim(dim.dim) && out.size() > kRankedValues)
-            out.resize(kRankedValues);
-        return out;
+    s.values_by_use = [&poller](DimSpec dim) -> Values {
+        auto rows = panel_rows(poller, Filter{}, dim, 0);
+        if (!rows) return std::unexpected(rows.error());
+        return tui::completion_values(dim, std::move(*rows));
     };
     s.problems = [] {
         tui::ProblemsData d;

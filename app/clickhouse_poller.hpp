@@ -38,9 +38,6 @@ public:
     /// What the header says: where the records are, when they were last polled, and why the
     /// last poll failed, if it did.
     tui::SourceStatus status() const;
-    /// Says in the header why something asked of ClickHouse beside the polls failed (the org
-    /// picker's values ...), until the next poll.
-    void say_error(const std::string& error);
     clickhouse::Client& client() { return client_; }
 
 private:
@@ -62,9 +59,10 @@ private:
 };
 
 /// The org picker's values and numbers, Tab completion's values and the problems view, asked of
-/// ClickHouse through `poller` when they open (on the UI thread), as the engine answers them
-/// for a local dashboard; a failure lists nothing and is said in the header. The problems view
-/// says that the rejected lines' text is not there (only their counts by reason are).
+/// ClickHouse through `poller`'s client as the engine answers them for a local dashboard: slow
+/// sources (DataSources::slow), asked off the UI thread; a failure is one line in the picker or
+/// above the prompt. The problems view says that the rejected lines' text is not there (only
+/// their counts by reason are).
 tui::DataSources clickhouse_sources(ClickHousePoller& poller);
 
 /// The running cost's reports, asked of ClickHouse as `bill clickhouse://` asks them.

@@ -154,18 +154,98 @@ void Controller::undo_stored_drills() {
 
 void Controller::open_picker() {
     ui_.picker = OrgPicker{};
-    if (sources_.org_values) ui_.picker.all = sources_.org_values();
+    // The numbers picking an org would show: the filter with that org in place of any other.
+    Filter under = ui_.filter;
+    std::erase_if(under.terms, [](const FilterTerm& t) { return t.dim.dim == Dim::Org && t.op == FilterTerm::Op::Eq; });
+    ui_.overlay = Overlay::OrgPicker;
+    if (!sources_.slow.empty()) {
+        ui_.picker.asking = sources_.slow;
+        ui_.picker.under = under;
+        ask(Ask{0, Ask::Kind::Picker, std::move(under), {}});
+        return;
+    }
+    Answer a;
+    if (sources_.org_values) {
+        auto all = sources_.org_values();
+        if (all) a.values = std::move(*all);
+    }
     if (sources_.org_rows) {
-        // The numbers picking an org would show: the filter with that org in place of any other.
-        Filter under = ui_.filter;
-        std::erase_if(under.terms,
-                      [](const FilterTerm& t) { return t.dim.dim == Dim::Org && t.op == FilterTerm::Op::Eq; });
-        ui_.picker.numbers = sources_.org_rows(under);
-        ui_.picker.under = std::move(under);
+        auto rows = sources_.org_rows(under);
+        if (rows) a.rows = std::move(*rows);
         ui_.picker.have_numbers = true;
     }
+    ui_.picker.all = std::move(a.values);
+    ui_.picker.numbers = std::move(a.rows);
+    ui_.picker.under = std::move(under);
     ui_.picker.refilter();
-    ui_.overlay = Overlay::OrgPicker;
+}
+
+void Controller::ask(Ask a) {
+    a.id = ++asks_;
+    wanted_ = a.id;
+    wanted_kind_ = a.kind;
+    wanted_dim_ = a.kind == Ask::Kind::Values ? std::optional<DimSpec>(a.dim) : std::nullopt;
+    ask_ = std::move(a);
+}
+
+Action Controller::on_answer(Answer a) {
+    if (a.id == 0 || a.id != wanted_) return Action::None;
+    if (wanted_kind_ == Ask::Kind::Picker) {
+        if (ui_.overlay != Overlay::OrgPicker) return Action::None;
+        wanted_ = 0;
+        OrgPicker& p = ui_.picker;
+        p.asking.clear();
+        p.error = std::move(a.error);
+        if (p.error.empty()) {
+            p.all = std::move(a.values);
+            p.numbers = std::move(a.rows);
+            p.have_numbers = static_cast<bool>(sources_.org_rows);
+        }
+        p.refilter();
+        return Action::Redraw;
+    }
+    if (ui_.overlay != Overlay::FilterPrompt || !wanted_dim_) return Action::None;
+    wanted_ = 0;
+    const std::optional<TabAsked> tab = std::exchange(tab_asked_, std::nullopt);
+    const bool same = tab && tab->text == ui_.prompt.text && tab->cursor == ui_.prompt.cursor;
+    if (!a.error.empty()) {
+        if (same || ui_.prompt_note.starts_with("asking ")) ui_.prompt_note = std::move(a.error);
+        return Action::Redraw;
+    }
+    values_.emplace_back(*wanted_dim_, std::move(a.values));
+    if (same) return complete(tab->backwards);
+    if (ui_.prompt_note.starts_with("asking ")) ui_.prompt_note.clear();
+    return Action::Redraw;
+}
+
+std::vector<std::string> Controller::values_for(DimSpec dim, std::optional<DimSpec>& missing) {
+    if (sources_.slow.empty()) {
+        if (!sources_.values_by_use) return {};
+        auto v = sources_.values_by_use(dim);
+        return v ? std::move(*v) : std::vector<std::string>{};
+    }
+    for (const auto& [d, values] : values_)
+        if (d == dim) return values;
+    missing = dim;
+    return {};
+}
+
+Answer answer(const DataSources& sources, const Ask& ask) {
+    Answer out;
+    out.id = ask.id;
+    auto take = [&out](auto got, auto& into) {
+        if (!got)
+            out.error = std::move(got.error());
+        else
+            into = std::move(*got);
+    };
+    if (ask.kind == Ask::Kind::Values) {
+        if (sources.values_by_use) take(sources.values_by_use(ask.dim), out.values);
+        return out;
+    }
+    if (sources.org_values) take(sources.org_values(), out.values);
+    if (out.error.empty() && sources.org_rows) take(sources.org_rows(ask.under), out.rows);
+    return out;
 }
 
 Action Controller::set_filter(Filter f, bool reset) {
@@ -238,6 +318,9 @@ Action Controller::run(Command command, const Snapshot& shown) {
             ui_.prompt_note.clear();
             ui_.completion = Completion{};
             ui_.history_at = -1;
+            values_.clear();  // asked again in each prompt (slow sources)
+            tab_asked_.reset();
+            if (wanted_kind_ == Ask::Kind::Values) wanted_ = 0;
             ui_.overlay = Overlay::FilterPrompt;
             return Action::Redraw;
         }
@@ -336,7 +419,16 @@ Action Controller::complete(bool backwards) {
     Completion& c = ui_.completion;
     LineEdit& e = ui_.prompt;
     if (!c.active()) {
-        c = complete_filter(e.text, e.cursor, sources_.values_by_use);
+        std::optional<DimSpec> missing;
+        c = complete_filter(e.text, e.cursor, [&](DimSpec d) { return values_for(d, missing); });
+        if (missing) {
+            // Asked of the server once; the answer completes this Tab if the prompt still holds it.
+            tab_asked_ = TabAsked{e.text, e.cursor, backwards};
+            if (!(wanted_ && wanted_dim_ == missing)) ask(Ask{0, Ask::Kind::Values, {}, *missing});
+            ui_.prompt_note =
+                "asking " + sources_.slow + " for the " + dim_name(*missing) + " values" + (ui_.unicode ? "…" : "...");
+            return Action::Redraw;
+        }
         if (!c.active()) {
             ui_.prompt_note = "nothing to complete here (Tab completes names, then values after name=)";
             return Action::Redraw;

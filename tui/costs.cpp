@@ -111,50 +111,22 @@ CostsWorker::CostsWorker(FallibleReportSource reports, BillingSpec base, std::sh
     : reports_(std::move(reports)),
       base_(std::make_unique<BillingSpec>(std::move(base))),
       storage_(std::move(storage)),
-      done_(std::move(done)),
-      thread_([this](const std::stop_token& stop) { run(stop); }) {}
+      worker_(
+          [this](const Question& q) {
+              return compute_org_costs(reports_, *base_, q.filter, q.min_time, q.max_time, storage_.get(), q.stored);
+          },
+          std::move(done)) {}
 
-CostsWorker::~CostsWorker() {
-    thread_.request_stop();
-    wake_.notify_all();
-}
+CostsWorker::~CostsWorker() = default;
 
 void CostsWorker::ask(const Filter& filter, std::int64_t min_time, std::int64_t max_time,
                       std::optional<StoredAsk> stored) {
-    {
-        std::lock_guard l(mutex_);
-        question_ = Question{filter, min_time, max_time, std::move(stored)};
-    }
-    wake_.notify_all();
+    worker_.ask(Question{filter, min_time, max_time, std::move(stored)});
 }
 
-std::optional<OrgCosts> CostsWorker::take() {
-    std::lock_guard l(mutex_);
-    return std::exchange(answer_, std::nullopt);
-}
+std::optional<OrgCosts> CostsWorker::take() { return worker_.take(); }
 
-bool CostsWorker::busy() const {
-    std::lock_guard l(mutex_);
-    return question_.has_value() || working_;
-}
-
-void CostsWorker::run(const std::stop_token& stop) {
-    std::unique_lock l(mutex_);
-    while (!stop.stop_requested()) {
-        if (!wake_.wait(l, stop, [this] { return question_.has_value(); })) return;
-        const Question q = std::move(*question_);
-        question_.reset();
-        working_ = true;
-        l.unlock();
-        OrgCosts c = compute_org_costs(reports_, *base_, q.filter, q.min_time, q.max_time, storage_.get(), q.stored);
-        l.lock();
-        answer_ = std::move(c);
-        working_ = false;
-        l.unlock();
-        if (done_) done_();
-        l.lock();
-    }
-}
+bool CostsWorker::busy() const { return worker_.busy(); }
 
 std::string format_money(std::int64_t micros) {
     const bool negative = micros < 0;

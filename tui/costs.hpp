@@ -2,21 +2,19 @@
 // The org panel's running cost: what `s3top bill` would charge each org for the requests and
 // bytes the dashboard shows, computed by the same statement (compute_statement), never by a
 // formula of its own.
-#include <condition_variable>
 #include <expected>
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
 
 #include "core/agg/engine.hpp"
 #include "core/agg/filter.hpp"
 #include "core/billing/statement.hpp"
 #include "core/storage/stored_now.hpp"
+#include "tui/latest_worker.hpp"
 
 namespace s3top {
 class StorageCollector;
@@ -122,18 +120,11 @@ private:
         std::int64_t min_time = 0, max_time = 0;
         std::optional<StoredAsk> stored;
     };
-    void run(const std::stop_token& stop);
 
     const FallibleReportSource reports_;
     std::unique_ptr<BillingSpec> base_;
     std::shared_ptr<StorageCollector> storage_;
-    std::function<void()> done_;
-    mutable std::mutex mutex_;
-    std::condition_variable_any wake_;
-    std::optional<Question> question_;
-    std::optional<OrgCosts> answer_;
-    bool working_ = false;
-    std::jthread thread_;  ///< last: started once the rest is built, stopped first
+    LatestWorker<Question, OrgCosts> worker_;  ///< last: started once the rest is built, stopped first
 };
 
 /// "1,234.56": micro-units to the cent, thousands grouped.

@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "tui/controller.hpp"
+#include "tui/latest_worker.hpp"
 #include "tui/render.hpp"
 #include "tui/sources.hpp"
 #include "tui/stored_panel.hpp"
@@ -39,6 +40,8 @@ public:
           view_(ctl_.state().view_spec()),
           canvas_(term.width(), term.height(), term.unicode()) {
         ctl_.on_resize(term.width(), term.height());
+        if (const DataSources s = sources(engine, opts); !s.slow.empty())
+            asker_.emplace([s](const Ask& a) { return answer(s, a); });
         if (opts_.billing)
             costs_.emplace(opts_.reports ? *opts_.reports : engine_reports(engine_), *opts_.billing, opts_.storage,
                            nullptr);
@@ -59,6 +62,7 @@ public:
                 refresh(false);
             }
             update_costs();
+            update_asks();
             collect_export();
             if (!told_loaded_ && ctl_.state().source.mode != SourceStatus::Mode::Loading) {
                 told_loaded_ = true;
@@ -162,6 +166,14 @@ private:
         }
     }
 
+    /// What the org picker and Tab ask of slow sources: handed to the asker, and its answer to
+    /// the controller when it comes (the UI thread never waits for it).
+    void update_asks() {
+        if (!asker_) return;
+        if (auto q = ctl_.take_ask()) asker_->ask(std::move(*q));
+        if (auto a = asker_->take(); a && ctl_.on_answer(std::move(*a)) != Action::None) dirty_ = true;
+    }
+
     /// The export key's request, handed to the app on a thread of its own (the view may be big).
     void start_export() {
         UiState& ui = ctl_.state();
@@ -231,7 +243,8 @@ private:
             timeout = std::min<Clock::duration>(timeout, opts_.min_refresh - (now - last_refresh_));
         if (export_job_.joinable())  // its status line, soon after it is written
             timeout = std::min<Clock::duration>(timeout, std::chrono::milliseconds(100));
-        if (costs_ && costs_->busy()) timeout = std::min<Clock::duration>(timeout, std::chrono::milliseconds(50));
+        if ((costs_ && costs_->busy()) || (asker_ && asker_->busy()))
+            timeout = std::min<Clock::duration>(timeout, std::chrono::milliseconds(50));
         const int timeout_ms = static_cast<int>(
             std::clamp<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(timeout).count(), 0, 60'000));
 
@@ -325,7 +338,8 @@ private:
     std::optional<StoredAsk> asked_stored_;
     Clock::time_point costs_at_{};
     Clock::duration costs_every_ = std::chrono::milliseconds(250);
-    std::optional<CostsWorker> costs_;  ///< stopped before what it reads
+    std::optional<CostsWorker> costs_;                ///< stopped before what it reads
+    std::optional<LatestWorker<Ask, Answer>> asker_;  ///< slow sources' questions (DataSources::slow)
     // The export being written (DashboardOptions::export_view); last, so it is joined first.
     std::string export_result_;  ///< written by the job before export_done_
     std::atomic<bool> export_done_{false};

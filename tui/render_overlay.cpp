@@ -213,6 +213,12 @@ void render_org_picker(const Snapshot& snap, const UiState& ui, Canvas& c) {
     c.put(box.x + box.w - 1, box.y + 2, c.glyph("┤", "+"), frame);
 
     const int rows = picker_list_rows(c.height());
+    if (!p.asking.empty() || !p.error.empty()) {  // slow sources: still asking, or they failed
+        const std::string line =
+            !p.error.empty() ? p.error : "asking " + p.asking + std::string(c.glyph("…", "...")) + "  (Esc closes)";
+        c.put_fit(box.x + 2, box.y + 3, line, box.w - 4, Style{p.error.empty() ? Role::Dim : Role::Bad});
+        return;
+    }
     if (p.matches.empty()) {
         c.put(box.x + 2, box.y + 3, p.all.empty() ? "no orgs seen yet" : "no org matches", Style{Role::Dim});
         return;

@@ -107,6 +107,10 @@ struct OrgPicker {
     std::vector<PanelRow> numbers;
     Filter under;
     bool have_numbers = false;  ///< numbers were asked for (else none are shown)
+    /// Slow sources (DataSources::slow): the server asked ("ClickHouse") while its answer is
+    /// awaited, else "".
+    std::string asking;
+    std::string error;  ///< why the orgs could not be listed (a slow source failed), or ""
     LineEdit query;
     std::vector<std::size_t> matches;  ///< indices into `all`
     int selected = 0;

@@ -1,5 +1,6 @@
 // Filters people can live with: Esc undone with u, the prompt's history and Tab completion,
 // the org picker's "-" row and its numbers under a filter.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "tests/tui/tui_fixture.hpp"
@@ -125,6 +126,30 @@ TEST_F(FilterEditTest, TabWithNothingToCompleteSaysSo) {
     EXPECT_NE(screen().find("nothing to complete here"), std::string::npos) << screen();
     type("x");
     EXPECT_TRUE(ui().prompt_note.empty()) << "a key ends the note";
+}
+
+// Past the 1,000 values most requested, the others by the value shown (a key decoded), each once:
+// the same list over ClickHouse (completion_values over its groups) as over the engine.
+TEST(CompletionValues, PastTheFirstThousandTheOthersGoByTheValueShownEachOnce) {
+    std::vector<Req> reqs;
+    for (int i = 0; i < 1000; ++i) {
+        for (int n = 0; n < 2; ++n) reqs.push_back(Req{.key = fmt::format("hot/{:04}", i)});
+    }
+    for (const char* k : {"zq%7A", "zqb", "zq%2Bb", "zq+b", "hot/0007"}) reqs.push_back(Req{.key = k});
+    const auto engine = test::make_engine(reqs);
+    const auto values = engine_sources(*engine).values_by_use(DimSpec{Dim::Key});
+    ASSERT_TRUE(values.has_value());
+    ASSERT_EQ(values->size(), 1003u) << "zq%2Bb and zq+b are both shown zq+b";
+    EXPECT_EQ((*values)[0], "hot/0007") << "three requests";
+    EXPECT_EQ((*values)[999], "hot/0999");
+    EXPECT_EQ(std::vector<std::string>(values->begin() + 1000, values->end()),
+              (std::vector<std::string>{"zq+b", "zqb", "zqz"}));
+    // A value shown twice among the first 1,000 is listed once; a number dimension stops there.
+    std::vector<PanelRow> ranked{{"a+b", {}}, {"a+b", {}}, {"c", {}}};
+    EXPECT_EQ(completion_values(DimSpec{Dim::Key}, ranked), (std::vector<std::string>{"a+b", "c"}));
+    ranked.clear();
+    for (int i = 0; i < 1200; ++i) ranked.push_back(PanelRow{std::to_string(1200 - i), {}});
+    EXPECT_EQ(completion_values(DimSpec{Dim::Status}, ranked).size(), 1000u);
 }
 
 TEST(Completion, ValueListsRegexesAndTheTextAfterTheCursor) {
