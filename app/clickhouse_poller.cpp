@@ -21,6 +21,7 @@ ClickHousePoller::ClickHousePoller(const clickhouse::Target& target, std::chrono
       thread_([this](std::stop_token st) { run(st); }) {}
 
 ClickHousePoller::~ClickHousePoller() {
+    client_.cancel();  // a poll ClickHouse does not answer is not waited for
     thread_.request_stop();
     if (thread_.joinable()) thread_.join();
 }

@@ -28,7 +28,7 @@ public:
     /// the snapshot is handed over.
     ClickHousePoller(const clickhouse::Target& target, std::chrono::milliseconds every, std::function<void()> wake,
                      std::shared_ptr<StorageCollector> storage = nullptr);
-    /// Stops and joins the thread (a query under way is waited for).
+    /// Stops and joins the thread; a query under way is cancelled (Client::cancel).
     ~ClickHousePoller() override;
     ClickHousePoller(const ClickHousePoller&) = delete;
     ClickHousePoller& operator=(const ClickHousePoller&) = delete;

@@ -302,11 +302,16 @@ int run_clickhouse_dashboard(const Options& opt, tui::DashboardOptions d) {
     std::mutex exported_mutex;
     d.export_view = [&](const tui::ExportRequest& r) {
         const ViewExport e = export_view(poller->client(), opt, r, DashboardInput::now());
-        if (!e.ok) return e.line;
         std::lock_guard l(exported_mutex);
-        exported.push_back(fmt::format("s3top: wrote {}; the same: {}", e.file, e.command));
+        if (e.ok)
+            exported.push_back(fmt::format("s3top: wrote {}; the same: {}", e.file, e.command));
+        else if (poller->client().cancelled())  // the dashboard ended while it was written
+            exported.push_back(fmt::format("s3top: {}", e.line));
         return e.line;
     };
+    // Quitting stops the requests ClickHouse has not answered (the poll, the cost, the picker's
+    // or Tab's question, an export): none is waited for.
+    d.ending = [&poller] { poller->client().cancel(); };
     const int rc = tui::run_dashboard(none, d);
     signals_to_ui.reset();
     d = tui::DashboardOptions();  // what reads the poller, before it is joined

@@ -47,6 +47,12 @@ public:
                            nullptr);
     }
 
+    ~Dashboard() {
+        if (opts_.ending) opts_.ending();
+    }
+    Dashboard(const Dashboard&) = delete;
+    Dashboard& operator=(const Dashboard&) = delete;
+
     int run() {
         refresh(true);
         for (;;) {

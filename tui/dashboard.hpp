@@ -62,6 +62,10 @@ struct DashboardOptions {
     /// not). Called on a thread of its own, one at a time: a big view may take a while, and the
     /// dashboard goes on meanwhile. Null: the key says there is no export here.
     std::function<std::string(const ExportRequest& r)> export_view;
+    /// Called once on the UI thread when the dashboard ends, before it waits for its threads
+    /// (the running cost, the export, slow sources' questions): the app stops what they wait
+    /// for (a request ClickHouse does not answer), so quitting never hangs. Null: nothing.
+    std::function<void()> ending;
 
     Filter filter;               ///< initial filter (--filter)
     Dim resolution = Dim::Hour;  ///< initial chart resolution (Minute, Hour, Day, Month)

@@ -57,6 +57,8 @@ Client::~Client() = default;
 
 std::expected<std::string, std::string> Client::post(std::size_t host, std::string_view url_query, std::string body,
                                                      bool gzipped, const std::vector<std::string_view>* pieces) {
+    const std::string where = fmt::format("{}:{}", target_.hosts[host].name, target_.hosts[host].port);
+    if (cancelled_.load()) return std::unexpected(fmt::format("ClickHouse at {}: cancelled", where));
     std::unique_ptr<s3::HttpClient> http;
     {
         std::lock_guard l(mutex_);
@@ -77,12 +79,13 @@ std::expected<std::string, std::string> Client::post(std::size_t host, std::stri
     req.max_body_bytes = std::size_t{256} << 20;
     req.connect_timeout = std::chrono::milliseconds(5000);
     req.stall_timeout = std::chrono::milliseconds(120000);
+    req.cancel = &cancelled_;
     auto resp = http->perform(req);
     {
         std::lock_guard l(mutex_);
         idle_.push_back(std::move(http));
     }
-    const std::string where = fmt::format("{}:{}", target_.hosts[host].name, target_.hosts[host].port);
+    if (!resp && resp.error().cancelled) return std::unexpected(fmt::format("ClickHouse at {}: cancelled", where));
     if (!resp)
         return std::unexpected(fmt::format("ClickHouse at {} cannot be reached: {}", where, resp.error().message));
     if (resp->status != 200)

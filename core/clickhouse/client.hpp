@@ -2,6 +2,7 @@
 // ClickHouse's HTTP interface, through core/s3's libcurl wrapper: a statement per request, an
 // error as one line (the server's first line, or why it could not be reached), never with the
 // credentials. Safe to use from several threads (a curl handle each, kept for reuse).
+#include <atomic>
 #include <cstdint>
 #include <expected>
 #include <functional>
@@ -29,6 +30,10 @@ public:
     Client& operator=(const Client&) = delete;
 
     const Target& target() const { return target_; }
+    /// From now on every request fails at once ("cancelled"), and those under way stop within
+    /// about a second: for ending while ClickHouse does not answer (the dashboard quits).
+    void cancel() { cancelled_.store(true); }
+    bool cancelled() const { return cancelled_.load(); }
 
     /// Runs `sql` on host `host`; its answer (up to 256 MiB), or a one-line error naming the host.
     std::expected<std::string, std::string> query(std::size_t host, std::string_view sql);
@@ -90,6 +95,7 @@ private:
     Target target_;
     std::mutex mutex_;
     std::vector<std::unique_ptr<s3::HttpClient>> idle_;
+    std::atomic<bool> cancelled_{false};
 };
 
 /// The query id of a batch's insert (the batch id in hex): how a restart finds it still running.

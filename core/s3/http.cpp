@@ -121,6 +121,16 @@ std::expected<HttpResponse, HttpFailure> HttpClient::perform(const HttpRequest& 
     curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, std::max(1L, static_cast<long>(req.stall_timeout.count() / 1000)));
     if (req.total_timeout.count() > 0)
         curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(req.total_timeout.count()));
+    if (req.cancel) {
+        struct Cancel {
+            static int check(void* flag, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+                return static_cast<const std::atomic<bool>*>(flag)->load(std::memory_order_relaxed) ? 1 : 0;
+            }
+        };
+        curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+        curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, Cancel::check);
+        curl_easy_setopt(c, CURLOPT_XFERINFODATA, const_cast<std::atomic<bool>*>(req.cancel));
+    }
     curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(c, CURLOPT_HEADERDATA, &t);
     PiecesReader pieces{&req.body_pieces};
@@ -160,6 +170,7 @@ std::expected<HttpResponse, HttpFailure> HttpClient::perform(const HttpRequest& 
     curl_slist_free_all(list);
     if (t.write_failed)
         return std::unexpected(HttpFailure{std::string("writing the object: ") + std::strerror(t.write_errno), false});
+    if (rc == CURLE_ABORTED_BY_CALLBACK) return std::unexpected(HttpFailure{"cancelled", false, true});
     if (rc != CURLE_OK) return std::unexpected(HttpFailure{curl_easy_strerror(rc), rc == CURLE_OPERATION_TIMEDOUT});
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp.status);
     return resp;

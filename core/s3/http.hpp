@@ -1,6 +1,7 @@
 #pragma once
 // One HTTP request through libcurl: the body into memory or into a file descriptor. Errors are
 // values; nothing is printed (curl's own messages are turned off).
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <expected>
@@ -25,6 +26,7 @@ struct HttpResponse {
 struct HttpFailure {
     std::string message;
     bool timeout = false;
+    bool cancelled = false;  ///< HttpRequest::cancel stopped it
 };
 
 struct HttpRequest {
@@ -44,6 +46,9 @@ struct HttpRequest {
     /// A body kept in memory is cut at this many bytes (error documents are small; a query's
     /// answer may not be).
     std::size_t max_body_bytes = std::size_t{1} << 20;
+    /// When not null and it becomes true, the transfer stops soon (curl checks about once a
+    /// second, and whenever data moves), failing with `cancelled` set.
+    const std::atomic<bool>* cancel = nullptr;
 };
 
 /// Keeps one curl handle (and its connections) for a series of requests on one thread.
