@@ -5,7 +5,8 @@
 # bytes, the Stored panel) as the local dashboard over the logs that were ingested, with exact
 # numbers, unfiltered and under a filter typed at the prompt; the org picker lists the same
 # orgs with the same numbers; the problems view the same counts by reason, and says that the
-# rejected lines' text is not in ClickHouse; `w` writes the same JSON file. A filter term
+# rejected lines' text is not in ClickHouse; `w` writes the same JSON file; the key panel's
+# cut at its 500th row, groups tied there and keys shown alike once decoded, has the same rows. A filter term
 # ClickHouse cannot be sent is refused in the header naming the term; a stopped shard is one
 # line in the header, the last numbers stay and the dashboard goes on; the header says where
 # the records are and when they were polled.
@@ -31,6 +32,22 @@ url="clickhouse://127.0.0.1:${CH_HTTP[0]},127.0.0.1:${CH_HTTP[1]}/logs?table=s3t
 # Objects put, copied, deleted and moved over March: what the cost's storage and the Stored
 # panel are made of.
 "$S3GEN" --out "$work/logs/storage" --storage-objects 400 --files 4 --seed 34 >/dev/null
+# Keys for the key panel's cut at its 500th row (under prefix:1=hot,cut): 480 keys asked ten
+# times each, then 23 asked nine times, the 500th among them, some shown alike once decoded
+# (%41 and A; a%2Bb, a%2bb and a+b; %7A and z): by requests the 500th row is the second a+b
+# (a%2bb: tied groups go by the value shown, then as logged), fewest first it is a hot/ key.
+python3 - "$work/logs/traffic" <<'PY'
+import os, sys
+d = sys.argv[1]
+f = open(os.path.join(d, sorted(os.listdir(d))[0]), "rb").read().split(b"\n")[0].split(b" ")
+cut = [b"cut/%02d" % i for i in range(16)] + [b"cut/%41", b"cut/A", b"cut/a%2Bb", b"cut/a%2bb", b"cut/a+b", b"cut/%7A", b"cut/z"]
+lines = []
+for k, n in [(b"hot/%03d" % i, 10) for i in range(480)] + [(k, 9) for k in cut]:
+    for _ in range(n):
+        f[8], f[14] = k, b"1000"
+        lines.append(b" ".join(f))
+open(os.path.join(d, "2024-03-01-09-59-59-CUT0000000000"), "wb").write(b"\n".join(lines) + b"\n")
+PY
 "$S3TOP" ingest --quiet --state "$work/state" --to "$url" "$work/logs" >/dev/null 2>"$work/err" ||
   fail "ingest: $(cat "$work/err")"
 
@@ -55,7 +72,7 @@ start() {  # socket folder command...: run in its own folder (where `w` writes)
   tmux -L "$s" new -d -s t -x 160 -y 50 -c "$dir" "LANG=C.UTF-8 $*; echo EXITED-\$?; sleep 60"
 }
 
-panels="org,stored,operation,status"
+panels="org,stored,operation,status,key"
 start "$local_sock" "$work/at-local" "$S3TOP" --no-follow --no-state --panels "$panels" "$work/logs"
 start "$ch_sock" "$work/at-ch" "$S3TOP" --every 1s --panels "$panels" "'$url'"
 sock=$local_sock
@@ -140,6 +157,37 @@ wait_for "the filter term on hour cannot be sent to ClickHouse"
 tmux -L "$ch_sock" send-keys -t t u
 sleep 1
 compare "the filter undone"
+
+# The key panel's cut at its 500th row, by requests (ties at the cut, keys shown alike once
+# decoded) and smallest first: expanded and scrolled to its end, the same rows on both screens.
+whole() { screen | sed -n '2,$p' | sed '$d'; }
+compare_whole() {  # what
+  local l c i
+  for ((i = 0; i < ${S3TOP_E2E_WAIT:-20} * 5; i++)); do
+    sock=$local_sock; l=$(whole)
+    sock=$ch_sock; c=$(whole)
+    [[ $l == "$c" && $l == *"$2"* ]] && return 0
+    sleep 0.2
+  done
+  diff <(echo "$l") <(echo "$c") >&2 || true
+  fail "$1: the key panel over ClickHouse differs from the local one"
+}
+for s in "$local_sock" "$ch_sock"; do
+  tmux -L "$s" send-keys -t t / C-u 'prefix:1=hot,cut' Enter
+  tmux -L "$s" send-keys -t t Tab Tab Tab Tab s e
+done
+compare_whole "the key panel by requests" "by requests"
+for s in "$local_sock" "$ch_sock"; do tmux -L "$s" send-keys -t t End; done
+compare_whole "the key panel's last rows by requests" "cut/a+b"
+sock=$ch_sock
+[[ $(screen | grep -cE '^ cut/a\+b +9 ') == 2 && $(screen | grep -c 'cut/z') == 0 ]] ||
+  fail "by requests, the first 500 rows end with two of the three cut/a+b groups"
+for s in "$local_sock" "$ch_sock"; do tmux -L "$s" send-keys -t t Home r; done
+compare_whole "the key panel, fewest requests first" "Requests▲"
+for s in "$local_sock" "$ch_sock"; do tmux -L "$s" send-keys -t t End; done
+compare_whole "the key panel's last rows, fewest requests first" "hot/476"
+screen | grep -q 'hot/477' && fail "fewest first, the first 500 rows end at hot/476"
+for s in "$local_sock" "$ch_sock"; do tmux -L "$s" send-keys -t t r s s e u; done
 
 # A stopped shard: one line in the header, the dashboard goes on and quits with 0.
 ch_stop_one 2
