@@ -85,8 +85,9 @@ TEST(Options, APasswordInTheUrlIsKeptButNeverShown) {
     EXPECT_EQ(r.options->to->describe(), "clickhouse://127.0.0.1:8123,10.0.0.2:8123/logs?table=t");
     // Malformed URLs carrying it: the message says what is wrong, never the password.
     for (const std::string& url :
-         {"clickhouse://ingest:" + secret + "@127.0.0.1:8123/logs", "clickhouse://ingest:" + secret + "@127.0.0.1:x/logs",
-          "clickhouse://ingest:" + secret + "@/logs", "clickhouse://ingest:" + secret + "@127.0.0.1:8123/logs?table=a;b"}) {
+         {"clickhouse://ingest:" + secret + "@127.0.0.1:8123/logs",
+          "clickhouse://ingest:" + secret + "@127.0.0.1:x/logs", "clickhouse://ingest:" + secret + "@/logs",
+          "clickhouse://ingest:" + secret + "@127.0.0.1:8123/logs?table=a;b"}) {
         r = resolve(ingest_to(url));
         EXPECT_FALSE(r.options) << url;
         EXPECT_EQ(r.error.find("--to: "), 0u) << r.error;
