@@ -52,10 +52,16 @@ std::string_view file_name(std::string_view path) {
 }  // namespace
 
 std::vector<InputProblem> IngestSink::screen(std::vector<InputFile>& files, const Ledger& ledger) {
+    // The S3 log objects new to this state, by index, and their names (each once, sorted).
+    std::vector<std::size_t> asked;
     std::vector<std::string> names;
-    for (const InputFile& f : files)
-        if (is_s3_log_object_name(file_name(f.path)) && !ledger.find(f.path)) names.emplace_back(file_name(f.path));
-    if (names.empty()) return {};
+    for (std::size_t i = 0; i < files.size(); ++i) {
+        const std::string_view name = file_name(files[i].path);
+        if (!is_s3_log_object_name(name) || ledger.find(files[i].path)) continue;
+        asked.push_back(i);
+        names.emplace_back(name);
+    }
+    if (asked.empty()) return {};
     std::sort(names.begin(), names.end());
     names.erase(std::unique(names.begin(), names.end()), names.end());
     std::vector<std::string> sent;
@@ -68,21 +74,21 @@ std::vector<InputProblem> IngestSink::screen(std::vector<InputFile>& files, cons
             sent.insert(sent.end(), found->begin(), found->end());
     }
     std::sort(sent.begin(), sent.end());
+    const std::string why = !error.empty()
+                                ? "not sent: whether the target holds it already could not be asked (" + error + ")"
+                                : fmt::format(
+                                      "not sent: {}.{} holds a log object of this name already, sent by another "
+                                      "state file (this one has no record of it)",
+                                      client_.target().database, client_.target().table);
     std::vector<InputProblem> refused;
-    std::erase_if(files, [&](const InputFile& f) {
-        const std::string_view name = file_name(f.path);
-        if (!is_s3_log_object_name(name) || ledger.find(f.path)) return false;
-        if (!error.empty()) {
-            refused.push_back(
-                {f.path, "not sent: whether the target holds it already could not be asked (" + error + ")"});
-            return true;
-        }
-        if (!std::binary_search(sent.begin(), sent.end(), name)) return false;
-        refused.push_back({f.path, fmt::format("not sent: {}.{} holds a log object of this name already, sent by "
-                                               "another state file (this one has no record of it)",
-                                               client_.target().database, client_.target().table)});
-        return true;
-    });
+    std::vector<bool> drop(files.size(), false);
+    for (const std::size_t i : asked) {
+        if (error.empty() && !std::binary_search(sent.begin(), sent.end(), file_name(files[i].path))) continue;
+        drop[i] = true;
+        refused.push_back({files[i].path, why});
+    }
+    // remove_if tests each element where it stood (it only writes to positions already tested).
+    std::erase_if(files, [&](const InputFile& f) { return drop[static_cast<std::size_t>(&f - files.data())]; });
     return refused;
 }
 

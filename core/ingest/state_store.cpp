@@ -99,6 +99,45 @@ std::expected<int, IoError> open_locked(const std::filesystem::path& file) {
     return std::unexpected(IoError{IoError::Code::Changed, file.string(), 0, "keeps being replaced"});
 }
 
+/// What a state file's header says. Every version's starts with the magic and the version; the
+/// rest (parsing rules, settings' fingerprint) is read for this version only.
+struct StoredHeader {
+    bool ok = false;  ///< the magic, and this version's whole header when it is this version
+    std::uint32_t version = 0, rules = 0;
+    std::uint64_t fingerprint = 0;
+};
+
+StoredHeader read_header(std::string_view data) {
+    StoredHeader h;
+    const bool versioned = data.size() >= 12 && std::memcmp(data.data(), kMagic, 8) == 0;
+    if (versioned) std::memcpy(&h.version, data.data() + 8, 4);
+    h.ok = versioned && (h.version != StateStore::kVersion || data.size() >= kHeaderBytes);
+    if (h.ok && h.version == StateStore::kVersion) {
+        std::memcpy(&h.rules, data.data() + 12, 4);
+        std::memcpy(&h.fingerprint, data.data() + 16, 8);
+    }
+    return h;
+}
+
+/// Why what a file holds cannot be used (empty: it can), and what rebuilding it means. `former`:
+/// its fingerprint is the settings' former one, which is taken.
+std::pair<std::string, std::string> unusable_because(const StoredHeader& h, bool empty, std::uint64_t fingerprint,
+                                                     bool former) {
+    if (!empty && !h.ok) return {"not a state file or corrupt header", "rebuilt"};
+    if (!h.ok) return {};
+    const std::string again = "rebuilt: the logs are read again";
+    if (h.version != StateStore::kVersion)
+        return {"state format " + std::to_string(h.version) + " of another s3top version (this one writes " +
+                    std::to_string(StateStore::kVersion) + ")",
+                again};
+    if (h.rules != kParsingRulesVersion)
+        return {"records parsed by the rules of version " + std::to_string(h.rules) +
+                    " (this s3top parses by version " + std::to_string(kParsingRulesVersion) + ")",
+                again};
+    if (h.fingerprint != fingerprint && !former) return {"written for other settings", "rebuilt"};
+    return {};
+}
+
 }  // namespace
 
 StateStore::~StateStore() {
@@ -140,31 +179,10 @@ IoStatus StateStore::open(const std::filesystem::path& file, std::uint64_t finge
     StorageCollector* storage = engine.config().storage ? engine.config().storage.get() : &unused_storage;
     const RowsTarget target = stream ? RowsTarget{nullptr, &engine, storage} : RowsTarget{&rows, nullptr, storage};
     state_records::Decoded dec;  // good == 0: nothing kept
-    // Every version's header starts with the magic and the version; the rest is this version's.
-    std::uint32_t version = 0, rules = 0;
-    std::uint64_t fp = 0;
-    const bool versioned = data.size() >= 12 && std::memcmp(data.data(), kMagic, 8) == 0;
-    if (versioned) std::memcpy(&version, data.data() + 8, 4);
-    const bool header_ok = versioned && (version != kVersion || data.size() >= kHeaderBytes);
-    if (header_ok && version == kVersion) {
-        std::memcpy(&rules, data.data() + 12, 4);
-        std::memcpy(&fp, data.data() + 16, 8);
-    }
-    // Why what the file holds cannot be used (it is then rebuilt: emptied, the logs read again).
-    std::string unusable, rebuilt = "rebuilt: the logs are read again";
-    if (!data.empty() && !header_ok) {
-        unusable = "not a state file or corrupt header";
-        rebuilt = "rebuilt";
-    } else if (header_ok && version != kVersion) {
-        unusable = "state format " + std::to_string(version) + " of another s3top version (this one writes " +
-                   std::to_string(kVersion) + ")";
-    } else if (header_ok && rules != kParsingRulesVersion) {
-        unusable = "records parsed by the rules of version " + std::to_string(rules) +
-                   " (this s3top parses by version " + std::to_string(kParsingRulesVersion) + ")";
-    } else if (header_ok && fp != fingerprint && !(formerly_ && fp == *formerly_)) {
-        unusable = "written for other settings";
-        rebuilt = "rebuilt";
-    }
+    const StoredHeader header = read_header(data);
+    const std::uint64_t fp = header.fingerprint;
+    const bool former = formerly_ && fp == *formerly_;
+    const auto [unusable, rebuilt] = unusable_because(header, data.empty(), fingerprint, former);
     if (!unusable.empty() && !rebuild_allowed_) {
         ::close(fd_);
         fd_ = -1;
@@ -173,7 +191,7 @@ IoStatus StateStore::open(const std::filesystem::path& file, std::uint64_t finge
     }
     if (!unusable.empty()) {
         notes.push_back(file.string() + ": " + unusable + "; " + rebuilt);
-    } else if (header_ok) {
+    } else if (header.ok) {
         dec = decode_records(data, target, ledger, ids);
         if (dec.good < data.size())
             notes.push_back(file.string() + ": " + std::to_string(data.size() - dec.good) +
@@ -215,7 +233,7 @@ IoStatus StateStore::open(const std::filesystem::path& file, std::uint64_t finge
         }
     }
     // Written under the settings' former fingerprint: its header says the current one from now on.
-    if (formerly_ && fp == *formerly_ && fp != fingerprint && good >= kHeaderBytes) {
+    if (former && fp != fingerprint && good >= kHeaderBytes) {
         const std::string h = file_header(fingerprint);
         if (::pwrite(fd_, h.data(), h.size(), 0) != static_cast<ssize_t>(h.size())) return fail(IoError::Code::Write);
     }
