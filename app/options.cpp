@@ -288,11 +288,19 @@ void resolve_ingest(const CommandLineText& t, Options& o) {
         throw UsageError{
             "ingest: standard input cannot be ingested exactly once (no state file for a pipe); name files"};
     if (o.replay) throw UsageError{"--replay: an ingest sends the records as they are read"};
-    if (o.dedupe != DedupeMode::Off)
-        throw UsageError{
-            "--dedupe: not with ingest: a record S3 delivered twice can be in files --shard gives to two machines, "
-            "each state knowing only its own request ids, and the records table keeps none to ask ClickHouse by "
-            "(report and bill --dedupe request-id read the logs)"};
+    if (o.dedupe != DedupeMode::Off) {
+        constexpr std::string_view why =
+            "a record S3 delivered twice can be in files --shard gives to two machines, each state knowing only its "
+            "own request ids, and the records table keeps none to ask ClickHouse by (report and bill --dedupe "
+            "request-id read the logs)";
+        // Set by a config file that report and bill share: say so, and how to ingest anyway.
+        if (!given(t, "--dedupe"))
+            throw UsageError{
+                fmt::format("config: log.dedupe = \"request-id\" does not apply to ingest: {}; give "
+                            "--dedupe off to ingest with this config",
+                            why)};
+        throw UsageError{fmt::format("--dedupe: not with ingest: {}", why)};
+    }
 }
 
 }  // namespace

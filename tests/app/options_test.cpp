@@ -75,6 +75,32 @@ TEST(Options, AnIngestRefusesWhatItCannotSendExactlyOnce) {
     }
 }
 
+TEST(Options, AConfigsRequestIdDedupeIsNamedAsTheConfigsAndAnIngestCanTurnItOff) {
+    test::TempDir dir;
+    const auto config = dir.write("s3top.toml", "[log]\ndedupe = \"request-id\"\n");
+    CommandLineText t = ingest_to("clickhouse://127.0.0.1:8123/logs");
+    t.config_file = config.string();
+    t.given.insert("--config");
+    Resolved r = resolve(t);
+    EXPECT_FALSE(r.options);
+    EXPECT_EQ(r.error.find("config: log.dedupe = \"request-id\" does not apply to ingest: "), 0u) << r.error;
+    EXPECT_NE(r.error.find("give --dedupe off to ingest with this config"), std::string::npos) << r.error;
+    t.dedupe = "off";
+    t.given.insert("--dedupe");
+    r = resolve(t);
+    ASSERT_TRUE(r.options) << r.error;
+    EXPECT_EQ(r.options->dedupe, DedupeMode::Off);
+    // A report keeps the config's dedupe.
+    t = CommandLineText{};
+    t.command = Command::Report;
+    t.paths = {"logs"};
+    t.config_file = config.string();
+    t.given = {"--config"};
+    r = resolve(t);
+    ASSERT_TRUE(r.options) << r.error;
+    EXPECT_EQ(r.options->dedupe, DedupeMode::RequestId);
+}
+
 TEST(Options, APasswordInTheUrlIsKeptButNeverShown) {
     const std::string secret = "s3cr3t-Zq9/x";  // a '/' unescaped: read wrongly, it could become a host
     Resolved r = resolve(ingest_to("clickhouse://ingest:s3cr3t-Zq9%2Fx@127.0.0.1:8123,10.0.0.2:8123/logs?table=t"));
