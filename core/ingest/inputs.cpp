@@ -38,6 +38,12 @@ bool is_temporary_name(std::string_view name) {
 
 namespace {
 
+/// A fifo, socket or device met in a folder: not read, and nothing of a log missing for it.
+InputProblem not_a_file(std::string path) {
+    return {std::move(path), "not a regular file (a fifo, socket or device): not read",
+            InputProblem::Effect::NothingMissing};
+}
+
 InputFile input_of(std::string path, std::string_view filename, const struct stat& st) {
     InputFile f;
     f.path = std::move(path);
@@ -122,8 +128,13 @@ void walk(int fd, const std::string& prefix, const std::string& shown, std::vect
             if (name.front() != '.') folders.push_back({prefix + std::string(name) + '/'});  // not .git, .s3top
             continue;
         }
-        if (type != DT_REG && type != DT_LNK && type != DT_UNKNOWN) continue;  // a fifo, socket or device
         const bool temporary = is_temporary_name(name);
+        if (type != DT_REG && type != DT_LNK && type != DT_UNKNOWN) {
+            // A fifo, socket or device holds no log file to read (a fifo would block): named,
+            // as a dangling link is, so nothing in the folder passes unsaid.
+            if (!temporary) problems.push_back(not_a_file(prefix + std::string(name)));
+            continue;
+        }
         if (type == DT_REG && temporary) continue;
         entries.push_back(Entry{std::string(name), type, temporary});
     }
@@ -150,7 +161,11 @@ void walk(int fd, const std::string& prefix, const std::string& shown, std::vect
             folders.push_back({prefix + std::string(name) + '/', link});
             continue;
         }
-        if (!S_ISREG(st.st_mode) || e.temporary) continue;
+        if (e.temporary) continue;
+        if (!S_ISREG(st.st_mode)) {  // a link to a fifo, socket or device
+            problems.push_back(not_a_file(prefix + e.name));
+            continue;
+        }
         files.push_back(input_of(prefix + e.name, name, st));
     }
     std::sort(files.begin(), files.end(), [](const InputFile& a, const InputFile& b) { return a.path < b.path; });

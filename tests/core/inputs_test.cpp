@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -81,7 +82,7 @@ TEST(Inputs, EachFileCarriesItsStat) {
     EXPECT_EQ(f.mtime_ns, static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec);
 }
 
-TEST(Inputs, HiddenTemporaryAndSpecialEntriesAreSkippedLinksFollowed) {
+TEST(Inputs, HiddenAndTemporaryEntriesAreSkippedSpecialOnesNamedLinksFollowed) {
     test::TempDir d;
     const fs::path logs = d.path() / "logs";
     d.write("logs/good.log", "x\n");
@@ -96,15 +97,24 @@ TEST(Inputs, HiddenTemporaryAndSpecialEntriesAreSkippedLinksFollowed) {
     fs::create_symlink(d.path() / "target.log", logs / "link.log");                // followed
     fs::create_symlink(logs / "nowhere", logs / "dangling.log");                   // named
     fs::create_symlink(logs / "nowhere", logs / "dangling.tmp");                   // temporary: not named
-    ASSERT_EQ(::mkfifo((logs / "pipe.log").c_str(), 0600), 0);                     // not a file: skipped
+    ASSERT_EQ(::mkfifo((logs / "pipe.log").c_str(), 0600), 0);                     // not a file: named
+    ASSERT_EQ(::mkfifo((d.path() / "fifo").c_str(), 0600), 0);
+    fs::create_symlink(d.path() / "fifo", logs / "to-fifo.log");  // a link to one: named
+    ASSERT_EQ(::mkfifo((logs / "q.part").c_str(), 0600), 0);      // a temporary name: not named
     std::vector<InputProblem> problems;
     const auto files = collect_inputs({logs.string()}, problems);
     EXPECT_EQ(paths_of(files), (std::vector<std::string>{(logs / "good.log").string(), (logs / "link.log").string(),
                                                          (logs / "linked-folder" / "inner.log").string()}));
     EXPECT_EQ(files[1].size, 2u) << "the stat of the link's target";
-    ASSERT_EQ(problems.size(), 1u);
-    EXPECT_EQ(problems[0].path, (logs / "dangling.log").string());
-    EXPECT_FALSE(problems[0].message.empty());
+    std::map<std::string, std::string> named;
+    for (const auto& p : problems) {
+        named[p.path] = p.message;
+        EXPECT_EQ(p.effect, InputProblem::Effect::NothingMissing) << p.path;
+    }
+    EXPECT_EQ(problems.size(), 3u);
+    EXPECT_FALSE(named[(logs / "dangling.log").string()].empty());
+    EXPECT_EQ(named[(logs / "pipe.log").string()], "not a regular file (a fifo, socket or device): not read");
+    EXPECT_EQ(named[(logs / "to-fifo.log").string()], "not a regular file (a fifo, socket or device): not read");
 }
 
 // Symlinked sub-folders are walked, each folder once: a link back up (a loop) or to a folder
