@@ -60,12 +60,13 @@ public:
             // the load is done, its last records are shown at once, never "loaded" over a
             // snapshot taken before (min_refresh would hold them back).
             const bool load_ended = poll_status();
-            if (!(ctl_.state().view_spec() == view_.spec())) {
-                view_ = View(ctl_.state().view_spec());  // folds every record again on the next refresh
-                refresh(true);
-            } else if (opts_.feed || (engine_.version() != seen_version_ &&
-                                      (load_ended || Clock::now() - last_refresh_ >= opts_.min_refresh))) {
-                refresh(false);
+            if (!respec()) {
+                if (opts_.feed || (engine_.version() != seen_version_ &&
+                                   (load_ended || Clock::now() - last_refresh_ >= opts_.min_refresh)))
+                    refresh(false);
+                // The chart's resolution follows the records (show()): the frame is drawn at
+                // the new one.
+                respec();
             }
             update_costs();
             update_asks();
@@ -94,6 +95,16 @@ private:
         ui.resolution = opts.resolution;
         ui.unicode = term.unicode();
         return ui;
+    }
+
+    /// When the state's view is not the one folded: makes it the view's (respec: a new
+    /// filter or panel dimension folds every record again, a new order or resolution does
+    /// not) and takes a snapshot of it. True when it did.
+    bool respec() {
+        if (ctl_.state().view_spec() == view_.spec()) return false;
+        view_.respec(ctl_.state().view_spec());
+        refresh(true);
+        return true;
     }
 
     /// A new snapshot when the records changed (`force`: the view did): folded from the engine,

@@ -104,35 +104,58 @@ public:
         }
     }
 
-    /// Folds rows [processed, end). A large range (a new view over many records) is split
-    /// over two threads whose partials merge; keyers and filter are read-only meanwhile.
+    /// Folds rows [processed, end), and first every row folded before into the chart again
+    /// when its resolution changed (respec). Keyers and filter are read-only meanwhile.
     void fold(const Columns& c, const Pools& pools, std::size_t end, std::size_t split_rows) {
         filter.prepare(pools);
         for (auto& k : keyers) k.prepare(pools);
-        const std::size_t ips = (pools[index(Dim::RemoteIp)].size() + 63) / 64;
-        auto ready = [&](ViewPartial& p) {
-            for (std::size_t i = 0; i < keyers.size(); ++i) p.accs[i].reserve(keyers[i].dense_size(pools));
-            if (p.client_bits.size() < ips) p.client_bits.resize(ips, 0);
-        };
-        ready(main);
-        if (end - processed >= split_rows && std::thread::hardware_concurrency() > 1) {
-            const std::size_t mid = processed + (end - processed) / 2;
-            ViewPartial other;
-            for (const auto& k : keyers) other.accs.emplace_back(k.dense());
-            ready(other);
-            std::thread t([&] { fold_range(other, c, mid, end); });
-            fold_range(main, c, processed, mid);
-            t.join();
-            main.merge(other);
-        } else {
-            fold_range(main, c, processed, end);
+        if (series_stale) {
+            fold_split(c, pools, 0, processed, split_rows, Consumers::Series);
+            series_stale = false;
         }
+        fold_split(c, pools, processed, end, split_rows, Consumers::All);
         distinct_clients = 0;
         for (const auto w : main.client_bits) distinct_clients += static_cast<std::uint64_t>(std::popcount(w));
         processed = end;
     }
 
-    void fold_range(ViewPartial& p, const Columns& c, std::size_t begin, std::size_t end) const {
+    /// A new chart resolution: the series is folded again from every row on the next fold;
+    /// the totals and panels stay.
+    void set_resolution(Dim r) {
+        resolution = r;
+        main.series.clear();
+        series_stale = processed > 0;
+    }
+
+    /// What a fold adds rows to: everything, or only the chart's series.
+    enum class Consumers : std::uint8_t { All, Series };
+
+    /// Folds rows [begin, end) into main; a large range (a new view over many records) is
+    /// split over two threads whose partials merge.
+    void fold_split(const Columns& c, const Pools& pools, std::size_t begin, std::size_t end, std::size_t split_rows,
+                    Consumers what) {
+        const std::size_t ips = (pools[index(Dim::RemoteIp)].size() + 63) / 64;
+        auto ready = [&](ViewPartial& p) {
+            if (what == Consumers::Series) return;
+            for (std::size_t i = 0; i < keyers.size(); ++i) p.accs[i].reserve(keyers[i].dense_size(pools));
+            if (p.client_bits.size() < ips) p.client_bits.resize(ips, 0);
+        };
+        ready(main);
+        if (end - begin >= split_rows && std::thread::hardware_concurrency() > 1) {
+            const std::size_t mid = begin + (end - begin) / 2;
+            ViewPartial other;
+            for (const auto& k : keyers) other.accs.emplace_back(k.dense());
+            ready(other);
+            std::thread t([&] { fold_range(other, c, mid, end, what); });
+            fold_range(main, c, begin, mid, what);
+            t.join();
+            main.merge(other);
+        } else {
+            fold_range(main, c, begin, end, what);
+        }
+    }
+
+    void fold_range(ViewPartial& p, const Columns& c, std::size_t begin, std::size_t end, Consumers what) const {
         // The rows that pass, once; then one tight loop per consumer (totals and chart, each
         // panel) instead of one loop touching every panel per row.
         std::vector<std::uint32_t> sel;
@@ -148,6 +171,11 @@ public:
         RowNumbers n(std::min(RowNumbers::kRows, sel.size()));  // a follow round's few rows: small
         for (std::size_t at = 0; at < sel.size(); at += RowNumbers::kRows) {
             const std::size_t count = std::min(RowNumbers::kRows, sel.size() - at);
+            if (what == Consumers::Series) {
+                n.read_times(c, sel.data() + at, count);
+                fold_series(p, count, n);
+                continue;
+            }
             n.read(c, sel.data() + at, count);
             fold_rows(p, c, sel.data() + at, count, n);
         }
@@ -165,29 +193,27 @@ public:
         explicit RowNumbers(std::size_t rows)
             : time(rows), sent(rows), in(rows), time_ms(rows), status(rows), tier(rows) {}
         void read(const Columns& c, const std::uint32_t* rows, std::size_t count) {
-            c.time.gather(rows, count, time.data());
-            c.bytes_sent.gather(rows, count, sent.data());
-            c.bytes_in.gather(rows, count, in.data());
+            read_times(c, rows, count);
             c.total_time_ms.gather(rows, count, time_ms.data());
             c.status.gather(rows, count, status.data());
             c.tier.gather(rows, count, tier.data());
         }
+        /// What the chart's series needs: the time and the bytes.
+        void read_times(const Columns& c, const std::uint32_t* rows, std::size_t count) {
+            c.time.gather(rows, count, time.data());
+            c.bytes_sent.gather(rows, count, sent.data());
+            c.bytes_in.gather(rows, count, in.data());
+        }
         void add_to(Metrics& m, std::size_t i) const { m.add(sent[i], in[i], status[i], tier[i], time_ms[i]); }
     };
 
-    // One chunk of selected rows into the totals, the chart and each panel: one tight loop per
-    // consumer instead of one loop touching every panel per row.
-    void fold_rows(ViewPartial& p, const Columns& c, const std::uint32_t* rows, std::size_t count,
-                   const RowNumbers& n) const {
-        const auto& ips = c.ids[index(Dim::RemoteIp)];
+    /// A chunk of selected rows into the chart's series.
+    void fold_series(ViewPartial& p, std::size_t count, const RowNumbers& n) const {
         // Rows come roughly in time order: remember the current chart bucket.
         std::int64_t lo = 1, hi = 0;
         SeriesPoint* bucket = nullptr;
         for (std::size_t i = 0; i < count; ++i) {
             const std::int64_t t = n.time[i];
-            if (!p.totals.requests || t < p.min_time) p.min_time = t;
-            if (!p.totals.requests || t > p.max_time) p.max_time = t;
-            n.add_to(p.totals, i);
             if (t < lo || t >= hi) {
                 lo = bucket_start(resolution, t);
                 hi = next_bucket(resolution, lo);
@@ -197,6 +223,20 @@ public:
             add_saturating(bucket->bytes_sent, n.sent[i]);  // flagged in the totals
             add_saturating(bucket->bytes_in, n.in[i]);
         }
+    }
+
+    // One chunk of selected rows into the totals, the chart and each panel: one tight loop per
+    // consumer instead of one loop touching every panel per row.
+    void fold_rows(ViewPartial& p, const Columns& c, const std::uint32_t* rows, std::size_t count,
+                   const RowNumbers& n) const {
+        const auto& ips = c.ids[index(Dim::RemoteIp)];
+        for (std::size_t i = 0; i < count; ++i) {
+            const std::int64_t t = n.time[i];
+            if (!p.totals.requests || t < p.min_time) p.min_time = t;
+            if (!p.totals.requests || t > p.max_time) p.max_time = t;
+            n.add_to(p.totals, i);
+        }
+        fold_series(p, count, n);
         if (!ips.empty()) {
             ips.visit([&](const auto* ip) {
                 for (std::size_t i = 0; i < count; ++i) {
@@ -224,10 +264,23 @@ public:
     ViewPartial main;
     std::uint64_t distinct_clients = 0;
     std::size_t processed = 0;
+    bool series_stale = false;  ///< rows [0, processed) are not in main.series (set_resolution)
 };
 
 View::View(ViewSpec spec) : spec_(std::move(spec)), state_(std::make_unique<ViewState>(spec_)) {}
 View::~View() = default;
+
+void View::respec(ViewSpec spec) {
+    const bool same_groups = spec.filter == spec_.filter && spec.panels.size() == spec_.panels.size() &&
+                             std::equal(spec.panels.begin(), spec.panels.end(), spec_.panels.begin(),
+                                        [](const PanelSpec& a, const PanelSpec& b) { return a.dim == b.dim; });
+    if (!same_groups) {
+        *this = View(std::move(spec));
+        return;
+    }
+    if (spec.resolution != spec_.resolution) state_->set_resolution(spec.resolution);
+    spec_ = std::move(spec);
+}
 View::View(View&&) noexcept = default;
 View& View::operator=(View&&) noexcept = default;
 

@@ -88,6 +88,11 @@ public:
     View(View&&) noexcept;
     View& operator=(View&&) noexcept;
     const ViewSpec& spec() const { return spec_; }
+    /// Makes `spec` the view's. What was folded is kept when the filter and the panels'
+    /// dimensions are the same (a panel's order or length changed: ranked again on the next
+    /// refresh; the chart's resolution: only its series is folded again); else every record
+    /// is folded again on the next refresh, as a new View would.
+    void respec(ViewSpec spec);
 
 private:
     friend class Engine;

@@ -275,6 +275,82 @@ TEST(Engine, SeriesIsContiguousAtResolution) {
     EXPECT_EQ(s.series[3].start - s.series[0].start, 3 * 3600);
 }
 
+/// Snapshots alike in what the dashboard draws: totals, clients, range, series, panels.
+void expect_same_snapshot(const Snapshot& a, const Snapshot& b) {
+    EXPECT_EQ(a.view, b.view);
+    EXPECT_EQ(a.totals, b.totals);
+    EXPECT_EQ(a.distinct_clients, b.distinct_clients);
+    EXPECT_EQ(a.min_time, b.min_time);
+    EXPECT_EQ(a.max_time, b.max_time);
+    ASSERT_EQ(a.series.size(), b.series.size());
+    for (std::size_t i = 0; i < a.series.size(); ++i) {
+        EXPECT_EQ(a.series[i].start, b.series[i].start) << i;
+        EXPECT_EQ(a.series[i].requests, b.series[i].requests) << i;
+        EXPECT_EQ(a.series[i].bytes_sent, b.series[i].bytes_sent) << i;
+        EXPECT_EQ(a.series[i].bytes_in, b.series[i].bytes_in) << i;
+    }
+    ASSERT_EQ(a.panels.size(), b.panels.size());
+    for (std::size_t p = 0; p < a.panels.size(); ++p) {
+        EXPECT_EQ(a.panels[p].groups, b.panels[p].groups) << p;
+        ASSERT_EQ(a.panels[p].rows.size(), b.panels[p].rows.size()) << p;
+        for (std::size_t i = 0; i < a.panels[p].rows.size(); ++i) {
+            EXPECT_EQ(a.panels[p].rows[i].label, b.panels[p].rows[i].label) << p << " " << i;
+            EXPECT_EQ(a.panels[p].rows[i].metrics, b.panels[p].rows[i].metrics) << p << " " << i;
+        }
+    }
+}
+
+// The dashboard's chart resolution follows the records' range, and `s`, `r`, `e` change a
+// panel's order and length: the view keeps what it folded (only the series is folded again
+// for a new resolution) and draws what a new view over the same records would, also after
+// more records came; a new filter or panel dimension folds everything again.
+TEST(Engine, AViewGivenANewOrderOrResolutionShowsWhatANewViewWould) {
+    EngineConfig cfg;
+    Engine e(cfg);
+    auto append_hours = [&](int from, int to) {
+        std::vector<Req> reqs;
+        for (int h = from; h < to; ++h) {
+            const std::string hh = (h < 10 ? "0" : "") + std::to_string(h);
+            for (int i = 0; i < 7; ++i)
+                reqs.push_back({"org-" + std::to_string((h + i) % 5), "10.0.0." + std::to_string(i), i == 3 ? 404 : 200,
+                                static_cast<std::uint64_t>(h * 100 + i), "REST.GET.OBJECT", "k" + std::to_string(i),
+                                "06/Feb/2019:" + hh + ":" + std::to_string(10 + i) + ":00 +0000"});
+        }
+        e.append(batch_of(reqs, cfg));
+    };
+    append_hours(0, 3);
+    ViewSpec spec;
+    spec.resolution = Dim::Minute;
+    spec.panels = {PanelSpec{DimSpec{Dim::Org, 0}, 3, SortBy::Bytes}, PanelSpec{DimSpec{Dim::Key, 0}, 0, SortBy::Key}};
+    View kept(spec);
+    e.refresh(kept, 1);
+
+    std::vector<ViewSpec> changes;
+    for (const Dim r : {Dim::Hour, Dim::Day, Dim::Minute}) {
+        changes.push_back(spec);
+        changes.back().resolution = r;
+    }
+    changes.push_back(changes.back());
+    changes.back().panels[0] = PanelSpec{DimSpec{Dim::Org, 0}, 0, SortBy::Requests, true};
+    changes.push_back(changes.back());
+    changes.back().panels[1].limit = 2;
+    changes.push_back(changes.back());
+    changes.back().filter = *parse_filter("status=200");
+    changes.push_back(changes.back());
+    changes.back().panels[1].dim = DimSpec{Dim::RemoteIp, 0};
+    changes.push_back(changes.back());
+    changes.back().resolution = Dim::Hour;
+    int hour = 3;
+    for (const ViewSpec& next : changes) {
+        kept.respec(next);
+        EXPECT_EQ(kept.spec(), next);
+        if (hour < 20) append_hours(hour, hour + 3);  // records after the change are folded too
+        hour += 3;
+        View fresh(next);
+        expect_same_snapshot(e.refresh(kept, 2), e.refresh(fresh, 2));
+    }
+}
+
 /// The labels of a snapshot's one panel, in order, joined by spaces.
 std::string panel_labels(const Engine& e, PanelSpec panel) {
     ViewSpec spec;
