@@ -75,6 +75,7 @@ OrgCosts compute_org_costs(const FallibleReportSource& reports, const BillingSpe
     spec.filter = filter;
     spec.periods = periods_between(min_time, max_time + 1);
     spec.storage = nullptr;
+    spec.lines_only = true;  // what each org is charged, not the statement's checks
     if (spec.periods.empty()) return out;
     out.from = spec.periods.front().from;
     out.to = spec.periods.back().to;

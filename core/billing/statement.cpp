@@ -438,10 +438,11 @@ Statement compute_statement(const ReportSource& source, const BillingSpec& spec)
 
         PeriodSummary sum;
         sum.period = period;
-        sum.all = minus_time(run(base).totals);
+        if (!spec.lines_only) sum.all = minus_time(run(base).totals);
 
         // Excluded usage, by disjoint reasons.
         auto exclude = [&](ExclusionReason reason, const Filter& f) {
+            if (spec.lines_only) return;
             const ReportResult r = run(f);
             sum.excluded.merge(minus_time(r.totals));
             for (const auto& g : r.groups)
@@ -476,7 +477,7 @@ Statement compute_statement(const ReportSource& source, const BillingSpec& spec)
         sum.groups = bill.groups.size();
         sum.newest_evidence = newest;
         sum.provisional = newest < period.to + spec.late_grace_seconds;
-        sum.warnings = period_warnings(source, spec, base, sum, bill);
+        if (!spec.lines_only) sum.warnings = period_warnings(source, spec, base, sum, bill);
 
         // Charges per line.
         std::vector<StatementLine> lines;

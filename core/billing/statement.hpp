@@ -42,6 +42,11 @@ struct BillingSpec {
     /// What was stored over the periods (made with storage_spec_for(*this)); null: no storage
     /// line at all (the statement is of requests and bytes only).
     const StorageResult* storage = nullptr;
+    /// Only what the lines are charged and whether each period is provisional (the dashboard's
+    /// running cost): no pass for all usage, the excluded lines or the warnings, two passes
+    /// over the records instead of five or more. Each period's `all`, `excluded` and
+    /// `warnings` are then empty, and `reconciled` false.
+    bool lines_only = false;
 };
 
 /// The storage computation a statement for `spec` needs: its periods, grouped by its `by` (when

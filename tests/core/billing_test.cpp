@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <utility>
+
 #include "core/agg/engine.hpp"
 #include "core/agg/tier_map.hpp"
 #include "core/billing/money.hpp"
@@ -260,6 +262,50 @@ TEST(Statement, MarkupFeeAndPerGroupTiers) {
     const Charges& g = st.lines_billed[1].charges;
     EXPECT_EQ(g.fee, 1'000'000);
     EXPECT_EQ(st.periods[0].charges.amount, a.amount + g.amount);
+}
+
+// The dashboard's running cost asks only what each line is charged: the same lines, charges
+// and provisional periods as the whole statement, from two passes over the records (all
+// usage, excluded usage, days and operations are not asked), with errors excluded or not.
+TEST(Statement, LinesOnlyChargesTheSameLinesInTwoPasses) {
+    const auto e = engine_of(sample());
+    for (const bool errors : {false, true}) {
+        BillingSpec spec = march(aws_table());
+        spec.periods = periods_between(*parse_iso8601("2024-03"), *parse_iso8601("2024-05"));
+        spec.exclude.errors = errors;
+        spec.newest_source_mtime = *parse_iso8601("2024-04-10");
+        int passes = 0;
+        const ReportSource counted{[&](const ReportSpec& r) {
+                                       ++passes;
+                                       return e->report(r);
+                                   },
+                                   e->config().tiers};
+        const Statement whole = compute_statement(counted, spec);
+        const int whole_passes = std::exchange(passes, 0);
+        spec.lines_only = true;
+        const Statement lines = compute_statement(counted, spec);
+        EXPECT_EQ(passes, 1 + 2) << "one for the newest record, one per period";
+        EXPECT_GE(whole_passes, 1 + 2 * 5);
+        ASSERT_EQ(lines.lines_billed.size(), whole.lines_billed.size());
+        ASSERT_EQ(lines.lines_billed.size(), 3u);  // acme and globex in March, acme in April
+        for (std::size_t i = 0; i < lines.lines_billed.size(); ++i) {
+            const StatementLine& a = lines.lines_billed[i];
+            const StatementLine& b = whole.lines_billed[i];
+            EXPECT_EQ(a.period, b.period);
+            EXPECT_EQ(a.key, b.key);
+            EXPECT_EQ(a.usage, b.usage);
+            EXPECT_EQ(a.charges.total, b.charges.total);
+            EXPECT_EQ(a.charges.amount, b.charges.amount);
+        }
+        ASSERT_EQ(lines.periods.size(), 2u);
+        for (std::size_t p = 0; p < 2; ++p) {
+            EXPECT_EQ(lines.periods[p].provisional, whole.periods[p].provisional) << p;
+            EXPECT_EQ(lines.periods[p].charges.amount, whole.periods[p].charges.amount) << p;
+            EXPECT_TRUE(lines.periods[p].warnings.empty());
+        }
+        EXPECT_TRUE(lines.excluded.empty());
+        EXPECT_FALSE(whole.excluded.empty());
+    }
 }
 
 TEST(Statement, PeriodsSplitByMonthAndLateRecordsAreNoted) {
