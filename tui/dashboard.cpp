@@ -68,7 +68,7 @@ public:
                 // the new one.
                 respec();
             }
-            update_costs();
+            update_costs(load_ended);
             update_asks();
             collect_export();
             if (!told_loaded_ && ctl_.state().source.mode != SourceStatus::Mode::Loading) {
@@ -143,8 +143,10 @@ private:
     /// the view's filter or the records changed: asked of the CostsWorker at once for a new
     /// filter or a new storage question (the Stored panel's grouping, the chart's buckets), else
     /// after a pause ten times as long as the last answer took, at least a quarter of a second;
-    /// the answer is taken when it comes. The UI thread never computes it.
-    void update_costs() {
+    /// at once too when the load ends (`load_ended`: a cost of part of the load would stay
+    /// beside the whole load's figures for that pause, seconds over millions of records). The
+    /// answer is taken when it comes. The UI thread never computes it.
+    void update_costs(bool load_ended) {
         if (!costs_) return;
         UiState& ui = ctl_.state();
         if (auto c = costs_->take()) {
@@ -161,7 +163,7 @@ private:
         auto kind = [](const std::optional<StoredAsk>& a) {
             return a ? std::optional<std::pair<StorageDimSpec, Dim>>(std::pair(a->by, a->resolution)) : std::nullopt;
         };
-        const bool new_question = !asked_filter_ || !(*asked_filter_ == snap_.view.filter) ||
+        const bool new_question = load_ended || !asked_filter_ || !(*asked_filter_ == snap_.view.filter) ||
                                   kind(ask) != kind(asked_stored_) ||
                                   (ask && ask->buckets && (!asked_stored_ || !asked_stored_->buckets));
         const std::uint64_t version = opts_.feed ? feed_version_ : seen_version_;

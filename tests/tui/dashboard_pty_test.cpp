@@ -17,13 +17,26 @@
 #include <optional>
 #include <thread>
 
+#include "core/config/config.hpp"
 #include "tests/tui/tui_fixture.hpp"
+#include "tui/costs.hpp"
 #include "tui/dashboard.hpp"
 
 namespace s3top::tui {
 namespace {
 
 using namespace std::chrono_literals;
+
+constexpr std::uint64_t kBilledLateBytes = 3ULL << 40;  ///< the late org's bytes with billing: $ hundreds
+
+/// The running cost's prices: the shipped config's.
+BillingSpec billing() {
+    const Config config = builtin_config();
+    BillingSpec b;
+    b.prices = config.prices;
+    b.exclude = config.exclude;
+    return b;
+}
 
 /// A child process running the dashboard on a pty of 100x30.
 class PtyDashboard {
@@ -37,13 +50,16 @@ public:
     /// give back the mask it found, 92 when the ingest thread did not have SIGTERM blocked.
     /// `load_ends_late`: the input says "loading" until the late org is appended, then
     /// "loaded", and the dashboard refreshes at most every 60 s on its own.
+    /// `billed`: the header shows the running cost; its first answer (made before the late org
+    /// is appended, which then waits for it) takes 1.5 s to come, and the late org sent
+    /// kBilledLateBytes.
     explicit PtyDashboard(std::string late_org = {}, std::vector<std::string> env = {}, bool block_signals = false,
-                          bool load_ends_late = false) {
+                          bool load_ends_late = false, bool billed = false) {
         winsize ws{};
         ws.ws_row = 30;
         ws.ws_col = 100;
         pid_ = ::forkpty(&master_, nullptr, nullptr, &ws);
-        if (pid_ == 0) child(late_org, env, block_signals, load_ends_late);  // never returns
+        if (pid_ == 0) child(late_org, env, block_signals, load_ends_late, billed);  // never returns
         ::fcntl(master_, F_SETFL, O_NONBLOCK);
     }
     ~PtyDashboard() {
@@ -122,7 +138,7 @@ private:
     }
 
     [[noreturn]] static void child(const std::string& late_org, const std::vector<std::string>& env, bool block_signals,
-                                   bool load_ends_late) {
+                                   bool load_ends_late, bool billed) {
         ::setenv("TERM", "xterm-256color", 1);
         ::setenv("LANG", "C.UTF-8", 1);
         ::setenv("LC_ALL", "C.UTF-8", 1);
@@ -138,18 +154,21 @@ private:
         if (block_signals) block.emplace();
         std::atomic<bool> ingest_blocked{true};
         std::atomic<bool> loaded{false};
+        std::atomic<bool> first_costed{!billed};
         std::thread ingest;
         if (!late_org.empty()) {
             ingest = std::thread([&] {
                 ingest_blocked = sigterm_blocked();
                 std::this_thread::sleep_for(300ms);
+                for (int i = 0; i < 3000 && !first_costed; ++i) std::this_thread::sleep_for(10ms);
                 BatchBuilder bb(engine->config().org, engine->config().keep);
                 const std::string query = "org=" + late_org;
                 Record r;
                 r.time = test::kT0;
                 r.query = query;
-                r.bytes_sent = 5000;
+                r.bytes_sent = billed ? kBilledLateBytes : 5000;
                 r.status = 200;
+                r.operation = "REST.GET.OBJECT";
                 bb.add(r);
                 engine->append(bb.take());
                 loaded = true;
@@ -167,6 +186,21 @@ private:
                 st.mode = loaded ? SourceStatus::Mode::Loaded : SourceStatus::Mode::Loading;
                 return st;
             };
+        }
+        if (billed) {
+            opts.billing = billing();
+            // The cost's pass by org (its last) over the records before the late org, then a
+            // slow answer: the next cost would be asked 15 s later.
+            opts.reports =
+                FallibleReportSource{[&](const ReportSpec& spec) -> std::expected<ReportResult, std::string> {
+                                         ReportResult r = engine->report(spec);
+                                         if (!first_costed && spec.by.front().dim == Dim::Org) {
+                                             first_costed = true;
+                                             std::this_thread::sleep_for(1500ms);
+                                         }
+                                         return r;
+                                     },
+                                     engine->config().tiers};
         }
         int told_loaded = 0;  // once the load is over (from the start, or late): told once
         opts.loaded = [&told_loaded] { ++told_loaded; };
@@ -239,6 +273,22 @@ TEST(DashboardPty, TheFrameThatSaysLoadedShowsTheLoadsLastRecords) {
     ASSERT_TRUE(d.wait_for("first-org")) << d.output();
     ASSERT_TRUE(d.wait_for("loaded")) << d.output();
     EXPECT_TRUE(d.wait_for("late-org", 5000ms)) << d.output();
+    d.send("q");
+    EXPECT_EQ(d.exit_code(), 0);
+}
+
+// The running cost beside the figures of a load just ended is the whole load's: asked again
+// when the load ends, not after the pause ten times the last answer's time (here 15 s; over
+// 2 M lines the cost of a quarter of them stayed seconds beside "following").
+TEST(DashboardPty, TheCostOnceLoadedIsTheWholeLoads) {
+    const auto both = test::make_engine(
+        {test::Req{.org = "first-org", .sent = 1000}, test::Req{.org = "late-org", .sent = kBilledLateBytes}});
+    const OrgCosts want = compute_org_costs(engine_reports(*both), billing(), Filter{}, test::kT0, test::kT0, nullptr);
+    ASSERT_GT(want.total, 100'000'000);  // more than $100: not the first org's cost
+    PtyDashboard d("late-org", {}, false, true, true);
+    if (!d.started()) GTEST_SKIP() << "no pseudo-terminal available";
+    ASSERT_TRUE(d.wait_for("loaded")) << d.output();
+    EXPECT_TRUE(d.wait_for(format_money(want.total) + " USD", 8000ms)) << d.output();
     d.send("q");
     EXPECT_EQ(d.exit_code(), 0);
 }
