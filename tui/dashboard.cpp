@@ -75,6 +75,10 @@ public:
                 told_loaded_ = true;
                 if (opts_.loaded) opts_.loaded();
             }
+            if (load_cost_asked_ && !told_load_costed_ && !costs_->busy()) {
+                told_load_costed_ = true;
+                if (opts_.load_costed) opts_.load_costed();
+            }
             if (dirty_) draw();
             if (const int code = wait_and_handle(); code >= 0) return code;
         }
@@ -172,6 +176,7 @@ private:
         if (!new_question && (costs_->busy() || now - costs_at_ < costs_every_)) return;
         asked_filter_ = snap_.view.filter;
         asked_stored_ = ask;
+        load_cost_asked_ = load_cost_asked_ || load_ended;
         costs_version_ = version;
         costs_at_ = now;
         if (snap_.totals.requests) {
@@ -351,7 +356,9 @@ private:
     Clock::time_point last_status_{};
     bool polled_ = false;  ///< the input's status was taken once
     bool dirty_ = true;
-    bool told_loaded_ = false;  ///< opts_.loaded called
+    bool told_loaded_ = false;       ///< opts_.loaded called
+    bool load_cost_asked_ = false;   ///< the costs of the whole load were asked (or set: no records)
+    bool told_load_costed_ = false;  ///< opts_.load_costed called
     std::uint64_t costs_version_ = 0;
     std::optional<Filter> asked_filter_;  ///< of the costs last asked for
     std::optional<StoredAsk> asked_stored_;

@@ -204,8 +204,11 @@ private:
         }
         int told_loaded = 0;  // once the load is over (from the start, or late): told once
         opts.loaded = [&told_loaded] { ++told_loaded; };
+        int told_costed = 0;  // with billing, once the whole load's cost is computed
+        opts.load_costed = [&] { told_costed += told_loaded; };
         const int rc = run_dashboard(*engine, opts);
         if (told_loaded != 1) ::_exit(93);
+        if (told_costed != (billed ? 1 : 0)) ::_exit(94);
         if (ingest.joinable()) ingest.join();
         if (sigterm_blocked() != block_signals) ::_exit(91);
         if (block_signals && !ingest_blocked) ::_exit(92);
