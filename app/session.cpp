@@ -16,6 +16,7 @@
 #include <functional>
 
 #include "app/progress_line.hpp"
+#include "core/clickhouse/ingest_sink.hpp"
 #include "core/agg/compiled_filter.hpp"
 #include "core/report/terminal_text.hpp"
 #include "core/ingest/request_ids.hpp"
@@ -147,7 +148,7 @@ Session make_session(const Options& opt, const DimMask& needed, std::optional<Re
     // Ingest: each row's source file and line (storage lines carry their own: StorageLine::at).
     lo.record_origin = opt.command == Command::Ingest;
     lo.storage_lines = opt.command == Command::Ingest;  // sent to the storage table
-    if (opt.command == Command::Ingest) lo.batch_lines = std::size_t{1} << 17;
+    if (opt.command == Command::Ingest) lo.batch_lines = clickhouse::kIngestBatchLines;
     const DedupeMode dedupe = opt.dedupe;
     if (dedupe == DedupeMode::RequestId) lo.dedupe = std::make_shared<RequestIdSet>();
     lo.progress = std::make_shared<LoadProgress>();

@@ -17,6 +17,11 @@
 
 namespace s3top::clickhouse {
 
+/// The lines of a parse worker's batch in an ingest: one insert per host, a part each. Inserts
+/// this big leave the servers no merges to do while 2 M lines go in (a batch of 128k lines made
+/// each shard merge nearly every row once) at about 200 MB of rows per worker.
+inline constexpr std::size_t kIngestBatchLines = std::size_t{1} << 19;
+
 struct SinkCounts {
     std::uint64_t batches = 0, rows = 0, bytes_sent = 0;  ///< inserted (bytes: the bodies, compressed or not)
     std::uint64_t times_clamped = 0;  ///< record times outside DateTime's range, written at its nearest end

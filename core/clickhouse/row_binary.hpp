@@ -34,11 +34,17 @@ std::uint64_t new_batch_id();
 /// next batch writes into memory already faulted in: as many buffers as batches in hand.
 class RowBuffers {
 public:
-    /// A buffer put back (emptied, its capacity kept), or an empty one.
+    /// The room a fresh buffer is given: an ingest's batch (kIngestBatchLines in ingest_sink.hpp,
+    /// about 420 bytes a row of S3 logs) fits, so its rows are never copied as it grows.
+    static constexpr std::size_t kReserve = std::size_t{256} << 20;
+    /// `reserve`: the room of a fresh buffer (address space: its pages come as rows are written).
+    explicit RowBuffers(std::size_t reserve = kReserve) : reserve_(reserve) {}
+    /// A buffer put back (emptied, its capacity kept), or a fresh one with room for `reserve`.
     std::string get();
     void put(std::string buffer);
 
 private:
+    const std::size_t reserve_;
     std::mutex mutex_;
     std::vector<std::string> spare_;
 };

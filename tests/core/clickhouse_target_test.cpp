@@ -4,6 +4,7 @@
 #include <map>
 
 #include "core/agg/batch.hpp"
+#include "core/clickhouse/ingest_sink.hpp"
 #include "core/clickhouse/row_binary.hpp"
 #include "core/clickhouse/schema.hpp"
 #include "core/clickhouse/target.hpp"
@@ -322,4 +323,20 @@ TEST(ClickHouseRowBinary, EachRowNamesItsFileByItsNumberInTheBatch) {
     const auto& e2 = dynamic_cast<const EncodedRows&>(*second.encoded);
     EXPECT_EQ(e2.files, (std::vector<std::string>{"logs/a", "logs/c"}));
     EXPECT_EQ(numbers(e2), (std::vector<std::uint32_t>{1, 2}));
+}
+
+TEST(ClickHouseRowBinary, AFreshRowBufferHasRoomForAWholeBatchSoItsRowsAreNeverCopiedAsItGrows) {
+    RowBuffers small(std::size_t{3} << 20);
+    const std::string b = small.get();
+    EXPECT_GE(b.capacity(), std::size_t{3} << 20);
+    // An ingest's batch of S3 lines (rows of about 420 bytes) fits the default room.
+    EXPECT_GE(RowBuffers::kReserve, kIngestBatchLines * 420);
+    // A buffer put back comes back with its room (and its pages) for the next batch.
+    std::string used = small.get();
+    used.append(1000, 'x');
+    const char* at = used.data();
+    small.put(std::move(used));
+    const std::string again = small.get();
+    EXPECT_EQ(again.data(), at);
+    EXPECT_TRUE(again.empty());
 }
