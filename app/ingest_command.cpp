@@ -92,6 +92,7 @@ int run_ingest(const Options& opt) {
                 [&sink](Batch&& b, std::vector<Span>&& spans, const std::vector<PlannedJob>& jobs) {
                     return sink->commit(std::move(b), std::move(spans), jobs);
                 });
+            ingestor.set_commit_drain([&sink] { return sink->drain(); });
             ingestor.set_record_encoder([&sink] { return sink->make_encoder(); });
             ingestor.state().set_pending_resolver([&sink](const PendingBatch& p) { return sink->resolve(p); });
             // A state it cannot use is refused, never emptied: reading the logs again would send

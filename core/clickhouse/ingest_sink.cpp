@@ -155,6 +155,35 @@ std::expected<std::uint64_t, std::string> IngestSink::send_parts(
     return bytes;
 }
 
+IngestSink::~IngestSink() {
+    {
+        std::lock_guard l(send_mutex_);
+        stopping_ = true;
+    }
+    send_cv_.notify_all();
+}
+
+void IngestSink::send_loop() {
+    std::unique_lock l(send_mutex_);
+    for (;;) {
+        send_cv_.wait(l, [&] { return sending_.has_value() || stopping_; });
+        if (stopping_) return;  // a batch not sent stays Pending: looked up on the next run
+        l.unlock();
+        (void)send(*sending_);  // a failure is kept (fail()) for commit() and drain()
+        l.lock();
+        sending_.reset();  // its row buffer goes back for the next batch
+        send_cv_.notify_all();
+    }
+}
+
+IoStatus IngestSink::drain() {
+    std::unique_lock l(send_mutex_);
+    send_cv_.wait(l, [&] { return !sending_.has_value(); });
+    l.unlock();
+    if (failed_) return fail(first_error());
+    return {};
+}
+
 IoStatus IngestSink::commit(Batch&& b, std::vector<Span>&& spans, const std::vector<PlannedJob>& jobs) {
     if (failed_) return fail(first_error());
     // What the state file and the engine keep of the batch: its line counters, no rows.
@@ -175,12 +204,26 @@ IoStatus IngestSink::commit(Batch&& b, std::vector<Span>&& spans, const std::vec
     // Records come encoded (make_encoder()); a batch of columns would be sent as no rows.
     if (b.columns.size() > 0) return fail("a batch's records were not encoded for ClickHouse (an internal error)");
     EncodedBatch enc = encode_batch(b);
-    const std::uint64_t id = enc.pending.id;
     b = Batch();  // the rows are in `enc` now
     if (IoStatus stored = state_.append_pending(enc.pending, counters, spans, jobs); !stored) {
         failed_ = true;
         return stored;
     }
+    // The worker reads on while the batch is sent; the one before must be sent first.
+    {
+        std::unique_lock l(send_mutex_);
+        send_cv_.wait(l, [&] { return !sending_.has_value(); });
+        if (failed_) return fail(first_error());  // not sent: its Pending record is looked up next run
+        sending_.emplace(Sending{std::move(enc), std::move(counters)});
+        if (!sender_.joinable()) sender_ = std::jthread([this] { send_loop(); });
+    }
+    send_cv_.notify_all();
+    return {};
+}
+
+IoStatus IngestSink::send(Sending& s) {
+    EncodedBatch& enc = s.enc;
+    const std::uint64_t id = enc.pending.id;
     // The storage events, then the line counters (a batch of rejected lines has only them), then
     // the records: a lines row says its events landed, and records that landed always have
     // their lines row, so a lookup after a crash can tell what is there (Client::landed).
@@ -191,8 +234,8 @@ IoStatus IngestSink::commit(Batch&& b, std::vector<Span>&& spans, const std::vec
         if (!done) return fail(done.error());
         bytes += *done;
     }
-    if (auto done = client_.insert_lines(lhost, id, counters.counters, counters.newest_source_mtime, enc.storage_failed,
-                                         org_from_, enc.files);
+    if (auto done = client_.insert_lines(lhost, id, s.counters.counters, s.counters.newest_source_mtime,
+                                         enc.storage_failed, org_from_, enc.files);
         !done)
         return fail(done.error());
     auto sent = send_parts(enc.pending, enc.bodies);
@@ -201,6 +244,10 @@ IoStatus IngestSink::commit(Batch&& b, std::vector<Span>&& spans, const std::vec
     bytes += *sent;
     if (IoStatus stored = state_.append_resolved(id, true); !stored) {
         failed_ = true;
+        {
+            std::lock_guard l(mutex_);
+            if (error_.empty()) error_ = stored.error().describe();
+        }
         return stored;
     }
     {
@@ -210,7 +257,7 @@ IoStatus IngestSink::commit(Batch&& b, std::vector<Span>&& spans, const std::vec
         counts_.bytes_sent += bytes;
         counts_.times_clamped += enc.times_clamped;
     }
-    engine_.append(std::move(counters));
+    engine_.append(std::move(s.counters));
     return {};
 }
 

@@ -3,12 +3,16 @@
 // Exactly once per batch: a Pending record (batch id, host, spans, line counters) is written to
 // the state file before the insert and a Resolved record after ClickHouse acknowledges it; a
 // Pending batch a crash left is looked up by its id (resolve()) before anything is sent again.
-// Only the line counters reach the engine: no record is kept in memory.
+// Only the line counters reach the engine: no record is kept in memory. A batch is sent by a
+// thread of the sink's while its parse worker reads on (one batch under way at a time): the
+// Ingestor waits for it (drain()) before it writes the round's ledger entries.
 #include <atomic>
+#include <condition_variable>
 #include <cstdint>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 
 #include "core/agg/engine.hpp"
 #include "core/clickhouse/client.hpp"
@@ -33,9 +37,18 @@ public:
     /// batch's lines row.
     IngestSink(Client& client, StateStore& state, Engine& engine, std::string org_from)
         : client_(client), state_(state), engine_(engine), org_from_(std::move(org_from)) {}
+    /// A batch still waiting to be sent is not sent (drain() first): it stays Pending.
+    ~IngestSink();
+    IngestSink(const IngestSink&) = delete;
+    IngestSink& operator=(const IngestSink&) = delete;
 
-    /// The Ingestor's commit hook (Ingestor::set_commit_hook). Thread-safe.
+    /// The Ingestor's commit hook (Ingestor::set_commit_hook): writes the Pending record, then
+    /// hands the batch to the sending thread once the one before has been sent, and returns.
+    /// Thread-safe.
     IoStatus commit(Batch&& b, std::vector<Span>&& spans, const std::vector<PlannedJob>& jobs);
+    /// The Ingestor's commit drain (Ingestor::set_commit_drain): waits until the batch under
+    /// way is sent and resolved; the first failure.
+    IoStatus drain();
     /// The Ingestor's input screen (Ingestor::set_input_screen): an S3 log object (its name is
     /// unique to its bucket's log) this state has no record of, but whose name the target's lines
     /// table holds, was sent by another state (another machine, a lost or moved state folder, a
@@ -70,6 +83,16 @@ private:
     };
     /// `b`'s rows (taken from its EncodedRows) and storage events, as they are sent.
     EncodedBatch encode_batch(Batch& b) const;
+    /// What commit() hands the sending thread: the batch and its line counters.
+    struct Sending {
+        EncodedBatch enc;
+        Batch counters;
+    };
+    /// Sends a batch whose Pending record is written: its storage events, its lines row, its
+    /// parts; then its Resolved record, and its counters to the engine.
+    IoStatus send(Sending& s);
+    /// The sending thread: each batch commit() hands over, until the sink is destroyed.
+    void send_loop();
     /// Sends every part of `pending` to its host, side by side; the bytes sent, or the first error.
     std::expected<std::uint64_t, std::string> send_parts(const PendingBatch& pending,
                                                          const std::vector<std::vector<std::string_view>>& bodies);
@@ -83,6 +106,11 @@ private:
     mutable std::mutex mutex_;
     std::string error_;
     SinkCounts counts_;
+    std::mutex send_mutex_;
+    std::condition_variable send_cv_;
+    std::optional<Sending> sending_;  ///< handed to the sending thread, not yet sent
+    bool stopping_ = false;
+    std::jthread sender_;  ///< last: joined before the members it uses go
 };
 
 }  // namespace s3top::clickhouse

@@ -75,6 +75,13 @@ void Ingestor::read_new(const std::vector<InputFile>& given, bool follow, const 
     // this thread), not all after the load: 100,000 files take half a second to record.
     loader.set_file_done([&](std::size_t i, const FileResult& r) { ledger_.record(planned[i], r); });
     LoadResult r = loader.load_jobs(jobs, cancel);
+    // Batches the hook took but has not finished with count only once they have landed.
+    if (drain_) {
+        if (IoStatus done = drain_(); !done) {
+            store_.refuse_writes(done.error());
+            if (!out.commit_error) out.commit_error = std::move(done.error());
+        }
+    }
     out.load.problems.insert(out.load.problems.end(), r.problems.begin(), r.problems.end());
     out.load.files.insert(out.load.files.end(), std::make_move_iterator(r.files.begin()),
                           std::make_move_iterator(r.files.end()));

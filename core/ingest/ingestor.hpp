@@ -33,6 +33,11 @@ struct IngestResult {
 /// Called from worker threads. An error stops the state file: nothing more is written to it.
 using CommitHook = std::function<IoStatus(Batch&&, std::vector<Span>&&, const std::vector<PlannedJob>&)>;
 
+/// Waits for what the commit hook still has under way once a round is read (an insert it
+/// returned before ClickHouse answered): the first error, which stops the state file as a
+/// failed commit does. The ledger entries of the round are written only after it.
+using CommitDrain = std::function<IoStatus()>;
+
 /// Looks at the files a round is about to plan and takes out those that must not be read, each
 /// with why (NotRead problems, said as any input's): `s3top ingest` takes out S3 log objects its
 /// target holds already though this state has no record of them. On the ingesting thread.
@@ -51,6 +56,7 @@ public:
     void set_reject_sink(RejectSink sink) { reject_sink_ = std::move(sink); }
     void set_parser_factory(ParserFactory f) { factory_ = std::move(f); }
     void set_commit_hook(CommitHook h) { hook_ = std::move(h); }
+    void set_commit_drain(CommitDrain d) { drain_ = std::move(d); }
     void set_input_screen(InputScreen s) { screen_ = std::move(s); }
     /// Each parse worker's records go to an encoder this makes (LoaderOptions::record_encoder).
     void set_record_encoder(std::function<std::unique_ptr<RecordEncoder>()> f) {
@@ -87,6 +93,7 @@ private:
     InputScreen screen_;
     ParserFactory factory_;
     CommitHook hook_;
+    CommitDrain drain_;
     Ledger ledger_;
     StateStore store_;
 };

@@ -38,7 +38,8 @@ struct Outcome {
 /// the resolver (nullopt: no resolver set).
 Outcome run(const fs::path& dir, const fs::path& state, bool ack,
             std::optional<std::expected<bool, std::string>> landed = std::nullopt, bool allow_rebuild = true,
-            std::uint64_t fingerprint = 7, std::optional<std::uint64_t> former = std::nullopt) {
+            std::uint64_t fingerprint = 7, std::optional<std::uint64_t> former = std::nullopt,
+            bool answer_after_the_load = false) {
     Outcome out;
     EngineConfig cfg;
     Engine engine(cfg);
@@ -65,11 +66,15 @@ Outcome run(const fs::path& dir, const fs::path& state, bool ack,
         const std::uint32_t syncs = ing.state().syncs();
         if (IoStatus s = ing.state().append_pending(p, counters, spans, jobs); !s) return s;
         out.pending_synced &= ing.state().syncs() == syncs + 1;
+        if (answer_after_the_load) return {};  // still under way: the drain says how it ended
         if (!ack) return std::unexpected(IoError{IoError::Code::Write, "db", 0, "no answer"});
         if (IoStatus s = ing.state().append_resolved(p.id, true); !s) return s;
         engine.append(std::move(counters));
         return {};
     });
+    if (answer_after_the_load)
+        ing.set_commit_drain(
+            [] { return IoStatus(std::unexpected(IoError{IoError::Code::Write, "db", 0, "refused"})); });
     std::vector<InputProblem> problems;
     out.result = ing.ingest(collect_inputs({dir.string()}, problems), false);
     out.lines_read = engine.lines().read;
@@ -109,6 +114,22 @@ TEST(PendingBatch, ABatchLeftPendingThatLandedCountsWithoutBeingSentAgain) {
     EXPECT_TRUE(third.asked.empty()) << "the answer was written down";
     EXPECT_EQ(third.lines_read, 10u);
     EXPECT_EQ(third.hook_rows, 0u);
+}
+
+TEST(PendingBatch, AnInsertThatFailsAfterTheHookReturnedWritesNoLedgerEntriesThatWouldClaimItsLines) {
+    // The hook hands the insert on and returns; ClickHouse refuses it once the load is read.
+    test::TempDir tmp;
+    tmp.write("logs/a", lines(10));
+    const fs::path state = tmp.path() / "state" / "s";
+    Outcome refused = run(tmp.path() / "logs", state, true, std::nullopt, true, 7, std::nullopt, true);
+    EXPECT_EQ(refused.hook_rows, 10u);
+    ASSERT_TRUE(refused.result.commit_error);
+    EXPECT_NE(refused.result.commit_error->describe().find("refused"), std::string::npos);
+    Outcome next = run(tmp.path() / "logs", state, true, std::expected<bool, std::string>(false));
+    ASSERT_TRUE(test::ok(next.opened));
+    ASSERT_EQ(next.asked.size(), 1u) << "the batch is looked up";
+    EXPECT_EQ(next.hook_rows, 10u) << "no ledger entry claimed its lines: they are read and sent again";
+    EXPECT_EQ(next.lines_read, 10u);
 }
 
 TEST(PendingBatch, ABatchLeftPendingThatDidNotLandIsReadAndSentAgain) {
