@@ -35,10 +35,7 @@ TEST(CostsWorker, AnswersWhatComputeOrgCostsGivesStorageIncluded) {
             Req{.org = "globex", .sent = 3ULL << 30, .time = kT0 + 5 * 86400},
         },
         storage);
-    const Config config = builtin_config();
-    BillingSpec base;
-    base.prices = config.prices;
-    base.exclude = config.exclude;
+    const BillingSpec base = test::shipped_billing();
     std::atomic<int> told{0};
     CostsWorker w(engine_reports(*engine), base, storage, [&] { ++told; });
     EXPECT_FALSE(w.take().has_value());

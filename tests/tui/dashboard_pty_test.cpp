@@ -17,7 +17,6 @@
 #include <optional>
 #include <thread>
 
-#include "core/config/config.hpp"
 #include "tests/tui/tui_fixture.hpp"
 #include "tui/costs.hpp"
 #include "tui/dashboard.hpp"
@@ -28,15 +27,6 @@ namespace {
 using namespace std::chrono_literals;
 
 constexpr std::uint64_t kBilledLateBytes = 3ULL << 40;  ///< the late org's bytes with billing: $ hundreds
-
-/// The running cost's prices: the shipped config's.
-BillingSpec billing() {
-    const Config config = builtin_config();
-    BillingSpec b;
-    b.prices = config.prices;
-    b.exclude = config.exclude;
-    return b;
-}
 
 /// A child process running the dashboard on a pty of 100x30.
 class PtyDashboard {
@@ -188,7 +178,7 @@ private:
             };
         }
         if (billed) {
-            opts.billing = billing();
+            opts.billing = test::shipped_billing();
             // The cost's pass by org (its last) over the records before the late org, then a
             // slow answer: the next cost would be asked 15 s later.
             opts.reports =
@@ -286,7 +276,8 @@ TEST(DashboardPty, TheFrameThatSaysLoadedShowsTheLoadsLastRecords) {
 TEST(DashboardPty, TheCostOnceLoadedIsTheWholeLoads) {
     const auto both = test::make_engine(
         {test::Req{.org = "first-org", .sent = 1000}, test::Req{.org = "late-org", .sent = kBilledLateBytes}});
-    const OrgCosts want = compute_org_costs(engine_reports(*both), billing(), Filter{}, test::kT0, test::kT0, nullptr);
+    const OrgCosts want =
+        compute_org_costs(engine_reports(*both), test::shipped_billing(), Filter{}, test::kT0, test::kT0, nullptr);
     ASSERT_GT(want.total, 100'000'000);  // more than $100: not the first org's cost
     PtyDashboard d("late-org", {}, false, true, true);
     if (!d.started()) GTEST_SKIP() << "no pseudo-terminal available";

@@ -6,7 +6,6 @@
 #include <random>
 
 #include "core/billing/statement.hpp"
-#include "core/config/config.hpp"
 #include "tests/tui/tui_fixture.hpp"
 #include "tui/format.hpp"
 #include "core/report/terminal_text.hpp"
@@ -296,10 +295,7 @@ TEST(Render, OrgPanelShowsEachOrgsCostAndTheHeaderItsPeriod) {
         Req{.org = "globex", .sent = GiB, .time = kT0 + 40 * 86400},   // April
         Req{.org = "initech", .sent = 0, .op = "REST.PUT.OBJECT"},
     });
-    const Config config = builtin_config();
-    BillingSpec base;
-    base.prices = config.prices;
-    base.exclude = config.exclude;
+    const BillingSpec base = test::shipped_billing();
     UiState ui = test::ui_of(132, 43);
     const Snapshot snap = test::snapshot_of(*engine, ui);
     ui.costs = compute_org_costs(*engine, base, ui.filter, snap.min_time, snap.max_time);
@@ -351,10 +347,7 @@ TEST(Render, OrgPanelCostIncludesStorageAsBillChargesIt) {
             Req{.org = "globex", .sent = GiB, .time = kT0 + 9 * 86400},
         },
         storage);
-    const Config config = builtin_config();
-    BillingSpec base;
-    base.prices = config.prices;
-    base.exclude = config.exclude;
+    const BillingSpec base = test::shipped_billing();
     UiState ui = test::ui_of(240, 43);  // wide: the Stored column is the first a grid panel gives up
     const Snapshot snap = test::snapshot_of(*engine, ui);
     ui.costs = compute_org_costs(*engine, base, ui.filter, snap.min_time, snap.max_time, storage.get());

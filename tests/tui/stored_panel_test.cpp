@@ -4,7 +4,6 @@
 #include <gtest/gtest.h>
 
 #include "core/billing/statement.hpp"
-#include "core/config/config.hpp"
 #include "core/report/units.hpp"
 #include "core/storage/object_table.hpp"
 #include "tests/tui/tui_fixture.hpp"
@@ -58,21 +57,13 @@ std::vector<Req> lifecycles() {
     };
 }
 
-BillingSpec base_spec() {
-    const Config config = builtin_config();
-    BillingSpec base;
-    base.prices = config.prices;
-    base.exclude = config.exclude;
-    return base;
-}
-
 /// The dashboard's steps: a snapshot of the view, the costs asked with what the Stored panel
 /// and the chart ask, its rows put in the snapshot.
 struct Shown {
     Snapshot snap;
     void update(const Engine& engine, UiState& ui, StorageCollector& storage) {
         snap = test::snapshot_of(engine, ui);
-        ui.costs = compute_org_costs(engine, base_spec(), ui.filter, snap.min_time, snap.max_time, &storage,
+        ui.costs = compute_org_costs(engine, test::shipped_billing(), ui.filter, snap.min_time, snap.max_time, &storage,
                                      stored_ask(snap, ui));
         put_stored_rows(snap, ui);
     }

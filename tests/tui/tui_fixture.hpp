@@ -6,6 +6,8 @@
 #include <vector>
 
 #include "core/agg/engine.hpp"
+#include "core/billing/statement.hpp"
+#include "core/config/config.hpp"
 #include "core/storage/storage_collector.hpp"
 #include "core/parse/record.hpp"
 #include "tui/canvas.hpp"
@@ -16,6 +18,15 @@
 namespace s3top::tui::test {
 
 inline constexpr std::int64_t kT0 = 1709251200;  // 2024-03-01T00:00:00Z
+
+/// The running cost's billing as the shipped config sets it: its prices and exclusions.
+inline BillingSpec shipped_billing() {
+    const Config config = builtin_config();
+    BillingSpec b;
+    b.prices = config.prices;
+    b.exclude = config.exclude;
+    return b;
+}
 
 /// One request, as much of it as the dashboard shows.
 struct Req {
