@@ -755,6 +755,7 @@ Decoded decode_records(std::string_view data, const RowsTarget& rows, Ledger& le
         } else {
             out.log_bytes += bytes + pending_bytes;
             if (h.type != kHeadPrefixes) ++out.log_records;  // part of its Entries record's write
+            if (bytes + pending_bytes < kBulkWriteBytes) out.small_bytes += bytes + pending_bytes;
         }
         last_type = h.type;
         pending_bytes = 0;

@@ -47,6 +47,11 @@ inline constexpr std::uint8_t kResolved = 6;
 /// record when there is one) and counted only with it, so a crash never keeps one without the
 /// other. A Snapshot's is every event the file held, each string once.
 inline constexpr std::uint8_t kStorage = 7;
+/// A write of at least this many bytes is a bulk load's (a batch of 64k lines is ~3 MB): it
+/// loads back as fast as the same rows in a Snapshot, so it never calls for a compaction.
+/// Smaller writes (follow rounds, small loads, ledger entries) each add a string pool and a
+/// record to decode, and do once they add up.
+inline constexpr std::uint64_t kBulkWriteBytes = std::uint64_t{1} << 20;
 inline constexpr std::size_t kHeaderBytes = 8 + 4 + 4 + 8;        // magic, version, parsing rules, fingerprint
 inline constexpr std::size_t kRecordHeaderBytes = 4 + 4 + 8 + 8;  // magic, type, length, checksum
 
@@ -204,6 +209,7 @@ struct Unresolved {
 struct Decoded {
     std::size_t good = 0;  ///< bytes of whole, valid records (from the file's start)
     std::uint64_t snapshot_bytes = 0, log_bytes = 0, log_records = 0;
+    std::uint64_t small_bytes = 0;       ///< of log_bytes, in writes under kBulkWriteBytes
     std::vector<Unresolved> unresolved;  ///< in the order written
 };
 

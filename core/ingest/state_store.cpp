@@ -243,6 +243,7 @@ IoStatus StateStore::open(const std::filesystem::path& file, std::uint64_t finge
     snapshot_bytes_ = dec.snapshot_bytes;
     log_bytes_ = dec.log_bytes;
     log_records_ = dec.log_records;
+    small_bytes_ = dec.small_bytes;
     for (const auto& [id, landed] : resolved) {
         if (const IoStatus w = append_resolved(id, landed); !w) {
             ::close(fd_);
@@ -267,7 +268,7 @@ bool StateStore::needs_compaction() const {
     constexpr std::uint64_t kMaxRecords = 4096;
     // A snapshot cannot hold a batch whose fate is not known.
     return log_records_ > 0 && unresolved_ == 0 &&
-           (log_records_ >= kMaxRecords || (log_bytes_ >= compact_min_bytes_ && log_bytes_ * 2 >= snapshot_bytes_));
+           (log_records_ >= kMaxRecords || (small_bytes_ >= compact_min_bytes_ && log_bytes_ * 2 >= snapshot_bytes_));
 }
 
 IoStatus StateStore::compact() {
@@ -411,7 +412,7 @@ IoStatus StateStore::write_snapshot(const std::function<void(state_records::Sink
     const std::uint64_t record = ids_record + storage_record + sizeof record_header + o.written() + prefixes_record;
     size_ = synced_size_ = header.size() + record;
     snapshot_bytes_ = record;
-    log_bytes_ = log_records_ = 0;
+    log_bytes_ = log_records_ = small_bytes_ = 0;
     if (::lseek(fd_, static_cast<off_t>(size_), SEEK_SET) < 0)
         return std::unexpected(IoError::from_errno(IoError::Code::Write, path_.string(), errno));
     return {};
@@ -454,6 +455,7 @@ IoStatus StateStore::write_records(std::initializer_list<std::pair<std::uint8_t,
     size_ += bytes;
     log_bytes_ += bytes;
     ++log_records_;
+    if (bytes < kBulkWriteBytes) small_bytes_ += bytes;
     return {};
 }
 

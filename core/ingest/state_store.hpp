@@ -112,7 +112,10 @@ public:
     std::uint32_t syncs() const { return syncs_; }
 
     /// True when the records appended since the last Snapshot are worth folding into one:
-    /// at least 16 MiB (compact_from()) and half the snapshot's size, or 4096 records.
+    /// 4096 records, or small writes (under state_records::kBulkWriteBytes: follow rounds,
+    /// small loads) of at least 16 MiB (compact_from()) in a log of half the snapshot's size.
+    /// A bulk load's batches (a first run's) load back as fast as a snapshot: rewriting them
+    /// made a first run over 2 M lines write its 86 MB twice and wait for it.
     bool needs_compaction() const;
     /// Tests: compaction from this many appended bytes on, not 16 MiB.
     void compact_from(std::uint64_t bytes) { compact_min_bytes_ = bytes; }
@@ -142,7 +145,7 @@ private:
     std::filesystem::path path_;
     std::uint64_t fingerprint_ = 0;
     std::uint64_t size_ = 0, synced_size_ = 0;
-    std::uint64_t snapshot_bytes_ = 0, log_bytes_ = 0, log_records_ = 0;
+    std::uint64_t snapshot_bytes_ = 0, log_bytes_ = 0, log_records_ = 0, small_bytes_ = 0;
     std::uint64_t compact_min_bytes_ = 16 << 20;
     std::uint32_t syncs_ = 0;
     CrashPoint crash_at_ = CrashPoint::None;

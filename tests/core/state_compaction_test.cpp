@@ -106,6 +106,50 @@ TEST_F(CompactionTest, ALoadThatCompactsDoesNotFlushTheLogItReplaces) {
     EXPECT_EQ(again.requests, 240u);
 }
 
+TEST_F(CompactionTest, ABulkLoadsBatchesAreKeptAsTheyAreAndLoadTheSame) {
+    // A first load writes batches of tens of thousands of lines; they load back as fast as a
+    // snapshot, so rewriting them (86 MB twice over 2 M lines) only made a first run wait.
+    write_logs(2, 30000);  // one worker's batch of 30,000 rows: over kBulkWriteBytes
+    test::IngestRun how;
+    how.state = state();
+    how.fingerprint = 7;
+    how.loader.workers = 1;
+    std::uint32_t syncs = 99;
+    std::uint64_t appended = 0, size = 0;
+    // Any 64 KiB of small writes would compact (a small load's batch or a day of follow rounds).
+    how.before = [](StateStore& s) { s.compact_from(64 << 10); };
+    how.after = [&](StateStore& s) {
+        syncs = s.syncs();
+        appended = s.appended_records();
+        size = s.size();
+    };
+    const auto first = test::ingest_and_report({logs().string()}, how);
+    EXPECT_EQ(first.report.totals.requests, 60000u);
+    EXPECT_GE(appended, 2u);  // not compacted: its batches and entries stay
+    EXPECT_EQ(syncs, 1u);     // the log itself is flushed instead
+    ASSERT_GE(size, state_records::kBulkWriteBytes);
+    // A restart loads the same, reads nothing and compacts nothing.
+    std::uint64_t appended_again = 0, size_again = 0;
+    how.after = [&](StateStore& s) {
+        appended_again = s.appended_records();
+        size_again = s.size();
+    };
+    const auto again = test::ingest_and_report({logs().string()}, how);
+    EXPECT_EQ(again.report.totals.requests, 60000u);
+    EXPECT_EQ(again.report.totals.bytes_sent, first.report.totals.bytes_sent);
+    EXPECT_EQ(again.report.distinct_clients, first.report.distinct_clients);
+    EXPECT_EQ(again.lines.read, first.lines.read);
+    EXPECT_EQ(appended_again, appended);
+    EXPECT_EQ(size_again, size);
+    // Small writes on top of it still add up to a compaction, which keeps every total.
+    write_logs(1, 3000, 2);  // a batch of 3,000 rows: a small write over 64 KiB
+    std::uint64_t appended_small = 99;
+    how.after = [&](StateStore& s) { appended_small = s.appended_records(); };
+    const auto grown = test::ingest_and_report({logs().string()}, how);
+    EXPECT_EQ(grown.report.totals.requests, 63000u);
+    EXPECT_EQ(appended_small, 0u);
+}
+
 TEST_F(CompactionTest, CompactedStateLoadsTheSameAndCountsNothingTwice) {
     // Six runs, each finding five new files: batch and entry records pile up.
     Result first;
