@@ -56,7 +56,8 @@ Client::Client(Target target) : target_(std::move(target)) {}
 Client::~Client() = default;
 
 std::expected<std::string, std::string> Client::post(std::size_t host, std::string_view url_query, std::string body,
-                                                     bool gzipped, const std::vector<std::string_view>* pieces) {
+                                                     bool gzipped, std::function<std::string_view()> source,
+                                                     std::uint64_t source_size) {
     const std::string where = fmt::format("{}:{}", target_.hosts[host].name, target_.hosts[host].port);
     if (cancelled_.load()) return std::unexpected(fmt::format("ClickHouse at {}: cancelled", where));
     std::unique_ptr<s3::HttpClient> http;
@@ -75,7 +76,8 @@ std::expected<std::string, std::string> Client::post(std::size_t host, std::stri
     if (!target_.password.empty()) req.headers.emplace_back("X-ClickHouse-Key", target_.password);
     if (gzipped) req.headers.emplace_back("Content-Encoding", "gzip");
     req.body = std::move(body);
-    if (pieces) req.body_pieces = *pieces;
+    req.body_source = std::move(source);
+    req.body_size = source_size;
     req.max_body_bytes = std::size_t{256} << 20;
     req.connect_timeout = std::chrono::milliseconds(5000);
     req.stall_timeout = std::chrono::milliseconds(120000);
@@ -102,22 +104,21 @@ std::expected<std::string, std::string> Client::select(std::size_t host, std::st
     return post(host, "?max_query_size=268435456", std::string(sql), false);
 }
 
-std::expected<std::size_t, std::string> Client::insert(std::size_t host, const std::vector<std::string_view>& pieces,
+std::expected<std::size_t, std::string> Client::insert(std::size_t host, std::uint64_t size,
+                                                       const std::function<std::string_view()>& next,
                                                        std::string_view query_id) {
     const std::string q =
         "?query_id=" + url_encode(query_id) + "&query=" + url_encode(insert_statement(target_.database, target_.table));
-    if (target_.gzip) {  // compressed from the pieces, never joined first
-        std::string body = gzip_compress(pieces);
+    if (target_.gzip) {  // compressed as it is made, never whole first
+        std::string body = gzip_compress(next, size);
         const std::size_t bytes = body.size();
         auto r = post(host, q, std::move(body), true);
         if (!r) return std::unexpected(r.error());
         return bytes;
     }
-    std::size_t bytes = 0;
-    for (const std::string_view p : pieces) bytes += p.size();
-    auto r = post(host, q, {}, false, &pieces);
+    auto r = post(host, q, {}, false, next, size);
     if (!r) return std::unexpected(r.error());
-    return bytes;
+    return size;
 }
 
 std::expected<std::size_t, std::string> Client::insert_into(std::size_t host, const std::string& statement,

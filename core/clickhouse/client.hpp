@@ -40,10 +40,12 @@ public:
     /// Runs a SELECT on host `host` whose text may be long (a filter's value lists): up to
     /// 256 MiB of SQL, where the server's default is 256 KiB.
     std::expected<std::string, std::string> select(std::size_t host, std::string_view sql);
-    /// Inserts RowBinary rows (insert_statement()), the body `pieces` one after another, as query
-    /// `query_id`, gzip-compressed when the target says so (Target::gzip), else sent as they
-    /// are; the bytes of the body sent.
-    std::expected<std::size_t, std::string> insert(std::size_t host, const std::vector<std::string_view>& pieces,
+    /// Inserts records in Native blocks (insert_statement(), NativeWriter): the body is what
+    /// `next` gives until an empty piece, `size` bytes in all, sent as query `query_id`,
+    /// gzip-compressed when the target says so (Target::gzip), else sent as made; the bytes of
+    /// the body sent.
+    std::expected<std::size_t, std::string> insert(std::size_t host, std::uint64_t size,
+                                                   const std::function<std::string_view()>& next,
                                                    std::string_view query_id);
     /// Inserts a batch's storage events (storage rows: storage_rows.hpp) into the storage table
     /// (TABLE_storage) as query storage_query_id(), as insert() does: before its lines row, so a
@@ -89,9 +91,10 @@ private:
                                               const std::function<std::expected<std::uint64_t, std::string>()>& count);
     std::expected<std::uint64_t, std::string> count_batch(std::uint32_t host, std::uint64_t id, std::int64_t min_time,
                                                           std::int64_t max_time);
-    /// `pieces`, when given and not empty, is the body instead of `body` (HttpRequest::body_pieces).
+    /// `source`, when set, is the body instead of `body`, `source_size` bytes (HttpRequest::body_source).
     std::expected<std::string, std::string> post(std::size_t host, std::string_view url_query, std::string body,
-                                                 bool gzipped, const std::vector<std::string_view>* pieces = nullptr);
+                                                 bool gzipped, std::function<std::string_view()> source = {},
+                                                 std::uint64_t source_size = 0);
     Target target_;
     std::mutex mutex_;
     std::vector<std::unique_ptr<s3::HttpClient>> idle_;

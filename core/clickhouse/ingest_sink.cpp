@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <thread>
 
+#include "core/clickhouse/native_block.hpp"
 #include "core/clickhouse/row_binary.hpp"
 #include "core/clickhouse/storage_rows.hpp"
 #include "core/util/hash.hpp"
@@ -123,7 +124,8 @@ IngestSink::EncodedBatch IngestSink::encode_batch(Batch& b) const {
     if (rows) {
         for (EncodedRows::Part& part : rows->parts) {
             out.pending.parts.push_back({part.host, part.rows, part.min_time, part.max_time});
-            out.bodies.push_back(std::move(part.pieces));
+            out.row_pieces.push_back(std::move(part.pieces));
+            out.string_bytes.push_back(std::move(part.string_bytes));
         }
         out.rows = rows->rows;
         out.times_clamped = rows->times_clamped;
@@ -136,16 +138,22 @@ IngestSink::EncodedBatch IngestSink::encode_batch(Batch& b) const {
     return out;
 }
 
-std::expected<std::uint64_t, std::string> IngestSink::send_parts(
-    const PendingBatch& pending, const std::vector<std::vector<std::string_view>>& bodies) {
+std::expected<std::uint64_t, std::string> IngestSink::send_parts(const EncodedBatch& enc) {
     // Each host's part at once: the shards take them side by side (one thread per further part).
-    std::vector<std::expected<std::size_t, std::string>> sent(bodies.size());
+    const std::vector<PendingBatch::Part>& parts = enc.pending.parts;
+    std::vector<std::expected<std::size_t, std::string>> sent(parts.size());
     {
         std::vector<std::jthread> others;
-        for (std::size_t i = 1; i < bodies.size(); ++i)
-            others.emplace_back(
-                [&, i] { sent[i] = client_.insert(pending.parts[i].host, bodies[i], batch_query_id(pending.id)); });
-        if (!bodies.empty()) sent[0] = client_.insert(pending.parts[0].host, bodies[0], batch_query_id(pending.id));
+        const auto send = [&](std::size_t i) {
+            NativeWriter body(enc.row_pieces[i], parts[i].rows, enc.string_bytes[i]);
+            sent[i] =
+                client_.insert(parts[i].host, body.size(), [&] { return body.next(); }, batch_query_id(enc.pending.id));
+            if (sent[i] && body.failed())  // cannot be: the rows are the encoder's
+                sent[i] =
+                    std::unexpected("a batch's rows did not read back as the table's columns (an internal error)");
+        };
+        for (std::size_t i = 1; i < parts.size(); ++i) others.emplace_back(send, i);
+        if (!parts.empty()) send(0);
     }
     std::uint64_t bytes = 0;
     for (const auto& s : sent) {
@@ -238,7 +246,7 @@ IoStatus IngestSink::send(Sending& s) {
                                          enc.storage_failed, org_from_, enc.files);
         !done)
         return fail(done.error());
-    auto sent = send_parts(enc.pending, enc.bodies);
+    auto sent = send_parts(enc);
     enc.records.reset();  // its row buffer goes back for the next batch
     if (!sent) return fail(sent.error());
     bytes += *sent;

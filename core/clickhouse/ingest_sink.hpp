@@ -71,12 +71,13 @@ public:
     std::uint32_t host_of(std::string_view path) const;
 
 private:
-    /// A batch as it is sent: its parts' RowBinary bodies (one per host, as `pending` lists
+    /// A batch as it is sent: its parts' RowBinary rows (one per host, as `pending` lists
     /// them) and its storage events' rows.
     struct EncodedBatch {
         PendingBatch pending;
-        std::unique_ptr<EncodedRecords> records;  ///< what the bodies view
-        std::vector<std::vector<std::string_view>> bodies;
+        std::unique_ptr<EncodedRecords> records;  ///< what the rows view
+        std::vector<std::vector<std::string_view>> row_pieces;
+        std::vector<std::vector<std::uint64_t>> string_bytes;  ///< by part: EncodedRows::Part's
         std::string storage;
         std::vector<std::string> files;  ///< the paths the rows' file numbers name
         std::uint64_t storage_failed = 0, rows = 0, times_clamped = 0;
@@ -93,9 +94,9 @@ private:
     IoStatus send(Sending& s);
     /// The sending thread: each batch commit() hands over, until the sink is destroyed.
     void send_loop();
-    /// Sends every part of `pending` to its host, side by side; the bytes sent, or the first error.
-    std::expected<std::uint64_t, std::string> send_parts(const PendingBatch& pending,
-                                                         const std::vector<std::vector<std::string_view>>& bodies);
+    /// Sends every part of `enc` to its host as Native blocks (NativeWriter), side by side; the
+    /// bytes sent, or the first error.
+    std::expected<std::uint64_t, std::string> send_parts(const EncodedBatch& enc);
     IoStatus fail(std::string message);
     Client& client_;
     StateStore& state_;

@@ -14,15 +14,37 @@
 
 namespace s3top::clickhouse {
 
-void put_string(std::string& out, std::string_view s) {
-    std::uint64_t n = s.size();
-    do {  // LEB128 length
+void put_varint(std::string& out, std::uint64_t n) {
+    do {
         const auto byte = static_cast<std::uint8_t>(n & 0x7f);
         n >>= 7;
         out.push_back(static_cast<char>(n ? byte | 0x80 : byte));
     } while (n);
+}
+
+void put_string(std::string& out, std::string_view s) {
+    put_varint(out, s.size());
     out.append(s);
 }
+
+// As add() writes them.
+std::size_t row_binary_width(Field f) {
+    switch (f) {
+        case Field::Time: return sizeof(std::uint32_t);
+        case Field::Dim: return 0;
+        case Field::Status: return sizeof(NumberRow::status);
+        case Field::Tier: return sizeof(NumberRow::tier);
+        case Field::BytesSent: return sizeof(NumberRow::bytes_sent);
+        case Field::BytesIn: return sizeof(NumberRow::bytes_in);
+        case Field::TotalTime: return sizeof(NumberRow::total_time_ms);
+        case Field::FileNumber: return sizeof(std::uint32_t);
+        case Field::SourceLine: return sizeof(std::uint64_t);
+        case Field::BatchId: return sizeof(std::uint64_t);
+    }
+    return 0;
+}
+
+bool row_binary_nullable(Field f) { return f == Field::TotalTime; }
 
 std::uint64_t new_batch_id() {
     static std::mutex m;
@@ -79,7 +101,11 @@ EncodedRows::~EncodedRows() {
 
 RowBinaryEncoder::RowBinaryEncoder(std::size_t hosts, std::function<std::uint32_t(std::string_view path)> host_of,
                                    std::shared_ptr<RowBuffers> buffers)
-    : hosts_(std::max<std::size_t>(hosts, 1)), host_of_(std::move(host_of)), buffers_(std::move(buffers)) {}
+    : hosts_(std::max<std::size_t>(hosts, 1)),
+      host_of_(std::move(host_of)),
+      buffers_(std::move(buffers)),
+      columns_(record_columns().size()),
+      string_bytes_(hosts_ * columns_, 0) {}
 
 void RowBinaryEncoder::add(const NumberRow& n, const std::array<std::string_view, kStringDimCount>& values,
                            std::string_view path, std::uint64_t origin) {
@@ -95,10 +121,18 @@ void RowBinaryEncoder::add(const NumberRow& n, const std::array<std::string_view
     const std::int64_t t = std::clamp<std::int64_t>(n.time, 0, kMaxDateTime);
     times_clamped_ += t != n.time;
     const std::size_t at = rows_.size();
-    for (const Column& col : record_columns()) {
+    std::uint64_t* const string_bytes = string_bytes_.data() + std::size_t{last_host_} * columns_;
+    const std::vector<Column>& columns = record_columns();
+    for (std::size_t c = 0; c < columns_; ++c) {
+        const Column& col = columns[c];
         switch (col.field) {
             case Field::Time: put_number(rows_, static_cast<std::uint32_t>(t)); break;
-            case Field::Dim: put_string(rows_, values[index(col.dim)]); break;
+            case Field::Dim: {
+                const std::size_t before = rows_.size();
+                put_string(rows_, values[index(col.dim)]);
+                string_bytes[c] += rows_.size() - before;
+                break;
+            }
             case Field::Status: put_number(rows_, n.status); break;
             case Field::Tier: put_number(rows_, n.tier); break;
             case Field::BytesSent: put_number(rows_, n.bytes_sent); break;
@@ -149,6 +183,8 @@ std::unique_ptr<EncodedRecords> RowBinaryEncoder::take() {
     for (std::size_t i = 0; i < index_.size();) {
         EncodedRows::Part& part = out->parts.emplace_back();
         part.host = index_[i].host;
+        part.string_bytes.assign(string_bytes_.begin() + std::ptrdiff_t(part.host * columns_),
+                                 string_bytes_.begin() + std::ptrdiff_t((part.host + 1) * columns_));
         part.min_time = std::numeric_limits<std::int64_t>::max();
         part.max_time = std::numeric_limits<std::int64_t>::min();
         for (; i < index_.size() && index_[i].host == part.host; ++i) {
@@ -167,6 +203,7 @@ std::unique_ptr<EncodedRecords> RowBinaryEncoder::take() {
         }
     }
     index_.clear();
+    std::fill(string_bytes_.begin(), string_bytes_.end(), 0);
     orgs_.clear();
     files_.clear();
     last_path_ = {};  // numbered anew in the next batch
@@ -177,29 +214,40 @@ std::unique_ptr<EncodedRecords> RowBinaryEncoder::take() {
 std::string insert_statement(std::string_view database, std::string_view table) {
     std::string cols;
     for (const Column& c : record_columns()) cols += fmt::format("{}{}", cols.empty() ? "" : ", ", c.name);
-    return fmt::format("INSERT INTO {}.{} ({}) FORMAT RowBinary", database, table, cols);
+    return fmt::format("INSERT INTO {}.{} ({}) FORMAT Native", database, table, cols);
 }
 
-std::string gzip_compress(std::span<const std::string_view> pieces, int level) {
+std::string gzip_compress(const std::function<std::string_view()>& next, std::uint64_t size, int level) {
     z_stream z{};
     // 15 + 16: a gzip header and trailer, as Content-Encoding: gzip wants.
     if (deflateInit2(&z, std::clamp(level, 1, 9), Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) return {};
-    std::size_t total = 0;
-    for (const std::string_view p : pieces) total += p.size();
     std::string out;
-    out.resize(deflateBound(&z, static_cast<uLong>(total)));
+    out.resize(deflateBound(&z, static_cast<uLong>(size)));
     z.next_out = reinterpret_cast<Bytef*>(out.data());
     z.avail_out = static_cast<uInt>(out.size());
     int rc = Z_OK;
-    for (std::size_t i = 0; i < pieces.size() && rc == Z_OK; ++i) {
-        z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(pieces[i].data()));
-        z.avail_in = static_cast<uInt>(pieces[i].size());
+    for (std::string_view piece = next(); !piece.empty() && rc == Z_OK; piece = next()) {
+        z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(piece.data()));
+        z.avail_in = static_cast<uInt>(piece.size());
         rc = deflate(&z, Z_NO_FLUSH);
+        if (rc == Z_OK && z.avail_in != 0) rc = Z_BUF_ERROR;  // more than `size` came
     }
     if (rc == Z_OK) rc = deflate(&z, Z_FINISH);
     out.resize(z.total_out);
     deflateEnd(&z);
     return rc == Z_STREAM_END ? out : std::string();
+}
+
+std::string gzip_compress(std::span<const std::string_view> pieces, int level) {
+    std::uint64_t size = 0;
+    for (const std::string_view p : pieces) size += p.size();
+    std::size_t i = 0;
+    // Empty pieces would read as the end: skipped.
+    const std::function<std::string_view()> next = [&] {
+        while (i < pieces.size() && pieces[i].empty()) ++i;
+        return i < pieces.size() ? pieces[i++] : std::string_view();
+    };
+    return gzip_compress(next, size, level);
 }
 
 std::string gzip_compress(std::string_view data, int level) { return gzip_compress({&data, 1}, level); }

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/agg/batch.hpp"
+#include "core/clickhouse/schema.hpp"
 #include "core/util/string_pool.hpp"
 
 namespace s3top::clickhouse {
@@ -24,8 +25,16 @@ void put_number(std::string& out, T v) {
     std::memcpy(b, &v, sizeof v);
     out.append(b, sizeof v);
 }
+/// Appends `n` as LEB128 (ClickHouse's VarUInt).
+void put_varint(std::string& out, std::uint64_t n);
 /// Appends `s` to a RowBinary body: its LEB128 length, then its bytes.
 void put_string(std::string& out, std::string_view s);
+
+/// The bytes RowBinaryEncoder writes for a value of a records-table column of this kind
+/// (Nullable: without its null flag); 0 for a String (Field::Dim).
+std::size_t row_binary_width(Field f);
+/// Whether a column of this kind is Nullable: a null flag byte, then the value unless NULL.
+bool row_binary_nullable(Field f);
 
 /// A fresh batch id: random, never 0.
 std::uint64_t new_batch_id();
@@ -56,6 +65,9 @@ struct EncodedRows : EncodedRecords {
         std::uint32_t host = 0;
         std::uint64_t rows = 0, bytes = 0;
         std::int64_t min_time = 0, max_time = 0;  ///< of the rows, as written (clamped)
+        /// By record column (record_columns() order): the bytes its values take in the rows
+        /// (a String column's; 0 for the others), so a NativeBlock is sized before it is filled.
+        std::vector<std::uint64_t> string_bytes;
         /// The body: its rows, ordered as the table is (org, time), as runs of the buffer.
         std::vector<std::string_view> pieces;
         /// The pieces in one string.
@@ -106,8 +118,10 @@ private:
     std::size_t hosts_;
     std::function<std::uint32_t(std::string_view)> host_of_;
     std::shared_ptr<RowBuffers> buffers_;
-    std::string rows_;         ///< every row, one after another (its batch id written by take())
-    bool has_buffer_ = false;  ///< rows_ was taken from buffers_ since the last take()
+    std::size_t columns_ = 0;                  ///< record_columns().size()
+    std::vector<std::uint64_t> string_bytes_;  ///< by host, then column: as EncodedRows::Part's
+    std::string rows_;                         ///< every row, one after another (its batch id written by take())
+    bool has_buffer_ = false;                  ///< rows_ was taken from buffers_ since the last take()
     std::vector<Row> index_;
     StringPool orgs_;             ///< the batch's orgs (few): rows are sorted by their rank
     StringPool files_;            ///< the batch's files: a row's file_number is its id (from 1)
@@ -116,12 +130,14 @@ private:
     std::uint64_t times_clamped_ = 0;
 };
 
-/// "INSERT INTO db.table (col, ...) FORMAT RowBinary": the statement the rows follow.
+/// "INSERT INTO db.table (col, ...) FORMAT Native": the statement a NativeBlock of rows follows.
 std::string insert_statement(std::string_view database, std::string_view table);
 
 /// `data` gzip-compressed (an HTTP body with Content-Encoding: gzip); level 1 to 9.
 std::string gzip_compress(std::string_view data, int level = 1);
 /// The pieces, one after another, gzip-compressed (without joining them first).
 std::string gzip_compress(std::span<const std::string_view> pieces, int level = 1);
+/// What `next` gives until an empty piece (`size` bytes), gzip-compressed as it comes.
+std::string gzip_compress(const std::function<std::string_view()>& next, std::uint64_t size, int level = 1);
 
 }  // namespace s3top::clickhouse

@@ -20,24 +20,20 @@ struct Transfer {
     int write_errno = 0;
 };
 
-/// Feeds curl a body of pieces (HttpRequest::body_pieces), piece after piece.
-struct PiecesReader {
-    const std::vector<std::string_view>* pieces;
-    std::size_t piece = 0, offset = 0;
+/// Feeds curl a body piece after piece (HttpRequest::body_source).
+struct SourceReader {
+    const std::function<std::string_view()>* source;
+    std::string_view left;
     static std::size_t read(char* out, std::size_t size, std::size_t n, void* user) {
-        auto* r = static_cast<PiecesReader*>(user);
+        auto* r = static_cast<SourceReader*>(user);
         std::size_t room = size * n, given = 0;
-        while (room > 0 && r->piece < r->pieces->size()) {
-            const std::string_view p = (*r->pieces)[r->piece];
-            const std::size_t take = std::min(room, p.size() - r->offset);
-            std::memcpy(out + given, p.data() + r->offset, take);
+        while (room > 0) {
+            if (r->left.empty() && (r->left = (*r->source)()).empty()) break;
+            const std::size_t take = std::min(room, r->left.size());
+            std::memcpy(out + given, r->left.data(), take);
             given += take;
             room -= take;
-            r->offset += take;
-            if (r->offset == p.size()) {
-                ++r->piece;
-                r->offset = 0;
-            }
+            r->left.remove_prefix(take);
         }
         return given;
     }
@@ -133,15 +129,13 @@ std::expected<HttpResponse, HttpFailure> HttpClient::perform(const HttpRequest& 
     }
     curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(c, CURLOPT_HEADERDATA, &t);
-    PiecesReader pieces{&req.body_pieces};
-    if ((req.method == "PUT" || req.method == "POST") && !req.body_pieces.empty()) {
-        curl_off_t size = 0;
-        for (const std::string_view p : req.body_pieces) size += static_cast<curl_off_t>(p.size());
+    SourceReader source{&req.body_source, {}};
+    if ((req.method == "PUT" || req.method == "POST") && req.body_source) {
         curl_easy_setopt(c, CURLOPT_POST, 1L);
         curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, req.method.c_str());
-        curl_easy_setopt(c, CURLOPT_READFUNCTION, PiecesReader::read);
-        curl_easy_setopt(c, CURLOPT_READDATA, &pieces);
-        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, size);
+        curl_easy_setopt(c, CURLOPT_READFUNCTION, SourceReader::read);
+        curl_easy_setopt(c, CURLOPT_READDATA, &source);
+        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(req.body_size));
     } else if (req.method == "PUT" || req.method == "POST") {
         curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, req.method.c_str());
         curl_easy_setopt(c, CURLOPT_POSTFIELDS, req.body.c_str());

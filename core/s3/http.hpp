@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <expected>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -34,9 +35,10 @@ struct HttpRequest {
     std::string url;
     Headers headers;
     std::string body;
-    /// PUT and POST: when not empty, the body is these pieces one after another, sent as they
-    /// are (never copied together; `body` is unused). They must outlive perform().
-    std::vector<std::string_view> body_pieces;
+    /// PUT and POST: when set, the body is what it gives, piece after piece until an empty
+    /// one, `body_size` bytes in all, sent as made (never copied together; `body` is unused).
+    std::function<std::string_view()> body_source;
+    std::uint64_t body_size = 0;
     std::chrono::milliseconds connect_timeout{10000};
     /// The transfer fails when it moves under 1 byte/s for this long (a stalled server).
     std::chrono::milliseconds stall_timeout{30000};

@@ -1,0 +1,230 @@
+#include "core/clickhouse/native_block.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+#include "core/clickhouse/row_binary.hpp"
+#include "core/clickhouse/schema.hpp"
+
+namespace s3top::clickhouse {
+namespace {
+
+/// How a record column goes from a RowBinary row to its Native streams.
+struct Plan {
+    enum class Kind : std::uint8_t { Fixed, String, NullableFixed } kind = Kind::Fixed;
+    std::uint8_t width = 0;    ///< Fixed, NullableFixed: the bytes of a value
+    std::uint32_t stream = 0;  ///< the first of its streams
+    std::string head;          ///< its name and type, as a block has them before its values
+};
+
+const std::vector<Plan>& plans() {
+    static const std::vector<Plan> out = [] {
+        std::vector<Plan> p;
+        std::uint32_t stream = 0;
+        for (const Column& c : record_columns()) {
+            Plan plan;
+            plan.stream = stream++;
+            put_string(plan.head, c.name);
+            put_string(plan.head, c.type);
+            const std::size_t width = row_binary_width(c.field);
+            if (width == 0) {
+                plan.kind = Plan::Kind::String;
+            } else {
+                plan.width = static_cast<std::uint8_t>(width);
+                if (row_binary_nullable(c.field)) {
+                    plan.kind = Plan::Kind::NullableFixed;
+                    ++stream;  // its values after its null map
+                }
+            }
+            p.push_back(std::move(plan));
+        }
+        return p;
+    }();
+    return out;
+}
+
+std::size_t stream_count() {
+    const Plan& last = plans().back();
+    return last.stream + (last.kind == Plan::Kind::NullableFixed ? 2 : 1);
+}
+
+std::size_t varint_size(std::uint64_t n) {
+    std::size_t s = 1;
+    while (n >>= 7) ++s;
+    return s;
+}
+
+/// Copies a value of `width` bytes (1, 2, 4 or 8) and moves both past it.
+inline void copy_fixed(char*& to, const char*& from, std::size_t width) {
+    switch (width) {
+        case 1: *to = *from; break;
+        case 2: std::memcpy(to, from, 2); break;
+        case 4: std::memcpy(to, from, 4); break;
+        default: std::memcpy(to, from, 8); break;
+    }
+    to += width;
+    from += width;
+}
+
+// The rows come in the table's order, scattered over the batch's buffer: the piece a few on
+// is asked for ahead, so it is in the cache when its turn comes.
+constexpr std::size_t kAhead = 4;         // pieces
+constexpr std::size_t kAheadBytes = 384;  // about a row of S3 logs
+// A String stream keeps this much room past its values, so a short value is copied as this
+// many bytes at once (the bytes past it are overwritten by the next value).
+constexpr std::size_t kSlack = 16;
+
+}  // namespace
+
+NativeWriter::NativeWriter(std::span<const std::string_view> rows, std::uint64_t count,
+                           std::span<const std::uint64_t> string_bytes, std::uint64_t block_rows)
+    : rows_(rows), count_(count), block_rows_(std::max<std::uint64_t>(block_rows, 1)) {
+    const auto& plan = plans();
+    if (string_bytes.size() != plan.size()) {
+        failed_ = true;
+        return;
+    }
+    // Each block: its counts, then each column's head and values.
+    std::uint64_t heads = 0;
+    for (const Plan& p : plan) heads += p.head.size();
+    for (std::uint64_t at = 0; at < count_; at += block_rows_) {
+        const std::uint64_t n = std::min(block_rows_, count_ - at);
+        size_ += varint_size(plan.size()) + varint_size(n) + heads;
+    }
+    for (std::size_t c = 0; c < plan.size(); ++c) {
+        const Plan& p = plan[c];
+        size_ += p.kind == Plan::Kind::String  ? string_bytes[c]
+                 : p.kind == Plan::Kind::Fixed ? count_ * p.width
+                                               : count_ * (1 + p.width);
+    }
+    streams_.resize(stream_count());
+}
+
+std::string_view NativeWriter::next() {
+    while (given_ == pieces_.size()) {
+        if (failed_ || !next_block()) return {};
+    }
+    return pieces_[given_++];
+}
+
+bool NativeWriter::next_block() {
+    if (done_ == count_) return false;
+    const auto& plan = plans();
+    const std::uint64_t n = std::min(block_rows_, count_ - done_);
+    for (const Plan& p : plan) {  // room for the fixed columns; a String's grows as it fills
+        const std::size_t fixed = p.kind == Plan::Kind::String ? 0 : n * p.width;
+        Stream& values = streams_[p.stream + (p.kind == Plan::Kind::NullableFixed ? 1 : 0)];
+        if (p.kind == Plan::Kind::NullableFixed && streams_[p.stream].capacity < n) {
+            streams_[p.stream].data = std::make_unique_for_overwrite<char[]>(n);
+            streams_[p.stream].capacity = n;
+        }
+        if (values.capacity < fixed) {
+            values.data = std::make_unique_for_overwrite<char[]>(fixed);
+            values.capacity = fixed;
+        }
+    }
+    if (!fill(n)) {
+        failed_ = true;
+        return false;
+    }
+    done_ += n;
+    block_size_.clear();
+    put_varint(block_size_, plan.size());
+    put_varint(block_size_, n);
+    pieces_.clear();
+    given_ = 0;
+    pieces_.push_back(block_size_);
+    for (const Plan& p : plan) {
+        pieces_.push_back(p.head);
+        const Stream& s = streams_[p.stream];
+        pieces_.emplace_back(s.data.get(), s.size);
+        if (p.kind == Plan::Kind::NullableFixed) {
+            const Stream& v = streams_[p.stream + 1];
+            pieces_.emplace_back(v.data.get(), v.size);
+        }
+    }
+    return true;
+}
+
+bool NativeWriter::fill(std::uint64_t rows) {
+    const auto& plan = plans();
+    // Where each stream is written next, and its end (a String's grows: see room()).
+    std::vector<char*> at(streams_.size()), end(streams_.size());
+    for (std::size_t i = 0; i < streams_.size(); ++i) {
+        at[i] = streams_[i].data.get();
+        end[i] = at[i] + streams_[i].capacity;
+    }
+    // Room for `bytes` more (and kSlack) in String stream `i`: grown by half again, kept for
+    // the next blocks.
+    const auto room = [&](std::size_t i, std::size_t bytes) {
+        Stream& s = streams_[i];
+        const auto used = static_cast<std::size_t>(at[i] - s.data.get());
+        const std::size_t want = std::max(used + bytes + kSlack, s.capacity + s.capacity / 2 + 4096);
+        auto bigger = std::make_unique_for_overwrite<char[]>(want);
+        if (used) std::memcpy(bigger.get(), s.data.get(), used);
+        s.data = std::move(bigger);
+        s.capacity = want;
+        at[i] = s.data.get() + used;
+        end[i] = s.data.get() + want;
+    };
+    for (std::uint64_t n = 0; n < rows;) {
+        if (piece_ == rows_.size()) return false;
+        if (offset_ == 0 && piece_ + kAhead < rows_.size()) {
+            const char* ahead = rows_[piece_ + kAhead].data();
+            for (std::size_t line = 0; line < kAheadBytes; line += 64) __builtin_prefetch(ahead + line);
+        }
+        const std::string_view piece = rows_[piece_];
+        const char* p = piece.data() + offset_;
+        const char* const stop = piece.data() + piece.size();
+        for (; n < rows && p < stop; ++n) {
+            for (const Plan& c : plan) {
+                char*& to = at[c.stream];
+                if (c.kind == Plan::Kind::String) {
+                    // Native keeps a String as RowBinary does: its LEB128 length, then its bytes.
+                    std::uint64_t len = 0;
+                    const char* q = p;
+                    for (int shift = 0;; shift += 7) {
+                        if (q == stop || shift > 63) return false;
+                        const auto b = static_cast<unsigned char>(*q++);
+                        len |= std::uint64_t{b & 0x7fu} << shift;
+                        if (!(b & 0x80)) break;
+                    }
+                    if (len > static_cast<std::uint64_t>(stop - q)) return false;
+                    const auto bytes = static_cast<std::size_t>(q - p) + len;
+                    if (static_cast<std::size_t>(end[c.stream] - to) < bytes + kSlack) room(c.stream, bytes);
+                    if (bytes <= kSlack && static_cast<std::size_t>(stop - p) >= kSlack)
+                        std::memcpy(to, p, kSlack);  // most values are short: one fixed copy
+                    else
+                        std::memcpy(to, p, bytes);
+                    to += bytes;
+                    p += bytes;
+                } else if (c.kind == Plan::Kind::Fixed) {
+                    if (static_cast<std::size_t>(stop - p) < c.width) return false;
+                    copy_fixed(to, p, c.width);
+                } else {  // a null flag, then the value unless NULL (Native: a value either way)
+                    if (p == stop) return false;
+                    const bool null = *p != 0;
+                    *to++ = *p++;
+                    char*& value = at[c.stream + 1];
+                    if (null) {
+                        std::memset(value, 0, c.width);
+                        value += c.width;
+                    } else {
+                        if (static_cast<std::size_t>(stop - p) < c.width) return false;
+                        copy_fixed(value, p, c.width);
+                    }
+                }
+            }
+        }
+        offset_ = static_cast<std::size_t>(p - piece.data());
+        if (p == stop) {
+            ++piece_;
+            offset_ = 0;
+        }
+    }
+    for (std::size_t i = 0; i < streams_.size(); ++i)
+        streams_[i].size = static_cast<std::size_t>(at[i] - streams_[i].data.get());
+    return true;
+}
+
+}  // namespace s3top::clickhouse
