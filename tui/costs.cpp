@@ -114,15 +114,18 @@ CostsWorker::CostsWorker(FallibleReportSource reports, BillingSpec base, std::sh
       storage_(std::move(storage)),
       worker_(
           [this](const Question& q) {
-              return compute_org_costs(reports_, *base_, q.filter, q.min_time, q.max_time, storage_.get(), q.stored);
+              OrgCosts c =
+                  compute_org_costs(reports_, *base_, q.filter, q.min_time, q.max_time, storage_.get(), q.stored);
+              c.records = q.records;
+              return c;
           },
           std::move(done)) {}
 
 CostsWorker::~CostsWorker() = default;
 
 void CostsWorker::ask(const Filter& filter, std::int64_t min_time, std::int64_t max_time,
-                      std::optional<StoredAsk> stored) {
-    worker_.ask(Question{filter, min_time, max_time, std::move(stored)});
+                      std::optional<StoredAsk> stored, std::uint64_t records) {
+    worker_.ask(Question{filter, min_time, max_time, std::move(stored), records});
 }
 
 std::optional<OrgCosts> CostsWorker::take() { return worker_.take(); }

@@ -71,6 +71,9 @@ struct OrgCosts {
     /// Why there is no cost (a report of it failed: ClickHouse unreachable ...); then no amount
     /// is shown.
     std::string error;
+    /// The records of the snapshot it was asked for (Snapshot::records): a snapshot with other
+    /// records shows this cost as one being updated.
+    std::uint64_t records = 0;
     friend bool operator==(const OrgCosts&, const OrgCosts&) = default;
 };
 
@@ -105,10 +108,10 @@ public:
     ~CostsWorker();
     CostsWorker(const CostsWorker&) = delete;
     CostsWorker& operator=(const CostsWorker&) = delete;
-    /// Asks for the costs under `filter` over [min_time, max_time]; replaces a question not yet
-    /// taken up.
+    /// Asks for the costs under `filter` over [min_time, max_time], of the snapshot with
+    /// `records` (the answer's OrgCosts::records); replaces a question not yet taken up.
     void ask(const Filter& filter, std::int64_t min_time, std::int64_t max_time,
-             std::optional<StoredAsk> stored = std::nullopt);
+             std::optional<StoredAsk> stored = std::nullopt, std::uint64_t records = 0);
     /// The latest answer since the last call, if any.
     std::optional<OrgCosts> take();
     /// True while a question is asked or being answered.
@@ -119,6 +122,7 @@ private:
         Filter filter;
         std::int64_t min_time = 0, max_time = 0;
         std::optional<StoredAsk> stored;
+        std::uint64_t records = 0;
     };
 
     const FallibleReportSource reports_;

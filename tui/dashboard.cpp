@@ -180,10 +180,11 @@ private:
         costs_version_ = version;
         costs_at_ = now;
         if (snap_.totals.requests) {
-            costs_->ask(snap_.view.filter, snap_.min_time, snap_.max_time, ask);
+            costs_->ask(snap_.view.filter, snap_.min_time, snap_.max_time, ask, snap_.records);
         } else {
             ui.costs = OrgCosts{
-                snap_.view.filter, {}, 0, 0, 0, opts_.billing->prices.currency, false, false, {}, false, {}, {}};
+                snap_.view.filter, {}, 0, 0, 0, opts_.billing->prices.currency, false, false, {}, false, {}, {},
+                snap_.records};
             if (ask) ui.costs->shown = StoredShown{*ask, {}, false};
             put_stored_rows(snap_, ui);
             dirty_ = true;

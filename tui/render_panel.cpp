@@ -109,6 +109,7 @@ struct Column {
     std::vector<std::string> cells;  ///< one per visible row
     /// Without a metric: the fit_columns pass that gives it up (-1 never; 0 first, 2 last).
     int drop_pass = 2;
+    bool dim = false;  ///< its cells are dimmed (a cost of other records than those shown)
 };
 
 /// The panel's numeric columns over its rows on screen [scroll, scroll + shown), each as wide
@@ -172,6 +173,7 @@ std::vector<Column> panel_columns(const Snapshot& snap, const UiState& ui, const
             ui.costs && ui.costs->filter == snap.view.filter && ui.costs->error.empty() ? &*ui.costs : nullptr;
         if (mc.sum == &Metrics::bytes_sent && costs && dim.dim == Dim::Org) {
             Column cost{std::nullopt, costs->currency, 0, {}, 2};  // the last to go
+            cost.dim = costs->records != snap.records;             // as the header's Cost: updating
             for (int i = 0; i < shown; ++i) {
                 const auto it = costs->by_org.find(pd->rows[static_cast<std::size_t>(scroll + i)].label);
                 cost.cells.push_back(format_money(it == costs->by_org.end() ? 0 : it->second));
@@ -327,7 +329,9 @@ void render_panel(const Snapshot& snap, const UiState& ui, std::size_t panel, Ca
         }
         int cx = r.x + 1 + label_w;
         for (const auto& col : cols) {
-            c.put_fit(cx + 1, y, col.cells[static_cast<std::size_t>(i)], col.width, base, true);
+            Style cell = base;
+            if (col.dim && !selected) cell.role = Role::Dim;
+            c.put_fit(cx + 1, y, col.cells[static_cast<std::size_t>(i)], col.width, cell, true);
             cx += col.width + 1;
         }
         if (bar_w) {

@@ -134,9 +134,14 @@ void totals_line(const Snapshot& snap, const UiState& ui, Canvas& c, Rect r) {
         totals.push_back({{"Cost ", label}, {"not known: " + ui.costs->error, Style{Role::Bad, true}}});
     } else if (ui.costs && ui.costs->filter == snap.view.filter && ui.costs->to > ui.costs->from) {
         const OrgCosts& k = *ui.costs;
-        totals.push_back({{"Cost ", label},
-                          {format_money(k.total) + " " + k.currency, value},
-                          {" " + bucket_label(Dim::Day, k.from) + ".." + bucket_label(Dim::Day, k.to - 1), label}});
+        // A cost of other records than those shown (asked of an earlier snapshot: the load goes
+        // on, or the answer for these is on its way) is dimmed and says so.
+        const bool stale = k.records != snap.records;
+        draw::Field cost{{"Cost ", label},
+                         {format_money(k.total) + " " + k.currency, stale ? label : value},
+                         {" " + bucket_label(Dim::Day, k.from) + ".." + bucket_label(Dim::Day, k.to - 1), label}};
+        if (stale) cost.emplace_back(c.glyph(" updating…", " updating..."), Style{Role::Warn});
+        totals.push_back(std::move(cost));
     }
     draw::fields(c, line, totals);
 }

@@ -335,6 +335,46 @@ TEST(Render, OrgPanelShowsEachOrgsCostAndTheHeaderItsPeriod) {
     EXPECT_EQ(format_money(-5'000), "-0.01");
 }
 
+// #21: a cost asked for other records than those shown (the load goes on, or the answer for
+// these is on its way) is dimmed, in the header (which says "updating") and in the org panel's
+// cost column (at 80 columns the header has no room for the Cost field); one of these records
+// is not.
+TEST(Render, ACostOfOtherRecordsThanThoseShownSaysItIsUpdating) {
+    const std::uint64_t GiB = 1024 * MiB;
+    const auto engine = test::make_engine({Req{.org = "acme", .sent = 10 * GiB}, Req{.org = "globex", .sent = GiB}});
+    for (const auto& [w, h] : {std::pair{160, 50}, std::pair{80, 24}}) {
+        UiState ui = test::ui_of(w, h);
+        const Rect org = test::panel_rect(ui, 0);
+        const auto cost_cell = [&org](const Canvas& c) {  // globex's cost in the org panel (not selected)
+            const std::string row = test::rect_row(c, org, 2);
+            const auto at = row.find(" 0.09");
+            EXPECT_NE(at, std::string::npos) << row;
+            return c.at(org.x + static_cast<int>(at) + 1, org.y + 2);
+        };
+        const Snapshot snap = test::snapshot_of(*engine, ui);
+        ASSERT_EQ(snap.records, 2u);
+        ui.costs = compute_org_costs(*engine, test::shipped_billing(), ui.filter, snap.min_time, snap.max_time);
+        ui.costs->records = snap.records;
+        const Canvas now = test::render_to_canvas(snap, ui);
+        EXPECT_EQ(now.row(2).find("updating"), std::string::npos) << now.row(2);
+        EXPECT_EQ(cost_cell(now).style.role, Role::Normal);
+        const auto amount = now.row(2).find("Cost 0.99 USD");
+        if (w == 160) {
+            ASSERT_NE(amount, std::string::npos) << now.row(2);
+            EXPECT_EQ(now.at(static_cast<int>(amount) + 5, 2).style.role, Role::Normal);  // ASCII up to it
+        }
+
+        ui.costs->records = 1;  // asked of a snapshot with one record
+        const Canvas stale = test::render_to_canvas(snap, ui);
+        EXPECT_EQ(cost_cell(stale).style.role, Role::Dim);
+        if (w == 160) {
+            EXPECT_NE(stale.row(2).find("Cost 0.99 USD 2024-03-01..2024-03-01 updating"), std::string::npos)
+                << stale.row(2);
+            EXPECT_EQ(stale.at(static_cast<int>(amount) + 5, 2).style.role, Role::Dim);
+        }
+    }
+}
+
 // #16: with the object-changing requests gathered, the org panel's cost includes storage so far
 // in the range, charged by `bill`'s own storage line, and a Stored column says what each org
 // has stored at its end.
