@@ -369,7 +369,7 @@ int run_dashboard_command(const Options& opt) {
     d.input_problems = [&in] { return in.problems(); };
     d.status = [&in] { return in.status_of(); };
     d.loaded = give_back_freed_memory;
-    d.load_costed = give_back_freed_memory;
+    d.costed = give_back_freed_memory;
     if (in.replay) bind_replay_keys(d, *in.replay);
     // The export key: the view written here through report's writers, and said again at the end
     // with the command that writes the same file.

@@ -75,9 +75,9 @@ public:
                 told_loaded_ = true;
                 if (opts_.loaded) opts_.loaded();
             }
-            if (load_cost_asked_ && !told_load_costed_ && !costs_->busy()) {
-                told_load_costed_ = true;
-                if (opts_.load_costed) opts_.load_costed();
+            if (load_cost_asked_ && costs_answered_ && !costs_->busy()) {
+                costs_answered_ = false;
+                if (opts_.costed) opts_.costed();
             }
             if (dirty_) draw();
             if (const int code = wait_and_handle(); code >= 0) return code;
@@ -154,6 +154,7 @@ private:
         if (!costs_) return;
         UiState& ui = ctl_.state();
         if (auto c = costs_->take()) {
+            costs_answered_ = true;
             costs_every_ = std::max<Clock::duration>(std::chrono::milliseconds(250), 10 * (Clock::now() - costs_at_));
             if (!(c == ui.costs)) {
                 ui.costs = std::move(c);
@@ -357,9 +358,9 @@ private:
     Clock::time_point last_status_{};
     bool polled_ = false;  ///< the input's status was taken once
     bool dirty_ = true;
-    bool told_loaded_ = false;       ///< opts_.loaded called
-    bool load_cost_asked_ = false;   ///< the costs of the whole load were asked (or set: no records)
-    bool told_load_costed_ = false;  ///< opts_.load_costed called
+    bool told_loaded_ = false;      ///< opts_.loaded called
+    bool load_cost_asked_ = false;  ///< the costs of the whole load were asked (or set: no records)
+    bool costs_answered_ = false;   ///< an answer came since opts_.costed was last called
     std::uint64_t costs_version_ = 0;
     std::optional<Filter> asked_filter_;  ///< of the costs last asked for
     std::optional<StoredAsk> asked_stored_;

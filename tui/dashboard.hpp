@@ -42,10 +42,12 @@ struct DashboardOptions {
     /// Called once on the UI thread when the load is over, before the first frame that says so
     /// is drawn (the app hands the memory the load freed back to the system then). Null: nothing.
     std::function<void()> loaded;
-    /// Called once on the UI thread when the running cost (`billing`) of the whole load has
-    /// been computed, after `loaded`: that computation frees what it sorted (the storage
-    /// events, ~13 MB over 2 M lines) and the app hands it back too. Null: nothing.
-    std::function<void()> load_costed;
+    /// Called on the UI thread after each answer of the running cost (`billing`) from the whole
+    /// load's on (after `loaded`), once no other is being computed: each computation frees what
+    /// it built (the storage object table, ~12 MB over 2 M lines), which glibc keeps in the costs
+    /// thread's arena, and the app hands it back (kept, four follow rounds' answers held 40 MB
+    /// more). Null: nothing.
+    std::function<void()> costed;
     /// What the app said about its inputs so far ("PATH: message": not read, read in part, in
     /// no known format ...), for the problems view; called on the UI thread. Null: none.
     std::function<std::vector<std::string>()> input_problems;
