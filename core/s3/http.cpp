@@ -20,10 +20,14 @@ struct Transfer {
     int write_errno = 0;
 };
 
-/// Feeds curl a body piece after piece (HttpRequest::body_source).
+/// Feeds curl a body piece after piece (HttpRequest::body_source). A source that ends before
+/// the size the request declared stops the transfer at once (the server would wait for the
+/// rest until the stall timeout).
 struct SourceReader {
     const std::function<std::string_view()>* source;
+    std::uint64_t size = 0, given = 0;
     std::string_view left;
+    bool ended_short = false;
     static std::size_t read(char* out, std::size_t size, std::size_t n, void* user) {
         auto* r = static_cast<SourceReader*>(user);
         std::size_t room = size * n, given = 0;
@@ -34,6 +38,11 @@ struct SourceReader {
             given += take;
             room -= take;
             r->left.remove_prefix(take);
+        }
+        r->given += given;
+        if (given == 0 && r->given < r->size) {
+            r->ended_short = true;
+            return CURL_READFUNC_ABORT;
         }
         return given;
     }
@@ -129,7 +138,7 @@ std::expected<HttpResponse, HttpFailure> HttpClient::perform(const HttpRequest& 
     }
     curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(c, CURLOPT_HEADERDATA, &t);
-    SourceReader source{&req.body_source, {}};
+    SourceReader source{&req.body_source, req.body_size, 0, {}, false};
     if ((req.method == "PUT" || req.method == "POST") && req.body_source) {
         curl_easy_setopt(c, CURLOPT_POST, 1L);
         curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, req.method.c_str());
@@ -164,6 +173,10 @@ std::expected<HttpResponse, HttpFailure> HttpClient::perform(const HttpRequest& 
     curl_slist_free_all(list);
     if (t.write_failed)
         return std::unexpected(HttpFailure{std::string("writing the object: ") + std::strerror(t.write_errno), false});
+    if (source.ended_short)
+        return std::unexpected(HttpFailure{"the request's body ended after " + std::to_string(source.given) + " of " +
+                                               std::to_string(req.body_size) + " bytes (an internal error)",
+                                           false});
     if (rc == CURLE_ABORTED_BY_CALLBACK) return std::unexpected(HttpFailure{"cancelled", false, true});
     if (rc != CURLE_OK) return std::unexpected(HttpFailure{curl_easy_strerror(rc), rc == CURLE_OPERATION_TIMEDOUT});
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp.status);
