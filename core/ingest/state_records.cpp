@@ -735,6 +735,7 @@ Decoded decode_records(std::string_view data, const RowsTarget& rows, Ledger& le
             In in(payload);
             std::vector<LedgerEntry> entries;
             ok = read_entries(in, entries) && in.done();
+            out.log_entries += ok ? entries.size() : 0;
             if (ok) put_entries(std::move(entries), ledger);
         } else if (h.type == kSnapshot) {
             ok = decode_snapshot(payload, rows, ledger);

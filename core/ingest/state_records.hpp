@@ -210,6 +210,7 @@ struct Decoded {
     std::size_t good = 0;  ///< bytes of whole, valid records (from the file's start)
     std::uint64_t snapshot_bytes = 0, log_bytes = 0, log_records = 0;
     std::uint64_t small_bytes = 0;       ///< of log_bytes, in writes under kBulkWriteBytes
+    std::uint64_t log_entries = 0;       ///< ledger entries in the log's Entries records
     std::vector<Unresolved> unresolved;  ///< in the order written
 };
 

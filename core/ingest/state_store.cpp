@@ -244,6 +244,7 @@ IoStatus StateStore::open(const std::filesystem::path& file, std::uint64_t finge
     log_bytes_ = dec.log_bytes;
     log_records_ = dec.log_records;
     small_bytes_ = dec.small_bytes;
+    log_entries_ = dec.log_entries;
     for (const auto& [id, landed] : resolved) {
         if (const IoStatus w = append_resolved(id, landed); !w) {
             ::close(fd_);
@@ -268,7 +269,8 @@ bool StateStore::needs_compaction() const {
     constexpr std::uint64_t kMaxRecords = 4096;
     // A snapshot cannot hold a batch whose fate is not known.
     return log_records_ > 0 && unresolved_ == 0 &&
-           (log_records_ >= kMaxRecords || (small_bytes_ >= compact_min_bytes_ && log_bytes_ * 2 >= snapshot_bytes_));
+           (log_records_ >= kMaxRecords || log_entries_ >= compact_min_entries_ ||
+            (small_bytes_ >= compact_min_bytes_ && log_bytes_ * 2 >= snapshot_bytes_));
 }
 
 IoStatus StateStore::compact() {
@@ -412,7 +414,7 @@ IoStatus StateStore::write_snapshot(const std::function<void(state_records::Sink
     const std::uint64_t record = ids_record + storage_record + sizeof record_header + o.written() + prefixes_record;
     size_ = synced_size_ = header.size() + record;
     snapshot_bytes_ = record;
-    log_bytes_ = log_records_ = small_bytes_ = 0;
+    log_bytes_ = log_records_ = small_bytes_ = log_entries_ = 0;
     if (::lseek(fd_, static_cast<off_t>(size_), SEEK_SET) < 0)
         return std::unexpected(IoError::from_errno(IoError::Code::Write, path_.string(), errno));
     return {};
@@ -512,8 +514,13 @@ IoStatus StateStore::append_entries(const std::vector<LedgerEntry>& entries) {
     all.reserve(entries.size());
     for (const auto& e : entries) all.push_back(&e);
     const std::string starts = encode_prefixes(all);
-    if (starts.empty()) return write_record(kEntries, o.s);
-    return write_records({{kEntries, o.s}, {kHeadPrefixes, starts}});
+    const IoStatus written =
+        starts.empty() ? write_record(kEntries, o.s) : write_records({{kEntries, o.s}, {kHeadPrefixes, starts}});
+    if (written) {
+        std::lock_guard l(mutex_);
+        log_entries_ += entries.size();
+    }
+    return written;
 }
 
 void StateStore::sync() {
