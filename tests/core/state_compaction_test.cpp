@@ -155,22 +155,16 @@ TEST_F(CompactionTest, ALogOverManyFilesIsCompactedHoweverFewItsBytes) {
     // batch's spans go into the ledger one by one): 16,384 files' entries call for one.
     write_logs(20, 10);
     std::uint64_t appended = 99;
+    const auto by_entries_only = [](StateStore& s) {
+        s.compact_from(std::uint64_t{1} << 40);
+        s.compact_from_entries(21);
+    };
     const auto look = [&](StateStore& s) { appended = s.appended_records(); };
-    const Result few = run(
-        [](StateStore& s) {
-            s.compact_from(std::uint64_t{1} << 40);
-            s.compact_from_entries(21);
-        },
-        look);
+    const Result few = run(by_entries_only, look);
     EXPECT_EQ(few.files_read, 20u);
     EXPECT_GT(appended, 0u);  // 20 entries: kept as written
     write_logs(1, 10, 20);
-    const Result many = run(
-        [](StateStore& s) {
-            s.compact_from(std::uint64_t{1} << 40);
-            s.compact_from_entries(21);
-        },
-        look);
+    const Result many = run(by_entries_only, look);
     EXPECT_EQ(many.files_read, 1u);
     EXPECT_EQ(appended, 0u);  // 21 entries in the log: compacted
     const Result again = run();
