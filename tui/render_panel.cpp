@@ -223,6 +223,45 @@ void fit_columns(std::vector<Column>& cols, SortBy sort, int width, int min_labe
     }
 }
 
+/// How a panel's rows are laid out: its number columns (cells of the rows on screen), the
+/// label's width and the share bar's (0: none) with what it is a share of.
+struct RowLayout {
+    const std::vector<Column>& cols;
+    int label_w = 0, bar_w = 0;
+    bool share_of_requests = false;
+    std::uint64_t total = 0;
+};
+
+/// The `i`th row on screen at line `y`: its label, its cells and its share bar.
+void render_row(const PanelRow& pr, int i, bool selected, const DimSpec& dim, const RowLayout& l, Canvas& c, Rect r,
+                int y) {
+    Style base{Role::Normal};
+    if (selected) base = Style{Role::Selected, false, true};
+    if (selected) c.fill(r.x, y, r.w, 1, base);
+    Style label_style = base;
+    if (!selected) label_style.role = status_role(dim, pr.label);
+    if (pr.label.empty()) {
+        label_style.role = selected ? Role::Selected : Role::Dim;
+        c.put(r.x + 1, y, "-", label_style);
+    } else {
+        c.put_fit_middle(r.x + 1, y, pr.label, l.label_w, label_style);
+    }
+    int cx = r.x + 1 + l.label_w;
+    for (const auto& col : l.cols) {
+        Style cell = base;
+        if (col.dim && !selected) cell.role = Role::Dim;
+        c.put_fit(cx + 1, y, col.cells[static_cast<std::size_t>(i)], col.width, cell, true);
+        cx += col.width + 1;
+    }
+    if (l.bar_w) {
+        const std::uint64_t part = l.share_of_requests ? pr.metrics.requests : pr.metrics.bytes_sent;
+        const double frac = l.total ? static_cast<double>(part) / static_cast<double>(l.total) : 0.0;
+        Style bs = base;
+        if (!selected) bs.role = Role::Bar;
+        draw::hbar(c, cx + 1, y, std::min(l.bar_w, r.x + r.w - cx - 1), frac, bs);
+    }
+}
+
 }  // namespace
 
 void render_panel(const Snapshot& snap, const UiState& ui, std::size_t panel, Canvas& c, Rect r, bool expanded) {
@@ -311,36 +350,11 @@ void render_panel(const Snapshot& snap, const UiState& ui, std::size_t panel, Ca
         if (r.h > 1) c.put_fit(r.x + 1, y0, none, r.w - 2, Style{Role::Dim});
         return;
     }
+    const RowLayout layout{cols, label_w, bar_w, share_of_requests, total};
     for (int i = 0; i < shown; ++i) {
-        const int y = y0 + i;
         const int row = scroll + i;
-        const PanelRow& pr = pd->rows[static_cast<std::size_t>(row)];
-        const bool selected = focused && row == cursor.selected;
-        Style base{Role::Normal};
-        if (selected) base = Style{Role::Selected, false, true};
-        if (selected) c.fill(r.x, y, r.w, 1, base);
-        Style label_style = base;
-        if (!selected) label_style.role = status_role(dim, pr.label);
-        if (pr.label.empty()) {
-            label_style.role = selected ? Role::Selected : Role::Dim;
-            c.put(r.x + 1, y, "-", label_style);
-        } else {
-            c.put_fit_middle(r.x + 1, y, pr.label, label_w, label_style);
-        }
-        int cx = r.x + 1 + label_w;
-        for (const auto& col : cols) {
-            Style cell = base;
-            if (col.dim && !selected) cell.role = Role::Dim;
-            c.put_fit(cx + 1, y, col.cells[static_cast<std::size_t>(i)], col.width, cell, true);
-            cx += col.width + 1;
-        }
-        if (bar_w) {
-            const std::uint64_t part = share_of_requests ? pr.metrics.requests : pr.metrics.bytes_sent;
-            const double frac = total ? static_cast<double>(part) / static_cast<double>(total) : 0.0;
-            Style bs = base;
-            if (!selected) bs.role = Role::Bar;
-            draw::hbar(c, cx + 1, y, std::min(bar_w, r.x + r.w - cx - 1), frac, bs);
-        }
+        render_row(pd->rows[static_cast<std::size_t>(row)], i, focused && row == cursor.selected, dim, layout, c, r,
+                   y0 + i);
     }
     // More rows below / above than fit: a marker in the last column.
     if (scroll > 0) c.put(r.x + r.w - 1, y0, c.glyph("↑", "^"), Style{Role::Dim});
