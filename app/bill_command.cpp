@@ -130,6 +130,7 @@ int run_bill(const Options& opt) {
     if (s.loader_options.dedupe) st.no_request_id = s.loader_options.dedupe->no_id();
     st.unread = s.unread;
     if (const int rc = print_statement(opt, st, spec); rc != 0) return rc;
+    leave_to_exit(s);
     return exit_status_after_output(s, true, "statement");
 }
 

@@ -72,7 +72,9 @@ int run_report(const Options& opt) {
         fmt::print(stderr, "s3top: warning: {}\n",
                    terminal_safe(unruled_note(result.unruled_tier, result.unruled_operations, "counted")));
     const std::string text = report_text(s, result, spec, opt.format, opt.panels, table_options(opt));
-    return exit_status_after_output(s, write_output(opt, text, "report"), "report");
+    const bool written = write_output(opt, text, "report");
+    leave_to_exit(s);
+    return exit_status_after_output(s, written, "report");
 }
 
 }  // namespace s3top::app

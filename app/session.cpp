@@ -383,6 +383,13 @@ int exit_status_after_output(const Session& s, bool written, std::string_view wh
     return kExitSomeUnread;
 }
 
+void leave_to_exit(Session& s) {
+    static auto* const kept = new std::vector<std::shared_ptr<void>>();
+    kept->push_back(std::shared_ptr<Ingestor>(std::move(s.ingestor)));
+    kept->push_back(std::shared_ptr<Engine>(std::move(s.engine)));
+    kept->push_back(std::make_shared<std::vector<InputFile>>(std::move(s.inputs)));
+}
+
 void say_unmatched_filter_values(const Engine& engine, const Filter& filter) {
     for (const FilterTerm& t : filter.terms) {
         if (t.op != FilterTerm::Op::Eq || !is_string_dim(t.dim.dim)) continue;

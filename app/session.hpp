@@ -96,4 +96,11 @@ inline constexpr int kExitSomeUnread = 3;
 /// else 0.
 int exit_status_after_output(const Session& s, bool written, std::string_view what);
 
+/// A one-shot command's output is written: the session's engine and ingestor (its ledger) are
+/// left to the process's exit instead of being freed one allocation at a time, which took a
+/// tenth of a 100,000-file report's wall time (0.2-0.3 s, on one thread). They stay reachable,
+/// so leak checkers do not count them. Nothing they own needs a destructor's work: the state
+/// file is written through and its lock goes with the process.
+void leave_to_exit(Session& s);
+
 }  // namespace s3top::app

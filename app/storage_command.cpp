@@ -90,7 +90,9 @@ int run_storage(const Options& opt) {
     });
     report.lines = s.engine->lines();
     report.unread = s.unread;
-    return exit_status_after_output(s, write_storage(opt, report), "storage report");
+    const bool written = write_storage(opt, report);
+    leave_to_exit(s);
+    return exit_status_after_output(s, written, "storage report");
 }
 
 }  // namespace s3top::app

@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
+#include <fstream>
 #include <deque>
 #include <string>
 #include <vector>
@@ -34,10 +36,18 @@ std::string sample_line(std::size_t i) {
            "ECDHE-RSA-AES128-GCM-SHA256 AuthHeader bucket.s3.us-west-1.amazonaws.com TLSv1.2 - -";
 }
 
+// 100,000 sample lines; with S3TOP_BENCH_LINES=FILE, the first 100,000 lines of FILE instead
+// (real or generated logs: their mix of line shapes is what the parser meets).
 const std::vector<std::string>& lines() {
     static const std::vector<std::string> v = [] {
         std::vector<std::string> out;
-        for (std::size_t i = 0; i < 100000; ++i) out.push_back(sample_line(i));
+        if (const char* path = std::getenv("S3TOP_BENCH_LINES")) {
+            std::ifstream in(path);
+            for (std::string l; out.size() < 100000 && std::getline(in, l);) out.push_back(l);
+            if (out.empty()) std::fprintf(stderr, "S3TOP_BENCH_LINES: no lines in %s\n", path);
+        }
+        if (out.empty())
+            for (std::size_t i = 0; i < 100000; ++i) out.push_back(sample_line(i));
         return out;
     }();
     return v;
