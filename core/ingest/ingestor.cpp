@@ -4,6 +4,9 @@
 
 #include <cstdlib>
 #include <mutex>
+#include <thread>
+
+#include "core/ingest/file_reader.hpp"
 
 namespace s3top {
 
@@ -39,17 +42,7 @@ void Ingestor::read_new(const std::vector<InputFile>& given, bool follow, const 
     const std::vector<InputFile>& inputs = screen_ ? screened : given;
     PlanCounts counts;
     std::vector<InputProblem> problems;
-    const std::vector<PlannedJob> planned = ledger_.plan(inputs, follow, counts, problems);
-    out.counts.unchanged += counts.unchanged;
-    out.counts.read += counts.read;
-    out.counts.appended += counts.appended;
-    out.counts.replaced += counts.replaced;
-    out.counts.duplicate += counts.duplicate;
-    out.load.problems.insert(out.load.problems.end(), problems.begin(), problems.end());
-    if (planned.empty()) return;
-    std::vector<ReadJob> jobs;
-    jobs.reserve(planned.size());
-    for (const auto& p : planned) jobs.push_back(p.job);
+    std::vector<PlannedJob> planned;  // what the commit sinks' spans index
     Loader loader(engine_, options_);
     loader.set_parser_factory(factory_);
     if (reject_sink_) loader.set_reject_sink(reject_sink_);
@@ -72,9 +65,26 @@ void Ingestor::read_new(const std::vector<InputFile>& given, bool follow, const 
         });
     }
     // Each file is recorded as soon as it and those before it are read (in plan order, on
-    // this thread), not all after the load: 100,000 files take half a second to record.
+    // the loading thread), not all after the load: 100,000 files take half a second to record.
     loader.set_file_done([&](std::size_t i, const FileResult& r) { ledger_.record(planned[i], r); });
-    LoadResult r = loader.load_jobs(jobs, cancel);
+    // A first run (the ledger knows no path; not s3top ingest, whose hook sends each batch
+    // elsewhere) reads the files the plan has made final while it plans the rest.
+    const bool feed = ledger_.size() == 0 && !hook_;
+    LoadResult r = feed ? plan_and_load(inputs, follow, cancel, loader, counts, problems, planned) : LoadResult{};
+    if (!feed) {
+        planned = ledger_.plan(inputs, follow, counts, problems);
+        std::vector<ReadJob> jobs;
+        jobs.reserve(planned.size());
+        for (const auto& p : planned) jobs.push_back(p.job);
+        if (!planned.empty()) r = loader.load_jobs(jobs, cancel);
+    }
+    out.counts.unchanged += counts.unchanged;
+    out.counts.read += counts.read;
+    out.counts.appended += counts.appended;
+    out.counts.replaced += counts.replaced;
+    out.counts.duplicate += counts.duplicate;
+    out.load.problems.insert(out.load.problems.end(), problems.begin(), problems.end());
+    if (planned.empty()) return;
     // Batches the hook took but has not finished with count only once they have landed.
     if (drain_) {
         if (IoStatus done = drain_(); !done) {
@@ -85,6 +95,57 @@ void Ingestor::read_new(const std::vector<InputFile>& given, bool follow, const 
     out.load.problems.insert(out.load.problems.end(), r.problems.begin(), r.problems.end());
     out.load.files.insert(out.load.files.end(), std::make_move_iterator(r.files.begin()),
                           std::make_move_iterator(r.files.end()));
+}
+
+// Over 100,000 new files the plan (each file's head read and looked up) took a seventh of the
+// wall time on one thread before the first parse; now the loader reads each chunk of files
+// the plan has made final (Ledger::plan's `final`) on its own thread while the next is planned.
+// `planned` and the loader's jobs have a slot for every input from the start, so the commit
+// sinks and workers index them while the plan fills later slots (a ledger that knows no path
+// makes at most one job per input); the ledger records the files only once its plan is over.
+LoadResult Ingestor::plan_and_load(const std::vector<InputFile>& inputs, bool follow, const std::atomic<bool>* cancel,
+                                   Loader& loader, PlanCounts& counts, std::vector<InputProblem>& problems,
+                                   std::vector<PlannedJob>& planned) {
+    planned.resize(inputs.size());
+    std::vector<ReadJob> jobs(inputs.size());
+    // What is known before the plan: every input read whole. The plan's duplicates are taken
+    // off the progress's totals once it is over.
+    std::uint64_t bytes = 0;
+    for (const InputFile& f : inputs) bytes += f.stated ? f.size : 0;
+    engine_.expect_bytes(bytes);
+    LoadProgress* const progress = options_.progress.get();
+    if (progress) {
+        progress->bytes_planned.fetch_add(bytes, std::memory_order_relaxed);
+        progress->files_planned.fetch_add(inputs.size(), std::memory_order_relaxed);
+    }
+    JobFeed feed;
+    LoadResult loaded;
+    std::jthread loading([&] { loaded = loader.load_fed(jobs, feed, cancel); });
+    std::size_t made = 0;
+    {
+        struct Closer {
+            JobFeed& feed;
+            ~Closer() { feed.close(); }  // also when the plan throws: the loader never waits on
+        } closer{feed};
+        std::vector<PlannedJob> out;
+        ledger_.plan(inputs, follow, counts, problems, out, [&](std::size_t n) {
+            for (; made < n && made < planned.size(); ++made) {
+                planned[made] = out[made];
+                jobs[made] = out[made].job;
+            }
+            feed.publish(made);
+        });
+    }
+    loading.join();
+    planned.resize(made);
+    if (progress) {
+        std::uint64_t read = 0;
+        for (const PlannedJob& p : planned) read += reading::stored_bytes_planned(p.job);
+        if (read > bytes) progress->bytes_planned.fetch_add(read - bytes, std::memory_order_relaxed);
+        if (bytes > read) progress->bytes_planned.fetch_sub(bytes - read, std::memory_order_relaxed);
+        progress->files_planned.fetch_sub(inputs.size() - made, std::memory_order_relaxed);
+    }
+    return loaded;
 }
 
 IngestResult Ingestor::ingest(const std::vector<InputFile>& inputs, bool follow, const std::atomic<bool>* cancel,

@@ -87,6 +87,10 @@ private:
     /// `store_error`).
     void read_new(const std::vector<InputFile>& inputs, bool follow, const std::atomic<bool>* cancel, IngestResult& out,
                   std::optional<IoError>& store_error);
+    /// read_new()'s plan and load side by side (a ledger that knows no path): fills `planned`.
+    LoadResult plan_and_load(const std::vector<InputFile>& inputs, bool follow, const std::atomic<bool>* cancel,
+                             Loader& loader, PlanCounts& counts, std::vector<InputProblem>& problems,
+                             std::vector<PlannedJob>& planned);
     Engine& engine_;
     LoaderOptions options_;
     RejectSink reject_sink_;

@@ -163,6 +163,13 @@ struct Ledger::Found {
 std::vector<PlannedJob> Ledger::plan(const std::vector<InputFile>& inputs, bool follow, PlanCounts& counts,
                                      std::vector<InputProblem>& problems) {
     std::vector<PlannedJob> out;
+    plan(inputs, follow, counts, problems, out, {});
+    return out;
+}
+
+void Ledger::plan(const std::vector<InputFile>& inputs, bool follow, PlanCounts& counts,
+                  std::vector<InputProblem>& problems, std::vector<PlannedJob>& out,
+                  const std::function<void(std::size_t)>& final) {
     // Pass 1 sorts inputs: unchanged, grown (same file, its counted head and tail still
     // there), replaced (the path holds other bytes) or new. Pass 2 looks for counted content
     // in the ones to read, grown first, then replaced, then new; each is matched only against
@@ -194,6 +201,7 @@ std::vector<PlannedJob> Ledger::plan(const std::vector<InputFile>& inputs, bool 
     for (auto* list : {&lists.grown, &lists.replaced, &lists.fresh}) {
         for (std::size_t ti = 0; ti < list->size(); ++ti) {
             if (ti % kHeadChunk == 0) {
+                if (final) final(out.size());
                 head_paths.clear();
                 for (std::size_t k = ti; k < std::min(ti + kHeadChunk, list->size()); ++k) {
                     Todo& u = (*list)[k];
@@ -207,7 +215,7 @@ std::vector<PlannedJob> Ledger::plan(const std::vector<InputFile>& inputs, bool 
             resolve(t, t.head != Todo::kNoHead ? &heads[t.head] : nullptr, search, counts, out);
         }
     }
-    return out;
+    if (final) final(out.size());
 }
 
 void Ledger::classify(const InputFile& f, std::size_t i, bool follow, PlanCounts& counts,

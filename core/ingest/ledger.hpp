@@ -3,6 +3,7 @@
 // same file synced again or the same content under another name adds nothing; a file that
 // grew is read from where it stopped; a truncated or replaced file is read again as a new one.
 #include <cstdint>
+#include <functional>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -96,6 +97,13 @@ public:
     /// Duplicates get their entry right away (nothing to read); the rest after record().
     std::vector<PlannedJob> plan(const std::vector<InputFile>& inputs, bool follow, PlanCounts& counts,
                                  std::vector<InputProblem>& problems);
+    /// plan() into `out`, calling `final(n)` each time out[0, n) will not change again (after
+    /// each chunk of heads read, and once at the end; on this thread): a loader can start on
+    /// those while the rest is planned. A job is final once made: later ones are matched
+    /// against it, never it against them.
+    void plan(const std::vector<InputFile>& inputs, bool follow, PlanCounts& counts,
+              std::vector<InputProblem>& problems, std::vector<PlannedJob>& out,
+              const std::function<void(std::size_t)>& final);
     /// Notes what a job read (the loader's result). Returns the entry to persist.
     const LedgerEntry& record(const PlannedJob& planned, const FileResult& result);
 

@@ -115,6 +115,35 @@ private:
 
 ParserFactory default_parser_factory() { return choose_format; }
 
+void JobFeed::publish(std::size_t ready) {
+    std::lock_guard l(m_);
+    ready_ = std::max(ready_, ready);
+    more_.notify_all();
+}
+
+void JobFeed::close() {
+    std::lock_guard l(m_);
+    closed_ = true;
+    more_.notify_all();
+}
+
+std::size_t JobFeed::wait_past(std::size_t i) {
+    std::unique_lock l(m_);
+    more_.wait(l, [&] { return ready_ > i || closed_; });
+    return ready_;
+}
+
+std::size_t JobFeed::wait_closed() {
+    std::unique_lock l(m_);
+    more_.wait(l, [&] { return closed_; });
+    return ready_;
+}
+
+bool JobFeed::closed() {
+    std::lock_guard l(m_);
+    return closed_;
+}
+
 Loader::Loader(Engine& engine, LoaderOptions options)
     : engine_(engine), options_(std::move(options)), factory_(default_parser_factory()) {
     // `--log-format COMBINED` (or a specifier string) names the GoAccess format itself.
@@ -146,24 +175,29 @@ reading::ReaderOptions Loader::reader_options() const {
     return r;
 }
 
+LoadResult Loader::load_jobs(const std::vector<ReadJob>& jobs, const std::atomic<bool>* cancel) {
+    std::uint64_t planned = 0;
+    for (const ReadJob& j : jobs) planned += reading::stored_bytes_planned(j);
+    engine_.expect_bytes(planned);
+    if (LoadProgress* p = options_.progress.get()) {
+        p->bytes_planned.fetch_add(planned, std::memory_order_relaxed);
+        p->files_planned.fetch_add(jobs.size(), std::memory_order_relaxed);
+    }
+    JobFeed all(jobs.size());
+    return load_fed(jobs, all, cancel);
+}
+
 // The reader (this thread) hands a small file whole to a worker, which reads, hashes, detects
 // and parses it: a folder of 100,000 small files keeps every core busy, where one reader
 // opening and hashing each file in turn was the bottleneck. A big file (or stdin) is cut into
 // blocks here, and the workers parse its blocks side by side. Files are told done in order.
-LoadResult Loader::load_jobs(const std::vector<ReadJob>& jobs, const std::atomic<bool>* cancel) {
+LoadResult Loader::load_fed(const std::vector<ReadJob>& jobs, JobFeed& feed, const std::atomic<bool>* cancel) {
     LoadResult result;
     result.files.resize(jobs.size());
     TaskQueue queue(8);
     // done[i]: job i is read and result.files[i] final (set by whoever read it).
     const auto done = std::make_unique<std::atomic<bool>[]>(jobs.size());
     const reading::ReaderOptions ropts = reader_options();
-    std::uint64_t planned = 0;
-    for (const ReadJob& j : jobs) planned += reading::stored_bytes_planned(j);
-    engine_.expect_bytes(planned);
-    if (LoadProgress* p = ropts.progress) {
-        p->bytes_planned.fetch_add(planned, std::memory_order_relaxed);
-        p->files_planned.fetch_add(jobs.size(), std::memory_order_relaxed);
-    }
     reading::BufferPool pool(ropts.buffer_bytes());
     const reading::FileReader reader(ropts, factory_, pool, cancel);
     std::mutex sink_mutex;
@@ -189,10 +223,12 @@ LoadResult Loader::load_jobs(const std::vector<ReadJob>& jobs, const std::atomic
     const unsigned nworkers = options_.workers ? options_.workers : std::max(1u, std::thread::hardware_concurrency());
     std::vector<std::jthread> threads;
     for (unsigned i = 0; i < nworkers; ++i) threads.emplace_back(work);
-    std::size_t told = 0;  // jobs told to the file-done callback so far, in order
+    std::size_t told = 0;   // jobs told to the file-done callback so far, in order
+    std::size_t known = 0;  // jobs the feed has made final so far
+    // Told only once the feed is closed: the ledger records files after its plan is over.
     auto tell_done = [&](bool all) {
-        if (!file_done_) return;
-        for (; told < jobs.size() && (all || done[told].load(std::memory_order_acquire)); ++told) {
+        if (!file_done_ || !feed.closed()) return;
+        for (; told < known && (all || done[told].load(std::memory_order_acquire)); ++told) {
             file_done_(told, result.files[told]);
         }
     };
@@ -205,7 +241,12 @@ LoadResult Loader::load_jobs(const std::vector<ReadJob>& jobs, const std::atomic
         run = WholeFiles{run.last, run.last};
         run_bytes = 0;
     };
-    for (std::size_t i = 0; i < jobs.size() && !(cancel && cancel->load()); ++i) {
+    for (std::size_t i = 0; !(cancel && cancel->load()); ++i) {
+        if (i >= known) {
+            hand_over_run();  // the workers start on what is gathered while the plan goes on
+            known = feed.wait_past(i);
+            if (i >= known) break;
+        }
         if (whole_by_worker(jobs[i])) {
             if (run.first == run.last) run = WholeFiles{i, i};
             run.last = i + 1;
@@ -223,7 +264,9 @@ LoadResult Loader::load_jobs(const std::vector<ReadJob>& jobs, const std::atomic
     }
     hand_over_run();
     queue.close();
-    threads.clear();  // joins
+    threads.clear();             // joins
+    known = feed.wait_closed();  // a cancelled load still tells every job, as planned
+    result.files.resize(known);
     tell_done(true);
     return result;
 }

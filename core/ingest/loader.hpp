@@ -2,9 +2,11 @@
 // Reads log files into an Engine: one reader thread cuts files into blocks of whole lines,
 // parse workers turn blocks into Batches, and each worker merges its batch into the engine.
 #include <atomic>
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -170,6 +172,31 @@ using CommitSink = std::function<void(Batch&&, std::vector<Span>&&)>;
 /// Told that job `job` is read (its FileResult is final; its records may still be parsing).
 using FileDone = std::function<void(std::size_t job, const FileResult&)>;
 
+/// Jobs that become final while a load runs (a ledger still planning the later ones): the
+/// first ready() jobs of the vector given to Loader::load_fed are final; close() says that no
+/// more come. Thread-safe: one thread publishes, the loader waits.
+class JobFeed {
+public:
+    JobFeed() = default;
+    /// All `ready` jobs final from the start (no more come).
+    explicit JobFeed(std::size_t ready) : ready_(ready), closed_(true) {}
+    /// Jobs [0, ready) are final (ready never goes down).
+    void publish(std::size_t ready);
+    void close();
+    /// Waits until job `i` is final or the feed is closed; returns how many jobs are final
+    /// (more than `i`, unless closed without it).
+    std::size_t wait_past(std::size_t i);
+    /// Waits until the feed is closed; returns how many jobs there are.
+    std::size_t wait_closed();
+    bool closed();
+
+private:
+    std::mutex m_;
+    std::condition_variable more_;
+    std::size_t ready_ = 0;
+    bool closed_ = false;
+};
+
 class Loader {
 public:
     Loader(Engine& engine, LoaderOptions options);
@@ -186,6 +213,13 @@ public:
     /// Reads byte ranges of files (result.files[i] is jobs[i]). Every batch goes to the commit
     /// sink when one is set, else to Engine::append. Blocking.
     LoadResult load_jobs(const std::vector<ReadJob>& jobs, const std::atomic<bool>* cancel = nullptr);
+    /// load_jobs() over jobs that become final as `feed` says, while the rest are planned:
+    /// jobs[i] is read once the feed has it (`jobs` has room for every job and is not resized
+    /// meanwhile; result.files has one entry per job the feed ends with). Files are told done
+    /// only once the feed is closed (the ledger records them after its plan). Neither the
+    /// engine's expected bytes nor the progress's planned totals are added: the caller knows
+    /// them before the plan ends.
+    LoadResult load_fed(const std::vector<ReadJob>& jobs, JobFeed& feed, const std::atomic<bool>* cancel = nullptr);
 
 private:
     reading::ReaderOptions reader_options() const;

@@ -1,11 +1,13 @@
 // The ledger and state file: nothing counted twice across re-runs, restarts, copies, appends,
 // truncations, renamed temp files, torn or corrupt state files, corrupt .gz files.
 #include <gtest/gtest.h>
+#include <fmt/format.h>
 #include <zlib.h>
 
 #include <fcntl.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -153,6 +155,51 @@ TEST_F(LedgerTest, DuplicateContentUnderAnotherNameIsSkipped) {
     fs::copy_file(logs() / "a", logs() / "sub-again", fs::copy_options::overwrite_existing);  // synced again
     EXPECT_EQ(run(logs(), state()), (Totals{10, 1000, 10}));
     EXPECT_EQ(run(logs(), {}), (Totals{10, 1000, 10}));  // without a state file too
+}
+
+// A first run reads the files the plan has made final while it plans the rest (in chunks of
+// 4096 heads): a copy, and a line-aligned start, of files in the first chunk that come in a
+// later one are still found (matched against what was planned before them), with and without
+// a state file, and a restart reads nothing again.
+TEST_F(LedgerTest, AFirstRunLoadingWhileItPlansSkipsCopiesFromEarlierChunks) {
+    constexpr int kFiles = 4200;
+    for (int i = 0; i < kFiles; ++i) tmp.write(fmt::format("logs/f{:05}", i), lines(fmt::format("o{}", i), 2));
+    tmp.write("logs/zz-copy", lines("o0", 2));   // all of f00000
+    tmp.write("logs/zz-start", lines("o1", 1));  // f00001's first line
+    const Totals want{2 * kFiles, 200 * kFiles, 2 * kFiles};
+    EXPECT_EQ(run(logs(), {}), want);
+    EXPECT_EQ(run(logs(), state()), want);
+    EXPECT_EQ(run(logs(), state()), want);  // the restart: restored, nothing counted again
+}
+
+// Ledger::plan's `final`: called as chunks of heads are resolved and once at the end, never
+// going down, and a job it has said is final is not changed afterwards.
+TEST_F(LedgerTest, APlanSaysWhichJobsAreFinalChunkByChunk) {
+    constexpr int kFiles = 4200;
+    for (int i = 0; i < kFiles; ++i) tmp.write(fmt::format("logs/f{:05}", i), lines(fmt::format("o{}", i), 1));
+    std::vector<InputProblem> problems;
+    const auto inputs = collect_inputs({logs().string()}, problems);
+    ASSERT_EQ(inputs.size(), static_cast<std::size_t>(kFiles));
+    Ledger ledger;
+    PlanCounts counts;
+    std::vector<PlannedJob> out;
+    std::vector<std::size_t> calls;
+    std::vector<std::string> seen;  // the path of each job when it was said final
+    ledger.plan(inputs, false, counts, problems, out, [&](std::size_t n) {
+        ASSERT_LE(n, out.size());
+        if (!calls.empty()) {
+            ASSERT_GE(n, calls.back());
+        }
+        calls.push_back(n);
+        for (std::size_t k = seen.size(); k < n; ++k) seen.push_back(out[k].job.file.path);
+    });
+    ASSERT_EQ(out.size(), static_cast<std::size_t>(kFiles));
+    ASSERT_FALSE(calls.empty());
+    EXPECT_EQ(calls.back(), out.size());
+    EXPECT_TRUE(std::any_of(calls.begin(), calls.end(), [&](std::size_t n) { return n > 0 && n < out.size(); }))
+        << "no job said final before the plan's end";
+    ASSERT_EQ(seen.size(), out.size());
+    for (std::size_t k = 0; k < out.size(); ++k) EXPECT_EQ(seen[k], out[k].job.file.path);
 }
 
 // A kill -9 with two workers can commit a later block of a file before an earlier one: the

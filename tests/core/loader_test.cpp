@@ -9,6 +9,10 @@
 #include <fstream>
 #include <functional>
 #include <mutex>
+#include <thread>
+#include <condition_variable>
+#include <chrono>
+#include <atomic>
 
 #include "core/ingest/inputs.hpp"
 #include "core/ingest/loader.hpp"
@@ -396,6 +400,91 @@ TEST(Loader, SmallFilesAreHandedToTheWorkersInRuns) {
     for (std::size_t i = 0; i < told.size(); ++i) EXPECT_EQ(told[i], i);
     for (const auto& f : r.files) EXPECT_TRUE(f.error.empty()) << f.path << ": " << f.error;
     EXPECT_EQ(e.report(ReportSpec{}).lines.parsed, 299u * 10 + 400);
+}
+
+// A plan still going on: the jobs fed so far are read (their batches committed) before the
+// feed is closed; files are told done only once it is, in order, each once.
+TEST(LoaderFeed, ReadsTheJobsFedSoFarWhileThePlanGoesOn) {
+    test::TempDir d;
+    for (int i = 0; i < 3; ++i) d.write(fmt::format("{}-s3.log", i), std::string(kS3) + kS3);
+    std::vector<InputProblem> problems;
+    const auto files = collect_inputs({d.path().string()}, problems);
+    ASSERT_EQ(files.size(), 3u);
+    std::vector<ReadJob> jobs(files.size());
+    Engine e(EngineConfig{});
+    LoaderOptions o;
+    o.workers = 2;
+    o.batch_lines = 1;  // every line its own batch: committed at once
+    Loader l(e, o);
+    std::mutex m;
+    std::condition_variable seen;
+    std::vector<std::uint32_t> committed;  // the job of each span committed
+    std::vector<std::size_t> told;
+    l.set_commit_sink([&](Batch&& b, std::vector<Span>&& spans) {
+        e.append(std::move(b));
+        std::lock_guard g(m);
+        for (const Span& s : spans) committed.push_back(s.job);
+        seen.notify_all();
+    });
+    l.set_file_done([&](std::size_t i, const FileResult&) {
+        std::lock_guard g(m);
+        told.push_back(i);
+    });
+    JobFeed feed;
+    LoadResult r;
+    std::jthread loading([&] { r = l.load_fed(jobs, feed, nullptr); });
+    jobs[0].file = files[0];
+    feed.publish(1);
+    bool early = false;
+    {
+        std::unique_lock g(m);
+        early = seen.wait_for(g, std::chrono::seconds(20), [&] { return !committed.empty(); });
+        EXPECT_TRUE(early) << "job 0 not committed while the feed is open";
+        EXPECT_EQ(std::count(committed.begin(), committed.end(), 0u), static_cast<long>(committed.size()));
+        EXPECT_TRUE(told.empty()) << "a file told done before the plan was over";
+    }
+    jobs[1].file = files[1];
+    jobs[2].file = files[2];
+    feed.publish(3);
+    feed.close();
+    loading.join();
+    ASSERT_EQ(r.files.size(), 3u);
+    EXPECT_EQ(told, (std::vector<std::size_t>{0, 1, 2}));
+    for (const auto& f : r.files) EXPECT_EQ(f.lines, 2u) << f.path;
+    EXPECT_EQ(e.report(ReportSpec{}).lines.parsed, 6u);
+}
+
+// A feed closed with fewer jobs than the vector has room for: those are the load's files, and
+// a load cancelled while the plan goes on still tells every job it ends with, once closed.
+TEST(LoaderFeed, EndsWithTheJobsTheFeedClosedWithAndTellsThemAllWhenCancelled) {
+    test::TempDir d;
+    for (int i = 0; i < 4; ++i) d.write(fmt::format("{}-s3.log", i), kS3);
+    std::vector<InputProblem> problems;
+    const auto files = collect_inputs({d.path().string()}, problems);
+    ASSERT_EQ(files.size(), 4u);
+    for (const bool cancelled : {false, true}) {
+        std::vector<ReadJob> jobs(files.size());
+        for (std::size_t i = 0; i < 2; ++i) jobs[i].file = files[i];
+        Engine e(EngineConfig{});
+        LoaderOptions o;
+        o.workers = 2;
+        Loader l(e, o);
+        std::vector<std::size_t> told;
+        l.set_file_done([&](std::size_t i, const FileResult&) { told.push_back(i); });
+        std::atomic<bool> cancel{cancelled};
+        JobFeed feed;
+        feed.publish(1);
+        LoadResult r;
+        std::jthread loading([&] { r = l.load_fed(jobs, feed, &cancel); });
+        feed.publish(2);
+        feed.close();
+        loading.join();
+        ASSERT_EQ(r.files.size(), 2u) << cancelled;
+        EXPECT_EQ(told, (std::vector<std::size_t>{0, 1})) << cancelled;
+        if (!cancelled) {
+            EXPECT_EQ(e.report(ReportSpec{}).lines.parsed, 2u);
+        }
+    }
 }
 
 }  // namespace
