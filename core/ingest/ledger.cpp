@@ -280,7 +280,7 @@ void Ledger::classify(const InputFile& f, std::size_t i, bool follow, PlanCounts
     if (e.gaps.empty() && st->size == e.offset && !follow) {  // touched, or restored after a crash
         e.stat = *st;
         complete_hash(e);  // now (when a crash left it unhashed): a copy later in this plan is matched
-        dirty_.push_back(path);
+        dirty_.push_back(&e);
         ++counts.unchanged;
         return;
     }
@@ -306,7 +306,7 @@ void Ledger::classify(const InputFile& f, std::size_t i, bool follow, PlanCounts
     }
     if (st->size == e.offset && !follow) {
         e.stat = *st;
-        dirty_.push_back(path);
+        dirty_.push_back(&e);
         return;
     }
     ++counts.appended;
@@ -545,7 +545,7 @@ void Ledger::record_duplicate(const Todo& t, const Found& f) {
     unindex_content(slot, !(f.own_prefix && slot.stat.dev == pj.stat.dev && slot.stat.ino == pj.stat.ino));
     slot = std::move(e);
     index_content(slot);
-    dirty_.push_back(path);
+    dirty_.push_back(&slot);
 }
 
 const LedgerEntry& Ledger::record(const PlannedJob& pj, const FileResult& r) {
@@ -562,7 +562,7 @@ const LedgerEntry& Ledger::record(const PlannedJob& pj, const FileResult& r) {
     if (pj.gap) {
         if (r.error.empty()) {
             std::erase_if(e.gaps, [&](const auto& g) { return g.first == pj.job.begin; });
-            dirty_.push_back(path);
+            dirty_.push_back(&e);
         }
         return e;
     }
@@ -602,7 +602,7 @@ const LedgerEntry& Ledger::record(const PlannedJob& pj, const FileResult& r) {
         fill_edges(e);
     }
     index_content(e);
-    dirty_.push_back(path);
+    dirty_.push_back(&e);
     return e;
 }
 
@@ -678,7 +678,7 @@ void Ledger::settle() {
         e.gzip = p.gzip;
         e.hashed = false;
         e.edges = false;
-        dirty_.push_back(path);
+        dirty_.push_back(&e);
     }
     pending_.clear();
 }
@@ -698,15 +698,14 @@ void Ledger::complete_hash(LedgerEntry& e) {
 std::vector<LedgerEntry> Ledger::take_dirty(bool copies) {
     std::vector<LedgerEntry> out;
     if (copies) {
-        std::sort(dirty_.begin(), dirty_.end());
+        std::sort(dirty_.begin(), dirty_.end(),
+                  [](const LedgerEntry* a, const LedgerEntry* b) { return a->path < b->path; });
         dirty_.erase(std::unique(dirty_.begin(), dirty_.end()), dirty_.end());
         out.reserve(dirty_.size());
     }
-    for (const auto& p : dirty_) {
-        if (auto it = by_path_.find(p); it != by_path_.end()) {
-            complete_hash(it->second);  // once: a hashed entry returns at once
-            if (copies) out.push_back(it->second);
-        }
+    for (LedgerEntry* e : dirty_) {
+        complete_hash(*e);  // once: a hashed entry returns at once
+        if (copies) out.push_back(*e);
     }
     dirty_.clear();
     return out;

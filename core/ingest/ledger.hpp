@@ -210,7 +210,9 @@ private:
     std::unordered_map<std::uint64_t, Group> heads_;
     SearchStats stats_;
     std::unordered_map<std::string, Pending> pending_;
-    std::vector<std::string> dirty_;
+    /// Entries changed since take_dirty() (into by_path_, whose entries are never erased and
+    /// stay where they are when it grows), by path once sorted.
+    std::vector<LedgerEntry*> dirty_;
 };
 
 }  // namespace s3top
