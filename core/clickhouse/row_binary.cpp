@@ -63,6 +63,10 @@ namespace {
 
 constexpr std::uint64_t kLineMask = (std::uint64_t{1} << 40) - 1;
 constexpr std::int64_t kMaxDateTime = std::numeric_limits<std::uint32_t>::max();
+// gzip's first room for a body: about what log rows compress to at level 1 (a fifth to a
+// quarter here), at least this many bytes; it grows by half when that is not enough.
+constexpr std::size_t kGzipRatio = 4;
+constexpr std::size_t kGzipRoom = std::size_t{64} << 10;
 
 }  // namespace
 
@@ -221,21 +225,41 @@ std::string gzip_compress(const std::function<std::string_view()>& next, std::ui
     z_stream z{};
     // 15 + 16: a gzip header and trailer, as Content-Encoding: gzip wants.
     if (deflateInit2(&z, std::clamp(level, 1, 9), Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) return {};
+    // The output grows as it comes, from about what log rows compress to: a whole
+    // deflateBound(size), zero-filled up front, touched as many fresh pages as the rows
+    // themselves for each insert and held them while it was sent.
     std::string out;
-    out.resize(deflateBound(&z, static_cast<uLong>(size)));
-    z.next_out = reinterpret_cast<Bytef*>(out.data());
-    z.avail_out = static_cast<uInt>(out.size());
+    const auto grow = [&](std::size_t more) {
+        const std::size_t used = z.total_out;
+        more = std::min<std::size_t>(std::max(more, used / 2), std::numeric_limits<uInt>::max());
+        // deflate writes the new room before anything reads it: not zero-filled.
+        out.resize_and_overwrite(used + more, [](char*, std::size_t n) { return n; });
+        z.next_out = reinterpret_cast<Bytef*>(out.data() + used);
+        z.avail_out = static_cast<uInt>(more);
+    };
+    grow(std::max<std::size_t>(size / kGzipRatio, kGzipRoom));
     int rc = Z_OK;
     for (std::string_view piece = next(); !piece.empty() && rc == Z_OK; piece = next()) {
         z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(piece.data()));
         z.avail_in = static_cast<uInt>(piece.size());
-        rc = deflate(&z, Z_NO_FLUSH);
-        if (rc == Z_OK && z.avail_in != 0) rc = Z_BUF_ERROR;  // more than `size` came
+        while (rc == Z_OK && z.avail_in != 0) {
+            rc = deflate(&z, Z_NO_FLUSH);
+            if (rc == Z_BUF_ERROR) rc = Z_OK;  // no progress possible: more room below
+            if (z.avail_out == 0) grow(kGzipRoom);
+        }
+        if (rc == Z_OK && z.total_in > size) rc = Z_BUF_ERROR;  // more than `size` came
     }
-    if (rc == Z_OK) rc = deflate(&z, Z_FINISH);
+    while (rc == Z_OK) {
+        rc = deflate(&z, Z_FINISH);
+        if (rc == Z_OK || rc == Z_BUF_ERROR) {  // out of room before the end
+            rc = Z_OK;
+            grow(kGzipRoom);
+        }
+    }
     out.resize(z.total_out);
     deflateEnd(&z);
-    return rc == Z_STREAM_END ? out : std::string();
+    if (rc != Z_STREAM_END) return {};
+    return out;
 }
 
 std::string gzip_compress(std::span<const std::string_view> pieces, int level) {

@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
+#include <zlib.h>
 
 #include <cstring>
+#include <fstream>
 #include <map>
 
 #include "core/agg/batch.hpp"
@@ -339,4 +341,73 @@ TEST(ClickHouseRowBinary, AFreshRowBufferHasRoomForAWholeBatchSoItsRowsAreNeverC
     const std::string again = small.get();
     EXPECT_EQ(again.data(), at);
     EXPECT_TRUE(again.empty());
+}
+
+namespace {
+
+/// The process's "VmRSS" or "VmHWM" (peak) from /proc/self/status, in bytes; 0 when unknown.
+std::uint64_t status_bytes(std::string_view field) {
+    std::ifstream in("/proc/self/status");
+    for (std::string line; std::getline(in, line);)
+        if (line.starts_with(field)) return std::stoull(line.substr(field.size() + 1)) * 1024;
+    return 0;
+}
+
+}  // namespace
+
+// An insert's gzip body (the default for hosts not on this machine) is compressed into room
+// about the size of what it compresses to: a zero-filled deflateBound() of the rows touched as
+// many fresh pages as the rows themselves for each insert (at 2 M lines: 165 MB more peak RSS
+// and 0.4 s more system time).
+TEST(ClickHouseGzip, ABodyIsCompressedInRoomAboutItsCompressedSize) {
+    std::string rows;
+    for (std::uint64_t i = 0; rows.size() < (std::size_t{32} << 20); ++i)
+        rows +=
+            "acme-" + std::to_string(i % 97) + " REST.GET.OBJECT photos/2024/" + std::to_string(i * 7919) + ".jpg\n";
+    std::size_t at = 0;
+    const std::function<std::string_view()> next = [&] {  // pieces of 1 MiB, as a NativeWriter's blocks
+        const std::string_view piece = std::string_view(rows).substr(at, std::size_t{1} << 20);
+        at += piece.size();
+        return piece;
+    };
+    // The peak RSS from here on (Linux: "5" resets VmHWM to VmRSS).
+    const bool peak = static_cast<bool>(std::ofstream("/proc/self/clear_refs") << "5" << std::flush);
+    const std::uint64_t before = status_bytes("VmRSS:");
+    const std::string body = gzip_compress(next, rows.size());
+    const std::uint64_t grew = status_bytes("VmHWM:") - before;
+    ASSERT_FALSE(body.empty());
+    if (peak && before > 0) {
+        EXPECT_LT(grew, rows.size() / 2) << "peak RSS grew by " << grew << " bytes";
+    }
+    EXPECT_LT(body.capacity(), rows.size() / 3) << body.size() << " bytes";
+    z_stream z{};
+    ASSERT_EQ(inflateInit2(&z, 15 + 16), Z_OK);
+    std::string back(rows.size() + 1, '\0');
+    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(body.data()));
+    z.avail_in = static_cast<uInt>(body.size());
+    z.next_out = reinterpret_cast<Bytef*>(back.data());
+    z.avail_out = static_cast<uInt>(back.size());
+    EXPECT_EQ(inflate(&z, Z_FINISH), Z_STREAM_END);
+    back.resize(z.total_out);
+    inflateEnd(&z);
+    EXPECT_EQ(back, rows);
+    if (!peak) GTEST_SKIP() << "no /proc/self/clear_refs: the peak RSS was not checked";
+}
+
+// A body that does not compress grows its room as it comes; more than its size is refused.
+TEST(ClickHouseGzip, ABodyThatDoesNotCompressGrowsItsRoomAndMoreThanItsSizeIsRefused) {
+    std::string noise(std::size_t{1} << 20, '\0');
+    std::uint64_t x = 88172645463325252ULL;
+    for (char& c : noise) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        c = static_cast<char>(x);
+    }
+    EXPECT_GT(gzip_compress(noise).size(), noise.size());
+    bool given = false;
+    const std::function<std::string_view()> too_much = [&]() -> std::string_view {
+        if (given) return {};
+        given = true;
+        return noise;
+    };
+    EXPECT_TRUE(gzip_compress(too_much, 100).empty());
 }
