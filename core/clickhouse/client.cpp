@@ -107,8 +107,15 @@ std::expected<std::string, std::string> Client::select(std::size_t host, std::st
 std::expected<std::size_t, std::string> Client::insert(std::size_t host, std::uint64_t size,
                                                        const std::function<std::string_view()>& next,
                                                        std::string_view query_id) {
-    const std::string q =
-        "?query_id=" + url_encode(query_id) + "&query=" + url_encode(insert_statement(target_.database, target_.table));
+    // One part per insert, however big: ClickHouse writes a part each time the blocks it has
+    // gathered pass min_insert_block_size_rows or _bytes (256 MiB by default, which one host's
+    // share of a batch of long lines can pass; a server's profile may set less), and a part
+    // written while the rest was still coming would stay after a crash: the lookup would find
+    // the batch "not one insert". More rows than any part, bytes not counted (0); both settings
+    // are read alike by 18.16 and current releases.
+    const std::string q = "?query_id=" + url_encode(query_id) +
+                          "&min_insert_block_size_rows=1073741824&min_insert_block_size_bytes=0&query=" +
+                          url_encode(insert_statement(target_.database, target_.table));
     if (target_.gzip) {  // compressed as it is made, never whole first
         std::string body = gzip_compress(next, size);
         const std::size_t bytes = body.size();
