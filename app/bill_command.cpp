@@ -111,6 +111,7 @@ int run_bill(const Options& opt) {
         if (!inventories) return 1;
     }
     Session s = make_session(opt, needed, std::nullopt, std::nullopt, collector);
+    s.ingestor->set_one_shot(true);  // one read of the inputs, then the statement
     if (!load_all(s, opt)) {
         fmt::print(stderr, "s3top: no input could be read\n");
         return 1;

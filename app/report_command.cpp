@@ -61,6 +61,7 @@ int run_report(const Options& opt) {
     Session s = opt.format == OutputFormat::Html ? make_session(opt, needed, std::nullopt, follow)
                                                  : make_session(opt, needed, spec, follow);
     if (opt.follow) return report_follow(s, opt, spec);
+    s.ingestor->set_one_shot(true);  // one read of the inputs, then the output
     if (opt.replay ? !replay_for_report(s, opt, spec) : !load_all(s, opt)) {
         fmt::print(stderr, "s3top: no input could be read\n");
         return 1;

@@ -78,6 +78,7 @@ int run_storage(const Options& opt) {
     counting.distinct_clients = false;
     counting.percentiles = false;
     Session s = make_session(opt, DimMask{}, counting, std::nullopt, collector);
+    s.ingestor->set_one_shot(true);  // one read of the inputs, then the report
     if (!load_all(s, opt)) {
         fmt::print(stderr, "s3top: no input could be read\n");
         return 1;

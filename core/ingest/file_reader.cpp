@@ -115,7 +115,7 @@ public:
         ctx_->index = index;
         next_line_ = job.first_line;
         emitted_to_ = job.begin;
-        hashing_ = job.begin == 0 || job.hash_before.has_value();
+        hashing_ = options.hash_content && (job.begin == 0 || job.hash_before.has_value());
         if (job.hash_before) hasher_ = StreamHash::restore(*job.hash_before);
         limit_ = job.end == ReadJob::kToEnd ? ReadJob::kToEnd : job.end - job.begin;
     }

@@ -59,6 +59,7 @@ struct ReaderOptions {
     std::size_t block_bytes = 4 << 20;  ///< a block is cut at its last newline once this full
     std::size_t chunk_bytes = 1 << 20;  ///< asked of the source per read (at most block_bytes)
     std::size_t max_line_bytes = 1 << 20;
+    bool hash_content = true;  ///< LoaderOptions::hash_content
     std::string format = "auto";
     FormatOptions format_options;
     GzipLimits gzip;

@@ -32,7 +32,11 @@ IoStatus Ingestor::open_state(const std::filesystem::path& file, std::uint64_t f
 }
 
 void Ingestor::read_new(const std::vector<InputFile>& given, bool follow, const std::atomic<bool>* cancel,
-                        IngestResult& out, std::optional<IoError>& store_error) {
+                        IngestResult& out, std::optional<IoError>& store_error, bool hash) {
+    if (unhashed_) {  // a plan after a one-shot round after all: its files' contents first
+        ledger_.complete_hashes();
+        unhashed_ = false;
+    }
     std::vector<InputFile> screened;
     if (screen_) {
         screened = given;
@@ -43,7 +47,9 @@ void Ingestor::read_new(const std::vector<InputFile>& given, bool follow, const 
     PlanCounts counts;
     std::vector<InputProblem> problems;
     std::vector<PlannedJob> planned;  // what the commit sinks' spans index
-    Loader loader(engine_, options_);
+    LoaderOptions options = options_;
+    options.hash_content = hash;
+    Loader loader(engine_, options);
     loader.set_parser_factory(factory_);
     if (reject_sink_) loader.set_reject_sink(reject_sink_);
     std::mutex error_mutex;
@@ -152,11 +158,15 @@ IngestResult Ingestor::ingest(const std::vector<InputFile>& inputs, bool follow,
                               const MoreInputs& more) {
     IngestResult out;
     std::optional<IoError> store_error;
-    read_new(inputs, follow, cancel, out, store_error);
+    // A one-shot ingest (set_one_shot) has no later plan to match files against what it reads.
+    const bool hash = !(one_shot_ && !store_.is_open() && !follow && !more);
+    one_shot_ = false;
+    read_new(inputs, follow, cancel, out, store_error, hash);
+    unhashed_ = !hash;
     while (more && !(cancel && cancel->load())) {
         std::optional<std::vector<InputFile>> next = more();
         if (!next) break;
-        read_new(*next, follow, cancel, out, store_error);
+        read_new(*next, follow, cancel, out, store_error, true);
     }
     // A file rotated between its plan and its read (renamed away, copytruncated) was left as
     // it was: plan it again, as it is now. A few times at most; a file that changes every
@@ -171,11 +181,13 @@ IngestResult Ingestor::ingest(const std::vector<InputFile>& inputs, bool follow,
         std::vector<InputProblem> problems;
         const auto now = collect_inputs(paths, problems);
         out.load.problems.insert(out.load.problems.end(), problems.begin(), problems.end());
-        read_new(now, follow, cancel, out, store_error);
+        read_new(now, follow, cancel, out, store_error, true);
     }
     // A batch the hook could not store: its lines must not be claimed by ledger entries.
     if (out.commit_error) return out;
-    auto dirty = ledger_.take_dirty(store_.is_open());
+    // (Entries read without a hash stay changed until a plan needs them: hashing them here
+    // would read every file again.)
+    auto dirty = unhashed_ ? std::vector<LedgerEntry>{} : ledger_.take_dirty(store_.is_open());
     if (store_.is_open()) {
         if (IoStatus stored = store_.append_entries(dirty); !stored && !store_error) store_error = stored.error();
         // Many small records since the last snapshot (hours of follow rounds): fold them into

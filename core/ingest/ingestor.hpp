@@ -58,6 +58,13 @@ public:
     void set_commit_hook(CommitHook h) { hook_ = std::move(h); }
     void set_commit_drain(CommitDrain d) { drain_ = std::move(d); }
     void set_input_screen(InputScreen s) { screen_ = std::move(s); }
+    /// The next ingest is the only one (report, bill, storage: one read of their inputs, then
+    /// the output): when it has no state file, is not following and has no inputs to come, the
+    /// contents it reads are not hashed (a seventh of a report's CPU): only a later plan would
+    /// match new files against them. Copies among its own inputs are still found (the plan
+    /// reads and hashes what it compares). Should a plan come after all (a file that changed
+    /// while read is planned again, or another ingest), what was read is hashed first.
+    void set_one_shot(bool on) { one_shot_ = on; }
     /// Each parse worker's records go to an encoder this makes (LoaderOptions::record_encoder).
     void set_record_encoder(std::function<std::unique_ptr<RecordEncoder>()> f) {
         options_.record_encoder = std::move(f);
@@ -85,14 +92,17 @@ public:
 private:
     /// Plans `inputs` and reads what is new; adds to `out` (the first store error into
     /// `store_error`).
+    /// `hash`: LoaderOptions::hash_content for this round.
     void read_new(const std::vector<InputFile>& inputs, bool follow, const std::atomic<bool>* cancel, IngestResult& out,
-                  std::optional<IoError>& store_error);
+                  std::optional<IoError>& store_error, bool hash);
     /// read_new()'s plan and load side by side (a ledger that knows no path): fills `planned`.
     LoadResult plan_and_load(const std::vector<InputFile>& inputs, bool follow, const std::atomic<bool>* cancel,
                              Loader& loader, PlanCounts& counts, std::vector<InputProblem>& problems,
                              std::vector<PlannedJob>& planned);
     Engine& engine_;
     LoaderOptions options_;
+    bool one_shot_ = false;
+    bool unhashed_ = false;  ///< the ledger holds entries read without a hash (complete_hashes)
     RejectSink reject_sink_;
     InputScreen screen_;
     ParserFactory factory_;

@@ -107,6 +107,13 @@ public:
     /// Notes what a job read (the loader's result). Returns the entry to persist.
     const LedgerEntry& record(const PlannedJob& planned, const FileResult& result);
 
+    /// Hashes the content of every entry changed since take_dirty() that was read without a
+    /// hash (a one-shot ingest's: see Ingestor::set_one_shot), reading the files again, so that
+    /// a plan can match files against it.
+    void complete_hashes() {
+        for (LedgerEntry* e : dirty_) complete_hash(*e);
+    }
+
     /// Loading from the state file.
     void put(LedgerEntry e);
     /// Loading from the state file: the line-end starts of `path`'s entry (ignored when there

@@ -168,6 +168,7 @@ reading::ReaderOptions Loader::reader_options() const {
     r.block_bytes = options_.block_bytes;
     r.chunk_bytes = std::min<std::size_t>(options_.block_bytes, 1 << 20);
     r.max_line_bytes = options_.max_line_bytes;
+    r.hash_content = options_.hash_content;
     r.format = options_.format;
     r.format_options = options_.format_options;
     r.gzip = {options_.max_decompressed_bytes, options_.max_gzip_ratio, options_.bomb_check_bytes};

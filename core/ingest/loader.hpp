@@ -52,6 +52,10 @@ struct LoaderOptions {
     /// --dedupe request-id: every parsed record is checked against (and added to) this set; a
     /// record already there is rejected as duplicate_request_id. Null: no dedupe.
     std::shared_ptr<RequestIdSet> dedupe;
+    /// Hash each file's content as it is read, for the ledger: a later plan (a follow round, the
+    /// next s3:// round, the next run through the state file) matches new files against it.
+    /// The Ingestor turns it off for a one-shot ingest (Ingestor::set_one_shot).
+    bool hash_content = true;
     /// Counts of what is planned and read, for a progress display. Null: none kept.
     std::shared_ptr<LoadProgress> progress;
     /// Makes each parse worker's RecordEncoder: the records go to it (with their origin)

@@ -172,6 +172,47 @@ TEST_F(LedgerTest, AFirstRunLoadingWhileItPlansSkipsCopiesFromEarlierChunks) {
     EXPECT_EQ(run(logs(), state()), want);  // the restart: restored, nothing counted again
 }
 
+// A one-shot ingest (report, bill, storage without a state file) does not hash what it reads;
+// copies and starts of files among its own inputs are still skipped (the plan compares them).
+TEST_F(LedgerTest, AOneShotIngestSkipsCopiesAmongItsInputsWithoutHashingWhatItReads) {
+    tmp.write("logs/a", lines("a", 10));
+    tmp.write("logs/a-copy", lines("a", 10));
+    tmp.write("logs/b", lines("b", 4, 7));
+    tmp.write("logs/b-start", lines("b", 2, 7));  // b's first two lines
+    test::IngestRun how;                          // one-shot, no state
+    const auto one = test::ingest_and_report({logs().string()}, how);
+    EXPECT_EQ(one.report.totals.requests, 14u);
+    EXPECT_EQ(one.report.totals.bytes_sent, 10u * 100 + 4 * 7);
+    EXPECT_EQ(one.result.counts.duplicate, 2u);
+    ASSERT_EQ(one.result.load.files.size(), 2u);
+    for (const auto& f : one.result.load.files) EXPECT_FALSE(f.hashed) << f.path;
+    how.one_shot = false;  // as the dashboard reads: hashed, for the plans to come
+    const auto kept = test::ingest_and_report({logs().string()}, how);
+    EXPECT_EQ(kept.report.totals.requests, 14u);
+    for (const auto& f : kept.result.load.files) EXPECT_TRUE(f.hashed) << f.path;
+}
+
+// A plan after a one-shot ingest after all (another ingest on the same ingestor): what the
+// one-shot round read is hashed first, so a copy of it arriving later is still a copy.
+TEST_F(LedgerTest, APlanAfterAOneShotIngestMatchesFilesAgainstWhatItRead) {
+    tmp.write("logs/a", lines("a", 10));
+    tmp.write("logs/b", lines("b", 5, 7));
+    Engine engine{EngineConfig{}};
+    Ingestor ing(engine, test::IngestRun::two_workers());
+    ing.set_one_shot(true);
+    std::vector<InputProblem> problems;
+    const IngestResult first = ing.ingest(collect_inputs({logs().string()}, problems), false);
+    ASSERT_EQ(first.load.files.size(), 2u);
+    EXPECT_FALSE(first.load.files[0].hashed);
+    fs::copy_file(logs() / "a", logs() / "c-copy-of-a");
+    const IngestResult second = ing.ingest(collect_inputs({logs().string()}, problems), false);
+    EXPECT_EQ(second.counts.duplicate, 1u);
+    EXPECT_EQ(second.counts.read, 0u);
+    const ReportResult r = engine.report(ReportSpec{});
+    EXPECT_EQ(r.totals.requests, 15u);
+    EXPECT_EQ(r.totals.bytes_sent, 10u * 100 + 5 * 7);
+}
+
 // Ledger::plan's `final`: called as chunks of heads are resolved and once at the end, never
 // going down, and a job it has said is final is not changed afterwards.
 TEST_F(LedgerTest, APlanSaysWhichJobsAreFinalChunkByChunk) {

@@ -11,6 +11,7 @@ IngestOutcome ingest_and_report(const std::vector<std::string>& paths, const Ing
     Engine engine(run.engine);
     Ingestor ing(engine, run.loader);
     if (run.rejects) ing.set_reject_sink(run.rejects);
+    ing.set_one_shot(run.one_shot);
     IngestOutcome out;
     if (!run.state.empty()) {
         EXPECT_TRUE(test::ok(ing.open_state(run.state, run.fingerprint, out.notes)));

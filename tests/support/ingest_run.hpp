@@ -18,6 +18,9 @@ struct IngestRun {
     std::filesystem::path state;  ///< the state file; empty: none (--no-state)
     std::uint64_t fingerprint = 42;
     bool follow = false;  ///< one round as follow mode reads (a partial last line waits)
+    /// Ingestor::set_one_shot, as report, bill and storage run (it only counts without a
+    /// state file and not following).
+    bool one_shot = true;
     EngineConfig engine;
     LoaderOptions loader = two_workers();
     RejectSink rejects;  ///< optional
