@@ -7,9 +7,10 @@
 // An id column (kPatched false) widens as soon as one id needs it. A number column (kPatched
 // true) keeps its width while few values exceed it: such a value is stored aside (a patch: row
 // and value, found by binary search) and its row holds the width's largest value as a mark.
-// One 5 GB object or a 70-second request among millions would otherwise double the column. It
-// widens, to the narrowest width that leaves at most 1/64 of the rows patched, when patches pass
-// that share. Signed values are kept as their unsigned bit pattern: a negative one is wide.
+// One 5 GB object or a 70-second request among millions would otherwise double the column. When
+// patches pass 1/16 of the rows it picks its width again: the one that holds the rows in the
+// fewest bytes, patches counted, leaving at most 1/24 of them patched. Signed values are kept as
+// their unsigned bit pattern: a negative one is wide.
 #include <algorithm>
 #include <array>
 #include <concepts>
@@ -122,8 +123,10 @@ public:
         });
         if constexpr (kPatched) {
             if (patches_.empty() || width_ >= sizeof(U)) return;
+            // Selected rows come in order: each patch is looked for from the last one found.
+            std::size_t from = 0;
             for (std::size_t i = 0; i < n; ++i)
-                if (static_cast<U>(out[i]) == max_) out[i] = static_cast<T>(patched(rows[i]));
+                if (static_cast<U>(out[i]) == max_) out[i] = static_cast<T>(patched_from(rows[i], from));
         }
     }
     const_iterator begin() const { return {this, 0}; }
@@ -328,19 +331,28 @@ private:
         return v == std::numeric_limits<U>::max() ? sizeof(U) : width_for(static_cast<U>(v + 1));
     }
     static constexpr std::size_t width_class(unsigned w) { return w == 1 ? 0 : w == 2 ? 1 : w == 4 ? 2 : 3; }
-    /// Patches allowed in a column of n rows.
-    static constexpr std::size_t allowance(std::size_t n) { return n / 64 + 16; }
-    /// The narrowest width for rows needing needs[k] rows of each width class that leaves at
-    /// most half the allowance patched (room to grow).
+    /// Patches allowed in a column of n rows: past them it picks its width again.
+    static constexpr std::size_t allowance(std::size_t n) { return n / 16 + 16; }
+    /// For rows needing needs[k] rows of each width class, the width that holds them in the
+    /// fewest bytes, each row wider than it a patch, of those that leave at most two thirds of
+    /// the allowance patched (room to grow; a patch is a binary search away): over
+    /// bench/floor.sh's lines the total times (3% of them absent or over 65 s) take 2 bytes a
+    /// row and 16 bytes a patch, not 4 bytes a row.
     static unsigned narrowest(const std::array<std::size_t, 4>& needs) {
         std::size_t total = 0;
         for (const std::size_t c : needs) total += c;
+        unsigned best = sizeof(U);
+        std::size_t best_bytes = total * sizeof(U);
         std::size_t wider = total;  // rows needing more than the width tried
         for (unsigned w = 1; w < sizeof(U); w *= 2) {
             wider -= needs[width_class(w)];
-            if (wider <= allowance(total) / 2) return w;
+            const std::size_t bytes = total * w + wider * sizeof(Patch);
+            if (wider <= allowance(total) * 2 / 3 && bytes < best_bytes) {
+                best = w;
+                best_bytes = bytes;
+            }
         }
-        return sizeof(U);
+        return best;
     }
     /// The width that holds every row.
     static unsigned widest(const std::array<std::size_t, 4>& needs) {
@@ -359,6 +371,22 @@ private:
         auto needs = needs_of_rows();
         ++needs[width_class(need_for(v))];
         return narrowest(needs);
+    }
+    /// As patched(row), searching from patches_[from] on when row is at or past it (steps
+    /// doubling, then halving), else from the start; `from` becomes where row's patch is.
+    U patched_from(std::size_t row, std::size_t& from) const noexcept {
+        const std::size_t n = patches_.size();
+        if (from >= n || patches_[from].row > row) from = 0;
+        std::size_t lo = from, step = 1;  // patches_[lo].row <= row, or lo is the first
+        while (lo + step < n && patches_[lo + step].row <= row) {
+            lo += step;
+            step *= 2;
+        }
+        const auto end = patches_.begin() + static_cast<std::ptrdiff_t>(std::min(n, lo + step + 1));
+        const auto it = std::lower_bound(patches_.begin() + static_cast<std::ptrdiff_t>(lo), end, row,
+                                         [](const Patch& p, std::size_t r) { return p.row < r; });
+        from = static_cast<std::size_t>(it - patches_.begin());
+        return it != end && it->row == row ? it->value : max_;
     }
     /// Row `row`'s value, stored aside.
     U patched(std::size_t row) const noexcept {
