@@ -17,8 +17,7 @@ source "$S3TOP_SOURCE_DIR/tests/support/clickhouse_cluster.sh"
 ch_require
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
-work=$(mktemp -d)
-trap 'ch_stop; [ -n "${S3TOP_KEEP_WORK:-}" ] && echo "kept $work" || rm -rf "$work"' EXIT
+ch_work
 export CH_INGEST_PASSWORD="pw-$RANDOM-Zq9"
 ch_start "$work/ch"
 

@@ -10,8 +10,7 @@ source "$S3TOP_SOURCE_DIR/tests/support/clickhouse_cluster.sh"
 ch_require
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
-work=$(mktemp -d)
-trap 'ch_stop; [ -n "${S3TOP_KEEP_WORK:-}" ] || rm -rf "$work"' EXIT
+ch_work
 ch_start "$work/ch"
 ch_schema logs
 # Shard 1's default profile: a part every 1,000 rows or 1 MB (each Native block of an insert, 16,384 rows).

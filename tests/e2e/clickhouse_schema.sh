@@ -11,8 +11,7 @@ source "$S3TOP_SOURCE_DIR/tests/support/clickhouse_cluster.sh"
 ch_require
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
-work=$(mktemp -d)
-trap 'ch_stop; [ -n "${S3TOP_KEEP_WORK:-}" ] || rm -rf "$work"' EXIT
+ch_work
 ch_start "$work/ch"
 
 ddl=$("$S3TOP" schema clickhouse --cluster "$CH_CLUSTER" --database logs)

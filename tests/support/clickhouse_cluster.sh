@@ -118,6 +118,13 @@ ch_stop() {
   ch_stop_one 2
 }
 
+# ch_work: an e2e script's folder, $work, removed at exit with the cluster stopped (kept, and
+# said, when S3TOP_KEEP_WORK is set).
+ch_work() {
+  work=$(mktemp -d)
+  trap 'ch_stop; [ -n "${S3TOP_KEEP_WORK:-}" ] && echo "kept $work" || rm -rf "$work"' EXIT
+}
+
 # ch_query N SQL [curl options...]: SQL to shard N over HTTP; prints the answer; fails (with
 # the server's message on stderr) on an error.
 ch_query() {
