@@ -75,9 +75,10 @@ void Ingestor::read_new(const std::vector<InputFile>& given, bool follow, const 
     loader.set_file_done([&](std::size_t i, const FileResult& r) { ledger_.record(planned[i], r); });
     // A first run (the ledger knows no path; not s3top ingest, whose hook sends each batch
     // elsewhere) reads the files the plan has made final while it plans the rest.
-    const bool feed = ledger_.size() == 0 && !hook_;
-    LoadResult r = feed ? plan_and_load(inputs, follow, cancel, loader, counts, problems, planned) : LoadResult{};
-    if (!feed) {
+    LoadResult r;
+    if (ledger_.size() == 0 && !hook_) {
+        r = plan_and_load(inputs, follow, cancel, loader, counts, problems, planned);
+    } else {
         planned = ledger_.plan(inputs, follow, counts, problems);
         std::vector<ReadJob> jobs;
         jobs.reserve(planned.size());
