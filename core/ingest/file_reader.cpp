@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <span>
 #include <cstring>
 #include <optional>
 #if defined(__SSE2__)
@@ -76,10 +77,14 @@ Detection detect_file_format(const ParserFactory& factory, const ReaderOptions& 
     std::erase_if(lines, [&](std::string_view l) { return l.size() > options.max_line_bytes; });
     auto chosen = factory(options.format, lines, options.format_options);
     const bool matched = chosen.has_value();
-    const bool nothing_to_judge =
-        data.find('\n') == std::string_view::npos || std::all_of(lines.begin(), lines.end(), [](std::string_view l) {
-            return l.find_first_not_of(" \t\r") == std::string_view::npos;
-        });
+    // Blank lines, and the start of a line the read cut (when more comes), tell nothing: a file
+    // that begins with blank lines waits for its first whole line however its reads are cut.
+    const bool cut = more && !data.ends_with('\n') && !lines.empty() &&
+                     lines.back().data() + lines.back().size() == data.data() + data.size();
+    const auto judged = std::span(lines).first(lines.size() - (cut ? 1 : 0));
+    const bool nothing_to_judge = std::all_of(judged.begin(), judged.end(), [](std::string_view l) {
+        return l.find_first_not_of(" \t\r") == std::string_view::npos;
+    });
     if (!matched && more && nothing_to_judge) return d;
     d.decided = true;
     if (matched) {

@@ -201,6 +201,10 @@ LoadResult Loader::load_fed(const std::vector<ReadJob>& jobs, JobFeed& feed, con
     const reading::ReaderOptions ropts = reader_options();
     reading::BufferPool pool(ropts.buffer_bytes());
     const reading::FileReader reader(ropts, factory_, pool, cancel);
+    reading::ReaderOptions whole_opts = ropts;
+    whole_opts.block_bytes = std::clamp<std::size_t>(options_.whole_file_block_bytes, 1, ropts.block_bytes);
+    whole_opts.chunk_bytes = std::min(whole_opts.chunk_bytes, whole_opts.block_bytes);
+    const reading::FileReader whole_reader(whole_opts, factory_, pool, cancel);  // pool's buffers hold either
     std::mutex sink_mutex;
     RequestIdSet* const dedupe = options_.dedupe.get();
     const reading::WorkerShared shared{
@@ -211,8 +215,8 @@ LoadResult Loader::load_fed(const std::vector<ReadJob>& jobs, JobFeed& feed, con
         while (auto task = queue.pop()) {
             if (const auto* whole = std::get_if<WholeFiles>(&*task)) {
                 for (std::size_t i = whole->first; i < whole->last; ++i) {
-                    reader.read(static_cast<std::uint32_t>(i), jobs[i], result.files[i],
-                                [&](reading::Block&& b) { worker.process(b); });
+                    whole_reader.read(static_cast<std::uint32_t>(i), jobs[i], result.files[i],
+                                      [&](reading::Block&& b) { worker.process(b); });
                     done[i].store(true, std::memory_order_release);
                 }
             } else {

@@ -31,6 +31,11 @@ struct LoaderOptions {
     FormatOptions format_options;
     unsigned workers = 0;  ///< parse threads; 0 = one per core
     std::size_t block_bytes = 4 << 20;
+    /// A worker reading a small file whole (up to block_bytes) reads and parses it this much at
+    /// a time, into a buffer it reuses: the bytes stay in the core's cache from the kernel's copy
+    /// to the parse. Read as one block of up to block_bytes, they went out to memory and came back
+    /// (the kernel's copy took 0.21-0.23 s of a 2 M-line report's CPU instead of 0.13-0.15 s).
+    std::size_t whole_file_block_bytes = 128 << 10;
     std::size_t max_line_bytes = 1 << 20;  ///< longer lines are rejected (line_too_long)
     /// A gzip file is stopped (with a per-file error; the lines before count) once it has
     /// decompressed to more than this many bytes (0 = no limit) ...

@@ -278,6 +278,9 @@ TEST(FormatDetection, WaitsForAWholeLineThenDecides) {
     const std::string line = s3_line(0);
     EXPECT_FALSE(detect_file_format(factory, o, line.substr(0, 40), true).decided);
     EXPECT_FALSE(detect_file_format(factory, o, "\n\n\n", true).decided);
+    // Blank lines, then the start of a line the read cut: still nothing to judge while more comes.
+    EXPECT_FALSE(detect_file_format(factory, o, "\n\r\n" + line.substr(0, 40), true).decided);
+    EXPECT_EQ(detect_file_format(factory, o, "\n\r\n" + line, true).format, "s3");
     const Detection none = detect_file_format(factory, o, "hello\n", true);
     EXPECT_TRUE(none.decided);
     EXPECT_TRUE(none.format.empty());
