@@ -9,7 +9,9 @@
 # servers spent on it beside, their merges until 2 s after it included), a re-run of the ingest
 # (nothing new), the ingest again with gzip-compressed inserts (compress=gzip, the default for
 # hosts not on this machine) into emptied tables, and the per-org query over the Distributed
-# table (ClickHouse's own time).
+# table (ClickHouse's own time). After each ingest into empty tables, where the servers' CPU
+# went (system.query_log and part_log, kept for the bench only: CH_SYSTEM_LOGS): per table its
+# inserts' user and system time and page faults, and the merges that ran meanwhile.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 LINES=${1:-2000000}
@@ -29,7 +31,7 @@ fi
 find "$DATA/logs" -type f -print0 | xargs -0 cat >/dev/null  # page cache
 WORK=$(mktemp -d /tmp/s3top-ch-bench.XXXXXX)
 trap 'ch_stop; rm -rf "$WORK"' EXIT
-ch_start "$WORK/ch"
+CH_SYSTEM_LOGS=1 ch_start "$WORK/ch"
 ch_schema logs
 URL="clickhouse://127.0.0.1:${CH_HTTP[0]},127.0.0.1:${CH_HTTP[1]}/logs?table=s3top_records"
 
@@ -45,6 +47,29 @@ measure() {  # name command...
   awk -v n="$name" -v s="$secs" -v u="$user" -v y="$sys" -v kb="$kb" -v c="$(($(servers_cpu) - before))" 'BEGIN {
     printf "%-46s %7.2f s wall %7.2f s cpu %7.0f MB peak RSS %7.2f s servers cpu\n", n, s, u + y, kb / 1024, c / 100 }'
 }
+# The servers' time now (seconds since 1970), to tell the queries and parts of what follows.
+server_now() { ch_query 1 "SELECT toUnixTimestamp(now())"; }
+# Where both servers' CPU went since server_now's T: the inserts s3top sent (query ids
+# s3top-ID, -lines, -storage), by table, and the merges; "n/a" where a server cannot say
+# (query_log's ProfileEvents are arrays on 18.16, a map on current releases).
+insert_split() {
+  local t=$1 n sql out
+  sql="SELECT multiIf(query_id LIKE '%-storage', 'storage', query_id LIKE '%-lines', 'lines', 'records') AS tab,
+    count(), sum(written_rows),
+    sum(ProfileEvents.Values[indexOf(ProfileEvents.Names, 'UserTimeMicroseconds')]),
+    sum(ProfileEvents.Values[indexOf(ProfileEvents.Names, 'SystemTimeMicroseconds')]),
+    sum(ProfileEvents.Values[indexOf(ProfileEvents.Names, 'SoftPageFaults')])
+    FROM system.query_log WHERE type = 2 AND query_id LIKE 's3top-%' AND event_time >= toDateTime($t)
+    GROUP BY tab ORDER BY tab FORMAT TabSeparated"
+  out=$(for n in 1 2; do ch_query "$n" "SYSTEM FLUSH LOGS" && ch_query "$n" "$sql"; done 2>/dev/null) || { echo "  inserts: n/a"; return 0; }
+  awk -F'\t' '{ n[$1] += $2; r[$1] += $3; u[$1] += $4; s[$1] += $5; f[$1] += $6 }
+    END { for (t in n) printf "  %-8s %3d inserts %9d rows %6.2f s user %6.2f s system %8d page faults%s\n",
+      t, n[t], r[t], u[t] / 1e6, s[t] / 1e6, f[t], r[t] >= 1000 ? sprintf(" (%.2f us a row)", (u[t] + s[t]) / r[t]) : "" }' <<<"$out" | sort
+  sql="SELECT count(), sum(rows), sum(duration_ms) FROM system.part_log WHERE event_type = 2 AND database = 'logs'
+    AND event_time >= toDateTime($t) FORMAT TabSeparated"
+  out=$(for n in 1 2; do ch_query "$n" "$sql"; done 2>/dev/null) || { echo "  merges: n/a"; return 0; }
+  awk -F'\t' '{ m += $1; r += $2; ms += $3 } END { printf "  merges   %3d of %d rows, %.2f s\n", m, r, ms / 1000 }' <<<"$out"
+}
 # Empties the tables, then lets the deleted parts' inodes age: ext4 without a journal (this
 # machine's) skips inodes freed in the last seconds (300 s while their block is dirty) one by
 # one when it creates files, so the parts of an ingest right after a TRUNCATE cost the servers
@@ -58,11 +83,15 @@ truncate_all() {
 
 echo "data: $LINES lines, $(du -sm "$DATA/logs" | cut -f1) MB, $FILES files; $(nproc) cores; load $(cut -d' ' -f1-3 /proc/loadavg)"
 measure "report --no-state --by org --format json" "$S3TOP" report --no-state --by org --format json "$DATA/logs"
+t0=$(server_now)
 measure "ingest into 2 shards (fresh state)" "$S3TOP" ingest --quiet --state "$WORK/state" --to "$URL" "$DATA/logs"
+insert_split "$t0"
 measure "ingest again (nothing new)" "$S3TOP" ingest --quiet --state "$WORK/state" --to "$URL" "$DATA/logs"
 echo "rows: shard 1 $(ch_query 1 'SELECT count() FROM logs.s3top_records'), shard 2 $(ch_query 2 'SELECT count() FROM logs.s3top_records'); state: $(du -sk "$WORK/state" | cut -f1) KB"
 truncate_all
+t0=$(server_now)
 measure "ingest, compress=gzip (fresh state)" "$S3TOP" ingest --quiet --state "$WORK/state-gz" --to "$URL&compress=gzip" "$DATA/logs"
+insert_split "$t0"
 start=$(date +%s.%N)
 ch_query 1 "SELECT org, count(), sum(bytes_sent), uniqExact(remote_ip), quantile(0.95)(total_time_ms)
   FROM logs.s3top_records_all GROUP BY org ORDER BY sum(bytes_sent) DESC FORMAT Null"

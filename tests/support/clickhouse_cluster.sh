@@ -11,7 +11,9 @@
 #
 # After ch_start: CH_HTTP=(port1 port2), CH_TCP=(...), CH_CLUSTER=s3top_test (a remote_servers
 # entry naming both shards, in both configs). Only long-stable settings and SQL are used, so
-# the same scripts drive Debian's 18.16 and current releases.
+# the same scripts drive Debian's 18.16 and current releases. CH_SYSTEM_LOGS=1 before ch_start
+# (bench/clickhouse.sh) also keeps system.query_log (every query, with its CPU and page faults)
+# and system.part_log (each part written or merged), which the tests do not need.
 CH_CLUSTER=s3top_test
 CH_HTTP=()
 CH_TCP=()
@@ -29,7 +31,13 @@ ch_free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.
 
 # ch_write_config DIR N: DIR/config.xml and DIR/users.xml of shard N (1-based).
 ch_write_config() {
-  local dir=$1 n=$2 i shards=""
+  local dir=$1 n=$2 i shards="" logs="" log_queries=""
+  if [ -n "${CH_SYSTEM_LOGS:-}" ]; then
+    for i in query_log part_log; do
+      logs+="<$i><database>system</database><table>$i</table><flush_interval_milliseconds>1000</flush_interval_milliseconds></$i>"
+    done
+    log_queries="<log_queries>1</log_queries>"
+  fi
   for i in 0 1; do
     shards+="<shard><replica><host>127.0.0.1</host><port>${CH_TCP[$i]}</port></replica></shard>"
   done
@@ -53,12 +61,13 @@ ch_write_config() {
   <uncompressed_cache_size>67108864</uncompressed_cache_size>
   <max_concurrent_queries>50</max_concurrent_queries>
   <remote_servers><$CH_CLUSTER>$shards</$CH_CLUSTER></remote_servers>
+  $logs
 </yandex>
 EOF
   cat >"$dir/users.xml" <<EOF
 <?xml version="1.0"?>
 <yandex>
-  <profiles><default><max_memory_usage>2000000000</max_memory_usage><max_threads>2</max_threads></default></profiles>
+  <profiles><default><max_memory_usage>2000000000</max_memory_usage><max_threads>2</max_threads>$log_queries</default></profiles>
   <users>
     <default><password></password><networks><ip>127.0.0.1</ip></networks><profile>default</profile><quota>default</quota></default>
     <ingest><password>${CH_INGEST_PASSWORD:-s3cr3t-pw}</password><networks><ip>127.0.0.1</ip></networks><profile>default</profile><quota>default</quota></ingest>
