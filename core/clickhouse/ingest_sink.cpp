@@ -127,6 +127,7 @@ IngestSink::EncodedBatch IngestSink::encode_batch(Batch& b) const {
             out.row_pieces.push_back(std::move(part.pieces));
             out.string_bytes.push_back(std::move(part.string_bytes));
         }
+        out.values = rows->values.views();
         out.rows = rows->rows;
         out.times_clamped = rows->times_clamped;
         out.files = std::move(rows->files);
@@ -145,7 +146,7 @@ std::expected<std::uint64_t, std::string> IngestSink::send_parts(const EncodedBa
     {
         std::vector<std::jthread> others;
         const auto send = [&](std::size_t i) {
-            NativeWriter body(enc.row_pieces[i], parts[i].rows, enc.string_bytes[i]);
+            NativeWriter body(enc.row_pieces[i], parts[i].rows, enc.string_bytes[i], enc.values);
             sent[i] =
                 client_.insert(parts[i].host, body.size(), [&] { return body.next(); }, batch_query_id(enc.pending.id));
             if (sent[i] && body.failed())  // cannot be: the rows are the encoder's

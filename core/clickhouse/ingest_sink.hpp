@@ -78,6 +78,7 @@ private:
         std::unique_ptr<EncodedRecords> records;  ///< what the rows view
         std::vector<std::vector<std::string_view>> row_pieces;
         std::vector<std::vector<std::uint64_t>> string_bytes;  ///< by part: EncodedRows::Part's
+        std::span<const std::string_view> values;              ///< what the rows' ids name (in `records`)
         std::string storage;
         std::vector<std::string> files;  ///< the paths the rows' file numbers name
         std::uint64_t storage_failed = 0, rows = 0, times_clamped = 0;

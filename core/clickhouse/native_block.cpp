@@ -9,9 +9,9 @@
 namespace s3top::clickhouse {
 namespace {
 
-/// How a record column goes from a RowBinary row to its Native streams.
+/// How a record column goes from an encoder's row (EncodedRows) to its Native streams.
 struct Plan {
-    enum class Kind : std::uint8_t { Fixed, String, NullableFixed } kind = Kind::Fixed;
+    enum class Kind : std::uint8_t { Fixed, String, NullableFixed, Interned } kind = Kind::Fixed;
     std::uint8_t width = 0;    ///< Fixed, NullableFixed: the bytes of a value
     std::uint32_t stream = 0;  ///< the first of its streams
     std::string head;          ///< its name and type, as a block has them before its values
@@ -27,7 +27,9 @@ const std::vector<Plan>& plans() {
             put_string(plan.head, c.name);
             put_string(plan.head, c.type);
             const std::size_t width = row_binary_width(c.field);
-            if (width == 0) {
+            if (row_interned(c)) {
+                plan.kind = Plan::Kind::Interned;
+            } else if (width == 0) {
                 plan.kind = Plan::Kind::String;
             } else {
                 plan.width = static_cast<std::uint8_t>(width);
@@ -46,12 +48,6 @@ const std::vector<Plan>& plans() {
 std::size_t stream_count() {
     const Plan& last = plans().back();
     return last.stream + (last.kind == Plan::Kind::NullableFixed ? 2 : 1);
-}
-
-std::size_t varint_size(std::uint64_t n) {
-    std::size_t s = 1;
-    while (n >>= 7) ++s;
-    return s;
 }
 
 /// Copies a value of `width` bytes (1, 2, 4 or 8) and moves both past it.
@@ -77,8 +73,9 @@ constexpr std::size_t kSlack = 16;
 }  // namespace
 
 NativeWriter::NativeWriter(std::span<const std::string_view> rows, std::uint64_t count,
-                           std::span<const std::uint64_t> string_bytes, std::uint64_t block_rows)
-    : rows_(rows), count_(count), block_rows_(std::max<std::uint64_t>(block_rows, 1)) {
+                           std::span<const std::uint64_t> string_bytes, std::span<const std::string_view> values,
+                           std::uint64_t block_rows)
+    : rows_(rows), values_(values), count_(count), block_rows_(std::max<std::uint64_t>(block_rows, 1)) {
     const auto& plan = plans();
     if (string_bytes.size() != plan.size()) {
         failed_ = true;
@@ -93,9 +90,9 @@ NativeWriter::NativeWriter(std::span<const std::string_view> rows, std::uint64_t
     }
     for (std::size_t c = 0; c < plan.size(); ++c) {
         const Plan& p = plan[c];
-        size_ += p.kind == Plan::Kind::String  ? string_bytes[c]
-                 : p.kind == Plan::Kind::Fixed ? count_ * p.width
-                                               : count_ * (1 + p.width);
+        size_ += p.kind == Plan::Kind::String || p.kind == Plan::Kind::Interned ? string_bytes[c]
+                 : p.kind == Plan::Kind::Fixed                                  ? count_ * p.width
+                                                                                : count_ * (1 + p.width);
     }
     streams_.resize(stream_count());
 }
@@ -112,7 +109,7 @@ bool NativeWriter::next_block() {
     const auto& plan = plans();
     const std::uint64_t n = std::min(block_rows_, count_ - done_);
     for (const Plan& p : plan) {  // room for the fixed columns; a String's grows as it fills
-        const std::size_t fixed = p.kind == Plan::Kind::String ? 0 : n * p.width;
+        const std::size_t fixed = p.kind == Plan::Kind::String || p.kind == Plan::Kind::Interned ? 0 : n * p.width;
         Stream& values = streams_[p.stream + (p.kind == Plan::Kind::NullableFixed ? 1 : 0)];
         if (p.kind == Plan::Kind::NullableFixed && streams_[p.stream].capacity < n) {
             streams_[p.stream].data = std::make_unique_for_overwrite<char[]>(n);
@@ -198,6 +195,20 @@ bool NativeWriter::fill(std::uint64_t rows) {
                         std::memcpy(to, p, bytes);
                     to += bytes;
                     p += bytes;
+                } else if (c.kind == Plan::Kind::Interned) {  // its value's id: the value goes as a String
+                    std::uint32_t id = 0;
+                    if (static_cast<std::size_t>(stop - p) < sizeof id) return false;
+                    std::memcpy(&id, p, sizeof id);
+                    p += sizeof id;
+                    if (id >= values_.size()) return false;
+                    const std::string_view v = values_[id];
+                    const std::size_t bytes = varint_size(v.size()) + v.size();
+                    if (static_cast<std::size_t>(end[c.stream] - to) < bytes + kSlack) room(c.stream, bytes);
+                    std::uint64_t len = v.size();
+                    for (; len >= 0x80; len >>= 7) *to++ = static_cast<char>((len & 0x7f) | 0x80);
+                    *to++ = static_cast<char>(len);
+                    std::memcpy(to, v.data(), v.size());
+                    to += v.size();
                 } else if (c.kind == Plan::Kind::Fixed) {
                     if (static_cast<std::size_t>(stop - p) < c.width) return false;
                     copy_fixed(to, p, c.width);

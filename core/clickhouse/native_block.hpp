@@ -14,19 +14,21 @@
 
 namespace s3top::clickhouse {
 
-/// The Native body of RowBinary rows of the records table (record_columns(), as
-/// RowBinaryEncoder writes them), made block by block as it is sent: a block's columns are
+/// The Native body of rows of the records table (record_columns(), as RowBinaryEncoder writes
+/// them: EncodedRows), made block by block as it is sent: a block's columns are
 /// written from its rows into buffers kept from block to block, so
 /// the body never exists whole (the server joins the blocks of one insert into one part).
 class NativeWriter {
 public:
     /// Rows a block holds: its columns stay small (a few MB), in the cache while sent.
     static constexpr std::uint64_t kBlockRows = 16384;
-    /// `rows`: the RowBinary rows one after another, in pieces (each whole rows), `count` of
-    /// them; `string_bytes`: by record column, the bytes its values take in the rows (a String
-    /// column's, 0 for the others), as EncodedRows::Part has them. They must outlive the writer.
+    /// `rows`: the rows one after another, in pieces (each whole rows), `count` of them;
+    /// `string_bytes`: by record column, the bytes its values take in the body (a String
+    /// column's, 0 for the others); `values`: what the row_interned() columns' ids name; as
+    /// EncodedRows::Part has them. They must outlive the writer.
     NativeWriter(std::span<const std::string_view> rows, std::uint64_t count,
-                 std::span<const std::uint64_t> string_bytes, std::uint64_t block_rows = kBlockRows);
+                 std::span<const std::uint64_t> string_bytes, std::span<const std::string_view> values,
+                 std::uint64_t block_rows = kBlockRows);
     /// The body's bytes (computed, not made).
     std::uint64_t size() const { return size_; }
     /// The next piece of the body, valid until the next call; empty at its end. Rows that do
@@ -46,6 +48,7 @@ private:
     bool fill(std::uint64_t rows);
 
     std::span<const std::string_view> rows_;
+    std::span<const std::string_view> values_;
     std::uint64_t count_, block_rows_, done_ = 0, size_ = 0;
     std::size_t piece_ = 0, offset_ = 0;  ///< the row piece to read next, and where in it
     bool failed_ = false;

@@ -27,6 +27,12 @@ void put_string(std::string& out, std::string_view s) {
     out.append(s);
 }
 
+std::size_t varint_size(std::uint64_t n) {
+    std::size_t s = 1;
+    while (n >>= 7) ++s;
+    return s;
+}
+
 // As add() writes them.
 std::size_t row_binary_width(Field f) {
     switch (f) {
@@ -45,6 +51,18 @@ std::size_t row_binary_width(Field f) {
 }
 
 bool row_binary_nullable(Field f) { return f == Field::TotalTime; }
+
+bool row_interned(const Column& c) {
+    if (c.field != Field::Dim) return false;
+    switch (c.dim) {
+        case Dim::UserAgent:
+        case Dim::Requester:
+        case Dim::HostHeader:
+        case Dim::Operation:
+        case Dim::Bucket: return true;
+        default: return false;
+    }
+}
 
 std::uint64_t new_batch_id() {
     static std::mutex m;
@@ -95,7 +113,40 @@ void RowBuffers::put(std::string buffer) {
 std::string EncodedRows::Part::body() const {
     std::string out;
     out.reserve(bytes);
-    for (const std::string_view p : pieces) out.append(p);
+    const std::vector<Column>& columns = record_columns();
+    for (const std::string_view piece : pieces) {
+        for (std::size_t at = 0; at < piece.size();) {
+            for (const Column& c : columns) {
+                const std::size_t from = at;
+                if (row_interned(c)) {
+                    std::uint32_t id = 0;
+                    if (piece.size() - at < sizeof id) return {};
+                    std::memcpy(&id, piece.data() + at, sizeof id);
+                    at += sizeof id;
+                    if (id >= values.size()) return {};
+                    put_string(out, values[id]);
+                    continue;
+                }
+                std::size_t width = row_binary_width(c.field);
+                if (width == 0) {  // a String: its LEB128 length, then its bytes
+                    std::uint64_t len = 0;
+                    for (int shift = 0;; shift += 7) {
+                        if (at == piece.size() || shift > 63) return {};
+                        const auto b = static_cast<unsigned char>(piece[at++]);
+                        len |= std::uint64_t{b & 0x7fu} << shift;
+                        if (!(b & 0x80)) break;
+                    }
+                    width = len;
+                } else if (row_binary_nullable(c.field)) {
+                    if (at == piece.size()) return {};
+                    if (piece[at++] != 0) width = 0;  // NULL: the flag alone
+                }
+                if (piece.size() - at < width) return {};
+                at += width;
+                out.append(piece.substr(from, at - from));
+            }
+        }
+    }
     return out;
 }
 
@@ -109,7 +160,9 @@ RowBinaryEncoder::RowBinaryEncoder(std::size_t hosts, std::function<std::uint32_
       host_of_(std::move(host_of)),
       buffers_(std::move(buffers)),
       columns_(record_columns().size()),
-      string_bytes_(hosts_ * columns_, 0) {}
+      string_bytes_(hosts_ * columns_, 0) {
+    for (const Column& c : record_columns()) interned_.push_back(row_interned(c));
+}
 
 void RowBinaryEncoder::add(const NumberRow& n, const std::array<std::string_view, kStringDimCount>& values,
                            std::string_view path, std::uint64_t origin) {
@@ -132,8 +185,14 @@ void RowBinaryEncoder::add(const NumberRow& n, const std::array<std::string_view
         switch (col.field) {
             case Field::Time: put_number(rows_, static_cast<std::uint32_t>(t)); break;
             case Field::Dim: {
+                const std::string_view v = values[index(col.dim)];
+                if (interned_[c]) {
+                    put_number(rows_, values_.intern(v));
+                    string_bytes[c] += varint_size(v.size()) + v.size();  // as the Native body has it
+                    break;
+                }
                 const std::size_t before = rows_.size();
-                put_string(rows_, values[index(col.dim)]);
+                put_string(rows_, v);
                 string_bytes[c] += rows_.size() - before;
                 break;
             }
@@ -179,6 +238,8 @@ std::unique_ptr<EncodedRecords> RowBinaryEncoder::take() {
     rows_ = std::string();
     has_buffer_ = false;
     out->batch_id = id;
+    out->values = std::move(values_);
+    values_ = StringPool();
     out->rows = index_.size();
     out->times_clamped = times_clamped_;
     out->files.reserve(files_.size() - 1);
@@ -187,6 +248,7 @@ std::unique_ptr<EncodedRecords> RowBinaryEncoder::take() {
     for (std::size_t i = 0; i < index_.size();) {
         EncodedRows::Part& part = out->parts.emplace_back();
         part.host = index_[i].host;
+        part.values = out->values.views();
         part.string_bytes.assign(string_bytes_.begin() + std::ptrdiff_t(part.host * columns_),
                                  string_bytes_.begin() + std::ptrdiff_t((part.host + 1) * columns_));
         part.min_time = std::numeric_limits<std::int64_t>::max();

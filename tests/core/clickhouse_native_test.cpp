@@ -108,7 +108,7 @@ TEST(ClickHouseNative, ABodyHoldsTheEncodersRowsColumnByColumnInBlocks) {
     const EncodedRows::Part& part = e.parts[0];
     const std::string want = part.body();
     for (const std::uint64_t block_rows : {std::uint64_t{2}, std::uint64_t{5}, NativeWriter::kBlockRows}) {
-        NativeWriter w(part.pieces, part.rows, part.string_bytes, block_rows);
+        NativeWriter w(part.pieces, part.rows, part.string_bytes, part.values, block_rows);
         const std::string body = whole(w);
         EXPECT_FALSE(w.failed());
         EXPECT_EQ(body.size(), w.size()) << block_rows;  // the Content-Length it is sent with
@@ -116,7 +116,7 @@ TEST(ClickHouseNative, ABodyHoldsTheEncodersRowsColumnByColumnInBlocks) {
         EXPECT_EQ(rows_of(body, blocks), want) << block_rows;
         EXPECT_EQ(blocks, (part.rows + block_rows - 1) / block_rows);
         // Compressed as it is made: the same stream as from the whole body.
-        NativeWriter again(part.pieces, part.rows, part.string_bytes, block_rows);
+        NativeWriter again(part.pieces, part.rows, part.string_bytes, part.values, block_rows);
         EXPECT_EQ(gzip_compress([&] { return again.next(); }, again.size()), gzip_compress(body));
     }
 }
@@ -135,13 +135,50 @@ TEST(ClickHouseNative, RowsThatDoNotReadAsTheTablesEndTheBodyShort) {
     }
     const Batch b = builder.take();
     const auto& part = dynamic_cast<const EncodedRows&>(*b.encoded).parts.at(0);
-    const std::string rows = part.body();
+    std::string rows;
+    for (const std::string_view p : part.pieces) rows += p;
     const std::vector<std::string_view> cut{std::string_view(rows).substr(0, rows.size() - 3)};
-    NativeWriter w(cut, part.rows, part.string_bytes, 2);
+    NativeWriter w(cut, part.rows, part.string_bytes, part.values, 2);
     const std::string body = whole(w);
     EXPECT_TRUE(w.failed());
     EXPECT_LT(body.size(), w.size());
-    NativeWriter more(part.pieces, part.rows + 1, part.string_bytes);  // a row fewer than said
+    NativeWriter more(part.pieces, part.rows + 1, part.string_bytes, part.values);  // a row fewer than said
     whole(more);
     EXPECT_TRUE(more.failed());
+    NativeWriter unnamed(part.pieces, part.rows, part.string_bytes, {});  // ids of values it does not have
+    whole(unnamed);
+    EXPECT_TRUE(unnamed.failed());
+}
+
+// A long value the logs repeat (a user agent, a requester's ARN, a host) is kept once per batch
+// and each row holds its id: the rows an ingest holds (three batches' buffers, faulted in
+// fresh) take less memory than the values. The Native body writes the value out for every row.
+TEST(ClickHouseNative, ARepeatedLongValueIsKeptOncePerBatchAndWrittenOutForEveryRow) {
+    DimMask keep;
+    keep.set();
+    BatchBuilder builder(OrgSource{}, keep);
+    builder.set_encoder(std::make_unique<RowBinaryEncoder>(1, nullptr));
+    const std::string agent(300, 'u'), requester = "arn:aws:iam::123456789012:user/" + std::string(60, 'r');
+    constexpr std::size_t kRows = 100;
+    for (std::size_t i = 0; i < kRows; ++i) {
+        Record r;
+        r.time = 1709251200 + static_cast<std::int64_t>(i);
+        r.user_agent = i % 2 ? std::string_view(agent) : std::string_view("curl/8");
+        r.requester = requester;
+        builder.add(r, "logs/a", 0, origin_key(0, i + 1));
+    }
+    const Batch b = builder.take();
+    const auto& part = dynamic_cast<const EncodedRows&>(*b.encoded).parts.at(0);
+    ASSERT_EQ(part.rows, kRows);
+    EXPECT_LT(part.bytes, kRows * 100) << "each row holds its values' ids, not the values";
+    const std::string rows = part.body();
+    std::size_t agents = 0;
+    for (std::size_t at = rows.find(agent); at != std::string::npos; at = rows.find(agent, at + agent.size())) ++agents;
+    EXPECT_EQ(agents, kRows / 2);
+    NativeWriter w(part.pieces, part.rows, part.string_bytes, part.values);
+    const std::string body = whole(w);
+    EXPECT_FALSE(w.failed());
+    EXPECT_EQ(body.size(), w.size());
+    std::size_t blocks = 0;
+    EXPECT_EQ(rows_of(body, blocks), rows);
 }
