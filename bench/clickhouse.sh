@@ -64,7 +64,7 @@ insert_split() {
   out=$(for n in 1 2; do ch_query "$n" "SYSTEM FLUSH LOGS" && ch_query "$n" "$sql"; done 2>/dev/null) || { echo "  inserts: n/a"; return 0; }
   awk -F'\t' '{ n[$1] += $2; r[$1] += $3; u[$1] += $4; s[$1] += $5; f[$1] += $6 }
     END { for (t in n) printf "  %-8s %3d inserts %9d rows %6.2f s user %6.2f s system %8d page faults%s\n",
-      t, n[t], r[t], u[t] / 1e6, s[t] / 1e6, f[t], r[t] >= 1000 ? sprintf(" (%.2f us a row)", (u[t] + s[t]) / r[t]) : "" }' <<<"$out" | sort
+      t, n[t], r[t], u[t] / 1e6, s[t] / 1e6, f[t], (r[t] >= 1000 ? sprintf(" (%.2f us a row)", (u[t] + s[t]) / r[t]) : "") }' <<<"$out" | sort
   sql="SELECT count(), sum(rows), sum(duration_ms) FROM system.part_log WHERE event_type = 2 AND database = 'logs'
     AND event_time >= toDateTime($t) FORMAT TabSeparated"
   out=$(for n in 1 2; do ch_query "$n" "$sql"; done 2>/dev/null) || { echo "  merges: n/a"; return 0; }
