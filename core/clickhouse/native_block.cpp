@@ -207,7 +207,7 @@ bool NativeWriter::fill(std::uint64_t rows) {
                     std::uint64_t len = v.size();
                     for (; len >= 0x80; len >>= 7) *to++ = static_cast<char>((len & 0x7f) | 0x80);
                     *to++ = static_cast<char>(len);
-                    std::memcpy(to, v.data(), v.size());
+                    if (!v.empty()) std::memcpy(to, v.data(), v.size());  // "" is a view of no bytes
                     to += v.size();
                 } else if (c.kind == Plan::Kind::Fixed) {
                     if (static_cast<std::size_t>(stop - p) < c.width) return false;
