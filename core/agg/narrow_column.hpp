@@ -1,8 +1,9 @@
 #pragma once
 // A column of integers, each row as narrow as the values allow: 1 byte up to 255, 2 up to
-// 65,535, 4 up to 2^32 - 1, else the type's own width. Most of what a record holds is small (ids
-// of a few dozen operations or buckets, seconds since 1970, a GET's zero bytes in, an object
-// under 4 GiB), so a record's columns take about 33 bytes where full-width ones took 83.
+// 65,535, 3 up to 2^24 - 1, 4 up to 2^32 - 1, else the type's own width. Most of what a record
+// holds is small (ids of a few dozen operations or buckets, a hundred thousand keys, seconds
+// since 1970, a GET's zero bytes in, an object under 4 GiB), so a record's columns take about
+// 38 bytes where full-width ones took 83.
 //
 // An id column (kPatched false) widens as soon as one id needs it. A number column (kPatched
 // true) keeps its width while few values exceed it: such a value is stored aside (a patch: row
@@ -25,6 +26,16 @@
 #include <vector>
 
 namespace s3top {
+
+/// A row three bytes wide (little-endian), as NarrowColumn::visit hands it: reads as its value.
+/// Why three: ids past 65,535 (the dashboard's 130,000 keys) would otherwise take four.
+struct Uint24 {
+    std::uint8_t b[3];
+    constexpr operator std::uint32_t() const noexcept {
+        return std::uint32_t{b[0]} | std::uint32_t{b[1]} << 8 | std::uint32_t{b[2]} << 16;
+    }
+};
+static_assert(sizeof(Uint24) == 3 && alignof(Uint24) == 1);
 
 template <std::integral T, bool kPatched = false>
 class NarrowColumn {
@@ -100,7 +111,7 @@ public:
 
     std::size_t size() const noexcept { return size_; }
     bool empty() const noexcept { return size_ == 0; }
-    /// Bytes per row: 1, 2, 4 or 8, at most sizeof(T).
+    /// Bytes per row: 1, 2, 3, 4 or 8, at most sizeof(T).
     unsigned width() const noexcept { return width_; }
     std::size_t capacity() const noexcept { return capacity_; }
     /// Bytes held (capacity times width, and the patches).
@@ -264,7 +275,7 @@ public:
     /// `prepare(p, bytes)`, when given, is called on a buffer newly allocated for them.
     void assign_raw(const char* from, std::size_t n, void (*prepare)(void*, std::size_t) = nullptr) {
         clear();
-        std::array<std::size_t, 4> needs{};  // rows needing 1, 2, 4, 8 bytes
+        std::array<std::size_t, 5> needs{};  // rows needing 1, 2, 3, 4, 8 bytes
         for (std::size_t i = 0; i < n; ++i) {
             const U v = load(from, i);
             ++needs[width_class(kPatched ? need_for(v) : width_for(v))];
@@ -279,7 +290,8 @@ public:
     }
 
     /// fn(p) with p the rows as an array of the column's width (const uint8_t*, uint16_t*,
-    /// uint32_t* or uint64_t*, as far as T is wide): a hot loop compiled once per width.
+    /// Uint24*, uint32_t* or uint64_t*, as far as T is wide; a Uint24 reads as its value): a
+    /// hot loop compiled once per width.
     template <class Fn>
     decltype(auto) visit(Fn&& fn) const
         requires(!kPatched)
@@ -313,14 +325,17 @@ private:
         }
         if constexpr (sizeof(T) > 2) {
             if (width_ == 2) return fn(as<std::uint16_t>());
+            if (width_ == 3) return fn(as<Uint24>());
         }
         if constexpr (sizeof(T) > 4) {
             if (width_ == 4) return fn(as<std::uint32_t>());
         }
         return fn(as<U>());
     }
+    /// The widths a row may take, narrowest first.
+    static constexpr std::array<unsigned, 5> kWidths{1, 2, 3, 4, 8};
     static constexpr unsigned width_for(U v) {
-        unsigned w = v <= 0xff ? 1 : v <= 0xffff ? 2 : v <= 0xffffffffu ? 4 : 8;
+        unsigned w = v <= 0xff ? 1 : v <= 0xffff ? 2 : v <= 0xffffff ? 3 : v <= 0xffffffffu ? 4 : 8;
         return std::min<unsigned>(w, sizeof(U));
     }
     static constexpr U max_of(unsigned width) {
@@ -330,7 +345,7 @@ private:
     static constexpr unsigned need_for(U v) {
         return v == std::numeric_limits<U>::max() ? sizeof(U) : width_for(static_cast<U>(v + 1));
     }
-    static constexpr std::size_t width_class(unsigned w) { return w == 1 ? 0 : w == 2 ? 1 : w == 4 ? 2 : 3; }
+    static constexpr std::size_t width_class(unsigned w) { return w == 8 ? 4 : w - 1; }
     /// Patches allowed in a column of n rows: past them it picks its width again.
     static constexpr std::size_t allowance(std::size_t n) { return n / 16 + 16; }
     /// For rows needing needs[k] rows of each width class, the width that holds them in the
@@ -338,13 +353,14 @@ private:
     /// the allowance patched (room to grow; a patch is a binary search away): over
     /// bench/floor.sh's lines the total times (3% of them absent or over 65 s) take 2 bytes a
     /// row and 16 bytes a patch, not 4 bytes a row.
-    static unsigned narrowest(const std::array<std::size_t, 4>& needs) {
+    static unsigned narrowest(const std::array<std::size_t, 5>& needs) {
         std::size_t total = 0;
         for (const std::size_t c : needs) total += c;
         unsigned best = sizeof(U);
         std::size_t best_bytes = total * sizeof(U);
         std::size_t wider = total;  // rows needing more than the width tried
-        for (unsigned w = 1; w < sizeof(U); w *= 2) {
+        for (const unsigned w : kWidths) {
+            if (w >= sizeof(U)) break;
             wider -= needs[width_class(w)];
             const std::size_t bytes = total * w + wider * sizeof(Patch);
             if (wider <= allowance(total) * 2 / 3 && bytes < best_bytes) {
@@ -355,14 +371,14 @@ private:
         return best;
     }
     /// The width that holds every row.
-    static unsigned widest(const std::array<std::size_t, 4>& needs) {
-        for (unsigned w = sizeof(U); w > 1; w /= 2)
-            if (needs[width_class(w)] > 0) return w;
+    static unsigned widest(const std::array<std::size_t, 5>& needs) {
+        for (std::size_t k = kWidths.size(); k-- > 1;)
+            if (kWidths[k] <= sizeof(U) && needs[k] > 0) return kWidths[k];
         return 1;
     }
     /// How many rows need each width class (a number column about to change width: rare).
-    std::array<std::size_t, 4> needs_of_rows() const {
-        std::array<std::size_t, 4> needs{};
+    std::array<std::size_t, 5> needs_of_rows() const {
+        std::array<std::size_t, 5> needs{};
         for (std::size_t i = 0; i < size_; ++i) ++needs[width_class(need_for(static_cast<U>((*this)[i])))];
         return needs;
     }
@@ -428,6 +444,13 @@ private:
         if constexpr (sizeof(T) > 2) {
             if (width_ == 2) {
                 as<std::uint16_t>()[row] = static_cast<std::uint16_t>(v);
+                return;
+            }
+            if (width_ == 3) {
+                std::uint8_t* p = data_.get() + row * 3;
+                p[0] = static_cast<std::uint8_t>(v);
+                p[1] = static_cast<std::uint8_t>(v >> 8);
+                p[2] = static_cast<std::uint8_t>(v >> 16);
                 return;
             }
         }

@@ -1,5 +1,5 @@
-// NarrowColumn: integers a row each, 1, 2, 4 or 8 bytes wide as the largest value needs; every
-// operation gives the same values a std::vector would. IdColumn is the 4-byte-id case.
+// NarrowColumn: integers a row each, 1, 2, 3, 4 or 8 bytes wide as the largest value needs;
+// every operation gives the same values a std::vector would. IdColumn is the 4-byte-id case.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -30,7 +30,12 @@ TEST(IdColumn, WidensAsIdsGrowAndKeepsEveryEarlierId) {
     EXPECT_EQ(c.width(), 2u) << "256 and up take two bytes";
     c.push_back(70000);
     want.push_back(70000);
-    EXPECT_EQ(c.width(), 4u);
+    EXPECT_EQ(c.width(), 3u) << "ids past 65,535 (130,000 keys) take three bytes, not four";
+    EXPECT_EQ(values(c), want);
+    EXPECT_EQ(c.memory_bytes(), c.capacity() * 3);
+    c.push_back(1u << 24);
+    want.push_back(1u << 24);
+    EXPECT_EQ(c.width(), 4u) << "2^24 and up take four";
     EXPECT_EQ(values(c), want);
     IdColumn small = column_of({3, 255, 0});
     EXPECT_EQ(small.width(), 1u);
@@ -43,7 +48,7 @@ TEST(IdColumn, ResizeWidensToo) {
     EXPECT_EQ(c.width(), 2u);
     c.resize(5, 65536);
     EXPECT_EQ(values(c), (std::vector<std::uint32_t>{1, 2, 3, 300, 65536}));
-    EXPECT_EQ(c.width(), 4u);
+    EXPECT_EQ(c.width(), 3u);
     c.resize(2);
     EXPECT_EQ(values(c), (std::vector<std::uint32_t>{1, 2}));
     c.assign(3, 7);
@@ -80,6 +85,10 @@ TEST(IdColumn, RemapWidensWhenTheMappedIdsNeedIt) {
     const std::vector<std::uint32_t> big(10, 123456);
     c.remap(big);
     EXPECT_EQ(values(c), (std::vector<std::uint32_t>{123456, 123456, 123456, 123456}));
+    EXPECT_EQ(c.width(), 3u);
+    const std::vector<std::uint32_t> bigger(123457, 20'000'000);
+    c.remap(bigger);
+    EXPECT_EQ(values(c), (std::vector<std::uint32_t>(4, 20'000'000)));
     EXPECT_EQ(c.width(), 4u);
 }
 
@@ -91,7 +100,7 @@ TEST(IdColumn, SliceCopyOutAndAssignFromFourByteIds) {
     c.copy_out(1, 3, out);
     EXPECT_EQ(std::vector<std::uint32_t>(out, out + 3), (std::vector<std::uint32_t>{300, 7, 8}));
     // The state file's layout: 4 bytes an id, unaligned.
-    const std::vector<std::uint32_t> stored = {4, 70000, 6};
+    const std::vector<std::uint32_t> stored = {4, 70'000'000, 6};
     std::vector<char> bytes(1 + stored.size() * 4);
     std::memcpy(bytes.data() + 1, stored.data(), stored.size() * 4);
     IdColumn back = column_of({1, 2, 3, 4, 5});
@@ -141,6 +150,48 @@ TEST(IdColumn, VisitSeesTheIdsAtTheirWidth) {
     EXPECT_EQ(bytes, 2u);
     const std::uint32_t sum = c.visit([&](const auto* p) { return std::uint32_t{p[0]} + p[1]; });
     EXPECT_EQ(sum, 40002u);
+    // Three bytes a row: each reads as its id, every byte of it (a table indexed by it too).
+    const IdColumn wide = column_of({0x123456, 7, 0xFFFFFF, 0x10000});
+    EXPECT_EQ(wide.visit([](const auto* p) { return static_cast<unsigned>(sizeof(*p)); }), 3u);
+    std::vector<std::uint32_t> seen;
+    wide.visit([&](const auto* p) {
+        for (std::size_t i = 0; i < wide.size(); ++i) seen.push_back(p[i]);
+    });
+    EXPECT_EQ(seen, (std::vector<std::uint32_t>{0x123456, 7, 0xFFFFFF, 0x10000}));
+    std::vector<std::uint8_t> by_id(0x1000000, 0);
+    wide.visit([&](const auto* p) { ++by_id[p[2]]; });
+    EXPECT_EQ(by_id[0xFFFFFF], 1);
+}
+
+TEST(IdColumn, ThreeByteIdsSurviveEveryOperation) {
+    std::vector<std::uint32_t> want;
+    IdColumn c;
+    for (std::uint32_t i = 0; i < 1000; ++i) {
+        want.push_back(i % 3 == 0 ? 70'000 + i * 977 : i);
+        c.push_back(want.back());
+    }
+    ASSERT_EQ(c.width(), 3u);
+    EXPECT_EQ(values(c), want);
+    EXPECT_EQ(values(c.slice(10, 20)), std::vector<std::uint32_t>(want.begin() + 10, want.begin() + 30));
+    std::vector<std::uint32_t> out(5);
+    c.copy_out(400, 5, out.data());
+    EXPECT_EQ(out, std::vector<std::uint32_t>(want.begin() + 400, want.begin() + 405));
+    IdColumn narrow = column_of({1, 2});  // 1 byte, then 3-byte rows appended: widened, copied
+    narrow.append(c);
+    std::vector<std::uint32_t> joined = {1, 2};
+    joined.insert(joined.end(), want.begin(), want.end());
+    EXPECT_EQ(values(narrow), joined);
+    IdColumn same = c;  // same width: copied whole
+    same.append(c);
+    EXPECT_EQ(same.size(), 2000u);
+    EXPECT_EQ(same[1999], want[999]);
+    EXPECT_EQ(same[1000], want[0]);
+    std::vector<char> bytes(want.size() * 4);  // the state file's 4-byte ids
+    std::memcpy(bytes.data(), want.data(), bytes.size());
+    IdColumn back;
+    back.assign_raw(bytes.data(), want.size());
+    EXPECT_EQ(back.width(), 3u);
+    EXPECT_EQ(values(back), want);
 }
 
 template <class T, bool kPatched>
@@ -215,11 +266,11 @@ TEST(PatchedColumn, WidensWhenLargeValuesPassOneRowIn16) {
     PatchedColumn<std::uint32_t> ms;
     std::vector<std::uint32_t> want;
     for (std::uint32_t i = 0; i < 4000; ++i) {
-        const std::uint32_t v = i % 10 == 0 ? 70'000 + i : 40 + i % 100;
+        const std::uint32_t v = i % 10 == 0 ? 20'000'000 + i : 40 + i % 100;
         ms.push_back(v);
         want.push_back(v);
     }
-    EXPECT_EQ(ms.width(), 4u) << "a tenth of the rows over 65,535: patches would cost more";
+    EXPECT_EQ(ms.width(), 4u) << "a tenth of the rows over 2^24: patches would cost more";
     EXPECT_EQ(ms.patches(), 0u);
     EXPECT_EQ(all(ms), want);
 
