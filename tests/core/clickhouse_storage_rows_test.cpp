@@ -142,3 +142,22 @@ TEST(ClickHouseStorageRows, APageMayBeOfSomeBatchesOnly) {
     const std::string next = storage_page_sql("t", StorageRowKey{-3, "f", 12, 9}, 5, {3});
     EXPECT_NE(next.find(" FROM t WHERE batch_id IN (3) AND (time > -3 OR (time = -3 AND"), std::string::npos) << next;
 }
+
+// A batch's storage rows are written into room of their size, counted first: a string doubling
+// as it filled copied the rows and faulted in fresh pages for both copies, for every batch.
+TEST(ClickHouseStorageRows, ABatchsRowsAreWrittenIntoRoomOfTheirSize) {
+    StorageLines in;
+    const std::string long_key(700, 'k');  // rows of ~800 bytes: past any guess per line
+    for (int i = 0; i < 1000; ++i) {
+        StorageLine put = line(in, 100 + i, long_key, i % 3 ? StorageOp::Put : StorageOp::Delete);
+        put.has_size = i % 2 == 0;
+        put.version = in.keep(i % 5 ? "" : "3HL4kqtJlcpXroDTDmJ+rmSpXd3dIbrHY");
+        in.lines.push_back(put);
+    }
+    const std::string rows = encode_storage_rows(in, 77);
+    EXPECT_GT(rows.size(), 1000u * 700);
+    EXPECT_EQ(rows.capacity(), rows.size());
+    StorageLines out;
+    ASSERT_TRUE(read_storage_page(rows, out));
+    EXPECT_EQ(out.lines.size(), 1000u);
+}
