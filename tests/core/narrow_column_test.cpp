@@ -262,6 +262,65 @@ TEST(PatchedColumn, GatherReadsWhatEachSelectedRowHolds) {
     EXPECT_EQ(got[1], 255);
 }
 
+// #21: the time column keeps each row as its distance from a base near its first value, so
+// seconds since 1970 (1.7 billion) over the next months take 3 bytes a row, not 4 (2 MB over
+// bench/floor.sh's 2 M lines). Times far from it (before the base, years later) are patches.
+// Every operation reads the true times back; columns of the same weeks share their base.
+TEST(PatchedColumn, TimesAreKeptAsDistancesFromABaseInThreeBytes) {
+    constexpr std::int64_t kT = 1'709'251'200;  // 2024-03-01
+    PatchedColumn<std::int64_t> time;
+    std::vector<std::int64_t> want;
+    for (std::int64_t i = 0; i < 20'000; ++i) {
+        const std::int64_t t = i == 5'000   ? -1
+                               : i == 7'000 ? 4'000'000'000
+                               : i == 9'000 ? kT - 200'000'000
+                                            : kT + i * 13;
+        time.push_back(t);
+        want.push_back(t);
+    }
+    EXPECT_EQ(time.width(), 3u) << "distances from the base, not seconds since 1970";
+    EXPECT_EQ(time.patches(), 3u);
+    EXPECT_LT(time.memory_bytes(), time.capacity() * 3 + 1024) << "3 bytes a row, and few patches";
+    EXPECT_EQ(all(time), want);
+    std::vector<std::uint32_t> rows;
+    for (std::uint32_t r = 0; r < 20'000; r += 7) rows.push_back(r);
+    rows.push_back(5'000);
+    rows.push_back(7'000);
+    rows.push_back(9'000);
+    std::vector<std::int64_t> got(rows.size());
+    time.gather(rows.data(), rows.size(), got.data());
+    for (std::size_t i = 0; i < rows.size(); ++i) ASSERT_EQ(got[i], want[rows[i]]) << "row " << rows[i];
+    std::vector<std::int64_t> out(4);
+    time.copy_out(4'999, 4, out.data());
+    EXPECT_EQ(out, std::vector<std::int64_t>(want.begin() + 4'999, want.begin() + 5'003));
+    const auto part = time.slice(100, 50);
+    EXPECT_EQ(all(part), std::vector<std::int64_t>(want.begin() + 100, want.begin() + 150));
+    // A batch of the same weeks appends whole; one of another year value by value: all kept.
+    PatchedColumn<std::int64_t> later, other_year;
+    for (std::int64_t i = 0; i < 100; ++i) {
+        later.push_back(kT + 2'000'000 + i);
+        other_year.push_back(kT + 40'000'000 + i);
+    }
+    PatchedColumn<std::int64_t> joined = time;
+    joined.append(later);
+    joined.append(other_year);
+    auto expect = want;
+    for (const auto t : all(later)) expect.push_back(t);
+    for (const auto t : all(other_year)) expect.push_back(t);
+    EXPECT_EQ(all(joined), expect);
+    // The state file's full-width times come back at 3 bytes, each the same.
+    std::vector<char> bytes(want.size() * 8);
+    std::memcpy(bytes.data(), want.data(), bytes.size());
+    PatchedColumn<std::int64_t> back;
+    back.assign_raw(bytes.data(), want.size());
+    EXPECT_EQ(back.width(), 3u);
+    EXPECT_EQ(all(back), want);
+    back.clear();
+    back.push_back(-5);
+    back.push_back(kT);
+    EXPECT_EQ(all(back), (std::vector<std::int64_t>{-5, kT})) << "a column cleared takes a base again";
+}
+
 TEST(PatchedColumn, WidensWhenLargeValuesPassOneRowIn16) {
     PatchedColumn<std::uint32_t> ms;
     std::vector<std::uint32_t> want;
