@@ -106,7 +106,7 @@ class FileRead {
 public:
     FileRead(const ReaderOptions& options, const ParserFactory& factory, BufferPool& pool,
              const std::atomic<bool>* cancel, std::uint32_t index, const ReadJob& job, ByteSource& src, FileResult& fr,
-             const FileReader::Deliver& deliver, ProgressShare& progress)
+             const FileReader::Deliver* deliver, const FileReader::Parse* parse, ProgressShare& progress)
         : options_(options),
           factory_(factory),
           pool_(pool),
@@ -115,6 +115,7 @@ public:
           src_(src),
           fr_(fr),
           deliver_(deliver),
+          parse_(parse),
           progress_(progress),
           chunk_bytes_(std::min(options.chunk_bytes, options.block_bytes)) {
         ctx_->index = index;
@@ -244,7 +245,7 @@ private:
         }
         fr_.tail_hash = StreamHash::of(std::string_view(doc).substr(doc.size() - k));
         not_a_document(doc);
-        deliver_(Block{ctx_, nullptr, 0, 1, false, std::move(doc), job_.begin, fr_.end});
+        hand_on(Block{ctx_, nullptr, 0, 1, false, std::move(doc), job_.begin, fr_.end});
     }
 
     /// A document its format's detection took from its first lines that is none of that format's
@@ -258,6 +259,15 @@ private:
         ctx->format.clear();
         ctx_ = std::move(ctx);
         fr_.format.clear();
+    }
+
+    /// Hands on a block whose lines are counted here (a document, an over-long line's excerpt).
+    void hand_on(Block&& b) {
+        if (parse_) {
+            (void)(*parse_)(b);
+        } else {
+            (*deliver_)(std::move(b));
+        }
     }
 
     /// Hands on `size` bytes of whole lines (the last one unterminated only at the end).
@@ -276,10 +286,16 @@ private:
             tail_.append(data);
             if (tail_.size() > kEdgeBytes) tail_.erase(0, tail_.size() - kEdgeBytes);
         }
-        const std::uint64_t lines = count_lines(data) + (data.back() == '\n' ? 0 : 1);
+        Block block{ctx_, std::move(buf), size, next_line_, false, {}, emitted_to_, emitted_to_ + size};
+        std::uint64_t lines = 0;
+        if (parse_) {
+            lines = (*parse_)(block);  // the data is the parser's from here on
+        } else {
+            lines = count_lines(data) + (data.back() == '\n' ? 0 : 1);
+            (*deliver_)(std::move(block));
+        }
         fr_.lines += lines;
         progress_.add_lines(lines);
-        deliver_(Block{ctx_, std::move(buf), size, next_line_, false, {}, emitted_to_, emitted_to_ + size});
         emitted_to_ += size;
         next_line_ += lines;
     }
@@ -347,7 +363,7 @@ private:
         const std::size_t after = static_cast<std::size_t>(static_cast<const char*>(nl) - cur_.get()) + 1;
         emitted_to_ += after;
         long_line_->offset_end = emitted_to_;
-        deliver_(std::move(*long_line_));
+        hand_on(std::move(*long_line_));
         long_line_.reset();
         std::memmove(cur_.get(), cur_.get() + after, used_ - after);
         used_ -= after;
@@ -384,7 +400,7 @@ private:
         if (long_line_) {  // the file ended inside the over-long line
             if (job_.take_partial_tail && !stopped_early && !whole_lines_only) {
                 long_line_->offset_end = emitted_to_;
-                deliver_(std::move(*long_line_));
+                hand_on(std::move(*long_line_));
             } else {
                 --next_line_;
                 --fr_.lines;
@@ -424,7 +440,8 @@ private:
     const ReadJob& job_;
     ByteSource& src_;
     FileResult& fr_;
-    const FileReader::Deliver& deliver_;
+    const FileReader::Deliver* deliver_;  ///< one of the two is set
+    const FileReader::Parse* parse_;
     ProgressShare& progress_;
     const std::size_t chunk_bytes_;
     std::shared_ptr<FileCtx> ctx_ = std::make_shared<FileCtx>();
@@ -502,41 +519,41 @@ std::expected<void, IoError> skip_to_begin(ByteSource& src, ReadJob& job) {
 }  // namespace
 
 void FileReader::read(std::uint32_t index, const ReadJob& planned, FileResult& fr, const Deliver& deliver) const {
-    ProgressShare progress(options_.progress, planned);
-    ReadJob job = planned;
-    fr.path = job.file.path;
-    fr.end = job.begin;
-    auto src = open_byte_source(job.file, options_.gzip);
-    if (src) {
-        if (auto skipped = skip_to_begin(**src, job); !skipped) src = std::unexpected(skipped.error());
-    }
-    fr.next_line = job.first_line;
-    if (!src) {  // nothing taken: the ledger keeps what it had and the file is looked at again
-        fr.error = src.error().message();
-        fr.untouched = true;
-        fr.changed = src.error().code == IoError::Code::Changed;
-        return;
-    }
-    progress.start(**src);
-    FileRead(options_, factory_, pool_, cancel_, index, job, **src, fr, deliver, progress).run();
+    read_from(index, planned, nullptr, fr, &deliver, nullptr);
+}
+
+void FileReader::read(std::uint32_t index, const ReadJob& planned, FileResult& fr, const Parse& parse) const {
+    read_from(index, planned, nullptr, fr, nullptr, &parse);
 }
 
 void FileReader::read(std::uint32_t index, const ReadJob& planned, ByteSource& source, FileResult& fr,
                       const Deliver& deliver) const {
+    read_from(index, planned, &source, fr, &deliver, nullptr);
+}
+
+void FileReader::read_from(std::uint32_t index, const ReadJob& planned, ByteSource* source, FileResult& fr,
+                           const Deliver* deliver, const Parse* parse) const {
     ProgressShare progress(options_.progress, planned);
     ReadJob job = planned;
     fr.path = job.file.path;
     fr.end = job.begin;
-    if (auto skipped = skip_to_begin(source, job); !skipped) {
-        fr.next_line = job.first_line;
-        fr.error = skipped.error().message();
+    std::expected<std::unique_ptr<ByteSource>, IoError> opened;
+    if (!source) {
+        opened = open_byte_source(job.file, options_.gzip);
+        if (opened) source = opened->get();
+    }
+    std::expected<void, IoError> skipped;
+    if (source) skipped = skip_to_begin(*source, job);
+    fr.next_line = job.first_line;
+    if (!source || !skipped) {  // nothing taken: the ledger keeps what it had and the file is looked at again
+        const IoError& e = source ? skipped.error() : opened.error();
+        fr.error = e.message();
         fr.untouched = true;
-        fr.changed = skipped.error().code == IoError::Code::Changed;
+        fr.changed = e.code == IoError::Code::Changed;
         return;
     }
-    fr.next_line = job.first_line;
-    progress.start(source);
-    FileRead(options_, factory_, pool_, cancel_, index, job, source, fr, deliver, progress).run();
+    progress.start(*source);
+    FileRead(options_, factory_, pool_, cancel_, index, job, *source, fr, deliver, parse, progress).run();
 }
 
 }  // namespace s3top::reading

@@ -117,17 +117,25 @@ std::vector<std::string_view> first_lines(std::string_view data, std::size_t max
 class FileReader {
 public:
     using Deliver = std::function<void(Block&&)>;
+    /// A receiver that parses each block before it returns (the block's buffer is then its own)
+    /// and says how many lines it held: a worker reading a file whole. The reader then does not
+    /// count a block's lines before handing it on (a pass over its bytes).
+    using Parse = std::function<std::uint64_t(Block&)>;
     FileReader(const ReaderOptions& options, const ParserFactory& factory, BufferPool& pool,
                const std::atomic<bool>* cancel = nullptr)
         : options_(options), factory_(factory), pool_(pool), cancel_(cancel) {}
     /// Opens `job.file` and reads it into blocks handed to `deliver` in order; `index` names the
     /// job in its blocks. Fills `result` (FileResult::untouched when nothing could be taken).
     void read(std::uint32_t index, const ReadJob& job, FileResult& result, const Deliver& deliver) const;
+    /// The same, each block parsed by `parse` as it is read.
+    void read(std::uint32_t index, const ReadJob& job, FileResult& result, const Parse& parse) const;
     /// The same over a source already open (another byte source; tests).
     void read(std::uint32_t index, const ReadJob& job, ByteSource& source, FileResult& result,
               const Deliver& deliver) const;
 
 private:
+    void read_from(std::uint32_t index, const ReadJob& job, ByteSource* source, FileResult& result,
+                   const Deliver* deliver, const Parse* parse) const;
     const ReaderOptions& options_;
     const ParserFactory& factory_;
     BufferPool& pool_;

@@ -216,11 +216,11 @@ LoadResult Loader::load_fed(const std::vector<ReadJob>& jobs, JobFeed& feed, con
             if (const auto* whole = std::get_if<WholeFiles>(&*task)) {
                 for (std::size_t i = whole->first; i < whole->last; ++i) {
                     whole_reader.read(static_cast<std::uint32_t>(i), jobs[i], result.files[i],
-                                      [&](reading::Block&& b) { worker.process(b); });
+                                      reading::FileReader::Parse([&](reading::Block& b) { return worker.process(b); }));
                     done[i].store(true, std::memory_order_release);
                 }
             } else {
-                worker.process(std::get<reading::Block>(*task));
+                (void)worker.process(std::get<reading::Block>(*task));
             }
         }
         worker.finish();

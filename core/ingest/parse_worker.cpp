@@ -20,7 +20,7 @@ ParseWorker::ParseWorker(const WorkerShared& shared)
     if (shared.options.record_encoder) builder_.set_encoder(shared.options.record_encoder());
 }
 
-void ParseWorker::process(Block& blk) {
+std::uint64_t ParseWorker::process(Block& blk) {
     const FileCtx& fc = *blk.file;
     if (blk.too_long) {
         builder_.add_bytes(blk.offset_end - blk.offset);
@@ -29,17 +29,19 @@ void ParseWorker::process(Block& blk) {
             ParseError{RejectReason::LineTooLong, static_cast<std::uint32_t>(shared_.options.max_line_bytes), 0});
         add_span(blk, 1);
         shared_.pool.put(std::move(blk.buf));
-        return;
+        return 1;
     }
+    std::uint64_t lines = 1;
     if (fc.document) {
         builder_.add_bytes(blk.document.size());
         parse_document(fc, blk.document);
         add_span(blk, 1);
     } else {
-        parse_lines(fc, blk);
+        lines = parse_lines(fc, blk);
         shared_.pool.put(std::move(blk.buf));
     }
     if (builder_.pending_lines() >= shared_.options.batch_lines) flush();
+    return lines;
 }
 
 void ParseWorker::finish() {
@@ -62,7 +64,7 @@ LineParser* ParseWorker::parser_for(const FileCtx& fc) {
     return parser_.get();
 }
 
-void ParseWorker::parse_lines(const FileCtx& fc, const Block& blk) {
+std::uint64_t ParseWorker::parse_lines(const FileCtx& fc, const Block& blk) {
     LineParser* parser = parser_for(fc);
     builder_.add_bytes(blk.size);
     const std::string_view data = blk.data();
@@ -88,6 +90,7 @@ void ParseWorker::parse_lines(const FileCtx& fc, const Block& blk) {
         }
     }
     add_span(blk, line_no - blk.first_line);
+    return line_no - blk.first_line;
 }
 
 namespace {

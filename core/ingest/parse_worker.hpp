@@ -38,13 +38,14 @@ class ParseWorker {
 public:
     explicit ParseWorker(const WorkerShared& shared);
     /// Parses one block (whole lines, a document, or an over-long line's excerpt) into the
-    /// batch; its buffer goes back to the pool. Flushes every 64k lines.
-    void process(Block& block);
+    /// batch; its buffer goes back to the pool. Flushes every 64k lines. Returns the lines it
+    /// held (a document and an over-long line's excerpt count 1).
+    std::uint64_t process(Block& block);
     /// Flushes what is left.
     void finish();
 
 private:
-    void parse_lines(const FileCtx& fc, const Block& block);
+    std::uint64_t parse_lines(const FileCtx& fc, const Block& block);
     /// `cut`: the file's last line, with no newline after it.
     /// `at`: the line's offset in its file's stream (StorageLine::at).
     void parse_line(const FileCtx& fc, LineParser& parser, std::string_view line, std::uint64_t line_no,
