@@ -64,8 +64,10 @@ struct ReaderOptions {
     FormatOptions format_options;
     GzipLimits gzip;
     LoadProgress* progress = nullptr;  ///< stored bytes, lines and files read are added to it
-    /// What the pool's buffers must hold.
-    std::size_t buffer_bytes() const { return block_bytes + std::min(chunk_bytes, block_bytes); }
+    /// What the pool's buffers must hold: a block, or the longest line taken, and a read more.
+    std::size_t buffer_bytes() const {
+        return std::max(block_bytes, max_line_bytes) + std::min(chunk_bytes, block_bytes);
+    }
 };
 
 /// The stored bytes of `job` a progress display expects read: the planned range of a plain

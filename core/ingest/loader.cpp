@@ -165,8 +165,8 @@ LoadResult Loader::load(const std::vector<InputFile>& files, const std::atomic<b
 
 reading::ReaderOptions Loader::reader_options() const {
     reading::ReaderOptions r;
-    r.block_bytes = options_.block_bytes;
-    r.chunk_bytes = std::min<std::size_t>(options_.block_bytes, 1 << 20);
+    r.block_bytes = std::clamp<std::size_t>(options_.reader_block_bytes, 1, options_.block_bytes);
+    r.chunk_bytes = std::min<std::size_t>(r.block_bytes, 1 << 20);
     r.max_line_bytes = options_.max_line_bytes;
     r.hash_content = options_.hash_content;
     r.format = options_.format;

@@ -426,6 +426,60 @@ TEST(Loader, SmallFilesAreHandedToTheWorkersInRuns) {
     EXPECT_EQ(e.report(ReportSpec{}).lines.parsed, 299u * 10 + 400);
 }
 
+// A big file (over block_bytes) is cut by the reader into blocks of at most reader_block_bytes
+// for the workers: a 200 KB file in 16 KiB blocks is a dozen hand-overs, every line counted.
+TEST(Loader, TheReaderCutsABigFileIntoBlocksOfReaderBlockBytes) {
+    test::TempDir d;
+    std::string big;
+    while (big.size() < 200'000) big += kS3;
+    d.write("big-s3.log", big);
+    std::vector<InputProblem> problems;
+    const auto files = collect_inputs({d.path().string()}, problems);
+    auto run = [&](std::size_t reader_block_bytes) {
+        Engine e(EngineConfig{});
+        LoaderOptions o;
+        o.block_bytes = 64 << 10;
+        o.reader_block_bytes = reader_block_bytes;
+        o.workers = 2;
+        Loader l(e, o);
+        const LoadResult r = l.load(files);
+        EXPECT_EQ(e.report(ReportSpec{}).lines.parsed, big.size() / std::string_view(kS3).size());
+        return r.handovers;
+    };
+    const auto small = run(16 << 10);  // ~12.2 blocks
+    EXPECT_GE(small, 12u);
+    EXPECT_LE(small, 14u);
+    EXPECT_LE(run(1 << 20), 4u);  // block_bytes (64 KiB) then bounds it: ~3.1 blocks
+}
+
+// A line longer than a block but within max_line_bytes is one record, however small the blocks:
+// the reader's buffers hold the longest line taken (they held two blocks, so with 4 KiB blocks
+// a 10 KB line was rejected as line_too_long).
+TEST(Loader, ALineLongerThanABlockButWithinTheLimitIsOneRecord) {
+    test::TempDir d;
+    std::string line = kS3;
+    line.replace(line.find("curl/8"), 6, std::string(10'000, 'a'));
+    std::string text;
+    for (int i = 0; i < 20; ++i) text += i == 10 ? line : std::string(kS3);
+    d.write("a-s3.log", text);
+    std::vector<InputProblem> problems;
+    const auto files = collect_inputs({d.path().string()}, problems);
+    for (const std::size_t block : {std::size_t{4096}, std::size_t{64} << 10}) {
+        SCOPED_TRACE(block);
+        Engine e(EngineConfig{});
+        LoaderOptions o;
+        o.block_bytes = block;  // under the file's size: the reader cuts it
+        o.reader_block_bytes = block;
+        o.max_line_bytes = 1 << 20;
+        o.workers = 2;
+        Loader l(e, o);
+        (void)l.load(files);
+        const ReportResult r = e.report(ReportSpec{});
+        EXPECT_EQ(r.lines.parsed, 20u);
+        EXPECT_EQ(r.lines.unparsed[static_cast<std::size_t>(RejectReason::LineTooLong)], 0u);
+    }
+}
+
 // A plan still going on: the jobs fed so far are read (their batches committed) before the
 // feed is closed; files are told done only once it is, in order, each once.
 TEST(LoaderFeed, ReadsTheJobsFedSoFarWhileThePlanGoesOn) {
