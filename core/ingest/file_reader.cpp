@@ -3,9 +3,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <span>
 #include <cstring>
 #include <optional>
+#include <span>
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif

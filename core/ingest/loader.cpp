@@ -203,7 +203,6 @@ LoadResult Loader::load_fed(const std::vector<ReadJob>& jobs, JobFeed& feed, con
     const reading::FileReader reader(ropts, factory_, pool, cancel);
     reading::ReaderOptions whole_opts = ropts;
     whole_opts.block_bytes = std::clamp<std::size_t>(options_.whole_file_block_bytes, 1, ropts.block_bytes);
-    whole_opts.chunk_bytes = std::min(whole_opts.chunk_bytes, whole_opts.block_bytes);
     const reading::FileReader whole_reader(whole_opts, factory_, pool, cancel);  // pool's buffers hold either
     std::mutex sink_mutex;
     RequestIdSet* const dedupe = options_.dedupe.get();

@@ -32,14 +32,14 @@ struct LoaderOptions {
     unsigned workers = 0;  ///< parse threads; 0 = one per core
     std::size_t block_bytes = 4 << 20;
     /// The reader thread cuts a big file (over block_bytes, or standard input) into blocks of at
-    /// most this size (and of block_bytes when that is smaller) for the workers: over one 1.2 GB
-    /// file 1 MiB blocks took the time 4 MiB ones did (0.62-0.68 s against 0.66-0.80 s) at half
-    /// the memory (36 MB against 71 MB peak RSS), eight blocks in the queue and the workers.
+    /// most this size (and of block_bytes when that is smaller) for the workers: 1 MiB blocks
+    /// take the time 4 MiB ones did at half the memory (eight blocks in the queue and the
+    /// workers; README "Performance", session 21).
     std::size_t reader_block_bytes = 1 << 20;
     /// A worker reading a small file whole (up to block_bytes) reads and parses it this much at
     /// a time, into a buffer it reuses: the bytes stay in the core's cache from the kernel's copy
-    /// to the parse. Read as one block of up to block_bytes, they went out to memory and came back
-    /// (the kernel's copy took 0.21-0.23 s of a 2 M-line report's CPU instead of 0.13-0.15 s).
+    /// to the parse. Read as one block of up to block_bytes, they went out to memory and came
+    /// back (a third more system time; README "Performance", session 21).
     std::size_t whole_file_block_bytes = 128 << 10;
     std::size_t max_line_bytes = 1 << 20;  ///< longer lines are rejected (line_too_long)
     /// A gzip file is stopped (with a per-file error; the lines before count) once it has
