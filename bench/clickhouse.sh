@@ -6,12 +6,14 @@
 # generates LINES S3 log lines in FILES files under $S3TOP_BENCH_DIR (default /tmp/s3top-ch),
 # warms the page cache, then prints wall time, CPU and peak RSS of s3top for: the report
 # (--no-state --by org --format json), the ingest (fresh state, empty tables; the CPU the two
-# servers spent on it beside, their merges until 2 s after it included), a re-run of the ingest
-# (nothing new), the ingest again with gzip-compressed inserts (compress=gzip, the default for
+# servers spent on it beside, their merges until 2 s after it included), the same again into
+# emptied tables (the servers past their first inserts, as a long-running server is), a re-run
+# of the ingest (nothing new), the ingest again with gzip-compressed inserts (compress=gzip, the default for
 # hosts not on this machine) into emptied tables, and the per-org query over the Distributed
 # table (ClickHouse's own time). After each ingest into empty tables, where the servers' CPU
 # went (system.query_log and part_log, kept for the bench only: CH_SYSTEM_LOGS): per table its
-# inserts' user and system time and page faults, and the merges that ran meanwhile.
+# inserts' user and system time and page faults, and the merges that ran meanwhile. The servers
+# run with the cluster script's MALLOC_CONF (CH_MALLOC_CONF; empty: jemalloc's defaults).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 LINES=${1:-2000000}
@@ -81,10 +83,16 @@ truncate_all() {
   sleep 7
 }
 
-echo "data: $LINES lines, $(du -sm "$DATA/logs" | cut -f1) MB, $FILES files; $(nproc) cores; load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "data: $LINES lines, $(du -sm "$DATA/logs" | cut -f1) MB, $FILES files; $(nproc) cores; load $(cut -d' ' -f1-3 /proc/loadavg); servers MALLOC_CONF=${CH_MALLOC_CONF-dirty_decay_ms:-1}"
 measure "report --no-state --by org --format json" "$S3TOP" report --no-state --by org --format json "$DATA/logs"
 t0=$(server_now)
 measure "ingest into 2 shards (fresh state)" "$S3TOP" ingest --quiet --state "$WORK/state" --to "$URL" "$DATA/logs"
+insert_split "$t0"
+# The same into emptied tables with a fresh state, the servers now past their first inserts:
+# what a long-running server spends (the first takes the servers' memory in for the first time).
+truncate_all
+t0=$(server_now)
+measure "ingest again, emptied tables (fresh state)" "$S3TOP" ingest --quiet --state "$WORK/state-2" --to "$URL" "$DATA/logs"
 insert_split "$t0"
 measure "ingest again (nothing new)" "$S3TOP" ingest --quiet --state "$WORK/state" --to "$URL" "$DATA/logs"
 echo "rows: shard 1 $(ch_query 1 'SELECT count() FROM logs.s3top_records'), shard 2 $(ch_query 2 'SELECT count() FROM logs.s3top_records'); state: $(du -sk "$WORK/state" | cut -f1) KB"

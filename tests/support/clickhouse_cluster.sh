@@ -14,6 +14,11 @@
 # the same scripts drive Debian's 18.16 and current releases. CH_SYSTEM_LOGS=1 before ch_start
 # (bench/clickhouse.sh) also keeps system.query_log (every query, with its CPU and page faults)
 # and system.part_log (each part written or merged), which the tests do not need.
+# The servers run with MALLOC_CONF=$CH_MALLOC_CONF, by default dirty_decay_ms:-1: jemalloc (which
+# Debian's clickhouse-server links) then keeps the pages a part's columns freed for the next
+# insert instead of handing them back, so an insert does not fault its memory in fresh (the
+# README's "Into ClickHouse" has the figures). A deployment setting, never needed for
+# correctness: CH_MALLOC_CONF= (empty) runs the servers with jemalloc's defaults.
 CH_CLUSTER=s3top_test
 CH_HTTP=()
 CH_TCP=()
@@ -80,7 +85,7 @@ EOF
 # ch_start_one N: starts shard N (its config written by ch_start) in the background.
 ch_start_one() {
   local n=$1 dir=$CH_DIR/shard$1
-  clickhouse-server --config-file="$dir/config.xml" >"$dir/log/stdout" 2>&1 &
+  MALLOC_CONF=${CH_MALLOC_CONF-dirty_decay_ms:-1} clickhouse-server --config-file="$dir/config.xml" >"$dir/log/stdout" 2>&1 &
   CH_PIDS[$((n - 1))]=$!
 }
 
