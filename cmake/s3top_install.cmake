@@ -46,6 +46,9 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)  # s3top_0.1.0_amd64.deb
 set(CPACK_DEBIAN_PACKAGE_SECTION utils)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)  # Depends: from dpkg-shlibdeps, never typed by hand
+# But libcurl, which s3top loads (dlopen) only for s3:// and clickhouse:// sources, so that runs
+# over local files never map it: dpkg-shlibdeps cannot see it. 7.85: CURLOPT_PROTOCOLS_STR.
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "libcurl4 (>= 7.85.0)")
 set(CPACK_DEBIAN_PACKAGE_HOMEPAGE "")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 set(CPACK_STRIP_FILES ON)

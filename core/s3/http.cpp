@@ -1,6 +1,7 @@
 #include "core/s3/http.hpp"
 
 #include <curl/curl.h>
+#include <dlfcn.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -8,9 +9,61 @@
 #include <cerrno>
 #include <cstring>
 #include <mutex>
+#include <string>
+#include <type_traits>
 
 namespace s3top::s3 {
 namespace {
+
+/// libcurl's functions, loaded (dlopen) when the first client is made rather than linked: a run
+/// over local files (the dashboard, report, bill) then never maps libcurl and the ~30 libraries
+/// it needs (TLS, HTTP/2, Kerberos, LDAP ...), about 4 MB of resident memory and their start-up.
+struct CurlApi {
+    CURLcode (*global_init)(long) = nullptr;
+    CURL* (*easy_init)() = nullptr;
+    void (*easy_cleanup)(CURL*) = nullptr;
+    void (*easy_reset)(CURL*) = nullptr;
+    CURLcode (*easy_setopt)(CURL*, CURLoption, ...) = nullptr;
+    CURLcode (*easy_getinfo)(CURL*, CURLINFO, ...) = nullptr;
+    CURLcode (*easy_perform)(CURL*) = nullptr;
+    const char* (*easy_strerror)(CURLcode) = nullptr;
+    curl_slist* (*slist_append)(curl_slist*, const char*) = nullptr;
+    void (*slist_free_all)(curl_slist*) = nullptr;
+    std::string error;  ///< why libcurl could not be loaded ("": it was)
+};
+
+/// The soname of the libcurl the build's headers are (libcurl4 on Debian).
+constexpr const char* kLibcurl = "libcurl.so.4";
+
+const CurlApi& curl_api() {
+    static const CurlApi api = [] {
+        CurlApi a;
+        void* lib = dlopen(kLibcurl, RTLD_NOW | RTLD_LOCAL);  // kept open for the process's life
+        if (!lib) {
+            const char* why = dlerror();
+            a.error = std::string(kLibcurl) + " could not be loaded: " + (why ? why : "unknown error");
+            return a;
+        }
+        bool all = true;
+        auto get = [&](auto& fn, const char* name) {
+            fn = reinterpret_cast<std::remove_reference_t<decltype(fn)>>(dlsym(lib, name));
+            all = all && fn != nullptr;
+        };
+        get(a.global_init, "curl_global_init");
+        get(a.easy_init, "curl_easy_init");
+        get(a.easy_cleanup, "curl_easy_cleanup");
+        get(a.easy_reset, "curl_easy_reset");
+        get(a.easy_setopt, "curl_easy_setopt");
+        get(a.easy_getinfo, "curl_easy_getinfo");
+        get(a.easy_perform, "curl_easy_perform");
+        get(a.easy_strerror, "curl_easy_strerror");
+        get(a.slist_append, "curl_slist_append");
+        get(a.slist_free_all, "curl_slist_free_all");
+        if (!all) a = CurlApi{.error = std::string(kLibcurl) + " lacks a function s3top calls"};
+        return a;
+    }();
+    return api;
+}
 
 struct Transfer {
     HttpResponse* resp;
@@ -100,77 +153,81 @@ std::string HttpResponse::header(std::string_view name) const {
 
 void http_global_init() {
     static std::once_flag once;
-    std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+    std::call_once(once, [] {
+        if (const CurlApi& api = curl_api(); api.error.empty()) api.global_init(CURL_GLOBAL_DEFAULT);
+    });
 }
 
 HttpClient::HttpClient() {
     http_global_init();
-    curl_ = curl_easy_init();
+    if (const CurlApi& api = curl_api(); api.error.empty()) curl_ = api.easy_init();
 }
 
 HttpClient::~HttpClient() {
-    if (curl_) curl_easy_cleanup(static_cast<CURL*>(curl_));
+    if (curl_) curl_api().easy_cleanup(static_cast<CURL*>(curl_));
 }
 
 std::expected<HttpResponse, HttpFailure> HttpClient::perform(const HttpRequest& req) {
+    const CurlApi& api = curl_api();
+    if (!api.error.empty()) return std::unexpected(HttpFailure{api.error, false});
     CURL* c = static_cast<CURL*>(curl_);
     if (!c) return std::unexpected(HttpFailure{"curl could not be started", false});
-    curl_easy_reset(c);
+    api.easy_reset(c);
     HttpResponse resp;
     Transfer t{&resp, req.body_fd, req.max_body_bytes};
-    curl_easy_setopt(c, CURLOPT_URL, req.url.c_str());
-    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(req.connect_timeout.count()));
-    curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
-    curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, std::max(1L, static_cast<long>(req.stall_timeout.count() / 1000)));
+    api.easy_setopt(c, CURLOPT_URL, req.url.c_str());
+    api.easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    api.easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+    api.easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(req.connect_timeout.count()));
+    api.easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
+    api.easy_setopt(c, CURLOPT_LOW_SPEED_TIME, std::max(1L, static_cast<long>(req.stall_timeout.count() / 1000)));
     if (req.total_timeout.count() > 0)
-        curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(req.total_timeout.count()));
+        api.easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(req.total_timeout.count()));
     if (req.cancel) {
         struct Cancel {
             static int check(void* flag, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
                 return static_cast<const std::atomic<bool>*>(flag)->load(std::memory_order_relaxed) ? 1 : 0;
             }
         };
-        curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
-        curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, Cancel::check);
-        curl_easy_setopt(c, CURLOPT_XFERINFODATA, const_cast<std::atomic<bool>*>(req.cancel));
+        api.easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+        api.easy_setopt(c, CURLOPT_XFERINFOFUNCTION, Cancel::check);
+        api.easy_setopt(c, CURLOPT_XFERINFODATA, const_cast<std::atomic<bool>*>(req.cancel));
     }
-    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(c, CURLOPT_HEADERDATA, &t);
+    api.easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+    api.easy_setopt(c, CURLOPT_HEADERDATA, &t);
     SourceReader source{&req.body_source, req.body_size, 0, {}, false};
     if ((req.method == "PUT" || req.method == "POST") && req.body_source) {
-        curl_easy_setopt(c, CURLOPT_POST, 1L);
-        curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, req.method.c_str());
-        curl_easy_setopt(c, CURLOPT_READFUNCTION, SourceReader::read);
-        curl_easy_setopt(c, CURLOPT_READDATA, &source);
-        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(req.body_size));
+        api.easy_setopt(c, CURLOPT_POST, 1L);
+        api.easy_setopt(c, CURLOPT_CUSTOMREQUEST, req.method.c_str());
+        api.easy_setopt(c, CURLOPT_READFUNCTION, SourceReader::read);
+        api.easy_setopt(c, CURLOPT_READDATA, &source);
+        api.easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(req.body_size));
     } else if (req.method == "PUT" || req.method == "POST") {
-        curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, req.method.c_str());
-        curl_easy_setopt(c, CURLOPT_POSTFIELDS, req.body.c_str());
-        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, static_cast<long>(req.body.size()));
+        api.easy_setopt(c, CURLOPT_CUSTOMREQUEST, req.method.c_str());
+        api.easy_setopt(c, CURLOPT_POSTFIELDS, req.body.c_str());
+        api.easy_setopt(c, CURLOPT_POSTFIELDSIZE, static_cast<long>(req.body.size()));
     } else if (req.method == "HEAD") {
-        curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+        api.easy_setopt(c, CURLOPT_NOBODY, 1L);
     }
     curl_slist* list = nullptr;
-    for (const auto& [k, v] : req.headers) list = curl_slist_append(list, (k + ": " + v).c_str());
-    list = curl_slist_append(list, "Expect:");
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, list);
+    for (const auto& [k, v] : req.headers) list = api.slist_append(list, (k + ": " + v).c_str());
+    list = api.slist_append(list, "Expect:");
+    api.easy_setopt(c, CURLOPT_HTTPHEADER, list);
     // A 2xx body goes to the file, any other to memory: the status is known (curl has it)
     // when the first body byte comes.
     struct StatusPeek {
         static std::size_t write(char* d, std::size_t s, std::size_t n, void* u) {
             auto* tt = static_cast<std::pair<Transfer*, CURL*>*>(u);
             if (tt->first->resp->status == 0)
-                curl_easy_getinfo(tt->second, CURLINFO_RESPONSE_CODE, &tt->first->resp->status);
+                curl_api().easy_getinfo(tt->second, CURLINFO_RESPONSE_CODE, &tt->first->resp->status);
             return on_body(d, s, n, tt->first);
         }
     };
     std::pair<Transfer*, CURL*> peek{&t, c};
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, StatusPeek::write);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, &peek);
-    const CURLcode rc = curl_easy_perform(c);
-    curl_slist_free_all(list);
+    api.easy_setopt(c, CURLOPT_WRITEFUNCTION, StatusPeek::write);
+    api.easy_setopt(c, CURLOPT_WRITEDATA, &peek);
+    const CURLcode rc = api.easy_perform(c);
+    api.slist_free_all(list);
     if (t.write_failed)
         return std::unexpected(HttpFailure{std::string("writing the object: ") + std::strerror(t.write_errno), false});
     if (source.ended_short)
@@ -178,8 +235,8 @@ std::expected<HttpResponse, HttpFailure> HttpClient::perform(const HttpRequest& 
                                                std::to_string(req.body_size) + " bytes (an internal error)",
                                            false});
     if (rc == CURLE_ABORTED_BY_CALLBACK) return std::unexpected(HttpFailure{"cancelled", false, true});
-    if (rc != CURLE_OK) return std::unexpected(HttpFailure{curl_easy_strerror(rc), rc == CURLE_OPERATION_TIMEDOUT});
-    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp.status);
+    if (rc != CURLE_OK) return std::unexpected(HttpFailure{api.easy_strerror(rc), rc == CURLE_OPERATION_TIMEDOUT});
+    api.easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp.status);
     return resp;
 }
 

@@ -53,7 +53,8 @@ struct HttpRequest {
     const std::atomic<bool>* cancel = nullptr;
 };
 
-/// Keeps one curl handle (and its connections) for a series of requests on one thread.
+/// Keeps one curl handle (and its connections) for a series of requests on one thread. The first
+/// client of a process loads libcurl; when it cannot be loaded, perform() fails saying so.
 class HttpClient {
 public:
     HttpClient();
@@ -66,7 +67,7 @@ private:
     void* curl_ = nullptr;
 };
 
-/// curl_global_init, once per process (thread-safe).
+/// Loads libcurl and calls curl_global_init, once per process (thread-safe).
 void http_global_init();
 
 }  // namespace s3top::s3
