@@ -13,7 +13,7 @@ JOBS=${JOBS:-2}
 PACKAGES=(build-essential cmake ninja-build pkg-config libfmt-dev libcli11-dev libsimdjson-dev zlib1g-dev
           libncurses-dev libgtest-dev libgmock-dev libbenchmark-dev libtomlplusplus-dev tmux python3
           libcurl4-openssl-dev libssl-dev libexpat1-dev)
-# libcurl, libssl (SHA-256/HMAC for the SigV4 signer), expat (the listing XML): s3:// sources
+# libcurl, libssl (the tests check the SigV4 signer's SHA-256/HMAC against it), expat (the listing XML): s3:// sources
 TEST_PACKAGES=(clang-19 libclang-rt-19-dev chromium goaccess  # clang 14 cannot use libstdc++ 12's std::expected;
                man-db groff-base bash-completion zsh fish clang-format-19 awscli curl
                clickhouse-server clickhouse-client)

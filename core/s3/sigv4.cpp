@@ -1,10 +1,11 @@
 #include "core/s3/sigv4.hpp"
 
+#include "core/s3/sha256.hpp"
+
 #include <fmt/format.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <ctime>
 #include <map>
@@ -47,18 +48,33 @@ std::string trim_value(std::string_view v) {
 }  // namespace
 
 std::string sha256_hex(std::string_view data) {
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int n = 0;
-    EVP_Digest(data.data(), data.size(), md, &n, EVP_sha256(), nullptr);
-    return hex(md, n);
+    const Sha256::Digest d = Sha256::of(data);
+    return hex(d.data(), d.size());
 }
 
 std::string hmac_sha256(std::string_view key, std::string_view data) {
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int n = 0;
-    HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
-         data.size(), md, &n);
-    return std::string(reinterpret_cast<const char*>(md), n);
+    // RFC 2104: a key longer than the block is hashed first; then H(K ^ opad, H(K ^ ipad, data)).
+    std::array<unsigned char, 64> k{};
+    if (key.size() > k.size()) {
+        const Sha256::Digest d = Sha256::of(key);
+        std::copy(d.begin(), d.end(), k.begin());
+    } else {
+        std::copy(key.begin(), key.end(), k.begin());
+    }
+    std::array<char, 64> pad;
+    auto padded = [&](unsigned char with) {
+        for (std::size_t i = 0; i < pad.size(); ++i) pad[i] = static_cast<char>(k[i] ^ with);
+        return std::string_view(pad.data(), pad.size());
+    };
+    Sha256 inner;
+    inner.update(padded(0x36));
+    inner.update(data);
+    const Sha256::Digest in = inner.finish();
+    Sha256 outer;
+    outer.update(padded(0x5c));
+    outer.update(std::string_view(reinterpret_cast<const char*>(in.data()), in.size()));
+    const Sha256::Digest mac = outer.finish();
+    return std::string(reinterpret_cast<const char*>(mac.data()), mac.size());
 }
 
 std::string uri_encode(std::string_view s, bool keep_slash) {

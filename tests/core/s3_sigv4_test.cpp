@@ -4,11 +4,14 @@
 #include <gtest/gtest.h>
 
 #include <fmt/format.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 #include <fstream>
 #include <map>
 #include <sstream>
 
+#include "core/s3/sha256.hpp"
 #include "core/s3/sigv4.hpp"
 
 namespace s3top::s3 {
@@ -36,6 +39,49 @@ TEST(SigV4, Sha256AndHmacMatchTheirStandards) {
     std::string hex;
     for (unsigned char c : mac) hex += fmt::format("{:02x}", c);
     EXPECT_EQ(hex, "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+}
+
+// The signer's own SHA-256 and HMAC (core/s3/sha256.cpp) give OpenSSL's bytes for every length
+// around the block's edges (55, 56, 63, 64 ... bytes: where the padding takes a second block),
+// fed whole or in pieces, and for keys shorter than, as long as and longer than a block (hashed
+// first); and the FIPS 180 two-block and million-byte messages.
+TEST(SigV4, Sha256AndHmacGiveOpenSslsBytesForEveryLength) {
+    std::string text;
+    std::uint32_t x = 12345;
+    for (int i = 0; i < 300; ++i) {
+        x = x * 1103515245u + 12345u;
+        text += static_cast<char>(x >> 24);
+    }
+    auto openssl_sha = [](std::string_view d) {
+        unsigned char md[EVP_MAX_MD_SIZE];
+        unsigned int n = 0;
+        EVP_Digest(d.data(), d.size(), md, &n, EVP_sha256(), nullptr);
+        std::string hex;
+        for (unsigned int i = 0; i < n; ++i) hex += fmt::format("{:02x}", md[i]);
+        return hex;
+    };
+    for (std::size_t n = 0; n <= text.size(); ++n) {
+        const std::string_view d(text.data(), n);
+        ASSERT_EQ(sha256_hex(d), openssl_sha(d)) << n << " bytes";
+        Sha256 pieces;  // the same bytes in pieces of 1, 2, 3 ... bytes
+        for (std::size_t at = 0, step = 1; at < n; at += step, ++step) pieces.update(d.substr(at, step));
+        const auto digest = pieces.finish();
+        std::string hex;
+        for (unsigned char c : digest) hex += fmt::format("{:02x}", c);
+        ASSERT_EQ(hex, openssl_sha(d)) << n << " bytes in pieces";
+    }
+    for (std::size_t k = 0; k <= 150; ++k) {
+        const std::string_view key(text.data() + 100, k), data(text.data(), 77);
+        unsigned char md[EVP_MAX_MD_SIZE];
+        unsigned int n = 0;
+        HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+             reinterpret_cast<const unsigned char*>(data.data()), data.size(), md, &n);
+        ASSERT_EQ(hmac_sha256(key, data), std::string(reinterpret_cast<const char*>(md), n)) << k << "-byte key";
+    }
+    EXPECT_EQ(sha256_hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"),
+              "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+    EXPECT_EQ(sha256_hex(std::string(1000000, 'a')),
+              "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
 }
 
 TEST(SigV4, UriEncodingKeepsOnlyUnreserved) {
