@@ -96,7 +96,13 @@ std::string_view BatchBuilder::org_of(const Record& r, const OrgSource& org, std
 }
 
 BatchBuilder::BatchBuilder(const OrgSource& org, const DimMask& keep, const TierMap& tiers)
-    : org_(org), keep_(keep), tiers_(tiers) {}
+    : org_(org), keep_(keep), tiers_(tiers) {
+    for (const DimInfo& info : kDims) {
+        const auto i = index(info.dim);
+        if (info.kind == DimKind::Stored && keep_[i]) kept_.push_back(Kept{i, info.field});
+    }
+    std::sort(kept_.begin(), kept_.end(), [](const Kept& a, const Kept& b) { return a.index < b.index; });
+}
 
 Tier BatchBuilder::tier_of(const Record& r) {
     std::string_view name = r.operation;
@@ -119,37 +125,42 @@ void BatchBuilder::add(const Record& r, std::string_view path, std::uint64_t at,
     Batch& b = batch_;
     ++b.counters.read;
     ++b.counters.parsed;
-    const NumberRow numbers{
-        .time = r.time,
-        .bytes_sent = r.bytes_sent,
-        .bytes_in = r.bytes_in,
-        .total_time_ms = r.has_total_time ? std::min(r.total_time_ms, kNoTotalTime - 1) : kNoTotalTime,
-        .status = r.status,
-        .tier = static_cast<std::uint8_t>(tier_of(r))};
+    NumberRow numbers{.time = r.time,
+                      .bytes_sent = r.bytes_sent,
+                      .bytes_in = r.bytes_in,
+                      .total_time_ms = r.has_total_time ? std::min(r.total_time_ms, kNoTotalTime - 1) : kNoTotalTime,
+                      .status = r.status,
+                      .tier = 0};
     std::array<std::string_view, kStringDimCount> value;
     if (encoder_) {
-        for (const DimInfo& info : kDims) {
-            const auto i = index(info.dim);
-            if (info.kind == DimKind::Stored && keep_[i])
-                value[i] = info.field ? r.*info.field : org_of(r, org_, scratch_);
-        }
+        numbers.tier = static_cast<std::uint8_t>(tier_of(r));
+        for (const Kept& k : kept_) value[k.index] = k.field ? r.*k.field : org_of(r, org_, scratch_);
         encoder_->add(numbers, value, path, origin.value_or(0));
     } else {
         Columns& c = b.columns;
-        c.push_numbers(numbers);
         // Every kept column's hash first, its table slot fetched, then the probes: the cache
         // misses of a record's dozen pools overlap instead of coming one after another.
         std::array<std::uint64_t, kStringDimCount> hash;
-        for (const DimInfo& info : kDims) {
-            if (info.kind != DimKind::Stored) continue;
-            const auto i = index(info.dim);
-            if (!keep_[i]) continue;
-            value[i] = info.field ? r.*info.field : org_of(r, org_, scratch_);
-            hash[i] = b.pools[i].hash(value[i]);
-            b.pools[i].prefetch(hash[i]);
+        for (const Kept& k : kept_) {
+            value[k.index] = k.field ? r.*k.field : org_of(r, org_, scratch_);
+            hash[k.index] = b.pools[k.index].hash(value[k.index]);
+            b.pools[k.index].prefetch(hash[k.index]);
         }
-        for (std::size_t i = 0; i < kStringDimCount; ++i)
-            if (keep_[i]) c.ids[i].push_back(b.pools[i].intern(value[i], hash[i]));
+        std::uint32_t op = 0;  // the operation's id, when kept
+        constexpr auto kOperation = index(Dim::Operation);
+        for (const Kept& k : kept_) {
+            const std::uint32_t id = b.pools[k.index].intern(value[k.index], hash[k.index]);
+            c.ids[k.index].push_back(id);
+            if (k.index == kOperation) op = id;
+        }
+        if (keep_[kOperation] && !r.operation.empty()) {
+            if (op >= tier_of_op_.size()) tier_of_op_.resize(op + 1, kNoTier);
+            if (tier_of_op_[op] == kNoTier) tier_of_op_[op] = static_cast<std::uint8_t>(tier_of(r));
+            numbers.tier = tier_of_op_[op];
+        } else {
+            numbers.tier = static_cast<std::uint8_t>(tier_of(r));
+        }
+        c.push_numbers(numbers);
         if (origin) b.origin.push_back(*origin);
     }
     if (storage_)
@@ -168,6 +179,7 @@ void BatchBuilder::reject(std::uint32_t source, std::uint64_t line_no, std::stri
 Batch BatchBuilder::take() {
     Batch out = std::move(batch_);
     batch_ = Batch{};
+    tier_of_op_.clear();  // ids of the next batch's own pool
     if (encoder_) {
         out.encoded = encoder_->take();
         return out;

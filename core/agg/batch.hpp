@@ -169,6 +169,13 @@ private:
 
     OrgSource org_;
     DimMask keep_;
+    /// The stored dimensions `keep_` holds, in index order, with the Record field each interns
+    /// (null: the org): add() walks these few instead of every dimension.
+    struct Kept {
+        std::size_t index;
+        std::string_view Record::* field;
+    };
+    std::vector<Kept> kept_;
     TierMap tiers_;
     // Operations are few and repeat: each distinct one is classified once ("\0" + method for
     // records without an operation), up to kTierCacheSize of them (a hostile log's made-up
@@ -176,6 +183,10 @@ private:
     static constexpr std::size_t kTierCacheSize = 4096;
     StringPool tier_names_;
     std::vector<Tier> tier_of_name_;  ///< by tier_names_ id
+    /// The tier of each operation the batch's pool holds (by its id; kNoTier not yet known):
+    /// when the operation is kept, its id comes with the interning and the tier with no lookup.
+    static constexpr std::uint8_t kNoTier = 0xff;
+    std::vector<std::uint8_t> tier_of_op_;
     Batch batch_;
     std::unique_ptr<RecordEncoder> encoder_;
     std::string scratch_;

@@ -34,10 +34,16 @@ constexpr ParseError error(RejectReason reason, std::size_t column, std::uint16_
 constexpr bool parse_u64(std::string_view t, std::uint64_t& out) {
     if (t.empty() || t.size() > 20) return false;
     std::uint64_t v = 0;
-    for (const char c : t) {
-        if (c < '0' || c > '9') return false;
-        const auto d = static_cast<std::uint64_t>(c - '0');
-        if (v > (std::numeric_limits<std::uint64_t>::max() - d) / 10) return false;
+    // Up to 19 digits cannot overflow (10^19 - 1 < 2^64); only the 20th digit needs the check.
+    const std::size_t safe = t.size() < 20 ? t.size() : 19;
+    for (std::size_t i = 0; i < safe; ++i) {
+        const auto d = static_cast<unsigned char>(t[i] - '0');
+        if (d > 9) return false;
+        v = v * 10 + d;
+    }
+    if (safe < t.size()) {
+        const auto d = static_cast<unsigned char>(t[19] - '0');
+        if (d > 9 || v > (std::numeric_limits<std::uint64_t>::max() - d) / 10) return false;
         v = v * 10 + d;
     }
     out = v;

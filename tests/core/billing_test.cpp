@@ -143,6 +143,29 @@ TEST(TierMap, ConfiguredMappingIsWhatTheEngineCounts) {
     EXPECT_EQ(m.put_class, 0u);
 }
 
+// An operation's tier is kept by its id in the batch's pool; the next batch's pool gives its
+// ids to other operations, so a tier learnt in one batch never carries to the next by id.
+TEST(TierMap, EachBatchLearnsItsOperationsTiersAfresh) {
+    EngineConfig cfg;
+    cfg.keep.set(index(Dim::Operation));
+    BatchBuilder b(cfg.org, cfg.keep, cfg.tiers);
+    auto line = [](std::string_view op) {
+        return "o bkt [06/Feb/2019:00:00:38 +0000] 1.1.1.1 - R " + std::string(op) +
+               " k \"GET /bkt/k HTTP/1.1\" 200 - 0 1 1 1 \"-\" \"ua\" -";
+    };
+    Engine e(cfg);
+    for (std::string_view op : {"REST.GET.OBJECT", "REST.PUT.OBJECT", "REST.GET.OBJECT"}) {
+        auto r = parse_s3_access_log(line(op));
+        ASSERT_TRUE(r) << op;
+        b.add(*r);
+        e.append(b.take());  // a batch a record: each one's operation takes its pool's first id
+    }
+    const Metrics m = e.report(ReportSpec{}).totals;
+    EXPECT_EQ(m.requests, 3u);
+    EXPECT_EQ(m.get_class, 2u);
+    EXPECT_EQ(m.put_class, 1u);
+}
+
 // --- statements ------------------------------------------------------------------------
 
 struct Line {
