@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <utility>
 #include <vector>
 #include <memory>
@@ -16,9 +17,10 @@ namespace {
 // dashboard measure alike; ncursesw measures with the same glibc tables.
 class WidthTable {
 public:
+    // The plane's widths are asked for as they are first needed: a report's table uses a
+    // few hundred code points, and all 65,536 asked up front took a start-up's 2 ms.
     WidthTable() : loc_(newlocale(LC_CTYPE_MASK, "C.UTF-8", locale_t{})) {
-        for (std::size_t cp = 0; cp < bmp_.size(); ++cp)
-            bmp_[cp] = static_cast<std::int8_t>(lookup(static_cast<char32_t>(cp)));
+        for (auto& w : bmp_) w.store(kUnknown, std::memory_order_relaxed);
     }
     ~WidthTable() {
         if (loc_) freelocale(loc_);
@@ -27,8 +29,14 @@ public:
     WidthTable& operator=(const WidthTable&) = delete;
 
     int width(char32_t cp) const {
-        if (cp < bmp_.size()) return bmp_[cp];
-        return lookup(cp);
+        if (cp >= bmp_.size()) return lookup(cp);
+        // Threads may ask for the same code point at once: each stores the same width.
+        std::int8_t w = bmp_[cp].load(std::memory_order_relaxed);
+        if (w == kUnknown) {
+            w = static_cast<std::int8_t>(lookup(cp));
+            bmp_[cp].store(w, std::memory_order_relaxed);
+        }
+        return w;
     }
 
 private:
@@ -40,8 +48,9 @@ private:
         uselocale(old);
         return w;
     }
+    static constexpr std::int8_t kUnknown = -128;  // wcwidth gives -1 to 2
     locale_t loc_;
-    std::array<std::int8_t, 0x10000> bmp_{};
+    mutable std::array<std::atomic<std::int8_t>, 0x10000> bmp_;
 };
 
 const WidthTable& widths() {
