@@ -337,23 +337,18 @@ void ObjectTable::transition(const StorageEvent& e) {
 }
 
 void ObjectTable::put_part(const StorageEvent& e) {
-    auto& uploads = uploads_[object_key(e.bucket, e.key)];
-    auto up = std::find_if(uploads.begin(), uploads.end(), [&](const Upload& u) { return u.id == e.upload; });
-    if (up == uploads.end()) {
-        uploads.push_back(Upload{e.upload, {}});
-        up = uploads.end() - 1;
-    }
+    std::vector<Part>& parts = uploads_[object_key(e.bucket, e.key)];
     Part* part = nullptr;
     if (e.part != 0) {
-        for (Part& p : up->parts) {
-            if (p.number == e.part) part = &p;
+        for (Part& p : parts) {
+            if (p.upload == e.upload && p.number == e.part) part = &p;
         }
     }
     if (part) {
         close(part->v, e.time, false);  // a part uploaded again replaces the earlier one
     } else {
-        up->parts.push_back(Part{{}, e.part});
-        part = &up->parts.back();
+        parts.push_back(Part{{}, e.upload, e.part});
+        part = &parts.back();
     }
     part->v.size = e.size;
     part->v.owner = e.org;
@@ -367,19 +362,14 @@ std::uint64_t ObjectTable::end_upload(const StorageEvent& e) {
     const auto it = uploads_.find(object_key(e.bucket, e.key));
     if (it == uploads_.end()) return 0;
     std::uint64_t bytes = 0;
-    auto& uploads = it->second;
-    for (auto u = uploads.begin(); u != uploads.end();) {
-        if (e.upload != 0 && u->id != e.upload) {
-            ++u;
-            continue;
-        }
-        for (Part& p : u->parts) {
-            bytes += p.v.size;
-            close(p.v, e.time, false);
-        }
-        u = uploads.erase(u);
-    }
-    if (uploads.empty()) uploads_.erase(it);
+    std::vector<Part>& parts = it->second;
+    std::erase_if(parts, [&](Part& p) {
+        if (e.upload != 0 && p.upload != e.upload) return false;
+        bytes += p.v.size;
+        close(p.v, e.time, false);
+        return true;
+    });
+    if (parts.empty()) uploads_.erase(it);
     return bytes;
 }
 
@@ -404,12 +394,10 @@ StorageResult ObjectTable::result() const {
         for (const Version& v : bucket) still(v);
     for (const auto& [k, list] : noncurrent_)
         for (const Version& v : list) still(v);
-    for (const auto& [k, uploads] : uploads_) {
-        for (const Upload& u : uploads) {
-            for (const Part& p : u.parts) {
-                still(p.v);
-                if (p.v.present) ++r.stats.parts_end;
-            }
+    for (const auto& [k, parts] : uploads_) {
+        for (const Part& p : parts) {
+            still(p.v);
+            if (p.v.present) ++r.stats.parts_end;
         }
     }
     auto label = [&](const GroupKey& k, const StorageDimSpec& d) -> std::string {

@@ -179,8 +179,10 @@ private:
         bool present = false;
         bool since_known = true;  ///< `since` is when it entered its class (false: an inventory's row)
     };
+    /// A part of an open multipart upload.
     struct Part {
         Version v;
+        std::uint32_t upload = 0;  ///< uploads pool id (0: not logged)
         std::uint16_t number = 0;
     };
     struct Acc {
@@ -232,12 +234,10 @@ private:
     std::vector<std::pair<std::int64_t, std::int64_t>> months_;           ///< [from, to) of each month piece
     std::vector<std::vector<Version>> objects_;                           ///< [bucket][key]: the current version
     std::unordered_map<std::uint64_t, std::vector<Version>> noncurrent_;  ///< bucket << 32 | key
-    struct Upload {
-        std::uint32_t id = 0;  ///< uploads pool id (0: not logged)
-        std::vector<Part> parts;
-    };
-    std::unordered_map<std::uint64_t, std::vector<Upload>> uploads_;  ///< bucket << 32 | key
-    std::vector<std::uint8_t> versioned_;                             ///< per bucket id
+    /// bucket << 32 | key: the parts of its open uploads, every upload's in one array (most
+    /// uploads have a part or two: an array of parts per upload took three allocations each).
+    std::unordered_map<std::uint64_t, std::vector<Part>> uploads_;
+    std::vector<std::uint8_t> versioned_;  ///< per bucket id
     StringPool prefixes_;
     std::unordered_map<GroupKey, std::uint32_t, GroupKeyHash> group_ids_;
     std::vector<GroupKey> group_keys_;

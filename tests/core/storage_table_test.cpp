@@ -210,6 +210,30 @@ TEST(StorageTable, AbortedUploadsPartsStopAtTheAbortAndPendingOnesRunToTheEnd) {
     EXPECT_EQ(int128_decimal(r.groups[0].bytes_end), "20");
 }
 
+// A key's open uploads keep their parts in one array: a part number uploaded again replaces
+// that upload's part, never another upload's of the same number, and completing one upload ends
+// its parts only.
+TEST(StorageTable, APartUploadedAgainReplacesItsOwnUploadsPartOnly) {
+    Events ev;
+    const auto u1 = ev.names.uploads.intern("U1"), u2 = ev.names.uploads.intern("U2");
+    auto part = [&](std::int64_t t, std::uint32_t upload, std::uint64_t size) {
+        StorageEvent& e = ev.add(StorageOp::PutPart, t, "b", "k", "o", size);
+        e.upload = upload;
+        e.part = 1;
+    };
+    part(kMar, u1, 10);
+    part(kMar, u2, 20);
+    part(kMar + kDay, u2, 30);  // U2's part 1 again: U1's stays
+    StorageEvent& done = ev.add(StorageOp::Complete, kMar + 2 * kDay, "b", "k", "c", 30);
+    done.upload = u2;
+    const StorageResult r = ev.run();
+    // "o": U1's 10 bytes all March, U2's 20 for a day, then 30 for a day; "c": the object.
+    EXPECT_EQ(int128_decimal(group(r, {"o"})->byte_seconds), std::to_string(10 * 31 * kDay + 20 * kDay + 30 * kDay));
+    EXPECT_EQ(int128_decimal(group(r, {"o"})->bytes_end), "10");
+    EXPECT_EQ(r.stats.parts_end, 1u);
+    EXPECT_EQ(int128_decimal(group(r, {"c"})->byte_seconds), std::to_string(30 * 29 * kDay));
+}
+
 TEST(StorageTable, OnlyThePeriodIsCountedAndEventsBeforeItSetTheStart) {
     Events ev;
     ev.put(kMar - 5 * kDay, "k", "o", 7);  // stored when March begins
