@@ -448,20 +448,23 @@ Snapshot Engine::refresh(View& view, std::uint64_t generation) const {
     }
     for (std::size_t i = 0; i < st.keyers.size(); ++i) {
         const PanelSpec& spec = view.spec_.panels[i];
-        // Rank on views of the pooled strings; only derived labels (status, time ...) are
-        // built, and only the kept rows' labels are copied into the snapshot.
+        // Rank on views of the pooled strings; only derived labels (status, time, decoded keys)
+        // are built, only for the groups that can be kept by their metrics, and only the kept
+        // rows' labels are copied into the snapshot.
         std::vector<PanelItem> items;
+        st.main.accs[i].for_each([&](std::int64_t k, const Metrics& m) { items.push_back({k, &m, {}}); });
+        const std::size_t groups = items.size();
+        const std::size_t keep = spec.limit == 0 ? groups : std::min(spec.limit, groups);
+        items.resize(metric_candidates(spec, items, keep));
         std::deque<std::string> built;
-        st.main.accs[i].for_each([&](std::int64_t k, const Metrics& m) {
-            std::string_view label;
-            if (!st.keyers[i].label_view(k, pools_, label)) label = built.emplace_back(st.keyers[i].label(k, pools_));
-            items.push_back({k, &m, label});
-        });
-        const std::size_t keep = spec.limit == 0 ? items.size() : std::min(spec.limit, items.size());
+        for (PanelItem& item : items) {
+            if (!st.keyers[i].label_view(item.key, pools_, item.label))
+                item.label = built.emplace_back(st.keyers[i].label(item.key, pools_));
+        }
         order_panel(spec, st.keyers[i], pools_, items, keep);
         PanelData pd;
         pd.spec = spec;
-        pd.groups = items.size();
+        pd.groups = groups;
         pd.rows.reserve(keep);
         for (std::size_t r = 0; r < keep; ++r) pd.rows.push_back(PanelRow{std::string(items[r].label), *items[r].m});
         s.panels.push_back(std::move(pd));

@@ -21,4 +21,18 @@ void order_panel(const PanelSpec& spec, const Keyer& keyer, const Pools& pools, 
     std::partial_sort(items.begin(), items.begin() + static_cast<std::ptrdiff_t>(keep), items.end(), before);
 }
 
+std::size_t metric_candidates(const PanelSpec& spec, std::vector<PanelItem>& items, std::size_t keep) {
+    if (spec.sort == SortBy::Key || keep == 0 || keep >= items.size()) return items.size();
+    auto before = [&](const PanelItem& a, const PanelItem& b) {
+        const int c = compare_metrics(*a.m, *b.m, spec.sort);
+        return spec.reverse ? c > 0 : c < 0;
+    };
+    const auto nth = items.begin() + static_cast<std::ptrdiff_t>(keep - 1);
+    std::nth_element(items.begin(), nth, items.end(), before);
+    // Those before nth are not after it; of the rest, those with its metrics tie with it.
+    const PanelItem pivot = *nth;
+    const auto end = std::partition(nth + 1, items.end(), [&](const PanelItem& x) { return !before(pivot, x); });
+    return static_cast<std::size_t>(end - items.begin());
+}
+
 }  // namespace s3top

@@ -407,6 +407,46 @@ TEST(Engine, PanelKeysShownAlikeKeepOneOrder) {
 
 // report --sort key orders values as the dashboard's panels do (compare_values, one rule):
 // client IPs as addresses, each dimension of --by in turn, in the streaming fold too.
+// A panel that keeps a few rows builds labels only for the groups its metrics can keep: its
+// rows are the first rows of the same panel keeping every group, whichever way round, with ties
+// at the cut (decoded keys, keys shown alike) decided by the value as before.
+TEST(Engine, APanelKeepingFewRowsShowsTheFirstRowsOfTheWholeOrder) {
+    std::vector<Req> reqs;
+    const std::vector<std::string> keys = {"z%20last", "a+b",  "a%2Bb", "m%C3%A9", "plain", "b%20c",
+                                           "b+c",      "c%25", "y",     "x%2F1",   "q"};
+    for (std::size_t k = 0; k < keys.size(); ++k) {
+        // Requests 1, 2 or 3 (many ties), bytes 10 or 20 (more ties).
+        for (std::size_t n = 0; n <= k % 3; ++n)
+            reqs.push_back({"a", "1.1.1.1", 200, 10 + 10 * (k % 2), "REST.GET.OBJECT", keys[k]});
+    }
+    EngineConfig cfg;
+    Engine e(cfg);
+    e.append(batch_of(reqs, cfg));
+    for (const SortBy sort : {SortBy::Requests, SortBy::Bytes, SortBy::Key}) {
+        for (const bool reverse : {false, true}) {
+            ViewSpec all;
+            all.panels = {PanelSpec{DimSpec{Dim::Key}, 0, sort, reverse}};
+            View whole(all);
+            const Snapshot full = e.refresh(whole, 1);
+            ASSERT_EQ(full.panels[0].rows.size(), keys.size());
+            for (std::size_t limit = 1; limit <= keys.size(); ++limit) {
+                ViewSpec few = all;
+                few.panels[0].limit = limit;
+                View v(few);
+                const Snapshot s = e.refresh(v, 1);
+                EXPECT_EQ(s.panels[0].groups, keys.size());
+                ASSERT_EQ(s.panels[0].rows.size(), limit);
+                for (std::size_t r = 0; r < limit; ++r) {
+                    EXPECT_EQ(s.panels[0].rows[r].label, full.panels[0].rows[r].label)
+                        << "sort " << static_cast<int>(sort) << " reverse " << reverse << " limit " << limit << " row "
+                        << r;
+                    EXPECT_EQ(s.panels[0].rows[r].metrics, full.panels[0].rows[r].metrics);
+                }
+            }
+        }
+    }
+}
+
 TEST(Engine, ReportSortedByKeyOrdersIpsAsAddresses) {
     const std::vector<Req> reqs = {{"b", "10.0.0.10", 200, 5}, {"a", "9.1.1.1", 404, 5},   {"a", "2001:db8::1", 503, 7},
                                    {"b", "10.0.0.9", 200, 1},  {"a", "10.0.0.10", 200, 1}, {"a", "10.0.0.9", 200, 1}};
