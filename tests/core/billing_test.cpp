@@ -155,7 +155,8 @@ TEST(TierMap, EachBatchLearnsItsOperationsTiersAfresh) {
     };
     Engine e(cfg);
     for (std::string_view op : {"REST.GET.OBJECT", "REST.PUT.OBJECT", "REST.GET.OBJECT"}) {
-        auto r = parse_s3_access_log(line(op));
+        const std::string text = line(op);  // the record views it
+        auto r = parse_s3_access_log(text);
         ASSERT_TRUE(r) << op;
         b.add(*r);
         e.append(b.take());  // a batch a record: each one's operation takes its pool's first id
