@@ -168,6 +168,14 @@ void BatchBuilder::add(const Record& r, std::string_view path, std::uint64_t at,
             b.storage.add(*info, r, org_of(r, org_, scratch_), path, at);
 }
 
+void BatchBuilder::reuse_storage(StorageLines&& used) {
+    StorageLines& s = batch_.storage;
+    if (!s.lines.empty() || !s.text.empty() || s.failed != 0) return;
+    if (used.lines.capacity() <= s.lines.capacity() && used.text.capacity() <= s.text.capacity()) return;
+    used.clear();
+    s = std::move(used);
+}
+
 void BatchBuilder::reject(std::uint32_t source, std::uint64_t line_no, std::string_view line, ParseError e) {
     ++batch_.counters.read;
     ++batch_.counters.unparsed[static_cast<std::size_t>(e.reason)];

@@ -213,7 +213,12 @@ IoStatus IngestSink::commit(Batch&& b, std::vector<Span>&& spans, const std::vec
     // Records come encoded (make_encoder()); a batch of columns would be sent as no rows.
     if (b.columns.size() > 0) return fail("a batch's records were not encoded for ClickHouse (an internal error)");
     EncodedBatch enc = encode_batch(b);
-    b = Batch();  // the rows are in `enc` now
+    // The rows are in `enc` now. The storage lines' room stays in `b`, emptied: the worker's
+    // next batch writes its lines there (ParseWorker::flush, BatchBuilder::reuse_storage).
+    StorageLines room = std::move(b.storage);
+    room.clear();
+    b = Batch();
+    b.storage = std::move(room);
     if (IoStatus stored = state_.append_pending(enc.pending, counters, spans, jobs); !stored) {
         failed_ = true;
         return stored;

@@ -204,6 +204,11 @@ void ParseWorker::flush() {
     if (shared_.commit) {
         shared_.commit(std::move(b), std::move(spans_));
         spans_ = {};
+        // The sink takes the batch by reference (Batch&&) and leaves what it did not keep, valid:
+        // an ingest's sink leaves the storage lines' room (IngestSink::commit), which the next
+        // batch reuses; the engine's append leaves none.
+        // NOLINTNEXTLINE(bugprone-use-after-move): read after the sink, as said above
+        builder_.reuse_storage(std::move(b.storage));
     } else {
         shared_.engine.append(std::move(b));
     }

@@ -480,6 +480,60 @@ TEST(Loader, ALineLongerThanABlockButWithinTheLimitIsOneRecord) {
     }
 }
 
+// A commit sink takes each batch by reference and leaves what it did not keep: the worker hands
+// the storage lines' room it left back to its builder (an ingest's sink leaves it), so the next
+// batch's lines go into that memory; a sink that keeps them (the engine) leaves none, and
+// every line is counted once either way.
+TEST(LoaderCommit, TheNextBatchReusesTheStorageLinesRoomTheSinkLeft) {
+    const std::string put =
+        "owner bkt [06/Feb/2019:00:00:38 +0000] 192.0.2.3 - REQ REST.PUT.OBJECT k \"PUT /bkt/k?org=a HTTP/1.1\" 200 - "
+        "- "
+        "100 5 1 \"-\" \"curl/8\" - hid SigV4 C AuthHeader h TLSv1.2 - -\n";
+    constexpr std::size_t kRoom = 1000;  // what the sink leaves: far more than a batch of 4 takes
+    test::TempDir d;
+    std::string text;
+    for (int i = 0; i < 16; ++i) text += put;
+    d.write("a-s3.log", text);
+    std::vector<InputProblem> problems;
+    const auto files = collect_inputs({d.path().string()}, problems);
+    ASSERT_EQ(files.size(), 1u);
+    for (const bool keep : {false, true}) {
+        Engine e(EngineConfig{});
+        LoaderOptions o;
+        o.workers = 1;
+        o.batch_lines = 4;
+        o.whole_file_block_bytes = 4 * put.size();  // read about 4 lines at a time: a batch each
+        o.storage_lines = true;
+        Loader l(e, o);
+        std::vector<std::size_t> capacities;  // of each batch's lines, as it came
+        std::uint64_t lines = 0;
+        l.set_commit_sink([&](Batch&& b, std::vector<Span>&&) {
+            if (b.storage.lines.empty()) return;  // the last flush: nothing left to read
+            capacities.push_back(b.storage.lines.capacity());
+            lines += b.storage.lines.size();
+            if (keep) {  // as the engine does: the lines are kept, nothing left
+                StorageLines kept = std::move(b.storage);
+                b = Batch();
+            } else {  // as an ingest's sink does: the room left, here more of it
+                b.storage.lines.reserve(kRoom);
+            }
+        });
+        const LoadResult r = l.load(files);
+        ASSERT_EQ(r.files.size(), 1u);
+        EXPECT_EQ(r.files[0].lines, 16u);
+        EXPECT_EQ(lines, 16u) << "keep " << keep;
+        ASSERT_GE(capacities.size(), 3u) << "keep " << keep;  // batches of about 4 lines
+        EXPECT_LT(capacities[0], kRoom);
+        for (std::size_t i = 1; i < capacities.size(); ++i) {
+            if (keep) {
+                EXPECT_LT(capacities[i], kRoom) << i;
+            } else {
+                EXPECT_GE(capacities[i], kRoom) << "batch " << i << "'s lines not in the room the sink left";
+            }
+        }
+    }
+}
+
 // A plan still going on: the jobs fed so far are read (their batches committed) before the
 // feed is closed; files are told done only once it is, in order, each once.
 TEST(LoaderFeed, ReadsTheJobsFedSoFarWhileThePlanGoesOn) {

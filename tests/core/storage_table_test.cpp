@@ -340,6 +340,52 @@ TEST(StorageLines, FromLogLinesFailedWritesChangeNothing) {
     EXPECT_EQ(r.stats.failed, 1u);
 }
 
+// A taken batch's storage lines handed back (ParseWorker::flush does, once an ingest's sink has
+// encoded them) are where the next batch's lines go: the same memory, holding only that
+// batch's lines and failures, its paths kept anew.
+TEST(StorageLines, TheNextBatchWritesIntoTheRoomOfLinesHandedBack) {
+    const std::string put =
+        R"(o b [01/Mar/2024:00:00:00 +0000] 10.0.0.1 arn:u R1 REST.PUT.OBJECT k "PUT /b/k?org=acme HTTP/1.1" 200 - - 1000 5 4 "-" "ua" -)";
+    const std::string denied =
+        R"(o b [01/Mar/2024:00:00:10 +0000] 10.0.0.1 arn:u R2 REST.PUT.OBJECT k "PUT /b/k?org=evil HTTP/1.1" 403 AccessDenied 243 9999 5 4 "-" "ua" -)";
+    BatchBuilder builder(OrgSource{}, DimMask{});
+    builder.keep_storage_lines(true);
+    const auto add = [&](const std::string& line, std::string_view path, std::uint64_t at) {
+        const auto rec = parse_s3_access_log(line);
+        ASSERT_TRUE(rec.has_value()) << line;
+        builder.add(*rec, path, at);
+    };
+    for (std::uint64_t i = 0; i < 100; ++i) add(put, "first-file.log", i * 200);
+    add(denied, "first-file.log", 20000);
+    Batch first = builder.take();
+    ASSERT_EQ(first.storage.lines.size(), 100u);
+    ASSERT_EQ(first.storage.failed, 1u);
+    const StorageLine* const lines = first.storage.lines.data();
+    const char* const text = first.storage.text.data();
+    builder.reuse_storage(std::move(first.storage));
+    add(put, "f.log", 7);
+    Batch second = builder.take();
+    ASSERT_EQ(second.storage.lines.size(), 1u);
+    EXPECT_EQ(second.storage.lines.data(), lines) << "not written into the room handed back";
+    EXPECT_EQ(second.storage.text.data(), text);
+    EXPECT_EQ(second.storage.failed, 0u);
+    const StorageLine& l = second.storage.lines[0];
+    EXPECT_EQ(l.at, 7u);
+    EXPECT_EQ(second.storage.view(l.path), "f.log");
+    EXPECT_EQ(second.storage.view(l.org), "acme");
+    EXPECT_EQ(second.storage.view(l.key), "k");
+    // A batch that has lines already keeps its own; room smaller than its own is not taken.
+    add(put, "g.log", 9);
+    StorageLines more = std::move(second.storage);
+    builder.reuse_storage(std::move(more));
+    Batch third = builder.take();
+    ASSERT_EQ(third.storage.lines.size(), 1u);
+    EXPECT_EQ(third.storage.view(third.storage.lines[0].path), "g.log");
+    builder.reuse_storage(StorageLines{});
+    add(put, "h.log", 11);
+    EXPECT_EQ(builder.take().storage.lines.size(), 1u);
+}
+
 TEST(StorageLines, PartsCarryTheirUploadIdAndNumber) {
     const std::string l =
         R"(o b [01/Mar/2024:00:00:00 +0000] 10.0.0.1 arn:u R1 REST.PUT.PART big "PUT /b/big?partNumber=3&uploadId=xyz HTTP/1.1" 200 - - 5242880 5 4 "-" "ua" -)";
