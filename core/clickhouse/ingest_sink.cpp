@@ -213,10 +213,9 @@ IoStatus IngestSink::commit(Batch&& b, std::vector<Span>&& spans, const std::vec
     // Records come encoded (make_encoder()); a batch of columns would be sent as no rows.
     if (b.columns.size() > 0) return fail("a batch's records were not encoded for ClickHouse (an internal error)");
     EncodedBatch enc = encode_batch(b);
-    // The rows are in `enc` now. The storage lines' room stays in `b`, emptied: the worker's
-    // next batch writes its lines there (ParseWorker::flush, BatchBuilder::reuse_storage).
+    // The rows are in `enc` now. The storage lines' room stays in `b` (their bytes too:
+    // BatchBuilder::reuse_storage empties it): the worker's next batch writes its lines there.
     StorageLines room = std::move(b.storage);
-    room.clear();
     b = Batch();
     b.storage = std::move(room);
     if (IoStatus stored = state_.append_pending(enc.pending, counters, spans, jobs); !stored) {
