@@ -54,7 +54,7 @@ public:
                                                            std::string rows);
     /// Inserts a batch's line counters and its failed object-changing requests into the lines
     /// table (TABLE_lines) as query lines_query_id(), with the paths its records' file numbers
-    /// name (EncodedRows::files): before its records, so records never land without them.
+    /// name (EncodedColumns::files): before its records, so records never land without them.
     std::expected<void, std::string> insert_lines(std::uint32_t host, std::uint64_t batch_id, const LineCounters& lines,
                                                   std::int64_t newest_source_mtime, std::uint64_t storage_failed,
                                                   std::string_view org_from, const std::vector<std::string>& files);

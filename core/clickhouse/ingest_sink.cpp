@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <thread>
 
-#include "core/clickhouse/native_block.hpp"
 #include "core/clickhouse/row_binary.hpp"
 #include "core/clickhouse/storage_rows.hpp"
 #include "core/util/hash.hpp"
@@ -113,24 +112,21 @@ SinkCounts IngestSink::counts() const {
 }
 
 std::unique_ptr<RecordEncoder> IngestSink::make_encoder() const {
-    return std::make_unique<RowBinaryEncoder>(
+    return std::make_unique<NativeColumnsEncoder>(
         client_.target().hosts.size(), [this](std::string_view path) { return host_of(path); }, buffers_);
 }
 
 IngestSink::EncodedBatch IngestSink::encode_batch(Batch& b) const {
     EncodedBatch out;
-    auto* rows = dynamic_cast<EncodedRows*>(b.encoded.get());
-    out.pending.id = rows ? rows->batch_id : new_batch_id();
-    if (rows) {
-        for (EncodedRows::Part& part : rows->parts) {
+    auto* columns = dynamic_cast<EncodedColumns*>(b.encoded.get());
+    out.pending.id = columns ? columns->batch_id : new_batch_id();
+    if (columns) {
+        for (const EncodedColumns::Part& part : columns->parts)
             out.pending.parts.push_back({part.host, part.rows, part.min_time, part.max_time});
-            out.row_pieces.push_back(std::move(part.pieces));
-            out.string_bytes.push_back(std::move(part.string_bytes));
-        }
-        out.values = rows->values.views();
-        out.rows = rows->rows;
-        out.times_clamped = rows->times_clamped;
-        out.files = std::move(rows->files);
+        out.rows = columns->rows;
+        out.times_clamped = columns->times_clamped;
+        out.files = std::move(columns->files);
+        out.columns = columns;
         out.records = std::move(b.encoded);
     }
     // The object-changing requests go with the lines row, on its host.
@@ -146,12 +142,9 @@ std::expected<std::uint64_t, std::string> IngestSink::send_parts(const EncodedBa
     {
         std::vector<std::jthread> others;
         const auto send = [&](std::size_t i) {
-            NativeWriter body(enc.row_pieces[i], parts[i].rows, enc.string_bytes[i], enc.values);
+            NativeColumnsWriter body(*enc.columns, i);
             sent[i] =
                 client_.insert(parts[i].host, body.size(), [&] { return body.next(); }, batch_query_id(enc.pending.id));
-            if (sent[i] && body.failed())  // cannot be: the rows are the encoder's
-                sent[i] =
-                    std::unexpected("a batch's rows did not read back as the table's columns (an internal error)");
         };
         for (std::size_t i = 1; i < parts.size(); ++i) others.emplace_back(send, i);
         if (!parts.empty()) send(0);
@@ -180,7 +173,7 @@ void IngestSink::send_loop() {
         l.unlock();
         (void)send(*sending_);  // a failure is kept (fail()) for commit() and drain()
         l.lock();
-        sending_.reset();  // its row buffer goes back for the next batch
+        sending_.reset();  // its columns go back for the next batch
         send_cv_.notify_all();
     }
 }
@@ -252,7 +245,7 @@ IoStatus IngestSink::send(Sending& s) {
         !done)
         return fail(done.error());
     auto sent = send_parts(enc);
-    enc.records.reset();  // its row buffer goes back for the next batch
+    enc.records.reset();  // its columns go back for the next batch
     if (!sent) return fail(sent.error());
     bytes += *sent;
     if (IoStatus stored = state_.append_resolved(id, true); !stored) {

@@ -16,14 +16,14 @@
 
 #include "core/agg/engine.hpp"
 #include "core/clickhouse/client.hpp"
-#include "core/clickhouse/row_binary.hpp"
+#include "core/clickhouse/native_columns.hpp"
 #include "core/ingest/ingestor.hpp"
 
 namespace s3top::clickhouse {
 
 /// The lines of a parse worker's batch in an ingest: one insert per host, a part each. Inserts
 /// this big leave the servers no merges to do while 2 M lines go in (a batch of 128k lines made
-/// each shard merge nearly every row once) at about 200 MB of rows per worker.
+/// each shard merge nearly every row once) at about 110 MB of columns per worker.
 inline constexpr std::size_t kIngestBatchLines = std::size_t{1} << 19;
 
 struct SinkCounts {
@@ -63,27 +63,25 @@ public:
     std::string first_error() const;
     SinkCounts counts() const;
 
-    /// A parse worker's encoder (Ingestor::set_record_encoder): each record a RowBinary row for
-    /// the host of its file, so no column of it is interned.
+    /// A parse worker's encoder (Ingestor::set_record_encoder): each record written into the
+    /// Native columns of the host of its file (NativeColumnsEncoder), so no column of it is interned.
     std::unique_ptr<RecordEncoder> make_encoder() const;
 
     /// The host a file's batches go to: a hash of its path, so a file always lands on one shard.
     std::uint32_t host_of(std::string_view path) const;
 
 private:
-    /// A batch as it is sent: its parts' RowBinary rows (one per host, as `pending` lists
-    /// them) and its storage events' rows.
+    /// A batch as it is sent: its parts' columns (one per host, as `pending` lists them) and
+    /// its storage events' rows.
     struct EncodedBatch {
         PendingBatch pending;
-        std::unique_ptr<EncodedRecords> records;  ///< what the rows view
-        std::vector<std::vector<std::string_view>> row_pieces;
-        std::vector<std::vector<std::uint64_t>> string_bytes;  ///< by part: EncodedRows::Part's
-        std::span<const std::string_view> values;              ///< what the rows' ids name (in `records`)
+        std::unique_ptr<EncodedRecords> records;  ///< the columns
+        const EncodedColumns* columns = nullptr;  ///< `records`, when it holds any
         std::string storage;
         std::vector<std::string> files;  ///< the paths the rows' file numbers name
         std::uint64_t storage_failed = 0, rows = 0, times_clamped = 0;
     };
-    /// `b`'s rows (taken from its EncodedRows) and storage events, as they are sent.
+    /// `b`'s columns (taken from its EncodedColumns) and storage events, as they are sent.
     EncodedBatch encode_batch(Batch& b) const;
     /// What commit() hands the sending thread: the batch and its line counters.
     struct Sending {
@@ -95,7 +93,7 @@ private:
     IoStatus send(Sending& s);
     /// The sending thread: each batch commit() hands over, until the sink is destroyed.
     void send_loop();
-    /// Sends every part of `enc` to its host as Native blocks (NativeWriter), side by side; the
+    /// Sends every part of `enc` to its host as Native blocks (NativeColumnsWriter), side by side; the
     /// bytes sent, or the first error.
     std::expected<std::uint64_t, std::string> send_parts(const EncodedBatch& enc);
     IoStatus fail(std::string message);
@@ -103,7 +101,7 @@ private:
     StateStore& state_;
     Engine& engine_;
     const std::string org_from_;
-    std::shared_ptr<RowBuffers> buffers_ = std::make_shared<RowBuffers>();  ///< the encoders' row buffers
+    std::shared_ptr<ColumnBuffers> buffers_ = std::make_shared<ColumnBuffers>();  ///< the encoders' columns
     std::atomic<bool> failed_{false};
     mutable std::mutex mutex_;
     std::string error_;

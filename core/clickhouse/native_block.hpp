@@ -15,7 +15,9 @@
 namespace s3top::clickhouse {
 
 /// The Native body of rows of the records table (record_columns(), as RowBinaryEncoder writes
-/// them: EncodedRows), made block by block as it is sent: a block's columns are
+/// them: EncodedRows), made block by block. The ingest sends NativeColumnsEncoder's columns
+/// (NativeColumnsWriter); this row-by-row way is kept as its tests' reference, which it must
+/// match byte for byte: a block's columns are
 /// written from its rows into buffers kept from block to block, so
 /// the body never exists whole (the server joins the blocks of one insert into one part).
 class NativeWriter {

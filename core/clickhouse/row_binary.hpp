@@ -112,12 +112,12 @@ private:
 };
 
 /// Encodes each record as a row of the records table (record_columns() order) as the parse
-/// worker hands it over: RowBinary but for the row_interned() columns, whose values go to the
-/// batch's pool (EncodedRows::values) and their ids to the row. A record goes to the host `host_of` names
-/// for its file's path. take() gives each host's rows ordered by (org, time), the table's
-/// order, so the server need not sort them (a fifth of its CPU on an insert), with a fresh
-/// batch id (new_batch_id()) in every row. A row holds its file's number in the batch
-/// (EncodedRows::files), not its path. Not thread-safe: one per parse worker.
+/// worker hands it over (the ingest's encoder before NativeColumnsEncoder, kept as its tests'
+/// reference: the same rows in the same order, made the simple way): RowBinary but for the row_interned() columns,
+/// whose values go to the batch's pool (EncodedRows::values) and their ids to the row. A record goes to the host
+/// `host_of` names for its file's path. take() gives each host's rows ordered by (org, time), the table's order, so the
+/// server need not sort them (a fifth of its CPU on an insert), with a fresh batch id (new_batch_id()) in every row. A
+/// row holds its file's number in the batch (EncodedRows::files), not its path. Not thread-safe: one per parse worker.
 class RowBinaryEncoder : public RecordEncoder {
 public:
     RowBinaryEncoder(std::size_t hosts, std::function<std::uint32_t(std::string_view path)> host_of,
