@@ -391,10 +391,28 @@ void Engine::grow_for(std::size_t rows, std::uint64_t bytes) {
     columns_.reserve(want, config_.keep);
 }
 
-void Engine::append(Batch&& b) {
-    if (config_.storage && (!b.storage.lines.empty() || b.storage.failed > 0))
+void Engine::hand_storage(Batch& b) {
+    if (config_.storage && (!b.storage.lines.empty() || b.storage.failed > 0)) {
         config_.storage->add(std::move(b.storage));
+        b.storage = StorageLines{};
+    }
+}
+
+void Engine::append(Batch&& b) {
+    hand_storage(b);
     std::unique_lock lock(mutex_);
+    append_locked(b);
+}
+
+bool Engine::try_append(Batch& b) {
+    hand_storage(b);
+    std::unique_lock lock(mutex_, std::try_to_lock);
+    if (!lock.owns_lock()) return false;
+    append_locked(b);
+    return true;
+}
+
+void Engine::append_locked(Batch& b) {
     intern_locked(b);
     Columns& in = b.columns;
     const std::size_t n = in.size();

@@ -112,6 +112,12 @@ public:
     /// Merges a worker's batch: interns its distinct strings into the global pools, remaps
     /// and appends its records, counts its lines, keeps its rejects. Thread-safe.
     void append(Batch&& batch);
+    /// As append(), unless another thread holds the engine (a reader's refresh or report, an
+    /// append): then returns false at once, leaving `batch` to be appended later (a parse
+    /// worker parses on rather than wait). Its storage lines go to the StorageCollector either
+    /// way, as append()'s do before it waits: a later append() of the batch finds none.
+    /// Thread-safe.
+    bool try_append(Batch& batch);
     /// A load is about to read `bytes` more (stored bytes, as planned): once records are kept
     /// (no streaming report), the columns grow once to the rows those bytes are likely to hold
     /// at the bytes per row read so far, rather than doubling and copying themselves (and
@@ -164,6 +170,11 @@ private:
     friend class ViewState;
     /// Rewrites `b`'s id columns to global ids. Caller holds the unique lock.
     void intern_locked(Batch& b);
+    /// Hands `b`'s storage lines to the StorageCollector (when one is configured) and leaves
+    /// it none.
+    void hand_storage(Batch& b);
+    /// append()'s work, the unique lock held.
+    void append_locked(Batch& b);
     /// Room in the kept columns for `rows` more records that came from `bytes` (under the lock).
     void grow_for(std::size_t rows, std::uint64_t bytes);
     EngineConfig config_;

@@ -46,6 +46,7 @@ std::uint64_t ParseWorker::process(Block& blk) {
 
 void ParseWorker::finish() {
     if (builder_.pending_lines() > 0 || builder_.size() > 0 || !spans_.empty()) flush();
+    append_held(true);
 }
 
 LineParser* ParseWorker::parser_for(const FileCtx& fc) {
@@ -210,7 +211,22 @@ void ParseWorker::flush() {
         // NOLINTNEXTLINE(bugprone-use-after-move): read after the sink, as said above
         builder_.reuse_storage(std::move(b.storage));
     } else {
-        shared_.engine.append(std::move(b));
+        held_.push_back(std::move(b));
+        append_held(false);
+    }
+}
+
+void ParseWorker::append_held(bool wait) {
+    // A reader holds the engine for a whole fold or report pass (the dashboard's refresh, its
+    // running cost), the other worker for a merge: waiting for it left a core idle.
+    constexpr std::size_t kMostHeld = 1;
+    while (!held_.empty()) {
+        if (wait || held_.size() > kMostHeld) {
+            shared_.engine.append(std::move(held_.front()));
+        } else if (!shared_.engine.try_append(held_.front())) {
+            return;
+        }
+        held_.pop_front();
     }
 }
 

@@ -3,6 +3,7 @@
 // of one or more files into a Batch (its own BatchBuilder, the spans of input it holds, a
 // parser per file, flushed every 64k lines), handed to the commit sink or the engine.
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -59,10 +60,15 @@ private:
     void add_span(const Block& block, std::uint64_t lines);
     void pass_rejects();
     void flush();
+    /// Appends the batches held (no commit sink), in the order they were taken: while the
+    /// engine is busy they wait for the next flush, one at most, unless `wait` (the last flush).
+    void append_held(bool wait);
 
     const WorkerShared& shared_;
     BatchBuilder builder_;
     std::vector<Span> spans_;
+    /// Batches taken but not yet appended: the engine was busy (Engine::try_append).
+    std::deque<Batch> held_;
     std::unique_ptr<LineParser> parser_;
     /// The file the parser was made for, by index: a FileCtx's address can be reused by the
     /// next file once the last block of the previous one is done.

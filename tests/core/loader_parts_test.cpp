@@ -4,10 +4,12 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "core/ingest/byte_source.hpp"
@@ -351,6 +353,73 @@ TEST(ParseWorker, SpansMergeAndRejectedLinesAreSampled) {
     EXPECT_EQ(run.spans[0][0].begin, 0u);
     EXPECT_EQ(run.spans[0][0].end, good.size() + junk.size() + blank.size());
     EXPECT_EQ(run.spans[0][0].lines, 21003u);
+}
+
+// While a reader holds the engine (the dashboard's refresh), a worker's batch is held rather than
+// waited for, and the worker parses on; what it holds is appended when it is done.
+TEST(ParseWorker, ABatchTheBusyEngineRefusedIsAppendedWhenTheWorkerIsDone) {
+    Engine engine(EngineConfig{});
+    constexpr std::uint64_t kBefore = 300'000;  // records already held: each new view folds a while
+    {
+        BatchBuilder b(engine.config().org, engine.config().keep);
+        Record r;
+        r.bucket = "bkt";
+        r.operation = "REST.GET.OBJECT";
+        r.method = "GET";
+        r.status = 200;
+        for (std::uint64_t i = 0; i < kBefore; ++i) {
+            r.time = 1'700'000'000 + static_cast<std::int64_t>(i);
+            b.add(r);
+        }
+        engine.append(b.take());
+    }
+    std::atomic<bool> stop{false}, folding{false};
+    std::thread reader([&] {
+        ViewSpec vs;
+        for (const Dim t : {Dim::Minute, Dim::Hour, Dim::Day})  // hashed groups: slow folds
+            vs.panels.push_back(PanelSpec{DimSpec{t, 0}, 0, SortBy::Key});
+        for (std::uint64_t gen = 1; !stop.load(); ++gen) {
+            folding = true;
+            View v(vs);
+            (void)engine.refresh(v, gen);
+        }
+    });
+    while (!folding.load()) std::this_thread::yield();
+    LoaderOptions options;
+    options.batch_lines = 10;
+    const ParserFactory factory = default_parser_factory();
+    const RejectSink sink;
+    const CommitSink commit;  // none: the worker appends to the engine
+    std::mutex m;
+    std::vector<ReadJob> jobs(1);
+    jobs[0].file.path = "a.log";
+    BufferPool pool(1 << 16);
+    const WorkerShared shared{engine, options, factory, sink, commit, m, jobs, pool};
+    auto ctx = std::make_shared<FileCtx>();
+    ctx->format = "s3";
+    ParseWorker worker(shared);
+    const std::string text = s3_lines(20);
+    std::uint64_t given = 0, offset = 0;
+    bool held = false;
+    for (int i = 0; i < 200 && !held; ++i) {
+        Block b;
+        b.file = ctx;
+        b.buf = pool.get();
+        std::copy(text.begin(), text.end(), b.buf.get());
+        b.size = text.size();
+        b.offset = offset;
+        b.offset_end = offset += text.size();
+        b.first_line = given + 1;
+        worker.process(b);
+        given += 20;
+        held = engine.lines().read < kBefore + given;  // the batch of this block waits
+    }
+    EXPECT_TRUE(held) << "a batch taken while a view was folded is held, not waited for";
+    worker.finish();
+    stop = true;
+    reader.join();
+    EXPECT_EQ(engine.lines().read, kBefore + given) << "the worker appended what it held when done";
+    EXPECT_EQ(engine.report(ReportSpec{}).totals.requests, kBefore + given);
 }
 
 }  // namespace

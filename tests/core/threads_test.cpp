@@ -87,6 +87,43 @@ TEST(Threads, ViewsAndReportsWhileWorkersAppendAddUpExactly) {
     EXPECT_EQ(s.panels.at(0).groups, 13u);
 }
 
+// A parse worker tries to append rather than wait while a reader holds the engine: the try
+// comes back at once, and the batch, appended later, counts once.
+TEST(Threads, AnAppendTriedWhileAViewIsFoldedReturnsAtOnceAndTheBatchCountsOnceLater) {
+    Engine e(EngineConfig{});
+    std::string q;
+    {
+        BatchBuilder b(e.config().org, e.config().keep);
+        for (int r = 0; r < 200'000; ++r) b.add(record(q, r % 97, 10, 1'700'000'000 + r));
+        e.append(b.take());
+    }
+    std::atomic<bool> stop{false};
+    std::thread reader([&] {
+        ViewSpec vs;
+        vs.panels = {PanelSpec{DimSpec{Dim::Org, 0}, 5, SortBy::Bytes}};
+        for (std::uint64_t gen = 1; !stop.load(); ++gen) {
+            View v(vs);  // a new view folds every record, holding the engine meanwhile
+            (void)e.refresh(v, gen);
+        }
+    });
+    std::uint64_t appended = 0, refused = 0;
+    const auto deadline = std::chrono::steady_clock::now() + 20s;
+    while ((refused == 0 || appended < 20) && std::chrono::steady_clock::now() < deadline) {
+        BatchBuilder b(e.config().org, e.config().keep);
+        for (int r = 0; r < 10; ++r) b.add(record(q, 100 + r, 7, 1'700'300'000 + r));
+        Batch batch = b.take();
+        while (!e.try_append(batch)) ++refused;
+        ++appended;
+    }
+    stop = true;
+    reader.join();
+    EXPECT_GT(refused, 0u) << "a try while a view is folded is refused, not waited for";
+    const ReportResult r = e.report(ReportSpec{});
+    EXPECT_EQ(r.totals.requests, 200'000 + appended * 10);
+    EXPECT_EQ(r.totals.bytes_sent, 200'000 * 10 + appended * 70);
+    EXPECT_EQ(r.lines.read, 200'000 + appended * 10);
+}
+
 TEST(Threads, AViewOverManyNewRowsFoldsOnTwoThreadsLikeOne) {
     // Past EngineConfig::split_fold_rows new rows (a million; 4096 here) a view folds two
     // halves on two threads and merges them: the same snapshot as one thread's.
