@@ -181,6 +181,19 @@ void ColumnBuffers::put(std::vector<HostColumns> set) {
     spare_.push_back(std::move(set));
 }
 
+std::vector<ByteRun> ColumnBuffers::get_blocks() {
+    std::lock_guard l(mutex_);
+    if (spare_blocks_.empty()) return {};
+    std::vector<ByteRun> blocks = std::move(spare_blocks_.back());
+    spare_blocks_.pop_back();
+    return blocks;
+}
+
+void ColumnBuffers::put_blocks(std::vector<ByteRun> blocks) {
+    std::lock_guard l(mutex_);
+    spare_blocks_.push_back(std::move(blocks));
+}
+
 EncodedColumns::~EncodedColumns() {
     if (buffers_) buffers_->put(std::move(set_));
 }
@@ -306,7 +319,12 @@ NativeColumnsWriter::NativeColumnsWriter(const EncodedColumns& batch, std::size_
             default: size_ += part_.rows * p.width; break;
         }
     }
+    if (batch_.buffers()) out_ = batch_.buffers()->get_blocks();
     out_.resize(stream_count());
+}
+
+NativeColumnsWriter::~NativeColumnsWriter() {
+    if (batch_.buffers()) batch_.buffers()->put_blocks(std::move(out_));
 }
 
 std::string_view NativeColumnsWriter::next() {

@@ -125,6 +125,10 @@ public:
     /// A set of `hosts` hosts' columns put back (emptied, their room kept), or a fresh one.
     std::vector<HostColumns> get(std::size_t hosts);
     void put(std::vector<HostColumns> set);
+    /// A writer's block buffers (by stream) put back, or none: the next part's blocks are
+    /// gathered into memory already faulted in.
+    std::vector<ByteRun> get_blocks();
+    void put_blocks(std::vector<ByteRun> blocks);
     /// The sets put back and not yet taken again.
     std::size_t spare() const {
         std::lock_guard l(mutex_);
@@ -134,6 +138,7 @@ public:
 private:
     mutable std::mutex mutex_;
     std::vector<std::vector<HostColumns>> spare_;
+    std::vector<std::vector<ByteRun>> spare_blocks_;
 };
 
 /// A batch's records as NativeColumnsEncoder wrote them, one part (insert) per host with rows.
@@ -155,6 +160,8 @@ struct EncodedColumns : EncodedRecords {
     EncodedColumns& operator=(const EncodedColumns&) = delete;
     std::uint64_t records() const override { return rows; }
     const std::vector<HostColumns>& hosts() const { return set_; }
+    /// Where its columns go back (and its writers' block buffers); null when nowhere.
+    ColumnBuffers* buffers() const { return buffers_.get(); }
 
     std::uint64_t batch_id = 0;  ///< every row carries it
     /// The row_interned() columns' values, each once: a row holds its value's id.
@@ -211,6 +218,10 @@ public:
     static constexpr std::uint64_t kBlockRows = 16384;
     /// `batch` must outlive the writer.
     NativeColumnsWriter(const EncodedColumns& batch, std::size_t part, std::uint64_t block_rows = kBlockRows);
+    /// Puts its block buffers back in the batch's ColumnBuffers.
+    ~NativeColumnsWriter();
+    NativeColumnsWriter(const NativeColumnsWriter&) = delete;
+    NativeColumnsWriter& operator=(const NativeColumnsWriter&) = delete;
     /// The body's bytes (computed, not made): the insert's Content-Length.
     std::uint64_t size() const { return size_; }
     /// The next piece of the body, valid until the next call; empty at its end.
@@ -224,7 +235,7 @@ private:
     const EncodedColumns::Part& part_;
     std::uint64_t block_rows_, done_ = 0, size_ = 0;
     std::string block_size_;                ///< the block's column and row counts
-    std::vector<ByteRun> out_;              ///< by stream: the block's values
+    std::vector<ByteRun> out_;              ///< by stream: the block's values (ColumnBuffers::get_blocks)
     std::vector<std::string_view> pieces_;  ///< the block's, to give out
     std::size_t given_ = 0;
 };

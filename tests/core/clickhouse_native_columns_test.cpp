@@ -172,8 +172,9 @@ TEST(NativeColumns, TheBodyIsTheOldEncodersByteForByteOnHostileValues) {
     expect_same_bodies(both);
 }
 
-// A batch's columns go back when it has been sent: the next batch writes into the same memory
-// (already faulted in), and holds only its own rows.
+// A batch's columns go back when it has been sent, and a writer's block buffers when its part
+// has: the next batch writes into the same memory (already faulted in), and holds only its own
+// rows.
 TEST(NativeColumns, TheNextBatchWritesIntoTheColumnsOfTheLastOne) {
     auto buffers = std::make_shared<ColumnBuffers>();
     NativeColumnsEncoder encoder(1, nullptr, buffers);
@@ -198,6 +199,10 @@ TEST(NativeColumns, TheNextBatchWritesIntoTheColumnsOfTheLastOne) {
         EXPECT_EQ(buffers->spare(), 0u);
     }
     EXPECT_EQ(buffers->spare(), 1u) << "put back once sent";
+    std::vector<ByteRun> blocks = buffers->get_blocks();  // the writer's, for the next part's blocks
+    ASSERT_FALSE(blocks.empty()) << "a writer's block buffers go back";
+    EXPECT_NE(blocks[0].data(), nullptr);
+    buffers->put_blocks(std::move(blocks));
     add("third", 1709251300);
     EXPECT_EQ(buffers->spare(), 0u) << "taken again by the next batch";
     const std::unique_ptr<EncodedRecords> two = encoder.take();
