@@ -31,6 +31,7 @@ void BufferPool::put(std::unique_ptr<char[]> b) {
 
 std::vector<std::string_view> first_lines(std::string_view data, std::size_t max) {
     std::vector<std::string_view> out;
+    out.reserve(std::min<std::size_t>(max, 32));  // one allocation a file, not one per doubling
     std::size_t pos = 0;
     while (pos < data.size() && out.size() < max) {
         auto nl = data.find('\n', pos);
@@ -90,6 +91,7 @@ Detection detect_file_format(const ParserFactory& factory, const ReaderOptions& 
     if (matched) {
         d.format = chosen->name;
         d.document = !chosen->parser;
+        d.parsed = std::move(chosen->parsed);
         for (const auto& l : lines) {
             if (!l.empty() && l.front() == '#') d.headers.emplace_back(l);
         }
@@ -161,6 +163,9 @@ private:
         Detection d = detect_file_format(factory_, options_, data, more);
         if (!d.decided) return;
         detected_ = true;
+        parsed_ = std::move(d.parsed);
+        parsed_in_ = data.data();
+        parsed_from_ = emitted_to_;
         // Blocks already handed on keep the undecided context; workers may be reading it.
         auto ctx = std::make_shared<FileCtx>(*ctx_);
         if (d.error.empty()) {
@@ -287,6 +292,11 @@ private:
             if (tail_.size() > kEdgeBytes) tail_.erase(0, tail_.size() - kEdgeBytes);
         }
         Block block{ctx_, std::move(buf), size, next_line_, false, {}, emitted_to_, emitted_to_ + size};
+        // The lines detection parsed go with the block that holds them: the same buffer, its
+        // bytes not moved since (skipping an over-long line moves them, and emitted_to_ with them).
+        if (!parsed_.empty() && block.buf.get() == parsed_in_ && emitted_to_ == parsed_from_)
+            block.parsed = std::move(parsed_);
+        parsed_.clear();
         std::uint64_t lines = 0;
         if (parse_) {
             lines = (*parse_)(block);  // the data is the parser's from here on
@@ -446,6 +456,9 @@ private:
     const std::size_t chunk_bytes_;
     std::shared_ptr<FileCtx> ctx_ = std::make_shared<FileCtx>();
     bool detected_ = false;
+    std::vector<ParsedLine> parsed_;   ///< Detection::parsed, until the block holding them is emitted
+    const char* parsed_in_ = nullptr;  ///< the data detection judged
+    std::uint64_t parsed_from_ = 0;    ///< its stream offset
     StreamHash hasher_;
     bool hashing_ = false;
     bool edges_ = true;  ///< head_ and tail_ are the first and last kEdgeBytes handed on

@@ -51,6 +51,9 @@ struct Block {
     bool too_long = false;                     ///< data is the start of one over-long line
     std::string document;                      ///< a whole document-format file (buf is then null)
     std::uint64_t offset = 0, offset_end = 0;  ///< the stream bytes the block stands for
+    /// Lines of this block detection parsed when it judged the file (views into buf): the
+    /// worker takes their records instead of parsing them again.
+    std::vector<ParsedLine> parsed = {};
     std::string_view data() const { return {buf.get(), size}; }
 };
 
@@ -103,6 +106,7 @@ struct Detection {
     bool document = false;
     std::vector<std::string> headers;  ///< the "#" lines among those judged
     std::string error;
+    std::vector<ParsedLine> parsed;  ///< ChosenFormat::parsed: views into the data judged
 };
 
 /// Asks `factory` for the format of `data`, a file's first bytes (`more`: the file goes on past

@@ -51,6 +51,9 @@ private:
     /// `at`: the line's offset in its file's stream (StorageLine::at).
     void parse_line(const FileCtx& fc, LineParser& parser, std::string_view line, std::uint64_t line_no,
                     std::uint64_t at, bool cut);
+    /// A line parsed into `record` (by parse_line, or by detection: Block::parsed).
+    void take_line(const FileCtx& fc, std::string_view line, std::uint64_t line_no, std::uint64_t at, bool cut,
+                   const Record& record);
     void parse_document(const FileCtx& fc, std::string_view doc);
     /// The parser for `fc`, made once per file (fed its header lines); null when none matched.
     LineParser* parser_for(const FileCtx& fc);

@@ -85,6 +85,7 @@ constexpr std::array kFormats = {
               .request_ids = true,
               .open_tail = true,
               .takes = s3_takes,
+              .parse = parse_s3_access_log,
               .make_line = make<S3LineParser>,
               .sample = "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be bucket "
                         "[06/Feb/2019:00:00:38 +0000] 192.0.2.3 "
@@ -116,12 +117,14 @@ constexpr std::array kFormats = {
               .request_ids = true,
               .open_tail = true,
               .takes = alb_takes,
+              .parse = parse_alb_log,
               .make_line = make<AlbLineParser>,
               .sample = R"(h2 2018-07-02T22:23:00.186641Z app/lb/50dc 10.0.1.252:48160 10.0.0.66:9000 0.000 0.002 )"
                         R"(0.000 200 200 5 257 "GET https://10.0.2.105:773/ HTTP/2.0" "curl/7.46.0" )"
                         R"(ECDHE-RSA-AES128-GCM-SHA256 TLSv1.2 arn "Root=1-5" "-" "-" 1)"},
     LogFormat{.name = "elb",
               .takes = elb_takes,
+              .parse = parse_elb_log,
               .make_line = make<ElbLineParser>,
               .sample = R"(2015-05-13T23:39:43.945958Z my-lb 192.168.131.39:2817 10.0.0.1:80 0.000086 0.001048 )"
                         R"(0.001337 200 200 0 57 "GET https://www.example.com:443/ HTTP/1.1")"},
@@ -203,7 +206,12 @@ bool is_document_format(std::string_view name) {
     return f && f->kind == FormatKind::Document;
 }
 
-std::optional<std::string> detect_format(std::span<const std::string_view> first_lines) {
+namespace {
+
+/// detect_format(), and when `parsed` is given the records of the lines taken by a format with
+/// LogFormat::parse (each with its row): the row of the winner, or kFormats.size().
+std::size_t detect(std::span<const std::string_view> first_lines,
+                   std::vector<std::pair<std::size_t, ParsedLine>>* parsed) {
     constexpr std::size_t kHeaderWeight = 1000;
     std::array<std::size_t, kFormats.size()> votes{};
     bool first = true;
@@ -225,7 +233,15 @@ std::optional<std::string> detect_format(std::span<const std::string_view> first
         for (std::size_t f = 0; f < kFormats.size(); ++f) {
             const LogFormat& format = kFormats[f];
             if (!format.takes || (line.json && !format.json_lines)) continue;
-            if (format.takes(line)) {
+            bool took = false;
+            if (format.parse && parsed) {
+                ParseResult r = format.parse(line.raw);
+                took = r.has_value();
+                if (took) parsed->push_back({f, ParsedLine{line.raw, std::move(*r)}});
+            } else {
+                took = format.takes(line);
+            }
+            if (took) {
                 ++votes[f];
                 settled = out_of_reach(votes, f, first_lines.size() - i - 1);
                 break;
@@ -236,6 +252,13 @@ std::optional<std::string> detect_format(std::span<const std::string_view> first
     for (std::size_t i = 0; i < kFormats.size(); ++i) {
         if (votes[i] > 0 && (best == kFormats.size() || votes[i] > votes[best])) best = i;
     }
+    return best;
+}
+
+}  // namespace
+
+std::optional<std::string> detect_format(std::span<const std::string_view> first_lines) {
+    const std::size_t best = detect(first_lines, nullptr);
     if (best == kFormats.size()) return std::nullopt;
     return std::string(kFormats[best].name);
 }
@@ -263,20 +286,30 @@ std::expected<ChosenFormat, std::string> choose_format(std::string_view format,
                                                        std::span<const std::string_view> first_lines,
                                                        const FormatOptions& options) {
     std::string name(format);
+    std::vector<ParsedLine> parsed;
     if (name == "auto") {
-        auto detected = detect_format(first_lines);
-        if (!detected)
+        std::vector<std::pair<std::size_t, ParsedLine>> taken;
+        taken.reserve(first_lines.size());  // records are big: never moved by a regrowth
+        const std::size_t best = detect(first_lines, &taken);
+        if (best == kFormats.size())
             return std::unexpected(std::string("no known log format matched its first lines (use --log-format)"));
-        name = *detected;
+        name = kFormats[best].name;
+        parsed.reserve(taken.size());
+        for (auto& [row, line] : taken) {
+            if (row == best) parsed.push_back(std::move(line));
+        }
     } else if (!find_format(name) && (name.find('%') != std::string::npos || goaccess_preset(name))) {
         name = "goaccess";  // a GoAccess format string or predefined name (COMBINED, AWSS3 ...)
     }
     if (is_document_format(name)) return ChosenFormat{std::move(name), nullptr};  // read whole
-    FormatOptions opts = options;
-    if (name == "goaccess" && opts.log_format.empty()) opts.log_format = std::string(format);
-    auto p = make_line_parser(name, opts);
+    LineParserResult p = [&] {
+        if (name != "goaccess" || !options.log_format.empty()) return make_line_parser(name, options);
+        FormatOptions opts = options;
+        opts.log_format = std::string(format);
+        return make_line_parser(name, opts);
+    }();
     if (!p) return std::unexpected(std::move(p.error()));
-    return ChosenFormat{std::move(name), std::move(*p)};
+    return ChosenFormat{std::move(name), std::move(*p), std::move(parsed)};
 }
 
 }  // namespace s3top

@@ -48,6 +48,10 @@ struct LogFormat {
     bool (*header)(std::string_view text) = nullptr;
     /// Whether `line` is one of this format's lines. Null: never detected, only named.
     bool (*takes)(const SampleLine& line) = nullptr;
+    /// A line format whose parser is this one stateless parse and whose takes() is that it
+    /// succeeds on the raw line (S3, ALB, ELB): detection keeps the records it made judging a
+    /// file's first lines, and the reader hands them on, so those lines are not parsed twice.
+    ParseResult (*parse)(std::string_view raw) = nullptr;
     /// Line formats: the parser (options: GoAccess strings, the JSON field map).
     LineParserResult (*make_line)(const FormatOptions& options) = nullptr;
     /// Document formats: the parser.
@@ -87,11 +91,21 @@ DocumentParserResult make_document_parser(std::string_view name);
 /// True for formats read as whole documents rather than lines ("cloudtrail").
 bool is_document_format(std::string_view name);
 
+/// A line detection parsed while it judged a file's first lines, and the record it made
+/// (views into `line`): what the chosen format's parser gives for those very bytes.
+struct ParsedLine {
+    std::string_view line;
+    Record record;
+};
+
 /// A file's format and its line parser (null for a document format: the file is read whole
 /// and given to make_document_parser(name)).
 struct ChosenFormat {
     std::string name;
     std::unique_ptr<LineParser> parser;
+    /// Detected with a format that has LogFormat::parse: the lines among `first_lines` it took,
+    /// in order, with their records.
+    std::vector<ParsedLine> parsed = {};
 };
 
 /// The format for a file: `format` as named, "auto" (detected from `first_lines`), or a

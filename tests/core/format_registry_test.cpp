@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/parse/format_registry.hpp"
+#include "core/parse/s3_access_log.hpp"
 #include "parse_test_util.hpp"
 #include "support/test_support.hpp"
 
@@ -245,6 +246,52 @@ TEST(FormatTable, EachRowHasAFactoryOfItsKindAndASampleWhenDetected) {
         EXPECT_EQ(f.kind == FormatKind::Document, f.make_document != nullptr) << f.name;
         EXPECT_EQ(f.takes != nullptr, !f.sample.empty()) << f.name << ": a detected format needs a sample line";
     }
+}
+
+TEST(FormatTable, AStatelessParseIsWhatTakesAndTheLineParserDo) {
+    std::vector<std::string_view> with_parse;
+    for (const auto& f : log_formats()) {
+        if (!f.parse) continue;
+        with_parse.push_back(f.name);
+        auto parser = make_line_parser(f.name, {});
+        ASSERT_TRUE(parser) << f.name;
+        const std::string sample(f.sample);
+        for (const std::string& line :
+             {sample, sample.substr(0, sample.size() / 2), std::string("junk"), std::string(), sample + " extra"}) {
+            const SampleLine l{line, line, true, false};
+            const ParseResult once = f.parse(line), twice = (*parser)->parse(line);
+            EXPECT_EQ(f.takes(l), once.has_value()) << f.name << ": " << line;
+            ASSERT_EQ(once.has_value(), twice.has_value()) << f.name << ": " << line;
+            if (!once) continue;
+            EXPECT_EQ(once->time, twice->time);
+            EXPECT_EQ(once->request_uri.data(), twice->request_uri.data());
+            EXPECT_EQ(once->bytes_sent, twice->bytes_sent);
+            EXPECT_EQ(once->field_count, twice->field_count);
+        }
+    }
+    EXPECT_EQ(with_parse, (std::vector<std::string_view>{"s3", "alb", "elb"}));
+}
+
+TEST(FormatTable, DetectionHandsOnTheRecordsOfTheLinesTheWinnerTook) {
+    // Two ALB lines first, then S3 lines: S3 wins, and only its lines' records come with it.
+    const std::string alb(find_format("alb")->sample), s3(find_format("s3")->sample);
+    std::vector<std::string> text{alb, alb, "junk", ""};
+    for (int i = 0; i < 16; ++i) text.push_back(s3);
+    const std::vector<std::string_view> lines(text.begin(), text.end());
+    const auto chosen = choose_format("auto", lines, {});
+    ASSERT_TRUE(chosen) << chosen.error();
+    EXPECT_EQ(chosen->name, "s3");
+    // S3 leads out of reach after 9 of its own: ALB's 2 and the 7 lines left tie at best, and
+    // ties go to the earlier row.
+    ASSERT_EQ(chosen->parsed.size(), 9u);
+    for (std::size_t i = 0; i < chosen->parsed.size(); ++i) {
+        EXPECT_EQ(chosen->parsed[i].line.data(), lines[4 + i].data()) << "the very bytes, in order";
+        EXPECT_EQ(chosen->parsed[i].record.bytes_sent, parse_s3_access_log(s3)->bytes_sent);
+    }
+    EXPECT_TRUE(choose_format("s3", lines, {})->parsed.empty()) << "named, not detected: nothing parsed";
+    const auto cloudfront = choose_format("auto", std::vector<std::string_view>{find_format("cloudfront")->sample}, {});
+    ASSERT_TRUE(cloudfront);
+    EXPECT_TRUE(cloudfront->parsed.empty()) << "no stateless parse: its parser reads the lines";
 }
 
 TEST(FormatTable, GoAccessNamesAndStringsChooseGoAccess) {

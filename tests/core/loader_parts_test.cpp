@@ -15,6 +15,7 @@
 #include "core/ingest/byte_source.hpp"
 #include "core/ingest/file_reader.hpp"
 #include "core/ingest/parse_worker.hpp"
+#include "core/parse/s3_access_log.hpp"
 #include "core/util/stream_hash.hpp"
 
 namespace s3top::reading {
@@ -274,6 +275,59 @@ TEST(FileReader, ARangeACrashLeftIsNumberedFromTheLinesBeforeIt) {
     EXPECT_TRUE(short_read.result.untouched && short_read.result.changed);
 }
 
+/// The lines detection parsed that a block carries are whole lines of that block, and each
+/// record is what parsing those bytes gives. Returns how many it carries.
+std::size_t check_parsed(const Block& b) {
+    const std::string_view data = b.data();
+    for (const ParsedLine& p : b.parsed) {
+        const char* const at = p.line.data();
+        EXPECT_TRUE(at >= data.data() && at + p.line.size() <= data.data() + data.size()) << "inside its block";
+        if (at < data.data() || at + p.line.size() > data.data() + data.size()) continue;
+        const std::size_t from = static_cast<std::size_t>(at - data.data());
+        EXPECT_TRUE(from == 0 || data[from - 1] == '\n') << "from a line's start";
+        EXPECT_TRUE(from + p.line.size() == data.size() || data[from + p.line.size()] == '\n') << "to its end";
+        const ParseResult again = parse_s3_access_log(p.line);
+        EXPECT_TRUE(again.has_value());
+        if (!again) continue;
+        EXPECT_EQ(p.record.key, again->key);
+        EXPECT_EQ(p.record.key.data(), again->key.data()) << "views into the block";
+        EXPECT_EQ(p.record.bytes_sent, again->bytes_sent);
+        EXPECT_EQ(p.record.time, again->time);
+        EXPECT_EQ(p.record.query, again->query);
+    }
+    return b.parsed.size();
+}
+
+TEST(FileReader, TheLinesDetectionParsedGoWithTheBlockThatHoldsThem) {
+    // Among the first lines a blank one and one of no format: S3 still wins, and neither is kept.
+    const std::string data = s3_line(0) + "\n" + "no log line\n" + s3_lines(40);
+    const Read big = read(data, 4 << 20, 1 << 20);
+    ASSERT_EQ(big.blocks.size(), 1u);
+    // 20 lines judged: S3 leads out of reach after 9 of its own (the 9 left could only tie,
+    // and ties go to the earlier row).
+    EXPECT_EQ(check_parsed(big.blocks[0]), 9u);
+    EXPECT_EQ(big.blocks[0].parsed.front().line, std::string_view(s3_line(0)).substr(0, s3_line(0).size() - 1));
+    for (const ParsedLine& p : big.blocks[0].parsed) EXPECT_NE(p.line, "no log line");
+    // Small blocks and reads: detection judges a first read cut inside a line, or a block.
+    for (const std::size_t block : {std::size_t{256}, std::size_t{1000}}) {
+        for (const std::size_t step : {std::size_t{1}, std::size_t{7}, std::size_t{4096}}) {
+            SCOPED_TRACE(std::to_string(block) + "/" + std::to_string(step));
+            const Read r = read(data, block, step, {}, false, 250);
+            std::size_t carried = 0;
+            for (const Block& b : r.blocks) carried += check_parsed(b);
+            EXPECT_GE(carried, 1u);
+            EXPECT_EQ(joined(r.blocks), data);
+        }
+    }
+    // An over-long first line is skipped (its bytes moved out of the buffer): whatever is
+    // carried is still inside its block, whole lines only.
+    const std::string longer = std::string(900, 'x') + "\n" + s3_lines(30);
+    for (const std::size_t step : {std::size_t{13}, std::size_t{4096}}) {
+        const Read r = read(longer, 256, step, {}, false, 400);
+        for (const Block& b : r.blocks) check_parsed(b);
+    }
+}
+
 TEST(FormatDetection, WaitsForAWholeLineThenDecides) {
     const ParserFactory factory = default_parser_factory();
     const ReaderOptions o;
@@ -420,6 +474,48 @@ TEST(ParseWorker, ABatchTheBusyEngineRefusedIsAppendedWhenTheWorkerIsDone) {
     reader.join();
     EXPECT_EQ(engine.lines().read, kBefore + given) << "the worker appended what it held when done";
     EXPECT_EQ(engine.report(ReportSpec{}).totals.requests, kBefore + given);
+}
+
+TEST(ParseWorker, TakesTheRecordsDetectionParsedForThoseVeryLinesOnly) {
+    Engine engine{EngineConfig{}};
+    LoaderOptions options;
+    const ParserFactory factory = default_parser_factory();
+    std::vector<Batch> batches;
+    const CommitSink commit = [&](Batch&& b, std::vector<Span>&&) { batches.push_back(std::move(b)); };
+    std::mutex m;
+    std::vector<ReadJob> jobs(1);
+    jobs[0].file.path = "a.log";
+    BufferPool pool(1 << 16);
+    const RejectSink no_sink;
+    const WorkerShared shared{engine, options, factory, no_sink, commit, m, jobs, pool};
+    auto ctx = std::make_shared<FileCtx>();
+    ctx->format = "s3";
+    const std::string text = s3_lines(3);
+    Block b;
+    b.file = ctx;
+    b.buf = pool.get();
+    std::copy(text.begin(), text.end(), b.buf.get());
+    b.size = text.size();
+    b.offset_end = text.size();
+    const std::string_view data = b.data();
+    const std::size_t second = data.find('\n') + 1, third = data.find('\n', second) + 1;
+    const std::string_view line1 = data.substr(0, second - 1), line2 = data.substr(second, third - 1 - second);
+    // Records that parsing would not give, so that the test sees which were taken: the first
+    // line's is taken; the one given with the second line's start but a shorter length is not.
+    Record one = *parse_s3_access_log(line1);
+    one.bytes_sent = 999'999;
+    Record two = *parse_s3_access_log(line2);
+    two.bytes_sent = 888'888;
+    b.parsed = {ParsedLine{line1, one}, ParsedLine{line2.substr(0, line2.size() - 1), two}};
+    ParseWorker worker(shared);
+    worker.process(b);
+    worker.finish();
+    ASSERT_EQ(batches.size(), 1u);
+    const Columns& c = batches[0].columns;
+    ASSERT_EQ(c.size(), 3u);
+    EXPECT_EQ(c.bytes_sent[0], 999'999u) << "the record detection made";
+    EXPECT_EQ(c.bytes_sent[1], parse_s3_access_log(line2)->bytes_sent) << "parsed: not the same line";
+    EXPECT_EQ(c.bytes_sent[2], parse_s3_access_log(data.substr(third, data.size() - 1 - third))->bytes_sent);
 }
 
 }  // namespace
