@@ -121,6 +121,34 @@ Tier BatchBuilder::tier_of(const Record& r) {
     return t;
 }
 
+template <std::size_t... I>
+std::uint32_t BatchBuilder::add_ids(const Record& r, std::index_sequence<I...>) {
+    Batch& b = batch_;
+    // Every kept column's hash first, its table slot fetched, then the probes: the cache
+    // misses of a record's dozen pools overlap instead of coming one after another.
+    const auto hash_one = [&]<std::size_t D>(std::integral_constant<std::size_t, D>) {
+        if (!keep_[D]) return;
+        constexpr std::string_view Record::* field = dim_info(static_cast<Dim>(D)).field;
+        if constexpr (field == nullptr) {
+            values_[D] = org_of(r, org_, scratch_);
+        } else {
+            values_[D] = r.*field;
+        }
+        hashes_[D] = b.pools[D].hash(values_[D]);
+        b.pools[D].prefetch(hashes_[D]);
+    };
+    (hash_one(std::integral_constant<std::size_t, I>{}), ...);
+    std::uint32_t op = 0;
+    const auto intern_one = [&]<std::size_t D>(std::integral_constant<std::size_t, D>) {
+        if (!keep_[D]) return;
+        const std::uint32_t id = b.pools[D].intern(values_[D], hashes_[D]);
+        b.columns.ids[D].push_back(id);
+        if constexpr (D == index(Dim::Operation)) op = id;
+    };
+    (intern_one(std::integral_constant<std::size_t, I>{}), ...);
+    return op;
+}
+
 void BatchBuilder::add(const Record& r, std::string_view path, std::uint64_t at, std::optional<std::uint64_t> origin) {
     Batch& b = batch_;
     ++b.counters.read;
@@ -131,28 +159,15 @@ void BatchBuilder::add(const Record& r, std::string_view path, std::uint64_t at,
                       .total_time_ms = r.has_total_time ? std::min(r.total_time_ms, kNoTotalTime - 1) : kNoTotalTime,
                       .status = r.status,
                       .tier = 0};
-    std::array<std::string_view, kStringDimCount> value;
     if (encoder_) {
         numbers.tier = static_cast<std::uint8_t>(tier_of(r));
+        std::array<std::string_view, kStringDimCount> value;
         for (const Kept& k : kept_) value[k.index] = k.field ? r.*k.field : org_of(r, org_, scratch_);
         encoder_->add(numbers, value, path, origin.value_or(0));
     } else {
         Columns& c = b.columns;
-        // Every kept column's hash first, its table slot fetched, then the probes: the cache
-        // misses of a record's dozen pools overlap instead of coming one after another.
-        std::array<std::uint64_t, kStringDimCount> hash;
-        for (const Kept& k : kept_) {
-            value[k.index] = k.field ? r.*k.field : org_of(r, org_, scratch_);
-            hash[k.index] = b.pools[k.index].hash(value[k.index]);
-            b.pools[k.index].prefetch(hash[k.index]);
-        }
-        std::uint32_t op = 0;  // the operation's id, when kept
+        const std::uint32_t op = add_ids(r, std::make_index_sequence<kStringDimCount>{});  // when kept
         constexpr auto kOperation = index(Dim::Operation);
-        for (const Kept& k : kept_) {
-            const std::uint32_t id = b.pools[k.index].intern(value[k.index], hash[k.index]);
-            c.ids[k.index].push_back(id);
-            if (k.index == kOperation) op = id;
-        }
         if (keep_[kOperation] && !r.operation.empty()) {
             if (op >= tier_of_op_.size()) tier_of_op_.resize(op + 1, kNoTier);
             if (tier_of_op_[op] == kNoTier) tier_of_op_[op] = static_cast<std::uint8_t>(tier_of(r));

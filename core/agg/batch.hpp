@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "core/agg/columns.hpp"
@@ -172,6 +173,11 @@ public:
 
 private:
     Tier tier_of(const Record& r);
+    /// The kept columns' ids of `r` into the batch: each stored dimension is a step of its own
+    /// (an index of the sequence), so each has its own call site of the pool's inline lookup.
+    /// Returns the operation's id (0 when not kept).
+    template <std::size_t... I>
+    std::uint32_t add_ids(const Record& r, std::index_sequence<I...>);
 
     OrgSource org_;
     DimMask keep_;
@@ -194,6 +200,9 @@ private:
     static constexpr std::uint8_t kNoTier = 0xff;
     std::vector<std::uint8_t> tier_of_op_;
     Batch batch_;
+    /// add()'s scratch: each kept column's value and hash (members: not zeroed a line).
+    std::array<std::string_view, kStringDimCount> values_;
+    std::array<std::uint64_t, kStringDimCount> hashes_{};
     std::unique_ptr<RecordEncoder> encoder_;
     std::string scratch_;
     std::string method_key_;

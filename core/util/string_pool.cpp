@@ -10,62 +10,9 @@ namespace s3top {
 namespace {
 constexpr std::size_t kBlockSize = 64 * 1024;
 
-__extension__ using u128 = unsigned __int128;
+using string_pool_detail::same_bytes;
 
-std::uint64_t load64(const char* p) {
-    std::uint64_t w;
-    std::memcpy(&w, p, sizeof w);
-    return w;
-}
-std::uint64_t load32(const char* p) {
-    std::uint32_t w;
-    std::memcpy(&w, p, sizeof w);
-    return w;
-}
-/// The 128-bit product of a and b, its halves folded into one word by xor.
-std::uint64_t fold_multiply(std::uint64_t a, std::uint64_t b) {
-    const u128 r = static_cast<u128>(a) * b;
-    return static_cast<std::uint64_t>(r) ^ static_cast<std::uint64_t>(r >> 64);
-}
-
-/// The hash string pools intern by. Nothing keeps its values (each process seeds its pools
-/// anew), so it is free to change. A log's values are mostly short (IPs, orgs, operations,
-/// status words): up to 16 bytes take two multiplies, read as two words that may overlap;
-/// longer ones one multiply per 16 bytes, then the last 16.
-std::uint64_t intern_hash(std::string_view s, std::uint64_t seed) {
-    constexpr std::uint64_t k0 = 0xa0761d6478bd642fULL, k1 = 0xe7037ed1a0b428dbULL, k2 = 0x8ebc6af09c88c6e3ULL;
-    const char* p = s.data();
-    const std::size_t n = s.size();
-    std::uint64_t a = 0, b = 0;
-    seed ^= k0;
-    if (n <= 16) {
-        if (n >= 4) {
-            const std::size_t mid = (n >> 3) << 2;  // 0 below 8 bytes, else 4: the words overlap
-            a = load32(p) << 32 | load32(p + mid);
-            b = load32(p + n - 4) << 32 | load32(p + n - 4 - mid);
-        } else if (n > 0) {
-            const auto byte = [&](std::size_t i) { return std::uint64_t{static_cast<unsigned char>(p[i])}; };
-            a = byte(0) << 16 | byte(n >> 1) << 8 | byte(n - 1);
-        }
-    } else {
-        std::size_t left = n;
-        for (; left > 16; left -= 16, p += 16) seed = fold_multiply(load64(p) ^ k1, load64(p + 8) ^ seed);
-        a = load64(p + left - 16);
-        b = load64(p + left - 8);
-    }
-    return fold_multiply(k1 ^ n, fold_multiply(a ^ k1, b ^ seed) ^ k2);
-}
-
-/// Whether the `n` bytes at a and at b are the same: a pool's probe that found a string of the
-/// right length and hash. Up to 16 bytes in two loads of each, overlapping, not a call.
-[[gnu::always_inline]] inline bool same_bytes(const char* a, const char* b, std::size_t n) {
-    if (n > 16) return std::memcmp(a, b, n) == 0;
-    if (n >= 8) return ((load64(a) ^ load64(b)) | (load64(a + n - 8) ^ load64(b + n - 8))) == 0;
-    if (n >= 4) return ((load32(a) ^ load32(b)) | (load32(a + n - 4) ^ load32(b + n - 4))) == 0;
-    for (std::size_t i = 0; i < n; ++i)
-        if (a[i] != b[i]) return false;
-    return true;
-}
+std::uint64_t intern_hash(std::string_view s, std::uint64_t seed) { return string_pool_detail::hash(s, seed); }
 
 std::uint64_t process_seed() {
     static const std::uint64_t seed = [] {
@@ -118,18 +65,7 @@ void StringPool::grow() {
     table_.swap(bigger);
 }
 
-std::uint64_t StringPool::hash(std::string_view s) const { return intern_hash(s, seed_); }
-
-std::uint32_t StringPool::intern(std::string_view s, std::uint64_t h) {
-    if (s.empty()) return 0;
-    const auto h32 = static_cast<std::uint32_t>(h);
-    const std::size_t mask = table_.size() - 1;
-    std::size_t slot = h & mask;
-    while (const std::uint64_t entry = table_[slot]) {
-        const auto id = static_cast<std::uint32_t>(entry) - 1;
-        if (entry >> 32 == h32 && equal(views_[id], s)) return id;
-        slot = (slot + 1) & mask;
-    }
+std::uint32_t StringPool::add(std::string_view s, std::uint32_t h32, std::size_t slot) {
     const auto id = static_cast<std::uint32_t>(views_.size());
     views_.emplace_back(store(s), s.size());
     table_[slot] = slot_of(h32, id);
