@@ -176,15 +176,16 @@ private:
 
 }  // namespace
 
-std::expected<std::unique_ptr<ByteSource>, IoError> open_byte_source(const InputFile& f, const GzipLimits& limits) {
+std::expected<std::unique_ptr<ByteSource>, IoError> open_byte_source(const InputFile& f, const GzipLimits& limits,
+                                                                     int fd) {
     if (f.path == "-") return std::make_unique<FileSource>(f.path, 0, limits, std::nullopt);  // read as it comes
-    const int fd = ::open(f.path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) fd = ::open(f.path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) return std::unexpected(IoError::from_errno(IoError::Code::Open, f.path, errno));
     auto source = std::make_unique<FileSource>(f.path, fd, limits, f.stated ? std::optional(f.size) : std::nullopt);
     if (!f.stated) return source;
-    // Opened once, by path: the descriptor must be the file the plan looked at. A rotation
-    // between the plan and this open (renamed away, or truncated by copytruncate) would have us
-    // read another file's bytes from the planned offset.
+    // Opened once, by path (or by the plan, to read its head): the descriptor must be the file the plan looked at. A
+    // rotation between the plan and this open (renamed away, or truncated by copytruncate) would have us read another
+    // file's bytes from the planned offset.
     struct stat st{};
     if (::fstat(fd, &st) != 0) return std::unexpected(IoError::from_errno(IoError::Code::Open, f.path, errno));
     if (static_cast<std::uint64_t>(st.st_dev) != f.dev || static_cast<std::uint64_t>(st.st_ino) != f.ino)

@@ -48,7 +48,9 @@ public:
 /// Opens `file` ("-": standard input). The file is opened once; when `file.stated`, the
 /// descriptor must be that file (same device and inode, not shorter), else
 /// IoError::Code::Changed: a rotation between the plan and the read is never read as the
-/// planned file.
-std::expected<std::unique_ptr<ByteSource>, IoError> open_byte_source(const InputFile& file, const GzipLimits& limits);
+/// planned file. `fd` >= 0: the file is already open there (ReadJob::opened), and checked alike;
+/// the source owns it.
+std::expected<std::unique_ptr<ByteSource>, IoError> open_byte_source(const InputFile& file, const GzipLimits& limits,
+                                                                     int fd = -1);
 
 }  // namespace s3top

@@ -552,7 +552,7 @@ void FileReader::read_from(std::uint32_t index, const ReadJob& planned, ByteSour
     fr.end = job.begin;
     std::expected<std::unique_ptr<ByteSource>, IoError> opened;
     if (!source) {
-        opened = open_byte_source(job.file, options_.gzip);
+        opened = open_byte_source(job.file, options_.gzip, planned.opened ? planned.opened->take() : -1);
         if (opened) source = opened->get();
     }
     std::expected<void, IoError> skipped;

@@ -156,8 +156,9 @@ struct Ledger::Found {
     std::vector<HeadPrefix> own_starts;  ///< its line-end starts in its first KiB
     std::uint64_t key = 0;               ///< head_key of its first KiB, when have_key
     bool have_key = false;
-    bool own_prefix = false;  ///< the path's counted content is a start of this one
-    std::uint64_t reach = 0;  ///< the longest counted or planned content that could be a start of it
+    bool own_prefix = false;             ///< the path's counted content is a start of this one
+    std::uint64_t reach = 0;             ///< the longest counted or planned content that could be a start of it
+    std::shared_ptr<OpenedFile> opened;  ///< Head::opened, for the job that reads it
 };
 
 std::vector<PlannedJob> Ledger::plan(const std::vector<InputFile>& inputs, bool follow, PlanCounts& counts,
@@ -195,21 +196,25 @@ void Ledger::plan(const std::vector<InputFile>& inputs, bool follow, PlanCounts&
     auto needs_head = [](const Todo& t) {
         return !(t.pj.kind == PlanKind::Appended && t.own->edges && t.own->offset >= kEdgeBytes);
     };
-    constexpr std::size_t kHeadChunk = 4096;
+    // When a loader reads the jobs as they are made final, each file's descriptor is held for
+    // its reader (HoldOpen), in chunks a fraction of what may be held: a chunk's jobs are made
+    // final only when the next one starts, and until then no reader can take their descriptors.
+    const std::size_t head_chunk = final ? OpenedFile::kMaxHeld / 4 : 4096;
+    HoldOpen hold;
     std::vector<const std::string*> head_paths;
     std::vector<Head> heads;
     for (auto* list : {&lists.grown, &lists.replaced, &lists.fresh}) {
         for (std::size_t ti = 0; ti < list->size(); ++ti) {
-            if (ti % kHeadChunk == 0) {
+            if (ti % head_chunk == 0) {
                 if (final) final(out.size());
                 head_paths.clear();
-                for (std::size_t k = ti; k < std::min(ti + kHeadChunk, list->size()); ++k) {
+                for (std::size_t k = ti; k < std::min(ti + head_chunk, list->size()); ++k) {
                     Todo& u = (*list)[k];
                     if (!needs_head(u)) continue;
                     u.head = head_paths.size();
                     head_paths.push_back(&u.pj.job.file.path);
                 }
-                read_heads(head_paths, heads);
+                read_heads(head_paths, heads, final ? &hold : nullptr);
             }
             Todo& t = (*list)[ti];
             resolve(t, t.head != Todo::kNoHead ? &heads[t.head] : nullptr, search, counts, out);
@@ -377,6 +382,7 @@ void Ledger::resolve(Todo& t, Head* head, Search& search, PlanCounts& counts, st
     } else {
         ++counts.read;
     }
+    pj.job.opened = std::move(f.opened);
     out.push_back(std::move(pj));
 }
 
@@ -401,7 +407,8 @@ Ledger::Found Ledger::find_counted_start(Todo& t, Head* read_ahead, Search& sear
         f.key = head_key(own->head_hash);
         f.have_key = true;
     } else {
-        const Head head = read_ahead ? std::move(*read_ahead) : read_head(pj.job.file.path);
+        Head head = read_ahead ? std::move(*read_ahead) : read_head(pj.job.file.path);
+        f.opened = std::move(head.opened);
         f.gzip = head.gzip;
         std::string_view counted = head.bytes;
         if (head.complete && search.follow) counted = counted.substr(0, counted.rfind('\n') + 1);  // npos + 1 == 0

@@ -44,7 +44,7 @@ StreamDigest stream_digest(const std::filesystem::path& p, std::uint64_t limit) 
     return out;
 }
 
-Head read_head(const std::string& p) {
+Head read_head(const std::string& p, HoldOpen* hold) {
     Head out;
     const int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) return out;
@@ -56,8 +56,15 @@ Head read_head(const std::string& p) {
         if (n <= 0) break;
         done += static_cast<std::size_t>(n);
     }
-    ::close(fd);
-    if (done >= 2 && static_cast<unsigned char>(buf[0]) == 0x1f && static_cast<unsigned char>(buf[1]) == 0x8b) {
+    const bool gzip =
+        done >= 2 && static_cast<unsigned char>(buf[0]) == 0x1f && static_cast<unsigned char>(buf[1]) == 0x8b;
+    if (hold && !gzip && !hold->gave_up.load(std::memory_order_relaxed)) {
+        out.opened = OpenedFile::hold(fd, hold->wait);  // closes it when there is no room
+        if (!out.opened) hold->gave_up.store(true, std::memory_order_relaxed);
+    } else {
+        ::close(fd);
+    }
+    if (gzip) {
         out.gzip = true;
         gzFile gz = gzopen(p.c_str(), "rb");
         if (!gz) return out;
@@ -72,9 +79,9 @@ Head read_head(const std::string& p) {
     return out;
 }
 
-void read_heads(const std::vector<const std::string*>& paths, std::vector<Head>& heads) {
+void read_heads(const std::vector<const std::string*>& paths, std::vector<Head>& heads, HoldOpen* hold) {
     heads.assign(paths.size(), Head{});
-    parallel_for(paths.size(), 256, 64, [&](std::size_t i) { heads[i] = read_head(*paths[i]); });
+    parallel_for(paths.size(), 256, 64, [&](std::size_t i) { heads[i] = read_head(*paths[i], hold); });
 }
 
 std::optional<std::uint64_t> range_hash(const std::filesystem::path& p, std::uint64_t begin, std::uint64_t end) {

@@ -6,15 +6,19 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include <atomic>
 #include <cerrno>
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "core/ingest/ledger.hpp"
+#include "core/ingest/opened_file.hpp"
 #include "core/util/stream_hash.hpp"
 
 namespace s3top::ledger_io {
@@ -36,12 +40,22 @@ struct Head {
     bool ok = false, gzip = false;
     bool complete = false;  ///< the stream ends within `bytes`
     std::string bytes;
+    std::shared_ptr<OpenedFile> opened;  ///< a plain file's descriptor, held (HoldOpen)
 };
-Head read_head(const std::string& p);
+
+/// A plan whose jobs a loader reads while it goes on (Ledger::plan with `final`): each plain
+/// file's descriptor is held for its reader (OpenedFile) while readers take them within
+/// `wait`; once a wait runs out (no reader taking: cancelled, or a long file ahead), the rest of
+/// the plan closes them as before.
+struct HoldOpen {
+    std::chrono::milliseconds wait{200};
+    std::atomic<bool> gave_up{false};
+};
+Head read_head(const std::string& p, HoldOpen* hold = nullptr);
 
 /// read_head() of `paths[i]` into `heads[i]`, on every core when there are many: a folder of
 /// 100,000 new files is 100,000 opens before the first parse can start.
-void read_heads(const std::vector<const std::string*>& paths, std::vector<Head>& heads);
+void read_heads(const std::vector<const std::string*>& paths, std::vector<Head>& heads, HoldOpen* hold = nullptr);
 
 /// A stream read from `from` (hash state `at` there, line number `line`) and hashed, asking
 /// `known(length, digest)` at every line end past `from` (and at a last unterminated line's

@@ -14,6 +14,7 @@
 #include "core/agg/engine.hpp"
 #include "core/agg/unread_input.hpp"
 #include "core/ingest/inputs.hpp"
+#include "core/ingest/opened_file.hpp"
 #include "core/parse/format_registry.hpp"
 #include "core/parse/log_format.hpp"
 #include "core/ingest/progress.hpp"
@@ -116,6 +117,9 @@ struct ReadJob {
     /// loader checks them through the descriptor it reads from, so a file rewritten after the
     /// plan (copytruncate, then written past the old size) is not read from the old offset.
     std::optional<std::uint64_t> tail_before;
+    /// The descriptor the plan read the file's head from, held for this job (OpenedFile): the
+    /// reader takes it instead of opening the path again. Null: the reader opens the path.
+    std::shared_ptr<OpenedFile> opened = {};
 };
 
 /// A run of whole lines of one job that went into one batch: [begin, end) of its stream.

@@ -6,6 +6,7 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -15,6 +16,7 @@
 
 #include "core/ingest/ingestor.hpp"
 #include "core/ingest/inputs.hpp"
+#include "core/ingest/opened_file.hpp"
 #include "support/ingest_run.hpp"
 #include "support/test_support.hpp"
 
@@ -158,7 +160,7 @@ TEST_F(LedgerTest, DuplicateContentUnderAnotherNameIsSkipped) {
 }
 
 // A first run reads the files the plan has made final while it plans the rest (in chunks of
-// 4096 heads): a copy, and a line-aligned start, of files in the first chunk that come in a
+// heads): a copy, and a line-aligned start, of files in the first chunk that come in a
 // later one are still found (matched against what was planned before them), with and without
 // a state file, and a restart reads nothing again.
 TEST_F(LedgerTest, AFirstRunLoadingWhileItPlansSkipsCopiesFromEarlierChunks) {
@@ -241,6 +243,102 @@ TEST_F(LedgerTest, APlanSaysWhichJobsAreFinalChunkByChunk) {
         << "no job said final before the plan's end";
     ASSERT_EQ(seen.size(), out.size());
     for (std::size_t k = 0; k < out.size(); ++k) EXPECT_EQ(seen[k], out[k].job.file.path);
+}
+
+bool is_open(int fd) { return ::fcntl(fd, F_GETFD) != -1; }
+
+TEST(OpenedFile, IsTakenOnceClosedWhenNoReaderTookItAndHeldWithinALimit) {
+    const std::size_t before = OpenedFile::held();
+    const int fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+    ASSERT_GE(fd, 0);
+    auto taken = OpenedFile::hold(fd, std::chrono::milliseconds(0));
+    ASSERT_TRUE(taken);
+    EXPECT_EQ(OpenedFile::held(), before + 1);
+    EXPECT_EQ(taken->take(), fd);
+    EXPECT_EQ(taken->take(), -1) << "once";
+    EXPECT_EQ(OpenedFile::held(), before) << "taken: the reader holds it now";
+    taken.reset();
+    EXPECT_TRUE(is_open(fd)) << "the reader closes what it took";
+    ::close(fd);
+    std::vector<std::shared_ptr<OpenedFile>> held;
+    std::vector<int> fds;
+    while (OpenedFile::held() < OpenedFile::kMaxHeld) {
+        fds.push_back(::open("/dev/null", O_RDONLY | O_CLOEXEC));
+        ASSERT_GE(fds.back(), 0);
+        held.push_back(OpenedFile::hold(fds.back(), std::chrono::milliseconds(0)));
+        ASSERT_TRUE(held.back());
+    }
+    const int one_more = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+    EXPECT_FALSE(OpenedFile::hold(one_more, std::chrono::milliseconds(20))) << "no room: not held";
+    EXPECT_FALSE(is_open(one_more)) << "and closed";
+    // A reader taking one makes room for a plan waiting.
+    std::jthread reader([&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        ::close(held.front()->take());
+    });
+    const int waiting = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+    auto got = OpenedFile::hold(waiting, std::chrono::seconds(10));
+    EXPECT_TRUE(got);
+    reader.join();
+    got.reset();
+    EXPECT_FALSE(is_open(waiting)) << "never taken: closed with its last job";
+    held.clear();
+    for (std::size_t i = 1; i < fds.size(); ++i) EXPECT_FALSE(is_open(fds[i]));
+    EXPECT_EQ(OpenedFile::held(), before);
+}
+
+// A plan a loader reads as it goes (`final`) holds each file's descriptor for the job that reads
+// it: the very file (device and inode), and none for a copy it skips; a plan without a loader
+// reading along holds none.
+TEST_F(LedgerTest, APlanReadAsItGoesHoldsEachFilesDescriptorForItsJob) {
+    tmp.write("logs/a", lines("a", 3));
+    tmp.write("logs/a-copy", lines("a", 3));
+    tmp.write("logs/b", lines("b", 2));
+    std::vector<InputProblem> problems;
+    const auto inputs = collect_inputs({logs().string()}, problems);
+    const std::size_t before = OpenedFile::held();
+    {
+        Ledger ledger;
+        PlanCounts counts;
+        std::vector<PlannedJob> out;
+        ledger.plan(inputs, false, counts, problems, out, [](std::size_t) {});
+        ASSERT_EQ(out.size(), 2u);
+        EXPECT_EQ(counts.duplicate, 1u);
+        EXPECT_EQ(OpenedFile::held(), before + 2) << "the copy's descriptor is closed";
+        for (const PlannedJob& pj : out) {
+            ASSERT_TRUE(pj.job.opened) << pj.job.file.path;
+            const int fd = pj.job.opened->take();
+            struct stat st{};
+            ASSERT_EQ(::fstat(fd, &st), 0);
+            EXPECT_EQ(static_cast<std::uint64_t>(st.st_ino), pj.job.file.ino) << pj.job.file.path;
+            ::close(fd);
+        }
+        EXPECT_EQ(OpenedFile::held(), before);
+    }
+    Ledger ledger;
+    PlanCounts counts;
+    for (const PlannedJob& pj : ledger.plan(inputs, false, counts, problems)) EXPECT_FALSE(pj.job.opened);
+}
+
+// The reader takes the descriptor the plan held instead of opening the path again: a file
+// renamed away after the plan is still read, whole, as the plan judged it.
+TEST_F(LedgerTest, TheReaderReadsTheFileThePlanHeldOpen) {
+    tmp.write("logs/a", lines("a", 5));
+    std::vector<InputProblem> problems;
+    const auto inputs = collect_inputs({logs().string()}, problems);
+    Ledger ledger;
+    PlanCounts counts;
+    std::vector<PlannedJob> out;
+    ledger.plan(inputs, false, counts, problems, out, [](std::size_t) {});
+    ASSERT_EQ(out.size(), 1u);
+    fs::rename(logs() / "a", tmp.path() / "moved");
+    Engine engine{EngineConfig{}};
+    Loader loader(engine, LoaderOptions{});
+    const LoadResult r = loader.load_jobs({out[0].job});
+    ASSERT_EQ(r.files.size(), 1u);
+    EXPECT_TRUE(r.files[0].error.empty()) << r.files[0].error;
+    EXPECT_EQ(r.files[0].lines, 5u);
+    EXPECT_EQ(engine.report(ReportSpec{}).totals.requests, 5u);
 }
 
 // A kill -9 with two workers can commit a later block of a file before an earlier one: the
