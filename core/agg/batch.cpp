@@ -159,6 +159,8 @@ void BatchBuilder::add(const Record& r, std::string_view path, std::uint64_t at,
                       .total_time_ms = r.has_total_time ? std::min(r.total_time_ms, kNoTotalTime - 1) : kNoTotalTime,
                       .status = r.status,
                       .tier = 0};
+    const StorageOpInfo* stores = nullptr;  // the storage row of r's operation, when kept
+    bool known = false;
     if (encoder_) {
         numbers.tier = static_cast<std::uint8_t>(tier_of(r));
         std::array<std::string_view, kStringDimCount> value;
@@ -172,15 +174,28 @@ void BatchBuilder::add(const Record& r, std::string_view path, std::uint64_t at,
             if (op >= tier_of_op_.size()) tier_of_op_.resize(op + 1, kNoTier);
             if (tier_of_op_[op] == kNoTier) tier_of_op_[op] = static_cast<std::uint8_t>(tier_of(r));
             numbers.tier = tier_of_op_[op];
+            if (storage_) {  // the row of each of the pool's operations, found once
+                if (op >= storage_of_op_.size()) storage_of_op_.resize(op + 1, kNotLooked);
+                if (storage_of_op_[op] == kNotLooked) {
+                    const StorageOpInfo* info = storage_op_of(r.operation);
+                    storage_of_op_[op] = info ? static_cast<std::int16_t>(info - kStorageOps.data()) : kStoresNothing;
+                }
+                stores = storage_of_op_[op] >= 0 ? &kStorageOps[static_cast<std::size_t>(storage_of_op_[op])] : nullptr;
+                known = true;
+            }
         } else {
             numbers.tier = static_cast<std::uint8_t>(tier_of(r));
         }
         c.push_numbers(numbers);
         if (origin) b.origin.push_back(*origin);
     }
-    if (storage_)
-        if (const StorageOpInfo* info = storage_op_of(r.operation))
-            b.storage.add(*info, r, org_of(r, org_, scratch_), path, at);
+    if (!storage_) return;
+    if (!known) stores = storage_op_of(r.operation);
+    if (!stores) return;
+    // The org interned a moment ago (its view into the line or scratch_ still holds), else found.
+    const std::string_view org =
+        keep_[index(Dim::Org)] && !encoder_ ? values_[index(Dim::Org)] : org_of(r, org_, scratch_);
+    b.storage.add(*stores, r, org, path, at);
 }
 
 void BatchBuilder::reuse_storage(StorageLines&& used) {
@@ -203,6 +218,7 @@ Batch BatchBuilder::take() {
     Batch out = std::move(batch_);
     batch_ = Batch{};
     tier_of_op_.clear();  // ids of the next batch's own pool
+    storage_of_op_.clear();
     if (encoder_) {
         out.encoded = encoder_->take();
         return out;

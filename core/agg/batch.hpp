@@ -199,6 +199,10 @@ private:
     /// when the operation is kept, its id comes with the interning and the tier with no lookup.
     static constexpr std::uint8_t kNoTier = 0xff;
     std::vector<std::uint8_t> tier_of_op_;
+    /// Likewise, when storage lines are kept, the kStorageOps row of each operation of the
+    /// batch's pool (kStoresNothing: none; kNotLooked: not yet known).
+    static constexpr std::int16_t kNotLooked = -2, kStoresNothing = -1;
+    std::vector<std::int16_t> storage_of_op_;
     Batch batch_;
     /// add()'s scratch: each kept column's value and hash (members: not zeroed a line).
     std::array<std::string_view, kStringDimCount> values_;

@@ -167,6 +167,27 @@ TEST(TierMap, EachBatchLearnsItsOperationsTiersAfresh) {
     EXPECT_EQ(m.put_class, 1u);
 }
 
+// The storage side learns per batch too: which of the batch pool's operations store something
+// (an id names another operation in the next batch's pool).
+TEST(TierMap, EachBatchLearnsWhichOfItsOperationsStoreAfresh) {
+    EngineConfig cfg;
+    BatchBuilder b(cfg.org, cfg.keep, cfg.tiers);
+    b.keep_storage_lines(true);
+    auto line = [](std::string_view op) {
+        return "o bkt [06/Feb/2019:00:00:38 +0000] 1.1.1.1 - R " + std::string(op) +
+               " k \"PUT /bkt/k?org=a HTTP/1.1\" 200 - 0 7 1 1 \"-\" \"ua\" -";
+    };
+    for (const auto& [op, stores] : {std::pair{"REST.GET.OBJECT", false}, std::pair{"REST.PUT.OBJECT", true},
+                                     std::pair{"REST.GET.OBJECT", false}, std::pair{"REST.PUT.OBJECT", true}}) {
+        const std::string text = line(op);  // the record views it
+        auto r = parse_s3_access_log(text);
+        ASSERT_TRUE(r) << op;
+        b.add(*r);
+        const Batch batch = b.take();  // a batch a record: each one's operation takes its pool's first id
+        EXPECT_EQ(batch.storage.lines.size() + batch.storage.failed, stores ? 1u : 0u) << op;
+    }
+}
+
 // --- statements ------------------------------------------------------------------------
 
 struct Line {
