@@ -353,6 +353,30 @@ struct WorkerRun {
     std::size_t sunk = 0;
 };
 
+/// What a ParseWorker's tests share: one job, "a.log", of S3 lines, its buffer pool, and blocks
+/// of it holding given text.
+struct OneS3Job {
+    std::mutex m;
+    std::vector<ReadJob> jobs{1};
+    BufferPool pool{1 << 16};
+    std::shared_ptr<FileCtx> ctx = std::make_shared<FileCtx>();
+    OneS3Job() {
+        jobs[0].file.path = "a.log";
+        ctx->format = "s3";
+    }
+    Block block(std::string_view text, std::uint64_t offset, std::uint64_t first_line) {
+        Block b;
+        b.file = ctx;
+        b.buf = pool.get();
+        std::copy(text.begin(), text.end(), b.buf.get());
+        b.size = text.size();
+        b.offset = offset;
+        b.offset_end = offset + text.size();
+        b.first_line = first_line;
+        return b;
+    }
+};
+
 TEST(ParseWorker, SpansMergeAndRejectedLinesAreSampled) {
     EngineConfig cfg;
     cfg.max_recent_rejects = 10;
@@ -368,29 +392,14 @@ TEST(ParseWorker, SpansMergeAndRejectedLinesAreSampled) {
         run.batches.push_back(std::move(b));
         run.spans.push_back(std::move(s));
     };
-    std::mutex m;
-    std::vector<ReadJob> jobs(1);
-    jobs[0].file.path = "a.log";
-    BufferPool pool(1 << 16);
-    const WorkerShared shared{engine, options, factory, sink, commit, m, jobs, pool};
-    auto ctx = std::make_shared<FileCtx>();
-    ctx->format = "s3";
-    auto block = [&](const std::string& text, std::uint64_t offset, std::uint64_t line) {
-        Block b;
-        b.file = ctx;
-        b.buf = pool.get();
-        std::copy(text.begin(), text.end(), b.buf.get());
-        b.size = text.size();
-        b.offset = offset;
-        b.offset_end = offset + text.size();
-        b.first_line = line;
-        return b;
-    };
+    OneS3Job job;
+    const WorkerShared shared{engine, options, factory, sink, commit, job.m, job.jobs, job.pool};
     ParseWorker worker(shared);
     std::string junk;  // lines that should have been records
     for (int i = 0; i < 20000; ++i) junk += "x\n";
     const std::string good = s3_lines(3), blank(1000, '\n');
-    Block b1 = block(good, 0, 1), b2 = block(junk, good.size(), 4), b3 = block(blank, good.size() + junk.size(), 20004);
+    Block b1 = job.block(good, 0, 1), b2 = job.block(junk, good.size(), 4),
+          b3 = job.block(blank, good.size() + junk.size(), 20004);
     worker.process(b1);
     worker.process(b2);
     worker.process(b3);
@@ -444,26 +453,15 @@ TEST(ParseWorker, ABatchTheBusyEngineRefusedIsAppendedWhenTheWorkerIsDone) {
     const ParserFactory factory = default_parser_factory();
     const RejectSink sink;
     const CommitSink commit;  // none: the worker appends to the engine
-    std::mutex m;
-    std::vector<ReadJob> jobs(1);
-    jobs[0].file.path = "a.log";
-    BufferPool pool(1 << 16);
-    const WorkerShared shared{engine, options, factory, sink, commit, m, jobs, pool};
-    auto ctx = std::make_shared<FileCtx>();
-    ctx->format = "s3";
+    OneS3Job job;
+    const WorkerShared shared{engine, options, factory, sink, commit, job.m, job.jobs, job.pool};
     ParseWorker worker(shared);
     const std::string text = s3_lines(20);
     std::uint64_t given = 0, offset = 0;
     bool held = false;
     for (int i = 0; i < 200 && !held; ++i) {
-        Block b;
-        b.file = ctx;
-        b.buf = pool.get();
-        std::copy(text.begin(), text.end(), b.buf.get());
-        b.size = text.size();
-        b.offset = offset;
-        b.offset_end = offset += text.size();
-        b.first_line = given + 1;
+        Block b = job.block(text, offset, given + 1);
+        offset += text.size();
         worker.process(b);
         given += 20;
         held = engine.lines().read < kBefore + given;  // the batch of this block waits
@@ -482,21 +480,11 @@ TEST(ParseWorker, TakesTheRecordsDetectionParsedForThoseVeryLinesOnly) {
     const ParserFactory factory = default_parser_factory();
     std::vector<Batch> batches;
     const CommitSink commit = [&](Batch&& b, std::vector<Span>&&) { batches.push_back(std::move(b)); };
-    std::mutex m;
-    std::vector<ReadJob> jobs(1);
-    jobs[0].file.path = "a.log";
-    BufferPool pool(1 << 16);
+    OneS3Job job;
     const RejectSink no_sink;
-    const WorkerShared shared{engine, options, factory, no_sink, commit, m, jobs, pool};
-    auto ctx = std::make_shared<FileCtx>();
-    ctx->format = "s3";
+    const WorkerShared shared{engine, options, factory, no_sink, commit, job.m, job.jobs, job.pool};
     const std::string text = s3_lines(3);
-    Block b;
-    b.file = ctx;
-    b.buf = pool.get();
-    std::copy(text.begin(), text.end(), b.buf.get());
-    b.size = text.size();
-    b.offset_end = text.size();
+    Block b = job.block(text, 0, 1);
     const std::string_view data = b.data();
     const std::size_t second = data.find('\n') + 1, third = data.find('\n', second) + 1;
     const std::string_view line1 = data.substr(0, second - 1), line2 = data.substr(second, third - 1 - second);
