@@ -233,6 +233,7 @@ void ParseWorker::flush() {
         // NOLINTNEXTLINE(bugprone-use-after-move): read after the sink, as said above
         builder_.reuse_storage(std::move(b.storage));
     } else {
+        spans_.clear();  // no sink to say them to: kept, they grew by a span a file for good
         held_.push_back(std::move(b));
         append_held(false);
     }

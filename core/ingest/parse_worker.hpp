@@ -44,6 +44,8 @@ public:
     std::uint64_t process(Block& block);
     /// Flushes what is left.
     void finish();
+    /// Spans of input not yet handed to a commit sink (tests).
+    std::size_t spans_kept() const { return spans_.size(); }
 
 private:
     std::uint64_t parse_lines(const FileCtx& fc, const Block& block);

@@ -474,6 +474,33 @@ TEST(ParseWorker, ABatchTheBusyEngineRefusedIsAppendedWhenTheWorkerIsDone) {
     EXPECT_EQ(engine.report(ReportSpec{}).totals.requests, kBefore + given);
 }
 
+// Without a commit sink (a report without a state file) the spans of input a batch stood for
+// are said to no one: each flush forgets them, or a long follow kept one a file for good.
+TEST(ParseWorker, ForgetsItsSpansWhenNoSinkTakesThem) {
+    Engine engine{EngineConfig{}};
+    LoaderOptions options;
+    options.batch_lines = 2;
+    const ParserFactory factory = default_parser_factory();
+    const RejectSink sink;
+    const CommitSink commit;
+    OneS3Job job;
+    job.jobs.resize(3, job.jobs[0]);
+    const WorkerShared shared{engine, options, factory, sink, commit, job.m, job.jobs, job.pool};
+    ParseWorker worker(shared);
+    const std::string text = s3_lines(3);
+    for (std::uint32_t i = 0; i < 3; ++i) {
+        auto ctx = std::make_shared<FileCtx>(*job.ctx);
+        ctx->index = i;
+        Block b = job.block(text, 0, 1);
+        b.file = ctx;
+        worker.process(b);
+        EXPECT_EQ(worker.spans_kept(), 0u) << "flushed at 2 lines: nothing kept";
+    }
+    worker.finish();
+    EXPECT_EQ(worker.spans_kept(), 0u);
+    EXPECT_EQ(engine.lines().read, 9u);
+}
+
 TEST(ParseWorker, TakesTheRecordsDetectionParsedForThoseVeryLinesOnly) {
     Engine engine{EngineConfig{}};
     LoaderOptions options;
