@@ -40,7 +40,7 @@ public:
     /// Runs a SELECT on host `host` whose text may be long (a filter's value lists): up to
     /// 256 MiB of SQL, where the server's default is 256 KiB.
     std::expected<std::string, std::string> select(std::size_t host, std::string_view sql);
-    /// Inserts records in Native blocks (insert_statement(), NativeWriter): the body is what
+    /// Inserts records in Native blocks (insert_statement(), NativeColumnsWriter): the body is what
     /// `next` gives until an empty piece, `size` bytes in all, sent as query `query_id`,
     /// gzip-compressed when the target says so (Target::gzip), else sent as made; the bytes of
     /// the body sent.

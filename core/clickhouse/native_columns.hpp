@@ -185,7 +185,8 @@ private:
 /// batch (EncodedColumns::files), not its path; the batch id is written when the part is sent.
 /// take() orders each host's rows by (org, time), the table's order, so the server need not
 /// sort them (a fifth of its CPU on an insert), and draws a fresh batch id (new_batch_id()).
-/// The same rows, in the same order, as RowBinaryEncoder. Not thread-safe: one per parse worker.
+/// The same rows, in the same order, as the tests' reference RowBinaryEncoder (tests/support). Not thread-safe: one per
+/// parse worker.
 class NativeColumnsEncoder : public RecordEncoder {
 public:
     NativeColumnsEncoder(std::size_t hosts, std::function<std::uint32_t(std::string_view path)> host_of,

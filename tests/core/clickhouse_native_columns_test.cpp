@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "core/agg/batch.hpp"
-#include "core/clickhouse/native_block.hpp"
+#include "support/reference_encoder.hpp"
 #include "core/clickhouse/native_columns.hpp"
 #include "core/clickhouse/row_binary.hpp"
 #include "core/ingest/loader.hpp"

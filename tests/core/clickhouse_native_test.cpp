@@ -4,7 +4,7 @@
 #include <functional>
 
 #include "core/agg/batch.hpp"
-#include "core/clickhouse/native_block.hpp"
+#include "support/reference_encoder.hpp"
 #include "core/clickhouse/row_binary.hpp"
 #include "core/clickhouse/schema.hpp"
 #include "core/ingest/loader.hpp"

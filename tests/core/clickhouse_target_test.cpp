@@ -8,6 +8,7 @@
 #include "core/agg/batch.hpp"
 #include "core/clickhouse/ingest_sink.hpp"
 #include "core/clickhouse/row_binary.hpp"
+#include "support/reference_encoder.hpp"
 #include "core/clickhouse/schema.hpp"
 #include "core/clickhouse/target.hpp"
 #include "core/config/config.hpp"

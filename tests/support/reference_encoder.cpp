@@ -1,12 +1,207 @@
-#include "core/clickhouse/native_block.hpp"
+#include "support/reference_encoder.hpp"
 
 #include <algorithm>
 #include <cstring>
+#include <limits>
 
-#include "core/clickhouse/row_binary.hpp"
-#include "core/clickhouse/schema.hpp"
+#include "core/agg/metrics.hpp"
 
 namespace s3top::clickhouse {
+namespace {
+
+constexpr std::uint64_t kLineMask = (std::uint64_t{1} << 40) - 1;
+constexpr std::int64_t kMaxDateTime = std::numeric_limits<std::uint32_t>::max();
+
+}  // namespace
+
+std::string RowBuffers::get() {
+    {
+        std::lock_guard l(mutex_);
+        if (!spare_.empty()) {
+            std::string b = std::move(spare_.back());
+            spare_.pop_back();
+            return b;
+        }
+    }
+    // Room for the whole batch at once: a buffer doubling as it fills copies its rows each time
+    // (huge pages were tried: faulting them in cost s3top more CPU than 4 KiB pages).
+    std::string b;
+    b.reserve(reserve_);
+    return b;
+}
+
+void RowBuffers::put(std::string buffer) {
+    buffer.clear();
+    std::lock_guard l(mutex_);
+    spare_.push_back(std::move(buffer));
+}
+
+std::string EncodedRows::Part::body() const {
+    std::string out;
+    out.reserve(bytes);
+    const std::vector<Column>& columns = record_columns();
+    for (const std::string_view piece : pieces) {
+        for (std::size_t at = 0; at < piece.size();) {
+            for (const Column& c : columns) {
+                const std::size_t from = at;
+                if (row_interned(c)) {
+                    std::uint32_t id = 0;
+                    if (piece.size() - at < sizeof id) return {};
+                    std::memcpy(&id, piece.data() + at, sizeof id);
+                    at += sizeof id;
+                    if (id >= values.size()) return {};
+                    put_string(out, values[id]);
+                    continue;
+                }
+                std::size_t width = row_binary_width(c.field);
+                if (width == 0) {  // a String: its LEB128 length, then its bytes
+                    std::uint64_t len = 0;
+                    for (int shift = 0;; shift += 7) {
+                        if (at == piece.size() || shift > 63) return {};
+                        const auto b = static_cast<unsigned char>(piece[at++]);
+                        len |= std::uint64_t{b & 0x7fu} << shift;
+                        if (!(b & 0x80)) break;
+                    }
+                    width = len;
+                } else if (row_binary_nullable(c.field)) {
+                    if (at == piece.size()) return {};
+                    if (piece[at++] != 0) width = 0;  // NULL: the flag alone
+                }
+                if (piece.size() - at < width) return {};
+                at += width;
+                out.append(piece.substr(from, at - from));
+            }
+        }
+    }
+    return out;
+}
+
+EncodedRows::~EncodedRows() {
+    if (buffers_) buffers_->put(std::move(rows_));
+}
+
+RowBinaryEncoder::RowBinaryEncoder(std::size_t hosts, std::function<std::uint32_t(std::string_view path)> host_of,
+                                   std::shared_ptr<RowBuffers> buffers)
+    : hosts_(std::max<std::size_t>(hosts, 1)),
+      host_of_(std::move(host_of)),
+      buffers_(std::move(buffers)),
+      columns_(record_columns().size()),
+      string_bytes_(hosts_ * columns_, 0) {
+    for (const Column& c : record_columns()) interned_.push_back(row_interned(c));
+}
+
+void RowBinaryEncoder::add(const NumberRow& n, const std::array<std::string_view, kStringDimCount>& values,
+                           std::string_view path, std::uint64_t origin) {
+    if (!has_buffer_) {  // the buffer of a batch sent before, its memory already faulted in
+        rows_ = buffers_->get();
+        has_buffer_ = true;
+    }
+    if (path.data() != last_path_.data() || path.size() != last_path_.size()) {
+        last_path_ = path;
+        last_host_ = host_of_ ? std::min<std::uint32_t>(host_of_(path), static_cast<std::uint32_t>(hosts_ - 1)) : 0;
+        last_file_ = files_.intern(path);  // id 0 is "": a path-less input is files[0], ''
+    }
+    const std::int64_t t = std::clamp<std::int64_t>(n.time, 0, kMaxDateTime);
+    times_clamped_ += t != n.time;
+    const std::size_t at = rows_.size();
+    std::uint64_t* const string_bytes = string_bytes_.data() + std::size_t{last_host_} * columns_;
+    const std::vector<Column>& columns = record_columns();
+    for (std::size_t c = 0; c < columns_; ++c) {
+        const Column& col = columns[c];
+        switch (col.field) {
+            case Field::Time: put_number(rows_, static_cast<std::uint32_t>(t)); break;
+            case Field::Dim: {
+                const std::string_view v = values[index(col.dim)];
+                if (interned_[c]) {
+                    put_number(rows_, values_.intern(v));
+                    string_bytes[c] += varint_size(v.size()) + v.size();  // as the Native body has it
+                    break;
+                }
+                const std::size_t before = rows_.size();
+                put_string(rows_, v);
+                string_bytes[c] += rows_.size() - before;
+                break;
+            }
+            case Field::Status: put_number(rows_, n.status); break;
+            case Field::Tier: put_number(rows_, n.tier); break;
+            case Field::BytesSent: put_number(rows_, n.bytes_sent); break;
+            case Field::BytesIn: put_number(rows_, n.bytes_in); break;
+            case Field::TotalTime:
+                if (n.total_time_ms == kNoTotalTime) {
+                    rows_.push_back(1);  // NULL
+                } else {
+                    rows_.push_back(0);
+                    put_number(rows_, n.total_time_ms);
+                }
+                break;
+            case Field::FileNumber: put_number(rows_, last_file_); break;
+            case Field::SourceLine: put_number(rows_, origin & kLineMask); break;
+            case Field::BatchId: put_number(rows_, std::uint64_t{0}); break;  // written by take()
+        }
+    }
+    const std::uint64_t org = orgs_.intern(values[index(Dim::Org)]);
+    index_.push_back(
+        Row{org << 32 | static_cast<std::uint32_t>(t), at, static_cast<std::uint32_t>(rows_.size() - at), last_host_});
+}
+
+std::unique_ptr<EncodedRecords> RowBinaryEncoder::take() {
+    // The batch id is each row's last 8 bytes (record_columns() ends with it).
+    const std::uint64_t id = new_batch_id();
+    for (const Row& row : index_) std::memcpy(rows_.data() + row.at + row.size - sizeof id, &id, sizeof id);
+    // The table's order: org as ClickHouse compares strings (bytes, unsigned, a prefix first),
+    // then time. Orgs are few: each is ranked once and the rows sorted by (rank, time).
+    std::vector<std::uint32_t> by_name(orgs_.size());
+    for (std::uint32_t i = 0; i < by_name.size(); ++i) by_name[i] = i;
+    std::sort(by_name.begin(), by_name.end(),
+              [&](std::uint32_t a, std::uint32_t b) { return orgs_.view(a) < orgs_.view(b); });
+    std::vector<std::uint64_t> rank(by_name.size());
+    for (std::uint32_t r = 0; r < by_name.size(); ++r) rank[by_name[r]] = r;
+    for (Row& row : index_) row.order = rank[row.order >> 32] << 32 | (row.order & 0xffffffffu);
+    // Equal (org, time) rows keep their order: the body is the same for the same records.
+    std::stable_sort(index_.begin(), index_.end(),
+                     [](const Row& a, const Row& b) { return a.host != b.host ? a.host < b.host : a.order < b.order; });
+    auto out = std::make_unique<EncodedRows>(std::move(rows_), buffers_);
+    rows_ = std::string();
+    has_buffer_ = false;
+    out->batch_id = id;
+    out->values = std::move(values_);
+    values_ = StringPool();
+    out->rows = index_.size();
+    out->times_clamped = times_clamped_;
+    out->files.reserve(files_.size() - 1);
+    for (std::uint32_t i = 1; i < files_.size(); ++i) out->files.emplace_back(files_.view(i));
+    const char* const base = out->rows_data();
+    for (std::size_t i = 0; i < index_.size();) {
+        EncodedRows::Part& part = out->parts.emplace_back();
+        part.host = index_[i].host;
+        part.values = out->values.views();
+        part.string_bytes.assign(string_bytes_.begin() + std::ptrdiff_t(part.host * columns_),
+                                 string_bytes_.begin() + std::ptrdiff_t((part.host + 1) * columns_));
+        part.min_time = std::numeric_limits<std::int64_t>::max();
+        part.max_time = std::numeric_limits<std::int64_t>::min();
+        for (; i < index_.size() && index_[i].host == part.host; ++i) {
+            const Row& row = index_[i];
+            const auto t = static_cast<std::int64_t>(row.order & 0xffffffffu);
+            part.min_time = std::min(part.min_time, t);
+            part.max_time = std::max(part.max_time, t);
+            // A row right after the previous one in the buffer extends its piece.
+            const std::string_view piece(base + row.at, row.size);
+            if (!part.pieces.empty() && part.pieces.back().data() + part.pieces.back().size() == piece.data())
+                part.pieces.back() = std::string_view(part.pieces.back().data(), part.pieces.back().size() + row.size);
+            else
+                part.pieces.push_back(piece);
+            part.bytes += row.size;
+            ++part.rows;
+        }
+    }
+    index_.clear();
+    std::fill(string_bytes_.begin(), string_bytes_.end(), 0);
+    orgs_.clear();
+    files_.clear();
+    last_path_ = {};  // numbered anew in the next batch
+    times_clamped_ = 0;
+    return out;
+}
 namespace {
 
 /// How a record column goes from an encoder's row (EncodedRows) to its Native streams.
