@@ -90,7 +90,10 @@ std::pair<std::filesystem::path, std::uint64_t> ingest_state_file(Session& s, co
 /// them), then starts fetching the new objects (load_all reads each as it lands). A source that
 /// could not be listed at all (bad credentials, no such bucket) is not read from its folder
 /// either when not following: a report from what an earlier run left there would look complete.
-void list_inputs(Session& s, const Options& opt) {
+/// `stat`: StatFiles::WhenOpened when no state file is open, so the first plan's ledger is empty
+/// and opens every file anyway (not for a billing statement, which names the newest file's mtime,
+/// nor a replay, which reads the inputs without a plan).
+void list_inputs(Session& s, const Options& opt, StatFiles stat) {
     std::vector<std::string> failed;
     if (!opt.s3.empty()) {
         s.s3 = std::make_unique<S3Sources>(opt);
@@ -98,7 +101,7 @@ void list_inputs(Session& s, const Options& opt) {
     }
     std::vector<std::string> paths = opt.paths;
     if (!opt.follow) std::erase_if(paths, [&](const std::string& p) { return std::ranges::count(failed, p) > 0; });
-    s.inputs = collect_inputs(paths, s.problems);
+    s.inputs = collect_inputs(paths, s.problems, stat);
     if (opt.shards > 1)
         std::erase_if(s.inputs,
                       [&](const InputFile& f) { return !in_shard(f.path, opt.paths, opt.shard, opt.shards); });
@@ -191,13 +194,14 @@ Session make_session(const Options& opt, const DimMask& needed, std::optional<Re
                                             (ingest ? "" : " (running without a state file)"));
             });
             watch();
-            list_inputs(s, opt);
+            list_inputs(s, opt, StatFiles::Listed);
             loader.join();  // before `s` is moved out
             return s;
         }
     }
     watch();
-    list_inputs(s, opt);
+    const bool stat_needed = opt.billing || opt.command == Command::Ingest || opt.replay;
+    list_inputs(s, opt, stat_needed ? StatFiles::Listed : StatFiles::WhenOpened);
     return s;
 }
 

@@ -26,8 +26,11 @@ std::string zlib_message(const char* msg) {
 /// A local file (plain, or gzip by its magic bytes) or standard input (descriptor 0).
 class FileSource final : public ByteSource {
 public:
-    FileSource(std::string path, int fd, const GzipLimits& limits, std::optional<std::uint64_t> size)
-        : path_(std::move(path)), limits_(limits), fd_(fd), size_(size), checked_(fd == 0) {}
+    /// `confirm`: the descriptor is the planned file, but whether it is still as long as planned is
+    /// looked at only when the first read ends short of `size` (confirm_length()).
+    FileSource(std::string path, int fd, const GzipLimits& limits, std::optional<std::uint64_t> size,
+               bool confirm = false)
+        : path_(std::move(path)), limits_(limits), fd_(fd), size_(size), checked_(fd == 0), confirm_(confirm && size) {}
     ~FileSource() override {
         if (gz_) {
             gzclose_r(gz_);  // closes fd_
@@ -116,10 +119,29 @@ private:
             if (got < 0 && errno == EINTR) continue;
             if (got < 0) return std::unexpected(IoError::from_errno(IoError::Code::Read, path_, errno));
             pos_ += static_cast<std::uint64_t>(got);
+            if (confirm_) {
+                confirm_ = false;
+                if (pos_ < *size_) {
+                    if (auto as_planned = confirm_length(); !as_planned) return std::unexpected(as_planned.error());
+                }
+            }
             // A short read that reached the listed size is the end: no read to be told so.
             if (got > 0 && static_cast<std::size_t>(got) < n && size_ && pos_ >= *size_) at_end_ = true;
             return static_cast<std::size_t>(got);
         }
+    }
+
+    /// After a first read that ended short of the planned size: the file must still be at least
+    /// that long (else it was truncated since the plan: IoError::Code::Changed, and the first read's
+    /// bytes are not taken). What open_byte_source checks of a descriptor it opens, asked only
+    /// when a read could not already tell.
+    std::expected<void, IoError> confirm_length() const {
+        struct stat st{};
+        if (::fstat(fd_, &st) != 0) return std::unexpected(IoError::from_errno(IoError::Code::Read, path_, errno));
+        if (static_cast<std::uint64_t>(st.st_size) < *size_)
+            return std::unexpected(
+                IoError{IoError::Code::Changed, path_, 0, "truncated while being read (rotated?); looked at again"});
+        return {};
     }
 
     std::expected<std::size_t, IoError> read_gzip(char* buf, std::size_t n) {
@@ -171,6 +193,7 @@ private:
     std::uint64_t pos_ = 0;              ///< plain file offset
     bool at_end_ = false;
     bool unfinished_ = false;
+    bool confirm_ = false;   ///< confirm_length() after the first read, when it ends short
     std::uint64_t out_ = 0;  ///< decompressed so far
 };
 
@@ -179,11 +202,16 @@ private:
 std::expected<std::unique_ptr<ByteSource>, IoError> open_byte_source(const InputFile& f, const GzipLimits& limits,
                                                                      int fd) {
     if (f.path == "-") return std::make_unique<FileSource>(f.path, 0, limits, std::nullopt);  // read as it comes
-    if (fd < 0) fd = ::open(f.path.c_str(), O_RDONLY | O_CLOEXEC);
+    const bool held = fd >= 0;
+    if (!held) fd = ::open(f.path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) return std::unexpected(IoError::from_errno(IoError::Code::Open, f.path, errno));
-    auto source = std::make_unique<FileSource>(f.path, fd, limits, f.stated ? std::optional(f.size) : std::nullopt);
+    const std::optional<std::uint64_t> size = f.stated ? std::optional(f.size) : std::nullopt;
+    // Held by the plan, which checked its fstat: the very file planned. Its length is checked by
+    // the first read (a small file's only one), and by fstat only when that read ends short.
+    if (held) return std::make_unique<FileSource>(f.path, fd, limits, size, true);
+    auto source = std::make_unique<FileSource>(f.path, fd, limits, size);
     if (!f.stated) return source;
-    // Opened once, by path (or by the plan, to read its head): the descriptor must be the file the plan looked at. A
+    // Opened once, by path: the descriptor must be the file the plan looked at. A
     // rotation between the plan and this open (renamed away, or truncated by copytruncate) would have us read another
     // file's bytes from the planned offset.
     struct stat st{};

@@ -48,8 +48,9 @@ public:
 /// Opens `file` ("-": standard input). The file is opened once; when `file.stated`, the
 /// descriptor must be that file (same device and inode, not shorter), else
 /// IoError::Code::Changed: a rotation between the plan and the read is never read as the
-/// planned file. `fd` >= 0: the file is already open there (ReadJob::opened), and checked alike;
-/// the source owns it.
+/// planned file. `fd` >= 0: the file is already open there (ReadJob::opened), a descriptor the
+/// plan found to be that file (fstat); the source owns it, and its first read returns
+/// IoError::Code::Changed when it ends short of `file.size` and the file is now shorter.
 std::expected<std::unique_ptr<ByteSource>, IoError> open_byte_source(const InputFile& file, const GzipLimits& limits,
                                                                      int fd = -1);
 

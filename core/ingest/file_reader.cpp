@@ -186,6 +186,14 @@ private:
         auto got = want == 0 ? std::expected<std::size_t, IoError>(0) : src_.read(cur_.get(), want);
         progress_.update(src_);
         fr_.gzip = src_.gzip();
+        if (!got && got.error().code == IoError::Code::Changed) {
+            // Shorter than planned (a descriptor the plan held: its first read tells): nothing
+            // taken, and the file is planned again as it is now.
+            fr_.error = got.error().message();
+            fr_.untouched = fr_.changed = true;
+            pool_.put(std::move(cur_));
+            return false;
+        }
         if (!got) {
             fail(got.error().message());
             fr_.error += counted_note(false);

@@ -115,8 +115,8 @@ LoadResult Ingestor::plan_and_load(const std::vector<InputFile>& inputs, bool fo
                                    std::vector<PlannedJob>& planned) {
     planned.resize(inputs.size());
     std::vector<ReadJob> jobs(inputs.size());
-    // What is known before the plan: every input read whole. The plan's duplicates are taken
-    // off the progress's totals once it is over.
+    // What is known before the plan: every input read whole (one listed by name only, once
+    // planned). The plan's duplicates are taken off the progress's totals once it is over.
     std::uint64_t bytes = 0;
     for (const InputFile& f : inputs) bytes += f.stated ? f.size : 0;
     engine_.expect_bytes(bytes);
@@ -136,9 +136,16 @@ LoadResult Ingestor::plan_and_load(const std::vector<InputFile>& inputs, bool fo
         } closer{feed};
         std::vector<PlannedJob> out;
         ledger_.plan(inputs, follow, counts, problems, out, [&](std::size_t n) {
+            std::uint64_t found = 0;  // the sizes of inputs listed by name only, known once planned
             for (; made < n && made < planned.size(); ++made) {
                 planned[made] = out[made];
                 jobs[made] = out[made].job;
+                if (!inputs[out[made].input].stated) found += out[made].job.file.size;
+            }
+            if (found > 0) {
+                bytes += found;
+                engine_.expect_bytes(found);
+                if (progress) progress->bytes_planned.fetch_add(found, std::memory_order_relaxed);
             }
             feed.publish(made);
         });

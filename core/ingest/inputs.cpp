@@ -78,7 +78,8 @@ void stat_entries(int fd, std::vector<Entry>& entries) {
 
 /// Lists the folder open as `fd` (closed here): `prefix` is its path ending in '/', `shown` its
 /// path as named in problems. Files are stat'ed relative to the folder (one fstatat each; none
-/// for temporary names the folder says are regular files). Files are sorted by path and
+/// for temporary names the folder says are regular files, nor for any regular file when `stat`
+/// is StatFiles::WhenOpened). Files are sorted by path and
 /// subfolders by path plus '/', and merged: the whole walk comes out in the byte order of full
 /// paths (every path under folder "a" starts with "a/") without one sort of every path.
 /// Folders listed so far in one collect_inputs() call, by device and inode: a symlinked folder
@@ -92,8 +93,16 @@ struct Folder {
     friend bool operator<(const Folder& a, const Folder& b) { return a.path < b.path; }
 };
 
+/// A regular file listed by name only (StatFiles::WhenOpened): the plan stats its descriptor.
+InputFile unstated_input(std::string path, std::string_view filename) {
+    InputFile f;
+    f.path = std::move(path);
+    f.gzip = filename.size() > 3 && filename.ends_with(".gz");
+    return f;
+}
+
 void walk(int fd, const std::string& prefix, const std::string& shown, std::vector<InputFile>& out,
-          std::vector<InputProblem>& problems, Seen& seen, bool linked) {
+          std::vector<InputProblem>& problems, Seen& seen, bool linked, StatFiles stat) {
     if (struct stat self{};
         ::fstat(fd, &self) == 0 &&
         !seen.emplace(static_cast<std::uint64_t>(self.st_dev), static_cast<std::uint64_t>(self.st_ino)).second) {
@@ -136,6 +145,10 @@ void walk(int fd, const std::string& prefix, const std::string& shown, std::vect
             continue;
         }
         if (type == DT_REG && temporary) continue;
+        if (type == DT_REG && stat == StatFiles::WhenOpened) {
+            files.push_back(unstated_input(prefix + std::string(name), name));
+            continue;
+        }
         entries.push_back(Entry{std::string(name), type, temporary});
     }
     stat_entries(fd, entries);
@@ -187,7 +200,7 @@ void walk(int fd, const std::string& prefix, const std::string& shown, std::vect
             problems.push_back({std::move(path), std::strerror(errno)});
             continue;
         }
-        walk(sub, folder, path, out, problems, seen, link);
+        walk(sub, folder, path, out, problems, seen, link, stat);
     }
     for (; file != files.end(); ++file) out.push_back(std::move(*file));
     ::closedir(dir);  // closes fd
@@ -195,7 +208,8 @@ void walk(int fd, const std::string& prefix, const std::string& shown, std::vect
 
 }  // namespace
 
-std::vector<InputFile> collect_inputs(const std::vector<std::string>& paths, std::vector<InputProblem>& problems) {
+std::vector<InputFile> collect_inputs(const std::vector<std::string>& paths, std::vector<InputProblem>& problems,
+                                      StatFiles stat) {
     std::vector<InputFile> out;
     for (const auto& name : paths) {
         if (name == "-") {
@@ -224,7 +238,7 @@ std::vector<InputFile> collect_inputs(const std::vector<std::string>& paths, std
             continue;
         }
         Seen seen;  // per named folder: one named twice is listed twice, as before
-        walk(fd, name.ends_with('/') ? name : name + '/', name, out, problems, seen, false);
+        walk(fd, name.ends_with('/') ? name : name + '/', name, out, problems, seen, false, stat);
     }
     return out;
 }

@@ -35,11 +35,20 @@ struct InputProblem {
 /// "*.tmp", "*.part", "*.partial", ".*"): they are skipped until renamed into place.
 bool is_temporary_name(std::string_view filename);
 
+/// How a folder's regular files are listed. `Listed`: each is stat'ed (size, times, device and
+/// inode: InputFile::stated), which a plan against a ledger needs to tell unchanged files. `WhenOpened`:
+/// by name only (stated false, gzip by name) when the folder says the entry is a regular file; the
+/// plan takes its stat from the descriptor it opens to read the head. For a run whose ledger is
+/// empty (no state file): over 100,000 files that is a system call a file fewer, and none before
+/// the plan starts. Named files, links and entries of unknown type are stat'ed either way.
+enum class StatFiles : std::uint8_t { Listed, WhenOpened };
+
 /// Expands paths: files as they are, folders recursed (symlinked folders too, each folder
 /// once: a link back to one already listed, a loop, is named in `problems`), "-" kept. Files come sorted by path
 /// (bytewise) within each named folder, so every run reads in the same order. Temporary files are skipped; unreadable
 /// entries are reported in `problems` and skipped. A folder is read with readdir and each
 /// file stat'ed relative to its folder (no path lookup from the root per file).
-std::vector<InputFile> collect_inputs(const std::vector<std::string>& paths, std::vector<InputProblem>& problems);
+std::vector<InputFile> collect_inputs(const std::vector<std::string>& paths, std::vector<InputProblem>& problems,
+                                      StatFiles stat = StatFiles::Listed);
 
 }  // namespace s3top

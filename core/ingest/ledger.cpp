@@ -11,23 +11,31 @@
 
 namespace s3top {
 
+using namespace ledger_io;
+
 std::optional<FileStat> stat_file(const std::filesystem::path& p) {
     struct stat st{};
     if (::stat(p.c_str(), &st) != 0) return std::nullopt;
-    FileStat f;
-    f.dev = static_cast<std::uint64_t>(st.st_dev);
-    f.ino = static_cast<std::uint64_t>(st.st_ino);
-    f.size = static_cast<std::uint64_t>(st.st_size);
-    f.mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
-    f.ctime_ns = static_cast<std::int64_t>(st.st_ctim.tv_sec) * 1000000000 + st.st_ctim.tv_nsec;
-    return f;
+    return file_stat(st);
 }
-
-using namespace ledger_io;
 
 namespace {
 
 std::uint64_t head_key(std::uint64_t head_hash) { return mix64(head_hash); }
+
+/// The job reads the file as `st` says it is: the loader checks that it opens this very file
+/// (device, inode, at least this size).
+void plan_as(PlannedJob& pj, const FileStat& st) {
+    pj.stat = st;
+    InputFile& f = pj.job.file;
+    f.stated = true;
+    f.dev = st.dev;
+    f.ino = st.ino;
+    f.size = st.size;
+    f.mtime_ns = st.mtime_ns;
+    f.ctime_ns = st.ctime_ns;
+    f.mtime = st.mtime_ns / 1000000000;
+}
 
 }  // namespace
 
@@ -201,20 +209,20 @@ void Ledger::plan(const std::vector<InputFile>& inputs, bool follow, PlanCounts&
     // final only when the next one starts, and until then no reader can take their descriptors.
     const std::size_t head_chunk = final ? OpenedFile::kMaxHeld / 4 : 4096;
     HoldOpen hold;
-    std::vector<const std::string*> head_paths;
+    std::vector<const InputFile*> head_files;
     std::vector<Head> heads;
     for (auto* list : {&lists.grown, &lists.replaced, &lists.fresh}) {
         for (std::size_t ti = 0; ti < list->size(); ++ti) {
             if (ti % head_chunk == 0) {
                 if (final) final(out.size());
-                head_paths.clear();
+                head_files.clear();
                 for (std::size_t k = ti; k < std::min(ti + head_chunk, list->size()); ++k) {
                     Todo& u = (*list)[k];
                     if (!needs_head(u)) continue;
-                    u.head = head_paths.size();
-                    head_paths.push_back(&u.pj.job.file.path);
+                    u.head = head_files.size();
+                    head_files.push_back(&u.pj.job.file);
                 }
-                read_heads(head_paths, heads, final ? &hold : nullptr);
+                read_heads(head_files, heads, final ? &hold : nullptr);
             }
             Todo& t = (*list)[ti];
             resolve(t, t.head != Todo::kNoHead ? &heads[t.head] : nullptr, search, counts, out);
@@ -235,13 +243,20 @@ void Ledger::classify(const InputFile& f, std::size_t i, bool follow, PlanCounts
         return;
     }
     const std::string& path = f.path;
+    auto it = by_path_.find(path);
+    if (!f.stated && it == by_path_.end()) {
+        // Listed by name only (StatFiles::WhenOpened) and new: its stat comes from the descriptor
+        // its head is read from (find_counted_start), not from a look of its own.
+        pj.kind = PlanKind::Read;
+        lists.fresh.push_back({std::move(pj), nullptr});
+        return;
+    }
     const auto st =
         f.stated ? std::optional<FileStat>(FileStat{f.dev, f.ino, f.size, f.mtime_ns, f.ctime_ns}) : stat_file(f.path);
     if (!st) {
         problems.push_back({path, std::strerror(errno)});
         return;
     }
-    auto it = by_path_.find(path);
     if (it != by_path_.end()) {
         const LedgerEntry& e = it->second;
         if (e.stat == *st && e.gaps.empty() && (e.gzip || follow || e.offset >= st->size)) {
@@ -256,15 +271,7 @@ void Ledger::classify(const InputFile& f, std::size_t i, bool follow, PlanCounts
             return;
         }
     }
-    pj.stat = *st;
-    // The loader checks that it opens this very file (device, inode, at least this size).
-    pj.job.file.stated = true;
-    pj.job.file.dev = st->dev;
-    pj.job.file.ino = st->ino;
-    pj.job.file.size = st->size;
-    pj.job.file.mtime_ns = st->mtime_ns;
-    pj.job.file.ctime_ns = st->ctime_ns;
-    pj.job.file.mtime = st->mtime_ns / 1000000000;
+    plan_as(pj, *st);
     if (it == by_path_.end()) {
         pj.kind = PlanKind::Read;
         lists.fresh.push_back({std::move(pj), nullptr});
@@ -407,7 +414,11 @@ Ledger::Found Ledger::find_counted_start(Todo& t, Head* read_ahead, Search& sear
         f.key = head_key(own->head_hash);
         f.have_key = true;
     } else {
-        Head head = read_ahead ? std::move(*read_ahead) : read_head(pj.job.file.path);
+        Head head = read_ahead ? std::move(*read_ahead) : read_head(pj.job.file.path, nullptr, &pj.job.file);
+        // Listed by name only: planned as its descriptor's stat says. None (it could not be opened,
+        // or is no regular file): planned as no file at all, so the reader finds it gone or changed
+        // and the file is listed and planned again, as one the listing saw change.
+        if (!pj.job.file.stated) plan_as(pj, head.stat.value_or(FileStat{}));
         f.opened = std::move(head.opened);
         f.gzip = head.gzip;
         std::string_view counted = head.bytes;

@@ -11,6 +11,16 @@
 
 namespace s3top::ledger_io {
 
+FileStat file_stat(const struct stat& st) {
+    FileStat f;
+    f.dev = static_cast<std::uint64_t>(st.st_dev);
+    f.ino = static_cast<std::uint64_t>(st.st_ino);
+    f.size = static_cast<std::uint64_t>(st.st_size);
+    f.mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+    f.ctime_ns = static_cast<std::int64_t>(st.st_ctim.tv_sec) * 1000000000 + st.st_ctim.tv_nsec;
+    return f;
+}
+
 bool is_gzip(const std::filesystem::path& p) {
     const int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) return false;
@@ -44,10 +54,22 @@ StreamDigest stream_digest(const std::filesystem::path& p, std::uint64_t limit) 
     return out;
 }
 
-Head read_head(const std::string& p, HoldOpen* hold) {
+Head read_head(const std::string& p, HoldOpen* hold, const InputFile* listed) {
     Head out;
     const int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) return out;
+    const bool unstated = listed && !listed->stated;
+    bool may_hold = hold && !hold->gave_up.load(std::memory_order_relaxed);
+    if (may_hold || unstated) {
+        // The descriptor's own stat: the identity the reader would otherwise check when it takes
+        // the descriptor, and the stat a file listed by name only has none of.
+        struct stat st{};
+        if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) out.stat = file_stat(st);
+        const bool as_listed = !listed || !listed->stated ||
+                               (out.stat && out.stat->dev == listed->dev && out.stat->ino == listed->ino &&
+                                out.stat->size >= listed->size);
+        may_hold = may_hold && out.stat && as_listed;  // else the reader opens the path and finds it changed
+    }
     char buf[kEdgeBytes + 1];
     std::size_t done = 0;
     while (done < sizeof buf) {
@@ -58,7 +80,7 @@ Head read_head(const std::string& p, HoldOpen* hold) {
     }
     const bool gzip =
         done >= 2 && static_cast<unsigned char>(buf[0]) == 0x1f && static_cast<unsigned char>(buf[1]) == 0x8b;
-    if (hold && !gzip && !hold->gave_up.load(std::memory_order_relaxed)) {
+    if (may_hold && !gzip) {
         out.opened = OpenedFile::hold(fd, hold->wait);  // closes it when there is no room
         if (!out.opened) hold->gave_up.store(true, std::memory_order_relaxed);
     } else {
@@ -79,9 +101,9 @@ Head read_head(const std::string& p, HoldOpen* hold) {
     return out;
 }
 
-void read_heads(const std::vector<const std::string*>& paths, std::vector<Head>& heads, HoldOpen* hold) {
-    heads.assign(paths.size(), Head{});
-    parallel_for(paths.size(), 256, 64, [&](std::size_t i) { heads[i] = read_head(*paths[i], hold); });
+void read_heads(const std::vector<const InputFile*>& files, std::vector<Head>& heads, HoldOpen* hold) {
+    heads.assign(files.size(), Head{});
+    parallel_for(files.size(), 256, 64, [&](std::size_t i) { heads[i] = read_head(files[i]->path, hold, files[i]); });
 }
 
 std::optional<std::uint64_t> range_hash(const std::filesystem::path& p, std::uint64_t begin, std::uint64_t end) {

@@ -3,6 +3,7 @@
 // a byte range, and a scan that hashes it line by line looking for counted content. Internal
 // to the ledger (ledger.cpp and ledger_io.cpp); not an API.
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -23,6 +24,9 @@
 
 namespace s3top::ledger_io {
 
+/// What stat(2) says of a file, as the ledger keeps it.
+FileStat file_stat(const struct stat& st);
+
 /// True when the file starts with gzip's magic bytes.
 bool is_gzip(const std::filesystem::path& p);
 
@@ -40,7 +44,12 @@ struct Head {
     bool ok = false, gzip = false;
     bool complete = false;  ///< the stream ends within `bytes`
     std::string bytes;
-    std::shared_ptr<OpenedFile> opened;  ///< a plain file's descriptor, held (HoldOpen)
+    /// A plain file's descriptor, held (HoldOpen): only when it is the file listed (its fstat:
+    /// the same device and inode, not shorter), so the reader takes it without a look of its own.
+    std::shared_ptr<OpenedFile> opened;
+    /// fstat of the descriptor the head was read from, when it was taken (to hold it, or because
+    /// the listing has no stat: StatFiles::WhenOpened) and the file is a regular one.
+    std::optional<FileStat> stat;
 };
 
 /// A plan whose jobs a loader reads while it goes on (Ledger::plan with `final`): each plain
@@ -51,11 +60,13 @@ struct HoldOpen {
     std::chrono::milliseconds wait{200};
     std::atomic<bool> gave_up{false};
 };
-Head read_head(const std::string& p, HoldOpen* hold = nullptr);
+/// The head of `p`; `listed`: the input as listed, whose stat (when it has one) a held descriptor
+/// must match, and which, listed without one, has its descriptor's taken (Head::stat).
+Head read_head(const std::string& p, HoldOpen* hold = nullptr, const InputFile* listed = nullptr);
 
-/// read_head() of `paths[i]` into `heads[i]`, on every core when there are many: a folder of
+/// read_head() of `files[i]` into `heads[i]`, on every core when there are many: a folder of
 /// 100,000 new files is 100,000 opens before the first parse can start.
-void read_heads(const std::vector<const std::string*>& paths, std::vector<Head>& heads, HoldOpen* hold = nullptr);
+void read_heads(const std::vector<const InputFile*>& files, std::vector<Head>& heads, HoldOpen* hold = nullptr);
 
 /// A stream read from `from` (hash state `at` there, line number `line`) and hashed, asking
 /// `known(length, digest)` at every line end past `from` (and at a last unterminated line's

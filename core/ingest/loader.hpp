@@ -118,7 +118,9 @@ struct ReadJob {
     /// plan (copytruncate, then written past the old size) is not read from the old offset.
     std::optional<std::uint64_t> tail_before;
     /// The descriptor the plan read the file's head from, held for this job (OpenedFile): the
-    /// reader takes it instead of opening the path again. Null: the reader opens the path.
+    /// reader takes it instead of opening the path again. The plan held it only as the file
+    /// planned (its fstat: device, inode, not shorter), so the reader looks again only when its
+    /// first read ends short of the planned size. Null: the reader opens the path.
     std::shared_ptr<OpenedFile> opened = {};
 };
 

@@ -82,6 +82,37 @@ TEST(Inputs, EachFileCarriesItsStat) {
     EXPECT_EQ(f.mtime_ns, static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec);
 }
 
+// StatFiles::WhenOpened: a folder's regular files come by name only (the plan stats the
+// descriptor it opens), in the same order and with the same names; a file named on the command
+// line and a link are stat'ed as before (a link may lead to a folder or a fifo).
+TEST(Inputs, FilesListedByNameOnlyComeInTheSameOrderWithoutAStat) {
+    test::TempDir d;
+    const fs::path logs = d.path() / "logs";
+    d.write("logs/b.log", "bb\n");
+    d.write("logs/a/x.log.gz", "xx\n");
+    d.write("logs/.hidden.log", "x\n");
+    d.write("logs/c.part", "x\n");
+    const fs::path target = d.write("target.log", "target\n");
+    fs::create_symlink(target, logs / "link.log");
+    std::vector<InputProblem> problems;
+    const auto listed = collect_inputs({logs.string(), target.string()}, problems);
+    const auto named = collect_inputs({logs.string(), target.string()}, problems, StatFiles::WhenOpened);
+    ASSERT_EQ(paths_of(named), paths_of(listed));
+    ASSERT_EQ(named.size(), 4u);
+    std::map<std::string, InputFile> by_path;
+    for (const auto& f : named) by_path[f.path] = f;
+    const InputFile& gz = by_path[(logs / "a" / "x.log.gz").string()];
+    EXPECT_FALSE(gz.stated);
+    EXPECT_TRUE(gz.gzip) << "by name";
+    EXPECT_EQ(gz.size, 0u);
+    EXPECT_EQ(gz.ino, 0u);
+    EXPECT_FALSE(by_path[(logs / "b.log").string()].stated);
+    EXPECT_TRUE(by_path[(logs / "link.log").string()].stated) << "a link is stat'ed";
+    EXPECT_EQ(by_path[(logs / "link.log").string()].size, 7u);
+    EXPECT_TRUE(by_path[target.string()].stated) << "a file named itself is stat'ed";
+    EXPECT_TRUE(problems.empty());
+}
+
 TEST(Inputs, HiddenAndTemporaryEntriesAreSkippedSpecialOnesNamedLinksFollowed) {
     test::TempDir d;
     const fs::path logs = d.path() / "logs";

@@ -344,6 +344,123 @@ TEST_F(LedgerTest, TheReaderReadsTheFileThePlanHeldOpen) {
     EXPECT_EQ(engine.report(ReportSpec{}).totals.requests, 5u);
 }
 
+// Files listed by name only (StatFiles::WhenOpened) are planned as the descriptor their head
+// is read from says (the same stat a look at the path gives), whether the plan holds it for the
+// reader or not; a copy among them is a duplicate with its own stat.
+TEST_F(LedgerTest, APlanTakesTheStatOfFilesListedByNameOnlyFromTheirDescriptors) {
+    tmp.write("logs/a", lines("a", 5));
+    tmp.write("logs/a-copy", lines("a", 5));
+    tmp.write("logs/b", lines("b", 3, 7));
+    std::vector<InputProblem> problems;
+    const auto inputs = collect_inputs({logs().string()}, problems, StatFiles::WhenOpened);
+    ASSERT_EQ(inputs.size(), 3u);
+    for (const bool read_along : {true, false}) {
+        Ledger ledger;
+        PlanCounts counts;
+        std::vector<PlannedJob> out;
+        if (read_along) {
+            ledger.plan(inputs, false, counts, problems, out, [](std::size_t) {});
+        } else {
+            out = ledger.plan(inputs, false, counts, problems);
+        }
+        ASSERT_EQ(out.size(), 2u) << read_along;
+        EXPECT_EQ(counts.duplicate, 1u);
+        for (const PlannedJob& pj : out) {
+            const std::string& path = pj.job.file.path;
+            const auto st = stat_file(path);
+            ASSERT_TRUE(st);
+            EXPECT_EQ(pj.stat, *st) << path;
+            EXPECT_TRUE(pj.job.file.stated) << path;
+            EXPECT_EQ(pj.job.file.ino, st->ino) << path;
+            EXPECT_EQ(pj.job.file.size, st->size) << path;
+            EXPECT_EQ(pj.job.end, st->size) << path;
+            EXPECT_EQ(static_cast<bool>(pj.job.opened), read_along) << path;
+        }
+        const LedgerEntry* copy = ledger.find((logs() / "a-copy").string());
+        ASSERT_TRUE(copy);
+        EXPECT_EQ(copy->stat, *stat_file(logs() / "a-copy"));
+    }
+}
+
+// A file listed by name only that is gone when the plan opens it is not counted, and said so;
+// the others are read.
+TEST_F(LedgerTest, AFileListedByNameOnlyAndGoneBeforeThePlanIsNamedNotCounted) {
+    tmp.write("logs/a", lines("a", 5));
+    tmp.write("logs/b", lines("b", 3, 7));
+    std::vector<InputProblem> problems;
+    const auto inputs = collect_inputs({logs().string()}, problems, StatFiles::WhenOpened);
+    fs::remove(logs() / "b");
+    Engine engine{EngineConfig{}};
+    Ingestor ing(engine, test::IngestRun::two_workers());
+    const IngestResult r = ing.ingest(inputs, false);
+    EXPECT_EQ(engine.report(ReportSpec{}).totals.requests, 5u);
+    const auto unread = unread_inputs({}, r.load);
+    ASSERT_EQ(unread.size(), 1u);
+    EXPECT_EQ(unread[0].path, (logs() / "b").string());
+    EXPECT_FALSE(unread[0].reason.empty());
+    EXPECT_FALSE(unread[0].partly);
+}
+
+// The plan holds a descriptor only for the file listed (the same inode, not shorter): one
+// replaced or truncated between the listing and the plan is opened by its reader, which finds
+// it changed, so it is planned again as it is.
+TEST_F(LedgerTest, APlanHoldsNoDescriptorForAFileChangedSinceItsListing) {
+    tmp.write("logs/a", lines("a", 5));
+    tmp.write("logs/b", lines("b", 5));
+    std::vector<InputProblem> problems;
+    const auto inputs = collect_inputs({logs().string()}, problems);
+    tmp.write("new-a", lines("c", 6));
+    fs::rename(tmp.path() / "new-a", logs() / "a");               // another inode under the name
+    fs::resize_file(logs() / "b", line_bytes(lines("b", 5), 2));  // shorter than listed
+    Ledger ledger;
+    PlanCounts counts;
+    std::vector<PlannedJob> out;
+    ledger.plan(inputs, false, counts, problems, out, [](std::size_t) {});
+    ASSERT_EQ(out.size(), 2u);
+    std::vector<ReadJob> jobs;
+    for (const PlannedJob& pj : out) {
+        EXPECT_FALSE(pj.job.opened) << pj.job.file.path;
+        jobs.push_back(pj.job);
+    }
+    Engine engine{EngineConfig{}};
+    Loader loader(engine, LoaderOptions{});
+    const LoadResult r = loader.load_jobs(jobs);
+    for (const FileResult& f : r.files) EXPECT_TRUE(f.untouched && f.changed) << f.path << ": " << f.error;
+    EXPECT_EQ(engine.report(ReportSpec{}).totals.requests, 0u);
+}
+
+// The reader does not look at a held descriptor's stat again: a file truncated after the plan
+// is found by its first read ending short of the planned size (a small file's only read), or,
+// when that read is full, by one look at its length; either way nothing of it is taken and it
+// is planned again.
+TEST_F(LedgerTest, AFileTruncatedAfterThePlanThatHeldItIsNotReadAsPlanned) {
+    const std::string a = lines("a", 5);
+    for (const std::size_t first_read : {std::size_t{128} << 10, std::size_t{64}}) {
+        for (const std::size_t left : {std::size_t{10}, line_bytes(a, 3)}) {
+            tmp.write("logs/a", a);
+            std::vector<InputProblem> problems;
+            const auto inputs = collect_inputs({logs().string()}, problems, StatFiles::WhenOpened);
+            Ledger ledger;
+            PlanCounts counts;
+            std::vector<PlannedJob> out;
+            ledger.plan(inputs, false, counts, problems, out, [](std::size_t) {});
+            ASSERT_EQ(out.size(), 1u);
+            ASSERT_TRUE(out[0].job.opened);
+            fs::resize_file(logs() / "a", left);
+            Engine engine{EngineConfig{}};
+            LoaderOptions o;
+            o.whole_file_block_bytes = first_read;
+            Loader loader(engine, o);
+            const LoadResult r = loader.load_jobs({out[0].job});
+            ASSERT_EQ(r.files.size(), 1u);
+            EXPECT_TRUE(r.files[0].untouched && r.files[0].changed)
+                << first_read << " " << left << ": " << r.files[0].error;
+            EXPECT_EQ(engine.report(ReportSpec{}).totals.requests, 0u) << first_read << " " << left;
+            fs::remove(logs() / "a");
+        }
+    }
+}
+
 // A kill -9 with two workers can commit a later block of a file before an earlier one: the
 // file is then ingested in two ranges (restart reads the gap). Its content hash must still be
 // known afterwards, or a copy of it under another name is counted again (#4).
