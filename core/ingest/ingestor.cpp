@@ -100,8 +100,12 @@ void Ingestor::read_new(const std::vector<InputFile>& given, bool follow, const 
         }
     }
     out.load.problems.insert(out.load.problems.end(), r.problems.begin(), r.problems.end());
-    out.load.files.insert(out.load.files.end(), std::make_move_iterator(r.files.begin()),
-                          std::make_move_iterator(r.files.end()));
+    if (out.load.files.empty()) {
+        out.load.files = std::move(r.files);  // a first round's 100,000 results are not moved one by one
+    } else {
+        out.load.files.insert(out.load.files.end(), std::make_move_iterator(r.files.begin()),
+                              std::make_move_iterator(r.files.end()));
+    }
 }
 
 // Over 100,000 new files the plan (each file's head read and looked up) took a seventh of the
@@ -137,10 +141,12 @@ LoadResult Ingestor::plan_and_load(const std::vector<InputFile>& inputs, bool fo
         std::vector<PlannedJob> out;
         ledger_.plan(inputs, follow, counts, problems, out, [&](std::size_t n) {
             std::uint64_t found = 0;  // the sizes of inputs listed by name only, known once planned
+            // Taken from the plan's list, not copied: the ledger never looks at a final job again
+            // (a copy was a path and a descriptor's count more a file).
             for (; made < n && made < planned.size(); ++made) {
-                planned[made] = out[made];
-                jobs[made] = out[made].job;
-                if (!inputs[out[made].input].stated) found += out[made].job.file.size;
+                planned[made] = std::move(out[made]);
+                jobs[made] = planned[made].job;
+                if (!inputs[planned[made].input].stated) found += planned[made].job.file.size;
             }
             if (found > 0) {
                 bytes += found;

@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <string_view>
+#include <utility>
 
 #include "core/util/parallel_for.hpp"
 
@@ -55,8 +57,12 @@ StreamDigest stream_digest(const std::filesystem::path& p, std::uint64_t limit) 
 }
 
 Head read_head(const std::string& p, HoldOpen* hold, const InputFile* listed) {
+    return read_head_at(AT_FDCWD, p.c_str(), p, hold, listed);
+}
+
+Head read_head_at(int dir, const char* name, const std::string& p, HoldOpen* hold, const InputFile* listed) {
     Head out;
-    const int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
+    const int fd = ::openat(dir, name, O_RDONLY | O_CLOEXEC);
     if (fd < 0) return out;
     const bool unstated = listed && !listed->stated;
     bool may_hold = hold && !hold->gave_up.load(std::memory_order_relaxed);
@@ -101,9 +107,58 @@ Head read_head(const std::string& p, HoldOpen* hold, const InputFile* listed) {
     return out;
 }
 
+namespace {
+
+/// Where read_heads opens each file: relative to its folder, opened once for a run of at least
+/// kShared files in it (paths come sorted, so a folder's files are consecutive), else by its
+/// whole path. An open by name in a folder skips the lookup of every folder above it.
+class FolderFds {
+public:
+    static constexpr std::size_t kShared = 4;
+    explicit FolderFds(const std::vector<const InputFile*>& files) : at_(files.size(), {AT_FDCWD, 0}) {
+        for (std::size_t i = 0; i < files.size();) {
+            const std::string& path = files[i]->path;
+            const std::size_t slash = path.rfind('/');
+            const std::string_view folder =
+                std::string_view(path).substr(0, slash == std::string::npos ? 0 : slash + 1);
+            std::size_t end = i + 1;
+            while (end < files.size() && in_folder(files[end]->path, folder)) ++end;
+            if (!folder.empty() && end - i >= kShared) {
+                const int fd = ::open(std::string(folder).c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+                if (fd >= 0) {
+                    fds_.push_back(fd);
+                    for (std::size_t k = i; k < end; ++k) at_[k] = {fd, folder.size()};
+                }
+            }
+            i = end;
+        }
+    }
+    ~FolderFds() {
+        for (const int fd : fds_) ::close(fd);
+    }
+    FolderFds(const FolderFds&) = delete;
+    FolderFds& operator=(const FolderFds&) = delete;
+    /// The folder's descriptor (AT_FDCWD: none) and the offset of the name within the path.
+    std::pair<int, std::size_t> at(std::size_t i) const { return at_[i]; }
+
+private:
+    static bool in_folder(const std::string& path, std::string_view folder) {
+        return path.size() > folder.size() && path.starts_with(folder) &&
+               path.find('/', folder.size()) == std::string::npos;
+    }
+    std::vector<std::pair<int, std::size_t>> at_;
+    std::vector<int> fds_;
+};
+
+}  // namespace
+
 void read_heads(const std::vector<const InputFile*>& files, std::vector<Head>& heads, HoldOpen* hold) {
     heads.assign(files.size(), Head{});
-    parallel_for(files.size(), 256, 64, [&](std::size_t i) { heads[i] = read_head(files[i]->path, hold, files[i]); });
+    const FolderFds folders(files);
+    parallel_for(files.size(), 256, 64, [&](std::size_t i) {
+        const auto [dir, name] = folders.at(i);
+        heads[i] = read_head_at(dir, files[i]->path.c_str() + name, files[i]->path, hold, files[i]);
+    });
 }
 
 std::optional<std::uint64_t> range_hash(const std::filesystem::path& p, std::uint64_t begin, std::uint64_t end) {

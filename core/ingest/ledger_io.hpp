@@ -63,6 +63,8 @@ struct HoldOpen {
 /// The head of `p`; `listed`: the input as listed, whose stat (when it has one) a held descriptor
 /// must match, and which, listed without one, has its descriptor's taken (Head::stat).
 Head read_head(const std::string& p, HoldOpen* hold = nullptr, const InputFile* listed = nullptr);
+/// The same, the file opened as `name` relative to the folder open as `dir` (AT_FDCWD: as `p`).
+Head read_head_at(int dir, const char* name, const std::string& p, HoldOpen* hold, const InputFile* listed);
 
 /// read_head() of `files[i]` into `heads[i]`, on every core when there are many: a folder of
 /// 100,000 new files is 100,000 opens before the first parse can start.

@@ -382,6 +382,37 @@ TEST_F(LedgerTest, APlanTakesTheStatOfFilesListedByNameOnlyFromTheirDescriptors)
     }
 }
 
+// The plan opens the files of a folder relative to it (a run of several sharing it) and the
+// others by their paths: each held descriptor is the file its job names, in a folder of many,
+// in sub-folders of one or two, through a symlinked folder, and with the inode the listing saw.
+TEST_F(LedgerTest, HeadsAreReadFromTheFilesTheJobsNameWhereverTheirFoldersAre) {
+    for (int i = 0; i < 6; ++i) tmp.write(fmt::format("logs/f{}", i), lines(fmt::format("f{}", i), 1 + i));
+    tmp.write("logs/one/x", lines("x", 2));
+    tmp.write("logs/two/y", lines("y", 3));
+    tmp.write("logs/two/z", lines("z", 4));
+    for (int i = 0; i < 5; ++i) tmp.write(fmt::format("elsewhere/g{}", i), lines(fmt::format("g{}", i), 7 + i));
+    fs::create_directory_symlink(tmp.path() / "elsewhere", logs() / "linked");
+    for (const StatFiles how : {StatFiles::Listed, StatFiles::WhenOpened}) {
+        std::vector<InputProblem> problems;
+        const auto inputs = collect_inputs({logs().string()}, problems, how);
+        ASSERT_EQ(inputs.size(), 14u);
+        Ledger ledger;
+        PlanCounts counts;
+        std::vector<PlannedJob> out;
+        ledger.plan(inputs, false, counts, problems, out, [](std::size_t) {});
+        ASSERT_EQ(out.size(), 14u);
+        for (const PlannedJob& pj : out) {
+            ASSERT_TRUE(pj.job.opened) << pj.job.file.path;
+            const int fd = pj.job.opened->take();
+            struct stat st{};
+            ASSERT_EQ(::fstat(fd, &st), 0);
+            ::close(fd);
+            EXPECT_EQ(static_cast<std::uint64_t>(st.st_ino), stat_file(pj.job.file.path)->ino) << pj.job.file.path;
+            EXPECT_EQ(static_cast<std::uint64_t>(st.st_ino), pj.job.file.ino) << pj.job.file.path;
+        }
+    }
+}
+
 // A file listed by name only that is gone when the plan opens it is not counted, and said so;
 // the others are read.
 TEST_F(LedgerTest, AFileListedByNameOnlyAndGoneBeforeThePlanIsNamedNotCounted) {
