@@ -205,6 +205,10 @@ public:
             c.bytes_in.gather(rows, count, in.data());
         }
         void add_to(Metrics& m, std::size_t i) const { m.add(sent[i], in[i], status[i], tier[i], time_ms[i]); }
+        /// add_to() with plain sums: when they cannot pass 2^64-1 (fold_rows says when).
+        void add_unsaturated(Metrics& m, std::size_t i) const {
+            m.add_unsaturated(sent[i], in[i], status[i], tier[i], time_ms[i]);
+        }
     };
 
     /// A chunk of selected rows into the chart's series.
@@ -245,15 +249,35 @@ public:
                 }
             });
         }
+        // Each panel's groups split the rows the totals hold, so a group's sums are parts of the
+        // totals' sums: while those did not pass 2^64-1 (no overflow flagged), no group's can,
+        // and the panels add without saturating (a tenth of the UI thread's fold).
+        if (p.totals.overflow) {
+            fold_panels<true>(p, c, rows, count, n);
+        } else {
+            fold_panels<false>(p, c, rows, count, n);
+        }
+    }
+
+    template <bool Saturating>
+    void fold_panels(ViewPartial& p, const Columns& c, const std::uint32_t* rows, std::size_t count,
+                     const RowNumbers& n) const {
+        const auto add = [&n](Metrics& m, std::size_t i) {
+            if constexpr (Saturating) {
+                n.add_to(m, i);
+            } else {
+                n.add_unsaturated(m, i);
+            }
+        };
         for (std::size_t k = 0; k < keyers.size(); ++k) {
             const DimSpec d = keyers[k].dim();
             if (is_string_dim(d.dim) && p.accs[k].dense_ready(keyers[k].dense_size_hint())) {
                 Metrics* acc = p.accs[k].data();
                 c.ids[index(d.dim)].visit([&](const auto* ids) {
-                    for (std::size_t i = 0; i < count; ++i) n.add_to(acc[ids[rows[i]]], i);
+                    for (std::size_t i = 0; i < count; ++i) add(acc[ids[rows[i]]], i);
                 });
             } else {
-                for (std::size_t i = 0; i < count; ++i) n.add_to(p.accs[k].at(keyers[k].key(c, rows[i])), i);
+                for (std::size_t i = 0; i < count; ++i) add(p.accs[k].at(keyers[k].key(c, rows[i])), i);
             }
         }
     }

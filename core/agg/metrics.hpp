@@ -44,6 +44,19 @@ struct Metrics {
         get_class += tier == 0 ? 1 : 0;
         put_class += tier == 1 ? 1 : 0;
     }
+    /// As add(), with plain sums: only for a caller that knows none of them can pass 2^64-1
+    /// (a view's group whose rows are all in totals that did not: see ViewState::fold_rows).
+    void add_unsaturated(std::uint64_t sent, std::uint64_t in, std::uint16_t status, std::uint8_t tier,
+                         std::uint32_t time_ms) {
+        ++requests;
+        bytes_sent += sent;
+        bytes_in += in;
+        total_time_ms += time_ms == kNoTotalTime ? 0 : time_ms;
+        errors_4xx += (status >= 400 && status < 500) ? 1 : 0;
+        errors_5xx += (status >= 500 && status < 600) ? 1 : 0;
+        get_class += tier == 0 ? 1 : 0;
+        put_class += tier == 1 ? 1 : 0;
+    }
     void merge(const Metrics& o) {
         bool o1 = add_saturating(requests, o.requests);
         o1 |= add_saturating(bytes_sent, o.bytes_sent);

@@ -86,7 +86,13 @@ void ReportAccumulator::fold(const Columns& c, const Pools& pools, std::size_t b
         const std::uint32_t time_ms = c.total_time_ms[row];
         totals_.add(sent, in, status, tier, time_ms);
         const std::uint32_t g = group_of(c, row);
-        metrics_[g].add(sent, in, status, tier, time_ms);
+        // A group's sums are parts of the totals' (every row or group merged into one is in
+        // both): while the totals did not pass 2^64-1, the group's cannot.
+        if (totals_.overflow) {
+            metrics_[g].add(sent, in, status, tier, time_ms);
+        } else {
+            metrics_[g].add_unsaturated(sent, in, status, tier, time_ms);
+        }
         const std::uint64_t gk = (std::uint64_t{g} + 1) << 32;
         if (have_ip && ips[row] != 0) {
             const std::uint32_t ip = ips[row];

@@ -151,6 +151,77 @@ TEST(Overflow, DashboardSnapshotTotalsPanelsAndChartSaturate) {
     EXPECT_NE(page.find("&gt;16.0 EiB"), std::string::npos);
 }
 
+// The dashboard refreshes its view as batches come (folding only the new rows), and a
+// streaming report folds each batch as it is merged: a group whose sum passes the limit within
+// one refresh or batch, after rows that were exact, still saturates and is flagged, while a
+// group that stays at or under 2^64-1 stays exact and unflagged beside it.
+TEST(Overflow, AGroupPassingTheLimitInALaterRefreshOrBatchSaturatesAndTheOthersStayExact) {
+    Engine e{EngineConfig{}};
+    EngineConfig streaming;
+    streaming.stream = ReportSpec{};
+    Engine stream{streaming};
+    ViewSpec vs;
+    vs.panels = {PanelSpec{DimSpec{Dim::Org, 0}, 10, SortBy::Bytes}};
+    View v(vs);
+    const auto append = [&](const std::vector<std::string>& lines) {
+        for (Engine* to : {&e, &stream}) {
+            BatchBuilder b(to->config().org, to->config().keep);
+            for (const auto& l : lines) b.add(*parse_s3_access_log(l));
+            to->append(b.take());
+        }
+    };
+    const auto group = [](const Snapshot& s, std::string_view org) {
+        for (const PanelRow& r : s.panels[0].rows)
+            if (r.label == org) return r.metrics;
+        ADD_FAILURE() << "no group " << org;
+        return Metrics{};
+    };
+    const auto reported = [&](std::string_view org) {
+        const ReportResult r = stream.report(ReportSpec{});
+        for (const ReportGroup& g : r.groups)
+            if (g.key[0] == org) return g.metrics;
+        ADD_FAILURE() << "no group " << org;
+        return Metrics{};
+    };
+
+    append({s3_line("good", 100), s3_line("edge", kMax - 200)});
+    Snapshot s = e.refresh(v, 1);
+    EXPECT_FALSE(s.totals.overflow);
+    EXPECT_EQ(s.totals.bytes_sent, kMax - 100);
+
+    // One refresh (and one batch) holds the rows that take the totals and "evil" past the limit.
+    append({s3_line("evil", kMax), s3_line("edge", 200), s3_line("evil", 5)});
+    s = e.refresh(v, 2);
+    EXPECT_TRUE(s.totals.overflow);
+    EXPECT_EQ(s.totals.bytes_sent, kMax);
+    for (const Metrics& evil : {group(s, "evil"), reported("evil")}) {
+        EXPECT_TRUE(evil.overflow);
+        EXPECT_EQ(evil.bytes_sent, kMax) << "saturated, not wrapped to 4";
+        EXPECT_EQ(evil.requests, 2u);
+    }
+    for (const Metrics& edge : {group(s, "edge"), reported("edge")}) {
+        EXPECT_FALSE(edge.overflow) << "exactly 2^64-1 is exact";
+        EXPECT_EQ(edge.bytes_sent, kMax);
+    }
+    for (const Metrics& good : {group(s, "good"), reported("good")}) {
+        EXPECT_FALSE(good.overflow);
+        EXPECT_EQ(good.bytes_sent, 100u);
+    }
+
+    // Rows after the totals overflowed are still added to every group, saturating.
+    append({s3_line("good", 23), s3_line("edge", 1)});
+    s = e.refresh(v, 3);
+    for (const Metrics& good : {group(s, "good"), reported("good")}) {
+        EXPECT_FALSE(good.overflow);
+        EXPECT_EQ(good.bytes_sent, 123u);
+        EXPECT_EQ(good.requests, 2u);
+    }
+    for (const Metrics& edge : {group(s, "edge"), reported("edge")}) {
+        EXPECT_TRUE(edge.overflow);
+        EXPECT_EQ(edge.bytes_sent, kMax);
+    }
+}
+
 TEST(Overflow, AStatementWithSaturatedUsageIsMarkedNotBillable) {
     const auto e = engine_of(hostile_lines());
     BillingSpec spec;
