@@ -3,7 +3,9 @@
 //   - no crash, no sanitizer report (the input buffer is exactly `size` bytes, so ASan sees any
 //     read past it), no hang;
 //   - an accepted record's string views all lie inside the input;
-//   - a rejection's column is <= the input length and its field is a real field index.
+//   - a rejection's column is <= the input length and its field is a real field index;
+//   - the result is the reference parser's (tests/support/reference_s3_parser.*: the parser
+//     before the line index), field for field, view for view.
 // The bounded CI version of this is tests/core/s3_mutation_test.cpp.
 #include <cstddef>
 #include <cstdint>
@@ -14,6 +16,7 @@
 
 #include "core/parse/s3_access_log.hpp"
 #include "core/parse/uri.hpp"
+#include "support/reference_s3_parser.hpp"
 
 namespace {
 
@@ -32,6 +35,8 @@ void inside(std::string_view v, std::string_view line, const char* name) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const std::string_view line(reinterpret_cast<const char*>(data), size);
     const s3top::ParseResult r = s3top::parse_s3_access_log(line);
+    if (*s3top::reference::difference(r, s3top::reference::parse_s3_access_log(line)) != '\0')
+        fail("differs from the reference parser");
     if (!r) {
         if (r.error().column > size) fail("rejection column past the end of the line");
         if (r.error().field >= s3top::kS3FieldCount) fail("rejection field out of range");

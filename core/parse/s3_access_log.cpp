@@ -10,6 +10,7 @@
 
 #include "core/parse/clf_time.hpp"
 #include "core/parse/field_scan.hpp"
+#include "core/parse/line_index.hpp"
 #include "core/parse/log_format.hpp"
 #include "core/parse/uri.hpp"
 
@@ -17,6 +18,8 @@ namespace s3top {
 namespace {
 
 using scan::slice;
+
+[[gnu::always_inline]] constexpr bool is_dash(std::string_view v) { return v.size() == 1 && v[0] == '-'; }
 
 [[gnu::always_inline]] constexpr std::string_view absent(std::string_view v) {
     return v.size() == 1 && v[0] == '-' ? std::string_view{} : v;
@@ -161,6 +164,41 @@ struct Span {
     std::string_view view() const { return {p, n}; }
 };
 
+// The tail's tokens (the first n of `tail`, `extra` more already counted) into their fields of
+// `r`, and the line's field counts: `fields` is how many came before the tail.
+void set_tail(Span* tail, std::size_t n, std::uint16_t extra, std::uint16_t fields, Record& r) {
+    // A known damaged shape: one stray token between version id and host id, which shifts the
+    // signature version out of place. Drop the stray token when that realigns the line.
+    if (n >= 4 && !is_signature_version(tail[2].view()) && is_signature_version(tail[3].view())) {
+        for (std::size_t i = 1; i + 1 < n; ++i) tail[i] = tail[i + 1];
+        --n;
+        ++extra;
+    }
+    // Tokens past the last field a line's vintage has (a test harness's or a pipeline's
+    // appendix) would otherwise land in the next known slots. The slots with a documented value
+    // set tell them apart: signature version ("SigV..."), access point ARN ("arn:..."),
+    // aclRequired ("Yes"), each or "-". From the first token that does not fit, the rest are
+    // extras; the host id came in with the signature version, so it goes with it.
+    for (std::size_t i = 0; i < n && i < kTailKnown; ++i) {
+        if (!fits_tail_slot(i, tail[i].view())) {
+            const std::size_t keep = i == kS3SignatureVersion - kS3VersionId ? i - 1 : i;
+            extra = static_cast<std::uint16_t>(extra + (n - keep));
+            n = keep;
+            break;
+        }
+    }
+    if (n > kTailKnown) {
+        extra = static_cast<std::uint16_t>(extra + (n - kTailKnown));
+        n = kTailKnown;
+    }
+    std::string_view* dest[kTailKnown] = {&r.version_id,   &r.host_id,      &r.signature_version, &r.cipher_suite,
+                                          &r.auth_type,    &r.host_header,  &r.tls_version,       &r.access_point_arn,
+                                          &r.acl_required, &r.source_region};
+    for (std::size_t i = 0; i < n; ++i) *dest[i] = absent(tail[i].view());
+    r.field_count = static_cast<std::uint16_t>(fields + n + extra);
+    r.extra_fields = extra;
+}
+
 // Everything after the request-URI: status ... user agent, then the tail, into `r`, whose
 // fields from status on are zero. `c` stands just after the URI.
 // `uri_quoted`: S3 quotes the user agent whenever it quotes the request-URI, so a bare agent
@@ -240,36 +278,7 @@ std::optional<ParseError> parse_after_uri(Cursor c, std::size_t last_quote, bool
             ++extra;
         }
     }
-    // A known damaged shape: one stray token between version id and host id, which shifts the
-    // signature version out of place. Drop the stray token when that realigns the line.
-    if (n >= 4 && !is_signature_version(tail[2].view()) && is_signature_version(tail[3].view())) {
-        for (std::size_t i = 1; i + 1 < n; ++i) tail[i] = tail[i + 1];
-        --n;
-        ++extra;
-    }
-    // Tokens past the last field a line's vintage has (a test harness's or a pipeline's
-    // appendix) would otherwise land in the next known slots. The slots with a documented value
-    // set tell them apart: signature version ("SigV..."), access point ARN ("arn:..."),
-    // aclRequired ("Yes"), each or "-". From the first token that does not fit, the rest are
-    // extras; the host id came in with the signature version, so it goes with it.
-    for (std::size_t i = 0; i < n && i < kTailKnown; ++i) {
-        if (!fits_tail_slot(i, tail[i].view())) {
-            const std::size_t keep = i == kS3SignatureVersion - kS3VersionId ? i - 1 : i;
-            extra = static_cast<std::uint16_t>(extra + (n - keep));
-            n = keep;
-            break;
-        }
-    }
-    if (n > kTailKnown) {
-        extra = static_cast<std::uint16_t>(extra + (n - kTailKnown));
-        n = kTailKnown;
-    }
-    std::string_view* dest[kTailKnown] = {&r.version_id,   &r.host_id,      &r.signature_version, &r.cipher_suite,
-                                          &r.auth_type,    &r.host_header,  &r.tls_version,       &r.access_point_arn,
-                                          &r.acl_required, &r.source_region};
-    for (std::size_t i = 0; i < n; ++i) *dest[i] = absent(tail[i].view());
-    r.field_count = static_cast<std::uint16_t>(fields + n + extra);
-    r.extra_fields = extra;
+    set_tail(tail, n, extra, fields, r);
     return std::nullopt;
 }
 
@@ -281,10 +290,138 @@ bool s3_is_upload_operation(std::string_view op) {
 
 namespace {
 
+// The line in the shape S3 writes nearly every line in: one space between tokens, the request-URI,
+// referrer and user agent quoted with no quote inside the URI and referrer (or bare, as in its
+// batch deletes), the time where S3 puts it. Its tokens are taken by the positions of its spaces (LineIndex), with no
+// scan a token and no retry. False when the line is of any other shape, or a field is one the general path would
+// reject: the caller then parses it the general way (from a zeroed record). What it accepts, the general path accepts
+// with the same fields (checked against the reference parser on every mutant in S3Mutation.* and every input of
+// fuzz/fuzz_s3_parser.cpp).
+bool parse_common_shape(std::string_view line, Record& r) {
+    LineIndex ix;
+    if (!ix.build(line)) return false;
+    const std::size_t n = line.size();
+    const std::uint16_t* sp = ix.at;
+    if (ix.spaces < 9 || line[0] == ' ' || ix.double_space) return false;
+    // The token between spaces i - 1 and i (the first: from the line's start).
+    auto between = [&](std::size_t from, std::size_t to)
+                       __attribute__((always_inline)) { return slice(line, from + 1, to - from - 1); };
+
+    r.bucket_owner = absent(slice(line, 0, sp[0]));
+    r.bucket = absent(between(sp[0], sp[1]));
+    // "[06/Feb/2019:00:00:38 +0000]": one space inside, ']' at 27.
+    const std::size_t open = sp[1] + 1;
+    if (line[open] != '[' || sp[2] != open + 21 || sp[3] != open + 28 || line[open + 27] != ']') return false;
+    const auto time = parse_clf_time(slice(line, open + 1, 26));
+    if (!time) return false;
+    r.time = *time;
+    r.remote_ip = absent(between(sp[3], sp[4]));
+    r.requester = absent(between(sp[4], sp[5]));
+    r.request_id = absent(between(sp[5], sp[6]));
+    r.operation = absent(between(sp[6], sp[7]));
+    r.key = absent(between(sp[7], sp[8]));
+
+    // The request-URI: quoted, the line's first quote opens it and the next closes it, followed
+    // by a status or "-"; or a bare token ("-" in S3's batch deletes). No token before holds a
+    // quote.
+    const std::size_t uri_open = sp[8] + 1;
+    if (ix.next_quote(0) < uri_open) return false;
+    const bool uri_quoted = line[uri_open] == '"';
+    std::size_t j = 9;  // the number of the space after the URI
+    if (uri_quoted) {
+        const std::size_t uri_close = ix.next_quote(uri_open + 1);
+        if (uri_close == LineIndex::npos || uri_close + 2 >= n || line[uri_close + 1] != ' ') return false;
+        if (const char c = line[uri_close + 2]; c != '-' && (c < '0' || c > '9')) return false;
+        r.request_uri = absent(slice(line, uri_open + 1, uri_close - uri_open - 1));
+        j = ix.space_number(uri_close + 1);
+    } else {
+        if (ix.spaces < 10) return false;
+        r.request_uri = absent(between(sp[8], sp[9]));
+    }
+
+    // Status ... turnaround time: the six tokens after the URI.
+    if (j + 6 >= ix.spaces) return false;
+    std::string_view t = between(sp[j], sp[j + 1]);
+    if (!is_dash(t)) {
+        if (t.size() != 3 || t[0] < '1' || t[0] > '5' || t[1] < '0' || t[1] > '9' || t[2] < '0' || t[2] > '9')
+            return false;
+        r.status = static_cast<std::uint16_t>((t[0] - '0') * 100 + (t[1] - '0') * 10 + (t[2] - '0'));
+    }
+    r.error_code = absent(between(sp[j + 1], sp[j + 2]));
+    bool present = false;
+    if (!parse_optional_u64(between(sp[j + 2], sp[j + 3]), r.bytes_sent, present)) return false;
+    if (!parse_optional_u64(between(sp[j + 3], sp[j + 4]), r.object_size, r.has_object_size)) return false;
+    if (!parse_optional_u32(between(sp[j + 4], sp[j + 5]), r.total_time_ms, r.has_total_time)) return false;
+    if (!parse_optional_u32(between(sp[j + 5], sp[j + 6]), r.turnaround_ms, r.has_turnaround)) return false;
+
+    // The referrer: quoted, closed by the first quote after it, which a space and the user
+    // agent's opening quote follow; or a bare token. The user agent: quoted, running to the
+    // line's last quote; or, after a bare request-URI, a bare token.
+    const std::size_t ref_open = sp[j + 6] + 1;
+    std::size_t after;  // where the user agent ends
+    if (line[ref_open] == '"') {
+        const std::size_t last_quote = ix.last_quote();
+        if (last_quote == LineIndex::npos || last_quote <= ref_open) return false;
+        const std::size_t ref_close = ix.next_quote(ref_open + 1);
+        if (ref_close + 2 >= last_quote || line[ref_close + 1] != ' ' || line[ref_close + 2] != '"') return false;
+        r.referrer = absent(slice(line, ref_open + 1, ref_close - ref_open - 1));
+        r.user_agent = absent(slice(line, ref_close + 3, last_quote - ref_close - 3));
+        after = last_quote + 1;
+    } else {
+        if (j + 7 >= ix.spaces) return false;
+        r.referrer = absent(between(sp[j + 6], sp[j + 7]));
+        const std::size_t ua_open = sp[j + 7] + 1;
+        if (line[ua_open] == '"') {
+            const std::size_t last_quote = ix.last_quote();
+            if (last_quote == LineIndex::npos || last_quote <= ua_open) return false;
+            r.user_agent = absent(slice(line, ua_open + 1, last_quote - ua_open - 1));
+            after = last_quote + 1;
+        } else {
+            if (uri_quoted) return false;
+            after = j + 8 < ix.spaces ? sp[j + 8] : n;
+            r.user_agent = absent(slice(line, ua_open, after - ua_open));
+        }
+    }
+    if (after < n && line[after] != ' ') return false;
+
+    // The tail: the tokens after the user agent.
+    Span tail[kTailKnown + 1];  // the first tn are set
+    std::size_t tn = 0;
+    std::uint16_t extra = 0;
+    if (after < n) {
+        for (std::size_t i = ix.space_number(after); i < ix.spaces; ++i) {
+            const std::size_t end = i + 1 < ix.spaces ? sp[i + 1] : n;
+            if (tn < std::size(tail)) {
+                tail[tn++] = Span{line.data() + sp[i] + 1, end - sp[i] - 1};
+            } else {
+                ++extra;
+            }
+        }
+    }
+    set_tail(tail, tn, extra, kS3UserAgent + 1, r);
+    return true;
+}
+
+// What follows from the fields: the request line's parts, the bytes uploaded.
+void finish_record(Record& r) {
+    const RequestLine rl = split_request_line(r.request_uri);
+    r.method = rl.method;
+    r.path = rl.path;
+    r.query = rl.query;
+    r.protocol = rl.protocol;
+    if (r.has_object_size && s3_is_upload_operation(r.operation)) r.bytes_in = r.object_size;
+}
+
 // The fields of `line` into `r` (all of it zero before); a rejection's reason when it is none.
 std::optional<ParseError> parse_s3_fields(std::string_view line, Record& r) {
     while (!line.empty() && (line.back() == '\n' || line.back() == '\r' || line.back() == ' ')) line.remove_suffix(1);
     if (line.empty()) return error(RejectReason::EmptyLine, 0, 0);
+
+    if (parse_common_shape(line, r)) {
+        finish_record(r);
+        return std::nullopt;
+    }
+    r = Record{};
 
     Cursor c{line};
     std::string_view t;
@@ -361,12 +498,7 @@ std::optional<ParseError> parse_s3_fields(std::string_view line, Record& r) {
         }
     }
 
-    const RequestLine rl = split_request_line(r.request_uri);
-    r.method = rl.method;
-    r.path = rl.path;
-    r.query = rl.query;
-    r.protocol = rl.protocol;
-    if (r.has_object_size && s3_is_upload_operation(r.operation)) r.bytes_in = r.object_size;
+    finish_record(r);
     return std::nullopt;
 }
 

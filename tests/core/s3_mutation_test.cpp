@@ -6,7 +6,8 @@
 //   - no crash, no hang;
 //   - an accepted record's views all lie inside the input buffer, and bare-token fields hold no
 //     space; counters are consistent;
-//   - a rejection's column is <= the line's length and its field is a real field index.
+//   - a rejection's column is <= the line's length and its field is a real field index;
+//   - the result is the reference parser's (tests/support/reference_s3_parser.*), field for field.
 // The libFuzzer target fuzz/fuzz_s3_parser.cpp checks the same properties, unbounded; inputs it
 // found are kept in S3Mutation.Regressions.
 #include <gtest/gtest.h>
@@ -24,6 +25,7 @@
 #include "core/parse/s3_access_log.hpp"
 #include "core/parse/uri.hpp"
 #include "parse_test_util.hpp"
+#include "support/reference_s3_parser.hpp"
 #include "support/test_support.hpp"
 
 namespace s3top {
@@ -201,6 +203,9 @@ void mutate_once(std::string& s, SplitMix64& rng, const std::vector<std::string>
 std::string check(std::string_view line, bool* accepted = nullptr) {
     const auto r = parse_s3_access_log(line);
     if (accepted) *accepted = r.has_value();
+    // The same result, view for view, as the parser before the line index (session 24).
+    if (const std::string d = reference::difference(r, reference::parse_s3_access_log(line)); !d.empty())
+        return "differs from the reference parser: " + d;
     const char* const begin = line.data();
     const char* const end = line.data() + line.size();
     if (!r) {

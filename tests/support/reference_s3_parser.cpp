@@ -1,0 +1,447 @@
+// The S3 line parser as it was before the line index (session 24): a token at a time, each
+// space found by a 16-byte scan from the token's start. Kept as the reference the indexed parser
+// (core/parse/s3_access_log.cpp) must agree with on every input, record and rejection alike
+// (S3Mutation.*, fuzz/fuzz_s3_parser.cpp). Test code only: nothing in s3top uses it.
+#include "support/reference_s3_parser.hpp"
+
+#include "core/parse/s3_access_log.hpp"
+
+#include <array>
+#include <bit>
+#include <cstring>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+#include <limits>
+
+#include "core/parse/clf_time.hpp"
+#include "core/parse/field_scan.hpp"
+#include "core/parse/log_format.hpp"
+#include "core/parse/uri.hpp"
+
+namespace s3top::reference {
+namespace {
+
+using scan::slice;
+
+[[gnu::always_inline]] constexpr std::string_view absent(std::string_view v) {
+    return v.size() == 1 && v[0] == '-' ? std::string_view{} : v;
+}
+
+// How many closing-quote candidates of the request-URI we try in full before giving up. Real
+// lines need one or two; the bound keeps a hostile line full of quotes linear.
+constexpr int kMaxUriCandidates = 8;
+
+// The tail after the user agent: version id ... source region, and room to see extras.
+constexpr std::size_t kTailKnown = kS3FieldCount - kS3VersionId;
+
+// The index of the first ' ' in d[pos, n), or n. With `quote`, also reports whether a '"'
+// comes before it. Sixteen bytes at a time where SSE2 is there (every x86-64).
+[[gnu::always_inline]] inline std::size_t find_space(const char* d, std::size_t pos, std::size_t n, bool* quote) {
+#if defined(__SSE2__)
+    const __m128i space = _mm_set1_epi8(' ');
+    const __m128i dquote = _mm_set1_epi8('"');
+    while (pos + 16 <= n) {
+        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(d + pos));
+        const auto spaces = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, space)));
+        if (quote) {
+            auto quotes = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, dquote)));
+            if (spaces) quotes &= (spaces & (0u - spaces)) - 1;  // only those before the space
+            if (quotes) *quote = true;
+        }
+        if (spaces) return pos + static_cast<std::size_t>(std::countr_zero(spaces));
+        pos += 16;
+    }
+    if (pos < n && n >= 16) {
+        // The last few bytes: the line's last sixteen, shifted past those already seen (a
+        // byte-wise loop here took a twentieth of the parse: the tail's tokens are short).
+        const std::size_t seen = pos - (n - 16);
+        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(d + n - 16));
+        const auto spaces = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, space))) >> seen;
+        if (quote) {
+            auto quotes = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, dquote))) >> seen;
+            if (spaces) quotes &= (spaces & (0u - spaces)) - 1;
+            if (quotes) *quote = true;
+        }
+        return spaces ? pos + static_cast<std::size_t>(std::countr_zero(spaces)) : n;
+    }
+#endif
+    for (; pos < n; ++pos) {
+        if (d[pos] == ' ') return pos;
+        if (quote && d[pos] == '"') *quote = true;
+    }
+    return n;
+}
+
+struct Cursor {
+    std::string_view line;
+    std::size_t pos = 0;
+
+    [[gnu::always_inline]] void skip_spaces() {
+        // Most tokens are one space apart: that case without a loop.
+        if (pos + 1 < line.size() && line[pos] == ' ' && line[pos + 1] != ' ') {
+            ++pos;
+            return;
+        }
+        while (pos < line.size() && line[pos] == ' ') ++pos;
+    }
+    bool at_end() const { return pos >= line.size(); }
+    std::uint32_t column() const { return static_cast<std::uint32_t>(pos); }
+    /// The next space-separated token; empty at the end of the line.
+    [[gnu::always_inline]] std::string_view token(bool* quote = nullptr) {
+        skip_spaces();
+        const std::size_t start = pos;
+        pos = find_space(line.data(), pos, line.size(), quote);
+        return slice(line, start, pos - start);
+    }
+};
+
+using scan::error;
+using scan::parse_u64;
+
+// A numeric field: "-" leaves `present` false. Returns false on garbage or overflow.
+[[gnu::always_inline]] inline bool parse_optional_u64(std::string_view t, std::uint64_t& out, bool& present) {
+    present = false;
+    out = 0;
+    if (t == "-") return true;
+    present = parse_u64(t, out);
+    return present;
+}
+
+[[gnu::always_inline]] inline bool parse_optional_u32(std::string_view t, std::uint32_t& out, bool& present) {
+    std::uint64_t v = 0;
+    if (!parse_optional_u64(t, v, present)) return false;
+    if (v > std::numeric_limits<std::uint32_t>::max()) return false;
+    out = static_cast<std::uint32_t>(v);
+    return true;
+}
+
+bool is_signature_version(std::string_view t) { return t == "SigV2" || t == "SigV4" || t == "-"; }
+
+// Whether `t` can be the tail field at index `i` (0 = version id). Loose on purpose: any
+// "SigV..." is a signature version, so a future one does not push the line's tail into extras.
+bool fits_tail_slot(std::size_t i, std::string_view t) {
+    if (t == "-") return true;
+    switch (i + kS3VersionId) {
+        case kS3SignatureVersion: return t.starts_with("SigV");
+        case kS3AccessPointArn: return t.starts_with("arn:");
+        case kS3AclRequired: return t == "Yes";
+        default: return true;
+    }
+}
+
+// Finds the end of a quoted referrer that starts at `open`, given that the user agent closes
+// at `last_quote`: the first `"` followed by spaces and another `"`. Returns npos when the
+// referrer runs to last_quote (no user agent on the line).
+std::size_t referrer_close(std::string_view line, std::size_t open, std::size_t last_quote) {
+    std::size_t q = open + 1;
+    while (true) {
+        q = line.find('"', q);
+        if (q == std::string_view::npos || q >= last_quote) return std::string_view::npos;
+        std::size_t n = q + 1;
+        if (n < line.size() && line[n] == ' ') {
+            while (n < line.size() && line[n] == ' ') ++n;
+            if (n < last_quote && line[n] == '"') return q;
+        }
+        ++q;
+    }
+}
+
+// The fields parse_after_uri sets, back to zero: what an earlier, failed attempt on the same
+// line may have set.
+void reset_after_uri(Record& r) {
+    r.status = 0;
+    r.error_code = r.referrer = r.user_agent = {};
+    r.bytes_sent = r.object_size = 0;
+    r.total_time_ms = r.turnaround_ms = 0;
+    r.has_object_size = r.has_total_time = r.has_turnaround = false;
+    r.version_id = r.host_id = r.signature_version = r.cipher_suite = r.auth_type = r.host_header = {};
+    r.tls_version = r.access_point_arn = r.acl_required = r.source_region = {};
+    r.field_count = r.extra_fields = 0;
+}
+
+// One token of the tail, kept without the zeroing a std::string_view array costs per line.
+struct Span {
+    const char* p;
+    std::size_t n;
+    std::string_view view() const { return {p, n}; }
+};
+
+// Everything after the request-URI: status ... user agent, then the tail, into `r`, whose
+// fields from status on are zero. `c` stands just after the URI.
+// `uri_quoted`: S3 quotes the user agent whenever it quotes the request-URI, so a bare agent
+// then means the URI's closing quote was guessed wrong (or the line is damaged).
+std::optional<ParseError> parse_after_uri(Cursor c, std::size_t last_quote, bool uri_quoted, Record& r) {
+    auto need = [&](std::uint16_t field, std::string_view& out)
+                    __attribute__((always_inline)) -> std::optional<ParseError> {
+        out = c.token();
+        if (out.empty()) return error(RejectReason::TooFewFields, c.pos, field);
+        return std::nullopt;
+    };
+    std::string_view t;
+    if (auto e = need(kS3Status, t)) return e;
+    if (t != "-") {
+        if (t.size() != 3 || t[0] < '1' || t[0] > '5' || t[1] < '0' || t[1] > '9' || t[2] < '0' || t[2] > '9')
+            return error(RejectReason::BadStatus, c.pos - t.size(), kS3Status);
+        r.status = static_cast<std::uint16_t>((t[0] - '0') * 100 + (t[1] - '0') * 10 + (t[2] - '0'));
+    }
+    if (auto e = need(kS3ErrorCode, t)) return e;
+    r.error_code = absent(t);
+
+    bool present = false;
+    if (auto e = need(kS3BytesSent, t)) return e;
+    if (!parse_optional_u64(t, r.bytes_sent, present))
+        return error(RejectReason::BadNumber, c.pos - t.size(), kS3BytesSent);
+    if (auto e = need(kS3ObjectSize, t)) return e;
+    if (!parse_optional_u64(t, r.object_size, r.has_object_size))
+        return error(RejectReason::BadNumber, c.pos - t.size(), kS3ObjectSize);
+    if (auto e = need(kS3TotalTime, t)) return e;
+    if (!parse_optional_u32(t, r.total_time_ms, r.has_total_time))
+        return error(RejectReason::BadNumber, c.pos - t.size(), kS3TotalTime);
+    if (auto e = need(kS3TurnAround, t)) return e;
+    if (!parse_optional_u32(t, r.turnaround_ms, r.has_turnaround))
+        return error(RejectReason::BadNumber, c.pos - t.size(), kS3TurnAround);
+
+    // Referrer: quoted, or a bare "-" (seen in real logs).
+    c.skip_spaces();
+    if (c.at_end()) return error(RejectReason::TooFewFields, c.pos, kS3Referrer);
+    if (c.line[c.pos] == '"') {
+        if (last_quote == std::string_view::npos || last_quote <= c.pos)
+            return error(RejectReason::UnterminatedQuote, c.pos, kS3Referrer);
+        const std::size_t close = referrer_close(c.line, c.pos, last_quote);
+        if (close == std::string_view::npos) {
+            // The referrer runs to the line's last quote: no user agent follows. Every S3
+            // vintage (17 fields from 2010 on) logs one, so the line was cut (a partial
+            // delivery, `... "-"` or `... "-" "`): rejected, never half a record.
+            return error(RejectReason::TooFewFields, last_quote + 1, kS3UserAgent);
+        }
+        r.referrer = absent(slice(c.line, c.pos + 1, close - c.pos - 1));
+        c.pos = close + 1;
+    } else {
+        r.referrer = absent(c.token());
+    }
+
+    c.skip_spaces();
+    if (c.at_end()) return error(RejectReason::TooFewFields, c.pos, kS3UserAgent);
+    if (c.line[c.pos] == '"') {
+        if (last_quote == std::string_view::npos || last_quote <= c.pos)
+            return error(RejectReason::UnterminatedQuote, c.pos, kS3UserAgent);
+        r.user_agent = absent(slice(c.line, c.pos + 1, last_quote - c.pos - 1));
+        c.pos = last_quote + 1;
+    } else {
+        if (uri_quoted) return error(RejectReason::BadField, c.pos, kS3UserAgent);
+        r.user_agent = absent(c.token());
+    }
+    const std::uint16_t fields = kS3UserAgent + 1;
+    if (!c.at_end() && c.line[c.pos] != ' ') return error(RejectReason::BadField, c.pos, fields);
+
+    // The tail: unquoted tokens, as many as this line's vintage has.
+    Span tail[kTailKnown + 1];  // the first n are set
+    std::size_t n = 0;
+    std::uint16_t extra = 0;
+    for (std::string_view tok = c.token(); !tok.empty(); tok = c.token()) {
+        if (n < std::size(tail)) {
+            tail[n++] = Span{tok.data(), tok.size()};
+        } else {
+            ++extra;
+        }
+    }
+    // A known damaged shape: one stray token between version id and host id, which shifts the
+    // signature version out of place. Drop the stray token when that realigns the line.
+    if (n >= 4 && !is_signature_version(tail[2].view()) && is_signature_version(tail[3].view())) {
+        for (std::size_t i = 1; i + 1 < n; ++i) tail[i] = tail[i + 1];
+        --n;
+        ++extra;
+    }
+    // Tokens past the last field a line's vintage has (a test harness's or a pipeline's
+    // appendix) would otherwise land in the next known slots. The slots with a documented value
+    // set tell them apart: signature version ("SigV..."), access point ARN ("arn:..."),
+    // aclRequired ("Yes"), each or "-". From the first token that does not fit, the rest are
+    // extras; the host id came in with the signature version, so it goes with it.
+    for (std::size_t i = 0; i < n && i < kTailKnown; ++i) {
+        if (!fits_tail_slot(i, tail[i].view())) {
+            const std::size_t keep = i == kS3SignatureVersion - kS3VersionId ? i - 1 : i;
+            extra = static_cast<std::uint16_t>(extra + (n - keep));
+            n = keep;
+            break;
+        }
+    }
+    if (n > kTailKnown) {
+        extra = static_cast<std::uint16_t>(extra + (n - kTailKnown));
+        n = kTailKnown;
+    }
+    std::string_view* dest[kTailKnown] = {&r.version_id,   &r.host_id,      &r.signature_version, &r.cipher_suite,
+                                          &r.auth_type,    &r.host_header,  &r.tls_version,       &r.access_point_arn,
+                                          &r.acl_required, &r.source_region};
+    for (std::size_t i = 0; i < n; ++i) *dest[i] = absent(tail[i].view());
+    r.field_count = static_cast<std::uint16_t>(fields + n + extra);
+    r.extra_fields = extra;
+    return std::nullopt;
+}
+
+}  // namespace
+
+namespace {
+
+// The fields of `line` into `r` (all of it zero before); a rejection's reason when it is none.
+std::optional<ParseError> parse_s3_fields(std::string_view line, Record& r) {
+    while (!line.empty() && (line.back() == '\n' || line.back() == '\r' || line.back() == ' ')) line.remove_suffix(1);
+    if (line.empty()) return error(RejectReason::EmptyLine, 0, 0);
+
+    Cursor c{line};
+    std::string_view t;
+    auto need = [&](std::uint16_t field) __attribute__((always_inline)) -> std::optional<ParseError> {
+        bool quote = false;
+        t = c.token(&quote);
+        if (t.empty()) return error(RejectReason::TooFewFields, c.pos, field);
+        if (quote) return error(RejectReason::BadField, c.pos - t.size(), field);
+        return std::nullopt;
+    };
+
+    if (auto e = need(kS3BucketOwner)) return *e;
+    r.bucket_owner = absent(t);
+    if (auto e = need(kS3Bucket)) return *e;
+    r.bucket = absent(t);
+
+    c.skip_spaces();
+    if (c.at_end()) return error(RejectReason::TooFewFields, c.pos, kS3Time);
+    if (line[c.pos] != '[') return error(RejectReason::BadTimestamp, c.pos, kS3Time);
+    // "[06/Feb/2019:00:00:38 +0000]": its ']' where S3 writes it, else looked for.
+    constexpr std::size_t kTimeWidth = 27;
+    const std::size_t close = c.pos + kTimeWidth < line.size() && line[c.pos + kTimeWidth] == ']'
+                                  ? c.pos + kTimeWidth
+                                  : line.find(']', c.pos);
+    if (close == std::string_view::npos || close - c.pos > 40) return error(RejectReason::BadTimestamp, c.pos, kS3Time);
+    const auto time = parse_clf_time(slice(line, c.pos + 1, close - c.pos - 1));
+    if (!time) return error(RejectReason::BadTimestamp, c.pos, kS3Time);
+    r.time = *time;
+    c.pos = close + 1;
+
+    if (auto e = need(kS3RemoteIp)) return *e;
+    r.remote_ip = absent(t);
+    if (auto e = need(kS3Requester)) return *e;
+    r.requester = absent(t);
+    if (auto e = need(kS3RequestId)) return *e;
+    r.request_id = absent(t);
+    if (auto e = need(kS3Operation)) return *e;
+    r.operation = absent(t);
+    if (auto e = need(kS3Key)) return *e;
+    r.key = absent(t);
+
+    c.skip_spaces();
+    if (c.at_end()) return error(RejectReason::TooFewFields, c.pos, kS3RequestUri);
+    const void* lq = memrchr(line.data(), '"', line.size());
+    const std::size_t last_quote =
+        lq ? static_cast<std::size_t>(static_cast<const char*>(lq) - line.data()) : std::string_view::npos;
+    if (line[c.pos] != '"') {
+        r.request_uri = absent(c.token());
+        if (auto e = parse_after_uri(c, last_quote, false, r)) return *e;
+    } else {
+        // The URI's closing quote is the first `"` after which the rest of the line parses.
+        const std::size_t open = c.pos;
+        std::optional<ParseError> first_error;
+        int tries = 0;
+        for (std::size_t q = line.find('"', open + 1); q != std::string_view::npos && tries < kMaxUriCandidates;
+             q = line.find('"', q + 1)) {
+            std::size_t n = q + 1;
+            if (n < line.size() && line[n] != ' ') continue;
+            while (n < line.size() && line[n] == ' ') ++n;
+            if (n < line.size() && line[n] != '-' && (line[n] < '0' || line[n] > '9')) continue;
+            if (tries++ > 0) reset_after_uri(r);
+            r.request_uri = absent(slice(line, open + 1, q - open - 1));
+            Cursor after{line, q + 1};
+            if (auto e = parse_after_uri(after, last_quote, true, r)) {
+                if (!first_error) first_error = e;
+                continue;
+            }
+            first_error.reset();
+            tries = -1;
+            break;
+        }
+        if (tries != -1) {
+            return first_error ? *first_error : error(RejectReason::UnterminatedQuote, open, kS3RequestUri);
+        }
+    }
+
+    const RequestLine rl = split_request_line(r.request_uri);
+    r.method = rl.method;
+    r.path = rl.path;
+    r.query = rl.query;
+    r.protocol = rl.protocol;
+    if (r.has_object_size && s3_is_upload_operation(r.operation)) r.bytes_in = r.object_size;
+    return std::nullopt;
+}
+
+}  // namespace
+
+ParseResult parse_s3_access_log(std::string_view line) {
+    // One return object, built in place (no copy of the record on the way out).
+    ParseResult out{std::in_place};
+    if (auto e = parse_s3_fields(line, *out)) out = std::unexpected(*e);
+    return out;
+}
+
+namespace {
+bool same_view(std::string_view a, std::string_view b) {
+    return a.size() == b.size() && (a.empty() || a.data() == b.data());
+}
+}  // namespace
+
+const char* difference(const ParseResult& got, const ParseResult& want) {
+    if (got.has_value() != want.has_value())
+        return got.has_value() ? "accepted, the reference rejects" : "rejected, the reference accepts";
+    if (!got) {
+        if (got.error().reason != want.error().reason) return "rejection reason";
+        if (got.error().column != want.error().column) return "rejection column";
+        if (got.error().field != want.error().field) return "rejection field";
+        return "";
+    }
+    const Record& a = *got;
+    const Record& b = *want;
+#define S3TOP_SAME_VIEW(f) \
+    if (!same_view(a.f, b.f)) return #f;
+#define S3TOP_SAME(f) \
+    if (a.f != b.f) return #f;
+    S3TOP_SAME(time)
+    S3TOP_SAME_VIEW(bucket_owner)
+    S3TOP_SAME_VIEW(bucket)
+    S3TOP_SAME_VIEW(remote_ip)
+    S3TOP_SAME_VIEW(requester)
+    S3TOP_SAME_VIEW(request_id)
+    S3TOP_SAME_VIEW(operation)
+    S3TOP_SAME_VIEW(key)
+    S3TOP_SAME_VIEW(request_uri)
+    S3TOP_SAME_VIEW(method)
+    S3TOP_SAME_VIEW(path)
+    S3TOP_SAME_VIEW(query)
+    S3TOP_SAME_VIEW(protocol)
+    S3TOP_SAME(status)
+    S3TOP_SAME_VIEW(error_code)
+    S3TOP_SAME(bytes_sent)
+    S3TOP_SAME(object_size)
+    S3TOP_SAME(bytes_in)
+    S3TOP_SAME(total_time_ms)
+    S3TOP_SAME(turnaround_ms)
+    S3TOP_SAME(has_object_size)
+    S3TOP_SAME(has_total_time)
+    S3TOP_SAME(has_turnaround)
+    S3TOP_SAME_VIEW(referrer)
+    S3TOP_SAME_VIEW(user_agent)
+    S3TOP_SAME_VIEW(version_id)
+    S3TOP_SAME_VIEW(host_id)
+    S3TOP_SAME_VIEW(signature_version)
+    S3TOP_SAME_VIEW(cipher_suite)
+    S3TOP_SAME_VIEW(auth_type)
+    S3TOP_SAME_VIEW(host_header)
+    S3TOP_SAME_VIEW(tls_version)
+    S3TOP_SAME_VIEW(access_point_arn)
+    S3TOP_SAME_VIEW(acl_required)
+    S3TOP_SAME_VIEW(source_region)
+    S3TOP_SAME(field_count)
+    S3TOP_SAME(extra_fields)
+#undef S3TOP_SAME
+#undef S3TOP_SAME_VIEW
+    return "";
+}
+
+}  // namespace s3top::reference
