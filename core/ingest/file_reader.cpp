@@ -292,12 +292,14 @@ private:
         const std::string_view data(buf.get(), size);
         if (!detected_) detect(data, !last);
         if (hashing_) hasher_.update(data);
-        if (job_.begin == 0 && head_.size() < kEdgeBytes) head_.append(data.substr(0, kEdgeBytes - head_.size()));
-        if (data.size() >= kEdgeBytes) {
-            tail_.assign(data.substr(data.size() - kEdgeBytes));
-        } else {
-            tail_.append(data);
-            if (tail_.size() > kEdgeBytes) tail_.erase(0, tail_.size() - kEdgeBytes);
+        if (edges_) {
+            if (job_.begin == 0 && head_.size() < kEdgeBytes) head_.append(data.substr(0, kEdgeBytes - head_.size()));
+            if (data.size() >= kEdgeBytes) {
+                tail_.assign(data.substr(data.size() - kEdgeBytes));
+            } else {
+                tail_.append(data);
+                if (tail_.size() > kEdgeBytes) tail_.erase(0, tail_.size() - kEdgeBytes);
+            }
         }
         Block block{ctx_, std::move(buf), size, next_line_, false, {}, emitted_to_, emitted_to_ + size};
         // The lines detection parsed go with the block that holds them: the same buffer, its
@@ -442,6 +444,7 @@ private:
         if (fr_.failed) fr_.error += counted_note(unfinished);
         fr_.hashed = hashing_;
         if (hashing_) fr_.hash = hasher_.state();
+        fr_.edges_left = !options_.hash_content;
         const std::uint64_t k = std::min<std::uint64_t>(emitted_to_, kEdgeBytes);
         if (edges_ && job_.begin == 0 && head_.size() == k) {
             fr_.head_hash = StreamHash::of(head_);
@@ -469,7 +472,9 @@ private:
     std::uint64_t parsed_from_ = 0;    ///< its stream offset
     StreamHash hasher_;
     bool hashing_ = false;
-    bool edges_ = true;  ///< head_ and tail_ are the first and last kEdgeBytes handed on
+    /// head_ and tail_ are the first and last kEdgeBytes handed on. Not kept by a read without
+    /// content hashes (a one-shot ingest): its edges are taken only if a plan needs them.
+    bool edges_ = options_.hash_content;
     std::string head_, tail_;
     bool tail_seeded_ = false;  ///< tail_ started with the kEdgeBytes before `begin`
     std::uint64_t limit_ = 0;   ///< bytes to read from `begin` (kToEnd: all)

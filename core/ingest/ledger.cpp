@@ -198,6 +198,8 @@ void Ledger::plan(const std::vector<InputFile>& inputs, bool follow, PlanCounts&
     out.reserve(out.size() + todo);
     search.planned.reserve(todo);
     search.heads.reserve(todo);
+    search.contents.reserve(todo);  // a file read whole adds its content; its head's line ends, a few
+    search.starts.reserve(todo);
 
     // A grown file whose counted start is known needs no head; every other one is read ahead
     // in chunks, on every core.
@@ -603,6 +605,13 @@ const LedgerEntry& Ledger::record(const PlannedJob& pj, const FileResult& r) {
     e.hash = r.hash;
     e.error = r.error;
     e.failed = r.failed;
+    if (r.edges_left) {
+        // A one-shot read: complete_hash() takes its edges and prefixes from the file should a
+        // plan come after all. Nothing is indexed without the content hash anyway.
+        e.edges = false;
+        dirty_.push_back(&e);
+        return e;
+    }
     if (r.head_prefixes) {
         e.prefixes = *r.head_prefixes;
     } else if (pj.job.begin < kEdgeBytes || pj.kind == PlanKind::Read || pj.kind == PlanKind::Replaced) {

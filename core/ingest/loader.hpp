@@ -157,6 +157,10 @@ struct FileResult {
     std::optional<std::uint64_t> head_hash, tail_hash;
     /// head_prefixes() of the stream before `end`, when this read started at 0.
     std::optional<std::vector<HeadPrefix>> head_prefixes;
+    /// Read without content hash, edge hashes or head_prefixes (LoaderOptions::hash_content
+    /// false: a one-shot ingest): the ledger takes them from the file only when a plan comes
+    /// after all (Ledger::complete_hashes), not for every file read.
+    bool edges_left = false;
 };
 
 struct LoadResult {

@@ -187,11 +187,20 @@ TEST_F(LedgerTest, AOneShotIngestSkipsCopiesAmongItsInputsWithoutHashingWhatItRe
     EXPECT_EQ(one.report.totals.bytes_sent, 10u * 100 + 4 * 7);
     EXPECT_EQ(one.result.counts.duplicate, 2u);
     ASSERT_EQ(one.result.load.files.size(), 2u);
-    for (const auto& f : one.result.load.files) EXPECT_FALSE(f.hashed) << f.path;
+    for (const auto& f : one.result.load.files) {
+        EXPECT_FALSE(f.hashed) << f.path;
+        // Nor its edges and head's line ends: the ledger takes them only if a plan comes after all.
+        EXPECT_TRUE(f.edges_left) << f.path;
+        EXPECT_FALSE(f.head_hash || f.tail_hash || f.head_prefixes) << f.path;
+    }
     how.one_shot = false;  // as the dashboard reads: hashed, for the plans to come
     const auto kept = test::ingest_and_report({logs().string()}, how);
     EXPECT_EQ(kept.report.totals.requests, 14u);
-    for (const auto& f : kept.result.load.files) EXPECT_TRUE(f.hashed) << f.path;
+    for (const auto& f : kept.result.load.files) {
+        EXPECT_TRUE(f.hashed) << f.path;
+        EXPECT_FALSE(f.edges_left) << f.path;
+        EXPECT_TRUE(f.head_hash && f.tail_hash && f.head_prefixes) << f.path;
+    }
 }
 
 // A plan after a one-shot ingest after all (another ingest on the same ingestor): what the
@@ -207,8 +216,9 @@ TEST_F(LedgerTest, APlanAfterAOneShotIngestMatchesFilesAgainstWhatItRead) {
     ASSERT_EQ(first.load.files.size(), 2u);
     EXPECT_FALSE(first.load.files[0].hashed);
     fs::copy_file(logs() / "a", logs() / "c-copy-of-a");
+    tmp.write("logs/d-start-of-b", lines("b", 2, 7));  // a start of b: known by b's head's line ends
     const IngestResult second = ing.ingest(collect_inputs({logs().string()}, problems), false);
-    EXPECT_EQ(second.counts.duplicate, 1u);
+    EXPECT_EQ(second.counts.duplicate, 2u);
     EXPECT_EQ(second.counts.read, 0u);
     const ReportResult r = engine.report(ReportSpec{});
     EXPECT_EQ(r.totals.requests, 15u);
