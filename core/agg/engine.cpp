@@ -259,6 +259,9 @@ public:
         }
     }
 
+    static constexpr std::size_t kFetchAhead = 16;
+    static constexpr std::size_t kFetchAheadBytes = std::size_t{1} << 20;
+
     template <bool Saturating>
     void fold_panels(ViewPartial& p, const Columns& c, const std::uint32_t* rows, std::size_t count,
                      const RowNumbers& n) const {
@@ -273,8 +276,24 @@ public:
             const DimSpec d = keyers[k].dim();
             if (is_string_dim(d.dim) && p.accs[k].dense_ready(keyers[k].dense_size_hint())) {
                 Metrics* acc = p.accs[k].data();
+                // A panel of many groups (keys, clients: megabytes of metrics) is read out of
+                // the cache row after row: each row's group is fetched some rows ahead, both
+                // lines a Metrics spans.
+                const bool far = keyers[k].dense_size_hint() * sizeof(Metrics) > kFetchAheadBytes;
                 c.ids[index(d.dim)].visit([&](const auto* ids) {
-                    for (std::size_t i = 0; i < count; ++i) add(acc[ids[rows[i]]], i);
+                    if (!far) {
+                        for (std::size_t i = 0; i < count; ++i) add(acc[ids[rows[i]]], i);
+                        return;
+                    }
+                    const std::size_t ahead = std::min(count, kFetchAhead);
+                    for (std::size_t i = 0; i < count; ++i) {
+                        if (i + ahead < count) {
+                            const auto* m = reinterpret_cast<const char*>(acc + ids[rows[i + ahead]]);
+                            __builtin_prefetch(m, 1);
+                            __builtin_prefetch(m + sizeof(Metrics) - 1, 1);
+                        }
+                        add(acc[ids[rows[i]]], i);
+                    }
                 });
             } else {
                 for (std::size_t i = 0; i < count; ++i) add(p.accs[k].at(keyers[k].key(c, rows[i])), i);
