@@ -25,10 +25,12 @@ public:
     std::int64_t key(const Columns& c, std::size_t row) const {
         switch (info_->kind) {
             case DimKind::Stored: return c.ids[index(dim_.dim)][row];
-            case DimKind::Number:
-                return (info_->number == NumberColumn::Status ? std::int64_t{c.status[row]}
-                                                              : std::int64_t{c.tier[row]}) /
-                       info_->divisor;
+            case DimKind::Number: {
+                const std::uint32_t v =
+                    info_->number == NumberColumn::Status ? std::uint32_t{c.status[row]} : std::uint32_t{c.tier[row]};
+                // Most number dimensions divide by 1: no division a row for them.
+                return info_->divisor == 1 ? v : v / info_->divisor;
+            }
             case DimKind::KeyPrefix: return key_to_prefix_[c.ids[index(info_->from)][row]];
             case DimKind::Time: return time_key(c.time[row]);
         }
