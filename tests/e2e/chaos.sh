@@ -16,7 +16,11 @@ command -v python3 >/dev/null || { echo "chaos: python3 not found; skipped"; exi
 work=$(mktemp -d)
 chmod 755 "$work"
 pids=()
+# A background job forked for `&` is this shell until it execs: a signal sent at once (the tests
+# below do) can end it there, and it would run this trap and delete the work folder under the
+# test. Only the script's own shell cleans up.
 cleanup() {
+  [[ $BASHPID -eq $$ ]] || return 0
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   chmod -R u+rwX "$work" 2>/dev/null || true
   rm -rf "$work"

@@ -6,7 +6,14 @@ set -euo pipefail
 command -v tmux >/dev/null || { echo "tmux not installed: skipped"; exit 77; }
 work=$(mktemp -d)
 sock="s3top-e2e-$$"
-cleanup() { tmux -L "$sock" kill-server 2>/dev/null || true; rm -rf "$work"; }
+# A background job forked for `&` is this shell until it execs: a signal sent at once (the tests
+# below do) can end it there, and it would run this trap and delete the work folder under the
+# test. Only the script's own shell cleans up.
+cleanup() {
+  [[ $BASHPID -eq $$ ]] || return 0
+  tmux -L "$sock" kill-server 2>/dev/null || true
+  rm -rf "$work"
+}
 trap cleanup EXIT
 "$S3GEN" --out "$work/logs" --lines 5000 --files 6 --seed 5 >/dev/null
 . "$(dirname "$0")/../support/e2e_tmux.sh"

@@ -6,7 +6,14 @@ set -euo pipefail
 : "${S3TOP:?}" "${S3GEN:?}"
 work=$(mktemp -d)
 pid=""
-cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$work"; }
+# A background job forked for `&` is this shell until it execs: a signal sent at once (the tests
+# below do) can end it there, and it would run this trap and delete the work folder under the
+# test. Only the script's own shell cleans up.
+cleanup() {
+  [[ $BASHPID -eq $$ ]] || return 0
+  [ -n "$pid" ] && kill "$pid" 2>/dev/null
+  rm -rf "$work"
+}
 trap cleanup EXIT
 total() { python3 -c 'import json,sys; print(json.loads(sys.stdin.readline())["totals"]["requests"])'; }
 truth() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["totals"]["requests"])' "$1"; }

@@ -20,7 +20,11 @@ declare -i skipped=0  # parts that could not run here (see the end)
 work=$(mktemp -d)
 sock="s3top-hostile-$$"
 mnt=""
+# A background job forked for `&` is this shell until it execs: a signal sent at once (the tests
+# below do) can end it there, and it would run this trap and delete the work folder under the
+# test. Only the script's own shell cleans up.
 cleanup() {
+  [[ $BASHPID -eq $$ ]] || return 0
   for sig in TERM INT HUP; do tmux -L "$sock-$sig" kill-server 2>/dev/null || true; done
   [[ -n $mnt ]] && umount "$mnt" 2>/dev/null || true
   chmod -R u+rwx "$work" 2>/dev/null || true

@@ -5,7 +5,7 @@
 # file or a pipe its bytes are exact. report --follow -o FILE keeps FILE whole and current.
 set -euo pipefail
 : "${S3TOP:?}" "${S3GEN:?}"
-work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+work=$(mktemp -d); trap '[[ $BASHPID -eq $$ ]] && rm -rf "$work"' EXIT  # only this shell, not a job before its exec
 fail() { echo "FAIL: $*" >&2; exit 1; }
 "$S3GEN" --out "$work/logs" --lines 2000 --files 2 --seed 5 >/dev/null
 

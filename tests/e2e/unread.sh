@@ -6,7 +6,7 @@
 # covers the rest"), and 1 when nothing at all could be read.
 set -euo pipefail
 : "${S3TOP:?}" "${S3GEN:?}"
-work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+work=$(mktemp -d); trap '[[ $BASHPID -eq $$ ]] && rm -rf "$work"' EXIT  # only this shell, not a job before its exec
 chmod 755 "$work"
 fail() { echo "FAIL: $*"; exit 1; }
 "$S3GEN" --out "$work/logs" --lines 3000 --files 3 --seed 5 --garbage-permille 0 >/dev/null
