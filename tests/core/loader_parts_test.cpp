@@ -125,6 +125,21 @@ TEST(FileReader, TinyBlocksGiveWholeLinesAndWhatBigBlocksGive) {
     }
 }
 
+// A block handed on before the file's format is decided (blank lines first) keeps the context
+// it went with, its format undecided, while workers may read it; the blocks after the decision
+// have the format. (The reader takes its context over when no block holds it.)
+TEST(FileReader, BlocksHandedOnBeforeTheFormatIsDecidedKeepTheirContext) {
+    const std::string data = std::string(600, '\n') + s3_lines(5);
+    const Read r = read(data, 256, 64);
+    ASSERT_GE(r.blocks.size(), 3u);
+    EXPECT_EQ(joined(r.blocks), data);
+    EXPECT_TRUE(r.blocks.front().file->format.empty()) << "blank lines decide nothing";
+    EXPECT_EQ(r.blocks.back().file->format, "s3");
+    EXPECT_NE(r.blocks.front().file.get(), r.blocks.back().file.get());
+    EXPECT_EQ(r.result.format, "s3");
+    EXPECT_EQ(r.result.lines, 605u);
+}
+
 TEST(FileReader, LinesAreCountedInBlocksOfNothingButNewlinesAndOfEveryLength) {
     // Every byte a newline fills the reader's per-byte counters to their limit (255) before
     // they are summed; lines of 0-40 bytes put the newlines in every position of a 16-byte step.
