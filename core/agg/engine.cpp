@@ -417,6 +417,17 @@ void Engine::expect_bytes(std::uint64_t bytes) {
     expected_bytes_ += bytes;
 }
 
+void Engine::unexpect_bytes(std::uint64_t bytes) {
+    if (bytes == 0) return;
+    std::unique_lock lock(mutex_);
+    expected_bytes_ = bytes < expected_bytes_ ? expected_bytes_ - bytes : 0;
+}
+
+std::uint64_t Engine::expected_bytes() const {
+    std::shared_lock lock(mutex_);
+    return expected_bytes_;
+}
+
 void Engine::grow_for(std::size_t rows, std::uint64_t bytes) {
     const std::size_t have = columns_.size();
     const std::size_t need = have + rows;

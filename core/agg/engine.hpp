@@ -123,6 +123,11 @@ public:
     /// at the bytes per row read so far, rather than doubling and copying themselves (and
     /// leaving a fifth of their room unused). Thread-safe.
     void expect_bytes(std::uint64_t bytes);
+    /// Takes back `bytes` of those expect_bytes() was told a load would read and it did not
+    /// (an estimate that came out high: core/ingest/byte_estimate.hpp). Thread-safe.
+    void unexpect_bytes(std::uint64_t bytes);
+    /// What the loads so far said they would read (expect_bytes less unexpect_bytes). Thread-safe.
+    std::uint64_t expected_bytes() const;
 
     /// Interns a batch's distinct strings into the global pools and rewrites its id columns
     /// to global ids (dropping columns not kept), without adding its records or lines: they

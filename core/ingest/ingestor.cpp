@@ -6,6 +6,7 @@
 #include <mutex>
 #include <thread>
 
+#include "core/ingest/byte_estimate.hpp"
 #include "core/ingest/file_reader.hpp"
 
 namespace s3top {
@@ -122,8 +123,13 @@ LoadResult Ingestor::plan_and_load(const std::vector<InputFile>& inputs, bool fo
     // What is known before the plan: every input read whole (one listed by name only, once
     // planned). The plan's duplicates are taken off the progress's totals once it is over.
     std::uint64_t bytes = 0;
-    for (const InputFile& f : inputs) bytes += f.stated ? f.size : 0;
+    std::size_t unstated = 0;
+    for (const InputFile& f : inputs) {
+        bytes += f.stated ? f.size : 0;
+        unstated += f.stated ? 0 : 1;
+    }
     engine_.expect_bytes(bytes);
+    ByteEstimate estimate(bytes, unstated);
     LoadProgress* const progress = options_.progress.get();
     if (progress) {
         progress->bytes_planned.fetch_add(bytes, std::memory_order_relaxed);
@@ -141,22 +147,27 @@ LoadResult Ingestor::plan_and_load(const std::vector<InputFile>& inputs, bool fo
         std::vector<PlannedJob> out;
         ledger_.plan(inputs, follow, counts, problems, out, [&](std::size_t n) {
             std::uint64_t found = 0;  // the sizes of inputs listed by name only, known once planned
+            std::size_t found_files = 0;
             // Taken from the plan's list, not copied: the ledger never looks at a final job again
             // (a copy was a path and a descriptor's count more a file).
             for (; made < n && made < planned.size(); ++made) {
                 planned[made] = std::move(out[made]);
                 jobs[made] = planned[made].job;
-                if (!inputs[planned[made].input].stated) found += planned[made].job.file.size;
+                if (!inputs[planned[made].input].stated) {
+                    found += planned[made].job.file.size;
+                    ++found_files;
+                }
             }
-            if (found > 0) {
+            if (found_files > 0) {
                 bytes += found;
-                engine_.expect_bytes(found);
+                if (const std::uint64_t more = estimate.planned(found, found_files)) engine_.expect_bytes(more);
                 if (progress) progress->bytes_planned.fetch_add(found, std::memory_order_relaxed);
             }
             feed.publish(made);
         });
     }
     loading.join();
+    engine_.unexpect_bytes(estimate.overshoot());
     planned.resize(made);
     if (progress) {
         std::uint64_t read = 0;
