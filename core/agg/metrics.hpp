@@ -39,10 +39,7 @@ struct Metrics {
         const bool o2 = add_saturating(bytes_in, in);
         const bool o3 = add_saturating(total_time_ms, time_ms == kNoTotalTime ? 0 : time_ms);
         overflow |= o1 | o2 | o3;
-        errors_4xx += (status >= 400 && status < 500) ? 1 : 0;
-        errors_5xx += (status >= 500 && status < 600) ? 1 : 0;
-        get_class += tier == 0 ? 1 : 0;
-        put_class += tier == 1 ? 1 : 0;
+        count(status, tier);
     }
     /// As add(), with plain sums: only for a caller that knows none of them can pass 2^64-1
     /// (a view's group whose rows are all in totals that did not: see ViewState::fold_rows).
@@ -52,6 +49,10 @@ struct Metrics {
         bytes_sent += sent;
         bytes_in += in;
         total_time_ms += time_ms == kNoTotalTime ? 0 : time_ms;
+        count(status, tier);
+    }
+    /// add()'s counts by status class and price tier (one a record: they cannot pass 2^64).
+    void count(std::uint16_t status, std::uint8_t tier) {
         errors_4xx += (status >= 400 && status < 500) ? 1 : 0;
         errors_5xx += (status >= 500 && status < 600) ? 1 : 0;
         get_class += tier == 0 ? 1 : 0;

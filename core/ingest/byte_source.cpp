@@ -211,9 +211,9 @@ std::expected<std::unique_ptr<ByteSource>, IoError> open_byte_source(const Input
     if (held) return std::make_unique<FileSource>(f.path, fd, limits, size, true);
     auto source = std::make_unique<FileSource>(f.path, fd, limits, size);
     if (!f.stated) return source;
-    // Opened once, by path: the descriptor must be the file the plan looked at. A
-    // rotation between the plan and this open (renamed away, or truncated by copytruncate) would have us read another
-    // file's bytes from the planned offset.
+    // Opened once, by path: the descriptor must be the file the plan looked at. A rotation
+    // between the plan and this open (renamed away, or truncated by copytruncate) would have us
+    // read another file's bytes from the planned offset.
     struct stat st{};
     if (::fstat(fd, &st) != 0) return std::unexpected(IoError::from_errno(IoError::Code::Open, f.path, errno));
     if (static_cast<std::uint64_t>(st.st_dev) != f.dev || static_cast<std::uint64_t>(st.st_ino) != f.ino)

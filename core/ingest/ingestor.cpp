@@ -159,7 +159,6 @@ LoadResult Ingestor::plan_and_load(const std::vector<InputFile>& inputs, bool fo
                 }
             }
             if (found_files > 0) {
-                bytes += found;
                 if (const std::uint64_t more = estimate.planned(found, found_files)) engine_.expect_bytes(more);
                 if (progress) progress->bytes_planned.fetch_add(found, std::memory_order_relaxed);
             }
@@ -170,10 +169,11 @@ LoadResult Ingestor::plan_and_load(const std::vector<InputFile>& inputs, bool fo
     engine_.unexpect_bytes(estimate.overshoot());
     planned.resize(made);
     if (progress) {
+        const std::uint64_t bytes_known = estimate.known();  // the stated and those the plan found
         std::uint64_t read = 0;
         for (const PlannedJob& p : planned) read += reading::stored_bytes_planned(p.job);
-        if (read > bytes) progress->bytes_planned.fetch_add(read - bytes, std::memory_order_relaxed);
-        if (bytes > read) progress->bytes_planned.fetch_sub(bytes - read, std::memory_order_relaxed);
+        if (read > bytes_known) progress->bytes_planned.fetch_add(read - bytes_known, std::memory_order_relaxed);
+        if (bytes_known > read) progress->bytes_planned.fetch_sub(bytes_known - read, std::memory_order_relaxed);
         progress->files_planned.fetch_sub(inputs.size() - made, std::memory_order_relaxed);
     }
     return loaded;

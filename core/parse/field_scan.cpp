@@ -7,16 +7,6 @@
 
 namespace s3top::scan {
 
-bool parse_status(std::string_view t, std::uint16_t& out) {
-    if (t == "-") {
-        out = 0;
-        return true;
-    }
-    if (t.size() != 3 || t[0] < '1' || t[0] > '5' || t[1] < '0' || t[1] > '9' || t[2] < '0' || t[2] > '9') return false;
-    out = static_cast<std::uint16_t>((t[0] - '0') * 100 + (t[1] - '0') * 10 + (t[2] - '0'));
-    return true;
-}
-
 bool parse_duration_us(std::string_view t, std::uint64_t scale_us, std::uint64_t& us, bool& present) {
     present = false;
     us = 0;

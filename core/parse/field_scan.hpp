@@ -50,8 +50,17 @@ constexpr bool parse_u64(std::string_view t, std::uint64_t& out) {
     return true;
 }
 
-/// Three-digit HTTP status (100..599); "-" gives 0. False on anything else.
-bool parse_status(std::string_view t, std::uint16_t& out);
+/// Three-digit HTTP status (100..599); "-" gives 0. False on anything else. Inline: the S3
+/// parser's hot path.
+constexpr bool parse_status(std::string_view t, std::uint16_t& out) {
+    if (t == "-") {
+        out = 0;
+        return true;
+    }
+    if (t.size() != 3 || t[0] < '1' || t[0] > '5' || t[1] < '0' || t[1] > '9' || t[2] < '0' || t[2] > '9') return false;
+    out = static_cast<std::uint16_t>((t[0] - '0') * 100 + (t[1] - '0') * 10 + (t[2] - '0'));
+    return true;
+}
 
 /// A decimal number of `unit`s ("0.036" seconds, "1.5" ms, "120" us) as whole microseconds,
 /// rounded to nearest. "-", "-1" and other negatives leave `present` false and return true.

@@ -94,6 +94,7 @@ struct Cursor {
 };
 
 using scan::error;
+using scan::parse_status;
 using scan::parse_u64;
 
 // A numeric field: "-" leaves `present` false. Returns false on garbage or overflow.
@@ -212,11 +213,7 @@ std::optional<ParseError> parse_after_uri(Cursor c, std::size_t last_quote, bool
     };
     std::string_view t;
     if (auto e = need(kS3Status, t)) return e;
-    if (t != "-") {
-        if (t.size() != 3 || t[0] < '1' || t[0] > '5' || t[1] < '0' || t[1] > '9' || t[2] < '0' || t[2] > '9')
-            return error(RejectReason::BadStatus, c.pos - t.size(), kS3Status);
-        r.status = static_cast<std::uint16_t>((t[0] - '0') * 100 + (t[1] - '0') * 10 + (t[2] - '0'));
-    }
+    if (!parse_status(t, r.status)) return error(RejectReason::BadStatus, c.pos - t.size(), kS3Status);
     if (auto e = need(kS3ErrorCode, t)) return e;
     r.error_code = absent(t);
 
@@ -341,12 +338,7 @@ bool parse_common_shape(std::string_view line, Record& r) {
 
     // Status ... turnaround time: the six tokens after the URI.
     if (j + 6 >= ix.spaces) return false;
-    std::string_view t = between(sp[j], sp[j + 1]);
-    if (!is_dash(t)) {
-        if (t.size() != 3 || t[0] < '1' || t[0] > '5' || t[1] < '0' || t[1] > '9' || t[2] < '0' || t[2] > '9')
-            return false;
-        r.status = static_cast<std::uint16_t>((t[0] - '0') * 100 + (t[1] - '0') * 10 + (t[2] - '0'));
-    }
+    if (!parse_status(between(sp[j], sp[j + 1]), r.status)) return false;
     r.error_code = absent(between(sp[j + 1], sp[j + 2]));
     bool present = false;
     if (!parse_optional_u64(between(sp[j + 2], sp[j + 3]), r.bytes_sent, present)) return false;
