@@ -443,9 +443,10 @@ IoStatus StateStore::write_records(std::initializer_list<std::pair<std::uint8_t,
         parts.push_back(payload);
         bytes += kRecordHeaderBytes + payload.size();
     }
-    std::lock_guard l(mutex_);
+    std::unique_lock l(mutex_);
     if (fd_ < 0) return {};
     if (failed_) return std::unexpected(*failed_);
+    const std::uint64_t at = size_;
     if (!write_all(fd_, parts)) {
         failed_ = IoError{IoError::Code::Write, path_.string(), errno,
                           std::string(std::strerror(errno)) +
@@ -457,7 +458,16 @@ IoStatus StateStore::write_records(std::initializer_list<std::pair<std::uint8_t,
     size_ += bytes;
     log_bytes_ += bytes;
     ++log_records_;
-    if (bytes < kBulkWriteBytes) small_bytes_ += bytes;
+    if (bytes < kBulkWriteBytes) {
+        small_bytes_ += bytes;
+        return {};
+    }
+    // A bulk load's batch (~3 MB): its writeback starts now, beside the load, so the sync at the
+    // load's end waits for the last few batches, not for all of them (a first run's 87 MB: 33 ms
+    // of its wall time). Only a start: durability still comes from that sync, never from this.
+    const int fd = fd_;
+    l.unlock();
+    (void)::sync_file_range(fd, static_cast<off_t>(at), static_cast<off_t>(bytes), SYNC_FILE_RANGE_WRITE);
     return {};
 }
 
