@@ -10,6 +10,7 @@
 #include <climits>
 #include <cstdint>
 #include <cstring>
+#include <limits>
 #include <string_view>
 #include <thread>
 #include <type_traits>
@@ -96,21 +97,6 @@ std::string encode_prefixes(const std::vector<const LedgerEntry*>& entries) {
     return std::move(o.s);
 }
 
-/// A column as the state file stores it, at its type's full width (ids 4 bytes), converted a
-/// slice at a time.
-template <class T, bool kPatched>
-void put_column(Sink& o, const NarrowColumn<T, kPatched>& c) {
-    constexpr std::size_t kSlice = std::size_t{1} << 16;
-    // Reused: a fresh 512 KiB slice for every column of every batch was zeroed and faulted in
-    // each time.
-    thread_local std::vector<T> wide;
-    for (std::size_t at = 0; at < c.size(); at += kSlice) {
-        wide.resize(std::min(kSlice, c.size() - at));
-        c.copy_out(at, wide.size(), wide.data());
-        o.big_array(wide);
-    }
-}
-
 /// The rows of a batch: line counters, columns, and per kept dimension its string pool (lengths,
 /// then bytes) and id column.
 namespace {
@@ -145,10 +131,10 @@ void put_pool(Sink& o, const StringPool& pool, std::vector<std::uint32_t>& lengt
 
 }  // namespace
 
-void put_rows(Sink& o, const Batch& b) {
+void put_rows(Sink& o, const Batch& b, std::uint32_t version) {
     const std::size_t n = b.columns.size();
     put_rows_head(o, b.counters, b.newest_source_mtime, n);
-    for_each_number_column(b.columns, [&o](const auto& c) { put_column(o, c); });
+    for_each_number_column(b.columns, [&](const auto& c) { put_column(o, c, version); });
     o.num(static_cast<std::uint32_t>(kStringDimCount));
     std::vector<std::uint32_t> lengths;
     for (std::size_t d = 0; d < kStringDimCount; ++d) {
@@ -156,7 +142,7 @@ void put_rows(Sink& o, const Batch& b) {
         o.num(static_cast<std::uint8_t>(present));
         if (!present) continue;
         put_pool(o, b.pools[d], lengths);
-        put_column(o, b.columns.ids[d]);
+        put_column(o, b.columns.ids[d], version);
     }
 }
 
@@ -164,9 +150,20 @@ void put_kept_rows(Sink& o, const KeptRows& k) {
     std::uint64_t n = 0;
     for (const StoredRows& r : k.records) n += r.n;
     put_rows_head(o, k.counters, k.newest_source_mtime, n);
-    // The columns as stored: each record's bytes in turn.
+    // The number columns as stored: each record's chunks in turn (a format 7 record's column is
+    // one chunk at full width).
     for_each_number_column_accessor([&](auto get) {
-        for (const StoredRows& r : k.records) o.big_bytes(get(r));
+        std::size_t chunks = 0;
+        for (const StoredRows& r : k.records) chunks += get(r).chunks.size();
+        o.num(static_cast<std::uint32_t>(chunks));
+        for (const StoredRows& r : k.records) {
+            for (const StoredChunk& c : get(r).chunks) {
+                o.num(c.rows);
+                o.num(c.base);
+                o.num(static_cast<std::uint8_t>(c.width));
+                o.big_bytes(c.bytes);
+            }
+        }
     });
     o.num(static_cast<std::uint32_t>(kStringDimCount));
     std::vector<std::uint32_t> lengths, ids;
@@ -181,26 +178,28 @@ void put_kept_rows(Sink& o, const KeptRows& k) {
             if (!k.records[i].ids[d].empty()) pool.intern_all(k.records[i].pools[d], remaps[i]);
         }
         put_pool(o, pool, lengths);
+        std::size_t chunks = 0;
+        for (const StoredRows& r : k.records) chunks += (static_cast<std::size_t>(r.n) + kChunkRows - 1) / kChunkRows;
+        o.num(static_cast<std::uint32_t>(chunks));
         for (std::size_t i = 0; i < k.records.size(); ++i) {
             const StoredRows& r = k.records[i];
-            ids.resize(static_cast<std::size_t>(r.n));
-            if (r.ids[d].empty()) {
-                std::fill(ids.begin(), ids.end(), 0);  // not in this record: absent
-            } else {
-                const char* from = r.ids[d].data();
-                const std::vector<std::uint32_t>& to = remaps[i];
-                for (std::size_t row = 0; row < ids.size(); ++row) {
-                    std::uint32_t id = 0;
-                    std::memcpy(&id, from + 4 * row, 4);
-                    ids[row] = to[id];
+            for (std::size_t at = 0; at < r.n; at += kChunkRows) {
+                ids.resize(std::min<std::size_t>(kChunkRows, static_cast<std::size_t>(r.n) - at));
+                if (r.ids[d].empty()) {
+                    std::fill(ids.begin(), ids.end(), 0);  // not in this record: absent
+                } else {
+                    expand(r.ids[d], at, ids.size(), ids.data());
+                    const std::vector<std::uint32_t>& to = remaps[i];
+                    for (std::uint32_t& id : ids) id = to[id];
                 }
+                put_chunk(o, ids.data(), ids.size());
             }
-            o.big_array(ids);
         }
     }
 }
 
-void put_batch(Sink& o, const Batch& b, const std::vector<Span>& spans, const std::vector<PlannedJob>& jobs) {
+void put_batch(Sink& o, const Batch& b, const std::vector<Span>& spans, const std::vector<PlannedJob>& jobs,
+               std::uint32_t version) {
     o.num(static_cast<std::uint32_t>(spans.size()));
     for (const auto& sp : spans) {
         const PlannedJob& pj = jobs[sp.job];
@@ -212,11 +211,11 @@ void put_batch(Sink& o, const Batch& b, const std::vector<Span>& spans, const st
         o.num(sp.end);
         o.num(sp.first_line + sp.lines);
     }
-    put_rows(o, b);
+    put_rows(o, b, version);
 }
 
 std::string encode_pending(const PendingBatch& p, const Batch& counters, const std::vector<Span>& spans,
-                           const std::vector<PlannedJob>& jobs) {
+                           const std::vector<PlannedJob>& jobs, std::uint32_t version) {
     Sink o;
     o.num(p.id);
     o.num(static_cast<std::uint32_t>(p.parts.size()));
@@ -226,7 +225,7 @@ std::string encode_pending(const PendingBatch& p, const Batch& counters, const s
         o.num(part.min_time);
         o.num(part.max_time);
     }
-    put_batch(o, counters, spans, jobs);
+    put_batch(o, counters, spans, jobs, version);
     return std::move(o.s);
 }
 
@@ -328,6 +327,11 @@ public:
         pos_ += static_cast<std::size_t>(n);
         return true;
     }
+    /// A format 8 column of `n` values of T (read_chunks).
+    template <class T>
+    bool chunks(std::uint64_t n, StoredColumn& c) {
+        return read_chunks<T>(d_, pos_, n, c);
+    }
     bool done() const { return pos_ == d_.size(); }
     std::size_t left() const { return d_.size() - pos_; }
 
@@ -395,9 +399,21 @@ T load(const char* p) {
     return v;
 }
 
-/// Reads what put_rows wrote. False when malformed: sizes past the payload, a pool string empty
-/// or twice, an id past its pool. Everything is checked before a row is used.
-bool read_rows(In& in, StoredRows& r) {
+/// Reads a column of `n` values of T as format `version` stores it. False when malformed.
+template <class T>
+bool read_column(In& in, std::uint64_t n, std::uint32_t version, StoredColumn& c) {
+    c.chunks.clear();
+    if (version >= kNarrowFormat) return in.chunks<T>(n, c);
+    std::string_view v;
+    if (!in.column<T>(n, v)) return false;
+    if (n > 0) c.chunks.push_back({n, 0, sizeof(T), v});
+    return true;
+}
+
+/// Reads what put_rows wrote in format `version`. False when malformed: sizes past the
+/// payload, a pool string empty or twice, an id past its pool. Everything is checked before a
+/// row is used.
+bool read_rows(In& in, StoredRows& r, std::uint32_t version) {
     std::uint32_t nreasons = 0;
     // Reasons are only ever added at the end: a file written before one was added has fewer.
     if (!in.num(r.counters.read) || !in.num(r.counters.parsed) || !in.num(r.counters.bytes) || !in.num(nreasons) ||
@@ -411,9 +427,9 @@ bool read_rows(In& in, StoredRows& r) {
     // Each column: n values of its type in Columns.
     bool columns_ok = true;
     const Columns types;
-    for_each_number_column(types, r, [&](const auto& type, std::string_view& v) {
+    for_each_number_column(types, r, [&](const auto& type, StoredColumn& c) {
         using T = typename std::remove_cvref_t<decltype(type)>::value_type;
-        columns_ok = columns_ok && in.column<T>(r.n, v);
+        columns_ok = columns_ok && read_column<T>(in, r.n, version, c);
     });
     if (!columns_ok || !in.num(ndims) || ndims != kStringDimCount) return false;
     std::vector<std::uint32_t> lengths;
@@ -435,12 +451,31 @@ bool read_rows(In& in, StoredRows& r) {
             at += len;
         }
         // A present column of no rows is written as absent: reading it so keeps one meaning.
-        if (at != total || !in.column<std::uint32_t>(r.n, r.ids[d]) || r.n == 0) return false;
-        std::uint32_t max_id = 0;
-        for (std::size_t i = 0; i < r.n; ++i) max_id = std::max(max_id, load<std::uint32_t>(r.ids[d].data() + 4 * i));
-        if (max_id >= npool) return false;
+        if (at != total || !read_column<std::uint32_t>(in, r.n, version, r.ids[d]) || r.n == 0) return false;
+        if (max_id(r.ids[d]) >= npool) return false;
     }
     return true;
+}
+
+/// A thread's buffer of full-width values (a slice's: kChunkRows at most).
+template <class T>
+std::vector<T>& scratch() {
+    thread_local std::vector<T> v;
+    return v;
+}
+
+/// `to` becomes rows [begin, begin + n) of `from`: straight from the mapping when they are one
+/// chunk at full width (format 7), else through the thread's scratch buffer.
+template <class T, bool kPatched>
+void assign_rows(const StoredColumn& from, std::size_t begin, std::size_t n, NarrowColumn<T, kPatched>& to) {
+    if (from.chunks.size() == 1 && from.chunks[0].width == sizeof(T) && from.chunks[0].base == 0) {
+        to.assign_raw(from.chunks[0].bytes.data() + begin * sizeof(T), n, prefault);
+        return;
+    }
+    std::vector<T>& wide = scratch<T>();
+    wide.resize(n);
+    expand(from, begin, n, wide.data());
+    to.assign_raw(reinterpret_cast<const char*>(wide.data()), n, prefault);
 }
 
 /// Rows [begin, end) of `r` into `c`, whose buffers are reused when big enough. Ids go
@@ -449,31 +484,29 @@ bool read_rows(In& in, StoredRows& r) {
 void copy_rows(const StoredRows& r, std::size_t begin, std::size_t end, Columns& c,
                const std::array<std::vector<std::uint32_t>, kStringDimCount>* remap = nullptr) {
     const std::size_t n = end - begin;
-    auto copy = [&](std::string_view from, auto& to) {
-        using T = typename std::remove_reference_t<decltype(to)>::value_type;
-        to.assign_raw(from.data() + begin * sizeof(T), n, prefault);
-    };
-    for_each_number_column(r, c, copy);
+    for_each_number_column(r, c, [&](const StoredColumn& from, auto& to) { assign_rows(from, begin, n, to); });
     for (std::size_t d = 0; d < kStringDimCount; ++d) {
-        IdColumn& ids = c.ids[d];
+        IdColumn& col = c.ids[d];
         const std::vector<std::uint32_t>* to = remap ? &(*remap)[d] : nullptr;
         if (r.ids[d].empty() || (to && to->empty())) {
             // Not stored: absent (id 0) when kept, no column when not (or without a remap).
             if (to && !to->empty()) {
-                ids.assign(n, 0);
+                col.assign(n, 0);
             } else {
-                ids.clear();
+                col.clear();
             }
             continue;
         }
-        const char* from = r.ids[d].data() + begin * 4;
         if (!to) {
-            ids.assign_raw(from, n);
+            assign_rows(r.ids[d], begin, n, col);
             continue;
         }
-        ids.clear();
-        ids.reserve(n);
-        for (std::size_t i = 0; i < n; ++i) ids.push_back((*to)[load<std::uint32_t>(from + 4 * i)]);
+        std::vector<std::uint32_t>& ids = scratch<std::uint32_t>();
+        ids.resize(n);
+        expand(r.ids[d], begin, n, ids.data());
+        col.clear();
+        col.reserve(n);
+        for (const std::uint32_t id : ids) col.push_back((*to)[id]);
     }
 }
 
@@ -542,13 +575,30 @@ void deliver(StoredRows&& r, const RowsTarget& to) {
     Batch b;
     b.counters = r.counters;
     b.newest_source_mtime = r.newest_source_mtime;
-    copy_rows(r, 0, static_cast<std::size_t>(r.n), b.columns);
+    const auto n = static_cast<std::size_t>(r.n);
+    if (n <= kChunkRows) {
+        copy_rows(r, 0, n, b.columns);
+    } else {  // a slice at a time: the scratch buffers stay a slice's size
+        Columns slice;
+        for (std::size_t begin = 0; begin < n; begin += kChunkRows) {
+            copy_rows(r, begin, std::min(n, begin + kChunkRows), slice);
+            auto add = [](auto& dst, const auto& src) {
+                if (dst.empty()) {
+                    dst = src;
+                } else {
+                    dst.append(src);
+                }
+            };
+            for_each_number_column(b.columns, slice, add);
+            for (std::size_t d = 0; d < kStringDimCount; ++d) add(b.columns.ids[d], slice.ids[d]);
+        }
+    }
     b.pools = std::move(r.pools);
     merge_rows(*to.rows, std::move(b));
 }
 
 /// A Batch record: its spans go to the ledger, its rows to `rows`.
-bool decode_batch(std::string_view payload, const RowsTarget& rows, Ledger& ledger) {
+bool decode_batch(std::string_view payload, const RowsTarget& rows, Ledger& ledger, std::uint32_t version) {
     In in(payload);
     std::uint32_t nspans = 0;
     // A span takes at least 45 bytes: a count past that is corrupt, not an allocation to try.
@@ -565,7 +615,7 @@ bool decode_batch(std::string_view payload, const RowsTarget& rows, Ledger& ledg
             return false;
     }
     StoredRows r;
-    if (!read_rows(in, r) || !in.done()) return false;
+    if (!read_rows(in, r, version) || !in.done()) return false;
     deliver(std::move(r), rows);
     for (const auto& s : spans)
         ledger.add_committed_span(std::string(s.path), s.dev, s.ino, s.gzip, s.begin, s.end, s.end_line);
@@ -591,13 +641,13 @@ void put_entries(std::vector<LedgerEntry>&& entries, Ledger& ledger) {
 }
 
 /// A Snapshot record: rows, then every ledger entry.
-bool decode_snapshot(std::string_view payload, const RowsTarget& rows, Ledger& ledger) {
+bool decode_snapshot(std::string_view payload, const RowsTarget& rows, Ledger& ledger, std::uint32_t version) {
     In in(payload);
     StoredRows r;
     std::vector<LedgerEntry> entries;
     // All read and checked before anything is used: a record counts whole or not at all (rows
     // folded into a streaming engine cannot be taken back).
-    if (!read_rows(in, r) || !read_entries(in, entries) || !in.done()) return false;
+    if (!read_rows(in, r, version) || !read_entries(in, entries) || !in.done()) return false;
     // The rows and the ledger entries share nothing: the fold of 10 M rows and the indexing of
     // 100,000 entries run side by side.
     std::jthread fold([&r, &rows] { deliver(std::move(r), rows); });
@@ -655,8 +705,8 @@ bool read_storage(std::string_view payload, StorageLines& out) {
     return in.done();
 }
 
-bool apply_landed(std::string_view payload, const RowsTarget& rows, Ledger& ledger) {
-    return decode_batch(payload, rows, ledger);
+bool apply_landed(std::string_view payload, const RowsTarget& rows, Ledger& ledger, std::uint32_t version) {
+    return decode_batch(payload, rows, ledger, version);
 }
 
 namespace {
@@ -677,8 +727,8 @@ bool read_pending(std::string_view payload, Unresolved& u) {
 }
 
 /// A Resolved record: the Pending batch it names counts when it landed, and is forgotten.
-bool resolve_pending(std::string_view payload, std::vector<Unresolved>& pending, const RowsTarget& rows,
-                     Ledger& ledger) {
+bool resolve_pending(std::string_view payload, std::vector<Unresolved>& pending, const RowsTarget& rows, Ledger& ledger,
+                     std::uint32_t version) {
     In in(payload);
     std::uint64_t id = 0;
     std::uint8_t landed = 0;
@@ -686,17 +736,15 @@ bool resolve_pending(std::string_view payload, std::vector<Unresolved>& pending,
     const auto it =
         std::find_if(pending.begin(), pending.end(), [id](const Unresolved& u) { return u.batch.id == id; });
     if (it == pending.end()) return false;  // not what we write
-    if (landed && !decode_batch(it->payload, rows, ledger)) return false;
+    if (landed && !decode_batch(it->payload, rows, ledger, version)) return false;
     pending.erase(it);
     return true;
 }
 
 }  // namespace
 
-/// Decodes the records after the header: rows to `rows`, ledger data into `ledger`, dedupe
-/// keys into `ids`. Stops at the first torn, corrupt or undecodable record (a RequestIds record
-/// counts only with the Batch or Snapshot after it).
-Decoded decode_records(std::string_view data, const RowsTarget& rows, Ledger& ledger, RequestIdSet& ids) {
+Decoded decode_records(std::string_view data, const RowsTarget& rows, Ledger& ledger, RequestIdSet& ids,
+                       std::uint32_t version) {
     Decoded out;
     out.good = kHeaderBytes;
     std::size_t pos = out.good;
@@ -730,7 +778,7 @@ Decoded decode_records(std::string_view data, const RowsTarget& rows, Ledger& le
         if (pending_bytes > 0 && h.type != kBatch && h.type != kSnapshot) break;  // not what we write
         bool ok = false;
         if (h.type == kBatch) {
-            ok = decode_batch(payload, rows, ledger);
+            ok = decode_batch(payload, rows, ledger, version);
         } else if (h.type == kEntries) {
             In in(payload);
             std::vector<LedgerEntry> entries;
@@ -738,7 +786,7 @@ Decoded decode_records(std::string_view data, const RowsTarget& rows, Ledger& le
             out.log_entries += ok ? entries.size() : 0;
             if (ok) put_entries(std::move(entries), ledger);
         } else if (h.type == kSnapshot) {
-            ok = decode_snapshot(payload, rows, ledger);
+            ok = decode_snapshot(payload, rows, ledger, version);
         } else if (h.type == kHeadPrefixes) {  // belongs to the Entries or Snapshot before it
             ok = (last_type == kEntries || last_type == kSnapshot) && decode_prefixes(payload, ledger);
         } else if (h.type == kPending) {
@@ -746,7 +794,7 @@ Decoded decode_records(std::string_view data, const RowsTarget& rows, Ledger& le
             ok = read_pending(payload, u);
             if (ok) out.unresolved.push_back(std::move(u));
         } else if (h.type == kResolved) {
-            ok = resolve_pending(payload, out.unresolved, rows, ledger);
+            ok = resolve_pending(payload, out.unresolved, rows, ledger, version);
         }
         if (!ok) break;  // checksummed but undecodable: treat as the end
         if (!pending_ids.empty()) apply_request_ids(pending_ids, ids);

@@ -12,6 +12,7 @@
 
 #include "core/agg/batch.hpp"
 #include "core/ingest/ledger.hpp"
+#include "core/ingest/state_columns.hpp"
 #include "core/ingest/pending_batch.hpp"
 #include "core/util/stream_hash.hpp"
 
@@ -143,14 +144,13 @@ struct RecordHeader {
 };
 
 /// A record's rows as read from the file: counters and string pools decoded, the columns still
-/// in place (n values each, as written: not aligned). Column views outlive this only as long as
-/// the mapping does.
+/// in place. Column views outlive this only as long as the mapping does.
 struct StoredRows {
     LineCounters counters;
     std::int64_t newest_source_mtime = 0;
     std::uint64_t n = 0;
-    std::string_view time, bytes_sent, bytes_in, total_time_ms, status, tier;  ///< as for_each_number_column
-    std::array<std::string_view, kStringDimCount> ids;                         ///< empty: the dimension is not stored
+    StoredColumn time, bytes_sent, bytes_in, total_time_ms, status, tier;  ///< as for_each_number_column
+    std::array<StoredColumn, kStringDimCount> ids;                         ///< empty: the dimension is not stored
     Pools pools;
 };
 
@@ -176,15 +176,16 @@ struct RowsTarget {
 void put_entry(Out& o, const LedgerEntry& e);
 /// A HeadPrefixes payload for the entries that have starts (empty when none has).
 std::string encode_prefixes(const std::vector<const LedgerEntry*>& entries);
-/// The rows of a batch (Batch and Snapshot records).
-void put_rows(Sink& o, const Batch& b);
-/// The rows of every kept record as one batch's, byte for byte what put_rows writes for the
-/// batch that merging them in order makes (each dimension's pool interned in record order, a
-/// dimension a record lacks is id 0 in its rows).
+/// The rows of a batch (Batch and Snapshot records), as format `version` stores them.
+void put_rows(Sink& o, const Batch& b, std::uint32_t version);
+/// The rows of every kept record as one batch's (format kNarrowFormat or later): the rows, pools
+/// and ids that merging them in order makes (each dimension's pool interned in record order, a
+/// dimension a record lacks is id 0 in its rows), each record's number columns in its own chunks.
 void put_kept_rows(Sink& o, const KeptRows& k);
 /// A Batch record's payload, appended to `o`: the spans (paths and identities from `jobs`), then
 /// the rows.
-void put_batch(Sink& o, const Batch& b, const std::vector<Span>& spans, const std::vector<PlannedJob>& jobs);
+void put_batch(Sink& o, const Batch& b, const std::vector<Span>& spans, const std::vector<PlannedJob>& jobs,
+               std::uint32_t version);
 /// A RequestIds record's payload: records without an id, then the keys.
 void put_request_ids(Sink& o, std::uint64_t no_id, const std::vector<RequestKey>& keys);
 /// A Storage record's payload: the failed count, the text, then each line.
@@ -196,7 +197,7 @@ bool read_storage(std::string_view payload, StorageLines& out);
 /// A Pending record's payload: the batch's description, then its spans and counters (as a
 /// Batch record's payload of no rows).
 std::string encode_pending(const PendingBatch& p, const Batch& counters, const std::vector<Span>& spans,
-                           const std::vector<PlannedJob>& jobs);
+                           const std::vector<PlannedJob>& jobs, std::uint32_t version);
 /// A Resolved record's payload.
 std::string encode_resolved(std::uint64_t batch_id, bool landed);
 
@@ -216,12 +217,13 @@ struct Decoded {
 
 /// Applies a Pending batch's Batch payload that landed: its spans to the ledger, its counters
 /// to `rows`. False when malformed.
-bool apply_landed(std::string_view payload, const RowsTarget& rows, Ledger& ledger);
+bool apply_landed(std::string_view payload, const RowsTarget& rows, Ledger& ledger, std::uint32_t version);
 
-/// Decodes the records after the header: rows to `rows`, ledger data into `ledger`, dedupe
-/// keys into `ids`. Stops at the first torn, corrupt or undecodable record (a RequestIds record
-/// counts only with the Batch or Snapshot after it).
-Decoded decode_records(std::string_view data, const RowsTarget& rows, Ledger& ledger, RequestIdSet& ids);
+/// Decodes the records after the header of a file of format `version`: rows to `rows`, ledger
+/// data into `ledger`, dedupe keys into `ids`. Stops at the first torn, corrupt or undecodable
+/// record (a RequestIds record counts only with the Batch or Snapshot after it).
+Decoded decode_records(std::string_view data, const RowsTarget& rows, Ledger& ledger, RequestIdSet& ids,
+                       std::uint32_t version);
 
 }  // namespace state_records
 }  // namespace s3top

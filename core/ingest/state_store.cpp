@@ -27,10 +27,10 @@ using namespace state_records;
 
 namespace {
 
-std::string file_header(std::uint64_t fingerprint) {
+std::string file_header(std::uint64_t fingerprint, std::uint32_t version = StateStore::kVersion) {
     Out o;
     o.s.append(kMagic, 8);
-    o.num(StateStore::kVersion);
+    o.num(version);
     o.num(kParsingRulesVersion);
     o.num(fingerprint);
     return std::move(o.s);
@@ -100,7 +100,7 @@ std::expected<int, IoError> open_locked(const std::filesystem::path& file) {
 }
 
 /// What a state file's header says. Every version's starts with the magic and the version; the
-/// rest (parsing rules, settings' fingerprint) is read for this version only.
+/// rest (parsing rules, settings' fingerprint) is read for the versions read as they are.
 struct StoredHeader {
     bool ok = false;  ///< the magic, and this version's whole header when it is this version
     std::uint32_t version = 0, rules = 0;
@@ -111,8 +111,9 @@ StoredHeader read_header(std::string_view data) {
     StoredHeader h;
     const bool versioned = data.size() >= 12 && std::memcmp(data.data(), kMagic, 8) == 0;
     if (versioned) std::memcpy(&h.version, data.data() + 8, 4);
-    h.ok = versioned && (h.version != StateStore::kVersion || data.size() >= kHeaderBytes);
-    if (h.ok && h.version == StateStore::kVersion) {
+    const bool readable = h.version >= StateStore::kOldestRead && h.version <= StateStore::kVersion;
+    h.ok = versioned && (!readable || data.size() >= kHeaderBytes);
+    if (h.ok && readable) {
         std::memcpy(&h.rules, data.data() + 12, 4);
         std::memcpy(&h.fingerprint, data.data() + 16, 8);
     }
@@ -126,7 +127,7 @@ std::pair<std::string, std::string> unusable_because(const StoredHeader& h, bool
     if (!empty && !h.ok) return {"not a state file or corrupt header", "rebuilt"};
     if (!h.ok) return {};
     const std::string again = "rebuilt: the logs are read again";
-    if (h.version != StateStore::kVersion)
+    if (h.version < StateStore::kOldestRead || h.version > StateStore::kVersion)
         return {"state format " + std::to_string(h.version) + " of another s3top version (this one writes " +
                     std::to_string(StateStore::kVersion) + ")",
                 again};
@@ -192,7 +193,8 @@ IoStatus StateStore::open(const std::filesystem::path& file, std::uint64_t finge
     if (!unusable.empty()) {
         notes.push_back(file.string() + ": " + unusable + "; " + rebuilt);
     } else if (header.ok) {
-        dec = decode_records(data, target, ledger, ids);
+        version_ = header.version;
+        dec = decode_records(data, target, ledger, ids, version_);
         if (dec.good < data.size())
             notes.push_back(file.string() + ": " + std::to_string(data.size() - dec.good) +
                             " bytes of an unfinished or corrupt record discarded (their lines are read again)");
@@ -209,7 +211,7 @@ IoStatus StateStore::open(const std::filesystem::path& file, std::uint64_t finge
                 return std::unexpected(IoError{IoError::Code::Read, file.string(), 0,
                                                fmt::format("batch {:016x}: {}", u.batch.id, landed.error())});
             }
-            if (*landed && !apply_landed(u.payload, target, ledger)) {
+            if (*landed && !apply_landed(u.payload, target, ledger, version_)) {
                 ::close(fd_);
                 fd_ = -1;
                 return std::unexpected(IoError{IoError::Code::Format, file.string(), 0, "a pending batch is corrupt"});
@@ -224,6 +226,7 @@ IoStatus StateStore::open(const std::filesystem::path& file, std::uint64_t finge
     std::size_t good = dec.good;
     if (good < data.size() || data.empty()) {
         if (good == 0) {
+            version_ = kVersion;
             const std::string h = file_header(fingerprint);
             if (::ftruncate(fd_, 0) != 0 || ::pwrite(fd_, h.data(), h.size(), 0) != static_cast<ssize_t>(h.size()))
                 return fail(IoError::Code::Write);
@@ -234,7 +237,7 @@ IoStatus StateStore::open(const std::filesystem::path& file, std::uint64_t finge
     }
     // Written under the settings' former fingerprint: its header says the current one from now on.
     if (former && fp != fingerprint && good >= kHeaderBytes) {
-        const std::string h = file_header(fingerprint);
+        const std::string h = file_header(fingerprint, version_);
         if (::pwrite(fd_, h.data(), h.size(), 0) != static_cast<ssize_t>(h.size())) return fail(IoError::Code::Write);
     }
     if (::lseek(fd_, static_cast<off_t>(good), SEEK_SET) < 0) return fail(IoError::Code::Write);
@@ -254,9 +257,10 @@ IoStatus StateStore::open(const std::filesystem::path& file, std::uint64_t finge
     }
     if (needs_compaction()) {
         // Streaming kept no rows: compact() reads them back from the file.
-        if (const IoStatus done =
-                stream ? compact()
-                       : write_snapshot([&rows](Sink& o) { state_records::put_rows(o, rows); }, ledger, ids, *storage);
+        if (const IoStatus done = stream
+                                      ? compact()
+                                      : write_snapshot([&rows](Sink& o) { state_records::put_rows(o, rows, kVersion); },
+                                                       ledger, ids, *storage);
             !done)
             notes.push_back(done.error().describe() + " (the state file stays as it was)");
     }
@@ -288,7 +292,7 @@ IoStatus StateStore::compact() {
         return std::unexpected(IoError::from_errno(IoError::Code::Read, path_.string(), errno));
     state_records::KeptRows kept;
     const state_records::Decoded dec =
-        decode_records(map.data(), RowsTarget{nullptr, nullptr, &storage, &kept}, ledger, ids);
+        decode_records(map.data(), RowsTarget{nullptr, nullptr, &storage, &kept}, ledger, ids, version_);
     if (dec.good != size_)
         return std::unexpected(
             IoError{IoError::Code::Format, path_.string(), 0, "cannot be read back whole; not compacted"});
@@ -411,6 +415,7 @@ IoStatus StateStore::write_snapshot(const std::function<void(state_records::Sink
     if (crash_at_ == CrashPoint::Renamed) return crash();
     ::close(fd_);  // the old file, and its lock
     fd_ = fd;
+    version_ = kVersion;
     const std::uint64_t record = ids_record + storage_record + sizeof record_header + o.written() + prefixes_record;
     size_ = synced_size_ = header.size() + record;
     snapshot_bytes_ = record;
@@ -479,7 +484,7 @@ IoStatus StateStore::append_batch(const Batch& batch, const std::vector<Span>& s
     // buffer per batch was most of a first run's page faults after its compaction's.
     thread_local Sink rows, ids, storage;
     rows.s.clear();
-    put_batch(rows, batch, spans, jobs);
+    put_batch(rows, batch, spans, jobs, version_);
     if (!has_ids && !has_storage) return write_record(kBatch, rows.s);
     ids.s.clear();
     storage.s.clear();
@@ -492,7 +497,7 @@ IoStatus StateStore::append_batch(const Batch& batch, const std::vector<Span>& s
 
 IoStatus StateStore::append_pending(const PendingBatch& batch, const Batch& counters, const std::vector<Span>& spans,
                                     const std::vector<PlannedJob>& jobs) {
-    if (IoStatus w = write_record(kPending, encode_pending(batch, counters, spans, jobs)); !w) return w;
+    if (IoStatus w = write_record(kPending, encode_pending(batch, counters, spans, jobs, version_)); !w) return w;
     // On the disk before the insert is sent: after a power cut the batch is looked up by its
     // id, never read and sent again under another one.
     std::lock_guard l(mutex_);
@@ -531,6 +536,15 @@ IoStatus StateStore::append_entries(const std::vector<LedgerEntry>& entries) {
         log_entries_ += entries.size();
     }
     return written;
+}
+
+bool StateStore::write_format(std::uint32_t version) {
+    std::lock_guard l(mutex_);
+    if (fd_ < 0 || size_ != kHeaderBytes || version < kOldestRead || version > kVersion) return false;
+    const std::string h = file_header(fingerprint_, version);
+    if (::pwrite(fd_, h.data(), h.size(), 0) != static_cast<ssize_t>(h.size())) return false;
+    version_ = version;
+    return true;
 }
 
 void StateStore::sync() {

@@ -59,7 +59,11 @@ public:
     /// (the object-changing requests of `storage` and `bill`); a version 5 file is rebuilt (with a
     /// note): its batches have none. 7: content hashes by the four-lane StreamHash (a ledger
     /// entry keeps its lanes and unfinished stripe); a version 6 file is rebuilt (with a note).
-    static constexpr std::uint32_t kVersion = 7;
+    /// 8: columns stored narrow, in chunks (state_records::StoredColumn); a version 7 file is
+    /// read and appended to as version 7 until a compaction writes it as 8.
+    static constexpr std::uint32_t kVersion = 8;
+    /// The oldest format read as it is (older ones are rebuilt).
+    static constexpr std::uint32_t kOldestRead = 7;
 
     /// Where compaction stops early, to simulate a crash between its steps (tests only).
     enum class CrashPoint : std::uint8_t { None, TempWritten, TempSynced, Renamed };
@@ -132,6 +136,11 @@ public:
     /// --dedupe request-id: open() loads the stored dedupe keys into `ids` (before it is called).
     /// Without it the keys a file holds are still kept through compaction.
     void set_request_ids(RequestIdSet* ids) { ids_ = ids; }
+    /// Tests: a file just created (its header only) is written from here on as format `version`
+    /// (kOldestRead to kVersion), as an older s3top wrote it. False when it holds records.
+    bool write_format(std::uint32_t version);
+    /// The format the file's records are written in.
+    std::uint32_t format() const { return version_; }
     /// Tests: the next compaction stops at `p`, as if killed there (the store is then closed).
     void crash_compaction_at(CrashPoint p) { crash_at_ = p; }
 
@@ -150,6 +159,7 @@ private:
     int fd_ = -1;
     std::filesystem::path path_;
     std::uint64_t fingerprint_ = 0;
+    std::uint32_t version_ = kVersion;  ///< the file's format: what its records are written in
     std::uint64_t size_ = 0, synced_size_ = 0;
     std::uint64_t snapshot_bytes_ = 0, log_bytes_ = 0, log_records_ = 0, small_bytes_ = 0, log_entries_ = 0;
     std::uint64_t compact_min_bytes_ = 16 << 20, compact_min_entries_ = 16384;

@@ -313,6 +313,48 @@ TEST_F(CompactionTest, StateOfOtherParsingRulesIsRebuiltWithANote) {
     EXPECT_EQ(run().files_read, 0u);
 }
 
+/// The format a state file's header says.
+std::uint32_t format_of(const fs::path& file) {
+    std::ifstream f(file, std::ios::binary);
+    f.seekg(8);
+    std::uint32_t v = 0;
+    f.read(reinterpret_cast<char*>(&v), 4);
+    return v;
+}
+
+// A file of format 7 (full-width columns, as s3top wrote before 8) is read as it is, not
+// rebuilt: appended to in its own format, so it stays readable whole, until a compaction
+// writes it as format 8; nothing is read twice on the way.
+TEST_F(CompactionTest, AFormat7FileIsReadAndAppendedAsItIsUntilACompactionWritesItAnew) {
+    write_logs(3, 10);
+    const Result first = run([](StateStore& s) { ASSERT_TRUE(s.write_format(7)); });
+    EXPECT_EQ(first.files_read, 3u);
+    EXPECT_EQ(format_of(state()), 7u);
+    write_logs(2, 10, 3);
+    std::vector<std::string> notes;
+    std::uint32_t format = 0;
+    const Result second = run([&](StateStore& s) { format = s.format(); }, {}, &notes);
+    EXPECT_TRUE(notes.empty()) << notes[0];
+    EXPECT_EQ(format, 7u);
+    EXPECT_EQ(second.files_read, 2u);  // only the new files
+    EXPECT_EQ(format_of(state()), 7u);
+    const Result third = run();
+    EXPECT_EQ(third.files_read, 0u);
+    expect_same_totals(second, third);
+    const Result compacted = run([](StateStore& s) { ASSERT_TRUE(s.compact().has_value()); });
+    EXPECT_EQ(compacted.files_read, 0u);
+    expect_same_totals(second, compacted);
+    EXPECT_EQ(format_of(state()), StateStore::kVersion);
+    write_logs(1, 10, 5);
+    const Result after = run();
+    EXPECT_EQ(after.files_read, 1u);
+    fs::remove(state());
+    const Result fresh = run();
+    EXPECT_EQ(fresh.files_read, 6u);
+    expect_same_totals(after, fresh);
+    EXPECT_EQ(format_of(state()), StateStore::kVersion);
+}
+
 /// A batch of `orgs.size()` rows: row i has org orgs[i] (and, when `with_key`, key "k<i % 3>"),
 /// a time past 2^32 s every third row (a patch in the narrow column) and bytes i * 1000.
 Batch batch_of(const std::vector<std::string>& orgs, bool with_key) {
@@ -330,42 +372,82 @@ Batch batch_of(const std::vector<std::string>& orgs, bool with_key) {
     return b;
 }
 
-TEST(StateRecords, CompactionWritesTheRowsOfItsRecordsAsTheirMergedBatchByteForByte) {
-    // Compaction writes the log's rows from where they lie (put_kept_rows); a restart of a
-    // dashboard merges them into one batch (put_rows after merging): the same bytes, with
-    // pools met in another order, a dimension one record lacks (id 0 in its rows), a record
-    // of no rows and wide values.
+/// A log of one record per payload after a file header, each with its record header.
+std::string log_of(const std::vector<std::string>& payloads, std::uint8_t type = state_records::kBatch) {
+    std::string log(state_records::kHeaderBytes, '\0');
+    for (const std::string& payload : payloads) {
+        state_records::RecordHeader h;
+        h.type = type;
+        h.len = payload.size();
+        h.sum = StreamHash::of(payload);
+        char head[state_records::kRecordHeaderBytes];
+        h.to(head);
+        log.append(head, sizeof head);
+        log += payload;
+    }
+    return log;
+}
+
+/// The batch a rows payload (put_rows, put_kept_rows) of format `version` decodes to.
+Batch rows_of(const std::string& rows, std::uint32_t version) {
+    std::string payload(4, '\0');  // a Batch record of no spans
+    payload += rows;
+    const std::string log = log_of({payload});
+    Ledger ledger;
+    RequestIdSet ids;
+    Batch b;
+    EXPECT_EQ(state_records::decode_records(log, {&b, nullptr, nullptr}, ledger, ids, version).good, log.size());
+    return b;
+}
+
+void expect_same_rows(const Batch& a, const Batch& b) {
+    ASSERT_EQ(a.columns.size(), b.columns.size());
+    EXPECT_EQ(a.counters.read, b.counters.read);
+    for_each_number_column(a.columns, b.columns, [](const auto& x, const auto& y) { EXPECT_TRUE(x == y); });
+    for (std::size_t d = 0; d < kStringDimCount; ++d) {
+        ASSERT_EQ(a.columns.ids[d].size(), b.columns.ids[d].size()) << d;
+        ASSERT_EQ(a.pools[d].size(), b.pools[d].size()) << d;
+        for (std::uint32_t id = 0; id < a.pools[d].size(); ++id) EXPECT_EQ(a.pools[d].view(id), b.pools[d].view(id));
+        EXPECT_TRUE(a.columns.ids[d] == b.columns.ids[d]) << d;
+    }
+}
+
+class StateRecords : public ::testing::TestWithParam<std::uint32_t> {};
+
+TEST_P(StateRecords, CompactionWritesTheRowsOfItsRecordsAsTheirMergedBatch) {
+    // Compaction writes the log's rows from where they lie (put_kept_rows, each record's number
+    // columns its own chunks); a restart of a dashboard merges them into one batch (put_rows
+    // after merging): the same rows, with pools met in another order, a dimension one record
+    // lacks (id 0 in its rows), a record of no rows and wide values; from a log of format 7
+    // (full-width columns) as from one of format 8.
+    const std::uint32_t version = GetParam();
     std::vector<Batch> batches;
     batches.push_back(batch_of({"acme", "beta", "acme", "-"}, false));
     batches.push_back(batch_of({}, true));
     batches.push_back(batch_of({"gamma", "beta", "beta", "acme", "delta"}, true));
     batches.push_back(batch_of({"delta"}, false));
-    std::string log(state_records::kHeaderBytes, '\0');
+    std::vector<std::string> payloads;
     for (const Batch& b : batches) {
         state_records::Sink payload;
-        state_records::put_batch(payload, b, {}, {});
-        state_records::RecordHeader h;
-        h.type = state_records::kBatch;
-        h.len = payload.s.size();
-        h.sum = StreamHash::of(payload.s);
-        char head[state_records::kRecordHeaderBytes];
-        h.to(head);
-        log.append(head, sizeof head);
-        log += payload.s;
+        state_records::put_batch(payload, b, {}, {}, version);
+        payloads.push_back(payload.s);
     }
+    const std::string log = log_of(payloads);
     Ledger ledger;
     RequestIdSet ids;
     Batch merged;
     state_records::KeptRows kept;
-    ASSERT_EQ(state_records::decode_records(log, {&merged, nullptr, nullptr}, ledger, ids).good, log.size());
-    ASSERT_EQ(state_records::decode_records(log, {nullptr, nullptr, nullptr, &kept}, ledger, ids).good, log.size());
+    ASSERT_EQ(state_records::decode_records(log, {&merged, nullptr, nullptr}, ledger, ids, version).good, log.size());
+    ASSERT_EQ(state_records::decode_records(log, {nullptr, nullptr, nullptr, &kept}, ledger, ids, version).good,
+              log.size());
     ASSERT_EQ(kept.records.size(), 3u);  // the record of no rows keeps only its counters
     state_records::Sink want, got;
-    state_records::put_rows(want, merged);
+    state_records::put_rows(want, merged, StateStore::kVersion);
     state_records::put_kept_rows(got, kept);
     EXPECT_EQ(merged.columns.size(), 10u);
     EXPECT_EQ(merged.counters.read, 10u);
-    EXPECT_EQ(got.s, want.s);
+    expect_same_rows(rows_of(got.s, StateStore::kVersion), rows_of(want.s, StateStore::kVersion));
+    expect_same_rows(rows_of(got.s, StateStore::kVersion), merged);
     // And the merge itself holds what was written: the third batch's "acme" row and the last
     // row have their strings, the first batch's rows no key.
     const std::size_t org = index(Dim::Org), key = index(Dim::Key);
@@ -375,6 +457,65 @@ TEST(StateRecords, CompactionWritesTheRowsOfItsRecordsAsTheirMergedBatchByteForB
     EXPECT_EQ(merged.pools[key].view(merged.columns.ids[key][4]), "k0");
     EXPECT_EQ(merged.columns.time[3], (1ll << 33) + 3);
 }
+
+// More rows than a chunk holds, with values of every width (negative times, the largest
+// bytes, ids past 65,535): each format gives back what it was given; format 8 in fewer bytes.
+TEST_P(StateRecords, ManyChunksOfEveryWidthRoundTrip) {
+    const std::uint32_t version = GetParam();
+    const std::size_t org = index(Dim::Org), key = index(Dim::Key);
+    Batch b;
+    const std::size_t n = 3 * state_records::kChunkRows + 17;
+    for (std::size_t i = 0; i < n; ++i) {
+        const bool odd = i % 1000 == 7;
+        b.columns.push_numbers(
+            NumberRow{.time = odd ? -static_cast<std::int64_t>(i) : 1700000000 + static_cast<std::int64_t>(i / 10),
+                      .bytes_sent = i % 5000 == 3 ? UINT64_MAX : i * 3,
+                      .bytes_in = i < state_records::kChunkRows ? 0 : (std::uint64_t{1} << 40) + i,
+                      .total_time_ms = i % 33 == 0 ? UINT32_MAX : static_cast<std::uint32_t>(i % 700),
+                      .status = static_cast<std::uint16_t>(200 + i % 400),
+                      .tier = static_cast<std::uint8_t>(i % 3)});
+        b.columns.ids[org].push_back(b.pools[org].intern("o" + std::to_string(i % 5)));
+        b.columns.ids[key].push_back(b.pools[key].intern("k" + std::to_string(i % 70000)));
+    }
+    b.counters.read = b.counters.parsed = n;
+    state_records::Sink rows;
+    state_records::put_rows(rows, b, version);
+    expect_same_rows(rows_of(rows.s, version), b);
+    if (version >= state_records::kNarrowFormat) {
+        state_records::Sink wide;
+        state_records::put_rows(wide, b, 7);
+        EXPECT_LT(rows.s.size(), wide.s.size() * 4 / 5);  // (wide values on purpose: the bench's take half)
+    }
+}
+
+// A chunk wider than its type, or of more rows than the record, is corrupt: the record is
+// cut, never read past.
+TEST(StateRecordsNarrow, AMalformedChunkEndsTheFileThere) {
+    Batch b = batch_of({"acme", "beta"}, false);
+    state_records::Sink rows;
+    state_records::put_rows(rows, b, StateStore::kVersion);
+    // The time column's chunk follows the counters: its rows, base and width.
+    const std::size_t head = 8 * 3 + 4 + 8 * kRejectReasonCount + 8 + 8;
+    const std::size_t chunk = head + 4;
+    for (const auto& [at, value] : {std::pair{chunk + 16, std::uint8_t{9}}, std::pair{chunk, std::uint8_t{3}},
+                                    std::pair{chunk + 16, std::uint8_t{0}}}) {
+        std::string bad = rows.s;
+        ASSERT_LT(at, bad.size());
+        bad[at] = static_cast<char>(value);
+        std::string payload(4, '\0');
+        payload += bad;
+        const std::string log = log_of({payload});
+        Ledger ledger;
+        RequestIdSet ids;
+        Batch out;
+        EXPECT_EQ(state_records::decode_records(log, {&out, nullptr, nullptr}, ledger, ids, StateStore::kVersion).good,
+                  state_records::kHeaderBytes)
+            << at;
+        EXPECT_EQ(out.columns.size(), 0u);
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(Formats, StateRecords, ::testing::Values(7u, StateStore::kVersion));
 
 }  // namespace
 }  // namespace s3top

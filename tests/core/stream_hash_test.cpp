@@ -69,10 +69,11 @@ TEST(StreamHash, ChangedOrMovedBytesChangeTheDigest) {
 }
 
 TEST(StreamHash, DigestsAreTheStoredOnes) {
-    // State files keep these digests: a change to the function is a new state format. When this
-    // fails on purpose, raise StateStore::kVersion (older files are then rebuilt) and record the
+    // State files keep these digests (every format read, 7 on): a change to the function is a
+    // new state format that does not read the older ones. When this fails on purpose, raise
+    // StateStore::kVersion and kOldestRead to it (older files are then rebuilt) and record the
     // new values here.
-    EXPECT_EQ(StateStore::kVersion, 7u);
+    EXPECT_EQ(StateStore::kOldestRead, 7u);
     EXPECT_EQ(StreamHash::of(""), 0x04bb8f97616afa24ull);
     EXPECT_EQ(StreamHash::of("abc"), 0xa29b4722e226315eull);
     EXPECT_EQ(StreamHash::of(sample(1000, 1)), 0x9f405b0ea247098cull);
