@@ -549,6 +549,17 @@ ReportResult Engine::report(const ReportSpec& spec) const {
     ReportResult out;
     if (stream_) {
         out = stream_->finish(pools_);
+    } else if (spec.reach_only) {
+        const std::size_t n = columns_.size();
+        out.totals.requests = n;
+        std::array<std::int64_t, 4096> t;
+        for (std::size_t at = 0; at < n; at += t.size()) {
+            const std::size_t m = std::min(t.size(), n - at);
+            columns_.time.copy_out(at, m, t.data());
+            const auto [lo, hi] = std::minmax_element(t.begin(), t.begin() + static_cast<std::ptrdiff_t>(m));
+            if (at == 0 || *lo < out.min_time) out.min_time = *lo;
+            if (at == 0 || *hi > out.max_time) out.max_time = *hi;
+        }
     } else {
         ReportAccumulator acc(spec);
         acc.fold(columns_, pools_, 0, columns_.size());

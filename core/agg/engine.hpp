@@ -28,6 +28,12 @@ struct ReportSpec {
     SortBy sort = SortBy::Bytes;
     bool distinct_clients = true;  ///< per group (needs the ip column)
     bool percentiles = true;       ///< p50/p95 of total time per group
+    /// Only how far the records reach: `lines`, `newest_source_mtime`, the number of records
+    /// (`totals.requests`) and their time range, over every record; `by` and `filter` are not
+    /// looked at, and no group nor any other sum is made. What a statement asks first: the
+    /// engine answers from its time column alone, not a pass of the report (a source may
+    /// answer the whole report instead).
+    bool reach_only = false;
 };
 
 struct EngineConfig {
@@ -154,8 +160,8 @@ public:
     /// the first time) and returns a new snapshot of it. Thread-safe against append().
     Snapshot refresh(View& view, std::uint64_t generation) const;
 
-    /// One pass over every record (streaming mode: the folded report, whatever `spec`).
-    /// Thread-safe against append().
+    /// One pass over every record (streaming mode: the folded report, whatever `spec`;
+    /// `spec.reach_only`: the time column alone). Thread-safe against append().
     ReportResult report(const ReportSpec& spec) const;
 
     LineCounters lines() const;

@@ -405,9 +405,10 @@ Statement compute_statement(const ReportSource& source, const BillingSpec& spec)
 
     // Newest evidence of what S3 has delivered: file times and record times.
     ReportSpec probe;
-    probe.by = {DimSpec{Dim::Tier, 0}};
+    probe.by = {DimSpec{Dim::Tier, 0}};  // few groups, for a source that makes the whole report
     probe.distinct_clients = false;
     probe.percentiles = false;
+    probe.reach_only = true;
     const ReportResult everything = source.report(probe);
     st.lines = everything.lines;
     const std::int64_t newest = std::max({spec.newest_source_mtime, everything.newest_source_mtime,

@@ -7,6 +7,7 @@
 
 #include "core/agg/engine.hpp"
 #include "core/parse/s3_access_log.hpp"
+#include "core/util/civil_time.hpp"
 #include "core/report/report_writer.hpp"
 #include "support/test_support.hpp"
 
@@ -101,6 +102,42 @@ TEST(Engine, ReportGroupsByOrgExactly) {
     EXPECT_EQ(r.distinct_clients, 5u);
     EXPECT_EQ(r.lines.parsed, 7u);
     EXPECT_EQ(r.lines.read, 7u);
+}
+
+// What a statement asks first, how far the records reach, comes from the time column alone:
+// the same count, time range, lines and newest file time as the whole report's, over rows in
+// many of its chunks and with a time far from the others (a patch of the narrow column).
+TEST(Engine, AReachOnlyReportSaysHowFarTheRecordsReachAsTheWholeReportDoes) {
+    EngineConfig cfg;
+    Engine e(cfg);
+    ReportSpec reach;
+    reach.reach_only = true;
+    EXPECT_EQ(e.report(reach).totals.requests, 0u);
+    const std::vector<std::string> days = {"06/Feb/2019:00:00:38 +0000", "01/Mar/2019:12:00:00 +0000",
+                                           "31/Jan/2019:23:59:59 +0000", "07/Jun/2031:04:05:06 +0000"};
+    std::vector<Req> reqs;
+    for (int i = 0; i < 9000; ++i) {
+        Req r = kReqs[static_cast<std::size_t>(i) % kReqs.size()];
+        // The earliest in the second chunk of 4096 rows, the latest (years on) in the third.
+        r.time = i == 5000 ? days[2] : i == 8500 ? days[3] : days[static_cast<std::size_t>(i) % 2];
+        reqs.push_back(r);
+    }
+    Batch b = batch_of(reqs, cfg);
+    b.newest_source_mtime = 1'700'000'000;
+    e.append(std::move(b));
+    e.append(batch_of({kReqs[0]}, cfg));
+    const ReportResult whole = e.report(ReportSpec{});
+    const ReportResult r = e.report(reach);
+    EXPECT_EQ(r.totals.requests, 9001u);
+    EXPECT_EQ(r.totals.requests, whole.totals.requests);
+    EXPECT_EQ(r.min_time, whole.min_time);
+    EXPECT_EQ(r.max_time, whole.max_time);
+    EXPECT_EQ(r.max_time, *parse_iso8601("2031-06-07T04:05:06"));
+    EXPECT_EQ(r.min_time, *parse_iso8601("2019-01-31T23:59:59"));
+    EXPECT_EQ(r.newest_source_mtime, 1'700'000'000);
+    EXPECT_EQ(r.lines.read, whole.lines.read);
+    EXPECT_EQ(r.lines.parsed, 9001u);
+    EXPECT_TRUE(r.groups.empty());
 }
 
 TEST(Engine, OrgFromSeveralParamsAndOtherSources) {
