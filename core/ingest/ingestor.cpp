@@ -63,12 +63,14 @@ void Ingestor::read_new(const std::vector<InputFile>& given, bool follow, const 
             }
         });
     } else if (store_.is_open()) {
-        loader.set_commit_sink([&](Batch&& b, std::vector<Span>&& spans) {
+        // Each batch is stored by the worker that made it, then appended to the engine as
+        // without a state (held while the engine is busy): appending at once waited for the
+        // other worker's merge and fold, 0.1-0.25 s of a first run's workers over 2 M lines.
+        loader.set_record_sink([&](const Batch& b, const std::vector<Span>& spans) {
             if (IoStatus stored = store_.append_batch(b, spans, planned); !stored) {
                 std::lock_guard l(error_mutex);
                 if (!store_error) store_error = std::move(stored.error());
             }
-            engine_.append(std::move(b));
         });
     }
     // Each file is recorded as soon as it and those before it are read (in plan order, on

@@ -206,9 +206,17 @@ LoadResult Loader::load_fed(const std::vector<ReadJob>& jobs, JobFeed& feed, con
     const reading::FileReader whole_reader(whole_opts, factory_, pool, cancel);  // pool's buffers hold either
     std::mutex sink_mutex;
     RequestIdSet* const dedupe = options_.dedupe.get();
-    const reading::WorkerShared shared{
-        engine_,    options_, factory_, reject_sink_, commit_,
-        sink_mutex, jobs,     pool,     dedupe,       dedupe ? dedupe->begin_load(jobs.size()) : 0};
+    const reading::WorkerShared shared{engine_,
+                                       options_,
+                                       factory_,
+                                       reject_sink_,
+                                       commit_,
+                                       sink_mutex,
+                                       jobs,
+                                       pool,
+                                       dedupe,
+                                       dedupe ? dedupe->begin_load(jobs.size()) : 0,
+                                       record_ ? &record_ : nullptr};
     auto work = [&] {
         reading::ParseWorker worker(shared);
         while (auto task = queue.pop()) {

@@ -193,6 +193,12 @@ ParserFactory default_parser_factory();
 /// ledger stores both together). Called from worker threads, one batch at a time per worker.
 using CommitSink = std::function<void(Batch&&, std::vector<Span>&&)>;
 
+/// Sees each finished batch with the spans of input it holds before the worker appends it to the
+/// engine as it does without a CommitSink (Engine::try_append first: a batch is held, not
+/// waited for, while the engine is busy). The state file's Batch record: written by the worker
+/// that made it, counted by the engine when it is free. Called from worker threads.
+using RecordSink = std::function<void(const Batch&, const std::vector<Span>&)>;
+
 /// Told that job `job` is read (its FileResult is final; its records may still be parsing).
 using FileDone = std::function<void(std::size_t job, const FileResult&)>;
 
@@ -227,6 +233,8 @@ public:
     void set_reject_sink(RejectSink sink) { reject_sink_ = std::move(sink); }
     void set_parser_factory(ParserFactory f) { factory_ = std::move(f); }
     void set_commit_sink(CommitSink sink) { commit_ = std::move(sink); }
+    /// Not with a commit sink (which takes the batches itself).
+    void set_record_sink(RecordSink sink) { record_ = std::move(sink); }
     /// Called once per job, in job order, on the thread that called load_jobs, as soon as that
     /// job and every one before it are read; for all of them (read, failed or cancelled) before
     /// load_jobs returns. The ledger records files while later ones are still being read.
@@ -254,6 +262,7 @@ private:
     RejectSink reject_sink_;
     ParserFactory factory_;
     CommitSink commit_;
+    RecordSink record_;
     FileDone file_done_;
 };
 

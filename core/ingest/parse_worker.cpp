@@ -233,7 +233,8 @@ void ParseWorker::flush() {
         // NOLINTNEXTLINE(bugprone-use-after-move): read after the sink, as said above
         builder_.reuse_storage(std::move(b.storage));
     } else {
-        spans_.clear();  // no sink to say them to: kept, they grew by a span a file for good
+        if (shared_.record) (*shared_.record)(b, spans_);
+        spans_.clear();  // said (or no sink to say them to): kept, they grew by a span a file for good
         held_.push_back(std::move(b));
         append_held(false);
     }

@@ -30,8 +30,9 @@ struct WorkerShared {
     std::mutex& sink_mutex;         ///< serialises the reject sink
     const std::vector<ReadJob>& jobs;
     BufferPool& pool;
-    RequestIdSet* dedupe = nullptr;  ///< --dedupe request-id
-    std::uint32_t first_file = 0;    ///< the dedupe set's id of job 0
+    RequestIdSet* dedupe = nullptr;      ///< --dedupe request-id
+    std::uint32_t first_file = 0;        ///< the dedupe set's id of job 0
+    const RecordSink* record = nullptr;  ///< without a commit sink: sees each batch first
 };
 
 /// One parse thread's state. Not thread-safe: one per thread.

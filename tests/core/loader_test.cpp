@@ -534,6 +534,41 @@ TEST(LoaderCommit, TheNextBatchReusesTheStorageLinesRoomTheSinkLeft) {
     }
 }
 
+// A record sink (the state file's) sees every batch once, with the spans it holds, and the
+// worker still hands each to the engine itself (held while the engine is busy, as without one):
+// the spans cover every file's bytes once and the engine counts every line once.
+TEST(Loader, ARecordSinkSeesEveryBatchOnceAndTheEngineStillCountsIt) {
+    test::TempDir d;
+    for (int i = 0; i < 4; ++i) d.write(fmt::format("{}-s3.log", i), std::string(kS3) + kS3 + kS3);
+    std::vector<InputProblem> problems;
+    const auto files = collect_inputs({d.path().string()}, problems);
+    ASSERT_EQ(files.size(), 4u);
+    Engine e(EngineConfig{});
+    LoaderOptions o;
+    o.workers = 2;
+    o.batch_lines = 1;  // a batch a line
+    Loader l(e, o);
+    std::mutex m;
+    std::uint64_t rows = 0, lines = 0;
+    std::vector<std::uint64_t> covered(files.size());
+    l.set_record_sink([&](const Batch& b, const std::vector<Span>& spans) {
+        std::lock_guard g(m);
+        rows += b.columns.size();
+        for (const Span& s : spans) {
+            covered[s.job] += s.end - s.begin;
+            lines += s.lines;
+        }
+    });
+    const LoadResult r = l.load(files);
+    ASSERT_EQ(r.files.size(), 4u);
+    EXPECT_EQ(rows, 12u);
+    EXPECT_EQ(lines, 12u);
+    for (std::size_t i = 0; i < files.size(); ++i) EXPECT_EQ(covered[i], files[i].size) << i;
+    EXPECT_EQ(e.lines().read, 12u);
+    EXPECT_EQ(e.lines().parsed, 12u);
+    EXPECT_EQ(e.records(), 12u);
+}
+
 // A plan still going on: the jobs fed so far are read (their batches committed) before the
 // feed is closed; files are told done only once it is, in order, each once.
 TEST(LoaderFeed, ReadsTheJobsFedSoFarWhileThePlanGoesOn) {
