@@ -25,6 +25,7 @@
 #include <limits>
 #include <memory>
 #include <span>
+#include <string_view>
 #include <type_traits>
 #include <vector>
 
@@ -123,6 +124,11 @@ public:
     std::size_t memory_bytes() const noexcept { return capacity_ * width_ + patches_.capacity() * sizeof(Patch); }
     /// Rows whose value is stored aside (number columns only).
     std::size_t patches() const noexcept { return patches_.size(); }
+    /// The rows as held: size() * width() bytes, each row its value less base(), little-endian.
+    /// Every row's value when patches() is 0 (the state file writes them so).
+    std::string_view raw_bytes() const noexcept { return {reinterpret_cast<const char*>(data_.get()), size_ * width_}; }
+    /// What each row's value is held less (seconds since 1970 in a time column; else 0).
+    U base() const noexcept { return base_; }
 
     T operator[](std::size_t row) const noexcept {
         const U v = raw_visit([row](const auto* p) { return static_cast<U>(p[row]); });

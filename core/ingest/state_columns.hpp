@@ -18,9 +18,10 @@ namespace s3top::state_records {
 /// The first format whose columns are stored narrow (in chunks; see StoredColumn): the records
 /// of a file of an older format are read and written as that format has them (full width).
 inline constexpr std::uint32_t kNarrowFormat = 8;
-/// Rows a column chunk holds at most (the encoders' slices).
+/// The rows of a chunk cut from a column with patches (a slice; a column without is one chunk).
 inline constexpr std::size_t kChunkRows = std::size_t{1} << 16;
-/// A run of a column's rows as stored: each row its distance from `base` (the run's smallest
+/// A run of a column's rows as stored: each row its distance from `base` (at or below its
+/// values: the column's own base when written as the engine holds it, else the run's smallest
 /// value) in `width` bytes, little-endian, unaligned (format 8); a format 7 column is one chunk
 /// at its type's width from base 0. Why narrow: a first run writes every row it reads, and at
 /// full width (43 bytes a row over bench/floor.sh's report) the kernel's copy of the log into
@@ -160,9 +161,20 @@ void put_chunk(S& o, const T* values, std::size_t n) {
     o.flush_when_full();
 }
 
-/// A column as format 8 stores it: its chunk count, then a chunk per slice of kChunkRows rows.
+/// A column as format 8 stores it: its chunk count, then its rows as held in one chunk when no
+/// row is a patch, else a chunk per slice of kChunkRows rows.
 template <class S, class T, bool kPatched>
 void put_narrow_column(S& o, const NarrowColumn<T, kPatched>& c) {
+    if (c.patches() == 0 && !c.empty()) {
+        // Its rows as the engine holds them, copied whole (every id column; a number column
+        // with no value stored aside): one chunk, from the column's base.
+        o.num(std::uint32_t{1});
+        o.num(static_cast<std::uint64_t>(c.size()));
+        o.num(static_cast<std::uint64_t>(c.base()));
+        o.num(static_cast<std::uint8_t>(c.width()));
+        o.big_bytes(c.raw_bytes());
+        return;
+    }
     thread_local std::vector<T> wide;
     o.num(static_cast<std::uint32_t>((c.size() + kChunkRows - 1) / kChunkRows));
     for (std::size_t at = 0; at < c.size(); at += kChunkRows) {
