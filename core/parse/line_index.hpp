@@ -18,9 +18,12 @@ struct LineIndex;
 namespace line_index_detail {
 /// Indexes a line into `ix` (LineIndex::build's contract).
 using BuildMasks = bool (*)(std::string_view line, LineIndex& ix);
-/// A builder by SIMD width (0 portable, 128 SSE2, 256 x86-64-v3's AVX2, 512 x86-64-v4's
-/// AVX-512), for the tests; null when this CPU cannot run it.
-BuildMasks builder(int simd_width);
+/// The builders by instruction set: portable, SSE2, x86-64-v3's AVX2, x86-64-v4's AVX-512, and
+/// that with VBMI2's byte compress for the positions.
+enum class Isa { Portable, Sse2, Avx2, Avx512, Avx512Vbmi2 };
+inline constexpr Isa kIsas[] = {Isa::Portable, Isa::Sse2, Isa::Avx2, Isa::Avx512, Isa::Avx512Vbmi2};
+/// A builder, for the tests; null when this CPU (or this build's target) cannot run it.
+BuildMasks builder(Isa isa);
 }  // namespace line_index_detail
 
 struct LineIndex {
@@ -66,7 +69,7 @@ struct LineIndex {
     }
 
     std::size_t words = 0;      ///< mask words set: ceil(length / 64)
-    std::size_t spaces = 0;     ///< how many spaces: at[0, spaces) are their positions
+    std::size_t spaces = 0;     ///< how many spaces: at[0, spaces) are their positions, at[spaces] the line's length
     bool double_space = false;  ///< whether two spaces stand side by side anywhere
     std::uint64_t space[kWords + 1];
     std::uint64_t quote[kWords + 1];

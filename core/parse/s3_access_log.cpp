@@ -165,38 +165,66 @@ struct Span {
     std::string_view view() const { return {p, n}; }
 };
 
+// The tail's slots with a documented value set (fits_tail_slot): every other slot takes any token.
+constexpr std::size_t kSignatureSlot = kS3SignatureVersion - kS3VersionId;
+constexpr std::size_t kArnSlot = kS3AccessPointArn - kS3VersionId;
+constexpr std::size_t kAclSlot = kS3AclRequired - kS3VersionId;
+static_assert(kSignatureSlot < kArnSlot && kArnSlot < kAclSlot && kAclSlot < kTailKnown);
+
+// How many of a tail's n tokens (token(i): the i-th) are its fields. Tokens past the last field a
+// line's vintage has (a test harness's or a pipeline's appendix) would otherwise land in the next
+// known slots. The slots with a documented value set tell them apart: signature version
+// ("SigV..."), access point ARN ("arn:..."), aclRequired ("Yes"), each or "-". From the first
+// token that does not fit, the rest are extras; the host id came in with the signature version,
+// so it goes with it. Only those three slots are looked at: no other can refuse a token.
+template <class Token>
+[[gnu::always_inline]] inline std::size_t tail_fields(std::size_t n, const Token& token) {
+    if (n > kSignatureSlot && !fits_tail_slot(kSignatureSlot, token(kSignatureSlot))) return kSignatureSlot - 1;
+    if (n > kArnSlot && !fits_tail_slot(kArnSlot, token(kArnSlot))) return kArnSlot;
+    if (n > kAclSlot && !fits_tail_slot(kAclSlot, token(kAclSlot))) return kAclSlot;
+    return n < kTailKnown ? n : kTailKnown;
+}
+
+// The tail's first n tokens (n <= kTailKnown) into their fields of `r`.
+template <class Token>
+[[gnu::always_inline]] inline void assign_tail(std::size_t n, const Token& token, Record& r) {
+    static_assert(kTailKnown == 10);
+    switch (n) {
+        case 10: r.source_region = absent(token(9)); [[fallthrough]];
+        case 9: r.acl_required = absent(token(8)); [[fallthrough]];
+        case 8: r.access_point_arn = absent(token(7)); [[fallthrough]];
+        case 7: r.tls_version = absent(token(6)); [[fallthrough]];
+        case 6: r.host_header = absent(token(5)); [[fallthrough]];
+        case 5: r.auth_type = absent(token(4)); [[fallthrough]];
+        case 4: r.cipher_suite = absent(token(3)); [[fallthrough]];
+        case 3: r.signature_version = absent(token(2)); [[fallthrough]];
+        case 2: r.host_id = absent(token(1)); [[fallthrough]];
+        case 1: r.version_id = absent(token(0)); [[fallthrough]];
+        default: break;
+    }
+}
+
+// A known damaged shape: one stray token between version id and host id, which shifts the
+// signature version out of place.
+template <class Token>
+[[gnu::always_inline]] inline bool stray_before_host_id(std::size_t n, const Token& token) {
+    return n >= 4 && !is_signature_version(token(2)) && is_signature_version(token(3));
+}
+
 // The tail's tokens (the first n of `tail`, `extra` more already counted) into their fields of
 // `r`, and the line's field counts: `fields` is how many came before the tail.
 void set_tail(Span* tail, std::size_t n, std::uint16_t extra, std::uint16_t fields, Record& r) {
-    // A known damaged shape: one stray token between version id and host id, which shifts the
-    // signature version out of place. Drop the stray token when that realigns the line.
-    if (n >= 4 && !is_signature_version(tail[2].view()) && is_signature_version(tail[3].view())) {
+    const auto token = [&](std::size_t i) { return tail[i].view(); };
+    // Drop the stray token when that realigns the line.
+    if (stray_before_host_id(n, token)) {
         for (std::size_t i = 1; i + 1 < n; ++i) tail[i] = tail[i + 1];
         --n;
         ++extra;
     }
-    // Tokens past the last field a line's vintage has (a test harness's or a pipeline's
-    // appendix) would otherwise land in the next known slots. The slots with a documented value
-    // set tell them apart: signature version ("SigV..."), access point ARN ("arn:..."),
-    // aclRequired ("Yes"), each or "-". From the first token that does not fit, the rest are
-    // extras; the host id came in with the signature version, so it goes with it.
-    for (std::size_t i = 0; i < n && i < kTailKnown; ++i) {
-        if (!fits_tail_slot(i, tail[i].view())) {
-            const std::size_t keep = i == kS3SignatureVersion - kS3VersionId ? i - 1 : i;
-            extra = static_cast<std::uint16_t>(extra + (n - keep));
-            n = keep;
-            break;
-        }
-    }
-    if (n > kTailKnown) {
-        extra = static_cast<std::uint16_t>(extra + (n - kTailKnown));
-        n = kTailKnown;
-    }
-    std::string_view* dest[kTailKnown] = {&r.version_id,   &r.host_id,      &r.signature_version, &r.cipher_suite,
-                                          &r.auth_type,    &r.host_header,  &r.tls_version,       &r.access_point_arn,
-                                          &r.acl_required, &r.source_region};
-    for (std::size_t i = 0; i < n; ++i) *dest[i] = absent(tail[i].view());
-    r.field_count = static_cast<std::uint16_t>(fields + n + extra);
+    const std::size_t keep = tail_fields(n, token);
+    assign_tail(keep, token, r);
+    extra = static_cast<std::uint16_t>(extra + (n - keep));
+    r.field_count = static_cast<std::uint16_t>(fields + keep + extra);
     r.extra_fields = extra;
 }
 
@@ -370,27 +398,23 @@ bool parse_common_shape(std::string_view line, Record& r) {
             after = last_quote + 1;
         } else {
             if (uri_quoted) return false;
-            after = j + 8 < ix.spaces ? sp[j + 8] : n;
+            after = sp[j + 8];  // the line's end when j + 8 == spaces
             r.user_agent = absent(slice(line, ua_open, after - ua_open));
         }
     }
     if (after < n && line[after] != ' ') return false;
 
-    // The tail: the tokens after the user agent.
-    Span tail[kTailKnown + 1];  // the first tn are set
-    std::size_t tn = 0;
-    std::uint16_t extra = 0;
-    if (after < n) {
-        for (std::size_t i = ix.space_number(after); i < ix.spaces; ++i) {
-            const std::size_t end = i + 1 < ix.spaces ? sp[i + 1] : n;
-            if (tn < std::size(tail)) {
-                tail[tn++] = Span{line.data() + sp[i] + 1, end - sp[i] - 1};
-            } else {
-                ++extra;
-            }
-        }
-    }
-    set_tail(tail, tn, extra, kS3UserAgent + 1, r);
+    // The tail: the tokens after the user agent, between the spaces from `first` on (at[spaces]
+    // is the line's end). A stray token before the host id: the general path realigns it.
+    const std::size_t first = after < n ? ix.space_number(after) : ix.spaces;
+    const std::size_t count = ix.spaces - first;
+    const auto token = [&](std::size_t i)
+                           __attribute__((always_inline)) { return between(sp[first + i], sp[first + i + 1]); };
+    if (stray_before_host_id(count, token)) return false;
+    const std::size_t keep = tail_fields(count, token);
+    assign_tail(keep, token, r);
+    r.field_count = static_cast<std::uint16_t>(kS3UserAgent + 1 + count);
+    r.extra_fields = static_cast<std::uint16_t>(count - keep);
     return true;
 }
 
