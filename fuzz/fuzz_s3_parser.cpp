@@ -5,8 +5,12 @@
 //   - an accepted record's string views all lie inside the input;
 //   - a rejection's column is <= the input length and its field is a real field index;
 //   - the result is the reference parser's (tests/support/reference_s3_parser.*: the parser
-//     before the line index), field for field, view for view.
+//     before the line index), field for field, view for view;
+//   - the parse worker's way (S3LineParser::parse_first_line: the input is a block, its first
+//     line parsed into the record the previous input left) gives the reference parser's result
+//     for the line up to the first newline, and that line's length.
 // The bounded CI version of this is tests/core/s3_mutation_test.cpp.
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -14,6 +18,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/parse/log_format.hpp"
 #include "core/parse/s3_access_log.hpp"
 #include "core/parse/uri.hpp"
 #include "support/reference_s3_parser.hpp"
@@ -34,6 +39,20 @@ void inside(std::string_view v, std::string_view line, const char* name) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const std::string_view line(reinterpret_cast<const char*>(data), size);
+    {
+        // The previous input's record (its views dangle, never read: every field is written).
+        static s3top::ParseResult reused{std::in_place};
+        static s3top::S3LineParser parser;
+        const std::string_view first = line.substr(0, line.find('\n'));
+        const std::size_t n = parser.parse_first_line(line, reused);
+        if (n != s3top::LineParser::npos) {
+            if (n != first.size()) fail("parse_first_line: the line's length");
+            if (*s3top::reference::difference(reused, s3top::reference::parse_s3_access_log(first)) != '\0')
+                fail("parse_first_line differs from the reference parser");
+        } else if (first.size() < 4096 && std::count(first.begin(), first.end(), ' ') <= 128) {
+            fail("parse_first_line refused a line within the line index's limits");
+        }
+    }
     const s3top::ParseResult r = s3top::parse_s3_access_log(line);
     if (*s3top::reference::difference(r, s3top::reference::parse_s3_access_log(line)) != '\0')
         fail("differs from the reference parser");

@@ -92,6 +92,19 @@ LineParser* ParseWorker::parser_for(const FileCtx& fc) {
     }
 }
 
+namespace {
+
+// What a line no parser took is, when it is no record at all: blank, or a comment or header
+// ('#' first) in any format. Then it is ignored rather than rejected.
+ParseError not_a_record(std::string_view line, ParseError e) {
+    const auto first = line.find_first_not_of(" \t\r");
+    if (first == std::string_view::npos) return ParseError{RejectReason::EmptyLine, 0, 0};
+    if (line[first] == '#') return ParseError{RejectReason::HeaderLine, static_cast<std::uint32_t>(first), 0};
+    return e;
+}
+
+}  // namespace
+
 std::uint64_t ParseWorker::parse_lines(const FileCtx& fc, const Block& blk) {
     LineParser* parser = parser_for(fc);
     builder_.add_bytes(blk.size);
@@ -103,6 +116,28 @@ std::uint64_t ParseWorker::parse_lines(const FileCtx& fc, const Block& blk) {
         // Rejected lines go to the sink (--rejects) in runs as they pile up; the batch keeps
         // only the engine's sample, so a file of blank or foreign lines holds no memory per line.
         if (builder_.rejects().size() >= sunk_ + kRejectRun) pass_rejects();
+        const std::string_view rest = data.substr(pos);
+        while (parsed != blk.parsed.end() && parsed->line.data() < rest.data()) ++parsed;
+        // A parser that finds the line's end as it parses (S3's) takes the line whole, unless
+        // detection parsed it already.
+        if (parser && (parsed == blk.parsed.end() || parsed->line.data() != rest.data())) {
+            if (const std::size_t n = parser->parse_first_line(rest, result_); n != LineParser::npos) {
+                const std::string_view line = rest.substr(0, n);
+                const bool cut = n == rest.size();  // only a file's last line ends without a newline
+                const std::uint64_t at = blk.offset + pos;
+                pos += n + 1;
+                if (line.size() > shared_.options.max_line_bytes) {
+                    builder_.reject(fc.index, line_no++, line,
+                                    ParseError{RejectReason::LineTooLong,
+                                               static_cast<std::uint32_t>(shared_.options.max_line_bytes), 0});
+                } else if (!result_) {
+                    builder_.reject(fc.index, line_no++, line, not_a_record(line, result_.error()));
+                } else {
+                    take_line(fc, line, line_no++, at, cut, *result_);
+                }
+                continue;
+            }
+        }
         auto nl = data.find('\n', pos);
         const bool cut = nl == std::string_view::npos;  // only a file's last line ends without one
         if (cut) nl = data.size();
@@ -116,7 +151,6 @@ std::uint64_t ParseWorker::parse_lines(const FileCtx& fc, const Block& blk) {
             builder_.reject(fc.index, line_no++, line, ParseError{RejectReason::NoFormat, 0, 0});
         } else {
             const std::uint64_t at = blk.offset + (line.data() - data.data());
-            while (parsed != blk.parsed.end() && parsed->line.data() < line.data()) ++parsed;
             if (parsed != blk.parsed.end() && parsed->line.data() == line.data() &&
                 parsed->line.size() == line.size()) {
                 take_line(fc, line, line_no++, at, cut, parsed->record);
@@ -128,19 +162,6 @@ std::uint64_t ParseWorker::parse_lines(const FileCtx& fc, const Block& blk) {
     add_span(blk, line_no - blk.first_line);
     return line_no - blk.first_line;
 }
-
-namespace {
-
-// What a line no parser took is, when it is no record at all: blank, or a comment or header
-// ('#' first) in any format. Then it is ignored rather than rejected.
-ParseError not_a_record(std::string_view line, ParseError e) {
-    const auto first = line.find_first_not_of(" \t\r");
-    if (first == std::string_view::npos) return ParseError{RejectReason::EmptyLine, 0, 0};
-    if (line[first] == '#') return ParseError{RejectReason::HeaderLine, static_cast<std::uint32_t>(first), 0};
-    return e;
-}
-
-}  // namespace
 
 void ParseWorker::parse_line(const FileCtx& fc, LineParser& parser, std::string_view line, std::uint64_t line_no,
                              std::uint64_t at, bool cut) {

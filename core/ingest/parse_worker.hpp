@@ -79,6 +79,9 @@ private:
     /// The file the parser was made for, by index: a FileCtx's address can be reused by the
     /// next file once the last block of the previous one is done.
     std::optional<std::uint32_t> parser_file_;
+    /// The last line's result when the parser found its end (LineParser::parse_first_line):
+    /// one record reused line after line.
+    ParseResult result_{std::in_place};
     bool open_tail_ = false;  ///< the parser's format has optional last fields (LogFormat::open_tail)
     std::size_t sunk_ = 0;    ///< builder_.rejects()[0, sunk_) were given to the reject sink
     const std::size_t keep_rejects_;

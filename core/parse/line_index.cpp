@@ -50,45 +50,87 @@ namespace {
 // line is shorter than 64 bytes; then flatten(). A macro, not a template: each builder's instance
 // must carry its own target attribute (a template would be compiled for the baseline and could
 // not inline the AVX2 or AVX-512 block).
-#define S3TOP_BUILD_MASKS(mask64, flat)                                                         \
-    const char* p = line.data();                                                                \
-    const std::size_t len = line.size();                                                        \
-    if (len > LineIndex::kMaxLine) return false;                                                \
-    ix.words = (len + 63) / 64;                                                                 \
-    std::uint64_t* space = ix.space;                                                            \
-    std::uint64_t* quote = ix.quote;                                                            \
-    std::size_t w = 0;                                                                          \
-    for (std::size_t at = 0; at + 64 <= len; at += 64, ++w) mask64(p + at, space[w], quote[w]); \
-    if (const std::size_t left = len % 64) {                                                    \
-        std::uint64_t s = 0, q = 0;                                                             \
-        if (len >= 64) {                                                                        \
-            mask64(p + len - 64, s, q);                                                         \
-            s >>= 64 - left;                                                                    \
-            q >>= 64 - left;                                                                    \
-        } else {                                                                                \
-            char block[64] = {};                                                                \
-            std::memcpy(block, p, len);                                                         \
-            mask64(block, s, q);                                                                \
-        }                                                                                       \
-        space[w] = s;                                                                           \
-        quote[w] = q;                                                                           \
-        ++w;                                                                                    \
-    }                                                                                           \
-    space[w] = 0;                                                                               \
-    quote[w] = 0;                                                                               \
-    if (!flat(ix)) return false;                                                                \
-    ix.at[ix.spaces] = static_cast<std::uint16_t>(len);                                         \
+#define S3TOP_BUILD_MASKS(mask64, flat)                                                             \
+    const char* p = line.data();                                                                    \
+    const std::size_t len = line.size();                                                            \
+    if (len > LineIndex::kMaxLine) return false;                                                    \
+    ix.words = (len + 63) / 64;                                                                     \
+    std::uint64_t* space = ix.space;                                                                \
+    std::uint64_t* quote = ix.quote;                                                                \
+    std::uint64_t nl = 0; /* not looked at: the line's end is known */                              \
+    std::size_t w = 0;                                                                              \
+    for (std::size_t at = 0; at + 64 <= len; at += 64, ++w) mask64(p + at, space[w], quote[w], nl); \
+    if (const std::size_t left = len % 64) {                                                        \
+        std::uint64_t s = 0, q = 0;                                                                 \
+        if (len >= 64) {                                                                            \
+            mask64(p + len - 64, s, q, nl);                                                         \
+            s >>= 64 - left;                                                                        \
+            q >>= 64 - left;                                                                        \
+        } else {                                                                                    \
+            char block[64] = {};                                                                    \
+            std::memcpy(block, p, len);                                                             \
+            mask64(block, s, q, nl);                                                                \
+        }                                                                                           \
+        space[w] = s;                                                                               \
+        quote[w] = q;                                                                               \
+        ++w;                                                                                        \
+    }                                                                                               \
+    space[w] = 0;                                                                                   \
+    quote[w] = 0;                                                                                   \
+    if (!flat(ix)) return false;                                                                    \
+    ix.at[ix.spaces] = static_cast<std::uint16_t>(len);                                             \
     return true;
 
-void mask64_portable(const char* b, std::uint64_t& s, std::uint64_t& q) {
-    s = q = 0;
+// A builder that finds the line's end as it goes: 64-byte blocks from the start of `rest` until
+// one holds a '\n' (the masks cut there; the bytes after it are the next line's, read but not
+// indexed); the end of `rest` ends the line too, its last block of under 64 bytes from a zeroed
+// copy. Then flatten() and the line's length after the last space.
+#define S3TOP_BUILD_LINE(mask64, flat)                                   \
+    const char* p = rest.data();                                         \
+    const std::size_t avail = rest.size();                               \
+    std::size_t w = 0;                                                   \
+    for (std::size_t at = 0;; at += 64, ++w) {                           \
+        if (w == LineIndex::kWords) return false;                        \
+        std::uint64_t s, q, nl;                                          \
+        if (at + 64 <= avail) {                                          \
+            mask64(p + at, s, q, nl);                                    \
+        } else {                                                         \
+            char block[64] = {};                                         \
+            if (avail > at) std::memcpy(block, p + at, avail - at);      \
+            mask64(block, s, q, nl);                                     \
+            nl |= std::uint64_t{1} << (avail - at);                      \
+        }                                                                \
+        if (nl) {                                                        \
+            const auto end = static_cast<unsigned>(__builtin_ctzll(nl)); \
+            const std::uint64_t keep = (std::uint64_t{1} << end) - 1;    \
+            ix.space[w] = s & keep;                                      \
+            ix.quote[w] = q & keep;                                      \
+            ix.space[w + 1] = 0;                                         \
+            ix.quote[w + 1] = 0;                                         \
+            ix.words = end ? w + 1 : w;                                  \
+            length = at + end;                                           \
+            break;                                                       \
+        }                                                                \
+        ix.space[w] = s;                                                 \
+        ix.quote[w] = q;                                                 \
+    }                                                                    \
+    if (!flat(ix)) return false;                                         \
+    ix.at[ix.spaces] = static_cast<std::uint16_t>(length);               \
+    return true;
+
+void mask64_portable(const char* b, std::uint64_t& s, std::uint64_t& q, std::uint64_t& nl) {
+    s = q = nl = 0;
     for (int i = 0; i < 64; ++i) {
         s |= static_cast<std::uint64_t>(b[i] == ' ') << i;
         q |= static_cast<std::uint64_t>(b[i] == '"') << i;
+        nl |= static_cast<std::uint64_t>(b[i] == '\n') << i;
     }
 }
 
 bool build_portable(std::string_view line, LineIndex& ix) { S3TOP_BUILD_MASKS(mask64_portable, flatten) }
+bool line_portable(std::string_view rest, LineIndex& ix, std::size_t& length) {
+    S3TOP_BUILD_LINE(mask64_portable, flatten)
+}
 
 #if defined(__x86_64__)
 // A builder for a newer CPU. GCC's straight-line vectorizer packs flatten()'s eight unrolled
@@ -100,45 +142,61 @@ bool build_portable(std::string_view line, LineIndex& ix) { S3TOP_BUILD_MASKS(ma
 #define S3TOP_LINE_INDEX_TARGET(arch) __attribute__((target(arch), optimize("no-tree-slp-vectorize")))
 #endif
 
-[[gnu::always_inline]] inline void mask64_sse2(const char* b, std::uint64_t& s, std::uint64_t& q) {
+[[gnu::always_inline]] inline void mask64_sse2(const char* b, std::uint64_t& s, std::uint64_t& q, std::uint64_t& nl) {
     const __m128i sp = _mm_set1_epi8(' ');
     const __m128i qt = _mm_set1_epi8('"');
-    s = q = 0;
+    const __m128i lf = _mm_set1_epi8('\n');
+    s = q = nl = 0;
     for (int i = 0; i < 4; ++i) {
         const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(b + 16 * i));
         s |= std::uint64_t{static_cast<std::uint16_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, sp)))} << (16 * i);
         q |= std::uint64_t{static_cast<std::uint16_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, qt)))} << (16 * i);
+        nl |= std::uint64_t{static_cast<std::uint16_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, lf)))} << (16 * i);
     }
 }
 
 bool build_sse2(std::string_view line, LineIndex& ix) { S3TOP_BUILD_MASKS(mask64_sse2, flatten) }
+bool line_sse2(std::string_view rest, LineIndex& ix, std::size_t& length) { S3TOP_BUILD_LINE(mask64_sse2, flatten) }
 
 [[gnu::always_inline]] inline __attribute__((target("avx2"))) void mask64_avx2(const char* b, std::uint64_t& s,
-                                                                               std::uint64_t& q) {
+                                                                               std::uint64_t& q, std::uint64_t& nl) {
     const __m256i sp = _mm256_set1_epi8(' ');
     const __m256i qt = _mm256_set1_epi8('"');
+    const __m256i lf = _mm256_set1_epi8('\n');
     const __m256i lo = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b));
     const __m256i hi = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b + 32));
     s = std::uint64_t{static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(lo, sp)))} |
         std::uint64_t{static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(hi, sp)))} << 32;
     q = std::uint64_t{static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(lo, qt)))} |
         std::uint64_t{static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(hi, qt)))} << 32;
+    nl = std::uint64_t{static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(lo, lf)))} |
+         std::uint64_t{static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(hi, lf)))} << 32;
 }
 
-S3TOP_LINE_INDEX_TARGET("arch=x86-64-v3") bool build_avx2(std::string_view line, LineIndex& ix) {
-    S3TOP_BUILD_MASKS(mask64_avx2, flatten)
+S3TOP_LINE_INDEX_TARGET("arch=x86-64-v3")
+bool build_avx2(std::string_view line, LineIndex& ix){S3TOP_BUILD_MASKS(mask64_avx2, flatten)} S3TOP_LINE_INDEX_TARGET(
+    "arch=x86-64-v3") bool line_avx2(std::string_view rest, LineIndex& ix, std::size_t& length) {
+    S3TOP_BUILD_LINE(mask64_avx2, flatten)
 }
 
 [[gnu::always_inline]] inline __attribute__((target("avx512f,avx512bw"))) void mask64_avx512(const char* b,
                                                                                              std::uint64_t& s,
-                                                                                             std::uint64_t& q) {
+                                                                                             std::uint64_t& q,
+                                                                                             std::uint64_t& nl) {
     const __m512i v = _mm512_loadu_si512(b);
     s = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(' '));
     q = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('"'));
+    nl = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('\n'));
 }
 
 S3TOP_LINE_INDEX_TARGET("arch=x86-64-v4")
-bool build_avx512(std::string_view line, LineIndex& ix) { S3TOP_BUILD_MASKS(mask64_avx512, flatten) }
+bool build_avx512(std::string_view line, LineIndex& ix){
+    S3TOP_BUILD_MASKS(mask64_avx512,
+                      flatten)} S3TOP_LINE_INDEX_TARGET("arch=x86-64-v4") bool line_avx512(std::string_view rest,
+                                                                                           LineIndex& ix,
+                                                                                           std::size_t& length) {
+    S3TOP_BUILD_LINE(mask64_avx512, flatten)
+}
 
 // flatten() with AVX-512 VBMI2: a word's positions by one byte compress of 0..63 under its mask
 // (the register form: the form that stores to memory is microcoded on AMD's Zen 4), widened to
@@ -178,20 +236,27 @@ bool build_avx512(std::string_view line, LineIndex& ix) { S3TOP_BUILD_MASKS(mask
 }
 
 S3TOP_LINE_INDEX_TARGET("arch=x86-64-v4,avx512vbmi2")
-bool build_vbmi2(std::string_view line, LineIndex& ix){S3TOP_BUILD_MASKS(mask64_avx512, flatten_vbmi2)}
+bool build_vbmi2(std::string_view line, LineIndex& ix){S3TOP_BUILD_MASKS(
+    mask64_avx512,
+    flatten_vbmi2)} S3TOP_LINE_INDEX_TARGET("arch=x86-64-v4,avx512vbmi2") bool line_vbmi2(std::string_view rest,
+                                                                                          LineIndex& ix,
+                                                                                          std::size_t& length){
+    S3TOP_BUILD_LINE(mask64_avx512, flatten_vbmi2)}
 #undef S3TOP_LINE_INDEX_TARGET
 #endif
 #undef S3TOP_BUILD_MASKS
+#undef S3TOP_BUILD_LINE
 
-BuildMasks choose() {
+// The fastest instruction set this CPU runs.
+Isa best() {
 #if defined(__x86_64__)
     __builtin_cpu_init();
-    if (__builtin_cpu_supports("x86-64-v4") && __builtin_cpu_supports("avx512vbmi2")) return build_vbmi2;
-    if (__builtin_cpu_supports("x86-64-v4")) return build_avx512;
-    if (__builtin_cpu_supports("x86-64-v3")) return build_avx2;
-    return build_sse2;
+    if (__builtin_cpu_supports("x86-64-v4") && __builtin_cpu_supports("avx512vbmi2")) return Isa::Avx512Vbmi2;
+    if (__builtin_cpu_supports("x86-64-v4")) return Isa::Avx512;
+    if (__builtin_cpu_supports("x86-64-v3")) return Isa::Avx2;
+    return Isa::Sse2;
 #else
-    return build_portable;
+    return Isa::Portable;
 #endif
 }
 
@@ -200,8 +265,13 @@ BuildMasks choose() {
 }  // namespace line_index_detail
 
 bool LineIndex::build(std::string_view line) {
-    static const line_index_detail::BuildMasks chosen = line_index_detail::choose();
+    static const line_index_detail::BuildMasks chosen = line_index_detail::builder(line_index_detail::best());
     return chosen(line, *this);
+}
+
+bool LineIndex::build_to_newline(std::string_view rest, std::size_t& length) {
+    static const line_index_detail::BuildLine chosen = line_index_detail::line_builder(line_index_detail::best());
+    return chosen(rest, *this, length);
 }
 
 namespace line_index_detail {
@@ -215,6 +285,20 @@ BuildMasks builder(Isa isa) {
         case Isa::Avx512: return __builtin_cpu_supports("x86-64-v4") ? build_avx512 : nullptr;
         case Isa::Avx512Vbmi2:
             return __builtin_cpu_supports("x86-64-v4") && __builtin_cpu_supports("avx512vbmi2") ? build_vbmi2 : nullptr;
+#endif
+        default: return nullptr;
+    }
+}
+
+BuildLine line_builder(Isa isa) {
+    switch (isa) {
+        case Isa::Portable: return line_portable;
+#if defined(__x86_64__)
+        case Isa::Sse2: return line_sse2;
+        case Isa::Avx2: return __builtin_cpu_supports("x86-64-v3") ? line_avx2 : nullptr;
+        case Isa::Avx512: return __builtin_cpu_supports("x86-64-v4") ? line_avx512 : nullptr;
+        case Isa::Avx512Vbmi2:
+            return __builtin_cpu_supports("x86-64-v4") && __builtin_cpu_supports("avx512vbmi2") ? line_vbmi2 : nullptr;
 #endif
         default: return nullptr;
     }

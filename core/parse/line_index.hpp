@@ -24,6 +24,9 @@ enum class Isa { Portable, Sse2, Avx2, Avx512, Avx512Vbmi2 };
 inline constexpr Isa kIsas[] = {Isa::Portable, Isa::Sse2, Isa::Avx2, Isa::Avx512, Isa::Avx512Vbmi2};
 /// A builder, for the tests; null when this CPU (or this build's target) cannot run it.
 BuildMasks builder(Isa isa);
+/// Indexes the line `rest` starts with into `ix` (LineIndex::build_to_newline's contract).
+using BuildLine = bool (*)(std::string_view rest, LineIndex& ix, std::size_t& length);
+BuildLine line_builder(Isa isa);
 }  // namespace line_index_detail
 
 struct LineIndex {
@@ -36,6 +39,12 @@ struct LineIndex {
     /// it is longer than kMaxLine or has more than kMaxSpaces spaces. The masks' words [0,
     /// words) are set, bits past the line's end clear, and the word after them is zero.
     bool build(std::string_view line);
+    /// Indexes the line `rest` starts with: up to its first '\n', or all of `rest` when it has
+    /// none, and sets `length` to the line's length (without the '\n'). Finds the line's end in
+    /// the same pass over the bytes, so a parser needs no search for it first. False, and
+    /// nothing usable, when the line is kMaxLine bytes or longer or has more than kMaxSpaces
+    /// spaces. Reads only inside `rest`.
+    bool build_to_newline(std::string_view rest, std::size_t& length);
 
     /// The number (index in `at`) of the space at `pos`, which must be one.
     [[gnu::always_inline]] std::size_t space_number(std::size_t pos) const {

@@ -34,6 +34,18 @@ public:
     /// it. Views in the Record point into `line`, or into storage the parser owns that stays
     /// valid until the next call.
     virtual ParseResult parse(std::string_view line) = 0;
+
+    static constexpr std::size_t npos = std::string_view::npos;
+    /// Parses the line `rest` starts with (`rest` runs on to the end of the bytes at hand),
+    /// finding the line's end as it goes, into `out`, which may hold an earlier line's result:
+    /// returns the line's length (up to its '\n', which is not part of it; rest.size() when none
+    /// follows). The result is parse()'s of that line. npos when this parser does not (the
+    /// default) or not for this line: the caller then finds the line's end and calls parse().
+    virtual std::size_t parse_first_line(std::string_view rest, ParseResult& out) {
+        (void)rest;
+        (void)out;
+        return npos;
+    }
 };
 
 /// Parses a whole document that is not line-oriented (CloudTrail's {"Records":[...]}).
@@ -54,6 +66,7 @@ class S3LineParser final : public LineParser {
 public:
     std::string_view name() const override { return "s3"; }
     ParseResult parse(std::string_view line) override;
+    std::size_t parse_first_line(std::string_view rest, ParseResult& out) override;
 };
 
 }  // namespace s3top

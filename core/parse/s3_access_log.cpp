@@ -322,9 +322,9 @@ namespace {
 // reject: the caller then parses it the general way (from a zeroed record). What it accepts, the general path accepts
 // with the same fields (checked against the reference parser on every mutant in S3Mutation.* and every input of
 // fuzz/fuzz_s3_parser.cpp).
-bool parse_common_shape(std::string_view line, Record& r) {
-    LineIndex ix;
-    if (!ix.build(line)) return false;
+// Writes every field of `r` when it returns true (a record reused from an earlier line is whole
+// again), any of them when false.
+bool parse_common_shape(std::string_view line, const LineIndex& ix, Record& r) {
     const std::size_t n = line.size();
     const std::uint16_t* sp = ix.at;
     if (ix.spaces < 9 || line[0] == ' ' || ix.double_space) return false;
@@ -412,6 +412,8 @@ bool parse_common_shape(std::string_view line, Record& r) {
                            __attribute__((always_inline)) { return between(sp[first + i], sp[first + i + 1]); };
     if (stray_before_host_id(count, token)) return false;
     const std::size_t keep = tail_fields(count, token);
+    r.version_id = r.host_id = r.signature_version = r.cipher_suite = r.auth_type = r.host_header = {};
+    r.tls_version = r.access_point_arn = r.acl_required = r.source_region = {};
     assign_tail(keep, token, r);
     r.field_count = static_cast<std::uint16_t>(kS3UserAgent + 1 + count);
     r.extra_fields = static_cast<std::uint16_t>(count - keep);
@@ -425,20 +427,31 @@ void finish_record(Record& r) {
     r.path = rl.path;
     r.query = rl.query;
     r.protocol = rl.protocol;
-    if (r.has_object_size && s3_is_upload_operation(r.operation)) r.bytes_in = r.object_size;
+    r.bytes_in = r.has_object_size && s3_is_upload_operation(r.operation) ? r.object_size : 0;
 }
+
+// Every field of Record is written by parse_common_shape and finish_record (a reused record):
+// a field added to Record must be added there too, then here.
+static_assert(sizeof(void*) != 8 || sizeof(Record) == 464,
+              "a new Record field: set it in parse_common_shape or finish_record");
+
+std::optional<ParseError> parse_general(std::string_view line, Record& r);
 
 // The fields of `line` into `r` (all of it zero before); a rejection's reason when it is none.
 std::optional<ParseError> parse_s3_fields(std::string_view line, Record& r) {
     while (!line.empty() && (line.back() == '\n' || line.back() == '\r' || line.back() == ' ')) line.remove_suffix(1);
     if (line.empty()) return error(RejectReason::EmptyLine, 0, 0);
 
-    if (parse_common_shape(line, r)) {
+    if (LineIndex ix; ix.build(line) && parse_common_shape(line, ix, r)) {
         finish_record(r);
         return std::nullopt;
     }
     r = Record{};
+    return parse_general(line, r);
+}
 
+// Any line, token by token (`r` all zero before).
+std::optional<ParseError> parse_general(std::string_view line, Record& r) {
     Cursor c{line};
     std::string_view t;
     auto need = [&](std::uint16_t field) __attribute__((always_inline)) -> std::optional<ParseError> {
@@ -531,4 +544,24 @@ ParseResult parse_s3_access_log(std::string_view line) {
 
 namespace s3top {
 ParseResult S3LineParser::parse(std::string_view line) { return parse_s3_access_log(line); }
+
+std::size_t S3LineParser::parse_first_line(std::string_view rest, ParseResult& out) {
+    LineIndex ix;
+    std::size_t n = 0;
+    if (!ix.build_to_newline(rest, n)) return npos;
+    const std::string_view line = rest.substr(0, n);
+    // Blank, or ending in "\r" or spaces (trimmed first): the long way.
+    if (n == 0 || line.back() == '\r' || line.back() == ' ') {
+        out = parse_s3_access_log(line);
+        return n;
+    }
+    if (!out) out.emplace();
+    if (parse_common_shape(line, ix, *out)) {
+        finish_record(*out);
+        return n;
+    }
+    *out = Record{};
+    if (auto e = parse_general(line, *out)) out = std::unexpected(*e);
+    return n;
+}
 }  // namespace s3top

@@ -130,5 +130,71 @@ TEST(LineIndex, LongLinesAndManySpacesAreRefusedAtTheirLimitsOnly) {
     }
 }
 
+// build_to_newline over `bytes` (a heap buffer of exactly its size): the line before the first
+// '\n' (or all of it) indexed as build() indexes it, its length told; "" when so.
+std::string newline_disagreement(const std::string& bytes, line_index_detail::BuildLine builder) {
+    const std::unique_ptr<char[]> buf(new char[bytes.empty() ? 1 : bytes.size()]);
+    std::memcpy(buf.get(), bytes.data(), bytes.size());
+    const std::string_view rest(buf.get(), bytes.size());
+    const std::string line(rest.substr(0, rest.find('\n')));
+    LineIndex ix;
+    std::size_t length = 12345;
+    const bool ok = builder ? builder(rest, ix, length) : ix.build_to_newline(rest, length);
+    const bool fits = line.size() < LineIndex::kMaxLine && read_bytes(line).spaces.size() <= LineIndex::kMaxSpaces;
+    if (ok != fits) return ok ? "indexed a line past the limits" : "refused a line within the limits";
+    if (!ok) return "";
+    if (length != line.size()) return "length " + std::to_string(length) + " for " + std::to_string(line.size());
+    return disagreement(ix, line);
+}
+
+std::vector<line_index_detail::BuildLine> line_builders() {
+    std::vector<line_index_detail::BuildLine> out{nullptr};  // null: LineIndex::build_to_newline's choice
+    for (const auto isa : line_index_detail::kIsas)
+        if (const auto b = line_index_detail::line_builder(isa)) out.push_back(b);
+    return out;
+}
+
+TEST(LineIndex, EveryLineBuilderEndsTheLineAtItsNewlineOrTheBytesEnd) {
+    std::uint64_t state = 0x4E4C4E4Cull;
+    auto next = [&] {
+        state = state * 6364136223846793005ull + 1442695040888963407ull;
+        return static_cast<std::uint32_t>(state >> 33);
+    };
+    const auto all = line_builders();
+    ASSERT_GE(all.size(), 3u);
+    int cases = 0;
+    for (std::size_t len = 0; len <= 300; ++len) {
+        for (int round = 0; round < 6; ++round) {
+            std::string s(len, 'a');
+            const unsigned density = 1 + round * 5;
+            for (char& c : s) {
+                const unsigned r = next() % 128;
+                c = r < density       ? ' '
+                    : r < 2 * density ? '"'
+                    : r == 127        ? '\n'
+                    : r == 126        ? '\0'
+                                      : static_cast<char>('a' + r % 26);
+            }
+            for (const auto builder : all) ASSERT_EQ(newline_disagreement(s, builder), "") << len << " " << round;
+            ++cases;
+        }
+    }
+    // The limits: a line of kMaxLine - 1 bytes is indexed, of kMaxLine not, with or without a
+    // newline after it; more than kMaxSpaces spaces before the newline refuse, after it do not.
+    for (const auto builder : all) {
+        const std::string longest(LineIndex::kMaxLine - 1, 'k');
+        EXPECT_EQ(newline_disagreement(longest, builder), "");
+        EXPECT_EQ(newline_disagreement(longest + "\n" + std::string(300, ' '), builder), "");
+        EXPECT_EQ(newline_disagreement(longest + "k", builder), "");
+        EXPECT_EQ(newline_disagreement(longest + "k\n", builder), "");
+        EXPECT_EQ(newline_disagreement(std::string(LineIndex::kMaxSpaces, ' ') + "\n   ", builder), "");
+        EXPECT_EQ(newline_disagreement(std::string(LineIndex::kMaxSpaces + 1, ' ') + "\nx", builder), "");
+        EXPECT_EQ(newline_disagreement("\n", builder), "");
+        EXPECT_EQ(newline_disagreement(std::string(64, 'x') + "\n", builder), "");
+        EXPECT_EQ(newline_disagreement(std::string(64, 'x'), builder), "");
+    }
+    EXPECT_EQ(cases, 301 * 6);
+}
+
 }  // namespace
 }  // namespace s3top

@@ -22,6 +22,8 @@
 #include <string>
 #include <vector>
 
+#include "core/parse/line_index.hpp"
+#include "core/parse/log_format.hpp"
 #include "core/parse/s3_access_log.hpp"
 #include "core/parse/uri.hpp"
 #include "parse_test_util.hpp"
@@ -274,11 +276,60 @@ std::string literal(std::string_view s) {
     return out + "\"";
 }
 
-/// Copies `s` into a heap buffer of exactly its size (so ASan sees any over-read) and checks it.
+/// A record with every field set (an upload with every tail field), as an earlier line leaves
+/// the parse worker's reused result.
+ParseResult full_record() {
+    static const std::string line =
+        "owner bkt [06/Feb/2019:00:00:38 +0000] 192.0.2.3 arn:aws:iam::1:user/u REQID REST.PUT.OBJECT k/1 "
+        "\"PUT /bkt/k/1?org=o HTTP/1.1\" 200 NoSuchThing 512 1024 7 3 \"http://r/\" \"ua/1 x\" VER HOSTID SigV4 "
+        "ECDHE AuthHeader bkt.s3.amazonaws.com TLSv1.2 arn:aws:s3:us-east-1:1:accesspoint/ap Yes us-west-2";
+    return parse_s3_access_log(line);
+}
+
+/// The parse worker's way (S3LineParser::parse_first_line): `bytes` runs on past the line (a
+/// newline and the next line's bytes, or nothing), the result goes into a reused record (an
+/// earlier line's, or an earlier rejection). The same result as the reference parser's of the
+/// line up to the first newline, and that line's length; "" when so.
+std::string check_first_line(std::string_view bytes, bool reused_record) {
+    const std::string_view line = bytes.substr(0, bytes.find('\n'));
+    ParseResult out = reused_record ? full_record() : ParseResult{std::unexpected(ParseError{})};
+    if (!out && reused_record) return "the full record does not parse";
+    S3LineParser parser;
+    const std::size_t n = parser.parse_first_line(bytes, out);
+    if (n == LineParser::npos) {
+        const bool past_limits = line.size() >= LineIndex::kMaxLine ||
+                                 std::count(line.begin(), line.end(), ' ') > std::ptrdiff_t{LineIndex::kMaxSpaces};
+        return past_limits ? "" : "not taken within the line index's limits";
+    }
+    if (n != line.size()) return "length " + std::to_string(n) + " for " + std::to_string(line.size());
+    if (const std::string d = reference::difference(out, reference::parse_s3_access_log(line)); !d.empty())
+        return std::string(reused_record ? "into a reused record" : "after a rejection") +
+               ", differs from the reference parser: " + d;
+    return {};
+}
+
+/// Copies `s` into a heap buffer of exactly its size (so ASan sees any over-read) and checks it,
+/// and the worker's way on it alone and followed by a newline and another line.
 std::string check_exact(const std::string& s, bool* accepted = nullptr) {
     const std::unique_ptr<char[]> buf(new char[s.size() == 0 ? 1 : s.size()]);
     if (!s.empty()) std::memcpy(buf.get(), s.data(), s.size());
-    return check(std::string_view(buf.get(), s.size()), accepted);
+    const std::string_view line(buf.get(), s.size());
+    if (std::string why = check(line, accepted); !why.empty()) return why;
+    if (line.find('\n') == std::string_view::npos) {
+        if (std::string why = check_first_line(line, s.size() % 2 == 0); !why.empty()) return why;
+    }
+    const std::string more = s + "\n- - [06/Feb/2019:00:00:38 +0000] \" \" ";
+    const std::unique_ptr<char[]> buf2(new char[more.size()]);
+    std::memcpy(buf2.get(), more.data(), more.size());
+    return check_first_line(std::string_view(buf2.get(), more.size()), s.size() % 2 == 1);
+}
+
+TEST(S3Mutation, TheFullRecordHasEveryFieldSet) {
+    const ParseResult r = full_record();
+    ASSERT_TRUE(r);
+    for (const auto& [name, v] : test::views(*r)) EXPECT_FALSE(v.empty()) << name;
+    EXPECT_EQ(r->bytes_in, 1024u);
+    EXPECT_TRUE(r->has_object_size && r->has_total_time && r->has_turnaround);
 }
 
 TEST(S3Mutation, SeedsSatisfyTheProperties) {
