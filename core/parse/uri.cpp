@@ -63,9 +63,23 @@ bool name_equals(std::string_view encoded, std::string_view plain) {
     url_decode(encoded, tmp, true);
     return tmp == plain;
 }
+
+// name_equals for a `plain` that holds no '%' or '+' (so a name equal to it decodes to itself):
+// equal bytes answer at once; decoding never lengthens a name, and one with nothing to decode is
+// what it reads.
+bool name_is(std::string_view encoded, std::string_view plain) {
+    if (encoded == plain) return true;
+    if (encoded.size() < plain.size() || !needs_url_decode(encoded, true)) return false;
+    std::string tmp;
+    url_decode(encoded, tmp, true);
+    return tmp == plain;
+}
 }  // namespace
 
 std::optional<std::string_view> query_param_raw(std::string_view query, std::string_view name) {
+    // The name asked for is short and the same line after line: a byte loop, not two searches.
+    bool plain = true;
+    for (const char c : name) plain &= c != '%' && c != '+';
     std::size_t pos = 0;
     while (pos <= query.size()) {
         auto amp = query.find('&', pos);
@@ -73,7 +87,7 @@ std::optional<std::string_view> query_param_raw(std::string_view query, std::str
         const std::string_view pair = query.substr(pos, amp - pos);
         const auto eq = pair.find('=');
         const std::string_view k = eq == std::string_view::npos ? pair : pair.substr(0, eq);
-        if (!k.empty() && name_equals(k, name)) {
+        if (!k.empty() && (plain ? name_is(k, name) : name_equals(k, name))) {
             return eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1);
         }
         pos = amp + 1;
