@@ -127,9 +127,9 @@ void mask64_portable(const char* b, std::uint64_t& s, std::uint64_t& q, std::uin
     }
 }
 
-bool build_portable(std::string_view line, LineIndex& ix) { S3TOP_BUILD_MASKS(mask64_portable, flatten) }
+bool build_portable(std::string_view line, LineIndex& ix) { S3TOP_BUILD_MASKS(mask64_portable, flatten); }
 bool line_portable(std::string_view rest, LineIndex& ix, std::size_t& length) {
-    S3TOP_BUILD_LINE(mask64_portable, flatten)
+    S3TOP_BUILD_LINE(mask64_portable, flatten);
 }
 
 #if defined(__x86_64__)
@@ -155,8 +155,8 @@ bool line_portable(std::string_view rest, LineIndex& ix, std::size_t& length) {
     }
 }
 
-bool build_sse2(std::string_view line, LineIndex& ix) { S3TOP_BUILD_MASKS(mask64_sse2, flatten) }
-bool line_sse2(std::string_view rest, LineIndex& ix, std::size_t& length) { S3TOP_BUILD_LINE(mask64_sse2, flatten) }
+bool build_sse2(std::string_view line, LineIndex& ix) { S3TOP_BUILD_MASKS(mask64_sse2, flatten); }
+bool line_sse2(std::string_view rest, LineIndex& ix, std::size_t& length) { S3TOP_BUILD_LINE(mask64_sse2, flatten); }
 
 [[gnu::always_inline]] inline __attribute__((target("avx2"))) void mask64_avx2(const char* b, std::uint64_t& s,
                                                                                std::uint64_t& q, std::uint64_t& nl) {
@@ -174,10 +174,9 @@ bool line_sse2(std::string_view rest, LineIndex& ix, std::size_t& length) { S3TO
 }
 
 S3TOP_LINE_INDEX_TARGET("arch=x86-64-v3")
-bool build_avx2(std::string_view line, LineIndex& ix){S3TOP_BUILD_MASKS(mask64_avx2, flatten)} S3TOP_LINE_INDEX_TARGET(
-    "arch=x86-64-v3") bool line_avx2(std::string_view rest, LineIndex& ix, std::size_t& length) {
-    S3TOP_BUILD_LINE(mask64_avx2, flatten)
-}
+bool build_avx2(std::string_view line, LineIndex& ix) { S3TOP_BUILD_MASKS(mask64_avx2, flatten); }
+S3TOP_LINE_INDEX_TARGET("arch=x86-64-v3")
+bool line_avx2(std::string_view rest, LineIndex& ix, std::size_t& length) { S3TOP_BUILD_LINE(mask64_avx2, flatten); }
 
 [[gnu::always_inline]] inline __attribute__((target("avx512f,avx512bw"))) void mask64_avx512(const char* b,
                                                                                              std::uint64_t& s,
@@ -190,12 +189,10 @@ bool build_avx2(std::string_view line, LineIndex& ix){S3TOP_BUILD_MASKS(mask64_a
 }
 
 S3TOP_LINE_INDEX_TARGET("arch=x86-64-v4")
-bool build_avx512(std::string_view line, LineIndex& ix){
-    S3TOP_BUILD_MASKS(mask64_avx512,
-                      flatten)} S3TOP_LINE_INDEX_TARGET("arch=x86-64-v4") bool line_avx512(std::string_view rest,
-                                                                                           LineIndex& ix,
-                                                                                           std::size_t& length) {
-    S3TOP_BUILD_LINE(mask64_avx512, flatten)
+bool build_avx512(std::string_view line, LineIndex& ix) { S3TOP_BUILD_MASKS(mask64_avx512, flatten); }
+S3TOP_LINE_INDEX_TARGET("arch=x86-64-v4")
+bool line_avx512(std::string_view rest, LineIndex& ix, std::size_t& length) {
+    S3TOP_BUILD_LINE(mask64_avx512, flatten);
 }
 
 // flatten() with AVX-512 VBMI2: a word's positions by one byte compress of 0..63 under its mask
@@ -236,28 +233,56 @@ bool build_avx512(std::string_view line, LineIndex& ix){
 }
 
 S3TOP_LINE_INDEX_TARGET("arch=x86-64-v4,avx512vbmi2")
-bool build_vbmi2(std::string_view line, LineIndex& ix){S3TOP_BUILD_MASKS(
-    mask64_avx512,
-    flatten_vbmi2)} S3TOP_LINE_INDEX_TARGET("arch=x86-64-v4,avx512vbmi2") bool line_vbmi2(std::string_view rest,
-                                                                                          LineIndex& ix,
-                                                                                          std::size_t& length){
-    S3TOP_BUILD_LINE(mask64_avx512, flatten_vbmi2)}
+bool build_vbmi2(std::string_view line, LineIndex& ix) { S3TOP_BUILD_MASKS(mask64_avx512, flatten_vbmi2); }
+S3TOP_LINE_INDEX_TARGET("arch=x86-64-v4,avx512vbmi2")
+bool line_vbmi2(std::string_view rest, LineIndex& ix, std::size_t& length) {
+    S3TOP_BUILD_LINE(mask64_avx512, flatten_vbmi2);
+}
 #undef S3TOP_LINE_INDEX_TARGET
 #endif
 #undef S3TOP_BUILD_MASKS
 #undef S3TOP_BUILD_LINE
 
-// The fastest instruction set this CPU runs.
+// Whether this CPU runs code built for `isa`.
+bool runs(Isa isa) {
+    switch (isa) {
+        case Isa::Portable: return true;
+#if defined(__x86_64__)
+        case Isa::Sse2: return true;
+        case Isa::Avx2: return __builtin_cpu_supports("x86-64-v3");
+        case Isa::Avx512: return __builtin_cpu_supports("x86-64-v4");
+        case Isa::Avx512Vbmi2: return __builtin_cpu_supports("x86-64-v4") && __builtin_cpu_supports("avx512vbmi2");
+#endif
+        default: return false;
+    }
+}
+
+// The fastest instruction set this CPU runs (kIsas is in order of speed).
 Isa best() {
 #if defined(__x86_64__)
     __builtin_cpu_init();
-    if (__builtin_cpu_supports("x86-64-v4") && __builtin_cpu_supports("avx512vbmi2")) return Isa::Avx512Vbmi2;
-    if (__builtin_cpu_supports("x86-64-v4")) return Isa::Avx512;
-    if (__builtin_cpu_supports("x86-64-v3")) return Isa::Avx2;
-    return Isa::Sse2;
-#else
-    return Isa::Portable;
 #endif
+    Isa fastest = Isa::Portable;
+    for (const Isa isa : kIsas)
+        if (runs(isa)) fastest = isa;
+    return fastest;
+}
+
+// Each instruction set's builders, in kIsas' order (on other CPUs than x86-64, the portable ones).
+struct Builders {
+    BuildMasks masks;
+    BuildLine line;
+};
+constexpr Builders kBuilders[] = {
+    {build_portable, line_portable},
+#if defined(__x86_64__)
+    {build_sse2, line_sse2},         {build_avx2, line_avx2}, {build_avx512, line_avx512}, {build_vbmi2, line_vbmi2},
+#endif
+};
+
+const Builders* builders_for(Isa isa) {
+    const auto i = static_cast<std::size_t>(isa);
+    return i < std::size(kBuilders) && runs(isa) ? &kBuilders[i] : nullptr;
 }
 
 }  // namespace
@@ -277,31 +302,13 @@ bool LineIndex::build_to_newline(std::string_view rest, std::size_t& length) {
 namespace line_index_detail {
 
 BuildMasks builder(Isa isa) {
-    switch (isa) {
-        case Isa::Portable: return build_portable;
-#if defined(__x86_64__)
-        case Isa::Sse2: return build_sse2;
-        case Isa::Avx2: return __builtin_cpu_supports("x86-64-v3") ? build_avx2 : nullptr;
-        case Isa::Avx512: return __builtin_cpu_supports("x86-64-v4") ? build_avx512 : nullptr;
-        case Isa::Avx512Vbmi2:
-            return __builtin_cpu_supports("x86-64-v4") && __builtin_cpu_supports("avx512vbmi2") ? build_vbmi2 : nullptr;
-#endif
-        default: return nullptr;
-    }
+    const Builders* b = builders_for(isa);
+    return b ? b->masks : nullptr;
 }
 
 BuildLine line_builder(Isa isa) {
-    switch (isa) {
-        case Isa::Portable: return line_portable;
-#if defined(__x86_64__)
-        case Isa::Sse2: return line_sse2;
-        case Isa::Avx2: return __builtin_cpu_supports("x86-64-v3") ? line_avx2 : nullptr;
-        case Isa::Avx512: return __builtin_cpu_supports("x86-64-v4") ? line_avx512 : nullptr;
-        case Isa::Avx512Vbmi2:
-            return __builtin_cpu_supports("x86-64-v4") && __builtin_cpu_supports("avx512vbmi2") ? line_vbmi2 : nullptr;
-#endif
-        default: return nullptr;
-    }
+    const Builders* b = builders_for(isa);
+    return b ? b->line : nullptr;
 }
 
 }  // namespace line_index_detail
