@@ -118,45 +118,32 @@ std::uint64_t ParseWorker::parse_lines(const FileCtx& fc, const Block& blk) {
         if (builder_.rejects().size() >= sunk_ + kRejectRun) pass_rejects();
         const std::string_view rest = data.substr(pos);
         while (parsed != blk.parsed.end() && parsed->line.data() < rest.data()) ++parsed;
-        // A parser that finds the line's end as it parses (S3's) takes the line whole, unless
-        // detection parsed it already.
-        if (parser && (parsed == blk.parsed.end() || parsed->line.data() != rest.data())) {
-            if (const std::size_t n = parser->parse_first_line(rest, result_); n != LineParser::npos) {
-                const std::string_view line = rest.substr(0, n);
-                const bool cut = n == rest.size();  // only a file's last line ends without a newline
-                const std::uint64_t at = blk.offset + pos;
-                pos += n + 1;
-                if (line.size() > shared_.options.max_line_bytes) {
-                    builder_.reject(fc.index, line_no++, line,
-                                    ParseError{RejectReason::LineTooLong,
-                                               static_cast<std::uint32_t>(shared_.options.max_line_bytes), 0});
-                } else if (!result_) {
-                    builder_.reject(fc.index, line_no++, line, not_a_record(line, result_.error()));
-                } else {
-                    take_line(fc, line, line_no++, at, cut, *result_);
-                }
-                continue;
-            }
-        }
-        auto nl = data.find('\n', pos);
-        const bool cut = nl == std::string_view::npos;  // only a file's last line ends without one
-        if (cut) nl = data.size();
-        const std::string_view line = data.substr(pos, nl - pos);
-        pos = nl + 1;
+        const bool detected = parsed != blk.parsed.end() && parsed->line.data() == rest.data();
+        // A parser that finds the line's end as it parses (S3's) parses it here, into result_,
+        // unless detection parsed it already; else the line's end is looked for.
+        std::size_t n = parser && !detected ? parser->parse_first_line(rest, result_) : LineParser::npos;
+        const bool parsed_here = n != LineParser::npos;
+        if (!parsed_here) n = std::min(rest.find('\n'), rest.size());
+        const std::string_view line = rest.substr(0, n);
+        const bool cut = n == rest.size();  // only a file's last line ends without a newline
+        const std::uint64_t at = blk.offset + pos;
+        pos += n + 1;
         if (line.size() > shared_.options.max_line_bytes) {
             builder_.reject(
                 fc.index, line_no++, line,
                 ParseError{RejectReason::LineTooLong, static_cast<std::uint32_t>(shared_.options.max_line_bytes), 0});
         } else if (!parser) {
             builder_.reject(fc.index, line_no++, line, ParseError{RejectReason::NoFormat, 0, 0});
-        } else {
-            const std::uint64_t at = blk.offset + (line.data() - data.data());
-            if (parsed != blk.parsed.end() && parsed->line.data() == line.data() &&
-                parsed->line.size() == line.size()) {
-                take_line(fc, line, line_no++, at, cut, parsed->record);
+        } else if (parsed_here) {
+            if (result_) {
+                take_line(fc, line, line_no++, at, cut, *result_);
             } else {
-                parse_line(fc, *parser, line, line_no++, at, cut);
+                builder_.reject(fc.index, line_no++, line, not_a_record(line, result_.error()));
             }
+        } else if (detected && parsed->line.size() == line.size()) {
+            take_line(fc, line, line_no++, at, cut, parsed->record);
+        } else {
+            parse_line(fc, *parser, line, line_no++, at, cut);
         }
     }
     add_span(blk, line_no - blk.first_line);

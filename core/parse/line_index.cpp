@@ -9,6 +9,23 @@ namespace s3top {
 namespace line_index_detail {
 namespace {
 
+// flatten()'s bookkeeping around each word's positions, shared by both ways of writing them: the
+// spaces before word w, and whether one of its spaces stands next to the one before it.
+[[gnu::always_inline]] inline void note_word(LineIndex& ix, std::size_t w, std::size_t count, std::uint64_t m,
+                                             std::uint64_t& doubled, std::uint64_t& carry) {
+    ix.spaces_before[w] = static_cast<std::uint16_t>(count);
+    doubled |= m & ((m << 1) | carry);
+    carry = m >> 63;
+}
+
+// After the last word: the counts and whether two spaces stand side by side anywhere.
+[[gnu::always_inline]] inline bool note_end(LineIndex& ix, std::size_t count, std::uint64_t doubled) {
+    ix.spaces_before[ix.words] = static_cast<std::uint16_t>(count);
+    ix.spaces = count;
+    ix.double_space = doubled != 0;
+    return true;
+}
+
 // The spaces' positions from the masks, eight a word without a branch for how many it has (most
 // words of a log line have fewer than eight; a ninth costs one more branch), the running counts,
 // and whether two spaces stand side by side. Inlined into each builder, so that its popcount
@@ -17,10 +34,8 @@ namespace {
     std::size_t count = 0;
     std::uint64_t doubled = 0, carry = 0;
     for (std::size_t w = 0; w < ix.words; ++w) {
-        ix.spaces_before[w] = static_cast<std::uint16_t>(count);
         std::uint64_t m = ix.space[w];
-        doubled |= m & ((m << 1) | carry);
-        carry = m >> 63;
+        note_word(ix, w, count, m, doubled, carry);
         const auto in_word = static_cast<std::size_t>(__builtin_popcountll(m));
         std::uint16_t* out = ix.at + count;
         const auto base = static_cast<std::uint16_t>(w * 64);
@@ -39,10 +54,7 @@ namespace {
         count += in_word;
         if (count > LineIndex::kMaxSpaces) return false;
     }
-    ix.spaces_before[ix.words] = static_cast<std::uint16_t>(count);
-    ix.spaces = count;
-    ix.double_space = doubled != 0;
-    return true;
+    return note_end(ix, count, doubled);
 }
 
 // Every builder: full 64-byte blocks straight from the line; the last, partial one from the
@@ -208,10 +220,8 @@ bool line_avx512(std::string_view rest, LineIndex& ix, std::size_t& length) {
     std::size_t count = 0;
     std::uint64_t doubled = 0, carry = 0;
     for (std::size_t w = 0; w < ix.words; ++w) {
-        ix.spaces_before[w] = static_cast<std::uint16_t>(count);
         const std::uint64_t m = ix.space[w];
-        doubled |= m & ((m << 1) | carry);
-        carry = m >> 63;
+        note_word(ix, w, count, m, doubled, carry);
         const auto in_word = static_cast<std::size_t>(__builtin_popcountll(m));
         const __m512i packed = _mm512_maskz_compress_epi8(m, iota);
         const __m512i base = _mm512_set1_epi16(static_cast<short>(w * 64));
@@ -226,10 +236,7 @@ bool line_avx512(std::string_view rest, LineIndex& ix, std::size_t& length) {
         count += in_word;
         if (count > LineIndex::kMaxSpaces) return false;
     }
-    ix.spaces_before[ix.words] = static_cast<std::uint16_t>(count);
-    ix.spaces = count;
-    ix.double_space = doubled != 0;
-    return true;
+    return note_end(ix, count, doubled);
 }
 
 S3TOP_LINE_INDEX_TARGET("arch=x86-64-v4,avx512vbmi2")
