@@ -1,11 +1,13 @@
 #include "core/parse/uri.hpp"
 
+#include "core/parse/byte_find.hpp"
+
 namespace s3top {
 
 RequestLine split_request_line(std::string_view uri) {
     RequestLine r;
     if (uri.empty() || uri == "-") return r;
-    const auto sp = uri.find(' ');
+    const auto sp = scan::find_byte(uri, ' ');
     if (sp == std::string_view::npos) {  // "GET" or a bare target
         r.path = uri;
     } else {
@@ -18,7 +20,7 @@ RequestLine split_request_line(std::string_view uri) {
         }
         r.path = target;
     }
-    if (const auto q = r.path.find('?'); q != std::string_view::npos) {
+    if (const auto q = scan::find_byte(r.path, '?'); q != std::string_view::npos) {
         r.query = r.path.substr(q + 1);
         r.path = r.path.substr(0, q);
     }
@@ -35,7 +37,7 @@ int hex_value(char c) {
 }  // namespace
 
 bool needs_url_decode(std::string_view in, bool plus_is_space) {
-    return in.find('%') != std::string_view::npos || (plus_is_space && in.find('+') != std::string_view::npos);
+    return scan::find_either(in, '%', plus_is_space ? '+' : '%') != std::string_view::npos;
 }
 
 void url_decode(std::string_view in, std::string& out, bool plus_is_space) {
@@ -82,10 +84,10 @@ std::optional<std::string_view> query_param_raw(std::string_view query, std::str
     for (const char c : name) plain &= c != '%' && c != '+';
     std::size_t pos = 0;
     while (pos <= query.size()) {
-        auto amp = query.find('&', pos);
+        auto amp = scan::find_byte(query, '&', pos);
         if (amp == std::string_view::npos) amp = query.size();
         const std::string_view pair = query.substr(pos, amp - pos);
-        const auto eq = pair.find('=');
+        const auto eq = scan::find_byte(pair, '=');
         const std::string_view k = eq == std::string_view::npos ? pair : pair.substr(0, eq);
         if (!k.empty() && (plain ? name_is(k, name) : name_equals(k, name))) {
             return eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1);
