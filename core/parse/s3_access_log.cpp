@@ -98,17 +98,20 @@ using scan::parse_status;
 using scan::parse_u64;
 
 // A numeric field: "-" leaves `present` false. Returns false on garbage or overflow.
-[[gnu::always_inline]] inline bool parse_optional_u64(std::string_view t, std::uint64_t& out, bool& present) {
+// A number or "-", the token inside a line that ends at `end`.
+[[gnu::always_inline]] inline bool parse_optional_u64(std::string_view t, const char* end, std::uint64_t& out,
+                                                      bool& present) {
     present = false;
     out = 0;
     if (t == "-") return true;
-    present = parse_u64(t, out);
+    present = scan::parse_u64_within(t, end, out);
     return present;
 }
 
-[[gnu::always_inline]] inline bool parse_optional_u32(std::string_view t, std::uint32_t& out, bool& present) {
+[[gnu::always_inline]] inline bool parse_optional_u32(std::string_view t, const char* end, std::uint32_t& out,
+                                                      bool& present) {
     std::uint64_t v = 0;
-    if (!parse_optional_u64(t, v, present)) return false;
+    if (!parse_optional_u64(t, end, v, present)) return false;
     if (v > std::numeric_limits<std::uint32_t>::max()) return false;
     out = static_cast<std::uint32_t>(v);
     return true;
@@ -233,6 +236,7 @@ void set_tail(Span* tail, std::size_t n, std::uint16_t extra, std::uint16_t fiel
 // `uri_quoted`: S3 quotes the user agent whenever it quotes the request-URI, so a bare agent
 // then means the URI's closing quote was guessed wrong (or the line is damaged).
 std::optional<ParseError> parse_after_uri(Cursor c, std::size_t last_quote, bool uri_quoted, Record& r) {
+    const char* const line_end = c.line.data() + c.line.size();
     auto need = [&](std::uint16_t field, std::string_view& out)
                     __attribute__((always_inline)) -> std::optional<ParseError> {
         out = c.token();
@@ -247,16 +251,16 @@ std::optional<ParseError> parse_after_uri(Cursor c, std::size_t last_quote, bool
 
     bool present = false;
     if (auto e = need(kS3BytesSent, t)) return e;
-    if (!parse_optional_u64(t, r.bytes_sent, present))
+    if (!parse_optional_u64(t, line_end, r.bytes_sent, present))
         return error(RejectReason::BadNumber, c.pos - t.size(), kS3BytesSent);
     if (auto e = need(kS3ObjectSize, t)) return e;
-    if (!parse_optional_u64(t, r.object_size, r.has_object_size))
+    if (!parse_optional_u64(t, line_end, r.object_size, r.has_object_size))
         return error(RejectReason::BadNumber, c.pos - t.size(), kS3ObjectSize);
     if (auto e = need(kS3TotalTime, t)) return e;
-    if (!parse_optional_u32(t, r.total_time_ms, r.has_total_time))
+    if (!parse_optional_u32(t, line_end, r.total_time_ms, r.has_total_time))
         return error(RejectReason::BadNumber, c.pos - t.size(), kS3TotalTime);
     if (auto e = need(kS3TurnAround, t)) return e;
-    if (!parse_optional_u32(t, r.turnaround_ms, r.has_turnaround))
+    if (!parse_optional_u32(t, line_end, r.turnaround_ms, r.has_turnaround))
         return error(RejectReason::BadNumber, c.pos - t.size(), kS3TurnAround);
 
     // Referrer: quoted, or a bare "-" (seen in real logs).
@@ -326,6 +330,7 @@ namespace {
 // again), any of them when false.
 bool parse_common_shape(std::string_view line, const LineIndex& ix, Record& r) {
     const std::size_t n = line.size();
+    const char* const end = line.data() + n;
     const std::uint16_t* sp = ix.at;
     if (ix.spaces < 9 || line[0] == ' ' || ix.double_space) return false;
     // The token between spaces i - 1 and i (the first: from the line's start).
@@ -369,10 +374,10 @@ bool parse_common_shape(std::string_view line, const LineIndex& ix, Record& r) {
     if (!parse_status(between(sp[j], sp[j + 1]), r.status)) return false;
     r.error_code = absent(between(sp[j + 1], sp[j + 2]));
     bool present = false;
-    if (!parse_optional_u64(between(sp[j + 2], sp[j + 3]), r.bytes_sent, present)) return false;
-    if (!parse_optional_u64(between(sp[j + 3], sp[j + 4]), r.object_size, r.has_object_size)) return false;
-    if (!parse_optional_u32(between(sp[j + 4], sp[j + 5]), r.total_time_ms, r.has_total_time)) return false;
-    if (!parse_optional_u32(between(sp[j + 5], sp[j + 6]), r.turnaround_ms, r.has_turnaround)) return false;
+    if (!parse_optional_u64(between(sp[j + 2], sp[j + 3]), end, r.bytes_sent, present)) return false;
+    if (!parse_optional_u64(between(sp[j + 3], sp[j + 4]), end, r.object_size, r.has_object_size)) return false;
+    if (!parse_optional_u32(between(sp[j + 4], sp[j + 5]), end, r.total_time_ms, r.has_total_time)) return false;
+    if (!parse_optional_u32(between(sp[j + 5], sp[j + 6]), end, r.turnaround_ms, r.has_turnaround)) return false;
 
     // The referrer: quoted, closed by the first quote after it, which a space and the user
     // agent's opening quote follow; or a bare token. The user agent: quoted, running to the
