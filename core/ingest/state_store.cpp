@@ -139,6 +139,47 @@ std::pair<std::string, std::string> unusable_because(const StoredHeader& h, bool
     return {};
 }
 
+/// Writes at `at` (where `fd` is) a record of `type` whose payload `put` writes, hashed as it
+/// goes, its header filled in once the payload's length and sum are known: the bytes written
+/// (header and payload), or 0 when a write failed (errno says why).
+std::uint64_t write_leading_record(int fd, std::uint64_t at, std::uint8_t type, const std::function<void(Sink&)>& put) {
+    char record_header[kRecordHeaderBytes] = {};
+    if (!write_all(fd, record_header, sizeof record_header)) return 0;
+    StreamHash hash;
+    Sink o(fd, &hash);
+    put(o);
+    o.flush();
+    if (!o.ok()) return 0;
+    RecordHeader h;
+    h.type = type;
+    h.len = o.written();
+    h.sum = hash.digest();
+    h.to(record_header);
+    if (::pwrite(fd, record_header, sizeof record_header, static_cast<off_t>(at)) !=
+        static_cast<ssize_t>(sizeof record_header))
+        return 0;
+    return sizeof record_header + o.written();
+}
+
+/// Asks `resolver` what became of each batch a crash left between its insert and the answer,
+/// and applies the landed ones' spans and counters to `target` and `ledger`: (batch id, landed)
+/// each, or the first question that failed (Read) or a landed batch that is corrupt (Format).
+std::expected<std::vector<std::pair<std::uint64_t, bool>>, IoError> resolve_pending(
+    const PendingResolver& resolver, const std::vector<Unresolved>& unresolved, const RowsTarget& target,
+    Ledger& ledger, std::uint32_t version, const std::filesystem::path& file) {
+    std::vector<std::pair<std::uint64_t, bool>> resolved;
+    for (const Unresolved& u : unresolved) {
+        const auto landed = resolver(u.batch);
+        if (!landed)
+            return std::unexpected(IoError{IoError::Code::Read, file.string(), 0,
+                                           fmt::format("batch {:016x}: {}", u.batch.id, landed.error())});
+        if (*landed && !apply_landed(u.payload, target, ledger, version))
+            return std::unexpected(IoError{IoError::Code::Format, file.string(), 0, "a pending batch is corrupt"});
+        resolved.emplace_back(u.batch.id, *landed);
+    }
+    return resolved;
+}
+
 }  // namespace
 
 StateStore::~StateStore() {
@@ -203,46 +244,19 @@ IoStatus StateStore::open(const std::filesystem::path& file, std::uint64_t finge
     // says (asked before anything is written, so a failure leaves the file as it was).
     std::vector<std::pair<std::uint64_t, bool>> resolved;
     if (resolver_) {
-        for (const state_records::Unresolved& u : dec.unresolved) {
-            const auto landed = resolver_(u.batch);
-            if (!landed) {
-                ::close(fd_);
-                fd_ = -1;
-                return std::unexpected(IoError{IoError::Code::Read, file.string(), 0,
-                                               fmt::format("batch {:016x}: {}", u.batch.id, landed.error())});
-            }
-            if (*landed && !apply_landed(u.payload, target, ledger, version_)) {
-                ::close(fd_);
-                fd_ = -1;
-                return std::unexpected(IoError{IoError::Code::Format, file.string(), 0, "a pending batch is corrupt"});
-            }
-            resolved.emplace_back(u.batch.id, *landed);
+        auto answers = resolve_pending(resolver_, dec.unresolved, target, ledger, version_, file);
+        if (!answers) {
+            ::close(fd_);
+            fd_ = -1;
+            return std::unexpected(std::move(answers.error()));
         }
+        resolved = std::move(*answers);
         dec.unresolved.clear();
     }
     unresolved_ = dec.unresolved.size();
     map.unmap();
     ledger.settle();
-    std::size_t good = dec.good;
-    if (good < data.size() || data.empty()) {
-        if (good == 0) {
-            version_ = kVersion;
-            const std::string h = file_header(fingerprint);
-            if (::ftruncate(fd_, 0) != 0 || ::pwrite(fd_, h.data(), h.size(), 0) != static_cast<ssize_t>(h.size()))
-                return fail(IoError::Code::Write);
-            good = h.size();
-        } else if (::ftruncate(fd_, static_cast<off_t>(good)) != 0) {
-            return fail(IoError::Code::Write);
-        }
-    }
-    // Written under the settings' former fingerprint: its header says the current one from now on.
-    if (former && fp != fingerprint && good >= kHeaderBytes) {
-        const std::string h = file_header(fingerprint, version_);
-        if (::pwrite(fd_, h.data(), h.size(), 0) != static_cast<ssize_t>(h.size())) return fail(IoError::Code::Write);
-    }
-    if (::lseek(fd_, static_cast<off_t>(good), SEEK_SET) < 0) return fail(IoError::Code::Write);
-    size_ = good;
-    synced_size_ = good == file_bytes ? good : 0;  // cut or new: not on disk yet
+    if (!cut_to_good(dec.good, file_bytes, former && fp != fingerprint)) return fail(IoError::Code::Write);
     snapshot_bytes_ = dec.snapshot_bytes;
     log_bytes_ = dec.log_bytes;
     log_records_ = dec.log_records;
@@ -267,6 +281,29 @@ IoStatus StateStore::open(const std::filesystem::path& file, std::uint64_t finge
     if (!stream) engine.append(std::move(rows));
     if (fd_ < 0) return std::unexpected(IoError{IoError::Code::Write, file.string(), 0, "closed"});
     return {};
+}
+
+bool StateStore::cut_to_good(std::size_t good, std::uint64_t file_bytes, bool new_fingerprint) {
+    if (good < file_bytes || file_bytes == 0) {
+        if (good == 0) {
+            version_ = kVersion;
+            const std::string h = file_header(fingerprint_);
+            if (::ftruncate(fd_, 0) != 0 || ::pwrite(fd_, h.data(), h.size(), 0) != static_cast<ssize_t>(h.size()))
+                return false;
+            good = h.size();
+        } else if (::ftruncate(fd_, static_cast<off_t>(good)) != 0) {
+            return false;
+        }
+    }
+    // Written under the settings' former fingerprint: its header says the current one from now on.
+    if (new_fingerprint && good >= kHeaderBytes) {
+        const std::string h = file_header(fingerprint_, version_);
+        if (::pwrite(fd_, h.data(), h.size(), 0) != static_cast<ssize_t>(h.size())) return false;
+    }
+    if (::lseek(fd_, static_cast<off_t>(good), SEEK_SET) < 0) return false;
+    size_ = good;
+    synced_size_ = good == file_bytes ? good : 0;  // cut or new: not on disk yet
+    return true;
 }
 
 bool StateStore::needs_compaction() const {
@@ -328,7 +365,6 @@ IoStatus StateStore::write_snapshot(const std::function<void(state_records::Sink
     // the process using it.
     if (::flock(fd, LOCK_EX | LOCK_NB) != 0) return fail("cannot lock");
     const std::string header = file_header(fingerprint_);
-    char record_header[kRecordHeaderBytes] = {};
     if (!write_all(fd, header.data(), header.size())) return fail("cannot write");
     // The dedupe keys first: a RequestIds record counts with the Snapshot after it.
     std::uint64_t ids_record = 0;
@@ -336,68 +372,34 @@ IoStatus StateStore::write_snapshot(const std::function<void(state_records::Sink
         std::vector<RequestKey> keys;
         keys.reserve(ids.size());
         ids.for_each([&](const RequestKey& k) { keys.push_back(k); });
-        StreamHash ids_hash;
-        if (!write_all(fd, record_header, sizeof record_header)) return fail("cannot write");
-        Sink o(fd, &ids_hash);
-        put_request_ids(o, ids.no_id(), keys);
-        o.flush();
-        if (!o.ok()) return fail("cannot write");
-        RecordHeader h;
-        h.type = kRequestIds;
-        h.len = o.written();
-        h.sum = ids_hash.digest();
-        h.to(record_header);
-        if (::pwrite(fd, record_header, sizeof record_header, static_cast<off_t>(header.size())) !=
-            static_cast<ssize_t>(sizeof record_header))
-            return fail("cannot write");
-        ids_record = sizeof record_header + o.written();
+        ids_record = write_leading_record(fd, header.size(), kRequestIds,
+                                          [&](Sink& o) { put_request_ids(o, ids.no_id(), keys); });
+        if (ids_record == 0) return fail("cannot write");
     }
     // Then the storage lines, which also count with the Snapshot after them.
     std::uint64_t storage_record = 0;
     if (!storage.empty()) {
-        const off_t at = static_cast<off_t>(header.size() + ids_record);
-        StreamHash storage_hash;
-        std::memset(record_header, 0, sizeof record_header);
-        if (!write_all(fd, record_header, sizeof record_header)) return fail("cannot write");
-        Sink o(fd, &storage_hash);
-        put_storage(o, storage.lines());
-        o.flush();
-        if (!o.ok()) return fail("cannot write");
-        RecordHeader h;
-        h.type = kStorage;
-        h.len = o.written();
-        h.sum = storage_hash.digest();
-        h.to(record_header);
-        if (::pwrite(fd, record_header, sizeof record_header, at) != static_cast<ssize_t>(sizeof record_header))
-            return fail("cannot write");
-        storage_record = sizeof record_header + o.written();
+        storage_record = write_leading_record(fd, header.size() + ids_record, kStorage,
+                                              [&](Sink& o) { put_storage(o, storage.lines()); });
+        if (storage_record == 0) return fail("cannot write");
     }
-    const auto snapshot_at = static_cast<off_t>(header.size() + ids_record + storage_record);
-    std::memset(record_header, 0, sizeof record_header);
-    if (!write_all(fd, record_header, sizeof record_header)) return fail("cannot write");
-    StreamHash hash;
-    Sink o(fd, &hash);
-    put_rows(o);
     std::vector<const LedgerEntry*> entries;
     ledger.for_each([&](const LedgerEntry& e) { entries.push_back(&e); });
     std::sort(entries.begin(), entries.end(), [](const auto* a, const auto* b) { return a->path < b->path; });
-    o.num(static_cast<std::uint32_t>(entries.size()));
-    for (const auto* e : entries) {
-        put_entry(o, *e);
-        o.flush_when_full();
-    }
-    o.flush();
-    if (!o.ok()) return fail("cannot write");
-    RecordHeader h;
-    h.type = kSnapshot;
-    h.len = o.written();
-    h.sum = hash.digest();
-    h.to(record_header);
-    if (::pwrite(fd, record_header, sizeof record_header, snapshot_at) != static_cast<ssize_t>(sizeof record_header))
-        return fail("cannot write");
+    const std::uint64_t snapshot_record =
+        write_leading_record(fd, header.size() + ids_record + storage_record, kSnapshot, [&](Sink& o) {
+            put_rows(o);
+            o.num(static_cast<std::uint32_t>(entries.size()));
+            for (const auto* e : entries) {
+                put_entry(o, *e);
+                o.flush_when_full();
+            }
+        });
+    if (snapshot_record == 0) return fail("cannot write");
     // The entries' line-end starts, after the Snapshot (a few MB at 100,000 files).
     std::uint64_t prefixes_record = 0;
     if (const std::string starts = encode_prefixes(entries); !starts.empty()) {
+        char record_header[kRecordHeaderBytes] = {};
         RecordHeader ph;
         ph.type = kHeadPrefixes;
         ph.len = starts.size();
@@ -405,7 +407,7 @@ IoStatus StateStore::write_snapshot(const std::function<void(state_records::Sink
         ph.to(record_header);
         if (!write_all(fd, record_header, sizeof record_header) || !write_all(fd, starts.data(), starts.size()))
             return fail("cannot write");
-        prefixes_record = sizeof record_header + starts.size();
+        prefixes_record = kRecordHeaderBytes + starts.size();
     }
     if (crash_at_ == CrashPoint::TempWritten) return crash();
     if (::fdatasync(fd) != 0) return fail("cannot sync");
@@ -416,7 +418,7 @@ IoStatus StateStore::write_snapshot(const std::function<void(state_records::Sink
     ::close(fd_);  // the old file, and its lock
     fd_ = fd;
     version_ = kVersion;
-    const std::uint64_t record = ids_record + storage_record + sizeof record_header + o.written() + prefixes_record;
+    const std::uint64_t record = ids_record + storage_record + snapshot_record + prefixes_record;
     size_ = synced_size_ = header.size() + record;
     snapshot_bytes_ = record;
     log_bytes_ = log_records_ = small_bytes_ = log_entries_ = 0;

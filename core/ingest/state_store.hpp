@@ -153,6 +153,10 @@ private:
     IoStatus write_record(std::uint8_t type, std::string_view payload);
     /// Records that belong together, in one write.
     IoStatus write_records(std::initializer_list<std::pair<std::uint8_t, std::string_view>> records);
+    /// Cuts the file just opened to its first `good` bytes of `file_bytes` (a new header when
+    /// nothing was good), writes this fingerprint into its header when `new_fingerprint`, and
+    /// places the write offset at its end. False when a write failed (errno says why).
+    bool cut_to_good(std::size_t good, std::uint64_t file_bytes, bool new_fingerprint);
     /// Writes a Snapshot (temp file, sync, rename) whose rows `put_rows` writes.
     IoStatus write_snapshot(const std::function<void(state_records::Sink&)>& put_rows, const Ledger& ledger,
                             const RequestIdSet& ids, const StorageCollector& storage);
