@@ -8,6 +8,7 @@
 #endif
 #include <limits>
 
+#include "core/parse/byte_find.hpp"
 #include "core/parse/clf_time.hpp"
 #include "core/parse/field_scan.hpp"
 #include "core/parse/line_index.hpp"
@@ -319,6 +320,29 @@ bool s3_is_upload_operation(std::string_view op) {
 
 namespace {
 
+// The request line's parts of r.request_uri as split_request_line finds them, from where its first
+// and last spaces are (npos: none; `last` only when it is not the first), known from the line's
+// index rather than searched for.
+[[gnu::always_inline]] inline void set_request_line(Record& r, std::size_t first, std::size_t last) {
+    constexpr std::size_t npos = std::string_view::npos;
+    const std::string_view uri = r.request_uri;
+    r.method = r.protocol = r.query = {};
+    std::string_view target = uri;
+    if (first != npos && !uri.empty()) {
+        r.method = slice(uri, 0, first);
+        target = slice(uri, first + 1, uri.size() - first - 1);
+        if (last != npos && uri.substr(last + 1).starts_with("HTTP/")) {
+            r.protocol = slice(uri, last + 1, uri.size() - last - 1);
+            target = slice(uri, first + 1, last - first - 1);
+        }
+    }
+    r.path = target;
+    if (const auto q = scan::find_byte(target, '?'); q != npos) {
+        r.query = slice(target, q + 1, target.size() - q - 1);
+        r.path = slice(target, 0, q);
+    }
+}
+
 // The line in the shape S3 writes nearly every line in: one space between tokens, the request-URI,
 // referrer and user agent quoted with no quote inside the URI and referrer (or bare, as in its
 // batch deletes), the time where S3 puts it. Its tokens are taken by the positions of its spaces (LineIndex), with no
@@ -364,9 +388,13 @@ bool parse_common_shape(std::string_view line, const LineIndex& ix, Record& r) {
         if (const char c = line[uri_close + 2]; c != '-' && (c < '0' || c > '9')) return false;
         r.request_uri = absent(slice(line, uri_open + 1, uri_close - uri_open - 1));
         j = ix.space_number(uri_close + 1);
+        // The spaces inside the quotes are those numbered 9 to j - 1.
+        constexpr std::size_t npos = std::string_view::npos;
+        set_request_line(r, j > 9 ? sp[9] - uri_open - 1 : npos, j > 10 ? sp[j - 1] - uri_open - 1 : npos);
     } else {
         if (ix.spaces < 10) return false;
         r.request_uri = absent(between(sp[8], sp[9]));
+        set_request_line(r, std::string_view::npos, std::string_view::npos);
     }
 
     // Status ... turnaround time: the six tokens after the URI.
@@ -425,6 +453,11 @@ bool parse_common_shape(std::string_view line, const LineIndex& ix, Record& r) {
     return true;
 }
 
+// The bytes uploaded, which follow from the fields.
+void set_bytes_in(Record& r) {
+    r.bytes_in = r.has_object_size && s3_is_upload_operation(r.operation) ? r.object_size : 0;
+}
+
 // What follows from the fields: the request line's parts, the bytes uploaded.
 void finish_record(Record& r) {
     const RequestLine rl = split_request_line(r.request_uri);
@@ -432,7 +465,7 @@ void finish_record(Record& r) {
     r.path = rl.path;
     r.query = rl.query;
     r.protocol = rl.protocol;
-    r.bytes_in = r.has_object_size && s3_is_upload_operation(r.operation) ? r.object_size : 0;
+    set_bytes_in(r);
 }
 
 // Every field of Record is written by parse_common_shape and finish_record (a reused record):
@@ -448,7 +481,7 @@ std::optional<ParseError> parse_s3_fields(std::string_view line, Record& r) {
     if (line.empty()) return error(RejectReason::EmptyLine, 0, 0);
 
     if (LineIndex ix; ix.build(line) && parse_common_shape(line, ix, r)) {
-        finish_record(r);
+        set_bytes_in(r);
         return std::nullopt;
     }
     r = Record{};
@@ -562,7 +595,7 @@ std::size_t S3LineParser::parse_first_line(std::string_view rest, ParseResult& o
     }
     if (!out) out.emplace();
     if (parse_common_shape(line, ix, *out)) {
-        finish_record(*out);
+        set_bytes_in(*out);
         return n;
     }
     *out = Record{};
