@@ -9,53 +9,53 @@ namespace s3top {
 namespace line_index_detail {
 namespace {
 
-// flatten()'s bookkeeping around each word's positions, shared by both ways of writing them: the
-// spaces before word w, and whether one of its spaces stands next to the one before it.
-[[gnu::always_inline]] inline void note_word(LineIndex& ix, std::size_t w, std::size_t count, std::uint64_t m,
-                                             std::uint64_t& doubled, std::uint64_t& carry) {
+// One word's spaces (mask m of word w) into ix.at from `count` on, eight a word without a branch
+// for how many it has (most words of a log line have fewer than eight; a ninth costs one more
+// branch); the spaces before the word, and whether one of its spaces stands next to the one
+// before it. False past kMaxSpaces. Inlined into each builder, so that its popcount and count of
+// trailing zeros are the CPU's instructions where the builder's target has them.
+[[gnu::always_inline]] inline bool flatten_word(LineIndex& ix, std::size_t w, std::uint64_t m, std::size_t& count,
+                                                std::uint64_t& doubled, std::uint64_t& carry) {
     ix.spaces_before[w] = static_cast<std::uint16_t>(count);
     doubled |= m & ((m << 1) | carry);
     carry = m >> 63;
-}
-
-// After the last word: the counts and whether two spaces stand side by side anywhere.
-[[gnu::always_inline]] inline bool note_end(LineIndex& ix, std::size_t count, std::uint64_t doubled) {
-    ix.spaces_before[ix.words] = static_cast<std::uint16_t>(count);
-    ix.spaces = count;
-    ix.double_space = doubled != 0;
-    return true;
-}
-
-// The spaces' positions from the masks, eight a word without a branch for how many it has (most
-// words of a log line have fewer than eight; a ninth costs one more branch), the running counts,
-// and whether two spaces stand side by side. Inlined into each builder, so that its popcount
-// and count of trailing zeros are the CPU's instructions where the builder's target has them.
-[[gnu::always_inline]] inline bool flatten(LineIndex& ix) {
-    std::size_t count = 0;
-    std::uint64_t doubled = 0, carry = 0;
-    for (std::size_t w = 0; w < ix.words; ++w) {
-        std::uint64_t m = ix.space[w];
-        note_word(ix, w, count, m, doubled, carry);
-        const auto in_word = static_cast<std::size_t>(__builtin_popcountll(m));
-        std::uint16_t* out = ix.at + count;
-        const auto base = static_cast<std::uint16_t>(w * 64);
-        // The top bit or'ed in: once m is spent, a position nobody reads, and no branch for zero.
-        constexpr std::uint64_t kTop = std::uint64_t{1} << 63;
-        for (int i = 0; i < 8; ++i) {
+    const auto in_word = static_cast<std::size_t>(__builtin_popcountll(m));
+    std::uint16_t* out = ix.at + count;
+    const auto base = static_cast<std::uint16_t>(w * 64);
+    // The top bit or'ed in: once m is spent, a position nobody reads, and no branch for zero.
+    constexpr std::uint64_t kTop = std::uint64_t{1} << 63;
+    for (int i = 0; i < 8; ++i) {
+        out[i] = static_cast<std::uint16_t>(base + __builtin_ctzll(m | kTop));
+        m &= m - 1;
+    }
+    if (in_word > 8) {
+        for (std::size_t i = 8; i < in_word; ++i) {
             out[i] = static_cast<std::uint16_t>(base + __builtin_ctzll(m | kTop));
             m &= m - 1;
         }
-        if (in_word > 8) {
-            for (std::size_t i = 8; i < in_word; ++i) {
-                out[i] = static_cast<std::uint16_t>(base + __builtin_ctzll(m | kTop));
-                m &= m - 1;
-            }
-        }
-        count += in_word;
-        if (count > LineIndex::kMaxSpaces) return false;
     }
-    return note_end(ix, count, doubled);
+    count += in_word;
+    return count <= LineIndex::kMaxSpaces;
 }
+
+// After the last word: the counts and whether two spaces stand side by side anywhere.
+[[gnu::always_inline]] inline void note_end(LineIndex& ix, std::size_t count, std::uint64_t doubled) {
+    ix.spaces_before[ix.words] = static_cast<std::uint16_t>(count);
+    ix.spaces = count;
+    ix.double_space = doubled != 0;
+}
+
+// The spaces' positions from the masks of every word, the running counts, and whether two spaces
+// stand side by side (`word`: flatten_word or an instruction set's own).
+#define S3TOP_FLATTEN(word)                                                 \
+    std::size_t count = 0;                                                  \
+    std::uint64_t doubled = 0, carry = 0;                                   \
+    for (std::size_t w = 0; w < ix.words; ++w)                              \
+        if (!word(ix, w, ix.space[w], count, doubled, carry)) return false; \
+    note_end(ix, count, doubled);                                           \
+    return true;
+
+[[gnu::always_inline]] inline bool flatten(LineIndex& ix) { S3TOP_FLATTEN(flatten_word); }
 
 // Every builder: full 64-byte blocks straight from the line; the last, partial one from the
 // line's last 64 bytes shifted past those already seen (no copy), or from a zeroed copy when the
@@ -96,10 +96,13 @@ namespace {
 // A builder that finds the line's end as it goes: 64-byte blocks from the start of `rest` until
 // one holds a '\n' (the masks cut there; the bytes after it are the next line's, read but not
 // indexed); the end of `rest` ends the line too, its last block of under 64 bytes from a zeroed
-// copy. Then flatten() and the line's length after the last space.
-#define S3TOP_BUILD_LINE(mask64, flat)                                   \
+// copy. Each word's positions are written as its masks are made (`word`: flatten_word or an
+// instruction set's own), in the same loop: one exit to mispredict a line, not two.
+#define S3TOP_BUILD_LINE(mask64, word)                                   \
     const char* p = rest.data();                                         \
     const std::size_t avail = rest.size();                               \
+    std::size_t count = 0;                                               \
+    std::uint64_t doubled = 0, carry = 0;                                \
     std::size_t w = 0;                                                   \
     for (std::size_t at = 0;; at += 64, ++w) {                           \
         if (w == LineIndex::kWords) return false;                        \
@@ -115,18 +118,21 @@ namespace {
         if (nl) {                                                        \
             const auto end = static_cast<unsigned>(__builtin_ctzll(nl)); \
             const std::uint64_t keep = (std::uint64_t{1} << end) - 1;    \
-            ix.space[w] = s & keep;                                      \
+            s &= keep;                                                   \
+            ix.space[w] = s;                                             \
             ix.quote[w] = q & keep;                                      \
             ix.space[w + 1] = 0;                                         \
             ix.quote[w + 1] = 0;                                         \
             ix.words = end ? w + 1 : w;                                  \
             length = at + end;                                           \
+            if (!word(ix, w, s, count, doubled, carry)) return false;    \
             break;                                                       \
         }                                                                \
         ix.space[w] = s;                                                 \
         ix.quote[w] = q;                                                 \
+        if (!word(ix, w, s, count, doubled, carry)) return false;        \
     }                                                                    \
-    if (!flat(ix)) return false;                                         \
+    note_end(ix, count, doubled);                                        \
     ix.at[ix.spaces] = static_cast<std::uint16_t>(length);               \
     return true;
 
@@ -141,7 +147,7 @@ void mask64_portable(const char* b, std::uint64_t& s, std::uint64_t& q, std::uin
 
 bool build_portable(std::string_view line, LineIndex& ix) { S3TOP_BUILD_MASKS(mask64_portable, flatten); }
 bool line_portable(std::string_view rest, LineIndex& ix, std::size_t& length) {
-    S3TOP_BUILD_LINE(mask64_portable, flatten);
+    S3TOP_BUILD_LINE(mask64_portable, flatten_word);
 }
 
 #if defined(__x86_64__)
@@ -168,7 +174,9 @@ bool line_portable(std::string_view rest, LineIndex& ix, std::size_t& length) {
 }
 
 bool build_sse2(std::string_view line, LineIndex& ix) { S3TOP_BUILD_MASKS(mask64_sse2, flatten); }
-bool line_sse2(std::string_view rest, LineIndex& ix, std::size_t& length) { S3TOP_BUILD_LINE(mask64_sse2, flatten); }
+bool line_sse2(std::string_view rest, LineIndex& ix, std::size_t& length) {
+    S3TOP_BUILD_LINE(mask64_sse2, flatten_word);
+}
 
 [[gnu::always_inline]] inline __attribute__((target("avx2"))) void mask64_avx2(const char* b, std::uint64_t& s,
                                                                                std::uint64_t& q, std::uint64_t& nl) {
@@ -188,7 +196,9 @@ bool line_sse2(std::string_view rest, LineIndex& ix, std::size_t& length) { S3TO
 S3TOP_LINE_INDEX_TARGET("arch=x86-64-v3")
 bool build_avx2(std::string_view line, LineIndex& ix) { S3TOP_BUILD_MASKS(mask64_avx2, flatten); }
 S3TOP_LINE_INDEX_TARGET("arch=x86-64-v3")
-bool line_avx2(std::string_view rest, LineIndex& ix, std::size_t& length) { S3TOP_BUILD_LINE(mask64_avx2, flatten); }
+bool line_avx2(std::string_view rest, LineIndex& ix, std::size_t& length) {
+    S3TOP_BUILD_LINE(mask64_avx2, flatten_word);
+}
 
 [[gnu::always_inline]] inline __attribute__((target("avx512f,avx512bw"))) void mask64_avx512(const char* b,
                                                                                              std::uint64_t& s,
@@ -204,51 +214,51 @@ S3TOP_LINE_INDEX_TARGET("arch=x86-64-v4")
 bool build_avx512(std::string_view line, LineIndex& ix) { S3TOP_BUILD_MASKS(mask64_avx512, flatten); }
 S3TOP_LINE_INDEX_TARGET("arch=x86-64-v4")
 bool line_avx512(std::string_view rest, LineIndex& ix, std::size_t& length) {
-    S3TOP_BUILD_LINE(mask64_avx512, flatten);
+    S3TOP_BUILD_LINE(mask64_avx512, flatten_word);
 }
 
-// flatten() with AVX-512 VBMI2: a word's positions by one byte compress of 0..63 under its mask
-// (the register form: the form that stores to memory is microcoded on AMD's Zen 4), widened to
-// 16 bits and stored 32 at a time, with no chain of bit clears a word.
-[[gnu::always_inline]] inline __attribute__((target("avx512f,avx512bw,avx512vbmi2"))) bool flatten_vbmi2(
-    LineIndex& ix) {
+// flatten_word() with AVX-512 VBMI2: a word's positions by one byte compress of 0..63 under its
+// mask (the register form: the form that stores to memory is microcoded on AMD's Zen 4), widened
+// to 16 bits and stored 32 at a time, with no chain of bit clears a word.
+[[gnu::always_inline]] inline __attribute__((target("avx512f,avx512bw,avx512vbmi2"))) bool flatten_word_vbmi2(
+    LineIndex& ix, std::size_t w, std::uint64_t m, std::size_t& count, std::uint64_t& doubled, std::uint64_t& carry) {
     alignas(64) static constexpr std::uint8_t kIota[64] = {
         0,  1,  2,  3,  4,  5,  6,  7,  8,  9,  10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21,
         22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43,
         44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63};
-    const __m512i iota = _mm512_load_si512(kIota);
-    std::size_t count = 0;
-    std::uint64_t doubled = 0, carry = 0;
-    for (std::size_t w = 0; w < ix.words; ++w) {
-        const std::uint64_t m = ix.space[w];
-        note_word(ix, w, count, m, doubled, carry);
-        const auto in_word = static_cast<std::size_t>(__builtin_popcountll(m));
-        const __m512i packed = _mm512_maskz_compress_epi8(m, iota);
-        const __m512i base = _mm512_set1_epi16(static_cast<short>(w * 64));
+    ix.spaces_before[w] = static_cast<std::uint16_t>(count);
+    doubled |= m & ((m << 1) | carry);
+    carry = m >> 63;
+    const auto in_word = static_cast<std::size_t>(__builtin_popcountll(m));
+    const __m512i packed = _mm512_maskz_compress_epi8(m, _mm512_load_si512(kIota));
+    const __m512i base = _mm512_set1_epi16(static_cast<short>(w * 64));
+    _mm512_storeu_si512(ix.at + count,
+                        _mm512_add_epi16(_mm512_cvtepu8_epi16(_mm512_maskz_extracti64x4_epi64(0xF, packed, 0)), base));
+    if (in_word > 32) {
         _mm512_storeu_si512(
-            ix.at + count,
-            _mm512_add_epi16(_mm512_cvtepu8_epi16(_mm512_maskz_extracti64x4_epi64(0xF, packed, 0)), base));
-        if (in_word > 32) {
-            _mm512_storeu_si512(
-                ix.at + count + 32,
-                _mm512_add_epi16(_mm512_cvtepu8_epi16(_mm512_maskz_extracti64x4_epi64(0xF, packed, 1)), base));
-        }
-        count += in_word;
-        if (count > LineIndex::kMaxSpaces) return false;
+            ix.at + count + 32,
+            _mm512_add_epi16(_mm512_cvtepu8_epi16(_mm512_maskz_extracti64x4_epi64(0xF, packed, 1)), base));
     }
-    return note_end(ix, count, doubled);
+    count += in_word;
+    return count <= LineIndex::kMaxSpaces;
+}
+
+[[gnu::always_inline]] inline __attribute__((target("avx512f,avx512bw,avx512vbmi2"))) bool flatten_vbmi2(
+    LineIndex& ix) {
+    S3TOP_FLATTEN(flatten_word_vbmi2);
 }
 
 S3TOP_LINE_INDEX_TARGET("arch=x86-64-v4,avx512vbmi2")
 bool build_vbmi2(std::string_view line, LineIndex& ix) { S3TOP_BUILD_MASKS(mask64_avx512, flatten_vbmi2); }
 S3TOP_LINE_INDEX_TARGET("arch=x86-64-v4,avx512vbmi2")
 bool line_vbmi2(std::string_view rest, LineIndex& ix, std::size_t& length) {
-    S3TOP_BUILD_LINE(mask64_avx512, flatten_vbmi2);
+    S3TOP_BUILD_LINE(mask64_avx512, flatten_word_vbmi2);
 }
 #undef S3TOP_LINE_INDEX_TARGET
 #endif
 #undef S3TOP_BUILD_MASKS
 #undef S3TOP_BUILD_LINE
+#undef S3TOP_FLATTEN
 
 // Whether this CPU runs code built for `isa`.
 bool runs(Isa isa) {
