@@ -49,23 +49,100 @@ std::uint32_t ReportAccumulator::group_of(const Columns& c, std::size_t row) {
         if (k >= dense_group_.size()) dense_group_.resize(k + 1, UINT32_MAX);
         std::uint32_t& g = dense_group_[k];
         if (g == UINT32_MAX) {
-            g = static_cast<std::uint32_t>(metrics_.size());
+            g = add_group();
             group_keys_.push_back(static_cast<std::int64_t>(k));
-            metrics_.emplace_back();
-            group_clients_.push_back(0);
-            group_timed_.push_back(0);
         }
         return g;
     }
     for (std::size_t i = 0; i < keyers_.size(); ++i) key_[i] = keyers_[i].key(c, row);
     const auto [it, fresh] = group_index_.try_emplace(key_, static_cast<std::uint32_t>(metrics_.size()));
     if (fresh) {
+        add_group();
         group_keys_.insert(group_keys_.end(), key_.begin(), key_.end());
-        metrics_.emplace_back();
-        group_clients_.push_back(0);
-        group_timed_.push_back(0);
     }
     return it->second;
+}
+
+std::uint32_t ReportAccumulator::add_group() {
+    const auto g = static_cast<std::uint32_t>(metrics_.size());
+    metrics_.emplace_back();
+    group_clients_.push_back(0);
+    group_timed_.push_back(0);
+    latency_row_.push_back(kNoRow);
+    const std::size_t rows = client_bits_of_.size() / std::max<std::size_t>(client_words_, 1);
+    if (client_bitmaps_ && client_words_ > 0 && (rows + 1) * client_words_ * 8 <= kClientBitmapBytes) {
+        client_row_.push_back(static_cast<std::uint32_t>(rows));
+        client_bits_of_.resize((rows + 1) * client_words_, 0);
+    } else {
+        client_row_.push_back(kNoRow);
+    }
+    return g;
+}
+
+[[gnu::always_inline]] inline void ReportAccumulator::add_latency(std::uint32_t g, std::uint32_t bucket,
+                                                                  std::uint64_t n) {
+    group_timed_[g] += n;
+    std::uint32_t row = latency_row_[g];
+    if (row == kNoRow) [[unlikely]] {
+        row = latency_row_for(g);
+        if (row == kNoRow) {
+            sketch_.add(((std::uint64_t{g} + 1) << 32) | bucket, n);
+            return;
+        }
+    }
+    std::uint16_t& count = latency_rows_[std::size_t{row} * kLatencyBuckets + bucket];
+    const std::uint64_t sum = count + n;
+    count = static_cast<std::uint16_t>(sum);
+    if (sum >> 16) [[unlikely]]
+        sketch_.add(((std::uint64_t{g} + 1) << 32) | bucket, sum >> 16 << 16);  // the carry
+}
+
+std::uint32_t ReportAccumulator::latency_row_for(std::uint32_t g) {
+    if (group_timed_[g] < kLatencyRowAfter || latency_rows_.size() >= kMaxLatencyRows * kLatencyBuckets) return kNoRow;
+    // Its counts so far stay in the hash; finish() adds both.
+    const auto row = static_cast<std::uint32_t>(latency_rows_.size() / kLatencyBuckets);
+    latency_rows_.resize(latency_rows_.size() + kLatencyBuckets, 0);
+    return latency_row_[g] = row;
+}
+
+[[gnu::always_inline]] inline bool ReportAccumulator::add_client(std::uint32_t g, std::uint32_t ip) {
+    if (const std::uint32_t row = client_row_[g]; row != kNoRow) {
+        std::uint64_t& word = client_bits_of_[std::size_t{row} * client_words_ + ip / 64];
+        const std::uint64_t bit = std::uint64_t{1} << (ip % 64);
+        if (word & bit) return false;
+        word |= bit;
+        return true;
+    }
+    return group_ip_.insert((std::uint64_t{g} + 1) << 32 | ip);
+}
+
+void ReportAccumulator::fit_client_bitmaps(std::size_t clients) {
+    const std::size_t need = (clients + 63) / 64;
+    if (!client_bitmaps_ || need <= client_words_) return;
+    const std::size_t words = std::max(need, client_words_ * 2);
+    const std::size_t rows = client_words_ ? client_bits_of_.size() / client_words_ : 0;
+    if (rows * words * 8 > kClientBitmapBytes) {
+        // Too many clients for bitmaps: every group's pairs go to the hash set from now on.
+        for (std::size_t g = 0; g < client_row_.size(); ++g) {
+            const std::uint32_t row = client_row_[g];
+            if (row == kNoRow) continue;
+            for (std::size_t w = 0; w < client_words_; ++w) {
+                for (std::uint64_t bits = client_bits_of_[row * client_words_ + w]; bits; bits &= bits - 1)
+                    group_ip_.insert((std::uint64_t{g} + 1) << 32 | (w * 64 + std::countr_zero(bits)));
+            }
+            client_row_[g] = kNoRow;
+        }
+        client_bits_of_ = {};
+        client_words_ = 0;
+        client_bitmaps_ = false;
+        return;
+    }
+    std::vector<std::uint64_t> wider(rows * words, 0);
+    for (std::size_t r = 0; r < rows; ++r)
+        std::copy_n(client_bits_of_.begin() + static_cast<std::ptrdiff_t>(r * client_words_), client_words_,
+                    wider.begin() + static_cast<std::ptrdiff_t>(r * words));
+    client_bits_of_ = std::move(wider);
+    client_words_ = words;
 }
 
 void ReportAccumulator::fold(const Columns& c, const Pools& pools, std::size_t begin, std::size_t end) {
@@ -73,7 +150,10 @@ void ReportAccumulator::fold(const Columns& c, const Pools& pools, std::size_t b
     for (auto& k : keyers_) k.prepare(pools);
     const auto& ips = c.ids[index(Dim::RemoteIp)];
     const bool have_ip = spec_.distinct_clients && !ips.empty();
-    if (have_ip) client_bits_.resize((pools[index(Dim::RemoteIp)].size() + 63) / 64, 0);
+    if (have_ip) {
+        client_bits_.resize((pools[index(Dim::RemoteIp)].size() + 63) / 64, 0);
+        fit_client_bitmaps(pools[index(Dim::RemoteIp)].size());
+    }
     for (std::size_t row = begin; row < end; ++row) {
         if (!filter_.matches(c, row)) continue;
         const std::int64_t t = c.time[row];
@@ -93,7 +173,6 @@ void ReportAccumulator::fold(const Columns& c, const Pools& pools, std::size_t b
         } else {
             metrics_[g].add_unsaturated(sent, in, status, tier, time_ms);
         }
-        const std::uint64_t gk = (std::uint64_t{g} + 1) << 32;
         if (have_ip && ips[row] != 0) {
             const std::uint32_t ip = ips[row];
             std::uint64_t& word = client_bits_[ip / 64];
@@ -102,12 +181,9 @@ void ReportAccumulator::fold(const Columns& c, const Pools& pools, std::size_t b
                 word |= bit;
                 ++distinct_clients_;
             }
-            if (group_ip_.insert(gk | ip)) ++group_clients_[g];
+            if (add_client(g, ip)) ++group_clients_[g];
         }
-        if (spec_.percentiles && time_ms != kNoTotalTime) {
-            sketch_.add(gk | latency_bucket(time_ms));
-            ++group_timed_[g];
-        }
+        if (spec_.percentiles && time_ms != kNoTotalTime) add_latency(g, latency_bucket(time_ms), 1);
     }
 }
 
@@ -127,8 +203,12 @@ void ReportAccumulator::fold_timed(const Columns& c, const Pools& pools, std::sp
     for (auto& k : keyers_) k.prepare(pools);
     for (std::size_t row = 0; row < c.size(); ++row) {
         const std::uint32_t g = group_of(c, row);
-        sketch_.add(((std::uint64_t{g} + 1) << 32) | bucket[row], count[row]);
-        group_timed_[g] += count[row];
+        if (bucket[row] < kLatencyBuckets) {
+            add_latency(g, bucket[row], count[row]);
+        } else {  // not one latency_bucket() gives: kept as it came
+            sketch_.add(((std::uint64_t{g} + 1) << 32) | bucket[row], count[row]);
+            group_timed_[g] += count[row];
+        }
     }
 }
 
@@ -159,9 +239,17 @@ ReportResult ReportAccumulator::finish(const Pools& pools) const {
     if (spec_.percentiles) {
         // Nearest-rank percentiles from each group's sketch.
         std::vector<std::vector<std::pair<std::uint32_t, std::uint64_t>>> per_group(metrics_.size());
+        // A bucket can be counted in both (the counts before a group's row, the row's carries):
+        // sorted, its counts are side by side and a rank is reached all the same.
         sketch_.for_each([&](std::uint64_t key, std::uint64_t count) {
             per_group[(key >> 32) - 1].emplace_back(static_cast<std::uint32_t>(key), count);
         });
+        for (std::size_t g = 0; g < latency_row_.size(); ++g) {
+            if (latency_row_[g] == kNoRow) continue;
+            const std::uint16_t* row = &latency_rows_[std::size_t{latency_row_[g]} * kLatencyBuckets];
+            for (std::uint32_t b = 0; b < kLatencyBuckets; ++b)
+                if (row[b]) per_group[g].emplace_back(b, row[b]);
+        }
         for (std::size_t g = 0; g < per_group.size(); ++g) {
             auto& buckets = per_group[g];
             if (buckets.empty()) continue;

@@ -21,6 +21,8 @@ namespace s3top {
 std::uint32_t latency_bucket(std::uint32_t ms);
 /// The value reported for a bucket: the middle of its range (exact below 128).
 std::uint32_t latency_bucket_value(std::uint32_t bucket);
+/// How many buckets latency_bucket() has (its value for UINT32_MAX, plus one).
+inline constexpr std::uint32_t kLatencyBuckets = 128 + 24 * 64 + 64;
 
 class ReportAccumulator {
 public:
@@ -49,8 +51,27 @@ public:
     /// Columns a fold reads (to keep in streaming mode).
     DimMask needed() const;
 
+    /// A group's latency counts move from the shared hash to a row of their own (one counter a
+    /// bucket) once it has this many timed requests, for at most kMaxLatencyRows groups.
+    static constexpr std::uint64_t kLatencyRowAfter = 256;
+    static constexpr std::size_t kMaxLatencyRows = 256;
+    /// The groups' client bitmaps (a bit per client id a group) take at most this many bytes;
+    /// the groups past it, or every group once the clients outgrow it, keep (group, client)
+    /// pairs in a hash set.
+    static constexpr std::size_t kClientBitmapBytes = std::size_t{1} << 20;
+
 private:
     std::uint32_t group_of(const Columns& c, std::size_t row);
+    std::uint32_t add_group();
+    /// Counts `n` of group g's requests in latency bucket `bucket` (below kLatencyBuckets).
+    void add_latency(std::uint32_t g, std::uint32_t bucket, std::uint64_t n);
+    /// Group g's latency row, made now when it has earned one; kNoRow while it has not.
+    [[gnu::noinline]] std::uint32_t latency_row_for(std::uint32_t g);
+    /// True when (g, ip) was not counted yet: marks it.
+    bool add_client(std::uint32_t g, std::uint32_t ip);
+    /// Gives the client bitmaps a bit for every client id below `clients`, or, past
+    /// kClientBitmapBytes, moves every group's bits into group_ip_.
+    void fit_client_bitmaps(std::size_t clients);
     struct KeyHash {
         std::size_t operator()(const std::vector<std::int64_t>& k) const;
     };
@@ -64,8 +85,18 @@ private:
     std::vector<Metrics> metrics_;
     std::vector<std::uint64_t> group_clients_;
     std::vector<std::uint64_t> group_timed_;
-    FlatSet64 group_ip_;    // (group + 1) << 32 | ip
-    FlatCounter64 sketch_;  // (group + 1) << 32 | bucket
+    FlatSet64 group_ip_;    // (group + 1) << 32 | ip, for the groups without a client bitmap
+    FlatCounter64 sketch_;  // (group + 1) << 32 | bucket: the groups without a latency row, and
+                            // each row counter's carries (2^16 each)
+    // Why rows and bitmaps beside the hashes: over 2 M lines in ~40 groups the two hashes were
+    // 1 MB each, and their probes (a cache miss a row each) half of the fold's time.
+    static constexpr std::uint32_t kNoRow = UINT32_MAX;
+    std::vector<std::uint32_t> latency_row_;     ///< per group: its row in latency_rows_, or kNoRow
+    std::vector<std::uint16_t> latency_rows_;    ///< rows of kLatencyBuckets counters (low 16 bits)
+    std::vector<std::uint32_t> client_row_;      ///< per group: its row in client_bits_of_, or kNoRow
+    std::vector<std::uint64_t> client_bits_of_;  ///< rows of client_words_ words
+    std::size_t client_words_ = 0;
+    bool client_bitmaps_ = true;  ///< false once they outgrew kClientBitmapBytes
     Metrics totals_;
     std::vector<std::uint64_t> client_bits_;
     std::uint64_t distinct_clients_ = 0;
