@@ -104,7 +104,7 @@ using scan::parse_u64;
                                                       bool& present) {
     present = false;
     out = 0;
-    if (t == "-") return true;
+    if (is_dash(t)) return true;
     present = scan::parse_u64_within(t, end, out);
     return present;
 }
@@ -118,16 +118,16 @@ using scan::parse_u64;
     return true;
 }
 
-bool is_signature_version(std::string_view t) { return t == "SigV2" || t == "SigV4" || t == "-"; }
+bool is_signature_version(std::string_view t) { return scan::is(t, "SigV2") || scan::is(t, "SigV4") || is_dash(t); }
 
 // Whether `t` can be the tail field at index `i` (0 = version id). Loose on purpose: any
 // "SigV..." is a signature version, so a future one does not push the line's tail into extras.
 bool fits_tail_slot(std::size_t i, std::string_view t) {
-    if (t == "-") return true;
+    if (is_dash(t)) return true;
     switch (i + kS3VersionId) {
-        case kS3SignatureVersion: return t.starts_with("SigV");
-        case kS3AccessPointArn: return t.starts_with("arn:");
-        case kS3AclRequired: return t == "Yes";
+        case kS3SignatureVersion: return scan::begins(t, "SigV");
+        case kS3AccessPointArn: return scan::begins(t, "arn:");
+        case kS3AclRequired: return scan::is(t, "Yes");
         default: return true;
     }
 }
@@ -315,7 +315,8 @@ std::optional<ParseError> parse_after_uri(Cursor c, std::size_t last_quote, bool
 }  // namespace
 
 bool s3_is_upload_operation(std::string_view op) {
-    return op == "REST.PUT.OBJECT" || op == "REST.PUT.PART" || op == "REST.POST.OBJECT" || op == "SOAP.PUT.OBJECT";
+    return scan::is(op, "REST.PUT.OBJECT") || scan::is(op, "REST.PUT.PART") || scan::is(op, "REST.POST.OBJECT") ||
+           scan::is(op, "SOAP.PUT.OBJECT");
 }
 
 namespace {
@@ -331,7 +332,7 @@ namespace {
     if (first != npos && !uri.empty()) {
         r.method = slice(uri, 0, first);
         target = slice(uri, first + 1, uri.size() - first - 1);
-        if (last != npos && uri.substr(last + 1).starts_with("HTTP/")) {
+        if (last != npos && scan::begins(slice(uri, last + 1, uri.size() - last - 1), "HTTP/")) {
             r.protocol = slice(uri, last + 1, uri.size() - last - 1);
             target = slice(uri, first + 1, last - first - 1);
         }
