@@ -61,9 +61,10 @@ void fold_and_recount(const Shape& shape, std::uint32_t seed) {
             // Half the rows from this batch's new clients, when it has any: the bitmaps grow.
             const std::size_t from = before > 0 && u(rng) < 0.5 ? before : 0;
             const std::size_t client = from + rng() % (clients - from);
-            const std::string ip = client == 0 ? "" : "10." + std::to_string(client >> 16) + "." +
-                                                         std::to_string((client >> 8) & 255) + "." +
-                                                         std::to_string(client & 255);
+            const std::string ip = client == 0
+                                       ? ""
+                                       : "10." + std::to_string(client >> 16) + "." +
+                                             std::to_string((client >> 8) & 255) + "." + std::to_string(client & 255);
             const double v = u(rng);
             const std::uint32_t ms = v < 0.05   ? kNoTotalTime
                                      : v < 0.7  ? static_cast<std::uint32_t>(rng() % 300)
