@@ -387,7 +387,7 @@ void gather_fixed(char* to, const char* from, std::size_t width, std::span<const
 
 void NativeColumnsWriter::gather(std::span<const std::uint32_t> rows) {
     const HostColumns& h = *part_.columns;
-    const std::span<const std::string_view> values = batch_.values.views();
+    const StoredViews values = batch_.values.views();
     for (const Plan& p : plans()) {
         ByteRun& out = out_[p.stream];
         out.clear();

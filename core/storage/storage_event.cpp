@@ -10,10 +10,6 @@
 namespace s3top {
 namespace {
 
-void copy_new_views(const StringPool& pool, StorageNameViews::List& list) {
-    for (auto id = static_cast<std::uint32_t>(list.size()); id < pool.size(); ++id) list.push_back(pool.view(id));
-}
-
 void note_null_version(const StringPool& versions, StorageNameViews& v) {
     if (v.null_version == 0)
         if (const auto id = versions.find("null")) v.null_version = *id;
@@ -111,11 +107,11 @@ std::vector<std::uint32_t> merge_runs_parallel(const std::vector<std::uint32_t>&
 }  // namespace
 
 void StorageNames::copy_new(StorageNameViews& v) const {
-    copy_new_views(orgs, v.orgs);
-    copy_new_views(buckets, v.buckets);
-    copy_new_views(paths, v.paths);
+    v.orgs.copy_new(orgs);
+    v.buckets.copy_new(buckets);
+    v.paths.copy_new(paths);
     if (v.keys.size() < keys.size()) v.keys.resize(keys.size());
-    for (std::size_t b = 0; b < keys.size(); ++b) copy_new_views(keys[b], v.keys[b]);
+    for (std::size_t b = 0; b < keys.size(); ++b) v.keys[b].copy_new(keys[b]);
     note_null_version(versions, v);
 }
 
@@ -135,17 +131,25 @@ void StorageNames::lend(StorageNameViews& v) const {
     note_null_version(versions, v);
 }
 
+void StorageNameViews::List::copy_new(const StringPool& pool) {
+    if (pool.size() <= size_) return;  // nothing new (and a borrowed table stays borrowed)
+    for (auto id = static_cast<std::uint32_t>(size_); id < pool.size(); ++id) own_.push_back(pool.stored(id));
+    data_ = own_.data();
+    size_ = own_.size();
+}
+
 void StorageNameViews::List::borrow(const StringPool& pool) {
-    std::vector<std::string_view>().swap(own_);  // freed, not just emptied
-    data_ = pool.views().data();
-    size_ = pool.views().size();
+    std::vector<const char*>().swap(own_);  // freed, not just emptied
+    const StoredViews all = pool.views();
+    data_ = all.data();
+    size_ = all.size();
 }
 
 std::optional<std::uint32_t> StorageNameViews::bucket(std::string_view name) const {
-    const auto all = buckets.views();
-    const auto it = std::find(all.begin() + 1, all.end(), name);
-    if (it == all.end()) return std::nullopt;
-    return static_cast<std::uint32_t>(it - all.begin());
+    const StoredViews all = buckets.views();
+    for (std::uint32_t id = 1; id < all.size(); ++id)
+        if (all[id] == name) return id;
+    return std::nullopt;
 }
 
 std::size_t StorageNameViews::memory_bytes() const {

@@ -41,7 +41,8 @@ struct StorageNames {
 /// computation reads while add() goes on interning (a pool's own view table moves as it grows).
 /// Only appended to. Upload ids are compared as ids, and of versions only "null" is looked at.
 struct StorageNameViews {
-    /// One pool's views: a copy of them, or (borrow) the pool's own when it no longer grows.
+    /// One pool's strings by id: a copy of where the pool stores them (8 bytes an id), or
+    /// (borrow) the pool's own table of them when it no longer grows.
     class List {
     public:
         List() = default;
@@ -49,21 +50,19 @@ struct StorageNameViews {
         List& operator=(List&&) noexcept = default;
         List(const List&) = delete;
         List& operator=(const List&) = delete;
-        std::string_view view(std::uint32_t id) const { return data_[id]; }
+        std::string_view view(std::uint32_t id) const { return string_pool_detail::stored_view(data_[id]); }
         std::size_t size() const { return size_; }
-        std::span<const std::string_view> views() const { return {data_, size_}; }
-        void push_back(std::string_view v) {
-            own_.push_back(v);
-            data_ = own_.data();
-            size_ = own_.size();
-        }
-        /// Reads `pool`'s own views from now on (the copy is freed): `pool` must not grow again.
+        StoredViews views() const { return {data_, size_}; }
+        /// Appends `pool`'s ids from size() on (O(new ids)).
+        void copy_new(const StringPool& pool);
+        /// Reads `pool`'s own table from now on (the copy is freed): `pool` must not grow again.
         void borrow(const StringPool& pool);
-        std::size_t memory_bytes() const { return own_.capacity() * sizeof(std::string_view); }
+        std::size_t memory_bytes() const { return own_.capacity() * sizeof(const char*); }
 
     private:
-        std::vector<std::string_view> own_{std::string_view{}};  ///< id 0: the empty string
-        const std::string_view* data_ = own_.data();
+        /// id 0: the empty string
+        std::vector<const char*> own_{string_pool_detail::kEmptyStored + 8};
+        const char* const* data_ = own_.data();
         std::size_t size_ = 1;
     };
     List orgs, buckets, paths;

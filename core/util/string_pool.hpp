@@ -70,7 +70,28 @@ inline std::uint64_t fold_multiply(std::uint64_t a, std::uint64_t b) {
     return true;
 }
 
+/// A stored string's bytes follow their length (4 bytes) and id (4 bytes): `bytes` is where the
+/// bytes are.
+inline std::string_view stored_view(const char* bytes) { return {bytes, static_cast<std::size_t>(load32(bytes - 8))}; }
+/// The empty string (id 0) as stored: a zero length and id, then no bytes.
+alignas(8) inline constexpr char kEmptyStored[16] = {};
+
 }  // namespace string_pool_detail
+
+/// A pool's strings by id (StringPool::views()): one pointer an id, to where its bytes are stored
+/// after their length. Valid while the pool it came from lives and does not grow.
+class StoredViews {
+public:
+    StoredViews() = default;
+    StoredViews(const char* const* bytes, std::size_t size) : bytes_(bytes), size_(size) {}
+    std::string_view operator[](std::size_t id) const { return string_pool_detail::stored_view(bytes_[id]); }
+    std::size_t size() const { return size_; }
+    const char* const* data() const { return bytes_; }
+
+private:
+    const char* const* bytes_ = nullptr;
+    std::size_t size_ = 0;
+};
 
 class StringPool {
 public:
@@ -86,17 +107,18 @@ public:
     /// a new string is added out of line.
     [[gnu::always_inline]] std::uint32_t intern(std::string_view s, std::uint64_t h) {
         if (s.empty()) return 0;
-        const auto h32 = static_cast<std::uint32_t>(h);
+        const std::uint64_t tag = tag_of(h);
         const std::size_t mask = table_.size() - 1;
         std::size_t slot = h & mask;
         while (const std::uint64_t entry = table_[slot]) {
-            const auto id = static_cast<std::uint32_t>(entry) - 1;
-            if (entry >> 32 == h32 && views_[id].size() == s.size() &&
-                string_pool_detail::same_bytes(views_[id].data(), s.data(), s.size()))
-                return id;
+            if ((entry & kTagMask) == tag) {
+                const char* bytes = bytes_of(entry);
+                if (stored_size(bytes) == s.size() && string_pool_detail::same_bytes(bytes, s.data(), s.size()))
+                    return stored_id(bytes);
+            }
             slot = (slot + 1) & mask;
         }
-        return add(s, h32, slot);
+        return add(s, tag, slot);
     }
     /// The hash intern() and find() look `s` up by (every pool of a process has the same).
     [[gnu::always_inline]] std::uint64_t hash(std::string_view s) const { return string_pool_detail::hash(s, seed_); }
@@ -104,35 +126,58 @@ public:
     /// strings in a row waits for memory once, not once per string (a hint: changes nothing).
     void prefetch(std::uint64_t h) const { __builtin_prefetch(&table_[h & (table_.size() - 1)]); }
     /// Interns every string of `from` (another pool of this process): remap[id in from] = the
-    /// id here, new strings numbered in from's order. The hashes come from `from`'s table, and
-    /// each probe's slot is fetched ahead of its turn: the engine's merge of a batch, where the
-    /// big pools' probes miss the cache.
+    /// id here, new strings numbered in from's order. All are hashed first (reading `from`'s
+    /// bytes in order), then each probe's slot is fetched ahead of its turn: the engine's merge
+    /// of a batch, where the big pools' probes miss the cache.
     void intern_all(const StringPool& from, std::vector<std::uint32_t>& remap);
     /// The id of `s` when present.
     std::optional<std::uint32_t> find(std::string_view s) const;
-    std::string_view view(std::uint32_t id) const { return views_[id]; }
-    /// Every id's view, by id (moves when the pool grows).
-    std::span<const std::string_view> views() const { return views_; }
+    std::string_view view(std::uint32_t id) const { return string_pool_detail::stored_view(bytes_[id]); }
+    /// Where id's bytes are stored (after their length: string_pool_detail::stored_view reads
+    /// them back). They never move while the pool lives.
+    const char* stored(std::uint32_t id) const { return bytes_[id]; }
+    /// Every id's string, by id (the table moves when the pool grows).
+    StoredViews views() const { return {bytes_.data(), bytes_.size()}; }
     /// Number of ids (including the empty string's id 0).
-    std::size_t size() const { return views_.size(); }
+    std::size_t size() const { return bytes_.size(); }
     /// Bytes held: string storage plus tables.
     std::size_t memory_bytes() const;
     void clear();
 
 private:
-    char* store(std::string_view s);
+    /// Stores `s` after its length and `id`; returns where its bytes are.
+    char* store(std::string_view s, std::uint32_t id);
     void grow();
-    /// Adds `s` (not in the pool; its hash's low 32 bits `h32`) at the empty `slot` its probe
-    /// ended on; returns its id.
-    std::uint32_t add(std::string_view s, std::uint32_t h32, std::size_t slot);
+    /// Adds `s` (not in the pool; its hash's tag `tag`) at the empty `slot` its probe ended on;
+    /// returns its id.
+    std::uint32_t add(std::string_view s, std::uint64_t tag, std::size_t slot);
 
-    /// A slot of the open-addressed table: the low 32 bits of its string's hash (to skip
-    /// compares, and to grow without hashing again) over id + 1; 0 is an empty slot. One load
-    /// per probe: a lookup touches the table, then the string it finds, nothing else.
-    static std::uint64_t slot_of(std::uint32_t h32, std::uint32_t id) {
-        return (std::uint64_t{h32} << 32) | (std::uint64_t{id} + 1);
+    /// A slot of the open-addressed table is 8 bytes: where its string's bytes are stored (the
+    /// low 48 bits; user-space addresses on x86-64 and arm64 Linux fit, and store() checks each
+    /// block) under the top 16 bits of its hash (the tag); 0 is an empty slot. The bytes follow
+    /// their length and id (4 bytes each). A probe compares the tag, then reads the length, the
+    /// bytes and the id, which share a cache line: not a table of views in between (with a slot of
+    /// hash and id, a lookup of the big pools missed the cache three times in a row: slot, view,
+    /// bytes). A string's slot is its hash's low bits: growing hashes each string again, in id
+    /// order, reading the blocks front to back.
+    static constexpr std::uint64_t kTagMask = 0xFFFF000000000000ULL;
+    static constexpr std::uint64_t kAddressMask = ~kTagMask;
+    static constexpr std::size_t kHeader = 8;
+    static std::uint64_t tag_of(std::uint64_t h) { return h & kTagMask; }
+    static const char* bytes_of(std::uint64_t entry) {
+        return reinterpret_cast<const char*>(static_cast<std::uintptr_t>(entry & kAddressMask));
     }
-    std::vector<std::string_view> views_;
+    static std::uint64_t slot_of(std::uint64_t tag, const char* bytes) {
+        return tag | static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(bytes));
+    }
+    static std::size_t stored_size(const char* bytes) { return string_pool_detail::load32(bytes - 8); }
+    static std::uint32_t stored_id(const char* bytes) {
+        return static_cast<std::uint32_t>(string_pool_detail::load32(bytes - 4));
+    }
+    static_assert(sizeof(std::uintptr_t) == 8 && sizeof(const char*) == 8,
+                  "a slot packs a 48-bit address and a 16-bit tag into 64 bits");
+    /// By id: where its bytes are stored (8 bytes an id; the length is read from the header).
+    std::vector<const char*> bytes_;
     std::vector<std::uint64_t> table_;
     std::vector<std::unique_ptr<char[]>> blocks_;
     std::size_t block_used_ = 0;

@@ -1,8 +1,10 @@
 // The string pool: dense ids, each string once, found again after the table has grown.
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <cstring>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "core/util/hash.hpp"
@@ -10,6 +12,71 @@
 
 namespace s3top {
 namespace {
+
+TEST(StringPool, AStringWithAnotherStringsTagAndLengthInItsSlotIsStillNew) {
+    // A slot keeps only the top 16 bits of its string's hash (the tag): two strings of one length
+    // whose hashes share the tag and the first slot (the low 4 bits of a new pool's 16) are told
+    // apart by their bytes. Found by hashing with the pool's own seed.
+    StringPool pool;
+    constexpr std::uint64_t kSame = 0xFFFF00000000000FULL;
+    std::unordered_map<std::uint64_t, std::string> seen;  // by tag and first slot
+    std::string a, b;
+    for (int i = 0; a.empty() && i < 2000000; ++i) {
+        std::string s = "tag/" + std::to_string(1000000 + i);
+        const auto [at, added] = seen.emplace(pool.hash(s) & kSame, s);
+        if (!added) {
+            a = at->second;
+            b = s;
+        }
+    }
+    ASSERT_FALSE(a.empty());
+    ASSERT_NE(a, b);
+    ASSERT_EQ(a.size(), b.size());
+    EXPECT_EQ(pool.intern(a), 1u);
+    EXPECT_EQ(pool.intern(b), 2u);
+    EXPECT_EQ(pool.find(a), 1u);
+    EXPECT_EQ(pool.find(b), 2u);
+    EXPECT_EQ(pool.view(1), a);
+    EXPECT_EQ(pool.view(2), b);
+    EXPECT_EQ(pool.intern(b), 2u);
+    EXPECT_EQ(pool.intern(a), 1u);
+}
+
+TEST(StringPool, StoredBytesAreBelowTwoToThe48) {
+    // A slot keeps 48 bits of where its string is stored (the top 16 are its tag); what user space
+    // gives a process on x86-64 and arm64 Linux fits. Strings in many blocks, and a long one.
+    StringPool pool;
+    for (int i = 0; i < 100000; ++i) pool.intern("addr/" + std::to_string(i));
+    pool.intern(std::string(1 << 20, 'x'));
+    for (std::uint32_t id = 1; id < pool.size(); ++id)
+        ASSERT_EQ(reinterpret_cast<std::uintptr_t>(pool.view(id).data()) >> 48, 0u) << id;
+}
+
+TEST(StringPool, ViewsReadEachIdsStringWhereItIsStoredAndStayAfterGrowth) {
+    // views() is one pointer an id (the length is stored before the bytes): id 0 is the empty
+    // string, a string with a NUL or longer than a word reads back whole, and a pointer taken
+    // before the pool grew still reads its string (the bytes never move; the table does).
+    StringPool pool;
+    const std::string with_nul("a\0b", 3), long_one(300, 'z');
+    ASSERT_EQ(pool.intern(with_nul), 1u);
+    ASSERT_EQ(pool.intern(long_one), 2u);
+    const char* first = pool.stored(1);
+    for (int i = 0; i < 5000; ++i) pool.intern("grow/" + std::to_string(i));
+    const StoredViews all = pool.views();
+    ASSERT_EQ(all.size(), pool.size());
+    EXPECT_EQ(all[0], "");
+    EXPECT_EQ(all[0].size(), 0u);
+    EXPECT_EQ(all[1], with_nul);
+    EXPECT_EQ(all[2], long_one);
+    EXPECT_EQ(all[4999 + 3], "grow/4999");
+    EXPECT_EQ(pool.stored(1), first);
+    EXPECT_EQ(string_pool_detail::stored_view(first), with_nul);
+    pool.clear();
+    EXPECT_EQ(pool.size(), 1u);
+    EXPECT_EQ(pool.views()[0], "");
+    EXPECT_EQ(pool.intern(long_one), 1u);
+    EXPECT_EQ(pool.view(1), long_one);
+}
 
 TEST(StringPool, IdsStayTheSameAcrossGrowth) {
     StringPool pool;

@@ -268,8 +268,7 @@ constexpr std::size_t kSlack = 16;
 }  // namespace
 
 NativeWriter::NativeWriter(std::span<const std::string_view> rows, std::uint64_t count,
-                           std::span<const std::uint64_t> string_bytes, std::span<const std::string_view> values,
-                           std::uint64_t block_rows)
+                           std::span<const std::uint64_t> string_bytes, StoredViews values, std::uint64_t block_rows)
     : rows_(rows), values_(values), count_(count), block_rows_(std::max<std::uint64_t>(block_rows, 1)) {
     const auto& plan = plans();
     if (string_bytes.size() != plan.size()) {

@@ -55,7 +55,7 @@ struct EncodedRows : EncodedRecords {
         /// The body: its rows, ordered as the table is (org, time), as runs of the buffer.
         std::vector<std::string_view> pieces;
         /// The batch's values the rows' ids name (EncodedRows::values' views).
-        std::span<const std::string_view> values;
+        StoredViews values;
         /// The rows as RowBinary (each id's value written out), one after another: what the
         /// Native body holds, row by row. Empty when a row does not read as the table's.
         std::string body() const;
@@ -137,7 +137,7 @@ public:
     /// column's, 0 for the others); `values`: what the row_interned() columns' ids name; as
     /// EncodedRows::Part has them. They must outlive the writer.
     NativeWriter(std::span<const std::string_view> rows, std::uint64_t count,
-                 std::span<const std::uint64_t> string_bytes, std::span<const std::string_view> values,
+                 std::span<const std::uint64_t> string_bytes, StoredViews values,
                  std::uint64_t block_rows = kBlockRows);
     /// The body's bytes (computed, not made).
     std::uint64_t size() const { return size_; }
@@ -158,7 +158,7 @@ private:
     bool fill(std::uint64_t rows);
 
     std::span<const std::string_view> rows_;
-    std::span<const std::string_view> values_;
+    StoredViews values_;
     std::uint64_t count_, block_rows_, done_ = 0, size_ = 0;
     std::size_t piece_ = 0, offset_ = 0;  ///< the row piece to read next, and where in it
     bool failed_ = false;
