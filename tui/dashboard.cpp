@@ -174,7 +174,10 @@ private:
         const std::uint64_t version = opts_.feed ? feed_version_ : seen_version_;
         if (!new_question && costs_version_ == version && ask == asked_stored_) return;
         const auto now = Clock::now();
-        if (!new_question && (costs_->busy() || now - costs_at_ < costs_every_)) return;
+        const Clock::duration every = ui.source.mode == SourceStatus::Mode::Loading
+                                          ? std::max<Clock::duration>(costs_every_, opts_.loading_costs_every)
+                                          : costs_every_;
+        if (!new_question && (costs_->busy() || now - costs_at_ < every)) return;
         asked_filter_ = snap_.view.filter;
         asked_stored_ = ask;
         load_cost_asked_ = load_cost_asked_ || load_ended;

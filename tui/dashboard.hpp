@@ -99,6 +99,11 @@ struct DashboardOptions {
     std::optional<FallibleReportSource> reports;
     /// At most one engine refresh per interval while ingest runs (a refresh re-ranks every group).
     std::chrono::milliseconds min_refresh{150};
+    /// While the input loads, the running cost is asked again at most this often for new
+    /// records (its first question, a new filter or grouping, and the load's end are asked at
+    /// once): on a machine of few cores each question takes CPU from the load, and its answer
+    /// is out of date ("updating") moments later.
+    std::chrono::milliseconds loading_costs_every{5000};
     /// How often SourceStatus is polled for changes without a wake-up.
     std::chrono::milliseconds poll_interval{500};
 };

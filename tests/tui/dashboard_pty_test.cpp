@@ -15,6 +15,7 @@
 #include <atomic>
 #include <chrono>
 #include <csignal>
+#include <cstdlib>
 #include <optional>
 #include <thread>
 
@@ -44,13 +45,17 @@ public:
     /// `billed`: the header shows the running cost; its first answer (made before the late org
     /// is appended, which then waits for it) takes 1.5 s to come, and the late org sent
     /// kBilledLateBytes.
+    /// `rounds` (with `billed` and `load_ends_late`): the first answer is not slowed; the child
+    /// appends a request of first-org `rounds` times 100 ms apart before the late org, refreshes
+    /// every 50 ms, asks the running cost again at most every 60 s while loading, and prints how
+    /// many cost questions were asked while it loaded ("asked while loading N").
     explicit PtyDashboard(std::string late_org = {}, std::vector<std::string> env = {}, bool block_signals = false,
-                          bool load_ends_late = false, bool billed = false) {
+                          bool load_ends_late = false, bool billed = false, int rounds = 0) {
         winsize ws{};
         ws.ws_row = 30;
         ws.ws_col = 100;
         pid_ = ::forkpty(&master_, nullptr, nullptr, &ws);
-        if (pid_ == 0) child(late_org, env, block_signals, load_ends_late, billed);  // never returns
+        if (pid_ == 0) child(late_org, env, block_signals, load_ends_late, billed, rounds);  // never returns
         ::fcntl(master_, F_SETFL, O_NONBLOCK);
     }
     ~PtyDashboard() {
@@ -129,7 +134,7 @@ private:
     }
 
     [[noreturn]] static void child(const std::string& late_org, const std::vector<std::string>& env, bool block_signals,
-                                   bool load_ends_late, bool billed) {
+                                   bool load_ends_late, bool billed, int rounds) {
         ::setenv("TERM", "xterm-256color", 1);
         ::setenv("LANG", "C.UTF-8", 1);
         ::setenv("LC_ALL", "C.UTF-8", 1);
@@ -146,6 +151,7 @@ private:
         std::atomic<bool> ingest_blocked{true};
         std::atomic<bool> loaded{false};
         std::atomic<bool> first_costed{!billed};
+        std::atomic<int> asked_loading{0};  // the cost's passes by org begun while loading
         std::thread ingest;
         if (!late_org.empty()) {
             ingest = std::thread([&] {
@@ -153,6 +159,20 @@ private:
                 std::this_thread::sleep_for(300ms);
                 for (int i = 0; i < 3000 && !first_costed; ++i) std::this_thread::sleep_for(10ms);
                 BatchBuilder bb(engine->config().org, engine->config().keep);
+                for (int i = 0; i < rounds; ++i) {  // new records while loading, each told
+                    Record more;
+                    const std::string first = "org=first-org";
+                    more.time = test::kT0;
+                    more.query = first;
+                    more.bytes_sent = 1000;
+                    more.status = 200;
+                    more.operation = "REST.GET.OBJECT";
+                    bb.add(more);
+                    engine->append(bb.take());
+                    const char b = 1;
+                    [[maybe_unused]] const auto n = ::write(wake[1], &b, 1);
+                    std::this_thread::sleep_for(100ms);
+                }
                 const std::string query = "org=" + late_org;
                 Record r;
                 r.time = test::kT0;
@@ -185,13 +205,18 @@ private:
             opts.reports =
                 FallibleReportSource{[&](const ReportSpec& spec) -> std::expected<ReportResult, std::string> {
                                          ReportResult r = engine->report(spec);
+                                         if (spec.by.front().dim == Dim::Org && !loaded) ++asked_loading;
                                          if (!first_costed && spec.by.front().dim == Dim::Org) {
                                              first_costed = true;
-                                             std::this_thread::sleep_for(1500ms);
+                                             if (rounds == 0) std::this_thread::sleep_for(1500ms);
                                          }
                                          return r;
                                      },
                                      engine->config().tiers};
+        }
+        if (rounds > 0) {
+            opts.min_refresh = 50ms;  // each round's records shown, as a load's are
+            opts.loading_costs_every = 60'000ms;
         }
         int told_loaded = 0;  // once the load is over (from the start, or late): told once
         opts.loaded = [&told_loaded] { ++told_loaded; };
@@ -201,6 +226,7 @@ private:
         if (told_loaded != 1) ::_exit(93);
         if (billed ? told_costed < 1 : told_costed != 0) ::_exit(94);
         std::printf("costed %d\n", told_costed);  // the terminal is restored: said on it
+        if (rounds > 0) std::printf("asked while loading %d\n", asked_loading.load());
         std::fflush(stdout);
         if (ingest.joinable()) ingest.join();
         if (sigterm_blocked() != block_signals) ::_exit(91);
@@ -288,6 +314,27 @@ TEST(DashboardPty, TheCostOnceLoadedIsTheWholeLoads) {
     EXPECT_TRUE(d.wait_for(format_money(want.total) + " USD", 8000ms)) << d.output();
     d.send("q");
     EXPECT_EQ(d.exit_code(), 0);
+}
+
+// #21: while the input loads, new records do not ask the running cost again at once (its
+// questions took CPU from the load on two cores; the shown cost stays marked "updating"): the
+// first question only, then the whole load's when it ends. Records came 15 times over 1.5 s,
+// with answers at once (before: a question every 250 ms).
+TEST(DashboardPty, NewRecordsWhileLoadingWaitForTheLoadingCostPause) {
+    std::vector<test::Req> all(16, test::Req{.org = "first-org", .sent = 1000});
+    all.push_back(test::Req{.org = "late-org", .sent = kBilledLateBytes});
+    const OrgCosts whole = compute_org_costs(engine_reports(*test::make_engine(all)), test::shipped_billing(), Filter{},
+                                             test::kT0, test::kT0, nullptr);
+    PtyDashboard d("late-org", {}, false, true, true, 15);
+    if (!d.started()) GTEST_SKIP() << "no pseudo-terminal available";
+    ASSERT_TRUE(d.wait_for("loaded")) << d.output();
+    ASSERT_TRUE(d.wait_for(format_money(whole.total) + " USD", 8000ms)) << d.output();  // asked at the load's end
+    d.send("q");
+    EXPECT_EQ(d.exit_code(), 0);
+    const std::string& out = d.output();
+    const auto at = out.find("asked while loading ");
+    ASSERT_NE(at, std::string::npos) << out;
+    EXPECT_EQ(std::atoi(out.c_str() + at + 20), 1) << out;
 }
 
 // #21: what each cost answer freed is handed back, not only the whole load's: the app's
