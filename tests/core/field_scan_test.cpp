@@ -4,6 +4,7 @@
 // rejects it.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <random>
@@ -73,6 +74,38 @@ TEST(ParseU64Within, TakesWhatParseU64TakesOnRandomTokens) {
         expect_as_the_rule(std::string_view(buf).substr(0, len), buf.data() + buf.size());
         if (HasFatalFailure()) return;
     }
+}
+
+// scan::is / scan::begins against string_view's own compare, for literals of every word size
+// (1 to 17 bytes), the view equal, one byte off at every place, shorter and longer.
+template <std::size_t N>
+void check_literal(const char (&lit)[N]) {
+    const std::string_view l(lit, N - 1);
+    for (std::size_t len = 0; len <= l.size() + 2; ++len) {
+        std::string t =
+            std::string(l.substr(0, std::min(len, l.size()))) + std::string(len > l.size() ? len - l.size() : 0, 'x');
+        EXPECT_EQ(scan::is(t, lit), t == l) << "[" << t << "] " << l;
+        EXPECT_EQ(scan::begins(t, lit), t.starts_with(l)) << "[" << t << "] " << l;
+        for (std::size_t i = 0; i < std::min(len, l.size()); ++i) {
+            std::string u = t;
+            u[i] = static_cast<char>(u[i] ^ 0x20);
+            EXPECT_EQ(scan::is(u, lit), u == l) << "[" << u << "] " << l;
+            EXPECT_EQ(scan::begins(u, lit), u.starts_with(l)) << "[" << u << "] " << l;
+        }
+    }
+}
+
+TEST(Literal, IsAndBeginsCompareAsStringViewDoes) {
+    check_literal("-");
+    check_literal("ab");
+    check_literal("Yes");
+    check_literal("SigV");
+    check_literal("HTTP/");
+    check_literal("abcdefg");
+    check_literal("abcdefgh");
+    check_literal("REST.PUT.PART");
+    check_literal("REST.POST.OBJECT");
+    check_literal("REST.POST.OBJECTS");
 }
 
 }  // namespace
