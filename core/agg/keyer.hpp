@@ -20,6 +20,8 @@ public:
     void prepare(const Pools& pools);
     /// True when keys are small dense integers (see dense_size()).
     bool dense() const { return info_->kind != DimKind::Time; }
+    /// True when keys are the ids of the stored dimension dim().dim (key() reads c.ids of it).
+    bool stored() const { return info_->kind == DimKind::Stored; }
     /// Upper bound of dense keys right now (after prepare()).
     std::size_t dense_size(const Pools& pools) const;
     std::int64_t key(const Columns& c, std::size_t row) const {

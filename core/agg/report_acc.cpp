@@ -43,17 +43,19 @@ DimMask ReportAccumulator::needed() const {
     return m;
 }
 
-std::uint32_t ReportAccumulator::group_of(const Columns& c, std::size_t row) {
-    if (single_dense_) {
-        const auto k = static_cast<std::size_t>(keyers_[0].key(c, row));
-        if (k >= dense_group_.size()) dense_group_.resize(k + 1, UINT32_MAX);
-        std::uint32_t& g = dense_group_[k];
-        if (g == UINT32_MAX) {
-            g = add_group();
-            group_keys_.push_back(static_cast<std::int64_t>(k));
-        }
-        return g;
+[[gnu::always_inline]] inline std::uint32_t ReportAccumulator::dense_group(std::size_t k) {
+    if (k >= dense_group_.size()) [[unlikely]]
+        dense_group_.resize(k + 1, UINT32_MAX);
+    std::uint32_t& g = dense_group_[k];
+    if (g == UINT32_MAX) [[unlikely]] {
+        g = add_group();
+        group_keys_.push_back(static_cast<std::int64_t>(k));
     }
+    return g;
+}
+
+std::uint32_t ReportAccumulator::group_of(const Columns& c, std::size_t row) {
+    if (single_dense_) return dense_group(static_cast<std::size_t>(keyers_[0].key(c, row)));
     for (std::size_t i = 0; i < keyers_.size(); ++i) key_[i] = keyers_[i].key(c, row);
     const auto [it, fresh] = group_index_.try_emplace(key_, static_cast<std::uint32_t>(metrics_.size()));
     if (fresh) {
@@ -145,6 +147,22 @@ void ReportAccumulator::fit_client_bitmaps(std::size_t clients) {
     client_words_ = words;
 }
 
+namespace {
+
+/// The columns a fold reads, of up to kRows selected rows, each decoded in one pass (a narrow
+/// column's width switched on once a chunk, not once a row and column).
+struct FoldChunk {
+    static constexpr std::size_t kRows = 512;
+    std::uint32_t rows[kRows];
+    std::int64_t time[kRows];
+    std::uint64_t sent[kRows], in[kRows];
+    std::uint32_t time_ms[kRows], key[kRows], ip[kRows];
+    std::uint16_t status[kRows];
+    std::uint8_t tier[kRows];
+};
+
+}  // namespace
+
 void ReportAccumulator::fold(const Columns& c, const Pools& pools, std::size_t begin, std::size_t end) {
     filter_.prepare(pools);
     for (auto& k : keyers_) k.prepare(pools);
@@ -154,36 +172,54 @@ void ReportAccumulator::fold(const Columns& c, const Pools& pools, std::size_t b
         client_bits_.resize((pools[index(Dim::RemoteIp)].size() + 63) / 64, 0);
         fit_client_bitmaps(pools[index(Dim::RemoteIp)].size());
     }
-    for (std::size_t row = begin; row < end; ++row) {
-        if (!filter_.matches(c, row)) continue;
-        const std::int64_t t = c.time[row];
-        if (totals_.requests == 0 || t < min_time_) min_time_ = t;
-        if (totals_.requests == 0 || t > max_time_) max_time_ = t;
-        // Each number read once (a narrow column's read is a switch on its width), added twice.
-        const std::uint64_t sent = c.bytes_sent[row], in = c.bytes_in[row];
-        const std::uint16_t status = c.status[row];
-        const std::uint8_t tier = c.tier[row];
-        const std::uint32_t time_ms = c.total_time_ms[row];
-        totals_.add(sent, in, status, tier, time_ms);
-        const std::uint32_t g = group_of(c, row);
-        // A group's sums are parts of the totals' (every row or group merged into one is in
-        // both): while the totals did not pass 2^64-1, the group's cannot.
-        if (totals_.overflow) {
+    // One stored dimension (by org, by bucket, ...): its ids are read with the numbers and the
+    // group is an array lookup; anything else asks group_of() row by row.
+    const IdColumn* stored_key = single_dense_ && keyers_[0].stored() ? &c.ids[index(keyers_[0].dim().dim)] : nullptr;
+    const bool filtered = !filter_.empty();
+    FoldChunk ch;
+    for (std::size_t at = begin; at < end;) {
+        const std::size_t stop = std::min(end, at + FoldChunk::kRows);
+        std::size_t n = 0;
+        for (; at < stop; ++at) {
+            ch.rows[n] = static_cast<std::uint32_t>(at);
+            n += !filtered || filter_.matches(c, at) ? 1 : 0;
+        }
+        if (n == 0) continue;
+        c.time.gather(ch.rows, n, ch.time);
+        c.bytes_sent.gather(ch.rows, n, ch.sent);
+        c.bytes_in.gather(ch.rows, n, ch.in);
+        c.total_time_ms.gather(ch.rows, n, ch.time_ms);
+        c.status.gather(ch.rows, n, ch.status);
+        c.tier.gather(ch.rows, n, ch.tier);
+        if (stored_key) stored_key->gather(ch.rows, n, ch.key);
+        if (have_ip) ips.gather(ch.rows, n, ch.ip);
+        std::int64_t lo = ch.time[0], hi = ch.time[0];
+        for (std::size_t i = 1; i < n; ++i) {
+            lo = std::min(lo, ch.time[i]);
+            hi = std::max(hi, ch.time[i]);
+        }
+        if (!have_range_ || lo < min_time_) min_time_ = lo;
+        if (!have_range_ || hi > max_time_) max_time_ = hi;
+        have_range_ = true;
+        for (std::size_t i = 0; i < n; ++i) {
+            const std::uint64_t sent = ch.sent[i], in = ch.in[i];
+            const std::uint16_t status = ch.status[i];
+            const std::uint8_t tier = ch.tier[i];
+            const std::uint32_t time_ms = ch.time_ms[i];
+            const std::uint32_t g = stored_key ? dense_group(ch.key[i]) : group_of(c, ch.rows[i]);
             metrics_[g].add(sent, in, status, tier, time_ms);
-        } else {
-            metrics_[g].add_unsaturated(sent, in, status, tier, time_ms);
-        }
-        if (have_ip && ips[row] != 0) {
-            const std::uint32_t ip = ips[row];
-            std::uint64_t& word = client_bits_[ip / 64];
-            const std::uint64_t bit = std::uint64_t{1} << (ip % 64);
-            if (!(word & bit)) {
-                word |= bit;
-                ++distinct_clients_;
+            if (have_ip && ch.ip[i] != 0) {
+                const std::uint32_t ip = ch.ip[i];
+                std::uint64_t& word = client_bits_[ip / 64];
+                const std::uint64_t bit = std::uint64_t{1} << (ip % 64);
+                if (!(word & bit)) {
+                    word |= bit;
+                    ++distinct_clients_;
+                }
+                if (add_client(g, ip)) ++group_clients_[g];
             }
-            if (add_client(g, ip)) ++group_clients_[g];
+            if (spec_.percentiles && time_ms != kNoTotalTime) add_latency(g, latency_bucket(time_ms), 1);
         }
-        if (spec_.percentiles && time_ms != kNoTotalTime) add_latency(g, latency_bucket(time_ms), 1);
     }
 }
 
@@ -193,7 +229,6 @@ void ReportAccumulator::fold_groups(const Columns& c, const Pools& pools, std::s
     for (std::size_t row = 0; row < c.size(); ++row) {
         const std::uint32_t g = group_of(c, row);
         metrics_[g].merge(metrics[row]);
-        totals_.merge(metrics[row]);
         group_clients_[g] += clients[row];
     }
 }
@@ -214,17 +249,24 @@ void ReportAccumulator::fold_timed(const Columns& c, const Pools& pools, std::sp
 
 void ReportAccumulator::set_overall(std::uint64_t distinct_clients, std::int64_t min_time, std::int64_t max_time,
                                     const std::optional<Metrics>& totals) {
-    if (totals) totals_ = *totals;
+    if (totals) given_totals_ = *totals;
     distinct_clients_ = distinct_clients;
     min_time_ = min_time;
     max_time_ = max_time;
+    have_range_ = true;
 }
 
 ReportResult ReportAccumulator::finish(const Pools& pools) const {
     ReportResult out;
     out.by = spec_.by;
     out.filter = spec_.filter;
-    out.totals = totals_;
+    // Every row is in one group: the totals are the groups' sums (saturating sums add up in
+    // any order to the same values, and pass 2^64-1 exactly when the rows' sums do).
+    if (given_totals_) {
+        out.totals = *given_totals_;
+    } else {
+        for (const Metrics& m : metrics_) out.totals.merge(m);
+    }
     out.distinct_clients = distinct_clients_;
     out.min_time = min_time_;
     out.max_time = max_time_;

@@ -62,6 +62,8 @@ public:
 
 private:
     std::uint32_t group_of(const Columns& c, std::size_t row);
+    /// The group of key `k` of a single dense keyer, made when new.
+    std::uint32_t dense_group(std::size_t k);
     std::uint32_t add_group();
     /// Counts `n` of group g's requests in latency bucket `bucket` (below kLatencyBuckets).
     void add_latency(std::uint32_t g, std::uint32_t bucket, std::uint64_t n);
@@ -96,8 +98,9 @@ private:
     std::vector<std::uint32_t> client_row_;      ///< per group: its row in client_bits_of_, or kNoRow
     std::vector<std::uint64_t> client_bits_of_;  ///< rows of client_words_ words
     std::size_t client_words_ = 0;
-    bool client_bitmaps_ = true;  ///< false once they outgrew kClientBitmapBytes
-    Metrics totals_;
+    bool client_bitmaps_ = true;           ///< false once they outgrew kClientBitmapBytes
+    std::optional<Metrics> given_totals_;  ///< set_overall()'s; else the groups' merged
+    bool have_range_ = false;              ///< min_time_ and max_time_ hold a row's time
     std::vector<std::uint64_t> client_bits_;
     std::uint64_t distinct_clients_ = 0;
     std::int64_t min_time_ = 0, max_time_ = 0;

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "core/agg/filter.hpp"
 #include "core/agg/report_acc.hpp"
 
 namespace s3top {
@@ -32,6 +33,8 @@ std::uint32_t percentile(std::vector<std::uint32_t> buckets, std::uint64_t pct) 
     return latency_bucket_value(buckets[rank - 1]);
 }
 
+constexpr std::uint16_t kStatuses[] = {200, 404, 503};
+
 struct Shape {
     std::size_t groups;
     std::size_t clients_first;      ///< clients in the first batch
@@ -39,6 +42,9 @@ struct Shape {
     std::size_t batches;
     std::size_t rows_per_batch;
     double skew;  ///< group = groups * u^skew: > 1 makes a few groups big
+    /// Grouped by org and status class, and 5xx rows filtered out: the fold's group_of() and
+    /// filter paths, rather than the org's ids read with the numbers.
+    bool by_class_without_5xx = false;
 };
 
 /// Folds random rows of `shape` batch by batch, and checks every group and the totals against
@@ -47,8 +53,14 @@ void fold_and_recount(const Shape& shape, std::uint32_t seed) {
     std::mt19937_64 rng(seed);
     std::uniform_real_distribution<double> u(0.0, 1.0);
     Pools pools;
-    ReportAccumulator acc(ReportSpec{});
-    std::map<std::string, Expected> expected;
+    ReportSpec spec;
+    if (shape.by_class_without_5xx) {
+        spec.by = {DimSpec{Dim::Org, 0}, DimSpec{Dim::StatusClass, 0}};
+        spec.filter = *parse_filter("status=2xx,4xx");
+    }
+    ReportAccumulator acc(spec);
+    std::map<std::vector<std::string>, Expected> expected;
+    std::int64_t min_time = INT64_MAX, max_time = INT64_MIN;
     std::set<std::string> all_clients;
     std::size_t clients = 0;
     for (std::size_t batch = 0; batch < shape.batches; ++batch) {
@@ -71,14 +83,19 @@ void fold_and_recount(const Shape& shape, std::uint32_t seed) {
                                      : v < 0.99 ? static_cast<std::uint32_t>(rng() % 200'000)
                                                 : static_cast<std::uint32_t>(rng() % kNoTotalTime);
             NumberRow n;
-            n.time = 1'700'000'000 + static_cast<std::int64_t>(batch * shape.rows_per_batch + r);
+            n.time = 1'700'000'000 + static_cast<std::int64_t>(rng() % 10'000'000);
             n.bytes_sent = rng() % 100'000;
-            n.status = 200;
+            n.status = shape.by_class_without_5xx ? kStatuses[rng() % 3] : 200;
             n.total_time_ms = ms;
             c.push_numbers(n);
             c.ids[index(Dim::Org)].push_back(pools[index(Dim::Org)].intern(org));
             c.ids[index(Dim::RemoteIp)].push_back(pools[index(Dim::RemoteIp)].intern(ip));
-            Expected& e = expected[org];
+            if (n.status >= 500) continue;
+            min_time = std::min(min_time, n.time);
+            max_time = std::max(max_time, n.time);
+            std::vector<std::string> key{org};
+            if (shape.by_class_without_5xx) key.push_back(std::to_string(n.status / 100) + "xx");
+            Expected& e = expected[key];
             ++e.requests;
             e.bytes_sent += n.bytes_sent;
             if (!ip.empty()) {
@@ -92,10 +109,11 @@ void fold_and_recount(const Shape& shape, std::uint32_t seed) {
     const ReportResult r = acc.finish(pools);
     ASSERT_EQ(r.groups.size(), expected.size());
     EXPECT_EQ(r.distinct_clients, all_clients.size());
+    EXPECT_EQ(r.min_time, min_time);
+    EXPECT_EQ(r.max_time, max_time);
     std::uint64_t requests = 0;
     for (const ReportGroup& g : r.groups) {
-        ASSERT_EQ(g.key.size(), 1u);
-        const auto it = expected.find(g.key[0]);
+        const auto it = expected.find(g.key);
         ASSERT_NE(it, expected.end()) << g.key[0];
         const Expected& e = it->second;
         EXPECT_EQ(g.metrics.requests, e.requests) << g.key[0];
@@ -151,6 +169,64 @@ TEST(ReportFold, ManyGroupsBeyondTheBitmapsAndRowsAreExact) {
                       .rows_per_batch = 60'000,
                       .skew = 1.0},
                      3);
+}
+
+// Two dimensions and a filter: groups found row by row (group_of), only the rows that pass in
+// each 512-row chunk read, and the time range of those rows alone.
+TEST(ReportFold, FilteredRowsOfTwoDimensionsAreExact) {
+    fold_and_recount({.groups = 40,
+                      .clients_first = 3000,
+                      .clients_per_batch = 50,
+                      .batches = 4,
+                      .rows_per_batch = 20'001,
+                      .skew = 2.0,
+                      .by_class_without_5xx = true},
+                     4);
+}
+
+// The totals are the groups' sums merged at the end: they saturate at 2^64-1 and say so
+// exactly when adding the rows one by one does, whether one group passes it, or only their
+// sum, or none.
+TEST(ReportFold, TotalsSaturateAsTheRowsSumDoes) {
+    constexpr std::uint64_t kHalf = std::uint64_t{1} << 63;
+    // Rows' bytes sent for org-0, org-1, org-2, each list in turn, one row a value.
+    const std::vector<std::vector<std::vector<std::uint64_t>>> cases = {
+        {{kHalf - 1}, {kHalf - 1}, {5}},     // only the sum passes
+        {{kHalf - 1}, {kHalf / 2}, {7}},     // none passes, nor does the sum
+        {{kHalf, kHalf}, {3}, {1}},          // org-0 passes alone
+        {{kHalf - 10}, {kHalf - 10}, {19}},  // the sum is 2^64-1 exactly: no pass
+        {{kHalf - 10}, {kHalf - 10}, {21}},  // only the sum passes, by the last group
+    };
+    for (std::size_t k = 0; k < cases.size(); ++k) {
+        Pools pools;
+        ReportAccumulator acc(ReportSpec{});
+        Metrics rows;  // the rows added one by one
+        std::map<std::string, Metrics> groups;
+        Columns c;
+        for (std::size_t g = 0; g < 3; ++g) {
+            const std::string org = "org-" + std::to_string(g);
+            for (const std::uint64_t v : cases[k][g]) {
+                for (int copy = 0; copy < 300; ++copy) {  // rows of 0 bytes around each value
+                    NumberRow n;
+                    n.time = 1'700'000'000;
+                    n.bytes_sent = copy == 150 ? v : 0;
+                    n.status = 200;
+                    n.total_time_ms = 3;
+                    c.push_numbers(n);
+                    c.ids[index(Dim::Org)].push_back(pools[index(Dim::Org)].intern(org));
+                    rows.add(n.bytes_sent, n.bytes_in, n.status, n.tier, n.total_time_ms);
+                    groups[org].add(n.bytes_sent, n.bytes_in, n.status, n.tier, n.total_time_ms);
+                }
+            }
+        }
+        acc.fold(c, pools, 0, 400);  // in three folds, as batches come
+        acc.fold(c, pools, 400, c.size() - 1);
+        acc.fold(c, pools, c.size() - 1, c.size());
+        const ReportResult r = acc.finish(pools);
+        EXPECT_EQ(r.totals, rows) << "case " << k;
+        ASSERT_EQ(r.groups.size(), groups.size());
+        for (const ReportGroup& g : r.groups) EXPECT_EQ(g.metrics, groups[g.key[0]]) << g.key[0] << " case " << k;
+    }
 }
 
 // A latency row keeps 16 bits a counter: past 65,535 requests in one bucket the rest is
