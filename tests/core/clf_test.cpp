@@ -3,6 +3,7 @@
 
 #include "core/parse/clf_log.hpp"
 #include "core/parse/clf_time.hpp"
+#include "core/util/civil_time.hpp"
 #include "parse_test_util.hpp"
 #include "support/test_support.hpp"
 
@@ -27,6 +28,49 @@ TEST(ClfTime, EachTimeIsReadWhateverDateCameBefore) {
     EXPECT_EQ(parse_clf_time("29/Feb/2020:00:00:00 +0000"), 1582934400);
     EXPECT_EQ(parse_clf_time("29/feb/2020:00:00:00 +0000"), 1582934400) << "a month in lower case";
     EXPECT_EQ(parse_clf_time("30/Jan/2019:00:00:00 +0000"), jan30) << "back to an earlier date";
+}
+
+// The rule read plainly, byte by byte (what parse_clf_time did before it read the clock by words).
+std::optional<std::int64_t> clf_time_plainly(std::string_view s) {
+    const auto two = [&](std::size_t at) -> int {
+        const char a = s[at], b = s[at + 1];
+        return a >= '0' && a <= '9' && b >= '0' && b <= '9' ? (a - '0') * 10 + (b - '0') : -1;
+    };
+    if (s.size() != 26 || s[2] != '/' || s[6] != '/' || s[11] != ':' || s[14] != ':' || s[17] != ':' || s[20] != ' ' ||
+        (s[21] != '+' && s[21] != '-'))
+        return std::nullopt;
+    const int h = two(12), mi = two(15), se = two(18), oh = two(22), om = two(24), day = two(0), y1 = two(7),
+              y2 = two(9);
+    if (h < 0 || mi < 0 || se < 0 || oh < 0 || om < 0 || day < 0 || y1 < 0 || y2 < 0 || h > 23 || mi > 59 || se > 60 ||
+        oh > 14 || om > 59)
+        return std::nullopt;
+    static constexpr std::string_view kMonths = "janfebmaraprmayjunjulaugsepoctnovdec";
+    std::string m(s.substr(3, 3));
+    for (char& c : m) c = static_cast<char>(c | 0x20);
+    const auto at = kMonths.find(m);
+    if (at == std::string_view::npos || at % 3 != 0) return std::nullopt;
+    const int year = y1 * 100 + y2;
+    const auto month = static_cast<unsigned>(at / 3 + 1);
+    if (year < 1970 || day < 1 || static_cast<unsigned>(day) > days_in_month(year, month)) return std::nullopt;
+    const std::int64_t local =
+        days_from_civil(year, month, static_cast<unsigned>(day)) * 86400 + h * 3600 + mi * 60 + se;
+    return local - (oh * 3600 + om * 60) * (s[21] == '-' ? -1 : 1);
+}
+
+TEST(ClfTime, EveryByteAtEveryPlaceIsReadAsThePlainRuleReadsIt) {
+    // Each byte value at each of the 26 places of a few times (the date the same as the one
+    // before, and a new one), checked against the rule read plainly.
+    for (const std::string_view good :
+         {"06/Feb/2019:00:00:38 +0000", "31/Dec/1999:23:59:60 -1459", "29/Feb/2020:12:34:56 +0530"}) {
+        for (std::size_t at = 0; at < good.size(); ++at) {
+            for (int b = 0; b < 256; ++b) {
+                std::string t(good);
+                t[at] = static_cast<char>(b);
+                EXPECT_EQ(parse_clf_time(good), clf_time_plainly(good));  // the memo holds good's date
+                ASSERT_EQ(parse_clf_time(t), clf_time_plainly(t)) << "[" << t << "]";
+            }
+        }
+    }
 }
 
 TEST(Clf, CombinedLineShape) {
