@@ -14,6 +14,15 @@
 
 namespace s3top::scan {
 
+/// The sizeof(Word) bytes at p as a word (p need not be aligned): how the parse reads several bytes
+/// at once, always from inside the view it reads.
+template <class Word>
+[[gnu::always_inline]] inline Word load_word(const char* p) {
+    Word w;
+    std::memcpy(&w, p, sizeof w);
+    return w;
+}
+
 namespace byte_find_detail {
 
 /// The top bit of every zero byte of x set, and of no byte below the lowest zero one (a borrow
@@ -22,19 +31,12 @@ namespace byte_find_detail {
     return (x - 0x0101010101010101ull) & ~x & 0x8080808080808080ull;
 }
 
-template <class Word>
-[[gnu::always_inline]] inline std::uint64_t load(const char* p) {
-    Word w;
-    std::memcpy(&w, p, sizeof w);
-    return w;
-}
-
 // The matches of a or b in the word at p: the top bit of each matching byte (a 4-byte word's
 // four high bytes, zero, are not looked at).
 template <class Word>
 [[gnu::always_inline]] inline std::uint64_t matches(const char* p, std::uint64_t pa, std::uint64_t pb) {
     constexpr std::uint64_t kMine = sizeof(Word) == 8 ? ~std::uint64_t{0} : 0xffffffffull;
-    const std::uint64_t w = load<Word>(p);
+    const std::uint64_t w = load_word<Word>(p);
     return (zero_bytes(w ^ pa) | zero_bytes(w ^ pb)) & kMine;
 }
 

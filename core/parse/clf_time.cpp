@@ -1,8 +1,8 @@
 #include "core/parse/clf_time.hpp"
 
 #include <cstdint>
-#include <cstring>
 
+#include "core/parse/field_scan.hpp"
 #include "core/util/civil_time.hpp"
 
 namespace s3top {
@@ -39,32 +39,14 @@ struct DateMemo {
 // is still a call).
 bool same_date(const char* a, const char* b) {
     static_assert(DateMemo::kSize == 11);
-    std::uint64_t a0, a1, b0, b1;
-    std::memcpy(&a0, a, 8);
-    std::memcpy(&a1, a + 3, 8);
-    std::memcpy(&b0, b, 8);
-    std::memcpy(&b1, b + 3, 8);
-    return ((a0 ^ b0) | (a1 ^ b1)) == 0;
-}
-
-// The 8 bytes at p.
-std::uint64_t load64(const char* p) {
-    std::uint64_t w;
-    std::memcpy(&w, p, 8);
-    return w;
-}
-
-// Every byte of w under `digits` a decimal digit: its high half 3, and still 3 with 6 added.
-// The other bytes may be anything printable the caller checked (none carries into the next).
-constexpr bool all_digits(std::uint64_t w, std::uint64_t digits) {
-    constexpr std::uint64_t kHigh = 0xf0f0f0f0f0f0f0f0ull, kThrees = 0x3030303030303030ull;
-    return (w & kHigh & digits) == (kThrees & digits) &&
-           ((w + 0x0606060606060606ull) & kHigh & digits) == (kThrees & digits);
+    using scan::load_word;
+    return ((load_word<std::uint64_t>(a) ^ load_word<std::uint64_t>(b)) |
+            (load_word<std::uint64_t>(a + 3) ^ load_word<std::uint64_t>(b + 3))) == 0;
 }
 
 // Byte i of the result: ten times digit i plus digit i + 1 of w (its digits under `digits`).
 constexpr std::uint64_t digit_pairs(std::uint64_t w, std::uint64_t digits) {
-    const std::uint64_t d = (w & digits) - (0x3030303030303030ull & digits);
+    const std::uint64_t d = scan::digit_values(w, digits);
     return d * 10 + (d >> 8);
 }
 
@@ -77,12 +59,13 @@ std::optional<std::int64_t> parse_clf_time(std::string_view s) {
         return std::nullopt;
     // "00:00:38" at 12 and "38 +0000" at 18, a word each: the separators and the digits checked by
     // masks, the numbers by one multiply-add a word, not a branch a byte.
-    const std::uint64_t clock = load64(s.data() + 12), zone = load64(s.data() + 18);
+    const std::uint64_t clock = scan::load_word<std::uint64_t>(s.data() + 12),
+                        zone = scan::load_word<std::uint64_t>(s.data() + 18);
     constexpr std::uint64_t kClockDigits = 0xffff00ffff00ffffull;  // bytes 0, 1, 3, 4, 6, 7
     constexpr std::uint64_t kColons = std::uint64_t{':'} << 16 | std::uint64_t{':'} << 40;
     constexpr std::uint64_t kZoneDigits = 0xffffffff0000ffffull;  // bytes 0, 1, 4, 5, 6, 7
-    if ((clock & ~kClockDigits) != kColons || ((zone >> 16) & 0xff) != ' ' || !all_digits(clock, kClockDigits) ||
-        !all_digits(zone, kZoneDigits))
+    if ((clock & ~kClockDigits) != kColons || ((zone >> 16) & 0xff) != ' ' || !scan::all_digits(clock, kClockDigits) ||
+        !scan::all_digits(zone, kZoneDigits))
         return std::nullopt;
     const std::uint64_t c = digit_pairs(clock, kClockDigits), z = digit_pairs(zone, kZoneDigits);
     const int h = static_cast<int>(c & 0xff), mi = static_cast<int>((c >> 24) & 0xff),

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string_view>
 
+#include "core/parse/byte_find.hpp"
 #include "core/parse/parse_error.hpp"
 
 namespace s3top::scan {
@@ -23,21 +24,14 @@ constexpr std::string_view strip_eol(std::string_view line) {
 }
 
 namespace literal_detail {
-template <class Word>
-[[gnu::always_inline]] inline Word load(const char* p) {
-    Word w;
-    std::memcpy(&w, p, sizeof w);
-    return w;
-}
-
 // The first N - 1 bytes at p (readable) equal to the literal's: two overlapping words of the
 // size that covers them, read at once (a memcmp of a known length is still a call for most).
 template <std::size_t N>
 [[gnu::always_inline]] inline bool same(const char* p, const char (&lit)[N]) {
     constexpr std::size_t kLen = N - 1;
     const auto two = [&]<class Word>(Word) __attribute__((always_inline)) {
-        return ((load<Word>(p) ^ load<Word>(lit)) |
-                (load<Word>(p + kLen - sizeof(Word)) ^ load<Word>(lit + kLen - sizeof(Word)))) == 0;
+        return ((load_word<Word>(p) ^ load_word<Word>(lit)) |
+                (load_word<Word>(p + kLen - sizeof(Word)) ^ load_word<Word>(lit + kLen - sizeof(Word)))) == 0;
     };
     if constexpr (kLen == 0) {
         return true;
@@ -98,6 +92,20 @@ constexpr bool parse_u64(std::string_view t, std::uint64_t& out) {
     return true;
 }
 
+/// Every byte of w under the byte mask `digits` a decimal digit: its high half 3, and still 3
+/// with 6 added. The other bytes may be anything no greater than 0xf9 (none carries into the next),
+/// such as the separators a caller checked or zeros.
+constexpr bool all_digits(std::uint64_t w, std::uint64_t digits) {
+    constexpr std::uint64_t kHigh = 0xf0f0f0f0f0f0f0f0ull, kThrees = 0x3030303030303030ull;
+    return (w & kHigh & digits) == (kThrees & digits) &&
+           ((w + 0x0606060606060606ull) & kHigh & digits) == (kThrees & digits);
+}
+
+/// The digits of w under `digits` (all_digits) as their values 0..9, every other byte 0.
+constexpr std::uint64_t digit_values(std::uint64_t w, std::uint64_t digits) {
+    return (w & digits) - (0x3030303030303030ull & digits);
+}
+
 /// parse_u64 for a token inside a buffer readable up to `end`: one of up to 8 digits with 8 bytes
 /// readable from its start is read as one word (every digit checked and summed without a branch a
 /// digit: the S3 line's byte counts and times, whose lengths vary line to line); any other as
@@ -106,16 +114,13 @@ constexpr bool parse_u64(std::string_view t, std::uint64_t& out) {
     if constexpr (std::endian::native == std::endian::little) {
         const std::size_t n = t.size();
         if (n - 1 < 8 && end - t.data() >= 8) {
-            std::uint64_t w;
-            std::memcpy(&w, t.data(), 8);
+            std::uint64_t w = load_word<std::uint64_t>(t.data());
             // The token's bytes to the top of the word (the first, most significant digit
             // lowest), zeros below them; each must be '0'..'9'.
             w <<= 8 * (8 - n);
             const std::uint64_t mine = ~std::uint64_t{0} << (8 * (8 - n));
-            constexpr std::uint64_t kHigh = 0xf0f0f0f0f0f0f0f0ull, kZeros = 0x3030303030303030ull;
-            if ((w & kHigh) != (kZeros & mine) || ((w + 0x0606060606060606ull) & kHigh & mine) != (kZeros & mine))
-                return false;
-            std::uint64_t v = w - (kZeros & mine);
+            if (!all_digits(w, mine)) return false;
+            std::uint64_t v = digit_values(w, mine);
             v = ((v * 10) + (v >> 8)) & 0x00ff00ff00ff00ffull;    // pairs of digits
             v = ((v * 100) + (v >> 16)) & 0x0000ffff0000ffffull;  // fours
             out = ((v * 10000) + (v >> 32)) & 0xffffffffull;      // eight
