@@ -1,30 +1,35 @@
 #include "core/parse/uri.hpp"
 
 #include "core/parse/byte_find.hpp"
+#include "core/parse/field_scan.hpp"
 
 namespace s3top {
 
-RequestLine split_request_line(std::string_view uri) {
+RequestLine split_request_line_at(std::string_view uri, std::size_t first, std::size_t last) {
+    constexpr std::size_t npos = std::string_view::npos;
     RequestLine r;
     if (uri.empty() || uri == "-") return r;
-    const auto sp = scan::find_byte(uri, ' ');
-    if (sp == std::string_view::npos) {  // "GET" or a bare target
-        r.path = uri;
-    } else {
-        r.method = uri.substr(0, sp);
-        std::string_view target = uri.substr(sp + 1);
-        const auto last = target.rfind(' ');
-        if (last != std::string_view::npos && target.substr(last + 1).starts_with("HTTP/")) {
-            r.protocol = target.substr(last + 1);
-            target = target.substr(0, last);
+    std::string_view target = uri;  // "GET" or a bare target when there is no space
+    if (first != npos) {
+        r.method = uri.substr(0, first);
+        target = uri.substr(first + 1);
+        if (last != npos && scan::begins(uri.substr(last + 1), "HTTP/")) {
+            r.protocol = uri.substr(last + 1);
+            target = uri.substr(first + 1, last - first - 1);
         }
-        r.path = target;
     }
-    if (const auto q = scan::find_byte(r.path, '?'); q != std::string_view::npos) {
+    r.path = target;
+    if (const auto q = scan::find_byte(r.path, '?'); q != npos) {
         r.query = r.path.substr(q + 1);
         r.path = r.path.substr(0, q);
     }
     return r;
+}
+
+RequestLine split_request_line(std::string_view uri) {
+    const auto first = scan::find_byte(uri, ' ');
+    const auto last = first == std::string_view::npos ? first : uri.rfind(' ');
+    return split_request_line_at(uri, first, last == first ? std::string_view::npos : last);
 }
 
 namespace {

@@ -18,6 +18,10 @@ struct RequestLine {
 /// quotes inside (S3 never escapes them), and a lone "-" (all empty).
 RequestLine split_request_line(std::string_view uri);
 
+/// split_request_line for a caller that knows where uri's first and last spaces are (npos: none;
+/// `last` npos also when the first is the only one): the S3 parser, from its line index.
+RequestLine split_request_line_at(std::string_view uri, std::size_t first, std::size_t last);
+
 /// Percent-decodes `in` into `out` (cleared first). With plus_is_space, '+' becomes ' ' (query
 /// strings); keys in S3's key field keep '+'. Malformed escapes are copied as they are.
 void url_decode(std::string_view in, std::string& out, bool plus_is_space);
