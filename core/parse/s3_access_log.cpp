@@ -380,13 +380,12 @@ bool parse_common_shape(std::string_view line, const LineIndex& ix, Record& r) {
         j = ix.space_number(uri_close + 1);
         // The spaces inside the quotes are those numbered 9 to j - 1.
         constexpr std::size_t npos = std::string_view::npos;
-        set_request_line(r, split_request_line_at(r.request_uri, j > 9 ? sp[9] - uri_open - 1 : npos,
-                                                  j > 10 ? sp[j - 1] - uri_open - 1 : npos));
+        split_request_line_to(r.request_uri, j > 9 ? sp[9] - uri_open - 1 : npos,
+                              j > 10 ? sp[j - 1] - uri_open - 1 : npos, r);
     } else {
         if (ix.spaces < 10) return false;
         r.request_uri = absent(between(sp[8], sp[9]));
-        set_request_line(
-            r, split_request_line_at(r.request_uri, std::string_view::npos, std::string_view::npos));  // no space
+        split_request_line_to(r.request_uri, std::string_view::npos, std::string_view::npos, r);  // no space
     }
 
     // Status ... turnaround time: the six tokens after the URI.

@@ -2,34 +2,45 @@
 
 #include "core/parse/byte_find.hpp"
 #include "core/parse/field_scan.hpp"
+#include "core/parse/record.hpp"
 
 namespace s3top {
 
-RequestLine split_request_line_at(std::string_view uri, std::size_t first, std::size_t last) {
+template <class Parts>
+void split_request_line_to(std::string_view uri, std::size_t first, std::size_t last, Parts& out) {
     constexpr std::size_t npos = std::string_view::npos;
-    RequestLine r;
-    if (uri.empty() || uri == "-") return r;
-    std::string_view target = uri;  // "GET" or a bare target when there is no space
-    if (first != npos) {
-        r.method = uri.substr(0, first);
-        target = uri.substr(first + 1);
-        if (last != npos && scan::begins(uri.substr(last + 1), "HTTP/")) {
-            r.protocol = uri.substr(last + 1);
-            target = uri.substr(first + 1, last - first - 1);
+    // Each part stored once, where it ends up (a chain `a = b = {}` would read back its own store).
+    std::string_view method, protocol, path, query;
+    if (!uri.empty() && uri != "-") {
+        path = uri;  // "GET" or a bare target when there is no space
+        if (first != npos) {
+            method = uri.substr(0, first);
+            path = uri.substr(first + 1);
+            if (last != npos && scan::begins(uri.substr(last + 1), "HTTP/")) {
+                protocol = uri.substr(last + 1);
+                path = uri.substr(first + 1, last - first - 1);
+            }
+        }
+        if (const auto q = scan::find_byte(path, '?'); q != npos) {
+            query = path.substr(q + 1);
+            path = path.substr(0, q);
         }
     }
-    r.path = target;
-    if (const auto q = scan::find_byte(r.path, '?'); q != npos) {
-        r.query = r.path.substr(q + 1);
-        r.path = r.path.substr(0, q);
-    }
-    return r;
+    out.method = method;
+    out.path = path;
+    out.query = query;
+    out.protocol = protocol;
 }
+
+template void split_request_line_to(std::string_view, std::size_t, std::size_t, RequestLine&);
+template void split_request_line_to(std::string_view, std::size_t, std::size_t, Record&);
 
 RequestLine split_request_line(std::string_view uri) {
     const auto first = scan::find_byte(uri, ' ');
     const auto last = first == std::string_view::npos ? first : uri.rfind(' ');
-    return split_request_line_at(uri, first, last == first ? std::string_view::npos : last);
+    RequestLine r;
+    split_request_line_to(uri, first, last == first ? std::string_view::npos : last, r);
+    return r;
 }
 
 namespace {
