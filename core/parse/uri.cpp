@@ -113,11 +113,42 @@ std::optional<std::string_view> query_param_raw(std::string_view query, std::str
     return std::nullopt;
 }
 
-std::optional<std::string_view> query_param(std::string_view query, std::string_view name, std::string& scratch) {
+namespace uri_detail {
+
+namespace {
+// A name that reads as itself in a query: no escape to decode, and no '&' or '=' (a pair would
+// end, or its name stop, inside it).
+bool plain_name(std::string_view name) {
+    bool plain = true;
+    for (const char c : name) plain &= c != '%' && c != '+' && c != '&' && c != '=';
+    return plain;
+}
+}  // namespace
+
+std::optional<std::string_view> query_param_of(std::string_view query, std::string_view name, std::string& scratch) {
+    // Most queries that carry the name carry it first, unencoded, with nothing to decode in its
+    // value ("org=acme-17", "org=acme-17&x-id=GetObject"): that value without the pairs' loop.
+    // A first pair named so is the first match when the name holds no '%' or '+' (it then
+    // decodes to itself) and no '&' or '=' (the pair would end or its name stop inside it); any
+    // escape in the value, or such a name, takes the rule's loop below.
+    const std::size_t n = name.size();
+    if (n != 0 && query.size() > n && query[n] == '=' && query.starts_with(name)) {
+        const std::string_view rest = query.substr(n + 1);
+        const std::size_t stop = scan::find_either(rest, '&', '%');
+        const bool whole = stop == std::string_view::npos;
+        const std::string_view value = whole ? rest : rest.substr(0, stop);
+        if ((whole               ? scan::find_byte(rest, '+')
+             : rest[stop] == '&' ? scan::find_either(value, '%', '+')
+                                 : 0) == std::string_view::npos &&
+            plain_name(name))
+            return value;
+    }
     auto raw = query_param_raw(query, name);
     if (!raw || !needs_url_decode(*raw, true)) return raw;
     url_decode(*raw, scratch, true);
     return std::string_view{scratch};
 }
+
+}  // namespace uri_detail
 
 }  // namespace s3top

@@ -37,8 +37,18 @@ bool needs_url_decode(std::string_view in, bool plus_is_space);
 /// (still encoded) value; a bare `name` yields an empty value. Names compare after decoding.
 std::optional<std::string_view> query_param_raw(std::string_view query, std::string_view name);
 
+namespace uri_detail {
+/// query_param of a query that is not empty.
+std::optional<std::string_view> query_param_of(std::string_view query, std::string_view name, std::string& scratch);
+}  // namespace uri_detail
+
 /// As query_param_raw, decoded. The result views the query when nothing needed decoding, else
-/// `scratch`.
-std::optional<std::string_view> query_param(std::string_view query, std::string_view name, std::string& scratch);
+/// `scratch`. Inline for the lines with no query (a third of the bench's): a call for nothing
+/// cost them ~9 ns.
+inline std::optional<std::string_view> query_param(std::string_view query, std::string_view name,
+                                                   std::string& scratch) {
+    if (query.empty()) return std::nullopt;  // no pair has a name
+    return uri_detail::query_param_of(query, name, scratch);
+}
 
 }  // namespace s3top
