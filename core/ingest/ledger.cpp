@@ -3,6 +3,8 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <array>
+#include <bit>
 #include <cerrno>
 #include <cstring>
 #include <map>
@@ -22,6 +24,94 @@ std::optional<FileStat> stat_file(const std::filesystem::path& p) {
 namespace {
 
 std::uint64_t head_key(std::uint64_t head_hash) { return mix64(head_hash); }
+
+/// Open addressing from a 64-bit key to an index: one array, no allocation per key.
+class FlatIndex64 {
+public:
+    void reserve(std::size_t n) {
+        if (n * 2 > slots_.size()) rehash(std::bit_ceil(n * 2));
+    }
+    /// The value of `key`, added as `none` when it is not there.
+    std::size_t& at(std::uint64_t key, std::size_t none) {
+        if ((size_ + 1) * 2 > slots_.size()) rehash(std::max<std::size_t>(64, slots_.size() * 2));
+        Slot& s = slots_[probe(slots_, key)];
+        if (!s.used) {
+            s = Slot{key, none, true};
+            ++size_;
+        }
+        return s.value;
+    }
+    /// The value of `key`; `none` when it is not there.
+    std::size_t find(std::uint64_t key, std::size_t none) const {
+        if (slots_.empty()) return none;
+        const Slot& s = slots_[probe(slots_, key)];
+        return s.used ? s.value : none;
+    }
+
+private:
+    struct Slot {
+        std::uint64_t key = 0;
+        std::size_t value = 0;
+        bool used = false;
+    };
+    static std::size_t probe(const std::vector<Slot>& slots, std::uint64_t key) {
+        const std::size_t mask = slots.size() - 1;
+        for (std::size_t i = mix64(key) & mask;; i = (i + 1) & mask) {
+            if (!slots[i].used || slots[i].key == key) return i;
+        }
+    }
+    void rehash(std::size_t n) {
+        std::vector<Slot> bigger(n);
+        for (const Slot& s : slots_) {
+            if (s.used) bigger[probe(bigger, s.key)] = s;
+        }
+        slots_.swap(bigger);
+    }
+    std::vector<Slot> slots_;
+    std::size_t size_ = 0;
+};
+
+/// A set of (length, digest) pairs with length > 0 (a line-end start is never empty), open
+/// addressed: no node a start.
+class FlatContentSet {
+public:
+    void reserve(std::size_t n) {
+        if (n * 2 > slots_.size()) rehash(std::bit_ceil(n * 2));
+    }
+    void insert(std::uint64_t length, std::uint64_t digest) {
+        if (length == 0) return;  // none is (see above); contains() says false for it
+        if ((size_ + 1) * 2 > slots_.size()) rehash(std::max<std::size_t>(64, slots_.size() * 2));
+        Slot& s = slots_[probe(slots_, length, digest)];
+        if (s.length == 0) {
+            s = Slot{length, digest};
+            ++size_;
+        }
+    }
+    bool contains(std::uint64_t length, std::uint64_t digest) const {
+        if (slots_.empty() || length == 0) return false;
+        return slots_[probe(slots_, length, digest)].length != 0;
+    }
+
+private:
+    struct Slot {
+        std::uint64_t length = 0, digest = 0;
+    };
+    static std::size_t probe(const std::vector<Slot>& slots, std::uint64_t length, std::uint64_t digest) {
+        const std::size_t mask = slots.size() - 1;
+        for (std::size_t i = mix64(length ^ digest) & mask;; i = (i + 1) & mask) {
+            if (slots[i].length == 0 || (slots[i].length == length && slots[i].digest == digest)) return i;
+        }
+    }
+    void rehash(std::size_t n) {
+        std::vector<Slot> bigger(n);
+        for (const Slot& s : slots_) {
+            if (s.length != 0) bigger[probe(bigger, s.length, s.digest)] = s;
+        }
+        slots_.swap(bigger);
+    }
+    std::vector<Slot> slots_;
+    std::size_t size_ = 0;
+};
 
 /// The job reads the file as `st` says it is: the loader checks that it opens this very file
 /// (device, inode, at least this size).
@@ -92,20 +182,35 @@ void Ledger::unindex_starts(const std::vector<HeadPrefix>& prefixes) {
 
 /// One plan's view of what will be counted once its jobs are read.
 struct Ledger::Search {
-    struct Planned {  // a file read (to its end) in this plan
-        std::string path;
-        std::uint64_t from = 0, line = 1;  ///< where hashing may start: its counted prefix
+    static constexpr std::size_t kNone = ~std::size_t{0};
+    struct Planned {                        // a file read (to its end) in this plan
+        const std::string* path = nullptr;  ///< the input's (inputs outlive the plan)
+        std::uint64_t from = 0, line = 1;   ///< where hashing may start: its counted prefix
         StreamHash::State at;
         bool digested = false, ok = false;
         std::uint64_t length = 0;  ///< its counted stream once digested
+        std::size_t prev = kNone;  ///< the planned file before it with the same head key
     };
     bool follow = false;
+    const std::vector<InputFile>* inputs = nullptr;  ///< the plan's
     std::vector<Planned> planned;
-    std::unordered_map<std::uint64_t, std::vector<std::size_t>> heads;  ///< head key -> planned
-    std::unordered_map<Content, std::size_t, ContentHash> contents;     ///< digested planned files
-    std::unordered_set<Content, ContentHash> starts;                    ///< line-end starts of planned files' heads
-    std::unordered_set<std::string> trusted;                            ///< grown inputs: counted bytes checked on disk
+    /// Head key -> the last planned file with it; the others by Planned::prev. One flat table,
+    /// not a node and a vector a file: over 100,000 new files those were a sixth of the plan.
+    FlatIndex64 heads;
+    std::unordered_map<Content, std::size_t, ContentHash> contents;  ///< digested planned files
+    FlatContentSet starts;                                           ///< line-end starts of planned files' heads
+    std::unordered_set<std::string> trusted;                         ///< grown inputs: counted bytes checked on disk
     std::map<std::pair<std::string, std::uint64_t>, std::optional<std::uint64_t>> prefixes;
+
+    /// `p` planned under head key `key`.
+    void add(std::uint64_t key, Planned p) {
+        std::size_t& last = heads.at(key, kNone);
+        p.prev = last;
+        last = planned.size();
+        planned.push_back(std::move(p));
+    }
+    /// The planned files with head key `key`, the most recent first.
+    std::size_t last_with(std::uint64_t key) const { return heads.find(key, kNone); }
 
     /// Digest of the first `n` stream bytes of `path` (memoised); nullopt when shorter.
     std::optional<std::uint64_t> prefix(const std::string& path, std::uint64_t n, SearchStats& stats) {
@@ -124,7 +229,7 @@ struct Ledger::Search {
         if (p.digested) return;
         p.digested = true;
         const Scan sc = scan_stream(
-            p.path, p.from, p.at, p.line, ReadJob::kToEnd, follow, [](std::uint64_t, std::uint64_t) { return false; },
+            *p.path, p.from, p.at, p.line, ReadJob::kToEnd, follow, [](std::uint64_t, std::uint64_t) { return false; },
             stats.bytes_hashed);
         if (!sc.ok || !sc.whole) return;
         p.ok = true;
@@ -188,6 +293,7 @@ void Ledger::plan(const std::vector<InputFile>& inputs, bool follow, PlanCounts&
     lists.fresh.reserve(inputs.size() > by_path_.size() ? inputs.size() - by_path_.size() : 0);
     Search search;
     search.follow = follow;
+    search.inputs = &inputs;
     for (std::size_t i = 0; i < inputs.size(); ++i)
         classify(inputs[i], i, follow, counts, problems, out, lists, search);
 
@@ -198,8 +304,7 @@ void Ledger::plan(const std::vector<InputFile>& inputs, bool follow, PlanCounts&
     out.reserve(out.size() + todo);
     search.planned.reserve(todo);
     search.heads.reserve(todo);
-    search.contents.reserve(todo);  // a file read whole adds its content; its head's line ends, a few
-    search.starts.reserve(todo);
+    search.starts.reserve(todo);  // its head's line ends, a few a file (a file read whole adds its content)
 
     // A grown file whose counted start is known needs no head; every other one is read ahead
     // in chunks, on every core.
@@ -306,8 +411,9 @@ void Ledger::classify(const InputFile& f, std::size_t i, bool follow, PlanCounts
     // After a crash: read the ranges it missed, then the rest; later files are matched
     // against all of it.
     if (const Head h = read_head(f.path); h.ok && !h.bytes.empty()) {
-        search.heads[head_key(StreamHash::of(h.bytes))].push_back(search.planned.size());
-        search.planned.push_back({path, 0, 1, {}, false, false, 0});
+        Search::Planned p;
+        p.path = &f.path;
+        search.add(head_key(StreamHash::of(h.bytes)), std::move(p));
     }
     for (const auto& [b, en] : e.gaps) {
         PlannedJob g = pj;
@@ -346,7 +452,6 @@ bool Ledger::still_counted(const LedgerEntry& e, const FileStat& st) const {
 
 void Ledger::resolve(Todo& t, Head* head, Search& search, PlanCounts& counts, std::vector<PlannedJob>& out) {
     PlannedJob& pj = t.pj;
-    const std::string& path = pj.job.file.path;  // pj is moved out only at the end
     Found f = find_counted_start(t, head, search);
     if (covered(t, f, search)) {
         record_duplicate(t, f);
@@ -368,9 +473,10 @@ void Ledger::resolve(Todo& t, Head* head, Search& search, PlanCounts& counts, st
         pj.kind = PlanKind::Appended;
         pj.extends = true;
     }
-    for (const HeadPrefix& p : f.own_starts) search.starts.insert(Content{p.length, p.digest});
+    for (const HeadPrefix& p : f.own_starts) search.starts.insert(p.length, p.digest);
     if (f.have_key) {
-        Search::Planned p{path, 0, 1, {}, false, false, 0};
+        Search::Planned p;
+        p.path = &(*search.inputs)[pj.input].path;
         if (f.best.whole) {
             p.digested = p.ok = true;
             p.length = f.best.length;
@@ -381,8 +487,7 @@ void Ledger::resolve(Todo& t, Head* head, Search& search, PlanCounts& counts, st
             p.line = t.own->next_line;
             p.at = t.own->hash;
         }
-        search.heads[f.key].push_back(search.planned.size());
-        search.planned.push_back(std::move(p));
+        search.add(f.key, std::move(p));
     }
     if (pj.kind == PlanKind::Appended) {
         ++counts.appended;
@@ -426,28 +531,34 @@ Ledger::Found Ledger::find_counted_start(Todo& t, Head* read_ahead, Search& sear
         std::string_view counted = head.bytes;
         if (head.complete && search.follow) counted = counted.substr(0, counted.rfind('\n') + 1);  // npos + 1 == 0
         f.head_read = head.ok;
-        if (head.ok) f.own_starts = head_prefixes(counted, head.complete ? counted.size() : ReadJob::kToEnd);
-        if (head.ok && !counted.empty()) {
-            pj.head_hash = StreamHash::of(counted);
-            f.key = head_key(pj.head_hash);
-            f.have_key = true;
+        if (head.ok) {
+            // Counted content shorter than 1 KiB has a key of its own: look for it at each line
+            // end of the head (no read: the bytes are here). A grown file too: one created empty
+            // (or with half a line) and then written, as `cmd > file` does, is a new file to
+            // judge, and its lines may be counted content. The same pass gives its line-end
+            // starts and its head's hash.
+            const bool judge = !is_grown || counted.size() > own->offset;
+            const std::uint64_t digest = match_in_head(counted, head.complete, judge, known_here, f.best, f.own_starts);
+            if (!counted.empty()) {
+                pj.head_hash = digest;
+                f.key = head_key(pj.head_hash);
+                f.have_key = true;
+            }
         }
-        // Counted content shorter than 1 KiB has a key of its own: look for it at each line
-        // end of the head (no read: the bytes are here). A grown file too: one created empty
-        // (or with half a line) and then written, as `cmd > file` does, is a new file to
-        // judge, and its lines may be counted content.
-        if (head.ok && (!is_grown || counted.size() > own->offset))
-            match_in_head(counted, head.complete, known_here, f.best);
     }
     // Past the head: only when content with the same first KiB is counted or planned.
     auto group = f.have_key ? heads_.find(f.key) : heads_.end();
-    auto pgroup = f.have_key ? search.heads.find(f.key) : search.heads.end();
     if (group != heads_.end()) f.reach = group->second.max_extent;
-    if (pgroup != search.heads.end()) {
-        auto& v = pgroup->second;
-        for (std::size_t k = v.size() > kMaxCandidates ? v.size() - kMaxCandidates : 0; k < v.size(); ++k) {
-            search.digest(v[k], stats_);
-            if (search.planned[v[k]].ok) f.reach = std::max(f.reach, search.planned[v[k]].length);
+    if (f.have_key) {
+        // The kMaxCandidates most recent planned files with this head, the oldest first.
+        std::array<std::size_t, kMaxCandidates> recent;
+        std::size_t n = 0;
+        for (std::size_t k = search.last_with(f.key); k != Search::kNone && n < kMaxCandidates;
+             k = search.planned[k].prev)
+            recent[n++] = k;
+        while (n-- > 0) {
+            search.digest(recent[n], stats_);
+            if (search.planned[recent[n]].ok) f.reach = std::max(f.reach, search.planned[recent[n]].length);
         }
     }
     const std::uint64_t from = is_grown ? own->offset : 0;
@@ -471,10 +582,12 @@ Ledger::Found Ledger::find_counted_start(Todo& t, Head* read_ahead, Search& sear
 }
 
 template <class Known>
-void Ledger::match_in_head(std::string_view counted, bool complete, Known&& known, Scan& best) {
+std::uint64_t Ledger::match_in_head(std::string_view counted, bool complete, bool judge, Known&& known, Scan& best,
+                                    std::vector<HeadPrefix>& starts) {
     StreamHash h;
     std::uint64_t line = 1;
     std::string_view rest = counted;
+    starts.clear();
     while (!rest.empty()) {
         const std::size_t nl = rest.find('\n');
         const std::size_t n = nl == std::string_view::npos ? rest.size() : nl + 1;
@@ -482,7 +595,10 @@ void Ledger::match_in_head(std::string_view counted, bool complete, Known&& know
         rest.remove_prefix(n);
         if (nl != std::string_view::npos) ++line;
         const bool at_end = nl == std::string_view::npos;
-        if (at_end && !complete) break;  // a line that goes on past the head
+        // head_prefixes(counted, complete ? its size : no end): the line ends before its end.
+        if (!at_end && starts.size() < kMaxHeadPrefixes && (!complete || !rest.empty()))
+            starts.push_back(HeadPrefix{h.digest(), static_cast<std::uint16_t>(h.length())});
+        if (!judge || (at_end && !complete)) continue;  // a line that goes on past the head
         if (known(h.length(), h.digest())) {
             best.matched = true;
             best.match = h.length();
@@ -490,12 +606,13 @@ void Ledger::match_in_head(std::string_view counted, bool complete, Known&& know
             best.match_state = h.state();
         }
     }
-    if (complete) {
+    if (judge && complete) {
         best.whole = true;
         best.length = h.length();
         best.state = h.state();
         best.next_line = counted.empty() || counted.back() == '\n' ? line : line + 1;
     }
+    return h.digest();
 }
 
 bool Ledger::covered(const Todo& t, const Found& f, Search& search) {
@@ -507,7 +624,7 @@ bool Ledger::covered(const Todo& t, const Found& f, Search& search) {
     // content is one of their kept starts (no read needed, whatever the order).
     if (best.length <= kEdgeBytes) {
         const Content whole{best.length, StreamHash::restore(best.state).digest()};
-        if (starts_.contains(whole) || search.starts.contains(whole)) return true;
+        if (starts_.contains(whole) || search.starts.contains(whole.length, whole.digest)) return true;
     }
     if (f.reach <= best.length || !f.have_key) return false;
     return covered_by_longer(t.pj.job.file.path, f, search);
@@ -524,13 +641,12 @@ bool Ledger::covered_by_longer(const std::string& path, const Found& f, Search& 
         ++looked;
         return search.prefix(other, length, stats_) == want;
     };
-    if (auto pg = search.heads.find(f.key); pg != search.heads.end()) {
-        const auto& v = pg->second;
-        for (std::size_t k = v.size(); k-- > 0 && v.size() - k <= kMaxCandidates;) {
-            const auto& p = search.planned[v[k]];
-            ++stats_.candidates;
-            if (p.ok && p.length > length && try_path(p.path)) return true;
-        }
+    std::size_t seen = 0;
+    for (std::size_t k = search.last_with(f.key); k != Search::kNone && seen < kMaxCandidates;
+         k = search.planned[k].prev, ++seen) {
+        const auto& p = search.planned[k];
+        ++stats_.candidates;
+        if (p.ok && p.length > length && try_path(*p.path)) return true;
     }
     if (auto g = heads_.find(f.key); g != heads_.end()) {
         const auto& v = g->second.paths;

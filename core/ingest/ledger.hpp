@@ -184,9 +184,12 @@ private:
     /// Its head, the counted content at its line ends (in the head, then hashed past it as far
     /// as counted or planned content with its first KiB reaches).
     Found find_counted_start(Todo& t, ledger_io::Head* head, Search& search);
-    /// Counted content under 1 KiB at the line ends of a file's head (no read).
+    /// Counted content under 1 KiB at the line ends of a file's head (no read), unless `judge`
+    /// is false; in the same pass its line-end starts (head_prefixes(), into `starts`). Returns
+    /// the hash of all of `counted`.
     template <class Known>
-    static void match_in_head(std::string_view counted, bool complete, Known&& known, ledger_io::Scan& best);
+    static std::uint64_t match_in_head(std::string_view counted, bool complete, bool judge, Known&& known,
+                                       ledger_io::Scan& best, std::vector<HeadPrefix>& starts);
     /// All of the file is counted content (or a start of it): nothing to read.
     bool covered(const Todo& t, const Found& f, Search& search);
     /// Its whole stream is a start of a longer file counted or planned, still on disk as counted.

@@ -900,6 +900,24 @@ TEST_F(LedgerTest, CopiesAppearingInTheSameRunAreCountedOnce) {
     EXPECT_EQ(run(logs(), {}), (Totals{10, 1000, 10}));  // without a state file too
 }
 
+// Files planned in one run that share their first KiB (and so their head key) are all looked
+// at, not only the last one planned: a line-aligned start, a copy and a longer version of "a"
+// listed after "b", which starts as "a" does, are still a's.
+TEST_F(LedgerTest, CopiesBehindAnotherFileWithTheSameFirstKiBAreCountedOnce) {
+    const std::string shared = lines("s", 6);
+    ASSERT_GT(shared.size(), kEdgeBytes);
+    const std::string a = shared + lines("a", 4);
+    tmp.write("logs/1-a", a);
+    tmp.write("logs/2-b", shared + lines("b", 4));  // not a's: its own 10 lines count
+    tmp.write("logs/3-a-start", a.substr(0, line_bytes(a, 8)));
+    tmp.write("logs/4-a-copy", a);
+    tmp.write("logs/5-a-longer", a + lines("c", 3));
+    const Totals want{23, 2300, 23};
+    EXPECT_EQ(run(logs(), {}), want);
+    EXPECT_EQ(run(logs(), state()), want);
+    EXPECT_EQ(run(logs(), state()), want);
+}
+
 TEST_F(LedgerTest, CountedStartUnder1KiBThenTheWholeFile) {
     const std::string a = lines("a", 10);
     tmp.write("logs/small", a.substr(0, line_bytes(a, 2)));
