@@ -409,7 +409,9 @@ void Engine::count_operations(const Columns& rows) {
     if (ids.empty()) return;
     if (operation_requests_.size() < pools_[index(Dim::Operation)].size())
         operation_requests_.resize(pools_[index(Dim::Operation)].size());
-    for (const std::uint32_t id : ids) ++operation_requests_[id];
+    ids.visit([&](const auto* id) {  // the column's width switched on once, not once a row
+        for (std::size_t i = 0; i < ids.size(); ++i) ++operation_requests_[id[i]];
+    });
 }
 
 void Engine::expect_bytes(std::uint64_t bytes) {

@@ -265,16 +265,17 @@ public:
         U most = 0;
         for (const T v : to) most = std::max(most, static_cast<U>(v));
         const unsigned w = std::max<unsigned>(width_, width_for(most));
-        if (w == width_) {
-            for (std::size_t i = 0; i < size_; ++i) put(i, static_cast<U>(to[static_cast<std::size_t>((*this)[i])]));
-            return;
-        }
-        // Wider: the mapped values go straight into a new buffer of the new width.
+        // Into a new buffer of the new width when wider, else in place; each width's loop
+        // typed (the engine remaps every batch's id columns under its lock).
         NarrowColumn out;
-        out.regrow(capacity_, w);
+        NarrowColumn& dst = w == width_ ? *this : out;
+        if (w != width_) out.regrow(capacity_, w);
         visit([&](const auto* from) {
-            for (std::size_t i = 0; i < size_; ++i) out.put(i, static_cast<U>(to[from[i]]));
+            dst.raw_visit_mut([&](auto* p) {
+                for (std::size_t i = 0; i < size_; ++i) store_as(p, i, static_cast<U>(to[from[i]]));
+            });
         });
+        if (w == width_) return;
         out.size_ = size_;
         *this = std::move(out);
     }
@@ -355,6 +356,32 @@ private:
             if (width_ == 4) return fn(as<std::uint32_t>());
         }
         return fn(as<U>());
+    }
+    /// raw_visit() with the rows writable (store_as() writes one).
+    template <class Fn>
+    decltype(auto) raw_visit_mut(Fn&& fn) {
+        if constexpr (sizeof(T) > 1) {
+            if (width_ == 1) return fn(as<std::uint8_t>());
+        }
+        if constexpr (sizeof(T) > 2) {
+            if (width_ == 2) return fn(as<std::uint16_t>());
+            if (width_ == 3) return fn(as<Uint24>());
+        }
+        if constexpr (sizeof(T) > 4) {
+            if (width_ == 4) return fn(as<std::uint32_t>());
+        }
+        return fn(as<U>());
+    }
+    /// p[row] = v, v fitting p's width.
+    template <class V>
+    static void store_as(V* p, std::size_t row, U v) noexcept {
+        if constexpr (std::is_same_v<V, Uint24>) {
+            p[row].b[0] = static_cast<std::uint8_t>(v);
+            p[row].b[1] = static_cast<std::uint8_t>(v >> 8);
+            p[row].b[2] = static_cast<std::uint8_t>(v >> 16);
+        } else {
+            p[row] = static_cast<V>(v);
+        }
     }
     /// A signed number column (the time) keeps its rows as distances from a base (base_).
     static constexpr bool kBased = kPatched && std::is_signed_v<T>;

@@ -2,6 +2,7 @@
 // equal to a full recomputation as records arrive, reports group and rank deterministically.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <deque>
 #include <map>
 
@@ -650,6 +651,28 @@ TEST(Engine, ReportNamesOperationsNoTierRuleKnows) {
                                       "{\"operation\":\"Zap\",\"requests\":1}],\"unruled_tier\":\"get\""),
                   std::string::npos)
             << report_json(r);
+    }
+    // More than 255 of them: the operation column's ids take two bytes, counted through that
+    // width's loop (each name's requests apart, the batches' own ids mapped to the engine's).
+    for (const bool streaming : {false, true}) {
+        EngineConfig cfg;
+        if (streaming) cfg.stream = ReportSpec{};
+        Engine e(cfg);
+        std::vector<OperationCount> want;
+        for (int part = 0; part < 2; ++part) {
+            std::vector<Req> many;
+            for (int i = 0; i < 300; ++i) {
+                const int op = part == 0 ? i : 299 - i;  // the second batch's ids in the other order
+                many.push_back({"a", "1.1.1.1", 200, 1, "Frob" + std::to_string(op)});
+                if (op % 3 == 0) many.push_back({"a", "1.1.1.1", 200, 1, "Frob" + std::to_string(op)});
+            }
+            e.append(batch_of(many, cfg));
+        }
+        for (int op = 0; op < 300; ++op) want.push_back({"Frob" + std::to_string(op), op % 3 == 0 ? 4u : 2u});
+        std::vector<OperationCount> got = e.report(ReportSpec{}).unruled_operations;
+        std::sort(got.begin(), got.end(), [](const auto& a, const auto& b) { return a.operation < b.operation; });
+        std::sort(want.begin(), want.end(), [](const auto& a, const auto& b) { return a.operation < b.operation; });
+        EXPECT_EQ(got, want) << "streaming " << streaming;
     }
     EngineConfig cfg;
     Engine known(cfg);

@@ -92,6 +92,36 @@ TEST(IdColumn, RemapWidensWhenTheMappedIdsNeedIt) {
     EXPECT_EQ(c.width(), 4u);
 }
 
+// A column of each width ids of a batch's pool take (1, 2 or 3 bytes), remapped to ids of every
+// width (in place, or into a wider buffer): each row reads back as map[its id], through each
+// width's own loop.
+TEST(IdColumn, RemapMapsEveryRowFromAndToEveryWidth) {
+    std::uint64_t x = 88172645463325252ULL;
+    const auto next = [&x] {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        return x;
+    };
+    for (const std::uint32_t from_top : {200u, 60'000u, 70'000u}) {
+        for (const std::uint32_t to_top : {200u, 60'000u, 16'000'000u, 4'000'000'000u}) {
+            std::vector<std::uint32_t> ids(3000);
+            for (auto& id : ids) id = static_cast<std::uint32_t>(next() % (from_top + 1));
+            ids[17] = from_top;
+            IdColumn c = column_of(ids);
+            std::vector<std::uint32_t> map(from_top + 1);
+            for (auto& m : map) m = static_cast<std::uint32_t>(next() % (std::uint64_t{to_top} + 1));
+            map[ids[3]] = to_top;
+            const unsigned before = c.width();
+            c.remap(map);
+            std::vector<std::uint32_t> want;
+            for (const auto id : ids) want.push_back(map[id]);
+            ASSERT_EQ(values(c), want) << "from width " << before << " to ids up to " << to_top;
+            EXPECT_EQ(c.width(), std::max(before, column_of({to_top}).width()));
+        }
+    }
+}
+
 TEST(IdColumn, SliceCopyOutAndAssignFromFourByteIds) {
     const IdColumn c = column_of({9, 300, 7, 8});
     EXPECT_EQ(values(c.slice(1, 2)), (std::vector<std::uint32_t>{300, 7}));
