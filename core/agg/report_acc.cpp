@@ -92,11 +92,11 @@ std::uint32_t ReportAccumulator::add_group() {
             return;
         }
     }
-    std::uint16_t& count = latency_rows_[std::size_t{row} * kLatencyBuckets + bucket];
+    std::uint8_t& count = latency_rows_[std::size_t{row} * kLatencyBuckets + bucket];
     const std::uint64_t sum = count + n;
-    count = static_cast<std::uint16_t>(sum);
-    if (sum >> 16) [[unlikely]]
-        sketch_.add(((std::uint64_t{g} + 1) << 32) | bucket, sum >> 16 << 16);  // the carry
+    count = static_cast<std::uint8_t>(sum);
+    if (sum >> 8) [[unlikely]]
+        sketch_.add(((std::uint64_t{g} + 1) << 32) | bucket, sum >> 8 << 8);  // the carry
 }
 
 std::uint32_t ReportAccumulator::latency_row_for(std::uint32_t g) {
@@ -288,7 +288,7 @@ ReportResult ReportAccumulator::finish(const Pools& pools) const {
         });
         for (std::size_t g = 0; g < latency_row_.size(); ++g) {
             if (latency_row_[g] == kNoRow) continue;
-            const std::uint16_t* row = &latency_rows_[std::size_t{latency_row_[g]} * kLatencyBuckets];
+            const std::uint8_t* row = &latency_rows_[std::size_t{latency_row_[g]} * kLatencyBuckets];
             for (std::uint32_t b = 0; b < kLatencyBuckets; ++b)
                 if (row[b]) per_group[g].emplace_back(b, row[b]);
         }

@@ -89,12 +89,12 @@ private:
     std::vector<std::uint64_t> group_timed_;
     FlatSet64 group_ip_;    // (group + 1) << 32 | ip, for the groups without a client bitmap
     FlatCounter64 sketch_;  // (group + 1) << 32 | bucket: the groups without a latency row, and
-                            // each row counter's carries (2^16 each)
+                            // each row counter's carries (2^8 each)
     // Why rows and bitmaps beside the hashes: over 2 M lines in ~40 groups the two hashes were
     // 1 MB each, and their probes (a cache miss a row each) half of the fold's time.
     static constexpr std::uint32_t kNoRow = UINT32_MAX;
     std::vector<std::uint32_t> latency_row_;     ///< per group: its row in latency_rows_, or kNoRow
-    std::vector<std::uint16_t> latency_rows_;    ///< rows of kLatencyBuckets counters (low 16 bits)
+    std::vector<std::uint8_t> latency_rows_;     ///< rows of kLatencyBuckets counters (low 8 bits)
     std::vector<std::uint32_t> client_row_;      ///< per group: its row in client_bits_of_, or kNoRow
     std::vector<std::uint64_t> client_bits_of_;  ///< rows of client_words_ words
     std::size_t client_words_ = 0;

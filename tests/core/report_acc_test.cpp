@@ -1,7 +1,7 @@
 // The report's fold (ReportAccumulator) against a plain recount: per group requests, distinct
 // clients and p50/p95, over batches folded as a streaming report folds them (pools growing
 // between batches), in every way the fold keeps them: client bitmaps, the (group, client) hash,
-// bitmaps outgrown mid-stream, latency rows, the latency hash, and a row's 16-bit counters
+// bitmaps outgrown mid-stream, latency rows, the latency hash, and a row's 8-bit counters
 // carried into the hash.
 #include <gtest/gtest.h>
 
@@ -229,15 +229,15 @@ TEST(ReportFold, TotalsSaturateAsTheRowsSumDoes) {
     }
 }
 
-// A latency row keeps 16 bits a counter: past 65,535 requests in one bucket the rest is
-// carried into the hash. Counts from a database (fold_timed) carry many at once.
+// A latency row keeps 8 bits a counter: past 255 requests in one bucket the rest is carried
+// into the hash, 256 at a time. Counts from a database (fold_timed) carry many at once.
 TEST(ReportFold, ALatencyRowsCountersCarryIntoTheHash) {
     Pools pools;
     ReportAccumulator acc(ReportSpec{});
     const std::uint32_t org = pools[index(Dim::Org)].intern("big");
     Columns c;
     // 70,000 requests at 5 ms and 69,000 at 900 ms: p50 is 5 ms only while the 5 ms count is
-    // exact (a counter wrapped without its carry leaves 4,464 there).
+    // exact (a counter wrapped without its carry leaves 112 there).
     for (std::size_t i = 0; i < 139'000; ++i) {
         NumberRow n;
         n.time = 1'700'000'000;
