@@ -114,13 +114,15 @@ void Ingestor::read_new(const std::vector<InputFile>& given, bool follow, const 
 // Over 100,000 new files the plan (each file's head read and looked up) took a seventh of the
 // wall time on one thread before the first parse; now the loader reads each chunk of files
 // the plan has made final (Ledger::plan's `final`) on its own thread while the next is planned.
-// `planned` and the loader's jobs have a slot for every input from the start, so the commit
-// sinks and workers index them while the plan fills later slots (a ledger that knows no path
-// makes at most one job per input); the ledger records the files only once its plan is over.
+// The plan writes its jobs into `planned` itself, its room for every input taken before the load
+// starts (a ledger that knows no path makes at most one job per input), so it never moves
+// while the record sink and the workers read the jobs already final; the loader's jobs have a
+// slot for every input from the start. The ledger records the files only once its plan is over.
 LoadResult Ingestor::plan_and_load(const std::vector<InputFile>& inputs, bool follow, const std::atomic<bool>* cancel,
                                    Loader& loader, PlanCounts& counts, std::vector<InputProblem>& problems,
                                    std::vector<PlannedJob>& planned) {
-    planned.resize(inputs.size());
+    planned.clear();
+    planned.reserve(inputs.size());
     std::vector<ReadJob> jobs(inputs.size());
     // What is known before the plan: every input read whole (one listed by name only, once
     // planned). The plan's duplicates are taken off the progress's totals once it is over.
@@ -146,14 +148,10 @@ LoadResult Ingestor::plan_and_load(const std::vector<InputFile>& inputs, bool fo
             JobFeed& feed;
             ~Closer() { feed.close(); }  // also when the plan throws: the loader never waits on
         } closer{feed};
-        std::vector<PlannedJob> out;
-        ledger_.plan(inputs, follow, counts, problems, out, [&](std::size_t n) {
+        ledger_.plan(inputs, follow, counts, problems, planned, [&](std::size_t n) {
             std::uint64_t found = 0;  // the sizes of inputs listed by name only, known once planned
             std::size_t found_files = 0;
-            // Taken from the plan's list, not copied: the ledger never looks at a final job again
-            // (a copy was a path and a descriptor's count more a file).
-            for (; made < n && made < planned.size(); ++made) {
-                planned[made] = std::move(out[made]);
+            for (; made < n && made < jobs.size(); ++made) {
                 jobs[made] = planned[made].job;
                 if (!inputs[planned[made].input].stated) {
                     found += planned[made].job.file.size;

@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 #include <map>
+#include <span>
 
 #include "core/ingest/ledger_io.hpp"
 
@@ -257,8 +258,19 @@ struct Ledger::Todo {
 };
 
 struct Ledger::Lists {
-    std::vector<Todo> grown, replaced, fresh;
+    std::vector<Todo> grown, replaced;
+    std::vector<std::size_t> fresh;  ///< inputs the ledger knows no entry for
 };
+
+PlannedJob Ledger::new_job(const InputFile& f, std::size_t i, bool follow) {
+    PlannedJob pj;
+    pj.input = i;
+    pj.job.file = f;
+    pj.job.take_partial_tail = !follow;
+    pj.kind = PlanKind::Read;
+    if (f.stated) plan_as(pj, FileStat{f.dev, f.ino, f.size, f.mtime_ns, f.ctime_ns});
+    return pj;
+}
 
 /// What pass 2 found of one file: where reading can start, its whole counted stream when
 /// known, and its head.
@@ -318,53 +330,65 @@ void Ledger::plan(const std::vector<InputFile>& inputs, bool follow, PlanCounts&
     HoldOpen hold;
     std::vector<const InputFile*> head_files;
     std::vector<Head> heads;
-    for (auto* list : {&lists.grown, &lists.replaced, &lists.fresh}) {
-        for (std::size_t ti = 0; ti < list->size(); ++ti) {
-            if (ti % head_chunk == 0) {
-                if (final) final(out.size());
-                head_files.clear();
-                for (std::size_t k = ti; k < std::min(ti + head_chunk, list->size()); ++k) {
-                    Todo& u = (*list)[k];
-                    if (!needs_head(u)) continue;
-                    u.head = head_files.size();
-                    head_files.push_back(&u.pj.job.file);
-                }
-                read_heads(head_files, heads, final ? &hold : nullptr);
-            }
-            Todo& t = (*list)[ti];
-            resolve(t, t.head != Todo::kNoHead ? &heads[t.head] : nullptr, search, counts, out);
+    auto plan_chunk = [&](std::span<Todo> todos) {
+        if (final) final(out.size());
+        head_files.clear();
+        for (Todo& u : todos) {
+            if (!needs_head(u)) continue;
+            u.head = head_files.size();
+            head_files.push_back(&u.pj.job.file);
         }
+        read_heads(head_files, heads, final ? &hold : nullptr);
+        for (Todo& t : todos) resolve(t, t.head != Todo::kNoHead ? &heads[t.head] : nullptr, search, counts, out);
+    };
+    for (auto* list : {&lists.grown, &lists.replaced}) {
+        for (std::size_t ti = 0; ti < list->size(); ti += head_chunk)
+            plan_chunk(std::span(*list).subspan(ti, std::min(head_chunk, list->size() - ti)));
+    }
+    // New files are made todos a chunk at a time (a first run's 100,000 todos were 32 MB of
+    // fresh pages, each job built there and moved on once).
+    std::vector<Todo> chunk;
+    chunk.reserve(std::min(head_chunk, lists.fresh.size()));
+    for (std::size_t ti = 0; ti < lists.fresh.size(); ti += head_chunk) {
+        chunk.clear();
+        for (std::size_t k = ti; k < std::min(ti + head_chunk, lists.fresh.size()); ++k)
+            chunk.push_back({new_job(inputs[lists.fresh[k]], lists.fresh[k], follow), nullptr});
+        plan_chunk(chunk);
     }
     if (final) final(out.size());
 }
 
 void Ledger::classify(const InputFile& f, std::size_t i, bool follow, PlanCounts& counts,
                       std::vector<InputProblem>& problems, std::vector<PlannedJob>& out, Lists& lists, Search& search) {
-    PlannedJob pj;
-    pj.input = i;
-    pj.job.file = f;
-    pj.job.take_partial_tail = !follow;
     if (f.path == "-") {
         ++counts.read;
+        PlannedJob pj;
+        pj.input = i;
+        pj.job.file = f;
+        pj.job.take_partial_tail = !follow;
         out.push_back(std::move(pj));
         return;
     }
     const std::string& path = f.path;
     auto it = by_path_.find(path);
-    if (!f.stated && it == by_path_.end()) {
-        // Listed by name only (StatFiles::WhenOpened) and new: its stat comes from the descriptor
-        // its head is read from (find_counted_start), not from a look of its own.
-        pj.kind = PlanKind::Read;
-        lists.fresh.push_back({std::move(pj), nullptr});
+    if (it == by_path_.end()) {
+        // New: its job is made when its chunk is planned (new_job). Listed by name only
+        // (StatFiles::WhenOpened), its stat comes from the descriptor its head is read from
+        // (find_counted_start), not from a look of its own.
+        lists.fresh.push_back(i);
         return;
     }
+    PlannedJob pj;
+    pj.input = i;
+    pj.job.file = f;
+    pj.job.take_partial_tail = !follow;
     const auto st =
         f.stated ? std::optional<FileStat>(FileStat{f.dev, f.ino, f.size, f.mtime_ns, f.ctime_ns}) : stat_file(f.path);
     if (!st) {
         problems.push_back({path, std::strerror(errno)});
         return;
     }
-    if (it != by_path_.end()) {
+    {
         const LedgerEntry& e = it->second;
         if (e.stat == *st && e.gaps.empty() && (e.gzip || follow || e.offset >= st->size)) {
             if (!e.error.empty())
@@ -379,11 +403,6 @@ void Ledger::classify(const InputFile& f, std::size_t i, bool follow, PlanCounts
         }
     }
     plan_as(pj, *st);
-    if (it == by_path_.end()) {
-        pj.kind = PlanKind::Read;
-        lists.fresh.push_back({std::move(pj), nullptr});
-        return;
-    }
     LedgerEntry& e = it->second;
     if (!still_counted(e, *st)) {  // truncated or replaced (or a .gz rewritten): read unless its start is counted
         pj.kind = PlanKind::Replaced;

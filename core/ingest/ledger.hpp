@@ -179,6 +179,8 @@ private:
     /// The same file as `e` counted, its counted bytes still there (first and last KiB, or the
     /// whole counted start when its edges are not known): it grew, or only its stat changed.
     bool still_counted(const LedgerEntry& e, const FileStat& st) const;
+    /// The job of input `i`, `f`, new to the ledger: read whole, as listed.
+    static PlannedJob new_job(const InputFile& f, std::size_t i, bool follow);
     /// Pass 2 for one file: a Duplicate (entry now), or a job from its longest counted start.
     void resolve(Todo& t, ledger_io::Head* head, Search& search, PlanCounts& counts, std::vector<PlannedJob>& out);
     /// Its head, the counted content at its line ends (in the head, then hashed past it as far
