@@ -183,6 +183,11 @@ void walk(int fd, const std::string& prefix, const std::string& shown, std::vect
     }
     std::sort(files.begin(), files.end(), [](const InputFile& a, const InputFile& b) { return a.path < b.path; });
     std::sort(folders.begin(), folders.end());
+    if (out.empty() && folders.empty()) {
+        out = std::move(files);  // a folder of files only, listed first: its list is the list
+        ::closedir(dir);         // closes fd
+        return;
+    }
     out.reserve(out.size() + files.size());
     auto file = files.begin();
     for (const auto& [folder, link] : folders) {
