@@ -34,7 +34,8 @@ IoStatus Ingestor::open_state(const std::filesystem::path& file, std::uint64_t f
 
 void Ingestor::read_new(const std::vector<InputFile>& given, bool follow, const std::atomic<bool>* cancel,
                         IngestResult& out, std::optional<IoError>& store_error, bool hash) {
-    if (unhashed_) {  // a plan after a one-shot round after all: its files' contents first
+    record_unrecorded();  // before any plan: it matches files against them
+    if (unhashed_) {      // a plan after a one-shot round after all: its files' contents first
         ledger_.complete_hashes();
         unhashed_ = false;
     }
@@ -75,7 +76,14 @@ void Ingestor::read_new(const std::vector<InputFile>& given, bool follow, const 
     }
     // Each file is recorded as soon as it and those before it are read (in plan order, on
     // the loading thread), not all after the load: 100,000 files take half a second to record.
-    loader.set_file_done([&](std::size_t i, const FileResult& r) { ledger_.record(planned[i], r); });
+    // A round without a hash (one-shot) is recorded only should a plan come after all.
+    if (hash) {
+        loader.set_file_done([&](std::size_t i, const FileResult& r) { ledger_.record(planned[i], r); });
+    } else {
+        loader.set_file_done([&](std::size_t i, const FileResult& r) {
+            if (!r.untouched) unrecorded_.push_back({i, r.end, r.next_line, r.bytes, r.gzip, r.failed, r.error});
+        });
+    }
     // A first run (the ledger knows no path; not s3top ingest, whose hook sends each batch
     // elsewhere) reads the files the plan has made final while it plans the rest.
     LoadResult r;
@@ -109,6 +117,7 @@ void Ingestor::read_new(const std::vector<InputFile>& given, bool follow, const 
         out.load.files.insert(out.load.files.end(), std::make_move_iterator(r.files.begin()),
                               std::make_move_iterator(r.files.end()));
     }
+    if (!unrecorded_.empty()) unrecorded_jobs_ = std::move(planned);  // recorded should a plan come
 }
 
 // Over 100,000 new files the plan (each file's head read and looked up) took a seventh of the
@@ -236,5 +245,21 @@ IngestResult Ingestor::ingest(const std::vector<InputFile>& inputs, bool follow,
 }
 
 void Ingestor::sync() { store_.sync(); }
+
+void Ingestor::record_unrecorded() {
+    for (Unrecorded& u : unrecorded_) {
+        FileResult r;  // read without a hash: no content hash, edges or starts (Ledger::record)
+        r.end = u.end;
+        r.next_line = u.next_line;
+        r.bytes = u.bytes;
+        r.gzip = u.gzip;
+        r.failed = u.failed;
+        r.error = std::move(u.error);
+        r.edges_left = true;
+        ledger_.record(unrecorded_jobs_[u.job], r);
+    }
+    unrecorded_.clear();
+    unrecorded_jobs_.clear();
+}
 
 }  // namespace s3top

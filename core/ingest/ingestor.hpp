@@ -85,7 +85,11 @@ public:
 
     /// Flushes the state file to disk.
     void sync();
-    const Ledger& ledger() const { return ledger_; }
+    /// The ledger, with every file read so far recorded.
+    const Ledger& ledger() {
+        record_unrecorded();
+        return ledger_;
+    }
     bool has_state() const { return store_.is_open(); }
     StateStore& state() { return store_; }
 
@@ -99,9 +103,24 @@ private:
     LoadResult plan_and_load(const std::vector<InputFile>& inputs, bool follow, const std::atomic<bool>* cancel,
                              Loader& loader, PlanCounts& counts, std::vector<InputProblem>& problems,
                              std::vector<PlannedJob>& planned);
+    /// Records in the ledger the files of a one-shot round (kept aside: see unrecorded_).
+    void record_unrecorded();
+    /// What the ledger's record() takes of a file's result read without a hash.
+    struct Unrecorded {
+        std::size_t job = 0;  ///< in unrecorded_jobs_
+        std::uint64_t end = 0, next_line = 1, bytes = 0;
+        bool gzip = false, failed = false;
+        std::string error;
+    };
     Engine& engine_;
     LoaderOptions options_;
     bool one_shot_ = false;
+    /// A one-shot round's files are recorded only when a plan comes after all (a file that
+    /// changed while read, another ingest) or the ledger is asked for: over 100,000 files the
+    /// entries were ~50 MB and a path hashed and stored twice a file, for a plan that rarely
+    /// comes. Its jobs and what each read left (files not taken are not recorded anyway).
+    std::vector<PlannedJob> unrecorded_jobs_;
+    std::vector<Unrecorded> unrecorded_;
     bool unhashed_ = false;  ///< the ledger holds entries read without a hash (complete_hashes)
     RejectSink reject_sink_;
     InputScreen screen_;

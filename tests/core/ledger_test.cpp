@@ -9,9 +9,11 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <span>
 #include <thread>
 
 #include "core/ingest/ingestor.hpp"
@@ -223,6 +225,35 @@ TEST_F(LedgerTest, APlanAfterAOneShotIngestMatchesFilesAgainstWhatItRead) {
     const ReportResult r = engine.report(ReportSpec{});
     EXPECT_EQ(r.totals.requests, 15u);
     EXPECT_EQ(r.totals.bytes_sent, 10u * 100 + 5 * 7);
+}
+
+// A one-shot ingest's files are recorded only when a plan comes after all: a file that changed
+// between its plan and its read (here rewritten in place, shorter, while "a" is read) is planned
+// again in the same ingest, against what was read before it: now a copy of "a", it adds nothing.
+TEST_F(LedgerTest, AFileChangedWhileAOneShotIngestReadsIsPlannedAgainAgainstWhatItRead) {
+    const std::string a = lines("a", 10);
+    tmp.write("logs/a", a);
+    tmp.write("logs/b", lines("b", 20, 7));  // longer than a: its rewrite reads short of the plan
+    Engine engine{EngineConfig{}};
+    LoaderOptions o;
+    o.workers = 1;  // a then b, in one run of small files
+    Ingestor ing(engine, o);
+    ing.set_one_shot(true);
+    std::atomic<bool> rewritten{false};
+    ing.set_parser_factory(
+        [&](std::string_view format, std::span<const std::string_view> first, const FormatOptions& options) {
+            if (!first.empty() && !rewritten.exchange(true)) {
+                std::ofstream(logs() / "b", std::ios::binary | std::ios::trunc) << a;  // in place: the same inode
+            }
+            return choose_format(format, first, options);
+        });
+    std::vector<InputProblem> problems;
+    const IngestResult r = ing.ingest(collect_inputs({logs().string()}, problems), false);
+    ASSERT_TRUE(rewritten.load());
+    EXPECT_EQ(r.counts.duplicate, 1u);
+    const ReportResult rep = engine.report(ReportSpec{});
+    EXPECT_EQ(rep.totals.requests, 10u);
+    EXPECT_EQ(rep.totals.bytes_sent, 10u * 100);
 }
 
 // Ledger::plan's `final`: called as chunks of heads are resolved and once at the end, never
