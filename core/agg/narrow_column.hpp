@@ -345,32 +345,27 @@ private:
     }
     template <class Fn>
     decltype(auto) raw_visit(Fn&& fn) const {
-        if constexpr (sizeof(T) > 1) {
-            if (width_ == 1) return fn(as<std::uint8_t>());
-        }
-        if constexpr (sizeof(T) > 2) {
-            if (width_ == 2) return fn(as<std::uint16_t>());
-            if (width_ == 3) return fn(as<Uint24>());
-        }
-        if constexpr (sizeof(T) > 4) {
-            if (width_ == 4) return fn(as<std::uint32_t>());
-        }
-        return fn(as<U>());
+        return visit_width(*this, std::forward<Fn>(fn));
     }
     /// raw_visit() with the rows writable (store_as() writes one).
     template <class Fn>
     decltype(auto) raw_visit_mut(Fn&& fn) {
+        return visit_width(*this, std::forward<Fn>(fn));
+    }
+    /// fn(the rows as the width they are stored in), const or not as `self` is.
+    template <class Self, class Fn>
+    static decltype(auto) visit_width(Self& self, Fn&& fn) {
         if constexpr (sizeof(T) > 1) {
-            if (width_ == 1) return fn(as<std::uint8_t>());
+            if (self.width_ == 1) return fn(self.template as<std::uint8_t>());
         }
         if constexpr (sizeof(T) > 2) {
-            if (width_ == 2) return fn(as<std::uint16_t>());
-            if (width_ == 3) return fn(as<Uint24>());
+            if (self.width_ == 2) return fn(self.template as<std::uint16_t>());
+            if (self.width_ == 3) return fn(self.template as<Uint24>());
         }
         if constexpr (sizeof(T) > 4) {
-            if (width_ == 4) return fn(as<std::uint32_t>());
+            if (self.width_ == 4) return fn(self.template as<std::uint32_t>());
         }
-        return fn(as<U>());
+        return fn(self.template as<U>());
     }
     /// p[row] = v, v fitting p's width.
     template <class V>
