@@ -262,11 +262,19 @@ struct Ledger::Lists {
     std::vector<std::size_t> fresh;  ///< inputs the ledger knows no entry for
 };
 
-PlannedJob Ledger::new_job(const InputFile& f, std::size_t i, bool follow) {
+namespace {
+/// A job reading input `i` (`f`) as the run reads: whole lines only when following.
+PlannedJob job_for(const InputFile& f, std::size_t i, bool follow) {
     PlannedJob pj;
     pj.input = i;
     pj.job.file = f;
     pj.job.take_partial_tail = !follow;
+    return pj;
+}
+}  // namespace
+
+PlannedJob Ledger::new_job(const InputFile& f, std::size_t i, bool follow) {
+    PlannedJob pj = job_for(f, i, follow);
     pj.kind = PlanKind::Read;
     if (f.stated) plan_as(pj, FileStat{f.dev, f.ino, f.size, f.mtime_ns, f.ctime_ns});
     return pj;
@@ -362,11 +370,7 @@ void Ledger::classify(const InputFile& f, std::size_t i, bool follow, PlanCounts
                       std::vector<InputProblem>& problems, std::vector<PlannedJob>& out, Lists& lists, Search& search) {
     if (f.path == "-") {
         ++counts.read;
-        PlannedJob pj;
-        pj.input = i;
-        pj.job.file = f;
-        pj.job.take_partial_tail = !follow;
-        out.push_back(std::move(pj));
+        out.push_back(job_for(f, i, follow));
         return;
     }
     const std::string& path = f.path;
@@ -378,32 +382,26 @@ void Ledger::classify(const InputFile& f, std::size_t i, bool follow, PlanCounts
         lists.fresh.push_back(i);
         return;
     }
-    PlannedJob pj;
-    pj.input = i;
-    pj.job.file = f;
-    pj.job.take_partial_tail = !follow;
     const auto st =
         f.stated ? std::optional<FileStat>(FileStat{f.dev, f.ino, f.size, f.mtime_ns, f.ctime_ns}) : stat_file(f.path);
     if (!st) {
         problems.push_back({path, std::strerror(errno)});
         return;
     }
-    {
-        const LedgerEntry& e = it->second;
-        if (e.stat == *st && e.gaps.empty() && (e.gzip || follow || e.offset >= st->size)) {
-            if (!e.error.empty())
-                problems.push_back({path, e.error,
-                                    !e.failed       ? InputProblem::Effect::NothingMissing
-                                    : e.offset == 0 ? InputProblem::Effect::NotRead
-                                                    : InputProblem::Effect::ReadInPart});
-            // No work here, not even a copy of the input: a restart's unchanged files cost
-            // their listing and one lookup.
-            ++counts.unchanged;
-            return;
-        }
-    }
-    plan_as(pj, *st);
     LedgerEntry& e = it->second;
+    if (e.stat == *st && e.gaps.empty() && (e.gzip || follow || e.offset >= st->size)) {
+        if (!e.error.empty())
+            problems.push_back({path, e.error,
+                                !e.failed       ? InputProblem::Effect::NothingMissing
+                                : e.offset == 0 ? InputProblem::Effect::NotRead
+                                                : InputProblem::Effect::ReadInPart});
+        // No work here, not even a copy of the input: a restart's unchanged files cost
+        // their listing and one lookup.
+        ++counts.unchanged;
+        return;
+    }
+    PlannedJob pj = job_for(f, i, follow);
+    plan_as(pj, *st);
     if (!still_counted(e, *st)) {  // truncated or replaced (or a .gz rewritten): read unless its start is counted
         pj.kind = PlanKind::Replaced;
         lists.replaced.push_back({std::move(pj), &e});
@@ -614,8 +612,8 @@ std::uint64_t Ledger::match_in_head(std::string_view counted, bool complete, boo
         rest.remove_prefix(n);
         if (nl != std::string_view::npos) ++line;
         const bool at_end = nl == std::string_view::npos;
-        // head_prefixes(counted, complete ? its size : no end): the line ends before its end.
-        if (!at_end && starts.size() < kMaxHeadPrefixes && (!complete || !rest.empty()))
+        // head_prefixes(counted, complete ? its size : no end), in this pass.
+        if (!at_end && keeps_head_prefix(h.length(), complete ? counted.size() : ReadJob::kToEnd, starts.size()))
             starts.push_back(HeadPrefix{h.digest(), static_cast<std::uint16_t>(h.length())});
         if (!judge || (at_end && !complete)) continue;  // a line that goes on past the head
         if (known(h.length(), h.digest())) {

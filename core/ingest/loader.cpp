@@ -20,9 +20,8 @@ std::vector<HeadPrefix> head_prefixes(std::string_view head, std::uint64_t end) 
     std::vector<HeadPrefix> out;
     head = head.substr(0, static_cast<std::size_t>(std::min<std::uint64_t>({head.size(), end, kEdgeBytes})));
     StreamHash h;
-    for (std::size_t nl = head.find('\n'); nl != std::string_view::npos && out.size() < kMaxHeadPrefixes;
-         nl = head.find('\n', nl + 1)) {
-        if (nl + 1 >= end) break;  // the whole content: not a start of itself
+    for (std::size_t nl = head.find('\n'); nl != std::string_view::npos; nl = head.find('\n', nl + 1)) {
+        if (!keeps_head_prefix(nl + 1, end, out.size())) break;
         h.update(head.substr(static_cast<std::size_t>(h.length()), nl + 1 - static_cast<std::size_t>(h.length())));
         out.push_back(HeadPrefix{h.digest(), static_cast<std::uint16_t>(nl + 1)});
     }

@@ -87,8 +87,13 @@ struct HeadPrefix {
 /// At most this many line ends are kept per file (the first ones): S3 lines are 300-700 bytes,
 /// so a KiB holds 1-3 of them; a file of shorter lines keeps only its first 8.
 inline constexpr std::size_t kMaxHeadPrefixes = 8;
-/// The first kMaxHeadPrefixes line ends of `head` (a stream's first bytes) before `end`
-/// (the whole counted content is not a start of itself), within kEdgeBytes.
+/// Whether a line end at stream offset `line_end` (just past its '\n') is kept as a start, with
+/// `kept` kept before it: one of the first kMaxHeadPrefixes, within kEdgeBytes, and before
+/// `end` (the whole counted content is not a start of itself).
+constexpr bool keeps_head_prefix(std::uint64_t line_end, std::uint64_t end, std::size_t kept) {
+    return kept < kMaxHeadPrefixes && line_end <= kEdgeBytes && line_end < end;
+}
+/// The line ends of `head` (a stream's first bytes) keeps_head_prefix() keeps.
 std::vector<HeadPrefix> head_prefixes(std::string_view head, std::uint64_t end);
 
 /// Orders records as their files and lines do: file index in the high 24 bits, the line

@@ -18,6 +18,7 @@
 
 #include "core/ingest/ingestor.hpp"
 #include "core/ingest/inputs.hpp"
+#include "core/ingest/loader.hpp"
 #include "core/ingest/opened_file.hpp"
 #include "support/ingest_run.hpp"
 #include "support/test_support.hpp"
@@ -103,6 +104,31 @@ protected:
     fs::path logs() const { return tmp.path() / "logs"; }
     fs::path state() const { return tmp.path() / "state" / "x.state"; }
 };
+
+// The line ends kept as starts of a stream (keeps_head_prefix, which the plan's one pass over a
+// head applies too): before the end given (the whole content is no start of itself), within the
+// first KiB, the first eight.
+TEST(HeadPrefixes, LineEndsBeforeTheEndWithinTheFirstKiBTheFirstEight) {
+    const auto lengths = [](std::string_view head, std::uint64_t end) {
+        std::vector<std::uint64_t> out;
+        for (const HeadPrefix& p : head_prefixes(head, end)) {
+            EXPECT_EQ(p.digest, StreamHash::of(head.substr(0, p.length))) << p.length;
+            out.push_back(p.length);
+        }
+        return out;
+    };
+    using L = std::vector<std::uint64_t>;
+    EXPECT_EQ(lengths("a\nbb\n", 5), (L{2}));
+    EXPECT_EQ(lengths("a\nbb\n", ReadJob::kToEnd), (L{2, 5}));
+    EXPECT_EQ(lengths("a\nbb\nc", ReadJob::kToEnd), (L{2, 5}));
+    EXPECT_EQ(lengths(std::string(20, '\n'), ReadJob::kToEnd), (L{1, 2, 3, 4, 5, 6, 7, 8}));
+    const std::string kib = std::string(1023, 'x') + "\n" + "y\n";  // ends at 1024 and 1026
+    EXPECT_EQ(lengths(kib, ReadJob::kToEnd), (L{1024}));
+    EXPECT_TRUE(keeps_head_prefix(kEdgeBytes, kEdgeBytes + 1, kMaxHeadPrefixes - 1));
+    EXPECT_FALSE(keeps_head_prefix(kEdgeBytes + 1, ReadJob::kToEnd, 0));
+    EXPECT_FALSE(keeps_head_prefix(5, 5, 0));
+    EXPECT_FALSE(keeps_head_prefix(2, 5, kMaxHeadPrefixes));
+}
 
 TEST_F(LedgerTest, ReRunAndRestartCountNothingTwice) {
     tmp.write("logs/a", lines("a", 10));
