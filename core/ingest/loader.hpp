@@ -35,12 +35,12 @@ struct LoaderOptions {
     /// The reader thread cuts a big file (over block_bytes, or standard input) into blocks of at
     /// most this size (and of block_bytes when that is smaller) for the workers: 1 MiB blocks
     /// take the time 4 MiB ones did at half the memory (eight blocks in the queue and the
-    /// workers; README "Performance", session 21).
+    /// workers; docs/performance.md, session 21).
     std::size_t reader_block_bytes = 1 << 20;
     /// A worker reading a small file whole (up to block_bytes) reads and parses it this much at
     /// a time, into a buffer it reuses: the bytes stay in the core's cache from the kernel's copy
     /// to the parse. Read as one block of up to block_bytes, they went out to memory and came
-    /// back (a third more system time; README "Performance", session 21).
+    /// back (a third more system time; docs/performance.md, session 21).
     std::size_t whole_file_block_bytes = 128 << 10;
     std::size_t max_line_bytes = 1 << 20;  ///< longer lines are rejected (line_too_long)
     /// A gzip file is stopped (with a per-file error; the lines before count) once it has

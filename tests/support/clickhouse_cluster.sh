@@ -16,8 +16,8 @@
 # and system.part_log (each part written or merged), which the tests do not need.
 # The servers run with MALLOC_CONF=$CH_MALLOC_CONF, by default dirty_decay_ms:-1: jemalloc (which
 # Debian's clickhouse-server links) then keeps the pages a part's columns freed for the next
-# insert instead of handing them back, so an insert does not fault its memory in fresh (the
-# README's "Into ClickHouse" has the figures). A deployment setting, never needed for
+# insert instead of handing them back, so an insert does not fault its memory in fresh (figures:
+# docs/performance.md, "ClickHouse", session 22). A deployment setting, never needed for
 # correctness: CH_MALLOC_CONF= (empty) runs the servers with jemalloc's defaults.
 CH_CLUSTER=s3top_test
 CH_HTTP=()
