@@ -14,6 +14,9 @@
 #   filter     BM_FilterChange10M: a filter change over 10 M records (target under 250 ms);
 #   files      bench/sources.sh's two --no-state reports: 10 M lines in 100,000 files against
 #              the same lines in one file (target: at most 1.5x); 12 GB of data, opt-in.
+#   stages     the read floor stage by stage (bench/s3top_stages, opt-in): both cores only
+#              reading the files, then also indexing each line, parsing it, finding its org,
+#              each alternated with cat and the report: what is left for counting.
 # Run it on an idle machine: it prints the load, and figures taken under load say little.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -133,6 +136,22 @@ if has filter; then
   fi
   "$BUILD/bench/s3top_bench" --benchmark_filter='BM_FilterChange10M' 2>/dev/null | grep -E '^BM_' || true
   echo "=> target: a filter change over 10 M records under 250 ms"
+fi
+
+if has stages; then
+  if [ ! -x "$BUILD/bench/s3top_stages" ]; then  # built with the benchmarks, which are opt-in
+    cmake -S . -B "$BUILD" -DS3TOP_BUILD_BENCH=ON >/dev/null && cmake --build "$BUILD" --target s3top_stages -j2 >/dev/null
+  fi
+  for _ in $(seq "$RUNS"); do
+    run "cat (the files to /dev/null)" cat "$LOGS"/*
+    cat_secs=$SECS
+    for stage in read index parse org; do
+      run "stages: $stage" "$BUILD/bench/s3top_stages" "$LOGS" "$stage"
+      echo "   => $(ratio "$SECS" "$cat_secs")x cat"
+    done
+    run "s3top report --no-state --by org" "$S3TOP" report --no-state --by org "$LOGS"
+    echo "   => $(ratio "$SECS" "$cat_secs")x cat"
+  done
 fi
 
 if has files; then
