@@ -14,7 +14,7 @@
 #   filter     BM_FilterChange10M: a filter change over 10 M records (target under 250 ms);
 #   files      bench/sources.sh's two --no-state reports: 10 M lines in 100,000 files against
 #              the same lines in one file (target: at most 1.5x); 12 GB of data, opt-in.
-#   stages     the read floor stage by stage (bench/s3top_stages, opt-in): both cores only
+#   stages     the read floor stage by stage (bench/s3top_stages; opt-in): both cores only
 #              reading the files, then also indexing each line, parsing it, finding its org,
 #              each alternated with cat and the report: what is left for counting.
 # Run it on an idle machine: it prints the load, and figures taken under load say little.
@@ -139,9 +139,7 @@ if has filter; then
 fi
 
 if has stages; then
-  if [ ! -x "$BUILD/bench/s3top_stages" ]; then  # built with the benchmarks, which are opt-in
-    cmake -S . -B "$BUILD" -DS3TOP_BUILD_BENCH=ON >/dev/null && cmake --build "$BUILD" --target s3top_stages -j2 >/dev/null
-  fi
+  [ -x "$BUILD/bench/s3top_stages" ] || cmake --build "$BUILD" --target s3top_stages -j2 >/dev/null
   for _ in $(seq "$RUNS"); do
     run "cat (the files to /dev/null)" cat "$LOGS"/*
     cat_secs=$SECS
