@@ -1,7 +1,7 @@
 # Installation (cmake --install) and the Debian package (cpack -G DEB), laid out as Debian
 # tools are: /usr/bin/s3top, s3top(1) gzipped, bash/zsh/fish completions where each shell looks,
-# the annotated default config and price tables in /usr/share/s3top, README, copyright and
-# changelog in /usr/share/doc/s3top. `./dev.sh package` builds the .deb and runs lintian;
+# the annotated default config and price tables in /usr/share/s3top, README (with the docs it
+# links to), copyright and changelog in /usr/share/doc/s3top. `./dev.sh package` builds the .deb and runs lintian;
 # tests/e2e/install.sh checks the layout of an install into a temp folder.
 include(GNUInstallDirs)
 
@@ -29,7 +29,10 @@ install(FILES completions/_s3top DESTINATION "${CMAKE_INSTALL_DATAROOTDIR}/zsh/v
 install(FILES completions/s3top.fish DESTINATION "${CMAKE_INSTALL_DATAROOTDIR}/fish/vendor_completions.d")
 install(FILES config/s3top.conf DESTINATION "${CMAKE_INSTALL_DATAROOTDIR}/s3top")
 install(DIRECTORY config/prices DESTINATION "${CMAKE_INSTALL_DATAROOTDIR}/s3top" FILES_MATCHING PATTERN "*.toml")
-install(FILES README.md packaging/debian/copyright "${S3TOP_PKG_DIR}/changelog.gz" DESTINATION "${doc_dir}")
+install(FILES README.md ARCHITECTURE.md packaging/debian/copyright "${S3TOP_PKG_DIR}/changelog.gz" DESTINATION "${doc_dir}")
+# The documents README links to (docs/performance.md, ARCHITECTURE.md and the ledger, replay and dedupe its
+# Layout names), beside it as in the tree, so its links work where it is installed.
+install(FILES docs/dedupe.md docs/ingest.md docs/performance.md docs/replay.md DESTINATION "${doc_dir}/docs")
 
 set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGE_NAME s3top)

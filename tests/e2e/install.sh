@@ -2,8 +2,8 @@
 # End to end: `cmake --install` of this build into a temp folder (DESTDIR, prefix /usr) lays out
 # what the Debian package ships, exactly: the binary, s3top(1) gzipped without a time stamp,
 # the bash/zsh/fish completions where each shell looks, the annotated default config and price
-# tables in /usr/share/s3top, README, a machine-readable copyright and the changelog in
-# /usr/share/doc/s3top. The installed pieces work: the binary runs, man renders the page, the
+# tables in /usr/share/s3top, README with the docs it links to, a machine-readable copyright and
+# the changelog in /usr/share/doc/s3top. The installed pieces work: the binary runs, man renders the page, the
 # installed bash completion completes. (lintian runs on the real .deb in ./dev.sh package.)
 set -euo pipefail
 : "${S3TOP_BUILD_DIR:?}" "${S3TOP_SOURCE_DIR:?}"
@@ -16,9 +16,14 @@ DESTDIR=$root cmake --install "$S3TOP_BUILD_DIR" --prefix /usr >"$work/log" 2>&1
 want=(
   usr/bin/s3top
   usr/share/bash-completion/completions/s3top
+  usr/share/doc/s3top/ARCHITECTURE.md
   usr/share/doc/s3top/README.md
   usr/share/doc/s3top/changelog.gz
   usr/share/doc/s3top/copyright
+  usr/share/doc/s3top/docs/dedupe.md
+  usr/share/doc/s3top/docs/ingest.md
+  usr/share/doc/s3top/docs/performance.md
+  usr/share/doc/s3top/docs/replay.md
   usr/share/fish/vendor_completions.d/s3top.fish
   usr/share/man/man1/s3top.1.gz
   usr/share/s3top/prices/s3-standard-us-east-1.toml
@@ -55,6 +60,18 @@ head -1 "$copyright" | grep -qx 'Format: https://www.debian.org/doc/packaging-ma
 grep -A3 -x 'Files: \*' "$copyright" | grep -q '^License: ' || fail "copyright: no Files: * paragraph with a License"
 
 cmp "$root/usr/share/s3top/s3top.conf" "$S3TOP_SOURCE_DIR/config/s3top.conf" || fail "installed config differs"
+# Every relative link of the installed README, ARCHITECTURE.md and docs/ finds its file there.
+doc=$root/usr/share/doc/s3top
+links=0
+for md in "$doc/README.md" "$doc/ARCHITECTURE.md" "$doc"/docs/*.md; do
+  while read -r target; do
+    target=${target%%#*}
+    [[ -z $target || $target == *://* || $target == mailto:* ]] && continue
+    [[ -e $(dirname "$md")/$target ]] || fail "${md#"$root"/}: its link to $target finds no installed file"
+    links=$((links + 1))
+  done < <(grep -o '](\([^)]*\))' "$md" | sed 's/^](//; s/)$//')
+done
+(( links > 0 )) || fail "no relative link checked in the installed README"
 
 # The installed bash completion completes with the installed binary.
 if [[ -f /usr/share/bash-completion/bash_completion ]]; then
