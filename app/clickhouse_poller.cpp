@@ -8,6 +8,7 @@
 #include "core/clickhouse/remote_report.hpp"
 #include "core/report/terminal_text.hpp"
 #include "core/util/civil_time.hpp"
+#include "core/util/thread_name.hpp"
 #include "tui/sources.hpp"
 
 namespace s3top::app {
@@ -18,7 +19,10 @@ ClickHousePoller::ClickHousePoller(const clickhouse::Target& target, std::chrono
       storage_(std::move(storage)),
       every_(every),
       wake_(std::move(wake)),
-      thread_([this](std::stop_token st) { run(st); }) {}
+      thread_([this](std::stop_token st) {
+          name_this_thread("s3top-ch-poll");
+          run(st);
+      }) {}
 
 ClickHousePoller::~ClickHousePoller() {
     client_.cancel();  // a poll ClickHouse does not answer is not waited for

@@ -26,6 +26,7 @@
 #include "app/settings.hpp"
 #include "app/view_export.hpp"
 #include "core/report/terminal_text.hpp"
+#include "core/util/thread_name.hpp"
 #include "tui/dashboard.hpp"
 
 namespace s3top::app {
@@ -354,10 +355,18 @@ int run_dashboard_command(const Options& opt) {
     // The threads started from here (ingest, follow, replay, parse workers) leave the
     // dashboard's signals to the UI thread; unblocked again once the dashboard is closed.
     std::optional<tui::DashboardSignalBlock> signals_to_ui(std::in_place);
-    std::jthread ingest([&in] { in.load_and_follow(); });
+    std::jthread ingest([&in] {
+        name_this_thread("s3top-ingest");
+        in.load_and_follow();
+    });
     // Following s3:// PATHs: listed again every --every on a thread of their own.
     std::jthread s3_poller;
-    if (s.s3 && in.follow) s3_poller = std::jthread([&] { s.s3->run([&](const std::string& line) { in.say(line); }); });
+    if (s.s3 && in.follow) {
+        s3_poller = std::jthread([&] {
+            name_this_thread("s3top-s3-poll");
+            s.s3->run([&](const std::string& line) { in.say(line); });
+        });
+    }
     // However this function is left, the ingest thread is stopped before it is joined.
     const OnExit stop_ingest{[&in] { in.stop(); }};
     d.poll_interval = std::chrono::milliseconds(200);

@@ -18,6 +18,7 @@
 #include "app/output.hpp"
 #include "core/report/terminal_text.hpp"
 #include "core/report/report_writer.hpp"
+#include "core/util/thread_name.hpp"
 
 namespace s3top::app {
 
@@ -87,6 +88,7 @@ int report_follow(Session& s, const Options& opt, const ReportSpec& spec) {
     Follower& follower = *s.follower;
     UnreadList unread(s.unread);
     std::jthread watcher([&] {
+        name_this_thread("s3top-follow");
         follower.run([&](const IngestResult& r) {
             unread.update(r);
             for (const auto& f : r.load.files) {
@@ -100,8 +102,10 @@ int report_follow(Session& s, const Options& opt, const ReportSpec& spec) {
     // folders the follower watches.
     std::jthread s3_poller;
     if (s.s3) {
-        s3_poller = std::jthread(
-            [&] { s.s3->run([](const std::string& line) { fmt::print(stderr, "{}\n", terminal_safe(line)); }); });
+        s3_poller = std::jthread([&] {
+            name_this_thread("s3top-s3-poll");
+            s.s3->run([](const std::string& line) { fmt::print(stderr, "{}\n", terminal_safe(line)); });
+        });
     }
     // Stopped before the watcher is joined however this function is left.
     const OnExit stop_watching{[&] {

@@ -14,6 +14,7 @@
 #include "core/clickhouse/client.hpp"
 #include "core/clickhouse/ingest_sink.hpp"
 #include "core/report/terminal_text.hpp"
+#include "core/util/thread_name.hpp"
 
 namespace s3top::app {
 namespace {
@@ -44,6 +45,7 @@ void follow_until_stopped(Session& s, const Options& opt, clickhouse::IngestSink
     if (!s.follower) s.follower = std::make_unique<Follower>(*s.ingestor, follow_options(opt));
     Follower& follower = *s.follower;
     std::jthread watcher([&] {
+        name_this_thread("s3top-follow");
         follower.run([&](const IngestResult& r) {
             for (const auto& f : r.load.files) {
                 if (!f.error.empty()) say(fmt::format("s3top: {}: {}", f.path, f.error));
@@ -52,7 +54,12 @@ void follow_until_stopped(Session& s, const Options& opt, clickhouse::IngestSink
         });
     });
     std::jthread s3_poller;
-    if (s.s3) s3_poller = std::jthread([&] { s.s3->run([](const std::string& line) { say(line); }); });
+    if (s.s3) {
+        s3_poller = std::jthread([&] {
+            name_this_thread("s3top-s3-poll");
+            s.s3->run([](const std::string& line) { say(line); });
+        });
+    }
     const OnExit stop_watching{[&] {
         follower.stop();
         if (s.s3) s.s3->stop();

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "core/report/terminal_text.hpp"
+#include "core/util/thread_name.hpp"
 
 namespace s3top::app {
 namespace {
@@ -53,6 +54,7 @@ void write_all(const std::string& s) {
 ProgressLine::ProgressLine(std::shared_ptr<const LoadProgress> progress, bool wanted) {
     if (!wanted || !progress || !stderr_can_redraw()) return;
     thread_ = std::jthread([progress = std::move(progress), delay = delay_from_env()](std::stop_token stop) {
+        name_this_thread("s3top-progress");
         std::mutex m;
         std::condition_variable_any cv;
         std::unique_lock lock(m);

@@ -7,6 +7,7 @@
 
 #include "app/follow.hpp"
 #include "app/replay.hpp"
+#include "core/util/thread_name.hpp"
 
 namespace s3top::app {
 
@@ -24,7 +25,10 @@ bool replay_for_report(Session& s, const Options& opt, const ReportSpec& spec) {
         replay.run();
         return true;
     }
-    std::jthread feeder([&] { replay.run(); });
+    std::jthread feeder([&] {
+        name_this_thread("s3top-replay");
+        replay.run();
+    });
     auto next = std::chrono::steady_clock::now() + every;
     while (!replay.wait_done(next)) {
         if (!write_interval_report(*s.engine, spec, opt, s.loader_options.dedupe.get(), s.unread)) {

@@ -8,6 +8,8 @@
 #include <string_view>
 #include <ctime>
 
+#include "core/util/thread_name.hpp"
+
 namespace s3top::app {
 namespace {
 
@@ -100,6 +102,7 @@ void S3Sources::start_fetching() {
         for (const auto& p : plans_) to_fetch_ += p ? p->todo.size() : 0;
     }
     fetcher_ = std::jthread([this] {
+        name_this_thread("s3top-s3-fetch");
         std::vector<InputProblem> problems;
         for (std::size_t i = 0; i < plans_.size(); ++i) {
             if (!plans_[i]) continue;

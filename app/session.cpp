@@ -21,6 +21,7 @@
 #include "core/report/terminal_text.hpp"
 #include "core/ingest/request_ids.hpp"
 #include "core/util/hash.hpp"
+#include "core/util/thread_name.hpp"
 
 namespace s3top::app {
 namespace {
@@ -189,6 +190,7 @@ Session make_session(const Options& opt, const DimMask& needed, std::optional<Re
             }
             // Loading the state and listing the inputs (100,000 files: a second each) overlap.
             std::jthread loader([&s, file = std::move(file), open_fp, ingest] {
+                name_this_thread("s3top-state");
                 if (const IoStatus opened = s.ingestor->open_state(file, open_fp, s.state_notes); !opened)
                     s.state_notes.push_back(opened.error().describe() +
                                             (ingest ? "" : " (running without a state file)"));

@@ -113,6 +113,7 @@ CostsWorker::CostsWorker(FallibleReportSource reports, BillingSpec base, std::sh
       base_(std::make_unique<BillingSpec>(std::move(base))),
       storage_(std::move(storage)),
       worker_(
+          "s3top-cost",
           [this](const Question& q) {
               OrgCosts c =
                   compute_org_costs(reports_, *base_, q.filter, q.min_time, q.max_time, storage_.get(), q.stored);

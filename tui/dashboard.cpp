@@ -16,6 +16,7 @@
 #include "tui/sources.hpp"
 #include "tui/stored_panel.hpp"
 #include "tui/terminal.hpp"
+#include "core/util/thread_name.hpp"
 
 namespace s3top::tui {
 namespace {
@@ -41,7 +42,7 @@ public:
           canvas_(term.width(), term.height(), term.unicode()) {
         ctl_.on_resize(term.width(), term.height());
         if (const DataSources s = sources(engine, opts); !s.slow.empty())
-            asker_.emplace([s](const Ask& a) { return answer(s, a); });
+            asker_.emplace("s3top-ask", [s](const Ask& a) { return answer(s, a); });
         if (opts_.billing)
             costs_.emplace(opts_.reports ? *opts_.reports : engine_reports(engine_), *opts_.billing, opts_.storage,
                            nullptr);
@@ -221,6 +222,7 @@ private:
                   std::string(kNames[static_cast<std::size_t>(req->format)]) + (ui.unicode ? "…" : "...");
         export_done_.store(false);
         export_job_ = std::jthread([this, r = std::move(*req)] {
+            name_this_thread("s3top-export");
             try {
                 export_result_ = opts_.export_view(r);
             } catch (const std::exception& e) {

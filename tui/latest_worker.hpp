@@ -6,19 +6,27 @@
 #include <functional>
 #include <mutex>
 #include <optional>
+#include <string>
 #include <stop_token>
 #include <thread>
 #include <utility>
+
+#include "core/util/thread_name.hpp"
 
 namespace s3top::tui {
 
 template <class Question, class Answer>
 class LatestWorker {
 public:
-    /// `answer` runs on the worker's thread, one question at a time; `done` (may be null) is
-    /// called there after each answer (to wake the UI).
-    explicit LatestWorker(std::function<Answer(const Question&)> answer, std::function<void()> done = {})
-        : answer_(std::move(answer)), done_(std::move(done)), thread_([this](const std::stop_token& s) { run(s); }) {}
+    /// `answer` runs on the worker's thread (named `name`: ARCHITECTURE.md's "Threads"), one
+    /// question at a time; `done` (may be null) is called there after each answer (to wake the UI).
+    LatestWorker(std::string name, std::function<Answer(const Question&)> answer, std::function<void()> done = {})
+        : answer_(std::move(answer)),
+          done_(std::move(done)),
+          thread_([this, name = std::move(name)](const std::stop_token& s) {
+              name_this_thread(name);
+              run(s);
+          }) {}
     /// Stops the thread; an answer under way is waited for.
     ~LatestWorker() {
         thread_.request_stop();

@@ -13,6 +13,7 @@
 #include "core/agg/keyer.hpp"
 #include "core/agg/panel_order.hpp"
 #include "core/agg/report_acc.hpp"
+#include "core/util/thread_name.hpp"
 
 namespace s3top {
 
@@ -146,7 +147,10 @@ public:
             ViewPartial other;
             for (const auto& k : keyers) other.accs.emplace_back(k.dense());
             ready(other);
-            std::thread t([&] { fold_range(other, c, mid, end, what); });
+            std::thread t([&] {
+                name_this_thread("s3top-fold");
+                fold_range(other, c, mid, end, what);
+            });
             fold_range(main, c, begin, mid, what);
             t.join();
             main.merge(other);

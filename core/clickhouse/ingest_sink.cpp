@@ -8,6 +8,7 @@
 #include "core/clickhouse/row_binary.hpp"
 #include "core/clickhouse/storage_rows.hpp"
 #include "core/util/hash.hpp"
+#include "core/util/thread_name.hpp"
 
 namespace s3top::clickhouse {
 
@@ -142,6 +143,7 @@ std::expected<std::uint64_t, std::string> IngestSink::send_parts(const EncodedBa
     {
         std::vector<std::jthread> others;
         const auto send = [&](std::size_t i) {
+            if (i > 0) name_this_thread("s3top-ch-put", i);
             NativeColumnsWriter body(*enc.columns, i);
             sent[i] =
                 client_.insert(parts[i].host, body.size(), [&] { return body.next(); }, batch_query_id(enc.pending.id));
@@ -221,7 +223,12 @@ IoStatus IngestSink::commit(Batch&& b, std::vector<Span>&& spans, const std::vec
         send_cv_.wait(l, [&] { return !sending_.has_value(); });
         if (failed_) return fail(first_error());  // not sent: its Pending record is looked up next run
         sending_.emplace(Sending{std::move(enc), std::move(counters)});
-        if (!sender_.joinable()) sender_ = std::jthread([this] { send_loop(); });
+        if (!sender_.joinable()) {
+            sender_ = std::jthread([this] {
+                name_this_thread("s3top-ch-send");
+                send_loop();
+            });
+        }
     }
     send_cv_.notify_all();
     return {};

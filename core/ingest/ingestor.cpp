@@ -8,6 +8,7 @@
 
 #include "core/ingest/byte_estimate.hpp"
 #include "core/ingest/file_reader.hpp"
+#include "core/util/thread_name.hpp"
 
 namespace s3top {
 
@@ -150,7 +151,10 @@ LoadResult Ingestor::plan_and_load(const std::vector<InputFile>& inputs, bool fo
     }
     JobFeed feed;
     LoadResult loaded;
-    std::jthread loading([&] { loaded = loader.load_fed(jobs, feed, cancel); });
+    std::jthread loading([&] {
+        name_this_thread("s3top-read");
+        loaded = loader.load_fed(jobs, feed, cancel);
+    });
     std::size_t made = 0;
     {
         struct Closer {

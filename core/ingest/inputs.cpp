@@ -70,7 +70,7 @@ struct Entry {
 /// fstatat of every entry, relative to the folder open as `fd`; on every core when there are
 /// many (a sync folder of 100,000 files is 100,000 calls, the most of a restart's listing).
 void stat_entries(int fd, std::vector<Entry>& entries) {
-    parallel_for(entries.size(), 2048, 256, [&](std::size_t i) {
+    parallel_for("s3top-stat", entries.size(), 2048, 256, [&](std::size_t i) {
         Entry& e = entries[i];
         if (::fstatat(fd, e.name.c_str(), &e.st, 0) != 0) e.error = errno;
     });

@@ -155,7 +155,7 @@ private:
 void read_heads(const std::vector<const InputFile*>& files, std::vector<Head>& heads, HoldOpen* hold) {
     heads.assign(files.size(), Head{});
     const FolderFds folders(files);
-    parallel_for(files.size(), 256, 64, [&](std::size_t i) {
+    parallel_for("s3top-head", files.size(), 256, 64, [&](std::size_t i) {
         const auto [dir, name] = folders.at(i);
         heads[i] = read_head_at(dir, files[i]->path.c_str() + name, files[i]->path, hold, files[i]);
     });

@@ -4,6 +4,7 @@
 #include "core/ingest/parse_worker.hpp"
 #include "core/ingest/request_ids.hpp"
 #include "core/parse/format_registry.hpp"
+#include "core/util/thread_name.hpp"
 
 #include <algorithm>
 #include <condition_variable>
@@ -216,7 +217,8 @@ LoadResult Loader::load_fed(const std::vector<ReadJob>& jobs, JobFeed& feed, con
                                        dedupe,
                                        dedupe ? dedupe->begin_load(jobs.size()) : 0,
                                        record_ ? &record_ : nullptr};
-    auto work = [&] {
+    auto work = [&](unsigned index) {
+        name_this_thread("s3top-parse", index);
         reading::ParseWorker worker(shared);
         while (auto task = queue.pop()) {
             if (const auto* whole = std::get_if<WholeFiles>(&*task)) {
@@ -233,7 +235,7 @@ LoadResult Loader::load_fed(const std::vector<ReadJob>& jobs, JobFeed& feed, con
     };
     const unsigned nworkers = options_.workers ? options_.workers : std::max(1u, std::thread::hardware_concurrency());
     std::vector<std::jthread> threads;
-    for (unsigned i = 0; i < nworkers; ++i) threads.emplace_back(work);
+    for (unsigned i = 0; i < nworkers; ++i) threads.emplace_back(work, i);
     std::size_t told = 0;   // jobs told to the file-done callback so far, in order
     std::size_t known = 0;  // jobs the feed has made final so far
     // Told only once the feed is closed: the ledger records files after its plan is over.

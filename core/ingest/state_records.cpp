@@ -18,6 +18,7 @@
 #include "core/agg/engine.hpp"
 #include "core/ingest/request_ids.hpp"
 #include "core/storage/storage_collector.hpp"
+#include "core/util/thread_name.hpp"
 
 namespace s3top::state_records {
 
@@ -650,7 +651,10 @@ bool decode_snapshot(std::string_view payload, const RowsTarget& rows, Ledger& l
     if (!read_rows(in, r, version) || !read_entries(in, entries) || !in.done()) return false;
     // The rows and the ledger entries share nothing: the fold of 10 M rows and the indexing of
     // 100,000 entries run side by side.
-    std::jthread fold([&r, &rows] { deliver(std::move(r), rows); });
+    std::jthread fold([&r, &rows] {
+        name_this_thread("s3top-snap-rows");
+        deliver(std::move(r), rows);
+    });
     put_entries(std::move(entries), ledger);
     return true;
 }

@@ -12,6 +12,8 @@
 #include <mutex>
 #include <thread>
 
+#include "core/util/thread_name.hpp"
+
 namespace s3top::s3 {
 namespace {
 
@@ -177,7 +179,8 @@ SyncResult fetch_planned(const S3Client& client, const S3Url& url, const SyncOpt
         return res;
     }
     std::atomic<std::size_t> next{0};
-    auto work = [&] {
+    auto work = [&](std::size_t index) {
+        name_this_thread("s3top-s3-get", index);
         HttpClient h;
         while (true) {
             if (cancel && cancel->load()) return;
@@ -234,7 +237,7 @@ SyncResult fetch_planned(const S3Client& client, const S3Url& url, const SyncOpt
     {
         std::vector<std::jthread> threads;
         const std::size_t n = std::min<std::size_t>(std::max(1u, options.parallel), todo.size());
-        for (std::size_t i = 0; i < n; ++i) threads.emplace_back(work);
+        for (std::size_t i = 0; i < n; ++i) threads.emplace_back(work, i);
     }
     ::close(manifest);
     std::sort(res.fetched_keys.begin(), res.fetched_keys.end());

@@ -100,7 +100,8 @@ std::vector<std::uint32_t> merge_runs_parallel(const std::vector<std::uint32_t>&
         for (const Run& r : piece[p]) start[p + 1] += r.end - r.begin;
     }
     std::vector<std::uint32_t> out(start[parts]);
-    parallel_for(parts, 2, 1, [&](std::size_t p) { merge_runs(src, piece[p], out.data() + start[p], less); });
+    parallel_for("s3top-merge", parts, 2, 1,
+                 [&](std::size_t p) { merge_runs(src, piece[p], out.data() + start[p], less); });
     return out;
 }
 
@@ -177,7 +178,7 @@ void extend_order(std::vector<std::uint32_t>& order, std::span<const StorageEven
         b = e;
     }
     order.resize(n);
-    parallel_for(runs.size() - (old ? 1 : 0), 2, 1, [&](std::size_t k) {
+    parallel_for("s3top-sort", runs.size() - (old ? 1 : 0), 2, 1, [&](std::size_t k) {
         const Run r = runs[k + (old ? 1 : 0)];
         std::vector<OrderKey> keys;
         keys.reserve(r.end - r.begin);

@@ -13,9 +13,11 @@
 #include <condition_variable>
 #include <chrono>
 #include <atomic>
+#include <map>
 
 #include "core/ingest/inputs.hpp"
 #include "core/ingest/loader.hpp"
+#include "core/util/thread_name.hpp"
 #include "support/test_support.hpp"
 
 namespace s3top {
@@ -450,6 +452,42 @@ TEST(Loader, TheReaderCutsABigFileIntoBlocksOfReaderBlockBytes) {
     EXPECT_GE(small, 12u);
     EXPECT_LE(small, 14u);
     EXPECT_LE(run(1 << 20), 4u);  // block_bytes (64 KiB) then bounds it: ~3.1 blocks
+}
+
+// Each parse worker names its thread s3top-parse/N, N its number (top -H, perf, gdb tell them
+// apart). A big file in many blocks keeps both busy; each worker's first batch waits until the
+// other's has come, so both surely hand one over.
+TEST(Loader, EachParseWorkerNamesItsThreadByItsNumber) {
+#if !defined(__linux__)
+    GTEST_SKIP() << "no thread names on this system";
+#endif
+    test::TempDir d;
+    std::string big;
+    while (big.size() < 200'000) big += kS3;
+    d.write("big-s3.log", big);
+    std::vector<InputProblem> problems;
+    const auto files = collect_inputs({d.path().string()}, problems);
+    Engine e(EngineConfig{});
+    LoaderOptions o;
+    o.block_bytes = 16 << 10;
+    o.reader_block_bytes = 4 << 10;  // ~49 blocks
+    o.batch_lines = 4;
+    o.workers = 2;
+    Loader l(e, o);
+    std::mutex m;
+    std::condition_variable cv;
+    std::map<std::thread::id, std::string> names;
+    l.set_commit_sink([&](Batch&&, std::vector<Span>&&) {
+        std::unique_lock g(m);
+        if (!names.emplace(std::this_thread::get_id(), this_thread_name()).second) return;
+        cv.notify_all();
+        cv.wait_for(g, std::chrono::seconds(30), [&] { return names.size() >= 2; });
+    });
+    (void)l.load(files);
+    std::vector<std::string> seen;
+    for (const auto& [id, name] : names) seen.push_back(name);
+    std::sort(seen.begin(), seen.end());
+    EXPECT_EQ(seen, (std::vector<std::string>{"s3top-parse/0", "s3top-parse/1"}));
 }
 
 // A line longer than a block but within max_line_bytes is one record, however small the blocks:

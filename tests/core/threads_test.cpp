@@ -5,10 +5,13 @@
 // checks exact totals; dev.sh also runs these under ThreadSanitizer (the "tsan." tests).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
+#include <optional>
 #include <thread>
 
 #include "core/agg/engine.hpp"
@@ -16,6 +19,7 @@
 #include "core/ingest/ingestor.hpp"
 #include "core/ingest/inputs.hpp"
 #include "core/parse/record.hpp"
+#include "core/util/thread_name.hpp"
 #include "support/test_support.hpp"
 
 namespace s3top {
@@ -256,6 +260,36 @@ TEST(Threads, ALoadCancelledFromAnotherThreadStopsWithConsistentCounters) {
     EXPECT_EQ(c.rejected_total(), 0u) << "a cancelled load hands on whole lines only";
     EXPECT_LE(c.parsed, 8u * 40'000);
     EXPECT_EQ(e.report(ReportSpec{}).totals.bytes_sent, 100 * c.parsed);
+}
+
+// An ingest's reader (the Ingestor's loading thread, alive until the workers are joined) is
+// s3top-read in /proc while its parse workers run, and a worker is s3top-parse/N.
+TEST(Threads, AnIngestsReaderAndWorkersGoByTheirNamesInProc) {
+    if (!test::thread_names_in_proc()) GTEST_SKIP() << "no /proc/self/task here";
+    test::TempDir d;
+    std::string text;
+    for (int i = 0; i < 50; ++i) text += s3_line(i % 5, 100, i % 60);
+    d.write("a.log", text + "not a log line\n" + text);
+    Engine e(EngineConfig{});
+    LoaderOptions o;
+    o.workers = 2;
+    Ingestor ing(e, o);
+    std::mutex m;
+    std::vector<std::string> worker_names;
+    std::optional<std::vector<std::string>> in_proc;
+    ing.set_reject_sink([&](const RejectedLine&, const std::string&) {
+        std::lock_guard g(m);
+        worker_names.push_back(this_thread_name());
+        in_proc = test::thread_names_in_proc();
+    });
+    std::vector<InputProblem> problems;
+    const IngestResult r = ing.ingest(collect_inputs({d.path().string()}, problems), false);
+    EXPECT_EQ(e.lines().rejected_total(), 1u);
+    ASSERT_EQ(worker_names.size(), 1u);
+    EXPECT_TRUE(worker_names[0] == "s3top-parse/0" || worker_names[0] == "s3top-parse/1") << worker_names[0];
+    ASSERT_TRUE(in_proc.has_value());
+    EXPECT_EQ(std::count(in_proc->begin(), in_proc->end(), "s3top-read"), 1);
+    EXPECT_EQ(std::count(in_proc->begin(), in_proc->end(), worker_names[0]), 1);
 }
 
 }  // namespace

@@ -31,6 +31,19 @@ std::string read_file(const std::filesystem::path& p) {
     return ss.str();
 }
 
+std::optional<std::vector<std::string>> thread_names_in_proc() {
+    std::error_code ec;
+    std::filesystem::directory_iterator tasks("/proc/self/task", ec);
+    if (ec) return std::nullopt;
+    std::vector<std::string> names;
+    for (const auto& t : tasks) {
+        std::ifstream in(t.path() / "comm");
+        std::string name;
+        if (std::getline(in, name)) names.push_back(name);  // a thread that ended meanwhile has none
+    }
+    return names;
+}
+
 std::vector<std::string> read_lines(const std::filesystem::path& p) {
     const std::string all = read_file(p);
     std::vector<std::string> lines;

@@ -21,6 +21,10 @@ std::string read_file(const std::filesystem::path& p);
 /// Lines of a file without their "\n" (a "\r" stays).
 std::vector<std::string> read_lines(const std::filesystem::path& p);
 
+/// The name of every thread of this process (/proc/self/task/*/comm), in no order; nullopt
+/// where /proc is not there to read.
+std::optional<std::vector<std::string>> thread_names_in_proc();
+
 /// A fresh empty folder under the system temp dir, removed when the object dies.
 class TempDir {
 public:
