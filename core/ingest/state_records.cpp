@@ -531,8 +531,8 @@ void stream_rows(StoredRows&& r, Engine& engine) {
     }
 }
 
-/// Appends the rows of `b` to `into`, interning b's strings into into's pools. A dimension
-/// absent on one side is absent (id 0) for those rows, as Engine::append treats it.
+}  // namespace
+
 void merge_rows(Batch& into, Batch&& b) {
     into.counters.merge(b.counters);
     into.newest_source_mtime = std::max(into.newest_source_mtime, b.newest_source_mtime);
@@ -544,7 +544,19 @@ void merge_rows(Batch& into, Batch&& b) {
         return;
     }
     auto& c = into.columns;
-    for_each_number_column(c, b.columns, [](auto& dst, const auto& src) { dst.append(src); });
+    // A restart merges every stored batch onto the rows before it: each column grows to twice
+    // the rows it holds, so that its rows are copied a few times in all, not once for every
+    // batch after them (grown by a batch at a time, a dashboard's restart over 2 M rows copied
+    // ~30 M rows a column, a third of its time). The room past the rows is never written, so
+    // never faulted in: it costs address space, not memory.
+    const std::size_t room = std::max(old + n, 2 * old);
+    const auto grow = [&](auto& dst) {
+        if (old + n > dst.capacity()) dst.reserve(room);
+    };
+    for_each_number_column(c, b.columns, [&](auto& dst, const auto& src) {
+        grow(dst);
+        dst.append(src);
+    });
     std::vector<std::uint32_t> remap;
     for (std::size_t d = 0; d < kStringDimCount; ++d) {
         auto& dst = c.ids[d];
@@ -553,14 +565,16 @@ void merge_rows(Batch& into, Batch&& b) {
             if (!dst.empty()) dst.resize(old + n, 0);
             continue;
         }
+        grow(dst);
         dst.resize(old, 0);  // absent in the rows before: id 0
         const StringPool& local = b.pools[d];
         remap.resize(local.size());
         for (std::uint32_t id = 0; id < local.size(); ++id) remap[id] = into.pools[d].intern(local.view(id));
-        dst.reserve(old + n);
         for (auto id : src) dst.push_back(remap[id]);
     }
 }
+
+namespace {
 
 void deliver(StoredRows&& r, const RowsTarget& to) {
     if (to.kept) {

@@ -172,6 +172,12 @@ struct RowsTarget {
     KeptRows* kept = nullptr;
 };
 
+/// Appends the rows of `b` to `into`, interning b's strings into into's pools (a restart's
+/// Batch records, merged in the file's order). A dimension absent on one side is absent (id 0)
+/// for those rows, as Engine::append treats it. Each column grows to twice its rows when it must
+/// grow, so merging N rows copies each a few times, whatever the number of batches.
+void merge_rows(Batch& into, Batch&& b);
+
 /// A ledger entry as written in Entries and Snapshot records.
 void put_entry(Out& o, const LedgerEntry& e);
 /// A HeadPrefixes payload for the entries that have starts (empty when none has).
