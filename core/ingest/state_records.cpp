@@ -566,10 +566,8 @@ void merge_rows(Batch& into, Batch&& b) {
             continue;
         }
         grow(dst);
-        dst.resize(old, 0);  // absent in the rows before: id 0
-        const StringPool& local = b.pools[d];
-        remap.resize(local.size());
-        for (std::uint32_t id = 0; id < local.size(); ++id) remap[id] = into.pools[d].intern(local.view(id));
+        dst.resize(old, 0);                           // absent in the rows before: id 0
+        into.pools[d].intern_all(b.pools[d], remap);  // as the engine merges a batch: hashed first, fetched ahead
         for (auto id : src) dst.push_back(remap[id]);
     }
 }
