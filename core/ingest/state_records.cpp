@@ -544,19 +544,9 @@ void merge_rows(Batch& into, Batch&& b) {
         return;
     }
     auto& c = into.columns;
-    // A restart merges every stored batch onto the rows before it: each column grows to twice
-    // the rows it holds, so that its rows are copied a few times in all, not once for every
-    // batch after them (grown by a batch at a time, a row of a 10 M-line restart was copied ~75
-    // times: the dashboard's restart took 8 s, 3.2 s after). The room past the rows is never
-    // written, so never faulted in: it costs address space, not memory.
-    const std::size_t room = std::max(old + n, 2 * old);
-    const auto grow = [&](auto& dst) {
-        if (old + n > dst.capacity()) dst.reserve(room);
-    };
-    for_each_number_column(c, b.columns, [&](auto& dst, const auto& src) {
-        grow(dst);
-        dst.append(src);
-    });
+    // Each column grows to twice its rows when it must (NarrowColumn::append, push_back): a
+    // restart's rows are copied a few times in all, whatever the number of batches.
+    for_each_number_column(c, b.columns, [](auto& dst, const auto& src) { dst.append(src); });
     std::vector<std::uint32_t> remap;
     for (std::size_t d = 0; d < kStringDimCount; ++d) {
         auto& dst = c.ids[d];
@@ -565,7 +555,6 @@ void merge_rows(Batch& into, Batch&& b) {
             if (!dst.empty()) dst.resize(old + n, 0);
             continue;
         }
-        grow(dst);
         dst.resize(old, 0);                           // absent in the rows before: id 0
         into.pools[d].intern_all(b.pools[d], remap);  // as the engine merges a batch: hashed first, fetched ahead
         for (auto id : src) dst.push_back(remap[id]);

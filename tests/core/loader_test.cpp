@@ -428,13 +428,19 @@ TEST(Loader, SmallFilesAreHandedToTheWorkersInRuns) {
     EXPECT_EQ(e.report(ReportSpec{}).lines.parsed, 299u * 10 + 400);
 }
 
+// A file of kS3 lines, ~200 KB (over a small block_bytes), as big-s3.log in `d`; its text.
+std::string write_big_s3(test::TempDir& d) {
+    std::string big;
+    while (big.size() < 200'000) big += kS3;
+    d.write("big-s3.log", big);
+    return big;
+}
+
 // A big file (over block_bytes) is cut by the reader into blocks of at most reader_block_bytes
 // for the workers: a 200 KB file in 16 KiB blocks is a dozen hand-overs, every line counted.
 TEST(Loader, TheReaderCutsABigFileIntoBlocksOfReaderBlockBytes) {
     test::TempDir d;
-    std::string big;
-    while (big.size() < 200'000) big += kS3;
-    d.write("big-s3.log", big);
+    const std::string big = write_big_s3(d);
     std::vector<InputProblem> problems;
     const auto files = collect_inputs({d.path().string()}, problems);
     auto run = [&](std::size_t reader_block_bytes) {
@@ -462,9 +468,7 @@ TEST(Loader, EachParseWorkerNamesItsThreadByItsNumber) {
     GTEST_SKIP() << "no thread names on this system";
 #endif
     test::TempDir d;
-    std::string big;
-    while (big.size() < 200'000) big += kS3;
-    d.write("big-s3.log", big);
+    const std::string big = write_big_s3(d);
     std::vector<InputProblem> problems;
     const auto files = collect_inputs({d.path().string()}, problems);
     Engine e(EngineConfig{});

@@ -27,14 +27,18 @@ constexpr bool kNamed = true;
 constexpr bool kNamed = false;
 #endif
 
-// On a thread of its own: the test runner's main thread keeps its name.
-std::string named_on_a_thread(std::string_view name) {
+// The name a thread of its own reads back after `name_it` (the test runner's thread keeps its name).
+template <class NameIt>
+std::string name_read_after(NameIt name_it) {
     std::string read;
     std::thread([&] {
-        name_this_thread(name);
+        name_it();
         read = this_thread_name();
     }).join();
     return read;
+}
+std::string named_on_a_thread(std::string_view name) {
+    return name_read_after([name] { name_this_thread(name); });
 }
 
 TEST(ThreadName, ANameOver15BytesReadsBackAsItsFirst15) {
@@ -42,17 +46,9 @@ TEST(ThreadName, ANameOver15BytesReadsBackAsItsFirst15) {
     EXPECT_EQ(named_on_a_thread("s3top-abcdefghijklmn"), "s3top-abcdefghi");  // 20 bytes: the kernel refuses it whole
     EXPECT_EQ(named_on_a_thread("s3top-123456789"), "s3top-123456789");       // 15: whole
     EXPECT_EQ(named_on_a_thread("s3top-x"), "s3top-x");
-    std::string numbered;
-    std::thread([&] {
-        name_this_thread("s3top-parse", 12);
-        numbered = this_thread_name();
-    }).join();
-    EXPECT_EQ(numbered, "s3top-parse/12");
-    std::thread([&] {
-        name_this_thread("s3top-ch-send", 12);  // "s3top-ch-send/12": 16 bytes
-        numbered = this_thread_name();
-    }).join();
-    EXPECT_EQ(numbered, "s3top-ch-send/1");
+    EXPECT_EQ(name_read_after([] { name_this_thread("s3top-parse", 12); }), "s3top-parse/12");
+    EXPECT_EQ(name_read_after([] { name_this_thread("s3top-ch-send", 12); }),  // "s3top-ch-send/12": 16 bytes
+              "s3top-ch-send/1");
 }
 
 TEST(ThreadName, ANamedThreadShowsInProcUnderItsName) {
